@@ -1,0 +1,101 @@
+# Rounds — a plain Makefile with pkg-config.
+#
+#   make                 build build/rounds
+#   make run             install what is missing, build, seed a demo database, serve on :8080
+#   make test            install what is missing, build with ASan+UBSan, run every suite
+#   make bench           wrk against rounds and nginx; prints figures and ratios
+#   make lint            cppcheck, clang-tidy and the banned-function check
+#   make fuzz            clang libFuzzer targets (build/fuzz/); FUZZ_SECONDS=60 make fuzz-run
+#   make SANITIZE=address,undefined   a sanitized build (in its own build folder)
+
+CC       ?= cc
+SANITIZE ?=
+BUILD    ?= build$(if $(SANITIZE),-$(subst $(comma),-,$(SANITIZE)))
+comma    := ,
+
+PKGS     := libh2o-evloop jansson libsodium sqlite3 libpq libcurl openssl zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcrack -lpthread -lm
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c17 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 $(WARN) -Isrc -I$(BUILD)/gen -I. $(PKG_CFLAGS)
+ifneq ($(SANITIZE),)
+CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS  += -fsanitize=$(SANITIZE)
+endif
+
+SRC      := $(shell find src -name '*.c' | sort)
+OBJ      := $(SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/migrations.o
+LIB_OBJ  := $(filter-out $(BUILD)/src/main.o,$(OBJ))
+SQL      := $(shell find sql -name '*.sql' | sort)
+
+TEST_SRC := $(wildcard tests/unit/*.c tests/store/*.c tests/api/*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+
+.PHONY: all run test bench lint fuzz fuzz-run clean tests bootstrap
+all: $(BUILD)/rounds
+
+$(BUILD)/rounds: $(OBJ)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/gen/migrations.c: $(SQL) scripts/embed_sql.sh
+	@mkdir -p $(dir $@)
+	scripts/embed_sql.sh $(SQL) > $@
+
+$(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/%.c $(LIB_OBJ) tests/test.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(PKG_LIBS)
+
+tests: $(TEST_BIN) $(BUILD)/rounds
+
+bootstrap:
+	@scripts/bootstrap.sh
+
+run:
+	@scripts/bootstrap.sh
+	@$(MAKE) --no-print-directory all
+	@scripts/run.sh $(BUILD)/rounds
+
+test:
+	@scripts/bootstrap.sh test
+	@$(MAKE) --no-print-directory SANITIZE=address,undefined tests
+	@$(MAKE) --no-print-directory fuzz
+	@scripts/test.sh build-address-undefined
+
+bench:
+	@scripts/bootstrap.sh bench
+	@$(MAKE) --no-print-directory all
+	@scripts/bench.sh $(BUILD)/rounds
+
+lint:
+	@scripts/bootstrap.sh lint
+	@scripts/lint.sh
+
+# libFuzzer targets: clang, sanitizers, linked with the parsers they exercise.
+FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 -g -O1 -Isrc -I. $(PKG_CFLAGS) \
+               -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
+FUZZ_LIB_SRC := $(filter src/lib/%.c src/http/router.c src/http/parse.c,$(SRC))
+fuzz: $(FUZZ_BIN)
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+fuzz-run: fuzz
+	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
+	  $$f -max_total_time=$${FUZZ_SECONDS:-60} build/fuzz/corpus-$$n tests/fuzz/corpus/$$n; done
+
+clean:
+	rm -rf build build-*
+
+-include $(OBJ:.o=.d)

@@ -1,0 +1,47 @@
+/* auth_login.c — POST /api/v1/auth/login {email, password} → {user, token, csrf_token}.
+ * Wrong → 401 invalid_credentials; too many failures (per account, per client
+ * address, counted in the database) → 429. */
+#include "api/api.h"
+#include "domain/auth.h"
+
+struct login_body {
+    const char *email, *password;
+};
+
+static const struct json_field login_spec[] = {
+    JSON_STRING(struct login_body, email, JSON_REQUIRED, 1, 254),
+    JSON_STRING(struct login_body, password, JSON_REQUIRED, 1, 1024),
+    {0},
+};
+
+static void login_done(struct http_request *req, void *ctx)
+{
+    struct store_user user;
+    struct error err = {0};
+    if (auth_login_finish(req->db, &req->arena, ctx, req->client_addr, &user, &err) != 0) {
+        http_reply_problem(req, &err);
+        return;
+    }
+    api_reply_signed_in(req, 200, &user);
+}
+
+void api_auth_login(struct http_request *req)
+{
+    struct login_body body = {0};
+    if (api_parse_body(req, login_spec, &body, NULL) != 0)
+        return;
+    struct auth_login_job *job = http_offload_alloc(sizeof(*job));
+    struct error err = {0};
+    if (job == NULL) {
+        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    if (auth_login_begin(req->db, &req->arena, body.email, body.password, req->client_addr,
+                         req->options->login_failures_per_account, req->options->login_failures_per_client, job,
+                         &err) != 0) {
+        http_offload_free(job);
+        http_reply_problem(req, &err);
+        return;
+    }
+    http_offload_start(req, job, auth_login_work, login_done);
+}

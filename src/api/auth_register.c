@@ -1,0 +1,67 @@
+/* auth_register.c — POST /api/v1/auth/register {email, password, name}:
+ * creates a student account and signs it in (token and session cookie). */
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/auth.h"
+
+struct register_body {
+    const char *email, *password, *name;
+};
+
+static const struct json_field register_spec[] = {
+    JSON_EMAIL(struct register_body, email, JSON_REQUIRED),
+    JSON_STRING(struct register_body, password, JSON_REQUIRED, 1, 1024),
+    JSON_STRING(struct register_body, name, JSON_REQUIRED, 1, 120),
+    {0},
+};
+
+void api_reply_signed_in(struct http_request *req, int status, const struct store_user *user)
+{
+    const char *token = NULL, *csrf = NULL;
+    if (http_session_start(req, user->id, true, &token, &csrf) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, 64 * 1024);
+    buf_append_str(&b, "{\"user\":");
+    api_write_user(&b, user);
+    buf_append_str(&b, ",\"token\":");
+    buf_append_json_string(&b, token);
+    buf_append_str(&b, ",\"csrf_token\":");
+    buf_append_json_string(&b, csrf);
+    buf_append_char(&b, '}');
+    http_reply_json(req, status, &b);
+}
+
+static void register_done(struct http_request *req, void *ctx)
+{
+    struct store_user user;
+    struct error err = {0};
+    if (auth_register_finish(req->db, &req->arena, ctx, &user, &err) != 0) {
+        http_reply_problem(req, &err);
+        return;
+    }
+    api_reply_signed_in(req, 201, &user);
+}
+
+void api_auth_register(struct http_request *req)
+{
+    struct register_body body = {0};
+    if (api_parse_body(req, register_spec, &body, NULL) != 0)
+        return;
+    struct auth_register_job *job = http_offload_alloc(sizeof(*job));
+    struct error err = {0};
+    if (job == NULL) {
+        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    if (auth_register_begin(req->db, &req->arena, body.email, body.name, body.password, "student", NULL, job,
+                            &err) != 0) {
+        http_offload_free(job);
+        http_reply_problem(req, &err);
+        return;
+    }
+    http_offload_start(req, job, auth_register_work, register_done);
+}

@@ -1,0 +1,87 @@
+/* common.c — body parsing, the current user and the user's JSON shape. */
+#include "api/api.h"
+
+#include "lib/clock.h"
+
+int api_parse_body(struct http_request *req, const struct json_field *spec, void *out, struct json_presence *presence)
+{
+    struct error err = {0};
+    if (json_spec_parse(&req->arena, req->body, req->body_len, spec, out, presence, &err) != 0) {
+        http_reply_problem(req, &err);
+        return -1;
+    }
+    return 0;
+}
+
+int api_current_user(struct http_request *req, struct store_user *user)
+{
+    int rc = store_user_by_id(req->db, &req->arena, req->auth.user_id, user);
+    if (rc == DB_ROW)
+        return 0;
+    if (rc == DB_DONE)
+        http_reply_error(req, ERR_UNAUTHENTICATED, NULL, "the account no longer exists");
+    else
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+    return -1;
+}
+
+static void write_optional_string(struct buf *b, const char *key, const char *value)
+{
+    buf_appendf(b, "\"%s\":", key);
+    buf_append_json_string(b, value);
+}
+
+void api_write_user(struct buf *b, const struct store_user *user)
+{
+    char created[21];
+    clock_format_rfc3339(user->created_at, created);
+    buf_append_str(b, "{\"id\":");
+    buf_append_json_string(b, user->id);
+    buf_append_str(b, ",\"email\":");
+    buf_append_json_string(b, user->email);
+    buf_append_str(b, ",\"name\":");
+    buf_append_json_string(b, user->name);
+    buf_appendf(b, ",\"created_at\":\"%s\",\"roles\":[", created);
+    for (size_t i = 0; i < user->role_count; i++) {
+        if (i > 0)
+            buf_append_char(b, ',');
+        buf_append_json_string(b, user->roles[i]);
+    }
+    buf_append_str(b, "],\"memberships\":[");
+    for (size_t i = 0; i < user->membership_count; i++) {
+        const struct store_membership *m = &user->memberships[i];
+        buf_append_str(b, i > 0 ? ",{\"organization_id\":" : "{\"organization_id\":");
+        buf_append_json_string(b, m->organization_id);
+        buf_append_str(b, ",\"organization_name\":");
+        buf_append_json_string(b, m->organization_name);
+        buf_append_str(b, ",\"organization_kind\":");
+        buf_append_json_string(b, m->organization_kind);
+        buf_append_str(b, ",\"role\":");
+        buf_append_json_string(b, m->role);
+        buf_append_char(b, '}');
+    }
+    const struct store_profile *p = &user->profile;
+    buf_append_str(b, "],\"profile\":{");
+    write_optional_string(b, "school", p->school);
+    buf_append_char(b, ',');
+    write_optional_string(b, "country", p->country);
+    buf_append_char(b, ',');
+    write_optional_string(b, "status", p->status);
+    if (p->graduation_year > 0)
+        buf_appendf(b, ",\"graduation_year\":%lld", (long long)p->graduation_year);
+    else
+        buf_append_str(b, ",\"graduation_year\":null");
+    buf_append_char(b, ',');
+    write_optional_string(b, "visa_kind", p->visa_kind);
+    buf_append_char(b, ',');
+    write_optional_string(b, "step1", p->step1);
+    if (p->step2ck_score >= 0)
+        buf_appendf(b, ",\"step2ck_score\":%lld", (long long)p->step2ck_score);
+    else
+        buf_append_str(b, ",\"step2ck_score\":null");
+    buf_append_char(b, ',');
+    write_optional_string(b, "ecfmg_status", p->ecfmg_status);
+    buf_append_char(b, ',');
+    write_optional_string(b, "english_proof", p->english_proof);
+    buf_append_str(b, "}}");
+}

@@ -1,0 +1,55 @@
+/* me_patch.c — PATCH /api/v1/me: the student profile. Only the fields sent
+ * change; null clears a field. */
+#include "api/api.h"
+#include "domain/accounts.h"
+
+struct profile_body {
+    const char *name, *school, *country, *status, *visa_kind, *step1, *ecfmg_status, *english_proof;
+    int64_t graduation_year, step2ck_score;
+};
+
+static const struct json_field profile_spec[] = {
+    JSON_STRING(struct profile_body, school, JSON_NULLABLE, 1, 200),
+    JSON_STRING(struct profile_body, country, JSON_NULLABLE, 1, 100),
+    JSON_ENUM(struct profile_body, status, JSON_NULLABLE, profile_statuses),
+    JSON_INT(struct profile_body, graduation_year, JSON_NULLABLE, 1950, 2100),
+    JSON_ENUM(struct profile_body, visa_kind, JSON_NULLABLE, profile_visa_kinds),
+    JSON_ENUM(struct profile_body, step1, JSON_NULLABLE, profile_step1_values),
+    JSON_INT(struct profile_body, step2ck_score, JSON_NULLABLE, 1, 300),
+    JSON_ENUM(struct profile_body, ecfmg_status, JSON_NULLABLE, profile_ecfmg_statuses),
+    JSON_ENUM(struct profile_body, english_proof, JSON_NULLABLE, profile_english_proofs),
+    {0},
+};
+
+/* Overwrites *field when the body named it (null clears it). */
+static void merge_string(const struct json_presence *p, const char *name, const char *value, const char **field)
+{
+    if (json_presence_has(profile_spec, p, name))
+        *field = value;
+}
+
+void api_me_patch(struct http_request *req)
+{
+    struct profile_body body = {0};
+    struct json_presence presence;
+    struct store_user user;
+    if (api_parse_body(req, profile_spec, &body, &presence) != 0 || api_current_user(req, &user) != 0)
+        return;
+    struct store_profile *p = &user.profile;
+    merge_string(&presence, "school", body.school, &p->school);
+    merge_string(&presence, "country", body.country, &p->country);
+    merge_string(&presence, "status", body.status, &p->status);
+    merge_string(&presence, "visa_kind", body.visa_kind, &p->visa_kind);
+    merge_string(&presence, "step1", body.step1, &p->step1);
+    merge_string(&presence, "ecfmg_status", body.ecfmg_status, &p->ecfmg_status);
+    merge_string(&presence, "english_proof", body.english_proof, &p->english_proof);
+    if (json_presence_has(profile_spec, &presence, "graduation_year"))
+        p->graduation_year = body.graduation_year; /* 0 (null) clears it */
+    if (json_presence_has(profile_spec, &presence, "step2ck_score"))
+        p->step2ck_score = (presence.null >> 6) & 1 ? -1 : body.step2ck_score;
+    if (store_user_set_profile(req->db, user.id, p) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    api_me_get(req);
+}

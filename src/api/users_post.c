@@ -1,0 +1,59 @@
+/* users_post.c — POST /api/v1/users (staff only): creates a user of any role,
+ * {email, name, role, password, organization_id?}. */
+#include "api/api.h"
+#include "domain/accounts.h"
+#include "domain/auth.h"
+
+struct user_body {
+    const char *email, *name, *role, *password, *organization_id;
+};
+
+static const struct json_field user_spec[] = {
+    JSON_EMAIL(struct user_body, email, JSON_REQUIRED),
+    JSON_STRING(struct user_body, name, JSON_REQUIRED, 1, 120),
+    JSON_ENUM(struct user_body, role, JSON_REQUIRED, account_roles),
+    JSON_STRING(struct user_body, password, JSON_REQUIRED, 1, 1024),
+    JSON_STRING(struct user_body, organization_id, JSON_OPTIONAL, 1, 64),
+    {0},
+};
+
+static void user_created(struct http_request *req, void *ctx)
+{
+    struct store_user user;
+    struct error err = {0};
+    if (auth_register_finish(req->db, &req->arena, ctx, &user, &err) != 0) {
+        http_reply_problem(req, &err);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, 64 * 1024);
+    api_write_user(&b, &user);
+    http_reply_json(req, 201, &b);
+}
+
+void api_users_post(struct http_request *req)
+{
+    struct store_user me;
+    if (api_current_user(req, &me) != 0)
+        return;
+    if (!account_has_role(&me, "staff")) {
+        http_reply_error(req, ERR_FORBIDDEN, NULL, "only staff create accounts of other roles");
+        return;
+    }
+    struct user_body body = {0};
+    if (api_parse_body(req, user_spec, &body, NULL) != 0)
+        return;
+    struct auth_register_job *job = http_offload_alloc(sizeof(*job));
+    struct error err = {0};
+    if (job == NULL) {
+        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    if (auth_register_begin(req->db, &req->arena, body.email, body.name, body.password, body.role,
+                            body.organization_id, job, &err) != 0) {
+        http_offload_free(job);
+        http_reply_problem(req, &err);
+        return;
+    }
+    http_offload_start(req, job, auth_register_work, user_created);
+}

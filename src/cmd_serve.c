@@ -1,0 +1,67 @@
+/* cmd_serve.c — `rounds serve`: migrate, then serve until SIGINT/SIGTERM. */
+#include <string.h>
+#include <sys/stat.h>
+
+#include "commands.h"
+#include "config.h"
+#include "lib/log.h"
+#include "routes.h"
+#include "web/web.h"
+
+static const char serve_usage[] =
+    "usage: rounds serve [flags]\n"
+    "\n"
+    "  --listen HOST:PORT              ROUNDS_LISTEN (127.0.0.1:8080; port 0 picks a free one)\n"
+    "  --db PATH_OR_URL                ROUNDS_DB (rounds.db; postgres://… for PostgreSQL)\n"
+    "  --data-dir DIR                  ROUNDS_DATA_DIR (data)\n"
+    "  --public-url URL                ROUNDS_PUBLIC_URL (http://<listen>)\n"
+    "  --threads N                     ROUNDS_THREADS event loops (0 = one per core)\n"
+    "  --workers N                     ROUNDS_WORKERS threads for password hashing (0 = one per core)\n"
+    "  --max-body BYTES                ROUNDS_MAX_BODY default body cap (1048576)\n"
+    "  --max-connections N             ROUNDS_MAX_CONNECTIONS (10000)\n"
+    "  --max-connections-per-client N  ROUNDS_MAX_CONNECTIONS_PER_CLIENT (256)\n"
+    "  --request-timeout-ms N          ROUNDS_REQUEST_TIMEOUT_MS (10000)\n"
+    "  --idle-timeout-ms N             ROUNDS_IDLE_TIMEOUT_MS (10000)\n"
+    "  --shutdown-deadline-ms N        ROUNDS_SHUTDOWN_DEADLINE_MS (10000)\n"
+    "  --session-idle-minutes N        ROUNDS_SESSION_IDLE_MINUTES (30)\n"
+    "  --session-absolute-hours N      ROUNDS_SESSION_ABSOLUTE_HOURS (12)\n"
+    "  --login-limit-account N         ROUNDS_LOGIN_LIMIT_ACCOUNT failures per 15 minutes (10)\n"
+    "  --login-limit-client N          ROUNDS_LOGIN_LIMIT_CLIENT failures per 15 minutes (100)\n"
+    "  --log-level LEVEL               ROUNDS_LOG_LEVEL debug|info|warn|error (info)\n"
+    "  --ready-file PATH               write host:port there once listening\n";
+
+int command_serve(int argc, char **argv)
+{
+    struct config config;
+    if (!config_from_env(&config)) {
+        fputs(serve_usage, stderr);
+        return EXIT_USAGE;
+    }
+    for (int i = 1; i < argc;) {
+        if (command_wants_help(argv[i])) {
+            fputs(serve_usage, stdout);
+            return EXIT_OK;
+        }
+        int consumed = 0;
+        if (strncmp(argv[i], "--", 2) != 0 || !config_apply_flag(&config, argc, argv, i, &consumed)) {
+            if (strncmp(argv[i], "--", 2) != 0)
+                fprintf(stderr, "rounds serve: unexpected argument '%s'\n", argv[i]);
+            fputs(serve_usage, stderr);
+            return EXIT_USAGE;
+        }
+        i += consumed;
+    }
+    config_finish(&config);
+    mkdir(config.http.data_dir, 0700);
+
+    struct db_conn *conn = NULL;
+    int rc = command_open_migrated(config.http.db_target, &conn);
+    if (rc != EXIT_OK)
+        return rc;
+    db_close(conn);
+
+    config.http.routes = rounds_routes;
+    config.http.route_count = rounds_route_count;
+    web_install_error_page();
+    return http_serve(&config.http);
+}

@@ -1,0 +1,26 @@
+/* commands.h — the subcommands of `rounds` (one file each: cmd_*.c). Each
+ * takes argv starting at its own name and returns the process exit code. */
+#ifndef ROUNDS_COMMANDS_H
+#define ROUNDS_COMMANDS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "store/db.h"
+
+#define ROUNDS_VERSION "0.1.0"
+
+void print_usage(FILE *out);
+int command_version(int argc, char **argv);
+int command_serve(int argc, char **argv);
+int command_migrate(int argc, char **argv);
+int command_user(int argc, char **argv);
+int command_seed(int argc, char **argv);
+
+/* Opens the database and migrates it; prints why on failure and returns the
+ * exit code to use (0 on success). */
+int command_open_migrated(const char *target, struct db_conn **conn);
+/* True when argv[i] is --help or -h. */
+bool command_wants_help(const char *arg);
+
+#endif

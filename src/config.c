@@ -1,0 +1,190 @@
+/* config.c — defaults, environment and flags for `rounds serve` and friends. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+
+bool config_parse_int(const char *s, long long min, long long max, long long *out)
+{
+    if (s == NULL || *s == '\0')
+        return false;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < min || v > max)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* "host:port" or "[v6]:port" into the options. */
+static bool set_listen(struct config *config, const char *value)
+{
+    snprintf(config->listen_buf, sizeof(config->listen_buf), "%s", value);
+    char *colon = strrchr(config->listen_buf, ':');
+    long long port;
+    if (colon == NULL || colon == config->listen_buf || !config_parse_int(colon + 1, 0, 65535, &port)) {
+        fprintf(stderr, "rounds: listen address must be host:port, got '%s'\n", value);
+        return false;
+    }
+    *colon = '\0';
+    char *host = config->listen_buf;
+    if (host[0] == '[' && colon[-1] == ']') {
+        colon[-1] = '\0';
+        host++;
+    }
+    config->http.listen_host = host;
+    config->http.listen_port = (int)port;
+    return true;
+}
+
+struct numeric_setting {
+    const char *env, *flag;
+    long long min, max, scale;
+    size_t offset;
+    bool is_int64; /* else int (or size_t for max_body) */
+    bool is_size;
+};
+
+#define OPT(field) offsetof(struct http_options, field)
+static const struct numeric_setting numeric_settings[] = {
+    {"ROUNDS_THREADS", "--threads", 0, 256, 1, OPT(threads), false, false},
+    {"ROUNDS_WORKERS", "--workers", 0, 256, 1, OPT(workers), false, false},
+    {"ROUNDS_MAX_BODY", "--max-body", 1024, 1LL << 30, 1, OPT(max_body), false, true},
+    {"ROUNDS_MAX_CONNECTIONS", "--max-connections", 1, 1000000, 1, OPT(max_connections), false, false},
+    {"ROUNDS_MAX_CONNECTIONS_PER_CLIENT", "--max-connections-per-client", 1, 1000000, 1,
+     OPT(max_connections_per_client), false, false},
+    {"ROUNDS_REQUEST_TIMEOUT_MS", "--request-timeout-ms", 100, 3600000, 1, OPT(request_timeout_ms), false, false},
+    {"ROUNDS_IDLE_TIMEOUT_MS", "--idle-timeout-ms", 100, 3600000, 1, OPT(idle_timeout_ms), false, false},
+    {"ROUNDS_SHUTDOWN_DEADLINE_MS", "--shutdown-deadline-ms", 0, 600000, 1, OPT(shutdown_deadline_ms), false, false},
+    {"ROUNDS_SESSION_IDLE_MINUTES", "--session-idle-minutes", 1, 60 * 24 * 30, 60, OPT(session_idle_seconds), true,
+     false},
+    {"ROUNDS_SESSION_ABSOLUTE_HOURS", "--session-absolute-hours", 1, 24 * 365, 3600,
+     OPT(session_absolute_seconds), true, false},
+    {"ROUNDS_LOGIN_LIMIT_ACCOUNT", "--login-limit-account", 1, 1000000, 1, OPT(login_failures_per_account), false,
+     false},
+    {"ROUNDS_LOGIN_LIMIT_CLIENT", "--login-limit-client", 1, 1000000, 1, OPT(login_failures_per_client), false,
+     false},
+};
+
+static bool set_numeric(struct config *config, const struct numeric_setting *s, const char *value, const char *source)
+{
+    long long v;
+    if (!config_parse_int(value, s->min, s->max, &v)) {
+        fprintf(stderr, "rounds: %s must be a whole number from %lld to %lld, got '%s'\n", source, s->min, s->max,
+                value);
+        return false;
+    }
+    char *field = (char *)&config->http + s->offset;
+    if (s->is_int64) {
+        int64_t x = (int64_t)(v * s->scale);
+        memcpy(field, &x, sizeof(x));
+    } else if (s->is_size) {
+        size_t x = (size_t)v;
+        memcpy(field, &x, sizeof(x));
+    } else {
+        int x = (int)v;
+        memcpy(field, &x, sizeof(x));
+    }
+    return true;
+}
+
+static bool set_log_level(struct config *config, const char *value)
+{
+    static const char *const names[] = {"debug", "info", "warn", "error"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(names[i], value) == 0) {
+            config->log_level = names[i];
+            log_set_level((enum log_level)i);
+            return true;
+        }
+    fprintf(stderr, "rounds: log level must be debug, info, warn or error, got '%s'\n", value);
+    return false;
+}
+
+bool config_from_env(struct config *config)
+{
+    memset(config, 0, sizeof(*config));
+    struct http_options *o = &config->http;
+    o->listen_host = "127.0.0.1";
+    o->listen_port = 8080;
+    o->db_target = "rounds.db";
+    o->data_dir = "data";
+    o->max_body = 1024 * 1024;
+    o->max_connections = 10000;
+    o->max_connections_per_client = 256;
+    o->request_timeout_ms = 10000;
+    o->idle_timeout_ms = 10000;
+    o->shutdown_deadline_ms = 10000;
+    o->session_idle_seconds = 30 * 60;
+    o->session_absolute_seconds = 12 * 3600;
+    o->login_failures_per_account = 10;
+    o->login_failures_per_client = 100;
+    config->log_level = "info";
+
+    const char *v;
+    if ((v = getenv("ROUNDS_DB")) != NULL && *v != '\0')
+        o->db_target = v;
+    if ((v = getenv("ROUNDS_DATA_DIR")) != NULL && *v != '\0')
+        o->data_dir = v;
+    if ((v = getenv("ROUNDS_PUBLIC_URL")) != NULL && *v != '\0')
+        o->public_url = v;
+    if ((v = getenv("ROUNDS_LISTEN")) != NULL && *v != '\0' && !set_listen(config, v))
+        return false;
+    if ((v = getenv("ROUNDS_LOG_LEVEL")) != NULL && *v != '\0' && !set_log_level(config, v))
+        return false;
+    for (size_t i = 0; i < sizeof(numeric_settings) / sizeof(numeric_settings[0]); i++)
+        if ((v = getenv(numeric_settings[i].env)) != NULL && *v != '\0' &&
+            !set_numeric(config, &numeric_settings[i], v, numeric_settings[i].env))
+            return false;
+    return true;
+}
+
+bool config_apply_flag(struct config *config, int argc, char **argv, int i, int *consumed)
+{
+    const char *flag = argv[i];
+    *consumed = 2;
+    if (i + 1 >= argc) {
+        fprintf(stderr, "rounds: %s needs a value\n", flag);
+        return false;
+    }
+    const char *value = argv[i + 1];
+    if (strcmp(flag, "--listen") == 0)
+        return set_listen(config, value);
+    if (strcmp(flag, "--db") == 0) {
+        config->http.db_target = value;
+        return true;
+    }
+    if (strcmp(flag, "--data-dir") == 0) {
+        config->http.data_dir = value;
+        return true;
+    }
+    if (strcmp(flag, "--public-url") == 0) {
+        config->http.public_url = value;
+        return true;
+    }
+    if (strcmp(flag, "--ready-file") == 0) {
+        config->http.ready_file = value;
+        return true;
+    }
+    if (strcmp(flag, "--log-level") == 0)
+        return set_log_level(config, value);
+    for (size_t k = 0; k < sizeof(numeric_settings) / sizeof(numeric_settings[0]); k++)
+        if (strcmp(flag, numeric_settings[k].flag) == 0)
+            return set_numeric(config, &numeric_settings[k], value, flag);
+    fprintf(stderr, "rounds: unknown flag %s\n", flag);
+    return false;
+}
+
+void config_finish(struct config *config)
+{
+    if (config->http.public_url == NULL) {
+        snprintf(config->public_url_buf, sizeof(config->public_url_buf), "http://%s:%d", config->http.listen_host,
+                 config->http.listen_port);
+        config->http.public_url = config->public_url_buf;
+    }
+}

@@ -1,0 +1,26 @@
+/* accounts.h — rules about users: roles, profile values, who may do what to
+ * accounts. Pure functions over store types. */
+#ifndef ROUNDS_DOMAIN_ACCOUNTS_H
+#define ROUNDS_DOMAIN_ACCOUNTS_H
+
+#include <stdbool.h>
+
+#include "store/store.h"
+
+/* NULL-terminated lists of accepted values, shared by the API specs and pages. */
+extern const char *const account_roles[];
+extern const char *const profile_statuses[];
+extern const char *const profile_visa_kinds[];
+extern const char *const profile_step1_values[];
+extern const char *const profile_ecfmg_statuses[];
+extern const char *const profile_english_proofs[];
+
+bool account_role_valid(const char *role);
+bool account_has_role(const struct store_user *user, const char *role);
+/* The organisation kind a role's membership must have ("host" for a host
+ * coordinator), or NULL when the role takes no organisation. */
+const char *account_role_organization_kind(const char *role);
+/* A human label: "host_coordinator" → "Host coordinator". */
+const char *account_role_label(const char *role);
+
+#endif

@@ -1,0 +1,232 @@
+/* auth.c — registration and login flows; see auth.h. */
+#include "domain/auth.h"
+
+#include <ctype.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/accounts.h"
+#include "domain/password.h"
+#include "lib/clock.h"
+#include "lib/crypto.h"
+#include "lib/json_spec.h"
+#include "lib/log.h"
+#include "lib/utf8.h"
+
+static int copy_field(char *dst, size_t size, const char *src, const char *field, struct error *err)
+{
+    size_t n = src != NULL ? strlen(src) : 0;
+    if (n >= size)
+        return error_set(err, ERR_VALIDATION_FAILED, field, "is too long");
+    memcpy(dst, src != NULL ? src : "", n + 1);
+    return 0;
+}
+
+int auth_register_begin(struct db_conn *conn, struct arena *arena, const char *email, const char *name,
+                        const char *password, const char *role, const char *organization_id,
+                        struct auth_register_job *job, struct error *err)
+{
+    char *lowered = arena_strdup(arena, email != NULL ? email : "");
+    if (lowered == NULL)
+        return error_set(err, ERR_INTERNAL, NULL, NULL);
+    for (char *p = lowered; *p != '\0'; p++)
+        *p = (char)tolower((unsigned char)*p);
+    email = lowered;
+    if (name == NULL)
+        name = "";
+    if (password == NULL)
+        password = "";
+    if (!json_email_valid(email))
+        return error_set(err, ERR_VALIDATION_FAILED, "email", "must be an email address");
+    size_t name_len = strlen(name);
+    if (name_len == 0 || !utf8_valid(name, name_len) || utf8_count(name, name_len) > 120)
+        return error_set(err, ERR_VALIDATION_FAILED, "name", "must be 1 to 120 characters");
+    if (!account_role_valid(role))
+        return error_set(err, ERR_VALIDATION_FAILED, "role", "is not a role");
+    if (password_check_length(password, err) != 0)
+        return -1;
+    const char *needed_kind = account_role_organization_kind(role);
+    if (organization_id != NULL) {
+        const char *kind = NULL;
+        if (needed_kind == NULL)
+            return error_set(err, ERR_VALIDATION_FAILED, "organization_id", "this role takes no organisation");
+        int rc = store_organization_kind(conn, arena, organization_id, &kind);
+        if (rc == DB_DONE || (rc == DB_ROW && strcmp(kind, needed_kind) != 0))
+            return error_set(err, ERR_VALIDATION_FAILED, "organization_id", "is not an organisation of the right kind");
+        if (rc != DB_ROW)
+            return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    }
+    /* Answer a taken email before spending a hash on it. */
+    struct store_user existing;
+    int rc = store_user_by_email(conn, arena, email, &existing);
+    if (rc == DB_ROW)
+        return error_set(err, ERR_EMAIL_TAKEN, "email", "an account with this email exists; log in instead");
+    if (rc != DB_DONE)
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    if (copy_field(job->email, sizeof(job->email), email, "email", err) != 0 ||
+        copy_field(job->name, sizeof(job->name), name, "name", err) != 0 ||
+        copy_field(job->password, sizeof(job->password), password, "password", err) != 0 ||
+        copy_field(job->role, sizeof(job->role), role, "role", err) != 0 ||
+        copy_field(job->organization_id, sizeof(job->organization_id), organization_id, "organization_id", err) != 0)
+        return -1;
+    return 0;
+}
+
+void auth_register_work(void *ctx)
+{
+    struct auth_register_job *job = ctx;
+    if (password_check(job->password, job->email, &job->err) != 0) {
+        job->refused = true;
+        return;
+    }
+    if (crypto_password_hash(job->password, job->password_hash) != 0) {
+        job->refused = true;
+        error_set(&job->err, ERR_INTERNAL, NULL, "out of memory while hashing");
+    }
+}
+
+struct insert_ctx {
+    const struct auth_register_job *job;
+    struct store_user *user;
+};
+
+static int insert_user_tx(struct db_conn *conn, void *p)
+{
+    struct insert_ctx *ctx = p;
+    int rc = store_user_insert(conn, ctx->user);
+    if (rc == DB_OK && ctx->job->organization_id[0] != '\0')
+        rc = store_membership_insert(conn, ctx->user->id, ctx->job->organization_id, ctx->job->role);
+    return rc;
+}
+
+int auth_register_finish(struct db_conn *conn, struct arena *arena, const struct auth_register_job *job,
+                         struct store_user *user, struct error *err)
+{
+    if (job->refused) {
+        *err = job->err;
+        return -1;
+    }
+    char id[32];
+    crypto_random_id("u_", id, sizeof(id));
+    memset(user, 0, sizeof(*user));
+    user->id = arena_strdup(arena, id);
+    user->email = arena_strdup(arena, job->email);
+    user->name = arena_strdup(arena, job->name);
+    user->password_hash = arena_strdup(arena, job->password_hash);
+    user->created_at = clock_now();
+    user->roles[0] = arena_strdup(arena, job->role);
+    user->role_count = 1;
+    struct insert_ctx ctx = {job, user};
+    int rc = db_run_tx(conn, true, insert_user_tx, &ctx);
+    if (rc == DB_CONSTRAINT)
+        return error_set(err, ERR_EMAIL_TAKEN, "email", "an account with this email exists; log in instead");
+    if (rc != DB_OK)
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    /* Read it back so that memberships and defaults are as stored. */
+    rc = store_user_by_id(conn, arena, id, user);
+    return rc == DB_ROW ? 0 : error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+}
+
+/* A hash of a random password: verifying against it costs what a real check
+ * costs, so that a missing account does not answer faster. */
+static char decoy_hash[128];
+static pthread_once_t decoy_once = PTHREAD_ONCE_INIT;
+
+static void make_decoy_hash(void)
+{
+    char token[44];
+    crypto_random_token(token);
+    if (crypto_password_hash(token, decoy_hash) != 0)
+        decoy_hash[0] = '\0';
+}
+
+static void account_key(const char *email, char out[65])
+{
+    crypto_hash_token(email, out);
+}
+
+int auth_login_begin(struct db_conn *conn, struct arena *arena, const char *email, const char *password,
+                     const char *client_addr, int per_account_limit, int per_client_limit,
+                     struct auth_login_job *job, struct error *err)
+{
+    char key[65];
+    char lowered[256];
+    size_t n = strlen(email);
+    if (n == 0 || n >= sizeof(lowered))
+        return error_set(err, ERR_INVALID_CREDENTIALS, NULL, "wrong email or password");
+    for (size_t i = 0; i <= n; i++)
+        lowered[i] = (char)tolower((unsigned char)email[i]);
+    account_key(lowered, key);
+    int64_t by_account = 0, by_client = 0;
+    int rc = store_login_failure_counts(conn, key, client_addr, clock_now() - AUTH_WINDOW_SECONDS, &by_account,
+                                        &by_client);
+    if (rc != DB_OK)
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    if (by_account >= per_account_limit || by_client >= per_client_limit)
+        return error_set(err, ERR_RATE_LIMITED, NULL, "too many failed logins; wait 15 minutes and try again");
+
+    struct store_user user;
+    rc = store_user_by_email(conn, arena, lowered, &user);
+    if (rc != DB_ROW && rc != DB_DONE)
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    if (copy_field(job->email, sizeof(job->email), lowered, "email", err) != 0)
+        return -1;
+    if (strlen(password) >= sizeof(job->password))
+        return error_set(err, ERR_INVALID_CREDENTIALS, NULL, "wrong email or password");
+    memcpy(job->password, password, strlen(password) + 1);
+    job->user_found = rc == DB_ROW;
+    if (job->user_found) {
+        snprintf(job->stored_hash, sizeof(job->stored_hash), "%s", user.password_hash);
+    } else {
+        pthread_once(&decoy_once, make_decoy_hash);
+        snprintf(job->stored_hash, sizeof(job->stored_hash), "%s", decoy_hash);
+    }
+    return 0;
+}
+
+void auth_login_work(void *ctx)
+{
+    struct auth_login_job *job = ctx;
+    job->verified = job->stored_hash[0] != '\0' && crypto_password_verify(job->stored_hash, job->password) &&
+                    job->user_found;
+    if (job->verified && crypto_password_needs_rehash(job->stored_hash))
+        job->needs_rehash = crypto_password_hash(job->password, job->new_hash) == 0;
+}
+
+int auth_login_finish(struct db_conn *conn, struct arena *arena, const struct auth_login_job *job,
+                      const char *client_addr, struct store_user *user, struct error *err)
+{
+    char key[65];
+    account_key(job->email, key);
+    int64_t now = clock_now();
+    if (!job->verified) {
+        if (store_login_failure_add(conn, key, client_addr, now) != DB_OK)
+            return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+        /* Keep the table small: old failures no longer count. */
+        store_login_failure_prune(conn, now - 2 * AUTH_WINDOW_SECONDS);
+        return error_set(err, ERR_INVALID_CREDENTIALS, NULL, "wrong email or password");
+    }
+    int rc = store_user_by_email(conn, arena, job->email, user);
+    if (rc != DB_ROW)
+        return error_set(err, rc == DB_DONE ? ERR_INVALID_CREDENTIALS : ERR_UNAVAILABLE, NULL, NULL);
+    store_login_failure_clear(conn, key);
+    if (job->needs_rehash && store_user_set_password_hash(conn, user->id, job->new_hash) == DB_OK)
+        log_info("msg=\"password rehashed with current parameters\" user_id=%s", user->id);
+    return 0;
+}
+
+int auth_create_user(struct db_conn *conn, struct arena *arena, const char *email, const char *name,
+                     const char *password, const char *role, const char *organization_id, struct store_user *user,
+                     struct error *err)
+{
+    struct auth_register_job job;
+    memset(&job, 0, sizeof(job));
+    int rc = auth_register_begin(conn, arena, email, name, password, role, organization_id, &job, err);
+    if (rc == 0) {
+        auth_register_work(&job);
+        rc = auth_register_finish(conn, arena, &job, user, err);
+    }
+    explicit_bzero(&job, sizeof(job));
+    return rc;
+}

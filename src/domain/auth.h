@@ -1,0 +1,62 @@
+/* auth.h — registration and login, shared by the API and the pages.
+ *
+ * Both have a slow middle (Argon2id) that runs on a worker thread: the
+ * handler calls *_begin on its loop, hands the job to http_offload_start with
+ * *_work, and calls *_finish from the completion. Jobs are heap memory that
+ * the HTTP layer wipes and frees. */
+#ifndef ROUNDS_DOMAIN_AUTH_H
+#define ROUNDS_DOMAIN_AUTH_H
+
+#include <stdbool.h>
+
+#include "lib/arena.h"
+#include "lib/errors.h"
+#include "store/store.h"
+
+enum { AUTH_WINDOW_SECONDS = 15 * 60 };
+
+struct auth_register_job {
+    char email[256];
+    char name[512];
+    char password[520];
+    char role[32];
+    char organization_id[64];
+    char password_hash[128];
+    struct error err;       /* set by the work when the password is refused */
+    bool refused;
+};
+
+struct auth_login_job {
+    char email[256];
+    char password[520];
+    char stored_hash[128];  /* the user's hash, or a decoy when there is no such user */
+    bool user_found;
+    bool verified;
+    bool needs_rehash;
+    char new_hash[128];
+};
+
+/* Registration: fills the job from the request's fields (cheap checks only). */
+int auth_register_begin(struct db_conn *conn, struct arena *arena, const char *email, const char *name,
+                        const char *password, const char *role, const char *organization_id,
+                        struct auth_register_job *job, struct error *err);
+void auth_register_work(void *job);
+/* Creates the user (DB_OK, *user filled) or reports why not. */
+int auth_register_finish(struct db_conn *conn, struct arena *arena, const struct auth_register_job *job,
+                         struct store_user *user, struct error *err);
+
+/* Login: refuses early (ERR_RATE_LIMITED) when failures are over the limits. */
+int auth_login_begin(struct db_conn *conn, struct arena *arena, const char *email, const char *password,
+                     const char *client_addr, int per_account_limit, int per_client_limit,
+                     struct auth_login_job *job, struct error *err);
+void auth_login_work(void *job);
+/* Records the outcome; 0 with *user filled when the login succeeded. */
+int auth_login_finish(struct db_conn *conn, struct arena *arena, const struct auth_login_job *job,
+                      const char *client_addr, struct store_user *user, struct error *err);
+
+/* Synchronous registration for the CLI (hashes on the calling thread). */
+int auth_create_user(struct db_conn *conn, struct arena *arena, const char *email, const char *name,
+                     const char *password, const char *role, const char *organization_id, struct store_user *user,
+                     struct error *err);
+
+#endif

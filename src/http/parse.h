@@ -1,0 +1,65 @@
+/* parse.h — Rounds' own small parsers for what h2o leaves to the application:
+ * query strings, application/x-www-form-urlencoded bodies and Cookie headers.
+ *
+ * They are pure functions over bytes (no h2o), allocate only from the given
+ * arena, and refuse malformed input instead of guessing. Each has a libFuzzer
+ * target in tests/fuzz/. */
+#ifndef ROUNDS_HTTP_PARSE_H
+#define ROUNDS_HTTP_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lib/arena.h"
+
+struct http_kv {
+    const char *name;   /* decoded, NUL-terminated */
+    const char *value;  /* decoded, NUL-terminated */
+    size_t value_len;
+};
+
+struct http_kv_list {
+    struct http_kv *items;
+    size_t count;
+};
+
+enum http_parse_status {
+    HTTP_PARSE_OK = 0,
+    HTTP_PARSE_MALFORMED = -1,   /* bad escape, NUL byte, invalid UTF-8, empty name, bad cookie syntax */
+    HTTP_PARSE_TOO_MANY = -2,    /* more than max_pairs pairs */
+    HTTP_PARSE_NO_MEMORY = -3,
+};
+
+/* Both parsers read exactly len bytes of input (which need not be
+ * NUL-terminated; NULL is fine when len is 0) and return HTTP_PARSE_OK with
+ * *out filled, or another status with *out set to { NULL, 0 }. Empty input
+ * gives OK with count 0 and items NULL. Pairs are counted before anything is
+ * decoded, so more than max_pairs is refused cheaply. Results live in arena. */
+
+/* Parses "a=1&b=x+y&c=%C3%A9" (a query string without the '?', or a form body).
+ * '+' is a space, %XX is decoded (a '%' not followed by two hex digits is
+ * malformed); a pair without '=' has an empty value; empty segments
+ * ("a=1&&b=2") are skipped and do not count against max_pairs. Names and
+ * values must decode to valid UTF-8 without NUL bytes or other control
+ * characters (C0, DEL, C1) except tab, CR and LF in values. Repeated names are
+ * kept in order. Only '&' separates pairs (not ';'). */
+enum http_parse_status http_parse_urlencoded(struct arena *arena, const char *input, size_t len, size_t max_pairs,
+                                             struct http_kv_list *out);
+
+/* Parses a Cookie header ("a=1; b=2"), RFC 6265 section 4.2.1 syntax. Values
+ * are not percent-decoded; a value may be wrapped in double quotes, which are
+ * removed. A pair with no '=' or an empty name is malformed, as is a name that
+ * is not a token or a value with a byte outside cookie-octet (space, '"', ',',
+ * '\', controls, non-ASCII). Leniencies: spaces and tabs around ';' and at the
+ * ends are ignored, and empty segments ("a=1;", "a=1; ; b=2") are skipped. One
+ * malformed pair fails the whole header. */
+enum http_parse_status http_parse_cookies(struct arena *arena, const char *input, size_t len, size_t max_pairs,
+                                          struct http_kv_list *out);
+
+/* The first value named name (exact, case-sensitive), or NULL; list may be
+ * NULL. */
+const char *http_kv_get(const struct http_kv_list *list, const char *name);
+/* How many pairs are named name. */
+size_t http_kv_count(const struct http_kv_list *list, const char *name);
+
+#endif

@@ -1,0 +1,412 @@
+/* request.c — from an h2o request to a handler and back: routing, body caps,
+ * media types, authentication and CSRF, then replies with the security
+ * headers, the request id and one access-log line. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdalign.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "http/internal.h"
+#include "lib/clock.h"
+#include "lib/log.h"
+
+static http_html_error_fn html_error_renderer;
+
+void http_set_html_error_renderer(http_html_error_fn fn)
+{
+    html_error_renderer = fn;
+}
+
+static h2o_req_t *h2o_of(struct http_request *req)
+{
+    return req->internal;
+}
+
+/* h2o's pool does not align; the arena needs max_align_t alignment. */
+static void *pool_alloc(void *pool, size_t size)
+{
+    size_t align = alignof(max_align_t);
+    char *p = h2o_mem_alloc_pool(pool, size + align - 1);
+    uintptr_t aligned = ((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1);
+    return (void *)aligned;
+}
+
+/* ---- reading ---- */
+
+const char *http_param(struct http_request *req, const char *name)
+{
+    size_t len = strlen(name);
+    for (size_t i = 0; i < req->match.param_count; i++) {
+        const struct route_param *p = &req->match.params[i];
+        if (p->name_len == len && memcmp(p->name, name, len) == 0)
+            return arena_strndup(&req->arena, p->value, p->value_len);
+    }
+    return NULL;
+}
+
+const char *http_header(struct http_request *req, const char *name)
+{
+    h2o_req_t *r = h2o_of(req);
+    ssize_t i = h2o_find_header_by_str(&r->headers, name, strlen(name), -1);
+    if (i < 0)
+        return NULL;
+    h2o_iovec_t v = r->headers.entries[i].value;
+    return arena_strndup(&req->arena, v.base, v.len);
+}
+
+const char *http_cookie(struct http_request *req, const char *name)
+{
+    h2o_req_t *r = h2o_of(req);
+    /* HTTP/2 may split cookies over several headers: look in each. */
+    for (ssize_t i = -1; (i = h2o_find_header(&r->headers, H2O_TOKEN_COOKIE, i)) >= 0;) {
+        h2o_iovec_t v = r->headers.entries[i].value;
+        struct http_kv_list cookies;
+        if (http_parse_cookies(&req->arena, v.base, v.len, 64, &cookies) != HTTP_PARSE_OK)
+            continue;
+        const char *value = http_kv_get(&cookies, name);
+        if (value != NULL)
+            return value;
+    }
+    return NULL;
+}
+
+static struct http_kv_list *parsed_query(struct http_request *req, enum http_parse_status *status)
+{
+    struct http_kv_list *list = arena_calloc(&req->arena, 1, sizeof(*list));
+    *status = list == NULL ? HTTP_PARSE_NO_MEMORY
+                           : http_parse_urlencoded(&req->arena, req->query, req->query_len, 64, list);
+    return list;
+}
+
+int http_query(struct http_request *req, struct http_kv_list **out)
+{
+    enum http_parse_status status;
+    *out = parsed_query(req, &status);
+    if (status != HTTP_PARSE_OK) {
+        http_reply_error(req, ERR_BAD_REQUEST, NULL, "the query string is malformed");
+        return -1;
+    }
+    return 0;
+}
+
+int http_query_allow(struct http_request *req, const char *const *allowed)
+{
+    struct http_kv_list *query;
+    if (http_query(req, &query) != 0)
+        return -1;
+    for (size_t i = 0; i < query->count; i++) {
+        const char *const *a = allowed;
+        while (*a != NULL && strcmp(*a, query->items[i].name) != 0)
+            a++;
+        if (*a == NULL) {
+            http_reply_error(req, ERR_UNKNOWN_PARAMETER, query->items[i].name, "is not a parameter of this request");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+const char *http_form(struct http_request *req, const char *name)
+{
+    return http_kv_get(&req->form, name);
+}
+
+/* ---- replying ---- */
+
+void http_add_header(struct http_request *req, const char *name, const char *value)
+{
+    h2o_req_t *r = h2o_of(req);
+    size_t name_len = strlen(name);
+    char *lower = arena_strndup(&req->arena, name, name_len);
+    for (size_t i = 0; i < name_len; i++)
+        lower[i] = (char)tolower((unsigned char)lower[i]);
+    h2o_add_header_by_str(&r->pool, &r->res.headers, lower, name_len, 1, NULL, value, strlen(value));
+}
+
+static bool public_url_is_https(const struct http_options *options)
+{
+    return options->public_url != NULL && strncmp(options->public_url, "https://", 8) == 0;
+}
+
+void http_set_cookie(struct http_request *req, const char *name, const char *value, int64_t max_age)
+{
+    struct buf b;
+    buf_init(&b, &req->arena, 1024);
+    buf_appendf(&b, "%s=%s; Path=/; HttpOnly; SameSite=Lax", name, value);
+    if (max_age >= 0)
+        buf_appendf(&b, "; Max-Age=%lld", (long long)max_age);
+    if (public_url_is_https(req->options))
+        buf_append_str(&b, "; Secure");
+    if (buf_ok(&b))
+        http_add_header(req, "Set-Cookie", b.data);
+}
+
+/* logfmt value: printable ASCII without quotes or backslashes, at most 200 bytes. */
+static void log_safe(char *out, size_t size, const char *s)
+{
+    size_t j = 0;
+    for (; s != NULL && *s != '\0' && j + 1 < size; s++)
+        out[j++] = (*s > 0x20 && *s < 0x7f && *s != '"' && *s != '\\') ? *s : '?';
+    out[j] = '\0';
+}
+
+static void add_security_headers(struct http_request *req)
+{
+    http_add_header(req, "Content-Security-Policy",
+                    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
+    http_add_header(req, "X-Content-Type-Options", "nosniff");
+    http_add_header(req, "X-Frame-Options", "DENY");
+    http_add_header(req, "Referrer-Policy", "same-origin");
+    http_add_header(req, "Cross-Origin-Opener-Policy", "same-origin");
+    http_add_header(req, "Cache-Control", "no-store");
+    if (public_url_is_https(req->options))
+        http_add_header(req, "Strict-Transport-Security", "max-age=31536000");
+    http_add_header(req, "X-Request-Id", req->request_id);
+}
+
+static const char *reason_phrase(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 303: return "See Other";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "";
+    }
+}
+
+void http_reply(struct http_request *req, int status, const char *content_type, const char *body, size_t len)
+{
+    if (req->replied) {
+        log_error("msg=\"handler replied twice\" req_id=%s", req->request_id);
+        return;
+    }
+    h2o_req_t *r = h2o_of(req);
+    req->replied = true;
+    req->status = status;
+    r->res.status = status;
+    r->res.reason = reason_phrase(status);
+    add_security_headers(req);
+    if (content_type != NULL)
+        h2o_add_header(&r->pool, &r->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type, strlen(content_type));
+
+    char path[201];
+    log_safe(path, sizeof(path), req->path);
+    log_info("req_id=%s method=%s path=%s status=%d dur_ms=%.2f", req->request_id, http_method_name(req->method),
+             path, status, clock_monotonic_ms() - req->started_ms);
+    if (status == 204 || status == 304)
+        len = 0;
+    r->res.content_length = len;
+    h2o_send_inline(r, len > 0 ? body : NULL, len);
+}
+
+void http_reply_json(struct http_request *req, int status, const struct buf *json)
+{
+    if (!buf_ok(json)) {
+        log_error("msg=\"reply too large or out of memory\" req_id=%s", req->request_id);
+        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    http_reply(req, status, "application/json; charset=utf-8", json->data, json->len);
+}
+
+void http_reply_html(struct http_request *req, int status, const struct buf *html)
+{
+    if (!buf_ok(html)) {
+        log_error("msg=\"page too large or out of memory\" req_id=%s", req->request_id);
+        http_reply(req, 500, "text/plain; charset=utf-8", "Internal error\n", 15);
+        return;
+    }
+    http_reply(req, status, "text/html; charset=utf-8", html->data, html->len);
+}
+
+void http_reply_empty(struct http_request *req, int status)
+{
+    http_reply(req, status, NULL, NULL, 0);
+}
+
+void http_redirect(struct http_request *req, const char *location)
+{
+    http_add_header(req, "Location", location);
+    http_reply(req, 303, "text/plain; charset=utf-8", "See Other\n", 10);
+}
+
+static bool wants_html(struct http_request *req)
+{
+    if (req->route != NULL)
+        return (req->route->flags & ROUTE_HTML) != 0;
+    return strncmp(req->path, "/api/", 5) != 0 && strcmp(req->path, "/healthz") != 0 &&
+           strcmp(req->path, "/readyz") != 0;
+}
+
+void http_reply_error(struct http_request *req, enum error_code code, const char *field, const char *detail)
+{
+    int status = error_status(code);
+    if (status >= 500)
+        log_error("msg=\"internal error\" req_id=%s code=%s", req->request_id, error_name(code));
+    if (wants_html(req) && html_error_renderer != NULL) {
+        html_error_renderer(req, status, error_title(code), detail);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, 4096);
+    buf_append_str(&b, "{\"type\":\"about:blank\",\"title\":");
+    buf_append_json_string(&b, error_title(code));
+    buf_appendf(&b, ",\"status\":%d,\"code\":", status);
+    buf_append_json_string(&b, error_name(code));
+    buf_append_str(&b, ",\"detail\":");
+    buf_append_json_string(&b, detail != NULL ? detail : error_title(code));
+    buf_append_str(&b, ",\"field\":");
+    buf_append_json_string(&b, field);
+    buf_append_char(&b, '}');
+    http_reply(req, status, "application/problem+json; charset=utf-8", b.data, b.len);
+}
+
+void http_reply_problem(struct http_request *req, const struct error *err)
+{
+    http_reply_error(req, err->code, err->field, err->detail);
+}
+
+/* ---- dispatch ---- */
+
+static void client_address(h2o_req_t *r, char *out, size_t size)
+{
+    struct sockaddr_storage ss;
+    snprintf(out, size, "unknown");
+    socklen_t len = r->conn->callbacks->get_peername(r->conn, (struct sockaddr *)&ss);
+    if (len == 0)
+        return;
+    if (ss.ss_family == AF_INET)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out, (socklen_t)size);
+    else if (ss.ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, (socklen_t)size);
+}
+
+/* "application/json; charset=utf-8" has media type "application/json". */
+static bool media_type_is(const char *content_type, const char *type)
+{
+    if (content_type == NULL)
+        return false;
+    size_t n = strlen(type);
+    if (strncasecmp(content_type, type, n) != 0)
+        return false;
+    char next = content_type[n];
+    return next == '\0' || next == ';' || next == ' ';
+}
+
+static bool method_is_safe(enum http_method m)
+{
+    return m == HTTP_GET || m == HTTP_HEAD || m == HTTP_OPTIONS;
+}
+
+/* Checks the body's size and media type; parses HTML forms. */
+static int check_body(struct http_request *req)
+{
+    size_t cap = req->route->max_body ? req->route->max_body : req->options->max_body;
+    if (req->body_len > cap) {
+        http_reply_error(req, ERR_PAYLOAD_TOO_LARGE, NULL, "the body is larger than this endpoint accepts");
+        return -1;
+    }
+    if (method_is_safe(req->method) || (req->body_len == 0 && req->method == HTTP_DELETE))
+        return 0;
+    const char *content_type = http_header(req, "content-type");
+    if (req->route->flags & ROUTE_HTML) {
+        if (req->body_len == 0 && content_type == NULL)
+            return 0;
+        if (!media_type_is(content_type, "application/x-www-form-urlencoded")) {
+            http_reply_error(req, ERR_UNSUPPORTED_MEDIA_TYPE, NULL, "forms must be application/x-www-form-urlencoded");
+            return -1;
+        }
+        if (http_parse_urlencoded(&req->arena, req->body, req->body_len, 256, &req->form) != HTTP_PARSE_OK) {
+            http_reply_error(req, ERR_BAD_REQUEST, NULL, "the form is malformed");
+            return -1;
+        }
+        return 0;
+    }
+    if (req->body_len == 0 && content_type == NULL)
+        return 0; /* an action without a body, such as logout */
+    if (!media_type_is(content_type, "application/json")) {
+        http_reply_error(req, ERR_UNSUPPORTED_MEDIA_TYPE, NULL, "send application/json");
+        return -1;
+    }
+    return 0;
+}
+
+void http_dispatch(struct http_thread *thread, h2o_req_t *r)
+{
+    struct http_request *req = h2o_mem_alloc_pool(&r->pool, sizeof(*req) + alignof(max_align_t));
+    req = (void *)(((uintptr_t)req + alignof(max_align_t) - 1) & ~(uintptr_t)(alignof(max_align_t) - 1));
+    memset(req, 0, sizeof(*req));
+    req->arena.backend_alloc = pool_alloc;
+    req->arena.backend = &r->pool;
+    req->internal = r;
+    req->db = thread->db;
+    req->options = http_server_state.options;
+    req->started_ms = clock_monotonic_ms();
+
+    char id[32];
+    snprintf(id, sizeof(id), "%02x%014llx", thread->index & 0xff, (unsigned long long)++thread->request_counter);
+    req->request_id = arena_strdup(&req->arena, id);
+    req->method = http_method_parse(r->method.base, r->method.len);
+    req->path = arena_strndup(&req->arena, r->path_normalized.base, r->path_normalized.len);
+    if (r->query_at != SIZE_MAX) {
+        req->query = r->path.base + r->query_at + 1;
+        req->query_len = r->path.len - r->query_at - 1;
+    } else {
+        req->query = "";
+    }
+    req->body = r->entity.base != NULL ? r->entity.base : "";
+    req->body_len = r->entity.base != NULL ? r->entity.len : 0;
+    char addr[64];
+    client_address(r, addr, sizeof(addr));
+    req->client_addr = arena_strdup(&req->arena, addr);
+
+    const struct http_options *options = req->options;
+    enum route_result found = router_match(options->routes, options->route_count, req->method, req->path,
+                                           strlen(req->path), &req->match);
+    if (found == ROUTE_NOT_FOUND) {
+        http_reply_error(req, ERR_NOT_FOUND, NULL, "there is nothing at this address");
+        return;
+    }
+    if (found == ROUTE_METHOD_NOT_ALLOWED) {
+        char allow[128];
+        router_allow_header(req->match.allowed, allow, sizeof(allow));
+        http_add_header(req, "Allow", allow);
+        http_reply_error(req, ERR_METHOD_NOT_ALLOWED, NULL, "this address does not take this method");
+        return;
+    }
+    req->route = req->match.route;
+    if (check_body(req) != 0 || http_session_authenticate(req) != 0)
+        return;
+    if ((req->route->flags & ROUTE_AUTH) && !req->auth.authenticated) {
+        if (req->route->flags & ROUTE_HTML)
+            http_redirect(req, "/login");
+        else
+            http_reply_error(req, ERR_UNAUTHENTICATED, NULL, "log in first");
+        return;
+    }
+    if (http_csrf_check(req) != 0)
+        return;
+    req->route->handler(req);
+    if (!req->replied && !req->offload_pending) {
+        /* A handler that neither replied nor offloaded is our bug. */
+        log_error("msg=\"handler did not reply\" req_id=%s", req->request_id);
+        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+    }
+}

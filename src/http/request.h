@@ -1,0 +1,111 @@
+/* request.h — what a handler (src/api, src/web) sees of a request, and how it
+ * replies. No h2o types here: handlers never include h2o.h.
+ *
+ * A handler must reply exactly once, either before it returns or later from
+ * an offload completion (http_offload_start). Everything it allocates comes
+ * from req->arena and dies with the request. */
+#ifndef ROUNDS_HTTP_REQUEST_H
+#define ROUNDS_HTTP_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/parse.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "lib/arena.h"
+#include "lib/buf.h"
+#include "lib/errors.h"
+#include "store/store.h"
+
+struct http_auth {
+    bool authenticated;
+    bool via_cookie;            /* cookie sessions need CSRF tokens; bearer ones do not */
+    const char *token_hash;
+    const char *csrf_token;     /* of the session, to render into forms */
+    const char *user_id;
+};
+
+struct http_request {
+    struct arena arena;
+    enum http_method method;
+    const char *path;           /* normalised, without the query string */
+    const char *query;          /* raw query string without '?', may be "" */
+    size_t query_len;
+    const char *body;
+    size_t body_len;
+    const struct route *route;
+    struct route_match match;
+    struct db_conn *db;         /* this thread's connection */
+    const struct http_options *options;
+    struct http_auth auth;
+    const char *request_id;
+    const char *client_addr;
+    struct http_kv_list form;   /* parsed urlencoded body of HTML POSTs */
+    double started_ms;
+    int status;                 /* set when replied */
+    bool replied;
+    bool offload_pending;       /* slow work is running; its completion replies */
+    void *internal;             /* the h2o request */
+};
+
+/* ---- reading ---- */
+
+/* A path parameter ("id" of "/offerings/{id}") as a NUL-terminated string. */
+const char *http_param(struct http_request *req, const char *name);
+/* A request header (case-insensitive name) as a NUL-terminated copy, or NULL. */
+const char *http_header(struct http_request *req, const char *name);
+const char *http_cookie(struct http_request *req, const char *name);
+/* Parses the query string once; on malformed input replies 400 and returns -1. */
+int http_query(struct http_request *req, struct http_kv_list **out);
+/* Refuses (400 unknown_parameter naming it) any query parameter not in allowed
+ * (NULL-terminated). Returns 0, or -1 after replying. */
+int http_query_allow(struct http_request *req, const char *const *allowed);
+/* The value of a form field of an HTML POST, or NULL. */
+const char *http_form(struct http_request *req, const char *name);
+
+/* ---- replying ---- */
+
+void http_add_header(struct http_request *req, const char *name, const char *value);
+/* Set-Cookie with HttpOnly, SameSite=Lax, Path=/ (Secure when the public URL is https).
+ * max_age < 0 omits Max-Age (a browser-session cookie); 0 deletes it. */
+void http_set_cookie(struct http_request *req, const char *name, const char *value, int64_t max_age);
+void http_reply(struct http_request *req, int status, const char *content_type, const char *body, size_t len);
+void http_reply_json(struct http_request *req, int status, const struct buf *json);
+void http_reply_html(struct http_request *req, int status, const struct buf *html);
+void http_reply_empty(struct http_request *req, int status);
+void http_redirect(struct http_request *req, const char *location);
+/* application/problem+json from the error table (or an HTML error page on page routes). */
+void http_reply_error(struct http_request *req, enum error_code code, const char *field, const char *detail);
+void http_reply_problem(struct http_request *req, const struct error *err);
+
+/* Pages render their own error pages; the web layer installs this. */
+typedef void (*http_html_error_fn)(struct http_request *req, int status, const char *title, const char *detail);
+void http_set_html_error_renderer(http_html_error_fn fn);
+
+/* ---- slow work off the event loop ---- */
+
+/* Runs work(ctx) on a worker thread, then done(req, ctx) back on this
+ * request's loop. ctx must be from http_offload_alloc (zeroed heap memory,
+ * wiped and freed afterwards): work must not touch req or its arena, because
+ * the client may go away meanwhile; then done is not called. */
+void *http_offload_alloc(size_t size);
+/* Wipes and frees a context that was never started. */
+void http_offload_free(void *ctx);
+void http_offload_start(struct http_request *req, void *ctx, void (*work)(void *ctx),
+                        void (*done)(struct http_request *req, void *ctx));
+
+/* ---- sessions (http/session.c) ---- */
+
+/* Creates a session for user_id: sets the cookie when set_cookie, and returns
+ * the token (for API clients) and the CSRF token. */
+int http_session_start(struct http_request *req, const char *user_id, bool set_cookie, const char **token_out,
+                       const char **csrf_out);
+/* The CSRF token to put in an HTML form: the session's, or for anonymous
+ * visitors a double-submit token (set as a cookie when absent). */
+const char *http_form_csrf_token(struct http_request *req);
+/* Ends the current session on the server and clears the cookie. */
+int http_session_end(struct http_request *req);
+
+#endif

@@ -1,0 +1,102 @@
+/* router.c — segment-by-segment matching of a path against the route table. */
+#include "http/router.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    enum http_method method;
+    const char *name;
+} method_names[] = {
+    {HTTP_GET, "GET"}, {HTTP_HEAD, "HEAD"}, {HTTP_POST, "POST"}, {HTTP_PUT, "PUT"},
+    {HTTP_PATCH, "PATCH"}, {HTTP_DELETE, "DELETE"}, {HTTP_OPTIONS, "OPTIONS"},
+};
+
+enum http_method http_method_parse(const char *s, size_t len)
+{
+    for (size_t i = 0; i < sizeof(method_names) / sizeof(method_names[0]); i++)
+        if (strlen(method_names[i].name) == len && memcmp(method_names[i].name, s, len) == 0)
+            return method_names[i].method;
+    return HTTP_OTHER;
+}
+
+const char *http_method_name(enum http_method method)
+{
+    for (size_t i = 0; i < sizeof(method_names) / sizeof(method_names[0]); i++)
+        if (method_names[i].method == method)
+            return method_names[i].name;
+    return "OTHER";
+}
+
+/* Matches one pattern; fills params on success. */
+static int match_pattern(const char *pattern, const char *path, size_t path_len, struct route_match *out)
+{
+    size_t pi = 0, si = 0, plen = strlen(pattern);
+    out->param_count = 0;
+    while (pi < plen && si < path_len) {
+        if (pattern[pi] == '{') {
+            const char *close = strchr(pattern + pi, '}');
+            if (close == NULL || out->param_count == ROUTE_MAX_PARAMS)
+                return 0;
+            size_t start = si;
+            while (si < path_len && path[si] != '/')
+                si++;
+            if (si == start)
+                return 0;
+            struct route_param *p = &out->params[out->param_count++];
+            p->name = pattern + pi + 1;
+            p->name_len = (size_t)(close - (pattern + pi + 1));
+            p->value = path + start;
+            p->value_len = si - start;
+            pi = (size_t)(close - pattern) + 1;
+        } else {
+            if (pattern[pi] != path[si])
+                return 0;
+            pi++;
+            si++;
+        }
+    }
+    return pi == plen && si == path_len;
+}
+
+enum route_result router_match(const struct route *table, size_t count, enum http_method method, const char *path,
+                               size_t path_len, struct route_match *out)
+{
+    struct route_match candidate;
+    unsigned allowed = 0;
+    out->route = NULL;
+    out->param_count = 0;
+    for (size_t i = 0; i < count; i++) {
+        const struct route *r = &table[i];
+        if (!match_pattern(r->pattern, path, path_len, &candidate))
+            continue;
+        unsigned methods = r->methods;
+        if (methods & HTTP_GET)
+            methods |= HTTP_HEAD;
+        allowed |= methods;
+        if ((methods & (unsigned)method) && out->route == NULL) {
+            *out = candidate;
+            out->route = r;
+        }
+    }
+    out->allowed = allowed;
+    if (out->route != NULL)
+        return ROUTE_FOUND;
+    return allowed ? ROUTE_METHOD_NOT_ALLOWED : ROUTE_NOT_FOUND;
+}
+
+void router_allow_header(unsigned methods, char *out, size_t out_size)
+{
+    size_t used = 0;
+    if (out_size == 0)
+        return;
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof(method_names) / sizeof(method_names[0]); i++) {
+        if (!(methods & method_names[i].method))
+            continue;
+        int n = snprintf(out + used, out_size - used, "%s%s", used ? ", " : "", method_names[i].name);
+        if (n < 0 || (size_t)n >= out_size - used)
+            return;
+        used += (size_t)n;
+    }
+}

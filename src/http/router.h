@@ -1,0 +1,71 @@
+/* router.h — a static route table with path parameters.
+ *
+ * Patterns are literal segments and "{name}" parameters that match one
+ * non-empty segment: "/api/v1/offerings/{id}/blocks". Matching is pure (no
+ * h2o), so it has its own fuzz target. */
+#ifndef ROUNDS_HTTP_ROUTER_H
+#define ROUNDS_HTTP_ROUTER_H
+
+#include <stddef.h>
+
+enum http_method {
+    HTTP_GET = 1u << 0,
+    HTTP_HEAD = 1u << 1,
+    HTTP_POST = 1u << 2,
+    HTTP_PUT = 1u << 3,
+    HTTP_PATCH = 1u << 4,
+    HTTP_DELETE = 1u << 5,
+    HTTP_OPTIONS = 1u << 6,
+    HTTP_OTHER = 1u << 7,
+};
+
+/* "GET" → HTTP_GET; anything unknown → HTTP_OTHER. */
+enum http_method http_method_parse(const char *s, size_t len);
+const char *http_method_name(enum http_method method);
+
+struct http_request;
+
+/* What a route asks of the request pipeline before its handler runs. */
+enum route_flags {
+    ROUTE_JSON = 1u << 0,        /* an API route: errors as problem+json, JSON bodies */
+    ROUTE_HTML = 1u << 1,        /* a page: errors as HTML */
+    ROUTE_AUTH = 1u << 2,        /* needs a session (401 / redirect to /login otherwise) */
+    ROUTE_NO_CSRF = 1u << 3,     /* an unsafe method that takes no CSRF token (login, register) */
+};
+
+struct route {
+    unsigned methods;            /* HTTP_GET | HTTP_POST …; GET implies HEAD */
+    const char *pattern;
+    void (*handler)(struct http_request *req);
+    unsigned flags;
+    size_t max_body;             /* 0: the server default (1 MiB) */
+    const char *summary;         /* one line for the OpenAPI document */
+};
+
+enum { ROUTE_MAX_PARAMS = 6 };
+
+struct route_param {
+    const char *name;            /* points into the pattern, not NUL-terminated */
+    size_t name_len;
+    const char *value;           /* points into the path, not NUL-terminated */
+    size_t value_len;
+};
+
+struct route_match {
+    const struct route *route;
+    struct route_param params[ROUTE_MAX_PARAMS];
+    size_t param_count;
+    unsigned allowed;            /* methods of every route whose pattern matched */
+};
+
+enum route_result { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_METHOD_NOT_ALLOWED };
+
+/* Finds the first route whose pattern matches path (no query string) and
+ * whose methods include method. */
+enum route_result router_match(const struct route *table, size_t count, enum http_method method, const char *path,
+                               size_t path_len, struct route_match *out);
+
+/* "GET, HEAD, POST" for an Allow header, into out. */
+void router_allow_header(unsigned methods, char *out, size_t out_size);
+
+#endif

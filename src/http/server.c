@@ -1,0 +1,345 @@
+/* server.c — event loops, listeners, connection limits and graceful shutdown.
+ *
+ * Each loop thread owns an h2o context, its own SO_REUSEPORT listener (so the
+ * kernel spreads connections over the loops) and its own database connection.
+ * The main thread only waits for SIGINT/SIGTERM, then asks every loop to stop
+ * accepting and to finish in-flight work before the deadline. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "http/internal.h"
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "store/store.h"
+
+struct http_server http_server_state;
+
+/* ---- connections per client address (shared by all loops) ---- */
+
+enum { CLIENT_SLOTS = 4096 };
+struct client_slot {
+    char addr[INET6_ADDRSTRLEN];
+    int count;
+};
+static struct client_slot client_slots[CLIENT_SLOTS];
+static pthread_mutex_t client_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static size_t client_hash(const char *addr)
+{
+    size_t h = 5381;
+    for (; *addr != '\0'; addr++)
+        h = h * 33 + (unsigned char)*addr;
+    return h % CLIENT_SLOTS;
+}
+
+/* Counts one more connection from addr; false when it is over the limit. */
+static bool client_acquire(const char *addr, int limit)
+{
+    bool ok = false;
+    pthread_mutex_lock(&client_lock);
+    size_t i = client_hash(addr);
+    for (size_t probes = 0; probes < CLIENT_SLOTS; probes++, i = (i + 1) % CLIENT_SLOTS) {
+        struct client_slot *slot = &client_slots[i];
+        if (slot->count > 0 && strcmp(slot->addr, addr) == 0) {
+            if (slot->count < limit) {
+                slot->count++;
+                ok = true;
+            }
+            break;
+        }
+        if (slot->count == 0) {
+            snprintf(slot->addr, sizeof(slot->addr), "%s", addr);
+            slot->count = 1;
+            ok = true;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&client_lock);
+    return ok;
+}
+
+static void client_release(const char *addr)
+{
+    pthread_mutex_lock(&client_lock);
+    size_t i = client_hash(addr);
+    for (size_t probes = 0; probes < CLIENT_SLOTS; probes++, i = (i + 1) % CLIENT_SLOTS) {
+        struct client_slot *slot = &client_slots[i];
+        if (slot->count > 0 && strcmp(slot->addr, addr) == 0) {
+            slot->count--;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&client_lock);
+}
+
+/* Lives as long as the connection; released from the socket's on_close. */
+struct connection_info {
+    struct http_thread *thread;
+    char addr[INET6_ADDRSTRLEN];
+};
+
+static void on_connection_close(void *data)
+{
+    struct connection_info *info = data;
+    info->thread->connections--;
+    atomic_fetch_sub(&http_server_state.connections, 1);
+    client_release(info->addr);
+    free(info);
+}
+
+static void peer_address(h2o_socket_t *sock, char *out, size_t size)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = h2o_socket_getpeername(sock, (struct sockaddr *)&ss);
+    snprintf(out, size, "unknown");
+    if (len == 0)
+        return;
+    if (ss.ss_family == AF_INET)
+        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out, (socklen_t)size);
+    else if (ss.ss_family == AF_INET6)
+        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, (socklen_t)size);
+}
+
+static void on_accept(h2o_socket_t *listener, const char *err)
+{
+    struct http_thread *thread = listener->data;
+    const struct http_options *options = http_server_state.options;
+    if (err != NULL)
+        return;
+    /* Accept a few per wake-up so that one loop does not starve the others. */
+    for (int i = 0; i < 16; i++) {
+        h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
+        if (sock == NULL)
+            return;
+        struct connection_info *info = calloc(1, sizeof(*info));
+        if (info == NULL) {
+            h2o_socket_close(sock);
+            continue;
+        }
+        info->thread = thread;
+        peer_address(sock, info->addr, sizeof(info->addr));
+        if (atomic_load(&http_server_state.connections) >= options->max_connections ||
+            !client_acquire(info->addr, options->max_connections_per_client)) {
+            log_info("msg=\"connection refused: limit reached\"");
+            free(info);
+            h2o_socket_close(sock);
+            continue;
+        }
+        atomic_fetch_add(&http_server_state.connections, 1);
+        thread->connections++;
+        sock->on_close.cb = on_connection_close;
+        sock->on_close.data = info;
+        h2o_accept(&thread->accept_ctx, sock);
+    }
+}
+
+static int open_listener(const struct http_options *options)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+    struct addrinfo *res = NULL;
+    char port[16];
+    snprintf(port, sizeof(port), "%d", options->listen_port);
+    if (getaddrinfo(options->listen_host, port, &hints, &res) != 0 || res == NULL) {
+        log_error("msg=\"cannot resolve listen address\" host=%s", options->listen_host);
+        return -1;
+    }
+    int fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int on = 1;
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0 ||
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on)) != 0 ||
+        bind(fd, res->ai_addr, res->ai_addrlen) != 0 || listen(fd, 1024) != 0) {
+        log_error("msg=\"cannot listen\" host=%s port=%d error=\"%s\"", options->listen_host, options->listen_port,
+                  strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    return fd;
+}
+
+/* The port the kernel chose when options asked for port 0. */
+static int bound_port(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+        return -1;
+    if (ss.ss_family == AF_INET)
+        return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+    return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+}
+
+/* The loop thread running this code (set once in thread_main). */
+static __thread struct http_thread *current_thread;
+
+static int on_req(h2o_handler_t *self, h2o_req_t *req)
+{
+    (void)self;
+    http_dispatch(current_thread, req);
+    return 0;
+}
+
+static void on_shutdown_message(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
+{
+    struct http_thread *thread = H2O_STRUCT_FROM_MEMBER(struct http_thread, shutdown_receiver, receiver);
+    while (!h2o_linklist_is_empty(messages)) {
+        h2o_multithread_message_t *m = H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link, messages->next);
+        h2o_linklist_unlink(&m->link);
+        free(m);
+    }
+    if (thread->shutting_down)
+        return;
+    thread->shutting_down = true;
+    /* Stop accepting: close this loop's listener, then ask open connections to wind down. */
+    if (thread->listener != NULL) {
+        h2o_socket_read_stop(thread->listener);
+        h2o_socket_close(thread->listener);
+        thread->listener = NULL;
+    }
+    h2o_context_request_shutdown(&thread->ctx);
+}
+
+static bool thread_idle(struct http_thread *thread)
+{
+    return thread->jobs_in_flight == 0 && h2o_linklist_is_empty(&thread->ctx.http1._conns) &&
+           h2o_linklist_is_empty(&thread->ctx.http2._conns);
+}
+
+static void *thread_main(void *arg)
+{
+    struct http_thread *thread = arg;
+    const struct http_options *options = http_server_state.options;
+    current_thread = thread;
+    h2o_evloop_t *loop = h2o_evloop_create();
+    h2o_context_init(&thread->ctx, loop, &http_server_state.globalconf);
+    thread->accept_ctx.ctx = &thread->ctx;
+    thread->accept_ctx.hosts = http_server_state.globalconf.hosts;
+    thread->queue = h2o_multithread_create_queue(loop);
+    h2o_multithread_register_receiver(thread->queue, &thread->offload_receiver, http_offload_on_done);
+    h2o_multithread_register_receiver(thread->queue, &thread->shutdown_receiver, on_shutdown_message);
+    thread->listener = h2o_evloop_socket_create(loop, thread->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
+    thread->listener->data = thread;
+    h2o_socket_read_start(thread->listener, on_accept);
+
+    double deadline = 0;
+    for (;;) {
+        h2o_evloop_run(loop, 200);
+        if (!thread->shutting_down)
+            continue;
+        if (deadline == 0)
+            deadline = clock_monotonic_ms() + options->shutdown_deadline_ms;
+        if (thread_idle(thread) || clock_monotonic_ms() > deadline)
+            break;
+    }
+    if (!thread_idle(thread))
+        log_warn("msg=\"shutdown deadline passed with work in flight\" thread=%d", thread->index);
+    h2o_multithread_unregister_receiver(thread->queue, &thread->offload_receiver);
+    h2o_multithread_unregister_receiver(thread->queue, &thread->shutdown_receiver);
+    /* The context and loop are left to process exit: h2o 2.2 has no safe way to
+     * destroy a loop that may still hold closing sockets. */
+    return NULL;
+}
+
+static void configure_h2o(const struct http_options *options)
+{
+    h2o_globalconf_t *conf = &http_server_state.globalconf;
+    h2o_config_init(conf);
+    conf->server_name = h2o_iovec_init(H2O_STRLIT("rounds"));
+    size_t largest = options->max_body;
+    for (size_t i = 0; i < options->route_count; i++)
+        if (options->routes[i].max_body > largest)
+            largest = options->routes[i].max_body;
+    http_server_state.largest_body = largest;
+    conf->max_request_entity_size = largest;
+    conf->http1.req_timeout = (uint64_t)options->request_timeout_ms;
+    conf->http2.idle_timeout = (uint64_t)options->idle_timeout_ms;
+    conf->http2.graceful_shutdown_timeout = (uint64_t)options->shutdown_deadline_ms;
+
+    h2o_hostconf_t *host = h2o_config_register_host(conf, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
+    h2o_handler_t *handler = h2o_create_handler(path, sizeof(*handler));
+    handler->on_req = on_req;
+    h2o_compress_args_t compress = {.min_size = 256, .gzip = {.quality = 1}, .brotli = {.quality = -1}};
+    h2o_compress_register(path, &compress);
+}
+
+int http_serve(const struct http_options *options)
+{
+    int status = 1;
+    struct http_server *server = &http_server_state;
+    server->options = options;
+    server->thread_count = options->threads > 0 ? options->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (server->thread_count < 1)
+        server->thread_count = 1;
+    server->threads = calloc((size_t)server->thread_count, sizeof(*server->threads));
+    if (server->threads == NULL)
+        return 1;
+
+    /* Signals are taken by sigwait() in this thread only. */
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    configure_h2o(options);
+    int port = options->listen_port;
+    for (int i = 0; i < server->thread_count; i++) {
+        struct http_thread *t = &server->threads[i];
+        t->index = i;
+        struct http_options bound = *options;
+        bound.listen_port = port;
+        t->listen_fd = open_listener(&bound);
+        if (t->listen_fd < 0)
+            goto out;
+        if (port == 0)
+            port = bound_port(t->listen_fd); /* later loops share the chosen port */
+        if (db_open(options->db_target, &t->db) != DB_OK)
+            goto out;
+    }
+    if (http_offload_pool_start(options->workers) != 0)
+        goto out;
+    for (int i = 0; i < server->thread_count; i++)
+        pthread_create(&server->threads[i].tid, NULL, thread_main, &server->threads[i]);
+
+    log_info("msg=listening addr=%s:%d threads=%d backend=%s", options->listen_host, port, server->thread_count,
+             db_backend_name(server->threads[0].db));
+    if (options->ready_file != NULL) {
+        FILE *f = fopen(options->ready_file, "w");
+        if (f != NULL) {
+            fprintf(f, "%s:%d\n", options->listen_host, port);
+            fclose(f);
+        }
+    }
+
+    int sig = 0;
+    sigwait(&signals, &sig);
+    log_info("msg=\"shutting down\" signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    for (int i = 0; i < server->thread_count; i++) {
+        h2o_multithread_message_t *m = calloc(1, sizeof(*m));
+        if (m != NULL)
+            h2o_multithread_send_message(&server->threads[i].shutdown_receiver, m);
+    }
+    for (int i = 0; i < server->thread_count; i++)
+        pthread_join(server->threads[i].tid, NULL);
+    http_offload_pool_stop();
+    status = 0;
+out:
+    for (int i = 0; i < server->thread_count; i++)
+        db_close(server->threads[i].db);
+    log_info("msg=stopped");
+    return status;
+}

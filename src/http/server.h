@@ -1,0 +1,38 @@
+/* server.h — the HTTP server: event-loop threads on libh2o, limits, graceful
+ * shutdown. Everything h2o-specific stays in src/http/. */
+#ifndef ROUNDS_HTTP_SERVER_H
+#define ROUNDS_HTTP_SERVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/router.h"
+
+struct http_options {
+    const char *listen_host;          /* "127.0.0.1" */
+    int listen_port;                  /* 8080; 0 picks a free port (see ready_file) */
+    int threads;                      /* event loops; 0 = one per core */
+    int workers;                      /* threads for slow work (password hashing); 0 = one per core */
+    const char *db_target;            /* SQLite path or postgres:// URL */
+    const char *public_url;           /* "http://127.0.0.1:8080": Origin checks, links in emails */
+    const char *data_dir;
+    size_t max_body;                  /* default per-route body cap (1 MiB) */
+    int max_connections;              /* whole process */
+    int max_connections_per_client;   /* per client address */
+    int request_timeout_ms;           /* reading a request, and idle keep-alive */
+    int idle_timeout_ms;              /* HTTP/2 idle */
+    int shutdown_deadline_ms;         /* in-flight work gets this long after SIGTERM */
+    int64_t session_idle_seconds;     /* 30 minutes */
+    int64_t session_absolute_seconds; /* 12 hours */
+    int login_failures_per_account;   /* per 15 minutes */
+    int login_failures_per_client;
+    const char *ready_file;           /* when set, "host:port" is written here once listening */
+    const struct route *routes;
+    size_t route_count;
+};
+
+/* Serves until SIGINT or SIGTERM, then shuts down gracefully. Returns the
+ * process exit status. */
+int http_serve(const struct http_options *options);
+
+#endif

@@ -1,0 +1,181 @@
+/* buf.c — capped string buffer with escaping; see buf.h. */
+#include "lib/buf.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static char empty_string[1];
+
+void buf_init(struct buf *b, struct arena *arena, size_t max)
+{
+    b->arena = arena;
+    b->data = empty_string;
+    b->len = 0;
+    b->cap = 0;
+    b->max = max;
+    b->overflow = false;
+}
+
+void buf_reset(struct buf *b)
+{
+    b->len = 0;
+    b->overflow = false;
+    if (b->cap > 0)
+        b->data[0] = '\0';
+}
+
+/* Makes room for extra more bytes; false (and overflow set) when it cannot. */
+static bool buf_reserve(struct buf *b, size_t extra)
+{
+    if (b->overflow)
+        return false;
+    if (extra > b->max - b->len) {
+        b->overflow = true;
+        return false;
+    }
+    size_t need = b->len + extra;
+    if (need <= b->cap)
+        return true;
+    size_t cap = b->cap < 64 ? 64 : b->cap;
+    while (cap < need)
+        cap *= 2;
+    if (cap > b->max)
+        cap = b->max;
+    char *data = arena_alloc(b->arena, cap + 1);
+    if (data == NULL) {
+        b->overflow = true;
+        return false;
+    }
+    memcpy(data, b->data, b->len);
+    data[b->len] = '\0';
+    b->data = data;
+    b->cap = cap;
+    return true;
+}
+
+void buf_append(struct buf *b, const char *s, size_t len)
+{
+    if (len == 0 || !buf_reserve(b, len))
+        return;
+    memcpy(b->data + b->len, s, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+
+void buf_append_str(struct buf *b, const char *s)
+{
+    buf_append(b, s, strlen(s));
+}
+
+void buf_append_char(struct buf *b, char c)
+{
+    buf_append(b, &c, 1);
+}
+
+void buf_appendf(struct buf *b, const char *fmt, ...)
+{
+    if (b->overflow)
+        return;
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof(small), fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->overflow = true;
+        return;
+    }
+    if ((size_t)n < sizeof(small)) {
+        buf_append(b, small, (size_t)n);
+        return;
+    }
+    if (!buf_reserve(b, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void buf_append_int(struct buf *b, int64_t v)
+{
+    buf_appendf(b, "%" PRId64, v);
+}
+
+void buf_append_html_len(struct buf *b, const char *s, size_t len)
+{
+    size_t start = 0;
+    for (size_t i = 0; i < len; i++) {
+        const char *rep = NULL;
+        switch (s[i]) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        case '\'': rep = "&#39;"; break;
+        default: continue;
+        }
+        buf_append(b, s + start, i - start);
+        buf_append_str(b, rep);
+        start = i + 1;
+    }
+    buf_append(b, s + start, len - start);
+}
+
+void buf_append_html(struct buf *b, const char *s)
+{
+    if (s != NULL)
+        buf_append_html_len(b, s, strlen(s));
+}
+
+void buf_append_json_string(struct buf *b, const char *s)
+{
+    if (s == NULL) {
+        buf_append_str(b, "null");
+        return;
+    }
+    static const char hex[] = "0123456789abcdef";
+    buf_append_char(b, '"');
+    size_t start = 0, i = 0;
+    for (; s[i] != '\0'; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char esc[7];
+        const char *rep = NULL;
+        if (c == '"') rep = "\\\"";
+        else if (c == '\\') rep = "\\\\";
+        else if (c == '\n') rep = "\\n";
+        else if (c == '\r') rep = "\\r";
+        else if (c == '\t') rep = "\\t";
+        else if (c < 0x20 || c == 0x7f) {
+            esc[0] = '\\'; esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
+            esc[4] = hex[c >> 4]; esc[5] = hex[c & 15]; esc[6] = '\0';
+            rep = esc;
+        } else if (c == '<') {
+            /* Keeps "</script>" harmless if JSON is ever inlined in HTML. */
+            rep = "\\u003c";
+        } else
+            continue;
+        buf_append(b, s + start, i - start);
+        buf_append_str(b, rep);
+        start = i + 1;
+    }
+    buf_append(b, s + start, i - start);
+    buf_append_char(b, '"');
+}
+
+void buf_append_url(struct buf *b, const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+            c == '.' || c == '~') {
+            buf_append_char(b, (char)c);
+        } else {
+            char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
+            buf_append(b, enc, 3);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/* clock.h — the one source of "now", so that tests can move time.
+ *
+ * ROUNDS_CLOCK_OFFSET (seconds, may be negative) shifts the clock of a whole
+ * process; tests of expiry also call clock_set_offset(). */
+#ifndef ROUNDS_LIB_CLOCK_H
+#define ROUNDS_LIB_CLOCK_H
+
+#include <stdint.h>
+
+/* Seconds since the epoch, shifted by the offset. */
+int64_t clock_now(void);
+/* Monotonic milliseconds for measuring durations (never shifted). */
+double clock_monotonic_ms(void);
+void clock_set_offset(int64_t seconds);
+/* Today's date "YYYY-MM-DD" (UTC) into out[11]. */
+void clock_today(char out[11]);
+/* RFC 3339 UTC "2026-11-25T14:32:11Z" for t into out[21]. */
+void clock_format_rfc3339(int64_t t, char out[21]);
+
+#endif

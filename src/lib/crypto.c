@@ -1,0 +1,70 @@
+/* crypto.c — libsodium wrappers; see crypto.h. */
+#include "lib/crypto.h"
+
+#include <sodium.h>
+#include <string.h>
+
+/* The Argon2id cost: libsodium's INTERACTIVE limits (2 passes, 64 MiB). Raising
+ * these makes existing hashes "need rehash", and login upgrades them. */
+#define PASSWORD_OPSLIMIT crypto_pwhash_OPSLIMIT_INTERACTIVE
+#define PASSWORD_MEMLIMIT crypto_pwhash_MEMLIMIT_INTERACTIVE
+
+int crypto_init(void)
+{
+    return sodium_init() < 0 ? -1 : 0;
+}
+
+void crypto_random_token(char out[44])
+{
+    unsigned char bytes[32];
+    randombytes_buf(bytes, sizeof(bytes));
+    sodium_bin2base64(out, 44, bytes, sizeof(bytes), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    sodium_memzero(bytes, sizeof(bytes));
+}
+
+void crypto_random_id(const char *prefix, char *out, size_t out_size)
+{
+    static const char alphabet[] = "abcdefghijkmnpqrstuvwxyz23456789"; /* 32 symbols, no l/o/0/1 */
+    size_t plen = strlen(prefix);
+    if (out_size < plen + 17) {
+        if (out_size > 0)
+            out[0] = '\0';
+        return;
+    }
+    memcpy(out, prefix, plen);
+    unsigned char bytes[16];
+    randombytes_buf(bytes, sizeof(bytes));
+    for (size_t i = 0; i < 16; i++)
+        out[plen + i] = alphabet[bytes[i] & 31];
+    out[plen + 16] = '\0';
+}
+
+void crypto_hash_token(const char *token, char out[65])
+{
+    unsigned char digest[32];
+    crypto_generichash(digest, sizeof(digest), (const unsigned char *)token, strlen(token), NULL, 0);
+    sodium_bin2hex(out, 65, digest, sizeof(digest));
+}
+
+bool crypto_equal(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la != lb)
+        return false;
+    return sodium_memcmp(a, b, la) == 0;
+}
+
+int crypto_password_hash(const char *password, char out[128])
+{
+    return crypto_pwhash_str(out, password, strlen(password), PASSWORD_OPSLIMIT, PASSWORD_MEMLIMIT);
+}
+
+bool crypto_password_verify(const char *stored_hash, const char *password)
+{
+    return crypto_pwhash_str_verify(stored_hash, password, strlen(password)) == 0;
+}
+
+bool crypto_password_needs_rehash(const char *stored_hash)
+{
+    return crypto_pwhash_str_needs_rehash(stored_hash, PASSWORD_OPSLIMIT, PASSWORD_MEMLIMIT) != 0;
+}

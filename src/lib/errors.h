@@ -1,0 +1,64 @@
+/* errors.h — the one table of error codes: HTTP status, stable code string and
+ * a title for humans. Every problem+json reply comes from here. */
+#ifndef ROUNDS_LIB_ERRORS_H
+#define ROUNDS_LIB_ERRORS_H
+
+/*  name                     status  title */
+#define ERROR_TABLE(X)                                                                          \
+    X(ERR_NONE, 200, "No error")                                                                \
+    X(ERR_BAD_REQUEST, 400, "The request is malformed")                                         \
+    X(ERR_INVALID_JSON, 400, "The body is not valid JSON")                                      \
+    X(ERR_VALIDATION_FAILED, 400, "A field is missing or invalid")                             \
+    X(ERR_UNKNOWN_FIELD, 400, "The body has a field this endpoint does not take")               \
+    X(ERR_UNKNOWN_PARAMETER, 400, "The query has a parameter this endpoint does not take")      \
+    X(ERR_INVALID_PARAMETER, 400, "A query parameter is invalid")                               \
+    X(ERR_WEAK_PASSWORD, 400, "The password is too weak")                                       \
+    X(ERR_UNAUTHENTICATED, 401, "Log in first")                                                 \
+    X(ERR_INVALID_CREDENTIALS, 401, "Wrong email or password")                                  \
+    X(ERR_FORBIDDEN, 403, "You may not do this")                                                \
+    X(ERR_CSRF_FAILED, 403, "The CSRF token is missing or wrong")                               \
+    X(ERR_LETTER_CONFIDENTIAL, 403, "This letter is confidential")                              \
+    X(ERR_NOT_FOUND, 404, "Not found")                                                          \
+    X(ERR_METHOD_NOT_ALLOWED, 405, "Method not allowed")                                        \
+    X(ERR_EMAIL_TAKEN, 409, "This email is already registered")                                 \
+    X(ERR_CONFLICT, 409, "The request conflicts with the current state")                        \
+    X(ERR_INVALID_TRANSITION, 409, "This action is not possible in the current state")          \
+    X(ERR_BLOCK_FULL, 409, "No seat is left in this block")                                     \
+    X(ERR_PAYLOAD_TOO_LARGE, 413, "The body is too large")                                      \
+    X(ERR_UNSUPPORTED_MEDIA_TYPE, 415, "Unsupported media type")                                \
+    X(ERR_UNPROCESSABLE, 422, "The request cannot be processed")                                \
+    X(ERR_RATE_LIMITED, 429, "Too many attempts; try again later")                              \
+    X(ERR_INTERNAL, 500, "Internal error")                                                      \
+    X(ERR_UNAVAILABLE, 503, "Service unavailable")
+
+enum error_code {
+#define ERROR_ENUM(name, status, title) name,
+    ERROR_TABLE(ERROR_ENUM)
+#undef ERROR_ENUM
+    ERR_COUNT
+};
+
+/* The HTTP status, the stable snake_case code ("validation_failed") and the title. */
+int error_status(enum error_code code);
+const char *error_name(enum error_code code);
+const char *error_title(enum error_code code);
+
+/* An error with the field it concerns and a human detail (both may be NULL).
+ * The strings must outlive the error (literals or arena memory). */
+struct error {
+    enum error_code code;
+    const char *field;
+    const char *detail;
+};
+
+static inline int error_set(struct error *err, enum error_code code, const char *field, const char *detail)
+{
+    if (err != 0) {
+        err->code = code;
+        err->field = field;
+        err->detail = detail;
+    }
+    return -1;
+}
+
+#endif

@@ -1,0 +1,19 @@
+/* log.h — logfmt lines on stderr: "ts=… level=info msg=… key=value".
+ *
+ * Never log passwords, tokens, document content or a student's personal data
+ * (names, emails): log ids instead. */
+#ifndef ROUNDS_LIB_LOG_H
+#define ROUNDS_LIB_LOG_H
+
+enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
+
+void log_set_level(enum log_level level);
+/* fmt continues the line after "ts=… level=…", e.g. "msg=listening addr=%s". */
+void log_write(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define log_debug(...) log_write(LOG_DEBUG, __VA_ARGS__)
+#define log_info(...) log_write(LOG_INFO, __VA_ARGS__)
+#define log_warn(...) log_write(LOG_WARN, __VA_ARGS__)
+#define log_error(...) log_write(LOG_ERROR, __VA_ARGS__)
+
+#endif

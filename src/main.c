@@ -1,0 +1,63 @@
+/* main.c — the `rounds` program: subcommands, usage and exit codes.
+ *
+ *   rounds serve     serve HTTP (migrating the database first)
+ *   rounds migrate   apply pending database migrations
+ *   rounds user add  create a user of any role
+ *   rounds seed      fill the database with demo data
+ *   rounds version   print the version
+ *
+ * Exit codes: 0 success, 1 runtime failure, 2 usage error, 3 database newer than this binary. */
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "config.h"
+#include "lib/crypto.h"
+
+static const char usage_text[] =
+    "usage: rounds <command> [flags]\n"
+    "\n"
+    "commands:\n"
+    "  serve      serve HTTP on ROUNDS_LISTEN (default 127.0.0.1:8080)\n"
+    "  migrate    apply pending database migrations\n"
+    "  user add   create a user: --email E --name N --role R [--org ID] --password-stdin\n"
+    "  seed       fill the database with demo data: --demo\n"
+    "  version    print the version\n"
+    "\n"
+    "Run 'rounds <command> --help' for a command's flags. Configuration comes from flags and from\n"
+    "ROUNDS_DB, ROUNDS_LISTEN, ROUNDS_DATA_DIR and ROUNDS_PUBLIC_URL (see README.md).\n";
+
+void print_usage(FILE *out)
+{
+    fputs(usage_text, out);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        print_usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *command = argv[1];
+    if (strcmp(command, "--help") == 0 || strcmp(command, "-h") == 0 || strcmp(command, "help") == 0) {
+        print_usage(stdout);
+        return EXIT_OK;
+    }
+    if (strcmp(command, "version") == 0 || strcmp(command, "--version") == 0)
+        return command_version(argc - 1, argv + 1);
+    if (crypto_init() != 0) {
+        fprintf(stderr, "rounds: libsodium failed to initialise\n");
+        return EXIT_FAILURE_RUNTIME;
+    }
+    if (strcmp(command, "serve") == 0)
+        return command_serve(argc - 1, argv + 1);
+    if (strcmp(command, "migrate") == 0)
+        return command_migrate(argc - 1, argv + 1);
+    if (strcmp(command, "user") == 0)
+        return command_user(argc - 1, argv + 1);
+    if (strcmp(command, "seed") == 0)
+        return command_seed(argc - 1, argv + 1);
+    fprintf(stderr, "rounds: unknown command '%s'\n\n", command);
+    print_usage(stderr);
+    return EXIT_USAGE;
+}

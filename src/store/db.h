@@ -1,0 +1,97 @@
+/* db.h — the store's database interface: one struct of functions per backend
+ * (SQLite in store/sqlite/, PostgreSQL in store/pg/), over which the store's
+ * queries (the files of src/store/) are written once.
+ *
+ * SQL is written in the dialect both backends share: "$1, $2" parameters,
+ * integers for booleans and instants (seconds since the epoch), text ids,
+ * CAST(... AS ...) rather than "::". Statements are prepared once per
+ * connection and cached by the address of their SQL text, so SQL must be a
+ * string literal (or otherwise live forever).
+ *
+ * A connection belongs to one thread. A process opens one connection per
+ * event-loop thread plus one per background worker. */
+#ifndef ROUNDS_STORE_DB_H
+#define ROUNDS_STORE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/errors.h"
+
+struct db_conn;
+struct db_stmt;
+
+/* Results of db_step() and of the calls that return a status. */
+enum db_status {
+    DB_OK = 0,
+    DB_ROW = 1,          /* db_step: a row is ready */
+    DB_DONE = 2,         /* db_step: no (more) rows */
+    DB_RETRY = -1,       /* busy, locked, serialization failure, deadlock: retry the transaction */
+    DB_CONSTRAINT = -2,  /* a unique or foreign-key constraint refused the change */
+    DB_ERROR = -3,       /* anything else (logged by the driver) */
+};
+
+struct db_driver {
+    const char *name; /* "sqlite" or "postgres" */
+    int (*open)(const char *target, struct db_conn **out);
+    void (*close)(struct db_conn *conn);
+    /* Runs SQL text without parameters (may hold several statements). */
+    int (*exec)(struct db_conn *conn, const char *sql);
+    struct db_stmt *(*prepare)(struct db_conn *conn, const char *sql);
+    int (*bind_text)(struct db_stmt *stmt, int index, const char *value);
+    int (*bind_int)(struct db_stmt *stmt, int index, int64_t value);
+    int (*bind_null)(struct db_stmt *stmt, int index);
+    int (*step)(struct db_stmt *stmt);
+    bool (*column_is_null)(struct db_stmt *stmt, int column);
+    const char *(*column_text)(struct db_stmt *stmt, int column); /* NULL for SQL NULL; valid until the next step/reset */
+    int64_t (*column_int)(struct db_stmt *stmt, int column);
+    int (*changes)(struct db_stmt *stmt); /* rows changed by the last step of an INSERT/UPDATE/DELETE */
+    void (*reset)(struct db_stmt *stmt);
+    /* Transactions: begin (write=true takes the write lock at once on SQLite). */
+    int (*begin)(struct db_conn *conn, bool write);
+    int (*commit)(struct db_conn *conn);
+    void (*rollback)(struct db_conn *conn);
+    /* Serialises migrations across processes (PostgreSQL advisory lock; SQLite's
+     * write lock does it already). */
+    int (*migration_lock)(struct db_conn *conn, bool lock);
+    /* True when the connection answers (SELECT 1), reconnecting if needed. */
+    bool (*ping)(struct db_conn *conn);
+};
+
+struct db_conn_base {
+    const struct db_driver *driver;
+};
+
+/* Picks the backend from the target: "postgres://…" or "postgresql://…" → PostgreSQL, else a SQLite path. */
+const struct db_driver *db_driver_for(const char *target);
+int db_open(const char *target, struct db_conn **out);
+void db_close(struct db_conn *conn);
+const char *db_backend_name(struct db_conn *conn);
+
+static inline const struct db_driver *db_driver_of(struct db_conn *conn)
+{
+    return ((struct db_conn_base *)(void *)conn)->driver;
+}
+
+/* Thin wrappers so that queries read naturally. A NULL statement (prepare
+ * failed) makes every call a no-op returning DB_ERROR. */
+struct db_stmt *db_prepare(struct db_conn *conn, const char *sql);
+int db_bind_text(struct db_stmt *stmt, int index, const char *value); /* NULL binds SQL NULL */
+int db_bind_int(struct db_stmt *stmt, int index, int64_t value);
+int db_bind_null(struct db_stmt *stmt, int index);
+int db_step(struct db_stmt *stmt);
+bool db_column_is_null(struct db_stmt *stmt, int column);
+const char *db_column_text(struct db_stmt *stmt, int column);
+int64_t db_column_int(struct db_stmt *stmt, int column);
+int db_changes(struct db_stmt *stmt);
+void db_reset(struct db_stmt *stmt);
+int db_exec(struct db_conn *conn, const char *sql);
+
+/* Runs fn inside a transaction, retrying (with a short backoff, up to a
+ * deadline) while the database reports a retryable conflict. fn returns a
+ * db_status (DB_OK commits; anything else rolls back) and reports its own
+ * domain errors through its context. */
+int db_run_tx(struct db_conn *conn, bool write, int (*fn)(struct db_conn *conn, void *ctx), void *ctx);
+
+#endif

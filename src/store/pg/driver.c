@@ -1,0 +1,678 @@
+/* driver.c — the PostgreSQL backend of the db interface (store/db.h), on libpq.
+ *
+ * Statements are prepared once per connection ("s1", "s2", …) and cached by
+ * the address of their SQL; parameters and results travel as text. A lost
+ * connection (server restart) is reset: outside a transaction the statement
+ * is retried once, inside one DB_RETRY makes db_run_tx start it again. Error
+ * classes come from SQLSTATE. Logs never carry the connection URI, nor the
+ * details of data errors (they may quote a user's values). */
+#include <ctype.h>
+#include <inttypes.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "store/db.h"
+
+/* Internal statuses, never returned through the interface. */
+enum {
+    PG_LOST = -100,  /* the connection is gone: reset it */
+    PG_STALE = -101, /* the server does not know the prepared statement */
+};
+
+#define PG_MAX_PARAMS 65535
+#define PG_MIGRATION_LOCK_KEY "7302019211"
+
+struct pg_param {
+    char *owned;  /* a copy of bound text */
+    char num[24]; /* a bound integer, formatted */
+};
+
+struct db_stmt {
+    struct db_conn *conn; /* first, as db.c expects */
+    const char *sql;
+    char name[16];
+    bool prepared; /* on the current server session */
+    int nparams;
+    struct pg_param *params;
+    const char **values; /* per parameter: NULL (SQL NULL) or text */
+    PGresult *result;
+    int row, rows;
+    bool done; /* DB_DONE was returned for the current result */
+    int changes;
+};
+
+struct db_conn {
+    struct db_conn_base base;
+    PGconn *pg;
+    bool in_tx; /* between a successful begin and commit/rollback */
+    bool down;  /* the last reconnect failed: log the next failures quietly */
+    unsigned next_name;
+    struct db_stmt **cache; /* open addressing by SQL address */
+    size_t cache_size, cache_used;
+};
+
+extern const struct db_driver db_pg_driver;
+
+/* Copies text for a logfmt quoted value: no control characters, quotes or backslashes. */
+static const char *log_safe(char *out, size_t size, const char *text)
+{
+    size_t n = 0;
+    if (text == NULL)
+        text = "";
+    for (; *text != '\0' && n + 1 < size; text++) {
+        unsigned char c = (unsigned char)*text;
+        out[n++] = c < 0x20 || c == 0x7f ? ' ' : c == '"' || c == '\\' ? '\'' : (char)c;
+    }
+    while (n > 0 && out[n - 1] == ' ')
+        n--;
+    out[n] = '\0';
+    return out;
+}
+
+static void notice_processor(void *arg, const char *message)
+{
+    (void)arg;
+    char safe[256];
+    log_debug("msg=\"postgres notice\" text=\"%s\"", log_safe(safe, sizeof(safe), message));
+}
+
+static bool in_transaction(struct db_conn *conn)
+{
+    PGTransactionStatusType ts = PQtransactionStatus(conn->pg);
+    return conn->in_tx || ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR || ts == PQTRANS_ACTIVE;
+}
+
+/* Maps a failed result (res may be NULL) to a status, logging real errors. */
+static int classify(struct db_conn *conn, const PGresult *res, const char *op, const char *sql)
+{
+    const char *state = res != NULL ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    char safe_sql[96], safe_msg[256];
+    if (PQstatus(conn->pg) == CONNECTION_BAD || (state != NULL && strncmp(state, "08", 2) == 0) ||
+        (state != NULL && (strcmp(state, "57P01") == 0 || strcmp(state, "57P02") == 0 || strcmp(state, "57P03") == 0)))
+        return PG_LOST;
+    if (state == NULL) {
+        log_error("msg=\"postgres error\" op=%s error=\"%s\" sql=\"%s\"", op,
+                  log_safe(safe_msg, sizeof(safe_msg), PQerrorMessage(conn->pg)),
+                  log_safe(safe_sql, sizeof(safe_sql), sql));
+        return DB_ERROR;
+    }
+    if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0) {
+        log_debug("msg=\"postgres conflict\" op=%s sqlstate=%s", op, state);
+        return DB_RETRY;
+    }
+    if (strncmp(state, "23", 2) == 0) {
+        const char *constraint = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+        log_debug("msg=\"postgres constraint\" op=%s sqlstate=%s constraint=\"%s\"", op, state,
+                  log_safe(safe_msg, sizeof(safe_msg), constraint));
+        return DB_CONSTRAINT;
+    }
+    if (strcmp(state, "26000") == 0)
+        return PG_STALE;
+    /* Data exceptions quote the offending value: log only where it happened. */
+    if (strncmp(state, "22", 2) == 0) {
+        log_error("msg=\"postgres data error\" op=%s sqlstate=%s column=\"%s\" sql=\"%s\"", op, state,
+                  log_safe(safe_msg, sizeof(safe_msg), PQresultErrorField(res, PG_DIAG_COLUMN_NAME)),
+                  log_safe(safe_sql, sizeof(safe_sql), sql));
+        return DB_ERROR;
+    }
+    log_error("msg=\"postgres error\" op=%s sqlstate=%s error=\"%s\" sql=\"%s\"", op, state,
+              log_safe(safe_msg, sizeof(safe_msg), PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)),
+              log_safe(safe_sql, sizeof(safe_sql), sql));
+    return DB_ERROR;
+}
+
+static void forget_prepared(struct db_conn *conn)
+{
+    for (size_t i = 0; i < conn->cache_size; i++)
+        if (conn->cache[i] != NULL)
+            conn->cache[i]->prepared = false;
+}
+
+/* Reconnects with the original parameters; every statement must be prepared again. */
+static int reconnect(struct db_conn *conn)
+{
+    char safe[256];
+    conn->in_tx = false;
+    forget_prepared(conn);
+    PQreset(conn->pg);
+    if (PQstatus(conn->pg) != CONNECTION_OK) {
+        log_write(conn->down ? LOG_DEBUG : LOG_WARN, "msg=\"postgres reconnect failed\" error=\"%s\"",
+                  log_safe(safe, sizeof(safe), PQerrorMessage(conn->pg)));
+        conn->down = true;
+        return DB_ERROR;
+    }
+    conn->down = false;
+    log_info("msg=\"postgres reconnected\"");
+    return DB_OK;
+}
+
+/* What a lost connection means here: inside a transaction the whole
+ * transaction must start again; outside one, reset and let the caller retry. */
+static int after_lost(struct db_conn *conn, bool may_retry, bool *retry)
+{
+    *retry = false;
+    if (in_transaction(conn)) {
+        log_warn("msg=\"postgres connection lost in a transaction\"");
+        return DB_RETRY;
+    }
+    if (!may_retry || reconnect(conn) != DB_OK)
+        return DB_ERROR;
+    *retry = true;
+    return DB_OK;
+}
+
+/* Runs SQL without parameters; retries once after a reconnect outside a transaction. */
+static int run_simple(struct db_conn *conn, const char *sql, const char *op, PGresult **out)
+{
+    int rc = DB_ERROR;
+    PGresult *res = NULL;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (PQstatus(conn->pg) == CONNECTION_BAD) {
+            rc = PG_LOST;
+        } else {
+            res = PQexec(conn->pg, sql);
+            ExecStatusType st = PQresultStatus(res);
+            if (res != NULL && (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK || st == PGRES_EMPTY_QUERY)) {
+                rc = DB_OK;
+                goto out;
+            }
+            rc = classify(conn, res, op, sql);
+            PQclear(res);
+            res = NULL;
+        }
+        if (rc != PG_LOST)
+            goto out;
+        bool retry;
+        rc = after_lost(conn, attempt == 0, &retry);
+        if (!retry)
+            goto out;
+    }
+out:
+    if (rc == PG_STALE)
+        rc = DB_ERROR;
+    if (out != NULL)
+        *out = res;
+    else
+        PQclear(res);
+    return rc;
+}
+
+static int pg_exec(struct db_conn *conn, const char *sql)
+{
+    return run_simple(conn, sql, "exec", NULL);
+}
+
+static int pg_open(const char *target, struct db_conn **out)
+{
+    char safe[256];
+    char *parse_error = NULL;
+    int rc = DB_ERROR;
+    struct db_conn *conn = NULL;
+    /* Check the URI first: libpq's parse errors may quote parts of it (the password). */
+    PQconninfoOption *options = PQconninfoParse(target, &parse_error);
+    if (options == NULL) {
+        log_error("msg=\"invalid database URI\" backend=postgres");
+        goto out;
+    }
+    PQconninfoFree(options);
+    conn = calloc(1, sizeof(*conn));
+    if (conn == NULL)
+        goto out;
+    conn->base.driver = &db_pg_driver;
+    /* Later keywords win: the URI may set a connect timeout, never the encoding. */
+    const char *const keywords[] = {"connect_timeout", "fallback_application_name", "dbname", "client_encoding", NULL};
+    const char *const values[] = {"5", "rounds", target, "UTF8", NULL};
+    conn->pg = PQconnectdbParams(keywords, values, 1);
+    if (conn->pg == NULL) {
+        log_error("msg=\"cannot open database\" backend=postgres error=\"out of memory\"");
+        goto out;
+    }
+    if (PQstatus(conn->pg) != CONNECTION_OK) {
+        log_error("msg=\"cannot open database\" backend=postgres error=\"%s\"",
+                  log_safe(safe, sizeof(safe), PQerrorMessage(conn->pg)));
+        goto out;
+    }
+    PQsetNoticeProcessor(conn->pg, notice_processor, NULL);
+    *out = conn;
+    conn = NULL;
+    rc = DB_OK;
+out:
+    if (conn != NULL) {
+        PQfinish(conn->pg);
+        free(conn);
+    }
+    PQfreemem(parse_error);
+    return rc;
+}
+
+static void clear_result(struct db_stmt *stmt)
+{
+    PQclear(stmt->result);
+    stmt->result = NULL;
+    stmt->row = -1;
+    stmt->rows = 0;
+    stmt->done = false;
+}
+
+static void clear_params(struct db_stmt *stmt)
+{
+    for (int i = 0; i < stmt->nparams; i++) {
+        free(stmt->params[i].owned);
+        stmt->params[i].owned = NULL;
+        stmt->values[i] = NULL;
+    }
+}
+
+static void stmt_free(struct db_stmt *stmt)
+{
+    if (stmt == NULL)
+        return;
+    clear_result(stmt);
+    clear_params(stmt);
+    free(stmt->params);
+    free(stmt->values);
+    free(stmt);
+}
+
+static void pg_close(struct db_conn *conn)
+{
+    for (size_t i = 0; i < conn->cache_size; i++)
+        stmt_free(conn->cache[i]);
+    free(conn->cache);
+    PQfinish(conn->pg);
+    free(conn);
+}
+
+static bool ident_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '$' || (unsigned char)c >= 0x80;
+}
+
+/* Skips a dollar-quoted string ($$…$$ or $tag$…$tag$) starting at p; returns p
+ * unchanged when p does not open one. */
+static const char *skip_dollar_quote(const char *p)
+{
+    const char *tag_end = p + 1;
+    if (*tag_end != '$' && !isalpha((unsigned char)*tag_end) && *tag_end != '_')
+        return p;
+    while (*tag_end != '$') {
+        if (!isalnum((unsigned char)*tag_end) && *tag_end != '_')
+            return p;
+        tag_end++;
+    }
+    size_t tag_len = (size_t)(tag_end - p) + 1;
+    for (const char *q = tag_end + 1; *q != '\0'; q++)
+        if (strncmp(q, p, tag_len) == 0)
+            return q + tag_len;
+    return p + strlen(p);
+}
+
+/* The highest $N in the SQL, outside string literals, quoted identifiers and comments. */
+static int highest_param(const char *sql)
+{
+    int highest = 0;
+    const char *p = sql;
+    while (*p != '\0') {
+        if (*p == '\'') {
+            bool backslash = p > sql && (p[-1] == 'E' || p[-1] == 'e') && (p - 1 == sql || !ident_char(p[-2]));
+            for (p++; *p != '\0'; p++) {
+                if (backslash && *p == '\\' && p[1] != '\0')
+                    p++;
+                else if (*p == '\'' && p[1] == '\'')
+                    p++;
+                else if (*p == '\'')
+                    break;
+            }
+            if (*p != '\0')
+                p++;
+        } else if (*p == '"') {
+            const char *end = strchr(p + 1, '"');
+            p = end != NULL ? end + 1 : p + strlen(p);
+        } else if (p[0] == '-' && p[1] == '-') {
+            const char *end = strchr(p, '\n');
+            p = end != NULL ? end + 1 : p + strlen(p);
+        } else if (p[0] == '/' && p[1] == '*') {
+            int depth = 1;
+            for (p += 2; *p != '\0' && depth > 0; p++) {
+                if (p[0] == '/' && p[1] == '*') {
+                    depth++;
+                    p++;
+                } else if (p[0] == '*' && p[1] == '/') {
+                    depth--;
+                    p++;
+                }
+            }
+        } else if (*p == '$' && (p == sql || !ident_char(p[-1]))) {
+            if (isdigit((unsigned char)p[1])) {
+                long n = 0;
+                for (p++; isdigit((unsigned char)*p); p++)
+                    if (n <= PG_MAX_PARAMS)
+                        n = n * 10 + (*p - '0');
+                if (n > highest)
+                    highest = n > PG_MAX_PARAMS ? PG_MAX_PARAMS + 1 : (int)n;
+            } else {
+                const char *end = skip_dollar_quote(p);
+                p = end != p ? end : p + 1;
+            }
+        } else {
+            p++;
+        }
+    }
+    return highest;
+}
+
+/* Prepares the statement on the current server session if it is not yet. */
+static int ensure_prepared(struct db_stmt *stmt)
+{
+    if (stmt->prepared)
+        return DB_OK;
+    if (PQstatus(stmt->conn->pg) == CONNECTION_BAD)
+        return PG_LOST;
+    PGresult *res = PQprepare(stmt->conn->pg, stmt->name, stmt->sql, stmt->nparams, NULL);
+    int rc;
+    if (res != NULL && PQresultStatus(res) == PGRES_COMMAND_OK) {
+        stmt->prepared = true;
+        rc = DB_OK;
+    } else {
+        rc = classify(stmt->conn, res, "prepare", stmt->sql);
+    }
+    PQclear(res);
+    return rc;
+}
+
+static size_t slot_of(const char *sql, size_t size)
+{
+    uintptr_t h = (uintptr_t)sql;
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 7) & (size - 1);
+}
+
+static int cache_grow(struct db_conn *conn)
+{
+    size_t size = conn->cache_size ? conn->cache_size * 2 : 256;
+    struct db_stmt **cache = calloc(size, sizeof(*cache));
+    if (cache == NULL)
+        return -1;
+    for (size_t i = 0; i < conn->cache_size; i++) {
+        struct db_stmt *s = conn->cache[i];
+        if (s == NULL)
+            continue;
+        size_t j = slot_of(s->sql, size);
+        while (cache[j] != NULL)
+            j = (j + 1) & (size - 1);
+        cache[j] = s;
+    }
+    free(conn->cache);
+    conn->cache = cache;
+    conn->cache_size = size;
+    return 0;
+}
+
+static struct db_stmt *pg_prepare(struct db_conn *conn, const char *sql)
+{
+    struct db_stmt *stmt = NULL;
+    if (conn->cache_used * 2 >= conn->cache_size && cache_grow(conn) != 0)
+        return NULL;
+    size_t j = slot_of(sql, conn->cache_size);
+    while (conn->cache[j] != NULL) {
+        if (conn->cache[j]->sql == sql)
+            return conn->cache[j];
+        j = (j + 1) & (conn->cache_size - 1);
+    }
+    char safe_sql[96];
+    int nparams = highest_param(sql);
+    if (nparams > PG_MAX_PARAMS) {
+        log_error("msg=\"too many parameters\" sql=\"%s\"", log_safe(safe_sql, sizeof(safe_sql), sql));
+        goto fail;
+    }
+    stmt = calloc(1, sizeof(*stmt));
+    if (stmt == NULL)
+        goto fail;
+    stmt->conn = conn;
+    stmt->sql = sql;
+    stmt->nparams = nparams;
+    stmt->row = -1;
+    /* One extra slot so that a statement without parameters still gets arrays. */
+    stmt->params = calloc((size_t)nparams + 1, sizeof(*stmt->params));
+    stmt->values = calloc((size_t)nparams + 1, sizeof(*stmt->values));
+    if (stmt->params == NULL || stmt->values == NULL)
+        goto fail;
+    snprintf(stmt->name, sizeof(stmt->name), "s%u", ++conn->next_name);
+    /* A lost connection is not the statement's fault: it is prepared at its first step. */
+    int rc = ensure_prepared(stmt);
+    if (rc != DB_OK && rc != PG_LOST)
+        goto fail;
+    conn->cache[j] = stmt;
+    conn->cache_used++;
+    return stmt;
+fail:
+    stmt_free(stmt);
+    return NULL;
+}
+
+/* Binding starts the statement over, as a new execution. */
+static struct pg_param *param_for(struct db_stmt *stmt, int index)
+{
+    if (index < 1 || index > stmt->nparams) {
+        char safe_sql[96];
+        log_error("msg=\"bind index out of range\" index=%d sql=\"%s\"", index,
+                  log_safe(safe_sql, sizeof(safe_sql), stmt->sql));
+        return NULL;
+    }
+    if (stmt->result != NULL)
+        clear_result(stmt);
+    struct pg_param *param = &stmt->params[index - 1];
+    free(param->owned);
+    param->owned = NULL;
+    stmt->values[index - 1] = NULL;
+    return param;
+}
+
+static int pg_bind_text(struct db_stmt *stmt, int index, const char *value)
+{
+    struct pg_param *param = param_for(stmt, index);
+    if (param == NULL)
+        return DB_ERROR;
+    if (value == NULL)
+        return DB_OK;
+    param->owned = strdup(value);
+    if (param->owned == NULL)
+        return DB_ERROR;
+    stmt->values[index - 1] = param->owned;
+    return DB_OK;
+}
+
+static int pg_bind_int(struct db_stmt *stmt, int index, int64_t value)
+{
+    struct pg_param *param = param_for(stmt, index);
+    if (param == NULL)
+        return DB_ERROR;
+    snprintf(param->num, sizeof(param->num), "%" PRId64, value);
+    stmt->values[index - 1] = param->num;
+    return DB_OK;
+}
+
+static int pg_bind_null(struct db_stmt *stmt, int index)
+{
+    return param_for(stmt, index) == NULL ? DB_ERROR : DB_OK;
+}
+
+/* Runs the prepared statement with its bound parameters, keeping the result. */
+static int execute(struct db_stmt *stmt)
+{
+    struct db_conn *conn = stmt->conn;
+    int rc = DB_ERROR;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        rc = ensure_prepared(stmt);
+        if (rc == DB_OK) {
+            PGresult *res = PQexecPrepared(conn->pg, stmt->name, stmt->nparams, stmt->values, NULL, NULL, 0);
+            ExecStatusType st = PQresultStatus(res);
+            if (res != NULL && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK)) {
+                stmt->result = res;
+                stmt->row = -1;
+                stmt->rows = PQntuples(res);
+                long changes = strtol(PQcmdTuples(res), NULL, 10);
+                stmt->changes = changes > 0 && changes <= INT32_MAX ? (int)changes : 0;
+                return DB_OK;
+            }
+            rc = classify(conn, res, "step", stmt->sql);
+            PQclear(res);
+        }
+        if (rc == PG_STALE) {
+            /* Someone deallocated it (DISCARD ALL, a pooler): prepare it again. */
+            stmt->prepared = false;
+            if (in_transaction(conn))
+                return DB_RETRY;
+            continue;
+        }
+        if (rc != PG_LOST)
+            return rc;
+        bool retry;
+        rc = after_lost(conn, attempt == 0, &retry);
+        if (!retry)
+            return rc;
+    }
+    log_error("msg=\"prepared statement keeps disappearing\" name=%s", stmt->name);
+    return DB_ERROR;
+}
+
+static int pg_step(struct db_stmt *stmt)
+{
+    if (stmt->result != NULL && stmt->done)
+        clear_result(stmt); /* stepping past the end runs it again, as SQLite does */
+    if (stmt->result == NULL) {
+        int rc = execute(stmt);
+        if (rc != DB_OK)
+            return rc;
+    }
+    if (stmt->row + 1 < stmt->rows) {
+        stmt->row++;
+        return DB_ROW;
+    }
+    stmt->done = true;
+    return DB_DONE;
+}
+
+static bool has_value(struct db_stmt *stmt, int column)
+{
+    return stmt->result != NULL && stmt->row >= 0 && stmt->row < stmt->rows && column >= 0 &&
+           column < PQnfields(stmt->result) && !PQgetisnull(stmt->result, stmt->row, column);
+}
+
+static bool pg_column_is_null(struct db_stmt *stmt, int column)
+{
+    return !has_value(stmt, column);
+}
+
+static const char *pg_column_text(struct db_stmt *stmt, int column)
+{
+    return has_value(stmt, column) ? PQgetvalue(stmt->result, stmt->row, column) : NULL;
+}
+
+static int64_t pg_column_int(struct db_stmt *stmt, int column)
+{
+    const char *text = pg_column_text(stmt, column);
+    if (text == NULL)
+        return 0;
+    if (strcmp(text, "t") == 0)
+        return 1;
+    if (strcmp(text, "f") == 0)
+        return 0;
+    char *end;
+    long long value = strtoll(text, &end, 10);
+    return end == text ? 0 : (int64_t)value;
+}
+
+static int pg_changes(struct db_stmt *stmt)
+{
+    return stmt->changes;
+}
+
+static void pg_reset(struct db_stmt *stmt)
+{
+    clear_result(stmt);
+    clear_params(stmt);
+}
+
+static int pg_begin(struct db_conn *conn, bool write)
+{
+    (void)write;
+    /* Not in a transaction yet, so a connection that died since the last one
+     * is reset here (run_simple) and BEGIN sent again. */
+    conn->in_tx = false;
+    int rc = run_simple(conn, "BEGIN ISOLATION LEVEL READ COMMITTED", "begin", NULL);
+    if (rc == DB_OK)
+        conn->in_tx = true;
+    else if (rc == DB_ERROR && PQstatus(conn->pg) == CONNECTION_BAD)
+        rc = DB_RETRY; /* still down: let db_run_tx wait and try again */
+    return rc;
+}
+
+static int pg_commit(struct db_conn *conn)
+{
+    PGresult *res = NULL;
+    int rc = run_simple(conn, "COMMIT", "commit", &res);
+    /* COMMIT of a failed transaction "succeeds" as ROLLBACK. */
+    if (rc == DB_OK && strcmp(PQcmdStatus(res), "COMMIT") != 0) {
+        log_error("msg=\"postgres commit rolled back\" status=\"%s\"", PQcmdStatus(res));
+        rc = DB_ERROR;
+    }
+    PQclear(res);
+    PGTransactionStatusType ts = PQtransactionStatus(conn->pg);
+    conn->in_tx = ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR;
+    return rc;
+}
+
+static void pg_rollback(struct db_conn *conn)
+{
+    PGTransactionStatusType ts = PQtransactionStatus(conn->pg);
+    if (ts == PQTRANS_INTRANS || ts == PQTRANS_INERROR)
+        run_simple(conn, "ROLLBACK", "rollback", NULL);
+    conn->in_tx = false;
+}
+
+static int pg_migration_lock(struct db_conn *conn, bool lock)
+{
+    PGresult *res = NULL;
+    int rc = run_simple(conn,
+                        lock ? "SELECT pg_advisory_lock(" PG_MIGRATION_LOCK_KEY ")"
+                             : "SELECT pg_advisory_unlock(" PG_MIGRATION_LOCK_KEY ")",
+                        "migration_lock", &res);
+    if (rc == DB_OK && !lock && strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
+        log_warn("msg=\"migration lock was not held\"");
+        rc = DB_ERROR;
+    }
+    PQclear(res);
+    return rc;
+}
+
+static bool pg_ping(struct db_conn *conn)
+{
+    return run_simple(conn, "SELECT 1", "ping", NULL) == DB_OK;
+}
+
+const struct db_driver db_pg_driver = {
+    .name = "postgres",
+    .open = pg_open,
+    .close = pg_close,
+    .exec = pg_exec,
+    .prepare = pg_prepare,
+    .bind_text = pg_bind_text,
+    .bind_int = pg_bind_int,
+    .bind_null = pg_bind_null,
+    .step = pg_step,
+    .column_is_null = pg_column_is_null,
+    .column_text = pg_column_text,
+    .column_int = pg_column_int,
+    .changes = pg_changes,
+    .reset = pg_reset,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .migration_lock = pg_migration_lock,
+    .ping = pg_ping,
+};

@@ -1,0 +1,262 @@
+/* driver.c — the SQLite backend of the db interface (store/db.h).
+ *
+ * One connection per thread, WAL journal, a busy timeout, foreign keys on,
+ * prepared statements cached per connection by the address of their SQL. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "store/db.h"
+
+struct db_stmt {
+    struct db_conn *conn;
+    sqlite3_stmt *handle;
+    const char *sql;
+};
+
+struct db_conn {
+    struct db_conn_base base;
+    sqlite3 *handle;
+    struct db_stmt **cache; /* open addressing by SQL address */
+    size_t cache_size, cache_used;
+};
+
+extern const struct db_driver db_sqlite_driver;
+
+static int classify(struct db_conn *conn, int rc, const char *what)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+        return DB_OK;
+    case SQLITE_ROW:
+        return DB_ROW;
+    case SQLITE_DONE:
+        return DB_DONE;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return DB_RETRY;
+    case SQLITE_CONSTRAINT:
+        return DB_CONSTRAINT;
+    default:
+        log_error("msg=\"sqlite error\" op=%s code=%d error=\"%s\"", what, rc, sqlite3_errmsg(conn->handle));
+        return DB_ERROR;
+    }
+}
+
+static int sq_exec(struct db_conn *conn, const char *sql)
+{
+    char *message = NULL;
+    int rc = sqlite3_exec(conn->handle, sql, NULL, NULL, &message);
+    sqlite3_free(message);
+    return classify(conn, rc, "exec");
+}
+
+static int sq_open(const char *target, struct db_conn **out)
+{
+    struct db_conn *conn = calloc(1, sizeof(*conn));
+    if (conn == NULL)
+        return DB_ERROR;
+    conn->base.driver = &db_sqlite_driver;
+    int rc = sqlite3_open_v2(target, &conn->handle,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        log_error("msg=\"cannot open database\" backend=sqlite error=\"%s\"",
+                  conn->handle ? sqlite3_errmsg(conn->handle) : "out of memory");
+        sqlite3_close(conn->handle);
+        free(conn);
+        return DB_ERROR;
+    }
+    sqlite3_busy_timeout(conn->handle, 5000);
+    sqlite3_extended_result_codes(conn->handle, 1);
+    if (sq_exec(conn, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                      "PRAGMA temp_store=MEMORY;") != DB_OK) {
+        sqlite3_close(conn->handle);
+        free(conn);
+        return DB_ERROR;
+    }
+    *out = conn;
+    return DB_OK;
+}
+
+static void sq_close(struct db_conn *conn)
+{
+    for (size_t i = 0; i < conn->cache_size; i++) {
+        if (conn->cache[i] != NULL) {
+            sqlite3_finalize(conn->cache[i]->handle);
+            free(conn->cache[i]);
+        }
+    }
+    free(conn->cache);
+    sqlite3_close(conn->handle);
+    free(conn);
+}
+
+static size_t slot_of(const char *sql, size_t size)
+{
+    uintptr_t h = (uintptr_t)sql;
+    h ^= h >> 17;
+    h *= 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 7) & (size - 1);
+}
+
+static int cache_grow(struct db_conn *conn)
+{
+    size_t size = conn->cache_size ? conn->cache_size * 2 : 256;
+    struct db_stmt **cache = calloc(size, sizeof(*cache));
+    if (cache == NULL)
+        return -1;
+    for (size_t i = 0; i < conn->cache_size; i++) {
+        struct db_stmt *s = conn->cache[i];
+        if (s == NULL)
+            continue;
+        size_t j = slot_of(s->sql, size);
+        while (cache[j] != NULL)
+            j = (j + 1) & (size - 1);
+        cache[j] = s;
+    }
+    free(conn->cache);
+    conn->cache = cache;
+    conn->cache_size = size;
+    return 0;
+}
+
+static struct db_stmt *sq_prepare(struct db_conn *conn, const char *sql)
+{
+    if (conn->cache_used * 2 >= conn->cache_size && cache_grow(conn) != 0)
+        return NULL;
+    size_t j = slot_of(sql, conn->cache_size);
+    while (conn->cache[j] != NULL) {
+        if (conn->cache[j]->sql == sql)
+            return conn->cache[j];
+        j = (j + 1) & (conn->cache_size - 1);
+    }
+    struct db_stmt *stmt = calloc(1, sizeof(*stmt));
+    if (stmt == NULL)
+        return NULL;
+    int rc = sqlite3_prepare_v3(conn->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt->handle, NULL);
+    if (rc != SQLITE_OK) {
+        log_error("msg=\"sqlite prepare failed\" error=\"%s\" sql=\"%.80s\"", sqlite3_errmsg(conn->handle), sql);
+        free(stmt);
+        return NULL;
+    }
+    stmt->conn = conn;
+    stmt->sql = sql;
+    conn->cache[j] = stmt;
+    conn->cache_used++;
+    return stmt;
+}
+
+/* "$3" → the statement's parameter index for it (0 when the SQL has no $3). */
+static int param_index(struct db_stmt *stmt, int index)
+{
+    char name[16];
+    snprintf(name, sizeof(name), "$%d", index);
+    return sqlite3_bind_parameter_index(stmt->handle, name);
+}
+
+static int sq_bind_text(struct db_stmt *stmt, int index, const char *value)
+{
+    int i = param_index(stmt, index);
+    if (i == 0)
+        return DB_ERROR;
+    return classify(stmt->conn, sqlite3_bind_text(stmt->handle, i, value, -1, SQLITE_TRANSIENT), "bind");
+}
+
+static int sq_bind_int(struct db_stmt *stmt, int index, int64_t value)
+{
+    int i = param_index(stmt, index);
+    if (i == 0)
+        return DB_ERROR;
+    return classify(stmt->conn, sqlite3_bind_int64(stmt->handle, i, value), "bind");
+}
+
+static int sq_bind_null(struct db_stmt *stmt, int index)
+{
+    int i = param_index(stmt, index);
+    if (i == 0)
+        return DB_ERROR;
+    return classify(stmt->conn, sqlite3_bind_null(stmt->handle, i), "bind");
+}
+
+static int sq_step(struct db_stmt *stmt)
+{
+    return classify(stmt->conn, sqlite3_step(stmt->handle), "step");
+}
+
+static bool sq_column_is_null(struct db_stmt *stmt, int column)
+{
+    return sqlite3_column_type(stmt->handle, column) == SQLITE_NULL;
+}
+
+static const char *sq_column_text(struct db_stmt *stmt, int column)
+{
+    return (const char *)sqlite3_column_text(stmt->handle, column);
+}
+
+static int64_t sq_column_int(struct db_stmt *stmt, int column)
+{
+    return sqlite3_column_int64(stmt->handle, column);
+}
+
+static int sq_changes(struct db_stmt *stmt)
+{
+    return sqlite3_changes(stmt->conn->handle);
+}
+
+static void sq_reset(struct db_stmt *stmt)
+{
+    sqlite3_reset(stmt->handle);
+    sqlite3_clear_bindings(stmt->handle);
+}
+
+static int sq_begin(struct db_conn *conn, bool write)
+{
+    return sq_exec(conn, write ? "BEGIN IMMEDIATE" : "BEGIN");
+}
+
+static int sq_commit(struct db_conn *conn)
+{
+    return sq_exec(conn, "COMMIT");
+}
+
+static void sq_rollback(struct db_conn *conn)
+{
+    if (!sqlite3_get_autocommit(conn->handle))
+        sq_exec(conn, "ROLLBACK");
+}
+
+static int sq_migration_lock(struct db_conn *conn, bool lock)
+{
+    (void)conn;
+    (void)lock;
+    return DB_OK;
+}
+
+static bool sq_ping(struct db_conn *conn)
+{
+    return sq_exec(conn, "SELECT 1") == DB_OK;
+}
+
+const struct db_driver db_sqlite_driver = {
+    .name = "sqlite",
+    .open = sq_open,
+    .close = sq_close,
+    .exec = sq_exec,
+    .prepare = sq_prepare,
+    .bind_text = sq_bind_text,
+    .bind_int = sq_bind_int,
+    .bind_null = sq_bind_null,
+    .step = sq_step,
+    .column_is_null = sq_column_is_null,
+    .column_text = sq_column_text,
+    .column_int = sq_column_int,
+    .changes = sq_changes,
+    .reset = sq_reset,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .migration_lock = sq_migration_lock,
+    .ping = sq_ping,
+};

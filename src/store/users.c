@@ -1,0 +1,185 @@
+/* users.c — users, their roles and memberships, and organisations. */
+#include <string.h>
+
+#include "store/store.h"
+
+static const char *dup_column(struct arena *arena, struct db_stmt *st, int column)
+{
+    const char *s = db_column_text(st, column);
+    return s == NULL ? NULL : arena_strdup(arena, s);
+}
+
+int store_user_insert(struct db_conn *conn, const struct store_user *user)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO users (id, email, name, password_hash, created_at)"
+                                          " VALUES ($1, $2, $3, $4, $5)");
+    db_bind_text(st, 1, user->id);
+    db_bind_text(st, 2, user->email);
+    db_bind_text(st, 3, user->name);
+    db_bind_text(st, 4, user->password_hash);
+    db_bind_int(st, 5, user->created_at);
+    int rc = db_step(st);
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    st = db_prepare(conn, "INSERT INTO user_roles (user_id, role) VALUES ($1, $2)");
+    for (size_t i = 0; i < user->role_count; i++) {
+        db_bind_text(st, 1, user->id);
+        db_bind_text(st, 2, user->roles[i]);
+        rc = db_step(st);
+        db_reset(st);
+        if (rc != DB_DONE)
+            return rc;
+    }
+    return DB_OK;
+}
+
+
+/* Loads roles and memberships of out->id. */
+static int load_roles(struct db_conn *conn, struct arena *arena, struct store_user *out)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role");
+    db_bind_text(st, 1, out->id);
+    int rc;
+    out->role_count = 0;
+    while ((rc = db_step(st)) == DB_ROW)
+        if (out->role_count < STORE_MAX_ROLES)
+            out->roles[out->role_count++] = dup_column(arena, st, 0);
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    st = db_prepare(conn, "SELECT m.organization_id, o.name, o.kind, m.role FROM memberships m"
+                          " JOIN organizations o ON o.id = m.organization_id"
+                          " WHERE m.user_id = $1 ORDER BY o.name, m.role");
+    db_bind_text(st, 1, out->id);
+    out->membership_count = 0;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (out->membership_count == STORE_MAX_MEMBERSHIPS)
+            continue;
+        struct store_membership *m = &out->memberships[out->membership_count++];
+        m->organization_id = dup_column(arena, st, 0);
+        m->organization_name = dup_column(arena, st, 1);
+        m->organization_kind = dup_column(arena, st, 2);
+        m->role = dup_column(arena, st, 3);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+#define USER_SELECT                                                                                       \
+    "SELECT id, email, name, password_hash, created_at, school, country, status, graduation_year,"       \
+    " visa_kind, step1, step2ck_score, ecfmg_status, english_proof FROM users "
+
+static void read_user_row(struct arena *arena, struct db_stmt *st, struct store_user *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->id = dup_column(arena, st, 0);
+    out->email = dup_column(arena, st, 1);
+    out->name = dup_column(arena, st, 2);
+    out->password_hash = dup_column(arena, st, 3);
+    out->created_at = db_column_int(st, 4);
+    out->profile.school = dup_column(arena, st, 5);
+    out->profile.country = dup_column(arena, st, 6);
+    out->profile.status = dup_column(arena, st, 7);
+    out->profile.graduation_year = db_column_is_null(st, 8) ? 0 : db_column_int(st, 8);
+    out->profile.visa_kind = dup_column(arena, st, 9);
+    out->profile.step1 = dup_column(arena, st, 10);
+    out->profile.step2ck_score = db_column_is_null(st, 11) ? -1 : db_column_int(st, 11);
+    out->profile.ecfmg_status = dup_column(arena, st, 12);
+    out->profile.english_proof = dup_column(arena, st, 13);
+}
+
+static int find_user(struct db_conn *conn, struct arena *arena, struct db_stmt *st, const char *key,
+                     struct store_user *out)
+{
+    db_bind_text(st, 1, key);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        read_user_row(arena, st, out);
+    db_reset(st);
+    if (rc != DB_ROW)
+        return rc;
+    rc = load_roles(conn, arena, out);
+    return rc == DB_OK ? DB_ROW : rc;
+}
+
+int store_user_by_email(struct db_conn *conn, struct arena *arena, const char *email, struct store_user *out)
+{
+    return find_user(conn, arena, db_prepare(conn, USER_SELECT "WHERE email = $1"), email, out);
+}
+
+int store_user_by_id(struct db_conn *conn, struct arena *arena, const char *id, struct store_user *out)
+{
+    return find_user(conn, arena, db_prepare(conn, USER_SELECT "WHERE id = $1"), id, out);
+}
+
+int store_user_set_password_hash(struct db_conn *conn, const char *user_id, const char *password_hash)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE users SET password_hash = $2 WHERE id = $1");
+    db_bind_text(st, 1, user_id);
+    db_bind_text(st, 2, password_hash);
+    int rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_user_set_profile(struct db_conn *conn, const char *user_id, const struct store_profile *p)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE users SET school = $2, country = $3, status = $4,"
+                                          " graduation_year = $5, visa_kind = $6, step1 = $7, step2ck_score = $8,"
+                                          " ecfmg_status = $9, english_proof = $10 WHERE id = $1");
+    db_bind_text(st, 1, user_id);
+    db_bind_text(st, 2, p->school);
+    db_bind_text(st, 3, p->country);
+    db_bind_text(st, 4, p->status);
+    if (p->graduation_year > 0)
+        db_bind_int(st, 5, p->graduation_year);
+    else
+        db_bind_null(st, 5);
+    db_bind_text(st, 6, p->visa_kind);
+    db_bind_text(st, 7, p->step1);
+    if (p->step2ck_score >= 0)
+        db_bind_int(st, 8, p->step2ck_score);
+    else
+        db_bind_null(st, 8);
+    db_bind_text(st, 9, p->ecfmg_status);
+    db_bind_text(st, 10, p->english_proof);
+    int rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_membership_insert(struct db_conn *conn, const char *user_id, const char *organization_id, const char *role)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO memberships (user_id, organization_id, role) VALUES ($1, $2, $3)"
+                                          " ON CONFLICT DO NOTHING");
+    db_bind_text(st, 1, user_id);
+    db_bind_text(st, 2, organization_id);
+    db_bind_text(st, 3, role);
+    int rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_organization_insert(struct db_conn *conn, const char *id, const char *name, const char *kind, int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO organizations (id, name, kind, created_at) VALUES ($1, $2, $3, $4)");
+    db_bind_text(st, 1, id);
+    db_bind_text(st, 2, name);
+    db_bind_text(st, 3, kind);
+    db_bind_int(st, 4, now);
+    int rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_organization_kind(struct db_conn *conn, struct arena *arena, const char *id, const char **kind_out)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT kind FROM organizations WHERE id = $1");
+    db_bind_text(st, 1, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW && kind_out != NULL)
+        *kind_out = dup_column(arena, st, 0);
+    db_reset(st);
+    return rc;
+}

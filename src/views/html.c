@@ -1,0 +1,155 @@
+/* html.c — layout and form pieces; see html.h. */
+#include "views/html.h"
+
+#include <string.h>
+
+void view_page_begin(struct buf *b, const struct view_page *page)
+{
+    buf_append_str(b, "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    buf_append_html(b, page->title);
+    buf_append_str(b, " · Rounds</title>\n<link rel=\"stylesheet\" href=\"/assets/site.css\">\n</head>\n<body>\n"
+                      "<a class=\"skip\" href=\"#main\">Skip to content</a>\n"
+                      "<header class=\"top\"><nav aria-label=\"Main\"><a class=\"brand\" href=\"/\">Rounds</a>"
+                      "<ul>");
+    if (page->user_name != NULL) {
+        buf_append_str(b, "<li><a href=\"/account\"");
+        if (page->current != NULL && strcmp(page->current, "/account") == 0)
+            buf_append_str(b, " aria-current=\"page\"");
+        buf_append_str(b, ">");
+        buf_append_html(b, page->user_name);
+        buf_append_str(b, "</a></li><li><form class=\"inline\" method=\"post\" action=\"/logout\">"
+                          "<input type=\"hidden\" name=\"csrf_token\" value=\"");
+        buf_append_html(b, page->csrf_token);
+        buf_append_str(b, "\"><button type=\"submit\" class=\"link\">Log out</button></form></li>");
+    } else {
+        buf_append_str(b, "<li><a href=\"/login\">Log in</a></li><li><a href=\"/register\">Create account</a></li>");
+    }
+    buf_append_str(b, "</ul></nav></header>\n<main id=\"main\">\n");
+}
+
+void view_page_end(struct buf *b)
+{
+    buf_append_str(b, "</main>\n<footer class=\"foot\"><p>Rounds — open-source clinical rotations for "
+                      "international medical graduates.</p></footer>\n</body>\n</html>\n");
+}
+
+void view_alert(struct buf *b, const char *message)
+{
+    buf_append_str(b, "<p class=\"notice error\" role=\"alert\">");
+    buf_append_html(b, message);
+    buf_append_str(b, "</p>\n");
+}
+
+void view_notice(struct buf *b, const char *message)
+{
+    buf_append_str(b, "<p class=\"notice\" role=\"status\">");
+    buf_append_html(b, message);
+    buf_append_str(b, "</p>\n");
+}
+
+void view_form_begin(struct buf *b, const char *action, const char *csrf_token)
+{
+    buf_append_str(b, "<form class=\"stack\" method=\"post\" action=\"");
+    buf_append_html(b, action);
+    buf_append_str(b, "\">\n<input type=\"hidden\" name=\"csrf_token\" value=\"");
+    buf_append_html(b, csrf_token);
+    buf_append_str(b, "\">\n");
+}
+
+void view_form_end(struct buf *b, const char *submit_label)
+{
+    buf_append_str(b, "<button type=\"submit\">");
+    buf_append_html(b, submit_label);
+    buf_append_str(b, "</button>\n</form>\n");
+}
+
+void view_input(struct buf *b, const char *label, const char *type, const char *name, const char *value,
+                const char *autocomplete, bool required, const char *hint, const char *error)
+{
+    buf_append_str(b, "<div class=\"field\"><label for=\"f-");
+    buf_append_html(b, name);
+    buf_append_str(b, "\">");
+    buf_append_html(b, label);
+    buf_append_str(b, "</label>");
+    if (hint != NULL) {
+        buf_append_str(b, "<small id=\"h-");
+        buf_append_html(b, name);
+        buf_append_str(b, "\">");
+        buf_append_html(b, hint);
+        buf_append_str(b, "</small>");
+    }
+    buf_append_str(b, "<input id=\"f-");
+    buf_append_html(b, name);
+    buf_append_str(b, "\" type=\"");
+    buf_append_html(b, type);
+    buf_append_str(b, "\" name=\"");
+    buf_append_html(b, name);
+    buf_append_str(b, "\"");
+    if (value != NULL) {
+        buf_append_str(b, " value=\"");
+        buf_append_html(b, value);
+        buf_append_str(b, "\"");
+    }
+    if (autocomplete != NULL) {
+        buf_append_str(b, " autocomplete=\"");
+        buf_append_html(b, autocomplete);
+        buf_append_str(b, "\"");
+    }
+    if (required)
+        buf_append_str(b, " required");
+    if (error != NULL || hint != NULL) {
+        buf_append_str(b, " aria-describedby=\"");
+        if (hint != NULL) {
+            buf_append_str(b, "h-");
+            buf_append_html(b, name);
+        }
+        if (error != NULL) {
+            buf_append_str(b, hint != NULL ? " e-" : "e-");
+            buf_append_html(b, name);
+        }
+        buf_append_str(b, "\"");
+    }
+    if (error != NULL)
+        buf_append_str(b, " aria-invalid=\"true\"");
+    buf_append_str(b, ">");
+    if (error != NULL) {
+        buf_append_str(b, "<span class=\"field-error\" id=\"e-");
+        buf_append_html(b, name);
+        buf_append_str(b, "\">");
+        buf_append_html(b, error);
+        buf_append_str(b, "</span>");
+    }
+    buf_append_str(b, "</div>\n");
+}
+
+void view_select(struct buf *b, const char *label, const char *name, const char *const *values,
+                 const char *const *labels, const char *selected, const char *error)
+{
+    buf_append_str(b, "<div class=\"field\"><label for=\"f-");
+    buf_append_html(b, name);
+    buf_append_str(b, "\">");
+    buf_append_html(b, label);
+    buf_append_str(b, "</label><select id=\"f-");
+    buf_append_html(b, name);
+    buf_append_str(b, "\" name=\"");
+    buf_append_html(b, name);
+    buf_append_str(b, "\"><option value=\"\">—</option>");
+    for (size_t i = 0; values[i] != NULL; i++) {
+        buf_append_str(b, "<option value=\"");
+        buf_append_html(b, values[i]);
+        buf_append_str(b, "\"");
+        if (selected != NULL && strcmp(selected, values[i]) == 0)
+            buf_append_str(b, " selected");
+        buf_append_str(b, ">");
+        buf_append_html(b, labels[i]);
+        buf_append_str(b, "</option>");
+    }
+    buf_append_str(b, "</select>");
+    if (error != NULL) {
+        buf_append_str(b, "<span class=\"field-error\">");
+        buf_append_html(b, error);
+        buf_append_str(b, "</span>");
+    }
+    buf_append_str(b, "</div>\n");
+}

@@ -1,0 +1,33 @@
+/* html.h — the page layout and form pieces. Every string that comes from a
+ * user goes through buf_append_html; callers pass plain text, never markup. */
+#ifndef ROUNDS_VIEWS_HTML_H
+#define ROUNDS_VIEWS_HTML_H
+
+#include <stdbool.h>
+
+#include "lib/buf.h"
+
+struct view_page {
+    const char *title;        /* "Log in" → "<title>Log in · Rounds</title>" */
+    const char *user_name;    /* NULL when signed out */
+    const char *csrf_token;   /* for the log-out form in the header */
+    const char *current;      /* path of the page, to mark the navigation */
+};
+
+void view_page_begin(struct buf *b, const struct view_page *page);
+void view_page_end(struct buf *b);
+
+/* <p class="notice error" role="alert">message</p> */
+void view_alert(struct buf *b, const char *message);
+void view_notice(struct buf *b, const char *message);
+/* <form method="post" action="…"> with the CSRF field. */
+void view_form_begin(struct buf *b, const char *action, const char *csrf_token);
+void view_form_end(struct buf *b, const char *submit_label);
+/* A labelled input; error (or NULL) is shown under it and linked with aria-describedby. */
+void view_input(struct buf *b, const char *label, const char *type, const char *name, const char *value,
+                const char *autocomplete, bool required, const char *hint, const char *error);
+/* A labelled select over values with their labels (NULL-terminated, parallel arrays). */
+void view_select(struct buf *b, const char *label, const char *name, const char *const *values,
+                 const char *const *labels, const char *selected, const char *error);
+
+#endif

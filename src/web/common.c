@@ -1,0 +1,45 @@
+/* common.c — what every page does: the layout's context and the error page. */
+#include "web/web.h"
+
+bool web_page_setup(struct http_request *req, struct view_page *page, const char *title, struct store_user *user)
+{
+    struct store_user local;
+    struct store_user *u = user != NULL ? user : &local;
+    page->title = title;
+    page->current = req->path;
+    page->user_name = NULL;
+    page->csrf_token = http_form_csrf_token(req);
+    if (!req->auth.authenticated)
+        return true;
+    int rc = store_user_by_id(req->db, &req->arena, req->auth.user_id, u);
+    if (rc != DB_ROW) {
+        http_reply_error(req, rc == DB_DONE ? ERR_UNAUTHENTICATED : ERR_UNAVAILABLE, NULL, NULL);
+        return false;
+    }
+    page->user_name = u->name;
+    return true;
+}
+
+static void render_error_page(struct http_request *req, int status, const char *title, const char *detail)
+{
+    struct buf b;
+    struct view_page page = {.title = title, .current = req->path};
+    buf_init(&b, &req->arena, 64 * 1024);
+    view_page_begin(&b, &page);
+    buf_append_str(&b, "<section class=\"card narrow\"><h1>");
+    buf_append_html(&b, title);
+    buf_append_str(&b, "</h1>");
+    if (detail != NULL) {
+        buf_append_str(&b, "<p>");
+        buf_append_html(&b, detail);
+        buf_append_str(&b, ".</p>");
+    }
+    buf_append_str(&b, "<p><a href=\"/\">Go to the home page</a></p></section>\n");
+    view_page_end(&b);
+    http_reply_html(req, status, &b);
+}
+
+void web_install_error_page(void)
+{
+    http_set_html_error_renderer(render_error_page);
+}

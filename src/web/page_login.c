@@ -1,0 +1,83 @@
+/* page_login.c — GET/POST /login. */
+#include <string.h>
+
+#include "domain/auth.h"
+#include "web/web.h"
+
+static void render(struct http_request *req, int status, const char *email, const char *message)
+{
+    struct view_page page;
+    if (!web_page_setup(req, &page, "Log in", NULL))
+        return;
+    struct buf b;
+    buf_init(&b, &req->arena, 64 * 1024);
+    view_page_begin(&b, &page);
+    buf_append_str(&b, "<section class=\"card narrow\"><h1>Log in</h1>\n");
+    if (message != NULL)
+        view_alert(&b, message);
+    view_form_begin(&b, "/login", page.csrf_token);
+    view_input(&b, "Email", "email", "email", email, "username", true, NULL, NULL);
+    view_input(&b, "Password", "password", "password", NULL, "current-password", true, NULL, NULL);
+    view_form_end(&b, "Log in");
+    buf_append_str(&b, "<p>New to Rounds? <a href=\"/register\">Create a student account</a>.</p></section>\n");
+    view_page_end(&b);
+    http_reply_html(req, status, &b);
+}
+
+void web_page_login(struct http_request *req)
+{
+    if (req->auth.authenticated) {
+        http_redirect(req, "/account");
+        return;
+    }
+    render(req, 200, NULL, NULL);
+}
+
+static const char *message_for(const struct error *err)
+{
+    if (err->code == ERR_INVALID_CREDENTIALS)
+        return "Wrong email or password.";
+    if (err->code == ERR_RATE_LIMITED)
+        return "Too many failed attempts. Wait 15 minutes and try again.";
+    return error_title(err->code);
+}
+
+static void login_done(struct http_request *req, void *ctx)
+{
+    struct auth_login_job *job = ctx;
+    struct store_user user;
+    struct error err = {0};
+    if (auth_login_finish(req->db, &req->arena, job, req->client_addr, &user, &err) != 0) {
+        render(req, error_status(err.code), job->email, message_for(&err));
+        return;
+    }
+    if (http_session_start(req, user.id, true, NULL, NULL) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    http_redirect(req, "/account");
+}
+
+void web_page_login_post(struct http_request *req)
+{
+    const char *email = http_form(req, "email");
+    const char *password = http_form(req, "password");
+    struct error err = {0};
+    if (email == NULL || password == NULL || email[0] == '\0' || password[0] == '\0') {
+        render(req, 400, email, "Enter your email and password.");
+        return;
+    }
+    struct auth_login_job *job = http_offload_alloc(sizeof(*job));
+    if (job == NULL) {
+        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    if (auth_login_begin(req->db, &req->arena, email, password, req->client_addr,
+                         req->options->login_failures_per_account, req->options->login_failures_per_client, job,
+                         &err) != 0) {
+        http_offload_free(job);
+        render(req, error_status(err.code), email, message_for(&err));
+        return;
+    }
+    http_offload_start(req, job, auth_login_work, login_done);
+}

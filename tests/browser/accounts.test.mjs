@@ -1,0 +1,85 @@
+// accounts.test.mjs — the accounts journey in a real browser, with JavaScript
+// disabled: register → /account → log out → /login → wrong password error →
+// log in → /account. Forms are driven through their labels and button roles,
+// so unlabelled inputs or renamed buttons fail the test.
+// Screenshots: account.png, login-error.png (in SCREENSHOT_DIR).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { withPage, screenshot } from './lib.mjs';
+
+const NAME = 'Amara Okafor';
+const PASSWORD = 'plum-orchard-harbor-71';
+const EMAIL = `pw-${Date.now()}-${process.pid}@example.org`;
+
+const pathOf = (page) => new URL(page.url()).pathname;
+
+// The input with this name="" attribute, found through its <label>.
+async function field(page, name, label) {
+  const loc = page.getByLabel(label).and(page.locator(`[name="${name}"]`));
+  assert.equal(await loc.count(), 1,
+    `${pathOf(page)}: expected one input name="${name}" labelled ${label}`);
+  return loc;
+}
+
+// The <form> posting to action, checked for method=POST.
+async function form(page, action) {
+  const loc = page.locator(`form[action="${action}"]`);
+  assert.equal(await loc.count(), 1, `${pathOf(page)}: expected one form action="${action}"`);
+  assert.equal((await loc.getAttribute('method') || '').toLowerCase(), 'post',
+    `${pathOf(page)}: form ${action} must use method="post"`);
+  return loc;
+}
+
+// Click a submit button and wait for the resulting page to be at `path`.
+// Returns the status of the POST's own response (e.g. 303 when it redirects).
+async function submit(page, buttonName, action, path) {
+  const posted = page.waitForResponse((r) =>
+    r.request().method() === 'POST' && new URL(r.url()).pathname === action);
+  await page.getByRole('button', { name: buttonName, exact: true }).click();
+  const status = (await posted).status();
+  await page.waitForURL((u) => u.pathname === path);
+  await page.waitForLoadState('load');
+  return status;
+}
+
+async function logIn(page, password) {
+  await form(page, '/login');
+  await (await field(page, 'email', /e-?mail/i)).fill(EMAIL);
+  await (await field(page, 'password', /password/i)).fill(password);
+}
+
+test('accounts journey works without JavaScript', { timeout: 90_000 }, async () => {
+  await withPage({ javaScriptEnabled: false }, async (page) => {
+    // Register.
+    const res = await page.goto('/register');
+    assert.equal(res.status(), 200, 'GET /register');
+    await form(page, '/register');
+    await (await field(page, 'name', /name/i)).fill(NAME);
+    await (await field(page, 'email', /e-?mail/i)).fill(EMAIL);
+    await (await field(page, 'password', /password/i)).fill(PASSWORD);
+    assert.equal(await submit(page, 'Create account', '/register', '/account'), 303,
+      'POST /register should answer 303 See Other');
+
+    // The account page shows who we are.
+    await page.getByText(new RegExp(NAME)).first().waitFor();
+    await page.getByText(EMAIL).first().waitFor();
+
+    // Log out.
+    await form(page, '/logout');
+    await submit(page, 'Log out', '/logout', '/login');
+
+    // Wrong password: stays on a login page with an error.
+    await logIn(page, 'not-the-password-42');
+    await page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await page.getByText('Wrong email or password').first().waitFor();
+    assert.notEqual(pathOf(page), '/account', 'wrong password must not log in');
+    await screenshot(page, 'login-error.png');
+
+    // Right password.
+    await logIn(page, PASSWORD);
+    await submit(page, 'Log in', '/login', '/account');
+    await page.getByText(new RegExp(NAME)).first().waitFor();
+    await page.getByText(EMAIL).first().waitFor();
+    await screenshot(page, 'account.png');
+  });
+});

@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# run.sh — browser tests: tests/browser/run.sh ROUNDS_BINARY
+#
+# Installs the node deps if missing or stale, starts ROUNDS_BINARY on a fresh
+# SQLite database and a free loopback port, runs every tests/browser/*.test.mjs
+# with `node --test` (env BASE_URL, SCREENSHOT_DIR), stops the server, and
+# ends with the line "browser: N passed, N failed". Exit status is non-zero if
+# anything failed, including a sanitizer report in the server's log.
+# Quiet on success; VERBOSE=1 shows the test runner's output anyway.
+set -eu -o pipefail
+
+die() { echo "browser: $*" >&2; exit 1; }
+
+[ $# -eq 1 ] || die "usage: $0 ROUNDS_BINARY"
+[ -x "$1" ] || die "not executable: $1"
+BIN=$(cd "$(dirname "$1")" && pwd -P)/$(basename "$1")
+HERE=$(cd "$(dirname "$0")" && pwd -P)
+SCREENSHOT_DIR=$HERE/screenshots
+command -v node >/dev/null || die "node not found (scripts/bootstrap.sh installs it)"
+
+# --- node deps ------------------------------------------------------------
+if [ ! -f "$HERE/node_modules/.package-lock.json" ] \
+        || [ "$HERE/package-lock.json" -nt "$HERE/node_modules/.package-lock.json" ] \
+        || [ "$HERE/package.json" -nt "$HERE/node_modules/.package-lock.json" ]; then
+    # --loglevel=error rather than --silent: quiet, but says why it failed.
+    out=$(cd "$HERE" && npm ci --no-audit --no-fund --loglevel=error 2>&1) \
+        || { printf '%s\n' "$out" >&2; die "npm ci failed in $HERE"; }
+fi
+
+# --- server ---------------------------------------------------------------
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/rounds-browser.XXXXXX")
+SERVER_PID=
+
+stop_server() {
+    local pid=$SERVER_PID
+    SERVER_PID=
+    [ -n "$pid" ] || return 0
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+TESTS_PID=
+stop_tests() {
+    local pid=$TESTS_PID
+    TESTS_PID=
+    [ -n "$pid" ] || return 0
+    kill -TERM -- "-$pid" 2>/dev/null || return 0
+    for _ in $(seq 1 30); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+cleanup() { stop_tests; stop_server; rm -rf -- "$TMP"; }
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+port_in_use() {
+    ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    return 1
+}
+free_port() {
+    local p
+    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 30000 ))
+    for _ in $(seq 1 200); do
+        port_in_use "$p" || { echo "$p"; return 0; }
+        p=$(( p + 1 )); [ "$p" -lt 60000 ] || p=20000
+    done
+    die "no free TCP port found"
+}
+
+# Status line of GET /healthz, without curl.
+healthz_ok() {
+    timeout 2 bash -c '
+        exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
+        printf "GET /healthz HTTP/1.0\r\nHost: 127.0.0.1:%s\r\n\r\n" "$1" >&3
+        IFS= read -r line <&3 || exit 1
+        case $line in "HTTP/1."?" 200"*) exit 0 ;; *) exit 1 ;; esac
+    ' _ "$1" 2>/dev/null
+}
+
+ROUNDS_DB=$TMP/rounds.db "$BIN" migrate >"$TMP/migrate.log" 2>&1 \
+    || { cat "$TMP/migrate.log" >&2; die "$BIN migrate failed"; }
+mkdir -p "$TMP/data"
+
+# A port can be taken between check and bind: try a few.
+for try in 1 2 3; do
+    PORT=$(free_port)
+    BASE_URL=http://127.0.0.1:$PORT
+    env ROUNDS_DB="$TMP/rounds.db" ROUNDS_LISTEN="127.0.0.1:$PORT" \
+        ROUNDS_DATA_DIR="$TMP/data" ROUNDS_PUBLIC_URL="$BASE_URL" \
+        "$BIN" serve >"$TMP/server.log" 2>&1 &
+    SERVER_PID=$!
+    up=
+    for _ in $(seq 1 150); do      # 15 s: sanitizer builds start slowly
+        if healthz_ok "$PORT"; then up=1; break; fi
+        kill -0 "$SERVER_PID" 2>/dev/null || break
+        sleep 0.1
+    done
+    [ -z "$up" ] || break
+    stop_server
+    grep -qi 'in use' "$TMP/server.log" && [ "$try" -lt 3 ] && continue
+    tail -40 "$TMP/server.log" >&2
+    die "server did not answer GET /healthz on $BASE_URL"
+done
+
+# --- tests ----------------------------------------------------------------
+shopt -s nullglob
+tests=("$HERE"/*.test.mjs)
+[ ${#tests[@]} -gt 0 ] || die "no tests/browser/*.test.mjs"
+mkdir -p "$SCREENSHOT_DIR"
+
+# In its own process group (so cleanup can end node, its per-file children and
+# their browsers at once), in the background (so our traps run promptly).
+BASE_URL=$BASE_URL SCREENSHOT_DIR=$SCREENSHOT_DIR setsid bash -c \
+    'cd "$1" && shift && exec node --test --test-reporter=tap "$@"' \
+    _ "$HERE" "${tests[@]}" >"$TMP/tests.log" 2>&1 </dev/null &
+TESTS_PID=$!
+rc=0
+wait "$TESTS_PID" || rc=$?
+TESTS_PID=
+
+passed=$(sed -n 's/^# pass \([0-9][0-9]*\)$/\1/p' "$TMP/tests.log" | tail -1)
+failed=$(sed -n 's/^# fail \([0-9][0-9]*\)$/\1/p' "$TMP/tests.log" | tail -1)
+passed=${passed:-0}
+failed=${failed:-0}
+# The runner failed without counting a failed test (crash, bad file): count it.
+[ "$rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+[ "$passed" -gt 0 ] || [ "$failed" -gt 0 ] || failed=1
+
+server_died=
+kill -0 "$SERVER_PID" 2>/dev/null || server_died=1
+stop_server
+sanitizer=
+grep -qE 'ERROR: (Address|Leak|Thread|Memory)Sanitizer|runtime error:' "$TMP/server.log" \
+    && sanitizer=1
+[ -z "$server_died$sanitizer" ] || failed=$(( failed + 1 ))
+
+if [ "$failed" -gt 0 ] || [ "${VERBOSE:-0}" = 1 ]; then
+    cat "$TMP/tests.log"
+fi
+if [ -n "$server_died" ] || [ -n "$sanitizer" ] \
+        || { [ "$failed" -gt 0 ] && [ -s "$TMP/server.log" ]; }; then
+    [ -z "$server_died" ] || echo "# server exited during the tests"
+    [ -z "$sanitizer" ] || echo "# sanitizer report in the server log"
+    echo "# --- server log (last 60 lines) ---"
+    tail -60 "$TMP/server.log" | sed 's/^/# /'
+fi
+echo "browser: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
