@@ -60,15 +60,22 @@ const char *http_header(struct http_request *req, const char *name)
 const char *http_cookie(struct http_request *req, const char *name)
 {
     h2o_req_t *r = h2o_of(req);
-    /* HTTP/2 may split cookies over several headers: look in each. */
+    /* HTTP/2 may split cookies over several headers: look in each. Each pair
+     * is parsed on its own, so that a malformed cookie of another application
+     * on the same host does not hide ours. */
     for (ssize_t i = -1; (i = h2o_find_header(&r->headers, H2O_TOKEN_COOKIE, i)) >= 0;) {
         h2o_iovec_t v = r->headers.entries[i].value;
-        struct http_kv_list cookies;
-        if (http_parse_cookies(&req->arena, v.base, v.len, 64, &cookies) != HTTP_PARSE_OK)
-            continue;
-        const char *value = http_kv_get(&cookies, name);
-        if (value != NULL)
-            return value;
+        size_t start = 0;
+        while (start < v.len) {
+            size_t end = start;
+            while (end < v.len && v.base[end] != ';')
+                end++;
+            struct http_kv_list pair;
+            if (http_parse_cookies(&req->arena, v.base + start, end - start, 1, &pair) == HTTP_PARSE_OK &&
+                pair.count == 1 && strcmp(pair.items[0].name, name) == 0)
+                return pair.items[0].value;
+            start = end + 1;
+        }
     }
     return NULL;
 }

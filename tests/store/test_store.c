@@ -1,0 +1,278 @@
+/* test_store.c — the store suite, run once on SQLite and once on PostgreSQL
+ * (ROUNDS_TEST_DB=postgres://… selects it; otherwise a fresh SQLite file).
+ * It asserts what the rest of Rounds relies on: migrations, users, sessions
+ * with their timeouts, login-failure counts, constraints and transactions. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/clock.h"
+#include "lib/crypto.h"
+#include "store/store.h"
+#include "test.h"
+
+static struct db_conn *conn;
+static struct arena arena;
+static char sqlite_path[256];
+static int serial;
+
+/* A fresh id-like string unique to this run. */
+static const char *unique(const char *prefix)
+{
+    char *s = arena_alloc(&arena, 96);
+    snprintf(s, 96, "%s%d-%ld-%d", prefix, (int)getpid(), (long)clock_now(), ++serial);
+    return s;
+}
+
+static struct store_user make_user(const char *role)
+{
+    struct store_user u;
+    memset(&u, 0, sizeof(u));
+    u.id = unique("u_");
+    const char *local = unique("user");
+    char *email = arena_alloc(&arena, 128);
+    snprintf(email, 128, "%s@example.org", local);
+    u.email = email;
+    u.name = "Test User";
+    u.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$aGFzaA";
+    u.created_at = clock_now();
+    u.roles[0] = role;
+    u.role_count = 1;
+    return u;
+}
+
+TEST(migrations_are_applied_and_idempotent)
+{
+    int version = -1;
+    bool too_new = true;
+    CHECK_INT(store_migrate(conn, &too_new), DB_OK);
+    CHECK(!too_new);
+    CHECK_INT(store_schema_version(conn, &version), DB_OK);
+    CHECK_INT(version, store_schema_latest(conn));
+    CHECK(version >= 1);
+}
+
+TEST(a_newer_schema_is_refused)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'future', 0)");
+    db_bind_int(st, 1, 9999);
+    CHECK_INT(db_step(st), DB_DONE);
+    db_reset(st);
+    bool too_new = false;
+    CHECK(store_migrate(conn, &too_new) != DB_OK);
+    CHECK(too_new);
+    st = db_prepare(conn, "DELETE FROM schema_migrations WHERE version = $1");
+    db_bind_int(st, 1, 9999);
+    CHECK_INT(db_step(st), DB_DONE);
+    db_reset(st);
+    CHECK_INT(store_migrate(conn, &too_new), DB_OK);
+}
+
+TEST(users_round_trip_with_roles_and_memberships)
+{
+    struct store_user u = make_user("host_coordinator");
+    const char *org = unique("org_");
+    CHECK_INT(store_organization_insert(conn, org, "Lakeside Hospital", "host", clock_now()), DB_OK);
+    CHECK_INT(store_user_insert(conn, &u), DB_OK);
+    CHECK_INT(store_membership_insert(conn, u.id, org, "host_coordinator"), DB_OK);
+    CHECK_INT(store_membership_insert(conn, u.id, org, "host_coordinator"), DB_OK); /* idempotent */
+
+    struct store_user found;
+    CHECK_INT(store_user_by_email(conn, &arena, u.email, &found), DB_ROW);
+    CHECK_STR(found.id, u.id);
+    CHECK_STR(found.name, "Test User");
+    CHECK_INT(found.role_count, 1);
+    CHECK_STR(found.roles[0], "host_coordinator");
+    CHECK_INT(found.membership_count, 1);
+    CHECK_STR(found.memberships[0].organization_id, org);
+    CHECK_STR(found.memberships[0].organization_name, "Lakeside Hospital");
+    CHECK_STR(found.memberships[0].organization_kind, "host");
+    CHECK_INT(found.profile.step2ck_score, -1);
+    CHECK_INT(found.profile.graduation_year, 0);
+    CHECK(found.profile.school == NULL);
+
+    CHECK_INT(store_user_by_id(conn, &arena, "u_nobody", &found), DB_DONE);
+    CHECK_INT(store_user_by_email(conn, &arena, "nobody@example.org", &found), DB_DONE);
+    const char *kind = NULL;
+    CHECK_INT(store_organization_kind(conn, &arena, org, &kind), DB_ROW);
+    CHECK_STR(kind, "host");
+    CHECK_INT(store_organization_kind(conn, &arena, "org_missing", &kind), DB_DONE);
+}
+
+TEST(duplicate_email_is_a_constraint)
+{
+    struct store_user u = make_user("student");
+    CHECK_INT(store_user_insert(conn, &u), DB_OK);
+    struct store_user again = make_user("student");
+    again.email = u.email;
+    CHECK_INT(store_user_insert(conn, &again), DB_CONSTRAINT);
+    struct store_user found;
+    CHECK_INT(store_user_by_id(conn, &arena, again.id, &found), DB_DONE);
+}
+
+TEST(profile_updates_and_clears)
+{
+    struct store_user u = make_user("student");
+    CHECK_INT(store_user_insert(conn, &u), DB_OK);
+    struct store_profile p = {.school = "Universidad Central", .country = "Venezuela", .status = "graduate",
+                              .visa_kind = "b1_b2", .step1 = "passed", .ecfmg_status = "in_progress",
+                              .english_proof = "oet", .graduation_year = 2021, .step2ck_score = 245};
+    CHECK_INT(store_user_set_profile(conn, u.id, &p), DB_OK);
+    struct store_user found;
+    CHECK_INT(store_user_by_id(conn, &arena, u.id, &found), DB_ROW);
+    CHECK_STR(found.profile.school, "Universidad Central");
+    CHECK_STR(found.profile.visa_kind, "b1_b2");
+    CHECK_INT(found.profile.graduation_year, 2021);
+    CHECK_INT(found.profile.step2ck_score, 245);
+    struct store_profile cleared = {.step2ck_score = -1};
+    CHECK_INT(store_user_set_profile(conn, u.id, &cleared), DB_OK);
+    CHECK_INT(store_user_by_id(conn, &arena, u.id, &found), DB_ROW);
+    CHECK(found.profile.school == NULL);
+    CHECK_INT(found.profile.step2ck_score, -1);
+    CHECK_INT(found.profile.graduation_year, 0);
+}
+
+TEST(sessions_expire_when_idle_or_old)
+{
+    struct store_user u = make_user("student");
+    CHECK_INT(store_user_insert(conn, &u), DB_OK);
+    char token[44], hash[65];
+    crypto_random_token(token);
+    crypto_hash_token(token, hash);
+    int64_t now = clock_now();
+    CHECK_INT(store_session_insert(conn, hash, u.id, "csrf-token", now - 100), DB_OK);
+    struct store_session s;
+    CHECK_INT(store_session_find(conn, &arena, hash, now - 1800, now - 43200, &s), DB_ROW);
+    CHECK_STR(s.user_id, u.id);
+    CHECK_STR(s.csrf_token, "csrf-token");
+    /* idle for more than the idle limit */
+    CHECK_INT(store_session_find(conn, &arena, hash, now - 50, now - 43200, &s), DB_DONE);
+    CHECK_INT(store_session_touch(conn, hash, now), DB_OK);
+    CHECK_INT(store_session_find(conn, &arena, hash, now - 50, now - 43200, &s), DB_ROW);
+    /* created before the absolute limit, however fresh */
+    CHECK_INT(store_session_find(conn, &arena, hash, now - 50, now - 10, &s), DB_DONE);
+    CHECK_INT(store_session_delete(conn, hash), DB_OK);
+    CHECK_INT(store_session_find(conn, &arena, hash, now - 1800, now - 43200, &s), DB_DONE);
+}
+
+TEST(session_prune_removes_only_expired)
+{
+    struct store_user u = make_user("student");
+    CHECK_INT(store_user_insert(conn, &u), DB_OK);
+    char old_hash[65], fresh_hash[65];
+    crypto_hash_token(unique("old"), old_hash);
+    crypto_hash_token(unique("fresh"), fresh_hash);
+    int64_t now = clock_now();
+    CHECK_INT(store_session_insert(conn, old_hash, u.id, "a", now - 100000), DB_OK);
+    CHECK_INT(store_session_insert(conn, fresh_hash, u.id, "b", now), DB_OK);
+    CHECK_INT(store_session_prune(conn, now - 1800, now - 43200), DB_OK);
+    struct store_session s;
+    CHECK_INT(store_session_find(conn, &arena, old_hash, 0, 0, &s), DB_DONE);
+    CHECK_INT(store_session_find(conn, &arena, fresh_hash, 0, 0, &s), DB_ROW);
+}
+
+TEST(login_failures_count_per_account_and_client)
+{
+    const char *account = unique("acct");
+    const char *other = unique("acct");
+    const char *client = unique("10.0.0.");
+    int64_t now = clock_now();
+    for (int i = 0; i < 3; i++)
+        CHECK_INT(store_login_failure_add(conn, account, client, now - i), DB_OK);
+    CHECK_INT(store_login_failure_add(conn, other, client, now), DB_OK);
+    CHECK_INT(store_login_failure_add(conn, account, client, now - 5000), DB_OK); /* outside the window */
+    int64_t by_account = -1, by_client = -1;
+    CHECK_INT(store_login_failure_counts(conn, account, client, now - 900, &by_account, &by_client), DB_OK);
+    CHECK_INT(by_account, 3);
+    CHECK_INT(by_client, 4);
+    CHECK_INT(store_login_failure_clear(conn, account), DB_OK);
+    CHECK_INT(store_login_failure_counts(conn, account, client, now - 900, &by_account, &by_client), DB_OK);
+    CHECK_INT(by_account, 0);
+    CHECK_INT(by_client, 1);
+    CHECK_INT(store_login_failure_prune(conn, now + 1), DB_OK);
+    CHECK_INT(store_login_failure_counts(conn, other, client, 0, &by_account, &by_client), DB_OK);
+    CHECK_INT(by_account, 0);
+}
+
+struct tx_ctx {
+    struct store_user user;
+    bool fail_after_insert;
+};
+
+static int insert_then_maybe_fail(struct db_conn *c, void *p)
+{
+    struct tx_ctx *ctx = p;
+    int rc = store_user_insert(c, &ctx->user);
+    if (rc != DB_OK)
+        return rc;
+    return ctx->fail_after_insert ? DB_ERROR : DB_OK;
+}
+
+TEST(transactions_commit_or_roll_back_as_a_whole)
+{
+    struct tx_ctx ok = {make_user("student"), false};
+    CHECK_INT(db_run_tx(conn, true, insert_then_maybe_fail, &ok), DB_OK);
+    struct store_user found;
+    CHECK_INT(store_user_by_id(conn, &arena, ok.user.id, &found), DB_ROW);
+    CHECK_INT(found.role_count, 1);
+
+    struct tx_ctx bad = {make_user("student"), true};
+    CHECK_INT(db_run_tx(conn, true, insert_then_maybe_fail, &bad), DB_ERROR);
+    CHECK_INT(store_user_by_id(conn, &arena, bad.user.id, &found), DB_DONE);
+}
+
+TEST(a_role_outside_the_list_is_refused_by_the_schema)
+{
+    struct store_user u = make_user("wizard");
+    struct tx_ctx ctx = {u, false};
+    CHECK_INT(db_run_tx(conn, true, insert_then_maybe_fail, &ctx), DB_CONSTRAINT);
+    struct store_user found;
+    CHECK_INT(store_user_by_id(conn, &arena, u.id, &found), DB_DONE);
+}
+
+TEST(ping_answers)
+{
+    CHECK(db_driver_of(conn)->ping(conn));
+}
+
+int main(void)
+{
+    crypto_init();
+    arena_heap_init(&arena);
+    const char *target = getenv("ROUNDS_TEST_DB");
+    char dir[] = "/tmp/rounds-store.XXXXXX";
+    if (target == NULL || target[0] == '\0') {
+        if (mkdtemp(dir) == NULL)
+            return 1;
+        snprintf(sqlite_path, sizeof(sqlite_path), "%s/store.db", dir);
+        target = sqlite_path;
+    }
+    if (db_open(target, &conn) != DB_OK) {
+        printf("cannot open %s\n", target[0] == '/' ? target : "the PostgreSQL test database");
+        return 1;
+    }
+    printf("backend: %s\n", db_backend_name(conn));
+    RUN(migrations_are_applied_and_idempotent);
+    RUN(a_newer_schema_is_refused);
+    RUN(users_round_trip_with_roles_and_memberships);
+    RUN(duplicate_email_is_a_constraint);
+    RUN(profile_updates_and_clears);
+    RUN(sessions_expire_when_idle_or_old);
+    RUN(session_prune_removes_only_expired);
+    RUN(login_failures_count_per_account_and_client);
+    RUN(transactions_commit_or_roll_back_as_a_whole);
+    RUN(a_role_outside_the_list_is_refused_by_the_schema);
+    RUN(ping_answers);
+    db_close(conn);
+    arena_heap_free(&arena);
+    if (sqlite_path[0] != '\0') {
+        char path[300];
+        unlink(sqlite_path);
+        snprintf(path, sizeof(path), "%s-wal", sqlite_path);
+        unlink(path);
+        snprintf(path, sizeof(path), "%s-shm", sqlite_path);
+        unlink(path);
+        rmdir(dir);
+    }
+    return test_summary("store");
+}
