@@ -39,23 +39,29 @@ FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 .PHONY: all run test bench lint fuzz fuzz-run clean tests bootstrap
 all: $(BUILD)/rounds
 
+# V=1 shows the full commands.
+Q := $(if $(V),,@)
+
 $(BUILD)/rounds: $(OBJ)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/gen/migrations.c: $(SQL) scripts/embed_sql.sh
 	@mkdir -p $(dir $@)
-	scripts/embed_sql.sh $(SQL) > $@
+	$(Q)scripts/embed_sql.sh $(SQL) > $@
 
 $(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/%.c $(LIB_OBJ) tests/test.h
+$(BUILD)/tests/%: tests/%.c $(LIB_OBJ) tests/test.h $(wildcard tests/api/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(PKG_LIBS)
+	@echo "  TEST    $@"
+	$(Q)$(CC) $(CFLAGS) -Itests -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(PKG_LIBS)
 
 tests: $(TEST_BIN) $(BUILD)/rounds
 
@@ -89,7 +95,8 @@ FUZZ_LIB_SRC := $(filter src/lib/%.c src/http/router.c src/http/parse.c,$(SRC))
 fuzz: $(FUZZ_BIN)
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $^ $(PKG_LIBS)
+	@echo "  FUZZ    $@"
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
 fuzz-run: fuzz
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \

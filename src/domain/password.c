@@ -94,7 +94,7 @@ int password_check(const char *password, const char *email, struct error *err)
     if (cracklib_verdict(password) != NULL)
         return error_set(err, ERR_WEAK_PASSWORD, "password", "is a common or dictionary password");
 
-    char letters[512];
+    char letters[512] = {0};
     letters_only(password, letters, sizeof(letters));
     shortest_repeating_unit(letters);
     if (is_keyboard_run(letters))

@@ -20,6 +20,7 @@ struct http_thread {
     h2o_multithread_queue_t *queue;
     h2o_multithread_receiver_t offload_receiver;
     h2o_multithread_receiver_t shutdown_receiver;
+    h2o_multithread_message_t shutdown_message;
     int connections;
     int jobs_in_flight;
     bool shutting_down;

@@ -172,13 +172,17 @@ static int open_listener(const struct http_options *options)
 /* The port the kernel chose when options asked for port 0. */
 static int bound_port(int fd)
 {
-    struct sockaddr_storage ss;
-    socklen_t len = sizeof(ss);
-    if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+    union {
+        struct sockaddr sa;
+        struct sockaddr_in in;
+        struct sockaddr_in6 in6;
+        struct sockaddr_storage storage;
+    } addr;
+    memset(&addr, 0, sizeof(addr));
+    socklen_t len = sizeof(addr);
+    if (getsockname(fd, &addr.sa, &len) != 0)
         return -1;
-    if (ss.ss_family == AF_INET)
-        return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-    return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+    return ntohs(addr.sa.sa_family == AF_INET ? addr.in.sin_port : addr.in6.sin6_port);
 }
 
 /* The loop thread running this code (set once in thread_main). */
@@ -194,11 +198,9 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
 static void on_shutdown_message(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
 {
     struct http_thread *thread = H2O_STRUCT_FROM_MEMBER(struct http_thread, shutdown_receiver, receiver);
-    while (!h2o_linklist_is_empty(messages)) {
-        h2o_multithread_message_t *m = H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link, messages->next);
-        h2o_linklist_unlink(&m->link);
-        free(m);
-    }
+    /* The message is the thread's own shutdown_message: nothing to free. */
+    while (!h2o_linklist_is_empty(messages))
+        h2o_linklist_unlink(messages->next);
     if (thread->shutting_down)
         return;
     thread->shutting_down = true;
@@ -328,11 +330,8 @@ int http_serve(const struct http_options *options)
     int sig = 0;
     sigwait(&signals, &sig);
     log_info("msg=\"shutting down\" signal=%s", sig == SIGINT ? "SIGINT" : "SIGTERM");
-    for (int i = 0; i < server->thread_count; i++) {
-        h2o_multithread_message_t *m = calloc(1, sizeof(*m));
-        if (m != NULL)
-            h2o_multithread_send_message(&server->threads[i].shutdown_receiver, m);
-    }
+    for (int i = 0; i < server->thread_count; i++)
+        h2o_multithread_send_message(&server->threads[i].shutdown_receiver, &server->threads[i].shutdown_message);
     for (int i = 0; i < server->thread_count; i++)
         pthread_join(server->threads[i].tid, NULL);
     http_offload_pool_stop();

@@ -44,7 +44,7 @@ int http_session_authenticate(struct http_request *req)
     if (token == NULL)
         return 0;
 
-    struct store_session session;
+    struct store_session session = {0};
     int rc = DB_DONE;
     char hash[65];
     if (token_well_formed(token)) {

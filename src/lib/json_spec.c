@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "lib/utf8.h"
@@ -51,13 +52,11 @@ static const char *field_path(struct arena *arena, const char *prefix, const cha
 {
     if (prefix == NULL)
         return name;
-    size_t a = strlen(prefix), b = strlen(name);
-    char *path = arena_alloc(arena, a + b + 2);
+    size_t size = strlen(prefix) + strlen(name) + 2;
+    char *path = arena_alloc(arena, size);
     if (path == NULL)
         return name;
-    memcpy(path, prefix, a);
-    path[a] = '.';
-    memcpy(path + a + 1, name, b + 1);
+    snprintf(path, size, "%s.%s", prefix, name);
     return path;
 }
 
@@ -265,7 +264,7 @@ out:
 
 bool json_presence_has(const struct json_field *spec, const struct json_presence *presence, const char *name)
 {
-    for (size_t i = 0; spec[i].name != NULL && i < 64; i++)
+    for (size_t i = 0; i < 64 && spec[i].name != NULL; i++)
         if (strcmp(spec[i].name, name) == 0)
             return (presence->present >> i) & 1;
     return false;

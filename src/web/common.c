@@ -3,7 +3,7 @@
 
 bool web_page_setup(struct http_request *req, struct view_page *page, const char *title, struct store_user *user)
 {
-    struct store_user local;
+    struct store_user local = {0};
     struct store_user *u = user != NULL ? user : &local;
     page->title = title;
     page->current = req->path;

@@ -319,9 +319,8 @@ static int highest_param(const char *sql)
         if (*p == '\'') {
             bool backslash = p > sql && (p[-1] == 'E' || p[-1] == 'e') && (p - 1 == sql || !ident_char(p[-2]));
             for (p++; *p != '\0'; p++) {
-                if (backslash && *p == '\\' && p[1] != '\0')
-                    p++;
-                else if (*p == '\'' && p[1] == '\'')
+                bool escaped_quote = *p == '\'' && p[1] == '\'';
+                if ((backslash && *p == '\\' && p[1] != '\0') || escaped_quote)
                     p++;
                 else if (*p == '\'')
                     break;
@@ -394,7 +393,7 @@ static size_t slot_of(const char *sql, size_t size)
 static int cache_grow(struct db_conn *conn)
 {
     size_t size = conn->cache_size ? conn->cache_size * 2 : 256;
-    struct db_stmt **cache = calloc(size, sizeof(*cache));
+    struct db_stmt **cache = calloc(size, sizeof(struct db_stmt *));
     if (cache == NULL)
         return -1;
     for (size_t i = 0; i < conn->cache_size; i++) {

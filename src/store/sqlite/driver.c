@@ -104,7 +104,7 @@ static size_t slot_of(const char *sql, size_t size)
 static int cache_grow(struct db_conn *conn)
 {
     size_t size = conn->cache_size ? conn->cache_size * 2 : 256;
-    struct db_stmt **cache = calloc(size, sizeof(*cache));
+    struct db_stmt **cache = calloc(size, sizeof(struct db_stmt *));
     if (cache == NULL)
         return -1;
     for (size_t i = 0; i < conn->cache_size; i++) {

@@ -1,0 +1,255 @@
+/* test_domain.c — unit tests for src/domain: the password rules
+ * (password.c) and the account roles (accounts.c). */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "domain/accounts.h"
+#include "domain/password.h"
+#include "lib/errors.h"
+#include "test.h"
+
+/* count copies of the UTF-8 character ch into out (NUL-terminated). */
+static const char *repeat(char *out, size_t size, const char *ch, size_t count)
+{
+    size_t n = strlen(ch), used = 0;
+    for (size_t i = 0; i < count && used + n < size; i++, used += n)
+        memcpy(out + used, ch, n);
+    out[used] = '\0';
+    return out;
+}
+
+/* True when password (with email) is refused as a weak password whose
+ * detail mentions why. */
+static bool weak(const char *password, const char *email, const char *why)
+{
+    struct error err = {ERR_NONE, NULL, NULL};
+    if (password_check(password, email, &err) == 0) {
+        printf("  accepted: \"%s\"\n", password);
+        return false;
+    }
+    if (err.code != ERR_WEAK_PASSWORD || err.field == NULL || strcmp(err.field, "password") != 0 ||
+        err.detail == NULL || strstr(err.detail, why) == NULL) {
+        printf("  \"%s\": %s field %s (%s), expected weak_password because of \"%s\"\n", password,
+               error_name(err.code), err.field ? err.field : "(null)", err.detail ? err.detail : "(null)", why);
+        return false;
+    }
+    return true;
+}
+
+static bool strong(const char *password, const char *email)
+{
+    struct error err = {ERR_NONE, NULL, NULL};
+    if (password_check(password, email, &err) == 0)
+        return true;
+    printf("  refused: \"%s\": %s\n", password, err.detail ? err.detail : "(null)");
+    return false;
+}
+
+static int length_check(const char *password)
+{
+    struct error err = {ERR_NONE, NULL, NULL};
+    int rc = password_check_length(password, &err);
+    if (rc != 0 && (err.code != ERR_WEAK_PASSWORD || err.field == NULL || strcmp(err.field, "password") != 0))
+        printf("  \"%s\": wrong error %s\n", password, error_name(err.code));
+    return rc;
+}
+
+/* ---- password length and encoding ---- */
+
+TEST(password_length_counts_code_points)
+{
+    char text[1024];
+    /* Two-byte characters: 11 are 22 bytes but still too short. */
+    CHECK_INT(length_check(repeat(text, sizeof(text), "é", 11)), -1);
+    CHECK_INT(length_check(repeat(text, sizeof(text), "é", 12)), 0);
+    /* Three-byte characters. */
+    CHECK_INT(length_check(repeat(text, sizeof(text), "語", 11)), -1);
+    CHECK_INT(length_check(repeat(text, sizeof(text), "語", 12)), 0);
+    /* Four-byte characters: 128 are 512 bytes and fine, 129 are too many. */
+    CHECK_INT(length_check(repeat(text, sizeof(text), "😀", 128)), 0);
+    CHECK_INT(strlen(text), 512);
+    CHECK_INT(length_check(repeat(text, sizeof(text), "😀", 129)), -1);
+    CHECK_INT(length_check(repeat(text, sizeof(text), "a", 11)), -1);
+    CHECK_INT(length_check(repeat(text, sizeof(text), "a", 12)), 0);
+    CHECK_INT(length_check(repeat(text, sizeof(text), "a", 128)), 0);
+    CHECK_INT(length_check(repeat(text, sizeof(text), "a", 129)), -1);
+    CHECK_INT(length_check(""), -1);
+}
+
+TEST(password_length_messages)
+{
+    char text[1024];
+    CHECK(weak(repeat(text, sizeof(text), "ñ", 11), NULL, "at least 12"));
+    CHECK(weak("Short-pw-1!", NULL, "at least 12")); /* 11 ASCII characters */
+    CHECK(weak(repeat(text, sizeof(text), "😀", 129), NULL, "at most 128"));
+    CHECK(weak(repeat(text, sizeof(text), "x", 129), NULL, "at most 128"));
+}
+
+TEST(password_boundaries_with_every_rule)
+{
+    /* 12 code points, several of them multibyte: accepted. */
+    CHECK(strong("Ωmega-ñandú7", NULL));
+    /* 128 code points of a mixed passphrase, with an email: accepted whole. */
+    char text[1024];
+    const char *unit = "río-橋-plum-orchard-71 "; /* 22 code points */
+    size_t used = 0, chars = 0;
+    for (; chars + 22 <= 128; chars += 22) {
+        memcpy(text + used, unit, strlen(unit));
+        used += strlen(unit);
+    }
+    memcpy(text + used, "harbor-wind-", 12); /* 110 + 12 = 122 */
+    used += 12;
+    memcpy(text + used, "😀😀😀😀😀😀", 24); /* 128 */
+    used += 24;
+    text[used] = '\0';
+    CHECK(strong(text, "someone@example.com"));
+    /* One more code point is refused, never truncated. */
+    memcpy(text + used, "x", 2);
+    CHECK(weak(text, "someone@example.com", "at most 128"));
+}
+
+TEST(password_refuses_invalid_utf8)
+{
+    CHECK(weak("plum-orchard-\xff-harbor", NULL, "UTF-8"));
+    CHECK(weak("plum-orchard-\xc0\xaf-harbor", NULL, "UTF-8"));    /* overlong '/' */
+    CHECK(weak("plum-orchard-\xed\xa0\x80-harbor", NULL, "UTF-8")); /* a surrogate */
+    CHECK(weak("plum-orchard-harbor\xe2\x82", NULL, "UTF-8"));      /* truncated */
+    CHECK_INT(length_check("abcdefghijklmnop\x80"), -1);
+}
+
+/* ---- password strength ---- */
+
+TEST(password_refuses_common_and_dictionary_passwords)
+{
+    CHECK(weak("password1234", NULL, "dictionary"));
+    CHECK(weak("Sunshine2024!!", NULL, "dictionary"));
+    CHECK(weak("letmeinletmein", NULL, "dictionary"));
+    CHECK(weak("P@ssword-2024!", NULL, "dictionary"));
+    CHECK(weak("Dragon12345678", NULL, "dictionary"));
+}
+
+TEST(password_refuses_keyboard_runs)
+{
+    CHECK(weak("qwertyuiopasdf", NULL, "keyboard"));
+    CHECK(weak("Qwerty-Uiop-2024", NULL, "keyboard"));
+    CHECK(weak("asdfasdfasdf12", NULL, "keyboard"));
+    CHECK(weak("mnbvcxzlkjhg#1", NULL, "keyboard"));
+    /* Alphabet runs: cracklib's own "systematic" check may answer first. */
+    CHECK(weak("abcdefghijklmn", NULL, ""));
+    CHECK(weak("zyxwvutsrqponm!", NULL, ""));
+}
+
+TEST(password_refuses_few_distinct_characters)
+{
+    CHECK(weak("abababababab", NULL, "different characters"));
+    CHECK(weak("aaaaaaaaaaaaaaaaaaaa1", NULL, "different characters"));
+    CHECK(weak("1212121212123434", NULL, "different characters"));
+    CHECK(weak("            ", NULL, "different characters"));
+}
+
+TEST(password_refuses_the_email)
+{
+    const char *email = "ada.lovelace@example.com";
+    CHECK(weak("ada.lovelace-garden-77", email, "email"));
+    CHECK(weak("My-ADA.LOVELACE-garden", email, "email")); /* any case in the password */
+    CHECK(weak("ada.lovelace@example.com", email, "email"));
+    /* The same password is fine for someone else, or without an email. */
+    CHECK(strong("ada.lovelace-garden-77", "grace.hopper@example.com"));
+    CHECK(strong("ada.lovelace-garden-77", NULL));
+    /* A local part of fewer than 4 characters is too common to refuse. */
+    CHECK(strong("plum-orchard-harbor-71", "orc@example.com"));
+    CHECK(weak("plum-orchard-harbor-71", "orchard@example.com", "email"));
+}
+
+TEST(password_accepts_good_passphrases)
+{
+    CHECK(strong("plum-orchard-harbor-71", NULL));
+    CHECK(strong("correct horse battery staple", NULL));
+    CHECK(strong("correct horse battery staple", "student@example.com"));
+    CHECK(strong("La cigüeña vuela sobre Málaga", NULL));
+    CHECK(strong("桜の木の下で友達と待ち合わせ", NULL));
+    CHECK(strong("Zq8#mVt2!pLw", NULL));
+}
+
+/* ---- accounts ---- */
+
+TEST(account_roles_are_validated)
+{
+    CHECK(account_role_valid("student"));
+    CHECK(account_role_valid("preceptor"));
+    CHECK(account_role_valid("host_coordinator"));
+    CHECK(account_role_valid("school_coordinator"));
+    CHECK(account_role_valid("staff"));
+    CHECK(!account_role_valid("admin"));
+    CHECK(!account_role_valid(""));
+    CHECK(!account_role_valid("Student"));
+    CHECK(!account_role_valid("student "));
+    CHECK(!account_role_valid("host"));
+    size_t n = 0;
+    while (account_roles[n] != NULL)
+        n++;
+    CHECK_INT(n, 5);
+}
+
+TEST(account_role_organization_kinds)
+{
+    CHECK_STR(account_role_organization_kind("host_coordinator"), "host");
+    CHECK_STR(account_role_organization_kind("preceptor"), "host");
+    CHECK_STR(account_role_organization_kind("school_coordinator"), "school");
+    CHECK_STR(account_role_organization_kind("student"), NULL);
+    CHECK_STR(account_role_organization_kind("staff"), NULL);
+    CHECK_STR(account_role_organization_kind("nobody"), NULL);
+    CHECK_STR(account_role_label("host_coordinator"), "Host coordinator");
+    CHECK_STR(account_role_label("student"), "Student");
+    CHECK_STR(account_role_label("unknown_role"), "unknown_role");
+}
+
+TEST(account_has_role_looks_at_the_users_roles)
+{
+    struct store_user user;
+    memset(&user, 0, sizeof(user));
+    CHECK(!account_has_role(&user, "student"));
+    user.roles[0] = "student";
+    user.roles[1] = "staff";
+    user.role_count = 2;
+    CHECK(account_has_role(&user, "student"));
+    CHECK(account_has_role(&user, "staff"));
+    CHECK(!account_has_role(&user, "preceptor"));
+    CHECK(!account_has_role(&user, "Staff"));
+    CHECK(!account_has_role(&user, "stud"));
+    /* Only the first role_count entries count. */
+    user.role_count = 1;
+    CHECK(!account_has_role(&user, "staff"));
+}
+
+TEST(account_profile_value_lists)
+{
+    const char *const *lists[] = {profile_statuses, profile_visa_kinds, profile_step1_values, profile_ecfmg_statuses,
+                                  profile_english_proofs};
+    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+        size_t n = 0;
+        while (lists[i][n] != NULL && n < 100)
+            n++;
+        CHECK(n >= 2 && n < 100);
+    }
+    CHECK_STR(profile_visa_kinds[0], "b1_b2");
+    CHECK_STR(profile_ecfmg_statuses[2], "certified");
+}
+
+int main(void)
+{
+    RUN(password_length_counts_code_points);
+    RUN(password_length_messages);
+    RUN(password_boundaries_with_every_rule);
+    RUN(password_refuses_invalid_utf8);
+    RUN(password_refuses_common_and_dictionary_passwords);
+    RUN(password_refuses_keyboard_runs);
+    RUN(password_refuses_few_distinct_characters);
+    RUN(password_refuses_the_email);
+    RUN(password_accepts_good_passphrases);
+    RUN(account_roles_are_validated);
+    RUN(account_role_organization_kinds);
+    RUN(account_has_role_looks_at_the_users_roles);
+    RUN(account_profile_value_lists);
+    return test_summary("unit-domain");
+}
