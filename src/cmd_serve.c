@@ -28,6 +28,8 @@ static const char serve_usage[] =
     "  --login-limit-account N         ROUNDS_LOGIN_LIMIT_ACCOUNT failures per 15 minutes (10)\n"
     "  --login-limit-client N          ROUNDS_LOGIN_LIMIT_CLIENT failures per 15 minutes (100)\n"
     "  --log-level LEVEL               ROUNDS_LOG_LEVEL debug|info|warn|error (info)\n"
+    "  --trust-proxy 0|1               ROUNDS_TRUST_PROXY: client address from X-Forwarded-For when the\n"
+    "                                  peer is loopback (a reverse proxy on this machine) (0)\n"
     "  --ready-file PATH               write host:port there once listening\n";
 
 int command_serve(int argc, char **argv)

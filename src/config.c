@@ -137,6 +137,8 @@ bool config_from_env(struct config *config)
         return false;
     if ((v = getenv("ROUNDS_LOG_LEVEL")) != NULL && *v != '\0' && !set_log_level(config, v))
         return false;
+    if ((v = getenv("ROUNDS_TRUST_PROXY")) != NULL && *v != '\0')
+        o->trust_proxy = strcmp(v, "1") == 0;
     for (size_t i = 0; i < sizeof(numeric_settings) / sizeof(numeric_settings[0]); i++)
         if ((v = getenv(numeric_settings[i].env)) != NULL && *v != '\0' &&
             !set_numeric(config, &numeric_settings[i], v, numeric_settings[i].env))
@@ -173,6 +175,14 @@ bool config_apply_flag(struct config *config, int argc, char **argv, int i, int 
     }
     if (strcmp(flag, "--log-level") == 0)
         return set_log_level(config, value);
+    if (strcmp(flag, "--trust-proxy") == 0) {
+        if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0) {
+            fprintf(stderr, "rounds: --trust-proxy takes 0 or 1\n");
+            return false;
+        }
+        config->http.trust_proxy = value[0] == '1';
+        return true;
+    }
     for (size_t k = 0; k < sizeof(numeric_settings) / sizeof(numeric_settings[0]); k++)
         if (strcmp(flag, numeric_settings[k].flag) == 0)
             return set_numeric(config, &numeric_settings[k], value, flag);

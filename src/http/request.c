@@ -292,17 +292,53 @@ void http_reply_problem(struct http_request *req, const struct error *err)
 
 /* ---- dispatch ---- */
 
-static void client_address(h2o_req_t *r, char *out, size_t size)
+/* The last address of X-Forwarded-For (the one our proxy added), if it parses. */
+static bool forwarded_address(h2o_req_t *r, char *out, size_t size)
 {
-    struct sockaddr_storage ss;
+    ssize_t i = h2o_find_header_by_str(&r->headers, H2O_STRLIT("x-forwarded-for"), -1);
+    if (i < 0)
+        return false;
+    h2o_iovec_t v = r->headers.entries[i].value;
+    size_t end = v.len, start;
+    while (end > 0 && (v.base[end - 1] == ' ' || v.base[end - 1] == ','))
+        end--;
+    start = end;
+    while (start > 0 && v.base[start - 1] != ',' && v.base[start - 1] != ' ')
+        start--;
+    char candidate[INET6_ADDRSTRLEN];
+    unsigned char parsed[sizeof(struct in6_addr)];
+    if (end - start == 0 || end - start >= sizeof(candidate))
+        return false;
+    memcpy(candidate, v.base + start, end - start);
+    candidate[end - start] = '\0';
+    if (inet_pton(AF_INET, candidate, parsed) != 1 && inet_pton(AF_INET6, candidate, parsed) != 1)
+        return false;
+    snprintf(out, size, "%s", candidate);
+    return true;
+}
+
+static void client_address(h2o_req_t *r, bool trust_proxy, char *out, size_t size)
+{
+    union {
+        struct sockaddr sa;
+        struct sockaddr_in in;
+        struct sockaddr_in6 in6;
+        struct sockaddr_storage storage;
+    } addr;
+    memset(&addr, 0, sizeof(addr));
     snprintf(out, size, "unknown");
-    socklen_t len = r->conn->callbacks->get_peername(r->conn, (struct sockaddr *)&ss);
+    socklen_t len = r->conn->callbacks->get_peername(r->conn, &addr.sa);
     if (len == 0)
         return;
-    if (ss.ss_family == AF_INET)
-        inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out, (socklen_t)size);
-    else if (ss.ss_family == AF_INET6)
-        inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, (socklen_t)size);
+    if (addr.sa.sa_family == AF_INET)
+        inet_ntop(AF_INET, &addr.in.sin_addr, out, (socklen_t)size);
+    else if (addr.sa.sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &addr.in6.sin6_addr, out, (socklen_t)size);
+    /* Behind a reverse proxy on this machine every peer is loopback: the
+     * client is the address the proxy recorded. */
+    bool loopback = strncmp(out, "127.", 4) == 0 || strcmp(out, "::1") == 0;
+    if (trust_proxy && loopback)
+        forwarded_address(r, out, size);
 }
 
 /* "application/json; charset=utf-8" has media type "application/json". */
@@ -381,7 +417,7 @@ void http_dispatch(struct http_thread *thread, h2o_req_t *r)
     req->body = r->entity.base != NULL ? r->entity.base : "";
     req->body_len = r->entity.base != NULL ? r->entity.len : 0;
     char addr[64];
-    client_address(r, addr, sizeof(addr));
+    client_address(r, http_server_state.options->trust_proxy, addr, sizeof(addr));
     req->client_addr = arena_strdup(&req->arena, addr);
 
     const struct http_options *options = req->options;

@@ -26,6 +26,7 @@ struct http_options {
     int64_t session_absolute_seconds; /* 12 hours */
     int login_failures_per_account;   /* per 15 minutes */
     int login_failures_per_client;
+    bool trust_proxy;                 /* take the client address from X-Forwarded-For when the peer is loopback */
     const char *ready_file;           /* when set, "host:port" is written here once listening */
     const struct route *routes;
     size_t route_count;
