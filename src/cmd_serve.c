@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "config.h"
+#include "domain/catalog_index.h"
 #include "lib/log.h"
 #include "routes.h"
 #include "web/web.h"
@@ -62,8 +63,14 @@ int command_serve(int argc, char **argv)
         return rc;
     db_close(conn);
 
+    if (catalog_index_start(config.http.db_target, 200) != 0) {
+        fprintf(stderr, "rounds serve: could not load the catalog index\n");
+        return EXIT_FAILURE_RUNTIME;
+    }
     config.http.routes = rounds_routes;
     config.http.route_count = rounds_route_count;
     web_install_error_page();
-    return http_serve(&config.http);
+    rc = http_serve(&config.http);
+    catalog_index_stop();
+    return rc;
 }

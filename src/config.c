@@ -192,7 +192,7 @@ bool config_apply_flag(struct config *config, int argc, char **argv, int i, int 
 
 void config_finish(struct config *config)
 {
-    if (config->http.public_url == NULL) {
+    if (config->http.public_url == NULL && config->http.listen_port != 0) {
         snprintf(config->public_url_buf, sizeof(config->public_url_buf), "http://%s:%d", config->http.listen_host,
                  config->http.listen_port);
         config->http.public_url = config->public_url_buf;

@@ -16,6 +16,13 @@ void api_write_user(struct buf *b, const struct store_user *user);
 /* Starts a session for user and replies {"user","token","csrf_token"}. */
 void api_reply_signed_in(struct http_request *req, int status, const struct store_user *user);
 
+struct catalog_hit;
+/* One search result card as JSON. */
+void api_write_catalog_hit(struct buf *b, const struct catalog_hit *hit);
+/* An offering with its blocks as JSON (GET /api/v1/offerings/{id} and writes). */
+void api_write_offering(struct buf *b, const struct store_offering *offering, const struct store_block *blocks,
+                        size_t block_count);
+
 void api_healthz(struct http_request *req);
 void api_readyz(struct http_request *req);
 void api_openapi(struct http_request *req);
@@ -25,5 +32,7 @@ void api_auth_logout(struct http_request *req);
 void api_me_get(struct http_request *req);
 void api_me_patch(struct http_request *req);
 void api_users_post(struct http_request *req);
+void api_offerings_search(struct http_request *req);
+void api_offering_get(struct http_request *req);
 
 #endif

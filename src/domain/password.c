@@ -103,15 +103,14 @@ int password_check(const char *password, const char *email, struct error *err)
         return error_set(err, ERR_WEAK_PASSWORD, "password", "is a dictionary word with digits or symbols added");
 
     if (email != NULL) {
+        /* The email's local part, whatever its case, must not be inside the password. */
         const char *at = strchr(email, '@');
         size_t local = at != NULL ? (size_t)(at - email) : strlen(email);
-        if (local >= 4) {
-            char lowered[PASSWORD_MAX_CHARS * 4 + 1];
-            size_t n = strlen(password);
-            for (size_t i = 0; i <= n && i < sizeof(lowered); i++)
-                lowered[i] = (char)tolower((unsigned char)password[i]);
-            lowered[sizeof(lowered) - 1] = '\0';
-            if (memmem(lowered, strlen(lowered), email, local) != NULL)
+        if (local >= 4 && local < 256) {
+            char local_part[256];
+            memcpy(local_part, email, local);
+            local_part[local] = '\0';
+            if (strcasestr(password, local_part) != NULL)
                 return error_set(err, ERR_WEAK_PASSWORD, "password", "must not contain your email address");
         }
     }

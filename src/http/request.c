@@ -90,28 +90,15 @@ static struct http_kv_list *parsed_query(struct http_request *req, enum http_par
 
 int http_query(struct http_request *req, struct http_kv_list **out)
 {
+    if (req->query_params != NULL) {
+        *out = req->query_params;
+        return 0;
+    }
     enum http_parse_status status;
     *out = parsed_query(req, &status);
     if (status != HTTP_PARSE_OK) {
         http_reply_error(req, ERR_BAD_REQUEST, NULL, "the query string is malformed");
         return -1;
-    }
-    return 0;
-}
-
-int http_query_allow(struct http_request *req, const char *const *allowed)
-{
-    struct http_kv_list *query;
-    if (http_query(req, &query) != 0)
-        return -1;
-    for (size_t i = 0; i < query->count; i++) {
-        const char *const *a = allowed;
-        while (*a != NULL && strcmp(*a, query->items[i].name) != 0)
-            a++;
-        if (*a == NULL) {
-            http_reply_error(req, ERR_UNKNOWN_PARAMETER, query->items[i].name, "is not a parameter of this request");
-            return -1;
-        }
     }
     return 0;
 }
@@ -358,6 +345,24 @@ static bool method_is_safe(enum http_method m)
     return m == HTTP_GET || m == HTTP_HEAD || m == HTTP_OPTIONS;
 }
 
+/* Parses the query string and refuses parameters the route does not take. */
+static int check_query(struct http_request *req)
+{
+    if (http_query(req, &req->query_params) != 0)
+        return -1;
+    for (size_t i = 0; i < req->query_params->count; i++) {
+        const char *name = req->query_params->items[i].name;
+        const char *const *allowed = req->route->query;
+        while (allowed != NULL && *allowed != NULL && strcmp(*allowed, name) != 0)
+            allowed++;
+        if (allowed == NULL || *allowed == NULL) {
+            http_reply_error(req, ERR_UNKNOWN_PARAMETER, name, "is not a parameter of this request");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 /* Checks the body's size and media type; parses HTML forms. */
 static int check_body(struct http_request *req)
 {
@@ -408,6 +413,7 @@ void http_dispatch(struct http_thread *thread, h2o_req_t *r)
     req->request_id = arena_strdup(&req->arena, id);
     req->method = http_method_parse(r->method.base, r->method.len);
     req->path = arena_strndup(&req->arena, r->path_normalized.base, r->path_normalized.len);
+    req->authority = arena_strndup(&req->arena, r->authority.base, r->authority.len);
     if (r->query_at != SIZE_MAX) {
         req->query = r->path.base + r->query_at + 1;
         req->query_len = r->path.len - r->query_at - 1;
@@ -435,7 +441,7 @@ void http_dispatch(struct http_thread *thread, h2o_req_t *r)
         return;
     }
     req->route = req->match.route;
-    if (check_body(req) != 0 || http_session_authenticate(req) != 0)
+    if (check_query(req) != 0 || check_body(req) != 0 || http_session_authenticate(req) != 0)
         return;
     if ((req->route->flags & ROUTE_AUTH) && !req->auth.authenticated) {
         if (req->route->flags & ROUTE_HTML)

@@ -42,6 +42,8 @@ struct http_request {
     struct http_auth auth;
     const char *request_id;
     const char *client_addr;
+    const char *authority;      /* the host (and port) the client asked for */
+    struct http_kv_list *query_params; /* parsed and checked against the route before the handler */
     struct http_kv_list form;   /* parsed urlencoded body of HTML POSTs */
     double started_ms;
     int status;                 /* set when replied */
@@ -57,11 +59,8 @@ const char *http_param(struct http_request *req, const char *name);
 /* A request header (case-insensitive name) as a NUL-terminated copy, or NULL. */
 const char *http_header(struct http_request *req, const char *name);
 const char *http_cookie(struct http_request *req, const char *name);
-/* Parses the query string once; on malformed input replies 400 and returns -1. */
+/* The parsed query string (already checked against the route's parameters). */
 int http_query(struct http_request *req, struct http_kv_list **out);
-/* Refuses (400 unknown_parameter naming it) any query parameter not in allowed
- * (NULL-terminated). Returns 0, or -1 after replying. */
-int http_query_allow(struct http_request *req, const char *const *allowed);
 /* The value of a form field of an HTML POST, or NULL. */
 const char *http_form(struct http_request *req, const char *name);
 

@@ -95,8 +95,10 @@ void router_allow_header(unsigned methods, char *out, size_t out_size)
         if (!(methods & method_names[i].method))
             continue;
         int n = snprintf(out + used, out_size - used, "%s%s", used ? ", " : "", method_names[i].name);
-        if (n < 0 || (size_t)n >= out_size - used)
+        if (n < 0 || (size_t)n >= out_size - used) {
+            out[used] = '\0'; /* never leave half a method name */
             return;
+        }
         used += (size_t)n;
     }
 }

@@ -40,6 +40,7 @@ struct route {
     unsigned flags;
     size_t max_body;             /* 0: the server default (1 MiB) */
     const char *summary;         /* one line for the OpenAPI document */
+    const char *const *query;    /* the query parameters it takes (NULL-terminated); NULL: none */
 };
 
 enum { ROUTE_MAX_PARAMS = 6 };

@@ -264,7 +264,10 @@ static void configure_h2o(const struct http_options *options)
         if (options->routes[i].max_body > largest)
             largest = options->routes[i].max_body;
     http_server_state.largest_body = largest;
-    conf->max_request_entity_size = largest;
+    /* h2o buffers whole bodies and answers 413 itself (plain text, connection
+     * closed) above this; below it, routes answer 413 as problem+json. */
+    size_t h2o_cap = largest * 2 > (size_t)4 << 20 ? largest * 2 : (size_t)4 << 20;
+    conf->max_request_entity_size = h2o_cap;
     conf->http1.req_timeout = (uint64_t)options->request_timeout_ms;
     conf->http2.idle_timeout = (uint64_t)options->idle_timeout_ms;
     conf->http2.graceful_shutdown_timeout = (uint64_t)options->shutdown_deadline_ms;

@@ -95,10 +95,10 @@ static bool origin_allowed(struct http_request *req, const char *origin)
         if (strlen(origin) == n && strncasecmp(origin, public_url, n) == 0)
             return true;
     }
-    /* Same host as the request: "http://" + Host. */
-    const char *host = http_header(req, "host");
+    /* Same host as the request: scheme + "://" + the authority it asked for. */
     const char *scheme_end = strstr(origin, "://");
-    return host != NULL && scheme_end != NULL && strcasecmp(scheme_end + 3, host) == 0;
+    return req->authority != NULL && req->authority[0] != '\0' && scheme_end != NULL &&
+           strcasecmp(scheme_end + 3, req->authority) == 0;
 }
 
 int http_csrf_check(struct http_request *req)

@@ -14,6 +14,12 @@ double clock_monotonic_ms(void);
 void clock_set_offset(int64_t seconds);
 /* Today's date "YYYY-MM-DD" (UTC) into out[11]. */
 void clock_today(char out[11]);
+/* Days since 1970-01-01 for a valid "YYYY-MM-DD" (proleptic Gregorian). */
+int32_t clock_days_from_date(const char *date);
+/* "YYYY-MM-DD" for days since 1970-01-01, into out[11]. */
+void clock_date_from_days(int32_t days, char out[11]);
+/* Today as days since 1970-01-01 (UTC, with the test offset). */
+int32_t clock_today_days(void);
 /* RFC 3339 UTC "2026-11-25T14:32:11Z" for t into out[21]. */
 void clock_format_rfc3339(int64_t t, char out[21]);
 

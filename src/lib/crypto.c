@@ -54,6 +54,24 @@ bool crypto_equal(const char *a, const char *b)
     return sodium_memcmp(a, b, la) == 0;
 }
 
+void crypto_base64url_encode(const void *bytes, size_t len, char *out, size_t out_size)
+{
+    if (out_size < sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_URLSAFE_NO_PADDING)) {
+        if (out_size > 0)
+            out[0] = '\0';
+        return;
+    }
+    sodium_bin2base64(out, out_size, bytes, len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+long crypto_base64url_decode(const char *s, void *out, size_t out_size)
+{
+    size_t len = 0;
+    if (sodium_base642bin(out, out_size, s, strlen(s), NULL, &len, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
+        return -1;
+    return (long)len;
+}
+
 int crypto_password_hash(const char *password, char out[128])
 {
     return crypto_pwhash_str(out, password, strlen(password), PASSWORD_OPSLIMIT, PASSWORD_MEMLIMIT);

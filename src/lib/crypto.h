@@ -17,6 +17,11 @@ void crypto_hash_token(const char *token, char out[65]);
 /* Constant-time string equality (lengths are not secret). */
 bool crypto_equal(const char *a, const char *b);
 
+/* Unpadded base64url of len bytes into out (out_size ≥ len*4/3+2); and back:
+ * returns the decoded length, or -1 when s is not base64url or too long. */
+void crypto_base64url_encode(const void *bytes, size_t len, char *out, size_t out_size);
+long crypto_base64url_decode(const char *s, void *out, size_t out_size);
+
 /* Argon2id password hashing (libsodium crypto_pwhash_str, INTERACTIVE limits or
  * more). Slow on purpose: never call on an event-loop thread. */
 int crypto_password_hash(const char *password, char out[128]);

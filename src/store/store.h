@@ -91,4 +91,106 @@ int store_login_failure_counts(struct db_conn *conn, const char *account_key, co
 int store_login_failure_clear(struct db_conn *conn, const char *account_key);
 int store_login_failure_prune(struct db_conn *conn, int64_t before);
 
+/* ---- catalog: sites, preceptors, offerings, blocks (store/catalog.c) ---- */
+
+struct store_site {
+    const char *id, *organization_id, *name, *address, *city, *state, *zip, *time_zone;
+    int64_t created_at;
+};
+
+struct store_preceptor {
+    const char *id, *organization_id, *user_id, *name, *email, *npi, *specialty, *license_state, *license_number,
+        *license_expires, *board_status;
+    bool verified;
+    int64_t created_at;
+};
+
+struct store_offering {
+    const char *id, *organization_id, *site_id, *preceptor_id, *title, *specialty, *kind, *setting;
+    int64_t weeks, hours_per_week, tuition_cents, application_fee_cents, deposit_cents;
+    bool students_allowed, graduates_allowed, step1_required, english_proof_required, lor_customary;
+    int64_t max_years_since_graduation; /* -1: no limit */
+    const char *visa_kinds;             /* comma-separated; "" = any */
+    const char *description, *first_day, *cancellation_policy, *requirements, *status;
+    int64_t created_at, updated_at;
+    /* Joined for reading (ignored on writes). */
+    const char *host_name, *site_name, *site_address, *site_city, *site_state, *site_zip, *site_time_zone;
+    const char *preceptor_name, *preceptor_specialty, *preceptor_board_status, *preceptor_user_id;
+    bool preceptor_verified;
+};
+
+struct store_block {
+    const char *id, *offering_id, *start_date, *end_date;
+    int64_t seats, seats_taken, created_at;
+};
+
+int store_site_insert(struct db_conn *conn, const struct store_site *site);
+/* DB_ROW / DB_DONE. */
+int store_site_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_site *out);
+/* Sites of one organisation (or all when organization_id is NULL), by id, after the cursor id. */
+int store_sites_list(struct db_conn *conn, struct arena *arena, const char *organization_id, const char *after_id,
+                     int limit, struct store_site **out, size_t *count);
+
+/* DB_CONSTRAINT when the NPI is taken. */
+int store_preceptor_insert(struct db_conn *conn, const struct store_preceptor *preceptor);
+int store_preceptor_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_preceptor *out);
+int store_preceptors_list(struct db_conn *conn, struct arena *arena, const char *organization_id,
+                          const char *after_id, int limit, struct store_preceptor **out, size_t *count);
+int store_preceptor_set_verified(struct db_conn *conn, const char *id, bool verified, int64_t now);
+/* The preceptor records linked to a user account (a preceptor may work at several hosts). */
+int store_preceptor_ids_of_user(struct db_conn *conn, struct arena *arena, const char *user_id, const char ***out,
+                                size_t *count);
+
+/* Writes every column of the offering (insert, or update by id). Both append
+ * to the change feed and refresh the full-text document. */
+int store_offering_insert(struct db_conn *conn, const struct store_offering *offering);
+int store_offering_update(struct db_conn *conn, const struct store_offering *offering);
+/* The offering with its host, site and preceptor joined. DB_ROW / DB_DONE. */
+int store_offering_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_offering *out);
+/* Offerings of a host (organization_id) or of a preceptor (preceptor_user_id), or all, by id after the cursor. */
+int store_offerings_list(struct db_conn *conn, struct arena *arena, const char *organization_id,
+                         const char *preceptor_user_id, const char *after_id, int limit,
+                         struct store_offering **out, size_t *count);
+
+int store_block_insert(struct db_conn *conn, const struct store_block *block);
+/* Changes dates and seats; DB_CONSTRAINT when seats would fall below seats_taken. */
+int store_block_update(struct db_conn *conn, const struct store_block *block);
+int store_block_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_block *out);
+/* An offering's blocks by start date. */
+int store_blocks_of_offering(struct db_conn *conn, struct arena *arena, const char *offering_id,
+                             struct store_block **out, size_t *count);
+
+/* Appends offering_id to the change feed (offering or its blocks changed). */
+int store_catalog_changed(struct db_conn *conn, const char *offering_id, int64_t now);
+
+/* ---- the search index's view of the catalog ---- */
+
+/* One offering as the in-memory search index keeps it. */
+struct store_index_offering {
+    const char *id, *title, *specialty, *kind, *host_id, *host_name, *city, *state, *visa_kinds, *status;
+    int64_t weeks, tuition_cents, max_years_since_graduation;
+    bool students_allowed, graduates_allowed, step1_required, english_proof_required, preceptor_verified;
+};
+
+struct store_index_block {
+    const char *offering_id, *start_date, *end_date;
+    int64_t seats, seats_taken;
+};
+
+/* Streams every offering (or only those whose id is in ids when ids != NULL)
+ * and their blocks starting on or after today, to the callbacks. Strings are
+ * valid only during the callback. Offerings come before their blocks. */
+int store_index_load(struct db_conn *conn, const char *const *ids, size_t id_count,
+                     const char *today, void (*on_offering)(void *ctx, const struct store_index_offering *o),
+                     void (*on_block)(void *ctx, const struct store_index_block *b), void *ctx);
+/* The change feed after after_seq in seq order, at most limit rows. */
+int store_catalog_changes_after(struct db_conn *conn, int64_t after_seq, int limit,
+                                void (*on_change)(void *ctx, int64_t seq, const char *offering_id), void *ctx);
+/* The highest seq of the change feed (0 when empty). */
+int store_catalog_last_seq(struct db_conn *conn, int64_t *seq);
+/* Full text: offerings matching every word of query (prefixes), with a
+ * relevance score (higher is better). Words are letters and digits only. */
+int store_catalog_search_text(struct db_conn *conn, struct arena *arena, const char *query,
+                              void (*on_match)(void *ctx, const char *offering_id, double score), void *ctx);
+
 #endif

@@ -38,7 +38,27 @@ static const char site_css[] =
     ".notice.error{background:#fbe9ea;color:var(--bad)}\n"
     ".facts{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1.25rem}.facts dt{font-weight:600}"
     ".facts dd{margin:0}.facts ul{margin:0;padding-left:1.1rem}\n"
-    ".actions{display:flex;gap:1rem;align-items:center}\n";
+    ".actions{display:flex;gap:1rem;align-items:center}\n"
+    /* the U.S. map of the search page (src/views/us_map.c) */
+    ".usmap{margin:1rem 0}\n"
+    ".usmap svg{display:block;width:100%;height:auto;max-width:60rem}\n"
+    ".usmap svg a,.usmap svg g{stroke:#fff;stroke-width:.75;stroke-linejoin:round}\n"
+    ".usmap path{vector-effect:non-scaling-stroke}\n"
+    ".usmap .map-0,.map-legend .map-0{fill:#dde2e8;background:#dde2e8}\n"
+    ".usmap .map-1,.map-legend .map-1{fill:#a9cbea;background:#a9cbea}\n"
+    ".usmap .map-2,.map-legend .map-2{fill:#5f9fd8;background:#5f9fd8}\n"
+    ".usmap .map-3,.map-legend .map-3{fill:#2b6fb5;background:#2b6fb5}\n"
+    ".usmap .map-4,.map-legend .map-4{fill:#0b3f7a;background:#0b3f7a}\n"
+    ".usmap svg a:hover{stroke:#1b2430;stroke-width:1.5}\n"
+    ".usmap svg a:focus{outline:none;fill:#f2a900;stroke:#1b2430;stroke-width:1.5}\n"
+    ".usmap .map-selected-halo{fill:none;stroke:#fff;stroke-width:5;pointer-events:none}\n"
+    ".usmap .map-selected-outline{fill:none;stroke:#1b2430;stroke-width:2;pointer-events:none}\n"
+    ".map-legend{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem 1rem;font-size:.9rem;color:var(--muted)}\n"
+    ".map-legend-title{font-weight:600;color:var(--ink)}\n"
+    ".map-legend ul{list-style:none;display:flex;flex-wrap:wrap;gap:.5rem 1rem;margin:0;padding:0}\n"
+    ".map-legend li{display:flex;align-items:center;gap:.35rem}\n"
+    ".map-swatch{display:inline-block;width:1rem;height:1rem;border:1px solid #8a94a3;border-radius:2px}\n"
+    ".map-selected-swatch{background:#fff;border:2px solid #1b2430;box-shadow:0 0 0 2px #fff inset}\n";
 
 void web_asset_css(struct http_request *req)
 {

@@ -712,13 +712,30 @@ TEST(cookie_patch_with_csrf_is_200)
     char *school = api_db_text(db, "SELECT school FROM users WHERE email = $1", u.email, NULL, NULL);
     CHECK_STR(school, "Cairo University");
     free(school);
-    /* A same-origin Origin header is fine. */
+}
+
+/* Browsers send Origin on same-origin POST/PATCH too: the server's own origin
+ * (scheme, host and port the client used) must pass. */
+TEST(same_origin_header_is_accepted)
+{
+    struct user u;
+    if (!register_user(&u, "sameorigin"))
+        return;
+    struct api_response r;
     char origin[128];
     snprintf(origin, sizeof(origin), "Origin: %s", main_server.origin);
     const char *with_origin[] = {u.cookie_header, u.csrf_header, origin, NULL};
     api_request(&r, "PATCH", "/api/v1/me", with_origin, "{\"country\":\"Egypt\"}");
     CHECK_INT(r.status, 200);
+    CHECK_STR(api_json_str(r.json, "profile.country"), "Egypt");
     api_free(&r);
+    const char *bearer_origin[] = {u.auth_header, origin, NULL};
+    api_request(&r, "PATCH", "/api/v1/me", bearer_origin, "{\"country\":\"Chile\"}");
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+    char *country = api_db_text(db, "SELECT country FROM users WHERE email = $1", u.email, NULL, NULL);
+    CHECK_STR(country, "Chile");
+    free(country);
 }
 
 TEST(bearer_patch_needs_no_csrf)
@@ -1731,6 +1748,7 @@ int main(void)
     API_RUN(cookie_session_reads_me);
     API_RUN(cookie_patch_without_csrf_is_403);
     API_RUN(cookie_patch_with_csrf_is_200);
+    API_RUN(same_origin_header_is_accepted);
     API_RUN(bearer_patch_needs_no_csrf);
     API_RUN(cross_site_origin_is_403);
     API_RUN(cookie_logout_clears_the_cookie);
@@ -1780,8 +1798,6 @@ int main(void)
         API_RUN(login_rate_limit_per_account);
         API_RUN(max_body_flag_caps_routes_without_their_own);
         API_RUN(small_server_shuts_down_gracefully);
-        if (test_failed == 0)
-            api_server_cleanup(&small_server);
     } else {
         printf("FAIL the server with small limits did not start\n");
         test_failed++;
@@ -1790,10 +1806,14 @@ int main(void)
     api_use(&main_server);
     db_close(db);
     API_RUN(main_server_shuts_down_gracefully);
-    if (test_failed == 0)
+    /* ROUNDS_TEST_KEEP=1 keeps the servers' folders (logs, SQLite files) for a look afterwards. */
+    const char *keep = getenv("ROUNDS_TEST_KEEP");
+    if (keep != NULL && strcmp(keep, "1") == 0) {
+        printf("server folders kept: %s %s\n", main_server.dir, small_server.dir);
+    } else {
         api_server_cleanup(&main_server);
-    else
-        printf("server folders kept for inspection: %s %s\n", main_server.dir, small_server.dir);
+        api_server_cleanup(&small_server);
+    }
     curl_global_cleanup();
     return test_summary("api-accounts");
 }

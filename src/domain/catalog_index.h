@@ -1,0 +1,92 @@
+/* catalog_index.h — the in-process search index of the catalog.
+ *
+ * Every instance keeps the published offerings in memory: one bitset per
+ * facet value (specialty, state, kind), the fields the filters and cards
+ * need, and each offering's upcoming blocks. A search is a pass over the
+ * offerings for the non-facet filters, bitset ANDs and popcounts for the
+ * facets, and a bounded heap for the page. Full text comes from the
+ * database (FTS5 / tsvector) and is intersected here.
+ *
+ * The index follows the catalog_changes feed: a thread polls it a few times a
+ * second, so that a change made through any instance shows everywhere within
+ * a second; an instance that writes applies its own change at once. */
+#ifndef ROUNDS_DOMAIN_CATALOG_INDEX_H
+#define ROUNDS_DOMAIN_CATALOG_INDEX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/arena.h"
+#include "lib/errors.h"
+#include "store/store.h"
+
+enum catalog_sort { CATALOG_SORT_SOONEST, CATALOG_SORT_PRICE, CATALOG_SORT_RELEVANCE };
+
+enum { CATALOG_KIND_COUNT = 4 };
+extern const char *const catalog_kinds[]; /* hands_on, observership, research, telehealth; NULL-terminated */
+
+struct catalog_query {
+    const char *text;                    /* q: full text, NULL for none */
+    int specialty;                       /* index into reference_specialties, -1 for any */
+    int state;                           /* index into reference_states, -1 for any */
+    int kind;                            /* index into catalog_kinds, -1 for any */
+    int32_t start_from, start_to;        /* days since epoch; INT32_MIN / INT32_MAX for open ends */
+    int64_t max_tuition_cents;           /* -1 for any */
+    bool include_full;                   /* also offerings with no upcoming block with seats left */
+    const struct store_profile *eligible_for; /* eligible=me: the student's profile, or NULL */
+    enum catalog_sort sort;
+    int limit;                           /* 1..100 */
+    const char *cursor;                  /* from a previous next_cursor, or NULL */
+};
+
+struct catalog_hit {
+    const char *id, *title, *specialty, *kind, *host_id, *host_name, *city, *state;
+    int64_t weeks, tuition_cents;
+    bool preceptor_verified;
+    bool has_open_block;
+    char next_start[11], next_end[11];   /* the soonest upcoming block with seats left */
+    int64_t next_seats_left;
+    double score;                        /* relevance when q was given */
+};
+
+struct catalog_result {
+    struct catalog_hit *items;
+    size_t count;
+    int64_t total;
+    const char *next_cursor;             /* NULL on the last page */
+    int64_t *specialty_counts;           /* reference_specialty_count entries */
+    int64_t *state_counts;               /* reference_state_count entries */
+    int64_t kind_counts[CATALOG_KIND_COUNT];
+};
+
+/* Loads the whole catalog from db_target and starts following the change
+ * feed (poll_ms between polls; 0 = do not start the thread). */
+int catalog_index_start(const char *db_target, int poll_ms);
+void catalog_index_stop(void);
+/* Applies the change feed now (after a write, so that the writer reads it back). */
+int catalog_index_sync(struct db_conn *conn);
+
+/* The search's query parameters (API and page alike), read through get
+ * (which returns NULL for an absent parameter and sets *repeated when it was
+ * given more than once). "eligible" is only recognised here; the caller
+ * fills eligible_for. Returns -1 with err naming the parameter. */
+extern const char *const catalog_query_params[];
+int catalog_query_parse(const char *(*get)(void *ctx, const char *name, bool *repeated), void *ctx,
+                        struct catalog_query *q, bool *eligible_me, struct error *err);
+
+/* Searches; on bad input (a cursor that does not parse) returns -1 with err. */
+int catalog_search(struct db_conn *conn, struct arena *arena, const struct catalog_query *query,
+                   struct catalog_result *out, struct error *err);
+
+/* Open offerings (an upcoming block with seats left) per state, for the map. */
+void catalog_open_counts_by_state(int64_t *counts);
+
+/* Whether a student with this profile may take the offering (eligible=me). */
+struct catalog_eligibility {
+    bool students_allowed, graduates_allowed, step1_required, english_proof_required;
+    int64_t max_years_since_graduation; /* -1: any */
+    const char *visa_kinds;             /* comma-separated; "" = any */
+};
+bool catalog_eligible(const struct catalog_eligibility *rules, const struct store_profile *profile, int current_year);
+
+#endif

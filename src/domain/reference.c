@@ -1,0 +1,40 @@
+/* reference.c — lookups into the compiled-in reference data. */
+#include "domain/reference.h"
+
+#include <string.h>
+
+int reference_specialty_index(const char *slug)
+{
+    for (size_t i = 0; slug != NULL && i < reference_specialty_count; i++)
+        if (strcmp(reference_specialties[i].slug, slug) == 0)
+            return (int)i;
+    return -1;
+}
+
+int reference_state_index(const char *code)
+{
+    for (size_t i = 0; code != NULL && i < reference_state_count; i++)
+        if (strcmp(reference_states[i].code, code) == 0)
+            return (int)i;
+    return -1;
+}
+
+const struct reference_specialty *reference_specialty_find(const char *slug)
+{
+    int i = reference_specialty_index(slug);
+    return i < 0 ? NULL : &reference_specialties[i];
+}
+
+const struct reference_state *reference_state_find(const char *code)
+{
+    int i = reference_state_index(code);
+    return i < 0 ? NULL : &reference_states[i];
+}
+
+const struct reference_document_kind *reference_document_kind_find(const char *slug)
+{
+    for (size_t i = 0; slug != NULL && i < reference_document_kind_count; i++)
+        if (strcmp(reference_document_kinds[i].slug, slug) == 0)
+            return &reference_document_kinds[i];
+    return NULL;
+}

@@ -1,0 +1,670 @@
+/* catalog.c — sites, preceptors, offerings and blocks; the change feed and
+ * the full-text documents that the search index reads. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/buf.h"
+#include "store/store.h"
+
+static const char *text(struct arena *arena, struct db_stmt *st, int column)
+{
+    const char *s = db_column_text(st, column);
+    return s == NULL ? NULL : arena_strdup(arena, s);
+}
+
+static bool is_sqlite(struct db_conn *conn)
+{
+    return strcmp(db_backend_name(conn), "sqlite") == 0;
+}
+
+/* Runs a statement that returns no rows; DB_OK on success. */
+static int run(struct db_stmt *st)
+{
+    int rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* Grows *items (arena memory) to hold one more element of size. */
+static void *push(struct arena *arena, void **items, size_t *count, size_t *capacity, size_t size)
+{
+    if (*count == *capacity) {
+        size_t cap = *capacity ? *capacity * 2 : 16;
+        void *grown = arena_alloc(arena, cap * size);
+        if (grown == NULL)
+            return NULL;
+        if (*count > 0)
+            memcpy(grown, *items, *count * size);
+        *items = grown;
+        *capacity = cap;
+    }
+    void *slot = (char *)*items + (*count)++ * size;
+    memset(slot, 0, size);
+    return slot;
+}
+
+/* ---- sites ---- */
+
+int store_site_insert(struct db_conn *conn, const struct store_site *s)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO sites (id, organization_id, name, address, city, state, zip,"
+                                          " time_zone, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+    db_bind_text(st, 1, s->id);
+    db_bind_text(st, 2, s->organization_id);
+    db_bind_text(st, 3, s->name);
+    db_bind_text(st, 4, s->address != NULL ? s->address : "");
+    db_bind_text(st, 5, s->city);
+    db_bind_text(st, 6, s->state);
+    db_bind_text(st, 7, s->zip);
+    db_bind_text(st, 8, s->time_zone);
+    db_bind_int(st, 9, s->created_at);
+    return run(st);
+}
+
+#define SITE_COLUMNS "id, organization_id, name, address, city, state, zip, time_zone, created_at"
+
+static void read_site(struct arena *arena, struct db_stmt *st, struct store_site *s)
+{
+    s->id = text(arena, st, 0);
+    s->organization_id = text(arena, st, 1);
+    s->name = text(arena, st, 2);
+    s->address = text(arena, st, 3);
+    s->city = text(arena, st, 4);
+    s->state = text(arena, st, 5);
+    s->zip = text(arena, st, 6);
+    s->time_zone = text(arena, st, 7);
+    s->created_at = db_column_int(st, 8);
+}
+
+int store_site_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_site *out)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT " SITE_COLUMNS " FROM sites WHERE id = $1");
+    db_bind_text(st, 1, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        read_site(arena, st, out);
+    db_reset(st);
+    return rc;
+}
+
+int store_sites_list(struct db_conn *conn, struct arena *arena, const char *organization_id, const char *after_id,
+                     int limit, struct store_site **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT " SITE_COLUMNS " FROM sites"
+                                          " WHERE (CAST($1 AS TEXT) IS NULL OR organization_id = $1)"
+                                          " AND id > $2 ORDER BY id LIMIT $3");
+    db_bind_text(st, 1, organization_id);
+    db_bind_text(st, 2, after_id != NULL ? after_id : "");
+    db_bind_int(st, 3, limit);
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_site *s = push(arena, (void **)out, count, &capacity, sizeof(*s));
+        if (s == NULL)
+            break;
+        read_site(arena, st, s);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* ---- preceptors ---- */
+
+int store_preceptor_insert(struct db_conn *conn, const struct store_preceptor *p)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO preceptors (id, organization_id, user_id, name, email, npi,"
+                                          " specialty, license_state, license_number, license_expires, board_status,"
+                                          " verified, created_at)"
+                                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)");
+    db_bind_text(st, 1, p->id);
+    db_bind_text(st, 2, p->organization_id);
+    db_bind_text(st, 3, p->user_id);
+    db_bind_text(st, 4, p->name);
+    db_bind_text(st, 5, p->email);
+    db_bind_text(st, 6, p->npi);
+    db_bind_text(st, 7, p->specialty);
+    db_bind_text(st, 8, p->license_state);
+    db_bind_text(st, 9, p->license_number);
+    db_bind_text(st, 10, p->license_expires);
+    db_bind_text(st, 11, p->board_status != NULL ? p->board_status : "certified");
+    db_bind_int(st, 12, p->verified ? 1 : 0);
+    db_bind_int(st, 13, p->created_at);
+    return run(st);
+}
+
+#define PRECEPTOR_COLUMNS                                                                                     \
+    "id, organization_id, user_id, name, email, npi, specialty, license_state, license_number, license_expires," \
+    " board_status, verified, created_at"
+
+static void read_preceptor(struct arena *arena, struct db_stmt *st, struct store_preceptor *p)
+{
+    p->id = text(arena, st, 0);
+    p->organization_id = text(arena, st, 1);
+    p->user_id = text(arena, st, 2);
+    p->name = text(arena, st, 3);
+    p->email = text(arena, st, 4);
+    p->npi = text(arena, st, 5);
+    p->specialty = text(arena, st, 6);
+    p->license_state = text(arena, st, 7);
+    p->license_number = text(arena, st, 8);
+    p->license_expires = text(arena, st, 9);
+    p->board_status = text(arena, st, 10);
+    p->verified = db_column_int(st, 11) != 0;
+    p->created_at = db_column_int(st, 12);
+}
+
+int store_preceptor_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_preceptor *out)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT " PRECEPTOR_COLUMNS " FROM preceptors WHERE id = $1");
+    db_bind_text(st, 1, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        read_preceptor(arena, st, out);
+    db_reset(st);
+    return rc;
+}
+
+int store_preceptors_list(struct db_conn *conn, struct arena *arena, const char *organization_id,
+                          const char *after_id, int limit, struct store_preceptor **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT " PRECEPTOR_COLUMNS " FROM preceptors"
+                                          " WHERE (CAST($1 AS TEXT) IS NULL OR organization_id = $1)"
+                                          " AND id > $2 ORDER BY id LIMIT $3");
+    db_bind_text(st, 1, organization_id);
+    db_bind_text(st, 2, after_id != NULL ? after_id : "");
+    db_bind_int(st, 3, limit);
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_preceptor *p = push(arena, (void **)out, count, &capacity, sizeof(*p));
+        if (p == NULL)
+            break;
+        read_preceptor(arena, st, p);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* Verification shows on every offering of the preceptor: all go to the change feed. */
+int store_preceptor_set_verified(struct db_conn *conn, const char *id, bool verified, int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE preceptors SET verified = $2, verified_at = $3 WHERE id = $1");
+    db_bind_text(st, 1, id);
+    db_bind_int(st, 2, verified ? 1 : 0);
+    if (verified)
+        db_bind_int(st, 3, now);
+    else
+        db_bind_null(st, 3);
+    int rc = run(st);
+    if (rc != DB_OK)
+        return rc;
+    st = db_prepare(conn, "INSERT INTO catalog_changes (offering_id, at) SELECT id, $2 FROM offerings WHERE preceptor_id = $1");
+    db_bind_text(st, 1, id);
+    db_bind_int(st, 2, now);
+    return run(st);
+}
+
+int store_preceptor_ids_of_user(struct db_conn *conn, struct arena *arena, const char *user_id, const char ***out,
+                                size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT id FROM preceptors WHERE user_id = $1 ORDER BY id");
+    db_bind_text(st, 1, user_id);
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char **slot = push(arena, (void **)out, count, &capacity, sizeof(char *));
+        if (slot == NULL)
+            break;
+        *slot = text(arena, st, 0);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* ---- offerings ---- */
+
+/* Binds the writable columns in the order of both INSERT and UPDATE below. */
+static void bind_offering(struct db_stmt *st, const struct store_offering *o)
+{
+    db_bind_text(st, 1, o->id);
+    db_bind_text(st, 2, o->organization_id);
+    db_bind_text(st, 3, o->site_id);
+    db_bind_text(st, 4, o->preceptor_id);
+    db_bind_text(st, 5, o->title);
+    db_bind_text(st, 6, o->specialty);
+    db_bind_text(st, 7, o->kind);
+    db_bind_text(st, 8, o->setting);
+    db_bind_int(st, 9, o->weeks);
+    db_bind_int(st, 10, o->hours_per_week);
+    db_bind_int(st, 11, o->tuition_cents);
+    db_bind_int(st, 12, o->application_fee_cents);
+    db_bind_int(st, 13, o->deposit_cents);
+    db_bind_int(st, 14, o->students_allowed);
+    db_bind_int(st, 15, o->graduates_allowed);
+    db_bind_int(st, 16, o->step1_required);
+    if (o->max_years_since_graduation >= 0)
+        db_bind_int(st, 17, o->max_years_since_graduation);
+    else
+        db_bind_null(st, 17);
+    db_bind_text(st, 18, o->visa_kinds != NULL ? o->visa_kinds : "");
+    db_bind_int(st, 19, o->english_proof_required);
+    db_bind_int(st, 20, o->lor_customary);
+    db_bind_text(st, 21, o->description != NULL ? o->description : "");
+    db_bind_text(st, 22, o->first_day != NULL ? o->first_day : "");
+    db_bind_text(st, 23, o->cancellation_policy != NULL ? o->cancellation_policy : "");
+    db_bind_text(st, 24, o->requirements != NULL ? o->requirements : "");
+    db_bind_text(st, 25, o->status != NULL ? o->status : "published");
+    db_bind_int(st, 26, o->created_at);
+    db_bind_int(st, 27, o->updated_at);
+}
+
+/* The searchable text of an offering: title, description, specialty, host, city, preceptor. */
+#define SEARCH_BODY_SQL                                                                                         \
+    "o.title || ' ' || o.description || ' ' || sp.name || ' ' || org.name || ' ' || s.city || ' ' || p.name"  \
+    " FROM offerings o JOIN specialties sp ON sp.slug = o.specialty"                                         \
+    " JOIN organizations org ON org.id = o.organization_id JOIN sites s ON s.id = o.site_id"                 \
+    " JOIN preceptors p ON p.id = o.preceptor_id WHERE o.id = $1"
+
+static int refresh_search_document(struct db_conn *conn, const char *offering_id)
+{
+    if (is_sqlite(conn)) {
+        struct db_stmt *st = db_prepare(conn, "DELETE FROM offerings_fts WHERE rowid = (SELECT rowid FROM offerings WHERE id = $1)");
+        db_bind_text(st, 1, offering_id);
+        int rc = run(st);
+        if (rc != DB_OK)
+            return rc;
+        st = db_prepare(conn, "INSERT INTO offerings_fts (rowid, body) SELECT o.rowid, " SEARCH_BODY_SQL);
+        db_bind_text(st, 1, offering_id);
+        return run(st);
+    }
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO offering_search (offering_id, document)"
+                                          " SELECT o.id, to_tsvector('simple', " SEARCH_BODY_SQL ")"
+                                          " ON CONFLICT (offering_id) DO UPDATE SET document = EXCLUDED.document");
+    db_bind_text(st, 1, offering_id);
+    return run(st);
+}
+
+int store_catalog_changed(struct db_conn *conn, const char *offering_id, int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO catalog_changes (offering_id, at) VALUES ($1, $2)");
+    db_bind_text(st, 1, offering_id);
+    db_bind_int(st, 2, now);
+    return run(st);
+}
+
+int store_offering_insert(struct db_conn *conn, const struct store_offering *o)
+{
+    struct db_stmt *st = db_prepare(
+        conn, "INSERT INTO offerings (id, organization_id, site_id, preceptor_id, title, specialty, kind, setting,"
+              " weeks, hours_per_week, tuition_cents, application_fee_cents, deposit_cents, students_allowed,"
+              " graduates_allowed, step1_required, max_years_since_graduation, visa_kinds, english_proof_required,"
+              " lor_customary, description, first_day, cancellation_policy, requirements, status, created_at,"
+              " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
+              " $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)");
+    bind_offering(st, o);
+    int rc = run(st);
+    if (rc == DB_OK)
+        rc = refresh_search_document(conn, o->id);
+    if (rc == DB_OK)
+        rc = store_catalog_changed(conn, o->id, o->updated_at);
+    return rc;
+}
+
+int store_offering_update(struct db_conn *conn, const struct store_offering *o)
+{
+    struct db_stmt *st = db_prepare(
+        conn, "UPDATE offerings SET organization_id = $2, site_id = $3, preceptor_id = $4, title = $5,"
+              " specialty = $6, kind = $7, setting = $8, weeks = $9, hours_per_week = $10, tuition_cents = $11,"
+              " application_fee_cents = $12, deposit_cents = $13, students_allowed = $14, graduates_allowed = $15,"
+              " step1_required = $16, max_years_since_graduation = $17, visa_kinds = $18,"
+              " english_proof_required = $19, lor_customary = $20, description = $21, first_day = $22,"
+              " cancellation_policy = $23, requirements = $24, status = $25, created_at = $26, updated_at = $27"
+              " WHERE id = $1");
+    bind_offering(st, o);
+    int rc = run(st);
+    if (rc == DB_OK)
+        rc = refresh_search_document(conn, o->id);
+    if (rc == DB_OK)
+        rc = store_catalog_changed(conn, o->id, o->updated_at);
+    return rc;
+}
+
+#define OFFERING_SELECT                                                                                        \
+    "SELECT o.id, o.organization_id, o.site_id, o.preceptor_id, o.title, o.specialty, o.kind, o.setting,"     \
+    " o.weeks, o.hours_per_week, o.tuition_cents, o.application_fee_cents, o.deposit_cents,"                  \
+    " o.students_allowed, o.graduates_allowed, o.step1_required,"                                             \
+    " COALESCE(o.max_years_since_graduation, -1), o.visa_kinds, o.english_proof_required, o.lor_customary,"   \
+    " o.description, o.first_day, o.cancellation_policy, o.requirements, o.status, o.created_at,"             \
+    " o.updated_at, org.name, s.name, s.address, s.city, s.state, s.zip, s.time_zone, p.name, p.specialty,"   \
+    " p.board_status, p.user_id, p.verified"                                                                  \
+    " FROM offerings o JOIN organizations org ON org.id = o.organization_id"                                  \
+    " JOIN sites s ON s.id = o.site_id JOIN preceptors p ON p.id = o.preceptor_id "
+
+static void read_offering(struct arena *arena, struct db_stmt *st, struct store_offering *o)
+{
+    o->id = text(arena, st, 0);
+    o->organization_id = text(arena, st, 1);
+    o->site_id = text(arena, st, 2);
+    o->preceptor_id = text(arena, st, 3);
+    o->title = text(arena, st, 4);
+    o->specialty = text(arena, st, 5);
+    o->kind = text(arena, st, 6);
+    o->setting = text(arena, st, 7);
+    o->weeks = db_column_int(st, 8);
+    o->hours_per_week = db_column_int(st, 9);
+    o->tuition_cents = db_column_int(st, 10);
+    o->application_fee_cents = db_column_int(st, 11);
+    o->deposit_cents = db_column_int(st, 12);
+    o->students_allowed = db_column_int(st, 13) != 0;
+    o->graduates_allowed = db_column_int(st, 14) != 0;
+    o->step1_required = db_column_int(st, 15) != 0;
+    o->max_years_since_graduation = db_column_int(st, 16);
+    o->visa_kinds = text(arena, st, 17);
+    o->english_proof_required = db_column_int(st, 18) != 0;
+    o->lor_customary = db_column_int(st, 19) != 0;
+    o->description = text(arena, st, 20);
+    o->first_day = text(arena, st, 21);
+    o->cancellation_policy = text(arena, st, 22);
+    o->requirements = text(arena, st, 23);
+    o->status = text(arena, st, 24);
+    o->created_at = db_column_int(st, 25);
+    o->updated_at = db_column_int(st, 26);
+    o->host_name = text(arena, st, 27);
+    o->site_name = text(arena, st, 28);
+    o->site_address = text(arena, st, 29);
+    o->site_city = text(arena, st, 30);
+    o->site_state = text(arena, st, 31);
+    o->site_zip = text(arena, st, 32);
+    o->site_time_zone = text(arena, st, 33);
+    o->preceptor_name = text(arena, st, 34);
+    o->preceptor_specialty = text(arena, st, 35);
+    o->preceptor_board_status = text(arena, st, 36);
+    o->preceptor_user_id = text(arena, st, 37);
+    o->preceptor_verified = db_column_int(st, 38) != 0;
+}
+
+int store_offering_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_offering *out)
+{
+    struct db_stmt *st = db_prepare(conn, OFFERING_SELECT "WHERE o.id = $1");
+    db_bind_text(st, 1, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        memset(out, 0, sizeof(*out));
+        read_offering(arena, st, out);
+    }
+    db_reset(st);
+    return rc;
+}
+
+int store_offerings_list(struct db_conn *conn, struct arena *arena, const char *organization_id,
+                         const char *preceptor_user_id, const char *after_id, int limit,
+                         struct store_offering **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, OFFERING_SELECT "WHERE (CAST($1 AS TEXT) IS NULL OR o.organization_id = $1)"
+                                                          " AND (CAST($2 AS TEXT) IS NULL OR p.user_id = $2)"
+                                                          " AND o.id > $3 ORDER BY o.id LIMIT $4");
+    db_bind_text(st, 1, organization_id);
+    db_bind_text(st, 2, preceptor_user_id);
+    db_bind_text(st, 3, after_id != NULL ? after_id : "");
+    db_bind_int(st, 4, limit);
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_offering *o = push(arena, (void **)out, count, &capacity, sizeof(*o));
+        if (o == NULL)
+            break;
+        read_offering(arena, st, o);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* ---- blocks ---- */
+
+int store_block_insert(struct db_conn *conn, const struct store_block *b)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO blocks (id, offering_id, start_date, end_date, seats,"
+                                          " seats_taken, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)");
+    db_bind_text(st, 1, b->id);
+    db_bind_text(st, 2, b->offering_id);
+    db_bind_text(st, 3, b->start_date);
+    db_bind_text(st, 4, b->end_date);
+    db_bind_int(st, 5, b->seats);
+    db_bind_int(st, 6, b->seats_taken);
+    db_bind_int(st, 7, b->created_at);
+    int rc = run(st);
+    return rc == DB_OK ? store_catalog_changed(conn, b->offering_id, b->created_at) : rc;
+}
+
+int store_block_update(struct db_conn *conn, const struct store_block *b)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE blocks SET start_date = $2, end_date = $3, seats = $4"
+                                          " WHERE id = $1 AND seats_taken <= $4");
+    db_bind_text(st, 1, b->id);
+    db_bind_text(st, 2, b->start_date);
+    db_bind_text(st, 3, b->end_date);
+    db_bind_int(st, 4, b->seats);
+    int rc = db_step(st);
+    int changed = db_changes(st);
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    if (changed == 0)
+        return DB_CONSTRAINT;
+    return store_catalog_changed(conn, b->offering_id, b->created_at);
+}
+
+#define BLOCK_COLUMNS "id, offering_id, start_date, end_date, seats, seats_taken, created_at"
+
+static void read_block(struct arena *arena, struct db_stmt *st, struct store_block *b)
+{
+    b->id = text(arena, st, 0);
+    b->offering_id = text(arena, st, 1);
+    b->start_date = text(arena, st, 2);
+    b->end_date = text(arena, st, 3);
+    b->seats = db_column_int(st, 4);
+    b->seats_taken = db_column_int(st, 5);
+    b->created_at = db_column_int(st, 6);
+}
+
+int store_block_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_block *out)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT " BLOCK_COLUMNS " FROM blocks WHERE id = $1");
+    db_bind_text(st, 1, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        read_block(arena, st, out);
+    db_reset(st);
+    return rc;
+}
+
+int store_blocks_of_offering(struct db_conn *conn, struct arena *arena, const char *offering_id,
+                             struct store_block **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT " BLOCK_COLUMNS " FROM blocks WHERE offering_id = $1"
+                                          " ORDER BY start_date, id");
+    db_bind_text(st, 1, offering_id);
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_block *b = push(arena, (void **)out, count, &capacity, sizeof(*b));
+        if (b == NULL)
+            break;
+        read_block(arena, st, b);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* ---- the search index's view ---- */
+
+#define INDEX_OFFERING_SELECT                                                                                   \
+    "SELECT o.id, o.title, o.specialty, o.kind, org.name, s.city, s.state, o.visa_kinds, o.status, o.weeks,"   \
+    " o.tuition_cents, COALESCE(o.max_years_since_graduation, -1), o.students_allowed, o.graduates_allowed,"   \
+    " o.step1_required, o.english_proof_required, p.verified, o.organization_id"                              \
+    " FROM offerings o JOIN organizations org ON org.id = o.organization_id"                                  \
+    " JOIN sites s ON s.id = o.site_id JOIN preceptors p ON p.id = o.preceptor_id"
+
+static void read_index_offering(struct db_stmt *st, struct store_index_offering *o)
+{
+    o->id = db_column_text(st, 0);
+    o->title = db_column_text(st, 1);
+    o->specialty = db_column_text(st, 2);
+    o->kind = db_column_text(st, 3);
+    o->host_name = db_column_text(st, 4);
+    o->city = db_column_text(st, 5);
+    o->state = db_column_text(st, 6);
+    o->visa_kinds = db_column_text(st, 7);
+    o->status = db_column_text(st, 8);
+    o->weeks = db_column_int(st, 9);
+    o->tuition_cents = db_column_int(st, 10);
+    o->max_years_since_graduation = db_column_int(st, 11);
+    o->students_allowed = db_column_int(st, 12) != 0;
+    o->graduates_allowed = db_column_int(st, 13) != 0;
+    o->step1_required = db_column_int(st, 14) != 0;
+    o->english_proof_required = db_column_int(st, 15) != 0;
+    o->preceptor_verified = db_column_int(st, 16) != 0;
+    o->host_id = db_column_text(st, 17);
+}
+
+static int stream_offerings(struct db_stmt *st, void (*on_offering)(void *, const struct store_index_offering *),
+                            void *ctx)
+{
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_index_offering o;
+        read_index_offering(st, &o);
+        on_offering(ctx, &o);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+static int stream_blocks(struct db_stmt *st, void (*on_block)(void *, const struct store_index_block *), void *ctx)
+{
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_index_block b = {db_column_text(st, 0), db_column_text(st, 1), db_column_text(st, 2),
+                                      db_column_int(st, 3), db_column_int(st, 4)};
+        on_block(ctx, &b);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_index_load(struct db_conn *conn, const char *const *ids, size_t id_count, const char *today,
+                     void (*on_offering)(void *ctx, const struct store_index_offering *o),
+                     void (*on_block)(void *ctx, const struct store_index_block *b), void *ctx)
+{
+    int rc = DB_OK;
+    if (ids == NULL) {
+        rc = stream_offerings(db_prepare(conn, INDEX_OFFERING_SELECT), on_offering, ctx);
+        if (rc != DB_OK)
+            return rc;
+        struct db_stmt *st = db_prepare(conn, "SELECT offering_id, start_date, end_date, seats, seats_taken FROM blocks"
+                                              " WHERE start_date >= $1 ORDER BY offering_id, start_date");
+        db_bind_text(st, 1, today);
+        return stream_blocks(st, on_block, ctx);
+    }
+    for (size_t i = 0; i < id_count && rc == DB_OK; i++) {
+        struct db_stmt *st = db_prepare(conn, INDEX_OFFERING_SELECT " WHERE o.id = $1");
+        db_bind_text(st, 1, ids[i]);
+        rc = stream_offerings(st, on_offering, ctx);
+        if (rc != DB_OK)
+            break;
+        st = db_prepare(conn, "SELECT offering_id, start_date, end_date, seats, seats_taken FROM blocks"
+                              " WHERE offering_id = $1 AND start_date >= $2 ORDER BY start_date");
+        db_bind_text(st, 1, ids[i]);
+        db_bind_text(st, 2, today);
+        rc = stream_blocks(st, on_block, ctx);
+    }
+    return rc;
+}
+
+int store_catalog_changes_after(struct db_conn *conn, int64_t after_seq, int limit,
+                                void (*on_change)(void *ctx, int64_t seq, const char *offering_id), void *ctx)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT seq, offering_id FROM catalog_changes WHERE seq > $1"
+                                          " ORDER BY seq LIMIT $2");
+    db_bind_int(st, 1, after_seq);
+    db_bind_int(st, 2, limit);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW)
+        on_change(ctx, db_column_int(st, 0), db_column_text(st, 1));
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_catalog_last_seq(struct db_conn *conn, int64_t *seq)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT COALESCE(MAX(seq), 0) FROM catalog_changes");
+    int rc = db_step(st);
+    *seq = rc == DB_ROW ? db_column_int(st, 0) : 0;
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : rc;
+}
+
+static bool isalnum_ascii(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* "cardio boston" → FTS5 '"cardio"* "boston"*' or tsquery 'cardio:* & boston:*'.
+ * Only letters and digits (and UTF-8 bytes) make words; the rest separates. */
+static const char *text_query(struct arena *arena, const char *query, bool sqlite)
+{
+    struct buf b;
+    buf_init(&b, arena, 1024);
+    size_t words = 0;
+    for (const unsigned char *p = (const unsigned char *)query; *p != '\0';) {
+        while (*p != '\0' && !(isalnum_ascii(*p) || *p >= 0x80))
+            p++;
+        const unsigned char *start = p;
+        while (*p != '\0' && (isalnum_ascii(*p) || *p >= 0x80))
+            p++;
+        if (p == start)
+            continue;
+        if (words++ > 0)
+            buf_append_str(&b, sqlite ? " " : " & ");
+        if (sqlite)
+            buf_append_char(&b, '"');
+        buf_append(&b, (const char *)start, (size_t)(p - start));
+        buf_append_str(&b, sqlite ? "\"*" : ":*");
+        if (words == 16)
+            break;
+    }
+    return words > 0 && buf_ok(&b) ? b.data : NULL;
+}
+
+int store_catalog_search_text(struct db_conn *conn, struct arena *arena, const char *query,
+                              void (*on_match)(void *ctx, const char *offering_id, double score), void *ctx)
+{
+    bool sqlite = is_sqlite(conn);
+    const char *match = text_query(arena, query, sqlite);
+    if (match == NULL)
+        return DB_OK;
+    struct db_stmt *st =
+        sqlite ? db_prepare(conn, "SELECT o.id, -bm25(offerings_fts) FROM offerings_fts"
+                                  " JOIN offerings o ON o.rowid = offerings_fts.rowid WHERE offerings_fts MATCH $1")
+               : db_prepare(conn, "SELECT offering_id, ts_rank(document, q) FROM offering_search,"
+                                  " to_tsquery('simple', $1) q WHERE document @@ q");
+    db_bind_text(st, 1, match);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char *score = db_column_text(st, 1);
+        on_match(ctx, db_column_text(st, 0), score != NULL ? strtod(score, NULL) : 0.0);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
