@@ -953,12 +953,12 @@ static const struct route routes[] = {
     /* 1 */ {HTTP_GET, "/healthz", NULL, 0, 0, NULL, NULL},
     /* 2 */ {HTTP_GET | HTTP_POST, "/api/v1/offerings", NULL, 0, 0, NULL, NULL},
     /* 3 */ {HTTP_GET, "/api/v1/offerings/featured", NULL, 0, 0, NULL, NULL},
-    /* 4 */ {HTTP_GET, "/api/v1/offerings/{id}", NULL, 0, 0, NULL},
-    /* 5 */ {HTTP_PATCH | HTTP_DELETE, "/api/v1/offerings/{id}", NULL, 0, 0, NULL},
-    /* 6 */ {HTTP_GET | HTTP_PATCH, "/api/v1/offerings/{id}", NULL, 0, 0, NULL},
-    /* 7 */ {HTTP_GET, "/api/v1/offerings/{id}/blocks/{block_id}", NULL, 0, 0, NULL},
+    /* 4 */ {HTTP_GET, "/api/v1/offerings/{id}", NULL, 0, 0, NULL, NULL},
+    /* 5 */ {HTTP_PATCH | HTTP_DELETE, "/api/v1/offerings/{id}", NULL, 0, 0, NULL, NULL},
+    /* 6 */ {HTTP_GET | HTTP_PATCH, "/api/v1/offerings/{id}", NULL, 0, 0, NULL, NULL},
+    /* 7 */ {HTTP_GET, "/api/v1/offerings/{id}/blocks/{block_id}", NULL, 0, 0, NULL, NULL},
     /* 8 */ {HTTP_POST, "/logout", NULL, 0, 0, NULL, NULL},
-    /* 9 */ {HTTP_PUT, "/a/{p1}/{p2}/{p3}/{p4}/{p5}/{p6}", NULL, 0, 0, NULL},
+    /* 9 */ {HTTP_PUT, "/a/{p1}/{p2}/{p3}/{p4}/{p5}/{p6}", NULL, 0, 0, NULL, NULL},
 };
 enum { ROUTE_COUNT = sizeof(routes) / sizeof(routes[0]) };
 
