@@ -51,5 +51,6 @@ void api_me_patch(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
+    req->auth.user = NULL; /* read the profile back from the database */
     api_me_get(req);
 }

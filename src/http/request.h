@@ -25,6 +25,7 @@ struct http_auth {
     const char *token_hash;
     const char *csrf_token;     /* of the session, to render into forms */
     const char *user_id;
+    struct store_user *user;    /* loaded with the session */
 };
 
 struct http_request {

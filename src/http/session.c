@@ -45,13 +45,14 @@ int http_session_authenticate(struct http_request *req)
         return 0;
 
     struct store_session session = {0};
-    int rc = DB_DONE;
+    struct store_user *user = arena_calloc(&req->arena, 1, sizeof(*user));
+    int rc = user == NULL ? DB_ERROR : DB_DONE;
     char hash[65];
     if (token_well_formed(token)) {
         crypto_hash_token(token, hash);
         int64_t now = clock_now();
-        rc = store_session_find(req->db, &req->arena, hash, now - req->options->session_idle_seconds,
-                                now - req->options->session_absolute_seconds, &session);
+        rc = store_session_find_user(req->db, &req->arena, hash, now - req->options->session_idle_seconds,
+                                     now - req->options->session_absolute_seconds, &session, user);
         /* Refresh the idle clock at most once a minute, not on every request. */
         if (rc == DB_ROW && now - session.last_seen_at >= 60)
             store_session_touch(req->db, hash, now);
@@ -62,6 +63,7 @@ int http_session_authenticate(struct http_request *req)
         req->auth.token_hash = arena_strdup(&req->arena, hash);
         req->auth.csrf_token = session.csrf_token;
         req->auth.user_id = session.user_id;
+        req->auth.user = user;
         return 0;
     }
     if (rc != DB_DONE) {
@@ -164,6 +166,7 @@ int http_session_start(struct http_request *req, const char *user_id, bool set_c
     req->auth.via_cookie = set_cookie;
     req->auth.csrf_token = csrf;
     req->auth.user_id = user_id;
+    req->auth.user = NULL;
     req->auth.token_hash = arena_strdup(&req->arena, hash);
     if (token_out != NULL)
         *token_out = token;
@@ -179,5 +182,6 @@ int http_session_end(struct http_request *req)
         rc = store_session_delete(req->db, req->auth.token_hash);
     http_set_cookie(req, session_cookie, "", 0);
     req->auth.authenticated = false;
+    req->auth.user = NULL;
     return rc;
 }

@@ -78,6 +78,10 @@ int store_session_insert(struct db_conn *conn, const char *token_hash, const cha
  * idle_after nor created before created_after; DB_DONE otherwise. */
 int store_session_find(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t idle_after,
                        int64_t created_after, struct store_session *out);
+/* The same, with the session's user (roles and memberships included) in one
+ * round trip more: what every authenticated request needs. */
+int store_session_find_user(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t idle_after,
+                            int64_t created_after, struct store_session *session, struct store_user *user);
 int store_session_touch(struct db_conn *conn, const char *token_hash, int64_t now);
 int store_session_delete(struct db_conn *conn, const char *token_hash);
 /* Removes sessions idle since before idle_before or created before created_before. */

@@ -35,32 +35,31 @@ int store_user_insert(struct db_conn *conn, const struct store_user *user)
 }
 
 
-/* Loads roles and memberships of out->id. */
+/* Loads roles and memberships of out->id in one query: role rows have a NULL
+ * organisation, membership rows name theirs. */
 static int load_roles(struct db_conn *conn, struct arena *arena, struct store_user *out)
 {
-    struct db_stmt *st = db_prepare(conn, "SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role");
+    struct db_stmt *st = db_prepare(conn, "SELECT role, NULL, NULL, NULL FROM user_roles WHERE user_id = $1"
+                                          " UNION ALL SELECT m.role, m.organization_id, o.name, o.kind"
+                                          " FROM memberships m JOIN organizations o ON o.id = m.organization_id"
+                                          " WHERE m.user_id = $1 ORDER BY 2, 3, 1");
     db_bind_text(st, 1, out->id);
     int rc;
     out->role_count = 0;
-    while ((rc = db_step(st)) == DB_ROW)
-        if (out->role_count < STORE_MAX_ROLES)
-            out->roles[out->role_count++] = dup_column(arena, st, 0);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    st = db_prepare(conn, "SELECT m.organization_id, o.name, o.kind, m.role FROM memberships m"
-                          " JOIN organizations o ON o.id = m.organization_id"
-                          " WHERE m.user_id = $1 ORDER BY o.name, m.role");
-    db_bind_text(st, 1, out->id);
     out->membership_count = 0;
     while ((rc = db_step(st)) == DB_ROW) {
+        if (db_column_is_null(st, 1)) {
+            if (out->role_count < STORE_MAX_ROLES)
+                out->roles[out->role_count++] = dup_column(arena, st, 0);
+            continue;
+        }
         if (out->membership_count == STORE_MAX_MEMBERSHIPS)
             continue;
         struct store_membership *m = &out->memberships[out->membership_count++];
-        m->organization_id = dup_column(arena, st, 0);
-        m->organization_name = dup_column(arena, st, 1);
-        m->organization_kind = dup_column(arena, st, 2);
-        m->role = dup_column(arena, st, 3);
+        m->role = dup_column(arena, st, 0);
+        m->organization_id = dup_column(arena, st, 1);
+        m->organization_name = dup_column(arena, st, 2);
+        m->organization_kind = dup_column(arena, st, 3);
     }
     db_reset(st);
     return rc == DB_DONE ? DB_OK : rc;
@@ -100,6 +99,33 @@ static int find_user(struct db_conn *conn, struct arena *arena, struct db_stmt *
     if (rc != DB_ROW)
         return rc;
     rc = load_roles(conn, arena, out);
+    return rc == DB_OK ? DB_ROW : rc;
+}
+
+int store_session_find_user(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t idle_after,
+                            int64_t created_after, struct store_session *session, struct store_user *user)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT u.id, u.email, u.name, u.password_hash, u.created_at, u.school,"
+                                          " u.country, u.status, u.graduation_year, u.visa_kind, u.step1,"
+                                          " u.step2ck_score, u.ecfmg_status, u.english_proof,"
+                                          " s.csrf_token, s.created_at, s.last_seen_at"
+                                          " FROM sessions s JOIN users u ON u.id = s.user_id"
+                                          " WHERE s.token_hash = $1 AND s.last_seen_at > $2 AND s.created_at > $3");
+    db_bind_text(st, 1, token_hash);
+    db_bind_int(st, 2, idle_after);
+    db_bind_int(st, 3, created_after);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        read_user_row(arena, st, user);
+        session->user_id = user->id;
+        session->csrf_token = dup_column(arena, st, 14);
+        session->created_at = db_column_int(st, 15);
+        session->last_seen_at = db_column_int(st, 16);
+    }
+    db_reset(st);
+    if (rc != DB_ROW)
+        return rc;
+    rc = load_roles(conn, arena, user);
     return rc == DB_OK ? DB_ROW : rc;
 }
 

@@ -11,6 +11,11 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
     page->csrf_token = http_form_csrf_token(req);
     if (!req->auth.authenticated)
         return true;
+    if (req->auth.user != NULL) {
+        *u = *req->auth.user;
+        page->user_name = u->name;
+        return true;
+    }
     int rc = store_user_by_id(req->db, &req->arena, req->auth.user_id, u);
     if (rc != DB_ROW) {
         http_reply_error(req, rc == DB_DONE ? ERR_UNAUTHENTICATED : ERR_UNAVAILABLE, NULL, NULL);
