@@ -122,6 +122,7 @@ fi
 if [ -x tests/browser/run.sh ]; then
     run_suite browser tests/browser/run.sh "$ROUNDS_BIN"
 fi
+[ -x tests/multi/two_instances.sh ] && run_suite multi tests/multi/two_instances.sh "$ROUNDS_BIN"
 
 echo
 echo "$passed passed, $failed failed"

@@ -7,6 +7,8 @@
 
 #include "http/request.h"
 
+struct connection_info;
+
 /* One event loop: its h2o context, listener, database connection, and the
  * queue on which worker threads post finished offload jobs. */
 struct http_thread {
@@ -22,6 +24,7 @@ struct http_thread {
     h2o_multithread_receiver_t shutdown_receiver;
     h2o_multithread_message_t shutdown_message;
     int connections;
+    struct connection_info *open_connections;
     int jobs_in_flight;
     bool shutting_down;
     uint64_t request_counter;

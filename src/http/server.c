@@ -82,15 +82,24 @@ static void client_release(const char *addr)
     pthread_mutex_unlock(&client_lock);
 }
 
-/* Lives as long as the connection; released from the socket's on_close. */
+/* Lives as long as the connection; released from the socket's on_close.
+ * Each loop keeps its open connections in a list for graceful shutdown. */
 struct connection_info {
     struct http_thread *thread;
+    h2o_socket_t *sock;
+    struct connection_info *prev, *next;
     char addr[INET6_ADDRSTRLEN];
 };
 
 static void on_connection_close(void *data)
 {
     struct connection_info *info = data;
+    if (info->prev != NULL)
+        info->prev->next = info->next;
+    else
+        info->thread->open_connections = info->next;
+    if (info->next != NULL)
+        info->next->prev = info->prev;
     info->thread->connections--;
     atomic_fetch_sub(&http_server_state.connections, 1);
     client_release(info->addr);
@@ -139,6 +148,11 @@ static void on_accept(h2o_socket_t *listener, const char *err)
         thread->connections++;
         sock->on_close.cb = on_connection_close;
         sock->on_close.data = info;
+        info->sock = sock;
+        info->next = thread->open_connections;
+        if (info->next != NULL)
+            info->next->prev = info;
+        thread->open_connections = info;
         h2o_accept(&thread->accept_ctx, sock);
     }
 }
@@ -211,6 +225,11 @@ static void on_shutdown_message(h2o_multithread_receiver_t *receiver, h2o_linkli
         thread->listener = NULL;
     }
     h2o_context_request_shutdown(&thread->ctx);
+    /* h2o 2.2 leaves idle HTTP/1.1 keep-alive connections open. Shutting down
+     * their read side makes each one end as soon as it is idle: a request in
+     * flight still gets its reply, then the next read sees end-of-file. */
+    for (struct connection_info *c = thread->open_connections; c != NULL; c = c->next)
+        shutdown(h2o_socket_get_fd(c->sock), SHUT_RD);
 }
 
 static bool thread_idle(struct http_thread *thread)

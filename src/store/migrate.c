@@ -41,11 +41,7 @@ int store_schema_version(struct db_conn *conn, int *version)
 
 static int apply_one(struct db_conn *conn, const struct migration *m)
 {
-    const struct db_driver *d = db_driver_of(conn);
-    int rc = d->begin(conn, true);
-    if (rc != DB_OK)
-        return rc;
-    rc = db_exec(conn, m->sql);
+    int rc = db_exec(conn, m->sql);
     if (rc == DB_OK) {
         struct db_stmt *st = db_prepare(conn, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)");
         db_bind_int(st, 1, m->number);
@@ -54,27 +50,28 @@ static int apply_one(struct db_conn *conn, const struct migration *m)
         rc = db_step(st) == DB_DONE ? DB_OK : DB_ERROR;
         db_reset(st);
     }
-    if (rc == DB_OK)
-        rc = d->commit(conn);
-    if (rc != DB_OK) {
-        d->rollback(conn);
+    if (rc != DB_OK)
         log_error("msg=\"migration failed\" migration=%s", m->name);
-        return rc;
-    }
-    log_info("msg=\"migration applied\" migration=%s backend=%s", m->name, db_backend_name(conn));
-    return DB_OK;
+    else
+        log_info("msg=\"migration applied\" migration=%s backend=%s", m->name, db_backend_name(conn));
+    return rc;
 }
 
+/* All pending migrations in one transaction, under the migration lock: two
+ * instances starting together migrate once, and a failed migration leaves
+ * the schema as it was (both backends have transactional DDL). */
 int store_migrate(struct db_conn *conn, bool *too_new)
 {
     const struct db_driver *d = db_driver_of(conn);
     const char *folder = migration_folder(conn);
     int current = 0, rc;
     *too_new = false;
-    rc = d->migration_lock(conn, true);
+    rc = d->begin(conn, true);
     if (rc != DB_OK)
         return rc;
-    rc = store_schema_version(conn, &current);
+    rc = d->migration_lock(conn, true);
+    if (rc == DB_OK)
+        rc = store_schema_version(conn, &current);
     if (rc != DB_OK)
         goto out;
     if (current > store_schema_latest(conn)) {
@@ -82,7 +79,6 @@ int store_migrate(struct db_conn *conn, bool *too_new)
         rc = DB_ERROR;
         goto out;
     }
-    /* Apply in number order whatever is above the current version. */
     for (int next = current + 1;; next++) {
         const struct migration *found = NULL;
         for (const struct migration *m = migrations_table; m->backend != NULL; m++)
@@ -94,8 +90,9 @@ int store_migrate(struct db_conn *conn, bool *too_new)
         if (rc != DB_OK)
             goto out;
     }
-    rc = DB_OK;
+    rc = d->commit(conn);
 out:
-    d->migration_lock(conn, false);
+    if (rc != DB_OK)
+        d->rollback(conn);
     return rc;
 }

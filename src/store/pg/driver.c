@@ -636,15 +636,13 @@ static void pg_rollback(struct db_conn *conn)
 
 static int pg_migration_lock(struct db_conn *conn, bool lock)
 {
+    /* A transaction-level lock (taken inside the migration transaction and
+     * released by its commit or rollback), so that it also works through a
+     * transaction-pooling proxy such as pgbouncer. */
+    if (!lock)
+        return DB_OK;
     PGresult *res = NULL;
-    int rc = run_simple(conn,
-                        lock ? "SELECT pg_advisory_lock(" PG_MIGRATION_LOCK_KEY ")"
-                             : "SELECT pg_advisory_unlock(" PG_MIGRATION_LOCK_KEY ")",
-                        "migration_lock", &res);
-    if (rc == DB_OK && !lock && strcmp(PQgetvalue(res, 0, 0), "t") != 0) {
-        log_warn("msg=\"migration lock was not held\"");
-        rc = DB_ERROR;
-    }
+    int rc = run_simple(conn, "SELECT pg_advisory_xact_lock(" PG_MIGRATION_LOCK_KEY ")", "migration_lock", &res);
     PQclear(res);
     return rc;
 }
