@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "config.h"
 #include "domain/catalog_index.h"
+#include "domain/jobs.h"
 #include "lib/log.h"
 #include "routes.h"
 #include "web/web.h"
@@ -31,6 +32,9 @@ static const char serve_usage[] =
     "  --log-level LEVEL               ROUNDS_LOG_LEVEL debug|info|warn|error (info)\n"
     "  --trust-proxy 0|1               ROUNDS_TRUST_PROXY: client address from X-Forwarded-For when the\n"
     "                                  peer is loopback (a reverse proxy on this machine) (0)\n"
+    "  --smtp-url URL                  ROUNDS_SMTP_URL smtp://host:port for email; unset: files in DATA_DIR/mail\n"
+    "  --jobs-interval-ms N            ROUNDS_JOBS_INTERVAL_MS expiry sweeper and outbox period (1000; 0 = off)\n"
+    "  --test-hooks 0|1                serve /api/v1/test/* (move the clock, run jobs); tests only (0)\n"
     "  --ready-file PATH               write host:port there once listening\n";
 
 int command_serve(int argc, char **argv)
@@ -67,10 +71,26 @@ int command_serve(int argc, char **argv)
         fprintf(stderr, "rounds serve: could not load the catalog index\n");
         return EXIT_FAILURE_RUNTIME;
     }
+    char maildir[1024];
+    snprintf(maildir, sizeof(maildir), "%s/mail", config.http.data_dir);
+    struct jobs_config jobs = {
+        .db_target = config.http.db_target,
+        .maildir = maildir,
+        .smtp_url = config.http.smtp_url,
+        .mail_from = config.http.mail_from,
+        .interval_ms = config.http.jobs_interval_ms,
+        .session_idle_seconds = config.http.session_idle_seconds,
+        .session_absolute_seconds = config.http.session_absolute_seconds,
+    };
+    if (jobs_start(&jobs) != 0) {
+        fprintf(stderr, "rounds serve: could not start the background jobs\n");
+        return EXIT_FAILURE_RUNTIME;
+    }
     config.http.routes = rounds_routes;
     config.http.route_count = rounds_route_count;
     web_install_error_page();
     rc = http_serve(&config.http);
+    jobs_stop();
     catalog_index_stop();
     return rc;
 }

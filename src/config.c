@@ -65,6 +65,7 @@ static const struct numeric_setting numeric_settings[] = {
      false},
     {"ROUNDS_SESSION_ABSOLUTE_HOURS", "--session-absolute-hours", 1, 24 * 365, 3600,
      OPT(session_absolute_seconds), true, false},
+    {"ROUNDS_JOBS_INTERVAL_MS", "--jobs-interval-ms", 0, 3600000, 1, OPT(jobs_interval_ms), false, false},
     {"ROUNDS_LOGIN_LIMIT_ACCOUNT", "--login-limit-account", 1, 1000000, 1, OPT(login_failures_per_account), false,
      false},
     {"ROUNDS_LOGIN_LIMIT_CLIENT", "--login-limit-client", 1, 1000000, 1, OPT(login_failures_per_client), false,
@@ -124,6 +125,7 @@ bool config_from_env(struct config *config)
     o->session_absolute_seconds = 12 * 3600;
     o->login_failures_per_account = 10;
     o->login_failures_per_client = 100;
+    o->jobs_interval_ms = 1000;
     config->log_level = "info";
 
     const char *v;
@@ -137,6 +139,10 @@ bool config_from_env(struct config *config)
         return false;
     if ((v = getenv("ROUNDS_LOG_LEVEL")) != NULL && *v != '\0' && !set_log_level(config, v))
         return false;
+    if ((v = getenv("ROUNDS_SMTP_URL")) != NULL && *v != '\0')
+        o->smtp_url = v;
+    if ((v = getenv("ROUNDS_MAIL_FROM")) != NULL && *v != '\0')
+        o->mail_from = v;
     if ((v = getenv("ROUNDS_TRUST_PROXY")) != NULL && *v != '\0')
         o->trust_proxy = strcmp(v, "1") == 0;
     for (size_t i = 0; i < sizeof(numeric_settings) / sizeof(numeric_settings[0]); i++)
@@ -175,6 +181,18 @@ bool config_apply_flag(struct config *config, int argc, char **argv, int i, int 
     }
     if (strcmp(flag, "--log-level") == 0)
         return set_log_level(config, value);
+    if (strcmp(flag, "--test-hooks") == 0) {
+        if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0) {
+            fprintf(stderr, "rounds: --test-hooks takes 0 or 1\n");
+            return false;
+        }
+        config->http.test_hooks = value[0] == '1';
+        return true;
+    }
+    if (strcmp(flag, "--smtp-url") == 0) {
+        config->http.smtp_url = value;
+        return true;
+    }
     if (strcmp(flag, "--trust-proxy") == 0) {
         if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0) {
             fprintf(stderr, "rounds: --trust-proxy takes 0 or 1\n");

@@ -260,16 +260,21 @@ void http_reply_error(struct http_request *req, enum error_code code, const char
     }
     struct buf b;
     buf_init(&b, &req->arena, 4096);
-    buf_append_str(&b, "{\"type\":\"about:blank\",\"title\":");
-    buf_append_json_string(&b, error_title(code));
-    buf_appendf(&b, ",\"status\":%d,\"code\":", status);
-    buf_append_json_string(&b, error_name(code));
-    buf_append_str(&b, ",\"detail\":");
-    buf_append_json_string(&b, detail != NULL ? detail : error_title(code));
-    buf_append_str(&b, ",\"field\":");
-    buf_append_json_string(&b, field);
-    buf_append_char(&b, '}');
+    http_problem_json(&b, code, field, detail);
     http_reply(req, status, "application/problem+json; charset=utf-8", b.data, b.len);
+}
+
+void http_problem_json(struct buf *b, enum error_code code, const char *field, const char *detail)
+{
+    buf_append_str(b, "{\"type\":\"about:blank\",\"title\":");
+    buf_append_json_string(b, error_title(code));
+    buf_appendf(b, ",\"status\":%d,\"code\":", error_status(code));
+    buf_append_json_string(b, error_name(code));
+    buf_append_str(b, ",\"detail\":");
+    buf_append_json_string(b, detail != NULL ? detail : error_title(code));
+    buf_append_str(b, ",\"field\":");
+    buf_append_json_string(b, field);
+    buf_append_char(b, '}');
 }
 
 void http_reply_problem(struct http_request *req, const struct error *err)
@@ -441,6 +446,10 @@ void http_dispatch(struct http_thread *thread, h2o_req_t *r)
         return;
     }
     req->route = req->match.route;
+    if ((req->route->flags & ROUTE_TEST_HOOK) && !options->test_hooks) {
+        http_reply_error(req, ERR_NOT_FOUND, NULL, "there is nothing at this address");
+        return;
+    }
     if (check_query(req) != 0 || check_body(req) != 0 || http_session_authenticate(req) != 0)
         return;
     if ((req->route->flags & ROUTE_AUTH) && !req->auth.authenticated) {

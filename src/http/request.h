@@ -79,6 +79,8 @@ void http_redirect(struct http_request *req, const char *location);
 /* application/problem+json from the error table (or an HTML error page on page routes). */
 void http_reply_error(struct http_request *req, enum error_code code, const char *field, const char *detail);
 void http_reply_problem(struct http_request *req, const struct error *err);
+/* The problem+json body of an error, for replies that are also stored (idempotency). */
+void http_problem_json(struct buf *b, enum error_code code, const char *field, const char *detail);
 
 /* Pages render their own error pages; the web layer installs this. */
 typedef void (*http_html_error_fn)(struct http_request *req, int status, const char *title, const char *detail);

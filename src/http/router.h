@@ -31,6 +31,7 @@ enum route_flags {
     ROUTE_HTML = 1u << 1,        /* a page: errors as HTML */
     ROUTE_AUTH = 1u << 2,        /* needs a session (401 / redirect to /login otherwise) */
     ROUTE_NO_CSRF = 1u << 3,     /* an unsafe method that takes no CSRF token (login, register) */
+    ROUTE_TEST_HOOK = 1u << 4,   /* exists only when the server runs with --test-hooks 1 */
 };
 
 struct route {

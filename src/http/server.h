@@ -26,7 +26,11 @@ struct http_options {
     int64_t session_absolute_seconds; /* 12 hours */
     int login_failures_per_account;   /* per 15 minutes */
     int login_failures_per_client;
-    bool trust_proxy;                 /* take the client address from X-Forwarded-For when the peer is loopback */
+    bool trust_proxy;
+    bool test_hooks;                  /* serve the ROUTE_TEST_HOOK routes (tests only) */
+    const char *smtp_url;             /* ROUNDS_SMTP_URL; NULL: mail goes to DATA_DIR/mail */
+    const char *mail_from;
+    int jobs_interval_ms;             /* background jobs (expiry, outbox) every this often */                 /* take the client address from X-Forwarded-For when the peer is loopback */
     const char *ready_file;           /* when set, "host:port" is written here once listening */
     const struct route *routes;
     size_t route_count;

@@ -11,6 +11,13 @@ int64_t clock_now(void)
     return (int64_t)time(NULL) + atomic_load(&offset_seconds);
 }
 
+int64_t clock_now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + atomic_load(&offset_seconds) * 1000;
+}
+
 double clock_monotonic_ms(void)
 {
     struct timespec ts;

@@ -9,6 +9,8 @@
 
 /* Seconds since the epoch, shifted by the offset. */
 int64_t clock_now(void);
+/* Milliseconds since the epoch, shifted by the offset (for sortable ids). */
+int64_t clock_now_ms(void);
 /* Monotonic milliseconds for measuring durations (never shifted). */
 double clock_monotonic_ms(void);
 void clock_set_offset(int64_t seconds);

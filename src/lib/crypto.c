@@ -39,6 +39,29 @@ void crypto_random_id(const char *prefix, char *out, size_t out_size)
     out[plen + 16] = '\0';
 }
 
+void crypto_sortable_id(const char *prefix, int64_t now_ms, char *out, size_t out_size)
+{
+    /* Base32 in the natural order so that the text sorts like the number. */
+    static const char digits[] = "0123456789abcdefghjkmnpqrstvwxyz";
+    size_t plen = strlen(prefix);
+    if (out_size < plen + 21) {
+        if (out_size > 0)
+            out[0] = '\0';
+        return;
+    }
+    memcpy(out, prefix, plen);
+    uint64_t t = (uint64_t)now_ms;
+    for (int i = 8; i >= 0; i--) {
+        out[plen + (size_t)i] = digits[t & 31];
+        t >>= 5;
+    }
+    unsigned char bytes[11];
+    randombytes_buf(bytes, sizeof(bytes));
+    for (size_t i = 0; i < 11; i++)
+        out[plen + 9 + i] = digits[bytes[i] & 31];
+    out[plen + 20] = '\0';
+}
+
 void crypto_hash_token(const char *token, char out[65])
 {
     unsigned char digest[32];
@@ -62,6 +85,16 @@ void crypto_base64url_encode(const void *bytes, size_t len, char *out, size_t ou
         return;
     }
     sodium_bin2base64(out, out_size, bytes, len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+void crypto_base64_encode(const void *bytes, size_t len, char *out, size_t out_size)
+{
+    if (out_size < sodium_base64_ENCODED_LEN(len, sodium_base64_VARIANT_ORIGINAL)) {
+        if (out_size > 0)
+            out[0] = '\0';
+        return;
+    }
+    sodium_bin2base64(out, out_size, bytes, len, sodium_base64_VARIANT_ORIGINAL);
 }
 
 long crypto_base64url_decode(const char *s, void *out, size_t out_size)

@@ -24,6 +24,7 @@
     X(ERR_CONFLICT, 409, "The request conflicts with the current state")                        \
     X(ERR_INVALID_TRANSITION, 409, "This action is not possible in the current state")          \
     X(ERR_BLOCK_FULL, 409, "No seat is left in this block")                                     \
+    X(ERR_HOLD_EXPIRED, 409, "The hold on this seat has expired")                               \
     X(ERR_PAYLOAD_TOO_LARGE, 413, "The body is too large")                                      \
     X(ERR_UNSUPPORTED_MEDIA_TYPE, 415, "Unsupported media type")                                \
     X(ERR_UNPROCESSABLE, 422, "The request cannot be processed")                                \

@@ -116,7 +116,7 @@ int db_run_tx(struct db_conn *conn, bool write, int (*fn)(struct db_conn *conn, 
         int rc = d->begin(conn, write);
         if (rc == DB_OK) {
             rc = fn(conn, ctx);
-            if (rc == DB_OK || rc == DB_DONE || rc == DB_ROW) {
+            if (rc == DB_OK) {
                 rc = d->commit(conn);
                 if (rc == DB_OK)
                     return DB_OK;

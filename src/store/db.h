@@ -88,10 +88,11 @@ int db_changes(struct db_stmt *stmt);
 void db_reset(struct db_stmt *stmt);
 int db_exec(struct db_conn *conn, const char *sql);
 
-/* Runs fn inside a transaction, retrying (with a short backoff, up to a
- * deadline) while the database reports a retryable conflict. fn returns a
- * db_status (DB_OK commits; anything else rolls back) and reports its own
- * domain errors through its context. */
+/* Runs fn inside a transaction, retrying (with a short backoff, at most 50
+ * times) while the database reports a retryable conflict. fn returns a
+ * db_status: only DB_OK commits; anything else rolls back, and only DB_RETRY
+ * runs fn again. fn reports its own domain errors through its context (and
+ * returns, say, DB_CONSTRAINT to roll back). */
 int db_run_tx(struct db_conn *conn, bool write, int (*fn)(struct db_conn *conn, void *ctx), void *ctx);
 
 #endif

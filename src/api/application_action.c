@@ -1,0 +1,54 @@
+/* application_action.c — POST /api/v1/applications/{id}/{action}
+ * (Idempotency-Key) {note} → 200 the application with its history, or 409
+ * invalid_transition / block_full / hold_expired; 404 when the caller may
+ * not see the application or the action does not exist. */
+#include "api/applications_api.h"
+#include "domain/applications.h"
+#include "domain/catalog_index.h"
+
+struct action_body {
+    const char *note;
+};
+
+static const struct json_field action_spec[] = {
+    JSON_TEXT(struct action_body, note, JSON_OPTIONAL, 0, 2000),
+    {0},
+};
+
+void api_application_action(struct http_request *req)
+{
+    const char *id = http_param(req, "id");
+    const char *action = http_param(req, "action");
+    if (!application_action_known(action)) {
+        http_reply_error(req, ERR_NOT_FOUND, NULL, "there is no such action");
+        return;
+    }
+    const char *key = NULL;
+    if (api_idempotency_begin(req, &key) != 0)
+        return;
+    struct action_body body = {0};
+    struct error err = {0};
+    if (req->body_len > 0 &&
+        json_spec_parse(&req->arena, req->body, req->body_len, action_spec, &body, NULL, &err) != 0) {
+        api_idempotent_problem(req, key, &err);
+        return;
+    }
+    struct store_user user;
+    if (api_current_user(req, &user) != 0)
+        return;
+    struct store_application a;
+    if (application_transition(req->db, &req->arena, id, action, &user, body.note != NULL ? body.note : "", &a,
+                               &err) != 0) {
+        api_idempotent_problem(req, key, &err);
+        return;
+    }
+    catalog_index_sync(req->db); /* seats left changed */
+    struct store_application_event *events;
+    size_t count = 0;
+    if (store_application_events(req->db, &req->arena, a.id, &events, &count) != DB_OK)
+        events = NULL;
+    struct buf b;
+    buf_init(&b, &req->arena, 256 * 1024);
+    api_write_application(&b, &a, events, count);
+    api_idempotent_reply(req, key, 200, &b);
+}

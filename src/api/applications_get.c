@@ -1,0 +1,108 @@
+/* applications_get.c — GET /api/v1/applications (the caller's own as a
+ * student, those to the caller's offerings as host coordinator or
+ * preceptor, all for staff; ?status=&offering=&block=&limit=&cursor=) and
+ * GET /api/v1/applications/{id} with its history. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/applications_api.h"
+#include "domain/accounts.h"
+#include "domain/applications.h"
+
+const char *const api_applications_list_params[] = {"status", "offering", "block", "limit", "cursor", NULL};
+
+static const char *const statuses[] = {"draft",     "submitted",     "under_review",  "offered",
+                                       "held",      "booked",        "cleared",       "in_progress",
+                                       "completed", "withdrawn",     "declined",      "offer_expired",
+                                       "hold_expired", "cancelled_by_student", "cancelled_by_host", "no_show", NULL};
+
+void api_applications_list(struct http_request *req)
+{
+    struct http_kv_list *query;
+    struct store_user user;
+    if (http_query(req, &query) != 0 || api_current_user(req, &user) != 0)
+        return;
+    struct store_application_filter f = {.limit = 20};
+    f.status = http_kv_get(query, "status");
+    f.offering_id = http_kv_get(query, "offering");
+    f.block_id = http_kv_get(query, "block");
+    f.after_id = http_kv_get(query, "cursor");
+    const char *limit = http_kv_get(query, "limit");
+    if (f.status != NULL) {
+        bool known = false;
+        for (const char *const *s = statuses; *s != NULL; s++)
+            known = known || strcmp(*s, f.status) == 0;
+        if (!known) {
+            http_reply_error(req, ERR_INVALID_PARAMETER, "status", "is not an application status");
+            return;
+        }
+    }
+    if (limit != NULL) {
+        char *end = NULL;
+        long n = strtol(limit, &end, 10);
+        if (end == limit || *end != '\0' || n < 1 || n > 100) {
+            http_reply_error(req, ERR_INVALID_PARAMETER, "limit", "must be from 1 to 100");
+            return;
+        }
+        f.limit = (int)n;
+    }
+    /* What the caller sees: own applications, their hosts', their offerings', or all. */
+    f.all = account_has_role(&user, "staff");
+    f.student_id = user.id;
+    f.preceptor_user_id = user.id;
+    struct buf orgs;
+    buf_init(&orgs, &req->arena, 4096);
+    for (size_t i = 0; i < user.membership_count; i++)
+        if (strcmp(user.memberships[i].role, "host_coordinator") == 0) {
+            if (orgs.len > 0)
+                buf_append_char(&orgs, ',');
+            buf_append_str(&orgs, user.memberships[i].organization_id);
+        }
+    f.organization_ids = orgs.len > 0 ? orgs.data : NULL;
+
+    struct store_application *items;
+    size_t count;
+    if (store_applications_list(req->db, &req->arena, &f, &items, &count) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, 1024 * 1024);
+    buf_append_str(&b, "{\"items\":[");
+    for (size_t i = 0; i < count; i++) {
+        if (i > 0)
+            buf_append_char(&b, ',');
+        api_write_application(&b, &items[i], NULL, 0);
+    }
+    buf_append_str(&b, "],\"next_cursor\":");
+    buf_append_json_string(&b, count == (size_t)f.limit ? items[count - 1].id : NULL);
+    buf_append_char(&b, '}');
+    http_reply_json(req, 200, &b);
+}
+
+void api_application_get(struct http_request *req)
+{
+    struct store_user user;
+    if (api_current_user(req, &user) != 0)
+        return;
+    struct store_application a;
+    int rc = store_application_get(req->db, &req->arena, http_param(req, "id"), &a);
+    if (rc != DB_ROW && rc != DB_DONE) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    if (rc == DB_DONE || !application_visible_to(&a, &user)) {
+        http_reply_error(req, ERR_NOT_FOUND, NULL, "no such application");
+        return;
+    }
+    struct store_application_event *events;
+    size_t count = 0;
+    if (store_application_events(req->db, &req->arena, a.id, &events, &count) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, 256 * 1024);
+    api_write_application(&b, &a, events, count);
+    http_reply_json(req, 200, &b);
+}

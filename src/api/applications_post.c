@@ -1,0 +1,51 @@
+/* applications_post.c — POST /api/v1/applications (Idempotency-Key)
+ * {block_id, statement, document_ids} → 201 the application, submitted.
+ * Refused with 422 naming what is wrong: the block (not open, started,
+ * full), eligibility, an active application for the block, an overlapping
+ * booked rotation. */
+#include "api/applications_api.h"
+#include "domain/applications.h"
+
+struct application_body {
+    const char *block_id, *statement;
+    struct json_strings document_ids;
+};
+
+static const struct json_field application_spec[] = {
+    JSON_STRING(struct application_body, block_id, JSON_REQUIRED, 1, 64),
+    JSON_TEXT(struct application_body, statement, JSON_OPTIONAL, 0, 5000),
+    JSON_STRING_ARRAY(struct application_body, document_ids, JSON_OPTIONAL, 1, 64, 50),
+    {0},
+};
+
+void api_applications_post(struct http_request *req)
+{
+    const char *key = NULL;
+    if (api_idempotency_begin(req, &key) != 0)
+        return;
+    struct application_body body = {0};
+    struct error err = {0};
+    struct store_user user;
+    if (json_spec_parse(&req->arena, req->body, req->body_len, application_spec, &body, NULL, &err) != 0) {
+        api_idempotent_problem(req, key, &err);
+        return;
+    }
+    if (body.document_ids.count > 0) {
+        /* Documents arrive with the document wallet; until then none can be attached. */
+        error_set(&err, ERR_UNPROCESSABLE, "document_ids", "no such document in your wallet");
+        api_idempotent_problem(req, key, &err);
+        return;
+    }
+    if (api_current_user(req, &user) != 0)
+        return;
+    struct store_application a;
+    if (application_submit(req->db, &req->arena, &user, body.block_id, body.statement != NULL ? body.statement : "",
+                           &a, &err) != 0) {
+        api_idempotent_problem(req, key, &err);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, 64 * 1024);
+    api_write_application(&b, &a, NULL, 0);
+    api_idempotent_reply(req, key, 201, &b);
+}

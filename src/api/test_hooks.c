@@ -1,0 +1,43 @@
+/* test_hooks.c — endpoints that exist only when `rounds serve --test-hooks 1`
+ * runs (never in production): move the clock, and run the background jobs
+ * (expiry sweeper, outbox) at once, so that tests can drive time. */
+#include "api/applications_api.h"
+#include "domain/jobs.h"
+#include "lib/clock.h"
+
+struct clock_body {
+    int64_t offset_seconds;
+};
+
+static const struct json_field clock_spec[] = {
+    JSON_INT(struct clock_body, offset_seconds, JSON_REQUIRED, -400LL * 86400, 400LL * 86400),
+    {0},
+};
+
+void api_test_clock(struct http_request *req)
+{
+    struct clock_body body = {0};
+    if (api_parse_body(req, clock_spec, &body, NULL) != 0)
+        return;
+    clock_set_offset(body.offset_seconds);
+    struct buf b;
+    buf_init(&b, &req->arena, 256);
+    char now[21];
+    clock_format_rfc3339(clock_now(), now);
+    buf_appendf(&b, "{\"offset_seconds\":%lld,\"now\":\"%s\"}", (long long)body.offset_seconds, now);
+    http_reply_json(req, 200, &b);
+}
+
+void api_test_jobs(struct http_request *req)
+{
+    struct jobs_report report = {0};
+    if (jobs_run_once(req->db, &req->arena, &report) != 0) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, 256);
+    buf_appendf(&b, "{\"expired\":%d,\"mail_sent\":%d,\"mail_failed\":%d}", report.expired, report.mail_sent,
+                report.mail_failed);
+    http_reply_json(req, 200, &b);
+}

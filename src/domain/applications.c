@@ -1,0 +1,479 @@
+/* applications.c — the application state machine; see applications.h. */
+#include "domain/applications.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/accounts.h"
+#include "domain/catalog.h"
+#include "domain/catalog_index.h"
+#include "lib/buf.h"
+#include "lib/clock.h"
+#include "lib/crypto.h"
+#include "lib/log.h"
+
+enum who { WHO_STUDENT = 1, WHO_HOST = 2, WHO_STAFF = 4, WHO_SYSTEM = 8 };
+#define WHO_HOST_SIDE (WHO_HOST | WHO_STAFF) /* staff may take every host-side action */
+
+struct transition {
+    const char *from, *action, *to;
+    unsigned who;
+};
+
+/* The whole state machine. Anything not listed is refused. */
+static const struct transition transitions[] = {
+    {"submitted", "withdraw", "withdrawn", WHO_STUDENT},
+    {"under_review", "withdraw", "withdrawn", WHO_STUDENT},
+    {"offered", "withdraw", "withdrawn", WHO_STUDENT},
+    {"held", "withdraw", "withdrawn", WHO_STUDENT},
+    {"submitted", "review", "under_review", WHO_HOST_SIDE},
+    {"submitted", "offer", "offered", WHO_HOST_SIDE},
+    {"under_review", "offer", "offered", WHO_HOST_SIDE},
+    {"submitted", "decline", "declined", WHO_HOST_SIDE},
+    {"under_review", "decline", "declined", WHO_HOST_SIDE},
+    {"offered", "decline", "declined", WHO_HOST_SIDE},
+    {"offered", "accept", "held", WHO_STUDENT},
+    {"held", "book", "booked", WHO_HOST_SIDE},
+    {"booked", "clear", "cleared", WHO_HOST_SIDE},
+    {"cleared", "start", "in_progress", WHO_HOST_SIDE},
+    {"in_progress", "complete", "completed", WHO_HOST_SIDE},
+    {"held", "cancel", "cancelled_by_host", WHO_HOST_SIDE},
+    {"booked", "cancel", "cancelled_by_student", WHO_STUDENT},
+    {"booked", "cancel", "cancelled_by_host", WHO_HOST_SIDE},
+    {"cleared", "cancel", "cancelled_by_student", WHO_STUDENT},
+    {"cleared", "cancel", "cancelled_by_host", WHO_HOST_SIDE},
+    {"booked", "no_show", "no_show", WHO_HOST_SIDE},
+    {"cleared", "no_show", "no_show", WHO_HOST_SIDE},
+    {"offered", "expire", "offer_expired", WHO_SYSTEM},
+    {"held", "expire", "hold_expired", WHO_SYSTEM},
+};
+
+const char *const application_actions[] = {"withdraw", "review", "offer",    "decline", "accept", "book",
+                                           "clear",    "start",  "complete", "cancel",  "no_show", NULL};
+
+static const char *const seat_taking[] = {"held", "booked", "cleared", "in_progress", "completed", NULL};
+
+bool application_status_takes_seat(const char *status)
+{
+    for (const char *const *s = seat_taking; *s != NULL; s++)
+        if (strcmp(*s, status) == 0)
+            return true;
+    return false;
+}
+
+bool application_action_known(const char *action)
+{
+    for (const char *const *a = application_actions; *a != NULL; a++)
+        if (strcmp(*a, action) == 0)
+            return true;
+    return false;
+}
+
+const char *application_status_label(const char *status)
+{
+    static const struct {
+        const char *status, *label;
+    } labels[] = {
+        {"draft", "Draft"},
+        {"submitted", "Submitted"},
+        {"under_review", "Under review"},
+        {"offered", "Offer made"},
+        {"held", "Seat held"},
+        {"booked", "Booked"},
+        {"cleared", "Cleared to start"},
+        {"in_progress", "In progress"},
+        {"completed", "Completed"},
+        {"withdrawn", "Withdrawn"},
+        {"declined", "Declined"},
+        {"offer_expired", "Offer expired"},
+        {"hold_expired", "Hold expired"},
+        {"cancelled_by_student", "Cancelled by you"},
+        {"cancelled_by_host", "Cancelled by the host"},
+        {"no_show", "No-show"},
+    };
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+        if (strcmp(labels[i].status, status) == 0)
+            return labels[i].label;
+    return status;
+}
+
+const char *application_next_step(const struct store_application *a, bool viewer_is_student)
+{
+    const char *s = a->status;
+    if (viewer_is_student) {
+        if (strcmp(s, "submitted") == 0 || strcmp(s, "under_review") == 0)
+            return "Wait for the host's decision.";
+        if (strcmp(s, "offered") == 0)
+            return "Accept the offer to hold your seat before it expires.";
+        if (strcmp(s, "held") == 0)
+            return "Pay the deposit or the full price before the hold expires to book the seat.";
+        if (strcmp(s, "booked") == 0)
+            return "Complete your onboarding documents.";
+        if (strcmp(s, "cleared") == 0)
+            return "You are cleared: see you on the first day.";
+        return NULL;
+    }
+    if (strcmp(s, "submitted") == 0 || strcmp(s, "under_review") == 0)
+        return "Review the application and offer a seat or decline.";
+    if (strcmp(s, "held") == 0)
+        return "Record the payment to book the seat.";
+    if (strcmp(s, "booked") == 0)
+        return "Clear the student once onboarding is complete.";
+    if (strcmp(s, "cleared") == 0)
+        return "Start the rotation on its first day.";
+    if (strcmp(s, "in_progress") == 0)
+        return "Confirm completion when the rotation ends.";
+    return NULL;
+}
+
+/* The roles user holds on this application (bits of enum who). */
+static unsigned roles_on(const struct store_application *a, const struct store_user *user)
+{
+    if (user == NULL)
+        return WHO_SYSTEM;
+    unsigned roles = 0;
+    if (strcmp(a->student_id, user->id) == 0)
+        roles |= WHO_STUDENT;
+    if (account_has_role(user, "staff"))
+        roles |= WHO_STAFF;
+    if (a->preceptor_user_id != NULL && strcmp(a->preceptor_user_id, user->id) == 0)
+        roles |= WHO_HOST;
+    for (size_t i = 0; i < user->membership_count; i++)
+        if (strcmp(user->memberships[i].organization_id, a->organization_id) == 0 &&
+            strcmp(user->memberships[i].role, "host_coordinator") == 0)
+            roles |= WHO_HOST;
+    return roles;
+}
+
+bool application_visible_to(const struct store_application *a, const struct store_user *user)
+{
+    return user != NULL && roles_on(a, user) != 0;
+}
+
+/* ---- telling people ---- */
+
+struct recipient {
+    const char *user_id, *email;
+};
+
+static void notify(struct db_conn *conn, struct arena *arena, const struct recipient *to, const char *kind,
+                   const char *title, const char *link, int64_t now)
+{
+    char id[48];
+    int64_t now_ms = clock_now_ms();
+    crypto_sortable_id("n_", now_ms, id, sizeof(id));
+    if (store_notification_add(conn, id, to->user_id, kind, title, link, now) != DB_OK)
+        log_warn("msg=\"notification not stored\" kind=%s", kind);
+    if (to->email == NULL)
+        return;
+    struct buf body;
+    buf_init(&body, arena, 8192);
+    buf_appendf(&body, "%s\r\n\r\nOpen it in Rounds: %s\r\n\r\n-- \r\nRounds\r\n", title, link);
+    crypto_sortable_id("m_", now_ms, id, sizeof(id));
+    if (!buf_ok(&body) || store_outbox_add(conn, id, to->email, title, body.data, now) != DB_OK)
+        log_warn("msg=\"email not queued\" kind=%s", kind);
+}
+
+/* Tells the host's coordinators and the preceptor. */
+static void notify_host(struct db_conn *conn, struct arena *arena, const struct store_application *a,
+                        const char *kind, const char *title, const char *link, int64_t now)
+{
+    struct store_member *members;
+    size_t count = 0;
+    if (store_organization_members(conn, arena, a->organization_id, "host_coordinator", &members, &count) != DB_OK)
+        count = 0;
+    bool preceptor_told = false;
+    for (size_t i = 0; i < count; i++) {
+        struct recipient r = {members[i].user_id, members[i].email};
+        notify(conn, arena, &r, kind, title, link, now);
+        if (a->preceptor_user_id != NULL && strcmp(a->preceptor_user_id, members[i].user_id) == 0)
+            preceptor_told = true;
+    }
+    if (a->preceptor_user_id != NULL && !preceptor_told) {
+        struct store_user preceptor;
+        if (store_user_by_id(conn, arena, a->preceptor_user_id, &preceptor) == DB_ROW) {
+            struct recipient r = {preceptor.id, preceptor.email};
+            notify(conn, arena, &r, kind, title, link, now);
+        }
+    }
+}
+
+static void tell_about_move(struct db_conn *conn, struct arena *arena, const struct store_application *a,
+                            const char *to, int64_t now)
+{
+    char link[96], title[512], date[11];
+    snprintf(link, sizeof(link), "/applications/%s", a->id);
+    struct recipient student = {a->student_id, a->student_email};
+    if (strcmp(to, "submitted") == 0) {
+        snprintf(title, sizeof(title), "New application from %s for %s", a->student_name, a->offering_title);
+        notify_host(conn, arena, a, "application_submitted", title, link, now);
+    } else if (strcmp(to, "offered") == 0) {
+        clock_date_from_days((int32_t)(a->offer_expires_at / 86400), date);
+        snprintf(title, sizeof(title), "Offer for %s: accept by %s", a->offering_title, date);
+        notify(conn, arena, &student, "offer_made", title, link, now);
+    } else if (strcmp(to, "held") == 0) {
+        clock_date_from_days((int32_t)(a->hold_expires_at / 86400), date);
+        snprintf(title, sizeof(title), "Seat held for %s until %s: pay to book it", a->offering_title, date);
+        notify(conn, arena, &student, "seat_held", title, link, now);
+        snprintf(title, sizeof(title), "%s accepted the offer for %s: record the payment to book", a->student_name,
+                 a->offering_title);
+        notify_host(conn, arena, a, "seat_held", title, link, now);
+    } else if (strcmp(to, "booked") == 0) {
+        snprintf(title, sizeof(title), "Booked: %s starting %s", a->offering_title, a->block_start);
+        notify(conn, arena, &student, "booked", title, link, now);
+        snprintf(title, sizeof(title), "%s is booked for %s starting %s", a->student_name, a->offering_title,
+                 a->block_start);
+        notify_host(conn, arena, a, "booked", title, link, now);
+    } else if (strcmp(to, "withdrawn") == 0 || strcmp(to, "cancelled_by_student") == 0) {
+        snprintf(title, sizeof(title), "%s %s the application for %s", a->student_name,
+                 strcmp(to, "withdrawn") == 0 ? "withdrew" : "cancelled", a->offering_title);
+        notify_host(conn, arena, a, to, title, link, now);
+    } else {
+        snprintf(title, sizeof(title), "%s: %s", a->offering_title, application_status_label(to));
+        notify(conn, arena, &student, to, title, link, now);
+    }
+}
+
+/* ---- submitting ---- */
+
+struct submit_ctx {
+    struct arena *arena;
+    const struct store_user *student;
+    const char *block_id, *statement;
+    struct store_application *out;
+    struct error *err;
+};
+
+static int submit_tx(struct db_conn *conn, void *p)
+{
+    struct submit_ctx *c = p;
+    struct store_block block;
+    struct store_offering offering;
+    int rc = store_block_get(conn, c->arena, c->block_id, &block);
+    if (rc == DB_ROW)
+        rc = store_offering_get(conn, c->arena, block.offering_id, &offering);
+    if (rc == DB_DONE || (rc == DB_ROW && strcmp(offering.status, "published") != 0)) {
+        error_set(c->err, ERR_UNPROCESSABLE, "block_id", "there is no open block with this id");
+        return DB_CONSTRAINT; /* roll back: the error says why */
+    }
+    if (rc != DB_ROW)
+        return rc;
+    char today[11];
+    clock_today(today);
+    if (strcmp(block.start_date, today) <= 0) {
+        error_set(c->err, ERR_UNPROCESSABLE, "block_id", "this block has already started");
+        return DB_CONSTRAINT; /* roll back: the error says why */
+    }
+    if (block.seats_taken >= block.seats) {
+        error_set(c->err, ERR_UNPROCESSABLE, "block_id", "this block is full");
+        return DB_CONSTRAINT; /* roll back: the error says why */
+    }
+    struct catalog_eligibility rules = {
+        .students_allowed = offering.students_allowed,
+        .graduates_allowed = offering.graduates_allowed,
+        .step1_required = offering.step1_required,
+        .english_proof_required = offering.english_proof_required,
+        .max_years_since_graduation = offering.max_years_since_graduation,
+        .visa_kinds = offering.visa_kinds,
+    };
+    int year = (today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 + (today[3] - '0');
+    if (!catalog_eligible(&rules, &c->student->profile, year)) {
+        error_set(c->err, ERR_UNPROCESSABLE, "eligibility",
+                  "your profile does not meet this rotation's eligibility rules (status, Step 1, visa, years "
+                  "since graduation or English proof)");
+        return DB_CONSTRAINT; /* roll back: the error says why */
+    }
+    bool active = false, overlaps = false;
+    rc = store_student_active_on_block(conn, c->student->id, block.id, &active);
+    if (rc == DB_OK)
+        rc = store_student_booked_overlap(conn, c->student->id, block.start_date, block.end_date, &overlaps);
+    if (rc != DB_OK)
+        return rc;
+    if (active) {
+        error_set(c->err, ERR_UNPROCESSABLE, "block_id", "you already have an active application for this block");
+        return DB_CONSTRAINT; /* roll back: the error says why */
+    }
+    if (overlaps) {
+        error_set(c->err, ERR_UNPROCESSABLE, "block_id", "you have a booked rotation at the same time");
+        return DB_CONSTRAINT; /* roll back: the error says why */
+    }
+    int64_t now = clock_now();
+    char id[48];
+    crypto_sortable_id("a_", clock_now_ms(), id, sizeof(id));
+    struct store_application a = {
+        .id = arena_strdup(c->arena, id),
+        .student_id = c->student->id,
+        .block_id = block.id,
+        .offering_id = offering.id,
+        .organization_id = offering.organization_id,
+        .status = "submitted",
+        .statement = c->statement,
+        .created_at = now,
+    };
+    rc = store_application_insert(conn, &a);
+    if (rc == DB_CONSTRAINT) {
+        error_set(c->err, ERR_UNPROCESSABLE, "block_id", "you already have an active application for this block");
+        return DB_CONSTRAINT; /* roll back: the error says why */
+    }
+    if (rc == DB_OK)
+        rc = store_application_event_add(conn, a.id, "submit", NULL, "submitted", c->student->id, "student", "", now);
+    if (rc == DB_OK)
+        rc = store_application_get(conn, c->arena, a.id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
+    if (rc == DB_OK) {
+        tell_about_move(conn, c->arena, c->out, "submitted", now);
+        rc = store_audit_add(conn, c->student->id, "transition", "application", a.id, "submit: -> submitted", now);
+    }
+    return rc;
+}
+
+int application_submit(struct db_conn *conn, struct arena *arena, const struct store_user *student,
+                       const char *block_id, const char *statement, struct store_application *out,
+                       struct error *err)
+{
+    if (!account_has_role(student, "student"))
+        return error_set(err, ERR_FORBIDDEN, NULL, "only students apply for rotations");
+    struct submit_ctx c = {arena, student, block_id, statement, out, err};
+    err->code = ERR_NONE;
+    int rc = db_run_tx(conn, true, submit_tx, &c);
+    if (err->code != ERR_NONE)
+        return -1;
+    if (rc != DB_OK)
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    return 0;
+}
+
+/* ---- moving ---- */
+
+struct move_ctx {
+    struct arena *arena;
+    const char *application_id, *action, *note;
+    const struct store_user *user;
+    struct store_application *out;
+    struct error *err;
+};
+
+static int move_tx(struct db_conn *conn, void *p)
+{
+    struct move_ctx *c = p;
+    struct store_application a;
+    int rc = store_application_get(conn, c->arena, c->application_id, &a);
+    if (rc == DB_DONE || (rc == DB_ROW && roles_on(&a, c->user) == 0)) {
+        error_set(c->err, ERR_NOT_FOUND, NULL, "no such application");
+        return DB_CONSTRAINT; /* roll back: the error says why */
+    }
+    if (rc != DB_ROW)
+        return rc;
+    unsigned roles = roles_on(&a, c->user);
+    const struct transition *t = NULL;
+    for (size_t i = 0; i < sizeof(transitions) / sizeof(transitions[0]) && t == NULL; i++)
+        if (strcmp(transitions[i].from, a.status) == 0 && strcmp(transitions[i].action, c->action) == 0 &&
+            (transitions[i].who & roles & WHO_STUDENT))
+            t = &transitions[i]; /* the student's own row first (cancel) */
+    for (size_t i = 0; i < sizeof(transitions) / sizeof(transitions[0]) && t == NULL; i++)
+        if (strcmp(transitions[i].from, a.status) == 0 && strcmp(transitions[i].action, c->action) == 0 &&
+            (transitions[i].who & roles))
+            t = &transitions[i];
+    if (t == NULL) {
+        char *detail = arena_alloc(c->arena, 160);
+        if (detail != NULL)
+            snprintf(detail, 160, "you cannot %s an application that is %s", c->action, a.status);
+        error_set(c->err, ERR_INVALID_TRANSITION, NULL, detail);
+        return DB_CONSTRAINT; /* roll back: the error says why */
+    }
+    int64_t now = clock_now();
+    /* An offer or hold past its time is expired, even before the sweeper sees it. */
+    if (t->who != WHO_SYSTEM && ((strcmp(a.status, "offered") == 0 && a.offer_expires_at > 0 && now >= a.offer_expires_at) ||
+                                 (strcmp(a.status, "held") == 0 && a.hold_expires_at > 0 && now >= a.hold_expires_at))) {
+        bool hold = strcmp(a.status, "held") == 0;
+        error_set(c->err, hold ? ERR_HOLD_EXPIRED : ERR_INVALID_TRANSITION, NULL,
+                  hold ? "the hold on this seat has expired" : "the offer has expired");
+        return DB_CONSTRAINT; /* roll back: the error says why */
+    }
+    int64_t offer_expires = 0, hold_expires = 0;
+    if (strcmp(t->to, "offered") == 0)
+        offer_expires = now + (a.offer_expiry_days > 0 ? a.offer_expiry_days : 7) * 86400;
+    if (strcmp(t->to, "held") == 0)
+        hold_expires = now + (a.hold_expiry_days > 0 ? a.hold_expiry_days : 7) * 86400;
+
+    bool had_seat = application_status_takes_seat(a.status), gets_seat = application_status_takes_seat(t->to);
+    if (gets_seat && !had_seat) {
+        rc = store_block_take_seat(conn, a.block_id);
+        if (rc == DB_DONE) {
+            error_set(c->err, ERR_BLOCK_FULL, NULL, "no seat is left in this block");
+            return DB_CONSTRAINT; /* roll back: the error says why */
+        }
+        if (rc != DB_OK)
+            return rc;
+    } else if (had_seat && !gets_seat) {
+        rc = store_block_free_seat(conn, a.block_id);
+        if (rc != DB_OK)
+            return rc;
+    }
+    rc = store_application_move(conn, a.id, a.status, t->to, offer_expires, hold_expires, now);
+    if (rc == DB_DONE) {
+        error_set(c->err, ERR_INVALID_TRANSITION, NULL, "the application changed meanwhile; reload it");
+        return DB_CONSTRAINT; /* roll back: the error says why */
+    }
+    const char *actor_role = (t->who & roles & WHO_STUDENT)  ? "student"
+                             : (roles & WHO_SYSTEM)          ? "system"
+                             : (t->who & roles & WHO_HOST)   ? "host"
+                                                             : "staff";
+    const char *actor_id = c->user != NULL ? c->user->id : NULL;
+    if (rc == DB_OK)
+        rc = store_application_event_add(conn, a.id, t->action, a.status, t->to, actor_id, actor_role, c->note, now);
+    if (rc == DB_OK && (gets_seat != had_seat))
+        rc = store_catalog_changed(conn, a.offering_id, now);
+    if (rc == DB_OK) {
+        char detail[96];
+        snprintf(detail, sizeof(detail), "%s: %s -> %s", t->action, a.status, t->to);
+        rc = store_audit_add(conn, actor_id, "transition", "application", a.id, detail, now);
+    }
+    if (rc == DB_OK)
+        rc = store_application_get(conn, c->arena, a.id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
+    if (rc == DB_OK)
+        tell_about_move(conn, c->arena, c->out, t->to, now);
+    return rc;
+}
+
+int application_transition(struct db_conn *conn, struct arena *arena, const char *application_id,
+                           const char *action, const struct store_user *user, const char *note,
+                           struct store_application *out, struct error *err)
+{
+    struct move_ctx c = {arena, application_id, action, note, user, out, err};
+    err->code = ERR_NONE;
+    int rc = db_run_tx(conn, true, move_tx, &c);
+    if (err->code != ERR_NONE) {
+        if (err->code == ERR_HOLD_EXPIRED || (err->code == ERR_INVALID_TRANSITION && err->detail != NULL &&
+                                               strcmp(err->detail, "the offer has expired") == 0)) {
+            /* Record the expiry now rather than waiting for the sweeper. */
+            struct store_application expired;
+            struct error ignored = {0};
+            struct move_ctx sweep = {arena, application_id, "expire", "", NULL, &expired, &ignored};
+            db_run_tx(conn, true, move_tx, &sweep);
+        }
+        return -1;
+    }
+    if (rc != DB_OK)
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    return 0;
+}
+
+int application_expire_due(struct db_conn *conn, struct arena *arena, int *moved)
+{
+    const char **ids;
+    size_t count;
+    *moved = 0;
+    int rc = store_applications_expired(conn, arena, clock_now(), 100, &ids, &count);
+    if (rc != DB_OK)
+        return rc;
+    for (size_t i = 0; i < count; i++) {
+        struct store_application after;
+        struct error err = {0};
+        /* Another instance may move it first: then this is a refused move, not an error. */
+        if (application_transition(conn, arena, ids[i], "expire", NULL, "expired", &after, &err) == 0)
+            (*moved)++;
+    }
+    if (*moved > 0)
+        catalog_index_sync(conn);
+    return DB_OK;
+}

@@ -1,0 +1,49 @@
+/* applications.h — the application / booking state machine (DESIGN.md §3):
+ * one table of (from, action, to, who may take it); every other move is
+ * refused. Seats are taken on entering a seat-taking state and freed on
+ * leaving one, in the same transaction as the status change. Each move is
+ * recorded in the application's history and the audit trail, and tells the
+ * people who must act next (in the app and by email through the outbox). */
+#ifndef ROUNDS_DOMAIN_APPLICATIONS_H
+#define ROUNDS_DOMAIN_APPLICATIONS_H
+
+#include <stdbool.h>
+
+#include "lib/arena.h"
+#include "lib/errors.h"
+#include "store/applications.h"
+
+/* The actions a client may ask for (POST /applications/{id}/{action}). */
+extern const char *const application_actions[];
+
+bool application_status_takes_seat(const char *status);
+/* True when the action exists at all (for 404 vs 409). */
+bool application_action_known(const char *action);
+/* "offered" → "Offer made", for pages. */
+const char *application_status_label(const char *status);
+/* What the viewer can do next, as a sentence, or NULL. */
+const char *application_next_step(const struct store_application *a, bool viewer_is_student);
+
+/* Whether user may see the application (its student, its host's
+ * coordinators, its preceptor, staff). */
+bool application_visible_to(const struct store_application *a, const struct store_user *user);
+
+/* Submits an application for a block after the checks (422 naming what is
+ * wrong). On success out is the new application. */
+int application_submit(struct db_conn *conn, struct arena *arena, const struct store_user *student,
+                       const char *block_id, const char *statement, struct store_application *out,
+                       struct error *err);
+
+/* Takes action on the application as user (NULL user = the system, for
+ * expiry). 404 when the user may not see it, 409 invalid_transition /
+ * block_full / hold_expired otherwise refused. On success out is the
+ * application after the move. */
+int application_transition(struct db_conn *conn, struct arena *arena, const char *application_id,
+                           const char *action, const struct store_user *user, const char *note,
+                           struct store_application *out, struct error *err);
+
+/* Expires offers and holds whose time has passed (the sweeper); returns how
+ * many moved. Safe to run in several instances at once. */
+int application_expire_due(struct db_conn *conn, struct arena *arena, int *moved);
+
+#endif

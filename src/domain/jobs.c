@@ -1,0 +1,119 @@
+/* jobs.c — the background jobs thread; see jobs.h. */
+#include "domain/jobs.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "domain/applications.h"
+#include "lib/clock.h"
+#include "lib/log.h"
+#include "lib/mail.h"
+#include "store/applications.h"
+
+static struct jobs_config config;
+static pthread_t thread;
+static atomic_bool running, stopping;
+
+enum { MAIL_LEASE_SECONDS = 120, MAIL_BATCH = 20, MAIL_MAX_BACKOFF = 3600 };
+
+static int deliver_mail(struct db_conn *conn, struct arena *arena, struct jobs_report *report)
+{
+    for (int i = 0; i < MAIL_BATCH; i++) {
+        struct store_mail mail;
+        int64_t now = clock_now();
+        int rc = store_outbox_claim(conn, arena, now, MAIL_LEASE_SECONDS, &mail);
+        if (rc == DB_DONE)
+            return DB_OK;
+        if (rc != DB_ROW)
+            return rc;
+        struct mail_message m = {mail.id, config.mail_from, mail.to_address, mail.subject, mail.body};
+        char error[256] = "";
+        if (mail_send(config.smtp_url, config.maildir, &m, error, sizeof(error)) == 0) {
+            store_outbox_sent(conn, mail.id, clock_now());
+            report->mail_sent++;
+        } else {
+            /* 30 s, 1 min, 2 min … up to an hour between attempts. */
+            int64_t backoff = 30;
+            for (int64_t a = 1; a < mail.attempts && backoff < MAIL_MAX_BACKOFF; a++)
+                backoff *= 2;
+            if (backoff > MAIL_MAX_BACKOFF)
+                backoff = MAIL_MAX_BACKOFF;
+            store_outbox_failed(conn, mail.id, clock_now() + backoff, error);
+            report->mail_failed++;
+            log_warn("msg=\"mail delivery failed\" mail_id=%s attempts=%lld error=\"%s\"", mail.id,
+                     (long long)mail.attempts, error);
+            return DB_OK; /* the server is probably down: try the rest later */
+        }
+    }
+    return DB_OK;
+}
+
+int jobs_run_once(struct db_conn *conn, struct arena *arena, struct jobs_report *report)
+{
+    int rc = application_expire_due(conn, arena, &report->expired);
+    if (rc == DB_OK)
+        rc = deliver_mail(conn, arena, report);
+    int64_t now = clock_now();
+    if (rc == DB_OK)
+        rc = store_idempotency_prune(conn, now - 24 * 3600);
+    if (rc == DB_OK && config.session_idle_seconds > 0)
+        rc = store_session_prune(conn, now - config.session_idle_seconds, now - config.session_absolute_seconds);
+    if (rc == DB_OK)
+        rc = store_login_failure_prune(conn, now - 3600);
+    return rc == DB_OK ? 0 : -1;
+}
+
+static void *jobs_main(void *arg)
+{
+    (void)arg;
+    struct db_conn *conn = NULL;
+    while (!atomic_load(&stopping)) {
+        if (conn == NULL && db_open(config.db_target, &conn) != DB_OK)
+            conn = NULL;
+        if (conn != NULL) {
+            struct arena arena;
+            arena_heap_init(&arena);
+            struct jobs_report report = {0};
+            if (jobs_run_once(conn, &arena, &report) != 0)
+                log_warn("msg=\"background jobs failed this round\"");
+            else if (report.expired > 0 || report.mail_sent > 0)
+                log_info("msg=jobs expired=%d mail_sent=%d", report.expired, report.mail_sent);
+            arena_heap_free(&arena);
+        }
+        /* Sleep in small steps so that shutdown is quick. */
+        for (int waited = 0; waited < config.interval_ms && !atomic_load(&stopping); waited += 100) {
+            struct timespec pause = {0, 100 * 1000000L};
+            nanosleep(&pause, NULL);
+        }
+    }
+    db_close(conn);
+    return NULL;
+}
+
+int jobs_start(const struct jobs_config *c)
+{
+    config = *c;
+    if (config.mail_from == NULL)
+        config.mail_from = "Rounds <no-reply@rounds.invalid>";
+    mail_global_init();
+    atomic_store(&stopping, false);
+    if (config.interval_ms <= 0)
+        return 0;
+    if (pthread_create(&thread, NULL, jobs_main, NULL) != 0)
+        return -1;
+    atomic_store(&running, true);
+    return 0;
+}
+
+void jobs_stop(void)
+{
+    if (!atomic_load(&running))
+        return;
+    atomic_store(&stopping, true);
+    pthread_join(thread, NULL);
+    atomic_store(&running, false);
+}

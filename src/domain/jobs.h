@@ -1,0 +1,32 @@
+/* jobs.h — the background work of `rounds serve`: expiring offers and holds
+ * (the sweeper), delivering the email outbox with retries and backoff, and
+ * pruning idempotency keys, sessions and old login failures. Every step
+ * claims its rows in the database (conditional updates), so any number of
+ * instances can run it without doing a job twice. */
+#ifndef ROUNDS_DOMAIN_JOBS_H
+#define ROUNDS_DOMAIN_JOBS_H
+
+#include <stdint.h>
+
+#include "lib/arena.h"
+#include "store/db.h"
+
+struct jobs_config {
+    const char *db_target;
+    const char *maildir;       /* where mail goes without SMTP */
+    const char *smtp_url;      /* ROUNDS_SMTP_URL, or NULL */
+    const char *mail_from;
+    int interval_ms;
+    int64_t session_idle_seconds, session_absolute_seconds;
+};
+
+struct jobs_report {
+    int expired, mail_sent, mail_failed;
+};
+
+int jobs_start(const struct jobs_config *config);
+void jobs_stop(void);
+/* One round of every job on conn (the test hook, and the thread's loop). */
+int jobs_run_once(struct db_conn *conn, struct arena *arena, struct jobs_report *report);
+
+#endif

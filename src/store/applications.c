@@ -1,0 +1,540 @@
+/* applications.c — applications and their history, seats, idempotency keys,
+ * notifications, the outbox and the audit trail; see applications.h. */
+#include "store/applications.h"
+
+#include <string.h>
+
+static const char *text(struct arena *arena, struct db_stmt *st, int column)
+{
+    const char *s = db_column_text(st, column);
+    return s == NULL ? NULL : arena_strdup(arena, s);
+}
+
+static int run(struct db_stmt *st)
+{
+    int rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+static void *push(struct arena *arena, void **items, size_t *count, size_t *capacity, size_t size)
+{
+    if (*count == *capacity) {
+        size_t cap = *capacity ? *capacity * 2 : 16;
+        void *grown = arena_alloc(arena, cap * size);
+        if (grown == NULL)
+            return NULL;
+        if (*count > 0)
+            memcpy(grown, *items, *count * size);
+        *items = grown;
+        *capacity = cap;
+    }
+    void *slot = (char *)*items + (*count)++ * size;
+    memset(slot, 0, size);
+    return slot;
+}
+
+int store_application_insert(struct db_conn *conn, const struct store_application *a)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO applications (id, student_id, block_id, offering_id,"
+                                          " organization_id, status, statement, created_at, updated_at)"
+                                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)");
+    db_bind_text(st, 1, a->id);
+    db_bind_text(st, 2, a->student_id);
+    db_bind_text(st, 3, a->block_id);
+    db_bind_text(st, 4, a->offering_id);
+    db_bind_text(st, 5, a->organization_id);
+    db_bind_text(st, 6, a->status);
+    db_bind_text(st, 7, a->statement != NULL ? a->statement : "");
+    db_bind_int(st, 8, a->created_at);
+    return run(st);
+}
+
+#define APPLICATION_SELECT                                                                                     \
+    "SELECT a.id, a.student_id, a.block_id, a.offering_id, a.organization_id, a.status, a.statement,"         \
+    " COALESCE(a.offer_expires_at, 0), COALESCE(a.hold_expires_at, 0), a.created_at, a.updated_at,"          \
+    " u.name, u.email, o.title, org.name, p.user_id, p.name, b.start_date, b.end_date, o.offer_expiry_days,"  \
+    " o.hold_expiry_days"                                                                                     \
+    " FROM applications a JOIN users u ON u.id = a.student_id JOIN offerings o ON o.id = a.offering_id"       \
+    " JOIN organizations org ON org.id = a.organization_id JOIN preceptors p ON p.id = o.preceptor_id"        \
+    " JOIN blocks b ON b.id = a.block_id "
+
+static void read_application(struct arena *arena, struct db_stmt *st, struct store_application *a)
+{
+    a->id = text(arena, st, 0);
+    a->student_id = text(arena, st, 1);
+    a->block_id = text(arena, st, 2);
+    a->offering_id = text(arena, st, 3);
+    a->organization_id = text(arena, st, 4);
+    a->status = text(arena, st, 5);
+    a->statement = text(arena, st, 6);
+    a->offer_expires_at = db_column_int(st, 7);
+    a->hold_expires_at = db_column_int(st, 8);
+    a->created_at = db_column_int(st, 9);
+    a->updated_at = db_column_int(st, 10);
+    a->student_name = text(arena, st, 11);
+    a->student_email = text(arena, st, 12);
+    a->offering_title = text(arena, st, 13);
+    a->host_name = text(arena, st, 14);
+    a->preceptor_user_id = text(arena, st, 15);
+    a->preceptor_name = text(arena, st, 16);
+    a->block_start = text(arena, st, 17);
+    a->block_end = text(arena, st, 18);
+    a->offer_expiry_days = db_column_int(st, 19);
+    a->hold_expiry_days = db_column_int(st, 20);
+}
+
+int store_application_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_application *out)
+{
+    struct db_stmt *st = db_prepare(conn, APPLICATION_SELECT "WHERE a.id = $1");
+    db_bind_text(st, 1, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        memset(out, 0, sizeof(*out));
+        read_application(arena, st, out);
+    }
+    db_reset(st);
+    return rc;
+}
+
+int store_applications_list(struct db_conn *conn, struct arena *arena, const struct store_application_filter *f,
+                            struct store_application **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(
+        conn, APPLICATION_SELECT
+        "WHERE ($1 = 1 OR a.student_id = $2 OR (',' || $3 || ',') LIKE ('%,' || a.organization_id || ',%')"
+        " OR p.user_id = $4)"
+        " AND (CAST($5 AS TEXT) IS NULL OR a.status = $5) AND (CAST($6 AS TEXT) IS NULL OR a.offering_id = $6)"
+        " AND (CAST($7 AS TEXT) IS NULL OR a.block_id = $7) AND (CAST($8 AS TEXT) IS NULL OR a.id < $8)"
+        " ORDER BY a.id DESC LIMIT $9");
+    db_bind_int(st, 1, f->all ? 1 : 0);
+    db_bind_text(st, 2, f->student_id);
+    db_bind_text(st, 3, f->organization_ids);
+    db_bind_text(st, 4, f->preceptor_user_id);
+    db_bind_text(st, 5, f->status);
+    db_bind_text(st, 6, f->offering_id);
+    db_bind_text(st, 7, f->block_id);
+    db_bind_text(st, 8, f->after_id);
+    db_bind_int(st, 9, f->limit);
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_application *a = push(arena, (void **)out, count, &capacity, sizeof(*a));
+        if (a == NULL)
+            break;
+        read_application(arena, st, a);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+static void bind_optional_int(struct db_stmt *st, int index, int64_t v)
+{
+    if (v > 0)
+        db_bind_int(st, index, v);
+    else
+        db_bind_null(st, index);
+}
+
+int store_application_move(struct db_conn *conn, const char *id, const char *from, const char *to,
+                           int64_t offer_expires_at, int64_t hold_expires_at, int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE applications SET status = $3, offer_expires_at = $4,"
+                                          " hold_expires_at = $5, updated_at = $6 WHERE id = $1 AND status = $2");
+    db_bind_text(st, 1, id);
+    db_bind_text(st, 2, from);
+    db_bind_text(st, 3, to);
+    bind_optional_int(st, 4, offer_expires_at);
+    bind_optional_int(st, 5, hold_expires_at);
+    db_bind_int(st, 6, now);
+    int rc = db_step(st);
+    int changed = db_changes(st);
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    return changed == 1 ? DB_OK : DB_DONE;
+}
+
+int store_application_event_add(struct db_conn *conn, const char *application_id, const char *action,
+                                const char *from, const char *to, const char *actor_id, const char *actor_role,
+                                const char *note, int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO application_events (application_id, action, from_status,"
+                                          " to_status, actor_id, actor_role, note, at)"
+                                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+    db_bind_text(st, 1, application_id);
+    db_bind_text(st, 2, action);
+    db_bind_text(st, 3, from);
+    db_bind_text(st, 4, to);
+    db_bind_text(st, 5, actor_id);
+    db_bind_text(st, 6, actor_role);
+    db_bind_text(st, 7, note != NULL ? note : "");
+    db_bind_int(st, 8, now);
+    return run(st);
+}
+
+int store_application_events(struct db_conn *conn, struct arena *arena, const char *application_id,
+                             struct store_application_event **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT e.action, e.from_status, e.to_status, e.actor_id, e.actor_role,"
+                                          " e.note, e.at, u.name FROM application_events e"
+                                          " LEFT JOIN users u ON u.id = e.actor_id"
+                                          " WHERE e.application_id = $1 ORDER BY e.id");
+    db_bind_text(st, 1, application_id);
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_application_event *e = push(arena, (void **)out, count, &capacity, sizeof(*e));
+        if (e == NULL)
+            break;
+        e->action = text(arena, st, 0);
+        e->from_status = text(arena, st, 1);
+        e->to_status = text(arena, st, 2);
+        e->actor_id = text(arena, st, 3);
+        e->actor_role = text(arena, st, 4);
+        e->note = text(arena, st, 5);
+        e->at = db_column_int(st, 6);
+        e->actor_name = text(arena, st, 7);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_student_booked_overlap(struct db_conn *conn, const char *student_id, const char *start, const char *end,
+                                 bool *overlaps)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*) FROM applications a JOIN blocks b ON b.id = a.block_id"
+                                          " WHERE a.student_id = $1"
+                                          " AND a.status IN ('held', 'booked', 'cleared', 'in_progress')"
+                                          " AND b.start_date <= $3 AND b.end_date >= $2");
+    db_bind_text(st, 1, student_id);
+    db_bind_text(st, 2, start);
+    db_bind_text(st, 3, end);
+    int rc = db_step(st);
+    *overlaps = rc == DB_ROW && db_column_int(st, 0) > 0;
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : rc;
+}
+
+int store_student_active_on_block(struct db_conn *conn, const char *student_id, const char *block_id, bool *active)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*) FROM applications WHERE student_id = $1 AND block_id = $2"
+                                          " AND status IN ('submitted', 'under_review', 'offered', 'held', 'booked',"
+                                          " 'cleared', 'in_progress')");
+    db_bind_text(st, 1, student_id);
+    db_bind_text(st, 2, block_id);
+    int rc = db_step(st);
+    *active = rc == DB_ROW && db_column_int(st, 0) > 0;
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : rc;
+}
+
+int store_applications_expired(struct db_conn *conn, struct arena *arena, int64_t now, int limit, const char ***ids,
+                               size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT id FROM applications WHERE status = 'offered' AND offer_expires_at <= $1"
+                                          " UNION ALL SELECT id FROM applications"
+                                          " WHERE status = 'held' AND hold_expires_at <= $1 LIMIT $2");
+    db_bind_int(st, 1, now);
+    db_bind_int(st, 2, limit);
+    size_t capacity = 0;
+    *ids = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char **slot = push(arena, (void **)ids, count, &capacity, sizeof(char *));
+        if (slot == NULL)
+            break;
+        *slot = text(arena, st, 0);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_organization_members(struct db_conn *conn, struct arena *arena, const char *organization_id,
+                               const char *role, struct store_member **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT u.id, u.email, u.name FROM memberships m JOIN users u ON u.id = m.user_id"
+                                          " WHERE m.organization_id = $1 AND m.role = $2 ORDER BY u.id");
+    db_bind_text(st, 1, organization_id);
+    db_bind_text(st, 2, role);
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_member *m = push(arena, (void **)out, count, &capacity, sizeof(*m));
+        if (m == NULL)
+            break;
+        m->user_id = text(arena, st, 0);
+        m->email = text(arena, st, 1);
+        m->name = text(arena, st, 2);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_block_take_seat(struct db_conn *conn, const char *block_id)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE blocks SET seats_taken = seats_taken + 1"
+                                          " WHERE id = $1 AND seats_taken < seats");
+    db_bind_text(st, 1, block_id);
+    int rc = db_step(st);
+    int changed = db_changes(st);
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    return changed == 1 ? DB_OK : DB_DONE;
+}
+
+int store_block_free_seat(struct db_conn *conn, const char *block_id)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE blocks SET seats_taken = seats_taken - 1"
+                                          " WHERE id = $1 AND seats_taken > 0");
+    db_bind_text(st, 1, block_id);
+    return run(st);
+}
+
+int store_offering_expiry_days(struct db_conn *conn, const char *offering_id, int64_t *offer_days,
+                               int64_t *hold_days)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT offer_expiry_days, hold_expiry_days FROM offerings WHERE id = $1");
+    db_bind_text(st, 1, offering_id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        *offer_days = db_column_int(st, 0);
+        *hold_days = db_column_int(st, 1);
+    }
+    db_reset(st);
+    return rc;
+}
+
+/* ---- idempotency keys ---- */
+
+int store_idempotency_claim(struct db_conn *conn, struct arena *arena, const char *user_id, const char *key,
+                            const char *request_hash, int64_t now, struct store_idempotent_reply *stored)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO idempotency_keys (user_id, key, request_hash, status, body,"
+                                          " created_at) VALUES ($1, $2, $3, 0, '', $4) ON CONFLICT DO NOTHING");
+    db_bind_text(st, 1, user_id);
+    db_bind_text(st, 2, key);
+    db_bind_text(st, 3, request_hash);
+    db_bind_int(st, 4, now);
+    int rc = db_step(st);
+    int changed = db_changes(st);
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    if (changed == 1)
+        return DB_OK;
+    st = db_prepare(conn, "SELECT request_hash, status, body FROM idempotency_keys WHERE user_id = $1 AND key = $2");
+    db_bind_text(st, 1, user_id);
+    db_bind_text(st, 2, key);
+    rc = db_step(st);
+    if (rc == DB_ROW) {
+        stored->request_hash = text(arena, st, 0);
+        stored->status = db_column_int(st, 1);
+        stored->body = text(arena, st, 2);
+    }
+    db_reset(st);
+    return rc == DB_ROW ? DB_CONSTRAINT : rc == DB_DONE ? DB_RETRY : rc;
+}
+
+int store_idempotency_finish(struct db_conn *conn, const char *user_id, const char *key, int status,
+                             const char *body)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE idempotency_keys SET status = $3, body = $4"
+                                          " WHERE user_id = $1 AND key = $2");
+    db_bind_text(st, 1, user_id);
+    db_bind_text(st, 2, key);
+    db_bind_int(st, 3, status);
+    db_bind_text(st, 4, body);
+    return run(st);
+}
+
+int store_idempotency_forget(struct db_conn *conn, const char *user_id, const char *key)
+{
+    struct db_stmt *st = db_prepare(conn, "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2");
+    db_bind_text(st, 1, user_id);
+    db_bind_text(st, 2, key);
+    return run(st);
+}
+
+int store_idempotency_prune(struct db_conn *conn, int64_t before)
+{
+    struct db_stmt *st = db_prepare(conn, "DELETE FROM idempotency_keys WHERE created_at < $1");
+    db_bind_int(st, 1, before);
+    return run(st);
+}
+
+/* ---- notifications ---- */
+
+int store_notification_add(struct db_conn *conn, const char *id, const char *user_id, const char *kind,
+                           const char *title, const char *link, int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO notifications (id, user_id, kind, title, link, created_at)"
+                                          " VALUES ($1, $2, $3, $4, $5, $6)");
+    db_bind_text(st, 1, id);
+    db_bind_text(st, 2, user_id);
+    db_bind_text(st, 3, kind);
+    db_bind_text(st, 4, title);
+    db_bind_text(st, 5, link != NULL ? link : "");
+    db_bind_int(st, 6, now);
+    return run(st);
+}
+
+int store_notifications_list(struct db_conn *conn, struct arena *arena, const char *user_id, int limit,
+                             struct store_notification **out, size_t *count, int64_t *unread)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL");
+    db_bind_text(st, 1, user_id);
+    int rc = db_step(st);
+    *unread = rc == DB_ROW ? db_column_int(st, 0) : 0;
+    db_reset(st);
+    if (rc != DB_ROW)
+        return rc;
+    st = db_prepare(conn, "SELECT id, kind, title, link, created_at, COALESCE(read_at, 0) FROM notifications"
+                          " WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2");
+    db_bind_text(st, 1, user_id);
+    db_bind_int(st, 2, limit);
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_notification *n = push(arena, (void **)out, count, &capacity, sizeof(*n));
+        if (n == NULL)
+            break;
+        n->id = text(arena, st, 0);
+        n->kind = text(arena, st, 1);
+        n->title = text(arena, st, 2);
+        n->link = text(arena, st, 3);
+        n->created_at = db_column_int(st, 4);
+        n->read_at = db_column_int(st, 5);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_notification_read(struct db_conn *conn, const char *user_id, const char *id, int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE notifications SET read_at = COALESCE(read_at, $3)"
+                                          " WHERE id = $1 AND user_id = $2");
+    db_bind_text(st, 1, id);
+    db_bind_text(st, 2, user_id);
+    db_bind_int(st, 3, now);
+    int rc = db_step(st);
+    int changed = db_changes(st);
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    return changed == 1 ? DB_OK : DB_DONE;
+}
+
+/* ---- outbox ---- */
+
+int store_outbox_add(struct db_conn *conn, const char *id, const char *to, const char *subject, const char *body,
+                     int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO outbox (id, to_address, subject, body, created_at,"
+                                          " next_attempt_at) VALUES ($1, $2, $3, $4, $5, $5)");
+    db_bind_text(st, 1, id);
+    db_bind_text(st, 2, to);
+    db_bind_text(st, 3, subject);
+    db_bind_text(st, 4, body);
+    db_bind_int(st, 5, now);
+    return run(st);
+}
+
+int store_outbox_claim(struct db_conn *conn, struct arena *arena, int64_t now, int64_t lease_seconds,
+                       struct store_mail *out)
+{
+    /* The outer conditions are checked again after a concurrent claimer's
+     * row lock is released, so two senders never both claim one mail. */
+    struct db_stmt *st = db_prepare(conn, "UPDATE outbox SET claimed_until = $2, attempts = attempts + 1"
+                                          " WHERE id = (SELECT id FROM outbox WHERE sent_at IS NULL"
+                                          " AND next_attempt_at <= $1 AND claimed_until < $1"
+                                          " ORDER BY next_attempt_at LIMIT 1)"
+                                          " AND sent_at IS NULL AND claimed_until < $1"
+                                          " RETURNING id, to_address, subject, body, attempts");
+    db_bind_int(st, 1, now);
+    db_bind_int(st, 2, now + lease_seconds);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        out->id = text(arena, st, 0);
+        out->to_address = text(arena, st, 1);
+        out->subject = text(arena, st, 2);
+        out->body = text(arena, st, 3);
+        out->attempts = db_column_int(st, 4);
+    }
+    db_reset(st);
+    return rc;
+}
+
+int store_outbox_sent(struct db_conn *conn, const char *id, int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE outbox SET sent_at = $2, last_error = NULL WHERE id = $1");
+    db_bind_text(st, 1, id);
+    db_bind_int(st, 2, now);
+    return run(st);
+}
+
+int store_outbox_failed(struct db_conn *conn, const char *id, int64_t next_attempt_at, const char *error)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE outbox SET next_attempt_at = $2, claimed_until = 0,"
+                                          " last_error = $3 WHERE id = $1");
+    db_bind_text(st, 1, id);
+    db_bind_int(st, 2, next_attempt_at);
+    db_bind_text(st, 3, error);
+    return run(st);
+}
+
+/* ---- audit ---- */
+
+int store_audit_add(struct db_conn *conn, const char *actor_id, const char *action, const char *object_type,
+                    const char *object_id, const char *detail, int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO audit_events (at, actor_id, action, object_type, object_id,"
+                                          " detail) VALUES ($1, $2, $3, $4, $5, $6)");
+    db_bind_int(st, 1, now);
+    db_bind_text(st, 2, actor_id);
+    db_bind_text(st, 3, action);
+    db_bind_text(st, 4, object_type != NULL ? object_type : "");
+    db_bind_text(st, 5, object_id != NULL ? object_id : "");
+    db_bind_text(st, 6, detail != NULL ? detail : "");
+    return run(st);
+}
+
+int store_audit_list(struct db_conn *conn, struct arena *arena, const char *action, const char *actor_id,
+                     int64_t before_id, int limit, struct store_audit_event **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT id, at, actor_id, action, object_type, object_id, detail"
+                                          " FROM audit_events WHERE (CAST($1 AS TEXT) IS NULL OR action = $1)"
+                                          " AND (CAST($2 AS TEXT) IS NULL OR actor_id = $2)"
+                                          " AND ($3 = 0 OR id < $3) ORDER BY id DESC LIMIT $4");
+    db_bind_text(st, 1, action);
+    db_bind_text(st, 2, actor_id);
+    db_bind_int(st, 3, before_id);
+    db_bind_int(st, 4, limit);
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_audit_event *e = push(arena, (void **)out, count, &capacity, sizeof(*e));
+        if (e == NULL)
+            break;
+        e->id = db_column_int(st, 0);
+        e->at = db_column_int(st, 1);
+        e->actor_id = text(arena, st, 2);
+        e->action = text(arena, st, 3);
+        e->object_type = text(arena, st, 4);
+        e->object_id = text(arena, st, 5);
+        e->detail = text(arena, st, 6);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}

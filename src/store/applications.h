@@ -1,0 +1,118 @@
+/* applications.h — the store's side of applications, their history, seats,
+ * idempotency keys, notifications, the email outbox and the audit trail. */
+#ifndef ROUNDS_STORE_APPLICATIONS_H
+#define ROUNDS_STORE_APPLICATIONS_H
+
+#include "store/store.h"
+
+struct store_application {
+    const char *id, *student_id, *block_id, *offering_id, *organization_id, *status, *statement;
+    int64_t offer_expires_at, hold_expires_at; /* 0 when unset */
+    int64_t created_at, updated_at;
+    /* Joined for reading. */
+    const char *student_name, *student_email, *offering_title, *host_name, *preceptor_user_id, *preceptor_name;
+    const char *block_start, *block_end;
+    int64_t offer_expiry_days, hold_expiry_days;
+};
+
+struct store_application_event {
+    const char *action, *from_status, *to_status, *actor_id, *actor_role, *note, *actor_name;
+    int64_t at;
+};
+
+struct store_application_filter {
+    const char *student_id;        /* the student's own */
+    const char *organization_ids;  /* comma-separated host organisations (coordinators) */
+    const char *preceptor_user_id; /* offerings the user precepts */
+    bool all;                      /* staff */
+    const char *status, *offering_id, *block_id;
+    const char *after_id;          /* cursor: applications are listed newest id first */
+    int limit;
+};
+
+int store_application_insert(struct db_conn *conn, const struct store_application *a);
+/* DB_ROW with the joined fields, or DB_DONE. */
+int store_application_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_application *out);
+int store_applications_list(struct db_conn *conn, struct arena *arena, const struct store_application_filter *f,
+                            struct store_application **out, size_t *count);
+/* Moves from `from` to `to` only if the status is still `from` (DB_OK), else
+ * DB_DONE: someone else moved it first. Sets the expiry columns as given (0 = NULL). */
+int store_application_move(struct db_conn *conn, const char *id, const char *from, const char *to,
+                           int64_t offer_expires_at, int64_t hold_expires_at, int64_t now);
+int store_application_event_add(struct db_conn *conn, const char *application_id, const char *action,
+                                const char *from, const char *to, const char *actor_id, const char *actor_role,
+                                const char *note, int64_t now);
+int store_application_events(struct db_conn *conn, struct arena *arena, const char *application_id,
+                             struct store_application_event **out, size_t *count);
+/* The student's applications in seat-taking states whose block overlaps [start, end]. */
+int store_student_booked_overlap(struct db_conn *conn, const char *student_id, const char *start, const char *end,
+                                 bool *overlaps);
+/* Whether the student has an active application for the block. */
+int store_student_active_on_block(struct db_conn *conn, const char *student_id, const char *block_id, bool *active);
+/* Ids of applications whose offer (or hold) expired before now, at most limit. */
+int store_applications_expired(struct db_conn *conn, struct arena *arena, int64_t now, int limit, const char ***ids,
+                               size_t *count);
+
+/* Members of an organisation with a role (to notify host coordinators). */
+struct store_member {
+    const char *user_id, *email, *name;
+};
+int store_organization_members(struct db_conn *conn, struct arena *arena, const char *organization_id,
+                               const char *role, struct store_member **out, size_t *count);
+
+/* Seats: take one only if one is free (DB_OK), else DB_DONE (the block is full). */
+int store_block_take_seat(struct db_conn *conn, const char *block_id);
+int store_block_free_seat(struct db_conn *conn, const char *block_id);
+int store_offering_expiry_days(struct db_conn *conn, const char *offering_id, int64_t *offer_days,
+                               int64_t *hold_days);
+
+/* Idempotency keys. Claim inserts an in-progress row (DB_OK), or finds the
+ * key used before (DB_CONSTRAINT: *stored filled; status 0 = still running). */
+struct store_idempotent_reply {
+    const char *request_hash, *body;
+    int64_t status;
+};
+int store_idempotency_claim(struct db_conn *conn, struct arena *arena, const char *user_id, const char *key,
+                            const char *request_hash, int64_t now, struct store_idempotent_reply *stored);
+int store_idempotency_finish(struct db_conn *conn, const char *user_id, const char *key, int status,
+                             const char *body);
+int store_idempotency_forget(struct db_conn *conn, const char *user_id, const char *key);
+int store_idempotency_prune(struct db_conn *conn, int64_t before);
+
+/* Notifications in the app. */
+struct store_notification {
+    const char *id, *kind, *title, *link;
+    int64_t created_at, read_at;
+};
+int store_notification_add(struct db_conn *conn, const char *id, const char *user_id, const char *kind,
+                           const char *title, const char *link, int64_t now);
+int store_notifications_list(struct db_conn *conn, struct arena *arena, const char *user_id, int limit,
+                             struct store_notification **out, size_t *count, int64_t *unread);
+/* DB_OK, or DB_DONE when it is not the user's notification. */
+int store_notification_read(struct db_conn *conn, const char *user_id, const char *id, int64_t now);
+
+/* The email outbox. */
+struct store_mail {
+    const char *id, *to_address, *subject, *body;
+    int64_t attempts;
+};
+int store_outbox_add(struct db_conn *conn, const char *id, const char *to, const char *subject, const char *body,
+                     int64_t now);
+/* Claims one due mail for lease_seconds (DB_ROW), or DB_DONE when none is due. */
+int store_outbox_claim(struct db_conn *conn, struct arena *arena, int64_t now, int64_t lease_seconds,
+                       struct store_mail *out);
+int store_outbox_sent(struct db_conn *conn, const char *id, int64_t now);
+int store_outbox_failed(struct db_conn *conn, const char *id, int64_t next_attempt_at, const char *error);
+
+/* The audit trail (append-only). */
+struct store_audit_event {
+    int64_t id, at;
+    const char *actor_id, *action, *object_type, *object_id, *detail;
+};
+int store_audit_add(struct db_conn *conn, const char *actor_id, const char *action, const char *object_type,
+                    const char *object_id, const char *detail, int64_t now);
+/* Newest first; before_id 0 = from the newest. action/actor_id NULL = any. */
+int store_audit_list(struct db_conn *conn, struct arena *arena, const char *action, const char *actor_id,
+                     int64_t before_id, int limit, struct store_audit_event **out, size_t *count);
+
+#endif
