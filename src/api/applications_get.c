@@ -8,6 +8,7 @@
 #include "api/applications_api.h"
 #include "domain/accounts.h"
 #include "domain/applications.h"
+#include "lib/clock.h"
 
 const char *const api_applications_list_params[] = {"status", "offering", "block", "limit", "cursor", NULL};
 
@@ -91,6 +92,8 @@ void api_application_get(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
+    if (rc == DB_ROW && !application_visible_to(&a, &user))
+        store_audit_add(req->db, user.id, "forbidden", "application", a.id, "read", clock_now());
     if (rc == DB_DONE || !application_visible_to(&a, &user)) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "no such application");
         return;

@@ -350,6 +350,7 @@ struct move_ctx {
     const struct store_user *user;
     struct store_application *out;
     struct error *err;
+    bool forbidden;
 };
 
 static int move_tx(struct db_conn *conn, void *p)
@@ -358,6 +359,7 @@ static int move_tx(struct db_conn *conn, void *p)
     struct store_application a;
     int rc = store_application_get(conn, c->arena, c->application_id, &a);
     if (rc == DB_DONE || (rc == DB_ROW && roles_on(&a, c->user) == 0)) {
+        c->forbidden = rc == DB_ROW; /* it exists, but not for this user: audited after the rollback */
         error_set(c->err, ERR_NOT_FOUND, NULL, "no such application");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
@@ -439,16 +441,18 @@ int application_transition(struct db_conn *conn, struct arena *arena, const char
                            const char *action, const struct store_user *user, const char *note,
                            struct store_application *out, struct error *err)
 {
-    struct move_ctx c = {arena, application_id, action, note, user, out, err};
+    struct move_ctx c = {arena, application_id, action, note, user, out, err, false};
     err->code = ERR_NONE;
     int rc = db_run_tx(conn, true, move_tx, &c);
+    if (c.forbidden && user != NULL)
+        store_audit_add(conn, user->id, "forbidden", "application", application_id, action, clock_now());
     if (err->code != ERR_NONE) {
         if (err->code == ERR_HOLD_EXPIRED || (err->code == ERR_INVALID_TRANSITION && err->detail != NULL &&
                                                strcmp(err->detail, "the offer has expired") == 0)) {
             /* Record the expiry now rather than waiting for the sweeper. */
             struct store_application expired;
             struct error ignored = {0};
-            struct move_ctx sweep = {arena, application_id, "expire", "", NULL, &expired, &ignored};
+            struct move_ctx sweep = {arena, application_id, "expire", "", NULL, &expired, &ignored, false};
             db_run_tx(conn, true, move_tx, &sweep);
         }
         return -1;

@@ -13,6 +13,7 @@
 #include "lib/json_spec.h"
 #include "lib/log.h"
 #include "lib/utf8.h"
+#include "store/applications.h"
 
 static int copy_field(char *dst, size_t size, const char *src, const char *field, struct error *err)
 {
@@ -201,6 +202,8 @@ int auth_login_finish(struct db_conn *conn, struct arena *arena, const struct au
     account_key(job->email, key);
     int64_t now = clock_now();
     if (!job->verified) {
+        /* The audit names the account only by the hash of its email. */
+        store_audit_add(conn, NULL, "login_failed", "account", key, "", now);
         if (store_login_failure_add(conn, key, client_addr, now) != DB_OK)
             return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
         /* Keep the table small: old failures no longer count. */
@@ -211,6 +214,7 @@ int auth_login_finish(struct db_conn *conn, struct arena *arena, const struct au
     if (rc != DB_ROW)
         return error_set(err, rc == DB_DONE ? ERR_INVALID_CREDENTIALS : ERR_UNAVAILABLE, NULL, NULL);
     store_login_failure_clear(conn, key);
+    store_audit_add(conn, user->id, "login", "user", user->id, "", now);
     if (job->needs_rehash && store_user_set_password_hash(conn, user->id, job->new_hash) == DB_OK)
         log_info("msg=\"password rehashed with current parameters\" user_id=%s", user->id);
     return 0;

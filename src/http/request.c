@@ -12,6 +12,7 @@
 #include "http/internal.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "store/applications.h"
 
 static http_html_error_fn html_error_renderer;
 
@@ -252,6 +253,9 @@ static bool wants_html(struct http_request *req)
 void http_reply_error(struct http_request *req, enum error_code code, const char *field, const char *detail)
 {
     int status = error_status(code);
+    if (code == ERR_FORBIDDEN && req->db != NULL)
+        store_audit_add(req->db, req->auth.user_id, "forbidden", "route", req->path, http_method_name(req->method),
+                        clock_now());
     if (status >= 500)
         log_error("msg=\"internal error\" req_id=%s code=%s", req->request_id, error_name(code));
     if (wants_html(req) && html_error_renderer != NULL) {
