@@ -82,7 +82,7 @@ test:
 bench:
 	@scripts/bootstrap.sh bench
 	@$(MAKE) --no-print-directory all
-	@scripts/bench.sh $(BUILD)/rounds
+	@scripts/bench.sh $(BUILD)/rounds $(DB)
 
 lint:
 	@scripts/bootstrap.sh lint

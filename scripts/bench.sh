@@ -1,51 +1,90 @@
 #!/usr/bin/env bash
-# bench.sh — wrk against rounds and against nginx serving the same bytes as static
-# files; prints req/s, p50/p99 latency, the rounds/nginx ratios and rounds' peak RSS.
+# bench.sh — the Rounds benchmark: wrk against rounds (and against nginx serving
+# the same bytes as static files), in three parts, then one report:
 #
-#   scripts/bench.sh BINARY          (`make bench` passes build/rounds)
+#   accounts  GET /healthz and GET /api/v1/me vs nginx (a server that logs in).
+#   catalog   with BENCH_OFFERINGS offerings seeded by `rounds seed --offerings`:
+#             (a) GET /api/v1/offerings/{id}, (b) searches with specialty and state
+#             filters, (c) full-text searches — (b) and (c) cycle through lists of
+#             queries that return many results (bench/search.lua) — and (d) nginx
+#             serving the bytes of reply (a). A server of its own that never logs
+#             in (Argon2id would add 64 MiB), whose memory is reported.
+#   holds     POST /api/v1/applications/{id}/accept on the write path: BENCH_HOLDS
+#             offered applications on distinct blocks, each with its own student
+#             and session, made directly in the database; every request accepts a
+#             different one (bench/accept.lua). holds/s counts the 200s; afterwards
+#             the seats taken in the database must equal the 200 replies.
+#
+#   scripts/bench.sh BINARY [sqlite|postgres]    (`make bench [DB=postgres]`)
+#
+# With postgres a throwaway cluster is started (scripts/pg_tmp.sh) and removed.
 #
 # Environment:
-#   BENCH_SECONDS=10      length of each measured wrk run
-#   BENCH_ROUNDS=1        measured runs per target; >1 reports the medians
-#   BENCH_WARMUP=2        seconds of warm-up per target before its first run (0: none)
-#   BENCH_THREADS=2       wrk threads
-#   BENCH_CONNECTIONS=16  wrk connections
+#   BENCH_SECONDS=10        length of each measured wrk run
+#   BENCH_ROUNDS=1          measured runs per target; >1 reports the medians (holds: 1 run)
+#   BENCH_WARMUP=2          seconds of warm-up per target before its first run (0: none)
+#   BENCH_THREADS=2         wrk threads
+#   BENCH_CONNECTIONS=16    wrk connections
+#   BENCH_OFFERINGS=100000  offerings seeded for the catalog and holds parts
+#   BENCH_HOLDS=20000       offered applications prepared for the holds part
+#                           (a tenth of them for its warm-up)
+#   BENCH_PARTS="accounts catalog holds"   the parts to run
 #
-# Everything lives in a temp dir (SQLite database, data dir, nginx prefix, logs)
-# that is removed on exit; both servers are stopped on exit, failure or signal.
-# Client and servers share the CPUs, so figures are noisy: the targets run in
-# alternation (rounds, nginx, rounds, nginx, …) and BENCH_ROUNDS=5 smooths them.
-# Aims (reported, not enforced): healthz / nginx ≥ 1.0, me / nginx ≥ 0.6.
+# Tools: wrk, nginx, curl; sqlite3 (SQLite) or psql (PostgreSQL) for the holds
+# set-up; b2sum (coreutils) for the session token hashes.
 #
-# To add a target: fetch its reply body from rounds, write it with
-# `nginx_static NAME.ext BYTES` (or bytes on stdin), then register both sides
-# with `bench_target` and the ratio with `bench_ratio` in main() below.
+# Everything lives in a temp dir (database, data dir, nginx prefix, logs) that is
+# removed on exit; servers are stopped on exit, failure or signal. Client and
+# servers share the CPUs, so figures are noisy: targets run in alternation
+# (rounds, nginx, rounds, …) and BENCH_ROUNDS=5 smooths them.
 #
-# Exit: 0 when it ran; 1 on a setup failure or when a target answered non-2xx.
+# Aims (reported, not enforced): healthz / nginx ≥ 1.0, me / nginx ≥ 0.6,
+# offering / nginx ≥ 0.7, search and full-text p99 ≤ 5 ms, catalog server peak
+# RSS ≤ 64 MiB, holds ≥ 1,000/s on SQLite.
+#
+# To add a target to a part: fetch its reply body from rounds, write it with
+# `nginx_static NAME.ext` (bytes on stdin), then register both sides with
+# `bench_target PART …` and the ratio with `bench_ratio` (see part_accounts).
+#
+# Exit: 0 when it ran; 1 on a setup failure, when a target of the accounts or
+# catalog part answered non-2xx, or when seats taken and 200 replies disagree.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 template="$here/../bench/nginx.conf.in"
+search_lua="$here/../bench/search.lua"
+accept_lua="$here/../bench/accept.lua"
 
 BENCH_SECONDS=${BENCH_SECONDS:-10}
 BENCH_ROUNDS=${BENCH_ROUNDS:-1}
 BENCH_WARMUP=${BENCH_WARMUP:-2}
 BENCH_THREADS=${BENCH_THREADS:-2}
 BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-16}
+BENCH_OFFERINGS=${BENCH_OFFERINGS:-100000}
+BENCH_HOLDS=${BENCH_HOLDS:-20000}
+BENCH_PARTS=${BENCH_PARTS:-accounts catalog holds}
 
 BENCH_EMAIL=bench@rounds.test
 BENCH_PASSWORD=plum-orchard-harbor-71
 
 die() { echo "bench: $*" >&2; exit 1; }
+warn() { echo "bench: warning: $*" >&2; }
+wants() { [[ " $BENCH_PARTS " == *" $1 "* ]]; }
 
 # ---------------------------------------------------------------- setup & teardown
 
 tmp=""
+bin=""
+db_kind=sqlite
+pg_dir=""
 rounds_pid=""
 rounds_addr=""
+rounds_name=""
+sampler_pid=""
 nginx_pid=""
 nginx_addr=""
 wrk_pid=""
+invalid=()   # reasons the figures are not valid (exit 1 after the report)
 
 # Is PID still running (and not a zombie waiting to be reaped)?
 alive() {
@@ -66,13 +105,15 @@ cleanup() {
     local rc=$?
     trap - EXIT INT TERM
     stop_pid "$wrk_pid" TERM
+    stop_pid "$sampler_pid" TERM
     stop_pid "$nginx_pid" TERM
     stop_pid "$rounds_pid" TERM
+    [ -z "$pg_dir" ] || "$here/pg_tmp.sh" stop "$pg_dir" >/dev/null 2>&1 || true
     [ -z "$tmp" ] || rm -rf -- "$tmp"
     exit "$rc"
 }
 
-# show_log FILE — the tail of a server log, to explain a failure.
+# show_log FILE — the tail of a log, to explain a failure.
 show_log() {
     [ -s "$1" ] || return 0
     echo "bench: --- tail of $(basename "$1") ---" >&2
@@ -95,28 +136,94 @@ free_port() {
     die "no free TCP port found"
 }
 
-# start_rounds BINARY — migrate, add the bench user, serve on a free port.
-start_rounds() {
-    local bin=$1
-    export ROUNDS_DB="$tmp/bench.db" ROUNDS_DATA_DIR="$tmp/data"
-    "$bin" migrate >"$tmp/setup.log" 2>&1 || { show_log "$tmp/setup.log"; die "rounds migrate failed"; }
-    printf '%s\n' "$BENCH_PASSWORD" |
-        "$bin" user add --email "$BENCH_EMAIL" --name Bench --role student --password-stdin \
-            >>"$tmp/setup.log" 2>&1 || { show_log "$tmp/setup.log"; die "rounds user add failed"; }
+# "1234567" → "1,234,567"
+commas() { printf '%s' "$1" | sed -e ':a' -e 's/^\([0-9]\{1,\}\)\([0-9]\{3\}\)/\1,\2/' -e 'ta'; }
 
+# setup_db — a SQLite file in the temp dir, or a throwaway PostgreSQL; migrated.
+setup_db() {
+    export ROUNDS_DATA_DIR="$tmp/data"
+    if [ "$db_kind" = postgres ]; then
+        command -v psql >/dev/null || die "psql not found (apt-get install postgresql-client)"
+        # Outside the private temp dir: the cluster runs as the postgres user.
+        pg_dir=$(mktemp -d "${TMPDIR:-/tmp}/rounds-bench-pg.XXXXXX")
+        chmod 755 "$pg_dir"
+        ROUNDS_DB=$("$here/pg_tmp.sh" start "$pg_dir" 2>"$tmp/pg-start.log") ||
+            { show_log "$tmp/pg-start.log"; die "could not start PostgreSQL (scripts/pg_tmp.sh)"; }
+    else
+        ROUNDS_DB="$tmp/bench.db"
+    fi
+    export ROUNDS_DB
+    "$bin" migrate >>"$tmp/setup.log" 2>&1 || { show_log "$tmp/setup.log"; die "rounds migrate failed"; }
+}
+
+# db_sql — run the SQL on stdin against the bench database; rows as a|b|c.
+db_sql() {
+    if [ "$db_kind" = postgres ]; then
+        psql -X -q -At -v ON_ERROR_STOP=1 -d "$ROUNDS_DB" 2>>"$tmp/sql.log"
+    else
+        sqlite3 -batch -bail "$ROUNDS_DB" 2>>"$tmp/sql.log"
+    fi
+}
+
+# mem_of PID — "VmHWM VmRSS RssAnon RssFile" in MiB.
+mem_of() {
+    awk '/^(VmHWM|VmRSS|RssAnon|RssFile):/ { v[$1] = sprintf("%.1f", $2 / 1024) }
+         END { print v["VmHWM:"], v["VmRSS:"], v["RssAnon:"], v["RssFile:"] }' "/proc/$1/status" 2>/dev/null ||
+        echo "? ? ? ?"
+}
+
+# start_sampler PID — peak RssAnon (private memory; VmHWM also counts the
+# file-backed pages of SQLite's mmap) sampled every 0.2 s into $tmp/anon-peak.
+start_sampler() {
+    local pid=$1
+    echo 0 >"$tmp/anon-peak"
+    (
+        peak=0
+        while [ -e "/proc/$pid/status" ]; do
+            while read -r key value _; do
+                if [ "$key" = RssAnon: ] && [ "$value" -gt "$peak" ]; then
+                    peak=$value
+                    echo "$peak" >"$tmp/anon-peak"
+                fi
+            done <"/proc/$pid/status" 2>/dev/null || true
+            sleep 0.2
+        done
+    ) &
+    sampler_pid=$!
+}
+
+# start_rounds NAME — serve the bench database on a free port (log: $tmp/NAME.log).
+start_rounds() {
+    local name=$1
+    rm -f "$tmp/ready"
     "$bin" serve --listen 127.0.0.1:0 --ready-file "$tmp/ready" --log-level warn \
-        </dev/null >"$tmp/rounds.log" 2>&1 &
+        </dev/null >"$tmp/$name.log" 2>&1 &
     rounds_pid=$!
-    for _ in $(seq 1 100); do
+    rounds_name=$name
+    start_sampler "$rounds_pid"
+    for _ in $(seq 1 300); do
         if [ -s "$tmp/ready" ] && grep -q ':[0-9][0-9]*$' "$tmp/ready"; then
             rounds_addr=$(head -n 1 "$tmp/ready")
             return 0
         fi
-        alive "$rounds_pid" || { show_log "$tmp/rounds.log"; die "rounds serve exited at startup"; }
+        alive "$rounds_pid" || { show_log "$tmp/$name.log"; die "rounds serve ($name) exited at startup"; }
         sleep 0.1
     done
-    show_log "$tmp/rounds.log"
-    die "rounds serve wrote no ready file within 10 s"
+    show_log "$tmp/$name.log"
+    die "rounds serve ($name) wrote no ready file within 30 s"
+}
+
+# stop_rounds — record the server's memory (MEM_<name>: hwm rss anon file anon_peak), stop it.
+stop_rounds() {
+    [ -n "$rounds_pid" ] || return 0
+    alive "$rounds_pid" || { show_log "$tmp/$rounds_name.log"; die "rounds ($rounds_name) died during the runs"; }
+    local mem
+    mem=$(mem_of "$rounds_pid")
+    stop_pid "$sampler_pid" TERM
+    sampler_pid=""
+    printf -v "MEM_$rounds_name" '%s %.1f' "$mem" "$(awk '{ print $1 / 1024 }' "$tmp/anon-peak")"
+    stop_pid "$rounds_pid" TERM
+    rounds_pid=""
 }
 
 # login — POST /api/v1/auth/login, print the bearer token.
@@ -199,28 +306,31 @@ same_reply() {
 
 # ---------------------------------------------------------------- targets & runs
 
+T_PART=()   # the part a target belongs to
 T_NAME=()   # row label
 T_URL=()
-T_ARGS=()   # extra wrk args, shell-quoted
+T_ARGS=()   # extra wrk args, shell-quoted; those after a "--" go after the URL
+R_PART=()
 R_LABEL=()  # ratio label
 R_NUM=()    # ratio numerator / denominator: target names
 R_DEN=()
 R_AIM=()
 
-# bench_target NAME URL [wrk args…] — a row of the table: URL measured with wrk.
+# bench_target PART NAME URL [wrk args…] [-- script args…] — a row of PART's table.
 bench_target() {
-    local name=$1 url=$2
-    shift 2
+    local part=$1 name=$2 url=$3
+    shift 3
+    T_PART+=("$part")
     T_NAME+=("$name")
     T_URL+=("$url")
     if [ $# -gt 0 ]; then T_ARGS+=("$(printf '%q ' "$@")"); else T_ARGS+=(""); fi
 }
 
-# bench_ratio LABEL NUMERATOR DENOMINATOR AIM — req/s of one target over another's.
+# bench_ratio PART LABEL NUMERATOR DENOMINATOR AIM — req/s of one target over another's.
 bench_ratio() {
-    index_of "$2" >/dev/null
     index_of "$3" >/dev/null
-    R_LABEL+=("$1"); R_NUM+=("$2"); R_DEN+=("$3"); R_AIM+=("$4")
+    index_of "$4" >/dev/null
+    R_PART+=("$1"); R_LABEL+=("$2"); R_NUM+=("$3"); R_DEN+=("$4"); R_AIM+=("$5")
 }
 
 # wrk_parse — wrk --latency output on stdin → "rps p50_ms p99_ms non2xx socket_errors".
@@ -249,30 +359,41 @@ wrk_parse() {
         }'
 }
 
-# run_wrk INDEX SECONDS — one wrk run of target INDEX; prints the parsed figures.
-run_wrk() {
-    local i=$1 secs=$2 out="$tmp/wrk.out"
-    local -a args
-    eval "args=(${T_ARGS[$i]})"
+# wrk_raw OUT SECONDS URL [args…] [-- script args…] — one wrk run, its output in OUT.
+wrk_raw() {
+    local out=$1 secs=$2 url=$3
+    shift 3
+    local -a pre=() post=()
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do pre+=("$1"); shift; done
+    [ $# -eq 0 ] || post=("$@")
     # In the background, so that a signal reaches the trap at once (cleanup stops wrk).
     wrk -t "$BENCH_THREADS" -c "$BENCH_CONNECTIONS" -d "${secs}s" --latency \
-        "${args[@]}" "${T_URL[$i]}" >"$out" 2>&1 &
+        "${pre[@]}" "$url" "${post[@]}" >"$out" 2>&1 &
     wrk_pid=$!
     if ! wait "$wrk_pid"; then
         wrk_pid=""
         cat "$out" >&2
-        die "wrk failed on ${T_NAME[$i]}"
+        return 1
     fi
     wrk_pid=""
+}
+
+# run_wrk INDEX SECONDS — one wrk run of target INDEX; prints the parsed figures.
+run_wrk() {
+    local i=$1 secs=$2 out="$tmp/wrk.out"
+    local -a args=()
+    eval "args=(${T_ARGS[$i]})"
+    wrk_raw "$out" "$secs" "${T_URL[$i]}" "${args[@]}" || die "wrk failed on ${T_NAME[$i]}"
     wrk_parse <"$out" || { cat "$out" >&2; die "cannot parse the wrk output for ${T_NAME[$i]}"; }
 }
 
-# run_all — every target in turn, BENCH_ROUNDS times; one line per run in $tmp/runs/INDEX.
-run_all() {
-    local r i
+# run_part PART — its targets in turn, BENCH_ROUNDS times; one line per run in $tmp/runs/INDEX.
+run_part() {
+    local part=$1 r i
     mkdir -p "$tmp/runs"
     for r in $(seq 1 "$BENCH_ROUNDS"); do
         for i in "${!T_NAME[@]}"; do
+            [ "${T_PART[$i]}" = "$part" ] || continue
             if [ "$r" = 1 ] && [ "$BENCH_WARMUP" != 0 ]; then
                 run_wrk "$i" "$BENCH_WARMUP" >/dev/null
             fi
@@ -299,56 +420,70 @@ index_of() {
     die "no target named '$1'"
 }
 
-report() {
-    local i n bad=0 errs=0 rps p50 p99 nb se num den ratio verdict hwm
-    local what="median of $BENCH_ROUNDS runs"
-    [ "$BENCH_ROUNDS" != 1 ] || what="1 run"
-    printf 'wrk -t%s -c%s -d%ss --latency, %s per target, %s CPUs\n\n' \
-        "$BENCH_THREADS" "$BENCH_CONNECTIONS" "$BENCH_SECONDS" "$what" "$(nproc)"
-    printf '%-24s %12s %9s %9s %7s\n' target req/s 'p50 ms' 'p99 ms' errors
+# ---------------------------------------------------------------- the aims table
+
+A_LABEL=()
+A_VALUE=()
+A_AIM=()
+A_MET=()
+
+# aim LABEL VALUE AIM_TEXT MET(yes|no|-)
+aim() { A_LABEL+=("$1"); A_VALUE+=("$2"); A_AIM+=("$3"); A_MET+=("$4"); }
+
+# at_least VALUE LIMIT / at_most VALUE LIMIT → yes|no
+at_least() { awk -v v="$1" -v l="$2" 'BEGIN { print ((v + 0 >= l + 0) ? "yes" : "no") }'; }
+at_most() { awk -v v="$1" -v l="$2" 'BEGIN { print ((v != "?" && v + 0 <= l + 0) ? "yes" : "no") }'; }
+
+# ---------------------------------------------------------------- report
+
+report_file=""
+
+# say FORMAT [ARGS…] — printf to the report.
+# shellcheck disable=SC2059
+say() { printf "$@" >>"$report_file"; }
+
+# report_targets PART — the table of PART's targets and ratios; adds ratio aims.
+report_targets() {
+    local part=$1 i n rps p50 p99 nb se num den ratio met bad=0 errs=0
+    say '%-28s %12s %9s %9s %7s\n' target req/s 'p50 ms' 'p99 ms' errors
     for i in "${!T_NAME[@]}"; do
+        [ "${T_PART[$i]}" = "$part" ] || continue
         rps=$(figure "$i" 1); p50=$(figure "$i" 2); p99=$(figure "$i" 3)
         nb=$(figure "$i" 4); se=$(figure "$i" 5)
-        printf '%-24s %12.1f %9.3f %9.3f %7d\n' "${T_NAME[$i]}" "$rps" "$p50" "$p99" "$(( nb + se ))"
+        say '%-28s %12.1f %9.3f %9.3f %7d\n' "${T_NAME[$i]}" "$rps" "$p50" "$p99" "$(( nb + se ))"
         bad=$(( bad + nb )); errs=$(( errs + se ))
     done
-    echo
-    printf '%-24s %12s %9s\n' ratio req/s aim
     for n in "${!R_LABEL[@]}"; do
+        [ "${R_PART[$n]}" = "$part" ] || continue
         num=$(figure "$(index_of "${R_NUM[$n]}")" 1)
         den=$(figure "$(index_of "${R_DEN[$n]}")" 1)
         ratio=$(awk -v a="$num" -v b="$den" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
-        verdict=$(awk -v r="$ratio" -v a="${R_AIM[$n]}" 'BEGIN { print ((r >= a) ? "met" : "below") }')
-        printf '%-24s %12s %9s  %s\n' "${R_LABEL[$n]}" "$ratio" ">= ${R_AIM[$n]}" "$verdict"
+        met=$(at_least "$ratio" "${R_AIM[$n]}")
+        say '%-28s %12s   (aim >= %s: %s)\n' "${R_LABEL[$n]}" "$ratio" "${R_AIM[$n]}" "$met"
+        aim "$part: ${R_LABEL[$n]}" "$ratio" ">= ${R_AIM[$n]}" "$met"
     done
-    echo
-    hwm=$(awk '/^VmHWM:/ { printf "%.1f", $2 / 1024 }' "/proc/$rounds_pid/status" 2>/dev/null || true)
-    printf 'rounds peak RSS (VmHWM): %s MiB\n' "${hwm:-?}"
-    [ "$errs" = 0 ] || echo "bench: warning: $errs socket errors (connect/read/write/timeout) during the runs" >&2
-    [ "$bad" = 0 ] || die "$bad non-2xx responses: the figures are not valid"
+    [ "$errs" = 0 ] || warn "$part: $errs socket errors (connect/read/write/timeout) during the runs"
+    [ "$bad" = 0 ] || invalid+=("$part: $bad non-2xx responses")
 }
 
-# ---------------------------------------------------------------- main
+# report_memory NAME LABEL — a server's memory line from MEM_<NAME>.
+report_memory() {
+    local var="MEM_$1" hwm rss anon file peak
+    read -r hwm rss anon file peak <<<"${!var:-? ? ? ? ?}"
+    say '%s: peak RSS (VmHWM) %s MiB, RSS at the end (VmRSS) %s MiB\n' "$2" "$hwm" "$rss"
+    say '  at the end: %s MiB private (RssAnon) + %s MiB file-backed (RssFile: the binary, libraries%s)\n' \
+        "$anon" "$file" "$([ "$db_kind" != sqlite ] || echo ' and the pages of the mmap-ed SQLite file')"
+    say '  peak private memory (RssAnon, sampled every 0.2 s): %s MiB\n' "$peak"
+}
 
-main() {
-    [ $# -eq 1 ] || die "usage: $0 BINARY"
-    local bin=$1 token type_health type_me
-    [ -x "$bin" ] || die "$bin is not an executable (make first)"
-    [[ $bin == /* ]] || bin="$PWD/$bin"
-    command -v wrk >/dev/null || die "wrk not found (scripts/bootstrap.sh bench)"
-    command -v curl >/dev/null || die "curl not found"
-    for v in BENCH_SECONDS BENCH_ROUNDS BENCH_THREADS BENCH_CONNECTIONS BENCH_WARMUP; do
-        [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number"
-    done
-    [ "$BENCH_SECONDS" -ge 1 ] || die "BENCH_SECONDS must be ≥ 1"
-    [ "$BENCH_ROUNDS" -ge 1 ] || die "BENCH_ROUNDS must be ≥ 1"
+# ---------------------------------------------------------------- part: accounts
 
-    trap cleanup EXIT
-    trap 'exit 130' INT
-    trap 'exit 143' TERM
-    tmp=$(mktemp -d "${TMPDIR:-/tmp}/rounds-bench.XXXXXX")
-
-    start_rounds "$bin"
+part_accounts() {
+    local token type_health type_me
+    printf '%s\n' "$BENCH_PASSWORD" |
+        "$bin" user add --email "$BENCH_EMAIL" --name Bench --role student --password-stdin \
+            >>"$tmp/setup.log" 2>&1 || { show_log "$tmp/setup.log"; die "rounds user add failed"; }
+    start_rounds accounts
     token=$(login)
 
     # The bodies nginx serves: the exact bytes of the rounds replies.
@@ -356,21 +491,353 @@ main() {
     type_me=$(fetch "http://$rounds_addr/api/v1/me" "$tmp/me.body" -H "Authorization: Bearer $token")
     nginx_static healthz.json <"$tmp/healthz.body"
     nginx_static me.json <"$tmp/me.body"
-
-    start_nginx
     same_reply healthz.json "$tmp/healthz.body" "$type_health"
     same_reply me.json "$tmp/me.body" "$type_me"
 
     # Rows run in this order, each round: keep rounds and nginx alternating.
-    bench_target "rounds /healthz" "http://$rounds_addr/healthz"
-    bench_target "nginx healthz.json" "$(nginx_url healthz.json)"
-    bench_target "rounds /api/v1/me" "http://$rounds_addr/api/v1/me" -H "Authorization: Bearer $token"
-    bench_target "nginx me.json" "$(nginx_url me.json)"
-    bench_ratio "healthz / nginx" "rounds /healthz" "nginx healthz.json" 1.0
-    bench_ratio "me / nginx" "rounds /api/v1/me" "nginx me.json" 0.6
+    bench_target accounts "rounds /healthz" "http://$rounds_addr/healthz"
+    bench_target accounts "nginx healthz.json" "$(nginx_url healthz.json)"
+    bench_target accounts "rounds /api/v1/me" "http://$rounds_addr/api/v1/me" -H "Authorization: Bearer $token"
+    bench_target accounts "nginx me.json" "$(nginx_url me.json)"
+    bench_ratio accounts "healthz / nginx" "rounds /healthz" "nginx healthz.json" 1.0
+    bench_ratio accounts "me / nginx" "rounds /api/v1/me" "nginx me.json" 0.6
 
-    run_all
-    alive "$rounds_pid" || { show_log "$tmp/rounds.log"; die "rounds died during the runs"; }
+    echo "bench: accounts part ($(( BENCH_ROUNDS * 4 )) runs of ${BENCH_SECONDS} s)" >&2
+    run_part accounts
+    stop_rounds
+}
+
+report_accounts() {
+    say '\n== accounts: GET /healthz and GET /api/v1/me (bearer session) vs nginx\n\n'
+    report_targets accounts
+    say '\n'
+    report_memory accounts "accounts server (it logs in: Argon2id uses 64 MiB)"
+}
+
+# ---------------------------------------------------------------- seeding
+
+SEED_LINE=""
+
+seed_offerings() {
+    echo "bench: seeding $(commas "$BENCH_OFFERINGS") offerings (rounds seed --offerings)" >&2
+    "$bin" seed --offerings "$BENCH_OFFERINGS" >"$tmp/seed.out" 2>>"$tmp/setup.log" ||
+        { show_log "$tmp/setup.log"; die "rounds seed --offerings $BENCH_OFFERINGS failed"; }
+    # "Seeded 100000 offerings in 20.1 s (4,929 offerings/s)"
+    SEED_LINE=$(grep -m 1 '^Seeded ' "$tmp/seed.out" || true)
+    [ -n "$SEED_LINE" ] || SEED_LINE="(rounds seed printed no rate: $(head -c 200 "$tmp/seed.out"))"
+}
+
+# ---------------------------------------------------------------- part: catalog
+
+# facet NAME — "count key" lines of facet NAME of the search reply on stdin, most first.
+facet() {
+    sed -n "s/.*\"facets\":{.*\"$1\":{\([^}]*\)}.*/\1/p" | tr ',' '\n' |
+        sed -n 's/^"\([^"]*\)":\([0-9][0-9]*\)$/\2 \1/p' | sort -k1,1nr -k2,2
+}
+
+# total — the "total" of the search reply on stdin.
+total() { grep -o '"total":[0-9]*' | tail -n 1 | cut -d: -f2; }
+
+# range FILE — "min–max (median m)" of the numbers in FILE.
+range() {
+    sort -n "$1" | awk '{ v[NR] = $1 } END { printf "%s–%s (median %s)", v[1], v[NR], v[int((NR + 1) / 2)] }'
+}
+
+CATALOG_INFO=()
+
+part_catalog() {
+    local api id type spec state q n
+    start_rounds catalog
+    api="http://$rounds_addr/api/v1/offerings"
+
+    # What the catalog holds: the facet counts of a search with no filter.
+    fetch "$api?limit=1" "$tmp/all.json" >/dev/null
+    id=$(sed -n 's/^{"items":\[{"id":"\([^"]*\)".*/\1/p' "$tmp/all.json")
+    [ -n "$id" ] || die "the catalog search found no offering (seeding failed?)"
+
+    # (b) the 8 largest specialties, each with its 4 largest states.
+    : >"$tmp/search.list"; : >"$tmp/search.totals"
+    for spec in $(facet specialty <"$tmp/all.json" | head -n 8 | awk '{ print $2 }'); do
+        fetch "$api?specialty=$spec&limit=1" "$tmp/spec.json" >/dev/null
+        for state in $(facet state <"$tmp/spec.json" | head -n 4 | awk '{ print $2 }'); do
+            echo "/api/v1/offerings?specialty=$spec&state=$state" >>"$tmp/search.list"
+        done
+    done
+    # (c) full text: the names of the 12 largest specialties ("family medicine", …).
+    : >"$tmp/text.list"; : >"$tmp/text.totals"
+    for spec in $(facet specialty <"$tmp/all.json" | head -n 12 | awk '{ print $2 }'); do
+        echo "/api/v1/offerings?q=${spec//-/+}" >>"$tmp/text.list"
+    done
+    [ -s "$tmp/search.list" ] || die "no specialty/state facet counts in the search reply"
+    # How many results each returns (and that each answers 200).
+    for list in search text; do
+        while read -r q; do
+            fetch "http://$rounds_addr$q" "$tmp/q.json" >/dev/null
+            total <"$tmp/q.json" >>"$tmp/$list.totals"
+        done <"$tmp/$list.list"
+    done
+    CATALOG_INFO+=("(b) $(wc -l <"$tmp/search.list") specialty+state searches (8 largest specialties × their 4 largest states), $(range "$tmp/search.totals") results each")
+    CATALOG_INFO+=("(c) $(wc -l <"$tmp/text.list") full-text searches (q = the names of the 12 largest specialties), $(range "$tmp/text.totals") results each")
+
+    # (a) one offering; (d) its bytes from nginx.
+    type=$(fetch "http://$rounds_addr/api/v1/offerings/$id" "$tmp/offering.body")
+    nginx_static offering.json <"$tmp/offering.body"
+    same_reply offering.json "$tmp/offering.body" "$type"
+    CATALOG_INFO+=("(a) GET /api/v1/offerings/$id, $(wc -c <"$tmp/offering.body") bytes; (d) nginx serving them")
+
+    bench_target catalog "(a) rounds offering" "http://$rounds_addr/api/v1/offerings/$id"
+    bench_target catalog "(d) nginx offering.json" "$(nginx_url offering.json)"
+    bench_target catalog "(b) rounds search filters" "http://$rounds_addr" -s "$search_lua" -- "$tmp/search.list"
+    bench_target catalog "(c) rounds search text" "http://$rounds_addr" -s "$search_lua" -- "$tmp/text.list"
+    bench_ratio catalog "offering / nginx (a/d)" "(a) rounds offering" "(d) nginx offering.json" 0.7
+
+    echo "bench: catalog part ($(( BENCH_ROUNDS * 4 )) runs of ${BENCH_SECONDS} s)" >&2
+    run_part catalog
+    stop_rounds
+}
+
+report_catalog() {
+    local line i p99 hwm rest
+    say '\n== catalog: %s offerings — %s\n\n' "$(commas "$BENCH_OFFERINGS")" "$SEED_LINE"
+    for line in "${CATALOG_INFO[@]}"; do say '%s\n' "$line"; done
+    say '\n'
+    report_targets catalog
+    i=$(index_of "(b) rounds search filters"); p99=$(figure "$i" 3)
+    aim "catalog: search p99 (b), ms" "$p99" "<= 5" "$(at_most "$p99" 5)"
+    i=$(index_of "(c) rounds search text"); p99=$(figure "$i" 3)
+    aim "catalog: full-text p99 (c), ms" "$p99" "<= 5" "$(at_most "$p99" 5)"
+    say '\n'
+    report_memory catalog "catalog server (never logs in)"
+    read -r hwm rest <<<"${MEM_catalog:-?}"
+    aim "catalog: server peak RSS, MiB" "$hwm" "<= 64" "$(at_most "$hwm" 64)"
+}
+
+# ---------------------------------------------------------------- part: holds
+
+HOLDS_COUNT=0
+HOLDS_BASE=0
+HOLDS_WARM_OK=0
+
+# holds_setup — BENCH_HOLDS students, each with a session and an offered
+# application on a block of its own (the first upcoming block with a free seat of
+# as many offerings, in random order), straight into the database. Writes
+# $tmp/holds/{warm,run}.list for bench/accept.lua.
+holds_setup() {
+    local dir="$tmp/holds" now today warm
+    mkdir -p "$dir/tokens"
+    now=$(date +%s)
+    today=$(date -u +%F)
+    command -v b2sum >/dev/null || die "b2sum not found (coreutils)"
+    if [ "$db_kind" = postgres ]; then
+        command -v psql >/dev/null || die "psql not found"
+    else
+        command -v sqlite3 >/dev/null || die "sqlite3 not found (apt-get install sqlite3): the holds part needs it"
+    fi
+    echo "bench: preparing $(commas "$BENCH_HOLDS") offered applications" >&2
+
+    # Session tokens: 43 base64url characters, stored as hex BLAKE2b-256 (crypto_hash_token).
+    awk -v n="$BENCH_HOLDS" 'BEGIN { for (i = 1; i <= n; i++) printf "bench%08dAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", i }' |
+        (cd "$dir/tokens" && split -b 43 -a 7 -d - t)
+    (cd "$dir/tokens" && b2sum -l 256 -- t*) |
+        awk '{ f = $2; sub(/^t/, "", f); printf "%d,%s\n", f + 1, $1 }' >"$dir/hashes.csv"
+    rm -rf "$dir/tokens"
+    [ "$(wc -l <"$dir/hashes.csv")" = "$BENCH_HOLDS" ] || die "hashing the session tokens failed"
+
+    local import
+    if [ "$db_kind" = postgres ]; then
+        import="\\copy bench_tokens FROM '$dir/hashes.csv' WITH (FORMAT csv)"
+    else
+        import=".import --csv $dir/hashes.csv bench_tokens"
+    fi
+    db_sql >/dev/null <<EOF || { show_log "$tmp/sql.log"; die "preparing the holds in the database failed"; }
+CREATE TABLE bench_tokens (n INTEGER PRIMARY KEY, token_hash TEXT NOT NULL);
+$import
+CREATE TABLE bench_holds AS
+  SELECT n, block_id, offering_id, organization_id FROM (
+    SELECT row_number() OVER (ORDER BY random()) AS n, id AS block_id, offering_id, organization_id FROM (
+      SELECT b.id, b.offering_id, o.organization_id,
+             row_number() OVER (PARTITION BY b.offering_id ORDER BY b.start_date, b.id) AS k
+        FROM blocks b JOIN offerings o ON o.id = b.offering_id
+       WHERE o.status = 'published' AND b.start_date > '$today' AND b.seats_taken < b.seats) x
+     WHERE k = 1) y
+   WHERE n <= $BENCH_HOLDS;
+BEGIN;
+INSERT INTO users (id, email, name, password_hash, created_at)
+  SELECT 'u_bench_' || n, 'bench-' || n || '@rounds.test', 'Bench Student ' || n, '!bench', $now FROM bench_holds;
+INSERT INTO user_roles (user_id, role) SELECT 'u_bench_' || n, 'student' FROM bench_holds;
+-- last_seen_at ahead: no session refresh (a write once a minute) during the run.
+INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at)
+  SELECT t.token_hash, 'u_bench_' || h.n, 'bench', $now, $now + 600
+    FROM bench_holds h JOIN bench_tokens t ON t.n = h.n;
+INSERT INTO applications (id, student_id, block_id, offering_id, organization_id, status, statement,
+                          offer_expires_at, hold_expires_at, created_at, updated_at)
+  SELECT 'a_bench_' || n, 'u_bench_' || n, block_id, offering_id, organization_id, 'offered', '',
+         $now + 30 * 86400, NULL, $now, $now FROM bench_holds;
+COMMIT;
+EOF
+    # PostgreSQL's autovacuum would analyze the new rows within a minute; now, for steady plans.
+    [ "$db_kind" != postgres ] || echo "ANALYZE;" | db_sql >/dev/null || die "ANALYZE failed"
+
+    HOLDS_COUNT=$(echo "SELECT count(*) FROM bench_holds;" | db_sql) || die "counting the holds failed"
+    HOLDS_BASE=$(holds_seats) || die "reading the seats taken failed"
+    [ "$HOLDS_COUNT" -gt 0 ] || die "no upcoming block with a free seat to hold (seeding failed?)"
+    [ "$HOLDS_COUNT" = "$BENCH_HOLDS" ] ||
+        warn "only $HOLDS_COUNT offerings have an upcoming block with a free seat: $HOLDS_COUNT holds prepared"
+
+    warm=0
+    [ "$BENCH_WARMUP" = 0 ] || warm=$(( HOLDS_COUNT / 10 ))
+    awk -v n="$HOLDS_COUNT" -v w="$warm" -v dir="$dir" 'BEGIN {
+        for (i = 1; i <= n; i++)
+            printf "a_bench_%d bench%08dAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n", i, i > (i <= w ? dir "/warm.list" : dir "/run.list")
+    }'
+}
+
+# holds_seats — seats taken on the blocks of the prepared applications.
+holds_seats() {
+    echo "SELECT COALESCE(SUM(b.seats_taken), 0) FROM blocks b JOIN bench_holds h ON h.block_id = b.id;" | db_sql
+}
+
+# accept_run OUT LIST SECONDS — wrk with bench/accept.lua; it stops sending after
+# SECONDS and wrk waits 2 s more for the replies in flight.
+accept_run() {
+    local out=$1 list=$2 secs=$3
+    wrk_raw "$out" "$(( secs + 2 ))" "http://$rounds_addr" -s "$accept_lua" -- "$list" "$secs" "$BENCH_THREADS" ||
+        die "wrk failed on the holds"
+    grep -q '^accept: sent' "$out" || { cat "$out" >&2; die "bench/accept.lua printed no counts"; }
+}
+
+# accept_count OUT WHAT — from accept.lua's lines: sent, replies, window, ok (200s),
+# other (non-200 replies), exhausted.
+accept_count() {
+    awk -v what="$2" '
+        /^accept: sent/      { sent = $3; replies = $5; window = $7 }
+        /^accept: status/    { if ($3 == 200) ok += $4; else other += $4 }
+        /^accept: exhausted/ { exhausted = $3 }
+        END {
+            v["sent"] = sent; v["replies"] = replies; v["window"] = window
+            v["ok"] = ok + 0; v["other"] = other + 0; v["exhausted"] = exhausted + 0
+            print v[what]
+        }' "$1"
+}
+
+part_holds() {
+    holds_setup
+    start_rounds holds
+    if [ -s "$tmp/holds/warm.list" ]; then
+        accept_run "$tmp/holds-warm.out" "$tmp/holds/warm.list" "$BENCH_WARMUP"
+        HOLDS_WARM_OK=$(accept_count "$tmp/holds-warm.out" ok)
+    fi
+    echo "bench: holds part (1 run of ${BENCH_SECONDS} s)" >&2
+    accept_run "$tmp/holds.out" "$tmp/holds/run.list" "$BENCH_SECONDS"
+    stop_rounds   # every reply is in: the server has nothing left to write
+    HOLDS_SEATS=$(( $(holds_seats) - HOLDS_BASE ))
+    HOLDS_HELD=$(echo "SELECT count(*) FROM applications a JOIN bench_holds h ON a.id = 'a_bench_' || h.n
+                       WHERE a.status = 'held';" | db_sql)
+}
+
+report_holds() {
+    local out="$tmp/holds.out" sent replies window ok other exhausted figs p50 p99 sockerr rate all ok_total
+    sent=$(accept_count "$out" sent); replies=$(accept_count "$out" replies); window=$(accept_count "$out" window)
+    ok=$(accept_count "$out" ok); other=$(accept_count "$out" other); exhausted=$(accept_count "$out" exhausted)
+    figs=$(wrk_parse <"$out") || { cat "$out" >&2; die "cannot parse the wrk output of the holds"; }
+    read -r _ p50 p99 _ sockerr <<<"$figs"
+    rate=$(awk -v n="$ok" -v w="$window" 'BEGIN { printf "%.1f", (w > 0 ? n / w : 0) }')
+    all=$(awk -v n="$replies" -v w="$window" 'BEGIN { printf "%.1f", (w > 0 ? n / w : 0) }')
+    ok_total=$(( ok + HOLDS_WARM_OK ))
+
+    say '\n== holds: POST /api/v1/applications/{id}/accept, %s connections, every request another\n' \
+        "$BENCH_CONNECTIONS"
+    say '   student, application and block (%s prepared, %s for the warm-up)\n\n' \
+        "$(commas "$HOLDS_COUNT")" "$(commas "$(wc -l <"$tmp/holds/warm.list" 2>/dev/null || echo 0)")"
+    say '%-28s %12s %9s %9s %7s\n' target 'holds/s' 'p50 ms' 'p99 ms' errors
+    say '%-28s %12.1f %9.3f %9.3f %7d\n' "rounds accept (200s)" "$rate" "$p50" "$p99" "$(( other + sockerr ))"
+    say '  %s requests sent in %.2f s (%s/s), %s replies: %s × 200' "$sent" "$window" "$all" "$replies" "$ok"
+    if [ "$other" != 0 ]; then
+        say ', %s' "$(awk '/^accept: status/ && $3 != 200 { printf "%s%s × %s", sep, $4, $3; sep = ", " }' "$out")"
+    fi
+    say '\n'
+    [ "$exhausted" = 0 ] ||
+        say '  %s wrk thread(s) ran out of applications before %s s: raise BENCH_HOLDS\n' "$exhausted" "$BENCH_SECONDS"
+    [ "$replies" = "$sent" ] ||
+        say '  %s requests got no reply (socket errors or still running when wrk stopped)\n' "$(( sent - replies ))"
+    say '  seats taken: %s, 200 replies: %s (warm-up included), applications held: %s — %s\n' \
+        "$HOLDS_SEATS" "$ok_total" "$HOLDS_HELD" \
+        "$([ "$HOLDS_SEATS" = "$ok_total" ] && [ "$HOLDS_HELD" = "$ok_total" ] && echo consistent || echo MISMATCH)"
+    say '\n'
+    report_memory holds "holds server"
+    if [ "$db_kind" = sqlite ]; then
+        aim "holds: accepts/s (sqlite)" "$rate" ">= 1000" "$(at_least "$rate" 1000)"
+    else
+        aim "holds: accepts/s ($db_kind)" "$rate" "(SQLite only)" "-"
+    fi
+    local same=yes
+    [ "$HOLDS_SEATS" = "$ok_total" ] && [ "$HOLDS_HELD" = "$ok_total" ] || same=no
+    aim "holds: seats taken = 200s" "$HOLDS_SEATS" "= $ok_total" "$same"
+    [ "$same" = yes ] || invalid+=("holds: $HOLDS_SEATS seats taken and $HOLDS_HELD applications held for $ok_total 200 replies")
+    [ "$other" = 0 ] || warn "holds: $other replies were not 200 (see the report)"
+}
+
+# ---------------------------------------------------------------- main
+
+report() {
+    local n what="median of $BENCH_ROUNDS runs"
+    [ "$BENCH_ROUNDS" != 1 ] || what="1 run"
+    report_file="$tmp/report"
+    : >"$report_file"
+    say 'Rounds benchmark: %s, %s CPUs, load average before %s\n' "$db_kind" "$(nproc)" "$LOAD_BEFORE"
+    say 'wrk -t%s -c%s -d%ss --latency, %s per target, %s s warm-up\n' \
+        "$BENCH_THREADS" "$BENCH_CONNECTIONS" "$BENCH_SECONDS" "$what" "$BENCH_WARMUP"
+    ! wants accounts || report_accounts
+    ! wants catalog || report_catalog
+    ! wants holds || report_holds
+    say '\n== aims (reported, not enforced)\n\n'
+    say '%-34s %12s %14s  %s\n' aim measured target met
+    for n in "${!A_LABEL[@]}"; do
+        say '%-34s %12s %14s  %s\n' "${A_LABEL[$n]}" "${A_VALUE[$n]}" "${A_AIM[$n]}" "${A_MET[$n]}"
+    done
+    echo
+    cat "$report_file"
+    if [ ${#invalid[@]} -gt 0 ]; then
+        for n in "${invalid[@]}"; do echo "bench: $n" >&2; done
+        die "the figures above are not valid"
+    fi
+}
+
+main() {
+    if [ $# -lt 1 ] || [ $# -gt 2 ]; then die "usage: $0 BINARY [sqlite|postgres]"; fi
+    bin=$1
+    case ${2:-sqlite} in
+        sqlite | "") db_kind=sqlite ;;
+        postgres | pg) db_kind=postgres ;;
+        *) die "unknown database '$2' (sqlite or postgres)" ;;
+    esac
+    [ -x "$bin" ] || die "$bin is not an executable (make first)"
+    [[ $bin == /* ]] || bin="$PWD/$bin"
+    command -v wrk >/dev/null || die "wrk not found (scripts/bootstrap.sh bench)"
+    command -v curl >/dev/null || die "curl not found"
+    for v in BENCH_SECONDS BENCH_ROUNDS BENCH_THREADS BENCH_CONNECTIONS BENCH_WARMUP BENCH_OFFERINGS BENCH_HOLDS; do
+        [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number"
+    done
+    [ "$BENCH_SECONDS" -ge 1 ] || die "BENCH_SECONDS must be ≥ 1"
+    [ "$BENCH_ROUNDS" -ge 1 ] || die "BENCH_ROUNDS must be ≥ 1"
+    [ "$BENCH_OFFERINGS" -ge 1 ] || die "BENCH_OFFERINGS must be ≥ 1"
+    [ "$BENCH_HOLDS" -ge 1 ] || die "BENCH_HOLDS must be ≥ 1"
+    for p in $BENCH_PARTS; do
+        case $p in accounts | catalog | holds) ;; *) die "unknown part '$p' in BENCH_PARTS" ;; esac
+    done
+
+    trap cleanup EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    tmp=$(mktemp -d "${TMPDIR:-/tmp}/rounds-bench.XXXXXX")
+    LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+
+    setup_db
+    start_nginx
+    ! wants accounts || part_accounts
+    if wants catalog || wants holds; then seed_offerings; fi
+    ! wants catalog || part_catalog
+    ! wants holds || part_holds
     report
 }
 

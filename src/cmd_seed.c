@@ -1,17 +1,36 @@
-/* cmd_seed.c — `rounds seed --demo`: demo organisations and one account for
- * every role, so that a newcomer can log in at once. Idempotent: an existing
- * demo account is left as it is. */
+/* cmd_seed.c — `rounds seed`: with --demo, demo organisations, one account
+ * for every role and the demo catalog (domain/demo_catalog.c), so that a
+ * newcomer can log in and search at once; with --offerings N, N more
+ * offerings as fast as the database takes them, for benchmarks. Both are
+ * safe to run again: --demo only adds what is missing. */
+#include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "config.h"
 #include "domain/auth.h"
-#include "lib/clock.h"
+#include "domain/demo_catalog.h"
 #include "lib/arena.h"
+#include "lib/clock.h"
 
-static const char seed_usage[] = "usage: rounds seed --demo [--db PATH_OR_URL]\n"
-                                 "Creates demo organisations and one account per role, and prints how to log in.\n";
+static const char seed_usage[] =
+    "usage: rounds seed [--demo] [--offerings N] [--db PATH_OR_URL]\n"
+    "\n"
+    "  --demo          demo organisations, one account per role (printed with their\n"
+    "                  password) and, when the catalog is empty, the demo catalog:\n"
+    "                  45 hosts in over 30 states, 300 offerings in over 25 specialties\n"
+    "                  with blocks over the next 12 months. Safe to run again.\n"
+    "  --offerings N   adds N offerings (1 to 10000000) with 2-6 blocks each and a new\n"
+    "                  host per 100 offerings, as fast as possible, for benchmarks;\n"
+    "                  prints the rate. Shows progress when stderr is a terminal.\n"
+    "  --db TARGET     the database (default: ROUNDS_DB)\n"
+    "\n"
+    "With both flags the demo comes first. Exit codes: 0 done, 1 the database\n"
+    "failed, 2 bad flags.\n";
 
 /* Every demo account shares this password; it is printed by `make run`. */
 static const char demo_password[] = "rounds-demo-2026";
@@ -36,40 +55,42 @@ static const struct demo_user demo_users[] = {
     {"staff@rounds.test", "Sam Carter", "staff", NULL},
 };
 
-int command_seed(int argc, char **argv)
+/* "1,234,567" into out. */
+static const char *with_commas(int64_t n, char out[32])
 {
-    struct config config;
-    if (!config_from_env(&config))
-        return EXIT_USAGE;
-    bool demo = false;
-    for (int i = 1; i < argc; i++) {
-        if (command_wants_help(argv[i])) {
-            fputs(seed_usage, stdout);
-            return EXIT_OK;
-        }
-        if (strcmp(argv[i], "--demo") == 0) {
-            demo = true;
-            continue;
-        }
-        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
-            config.http.db_target = argv[++i];
-            continue;
-        }
-        fprintf(stderr, "rounds seed: unknown flag %s\n", argv[i]);
-        fputs(seed_usage, stderr);
-        return EXIT_USAGE;
+    char digits[24];
+    int len = snprintf(digits, sizeof(digits), "%" PRId64, n < 0 ? -n : n);
+    size_t used = 0;
+    if (n < 0)
+        out[used++] = '-';
+    for (int i = 0; i < len && used + 2 < 32; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            out[used++] = ',';
+        out[used++] = digits[i];
     }
-    if (!demo) {
-        fputs(seed_usage, stderr);
-        return EXIT_USAGE;
-    }
-    struct db_conn *conn = NULL;
-    int rc = command_open_migrated(config.http.db_target, &conn);
-    if (rc != EXIT_OK)
-        return rc;
+    out[used] = '\0';
+    return out;
+}
+
+/* N of --offerings: digits only, 1 … DEMO_CATALOG_BULK_MAX. */
+static bool parse_count(const char *text, int64_t *out)
+{
+    if (text == NULL || text[0] < '0' || text[0] > '9')
+        return false;
+    errno = 0;
+    char *end = NULL;
+    long long n = strtoll(text, &end, 10);
+    if (errno != 0 || end == NULL || *end != '\0' || n < 1 || n > DEMO_CATALOG_BULK_MAX)
+        return false;
+    *out = (int64_t)n;
+    return true;
+}
+
+static int seed_demo(struct db_conn *conn)
+{
     struct arena arena;
     arena_heap_init(&arena);
-    rc = EXIT_OK;
+    int rc = EXIT_OK;
     for (size_t i = 0; i < sizeof(demo_orgs) / sizeof(demo_orgs[0]); i++) {
         int db_rc = store_organization_kind(conn, &arena, demo_orgs[i].id, NULL);
         if (db_rc == DB_DONE)
@@ -81,6 +102,7 @@ int command_seed(int argc, char **argv)
             goto out;
         }
     }
+    struct demo_catalog_accounts accounts = {.host_id = "org_demo_host"};
     printf("Demo accounts (password for all: %s):\n", demo_password);
     for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
         const struct demo_user *d = &demo_users[i];
@@ -93,10 +115,133 @@ int command_seed(int argc, char **argv)
             rc = EXIT_FAILURE_RUNTIME;
             goto out;
         }
+        if (strcmp(d->role, "preceptor") == 0) {
+            accounts.preceptor_user_id = user.id;
+            accounts.preceptor_name = user.name;
+            accounts.preceptor_email = user.email;
+        }
         printf("  %-20s %s\n", d->role, d->email);
     }
+
+    bool created = false;
+    if (demo_catalog_seed(conn, &accounts, &created) != DB_OK) {
+        fprintf(stderr, "rounds seed: could not create the demo catalog (see the log line above)\n");
+        rc = EXIT_FAILURE_RUNTIME;
+        goto out;
+    }
+    struct store_catalog_summary sum;
+    if (store_catalog_summary(conn, &sum) != DB_OK) {
+        fprintf(stderr, "rounds seed: could not count the catalog\n");
+        rc = EXIT_FAILURE_RUNTIME;
+        goto out;
+    }
+    char hosts[32], states[32], offerings[32], specialties[32], blocks[32];
+    printf("Catalog: %s hosts in %s states, %s offerings in %s specialties, %s blocks%s\n",
+           with_commas(sum.hosts, hosts), with_commas(sum.states, states), with_commas(sum.offerings, offerings),
+           with_commas(sum.specialties, specialties), with_commas(sum.blocks, blocks),
+           created ? "" : " (already there; left as it is)");
 out:
     arena_heap_free(&arena);
+    return rc;
+}
+
+/* ---- --offerings N ---- */
+
+struct progress {
+    double started_ms;
+    int shown_permille; /* -1 before the first */
+};
+
+/* "[########............]  42%  420,000/1,000,000 offerings  55,000/s" on stderr. */
+static void show_progress(void *ctx, int64_t done, int64_t total)
+{
+    struct progress *p = ctx;
+    int permille = (int)(done * 1000 / total);
+    if (permille == p->shown_permille)
+        return;
+    p->shown_permille = permille;
+    enum { WIDTH = 30 };
+    char bar[WIDTH + 1];
+    int filled = permille * WIDTH / 1000;
+    for (int i = 0; i < WIDTH; i++)
+        bar[i] = i < filled ? '#' : '.';
+    bar[WIDTH] = '\0';
+    double seconds = (clock_monotonic_ms() - p->started_ms) / 1000.0;
+    char done_text[32], total_text[32], rate_text[32];
+    with_commas(done, done_text);
+    with_commas(total, total_text);
+    with_commas(seconds > 0 ? (int64_t)((double)done / seconds) : 0, rate_text);
+    fprintf(stderr, "\r[%s] %3d%%  %s/%s offerings  %s/s ", bar, permille / 10, done_text, total_text, rate_text);
+    fflush(stderr);
+}
+
+static int seed_offerings(struct db_conn *conn, int64_t count)
+{
+    bool tty = isatty(STDERR_FILENO) == 1;
+    struct progress progress = {clock_monotonic_ms(), -1};
+    struct demo_catalog_added added;
+    int db_rc = demo_catalog_add_offerings(conn, count, tty ? show_progress : NULL, &progress, &added);
+    double seconds = (clock_monotonic_ms() - progress.started_ms) / 1000.0;
+    if (tty)
+        fputs("\r\033[K", stderr);
+    if (db_rc != DB_OK) {
+        char done_text[32];
+        fprintf(stderr, "rounds seed: adding offerings failed after %s (see the log line above)\n",
+                with_commas(added.offerings, done_text));
+        return EXIT_FAILURE_RUNTIME;
+    }
+    char rate_text[32];
+    with_commas(seconds > 0 ? (int64_t)((double)added.offerings / seconds) : added.offerings, rate_text);
+    printf("Seeded %" PRId64 " offerings in %.1f s (%s offerings/s)\n", added.offerings, seconds, rate_text);
+    return EXIT_OK;
+}
+
+int command_seed(int argc, char **argv)
+{
+    struct config config;
+    if (!config_from_env(&config))
+        return EXIT_USAGE;
+    bool demo = false;
+    int64_t offerings = 0;
+    for (int i = 1; i < argc; i++) {
+        if (command_wants_help(argv[i])) {
+            fputs(seed_usage, stdout);
+            return EXIT_OK;
+        }
+        if (strcmp(argv[i], "--demo") == 0) {
+            demo = true;
+            continue;
+        }
+        if (strcmp(argv[i], "--offerings") == 0 || strncmp(argv[i], "--offerings=", 12) == 0) {
+            const char *value = argv[i][11] == '=' ? argv[i] + 12 : i + 1 < argc ? argv[++i] : NULL;
+            if (!parse_count(value, &offerings)) {
+                fprintf(stderr, "rounds seed: --offerings needs a whole number from 1 to %" PRId64 "%s%s%s\n",
+                        DEMO_CATALOG_BULK_MAX, value != NULL ? " (got \"" : "", value != NULL ? value : "",
+                        value != NULL ? "\")" : "");
+                return EXIT_USAGE;
+            }
+            continue;
+        }
+        if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
+            config.http.db_target = argv[++i];
+            continue;
+        }
+        fprintf(stderr, "rounds seed: unknown flag %s\n", argv[i]);
+        fputs(seed_usage, stderr);
+        return EXIT_USAGE;
+    }
+    if (!demo && offerings == 0) {
+        fputs(seed_usage, stderr);
+        return EXIT_USAGE;
+    }
+    struct db_conn *conn = NULL;
+    int rc = command_open_migrated(config.http.db_target, &conn);
+    if (rc != EXIT_OK)
+        return rc;
+    if (demo)
+        rc = seed_demo(conn);
+    if (rc == EXIT_OK && offerings > 0)
+        rc = seed_offerings(conn, offerings);
     db_close(conn);
     return rc;
 }

@@ -5,12 +5,19 @@
 #include "routes.h"
 
 #include "api/api.h"
+#include "api/applications_api.h"
 #include "domain/catalog_index.h"
 #include "web/web.h"
 
 #define KIB(n) ((size_t)(n) * 1024)
 /* ROUTE(methods, pattern, handler, flags, .max_body = …, .query = …, .summary = …) */
 #define ROUTE(m, p, h, f, ...) {.methods = (m), .pattern = (p), .handler = (h), .flags = (f), __VA_ARGS__}
+
+/* The list endpoints' query parameters. */
+static const char *const catalog_list_params[] = {"organization_id", "limit", "cursor", NULL};
+static const char *const organization_list_params[] = {"kind", "limit", "cursor", NULL};
+static const char *const host_new_params[] = {"organization_id", NULL};
+static const char *const host_edit_params[] = {"saved", NULL};
 
 const struct route rounds_routes[] = {
     /* health */
@@ -28,6 +35,52 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_GET, "/api/v1/offerings", api_offerings_search, ROUTE_JSON, .query = catalog_query_params,
           .summary = "Search offerings with filters, facets and a cursor"),
     ROUTE(HTTP_GET, "/api/v1/offerings/{id}", api_offering_get, ROUTE_JSON, .summary = "One offering with its blocks"),
+    ROUTE(HTTP_POST, "/api/v1/offerings", api_offerings_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(64),
+          .summary = "Create an offering (host coordinator of its host, or staff)"),
+    ROUTE(HTTP_PATCH, "/api/v1/offerings/{id}", api_offering_patch, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(64),
+          .summary = "Change the fields sent of an offering"),
+    ROUTE(HTTP_POST, "/api/v1/offerings/{id}/blocks", api_blocks_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16),
+          .summary = "Add a block (start, end, seats) to an offering"),
+    ROUTE(HTTP_PATCH, "/api/v1/blocks/{id}", api_block_patch, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16),
+          .summary = "Change a block's dates or seats"),
+    ROUTE(HTTP_GET, "/api/v1/specialties", api_specialties_get, ROUTE_JSON, .summary = "The reference list of specialties"),
+    ROUTE(HTTP_GET, "/api/v1/organizations", api_organizations_get, ROUTE_JSON | ROUTE_AUTH, .query = organization_list_params,
+          .summary = "Organisations: all (staff) or the caller's own"),
+    ROUTE(HTTP_POST, "/api/v1/organizations", api_organizations_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16),
+          .summary = "Create a host or school organisation (staff)"),
+    ROUTE(HTTP_GET, "/api/v1/sites", api_sites_get, ROUTE_JSON | ROUTE_AUTH, .query = catalog_list_params,
+          .summary = "Sites of the organisations the caller manages"),
+    ROUTE(HTTP_POST, "/api/v1/sites", api_sites_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16),
+          .summary = "Create a site of a host"),
+    ROUTE(HTTP_GET, "/api/v1/sites/{id}", api_site_get, ROUTE_JSON | ROUTE_AUTH, .summary = "One site"),
+    ROUTE(HTTP_PATCH, "/api/v1/sites/{id}", api_site_patch, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16),
+          .summary = "Change the fields sent of a site"),
+    ROUTE(HTTP_GET, "/api/v1/preceptors", api_preceptors_get, ROUTE_JSON | ROUTE_AUTH, .query = catalog_list_params,
+          .summary = "Preceptors of the organisations the caller manages"),
+    ROUTE(HTTP_POST, "/api/v1/preceptors", api_preceptors_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16),
+          .summary = "Register a preceptor of a host (NPI checked)"),
+    ROUTE(HTTP_GET, "/api/v1/preceptors/{id}", api_preceptor_get, ROUTE_JSON | ROUTE_AUTH, .summary = "One preceptor"),
+    ROUTE(HTTP_POST, "/api/v1/preceptors/{id}/verify", api_preceptor_verify, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16),
+          .summary = "Mark a preceptor verified (staff)"),
+    /* applications and bookings */
+    ROUTE(HTTP_POST, "/api/v1/applications", api_applications_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16),
+          .summary = "Apply for a block (Idempotency-Key)"),
+    ROUTE(HTTP_GET, "/api/v1/applications", api_applications_list, ROUTE_JSON | ROUTE_AUTH,
+          .query = api_applications_list_params, .summary = "Applications the caller may see"),
+    ROUTE(HTTP_GET, "/api/v1/applications/{id}", api_application_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "One application with its history"),
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/{action}", api_application_action, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(4), .summary = "Take an action on an application (Idempotency-Key)"),
+    ROUTE(HTTP_GET, "/api/v1/notifications", api_notifications_list, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The caller's notifications and unread count"),
+    ROUTE(HTTP_POST, "/api/v1/notifications/{id}/read", api_notification_read, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(1), .summary = "Mark a notification read"),
+    ROUTE(HTTP_GET, "/api/v1/audit", api_audit_list, ROUTE_JSON | ROUTE_AUTH, .query = api_audit_params,
+          .summary = "The audit trail (staff)"),
+    ROUTE(HTTP_POST, "/api/v1/test/clock", api_test_clock, ROUTE_JSON | ROUTE_TEST_HOOK, .max_body = KIB(1),
+          .summary = "Move the server's clock (only with --test-hooks 1)"),
+    ROUTE(HTTP_POST, "/api/v1/test/jobs", api_test_jobs, ROUTE_JSON | ROUTE_TEST_HOOK, .max_body = KIB(1),
+          .summary = "Run the background jobs now (only with --test-hooks 1)"),
     /* pages */
     ROUTE(HTTP_GET, "/", web_page_home, ROUTE_HTML),
     ROUTE(HTTP_GET, "/assets/site.css", web_asset_css, ROUTE_HTML),
@@ -38,6 +91,25 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_GET, "/account", web_page_account, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_POST, "/account", web_page_account_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
     ROUTE(HTTP_POST, "/logout", web_page_logout_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    /* host coordinators' pages */
+    ROUTE(HTTP_GET, "/host", web_page_host, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_GET, "/host/offerings/new", web_page_host_offering_new, ROUTE_HTML | ROUTE_AUTH, .query = host_new_params),
+    ROUTE(HTTP_POST, "/host/offerings/new", web_page_host_offering_create, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(64)),
+    ROUTE(HTTP_GET, "/host/offerings/{id}/edit", web_page_host_offering_edit, ROUTE_HTML | ROUTE_AUTH, .query = host_edit_params),
+    ROUTE(HTTP_POST, "/host/offerings/{id}/edit", web_page_host_offering_save, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(64)),
+    ROUTE(HTTP_POST, "/host/offerings/{id}/blocks", web_page_host_block_create, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
+    ROUTE(HTTP_POST, "/host/blocks/{id}", web_page_host_block_save, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
+    ROUTE(HTTP_GET, "/search", web_page_search, ROUTE_HTML, .query = catalog_query_params),
+    ROUTE(HTTP_GET, "/offerings/{id}", web_page_offering, ROUTE_HTML),
+    /* applications, notifications and the audit trail as pages */
+    ROUTE(HTTP_POST, "/offerings/{id}/apply", web_page_apply_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(32)),
+    ROUTE(HTTP_GET, "/applications", web_page_applications, ROUTE_HTML | ROUTE_AUTH, .query = web_applications_params),
+    ROUTE(HTTP_GET, "/applications/{id}", web_page_application, ROUTE_HTML | ROUTE_AUTH, .query = web_application_params),
+    ROUTE(HTTP_POST, "/applications/{id}/{action}", web_page_application_action, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(16)),
+    ROUTE(HTTP_GET, "/notifications", web_page_notifications, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_POST, "/notifications/{id}/read", web_page_notification_read, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    ROUTE(HTTP_GET, "/staff/audit", web_page_audit, ROUTE_HTML | ROUTE_AUTH, .query = web_audit_params),
 };
 
 const size_t rounds_route_count = sizeof(rounds_routes) / sizeof(rounds_routes[0]);

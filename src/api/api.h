@@ -35,4 +35,62 @@ void api_users_post(struct http_request *req);
 void api_offerings_search(struct http_request *req);
 void api_offering_get(struct http_request *req);
 
+/* ---- catalog management (api/catalog_common.c) ---- */
+
+/* ?limit= (1–100, default 20) and ?cursor= (the last id of the previous page). */
+struct api_page {
+    int limit;
+    const char *cursor;
+};
+/* Reads the list parameters; on a bad value replies 400 naming it and returns -1. */
+int api_list_params(struct http_request *req, struct api_page *page);
+/* A query parameter given at most once (NULL when absent or empty); -1 after replying. */
+int api_query_param(struct http_request *req, const char *name, const char **out);
+/* Letters, digits, '_' and '-', 1–64 of them. */
+bool api_id_valid(const char *id);
+/* Closes {"items":[… with ],"next_cursor":…}. */
+void api_write_list_end(struct buf *b, const char *next_cursor);
+void api_write_organization(struct buf *b, const char *id, const char *name, const char *kind);
+void api_write_site(struct buf *b, const struct store_site *site);
+void api_write_preceptor(struct buf *b, const struct store_preceptor *preceptor);
+void api_write_block(struct buf *b, const struct store_block *block);
+
+/* The body of POST /api/v1/offerings and PATCH /api/v1/offerings/{id}. */
+struct api_eligibility_body {
+    bool students_allowed, graduates_allowed, step1_required, english_proof_required;
+    int64_t max_years_since_graduation;
+    struct json_strings visa_kinds;
+};
+struct api_offering_body {
+    const char *organization_id, *site_id, *preceptor_id, *title, *specialty, *kind, *setting;
+    int64_t weeks, hours_per_week, tuition_cents, application_fee_cents, deposit_cents;
+    struct api_eligibility_body eligibility;
+    const char *description, *first_day, *cancellation_policy;
+    struct json_strings requirements;
+    bool lor_customary;
+    const char *status;
+};
+extern const struct json_field api_offering_spec[];
+/* Parses the body (every field optional; presence tells what was sent); -1 after replying. */
+int api_parse_offering_body(struct http_request *req, struct api_offering_body *body, struct json_presence *presence);
+/* Copies the fields that were sent onto o (eligibility is replaced as a whole); -1 after replying. */
+int api_apply_offering_body(struct http_request *req, const struct api_offering_body *body,
+                            const struct json_presence *presence, struct store_offering *o);
+
+void api_specialties_get(struct http_request *req);
+void api_organizations_get(struct http_request *req);
+void api_organizations_post(struct http_request *req);
+void api_sites_get(struct http_request *req);
+void api_site_get(struct http_request *req);
+void api_sites_post(struct http_request *req);
+void api_site_patch(struct http_request *req);
+void api_preceptors_get(struct http_request *req);
+void api_preceptor_get(struct http_request *req);
+void api_preceptors_post(struct http_request *req);
+void api_preceptor_verify(struct http_request *req);
+void api_offerings_post(struct http_request *req);
+void api_offering_patch(struct http_request *req);
+void api_blocks_post(struct http_request *req);
+void api_block_patch(struct http_request *req);
+
 #endif

@@ -4,8 +4,11 @@
 #define ROUNDS_DOMAIN_CATALOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "lib/arena.h"
+#include "lib/errors.h"
 #include "store/store.h"
 
 /* The NPI check digit: Luhn over "80840" followed by the first nine digits. */
@@ -17,5 +20,88 @@ bool catalog_may_view_offering(struct db_conn *conn, struct arena *arena, const 
                                const struct store_offering *offering);
 /* Staff, or a host coordinator who is a member of organization_id. */
 bool catalog_may_manage(const struct store_user *user, const char *organization_id);
+
+
+/* ---- values and checks ----
+ * Each check returns 0, or -1 with err set to ERR_VALIDATION_FAILED naming
+ * the failing field as the API names it ("zip", "eligibility.visa_kinds"). */
+
+extern const char *const catalog_organization_kinds[]; /* host, school */
+extern const char *const catalog_settings[];           /* inpatient, outpatient, mixed */
+extern const char *const catalog_statuses[];           /* draft, published, archived */
+extern const char *const catalog_board_statuses[];     /* certified, eligible, not_certified */
+
+/* Limits shared by the API specs, the pages and the checks. */
+enum {
+    CATALOG_TITLE_MIN = 3,
+    CATALOG_TITLE_MAX = 120,
+    CATALOG_DESCRIPTION_MAX = 5000,
+    CATALOG_FIRST_DAY_MAX = 2000,
+    CATALOG_CANCELLATION_MAX = 2000,
+    CATALOG_WEEKS_MAX = 52,
+    CATALOG_HOURS_MAX = 80,
+    CATALOG_SEATS_MAX = 100,
+};
+#define CATALOG_TUITION_MAX_CENTS INT64_C(10000000)
+#define CATALOG_FEE_MAX_CENTS INT64_C(100000)
+
+int catalog_check_organization(const char *name, const char *kind, struct error *err);
+/* Name, city (1–100 characters), state (a USPS code), ZIP (5 digits or
+ * ZIP+4), address (optional, ≤ 200); sets the time zone from the state. */
+int catalog_check_site(struct store_site *site, struct error *err);
+/* Name, email, NPI (check digit), specialty, licence state and number, expiry
+ * (optional, in the future), board status. */
+int catalog_check_preceptor(const struct store_preceptor *preceptor, struct error *err);
+/* Every value of an offering; not whether its site and preceptor belong to
+ * its organisation (catalog_offering_create/update check that too). */
+int catalog_check_offering(const struct store_offering *offering, struct error *err);
+/* Dates (end after start) and seats (1–100). A new block (before == NULL) may
+ * not start in the past; a changed block may not move its start into the past. */
+int catalog_check_block(const struct store_block *block, const struct store_block *before, struct error *err);
+
+/* ---- writes: each in one transaction, then the search index is synced ----
+ * They return 0, or -1 with err: validation (400, naming the field),
+ * ERR_NOT_FOUND, ERR_CONFLICT (409, naming the field) or ERR_UNAVAILABLE. */
+
+int catalog_organization_create(struct db_conn *conn, struct arena *arena, const char *name, const char *kind,
+                                struct store_organization *out, struct error *err);
+/* Assigns the id and creation time, checks that organization_id is a host. */
+int catalog_site_create(struct db_conn *conn, struct arena *arena, struct store_site *site, struct error *err);
+int catalog_site_update(struct db_conn *conn, struct arena *arena, struct store_site *site, struct error *err);
+/* Also checks user_id (an existing account) and that the NPI is free (409 "npi"). */
+int catalog_preceptor_create(struct db_conn *conn, struct arena *arena, struct store_preceptor *preceptor,
+                             struct error *err);
+int catalog_preceptor_verify(struct db_conn *conn, const char *preceptor_id, bool verified, struct error *err);
+/* Checks the offering and that its site and preceptor belong to its host;
+ * on success *offering is read back with its joined fields. */
+int catalog_offering_create(struct db_conn *conn, struct arena *arena, struct store_offering *offering,
+                            struct error *err);
+int catalog_offering_update(struct db_conn *conn, struct arena *arena, struct store_offering *offering,
+                            struct error *err);
+/* The offering of block->offering_id must exist. On success *block is read back. */
+int catalog_block_create(struct db_conn *conn, struct arena *arena, struct store_block *block, struct error *err);
+/* Seats below the seats already taken: ERR_CONFLICT naming "seats". */
+int catalog_block_update(struct db_conn *conn, struct arena *arena, struct store_block *block, struct error *err);
+
+/* ---- reading what a user manages ----
+ * DB_ROW when the object exists and user may manage it; DB_DONE when it does
+ * not exist or user may not (the caller answers 404 either way); else an error. */
+
+int catalog_managed_offering(struct db_conn *conn, struct arena *arena, const struct store_user *user,
+                             const char *id, struct store_offering *out);
+int catalog_managed_block(struct db_conn *conn, struct arena *arena, const struct store_user *user, const char *id,
+                          struct store_block *block, struct store_offering *offering);
+int catalog_managed_site(struct db_conn *conn, struct arena *arena, const struct store_user *user, const char *id,
+                         struct store_site *out);
+int catalog_managed_preceptor(struct db_conn *conn, struct arena *arena, const struct store_user *user,
+                              const char *id, struct store_preceptor *out);
+/* The host organisations that user coordinates (ids and names, in id order). */
+size_t catalog_managed_organizations(const struct store_user *user, const struct store_membership **out,
+                                     size_t max);
+
+/* "a,b" from a list, in the arena (for visa kinds and requirements). */
+const char *catalog_join_csv(struct arena *arena, const char *const *items, size_t count);
+/* Whether the comma-separated list csv holds value. */
+bool catalog_csv_has(const char *csv, const char *value);
 
 #endif

@@ -419,6 +419,16 @@ int store_notifications_list(struct db_conn *conn, struct arena *arena, const ch
     return rc == DB_DONE ? DB_OK : rc;
 }
 
+int store_notifications_unread(struct db_conn *conn, const char *user_id, int64_t *unread)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL");
+    db_bind_text(st, 1, user_id);
+    int rc = db_step(st);
+    *unread = rc == DB_ROW ? db_column_int(st, 0) : 0;
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : rc;
+}
+
 int store_notification_read(struct db_conn *conn, const char *user_id, const char *id, int64_t now)
 {
     struct db_stmt *st = db_prepare(conn, "UPDATE notifications SET read_at = COALESCE(read_at, $3)"

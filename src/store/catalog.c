@@ -111,6 +111,78 @@ int store_sites_list(struct db_conn *conn, struct arena *arena, const char *orga
     return rc == DB_DONE ? DB_OK : rc;
 }
 
+/* A site's name or place changed: its offerings' search documents and the feed follow. */
+static int refresh_search_document(struct db_conn *conn, const char *offering_id);
+
+int store_site_update(struct db_conn *conn, struct arena *arena, const struct store_site *s, int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE sites SET name = $2, address = $3, city = $4, state = $5, zip = $6,"
+                                          " time_zone = $7 WHERE id = $1");
+    db_bind_text(st, 1, s->id);
+    db_bind_text(st, 2, s->name);
+    db_bind_text(st, 3, s->address != NULL ? s->address : "");
+    db_bind_text(st, 4, s->city);
+    db_bind_text(st, 5, s->state);
+    db_bind_text(st, 6, s->zip);
+    db_bind_text(st, 7, s->time_zone);
+    int rc = db_step(st);
+    int changed = db_changes(st);
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    if (changed == 0)
+        return DB_DONE;
+    st = db_prepare(conn, "SELECT id FROM offerings WHERE site_id = $1 ORDER BY id");
+    db_bind_text(st, 1, s->id);
+    const char **ids = NULL;
+    size_t count = 0, capacity = 0;
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char **slot = push(arena, (void **)&ids, &count, &capacity, sizeof(char *));
+        if (slot == NULL)
+            break;
+        *slot = text(arena, st, 0);
+    }
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc == DB_ROW ? DB_ERROR : rc;
+    for (size_t i = 0; i < count; i++) {
+        rc = refresh_search_document(conn, ids[i]);
+        if (rc == DB_OK)
+            rc = store_catalog_changed(conn, ids[i], now);
+        if (rc != DB_OK)
+            return rc;
+    }
+    return DB_OK;
+}
+
+/* ---- organisations ---- */
+
+int store_organizations_list(struct db_conn *conn, struct arena *arena, const char *kind, const char *after_id,
+                             int limit, struct store_organization **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT id, name, kind, created_at FROM organizations"
+                                          " WHERE (CAST($1 AS TEXT) IS NULL OR kind = $1) AND id > $2"
+                                          " ORDER BY id LIMIT $3");
+    db_bind_text(st, 1, kind);
+    db_bind_text(st, 2, after_id != NULL ? after_id : "");
+    db_bind_int(st, 3, limit);
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_organization *o = push(arena, (void **)out, count, &capacity, sizeof(*o));
+        if (o == NULL)
+            break;
+        o->id = text(arena, st, 0);
+        o->name = text(arena, st, 1);
+        o->kind = text(arena, st, 2);
+        o->created_at = db_column_int(st, 3);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
 /* ---- preceptors ---- */
 
 int store_preceptor_insert(struct db_conn *conn, const struct store_preceptor *p)
@@ -266,8 +338,9 @@ static void bind_offering(struct db_stmt *st, const struct store_offering *o)
 }
 
 /* The searchable text of an offering: title, description, specialty, host, city, preceptor. */
-#define SEARCH_BODY_SQL                                                                                         \
-    "o.title || ' ' || o.description || ' ' || sp.name || ' ' || org.name || ' ' || s.city || ' ' || p.name"  \
+#define SEARCH_TEXT_SQL                                                                                         \
+    "o.title || ' ' || o.description || ' ' || sp.name || ' ' || org.name || ' ' || s.city || ' ' || p.name"
+#define SEARCH_FROM_SQL                                                                                         \
     " FROM offerings o JOIN specialties sp ON sp.slug = o.specialty"                                         \
     " JOIN organizations org ON org.id = o.organization_id JOIN sites s ON s.id = o.site_id"                 \
     " JOIN preceptors p ON p.id = o.preceptor_id WHERE o.id = $1"
@@ -280,12 +353,12 @@ static int refresh_search_document(struct db_conn *conn, const char *offering_id
         int rc = run(st);
         if (rc != DB_OK)
             return rc;
-        st = db_prepare(conn, "INSERT INTO offerings_fts (rowid, body) SELECT o.rowid, " SEARCH_BODY_SQL);
+        st = db_prepare(conn, "INSERT INTO offerings_fts (rowid, body) SELECT o.rowid, " SEARCH_TEXT_SQL SEARCH_FROM_SQL);
         db_bind_text(st, 1, offering_id);
         return run(st);
     }
     struct db_stmt *st = db_prepare(conn, "INSERT INTO offering_search (offering_id, document)"
-                                          " SELECT o.id, to_tsvector('simple', " SEARCH_BODY_SQL ")"
+                                          " SELECT o.id, to_tsvector('simple', " SEARCH_TEXT_SQL ")" SEARCH_FROM_SQL
                                           " ON CONFLICT (offering_id) DO UPDATE SET document = EXCLUDED.document");
     db_bind_text(st, 1, offering_id);
     return run(st);

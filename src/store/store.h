@@ -97,6 +97,15 @@ int store_login_failure_prune(struct db_conn *conn, int64_t before);
 
 /* ---- catalog: sites, preceptors, offerings, blocks (store/catalog.c) ---- */
 
+struct store_organization {
+    const char *id, *name, *kind;
+    int64_t created_at;
+};
+
+/* Organisations (of one kind when kind is not NULL) by id, after the cursor id. */
+int store_organizations_list(struct db_conn *conn, struct arena *arena, const char *kind, const char *after_id,
+                             int limit, struct store_organization **out, size_t *count);
+
 struct store_site {
     const char *id, *organization_id, *name, *address, *city, *state, *zip, *time_zone;
     int64_t created_at;
@@ -129,6 +138,9 @@ struct store_block {
 };
 
 int store_site_insert(struct db_conn *conn, const struct store_site *site);
+/* Rewrites name, address, city, state, zip and time zone; the site's offerings
+ * go to the change feed with fresh full-text documents. DB_DONE when there is no such site. */
+int store_site_update(struct db_conn *conn, struct arena *arena, const struct store_site *site, int64_t now);
 /* DB_ROW / DB_DONE. */
 int store_site_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_site *out);
 /* Sites of one organisation (or all when organization_id is NULL), by id, after the cursor id. */
@@ -196,5 +208,25 @@ int store_catalog_last_seq(struct db_conn *conn, int64_t *seq);
  * relevance score (higher is better). Words are letters and digits only. */
 int store_catalog_search_text(struct db_conn *conn, struct arena *arena, const char *query,
                               void (*on_match)(void *ctx, const char *offering_id, double score), void *ctx);
+
+/* ---- bulk catalog writes, for `rounds seed` and benchmarks (store/catalog_bulk.c) ---- */
+
+/* Inserts new offerings and blocks with few statements (many rows per
+ * statement on PostgreSQL), one change-feed row per offering and the
+ * offerings' full-text documents. The caller holds a write transaction; the
+ * organisations, sites and preceptors exist; each block belongs to an
+ * offering of this call or to an existing one. now stamps the change rows. */
+int store_catalog_insert_bulk(struct db_conn *conn, const struct store_offering *offerings, size_t offering_count,
+                              const struct store_block *blocks, size_t block_count, int64_t now);
+/* How many preceptors have an NPI between from_npi and to_npi (10-digit strings, inclusive). */
+int store_preceptor_npi_count(struct db_conn *conn, const char *from_npi, const char *to_npi, int64_t *count);
+/* Whether the catalog holds at least one offering. */
+int store_catalog_has_offerings(struct db_conn *conn, bool *any);
+
+struct store_catalog_summary {
+    int64_t offerings, hosts, states, specialties, kinds; /* hosts and states: of the offerings and their sites */
+    int64_t blocks;
+};
+int store_catalog_summary(struct db_conn *conn, struct store_catalog_summary *out);
 
 #endif

@@ -1,7 +1,21 @@
 /* html.c — layout and form pieces; see html.h. */
 #include "views/html.h"
 
+#include <stdio.h>
 #include <string.h>
+
+/* <li><a href="path">label</a></li>, marked as the current page when it is. */
+static void nav_link(struct buf *b, const struct view_page *page, const char *path, const char *label)
+{
+    buf_append_str(b, "<li><a href=\"");
+    buf_append_html(b, path);
+    buf_append_char(b, '"');
+    if (page->current != NULL && strcmp(page->current, path) == 0)
+        buf_append_str(b, " aria-current=\"page\"");
+    buf_append_char(b, '>');
+    buf_append_html(b, label);
+    buf_append_str(b, "</a></li>");
+}
 
 void view_page_begin(struct buf *b, const struct view_page *page)
 {
@@ -11,8 +25,18 @@ void view_page_begin(struct buf *b, const struct view_page *page)
     buf_append_str(b, " · Rounds</title>\n<link rel=\"stylesheet\" href=\"/assets/site.css\">\n</head>\n<body>\n"
                       "<a class=\"skip\" href=\"#main\">Skip to content</a>\n"
                       "<header class=\"top\"><nav aria-label=\"Main\"><a class=\"brand\" href=\"/\">Rounds</a>"
-                      "<ul>");
+                      "<ul><li><a href=\"/search\">Find a rotation</a></li>");
     if (page->user_name != NULL) {
+        nav_link(b, page, "/applications", "Applications");
+        if (page->unread > 0) {
+            char label[48];
+            snprintf(label, sizeof(label), "Notifications (%lld)", (long long)page->unread);
+            nav_link(b, page, "/notifications", label);
+        } else {
+            nav_link(b, page, "/notifications", "Notifications");
+        }
+        if (page->staff)
+            nav_link(b, page, "/staff/audit", "Audit trail");
         buf_append_str(b, "<li><a href=\"/account\"");
         if (page->current != NULL && strcmp(page->current, "/account") == 0)
             buf_append_str(b, " aria-current=\"page\"");

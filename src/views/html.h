@@ -4,6 +4,7 @@
 #define ROUNDS_VIEWS_HTML_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "lib/buf.h"
 
@@ -12,6 +13,8 @@ struct view_page {
     const char *user_name;    /* NULL when signed out */
     const char *csrf_token;   /* for the log-out form in the header */
     const char *current;      /* path of the page, to mark the navigation */
+    int64_t unread;           /* unread notifications of the signed-in user ("Notifications (3)") */
+    bool staff;               /* the signed-in user is staff: the audit trail is in the navigation */
 };
 
 void view_page_begin(struct buf *b, const struct view_page *page);

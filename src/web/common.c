@@ -1,6 +1,9 @@
 /* common.c — what every page does: the layout's context and the error page. */
 #include "web/web.h"
 
+#include "domain/accounts.h"
+#include "store/applications.h"
+
 bool web_page_setup(struct http_request *req, struct view_page *page, const char *title, struct store_user *user)
 {
     struct store_user local = {0};
@@ -9,19 +12,24 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
     page->current = req->path;
     page->user_name = NULL;
     page->csrf_token = http_form_csrf_token(req);
+    page->unread = 0;
+    page->staff = false;
     if (!req->auth.authenticated)
         return true;
     if (req->auth.user != NULL) {
         *u = *req->auth.user;
-        page->user_name = u->name;
-        return true;
-    }
-    int rc = store_user_by_id(req->db, &req->arena, req->auth.user_id, u);
-    if (rc != DB_ROW) {
-        http_reply_error(req, rc == DB_DONE ? ERR_UNAUTHENTICATED : ERR_UNAVAILABLE, NULL, NULL);
-        return false;
+    } else {
+        int rc = store_user_by_id(req->db, &req->arena, req->auth.user_id, u);
+        if (rc != DB_ROW) {
+            http_reply_error(req, rc == DB_DONE ? ERR_UNAUTHENTICATED : ERR_UNAVAILABLE, NULL, NULL);
+            return false;
+        }
     }
     page->user_name = u->name;
+    page->staff = account_has_role(u, "staff");
+    /* The header's "Notifications (3)": a missing count is not worth failing the page. */
+    if (store_notifications_unread(req->db, u->id, &page->unread) != DB_OK)
+        page->unread = 0;
     return true;
 }
 

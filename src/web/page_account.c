@@ -48,7 +48,10 @@ static void render(struct http_request *req, int status, const struct store_user
         }
         buf_append_str(&b, "</ul></dd>");
     }
-    buf_append_str(&b, "</dl></section>\n");
+    buf_append_str(&b, "</dl>");
+    if (account_has_role(user, "host_coordinator") || account_has_role(user, "staff"))
+        buf_append_str(&b, "<p><a class=\"button\" href=\"/host\">Manage offerings</a></p>");
+    buf_append_str(&b, "</section>\n");
 
     if (account_has_role(user, "student")) {
         const struct store_profile *p = &user->profile;

@@ -13,7 +13,14 @@ void web_page_home(struct http_request *req)
                    "<section class=\"hero\"><h1>U.S. clinical experience, without the guesswork</h1>"
                    "<p>Rounds connects international medical students and graduates with U.S. physicians and "
                    "hospitals that offer clerkships, observerships, research and telehealth rotations — with the "
-                   "preceptor, the full price and the refund rules shown before you apply.</p>");
+                   "preceptor, the full price and the refund rules shown before you apply.</p>"
+                   "<form class=\"hero-search\" method=\"get\" action=\"/search\" role=\"search\">"
+                   "<div class=\"field\"><label for=\"home-q\">Search rotations</label>"
+                   "<input id=\"home-q\" type=\"search\" name=\"q\" "
+                   "placeholder=\"Specialty, hospital or city\"></div>"
+                   "<button type=\"submit\">Search</button></form>"
+                   "<p><a class=\"browse\" href=\"/search\">Browse all rotations</a> by specialty, state or "
+                   "price.</p>");
     if (page.user_name == NULL)
         buf_append_str(&b, "<p class=\"actions\"><a class=\"button\" href=\"/register\">Create a student account</a> "
                            "<a href=\"/login\">Log in</a></p>");

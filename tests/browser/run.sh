@@ -2,7 +2,8 @@
 # run.sh — browser tests: tests/browser/run.sh ROUNDS_BINARY
 #
 # Installs the node deps if missing or stale, starts ROUNDS_BINARY on a fresh
-# SQLite database and a free loopback port, runs every tests/browser/*.test.mjs
+# SQLite database seeded with `rounds seed --demo` (demo accounts and catalog)
+# and a free loopback port, runs every tests/browser/*.test.mjs
 # with `node --test` (env BASE_URL, SCREENSHOT_DIR), stops the server, and
 # ends with the line "browser: N passed, N failed". Exit status is non-zero if
 # anything failed, including a sanitizer report in the server's log.
@@ -82,6 +83,9 @@ healthz_ok() {
 
 ROUNDS_DB=$TMP/rounds.db "$BIN" migrate >"$TMP/migrate.log" 2>&1 \
     || { cat "$TMP/migrate.log" >&2; die "$BIN migrate failed"; }
+# The demo accounts and catalog (hosts, offerings, blocks) that catalog.test.mjs searches.
+ROUNDS_DB=$TMP/rounds.db "$BIN" seed --demo >"$TMP/seed.log" 2>&1 \
+    || { tail -40 "$TMP/seed.log" >&2; die "$BIN seed --demo failed"; }
 mkdir -p "$TMP/data"
 
 # A port can be taken between check and bind: try a few.

@@ -1,0 +1,278 @@
+/* catalog_common.c — what the catalog management endpoints share: list
+ * parameters (?limit= and ?cursor=), the JSON shapes of organisations, sites,
+ * preceptors and blocks, and the offering body (POST and PATCH). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/accounts.h"
+#include "domain/catalog.h"
+#include "domain/catalog_index.h"
+#include "lib/clock.h"
+
+/* ---- lists ---- */
+
+/* A query parameter given at most once; NULL when absent or empty. */
+static int single_param(struct http_request *req, struct http_kv_list *query, const char *name, const char **out)
+{
+    *out = NULL;
+    if (http_kv_count(query, name) > 1) {
+        http_reply_error(req, ERR_INVALID_PARAMETER, name, "may be given only once");
+        return -1;
+    }
+    const char *v = http_kv_get(query, name);
+    if (v != NULL && v[0] != '\0')
+        *out = v;
+    return 0;
+}
+
+int api_query_param(struct http_request *req, const char *name, const char **out)
+{
+    struct http_kv_list *query;
+    if (http_query(req, &query) != 0)
+        return -1;
+    return single_param(req, query, name, out);
+}
+
+/* Ids are letters, digits, '_' and '-'. */
+bool api_id_valid(const char *id)
+{
+    size_t len = id != NULL ? strlen(id) : 0;
+    if (len == 0 || len > 64)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        char c = id[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+            return false;
+    }
+    return true;
+}
+
+int api_list_params(struct http_request *req, struct api_page *page)
+{
+    page->limit = 20;
+    page->cursor = NULL;
+    const char *limit, *cursor;
+    if (api_query_param(req, "limit", &limit) != 0 || api_query_param(req, "cursor", &cursor) != 0)
+        return -1;
+    if (limit != NULL) {
+        char *end = NULL;
+        errno = 0;
+        long long n = strtoll(limit, &end, 10);
+        if (errno != 0 || end == limit || *end != '\0' || n < 1 || n > 100) {
+            http_reply_error(req, ERR_INVALID_PARAMETER, "limit", "must be from 1 to 100");
+            return -1;
+        }
+        page->limit = (int)n;
+    }
+    if (cursor != NULL) {
+        if (!api_id_valid(cursor)) {
+            http_reply_error(req, ERR_INVALID_PARAMETER, "cursor", "is not a cursor of this list");
+            return -1;
+        }
+        page->cursor = cursor;
+    }
+    return 0;
+}
+
+void api_write_list_end(struct buf *b, const char *next_cursor)
+{
+    buf_append_str(b, "],\"next_cursor\":");
+    buf_append_json_string(b, next_cursor);
+    buf_append_char(b, '}');
+}
+
+/* ---- JSON shapes ---- */
+
+void api_write_organization(struct buf *b, const char *id, const char *name, const char *kind)
+{
+    buf_append_str(b, "{\"id\":");
+    buf_append_json_string(b, id);
+    buf_append_str(b, ",\"name\":");
+    buf_append_json_string(b, name);
+    buf_append_str(b, ",\"kind\":");
+    buf_append_json_string(b, kind);
+    buf_append_char(b, '}');
+}
+
+void api_write_site(struct buf *b, const struct store_site *s)
+{
+    char created[21];
+    clock_format_rfc3339(s->created_at, created);
+    buf_append_str(b, "{\"id\":");
+    buf_append_json_string(b, s->id);
+    buf_append_str(b, ",\"organization_id\":");
+    buf_append_json_string(b, s->organization_id);
+    buf_append_str(b, ",\"name\":");
+    buf_append_json_string(b, s->name);
+    buf_append_str(b, ",\"address\":");
+    buf_append_json_string(b, s->address);
+    buf_append_str(b, ",\"city\":");
+    buf_append_json_string(b, s->city);
+    buf_append_str(b, ",\"state\":");
+    buf_append_json_string(b, s->state);
+    buf_append_str(b, ",\"zip\":");
+    buf_append_json_string(b, s->zip);
+    buf_append_str(b, ",\"time_zone\":");
+    buf_append_json_string(b, s->time_zone);
+    buf_appendf(b, ",\"created_at\":\"%s\"}", created);
+}
+
+void api_write_preceptor(struct buf *b, const struct store_preceptor *p)
+{
+    char created[21];
+    clock_format_rfc3339(p->created_at, created);
+    buf_append_str(b, "{\"id\":");
+    buf_append_json_string(b, p->id);
+    buf_append_str(b, ",\"organization_id\":");
+    buf_append_json_string(b, p->organization_id);
+    buf_append_str(b, ",\"user_id\":");
+    buf_append_json_string(b, p->user_id);
+    buf_append_str(b, ",\"name\":");
+    buf_append_json_string(b, p->name);
+    buf_append_str(b, ",\"email\":");
+    buf_append_json_string(b, p->email);
+    buf_append_str(b, ",\"npi\":");
+    buf_append_json_string(b, p->npi);
+    buf_append_str(b, ",\"specialty\":");
+    buf_append_json_string(b, p->specialty);
+    buf_append_str(b, ",\"license_state\":");
+    buf_append_json_string(b, p->license_state);
+    buf_append_str(b, ",\"license_number\":");
+    buf_append_json_string(b, p->license_number);
+    buf_append_str(b, ",\"license_expires\":");
+    buf_append_json_string(b, p->license_expires);
+    buf_append_str(b, ",\"board_status\":");
+    buf_append_json_string(b, p->board_status);
+    buf_appendf(b, ",\"verified\":%s,\"created_at\":\"%s\"}", p->verified ? "true" : "false", created);
+}
+
+void api_write_block(struct buf *b, const struct store_block *blk)
+{
+    buf_append_str(b, "{\"id\":");
+    buf_append_json_string(b, blk->id);
+    buf_append_str(b, ",\"offering_id\":");
+    buf_append_json_string(b, blk->offering_id);
+    buf_append_str(b, ",\"start\":");
+    buf_append_json_string(b, blk->start_date);
+    buf_append_str(b, ",\"end\":");
+    buf_append_json_string(b, blk->end_date);
+    buf_appendf(b, ",\"seats\":%lld,\"seats_taken\":%lld,\"seats_left\":%lld}", (long long)blk->seats,
+                (long long)blk->seats_taken, (long long)(blk->seats - blk->seats_taken));
+}
+
+/* ---- the offering body ---- */
+
+static const struct json_field eligibility_spec[] = {
+    JSON_BOOL(struct api_eligibility_body, students_allowed, JSON_OPTIONAL),
+    JSON_BOOL(struct api_eligibility_body, graduates_allowed, JSON_REQUIRED),
+    JSON_BOOL(struct api_eligibility_body, step1_required, JSON_REQUIRED),
+    JSON_ENUM_ARRAY(struct api_eligibility_body, visa_kinds, JSON_REQUIRED, profile_visa_kinds),
+    JSON_INT(struct api_eligibility_body, max_years_since_graduation, JSON_NULLABLE, 0, 60),
+    JSON_BOOL(struct api_eligibility_body, english_proof_required, JSON_OPTIONAL),
+    {0},
+};
+
+const struct json_field api_offering_spec[] = {
+    JSON_STRING(struct api_offering_body, organization_id, JSON_OPTIONAL, 1, 64),
+    JSON_STRING(struct api_offering_body, site_id, JSON_OPTIONAL, 1, 64),
+    JSON_STRING(struct api_offering_body, preceptor_id, JSON_OPTIONAL, 1, 64),
+    JSON_STRING(struct api_offering_body, title, JSON_OPTIONAL, CATALOG_TITLE_MIN, CATALOG_TITLE_MAX),
+    JSON_STRING(struct api_offering_body, specialty, JSON_OPTIONAL, 1, 64),
+    JSON_ENUM(struct api_offering_body, kind, JSON_OPTIONAL, catalog_kinds),
+    JSON_ENUM(struct api_offering_body, setting, JSON_OPTIONAL, catalog_settings),
+    JSON_INT(struct api_offering_body, weeks, JSON_OPTIONAL, 1, CATALOG_WEEKS_MAX),
+    JSON_INT(struct api_offering_body, hours_per_week, JSON_OPTIONAL, 1, CATALOG_HOURS_MAX),
+    JSON_INT(struct api_offering_body, tuition_cents, JSON_OPTIONAL, 0, CATALOG_TUITION_MAX_CENTS),
+    JSON_INT(struct api_offering_body, application_fee_cents, JSON_OPTIONAL, 0, CATALOG_FEE_MAX_CENTS),
+    JSON_INT(struct api_offering_body, deposit_cents, JSON_OPTIONAL, 0, CATALOG_TUITION_MAX_CENTS),
+    JSON_OBJECT(struct api_offering_body, eligibility, JSON_OPTIONAL, eligibility_spec),
+    JSON_TEXT(struct api_offering_body, description, JSON_OPTIONAL, 0, CATALOG_DESCRIPTION_MAX),
+    JSON_TEXT(struct api_offering_body, first_day, JSON_OPTIONAL, 0, CATALOG_FIRST_DAY_MAX),
+    JSON_TEXT(struct api_offering_body, cancellation_policy, JSON_OPTIONAL, 0, CATALOG_CANCELLATION_MAX),
+    JSON_STRING_ARRAY(struct api_offering_body, requirements, JSON_OPTIONAL, 1, 64, 64),
+    JSON_BOOL(struct api_offering_body, lor_customary, JSON_OPTIONAL),
+    JSON_ENUM(struct api_offering_body, status, JSON_OPTIONAL, catalog_statuses),
+    {0},
+};
+
+int api_parse_offering_body(struct http_request *req, struct api_offering_body *body, struct json_presence *presence)
+{
+    memset(body, 0, sizeof(*body));
+    /* Defaults of the optional eligibility fields (the spec leaves absent fields alone). */
+    body->eligibility.students_allowed = true;
+    body->eligibility.max_years_since_graduation = -1;
+    return api_parse_body(req, api_offering_spec, body, presence);
+}
+
+/* A comma-separated list from an array whose items may not hold commas. */
+static int join_items(struct http_request *req, const struct json_strings *list, const char *field, const char **out)
+{
+    for (size_t i = 0; i < list->count; i++)
+        if (strchr(list->items[i], ',') != NULL) {
+            http_reply_error(req, ERR_VALIDATION_FAILED, field, "has an item that is not an allowed value");
+            return -1;
+        }
+    *out = catalog_join_csv(&req->arena, list->items, list->count);
+    if (*out == NULL) {
+        http_reply_error(req, ERR_VALIDATION_FAILED, field, "is too long");
+        return -1;
+    }
+    return 0;
+}
+
+int api_apply_offering_body(struct http_request *req, const struct api_offering_body *body,
+                            const struct json_presence *presence, struct store_offering *o)
+{
+#define SENT(name) json_presence_has(api_offering_spec, presence, name)
+    if (SENT("organization_id"))
+        o->organization_id = body->organization_id;
+    if (SENT("site_id"))
+        o->site_id = body->site_id;
+    if (SENT("preceptor_id"))
+        o->preceptor_id = body->preceptor_id;
+    if (SENT("title"))
+        o->title = body->title;
+    if (SENT("specialty"))
+        o->specialty = body->specialty;
+    if (SENT("kind"))
+        o->kind = body->kind;
+    if (SENT("setting"))
+        o->setting = body->setting;
+    if (SENT("weeks"))
+        o->weeks = body->weeks;
+    if (SENT("hours_per_week"))
+        o->hours_per_week = body->hours_per_week;
+    if (SENT("tuition_cents"))
+        o->tuition_cents = body->tuition_cents;
+    if (SENT("application_fee_cents"))
+        o->application_fee_cents = body->application_fee_cents;
+    if (SENT("deposit_cents"))
+        o->deposit_cents = body->deposit_cents;
+    if (SENT("eligibility")) {
+        /* Eligibility is replaced as a whole. */
+        const struct api_eligibility_body *e = &body->eligibility;
+        o->students_allowed = e->students_allowed;
+        o->graduates_allowed = e->graduates_allowed;
+        o->step1_required = e->step1_required;
+        o->english_proof_required = e->english_proof_required;
+        o->max_years_since_graduation = e->max_years_since_graduation;
+        if (join_items(req, &e->visa_kinds, "eligibility.visa_kinds", &o->visa_kinds) != 0)
+            return -1;
+    }
+    if (SENT("description"))
+        o->description = body->description;
+    if (SENT("first_day"))
+        o->first_day = body->first_day;
+    if (SENT("cancellation_policy"))
+        o->cancellation_policy = body->cancellation_policy;
+    if (SENT("requirements") && join_items(req, &body->requirements, "requirements", &o->requirements) != 0)
+        return -1;
+    if (SENT("lor_customary"))
+        o->lor_customary = body->lor_customary;
+    if (SENT("status"))
+        o->status = body->status;
+#undef SENT
+    return 0;
+}

@@ -1,0 +1,46 @@
+/* sites_post.c — POST /api/v1/sites {organization_id, name, address?, city,
+ * state, zip} (a coordinator of that host, or staff) → 201 the site, its time
+ * zone taken from the state. */
+#include "api/api.h"
+#include "domain/catalog.h"
+
+struct site_body {
+    const char *organization_id, *name, *address, *city, *state, *zip;
+};
+
+static const struct json_field site_spec[] = {
+    JSON_STRING(struct site_body, organization_id, JSON_REQUIRED, 1, 64),
+    JSON_STRING(struct site_body, name, JSON_REQUIRED, 1, 100),
+    JSON_STRING(struct site_body, address, JSON_NULLABLE, 0, 200),
+    JSON_STRING(struct site_body, city, JSON_REQUIRED, 1, 100),
+    JSON_STRING(struct site_body, state, JSON_REQUIRED, 1, 2),
+    JSON_STRING(struct site_body, zip, JSON_REQUIRED, 1, 10),
+    {0},
+};
+
+void api_sites_post(struct http_request *req)
+{
+    struct store_user user;
+    struct site_body body = {0};
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, site_spec, &body, NULL) != 0)
+        return;
+    if (!catalog_may_manage(&user, body.organization_id)) {
+        http_reply_error(req, ERR_FORBIDDEN, "organization_id", "you do not manage this organisation");
+        return;
+    }
+    struct store_site site = {.organization_id = body.organization_id,
+                              .name = body.name,
+                              .address = body.address,
+                              .city = body.city,
+                              .state = body.state,
+                              .zip = body.zip};
+    struct error err = {0};
+    if (catalog_site_create(req->db, &req->arena, &site, &err) != 0) {
+        http_reply_problem(req, &err);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, 16 * 1024);
+    api_write_site(&b, &site);
+    http_reply_json(req, 201, &b);
+}

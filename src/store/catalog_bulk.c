@@ -1,0 +1,293 @@
+/* catalog_bulk.c — bulk catalog writes for `rounds seed` and benchmarks:
+ * many offerings, blocks, change-feed rows and full-text documents per
+ * statement, and the counts that the seeder prints.
+ *
+ * A multi-row INSERT is built once per process for 1, 2, 4, … rows from the
+ * table's column list: only "$n" placeholders are generated, never values,
+ * and the texts live until exit (the statement caches key on their address).
+ * PostgreSQL gets many rows per statement (one round trip each); SQLite binds
+ * parameters by name with a lookup that is linear in their number, so it gets
+ * few rows per statement, which costs nothing there (no round trips). */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "lib/clock.h"
+double bulk_t[6];
+
+enum { BULK_LEVELS = 10 }; /* statements of 1, 2, 4, … 512 rows */
+
+struct bulk_table {
+    const char *head;         /* "INSERT INTO t (a, b) VALUES " */
+    const char *tail;         /* after the rows ("" for a VALUES list) */
+    int columns;              /* parameters per row */
+    bool in_list;             /* rows are "$1, $2, …" (one parameter each) rather than "($1, $2), …" */
+    int rows_sqlite, rows_pg; /* most rows per statement, a power of two ≤ 512 */
+    char *sql[BULK_LEVELS];   /* sql[k]: 2^k rows; NULL when out of memory */
+};
+
+static struct bulk_table offerings_table = {
+    "INSERT INTO offerings (id, organization_id, site_id, preceptor_id, title, specialty, kind, setting, weeks,"
+    " hours_per_week, tuition_cents, application_fee_cents, deposit_cents, students_allowed, graduates_allowed,"
+    " step1_required, max_years_since_graduation, visa_kinds, english_proof_required, lor_customary, description,"
+    " first_day, cancellation_policy, requirements, status, created_at, updated_at) VALUES ",
+    "", 27, false, 1, 64, {0}};
+
+static struct bulk_table blocks_table = {
+    "INSERT INTO blocks (id, offering_id, start_date, end_date, seats, seats_taken, created_at) VALUES ", "", 7,
+    false, 4, 256, {0}};
+
+static struct bulk_table changes_table = {"INSERT INTO catalog_changes (offering_id, at) VALUES ", "", 2, false, 8,
+                                          512, {0}};
+
+/* The searchable text of an offering, as refresh_search_document() in
+ * catalog.c builds it (keep the two alike), and the offerings it is for. */
+#define BULK_SEARCH_TEXT_SQL                                                                                   \
+    "o.title || ' ' || o.description || ' ' || sp.name || ' ' || org.name || ' ' || s.city || ' ' || p.name"
+#define BULK_SEARCH_JOIN_SQL                                                                                   \
+    " FROM offerings o JOIN specialties sp ON sp.slug = o.specialty"                                         \
+    " JOIN organizations org ON org.id = o.organization_id JOIN sites s ON s.id = o.site_id"                 \
+    " JOIN preceptors p ON p.id = o.preceptor_id"
+#define BULK_SEARCH_FROM_SQL BULK_SEARCH_JOIN_SQL " WHERE o.id IN ("
+
+/* PostgreSQL: new offerings have no document yet. (SQLite: see write_fts_sqlite.) */
+static struct bulk_table fts_pg_table = {
+    "INSERT INTO offering_search (offering_id, document) SELECT o.id, to_tsvector('simple', " BULK_SEARCH_TEXT_SQL
+    ")" BULK_SEARCH_FROM_SQL,
+    ") ON CONFLICT (offering_id) DO UPDATE SET document = EXCLUDED.document", 1, true, 256, 256, {0}};
+
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+/* "head ($1, $2), ($3, $4) tail", or "head $1, $2 tail" for an IN list. */
+static char *build_insert(const struct bulk_table *t, int rows)
+{
+    size_t size = strlen(t->head) + strlen(t->tail) + (size_t)rows * ((size_t)t->columns * 9 + 4) + 1;
+    char *sql = malloc(size);
+    if (sql == NULL)
+        return NULL;
+    size_t used = (size_t)snprintf(sql, size, "%s", t->head);
+    int param = 1;
+    for (int r = 0; r < rows && used < size; r++) {
+        used += (size_t)snprintf(sql + used, size - used, "%s%s", r > 0 ? ", " : "", t->in_list ? "" : "(");
+        for (int c = 0; c < t->columns && used < size; c++)
+            used += (size_t)snprintf(sql + used, size - used, "%s$%d", c > 0 ? ", " : "", param++);
+        if (used < size && !t->in_list)
+            used += (size_t)snprintf(sql + used, size - used, ")");
+    }
+    if (used < size)
+        used += (size_t)snprintf(sql + used, size - used, "%s", t->tail);
+    if (used >= size) {
+        free(sql);
+        return NULL;
+    }
+    return sql;
+}
+
+static void build_tables(void)
+{
+    struct bulk_table *tables[] = {&offerings_table, &blocks_table, &changes_table, &fts_pg_table};
+    for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+        for (int k = 0; k < BULK_LEVELS; k++)
+            tables[i]->sql[k] = build_insert(tables[i], 1 << k);
+}
+
+static bool is_sqlite(struct db_conn *conn)
+{
+    return strcmp(db_backend_name(conn), "sqlite") == 0;
+}
+
+static int run(struct db_stmt *st)
+{
+    int rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* Binds row i of items at parameters base+1 … base+columns. */
+typedef void bind_row_fn(struct db_stmt *st, int base, const void *items, size_t i, int64_t now);
+
+/* Inserts count rows with as few statements as the backend likes: the
+ * largest power of two that fits, again and again. */
+static int insert_rows(struct db_conn *conn, const struct bulk_table *t, bind_row_fn *bind_row, const void *items,
+                       size_t count, int64_t now)
+{
+    int most = is_sqlite(conn) ? t->rows_sqlite : t->rows_pg;
+    const char *env = getenv(t == &offerings_table ? "XO" : t == &blocks_table ? "XB" : t == &changes_table ? "XC" : "XF");
+    if (env) most = (int)strtol(env, NULL, 10);
+    size_t done = 0;
+    while (done < count) {
+        int level = 0;
+        while (level + 1 < BULK_LEVELS && (1 << (level + 1)) <= most && (size_t)1 << (level + 1) <= count - done)
+            level++;
+        if (t->sql[level] == NULL)
+            return DB_ERROR;
+        struct db_stmt *st = db_prepare(conn, t->sql[level]);
+        if (st == NULL)
+            return DB_ERROR;
+        int rows = 1 << level;
+        for (int r = 0; r < rows; r++)
+            bind_row(st, r * t->columns, items, done + (size_t)r, now);
+        int rc = run(st);
+        if (rc != DB_OK)
+            return rc;
+        done += (size_t)rows;
+    }
+    return DB_OK;
+}
+
+/* The columns in the order of offerings_table.head (as bind_offering in catalog.c). */
+static void bind_offering_row(struct db_stmt *st, int base, const void *items, size_t i, int64_t now)
+{
+    (void)now;
+    const struct store_offering *o = (const struct store_offering *)items + i;
+    db_bind_text(st, base + 1, o->id);
+    db_bind_text(st, base + 2, o->organization_id);
+    db_bind_text(st, base + 3, o->site_id);
+    db_bind_text(st, base + 4, o->preceptor_id);
+    db_bind_text(st, base + 5, o->title);
+    db_bind_text(st, base + 6, o->specialty);
+    db_bind_text(st, base + 7, o->kind);
+    db_bind_text(st, base + 8, o->setting);
+    db_bind_int(st, base + 9, o->weeks);
+    db_bind_int(st, base + 10, o->hours_per_week);
+    db_bind_int(st, base + 11, o->tuition_cents);
+    db_bind_int(st, base + 12, o->application_fee_cents);
+    db_bind_int(st, base + 13, o->deposit_cents);
+    db_bind_int(st, base + 14, o->students_allowed);
+    db_bind_int(st, base + 15, o->graduates_allowed);
+    db_bind_int(st, base + 16, o->step1_required);
+    if (o->max_years_since_graduation >= 0)
+        db_bind_int(st, base + 17, o->max_years_since_graduation);
+    else
+        db_bind_null(st, base + 17);
+    db_bind_text(st, base + 18, o->visa_kinds != NULL ? o->visa_kinds : "");
+    db_bind_int(st, base + 19, o->english_proof_required);
+    db_bind_int(st, base + 20, o->lor_customary);
+    db_bind_text(st, base + 21, o->description != NULL ? o->description : "");
+    db_bind_text(st, base + 22, o->first_day != NULL ? o->first_day : "");
+    db_bind_text(st, base + 23, o->cancellation_policy != NULL ? o->cancellation_policy : "");
+    db_bind_text(st, base + 24, o->requirements != NULL ? o->requirements : "");
+    db_bind_text(st, base + 25, o->status != NULL ? o->status : "published");
+    db_bind_int(st, base + 26, o->created_at);
+    db_bind_int(st, base + 27, o->updated_at);
+}
+
+static void bind_block_row(struct db_stmt *st, int base, const void *items, size_t i, int64_t now)
+{
+    (void)now;
+    const struct store_block *b = (const struct store_block *)items + i;
+    db_bind_text(st, base + 1, b->id);
+    db_bind_text(st, base + 2, b->offering_id);
+    db_bind_text(st, base + 3, b->start_date);
+    db_bind_text(st, base + 4, b->end_date);
+    db_bind_int(st, base + 5, b->seats);
+    db_bind_int(st, base + 6, b->seats_taken);
+    db_bind_int(st, base + 7, b->created_at);
+}
+
+static void bind_change_row(struct db_stmt *st, int base, const void *items, size_t i, int64_t now)
+{
+    const struct store_offering *o = (const struct store_offering *)items + i;
+    db_bind_text(st, base + 1, o->id);
+    db_bind_int(st, base + 2, now);
+}
+
+static void bind_id_row(struct db_stmt *st, int base, const void *items, size_t i, int64_t now)
+{
+    (void)now;
+    db_bind_text(st, base + 1, ((const struct store_offering *)items)[i].id);
+}
+
+/* SQLite: one statement for all the documents, and the last of the write.
+ * Once FTS5 takes part in a transaction, every later statement's savepoint
+ * makes it flush its pending terms as a new segment: one statement per
+ * offering (or per few) after it costs many times the whole insert. The new
+ * offerings are those past the highest rowid before the write (we hold the
+ * write lock, and a rowid table numbers new rows past its highest). */
+static int write_fts_sqlite(struct db_conn *conn, int64_t rowid_before)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO offerings_fts (rowid, body) SELECT o.rowid, "
+                                          BULK_SEARCH_TEXT_SQL BULK_SEARCH_JOIN_SQL " WHERE o.rowid > $1");
+    db_bind_int(st, 1, rowid_before);
+    return run(st);
+}
+
+int store_catalog_insert_bulk(struct db_conn *conn, const struct store_offering *offerings, size_t offering_count,
+                              const struct store_block *blocks, size_t block_count, int64_t now)
+{
+    pthread_once(&tables_once, build_tables);
+    bool sqlite = is_sqlite(conn);
+    int64_t rowid_before = 0;
+    if (sqlite) {
+        struct db_stmt *st = db_prepare(conn, "SELECT COALESCE(MAX(rowid), 0) FROM offerings");
+        int rc = db_step(st);
+        rowid_before = db_column_int(st, 0);
+        db_reset(st);
+        if (rc != DB_ROW)
+            return rc;
+    }
+    if (sqlite)
+        db_exec(conn, "PRAGMA cache_size = -262144");
+    double t0 = clock_monotonic_ms();
+    int rc = insert_rows(conn, &offerings_table, bind_offering_row, offerings, offering_count, now);
+    double t1 = clock_monotonic_ms(); bulk_t[0] += t1 - t0;
+    if (rc == DB_OK)
+        rc = insert_rows(conn, &blocks_table, bind_block_row, blocks, block_count, now);
+    double t2 = clock_monotonic_ms(); bulk_t[1] += t2 - t1;
+    if (rc == DB_OK)
+        rc = insert_rows(conn, &changes_table, bind_change_row, offerings, offering_count, now);
+    double t3 = clock_monotonic_ms(); bulk_t[2] += t3 - t2;
+    if (rc == DB_OK && offering_count > 0)
+        rc = sqlite ? write_fts_sqlite(conn, rowid_before)
+                    : insert_rows(conn, &fts_pg_table, bind_id_row, offerings, offering_count, now);
+    bulk_t[3] += clock_monotonic_ms() - t3;
+    fprintf(stderr, "offerings %.0f blocks %.0f changes %.0f fts %.0f\n", bulk_t[0], bulk_t[1], bulk_t[2], bulk_t[3]);
+    return rc;
+}
+
+int store_preceptor_npi_count(struct db_conn *conn, const char *from_npi, const char *to_npi, int64_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*) FROM preceptors WHERE npi >= $1 AND npi <= $2");
+    db_bind_text(st, 1, from_npi);
+    db_bind_text(st, 2, to_npi);
+    int rc = db_step(st);
+    *count = rc == DB_ROW ? db_column_int(st, 0) : 0;
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : rc;
+}
+
+int store_catalog_has_offerings(struct db_conn *conn, bool *any)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT 1 FROM offerings LIMIT 1");
+    int rc = db_step(st);
+    *any = rc == DB_ROW;
+    db_reset(st);
+    return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_catalog_summary(struct db_conn *conn, struct store_catalog_summary *out)
+{
+    memset(out, 0, sizeof(*out));
+    struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*), COUNT(DISTINCT o.organization_id), COUNT(DISTINCT s.state),"
+                                          " COUNT(DISTINCT o.specialty), COUNT(DISTINCT o.kind)"
+                                          " FROM offerings o JOIN sites s ON s.id = o.site_id");
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        out->offerings = db_column_int(st, 0);
+        out->hosts = db_column_int(st, 1);
+        out->states = db_column_int(st, 2);
+        out->specialties = db_column_int(st, 3);
+        out->kinds = db_column_int(st, 4);
+    }
+    db_reset(st);
+    if (rc != DB_ROW)
+        return rc;
+    st = db_prepare(conn, "SELECT COUNT(*) FROM blocks");
+    rc = db_step(st);
+    if (rc == DB_ROW)
+        out->blocks = db_column_int(st, 0);
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : rc;
+}

@@ -1,0 +1,452 @@
+/* page_application.c — GET /applications/{id}: one application (student,
+ * rotation, host, dates, statement, status in words, deadlines), its history
+ * (who, when, what, note), and the actions the viewer may take now as POST
+ * buttons with an optional note. POST /applications/{id}/{action} moves it
+ * through application_transition and comes back with a notice; a refusal
+ * (409 invalid_transition, block_full, hold_expired) is shown on the page
+ * with its status code. Someone who may not see the application gets a 404. */
+#include <string.h>
+
+#include "domain/accounts.h"
+#include "domain/applications.h"
+#include "domain/catalog_index.h"
+#include "lib/clock.h"
+#include "lib/utf8.h"
+#include "views/forms.h"
+#include "views/money.h"
+#include "web/web.h"
+
+enum { NOTE_MAX = 2000 };
+
+const char *const web_application_params[] = {"done", NULL};
+
+/* The buttons a side may see in a status. The state machine in
+ * domain/applications.c decides: a button it refuses answers 409 with the
+ * reason, so this list only chooses what to offer. */
+struct button {
+    const char *status, *action, *label;
+    bool student; /* the student's button, else the host side's (host, preceptor, staff) */
+    bool danger;
+};
+
+static const struct button buttons[] = {
+    {"offered", "accept", "Accept the offer", true, false},
+    {"submitted", "withdraw", "Withdraw my application", true, true},
+    {"under_review", "withdraw", "Withdraw my application", true, true},
+    {"offered", "withdraw", "Withdraw my application", true, true},
+    {"held", "withdraw", "Withdraw my application", true, true},
+    {"booked", "cancel", "Cancel my booking", true, true},
+    {"cleared", "cancel", "Cancel my booking", true, true},
+    {"submitted", "offer", "Offer a seat", false, false},
+    {"under_review", "offer", "Offer a seat", false, false},
+    {"submitted", "review", "Start the review", false, false},
+    {"submitted", "decline", "Decline", false, true},
+    {"under_review", "decline", "Decline", false, true},
+    {"offered", "decline", "Withdraw the offer and decline", false, true},
+    {"held", "book", "Record the payment and book", false, false},
+    {"held", "cancel", "Cancel the hold", false, true},
+    {"booked", "clear", "Clear to start", false, false},
+    {"booked", "cancel", "Cancel the booking", false, true},
+    {"booked", "no_show", "Record a no-show", false, true},
+    {"cleared", "start", "Start the rotation", false, false},
+    {"cleared", "cancel", "Cancel the booking", false, true},
+    {"cleared", "no_show", "Record a no-show", false, true},
+    {"in_progress", "complete", "Confirm completion", false, false},
+};
+
+/* What happened, for the notice after a move (?done=action). */
+static const char *done_message(const char *done)
+{
+    static const char *const messages[][2] = {
+        {"submit", "Your application has been sent to the host. You will be told here when they decide."},
+        {"withdraw", "The application is withdrawn."},
+        {"review", "The application is now under review."},
+        {"offer", "A seat has been offered. The student has been told and must accept before the offer expires."},
+        {"decline", "The application is declined. The student has been told."},
+        {"accept", "You accepted the offer: your seat is held for you."},
+        {"book", "The seat is booked. The student and the host have been told."},
+        {"clear", "The student is cleared to start."},
+        {"start", "The rotation has started."},
+        {"complete", "The rotation is completed."},
+        {"cancel", "The booking is cancelled and the seat is free again."},
+        {"no_show", "The no-show is recorded and the seat is free again."},
+    };
+    for (size_t i = 0; done != NULL && i < sizeof(messages) / sizeof(messages[0]); i++)
+        if (strcmp(messages[i][0], done) == 0)
+            return messages[i][1];
+    return NULL;
+}
+
+/* The history's "what", in words. */
+static const char *event_words(const char *action)
+{
+    static const char *const words[][2] = {
+        {"submit", "Applied"},          {"withdraw", "Withdrew the application"},
+        {"review", "Started the review"}, {"offer", "Offered a seat"},
+        {"decline", "Declined"},        {"accept", "Accepted the offer"},
+        {"book", "Booked the seat"},    {"clear", "Cleared to start"},
+        {"start", "Started the rotation"}, {"complete", "Confirmed completion"},
+        {"cancel", "Cancelled"},        {"no_show", "Recorded a no-show"},
+        {"expire", "Expired"},
+    };
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (strcmp(words[i][0], action) == 0)
+            return words[i][1];
+    return action;
+}
+
+static const char *role_words(const char *role)
+{
+    if (role == NULL)
+        return "";
+    if (strcmp(role, "student") == 0)
+        return "student";
+    if (strcmp(role, "host") == 0)
+        return "host";
+    if (strcmp(role, "staff") == 0)
+        return "Rounds staff";
+    return role;
+}
+
+/* Whether the user acts for the host on this application (its host's
+ * coordinators, its preceptor, staff). */
+static bool host_side(const struct store_application *a, const struct store_user *user)
+{
+    if (account_has_role(user, "staff"))
+        return true;
+    if (a->preceptor_user_id != NULL && strcmp(a->preceptor_user_id, user->id) == 0)
+        return true;
+    for (size_t i = 0; i < user->membership_count; i++)
+        if (strcmp(user->memberships[i].organization_id, a->organization_id) == 0 &&
+            strcmp(user->memberships[i].role, "host_coordinator") == 0)
+            return true;
+    return false;
+}
+
+/* Text with newlines as paragraphs. */
+static void paragraphs(struct buf *b, const char *text)
+{
+    for (const char *p = text; p != NULL && *p != '\0';) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+        while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' '))
+            n--;
+        if (n > 0) {
+            buf_append_str(b, "<p>");
+            buf_append_html_len(b, p, n);
+            buf_append_str(b, "</p>");
+        }
+        p = nl != NULL ? nl + 1 : NULL;
+    }
+}
+
+static void fact_begin(struct buf *b, const char *term)
+{
+    buf_append_str(b, "<dt>");
+    buf_append_html(b, term);
+    buf_append_str(b, "</dt><dd>");
+}
+
+static void render_facts(struct buf *b, const struct store_application *a, bool student)
+{
+    buf_append_str(b, "<section class=\"card\" aria-labelledby=\"details-heading\"><h2 id=\"details-heading\">"
+                      "Details</h2>\n<dl class=\"facts\">");
+    if (strcmp(a->status, "offered") == 0 && a->offer_expires_at > 0) {
+        fact_begin(b, "Offer expires");
+        web_write_instant(b, a->offer_expires_at);
+        buf_append_str(b, "</dd>");
+    }
+    if (strcmp(a->status, "held") == 0 && a->hold_expires_at > 0) {
+        fact_begin(b, "Hold expires");
+        web_write_instant(b, a->hold_expires_at);
+        buf_append_str(b, "</dd>");
+    }
+    if (!student) {
+        fact_begin(b, "Student");
+        buf_append_html(b, a->student_name);
+        buf_append_str(b, " <span class=\"muted\">");
+        buf_append_html(b, a->student_email);
+        buf_append_str(b, "</span></dd>");
+    }
+    fact_begin(b, "Rotation");
+    buf_append_str(b, "<a href=\"/offerings/");
+    buf_append_url(b, a->offering_id);
+    buf_append_str(b, "\">");
+    buf_append_html(b, a->offering_title);
+    buf_append_str(b, "</a></dd>");
+    fact_begin(b, "Host");
+    buf_append_html(b, a->host_name);
+    buf_append_str(b, "</dd>");
+    fact_begin(b, "Preceptor");
+    buf_append_html(b, a->preceptor_name);
+    buf_append_str(b, "</dd>");
+    fact_begin(b, "Dates");
+    view_date(b, a->block_start);
+    buf_append_str(b, " to ");
+    view_date(b, a->block_end);
+    buf_append_str(b, "</dd>");
+    fact_begin(b, "Applied");
+    web_write_instant(b, a->created_at);
+    buf_append_str(b, "</dd>");
+    if (a->updated_at > a->created_at) {
+        fact_begin(b, "Last change");
+        web_write_instant(b, a->updated_at);
+        buf_append_str(b, "</dd>");
+    }
+    buf_append_str(b, "</dl>\n<h3>Statement</h3>");
+    if (a->statement != NULL && a->statement[0] != '\0')
+        paragraphs(b, a->statement);
+    else
+        buf_append_str(b, "<p class=\"muted\">No statement.</p>");
+    buf_append_str(b, "</section>\n");
+}
+
+static void render_actions(struct buf *b, const struct store_application *a, bool student, bool host,
+                           const char *csrf_token, const char *note, const char *note_error)
+{
+    const char *next = application_next_step(a, student && !host);
+    buf_append_str(b, "<section class=\"card\" aria-labelledby=\"actions-heading\"><h2 id=\"actions-heading\">"
+                      "What you can do now</h2>\n");
+    if (next != NULL) {
+        buf_append_str(b, "<p class=\"next-step\">");
+        buf_append_html(b, next);
+        buf_append_str(b, "</p>\n");
+    }
+    const struct button *shown[sizeof(buttons) / sizeof(buttons[0])];
+    size_t count = 0;
+    for (size_t i = 0; i < sizeof(buttons) / sizeof(buttons[0]); i++)
+        if (strcmp(buttons[i].status, a->status) == 0 && (buttons[i].student ? student : host))
+            shown[count++] = &buttons[i];
+    if (count == 0) {
+        buf_append_str(b, "<p>There is nothing for you to do on this application now.</p></section>\n");
+        return;
+    }
+    buf_append_str(b, "<form class=\"stack application-actions\" method=\"post\" action=\"/applications/");
+    buf_append_url(b, a->id);
+    buf_append_char(b, '/');
+    buf_append_str(b, shown[0]->action);
+    buf_append_str(b, "\">\n<input type=\"hidden\" name=\"csrf_token\" value=\"");
+    buf_append_html(b, csrf_token);
+    buf_append_str(b, "\">\n");
+    view_textarea(b, "Note (optional)", "note", note, 3, NOTE_MAX,
+                  "Kept in the history below, where everyone on this application can read it.", note_error);
+    buf_append_str(b, "<div class=\"actions wrap\">");
+    for (size_t i = 0; i < count; i++) {
+        buf_append_str(b, shown[i]->danger ? "<button type=\"submit\" class=\"danger\" formaction=\"/applications/"
+                                           : "<button type=\"submit\" formaction=\"/applications/");
+        buf_append_url(b, a->id);
+        buf_append_char(b, '/');
+        buf_append_str(b, shown[i]->action);
+        buf_append_str(b, "\">");
+        buf_append_html(b, shown[i]->label);
+        buf_append_str(b, "</button>");
+    }
+    buf_append_str(b, "</div></form></section>\n");
+}
+
+static void render_history(struct buf *b, const struct store_application_event *events, size_t count,
+                           bool student)
+{
+    buf_append_str(b, "<section class=\"card\" aria-labelledby=\"history-heading\"><h2 id=\"history-heading\">"
+                      "History</h2>\n");
+    if (count == 0) {
+        buf_append_str(b, "<p class=\"muted\">No history yet.</p></section>\n");
+        return;
+    }
+    buf_append_str(b, "<div class=\"table-wrap\"><table class=\"records history\"><caption>Every change to this "
+                      "application, oldest first</caption><thead><tr><th scope=\"col\">When</th>"
+                      "<th scope=\"col\">Who</th><th scope=\"col\">What</th><th scope=\"col\">Status after</th>"
+                      "<th scope=\"col\">Note</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < count; i++) {
+        const struct store_application_event *e = &events[i];
+        buf_append_str(b, "<tr><td data-label=\"When\">");
+        web_write_instant(b, e->at);
+        buf_append_str(b, "</td><td data-label=\"Who\">");
+        if (e->actor_name != NULL) {
+            buf_append_html(b, e->actor_name);
+            buf_append_str(b, " <span class=\"muted\">(");
+            buf_append_html(b, role_words(e->actor_role));
+            buf_append_str(b, ")</span>");
+        } else {
+            buf_append_str(b, "Rounds <span class=\"muted\">(automatic)</span>");
+        }
+        buf_append_str(b, "</td><td data-label=\"What\">");
+        buf_append_html(b, event_words(e->action));
+        buf_append_str(b, "</td><td data-label=\"Status after\">");
+        web_application_status(b, e->to_status, student);
+        buf_append_str(b, "</td><td data-label=\"Note\">");
+        if (e->note != NULL && e->note[0] != '\0')
+            buf_append_html(b, e->note);
+        else
+            buf_append_str(b, "<span class=\"muted\">None</span>");
+        buf_append_str(b, "</td></tr>\n");
+    }
+    buf_append_str(b, "</tbody></table></div></section>\n");
+}
+
+/* The page, with a notice (after a move) or an error (a refused move). */
+static void render(struct http_request *req, int status, const char *id, const char *notice, const char *error,
+                   const char *note, const char *note_error)
+{
+    struct view_page page;
+    struct store_user user = {0};
+    if (!web_page_setup(req, &page, "Application", &user))
+        return;
+    struct store_application a;
+    int rc = store_application_get(req->db, &req->arena, id, &a);
+    if (rc != DB_ROW && rc != DB_DONE) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    if (rc == DB_ROW && !application_visible_to(&a, &user))
+        store_audit_add(req->db, user.id, "forbidden", "application", a.id, "read", clock_now());
+    if (rc == DB_DONE || !application_visible_to(&a, &user)) {
+        http_reply_error(req, ERR_NOT_FOUND, NULL, "This application does not exist, or it is not yours to see");
+        return;
+    }
+    struct store_application_event *events = NULL;
+    size_t event_count = 0;
+    bool history_ok = store_application_events(req->db, &req->arena, a.id, &events, &event_count) == DB_OK;
+    bool student = strcmp(a.student_id, user.id) == 0;
+    bool host = host_side(&a, &user);
+
+    struct buf title;
+    buf_init(&title, &req->arena, 1024);
+    buf_append_str(&title, "Application: ");
+    buf_append_str(&title, a.offering_title);
+    if (buf_ok(&title))
+        page.title = title.data;
+
+    struct buf b;
+    buf_init(&b, &req->arena, 512 * 1024);
+    view_page_begin(&b, &page);
+    buf_append_str(&b, "<p class=\"back\"><a href=\"/applications\">Back to applications</a></p>\n"
+                       "<header class=\"application-head\"><p class=\"kicker\">Application");
+    if (!student) {
+        buf_append_str(&b, " from ");
+        buf_append_html(&b, a.student_name);
+    }
+    buf_append_str(&b, "</p><h1>");
+    buf_append_html(&b, a.offering_title);
+    buf_append_str(&b, "</h1>\n<p class=\"where\"><span class=\"host\">");
+    buf_append_html(&b, a.host_name);
+    buf_append_str(&b, "</span> · ");
+    view_date(&b, a.block_start);
+    buf_append_str(&b, " to ");
+    view_date(&b, a.block_end);
+    buf_append_str(&b, "</p>\n<p class=\"current-status\">Status: ");
+    web_application_status(&b, a.status, student && !host);
+    buf_append_str(&b, "</p></header>\n");
+    if (notice != NULL)
+        view_notice(&b, notice);
+    if (error != NULL)
+        view_alert(&b, error);
+
+    buf_append_str(&b, "<div class=\"offering-layout\">\n<div class=\"offering-main\">\n");
+    render_facts(&b, &a, student && !host);
+    buf_append_str(&b, "</div>\n<div class=\"offering-side\">\n");
+    render_actions(&b, &a, student, host, page.csrf_token, note, note_error);
+    buf_append_str(&b, "</div>\n</div>\n");
+    if (history_ok)
+        render_history(&b, events, event_count, student && !host);
+    else
+        view_alert(&b, "The history could not be loaded. Reload the page in a moment.");
+    view_page_end(&b);
+    if (!buf_ok(&b)) {
+        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    http_reply_html(req, status, &b);
+}
+
+void web_page_application(struct http_request *req)
+{
+    struct http_kv_list *query;
+    if (http_query(req, &query) != 0)
+        return;
+    render(req, 200, http_param(req, "id"), done_message(http_kv_get(query, "done")), NULL, NULL, NULL);
+}
+
+/* A refused move in plain words. */
+static const char *refusal(struct arena *arena, const struct error *err, const char *action,
+                           const struct store_application *now)
+{
+    if (err->code == ERR_BLOCK_FULL)
+        return "No seat is left in this block, so the offer cannot be accepted. The host may offer another date.";
+    if (err->code == ERR_HOLD_EXPIRED)
+        return "The hold on this seat expired before the booking was recorded, so the seat has been released.";
+    if (err->detail != NULL && strcmp(err->detail, "the offer has expired") == 0)
+        return "The offer has expired, so it can no longer be accepted.";
+    if (err->detail != NULL && strcmp(err->detail, "the application changed meanwhile; reload it") == 0)
+        return "Someone else changed this application at the same moment. Here it is as it is now: check it and "
+               "try again.";
+    const char *label = action;
+    for (size_t i = 0; i < sizeof(buttons) / sizeof(buttons[0]); i++)
+        if (strcmp(buttons[i].action, action) == 0)
+            label = buttons[i].label;
+    struct buf b;
+    buf_init(&b, arena, 512);
+    buf_append_char(&b, '"');
+    buf_append_str(&b, label);
+    buf_append_str(&b, "\" is not possible now");
+    if (now != NULL) {
+        buf_append_str(&b, ": the application's status is \"");
+        buf_append_str(&b, application_status_label(now->status));
+        buf_append_str(&b, "\", and this step does not apply to it or is not yours to take");
+    }
+    buf_append_char(&b, '.');
+    return buf_ok(&b) ? b.data : "This is not possible now.";
+}
+
+void web_page_application_action(struct http_request *req)
+{
+    const char *id = http_param(req, "id");
+    const char *action = http_param(req, "action");
+    if (!application_action_known(action)) {
+        http_reply_error(req, ERR_NOT_FOUND, NULL, "There is no such action");
+        return;
+    }
+    const char *note = http_form(req, "note");
+    if (note == NULL)
+        note = "";
+    size_t note_len = strlen(note);
+    if (!utf8_valid(note, note_len) || utf8_count(note, note_len) > NOTE_MAX) {
+        render(req, 400, id, NULL, "The note is too long: keep it under 2,000 characters.", note,
+               "Keep it under 2,000 characters.");
+        return;
+    }
+    struct store_user user;
+    if (req->auth.user != NULL) {
+        user = *req->auth.user;
+    } else if (store_user_by_id(req->db, &req->arena, req->auth.user_id, &user) != DB_ROW) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    struct store_application a;
+    struct error err = {0};
+    if (application_transition(req->db, &req->arena, id, action, &user, note, &a, &err) != 0) {
+        if (err.code == ERR_NOT_FOUND) {
+            http_reply_error(req, ERR_NOT_FOUND, NULL, "This application does not exist, or it is not yours to see");
+            return;
+        }
+        if (err.code != ERR_INVALID_TRANSITION && err.code != ERR_BLOCK_FULL && err.code != ERR_HOLD_EXPIRED) {
+            http_reply_problem(req, &err);
+            return;
+        }
+        /* Expiry may have moved it meanwhile: the page shows it as it is now. */
+        struct store_application now;
+        bool found = store_application_get(req->db, &req->arena, id, &now) == DB_ROW;
+        catalog_index_sync(req->db); /* an expiry frees a seat */
+        render(req, error_status(err.code), id, NULL, refusal(&req->arena, &err, action, found ? &now : NULL),
+               note, NULL);
+        return;
+    }
+    catalog_index_sync(req->db); /* seats left changed */
+    struct buf location;
+    buf_init(&location, &req->arena, 256);
+    buf_append_str(&location, "/applications/");
+    buf_append_url(&location, a.id);
+    buf_append_str(&location, "?done=");
+    buf_append_url(&location, action);
+    http_redirect(req, location.data);
+}

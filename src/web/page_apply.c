@@ -1,0 +1,124 @@
+/* page_apply.c — POST /offerings/{id}/apply: the offering page's "Apply" form
+ * (a start date and a statement). A signed-in student gets the new
+ * application's page; a refusal (not eligible, already applied, full,
+ * started) shows the offering page again with the reason in plain words and
+ * what they typed. Anonymous visitors are sent to /login by the route. */
+#include <ctype.h>
+#include <string.h>
+
+#include "domain/accounts.h"
+#include "domain/applications.h"
+#include "lib/utf8.h"
+#include "web/web.h"
+
+enum { STATEMENT_MAX = 5000 };
+
+/* "this block is full" → "This block is full." */
+static const char *sentence(struct arena *arena, const char *detail)
+{
+    size_t n = strlen(detail);
+    char *s = arena_alloc(arena, n + 2);
+    if (s == NULL)
+        return detail;
+    memcpy(s, detail, n);
+    if (n > 0)
+        s[0] = (char)toupper((unsigned char)s[0]);
+    s[n] = n > 0 && s[n - 1] == '.' ? '\0' : '.';
+    s[n + 1] = '\0';
+    return s;
+}
+
+/* The refusal of application_submit in the words a student reads. */
+static void explain(struct arena *arena, const struct error *err, struct web_apply_form *form)
+{
+    form->error_field = "block_id";
+    if (err->field != NULL && strcmp(err->field, "eligibility") == 0) {
+        form->error = "Your profile does not meet this rotation's rules: its student or graduate status, USMLE "
+                      "Step 1, visa, years since graduation or English proof. Check \"Who can apply\" below and "
+                      "update your profile if it is out of date.";
+        form->error_field = NULL;
+        form->profile_link = true;
+        return;
+    }
+    if (err->detail == NULL) {
+        form->error = error_title(err->code);
+        return;
+    }
+    if (strcmp(err->detail, "this block is full") == 0)
+        form->error = "This start date is full: no seat is left. Choose another date.";
+    else if (strcmp(err->detail, "this block has already started") == 0)
+        form->error = "This start date has passed: the rotation has already begun. Choose a later date.";
+    else if (strcmp(err->detail, "you already have an active application for this block") == 0)
+        form->error = "You have already applied for this start date. Your application is listed above.";
+    else if (strcmp(err->detail, "you have a booked rotation at the same time") == 0)
+        form->error = "You already have a rotation booked at the same time. Choose a date that does not overlap.";
+    else
+        form->error = sentence(arena, err->detail);
+}
+
+void web_page_apply_post(struct http_request *req)
+{
+    const char *offering_id = http_param(req, "id");
+    struct store_user user;
+    if (req->auth.user != NULL) {
+        user = *req->auth.user;
+    } else if (store_user_by_id(req->db, &req->arena, req->auth.user_id, &user) != DB_ROW) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    if (!account_has_role(&user, "student")) {
+        http_reply_error(req, ERR_FORBIDDEN, NULL,
+                         "Only student accounts apply for rotations, and the account you are signed in with is "
+                         "not a student account");
+        return;
+    }
+    const char *block_id = http_form(req, "block_id");
+    const char *statement = http_form(req, "statement");
+    struct web_apply_form form = {.block_id = block_id, .statement = statement};
+    if (statement == NULL)
+        statement = "";
+    size_t statement_len = strlen(statement);
+    if (block_id == NULL || block_id[0] == '\0') {
+        form.error = "Choose a start date.";
+        form.error_field = "block_id";
+        web_offering_render(req, 422, offering_id, &form);
+        return;
+    }
+    if (!utf8_valid(statement, statement_len) || utf8_count(statement, statement_len) > STATEMENT_MAX) {
+        form.error = "Your statement is too long: keep it under 5,000 characters.";
+        form.error_field = "statement";
+        web_offering_render(req, 422, offering_id, &form);
+        return;
+    }
+    /* The block must be one of this offering's: the form names both. */
+    struct store_block block;
+    int rc = store_block_get(req->db, &req->arena, block_id, &block);
+    if (rc != DB_ROW && rc != DB_DONE) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    if (rc == DB_DONE || strcmp(block.offering_id, offering_id) != 0) {
+        form.error = "This start date is not one of this rotation's. Choose one of the dates below.";
+        form.error_field = "block_id";
+        form.block_id = NULL;
+        web_offering_render(req, 422, offering_id, &form);
+        return;
+    }
+    struct store_application a;
+    struct error err = {0};
+    if (application_submit(req->db, &req->arena, &user, block_id, statement, &a, &err) != 0) {
+        if (err.code != ERR_UNPROCESSABLE) {
+            http_reply_problem(req, &err);
+            return;
+        }
+        explain(&req->arena, &err, &form);
+        web_offering_render(req, 422, offering_id, &form);
+        return;
+    }
+    struct buf location;
+    buf_init(&location, &req->arena, 256);
+    buf_append_str(&location, "/applications/");
+    buf_append_url(&location, a.id);
+    buf_append_str(&location, "?done=submit");
+    http_redirect(req, location.data);
+}

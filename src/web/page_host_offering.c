@@ -1,0 +1,974 @@
+/* page_host_offering.c — the host coordinator's offering pages:
+ *
+ *   GET/POST /host/offerings/new          the empty form; creating redirects to the edit page
+ *   GET/POST /host/offerings/{id}/edit    the same form filled, and the offering's blocks
+ *   POST     /host/offerings/{id}/blocks  adds a block
+ *   POST     /host/blocks/{id}            changes a block's dates or seats
+ *
+ * Works without JavaScript: a POST that succeeds redirects to the edit page
+ * (with a notice); one that fails shows the page again with the values sent
+ * and the error next to its field. Offerings and blocks of hosts the user does
+ * not coordinate answer 404, as if they did not exist. The rules are the
+ * API's (domain/catalog.c); amounts are typed in dollars here. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/accounts.h"
+#include "domain/catalog.h"
+#include "domain/catalog_index.h"
+#include "domain/reference.h"
+#include "views/forms.h"
+#include "web/web.h"
+
+enum { FORM_LIST_MAX = 100 };
+
+static const char *const kind_labels[] = {"Hands-on (clerkship, externship)", "Observership", "Research",
+                                          "Telehealth", NULL};
+static const char *const setting_labels[] = {"Inpatient", "Outpatient", "Inpatient and outpatient", NULL};
+static const char *const status_labels[] = {"Draft (not shown in search)", "Published", "Archived (hidden)", NULL};
+static const char *const visa_labels[] = {"B-1/B-2 visitor", "F-1 student", "J-1 exchange", "H-1B",
+                                          "U.S. citizen or resident", "None yet", NULL};
+
+/* The form's values as typed (or as stored, formatted for typing). */
+struct offering_form {
+    const char *organization_id;
+    const char *title, *specialty, *kind, *setting, *site_id, *preceptor_id, *status;
+    const char *weeks, *hours_per_week, *tuition, *application_fee, *deposit, *max_years;
+    bool students_allowed, graduates_allowed, step1_required, english_proof_required, lor_customary;
+    const char *visa_kinds, *requirements; /* comma-separated */
+    const char *description, *first_day, *cancellation_policy;
+};
+
+/* A block form that failed: which one ("new" for the add form), what was sent, and why. */
+struct block_failure {
+    const char *block_id;
+    const char *start, *end, *seats;
+    struct error err;
+};
+
+/* The errors of one submission of the offering form, each naming a form field. */
+enum { FORM_MAX_ERRORS = 16 };
+struct form_errors {
+    struct error items[FORM_MAX_ERRORS];
+    size_t count;
+};
+
+/* ---- values ---- */
+
+static const char *text_of(struct arena *arena, int64_t v)
+{
+    char s[32];
+    snprintf(s, sizeof(s), "%lld", (long long)v);
+    return arena_strdup(arena, s);
+}
+
+/* Cents as a dollar amount to type: "2500" or "2500.50". */
+static const char *dollars_of(struct arena *arena, int64_t cents)
+{
+    char s[40];
+    if (cents % 100 == 0)
+        snprintf(s, sizeof(s), "%lld", (long long)(cents / 100));
+    else
+        snprintf(s, sizeof(s), "%lld.%02lld", (long long)(cents / 100), (long long)(cents % 100));
+    return arena_strdup(arena, s);
+}
+
+/* "2500", "2,500", "$2,500.5", "2500.50" → cents; -1 when it is not an amount. */
+static int64_t parse_dollars(const char *s)
+{
+    while (*s == ' ')
+        s++;
+    if (*s == '$')
+        s++;
+    int64_t whole = 0, cents = 0;
+    int digits = 0;
+    for (; (*s >= '0' && *s <= '9') || *s == ','; s++) {
+        if (*s == ',')
+            continue;
+        if (++digits > 10)
+            return -1;
+        whole = whole * 10 + (*s - '0');
+    }
+    if (digits == 0)
+        return -1;
+    if (*s == '.') {
+        s++;
+        int decimals = 0;
+        for (; *s >= '0' && *s <= '9'; s++) {
+            if (++decimals > 2)
+                return -1;
+            cents = cents * 10 + (*s - '0');
+        }
+        if (decimals == 1)
+            cents *= 10;
+    }
+    while (*s == ' ')
+        s++;
+    return *s == '\0' ? whole * 100 + cents : -1;
+}
+
+static bool blank(const char *s)
+{
+    if (s == NULL)
+        return true;
+    while (*s == ' ')
+        s++;
+    return *s == '\0';
+}
+
+/* A whole number field: blank gives `empty` (or "is required" when required). */
+static int form_number(const char *v, const char *field, int64_t min, int64_t max, const char *range, bool required,
+                       int64_t empty, int64_t *out, struct error *err)
+{
+    if (blank(v)) {
+        if (required)
+            return error_set(err, ERR_VALIDATION_FAILED, field, "is required");
+        *out = empty;
+        return 0;
+    }
+    char *end = NULL;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    while (end != NULL && *end == ' ')
+        end++;
+    if (errno != 0 || end == v || *end != '\0')
+        return error_set(err, ERR_VALIDATION_FAILED, field, "must be a whole number");
+    if (n < min || n > max)
+        return error_set(err, ERR_VALIDATION_FAILED, field, range);
+    *out = n;
+    return 0;
+}
+
+static int form_amount(const char *v, const char *field, bool required, int64_t *out, struct error *err)
+{
+    if (blank(v)) {
+        if (required)
+            return error_set(err, ERR_VALIDATION_FAILED, field, "is required");
+        *out = 0;
+        return 0;
+    }
+    int64_t cents = parse_dollars(v);
+    if (cents < 0)
+        return error_set(err, ERR_VALIDATION_FAILED, field, "must be an amount in dollars, such as 2500 or 2500.50");
+    *out = cents;
+    return 0;
+}
+
+/* The API's field name as the form names it. */
+static const char *form_field(const char *api_field)
+{
+    static const char *const map[][2] = {{"tuition_cents", "tuition"},
+                                         {"application_fee_cents", "application_fee"},
+                                         {"deposit_cents", "deposit"},
+                                         {"eligibility.visa_kinds", "visa_kinds"},
+                                         {"eligibility.max_years_since_graduation", "max_years"},
+                                         {"eligibility.graduates_allowed", "graduates_allowed"},
+                                         {"eligibility.students_allowed", "graduates_allowed"}};
+    for (size_t i = 0; api_field != NULL && i < sizeof(map) / sizeof(map[0]); i++)
+        if (strcmp(map[i][0], api_field) == 0)
+            return map[i][1];
+    return api_field;
+}
+
+/* How the form labels a field, for messages ("Tuition must be …"). */
+static const char *field_label(const char *field)
+{
+    static const char *const labels[][2] = {
+        {"title", "Title"},          {"specialty", "Specialty"},
+        {"kind", "Kind"},            {"setting", "Setting"},
+        {"site_id", "Site"},         {"preceptor_id", "Preceptor"},
+        {"weeks", "Length in weeks"}, {"hours_per_week", "Hours per week"},
+        {"status", "Status"},        {"tuition", "Tuition"},
+        {"application_fee", "Application fee"}, {"deposit", "Deposit"},
+        {"graduates_allowed", "Applicants"}, {"max_years", "Most years since graduation"},
+        {"visa_kinds", "Visa kinds"}, {"description", "Description"},
+        {"first_day", "The first day"}, {"cancellation_policy", "Cancellation policy"},
+        {"requirements", "Documents"}, {"start", "Start"},
+        {"end", "End"},              {"seats", "Seats"},
+    };
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+        if (strcmp(labels[i][0], field) == 0)
+            return labels[i][1];
+    return field;
+}
+
+/* "Tuition must be …" for an error on a form field, in the arena. */
+static const char *error_message(struct arena *arena, const struct error *err)
+{
+    const char *detail = err->detail != NULL ? err->detail : error_title(err->code);
+    if (err->field == NULL)
+        return detail;
+    size_t size = strlen(detail) + 64;
+    char *text = arena_alloc(arena, size);
+    if (text == NULL)
+        return detail;
+    snprintf(text, size, "%s %s", field_label(err->field), detail);
+    return text;
+}
+
+/* Records err, its field named as the form names it (once per field). */
+static void add_error(struct form_errors *errors, const struct error *err)
+{
+    struct error e = *err;
+    e.field = err->field != NULL ? form_field(err->field) : NULL;
+    for (size_t i = 0; i < errors->count; i++)
+        if (e.field != NULL && errors->items[i].field != NULL && strcmp(errors->items[i].field, e.field) == 0)
+            return;
+    if (errors->count < FORM_MAX_ERRORS)
+        errors->items[errors->count++] = e;
+}
+
+/* The message for field, when the form has an error there; else NULL. */
+static const char *error_for(struct arena *arena, const struct form_errors *errors, const char *field)
+{
+    for (size_t i = 0; errors != NULL && i < errors->count; i++)
+        if (errors->items[i].field != NULL && strcmp(errors->items[i].field, field) == 0)
+            return error_message(arena, &errors->items[i]);
+    return NULL;
+}
+
+/* ---- the form and the offering ---- */
+
+static void form_from_offering(struct arena *arena, const struct store_offering *o, struct offering_form *f)
+{
+    *f = (struct offering_form){
+        .organization_id = o->organization_id,
+        .title = o->title,
+        .specialty = o->specialty,
+        .kind = o->kind,
+        .setting = o->setting,
+        .site_id = o->site_id,
+        .preceptor_id = o->preceptor_id,
+        .status = o->status,
+        .weeks = text_of(arena, o->weeks),
+        .hours_per_week = text_of(arena, o->hours_per_week),
+        .tuition = dollars_of(arena, o->tuition_cents),
+        .application_fee = dollars_of(arena, o->application_fee_cents),
+        .deposit = dollars_of(arena, o->deposit_cents),
+        .max_years = o->max_years_since_graduation >= 0 ? text_of(arena, o->max_years_since_graduation) : "",
+        .students_allowed = o->students_allowed,
+        .graduates_allowed = o->graduates_allowed,
+        .step1_required = o->step1_required,
+        .english_proof_required = o->english_proof_required,
+        .lor_customary = o->lor_customary,
+        .visa_kinds = o->visa_kinds,
+        .requirements = o->requirements,
+        .description = o->description,
+        .first_day = o->first_day,
+        .cancellation_policy = o->cancellation_policy,
+    };
+}
+
+/* Every value of a repeated form field (checkbox group), comma-separated. */
+static const char *form_list(struct http_request *req, const char *name)
+{
+    const char *items[64];
+    size_t n = 0;
+    for (size_t i = 0; i < req->form.count && n < 64; i++)
+        if (strcmp(req->form.items[i].name, name) == 0 && req->form.items[i].value[0] != '\0')
+            items[n++] = req->form.items[i].value;
+    const char *csv = catalog_join_csv(&req->arena, items, n);
+    return csv != NULL ? csv : "";
+}
+
+static void form_from_request(struct http_request *req, struct offering_form *f)
+{
+    *f = (struct offering_form){
+        .organization_id = http_form(req, "organization_id"),
+        .title = http_form(req, "title"),
+        .specialty = http_form(req, "specialty"),
+        .kind = http_form(req, "kind"),
+        .setting = http_form(req, "setting"),
+        .site_id = http_form(req, "site_id"),
+        .preceptor_id = http_form(req, "preceptor_id"),
+        .status = http_form(req, "status"),
+        .weeks = http_form(req, "weeks"),
+        .hours_per_week = http_form(req, "hours_per_week"),
+        .tuition = http_form(req, "tuition"),
+        .application_fee = http_form(req, "application_fee"),
+        .deposit = http_form(req, "deposit"),
+        .max_years = http_form(req, "max_years"),
+        .students_allowed = http_form(req, "students_allowed") != NULL,
+        .graduates_allowed = http_form(req, "graduates_allowed") != NULL,
+        .step1_required = http_form(req, "step1_required") != NULL,
+        .english_proof_required = http_form(req, "english_proof_required") != NULL,
+        .lor_customary = http_form(req, "lor_customary") != NULL,
+        .visa_kinds = form_list(req, "visa_kinds"),
+        .requirements = form_list(req, "requirements"),
+        .description = http_form(req, "description"),
+        .first_day = http_form(req, "first_day"),
+        .cancellation_policy = http_form(req, "cancellation_policy"),
+    };
+}
+
+static const char *or_null(const char *s)
+{
+    return blank(s) ? NULL : s;
+}
+
+static const char *or_empty(const char *s)
+{
+    return s != NULL ? s : "";
+}
+
+/* Gives the field (as the rules name it) a value they accept; false for a field it does not know. */
+static bool set_right(struct store_offering *o, const char *field)
+{
+    if (field == NULL)
+        return false;
+    if (strcmp(field, "organization_id") == 0 || strcmp(field, "site_id") == 0 || strcmp(field, "preceptor_id") == 0)
+        o->organization_id = o->site_id = o->preceptor_id = "x";
+    else if (strcmp(field, "title") == 0)
+        o->title = "A title";
+    else if (strcmp(field, "specialty") == 0)
+        o->specialty = reference_specialties[0].slug;
+    else if (strcmp(field, "kind") == 0)
+        o->kind = catalog_kinds[0];
+    else if (strcmp(field, "setting") == 0)
+        o->setting = catalog_settings[0];
+    else if (strcmp(field, "status") == 0)
+        o->status = catalog_statuses[0];
+    else if (strcmp(field, "weeks") == 0)
+        o->weeks = 1;
+    else if (strcmp(field, "hours_per_week") == 0)
+        o->hours_per_week = 1;
+    else if (strcmp(field, "tuition_cents") == 0)
+        o->tuition_cents = CATALOG_TUITION_MAX_CENTS;
+    else if (strcmp(field, "application_fee_cents") == 0)
+        o->application_fee_cents = 0;
+    else if (strcmp(field, "deposit_cents") == 0)
+        o->deposit_cents = 0;
+    else if (strcmp(field, "eligibility.graduates_allowed") == 0)
+        o->graduates_allowed = true;
+    else if (strcmp(field, "eligibility.max_years_since_graduation") == 0)
+        o->max_years_since_graduation = -1;
+    else if (strcmp(field, "eligibility.visa_kinds") == 0)
+        o->visa_kinds = "";
+    else if (strcmp(field, "description") == 0)
+        o->description = "";
+    else if (strcmp(field, "first_day") == 0)
+        o->first_day = "";
+    else if (strcmp(field, "cancellation_policy") == 0)
+        o->cancellation_policy = "";
+    else if (strcmp(field, "requirements") == 0)
+        o->requirements = "";
+    else
+        return false;
+    return true;
+}
+
+/* Fills the writable fields of o from the form, recording every missing
+ * choice and every number that does not read; -1 when there was one. */
+static int offering_from_form(const struct offering_form *f, struct store_offering *o, struct form_errors *errors)
+{
+    o->site_id = or_null(f->site_id);
+    o->preceptor_id = or_null(f->preceptor_id);
+    o->title = or_null(f->title);
+    o->specialty = or_null(f->specialty);
+    o->kind = or_null(f->kind);
+    o->setting = or_null(f->setting);
+    o->status = or_null(f->status);
+    o->students_allowed = f->students_allowed;
+    o->graduates_allowed = f->graduates_allowed;
+    o->step1_required = f->step1_required;
+    o->english_proof_required = f->english_proof_required;
+    o->lor_customary = f->lor_customary;
+    o->visa_kinds = or_empty(f->visa_kinds);
+    o->requirements = or_empty(f->requirements);
+    o->description = or_empty(f->description);
+    o->first_day = or_empty(f->first_day);
+    o->cancellation_policy = or_empty(f->cancellation_policy);
+    size_t before = errors->count;
+    struct error err = {0};
+    const char *required[][2] = {{"title", o->title},       {"specialty", o->specialty}, {"kind", o->kind},
+                                 {"setting", o->setting},   {"site_id", o->site_id},     {"preceptor_id", o->preceptor_id},
+                                 {"status", o->status}};
+    for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++)
+        if (required[i][1] == NULL) {
+            error_set(&err, ERR_VALIDATION_FAILED, required[i][0], "is required");
+            add_error(errors, &err);
+        }
+    if (form_number(f->weeks, "weeks", 1, CATALOG_WEEKS_MAX, "must be from 1 to 52", true, 0, &o->weeks, &err) != 0)
+        add_error(errors, &err);
+    if (form_number(f->hours_per_week, "hours_per_week", 1, CATALOG_HOURS_MAX, "must be from 1 to 80", false, 40,
+                    &o->hours_per_week, &err) != 0)
+        add_error(errors, &err);
+    if (form_amount(f->tuition, "tuition", true, &o->tuition_cents, &err) != 0)
+        add_error(errors, &err);
+    if (form_amount(f->application_fee, "application_fee", false, &o->application_fee_cents, &err) != 0)
+        add_error(errors, &err);
+    if (form_amount(f->deposit, "deposit", false, &o->deposit_cents, &err) != 0)
+        add_error(errors, &err);
+    if (form_number(f->max_years, "max_years", 0, 60, "must be from 0 to 60", false, -1,
+                    &o->max_years_since_graduation, &err) != 0)
+        add_error(errors, &err);
+    /* The rules' complaints about the rest (lengths, ranges, combinations):
+     * each one found is set right on a copy, so that the next check can
+     * speak about the other fields. */
+    struct store_offering probe = *o;
+    for (int i = 0; i < FORM_MAX_ERRORS && catalog_check_offering(&probe, &err) != 0; i++) {
+        add_error(errors, &err);
+        if (!set_right(&probe, err.field))
+            break;
+    }
+    return errors->count > before ? -1 : 0;
+}
+
+/* ---- rendering ---- */
+
+static const char *const *specialty_values(struct arena *arena, const char *const **labels)
+{
+    const char **values = arena_calloc(arena, reference_specialty_count + 1, sizeof(char *));
+    const char **names = arena_calloc(arena, reference_specialty_count + 1, sizeof(char *));
+    for (size_t i = 0; values != NULL && names != NULL && i < reference_specialty_count; i++) {
+        values[i] = reference_specialties[i].slug;
+        names[i] = reference_specialties[i].name;
+    }
+    *labels = names;
+    return values;
+}
+
+static void write_site_select(struct buf *b, struct arena *arena, const struct store_site *sites, size_t count,
+                              const char *selected, const char *error)
+{
+    const char **values = arena_calloc(arena, count + 1, sizeof(char *));
+    const char **labels = arena_calloc(arena, count + 1, sizeof(char *));
+    for (size_t i = 0; values != NULL && labels != NULL && i < count; i++) {
+        char *label = arena_alloc(arena, 256);
+        if (label != NULL)
+            snprintf(label, 256, "%s — %s, %s", sites[i].name, sites[i].city, sites[i].state);
+        values[i] = sites[i].id;
+        labels[i] = label != NULL ? label : sites[i].name;
+    }
+    if (values != NULL && labels != NULL)
+        view_select(b, "Site", "site_id", values, labels, selected, error);
+}
+
+static void write_preceptor_select(struct buf *b, struct arena *arena, const struct store_preceptor *preceptors,
+                                   size_t count, const char *selected, const char *error)
+{
+    const char **values = arena_calloc(arena, count + 1, sizeof(char *));
+    const char **labels = arena_calloc(arena, count + 1, sizeof(char *));
+    for (size_t i = 0; values != NULL && labels != NULL && i < count; i++) {
+        const struct reference_specialty *spec = reference_specialty_find(preceptors[i].specialty);
+        char *label = arena_alloc(arena, 256);
+        if (label != NULL)
+            snprintf(label, 256, "%s (%s%s)", preceptors[i].name, spec != NULL ? spec->name : preceptors[i].specialty,
+                     preceptors[i].verified ? ", verified" : ", not yet verified");
+        values[i] = preceptors[i].id;
+        labels[i] = label != NULL ? label : preceptors[i].name;
+    }
+    if (values != NULL && labels != NULL)
+        view_select(b, "Preceptor", "preceptor_id", values, labels, selected, error);
+}
+
+static void write_document_kinds(struct buf *b, struct arena *arena, const char *checked, const char *error)
+{
+    const char **values = arena_calloc(arena, reference_document_kind_count + 1, sizeof(char *));
+    const char **labels = arena_calloc(arena, reference_document_kind_count + 1, sizeof(char *));
+    if (values == NULL || labels == NULL)
+        return;
+    for (size_t i = 0; i < reference_document_kind_count; i++) {
+        values[i] = reference_document_kinds[i].slug;
+        labels[i] = reference_document_kinds[i].name;
+    }
+    view_checkbox_group(b, "Documents asked before the start", "requirements", values, labels,
+                        reference_document_kind_count, checked, "Students keep these in their document wallet.",
+                        error);
+}
+
+/* The fields of the offering form (inside a form begun by the caller). */
+static void write_offering_fields(struct http_request *req, struct buf *b, const struct offering_form *f,
+                                  const struct store_site *sites, size_t site_count,
+                                  const struct store_preceptor *preceptors, size_t preceptor_count,
+                                  const struct form_errors *errors)
+{
+    struct arena *a = &req->arena;
+    const char *const *spec_labels;
+    const char *const *spec_values = specialty_values(&req->arena, &spec_labels);
+    buf_append_str(b, "<h2>The rotation</h2>\n");
+    view_input(b, "Title", "text", "title", f->title, NULL, true, "3 to 120 characters, as students will see it.",
+               error_for(a, errors, "title"));
+    if (spec_values != NULL && spec_labels != NULL)
+        view_select(b, "Specialty", "specialty", spec_values, spec_labels, f->specialty, error_for(a, errors, "specialty"));
+    view_select(b, "Kind", "kind", catalog_kinds, kind_labels, f->kind, error_for(a, errors, "kind"));
+    view_select(b, "Setting", "setting", catalog_settings, setting_labels, f->setting, error_for(a, errors, "setting"));
+    write_site_select(b, &req->arena, sites, site_count, f->site_id, error_for(a, errors, "site_id"));
+    write_preceptor_select(b, &req->arena, preceptors, preceptor_count, f->preceptor_id,
+                           error_for(a, errors, "preceptor_id"));
+    view_input(b, "Length in weeks", "number", "weeks", f->weeks, NULL, true, "1 to 52.", error_for(a, errors, "weeks"));
+    view_input(b, "Hours per week", "number", "hours_per_week", f->hours_per_week, NULL, false, "1 to 80.",
+               error_for(a, errors, "hours_per_week"));
+    view_select(b, "Status", "status", catalog_statuses, status_labels, f->status, error_for(a, errors, "status"));
+
+    buf_append_str(b, "<h2>Fees</h2>\n");
+    view_input(b, "Tuition (USD)", "text", "tuition", f->tuition, NULL, true, "For the whole rotation, e.g. 2500.",
+               error_for(a, errors, "tuition"));
+    view_input(b, "Application fee (USD)", "text", "application_fee", f->application_fee, NULL, false,
+               "Up to 1,000. Leave empty for none.", error_for(a, errors, "application_fee"));
+    view_input(b, "Deposit (USD)", "text", "deposit", f->deposit, NULL, false,
+               "Holds a seat; part of the tuition, so not more than it.", error_for(a, errors, "deposit"));
+
+    const char *who_error = error_for(a, errors, "graduates_allowed");
+    buf_append_str(b, who_error != NULL ? "<h2>Who may apply</h2>\n<fieldset class=\"choices\" aria-invalid=\"true\">"
+                                          : "<h2>Who may apply</h2>\n<fieldset class=\"choices\">");
+    buf_append_str(b, "<legend>Applicants</legend>");
+    if (who_error != NULL) {
+        buf_append_str(b, "<span class=\"field-error\">");
+        buf_append_html(b, who_error);
+        buf_append_str(b, "</span>");
+    }
+    view_checkbox(b, "Medical students", "students_allowed", f->students_allowed, NULL);
+    view_checkbox(b, "Graduates", "graduates_allowed", f->graduates_allowed, NULL);
+    view_checkbox(b, "USMLE Step 1 passed is required", "step1_required", f->step1_required, NULL);
+    view_checkbox(b, "English proof is required", "english_proof_required", f->english_proof_required, NULL);
+    buf_append_str(b, "</fieldset>\n");
+    view_input(b, "Most years since graduation", "number", "max_years", f->max_years, NULL, false,
+               "For graduates. Leave empty for no limit.", error_for(a, errors, "max_years"));
+    view_checkbox_group(b, "Visa kinds accepted", "visa_kinds", profile_visa_kinds, visa_labels, 6, f->visa_kinds,
+                        "Tick none to accept every visa kind.", error_for(a, errors, "visa_kinds"));
+
+    buf_append_str(b, "<h2>What to expect</h2>\n");
+    view_textarea(b, "Description", "description", f->description, 8, CATALOG_DESCRIPTION_MAX, NULL,
+                  error_for(a, errors, "description"));
+    view_textarea(b, "The first day", "first_day", f->first_day, 4, CATALOG_FIRST_DAY_MAX,
+                  "Where to go, when, whom to ask for.", error_for(a, errors, "first_day"));
+    view_textarea(b, "Cancellation and refund policy", "cancellation_policy", f->cancellation_policy, 4,
+                  CATALOG_CANCELLATION_MAX, "Shown to students before they pay.",
+                  error_for(a, errors, "cancellation_policy"));
+    view_checkbox(b, "A letter of recommendation is customary after this rotation", "lor_customary",
+                  f->lor_customary, NULL);
+    write_document_kinds(b, &req->arena, f->requirements, error_for(a, errors, "requirements"));
+}
+
+/* The organisation's sites and preceptors, for the selects. */
+static int load_choices(struct http_request *req, const char *organization_id, struct store_site **sites,
+                        size_t *site_count, struct store_preceptor **preceptors, size_t *preceptor_count)
+{
+    if (store_sites_list(req->db, &req->arena, organization_id, NULL, FORM_LIST_MAX, sites, site_count) != DB_OK ||
+        store_preceptors_list(req->db, &req->arena, organization_id, NULL, FORM_LIST_MAX, preceptors,
+                              preceptor_count) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+/* A summary of what went wrong, each error a link to its field. */
+static void write_form_alert(struct buf *b, struct arena *arena, const struct form_errors *errors)
+{
+    if (errors == NULL || errors->count == 0)
+        return;
+    buf_append_str(b, "<div class=\"notice error\" role=\"alert\"><p>The offering was not saved.");
+    bool listed = false;
+    for (size_t i = 0; i < errors->count; i++) {
+        const struct error *e = &errors->items[i];
+        if (e->field == NULL) {
+            buf_append_str(b, " ");
+            buf_append_html(b, error_message(arena, e));
+            continue;
+        }
+        if (!listed)
+            buf_append_str(b, " Check:</p><ul>");
+        listed = true;
+        buf_append_str(b, "<li><a href=\"#f-");
+        buf_append_html(b, e->field);
+        buf_append_str(b, "\">");
+        buf_append_html(b, error_message(arena, e));
+        buf_append_str(b, "</a></li>");
+    }
+    buf_append_str(b, listed ? "</ul></div>\n" : "</p></div>\n");
+}
+
+static void render_new(struct http_request *req, int status, const char *organization_name,
+                       const struct offering_form *f, const struct form_errors *errors)
+{
+    struct view_page page;
+    if (!web_page_setup(req, &page, "New offering", NULL))
+        return;
+    struct store_site *sites;
+    struct store_preceptor *preceptors;
+    size_t site_count, preceptor_count;
+    if (load_choices(req, f->organization_id, &sites, &site_count, &preceptors, &preceptor_count) != 0)
+        return;
+    struct buf b;
+    buf_init(&b, &req->arena, 512 * 1024);
+    view_page_begin(&b, &page);
+    buf_append_str(&b, "<p><a href=\"/host\">← Manage offerings</a></p>\n<section class=\"card\"><h1>New offering");
+    if (organization_name != NULL) {
+        buf_append_str(&b, " at ");
+        buf_append_html(&b, organization_name);
+    }
+    buf_append_str(&b, "</h1>\n");
+    if (site_count == 0 || preceptor_count == 0)
+        view_notice(&b, "This host needs at least one site and one preceptor before it can offer a rotation "
+                        "(POST /api/v1/sites and /api/v1/preceptors).");
+    write_form_alert(&b, &req->arena, errors);
+    view_form_begin(&b, "/host/offerings/new", page.csrf_token);
+    buf_append_str(&b, "<input type=\"hidden\" name=\"organization_id\" value=\"");
+    buf_append_html(&b, f->organization_id);
+    buf_append_str(&b, "\">\n");
+    write_offering_fields(req, &b, f, sites, site_count, preceptors, preceptor_count, errors);
+    view_form_end(&b, "Create offering");
+    buf_append_str(&b, "</section>\n");
+    view_page_end(&b);
+    http_reply_html(req, status, &b);
+}
+
+static void write_block_form(struct buf *b, struct arena *arena, const char *action, const char *csrf,
+                             const char *id_prefix, const char *start, const char *end, const char *seats,
+                             const struct error *err, const char *submit)
+{
+    char id[160];
+    const char *message = err != NULL ? error_message(arena, err) : NULL;
+    view_form_begin(b, action, csrf);
+    buf_append_str(b, "<div class=\"grid\">");
+    snprintf(id, sizeof(id), "%s-start", id_prefix);
+    view_input_id(b, id, "Start", "date", "start", start, true, NULL,
+                  err != NULL && err->field != NULL && strcmp(err->field, "start") == 0 ? message : NULL);
+    snprintf(id, sizeof(id), "%s-end", id_prefix);
+    view_input_id(b, id, "End", "date", "end", end, true, NULL,
+                  err != NULL && err->field != NULL && strcmp(err->field, "end") == 0 ? message : NULL);
+    snprintf(id, sizeof(id), "%s-seats", id_prefix);
+    view_input_id(b, id, "Seats", "number", "seats", seats, true, NULL,
+                  err != NULL && err->field != NULL && strcmp(err->field, "seats") == 0 ? message : NULL);
+    buf_append_str(b, "</div>");
+    if (err != NULL && err->field == NULL)
+        view_alert(b, message);
+    view_form_end(b, submit);
+}
+
+static void write_blocks(struct http_request *req, struct buf *b, const struct store_offering *o, const char *csrf,
+                         const struct block_failure *failed)
+{
+    struct store_block *blocks;
+    size_t count;
+    buf_append_str(b, "<section class=\"card\" aria-labelledby=\"blocks-title\"><h2 id=\"blocks-title\">Blocks</h2>\n"
+                      "<p>Each block is one run of the rotation with its own dates and seats.</p>\n");
+    if (store_blocks_of_offering(req->db, &req->arena, o->id, &blocks, &count) != DB_OK) {
+        view_alert(b, "The blocks could not be loaded. Try again in a moment.");
+        count = 0;
+    } else if (count == 0) {
+        buf_append_str(b, "<p>No blocks yet: students cannot apply until you add one.</p>\n");
+    } else {
+        buf_append_str(b, "<div class=\"table-wrap\"><table class=\"records\"><caption>Blocks of this offering"
+                          "</caption><thead><tr><th scope=\"col\">Dates</th><th scope=\"col\">Seats</th>"
+                          "<th scope=\"col\">Taken</th><th scope=\"col\">Left</th><th scope=\"col\">Change</th>"
+                          "</tr></thead><tbody>\n");
+        for (size_t i = 0; i < count; i++) {
+            const struct store_block *blk = &blocks[i];
+            bool this_failed = failed != NULL && strcmp(failed->block_id, blk->id) == 0;
+            buf_append_str(b, "<tr id=\"block-");
+            buf_append_html(b, blk->id);
+            buf_append_str(b, "\"><td data-label=\"Dates\">");
+            buf_append_html(b, blk->start_date);
+            buf_append_str(b, " to ");
+            buf_append_html(b, blk->end_date);
+            buf_appendf(b,
+                        "</td><td data-label=\"Seats\">%lld</td><td data-label=\"Taken\">%lld</td>"
+                        "<td data-label=\"Left\">%lld</td><td data-label=\"Change\">",
+                        (long long)blk->seats, (long long)blk->seats_taken, (long long)(blk->seats - blk->seats_taken));
+            char action[160], prefix[96];
+            snprintf(action, sizeof(action), "/host/blocks/%s#blocks-title", blk->id);
+            snprintf(prefix, sizeof(prefix), "b-%s", blk->id);
+            write_block_form(b, &req->arena, action, csrf, prefix, this_failed ? failed->start : blk->start_date,
+                             this_failed ? failed->end : blk->end_date,
+                             this_failed ? failed->seats : text_of(&req->arena, blk->seats),
+                             this_failed ? &failed->err : NULL, "Save block");
+            buf_append_str(b, "</td></tr>\n");
+        }
+        buf_append_str(b, "</tbody></table></div>\n");
+    }
+    bool new_failed = failed != NULL && strcmp(failed->block_id, "new") == 0;
+    buf_append_str(b, "<h3>Add a block</h3>\n");
+    char action[160];
+    snprintf(action, sizeof(action), "/host/offerings/%s/blocks#blocks-title", o->id);
+    write_block_form(b, &req->arena, action, csrf, "new", new_failed ? failed->start : NULL, new_failed ? failed->end : NULL,
+                     new_failed ? failed->seats : NULL, new_failed ? &failed->err : NULL, "Add block");
+    buf_append_str(b, "</section>\n");
+}
+
+static void render_edit(struct http_request *req, int status, const struct store_offering *o,
+                        const struct offering_form *f, const struct form_errors *errors,
+                        const struct block_failure *failed, const char *notice)
+{
+    struct view_page page;
+    if (!web_page_setup(req, &page, o->title, NULL))
+        return;
+    struct store_site *sites;
+    struct store_preceptor *preceptors;
+    size_t site_count, preceptor_count;
+    if (load_choices(req, o->organization_id, &sites, &site_count, &preceptors, &preceptor_count) != 0)
+        return;
+    struct buf b;
+    buf_init(&b, &req->arena, 1024 * 1024);
+    view_page_begin(&b, &page);
+    buf_append_str(&b, "<p><a href=\"/host\">← Manage offerings</a></p>\n");
+    if (notice != NULL)
+        view_notice(&b, notice);
+    buf_append_str(&b, "<section class=\"card\"><h1>");
+    buf_append_html(&b, o->title);
+    buf_append_str(&b, "</h1>\n<p>");
+    buf_append_html(&b, o->host_name);
+    buf_append_str(&b, " · ");
+    buf_append_html(&b, o->status);
+    buf_append_str(&b, "</p>\n");
+    write_form_alert(&b, &req->arena, errors);
+    if (failed != NULL) {
+        buf_append_str(&b, "<div class=\"notice error\" role=\"alert\"><p>The block was not saved: ");
+        buf_append_html(&b, error_message(&req->arena, &failed->err));
+        buf_append_str(&b, ". <a href=\"#blocks-title\">Go to the blocks</a></p></div>\n");
+    }
+    char action[160];
+    snprintf(action, sizeof(action), "/host/offerings/%s/edit", o->id);
+    view_form_begin(&b, action, page.csrf_token);
+    write_offering_fields(req, &b, f, sites, site_count, preceptors, preceptor_count, errors);
+    view_form_end(&b, "Save offering");
+    buf_append_str(&b, "</section>\n");
+    write_blocks(req, &b, o, page.csrf_token, failed);
+    view_page_end(&b);
+    http_reply_html(req, status, &b);
+}
+
+/* ---- who may ---- */
+
+/* The signed-in user (for pages that reply themselves on failure). */
+static int current_user(struct http_request *req, struct store_user *user)
+{
+    int rc = store_user_by_id(req->db, &req->arena, req->auth.user_id, user);
+    if (rc == DB_ROW)
+        return 0;
+    http_reply_error(req, rc == DB_DONE ? ERR_UNAUTHENTICATED : ERR_UNAVAILABLE, NULL, NULL);
+    return -1;
+}
+
+/* The offering of {id} if the user may manage it; else replies 404 (or 503). */
+static int managed_offering(struct http_request *req, const struct store_user *user, struct store_offering *o)
+{
+    int rc = catalog_managed_offering(req->db, &req->arena, user, http_param(req, "id"), o);
+    if (rc == DB_ROW)
+        return 0;
+    http_reply_error(req, rc == DB_DONE ? ERR_NOT_FOUND : ERR_UNAVAILABLE, NULL,
+                     rc == DB_DONE ? "there is no such offering" : NULL);
+    return -1;
+}
+
+/* The name of a host the user coordinates (NULL for staff outside it). */
+static const char *managed_name(const struct store_user *user, const char *organization_id)
+{
+    for (size_t i = 0; i < user->membership_count; i++)
+        if (strcmp(user->memberships[i].organization_id, organization_id) == 0)
+            return user->memberships[i].organization_name;
+    return NULL;
+}
+
+/* organization_id names a host the user may manage; else replies 404. */
+static int managed_host(struct http_request *req, const struct store_user *user, const char *organization_id)
+{
+    const char *kind = NULL;
+    int rc = organization_id != NULL && catalog_may_manage(user, organization_id)
+                 ? store_organization_kind(req->db, &req->arena, organization_id, &kind)
+                 : DB_DONE;
+    if (rc == DB_ROW && kind != NULL && strcmp(kind, "host") == 0)
+        return 0;
+    http_reply_error(req, rc == DB_ROW || rc == DB_DONE ? ERR_NOT_FOUND : ERR_UNAVAILABLE, NULL,
+                     "there is no such host");
+    return -1;
+}
+
+/* ---- handlers ---- */
+
+/* Several hosts and none chosen: a list to choose from. */
+static void render_choose_host(struct http_request *req, const struct store_user *user)
+{
+    struct view_page page;
+    if (!web_page_setup(req, &page, "New offering", NULL))
+        return;
+    const struct store_membership *managed[STORE_MAX_MEMBERSHIPS];
+    size_t n = catalog_managed_organizations(user, managed, STORE_MAX_MEMBERSHIPS);
+    struct store_organization *hosts = NULL;
+    size_t host_count = 0;
+    if (account_has_role(user, "staff") &&
+        store_organizations_list(req->db, &req->arena, "host", NULL, 100, &hosts, &host_count) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, 128 * 1024);
+    view_page_begin(&b, &page);
+    buf_append_str(&b, "<section class=\"card\"><h1>New offering</h1>\n<p>Which host offers it?</p>\n<ul>");
+    for (size_t i = 0; i < n + host_count; i++) {
+        const char *id = i < n ? managed[i]->organization_id : hosts[i - n].id;
+        const char *name = i < n ? managed[i]->organization_name : hosts[i - n].name;
+        buf_append_str(&b, "<li><a href=\"/host/offerings/new?organization_id=");
+        buf_append_url(&b, id);
+        buf_append_str(&b, "\">");
+        buf_append_html(&b, name);
+        buf_append_str(&b, "</a></li>");
+    }
+    buf_append_str(&b, "</ul>\n");
+    if (n + host_count == 0)
+        buf_append_str(&b, "<p>You do not coordinate a host.</p>\n");
+    buf_append_str(&b, "</section>\n");
+    view_page_end(&b);
+    http_reply_html(req, 200, &b);
+}
+
+void web_page_host_offering_new(struct http_request *req)
+{
+    struct store_user user;
+    if (current_user(req, &user) != 0)
+        return;
+    struct http_kv_list *query;
+    if (http_query(req, &query) != 0)
+        return;
+    const char *organization_id = http_kv_get(query, "organization_id");
+    if (blank(organization_id)) {
+        const struct store_membership *managed[STORE_MAX_MEMBERSHIPS];
+        size_t n = catalog_managed_organizations(&user, managed, STORE_MAX_MEMBERSHIPS);
+        if (n != 1 || account_has_role(&user, "staff")) {
+            render_choose_host(req, &user);
+            return;
+        }
+        organization_id = managed[0]->organization_id;
+    }
+    if (managed_host(req, &user, organization_id) != 0)
+        return;
+    struct offering_form f = {.organization_id = organization_id,
+                              .status = "draft",
+                              .setting = "outpatient",
+                              .kind = "hands_on",
+                              .hours_per_week = "40",
+                              .students_allowed = true,
+                              .graduates_allowed = true};
+    render_new(req, 200, managed_name(&user, organization_id), &f, NULL);
+}
+
+void web_page_host_offering_create(struct http_request *req)
+{
+    struct store_user user;
+    if (current_user(req, &user) != 0)
+        return;
+    struct offering_form f;
+    form_from_request(req, &f);
+    if (managed_host(req, &user, or_null(f.organization_id)) != 0)
+        return;
+    struct store_offering o = {.organization_id = f.organization_id};
+    struct form_errors errors = {.count = 0};
+    struct error err = {0};
+    if (offering_from_form(&f, &o, &errors) == 0 && catalog_offering_create(req->db, &req->arena, &o, &err) != 0)
+        add_error(&errors, &err);
+    if (errors.count > 0) {
+        render_new(req, error_status(errors.items[0].code), managed_name(&user, f.organization_id), &f, &errors);
+        return;
+    }
+    char location[160];
+    snprintf(location, sizeof(location), "/host/offerings/%s/edit?saved=created", o.id);
+    http_redirect(req, location);
+}
+
+void web_page_host_offering_edit(struct http_request *req)
+{
+    struct store_user user;
+    struct store_offering o;
+    if (current_user(req, &user) != 0 || managed_offering(req, &user, &o) != 0)
+        return;
+    struct http_kv_list *query;
+    if (http_query(req, &query) != 0)
+        return;
+    const char *saved = http_kv_get(query, "saved");
+    const char *notice = NULL;
+    if (saved != NULL && strcmp(saved, "created") == 0)
+        notice = "Offering created. Add its blocks below.";
+    else if (saved != NULL && strcmp(saved, "offering") == 0)
+        notice = "Offering saved.";
+    else if (saved != NULL && strcmp(saved, "block") == 0)
+        notice = "Block saved.";
+    struct offering_form f;
+    form_from_offering(&req->arena, &o, &f);
+    render_edit(req, 200, &o, &f, NULL, NULL, notice);
+}
+
+void web_page_host_offering_save(struct http_request *req)
+{
+    struct store_user user;
+    struct store_offering o;
+    if (current_user(req, &user) != 0 || managed_offering(req, &user, &o) != 0)
+        return;
+    struct offering_form f;
+    form_from_request(req, &f);
+    f.organization_id = o.organization_id;
+    struct store_offering changed = o;
+    struct form_errors errors = {.count = 0};
+    struct error err = {0};
+    if (offering_from_form(&f, &changed, &errors) == 0 &&
+        catalog_offering_update(req->db, &req->arena, &changed, &err) != 0)
+        add_error(&errors, &err);
+    if (errors.count > 0) {
+        render_edit(req, error_status(errors.items[0].code), &o, &f, &errors, NULL, NULL);
+        return;
+    }
+    char location[160];
+    snprintf(location, sizeof(location), "/host/offerings/%s/edit?saved=offering", o.id);
+    http_redirect(req, location);
+}
+
+/* Reads start, end and seats of a block form into block and failure. */
+static int block_from_form(struct http_request *req, struct store_block *block, struct block_failure *failure)
+{
+    failure->start = or_empty(http_form(req, "start"));
+    failure->end = or_empty(http_form(req, "end"));
+    failure->seats = or_empty(http_form(req, "seats"));
+    block->start_date = failure->start;
+    block->end_date = failure->end;
+    return form_number(failure->seats, "seats", 1, CATALOG_SEATS_MAX, "must be from 1 to 100", true, 0, &block->seats,
+                       &failure->err);
+}
+
+void web_page_host_block_create(struct http_request *req)
+{
+    struct store_user user;
+    struct store_offering o;
+    if (current_user(req, &user) != 0 || managed_offering(req, &user, &o) != 0)
+        return;
+    struct store_block block = {.offering_id = o.id};
+    struct block_failure failure = {.block_id = "new"};
+    if (block_from_form(req, &block, &failure) != 0 ||
+        catalog_block_create(req->db, &req->arena, &block, &failure.err) != 0) {
+        struct offering_form f;
+        form_from_offering(&req->arena, &o, &f);
+        render_edit(req, error_status(failure.err.code), &o, &f, NULL, &failure, NULL);
+        return;
+    }
+    char location[200];
+    snprintf(location, sizeof(location), "/host/offerings/%s/edit?saved=block#blocks-title", o.id);
+    http_redirect(req, location);
+}
+
+void web_page_host_block_save(struct http_request *req)
+{
+    struct store_user user;
+    if (current_user(req, &user) != 0)
+        return;
+    struct store_block block;
+    struct store_offering o;
+    int rc = catalog_managed_block(req->db, &req->arena, &user, http_param(req, "id"), &block, &o);
+    if (rc != DB_ROW) {
+        http_reply_error(req, rc == DB_DONE ? ERR_NOT_FOUND : ERR_UNAVAILABLE, NULL,
+                         rc == DB_DONE ? "there is no such block" : NULL);
+        return;
+    }
+    struct block_failure failure = {.block_id = block.id};
+    if (block_from_form(req, &block, &failure) != 0 ||
+        catalog_block_update(req->db, &req->arena, &block, &failure.err) != 0) {
+        struct offering_form f;
+        form_from_offering(&req->arena, &o, &f);
+        render_edit(req, error_status(failure.err.code), &o, &f, NULL, &failure, NULL);
+        return;
+    }
+    char location[200];
+    snprintf(location, sizeof(location), "/host/offerings/%s/edit?saved=block#blocks-title", o.id);
+    http_redirect(req, location);
+}

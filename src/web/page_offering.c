@@ -1,0 +1,525 @@
+/* page_offering.c — GET /offerings/{id}: everything a student needs to decide
+ * before applying, on one page — host and site, the preceptor and whether
+ * Rounds verified them, what the rotation is and what the first day looks
+ * like, who may apply, the documents asked for, the full price with the
+ * refund policy, and the dates with seats left. Unpublished offerings are a
+ * 404 except to those catalog_may_view_offering allows. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/accounts.h"
+#include "domain/catalog.h"
+#include "domain/catalog_index.h"
+#include "domain/reference.h"
+#include "store/applications.h"
+#include "lib/clock.h"
+#include "views/forms.h"
+#include "views/money.h"
+#include "web/web.h"
+
+struct label {
+    const char *value, *text;
+};
+
+static const char *label_of(const struct label *labels, size_t n, const char *value)
+{
+    for (size_t i = 0; value != NULL && i < n; i++)
+        if (strcmp(labels[i].value, value) == 0)
+            return labels[i].text;
+    return value != NULL ? value : "";
+}
+#define LABEL(table, value) label_of((table), sizeof(table) / sizeof((table)[0]), (value))
+
+static const struct label kind_labels[] = {
+    {"hands_on", "Hands-on clerkship"},
+    {"observership", "Observership"},
+    {"research", "Research"},
+    {"telehealth", "Telehealth"},
+};
+static const struct label setting_labels[] = {
+    {"inpatient", "Inpatient"},
+    {"outpatient", "Outpatient"},
+    {"mixed", "Inpatient and outpatient"},
+};
+static const struct label board_labels[] = {
+    {"certified", "Board certified"},
+    {"eligible", "Board eligible"},
+    {"not_certified", "Not board certified"},
+};
+static const struct label visa_labels[] = {
+    {"b1_b2", "B-1/B-2 visitor"},
+    {"f1", "F-1 student"},
+    {"j1", "J-1 exchange visitor"},
+    {"h1b", "H-1B"},
+    {"us_citizen_or_resident", "U.S. citizen or permanent resident"},
+    {"none", "No visa yet"},
+};
+
+static const char *specialty_name(const char *slug)
+{
+    const struct reference_specialty *s = reference_specialty_find(slug);
+    return s != NULL ? s->name : slug != NULL ? slug : "";
+}
+
+/* Text with blank-line or newline breaks as paragraphs. */
+static void paragraphs(struct buf *b, const char *text)
+{
+    for (const char *p = text; p != NULL && *p != '\0';) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+        while (n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' '))
+            n--;
+        if (n > 0) {
+            buf_append_str(b, "<p>");
+            buf_append_html_len(b, p, n);
+            buf_append_str(b, "</p>");
+        }
+        p = nl != NULL ? nl + 1 : NULL;
+    }
+}
+
+/* Calls item(b, piece) for each non-empty piece of a comma-separated list. */
+static size_t each_csv(struct buf *b, const char *csv, void (*item)(struct buf *b, const char *piece, size_t n))
+{
+    size_t count = 0;
+    for (const char *p = csv; p != NULL && *p != '\0';) {
+        const char *comma = strchr(p, ',');
+        size_t n = comma != NULL ? (size_t)(comma - p) : strlen(p);
+        while (n > 0 && *p == ' ') {
+            p++;
+            n--;
+        }
+        while (n > 0 && p[n - 1] == ' ')
+            n--;
+        if (n > 0) {
+            if (item != NULL)
+                item(b, p, n);
+            count++;
+        }
+        p = comma != NULL ? comma + 1 : NULL;
+    }
+    return count;
+}
+
+static void visa_item(struct buf *b, const char *piece, size_t n)
+{
+    char slug[64];
+    if (n >= sizeof(slug))
+        n = sizeof(slug) - 1;
+    memcpy(slug, piece, n);
+    slug[n] = '\0';
+    buf_append_str(b, "<li>");
+    buf_append_html(b, LABEL(visa_labels, slug));
+    buf_append_str(b, "</li>");
+}
+
+static void requirement_item(struct buf *b, const char *piece, size_t n)
+{
+    char slug[64];
+    if (n >= sizeof(slug))
+        n = sizeof(slug) - 1;
+    memcpy(slug, piece, n);
+    slug[n] = '\0';
+    const struct reference_document_kind *k = reference_document_kind_find(slug);
+    buf_append_str(b, "<li>");
+    buf_append_html(b, k != NULL ? k->name : slug);
+    if (k != NULL && k->typical_validity != NULL && k->typical_validity[0] != '\0') {
+        buf_append_str(b, " <span class=\"muted\">(usually ");
+        buf_append_html(b, k->typical_validity);
+        buf_append_str(b, ")</span>");
+    }
+    buf_append_str(b, "</li>");
+}
+
+static void fact(struct buf *b, const char *term, const char *text)
+{
+    buf_append_str(b, "<dt>");
+    buf_append_html(b, term);
+    buf_append_str(b, "</dt><dd>");
+    buf_append_html(b, text);
+    buf_append_str(b, "</dd>");
+}
+
+static void render_summary(struct buf *b, const struct store_offering *o)
+{
+    const struct reference_state *st = reference_state_find(o->site_state);
+    buf_append_str(b, "<section class=\"card\" aria-labelledby=\"about-heading\"><h2 id=\"about-heading\">About this "
+                      "rotation</h2>\n<dl class=\"facts\">");
+    fact(b, "Specialty", specialty_name(o->specialty));
+    fact(b, "Kind", LABEL(kind_labels, o->kind));
+    fact(b, "Setting", LABEL(setting_labels, o->setting));
+    buf_appendf(b, "<dt>Length</dt><dd>%" PRId64 " %s</dd>", o->weeks, o->weeks == 1 ? "week" : "weeks");
+    buf_appendf(b, "<dt>Hours</dt><dd>%" PRId64 " hours a week</dd>", o->hours_per_week);
+    buf_append_str(b, "<dt>Host</dt><dd>");
+    buf_append_html(b, o->host_name);
+    buf_append_str(b, "</dd><dt>Site</dt><dd><address>");
+    buf_append_html(b, o->site_name);
+    if (o->site_address != NULL && o->site_address[0] != '\0') {
+        buf_append_str(b, "<br>");
+        buf_append_html(b, o->site_address);
+    }
+    buf_append_str(b, "<br>");
+    buf_append_html(b, o->site_city);
+    buf_append_str(b, ", ");
+    buf_append_html(b, st != NULL ? st->name : o->site_state);
+    buf_append_str(b, " ");
+    buf_append_html(b, o->site_zip);
+    buf_append_str(b, "</address></dd>");
+    if (o->site_time_zone != NULL && o->site_time_zone[0] != '\0')
+        fact(b, "Time zone", o->site_time_zone);
+    buf_append_str(b, "</dl>\n");
+    if (o->description != NULL && o->description[0] != '\0') {
+        buf_append_str(b, "<h3>What you will do</h3>");
+        paragraphs(b, o->description);
+    }
+    buf_append_str(b, "<h3>What your first day looks like</h3>");
+    if (o->first_day != NULL && o->first_day[0] != '\0')
+        paragraphs(b, o->first_day);
+    else
+        buf_append_str(b, "<p>The host has not described the first day yet.</p>");
+    buf_append_str(b, "</section>\n");
+}
+
+static void render_preceptor(struct buf *b, const struct store_offering *o)
+{
+    buf_append_str(b, "<section id=\"preceptor\" class=\"card\" aria-labelledby=\"preceptor-heading\">"
+                      "<h2 id=\"preceptor-heading\">Your preceptor</h2>\n<dl class=\"facts\">");
+    fact(b, "Name", o->preceptor_name);
+    fact(b, "Specialty", specialty_name(o->preceptor_specialty));
+    fact(b, "Board status", LABEL(board_labels, o->preceptor_board_status));
+    buf_append_str(b, "<dt>Verification</dt><dd>");
+    if (o->preceptor_verified)
+        buf_append_str(b, "<span class=\"badge verified\">Verified preceptor</span> NPI and medical licence checked "
+                          "by Rounds staff.");
+    else
+        buf_append_str(b, "<span class=\"badge unverified\">Not yet verified</span> Rounds staff have not yet "
+                          "checked this physician's NPI and licence.");
+    buf_append_str(b, "</dd></dl>\n<p class=\"muted\">You see who will supervise you before you apply or pay.</p>"
+                      "</section>\n");
+}
+
+static void render_eligibility(struct buf *b, const struct store_offering *o)
+{
+    buf_append_str(b, "<section class=\"card\" aria-labelledby=\"eligibility-heading\"><h2 id=\"eligibility-heading\">"
+                      "Who can apply</h2>\n<ul class=\"plain-list\">");
+    if (o->students_allowed && o->graduates_allowed)
+        buf_append_str(b, "<li>Medical students and graduates may apply.</li>");
+    else if (o->students_allowed)
+        buf_append_str(b, "<li>Only current medical students may apply, not graduates.</li>");
+    else if (o->graduates_allowed)
+        buf_append_str(b, "<li>Only graduates may apply, not current students.</li>");
+    else
+        buf_append_str(b, "<li>Not open to applications at the moment.</li>");
+    buf_append_str(b, o->step1_required ? "<li>You must have passed USMLE Step 1.</li>"
+                                        : "<li>USMLE Step 1 is not required.</li>");
+    if (o->graduates_allowed) {
+        if (o->max_years_since_graduation >= 0)
+            buf_appendf(b, "<li>Graduates must have finished medical school within the last %" PRId64 " %s.</li>",
+                        o->max_years_since_graduation, o->max_years_since_graduation == 1 ? "year" : "years");
+        else
+            buf_append_str(b, "<li>No limit on the years since graduation.</li>");
+    }
+    if (each_csv(b, o->visa_kinds, NULL) == 0) {
+        buf_append_str(b, "<li>Any visa status is accepted.</li>");
+    } else {
+        buf_append_str(b, "<li>Visa status accepted:<ul>");
+        each_csv(b, o->visa_kinds, visa_item);
+        buf_append_str(b, "</ul></li>");
+    }
+    buf_append_str(b, o->english_proof_required
+                          ? "<li>Proof of English is required (TOEFL, IELTS or OET Medicine).</li>"
+                          : "<li>No English test result is required.</li>");
+    buf_append_str(b, "</ul>\n");
+    buf_append_str(b, "<h3>Documents you will need before the start</h3>");
+    if (each_csv(b, o->requirements, NULL) == 0) {
+        buf_append_str(b, "<p>The host has not listed any documents.</p>");
+    } else {
+        buf_append_str(b, "<ul class=\"requirements\">");
+        each_csv(b, o->requirements, requirement_item);
+        buf_append_str(b, "</ul>");
+    }
+    buf_append_str(b, "</section>\n");
+}
+
+static void render_blocks(struct buf *b, const struct store_block *blocks, size_t count)
+{
+    char today[11];
+    clock_today(today);
+    buf_append_str(b, "<section id=\"dates\" class=\"card\" aria-labelledby=\"dates-heading\"><h2 id=\"dates-heading\">"
+                      "Dates and seats</h2>\n");
+    size_t upcoming = 0;
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(blocks[i].start_date, today) >= 0)
+            upcoming++;
+    if (upcoming == 0) {
+        buf_append_str(b, "<p>No upcoming dates. Check back later.</p></section>\n");
+        return;
+    }
+    buf_append_str(b, "<div class=\"table-wrap\"><table class=\"blocks\"><caption>Upcoming start dates</caption>"
+                      "<thead><tr><th scope=\"col\">Starts</th><th scope=\"col\">Ends</th><th scope=\"col\">Seats</th>"
+                      "<th scope=\"col\">Seats left</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < count; i++) {
+        const struct store_block *blk = &blocks[i];
+        if (strcmp(blk->start_date, today) < 0)
+            continue;
+        int64_t left = blk->seats - blk->seats_taken;
+        buf_append_str(b, left > 0 ? "<tr><td>" : "<tr class=\"full\"><td>");
+        view_date(b, blk->start_date);
+        buf_append_str(b, "</td><td>");
+        view_date(b, blk->end_date);
+        buf_appendf(b, "</td><td>%" PRId64 "</td><td>", blk->seats);
+        if (left > 0)
+            buf_appendf(b, "%" PRId64, left);
+        else
+            buf_append_str(b, "<strong>Full</strong>");
+        buf_append_str(b, "</td></tr>\n");
+    }
+    buf_append_str(b, "</tbody></table></div></section>\n");
+}
+
+static void render_price(struct buf *b, const struct store_offering *o)
+{
+    buf_append_str(b, "<section id=\"price\" class=\"card\" aria-labelledby=\"price-heading\"><h2 id=\"price-heading\">"
+                      "Full price</h2>\n<dl class=\"price-list\"><div><dt>Tuition</dt><dd>");
+    view_money(b, o->tuition_cents);
+    buf_append_str(b, "</dd></div><div><dt>Application fee</dt><dd>");
+    if (o->application_fee_cents > 0)
+        view_money_amount(b, o->application_fee_cents);
+    else
+        buf_append_str(b, "None");
+    buf_append_str(b, "</dd></div><div class=\"total\"><dt>Total</dt><dd>");
+    view_money_amount(b, o->tuition_cents + o->application_fee_cents);
+    buf_append_str(b, "</dd></div></dl>\n");
+    if (o->deposit_cents > 0) {
+        buf_append_str(b, "<p>A deposit of <strong>");
+        view_money_amount(b, o->deposit_cents);
+        buf_append_str(b, "</strong> holds your seat once you accept an offer; it counts towards the tuition "
+                          "(it is not an extra charge).</p>\n");
+    } else {
+        buf_append_str(b, "<p>No deposit: you pay the tuition to book your seat.</p>\n");
+    }
+    buf_append_str(b, "<p class=\"muted\">Prices are in U.S. dollars.</p></section>\n");
+
+    buf_append_str(b, "<section id=\"refund\" class=\"card\" aria-labelledby=\"refund-heading\"><h2 id=\"refund-heading\">"
+                      "Refund and cancellation policy</h2>\n");
+    if (o->cancellation_policy != NULL && o->cancellation_policy[0] != '\0')
+        paragraphs(b, o->cancellation_policy);
+    else
+        buf_append_str(b, "<p class=\"notice error\">The host has not published a refund policy. Ask them before "
+                          "you pay anything.</p>");
+    buf_append_str(b, "</section>\n");
+
+    buf_append_str(b, "<section class=\"card\" aria-labelledby=\"lor-heading\"><h2 id=\"lor-heading\">Letter of "
+                      "recommendation</h2>\n");
+    buf_append_str(b, o->lor_customary
+                          ? "<p>This preceptor usually writes a letter of recommendation for students who complete "
+                            "the rotation well.</p>"
+                          : "<p>A letter of recommendation is not customary for this rotation; ask the preceptor "
+                            "before you book if you need one.</p>");
+    buf_append_str(b, "</section>\n");
+}
+
+/* The student's active applications to this offering, as links. */
+static void render_my_applications(struct http_request *req, struct buf *b, const struct store_user *user,
+                                   const struct store_offering *o)
+{
+    struct store_application_filter f = {.student_id = user->id, .offering_id = o->id, .limit = 10};
+    struct store_application *mine;
+    size_t count = 0;
+    if (store_applications_list(req->db, &req->arena, &f, &mine, &count) != DB_OK || count == 0)
+        return;
+    buf_append_str(b, "<ul class=\"plain-list my-applications\">");
+    for (size_t i = 0; i < count; i++) {
+        buf_append_str(b, "<li>You applied for ");
+        view_date(b, mine[i].block_start);
+        buf_append_str(b, " to ");
+        view_date(b, mine[i].block_end);
+        buf_append_str(b, ": ");
+        web_application_status(b, mine[i].status, true);
+        buf_append_str(b, " <a href=\"/applications/");
+        buf_append_url(b, mine[i].id);
+        buf_append_str(b, "\">View your application</a></li>");
+    }
+    buf_append_str(b, "</ul>\n");
+}
+
+static bool profile_meets(const struct store_user *user, const struct store_offering *o)
+{
+    char today[11];
+    clock_today(today);
+    int year = (today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 + (today[3] - '0');
+    struct catalog_eligibility rules = {
+        .students_allowed = o->students_allowed,
+        .graduates_allowed = o->graduates_allowed,
+        .step1_required = o->step1_required,
+        .english_proof_required = o->english_proof_required,
+        .max_years_since_graduation = o->max_years_since_graduation,
+        .visa_kinds = o->visa_kinds,
+    };
+    return catalog_eligible(&rules, &user->profile, year);
+}
+
+/* The "Apply" area: a form for signed-in students (a start date among the
+ * open blocks and a statement), a way in for everyone else. */
+static void render_apply(struct http_request *req, struct buf *b, const struct view_page *page,
+                         const struct store_user *user, const struct store_offering *o,
+                         const struct store_block *blocks, size_t count, const struct web_apply_form *apply)
+{
+    buf_append_str(b, "<section id=\"apply\" class=\"card apply\" aria-labelledby=\"apply-heading\">"
+                      "<h2 id=\"apply-heading\">Apply for this rotation</h2>\n");
+    if (page->user_name == NULL) {
+        buf_append_str(b, "<p><a class=\"button\" href=\"/login\">Log in to apply</a></p><p>New to Rounds? "
+                          "<a href=\"/register\">Create a student account</a>.</p></section>\n");
+        return;
+    }
+    if (!account_has_role(user, "student")) {
+        buf_append_str(b, "<p>Only student accounts apply for rotations, and the account you are signed in with "
+                          "is not a student account.</p>");
+        if (catalog_may_manage(user, o->organization_id) ||
+            (o->preceptor_user_id != NULL && strcmp(o->preceptor_user_id, user->id) == 0)) {
+            buf_append_str(b, "<p><a href=\"/applications?offering=");
+            buf_append_url(b, o->id);
+            buf_append_str(b, "\">See the applications to this rotation</a></p>");
+        }
+        buf_append_str(b, "</section>\n");
+        return;
+    }
+    render_my_applications(req, b, user, o);
+    if (apply != NULL && apply->error != NULL) {
+        buf_append_str(b, "<div class=\"notice error\" role=\"alert\" id=\"apply-error\"><p>");
+        buf_append_html(b, apply->error);
+        buf_append_str(b, "</p>");
+        if (apply->profile_link)
+            buf_append_str(b, "<p><a href=\"/account\">Update your profile</a></p>");
+        buf_append_str(b, "</div>\n");
+    } else if (!profile_meets(user, o)) {
+        buf_append_str(b, "<p class=\"notice error\">Your profile does not meet this rotation's rules (see "
+                          "<a href=\"#eligibility-heading\">Who can apply</a>). <a href=\"/account\">Update your "
+                          "profile</a> before you apply.</p>\n");
+    }
+    char today[11];
+    clock_today(today);
+    size_t open = 0;
+    const char *only = NULL;
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(blocks[i].start_date, today) > 0 && blocks[i].seats_taken < blocks[i].seats) {
+            open++;
+            only = blocks[i].id;
+        }
+    if (open == 0) {
+        buf_append_str(b, "<p>No start date is open for applications at the moment.</p></section>\n");
+        return;
+    }
+    const char *chosen = apply != NULL && apply->block_id != NULL ? apply->block_id : open == 1 ? only : NULL;
+    bool block_error = apply != NULL && apply->error_field != NULL && strcmp(apply->error_field, "block_id") == 0;
+    bool statement_error =
+        apply != NULL && apply->error_field != NULL && strcmp(apply->error_field, "statement") == 0;
+    char action[160];
+    snprintf(action, sizeof(action), "/offerings/%s/apply", o->id);
+    view_form_begin(b, action, page->csrf_token);
+    buf_append_str(b, "<fieldset class=\"field choices\" id=\"f-block_id\"");
+    if (block_error)
+        buf_append_str(b, " aria-describedby=\"apply-error\" aria-invalid=\"true\"");
+    buf_append_str(b, "><legend>Start date</legend>\n");
+    for (size_t i = 0; i < count; i++) {
+        const struct store_block *blk = &blocks[i];
+        if (strcmp(blk->start_date, today) <= 0 || blk->seats_taken >= blk->seats)
+            continue;
+        int64_t left = blk->seats - blk->seats_taken;
+        buf_append_str(b, "<label><input type=\"radio\" name=\"block_id\" value=\"");
+        buf_append_html(b, blk->id);
+        buf_append_char(b, '"');
+        if (chosen != NULL && strcmp(chosen, blk->id) == 0)
+            buf_append_str(b, " checked");
+        buf_append_str(b, " required> ");
+        view_date(b, blk->start_date);
+        buf_append_str(b, " to ");
+        view_date(b, blk->end_date);
+        buf_appendf(b, " <span class=\"muted\">(%" PRId64 " %s left)</span></label>\n", left,
+                    left == 1 ? "seat" : "seats");
+    }
+    buf_append_str(b, "</fieldset>\n");
+    view_textarea(b, "Your statement (optional)", "statement", apply != NULL ? apply->statement : NULL, 6, 5000,
+                  "Why this rotation, and what you hope to learn. The host reads it with your profile.",
+                  statement_error ? apply->error : NULL);
+    view_form_end(b, "Apply");
+    buf_append_str(b, "<p class=\"muted\">Applying is free. If the host offers you a seat, you accept it to hold "
+                      "the seat and then pay to book it.</p></section>\n");
+}
+
+void web_page_offering(struct http_request *req)
+{
+    web_offering_render(req, 200, http_param(req, "id"), NULL);
+}
+
+void web_offering_render(struct http_request *req, int status, const char *id, const struct web_apply_form *apply)
+{
+    struct store_offering o;
+    int rc = store_offering_get(req->db, &req->arena, id, &o);
+    if (rc != DB_ROW && rc != DB_DONE) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    const char *viewer = req->auth.authenticated ? req->auth.user_id : NULL;
+    if (rc == DB_DONE || !catalog_may_view_offering(req->db, &req->arena, viewer, &o)) {
+        http_reply_error(req, ERR_NOT_FOUND, NULL, "This rotation does not exist or is not published");
+        return;
+    }
+    struct store_block *blocks;
+    size_t count;
+    if (store_blocks_of_offering(req->db, &req->arena, o.id, &blocks, &count) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    struct view_page page;
+    struct store_user user = {0};
+    if (!web_page_setup(req, &page, o.title, &user))
+        return;
+    const struct reference_state *st = reference_state_find(o.site_state);
+
+    struct buf b;
+    buf_init(&b, &req->arena, 512 * 1024);
+    view_page_begin(&b, &page);
+    buf_append_str(&b, "<p class=\"back\"><a href=\"/search\">Back to the search</a></p>\n");
+    if (o.status != NULL && strcmp(o.status, "published") != 0) {
+        buf_append_str(&b, "<p class=\"notice error\" role=\"status\">This rotation is not published (");
+        buf_append_html(&b, o.status);
+        buf_append_str(&b, "): students cannot see it.</p>\n");
+    }
+    buf_append_str(&b, "<header class=\"offering-head\"><h1>");
+    buf_append_html(&b, o.title);
+    buf_append_str(&b, "</h1>\n<p class=\"where\"><span class=\"host\">");
+    buf_append_html(&b, o.host_name);
+    buf_append_str(&b, "</span> · ");
+    buf_append_html(&b, o.site_city);
+    buf_append_str(&b, ", ");
+    buf_append_html(&b, st != NULL ? st->name : o.site_state);
+    buf_append_str(&b, "</p>\n<p class=\"tags\"><span class=\"tag\">");
+    buf_append_html(&b, LABEL(kind_labels, o.kind));
+    buf_append_str(&b, "</span> <span class=\"tag\">");
+    buf_append_html(&b, specialty_name(o.specialty));
+    buf_appendf(&b, "</span> <span class=\"tag\">%" PRId64 " %s</span> ", o.weeks, o.weeks == 1 ? "week" : "weeks");
+    buf_append_str(&b, o.preceptor_verified ? "<span class=\"badge verified\">Verified preceptor</span>"
+                                            : "<span class=\"badge unverified\">Preceptor not yet verified</span>");
+    buf_append_str(&b, "</p>\n<p class=\"headline-price\"><span class=\"price\">");
+    view_money(&b, o.tuition_cents);
+    buf_append_str(&b, "</span> tuition · <a href=\"#price\">full price</a> · <a href=\"#refund\">refund policy</a>"
+                       " · <a href=\"#dates\">dates</a> · <a href=\"#apply\">apply</a></p>\n</header>\n");
+
+    buf_append_str(&b, "<div class=\"offering-layout\">\n<div class=\"offering-main\">\n");
+    render_summary(&b, &o);
+    render_preceptor(&b, &o);
+    render_blocks(&b, blocks, count);
+    render_apply(req, &b, &page, &user, &o, blocks, count, apply);
+    render_eligibility(&b, &o);
+    buf_append_str(&b, "</div>\n<div class=\"offering-side\">\n");
+    render_price(&b, &o);
+    buf_append_str(&b, "</div>\n</div>\n");
+    view_page_end(&b);
+    if (!buf_ok(&b)) {
+        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    http_reply_html(req, status, &b);
+}
