@@ -87,7 +87,7 @@ const char *application_status_label(const char *status)
         {"declined", "Declined"},
         {"offer_expired", "Offer expired"},
         {"hold_expired", "Hold expired"},
-        {"cancelled_by_student", "Cancelled by you"},
+        {"cancelled_by_student", "Cancelled by the student"},
         {"cancelled_by_host", "Cancelled by the host"},
         {"no_show", "No-show"},
     };
@@ -143,6 +143,17 @@ static unsigned roles_on(const struct store_application *a, const struct store_u
             strcmp(user->memberships[i].role, "host_coordinator") == 0)
             roles |= WHO_HOST;
     return roles;
+}
+
+bool application_may(const struct store_application *a, const struct store_user *user, const char *action,
+                     bool as_student)
+{
+    unsigned roles = roles_on(a, user) & (as_student ? WHO_STUDENT : (unsigned)WHO_HOST_SIDE);
+    for (size_t i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++)
+        if (strcmp(transitions[i].from, a->status) == 0 && strcmp(transitions[i].action, action) == 0 &&
+            (transitions[i].who & roles))
+            return true;
+    return false;
 }
 
 bool application_visible_to(const struct store_application *a, const struct store_user *user)

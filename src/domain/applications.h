@@ -24,6 +24,11 @@ const char *application_status_label(const char *status);
 /* What the viewer can do next, as a sentence, or NULL. */
 const char *application_next_step(const struct store_application *a, bool viewer_is_student);
 
+/* Whether user may take action now, on the student's side (as_student) or
+ * the host's side (host, preceptor, staff) — from the transition table. */
+bool application_may(const struct store_application *a, const struct store_user *user, const char *action,
+                     bool as_student);
+
 /* Whether user may see the application (its student, its host's
  * coordinators, its preceptor, staff). */
 bool application_visible_to(const struct store_application *a, const struct store_user *user);

@@ -11,7 +11,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <stdlib.h>
 
 #include "domain/catalog.h"
 #include "domain/reference.h"
@@ -1236,14 +1235,13 @@ int demo_catalog_add_offerings(struct db_conn *conn, int64_t count,
     memcpy(g.run, run, 8);
     g.run[8] = '\0';
     int rc = DB_OK;
-    for (int64_t first = 0; first < count && rc == DB_OK; first += getenv("XCH") ? strtol(getenv("XCH"), NULL, 10) : BULK_CHUNK) {
+    for (int64_t first = 0; first < count && rc == DB_OK; first += BULK_CHUNK) {
         struct arena arena;
         arena_heap_init(&arena);
         g.arena = &arena;
         g.today = clock_today_days();
         g.now = clock_now();
-        int64_t chunk = getenv("XCH") ? strtol(getenv("XCH"), NULL, 10) : BULK_CHUNK;
-        struct bulk_job job = {&g, count - first < chunk ? count - first : chunk, g.rng, g.counter, 0, 0};
+        struct bulk_job job = {&g, count - first < BULK_CHUNK ? count - first : BULK_CHUNK, g.rng, g.counter, 0, 0};
         rc = gen_reserve(&g, (size_t)job.count, 6) ? db_run_tx(conn, true, bulk_tx, &job) : DB_ERROR;
         arena_heap_free(&arena);
         g.arena = NULL;

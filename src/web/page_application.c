@@ -23,35 +23,27 @@ const char *const web_application_params[] = {"done", NULL};
 /* The buttons a side may see in a status. The state machine in
  * domain/applications.c decides: a button it refuses answers 409 with the
  * reason, so this list only chooses what to offer. */
+/* The label of each action's button; which buttons show is the state
+ * machine's decision (application_may). */
 struct button {
-    const char *status, *action, *label;
+    const char *action, *label;
     bool student; /* the student's button, else the host side's (host, preceptor, staff) */
     bool danger;
 };
 
 static const struct button buttons[] = {
-    {"offered", "accept", "Accept the offer", true, false},
-    {"submitted", "withdraw", "Withdraw my application", true, true},
-    {"under_review", "withdraw", "Withdraw my application", true, true},
-    {"offered", "withdraw", "Withdraw my application", true, true},
-    {"held", "withdraw", "Withdraw my application", true, true},
-    {"booked", "cancel", "Cancel my booking", true, true},
-    {"cleared", "cancel", "Cancel my booking", true, true},
-    {"submitted", "offer", "Offer a seat", false, false},
-    {"under_review", "offer", "Offer a seat", false, false},
-    {"submitted", "review", "Start the review", false, false},
-    {"submitted", "decline", "Decline", false, true},
-    {"under_review", "decline", "Decline", false, true},
-    {"offered", "decline", "Withdraw the offer and decline", false, true},
-    {"held", "book", "Record the payment and book", false, false},
-    {"held", "cancel", "Cancel the hold", false, true},
-    {"booked", "clear", "Clear to start", false, false},
-    {"booked", "cancel", "Cancel the booking", false, true},
-    {"booked", "no_show", "Record a no-show", false, true},
-    {"cleared", "start", "Start the rotation", false, false},
-    {"cleared", "cancel", "Cancel the booking", false, true},
-    {"cleared", "no_show", "Record a no-show", false, true},
-    {"in_progress", "complete", "Confirm completion", false, false},
+    {"accept", "Accept the offer", true, false},
+    {"withdraw", "Withdraw my application", true, true},
+    {"cancel", "Cancel my booking", true, true},
+    {"review", "Start the review", false, false},
+    {"offer", "Offer a seat", false, false},
+    {"decline", "Decline", false, true},
+    {"book", "Record the payment and book", false, false},
+    {"clear", "Clear to start", false, false},
+    {"start", "Start the rotation", false, false},
+    {"complete", "Confirm completion", false, false},
+    {"cancel", "Cancel the booking", false, true},
+    {"no_show", "Record a no-show", false, true},
 };
 
 /* What happened, for the notice after a move (?done=action). */
@@ -201,8 +193,8 @@ static void render_facts(struct buf *b, const struct store_application *a, bool 
     buf_append_str(b, "</section>\n");
 }
 
-static void render_actions(struct buf *b, const struct store_application *a, bool student, bool host,
-                           const char *csrf_token, const char *note, const char *note_error)
+static void render_actions(struct buf *b, const struct store_application *a, const struct store_user *user,
+                           bool student, bool host, const char *csrf_token, const char *note, const char *note_error)
 {
     const char *next = application_next_step(a, student && !host);
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"actions-heading\"><h2 id=\"actions-heading\">"
@@ -215,7 +207,7 @@ static void render_actions(struct buf *b, const struct store_application *a, boo
     const struct button *shown[sizeof(buttons) / sizeof(buttons[0])];
     size_t count = 0;
     for (size_t i = 0; i < sizeof(buttons) / sizeof(buttons[0]); i++)
-        if (strcmp(buttons[i].status, a->status) == 0 && (buttons[i].student ? student : host))
+        if ((buttons[i].student ? student : host) && application_may(a, user, buttons[i].action, buttons[i].student))
             shown[count++] = &buttons[i];
     if (count == 0) {
         buf_append_str(b, "<p>There is nothing for you to do on this application now.</p></section>\n");
@@ -247,7 +239,7 @@ static void render_actions(struct buf *b, const struct store_application *a, boo
 static void render_history(struct buf *b, const struct store_application_event *events, size_t count,
                            bool student)
 {
-    buf_append_str(b, "<section class=\"card\" aria-labelledby=\"history-heading\"><h2 id=\"history-heading\">"
+    buf_append_str(b, "<section class=\"card history-card\" aria-labelledby=\"history-heading\"><h2 id=\"history-heading\">"
                       "History</h2>\n");
     if (count == 0) {
         buf_append_str(b, "<p class=\"muted\">No history yet.</p></section>\n");
@@ -345,7 +337,7 @@ static void render(struct http_request *req, int status, const char *id, const c
     buf_append_str(&b, "<div class=\"offering-layout\">\n<div class=\"offering-main\">\n");
     render_facts(&b, &a, student && !host);
     buf_append_str(&b, "</div>\n<div class=\"offering-side\">\n");
-    render_actions(&b, &a, student, host, page.csrf_token, note, note_error);
+    render_actions(&b, &a, &user, student, host, page.csrf_token, note, note_error);
     buf_append_str(&b, "</div>\n</div>\n");
     if (history_ok)
         render_history(&b, events, event_count, student && !host);

@@ -617,14 +617,17 @@ static void render_new(struct http_request *req, int status, const char *organiz
     http_reply_html(req, status, &b);
 }
 
+/* A small form for a block's dates and seats; group names it for screen readers. */
 static void write_block_form(struct buf *b, struct arena *arena, const char *action, const char *csrf,
-                             const char *id_prefix, const char *start, const char *end, const char *seats,
-                             const struct error *err, const char *submit)
+                             const char *group, const char *id_prefix, const char *start, const char *end,
+                             const char *seats, const struct error *err, const char *submit)
 {
     char id[160];
     const char *message = err != NULL ? error_message(arena, err) : NULL;
     view_form_begin(b, action, csrf);
-    buf_append_str(b, "<div class=\"grid\">");
+    buf_append_str(b, "<div class=\"grid\" role=\"group\" aria-label=\"");
+    buf_append_html(b, group);
+    buf_append_str(b, "\">");
     snprintf(id, sizeof(id), "%s-start", id_prefix);
     view_input_id(b, id, "Start", "date", "start", start, true, NULL,
                   err != NULL && err->field != NULL && strcmp(err->field, "start") == 0 ? message : NULL);
@@ -673,7 +676,9 @@ static void write_blocks(struct http_request *req, struct buf *b, const struct s
             char action[160], prefix[96];
             snprintf(action, sizeof(action), "/host/blocks/%s#blocks-title", blk->id);
             snprintf(prefix, sizeof(prefix), "b-%s", blk->id);
-            write_block_form(b, &req->arena, action, csrf, prefix, this_failed ? failed->start : blk->start_date,
+            char group[64];
+            snprintf(group, sizeof(group), "Block from %s to %s", blk->start_date, blk->end_date);
+            write_block_form(b, &req->arena, action, csrf, group, prefix, this_failed ? failed->start : blk->start_date,
                              this_failed ? failed->end : blk->end_date,
                              this_failed ? failed->seats : text_of(&req->arena, blk->seats),
                              this_failed ? &failed->err : NULL, "Save block");
@@ -685,7 +690,7 @@ static void write_blocks(struct http_request *req, struct buf *b, const struct s
     buf_append_str(b, "<h3>Add a block</h3>\n");
     char action[160];
     snprintf(action, sizeof(action), "/host/offerings/%s/blocks#blocks-title", o->id);
-    write_block_form(b, &req->arena, action, csrf, "new", new_failed ? failed->start : NULL, new_failed ? failed->end : NULL,
+    write_block_form(b, &req->arena, action, csrf, "New block", "new", new_failed ? failed->start : NULL, new_failed ? failed->end : NULL,
                      new_failed ? failed->seats : NULL, new_failed ? &failed->err : NULL, "Add block");
     buf_append_str(b, "</section>\n");
 }

@@ -13,8 +13,8 @@
  * ahead. Every test creates its own students and blocks, so the suite also
  * runs against a PostgreSQL database that holds other data.
  *
- * ROUNDS_RACE_ROUNDS (default 1) repeats the race on fresh blocks with the
- * same 200 students. */
+ * The race runs ROUNDS_RACE_ROUNDS times (default 5), each on a fresh block
+ * with the same 200 students. */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <jansson.h>
@@ -783,6 +783,7 @@ struct mreq {
     char path[200];
     char *body;        /* heap; freed by mreqs_free */
     const char *auth;  /* "Authorization: …" or NULL */
+    const char *extra; /* another header line, or NULL */
     long status;
     char *resp;
     size_t resp_len;
@@ -827,6 +828,8 @@ static void multi_post(const struct api_server *srv, struct mreq *reqs, size_t n
         lists[i] = curl_slist_append(NULL, "Content-Type: application/json");
         if (reqs[i].auth != NULL)
             lists[i] = curl_slist_append(lists[i], reqs[i].auth);
+        if (reqs[i].extra != NULL)
+            lists[i] = curl_slist_append(lists[i], reqs[i].extra);
         curl_easy_setopt(e, CURLOPT_HTTPHEADER, lists[i]);
         reqs[i].status = 0;
     }
@@ -1007,10 +1010,23 @@ TEST(smtp_delivery_failure_and_retry)
     CHECK_INT(db_int3(w->db, "SELECT attempts FROM outbox WHERE to_address = $1 AND subject = $2", s.email, declined,
                       NULL),
               1);
+    /* Past the first backoff it is tried again and fails again: the next wait is longer (60 s). */
+    set_clock(40);
+    for (int i = 0; i < 10 && attempts < 2; i++) {
+        run_jobs();
+        attempts = db_int3(w->db, "SELECT attempts FROM outbox WHERE to_address = $1 AND subject = $2", s.email,
+                           declined, NULL);
+    }
+    CHECK_INT(attempts, 2);
+    delay = db_int3(w->db, "SELECT next_attempt_at - created_at FROM outbox WHERE to_address = $1 AND subject = $2",
+                    s.email, declined, NULL);
+    CHECK(delay >= 40 + 55 && delay <= 40 + 60 + 30);
+    if (delay < 95 || delay > 130)
+        printf("  after the second failure next_attempt_at - created_at = %lld (expected about 100)\n", delay);
 
     /* The sink is back; past the backoff the mail goes out. */
     CHECK_INT(sink_start(&sink, port), 0);
-    set_clock(120);
+    set_clock(240);
     for (int i = 0; i < 20; i++) {
         run_jobs();
         if (db_int3(w->db,
@@ -1025,11 +1041,57 @@ TEST(smtp_delivery_failure_and_retry)
               1);
     CHECK_INT(db_int3(w->db, "SELECT attempts FROM outbox WHERE to_address = $1 AND subject = $2", s.email, declined,
                       NULL),
-              2);
+              3);
     char needle[400];
     snprintf(needle, sizeof(needle), "Subject: %s", declined);
     msg = sink_find(&sink, s.email, needle);
     CHECK(msg != NULL);
+    free(msg);
+
+    /* A name that is not ASCII reaches the coordinator's subject encoded (RFC 2047), and decodes back. */
+    struct user z;
+    char block2[64], app2[64];
+    memset(&z, 0, sizeof(z));
+    api_unique_email(z.email, sizeof(z.email), "utf8");
+    snprintf(z.name, sizeof(z.name), "%s", "Zo\xc3\xab \xc3\x91" "and\xc3\xba");
+    struct api_response reg;
+    if (!post_as(&reg, NULL, "/api/v1/auth/register",
+                 json_pack("{s:s,s:s,s:s}", "email", z.email, "password", PASSWORD, "name", z.name), 201)) {
+        api_free(&reg);
+        return;
+    }
+    user_set_token(&z, api_json_str(reg.json, "token"));
+    api_free(&reg);
+    if (!new_block(w, w->offering_a, 3, block2) || !apply_for(&z, block2, app2))
+        return;
+    drain_mail();
+    msg = sink_find(&sink, w->coord_a.email, "Subject: =?UTF-8?B?");
+    CHECK(msg != NULL);
+    if (msg != NULL) {
+        char want[400];
+        snprintf(want, sizeof(want), "New application from %.95s for %.159s", z.name, w->title_a);
+        /* The last such message is ours: find the encoded word and decode it. */
+        char *encoded = NULL;
+        pthread_mutex_lock(&sink.lock);
+        for (int i = sink.count - 1; i >= 0 && encoded == NULL; i--)
+            if (strcasecmp(sink.messages[i].rcpt, w->coord_a.email) == 0 &&
+                strstr(sink.messages[i].data, "Subject: =?UTF-8?B?") != NULL)
+                encoded = strdup(strstr(sink.messages[i].data, "Subject: =?UTF-8?B?") + 19);
+        pthread_mutex_unlock(&sink.lock);
+        char *end = encoded != NULL ? strstr(encoded, "?=") : NULL;
+        unsigned char decoded[600];
+        size_t decoded_len = 0;
+        CHECK(end != NULL);
+        if (end != NULL) {
+            *end = '\0';
+            CHECK_INT(sodium_base642bin(decoded, sizeof(decoded) - 1, encoded, strlen(encoded), NULL, &decoded_len, NULL,
+                                        sodium_base64_VARIANT_ORIGINAL),
+                      0);
+            decoded[decoded_len] = '\0';
+            CHECK_STR((const char *)decoded, want);
+        }
+        free(encoded);
+    }
     free(msg);
 }
 
@@ -1781,6 +1843,17 @@ TEST(idempotent_apply_replays_the_first_reply)
     api_free(&again);
     api_free(&first);
     CHECK_INT(applications_of(w, s.id), 1);
+    /* Keys are kept a day: after that the jobs prune them and the key is new again. */
+    set_clock(25 * 3600);
+    run_jobs();
+    CHECK_INT(db_int3(w->db, "SELECT COUNT(*) FROM idempotency_keys WHERE user_id = $1 AND key = $2", s.id, key, NULL),
+              0);
+    apply_raw(&again, &s, block2, key);
+    CHECK_INT(again.status, 201);
+    CHECK(api_header(&again, "idempotent-replayed") == NULL);
+    api_free(&again);
+    set_clock(0);
+    CHECK_INT(applications_of(w, s.id), 2);
 }
 
 TEST(idempotent_action_replays_with_no_second_effect)
@@ -1952,6 +2025,233 @@ TEST(notifications_tell_the_next_person_and_can_be_read)
     CHECK(act_ok(&s, app, "accept"));
     CHECK_INT(unread_of(&s, NULL), 1);
     CHECK_INT(unread_of(&w->coord_a, NULL), coord_now + 1);
+}
+
+/* ---- concurrency: keys, duplicates and sweepers ---- */
+
+TEST(concurrent_requests_with_one_key_have_one_effect)
+{
+    struct world *w = &W;
+    api_use(w->srv);
+    struct user s;
+    char block[64];
+    if (!register_student(&s, "idemrace") || !new_block(w, w->offering_a, 5, block))
+        return;
+    enum { N = 24 };
+    struct mreq reqs[N];
+    memset(reqs, 0, sizeof(reqs));
+    char key_header[160];
+    snprintf(key_header, sizeof(key_header), "Idempotency-Key: race-%s", s.id);
+    /* The multi helper takes one extra header: put the key after the token in a combined list. */
+    for (int i = 0; i < N; i++) {
+        snprintf(reqs[i].path, sizeof(reqs[i].path), "/api/v1/applications");
+        reqs[i].body = json_text(json_pack("{s:s}", "block_id", block));
+        reqs[i].auth = s.auth;
+        reqs[i].extra = key_header;
+    }
+    multi_post(w->srv, reqs, N, N);
+    int created = 0, replayed = 0, running = 0, other = 0;
+    const char *first_id = NULL;
+    for (int i = 0; i < N; i++) {
+        const char *field = api_json_str(reqs[i].json, "field");
+        if (reqs[i].status == 201) {
+            const char *id = api_json_str(reqs[i].json, "id");
+            if (first_id == NULL)
+                first_id = id;
+            CHECK(id != NULL && first_id != NULL && strcmp(id, first_id) == 0);
+            created++;
+        } else if (reqs[i].status == 409 && field != NULL && strcmp(field, "Idempotency-Key") == 0) {
+            running++;
+        } else {
+            if (other == 0)
+                TEST_FAILF("a keyed apply answered %ld: %.200s", reqs[i].status, reqs[i].resp ? reqs[i].resp : "");
+            other++;
+        }
+        (void)replayed;
+    }
+    CHECK(created >= 1);
+    CHECK_INT(other, 0);
+    CHECK_INT(applications_of(w, s.id), 1);
+    CHECK_INT(api_db_int(w->db, "SELECT COUNT(*) FROM applications WHERE block_id = $1", block, NULL), 1);
+    mreqs_free(reqs, N);
+    /* Afterwards the key replays the one application. */
+    struct api_response r;
+    char key[100];
+    snprintf(key, sizeof(key), "race-%s", s.id);
+    apply_raw(&r, &s, block, NULL);
+    CHECK_INT(r.status, 422); /* without the key: a second application for the block */
+    api_free(&r);
+    char *body = json_text(json_pack("{s:s}", "block_id", block));
+    call(&r, &s, "POST", "/api/v1/applications", key, body);
+    free(body);
+    CHECK_INT(r.status, 201);
+    CHECK_STR(api_header(&r, "idempotent-replayed"), "true");
+    api_free(&r);
+    CHECK_INT(applications_of(w, s.id), 1);
+}
+
+TEST(concurrent_duplicate_applies_create_one_application)
+{
+    struct world *w = &W;
+    api_use(w->srv);
+    struct user s;
+    char block[64];
+    if (!register_student(&s, "duprace") || !new_block(w, w->offering_a, 5, block))
+        return;
+    enum { N = 16 };
+    struct mreq reqs[N];
+    memset(reqs, 0, sizeof(reqs));
+    for (int i = 0; i < N; i++) {
+        snprintf(reqs[i].path, sizeof(reqs[i].path), "/api/v1/applications");
+        reqs[i].body = json_text(json_pack("{s:s}", "block_id", block));
+        reqs[i].auth = s.auth;
+    }
+    multi_post(w->srv, reqs, N, N);
+    int created = 0, refused = 0, other = 0;
+    for (int i = 0; i < N; i++) {
+        const char *code = api_json_str(reqs[i].json, "code");
+        if (reqs[i].status == 201)
+            created++;
+        else if (reqs[i].status == 422 && code != NULL && strcmp(code, "unprocessable") == 0)
+            refused++;
+        else {
+            if (other == 0)
+                TEST_FAILF("a duplicate apply answered %ld: %.200s", reqs[i].status, reqs[i].resp ? reqs[i].resp : "");
+            other++;
+        }
+    }
+    CHECK_INT(created, 1);
+    CHECK_INT(refused, N - 1);
+    CHECK_INT(other, 0);
+    CHECK_INT(applications_of(w, s.id), 1);
+    mreqs_free(reqs, N);
+}
+
+TEST(concurrent_sweepers_expire_each_hold_once)
+{
+    struct world *w = &W;
+    api_use(w->srv);
+    char block[64];
+    if (!new_block(w, w->offering_a, 5, block))
+        return;
+    struct user s[5];
+    char app[5][64];
+    for (int i = 0; i < 5; i++)
+        if (!register_student(&s[i], "sweep") || !apply_for(&s[i], block, app[i]) ||
+            !act_ok(&w->coord_a, app[i], "offer") || !act_ok(&s[i], app[i], "accept"))
+            return;
+    /* Two are booked (no hold to expire); three stay held. */
+    CHECK(act_ok(&w->staff, app[3], "book"));
+    CHECK(act_ok(&w->staff, app[4], "book"));
+    CHECK_INT(seats_taken(w, block), 5);
+    drain_mail(); /* so that the expiry emails are the ones the sweepers below send */
+    set_clock(7 * 86400 + 120);
+    enum { N = 8 };
+    for (int round = 0; round < 3; round++) {
+        struct mreq reqs[N];
+        memset(reqs, 0, sizeof(reqs));
+        for (int i = 0; i < N; i++)
+            snprintf(reqs[i].path, sizeof(reqs[i].path), "/api/v1/test/jobs");
+        multi_post(w->srv, reqs, N, N);
+        for (int i = 0; i < N; i++)
+            if (reqs[i].status != 200)
+                TEST_FAILF("concurrent POST /api/v1/test/jobs answered %ld: %.200s", reqs[i].status,
+                           reqs[i].resp ? reqs[i].resp : "");
+        mreqs_free(reqs, N);
+    }
+    run_jobs_until_no_expiry();
+    drain_mail(); /* mail queued at the moved clock is due at the moved clock */
+    set_clock(0);
+    for (int i = 0; i < 3; i++) {
+        CHECK_STR(db_status(w, app[i]), "hold_expired");
+        CHECK_INT(db_int3(w->db, "SELECT COUNT(*) FROM application_events WHERE application_id = $1 AND action = $2",
+                          app[i], "expire", NULL),
+                  1);
+    }
+    CHECK_STR(db_status(w, app[3]), "booked");
+    CHECK_STR(db_status(w, app[4]), "booked");
+    /* Each expiry freed exactly one seat: the two booked seats remain. */
+    CHECK_INT(seats_taken(w, block), 2);
+    /* And each student's "hold expired" email was claimed once. */
+    char subject[300];
+    snprintf(subject, sizeof(subject), "%.200s: Hold expired", w->title_a);
+    for (int i = 0; i < 3; i++) {
+        CHECK_INT(db_int3(w->db, "SELECT COUNT(*) FROM outbox WHERE to_address = $1 AND subject = $2", s[i].email,
+                          subject, NULL),
+                  1);
+        CHECK_INT(db_int3(w->db,
+                          "SELECT COUNT(*) FROM outbox WHERE to_address = $1 AND subject = $2 AND attempts = 1"
+                          " AND sent_at IS NOT NULL",
+                          s[i].email, subject, NULL),
+                  1);
+    }
+}
+
+/* ---- listing ---- */
+
+TEST(list_filters_and_pages)
+{
+    struct world *w = &W;
+    api_use(w->srv);
+    struct user s;
+    char blocks[3][64], apps[3][64];
+    if (!register_student(&s, "lister"))
+        return;
+    for (int i = 0; i < 3; i++)
+        if (!new_block(w, w->offering_a, 5, blocks[i]) || !apply_for(&s, blocks[i], apps[i]))
+            return;
+    CHECK(act_ok(&w->coord_a, apps[1], "offer"));
+    struct api_response r;
+    call(&r, &s, "GET", "/api/v1/applications", NULL, NULL);
+    CHECK_INT(r.status, 200);
+    json_t *items = json_object_get(r.json, "items");
+    CHECK(json_is_array(items) && json_array_size(items) == 3);
+    CHECK(json_is_null(json_object_get(r.json, "next_cursor")));
+    api_free(&r);
+    call(&r, &s, "GET", "/api/v1/applications?status=offered", NULL, NULL);
+    CHECK_INT(r.status, 200);
+    items = json_object_get(r.json, "items");
+    CHECK(json_is_array(items) && json_array_size(items) == 1);
+    CHECK_STR(api_json_str(json_array_get(items, 0), "id"), apps[1]);
+    api_free(&r);
+    /* Two pages of two. */
+    call(&r, &s, "GET", "/api/v1/applications?limit=2", NULL, NULL);
+    CHECK_INT(r.status, 200);
+    items = json_object_get(r.json, "items");
+    CHECK(json_is_array(items) && json_array_size(items) == 2);
+    const char *cursor = api_json_str(r.json, "next_cursor");
+    CHECK(cursor != NULL);
+    char path[200];
+    snprintf(path, sizeof(path), "/api/v1/applications?limit=2&cursor=%s", cursor != NULL ? cursor : "");
+    api_free(&r);
+    call(&r, &s, "GET", path, NULL, NULL);
+    CHECK_INT(r.status, 200);
+    items = json_object_get(r.json, "items");
+    CHECK(json_is_array(items) && json_array_size(items) == 1);
+    api_free(&r);
+    /* The coordinator of the host sees them by block; the other host does not. */
+    snprintf(path, sizeof(path), "/api/v1/applications?block=%s", blocks[2]);
+    call(&r, &w->coord_a, "GET", path, NULL, NULL);
+    items = json_object_get(r.json, "items");
+    CHECK(json_is_array(items) && json_array_size(items) == 1);
+    api_free(&r);
+    call(&r, &w->coord_b, "GET", path, NULL, NULL);
+    items = json_object_get(r.json, "items");
+    CHECK(json_is_array(items) && json_array_size(items) == 0);
+    api_free(&r);
+    /* Bad parameters: 400 naming them. */
+    call(&r, &s, "GET", "/api/v1/applications?status=bogus", NULL, NULL);
+    CHECK_PROBLEM(&r, 400, "invalid_parameter", "status");
+    api_free(&r);
+    call(&r, &s, "GET", "/api/v1/applications?limit=0", NULL, NULL);
+    CHECK_PROBLEM(&r, 400, "invalid_parameter", "limit");
+    api_free(&r);
+    call(&r, &s, "GET", "/api/v1/applications?limit=101", NULL, NULL);
+    CHECK_PROBLEM(&r, 400, "invalid_parameter", "limit");
+    api_free(&r);
+    call(&r, &s, "GET", "/api/v1/applications?color=red", NULL, NULL);
+    CHECK_PROBLEM(&r, 400, "unknown_parameter", "color");
+    api_free(&r);
 }
 
 /* ---- malformed input ---- */
@@ -2327,7 +2627,7 @@ TEST(race_200_concurrent_accepts_for_3_seats)
     }
     printf("  created %d students in %.0f ms\n", RACE_STUDENTS, api_now_ms() - started);
     const char *env = getenv("ROUNDS_RACE_ROUNDS");
-    long rounds = env != NULL ? strtol(env, NULL, 10) : 1;
+    long rounds = env != NULL ? strtol(env, NULL, 10) : 5;
     if (rounds < 1)
         rounds = 1;
     for (int round = 1; round <= (int)rounds; round++)
@@ -2393,6 +2693,10 @@ int main(void)
     API_RUN(idempotent_apply_replays_the_first_reply);
     API_RUN(idempotent_action_replays_with_no_second_effect);
     API_RUN(notifications_tell_the_next_person_and_can_be_read);
+    API_RUN(concurrent_requests_with_one_key_have_one_effect);
+    API_RUN(concurrent_duplicate_applies_create_one_application);
+    API_RUN(concurrent_sweepers_expire_each_hold_once);
+    API_RUN(list_filters_and_pages);
     API_RUN(malformed_application_bodies_are_4xx_and_change_nothing);
     API_RUN(malformed_action_bodies_are_4xx_and_change_nothing);
     API_RUN(bad_idempotency_keys_are_400_and_change_nothing);

@@ -37,10 +37,23 @@ static struct db_conn *db; /* the server's database, for checking what requests 
 static char TAG[32];       /* a word unique to this run: in titles, names and cities */
 static char STAG[32];      /* another, for the search catalog alone (neither is a prefix of the other) */
 
+static void copy_str(char *out, size_t size, const char *s);
+
 struct user {
-    char email[160], id[64], token[64];
-    char auth[128]; /* "Authorization: Bearer <token>" */
+    char email[160], id[64], token[64], csrf[64];
+    char auth[128];   /* "Authorization: Bearer <token>" */
+    char cookie[128]; /* "Cookie: rounds_session=<token>", as a browser sends it */
 };
+
+/* Fills the session fields of u from a login or register reply. */
+static void user_session(struct user *u, json_t *reply)
+{
+    copy_str(u->token, sizeof(u->token), api_json_str(reply, "token"));
+    copy_str(u->csrf, sizeof(u->csrf), api_json_str(reply, "csrf_token"));
+    copy_str(u->id, sizeof(u->id), api_json_str(reply, "user.id"));
+    snprintf(u->auth, sizeof(u->auth), "Authorization: Bearer %s", u->token);
+    snprintf(u->cookie, sizeof(u->cookie), "Cookie: rounds_session=%s", u->token);
+}
 
 static struct user staff, coord_a, coord_b, student, precept_user;
 static char org_a[64], org_b[64];
@@ -89,13 +102,10 @@ static bool login(struct user *u)
     struct api_response r;
     call_json(&r, NULL, "POST", "/api/v1/auth/login", json_pack("{s:s,s:s}", "email", u->email, "password", PASSWORD));
     bool ok = r.status == 200 && api_json_str(r.json, "token") != NULL;
-    if (ok) {
-        copy_str(u->token, sizeof(u->token), api_json_str(r.json, "token"));
-        copy_str(u->id, sizeof(u->id), api_json_str(r.json, "user.id"));
-        snprintf(u->auth, sizeof(u->auth), "Authorization: Bearer %s", u->token);
-    } else {
+    if (ok)
+        user_session(u, r.json);
+    else
         TEST_FAILF("login of %s answered %ld: %.300s", u->email, r.status, r.body);
-    }
     api_free(&r);
     return ok;
 }
@@ -128,13 +138,10 @@ static bool register_student(struct user *u, const char *prefix)
     call_json(&r, NULL, "POST", "/api/v1/auth/register",
               json_pack("{s:s,s:s,s:s}", "email", u->email, "password", PASSWORD, "name", "Student Tester"));
     bool ok = r.status == 201;
-    if (ok) {
-        copy_str(u->token, sizeof(u->token), api_json_str(r.json, "token"));
-        copy_str(u->id, sizeof(u->id), api_json_str(r.json, "user.id"));
-        snprintf(u->auth, sizeof(u->auth), "Authorization: Bearer %s", u->token);
-    } else {
+    if (ok)
+        user_session(u, r.json);
+    else
         TEST_FAILF("registering answered %ld: %.300s", r.status, r.body);
-    }
     api_free(&r);
     return ok;
 }
@@ -1211,6 +1218,231 @@ TEST(site_patch_shows_in_search_at_once)
     api_free(&r);
 }
 
+/* ---- the host coordinator's pages ---- */
+
+/* A page as u would load it in a browser (session cookie). */
+static long get_page(struct api_response *r, const struct user *u, const char *path)
+{
+    const char *headers[] = {u != NULL ? u->cookie : NULL, NULL};
+    return api_request(r, "GET", path, u != NULL ? headers : NULL, NULL);
+}
+
+/* A form POST as a browser sends it: the session cookie and the form's CSRF token. */
+static long post_form(struct api_response *r, const struct user *u, const char *path, const char *form,
+                      bool with_csrf)
+{
+    char body[4096];
+    snprintf(body, sizeof(body), "%s%s%s", form, with_csrf ? "&csrf_token=" : "", with_csrf ? u->csrf : "");
+    const char *headers[] = {u->cookie, "Content-Type: application/x-www-form-urlencoded", NULL};
+    struct api_raw_request rq = {"POST", path, headers, body, strlen(body), true};
+    return api_send(r, &rq);
+}
+
+TEST(host_page_lists_the_coordinators_offerings)
+{
+    struct api_response r;
+    get_page(&r, &coord_a, "/host");
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(api_header(&r, "content-type"), "text/html");
+    CHECK_CONTAINS(r.body, "Host Alpha");
+    CHECK_CONTAINS(r.body, "Cardiology externship");
+    char link[160];
+    snprintf(link, sizeof(link), "/host/offerings/%s/edit", offering_a);
+    CHECK_CONTAINS(r.body, link);
+    snprintf(link, sizeof(link), "/host/offerings/new?organization_id=%s", org_a);
+    CHECK_CONTAINS(r.body, link);
+    CHECK(strstr(r.body, "Host Beta") == NULL);
+    api_free(&r);
+    /* Not for students; anonymous visitors are sent to log in. */
+    get_page(&r, &student, "/host");
+    CHECK_INT(r.status, 403);
+    CHECK_CONTAINS(api_header(&r, "content-type"), "text/html");
+    api_free(&r);
+    get_page(&r, NULL, "/host");
+    CHECK_INT(r.status, 303);
+    CHECK_STR(api_header(&r, "location"), "/login");
+    api_free(&r);
+    /* The account page links here for coordinators, not for students. */
+    get_page(&r, &coord_a, "/account");
+    CHECK_CONTAINS(r.body, "href=\"/host\"");
+    api_free(&r);
+    get_page(&r, &student, "/account");
+    CHECK(strstr(r.body, "href=\"/host\"") == NULL);
+    api_free(&r);
+}
+
+TEST(host_offering_form_creates_and_reshows_errors)
+{
+    struct api_response r;
+    char path[200];
+    snprintf(path, sizeof(path), "/host/offerings/new?organization_id=%s", org_a);
+    get_page(&r, &coord_a, path);
+    CHECK_INT(r.status, 200);
+    const char *fields[] = {"name=\"title\"", "name=\"specialty\"", "name=\"kind\"", "name=\"setting\"",
+                            "name=\"site_id\"", "name=\"preceptor_id\"", "name=\"weeks\"", "name=\"tuition\"",
+                            "name=\"visa_kinds\"", "name=\"requirements\"", "name=\"description\"",
+                            "name=\"csrf_token\"", "<label for=\"f-title\">"};
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+        CHECK_CONTAINS(r.body, fields[i]);
+    CHECK_CONTAINS(r.body, site_a);
+    CHECK(strstr(r.body, site_b) == NULL);
+    api_free(&r);
+    /* Another host's form: 404. */
+    snprintf(path, sizeof(path), "/host/offerings/new?organization_id=%s", org_b);
+    get_page(&r, &coord_a, path);
+    CHECK_INT(r.status, 404);
+    api_free(&r);
+
+    char title[160], form[2048];
+    snprintf(title, sizeof(title), "Formmade%s", TAG);
+    /* Errors: the form comes back with the values and each error by its field; nothing is created. */
+    snprintf(form, sizeof(form),
+             "organization_id=%s&title=%s&specialty=cardiology&kind=hands_on&setting=mixed&site_id=&preceptor_id=%s"
+             "&weeks=99&tuition=abc&status=draft&visa_kinds=j1&requirements=cv",
+             org_a, title, prec_a);
+    post_form(&r, &coord_a, "/host/offerings/new", form, true);
+    CHECK_INT(r.status, 400);
+    CHECK_CONTAINS(r.body, "Site is required");
+    CHECK_CONTAINS(r.body, "Length in weeks must be from 1 to 52");
+    CHECK_CONTAINS(r.body, "Tuition must be an amount in dollars");
+    CHECK_CONTAINS(r.body, title);               /* the values typed are kept */
+    CHECK_CONTAINS(r.body, "value=\"99\"");
+    CHECK_CONTAINS(r.body, "value=\"j1\" checked");
+    api_free(&r);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM offerings WHERE title = $1", title), 0);
+    /* Without the CSRF token: refused. */
+    snprintf(form, sizeof(form),
+             "organization_id=%s&title=%s&specialty=cardiology&kind=hands_on&setting=mixed&site_id=%s&preceptor_id=%s"
+             "&weeks=3&tuition=2%%2C500.50&deposit=500&status=published&visa_kinds=j1&visa_kinds=f1"
+             "&requirements=cv&students_allowed=1&graduates_allowed=1&step1_required=1",
+             org_a, title, site_a, prec_a);
+    post_form(&r, &coord_a, "/host/offerings/new", form, false);
+    CHECK_INT(r.status, 403);
+    api_free(&r);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM offerings WHERE title = $1", title), 0);
+    /* Another host's coordinator posting for host A: 404, nothing created. */
+    post_form(&r, &coord_b, "/host/offerings/new", form, true);
+    CHECK_INT(r.status, 404);
+    api_free(&r);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM offerings WHERE title = $1", title), 0);
+    /* A good form: created, and the browser goes to its edit page. */
+    post_form(&r, &coord_a, "/host/offerings/new", form, true);
+    CHECK_INT(r.status, 303);
+    const char *location = api_header(&r, "location");
+    CHECK(location != NULL && strncmp(location, "/host/offerings/off_", 20) == 0);
+    CHECK_CONTAINS(location, "/edit?saved=created");
+    api_free(&r);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM offerings WHERE title = $1 AND tuition_cents = 250050 AND"
+                          " deposit_cents = 50000 AND visa_kinds = 'j1,f1' AND step1_required = 1 AND"
+                          " english_proof_required = 0 AND status = 'published' AND weeks = 3",
+                          title),
+              1);
+}
+
+TEST(host_edit_page_saves_and_manages_blocks)
+{
+    char path[200], form[2048];
+    snprintf(path, sizeof(path), "/host/offerings/%s/edit", offering_a);
+    struct api_response r;
+    get_page(&r, &coord_a, path);
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(r.body, "Cardiology externship");
+    CHECK_CONTAINS(r.body, "Add a block");
+    char block_action[160];
+    snprintf(block_action, sizeof(block_action), "/host/blocks/%s", block_a);
+    CHECK_CONTAINS(r.body, block_action);
+    api_free(&r);
+    /* Other hosts and students: 404, as for an offering that does not exist. */
+    get_page(&r, &coord_b, path);
+    CHECK_INT(r.status, 404);
+    CHECK_CONTAINS(api_header(&r, "content-type"), "text/html");
+    api_free(&r);
+    get_page(&r, &student, path);
+    CHECK_INT(r.status, 404);
+    api_free(&r);
+    get_page(&r, &coord_a, "/host/offerings/off_doesnotexist0000/edit");
+    CHECK_INT(r.status, 404);
+    api_free(&r);
+    /* Saving from another host changes nothing. */
+    char *before = offering_row(offering_a);
+    snprintf(form, sizeof(form), "title=Hijacked&specialty=cardiology&kind=hands_on&setting=mixed&site_id=%s"
+             "&preceptor_id=%s&weeks=4&tuition=1&status=published&graduates_allowed=1", site_b, prec_b);
+    post_form(&r, &coord_b, path, form, true);
+    CHECK_INT(r.status, 404);
+    api_free(&r);
+    char *after = offering_row(offering_a);
+    CHECK_STR(after, before);
+    free(before);
+    free(after);
+    /* Its own coordinator: an error is shown, then a good save redirects. */
+    char title[160];
+    snprintf(title, sizeof(title), "Cardiology externship %s", TAG);
+    snprintf(form, sizeof(form), "title=%s&specialty=cardiology&kind=hands_on&setting=inpatient&site_id=%s"
+             "&preceptor_id=%s&weeks=4&hours_per_week=40&tuition=3000&deposit=4000&status=published"
+             "&graduates_allowed=1&step1_required=1&visa_kinds=b1_b2",
+             title, site_a2, prec_a);
+    post_form(&r, &coord_a, path, form, true);
+    CHECK_INT(r.status, 400);
+    CHECK_CONTAINS(r.body, "Deposit must be from 0 to the tuition");
+    api_free(&r);
+    snprintf(form, sizeof(form), "title=%s&specialty=cardiology&kind=hands_on&setting=inpatient&site_id=%s"
+             "&preceptor_id=%s&weeks=4&hours_per_week=40&tuition=3000&deposit=500&status=published"
+             "&graduates_allowed=1&step1_required=1&visa_kinds=b1_b2&lor_customary=1",
+             title, site_a2, prec_a);
+    post_form(&r, &coord_a, path, form, true);
+    CHECK_INT(r.status, 303);
+    CHECK_CONTAINS(api_header(&r, "location"), "saved=offering");
+    api_free(&r);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM offerings WHERE id = $1 AND tuition_cents = 300000 AND"
+                          " deposit_cents = 50000 AND visa_kinds = 'b1_b2' AND students_allowed = 0 AND"
+                          " lor_customary = 1",
+                          offering_a),
+              1);
+    /* Blocks: a bad one is shown with its error; a good one is added; another host's is 404. */
+    char blocks_path[200], a[11], b[11];
+    snprintf(blocks_path, sizeof(blocks_path), "/host/offerings/%s/blocks", offering_a);
+    long long blocks_before = count_where("SELECT COUNT(*) FROM blocks WHERE offering_id = $1", offering_a);
+    snprintf(form, sizeof(form), "start=%s&end=%s&seats=3", date_in(a, 40), date_in(b, 35));
+    post_form(&r, &coord_a, blocks_path, form, true);
+    CHECK_INT(r.status, 400);
+    CHECK_CONTAINS(r.body, "End must be after the start");
+    api_free(&r);
+    snprintf(form, sizeof(form), "start=%s&end=%s&seats=3", date_in(a, 40), date_in(b, 68));
+    post_form(&r, &coord_b, blocks_path, form, true);
+    CHECK_INT(r.status, 404);
+    api_free(&r);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM blocks WHERE offering_id = $1", offering_a), blocks_before);
+    post_form(&r, &coord_a, blocks_path, form, true);
+    CHECK_INT(r.status, 303);
+    api_free(&r);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM blocks WHERE offering_id = $1", offering_a), blocks_before + 1);
+    /* Changing a block's seats: below the seats taken is refused with 409. */
+    set_seats_taken(block_a, 2);
+    char *block_before = block_row(block_a);
+    char *start = api_db_text(db, "SELECT start_date FROM blocks WHERE id = $1", block_a, NULL, NULL);
+    char *end = api_db_text(db, "SELECT end_date FROM blocks WHERE id = $1", block_a, NULL, NULL);
+    snprintf(form, sizeof(form), "start=%s&end=%s&seats=1", start != NULL ? start : "", end != NULL ? end : "");
+    post_form(&r, &coord_a, block_action, form, true);
+    CHECK_INT(r.status, 409);
+    CHECK_CONTAINS(r.body, "Seats is below the seats already taken");
+    api_free(&r);
+    post_form(&r, &coord_b, block_action, form, true);
+    CHECK_INT(r.status, 404);
+    api_free(&r);
+    char *block_after = block_row(block_a);
+    CHECK_STR(block_after, block_before);
+    free(block_before);
+    free(block_after);
+    snprintf(form, sizeof(form), "start=%s&end=%s&seats=5", start != NULL ? start : "", end != NULL ? end : "");
+    post_form(&r, &coord_a, block_action, form, true);
+    CHECK_INT(r.status, 303);
+    api_free(&r);
+    CHECK_INT(count_where("SELECT seats FROM blocks WHERE id = $1", block_a), 5);
+    free(start);
+    free(end);
+    set_seats_taken(block_a, 0);
+}
+
 /* ---- the search contract over a catalog built here ---- */
 
 enum { CATALOG_SIZE = 30 };
@@ -1999,6 +2231,9 @@ int main(void)
         API_RUN(block_patch_below_seats_taken_is_409);
         API_RUN(preceptor_verify_is_staff_only_and_shows_at_once);
         API_RUN(site_patch_shows_in_search_at_once);
+        API_RUN(host_page_lists_the_coordinators_offerings);
+        API_RUN(host_offering_form_creates_and_reshows_errors);
+        API_RUN(host_edit_page_saves_and_manages_blocks);
 
         API_RUN(search_catalog_is_built_through_the_api);
     }
