@@ -2,7 +2,7 @@
 -- accepts a different offered application (POST /api/v1/applications/{id}/accept)
 -- as its own student (Authorization: Bearer), so every 200 takes one seat.
 --
---   wrk -d (SECONDS+2)s … -s bench/accept.lua URL -- LIST SECONDS THREADS
+--   wrk -d (SECONDS+5)s … -s bench/accept.lua URL -- LIST SECONDS THREADS
 --
 -- LIST: one "APPLICATION_ID TOKEN" a line; thread k (0-based) of THREADS takes
 -- lines k+1, k+1+THREADS, … . A thread sends requests for SECONDS (or until its

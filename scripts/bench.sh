@@ -367,7 +367,8 @@ wrk_raw() {
     while [ $# -gt 0 ] && [ "$1" != -- ]; do pre+=("$1"); shift; done
     [ $# -eq 0 ] || post=("$@")
     # In the background, so that a signal reaches the trap at once (cleanup stops wrk).
-    wrk -t "$BENCH_THREADS" -c "$BENCH_CONNECTIONS" -d "${secs}s" --latency \
+    # A generous --timeout: a slow reply must count in the latencies, not as a socket error.
+    wrk -t "$BENCH_THREADS" -c "$BENCH_CONNECTIONS" -d "${secs}s" --timeout 30s --latency \
         "${pre[@]}" "$url" "${post[@]}" >"$out" 2>&1 &
     wrk_pid=$!
     if ! wait "$wrk_pid"; then
@@ -563,21 +564,27 @@ part_catalog() {
             echo "/api/v1/offerings?specialty=$spec&state=$state" >>"$tmp/search.list"
         done
     done
-    # (c) full text: the names of the 12 largest specialties ("family medicine", …).
-    : >"$tmp/text.list"; : >"$tmp/text.totals"
-    for spec in $(facet specialty <"$tmp/all.json" | head -n 12 | awk '{ print $2 }'); do
-        echo "/api/v1/offerings?q=${spec//-/+}" >>"$tmp/text.list"
-    done
     [ -s "$tmp/search.list" ] || die "no specialty/state facet counts in the search reply"
     # How many results each returns (and that each answers 200).
-    for list in search text; do
-        while read -r q; do
-            fetch "http://$rounds_addr$q" "$tmp/q.json" >/dev/null
-            total <"$tmp/q.json" >>"$tmp/$list.totals"
-        done <"$tmp/$list.list"
+    while read -r q; do
+        fetch "http://$rounds_addr$q" "$tmp/q.json" >/dev/null
+        total <"$tmp/q.json" >>"$tmp/search.totals"
+    done <"$tmp/search.list"
+    # (c) full text: the words of the largest specialties ("family medicine", …), the
+    # first 12 that find something (a slug is not always in the text: "geriatrics").
+    : >"$tmp/text.list"; : >"$tmp/text.totals"
+    for spec in $(facet specialty <"$tmp/all.json" | awk '{ print $2 }'); do
+        q="/api/v1/offerings?q=${spec//-/+}"
+        fetch "http://$rounds_addr$q" "$tmp/q.json" >/dev/null
+        n=$(total <"$tmp/q.json")
+        [ "${n:-0}" -gt 0 ] || continue
+        echo "$q" >>"$tmp/text.list"
+        echo "$n" >>"$tmp/text.totals"
+        [ "$(wc -l <"$tmp/text.list")" -lt 12 ] || break
     done
+    [ -s "$tmp/text.list" ] || die "no full-text search found anything"
     CATALOG_INFO+=("(b) $(wc -l <"$tmp/search.list") specialty+state searches (8 largest specialties × their 4 largest states), $(range "$tmp/search.totals") results each")
-    CATALOG_INFO+=("(c) $(wc -l <"$tmp/text.list") full-text searches (q = the names of the 12 largest specialties), $(range "$tmp/text.totals") results each")
+    CATALOG_INFO+=("(c) $(wc -l <"$tmp/text.list") full-text searches (q = the words of the largest specialties), $(range "$tmp/text.totals") results each")
 
     # (a) one offering; (d) its bytes from nginx.
     type=$(fetch "http://$rounds_addr/api/v1/offerings/$id" "$tmp/offering.body")
@@ -616,6 +623,7 @@ report_catalog() {
 
 HOLDS_COUNT=0
 HOLDS_BASE=0
+HOLDS_WARM=0
 HOLDS_WARM_OK=0
 
 # holds_setup — BENCH_HOLDS students, each with a session and an offered
@@ -686,6 +694,7 @@ EOF
 
     warm=0
     [ "$BENCH_WARMUP" = 0 ] || warm=$(( HOLDS_COUNT / 10 ))
+    HOLDS_WARM=$warm
     awk -v n="$HOLDS_COUNT" -v w="$warm" -v dir="$dir" 'BEGIN {
         for (i = 1; i <= n; i++)
             printf "a_bench_%d bench%08dAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n", i, i > (i <= w ? dir "/warm.list" : dir "/run.list")
@@ -698,10 +707,10 @@ holds_seats() {
 }
 
 # accept_run OUT LIST SECONDS — wrk with bench/accept.lua; it stops sending after
-# SECONDS and wrk waits 2 s more for the replies in flight.
+# SECONDS and wrk waits 5 s more for the replies in flight.
 accept_run() {
     local out=$1 list=$2 secs=$3
-    wrk_raw "$out" "$(( secs + 2 ))" "http://$rounds_addr" -s "$accept_lua" -- "$list" "$secs" "$BENCH_THREADS" ||
+    wrk_raw "$out" "$(( secs + 5 ))" "http://$rounds_addr" -s "$accept_lua" -- "$list" "$secs" "$BENCH_THREADS" ||
         die "wrk failed on the holds"
     grep -q '^accept: sent' "$out" || { cat "$out" >&2; die "bench/accept.lua printed no counts"; }
 }
@@ -748,7 +757,7 @@ report_holds() {
     say '\n== holds: POST /api/v1/applications/{id}/accept, %s connections, every request another\n' \
         "$BENCH_CONNECTIONS"
     say '   student, application and block (%s prepared, %s for the warm-up)\n\n' \
-        "$(commas "$HOLDS_COUNT")" "$(commas "$(wc -l <"$tmp/holds/warm.list" 2>/dev/null || echo 0)")"
+        "$(commas "$HOLDS_COUNT")" "$(commas "$HOLDS_WARM")"
     say '%-28s %12s %9s %9s %7s\n' target 'holds/s' 'p50 ms' 'p99 ms' errors
     say '%-28s %12.1f %9.3f %9.3f %7d\n' "rounds accept (200s)" "$rate" "$p50" "$p99" "$(( other + sockerr ))"
     say '  %s requests sent in %.2f s (%s/s), %s replies: %s × 200' "$sent" "$window" "$all" "$replies" "$ok"
@@ -785,7 +794,7 @@ report() {
     report_file="$tmp/report"
     : >"$report_file"
     say 'Rounds benchmark: %s, %s CPUs, load average before %s\n' "$db_kind" "$(nproc)" "$LOAD_BEFORE"
-    say 'wrk -t%s -c%s -d%ss --latency, %s per target, %s s warm-up\n' \
+    say 'wrk -t%s -c%s -d%ss --timeout 30s --latency, %s per target, %s s warm-up\n' \
         "$BENCH_THREADS" "$BENCH_CONNECTIONS" "$BENCH_SECONDS" "$what" "$BENCH_WARMUP"
     ! wants accounts || report_accounts
     ! wants catalog || report_catalog

@@ -58,7 +58,7 @@ void api_preceptors_get(struct http_request *req)
     struct store_user user;
     if (api_current_user(req, &user) != 0)
         return;
-    const char *orgs[STORE_MAX_MEMBERSHIPS];
+    const char *orgs[STORE_MAX_MEMBERSHIPS] = {0};
     size_t org_count = 0;
     bool everything = false;
     if (organization_id != NULL) {
@@ -90,7 +90,7 @@ void api_preceptors_get(struct http_request *req)
             buf_append_char(&b, ',');
         api_write_preceptor(&b, &preceptors[i]);
     }
-    api_write_list_end(&b, count > shown ? preceptors[shown - 1].id : NULL);
+    api_write_list_end(&b, count > shown && preceptors != NULL ? preceptors[shown - 1].id : NULL);
     http_reply_json(req, 200, &b);
 }
 

@@ -1,5 +1,8 @@
-/* catalog.h — the rules of the catalog: who may see and manage what, and the
- * checks on preceptors (NPI), offerings and blocks. */
+/* catalog.h — the rules of the catalog: who may see and manage what; the
+ * checks on organisations, sites, preceptors (NPI), offerings and blocks,
+ * each naming the failing field; and the writes that apply them (one
+ * transaction each, then the search index is synced), shared by the API and
+ * the host coordinators' pages. */
 #ifndef ROUNDS_DOMAIN_CATALOG_H
 #define ROUNDS_DOMAIN_CATALOG_H
 

@@ -358,6 +358,9 @@ struct gen {
     struct store_block *blocks;
     size_t block_count, block_capacity;
     int min_blocks, max_blocks;
+    /* requirement_rules[i] as an index into reference_document_kinds (-1: unknown). */
+    int requirement_index[32];
+    int step1_index, english_index;
 };
 
 static char *dup(struct gen *g, const char *s)
@@ -729,20 +732,33 @@ static const struct requirement_rule requirement_rules[] = {
     {"n95-fit-test", {20, 0, 0, 0}},
 };
 
+_Static_assert(COUNT_OF(requirement_rules) <= 32, "struct gen holds 32 requirement indexes");
+
+static int document_kind_index(const char *slug)
+{
+    const struct reference_document_kind *k = reference_document_kind_find(slug);
+    return k != NULL && k - reference_document_kinds < 64 ? (int)(k - reference_document_kinds) : -1;
+}
+
+static void gen_init(struct gen *g)
+{
+    for (size_t i = 0; i < COUNT_OF(requirement_rules); i++)
+        g->requirement_index[i] = document_kind_index(requirement_rules[i].slug);
+    g->step1_index = document_kind_index("usmle-step1");
+    g->english_index = document_kind_index("english-proof");
+}
+
 /* Comma-separated document kinds, in the order of reference_document_kinds. */
 static const char *make_requirements(struct gen *g, enum kind kind, bool step1, bool english)
 {
     bool wanted[64] = {false};
-    for (size_t i = 0; i < COUNT_OF(requirement_rules); i++) {
-        const struct reference_document_kind *k = reference_document_kind_find(requirement_rules[i].slug);
-        if (k != NULL && rng_percent(&g->rng, requirement_rules[i].percent[kind]))
-            wanted[k - reference_document_kinds] = true;
-    }
-    const struct reference_document_kind *extra[] = {step1 ? reference_document_kind_find("usmle-step1") : NULL,
-                                                     english ? reference_document_kind_find("english-proof") : NULL};
-    for (size_t i = 0; i < COUNT_OF(extra); i++)
-        if (extra[i] != NULL)
-            wanted[extra[i] - reference_document_kinds] = true;
+    for (size_t i = 0; i < COUNT_OF(requirement_rules); i++)
+        if (rng_percent(&g->rng, requirement_rules[i].percent[kind]) && g->requirement_index[i] >= 0)
+            wanted[g->requirement_index[i]] = true;
+    if (step1 && g->step1_index >= 0)
+        wanted[g->step1_index] = true;
+    if (english && g->english_index >= 0)
+        wanted[g->english_index] = true;
     char out[512];
     size_t used = 0;
     for (size_t i = 0; i < reference_document_kind_count && i < COUNT_OF(wanted); i++) {
@@ -1111,6 +1127,7 @@ static int seed_tx(struct db_conn *conn, void *ctx)
     struct arena arena;
     arena_heap_init(&arena);
     struct gen g = {.conn = conn, .arena = &arena, .rng = {DEMO_SEED}, .min_blocks = 2};
+    gen_init(&g);
     g.today = clock_today_days();
     g.now = clock_now();
     struct host *hosts = arena_calloc(&arena, DEMO_CATALOG_HOSTS + 1, sizeof(*hosts));
@@ -1230,6 +1247,7 @@ int demo_catalog_add_offerings(struct db_conn *conn, int64_t count,
     for (size_t i = 0; token[i] != '\0'; i++)
         seed = seed * 131 + (unsigned char)token[i];
     struct gen g = {.conn = conn, .rng = {seed}, .bulk = true, .min_blocks = 2};
+    gen_init(&g);
     char run[17];
     crypto_random_id("", run, sizeof(run));
     memcpy(g.run, run, 8);

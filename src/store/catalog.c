@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/buf.h"
+#include "lib/clock.h"
 #include "store/store.h"
 
 static const char *text(struct arena *arena, struct db_stmt *st, int column)
@@ -533,7 +534,7 @@ int store_block_update(struct db_conn *conn, const struct store_block *b)
         return rc;
     if (changed == 0)
         return DB_CONSTRAINT;
-    return store_catalog_changed(conn, b->offering_id, b->created_at);
+    return store_catalog_changed(conn, b->offering_id, clock_now());
 }
 
 #define BLOCK_COLUMNS "id, offering_id, start_date, end_date, seats, seats_taken, created_at"

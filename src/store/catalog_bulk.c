@@ -56,7 +56,7 @@ static struct bulk_table changes_table = {"INSERT INTO catalog_changes (offering
 static struct bulk_table fts_pg_table = {
     "INSERT INTO offering_search (offering_id, document) SELECT o.id, to_tsvector('simple', " BULK_SEARCH_TEXT_SQL
     ") FROM offerings o WHERE o.id IN (",
-    ") ON CONFLICT (offering_id) DO UPDATE SET document = EXCLUDED.document", 1, true, 256, 256, {0}};
+    ")", 1, true, 256, 256, {0}};
 
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
@@ -88,9 +88,11 @@ static char *build_insert(const struct bulk_table *t, int rows)
 static void build_tables(void)
 {
     struct bulk_table *tables[] = {&offerings_table, &blocks_table, &changes_table, &fts_pg_table};
-    for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
-        for (int k = 0; k < BULK_LEVELS; k++)
+    for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
+        int most = tables[i]->rows_pg > tables[i]->rows_sqlite ? tables[i]->rows_pg : tables[i]->rows_sqlite;
+        for (int k = 0; k < BULK_LEVELS && 1 << k <= most; k++)
             tables[i]->sql[k] = build_insert(tables[i], 1 << k);
+    }
 }
 
 static bool is_sqlite(struct db_conn *conn)
@@ -114,8 +116,6 @@ static int insert_rows(struct db_conn *conn, const struct bulk_table *t, bind_ro
                        size_t count, int64_t now)
 {
     int most = is_sqlite(conn) ? t->rows_sqlite : t->rows_pg;
-    const char *env = getenv(t == &offerings_table ? "XO" : t == &blocks_table ? "XB" : t == &changes_table ? "XC" : "XF");
-    if (env) most = (int)strtol(env, NULL, 10);
     size_t done = 0;
     while (done < count) {
         int level = 0;
@@ -228,8 +228,6 @@ int store_catalog_insert_bulk(struct db_conn *conn, const struct store_offering 
         if (rc != DB_ROW)
             return rc;
     }
-    if (sqlite && !getenv("XNOCACHE"))
-        db_exec(conn, "PRAGMA cache_size = -262144");
     int rc = insert_rows(conn, &offerings_table, bind_offering_row, offerings, offering_count, now);
     if (rc == DB_OK)
         rc = insert_rows(conn, &blocks_table, bind_block_row, blocks, block_count, now);

@@ -158,6 +158,10 @@ void view_select(struct buf *b, const char *label, const char *name, const char 
     buf_append_html(b, name);
     buf_append_str(b, "\" name=\"");
     buf_append_html(b, name);
+    if (error != NULL) {
+        buf_append_str(b, "\" aria-invalid=\"true\" aria-describedby=\"e-");
+        buf_append_html(b, name);
+    }
     buf_append_str(b, "\"><option value=\"\">—</option>");
     for (size_t i = 0; values[i] != NULL; i++) {
         buf_append_str(b, "<option value=\"");
@@ -171,7 +175,9 @@ void view_select(struct buf *b, const char *label, const char *name, const char 
     }
     buf_append_str(b, "</select>");
     if (error != NULL) {
-        buf_append_str(b, "<span class=\"field-error\">");
+        buf_append_str(b, "<span class=\"field-error\" id=\"e-");
+        buf_append_html(b, name);
+        buf_append_str(b, "\">");
         buf_append_html(b, error);
         buf_append_str(b, "</span>");
     }

@@ -37,6 +37,12 @@ static void render_error_page(struct http_request *req, int status, const char *
 {
     struct buf b;
     struct view_page page = {.title = title, .current = req->path};
+    /* Signed-in visitors keep their navigation (no database call here: the
+     * session already brought the user). */
+    if (req->auth.authenticated && req->auth.user != NULL) {
+        page.user_name = req->auth.user->name;
+        page.csrf_token = req->auth.via_cookie ? req->auth.csrf_token : NULL;
+    }
     buf_init(&b, &req->arena, 64 * 1024);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<section class=\"card narrow\"><h1>");

@@ -104,7 +104,7 @@ void web_page_host(struct http_request *req)
     const struct store_membership *managed[STORE_MAX_MEMBERSHIPS];
     size_t managed_count = catalog_managed_organizations(&user, managed, STORE_MAX_MEMBERSHIPS);
     if (!staff && managed_count == 0) {
-        http_reply_error(req, ERR_FORBIDDEN, NULL, "this page is for host coordinators and staff");
+        http_reply_error(req, ERR_FORBIDDEN, NULL, "This page is for host coordinators and staff");
         return;
     }
     struct store_organization *hosts = NULL;

@@ -131,7 +131,9 @@ static int form_number(const char *v, const char *field, int64_t min, int64_t ma
     char *end = NULL;
     errno = 0;
     long long n = strtoll(v, &end, 10);
-    while (end != NULL && *end == ' ')
+    if (end == NULL)
+        return error_set(err, ERR_VALIDATION_FAILED, field, "must be a whole number");
+    while (*end == ' ')
         end++;
     if (errno != 0 || end == v || *end != '\0')
         return error_set(err, ERR_VALIDATION_FAILED, field, "must be a whole number");
@@ -756,7 +758,7 @@ static int managed_offering(struct http_request *req, const struct store_user *u
     if (rc == DB_ROW)
         return 0;
     http_reply_error(req, rc == DB_DONE ? ERR_NOT_FOUND : ERR_UNAVAILABLE, NULL,
-                     rc == DB_DONE ? "there is no such offering" : NULL);
+                     rc == DB_DONE ? "There is no such offering" : NULL);
     return -1;
 }
 
@@ -779,7 +781,7 @@ static int managed_host(struct http_request *req, const struct store_user *user,
     if (rc == DB_ROW && kind != NULL && strcmp(kind, "host") == 0)
         return 0;
     http_reply_error(req, rc == DB_ROW || rc == DB_DONE ? ERR_NOT_FOUND : ERR_UNAVAILABLE, NULL,
-                     "there is no such host");
+                     "There is no such host");
     return -1;
 }
 
@@ -962,7 +964,7 @@ void web_page_host_block_save(struct http_request *req)
     int rc = catalog_managed_block(req->db, &req->arena, &user, http_param(req, "id"), &block, &o);
     if (rc != DB_ROW) {
         http_reply_error(req, rc == DB_DONE ? ERR_NOT_FOUND : ERR_UNAVAILABLE, NULL,
-                         rc == DB_DONE ? "there is no such block" : NULL);
+                         rc == DB_DONE ? "There is no such block" : NULL);
         return;
     }
     struct block_failure failure = {.block_id = block.id};
