@@ -1,38 +1,9 @@
 /* applications.c — applications and their history, seats, idempotency keys,
  * notifications, the outbox and the audit trail; see applications.h. */
 #include "store/applications.h"
+#include "store/util.h"
 
 #include <string.h>
-
-static const char *text(struct arena *arena, struct db_stmt *st, int column)
-{
-    const char *s = db_column_text(st, column);
-    return s == NULL ? NULL : arena_strdup(arena, s);
-}
-
-static int run(struct db_stmt *st)
-{
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
-}
-
-static void *push(struct arena *arena, void **items, size_t *count, size_t *capacity, size_t size)
-{
-    if (*count == *capacity) {
-        size_t cap = *capacity ? *capacity * 2 : 16;
-        void *grown = arena_alloc(arena, cap * size);
-        if (grown == NULL)
-            return NULL;
-        if (*count > 0)
-            memcpy(grown, *items, *count * size);
-        *items = grown;
-        *capacity = cap;
-    }
-    void *slot = (char *)*items + (*count)++ * size;
-    memset(slot, 0, size);
-    return slot;
-}
 
 int store_application_insert(struct db_conn *conn, const struct store_application *a)
 {
@@ -47,7 +18,7 @@ int store_application_insert(struct db_conn *conn, const struct store_applicatio
     db_bind_text(st, 6, a->status);
     db_bind_text(st, 7, a->statement != NULL ? a->statement : "");
     db_bind_int(st, 8, a->created_at);
-    return run(st);
+    return store_run(st);
 }
 
 #define APPLICATION_SELECT                                                                                     \
@@ -61,25 +32,25 @@ int store_application_insert(struct db_conn *conn, const struct store_applicatio
 
 static void read_application(struct arena *arena, struct db_stmt *st, struct store_application *a)
 {
-    a->id = text(arena, st, 0);
-    a->student_id = text(arena, st, 1);
-    a->block_id = text(arena, st, 2);
-    a->offering_id = text(arena, st, 3);
-    a->organization_id = text(arena, st, 4);
-    a->status = text(arena, st, 5);
-    a->statement = text(arena, st, 6);
+    a->id = store_column_dup(arena, st, 0);
+    a->student_id = store_column_dup(arena, st, 1);
+    a->block_id = store_column_dup(arena, st, 2);
+    a->offering_id = store_column_dup(arena, st, 3);
+    a->organization_id = store_column_dup(arena, st, 4);
+    a->status = store_column_dup(arena, st, 5);
+    a->statement = store_column_dup(arena, st, 6);
     a->offer_expires_at = db_column_int(st, 7);
     a->hold_expires_at = db_column_int(st, 8);
     a->created_at = db_column_int(st, 9);
     a->updated_at = db_column_int(st, 10);
-    a->student_name = text(arena, st, 11);
-    a->student_email = text(arena, st, 12);
-    a->offering_title = text(arena, st, 13);
-    a->host_name = text(arena, st, 14);
-    a->preceptor_user_id = text(arena, st, 15);
-    a->preceptor_name = text(arena, st, 16);
-    a->block_start = text(arena, st, 17);
-    a->block_end = text(arena, st, 18);
+    a->student_name = store_column_dup(arena, st, 11);
+    a->student_email = store_column_dup(arena, st, 12);
+    a->offering_title = store_column_dup(arena, st, 13);
+    a->host_name = store_column_dup(arena, st, 14);
+    a->preceptor_user_id = store_column_dup(arena, st, 15);
+    a->preceptor_name = store_column_dup(arena, st, 16);
+    a->block_start = store_column_dup(arena, st, 17);
+    a->block_end = store_column_dup(arena, st, 18);
     a->offer_expiry_days = db_column_int(st, 19);
     a->hold_expiry_days = db_column_int(st, 20);
 }
@@ -121,7 +92,7 @@ int store_applications_list(struct db_conn *conn, struct arena *arena, const str
     *count = 0;
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        struct store_application *a = push(arena, (void **)out, count, &capacity, sizeof(*a));
+        struct store_application *a = store_push(arena, (void **)out, count, &capacity, sizeof(*a));
         if (a == NULL)
             break;
         read_application(arena, st, a);
@@ -172,7 +143,7 @@ int store_application_event_add(struct db_conn *conn, const char *application_id
     db_bind_text(st, 6, actor_role);
     db_bind_text(st, 7, note != NULL ? note : "");
     db_bind_int(st, 8, now);
-    return run(st);
+    return store_run(st);
 }
 
 int store_application_events(struct db_conn *conn, struct arena *arena, const char *application_id,
@@ -188,17 +159,17 @@ int store_application_events(struct db_conn *conn, struct arena *arena, const ch
     *count = 0;
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        struct store_application_event *e = push(arena, (void **)out, count, &capacity, sizeof(*e));
+        struct store_application_event *e = store_push(arena, (void **)out, count, &capacity, sizeof(*e));
         if (e == NULL)
             break;
-        e->action = text(arena, st, 0);
-        e->from_status = text(arena, st, 1);
-        e->to_status = text(arena, st, 2);
-        e->actor_id = text(arena, st, 3);
-        e->actor_role = text(arena, st, 4);
-        e->note = text(arena, st, 5);
+        e->action = store_column_dup(arena, st, 0);
+        e->from_status = store_column_dup(arena, st, 1);
+        e->to_status = store_column_dup(arena, st, 2);
+        e->actor_id = store_column_dup(arena, st, 3);
+        e->actor_role = store_column_dup(arena, st, 4);
+        e->note = store_column_dup(arena, st, 5);
         e->at = db_column_int(st, 6);
-        e->actor_name = text(arena, st, 7);
+        e->actor_name = store_column_dup(arena, st, 7);
     }
     db_reset(st);
     return rc == DB_DONE ? DB_OK : rc;
@@ -246,10 +217,10 @@ int store_applications_expired(struct db_conn *conn, struct arena *arena, int64_
     *count = 0;
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        const char **slot = push(arena, (void **)ids, count, &capacity, sizeof(char *));
+        const char **slot = store_push(arena, (void **)ids, count, &capacity, sizeof(char *));
         if (slot == NULL)
             break;
-        *slot = text(arena, st, 0);
+        *slot = store_column_dup(arena, st, 0);
     }
     db_reset(st);
     return rc == DB_DONE ? DB_OK : rc;
@@ -267,12 +238,12 @@ int store_organization_members(struct db_conn *conn, struct arena *arena, const 
     *count = 0;
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        struct store_member *m = push(arena, (void **)out, count, &capacity, sizeof(*m));
+        struct store_member *m = store_push(arena, (void **)out, count, &capacity, sizeof(*m));
         if (m == NULL)
             break;
-        m->user_id = text(arena, st, 0);
-        m->email = text(arena, st, 1);
-        m->name = text(arena, st, 2);
+        m->user_id = store_column_dup(arena, st, 0);
+        m->email = store_column_dup(arena, st, 1);
+        m->name = store_column_dup(arena, st, 2);
     }
     db_reset(st);
     return rc == DB_DONE ? DB_OK : rc;
@@ -296,7 +267,7 @@ int store_block_free_seat(struct db_conn *conn, const char *block_id)
     struct db_stmt *st = db_prepare(conn, "UPDATE blocks SET seats_taken = seats_taken - 1"
                                           " WHERE id = $1 AND seats_taken > 0");
     db_bind_text(st, 1, block_id);
-    return run(st);
+    return store_run(st);
 }
 
 int store_offering_expiry_days(struct db_conn *conn, const char *offering_id, int64_t *offer_days,
@@ -336,9 +307,9 @@ int store_idempotency_claim(struct db_conn *conn, struct arena *arena, const cha
     db_bind_text(st, 2, key);
     rc = db_step(st);
     if (rc == DB_ROW) {
-        stored->request_hash = text(arena, st, 0);
+        stored->request_hash = store_column_dup(arena, st, 0);
         stored->status = db_column_int(st, 1);
-        stored->body = text(arena, st, 2);
+        stored->body = store_column_dup(arena, st, 2);
     }
     db_reset(st);
     return rc == DB_ROW ? DB_CONSTRAINT : rc == DB_DONE ? DB_RETRY : rc;
@@ -353,7 +324,7 @@ int store_idempotency_finish(struct db_conn *conn, const char *user_id, const ch
     db_bind_text(st, 2, key);
     db_bind_int(st, 3, status);
     db_bind_text(st, 4, body);
-    return run(st);
+    return store_run(st);
 }
 
 int store_idempotency_forget(struct db_conn *conn, const char *user_id, const char *key)
@@ -361,14 +332,14 @@ int store_idempotency_forget(struct db_conn *conn, const char *user_id, const ch
     struct db_stmt *st = db_prepare(conn, "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2");
     db_bind_text(st, 1, user_id);
     db_bind_text(st, 2, key);
-    return run(st);
+    return store_run(st);
 }
 
 int store_idempotency_prune(struct db_conn *conn, int64_t before)
 {
     struct db_stmt *st = db_prepare(conn, "DELETE FROM idempotency_keys WHERE created_at < $1");
     db_bind_int(st, 1, before);
-    return run(st);
+    return store_run(st);
 }
 
 /* ---- notifications ---- */
@@ -384,7 +355,7 @@ int store_notification_add(struct db_conn *conn, const char *id, const char *use
     db_bind_text(st, 4, title);
     db_bind_text(st, 5, link != NULL ? link : "");
     db_bind_int(st, 6, now);
-    return run(st);
+    return store_run(st);
 }
 
 int store_notifications_list(struct db_conn *conn, struct arena *arena, const char *user_id, int limit,
@@ -405,13 +376,13 @@ int store_notifications_list(struct db_conn *conn, struct arena *arena, const ch
     *out = NULL;
     *count = 0;
     while ((rc = db_step(st)) == DB_ROW) {
-        struct store_notification *n = push(arena, (void **)out, count, &capacity, sizeof(*n));
+        struct store_notification *n = store_push(arena, (void **)out, count, &capacity, sizeof(*n));
         if (n == NULL)
             break;
-        n->id = text(arena, st, 0);
-        n->kind = text(arena, st, 1);
-        n->title = text(arena, st, 2);
-        n->link = text(arena, st, 3);
+        n->id = store_column_dup(arena, st, 0);
+        n->kind = store_column_dup(arena, st, 1);
+        n->title = store_column_dup(arena, st, 2);
+        n->link = store_column_dup(arena, st, 3);
         n->created_at = db_column_int(st, 4);
         n->read_at = db_column_int(st, 5);
     }
@@ -456,7 +427,7 @@ int store_outbox_add(struct db_conn *conn, const char *id, const char *to, const
     db_bind_text(st, 3, subject);
     db_bind_text(st, 4, body);
     db_bind_int(st, 5, now);
-    return run(st);
+    return store_run(st);
 }
 
 int store_outbox_claim(struct db_conn *conn, struct arena *arena, int64_t now, int64_t lease_seconds,
@@ -474,10 +445,10 @@ int store_outbox_claim(struct db_conn *conn, struct arena *arena, int64_t now, i
     db_bind_int(st, 2, now + lease_seconds);
     int rc = db_step(st);
     if (rc == DB_ROW) {
-        out->id = text(arena, st, 0);
-        out->to_address = text(arena, st, 1);
-        out->subject = text(arena, st, 2);
-        out->body = text(arena, st, 3);
+        out->id = store_column_dup(arena, st, 0);
+        out->to_address = store_column_dup(arena, st, 1);
+        out->subject = store_column_dup(arena, st, 2);
+        out->body = store_column_dup(arena, st, 3);
         out->attempts = db_column_int(st, 4);
     }
     db_reset(st);
@@ -489,7 +460,7 @@ int store_outbox_sent(struct db_conn *conn, const char *id, int64_t now)
     struct db_stmt *st = db_prepare(conn, "UPDATE outbox SET sent_at = $2, last_error = NULL WHERE id = $1");
     db_bind_text(st, 1, id);
     db_bind_int(st, 2, now);
-    return run(st);
+    return store_run(st);
 }
 
 int store_outbox_failed(struct db_conn *conn, const char *id, int64_t next_attempt_at, const char *error)
@@ -499,7 +470,7 @@ int store_outbox_failed(struct db_conn *conn, const char *id, int64_t next_attem
     db_bind_text(st, 1, id);
     db_bind_int(st, 2, next_attempt_at);
     db_bind_text(st, 3, error);
-    return run(st);
+    return store_run(st);
 }
 
 /* ---- audit ---- */
@@ -515,7 +486,7 @@ int store_audit_add(struct db_conn *conn, const char *actor_id, const char *acti
     db_bind_text(st, 4, object_type != NULL ? object_type : "");
     db_bind_text(st, 5, object_id != NULL ? object_id : "");
     db_bind_text(st, 6, detail != NULL ? detail : "");
-    return run(st);
+    return store_run(st);
 }
 
 int store_audit_list(struct db_conn *conn, struct arena *arena, const char *action, const char *actor_id,
@@ -534,16 +505,16 @@ int store_audit_list(struct db_conn *conn, struct arena *arena, const char *acti
     *count = 0;
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        struct store_audit_event *e = push(arena, (void **)out, count, &capacity, sizeof(*e));
+        struct store_audit_event *e = store_push(arena, (void **)out, count, &capacity, sizeof(*e));
         if (e == NULL)
             break;
         e->id = db_column_int(st, 0);
         e->at = db_column_int(st, 1);
-        e->actor_id = text(arena, st, 2);
-        e->action = text(arena, st, 3);
-        e->object_type = text(arena, st, 4);
-        e->object_id = text(arena, st, 5);
-        e->detail = text(arena, st, 6);
+        e->actor_id = store_column_dup(arena, st, 2);
+        e->action = store_column_dup(arena, st, 3);
+        e->object_type = store_column_dup(arena, st, 4);
+        e->object_id = store_column_dup(arena, st, 5);
+        e->detail = store_column_dup(arena, st, 6);
     }
     db_reset(st);
     return rc == DB_DONE ? DB_OK : rc;

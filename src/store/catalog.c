@@ -7,42 +7,11 @@
 #include "lib/buf.h"
 #include "lib/clock.h"
 #include "store/store.h"
-
-static const char *text(struct arena *arena, struct db_stmt *st, int column)
-{
-    const char *s = db_column_text(st, column);
-    return s == NULL ? NULL : arena_strdup(arena, s);
-}
+#include "store/util.h"
 
 static bool is_sqlite(struct db_conn *conn)
 {
     return strcmp(db_backend_name(conn), "sqlite") == 0;
-}
-
-/* Runs a statement that returns no rows; DB_OK on success. */
-static int run(struct db_stmt *st)
-{
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
-}
-
-/* Grows *items (arena memory) to hold one more element of size. */
-static void *push(struct arena *arena, void **items, size_t *count, size_t *capacity, size_t size)
-{
-    if (*count == *capacity) {
-        size_t cap = *capacity ? *capacity * 2 : 16;
-        void *grown = arena_alloc(arena, cap * size);
-        if (grown == NULL)
-            return NULL;
-        if (*count > 0)
-            memcpy(grown, *items, *count * size);
-        *items = grown;
-        *capacity = cap;
-    }
-    void *slot = (char *)*items + (*count)++ * size;
-    memset(slot, 0, size);
-    return slot;
 }
 
 /* ---- sites ---- */
@@ -60,21 +29,21 @@ int store_site_insert(struct db_conn *conn, const struct store_site *s)
     db_bind_text(st, 7, s->zip);
     db_bind_text(st, 8, s->time_zone);
     db_bind_int(st, 9, s->created_at);
-    return run(st);
+    return store_run(st);
 }
 
 #define SITE_COLUMNS "id, organization_id, name, address, city, state, zip, time_zone, created_at"
 
 static void read_site(struct arena *arena, struct db_stmt *st, struct store_site *s)
 {
-    s->id = text(arena, st, 0);
-    s->organization_id = text(arena, st, 1);
-    s->name = text(arena, st, 2);
-    s->address = text(arena, st, 3);
-    s->city = text(arena, st, 4);
-    s->state = text(arena, st, 5);
-    s->zip = text(arena, st, 6);
-    s->time_zone = text(arena, st, 7);
+    s->id = store_column_dup(arena, st, 0);
+    s->organization_id = store_column_dup(arena, st, 1);
+    s->name = store_column_dup(arena, st, 2);
+    s->address = store_column_dup(arena, st, 3);
+    s->city = store_column_dup(arena, st, 4);
+    s->state = store_column_dup(arena, st, 5);
+    s->zip = store_column_dup(arena, st, 6);
+    s->time_zone = store_column_dup(arena, st, 7);
     s->created_at = db_column_int(st, 8);
 }
 
@@ -103,7 +72,7 @@ int store_sites_list(struct db_conn *conn, struct arena *arena, const char *orga
     *count = 0;
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        struct store_site *s = push(arena, (void **)out, count, &capacity, sizeof(*s));
+        struct store_site *s = store_push(arena, (void **)out, count, &capacity, sizeof(*s));
         if (s == NULL)
             break;
         read_site(arena, st, s);
@@ -138,10 +107,10 @@ int store_site_update(struct db_conn *conn, struct arena *arena, const struct st
     const char **ids = NULL;
     size_t count = 0, capacity = 0;
     while ((rc = db_step(st)) == DB_ROW) {
-        const char **slot = push(arena, (void **)&ids, &count, &capacity, sizeof(char *));
+        const char **slot = store_push(arena, (void **)&ids, &count, &capacity, sizeof(char *));
         if (slot == NULL)
             break;
-        *slot = text(arena, st, 0);
+        *slot = store_column_dup(arena, st, 0);
     }
     db_reset(st);
     if (rc != DB_DONE)
@@ -172,12 +141,12 @@ int store_organizations_list(struct db_conn *conn, struct arena *arena, const ch
     *count = 0;
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        struct store_organization *o = push(arena, (void **)out, count, &capacity, sizeof(*o));
+        struct store_organization *o = store_push(arena, (void **)out, count, &capacity, sizeof(*o));
         if (o == NULL)
             break;
-        o->id = text(arena, st, 0);
-        o->name = text(arena, st, 1);
-        o->kind = text(arena, st, 2);
+        o->id = store_column_dup(arena, st, 0);
+        o->name = store_column_dup(arena, st, 1);
+        o->kind = store_column_dup(arena, st, 2);
         o->created_at = db_column_int(st, 3);
     }
     db_reset(st);
@@ -205,7 +174,7 @@ int store_preceptor_insert(struct db_conn *conn, const struct store_preceptor *p
     db_bind_text(st, 11, p->board_status != NULL ? p->board_status : "certified");
     db_bind_int(st, 12, p->verified ? 1 : 0);
     db_bind_int(st, 13, p->created_at);
-    return run(st);
+    return store_run(st);
 }
 
 #define PRECEPTOR_COLUMNS                                                                                     \
@@ -214,17 +183,17 @@ int store_preceptor_insert(struct db_conn *conn, const struct store_preceptor *p
 
 static void read_preceptor(struct arena *arena, struct db_stmt *st, struct store_preceptor *p)
 {
-    p->id = text(arena, st, 0);
-    p->organization_id = text(arena, st, 1);
-    p->user_id = text(arena, st, 2);
-    p->name = text(arena, st, 3);
-    p->email = text(arena, st, 4);
-    p->npi = text(arena, st, 5);
-    p->specialty = text(arena, st, 6);
-    p->license_state = text(arena, st, 7);
-    p->license_number = text(arena, st, 8);
-    p->license_expires = text(arena, st, 9);
-    p->board_status = text(arena, st, 10);
+    p->id = store_column_dup(arena, st, 0);
+    p->organization_id = store_column_dup(arena, st, 1);
+    p->user_id = store_column_dup(arena, st, 2);
+    p->name = store_column_dup(arena, st, 3);
+    p->email = store_column_dup(arena, st, 4);
+    p->npi = store_column_dup(arena, st, 5);
+    p->specialty = store_column_dup(arena, st, 6);
+    p->license_state = store_column_dup(arena, st, 7);
+    p->license_number = store_column_dup(arena, st, 8);
+    p->license_expires = store_column_dup(arena, st, 9);
+    p->board_status = store_column_dup(arena, st, 10);
     p->verified = db_column_int(st, 11) != 0;
     p->created_at = db_column_int(st, 12);
 }
@@ -254,7 +223,7 @@ int store_preceptors_list(struct db_conn *conn, struct arena *arena, const char 
     *count = 0;
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        struct store_preceptor *p = push(arena, (void **)out, count, &capacity, sizeof(*p));
+        struct store_preceptor *p = store_push(arena, (void **)out, count, &capacity, sizeof(*p));
         if (p == NULL)
             break;
         read_preceptor(arena, st, p);
@@ -273,13 +242,13 @@ int store_preceptor_set_verified(struct db_conn *conn, const char *id, bool veri
         db_bind_int(st, 3, now);
     else
         db_bind_null(st, 3);
-    int rc = run(st);
+    int rc = store_run(st);
     if (rc != DB_OK)
         return rc;
     st = db_prepare(conn, "INSERT INTO catalog_changes (offering_id, at) SELECT id, $2 FROM offerings WHERE preceptor_id = $1");
     db_bind_text(st, 1, id);
     db_bind_int(st, 2, now);
-    return run(st);
+    return store_run(st);
 }
 
 int store_preceptor_ids_of_user(struct db_conn *conn, struct arena *arena, const char *user_id, const char ***out,
@@ -292,10 +261,10 @@ int store_preceptor_ids_of_user(struct db_conn *conn, struct arena *arena, const
     *count = 0;
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        const char **slot = push(arena, (void **)out, count, &capacity, sizeof(char *));
+        const char **slot = store_push(arena, (void **)out, count, &capacity, sizeof(char *));
         if (slot == NULL)
             break;
-        *slot = text(arena, st, 0);
+        *slot = store_column_dup(arena, st, 0);
     }
     db_reset(st);
     return rc == DB_DONE ? DB_OK : rc;
@@ -351,18 +320,18 @@ static int refresh_search_document(struct db_conn *conn, const char *offering_id
     if (is_sqlite(conn)) {
         struct db_stmt *st = db_prepare(conn, "DELETE FROM offerings_fts WHERE rowid = (SELECT rowid FROM offerings WHERE id = $1)");
         db_bind_text(st, 1, offering_id);
-        int rc = run(st);
+        int rc = store_run(st);
         if (rc != DB_OK)
             return rc;
         st = db_prepare(conn, "INSERT INTO offerings_fts (rowid, body) SELECT o.rowid, " SEARCH_TEXT_SQL SEARCH_FROM_SQL);
         db_bind_text(st, 1, offering_id);
-        return run(st);
+        return store_run(st);
     }
     struct db_stmt *st = db_prepare(conn, "INSERT INTO offering_search (offering_id, document)"
                                           " SELECT o.id, to_tsvector('simple', " SEARCH_TEXT_SQL ")" SEARCH_FROM_SQL
                                           " ON CONFLICT (offering_id) DO UPDATE SET document = EXCLUDED.document");
     db_bind_text(st, 1, offering_id);
-    return run(st);
+    return store_run(st);
 }
 
 int store_catalog_changed(struct db_conn *conn, const char *offering_id, int64_t now)
@@ -370,7 +339,7 @@ int store_catalog_changed(struct db_conn *conn, const char *offering_id, int64_t
     struct db_stmt *st = db_prepare(conn, "INSERT INTO catalog_changes (offering_id, at) VALUES ($1, $2)");
     db_bind_text(st, 1, offering_id);
     db_bind_int(st, 2, now);
-    return run(st);
+    return store_run(st);
 }
 
 int store_offering_insert(struct db_conn *conn, const struct store_offering *o)
@@ -383,7 +352,7 @@ int store_offering_insert(struct db_conn *conn, const struct store_offering *o)
               " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
               " $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)");
     bind_offering(st, o);
-    int rc = run(st);
+    int rc = store_run(st);
     if (rc == DB_OK)
         rc = refresh_search_document(conn, o->id);
     if (rc == DB_OK)
@@ -402,7 +371,7 @@ int store_offering_update(struct db_conn *conn, const struct store_offering *o)
               " cancellation_policy = $23, requirements = $24, status = $25, created_at = $26, updated_at = $27"
               " WHERE id = $1");
     bind_offering(st, o);
-    int rc = run(st);
+    int rc = store_run(st);
     if (rc == DB_OK)
         rc = refresh_search_document(conn, o->id);
     if (rc == DB_OK)
@@ -423,14 +392,14 @@ int store_offering_update(struct db_conn *conn, const struct store_offering *o)
 
 static void read_offering(struct arena *arena, struct db_stmt *st, struct store_offering *o)
 {
-    o->id = text(arena, st, 0);
-    o->organization_id = text(arena, st, 1);
-    o->site_id = text(arena, st, 2);
-    o->preceptor_id = text(arena, st, 3);
-    o->title = text(arena, st, 4);
-    o->specialty = text(arena, st, 5);
-    o->kind = text(arena, st, 6);
-    o->setting = text(arena, st, 7);
+    o->id = store_column_dup(arena, st, 0);
+    o->organization_id = store_column_dup(arena, st, 1);
+    o->site_id = store_column_dup(arena, st, 2);
+    o->preceptor_id = store_column_dup(arena, st, 3);
+    o->title = store_column_dup(arena, st, 4);
+    o->specialty = store_column_dup(arena, st, 5);
+    o->kind = store_column_dup(arena, st, 6);
+    o->setting = store_column_dup(arena, st, 7);
     o->weeks = db_column_int(st, 8);
     o->hours_per_week = db_column_int(st, 9);
     o->tuition_cents = db_column_int(st, 10);
@@ -440,27 +409,27 @@ static void read_offering(struct arena *arena, struct db_stmt *st, struct store_
     o->graduates_allowed = db_column_int(st, 14) != 0;
     o->step1_required = db_column_int(st, 15) != 0;
     o->max_years_since_graduation = db_column_int(st, 16);
-    o->visa_kinds = text(arena, st, 17);
+    o->visa_kinds = store_column_dup(arena, st, 17);
     o->english_proof_required = db_column_int(st, 18) != 0;
     o->lor_customary = db_column_int(st, 19) != 0;
-    o->description = text(arena, st, 20);
-    o->first_day = text(arena, st, 21);
-    o->cancellation_policy = text(arena, st, 22);
-    o->requirements = text(arena, st, 23);
-    o->status = text(arena, st, 24);
+    o->description = store_column_dup(arena, st, 20);
+    o->first_day = store_column_dup(arena, st, 21);
+    o->cancellation_policy = store_column_dup(arena, st, 22);
+    o->requirements = store_column_dup(arena, st, 23);
+    o->status = store_column_dup(arena, st, 24);
     o->created_at = db_column_int(st, 25);
     o->updated_at = db_column_int(st, 26);
-    o->host_name = text(arena, st, 27);
-    o->site_name = text(arena, st, 28);
-    o->site_address = text(arena, st, 29);
-    o->site_city = text(arena, st, 30);
-    o->site_state = text(arena, st, 31);
-    o->site_zip = text(arena, st, 32);
-    o->site_time_zone = text(arena, st, 33);
-    o->preceptor_name = text(arena, st, 34);
-    o->preceptor_specialty = text(arena, st, 35);
-    o->preceptor_board_status = text(arena, st, 36);
-    o->preceptor_user_id = text(arena, st, 37);
+    o->host_name = store_column_dup(arena, st, 27);
+    o->site_name = store_column_dup(arena, st, 28);
+    o->site_address = store_column_dup(arena, st, 29);
+    o->site_city = store_column_dup(arena, st, 30);
+    o->site_state = store_column_dup(arena, st, 31);
+    o->site_zip = store_column_dup(arena, st, 32);
+    o->site_time_zone = store_column_dup(arena, st, 33);
+    o->preceptor_name = store_column_dup(arena, st, 34);
+    o->preceptor_specialty = store_column_dup(arena, st, 35);
+    o->preceptor_board_status = store_column_dup(arena, st, 36);
+    o->preceptor_user_id = store_column_dup(arena, st, 37);
     o->preceptor_verified = db_column_int(st, 38) != 0;
 }
 
@@ -493,7 +462,7 @@ int store_offerings_list(struct db_conn *conn, struct arena *arena, const char *
     *count = 0;
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        struct store_offering *o = push(arena, (void **)out, count, &capacity, sizeof(*o));
+        struct store_offering *o = store_push(arena, (void **)out, count, &capacity, sizeof(*o));
         if (o == NULL)
             break;
         read_offering(arena, st, o);
@@ -515,7 +484,7 @@ int store_block_insert(struct db_conn *conn, const struct store_block *b)
     db_bind_int(st, 5, b->seats);
     db_bind_int(st, 6, b->seats_taken);
     db_bind_int(st, 7, b->created_at);
-    int rc = run(st);
+    int rc = store_run(st);
     return rc == DB_OK ? store_catalog_changed(conn, b->offering_id, b->created_at) : rc;
 }
 
@@ -541,10 +510,10 @@ int store_block_update(struct db_conn *conn, const struct store_block *b)
 
 static void read_block(struct arena *arena, struct db_stmt *st, struct store_block *b)
 {
-    b->id = text(arena, st, 0);
-    b->offering_id = text(arena, st, 1);
-    b->start_date = text(arena, st, 2);
-    b->end_date = text(arena, st, 3);
+    b->id = store_column_dup(arena, st, 0);
+    b->offering_id = store_column_dup(arena, st, 1);
+    b->start_date = store_column_dup(arena, st, 2);
+    b->end_date = store_column_dup(arena, st, 3);
     b->seats = db_column_int(st, 4);
     b->seats_taken = db_column_int(st, 5);
     b->created_at = db_column_int(st, 6);
@@ -572,7 +541,7 @@ int store_blocks_of_offering(struct db_conn *conn, struct arena *arena, const ch
     *count = 0;
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        struct store_block *b = push(arena, (void **)out, count, &capacity, sizeof(*b));
+        struct store_block *b = store_push(arena, (void **)out, count, &capacity, sizeof(*b));
         if (b == NULL)
             break;
         read_block(arena, st, b);

@@ -2,12 +2,7 @@
 #include <string.h>
 
 #include "store/store.h"
-
-static const char *dup_column(struct arena *arena, struct db_stmt *st, int column)
-{
-    const char *s = db_column_text(st, column);
-    return s == NULL ? NULL : arena_strdup(arena, s);
-}
+#include "store/util.h"
 
 int store_user_insert(struct db_conn *conn, const struct store_user *user)
 {
@@ -50,16 +45,16 @@ static int load_roles(struct db_conn *conn, struct arena *arena, struct store_us
     while ((rc = db_step(st)) == DB_ROW) {
         if (db_column_is_null(st, 1)) {
             if (out->role_count < STORE_MAX_ROLES)
-                out->roles[out->role_count++] = dup_column(arena, st, 0);
+                out->roles[out->role_count++] = store_column_dup(arena, st, 0);
             continue;
         }
         if (out->membership_count == STORE_MAX_MEMBERSHIPS)
             continue;
         struct store_membership *m = &out->memberships[out->membership_count++];
-        m->role = dup_column(arena, st, 0);
-        m->organization_id = dup_column(arena, st, 1);
-        m->organization_name = dup_column(arena, st, 2);
-        m->organization_kind = dup_column(arena, st, 3);
+        m->role = store_column_dup(arena, st, 0);
+        m->organization_id = store_column_dup(arena, st, 1);
+        m->organization_name = store_column_dup(arena, st, 2);
+        m->organization_kind = store_column_dup(arena, st, 3);
     }
     db_reset(st);
     return rc == DB_DONE ? DB_OK : rc;
@@ -72,20 +67,20 @@ static int load_roles(struct db_conn *conn, struct arena *arena, struct store_us
 static void read_user_row(struct arena *arena, struct db_stmt *st, struct store_user *out)
 {
     memset(out, 0, sizeof(*out));
-    out->id = dup_column(arena, st, 0);
-    out->email = dup_column(arena, st, 1);
-    out->name = dup_column(arena, st, 2);
-    out->password_hash = dup_column(arena, st, 3);
+    out->id = store_column_dup(arena, st, 0);
+    out->email = store_column_dup(arena, st, 1);
+    out->name = store_column_dup(arena, st, 2);
+    out->password_hash = store_column_dup(arena, st, 3);
     out->created_at = db_column_int(st, 4);
-    out->profile.school = dup_column(arena, st, 5);
-    out->profile.country = dup_column(arena, st, 6);
-    out->profile.status = dup_column(arena, st, 7);
+    out->profile.school = store_column_dup(arena, st, 5);
+    out->profile.country = store_column_dup(arena, st, 6);
+    out->profile.status = store_column_dup(arena, st, 7);
     out->profile.graduation_year = db_column_is_null(st, 8) ? 0 : db_column_int(st, 8);
-    out->profile.visa_kind = dup_column(arena, st, 9);
-    out->profile.step1 = dup_column(arena, st, 10);
+    out->profile.visa_kind = store_column_dup(arena, st, 9);
+    out->profile.step1 = store_column_dup(arena, st, 10);
     out->profile.step2ck_score = db_column_is_null(st, 11) ? -1 : db_column_int(st, 11);
-    out->profile.ecfmg_status = dup_column(arena, st, 12);
-    out->profile.english_proof = dup_column(arena, st, 13);
+    out->profile.ecfmg_status = store_column_dup(arena, st, 12);
+    out->profile.english_proof = store_column_dup(arena, st, 13);
 }
 
 static int find_user(struct db_conn *conn, struct arena *arena, struct db_stmt *st, const char *key,
@@ -118,7 +113,7 @@ int store_session_find_user(struct db_conn *conn, struct arena *arena, const cha
     if (rc == DB_ROW) {
         read_user_row(arena, st, user);
         session->user_id = user->id;
-        session->csrf_token = dup_column(arena, st, 14);
+        session->csrf_token = store_column_dup(arena, st, 14);
         session->created_at = db_column_int(st, 15);
         session->last_seen_at = db_column_int(st, 16);
     }
@@ -205,7 +200,7 @@ int store_organization_kind(struct db_conn *conn, struct arena *arena, const cha
     db_bind_text(st, 1, id);
     int rc = db_step(st);
     if (rc == DB_ROW && kind_out != NULL)
-        *kind_out = dup_column(arena, st, 0);
+        *kind_out = store_column_dup(arena, st, 0);
     db_reset(st);
     return rc;
 }
