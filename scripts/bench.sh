@@ -48,6 +48,7 @@
 #
 # Exit: 0 when it ran; 1 on a setup failure, when a target of the accounts or
 # catalog part answered non-2xx, or when seats taken and 200 replies disagree.
+# Non-200 replies to the holds are counted in the report (holds/s counts 200s only).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -537,7 +538,7 @@ facet() {
 }
 
 # total — the "total" of the search reply on stdin.
-total() { grep -o '"total":[0-9]*' | tail -n 1 | cut -d: -f2; }
+total() { { grep -o '"total":[0-9]*' || true; } | tail -n 1 | cut -d: -f2; }
 
 # range FILE — "min–max (median m)" of the numbers in FILE.
 range() {

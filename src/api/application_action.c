@@ -23,6 +23,9 @@ void api_application_action(struct http_request *req)
         http_reply_error(req, ERR_NOT_FOUND, NULL, "there is no such action");
         return;
     }
+    struct store_user user;
+    if (api_current_user(req, &user) != 0)
+        return;
     const char *key = NULL;
     if (api_idempotency_begin(req, &key) != 0)
         return;
@@ -33,9 +36,6 @@ void api_application_action(struct http_request *req)
         api_idempotent_problem(req, key, &err);
         return;
     }
-    struct store_user user;
-    if (api_current_user(req, &user) != 0)
-        return;
     struct store_application a;
     if (application_transition(req->db, &req->arena, id, action, &user, body.note != NULL ? body.note : "", &a,
                                &err) != 0) {

@@ -29,6 +29,17 @@ void api_applications_list(struct http_request *req)
     f.block_id = http_kv_get(query, "block");
     f.after_id = http_kv_get(query, "cursor");
     const char *limit = http_kv_get(query, "limit");
+    /* An empty value (an untouched filter) means "any", as in the catalog search. */
+    if (f.status != NULL && f.status[0] == '\0')
+        f.status = NULL;
+    if (f.offering_id != NULL && f.offering_id[0] == '\0')
+        f.offering_id = NULL;
+    if (f.block_id != NULL && f.block_id[0] == '\0')
+        f.block_id = NULL;
+    if (f.after_id != NULL && f.after_id[0] == '\0')
+        f.after_id = NULL;
+    if (limit != NULL && limit[0] == '\0')
+        limit = NULL;
     if (f.status != NULL) {
         bool known = false;
         for (const char *const *s = statuses; *s != NULL; s++)

@@ -20,12 +20,14 @@ static const struct json_field application_spec[] = {
 
 void api_applications_post(struct http_request *req)
 {
+    struct store_user user;
+    if (api_current_user(req, &user) != 0)
+        return;
     const char *key = NULL;
     if (api_idempotency_begin(req, &key) != 0)
         return;
     struct application_body body = {0};
     struct error err = {0};
-    struct store_user user;
     if (json_spec_parse(&req->arena, req->body, req->body_len, application_spec, &body, NULL, &err) != 0) {
         api_idempotent_problem(req, key, &err);
         return;
@@ -36,8 +38,6 @@ void api_applications_post(struct http_request *req)
         api_idempotent_problem(req, key, &err);
         return;
     }
-    if (api_current_user(req, &user) != 0)
-        return;
     struct store_application a;
     if (application_submit(req->db, &req->arena, &user, body.block_id, body.statement != NULL ? body.statement : "",
                            &a, &err) != 0) {

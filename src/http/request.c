@@ -436,6 +436,14 @@ void http_dispatch(struct http_thread *thread, h2o_req_t *r)
     req->client_addr = arena_strdup(&req->arena, addr);
 
     const struct http_options *options = req->options;
+    /* h2o decodes %XX in the path it normalises: an encoded NUL would cut the
+     * path short and an encoded slash would split an id into segments. */
+    size_t raw_path_len = r->query_at != SIZE_MAX ? r->query_at : r->path.len;
+    if (strlen(req->path) != r->path_normalized.len || memmem(r->path.base, raw_path_len, "%00", 3) != NULL ||
+        memmem(r->path.base, raw_path_len, "%2F", 3) != NULL || memmem(r->path.base, raw_path_len, "%2f", 3) != NULL) {
+        http_reply_error(req, ERR_BAD_REQUEST, NULL, "the path has an encoded NUL or slash");
+        return;
+    }
     enum route_result found = router_match(options->routes, options->route_count, req->method, req->path,
                                            strlen(req->path), &req->match);
     if (found == ROUTE_NOT_FOUND) {
