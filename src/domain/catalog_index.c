@@ -7,8 +7,10 @@
  * searches run while the change feed is applied briefly under the write lock. */
 #include "domain/catalog_index.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -505,6 +507,7 @@ int catalog_index_start(const char *db_target, int poll_ms)
     if (rc != DB_OK)
         return -1;
     ix.last_seq = seq;
+    malloc_trim(0); /* give back what loading needed (PostgreSQL results arrive whole) */
     log_info("msg=\"catalog index loaded\" offerings=%u ms=%.0f", ix.count, clock_monotonic_ms() - started);
     if (poll_ms > 0) {
         ix.db_target = copy_string(db_target);
@@ -586,80 +589,99 @@ bool catalog_eligible(const struct catalog_eligibility *rules, const struct stor
 
 static bool slot_eligible(const struct index_offering *o, const struct store_profile *p, int current_year)
 {
-    char visas[128] = "";
-    size_t used = 0;
-    for (size_t i = 0; profile_visa_kinds[i] != NULL; i++)
-        if (o->visa_mask & (1u << i)) {
-            int n = snprintf(visas + used, sizeof(visas) - used, "%s%s", used ? "," : "", profile_visa_kinds[i]);
-            if (n > 0 && (size_t)n < sizeof(visas) - used)
-                used += (size_t)n;
-        }
     struct catalog_eligibility rules = {
         .students_allowed = o->flags & FLAG_STUDENTS,
         .graduates_allowed = o->flags & FLAG_GRADUATES,
         .step1_required = o->flags & FLAG_STEP1,
         .english_proof_required = o->flags & FLAG_ENGLISH,
         .max_years_since_graduation = o->max_years,
-        .visa_kinds = visas,
+        .visa_kinds = "", /* compared as masks below */
     };
-    return catalog_eligible(&rules, p, current_year);
+    if (!catalog_eligible(&rules, p, current_year))
+        return false;
+    return o->visa_mask == 0 || (p->visa_kind != NULL && (o->visa_mask & visa_mask_of(p->visa_kind)) != 0);
 }
 
 /* ---- search ---- */
 
-/* Full-text matches, sorted by slot for lookups. */
+/* A full-text match in the index. */
 struct text_match {
     uint32_t slot;
-    double score;
 };
 
 struct text_matches {
     struct arena *arena;
     char **ids;
-    double *scores;
     size_t count, capacity;
 };
 
-static void on_text_match(void *ctx, const char *offering_id, double score)
+static void on_text_match(void *ctx, const char *offering_id)
 {
     struct text_matches *m = ctx;
     if (m->count == m->capacity) {
         size_t cap = m->capacity ? m->capacity * 2 : 256;
         char **ids = arena_alloc(m->arena, cap * sizeof(char *));
-        double *scores = arena_alloc(m->arena, cap * sizeof(double));
-        if (ids == NULL || scores == NULL)
+        if (ids == NULL)
             return;
-        if (m->count > 0) {
+        if (m->count > 0)
             memcpy(ids, m->ids, m->count * sizeof(char *));
-            memcpy(scores, m->scores, m->count * sizeof(double));
-        }
         m->ids = ids;
-        m->scores = scores;
         m->capacity = cap;
     }
     m->ids[m->count] = arena_strdup(m->arena, offering_id);
-    m->scores[m->count] = score;
     if (m->ids[m->count] != NULL)
         m->count++;
 }
 
-static int compare_match(const void *a, const void *b)
+/* Lower-case ASCII words of letters and digits (other bytes end a word). */
+static size_t split_words(const char *text, char words[][48], size_t max)
 {
-    uint32_t x = ((const struct text_match *)a)->slot, y = ((const struct text_match *)b)->slot;
-    return x < y ? -1 : x > y;
+    size_t n = 0;
+    for (const char *p = text; *p != '\0' && n < max;) {
+        while (*p != '\0' && !isalnum((unsigned char)*p))
+            p++;
+        size_t len = 0;
+        while (isalnum((unsigned char)*p)) {
+            if (len + 1 < 48)
+                words[n][len++] = (char)tolower((unsigned char)*p);
+            p++;
+        }
+        if (len > 0)
+            words[n++][len] = '\0';
+    }
+    return n;
 }
 
-static double match_score(const struct text_match *matches, size_t n, uint32_t slot)
+/* Whether word (lower case) begins some word of text, ignoring case. */
+static bool begins_a_word(const char *text, const char *word, size_t len)
 {
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (matches[mid].slot < slot)
-            lo = mid + 1;
-        else
-            hi = mid;
+    for (const char *p = text; *p != '\0'; p++) {
+        if (p != text && isalnum((unsigned char)p[-1]))
+            continue;
+        size_t i = 0;
+        while (i < len && p[i] != '\0' && tolower((unsigned char)p[i]) == word[i])
+            i++;
+        if (i == len)
+            return true;
     }
-    return lo < n && matches[lo].slot == slot ? matches[lo].score : 0.0;
+    return false;
+}
+
+/* Relevance of a full-text match: the database found every word somewhere
+ * in the offering; words that begin a word of the title weigh most, then the
+ * host's name, so "cardiology boston" puts Boston cardiology rotations first. */
+static double relevance(const struct index_offering *o, char words[][48], size_t count)
+{
+    double score = 1.0;
+    const char *host = ix.hosts.items[o->host].name;
+    for (size_t i = 0; i < count; i++) {
+        size_t len = strlen(words[i]);
+        if (o->title != NULL && begins_a_word(o->title, words[i], len))
+            score += 3.0;
+        else if (host != NULL && begins_a_word(host, words[i], len))
+            score += 1.0;
+    }
+    return score;
 }
 
 /* A page entry: its sort key and slot; ordered by (key, id). */
@@ -783,8 +805,8 @@ static int current_year(void)
     return (today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 + (today[3] - '0');
 }
 
-static void fill_hit(struct arena *arena, uint32_t slot, const struct catalog_query *q, int32_t today,
-                     const struct text_match *matches, size_t match_count, struct catalog_hit *hit)
+static void fill_hit(struct arena *arena, uint32_t slot, const struct catalog_query *q, int32_t today, double score,
+                     struct catalog_hit *hit)
 {
     const struct index_offering *o = &ix.offerings[slot];
     memset(hit, 0, sizeof(*hit));
@@ -808,11 +830,13 @@ static void fill_hit(struct arena *arena, uint32_t slot, const struct catalog_qu
         clock_date_from_days(b->end, hit->next_end);
         hit->next_seats_left = b->seats_left > 0 ? b->seats_left : 0;
     }
-    if (matches != NULL)
-        hit->score = match_score(matches, match_count, slot);
+    hit->score = score;
 }
 
-static int64_t popcount_and(const uint64_t *a, const uint64_t *b, size_t words)
+/* Compiled twice, with the POPCNT instruction and without; the loader picks
+ * what this processor has. */
+__attribute__((target_clones("popcnt", "default"))) static int64_t popcount_and(const uint64_t *a,
+                                                                                const uint64_t *b, size_t words)
 {
     int64_t n = 0;
     for (size_t i = 0; i < words; i++)
@@ -855,44 +879,62 @@ int catalog_search(struct db_conn *conn, struct arena *arena, const struct catal
         pthread_rwlock_unlock(&ix.lock);
         return error_set(err, ERR_INTERNAL, NULL, NULL);
     }
+    char query_words[8][48];
+    size_t query_word_count = 0;
     if (text) {
+        query_word_count = split_words(q->text, query_words, 8);
         for (size_t i = 0; i < found.count; i++) {
             int32_t slot = find_slot(found.ids[i]);
             if (slot >= 0)
-                matches[match_count++] = (struct text_match){(uint32_t)slot, found.scores[i]};
+                matches[match_count++] = (struct text_match){(uint32_t)slot};
         }
-        qsort(matches, match_count, sizeof(*matches), compare_match);
     }
 
-    /* The filters that are not facets, one pass over the candidates. */
-    for (uint32_t slot = 0; slot < ix.count; slot++) {
-        const struct index_offering *o = &ix.offerings[slot];
-        if (!(o->flags & FLAG_LIVE))
-            continue;
-        if (q->max_tuition_cents >= 0 && o->tuition > q->max_tuition_cents)
-            continue;
-        if (qualifying_block(o, q, today, !q->include_full) == NULL) {
-            /* include_full lists offerings without upcoming blocks too, unless a start window is asked for. */
-            bool windowed = q->start_from != INT32_MIN || q->start_to != INT32_MAX;
-            if (!q->include_full || windowed)
-                continue;
-        }
-        if (q->eligible_for != NULL && !slot_eligible(o, q->eligible_for, year))
-            continue;
-        set_bit(base, slot, true);
-    }
-    if (text) {
-        memset(scratch, 0, words * sizeof(uint64_t));
-        for (size_t i = 0; i < match_count; i++)
-            set_bit(scratch, matches[i].slot, true);
-        for (size_t w = 0; w < words; w++)
-            base[w] &= scratch[w];
-    }
-
-    /* Facets: each counts over the other filters, ignoring its own. */
+    /* Only offerings that can count somewhere need the per-offering checks:
+     * those passing at least two of the three facet filters (each facet count
+     * ignores its own filter), and matching the text when there is one. */
     const uint64_t *spec = q->specialty >= 0 ? ix.specialty_bits[q->specialty] : NULL;
     const uint64_t *state = q->state >= 0 ? ix.state_bits[q->state] : NULL;
     const uint64_t *kind = q->kind >= 0 ? ix.kind_bits[q->kind] : NULL;
+    uint64_t *candidates = scratch;
+    for (size_t w = 0; w < words; w++) {
+        uint64_t s = spec ? spec[w] : ~0ull, t = state ? state[w] : ~0ull, k = kind ? kind[w] : ~0ull;
+        candidates[w] = (t & k) | (s & k) | (s & t);
+    }
+    if (text) {
+        uint64_t *matched = arena_calloc(arena, words + 1, sizeof(uint64_t));
+        if (matched == NULL) {
+            pthread_rwlock_unlock(&ix.lock);
+            return error_set(err, ERR_INTERNAL, NULL, NULL);
+        }
+        for (size_t i = 0; i < match_count; i++)
+            set_bit(matched, matches[i].slot, true);
+        for (size_t w = 0; w < words; w++)
+            candidates[w] &= matched[w];
+    }
+    for (size_t w = 0; w < words; w++) {
+        for (uint64_t bits = candidates[w]; bits != 0; bits &= bits - 1) {
+            uint32_t slot = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
+            if (slot >= ix.count)
+                break;
+            const struct index_offering *o = &ix.offerings[slot];
+            if (!(o->flags & FLAG_LIVE))
+                continue;
+            if (q->max_tuition_cents >= 0 && o->tuition > q->max_tuition_cents)
+                continue;
+            if (qualifying_block(o, q, today, !q->include_full) == NULL) {
+                /* include_full lists offerings without upcoming blocks too, unless a start window is asked for. */
+                bool windowed = q->start_from != INT32_MIN || q->start_to != INT32_MAX;
+                if (!q->include_full || windowed)
+                    continue;
+            }
+            if (q->eligible_for != NULL && !slot_eligible(o, q->eligible_for, year))
+                continue;
+            set_bit(base, slot, true);
+        }
+    }
+
+    /* Facets: each counts over the other filters, ignoring its own. */
     for (size_t w = 0; w < words; w++)
         scratch[w] = base[w] & (state ? state[w] : ~0ull) & (kind ? kind[w] : ~0ull);
     for (size_t v = 0; v < reference_specialty_count; v++)
@@ -923,7 +965,7 @@ int catalog_search(struct db_conn *conn, struct arena *arena, const struct catal
             if (q->sort == CATALOG_SORT_PRICE) {
                 key = o->tuition;
             } else if (q->sort == CATALOG_SORT_RELEVANCE) {
-                key = -(int64_t)(match_score(matches, match_count, slot) * 1e6);
+                key = -(int64_t)(relevance(o, query_words, query_word_count) * 1e6);
             } else {
                 const struct index_block *b = qualifying_block(o, q, today, true);
                 if (b == NULL)
@@ -943,7 +985,9 @@ int catalog_search(struct db_conn *conn, struct arena *arena, const struct catal
     out->total = total;
     out->items = arena_calloc(arena, heap_count + 1, sizeof(*out->items));
     for (size_t i = 0; i < heap_count && out->items != NULL; i++)
-        fill_hit(arena, heap[i].slot, q, today, matches, match_count, &out->items[out->count++]);
+        fill_hit(arena, heap[i].slot, q, today,
+                 text ? relevance(&ix.offerings[heap[i].slot], query_words, query_word_count) : 0.0,
+                 &out->items[out->count++]);
     if (after_cursor > (int64_t)heap_count && heap_count > 0)
         out->next_cursor = make_cursor(arena, q->sort, heap[heap_count - 1].key, ix.offerings[heap[heap_count - 1].slot].id);
     pthread_rwlock_unlock(&ix.lock);

@@ -323,7 +323,7 @@ static int refresh_search_document(struct db_conn *conn, const char *offering_id
         int rc = store_run(st);
         if (rc != DB_OK)
             return rc;
-        st = db_prepare(conn, "INSERT INTO offerings_fts (rowid, body) SELECT o.rowid, " SEARCH_TEXT_SQL SEARCH_FROM_SQL);
+        st = db_prepare(conn, "INSERT INTO offerings_fts (rowid, offering_id, body) SELECT o.rowid, o.id, " SEARCH_TEXT_SQL SEARCH_FROM_SQL);
         db_bind_text(st, 1, offering_id);
         return store_run(st);
     }
@@ -682,7 +682,11 @@ static const char *text_query(struct arena *arena, const char *query, bool sqlit
             buf_append_str(&b, sqlite ? " " : " & ");
         if (sqlite)
             buf_append_char(&b, '"');
-        buf_append(&b, (const char *)start, (size_t)(p - start));
+        /* A plural matches its singular too: "geriatrics" finds "Geriatric Medicine". */
+        size_t len = (size_t)(p - start);
+        if (len > 3 && (start[len - 1] == 's' || start[len - 1] == 'S') && start[len - 2] != 's')
+            len--;
+        buf_append(&b, (const char *)start, len);
         buf_append_str(&b, sqlite ? "\"*" : ":*");
         if (words == 16)
             break;
@@ -691,23 +695,20 @@ static const char *text_query(struct arena *arena, const char *query, bool sqlit
 }
 
 int store_catalog_search_text(struct db_conn *conn, struct arena *arena, const char *query,
-                              void (*on_match)(void *ctx, const char *offering_id, double score), void *ctx)
+                              void (*on_match)(void *ctx, const char *offering_id), void *ctx)
 {
     bool sqlite = is_sqlite(conn);
     const char *match = text_query(arena, query, sqlite);
     if (match == NULL)
         return DB_OK;
     struct db_stmt *st =
-        sqlite ? db_prepare(conn, "SELECT o.id, -bm25(offerings_fts) FROM offerings_fts"
-                                  " JOIN offerings o ON o.rowid = offerings_fts.rowid WHERE offerings_fts MATCH $1")
-               : db_prepare(conn, "SELECT offering_id, ts_rank(document, q) FROM offering_search,"
-                                  " to_tsquery('simple', $1) q WHERE document @@ q");
+        sqlite ? db_prepare(conn, "SELECT offering_id FROM offerings_fts WHERE offerings_fts MATCH $1")
+               : db_prepare(conn, "SELECT offering_id FROM offering_search"
+                                  " WHERE document @@ to_tsquery('simple', $1)");
     db_bind_text(st, 1, match);
     int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        const char *score = db_column_text(st, 1);
-        on_match(ctx, db_column_text(st, 0), score != NULL ? strtod(score, NULL) : 0.0);
-    }
+    while ((rc = db_step(st)) == DB_ROW)
+        on_match(ctx, db_column_text(st, 0));
     db_reset(st);
     return rc == DB_DONE ? DB_OK : rc;
 }

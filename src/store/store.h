@@ -204,10 +204,10 @@ int store_catalog_changes_after(struct db_conn *conn, int64_t after_seq, int lim
                                 void (*on_change)(void *ctx, int64_t seq, const char *offering_id), void *ctx);
 /* The highest seq of the change feed (0 when empty). */
 int store_catalog_last_seq(struct db_conn *conn, int64_t *seq);
-/* Full text: offerings matching every word of query (prefixes), with a
- * relevance score (higher is better). Words are letters and digits only. */
+/* Full text: the offerings matching every word of query as a prefix (the
+ * search index ranks them). Words are letters and digits only. */
 int store_catalog_search_text(struct db_conn *conn, struct arena *arena, const char *query,
-                              void (*on_match)(void *ctx, const char *offering_id, double score), void *ctx);
+                              void (*on_match)(void *ctx, const char *offering_id), void *ctx);
 
 /* ---- bulk catalog writes, for `rounds seed` and benchmarks (store/catalog_bulk.c) ---- */
 

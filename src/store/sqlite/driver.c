@@ -71,7 +71,7 @@ static int sq_open(const char *target, struct db_conn **out)
     sqlite3_busy_timeout(conn->handle, 5000);
     sqlite3_extended_result_codes(conn->handle, 1);
     if (sq_exec(conn, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-                      "PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456;") != DB_OK) {
+                      "PRAGMA temp_store=MEMORY;") != DB_OK) {
         sqlite3_close(conn->handle);
         free(conn);
         return DB_ERROR;
