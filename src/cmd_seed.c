@@ -27,7 +27,7 @@ static const char seed_usage[] =
     "  --offerings N   adds N offerings (1 to 10000000) with 2-6 blocks each and a new\n"
     "                  host per 100 offerings, as fast as possible, for benchmarks;\n"
     "                  prints the rate. Shows progress when stderr is a terminal.\n"
-    "  --db TARGET     the database (default: ROUNDS_DB)\n"
+    "  --db PATH_OR_URL  the database (default: ROUNDS_DB)\n"
     "\n"
     "With both flags the demo comes first. Exit codes: 0 done, 1 the database\n"
     "failed, 2 bad flags.\n";
@@ -102,7 +102,7 @@ static int seed_demo(struct db_conn *conn)
             goto out;
         }
     }
-    struct demo_catalog_accounts accounts = {.host_id = "org_demo_host"};
+    struct demo_catalog_accounts accounts = {.host_id = demo_orgs[1].id, .host_name = demo_orgs[1].name};
     printf("Demo accounts (password for all: %s):\n", demo_password);
     for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
         const struct demo_user *d = &demo_users[i];

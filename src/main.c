@@ -21,7 +21,7 @@ static const char usage_text[] =
     "  serve      serve HTTP on ROUNDS_LISTEN (default 127.0.0.1:8080)\n"
     "  migrate    apply pending database migrations\n"
     "  user add   create a user: --email E --name N --role R [--org ID] --password-stdin\n"
-    "  seed       fill the database with demo data: --demo\n"
+    "  seed       demo data: --demo (accounts and catalog), --offerings N (more offerings)\n"
     "  version    print the version\n"
     "\n"
     "Run 'rounds <command> --help' for a command's flags. Configuration comes from flags and from\n"

@@ -376,12 +376,8 @@ static char *compose(struct gen *g, const char *tpl, const char *const *args, si
     size_t used = 0;
     for (const char *p = tpl; *p != '\0' && used + 1 < sizeof(out); p++) {
         if (p[0] == '{' && p[1] >= '0' && p[1] <= '9' && p[2] == '}' && (size_t)(p[1] - '0') < arg_count) {
-            const char *arg = args[p[1] - '0'];
-            size_t n = strlen(arg);
-            if (n > sizeof(out) - 1 - used)
-                n = sizeof(out) - 1 - used;
-            memcpy(out + used, arg, n);
-            used += n;
+            for (const char *a = args[p[1] - '0']; *a != '\0' && used + 1 < sizeof(out); a++)
+                out[used++] = *a;
             p += 2;
         } else {
             out[used++] = *p;
@@ -436,32 +432,40 @@ static const char *new_id(struct gen *g, const char *prefix)
     return dup(g, id);
 }
 
-/* "first.last@host-name.test", ASCII letters only. */
+/* Appends the lower-case ASCII letters and digits of s to out; anything
+ * else becomes one separator. Stops before a word that would end past max. */
+static size_t append_slug(char *out, size_t used, size_t max, const char *s, char separator)
+{
+    size_t start = used;
+    while (*s != '\0') {
+        while (*s != '\0' && !((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9')))
+            s++;
+        size_t word = 0;
+        while ((s[word] >= 'a' && s[word] <= 'z') || (s[word] >= 'A' && s[word] <= 'Z') ||
+               (s[word] >= '0' && s[word] <= '9'))
+            word++;
+        if (word == 0 || used + (used > start) + word > max)
+            break;
+        if (used > start)
+            out[used++] = separator;
+        for (size_t i = 0; i < word; i++)
+            out[used++] = s[i] >= 'A' && s[i] <= 'Z' ? (char)(s[i] - 'A' + 'a') : s[i];
+        s += word;
+    }
+    return used;
+}
+
+/* "grace.lindqvist@lakeside-community.test": the host's first words make the domain. */
 static const char *make_email(struct gen *g, const char *first, const char *last, const char *host_name)
 {
     char out[128];
-    size_t used = 0;
-    const char *parts[] = {first, ".", last, "@", host_name, ".test"};
-    for (size_t i = 0; i < COUNT_OF(parts); i++) {
-        bool dash = false;
-        size_t from = used;
-        for (const char *p = parts[i]; *p != '\0' && used + 2 < sizeof(out); p++) {
-            char c = *p;
-            if (i == 4 && used - from >= 28)
-                break;
-            if (c >= 'A' && c <= 'Z')
-                c = (char)(c - 'A' + 'a');
-            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i != 4 && (c == '.' || c == '@'))) {
-                if (dash && used > from)
-                    out[used++] = '-';
-                out[used++] = c;
-                dash = false;
-            } else {
-                dash = i == 4; /* spaces and punctuation of the host name become one dash */
-            }
-        }
-    }
-    return arena_strndup(g->arena, out, used);
+    size_t used = append_slug(out, 0, 40, first, '-');
+    out[used++] = '.';
+    used = append_slug(out, used, 80, last, '-');
+    out[used++] = '@';
+    used = append_slug(out, used, used + 24, host_name, '-');
+    snprintf(out + used, sizeof(out) - used, ".test");
+    return arena_strdup(g->arena, out);
 }
 
 /* A ten-digit NPI from a nine-digit stem: the Luhn check digit over 80840 + stem. */
@@ -1061,7 +1065,7 @@ static int make_demo_host(struct gen *g, const struct demo_catalog_accounts *acc
     memset(h, 0, sizeof(*h));
     h->tpl = &templates[0];
     h->id = accounts->host_id;
-    h->name = "Lakeside Community Hospital";
+    h->name = accounts->host_name != NULL ? accounts->host_name : "Lakeside Community Hospital";
     static const struct city milwaukee = {"Milwaukee", "WI", "53211", NULL};
     int rc = add_site(g, h, "Main Campus", &milwaukee, "2100 N Lake Dr");
     if (rc == DB_OK) {
@@ -1195,7 +1199,9 @@ int demo_catalog_seed(struct db_conn *conn, const struct demo_catalog_accounts *
 
 /* ---- bulk offerings ---- */
 
-enum { BULK_CHUNK = 10000 }; /* offerings per transaction; a multiple of DEMO_CATALOG_BULK_PER_HOST */
+/* Offerings per transaction, a multiple of DEMO_CATALOG_BULK_PER_HOST: big
+ * enough that commits cost little, small enough for a lively progress bar. */
+enum { BULK_CHUNK = 5000 };
 
 struct bulk_job {
     struct gen *gen;
@@ -1253,6 +1259,8 @@ int demo_catalog_add_offerings(struct db_conn *conn, int64_t count,
     memcpy(g.run, run, 8);
     g.run[8] = '\0';
     int rc = DB_OK;
+    if (progress != NULL)
+        progress(ctx, 0, count);
     for (int64_t first = 0; first < count && rc == DB_OK; first += BULK_CHUNK) {
         struct arena arena;
         arena_heap_init(&arena);

@@ -27,6 +27,7 @@ enum {
 struct demo_catalog_accounts {
     const char *host_id;           /* an existing host organisation to give a site, preceptors and
                                       offerings; NULL for none */
+    const char *host_name;         /* its name, for texts and e-mail addresses */
     const char *preceptor_user_id; /* a user to link to the demo host's first preceptor; NULL for none */
     const char *preceptor_name, *preceptor_email;
 };

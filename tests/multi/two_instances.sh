@@ -231,11 +231,11 @@ for (( i = 0; i < 20; i++ )); do
     conns=$(psql_query "SELECT string_agg(application_name || '=' || n, ' ' ORDER BY application_name) FROM
         (SELECT application_name, count(*) AS n FROM pg_stat_activity
           WHERE application_name LIKE 'rounds-%' GROUP BY 1) s")
-    [ "$conns" = "rounds-a=3 rounds-b=3" ] && break
+    [ "$conns" = "rounds-a=4 rounds-b=4" ] && break
     sleep 0.1
 done
-check "database connections: one per event loop plus the catalog index's (application_name from the URI)" \
-    expect "connections" "rounds-a=3 rounds-b=3" "$conns"
+check "database connections: one per event loop, plus the catalog index's and the background jobs' (application_name from the URI)" \
+    expect "connections" "rounds-a=4 rounds-b=4" "$conns"
 
 migrate_ok() {
     ROUNDS_DB=$URI "$BIN" migrate >"$T/migrate.log" 2>&1 || { WHY="exit $?: $(tail -2 "$T/migrate.log")"; return 1; }

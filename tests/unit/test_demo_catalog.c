@@ -65,8 +65,8 @@ static bool make_demo_accounts(struct db_conn *c)
     return store_user_insert(c, &u) == DB_OK;
 }
 
-static const struct demo_catalog_accounts accounts = {"org_demo_host", demo_user_id, "Dr. Daniel Whitfield",
-                                                      "preceptor@rounds.test"};
+static const struct demo_catalog_accounts accounts = {"org_demo_host", "Lakeside Community Hospital", demo_user_id,
+                                                      "Dr. Daniel Whitfield", "preceptor@rounds.test"};
 
 TEST(demo_catalog_is_created_once)
 {

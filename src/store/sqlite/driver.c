@@ -10,10 +10,13 @@
 #include "lib/log.h"
 #include "store/db.h"
 
+enum { SQLITE_MAX_PARAMS = 64 };
+
 struct db_stmt {
     struct db_conn *conn;
     sqlite3_stmt *handle;
     const char *sql;
+    int param_index[SQLITE_MAX_PARAMS + 1]; /* $N → SQLite's index, 0 when absent */
 };
 
 struct db_conn {
@@ -143,6 +146,17 @@ static struct db_stmt *sq_prepare(struct db_conn *conn, const char *sql)
     }
     stmt->conn = conn;
     stmt->sql = sql;
+    /* Map "$N" to SQLite's parameter index once, not on every bind. */
+    int count = sqlite3_bind_parameter_count(stmt->handle);
+    for (int i = 1; i <= count; i++) {
+        const char *name = sqlite3_bind_parameter_name(stmt->handle, i);
+        if (name == NULL || name[0] != '$')
+            continue;
+        char *end = NULL;
+        long n = strtol(name + 1, &end, 10);
+        if (end != name + 1 && *end == '\0' && n >= 1 && n <= SQLITE_MAX_PARAMS)
+            stmt->param_index[n] = i;
+    }
     conn->cache[j] = stmt;
     conn->cache_used++;
     return stmt;
@@ -151,9 +165,7 @@ static struct db_stmt *sq_prepare(struct db_conn *conn, const char *sql)
 /* "$3" → the statement's parameter index for it (0 when the SQL has no $3). */
 static int param_index(struct db_stmt *stmt, int index)
 {
-    char name[16];
-    snprintf(name, sizeof(name), "$%d", index);
-    return sqlite3_bind_parameter_index(stmt->handle, name);
+    return index >= 1 && index <= SQLITE_MAX_PARAMS ? stmt->param_index[index] : 0;
 }
 
 static int sq_bind_text(struct db_stmt *stmt, int index, const char *value)
