@@ -11,7 +11,7 @@ build_pkgs="build-essential pkg-config libh2o-evloop-dev libssl-dev zlib1g-dev l
   libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev
   libcrack2-dev cracklib-runtime"
 test_pkgs="clang libclang-rt-14-dev postgresql curl ca-certificates chromium nginx-light"
-bench_pkgs="wrk nginx-light postgresql"
+bench_pkgs="wrk nginx-light postgresql sqlite3"
 lint_pkgs="cppcheck clang-tidy"
 
 want="$build_pkgs"
