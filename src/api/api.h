@@ -49,6 +49,12 @@ int api_query_param(struct http_request *req, const char *name, const char **out
 /* Letters, digits, '_' and '-', 1–64 of them. */
 bool api_id_valid(const char *id);
 /* Closes {"items":[… with ],"next_cursor":…}. */
+/* Which organisations a catalog list covers for the caller: the one asked for
+ * (?organization_id=, which the caller must manage), else those the caller
+ * coordinates, or all for staff (*orgs = NULL). Comma-separated into *orgs.
+ * Returns -1 after replying (bad id, or an organisation not theirs → 404). */
+int api_managed_organizations(struct http_request *req, const struct store_user *user, const char *organization_id,
+                              const char **orgs);
 void api_write_list_end(struct buf *b, const char *next_cursor);
 void api_write_organization(struct buf *b, const char *id, const char *name, const char *kind);
 void api_write_site(struct buf *b, const struct store_site *site);

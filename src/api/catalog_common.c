@@ -276,3 +276,35 @@ int api_apply_offering_body(struct http_request *req, const struct api_offering_
 #undef SENT
     return 0;
 }
+
+int api_managed_organizations(struct http_request *req, const struct store_user *user, const char *organization_id,
+                              const char **orgs)
+{
+    *orgs = NULL;
+    if (organization_id != NULL) {
+        if (!api_id_valid(organization_id)) {
+            http_reply_error(req, ERR_INVALID_PARAMETER, "organization_id", "is not an organisation id");
+            return -1;
+        }
+        if (!catalog_may_manage(user, organization_id)) {
+            http_reply_error(req, ERR_NOT_FOUND, "organization_id", "no such organisation");
+            return -1;
+        }
+        *orgs = organization_id;
+        return 0;
+    }
+    if (account_has_role(user, "staff"))
+        return 0;
+    const struct store_membership *managed[STORE_MAX_MEMBERSHIPS];
+    size_t count = catalog_managed_organizations(user, managed, STORE_MAX_MEMBERSHIPS);
+    struct buf list;
+    buf_init(&list, &req->arena, 4096);
+    for (size_t i = 0; i < count; i++) {
+        if (i > 0)
+            buf_append_char(&list, ',');
+        buf_append_str(&list, managed[i]->organization_id);
+    }
+    /* A caller who manages nothing sees an empty list, not everything. */
+    *orgs = list.len > 0 && buf_ok(&list) ? list.data : ",";
+    return 0;
+}

@@ -58,13 +58,14 @@ int store_site_get(struct db_conn *conn, struct arena *arena, const char *id, st
     return rc;
 }
 
-int store_sites_list(struct db_conn *conn, struct arena *arena, const char *organization_id, const char *after_id,
+int store_sites_list(struct db_conn *conn, struct arena *arena, const char *organization_ids, const char *after_id,
                      int limit, struct store_site **out, size_t *count)
 {
     struct db_stmt *st = db_prepare(conn, "SELECT " SITE_COLUMNS " FROM sites"
-                                          " WHERE (CAST($1 AS TEXT) IS NULL OR organization_id = $1)"
+                                          " WHERE (CAST($1 AS TEXT) IS NULL"
+                                          " OR (',' || $1 || ',') LIKE ('%,' || organization_id || ',%'))"
                                           " AND id > $2 ORDER BY id LIMIT $3");
-    db_bind_text(st, 1, organization_id);
+    db_bind_text(st, 1, organization_ids);
     db_bind_text(st, 2, after_id != NULL ? after_id : "");
     db_bind_int(st, 3, limit);
     size_t capacity = 0;
@@ -209,13 +210,14 @@ int store_preceptor_get(struct db_conn *conn, struct arena *arena, const char *i
     return rc;
 }
 
-int store_preceptors_list(struct db_conn *conn, struct arena *arena, const char *organization_id,
+int store_preceptors_list(struct db_conn *conn, struct arena *arena, const char *organization_ids,
                           const char *after_id, int limit, struct store_preceptor **out, size_t *count)
 {
     struct db_stmt *st = db_prepare(conn, "SELECT " PRECEPTOR_COLUMNS " FROM preceptors"
-                                          " WHERE (CAST($1 AS TEXT) IS NULL OR organization_id = $1)"
+                                          " WHERE (CAST($1 AS TEXT) IS NULL"
+                                          " OR (',' || $1 || ',') LIKE ('%,' || organization_id || ',%'))"
                                           " AND id > $2 ORDER BY id LIMIT $3");
-    db_bind_text(st, 1, organization_id);
+    db_bind_text(st, 1, organization_ids);
     db_bind_text(st, 2, after_id != NULL ? after_id : "");
     db_bind_int(st, 3, limit);
     size_t capacity = 0;

@@ -143,14 +143,14 @@ int store_site_insert(struct db_conn *conn, const struct store_site *site);
 int store_site_update(struct db_conn *conn, struct arena *arena, const struct store_site *site, int64_t now);
 /* DB_ROW / DB_DONE. */
 int store_site_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_site *out);
-/* Sites of one organisation (or all when organization_id is NULL), by id, after the cursor id. */
-int store_sites_list(struct db_conn *conn, struct arena *arena, const char *organization_id, const char *after_id,
+/* Sites of the organisations in organization_ids (comma-separated; NULL: all), by id, after the cursor id. */
+int store_sites_list(struct db_conn *conn, struct arena *arena, const char *organization_ids, const char *after_id,
                      int limit, struct store_site **out, size_t *count);
 
 /* DB_CONSTRAINT when the NPI is taken. */
 int store_preceptor_insert(struct db_conn *conn, const struct store_preceptor *preceptor);
 int store_preceptor_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_preceptor *out);
-int store_preceptors_list(struct db_conn *conn, struct arena *arena, const char *organization_id,
+int store_preceptors_list(struct db_conn *conn, struct arena *arena, const char *organization_ids,
                           const char *after_id, int limit, struct store_preceptor **out, size_t *count);
 int store_preceptor_set_verified(struct db_conn *conn, const char *id, bool verified, int64_t now);
 /* The preceptor records linked to a user account (a preceptor may work at several hosts). */
