@@ -36,7 +36,7 @@ void api_application_action(struct http_request *req)
         api_idempotent_problem(req, key, &err);
         return;
     }
-    struct store_application a;
+    struct store_application a = {0};
     if (application_transition(req->db, &req->arena, id, action, &user, body.note != NULL ? body.note : "", &a,
                                &err) != 0) {
         api_idempotent_problem(req, key, &err);

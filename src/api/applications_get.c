@@ -97,7 +97,7 @@ void api_application_get(struct http_request *req)
     struct store_user user;
     if (api_current_user(req, &user) != 0)
         return;
-    struct store_application a;
+    struct store_application a = {0};
     int rc = store_application_get(req->db, &req->arena, http_param(req, "id"), &a);
     if (rc != DB_ROW && rc != DB_DONE) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);

@@ -38,7 +38,7 @@ void api_applications_post(struct http_request *req)
         api_idempotent_problem(req, key, &err);
         return;
     }
-    struct store_application a;
+    struct store_application a = {0};
     if (application_submit(req->db, &req->arena, &user, body.block_id, body.statement != NULL ? body.statement : "",
                            &a, &err) != 0) {
         api_idempotent_problem(req, key, &err);

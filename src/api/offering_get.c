@@ -76,7 +76,7 @@ void api_write_offering(struct buf *b, const struct store_offering *o, const str
                 ",\"currency\":\"USD\",\"tuition_cents\":%lld,\"application_fee_cents\":%lld,\"deposit_cents\":%lld,"
                 "\"total_cents\":%lld",
                 (long long)o->tuition_cents, (long long)o->application_fee_cents, (long long)o->deposit_cents,
-                (long long)(o->tuition_cents + o->application_fee_cents));
+                (long long)o->tuition_cents + (long long)o->application_fee_cents);
     buf_append_str(b, ",\"refund_policy\":");
     buf_append_json_string(b, o->cancellation_policy);
     buf_appendf(b, ",\"eligibility\":{\"students_allowed\":%s,\"graduates_allowed\":%s,\"step1_required\":%s,"

@@ -367,7 +367,7 @@ struct move_ctx {
 static int move_tx(struct db_conn *conn, void *p)
 {
     struct move_ctx *c = p;
-    struct store_application a;
+    struct store_application a = {0};
     int rc = store_application_get(conn, c->arena, c->application_id, &a);
     if (rc == DB_DONE || (rc == DB_ROW && roles_on(&a, c->user) == 0)) {
         c->forbidden = rc == DB_ROW; /* it exists, but not for this user: audited after the rollback */
@@ -461,7 +461,7 @@ int application_transition(struct db_conn *conn, struct arena *arena, const char
         if (err->code == ERR_HOLD_EXPIRED || (err->code == ERR_INVALID_TRANSITION && err->detail != NULL &&
                                                strcmp(err->detail, "the offer has expired") == 0)) {
             /* Record the expiry now rather than waiting for the sweeper. */
-            struct store_application expired;
+            struct store_application expired = {0};
             struct error ignored = {0};
             struct move_ctx sweep = {arena, application_id, "expire", "", NULL, &expired, &ignored, false};
             db_run_tx(conn, true, move_tx, &sweep);
@@ -482,7 +482,7 @@ int application_expire_due(struct db_conn *conn, struct arena *arena, int *moved
     if (rc != DB_OK)
         return rc;
     for (size_t i = 0; i < count; i++) {
-        struct store_application after;
+        struct store_application after = {0};
         struct error err = {0};
         /* Another instance may move it first: then this is a refused move, not an error. */
         if (application_transition(conn, arena, ids[i], "expire", NULL, "expired", &after, &err) == 0)

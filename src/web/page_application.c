@@ -284,7 +284,7 @@ static void render(struct http_request *req, int status, const char *id, const c
     struct store_user user = {0};
     if (!web_page_setup(req, &page, "Application", &user))
         return;
-    struct store_application a;
+    struct store_application a = {0};
     int rc = store_application_get(req->db, &req->arena, id, &a);
     if (rc != DB_ROW && rc != DB_DONE) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
@@ -414,7 +414,7 @@ void web_page_application_action(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    struct store_application a;
+    struct store_application a = {0};
     struct error err = {0};
     if (application_transition(req->db, &req->arena, id, action, &user, note, &a, &err) != 0) {
         if (err.code == ERR_NOT_FOUND) {

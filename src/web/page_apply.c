@@ -104,7 +104,7 @@ void web_page_apply_post(struct http_request *req)
         web_offering_render(req, 422, offering_id, &form);
         return;
     }
-    struct store_application a;
+    struct store_application a = {0};
     struct error err = {0};
     if (application_submit(req->db, &req->arena, &user, block_id, statement, &a, &err) != 0) {
         if (err.code != ERR_UNPROCESSABLE) {
