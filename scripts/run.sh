@@ -18,6 +18,8 @@ echo
 echo "Open http://$ROUNDS_LISTEN/login and log in with one of the accounts above."
 echo "API: curl -s -X POST http://$ROUNDS_LISTEN/api/v1/auth/login -H 'content-type: application/json' \\"
 echo "       -d '{\"email\":\"student@rounds.test\",\"password\":\"rounds-demo-2026\"}'"
+echo "Uploaded files are sealed with the key in ${ROUNDS_FILE_KEY_FILE:-$ROUNDS_DATA_DIR/file.key}" \
+     "(created on first start; keep it safe: without it the files cannot be read)."
 echo "Stop with Ctrl-C."
 echo
 exec "$BIN" serve

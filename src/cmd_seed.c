@@ -1,6 +1,7 @@
 /* cmd_seed.c — `rounds seed`: with --demo, demo organisations, one account
  * for every role and the demo catalog (domain/demo_catalog.c), so that a
- * newcomer can log in and search at once; with --offerings N, N more
+ * newcomer can log in and search at once (the demo host also asks every
+ * student for a few onboarding documents); with --offerings N, N more
  * offerings as fast as the database takes them, for benchmarks. Both are
  * safe to run again: --demo only adds what is missing. */
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include "domain/demo_catalog.h"
 #include "lib/arena.h"
 #include "lib/clock.h"
+#include "store/documents.h"
 
 static const char seed_usage[] =
     "usage: rounds seed [--demo] [--offerings N] [--db PATH_OR_URL]\n"
@@ -54,6 +56,36 @@ static const struct demo_user demo_users[] = {
     {"school@rounds.test", "Lucía Fernández", "school_coordinator", "org_demo_school"},
     {"staff@rounds.test", "Sam Carter", "staff", NULL},
 };
+
+/* What the demo host asks of every student before the start (fixed ids: a
+ * second run finds them there). */
+static const struct {
+    const char *id, *kind;
+    int64_t issued_within_days;
+} demo_requirements[] = {
+    {"req_demo_passport", "passport", 0},
+    {"req_demo_bls", "bls", 0},
+    {"req_demo_tb_test", "tb-test", 90},
+    {"req_demo_hipaa", "hipaa-training", 0},
+};
+
+static int seed_demo_requirements(struct db_conn *conn, const char *host_id)
+{
+    for (size_t i = 0; i < sizeof(demo_requirements) / sizeof(demo_requirements[0]); i++) {
+        struct store_requirement r = {
+            .id = demo_requirements[i].id,
+            .organization_id = host_id,
+            .offering_id = NULL,
+            .kind = demo_requirements[i].kind,
+            .issued_within_days = demo_requirements[i].issued_within_days,
+            .created_at = clock_now(),
+        };
+        int rc = store_requirement_insert(conn, &r);
+        if (rc != DB_OK && rc != DB_CONSTRAINT) /* DB_CONSTRAINT: there already */
+            return rc;
+    }
+    return DB_OK;
+}
 
 /* "1,234,567" into out. */
 static const char *with_commas(int64_t n, char out[32])
@@ -126,6 +158,11 @@ static int seed_demo(struct db_conn *conn)
     bool created = false;
     if (demo_catalog_seed(conn, &accounts, &created) != DB_OK) {
         fprintf(stderr, "rounds seed: could not create the demo catalog (see the log line above)\n");
+        rc = EXIT_FAILURE_RUNTIME;
+        goto out;
+    }
+    if (seed_demo_requirements(conn, demo_orgs[1].id) != DB_OK) {
+        fprintf(stderr, "rounds seed: could not add the demo host's document requirements\n");
         rc = EXIT_FAILURE_RUNTIME;
         goto out;
     }

@@ -5,7 +5,11 @@
 #include "commands.h"
 #include "config.h"
 #include "domain/catalog_index.h"
+#include "domain/documents.h"
 #include "domain/jobs.h"
+#include "domain/letters.h"
+#include "domain/notify.h"
+#include "store/blobs.h"
 #include "lib/log.h"
 #include "routes.h"
 #include "web/web.h"
@@ -20,6 +24,10 @@ static const char serve_usage[] =
     "  --threads N                     ROUNDS_THREADS event loops (0 = one per core)\n"
     "  --workers N                     ROUNDS_WORKERS threads for password hashing (0 = one per core)\n"
     "  --max-body BYTES                ROUNDS_MAX_BODY default body cap (1048576)\n"
+    "  --max-upload BYTES              ROUNDS_MAX_UPLOAD one uploaded document (10485760)\n"
+    "  --upload-quota BYTES            ROUNDS_UPLOAD_QUOTA documents a student may store (104857600)\n"
+    "  --file-key-file PATH            ROUNDS_FILE_KEY_FILE key sealing uploaded files (DATA_DIR/file.key,\n"
+    "                                  created when missing; a path given must exist)\n"
     "  --max-connections N             ROUNDS_MAX_CONNECTIONS (10000)\n"
     "  --max-connections-per-client N  ROUNDS_MAX_CONNECTIONS_PER_CLIENT (256)\n"
     "  --request-timeout-ms N          ROUNDS_REQUEST_TIMEOUT_MS (10000)\n"
@@ -67,6 +75,23 @@ int command_serve(int argc, char **argv)
         return rc;
     db_close(conn);
 
+    /* Uploaded files: sealed under DATA_DIR/files with the configured key; the
+     * default key file is created on first start (make run's demo). */
+    char key_file[1024];
+    bool key_given = config.http.file_key_file != NULL;
+    if (key_given)
+        snprintf(key_file, sizeof(key_file), "%s", config.http.file_key_file);
+    else
+        snprintf(key_file, sizeof(key_file), "%s/file.key", config.http.data_dir);
+    if (blobs_open(config.http.data_dir, key_file, !key_given) != 0) {
+        fprintf(stderr, "rounds serve: cannot open the file store %s/files with the key %s (see the log line above "
+                        "and ROUNDS_FILE_KEY_FILE)\n", config.http.data_dir, key_file);
+        return EXIT_USAGE;
+    }
+    documents_configure(config.http.max_upload, config.http.upload_quota);
+    notify_configure(config.http.public_url);
+    letters_configure(config.http.public_url);
+
     if (catalog_index_start(config.http.db_target, 200) != 0) {
         fprintf(stderr, "rounds serve: could not load the catalog index\n");
         return EXIT_FAILURE_RUNTIME;
@@ -92,5 +117,6 @@ int command_serve(int argc, char **argv)
     rc = http_serve(&config.http);
     jobs_stop();
     catalog_index_stop();
+    blobs_close();
     return rc;
 }

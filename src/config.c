@@ -55,6 +55,8 @@ static const struct numeric_setting numeric_settings[] = {
     {"ROUNDS_THREADS", "--threads", 0, 256, 1, OPT(threads), false, false},
     {"ROUNDS_WORKERS", "--workers", 0, 256, 1, OPT(workers), false, false},
     {"ROUNDS_MAX_BODY", "--max-body", 1024, 1LL << 30, 1, OPT(max_body), false, true},
+    {"ROUNDS_MAX_UPLOAD", "--max-upload", 1024, 1LL << 30, 1, OPT(max_upload), false, true},
+    {"ROUNDS_UPLOAD_QUOTA", "--upload-quota", 1024, 1LL << 40, 1, OPT(upload_quota), true, false},
     {"ROUNDS_MAX_CONNECTIONS", "--max-connections", 1, 1000000, 1, OPT(max_connections), false, false},
     {"ROUNDS_MAX_CONNECTIONS_PER_CLIENT", "--max-connections-per-client", 1, 1000000, 1,
      OPT(max_connections_per_client), false, false},
@@ -116,6 +118,8 @@ bool config_from_env(struct config *config)
     o->db_target = "rounds.db";
     o->data_dir = "data";
     o->max_body = 1024 * 1024;
+    o->max_upload = 10 * 1024 * 1024;
+    o->upload_quota = 100LL * 1024 * 1024;
     o->max_connections = 10000;
     o->max_connections_per_client = 256;
     o->request_timeout_ms = 10000;
@@ -139,6 +143,8 @@ bool config_from_env(struct config *config)
         return false;
     if ((v = getenv("ROUNDS_LOG_LEVEL")) != NULL && *v != '\0' && !set_log_level(config, v))
         return false;
+    if ((v = getenv("ROUNDS_FILE_KEY_FILE")) != NULL && *v != '\0')
+        o->file_key_file = v;
     if ((v = getenv("ROUNDS_SMTP_URL")) != NULL && *v != '\0')
         o->smtp_url = v;
     if ((v = getenv("ROUNDS_MAIL_FROM")) != NULL && *v != '\0')
@@ -187,6 +193,10 @@ bool config_apply_flag(struct config *config, int argc, char **argv, int i, int 
             return false;
         }
         config->http.test_hooks = value[0] == '1';
+        return true;
+    }
+    if (strcmp(flag, "--file-key-file") == 0) {
+        config->http.file_key_file = value;
         return true;
     }
     if (strcmp(flag, "--smtp-url") == 0) {

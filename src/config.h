@@ -4,7 +4,8 @@
  *   ROUNDS_LISTEN      host:port                              (default 127.0.0.1:8080)
  *   ROUNDS_DATA_DIR    folder for uploaded files and mail      (default ./data)
  *   ROUNDS_PUBLIC_URL  the address users see                   (default http://<listen>)
- *   ROUNDS_THREADS, ROUNDS_WORKERS, ROUNDS_MAX_BODY, ROUNDS_MAX_CONNECTIONS,
+ *   ROUNDS_FILE_KEY_FILE the key sealing uploaded files    (default DATA_DIR/file.key, created when missing)
+ *   ROUNDS_THREADS, ROUNDS_WORKERS, ROUNDS_MAX_BODY, ROUNDS_MAX_UPLOAD, ROUNDS_UPLOAD_QUOTA, ROUNDS_MAX_CONNECTIONS,
  *   ROUNDS_MAX_CONNECTIONS_PER_CLIENT, ROUNDS_REQUEST_TIMEOUT_MS,
  *   ROUNDS_SESSION_IDLE_MINUTES, ROUNDS_SESSION_ABSOLUTE_HOURS,
  *   ROUNDS_LOGIN_LIMIT_ACCOUNT, ROUNDS_LOGIN_LIMIT_CLIENT, ROUNDS_LOG_LEVEL */

@@ -2,7 +2,9 @@
  * {block_id, statement, document_ids} → 201 the application, submitted.
  * Refused with 422 naming what is wrong: the block (not open, started,
  * full), eligibility, an active application for the block, an overlapping
- * booked rotation. */
+ * booked rotation, a document id that is not a current document of the
+ * student's wallet (document_ids). The documents are attached in the same
+ * transaction. */
 #include "api/applications_api.h"
 #include "domain/applications.h"
 
@@ -32,15 +34,9 @@ void api_applications_post(struct http_request *req)
         api_idempotent_problem(req, key, &err);
         return;
     }
-    if (body.document_ids.count > 0) {
-        /* Documents arrive with the document wallet; until then none can be attached. */
-        error_set(&err, ERR_UNPROCESSABLE, "document_ids", "no such document in your wallet");
-        api_idempotent_problem(req, key, &err);
-        return;
-    }
     struct store_application a = {0};
     if (application_submit(req->db, &req->arena, &user, body.block_id, body.statement != NULL ? body.statement : "",
-                           &a, &err) != 0) {
+                           body.document_ids.items, body.document_ids.count, &a, &err) != 0) {
         api_idempotent_problem(req, key, &err);
         return;
     }

@@ -37,7 +37,10 @@ void api_test_jobs(struct http_request *req)
     }
     struct buf b;
     buf_init(&b, &req->arena, 256);
-    buf_appendf(&b, "{\"expired\":%d,\"mail_sent\":%d,\"mail_failed\":%d}", report.expired, report.mail_sent,
-                report.mail_failed);
+    buf_appendf(&b,
+                "{\"expired\":%d,\"mail_sent\":%d,\"mail_failed\":%d,\"document_reminders\":%d,"
+                "\"letter_reminders\":%d}",
+                report.expired, report.mail_sent, report.mail_failed, report.document_reminders,
+                report.letter_reminders);
     http_reply_json(req, 200, &b);
 }

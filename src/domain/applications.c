@@ -7,6 +7,8 @@
 #include "domain/accounts.h"
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
+#include "domain/documents.h"
+#include "domain/notify.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
@@ -163,28 +165,6 @@ bool application_visible_to(const struct store_application *a, const struct stor
 
 /* ---- telling people ---- */
 
-struct recipient {
-    const char *user_id, *email;
-};
-
-static void notify(struct db_conn *conn, struct arena *arena, const struct recipient *to, const char *kind,
-                   const char *title, const char *link, int64_t now)
-{
-    char id[48];
-    int64_t now_ms = clock_now_ms();
-    crypto_sortable_id("n_", now_ms, id, sizeof(id));
-    if (store_notification_add(conn, id, to->user_id, kind, title, link, now) != DB_OK)
-        log_warn("msg=\"notification not stored\" kind=%s", kind);
-    if (to->email == NULL)
-        return;
-    struct buf body;
-    buf_init(&body, arena, 8192);
-    buf_appendf(&body, "%s\r\n\r\nOpen it in Rounds: %s\r\n\r\n-- \r\nRounds\r\n", title, link);
-    crypto_sortable_id("m_", now_ms, id, sizeof(id));
-    if (!buf_ok(&body) || store_outbox_add(conn, id, to->email, title, body.data, now) != DB_OK)
-        log_warn("msg=\"email not queued\" kind=%s", kind);
-}
-
 /* Tells the host's coordinators and the preceptor. */
 static void notify_host(struct db_conn *conn, struct arena *arena, const struct store_application *a,
                         const char *kind, const char *title, const char *link, int64_t now)
@@ -251,6 +231,8 @@ struct submit_ctx {
     struct arena *arena;
     const struct store_user *student;
     const char *block_id, *statement;
+    const char *const *document_ids;
+    size_t document_count;
     struct store_application *out;
     struct error *err;
 };
@@ -326,6 +308,11 @@ static int submit_tx(struct db_conn *conn, void *p)
         error_set(c->err, ERR_UNPROCESSABLE, "block_id", "you already have an active application for this block");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
+    if (rc == DB_OK && c->document_count > 0) {
+        rc = document_attach(conn, c->arena, a.id, c->student, c->document_ids, c->document_count, c->err);
+        if (rc != 0 && c->err->code != ERR_NONE)
+            return DB_CONSTRAINT; /* roll back: the error says why */
+    }
     if (rc == DB_OK)
         rc = store_application_event_add(conn, a.id, "submit", NULL, "submitted", c->student->id, "student", "", now);
     if (rc == DB_OK)
@@ -338,12 +325,12 @@ static int submit_tx(struct db_conn *conn, void *p)
 }
 
 int application_submit(struct db_conn *conn, struct arena *arena, const struct store_user *student,
-                       const char *block_id, const char *statement, struct store_application *out,
-                       struct error *err)
+                       const char *block_id, const char *statement, const char *const *document_ids,
+                       size_t document_count, struct store_application *out, struct error *err)
 {
     if (!account_has_role(student, "student"))
         return error_set(err, ERR_FORBIDDEN, NULL, "only students apply for rotations");
-    struct submit_ctx c = {arena, student, block_id, statement, out, err};
+    struct submit_ctx c = {arena, student, block_id, statement, document_ids, document_count, out, err};
     err->code = ERR_NONE;
     int rc = db_run_tx(conn, true, submit_tx, &c);
     if (err->code != ERR_NONE)
@@ -392,6 +379,30 @@ static int move_tx(struct db_conn *conn, void *p)
             snprintf(detail, 160, "you cannot %s an application that is %s", c->action, a.status);
         error_set(c->err, ERR_INVALID_TRANSITION, NULL, detail);
         return DB_CONSTRAINT; /* roll back: the error says why */
+    }
+    /* Onboarding: every requirement of the host and the offering must be met. */
+    if (strcmp(t->to, "cleared") == 0) {
+        struct compliance comp;
+        rc = compliance_for_application(conn, c->arena, &a, &comp);
+        if (rc != DB_OK)
+            return rc;
+        if (!comp.all_ok) {
+            size_t missing = 0, first = comp.count;
+            for (size_t i = 0; i < comp.count; i++)
+                if (strcmp(comp.items[i].state, "ok") != 0 && missing++ == 0)
+                    first = i;
+            char *detail = arena_alloc(c->arena, 256);
+            if (detail != NULL && first < comp.count) {
+                const struct compliance_item *item = &comp.items[first];
+                if (missing > 1)
+                    snprintf(detail, 256, "%s: %s (and %zu more requirements not met)",
+                             document_kind_name(item->rule.kind), item->state, missing - 1);
+                else
+                    snprintf(detail, 256, "%s: %s", document_kind_name(item->rule.kind), item->state);
+            }
+            error_set(c->err, ERR_NOT_COMPLIANT, NULL, detail);
+            return DB_CONSTRAINT; /* roll back: the error says why */
+        }
     }
     int64_t now = clock_now();
     /* An offer or hold past its time is expired, even before the sweeper sees it. */

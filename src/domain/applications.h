@@ -8,6 +8,7 @@
 #define ROUNDS_DOMAIN_APPLICATIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "lib/arena.h"
 #include "lib/errors.h"
@@ -34,14 +35,18 @@ bool application_may(const struct store_application *a, const struct store_user 
 bool application_visible_to(const struct store_application *a, const struct store_user *user);
 
 /* Submits an application for a block after the checks (422 naming what is
- * wrong). On success out is the new application. */
+ * wrong), attaching the student's wallet documents in the same transaction
+ * (422 naming document_ids when one is not a current document of theirs;
+ * NULL, 0 for none). On success out is the new application. */
 int application_submit(struct db_conn *conn, struct arena *arena, const struct store_user *student,
-                       const char *block_id, const char *statement, struct store_application *out,
-                       struct error *err);
+                       const char *block_id, const char *statement, const char *const *document_ids,
+                       size_t document_count, struct store_application *out, struct error *err);
 
 /* Takes action on the application as user (NULL user = the system, for
  * expiry). 404 when the user may not see it, 409 invalid_transition /
- * block_full / hold_expired otherwise refused. On success out is the
+ * block_full / hold_expired otherwise refused; `clear` is refused with 409
+ * not_compliant (naming the first requirement not met) until every
+ * onboarding requirement is ok (domain/documents.h). On success out is the
  * application after the move. */
 int application_transition(struct db_conn *conn, struct arena *arena, const char *application_id,
                            const char *action, const struct store_user *user, const char *note,

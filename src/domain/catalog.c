@@ -6,6 +6,7 @@
 #include "domain/accounts.h"
 #include "domain/catalog_index.h"
 #include "domain/reference.h"
+#include "domain/validate.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
@@ -76,30 +77,6 @@ static bool one_of(const char *const *values, const char *value)
         if (strcmp(values[i], value) == 0)
             return true;
     return false;
-}
-
-/* A text field: required when min > 0, within [min, max] code points, valid
- * UTF-8, no control characters (newlines and tabs allowed when multiline). */
-static int check_text(const char *value, const char *field, size_t min, size_t max, bool multiline,
-                      struct error *err)
-{
-    if (value == NULL || value[0] == '\0')
-        return min > 0 ? error_set(err, ERR_VALIDATION_FAILED, field, "is required") : 0;
-    size_t len = strlen(value);
-    if (!utf8_valid(value, len))
-        return error_set(err, ERR_VALIDATION_FAILED, field, "is not valid UTF-8");
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)value[i];
-        bool allowed_space = multiline && (c == '\n' || c == '\r' || c == '\t');
-        if ((c < 0x20 || c == 0x7f) && !allowed_space)
-            return error_set(err, ERR_VALIDATION_FAILED, field, "must not contain control characters");
-    }
-    size_t chars = utf8_count(value, len);
-    if (chars < min)
-        return error_set(err, ERR_VALIDATION_FAILED, field, "is too short");
-    if (chars > max)
-        return error_set(err, ERR_VALIDATION_FAILED, field, "is too long");
-    return 0;
 }
 
 static int check_range(int64_t value, int64_t min, int64_t max, const char *field, const char *detail,
@@ -183,7 +160,7 @@ static bool document_kind_known(const char *item)
 
 int catalog_check_organization(const char *name, const char *kind, struct error *err)
 {
-    if (check_text(name, "name", 1, 200, false, err) != 0)
+    if (validate_text(name, "name", 1, 200, false, err) != 0)
         return -1;
     if (!one_of(catalog_organization_kinds, kind))
         return error_set(err, ERR_VALIDATION_FAILED, "kind", "must be host or school");
@@ -192,8 +169,8 @@ int catalog_check_organization(const char *name, const char *kind, struct error 
 
 int catalog_check_site(struct store_site *s, struct error *err)
 {
-    if (check_text(s->name, "name", 1, 100, false, err) != 0 || check_text(s->address, "address", 0, 200, false, err) != 0 ||
-        check_text(s->city, "city", 1, 100, false, err) != 0)
+    if (validate_text(s->name, "name", 1, 100, false, err) != 0 || validate_text(s->address, "address", 0, 200, false, err) != 0 ||
+        validate_text(s->city, "city", 1, 100, false, err) != 0)
         return -1;
     const struct reference_state *state = s->state != NULL ? reference_state_find(s->state) : NULL;
     if (state == NULL)
@@ -208,7 +185,7 @@ int catalog_check_site(struct store_site *s, struct error *err)
 
 int catalog_check_preceptor(const struct store_preceptor *p, struct error *err)
 {
-    if (check_text(p->name, "name", 1, 120, false, err) != 0)
+    if (validate_text(p->name, "name", 1, 120, false, err) != 0)
         return -1;
     if (p->email == NULL || !json_email_valid(p->email))
         return error_set(err, ERR_VALIDATION_FAILED, "email", "must be an email address");
@@ -218,7 +195,7 @@ int catalog_check_preceptor(const struct store_preceptor *p, struct error *err)
         return error_set(err, ERR_VALIDATION_FAILED, "specialty", "is not a known specialty");
     if (p->license_state == NULL || reference_state_find(p->license_state) == NULL)
         return error_set(err, ERR_VALIDATION_FAILED, "license_state", "is not a U.S. state code (USPS)");
-    if (check_text(p->license_number, "license_number", 1, 40, false, err) != 0)
+    if (validate_text(p->license_number, "license_number", 1, 40, false, err) != 0)
         return -1;
     if (p->license_expires != NULL) {
         if (!json_date_valid(p->license_expires))
@@ -239,7 +216,7 @@ int catalog_check_offering(const struct store_offering *o, struct error *err)
         return error_set(err, ERR_VALIDATION_FAILED, "site_id", "is required");
     if (o->preceptor_id == NULL || o->preceptor_id[0] == '\0')
         return error_set(err, ERR_VALIDATION_FAILED, "preceptor_id", "is required");
-    if (check_text(o->title, "title", CATALOG_TITLE_MIN, CATALOG_TITLE_MAX, false, err) != 0)
+    if (validate_text(o->title, "title", CATALOG_TITLE_MIN, CATALOG_TITLE_MAX, false, err) != 0)
         return -1;
     if (o->specialty == NULL || reference_specialty_find(o->specialty) == NULL)
         return error_set(err, ERR_VALIDATION_FAILED, "specialty", "is not a known specialty");
@@ -263,9 +240,9 @@ int catalog_check_offering(const struct store_offering *o, struct error *err)
                     "must be from 0 to 60, or null for no limit", err) != 0 ||
         check_csv(o->visa_kinds, visa_kind_known, "eligibility.visa_kinds", err) != 0)
         return -1;
-    if (check_text(o->description, "description", 0, CATALOG_DESCRIPTION_MAX, true, err) != 0 ||
-        check_text(o->first_day, "first_day", 0, CATALOG_FIRST_DAY_MAX, true, err) != 0 ||
-        check_text(o->cancellation_policy, "cancellation_policy", 0, CATALOG_CANCELLATION_MAX, true, err) != 0)
+    if (validate_text(o->description, "description", 0, CATALOG_DESCRIPTION_MAX, true, err) != 0 ||
+        validate_text(o->first_day, "first_day", 0, CATALOG_FIRST_DAY_MAX, true, err) != 0 ||
+        validate_text(o->cancellation_policy, "cancellation_policy", 0, CATALOG_CANCELLATION_MAX, true, err) != 0)
         return -1;
     if (check_csv(o->requirements, document_kind_known, "requirements", err) != 0)
         return -1;

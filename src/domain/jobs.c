@@ -9,6 +9,8 @@
 #include <time.h>
 
 #include "domain/applications.h"
+#include "domain/documents.h"
+#include "domain/letters.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/mail.h"
@@ -55,6 +57,11 @@ static int deliver_mail(struct db_conn *conn, struct arena *arena, struct jobs_r
 int jobs_run_once(struct db_conn *conn, struct arena *arena, struct jobs_report *report)
 {
     int rc = application_expire_due(conn, arena, &report->expired);
+    /* Reminders before delivery, so that their mail leaves in the same round. */
+    if (rc == DB_OK)
+        rc = documents_send_reminders(conn, arena, &report->document_reminders) == 0 ? DB_OK : DB_ERROR;
+    if (rc == DB_OK)
+        rc = letters_send_reminders(conn, arena, &report->letter_reminders) == 0 ? DB_OK : DB_ERROR;
     if (rc == DB_OK)
         rc = deliver_mail(conn, arena, report);
     int64_t now = clock_now();

@@ -21,7 +21,7 @@ struct jobs_config {
 };
 
 struct jobs_report {
-    int expired, mail_sent, mail_failed;
+    int expired, mail_sent, mail_failed, document_reminders, letter_reminders;
 };
 
 int jobs_start(const struct jobs_config *config);

@@ -145,8 +145,7 @@ static bool is_ows(char c)
     return c == ' ' || c == '\t';
 }
 
-/* RFC 9110 tchar: the characters of a cookie name. */
-static bool is_tchar(unsigned char c)
+bool http_is_tchar(unsigned char c)
 {
     if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
         return true;
@@ -216,7 +215,7 @@ enum http_parse_status http_parse_cookies(struct arena *arena, const char *input
             }
             size_t name_len = (size_t)(eq - seg);
             for (size_t i = 0; i < name_len; i++) {
-                if (!is_tchar((unsigned char)seg[i])) {
+                if (!http_is_tchar((unsigned char)seg[i])) {
                     status = HTTP_PARSE_MALFORMED;
                     goto out;
                 }

@@ -56,6 +56,46 @@ enum http_parse_status http_parse_urlencoded(struct arena *arena, const char *in
 enum http_parse_status http_parse_cookies(struct arena *arena, const char *input, size_t len, size_t max_pairs,
                                           struct http_kv_list *out);
 
+/* RFC 9110 tchar: the characters of a token (header and parameter names,
+ * cookie names, unquoted parameter values). */
+bool http_is_tchar(unsigned char c);
+
+/* ---- multipart/form-data (RFC 7578) ---- */
+
+struct http_part {
+    const char *name;          /* from Content-Disposition: form-data; name="…" (NUL-terminated copy) */
+    const char *filename;      /* filename="…" as sent (copy), or NULL when the part is not a file */
+    const char *content_type;  /* the part's Content-Type (copy, parameters kept), or NULL when absent */
+    const char *data;          /* the part's bytes: points into the body, not NUL-terminated */
+    size_t len;
+};
+
+struct http_part_list {
+    struct http_part *items;
+    size_t count;
+};
+
+/* Finds the boundary parameter of a "multipart/form-data; boundary=…" media
+ * type (quoted or not, 1–70 characters as RFC 2046 allows) into out. Returns
+ * false when the type is not multipart/form-data or has no valid boundary. */
+bool http_multipart_boundary(const char *content_type, char *out, size_t out_size);
+
+/* Parses a multipart/form-data body of len bytes with the given boundary.
+ * Each part needs a Content-Disposition: form-data header with a name; part
+ * headers are at most 8 KiB in all per part; header names are matched
+ * case-insensitively, other part headers are ignored. A preamble before the
+ * first delimiter is skipped; the body must end with the close delimiter
+ * ("--boundary--"), after which an epilogue is ignored. Names and filenames
+ * must be valid UTF-8 without control characters. More than max_parts parts
+ * → HTTP_PARSE_TOO_MANY; anything else malformed (missing close delimiter,
+ * bad header line, missing name) → HTTP_PARSE_MALFORMED. A body that is only
+ * the close delimiter (a form without fields) gives OK with count 0. */
+enum http_parse_status http_parse_multipart(struct arena *arena, const char *body, size_t len, const char *boundary,
+                                            size_t max_parts, struct http_part_list *out);
+
+/* The first part named name, or NULL; list may be NULL. */
+const struct http_part *http_part_get(const struct http_part_list *list, const char *name);
+
 /* The first value named name (exact, case-sensitive), or NULL; list may be
  * NULL. */
 const char *http_kv_get(const struct http_kv_list *list, const char *name);

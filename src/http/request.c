@@ -12,6 +12,7 @@
 #include "http/internal.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/utf8.h"
 #include "store/applications.h"
 
 static http_html_error_fn html_error_renderer;
@@ -109,6 +110,11 @@ const char *http_form(struct http_request *req, const char *name)
     return http_kv_get(&req->form, name);
 }
 
+const struct http_part *http_part(struct http_request *req, const char *name)
+{
+    return http_part_get(&req->parts, name);
+}
+
 /* ---- replying ---- */
 
 void http_add_header(struct http_request *req, const char *name, const char *value)
@@ -148,16 +154,24 @@ static void log_safe(char *out, size_t size, const char *s)
     out[j] = '\0';
 }
 
+/* A default header, unless the handler set its own (a served file's CSP,
+ * X-Frame-Options or Cache-Control); name in lower case. */
+static void add_default_header(struct http_request *req, const char *name, const char *value)
+{
+    if (h2o_find_header_by_str(&h2o_of(req)->res.headers, name, strlen(name), -1) == -1)
+        http_add_header(req, name, value);
+}
+
 static void add_security_headers(struct http_request *req)
 {
-    http_add_header(req, "Content-Security-Policy",
-                    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
+    add_default_header(req, "content-security-policy",
+                       "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
     http_add_header(req, "X-Content-Type-Options", "nosniff");
-    http_add_header(req, "X-Frame-Options", "DENY");
+    add_default_header(req, "x-frame-options", "DENY");
     http_add_header(req, "Referrer-Policy", "same-origin");
     http_add_header(req, "Cross-Origin-Opener-Policy", "same-origin");
-    http_add_header(req, "Cache-Control", "no-store");
+    add_default_header(req, "cache-control", "no-store");
     if (public_url_is_https(req->options))
         http_add_header(req, "Strict-Transport-Security", "max-age=31536000");
     http_add_header(req, "X-Request-Id", req->request_id);
@@ -201,8 +215,10 @@ void http_reply(struct http_request *req, int status, const char *content_type, 
     if (content_type != NULL)
         h2o_add_header(&r->pool, &r->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type, strlen(content_type));
 
+    /* Paths that carry a secret (an invitation link's {token}) are logged as their pattern. */
     char path[201];
-    log_safe(path, sizeof(path), req->path);
+    bool secret_path = req->route != NULL && strstr(req->route->pattern, "{token}") != NULL;
+    log_safe(path, sizeof(path), secret_path ? req->route->pattern : req->path);
     log_info("req_id=%s method=%s path=%s status=%d dur_ms=%.2f", req->request_id, http_method_name(req->method),
              path, status, clock_monotonic_ms() - req->started_ms);
     if (status == 204 || status == 304)
@@ -372,10 +388,97 @@ static int check_query(struct http_request *req)
     return 0;
 }
 
-/* Checks the body's size and media type; parses HTML forms. */
+/* The largest body a route takes (server.c sizes h2o's limit by the same rule). */
+static size_t route_body_cap(const struct route *route, const struct http_options *options)
+{
+    if (route->max_body != 0)
+        return route->max_body;
+    if (route->flags & ROUTE_UPLOAD)
+        return options->max_upload + UPLOAD_OVERHEAD;
+    return options->max_body;
+}
+
+/* Valid UTF-8 without NUL or other control characters (C0, DEL, C1) except
+ * tab, CR and LF: what a text field of a form may hold. */
+static bool form_text_acceptable(const char *s, size_t len)
+{
+    if (!utf8_valid(s, len))
+        return false;
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < len; i++) {
+        if ((u[i] < 0x20 && u[i] != '\t' && u[i] != '\r' && u[i] != '\n') || u[i] == 0x7f)
+            return false;
+        if (u[i] == 0xc2 && u[i + 1] <= 0x9f) /* C1; validity guarantees u[i + 1] */
+            return false;
+    }
+    return true;
+}
+
+enum { MULTIPART_MAX_PARTS = 32 };
+
+/* Parses a multipart/form-data body into req->parts, and copies its text
+ * fields (the parts without a filename) into req->form for http_form(), which
+ * is also where the CSRF check finds the token of an HTML form. */
+static int check_multipart(struct http_request *req, const char *content_type)
+{
+    char boundary[71];
+    if (!http_multipart_boundary(content_type, boundary, sizeof(boundary))) {
+        http_reply_error(req, ERR_UNSUPPORTED_MEDIA_TYPE, NULL, "send multipart/form-data");
+        return -1;
+    }
+    enum http_parse_status status =
+        http_parse_multipart(&req->arena, req->body, req->body_len, boundary, MULTIPART_MAX_PARTS, &req->parts);
+    if (status == HTTP_PARSE_TOO_MANY) {
+        http_reply_error(req, ERR_BAD_REQUEST, NULL, "the multipart body has too many parts");
+        return -1;
+    }
+    if (status == HTTP_PARSE_NO_MEMORY) {
+        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+        return -1;
+    }
+    if (status != HTTP_PARSE_OK) {
+        http_reply_error(req, ERR_BAD_REQUEST, NULL, "the multipart body is malformed");
+        return -1;
+    }
+
+    size_t fields = 0;
+    for (size_t i = 0; i < req->parts.count; i++)
+        if (req->parts.items[i].filename == NULL)
+            fields++;
+    if (fields == 0)
+        return 0;
+    req->form.items = arena_calloc(&req->arena, fields, sizeof(*req->form.items));
+    if (req->form.items == NULL) {
+        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+        return -1;
+    }
+    for (size_t i = 0; i < req->parts.count; i++) {
+        const struct http_part *part = &req->parts.items[i];
+        if (part->filename != NULL)
+            continue;
+        if (!form_text_acceptable(part->data, part->len)) {
+            req->form.count = 0;
+            http_reply_error(req, ERR_BAD_REQUEST, part->name, "is not valid text");
+            return -1;
+        }
+        struct http_kv *kv = &req->form.items[req->form.count];
+        kv->name = part->name;
+        kv->value = arena_strndup(&req->arena, part->data, part->len);
+        kv->value_len = part->len;
+        if (kv->value == NULL) {
+            req->form.count = 0;
+            http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+            return -1;
+        }
+        req->form.count++;
+    }
+    return 0;
+}
+
+/* Checks the body's size and media type; parses HTML forms and multipart bodies. */
 static int check_body(struct http_request *req)
 {
-    size_t cap = req->route->max_body ? req->route->max_body : req->options->max_body;
+    size_t cap = route_body_cap(req->route, req->options);
     if (req->body_len > cap) {
         http_reply_error(req, ERR_PAYLOAD_TOO_LARGE, NULL, "the body is larger than this endpoint accepts");
         return -1;
@@ -383,6 +486,8 @@ static int check_body(struct http_request *req)
     if (method_is_safe(req->method) || (req->body_len == 0 && req->method == HTTP_DELETE))
         return 0;
     const char *content_type = http_header(req, "content-type");
+    if (req->route->flags & ROUTE_UPLOAD)
+        return check_multipart(req, content_type);
     if (req->route->flags & ROUTE_HTML) {
         if (req->body_len == 0 && content_type == NULL)
             return 0;

@@ -45,7 +45,8 @@ struct http_request {
     const char *client_addr;
     const char *authority;      /* the host (and port) the client asked for */
     struct http_kv_list *query_params; /* parsed and checked against the route before the handler */
-    struct http_kv_list form;   /* parsed urlencoded body of HTML POSTs */
+    struct http_kv_list form;   /* parsed urlencoded body of HTML POSTs; the text fields of a multipart body */
+    struct http_part_list parts; /* every part of a multipart/form-data body (ROUTE_UPLOAD routes) */
     double started_ms;
     int status;                 /* set when replied */
     bool replied;
@@ -62,8 +63,10 @@ const char *http_header(struct http_request *req, const char *name);
 const char *http_cookie(struct http_request *req, const char *name);
 /* The parsed query string (already checked against the route's parameters). */
 int http_query(struct http_request *req, struct http_kv_list **out);
-/* The value of a form field of an HTML POST, or NULL. */
+/* The value of a form field of an HTML POST (or a text field of a multipart body), or NULL. */
 const char *http_form(struct http_request *req, const char *name);
+/* The part named name of a multipart body (file or not), or NULL. */
+const struct http_part *http_part(struct http_request *req, const char *name);
 
 /* ---- replying ---- */
 

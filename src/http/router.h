@@ -32,6 +32,8 @@ enum route_flags {
     ROUTE_AUTH = 1u << 2,        /* needs a session (401 / redirect to /login otherwise) */
     ROUTE_NO_CSRF = 1u << 3,     /* an unsafe method that takes no CSRF token (login, register) */
     ROUTE_TEST_HOOK = 1u << 4,   /* exists only when the server runs with --test-hooks 1 */
+    ROUTE_UPLOAD = 1u << 5,      /* takes multipart/form-data (req->parts); the body cap is max_body
+                                    when set, else the server's max_upload + UPLOAD_OVERHEAD */
 };
 
 struct route {
@@ -45,6 +47,8 @@ struct route {
 };
 
 enum { ROUTE_MAX_PARAMS = 6 };
+/* Room for the multipart framing and the small fields around an uploaded file. */
+#define UPLOAD_OVERHEAD ((size_t)64 * 1024)
 
 struct route_param {
     const char *name;            /* points into the pattern, not NUL-terminated */

@@ -278,14 +278,23 @@ static void configure_h2o(const struct http_options *options)
     h2o_globalconf_t *conf = &http_server_state.globalconf;
     h2o_config_init(conf);
     conf->server_name = h2o_iovec_init(H2O_STRLIT("rounds"));
+    /* The largest body any route takes, by the rule of check_body() in
+     * request.c: its max_body, else max_upload + UPLOAD_OVERHEAD for upload
+     * routes, else the default. */
     size_t largest = options->max_body;
-    for (size_t i = 0; i < options->route_count; i++)
-        if (options->routes[i].max_body > largest)
-            largest = options->routes[i].max_body;
+    for (size_t i = 0; i < options->route_count; i++) {
+        const struct route *route = &options->routes[i];
+        size_t cap = route->max_body;
+        if (cap == 0)
+            cap = (route->flags & ROUTE_UPLOAD) ? options->max_upload + UPLOAD_OVERHEAD : options->max_body;
+        if (cap > largest)
+            largest = cap;
+    }
     http_server_state.largest_body = largest;
     /* h2o buffers whole bodies and answers 413 itself (plain text, connection
-     * closed) above this; below it, routes answer 413 as problem+json. */
-    size_t h2o_cap = largest * 2 > (size_t)4 << 20 ? largest * 2 : (size_t)4 << 20;
+     * closed) above this, from the declared Content-Length before reading the
+     * body; below it, routes answer 413 as problem+json. */
+    size_t h2o_cap = largest > (size_t)4 << 20 ? largest : (size_t)4 << 20;
     conf->max_request_entity_size = h2o_cap;
     conf->http1.req_timeout = (uint64_t)options->request_timeout_ms;
     conf->http2.idle_timeout = (uint64_t)options->idle_timeout_ms;

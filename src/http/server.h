@@ -17,6 +17,9 @@ struct http_options {
     const char *public_url;           /* "http://127.0.0.1:8080": Origin checks, links in emails */
     const char *data_dir;
     size_t max_body;                  /* default per-route body cap (1 MiB) */
+    size_t max_upload;                /* one uploaded document (10 MiB); ROUTE_UPLOAD routes cap bodies at this + 64 KiB */
+    int64_t upload_quota;             /* bytes of documents a student may keep (100 MiB) */
+    const char *file_key_file;        /* the key that seals files at rest (default DATA_DIR/file.key) */
     int max_connections;              /* whole process */
     int max_connections_per_client;   /* per client address */
     int request_timeout_ms;           /* reading a request, and idle keep-alive */

@@ -25,9 +25,14 @@
     X(ERR_INVALID_TRANSITION, 409, "This action is not possible in the current state")          \
     X(ERR_BLOCK_FULL, 409, "No seat is left in this block")                                     \
     X(ERR_HOLD_EXPIRED, 409, "The hold on this seat has expired")                               \
+    X(ERR_NOT_COMPLIANT, 409, "Onboarding requirements are not all met")                        \
+    X(ERR_DOCUMENT_IN_USE, 409, "The document is attached to an active booking")                \
+    X(ERR_INVITATION_EXPIRED, 410, "This invitation link has expired")                          \
+    X(ERR_INVITATION_USED, 410, "This invitation link has already been used")                   \
     X(ERR_PAYLOAD_TOO_LARGE, 413, "The body is too large")                                      \
     X(ERR_UNSUPPORTED_MEDIA_TYPE, 415, "Unsupported media type")                                \
     X(ERR_UNPROCESSABLE, 422, "The request cannot be processed")                                \
+    X(ERR_QUOTA_EXCEEDED, 422, "Your document storage is full")                                 \
     X(ERR_RATE_LIMITED, 429, "Too many attempts; try again later")                              \
     X(ERR_INTERNAL, 500, "Internal error")                                                      \
     X(ERR_UNAVAILABLE, 503, "Service unavailable")

@@ -10,5 +10,11 @@
 bool utf8_valid(const char *s, size_t len);
 /* The number of code points in valid UTF-8 (undefined for invalid input). */
 size_t utf8_count(const char *s, size_t len);
+/* Decodes the code point at s (len bytes left) into *cp: its length in bytes,
+ * or 0 when the bytes there are not valid UTF-8. */
+size_t utf8_decode(const char *s, size_t len, unsigned *cp);
+/* The longest prefix of s (len bytes of valid UTF-8) that fits in max bytes
+ * without splitting a character. */
+size_t utf8_prefix(const char *s, size_t len, size_t max);
 
 #endif

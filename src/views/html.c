@@ -35,8 +35,18 @@ void view_page_begin(struct buf *b, const struct view_page *page)
         } else {
             nav_link(b, page, "/notifications", "Notifications");
         }
-        if (page->staff)
+        if (page->student) {
+            nav_link(b, page, "/wallet", "Documents");
+            nav_link(b, page, "/letters", "Letters");
+            nav_link(b, page, "/readiness", "Readiness");
+        } else if (page->author) {
+            nav_link(b, page, "/letters", "Letters");
+        }
+        if (page->staff) {
+            nav_link(b, page, "/staff/documents", "Verify documents");
+            nav_link(b, page, "/staff/letters", "Overdue letters");
             nav_link(b, page, "/staff/audit", "Audit trail");
+        }
         buf_append_str(b, "<li><a href=\"/account\"");
         if (page->current != NULL && strcmp(page->current, "/account") == 0)
             buf_append_str(b, " aria-current=\"page\"");

@@ -15,6 +15,8 @@ struct view_page {
     const char *current;      /* path of the page, to mark the navigation */
     int64_t unread;           /* unread notifications of the signed-in user ("Notifications (3)") */
     bool staff;               /* the signed-in user is staff: the audit trail is in the navigation */
+    bool student;             /* wallet, letters and readiness in the navigation */
+    bool author;              /* a preceptor: the letters asked of them */
 };
 
 void view_page_begin(struct buf *b, const struct view_page *page);

@@ -174,7 +174,62 @@ static const char site_css[] =
     ".notification.unread{border-left:6px solid var(--brand);font-weight:600}\n"
     ".notification .muted{font-weight:400;font-size:.9rem}\n"
     ".badge.unread{background:#e8eef5;color:#0b4c8c;border-color:#0b4c8c}\n"
-    "@media (max-width:40rem){.top nav{flex-wrap:wrap;gap:.5rem}.top ul{flex-wrap:wrap;gap:.5rem 1rem}}\n";
+    "@media (max-width:40rem){.top nav{flex-wrap:wrap;gap:.5rem}.top ul{flex-wrap:wrap;gap:.5rem 1rem}}\n"
+    /* documents: the wallet, the onboarding checklist, staff's queue and viewer, host requirements
+     * (page_wallet.c, page_wallet_document.c, page_compliance.c, page_staff_documents.c,
+     * page_host_requirements.c). States are words in a .status badge; the colour only follows them. */
+    ".state-ok{background:#e7f3ea;color:#175a2b;border-color:#2f7d46}\n"
+    ".state-pending{background:#fff;color:#0b4c8c;border-color:#0b4c8c;border-style:dashed}\n"
+    ".state-missing{background:#fff;color:#3d4654;border-color:#5f6b7a;border-style:dotted}\n"
+    ".state-rejected,.state-expired{background:#fbe9ea;color:#8a1216;border-color:#a4161a}\n"
+    ".state-expiring{background:#fff4e0;color:#6b3900;border-color:#b86e00}\n"
+    ".expiry{font-size:.875rem;white-space:nowrap}.expiry.soon{color:#6b3900}.expiry.expired{color:var(--bad)}\n"
+    ".storage{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem .6rem}.storage label{font-weight:600}"
+    ".storage meter{width:12rem;height:1rem}\n"
+    "input[type=file]{padding:.4rem;border:1px dashed #8a94a3;max-width:100%}\n"
+    "input[type=file][aria-invalid=true]{border:2px solid var(--bad)}\n"
+    "optgroup{font-weight:700}\n"
+    ".summary-line{font-size:1.1rem;font-weight:700;margin:0 0 .75rem}.summary-line.all-met{color:var(--good)}\n"
+    ".checklist-link{margin:.5rem 0 0;font-weight:600}\n"
+    ".confirm{border:2px solid var(--bad);border-radius:8px;padding:.75rem 1rem;background:#fff8f8}\n"
+    ".reject-reason{margin-bottom:1.25rem}.reject-reason blockquote{margin:.4rem 0;padding:.4rem .8rem;border-left:4px solid var(--bad);"
+    "background:#fff;color:var(--ink)}\n"
+    ".viewer img{display:block;max-width:100%;height:auto;border:1px solid var(--line);background:#fff}\n"
+    ".viewer iframe{display:block;width:100%;height:70vh;min-height:24rem;border:1px solid var(--line);"
+    "background:#fff}\n"
+    ".reject-form{margin-top:1.25rem;border-top:1px solid var(--line);padding-top:1rem}\n"
+    "button:disabled{background:#5f6b7a;color:#fff;cursor:not-allowed}\n"
+    ".card>h2:first-child{margin-top:0}.offering-side .facts dd{min-width:0;overflow-wrap:anywhere}\n"
+    ".card .notice+form{margin-top:1rem}\n"
+    /* letters of recommendation and Match readiness (page_letters.c, page_letter.c, page_letter_invite.c,
+     * page_staff_letters.c, page_readiness.c) and the readiness picture (views/progress.c). The picture's
+     * states are also written out in words next to each bar. */
+    ".confidential{color:#3d4654;font-size:.875rem;font-style:italic}\n"
+    "fieldset.author{border:1px solid var(--line);border-radius:6px;padding:.5rem .9rem;margin:0 0 1rem}\n"
+    "fieldset.author legend{font-weight:600;padding:0 .25rem}.or{font-weight:600;margin:0 0 .75rem}\n"
+    ".waiver .hint{color:var(--muted);margin:.25rem 0 .5rem;font-size:.95rem}\n"
+    ".letter-cards{list-style:none;margin:0;padding:0;display:grid;gap:1rem}\n"
+    ".letter-card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:1rem 1.25rem}\n"
+    ".letter-card h3{margin:0 0 .25rem;font-size:1.1rem}.letter-card form{margin:.6rem 0}\n"
+    ".letter-card .field{margin-bottom:.5rem}\n"
+    "details.decline summary{cursor:pointer;color:var(--bad);font-weight:600;margin:.5rem 0}\n"
+    ".letters-mine{margin-bottom:1.5rem}\n"
+    ".letter-actions h3{font-size:1rem;margin:1.25rem 0 .35rem;padding-top:1rem;border-top:1px solid var(--line)}"
+    ".letter-actions h2+h3{margin-top:0;padding-top:0;border-top:0}\n"
+    ".letter-actions form{margin-bottom:.5rem}.letter-actions input[type=file]{width:100%}\n"
+    ".invitation-message h1{font-size:1.5rem;line-height:1.25}\n"
+    ".progress-figure{margin:0}.progress-figure figcaption{font-size:.9rem;margin-top:.5rem}\n"
+    ".progress-picture{display:block;width:100%;max-width:36rem;height:auto}\n"
+    ".progress-picture text{font:13px system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;fill:#1b2430}\n"
+    ".progress-picture .progress-label{font-weight:600}\n"
+    ".progress-track{fill:#eef1f5;stroke:#8a94a3;stroke-width:1}\n"
+    ".progress-missing .progress-track{fill:#fff;stroke:#5f6b7a;stroke-dasharray:4 3}\n"
+    ".progress-ok .progress-bar{fill:#1d6b34}\n"
+    ".progress-in-progress .progress-bar{stroke:#0b4c8c;stroke-width:1}\n"
+    ".readiness-items th[scope=row]{font-weight:600}\n"
+    ".facts.usce-weeks{grid-template-columns:minmax(0,1fr) auto;max-width:28rem}.usce-weeks dd{text-align:right}\n"
+    "@media (max-width:40rem){table.readiness-items th[scope=row]{display:block;width:100%;border:0;"
+    "padding:.3rem 0;font-size:1.05rem}}\n";
 
 void web_asset_css(struct http_request *req)
 {

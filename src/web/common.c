@@ -14,6 +14,8 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
     page->csrf_token = http_form_csrf_token(req);
     page->unread = 0;
     page->staff = false;
+    page->student = false;
+    page->author = false;
     if (!req->auth.authenticated)
         return true;
     if (req->auth.user != NULL) {
@@ -27,6 +29,8 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
     }
     page->user_name = u->name;
     page->staff = account_has_role(u, "staff");
+    page->student = account_has_role(u, "student");
+    page->author = account_has_role(u, "preceptor");
     /* The header's "Notifications (3)": a missing count is not worth failing the page. */
     if (store_notifications_unread(req->db, u->id, &page->unread) != DB_OK)
         page->unread = 0;

@@ -328,7 +328,14 @@ static void render(struct http_request *req, int status, const char *id, const c
     view_date(&b, a.block_end);
     buf_append_str(&b, "</p>\n<p class=\"current-status\">Status: ");
     web_application_status(&b, a.status, student && !host);
-    buf_append_str(&b, "</p></header>\n");
+    buf_append_str(&b, "</p>");
+    if (strcmp(a.status, "held") == 0 || strcmp(a.status, "booked") == 0 || strcmp(a.status, "cleared") == 0 ||
+        strcmp(a.status, "in_progress") == 0) {
+        buf_append_str(&b, "<p class=\"checklist-link\"><a href=\"/applications/");
+        buf_append_url(&b, a.id);
+        buf_append_str(&b, "/compliance\">Onboarding checklist</a></p>");
+    }
+    buf_append_str(&b, "</header>\n");
     if (notice != NULL)
         view_notice(&b, notice);
     if (error != NULL)

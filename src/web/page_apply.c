@@ -106,7 +106,7 @@ void web_page_apply_post(struct http_request *req)
     }
     struct store_application a = {0};
     struct error err = {0};
-    if (application_submit(req->db, &req->arena, &user, block_id, statement, &a, &err) != 0) {
+    if (application_submit(req->db, &req->arena, &user, block_id, statement, NULL, 0, &a, &err) != 0) {
         if (err.code != ERR_UNPROCESSABLE) {
             http_reply_problem(req, &err);
             return;

@@ -48,7 +48,11 @@ static void write_organization(struct http_request *req, struct buf *b, const ch
     buf_append_html(b, name);
     buf_append_str(b, "</h2><a class=\"button\" href=\"/host/offerings/new?organization_id=");
     buf_append_url(b, id);
-    buf_append_str(b, "\">New offering</a></div>\n");
+    buf_append_str(b, "\">New offering</a><a href=\"/host/requirements?organization_id=");
+    buf_append_url(b, id);
+    buf_append_str(b, "\">Document requirements<span class=\"visually-hidden\"> of ");
+    buf_append_html(b, name);
+    buf_append_str(b, "</span></a></div>\n");
     struct store_offering *offerings;
     size_t count;
     if (store_offerings_list(req->db, &req->arena, id, NULL, NULL, HOST_PAGE_OFFERINGS, &offerings, &count) !=

@@ -63,4 +63,82 @@ void web_page_notifications(struct http_request *req);
 void web_page_notification_read(struct http_request *req);
 void web_page_audit(struct http_request *req);
 
+/* ---- the document wallet, compliance, staff's verification queue, host requirements ---- */
+extern const char *const web_staff_documents_params[];
+void web_page_wallet(struct http_request *req);
+void web_page_wallet_upload(struct http_request *req);
+void web_page_wallet_document(struct http_request *req);
+void web_page_wallet_replace(struct http_request *req);
+void web_page_wallet_delete(struct http_request *req);
+void web_page_document_file(struct http_request *req);
+void web_page_compliance(struct http_request *req);
+void web_page_compliance_attach(struct http_request *req);
+void web_page_staff_documents(struct http_request *req);
+void web_page_staff_document(struct http_request *req);
+void web_page_staff_document_review(struct http_request *req);
+void web_page_host_requirements(struct http_request *req);
+void web_page_host_requirement_add(struct http_request *req);
+void web_page_host_requirement_delete(struct http_request *req);
+
+/* Query parameters of the document pages ("done" carries the notice after a POST). */
+extern const char *const web_wallet_params[];            /* kind (preselected in the upload form), done */
+extern const char *const web_wallet_document_params[];   /* done */
+extern const char *const web_compliance_params[];        /* done */
+extern const char *const web_host_requirements_params[]; /* organization_id, done */
+
+/* What the document pages share (page_wallet.c). */
+struct store_document;
+struct error;
+/* The signed-in user of a POST (false: already replied). */
+bool web_current_user(struct http_request *req, struct store_user *out);
+/* "840 KB", "2.4 MB". */
+void web_write_bytes(struct buf *b, int64_t bytes);
+/* A labelled <select> of the document kinds in <optgroup>s by group; error
+ * (or NULL) is shown under it and linked with aria-describedby. */
+void web_document_kind_select(struct buf *b, const char *label, const char *name, const char *selected,
+                              const char *error);
+/* The document's state in words as a badge (uploaded, verified, rejected). */
+void web_document_state(struct buf *b, const char *state);
+/* " — expires in 12 days" / " — expired" after an expiry date (nothing when
+ * it is more than 30 days away or there is none). */
+void web_document_expiry_warning(struct buf *b, const char *expires_on);
+/* The fields of an upload form that went wrong: the values to show again
+ * and the error next to its field (field "file", "kind", "issued_on",
+ * "expires_on", or NULL for the whole form). */
+struct web_upload_form {
+    const char *kind, *issued_on, *expires_on;
+    const char *error, *error_field;
+};
+/* The file input, kind select (unless kind_fixed) and the two dates. */
+void web_document_upload_fields(struct http_request *req, struct buf *b, const struct web_upload_form *form,
+                                bool kind_fixed);
+/* Fills form->error and form->error_field from a refused upload, in words;
+ * returns the HTTP status to answer with. */
+int web_upload_refusal(struct http_request *req, const struct error *err, struct web_upload_form *form);
+
+/* ---- letters of recommendation and readiness (page_letters.c, page_letter.c,
+ * page_letter_invite.c, page_staff_letters.c, page_readiness.c) ---- */
+
+/* <span class="status status-good">Uploaded</span>: a letter's state in words. */
+void web_letter_state(struct buf *b, const char *state);
+/* An instant's date as "Dec 2, 2026" (UTC). */
+void web_write_date(struct buf *b, int64_t t);
+/* The PDF input of a letter's upload form (id "f-file"), its hint and error (or NULL). */
+void web_letter_file_input(struct buf *b, const char *label, const char *error);
+/* ?done=… after a POST on the letter, invitation and readiness pages. */
+extern const char *const web_letter_done_params[];
+
+void web_page_letters(struct http_request *req);
+void web_page_letters_request(struct http_request *req);
+void web_page_letter(struct http_request *req);
+void web_page_letter_action(struct http_request *req);
+void web_page_letter_upload(struct http_request *req);
+void web_page_letter_file(struct http_request *req);
+void web_page_letter_invite(struct http_request *req);
+void web_page_letter_invite_action(struct http_request *req);
+void web_page_letter_invite_upload(struct http_request *req);
+void web_page_staff_letters(struct http_request *req);
+void web_page_readiness(struct http_request *req);
+void web_page_readiness_targets(struct http_request *req);
+
 #endif

@@ -4,7 +4,7 @@
 # Installs the node deps if missing or stale, starts ROUNDS_BINARY on a fresh
 # SQLite database seeded with `rounds seed --demo` (demo accounts and catalog)
 # and a free loopback port, runs every tests/browser/*.test.mjs
-# with `node --test` (env BASE_URL, SCREENSHOT_DIR), stops the server, and
+# with `node --test` (env BASE_URL, SCREENSHOT_DIR, MAIL_DIR), stops the server, and
 # ends with the line "browser: N passed, N failed". Exit status is non-zero if
 # anything failed, including a sanitizer report in the server's log.
 # Quiet on success; VERBOSE=1 shows the test runner's output anyway.
@@ -117,7 +117,8 @@ mkdir -p "$SCREENSHOT_DIR"
 
 # In its own process group (so cleanup can end node, its per-file children and
 # their browsers at once), in the background (so our traps run promptly).
-BASE_URL=$BASE_URL SCREENSHOT_DIR=$SCREENSHOT_DIR setsid bash -c \
+# MAIL_DIR: the server's maildir (no SMTP configured), where letters.test.mjs reads invitation links.
+BASE_URL=$BASE_URL SCREENSHOT_DIR=$SCREENSHOT_DIR MAIL_DIR=$TMP/data/mail setsid bash -c \
     'cd "$1" && shift && exec node --test --test-reporter=tap "$@"' \
     _ "$HERE" "${tests[@]}" >"$TMP/tests.log" 2>&1 </dev/null &
 TESTS_PID=$!

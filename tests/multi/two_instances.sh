@@ -418,6 +418,27 @@ too_big() {
 }
 check "nginx refuses bodies over rounds' 1 MiB cap itself" too_big
 
+# Uploaded files live in the shared data folder, sealed with the one key the first
+# instance created: a document uploaded through nginx (to either instance, 2 MiB: over
+# the 1 MiB default, under the upload cap) reads back byte for byte from A and from B.
+shared_files() {
+    login "$N" three@multi.test "$PASSWORD"
+    local token=$TOKEN id
+    { printf '%%PDF-1.4\n%% multi-instance test\n'; head -c 2097152 /dev/urandom; } >"$T/upload.pdf"
+    http POST "$N/api/v1/documents" -H "authorization: Bearer $token" \
+        -F "file=@$T/upload.pdf;type=application/pdf" -F kind=cv
+    expect "upload through nginx" 201 "$CODE" || { WHY="$WHY: $BODY"; return 1; }
+    id=$(printf '%s' "$BODY" | sed -nE 's/^\{"id":"([^"]+)".*/\1/p')
+    [ -n "$id" ] || { WHY="no id in $BODY"; return 1; }
+    for base in "$A" "$B"; do
+        curl -s -o "$T/download" --max-time 15 -H "authorization: Bearer $token" "$base/api/v1/documents/$id/file"
+        cmp -s "$T/upload.pdf" "$T/download" || { WHY="the file read from $base differs"; return 1; }
+    done
+    [ "$(find "$T/data" -name 'file.key' | wc -l)" = 1 ] || { WHY="not exactly one key file"; return 1; }
+    ! grep -rqa 'multi-instance test' "$T/data/files" || { WHY="plain text on disk"; return 1; }
+}
+check "a document uploaded through nginx reads back from both instances (one key, sealed on disk)" shared_files
+
 compressed_once() {
     http GET "$N/api/v1/openapi.json" -H 'accept-encoding: gzip' --compressed
     expect "status" 200 "$CODE" && expect "content-encoding" gzip "$(header content-encoding)" &&

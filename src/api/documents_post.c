@@ -1,0 +1,99 @@
+/* documents_post.c — POST /api/v1/documents, multipart/form-data with the
+ * parts file (PDF, PNG or JPEG), kind, issued_on, expires_on and replaces
+ * (the id of a current document it replaces; then kind may be left out) →
+ * 201 the document. Refused
+ * with 400 naming the part (unknown part, a part sent twice, no file), 413
+ * over the cap, 415 when the bytes are not what was declared, 422
+ * quota_exceeded, 404 when replaces is not a current document of the
+ * caller's. Nothing is stored when it is refused. */
+#include <string.h>
+
+#include "api/documents_api.h"
+
+static const char *const text_parts[] = {"kind", "issued_on", "expires_on", "replaces", NULL};
+
+static bool is_text_part(const char *name)
+{
+    for (const char *const *t = text_parts; *t != NULL; t++)
+        if (strcmp(*t, name) == 0)
+            return true;
+    return false;
+}
+
+/* Every part is known, sent once, and of the right sort (file or text). */
+static int check_parts(struct http_request *req)
+{
+    for (size_t i = 0; i < req->parts.count; i++) {
+        const struct http_part *p = &req->parts.items[i];
+        bool file = strcmp(p->name, "file") == 0;
+        if (!file && !is_text_part(p->name)) {
+            http_reply_error(req, ERR_UNKNOWN_FIELD, p->name, "is not a part of this upload");
+            return -1;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(req->parts.items[j].name, p->name) == 0) {
+                http_reply_error(req, ERR_VALIDATION_FAILED, p->name, "may be given only once");
+                return -1;
+            }
+        if (!file && p->filename != NULL) {
+            http_reply_error(req, ERR_VALIDATION_FAILED, p->name, "must be a text field, not a file");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* The text of a part as a C string (NULL when absent or empty); -1 after replying. */
+static int text_part(struct http_request *req, const char *name, const char **out)
+{
+    *out = NULL;
+    const struct http_part *p = http_part(req, name);
+    if (p == NULL || p->len == 0)
+        return 0;
+    if (p->len > 256 || memchr(p->data, '\0', p->len) != NULL) {
+        http_reply_error(req, ERR_VALIDATION_FAILED, name, p->len > 256 ? "is too long" : "holds a NUL byte");
+        return -1;
+    }
+    *out = arena_strndup(&req->arena, p->data, p->len);
+    return 0;
+}
+
+void api_documents_post(struct http_request *req)
+{
+    struct store_user user;
+    if (api_current_user(req, &user) != 0 || check_parts(req) != 0)
+        return;
+    const struct http_part *file = http_part(req, "file");
+    if (file == NULL || file->filename == NULL) {
+        http_reply_error(req, ERR_VALIDATION_FAILED, "file",
+                         file == NULL ? "is required (a multipart part named file)" : "must be a file part");
+        return;
+    }
+    struct document_upload upload = {
+        .file_name = file->filename,
+        .declared_type = file->content_type,
+        .data = file->data,
+        .len = file->len,
+    };
+    if (text_part(req, "kind", &upload.kind) != 0 || text_part(req, "issued_on", &upload.issued_on) != 0 ||
+        text_part(req, "expires_on", &upload.expires_on) != 0 || text_part(req, "replaces", &upload.replaces_id) != 0)
+        return;
+    if (upload.replaces_id != NULL && !api_id_valid(upload.replaces_id)) {
+        http_reply_error(req, ERR_VALIDATION_FAILED, "replaces", "is not a document id");
+        return;
+    }
+    struct store_document d = {0};
+    struct error err = {0};
+    if (document_upload(req->db, &req->arena, &user, &upload, &d, &err) != 0) {
+        if (err.field != NULL && strcmp(err.field, "replaces_id") == 0)
+            err.field = "replaces"; /* the part's name, should the domain name the member */
+        http_reply_problem(req, &err);
+        return;
+    }
+    if (d.student_name == NULL)
+        d.student_name = user.name;
+    struct buf b;
+    buf_init(&b, &req->arena, 16 * 1024);
+    api_write_document(&b, &d, NULL, 0);
+    http_reply_json(req, 201, &b);
+}

@@ -1,0 +1,232 @@
+/* sealed.c — files sealed at rest with libsodium's secretstream, their
+ * content addresses, and the key file; see sealed.h. */
+#include "lib/sealed.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define HEADER_BYTES crypto_secretstream_xchacha20poly1305_HEADERBYTES
+#define CHUNK_OVERHEAD crypto_secretstream_xchacha20poly1305_ABYTES
+#define TAG_MESSAGE crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
+#define TAG_FINAL crypto_secretstream_xchacha20poly1305_TAG_FINAL
+
+_Static_assert(SEALED_KEY_BYTES == crypto_secretstream_xchacha20poly1305_KEYBYTES, "secretstream key size");
+_Static_assert(SEALED_KEY_BYTES == crypto_kdf_KEYBYTES, "kdf key size");
+
+/* The subkey of content addresses: crypto_kdf with this context and id. */
+static const char address_context[crypto_kdf_CONTEXTBYTES + 1] = "roundsad";
+enum { ADDRESS_SUBKEY_ID = 1, ADDRESS_BYTES = 32 };
+
+size_t sealed_size(size_t plain_len)
+{
+    size_t chunks = plain_len == 0 ? 1 : plain_len / SEALED_CHUNK + (plain_len % SEALED_CHUNK != 0);
+    size_t overhead = HEADER_BYTES + chunks * CHUNK_OVERHEAD;
+    return plain_len > SIZE_MAX - overhead ? SIZE_MAX : plain_len + overhead;
+}
+
+int sealed_seal(const unsigned char key[SEALED_KEY_BYTES], const void *plain, size_t len, unsigned char *out,
+                size_t out_size, size_t *out_len)
+{
+    size_t need = sealed_size(len);
+    if (need == SIZE_MAX || out_size < need)
+        return -1;
+    crypto_secretstream_xchacha20poly1305_state state;
+    crypto_secretstream_xchacha20poly1305_init_push(&state, out, key);
+    const unsigned char *in = plain;
+    size_t done = 0, written = HEADER_BYTES;
+    int rc = 0;
+    do {
+        size_t n = len - done < SEALED_CHUNK ? len - done : SEALED_CHUNK;
+        unsigned char tag = done + n == len ? TAG_FINAL : TAG_MESSAGE;
+        unsigned long long clen = 0;
+        if (crypto_secretstream_xchacha20poly1305_push(&state, out + written, &clen, n > 0 ? in + done : NULL, n,
+                                                       NULL, 0, tag) != 0) {
+            rc = -1;
+            goto out;
+        }
+        done += n;
+        written += (size_t)clen;
+    } while (done < len);
+    *out_len = written;
+out:
+    sodium_memzero(&state, sizeof(state));
+    return rc;
+}
+
+int sealed_open(const unsigned char key[SEALED_KEY_BYTES], const unsigned char *sealed, size_t len,
+                unsigned char *out, size_t out_size, size_t *out_len)
+{
+    crypto_secretstream_xchacha20poly1305_state state;
+    size_t pos = HEADER_BYTES, written = 0;
+    int rc = -1;
+    if (len < HEADER_BYTES + CHUNK_OVERHEAD)
+        return -1;
+    if (crypto_secretstream_xchacha20poly1305_init_pull(&state, sealed, key) != 0)
+        goto out;
+    for (;;) {
+        size_t left = len - pos;
+        if (left < CHUNK_OVERHEAD)
+            goto out; /* truncated: the stream ended before a FINAL chunk */
+        size_t clen = left < SEALED_CHUNK + CHUNK_OVERHEAD ? left : SEALED_CHUNK + CHUNK_OVERHEAD;
+        if (out_size - written < clen - CHUNK_OVERHEAD)
+            goto out;
+        unsigned long long mlen = 0;
+        unsigned char tag = 0;
+        if (crypto_secretstream_xchacha20poly1305_pull(&state, out + written, &mlen, &tag, sealed + pos, clen, NULL,
+                                                       0) != 0)
+            goto out; /* altered, reordered or another key */
+        pos += clen;
+        written += (size_t)mlen;
+        if (tag == TAG_FINAL) {
+            if (pos != len)
+                goto out; /* bytes after the FINAL chunk */
+            break;
+        }
+        if (tag != TAG_MESSAGE || clen != SEALED_CHUNK + CHUNK_OVERHEAD)
+            goto out; /* we only ever write full MESSAGE chunks before the last */
+    }
+    *out_len = written;
+    rc = 0;
+out:
+    if (rc != 0 && written > 0)
+        sodium_memzero(out, written); /* no partial plain bytes from a file that failed */
+    sodium_memzero(&state, sizeof(state));
+    return rc;
+}
+
+void sealed_address(const unsigned char key[SEALED_KEY_BYTES], const void *plain, size_t len, char out[65])
+{
+    unsigned char subkey[crypto_generichash_KEYBYTES];
+    unsigned char hash[ADDRESS_BYTES];
+    crypto_kdf_derive_from_key(subkey, sizeof(subkey), ADDRESS_SUBKEY_ID, address_context, key);
+    crypto_generichash(hash, sizeof(hash), plain, len, subkey, sizeof(subkey));
+    sodium_bin2hex(out, 65, hash, sizeof(hash));
+    sodium_memzero(subkey, sizeof(subkey));
+}
+
+static bool is_hex_digit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+int sealed_key_load(const char *path, unsigned char key[SEALED_KEY_BYTES], char *why, size_t why_size)
+{
+    /* 64 hex digits, an optional "\n" (or "\r\n"), and one byte more to see a longer file. */
+    char text[2 * SEALED_KEY_BYTES + 3];
+    size_t len = 0;
+    int rc = -1;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        snprintf(why, why_size, "cannot open the key file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(why, why_size, "the key file %s is not a regular file", path);
+        goto out;
+    }
+    while (len < sizeof(text)) {
+        ssize_t n = read(fd, text + len, sizeof(text) - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            snprintf(why, why_size, "cannot read the key file %s: %s", path, strerror(errno));
+            goto out;
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    size_t digits = len;
+    if (digits > 0 && text[digits - 1] == '\n')
+        digits--;
+    if (digits > 0 && text[digits - 1] == '\r')
+        digits--;
+    if (digits != 2 * SEALED_KEY_BYTES || len == sizeof(text)) {
+        snprintf(why, why_size, "the key file %s must hold 64 hex digits and an optional newline (it holds %s%zu bytes)",
+                 path, len == sizeof(text) ? "more than " : "", len == sizeof(text) ? len - 1 : len);
+        goto out;
+    }
+    for (size_t i = 0; i < digits; i++) {
+        if (!is_hex_digit(text[i])) {
+            snprintf(why, why_size, "the key file %s must hold 64 hex digits (character %zu is not one)", path, i + 1);
+            goto out;
+        }
+    }
+    size_t bin_len = 0;
+    if (sodium_hex2bin(key, SEALED_KEY_BYTES, text, digits, NULL, &bin_len, NULL) != 0 ||
+        bin_len != SEALED_KEY_BYTES) {
+        snprintf(why, why_size, "the key file %s must hold 64 hex digits", path);
+        goto out;
+    }
+    rc = 0;
+out:
+    if (rc != 0)
+        sodium_memzero(key, SEALED_KEY_BYTES);
+    sodium_memzero(text, sizeof(text));
+    close(fd);
+    return rc;
+}
+
+int sealed_key_generate(const char *path, char *why, size_t why_size)
+{
+    unsigned char key[SEALED_KEY_BYTES];
+    char text[2 * SEALED_KEY_BYTES + 1]; /* 64 hex digits and a newline (bin2hex's NUL, then) */
+    char tmp[4096];
+    int rc = -1;
+    /* Written whole under a temporary name, then linked into place: link()
+     * refuses an existing name, so two instances starting together on one data
+     * folder never read a half-written key, and only one key wins. */
+    int n = snprintf(tmp, sizeof(tmp), "%s.new.XXXXXX", path);
+    if (n < 0 || (size_t)n >= sizeof(tmp)) {
+        snprintf(why, why_size, "the key file path is too long");
+        return -1;
+    }
+    int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0) {
+        snprintf(why, why_size, "cannot create the key file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (fchmod(fd, 0600) != 0) {
+        snprintf(why, why_size, "cannot restrict the key file %s to its owner: %s", path, strerror(errno));
+        goto out;
+    }
+    randombytes_buf(key, sizeof(key));
+    sodium_bin2hex(text, sizeof(text), key, sizeof(key));
+    text[2 * SEALED_KEY_BYTES] = '\n';
+    size_t done = 0;
+    while (done < sizeof(text)) {
+        ssize_t w = write(fd, text + done, sizeof(text) - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            snprintf(why, why_size, "cannot write the key file %s: %s", path, w < 0 ? strerror(errno) : "short write");
+            goto out;
+        }
+        done += (size_t)w;
+    }
+    if (fsync(fd) != 0) {
+        snprintf(why, why_size, "cannot write the key file %s: %s", path, strerror(errno));
+        goto out;
+    }
+    if (link(tmp, path) != 0) {
+        snprintf(why, why_size, "cannot create the key file %s: %s", path, strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    sodium_memzero(key, sizeof(key));
+    sodium_memzero(text, sizeof(text));
+    if (close(fd) != 0 && rc == 0) {
+        snprintf(why, why_size, "cannot write the key file %s: %s", path, strerror(errno));
+        rc = -1;
+    }
+    unlink(tmp);
+    return rc;
+}

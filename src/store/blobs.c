@@ -1,0 +1,286 @@
+/* blobs.c — uploaded files addressed by content and sealed at rest under
+ * DATA_DIR/files/<first two hex digits>/<address>; see blobs.h.
+ *
+ * The state (folder and key) is written once by blobs_open before any thread
+ * starts and only read afterwards, so every call is safe from any thread.
+ * Writes go to a temporary file in the final folder, are fsynced, renamed
+ * into place and the folder fsynced: a reader sees a whole file or none. */
+#include "store/blobs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sodium.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/log.h"
+#include "lib/sealed.h"
+
+/* The largest sealed file we read or write back into memory. */
+#define BLOB_MAX_BYTES ((size_t)2 * 1024 * 1024 * 1024)
+
+static bool ready;
+static char files_dir[PATH_MAX];
+static unsigned char file_key[SEALED_KEY_BYTES];
+
+static int ensure_dir(const char *path)
+{
+    if (mkdir(path, 0700) == 0)
+        return 0;
+    struct stat st;
+    return errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+}
+
+static bool address_valid(const char *address)
+{
+    if (address == NULL)
+        return false;
+    size_t i = 0;
+    for (; address[i] != '\0'; i++) {
+        char c = address[i];
+        if (i >= 64 || !((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return false;
+    }
+    return i == 64;
+}
+
+int blobs_open(const char *data_dir, const char *key_file, bool create_key)
+{
+    char why[PATH_MAX + 256];
+    struct stat st;
+    blobs_close();
+    if (sodium_init() < 0) {
+        log_error("msg=\"libsodium failed to initialise\"");
+        return -1;
+    }
+    if (stat(key_file, &st) != 0 && errno == ENOENT) {
+        if (!create_key) {
+            log_error("msg=\"the file key is missing\" path=\"%s\" hint=\"restore it, or unset ROUNDS_FILE_KEY_FILE "
+                      "to use DATA_DIR/file.key\"",
+                      key_file);
+            return -1;
+        }
+        /* Another instance on the same data folder may create it first: then use theirs. */
+        if (sealed_key_generate(key_file, why, sizeof(why)) == 0) {
+            log_info("msg=\"created a new file key; uploaded files are sealed with it, keep it safe\" path=\"%s\"",
+                     key_file);
+        } else if (stat(key_file, &st) != 0) {
+            log_error("msg=\"cannot create the file key\" reason=\"%s\"", why);
+            return -1;
+        }
+    }
+    if (sealed_key_load(key_file, file_key, why, sizeof(why)) != 0) {
+        log_error("msg=\"cannot load the file key\" reason=\"%s\"", why);
+        return -1;
+    }
+    int n = snprintf(files_dir, sizeof(files_dir), "%s/files", data_dir);
+    if (n < 0 || (size_t)n >= sizeof(files_dir) - 80) { /* room for "/ab/<address>" and a temporary name */
+        log_error("msg=\"the data folder path is too long\"");
+        goto fail;
+    }
+    if (ensure_dir(data_dir) != 0 || ensure_dir(files_dir) != 0) {
+        log_error("msg=\"cannot create the files folder\" path=\"%s\" error=\"%s\"", files_dir, strerror(errno));
+        goto fail;
+    }
+    ready = true;
+    return 0;
+fail:
+    blobs_close();
+    return -1;
+}
+
+bool blobs_ready(void)
+{
+    return ready;
+}
+
+void blobs_close(void)
+{
+    ready = false;
+    sodium_memzero(file_key, sizeof(file_key));
+    files_dir[0] = '\0';
+}
+
+int blobs_path(const char *address, char *out, size_t out_size)
+{
+    if (!ready || !address_valid(address))
+        return -1;
+    int n = snprintf(out, out_size, "%s/%.2s/%s", files_dir, address, address);
+    return n < 0 || (size_t)n >= out_size ? -1 : 0;
+}
+
+static int write_all(int fd, const unsigned char *data, size_t len)
+{
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, data + done, len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = EIO;
+            return -1;
+        }
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+static int fsync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return rc;
+}
+
+int blobs_put(const void *data, size_t len, char address[65])
+{
+    char dir[PATH_MAX], path[PATH_MAX], tmp[PATH_MAX];
+    unsigned char *sealed = NULL;
+    char computed[65];
+    size_t sealed_len = sealed_size(len), written = 0;
+    int fd = -1, rc = -1, closed;
+    bool tmp_made = false;
+    const char *step = "seal";
+    address[0] = '\0';
+    if (!ready || len > BLOB_MAX_BYTES || sealed_len > BLOB_MAX_BYTES)
+        return -1;
+    sealed_address(file_key, data, len, computed);
+    if (blobs_path(computed, path, sizeof(path)) != 0)
+        return -1;
+    int n = snprintf(dir, sizeof(dir), "%s/%.2s", files_dir, computed);
+    if (n < 0 || (size_t)n >= sizeof(dir))
+        return -1;
+    n = snprintf(tmp, sizeof(tmp), "%s/.tmp-XXXXXX", dir);
+    if (n < 0 || (size_t)n >= sizeof(tmp))
+        return -1;
+
+    /* Already stored: equal bytes share one file. A file of the wrong size
+     * (a crash of an older writer, a disk fault) is written again. */
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size == sealed_len) {
+        memcpy(address, computed, 65);
+        return 0;
+    }
+    sealed = malloc(sealed_len);
+    if (sealed == NULL)
+        goto out;
+    if (sealed_seal(file_key, data, len, sealed, sealed_len, &written) != 0 || written != sealed_len)
+        goto out;
+    step = "mkdir";
+    if (ensure_dir(dir) != 0)
+        goto out;
+    step = "create";
+    fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0)
+        goto out;
+    tmp_made = true;
+    step = "write";
+    if (fchmod(fd, 0600) != 0 || write_all(fd, sealed, sealed_len) != 0 || fsync(fd) != 0)
+        goto out;
+    closed = close(fd);
+    fd = -1;
+    if (closed != 0)
+        goto out;
+    step = "rename";
+    if (rename(tmp, path) != 0)
+        goto out;
+    tmp_made = false;
+    step = "fsync folder";
+    if (fsync_dir(dir) != 0)
+        goto out;
+    memcpy(address, computed, 65);
+    rc = 0;
+out:
+    if (rc != 0) {
+        int saved = errno;
+        log_error("msg=\"cannot store a file\" step=\"%s\" address=%s error=\"%s\"", step, computed,
+                  strerror(saved));
+    }
+    if (fd >= 0)
+        close(fd);
+    if (tmp_made)
+        unlink(tmp);
+    free(sealed);
+    return rc;
+}
+
+int blobs_get(struct arena *arena, const char *address, const char **data, size_t *len)
+{
+    char path[PATH_MAX];
+    unsigned char *sealed = NULL;
+    int rc = -1;
+    *data = NULL;
+    *len = 0;
+    if (blobs_path(address, path, sizeof(path)) != 0)
+        return -1;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        if (errno != ENOENT)
+            log_error("msg=\"cannot open a stored file\" address=%s error=\"%s\"", address, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)sealed_size(0) ||
+        (uint64_t)st.st_size > BLOB_MAX_BYTES) {
+        log_error("msg=\"a stored file has an impossible size\" address=%s", address);
+        goto out;
+    }
+    size_t sealed_len = (size_t)st.st_size;
+    sealed = malloc(sealed_len);
+    if (sealed == NULL)
+        goto out;
+    size_t done = 0;
+    while (done < sealed_len) {
+        ssize_t n = read(fd, sealed + done, sealed_len - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            log_error("msg=\"cannot read a stored file\" address=%s error=\"%s\"", address,
+                      n < 0 ? strerror(errno) : "shorter than its size");
+            goto out;
+        }
+        done += (size_t)n;
+    }
+    /* The plain bytes are shorter than the sealed ones; one more for a NUL. */
+    size_t cap = sealed_len - sealed_size(0);
+    unsigned char *plain = arena_alloc(arena, cap + 1);
+    if (plain == NULL)
+        goto out;
+    size_t plain_len = 0;
+    if (sealed_open(file_key, sealed, sealed_len, plain, cap, &plain_len) != 0) {
+        log_error("msg=\"a stored file fails to open: altered, truncated or sealed with another key\" address=%s",
+                  address);
+        goto out;
+    }
+    plain[plain_len] = '\0';
+    *data = (const char *)plain;
+    *len = plain_len;
+    rc = 0;
+out:
+    free(sealed);
+    close(fd);
+    return rc;
+}
+
+int blobs_remove(const char *address)
+{
+    char path[PATH_MAX];
+    if (blobs_path(address, path, sizeof(path)) != 0)
+        return -1;
+    if (unlink(path) != 0 && errno != ENOENT) {
+        log_error("msg=\"cannot remove a stored file\" address=%s error=\"%s\"", address, strerror(errno));
+        return -1;
+    }
+    return 0;
+}

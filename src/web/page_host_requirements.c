@@ -1,0 +1,312 @@
+/* page_host_requirements.c — the documents a host asks of every student
+ * before the start of any of its rotations:
+ *
+ *   GET  /host/requirements?organization_id=   the host's rules (kind, and
+ *        "issued within N days before the start" or "valid through the
+ *        rotation") with remove buttons, and the form to add one
+ *   POST /host/requirements                    adds a rule (requirement_add)
+ *   POST /host/requirements/{id}/delete        removes one (requirement_remove)
+ *
+ * For the host's coordinators (the first host they coordinate when none is
+ * named) and staff; anyone else, or another host, gets a 404. Rules of one
+ * rotation are the document kinds ticked on its offering page. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/accounts.h"
+#include "domain/catalog.h"
+#include "domain/documents.h"
+#include "web/web.h"
+
+enum { HOSTS_MAX = 200 };
+
+const char *const web_host_requirements_params[] = {"organization_id", "done", NULL};
+
+/* The add form as sent, with its error. */
+struct add_form {
+    const char *kind, *days;
+    const char *error, *error_field; /* "kind", "issued_within_days" or NULL */
+};
+
+struct host_choice {
+    const char *id, *name;
+};
+
+/* The hosts the user may manage here: the ones they coordinate, or every host for staff. */
+static int hosts_of(struct http_request *req, const struct store_user *user, struct host_choice **out,
+                    size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    if (account_has_role(user, "staff")) {
+        struct store_organization *orgs = NULL;
+        size_t n = 0;
+        if (store_organizations_list(req->db, &req->arena, "host", NULL, HOSTS_MAX, &orgs, &n) != DB_OK)
+            return -1;
+        *out = arena_calloc(&req->arena, n + 1, sizeof(**out));
+        if (*out == NULL)
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            (*out)[i] = (struct host_choice){orgs[i].id, orgs[i].name};
+        *count = n;
+        return 0;
+    }
+    const struct store_membership *managed[STORE_MAX_MEMBERSHIPS];
+    size_t n = catalog_managed_organizations(user, managed, STORE_MAX_MEMBERSHIPS);
+    *out = arena_calloc(&req->arena, n + 1, sizeof(**out));
+    if (*out == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        (*out)[i] = (struct host_choice){managed[i]->organization_id, managed[i]->organization_name};
+    *count = n;
+    return 0;
+}
+
+static void write_rule(struct buf *b, int64_t days)
+{
+    if (days > 0)
+        buf_appendf(b, "Issued within %lld days before the start, valid through the rotation", (long long)days);
+    else
+        buf_append_str(b, "Valid through the rotation");
+}
+
+static void render(struct http_request *req, int status, const char *organization_id, const char *notice,
+                   const char *error, const struct add_form *form)
+{
+    struct view_page page;
+    struct store_user user = {0};
+    if (!web_page_setup(req, &page, "Document requirements", &user))
+        return;
+    struct host_choice *hosts = NULL;
+    size_t host_count = 0;
+    if (hosts_of(req, &user, &hosts, &host_count) != 0) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    const struct host_choice *host = NULL;
+    struct host_choice named = {0};
+    for (size_t i = 0; i < host_count && host == NULL; i++)
+        if (organization_id == NULL || organization_id[0] == '\0' || strcmp(hosts[i].id, organization_id) == 0)
+            host = &hosts[i];
+    if (host == NULL && organization_id != NULL && organization_id[0] != '\0' &&
+        account_has_role(&user, "staff")) {
+        /* Staff naming a host beyond the first HOSTS_MAX. */
+        const char *kind = NULL;
+        if (store_organization_kind(req->db, &req->arena, organization_id, &kind) == DB_ROW && kind != NULL &&
+            strcmp(kind, "host") == 0) {
+            named = (struct host_choice){organization_id, organization_id};
+            host = &named;
+        }
+    }
+    if (host == NULL) {
+        http_reply_error(req, ERR_NOT_FOUND, NULL, "There is no such host, or you do not manage it");
+        return;
+    }
+    struct store_requirement *rules = NULL;
+    size_t rule_count = 0;
+    if (store_requirements_for(req->db, &req->arena, host->id, NULL, &rules, &rule_count) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+
+    struct buf b;
+    buf_init(&b, &req->arena, 512 * 1024);
+    view_page_begin(&b, &page);
+    buf_append_str(&b, "<p class=\"back\"><a href=\"/host\">Back to Manage offerings</a></p>\n"
+                       "<h1>Document requirements</h1>\n<p class=\"lead\">What ");
+    buf_append_html(&b, host->name);
+    buf_append_str(&b, " asks of every student before the start of any of its rotations. Students see these on "
+                       "their onboarding checklist; a booking can only be cleared once each one is met. A single "
+                       "rotation may ask for more on its offering page.</p>\n");
+    if (host_count > 1) {
+        buf_append_str(&b, "<form class=\"list-filters\" method=\"get\" action=\"/host/requirements\" "
+                           "aria-label=\"Choose a host\"><div class=\"field\"><label for=\"f-organization_id\">Host"
+                           "</label><select id=\"f-organization_id\" name=\"organization_id\">");
+        for (size_t i = 0; i < host_count; i++) {
+            buf_append_str(&b, "<option value=\"");
+            buf_append_html(&b, hosts[i].id);
+            buf_append_char(&b, '"');
+            if (strcmp(hosts[i].id, host->id) == 0)
+                buf_append_str(&b, " selected");
+            buf_append_char(&b, '>');
+            buf_append_html(&b, hosts[i].name);
+            buf_append_str(&b, "</option>");
+        }
+        buf_append_str(&b, "</select></div><div class=\"actions\"><button type=\"submit\" class=\"secondary\">"
+                           "Show</button></div></form>\n");
+    }
+    if (notice != NULL)
+        view_notice(&b, notice);
+    if (error != NULL)
+        view_alert(&b, error);
+
+    buf_append_str(&b, "<section class=\"card\" aria-labelledby=\"rules-heading\"><h2 id=\"rules-heading\">"
+                       "Asked of every student</h2>\n");
+    if (rule_count == 0) {
+        buf_append_str(&b, "<p>None yet: only what each rotation asks for applies.</p>\n");
+    } else {
+        buf_append_str(&b, "<div class=\"table-wrap\"><table class=\"records\"><caption>Host-wide requirements of ");
+        buf_append_html(&b, host->name);
+        buf_append_str(&b, "</caption><thead><tr><th scope=\"col\">Document</th><th scope=\"col\">Rule</th>"
+                           "<th scope=\"col\">Added</th><th scope=\"col\">Remove</th></tr></thead><tbody>\n");
+        for (size_t i = 0; i < rule_count; i++) {
+            const struct store_requirement *r = &rules[i];
+            if (r->offering_id != NULL)
+                continue;
+            const char *kind = document_kind_name(r->kind);
+            buf_append_str(&b, "<tr><td data-label=\"Document\">");
+            buf_append_html(&b, kind);
+            buf_append_str(&b, "</td><td data-label=\"Rule\">");
+            write_rule(&b, r->issued_within_days);
+            buf_append_str(&b, "</td><td data-label=\"Added\">");
+            web_write_instant(&b, r->created_at);
+            buf_append_str(&b, "</td><td data-label=\"Remove\"><form class=\"inline\" method=\"post\" "
+                               "action=\"/host/requirements/");
+            buf_append_url(&b, r->id);
+            buf_append_str(&b, "/delete\"><input type=\"hidden\" name=\"csrf_token\" value=\"");
+            buf_append_html(&b, page.csrf_token);
+            buf_append_str(&b, "\"><button type=\"submit\" class=\"secondary\">Remove<span class=\"visually-hidden\"> ");
+            buf_append_html(&b, kind);
+            buf_append_str(&b, "</span></button></form></td></tr>\n");
+        }
+        buf_append_str(&b, "</tbody></table></div>\n");
+    }
+    buf_append_str(&b, "</section>\n<section class=\"card\" id=\"add\" aria-labelledby=\"add-heading\">"
+                       "<h2 id=\"add-heading\">Add a requirement</h2>\n");
+    view_form_begin(&b, "/host/requirements", page.csrf_token);
+    buf_append_str(&b, "<input type=\"hidden\" name=\"organization_id\" value=\"");
+    buf_append_html(&b, host->id);
+    buf_append_str(&b, "\">\n");
+    const char *kind_error = form != NULL && form->error_field != NULL && strcmp(form->error_field, "kind") == 0
+                                 ? form->error
+                                 : NULL;
+    const char *days_error = form != NULL && form->error_field != NULL &&
+                                     strcmp(form->error_field, "issued_within_days") == 0
+                                 ? form->error
+                                 : NULL;
+    web_document_kind_select(&b, "Document", "kind", form != NULL ? form->kind : NULL, kind_error);
+    view_input(&b, "Issued within (days before the start, optional)", "number", "issued_within_days",
+               form != NULL ? form->days : NULL, NULL, false,
+               "For example 90 for a recent TB test. Leave empty when any document valid through the rotation "
+               "will do.",
+               days_error);
+    view_form_end(&b, "Add requirement");
+    buf_append_str(&b, "</section>\n");
+    view_page_end(&b);
+    if (!buf_ok(&b)) {
+        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    http_reply_html(req, status, &b);
+}
+
+void web_page_host_requirements(struct http_request *req)
+{
+    struct http_kv_list *query;
+    if (http_query(req, &query) != 0)
+        return;
+    const char *done = http_kv_get(query, "done");
+    const char *notice = NULL;
+    if (done != NULL && strcmp(done, "added") == 0)
+        notice = "The requirement is added. Checklists of this host's bookings include it now.";
+    else if (done != NULL && strcmp(done, "removed") == 0)
+        notice = "The requirement is removed.";
+    render(req, 200, http_kv_get(query, "organization_id"), notice, NULL, NULL);
+}
+
+static void redirect_to(struct http_request *req, const char *organization_id, const char *done)
+{
+    struct buf location;
+    buf_init(&location, &req->arena, 512);
+    buf_append_str(&location, "/host/requirements?organization_id=");
+    buf_append_url(&location, organization_id);
+    buf_append_str(&location, "&done=");
+    buf_append_str(&location, done);
+    http_redirect(req, location.data);
+}
+
+void web_page_host_requirement_add(struct http_request *req)
+{
+    struct store_user user;
+    if (!web_current_user(req, &user))
+        return;
+    const char *organization_id = http_form(req, "organization_id");
+    struct add_form form = {.kind = http_form(req, "kind"), .days = http_form(req, "issued_within_days")};
+    if (organization_id == NULL || organization_id[0] == '\0' || !catalog_may_manage(&user, organization_id)) {
+        http_reply_error(req, ERR_NOT_FOUND, NULL, "There is no such host, or you do not manage it");
+        return;
+    }
+    if (form.kind == NULL || form.kind[0] == '\0') {
+        form.error = "Choose the document to require.";
+        form.error_field = "kind";
+        render(req, 400, organization_id, NULL, NULL, &form);
+        return;
+    }
+    int64_t days = 0;
+    if (form.days != NULL && form.days[0] != '\0') {
+        char *end = NULL;
+        errno = 0;
+        long long n = strtoll(form.days, &end, 10);
+        if (errno != 0 || end == form.days || *end != '\0' || n < 1 || n > 3650) {
+            form.error = "Issued within must be a whole number of days from 1 to 3650, or empty.";
+            form.error_field = "issued_within_days";
+            render(req, 400, organization_id, NULL, NULL, &form);
+            return;
+        }
+        days = n;
+    }
+    struct store_requirement r = {0};
+    struct error err = {0};
+    if (requirement_add(req->db, &req->arena, &user, organization_id, NULL, form.kind, days, &r, &err) != 0) {
+        if (err.code == ERR_NOT_FOUND) {
+            http_reply_error(req, ERR_NOT_FOUND, NULL, "There is no such host, or you do not manage it");
+            return;
+        }
+        if (err.code == ERR_CONFLICT) {
+            form.error = "This document is already required. Remove it first to change its rule.";
+            form.error_field = "kind";
+        } else if (err.code == ERR_VALIDATION_FAILED && err.field != NULL &&
+                   strcmp(err.field, "issued_within_days") == 0) {
+            form.error = "Issued within must be a whole number of days from 1 to 3650, or empty.";
+            form.error_field = "issued_within_days";
+        } else if (err.code == ERR_VALIDATION_FAILED && err.field != NULL && strcmp(err.field, "kind") == 0) {
+            form.error = "Choose a document from the list.";
+            form.error_field = "kind";
+        } else {
+            http_reply_problem(req, &err);
+            return;
+        }
+        render(req, error_status(err.code), organization_id, NULL, NULL, &form);
+        return;
+    }
+    redirect_to(req, organization_id, "added");
+}
+
+void web_page_host_requirement_delete(struct http_request *req)
+{
+    struct store_user user;
+    if (!web_current_user(req, &user))
+        return;
+    const char *id = http_param(req, "id");
+    struct store_requirement r = {0};
+    int rc = store_requirement_get(req->db, &req->arena, id, &r);
+    if (rc != DB_ROW && rc != DB_DONE) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    if (rc == DB_DONE || !catalog_may_manage(&user, r.organization_id)) {
+        http_reply_error(req, ERR_NOT_FOUND, NULL, "This requirement does not exist, or you do not manage it");
+        return;
+    }
+    struct error err = {0};
+    if (requirement_remove(req->db, &req->arena, &user, id, &err) != 0) {
+        if (err.code == ERR_NOT_FOUND) {
+            http_reply_error(req, ERR_NOT_FOUND, NULL, "This requirement does not exist, or you do not manage it");
+            return;
+        }
+        http_reply_problem(req, &err);
+        return;
+    }
+    redirect_to(req, r.organization_id, "removed");
+}
