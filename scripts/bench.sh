@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # bench.sh — the Rounds benchmark: wrk against rounds (and against nginx serving
-# the same bytes as static files), in three parts, then one report:
+# the same bytes as static files), in four parts, then one report:
 #
 #   accounts  GET /healthz and GET /api/v1/me vs nginx (a server that logs in).
+#   documents GET /api/v1/documents/{id}/file of a 1 MiB PDF (opened from its sealed
+#             file, the read audited) vs nginx sending the same bytes, and
+#             POST /api/v1/documents of a 100 KiB PDF (bench/upload.lua).
 #   catalog   with BENCH_OFFERINGS offerings seeded by `rounds seed --offerings`:
 #             (a) GET /api/v1/offerings/{id}, (b) searches with specialty and state
 #             filters, (c) full-text searches — (b) and (c) cycle through lists of
@@ -28,7 +31,7 @@
 #   BENCH_OFFERINGS=100000  offerings seeded for the catalog and holds parts
 #   BENCH_HOLDS=20000       offered applications prepared for the holds part
 #                           (a tenth of them for its warm-up)
-#   BENCH_PARTS="accounts catalog holds"   the parts to run
+#   BENCH_PARTS="accounts documents catalog holds"   the parts to run
 #
 # Tools: wrk, nginx, curl; sqlite3 (SQLite) or psql (PostgreSQL) for the holds
 # set-up; b2sum (coreutils) for the session token hashes.
@@ -63,7 +66,7 @@ BENCH_THREADS=${BENCH_THREADS:-2}
 BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-16}
 BENCH_OFFERINGS=${BENCH_OFFERINGS:-100000}
 BENCH_HOLDS=${BENCH_HOLDS:-20000}
-BENCH_PARTS=${BENCH_PARTS:-accounts catalog holds}
+BENCH_PARTS=${BENCH_PARTS:-accounts documents catalog holds}
 
 BENCH_EMAIL=bench@rounds.test
 BENCH_PASSWORD=plum-orchard-harbor-71
@@ -196,8 +199,9 @@ start_sampler() {
 # start_rounds NAME — serve the bench database on a free port (log: $tmp/NAME.log).
 start_rounds() {
     local name=$1
+    shift
     rm -f "$tmp/ready"
-    "$bin" serve --listen 127.0.0.1:0 --ready-file "$tmp/ready" --log-level warn \
+    "$bin" serve --listen 127.0.0.1:0 --ready-file "$tmp/ready" --log-level warn --data-dir "$tmp/data" "$@" \
         </dev/null >"$tmp/$name.log" 2>&1 &
     rounds_pid=$!
     rounds_name=$name
@@ -229,9 +233,9 @@ stop_rounds() {
 
 # login — POST /api/v1/auth/login, print the bearer token.
 login() {
-    local reply token
+    local reply token email=${1:-$BENCH_EMAIL}
     reply=$(curl -sS -f -X POST -H 'Content-Type: application/json' \
-        --data "{\"email\":\"$BENCH_EMAIL\",\"password\":\"$BENCH_PASSWORD\"}" \
+        --data "{\"email\":\"$email\",\"password\":\"$BENCH_PASSWORD\"}" \
         "http://$rounds_addr/api/v1/auth/login") || die "login failed"
     token=$(printf '%s' "$reply" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
     [ -n "$token" ] || die "no token in the login reply: $reply"
@@ -516,6 +520,59 @@ report_accounts() {
     report_memory accounts "accounts server (it logs in: Argon2id uses 64 MiB)"
 }
 
+# ---------------------------------------------------------------- documents
+
+# A 1 MiB PDF read back (opened from its sealed file, the read audited) against nginx
+# sending the same bytes, and uploads of a 100 KiB PDF (multipart parsed, type checked,
+# sealed, addressed, a row and an audit event; equal bytes share one file on disk).
+part_documents() {
+    local token type_file id code boundary=bench-boundary-7MA4YWxkTrZu0gW
+    printf '%s\n' "$BENCH_PASSWORD" |
+        "$bin" user add --email "docs-$BENCH_EMAIL" --name "Bench Documents" --role student --password-stdin \
+            >>"$tmp/setup.log" 2>&1 || { show_log "$tmp/setup.log"; die "rounds user add failed"; }
+    start_rounds documents --upload-quota 1099511627776
+    token=$(login "docs-$BENCH_EMAIL")
+
+    { printf '%%PDF-1.7\n'; head -c 1048576 /dev/urandom; } >"$tmp/doc.pdf"
+    code=$(curl -sS -o "$tmp/upload.json" -w '%{http_code}' -H "Authorization: Bearer $token" \
+        -F "file=@$tmp/doc.pdf;type=application/pdf" -F kind=cv "http://$rounds_addr/api/v1/documents") ||
+        die "the document upload failed"
+    [ "$code" = 201 ] || die "the document upload answered $code: $(head -c 300 "$tmp/upload.json")"
+    id=$(sed -nE 's/^\{"id":"([^"]+)".*/\1/p' "$tmp/upload.json")
+    [ -n "$id" ] || die "no id in the upload reply"
+    type_file=$(fetch "http://$rounds_addr/api/v1/documents/$id/file" "$tmp/doc.body" -H "Authorization: Bearer $token")
+    cmp -s "$tmp/doc.pdf" "$tmp/doc.body" || die "the document read back differs from the upload"
+    nginx_static doc.pdf <"$tmp/doc.body"
+    same_reply doc.pdf "$tmp/doc.body" "$type_file"
+
+    # The body wrk posts: a 100 KiB PDF with a kind, as a browser would send it.
+    {
+        printf -- '--%s\r\nContent-Disposition: form-data; name="kind"\r\n\r\ncv\r\n' "$boundary"
+        printf -- '--%s\r\nContent-Disposition: form-data; name="file"; filename="cv.pdf"\r\n' "$boundary"
+        printf 'Content-Type: application/pdf\r\n\r\n%%PDF-1.7\n'
+        head -c 102400 /dev/urandom
+        printf '\r\n--%s--\r\n' "$boundary"
+    } >"$tmp/upload.body"
+
+    bench_target documents "rounds GET document file (1 MiB)" "http://$rounds_addr/api/v1/documents/$id/file" \
+        -H "Authorization: Bearer $token"
+    bench_target documents "nginx doc.pdf (1 MiB)" "$(nginx_url doc.pdf)"
+    bench_target documents "rounds POST document (100 KiB)" "http://$rounds_addr/api/v1/documents" \
+        -H "Authorization: Bearer $token" -s "$here/../bench/upload.lua" -- "$tmp/upload.body" "$boundary"
+    bench_ratio documents "document file / nginx" "rounds GET document file (1 MiB)" "nginx doc.pdf (1 MiB)" 0.5
+
+    echo "bench: documents part ($(( BENCH_ROUNDS * 3 )) runs of ${BENCH_SECONDS} s)" >&2
+    run_part documents
+    stop_rounds
+}
+
+report_documents() {
+    say '\n== documents: a sealed 1 MiB file read back (audited) vs nginx; 100 KiB uploads\n\n'
+    report_targets documents
+    say '\n'
+    report_memory documents "documents server"
+}
+
 # ---------------------------------------------------------------- seeding
 
 SEED_LINE=""
@@ -798,6 +855,7 @@ report() {
     say 'wrk -t%s -c%s -d%ss --timeout 30s --latency, %s per target, %s s warm-up\n' \
         "$BENCH_THREADS" "$BENCH_CONNECTIONS" "$BENCH_SECONDS" "$what" "$BENCH_WARMUP"
     ! wants accounts || report_accounts
+    ! wants documents || report_documents
     ! wants catalog || report_catalog
     ! wants holds || report_holds
     say '\n== aims (reported, not enforced)\n\n'
@@ -833,7 +891,7 @@ main() {
     [ "$BENCH_OFFERINGS" -ge 1 ] || die "BENCH_OFFERINGS must be ≥ 1"
     [ "$BENCH_HOLDS" -ge 1 ] || die "BENCH_HOLDS must be ≥ 1"
     for p in $BENCH_PARTS; do
-        case $p in accounts | catalog | holds) ;; *) die "unknown part '$p' in BENCH_PARTS" ;; esac
+        case $p in accounts | documents | catalog | holds) ;; *) die "unknown part '$p' in BENCH_PARTS" ;; esac
     done
 
     trap cleanup EXIT
@@ -845,6 +903,7 @@ main() {
     setup_db
     start_nginx
     ! wants accounts || part_accounts
+    ! wants documents || part_documents
     if wants catalog || wants holds; then seed_offerings; fi
     ! wants catalog || part_catalog
     ! wants holds || part_holds
