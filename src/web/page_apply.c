@@ -11,7 +11,7 @@
 #include "lib/utf8.h"
 #include "web/web.h"
 
-enum { STATEMENT_MAX = 5000 };
+enum { STATEMENT_MAX = 5000, APPLY_DOCUMENTS_MAX = 50 };
 
 /* "this block is full" → "This block is full." */
 static const char *sentence(struct arena *arena, const char *detail)
@@ -38,6 +38,11 @@ static void explain(struct arena *arena, const struct error *err, struct web_app
                       "update your profile if it is out of date.";
         form->error_field = NULL;
         form->profile_link = true;
+        return;
+    }
+    if (err->field != NULL && strcmp(err->field, "document_ids") == 0) {
+        form->error = "One of the documents you ticked is no longer in your wallet. Reload the page and try again.";
+        form->error_field = NULL;
         return;
     }
     if (err->detail == NULL) {
@@ -104,9 +109,22 @@ void web_page_apply_post(struct http_request *req)
         web_offering_render(req, 422, offering_id, &form);
         return;
     }
+    /* The wallet documents ticked (a repeated field). */
+    const char *document_ids[APPLY_DOCUMENTS_MAX];
+    size_t document_count = 0;
+    for (size_t i = 0; i < req->form.count; i++) {
+        if (strcmp(req->form.items[i].name, "document_ids") != 0 || req->form.items[i].value[0] == '\0')
+            continue;
+        if (document_count == APPLY_DOCUMENTS_MAX) {
+            http_reply_error(req, ERR_VALIDATION_FAILED, "document_ids", "share at most 50 documents");
+            return;
+        }
+        document_ids[document_count++] = req->form.items[i].value;
+    }
     struct store_application a = {0};
     struct error err = {0};
-    if (application_submit(req->db, &req->arena, &user, block_id, statement, NULL, 0, &a, &err) != 0) {
+    if (application_submit(req->db, &req->arena, &user, block_id, statement, document_ids, document_count, &a,
+                           &err) != 0) {
         if (err.code != ERR_UNPROCESSABLE) {
             http_reply_problem(req, &err);
             return;

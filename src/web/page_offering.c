@@ -11,6 +11,7 @@
 #include "domain/accounts.h"
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
+#include "domain/documents.h"
 #include "domain/reference.h"
 #include "store/applications.h"
 #include "lib/clock.h"
@@ -360,6 +361,31 @@ static bool profile_meets(const struct store_user *user, const struct store_offe
     return catalog_eligible(&rules, &user->profile, year);
 }
 
+/* The student's current wallet documents as checkboxes: the host sees those
+ * ticked while the application is active (nothing when the wallet is empty). */
+static void render_wallet_choices(struct http_request *req, struct buf *b, const struct store_user *user)
+{
+    struct store_document *docs = NULL;
+    size_t count = 0;
+    if (store_documents_current(req->db, &req->arena, user->id, &docs, &count) != DB_OK || count == 0) {
+        buf_append_str(b, "<p class=\"muted\">Your <a href=\"/wallet\">document wallet</a> is empty: you can "
+                          "attach documents later from the application's onboarding checklist.</p>\n");
+        return;
+    }
+    buf_append_str(b, "<fieldset class=\"choices\"><legend>Share documents from your wallet (optional)</legend>"
+                      "<p class=\"hint\">The host sees the ones you tick while your application is active.</p>\n");
+    for (size_t i = 0; i < count; i++) {
+        buf_append_str(b, "<label><input type=\"checkbox\" name=\"document_ids\" value=\"");
+        buf_append_html(b, docs[i].id);
+        buf_append_str(b, "\"> ");
+        buf_append_html(b, document_kind_name(docs[i].kind));
+        buf_append_str(b, ": ");
+        buf_append_html(b, docs[i].file_name);
+        buf_append_str(b, "</label>\n");
+    }
+    buf_append_str(b, "</fieldset>\n");
+}
+
 /* The "Apply" area: a form for signed-in students (a start date among the
  * open blocks and a statement), a way in for everyone else. */
 static void render_apply(struct http_request *req, struct buf *b, const struct view_page *page,
@@ -443,6 +469,7 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
     view_textarea(b, "Your statement (optional)", "statement", apply != NULL ? apply->statement : NULL, 6, 5000,
                   "Why this rotation, and what you hope to learn. The host reads it with your profile.",
                   statement_error ? apply->error : NULL);
+    render_wallet_choices(req, b, user);
     view_form_end(b, "Apply");
     buf_append_str(b, "<p class=\"muted\">Applying is free. If the host offers you a seat, you accept it to hold "
                       "the seat and then pay to book it.</p></section>\n");

@@ -1390,6 +1390,47 @@ static void check_access(const struct user *u, const char *who, const char *doc,
     api_free(&r);
 }
 
+/* Documents shared at apply time are attached in the same transaction: another
+ * student's document refuses the whole application (422 naming document_ids,
+ * nothing created); the student's own is attached and the host sees it. */
+TEST(applying_with_document_ids_attaches_them_or_refuses_the_whole_application)
+{
+    struct user s, other;
+    if (!register_student(&s, "applydocs") || !register_student(&other, "applydocs2"))
+        return;
+    char mine[64] = "", theirs[64] = "", block[64] = "";
+    struct doc_fields f = {"cv", NULL, NULL, NULL};
+    if (!upload_pdf(&s, &f, 3000, mine) || !upload_pdf(&other, &f, 3000, theirs) || !new_block(&W, W.offering_a, block))
+        return;
+    long long before = api_db_int(W.db, "SELECT COUNT(*) FROM applications WHERE student_id = $1", s.id, NULL);
+
+    struct api_response r;
+    post_as(&r, &s, "/api/v1/applications",
+            json_pack("{s:s,s:s,s:[s,s]}", "block_id", block, "statement", "", "document_ids", mine, theirs), 422);
+    CHECK_STR(api_json_str(r.json, "field"), "document_ids");
+    api_free(&r);
+    CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM applications WHERE student_id = $1", s.id, NULL), before);
+    CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM application_documents WHERE document_id = $1", mine, NULL), 0);
+    check_access(&W.coord_a, "host before the application", mine, 404, NULL, 0);
+
+    char app[64] = "";
+    if (post_as(&r, &s, "/api/v1/applications",
+                json_pack("{s:s,s:s,s:[s]}", "block_id", block, "statement", "", "document_ids", mine), 201))
+        snprintf(app, sizeof(app), "%s", api_json_str(r.json, "id") ? api_json_str(r.json, "id") : "");
+    api_free(&r);
+    CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM application_documents WHERE application_id = $1 AND document_id = $2",
+                         app, mine),
+              1);
+    char path[160];
+    snprintf(path, sizeof(path), "/api/v1/documents/%s", mine);
+    call(&r, &W.coord_a, "GET", path, NULL);
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+    act(&r, &s, app, "withdraw");
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+}
+
 TEST(access_rules_for_every_role_and_every_read_audited)
 {
     struct user s, other;
@@ -2022,6 +2063,7 @@ int main(void)
     API_RUN(replacing_keeps_the_history);
     API_RUN(staff_verify_and_reject_others_get_404);
     API_RUN(delete_is_204_then_404_and_409_while_booked);
+    API_RUN(applying_with_document_ids_attaches_them_or_refuses_the_whole_application);
     API_RUN(access_rules_for_every_role_and_every_read_audited);
     API_RUN(requirements_are_managed_by_the_host_and_staff);
     API_RUN(compliance_goes_from_missing_to_ok_and_gates_clear);

@@ -471,3 +471,54 @@ test('the host manages its host-wide document requirements', { timeout: 60_000 }
     await host.context.close();
   }
 });
+
+test('a student shares a wallet document when applying; the host sees it only through the application',
+  { timeout: 90_000 }, async () => {
+    const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+    const email = `share-${suffix}@example.test`;
+    const student = (await apiExpect(201, 'POST', '/api/v1/auth/register',
+      { body: { email, password: PASSWORD, name: 'Kofi Mensah' } })).token;
+    await apiExpect(200, 'PATCH', '/api/v1/me', {
+      token: student,
+      body: { status: 'graduate', graduation_year: 2023, visa_kind: 'b1_b2', step1: 'passed', english_proof: 'oet' },
+    });
+    const form = new FormData();
+    form.append('kind', 'cv');
+    form.append('file', new Blob([textPdf('Kofi Mensah, curriculum vitae')], { type: 'application/pdf' }), 'cv.pdf');
+    const uploaded = await fetch(`${BASE_URL}/api/v1/documents`,
+      { method: 'POST', headers: { authorization: `Bearer ${student}` }, body: form });
+    assert.equal(uploaded.status, 201, 'upload through the API');
+    const doc = await uploaded.json();
+
+    const host = await login('host@rounds.test');
+    assert.equal((await api('GET', `/api/v1/documents/${doc.id}`, { token: host })).status, 404,
+      'before any application the host cannot see the document');
+    const found = await apiExpect(200, 'GET', '/api/v1/offerings?q=Lakeside&eligible=me&limit=50', { token: student });
+    const offering = found.items.find((o) => o.host && o.host.name === HOST_NAME);
+    assert.ok(offering, `a ${HOST_NAME} rotation open to the student`);
+    const start = Date.now() + 45 * DAY;
+    const block = await apiExpect(201, 'POST', `/api/v1/offerings/${offering.id}/blocks`, {
+      token: host,
+      body: { start: isoDate(start), end: isoDate(start + (offering.weeks * 7 - 1) * DAY), seats: 2 },
+    });
+
+    const { context, page } = await person(email);
+    try {
+      await page.goto(`/offerings/${offering.id}`);
+      const apply = page.getByRole('region', { name: 'Apply for this rotation' });
+      await apply.locator(`input[type="radio"][value="${block.id}"]`).check();
+      const share = apply.getByRole('group', { name: 'Share documents from your wallet (optional)' });
+      await share.getByRole('checkbox', { name: /Curriculum vitae: cv\.pdf/ }).check();
+      const status = await press(page, apply.getByRole('button', { name: 'Apply', exact: true }),
+        (u) => u.pathname.startsWith('/applications/'));
+      assert.equal(status, 303, 'applying with a shared document');
+      const applicationId = pathOf(page).split('/')[2];
+      const seen = await apiExpect(200, 'GET', `/api/v1/documents/${doc.id}`, { token: host });
+      assert.equal(seen.kind, 'cv', 'the host sees the shared document through the application');
+      await apiExpect(200, 'POST', `/api/v1/applications/${applicationId}/withdraw`, { token: student, body: { note: '' } });
+      assert.equal((await api('GET', `/api/v1/documents/${doc.id}`, { token: host })).status, 404,
+        'once the application is withdrawn the host no longer sees it');
+    } finally {
+      await context.close();
+    }
+  });
