@@ -14,17 +14,12 @@
 #include "lib/log.h"
 #include "lib/utf8.h"
 
-bool catalog_npi_valid(const char *npi)
+char catalog_npi_check_digit(const char *stem)
 {
-    if (npi == NULL || strlen(npi) != 10)
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (npi[i] < '0' || npi[i] > '9')
-            return false;
-    /* Luhn over 80840 + the first nine digits; the prefix contributes 24. */
+    /* Luhn over 80840 + the nine digits; the prefix contributes 24. */
     int sum = 24;
     for (int i = 8; i >= 0; i--) {
-        int d = npi[i] - '0';
+        int d = stem[i] - '0';
         if ((8 - i) % 2 == 0) { /* doubled: the rightmost of the nine, then every other one */
             d *= 2;
             if (d > 9)
@@ -32,8 +27,17 @@ bool catalog_npi_valid(const char *npi)
         }
         sum += d;
     }
-    int check = (10 - sum % 10) % 10;
-    return check == npi[9] - '0';
+    return (char)('0' + (10 - sum % 10) % 10);
+}
+
+bool catalog_npi_valid(const char *npi)
+{
+    if (npi == NULL || strlen(npi) != 10)
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (npi[i] < '0' || npi[i] > '9')
+            return false;
+    return catalog_npi_check_digit(npi) == npi[9];
 }
 
 bool catalog_may_manage(const struct store_user *user, const char *organization_id)

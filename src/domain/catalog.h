@@ -16,6 +16,8 @@
 
 /* The NPI check digit: Luhn over "80840" followed by the first nine digits. */
 bool catalog_npi_valid(const char *npi);
+/* The NPI check digit ('0'–'9') of nine digits: Luhn over 80840 + the digits. */
+char catalog_npi_check_digit(const char *stem);
 
 /* Published offerings are public; the others only to staff, the host's
  * coordinators and the offering's preceptor. user_id may be NULL. */

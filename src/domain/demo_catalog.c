@@ -473,17 +473,7 @@ static void npi_from_stem(uint32_t stem, char out[11])
 {
     for (int i = 8; i >= 0; i--, stem /= 10)
         out[i] = (char)('0' + stem % 10);
-    int sum = 24; /* the prefix 80840, doubled as Luhn does */
-    for (int i = 8; i >= 0; i--) {
-        int d = out[i] - '0';
-        if ((8 - i) % 2 == 0) {
-            d *= 2;
-            if (d > 9)
-                d -= 9;
-        }
-        sum += d;
-    }
-    out[9] = (char)('0' + (10 - sum % 10) % 10);
+    out[9] = catalog_npi_check_digit(out);
     out[10] = '\0';
 }
 

@@ -35,6 +35,8 @@
 #include "test.h"
 
 #define PASSWORD "Vivid-Orchard-Kettle-58!"
+#define PEOPLE_PASSWORD PASSWORD
+#include "api_people.h"
 #define RACE_STUDENTS 200
 #define RACE_SEATS 3
 
@@ -49,11 +51,6 @@
     } while (0)
 
 /* ---- users and the world of one server ---- */
-
-struct user {
-    char email[160], name[96], id[64], token[64];
-    char auth[128]; /* "Authorization: Bearer <token>" */
-};
 
 struct world {
     struct api_server *srv;
@@ -71,22 +68,7 @@ struct world {
 
 static struct api_server main_server, smtp_server;
 static struct world W;   /* the main server's world */
-static struct world SW;  /* the SMTP server's world */
-
-static char *json_text(json_t *value)
-{
-    char *text = json_dumps(value, JSON_COMPACT);
-    json_decref(value);
-    return text;
-}
-
-static void user_set_token(struct user *u, const char *token)
-{
-    snprintf(u->token, sizeof(u->token), "%s", token != NULL ? token : "");
-    snprintf(u->auth, sizeof(u->auth), "Authorization: Bearer %s", u->token);
-}
-
-/* A request as u (NULL: anonymous) with an optional Idempotency-Key and JSON body. */
+static struct world SW;  //* A request as u (NULL: anonymous) with an optional Idempotency-Key and JSON body. */
 static long call(struct api_response *r, const struct user *u, const char *method, const char *path, const char *key,
                  const char *body)
 {
@@ -103,48 +85,6 @@ static long call(struct api_response *r, const struct user *u, const char *metho
     return api_request(r, method, path, headers, body);
 }
 
-/* POSTs a jansson body (stolen) as u; true when the status is want (else a failed check). */
-static bool post_as(struct api_response *r, const struct user *u, const char *path, json_t *body, long want)
-{
-    char *text = json_text(body);
-    call(r, u, "POST", path, NULL, text);
-    free(text);
-    if (r->status != want) {
-        TEST_FAILF("POST %s answered %ld, expected %ld: %.400s", path, r->status, want, r->body);
-        return false;
-    }
-    return true;
-}
-
-static bool login(struct user *u)
-{
-    struct api_response r;
-    bool ok = post_as(&r, NULL, "/api/v1/auth/login", json_pack("{s:s,s:s}", "email", u->email, "password", PASSWORD),
-                      200);
-    if (ok) {
-        snprintf(u->id, sizeof(u->id), "%s", api_json_str(r.json, "user.id") ? api_json_str(r.json, "user.id") : "");
-        user_set_token(u, api_json_str(r.json, "token"));
-    }
-    api_free(&r);
-    return ok;
-}
-
-static bool register_student(struct user *u, const char *prefix)
-{
-    memset(u, 0, sizeof(*u));
-    api_unique_email(u->email, sizeof(u->email), prefix);
-    snprintf(u->name, sizeof(u->name), "Student %s", prefix);
-    struct api_response r;
-    bool ok = post_as(&r, NULL, "/api/v1/auth/register",
-                      json_pack("{s:s,s:s,s:s}", "email", u->email, "password", PASSWORD, "name", u->name), 201);
-    if (ok) {
-        snprintf(u->id, sizeof(u->id), "%s", api_json_str(r.json, "user.id") ? api_json_str(r.json, "user.id") : "");
-        user_set_token(u, api_json_str(r.json, "token"));
-    }
-    api_free(&r);
-    return ok;
-}
-
 /* Staff creates a user of role (member of org when not NULL), who then logs in. */
 static bool create_user(struct world *w, struct user *u, const char *prefix, const char *role, const char *org)
 {
@@ -159,44 +99,6 @@ static bool create_user(struct world *w, struct user *u, const char *prefix, con
     bool ok = post_as(&r, &w->staff, "/api/v1/users", body, 201);
     api_free(&r);
     return ok && login(u);
-}
-
-/* POSTs and copies the reply's "id" into id_out (64 bytes). */
-static bool create_object(const struct user *u, const char *path, json_t *body, char *id_out)
-{
-    struct api_response r;
-    bool ok = post_as(&r, u, path, body, 201);
-    const char *id = ok ? api_json_str(r.json, "id") : NULL;
-    if (ok && id == NULL) {
-        TEST_FAILF("POST %s: no id in %.300s", path, r.body);
-        ok = false;
-    }
-    if (ok)
-        snprintf(id_out, 64, "%s", id);
-    api_free(&r);
-    return ok;
-}
-
-/* A valid NPI (Luhn over 80840 + the first nine digits), random each call. */
-static void random_npi(char out[11])
-{
-    unsigned char bytes[9];
-    randombytes_buf(bytes, sizeof(bytes));
-    for (int i = 0; i < 9; i++)
-        out[i] = (char)('0' + bytes[i] % 10);
-    out[0] = '1';
-    int sum = 24;
-    for (int i = 8; i >= 0; i--) {
-        int d = out[i] - '0';
-        if ((8 - i) % 2 == 0) {
-            d *= 2;
-            if (d > 9)
-                d -= 9;
-        }
-        sum += d;
-    }
-    out[9] = (char)('0' + (10 - sum % 10) % 10);
-    out[10] = '\0';
 }
 
 static bool create_preceptor(const struct user *staff, const char *org, const char *user_id, char *id_out)

@@ -23,37 +23,19 @@
 #include "test.h"
 
 #define PASSWORD "Vivid-Orchard-Kettle-58!"
+#define PEOPLE_PASSWORD PASSWORD
+#include "api_people.h"
 #define DAY 86400LL
 #define BOUNDARY "rounds-letter-boundary-7MA4YWxkTrZu0gW"
 #define MAX_PDF 1000000
 
 /* ---- users and the world ---- */
 
-struct user {
-    char email[160], name[96], id[64], token[64];
-    char auth[128];   /* "Authorization: Bearer <token>" */
-    char cookie[128]; /* "Cookie: rounds_session=<token>" */
-};
-
 static struct api_server server;
 static struct db_conn *db;
 static struct user staff, coord, precep;
 static char org[64], site[64], prc_us[64], prc_other[64], offering[64], offering_other[64];
 static int next_block;
-
-static char *json_text(json_t *value)
-{
-    char *text = json_dumps(value, JSON_COMPACT);
-    json_decref(value);
-    return text;
-}
-
-static void user_set_token(struct user *u, const char *token)
-{
-    snprintf(u->token, sizeof(u->token), "%s", token != NULL ? token : "");
-    snprintf(u->auth, sizeof(u->auth), "Authorization: Bearer %s", u->token);
-    snprintf(u->cookie, sizeof(u->cookie), "Cookie: rounds_session=%s", u->token);
-}
 
 /* A request as u (NULL: anonymous) with a JSON body text (NULL: none). */
 static long call(struct api_response *r, const struct user *u, const char *method, const char *path,
@@ -73,48 +55,6 @@ static long call_token(struct api_response *r, const char *token, const char *me
     return api_request(r, method, path, headers, body);
 }
 
-/* POSTs a jansson body (stolen) as u; true when the status is want. */
-static bool post_as(struct api_response *r, const struct user *u, const char *path, json_t *body, long want)
-{
-    char *text = json_text(body);
-    call(r, u, "POST", path, text);
-    free(text);
-    if (r->status != want) {
-        TEST_FAILF("POST %s answered %ld, expected %ld: %.400s", path, r->status, want, r->body);
-        return false;
-    }
-    return true;
-}
-
-static bool login(struct user *u)
-{
-    struct api_response r;
-    bool ok = post_as(&r, NULL, "/api/v1/auth/login", json_pack("{s:s,s:s}", "email", u->email, "password", PASSWORD),
-                      200);
-    if (ok) {
-        snprintf(u->id, sizeof(u->id), "%s", api_json_str(r.json, "user.id") ? api_json_str(r.json, "user.id") : "");
-        user_set_token(u, api_json_str(r.json, "token"));
-    }
-    api_free(&r);
-    return ok;
-}
-
-static bool register_student(struct user *u, const char *prefix)
-{
-    memset(u, 0, sizeof(*u));
-    api_unique_email(u->email, sizeof(u->email), prefix);
-    snprintf(u->name, sizeof(u->name), "Student %s", prefix);
-    struct api_response r;
-    bool ok = post_as(&r, NULL, "/api/v1/auth/register",
-                      json_pack("{s:s,s:s,s:s}", "email", u->email, "password", PASSWORD, "name", u->name), 201);
-    if (ok) {
-        snprintf(u->id, sizeof(u->id), "%s", api_json_str(r.json, "user.id") ? api_json_str(r.json, "user.id") : "");
-        user_set_token(u, api_json_str(r.json, "token"));
-    }
-    api_free(&r);
-    return ok;
-}
-
 /* Staff creates a user of role (member of org when not NULL), who then logs in. */
 static bool create_user(struct user *u, const char *prefix, const char *role, const char *organization)
 {
@@ -129,43 +69,6 @@ static bool create_user(struct user *u, const char *prefix, const char *role, co
     bool ok = post_as(&r, &staff, "/api/v1/users", body, 201);
     api_free(&r);
     return ok && login(u);
-}
-
-static bool create_object(const struct user *u, const char *path, json_t *body, char *id_out)
-{
-    struct api_response r;
-    bool ok = post_as(&r, u, path, body, 201);
-    const char *id = ok ? api_json_str(r.json, "id") : NULL;
-    if (ok && id == NULL) {
-        TEST_FAILF("POST %s: no id in %.300s", path, r.body);
-        ok = false;
-    }
-    if (ok)
-        snprintf(id_out, 64, "%s", id);
-    api_free(&r);
-    return ok;
-}
-
-/* A valid NPI (Luhn over 80840 + the first nine digits), random each call. */
-static void random_npi(char out[11])
-{
-    unsigned char bytes[9];
-    randombytes_buf(bytes, sizeof(bytes));
-    for (int i = 0; i < 9; i++)
-        out[i] = (char)('0' + bytes[i] % 10);
-    out[0] = '1';
-    int sum = 24;
-    for (int i = 8; i >= 0; i--) {
-        int d = out[i] - '0';
-        if ((8 - i) % 2 == 0) {
-            d *= 2;
-            if (d > 9)
-                d -= 9;
-        }
-        sum += d;
-    }
-    out[9] = (char)('0' + (10 - sum % 10) % 10);
-    out[10] = '\0';
 }
 
 static bool create_preceptor(const char *user_id, const char *name, char *id_out)
