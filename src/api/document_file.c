@@ -8,66 +8,6 @@
 
 #include "api/documents_api.h"
 
-/* filename="…": printable ASCII without quotes, backslashes or '%' (some
- * browsers decode it); other bytes become '_'. */
-static const char *ascii_file_name(struct arena *arena, const char *name)
-{
-    size_t len = strlen(name);
-    char *out = arena_strndup(arena, name, len);
-    for (size_t i = 0; out != NULL && i < len; i++) {
-        unsigned char c = (unsigned char)out[i];
-        if (c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '%')
-            out[i] = '_';
-    }
-    return out != NULL ? out : "document";
-}
-
-/* filename*=UTF-8''…: RFC 8187 attr-chars kept, every other byte %XX. */
-static void append_rfc8187(struct buf *b, const char *name)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++) {
-        unsigned char c = *p;
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-            (c != '\0' && strchr("!#$&+-.^_`|~", c) != NULL)) {
-            buf_append_char(b, (char)c);
-        } else {
-            buf_append_char(b, '%');
-            buf_append_char(b, hex[c >> 4]);
-            buf_append_char(b, hex[c & 15]);
-        }
-    }
-}
-
-void api_reply_document_file(struct http_request *req, const struct store_document *d, const char *data, size_t len,
-                             bool inline_view)
-{
-    const char *name = d->file_name != NULL && d->file_name[0] != '\0' ? d->file_name : "document";
-    struct buf disposition;
-    buf_init(&disposition, &req->arena, 2048);
-    buf_append_str(&disposition, inline_view ? "inline; filename=\"" : "attachment; filename=\"");
-    buf_append_str(&disposition, ascii_file_name(&req->arena, name));
-    buf_append_str(&disposition, "\"; filename*=UTF-8''");
-    append_rfc8187(&disposition, name);
-    if (!buf_ok(&disposition)) {
-        buf_reset(&disposition);
-        buf_append_str(&disposition, inline_view ? "inline; filename=\"document\"" : "attachment; filename=\"document\"");
-    }
-    http_add_header(req, "Content-Disposition", disposition.data);
-    /* These replace the page defaults of http/request.c: no script, no
-     * plugin but the browser's own PDF viewer (which a sandbox would block,
-     * so inline PDFs are not sandboxed), framed only by Rounds itself. */
-    bool pdf_inline = inline_view && d->media_type != NULL && strcmp(d->media_type, "application/pdf") == 0;
-    http_add_header(req, "Content-Security-Policy",
-                    pdf_inline ? "default-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
-                               : "default-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'; "
-                                 "sandbox");
-    http_add_header(req, "X-Frame-Options", "SAMEORIGIN");
-    http_add_header(req, "Cache-Control", "private, no-store");
-    http_add_header(req, "Cross-Origin-Resource-Policy", "same-origin");
-    http_reply(req, 200, d->media_type, data, len);
-}
-
 void api_document_file(struct http_request *req)
 {
     struct store_user user;
@@ -96,5 +36,5 @@ void api_document_file(struct http_request *req)
         http_reply_problem(req, &err);
         return;
     }
-    api_reply_document_file(req, &d, data, len, inline_view);
+    http_reply_file(req, d.media_type, d.file_name, inline_view, data, len);
 }

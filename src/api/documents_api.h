@@ -11,13 +11,6 @@ void api_write_document(struct buf *b, const struct store_document *d, const str
                         size_t history_count);
 void api_write_requirement(struct buf *b, const struct store_requirement *r);
 
-/* Replies 200 with a document's plain bytes: its media type, Content-Disposition
- * (attachment or inline, with an ASCII filename and the UTF-8 filename*),
- * nosniff, Cache-Control: private, no-store, a CSP without scripts that lets
- * only Rounds' own pages frame it (X-Frame-Options: SAMEORIGIN). For the API
- * and the page routes that serve files. */
-void api_reply_document_file(struct http_request *req, const struct store_document *d, const char *data, size_t len,
-                             bool inline_view);
 
 extern const char *const api_documents_list_params[];
 extern const char *const api_document_file_params[];

@@ -22,12 +22,5 @@ void api_letter_file(struct http_request *req)
         api_letter_problem(req, &err);
         return;
     }
-    /* A download, never sniffed (X-Content-Type-Options comes with every
-     * reply), never cached, never run as a page. */
-    http_add_header(req, "Content-Disposition", "attachment; filename=\"letter.pdf\"");
-    http_add_header(req, "Cache-Control", "private, no-store");
-    http_add_header(req, "Content-Security-Policy",
-                    "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox");
-    http_add_header(req, "Cross-Origin-Resource-Policy", "same-origin");
-    http_reply(req, 200, "application/pdf", data, len);
+    http_reply_file(req, "application/pdf", "letter.pdf", false, data, len);
 }

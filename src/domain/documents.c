@@ -1109,13 +1109,14 @@ static int reminder_tx(struct db_conn *conn, void *p)
 int documents_send_reminders(struct db_conn *conn, struct arena *arena, int *sent)
 {
     *sent = 0;
-    char today[11], through[11];
+    char today[11], week_through[11], through[11];
     int32_t today_days = (int32_t)(clock_now() / 86400);
     clock_date_from_days(today_days, today);
+    clock_date_from_days(today_days + 7, week_through);
     clock_date_from_days(today_days + EXPIRING_DAYS, through);
     struct store_document *docs;
     size_t count;
-    if (store_documents_expiring(conn, arena, today, through, &docs, &count) != DB_OK)
+    if (store_documents_expiring(conn, arena, today, week_through, through, &docs, &count) != DB_OK)
         return -1;
     for (size_t i = 0; i < count; i++) {
         const struct store_document *d = &docs[i];

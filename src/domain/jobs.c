@@ -54,13 +54,17 @@ static int deliver_mail(struct db_conn *conn, struct arena *arena, struct jobs_r
     return DB_OK;
 }
 
-int jobs_run_once(struct db_conn *conn, struct arena *arena, struct jobs_report *report)
+/* Reminders are counted in days: the thread looks for due ones this often,
+ * not every round (the test hook always does). */
+enum { REMINDERS_EVERY_SECONDS = 60 };
+
+static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_report *report, bool reminders)
 {
     int rc = application_expire_due(conn, arena, &report->expired);
     /* Reminders before delivery, so that their mail leaves in the same round. */
-    if (rc == DB_OK)
+    if (rc == DB_OK && reminders)
         rc = documents_send_reminders(conn, arena, &report->document_reminders) == 0 ? DB_OK : DB_ERROR;
-    if (rc == DB_OK)
+    if (rc == DB_OK && reminders)
         rc = letters_send_reminders(conn, arena, &report->letter_reminders) == 0 ? DB_OK : DB_ERROR;
     if (rc == DB_OK)
         rc = deliver_mail(conn, arena, report);
@@ -74,10 +78,16 @@ int jobs_run_once(struct db_conn *conn, struct arena *arena, struct jobs_report 
     return rc == DB_OK ? 0 : -1;
 }
 
+int jobs_run_once(struct db_conn *conn, struct arena *arena, struct jobs_report *report)
+{
+    return run_round(conn, arena, report, true);
+}
+
 static void *jobs_main(void *arg)
 {
     (void)arg;
     struct db_conn *conn = NULL;
+    int64_t reminders_at = 0; /* when this thread last looked for due reminders */
     while (!atomic_load(&stopping)) {
         if (conn == NULL && db_open(config.db_target, &conn) != DB_OK)
             conn = NULL;
@@ -85,7 +95,11 @@ static void *jobs_main(void *arg)
             struct arena arena;
             arena_heap_init(&arena);
             struct jobs_report report = {0};
-            if (jobs_run_once(conn, &arena, &report) != 0)
+            int64_t now = clock_now();
+            bool reminders = now - reminders_at >= REMINDERS_EVERY_SECONDS || now < reminders_at;
+            if (reminders)
+                reminders_at = now;
+            if (run_round(conn, &arena, &report, reminders) != 0)
                 log_warn("msg=\"background jobs failed this round\"");
             else if (report.expired > 0 || report.mail_sent > 0)
                 log_info("msg=jobs expired=%d mail_sent=%d", report.expired, report.mail_sent);

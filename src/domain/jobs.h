@@ -26,7 +26,8 @@ struct jobs_report {
 
 int jobs_start(const struct jobs_config *config);
 void jobs_stop(void);
-/* One round of every job on conn (the test hook, and the thread's loop). */
+/* One round of every job on conn, reminders included (the test hook; the
+ * thread looks for due reminders once a minute). */
 int jobs_run_once(struct db_conn *conn, struct arena *arena, struct jobs_report *report);
 
 #endif

@@ -177,6 +177,72 @@ static void add_security_headers(struct http_request *req)
     http_add_header(req, "X-Request-Id", req->request_id);
 }
 
+/* Whether a byte may stand in filename="…": printable ASCII but for quotes,
+ * backslashes and '%' (which some browsers decode). */
+static bool plain_file_name_byte(unsigned char c)
+{
+    return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' && c != '%';
+}
+
+static bool plain_file_name(const char *name)
+{
+    for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++)
+        if (!plain_file_name_byte(*p))
+            return false;
+    return true;
+}
+
+/* filename="…" with every other byte as '_'. */
+static void append_ascii_file_name(struct buf *b, const char *name)
+{
+    for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++)
+        buf_append_char(b, plain_file_name_byte(*p) ? (char)*p : '_');
+}
+
+/* filename*=UTF-8''…: RFC 8187 attr-chars kept, every other byte %XX. */
+static void append_rfc8187(struct buf *b, const char *name)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("!#$&+-.^_`|~", *p) != NULL) {
+            buf_append_char(b, (char)*p);
+        } else {
+            buf_append_char(b, '%');
+            buf_append_char(b, hex[*p >> 4]);
+            buf_append_char(b, hex[*p & 15]);
+        }
+    }
+}
+
+void http_reply_file(struct http_request *req, const char *media_type, const char *file_name, bool inline_view,
+                     const char *data, size_t len)
+{
+    const char *kind = inline_view ? "inline" : "attachment";
+    const char *name = file_name != NULL && file_name[0] != '\0' ? file_name : "document";
+    struct buf disposition;
+    buf_init(&disposition, &req->arena, 2048);
+    buf_appendf(&disposition, "%s; filename=\"", kind);
+    append_ascii_file_name(&disposition, name);
+    buf_append_char(&disposition, '"');
+    /* The UTF-8 form only where the ASCII one had to change the name. */
+    if (!plain_file_name(name)) {
+        buf_append_str(&disposition, "; filename*=UTF-8''");
+        append_rfc8187(&disposition, name);
+    }
+    http_add_header(req, "Content-Disposition", buf_ok(&disposition) ? disposition.data : kind);
+    /* These replace the pages' defaults (add_security_headers). */
+    bool pdf_inline = inline_view && strcmp(media_type, "application/pdf") == 0;
+    http_add_header(req, "Content-Security-Policy",
+                    pdf_inline ? "default-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+                               : "default-src 'none'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'; "
+                                 "sandbox");
+    http_add_header(req, "X-Frame-Options", "SAMEORIGIN");
+    http_add_header(req, "Cache-Control", "private, no-store");
+    http_add_header(req, "Cross-Origin-Resource-Policy", "same-origin");
+    http_reply(req, 200, media_type, data, len);
+}
+
 static const char *reason_phrase(int status)
 {
     switch (status) {

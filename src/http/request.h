@@ -78,6 +78,14 @@ void http_reply(struct http_request *req, int status, const char *content_type, 
 void http_reply_json(struct http_request *req, int status, const struct buf *json);
 void http_reply_html(struct http_request *req, int status, const struct buf *html);
 void http_reply_empty(struct http_request *req, int status);
+/* A stored file (a document, a letter) as the reply: its bytes with its media
+ * type, saved as an attachment or shown inline, with Content-Disposition
+ * naming file_name (an ASCII fallback and the RFC 8187 UTF-8 form), never
+ * cached, never sniffed, not readable cross-origin, framable only by Rounds'
+ * own pages, and sandboxed by its policy (except an inline PDF: a sandbox
+ * would block the browser's PDF viewer). */
+void http_reply_file(struct http_request *req, const char *media_type, const char *file_name, bool inline_view,
+                     const char *data, size_t len);
 void http_redirect(struct http_request *req, const char *location);
 /* application/problem+json from the error table (or an HTML error page on page routes). */
 void http_reply_error(struct http_request *req, enum error_code code, const char *field, const char *detail);

@@ -55,6 +55,25 @@ static void read_application(struct arena *arena, struct db_stmt *st, struct sto
     a->hold_expiry_days = db_column_int(st, 20);
 }
 
+/* Steps st to the end, appending each row as an application. */
+static int read_applications(struct arena *arena, struct db_stmt *st, struct store_application **out, size_t *count)
+{
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_application *a = store_push(arena, (void **)out, count, &capacity, sizeof(*a));
+        if (a == NULL) {
+            rc = DB_ERROR;
+            break;
+        }
+        read_application(arena, st, a);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
 int store_application_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_application *out)
 {
     struct db_stmt *st = db_prepare(conn, APPLICATION_SELECT "WHERE a.id = $1");
@@ -87,18 +106,23 @@ int store_applications_list(struct db_conn *conn, struct arena *arena, const str
     db_bind_text(st, 7, f->block_id);
     db_bind_text(st, 8, f->after_id);
     db_bind_int(st, 9, f->limit);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_application *a = store_push(arena, (void **)out, count, &capacity, sizeof(*a));
-        if (a == NULL)
-            break;
-        read_application(arena, st, a);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return read_applications(arena, st, out, count);
+}
+
+enum { STUDENT_APPLICATIONS_LIMIT = 200 };
+
+int store_student_applications(struct db_conn *conn, struct arena *arena, const char *student_id,
+                               const char *statuses, const char *ending_from, struct store_application **out,
+                               size_t *count)
+{
+    struct db_stmt *st = db_prepare(
+        conn, APPLICATION_SELECT "WHERE a.student_id = $1 AND (',' || $2 || ',') LIKE ('%,' || a.status || ',%')"
+                                 " AND (CAST($3 AS TEXT) IS NULL OR b.end_date >= $3) ORDER BY a.id DESC LIMIT $4");
+    db_bind_text(st, 1, student_id);
+    db_bind_text(st, 2, statuses);
+    db_bind_text(st, 3, ending_from);
+    db_bind_int(st, 4, STUDENT_APPLICATIONS_LIMIT);
+    return read_applications(arena, st, out, count);
 }
 
 static void bind_optional_int(struct db_stmt *st, int index, int64_t v)

@@ -44,6 +44,12 @@ int store_application_event_add(struct db_conn *conn, const char *application_id
                                 const char *note, int64_t now);
 int store_application_events(struct db_conn *conn, struct arena *arena, const char *application_id,
                              struct store_application_event **out, size_t *count);
+/* The student's applications whose status is one of `statuses`
+ * (comma-separated) and, when ending_from is not NULL, whose block ends on or
+ * after it; newest first, at most 200, with the joined fields. */
+int store_student_applications(struct db_conn *conn, struct arena *arena, const char *student_id,
+                               const char *statuses, const char *ending_from, struct store_application **out,
+                               size_t *count);
 /* The student's applications in seat-taking states whose block overlaps [start, end]. */
 int store_student_booked_overlap(struct db_conn *conn, const char *student_id, const char *start, const char *end,
                                  bool *overlaps);

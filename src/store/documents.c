@@ -6,8 +6,7 @@
 #include <string.h>
 
 /* Lists are bounded: a wallet, a history or a queue page never grows past these. */
-enum { WALLET_LIMIT = 500, HISTORY_LIMIT = 100, ATTACHED_LIMIT = 200, RULES_LIMIT = 200, EXPIRING_LIMIT = 1000,
-       STUDENT_APPLICATIONS_LIMIT = 200 };
+enum { WALLET_LIMIT = 500, HISTORY_LIMIT = 100, ATTACHED_LIMIT = 200, RULES_LIMIT = 200, EXPIRING_LIMIT = 1000 };
 
 static void bind_optional_text(struct db_stmt *st, int index, const char *s)
 {
@@ -287,50 +286,6 @@ int store_document_attached_active(struct db_conn *conn, const char *id, bool *a
     return rc == DB_ROW ? DB_OK : rc;
 }
 
-int store_student_applications(struct db_conn *conn, struct arena *arena, const char *student_id,
-                               const char *statuses, const char *ending_from, struct store_application **out,
-                               size_t *count)
-{
-    struct db_stmt *st = db_prepare(
-        conn, "SELECT a.id, a.student_id, a.block_id, a.offering_id, a.organization_id, a.status, b.start_date,"
-              " b.end_date, o.title, org.name, p.user_id, a.created_at, a.updated_at"
-              " FROM applications a JOIN blocks b ON b.id = a.block_id JOIN offerings o ON o.id = a.offering_id"
-              " JOIN organizations org ON org.id = a.organization_id JOIN preceptors p ON p.id = o.preceptor_id"
-              " WHERE a.student_id = $1 AND (',' || $2 || ',') LIKE ('%,' || a.status || ',%')"
-              " AND (CAST($3 AS TEXT) IS NULL OR b.end_date >= $3)"
-              " ORDER BY a.id DESC LIMIT $4");
-    db_bind_text(st, 1, student_id);
-    db_bind_text(st, 2, statuses);
-    db_bind_text(st, 3, ending_from);
-    db_bind_int(st, 4, STUDENT_APPLICATIONS_LIMIT);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_application *a = store_push(arena, (void **)out, count, &capacity, sizeof(*a));
-        if (a == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        a->id = store_column_dup(arena, st, 0);
-        a->student_id = store_column_dup(arena, st, 1);
-        a->block_id = store_column_dup(arena, st, 2);
-        a->offering_id = store_column_dup(arena, st, 3);
-        a->organization_id = store_column_dup(arena, st, 4);
-        a->status = store_column_dup(arena, st, 5);
-        a->block_start = store_column_dup(arena, st, 6);
-        a->block_end = store_column_dup(arena, st, 7);
-        a->offering_title = store_column_dup(arena, st, 8);
-        a->host_name = store_column_dup(arena, st, 9);
-        a->preceptor_user_id = store_column_dup(arena, st, 10);
-        a->created_at = db_column_int(st, 11);
-        a->updated_at = db_column_int(st, 12);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
-}
-
 /* ---- requirements ---- */
 
 int store_requirement_insert(struct db_conn *conn, const struct store_requirement *r)
@@ -418,15 +373,20 @@ int store_document_reminder_claim(struct db_conn *conn, const char *document_id,
     return run_changed(st);
 }
 
-int store_documents_expiring(struct db_conn *conn, struct arena *arena, const char *from, const char *through,
-                             struct store_document **out, size_t *count)
+int store_documents_expiring(struct db_conn *conn, struct arena *arena, const char *from, const char *week_through,
+                             const char *through, struct store_document **out, size_t *count)
 {
-    struct db_stmt *st = db_prepare(conn, DOCUMENT_SELECT "WHERE d.deleted_at IS NULL AND d.replaced_at IS NULL"
-                                                          " AND d.expires_on IS NOT NULL"
-                                                          " AND d.expires_on >= $1 AND d.expires_on <= $2"
-                                                          " ORDER BY d.expires_on, d.id LIMIT $3");
+    /* Left out: those whose due reminder (7 days up to week_through, else 30)
+     * was sent, so that the list holds only work still to do. */
+    struct db_stmt *st = db_prepare(
+        conn, DOCUMENT_SELECT "WHERE d.deleted_at IS NULL AND d.replaced_at IS NULL AND d.expires_on IS NOT NULL"
+                              " AND d.expires_on >= $1 AND d.expires_on <= $3"
+                              " AND NOT EXISTS (SELECT 1 FROM document_reminders r WHERE r.document_id = d.id"
+                              " AND r.days_before = CASE WHEN d.expires_on <= $2 THEN 7 ELSE 30 END)"
+                              " ORDER BY d.expires_on, d.id LIMIT $4");
     db_bind_text(st, 1, from);
-    db_bind_text(st, 2, through);
-    db_bind_int(st, 3, EXPIRING_LIMIT);
+    db_bind_text(st, 2, week_through);
+    db_bind_text(st, 3, through);
+    db_bind_int(st, 4, EXPIRING_LIMIT);
     return read_documents(arena, st, out, count);
 }

@@ -74,10 +74,12 @@ int store_requirements_for(struct db_conn *conn, struct arena *arena, const char
  * claimed it, DB_DONE when it was sent before. */
 int store_document_reminder_claim(struct db_conn *conn, const char *document_id, int64_t days_before,
                                   const char *application_id, int64_t now);
-/* Current documents that expire on or before `through` (YYYY-MM-DD) and not
- * before `from`, with their student joined. */
-int store_documents_expiring(struct db_conn *conn, struct arena *arena, const char *from, const char *through,
-                             struct store_document **out, size_t *count);
+/* Current documents that expire between `from` and `through` (YYYY-MM-DD),
+ * with their student joined, leaving out those whose due reminder was sent
+ * already: the 7-day one for those expiring by `week_through`, else the
+ * 30-day one. Soonest first, at most 1000. */
+int store_documents_expiring(struct db_conn *conn, struct arena *arena, const char *from, const char *week_through,
+                             const char *through, struct store_document **out, size_t *count);
 
 /* Whether the application has the document attached (that very version). */
 int store_application_has_document(struct db_conn *conn, const char *application_id, const char *document_id,
@@ -85,12 +87,4 @@ int store_application_has_document(struct db_conn *conn, const char *application
 /* Whether the document or one of its older versions is attached to a booked,
  * cleared or in-progress application. */
 int store_document_attached_active(struct db_conn *conn, const char *id, bool *attached);
-/* The student's applications whose status is one of `statuses`
- * (comma-separated) and, when ending_from is not NULL, whose block ends on or
- * after it; newest first, at most 200. Filled: the ids, status, dates, title,
- * host name and preceptor user (what access checks and reminders need). */
-int store_student_applications(struct db_conn *conn, struct arena *arena, const char *student_id,
-                               const char *statuses, const char *ending_from, struct store_application **out,
-                               size_t *count);
-
 #endif

@@ -66,3 +66,14 @@ void web_install_error_page(void)
 {
     http_set_html_error_renderer(render_error_page);
 }
+
+void web_redirect_done(struct http_request *req, const char *prefix, const char *id, const char *done)
+{
+    struct buf location;
+    buf_init(&location, &req->arena, 1024);
+    buf_append_str(&location, prefix);
+    buf_append_url(&location, id);
+    buf_append_str(&location, "?done=");
+    buf_append_url(&location, done);
+    http_redirect(req, buf_ok(&location) ? location.data : "/");
+}

@@ -441,11 +441,5 @@ void web_page_application_action(struct http_request *req)
         return;
     }
     catalog_index_sync(req->db); /* seats left changed */
-    struct buf location;
-    buf_init(&location, &req->arena, 256);
-    buf_append_str(&location, "/applications/");
-    buf_append_url(&location, a.id);
-    buf_append_str(&location, "?done=");
-    buf_append_url(&location, action);
-    http_redirect(req, location.data);
+    web_redirect_done(req, "/applications/", a.id, action);
 }

@@ -133,10 +133,5 @@ void web_page_apply_post(struct http_request *req)
         web_offering_render(req, 422, offering_id, &form);
         return;
     }
-    struct buf location;
-    buf_init(&location, &req->arena, 256);
-    buf_append_str(&location, "/applications/");
-    buf_append_url(&location, a.id);
-    buf_append_str(&location, "?done=submit");
-    http_redirect(req, location.data);
+    web_redirect_done(req, "/applications/", a.id, "submit");
 }

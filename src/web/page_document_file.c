@@ -9,30 +9,6 @@
 #include "domain/documents.h"
 #include "web/web.h"
 
-/* Content-Disposition: inline; filename="ascii"; filename*=UTF-8''percent-encoded
- * (RFC 6266). The name is already cleaned (no quotes, no control characters). */
-static const char *disposition(struct arena *arena, const char *name)
-{
-    struct buf b;
-    buf_init(&b, arena, 1024);
-    buf_append_str(&b, "inline; filename=\"");
-    for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++)
-        buf_append_char(&b, (*p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\') ? (char)*p : '_');
-    buf_append_str(&b, "\"; filename*=UTF-8''");
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++) {
-        if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '.' ||
-            *p == '-' || *p == '_') {
-            buf_append_char(&b, (char)*p);
-        } else {
-            buf_append_char(&b, '%');
-            buf_append_char(&b, hex[*p >> 4]);
-            buf_append_char(&b, hex[*p & 15]);
-        }
-    }
-    return buf_ok(&b) ? b.data : "inline";
-}
-
 void web_page_document_file(struct http_request *req)
 {
     struct store_user user;
@@ -50,12 +26,5 @@ void web_page_document_file(struct http_request *req)
         http_reply_error(req, ERR_NOT_FOUND, NULL, "This file does not exist, or it is not yours to see");
         return;
     }
-    const char *name = d.file_name != NULL && d.file_name[0] != '\0' ? d.file_name : "document";
-    http_add_header(req, "Content-Disposition", disposition(&req->arena, name));
-    /* These replace the pages' defaults (request.c adds a default only when
-     * the reply has not set the header): staff's viewer frames the file. */
-    http_add_header(req, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'self'");
-    http_add_header(req, "X-Frame-Options", "SAMEORIGIN");
-    http_add_header(req, "Cache-Control", "private, no-store");
-    http_reply(req, 200, d.media_type, data, len);
+    http_reply_file(req, d.media_type, d.file_name, true, data, len);
 }

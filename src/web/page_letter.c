@@ -11,6 +11,7 @@
  * shows the page again with the reason and its status. A waived letter's
  * student sees its state and dates, never a link to the file, and no way to
  * take the waiver back. */
+#include <stdio.h>
 #include <string.h>
 
 #include "domain/accounts.h"
@@ -416,17 +417,6 @@ void web_page_letter(struct http_request *req)
     render(req, 200, http_param(req, "id"), http_kv_get(query, "done"), NULL);
 }
 
-static void redirect_done(struct http_request *req, const char *id, const char *done)
-{
-    struct buf location;
-    buf_init(&location, &req->arena, 256);
-    buf_append_str(&location, "/letters/");
-    buf_append_url(&location, id);
-    buf_append_str(&location, "?done=");
-    buf_append_str(&location, done);
-    http_redirect(req, location.data);
-}
-
 /* A refused action in plain words (the letter's state decides most). */
 static const char *refusal_words(const struct error *err, const char *action)
 {
@@ -528,7 +518,7 @@ void web_page_letter_action(struct http_request *req)
         refuse(req, id, action, &err, &f);
         return;
     }
-    redirect_done(req, id, action);
+    web_redirect_done(req, "/letters/", id, action);
 }
 
 void web_page_letter_upload(struct http_request *req)
@@ -553,7 +543,7 @@ void web_page_letter_upload(struct http_request *req)
         refuse(req, id, "upload", &err, &f);
         return;
     }
-    redirect_done(req, id, "upload");
+    web_redirect_done(req, "/letters/", id, "upload");
 }
 
 void web_page_letter_file(struct http_request *req)
@@ -578,16 +568,7 @@ void web_page_letter_file(struct http_request *req)
             http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    struct buf disposition;
-    buf_init(&disposition, &req->arena, 256);
-    buf_append_str(&disposition, "attachment; filename=\"letter-");
-    for (const char *p = id; *p != '\0'; p++) /* ids are [a-z0-9_]; anything else is left out */
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' ||
-            *p == '-')
-            buf_append_char(&disposition, *p);
-    buf_append_str(&disposition, ".pdf\"");
-    http_add_header(req, "Content-Disposition", buf_ok(&disposition) ? disposition.data : "attachment");
-    /* http_reply adds X-Content-Type-Options: nosniff to every reply; this replaces its default Cache-Control. */
-    http_add_header(req, "Cache-Control", "private, no-store");
-    http_reply(req, 200, "application/pdf", data, len);
+    char name[96];
+    snprintf(name, sizeof(name), "letter-%s.pdf", id);
+    http_reply_file(req, "application/pdf", name, false, data, len);
 }

@@ -234,17 +234,6 @@ void web_page_letter_invite(struct http_request *req)
     render(req, 200, http_param(req, "token"), http_kv_get(query, "done"), NULL);
 }
 
-static void redirect_done(struct http_request *req, const char *token, const char *done)
-{
-    struct buf location;
-    buf_init(&location, &req->arena, 512);
-    buf_append_str(&location, "/invitations/letters/");
-    buf_append_url(&location, token);
-    buf_append_str(&location, "?done=");
-    buf_append_str(&location, done);
-    http_redirect(req, location.data);
-}
-
 /* A refused POST: invalid links get their page, the rest the form again. */
 static void refuse(struct http_request *req, const char *token, const struct error *err, struct failure *f)
 {
@@ -317,7 +306,7 @@ void web_page_letter_invite_action(struct http_request *req)
         refuse(req, token, &err, &f);
         return;
     }
-    redirect_done(req, token, action);
+    web_redirect_done(req, "/invitations/letters/", token, action);
 }
 
 void web_page_letter_invite_upload(struct http_request *req)
@@ -341,5 +330,5 @@ void web_page_letter_invite_upload(struct http_request *req)
         refuse(req, token, &err, &f);
         return;
     }
-    redirect_done(req, token, "upload");
+    web_redirect_done(req, "/invitations/letters/", token, "upload");
 }

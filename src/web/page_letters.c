@@ -507,10 +507,5 @@ void web_page_letters_request(struct http_request *req)
         render(req, error_status(err.code), &form);
         return;
     }
-    struct buf location;
-    buf_init(&location, &req->arena, 256);
-    buf_append_str(&location, "/letters/");
-    buf_append_url(&location, letter.id);
-    buf_append_str(&location, "?done=requested");
-    http_redirect(req, location.data);
+    web_redirect_done(req, "/letters/", letter.id, "requested");
 }

@@ -437,10 +437,5 @@ void web_page_wallet_upload(struct http_request *req)
         render(req, status, NULL, &form);
         return;
     }
-    struct buf location;
-    buf_init(&location, &req->arena, 256);
-    buf_append_str(&location, "/wallet/");
-    buf_append_url(&location, doc.id);
-    buf_append_str(&location, "?done=uploaded");
-    http_redirect(req, location.data);
+    web_redirect_done(req, "/wallet/", doc.id, "uploaded");
 }

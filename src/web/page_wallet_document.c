@@ -313,12 +313,7 @@ void web_page_wallet_replace(struct http_request *req)
         render(req, status, id, NULL, NULL, &form, false);
         return;
     }
-    struct buf location;
-    buf_init(&location, &req->arena, 256);
-    buf_append_str(&location, "/wallet/");
-    buf_append_url(&location, doc.id);
-    buf_append_str(&location, "?done=replaced");
-    http_redirect(req, location.data);
+    web_redirect_done(req, "/wallet/", doc.id, "replaced");
 }
 
 void web_page_wallet_delete(struct http_request *req)

@@ -5,6 +5,9 @@
 #include "http/request.h"
 #include "views/html.h"
 
+/* 303 to prefix + id (URL-escaped) + "?done=" + done: the page that shows
+ * what a POST did ("/wallet/", "d_…", "uploaded"). */
+void web_redirect_done(struct http_request *req, const char *prefix, const char *id, const char *done);
 /* Fills the layout's fields for this request (signed-in name, CSRF token);
  * loads the user into *user when signed in and user is not NULL. Returns
  * false when the user could not be loaded (already replied). */

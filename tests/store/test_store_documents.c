@@ -527,7 +527,7 @@ TEST(expiring_documents_between_two_dates)
 
     struct store_document *docs;
     size_t count;
-    CHECK_INT(store_documents_expiring(conn, &arena, "2091-03-01", "2091-03-31", &docs, &count), DB_OK);
+    CHECK_INT(store_documents_expiring(conn, &arena, "2091-03-01", "2091-03-07", "2091-03-31", &docs, &count), DB_OK);
     CHECK_INT(count, 2);
     if (count == 2) {
         CHECK_STR(docs[0].id, first.id); /* soonest first */
@@ -535,6 +535,20 @@ TEST(expiring_documents_between_two_dates)
         CHECK_STR(docs[0].student_email, s.email);
         CHECK_STR(docs[0].student_name, "Eli Expiring");
     }
+
+    /* Once its due reminder is sent a document leaves the list: the 30-day one
+     * for `last`; `first` expires within the week, so its 30-day one does not count. */
+    struct store_application a = make_application(&s, W.block, W.offering, "booked");
+    CHECK_INT(store_application_insert(conn, &a), DB_OK);
+    CHECK_INT(store_document_reminder_claim(conn, last.id, 30, a.id, 10200), DB_OK);
+    CHECK_INT(store_document_reminder_claim(conn, first.id, 30, a.id, 10201), DB_OK);
+    CHECK_INT(store_documents_expiring(conn, &arena, "2091-03-01", "2091-03-07", "2091-03-31", &docs, &count), DB_OK);
+    CHECK_INT(count, 1);
+    if (count == 1)
+        CHECK_STR(docs[0].id, first.id);
+    CHECK_INT(store_document_reminder_claim(conn, first.id, 7, a.id, 10202), DB_OK);
+    CHECK_INT(store_documents_expiring(conn, &arena, "2091-03-01", "2091-03-07", "2091-03-31", &docs, &count), DB_OK);
+    CHECK_INT(count, 0);
 }
 
 int main(void)
