@@ -26,6 +26,15 @@ bool account_has_role(const struct store_user *user, const char *role)
     return false;
 }
 
+bool account_is_member(const struct store_user *user, const char *organization_id, const char *role)
+{
+    for (size_t i = 0; user != NULL && organization_id != NULL && i < user->membership_count; i++)
+        if (strcmp(user->memberships[i].organization_id, organization_id) == 0 &&
+            strcmp(user->memberships[i].role, role) == 0)
+            return true;
+    return false;
+}
+
 const char *account_role_organization_kind(const char *role)
 {
     if (strcmp(role, "host_coordinator") == 0 || strcmp(role, "preceptor") == 0)

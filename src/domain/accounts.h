@@ -17,6 +17,8 @@ extern const char *const profile_english_proofs[];
 
 bool account_role_valid(const char *role);
 bool account_has_role(const struct store_user *user, const char *role);
+/* Whether the user is a member of the organisation with that role. */
+bool account_is_member(const struct store_user *user, const char *organization_id, const char *role);
 /* The organisation kind a role's membership must have ("host" for a host
  * coordinator), or NULL when the role takes no organisation. */
 const char *account_role_organization_kind(const char *role);

@@ -13,7 +13,7 @@
 #include "lib/clock.h"
 #include "lib/limits.h"
 #include "lib/log.h"
-#include "lib/utf8.h"
+#include "lib/text.h"
 #include "store/applications.h"
 
 static http_html_error_fn html_error_renderer;
@@ -446,13 +446,20 @@ static bool method_is_safe(enum http_method m)
     return m == HTTP_GET || m == HTTP_HEAD || m == HTTP_OPTIONS;
 }
 
-/* Parses the query string and refuses parameters the route does not take. */
+/* Parses the query string and refuses parameters the route does not take,
+ * and values that are not one line of text (lib/text.h). */
 static int check_query(struct http_request *req)
 {
     if (http_query(req, &req->query_params) != 0)
         return -1;
     for (size_t i = 0; i < req->query_params->count; i++) {
         const char *name = req->query_params->items[i].name;
+        const struct http_kv *kv = &req->query_params->items[i];
+        enum text_fault fault = text_check(kv->value, kv->value_len, TEXT_ONE_LINE);
+        if (fault != TEXT_OK) {
+            http_reply_error(req, ERR_INVALID_PARAMETER, name, text_fault_detail(fault));
+            return -1;
+        }
         const char *const *allowed = req->route->query;
         while (allowed != NULL && *allowed != NULL && strcmp(*allowed, name) != 0)
             allowed++;
@@ -474,20 +481,32 @@ static size_t route_body_cap(const struct route *route, const struct http_option
     return options->max_body;
 }
 
-/* Valid UTF-8 without NUL or other control characters (C0, DEL, C1) except
- * tab, CR and LF: what a text field of a form may hold. */
-static bool form_text_acceptable(const char *s, size_t len)
+/* Whether the route declares the form field multi-line. */
+static bool field_is_multiline(const struct route *route, const char *name)
 {
-    if (!utf8_valid(s, len))
-        return false;
-    const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = 0; i < len; i++) {
-        if ((u[i] < 0x20 && u[i] != '\t' && u[i] != '\r' && u[i] != '\n') || u[i] == 0x7f)
-            return false;
-        if (u[i] == 0xc2 && u[i + 1] <= 0x9f) /* C1; validity guarantees u[i + 1] */
-            return false;
-    }
-    return true;
+    for (const char *const *f = route->multiline; f != NULL && *f != NULL; f++)
+        if (strcmp(*f, name) == 0)
+            return true;
+    return false;
+}
+
+/* Every text field of a form (urlencoded, or the parts of a multipart body
+ * without a filename) through the one text check; 400 naming the first that
+ * fails. */
+static int check_form_text(struct http_request *req, const char *name, const char *value, size_t len)
+{
+    enum text_lines lines = field_is_multiline(req->route, name) ? TEXT_MULTI_LINE : TEXT_ONE_LINE;
+    enum text_fault fault = text_check(value, len, lines);
+    if (fault == TEXT_OK)
+        return 0;
+    /* A page's error shows no field: say which one in the sentence. */
+    struct buf detail;
+    buf_init(&detail, &req->arena, BUF_CAP_LINE);
+    buf_append_str(&detail, "The field \"");
+    buf_append(&detail, name, strnlen(name, 64));
+    buf_appendf(&detail, "\" %s.", text_fault_detail(fault));
+    http_reply_error(req, ERR_VALIDATION_FAILED, name, buf_ok(&detail) ? detail.data : text_fault_detail(fault));
+    return -1;
 }
 
 enum { MULTIPART_MAX_PARTS = 32 };
@@ -532,9 +551,8 @@ static int check_multipart(struct http_request *req, const char *content_type)
         const struct http_part *part = &req->parts.items[i];
         if (part->filename != NULL)
             continue;
-        if (!form_text_acceptable(part->data, part->len)) {
+        if (check_form_text(req, part->name, part->data, part->len) != 0) {
             req->form.count = 0;
-            http_reply_error(req, ERR_BAD_REQUEST, part->name, "is not valid text");
             return -1;
         }
         struct http_kv *kv = &req->form.items[req->form.count];
@@ -574,6 +592,13 @@ static int check_body(struct http_request *req)
         if (http_parse_urlencoded(&req->arena, req->body, req->body_len, 256, &req->form) != HTTP_PARSE_OK) {
             http_reply_error(req, ERR_BAD_REQUEST, NULL, "the form is malformed");
             return -1;
+        }
+        for (size_t i = 0; i < req->form.count; i++) {
+            const struct http_kv *kv = &req->form.items[i];
+            if (check_form_text(req, kv->name, kv->value, kv->value_len) != 0) {
+                req->form.count = 0;
+                return -1;
+            }
         }
         return 0;
     }
