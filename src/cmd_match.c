@@ -131,7 +131,7 @@ static char *read_all(const char *path, struct arena *arena, size_t *len)
         size_t n = fread(data + used, 1, cap - used, f);
         used += n;
         if (used > MATCH_MAX_INSTANCE_BYTES) {
-            fprintf(stderr, "rounds match: %s is larger than %zu bytes\n", path, MATCH_MAX_INSTANCE_BYTES);
+            fprintf(stderr, "rounds match: %s is larger than %d bytes\n", path, MATCH_MAX_INSTANCE_BYTES);
             goto fail;
         }
         if (n == 0) {
@@ -184,7 +184,7 @@ static int write_result(struct match_run_state *st, const struct match_instance 
         st->out = stdout;
     }
     struct buf b;
-    buf_init(&b, arena, 1 << 20);
+    buf_init(&b, arena, BUF_CAP_LIST);
     struct match_json_sink sink = {.buf = &b, .flush = write_chunk, .context = st, .before_stats = take_total};
     int rc = match_json_write(in, r, arena, &sink);
     if (to_stdout)

@@ -23,19 +23,7 @@
 
 #include "lib/arena.h"
 #include "lib/buf.h"
-
-/* Limits of an instance, named once. */
-enum {
-    MATCH_ID_MAX_CHARS = 64,          /* ids of students, offerings, blocks, attributes */
-    MATCH_SEED_MAX_CHARS = 256,       /* the lottery seed */
-    MATCH_MAX_PLACEMENTS = 64,        /* max_placements of one student (rotation mode) */
-    MATCH_MAX_SEATS = 1000000,        /* seats of one offering */
-    MATCH_MAX_ITEMS = 20000000,       /* students, offerings, blocks, rank entries: each */
-};
-/* The largest instance file `rounds match` reads. */
-#define MATCH_MAX_INSTANCE_BYTES ((size_t)1 << 30)
-/* The error message of a refused instance, at most this long. */
-#define MATCH_ERROR_MAX 400
+#include "lib/limits.h" /* MATCH_*: the limits of an instance */
 
 #define MATCH_NONE UINT32_MAX
 

@@ -726,7 +726,7 @@ int match_json_read(char *text, size_t len, struct arena *arena, struct match_in
     if (c.rol.data == NULL || c.order.data == NULL || c.order_tier.data == NULL || c.attrs.data == NULL)
         return out_of_memory(&r);
     if (len > MATCH_MAX_INSTANCE_BYTES)
-        return reader_fail(&r, "the instance is larger than %zu bytes", MATCH_MAX_INSTANCE_BYTES);
+        return reader_fail(&r, "the instance is larger than %d bytes", MATCH_MAX_INSTANCE_BYTES);
     if (read_root(&r, &c) != 0 || resolve(&r, &c, arena, out) != 0)
         return -1;
     return 0;

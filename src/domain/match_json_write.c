@@ -134,7 +134,7 @@ static int write_explanations(const struct match_instance *in, const struct matc
                               const uint32_t *students, struct arena *arena, struct match_json_sink *sink)
 {
     struct buf *b = sink->buf, text;
-    buf_init(&text, arena, 256 * 1024);
+    buf_init(&text, arena, BUF_CAP_DETAIL);
     buf_append_str(b, "  \"explanations\": {");
     for (uint32_t i = 0; i < in->student_count; i++) {
         uint32_t s = students[i];
