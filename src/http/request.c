@@ -3,6 +3,7 @@
  * headers, the request id and one access-log line. */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <pthread.h>
 #include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -611,16 +612,38 @@ static int check_body(struct http_request *req)
     return 0;
 }
 
+/* The routes whose paths carry a secret ({token}), found once: every request
+ * compares its path with these few rather than with the whole table. */
+enum { SECRET_ROUTES_MAX = 16 };
+static struct route secret_routes[SECRET_ROUTES_MAX];
+static size_t secret_route_count;
+static pthread_once_t secret_routes_once = PTHREAD_ONCE_INIT;
+
+static void find_secret_routes(void)
+{
+    const struct http_options *options = http_server_state.options;
+    for (size_t i = 0; i < options->route_count; i++) {
+        if (strstr(options->routes[i].pattern, "{token}") == NULL)
+            continue;
+        if (secret_route_count == SECRET_ROUTES_MAX) {
+            /* Never drop one silently: mask everything rather than log a token. */
+            log_error("msg=\"too many routes with a {token}: raise SECRET_ROUTES_MAX\"");
+            abort();
+        }
+        secret_routes[secret_route_count++] = options->routes[i];
+    }
+}
+
 /* The path as logs and the audit trail may show it: under a path that
  * carries a secret (an invitation link), masked by its prefix, whatever the
  * rest looks like and before routing (a 404 or 400 is logged too). */
-static const char *log_path_of(struct http_request *req, const struct http_options *options)
+static const char *log_path_of(struct http_request *req)
 {
     if (req->path == NULL)
         return "";
+    pthread_once(&secret_routes_once, find_secret_routes);
     char masked[64];
-    if (!router_secret_path(options->routes, options->route_count, req->path, strlen(req->path), masked,
-                            sizeof(masked)))
+    if (!router_secret_path(secret_routes, secret_route_count, req->path, strlen(req->path), masked, sizeof(masked)))
         return req->path;
     const char *copy = arena_strdup(&req->arena, masked);
     return copy != NULL ? copy : "/{masked}";
@@ -643,7 +666,7 @@ void http_dispatch(struct http_thread *thread, h2o_req_t *r)
     req->request_id = arena_strdup(&req->arena, id);
     req->method = http_method_parse(r->method.base, r->method.len);
     req->path = arena_strndup(&req->arena, r->path_normalized.base, r->path_normalized.len);
-    req->log_path = log_path_of(req, http_server_state.options);
+    req->log_path = log_path_of(req);
     req->authority = arena_strndup(&req->arena, r->authority.base, r->authority.len);
     if (r->query_at != SIZE_MAX) {
         req->query = r->path.base + r->query_at + 1;
