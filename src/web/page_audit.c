@@ -98,7 +98,7 @@ void web_page_audit(struct http_request *req)
     struct store_user user = {0};
     if (!web_page_setup(req, &page, "Audit trail", &user))
         return;
-    if (!account_has_role(&user, "staff")) {
+    if (!account_has_role(&user, ROLE_STAFF)) {
         store_audit_add(req->db, user.id, "forbidden", "route", req->path, "GET", clock_now());
         http_reply_error(req, ERR_NOT_FOUND, NULL, "there is nothing at this address");
         return;

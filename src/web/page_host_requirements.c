@@ -40,10 +40,10 @@ static int hosts_of(struct http_request *req, const struct store_user *user, str
 {
     *out = NULL;
     *count = 0;
-    if (account_has_role(user, "staff")) {
+    if (account_has_role(user, ROLE_STAFF)) {
         struct store_organization *orgs = NULL;
         size_t n = 0;
-        if (store_organizations_list(req->db, &req->arena, "host", NULL, HOSTS_MAX, &orgs, &n) != DB_OK)
+        if (store_organizations_list(req->db, &req->arena, organization_kind_name(ORGANIZATION_HOST), NULL, HOSTS_MAX, &orgs, &n) != DB_OK)
             return -1;
         *out = arena_calloc(&req->arena, n + 1, sizeof(**out));
         if (*out == NULL)
@@ -91,11 +91,11 @@ static void render(struct http_request *req, int status, const char *organizatio
         if (organization_id == NULL || organization_id[0] == '\0' || strcmp(hosts[i].id, organization_id) == 0)
             host = &hosts[i];
     if (host == NULL && organization_id != NULL && organization_id[0] != '\0' &&
-        account_has_role(&user, "staff")) {
+        account_has_role(&user, ROLE_STAFF)) {
         /* Staff naming a host beyond the first HOSTS_MAX. */
         const char *kind = NULL;
-        if (store_organization_kind(req->db, &req->arena, organization_id, &kind) == DB_ROW && kind != NULL &&
-            strcmp(kind, "host") == 0) {
+        if (store_organization_kind(req->db, &req->arena, organization_id, &kind) == DB_ROW &&
+            organization_kind_parse(kind) == ORGANIZATION_HOST) {
             named = (struct host_choice){organization_id, organization_id};
             host = &named;
         }

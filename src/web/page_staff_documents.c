@@ -28,7 +28,7 @@ static bool staff_user(struct http_request *req, struct store_user *user)
 {
     if (!web_current_user(req, user))
         return false;
-    if (!account_has_role(user, "staff")) {
+    if (!account_has_role(user, ROLE_STAFF)) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "There is nothing at this address");
         return false;
     }
@@ -52,7 +52,7 @@ void web_page_staff_documents(struct http_request *req)
     struct store_user user = {0};
     if (!web_page_setup(req, &page, "Documents to verify", &user))
         return;
-    if (!account_has_role(&user, "staff")) {
+    if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "There is nothing at this address");
         return;
     }
@@ -141,7 +141,7 @@ static void render_viewer(struct http_request *req, int status, const char *id, 
     struct store_user user = {0};
     if (!web_page_setup(req, &page, "Verify a document", &user))
         return;
-    if (!account_has_role(&user, "staff")) {
+    if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "There is nothing at this address");
         return;
     }
@@ -170,7 +170,7 @@ static void render_viewer(struct http_request *req, int status, const char *id, 
     buf_append_str(&b, "</p><h1>");
     buf_append_html(&b, kind);
     buf_append_str(&b, "</h1><p class=\"current-status\">State: ");
-    web_document_state(&b, d.state);
+    web_document_state(&b, document_state_of(&d));
     buf_append_str(&b, "</p></header>\n");
     if (error != NULL)
         view_alert(&b, error);
@@ -235,7 +235,7 @@ static void render_viewer(struct http_request *req, int status, const char *id, 
     web_write_instant(&b, d.created_at);
     buf_append_str(&b, "</dd></dl></section>\n");
 
-    bool open = strcmp(d.state, "uploaded") == 0 && d.replaced_at == 0;
+    bool open = document_state_of(&d) == DOCUMENT_UPLOADED && d.replaced_at == 0;
     buf_append_str(&b, "<section class=\"card\" aria-labelledby=\"decide-heading\"><h2 id=\"decide-heading\">"
                        "Your decision</h2>\n");
     if (!open) {
