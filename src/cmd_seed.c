@@ -131,8 +131,7 @@ static int seed_demo(struct db_conn *conn)
         int db_rc = store_organization_kind(conn, &arena, demo_orgs[i].id, NULL);
         if (db_rc == DB_DONE)
             db_rc = store_organization_insert(conn, demo_orgs[i].id, demo_orgs[i].name,
-                                              organization_kind_name(demo_orgs[i].kind),
-                                              clock_now());
+                                              organization_kind_name(demo_orgs[i].kind), clock_now());
         if (db_rc != DB_OK && db_rc != DB_ROW) {
             fprintf(stderr, "rounds seed: could not create organisation %s\n", demo_orgs[i].id);
             rc = EXIT_FAILURE_RUNTIME;

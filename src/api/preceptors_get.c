@@ -6,7 +6,7 @@
 #include "domain/catalog.h"
 
 static int list_page(struct db_conn *conn, struct arena *arena, const char *organization_ids, const char *after_id,
-                int limit, void **items, size_t *count)
+                     int limit, void **items, size_t *count)
 {
     struct store_preceptor *found = NULL;
     int rc = store_preceptors_list(conn, arena, organization_ids, after_id, limit, &found, count);

@@ -198,7 +198,8 @@ static void notify_host(struct db_conn *conn, struct arena *arena, const struct 
 {
     struct store_member *members;
     size_t count = 0;
-    if (store_organization_members(conn, arena, a->organization_id, role_name(ROLE_HOST_COORDINATOR), &members, &count) != DB_OK)
+    if (store_organization_members(conn, arena, a->organization_id, role_name(ROLE_HOST_COORDINATOR), &members,
+                                   &count) != DB_OK)
         count = 0;
     bool preceptor_told = false;
     for (size_t i = 0; i < count; i++) {
@@ -471,9 +472,9 @@ static int move_tx(struct db_conn *conn, void *p)
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     enum move_actor actor = (t->who & roles & WHO_STUDENT) ? MOVE_BY_STUDENT
-                       : (roles & WHO_SYSTEM)        ? MOVE_BY_SYSTEM
-                       : (t->who & roles & WHO_HOST) ? MOVE_BY_HOST
-                                                     : MOVE_BY_STAFF;
+                            : (roles & WHO_SYSTEM)         ? MOVE_BY_SYSTEM
+                            : (t->who & roles & WHO_HOST)  ? MOVE_BY_HOST
+                                                           : MOVE_BY_STAFF;
     const char *actor_id = c->user != NULL ? c->user->id : NULL;
     if (rc == DB_OK)
         rc = store_application_event_add(conn, a.id, t->action, a.status, to, actor_id, move_actor_name(actor), c->note,

@@ -25,7 +25,6 @@
 #include "lib/json_spec.h"
 #include "lib/log.h"
 
-
 enum {
     FLAG_LIVE = 1u << 0,
     FLAG_STUDENTS = 1u << 1,
@@ -564,7 +563,8 @@ bool catalog_eligible(const struct catalog_eligibility *rules, const struct stor
         return false;
     if (rules->step1_required && step1_result_parse(p->step1) != STEP1_PASSED)
         return false;
-    if (rules->english_proof_required && (p->english_proof == NULL || english_proof_parse(p->english_proof) == ENGLISH_NONE))
+    if (rules->english_proof_required &&
+        (p->english_proof == NULL || english_proof_parse(p->english_proof) == ENGLISH_NONE))
         return false;
     if (rules->visa_kinds != NULL && rules->visa_kinds[0] != '\0') {
         uint8_t accepted = visa_mask_of(rules->visa_kinds);

@@ -535,8 +535,8 @@ static int review_tx(struct db_conn *conn, void *p)
 {
     struct review_ctx *c = p;
     int64_t now = clock_now();
-    int rc = store_document_review(conn, c->doc->id, document_state_name(DOCUMENT_UPLOADED),
-                                   document_state_name(c->to), c->reason, c->staff->id, now);
+    int rc = store_document_review(conn, c->doc->id, document_state_name(DOCUMENT_UPLOADED), document_state_name(c->to),
+                                   c->reason, c->staff->id, now);
     if (rc == DB_DONE) {
         error_set(c->err, ERR_INVALID_TRANSITION, NULL,
                   !is_current(c->doc) ? "this version was replaced by a newer one"

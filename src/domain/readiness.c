@@ -93,11 +93,11 @@ static void profile_items(struct arena *arena, const struct store_profile *p, st
     else if (step1 == STEP1_FAILED)
         item(r, "step1", "USMLE Step 1", READINESS_MISSING, "Not passed yet", "Retake Step 1", "/account", 0, 0);
     else if (step1 == STEP1_NOT_TAKEN)
-        item(r, "step1", "USMLE Step 1", READINESS_MISSING, "Not taken yet", "Take Step 1 and add the result to your profile",
-             "/account", 0, 0);
+        item(r, "step1", "USMLE Step 1", READINESS_MISSING, "Not taken yet",
+             "Take Step 1 and add the result to your profile", "/account", 0, 0);
     else
-        item(r, "step1", "USMLE Step 1", READINESS_MISSING, "Not in your profile", "Add your Step 1 result to your profile",
-             "/account", 0, 0);
+        item(r, "step1", "USMLE Step 1", READINESS_MISSING, "Not in your profile",
+             "Add your Step 1 result to your profile", "/account", 0, 0);
 
     if (p->step2ck_score > 0) {
         struct buf b;
@@ -113,8 +113,8 @@ static void profile_items(struct arena *arena, const struct store_profile *p, st
     if (ecfmg == ECFMG_CERTIFIED)
         item(r, "ecfmg", "ECFMG certification", READINESS_OK, "Certified", NULL, NULL, 0, 0);
     else if (ecfmg == ECFMG_IN_PROGRESS)
-        item(r, "ecfmg", "ECFMG certification", READINESS_IN_PROGRESS, "In progress", "Complete your ECFMG certification",
-             "/account", 0, 0);
+        item(r, "ecfmg", "ECFMG certification", READINESS_IN_PROGRESS, "In progress",
+             "Complete your ECFMG certification", "/account", 0, 0);
     else if (ecfmg == ECFMG_NONE)
         item(r, "ecfmg", "ECFMG certification", READINESS_MISSING, "Not started", "Apply for ECFMG certification",
              "/account", 0, 0);
@@ -199,11 +199,14 @@ int readiness_set_targets(struct db_conn *conn, const struct store_user *staff, 
     if (staff == NULL || !account_has_role(staff, ROLE_STAFF))
         return error_set(err, ERR_NOT_FOUND, NULL, NULL);
     if (letters < 0 || letters > READINESS_TARGET_MAX)
-        return error_set(err, ERR_VALIDATION_FAILED, "letters", "must be between 0 and " LIMIT_TEXT(READINESS_TARGET_MAX));
+        return error_set(err, ERR_VALIDATION_FAILED, "letters",
+                         "must be between 0 and " LIMIT_TEXT(READINESS_TARGET_MAX));
     if (letters_us < 0 || letters_us > READINESS_TARGET_MAX)
-        return error_set(err, ERR_VALIDATION_FAILED, "letters_us", "must be between 0 and " LIMIT_TEXT(READINESS_TARGET_MAX));
+        return error_set(err, ERR_VALIDATION_FAILED, "letters_us",
+                         "must be between 0 and " LIMIT_TEXT(READINESS_TARGET_MAX));
     if (usce_weeks < 0 || usce_weeks > READINESS_TARGET_MAX)
-        return error_set(err, ERR_VALIDATION_FAILED, "usce_weeks", "must be between 0 and " LIMIT_TEXT(READINESS_TARGET_MAX));
+        return error_set(err, ERR_VALIDATION_FAILED, "usce_weeks",
+                         "must be between 0 and " LIMIT_TEXT(READINESS_TARGET_MAX));
     if (letters_us > letters)
         return error_set(err, ERR_VALIDATION_FAILED, "letters_us", "cannot be more than the letters target");
     struct targets_ctx c = {staff, letters, letters_us, usce_weeks};

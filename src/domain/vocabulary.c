@@ -13,7 +13,7 @@ static int find(const char *const *names, const char *name)
     return -1;
 }
 
-#define VOCABULARY_NAME(value, name, label) [value] = name,
+#define VOCABULARY_NAME(value, name, label)  [value] = name,
 #define VOCABULARY_LABEL(value, name, label) [value] = label,
 
 /* The lists and the four functions of vocabulary x, from its TABLE and COUNT. */

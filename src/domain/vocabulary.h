@@ -37,7 +37,10 @@ enum role { ROLE_UNKNOWN = -1, ROLE_TABLE(VOCABULARY_ENUM) ROLE_COUNT };
     X(ORGANIZATION_HOST, "host", "Host")                                                                               \
     X(ORGANIZATION_SCHOOL, "school", "School")                                                                         \
     X(ORGANIZATION_PLATFORM, "platform", "Platform")
-enum organization_kind { ORGANIZATION_KIND_UNKNOWN = -1, ORGANIZATION_KIND_TABLE(VOCABULARY_ENUM) ORGANIZATION_KIND_COUNT };
+enum organization_kind {
+    ORGANIZATION_KIND_UNKNOWN = -1,
+    ORGANIZATION_KIND_TABLE(VOCABULARY_ENUM) ORGANIZATION_KIND_COUNT
+};
 
 /* ---- a student's profile ---- */
 
@@ -127,10 +130,10 @@ enum application_status {
 };
 
 /* Who took a move of an application, as its history records it. */
-#define MOVE_ACTOR_TABLE(X)                                                                                                 \
-    X(MOVE_BY_STUDENT, "student", "student")                                                                             \
-    X(MOVE_BY_HOST, "host", "host")                                                                                      \
-    X(MOVE_BY_STAFF, "staff", "Rounds staff")                                                                            \
+#define MOVE_ACTOR_TABLE(X)                                                                                            \
+    X(MOVE_BY_STUDENT, "student", "student")                                                                           \
+    X(MOVE_BY_HOST, "host", "host")                                                                                    \
+    X(MOVE_BY_STAFF, "staff", "Rounds staff")                                                                          \
     X(MOVE_BY_SYSTEM, "system", "system")
 enum move_actor { MOVE_ACTOR_UNKNOWN = -1, MOVE_ACTOR_TABLE(VOCABULARY_ENUM) MOVE_ACTOR_COUNT };
 

@@ -9,7 +9,6 @@
 #include "lib/limits.h"
 #include "web/web.h"
 
-
 static void render(struct http_request *req, int status, const struct store_user *user, const char *message,
                    const struct error *err)
 {
@@ -72,8 +71,8 @@ static void render(struct http_request *req, int status, const struct store_user
             snprintf(score, sizeof(score), "%lld", (long long)p->step2ck_score);
         view_input(&b, "USMLE Step 2 CK score", "number", "step2ck_score", score, NULL, false, NULL,
                    field != NULL && strcmp(field, "step2ck_score") == 0 ? err->detail : NULL);
-        view_select(&b, "ECFMG certification", "ecfmg_status", ecfmg_status_names, ecfmg_status_labels,
-                    p->ecfmg_status, NULL);
+        view_select(&b, "ECFMG certification", "ecfmg_status", ecfmg_status_names, ecfmg_status_labels, p->ecfmg_status,
+                    NULL);
         view_select(&b, "English proof", "english_proof", english_proof_names, english_proof_labels, p->english_proof,
                     NULL);
         view_form_end(&b, "Save profile");

@@ -108,8 +108,8 @@ void web_page_host(struct http_request *req)
     }
     struct store_organization *hosts = NULL;
     size_t host_count = 0;
-    if (staff && store_organizations_list(req->db, &req->arena, organization_kind_name(ORGANIZATION_HOST), NULL, HOST_PAGE_ORGS, &hosts, &host_count) !=
-                     DB_OK) {
+    if (staff && store_organizations_list(req->db, &req->arena, organization_kind_name(ORGANIZATION_HOST), NULL,
+                                          HOST_PAGE_ORGS, &hosts, &host_count) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }

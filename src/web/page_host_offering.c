@@ -492,14 +492,16 @@ static void write_offering_fields(struct http_request *req, struct buf *b, const
     if (spec_values != NULL && spec_labels != NULL)
         view_select(b, "Specialty", "specialty", spec_values, spec_labels, f->specialty, error_for(a, errors, "specialty"));
     view_select(b, "Kind", "kind", offering_kind_names, offering_kind_labels, f->kind, error_for(a, errors, "kind"));
-    view_select(b, "Setting", "setting", offering_setting_names, offering_setting_labels, f->setting, error_for(a, errors, "setting"));
+    view_select(b, "Setting", "setting", offering_setting_names, offering_setting_labels, f->setting,
+                error_for(a, errors, "setting"));
     write_site_select(b, &req->arena, sites, site_count, f->site_id, error_for(a, errors, "site_id"));
     write_preceptor_select(b, &req->arena, preceptors, preceptor_count, f->preceptor_id,
                            error_for(a, errors, "preceptor_id"));
-    view_input(b, "Length in weeks", "number", "weeks", f->weeks, NULL, true, "1 to 52.", error_for(a, errors, "weeks"));
-    view_input(b, "Hours per week", "number", "hours_per_week", f->hours_per_week, NULL, false, "1 to 80.",
+    view_input(b, "Length in weeks", "number", "weeks", f->weeks, NULL, true, "1 to " LIMIT_TEXT(CATALOG_WEEKS_MAX) ".", error_for(a, errors, "weeks"));
+    view_input(b, "Hours per week", "number", "hours_per_week", f->hours_per_week, NULL, false, "1 to " LIMIT_TEXT(CATALOG_HOURS_MAX) ".",
                error_for(a, errors, "hours_per_week"));
-    view_select(b, "Status", "status", offering_status_names, offering_status_labels, f->status, error_for(a, errors, "status"));
+    view_select(b, "Status", "status", offering_status_names, offering_status_labels, f->status,
+                error_for(a, errors, "status"));
 
     buf_append_str(b, "<h2>Fees</h2>\n");
     view_input(b, "Tuition (USD)", "text", "tuition", f->tuition, NULL, true, "For the whole rotation, e.g. 2500.",
@@ -794,7 +796,8 @@ static void render_choose_host(struct http_request *req, const struct store_user
     struct store_organization *hosts = NULL;
     size_t host_count = 0;
     if (account_has_role(user, ROLE_STAFF) &&
-        store_organizations_list(req->db, &req->arena, organization_kind_name(ORGANIZATION_HOST), NULL, 100, &hosts, &host_count) != DB_OK) {
+        store_organizations_list(req->db, &req->arena, organization_kind_name(ORGANIZATION_HOST), NULL, 100, &hosts,
+                                 &host_count) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }

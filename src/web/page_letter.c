@@ -350,9 +350,8 @@ static void render(struct http_request *req, int status, const char *id, const c
     if (!load_letter(req, &v, id, &l))
         return;
     /* A reload after the author answered must not still say "sent". */
-    const char *notice = done != NULL && strcmp(done, "requested") == 0 && !state_is(&l, LETTER_REQUESTED)
-                             ? NULL
-                             : done_message(done);
+    const char *notice =
+        done != NULL && strcmp(done, "requested") == 0 && !state_is(&l, LETTER_REQUESTED) ? NULL : done_message(done);
 
     struct buf title;
     buf_init(&title, &req->arena, BUF_CAP_LINE);

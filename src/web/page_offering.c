@@ -158,8 +158,8 @@ static void render_preceptor(struct buf *b, const struct store_offering *o)
                       "<h2 id=\"preceptor-heading\">Your preceptor</h2>\n<dl class=\"facts\">");
     fact(b, "Name", o->preceptor_name);
     fact(b, "Specialty", specialty_name(o->preceptor_specialty));
-    fact(b, "Board status", label_or_text(board_status_label(board_status_parse(o->preceptor_board_status)),
-                                            o->preceptor_board_status));
+    fact(b, "Board status",
+         label_or_text(board_status_label(board_status_parse(o->preceptor_board_status)), o->preceptor_board_status));
     buf_append_str(b, "<dt>Verification</dt><dd>");
     if (o->preceptor_verified)
         buf_append_str(b, "<span class=\"badge verified\">Verified preceptor</span> NPI and medical licence checked "

@@ -357,7 +357,8 @@ static void render_facets(struct buf *b, const struct search_params *p, const st
         facet_link(b, p, "kind", NULL, "Any kind", -1, false);
     for (int i = 0; i < OFFERING_KIND_COUNT; i++)
         if (r->kind_counts[i] > 0 || q->kind == i)
-            facet_link(b, p, "kind", offering_kind_names[i], kind_label(offering_kind_names[i]), r->kind_counts[i], q->kind == i);
+            facet_link(b, p, "kind", offering_kind_names[i], kind_label(offering_kind_names[i]), r->kind_counts[i],
+                       q->kind == i);
     buf_append_str(b, "</ul>\n");
 
     buf_append_str(b, "<h3 id=\"facet-specialty\">By specialty</h3><ul class=\"facet\" "

@@ -1087,8 +1087,7 @@ TEST(every_allowed_transition_by_every_role_that_may_take_it)
             CHECK(history != NULL && (long long)json_array_size(history) == events + 1);
             api_free(&r);
             if (test_current_failed)
-                printf("  ^ in %s --%s--> %s by %s (application %s)\n", t->from, t->action, t->to, who_name(role),
-                       app);
+                printf("  ^ in %s --%s--> %s by %s (application %s)\n", t->from, t->action, t->to, who_name(role), app);
             test_current_failed = test_current_failed || failed_before;
         }
     }
@@ -2438,8 +2437,8 @@ static bool create_students_fast(struct world *w, struct user *users, size_t n)
         memset(job, 0, sizeof(*job));
         struct error err = {0};
         struct store_user created;
-        if (auth_register_begin(w->db, &arena, users[i].email, users[i].name, PASSWORD, ROLE_STUDENT, NULL, job, &err) !=
-                0 ||
+        if (auth_register_begin(w->db, &arena, users[i].email, users[i].name, PASSWORD, ROLE_STUDENT, NULL, job,
+                                &err) != 0 ||
             (snprintf(job->password_hash, sizeof(job->password_hash), "%s", hash),
              auth_register_finish(w->db, &arena, job, &created, &err)) != 0) {
             TEST_FAILF("creating racer %zu: %s %s", i, err.field != NULL ? err.field : "",
