@@ -13,8 +13,8 @@ static int find(const char *const *names, const char *name)
     return -1;
 }
 
-#define VOCABULARY_NAME(value, name, label)  [value] = name,
-#define VOCABULARY_LABEL(value, name, label) [value] = label,
+#define VOCABULARY_NAME(value, name, label)  [value] = (name),
+#define VOCABULARY_LABEL(value, name, label) [value] = (label),
 
 /* The lists and the four functions of vocabulary x, from its TABLE and COUNT. */
 #define VOCABULARY_DEFINE(x, TABLE, COUNT)                                                                             \
@@ -30,7 +30,7 @@ static int find(const char *const *names, const char *name)
     }                                                                                                                  \
     enum x x##_parse(const char *name)                                                                                 \
     {                                                                                                                  \
-        return (enum x)find(x##_names, name);                                                                          \
+        return find(x##_names, name); /* -1 is X_UNKNOWN */                                                           \
     }
 
 VOCABULARY_DEFINE(role, ROLE_TABLE, ROLE_COUNT)

@@ -166,9 +166,13 @@ static void render_add_form(struct buf *b, const struct host_choice *host, const
     buf_append_str(b, "<input type=\"hidden\" name=\"organization_id\" value=\"");
     buf_append_html(b, host->id);
     buf_append_str(b, "\">\n");
-    const char *field = form != NULL ? form->error_field : NULL;
-    const char *kind_error = field != NULL && strcmp(field, "kind") == 0 ? form->error : NULL;
-    const char *days_error = field != NULL && strcmp(field, "issued_within_days") == 0 ? form->error : NULL;
+    const char *kind_error = NULL, *days_error = NULL;
+    if (form != NULL && form->error_field != NULL) {
+        if (strcmp(form->error_field, "kind") == 0)
+            kind_error = form->error;
+        else if (strcmp(form->error_field, "issued_within_days") == 0)
+            days_error = form->error;
+    }
     web_document_kind_select(b, "Document", "kind", form != NULL ? form->kind : NULL, kind_error);
     view_input(b, "Issued within (days before the start, optional)", "number", "issued_within_days",
                form != NULL ? form->days : NULL, NULL, false,
