@@ -60,7 +60,7 @@ void api_auth_register(struct http_request *req)
         return;
     }
     struct auth_register_client client = {req->client_addr, req->options->registrations_per_client};
-    if (auth_register_begin(req->db, &req->arena, body.email, body.name, body.password, "student", NULL, &client, job,
+    if (auth_register_begin(req->db, &req->arena, body.email, body.name, body.password, ROLE_STUDENT, NULL, &client, job,
                             &err) != 0) {
         http_retry_after(req, job->retry_after);
         http_offload_free(job);

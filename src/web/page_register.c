@@ -75,7 +75,7 @@ void web_page_register_post(struct http_request *req)
         return;
     }
     struct auth_register_client client = {req->client_addr, req->options->registrations_per_client};
-    if (auth_register_begin(req->db, &req->arena, email, name, password, "student", NULL, &client, job, &err) != 0) {
+    if (auth_register_begin(req->db, &req->arena, email, name, password, ROLE_STUDENT, NULL, &client, job, &err) != 0) {
         http_retry_after(req, job->retry_after);
         http_offload_free(job);
         render(req, error_status(err.code), name, email, &err);
