@@ -1,6 +1,6 @@
 /* catalog_bulk.c — bulk catalog writes for `rounds seed` and benchmarks:
- * many offerings, blocks, change-feed rows and full-text documents per
- * statement, and the counts that the seeder prints.
+ * many offerings, blocks and change-feed rows per statement, and the counts
+ * that the seeder prints.
  *
  * A multi-row INSERT is built once per process for 1, 2, 4, … rows from the
  * table's column list: only "$n" placeholders are generated, never values,
@@ -43,24 +43,6 @@ static struct bulk_table blocks_table = {
 static struct bulk_table changes_table = {"INSERT INTO catalog_changes (offering_id, at) VALUES ", "", 2, false, 8,
                                           512, {0}};
 
-/* The searchable text of an offering, as refresh_search_document() in
- * catalog.c builds it (keep the two alike). The names come from scalar
- * subqueries rather than joins so that every plan looks them up by key:
- * PostgreSQL otherwise hashes whole tables of hosts and preceptors for each
- * statement, which grow with every bulk run. */
-#define BULK_SEARCH_TEXT_SQL                                                                                   \
-    "o.title || ' ' || o.description"                                                                          \
-    " || ' ' || (SELECT sp.name FROM specialties sp WHERE sp.slug = o.specialty)"                            \
-    " || ' ' || (SELECT org.name FROM organizations org WHERE org.id = o.organization_id)"                   \
-    " || ' ' || (SELECT s.city FROM sites s WHERE s.id = o.site_id)"                                         \
-    " || ' ' || (SELECT p.name FROM preceptors p WHERE p.id = o.preceptor_id)"
-
-/* PostgreSQL: new offerings have no document yet. (SQLite: see write_fts_sqlite.) */
-static struct bulk_table fts_pg_table = {
-    "INSERT INTO offering_search (offering_id, document) SELECT o.id, to_tsvector('simple', " BULK_SEARCH_TEXT_SQL
-    ") FROM offerings o WHERE o.id IN (",
-    ")", 1, true, 256, 256, {0}};
-
 static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
 
 /* "head ($1, $2), ($3, $4) tail", or "head $1, $2 tail" for an IN list. */
@@ -90,7 +72,7 @@ static char *build_insert(const struct bulk_table *t, int rows)
 
 static void build_tables(void)
 {
-    struct bulk_table *tables[] = {&offerings_table, &blocks_table, &changes_table, &fts_pg_table};
+    struct bulk_table *tables[] = {&offerings_table, &blocks_table, &changes_table};
     for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
         int most = tables[i]->rows_pg > tables[i]->rows_sqlite ? tables[i]->rows_pg : tables[i]->rows_sqlite;
         for (int k = 0; k < BULK_LEVELS && 1 << k <= most; k++)
@@ -197,48 +179,15 @@ static void bind_change_row(struct db_stmt *st, int base, const void *items, siz
     db_bind_int(st, base + 2, now);
 }
 
-static void bind_id_row(struct db_stmt *st, int base, const void *items, size_t i, int64_t now)
-{
-    (void)now;
-    db_bind_text(st, base + 1, ((const struct store_offering *)items)[i].id);
-}
-
-/* SQLite: one statement for all the documents, and the last of the write.
- * Once FTS5 takes part in a transaction, every later statement's savepoint
- * makes it flush its pending terms as a new segment: one statement per
- * offering (or per few) after it costs many times the whole insert. The new
- * offerings are those past the highest rowid before the write (we hold the
- * write lock, and a rowid table numbers new rows past its highest). */
-static int write_fts_sqlite(struct db_conn *conn, int64_t rowid_before)
-{
-    struct db_stmt *st = db_prepare(conn, "INSERT INTO offerings_fts (rowid, offering_id, body) SELECT o.rowid, o.id, "
-                                          BULK_SEARCH_TEXT_SQL " FROM offerings o WHERE o.rowid > $1");
-    db_bind_int(st, 1, rowid_before);
-    return run(st);
-}
-
 int store_catalog_insert_bulk(struct db_conn *conn, const struct store_offering *offerings, size_t offering_count,
                               const struct store_block *blocks, size_t block_count, int64_t now)
 {
     pthread_once(&tables_once, build_tables);
-    bool sqlite = is_sqlite(conn);
-    int64_t rowid_before = 0;
-    if (sqlite) {
-        struct db_stmt *st = db_prepare(conn, "SELECT COALESCE(MAX(rowid), 0) FROM offerings");
-        int rc = db_step(st);
-        rowid_before = db_column_int(st, 0);
-        db_reset(st);
-        if (rc != DB_ROW)
-            return rc;
-    }
     int rc = insert_rows(conn, &offerings_table, bind_offering_row, offerings, offering_count, now);
     if (rc == DB_OK)
         rc = insert_rows(conn, &blocks_table, bind_block_row, blocks, block_count, now);
     if (rc == DB_OK)
         rc = insert_rows(conn, &changes_table, bind_change_row, offerings, offering_count, now);
-    if (rc == DB_OK && offering_count > 0)
-        rc = sqlite ? write_fts_sqlite(conn, rowid_before)
-                    : insert_rows(conn, &fts_pg_table, bind_id_row, offerings, offering_count, now);
     return rc;
 }
 
