@@ -216,6 +216,12 @@ int store_catalog_last_seq(struct db_conn *conn, int64_t *seq);
  * offering of this call or to an existing one. now stamps the change rows. */
 int store_catalog_insert_bulk(struct db_conn *conn, const struct store_offering *offerings, size_t offering_count,
                               const struct store_block *blocks, size_t block_count, int64_t now);
+/* Readies a connection for bulk writes of generated rows (bulk = true) or
+ * back to normal: on SQLite, without its CHECK constraints and foreign-key
+ * lookups — the generator writes each row's parents first, with values from
+ * the lists the constraints name, and its test checks both afterwards. Call
+ * outside a transaction. */
+int store_bulk_session(struct db_conn *conn, bool bulk);
 /* How many preceptors have an NPI between from_npi and to_npi (10-digit strings, inclusive). */
 int store_preceptor_npi_count(struct db_conn *conn, const char *from_npi, const char *to_npi, int64_t *count);
 /* Whether the catalog holds at least one offering. */

@@ -395,6 +395,24 @@ TEST(bulk_offerings_arrive_whole)
               1000);
     CHECK(scalar("SELECT MIN(n) FROM (SELECT COUNT(*) AS n FROM blocks GROUP BY offering_id) t", NULL) >= 2);
     CHECK(added.blocks >= 2000 && added.blocks <= 6000);
+    /* Bulk writes skip SQLite's checks (store_bulk_session): the rows must pass them all the same. */
+    CHECK_INT(scalar("SELECT COUNT(*) FROM pragma_foreign_key_check", NULL), 0);
+    CHECK_INT(scalar("SELECT COUNT(*) FROM offerings WHERE kind NOT IN ('hands_on', 'observership', 'research',"
+                     " 'telehealth') OR setting NOT IN ('inpatient', 'outpatient', 'mixed') OR status NOT IN"
+                     " ('draft', 'published', 'archived') OR weeks NOT BETWEEN 1 AND 52 OR tuition_cents NOT BETWEEN"
+                     " 0 AND 10000000",
+                     NULL),
+              0);
+    CHECK_INT(scalar("SELECT COUNT(*) FROM blocks WHERE seats NOT BETWEEN 1 AND 100 OR seats_taken < 0"
+                     " OR seats_taken > seats OR end_date <= start_date",
+                     NULL),
+              0);
+    CHECK_INT(scalar("SELECT COUNT(*) FROM preceptors WHERE board_status NOT IN ('certified', 'eligible',"
+                     " 'not_certified')",
+                     NULL),
+              0);
+    /* And the connection checks again afterwards: a block of no offering is refused. */
+    CHECK_INT(scalar("SELECT COUNT(*) FROM pragma_foreign_keys WHERE foreign_keys = 1", NULL), 1);
     CHECK_INT(scalar("SELECT COUNT(*) FROM preceptors", NULL), scalar("SELECT COUNT(DISTINCT npi) FROM preceptors", NULL));
     CHECK_INT(scalar("SELECT COUNT(DISTINCT o.kind) FROM offerings o JOIN catalog_changes c ON c.offering_id = o.id"
                      " WHERE c.seq > CAST($1 AS INTEGER)",
