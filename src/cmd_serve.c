@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "config.h"
 #include "domain/catalog_index.h"
+#include "http/request.h"
 #include "domain/documents.h"
 #include "domain/jobs.h"
 #include "domain/letters.h"
@@ -92,6 +93,8 @@ int command_serve(int argc, char **argv)
     notify_configure(config.http.public_url);
     letters_configure(config.http.public_url);
 
+    /* What was rendered from an offering goes when the change feed brings its change. */
+    catalog_index_on_change(http_cache_drop);
     if (catalog_index_start(config.http.db_target, 200) != 0) {
         fprintf(stderr, "rounds serve: could not load the catalog index\n");
         return EXIT_FAILURE_RUNTIME;
@@ -117,6 +120,7 @@ int command_serve(int argc, char **argv)
     rc = http_serve(&config.http);
     jobs_stop();
     catalog_index_stop();
+    http_cache_clear();
     blobs_close();
     return rc;
 }

@@ -304,7 +304,9 @@ static void configure_h2o(const struct http_options *options)
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
     h2o_handler_t *handler = h2o_create_handler(path, sizeof(*handler));
     handler->on_req = on_req;
-    h2o_compress_args_t compress = {.min_size = 256, .gzip = {.quality = 1}, .brotli = {.quality = -1}};
+    /* gzip for text replies over 1 KB when the client takes it (replies from
+     * http/reply_cache.c come compressed already and pass through). */
+    h2o_compress_args_t compress = {.min_size = 1024, .gzip = {.quality = 1}, .brotli = {.quality = -1}};
     h2o_compress_register(path, &compress);
 }
 
