@@ -113,7 +113,7 @@ void api_write_offering(struct buf *b, const struct store_offering *o, const str
 void api_offering_get(struct http_request *req)
 {
     const char *id = http_param(req, "id");
-    if (http_cache_reply(req, HTTP_CACHE_OFFERING_JSON, id))
+    if (http_cache_reply(req, HTTP_CACHE_OFFERING_JSON, id) || http_needs_db(req))
         return;
     uint64_t generation = http_cache_generation();
     struct store_offering o;

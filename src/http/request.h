@@ -52,7 +52,8 @@ struct http_request {
     int status;                 /* set when replied */
     bool replied;
     bool offload_pending;       /* slow work is running; its completion replies */
-    void *internal;             /* the h2o request */
+    void *internal;             /* the h2o request (NULL while the request runs off its loop) */
+    struct http_detached *detached; /* with a database pool: copies of the request and the reply (http/db_pool.c) */
 };
 
 /* ---- reading ---- */
@@ -131,6 +132,15 @@ void *http_offload_alloc(size_t size);
 void http_offload_free(void *ctx);
 void http_offload_start(struct http_request *req, void *ctx, void (*work)(void *ctx),
                         void (*done)(struct http_request *req, void *ctx));
+
+/* ---- the database pool (http/db_pool.c) ---- */
+
+/* For handlers of ROUTE_MEMORY routes, which a server with a database pool
+ * runs on the event loop without a connection (req->db == NULL) for visitors
+ * who are not signed in: hands the request to the pool, where the handler runs
+ * again with one, and returns true (the handler then returns at once). False
+ * when req->db is there. */
+bool http_needs_db(struct http_request *req);
 
 /* ---- sessions (http/session.c) ---- */
 

@@ -479,7 +479,7 @@ void web_page_offering(struct http_request *req)
 {
     const char *id = http_param(req, "id");
     /* Anonymous visitors all see the same page: kept until the offering changes. */
-    if (!req->auth.authenticated && http_cache_reply(req, HTTP_CACHE_OFFERING_PAGE, id))
+    if ((!req->auth.authenticated && http_cache_reply(req, HTTP_CACHE_OFFERING_PAGE, id)) || http_needs_db(req))
         return;
     web_offering_render(req, 200, id, NULL);
 }
