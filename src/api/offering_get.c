@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "domain/catalog.h"
+#include "lib/limits.h"
 
 static void write_csv_array(struct buf *b, const char *csv)
 {
@@ -133,7 +134,7 @@ void api_offering_get(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 256 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     api_write_offering(&b, &o, blocks, count);
     /* A published offering reads the same for everyone: kept until it changes. */
     if (o.status != NULL && strcmp(o.status, "published") == 0)

@@ -11,6 +11,7 @@
 
 #include "http/internal.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 #include "lib/log.h"
 #include "lib/utf8.h"
 #include "store/applications.h"
@@ -172,6 +173,17 @@ void http_add_header(struct http_request *req, const char *name, const char *val
     h2o_add_header_by_str(&r->pool, &r->res.headers, lower, name_len, 1, NULL, value, strlen(value));
 }
 
+void http_retry_after(struct http_request *req, int64_t seconds)
+{
+    if (seconds <= 0)
+        return;
+    char text[24];
+    snprintf(text, sizeof(text), "%lld", (long long)seconds);
+    const char *value = arena_strdup(&req->arena, text); /* h2o keeps the pointer until the reply */
+    if (value != NULL)
+        http_add_header(req, "Retry-After", value);
+}
+
 static bool public_url_is_https(const struct http_options *options)
 {
     return options->public_url != NULL && strncmp(options->public_url, "https://", 8) == 0;
@@ -180,7 +192,7 @@ static bool public_url_is_https(const struct http_options *options)
 void http_set_cookie(struct http_request *req, const char *name, const char *value, int64_t max_age)
 {
     struct buf b;
-    buf_init(&b, &req->arena, 1024);
+    buf_init(&b, &req->arena, BUF_CAP_LINE);
     buf_appendf(&b, "%s=%s; Path=/; HttpOnly; SameSite=Lax", name, value);
     if (max_age >= 0)
         buf_appendf(&b, "; Max-Age=%lld", (long long)max_age);
@@ -273,7 +285,7 @@ void http_reply_file(struct http_request *req, const char *media_type, const cha
     const char *kind = inline_view ? "inline" : "attachment";
     const char *name = file_name != NULL && file_name[0] != '\0' ? file_name : "document";
     struct buf disposition;
-    buf_init(&disposition, &req->arena, 2048);
+    buf_init(&disposition, &req->arena, BUF_CAP_HEADER);
     buf_appendf(&disposition, "%s; filename=\"", kind);
     append_ascii_file_name(&disposition, name);
     buf_append_char(&disposition, '"');
@@ -408,7 +420,7 @@ void http_reply_error(struct http_request *req, enum error_code code, const char
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 4096);
+    buf_init(&b, &req->arena, BUF_CAP_SMALL);
     http_problem_json(&b, code, field, detail);
     http_reply(req, status, "application/problem+json; charset=utf-8", b.data, b.len);
 }

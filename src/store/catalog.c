@@ -6,6 +6,7 @@
 
 #include "lib/buf.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 #include "store/store.h"
 #include "store/util.h"
 
