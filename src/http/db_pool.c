@@ -169,7 +169,7 @@ int http_db_pool_start(const char *db_target, int size)
     pool.count = size;
     pool.stopping = false;
     pool.threads = calloc((size_t)size, sizeof(*pool.threads));
-    pool.conns = calloc((size_t)size, sizeof(*pool.conns));
+    pool.conns = calloc((size_t)size, sizeof(struct db_conn *));
     if (pool.threads == NULL || pool.conns == NULL)
         return -1;
     for (int i = 0; i < size; i++)

@@ -403,6 +403,8 @@ static bool wants_html(struct http_request *req)
 {
     if (req->route != NULL)
         return (req->route->flags & ROUTE_HTML) != 0;
+    if (req->path == NULL)
+        return false;
     return strncmp(req->path, "/api/", 5) != 0 && strcmp(req->path, "/healthz") != 0 &&
            strcmp(req->path, "/readyz") != 0;
 }
