@@ -137,7 +137,7 @@ void api_offering_get(struct http_request *req)
     buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     api_write_offering(&b, &o, blocks, count);
     /* A published offering reads the same for everyone: kept until it changes. */
-    if (o.status != NULL && strcmp(o.status, "published") == 0)
+    if (offering_status_parse(o.status) == OFFERING_PUBLISHED)
         http_cache_reply_and_keep(req, HTTP_CACHE_OFFERING_JSON, o.id, generation, "application/json; charset=utf-8",
                                   &b);
     else

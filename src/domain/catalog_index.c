@@ -21,8 +21,6 @@
 #include "lib/json_spec.h"
 #include "lib/log.h"
 
-const char *const catalog_kinds[] = {"hands_on", "observership", "research", "telehealth", NULL};
-
 struct catalog_index catalog_ix = {.lock = PTHREAD_RWLOCK_INITIALIZER, .day = INDEX_NO_DAY};
 #define ix catalog_ix
 
@@ -155,7 +153,7 @@ static bool grow_bits(uint64_t **bits, size_t words)
 static bool bitsets_grow(size_t words)
 {
     uint64_t **sets[] = {ix.specialty_bits, ix.state_bits, ix.kind_bits};
-    size_t counts[] = {reference_specialty_count, reference_state_count, CATALOG_KIND_COUNT};
+    size_t counts[] = {reference_specialty_count, reference_state_count, OFFERING_KIND_COUNT};
     for (size_t s = 0; s < 3; s++)
         for (size_t v = 0; v < counts[s]; v++)
             if (!grow_bits(&sets[s][v], words))
@@ -244,21 +242,13 @@ static void clear_slot(uint32_t slot)
 uint8_t catalog_index_visa_mask(const char *csv)
 {
     uint8_t mask = 0;
-    for (size_t i = 0; profile_visa_kinds[i] != NULL && csv != NULL; i++) {
-        size_t n = strlen(profile_visa_kinds[i]);
-        for (const char *p = csv; (p = strstr(p, profile_visa_kinds[i])) != NULL; p += n)
+    for (size_t i = 0; visa_kind_names[i] != NULL && csv != NULL; i++) {
+        size_t n = strlen(visa_kind_names[i]);
+        for (const char *p = csv; (p = strstr(p, visa_kind_names[i])) != NULL; p += n)
             if ((p == csv || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
                 mask |= (uint8_t)(1u << i);
     }
     return mask;
-}
-
-static int kind_index(const char *kind)
-{
-    for (int i = 0; kind != NULL && catalog_kinds[i] != NULL; i++)
-        if (strcmp(catalog_kinds[i], kind) == 0)
-            return i;
-    return -1;
 }
 
 void catalog_index_refresh_slot(uint32_t slot, int32_t today)
@@ -367,7 +357,7 @@ static void on_offering(void *p, const struct store_index_offering *src)
     o->city = intern(&ix.cities, src->city, src->city);
     o->specialty = (int8_t)reference_specialty_index(src->specialty);
     o->state = (int8_t)reference_state_index(src->state);
-    o->kind = (int8_t)kind_index(src->kind);
+    o->kind = (int8_t)offering_kind_parse(src->kind);
     o->visa_mask = catalog_index_visa_mask(src->visa_kinds);
     o->max_years = (int16_t)(src->max_years_since_graduation < 0 || src->max_years_since_graduation > 100
                                  ? -1
@@ -380,7 +370,7 @@ static void on_offering(void *p, const struct store_index_offering *src)
                          (src->english_proof_required ? INDEX_FLAG_ENGLISH : 0) |
                          (src->preceptor_verified ? INDEX_FLAG_VERIFIED : 0));
     touched(ctx, (uint32_t)slot);
-    bool live = src->status != NULL && strcmp(src->status, "published") == 0 && o->specialty >= 0 && o->state >= 0 &&
+    bool live = offering_status_parse(src->status) == OFFERING_PUBLISHED && o->specialty >= 0 && o->state >= 0 &&
                 o->kind >= 0 && o->title != NULL;
     if (!live)
         return;
@@ -701,7 +691,7 @@ void catalog_index_stop(void)
         free(ix.state_bits[v]);
         ix.specialty_bits[v] = ix.state_bits[v] = NULL;
     }
-    for (size_t v = 0; v < CATALOG_KIND_COUNT; v++) {
+    for (size_t v = 0; v < OFFERING_KIND_COUNT; v++) {
         free(ix.kind_bits[v]);
         ix.kind_bits[v] = NULL;
     }
@@ -739,12 +729,13 @@ void catalog_index_stop(void)
 
 bool catalog_eligible(const struct catalog_eligibility *rules, const struct store_profile *p, int current_year)
 {
-    bool graduate = p->status != NULL && strcmp(p->status, "graduate") == 0;
+    bool graduate = student_status_parse(p->status) == STUDENT_STATUS_GRADUATE;
     if (graduate ? !rules->graduates_allowed : !rules->students_allowed)
         return false;
-    if (rules->step1_required && (p->step1 == NULL || strcmp(p->step1, "passed") != 0))
+    if (rules->step1_required && step1_result_parse(p->step1) != STEP1_PASSED)
         return false;
-    if (rules->english_proof_required && (p->english_proof == NULL || strcmp(p->english_proof, "none") == 0))
+    if (rules->english_proof_required &&
+        (p->english_proof == NULL || english_proof_parse(p->english_proof) == ENGLISH_NONE))
         return false;
     if (rules->visa_kinds != NULL && rules->visa_kinds[0] != '\0') {
         uint8_t accepted = catalog_index_visa_mask(rules->visa_kinds);

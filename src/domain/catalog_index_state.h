@@ -40,7 +40,7 @@ struct index_offering {
     uint32_t city;          /* into cities */
     int8_t specialty, state, kind;
     uint8_t flags;
-    uint8_t visa_mask;      /* accepted visa kinds (bits of profile_visa_kinds); 0 = any */
+    uint8_t visa_mask;      /* accepted visa kinds (bits of enum visa_kind); 0 = any */
     int16_t max_years;      /* -1: any */
     int16_t weeks;
     int32_t first_open;     /* start of the first upcoming block with a seat left (as of ix.day), or INDEX_NO_DAY */
@@ -79,7 +79,7 @@ struct catalog_index {
     uint32_t *by_rank;      /* slots in id order */
     uint32_t ranked;        /* slots below this are in by_rank */
     size_t words;           /* 64-bit words per bitset */
-    uint64_t *specialty_bits[64], *state_bits[64], *kind_bits[CATALOG_KIND_COUNT];
+    uint64_t *specialty_bits[64], *state_bits[64], *kind_bits[OFFERING_KIND_COUNT];
     uint64_t *live_bits, *open_bits;
     int32_t day;            /* the day first_open, first_upcoming and open_bits hold for */
     uint32_t *facet_code;   /* per slot: specialty | state << 8 | kind << 16 (for counting facets) */
@@ -114,7 +114,7 @@ uint32_t catalog_order_seek(const struct index_order *order, int32_t key, uint32
 
 /* Whether slot's offering takes a student with profile p. */
 bool catalog_index_slot_eligible(const struct index_offering *o, const struct store_profile *p, int current_year);
-/* The accepted visa kinds of a comma-separated list, as bits of profile_visa_kinds. */
+/* The accepted visa kinds of a comma-separated list, as bits of enum visa_kind. */
 uint8_t catalog_index_visa_mask(const char *csv);
 
 #endif

@@ -212,7 +212,7 @@ static int find_candidates(struct search *s)
 /* Step 3: each facet counts the candidates passing the other two filters. */
 static void count_facets(struct search *s, struct catalog_result *out)
 {
-    size_t values = reference_specialty_count + reference_state_count + CATALOG_KIND_COUNT;
+    size_t values = reference_specialty_count + reference_state_count + OFFERING_KIND_COUNT;
     int64_t n = popcount(s->candidates, s->words);
     /* A candidate costs about six popcounts of a 64-bit word (measured). */
     if ((size_t)n * 6 < s->words * values) {
@@ -245,7 +245,7 @@ static void count_facets(struct search *s, struct catalog_result *out)
         out->state_counts[v] = popcount_and(scratch, ix.state_bits[v], s->words);
     for (size_t w = 0; w < s->words; w++)
         scratch[w] = s->candidates[w] & any_or(s->spec, w) & any_or(s->state, w);
-    for (size_t v = 0; v < CATALOG_KIND_COUNT; v++)
+    for (size_t v = 0; v < OFFERING_KIND_COUNT; v++)
         out->kind_counts[v] = popcount_and(scratch, ix.kind_bits[v], s->words);
 }
 
@@ -349,7 +349,7 @@ static void fill_hit(struct arena *arena, const struct search *s, const struct r
     hit->id = arena_strdup(arena, o->id);
     hit->title = arena_strdup(arena, o->title);
     hit->specialty = reference_specialties[o->specialty].slug;
-    hit->kind = catalog_kinds[o->kind];
+    hit->kind = offering_kind_names[o->kind];
     hit->state = reference_states[o->state].code;
     hit->host_id = arena_strdup(arena, ix.hosts.items[o->host].id);
     hit->host_name = arena_strdup(arena, ix.hosts.items[o->host].name);
