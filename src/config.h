@@ -21,6 +21,7 @@ enum exit_code {
     EXIT_FAILURE_RUNTIME = 1, /* the database or the network failed */
     EXIT_USAGE = 2,           /* unknown subcommand, flag or bad value */
     EXIT_SCHEMA_TOO_NEW = 3,  /* the database was migrated by a newer rounds */
+    EXIT_LEDGER_BROKEN = 4,   /* `rounds ledger check` found a broken entry */
 };
 
 struct config {
