@@ -6,6 +6,7 @@
 
 #include "api/api.h"
 #include "domain/catalog.h"
+#include "lib/limits.h"
 
 static void write_csv_array(struct buf *b, const char *csv)
 {
@@ -128,7 +129,7 @@ void api_offering_get(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 256 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     api_write_offering(&b, &o, blocks, count);
     http_reply_json(req, 200, &b);
 }

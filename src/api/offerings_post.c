@@ -5,6 +5,7 @@
  * kind, status published. */
 #include "api/api.h"
 #include "domain/catalog.h"
+#include "lib/limits.h"
 
 /* Fields a creation must carry, in the order they are reported missing. */
 static const char *const required_fields[] = {"site_id", "preceptor_id", "title", "specialty", "kind",
@@ -50,7 +51,7 @@ void api_offerings_post(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 256 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     api_write_offering(&b, &o, NULL, 0);
     http_reply_json(req, 201, &b);
 }

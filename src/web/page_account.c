@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "domain/accounts.h"
+#include "lib/limits.h"
 #include "web/web.h"
 
 static const char *const status_labels[] = {"Medical student", "Graduate", NULL};
@@ -23,7 +24,7 @@ static void render(struct http_request *req, int status, const struct store_user
         return;
     const char *field = err != NULL ? err->field : NULL;
     struct buf b;
-    buf_init(&b, &req->arena, 128 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<section class=\"card\"><h1>Your account</h1>\n<dl class=\"facts\"><dt>Name</dt><dd "
                        "id=\"account-name\">");
@@ -156,13 +157,14 @@ void web_page_account_post(struct http_request *req)
     struct store_profile p = {0};
     struct error err = {0};
     int failed = 0;
-    p.school = form_text(req, "school", 200, &err, &failed);
-    p.country = form_text(req, "country", 100, &err, &failed);
+    p.school = form_text(req, "school", SCHOOL_MAX_CHARS, &err, &failed);
+    p.country = form_text(req, "country", COUNTRY_MAX_CHARS, &err, &failed);
     if (failed || form_choice(req, "status", profile_statuses, &p.status, &err) != 0 ||
-        form_number(req, "graduation_year", 1950, 2100, 0, &p.graduation_year, &err) != 0 ||
+        form_number(req, "graduation_year", GRADUATION_YEAR_MIN, GRADUATION_YEAR_MAX, 0, &p.graduation_year,
+                    &err) != 0 ||
         form_choice(req, "visa_kind", profile_visa_kinds, &p.visa_kind, &err) != 0 ||
         form_choice(req, "step1", profile_step1_values, &p.step1, &err) != 0 ||
-        form_number(req, "step2ck_score", 1, 300, -1, &p.step2ck_score, &err) != 0 ||
+        form_number(req, "step2ck_score", STEP2CK_SCORE_MIN, STEP2CK_SCORE_MAX, -1, &p.step2ck_score, &err) != 0 ||
         form_choice(req, "ecfmg_status", profile_ecfmg_statuses, &p.ecfmg_status, &err) != 0 ||
         form_choice(req, "english_proof", profile_english_proofs, &p.english_proof, &err) != 0) {
         render(req, 400, &user, NULL, &err);

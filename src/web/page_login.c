@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "domain/auth.h"
+#include "lib/limits.h"
 #include "web/web.h"
 
 static void render(struct http_request *req, int status, const char *email, const char *message)
@@ -10,7 +11,7 @@ static void render(struct http_request *req, int status, const char *email, cons
     if (!web_page_setup(req, &page, "Log in", NULL))
         return;
     struct buf b;
-    buf_init(&b, &req->arena, 64 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_FORM);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<section class=\"card narrow\"><h1>Log in</h1>\n");
     if (message != NULL)

@@ -13,6 +13,7 @@
 #include "domain/documents.h"
 #include "domain/reference.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 #include "views/money.h"
 #include "web/web.h"
 
@@ -207,7 +208,7 @@ static const char *field_label(const char *field)
 int web_upload_refusal(struct http_request *req, const struct error *err, struct web_upload_form *form)
 {
     struct buf m;
-    buf_init(&m, &req->arena, 1024);
+    buf_init(&m, &req->arena, BUF_CAP_LINE);
     form->error_field = "file";
     switch (err->code) {
     case ERR_PAYLOAD_TOO_LARGE:
@@ -343,7 +344,7 @@ static void render(struct http_request *req, int status, const char *notice, con
     }
 
     struct buf b;
-    buf_init(&b, &req->arena, 512 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<h1>Documents</h1>\n<p class=\"lead\">Upload each document once. Rounds staff check it, and "
                        "it then counts for every rotation that asks for it.</p>\n");
