@@ -7,7 +7,7 @@
 
 #include "commands.h"
 #include "config.h"
-#include "domain/ledger.h"
+#include "domain/money.h"
 #include "lib/arena.h"
 #include "lib/clock.h"
 
@@ -54,7 +54,7 @@ int command_ledger(int argc, char **argv)
     arena_heap_init(&arena);
     double started = clock_monotonic_ms();
     struct ledger_check_report report;
-    int status = ledger_check(conn, &arena, &report);
+    int status = money_check_statements(conn, &arena, &report);
     double took = clock_monotonic_ms() - started;
     arena_heap_free(&arena);
     db_close(conn);
@@ -66,7 +66,8 @@ int command_ledger(int argc, char **argv)
         printf("ledger broken: %s\n", report.problem);
         return EXIT_LEDGER_BROKEN;
     }
-    printf("ledger ok: %lld transactions, %lld entries, %lld accounts (%.0f ms)\n", (long long)report.transactions,
-           (long long)report.entries, (long long)report.accounts, took);
+    printf("ledger ok: %lld transactions, %lld entries, %lld accounts, %lld application statements (%.0f ms)\n",
+           (long long)report.transactions, (long long)report.entries, (long long)report.accounts,
+           (long long)report.statements, took);
     return EXIT_OK;
 }

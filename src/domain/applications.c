@@ -8,6 +8,7 @@
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
 #include "domain/documents.h"
+#include "domain/money.h"
 #include "domain/notify.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
@@ -35,7 +36,7 @@ static const struct transition transitions[] = {
     {"under_review", "decline", "declined", WHO_HOST_SIDE},
     {"offered", "decline", "declined", WHO_HOST_SIDE},
     {"offered", "accept", "held", WHO_STUDENT},
-    {"held", "book", "booked", WHO_HOST_SIDE},
+    {"held", "book", "booked", WHO_STAFF | WHO_SYSTEM}, /* system: a payment covered the deposit; staff: paid by hand */
     {"booked", "clear", "cleared", WHO_HOST_SIDE},
     {"cleared", "start", "in_progress", WHO_HOST_SIDE},
     {"in_progress", "complete", "completed", WHO_HOST_SIDE},
@@ -48,6 +49,8 @@ static const struct transition transitions[] = {
     {"cleared", "no_show", "no_show", WHO_HOST_SIDE},
     {"offered", "expire", "offer_expired", WHO_SYSTEM},
     {"held", "expire", "hold_expired", WHO_SYSTEM},
+    {"booked", "release", "balance_unpaid", WHO_SYSTEM}, /* the balance was not paid by its date */
+    {"cleared", "release", "balance_unpaid", WHO_SYSTEM},
 };
 
 const char *const application_actions[] = {"withdraw", "review", "offer",    "decline", "accept", "book",
@@ -92,6 +95,7 @@ const char *application_status_label(const char *status)
         {"cancelled_by_student", "Cancelled by the student"},
         {"cancelled_by_host", "Cancelled by the host"},
         {"no_show", "No-show"},
+        {"balance_unpaid", "Released: balance not paid"},
     };
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
         if (strcmp(labels[i].status, status) == 0)
@@ -118,7 +122,7 @@ const char *application_next_step(const struct store_application *a, bool viewer
     if (strcmp(s, "submitted") == 0 || strcmp(s, "under_review") == 0)
         return "Review the application and offer a seat or decline.";
     if (strcmp(s, "held") == 0)
-        return "Record the payment to book the seat.";
+        return "The student pays the deposit or the full price to book the seat (staff may record a payment made by hand).";
     if (strcmp(s, "booked") == 0)
         return "Clear the student once onboarding is complete.";
     if (strcmp(s, "cleared") == 0)
@@ -349,6 +353,7 @@ struct move_ctx {
     struct store_application *out;
     struct error *err;
     bool forbidden;
+    enum refund_cause cause; /* whose cancellation it is, for the refund (money.h) */
 };
 
 static int move_tx(struct db_conn *conn, void *p)
@@ -438,6 +443,9 @@ static int move_tx(struct db_conn *conn, void *p)
         error_set(c->err, ERR_CHANGED_MEANWHILE, NULL, "the application changed meanwhile; reload it");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
+    /* The move's money (terms and charge, refund, the host's share) in the same transaction. */
+    if (rc == DB_OK)
+        rc = money_on_move(conn, c->arena, &a, t->action, t->to, c->user, c->cause, c->err);
     const char *actor_role = (t->who & roles & WHO_STUDENT)  ? "student"
                              : (roles & WHO_SYSTEM)          ? "system"
                              : (t->who & roles & WHO_HOST)   ? "host"
@@ -459,11 +467,28 @@ static int move_tx(struct db_conn *conn, void *p)
     return rc;
 }
 
+int application_transition_in_tx(struct db_conn *conn, struct arena *arena, const char *application_id,
+                                 const char *action, const struct store_user *user, const char *note,
+                                 struct store_application *out, struct error *err)
+{
+    struct move_ctx c = {arena, application_id, action, note, user, out, err, false, REFUND_CAUSE_STUDENT};
+    err->code = ERR_NONE;
+    return move_tx(conn, &c);
+}
+
 int application_transition(struct db_conn *conn, struct arena *arena, const char *application_id,
                            const char *action, const struct store_user *user, const char *note,
                            struct store_application *out, struct error *err)
 {
-    struct move_ctx c = {arena, application_id, action, note, user, out, err, false};
+    return application_cancel_or_move(conn, arena, application_id, action, user, note, REFUND_CAUSE_STUDENT, out,
+                                      err);
+}
+
+int application_cancel_or_move(struct db_conn *conn, struct arena *arena, const char *application_id,
+                               const char *action, const struct store_user *user, const char *note,
+                               enum refund_cause cause, struct store_application *out, struct error *err)
+{
+    struct move_ctx c = {arena, application_id, action, note, user, out, err, false, cause};
     err->code = ERR_NONE;
     int rc = db_run_tx(conn, true, move_tx, &c);
     if (c.forbidden && user != NULL)
@@ -473,7 +498,8 @@ int application_transition(struct db_conn *conn, struct arena *arena, const char
             /* Record the expiry now rather than waiting for the sweeper. */
             struct store_application expired = {0};
             struct error ignored = {0};
-            struct move_ctx sweep = {arena, application_id, "expire", "", NULL, &expired, &ignored, false};
+            struct move_ctx sweep = {arena, application_id, "expire", "", NULL, &expired, &ignored, false,
+                                     REFUND_CAUSE_STUDENT};
             db_run_tx(conn, true, move_tx, &sweep);
         }
         return -1;

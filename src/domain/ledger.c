@@ -124,6 +124,8 @@ struct walk_state {
     int64_t seq, balance;
     bool have_account;
     struct ledger_check_report *report;
+    void (*on_balance)(void *ctx, const char *account, int64_t balance);
+    void *ctx;
 };
 
 static void note_broken_entry(struct ledger_check_report *r, int64_t entry, int64_t transaction, const char *detail)
@@ -141,6 +143,8 @@ static void walk_row(void *ctx, const struct store_ledger_walk_row *row)
     struct walk_state *w = ctx;
     const char *account = row->account != NULL ? row->account : "";
     if (!w->have_account || strcmp(w->account, account) != 0) {
+        if (w->have_account && w->on_balance != NULL)
+            w->on_balance(w->ctx, w->account, w->balance);
         snprintf(w->account, sizeof(w->account), "%s", account);
         w->have_account = true;
         w->seq = 0;
@@ -175,6 +179,12 @@ static void walk_row(void *ctx, const struct store_ledger_walk_row *row)
 
 int ledger_check(struct db_conn *conn, struct arena *arena, struct ledger_check_report *report)
 {
+    return ledger_check_with_balances(conn, arena, report, NULL, NULL);
+}
+
+int ledger_check_with_balances(struct db_conn *conn, struct arena *arena, struct ledger_check_report *report,
+                               void (*on_balance)(void *ctx, const char *account, int64_t balance), void *ctx)
+{
     (void)arena;
     memset(report, 0, sizeof(*report));
     report->ok = true;
@@ -199,8 +209,10 @@ int ledger_check(struct db_conn *conn, struct arena *arena, struct ledger_check_
     } else if (rc != DB_DONE) {
         return rc;
     }
-    struct walk_state w = {.report = report};
+    struct walk_state w = {.report = report, .on_balance = on_balance, .ctx = ctx};
     rc = store_ledger_walk(conn, walk_row, &w);
+    if (rc == DB_OK && w.have_account && on_balance != NULL)
+        on_balance(ctx, w.account, w.balance);
     if (report->broken_entry == INT64_MAX)
         report->broken_entry = 0;
     return rc;

@@ -91,5 +91,8 @@ struct ledger_check_report {
  * the entries before it. DB_OK with report->ok telling the result (the first
  * problem, by entry id, in report->problem), or a database error. */
 int ledger_check(struct db_conn *conn, struct arena *arena, struct ledger_check_report *report);
+/* The same, handing each account's final balance to on_balance (in account order). */
+int ledger_check_with_balances(struct db_conn *conn, struct arena *arena, struct ledger_check_report *report,
+                               void (*on_balance)(void *ctx, const char *account, int64_t balance), void *ctx);
 
 #endif

@@ -79,12 +79,12 @@ int refund_policy_normalise(struct refund_policy *p, const char *prefix, struct 
 {
     if (p->count > REFUND_TIERS_MAX)
         return error_set(err, ERR_VALIDATION_FAILED, tier_field(arena, prefix, REFUND_TIERS_MAX, "days_before"),
-                         "a policy has at most 6 tiers");
+                         "a policy has at most " LIMIT_TEXT(REFUND_TIERS_MAX) " tiers");
     for (size_t i = 0; i < p->count; i++) {
         const struct refund_tier *t = &p->tiers[i];
         if (t->days_before < 0 || t->days_before > REFUND_DAYS_BEFORE_MAX)
             return error_set(err, ERR_VALIDATION_FAILED, tier_field(arena, prefix, i, "days_before"),
-                             "must be from 0 to 730 days");
+                             "must be from 0 to " LIMIT_TEXT(REFUND_DAYS_BEFORE_MAX) " days");
         if (t->percent < 0 || t->percent > 100)
             return error_set(err, ERR_VALIDATION_FAILED, tier_field(arena, prefix, i, "percent"),
                              "must be from 0 to 100");
@@ -116,7 +116,7 @@ int refund_policy_from_body(const struct refund_policy_body *body, struct refund
     memset(out, 0, sizeof(*out));
     if (body->tiers.count > REFUND_TIERS_MAX)
         return error_set(err, ERR_VALIDATION_FAILED, tier_field(arena, prefix, REFUND_TIERS_MAX, "days_before"),
-                         "a policy has at most 6 tiers");
+                         "a policy has at most " LIMIT_TEXT(REFUND_TIERS_MAX) " tiers");
     const struct refund_tier *items = body->tiers.items;
     for (size_t i = 0; i < body->tiers.count; i++)
         out->tiers[i] = items[i];

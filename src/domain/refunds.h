@@ -11,7 +11,9 @@
  *
  * Money is integer cents. What a student paid is applied to the platform
  * fee first, so "fee kept" keeps at most min(paid, fee). Percentages round
- * down to the cent, in the platform's favour by less than a cent. */
+ * down to the cent, in the platform's favour by less than a cent. A goodwill
+ * refund staff granted earlier counts towards a cancellation's refund
+ * (money.c caps it at what is left to give back). */
 #ifndef ROUNDS_DOMAIN_REFUNDS_H
 #define ROUNDS_DOMAIN_REFUNDS_H
 
@@ -23,12 +25,10 @@
 #include "lib/buf.h"
 #include "lib/errors.h"
 #include "lib/json_spec.h"
+#include "lib/limits.h"
 
-enum {
-    REFUND_TIERS_MAX = 6,      /* tiers in one policy */
-    REFUND_DAYS_BEFORE_MAX = 730,
-    REFUND_POLICY_JSON_MAX = 1024, /* the stored form of a policy, in bytes */
-};
+/* The stored form of a policy, in bytes: REFUND_TIERS_MAX tiers of ~60 bytes each. */
+enum { REFUND_POLICY_JSON_MAX = 1024 };
 
 struct refund_tier {
     int64_t days_before;  /* cancelled at least this many days before the first day */
