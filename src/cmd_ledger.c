@@ -1,7 +1,7 @@
 /* cmd_ledger.c — `rounds ledger check`: proves the book is sound. Every
  * transaction balances, every entry's running balance is the sum of its
  * account's entries, and each application's statement equals what its pages
- * show. Exit 0 when all hold; 4 naming the first broken entry otherwise. */
+ * show. Exit 0 when all hold; 6 naming the first broken entry otherwise. */
 #include <stdio.h>
 #include <string.h>
 
@@ -17,7 +17,7 @@ static const char ledger_usage[] =
     "Checks the ledger of ROUNDS_DB (or --db): that every transaction balances, that every\n"
     "entry's running balance is the sum of its account's entries, and that each application's\n"
     "statement equals what its pages show. Prints a summary; exits 0 when the ledger is sound,\n"
-    "4 naming the first broken entry when it is not, 1 when the database fails.\n";
+    "6 naming the first broken entry when it is not, 1 when the database fails.\n";
 
 int command_ledger(int argc, char **argv)
 {

@@ -8,7 +8,7 @@
  *   ROUNDS_THREADS, ROUNDS_WORKERS, ROUNDS_MAX_BODY, ROUNDS_MAX_UPLOAD, ROUNDS_UPLOAD_QUOTA, ROUNDS_MAX_CONNECTIONS,
  *   ROUNDS_MAX_CONNECTIONS_PER_CLIENT, ROUNDS_REQUEST_TIMEOUT_MS,
  *   ROUNDS_SESSION_IDLE_MINUTES, ROUNDS_SESSION_ABSOLUTE_HOURS,
- *   ROUNDS_LOGIN_LIMIT_ACCOUNT, ROUNDS_LOGIN_LIMIT_CLIENT, ROUNDS_LOG_LEVEL */
+ *   ROUNDS_LOGIN_LIMIT_ACCOUNT_CLIENT, ROUNDS_LOGIN_LIMIT_ACCOUNT, ROUNDS_LOGIN_LIMIT_CLIENT, ROUNDS_LOG_LEVEL */
 #ifndef ROUNDS_CONFIG_H
 #define ROUNDS_CONFIG_H
 
@@ -21,7 +21,9 @@ enum exit_code {
     EXIT_FAILURE_RUNTIME = 1, /* the database or the network failed */
     EXIT_USAGE = 2,           /* unknown subcommand, flag or bad value */
     EXIT_SCHEMA_TOO_NEW = 3,  /* the database was migrated by a newer rounds */
-    EXIT_LEDGER_BROKEN = 4,   /* `rounds ledger check` found a broken entry */
+    EXIT_INVALID_INPUT = 4,   /* an input file is invalid (rounds match: the instance) */
+    EXIT_UNVERIFIED = 5,      /* rounds match: the result failed its verification */
+    EXIT_LEDGER_BROKEN = 6,   /* `rounds ledger check` found a broken entry */
 };
 
 struct config {

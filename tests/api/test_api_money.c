@@ -1390,6 +1390,43 @@ TEST(the_same_webhook_50_times_at_once_to_two_instances_is_one_payment)
     CHECK_INT(ledger_check(&S, NULL, 0), 0);
 }
 
+/* On a database of its own (SQLite): a broken entry makes `rounds ledger check` exit 6 naming it. */
+TEST(the_ledger_check_names_the_first_broken_entry)
+{
+    if (api_shared_db() != NULL)
+        return; /* PostgreSQL: the same check runs in the store suite, inside rolled-back transactions */
+    char dir[] = "/tmp/rounds-broken-ledger.XXXXXX", db[300];
+    if (mkdtemp(dir) == NULL)
+        return;
+    snprintf(db, sizeof(db), "%s/broken.db", dir);
+    const char *migrate[] = {"migrate", "--db", db, NULL};
+    struct api_cli_result res;
+    CHECK_INT(api_cli(NULL, migrate, NULL, &res), 0);
+    api_cli_free(&res);
+    struct db_conn *conn = NULL;
+    CHECK_INT(db_open(db, &conn), DB_OK);
+    CHECK_INT(db_exec(conn, "INSERT INTO ledger_transactions (kind, effective_on, created_at) VALUES ('charge', "
+                            "'2026-01-01', 1);"
+                            "INSERT INTO ledger_entries (transaction_id, account, amount_cents, account_seq, "
+                            "balance_cents) VALUES (1, 'receivable:a_x', 500, 1, 500), (1, 'deferred:a_x', -500, 1, -500);"
+                            "INSERT INTO ledger_transactions (kind, effective_on, created_at) VALUES ('payment', "
+                            "'2026-01-02', 2);"
+                            "INSERT INTO ledger_entries (transaction_id, account, amount_cents, account_seq, "
+                            "balance_cents) VALUES (2, 'clearing:demo', 200, 1, 200), (2, 'receivable:a_x', -200, 2, 250);"),
+              DB_OK);
+    db_close(conn);
+    const char *check[] = {"ledger", "check", "--db", db, NULL};
+    CHECK_INT(api_cli(NULL, check, NULL, &res), 6);
+    CHECK_CONTAINS(res.out, "ledger broken: entry 4");
+    CHECK_CONTAINS(res.out, "receivable:a_x");
+    CHECK_CONTAINS(res.out, "says the balance is 250 cents, but the account's entries up to it sum to 300");
+    api_cli_free(&res);
+    const char *bad[] = {"ledger", "verify", NULL};
+    CHECK_INT(api_cli(NULL, bad, NULL, &res), 2);
+    api_cli_free(&res);
+    api_remove_tree(dir);
+}
+
 TEST(the_ledger_check_passes_and_counts_the_statements)
 {
     char out[512];
@@ -1449,6 +1486,7 @@ int main(void)
     API_RUN(cancelling_a_card_payment_refunds_it_through_stripe);
     API_RUN(a_crash_before_the_commit_loses_nothing_the_next_delivery_completes_it);
     API_RUN(the_same_webhook_50_times_at_once_to_two_instances_is_one_payment);
+    API_RUN(the_ledger_check_names_the_first_broken_entry);
     API_RUN(the_ledger_check_passes_and_counts_the_statements);
     db_close(D.db);
     db_close(S.db);
