@@ -50,7 +50,7 @@ void api_application_action(struct http_request *req)
     enum refund_cause cause = REFUND_CAUSE_STUDENT;
     if (body.reason != NULL) {
         money_cause_from_name(body.reason, &cause);
-        if (strcmp(action, "cancel") != 0 || (cause != REFUND_CAUSE_HOST && !account_has_role(&user, "staff"))) {
+        if (strcmp(action, "cancel") != 0 || (cause != REFUND_CAUSE_HOST && !account_has_role(&user, ROLE_STAFF))) {
             error_set(&err, ERR_VALIDATION_FAILED, "reason",
                       "only a cancellation takes a reason, and only staff may say cannot_happen or visa_refused");
             api_idempotent_problem(req, key, &err);

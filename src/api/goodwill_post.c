@@ -22,7 +22,7 @@ void api_goodwill_post(struct http_request *req)
     struct goodwill_body body = {0};
     if (api_current_user(req, &user) != 0)
         return;
-    if (!account_has_role(&user, "staff")) {
+    if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL, "only staff grant goodwill refunds");
         return;
     }

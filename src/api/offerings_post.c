@@ -44,7 +44,7 @@ void api_offerings_post(struct http_request *req)
         .refund_policy = "",
         .balance_due_days = MONEY_BALANCE_DUE_DAYS_DEFAULT,
         .requirements = "",
-        .status = "published",
+        .status = offering_status_name(OFFERING_PUBLISHED),
     };
     if (api_apply_offering_body(req, &body, &presence, &o) != 0)
         return;

@@ -83,7 +83,7 @@ void api_payouts_get(struct http_request *req)
     struct store_user user;
     if (api_current_user(req, &user) != 0)
         return;
-    if (!account_has_role(&user, "staff")) {
+    if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL, "only staff see payouts");
         return;
     }

@@ -16,11 +16,6 @@
 
 /* ---- small shared helpers ---- */
 
-bool money_status_takes_payment(const char *status)
-{
-    return status != NULL && application_status_takes_seat(status);
-}
-
 const char *money_new_id(struct arena *arena, const char *prefix)
 {
     char id[48];
@@ -223,7 +218,8 @@ static int refundable_left(struct db_conn *conn, struct arena *arena, const char
  * back, and what the policy keeps goes to the platform (the fee first) and
  * the host. */
 static int close_booking(struct db_conn *conn, struct arena *arena, const struct store_application *a,
-                         const char *to, const struct refund_answer *policy_answer, const char *actor_id)
+                         enum application_status to, const struct refund_answer *policy_answer,
+                         const char *actor_id)
 {
     struct store_money_terms t = {0};
     int rc = store_money_terms_get(conn, arena, a->id, &t);
@@ -254,7 +250,7 @@ static int close_booking(struct db_conn *conn, struct arena *arena, const struct
     char memo[160];
     snprintf(memo, sizeof(memo), "%s: %lld%% of %lld cents paid back", application_status_label(to),
              (long long)answer->percent, (long long)t.paid_cents);
-    bool release = strcmp(to, "hold_expired") == 0 || strcmp(to, "balance_unpaid") == 0;
+    bool release = to == APPLICATION_HOLD_EXPIRED || to == APPLICATION_BALANCE_UNPAID;
     struct store_ledger_transaction tx = {.kind = release ? "release" : "cancel", .application_id = a->id,
                                           .organization_id = a->organization_id, .memo = memo,
                                           .actor_id = actor_id};
@@ -271,7 +267,8 @@ static int close_booking(struct db_conn *conn, struct arena *arena, const struct
 }
 
 /* The refund for a booking that ends by moving to `to`. */
-static void answer_for_exit(const struct store_application *before, const char *to, enum refund_cause cause,
+static void answer_for_exit(const struct store_application *before, enum application_status to,
+                            enum refund_cause cause,
                             const struct store_money_terms *t, struct refund_answer *out)
 {
     struct refund_policy policy;
@@ -282,11 +279,11 @@ static void answer_for_exit(const struct store_application *before, const char *
     arena_heap_free(&scratch);
     struct refund_question q = {&policy, clock_days_from_date(before->block_start), clock_today_days(),
                                 t->paid_cents, t->fee_cents, cause};
-    if (strcmp(before->status, "held") == 0)
+    if (application_status_of(before) == APPLICATION_HELD)
         q.cause = REFUND_CAUSE_CANNOT_HAPPEN; /* never booked: everything paid comes back */
-    else if (strcmp(to, "cancelled_by_student") == 0 || strcmp(to, "balance_unpaid") == 0)
+    else if (to == APPLICATION_CANCELLED_BY_STUDENT || to == APPLICATION_BALANCE_UNPAID)
         q.cause = REFUND_CAUSE_STUDENT;
-    else if (strcmp(to, "no_show") == 0)
+    else if (to == APPLICATION_NO_SHOW)
         q.cancel_day = q.start_day + 1; /* the rotation went ahead without them: the policy after the start */
     else if (cause == REFUND_CAUSE_STUDENT)
         q.cause = REFUND_CAUSE_HOST; /* the host side cancels: the host's rule unless staff named another */
@@ -294,14 +291,14 @@ static void answer_for_exit(const struct store_application *before, const char *
 }
 
 int money_on_move(struct db_conn *conn, struct arena *arena, const struct store_application *before,
-                  const char *action, const char *to, const struct store_user *actor, enum refund_cause cause,
-                  struct error *err)
+                  const char *action, enum application_status to, const struct store_user *actor,
+                  enum refund_cause cause, struct error *err)
 {
     (void)err;
     const char *actor_id = actor != NULL ? actor->id : NULL;
     if (strcmp(action, "accept") == 0)
         return charge(conn, arena, before);
-    if (strcmp(to, "booked") == 0 && actor != NULL) {
+    if (to == APPLICATION_BOOKED && actor != NULL) {
         /* Staff book by hand: the payment they took is recorded for what booking needs. */
         struct store_money_terms t = {0};
         int rc = store_money_terms_get(conn, arena, before->id, &t);
@@ -315,9 +312,9 @@ int money_on_move(struct db_conn *conn, struct arena *arena, const struct store_
         struct store_payment payment;
         return money_receive(conn, arena, before->id, &arrival, &payment, err);
     }
-    if (strcmp(to, "in_progress") == 0)
+    if (to == APPLICATION_IN_PROGRESS)
         return earn(conn, arena, before);
-    if (application_status_takes_seat(before->status) && !application_status_takes_seat(to)) {
+    if (application_status_takes_seat(application_status_of(before)) && !application_status_takes_seat(to)) {
         struct store_money_terms t = {0};
         int rc = store_money_terms_get(conn, arena, before->id, &t);
         if (rc != DB_ROW)
@@ -356,22 +353,21 @@ int money_view_of(struct db_conn *conn, struct arena *arena, const struct store_
     out->start_day = clock_days_from_date(a->block_start);
     if (refund_policy_decode(arena, t.refund_policy, &out->policy) != 0)
         refund_policy_default(&out->policy);
-    if (strcmp(a->status, "held") == 0) {
+    enum application_status status = application_status_of(a);
+    if (status == APPLICATION_HELD) {
         out->plan_cents[MONEY_PLAN_DEPOSIT] = t.deposit_due_cents - t.paid_cents;
         out->plan_cents[MONEY_PLAN_FULL] = t.price_cents - t.paid_cents;
         out->can_pay[MONEY_PLAN_DEPOSIT] = t.deposit_due_cents < t.price_cents && out->plan_cents[MONEY_PLAN_DEPOSIT] > 0;
         out->can_pay[MONEY_PLAN_FULL] = out->plan_cents[MONEY_PLAN_FULL] > 0;
-    } else if (strcmp(a->status, "booked") == 0 || strcmp(a->status, "cleared") == 0 ||
-               strcmp(a->status, "in_progress") == 0) {
+    } else if (status == APPLICATION_BOOKED || status == APPLICATION_CLEARED || status == APPLICATION_IN_PROGRESS) {
         out->plan_cents[MONEY_PLAN_BALANCE] = t.price_cents - t.paid_cents;
         out->can_pay[MONEY_PLAN_BALANCE] = out->plan_cents[MONEY_PLAN_BALANCE] > 0;
     }
     struct refund_question q = {&out->policy, out->start_day, clock_today_days(), t.paid_cents, t.fee_cents,
                                 REFUND_CAUSE_STUDENT};
-    if (strcmp(a->status, "held") == 0)
+    if (status == APPLICATION_HELD)
         q.cause = REFUND_CAUSE_CANNOT_HAPPEN;
-    out->cancellable = strcmp(a->status, "held") == 0 || strcmp(a->status, "booked") == 0 ||
-                       strcmp(a->status, "cleared") == 0;
+    out->cancellable = status == APPLICATION_HELD || status == APPLICATION_BOOKED || status == APPLICATION_CLEARED;
     refund_quote(&q, &out->cancel_today);
     struct store_payment *payments;
     struct store_refund *refunds;

@@ -31,6 +31,7 @@
 #include "domain/ledger.h"
 #include "domain/payment_provider.h"
 #include "domain/refunds.h"
+#include "domain/vocabulary.h"
 #include "lib/arena.h"
 #include "lib/errors.h"
 #include "lib/limits.h"
@@ -90,8 +91,8 @@ int money_view_of(struct db_conn *conn, struct arena *arena, const struct store_
  * staff's book, the refund on every exit, the host's share on start). Returns
  * a db_status; DB_CONSTRAINT with err set refuses the move. */
 int money_on_move(struct db_conn *conn, struct arena *arena, const struct store_application *before,
-                  const char *action, const char *to, const struct store_user *actor, enum refund_cause cause,
-                  struct error *err);
+                  const char *action, enum application_status to, const struct store_user *actor,
+                  enum refund_cause cause, struct error *err);
 /* The cause a cancellation is refunded under: the student's own, or the
  * host's unless staff name another (cannot_happen, visa_refused). */
 bool money_cause_from_name(const char *name, enum refund_cause *out);

@@ -107,7 +107,7 @@ static void compare_row(void *ctx, const struct store_money_row *row)
     struct app_balances *b = find(c->balances, row->application_id, false);
     if (b == NULL)
         b = &none;
-    bool live = money_status_takes_payment(row->status) && row->price_cents > 0;
+    bool live = application_status_takes_seat(application_status_parse(row->status)) && row->price_cents > 0;
     long long still_due = live ? (long long)(row->price_cents - row->paid_cents) : 0;
     long long unearned = live && !row->started ? -(long long)row->price_cents : 0;
     if (b->receivable != still_due)

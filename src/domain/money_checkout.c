@@ -42,7 +42,7 @@ static int refuse(struct open_ctx *c, enum error_code code, const char *field, c
 /* When the checkout stops: the hold's end, or the end of the balance's due date. */
 static int64_t checkout_expiry(const struct store_application *a, const struct money_view *v)
 {
-    if (strcmp(a->status, "held") == 0 && a->hold_expires_at > 0)
+    if (application_status_of(a) == APPLICATION_HELD && a->hold_expires_at > 0)
         return a->hold_expires_at;
     int64_t due_end = v->balance_due_on != NULL ? ((int64_t)clock_days_from_date(v->balance_due_on) + 1) * 86400 : 0;
     int64_t week = clock_now() + 7 * 86400;
@@ -59,7 +59,7 @@ static int open_tx(struct db_conn *conn, void *p)
     if (rc != DB_ROW)
         return rc;
     int64_t now = clock_now();
-    if (strcmp(a.status, "held") == 0 && a.hold_expires_at > 0 && now >= a.hold_expires_at)
+    if (application_status_of(&a) == APPLICATION_HELD && a.hold_expires_at > 0 && now >= a.hold_expires_at)
         return refuse(c, ERR_HOLD_EXPIRED, NULL, "the hold on this seat has expired");
     struct money_view v;
     rc = money_view_of(conn, c->arena, &a, &v);
@@ -67,8 +67,8 @@ static int open_tx(struct db_conn *conn, void *p)
         return rc;
     if (!v.can_pay[c->plan])
         return refuse(c, ERR_NOTHING_TO_PAY, "plan",
-                      strcmp(a.status, "held") == 0 ? "this plan is not open: pay the deposit or the full price"
-                      : money_status_takes_payment(a.status) ? "nothing is left to pay on this booking"
+                      application_status_of(&a) == APPLICATION_HELD ? "this plan is not open: pay the deposit or the full price"
+                      : application_status_takes_seat(application_status_of(&a)) ? "nothing is left to pay on this booking"
                                                              : "this application takes no payment in its status");
     struct store_checkout *ck = &c->out->checkout;
     const char *provider = payment_method_name(c->method);

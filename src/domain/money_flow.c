@@ -25,7 +25,7 @@ int money_receive(struct db_conn *conn, struct arena *arena, const char *applica
     if (rc != DB_ROW)
         return rc == DB_DONE ? DB_ERROR : rc;
     /* Within the price of a live booking it counts as paid; anything else is owed back. */
-    int64_t room = money_status_takes_payment(a.status) ? t.price_cents - t.paid_cents : 0;
+    int64_t room = application_status_takes_seat(application_status_of(&a)) ? t.price_cents - t.paid_cents : 0;
     int64_t applied = in->amount_cents < room ? in->amount_cents : (room > 0 ? room : 0);
     int64_t excess = in->amount_cents - applied;
     memset(out, 0, sizeof(*out));
@@ -66,7 +66,7 @@ int money_receive(struct db_conn *conn, struct arena *arena, const char *applica
              in->amount_cents), a.offering_title);
     money_tell_student(conn, arena, &a, "payment_received", title);
     /* A held seat whose deposit is now covered is booked. */
-    if (in->may_book && strcmp(a.status, "held") == 0 && t.paid_cents + applied >= t.deposit_due_cents) {
+    if (in->may_book && application_status_of(&a) == APPLICATION_HELD && t.paid_cents + applied >= t.deposit_due_cents) {
         struct store_application after = {0};
         struct error refusal = {0};
         rc = application_transition_in_tx(conn, arena, a.id, "book", NULL, payment_method_label(in->method), &after,
@@ -191,7 +191,7 @@ int money_record_transfer(struct db_conn *conn, struct arena *arena, const struc
                           const char *reference, int64_t amount_cents, const char *received_on, const char *note,
                           struct store_payment *out, struct error *err)
 {
-    if (!account_has_role(staff, "staff"))
+    if (!account_has_role(staff, ROLE_STAFF))
         return error_set(err, ERR_FORBIDDEN, NULL, "only staff record bank transfers");
     if (amount_cents <= 0 || amount_cents > MONEY_AMOUNT_MAX_CENTS)
         return error_set(err, ERR_VALIDATION_FAILED, "amount_cents", "must be from 1 to " LIMIT_TEXT(MONEY_AMOUNT_MAX_CENTS) " cents");
@@ -274,7 +274,7 @@ static int goodwill_tx(struct db_conn *conn, void *p)
 int money_goodwill_refund(struct db_conn *conn, struct arena *arena, const struct store_user *staff,
                           const char *application_id, int64_t amount_cents, const char *reason, struct error *err)
 {
-    if (!account_has_role(staff, "staff"))
+    if (!account_has_role(staff, ROLE_STAFF))
         return error_set(err, ERR_FORBIDDEN, NULL, "only staff grant goodwill refunds");
     if (amount_cents <= 0 || amount_cents > MONEY_AMOUNT_MAX_CENTS)
         return error_set(err, ERR_VALIDATION_FAILED, "amount_cents", "must be from 1 to " LIMIT_TEXT(MONEY_AMOUNT_MAX_CENTS) " cents");
@@ -321,7 +321,7 @@ static int sent_tx(struct db_conn *conn, void *p)
 int money_refund_mark_sent(struct db_conn *conn, struct arena *arena, const struct store_user *staff,
                            const char *refund_id, struct error *err)
 {
-    if (!account_has_role(staff, "staff"))
+    if (!account_has_role(staff, ROLE_STAFF))
         return error_set(err, ERR_FORBIDDEN, NULL, "only staff mark refunds sent");
     struct sent_ctx c = {arena, staff, refund_id, err};
     return run(conn, sent_tx, &c, err);
@@ -381,7 +381,7 @@ int money_payout_mark_sent(struct db_conn *conn, struct arena *arena, const stru
                            const char *organization_id, const char *month, const char *note,
                            struct store_payout *out, struct error *err)
 {
-    if (!account_has_role(staff, "staff"))
+    if (!account_has_role(staff, ROLE_STAFF))
         return error_set(err, ERR_FORBIDDEN, NULL, "only staff record payouts");
     char this_month[8], today[11];
     clock_today(today);

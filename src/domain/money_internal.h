@@ -6,10 +6,9 @@
 #ifndef ROUNDS_DOMAIN_MONEY_INTERNAL_H
 #define ROUNDS_DOMAIN_MONEY_INTERNAL_H
 
+#include "domain/applications.h"
 #include "domain/money.h"
 
-/* Statuses in which a booking holds a seat and takes payments (held … completed). */
-bool money_status_takes_payment(const char *status);
 
 /* A new id with prefix into the arena ("p_", "rf_", "ck_", "po_"). */
 const char *money_new_id(struct arena *arena, const char *prefix);

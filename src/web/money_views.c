@@ -122,10 +122,10 @@ void web_money_card(struct buf *b, const struct store_application *a, const stru
         fact(b, "Paid");
         view_money_amount(b, v->paid_cents);
         buf_append_str(b, "</dd>");
-        if (v->balance_cents > 0 && application_status_takes_seat(a->status)) {
+        if (v->balance_cents > 0 && application_status_takes_seat(application_status_of(a))) {
             fact(b, "Still due");
             view_money_amount(b, v->balance_cents);
-            if (v->balance_due_on != NULL && strcmp(a->status, "held") != 0) {
+            if (v->balance_due_on != NULL && application_status_of(a) != APPLICATION_HELD) {
                 buf_append_str(b, " by ");
                 view_date(b, v->balance_due_on);
             }

@@ -147,7 +147,7 @@ static void render(struct http_request *req, int status, const char *id, const c
         view_date(&b, v.balance_due_on);
         buf_append_str(&b, " <span class=\"muted\">(unpaid after that date, the seat is released)</span></dd>");
     }
-    if (strcmp(a.status, "held") == 0 && a.hold_expires_at > 0) {
+    if (application_status_of(&a) == APPLICATION_HELD && a.hold_expires_at > 0) {
         buf_append_str(&b, "<dt>Seat held until</dt><dd>");
         web_write_instant(&b, a.hold_expires_at);
         buf_append_str(&b, "</dd>");

@@ -105,17 +105,17 @@ static bool statement_card(struct http_request *req, struct buf *b, const struct
     buf_append_str(b, " · ");
     view_date(b, a->block_start);
     buf_append_str(b, " · ");
-    web_application_status(b, a->status, true);
+    web_application_status(b, application_status_of(a));
     buf_append_str(b, "</p>\n<dl class=\"facts\"><dt>Price</dt><dd>");
     view_money_amount(b, v.price_cents);
     buf_append_str(b, "</dd><dt>Paid</dt><dd>");
     view_money_amount(b, v.paid_cents);
     buf_append_str(b, "</dd>");
-    if (v.balance_cents > 0 && application_status_takes_seat(a->status)) {
+    if (v.balance_cents > 0 && application_status_takes_seat(application_status_of(a))) {
         buf_append_str(b, "<dt>Still due</dt><dd><strong>");
         view_money_amount(b, v.balance_cents);
         buf_append_str(b, "</strong>");
-        if (v.balance_due_on != NULL && strcmp(a->status, "held") != 0) {
+        if (v.balance_due_on != NULL && application_status_of(a) != APPLICATION_HELD) {
             buf_append_str(b, " by ");
             view_date(b, v.balance_due_on);
         }
@@ -175,7 +175,7 @@ void web_page_receipt(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    if (rc == DB_DONE || (strcmp(p.student_id, user.id) != 0 && !account_has_role(&user, "staff"))) {
+    if (rc == DB_DONE || (strcmp(p.student_id, user.id) != 0 && !account_has_role(&user, ROLE_STAFF))) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "There is no such receipt");
         return;
     }

@@ -56,7 +56,7 @@ void web_page_cancel(struct http_request *req)
     buf_append_str(&b, ".</p>\n");
     if (!may) {
         buf_append_str(&b, "<p>This booking cannot be cancelled now (its status is \"");
-        buf_append_html(&b, application_status_label(a.status));
+        buf_append_html(&b, application_status_label(application_status_of(&a)));
         buf_append_str(&b, "\").</p></section>\n");
         view_page_end(&b);
         http_reply_html(req, 409, &b);
@@ -100,7 +100,7 @@ void web_page_goodwill_post(struct http_request *req)
     if (!web_current_user(req, &user))
         return;
     const char *id = http_param(req, "id");
-    if (!account_has_role(&user, "staff")) {
+    if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "There is nothing at this address");
         return;
     }

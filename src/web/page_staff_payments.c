@@ -32,7 +32,7 @@ struct transfer_form {
 
 static bool staff_only(struct http_request *req, const struct store_user *user)
 {
-    if (account_has_role(user, "staff"))
+    if (account_has_role(user, ROLE_STAFF))
         return true;
     http_reply_error(req, ERR_NOT_FOUND, NULL, "There is nothing at this address");
     return false;

@@ -45,7 +45,7 @@ static void render(struct http_request *req, int status, const char *month_param
     struct store_user user = {0};
     if (!web_page_setup(req, &page, "Host payouts", &user))
         return;
-    if (!account_has_role(&user, "staff")) {
+    if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "There is nothing at this address");
         return;
     }
@@ -130,7 +130,7 @@ void web_page_staff_payout_post(struct http_request *req)
     struct store_user user;
     if (!web_current_user(req, &user))
         return;
-    if (!account_has_role(&user, "staff")) {
+    if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "There is nothing at this address");
         return;
     }
