@@ -81,7 +81,7 @@ test:
 
 bench:
 	@scripts/bootstrap.sh bench
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/match_gen
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/match_gen $(BUILD)/bench/webhook_gen
 	@scripts/bench.sh $(BUILD)/rounds $(DB)
 
 # The benchmark's instance generator for the match part (libc only).
@@ -89,6 +89,12 @@ $(BUILD)/bench/match_gen: bench/match_gen.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) -O2 -std=c17 $(WARN) -o $@ $< -lm
+
+# The benchmark's signed Stripe webhook deliveries for the payments part.
+$(BUILD)/bench/webhook_gen: bench/webhook_gen.c src/lib/stripe_signature.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) -O2 -std=c17 $(WARN) -Isrc -o $@ $^ $(shell pkg-config --libs libsodium)
 
 lint:
 	@scripts/bootstrap.sh lint

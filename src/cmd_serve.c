@@ -1,4 +1,5 @@
 /* cmd_serve.c — `rounds serve`: migrate, then serve until SIGINT/SIGTERM. */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -10,6 +11,8 @@
 #include "domain/jobs.h"
 #include "domain/letters.h"
 #include "domain/notify.h"
+#include "domain/payment_provider.h"
+#include "lib/failpoint.h"
 #include "store/blobs.h"
 #include "lib/log.h"
 #include "routes.h"
@@ -51,6 +54,11 @@ static const char serve_usage[] =
     "  --smtp-url URL                  ROUNDS_SMTP_URL smtp://host:port for email; unset: files in DATA_DIR/mail\n"
     "  --jobs-interval-ms N            ROUNDS_JOBS_INTERVAL_MS expiry sweeper and outbox period (1000; 0 = off)\n"
     "  --test-hooks 0|1                serve /api/v1/test/* (move the clock, run jobs); tests only (0)\n"
+    "\n"
+    "Payments (environment only): ROUNDS_STRIPE_SECRET_KEY and ROUNDS_STRIPE_WEBHOOK_SECRET offer card\n"
+    "payments through Stripe (ROUNDS_STRIPE_API_BASE, default https://api.stripe.com);\n"
+    "ROUNDS_BANK_TRANSFER_DETAILS (\"Label: value; …\") offers bank transfers. With neither, a demo\n"
+    "provider pays at once, unless the public URL is https.\n"
     "  --ready-file PATH               write host:port there once listening\n";
 
 int command_serve(int argc, char **argv)
@@ -97,6 +105,23 @@ int command_serve(int argc, char **argv)
         return EXIT_USAGE;
     }
     documents_configure(config.http.max_upload, config.http.upload_quota);
+    struct payments_settings payments = {
+        .stripe_secret_key = getenv("ROUNDS_STRIPE_SECRET_KEY"),
+        .stripe_webhook_secret = getenv("ROUNDS_STRIPE_WEBHOOK_SECRET"),
+        .stripe_api_base = getenv("ROUNDS_STRIPE_API_BASE"),
+        .bank_transfer_details = getenv("ROUNDS_BANK_TRANSFER_DETAILS"),
+        .public_url = config.http.public_url,
+    };
+    char why[256];
+    if (!payments_configure(&payments, why, sizeof(why))) {
+        fprintf(stderr, "rounds serve: %s\n", why);
+        return EXIT_USAGE;
+    }
+    if (payments_demo_refused())
+        log_warn("msg=\"no payment provider: the demo provider is refused when ROUNDS_PUBLIC_URL is https; set "
+                 "ROUNDS_STRIPE_SECRET_KEY or ROUNDS_BANK_TRANSFER_DETAILS\"");
+    if (config.http.test_hooks)
+        failpoint_arm(getenv("ROUNDS_TEST_FAILPOINT"));
     notify_configure(config.http.public_url);
     letters_configure(config.http.public_url);
 

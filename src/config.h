@@ -24,6 +24,7 @@ enum exit_code {
     EXIT_SCHEMA_TOO_NEW = 3,  /* the database was migrated by a newer rounds */
     EXIT_INVALID_INPUT = 4,   /* an input file is invalid (rounds match: the instance) */
     EXIT_UNVERIFIED = 5,      /* rounds match: the result failed its verification */
+    EXIT_LEDGER_BROKEN = 6,   /* `rounds ledger check` found a broken entry */
 };
 
 struct config {

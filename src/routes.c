@@ -10,6 +10,7 @@
 #include "api/applications_api.h"
 #include "api/documents_api.h"
 #include "api/letters_api.h"
+#include "api/money_api.h"
 #include "domain/catalog_index.h"
 #include "web/web.h"
 
@@ -108,6 +109,27 @@ const struct route rounds_routes[] = {
           .summary = "Require a document kind for a host or one offering (host coordinator or staff)"),
     ROUTE(HTTP_DELETE, "/api/v1/requirements/{id}", api_requirement_delete, ROUTE_JSON | ROUTE_AUTH,
           .summary = "Remove a requirement"),
+    /* money (before the actions: checkout and refunds are not actions) */
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/checkout", api_checkout_post, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(1), .summary = "Pay the deposit, the full price or the balance (the student; Idempotency-Key)"),
+    ROUTE(HTTP_GET, "/api/v1/applications/{id}/statement", api_statement_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "An application's money: owed, paid, refunds, and the refund table"),
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/refunds", api_goodwill_post, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(4), .summary = "A goodwill refund with a reason (staff)"),
+    ROUTE(HTTP_POST, "/api/v1/payments/webhooks/stripe", api_stripe_webhook, ROUTE_JSON,
+          .max_body = KIB(256), .summary = "Stripe's events (Stripe-Signature verified)"),
+    ROUTE(HTTP_POST, "/api/v1/bank-transfers", api_bank_transfers_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(4),
+          .summary = "Record a bank transfer that arrived (staff)"),
+    ROUTE(HTTP_GET, "/api/v1/refunds", api_refunds_list, ROUTE_JSON | ROUTE_AUTH, .query = api_refunds_list_params,
+          .summary = "Refunds still owed (staff)"),
+    ROUTE(HTTP_POST, "/api/v1/refunds/{id}/sent", api_refund_sent, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(1),
+          .summary = "Mark a refund sent by hand (staff)"),
+    ROUTE(HTTP_GET, "/api/v1/payouts", api_payouts_get, ROUTE_JSON | ROUTE_AUTH, .query = api_payouts_params,
+          .summary = "What each host is owed for a month, as JSON or CSV (staff)"),
+    ROUTE(HTTP_POST, "/api/v1/payouts", api_payouts_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(4),
+          .summary = "Mark a host's payout for a month sent (staff)"),
+    ROUTE(HTTP_GET, "/api/v1/earnings", api_earnings_get, ROUTE_JSON | ROUTE_AUTH, .query = api_earnings_params,
+          .summary = "A host's earnings for a month (its coordinators, staff)"),
     ROUTE(HTTP_POST, "/api/v1/applications/{id}/{action}", api_application_action, ROUTE_JSON | ROUTE_AUTH,
           .max_body = KIB(4), .summary = "Take an action on an application (Idempotency-Key)"),
     /* letters of recommendation and readiness */
@@ -172,6 +194,25 @@ const struct route rounds_routes[] = {
     /* before the actions: "documents" is not an action */
     ROUTE(HTTP_POST, "/applications/{id}/documents", web_page_compliance_attach, ROUTE_HTML | ROUTE_AUTH,
           .max_body = KIB(16)),
+    /* money: paying, cancelling with the refund shown, statements, staff's payments and payouts, earnings
+     * (before the actions: checkout and refunds are not actions) */
+    ROUTE(HTTP_GET, "/applications/{id}/checkout", web_page_checkout, ROUTE_HTML | ROUTE_AUTH,
+          .query = web_checkout_params),
+    ROUTE(HTTP_POST, "/applications/{id}/checkout", web_page_checkout_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    ROUTE(HTTP_GET, "/applications/{id}/checkout/{checkout}", web_page_checkout_status, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_GET, "/applications/{id}/cancel", web_page_cancel, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_POST, "/applications/{id}/refunds", web_page_goodwill_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(8)),
+    ROUTE(HTTP_GET, "/payments", web_page_payments, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_GET, "/payments/{id}/receipt", web_page_receipt, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_GET, "/staff/payments", web_page_staff_payments, ROUTE_HTML | ROUTE_AUTH,
+          .query = web_staff_payments_params),
+    ROUTE(HTTP_POST, "/staff/payments/transfers", web_page_staff_transfer_post, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(8)),
+    ROUTE(HTTP_POST, "/staff/refunds/{id}/sent", web_page_staff_refund_sent, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4)),
+    ROUTE(HTTP_GET, "/staff/payouts", web_page_staff_payouts, ROUTE_HTML | ROUTE_AUTH, .query = web_payouts_params),
+    ROUTE(HTTP_POST, "/staff/payouts", web_page_staff_payout_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    ROUTE(HTTP_GET, "/host/earnings", web_page_host_earnings, ROUTE_HTML | ROUTE_AUTH, .query = web_earnings_params),
     ROUTE(HTTP_POST, "/applications/{id}/{action}", web_page_application_action, ROUTE_HTML | ROUTE_AUTH,
           .max_body = KIB(16), .multiline = note_field),
     ROUTE(HTTP_GET, "/notifications", web_page_notifications, ROUTE_HTML | ROUTE_AUTH),

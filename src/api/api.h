@@ -4,6 +4,7 @@
 #define ROUNDS_API_API_H
 
 #include "http/request.h"
+#include "domain/refunds.h"
 #include "lib/json_spec.h"
 
 /* Parses the body against spec into out; on failure replies (400/…) and returns -1. */
@@ -24,6 +25,14 @@ void api_write_catalog_hit(struct buf *b, const struct catalog_hit *hit);
 /* An offering with its blocks as JSON (GET /api/v1/offerings/{id} and writes). */
 void api_write_offering(struct buf *b, const struct store_offering *offering, const struct store_block *blocks,
                         size_t block_count);
+
+/* A refund policy as JSON: {"tiers":[…],"fixed_rules":{…}}. */
+void api_write_refund_policy(struct buf *b, const struct refund_policy *policy);
+/* The policy as a table for a block starting start_day, having paid paid_cents
+ * (fee_cents of it the fee): [{"cancel_by":"…","refund_cents":…,"percent":…},
+ * …, {"from":"…","refund_cents":0,…}]. */
+void api_write_refund_schedule(struct buf *b, const struct refund_policy *policy, int32_t start_day,
+                               int64_t paid_cents, int64_t fee_cents);
 
 void api_healthz(struct http_request *req);
 void api_readyz(struct http_request *req);
@@ -89,9 +98,11 @@ struct api_eligibility_body {
 };
 struct api_offering_body {
     const char *organization_id, *site_id, *preceptor_id, *title, *specialty, *kind, *setting;
-    int64_t weeks, hours_per_week, tuition_cents, application_fee_cents, deposit_cents;
+    int64_t weeks, hours_per_week, tuition_cents, application_fee_cents, deposit_cents, deposit_percent,
+        balance_due_days;
+    struct refund_policy_body refund_policy;
     struct api_eligibility_body eligibility;
-    const char *description, *first_day, *cancellation_policy;
+    const char *description, *first_day;
     struct json_strings requirements;
     bool lor_customary;
     const char *status;

@@ -9,6 +9,8 @@
 #include "api/api.h"
 #include "domain/catalog.h"
 #include "lib/limits.h"
+#include "domain/money.h"
+#include "lib/clock.h"
 
 static void write_csv_array(struct buf *b, const char *csv)
 {
@@ -77,11 +79,18 @@ void api_write_offering(struct buf *b, const struct store_offering *o, const str
     buf_appendf(b, ",\"verified\":%s}", o->preceptor_verified ? "true" : "false");
     buf_appendf(b,
                 ",\"currency\":\"USD\",\"tuition_cents\":%lld,\"application_fee_cents\":%lld,\"deposit_cents\":%lld,"
-                "\"total_cents\":%lld",
+                "\"deposit_percent\":%lld,\"deposit_amount_cents\":%lld,\"balance_due_days\":%lld,\"total_cents\":%lld",
                 (long long)o->tuition_cents, (long long)o->application_fee_cents, (long long)o->deposit_cents,
-                (long long)o->tuition_cents + (long long)o->application_fee_cents);
+                (long long)o->deposit_percent, (long long)money_offering_deposit(o), (long long)o->balance_due_days,
+                (long long)money_offering_price(o));
+    struct refund_policy policy;
+    struct arena scratch;
+    arena_heap_init(&scratch);
+    if (refund_policy_decode(&scratch, o->refund_policy, &policy) != 0)
+        refund_policy_default(&policy);
+    arena_heap_free(&scratch);
     buf_append_str(b, ",\"refund_policy\":");
-    buf_append_json_string(b, o->cancellation_policy);
+    api_write_refund_policy(b, &policy);
     buf_appendf(b, ",\"eligibility\":{\"students_allowed\":%s,\"graduates_allowed\":%s,\"step1_required\":%s,"
                    "\"english_proof_required\":%s,\"max_years_since_graduation\":",
                 o->students_allowed ? "true" : "false", o->graduates_allowed ? "true" : "false",
@@ -105,8 +114,15 @@ void api_write_offering(struct buf *b, const struct store_offering *o, const str
             buf_append_char(b, ',');
         buf_append_str(b, "{\"id\":");
         buf_append_json_string(b, blk->id);
-        buf_appendf(b, ",\"start\":\"%s\",\"end\":\"%s\",\"seats\":%lld,\"seats_left\":%lld}", blk->start_date,
+        buf_appendf(b, ",\"start\":\"%s\",\"end\":\"%s\",\"seats\":%lld,\"seats_left\":%lld", blk->start_date,
                     blk->end_date, (long long)blk->seats, (long long)(blk->seats - blk->seats_taken));
+        /* What the policy gives back for this block, having paid the full price. */
+        int32_t start = clock_days_from_date(blk->start_date);
+        char due[11];
+        clock_date_from_days((int32_t)(start - o->balance_due_days), due);
+        buf_appendf(b, ",\"balance_due_on\":\"%s\",\"refund_schedule\":", due);
+        api_write_refund_schedule(b, &policy, start, money_offering_price(o), o->application_fee_cents);
+        buf_append_char(b, '}');
     }
     buf_append_str(b, "]}");
 }

@@ -8,6 +8,7 @@
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
 #include "domain/documents.h"
+#include "domain/money.h"
 #include "domain/notify.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
@@ -37,7 +38,7 @@ static const struct transition transitions[] = {
     {APPLICATION_UNDER_REVIEW, "decline", APPLICATION_DECLINED, WHO_HOST_SIDE},
     {APPLICATION_OFFERED, "decline", APPLICATION_DECLINED, WHO_HOST_SIDE},
     {APPLICATION_OFFERED, "accept", APPLICATION_HELD, WHO_STUDENT},
-    {APPLICATION_HELD, "book", APPLICATION_BOOKED, WHO_HOST_SIDE},
+    {APPLICATION_HELD, "book", APPLICATION_BOOKED, WHO_STAFF | WHO_SYSTEM}, /* system: a payment covered the deposit; staff: paid by hand */
     {APPLICATION_BOOKED, "clear", APPLICATION_CLEARED, WHO_HOST_SIDE},
     {APPLICATION_CLEARED, "start", APPLICATION_IN_PROGRESS, WHO_HOST_SIDE},
     {APPLICATION_IN_PROGRESS, "complete", APPLICATION_COMPLETED, WHO_HOST_SIDE},
@@ -50,6 +51,8 @@ static const struct transition transitions[] = {
     {APPLICATION_CLEARED, "no_show", APPLICATION_NO_SHOW, WHO_HOST_SIDE},
     {APPLICATION_OFFERED, "expire", APPLICATION_OFFER_EXPIRED, WHO_SYSTEM},
     {APPLICATION_HELD, "expire", APPLICATION_HOLD_EXPIRED, WHO_SYSTEM},
+    {APPLICATION_BOOKED, "release", APPLICATION_BALANCE_UNPAID, WHO_SYSTEM}, /* the balance was not paid by its date */
+    {APPLICATION_CLEARED, "release", APPLICATION_BALANCE_UNPAID, WHO_SYSTEM},
 };
 
 const char *const application_actions[] = {"withdraw", "review", "offer",    "decline", "accept", "book",
@@ -121,7 +124,7 @@ static const char *next_step_for_host(enum application_status s)
     case APPLICATION_UNDER_REVIEW:
         return "Review the application and offer a seat or decline.";
     case APPLICATION_HELD:
-        return "Record the payment to book the seat.";
+        return "The student pays the deposit or the full price to book the seat (staff may record a payment made by hand).";
     case APPLICATION_BOOKED:
         return "Clear the student once onboarding is complete.";
     case APPLICATION_CLEARED:
@@ -378,6 +381,7 @@ struct move_ctx {
     struct store_application *out;
     struct error *err;
     bool forbidden;
+    enum refund_cause cause; /* whose cancellation it is, for the refund (money.h) */
 };
 
 static int move_tx(struct db_conn *conn, void *p)
@@ -471,6 +475,9 @@ static int move_tx(struct db_conn *conn, void *p)
         error_set(c->err, ERR_CHANGED_MEANWHILE, NULL, "the application changed meanwhile; reload it");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
+    /* The move's money (terms and charge, refund, the host's share) in the same transaction. */
+    if (rc == DB_OK)
+        rc = money_on_move(conn, c->arena, &a, t->action, t->to, c->user, c->cause, c->err);
     enum move_actor actor = (t->who & roles & WHO_STUDENT) ? MOVE_BY_STUDENT
                             : (roles & WHO_SYSTEM)         ? MOVE_BY_SYSTEM
                             : (t->who & roles & WHO_HOST)  ? MOVE_BY_HOST
@@ -493,11 +500,28 @@ static int move_tx(struct db_conn *conn, void *p)
     return rc;
 }
 
+int application_transition_in_tx(struct db_conn *conn, struct arena *arena, const char *application_id,
+                                 const char *action, const struct store_user *user, const char *note,
+                                 struct store_application *out, struct error *err)
+{
+    struct move_ctx c = {arena, application_id, action, note, user, out, err, false, REFUND_CAUSE_STUDENT};
+    err->code = ERR_NONE;
+    return move_tx(conn, &c);
+}
+
 int application_transition(struct db_conn *conn, struct arena *arena, const char *application_id,
                            const char *action, const struct store_user *user, const char *note,
                            struct store_application *out, struct error *err)
 {
-    struct move_ctx c = {arena, application_id, action, note, user, out, err, false};
+    return application_cancel_or_move(conn, arena, application_id, action, user, note, REFUND_CAUSE_STUDENT, out,
+                                      err);
+}
+
+int application_cancel_or_move(struct db_conn *conn, struct arena *arena, const char *application_id,
+                               const char *action, const struct store_user *user, const char *note,
+                               enum refund_cause cause, struct store_application *out, struct error *err)
+{
+    struct move_ctx c = {arena, application_id, action, note, user, out, err, false, cause};
     err->code = ERR_NONE;
     int rc = db_run_tx(conn, true, move_tx, &c);
     if (c.forbidden && user != NULL)
@@ -507,7 +531,8 @@ int application_transition(struct db_conn *conn, struct arena *arena, const char
             /* Record the expiry now rather than waiting for the sweeper. */
             struct store_application expired = {0};
             struct error ignored = {0};
-            struct move_ctx sweep = {arena, application_id, "expire", "", NULL, &expired, &ignored, false};
+            struct move_ctx sweep = {arena, application_id, "expire", "", NULL, &expired, &ignored, false,
+                                     REFUND_CAUSE_STUDENT};
             db_run_tx(conn, true, move_tx, &sweep);
         }
         return -1;

@@ -12,6 +12,7 @@
 
 #include "domain/vocabulary.h"
 #include "lib/arena.h"
+#include "domain/refunds.h"
 #include "lib/errors.h"
 #include "store/applications.h"
 
@@ -65,6 +66,18 @@ int application_submit(struct db_conn *conn, struct arena *arena, const struct s
 int application_transition(struct db_conn *conn, struct arena *arena, const char *application_id,
                            const char *action, const struct store_user *user, const char *note,
                            struct store_application *out, struct error *err);
+
+/* application_transition for a cancellation whose refund cause is given:
+ * staff name cannot_happen or visa_refused (domain/refunds.h); otherwise the
+ * student's own cancellation is the student's, the host side's the host's. */
+int application_cancel_or_move(struct db_conn *conn, struct arena *arena, const char *application_id,
+                               const char *action, const struct store_user *user, const char *note,
+                               enum refund_cause cause, struct store_application *out, struct error *err);
+/* The move inside the caller's transaction (a payment that books a held seat):
+ * a db_status; DB_CONSTRAINT with err set when the move is refused. */
+int application_transition_in_tx(struct db_conn *conn, struct arena *arena, const char *application_id,
+                                 const char *action, const struct store_user *user, const char *note,
+                                 struct store_application *out, struct error *err);
 
 /* Expires offers and holds whose time has passed (the sweeper); returns how
  * many moved. Safe to run in several instances at once. */

@@ -1,5 +1,6 @@
 /* catalog.c — catalog rules; see catalog.h. */
 #include "domain/catalog.h"
+#include "domain/money.h"
 
 #include <string.h>
 
@@ -242,8 +243,9 @@ int catalog_check_offering(const struct store_offering *o, struct error *err)
         check_csv(o->visa_kinds, visa_kind_known, "eligibility.visa_kinds", err) != 0)
         return -1;
     if (validate_text(o->description, "description", 0, CATALOG_DESCRIPTION_MAX, true, err) != 0 ||
-        validate_text(o->first_day, "first_day", 0, CATALOG_FIRST_DAY_MAX, true, err) != 0 ||
-        validate_text(o->cancellation_policy, "cancellation_policy", 0, CATALOG_CANCELLATION_MAX, true, err) != 0)
+        validate_text(o->first_day, "first_day", 0, CATALOG_FIRST_DAY_MAX, true, err) != 0)
+        return -1;
+    if (money_check_offering_prices(NULL, o, err) != 0)
         return -1;
     if (check_csv(o->requirements, document_kind_known, "requirements", err) != 0)
         return -1;

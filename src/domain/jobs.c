@@ -12,6 +12,7 @@
 #include "domain/documents.h"
 #include "domain/letters.h"
 #include "domain/notify.h"
+#include "domain/money.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/mail.h"
@@ -86,6 +87,15 @@ static int scrub_mail(struct db_conn *conn, struct arena *arena)
 static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_report *report, bool reminders)
 {
     int rc = application_expire_due(conn, arena, &report->expired);
+    if (rc == DB_OK && reminders) {
+        /* Balances are counted in days, like the reminders. */
+        struct money_jobs_report money = {0};
+        rc = money_run_jobs(conn, arena, &money);
+        report->balance_reminders = money.reminders;
+        report->balances_released = money.released;
+        report->refunds_sent = money.refunds_sent;
+        report->refunds_failed = money.refunds_failed;
+    }
     /* Reminders before delivery, so that their mail leaves in the same round. */
     if (rc == DB_OK && reminders)
         rc = documents_send_reminders(conn, arena, &report->document_reminders) == 0 ? DB_OK : DB_ERROR;

@@ -123,7 +123,8 @@ enum board_status { BOARD_STATUS_UNKNOWN = -1, BOARD_STATUS_TABLE(VOCABULARY_ENU
     X(APPLICATION_HOLD_EXPIRED, "hold_expired", "Hold expired")                                                        \
     X(APPLICATION_CANCELLED_BY_STUDENT, "cancelled_by_student", "Cancelled by the student")                            \
     X(APPLICATION_CANCELLED_BY_HOST, "cancelled_by_host", "Cancelled by the host")                                     \
-    X(APPLICATION_NO_SHOW, "no_show", "No-show")
+    X(APPLICATION_NO_SHOW, "no_show", "No-show")                                                                       \
+    X(APPLICATION_BALANCE_UNPAID, "balance_unpaid", "Released: balance not paid")
 enum application_status {
     APPLICATION_STATUS_UNKNOWN = -1,
     APPLICATION_STATUS_TABLE(VOCABULARY_ENUM) APPLICATION_STATUS_COUNT

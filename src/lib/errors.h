@@ -21,6 +21,7 @@
     X(ERR_UNKNOWN_PARAMETER, 400, "The query has a parameter this endpoint does not take")      \
     X(ERR_INVALID_PARAMETER, 400, "A query parameter is invalid")                               \
     X(ERR_WEAK_PASSWORD, 400, "The password is too weak")                                       \
+    X(ERR_INVALID_SIGNATURE, 400, "The webhook signature is missing, wrong or too old")          \
     X(ERR_UNAUTHENTICATED, 401, "Log in first")                                                 \
     X(ERR_INVALID_CREDENTIALS, 401, "Wrong email or password")                                  \
     X(ERR_FORBIDDEN, 403, "You may not do this")                                                \
@@ -36,14 +37,17 @@
     X(ERR_NOT_COMPLIANT, 409, "Onboarding requirements are not all met")                        \
     X(ERR_DOCUMENT_IN_USE, 409, "The document is attached to an active booking")                \
     X(ERR_LETTER_PENDING, 409, "A request to this author is still open")                        \
+    X(ERR_NOTHING_TO_PAY, 409, "Nothing is due on this plan now")                                \
     X(ERR_INVITATION_EXPIRED, 410, "This invitation link has expired")                          \
     X(ERR_INVITATION_USED, 410, "This invitation link has already been used")                   \
     X(ERR_PAYLOAD_TOO_LARGE, 413, "The body is too large")                                      \
     X(ERR_UNSUPPORTED_MEDIA_TYPE, 415, "Unsupported media type")                                \
     X(ERR_UNPROCESSABLE, 422, "The request cannot be processed")                                \
     X(ERR_QUOTA_EXCEEDED, 422, "Your document storage is full")                                 \
+    X(ERR_METHOD_UNAVAILABLE, 422, "This payment method is not offered")                         \
     X(ERR_RATE_LIMITED, 429, "Too many attempts; try again later")                              \
     X(ERR_INTERNAL, 500, "Internal error")                                                      \
+    X(ERR_PROVIDER_UNAVAILABLE, 502, "The payment provider cannot be reached")                   \
     X(ERR_UNAVAILABLE, 503, "Service unavailable")
 
 /*  name                        replies as */

@@ -37,7 +37,6 @@
 #define CATALOG_TITLE_MAX 120
 #define CATALOG_DESCRIPTION_MAX 5000
 #define CATALOG_FIRST_DAY_MAX 2000
-#define CATALOG_CANCELLATION_MAX 2000
 #define CATALOG_WEEKS_MAX 52
 #define CATALOG_HOURS_MAX 80
 #define CATALOG_SEATS_MAX 100
@@ -79,6 +78,15 @@
 #define MATCH_MAX_ITEMS 20000000       /* students, offerings, blocks, rank entries of an instance: each */
 #define MATCH_MAX_INSTANCE_BYTES 1073741824 /* the largest instance file `rounds match` reads (1 GiB) */
 #define MATCH_ERROR_MAX 400            /* a refused instance's message, in bytes */
+
+/* ---- money ---- */
+#define MONEY_AMOUNT_MAX_CENTS 100000000       /* one payment, refund or transfer: $1,000,000 */
+#define DEPOSIT_PERCENT_MAX 100       /* a deposit given as a share of the price */
+#define BALANCE_DUE_DAYS_MAX 365      /* the balance is due at most this many days before the start */
+#define REFUND_TIERS_MAX 6            /* tiers in one refund policy */
+#define REFUND_DAYS_BEFORE_MAX 730    /* a tier's "cancelled at least D days before the start" */
+#define BANK_REFERENCE_MAX_BYTES 64   /* a bank transfer's reference as staff type it */
+#define BANK_DETAILS_MAX_BYTES 1000   /* ROUNDS_BANK_TRANSFER_DETAILS */
 
 /* ---- what one string being built may grow to, in bytes ----
  * A buffer past its cap refuses further appends (lib/buf.h); these are

@@ -306,11 +306,13 @@ static void bind_offering(struct db_stmt *st, const struct store_offering *o)
     db_bind_int(st, 20, o->lor_customary);
     db_bind_text(st, 21, o->description != NULL ? o->description : "");
     db_bind_text(st, 22, o->first_day != NULL ? o->first_day : "");
-    db_bind_text(st, 23, o->cancellation_policy != NULL ? o->cancellation_policy : "");
+    db_bind_text(st, 23, o->refund_policy != NULL ? o->refund_policy : "");
     db_bind_text(st, 24, o->requirements != NULL ? o->requirements : "");
     db_bind_text(st, 25, o->status != NULL ? o->status : "published");
     db_bind_int(st, 26, o->created_at);
     db_bind_int(st, 27, o->updated_at);
+    db_bind_int(st, 28, o->deposit_percent);
+    db_bind_int(st, 29, o->balance_due_days);
 }
 
 int store_catalog_changed(struct db_conn *conn, const char *offering_id, int64_t now)
@@ -327,9 +329,9 @@ int store_offering_insert(struct db_conn *conn, const struct store_offering *o)
         conn, "INSERT INTO offerings (id, organization_id, site_id, preceptor_id, title, specialty, kind, setting,"
               " weeks, hours_per_week, tuition_cents, application_fee_cents, deposit_cents, students_allowed,"
               " graduates_allowed, step1_required, max_years_since_graduation, visa_kinds, english_proof_required,"
-              " lor_customary, description, first_day, cancellation_policy, requirements, status, created_at,"
-              " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
-              " $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)");
+              " lor_customary, description, first_day, refund_policy, requirements, status, created_at,"
+              " updated_at, deposit_percent, balance_due_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+              " $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)");
     bind_offering(st, o);
     int rc = store_run(st);
     if (rc == DB_OK)
@@ -345,8 +347,8 @@ int store_offering_update(struct db_conn *conn, const struct store_offering *o)
               " application_fee_cents = $12, deposit_cents = $13, students_allowed = $14, graduates_allowed = $15,"
               " step1_required = $16, max_years_since_graduation = $17, visa_kinds = $18,"
               " english_proof_required = $19, lor_customary = $20, description = $21, first_day = $22,"
-              " cancellation_policy = $23, requirements = $24, status = $25, created_at = $26, updated_at = $27"
-              " WHERE id = $1");
+              " refund_policy = $23, requirements = $24, status = $25, created_at = $26, updated_at = $27,"
+              " deposit_percent = $28, balance_due_days = $29 WHERE id = $1");
     bind_offering(st, o);
     int rc = store_run(st);
     if (rc == DB_OK)
@@ -359,9 +361,9 @@ int store_offering_update(struct db_conn *conn, const struct store_offering *o)
     " o.weeks, o.hours_per_week, o.tuition_cents, o.application_fee_cents, o.deposit_cents,"                  \
     " o.students_allowed, o.graduates_allowed, o.step1_required,"                                             \
     " COALESCE(o.max_years_since_graduation, -1), o.visa_kinds, o.english_proof_required, o.lor_customary,"   \
-    " o.description, o.first_day, o.cancellation_policy, o.requirements, o.status, o.created_at,"             \
+    " o.description, o.first_day, o.refund_policy, o.requirements, o.status, o.created_at,"                   \
     " o.updated_at, org.name, s.name, s.address, s.city, s.state, s.zip, s.time_zone, p.name, p.specialty,"   \
-    " p.board_status, p.user_id, p.verified"                                                                  \
+    " p.board_status, p.user_id, p.verified, o.deposit_percent, o.balance_due_days"                           \
     " FROM offerings o JOIN organizations org ON org.id = o.organization_id"                                  \
     " JOIN sites s ON s.id = o.site_id JOIN preceptors p ON p.id = o.preceptor_id "
 
@@ -389,7 +391,7 @@ static void read_offering(struct arena *arena, struct db_stmt *st, struct store_
     o->lor_customary = db_column_int(st, 19) != 0;
     o->description = store_column_dup(arena, st, 20);
     o->first_day = store_column_dup(arena, st, 21);
-    o->cancellation_policy = store_column_dup(arena, st, 22);
+    o->refund_policy = store_column_dup(arena, st, 22);
     o->requirements = store_column_dup(arena, st, 23);
     o->status = store_column_dup(arena, st, 24);
     o->created_at = db_column_int(st, 25);
@@ -406,6 +408,8 @@ static void read_offering(struct arena *arena, struct db_stmt *st, struct store_
     o->preceptor_board_status = store_column_dup(arena, st, 36);
     o->preceptor_user_id = store_column_dup(arena, st, 37);
     o->preceptor_verified = db_column_int(st, 38) != 0;
+    o->deposit_percent = db_column_int(st, 39);
+    o->balance_due_days = db_column_int(st, 40);
 }
 
 int store_offering_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_offering *out)

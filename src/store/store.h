@@ -164,11 +164,17 @@ struct store_preceptor {
 
 struct store_offering {
     const char *id, *organization_id, *site_id, *preceptor_id, *title, *specialty, *kind, *setting;
-    int64_t weeks, hours_per_week, tuition_cents, application_fee_cents, deposit_cents;
+    int64_t weeks, hours_per_week;
+    /* Prices: the price is tuition + the platform fee (application_fee_cents); the
+     * deposit is deposit_percent of the price when > 0, else deposit_cents; the
+     * balance is due balance_due_days before the start. */
+    int64_t tuition_cents, application_fee_cents, deposit_cents, deposit_percent, balance_due_days;
     bool students_allowed, graduates_allowed, step1_required, english_proof_required, lor_customary;
     int64_t max_years_since_graduation; /* -1: no limit */
     const char *visa_kinds;             /* comma-separated; "" = any */
-    const char *description, *first_day, *cancellation_policy, *requirements, *status;
+    const char *description, *first_day;
+    const char *refund_policy; /* JSON {"tiers":[…]} (domain/refunds.h); "" = the default policy */
+    const char *requirements, *status;
     int64_t created_at, updated_at;
     /* Joined for reading (ignored on writes). */
     const char *host_name, *site_name, *site_address, *site_city, *site_state, *site_zip, *site_time_zone;

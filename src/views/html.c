@@ -36,13 +36,18 @@ void view_page_begin(struct buf *b, const struct view_page *page)
             nav_link(b, page, "/notifications", "Notifications");
         }
         if (page->student) {
+            nav_link(b, page, "/payments", "Payments");
             nav_link(b, page, "/wallet", "Documents");
             nav_link(b, page, "/letters", "Letters");
             nav_link(b, page, "/readiness", "Readiness");
         } else if (page->author) {
             nav_link(b, page, "/letters", "Letters");
         }
+        if (page->host)
+            nav_link(b, page, "/host/earnings", "Earnings");
         if (page->staff) {
+            nav_link(b, page, "/staff/payments", "Payments");
+            nav_link(b, page, "/staff/payouts", "Payouts");
             nav_link(b, page, "/staff/documents", "Verify documents");
             nav_link(b, page, "/staff/letters", "Overdue letters");
             nav_link(b, page, "/staff/audit", "Audit trail");

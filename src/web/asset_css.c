@@ -231,7 +231,18 @@ static const char site_css[] =
     ".readiness-items th[scope=row]{font-weight:600}\n"
     ".facts.usce-weeks{grid-template-columns:minmax(0,1fr) auto;max-width:28rem}.usce-weeks dd{text-align:right}\n"
     "@media (max-width:40rem){table.readiness-items th[scope=row]{display:block;width:100%;border:0;"
-    "padding:.3rem 0;font-size:1.05rem}}\n";
+    "padding:.3rem 0;font-size:1.05rem}}\n"
+    /* money */
+    "a.button{display:inline-block;text-decoration:none;padding:.5rem 1rem;border-radius:6px}\n"
+    "a.button.danger{background:#fff;color:var(--bad);border:2px solid var(--bad)}\n"
+    ".if-cancel,.refund-today{font-size:1.05rem}\n"
+    ".refund-table tr.passed td{color:#5f6b7a}\n"
+    "label.choice{display:block;margin:.35rem 0;padding:.5rem .6rem;border:1px solid #c9d1db;border-radius:6px}\n"
+    "label.choice input{margin-right:.35rem}\n"
+    ".reference strong{font-size:1.3rem;letter-spacing:.05em;word-break:break-all}\n"
+    ".grid.tier{align-items:end}\n"
+    ".inline-form{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:0 0 1rem}\n"
+    "@media print{header.top,footer.foot,.no-print,.skip{display:none}.receipt{border:0;box-shadow:none}}\n";
 
 void web_asset_css(struct http_request *req)
 {

@@ -5,11 +5,14 @@
  * through application_transition and comes back with a notice; a refusal
  * (409 invalid_transition, block_full, hold_expired) is shown on the page
  * with its status code. Someone who may not see the application gets a 404. */
+#include <stdio.h>
 #include <string.h>
 
 #include "domain/accounts.h"
 #include "domain/applications.h"
 #include "domain/catalog_index.h"
+#include "domain/money.h"
+#include "lib/clock.h"
 #include "lib/limits.h"
 #include "lib/utf8.h"
 #include "views/forms.h"
@@ -60,6 +63,8 @@ static const char *done_message(const char *done)
         {"complete", "The rotation is completed."},
         {"cancel", "The booking is cancelled and the seat is free again."},
         {"no_show", "The no-show is recorded and the seat is free again."},
+        {"paid", "Payment received. Thank you."},
+        {"refund", "The goodwill refund is recorded and on its way to the student."},
     };
     for (size_t i = 0; done != NULL && i < sizeof(messages) / sizeof(messages[0]); i++)
         if (strcmp(messages[i][0], done) == 0)
@@ -171,6 +176,20 @@ static void render_facts(struct buf *b, const struct store_application *a, bool 
     buf_append_str(b, "</section>\n");
 }
 
+/* Why staff cancel, for the refund: the host's cancellation, or a rule no host can change. */
+static const char *const cancel_reasons[] = {"host", "cannot_happen", "visa_refused", NULL};
+static const char *const cancel_reason_labels[] = {"The host cancels (everything back)",
+                                                   "The rotation cannot happen (everything back)",
+                                                   "Visa refused, with proof (everything back but the fee)", NULL};
+
+/* The student's way to cancel: a page that shows the refund before confirming. */
+static void write_cancel_link(struct buf *b, const struct store_application *a)
+{
+    buf_append_str(b, "<p><a class=\"button danger\" href=\"/applications/");
+    buf_append_url(b, a->id);
+    buf_append_str(b, "/cancel\">Cancel my booking…</a></p>\n");
+}
+
 static void render_actions(struct buf *b, const struct store_application *a, const struct store_user *user,
                            bool student, bool host, const char *csrf_token, const char *note, const char *note_error)
 {
@@ -184,11 +203,24 @@ static void render_actions(struct buf *b, const struct store_application *a, con
     }
     const struct button *shown[sizeof(buttons) / sizeof(buttons[0])];
     size_t count = 0;
+    bool student_cancel = false, host_cancel = false;
     for (size_t i = 0; i < sizeof(buttons) / sizeof(buttons[0]); i++)
-        if ((buttons[i].student ? student : host) && application_may(a, user, buttons[i].action, buttons[i].student))
+        if ((buttons[i].student ? student : host) && application_may(a, user, buttons[i].action, buttons[i].student)) {
+            /* The student cancels on a page that shows the refund first. */
+            if (buttons[i].student && strcmp(buttons[i].action, "cancel") == 0) {
+                student_cancel = true;
+                continue;
+            }
+            host_cancel = host_cancel || strcmp(buttons[i].action, "cancel") == 0;
             shown[count++] = &buttons[i];
-    if (count == 0) {
+        }
+    if (count == 0 && !student_cancel) {
         buf_append_str(b, "<p>There is nothing for you to do on this application now.</p></section>\n");
+        return;
+    }
+    if (count == 0) {
+        write_cancel_link(b, a);
+        buf_append_str(b, "</section>\n");
         return;
     }
     buf_append_str(b, "<form class=\"stack application-actions\" method=\"post\" action=\"/applications/");
@@ -200,6 +232,9 @@ static void render_actions(struct buf *b, const struct store_application *a, con
     buf_append_str(b, "\">\n");
     view_textarea(b, "Note (optional)", "note", note, 3, NOTE_MAX_CHARS,
                   "Kept in the history below, where everyone on this application can read it.", note_error);
+    if (host_cancel && account_has_role(user, ROLE_STAFF))
+        view_select(b, "If you cancel: why (for the refund)", "reason", cancel_reasons, cancel_reason_labels, "host",
+                    NULL);
     buf_append_str(b, "<div class=\"actions wrap\">");
     for (size_t i = 0; i < count; i++) {
         buf_append_str(b, shown[i]->danger ? "<button type=\"submit\" class=\"danger\" formaction=\"/applications/"
@@ -211,7 +246,10 @@ static void render_actions(struct buf *b, const struct store_application *a, con
         buf_append_html(b, shown[i]->label);
         buf_append_str(b, "</button>");
     }
-    buf_append_str(b, "</div></form></section>\n");
+    buf_append_str(b, "</div></form>\n");
+    if (student_cancel)
+        write_cancel_link(b, a);
+    buf_append_str(b, "</section>\n");
 }
 
 static void render_history(struct buf *b, const struct store_application_event *events, size_t count)
@@ -310,6 +348,11 @@ static void render(struct http_request *req, int status, const char *id, const c
 
     buf_append_str(&b, "<div class=\"offering-layout\">\n<div class=\"offering-main\">\n");
     render_facts(&b, &a, student && !host);
+    struct money_view money;
+    if (money_view_of(req->db, &req->arena, &a, &money) == DB_OK)
+        web_money_card(&b, &a, &money, student && !host, account_has_role(&user, ROLE_STAFF), page.csrf_token);
+    else
+        view_alert(&b, "The payment details could not be loaded. Reload the page in a moment.");
     buf_append_str(&b, "</div>\n<div class=\"offering-side\">\n");
     render_actions(&b, &a, &user, student, host, page.csrf_token, note, note_error);
     buf_append_str(&b, "</div>\n</div>\n");
@@ -388,9 +431,27 @@ void web_page_application_action(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
+    /* A student's cancellation goes through the page that shows the refund first. */
+    const char *confirm = http_form(req, "confirm");
+    struct store_application before;
+    if (strcmp(action, "cancel") == 0 && (confirm == NULL || strcmp(confirm, "1") != 0) &&
+        store_application_get(req->db, &req->arena, id, &before) == DB_ROW && strcmp(before.student_id, user.id) == 0) {
+        char location[160];
+        snprintf(location, sizeof(location), "/applications/%s/cancel", before.id);
+        http_redirect(req, location);
+        return;
+    }
+    enum refund_cause cause = REFUND_CAUSE_STUDENT;
+    const char *reason = http_form(req, "reason");
+    if (reason != NULL && strcmp(action, "cancel") == 0 &&
+        (!money_cause_from_name(reason, &cause) || cause == REFUND_CAUSE_STUDENT ||
+         (cause != REFUND_CAUSE_HOST && !account_has_role(&user, ROLE_STAFF)))) {
+        render(req, 400, id, NULL, "Choose why the booking is cancelled from the list.", note, NULL);
+        return;
+    }
     struct store_application a = {0};
     struct error err = {0};
-    if (application_transition(req->db, &req->arena, id, action, &user, note, &a, &err) != 0) {
+    if (application_cancel_or_move(req->db, &req->arena, id, action, &user, note, cause, &a, &err) != 0) {
         if (err.code == ERR_NOT_FOUND) {
             http_reply_error(req, ERR_NOT_FOUND, NULL, "This application does not exist, or it is not yours to see");
             return;

@@ -13,6 +13,7 @@
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
 #include "domain/documents.h"
+#include "domain/money.h"
 #include "domain/reference.h"
 #include "lib/limits.h"
 #include "store/applications.h"
@@ -250,36 +251,60 @@ static void render_blocks(struct buf *b, const struct store_block *blocks, size_
     buf_append_str(b, "</tbody></table></div></section>\n");
 }
 
-static void render_price(struct buf *b, const struct store_offering *o)
+static void render_price(struct buf *b, const struct store_offering *o, const struct store_block *blocks,
+                         size_t count)
 {
+    int64_t price = money_offering_price(o), deposit = money_offering_deposit(o);
     buf_append_str(b, "<section id=\"price\" class=\"card\" aria-labelledby=\"price-heading\"><h2 id=\"price-heading\">"
                       "Full price</h2>\n<dl class=\"price-list\"><div><dt>Tuition</dt><dd>");
     view_money(b, o->tuition_cents);
-    buf_append_str(b, "</dd></div><div><dt>Application fee</dt><dd>");
+    buf_append_str(b, "</dd></div><div><dt>Platform fee</dt><dd>");
     if (o->application_fee_cents > 0)
         view_money_amount(b, o->application_fee_cents);
     else
         buf_append_str(b, "None");
     buf_append_str(b, "</dd></div><div class=\"total\"><dt>Total</dt><dd>");
-    view_money_amount(b, o->tuition_cents + o->application_fee_cents);
+    view_money_amount(b, price);
     buf_append_str(b, "</dd></div></dl>\n");
-    if (o->deposit_cents > 0) {
-        buf_append_str(b, "<p>A deposit of <strong>");
-        view_money_amount(b, o->deposit_cents);
-        buf_append_str(b, "</strong> holds your seat once you accept an offer; it counts towards the tuition "
-                          "(it is not an extra charge).</p>\n");
-    } else {
-        buf_append_str(b, "<p>No deposit: you pay the tuition to book your seat.</p>\n");
+    if (deposit > 0 && deposit < price) {
+        buf_append_str(b, "<p>Pay a deposit of <strong>");
+        view_money_amount(b, deposit);
+        buf_appendf(b, "</strong> to book your seat once you accept an offer, and the balance up to %lld days "
+                       "before the start (or everything at once). The deposit is part of the price, not an extra "
+                       "charge.</p>\n",
+                    (long long)o->balance_due_days);
+    } else if (price > 0) {
+        buf_append_str(b, "<p>No deposit: you pay the full price to book your seat.</p>\n");
     }
-    buf_append_str(b, "<p class=\"muted\">Prices are in U.S. dollars.</p></section>\n");
+    buf_append_str(b, "<p class=\"muted\">Prices are in U.S. dollars. Pay by card or by bank transfer.</p></section>\n");
 
     buf_append_str(b, "<section id=\"refund\" class=\"card\" aria-labelledby=\"refund-heading\"><h2 id=\"refund-heading\">"
-                      "Refund and cancellation policy</h2>\n");
-    if (o->cancellation_policy != NULL && o->cancellation_policy[0] != '\0')
-        paragraphs(b, o->cancellation_policy);
-    else
-        buf_append_str(b, "<p class=\"notice error\">The host has not published a refund policy. Ask them before "
-                          "you pay anything.</p>");
+                      "Refunds if you cancel</h2>\n");
+    struct refund_policy policy;
+    struct arena scratch;
+    arena_heap_init(&scratch);
+    if (refund_policy_decode(&scratch, o->refund_policy, &policy) != 0)
+        refund_policy_default(&policy);
+    char today[11];
+    clock_today(today);
+    size_t shown = 0;
+    for (size_t i = 0; i < count && shown < 3 && price > 0; i++) {
+        if (strcmp(blocks[i].start_date, today) <= 0)
+            continue;
+        struct buf caption;
+        buf_init(&caption, &scratch, 160);
+        buf_append_str(&caption, "Having paid the full price, for the block starting ");
+        view_date(&caption, blocks[i].start_date);
+        web_refund_table(b, &policy, clock_days_from_date(blocks[i].start_date), price, o->application_fee_cents,
+                         buf_ok(&caption) ? caption.data : "For this block");
+        shown++;
+    }
+    arena_heap_free(&scratch);
+    if (price == 0)
+        buf_append_str(b, "<p>This rotation is free: there is nothing to refund.</p>\n");
+    else if (shown == 0)
+        buf_append_str(b, "<p>There is no upcoming block to show the dates for.</p>\n");
+    web_refund_rules(b);
     buf_append_str(b, "</section>\n");
 
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"lor-heading\"><h2 id=\"lor-heading\">Letter of "
@@ -517,7 +542,7 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
     render_apply(req, &b, &page, &user, &o, blocks, count, apply);
     render_eligibility(&b, &o);
     buf_append_str(&b, "</div>\n<div class=\"offering-side\">\n");
-    render_price(&b, &o);
+    render_price(&b, &o, blocks, count);
     buf_append_str(&b, "</div>\n</div>\n");
     view_page_end(&b);
     if (!buf_ok(&b)) {

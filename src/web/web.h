@@ -48,6 +48,42 @@ void web_letter_author_form(struct buf *b, const struct store_letter *l, const c
                             const char *error);
 void web_page_offering(struct http_request *req);
 
+/* ---- money (money_views.c and the money pages) ---- */
+
+struct refund_policy;
+/* The policy as "If you cancel | You get back" rows for a block starting
+ * start_day, having paid paid_cents (fee_cents of it the platform fee). */
+void web_refund_table(struct buf *b, const struct refund_policy *policy, int32_t start_day, int64_t paid_cents,
+                      int64_t fee_cents, const char *caption);
+/* The rules no host can change, in one sentence. */
+void web_refund_rules(struct buf *b);
+struct money_view;
+struct store_application;
+/* The application page's "Payment" card: price, paid, still due, refunds,
+ * "if you cancel today", the way to pay, and for staff a goodwill refund form. */
+void web_money_card(struct buf *b, const struct store_application *a, const struct money_view *v, bool student,
+                    bool staff, const char *csrf_token);
+/* An amount typed in dollars ("2500", "$2,500.50") as cents, or -1. */
+int64_t web_parse_dollars(const char *s);
+
+extern const char *const web_checkout_params[];
+extern const char *const web_payouts_params[];
+extern const char *const web_earnings_params[];
+extern const char *const web_staff_payments_params[];
+void web_page_checkout(struct http_request *req);
+void web_page_checkout_post(struct http_request *req);
+void web_page_checkout_status(struct http_request *req);
+void web_page_cancel(struct http_request *req);
+void web_page_goodwill_post(struct http_request *req);
+void web_page_payments(struct http_request *req);
+void web_page_receipt(struct http_request *req);
+void web_page_staff_payments(struct http_request *req);
+void web_page_staff_transfer_post(struct http_request *req);
+void web_page_staff_refund_sent(struct http_request *req);
+void web_page_staff_payouts(struct http_request *req);
+void web_page_staff_payout_post(struct http_request *req);
+void web_page_host_earnings(struct http_request *req);
+
 /* ---- applications and bookings (page_apply.c, page_applications.c,
  * page_application.c, page_notifications.c, page_audit.c) ---- */
 

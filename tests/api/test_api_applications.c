@@ -419,7 +419,7 @@ static const struct machine_row {
     {"under_review", "decline", "declined", R_HOST_SIDE},
     {"offered", "decline", "declined", R_HOST_SIDE},
     {"offered", "accept", "held", R_STUDENT},
-    {"held", "book", "booked", R_HOST_SIDE},
+    {"held", "book", "booked", R_STAFF}, /* a payment recorded by hand; otherwise a payment books */
     {"booked", "clear", "cleared", R_HOST_SIDE},
     {"cleared", "start", "in_progress", R_HOST_SIDE},
     {"in_progress", "complete", "completed", R_HOST_SIDE},
@@ -444,7 +444,7 @@ static bool allowed(const char *from, const char *action, unsigned role)
     return false;
 }
 
-/* How to reach each state from submitted: "s:" steps by the student, "h:" by the host coordinator. */
+/* How to reach each state from submitted: "s:" steps by the student, "h:" by the host coordinator, "t:" by staff. */
 static const struct {
     const char *state;
     const char *steps[6];
@@ -453,15 +453,15 @@ static const struct {
     {"under_review", {"h:review", NULL}},
     {"offered", {"h:offer", NULL}},
     {"held", {"h:offer", "s:accept", NULL}},
-    {"booked", {"h:offer", "s:accept", "h:book", NULL}},
-    {"cleared", {"h:offer", "s:accept", "h:book", "h:clear", NULL}},
-    {"in_progress", {"h:offer", "s:accept", "h:book", "h:clear", "h:start", NULL}},
-    {"completed", {"h:offer", "s:accept", "h:book", "h:clear", "h:start", "h:complete"}},
+    {"booked", {"h:offer", "s:accept", "t:book", NULL}},
+    {"cleared", {"h:offer", "s:accept", "t:book", "h:clear", NULL}},
+    {"in_progress", {"h:offer", "s:accept", "t:book", "h:clear", "h:start", NULL}},
+    {"completed", {"h:offer", "s:accept", "t:book", "h:clear", "h:start", "h:complete"}},
     {"withdrawn", {"s:withdraw", NULL}},
     {"declined", {"h:decline", NULL}},
-    {"cancelled_by_student", {"h:offer", "s:accept", "h:book", "s:cancel", NULL}},
-    {"cancelled_by_host", {"h:offer", "s:accept", "h:book", "h:cancel", NULL}},
-    {"no_show", {"h:offer", "s:accept", "h:book", "h:no_show", NULL}},
+    {"cancelled_by_student", {"h:offer", "s:accept", "t:book", "s:cancel", NULL}},
+    {"cancelled_by_host", {"h:offer", "s:accept", "t:book", "h:cancel", NULL}},
+    {"no_show", {"h:offer", "s:accept", "t:book", "h:no_show", NULL}},
 };
 #define ROUTES (sizeof(routes_to) / sizeof(routes_to[0]))
 
@@ -480,7 +480,7 @@ static bool app_in_state(struct world *w, const struct user *student, const char
         return false;
     for (size_t i = 0; i < 6 && routes_to[r].steps[i] != NULL; i++) {
         const char *step = routes_to[r].steps[i];
-        const struct user *u = step[0] == 's' ? student : &w->coord_a;
+        const struct user *u = step[0] == 's' ? student : step[0] == 't' ? &w->staff : &w->coord_a;
         if (!act_ok(u, app_out, step + 2))
             return false;
     }
@@ -1101,7 +1101,8 @@ TEST(every_allowed_transition_by_every_role_that_may_take_it)
             test_current_failed = test_current_failed || failed_before;
         }
     }
-    CHECK_INT(paths, 4 + 1 + 2 + 15 * 3); /* student rows, then host-side rows by three roles */
+    /* Student rows, the host-side rows by three roles, and book by staff alone. */
+    CHECK_INT(paths, 4 + 1 + 2 + 14 * 3 + 1);
 }
 
 static const char *const refusal_states[] = {"submitted", "under_review", "offered",   "held",
@@ -1447,7 +1448,7 @@ TEST(seats_are_taken_and_freed_and_never_oversold)
     CHECK(act_ok(&s[2], app[2], "accept"));
     CHECK_INT(seats_taken(w, block), 2);
     /* Booked, then cancelled by the student: freed. */
-    CHECK(act_ok(&w->coord_a, app[1], "book"));
+    CHECK(act_ok(&w->staff, app[1], "book"));
     CHECK_INT(seats_taken(w, block), 2);
     CHECK(act_ok(&s[1], app[1], "cancel"));
     CHECK_STR(db_status(w, app[1]), "cancelled_by_student");
@@ -1702,7 +1703,7 @@ TEST(accept_after_expiry_before_the_sweeper_is_409_and_expires_it)
     CHECK_STR(db_status(w, app), "offer_expired");
     CHECK_INT(seats_taken(w, block), 0);
     /* A hold past its time: book is refused with hold_expired and the seat is freed. */
-    act(&r, &w->coord_a, app2, "book", NULL, NULL);
+    act(&r, &w->staff, app2, "book", NULL, NULL);
     CHECK_PROBLEM(&r, 409, "hold_expired", NULL);
     api_free(&r);
     CHECK_STR(db_status(w, app2), "hold_expired");

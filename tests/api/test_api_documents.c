@@ -229,10 +229,18 @@ static bool act_ok(const struct user *u, const char *app, const char *action)
     return ok;
 }
 
-/* offer → accept → book by the host coordinator and the student. */
+/* offer (the host coordinator) → accept (the student) → the student pays the full price (the demo
+ * provider), which books the seat: no balance is left to release later. */
 static bool book(const struct user *coord, const struct user *s, const char *app)
 {
-    return act_ok(coord, app, "offer") && act_ok(s, app, "accept") && act_ok(coord, app, "book");
+    if (!act_ok(coord, app, "offer") || !act_ok(s, app, "accept"))
+        return false;
+    char path[160];
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/checkout", app);
+    struct api_response r;
+    bool ok = post_as(&r, s, path, json_pack("{s:s,s:s}", "method", "demo", "plan", "full"), 201);
+    api_free(&r);
+    return ok;
 }
 
 /* ---- the test hooks ---- */

@@ -178,6 +178,17 @@ static bool act_on(const struct user *u, const char *app, const char *action)
     return ok;
 }
 
+/* The student pays the full price of a held seat (the demo provider), which books it. */
+static bool pay_in_full(const struct user *s, const char *app)
+{
+    char path[200];
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/checkout", app);
+    struct api_response r;
+    bool ok = post_as(&r, s, path, json_pack("{s:s,s:s}", "method", "demo", "plan", "full"), 201);
+    api_free(&r);
+    return ok;
+}
+
 /* The student applies for a fresh block of an offering and holds a seat
  * (complete: and completes the rotation); app_out gets the application. */
 static bool rotation(const struct user *s, const char *of_offering, bool complete, char *app_out)
@@ -195,7 +206,7 @@ static bool rotation(const struct user *s, const char *of_offering, bool complet
         return false;
     if (!act_on(&coord, app_out, "offer") || !act_on(s, app_out, "accept"))
         return false;
-    return !complete || (act_on(&coord, app_out, "book") && act_on(&coord, app_out, "clear") &&
+    return !complete || (pay_in_full(s, app_out) && act_on(&coord, app_out, "clear") &&
                          act_on(&coord, app_out, "start") && act_on(&coord, app_out, "complete"));
 }
 
@@ -1318,7 +1329,7 @@ TEST(readiness_rises_with_letters_and_profile)
     if (!request_letter(&s, true, id, author) || !latest_token(author, token))
         return;
     /* A booked rotation is planned experience. */
-    CHECK(act_on(&coord, app_us, "book"));
+    CHECK(pay_in_full(&s, app_us));
     if (readiness(&r, &s))
         CHECK_INT(api_json_int(r.json, "usce_weeks.planned", -1), 4);
     api_free(&r);
