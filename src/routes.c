@@ -133,7 +133,7 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_GET, "/assets/site.css", web_asset_css, ROUTE_HTML),
     ROUTE(HTTP_GET, "/register", web_page_register, ROUTE_HTML),
     ROUTE(HTTP_POST, "/register", web_page_register_post, ROUTE_HTML, .max_body = KIB(16)),
-    ROUTE(HTTP_GET, "/login", web_page_login, ROUTE_HTML),
+    ROUTE(HTTP_GET, "/login", web_page_login, ROUTE_HTML, .query = web_login_params),
     ROUTE(HTTP_POST, "/login", web_page_login_post, ROUTE_HTML, .max_body = KIB(16)),
     ROUTE(HTTP_GET, "/account", web_page_account, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_POST, "/account", web_page_account_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),

@@ -394,11 +394,12 @@ static int move_tx(struct db_conn *conn, void *p)
             char *detail = arena_alloc(c->arena, 256);
             if (detail != NULL && first < comp.count) {
                 const struct compliance_item *item = &comp.items[first];
+                const char *words = compliance_state_words(item->state);
                 if (missing > 1)
                     snprintf(detail, 256, "%s: %s (and %zu more requirements not met)",
-                             document_kind_name(item->rule.kind), item->state, missing - 1);
+                             document_kind_name(item->rule.kind), words, missing - 1);
                 else
-                    snprintf(detail, 256, "%s: %s", document_kind_name(item->rule.kind), item->state);
+                    snprintf(detail, 256, "%s: %s", document_kind_name(item->rule.kind), words);
             }
             error_set(c->err, ERR_NOT_COMPLIANT, NULL, detail);
             return DB_CONSTRAINT; /* roll back: the error says why */

@@ -799,6 +799,18 @@ static enum rank judge(struct arena *arena, const struct requirement_rule *rule,
     return RANK_OK;
 }
 
+const char *compliance_state_words(const char *state)
+{
+    static const char *const words[][2] = {
+        {"missing", "missing"},   {"pending", "waiting for verification"}, {"rejected", "rejected"},
+        {"expired", "out of date"}, {"expiring", "expires soon"},          {"ok", "met"},
+    };
+    for (size_t i = 0; state != NULL && i < sizeof(words) / sizeof(words[0]); i++)
+        if (strcmp(words[i][0], state) == 0)
+            return words[i][1];
+    return "not met";
+}
+
 void compliance_evaluate(struct arena *arena, const struct requirement_rule *rule,
                          const struct store_document *docs, size_t doc_count, const char *start, const char *end,
                          const char *today, struct compliance_item *out)

@@ -112,6 +112,9 @@ struct compliance {
     bool all_ok;
 };
 
+/* A requirement's state in plain words: "pending" → "waiting for verification". */
+const char *compliance_state_words(const char *state);
+
 /* The state of one rule given the student's current documents of any kind,
  * the rotation's dates and today (all YYYY-MM-DD). Pure: the unit tests drive
  * it with fixed dates. Of several candidates, the best (ok, then expiring,

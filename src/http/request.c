@@ -318,6 +318,41 @@ void http_reply_empty(struct http_request *req, int status)
     http_reply(req, status, NULL, NULL, 0);
 }
 
+bool http_local_path(const char *path)
+{
+    if (path == NULL || path[0] != '/' || path[1] == '/' || path[1] == '\\')
+        return false;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)path; *p != '\0'; p++, n++)
+        if (*p <= 0x20 || *p >= 0x7f || *p == '\\' || n >= HTTP_LOCAL_PATH_MAX)
+            return false;
+    return true;
+}
+
+/* 303 to /login?next=<this page> for a signed-out visitor of a page that
+ * needs a session (a GET: a form's POST cannot be replayed, so it goes back to
+ * the page the form came from only through its own link). */
+static void redirect_to_login(struct http_request *req)
+{
+    struct buf location;
+    buf_init(&location, &req->arena, HTTP_LOCAL_PATH_MAX * 3 + 32);
+    buf_append_str(&location, "/login");
+    if (req->method == HTTP_GET || req->method == HTTP_HEAD) {
+        struct buf here;
+        buf_init(&here, &req->arena, HTTP_LOCAL_PATH_MAX + 1);
+        buf_append_str(&here, req->path);
+        if (req->query_len > 0) {
+            buf_append_char(&here, '?');
+            buf_append(&here, req->query, req->query_len);
+        }
+        if (buf_ok(&here) && http_local_path(here.data)) {
+            buf_append_str(&location, "?next=");
+            buf_append_url(&location, here.data);
+        }
+    }
+    http_redirect(req, buf_ok(&location) ? location.data : "/login");
+}
+
 void http_redirect(struct http_request *req, const char *location)
 {
     http_add_header(req, "Location", location);
@@ -637,7 +672,7 @@ void http_dispatch(struct http_thread *thread, h2o_req_t *r)
         return;
     if ((req->route->flags & ROUTE_AUTH) && !req->auth.authenticated) {
         if (req->route->flags & ROUTE_HTML)
-            http_redirect(req, "/login");
+            redirect_to_login(req);
         else
             http_reply_error(req, ERR_UNAUTHENTICATED, NULL, "log in first");
         return;

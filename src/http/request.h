@@ -87,6 +87,11 @@ void http_reply_empty(struct http_request *req, int status);
 void http_reply_file(struct http_request *req, const char *media_type, const char *file_name, bool inline_view,
                      const char *data, size_t len);
 void http_redirect(struct http_request *req, const char *location);
+/* Whether path is a path on this site to send a browser back to: "/" then
+ * anything but a second "/" or "\\", printable ASCII without spaces or
+ * backslashes, shorter than HTTP_LOCAL_PATH_MAX (never another origin). */
+enum { HTTP_LOCAL_PATH_MAX = 1024 };
+bool http_local_path(const char *path);
 /* application/problem+json from the error table (or an HTML error page on page routes). */
 void http_reply_error(struct http_request *req, enum error_code code, const char *field, const char *detail);
 void http_reply_problem(struct http_request *req, const struct error *err);

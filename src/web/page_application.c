@@ -42,7 +42,7 @@ static const struct button buttons[] = {
     {"clear", "Clear to start", false, false},
     {"start", "Start the rotation", false, false},
     {"complete", "Confirm completion", false, false},
-    {"cancel", "Cancel the booking", false, true},
+    {"cancel", "Cancel the booking", false, true}, /* "Release the held seat" before the booking */
     {"no_show", "Record a no-show", false, true},
 };
 
@@ -230,7 +230,9 @@ static void render_actions(struct buf *b, const struct store_application *a, con
         buf_append_char(b, '/');
         buf_append_str(b, shown[i]->action);
         buf_append_str(b, "\">");
-        buf_append_html(b, shown[i]->label);
+        /* Before the payment there is no booking yet: only a held seat. */
+        bool held_seat = !shown[i]->student && strcmp(shown[i]->action, "cancel") == 0 && strcmp(a->status, "held") == 0;
+        buf_append_html(b, held_seat ? "Release the held seat" : shown[i]->label);
         buf_append_str(b, "</button>");
     }
     buf_append_str(b, "</div></form></section>\n");
@@ -426,6 +428,13 @@ void web_page_application_action(struct http_request *req)
     if (application_transition(req->db, &req->arena, id, action, &user, note, &a, &err) != 0) {
         if (err.code == ERR_NOT_FOUND) {
             http_reply_error(req, ERR_NOT_FOUND, NULL, "This application does not exist, or it is not yours to see");
+            return;
+        }
+        if (err.code == ERR_NOT_COMPLIANT) {
+            /* Not a dead end: the checklist, with what is missing, and the way back. */
+            web_compliance_render(req, error_status(err.code), id,
+                                  "The student cannot be cleared yet: every requirement below must be met first. "
+                                  "Those not met say why and what is missing.");
             return;
         }
         if (err.code != ERR_INVALID_TRANSITION && err.code != ERR_BLOCK_FULL && err.code != ERR_HOLD_EXPIRED) {

@@ -395,8 +395,11 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
     buf_append_str(b, "<section id=\"apply\" class=\"card apply\" aria-labelledby=\"apply-heading\">"
                       "<h2 id=\"apply-heading\">Apply for this rotation</h2>\n");
     if (page->user_name == NULL) {
-        buf_append_str(b, "<p><a class=\"button\" href=\"/login\">Log in to apply</a></p><p>New to Rounds? "
-                          "<a href=\"/register\">Create a student account</a>.</p></section>\n");
+        buf_append_str(b, "<p><a class=\"button\" href=\"/login?next=%2Fofferings%2F");
+        buf_append_url(b, o->id);
+        buf_append_str(b, "%23apply\">Log in to apply</a></p><p>New to Rounds? <a href=\"/register?next=%2Fofferings%2F");
+        buf_append_url(b, o->id);
+        buf_append_str(b, "%23apply\">Create a student account</a>.</p></section>\n");
         return;
     }
     if (!account_has_role(user, "student")) {
@@ -413,7 +416,8 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
     }
     render_my_applications(req, b, user, o);
     if (apply != NULL && apply->error != NULL) {
-        buf_append_str(b, "<div class=\"notice error\" role=\"alert\" id=\"apply-error\"><p>");
+        /* The summary at the top of the page says it too (and the page opens there). */
+        buf_append_str(b, "<div class=\"notice error\" id=\"apply-error\"><p>");
         buf_append_html(b, apply->error);
         buf_append_str(b, "</p>");
         if (apply->profile_link)
@@ -471,8 +475,16 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
                   statement_error ? apply->error : NULL);
     render_wallet_choices(req, b, user);
     view_form_end(b, "Apply");
-    buf_append_str(b, "<p class=\"muted\">Applying is free. If the host offers you a seat, you accept it to hold "
-                      "the seat and then pay to book it.</p></section>\n");
+    /* One truth about the fee: the same amount as the price list. */
+    if (o->application_fee_cents > 0) {
+        buf_append_str(b, "<p class=\"muted\">Applying costs the application fee of ");
+        view_money_amount(b, o->application_fee_cents);
+        buf_append_str(b, " (see <a href=\"#price\">Full price</a>).");
+    } else {
+        buf_append_str(b, "<p class=\"muted\">Applying is free.");
+    }
+    buf_append_str(b, " If the host offers you a seat, you accept it to hold the seat and then pay to book it.</p>"
+                      "</section>\n");
 }
 
 void web_page_offering(struct http_request *req)
@@ -509,6 +521,18 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
     buf_init(&b, &req->arena, 512 * 1024);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<p class=\"back\"><a href=\"/search\">Back to the search</a></p>\n");
+    if (apply != NULL && apply->error != NULL) {
+        const char *field = apply->error_field;
+        struct view_field_error e = {
+            field != NULL && strcmp(field, "statement") == 0 ? "f-statement"
+            : field != NULL && strcmp(field, "block_id") == 0 ? "f-block_id"
+                                                               : "apply-heading",
+            apply->error,
+        };
+        view_error_summary(&b, "You have not applied.", &e, 1);
+        if (apply->profile_link)
+            buf_append_str(&b, "<p><a href=\"/account\">Update your profile</a></p>\n");
+    }
     if (o.status != NULL && strcmp(o.status, "published") != 0) {
         buf_append_str(&b, "<p class=\"notice error\" role=\"status\">This rotation is not published (");
         buf_append_html(&b, o.status);

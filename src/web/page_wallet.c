@@ -204,6 +204,24 @@ static const char *field_label(const char *field)
     return NULL;
 }
 
+void web_upload_error_summary(struct buf *b, const struct web_upload_form *form)
+{
+    if (form == NULL || form->error == NULL)
+        return;
+    struct view_field_error e = {NULL, form->error};
+    if (form->error_field != NULL) {
+        if (strcmp(form->error_field, "file") == 0)
+            e.field_id = "f-file";
+        else if (strcmp(form->error_field, "kind") == 0)
+            e.field_id = "f-kind";
+        else if (strcmp(form->error_field, "issued_on") == 0)
+            e.field_id = "f-issued_on";
+        else if (strcmp(form->error_field, "expires_on") == 0)
+            e.field_id = "f-expires_on";
+    }
+    view_error_summary(b, "The document was not uploaded.", &e, 1);
+}
+
 int web_upload_refusal(struct http_request *req, const struct error *err, struct web_upload_form *form)
 {
     struct buf m;
@@ -345,7 +363,9 @@ static void render(struct http_request *req, int status, const char *notice, con
     struct buf b;
     buf_init(&b, &req->arena, 512 * 1024);
     view_page_begin(&b, &page);
-    buf_append_str(&b, "<h1>Documents</h1>\n<p class=\"lead\">Upload each document once. Rounds staff check it, and "
+    buf_append_str(&b, "<h1>Documents</h1>\n");
+    web_upload_error_summary(&b, form);
+    buf_append_str(&b, "<p class=\"lead\">Upload each document once. Rounds staff check it, and "
                        "it then counts for every rotation that asks for it.</p>\n");
     if (notice != NULL)
         view_notice(&b, notice);
@@ -354,19 +374,6 @@ static void render(struct http_request *req, int status, const char *notice, con
 
     buf_append_str(&b, "<section class=\"card\" id=\"upload\" aria-labelledby=\"upload-heading\">"
                        "<h2 id=\"upload-heading\">Upload a document</h2>\n");
-    if (form->error != NULL) {
-        buf_append_str(&b, "<div class=\"notice error\" role=\"alert\"><p>The document was not uploaded. ");
-        if (form->error_field != NULL) {
-            buf_append_str(&b, "<a href=\"#f-");
-            buf_append_html(&b, form->error_field);
-            buf_append_str(&b, "\">");
-            buf_append_html(&b, form->error);
-            buf_append_str(&b, "</a>");
-        } else {
-            buf_append_html(&b, form->error);
-        }
-        buf_append_str(&b, "</p></div>\n");
-    }
     buf_append_str(&b, "<form class=\"stack\" method=\"post\" action=\"/wallet\" enctype=\"multipart/form-data\">\n"
                        "<input type=\"hidden\" name=\"csrf_token\" value=\"");
     buf_append_html(&b, page.csrf_token);

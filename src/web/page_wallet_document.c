@@ -137,11 +137,6 @@ static void render_replace(struct http_request *req, struct buf *b, const struct
                       "<h2 id=\"replace-heading\">Upload a new version</h2>\n<p>For a renewed or corrected document. "
                       "The new version replaces this one everywhere and is checked again; this one stays in the "
                       "history.</p>\n");
-    if (form != NULL && form->error != NULL) {
-        buf_append_str(b, "<div class=\"notice error\" role=\"alert\"><p>The new version was not uploaded. ");
-        buf_append_html(b, form->error);
-        buf_append_str(b, "</p></div>\n");
-    }
     buf_append_str(b, "<form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\" action=\"/wallet/");
     buf_append_url(b, d->id);
     buf_append_str(b, "/replace\">\n<input type=\"hidden\" name=\"csrf_token\" value=\"");
@@ -223,6 +218,10 @@ static void render(struct http_request *req, int status, const char *id, const c
         view_notice(&b, notice);
     if (error != NULL)
         view_alert(&b, error);
+    if (form != NULL && form->error != NULL) {
+        struct web_upload_form replace = *form;
+        web_upload_error_summary(&b, &replace);
+    }
     bool current = d.replaced_at == 0;
     if (!current)
         view_notice(&b, "This is an older version: a newer one replaced it. Your current documents are listed "
