@@ -281,10 +281,8 @@ void http_reply(struct http_request *req, int status, const char *content_type, 
     if (content_type != NULL)
         h2o_add_header(&r->pool, &r->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type, strlen(content_type));
 
-    /* Paths that carry a secret (an invitation link's {token}) are logged as their pattern. */
     char path[201];
-    bool secret_path = req->route != NULL && strstr(req->route->pattern, "{token}") != NULL;
-    log_safe(path, sizeof(path), secret_path ? req->route->pattern : req->path);
+    log_safe(path, sizeof(path), req->log_path != NULL ? req->log_path : "");
     log_info("req_id=%s method=%s path=%s status=%d dur_ms=%.2f", req->request_id, http_method_name(req->method),
              path, status, clock_monotonic_ms() - req->started_ms);
     if (status == 204 || status == 304)
@@ -371,7 +369,7 @@ void http_reply_error(struct http_request *req, enum error_code code, const char
 {
     int status = error_status(code);
     if (code == ERR_FORBIDDEN && req->db != NULL)
-        store_audit_add(req->db, req->auth.user_id, "forbidden", "route", req->path, http_method_name(req->method),
+        store_audit_add(req->db, req->auth.user_id, "forbidden", "route", req->log_path, http_method_name(req->method),
                         clock_now());
     if (status >= 500)
         log_error("msg=\"internal error\" req_id=%s code=%s", req->request_id, error_name(code));
@@ -611,6 +609,21 @@ static int check_body(struct http_request *req)
     return 0;
 }
 
+/* The path as logs and the audit trail may show it: under a path that
+ * carries a secret (an invitation link), masked by its prefix, whatever the
+ * rest looks like and before routing (a 404 or 400 is logged too). */
+static const char *log_path_of(struct http_request *req, const struct http_options *options)
+{
+    if (req->path == NULL)
+        return "";
+    char masked[64];
+    if (!router_secret_path(options->routes, options->route_count, req->path, strlen(req->path), masked,
+                            sizeof(masked)))
+        return req->path;
+    const char *copy = arena_strdup(&req->arena, masked);
+    return copy != NULL ? copy : "/{masked}";
+}
+
 void http_dispatch(struct http_thread *thread, h2o_req_t *r)
 {
     struct http_request *req = h2o_mem_alloc_pool(&r->pool, sizeof(*req) + alignof(max_align_t));
@@ -628,6 +641,7 @@ void http_dispatch(struct http_thread *thread, h2o_req_t *r)
     req->request_id = arena_strdup(&req->arena, id);
     req->method = http_method_parse(r->method.base, r->method.len);
     req->path = arena_strndup(&req->arena, r->path_normalized.base, r->path_normalized.len);
+    req->log_path = log_path_of(req, http_server_state.options);
     req->authority = arena_strndup(&req->arena, r->authority.base, r->authority.len);
     if (r->query_at != SIZE_MAX) {
         req->query = r->path.base + r->query_at + 1;
@@ -664,6 +678,8 @@ void http_dispatch(struct http_thread *thread, h2o_req_t *r)
         return;
     }
     req->route = req->match.route;
+    if (strstr(req->route->pattern, "{token}") != NULL)
+        req->log_path = req->route->pattern; /* the same secret, with the action in view */
     if ((req->route->flags & ROUTE_TEST_HOOK) && !options->test_hooks) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "there is nothing at this address");
         return;

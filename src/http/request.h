@@ -32,6 +32,7 @@ struct http_request {
     struct arena arena;
     enum http_method method;
     const char *path;           /* normalised, without the query string */
+    const char *log_path;       /* what logs and the audit trail may show of it (a secret masked) */
     const char *query;          /* raw query string without '?', may be "" */
     size_t query_len;
     const char *body;

@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static const struct {
     enum http_method method;
@@ -83,6 +84,41 @@ enum route_result router_match(const struct route *table, size_t count, enum htt
     if (out->route != NULL)
         return ROUTE_FOUND;
     return allowed ? ROUTE_METHOD_NOT_ALLOWED : ROUTE_NOT_FOUND;
+}
+
+/* The first non-empty segment of s[0..len): its start, and its length in *seg_len. */
+static const char *first_segment(const char *s, size_t len, size_t *seg_len)
+{
+    size_t i = 0;
+    while (i < len && s[i] == '/')
+        i++;
+    size_t start = i;
+    while (i < len && s[i] != '/')
+        i++;
+    *seg_len = i - start;
+    return s + start;
+}
+
+bool router_secret_path(const struct route *table, size_t count, const char *path, size_t path_len, char *out,
+                        size_t out_size)
+{
+    size_t seg_len;
+    const char *seg = first_segment(path, path_len, &seg_len);
+    if (seg_len == 0)
+        return false;
+    for (size_t i = 0; i < count; i++) {
+        const char *pattern = table[i].pattern;
+        if (pattern == NULL || strstr(pattern, "{token}") == NULL)
+            continue;
+        size_t secret_len;
+        const char *secret = first_segment(pattern, strlen(pattern), &secret_len);
+        if (secret_len == seg_len && strncasecmp(secret, seg, seg_len) == 0) {
+            if (out_size > 0)
+                snprintf(out, out_size, "/%.*s/{masked}", (int)secret_len, secret);
+            return true;
+        }
+    }
+    return false;
 }
 
 void router_allow_header(unsigned methods, char *out, size_t out_size)

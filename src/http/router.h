@@ -6,6 +6,7 @@
 #ifndef ROUNDS_HTTP_ROUTER_H
 #define ROUNDS_HTTP_ROUTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum http_method {
@@ -70,6 +71,15 @@ enum route_result { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_METHOD_NOT_ALLOWED };
  * whose methods include method. */
 enum route_result router_match(const struct route *table, size_t count, enum http_method method, const char *path,
                                size_t path_len, struct route_match *out);
+
+/* Paths that carry a secret: every route whose pattern has a "{token}"
+ * segment makes the whole tree under its first segment secret
+ * ("/invitations/…"). When path lies there — compared without regard to
+ * case, after skipping empty segments, so that "//INVITATIONS/x/" counts —
+ * writes what a log may show into out ("/invitations/{masked}") and returns
+ * true; otherwise returns false. Runs before routing, on any path. */
+bool router_secret_path(const struct route *table, size_t count, const char *path, size_t path_len, char *out,
+                        size_t out_size);
 
 /* "GET, HEAD, POST" for an Allow header, into out. */
 void router_allow_header(unsigned methods, char *out, size_t out_size);

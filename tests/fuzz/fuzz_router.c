@@ -7,11 +7,14 @@
  * first that matches), same allowed mask, same parameters. It also checks
  * what handlers rely on: parameter values lie inside the path, are non-empty
  * and hold no '/'; substituting them into the pattern gives the path back;
- * the mask is zero exactly when nothing matched. A violation traps. */
+ * the mask is zero exactly when nothing matched. router_secret_path() masks
+ * exactly the paths whose first non-empty segment is "invitations" in any
+ * case, and then shows nothing of the path. A violation traps. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "http/router.h"
 
@@ -37,6 +40,7 @@ static const struct route table[] = {
     {HTTP_OPTIONS, "/{a}/{b}/{c}/{d}/{e}/{f}", NULL, 0, 0, NULL, NULL},
     {HTTP_GET, "/{page}", NULL, 0, 0, NULL, NULL},
     {HTTP_POST, "/login", NULL, 0, 0, NULL, NULL},
+    {HTTP_GET, "/invitations/letters/{token}", NULL, 0, 0, NULL, NULL},
 };
 enum { TABLE_SIZE = sizeof(table) / sizeof(table[0]) };
 
@@ -119,6 +123,23 @@ static void check_allow_header(unsigned allowed)
     check(seen == (allowed & ~(unsigned)HTTP_OTHER));
 }
 
+/* The reference for secret paths: the first non-empty segment is "invitations". */
+static void check_secret_path(const char *path, size_t path_len)
+{
+    size_t i = 0;
+    while (i < path_len && path[i] == '/')
+        i++;
+    size_t start = i;
+    while (i < path_len && path[i] != '/')
+        i++;
+    bool expected = i - start == 11 && strncasecmp(path + start, "invitations", 11) == 0;
+    char out[32];
+    bool masked = router_secret_path(table, TABLE_SIZE, path, path_len, out, sizeof(out));
+    check(masked == expected);
+    if (masked)
+        check(strcmp(out, "/invitations/{masked}") == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *text = (const char *)data;
@@ -193,6 +214,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(false);
     }
     check_allow_header(m.allowed);
+    check_secret_path(path, path_len);
     free(path);
     return 0;
 }

@@ -1141,6 +1141,40 @@ TEST(router_method_names)
     CHECK_STR(http_method_name(HTTP_OTHER), "OTHER");
 }
 
+TEST(router_secret_paths_are_masked_by_their_first_segment)
+{
+    static const struct route secret_routes[] = {
+        {HTTP_GET, "/healthz", NULL, 0, 0, NULL, NULL},
+        {HTTP_GET, "/invitations/letters/{token}", NULL, 0, 0, NULL, NULL},
+        {HTTP_POST, "/invitations/letters/{token}/{action}", NULL, 0, 0, NULL, NULL},
+        {HTTP_GET, "/letters/{id}", NULL, 0, 0, NULL, NULL},
+    };
+    static const char *const secret[] = {
+        "/invitations/letters/TOKEN",   "/invitations/letters/TOKEN/", "/invitations/letters/TOKEN/x/y",
+        "/INVITATIONS/letters/TOKEN",   "//invitations/letters/TOKEN", "/invitations//letters/TOKEN",
+        "/invitations/TOKEN",           "/invitations",                "/Invitations/",
+    };
+    static const char *const plain[] = {"/letters/TOKEN", "/invitation/TOKEN", "/invitationsX/TOKEN", "/", "",
+                                        "/healthz", "/x/invitations/TOKEN"};
+    char out[64];
+    for (size_t i = 0; i < sizeof(secret) / sizeof(secret[0]); i++) {
+        memset(out, 'z', sizeof(out));
+        bool masked = router_secret_path(secret_routes, 4, secret[i], strlen(secret[i]), out, sizeof(out));
+        if (!masked)
+            TEST_FAILF("%s is not masked", secret[i]);
+        else
+            CHECK_STR(out, "/invitations/{masked}");
+    }
+    for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
+        if (router_secret_path(secret_routes, 4, plain[i], strlen(plain[i]), out, sizeof(out)))
+            TEST_FAILF("%s is masked", plain[i]);
+    /* Only path_len bytes count, and a small buffer stays a string. */
+    CHECK(!router_secret_path(secret_routes, 4, "/letters/invitations", 8, out, sizeof(out)));
+    char tiny[8];
+    CHECK(router_secret_path(secret_routes, 4, "/invitations/T", 14, tiny, sizeof(tiny)));
+    CHECK_INT(strlen(tiny), 7);
+}
+
 int main(void)
 {
     if (crypto_init() != 0) {
@@ -1200,5 +1234,6 @@ int main(void)
     RUN(router_allow_header_text);
     RUN(router_allow_header_never_cuts_a_method_name);
     RUN(router_method_names);
+    RUN(router_secret_paths_are_masked_by_their_first_segment);
     return test_summary("unit-lib");
 }

@@ -2,10 +2,14 @@
  *
  * One connection per thread, WAL journal, a busy timeout, foreign keys on,
  * prepared statements cached per connection by the address of their SQL. */
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/log.h"
 #include "store/db.h"
@@ -56,8 +60,35 @@ static int sq_exec(struct db_conn *conn, const char *sql)
     return classify(conn, rc, "exec");
 }
 
+/* Creates a new database file with mode 0600 before SQLite opens it: SQLite
+ * creates files 0644 (less the umask) and gives its -wal and -shm the mode
+ * of the database file, so all three stay private to the owner. An existing
+ * file keeps its mode; one that others may read is reported. */
+static int create_private(const char *target)
+{
+    if (strcmp(target, ":memory:") == 0 || strncmp(target, "file:", 5) == 0 || target[0] == '\0')
+        return 0;
+    int fd = open(target, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        /* The umask may only take bits away; fchmod makes sure of 0600. */
+        int rc = fchmod(fd, 0600);
+        close(fd);
+        return rc;
+    }
+    if (errno != EEXIST)
+        return -1;
+    struct stat st;
+    if (stat(target, &st) == 0 && (st.st_mode & 077) != 0)
+        log_warn("msg=\"the database file is readable by others; chmod 600 it\" mode=%03o", (unsigned)(st.st_mode & 0777));
+    return 0;
+}
+
 static int sq_open(const char *target, struct db_conn **out)
 {
+    if (create_private(target) != 0) {
+        log_error("msg=\"cannot create database file\" backend=sqlite error=\"%s\"", strerror(errno));
+        return DB_ERROR;
+    }
     struct db_conn *conn = calloc(1, sizeof(*conn));
     if (conn == NULL)
         return DB_ERROR;
