@@ -195,6 +195,10 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_POST, "/invitations/letters/{token}/{action}", web_page_letter_invite_action, ROUTE_HTML,
           .max_body = KIB(8)),
     ROUTE(HTTP_GET, "/staff/letters", web_page_staff_letters, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_GET, "/staff/preceptors", web_page_staff_preceptors, ROUTE_HTML | ROUTE_AUTH,
+          .query = web_staff_preceptors_params),
+    ROUTE(HTTP_POST, "/staff/preceptors/{id}/{action}", web_page_staff_preceptor_action, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4)),
     ROUTE(HTTP_GET, "/readiness", web_page_readiness, ROUTE_HTML | ROUTE_AUTH, .query = web_letter_done_params),
     ROUTE(HTTP_POST, "/staff/readiness", web_page_readiness_targets, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
 };

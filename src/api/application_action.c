@@ -1,17 +1,20 @@
 /* application_action.c — POST /api/v1/applications/{id}/{action}
- * (Idempotency-Key) {note} → 200 the application with its history, or 409
- * invalid_transition / block_full / hold_expired; 404 when the caller may
- * not see the application or the action does not exist. */
+ * (Idempotency-Key) {note, override_reason} → 200 the application with its
+ * history, or 409 invalid_transition / block_full / hold_expired /
+ * rotation_not_started / rotation_not_ended (staff may send override_reason
+ * to start or complete outside the dates); 404 when the caller may not see
+ * the application or the action does not exist. */
 #include "api/applications_api.h"
 #include "domain/applications.h"
 #include "domain/catalog_index.h"
 
 struct action_body {
-    const char *note;
+    const char *note, *override_reason;
 };
 
 static const struct json_field action_spec[] = {
     JSON_TEXT(struct action_body, note, JSON_OPTIONAL, 0, 2000),
+    JSON_TEXT(struct action_body, override_reason, JSON_OPTIONAL, 1, 2000),
     {0},
 };
 
@@ -37,8 +40,8 @@ void api_application_action(struct http_request *req)
         return;
     }
     struct store_application a = {0};
-    if (application_transition(req->db, &req->arena, id, action, &user, body.note != NULL ? body.note : "", &a,
-                               &err) != 0) {
+    if (application_transition_override(req->db, &req->arena, id, action, &user, body.note != NULL ? body.note : "",
+                                        body.override_reason, &a, &err) != 0) {
         api_idempotent_problem(req, key, &err);
         return;
     }

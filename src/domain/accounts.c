@@ -10,6 +10,22 @@ const char *const profile_step1_values[] = {"not_taken", "passed", "failed", NUL
 const char *const profile_ecfmg_statuses[] = {"none", "in_progress", "certified", NULL};
 const char *const profile_english_proofs[] = {"none", "toefl", "ielts", "oet", "native", NULL};
 
+/* The words for each value, parallel to the lists above. */
+const char *const profile_status_labels[] = {"Medical student", "Graduate", NULL};
+const char *const profile_visa_labels[] = {"B-1/B-2 visitor", "F-1 student", "J-1 exchange", "H-1B",
+                                           "U.S. citizen or resident", "None yet", NULL};
+const char *const profile_step1_labels[] = {"Not taken", "Passed", "Failed", NULL};
+const char *const profile_ecfmg_labels[] = {"Not started", "In progress", "Certified", NULL};
+const char *const profile_english_labels[] = {"None", "TOEFL", "IELTS", "OET Medicine", "Native speaker", NULL};
+
+const char *profile_label(const char *const *values, const char *const *labels, const char *value)
+{
+    for (size_t i = 0; value != NULL && values[i] != NULL; i++)
+        if (strcmp(values[i], value) == 0)
+            return labels[i];
+    return NULL;
+}
+
 bool account_role_valid(const char *role)
 {
     for (const char *const *r = account_roles; *r != NULL; r++)

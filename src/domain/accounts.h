@@ -23,6 +23,15 @@ extern const char *const profile_step1_values[];
 extern const char *const profile_ecfmg_statuses[];
 extern const char *const profile_english_proofs[];
 
+/* Their words, parallel to the lists of values. */
+extern const char *const profile_status_labels[];
+extern const char *const profile_visa_labels[];
+extern const char *const profile_step1_labels[];
+extern const char *const profile_ecfmg_labels[];
+extern const char *const profile_english_labels[];
+/* The label of value in values (NULL when value is NULL or not listed). */
+const char *profile_label(const char *const *values, const char *const *labels, const char *value);
+
 bool account_role_valid(const char *role);
 bool account_has_role(const struct store_user *user, const char *role);
 /* The organisation kind a role's membership must have ("host" for a host

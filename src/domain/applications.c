@@ -124,7 +124,7 @@ const char *application_next_step(const struct store_application *a, bool viewer
     if (strcmp(s, "cleared") == 0)
         return "Start the rotation on its first day.";
     if (strcmp(s, "in_progress") == 0)
-        return "Confirm completion when the rotation ends.";
+        return "Confirm completion once the last day has passed.";
     return NULL;
 }
 
@@ -147,9 +147,29 @@ static unsigned roles_on(const struct store_application *a, const struct store_u
     return roles;
 }
 
+enum error_code application_date_rule(const char *action, const char *start, const char *end, const char *today)
+{
+    if (action == NULL || start == NULL || end == NULL)
+        return ERR_NONE;
+    if ((strcmp(action, "start") == 0 || strcmp(action, "no_show") == 0) && strcmp(today, start) < 0)
+        return ERR_ROTATION_NOT_STARTED;
+    if (strcmp(action, "complete") == 0 && strcmp(today, end) <= 0)
+        return ERR_ROTATION_NOT_ENDED;
+    return ERR_NONE;
+}
+
+bool application_date_overridable(const char *action)
+{
+    return action != NULL && (strcmp(action, "start") == 0 || strcmp(action, "complete") == 0);
+}
+
 bool application_may(const struct store_application *a, const struct store_user *user, const char *action,
                      bool as_student)
 {
+    char today[11];
+    clock_today(today);
+    if (application_date_rule(action, a->block_start, a->block_end, today) != ERR_NONE)
+        return false; /* a button that cannot work is not offered */
     unsigned roles = roles_on(a, user) & (as_student ? WHO_STUDENT : (unsigned)WHO_HOST_SIDE);
     for (size_t i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++)
         if (strcmp(transitions[i].from, a->status) == 0 && strcmp(transitions[i].action, action) == 0 &&
@@ -349,7 +369,38 @@ struct move_ctx {
     struct store_application *out;
     struct error *err;
     bool forbidden;
+    const char *override_reason; /* staff overriding the calendar, or NULL */
 };
+
+/* "Staff override of the dates: <reason>" and, after a blank line, the note. */
+static void write_override_note(char *out, const char *reason, const char *note)
+{
+    size_t n = strlen(reason) + strlen(note) + 64;
+    if (note[0] != '\0')
+        snprintf(out, n, "Staff override of the dates: %s\n%s", reason, note);
+    else
+        snprintf(out, n, "Staff override of the dates: %s", reason);
+}
+
+/* The calendar: start and no-show from the first day, completion after the
+ * last; staff may override start and completion with a reason. */
+static int check_dates(struct move_ctx *c, const struct store_application *a)
+{
+    char today[11];
+    clock_today(today);
+    enum error_code refused = application_date_rule(c->action, a->block_start, a->block_end, today);
+    if (refused == ERR_NONE || c->override_reason != NULL)
+        return 0;
+    char *detail = arena_alloc(c->arena, 200);
+    if (detail != NULL) {
+        if (refused == ERR_ROTATION_NOT_STARTED)
+            snprintf(detail, 200, "the rotation starts on %s: this is possible from that day", a->block_start);
+        else
+            snprintf(detail, 200, "the rotation ends on %s: completion can be confirmed from the day after",
+                     a->block_end);
+    }
+    return error_set(c->err, refused, NULL, detail);
+}
 
 static int move_tx(struct db_conn *conn, void *p)
 {
@@ -380,6 +431,8 @@ static int move_tx(struct db_conn *conn, void *p)
         error_set(c->err, ERR_INVALID_TRANSITION, NULL, detail);
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
+    if (check_dates(c, &a) != 0)
+        return DB_CONSTRAINT; /* roll back: the error says why */
     /* Onboarding: every requirement of the host and the offering must be met. */
     if (strcmp(t->to, "cleared") == 0) {
         struct compliance comp;
@@ -444,8 +497,18 @@ static int move_tx(struct db_conn *conn, void *p)
                              : (t->who & roles & WHO_HOST)   ? "host"
                                                              : "staff";
     const char *actor_id = c->user != NULL ? c->user->id : NULL;
+    const char *note = c->note;
+    if (c->override_reason != NULL) {
+        /* The history says why the calendar was overridden, with the note if any. */
+        char *why = arena_alloc(c->arena, strlen(c->override_reason) + strlen(c->note) + 64);
+        if (why != NULL)
+            write_override_note(why, c->override_reason, c->note);
+        note = why != NULL ? why : c->override_reason;
+    }
     if (rc == DB_OK)
-        rc = store_application_event_add(conn, a.id, t->action, a.status, t->to, actor_id, actor_role, c->note, now);
+        rc = store_application_event_add(conn, a.id, t->action, a.status, t->to, actor_id, actor_role, note, now);
+    if (rc == DB_OK && c->override_reason != NULL)
+        rc = store_audit_add(conn, actor_id, "date_override", "application", a.id, note, now);
     if (rc == DB_OK && (gets_seat != had_seat))
         rc = store_catalog_changed(conn, a.offering_id, now);
     if (rc == DB_OK) {
@@ -464,7 +527,25 @@ int application_transition(struct db_conn *conn, struct arena *arena, const char
                            const char *action, const struct store_user *user, const char *note,
                            struct store_application *out, struct error *err)
 {
-    struct move_ctx c = {arena, application_id, action, note, user, out, err, false};
+    return application_transition_override(conn, arena, application_id, action, user, note, NULL, out, err);
+}
+
+int application_transition_override(struct db_conn *conn, struct arena *arena, const char *application_id,
+                                    const char *action, const struct store_user *user, const char *note,
+                                    const char *override_reason, struct store_application *out, struct error *err)
+{
+    if (override_reason != NULL) {
+        if (user == NULL || !account_has_role(user, "staff"))
+            return error_set(err, ERR_FORBIDDEN, "override_reason", "only Rounds staff may override the dates");
+        if (!application_date_overridable(action))
+            return error_set(err, ERR_VALIDATION_FAILED, "override_reason", "only start and complete take an override");
+        const char *p = override_reason;
+        while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+            p++;
+        if (*p == '\0')
+            return error_set(err, ERR_VALIDATION_FAILED, "override_reason", "give the reason for the override");
+    }
+    struct move_ctx c = {arena, application_id, action, note, user, out, err, false, override_reason};
     err->code = ERR_NONE;
     int rc = db_run_tx(conn, true, move_tx, &c);
     if (c.forbidden && user != NULL)
@@ -475,7 +556,7 @@ int application_transition(struct db_conn *conn, struct arena *arena, const char
             /* Record the expiry now rather than waiting for the sweeper. */
             struct store_application expired = {0};
             struct error ignored = {0};
-            struct move_ctx sweep = {arena, application_id, "expire", "", NULL, &expired, &ignored, false};
+            struct move_ctx sweep = {arena, application_id, "expire", "", NULL, &expired, &ignored, false, NULL};
             db_run_tx(conn, true, move_tx, &sweep);
         }
         return -1;

@@ -153,6 +153,10 @@ int store_preceptor_get(struct db_conn *conn, struct arena *arena, const char *i
 int store_preceptors_list(struct db_conn *conn, struct arena *arena, const char *organization_ids,
                           const char *after_id, int limit, struct store_preceptor **out, size_t *count);
 int store_preceptor_set_verified(struct db_conn *conn, const char *id, bool verified, int64_t now);
+int store_preceptor_set_license_expires(struct db_conn *conn, const char *id, const char *license_expires);
+/* Verified preceptors whose licence expires on or before today (YYYY-MM-DD). */
+int store_preceptors_expired(struct db_conn *conn, struct arena *arena, const char *today, const char ***ids,
+                             size_t *count);
 /* The preceptor records linked to a user account (a preceptor may work at several hosts). */
 int store_preceptor_ids_of_user(struct db_conn *conn, struct arena *arena, const char *user_id, const char ***out,
                                 size_t *count);

@@ -42,8 +42,11 @@ void view_page_begin(struct buf *b, const struct view_page *page)
         } else if (page->author) {
             nav_link(b, page, "/letters", "Letters");
         }
+        if (page->host)
+            nav_link(b, page, "/host", "Offerings");
         if (page->staff) {
             nav_link(b, page, "/staff/documents", "Verify documents");
+            nav_link(b, page, "/staff/preceptors", "Verify preceptors");
             nav_link(b, page, "/staff/letters", "Overdue letters");
             nav_link(b, page, "/staff/audit", "Audit trail");
         }

@@ -16,6 +16,7 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
     page->staff = false;
     page->student = false;
     page->author = false;
+    page->host = false;
     if (!req->auth.authenticated)
         return true;
     if (req->auth.user != NULL) {
@@ -31,6 +32,7 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
     page->staff = account_has_role(u, "staff");
     page->student = account_has_role(u, "student");
     page->author = account_has_role(u, "preceptor");
+    page->host = account_has_role(u, "host_coordinator");
     /* The header's "Notifications (3)": a missing count is not worth failing the page. */
     if (store_notifications_unread(req->db, u->id, &page->unread) != DB_OK)
         page->unread = 0;

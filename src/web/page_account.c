@@ -8,13 +8,6 @@
 #include "domain/accounts.h"
 #include "web/web.h"
 
-static const char *const status_labels[] = {"Medical student", "Graduate", NULL};
-static const char *const visa_labels[] = {"B-1/B-2 visitor", "F-1 student", "J-1 exchange", "H-1B",
-                                          "U.S. citizen or resident", "None yet", NULL};
-static const char *const step1_labels[] = {"Not taken", "Passed", "Failed", NULL};
-static const char *const ecfmg_labels[] = {"Not started", "In progress", "Certified", NULL};
-static const char *const english_labels[] = {"None", "TOEFL", "IELTS", "OET Medicine", "Native speaker", NULL};
-
 /* The profile form as typed (or as stored, formatted for typing). */
 struct profile_form {
     const char *school, *country, *status, *graduation_year, *visa_kind, *step1, *step2ck_score, *ecfmg_status,
@@ -66,22 +59,22 @@ static void render_profile(struct buf *b, const char *csrf_token, const struct p
     view_input(b, "Medical school", "text", "school", f->school, "organization", false, NULL,
                error_for(errors, "school"));
     view_input(b, "Country", "text", "country", f->country, "country-name", false, NULL, error_for(errors, "country"));
-    view_select(b, "Status", "status", profile_statuses, status_labels, f->status, error_for(errors, "status"));
+    view_select(b, "Status", "status", profile_statuses, profile_status_labels, f->status, error_for(errors, "status"));
     char year_hint[64];
     snprintf(year_hint, sizeof(year_hint), "Between %d and %d.", PROFILE_GRADUATION_YEAR_MIN,
              PROFILE_GRADUATION_YEAR_MAX);
     view_input(b, "Graduation year", "number", "graduation_year", f->graduation_year, NULL, false, year_hint,
                error_for(errors, "graduation_year"));
-    view_select(b, "Visa", "visa_kind", profile_visa_kinds, visa_labels, f->visa_kind, error_for(errors, "visa_kind"));
-    view_select(b, "USMLE Step 1", "step1", profile_step1_values, step1_labels, f->step1, error_for(errors, "step1"));
+    view_select(b, "Visa", "visa_kind", profile_visa_kinds, profile_visa_labels, f->visa_kind, error_for(errors, "visa_kind"));
+    view_select(b, "USMLE Step 1", "step1", profile_step1_values, profile_step1_labels, f->step1, error_for(errors, "step1"));
     char score_hint[64];
     snprintf(score_hint, sizeof(score_hint), "Between %d and %d; leave empty if not taken.", PROFILE_STEP2CK_MIN,
              PROFILE_STEP2CK_MAX);
     view_input(b, "USMLE Step 2 CK score", "number", "step2ck_score", f->step2ck_score, NULL, false, score_hint,
                error_for(errors, "step2ck_score"));
-    view_select(b, "ECFMG certification", "ecfmg_status", profile_ecfmg_statuses, ecfmg_labels, f->ecfmg_status,
+    view_select(b, "ECFMG certification", "ecfmg_status", profile_ecfmg_statuses, profile_ecfmg_labels, f->ecfmg_status,
                 error_for(errors, "ecfmg_status"));
-    view_select(b, "English proof", "english_proof", profile_english_proofs, english_labels, f->english_proof,
+    view_select(b, "English proof", "english_proof", profile_english_proofs, profile_english_labels, f->english_proof,
                 error_for(errors, "english_proof"));
     view_form_end(b, "Save profile");
 }

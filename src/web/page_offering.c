@@ -115,24 +115,6 @@ static void visa_item(struct buf *b, const char *piece, size_t n)
     buf_append_str(b, "</li>");
 }
 
-static void requirement_item(struct buf *b, const char *piece, size_t n)
-{
-    char slug[64];
-    if (n >= sizeof(slug))
-        n = sizeof(slug) - 1;
-    memcpy(slug, piece, n);
-    slug[n] = '\0';
-    const struct reference_document_kind *k = reference_document_kind_find(slug);
-    buf_append_str(b, "<li>");
-    buf_append_html(b, k != NULL ? k->name : slug);
-    if (k != NULL && k->typical_validity != NULL && k->typical_validity[0] != '\0') {
-        buf_append_str(b, " <span class=\"muted\">(usually ");
-        buf_append_html(b, k->typical_validity);
-        buf_append_str(b, ")</span>");
-    }
-    buf_append_str(b, "</li>");
-}
-
 static void fact(struct buf *b, const char *term, const char *text)
 {
     buf_append_str(b, "<dt>");
@@ -200,7 +182,25 @@ static void render_preceptor(struct buf *b, const struct store_offering *o)
                       "</section>\n");
 }
 
-static void render_eligibility(struct buf *b, const struct store_offering *o)
+/* One document the rotation requires, with its issue-date rule or its usual validity. */
+static void rule_item(struct buf *b, const struct requirement_rule *r)
+{
+    const struct reference_document_kind *k = reference_document_kind_find(r->kind);
+    buf_append_str(b, "<li>");
+    buf_append_html(b, k != NULL ? k->name : r->kind);
+    if (r->issued_within_days > 0) {
+        buf_appendf(b, " <span class=\"muted\">(issued within %" PRId64 " days before the start)</span>",
+                    r->issued_within_days);
+    } else if (k != NULL && k->typical_validity != NULL && k->typical_validity[0] != '\0') {
+        buf_append_str(b, " <span class=\"muted\">(usually ");
+        buf_append_html(b, k->typical_validity);
+        buf_append_str(b, ")</span>");
+    }
+    buf_append_str(b, "</li>");
+}
+
+static void render_eligibility(struct buf *b, const struct store_offering *o, const struct requirement_rule *rules,
+                               size_t rule_count)
 {
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"eligibility-heading\"><h2 id=\"eligibility-heading\">"
                       "Who can apply</h2>\n<ul class=\"plain-list\">");
@@ -233,12 +233,15 @@ static void render_eligibility(struct buf *b, const struct store_offering *o)
                           : "<li>No English test result is required.</li>");
     buf_append_str(b, "</ul>\n");
     buf_append_str(b, "<h3>Documents you will need before the start</h3>");
-    if (each_csv(b, o->requirements, NULL) == 0) {
+    /* The host's rules for all its offerings and this rotation's own: what the checklist will ask. */
+    if (rule_count == 0) {
         buf_append_str(b, "<p>The host has not listed any documents.</p>");
     } else {
         buf_append_str(b, "<ul class=\"requirements\">");
-        each_csv(b, o->requirements, requirement_item);
-        buf_append_str(b, "</ul>");
+        for (size_t i = 0; i < rule_count; i++)
+            rule_item(b, &rules[i]);
+        buf_append_str(b, "</ul><p class=\"muted\">Each must stay valid through the end of the rotation. You upload "
+                          "them once, to your <a href=\"/wallet\">document wallet</a>.</p>");
     }
     buf_append_str(b, "</section>\n");
 }
@@ -511,6 +514,12 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
+    struct requirement_rule *rules;
+    size_t rule_count;
+    if (compliance_rules(req->db, &req->arena, o.organization_id, o.id, &rules, &rule_count) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
     struct view_page page;
     struct store_user user = {0};
     if (!web_page_setup(req, &page, o.title, &user))
@@ -563,7 +572,7 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
     render_preceptor(&b, &o);
     render_blocks(&b, blocks, count);
     render_apply(req, &b, &page, &user, &o, blocks, count, apply);
-    render_eligibility(&b, &o);
+    render_eligibility(&b, &o, rules, rule_count);
     buf_append_str(&b, "</div>\n<div class=\"offering-side\">\n");
     render_price(&b, &o);
     buf_append_str(&b, "</div>\n</div>\n");

@@ -146,6 +146,10 @@ void web_page_letter_invite(struct http_request *req);
 void web_page_letter_invite_action(struct http_request *req);
 void web_page_letter_invite_upload(struct http_request *req);
 void web_page_staff_letters(struct http_request *req);
+/* page_staff_preceptors.c: staff verify NPI and licence (with its expiry). */
+extern const char *const web_staff_preceptors_params[]; /* done */
+void web_page_staff_preceptors(struct http_request *req);
+void web_page_staff_preceptor_action(struct http_request *req);
 void web_page_readiness(struct http_request *req);
 void web_page_readiness_targets(struct http_request *req);
 
