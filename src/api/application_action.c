@@ -7,14 +7,15 @@
 #include "api/applications_api.h"
 #include "domain/applications.h"
 #include "domain/catalog_index.h"
+#include "lib/limits.h"
 
 struct action_body {
     const char *note, *override_reason;
 };
 
 static const struct json_field action_spec[] = {
-    JSON_TEXT(struct action_body, note, JSON_OPTIONAL, 0, 2000),
-    JSON_TEXT(struct action_body, override_reason, JSON_OPTIONAL, 1, 2000),
+    JSON_TEXT(struct action_body, note, JSON_OPTIONAL, 0, NOTE_MAX_CHARS),
+    JSON_TEXT(struct action_body, override_reason, JSON_OPTIONAL, 1, NOTE_MAX_CHARS),
     {0},
 };
 
@@ -51,7 +52,7 @@ void api_application_action(struct http_request *req)
     if (store_application_events(req->db, &req->arena, a.id, &events, &count) != DB_OK)
         events = NULL;
     struct buf b;
-    buf_init(&b, &req->arena, 256 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     api_write_application(&b, &a, events, count);
     api_idempotent_reply(req, key, 200, &b);
 }

@@ -10,6 +10,7 @@
 #include "domain/accounts.h"
 #include "domain/applications.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 
 /* Whether the caller may see the document the engine picked: its student and
  * staff always; a host by the domain's rule (through an application of the
@@ -51,7 +52,7 @@ void api_application_compliance(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 512 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_PAGE);
     buf_append_str(&b, "{\"application_id\":");
     buf_append_json_string(&b, a.id);
     buf_append_str(&b, ",\"status\":");

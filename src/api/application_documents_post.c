@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/documents_api.h"
+#include "lib/limits.h"
 
 struct attach_body {
     struct json_strings document_ids;
@@ -80,7 +81,7 @@ void api_application_documents_post(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 16 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_OBJECT);
     buf_append_str(&b, "{\"application_id\":");
     buf_append_json_string(&b, a.id);
     buf_append_str(&b, ",\"document_ids\":[");

@@ -9,6 +9,7 @@
 #include "domain/accounts.h"
 #include "domain/applications.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 
 const char *const api_applications_list_params[] = {"status", "offering", "block", "limit", "cursor", NULL};
 
@@ -63,7 +64,7 @@ void api_applications_list(struct http_request *req)
     f.student_id = user.id;
     f.preceptor_user_id = user.id;
     struct buf orgs;
-    buf_init(&orgs, &req->arena, 4096);
+    buf_init(&orgs, &req->arena, BUF_CAP_SMALL);
     for (size_t i = 0; i < user.membership_count; i++)
         if (strcmp(user.memberships[i].role, "host_coordinator") == 0) {
             if (orgs.len > 0)
@@ -79,7 +80,7 @@ void api_applications_list(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 1024 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
         if (i > 0)
@@ -116,7 +117,7 @@ void api_application_get(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 256 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     api_write_application(&b, &a, events, count);
     http_reply_json(req, 200, &b);
 }

@@ -7,6 +7,7 @@
  * transaction. */
 #include "api/applications_api.h"
 #include "domain/applications.h"
+#include "lib/limits.h"
 
 struct application_body {
     const char *block_id, *statement;
@@ -14,8 +15,8 @@ struct application_body {
 };
 
 static const struct json_field application_spec[] = {
-    JSON_STRING(struct application_body, block_id, JSON_REQUIRED, 1, 64),
-    JSON_TEXT(struct application_body, statement, JSON_OPTIONAL, 0, 5000),
+    JSON_STRING(struct application_body, block_id, JSON_REQUIRED, 1, ID_MAX_BYTES),
+    JSON_TEXT(struct application_body, statement, JSON_OPTIONAL, 0, STATEMENT_MAX_CHARS),
     JSON_STRING_ARRAY(struct application_body, document_ids, JSON_OPTIONAL, 1, 64, 50),
     {0},
 };
@@ -41,7 +42,7 @@ void api_applications_post(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 64 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_FORM);
     api_write_application(&b, &a, NULL, 0);
     api_idempotent_reply(req, key, 201, &b);
 }

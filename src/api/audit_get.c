@@ -6,6 +6,7 @@
 #include "api/applications_api.h"
 #include "domain/accounts.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 
 const char *const api_audit_params[] = {"action", "actor", "limit", "cursor", NULL};
 
@@ -40,7 +41,7 @@ void api_audit_list(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 512 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_PAGE);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
         char at[21];

@@ -3,14 +3,15 @@
  * address, counted in the database) → 429. */
 #include "api/api.h"
 #include "domain/auth.h"
+#include "lib/limits.h"
 
 struct login_body {
     const char *email, *password;
 };
 
 static const struct json_field login_spec[] = {
-    JSON_STRING(struct login_body, email, JSON_REQUIRED, 1, 254),
-    JSON_STRING(struct login_body, password, JSON_REQUIRED, 1, 1024),
+    JSON_STRING(struct login_body, email, JSON_REQUIRED, 1, EMAIL_MAX_BYTES),
+    JSON_STRING(struct login_body, password, JSON_REQUIRED, 1, PASSWORD_FIELD_MAX_BYTES),
     {0},
 };
 

@@ -4,6 +4,7 @@
 
 #include "api/api.h"
 #include "domain/auth.h"
+#include "lib/limits.h"
 
 struct register_body {
     const char *email, *password, *name;
@@ -11,8 +12,8 @@ struct register_body {
 
 static const struct json_field register_spec[] = {
     JSON_EMAIL(struct register_body, email, JSON_REQUIRED),
-    JSON_STRING(struct register_body, password, JSON_REQUIRED, 1, 1024),
-    JSON_STRING(struct register_body, name, JSON_REQUIRED, 1, 120),
+    JSON_STRING(struct register_body, password, JSON_REQUIRED, 1, PASSWORD_FIELD_MAX_BYTES),
+    JSON_STRING(struct register_body, name, JSON_REQUIRED, 1, ACCOUNT_NAME_MAX_CHARS),
     {0},
 };
 
@@ -24,7 +25,7 @@ void api_reply_signed_in(struct http_request *req, int status, const struct stor
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 64 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_FORM);
     buf_append_str(&b, "{\"user\":");
     api_write_user(&b, user);
     buf_append_str(&b, ",\"token\":");

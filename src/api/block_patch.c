@@ -3,6 +3,7 @@
  * "seats". 404 unless the caller coordinates the offering's host (or is staff). */
 #include "api/api.h"
 #include "domain/catalog.h"
+#include "lib/limits.h"
 
 struct block_patch_body {
     const char *start, *end;
@@ -48,7 +49,7 @@ void api_block_patch(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 4096);
+    buf_init(&b, &req->arena, BUF_CAP_SMALL);
     api_write_block(&b, &block);
     http_reply_json(req, 200, &b);
 }

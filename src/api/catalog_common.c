@@ -10,6 +10,7 @@
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 
 /* ---- lists ---- */
 
@@ -169,17 +170,18 @@ static const struct json_field eligibility_spec[] = {
     JSON_BOOL(struct api_eligibility_body, graduates_allowed, JSON_REQUIRED),
     JSON_BOOL(struct api_eligibility_body, step1_required, JSON_REQUIRED),
     JSON_ENUM_ARRAY(struct api_eligibility_body, visa_kinds, JSON_REQUIRED, profile_visa_kinds),
-    JSON_INT(struct api_eligibility_body, max_years_since_graduation, JSON_NULLABLE, 0, 60),
+    JSON_INT(struct api_eligibility_body, max_years_since_graduation, JSON_NULLABLE, 0,
+             CATALOG_MAX_YEARS_SINCE_GRADUATION),
     JSON_BOOL(struct api_eligibility_body, english_proof_required, JSON_OPTIONAL),
     {0},
 };
 
 const struct json_field api_offering_spec[] = {
-    JSON_STRING(struct api_offering_body, organization_id, JSON_OPTIONAL, 1, 64),
-    JSON_STRING(struct api_offering_body, site_id, JSON_OPTIONAL, 1, 64),
-    JSON_STRING(struct api_offering_body, preceptor_id, JSON_OPTIONAL, 1, 64),
+    JSON_STRING(struct api_offering_body, organization_id, JSON_OPTIONAL, 1, ID_MAX_BYTES),
+    JSON_STRING(struct api_offering_body, site_id, JSON_OPTIONAL, 1, ID_MAX_BYTES),
+    JSON_STRING(struct api_offering_body, preceptor_id, JSON_OPTIONAL, 1, ID_MAX_BYTES),
     JSON_STRING(struct api_offering_body, title, JSON_OPTIONAL, CATALOG_TITLE_MIN, CATALOG_TITLE_MAX),
-    JSON_STRING(struct api_offering_body, specialty, JSON_OPTIONAL, 1, 64),
+    JSON_STRING(struct api_offering_body, specialty, JSON_OPTIONAL, 1, ID_MAX_BYTES),
     JSON_ENUM(struct api_offering_body, kind, JSON_OPTIONAL, catalog_kinds),
     JSON_ENUM(struct api_offering_body, setting, JSON_OPTIONAL, catalog_settings),
     JSON_INT(struct api_offering_body, weeks, JSON_OPTIONAL, 1, CATALOG_WEEKS_MAX),
@@ -298,7 +300,7 @@ int api_managed_organizations(struct http_request *req, const struct store_user 
     const struct store_membership *managed[STORE_MAX_MEMBERSHIPS];
     size_t count = catalog_managed_organizations(user, managed, STORE_MAX_MEMBERSHIPS);
     struct buf list;
-    buf_init(&list, &req->arena, 4096);
+    buf_init(&list, &req->arena, BUF_CAP_SMALL);
     for (size_t i = 0; i < count; i++) {
         if (i > 0)
             buf_append_char(&list, ',');

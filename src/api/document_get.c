@@ -2,6 +2,7 @@
  * versions ("versions", newest first), for whoever may see it (its student,
  * a host through an active application, staff); 404 for anyone else. */
 #include "api/documents_api.h"
+#include "lib/limits.h"
 
 void api_document_get(struct http_request *req)
 {
@@ -26,7 +27,7 @@ void api_document_get(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 256 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     /* An empty history is still a list. */
     static const struct store_document none;
     api_write_document(&b, &d, history != NULL ? history : &none, count);

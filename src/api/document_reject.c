@@ -5,13 +5,14 @@
 #include <string.h>
 
 #include "api/documents_api.h"
+#include "lib/limits.h"
 
 struct reject_body {
     const char *reason;
 };
 
 static const struct json_field reject_spec[] = {
-    JSON_TEXT(struct reject_body, reason, JSON_REQUIRED, 1, 1000),
+    JSON_TEXT(struct reject_body, reason, JSON_REQUIRED, 1, REASON_MAX_CHARS),
     {0},
 };
 
@@ -48,7 +49,7 @@ void api_document_reject(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 16 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_OBJECT);
     api_write_document(&b, &d, NULL, 0);
     http_reply_json(req, 200, &b);
 }

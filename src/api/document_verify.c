@@ -3,6 +3,7 @@
  * when it is not a current document waiting for verification; 404 for
  * anyone but staff. */
 #include "api/documents_api.h"
+#include "lib/limits.h"
 
 static const struct json_field verify_spec[] = {
     {0},
@@ -28,7 +29,7 @@ void api_document_verify(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 16 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_OBJECT);
     api_write_document(&b, &d, NULL, 0);
     http_reply_json(req, 200, &b);
 }

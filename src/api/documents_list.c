@@ -7,6 +7,7 @@
 
 #include "api/documents_api.h"
 #include "domain/accounts.h"
+#include "lib/limits.h"
 
 static const char *const states[] = {"uploaded", "verified", "rejected", NULL};
 
@@ -70,7 +71,7 @@ void api_documents_list(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 2 * 1024 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_LONG_LIST);
     struct store_document *items = NULL;
     size_t count = 0;
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/documents_api.h"
+#include "lib/limits.h"
 
 static const char *const text_parts[] = {"kind", "issued_on", "expires_on", "replaces", NULL};
 
@@ -93,7 +94,7 @@ void api_documents_post(struct http_request *req)
     if (d.student_name == NULL)
         d.student_name = user.name;
     struct buf b;
-    buf_init(&b, &req->arena, 16 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_OBJECT);
     api_write_document(&b, &d, NULL, 0);
     http_reply_json(req, 201, &b);
 }

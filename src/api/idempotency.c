@@ -7,6 +7,7 @@
 #include "api/applications_api.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
+#include "lib/limits.h"
 #include "store/applications.h"
 
 int api_idempotency_begin(struct http_request *req, const char **key_out)
@@ -71,7 +72,7 @@ void api_idempotent_problem(struct http_request *req, const char *key, const str
 {
     if (key != NULL) {
         struct buf b;
-        buf_init(&b, &req->arena, 4096);
+        buf_init(&b, &req->arena, BUF_CAP_SMALL);
         http_problem_json(&b, err->code, err->field, err->detail);
         /* Server-side failures are not remembered: the client may try again. */
         if (error_status(err->code) < 500)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/letters_api.h"
+#include "lib/limits.h"
 
 struct action_body {
     const char *reason, *eras_letter_id;
@@ -17,12 +18,12 @@ static const struct json_field accept_spec[] = {
 };
 
 static const struct json_field decline_spec[] = {
-    JSON_TEXT(struct action_body, reason, JSON_OPTIONAL, 0, 500),
+    JSON_TEXT(struct action_body, reason, JSON_OPTIONAL, 0, REASON_MAX_CHARS),
     {0},
 };
 
 static const struct json_field delivered_spec[] = {
-    JSON_STRING(struct action_body, eras_letter_id, JSON_OPTIONAL, 1, 64),
+    JSON_STRING(struct action_body, eras_letter_id, JSON_OPTIONAL, 1, ERAS_LETTER_ID_MAX_BYTES),
     {0},
 };
 
@@ -87,7 +88,7 @@ void api_letter_action(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 16 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_OBJECT);
     api_write_letter(&b, &letter);
     http_reply_json(req, 200, &b);
 }

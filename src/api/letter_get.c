@@ -2,6 +2,7 @@
  * its author (by account, or without one by the X-Invitation-Token header)
  * or staff see it; 404 for everybody else, 410 for a spent or expired link. */
 #include "api/letters_api.h"
+#include "lib/limits.h"
 
 void api_letter_get(struct http_request *req)
 {
@@ -21,7 +22,7 @@ void api_letter_get(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 16 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_OBJECT);
     api_write_letter(&b, &letter);
     http_reply_json(req, 200, &b);
 }

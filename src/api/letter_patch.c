@@ -2,6 +2,7 @@
  * the student adds the ERAS Letter ID or waives the right to see the letter
  * (never back: waived:false on a waived letter is 400). 404 when not theirs. */
 #include "api/letters_api.h"
+#include "lib/limits.h"
 
 struct patch_body {
     const char *eras_letter_id;
@@ -9,7 +10,7 @@ struct patch_body {
 };
 
 static const struct json_field patch_spec[] = {
-    JSON_STRING(struct patch_body, eras_letter_id, JSON_OPTIONAL, 1, 64),
+    JSON_STRING(struct patch_body, eras_letter_id, JSON_OPTIONAL, 1, ERAS_LETTER_ID_MAX_BYTES),
     JSON_BOOL(struct patch_body, waived, JSON_OPTIONAL),
     {0},
 };
@@ -41,7 +42,7 @@ void api_letter_patch(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 16 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_OBJECT);
     api_write_letter(&b, &letter);
     http_reply_json(req, 200, &b);
 }

@@ -4,6 +4,7 @@
  * is asking): 400 when empty, 413 over 1,000,000 bytes, 415 when it is not a
  * PDF by its content; a new version keeps the old ones. */
 #include "api/letters_api.h"
+#include "lib/limits.h"
 
 void api_letter_upload(struct http_request *req)
 {
@@ -28,7 +29,7 @@ void api_letter_upload(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 16 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_OBJECT);
     api_write_letter(&b, &letter);
     http_reply_json(req, 200, &b);
 }

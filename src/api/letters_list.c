@@ -7,8 +7,7 @@
 #include "api/letters_api.h"
 #include "domain/accounts.h"
 #include "lib/clock.h"
-
-enum { OVERDUE_DAYS = 14 };
+#include "lib/limits.h"
 
 /* overdue=1|true|0|false (absent or empty: false); -1 after replying. */
 static int overdue_param(struct http_request *req, bool *overdue)
@@ -44,7 +43,7 @@ void api_letters_list(struct http_request *req)
     struct store_letter_filter f = {.limit = page.limit, .after_id = page.cursor};
     if (overdue) {
         f.overdue = true;
-        f.overdue_before = clock_now() - (int64_t)OVERDUE_DAYS * 86400;
+        f.overdue_before = clock_now() - (int64_t)LETTER_OVERDUE_DAYS * 86400;
     } else {
         f.all = staff;
         f.student_id = user.id;
@@ -57,7 +56,7 @@ void api_letters_list(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 1024 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
         const struct store_letter *l = &items[i];

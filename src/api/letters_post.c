@@ -4,6 +4,7 @@
  * for others, from the domain); waived is required so that the student
  * makes the choice. */
 #include "api/letters_api.h"
+#include "lib/limits.h"
 
 struct letter_body {
     const char *author_name, *author_email, *preceptor_id, *application_id, *eras_letter_id;
@@ -11,12 +12,12 @@ struct letter_body {
 };
 
 static const struct json_field letter_spec[] = {
-    JSON_STRING(struct letter_body, author_name, JSON_OPTIONAL, 1, 200),
+    JSON_STRING(struct letter_body, author_name, JSON_OPTIONAL, 1, PERSON_NAME_MAX_CHARS),
     JSON_EMAIL(struct letter_body, author_email, JSON_OPTIONAL),
-    JSON_STRING(struct letter_body, preceptor_id, JSON_OPTIONAL, 1, 64),
-    JSON_STRING(struct letter_body, application_id, JSON_OPTIONAL, 1, 64),
+    JSON_STRING(struct letter_body, preceptor_id, JSON_OPTIONAL, 1, ID_MAX_BYTES),
+    JSON_STRING(struct letter_body, application_id, JSON_OPTIONAL, 1, ID_MAX_BYTES),
     JSON_BOOL(struct letter_body, waived, JSON_REQUIRED),
-    JSON_STRING(struct letter_body, eras_letter_id, JSON_OPTIONAL, 1, 64),
+    JSON_STRING(struct letter_body, eras_letter_id, JSON_OPTIONAL, 1, ERAS_LETTER_ID_MAX_BYTES),
     {0},
 };
 
@@ -51,7 +52,7 @@ void api_letters_post(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 16 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_OBJECT);
     api_write_letter(&b, &letter);
     http_reply_json(req, 201, &b);
 }

@@ -2,6 +2,7 @@
  * change; null clears a field. */
 #include "api/api.h"
 #include "domain/accounts.h"
+#include "lib/limits.h"
 
 struct profile_body {
     const char *name, *school, *country, *status, *visa_kind, *step1, *ecfmg_status, *english_proof;
@@ -9,14 +10,13 @@ struct profile_body {
 };
 
 static const struct json_field profile_spec[] = {
-    JSON_STRING(struct profile_body, school, JSON_NULLABLE, 1, 200),
-    JSON_STRING(struct profile_body, country, JSON_NULLABLE, 1, 100),
+    JSON_STRING(struct profile_body, school, JSON_NULLABLE, 1, SCHOOL_MAX_CHARS),
+    JSON_STRING(struct profile_body, country, JSON_NULLABLE, 1, COUNTRY_MAX_CHARS),
     JSON_ENUM(struct profile_body, status, JSON_NULLABLE, profile_statuses),
-    JSON_INT(struct profile_body, graduation_year, JSON_NULLABLE, PROFILE_GRADUATION_YEAR_MIN,
-             PROFILE_GRADUATION_YEAR_MAX),
+    JSON_INT(struct profile_body, graduation_year, JSON_NULLABLE, GRADUATION_YEAR_MIN, GRADUATION_YEAR_MAX),
     JSON_ENUM(struct profile_body, visa_kind, JSON_NULLABLE, profile_visa_kinds),
     JSON_ENUM(struct profile_body, step1, JSON_NULLABLE, profile_step1_values),
-    JSON_INT(struct profile_body, step2ck_score, JSON_NULLABLE, PROFILE_STEP2CK_MIN, PROFILE_STEP2CK_MAX),
+    JSON_INT(struct profile_body, step2ck_score, JSON_NULLABLE, STEP2CK_SCORE_MIN, STEP2CK_SCORE_MAX),
     JSON_ENUM(struct profile_body, ecfmg_status, JSON_NULLABLE, profile_ecfmg_statuses),
     JSON_ENUM(struct profile_body, english_proof, JSON_NULLABLE, profile_english_proofs),
     {0},

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/letters_api.h"
+#include "lib/limits.h"
 
 /* The state of the item with key, or null when the domain did not report it. */
 static void write_item_state(struct buf *b, const struct readiness *r, const char *name, const char *key)
@@ -30,7 +31,7 @@ void api_me_readiness(struct http_request *req)
     }
     size_t count = r.count <= sizeof(r.items) / sizeof(r.items[0]) ? r.count : sizeof(r.items) / sizeof(r.items[0]);
     struct buf b;
-    buf_init(&b, &req->arena, 32 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_FORM);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
         const struct readiness_item *it = &r.items[i];

@@ -2,6 +2,7 @@
  * unread count) and POST /api/v1/notifications/{id}/read. */
 #include "api/applications_api.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 
 void api_notifications_list(struct http_request *req)
 {
@@ -13,7 +14,7 @@ void api_notifications_list(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 256 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     buf_appendf(&b, "{\"unread\":%lld,\"items\":[", (long long)unread);
     for (size_t i = 0; i < count; i++) {
         char at[21];

@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "domain/catalog.h"
 #include "domain/documents.h"
+#include "lib/limits.h"
 
 static void write_csv_array(struct buf *b, const char *csv)
 {
@@ -171,7 +172,7 @@ void api_offering_get(struct http_request *req)
     if (api_offering_rules(req, &o, &rules, &rule_count) != 0)
         return;
     struct buf b;
-    buf_init(&b, &req->arena, 256 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     api_write_offering(&b, &o, blocks, count, rules, rule_count);
     http_reply_json(req, 200, &b);
 }

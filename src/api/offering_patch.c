@@ -6,6 +6,7 @@
 
 #include "api/api.h"
 #include "domain/catalog.h"
+#include "lib/limits.h"
 
 void api_offering_patch(struct http_request *req)
 {
@@ -48,7 +49,7 @@ void api_offering_patch(struct http_request *req)
     if (api_offering_rules(req, &o, &rules, &rule_count) != 0)
         return;
     struct buf b;
-    buf_init(&b, &req->arena, 256 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     api_write_offering(&b, &o, blocks, count, rules, rule_count);
     http_reply_json(req, 200, &b);
 }

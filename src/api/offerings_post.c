@@ -5,6 +5,7 @@
  * kind, status published. */
 #include "api/api.h"
 #include "domain/catalog.h"
+#include "lib/limits.h"
 
 /* Fields a creation must carry, in the order they are reported missing. */
 static const char *const required_fields[] = {"site_id", "preceptor_id", "title", "specialty", "kind",
@@ -54,7 +55,7 @@ void api_offerings_post(struct http_request *req)
     if (api_offering_rules(req, &o, &rules, &rule_count) != 0)
         return;
     struct buf b;
-    buf_init(&b, &req->arena, 256 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     api_write_offering(&b, &o, NULL, 0, rules, rule_count);
     http_reply_json(req, 201, &b);
 }

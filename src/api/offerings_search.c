@@ -5,6 +5,7 @@
 #include "api/api.h"
 #include "domain/catalog_index.h"
 #include "domain/reference.h"
+#include "lib/limits.h"
 
 /* Query lookup for catalog_query_parse. */
 static const char *query_get(void *ctx, const char *name, bool *repeated)
@@ -100,7 +101,7 @@ void api_offerings_search(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 1024 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < result.count; i++) {
         if (i > 0)

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "lib/limits.h"
 
 /* "/api/v1/offerings/{id}" needs its path parameters declared. */
 static void write_parameters(struct buf *b, const char *pattern)
@@ -28,7 +29,7 @@ void api_openapi(struct http_request *req)
     const struct route *routes = req->options->routes;
     size_t count = req->options->route_count;
     struct buf b;
-    buf_init(&b, &req->arena, 256 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     buf_append_str(&b, "{\"openapi\":\"3.1.0\",\"info\":{\"title\":\"Rounds API\",\"version\":\"1\"},"
                        "\"components\":{\"securitySchemes\":{\"bearer\":{\"type\":\"http\",\"scheme\":\"bearer\"}},"
                        "\"schemas\":{\"Problem\":{\"type\":\"object\",\"properties\":{\"type\":{\"type\":\"string\"},"

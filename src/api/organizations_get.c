@@ -5,6 +5,7 @@
 
 #include "api/api.h"
 #include "domain/accounts.h"
+#include "lib/limits.h"
 
 static const char *const organization_kinds[] = {"host", "school", "platform", NULL};
 
@@ -17,7 +18,7 @@ static void list_all(struct http_request *req, const char *kind, const struct ap
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 1024 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");
     size_t shown = count > (size_t)page->limit ? (size_t)page->limit : count;
     for (size_t i = 0; i < shown; i++) {
@@ -54,7 +55,7 @@ static void list_memberships(struct http_request *req, const struct store_user *
         picked[at] = m;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 64 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_FORM);
     buf_append_str(&b, "{\"items\":[");
     size_t shown = n > (size_t)page->limit ? (size_t)page->limit : n;
     for (size_t i = 0; i < shown; i++) {

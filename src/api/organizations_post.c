@@ -3,13 +3,14 @@
 #include "api/api.h"
 #include "domain/accounts.h"
 #include "domain/catalog.h"
+#include "lib/limits.h"
 
 struct organization_body {
     const char *name, *kind;
 };
 
 static const struct json_field organization_spec[] = {
-    JSON_STRING(struct organization_body, name, JSON_REQUIRED, 1, 200),
+    JSON_STRING(struct organization_body, name, JSON_REQUIRED, 1, PERSON_NAME_MAX_CHARS),
     JSON_ENUM(struct organization_body, kind, JSON_REQUIRED, catalog_organization_kinds),
     {0},
 };
@@ -33,7 +34,7 @@ void api_organizations_post(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 4096);
+    buf_init(&b, &req->arena, BUF_CAP_SMALL);
     api_write_organization(&b, org.id, org.name, org.kind);
     http_reply_json(req, 201, &b);
 }

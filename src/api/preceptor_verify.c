@@ -7,6 +7,7 @@
 #include "api/api.h"
 #include "domain/accounts.h"
 #include "domain/catalog.h"
+#include "lib/limits.h"
 
 struct verify_body {
     bool verified;
@@ -43,7 +44,7 @@ void api_preceptor_verify(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 16 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_OBJECT);
     api_write_preceptor(&b, &p);
     http_reply_json(req, 200, &b);
 }

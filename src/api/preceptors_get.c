@@ -4,6 +4,7 @@
 
 #include "api/api.h"
 #include "domain/catalog.h"
+#include "lib/limits.h"
 
 void api_preceptors_get(struct http_request *req)
 {
@@ -22,7 +23,7 @@ void api_preceptors_get(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 1024 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");
     size_t shown = count > (size_t)page.limit ? (size_t)page.limit : count;
     for (size_t i = 0; i < shown; i++) {
@@ -50,7 +51,7 @@ void api_preceptor_get(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 16 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_OBJECT);
     api_write_preceptor(&b, &preceptor);
     http_reply_json(req, 200, &b);
 }

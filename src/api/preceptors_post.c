@@ -4,6 +4,7 @@
  * preceptor, not yet verified. A registered NPI → 409 naming "npi". */
 #include "api/api.h"
 #include "domain/catalog.h"
+#include "lib/limits.h"
 
 struct preceptor_body {
     const char *organization_id, *user_id, *name, *email, *npi, *specialty, *license_state, *license_number,
@@ -11,16 +12,16 @@ struct preceptor_body {
 };
 
 static const struct json_field preceptor_spec[] = {
-    JSON_STRING(struct preceptor_body, organization_id, JSON_REQUIRED, 1, 64),
-    JSON_STRING(struct preceptor_body, name, JSON_REQUIRED, 1, 120),
+    JSON_STRING(struct preceptor_body, organization_id, JSON_REQUIRED, 1, ID_MAX_BYTES),
+    JSON_STRING(struct preceptor_body, name, JSON_REQUIRED, 1, PRECEPTOR_NAME_MAX_CHARS),
     JSON_EMAIL(struct preceptor_body, email, JSON_REQUIRED),
-    JSON_STRING(struct preceptor_body, npi, JSON_REQUIRED, 1, 10),
-    JSON_STRING(struct preceptor_body, specialty, JSON_REQUIRED, 1, 64),
-    JSON_STRING(struct preceptor_body, license_state, JSON_REQUIRED, 1, 2),
-    JSON_STRING(struct preceptor_body, license_number, JSON_REQUIRED, 1, 40),
+    JSON_STRING(struct preceptor_body, npi, JSON_REQUIRED, 1, NPI_BYTES),
+    JSON_STRING(struct preceptor_body, specialty, JSON_REQUIRED, 1, ID_MAX_BYTES),
+    JSON_STRING(struct preceptor_body, license_state, JSON_REQUIRED, 1, STATE_CODE_BYTES),
+    JSON_STRING(struct preceptor_body, license_number, JSON_REQUIRED, 1, LICENSE_NUMBER_MAX_CHARS),
     JSON_DATE(struct preceptor_body, license_expires, JSON_NULLABLE),
     JSON_ENUM(struct preceptor_body, board_status, JSON_OPTIONAL, catalog_board_statuses),
-    JSON_STRING(struct preceptor_body, user_id, JSON_NULLABLE, 1, 64),
+    JSON_STRING(struct preceptor_body, user_id, JSON_NULLABLE, 1, ID_MAX_BYTES),
     {0},
 };
 
@@ -50,7 +51,7 @@ void api_preceptors_post(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 16 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_OBJECT);
     api_write_preceptor(&b, &p);
     http_reply_json(req, 201, &b);
 }

@@ -3,15 +3,16 @@
  * every student's readiness is measured against. */
 #include "api/letters_api.h"
 #include "domain/accounts.h"
+#include "lib/limits.h"
 
 struct targets_body {
     int64_t letters, letters_us, usce_weeks;
 };
 
 static const struct json_field targets_spec[] = {
-    JSON_INT(struct targets_body, letters, JSON_REQUIRED, 0, 520),
-    JSON_INT(struct targets_body, letters_us, JSON_REQUIRED, 0, 520),
-    JSON_INT(struct targets_body, usce_weeks, JSON_REQUIRED, 0, 520),
+    JSON_INT(struct targets_body, letters, JSON_REQUIRED, 0, READINESS_TARGET_MAX),
+    JSON_INT(struct targets_body, letters_us, JSON_REQUIRED, 0, READINESS_TARGET_MAX),
+    JSON_INT(struct targets_body, usce_weeks, JSON_REQUIRED, 0, READINESS_TARGET_MAX),
     {0},
 };
 
@@ -33,7 +34,7 @@ void api_readiness_targets_put(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 256);
+    buf_init(&b, &req->arena, BUF_CAP_LINE);
     buf_appendf(&b, "{\"letters\":%lld,\"letters_us\":%lld,\"usce_weeks\":%lld}", (long long)body.letters,
                 (long long)body.letters_us, (long long)body.usce_weeks);
     http_reply_json(req, 200, &b);

@@ -6,6 +6,7 @@
 
 #include "api/documents_api.h"
 #include "domain/catalog.h"
+#include "lib/limits.h"
 
 void api_requirements_list(struct http_request *req)
 {
@@ -59,7 +60,7 @@ void api_requirements_list(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 256 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
         if (i > 0)

@@ -5,6 +5,7 @@
  * the kind is already required there; 404 unless the caller coordinates
  * the host or is staff. */
 #include "api/documents_api.h"
+#include "lib/limits.h"
 
 struct requirement_body {
     const char *organization_id, *offering_id, *kind;
@@ -12,10 +13,10 @@ struct requirement_body {
 };
 
 static const struct json_field requirement_spec[] = {
-    JSON_STRING(struct requirement_body, organization_id, JSON_REQUIRED, 1, 64),
-    JSON_STRING(struct requirement_body, offering_id, JSON_OPTIONAL | JSON_NULLABLE, 1, 64),
-    JSON_STRING(struct requirement_body, kind, JSON_REQUIRED, 1, 64),
-    JSON_INT(struct requirement_body, issued_within_days, JSON_OPTIONAL | JSON_NULLABLE, 1, 3650),
+    JSON_STRING(struct requirement_body, organization_id, JSON_REQUIRED, 1, ID_MAX_BYTES),
+    JSON_STRING(struct requirement_body, offering_id, JSON_OPTIONAL | JSON_NULLABLE, 1, ID_MAX_BYTES),
+    JSON_STRING(struct requirement_body, kind, JSON_REQUIRED, 1, ID_MAX_BYTES),
+    JSON_INT(struct requirement_body, issued_within_days, JSON_OPTIONAL | JSON_NULLABLE, 1, ISSUED_WITHIN_DAYS_MAX),
     {0},
 };
 
@@ -43,7 +44,7 @@ void api_requirements_post(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 4096);
+    buf_init(&b, &req->arena, BUF_CAP_SMALL);
     api_write_requirement(&b, &r);
     http_reply_json(req, 201, &b);
 }

@@ -4,17 +4,18 @@
  * coordinates the site's host (or is staff). */
 #include "api/api.h"
 #include "domain/catalog.h"
+#include "lib/limits.h"
 
 struct site_patch_body {
     const char *name, *address, *city, *state, *zip;
 };
 
 static const struct json_field site_patch_spec[] = {
-    JSON_STRING(struct site_patch_body, name, JSON_OPTIONAL, 1, 100),
-    JSON_STRING(struct site_patch_body, address, JSON_NULLABLE, 0, 200),
-    JSON_STRING(struct site_patch_body, city, JSON_OPTIONAL, 1, 100),
-    JSON_STRING(struct site_patch_body, state, JSON_OPTIONAL, 1, 2),
-    JSON_STRING(struct site_patch_body, zip, JSON_OPTIONAL, 1, 10),
+    JSON_STRING(struct site_patch_body, name, JSON_OPTIONAL, 1, SITE_NAME_MAX_CHARS),
+    JSON_STRING(struct site_patch_body, address, JSON_NULLABLE, 0, SITE_ADDRESS_MAX_CHARS),
+    JSON_STRING(struct site_patch_body, city, JSON_OPTIONAL, 1, SITE_CITY_MAX_CHARS),
+    JSON_STRING(struct site_patch_body, state, JSON_OPTIONAL, 1, STATE_CODE_BYTES),
+    JSON_STRING(struct site_patch_body, zip, JSON_OPTIONAL, 1, ZIP_MAX_BYTES),
     {0},
 };
 
@@ -53,7 +54,7 @@ void api_site_patch(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 16 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_OBJECT);
     api_write_site(&b, &site);
     http_reply_json(req, 200, &b);
 }

@@ -3,18 +3,19 @@
  * zone taken from the state. */
 #include "api/api.h"
 #include "domain/catalog.h"
+#include "lib/limits.h"
 
 struct site_body {
     const char *organization_id, *name, *address, *city, *state, *zip;
 };
 
 static const struct json_field site_spec[] = {
-    JSON_STRING(struct site_body, organization_id, JSON_REQUIRED, 1, 64),
-    JSON_STRING(struct site_body, name, JSON_REQUIRED, 1, 100),
-    JSON_STRING(struct site_body, address, JSON_NULLABLE, 0, 200),
-    JSON_STRING(struct site_body, city, JSON_REQUIRED, 1, 100),
-    JSON_STRING(struct site_body, state, JSON_REQUIRED, 1, 2),
-    JSON_STRING(struct site_body, zip, JSON_REQUIRED, 1, 10),
+    JSON_STRING(struct site_body, organization_id, JSON_REQUIRED, 1, ID_MAX_BYTES),
+    JSON_STRING(struct site_body, name, JSON_REQUIRED, 1, SITE_NAME_MAX_CHARS),
+    JSON_STRING(struct site_body, address, JSON_NULLABLE, 0, SITE_ADDRESS_MAX_CHARS),
+    JSON_STRING(struct site_body, city, JSON_REQUIRED, 1, SITE_CITY_MAX_CHARS),
+    JSON_STRING(struct site_body, state, JSON_REQUIRED, 1, STATE_CODE_BYTES),
+    JSON_STRING(struct site_body, zip, JSON_REQUIRED, 1, ZIP_MAX_BYTES),
     {0},
 };
 
@@ -40,7 +41,7 @@ void api_sites_post(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 16 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_OBJECT);
     api_write_site(&b, &site);
     http_reply_json(req, 201, &b);
 }

@@ -2,11 +2,12 @@
  * specialties (slug, name, the residency specialty it leads to). Public. */
 #include "api/api.h"
 #include "domain/reference.h"
+#include "lib/limits.h"
 
 void api_specialties_get(struct http_request *req)
 {
     struct buf b;
-    buf_init(&b, &req->arena, 64 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_FORM);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < reference_specialty_count; i++) {
         const struct reference_specialty *s = &reference_specialties[i];

@@ -4,6 +4,7 @@
 #include "api/applications_api.h"
 #include "domain/jobs.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 
 struct clock_body {
     int64_t offset_seconds;
@@ -21,7 +22,7 @@ void api_test_clock(struct http_request *req)
         return;
     clock_set_offset(body.offset_seconds);
     struct buf b;
-    buf_init(&b, &req->arena, 256);
+    buf_init(&b, &req->arena, BUF_CAP_LINE);
     char now[21];
     clock_format_rfc3339(clock_now(), now);
     buf_appendf(&b, "{\"offset_seconds\":%lld,\"now\":\"%s\"}", (long long)body.offset_seconds, now);
@@ -36,7 +37,7 @@ void api_test_jobs(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 256);
+    buf_init(&b, &req->arena, BUF_CAP_LINE);
     buf_appendf(&b,
                 "{\"expired\":%d,\"mail_sent\":%d,\"mail_failed\":%d,\"document_reminders\":%d,"
                 "\"letter_reminders\":%d}",

@@ -3,6 +3,7 @@
 #include "api/api.h"
 #include "domain/accounts.h"
 #include "domain/auth.h"
+#include "lib/limits.h"
 
 struct user_body {
     const char *email, *name, *role, *password, *organization_id;
@@ -10,10 +11,10 @@ struct user_body {
 
 static const struct json_field user_spec[] = {
     JSON_EMAIL(struct user_body, email, JSON_REQUIRED),
-    JSON_STRING(struct user_body, name, JSON_REQUIRED, 1, 120),
+    JSON_STRING(struct user_body, name, JSON_REQUIRED, 1, ACCOUNT_NAME_MAX_CHARS),
     JSON_ENUM(struct user_body, role, JSON_REQUIRED, account_roles),
-    JSON_STRING(struct user_body, password, JSON_REQUIRED, 1, 1024),
-    JSON_STRING(struct user_body, organization_id, JSON_OPTIONAL, 1, 64),
+    JSON_STRING(struct user_body, password, JSON_REQUIRED, 1, PASSWORD_FIELD_MAX_BYTES),
+    JSON_STRING(struct user_body, organization_id, JSON_OPTIONAL, 1, ID_MAX_BYTES),
     {0},
 };
 
@@ -26,7 +27,7 @@ static void user_created(struct http_request *req, void *ctx)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 64 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_FORM);
     api_write_user(&b, &user);
     http_reply_json(req, 201, &b);
 }

@@ -7,14 +7,6 @@
 
 #include "store/store.h"
 
-/* The student profile's number ranges (the API and the account page). */
-enum {
-    PROFILE_GRADUATION_YEAR_MIN = 1950,
-    PROFILE_GRADUATION_YEAR_MAX = 2035,
-    PROFILE_STEP2CK_MIN = 1,
-    PROFILE_STEP2CK_MAX = 300,
-};
-
 /* NULL-terminated lists of accepted values, shared by the API specs and pages. */
 extern const char *const account_roles[];
 extern const char *const profile_statuses[];

@@ -274,11 +274,11 @@ static int submit_tx(struct db_conn *conn, void *p)
     char today[11];
     clock_today(today);
     if (strcmp(block.start_date, today) <= 0) {
-        error_set(c->err, ERR_UNPROCESSABLE, "block_id", "this block has already started");
+        error_set(c->err, ERR_BLOCK_STARTED, "block_id", "this block has already started");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     if (block.seats_taken >= block.seats) {
-        error_set(c->err, ERR_UNPROCESSABLE, "block_id", "this block is full");
+        error_set(c->err, ERR_BLOCK_NO_SEAT, "block_id", "this block is full");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     struct catalog_eligibility rules = {
@@ -303,11 +303,11 @@ static int submit_tx(struct db_conn *conn, void *p)
     if (rc != DB_OK)
         return rc;
     if (active) {
-        error_set(c->err, ERR_UNPROCESSABLE, "block_id", "you already have an active application for this block");
+        error_set(c->err, ERR_ALREADY_APPLIED, "block_id", "you already have an active application for this block");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     if (overlaps) {
-        error_set(c->err, ERR_UNPROCESSABLE, "block_id", "you have a booked rotation at the same time");
+        error_set(c->err, ERR_BOOKING_OVERLAP, "block_id", "you have a booked rotation at the same time");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     int64_t now = clock_now();
@@ -325,7 +325,7 @@ static int submit_tx(struct db_conn *conn, void *p)
     };
     rc = store_application_insert(conn, &a);
     if (rc == DB_CONSTRAINT) {
-        error_set(c->err, ERR_UNPROCESSABLE, "block_id", "you already have an active application for this block");
+        error_set(c->err, ERR_ALREADY_APPLIED, "block_id", "you already have an active application for this block");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     if (rc == DB_OK && c->document_count > 0) {
@@ -463,7 +463,7 @@ static int move_tx(struct db_conn *conn, void *p)
     if (t->who != WHO_SYSTEM && ((strcmp(a.status, "offered") == 0 && a.offer_expires_at > 0 && now >= a.offer_expires_at) ||
                                  (strcmp(a.status, "held") == 0 && a.hold_expires_at > 0 && now >= a.hold_expires_at))) {
         bool hold = strcmp(a.status, "held") == 0;
-        error_set(c->err, hold ? ERR_HOLD_EXPIRED : ERR_INVALID_TRANSITION, NULL,
+        error_set(c->err, hold ? ERR_HOLD_EXPIRED : ERR_OFFER_EXPIRED, NULL,
                   hold ? "the hold on this seat has expired" : "the offer has expired");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
@@ -489,7 +489,7 @@ static int move_tx(struct db_conn *conn, void *p)
     }
     rc = store_application_move(conn, a.id, a.status, t->to, offer_expires, hold_expires, now);
     if (rc == DB_DONE) {
-        error_set(c->err, ERR_INVALID_TRANSITION, NULL, "the application changed meanwhile; reload it");
+        error_set(c->err, ERR_CHANGED_MEANWHILE, NULL, "the application changed meanwhile; reload it");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     const char *actor_role = (t->who & roles & WHO_STUDENT)  ? "student"
@@ -551,8 +551,7 @@ int application_transition_override(struct db_conn *conn, struct arena *arena, c
     if (c.forbidden && user != NULL)
         store_audit_add(conn, user->id, "forbidden", "application", application_id, action, clock_now());
     if (err->code != ERR_NONE) {
-        if (err->code == ERR_HOLD_EXPIRED || (err->code == ERR_INVALID_TRANSITION && err->detail != NULL &&
-                                               strcmp(err->detail, "the offer has expired") == 0)) {
+        if (err->code == ERR_HOLD_EXPIRED || err->code == ERR_OFFER_EXPIRED) {
             /* Record the expiry now rather than waiting for the sweeper. */
             struct store_application expired = {0};
             struct error ignored = {0};

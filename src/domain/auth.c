@@ -11,6 +11,7 @@
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "lib/json_spec.h"
+#include "lib/limits.h"
 #include "lib/log.h"
 #include "lib/utf8.h"
 #include "store/applications.h"
@@ -41,8 +42,9 @@ int auth_register_begin(struct db_conn *conn, struct arena *arena, const char *e
     if (!json_email_valid(email))
         return error_set(err, ERR_VALIDATION_FAILED, "email", "must be an email address");
     size_t name_len = strlen(name);
-    if (name_len == 0 || !utf8_valid(name, name_len) || utf8_count(name, name_len) > 120)
-        return error_set(err, ERR_VALIDATION_FAILED, "name", "must be 1 to 120 characters");
+    if (name_len == 0 || !utf8_valid(name, name_len) || utf8_count(name, name_len) > ACCOUNT_NAME_MAX_CHARS)
+        return error_set(err, ERR_VALIDATION_FAILED, "name",
+                         "must be 1 to " LIMIT_TEXT(ACCOUNT_NAME_MAX_CHARS) " characters");
     if (!account_role_valid(role))
         return error_set(err, ERR_VALIDATION_FAILED, "role", "is not a role");
     if (password_check_length(password, err) != 0)

@@ -11,6 +11,7 @@
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "lib/json_spec.h"
+#include "lib/limits.h"
 #include "lib/log.h"
 #include "lib/utf8.h"
 #include "store/applications.h"
@@ -119,7 +120,7 @@ bool catalog_csv_has(const char *csv, const char *value)
 const char *catalog_join_csv(struct arena *arena, const char *const *items, size_t count)
 {
     struct buf b;
-    buf_init(&b, arena, 4096);
+    buf_init(&b, arena, BUF_CAP_SMALL);
     for (size_t i = 0; i < count; i++) {
         if (i > 0)
             buf_append_char(&b, ',');
@@ -165,7 +166,7 @@ static bool document_kind_known(const char *item)
 
 int catalog_check_organization(const char *name, const char *kind, struct error *err)
 {
-    if (validate_text(name, "name", 1, 200, false, err) != 0)
+    if (validate_text(name, "name", 1, PERSON_NAME_MAX_CHARS, false, err) != 0)
         return -1;
     if (!one_of(catalog_organization_kinds, kind))
         return error_set(err, ERR_VALIDATION_FAILED, "kind", "must be host or school");
@@ -174,8 +175,9 @@ int catalog_check_organization(const char *name, const char *kind, struct error 
 
 int catalog_check_site(struct store_site *s, struct error *err)
 {
-    if (validate_text(s->name, "name", 1, 100, false, err) != 0 || validate_text(s->address, "address", 0, 200, false, err) != 0 ||
-        validate_text(s->city, "city", 1, 100, false, err) != 0)
+    if (validate_text(s->name, "name", 1, SITE_NAME_MAX_CHARS, false, err) != 0 ||
+        validate_text(s->address, "address", 0, SITE_ADDRESS_MAX_CHARS, false, err) != 0 ||
+        validate_text(s->city, "city", 1, SITE_CITY_MAX_CHARS, false, err) != 0)
         return -1;
     const struct reference_state *state = s->state != NULL ? reference_state_find(s->state) : NULL;
     if (state == NULL)
@@ -190,7 +192,7 @@ int catalog_check_site(struct store_site *s, struct error *err)
 
 int catalog_check_preceptor(const struct store_preceptor *p, struct error *err)
 {
-    if (validate_text(p->name, "name", 1, 120, false, err) != 0)
+    if (validate_text(p->name, "name", 1, PRECEPTOR_NAME_MAX_CHARS, false, err) != 0)
         return -1;
     if (p->email == NULL || !json_email_valid(p->email))
         return error_set(err, ERR_VALIDATION_FAILED, "email", "must be an email address");
@@ -200,7 +202,7 @@ int catalog_check_preceptor(const struct store_preceptor *p, struct error *err)
         return error_set(err, ERR_VALIDATION_FAILED, "specialty", "is not a known specialty");
     if (p->license_state == NULL || reference_state_find(p->license_state) == NULL)
         return error_set(err, ERR_VALIDATION_FAILED, "license_state", "is not a U.S. state code (USPS)");
-    if (validate_text(p->license_number, "license_number", 1, 40, false, err) != 0)
+    if (validate_text(p->license_number, "license_number", 1, LICENSE_NUMBER_MAX_CHARS, false, err) != 0)
         return -1;
     if (p->license_expires != NULL) {
         if (!json_date_valid(p->license_expires))
@@ -241,8 +243,10 @@ int catalog_check_offering(const struct store_offering *o, struct error *err)
     if (!o->students_allowed && !o->graduates_allowed)
         return error_set(err, ERR_VALIDATION_FAILED, "eligibility.graduates_allowed",
                          "students or graduates (or both) must be allowed");
-    if (check_range(o->max_years_since_graduation, -1, 60, "eligibility.max_years_since_graduation",
-                    "must be from 0 to 60, or null for no limit", err) != 0 ||
+    if (check_range(o->max_years_since_graduation, -1, CATALOG_MAX_YEARS_SINCE_GRADUATION,
+                    "eligibility.max_years_since_graduation",
+                    "must be from 0 to " LIMIT_TEXT(CATALOG_MAX_YEARS_SINCE_GRADUATION) ", or null for no limit",
+                    err) != 0 ||
         check_csv(o->visa_kinds, visa_kind_known, "eligibility.visa_kinds", err) != 0)
         return -1;
     if (validate_text(o->description, "description", 0, CATALOG_DESCRIPTION_MAX, true, err) != 0 ||

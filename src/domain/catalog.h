@@ -12,6 +12,7 @@
 
 #include "lib/arena.h"
 #include "lib/errors.h"
+#include "lib/limits.h"
 #include "store/store.h"
 
 /* The NPI check digit: Luhn over "80840" followed by the first nine digits. */
@@ -35,20 +36,6 @@ extern const char *const catalog_organization_kinds[]; /* host, school */
 extern const char *const catalog_settings[];           /* inpatient, outpatient, mixed */
 extern const char *const catalog_statuses[];           /* draft, published, archived */
 extern const char *const catalog_board_statuses[];     /* certified, eligible, not_certified */
-
-/* Limits shared by the API specs, the pages and the checks. */
-enum {
-    CATALOG_TITLE_MIN = 3,
-    CATALOG_TITLE_MAX = 120,
-    CATALOG_DESCRIPTION_MAX = 5000,
-    CATALOG_FIRST_DAY_MAX = 2000,
-    CATALOG_CANCELLATION_MAX = 2000,
-    CATALOG_WEEKS_MAX = 52,
-    CATALOG_HOURS_MAX = 80,
-    CATALOG_SEATS_MAX = 100,
-};
-#define CATALOG_TUITION_MAX_CENTS INT64_C(10000000)
-#define CATALOG_FEE_MAX_CENTS INT64_C(100000)
 
 int catalog_check_organization(const char *name, const char *kind, struct error *err);
 /* Name, city (1–100 characters), state (a USPS code), ZIP (5 digits or

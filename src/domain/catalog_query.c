@@ -113,8 +113,8 @@ int catalog_query_parse(const char *(*get)(void *ctx, const char *name, bool *re
     if (q->text != NULL && !sort_given)
         q->sort = CATALOG_SORT_RELEVANCE;
     if (q->sort == CATALOG_SORT_RELEVANCE && q->text == NULL)
-        return error_set(err, ERR_INVALID_PARAMETER, "sort", "relevance needs a search text (q)");
+        return error_set(err, ERR_SORT_NEEDS_QUERY, "sort", "relevance needs a search text (q)");
     if (q->start_from > q->start_to)
-        return error_set(err, ERR_INVALID_PARAMETER, "start_to", "must not be before start_from");
+        return error_set(err, ERR_START_RANGE_REVERSED, "start_to", "must not be before start_from");
     return 0;
 }

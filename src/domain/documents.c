@@ -16,6 +16,7 @@
 #include "domain/reference.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
+#include "lib/limits.h"
 #include "lib/log.h"
 #include "lib/utf8.h"
 #include "store/blobs.h"
@@ -29,7 +30,7 @@ static const char active_statuses[] = "submitted,under_review,offered,held,booke
 /* Applications that hold a seat before or during the rotation (reminders). */
 static const char upcoming_statuses[] = "held,booked,cleared,in_progress";
 
-enum { EXPIRING_DAYS = 30, FILE_NAME_MAX = 120, REASON_MAX = 500 };
+enum { EXPIRING_DAYS = 30, FILE_NAME_MAX = 120 };
 
 void documents_configure(size_t max_file, int64_t quota)
 {
@@ -621,8 +622,9 @@ int document_reject(struct db_conn *conn, struct arena *arena, const char *id, c
         return error_set(err, ERR_VALIDATION_FAILED, "reason", "say why the document is rejected");
     if (!utf8_valid(r, n))
         return error_set(err, ERR_VALIDATION_FAILED, "reason", "must be text");
-    if (utf8_count(r, n) > REASON_MAX)
-        return error_set(err, ERR_VALIDATION_FAILED, "reason", "must be at most 500 characters");
+    if (utf8_count(r, n) > REASON_MAX_CHARS)
+        return error_set(err, ERR_VALIDATION_FAILED, "reason",
+                         "must be at most " LIMIT_TEXT(REASON_MAX_CHARS) " characters");
     const char *trimmed = arena_strndup(arena, r, n);
     if (trimmed == NULL)
         return error_set(err, ERR_INTERNAL, NULL, NULL);

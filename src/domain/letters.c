@@ -17,6 +17,7 @@
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "lib/json_spec.h"
+#include "lib/limits.h"
 #include "lib/log.h"
 #include "lib/utf8.h"
 #include "store/applications.h"
@@ -125,7 +126,7 @@ static const char *one_line(struct arena *arena, const char *s, size_t max)
 /* A lower-cased copy of an email address, or NULL when it is not one. */
 static const char *clean_email(struct arena *arena, const char *s)
 {
-    if (!given(s) || strlen(s) > 254)
+    if (!given(s) || strlen(s) > EMAIL_MAX_BYTES)
         return NULL;
     char *lower = arena_strdup(arena, s);
     if (lower == NULL)
@@ -185,7 +186,7 @@ static void mail_invitation(struct db_conn *conn, struct arena *arena, const str
     clock_date_from_days((int32_t)(l->requested_at / DAY), asked);
     const char *student = one_line(arena, student_name, 200);
     struct buf body;
-    buf_init(&body, arena, 16 * 1024);
+    buf_init(&body, arena, BUF_CAP_OBJECT);
     buf_appendf(&body, "Dear %s,\n\n", one_line(arena, l->author_name, 200));
     if (reminder)
         buf_appendf(&body, "A reminder: on %s %s asked you for a letter of recommendation", asked, student);
@@ -455,7 +456,7 @@ int letter_request(struct db_conn *conn, struct arena *arena, const struct store
         return error_set(err, ERR_FORBIDDEN, NULL, "only students request letters of recommendation");
     struct request_ctx c = {arena, student, request, NULL, NULL, NULL, out, err};
     if (given(request->author_name)) {
-        if (validate_text(request->author_name, "author_name", 1, 200, false, err) != 0)
+        if (validate_text(request->author_name, "author_name", 1, PERSON_NAME_MAX_CHARS, false, err) != 0)
             return -1;
         if (blank(request->author_name))
             return error_set(err, ERR_VALIDATION_FAILED, "author_name", "is required");
@@ -621,7 +622,7 @@ int letter_decline(struct db_conn *conn, struct arena *arena, const char *id, co
     /* Who comes first: a stranger learns nothing from the reason's checks. */
     if (letter_for_author(conn, arena, id, actor, false, &letter, err) != 0)
         return -1;
-    if (validate_text(reason, "reason", 0, 500, true, err) != 0)
+    if (validate_text(reason, "reason", 0, REASON_MAX_CHARS, true, err) != 0)
         return -1;
     return answer(conn, arena, id, actor, "declined", given(reason) ? reason : "", out, err);
 }

@@ -6,6 +6,7 @@
 #include "lib/buf.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
+#include "lib/limits.h"
 #include "lib/log.h"
 #include "store/applications.h"
 
@@ -21,7 +22,7 @@ void notify_email(struct db_conn *conn, struct arena *arena, const char *to, con
 {
     /* Mail wants CRLF line ends. */
     struct buf body;
-    buf_init(&body, arena, 64 * 1024);
+    buf_init(&body, arena, BUF_CAP_FORM);
     for (const char *p = body_text; *p != '\0'; p++) {
         if (*p == '\n' && (p == body_text || p[-1] != '\r'))
             buf_append(&body, "\r\n", 2);
@@ -44,7 +45,7 @@ void notify(struct db_conn *conn, struct arena *arena, const struct recipient *t
     if (to->email == NULL)
         return;
     struct buf body;
-    buf_init(&body, arena, 8192);
+    buf_init(&body, arena, BUF_CAP_SMALL);
     buf_appendf(&body, "%s\n\nOpen it in Rounds: %s%s\n\n-- \nRounds\n", title, public_url, link);
     if (buf_ok(&body))
         notify_email(conn, arena, to->email, title, body.data, now);

@@ -9,9 +9,8 @@
 #include "domain/accounts.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 #include "store/applications.h"
-
-enum { TARGET_MAX = 520 };
 
 static bool is(const char *value, const char *expected)
 {
@@ -53,7 +52,7 @@ static void letters_item(struct arena *arena, const struct readiness_input *in, 
                         : in->letters > 0 || in->letters_open > 0 ? "in_progress"
                                                                   : "missing";
     struct buf b;
-    buf_init(&b, arena, 256);
+    buf_init(&b, arena, BUF_CAP_LINE);
     buf_appendf(&b, "%lld of %lld uploaded, %lld from a U.S. physician", (long long)in->letters,
                 (long long)in->letters_target, (long long)in->letters_us);
     if (in->letters_us_target > 0)
@@ -72,7 +71,7 @@ static void usce_item(struct arena *arena, const struct readiness_input *in, str
                         : u->planned > 0 || u->observership_completed > 0           ? "in_progress"
                                                                                     : "missing";
     struct buf b;
-    buf_init(&b, arena, 256);
+    buf_init(&b, arena, BUF_CAP_LINE);
     buf_appendf(&b, "%lld of %lld %s of hands-on experience completed", (long long)u->hands_on_completed,
                 (long long)in->usce_target_weeks, weeks(in->usce_target_weeks));
     if (u->observership_completed > 0)
@@ -106,7 +105,7 @@ static void profile_items(struct arena *arena, const struct store_profile *p, st
 
     if (p->step2ck_score > 0) {
         struct buf b;
-        buf_init(&b, arena, 64);
+        buf_init(&b, arena, BUF_CAP_WORD);
         buf_appendf(&b, "Score %lld", (long long)p->step2ck_score);
         item(r, "step2ck", "USMLE Step 2 CK", "ok", text(&b, "Taken"), NULL, NULL, 0, 0);
     } else {
@@ -208,11 +207,11 @@ int readiness_set_targets(struct db_conn *conn, const struct store_user *staff, 
     err->code = ERR_NONE;
     if (staff == NULL || !account_has_role(staff, "staff"))
         return error_set(err, ERR_NOT_FOUND, NULL, NULL);
-    if (letters < 0 || letters > TARGET_MAX)
+    if (letters < 0 || letters > READINESS_TARGET_MAX)
         return error_set(err, ERR_VALIDATION_FAILED, "letters", "must be between 0 and 520");
-    if (letters_us < 0 || letters_us > TARGET_MAX)
+    if (letters_us < 0 || letters_us > READINESS_TARGET_MAX)
         return error_set(err, ERR_VALIDATION_FAILED, "letters_us", "must be between 0 and 520");
-    if (usce_weeks < 0 || usce_weeks > TARGET_MAX)
+    if (usce_weeks < 0 || usce_weeks > READINESS_TARGET_MAX)
         return error_set(err, ERR_VALIDATION_FAILED, "usce_weeks", "must be between 0 and 520");
     if (letters_us > letters)
         return error_set(err, ERR_VALIDATION_FAILED, "letters_us", "cannot be more than the letters target");

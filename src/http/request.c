@@ -11,6 +11,7 @@
 
 #include "http/internal.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 #include "lib/log.h"
 #include "lib/utf8.h"
 #include "store/applications.h"
@@ -135,7 +136,7 @@ static bool public_url_is_https(const struct http_options *options)
 void http_set_cookie(struct http_request *req, const char *name, const char *value, int64_t max_age)
 {
     struct buf b;
-    buf_init(&b, &req->arena, 1024);
+    buf_init(&b, &req->arena, BUF_CAP_LINE);
     buf_appendf(&b, "%s=%s; Path=/; HttpOnly; SameSite=Lax", name, value);
     if (max_age >= 0)
         buf_appendf(&b, "; Max-Age=%lld", (long long)max_age);
@@ -221,7 +222,7 @@ void http_reply_file(struct http_request *req, const char *media_type, const cha
     const char *kind = inline_view ? "inline" : "attachment";
     const char *name = file_name != NULL && file_name[0] != '\0' ? file_name : "document";
     struct buf disposition;
-    buf_init(&disposition, &req->arena, 2048);
+    buf_init(&disposition, &req->arena, BUF_CAP_HEADER);
     buf_appendf(&disposition, "%s; filename=\"", kind);
     append_ascii_file_name(&disposition, name);
     buf_append_char(&disposition, '"');
@@ -378,7 +379,7 @@ void http_reply_error(struct http_request *req, enum error_code code, const char
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 4096);
+    buf_init(&b, &req->arena, BUF_CAP_SMALL);
     http_problem_json(&b, code, field, detail);
     http_reply(req, status, "application/problem+json; charset=utf-8", b.data, b.len);
 }

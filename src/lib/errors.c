@@ -22,11 +22,17 @@ static const char *const enum_names[] = {
     ERROR_TABLE(ERROR_NAME)
 #undef ERROR_NAME
 };
-static char code_names[ERR_COUNT][40];
+static char code_names[ERR_REPLY_COUNT][40];
+
+static const enum error_code outcome_parents[] = {
+#define ERROR_PARENT(name, parent) parent,
+    ERROR_OUTCOME_TABLE(ERROR_PARENT)
+#undef ERROR_PARENT
+};
 
 static void build_code_names(void)
 {
-    for (int i = 0; i < ERR_COUNT; i++) {
+    for (int i = 0; i < ERR_REPLY_COUNT; i++) {
         const char *src = enum_names[i] + 4; /* skip "ERR_" */
         size_t j = 0;
         for (; src[j] != '\0' && j + 1 < sizeof(code_names[i]); j++)
@@ -40,17 +46,24 @@ __attribute__((constructor)) static void errors_init(void)
     build_code_names();
 }
 
+enum error_code error_reply_code(enum error_code code)
+{
+    if (code > ERR_REPLY_COUNT && code < ERR_COUNT)
+        return outcome_parents[code - ERR_REPLY_COUNT - 1];
+    return code < ERR_REPLY_COUNT ? code : ERR_INTERNAL;
+}
+
 int error_status(enum error_code code)
 {
-    return code < ERR_COUNT ? statuses[code] : 500;
+    return statuses[error_reply_code(code)];
 }
 
 const char *error_name(enum error_code code)
 {
-    return code < ERR_COUNT ? code_names[code] : "internal";
+    return code_names[error_reply_code(code)];
 }
 
 const char *error_title(enum error_code code)
 {
-    return code < ERR_COUNT ? titles[code] : "Internal error";
+    return titles[error_reply_code(code)];
 }

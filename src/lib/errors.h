@@ -1,7 +1,15 @@
 /* errors.h — the one table of error codes: HTTP status, stable code string and
- * a title for humans. Every problem+json reply comes from here. */
+ * a title for humans. Every problem+json reply comes from here.
+ *
+ * Outcomes are told apart by code, never by message text: when a caller must
+ * react to one particular refusal (a page explaining it in its own words), the
+ * refusal gets its own code in ERROR_OUTCOME_TABLE. Such an outcome replies as
+ * the broader code it refines (same status, code string and title), so the API
+ * stays as it is while the C code can tell the cases apart. */
 #ifndef ROUNDS_LIB_ERRORS_H
 #define ROUNDS_LIB_ERRORS_H
+
+#include <stdbool.h>
 
 /*  name                     status  title */
 #define ERROR_TABLE(X)                                                                          \
@@ -39,14 +47,36 @@
     X(ERR_INTERNAL, 500, "Internal error")                                                      \
     X(ERR_UNAVAILABLE, 503, "Service unavailable")
 
+/*  name                        replies as */
+#define ERROR_OUTCOME_TABLE(X)                                                                  \
+    X(ERR_BLOCK_STARTED, ERR_UNPROCESSABLE)         /* applying for a block that has begun */  \
+    X(ERR_BLOCK_NO_SEAT, ERR_UNPROCESSABLE)         /* applying for a block with no seat */    \
+    X(ERR_ALREADY_APPLIED, ERR_UNPROCESSABLE)       /* an active application for the block */  \
+    X(ERR_BOOKING_OVERLAP, ERR_UNPROCESSABLE)       /* a booked rotation at the same time */   \
+    X(ERR_OFFER_EXPIRED, ERR_INVALID_TRANSITION)    /* accepting an offer past its expiry */   \
+    X(ERR_CHANGED_MEANWHILE, ERR_INVALID_TRANSITION) /* another move won the race */           \
+    X(ERR_START_RANGE_REVERSED, ERR_INVALID_PARAMETER) /* search: start_to before start_from */ \
+    X(ERR_SORT_NEEDS_QUERY, ERR_INVALID_PARAMETER)  /* search: sort=relevance without q */
+
 enum error_code {
-#define ERROR_ENUM(name, status, title) name,
+#define ERROR_ENUM(name, ...) name,
     ERROR_TABLE(ERROR_ENUM)
+    ERR_REPLY_COUNT, /* the codes above are the ones a reply can carry */
+    ERROR_OUTCOME_TABLE(ERROR_ENUM)
 #undef ERROR_ENUM
     ERR_COUNT
 };
 
-/* The HTTP status, the stable snake_case code ("validation_failed") and the title. */
+/* The code a reply carries: an outcome's broader code, else the code itself. */
+enum error_code error_reply_code(enum error_code code);
+/* True when code is kind or an outcome that replies as kind. */
+static inline bool error_is(enum error_code code, enum error_code kind)
+{
+    return code == kind || error_reply_code(code) == kind;
+}
+
+/* The HTTP status, the stable snake_case code ("validation_failed") and the
+ * title of the code a reply carries (error_reply_code). */
 int error_status(enum error_code code);
 const char *error_name(enum error_code code);
 const char *error_title(enum error_code code);

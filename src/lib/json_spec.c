@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/limits.h"
 #include "lib/utf8.h"
 
 bool json_date_valid(const char *s)
@@ -30,7 +31,7 @@ bool json_date_valid(const char *s)
 bool json_email_valid(const char *s)
 {
     size_t len = strlen(s);
-    if (len < 3 || len > 254)
+    if (len < 3 || len > EMAIL_MAX_BYTES)
         return false;
     const char *at = strchr(s, '@');
     if (at == NULL || at == s || strchr(at + 1, '@') != NULL)

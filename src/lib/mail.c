@@ -14,6 +14,7 @@
 #include "lib/arena.h"
 #include "lib/buf.h"
 #include "lib/crypto.h"
+#include "lib/limits.h"
 
 void mail_global_init(void)
 {
@@ -163,7 +164,7 @@ int mail_send(const char *smtp_url, const char *maildir, const struct mail_messa
     struct arena arena;
     arena_heap_init(&arena);
     struct buf message;
-    buf_init(&message, &arena, 1024 * 1024);
+    buf_init(&message, &arena, BUF_CAP_LIST);
     format_message(&message, m);
     int rc;
     if (!buf_ok(&message)) {

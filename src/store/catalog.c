@@ -6,6 +6,7 @@
 
 #include "lib/buf.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 #include "store/store.h"
 #include "store/util.h"
 
@@ -698,7 +699,7 @@ static bool isalnum_ascii(unsigned char c)
 static const char *text_query(struct arena *arena, const char *query, bool sqlite)
 {
     struct buf b;
-    buf_init(&b, arena, 1024);
+    buf_init(&b, arena, BUF_CAP_LINE);
     size_t words = 0;
     for (const unsigned char *p = (const unsigned char *)query; *p != '\0';) {
         while (*p != '\0' && !(isalnum_ascii(*p) || *p >= 0x80))

@@ -2,6 +2,7 @@
 #include "web/web.h"
 
 #include "domain/accounts.h"
+#include "lib/limits.h"
 #include "store/applications.h"
 
 bool web_page_setup(struct http_request *req, struct view_page *page, const char *title, struct store_user *user)
@@ -49,7 +50,7 @@ static void render_error_page(struct http_request *req, int status, const char *
         page.user_name = req->auth.user->name;
         page.csrf_token = req->auth.via_cookie ? req->auth.csrf_token : NULL;
     }
-    buf_init(&b, &req->arena, 64 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_FORM);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<section class=\"card narrow\"><h1>");
     buf_append_html(&b, title);
@@ -72,7 +73,7 @@ void web_install_error_page(void)
 void web_redirect_done(struct http_request *req, const char *prefix, const char *id, const char *done)
 {
     struct buf location;
-    buf_init(&location, &req->arena, 1024);
+    buf_init(&location, &req->arena, BUF_CAP_LINE);
     buf_append_str(&location, prefix);
     buf_append_url(&location, id);
     buf_append_str(&location, "?done=");

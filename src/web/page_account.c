@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "domain/accounts.h"
+#include "lib/limits.h"
+#include "lib/utf8.h"
 #include "web/web.h"
 
 /* The profile form as typed (or as stored, formatted for typing). */
@@ -61,15 +63,15 @@ static void render_profile(struct buf *b, const char *csrf_token, const struct p
     view_input(b, "Country", "text", "country", f->country, "country-name", false, NULL, error_for(errors, "country"));
     view_select(b, "Status", "status", profile_statuses, profile_status_labels, f->status, error_for(errors, "status"));
     char year_hint[64];
-    snprintf(year_hint, sizeof(year_hint), "Between %d and %d.", PROFILE_GRADUATION_YEAR_MIN,
-             PROFILE_GRADUATION_YEAR_MAX);
+    snprintf(year_hint, sizeof(year_hint), "Between %d and %d.", GRADUATION_YEAR_MIN,
+             GRADUATION_YEAR_MAX);
     view_input(b, "Graduation year", "number", "graduation_year", f->graduation_year, NULL, false, year_hint,
                error_for(errors, "graduation_year"));
     view_select(b, "Visa", "visa_kind", profile_visa_kinds, profile_visa_labels, f->visa_kind, error_for(errors, "visa_kind"));
     view_select(b, "USMLE Step 1", "step1", profile_step1_values, profile_step1_labels, f->step1, error_for(errors, "step1"));
     char score_hint[64];
-    snprintf(score_hint, sizeof(score_hint), "Between %d and %d; leave empty if not taken.", PROFILE_STEP2CK_MIN,
-             PROFILE_STEP2CK_MAX);
+    snprintf(score_hint, sizeof(score_hint), "Between %d and %d; leave empty if not taken.", STEP2CK_SCORE_MIN,
+             STEP2CK_SCORE_MAX);
     view_input(b, "USMLE Step 2 CK score", "number", "step2ck_score", f->step2ck_score, NULL, false, score_hint,
                error_for(errors, "step2ck_score"));
     view_select(b, "ECFMG certification", "ecfmg_status", profile_ecfmg_statuses, profile_ecfmg_labels, f->ecfmg_status,
@@ -102,7 +104,7 @@ static void render(struct http_request *req, int status, const struct store_user
     if (!web_page_setup(req, &page, "Your account", NULL))
         return;
     struct buf b;
-    buf_init(&b, &req->arena, 128 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     view_page_begin(&b, &page);
     if (errors != NULL && errors->count > 0) {
         struct view_field_error summary[PROFILE_FIELDS];
@@ -220,7 +222,7 @@ static const char *form_text(const char *typed, size_t max, const char *field, s
 {
     if (typed == NULL || typed[0] == '\0')
         return NULL;
-    if (strlen(typed) > max)
+    if (!utf8_valid(typed, strlen(typed)) || utf8_count(typed, strlen(typed)) > max)
         add_error(errors, field, "is too long");
     return typed;
 }
@@ -249,14 +251,14 @@ void web_page_account_post(struct http_request *req)
     };
     struct profile_errors errors = {0};
     struct store_profile p = {
-        .school = form_text(typed.school, 200, "school", &errors),
-        .country = form_text(typed.country, 100, "country", &errors),
+        .school = form_text(typed.school, SCHOOL_MAX_CHARS, "school", &errors),
+        .country = form_text(typed.country, COUNTRY_MAX_CHARS, "country", &errors),
         .status = form_choice(typed.status, profile_statuses, "status", &errors),
-        .graduation_year = form_number(&req->arena, typed.graduation_year, PROFILE_GRADUATION_YEAR_MIN,
-                                       PROFILE_GRADUATION_YEAR_MAX, 0, "graduation_year", &errors),
+        .graduation_year = form_number(&req->arena, typed.graduation_year, GRADUATION_YEAR_MIN,
+                                       GRADUATION_YEAR_MAX, 0, "graduation_year", &errors),
         .visa_kind = form_choice(typed.visa_kind, profile_visa_kinds, "visa_kind", &errors),
         .step1 = form_choice(typed.step1, profile_step1_values, "step1", &errors),
-        .step2ck_score = form_number(&req->arena, typed.step2ck_score, PROFILE_STEP2CK_MIN, PROFILE_STEP2CK_MAX, -1,
+        .step2ck_score = form_number(&req->arena, typed.step2ck_score, STEP2CK_SCORE_MIN, STEP2CK_SCORE_MAX, -1,
                                      "step2ck_score", &errors),
         .ecfmg_status = form_choice(typed.ecfmg_status, profile_ecfmg_statuses, "ecfmg_status", &errors),
         .english_proof = form_choice(typed.english_proof, profile_english_proofs, "english_proof", &errors),

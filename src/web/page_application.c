@@ -13,12 +13,11 @@
 #include "domain/catalog_index.h"
 #include "domain/documents.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 #include "lib/utf8.h"
 #include "views/forms.h"
 #include "views/money.h"
 #include "web/web.h"
-
-enum { NOTE_MAX = 2000 };
 
 const char *const web_application_params[] = {"done", NULL};
 
@@ -239,7 +238,7 @@ static void render_override(struct buf *b, const struct store_application *a, co
     buf_append_str(b, "\"><input type=\"hidden\" name=\"csrf_token\" value=\"");
     buf_append_html(b, csrf_token);
     buf_append_str(b, "\">");
-    view_textarea(b, "Reason for overriding the dates (staff)", "override_reason", NULL, 2, NOTE_MAX,
+    view_textarea(b, "Reason for overriding the dates (staff)", "override_reason", NULL, 2, NOTE_MAX_CHARS,
                   "Required. Kept in the history and the audit trail.", NULL);
     buf_append_str(b, start ? "<button type=\"submit\" class=\"danger\">Start before the first day</button>"
                             : "<button type=\"submit\" class=\"danger\">Confirm completion before the last day "
@@ -365,7 +364,7 @@ static void render_actions(struct buf *b, const struct store_application *a, con
     buf_append_str(b, "\">\n<input type=\"hidden\" name=\"csrf_token\" value=\"");
     buf_append_html(b, csrf_token);
     buf_append_str(b, "\">\n");
-    view_textarea(b, "Note (optional)", "note", note, 3, NOTE_MAX,
+    view_textarea(b, "Note (optional)", "note", note, 3, NOTE_MAX_CHARS,
                   "Kept in the history below, where everyone on this application can read it.", note_error);
     buf_append_str(b, "<div class=\"actions wrap\">");
     for (size_t i = 0; i < count; i++) {
@@ -452,14 +451,14 @@ static void render(struct http_request *req, int status, const char *id, const c
     bool host = host_side(&a, &user);
 
     struct buf title;
-    buf_init(&title, &req->arena, 1024);
+    buf_init(&title, &req->arena, BUF_CAP_LINE);
     buf_append_str(&title, "Application: ");
     buf_append_str(&title, a.offering_title);
     if (buf_ok(&title))
         page.title = title.data;
 
     struct buf b;
-    buf_init(&b, &req->arena, 512 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<p class=\"back\"><a href=\"/applications\">Back to applications</a></p>\n"
                        "<header class=\"application-head\"><p class=\"kicker\">Application");
@@ -526,9 +525,9 @@ static const char *refusal(struct arena *arena, const struct error *err, const c
         return "No seat is left in this block, so the offer cannot be accepted. The host may offer another date.";
     if (err->code == ERR_HOLD_EXPIRED)
         return "The hold on this seat expired before the booking was recorded, so the seat has been released.";
-    if (err->detail != NULL && strcmp(err->detail, "the offer has expired") == 0)
+    if (err->code == ERR_OFFER_EXPIRED)
         return "The offer has expired, so it can no longer be accepted.";
-    if (err->detail != NULL && strcmp(err->detail, "the application changed meanwhile; reload it") == 0)
+    if (err->code == ERR_CHANGED_MEANWHILE)
         return "Someone else changed this application at the same moment. Here it is as it is now: check it and "
                "try again.";
     const char *label = action;
@@ -536,7 +535,7 @@ static const char *refusal(struct arena *arena, const struct error *err, const c
         if (strcmp(buttons[i].action, action) == 0)
             label = buttons[i].label;
     struct buf b;
-    buf_init(&b, arena, 512);
+    buf_init(&b, arena, BUF_CAP_LINE);
     buf_append_char(&b, '"');
     buf_append_str(&b, label);
     buf_append_str(&b, "\" is not possible now");
@@ -561,9 +560,9 @@ void web_page_application_action(struct http_request *req)
     if (note == NULL)
         note = "";
     size_t note_len = strlen(note);
-    if (!utf8_valid(note, note_len) || utf8_count(note, note_len) > NOTE_MAX) {
-        render(req, 400, id, NULL, "The note is too long: keep it under 2,000 characters.", note,
-               "Keep it under 2,000 characters.");
+    if (!utf8_valid(note, note_len) || utf8_count(note, note_len) > NOTE_MAX_CHARS) {
+        render(req, 400, id, NULL, "The note is too long: keep it under " LIMIT_TEXT(NOTE_MAX_CHARS) " characters.",
+               note, "Keep it under " LIMIT_TEXT(NOTE_MAX_CHARS) " characters.");
         return;
     }
     struct store_user user;
@@ -606,7 +605,7 @@ void web_page_application_action(struct http_request *req)
                    NULL);
             return;
         }
-        if (err.code != ERR_INVALID_TRANSITION && err.code != ERR_BLOCK_FULL && err.code != ERR_HOLD_EXPIRED) {
+        if (!error_is(err.code, ERR_INVALID_TRANSITION) && err.code != ERR_BLOCK_FULL && err.code != ERR_HOLD_EXPIRED) {
             http_reply_problem(req, &err);
             return;
         }

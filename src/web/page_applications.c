@@ -11,6 +11,7 @@
 #include "domain/accounts.h"
 #include "domain/applications.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 #include "views/money.h"
 #include "web/web.h"
 
@@ -88,7 +89,7 @@ static void load_viewer(struct http_request *req, struct viewer *v)
     v->staff = account_has_role(&v->user, "staff");
     v->student = account_has_role(&v->user, "student");
     struct buf orgs;
-    buf_init(&orgs, &req->arena, 4096);
+    buf_init(&orgs, &req->arena, BUF_CAP_SMALL);
     for (size_t i = 0; i < v->user.membership_count; i++)
         if (strcmp(v->user.memberships[i].role, "host_coordinator") == 0) {
             if (orgs.len > 0)
@@ -185,7 +186,7 @@ static void load_choices(struct http_request *req, const struct store_applicatio
             seen(c->block_ids, c->block_count, a->block_id))
             continue;
         struct buf label;
-        buf_init(&label, &req->arena, 512);
+        buf_init(&label, &req->arena, BUF_CAP_LINE);
         view_date(&label, a->block_start);
         buf_append_str(&label, " to ");
         view_date(&label, a->block_end);
@@ -390,7 +391,7 @@ void web_page_applications(struct http_request *req)
         mine.after_id = p.after;
 
     struct buf b;
-    buf_init(&b, &req->arena, 2 * 1024 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_LONG_LIST);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<h1>Applications</h1>\n");
     if (!v.staff && !v.student && !v.reviewer) {

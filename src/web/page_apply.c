@@ -8,10 +8,11 @@
 
 #include "domain/accounts.h"
 #include "domain/applications.h"
+#include "lib/limits.h"
 #include "lib/utf8.h"
 #include "web/web.h"
 
-enum { STATEMENT_MAX = 5000, APPLY_DOCUMENTS_MAX = 50 };
+enum { APPLY_DOCUMENTS_MAX = 50 };
 
 /* "this block is full" → "This block is full." */
 static const char *sentence(struct arena *arena, const char *detail)
@@ -45,20 +46,23 @@ static void explain(struct arena *arena, const struct error *err, struct web_app
         form->error_field = NULL;
         return;
     }
-    if (err->detail == NULL) {
-        form->error = error_title(err->code);
-        return;
-    }
-    if (strcmp(err->detail, "this block is full") == 0)
+    switch (err->code) {
+    case ERR_BLOCK_NO_SEAT:
         form->error = "This start date is full: no seat is left. Choose another date.";
-    else if (strcmp(err->detail, "this block has already started") == 0)
+        break;
+    case ERR_BLOCK_STARTED:
         form->error = "This start date has passed: the rotation has already begun. Choose a later date.";
-    else if (strcmp(err->detail, "you already have an active application for this block") == 0)
+        break;
+    case ERR_ALREADY_APPLIED:
         form->error = "You have already applied for this start date. Your application is listed above.";
-    else if (strcmp(err->detail, "you have a booked rotation at the same time") == 0)
+        break;
+    case ERR_BOOKING_OVERLAP:
         form->error = "You already have a rotation booked at the same time. Choose a date that does not overlap.";
-    else
-        form->error = sentence(arena, err->detail);
+        break;
+    default:
+        form->error = err->detail != NULL ? sentence(arena, err->detail) : error_title(err->code);
+        break;
+    }
 }
 
 void web_page_apply_post(struct http_request *req)
@@ -89,8 +93,8 @@ void web_page_apply_post(struct http_request *req)
         web_offering_render(req, 422, offering_id, &form);
         return;
     }
-    if (!utf8_valid(statement, statement_len) || utf8_count(statement, statement_len) > STATEMENT_MAX) {
-        form.error = "Your statement is too long: keep it under 5,000 characters.";
+    if (!utf8_valid(statement, statement_len) || utf8_count(statement, statement_len) > STATEMENT_MAX_CHARS) {
+        form.error = "Your statement is too long: keep it under " LIMIT_TEXT(STATEMENT_MAX_CHARS) " characters.";
         form.error_field = "statement";
         web_offering_render(req, 422, offering_id, &form);
         return;
@@ -125,7 +129,7 @@ void web_page_apply_post(struct http_request *req)
     struct error err = {0};
     if (application_submit(req->db, &req->arena, &user, block_id, statement, document_ids, document_count, &a,
                            &err) != 0) {
-        if (err.code != ERR_UNPROCESSABLE) {
+        if (!error_is(err.code, ERR_UNPROCESSABLE)) {
             http_reply_problem(req, &err);
             return;
         }

@@ -7,6 +7,7 @@
 
 #include "domain/accounts.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 #include "store/applications.h"
 #include "web/web.h"
 
@@ -142,7 +143,7 @@ void web_page_audit(struct http_request *req)
     }
 
     struct buf b;
-    buf_init(&b, &req->arena, 1024 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_LIST);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<h1>Audit trail</h1>\n<p class=\"lead\">Who did what to which object, newest first. "
                        "Nothing here can be changed or removed.</p>\n"

@@ -16,6 +16,7 @@
 #include "domain/applications.h"
 #include "domain/documents.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 #include "views/money.h"
 #include "web/web.h"
 
@@ -312,14 +313,14 @@ static void render(struct http_request *req, int status, const char *id, const c
     bool staff = account_has_role(&user, "staff");
 
     struct buf title;
-    buf_init(&title, &req->arena, 1024);
+    buf_init(&title, &req->arena, BUF_CAP_LINE);
     buf_append_str(&title, "Onboarding checklist: ");
     buf_append_str(&title, a.offering_title);
     if (buf_ok(&title))
         page.title = title.data;
 
     struct buf b;
-    buf_init(&b, &req->arena, 512 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<p class=\"back\"><a href=\"/applications/");
     buf_append_url(&b, a.id);
@@ -449,7 +450,7 @@ void web_page_compliance_attach(struct http_request *req)
         return;
     }
     struct buf location;
-    buf_init(&location, &req->arena, 256);
+    buf_init(&location, &req->arena, BUF_CAP_LINE);
     buf_append_str(&location, "/applications/");
     buf_append_url(&location, a.id);
     buf_append_str(&location, "/compliance?done=attached");

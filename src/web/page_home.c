@@ -1,5 +1,6 @@
 /* page_home.c — GET /: what Rounds is, and where to start. */
 #include "web/web.h"
+#include "lib/limits.h"
 
 void web_page_home(struct http_request *req)
 {
@@ -7,7 +8,7 @@ void web_page_home(struct http_request *req)
     if (!web_page_setup(req, &page, "Clinical rotations in the U.S.", NULL))
         return;
     struct buf b;
-    buf_init(&b, &req->arena, 64 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_FORM);
     view_page_begin(&b, &page);
     buf_append_str(&b,
                    "<section class=\"hero\"><h1>U.S. clinical experience, without the guesswork</h1>"

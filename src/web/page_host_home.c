@@ -7,6 +7,7 @@
 #include "domain/accounts.h"
 #include "domain/catalog.h"
 #include "domain/reference.h"
+#include "lib/limits.h"
 #include "web/web.h"
 
 enum { HOST_PAGE_ORGS = 50, HOST_PAGE_OFFERINGS = 100 };
@@ -119,7 +120,7 @@ void web_page_host(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 1024 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_LIST);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<h1>Manage offerings</h1>\n<p>Your rotations, by host. Choose a title to change it or "
                        "its blocks.</p>\n");

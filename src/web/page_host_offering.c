@@ -19,6 +19,7 @@
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
 #include "domain/reference.h"
+#include "lib/limits.h"
 #include "views/forms.h"
 #include "web/web.h"
 
@@ -392,10 +393,11 @@ static int offering_from_form(const struct offering_form *f, struct store_offeri
             error_set(&err, ERR_VALIDATION_FAILED, required[i][0], "is required");
             add_error(errors, &err);
         }
-    if (form_number(f->weeks, "weeks", 1, CATALOG_WEEKS_MAX, "must be from 1 to 52", true, 0, &o->weeks, &err) != 0)
+    if (form_number(f->weeks, "weeks", 1, CATALOG_WEEKS_MAX, "must be from 1 to " LIMIT_TEXT(CATALOG_WEEKS_MAX), true,
+                    0, &o->weeks, &err) != 0)
         add_error(errors, &err);
-    if (form_number(f->hours_per_week, "hours_per_week", 1, CATALOG_HOURS_MAX, "must be from 1 to 80", false, 40,
-                    &o->hours_per_week, &err) != 0)
+    if (form_number(f->hours_per_week, "hours_per_week", 1, CATALOG_HOURS_MAX,
+                    "must be from 1 to " LIMIT_TEXT(CATALOG_HOURS_MAX), false, 40, &o->hours_per_week, &err) != 0)
         add_error(errors, &err);
     if (form_amount(f->tuition, "tuition", true, &o->tuition_cents, &err) != 0)
         add_error(errors, &err);
@@ -403,7 +405,8 @@ static int offering_from_form(const struct offering_form *f, struct store_offeri
         add_error(errors, &err);
     if (form_amount(f->deposit, "deposit", false, &o->deposit_cents, &err) != 0)
         add_error(errors, &err);
-    if (form_number(f->max_years, "max_years", 0, 60, "must be from 0 to 60", false, -1,
+    if (form_number(f->max_years, "max_years", 0, CATALOG_MAX_YEARS_SINCE_GRADUATION,
+                    "must be from 0 to " LIMIT_TEXT(CATALOG_MAX_YEARS_SINCE_GRADUATION), false, -1,
                     &o->max_years_since_graduation, &err) != 0)
         add_error(errors, &err);
     /* The rules' complaints about the rest (lengths, ranges, combinations):
@@ -596,7 +599,7 @@ static void render_new(struct http_request *req, int status, const char *organiz
     if (load_choices(req, f->organization_id, &sites, &site_count, &preceptors, &preceptor_count) != 0)
         return;
     struct buf b;
-    buf_init(&b, &req->arena, 512 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<p><a href=\"/host\">← Manage offerings</a></p>\n<section class=\"card\"><h1>New offering");
     if (organization_name != NULL) {
@@ -710,7 +713,7 @@ static void render_edit(struct http_request *req, int status, const struct store
     if (load_choices(req, o->organization_id, &sites, &site_count, &preceptors, &preceptor_count) != 0)
         return;
     struct buf b;
-    buf_init(&b, &req->arena, 1024 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_LIST);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<p><a href=\"/host\">← Manage offerings</a></p>\n");
     if (notice != NULL)
@@ -803,7 +806,7 @@ static void render_choose_host(struct http_request *req, const struct store_user
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 128 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<section class=\"card\"><h1>New offering</h1>\n<p>Which host offers it?</p>\n<ul>");
     for (size_t i = 0; i < n + host_count; i++) {
@@ -930,8 +933,8 @@ static int block_from_form(struct http_request *req, struct store_block *block, 
     failure->seats = or_empty(http_form(req, "seats"));
     block->start_date = failure->start;
     block->end_date = failure->end;
-    return form_number(failure->seats, "seats", 1, CATALOG_SEATS_MAX, "must be from 1 to 100", true, 0, &block->seats,
-                       &failure->err);
+    return form_number(failure->seats, "seats", 1, CATALOG_SEATS_MAX,
+                       "must be from 1 to " LIMIT_TEXT(CATALOG_SEATS_MAX), true, 0, &block->seats, &failure->err);
 }
 
 void web_page_host_block_create(struct http_request *req)

@@ -17,6 +17,7 @@
 #include "domain/accounts.h"
 #include "domain/catalog.h"
 #include "domain/documents.h"
+#include "lib/limits.h"
 #include "web/web.h"
 
 enum { HOSTS_MAX = 200 };
@@ -111,7 +112,7 @@ static void render(struct http_request *req, int status, const char *organizatio
     }
 
     struct buf b;
-    buf_init(&b, &req->arena, 512 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<p class=\"back\"><a href=\"/host\">Back to Manage offerings</a></p>\n"
                        "<h1>Document requirements</h1>\n<p class=\"lead\">What ");
@@ -218,7 +219,7 @@ void web_page_host_requirements(struct http_request *req)
 static void redirect_to(struct http_request *req, const char *organization_id, const char *done)
 {
     struct buf location;
-    buf_init(&location, &req->arena, 512);
+    buf_init(&location, &req->arena, BUF_CAP_LINE);
     buf_append_str(&location, "/host/requirements?organization_id=");
     buf_append_url(&location, organization_id);
     buf_append_str(&location, "&done=");
@@ -248,8 +249,9 @@ void web_page_host_requirement_add(struct http_request *req)
         char *end = NULL;
         errno = 0;
         long long n = strtoll(form.days, &end, 10);
-        if (errno != 0 || end == form.days || *end != '\0' || n < 1 || n > 3650) {
-            form.error = "Issued within must be a whole number of days from 1 to 3650, or empty.";
+        if (errno != 0 || end == form.days || *end != '\0' || n < 1 || n > ISSUED_WITHIN_DAYS_MAX) {
+            form.error = "Issued within must be a whole number of days from 1 to "
+                         LIMIT_TEXT(ISSUED_WITHIN_DAYS_MAX) ", or empty.";
             form.error_field = "issued_within_days";
             render(req, 400, organization_id, NULL, NULL, &form);
             return;
@@ -268,7 +270,8 @@ void web_page_host_requirement_add(struct http_request *req)
             form.error_field = "kind";
         } else if (err.code == ERR_VALIDATION_FAILED && err.field != NULL &&
                    strcmp(err.field, "issued_within_days") == 0) {
-            form.error = "Issued within must be a whole number of days from 1 to 3650, or empty.";
+            form.error = "Issued within must be a whole number of days from 1 to "
+                         LIMIT_TEXT(ISSUED_WITHIN_DAYS_MAX) ", or empty.";
             form.error_field = "issued_within_days";
         } else if (err.code == ERR_VALIDATION_FAILED && err.field != NULL && strcmp(err.field, "kind") == 0) {
             form.error = "Choose a document from the list.";

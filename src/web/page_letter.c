@@ -16,13 +16,12 @@
 
 #include "domain/accounts.h"
 #include "domain/letters.h"
+#include "lib/limits.h"
 #include "lib/utf8.h"
 #include "store/applications.h"
 #include "views/forms.h"
 #include "views/money.h"
 #include "web/web.h"
-
-enum { REASON_MAX = 500, ERAS_MAX = 64 };
 
 const char *const web_letter_done_params[] = {"done", NULL};
 
@@ -286,7 +285,7 @@ static void render_author_actions(struct buf *b, const struct store_letter *l, c
         *any = true;
         buf_append_str(b, "<h3>Decline</h3>");
         form_begin(b, l, "decline", csrf, false);
-        view_textarea(b, "Reason (optional)", "reason", f != NULL ? f->reason : NULL, 3, REASON_MAX,
+        view_textarea(b, "Reason (optional)", "reason", f != NULL ? f->reason : NULL, 3, REASON_MAX_CHARS,
                       "The student reads it.", error_for(f, "reason"));
         buf_append_str(b, "<button type=\"submit\" class=\"danger\">Decline to write it</button></form>\n");
     }
@@ -356,14 +355,14 @@ static void render(struct http_request *req, int status, const char *id, const c
                              : done_message(done);
 
     struct buf title;
-    buf_init(&title, &req->arena, 512);
+    buf_init(&title, &req->arena, BUF_CAP_LINE);
     buf_append_str(&title, "Letter from ");
     buf_append_str(&title, l.author_name);
     if (buf_ok(&title))
         page.title = title.data;
 
     struct buf b;
-    buf_init(&b, &req->arena, 512 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<p class=\"back\"><a href=\"");
     buf_append_str(&b, v.staff && !v.student && !v.author ? "/staff/letters\">Back to overdue letters"
@@ -487,16 +486,17 @@ void web_page_letter_action(struct http_request *req)
     } else if (strcmp(action, "decline") == 0) {
         const char *reason = f.reason != NULL ? f.reason : "";
         size_t n = strlen(reason);
-        if (!utf8_valid(reason, n) || utf8_count(reason, n) > REASON_MAX) {
+        if (!utf8_valid(reason, n) || utf8_count(reason, n) > REASON_MAX_CHARS) {
             f.field = "reason";
-            error_set(&err, ERR_VALIDATION_FAILED, "reason", "Keep the reason under 500 characters.");
+            error_set(&err, ERR_VALIDATION_FAILED, "reason",
+                      "Keep the reason under " LIMIT_TEXT(REASON_MAX_CHARS) " characters.");
             refuse(req, id, action, &err, &f);
             return;
         }
         rc = letter_decline(req->db, &req->arena, id, &actor, reason, &l, &err);
     } else if (strcmp(action, "delivered") == 0 || strcmp(action, "letter-id") == 0) {
         const char *eras = f.eras_letter_id;
-        if (eras == NULL || eras[0] == '\0' || strlen(eras) > ERAS_MAX) {
+        if (eras == NULL || eras[0] == '\0' || strlen(eras) > ERAS_LETTER_ID_MAX_BYTES) {
             f.field = strcmp(action, "delivered") == 0 ? "delivered_eras" : "eras_letter_id";
             error_set(&err, ERR_VALIDATION_FAILED, "eras_letter_id",
                       eras == NULL || eras[0] == '\0' ? "Enter the ERAS Letter ID." : "This ERAS Letter ID is too long.");
@@ -514,7 +514,7 @@ void web_page_letter_action(struct http_request *req)
         if (err.code == ERR_VALIDATION_FAILED && err.field != NULL && strcmp(err.field, "eras_letter_id") == 0)
             err.detail = "This does not look like an ERAS Letter ID (letters, digits and dashes). Copy it from MyERAS.";
         else if (err.code == ERR_VALIDATION_FAILED && err.field != NULL && strcmp(err.field, "reason") == 0)
-            err.detail = "Keep the reason under 500 characters, on plain lines.";
+            err.detail = "Keep the reason under " LIMIT_TEXT(REASON_MAX_CHARS) " characters, on plain lines.";
         refuse(req, id, action, &err, &f);
         return;
     }

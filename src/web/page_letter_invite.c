@@ -14,13 +14,12 @@
 #include <string.h>
 
 #include "domain/letters.h"
+#include "lib/limits.h"
 #include "lib/utf8.h"
 #include "store/applications.h"
 #include "views/forms.h"
 #include "views/money.h"
 #include "web/web.h"
-
-enum { REASON_MAX = 500 };
 
 /* A refusal to show on the page, and the input it concerns. */
 struct failure {
@@ -37,7 +36,7 @@ static void render_message(struct http_request *req, int status, const char *tit
     if (!web_page_setup(req, &page, title, NULL))
         return;
     struct buf b;
-    buf_init(&b, &req->arena, 64 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_FORM);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<section class=\"card narrow invitation-message\"><h1>");
     buf_append_html(&b, title);
@@ -184,7 +183,7 @@ static void render_actions(struct buf *b, const struct store_letter *l, const ch
                           f != NULL && f->field != NULL && strcmp(f->field, "file") == 0 ? f->message : NULL);
     buf_append_str(b, "<button type=\"submit\">Upload the letter</button></form>\n<h3>Decline</h3>");
     form_begin(b, token, "decline", csrf, false);
-    view_textarea(b, "Reason (optional)", "reason", f != NULL ? f->reason : NULL, 3, REASON_MAX,
+    view_textarea(b, "Reason (optional)", "reason", f != NULL ? f->reason : NULL, 3, REASON_MAX_CHARS,
                   "The student reads it.",
                   f != NULL && f->field != NULL && strcmp(f->field, "reason") == 0 ? f->message : NULL);
     buf_append_str(b, "<button type=\"submit\" class=\"danger\">Decline to write it</button></form>\n</section>\n");
@@ -203,7 +202,7 @@ static void render(struct http_request *req, int status, const char *token, cons
     if (!web_page_setup(req, &page, "A letter of recommendation", NULL))
         return;
     struct buf b;
-    buf_init(&b, &req->arena, 256 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<header class=\"application-head\"><p class=\"kicker\">Letter of recommendation</p><h1>");
     buf_append_html(&b, l.student_name);
@@ -258,7 +257,7 @@ static void refuse(struct http_request *req, const char *token, const struct err
     case ERR_VALIDATION_FAILED:
     case ERR_BAD_REQUEST:
         if (err->field != NULL && strcmp(err->field, "reason") == 0)
-            f->message = "Keep the reason under 500 characters, on plain lines.";
+            f->message = "Keep the reason under " LIMIT_TEXT(REASON_MAX_CHARS) " characters, on plain lines.";
         else if (err->field != NULL && strcmp(err->field, "file") == 0)
             f->message = "Choose the PDF file of the letter.";
         else
@@ -293,9 +292,10 @@ void web_page_letter_invite_action(struct http_request *req)
     } else {
         const char *reason = f.reason != NULL ? f.reason : "";
         size_t n = strlen(reason);
-        if (!utf8_valid(reason, n) || utf8_count(reason, n) > REASON_MAX) {
+        if (!utf8_valid(reason, n) || utf8_count(reason, n) > REASON_MAX_CHARS) {
             f.field = "reason";
-            error_set(&err, ERR_VALIDATION_FAILED, "reason", "Keep the reason under 500 characters.");
+            error_set(&err, ERR_VALIDATION_FAILED, "reason",
+                      "Keep the reason under " LIMIT_TEXT(REASON_MAX_CHARS) " characters.");
             refuse(req, token, &err, &f);
             return;
         }

@@ -12,12 +12,13 @@
 #include "domain/accounts.h"
 #include "domain/letters.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 #include "store/applications.h"
 #include "views/forms.h"
 #include "views/money.h"
 #include "web/web.h"
 
-enum { LIST_LIMIT = 100, CHOICES_LIMIT = 200, NAME_MAX = 200, EMAIL_MAX = 254, ERAS_MAX = 64 };
+enum { LIST_LIMIT = 100, CHOICES_LIMIT = 200 };
 
 /* ---- shared with the other letter pages ---- */
 
@@ -269,7 +270,7 @@ static void render_author_letter(struct http_request *req, struct buf *b, const 
                                  const char *csrf)
 {
     struct buf id;
-    buf_init(&id, &req->arena, 256);
+    buf_init(&id, &req->arena, BUF_CAP_LINE);
     buf_append_str(b, "<li class=\"letter-card\"><h3><a href=\"/letters/");
     buf_append_url(b, l->id);
     buf_append_str(b, "\">Letter for ");
@@ -347,7 +348,7 @@ static void render(struct http_request *req, int status, const struct request_fo
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 1024 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_LIST);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<h1>Letters of recommendation</h1>\n");
     if (student) {
@@ -418,7 +419,7 @@ static const char *request_error_detail(struct arena *arena, const struct error 
     if (detail == NULL || detail[0] == '\0')
         return error_title(err->code);
     struct buf b;
-    buf_init(&b, arena, 512);
+    buf_init(&b, arena, BUF_CAP_LINE);
     bool fragment = strncmp(detail, "is ", 3) == 0 || strncmp(detail, "must ", 5) == 0;
     const char *label = NULL;
     for (size_t i = 0; err->field != NULL && i < sizeof(labels) / sizeof(labels[0]); i++)
@@ -465,11 +466,12 @@ void web_page_letters_request(struct http_request *req)
                   "Choose one of your preceptors, or type the author's name and email.");
     } else if (form.application_id == NULL && form.author_email == NULL) {
         error_set(&form.err, ERR_VALIDATION_FAILED, "author_email", "Enter the author's email address.");
-    } else if (form.author_name != NULL && strlen(form.author_name) > NAME_MAX) {
-        error_set(&form.err, ERR_VALIDATION_FAILED, "author_name", "Keep the name under 200 characters.");
-    } else if (form.author_email != NULL && strlen(form.author_email) > EMAIL_MAX) {
+    } else if (form.author_name != NULL && strlen(form.author_name) > PERSON_NAME_MAX_CHARS) {
+        error_set(&form.err, ERR_VALIDATION_FAILED, "author_name",
+                  "Keep the name under " LIMIT_TEXT(PERSON_NAME_MAX_CHARS) " characters.");
+    } else if (form.author_email != NULL && strlen(form.author_email) > EMAIL_MAX_BYTES) {
         error_set(&form.err, ERR_VALIDATION_FAILED, "author_email", "This email address is too long.");
-    } else if (form.eras_letter_id != NULL && strlen(form.eras_letter_id) > ERAS_MAX) {
+    } else if (form.eras_letter_id != NULL && strlen(form.eras_letter_id) > ERAS_LETTER_ID_MAX_BYTES) {
         error_set(&form.err, ERR_VALIDATION_FAILED, "eras_letter_id", "This ERAS Letter ID is too long.");
     } else if (form.waived == NULL || (strcmp(form.waived, "yes") != 0 && strcmp(form.waived, "no") != 0)) {
         error_set(&form.err, ERR_VALIDATION_FAILED, "waived",

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "domain/auth.h"
+#include "lib/limits.h"
 #include "web/web.h"
 
 const char *const web_login_params[] = {"next", "done", NULL};
@@ -23,7 +24,7 @@ static void render(struct http_request *req, int status, const char *email, cons
     if (!web_page_setup(req, &page, "Log in", NULL))
         return;
     struct buf b;
-    buf_init(&b, &req->arena, 64 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_FORM);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<section class=\"card narrow\"><h1>Log in</h1>\n");
     if (notice != NULL)

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "lib/clock.h"
+#include "lib/limits.h"
 #include "store/applications.h"
 #include "web/web.h"
 
@@ -31,7 +32,7 @@ void web_page_notifications(struct http_request *req)
     }
     page.unread = unread;
     struct buf b;
-    buf_init(&b, &req->arena, 512 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<h1>Notifications</h1>\n");
     if (count == 0) {

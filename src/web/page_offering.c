@@ -13,6 +13,7 @@
 #include "domain/catalog_index.h"
 #include "domain/documents.h"
 #include "domain/reference.h"
+#include "lib/limits.h"
 #include "store/applications.h"
 #include "lib/clock.h"
 #include "views/forms.h"
@@ -527,7 +528,7 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
     const struct reference_state *st = reference_state_find(o.site_state);
 
     struct buf b;
-    buf_init(&b, &req->arena, 512 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<p class=\"back\"><a href=\"/search\">Back to the search</a></p>\n");
     if (apply != NULL && apply->error != NULL) {

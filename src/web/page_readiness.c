@@ -12,11 +12,10 @@
 
 #include "domain/accounts.h"
 #include "domain/readiness.h"
+#include "lib/limits.h"
 #include "store/letters.h"
 #include "views/progress.h"
 #include "web/web.h"
-
-enum { TARGET_MAX = 520 };
 
 /* What the targets form shows again after a refusal. */
 struct targets_form {
@@ -44,7 +43,7 @@ static const char *count_text(struct arena *arena, const struct readiness_item *
     if (item->target <= 0)
         return NULL;
     struct buf b;
-    buf_init(&b, arena, 64);
+    buf_init(&b, arena, BUF_CAP_WORD);
     buf_append_int(&b, item->have);
     buf_append_str(&b, " of ");
     buf_append_int(&b, item->target);
@@ -75,7 +74,7 @@ static void render_picture(struct http_request *req, struct buf *b, const struct
                                              .target = item->target};
     }
     struct buf title;
-    buf_init(&title, &req->arena, 128);
+    buf_init(&title, &req->arena, BUF_CAP_LINE);
     buf_append_str(&title, "Match readiness: ");
     buf_append_int(&title, r->ok_count);
     buf_append_str(&title, " of ");
@@ -140,7 +139,8 @@ static const char *field_error(const struct targets_form *f, const char *name)
 {
     if (f == NULL || f->err.field == NULL || strcmp(f->err.field, name) != 0)
         return NULL;
-    return f->err.detail != NULL ? f->err.detail : "Enter a whole number from 0 to 520.";
+    return f->err.detail != NULL ? f->err.detail
+                                 : "Enter a whole number from 0 to " LIMIT_TEXT(READINESS_TARGET_MAX) ".";
 }
 
 static void render_targets(struct http_request *req, struct buf *b, const char *csrf_token,
@@ -171,7 +171,7 @@ static void render_targets(struct http_request *req, struct buf *b, const char *
         view_alert(b, "Please correct the field marked below.");
     view_form_begin(b, "/staff/readiness", csrf_token);
     view_input(b, "Letters of recommendation", "number", "letters", v_letters, "off", true,
-               "A whole number from 0 to 520.", field_error(form, "letters"));
+               "A whole number from 0 to " LIMIT_TEXT(READINESS_TARGET_MAX) ".", field_error(form, "letters"));
     view_input(b, "Of which from U.S. physicians", "number", "letters_us", v_letters_us, "off", true,
                "Letters from a preceptor with a verified NPI. At most the number of letters.",
                field_error(form, "letters_us"));
@@ -194,7 +194,7 @@ static void render(struct http_request *req, int status, const char *notice, con
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 256 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<h1>Match readiness</h1>\n");
     if (notice != NULL)
@@ -227,18 +227,20 @@ void web_page_readiness(struct http_request *req)
     render(req, 200, done != NULL && strcmp(done, "targets") == 0 ? "The targets are saved." : NULL, NULL);
 }
 
-/* A whole number from 0 to TARGET_MAX; false (with the error) otherwise. */
+/* A whole number from 0 to READINESS_TARGET_MAX; false (with the error) otherwise. */
 static bool parse_target(const char *name, const char *text, int64_t *out, struct error *err)
 {
     if (text == NULL || text[0] == '\0') {
-        error_set(err, ERR_VALIDATION_FAILED, name, "Enter a whole number from 0 to 520.");
+        error_set(err, ERR_VALIDATION_FAILED, name,
+                  "Enter a whole number from 0 to " LIMIT_TEXT(READINESS_TARGET_MAX) ".");
         return false;
     }
     char *end = NULL;
     errno = 0;
     long long n = strtoll(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || n < 0 || n > TARGET_MAX) {
-        error_set(err, ERR_VALIDATION_FAILED, name, "Enter a whole number from 0 to 520.");
+    if (errno != 0 || end == text || *end != '\0' || n < 0 || n > READINESS_TARGET_MAX) {
+        error_set(err, ERR_VALIDATION_FAILED, name,
+                  "Enter a whole number from 0 to " LIMIT_TEXT(READINESS_TARGET_MAX) ".");
         return false;
     }
     *out = n;

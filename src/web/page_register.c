@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "domain/auth.h"
+#include "lib/limits.h"
 #include "web/web.h"
 
 static void render(struct http_request *req, int status, const char *name, const char *email,
@@ -14,7 +15,7 @@ static void render(struct http_request *req, int status, const char *name, const
     const char *field = err != NULL ? err->field : NULL;
     const char *detail = err != NULL ? (err->detail != NULL ? err->detail : error_title(err->code)) : NULL;
     struct buf b;
-    buf_init(&b, &req->arena, 64 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_FORM);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<section class=\"card narrow\"><h1>Create a student account</h1>"
                        "<p>For medical students and graduates looking for U.S. clinical rotations. Physicians and "

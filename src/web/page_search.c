@@ -12,6 +12,7 @@
 
 #include "domain/catalog_index.h"
 #include "domain/reference.h"
+#include "lib/limits.h"
 #include "views/money.h"
 #include "views/us_map.h"
 #include "web/web.h"
@@ -54,7 +55,7 @@ static void params_read(struct search_params *p, struct arena *arena, const stru
 static const char *search_url(const struct search_params *p, const char *name, const char *value, bool keep_cursor)
 {
     struct buf b;
-    buf_init(&b, p->arena, 4096);
+    buf_init(&b, p->arena, BUF_CAP_SMALL);
     buf_append_str(&b, "/search");
     char sep = '?';
     for (size_t i = 0; i < p->count; i++) {
@@ -403,7 +404,7 @@ static void render_active_filters(struct buf *b, const struct search_params *p, 
     char dates[2][64];
     if (q->text != NULL) {
         struct buf text;
-        buf_init(&text, p->arena, 1024);
+        buf_init(&text, p->arena, BUF_CAP_LINE);
         buf_append_str(&text, "Keywords: ");
         buf_append_str(&text, q->text);
         active[n++] = (struct active_filter){"q", buf_ok(&text) ? text.data : "Keywords"};
@@ -525,15 +526,15 @@ struct search_outcome {
 static void render_error(struct buf *b, struct arena *arena, const struct error *err)
 {
     struct buf msg;
-    buf_init(&msg, arena, 1024);
+    buf_init(&msg, arena, BUF_CAP_LINE);
     const char *field = err->field != NULL ? err->field : "";
     const char *detail = err->detail != NULL ? err->detail : "";
     if (strcmp(field, "cursor") == 0) {
         buf_append_str(&msg, "This page link is out of date. Start again from the first page.");
-    } else if (strcmp(field, "start_to") == 0 && strstr(detail, "before") != NULL) {
+    } else if (err->code == ERR_START_RANGE_REVERSED) {
         buf_append_str(&msg, "The latest start date is before the earliest start date. Correct one of them "
                              "and search again.");
-    } else if (strcmp(field, "sort") == 0 && strstr(detail, "relevance") != NULL) {
+    } else if (err->code == ERR_SORT_NEEDS_QUERY) {
         buf_append_str(&msg, "Sorting by best match needs keywords. Enter keywords or choose another order.");
     } else if (strcmp(field, "max_tuition") == 0) {
         buf_append_str(&msg, "Maximum tuition must be one of the amounts in the list.");
@@ -588,7 +589,7 @@ static void render(struct http_request *req, const struct view_page *page, int s
                    const struct search_outcome *out, const char *notice_html, const struct error *err)
 {
     struct buf b;
-    buf_init(&b, &req->arena, 1024 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_LIST);
     view_page_begin(&b, page);
     buf_append_str(&b, "<h1>Find a clinical rotation</h1>\n<p class=\"lead\">Every rotation shows its preceptor, its "
                        "full price and its refund rules before you apply.</p>\n");
@@ -634,7 +635,7 @@ static const char *search_title(struct arena *arena, const struct catalog_query 
     if (q->specialty < 0 && q->state < 0 && q->kind < 0)
         return "Find a rotation";
     struct buf b;
-    buf_init(&b, arena, 512);
+    buf_init(&b, arena, BUF_CAP_LINE);
     /* Indexed like catalog_kinds. */
     static const char *const kind_plurals[][2] = {{"hands-on clerkships", "Hands-on clerkships"},
                                                   {"observerships", "Observerships"},
@@ -689,7 +690,7 @@ void web_page_search(struct http_request *req)
     struct catalog_result result;
     if (catalog_search(req->db, &req->arena, &q, &result, &err) != 0) {
         page.title = "Check your search · Find a rotation";
-        if (err.code == ERR_INVALID_PARAMETER)
+        if (error_is(err.code, ERR_INVALID_PARAMETER))
             render(req, &page, error_status(err.code), &p, NULL, NULL, &err);
         else
             http_reply_problem(req, &err);

@@ -13,12 +13,13 @@
 #include "domain/accounts.h"
 #include "domain/documents.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 #include "lib/utf8.h"
 #include "views/forms.h"
 #include "views/money.h"
 #include "web/web.h"
 
-enum { QUEUE_PAGE = 50, REASON_MAX = 1000 };
+enum { QUEUE_PAGE = 50 };
 
 const char *const web_staff_documents_params[] = {"after", "done", NULL};
 
@@ -69,7 +70,7 @@ void web_page_staff_documents(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 512 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<h1>Documents to verify</h1>\n<p class=\"lead\">Students' uploads waiting for a check, "
                        "oldest first. Open one to see the file and verify or reject it.</p>\n");
@@ -154,14 +155,14 @@ static void render_viewer(struct http_request *req, int status, const char *id, 
     const char *kind = document_kind_name(d.kind);
     const char *student = d.student_name != NULL ? d.student_name : "the student";
     struct buf title;
-    buf_init(&title, &req->arena, 512);
+    buf_init(&title, &req->arena, BUF_CAP_LINE);
     buf_append_str(&title, "Verify: ");
     buf_append_str(&title, kind);
     if (buf_ok(&title))
         page.title = title.data;
 
     struct buf b;
-    buf_init(&b, &req->arena, 256 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<p class=\"back\"><a href=\"/staff/documents\">Back to the queue</a></p>\n"
                        "<header class=\"application-head\"><p class=\"kicker\">Uploaded by ");
@@ -177,7 +178,7 @@ static void render_viewer(struct http_request *req, int status, const char *id, 
     buf_append_str(&b, "<div class=\"offering-layout\">\n<section class=\"card viewer\" aria-labelledby=\"file-heading\">"
                        "<h2 id=\"file-heading\">The file</h2>\n");
     struct buf alt;
-    buf_init(&alt, &req->arena, 1024);
+    buf_init(&alt, &req->arena, BUF_CAP_LINE);
     buf_append_str(&alt, kind);
     buf_append_str(&alt, " uploaded by ");
     buf_append_str(&alt, student);
@@ -260,7 +261,7 @@ static void render_viewer(struct http_request *req, int status, const char *id, 
         buf_append_str(&b, "/reject\"><input type=\"hidden\" name=\"csrf_token\" value=\"");
         buf_append_html(&b, page.csrf_token);
         buf_append_str(&b, "\">");
-        view_textarea(&b, "Reason for rejecting", "reason", reason, 3, REASON_MAX,
+        view_textarea(&b, "Reason for rejecting", "reason", reason, 3, REASON_MAX_CHARS,
                       "Required to reject. The student sees it, so say what to fix.", reason_error);
         buf_append_str(&b, "<button type=\"submit\" class=\"danger\">Reject</button></form>\n");
     }
@@ -307,8 +308,9 @@ void web_page_staff_document_review(struct http_request *req)
             render_viewer(req, 400, id, NULL, reason, "Write the reason: the student needs it to fix the document.");
             return;
         }
-        if (!utf8_valid(reason, len) || utf8_count(reason, len) > REASON_MAX) {
-            render_viewer(req, 400, id, NULL, reason, "Keep the reason under 1,000 characters.");
+        if (!utf8_valid(reason, len) || utf8_count(reason, len) > REASON_MAX_CHARS) {
+            render_viewer(req, 400, id, NULL, reason,
+                          "Keep the reason under " LIMIT_TEXT(REASON_MAX_CHARS) " characters.");
             return;
         }
         rc = document_reject(req->db, &req->arena, id, &user, reason, &d, &err);

@@ -5,9 +5,10 @@
 #include "domain/accounts.h"
 #include "domain/letters.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 #include "web/web.h"
 
-enum { OVERDUE_DAYS = 14, LIST_LIMIT = 200 };
+enum { LIST_LIMIT = 200 };
 
 void web_page_staff_letters(struct http_request *req)
 {
@@ -20,7 +21,8 @@ void web_page_staff_letters(struct http_request *req)
         return;
     }
     int64_t now = clock_now();
-    struct store_letter_filter f = {.overdue = true, .overdue_before = now - OVERDUE_DAYS * 86400, .limit = LIST_LIMIT};
+    struct store_letter_filter f = {
+        .overdue = true, .overdue_before = now - LETTER_OVERDUE_DAYS * 86400, .limit = LIST_LIMIT};
     struct store_letter *items = NULL;
     size_t count = 0;
     if (store_letters_list(req->db, &req->arena, &f, &items, &count) != DB_OK) {
@@ -28,7 +30,7 @@ void web_page_staff_letters(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, 1024 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_LIST);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<h1>Overdue letters</h1>\n<p class=\"lead\">Letters asked for more than 14 days ago that the "
                        "author has not uploaded yet. Their authors were reminded at 7 and 14 days; a word from "

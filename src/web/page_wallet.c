@@ -13,6 +13,7 @@
 #include "domain/documents.h"
 #include "domain/reference.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 #include "views/money.h"
 #include "web/web.h"
 
@@ -225,7 +226,7 @@ void web_upload_error_summary(struct buf *b, const struct web_upload_form *form)
 int web_upload_refusal(struct http_request *req, const struct error *err, struct web_upload_form *form)
 {
     struct buf m;
-    buf_init(&m, &req->arena, 1024);
+    buf_init(&m, &req->arena, BUF_CAP_LINE);
     form->error_field = "file";
     switch (err->code) {
     case ERR_PAYLOAD_TOO_LARGE:
@@ -361,7 +362,7 @@ static void render(struct http_request *req, int status, const char *notice, con
     }
 
     struct buf b;
-    buf_init(&b, &req->arena, 512 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<h1>Documents</h1>\n");
     web_upload_error_summary(&b, form);

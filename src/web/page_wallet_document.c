@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "domain/documents.h"
+#include "lib/limits.h"
 #include "views/money.h"
 #include "web/web.h"
 
@@ -206,7 +207,7 @@ static void render(struct http_request *req, int status, const char *id, const c
     page.title = document_kind_name(d.kind);
 
     struct buf b;
-    buf_init(&b, &req->arena, 256 * 1024);
+    buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<p class=\"back\"><a href=\"/wallet\">Back to your documents</a></p>\n"
                        "<header class=\"application-head\"><p class=\"kicker\">Document</p><h1>");

@@ -25,6 +25,7 @@
 #include "api_client.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
+#include "lib/limits.h"
 #include "test.h"
 
 #define PASSWORD "Vivid-Orchard-Kettle-58!"
@@ -1194,6 +1195,16 @@ TEST(staff_verify_and_reject_others_get_404)
         CHECK_STR(api_json_str(r.json, "field"), "reason");
         api_free(&r);
     }
+    /* One cap for the reason in every layer (lib/limits.h): one character more is refused
+     * (counted in characters: each "é" is two bytes). */
+    char long_reason[32 + 2 * (REASON_MAX_CHARS + 1)];
+    size_t at = (size_t)snprintf(long_reason, sizeof(long_reason), "{\"reason\":\"");
+    for (int i = 0; i <= REASON_MAX_CHARS; i++)
+        at += (size_t)snprintf(long_reason + at, sizeof(long_reason) - at, "\xc3\xa9");
+    snprintf(long_reason + at, sizeof(long_reason) - at, "\"}");
+    doc_action(&r, &W.staff, d2, "reject", long_reason);
+    CHECK_PROBLEM(&r, 400, "validation_failed", "reason");
+    api_free(&r);
     CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM documents WHERE id = $1 AND state = 'uploaded'", d2, NULL), 1);
     long long told_before = notifications_of(s.id);
     doc_action(&r, &W.staff, d2, "reject", "{\"reason\":\"The scan is cut off at the bottom.\"}");

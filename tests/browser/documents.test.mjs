@@ -360,7 +360,10 @@ test('upload → staff verifies (one rejected, re-uploaded) → the checklist tu
           // A rejection needs a reason.
           assert.equal(await press(f, decide.getByRole('button', { name: 'Reject' })), 400);
           await f.getByText('Write the reason').first().waitFor();
-          await f.getByRole('region', { name: 'Your decision' }).getByLabel('Reason for rejecting').fill(REJECT_REASON);
+          // The form takes what the domain takes: one cap for the reason in every layer.
+          const reasonBox = f.getByRole('region', { name: 'Your decision' }).getByLabel('Reason for rejecting');
+          assert.equal(await reasonBox.getAttribute('maxlength'), '500', 'the reason is capped at 500 characters');
+          await reasonBox.fill(REJECT_REASON);
           assert.equal(await press(f, f.getByRole('region', { name: 'Your decision' }).getByRole('button', { name: 'Reject' }),
             (u) => u.pathname === '/staff/documents'), 303);
           await f.getByRole('status').filter({ hasText: 'The document is rejected' }).waitFor();

@@ -144,7 +144,7 @@ start_instance() {
     ROUNDS_DB="$URI?application_name=rounds-$name" "$BIN" serve --listen "$listen" \
         --ready-file "$T/$name.ready" --data-dir "$T/data" --threads 2 --workers 2 \
         --trust-proxy 1 --login-limit-account "$ACCOUNT_LIMIT" --login-limit-client "$CLIENT_LIMIT" \
-        --shutdown-deadline-ms 5000 </dev/null >>"$T/$name.log" 2>&1 &
+        --shutdown-deadline-ms 12000 </dev/null >>"$T/$name.log" 2>&1 &
     PID[$name]=$!
 }
 
@@ -162,9 +162,9 @@ wait_ready() {
     return 1
 }
 
-# stop_instance NAME: SIGTERM; sets STOP_RC.
+# stop_instance NAME: SIGTERM; sets STOP_RC (SIGKILL after 20 s, past the 12 s deadline).
 stop_instance() {
-    stop_pid "${PID[$1]}" 15
+    stop_pid "${PID[$1]}" 20
     unset "PID[$1]"
 }
 
@@ -478,10 +478,12 @@ login "$A" one@multi.test "$PASSWORD"
 TOKEN_A=$TOKEN
 [ "$CODE" = 200 ] && [ -n "$TOKEN_A" ] || fail "login on A before stopping it" "status $CODE"
 # A graceful stop finishes in-flight requests, closes idle keep-alive connections (nginx
-# keeps some open to A) and exits: it has no reason to wait for its shutdown deadline (5 s).
+# keeps some open to A) and exits: it has no reason to wait for its shutdown deadline (12 s).
+# The margin is wide so that a busy machine (sanitizers, shared cores) cannot fail it: waiting
+# for the deadline would take 12 s, stopping at once takes well under 6 s even when loaded.
 stop_instance a
 check "A exits 0 on SIGTERM" expect "exit status" 0 "$STOP_RC"
-prompt() { [ "$STOP_MS" -lt 2500 ] || { WHY="took $STOP_MS ms"; return 1; }; }
+prompt() { [ "$STOP_MS" -lt 6000 ] || { WHY="took $STOP_MS ms"; return 1; }; }
 check "A stops at once though nginx holds idle keep-alive connections to it" prompt
 
 after_kill() {

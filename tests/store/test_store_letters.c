@@ -578,7 +578,7 @@ static const char *newest_notification(const char *user_id)
 }
 
 /* Whether e is the error code on field (NULL: no field). */
-static bool error_is(const struct error *e, enum error_code code, const char *field)
+static bool refused_as(const struct error *e, enum error_code code, const char *field)
 {
     if (e->code != code)
         return false;
@@ -593,7 +593,7 @@ static bool error_is(const struct error *e, enum error_code code, const char *fi
         struct error e_ = {ERR_NONE, NULL, NULL};                                                        \
         struct error *err_ = &e_;                                                                        \
         int rc_ = (call);                                                                                \
-        if (rc_ == 0 || !error_is(&e_, (code_), (field_)))                                               \
+        if (rc_ == 0 || !refused_as(&e_, (code_), (field_)))                                             \
             TEST_FAILF("%s: rc %d, %s field %s (%s); expected %s", #call, rc_, error_name(e_.code),      \
                        e_.field ? e_.field : "(null)", e_.detail ? e_.detail : "", error_name(code_));   \
     } while (0)

@@ -459,9 +459,39 @@ TEST(errors_names_and_statuses)
     CHECK_STR(error_title(ERR_COUNT), "Internal error");
 }
 
+TEST(errors_outcomes_reply_as_their_broader_code)
+{
+    /* Each outcome is its own code in C, and replies exactly as the code it refines. */
+    CHECK(ERR_BLOCK_NO_SEAT != ERR_UNPROCESSABLE);
+    CHECK_INT(error_reply_code(ERR_BLOCK_NO_SEAT), ERR_UNPROCESSABLE);
+    CHECK_INT(error_status(ERR_BLOCK_STARTED), 422);
+    CHECK_STR(error_name(ERR_ALREADY_APPLIED), "unprocessable");
+    CHECK_STR(error_title(ERR_BOOKING_OVERLAP), error_title(ERR_UNPROCESSABLE));
+    CHECK_INT(error_status(ERR_OFFER_EXPIRED), 409);
+    CHECK_STR(error_name(ERR_CHANGED_MEANWHILE), "invalid_transition");
+    CHECK_STR(error_name(ERR_START_RANGE_REVERSED), "invalid_parameter");
+    CHECK_INT(error_status(ERR_SORT_NEEDS_QUERY), 400);
+    /* error_is: the code itself, or an outcome of that kind; never a sibling or another kind. */
+    CHECK(error_is(ERR_OFFER_EXPIRED, ERR_INVALID_TRANSITION));
+    CHECK(error_is(ERR_OFFER_EXPIRED, ERR_OFFER_EXPIRED));
+    CHECK(!error_is(ERR_OFFER_EXPIRED, ERR_CHANGED_MEANWHILE));
+    CHECK(!error_is(ERR_INVALID_TRANSITION, ERR_OFFER_EXPIRED));
+    CHECK(!error_is(ERR_BLOCK_NO_SEAT, ERR_BLOCK_FULL));
+    CHECK(error_is(ERR_NOT_FOUND, ERR_NOT_FOUND));
+    /* Reply codes are their own; the separator and anything past the table reply as internal. */
+    for (int i = 0; i < ERR_REPLY_COUNT; i++)
+        CHECK_INT(error_reply_code((enum error_code)i), i);
+    for (int i = ERR_REPLY_COUNT + 1; i < ERR_COUNT; i++)
+        CHECK(error_reply_code((enum error_code)i) < ERR_REPLY_COUNT);
+    CHECK_INT(error_reply_code(ERR_REPLY_COUNT), ERR_INTERNAL);
+    CHECK_INT(error_reply_code(ERR_COUNT), ERR_INTERNAL);
+}
+
 TEST(errors_every_code_is_well_formed)
 {
     for (int i = 0; i < ERR_COUNT; i++) {
+        if (i == ERR_REPLY_COUNT)
+            continue;
         const char *name = error_name((enum error_code)i);
         int status = error_status((enum error_code)i);
         CHECK(name != NULL && name[0] != '\0');
@@ -470,7 +500,7 @@ TEST(errors_every_code_is_well_formed)
                 TEST_FAILF("error %d has name \"%s\"", i, name);
         CHECK(status >= 200 && status <= 599);
         CHECK(error_title((enum error_code)i)[0] != '\0');
-        for (int k = 0; k < i; k++)
+        for (int k = 0; k < i && i < ERR_REPLY_COUNT; k++)
             if (strcmp(error_name((enum error_code)k), name) == 0)
                 TEST_FAILF("errors %d and %d are both named \"%s\"", k, i, name);
     }
@@ -1202,6 +1232,7 @@ int main(void)
     RUN(utf8_counts_code_points);
 
     RUN(errors_names_and_statuses);
+    RUN(errors_outcomes_reply_as_their_broader_code);
     RUN(errors_every_code_is_well_formed);
     RUN(errors_error_set);
 

@@ -1,0 +1,76 @@
+/* limits.h — every limit Rounds sets on what users send and on what it
+ * builds, named once and used by every layer: the API's field specs, the
+ * pages' forms and messages, the domain's checks and the reply buffers.
+ *
+ * Limits are plain integer literals so that a message can quote one:
+ * "at most " LIMIT_TEXT(REASON_MAX_CHARS) " characters". Text limits count
+ * characters (Unicode code points) unless the name says bytes. */
+#ifndef ROUNDS_LIB_LIMITS_H
+#define ROUNDS_LIB_LIMITS_H
+
+#include <stdint.h>
+
+/* A limit as a string literal, for messages. */
+#define LIMIT_TEXT(limit) LIMIT_TEXT_(limit)
+#define LIMIT_TEXT_(limit) #limit
+
+/* ---- identifiers and codes in request bodies, in bytes ---- */
+#define ID_MAX_BYTES 64               /* an id of ours, or a reference-data key (specialty, kind) */
+#define STATE_CODE_BYTES 2            /* a USPS state code */
+#define ZIP_MAX_BYTES 10              /* 12345 or 12345-6789 */
+#define NPI_BYTES 10                  /* a National Provider Identifier */
+#define PASSWORD_FIELD_MAX_BYTES 1024 /* what a password field may carry before the password rules look */
+
+/* ---- free text people type ---- */
+#define ACCOUNT_NAME_MAX_CHARS 120    /* the name on an account */
+#define SCHOOL_MAX_CHARS 200          /* a student's medical school */
+#define COUNTRY_MAX_CHARS 100         /* a student's country */
+#define REASON_MAX_CHARS 500          /* why a document is rejected or a letter declined */
+#define NOTE_MAX_CHARS 2000           /* a note on a move of an application */
+#define STATEMENT_MAX_CHARS 5000      /* an applicant's statement */
+#define PERSON_NAME_MAX_CHARS 200     /* a letter author's or an organisation's name */
+#define EMAIL_MAX_BYTES 254           /* RFC 5321's longest path */
+#define ERAS_LETTER_ID_MAX_BYTES 64   /* the ERAS Letter ID of a delivered letter */
+
+/* ---- the catalog: offerings, sites, preceptors ---- */
+#define CATALOG_TITLE_MIN 3
+#define CATALOG_TITLE_MAX 120
+#define CATALOG_DESCRIPTION_MAX 5000
+#define CATALOG_FIRST_DAY_MAX 2000
+#define CATALOG_CANCELLATION_MAX 2000
+#define CATALOG_WEEKS_MAX 52
+#define CATALOG_HOURS_MAX 80
+#define CATALOG_SEATS_MAX 100
+#define CATALOG_MAX_YEARS_SINCE_GRADUATION 60 /* the most an offering's eligibility rule may allow */
+#define CATALOG_TUITION_MAX_CENTS INT64_C(10000000)
+#define CATALOG_FEE_MAX_CENTS INT64_C(100000)
+#define SITE_NAME_MAX_CHARS 100
+#define SITE_CITY_MAX_CHARS 100
+#define SITE_ADDRESS_MAX_CHARS 200
+#define PRECEPTOR_NAME_MAX_CHARS 120
+#define LICENSE_NUMBER_MAX_CHARS 40
+
+/* ---- profiles, requirements, readiness, letters ---- */
+#define GRADUATION_YEAR_MIN 1950
+#define GRADUATION_YEAR_MAX 2035      /* a student in a 6-year programme today graduates by then */
+#define STEP2CK_SCORE_MIN 1
+#define STEP2CK_SCORE_MAX 300
+#define ISSUED_WITHIN_DAYS_MAX 3650   /* a requirement's "issued within N days before the start" */
+#define READINESS_TARGET_MAX 520      /* any readiness target: letters, U.S. letters, weeks */
+#define LETTER_OVERDUE_DAYS 14        /* a letter still unanswered this long after the request */
+
+/* ---- what one string being built may grow to, in bytes ----
+ * A buffer past its cap refuses further appends (lib/buf.h); these are
+ * sanity ceilings, far above what real content needs, not quotas. */
+#define BUF_CAP_WORD 64                  /* a number or a short label */
+#define BUF_CAP_LINE 1024                /* a sentence, a title, a link */
+#define BUF_CAP_HEADER 2048              /* a response header value */
+#define BUF_CAP_SMALL (8 * 1024)         /* a reply of a few fields; a short email */
+#define BUF_CAP_OBJECT (16 * 1024)       /* one object as JSON */
+#define BUF_CAP_FORM (64 * 1024)         /* a form page; an object with short lists; an email */
+#define BUF_CAP_DETAIL (256 * 1024)      /* an object with its history and parts */
+#define BUF_CAP_PAGE (512 * 1024)        /* a page */
+#define BUF_CAP_LIST (1024 * 1024)       /* a list reply or a page of lists; one email message */
+#define BUF_CAP_LONG_LIST (2 * 1024 * 1024) /* the longest lists (all documents, all applications) */
+
+#endif
