@@ -68,6 +68,8 @@ static const struct numeric_setting numeric_settings[] = {
     {"ROUNDS_SESSION_ABSOLUTE_HOURS", "--session-absolute-hours", 1, 24 * 365, 3600,
      OPT(session_absolute_seconds), true, false},
     {"ROUNDS_JOBS_INTERVAL_MS", "--jobs-interval-ms", 0, 3600000, 1, OPT(jobs_interval_ms), false, false},
+    {"ROUNDS_LOGIN_LIMIT_ACCOUNT_CLIENT", "--login-limit-account-client", 1, 1000000, 1,
+     OPT(login_failures_per_account_client), false, false},
     {"ROUNDS_LOGIN_LIMIT_ACCOUNT", "--login-limit-account", 1, 1000000, 1, OPT(login_failures_per_account), false,
      false},
     {"ROUNDS_LOGIN_LIMIT_CLIENT", "--login-limit-client", 1, 1000000, 1, OPT(login_failures_per_client), false,
@@ -127,7 +129,8 @@ bool config_from_env(struct config *config)
     o->shutdown_deadline_ms = 10000;
     o->session_idle_seconds = 30 * 60;
     o->session_absolute_seconds = 12 * 3600;
-    o->login_failures_per_account = 10;
+    o->login_failures_per_account_client = 10;
+    o->login_failures_per_account = 100;
     o->login_failures_per_client = 100;
     o->jobs_interval_ms = 1000;
     config->log_level = "info";

@@ -1,6 +1,8 @@
 /* auth_login.c — POST /api/v1/auth/login {email, password} → {user, token, csrf_token}.
- * Wrong → 401 invalid_credentials; too many failures (per account, per client
- * address, counted in the database) → 429. */
+ * Wrong → 401 invalid_credentials; too many failures (of the account from this
+ * client address, of the account from everywhere, from this address; counted
+ * in the database), or an attempt before its growing delay is over → 429 with
+ * Retry-After. */
 #include "api/api.h"
 #include "domain/auth.h"
 #include "lib/limits.h"
@@ -37,9 +39,11 @@ void api_auth_login(struct http_request *req)
         http_reply_error(req, ERR_INTERNAL, NULL, NULL);
         return;
     }
-    if (auth_login_begin(req->db, &req->arena, body.email, body.password, req->client_addr,
-                         req->options->login_failures_per_account, req->options->login_failures_per_client, job,
-                         &err) != 0) {
+    struct auth_login_limits limits = {req->options->login_failures_per_account_client,
+                                       req->options->login_failures_per_account, req->options->login_failures_per_client};
+    if (auth_login_begin(req->db, &req->arena, body.email, body.password, req->client_addr, &limits, job, &err) !=
+        0) {
+        http_retry_after(req, job->retry_after);
         http_offload_free(job);
         http_reply_problem(req, &err);
         return;

@@ -1,5 +1,6 @@
 /* test_hooks.c — endpoints that exist only when `rounds serve --test-hooks 1`
- * runs (never in production): move the clock, and run the background jobs
+ * runs (never in production): move the clock (and stop it, {"frozen":true},
+ * for tests that count seconds), and run the background jobs
  * (expiry sweeper, outbox) at once, so that tests can drive time. */
 #include "api/applications_api.h"
 #include "domain/jobs.h"
@@ -8,10 +9,12 @@
 
 struct clock_body {
     int64_t offset_seconds;
+    bool frozen;
 };
 
 static const struct json_field clock_spec[] = {
     JSON_INT(struct clock_body, offset_seconds, JSON_REQUIRED, -400LL * 86400, 4000LL * 86400),
+    JSON_BOOL(struct clock_body, frozen, JSON_OPTIONAL),
     {0},
 };
 
@@ -20,6 +23,7 @@ void api_test_clock(struct http_request *req)
     struct clock_body body = {0};
     if (api_parse_body(req, clock_spec, &body, NULL) != 0)
         return;
+    clock_freeze(body.frozen);
     clock_set_offset(body.offset_seconds);
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_LINE);

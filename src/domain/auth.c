@@ -149,9 +149,31 @@ static void account_key(const char *email, char out[65])
     crypto_hash_token(email, out);
 }
 
+/* Seconds the next attempt must wait given the failures in the window: 0
+ * when it may go ahead. */
+static int64_t login_wait(const struct store_login_failures *f, const struct auth_login_limits *limits, int64_t now)
+{
+    if (f->account >= limits->per_account || f->client >= limits->per_client)
+        return AUTH_WINDOW_SECONDS;
+    if (f->pair >= limits->per_account_client) {
+        /* Locked for this address until its oldest failure leaves the window. */
+        int64_t wait = f->pair_first_at + AUTH_WINDOW_SECONDS - now;
+        return wait > 0 ? wait : 1;
+    }
+    if (f->pair < AUTH_FREE_FAILURES)
+        return 0;
+    int64_t delay = 1;
+    for (int64_t i = AUTH_FREE_FAILURES; i < f->pair && delay < AUTH_MAX_DELAY_SECONDS; i++)
+        delay *= 2;
+    if (delay > AUTH_MAX_DELAY_SECONDS)
+        delay = AUTH_MAX_DELAY_SECONDS;
+    int64_t wait = f->pair_last_at + delay - now;
+    return wait > 0 ? wait : 0;
+}
+
 int auth_login_begin(struct db_conn *conn, struct arena *arena, const char *email, const char *password,
-                     const char *client_addr, int per_account_limit, int per_client_limit,
-                     struct auth_login_job *job, struct error *err)
+                     const char *client_addr, const struct auth_login_limits *limits, struct auth_login_job *job,
+                     struct error *err)
 {
     char key[65];
     char lowered[256];
@@ -161,13 +183,14 @@ int auth_login_begin(struct db_conn *conn, struct arena *arena, const char *emai
     for (size_t i = 0; i <= n; i++)
         lowered[i] = (char)tolower((unsigned char)email[i]);
     account_key(lowered, key);
-    int64_t by_account = 0, by_client = 0;
-    int rc = store_login_failure_counts(conn, key, client_addr, clock_now() - AUTH_WINDOW_SECONDS, &by_account,
-                                        &by_client);
+    int64_t now = clock_now();
+    struct store_login_failures failures;
+    int rc = store_login_failure_counts(conn, key, client_addr, now - AUTH_WINDOW_SECONDS, &failures);
     if (rc != DB_OK)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
-    if (by_account >= per_account_limit || by_client >= per_client_limit)
-        return error_set(err, ERR_RATE_LIMITED, NULL, "too many failed logins; wait 15 minutes and try again");
+    job->retry_after = login_wait(&failures, limits, now);
+    if (job->retry_after > 0)
+        return error_set(err, ERR_RATE_LIMITED, NULL, "too many failed logins; wait and try again");
 
     struct store_user user;
     rc = store_user_by_email(conn, arena, lowered, &user);
@@ -179,6 +202,10 @@ int auth_login_begin(struct db_conn *conn, struct arena *arena, const char *emai
         return error_set(err, ERR_INVALID_CREDENTIALS, NULL, "wrong email or password");
     memcpy(job->password, password, strlen(password) + 1);
     job->user_found = rc == DB_ROW;
+    /* Counted now, forgotten by a success: parallel attempts cannot all
+     * slip under the limits while their hashes are computed. */
+    if (store_login_failure_add(conn, key, client_addr, now) != DB_OK)
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     if (job->user_found) {
         snprintf(job->stored_hash, sizeof(job->stored_hash), "%s", user.password_hash);
     } else {
@@ -204,10 +231,9 @@ int auth_login_finish(struct db_conn *conn, struct arena *arena, const struct au
     account_key(job->email, key);
     int64_t now = clock_now();
     if (!job->verified) {
-        /* The audit names the account only by the hash of its email. */
+        /* The audit names the account only by the hash of its email. The
+         * failure was counted when the attempt began. */
         store_audit_add(conn, NULL, "login_failed", "account", key, "", now);
-        if (store_login_failure_add(conn, key, client_addr, now) != DB_OK)
-            return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
         /* Keep the table small: old failures no longer count. */
         store_login_failure_prune(conn, now - 2 * AUTH_WINDOW_SECONDS);
         return error_set(err, ERR_INVALID_CREDENTIALS, NULL, "wrong email or password");
@@ -215,7 +241,7 @@ int auth_login_finish(struct db_conn *conn, struct arena *arena, const struct au
     int rc = store_user_by_email(conn, arena, job->email, user);
     if (rc != DB_ROW)
         return error_set(err, rc == DB_DONE ? ERR_INVALID_CREDENTIALS : ERR_UNAVAILABLE, NULL, NULL);
-    store_login_failure_clear(conn, key);
+    store_login_failure_clear(conn, key, client_addr);
     store_audit_add(conn, user->id, "login", "user", user->id, "", now);
     if (job->needs_rehash && store_user_set_password_hash(conn, user->id, job->new_hash) == DB_OK)
         log_info("msg=\"password rehashed with current parameters\" user_id=%s", user->id);

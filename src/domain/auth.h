@@ -13,7 +13,21 @@
 #include "lib/errors.h"
 #include "store/store.h"
 
-enum { AUTH_WINDOW_SECONDS = 15 * 60 };
+/* Failed logins count for 15 minutes. The first AUTH_FREE_FAILURES of an
+ * account from one client address cost nothing; after them each next attempt
+ * from that address must wait 1, 2, 4 … seconds (at most
+ * AUTH_MAX_DELAY_SECONDS) after the last failure (OWASP ASVS 2.2.1). */
+enum { AUTH_WINDOW_SECONDS = 15 * 60, AUTH_FREE_FAILURES = 5, AUTH_MAX_DELAY_SECONDS = 60 };
+
+/* Failures (per AUTH_WINDOW_SECONDS) after which login answers 429. An
+ * account is locked only for the address its failures come from, so that
+ * guessing from one address cannot lock its owner out elsewhere; the much
+ * higher per-account ceiling stops guessing spread over many addresses. */
+struct auth_login_limits {
+    int per_account_client; /* one account from one client address (10) */
+    int per_account;        /* one account from every address together (100) */
+    int per_client;         /* one client address for every account together (100) */
+};
 
 struct auth_register_job {
     char email[256];
@@ -27,6 +41,7 @@ struct auth_register_job {
 };
 
 struct auth_login_job {
+    int64_t retry_after;    /* seconds, when begin refused the attempt (429) */
     char email[256];
     char password[520];
     char stored_hash[128];  /* the user's hash, or a decoy when there is no such user */
@@ -45,10 +60,13 @@ void auth_register_work(void *job);
 int auth_register_finish(struct db_conn *conn, struct arena *arena, const struct auth_register_job *job,
                          struct store_user *user, struct error *err);
 
-/* Login: refuses early (ERR_RATE_LIMITED) when failures are over the limits. */
+/* Login: refuses early (ERR_RATE_LIMITED, job->retry_after set) when the
+ * failures are over a limit or the attempt comes before its delay is over;
+ * otherwise counts the attempt as a failure before the slow check (so that a
+ * burst of parallel attempts is counted), which a success then forgets. */
 int auth_login_begin(struct db_conn *conn, struct arena *arena, const char *email, const char *password,
-                     const char *client_addr, int per_account_limit, int per_client_limit,
-                     struct auth_login_job *job, struct error *err);
+                     const char *client_addr, const struct auth_login_limits *limits, struct auth_login_job *job,
+                     struct error *err);
 void auth_login_work(void *job);
 /* Records the outcome; 0 with *user filled when the login succeeded. */
 int auth_login_finish(struct db_conn *conn, struct arena *arena, const struct auth_login_job *job,

@@ -128,6 +128,17 @@ void http_add_header(struct http_request *req, const char *name, const char *val
     h2o_add_header_by_str(&r->pool, &r->res.headers, lower, name_len, 1, NULL, value, strlen(value));
 }
 
+void http_retry_after(struct http_request *req, int64_t seconds)
+{
+    if (seconds <= 0)
+        return;
+    char text[24];
+    snprintf(text, sizeof(text), "%lld", (long long)seconds);
+    const char *value = arena_strdup(&req->arena, text); /* h2o keeps the pointer until the reply */
+    if (value != NULL)
+        http_add_header(req, "Retry-After", value);
+}
+
 static bool public_url_is_https(const struct http_options *options)
 {
     return options->public_url != NULL && strncmp(options->public_url, "https://", 8) == 0;

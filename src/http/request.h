@@ -72,6 +72,8 @@ const struct http_part *http_part(struct http_request *req, const char *name);
 /* ---- replying ---- */
 
 void http_add_header(struct http_request *req, const char *name, const char *value);
+/* "Retry-After: seconds" on the reply, when seconds > 0 (a 429 or 503). */
+void http_retry_after(struct http_request *req, int64_t seconds);
 /* Set-Cookie with HttpOnly, SameSite=Lax, Path=/ (Secure when the public URL is https).
  * max_age < 0 omits Max-Age (a browser-session cookie); 0 deletes it. */
 void http_set_cookie(struct http_request *req, const char *name, const char *value, int64_t max_age);

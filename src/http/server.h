@@ -27,8 +27,9 @@ struct http_options {
     int shutdown_deadline_ms;         /* in-flight work gets this long after SIGTERM */
     int64_t session_idle_seconds;     /* 30 minutes */
     int64_t session_absolute_seconds; /* 12 hours */
-    int login_failures_per_account;   /* per 15 minutes */
-    int login_failures_per_client;
+    int login_failures_per_account_client; /* per 15 minutes, one account from one client address */
+    int login_failures_per_account;   /* per 15 minutes, one account from everywhere */
+    int login_failures_per_client;    /* per 15 minutes, one client address for every account */
     bool trust_proxy;
     bool test_hooks;                  /* serve the ROUTE_TEST_HOOK routes (tests only) */
     const char *smtp_url;             /* ROUNDS_SMTP_URL; NULL: mail goes to DATA_DIR/mail */

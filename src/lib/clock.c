@@ -5,10 +5,12 @@
 #include <time.h>
 
 static _Atomic int64_t offset_seconds;
+static _Atomic int64_t frozen_at; /* 0: the wall clock runs */
 
 int64_t clock_now(void)
 {
-    return (int64_t)time(NULL) + atomic_load(&offset_seconds);
+    int64_t frozen = atomic_load(&frozen_at);
+    return (frozen != 0 ? frozen : (int64_t)time(NULL)) + atomic_load(&offset_seconds);
 }
 
 int64_t clock_now_ms(void)
@@ -28,6 +30,16 @@ double clock_monotonic_ms(void)
 void clock_set_offset(int64_t seconds)
 {
     atomic_store(&offset_seconds, seconds);
+}
+
+void clock_freeze(bool frozen)
+{
+    if (!frozen) {
+        atomic_store(&frozen_at, 0);
+        return;
+    }
+    int64_t none = 0;
+    atomic_compare_exchange_strong(&frozen_at, &none, (int64_t)time(NULL));
 }
 
 void clock_today(char out[11])

@@ -5,6 +5,7 @@
 #ifndef ROUNDS_LIB_CLOCK_H
 #define ROUNDS_LIB_CLOCK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Seconds since the epoch, shifted by the offset. */
@@ -14,6 +15,10 @@ int64_t clock_now_ms(void);
 /* Monotonic milliseconds for measuring durations (never shifted). */
 double clock_monotonic_ms(void);
 void clock_set_offset(int64_t seconds);
+/* Tests: true stops clock_now() at the current second (kept by later calls
+ * with true, so that offsets count from one instant); false lets it run.
+ * clock_now_ms() always runs (ids stay in order). */
+void clock_freeze(bool frozen);
 /* Today's date "YYYY-MM-DD" (UTC) into out[11]. */
 void clock_today(char out[11]);
 /* Days since 1970-01-01 for a valid "YYYY-MM-DD" (proleptic Gregorian). */

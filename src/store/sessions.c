@@ -2,6 +2,8 @@
  * both in the database so that every instance shares them. */
 #include "store/store.h"
 
+#include <string.h>
+
 int store_session_insert(struct db_conn *conn, const char *token_hash, const char *user_id, const char *csrf_token,
                          int64_t now)
 {
@@ -77,31 +79,40 @@ int store_login_failure_add(struct db_conn *conn, const char *account_key, const
     return rc == DB_DONE ? DB_OK : rc;
 }
 
-static int count_since(struct db_stmt *st, const char *key, int64_t since, int64_t *out)
+int store_login_failure_counts(struct db_conn *conn, const char *account_key, const char *client_addr, int64_t since,
+                               struct store_login_failures *out)
 {
-    db_bind_text(st, 1, key);
-    db_bind_int(st, 2, since);
+    /* One round trip; the pair's rows are found through the account's index
+     * (few: the account's ceiling bounds them). */
+    struct db_stmt *st = db_prepare(
+        conn, "SELECT (SELECT COUNT(*) FROM login_failures WHERE account_key = $1 AND client_addr = $2 AND at > $3),"
+              " (SELECT COALESCE(MIN(at), 0) FROM login_failures WHERE account_key = $1 AND client_addr = $2"
+              " AND at > $3),"
+              " (SELECT COALESCE(MAX(at), 0) FROM login_failures WHERE account_key = $1 AND client_addr = $2"
+              " AND at > $3),"
+              " (SELECT COUNT(*) FROM login_failures WHERE account_key = $1 AND at > $3),"
+              " (SELECT COUNT(*) FROM login_failures WHERE client_addr = $2 AND at > $3)");
+    db_bind_text(st, 1, account_key);
+    db_bind_text(st, 2, client_addr);
+    db_bind_int(st, 3, since);
     int rc = db_step(st);
-    *out = rc == DB_ROW ? db_column_int(st, 0) : 0;
+    memset(out, 0, sizeof(*out));
+    if (rc == DB_ROW) {
+        out->pair = db_column_int(st, 0);
+        out->pair_first_at = db_column_int(st, 1);
+        out->pair_last_at = db_column_int(st, 2);
+        out->account = db_column_int(st, 3);
+        out->client = db_column_int(st, 4);
+    }
     db_reset(st);
     return rc == DB_ROW ? DB_OK : rc;
 }
 
-int store_login_failure_counts(struct db_conn *conn, const char *account_key, const char *client_addr, int64_t since,
-                               int64_t *by_account, int64_t *by_client)
+int store_login_failure_clear(struct db_conn *conn, const char *account_key, const char *client_addr)
 {
-    int rc = count_since(db_prepare(conn, "SELECT COUNT(*) FROM login_failures WHERE account_key = $1 AND at > $2"),
-                         account_key, since, by_account);
-    if (rc != DB_OK)
-        return rc;
-    return count_since(db_prepare(conn, "SELECT COUNT(*) FROM login_failures WHERE client_addr = $1 AND at > $2"),
-                       client_addr, since, by_client);
-}
-
-int store_login_failure_clear(struct db_conn *conn, const char *account_key)
-{
-    struct db_stmt *st = db_prepare(conn, "DELETE FROM login_failures WHERE account_key = $1");
+    struct db_stmt *st = db_prepare(conn, "DELETE FROM login_failures WHERE account_key = $1 AND client_addr = $2");
     db_bind_text(st, 1, account_key);
+    db_bind_text(st, 2, client_addr);
     int rc = db_step(st);
     db_reset(st);
     return rc == DB_DONE ? DB_OK : rc;

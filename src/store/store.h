@@ -90,9 +90,16 @@ int store_session_prune(struct db_conn *conn, int64_t idle_before, int64_t creat
 /* ---- login rate limits ---- */
 
 int store_login_failure_add(struct db_conn *conn, const char *account_key, const char *client_addr, int64_t now);
+/* Failed logins since `since`: for the account from this address (with the
+ * first and last time, 0 when none), for the account from anywhere, and from
+ * this address for any account. */
+struct store_login_failures {
+    int64_t pair, pair_first_at, pair_last_at, account, client;
+};
 int store_login_failure_counts(struct db_conn *conn, const char *account_key, const char *client_addr, int64_t since,
-                               int64_t *by_account, int64_t *by_client);
-int store_login_failure_clear(struct db_conn *conn, const char *account_key);
+                               struct store_login_failures *out);
+/* Forgets the failures of the account from this address (a login succeeded there). */
+int store_login_failure_clear(struct db_conn *conn, const char *account_key, const char *client_addr);
 int store_login_failure_prune(struct db_conn *conn, int64_t before);
 
 /* ---- catalog: sites, preceptors, offerings, blocks (store/catalog.c) ---- */

@@ -78,12 +78,20 @@ void web_page_login(struct http_request *req)
     render(req, 200, NULL, next, done_notice(http_kv_get(query, "done")), NULL);
 }
 
-static const char *message_for(const struct error *err)
+/* What the form says; retry_after (seconds) for a refused attempt. */
+static const char *message_for(struct http_request *req, const struct error *err, int64_t retry_after)
 {
     if (err->code == ERR_INVALID_CREDENTIALS)
         return "Wrong email or password.";
-    if (err->code == ERR_RATE_LIMITED)
-        return "Too many failed attempts. Wait 15 minutes and try again.";
+    if (err->code == ERR_RATE_LIMITED) {
+        struct buf b;
+        buf_init(&b, &req->arena, 160);
+        if (retry_after > 90)
+            buf_appendf(&b, "Too many failed attempts. Try again in %lld minutes.", (long long)(retry_after + 59) / 60);
+        else
+            buf_appendf(&b, "Too many failed attempts. Try again in %lld seconds.", (long long)retry_after);
+        return buf_ok(&b) ? b.data : "Too many failed attempts. Try again later.";
+    }
     return error_title(err->code);
 }
 
@@ -94,7 +102,7 @@ static void login_done(struct http_request *req, void *ctx)
     struct error err = {0};
     const char *next = http_form(req, "next");
     if (auth_login_finish(req->db, &req->arena, job, req->client_addr, &user, &err) != 0) {
-        render(req, error_status(err.code), job->email, next, NULL, message_for(&err));
+        render(req, error_status(err.code), job->email, next, NULL, message_for(req, &err, 0));
         return;
     }
     if (http_session_start(req, user.id, true, NULL, NULL) != DB_OK) {
@@ -119,11 +127,13 @@ void web_page_login_post(struct http_request *req)
         http_reply_error(req, ERR_INTERNAL, NULL, NULL);
         return;
     }
-    if (auth_login_begin(req->db, &req->arena, email, password, req->client_addr,
-                         req->options->login_failures_per_account, req->options->login_failures_per_client, job,
-                         &err) != 0) {
+    struct auth_login_limits limits = {req->options->login_failures_per_account_client,
+                                       req->options->login_failures_per_account, req->options->login_failures_per_client};
+    if (auth_login_begin(req->db, &req->arena, email, password, req->client_addr, &limits, job, &err) != 0) {
+        int64_t retry_after = job->retry_after;
         http_offload_free(job);
-        render(req, error_status(err.code), email, next, NULL, message_for(&err));
+        http_retry_after(req, retry_after);
+        render(req, error_status(err.code), email, next, NULL, message_for(req, &err, retry_after));
         return;
     }
     http_offload_start(req, job, auth_login_work, login_done);

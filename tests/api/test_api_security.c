@@ -4,9 +4,14 @@
  *   - the SQLite file and its -wal and -shm are created 0600;
  *   - invitation tokens never reach the server log, whatever the path looks
  *     like (trailing slash, extra segment, encoded slash, other case);
+ *   - failed logins lock an account only for the client address they come
+ *     from, with a growing delay before that, and a much higher ceiling per
+ *     account for guessing spread over many addresses;
  *
- * The main server runs with --test-hooks 1 (the test clock, the jobs) and
- * --jobs-interval-ms 0, so only the tests deliver mail. Every test makes its
+ * The main server runs with --test-hooks 1 (the test clock, the jobs),
+ * --jobs-interval-ms 0 (only the tests deliver mail) and --trust-proxy 1
+ * (X-Forwarded-For from loopback names the client, so that tests can come
+ * from several addresses). Every test makes its
  * own people with unique emails, so the suite also runs on a PostgreSQL
  * database that holds other suites' data. */
 #include <jansson.h>
@@ -23,7 +28,7 @@
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
 
-static struct api_server server;
+static struct api_server server, small_server;
 static struct db_conn *db;
 
 /* ---- helpers ---- */
@@ -39,6 +44,48 @@ static int mode_of(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 ? (int)(st.st_mode & 0777) : -1;
+}
+
+/* Moves the server's clock to offset seconds from now; frozen stops it
+ * (offsets then count from the instant it first stopped). */
+static void set_clock(long long offset, bool frozen)
+{
+    char body[80];
+    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld,\"frozen\":%s}", offset, frozen ? "true" : "false");
+    struct api_response r;
+    api_request(&r, "POST", "/api/v1/test/clock", NULL, body);
+    if (r.status != 200)
+        TEST_FAILF("POST /api/v1/test/clock answered %ld: %.300s", r.status, r.body);
+    api_free(&r);
+}
+
+/* A client address of the documentation range 198.18.0.0/15, new each call. */
+static void new_address(char out[32])
+{
+    unsigned char b[2];
+    randombytes_buf(b, sizeof(b));
+    snprintf(out, 32, "198.%d.%d.%d", 18 + (b[0] & 1), b[1], 1 + (int)randombytes_uniform(250));
+}
+
+/* POST /api/v1/auth/login from a client address; the status, and the
+ * Retry-After seconds in *retry_after (-1 when absent). */
+static long login_from(const char *addr, const char *email, const char *password, long long *retry_after)
+{
+    char forwarded[64];
+    snprintf(forwarded, sizeof(forwarded), "X-Forwarded-For: %s", addr);
+    const char *headers[] = {forwarded, NULL};
+    char *body = json_text(json_pack("{s:s,s:s}", "email", email, "password", password));
+    struct api_response r;
+    long status = api_request(&r, "POST", "/api/v1/auth/login", headers, body);
+    free(body);
+    const char *after = api_header(&r, "retry-after");
+    if (retry_after != NULL)
+        *retry_after = after != NULL ? strtoll(after, NULL, 10) : -1;
+    if (status == 429 && !(r.json != NULL && api_json_str(r.json, "code") != NULL &&
+                           strcmp(api_json_str(r.json, "code"), "rate_limited") == 0))
+        TEST_FAILF("a 429 without code rate_limited: %.200s", r.body);
+    api_free(&r);
+    return status;
 }
 
 /* ---- 4. the SQLite files are private ---- */
@@ -155,6 +202,75 @@ TEST(other_paths_are_logged_as_they_are)
     free(log);
 }
 
+/* ---- 6. the login lock is per account and address ---- */
+
+TEST(failed_logins_from_one_address_do_not_lock_the_owner_out_elsewhere)
+{
+    struct user u;
+    if (!register_student(&u, "lockout"))
+        return;
+    char attacker[32], owner[32];
+    new_address(attacker);
+    new_address(owner);
+    long long after = 0, offset = 0;
+    set_clock(0, true); /* seconds count only when the test moves the clock */
+    /* Five free failures, then each next attempt waits 1, 2, 4, 8, 16 s. */
+    for (int i = 0; i < 5; i++)
+        CHECK_INT(login_from(attacker, u.email, "Wrong-Password-Guess-1", &after), 401);
+    long long want = 1;
+    for (int i = 5; i < 10; i++) {
+        CHECK_INT(login_from(attacker, u.email, "Wrong-Password-Guess-2", &after), 429);
+        CHECK_INT(after, want);
+        offset += after;
+        set_clock(offset, true);
+        CHECK_INT(login_from(attacker, u.email, "Wrong-Password-Guess-3", &after), 401);
+        want *= 2;
+    }
+    /* Ten failures: locked for this address, even with the right password,
+     * until the first failure leaves the 15-minute window. */
+    offset += 61;
+    set_clock(offset, true);
+    CHECK_INT(login_from(attacker, u.email, PASSWORD, &after), 429);
+    CHECK_INT(after, 900 - offset);
+    /* The owner, from their own address, logs in at once. */
+    CHECK_INT(login_from(owner, u.email, PASSWORD, NULL), 200);
+    /* A success forgets only its own address's failures. */
+    char key[65];
+    crypto_hash_token(u.email, key);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM login_failures WHERE account_key = $1 AND client_addr = $2", key,
+                         attacker),
+              10);
+    /* The lock lifts when the window has passed. */
+    set_clock(offset + after, true);
+    CHECK_INT(login_from(attacker, u.email, PASSWORD, NULL), 200);
+    set_clock(0, false);
+}
+
+TEST(the_account_ceiling_stops_guessing_spread_over_addresses)
+{
+    api_use(&small_server);
+    struct user u;
+    if (!register_student(&u, "ceiling")) {
+        api_use(&server);
+        return;
+    }
+    /* --login-limit-account 6, --login-limit-account-client 3: two addresses
+     * fail three times each; a third address is refused too. */
+    for (int a = 0; a < 2; a++) {
+        char addr[32];
+        new_address(addr);
+        for (int i = 0; i < 3; i++)
+            CHECK_INT(login_from(addr, u.email, "Wrong-Password-Guess-4", NULL), 401);
+        CHECK_INT(login_from(addr, u.email, PASSWORD, NULL), 429);
+    }
+    char fresh[32];
+    new_address(fresh);
+    long long after = 0;
+    CHECK_INT(login_from(fresh, u.email, PASSWORD, &after), 429);
+    CHECK(after > 0);
+    api_use(&server);
+}
+
 int main(void)
 {
     if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
@@ -162,7 +278,7 @@ int main(void)
         return 1;
     }
     static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--login-limit-client",
-                                        "1000000", NULL};
+                                        "1000000", "--trust-proxy", "1", NULL};
     if (api_server_start(&server, flags) != 0)
         return 1;
     db = api_db_open(&server);
@@ -175,6 +291,19 @@ int main(void)
     API_RUN(sqlite_cli_creates_the_file_0600);
     API_RUN(invitation_tokens_are_masked_in_the_log_whatever_the_path);
     API_RUN(other_paths_are_logged_as_they_are);
+    API_RUN(failed_logins_from_one_address_do_not_lock_the_owner_out_elsewhere);
+
+    static const char *const small_flags[] = {"--login-limit-account", "6", "--login-limit-account-client", "3",
+                                              "--login-limit-client", "1000000", "--trust-proxy", "1", NULL};
+    if (api_server_start(&small_server, small_flags) == 0) {
+        API_RUN(the_account_ceiling_stops_guessing_spread_over_addresses);
+        CHECK_INT(api_server_stop(&small_server), 0);
+        api_server_cleanup(&small_server);
+    } else {
+        printf("FAIL the server with small limits did not start\n");
+        test_failed++;
+    }
+    api_use(&server);
 
     db_close(db);
     CHECK_INT(api_server_stop(&server), 0);

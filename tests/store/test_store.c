@@ -176,22 +176,31 @@ TEST(login_failures_count_per_account_and_client)
     const char *account = unique("acct");
     const char *other = unique("acct");
     const char *client = unique("10.0.0.");
+    const char *elsewhere = unique("10.0.1.");
     int64_t now = clock_now();
     for (int i = 0; i < 3; i++)
         CHECK_INT(store_login_failure_add(conn, account, client, now - i), DB_OK);
+    CHECK_INT(store_login_failure_add(conn, account, elsewhere, now - 7), DB_OK);
     CHECK_INT(store_login_failure_add(conn, other, client, now), DB_OK);
     CHECK_INT(store_login_failure_add(conn, account, client, now - 5000), DB_OK); /* outside the window */
-    int64_t by_account = -1, by_client = -1;
-    CHECK_INT(store_login_failure_counts(conn, account, client, now - 900, &by_account, &by_client), DB_OK);
-    CHECK_INT(by_account, 3);
-    CHECK_INT(by_client, 4);
-    CHECK_INT(store_login_failure_clear(conn, account), DB_OK);
-    CHECK_INT(store_login_failure_counts(conn, account, client, now - 900, &by_account, &by_client), DB_OK);
-    CHECK_INT(by_account, 0);
-    CHECK_INT(by_client, 1);
+    struct store_login_failures f;
+    CHECK_INT(store_login_failure_counts(conn, account, client, now - 900, &f), DB_OK);
+    CHECK_INT(f.pair, 3);
+    CHECK_INT(f.pair_first_at, now - 2);
+    CHECK_INT(f.pair_last_at, now);
+    CHECK_INT(f.account, 4);
+    CHECK_INT(f.client, 4);
+    /* A success forgets the failures of its own address only. */
+    CHECK_INT(store_login_failure_clear(conn, account, client), DB_OK);
+    CHECK_INT(store_login_failure_counts(conn, account, client, now - 900, &f), DB_OK);
+    CHECK_INT(f.pair, 0);
+    CHECK_INT(f.pair_first_at, 0);
+    CHECK_INT(f.pair_last_at, 0);
+    CHECK_INT(f.account, 1);
+    CHECK_INT(f.client, 1);
     CHECK_INT(store_login_failure_prune(conn, now + 1), DB_OK);
-    CHECK_INT(store_login_failure_counts(conn, other, client, 0, &by_account, &by_client), DB_OK);
-    CHECK_INT(by_account, 0);
+    CHECK_INT(store_login_failure_counts(conn, other, client, 0, &f), DB_OK);
+    CHECK_INT(f.account, 0);
 }
 
 struct tx_ctx {
