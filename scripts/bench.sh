@@ -12,6 +12,10 @@
 #             queries that return many results (bench/search.lua) — and (d) nginx
 #             serving the bytes of reply (a). A server of its own that never logs
 #             in (Argon2id would add 64 MiB), whose memory is reported.
+#   match     `rounds match` offline on a generated instance at the scale of the U.S.
+#             residency Match (47,000 students, 6,600 offerings, 43,000 seats, 12 ranks
+#             each), modes "one" and "rotation": core and file-to-file milliseconds,
+#             proposals, the verification. Needs no server.
 #   holds     POST /api/v1/applications/{id}/accept on the write path: BENCH_HOLDS
 #             offered applications on distinct blocks, each with its own student
 #             and session, made directly in the database; every request accepts a
@@ -31,7 +35,10 @@
 #   BENCH_OFFERINGS=100000  offerings seeded for the catalog and holds parts
 #   BENCH_HOLDS=20000       offered applications prepared for the holds part
 #                           (a tenth of them for its warm-up)
-#   BENCH_PARTS="accounts documents catalog holds"   the parts to run
+#   BENCH_PARTS="accounts documents catalog holds match"   the parts to run
+#   BENCH_MATCH_RUNS=5      runs of `rounds match` per mode
+#   BENCH_MATCH_STUDENTS=47000 BENCH_MATCH_OFFERINGS=6600 BENCH_MATCH_SEATS=43000
+#   BENCH_MATCH_RANKS=12    the generated match instance
 #
 # Tools: wrk, nginx, curl; sqlite3 (SQLite) or psql (PostgreSQL) for the holds
 # set-up; b2sum (coreutils) for the session token hashes.
@@ -43,7 +50,8 @@
 #
 # Aims (reported, not enforced): healthz / nginx ≥ 1.0, me / nginx ≥ 0.6,
 # offering / nginx ≥ 0.7, search and full-text p99 ≤ 5 ms, catalog server peak
-# RSS ≤ 64 MiB, holds ≥ 1,000/s on SQLite.
+# RSS ≤ 64 MiB, holds ≥ 1,000/s on SQLite, match core ≤ 15 ms and file to file
+# ≤ 150 ms.
 #
 # To add a target to a part: fetch its reply body from rounds, write it with
 # `nginx_static NAME.ext` (bytes on stdin), then register both sides with
@@ -66,7 +74,12 @@ BENCH_THREADS=${BENCH_THREADS:-2}
 BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-16}
 BENCH_OFFERINGS=${BENCH_OFFERINGS:-100000}
 BENCH_HOLDS=${BENCH_HOLDS:-20000}
-BENCH_PARTS=${BENCH_PARTS:-accounts documents catalog holds}
+BENCH_PARTS=${BENCH_PARTS:-accounts documents catalog holds match}
+BENCH_MATCH_RUNS=${BENCH_MATCH_RUNS:-5}
+BENCH_MATCH_STUDENTS=${BENCH_MATCH_STUDENTS:-47000}
+BENCH_MATCH_OFFERINGS=${BENCH_MATCH_OFFERINGS:-6600}
+BENCH_MATCH_SEATS=${BENCH_MATCH_SEATS:-43000}
+BENCH_MATCH_RANKS=${BENCH_MATCH_RANKS:-12}
 
 BENCH_EMAIL=bench@rounds.test
 BENCH_PASSWORD=plum-orchard-harbor-71
@@ -844,6 +857,89 @@ report_holds() {
     [ "$other" = 0 ] || warn "holds: $other replies were not 200 (see the report)"
 }
 
+# ---------------------------------------------------------------- match
+
+# The placement match offline (`rounds match`) on an instance at the scale of the U.S.
+# residency Match, written by bench/match_gen: BENCH_MATCH_STUDENTS students,
+# BENCH_MATCH_OFFERINGS offerings, BENCH_MATCH_SEATS seats, about BENCH_MATCH_RANKS ranks
+# each (mode "one"), then the same students in mode "rotation" (up to 3 placements in six
+# blocks). Each run reads the file, matches, verifies and writes the result; the core (deferred
+# acceptance alone) and file-to-file times come from the result's stats, the wall time from
+# outside the process. BENCH_MATCH_RUNS runs each; the report gives the best and the median.
+MATCH_KEYS=(one rotation)
+declare -A MATCH_CORE MATCH_TOTAL MATCH_WALL MATCH_PROPOSALS MATCH_VERIFIED MATCH_SIZE MATCH_PLACED MATCH_OUT_SIZE
+
+match_stat() { sed -n "s/.*\"$1\": \\([0-9.]*\\).*/\\1/p" "$2" | tail -1; }
+
+# best_and_median "v1 v2 …" — "best median".
+best_and_median() {
+    tr ' ' '\n' <<<"$1" | grep . | sort -g | awk '{ v[NR] = $1 } END { printf "%s %s", v[1], v[int((NR + 1) / 2)] }'
+}
+
+match_runs() {
+    local key=$1 instance=$2 out="$tmp/match-$1.result.json" cores="" totals="" walls="" i t0 t1
+    MATCH_SIZE[$key]=$(stat -c %s "$instance")
+    for i in $(seq 1 "$BENCH_MATCH_RUNS"); do
+        t0=$(date +%s%N)
+        "$bin" match --quiet --in "$instance" --out "$out" || die "rounds match failed on the $key instance (exit $?)"
+        t1=$(date +%s%N)
+        cores+=" $(match_stat core_ms "$out")"
+        totals+=" $(match_stat total_ms "$out")"
+        walls+=" $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')"
+    done
+    MATCH_CORE[$key]=$(best_and_median "$cores")
+    MATCH_TOTAL[$key]=$(best_and_median "$totals")
+    MATCH_WALL[$key]=$(best_and_median "$walls")
+    MATCH_PROPOSALS[$key]=$(match_stat proposals "$out")
+    MATCH_PLACED[$key]="$(match_stat placements "$out") placements, $(grep -o '"unplaced": \[[^]]*\]' "$out" | grep -o '"[^"]*"' | grep -vc unplaced) unplaced"
+    MATCH_OUT_SIZE[$key]=$(stat -c %s "$out")
+    if grep -q '"status": "ok"' "$out" && grep -q '"blocking_pairs": \[\]' "$out"; then
+        MATCH_VERIFIED[$key]="ok (capacities, eligibility, overlaps, placements; 0 blocking pairs)"
+    else
+        MATCH_VERIFIED[$key]="FAILED"
+        invalid+=("match ($key): the verification failed")
+    fi
+}
+
+part_match() {
+    local gen
+    gen="$(dirname "$bin")/bench/match_gen"
+    [ -x "$gen" ] || die "$gen is missing (make bench builds it)"
+    echo "bench: match part ($BENCH_MATCH_RUNS runs per mode)" >&2
+    "$gen" --students "$BENCH_MATCH_STUDENTS" --offerings "$BENCH_MATCH_OFFERINGS" --seats "$BENCH_MATCH_SEATS" \
+        --ranks "$BENCH_MATCH_RANKS" >"$tmp/match-one.json" || die "match_gen failed"
+    "$gen" --students "$BENCH_MATCH_STUDENTS" --offerings "$BENCH_MATCH_OFFERINGS" --seats "$BENCH_MATCH_SEATS" \
+        --ranks "$BENCH_MATCH_RANKS" --mode rotation >"$tmp/match-rotation.json" || die "match_gen failed"
+    "$bin" match --quiet --in "$tmp/match-one.json" --out /dev/null 2>/dev/null || true   # warm the page cache
+    match_runs one "$tmp/match-one.json"
+    match_runs rotation "$tmp/match-rotation.json"
+}
+
+report_match() {
+    local key core total wall
+    say '\n== match: rounds match --in FILE.json --out FILE.json (%s students, %s offerings, %s seats, %s ranks each)\n' \
+        "$(commas "$BENCH_MATCH_STUDENTS")" "$(commas "$BENCH_MATCH_OFFERINGS")" "$(commas "$BENCH_MATCH_SEATS")" \
+        "$BENCH_MATCH_RANKS"
+    say '   best and median of %s runs; core = deferred acceptance alone; file to file = read, parse,\n' \
+        "$BENCH_MATCH_RUNS"
+    say '   lottery, match, verify, explain, write (from the result); wall = the whole process\n\n'
+    say '%-10s %10s %14s %20s %16s %14s\n' mode 'in MiB' 'proposals' 'core ms' 'file to file ms' 'wall ms'
+    for key in "${MATCH_KEYS[@]}"; do
+        say '%-10s %10.1f %14s %9s / %-8s %7s / %-7s %6s / %-6s\n' "$key" \
+            "$(awk -v b="${MATCH_SIZE[$key]}" 'BEGIN { print b / 1048576 }')" "$(commas "${MATCH_PROPOSALS[$key]}")" \
+            ${MATCH_CORE[$key]} ${MATCH_TOTAL[$key]} ${MATCH_WALL[$key]}
+        say '           %s; result %.1f MiB; verification: %s\n' "${MATCH_PLACED[$key]}" \
+            "$(awk -v b="${MATCH_OUT_SIZE[$key]}" 'BEGIN { print b / 1048576 }')" "${MATCH_VERIFIED[$key]}"
+    done
+    read -r core _ <<<"${MATCH_CORE[one]}"
+    read -r total _ <<<"${MATCH_TOTAL[one]}"
+    read -r wall _ <<<"${MATCH_WALL[one]}"
+    aim "match: core ms (best)" "$core" "<= 15" "$(at_most "$core" 15)"
+    aim "match: file to file ms (best)" "$total" "<= 150" "$(at_most "$total" 150)"
+    aim "match: verification" "${MATCH_VERIFIED[one]%% *}" "ok" "$([ "${MATCH_VERIFIED[one]}" != FAILED ] && echo yes || echo no)"
+    say '\n'
+}
+
 # ---------------------------------------------------------------- main
 
 report() {
@@ -858,6 +954,7 @@ report() {
     ! wants documents || report_documents
     ! wants catalog || report_catalog
     ! wants holds || report_holds
+    ! wants match || report_match
     say '\n== aims (reported, not enforced)\n\n'
     say '%-34s %12s %14s  %s\n' aim measured target met
     for n in "${!A_LABEL[@]}"; do
@@ -881,17 +978,23 @@ main() {
     esac
     [ -x "$bin" ] || die "$bin is not an executable (make first)"
     [[ $bin == /* ]] || bin="$PWD/$bin"
-    command -v wrk >/dev/null || die "wrk not found (scripts/bootstrap.sh bench)"
-    command -v curl >/dev/null || die "curl not found"
-    for v in BENCH_SECONDS BENCH_ROUNDS BENCH_THREADS BENCH_CONNECTIONS BENCH_WARMUP BENCH_OFFERINGS BENCH_HOLDS; do
+    local servers=no p
+    for p in $BENCH_PARTS; do [ "$p" = match ] || servers=yes; done
+    if [ "$servers" = yes ]; then
+        command -v wrk >/dev/null || die "wrk not found (scripts/bootstrap.sh bench)"
+        command -v curl >/dev/null || die "curl not found"
+    fi
+    for v in BENCH_SECONDS BENCH_ROUNDS BENCH_THREADS BENCH_CONNECTIONS BENCH_WARMUP BENCH_OFFERINGS BENCH_HOLDS \
+        BENCH_MATCH_RUNS BENCH_MATCH_STUDENTS BENCH_MATCH_OFFERINGS BENCH_MATCH_SEATS BENCH_MATCH_RANKS; do
         [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number"
     done
     [ "$BENCH_SECONDS" -ge 1 ] || die "BENCH_SECONDS must be ≥ 1"
     [ "$BENCH_ROUNDS" -ge 1 ] || die "BENCH_ROUNDS must be ≥ 1"
     [ "$BENCH_OFFERINGS" -ge 1 ] || die "BENCH_OFFERINGS must be ≥ 1"
     [ "$BENCH_HOLDS" -ge 1 ] || die "BENCH_HOLDS must be ≥ 1"
+    [ "$BENCH_MATCH_RUNS" -ge 1 ] || die "BENCH_MATCH_RUNS must be ≥ 1"
     for p in $BENCH_PARTS; do
-        case $p in accounts | documents | catalog | holds) ;; *) die "unknown part '$p' in BENCH_PARTS" ;; esac
+        case $p in accounts | documents | catalog | holds | match) ;; *) die "unknown part '$p' in BENCH_PARTS" ;; esac
     done
 
     trap cleanup EXIT
@@ -900,13 +1003,16 @@ main() {
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/rounds-bench.XXXXXX")
     LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-    setup_db
-    start_nginx
+    if [ "$servers" = yes ]; then
+        setup_db
+        start_nginx
+    fi
     ! wants accounts || part_accounts
     ! wants documents || part_documents
     if wants catalog || wants holds; then seed_offerings; fi
     ! wants catalog || part_catalog
     ! wants holds || part_holds
+    ! wants match || part_match
     report
 }
 

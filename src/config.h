@@ -21,6 +21,8 @@ enum exit_code {
     EXIT_FAILURE_RUNTIME = 1, /* the database or the network failed */
     EXIT_USAGE = 2,           /* unknown subcommand, flag or bad value */
     EXIT_SCHEMA_TOO_NEW = 3,  /* the database was migrated by a newer rounds */
+    EXIT_INVALID_INPUT = 4,   /* an input file is invalid (rounds match: the instance) */
+    EXIT_UNVERIFIED = 5,      /* rounds match: the result failed its verification */
 };
 
 struct config {

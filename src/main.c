@@ -4,9 +4,11 @@
  *   rounds migrate   apply pending database migrations
  *   rounds user add  create a user of any role
  *   rounds seed      fill the database with demo data
+ *   rounds match     the placement match on a JSON instance, offline
  *   rounds version   print the version
  *
- * Exit codes: 0 success, 1 runtime failure, 2 usage error, 3 database newer than this binary. */
+ * Exit codes: 0 success, 1 runtime failure, 2 usage error, 3 database newer than this binary,
+ * 4 an invalid input file, 5 a match result that failed its verification. */
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +24,7 @@ static const char usage_text[] =
     "  migrate    apply pending database migrations\n"
     "  user add   create a user: --email E --name N --role R [--org ID] --password-stdin\n"
     "  seed       demo data: --demo (accounts and catalog), --offerings N (more offerings)\n"
+    "  match      the placement match offline: --in INSTANCE.json --out RESULT.json\n"
     "  version    print the version\n"
     "\n"
     "Run 'rounds <command> --help' for a command's flags. Configuration comes from flags and from\n"
@@ -57,6 +60,8 @@ int main(int argc, char **argv)
         return command_user(argc - 1, argv + 1);
     if (strcmp(command, "seed") == 0)
         return command_seed(argc - 1, argv + 1);
+    if (strcmp(command, "match") == 0)
+        return command_match(argc - 1, argv + 1);
     fprintf(stderr, "rounds: unknown command '%s'\n\n", command);
     print_usage(stderr);
     return EXIT_USAGE;

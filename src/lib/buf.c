@@ -130,6 +130,12 @@ void buf_append_html(struct buf *b, const char *s)
         buf_append_html_len(b, s, strlen(s));
 }
 
+/* A byte that a JSON string literal carries as it is. */
+static inline bool json_plain(unsigned char c)
+{
+    return c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != 0x7f;
+}
+
 void buf_append_json_string(struct buf *b, const char *s)
 {
     if (s == NULL) {
@@ -138,30 +144,31 @@ void buf_append_json_string(struct buf *b, const char *s)
     }
     static const char hex[] = "0123456789abcdef";
     buf_append_char(b, '"');
-    size_t start = 0, i = 0;
-    for (; s[i] != '\0'; i++) {
-        unsigned char c = (unsigned char)s[i];
-        char esc[7];
-        const char *rep = NULL;
-        if (c == '"') rep = "\\\"";
-        else if (c == '\\') rep = "\\\\";
-        else if (c == '\n') rep = "\\n";
-        else if (c == '\r') rep = "\\r";
-        else if (c == '\t') rep = "\\t";
-        else if (c < 0x20 || c == 0x7f) {
-            esc[0] = '\\'; esc[1] = 'u'; esc[2] = '0'; esc[3] = '0';
-            esc[4] = hex[c >> 4]; esc[5] = hex[c & 15]; esc[6] = '\0';
-            rep = esc;
-        } else if (c == '<') {
-            /* Keeps "</script>" harmless if JSON is ever inlined in HTML. */
-            rep = "\\u003c";
-        } else
-            continue;
-        buf_append(b, s + start, i - start);
+    const unsigned char *p = (const unsigned char *)s;
+    for (;;) {
+        const unsigned char *run = p;
+        while (json_plain(*p)) /* stops at the NUL too */
+            p++;
+        buf_append(b, (const char *)run, (size_t)(p - run));
+        unsigned char c = *p;
+        if (c == '\0')
+            break;
+        char esc[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], '\0'};
+        const char *rep = esc;
+        if (c == '"')
+            rep = "\\\"";
+        else if (c == '\\')
+            rep = "\\\\";
+        else if (c == '\n')
+            rep = "\\n";
+        else if (c == '\r')
+            rep = "\\r";
+        else if (c == '\t')
+            rep = "\\t";
+        /* '<' as \u003c keeps "</script>" harmless if JSON is ever inlined in HTML */
         buf_append_str(b, rep);
-        start = i + 1;
+        p++;
     }
-    buf_append(b, s + start, i - start);
     buf_append_char(b, '"');
 }
 

@@ -59,6 +59,15 @@
 #define READINESS_TARGET_MAX 520      /* any readiness target: letters, U.S. letters, weeks */
 #define LETTER_OVERDUE_DAYS 14        /* a letter still unanswered this long after the request */
 
+/* ---- the placement match (docs/match.md) ---- */
+#define MATCH_ID_MAX_CHARS 64          /* ids of students, offerings, blocks, attributes in an instance */
+#define MATCH_SEED_MAX_CHARS 256       /* a lottery seed */
+#define MATCH_MAX_PLACEMENTS 64        /* max_placements of one student (rotation mode) */
+#define MATCH_MAX_SEATS 1000000        /* seats of one offering in an instance */
+#define MATCH_MAX_ITEMS 20000000       /* students, offerings, blocks, rank entries of an instance: each */
+#define MATCH_MAX_INSTANCE_BYTES 1073741824 /* the largest instance file `rounds match` reads (1 GiB) */
+#define MATCH_ERROR_MAX 400            /* a refused instance's message, in bytes */
+
 /* ---- what one string being built may grow to, in bytes ----
  * A buffer past its cap refuses further appends (lib/buf.h); these are
  * sanity ceilings, far above what real content needs, not quotas. */
