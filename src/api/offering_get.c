@@ -49,7 +49,8 @@ static void write_requirements(struct buf *b, const struct requirement_rule *rul
         buf_append_str(b, ",\"name\":");
         buf_append_json_string(b, document_kind_name(rules[i].kind));
         buf_append_str(b, ",\"source\":");
-        buf_append_json_string(b, rules[i].source != NULL ? rules[i].source : "offering");
+        buf_append_json_string(b, rules[i].source == REQUIREMENT_FROM_HOST ? requirement_source_name(REQUIREMENT_FROM_HOST)
+                                                                     : requirement_source_name(REQUIREMENT_FROM_OFFERING));
         buf_append_str(b, ",\"issued_within_days\":");
         if (rules[i].issued_within_days > 0)
             buf_appendf(b, "%lld}", (long long)rules[i].issued_within_days);

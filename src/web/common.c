@@ -2,6 +2,7 @@
 #include "web/web.h"
 
 #include "domain/accounts.h"
+#include "domain/applications.h"
 #include "lib/limits.h"
 #include "store/applications.h"
 
@@ -30,10 +31,10 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
         }
     }
     page->user_name = u->name;
-    page->staff = account_has_role(u, "staff");
-    page->student = account_has_role(u, "student");
-    page->author = account_has_role(u, "preceptor");
-    page->host = account_has_role(u, "host_coordinator");
+    page->staff = account_has_role(u, ROLE_STAFF);
+    page->student = account_has_role(u, ROLE_STUDENT);
+    page->author = account_has_role(u, ROLE_PRECEPTOR);
+    page->host = account_has_role(u, ROLE_HOST_COORDINATOR);
     /* The header's "Notifications (3)": a missing count is not worth failing the page. */
     if (store_notifications_unread(req->db, u->id, &page->unread) != DB_OK)
         page->unread = 0;
@@ -63,6 +64,17 @@ static void render_error_page(struct http_request *req, int status, const char *
     buf_append_str(&b, "<p><a href=\"/\">Go to the home page</a></p></section>\n");
     view_page_end(&b);
     http_reply_html(req, status, &b);
+}
+
+bool web_application_visible(struct http_request *req, const struct store_user *user, const char *id,
+                             const char *purpose, struct store_application *a)
+{
+    struct error err = {0};
+    if (application_get_visible(req->db, &req->arena, id, user, purpose, a, &err) == 0)
+        return true;
+    http_reply_error(req, err.code, NULL,
+                     err.code == ERR_NOT_FOUND ? "This application does not exist, or it is not yours to see" : NULL);
+    return false;
 }
 
 void web_install_error_page(void)

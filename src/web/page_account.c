@@ -61,22 +61,22 @@ static void render_profile(struct buf *b, const char *csrf_token, const struct p
     view_input(b, "Medical school", "text", "school", f->school, "organization", false, NULL,
                error_for(errors, "school"));
     view_input(b, "Country", "text", "country", f->country, "country-name", false, NULL, error_for(errors, "country"));
-    view_select(b, "Status", "status", profile_statuses, profile_status_labels, f->status, error_for(errors, "status"));
+    view_select(b, "Status", "status", student_status_names, student_status_labels, f->status, error_for(errors, "status"));
     char year_hint[64];
     snprintf(year_hint, sizeof(year_hint), "Between %d and %d.", GRADUATION_YEAR_MIN,
              GRADUATION_YEAR_MAX);
     view_input(b, "Graduation year", "number", "graduation_year", f->graduation_year, NULL, false, year_hint,
                error_for(errors, "graduation_year"));
-    view_select(b, "Visa", "visa_kind", profile_visa_kinds, profile_visa_labels, f->visa_kind, error_for(errors, "visa_kind"));
-    view_select(b, "USMLE Step 1", "step1", profile_step1_values, profile_step1_labels, f->step1, error_for(errors, "step1"));
+    view_select(b, "Visa", "visa_kind", visa_kind_names, visa_kind_labels, f->visa_kind, error_for(errors, "visa_kind"));
+    view_select(b, "USMLE Step 1", "step1", step1_result_names, step1_result_labels, f->step1, error_for(errors, "step1"));
     char score_hint[64];
     snprintf(score_hint, sizeof(score_hint), "Between %d and %d; leave empty if not taken.", STEP2CK_SCORE_MIN,
              STEP2CK_SCORE_MAX);
     view_input(b, "USMLE Step 2 CK score", "number", "step2ck_score", f->step2ck_score, NULL, false, score_hint,
                error_for(errors, "step2ck_score"));
-    view_select(b, "ECFMG certification", "ecfmg_status", profile_ecfmg_statuses, profile_ecfmg_labels, f->ecfmg_status,
+    view_select(b, "ECFMG certification", "ecfmg_status", ecfmg_status_names, ecfmg_status_labels, f->ecfmg_status,
                 error_for(errors, "ecfmg_status"));
-    view_select(b, "English proof", "english_proof", profile_english_proofs, profile_english_labels, f->english_proof,
+    view_select(b, "English proof", "english_proof", english_proof_names, english_proof_labels, f->english_proof,
                 error_for(errors, "english_proof"));
     view_form_end(b, "Save profile");
 }
@@ -134,7 +134,7 @@ static void render(struct http_request *req, int status, const struct store_user
     for (size_t i = 0; i < user->role_count; i++) {
         if (i > 0)
             buf_append_str(&b, ", ");
-        buf_append_html(&b, account_role_label(user->roles[i]));
+        buf_append_html(&b, role_label(role_parse(user->roles[i])));
     }
     buf_append_str(&b, "</dd>");
     if (user->membership_count > 0) {
@@ -143,17 +143,17 @@ static void render(struct http_request *req, int status, const struct store_user
             buf_append_str(&b, "<li>");
             buf_append_html(&b, user->memberships[i].organization_name);
             buf_append_str(&b, " (");
-            buf_append_html(&b, account_role_label(user->memberships[i].role));
+            buf_append_html(&b, role_label(role_parse(user->memberships[i].role)));
             buf_append_str(&b, ")</li>");
         }
         buf_append_str(&b, "</ul></dd>");
     }
     buf_append_str(&b, "</dl>");
-    if (account_has_role(user, "host_coordinator") || account_has_role(user, "staff"))
+    if (account_has_role(user, ROLE_HOST_COORDINATOR) || account_has_role(user, ROLE_STAFF))
         buf_append_str(&b, "<p><a class=\"button\" href=\"/host\">Manage offerings</a></p>");
     buf_append_str(&b, "</section>\n");
 
-    if (account_has_role(user, "student")) {
+    if (account_has_role(user, ROLE_STUDENT)) {
         buf_append_str(&b, "<section class=\"card\"><h2>Your profile</h2><p>Hosts use it to check that you are "
                            "eligible for a rotation, and read it with each application.</p>\n");
         if (message != NULL)
@@ -234,7 +234,7 @@ void web_page_account_post(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    if (!account_has_role(&user, "student")) {
+    if (!account_has_role(&user, ROLE_STUDENT)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL, "only students have a profile");
         return;
     }
@@ -253,15 +253,15 @@ void web_page_account_post(struct http_request *req)
     struct store_profile p = {
         .school = form_text(typed.school, SCHOOL_MAX_CHARS, "school", &errors),
         .country = form_text(typed.country, COUNTRY_MAX_CHARS, "country", &errors),
-        .status = form_choice(typed.status, profile_statuses, "status", &errors),
+        .status = form_choice(typed.status, student_status_names, "status", &errors),
         .graduation_year = form_number(&req->arena, typed.graduation_year, GRADUATION_YEAR_MIN,
                                        GRADUATION_YEAR_MAX, 0, "graduation_year", &errors),
-        .visa_kind = form_choice(typed.visa_kind, profile_visa_kinds, "visa_kind", &errors),
-        .step1 = form_choice(typed.step1, profile_step1_values, "step1", &errors),
+        .visa_kind = form_choice(typed.visa_kind, visa_kind_names, "visa_kind", &errors),
+        .step1 = form_choice(typed.step1, step1_result_names, "step1", &errors),
         .step2ck_score = form_number(&req->arena, typed.step2ck_score, STEP2CK_SCORE_MIN, STEP2CK_SCORE_MAX, -1,
                                      "step2ck_score", &errors),
-        .ecfmg_status = form_choice(typed.ecfmg_status, profile_ecfmg_statuses, "ecfmg_status", &errors),
-        .english_proof = form_choice(typed.english_proof, profile_english_proofs, "english_proof", &errors),
+        .ecfmg_status = form_choice(typed.ecfmg_status, ecfmg_status_names, "ecfmg_status", &errors),
+        .english_proof = form_choice(typed.english_proof, english_proof_names, "english_proof", &errors),
     };
     if (errors.count > 0) {
         /* Nothing is saved; the form comes back with everything as typed. */

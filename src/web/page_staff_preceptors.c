@@ -153,7 +153,7 @@ void web_page_staff_preceptor_action(struct http_request *req)
         return;
     const char *action = http_param(req, "action");
     bool verify = strcmp(action, "verify") == 0;
-    if (!account_has_role(&user, "staff") || (!verify && strcmp(action, "unverify") != 0)) {
+    if (!account_has_role(&user, ROLE_STAFF) || (!verify && strcmp(action, "unverify") != 0)) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "There is no such page");
         return;
     }

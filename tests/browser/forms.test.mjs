@@ -125,7 +125,7 @@ test('a wrong graduation year keeps everything typed and names the range', { tim
       await page.getByLabel('Country').fill('Nigeria');
       await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Graduate' });
       await page.getByLabel('Graduation year').fill('1900');
-      await page.getByLabel('Visa', { exact: true }).selectOption({ label: 'J-1 exchange' });
+      await page.getByLabel('Visa', { exact: true }).selectOption({ label: 'J-1 exchange visitor' });
       await page.getByLabel('USMLE Step 1').selectOption({ label: 'Passed' });
       await page.getByLabel('USMLE Step 2 CK score').fill('245');
       await page.getByLabel('ECFMG certification').selectOption({ label: 'In progress' });
