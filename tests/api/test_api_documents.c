@@ -1587,6 +1587,44 @@ TEST(requirements_are_managed_by_the_host_and_staff)
     CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM requirements WHERE id = $1", req_id, NULL), 0);
 }
 
+/* Whether GET /offerings/{id} (anonymous, as cached) lists kind among its requirements. */
+static bool offering_lists_requirement(const char *offering_id, const char *kind)
+{
+    char path[200];
+    snprintf(path, sizeof(path), "/api/v1/offerings/%s", offering_id);
+    struct api_response r;
+    call(&r, NULL, "GET", path, NULL);
+    CHECK_INT(r.status, 200);
+    bool found = false;
+    size_t idx;
+    json_t *item;
+    json_array_foreach(json_object_get(r.json, "requirement_rules"), idx, item)
+    {
+        const char *k = api_json_str(item, "kind");
+        const char *source = api_json_str(item, "source");
+        found = found || (k != NULL && source != NULL && strcmp(k, kind) == 0 && strcmp(source, "host") == 0);
+    }
+    api_free(&r);
+    return found;
+}
+
+TEST(a_host_wide_requirement_shows_on_the_offering_at_once)
+{
+    CHECK(!offering_lists_requirement(W.offering_c, "varicella")); /* read once: the reply is kept */
+    CHECK(!offering_lists_requirement(W.offering_c2, "varicella"));
+    struct api_response r;
+    post_requirement(&r, &W.coord_c, json_pack("{s:s,s:s}", "organization_id", W.org_c, "kind", "varicella"));
+    CHECK_INT(r.status, 201);
+    char path[200];
+    snprintf(path, sizeof(path), "/api/v1/requirements/%s", api_json_str(r.json, "id") ? api_json_str(r.json, "id") : "");
+    api_free(&r);
+    CHECK(offering_lists_requirement(W.offering_c, "varicella"));
+    CHECK(offering_lists_requirement(W.offering_c2, "varicella"));
+    CHECK_INT(call(&r, &W.coord_c, "DELETE", path, NULL), 204);
+    api_free(&r);
+    CHECK(!offering_lists_requirement(W.offering_c, "varicella"));
+}
+
 /* ---- compliance ---- */
 
 /* The compliance item of kind (borrowed from c), or NULL. */
@@ -1981,6 +2019,7 @@ int main(void)
     API_RUN(applying_with_document_ids_attaches_them_or_refuses_the_whole_application);
     API_RUN(access_rules_for_every_role_and_every_read_audited);
     API_RUN(requirements_are_managed_by_the_host_and_staff);
+    API_RUN(a_host_wide_requirement_shows_on_the_offering_at_once);
     API_RUN(compliance_goes_from_missing_to_ok_and_gates_clear);
     API_RUN(the_checklist_shows_the_host_only_documents_it_may_see);
     API_RUN(expiring_and_expired_follow_the_clock);
