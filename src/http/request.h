@@ -54,6 +54,14 @@ struct http_request {
     bool offload_pending;       /* slow work is running; its completion replies */
     void *internal;             /* the h2o request (NULL while the request runs off its loop) */
     struct http_detached *detached; /* with a database pool: copies of the request and the reply (http/db_pool.c) */
+    /* The body is over the route's cap but was read (up to UPLOAD_GRACE over
+     * it): an upload page's handler is still called with the text fields of
+     * its form and no file; it must change nothing and show its form again
+     * with ERR_PAYLOAD_TOO_LARGE at the file. */
+    bool body_too_large;
+    bool capture;               /* the reply is kept in captured_* instead of sent (h2o's own 413) */
+    const char *captured_body;
+    size_t captured_len;
 };
 
 /* ---- reading ---- */

@@ -407,6 +407,12 @@ void web_page_wallet_upload(struct http_request *req)
         .issued_on = http_form(req, "issued_on"),
         .expires_on = http_form(req, "expires_on"),
     };
+    if (req->body_too_large) {
+        struct error err;
+        error_set(&err, ERR_PAYLOAD_TOO_LARGE, "file", NULL);
+        render(req, web_upload_refusal(req, &err, &form), NULL, &form);
+        return;
+    }
     const struct http_part *file = http_part(req, "file");
     if (file == NULL || file->filename == NULL || (file->filename[0] == '\0' && file->len == 0)) {
         form.error = "Choose the file to upload.";

@@ -279,6 +279,11 @@ void web_page_wallet_replace(struct http_request *req)
         .issued_on = http_form(req, "issued_on"),
         .expires_on = http_form(req, "expires_on"),
     };
+    if (req->body_too_large) {
+        error_set(&err, ERR_PAYLOAD_TOO_LARGE, "file", NULL);
+        render(req, web_upload_refusal(req, &err, &form), id, NULL, NULL, &form, false);
+        return;
+    }
     const struct http_part *file = http_part(req, "file");
     if (file == NULL || file->filename == NULL || (file->filename[0] == '\0' && file->len == 0)) {
         form.error = "Choose the file to upload.";
