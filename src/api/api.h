@@ -22,9 +22,15 @@ void api_reply_signed_in(struct http_request *req, int status, const struct stor
 struct catalog_hit;
 /* One search result card as JSON. */
 void api_write_catalog_hit(struct buf *b, const struct catalog_hit *hit);
-/* An offering with its blocks as JSON (GET /api/v1/offerings/{id} and writes). */
+struct requirement_rule;
+/* An offering with its blocks and the documents it requires (its host's for
+ * all offerings, its own rows and the kinds listed on it: domain's
+ * compliance_rules) as JSON (GET /api/v1/offerings/{id} and writes). */
 void api_write_offering(struct buf *b, const struct store_offering *offering, const struct store_block *blocks,
-                        size_t block_count);
+                        size_t block_count, const struct requirement_rule *rules, size_t rule_count);
+/* Loads those rules; replies 503 and returns -1 when the database fails. */
+int api_offering_rules(struct http_request *req, const struct store_offering *offering,
+                       struct requirement_rule **rules, size_t *rule_count);
 
 /* A refund policy as JSON: {"tiers":[…],"fixed_rules":{…}}. */
 void api_write_refund_policy(struct buf *b, const struct refund_policy *policy);

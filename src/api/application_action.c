@@ -1,8 +1,10 @@
 /* application_action.c — POST /api/v1/applications/{id}/{action}
- * (Idempotency-Key) {note, reason} → 200 the application with its history, or
- * 409 invalid_transition / block_full / hold_expired; 404 when the caller may
- * not see the application or the action does not exist. `reason` names why a
- * booking is cancelled, for the refund (domain/refunds.h): staff may say
+ * (Idempotency-Key) {note, reason, override_reason} → 200 the application with
+ * its history, or 409 invalid_transition / block_full / hold_expired /
+ * rotation_not_started / rotation_not_ended (staff may send override_reason
+ * to start or complete outside the dates); 404 when the caller may not see
+ * the application or the action does not exist. `reason` names why a booking
+ * is cancelled, for the refund (domain/refunds.h): staff may say
  * cannot_happen or visa_refused; otherwise a student's cancellation is the
  * student's and the host side's is the host's. */
 #include "api/applications_api.h"
@@ -15,7 +17,7 @@
 #include <string.h>
 
 struct action_body {
-    const char *note, *reason;
+    const char *note, *reason, *override_reason;
 };
 
 static const char *const reasons[] = {"host", "cannot_happen", "visa_refused", NULL};
@@ -23,6 +25,7 @@ static const char *const reasons[] = {"host", "cannot_happen", "visa_refused", N
 static const struct json_field action_spec[] = {
     JSON_TEXT(struct action_body, note, JSON_OPTIONAL, 0, NOTE_MAX_CHARS),
     JSON_ENUM(struct action_body, reason, JSON_OPTIONAL, reasons),
+    JSON_TEXT(struct action_body, override_reason, JSON_OPTIONAL, 1, NOTE_MAX_CHARS),
     {0},
 };
 
@@ -58,8 +61,8 @@ void api_application_action(struct http_request *req)
         }
     }
     struct store_application a = {0};
-    if (application_cancel_or_move(req->db, &req->arena, id, action, &user, body.note != NULL ? body.note : "", cause,
-                                   &a, &err) != 0) {
+    if (application_move(req->db, &req->arena, id, action, &user, body.note != NULL ? body.note : "", cause,
+                         body.override_reason, &a, &err) != 0) {
         api_idempotent_problem(req, key, &err);
         return;
     }

@@ -53,8 +53,12 @@ void api_offerings_post(struct http_request *req)
         http_reply_problem(req, &err);
         return;
     }
+    struct requirement_rule *rules;
+    size_t rule_count;
+    if (api_offering_rules(req, &o, &rules, &rule_count) != 0)
+        return;
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_DETAIL);
-    api_write_offering(&b, &o, NULL, 0);
+    api_write_offering(&b, &o, NULL, 0, rules, rule_count);
     http_reply_json(req, 201, &b);
 }

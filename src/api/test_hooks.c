@@ -13,7 +13,7 @@ struct clock_body {
 };
 
 static const struct json_field clock_spec[] = {
-    JSON_INT(struct clock_body, offset_seconds, JSON_REQUIRED, -400LL * 86400, 400LL * 86400),
+    JSON_INT(struct clock_body, offset_seconds, JSON_REQUIRED, -400LL * 86400, 4000LL * 86400),
     JSON_BOOL(struct clock_body, frozen, JSON_OPTIONAL),
     {0},
 };

@@ -159,9 +159,29 @@ static unsigned roles_on(const struct store_application *a, const struct store_u
     return roles;
 }
 
+enum error_code application_date_rule(const char *action, const char *start, const char *end, const char *today)
+{
+    if (action == NULL || start == NULL || end == NULL)
+        return ERR_NONE;
+    if ((strcmp(action, "start") == 0 || strcmp(action, "no_show") == 0) && strcmp(today, start) < 0)
+        return ERR_ROTATION_NOT_STARTED;
+    if (strcmp(action, "complete") == 0 && strcmp(today, end) <= 0)
+        return ERR_ROTATION_NOT_ENDED;
+    return ERR_NONE;
+}
+
+bool application_date_overridable(const char *action)
+{
+    return action != NULL && (strcmp(action, "start") == 0 || strcmp(action, "complete") == 0);
+}
+
 bool application_may(const struct store_application *a, const struct store_user *user, const char *action,
                      bool as_student)
 {
+    char today[11];
+    clock_today(today);
+    if (application_date_rule(action, a->block_start, a->block_end, today) != ERR_NONE)
+        return false; /* a button that cannot work is not offered */
     unsigned roles = roles_on(a, user) & (as_student ? WHO_STUDENT : (unsigned)WHO_HOST_SIDE);
     for (size_t i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++)
         if (transitions[i].from == application_status_of(a) && strcmp(transitions[i].action, action) == 0 &&
@@ -382,7 +402,74 @@ struct move_ctx {
     struct error *err;
     bool forbidden;
     enum refund_cause cause; /* whose cancellation it is, for the refund (money.h) */
+    const char *override_reason; /* staff overriding the calendar, or NULL */
 };
+
+/* "Staff override of the dates: <reason>" and, after a blank line, the note. */
+static void write_override_note(char *out, const char *reason, const char *note)
+{
+    size_t n = strlen(reason) + strlen(note) + 64;
+    if (note[0] != '\0')
+        snprintf(out, n, "Staff override of the dates: %s\n%s", reason, note);
+    else
+        snprintf(out, n, "Staff override of the dates: %s", reason);
+}
+
+/* The calendar: start and no-show from the first day, completion after the
+ * last; staff may override start and completion with a reason. */
+static int check_dates(struct move_ctx *c, const struct store_application *a)
+{
+    char today[11];
+    clock_today(today);
+    enum error_code refused = application_date_rule(c->action, a->block_start, a->block_end, today);
+    if (refused == ERR_NONE || c->override_reason != NULL)
+        return 0;
+    char *detail = arena_alloc(c->arena, 200);
+    if (detail != NULL) {
+        if (refused == ERR_ROTATION_NOT_STARTED)
+            snprintf(detail, 200, "the rotation starts on %s: this is possible from that day", a->block_start);
+        else
+            snprintf(detail, 200, "the rotation ends on %s: completion can be confirmed from the day after",
+                     a->block_end);
+    }
+    return error_set(c->err, refused, NULL, detail);
+}
+
+/* A requirement's state in words for a sentence: its label, first letter
+ * in lower case ("waiting for verification"). */
+static void state_in_words(enum compliance_state state, char *out, size_t size)
+{
+    snprintf(out, size, "%s", compliance_state_label(state));
+    if (out[0] >= 'A' && out[0] <= 'Z')
+        out[0] = (char)(out[0] - 'A' + 'a');
+}
+
+/* The clear gate: DB_OK when every requirement of the booking is met, else
+ * DB_CONSTRAINT with ERR_NOT_COMPLIANT naming the first one not met. */
+static int check_onboarding(struct db_conn *conn, struct move_ctx *c, const struct store_application *a)
+{
+    struct compliance comp;
+    int rc = compliance_for_application(conn, c->arena, a, &comp);
+    if (rc != DB_OK || comp.all_ok)
+        return rc;
+    size_t missing = 0, first = comp.count;
+    for (size_t i = 0; i < comp.count; i++)
+        if (comp.items[i].state != COMPLIANCE_OK && missing++ == 0)
+            first = i;
+    char *detail = arena_alloc(c->arena, 256);
+    if (detail != NULL && first < comp.count) {
+        const struct compliance_item *item = &comp.items[first];
+        char words[64];
+        state_in_words(item->state, words, sizeof(words));
+        if (missing > 1)
+            snprintf(detail, 256, "%s: %s (and %zu more requirements not met)", document_kind_name(item->rule.kind),
+                     words, missing - 1);
+        else
+            snprintf(detail, 256, "%s: %s", document_kind_name(item->rule.kind), words);
+    }
+    error_set(c->err, ERR_NOT_COMPLIANT, NULL, detail);
+    return DB_CONSTRAINT; /* roll back: the error says why */
+}
 
 static int move_tx(struct db_conn *conn, void *p)
 {
@@ -414,31 +501,11 @@ static int move_tx(struct db_conn *conn, void *p)
         error_set(c->err, ERR_INVALID_TRANSITION, NULL, detail);
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
+    if (check_dates(c, &a) != 0)
+        return DB_CONSTRAINT; /* roll back: the error says why */
     /* Onboarding: every requirement of the host and the offering must be met. */
-    if (t->to == APPLICATION_CLEARED) {
-        struct compliance comp;
-        rc = compliance_for_application(conn, c->arena, &a, &comp);
-        if (rc != DB_OK)
-            return rc;
-        if (!comp.all_ok) {
-            size_t missing = 0, first = comp.count;
-            for (size_t i = 0; i < comp.count; i++)
-                if (comp.items[i].state != COMPLIANCE_OK && missing++ == 0)
-                    first = i;
-            char *detail = arena_alloc(c->arena, 256);
-            if (detail != NULL && first < comp.count) {
-                const struct compliance_item *item = &comp.items[first];
-                if (missing > 1)
-                    snprintf(detail, 256, "%s: %s (and %zu more requirements not met)",
-                             document_kind_name(item->rule.kind), compliance_state_name(item->state), missing - 1);
-                else
-                    snprintf(detail, 256, "%s: %s", document_kind_name(item->rule.kind),
-                             compliance_state_name(item->state));
-            }
-            error_set(c->err, ERR_NOT_COMPLIANT, NULL, detail);
-            return DB_CONSTRAINT; /* roll back: the error says why */
-        }
-    }
+    if (t->to == APPLICATION_CLEARED && (rc = check_onboarding(conn, c, &a)) != DB_OK)
+        return rc;
     int64_t now = clock_now();
     /* An offer or hold past its time is expired, even before the sweeper sees it. */
     bool hold = status == APPLICATION_HELD;
@@ -483,9 +550,19 @@ static int move_tx(struct db_conn *conn, void *p)
                             : (t->who & roles & WHO_HOST)  ? MOVE_BY_HOST
                                                            : MOVE_BY_STAFF;
     const char *actor_id = c->user != NULL ? c->user->id : NULL;
+    const char *note = c->note;
+    if (c->override_reason != NULL) {
+        /* The history says why the calendar was overridden, with the note if any. */
+        char *why = arena_alloc(c->arena, strlen(c->override_reason) + strlen(c->note) + 64);
+        if (why != NULL)
+            write_override_note(why, c->override_reason, c->note);
+        note = why != NULL ? why : c->override_reason;
+    }
     if (rc == DB_OK)
-        rc = store_application_event_add(conn, a.id, t->action, a.status, to, actor_id, move_actor_name(actor), c->note,
+        rc = store_application_event_add(conn, a.id, t->action, a.status, to, actor_id, move_actor_name(actor), note,
                                          now);
+    if (rc == DB_OK && c->override_reason != NULL)
+        rc = store_audit_add(conn, actor_id, "date_override", "application", a.id, note, now);
     if (rc == DB_OK && (gets_seat != had_seat))
         rc = store_catalog_changed(conn, a.offering_id, now);
     if (rc == DB_OK) {
@@ -504,7 +581,7 @@ int application_transition_in_tx(struct db_conn *conn, struct arena *arena, cons
                                  const char *action, const struct store_user *user, const char *note,
                                  struct store_application *out, struct error *err)
 {
-    struct move_ctx c = {arena, application_id, action, note, user, out, err, false, REFUND_CAUSE_STUDENT};
+    struct move_ctx c = {arena, application_id, action, note, user, out, err, false, REFUND_CAUSE_STUDENT, NULL};
     err->code = ERR_NONE;
     return move_tx(conn, &c);
 }
@@ -513,15 +590,40 @@ int application_transition(struct db_conn *conn, struct arena *arena, const char
                            const char *action, const struct store_user *user, const char *note,
                            struct store_application *out, struct error *err)
 {
-    return application_cancel_or_move(conn, arena, application_id, action, user, note, REFUND_CAUSE_STUDENT, out,
-                                      err);
+    return application_move(conn, arena, application_id, action, user, note, REFUND_CAUSE_STUDENT, NULL, out, err);
 }
 
 int application_cancel_or_move(struct db_conn *conn, struct arena *arena, const char *application_id,
                                const char *action, const struct store_user *user, const char *note,
                                enum refund_cause cause, struct store_application *out, struct error *err)
 {
-    struct move_ctx c = {arena, application_id, action, note, user, out, err, false, cause};
+    return application_move(conn, arena, application_id, action, user, note, cause, NULL, out, err);
+}
+
+int application_transition_override(struct db_conn *conn, struct arena *arena, const char *application_id,
+                                    const char *action, const struct store_user *user, const char *note,
+                                    const char *override_reason, struct store_application *out, struct error *err)
+{
+    return application_move(conn, arena, application_id, action, user, note, REFUND_CAUSE_STUDENT, override_reason,
+                            out, err);
+}
+
+int application_move(struct db_conn *conn, struct arena *arena, const char *application_id, const char *action,
+                     const struct store_user *user, const char *note, enum refund_cause cause,
+                     const char *override_reason, struct store_application *out, struct error *err)
+{
+    if (override_reason != NULL) {
+        if (user == NULL || !account_has_role(user, ROLE_STAFF))
+            return error_set(err, ERR_FORBIDDEN, "override_reason", "only Rounds staff may override the dates");
+        if (!application_date_overridable(action))
+            return error_set(err, ERR_VALIDATION_FAILED, "override_reason", "only start and complete take an override");
+        const char *p = override_reason;
+        while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+            p++;
+        if (*p == '\0')
+            return error_set(err, ERR_VALIDATION_FAILED, "override_reason", "give the reason for the override");
+    }
+    struct move_ctx c = {arena, application_id, action, note, user, out, err, false, cause, override_reason};
     err->code = ERR_NONE;
     int rc = db_run_tx(conn, true, move_tx, &c);
     if (c.forbidden && user != NULL)
@@ -532,7 +634,7 @@ int application_cancel_or_move(struct db_conn *conn, struct arena *arena, const 
             struct store_application expired = {0};
             struct error ignored = {0};
             struct move_ctx sweep = {arena, application_id, "expire", "", NULL, &expired, &ignored, false,
-                                     REFUND_CAUSE_STUDENT};
+                                     REFUND_CAUSE_STUDENT, NULL};
             db_run_tx(conn, true, move_tx, &sweep);
         }
         return -1;

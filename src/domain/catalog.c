@@ -15,6 +15,7 @@
 #include "lib/limits.h"
 #include "lib/log.h"
 #include "lib/utf8.h"
+#include "store/applications.h"
 
 char catalog_npi_check_digit(const char *stem)
 {
@@ -407,24 +408,62 @@ int catalog_preceptor_create(struct db_conn *conn, struct arena *arena, struct s
     return finish_write(conn, &ctx, db_run_tx(conn, true, preceptor_insert_tx, &ctx), err);
 }
 
+struct verify_request {
+    const char *id, *license_expires;
+};
+
 static int preceptor_verify_tx(struct db_conn *conn, void *p)
 {
     struct write_ctx *ctx = p;
-    const char *id = ctx->object;
+    const struct verify_request *v = ctx->object;
     struct store_preceptor current;
-    int rc = store_preceptor_get(conn, ctx->arena, id, &current);
+    int rc = store_preceptor_get(conn, ctx->arena, v->id, &current);
     if (rc == DB_DONE)
         return tx_fail(ctx, ERR_NOT_FOUND, NULL, "no such preceptor");
     if (rc != DB_ROW)
         return rc;
-    return store_preceptor_set_verified(conn, id, ctx->flag, clock_now());
+    if (ctx->flag) {
+        const char *expires = v->license_expires != NULL ? v->license_expires : current.license_expires;
+        if (expires == NULL || expires[0] == '\0')
+            return tx_fail(ctx, ERR_VALIDATION_FAILED, "license_expires",
+                           "the licence's expiry date is needed to verify it");
+        if (!json_date_valid(expires))
+            return tx_fail(ctx, ERR_VALIDATION_FAILED, "license_expires", "must be a date YYYY-MM-DD");
+        if (clock_days_from_date(expires) <= clock_today_days())
+            return tx_fail(ctx, ERR_VALIDATION_FAILED, "license_expires",
+                           "the licence has expired: a preceptor with an expired licence cannot be verified");
+        if (v->license_expires != NULL && (rc = store_preceptor_set_license_expires(conn, v->id, v->license_expires)) != DB_OK)
+            return rc;
+    }
+    return store_preceptor_set_verified(conn, v->id, ctx->flag, clock_now());
 }
 
-int catalog_preceptor_verify(struct db_conn *conn, const char *preceptor_id, bool verified, struct error *err)
+int catalog_preceptors_expire(struct db_conn *conn, struct arena *arena, int *count)
+{
+    char today[11];
+    clock_today(today);
+    const char **ids = NULL;
+    size_t n = 0;
+    *count = 0;
+    int rc = store_preceptors_expired(conn, arena, today, &ids, &n);
+    for (size_t i = 0; rc == DB_OK && i < n; i++) {
+        rc = store_preceptor_set_verified(conn, ids[i], false, clock_now());
+        if (rc == DB_OK) {
+            store_audit_add(conn, NULL, "preceptor.licence_expired", "preceptor", ids[i], "verification removed",
+                            clock_now());
+            (*count)++;
+        }
+    }
+    return rc;
+}
+
+int catalog_preceptor_verify(struct db_conn *conn, const char *preceptor_id, bool verified,
+                             const char *license_expires, struct error *err)
 {
     struct arena arena;
     arena_heap_init(&arena);
-    struct write_ctx ctx = {.arena = &arena, .err = err, .object = (void *)preceptor_id, .flag = verified};
+    struct verify_request v = {preceptor_id, license_expires};
+    struct write_ctx ctx = {.arena = &arena, .err = err, .object = &v, .flag = verified};
     int rc = finish_write(conn, &ctx, db_run_tx(conn, true, preceptor_verify_tx, &ctx), err);
     arena_heap_free(&arena);
     return rc;

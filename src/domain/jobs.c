@@ -9,6 +9,8 @@
 #include <time.h>
 
 #include "domain/applications.h"
+#include "domain/catalog.h"
+#include "domain/catalog_index.h"
 #include "domain/documents.h"
 #include "domain/letters.h"
 #include "domain/notify.h"
@@ -101,6 +103,12 @@ static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_repo
         rc = documents_send_reminders(conn, arena, &report->document_reminders) == 0 ? DB_OK : DB_ERROR;
     if (rc == DB_OK && reminders)
         rc = letters_send_reminders(conn, arena, &report->letter_reminders) == 0 ? DB_OK : DB_ERROR;
+    if (rc == DB_OK && reminders) {
+        int unverified = 0; /* licences that expired since yesterday */
+        rc = catalog_preceptors_expire(conn, arena, &unverified);
+        if (rc == DB_OK && unverified > 0)
+            catalog_index_sync(conn);
+    }
     if (rc == DB_OK)
         rc = deliver_mail(conn, arena, report);
     if (rc == DB_OK)

@@ -35,6 +35,8 @@
     X(ERR_BLOCK_FULL, 409, "No seat is left in this block")                                     \
     X(ERR_HOLD_EXPIRED, 409, "The hold on this seat has expired")                               \
     X(ERR_NOT_COMPLIANT, 409, "Onboarding requirements are not all met")                        \
+    X(ERR_ROTATION_NOT_STARTED, 409, "The rotation has not reached its first day")              \
+    X(ERR_ROTATION_NOT_ENDED, 409, "The rotation has not passed its last day")                  \
     X(ERR_DOCUMENT_IN_USE, 409, "The document is attached to an active booking")                \
     X(ERR_LETTER_PENDING, 409, "A request to this author is still open")                        \
     X(ERR_NOTHING_TO_PAY, 409, "Nothing is due on this plan now")                                \

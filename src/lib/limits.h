@@ -51,7 +51,7 @@
 
 /* ---- profiles, requirements, readiness, letters ---- */
 #define GRADUATION_YEAR_MIN 1950
-#define GRADUATION_YEAR_MAX 2100
+#define GRADUATION_YEAR_MAX 2035      /* a student in a 6-year programme today graduates by then */
 #define STEP2CK_SCORE_MIN 1
 #define STEP2CK_SCORE_MAX 300
 #define ISSUED_WITHIN_DAYS_MAX 3650   /* a requirement's "issued within N days before the start" */

@@ -257,6 +257,34 @@ int store_preceptor_set_verified(struct db_conn *conn, const char *id, bool veri
     return store_run(st);
 }
 
+int store_preceptor_set_license_expires(struct db_conn *conn, const char *id, const char *license_expires)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE preceptors SET license_expires = $2 WHERE id = $1");
+    db_bind_text(st, 1, id);
+    db_bind_text(st, 2, license_expires);
+    return store_run(st);
+}
+
+int store_preceptors_expired(struct db_conn *conn, struct arena *arena, const char *today, const char ***ids,
+                             size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT id FROM preceptors WHERE verified = 1 AND license_expires IS NOT NULL"
+                                          " AND license_expires <= $1 ORDER BY id LIMIT 1000");
+    db_bind_text(st, 1, today);
+    size_t capacity = 0;
+    *ids = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char **slot = store_push(arena, (void **)ids, count, &capacity, sizeof(char *));
+        if (slot == NULL)
+            break;
+        *slot = store_column_dup(arena, st, 0);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
 int store_preceptor_ids_of_user(struct db_conn *conn, struct arena *arena, const char *user_id, const char ***out,
                                 size_t *count)
 {
@@ -319,6 +347,16 @@ int store_catalog_changed(struct db_conn *conn, const char *offering_id, int64_t
 {
     struct db_stmt *st = db_prepare(conn, "INSERT INTO catalog_changes (offering_id, at) VALUES ($1, $2)");
     db_bind_text(st, 1, offering_id);
+    db_bind_int(st, 2, now);
+    return store_run(st);
+}
+
+/* A host-wide requirement shows on every offering of the host. */
+int store_catalog_host_changed(struct db_conn *conn, const char *organization_id, int64_t now)
+{
+    struct db_stmt *st =
+        db_prepare(conn, "INSERT INTO catalog_changes (offering_id, at) SELECT id, $2 FROM offerings WHERE organization_id = $1");
+    db_bind_text(st, 1, organization_id);
     db_bind_int(st, 2, now);
     return store_run(st);
 }

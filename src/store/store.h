@@ -205,6 +205,10 @@ int store_preceptor_by_npi(struct db_conn *conn, struct arena *arena, const char
 int store_preceptors_list(struct db_conn *conn, struct arena *arena, const char *organization_ids,
                           const char *after_id, int limit, struct store_preceptor **out, size_t *count);
 int store_preceptor_set_verified(struct db_conn *conn, const char *id, bool verified, int64_t now);
+int store_preceptor_set_license_expires(struct db_conn *conn, const char *id, const char *license_expires);
+/* Verified preceptors whose licence expires on or before today (YYYY-MM-DD). */
+int store_preceptors_expired(struct db_conn *conn, struct arena *arena, const char *today, const char ***ids,
+                             size_t *count);
 /* The preceptor records linked to a user account (a preceptor may work at several hosts). */
 int store_preceptor_ids_of_user(struct db_conn *conn, struct arena *arena, const char *user_id, const char ***out,
                                 size_t *count);
@@ -230,6 +234,8 @@ int store_blocks_of_offering(struct db_conn *conn, struct arena *arena, const ch
 
 /* Appends offering_id to the change feed (offering or its blocks changed). */
 int store_catalog_changed(struct db_conn *conn, const char *offering_id, int64_t now);
+/* Appends every offering of the host to the change feed (a host-wide requirement changed). */
+int store_catalog_host_changed(struct db_conn *conn, const char *organization_id, int64_t now);
 
 /* ---- the search index's view of the catalog ---- */
 

@@ -43,12 +43,15 @@ void view_page_begin(struct buf *b, const struct view_page *page)
         } else if (page->author) {
             nav_link(b, page, "/letters", "Letters");
         }
-        if (page->host)
+        if (page->host) {
+            nav_link(b, page, "/host", "Offerings");
             nav_link(b, page, "/host/earnings", "Earnings");
+        }
         if (page->staff) {
             nav_link(b, page, "/staff/payments", "Payments");
             nav_link(b, page, "/staff/payouts", "Payouts");
             nav_link(b, page, "/staff/documents", "Verify documents");
+            nav_link(b, page, "/staff/preceptors", "Verify preceptors");
             nav_link(b, page, "/staff/letters", "Overdue letters");
             nav_link(b, page, "/staff/audit", "Audit trail");
         }
@@ -75,7 +78,8 @@ void view_page_end(struct buf *b)
 
 void view_alert(struct buf *b, const char *message)
 {
-    buf_append_str(b, "<p class=\"notice error\" role=\"alert\">");
+    /* Focused when the page opens, so that it is on screen wherever it is. */
+    buf_append_str(b, "<p class=\"notice error\" role=\"alert\" tabindex=\"-1\" autofocus>");
     buf_append_html(b, message);
     buf_append_str(b, "</p>\n");
 }
@@ -85,6 +89,35 @@ void view_notice(struct buf *b, const char *message)
     buf_append_str(b, "<p class=\"notice\" role=\"status\">");
     buf_append_html(b, message);
     buf_append_str(b, "</p>\n");
+}
+
+void view_error_summary(struct buf *b, const char *intro, const struct view_field_error *errors, size_t count)
+{
+    buf_append_str(b, "<div class=\"notice error error-summary\" id=\"error-summary\" role=\"alert\" "
+                      "tabindex=\"-1\" autofocus aria-labelledby=\"error-summary-title\">"
+                      "<h2 id=\"error-summary-title\">There is a problem</h2>");
+    if (intro != NULL) {
+        buf_append_str(b, "<p>");
+        buf_append_html(b, intro);
+        buf_append_str(b, "</p>");
+    }
+    if (count > 0)
+        buf_append_str(b, "<ul>");
+    for (size_t i = 0; i < count; i++) {
+        buf_append_str(b, "<li>");
+        if (errors[i].field_id != NULL) {
+            buf_append_str(b, "<a href=\"#");
+            buf_append_html(b, errors[i].field_id);
+            buf_append_str(b, "\">");
+        }
+        buf_append_html(b, errors[i].message);
+        if (errors[i].field_id != NULL)
+            buf_append_str(b, "</a>");
+        buf_append_str(b, "</li>");
+    }
+    if (count > 0)
+        buf_append_str(b, "</ul>");
+    buf_append_str(b, "</div>\n");
 }
 
 void view_form_begin(struct buf *b, const char *action, const char *csrf_token)

@@ -4,6 +4,7 @@
 #define ROUNDS_VIEWS_HTML_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/buf.h"
@@ -17,15 +18,26 @@ struct view_page {
     bool staff;               /* the signed-in user is staff: the audit trail is in the navigation */
     bool student;             /* wallet, letters and readiness in the navigation */
     bool author;              /* a preceptor: the letters asked of them */
-    bool host;                /* a host coordinator: the host's earnings */
+    bool host;                /* a host coordinator: its offerings and earnings in the navigation */
 };
 
 void view_page_begin(struct buf *b, const struct view_page *page);
 void view_page_end(struct buf *b);
 
-/* <p class="notice error" role="alert">message</p> */
+/* <p class="notice error" role="alert">message</p>, focused when the page opens. */
 void view_alert(struct buf *b, const char *message);
 void view_notice(struct buf *b, const char *message);
+/* One entry of an error summary: the message, linked to the field's element
+ * id ("f-email"; NULL: not linked). */
+struct view_field_error {
+    const char *field_id;
+    const char *message;
+};
+/* The error summary at the top of a form's page: "There is a problem", intro
+ * (or NULL), then each error as a link to its field. The page opens at it
+ * (autofocus; it is focusable by tabindex="-1"), so a form that comes back
+ * with errors never leaves them off-screen. */
+void view_error_summary(struct buf *b, const char *intro, const struct view_field_error *errors, size_t count);
 /* <form method="post" action="…"> with the CSRF field. */
 void view_form_begin(struct buf *b, const char *action, const char *csrf_token);
 void view_form_end(struct buf *b, const char *submit_label);

@@ -1,6 +1,8 @@
 /* common.c — what every page does: the layout's context and the error page. */
 #include "web/web.h"
 
+#include <string.h>
+
 #include "domain/accounts.h"
 #include "domain/applications.h"
 #include "lib/limits.h"
@@ -41,8 +43,27 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
     return true;
 }
 
+/* The page holding the form of an upload refused for its size (the POST's
+ * address without "/upload" or "/replace"), or NULL. */
+static const char *form_page_of(struct http_request *req, int status)
+{
+    if (status != 413 || req->method != HTTP_POST || req->path == NULL)
+        return NULL;
+    static const char *const suffixes[] = {"/upload", "/replace"};
+    size_t len = strlen(req->path);
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        size_t n = strlen(suffixes[i]);
+        if (len > n && strcmp(req->path + len - n, suffixes[i]) == 0)
+            return arena_strndup(&req->arena, req->path, len - n);
+    }
+    return req->path;
+}
+
 static void render_error_page(struct http_request *req, int status, const char *title, const char *detail)
 {
+    const char *form_page = form_page_of(req, status);
+    if (form_page != NULL)
+        title = "The file is too large"; /* in a person's words, not the protocol's */
     struct buf b;
     struct view_page page = {.title = title, .current = req->path};
     /* Signed-in visitors keep their navigation (no database call here: the
@@ -60,6 +81,11 @@ static void render_error_page(struct http_request *req, int status, const char *
         buf_append_str(&b, "<p>");
         buf_append_html(&b, detail);
         buf_append_str(&b, ".</p>");
+    }
+    if (form_page != NULL) {
+        buf_append_str(&b, "<p><a href=\"");
+        buf_append_html(&b, form_page);
+        buf_append_str(&b, "\">Back to the form</a> \xe2\x80\x94 choose a smaller file there.</p>");
     }
     buf_append_str(&b, "<p><a href=\"/\">Go to the home page</a></p></section>\n");
     view_page_end(&b);

@@ -86,24 +86,6 @@ static void visa_item(struct buf *b, const char *piece, size_t n)
     buf_append_str(b, "</li>");
 }
 
-static void requirement_item(struct buf *b, const char *piece, size_t n)
-{
-    char slug[64];
-    if (n >= sizeof(slug))
-        n = sizeof(slug) - 1;
-    memcpy(slug, piece, n);
-    slug[n] = '\0';
-    const struct reference_document_kind *k = reference_document_kind_find(slug);
-    buf_append_str(b, "<li>");
-    buf_append_html(b, k != NULL ? k->name : slug);
-    if (k != NULL && k->typical_validity != NULL && k->typical_validity[0] != '\0') {
-        buf_append_str(b, " <span class=\"muted\">(usually ");
-        buf_append_html(b, k->typical_validity);
-        buf_append_str(b, ")</span>");
-    }
-    buf_append_str(b, "</li>");
-}
-
 static void fact(struct buf *b, const char *term, const char *text)
 {
     buf_append_str(b, "<dt>");
@@ -172,7 +154,25 @@ static void render_preceptor(struct buf *b, const struct store_offering *o)
                       "</section>\n");
 }
 
-static void render_eligibility(struct buf *b, const struct store_offering *o)
+/* One document the rotation requires, with its issue-date rule or its usual validity. */
+static void rule_item(struct buf *b, const struct requirement_rule *r)
+{
+    const struct reference_document_kind *k = reference_document_kind_find(r->kind);
+    buf_append_str(b, "<li>");
+    buf_append_html(b, k != NULL ? k->name : r->kind);
+    if (r->issued_within_days > 0) {
+        buf_appendf(b, " <span class=\"muted\">(issued within %" PRId64 " days before the start)</span>",
+                    r->issued_within_days);
+    } else if (k != NULL && k->typical_validity != NULL && k->typical_validity[0] != '\0') {
+        buf_append_str(b, " <span class=\"muted\">(usually ");
+        buf_append_html(b, k->typical_validity);
+        buf_append_str(b, ")</span>");
+    }
+    buf_append_str(b, "</li>");
+}
+
+static void render_eligibility(struct buf *b, const struct store_offering *o, const struct requirement_rule *rules,
+                               size_t rule_count)
 {
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"eligibility-heading\"><h2 id=\"eligibility-heading\">"
                       "Who can apply</h2>\n<ul class=\"plain-list\">");
@@ -205,12 +205,15 @@ static void render_eligibility(struct buf *b, const struct store_offering *o)
                           : "<li>No English test result is required.</li>");
     buf_append_str(b, "</ul>\n");
     buf_append_str(b, "<h3>Documents you will need before the start</h3>");
-    if (each_csv(b, o->requirements, NULL) == 0) {
+    /* The host's rules for all its offerings and this rotation's own: what the checklist will ask. */
+    if (rule_count == 0) {
         buf_append_str(b, "<p>The host has not listed any documents.</p>");
     } else {
         buf_append_str(b, "<ul class=\"requirements\">");
-        each_csv(b, o->requirements, requirement_item);
-        buf_append_str(b, "</ul>");
+        for (size_t i = 0; i < rule_count; i++)
+            rule_item(b, &rules[i]);
+        buf_append_str(b, "</ul><p class=\"muted\">Each must stay valid through the end of the rotation. You upload "
+                          "them once, to your <a href=\"/wallet\">document wallet</a>.</p>");
     }
     buf_append_str(b, "</section>\n");
 }
@@ -391,8 +394,11 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
     buf_append_str(b, "<section id=\"apply\" class=\"card apply\" aria-labelledby=\"apply-heading\">"
                       "<h2 id=\"apply-heading\">Apply for this rotation</h2>\n");
     if (page->user_name == NULL) {
-        buf_append_str(b, "<p><a class=\"button\" href=\"/login\">Log in to apply</a></p><p>New to Rounds? "
-                          "<a href=\"/register\">Create a student account</a>.</p></section>\n");
+        buf_append_str(b, "<p><a class=\"button\" href=\"/login?next=%2Fofferings%2F");
+        buf_append_url(b, o->id);
+        buf_append_str(b, "%23apply\">Log in to apply</a></p><p>New to Rounds? <a href=\"/register?next=%2Fofferings%2F");
+        buf_append_url(b, o->id);
+        buf_append_str(b, "%23apply\">Create a student account</a>.</p></section>\n");
         return;
     }
     if (!account_has_role(user, ROLE_STUDENT)) {
@@ -409,7 +415,8 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
     }
     render_my_applications(req, b, user, o);
     if (apply != NULL && apply->error != NULL) {
-        buf_append_str(b, "<div class=\"notice error\" role=\"alert\" id=\"apply-error\"><p>");
+        /* The summary at the top of the page says it too (and the page opens there). */
+        buf_append_str(b, "<div class=\"notice error\" id=\"apply-error\"><p>");
         buf_append_html(b, apply->error);
         buf_append_str(b, "</p>");
         if (apply->profile_link)
@@ -467,8 +474,16 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
                   statement_error ? apply->error : NULL);
     render_wallet_choices(req, b, user);
     view_form_end(b, "Apply");
-    buf_append_str(b, "<p class=\"muted\">Applying is free. If the host offers you a seat, you accept it to hold "
-                      "the seat and then pay to book it.</p></section>\n");
+    /* One truth about the fee: the same amount as the price list. */
+    if (o->application_fee_cents > 0) {
+        buf_append_str(b, "<p class=\"muted\">Applying costs the application fee of ");
+        view_money_amount(b, o->application_fee_cents);
+        buf_append_str(b, " (see <a href=\"#price\">Full price</a>).");
+    } else {
+        buf_append_str(b, "<p class=\"muted\">Applying is free.");
+    }
+    buf_append_str(b, " If the host offers you a seat, you accept it to hold the seat and then pay to book it.</p>"
+                      "</section>\n");
 }
 
 void web_page_offering(struct http_request *req)
@@ -500,6 +515,12 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
+    struct requirement_rule *rules;
+    size_t rule_count;
+    if (compliance_rules(req->db, &req->arena, o.organization_id, o.id, &rules, &rule_count) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
     struct view_page page;
     struct store_user user = {0};
     if (!web_page_setup(req, &page, o.title, &user))
@@ -510,6 +531,18 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
     buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<p class=\"back\"><a href=\"/search\">Back to the search</a></p>\n");
+    if (apply != NULL && apply->error != NULL) {
+        const char *field = apply->error_field;
+        struct view_field_error e = {
+            field != NULL && strcmp(field, "statement") == 0 ? "f-statement"
+            : field != NULL && strcmp(field, "block_id") == 0 ? "f-block_id"
+                                                               : "apply-heading",
+            apply->error,
+        };
+        view_error_summary(&b, "You have not applied.", &e, 1);
+        if (apply->profile_link)
+            buf_append_str(&b, "<p><a href=\"/account\">Update your profile</a></p>\n");
+    }
     if (o.status != NULL && offering_status_parse(o.status) != OFFERING_PUBLISHED) {
         buf_append_str(&b, "<p class=\"notice error\" role=\"status\">This rotation is not published (");
         buf_append_html(&b, o.status);
@@ -540,7 +573,7 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
     render_preceptor(&b, &o);
     render_blocks(&b, blocks, count);
     render_apply(req, &b, &page, &user, &o, blocks, count, apply);
-    render_eligibility(&b, &o);
+    render_eligibility(&b, &o, rules, rule_count);
     buf_append_str(&b, "</div>\n<div class=\"offering-side\">\n");
     render_price(&b, &o, blocks, count);
     buf_append_str(&b, "</div>\n</div>\n");

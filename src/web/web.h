@@ -26,6 +26,7 @@ void web_asset_css(struct http_request *req);
 void web_page_home(struct http_request *req);
 void web_page_register(struct http_request *req);
 void web_page_register_post(struct http_request *req);
+extern const char *const web_login_params[]; /* next (a path on this site), done */
 void web_page_login(struct http_request *req);
 void web_page_login_post(struct http_request *req);
 void web_page_account(struct http_request *req);
@@ -125,6 +126,8 @@ void web_page_wallet_replace(struct http_request *req);
 void web_page_wallet_delete(struct http_request *req);
 void web_page_document_file(struct http_request *req);
 void web_page_compliance(struct http_request *req);
+/* The checklist of an application with an error at its top (a refused clearance). */
+void web_compliance_render(struct http_request *req, int status, const char *id, const char *error);
 void web_page_compliance_attach(struct http_request *req);
 void web_page_staff_documents(struct http_request *req);
 void web_page_staff_document(struct http_request *req);
@@ -165,6 +168,8 @@ struct web_upload_form {
 /* The file input, kind select (unless kind_fixed) and the two dates. */
 void web_document_upload_fields(struct http_request *req, struct buf *b, const struct web_upload_form *form,
                                 bool kind_fixed);
+/* The error summary of a refused upload (nothing when form has no error). */
+void web_upload_error_summary(struct buf *b, const struct web_upload_form *form);
 /* Fills form->error and form->error_field from a refused upload, in words;
  * returns the HTTP status to answer with. */
 int web_upload_refusal(struct http_request *req, const struct error *err, struct web_upload_form *form);
@@ -191,6 +196,10 @@ void web_page_letter_invite(struct http_request *req);
 void web_page_letter_invite_action(struct http_request *req);
 void web_page_letter_invite_upload(struct http_request *req);
 void web_page_staff_letters(struct http_request *req);
+/* page_staff_preceptors.c: staff verify NPI and licence (with its expiry). */
+extern const char *const web_staff_preceptors_params[]; /* done */
+void web_page_staff_preceptors(struct http_request *req);
+void web_page_staff_preceptor_action(struct http_request *req);
 void web_page_readiness(struct http_request *req);
 void web_page_readiness_targets(struct http_request *req);
 

@@ -1187,7 +1187,17 @@ TEST(preceptor_verify_is_staff_only_and_shows_at_once)
     CHECK_PROBLEM(&r, 403, "forbidden", NULL);
     api_free(&r);
     CHECK_INT(count_where("SELECT verified FROM preceptors WHERE id = $1", prec_a), 0);
-    call(&r, &staff, "POST", path, NULL);
+    /* Verifying needs the licence's expiry, in the future. */
+    call(&r, &staff, "POST", path, "{\"license_expires\":\"2020-01-31\"}");
+    CHECK_PROBLEM(&r, 400, "validation_failed", "license_expires");
+    api_free(&r);
+    call(&r, &staff, "POST", path, "{\"license_expires\":\"soon\"}");
+    CHECK_INT(r.status, 400);
+    api_free(&r);
+    CHECK_INT(count_where("SELECT verified FROM preceptors WHERE id = $1", prec_a), 0);
+    char body[64], expires[11];
+    snprintf(body, sizeof(body), "{\"license_expires\":\"%s\"}", date_in(expires, 400));
+    call(&r, &staff, "POST", path, body);
     CHECK_INT(r.status, 200);
     CHECK(json_is_true(json_object_get(r.json, "verified")));
     api_free(&r);
@@ -1272,7 +1282,7 @@ TEST(host_page_lists_the_coordinators_offerings)
     api_free(&r);
     get_page(&r, NULL, "/host");
     CHECK_INT(r.status, 303);
-    CHECK_STR(api_header(&r, "location"), "/login");
+    CHECK_STR(api_header(&r, "location"), "/login?next=%2Fhost");
     api_free(&r);
     /* The account page links here for coordinators, not for students. */
     get_page(&r, &coord_a, "/account");
