@@ -7,6 +7,7 @@
 #include "domain/accounts.h"
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
+#include "domain/waitlist.h"
 #include "domain/documents.h"
 #include "domain/notify.h"
 #include "lib/buf.h"
@@ -486,6 +487,10 @@ static int move_tx(struct db_conn *conn, void *p)
         snprintf(detail, sizeof(detail), "%s: %s -> %s", t->action, a.status, to);
         rc = store_audit_add(conn, actor_id, "transition", "application", a.id, detail, now);
     }
+    /* A seat freed, or an offer gone: the block's waitlist takes it, in this transaction. */
+    bool freed = had_seat && !gets_seat;
+    if (rc == DB_OK && (freed || status == APPLICATION_OFFERED))
+        rc = waitlist_seat_freed(conn, c->arena, a.block_id, freed ? 1 : 0, now);
     if (rc == DB_OK)
         rc = store_application_get(conn, c->arena, a.id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     if (rc == DB_OK)

@@ -15,7 +15,9 @@
 #include "domain/documents.h"
 #include "domain/reference.h"
 #include "lib/limits.h"
+#include "store/alerts.h"
 #include "store/applications.h"
+#include "store/waitlist.h"
 #include "lib/clock.h"
 #include "views/forms.h"
 #include "views/money.h"
@@ -446,6 +448,86 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
                       "the seat and then pay to book it.</p></section>\n");
 }
 
+const char *const web_offering_params[] = {"waitlist", NULL};
+
+/* A small POST form with one button. */
+static void button_form(struct buf *b, const char *action, const char *csrf, const char *label, const char *css)
+{
+    buf_append_str(b, "<form class=\"inline\" method=\"post\" action=\"");
+    buf_append_html(b, action);
+    buf_append_str(b, "\"><input type=\"hidden\" name=\"csrf_token\" value=\"");
+    buf_append_html(b, csrf);
+    buf_append_str(b, "\">");
+    if (strstr(action, "/favourite") != NULL && strcmp(label, "Save rotation") == 0)
+        buf_append_str(b, "<input type=\"hidden\" name=\"on\" value=\"1\">");
+    buf_appendf(b, "<button type=\"submit\" class=\"%s\">", css);
+    buf_append_html(b, label);
+    buf_append_str(b, "</button></form>");
+}
+
+/* The star of a signed-in student: save the rotation, or take it off the saved ones. */
+static void render_star(struct http_request *req, struct buf *b, const struct view_page *page,
+                        const struct store_user *user, const struct store_offering *o)
+{
+    bool starred = false;
+    if (page->user_name == NULL || !account_has_role(user, ROLE_STUDENT) ||
+        store_favourite_has(req->db, user->id, o->id, &starred) != DB_OK)
+        return;
+    char action[160];
+    snprintf(action, sizeof(action), "/offerings/%s/favourite", o->id);
+    buf_append_str(b, "<div class=\"star\">");
+    if (starred)
+        buf_append_str(b, "<span class=\"badge verified\">\xe2\x98\x85 Saved</span> ");
+    button_form(b, action, page->csrf_token, starred ? "Remove from saved" : "Save rotation", "secondary");
+    buf_append_str(b, " <a href=\"/saved\">Your saved rotations</a></div>\n");
+}
+
+/* Full upcoming blocks and their waitlists: join, your place, or log in. */
+static void render_waitlist(struct http_request *req, struct buf *b, const struct view_page *page,
+                            const struct store_user *user, const struct store_block *blocks, size_t count)
+{
+    char today[11];
+    clock_today(today);
+    bool student = page->user_name != NULL && account_has_role(user, ROLE_STUDENT);
+    bool any = false;
+    for (size_t i = 0; i < count; i++) {
+        const struct store_block *blk = &blocks[i];
+        if (strcmp(blk->start_date, today) <= 0 || blk->seats_taken < blk->seats)
+            continue;
+        if (!any)
+            buf_append_str(b, "<section id=\"waitlist\" class=\"card\" aria-labelledby=\"waitlist-heading\">"
+                              "<h2 id=\"waitlist-heading\">Waitlist</h2>\n<p>When a seat of a full start date frees, "
+                              "the first student on its waitlist who may take it gets an offer at once.</p>"
+                              "<ul class=\"plain-list\">");
+        any = true;
+        buf_append_str(b, "<li>");
+        view_date(b, blk->start_date);
+        buf_append_str(b, ": full. ");
+        struct store_waitlist_entry e;
+        char action[160];
+        int rc = student ? store_waitlist_active(req->db, &req->arena, blk->id, user->id, &e) : DB_DONE;
+        if (!student) {
+            buf_append_str(b, page->user_name == NULL ? "<a href=\"/login\">Log in</a> to join its waitlist."
+                                                      : "Students may join its waitlist.");
+        } else if (rc == DB_ROW && waitlist_status_parse(e.status) == WAITLIST_OFFERED && e.application_id != NULL) {
+            buf_append_str(b, "A seat was offered to you: <a href=\"/applications/");
+            buf_append_url(b, e.application_id);
+            buf_append_str(b, "\">see the offer</a>.");
+        } else if (rc == DB_ROW) {
+            buf_appendf(b, "You are number %lld on its waitlist (%lld ahead of you). ", (long long)e.ahead + 1,
+                        (long long)e.ahead);
+            snprintf(action, sizeof(action), "/blocks/%s/waitlist/leave", blk->id);
+            button_form(b, action, page->csrf_token, "Leave the waitlist", "secondary");
+        } else {
+            snprintf(action, sizeof(action), "/blocks/%s/waitlist", blk->id);
+            button_form(b, action, page->csrf_token, "Join the waitlist", "");
+        }
+        buf_append_str(b, "</li>\n");
+    }
+    if (any)
+        buf_append_str(b, "</ul></section>\n");
+}
+
 void web_page_offering(struct http_request *req)
 {
     const char *id = http_param(req, "id");
@@ -508,12 +590,18 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
     buf_append_str(&b, "</p>\n<p class=\"headline-price\"><span class=\"price\">");
     view_money(&b, o.tuition_cents);
     buf_append_str(&b, "</span> tuition · <a href=\"#price\">full price</a> · <a href=\"#refund\">refund policy</a>"
-                       " · <a href=\"#dates\">dates</a> · <a href=\"#apply\">apply</a></p>\n</header>\n");
+                       " · <a href=\"#dates\">dates</a> · <a href=\"#apply\">apply</a></p>\n");
+    render_star(req, &b, &page, &user, &o);
+    const char *waitlist = web_waitlist_outcome_text(http_kv_get(req->query_params, "waitlist"));
+    if (waitlist != NULL && page.user_name != NULL)
+        view_notice(&b, waitlist);
+    buf_append_str(&b, "</header>\n");
 
     buf_append_str(&b, "<div class=\"offering-layout\">\n<div class=\"offering-main\">\n");
     render_summary(&b, &o);
     render_preceptor(&b, &o);
     render_blocks(&b, blocks, count);
+    render_waitlist(req, &b, &page, &user, blocks, count);
     render_apply(req, &b, &page, &user, &o, blocks, count, apply);
     render_eligibility(&b, &o);
     buf_append_str(&b, "</div>\n<div class=\"offering-side\">\n");
