@@ -169,8 +169,8 @@ static int events_tx(struct db_conn *conn, void *p)
 {
     struct run_ctx *c = p;
     int64_t cursor = 0;
-    struct store_catalog_event *events;
-    size_t count;
+    struct store_catalog_event *events = NULL;
+    size_t count = 0;
     int rc = store_event_cursor_get(conn, "alerts", &cursor);
     if (rc == DB_OK)
         rc = store_catalog_events_after(conn, c->arena, cursor, c->now - ALERT_SETTLE_SECONDS, EVENTS_PER_ROUND,

@@ -450,21 +450,6 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
 
 const char *const web_offering_params[] = {"waitlist", NULL};
 
-/* A small POST form with one button. */
-static void button_form(struct buf *b, const char *action, const char *csrf, const char *label, const char *css)
-{
-    buf_append_str(b, "<form class=\"inline\" method=\"post\" action=\"");
-    buf_append_html(b, action);
-    buf_append_str(b, "\"><input type=\"hidden\" name=\"csrf_token\" value=\"");
-    buf_append_html(b, csrf);
-    buf_append_str(b, "\">");
-    if (strstr(action, "/favourite") != NULL && strcmp(label, "Save rotation") == 0)
-        buf_append_str(b, "<input type=\"hidden\" name=\"on\" value=\"1\">");
-    buf_appendf(b, "<button type=\"submit\" class=\"%s\">", css);
-    buf_append_html(b, label);
-    buf_append_str(b, "</button></form>");
-}
-
 /* The star of a signed-in student: save the rotation, or take it off the saved ones. */
 static void render_star(struct http_request *req, struct buf *b, const struct view_page *page,
                         const struct store_user *user, const struct store_offering *o)
@@ -478,11 +463,43 @@ static void render_star(struct http_request *req, struct buf *b, const struct vi
     buf_append_str(b, "<div class=\"star\">");
     if (starred)
         buf_append_str(b, "<span class=\"badge verified\">\xe2\x98\x85 Saved</span> ");
-    button_form(b, action, page->csrf_token, starred ? "Remove from saved" : "Save rotation", "secondary");
+    view_button_form(b, page->csrf_token,
+                     &(struct view_button){.action = action, .label = starred ? "Remove from saved" : "Save rotation",
+                                           .css = "secondary", .field = starred ? NULL : "on", .value = "1"});
     buf_append_str(b, " <a href=\"/saved\">Your saved rotations</a></div>\n");
 }
 
-/* Full upcoming blocks and their waitlists: join, your place, or log in. */
+/* One upcoming block on the waitlist: its date, then a way in, the student's place, or their offer. */
+static void render_waitlist_line(struct buf *b, const struct view_page *page, bool student, bool full,
+                                 const struct store_block *blk, const struct store_waitlist_entry *place)
+{
+    char action[160];
+    buf_append_str(b, "<li>");
+    view_date(b, blk->start_date);
+    buf_append_str(b, full ? ": full. " : ": ");
+    if (!student) {
+        buf_append_str(b, page->user_name == NULL ? "<a href=\"/login\">Log in</a> to join its waitlist."
+                                                  : "Students may join its waitlist.");
+    } else if (place != NULL && waitlist_status_parse(place->status) == WAITLIST_OFFERED &&
+               place->application_id != NULL) {
+        buf_append_str(b, "A seat was offered to you from its waitlist: <a href=\"/applications/");
+        buf_append_url(b, place->application_id);
+        buf_append_str(b, "\">see the offer</a>.");
+    } else if (place != NULL) {
+        buf_appendf(b, "You are number %lld on its waitlist (%lld ahead of you). ", (long long)place->ahead + 1,
+                    (long long)place->ahead);
+        snprintf(action, sizeof(action), "/blocks/%s/waitlist/leave", blk->id);
+        view_button_form(b, page->csrf_token,
+                         &(struct view_button){.action = action, .label = "Leave the waitlist", .css = "secondary"});
+    } else {
+        snprintf(action, sizeof(action), "/blocks/%s/waitlist", blk->id);
+        view_button_form(b, page->csrf_token, &(struct view_button){.action = action, .label = "Join the waitlist"});
+    }
+    buf_append_str(b, "</li>\n");
+}
+
+/* Upcoming blocks that are full, or that the signed-in student waits on or
+ * was offered from: join, your place, your offer, or log in. */
 static void render_waitlist(struct http_request *req, struct buf *b, const struct view_page *page,
                             const struct store_user *user, const struct store_block *blocks, size_t count)
 {
@@ -492,7 +509,12 @@ static void render_waitlist(struct http_request *req, struct buf *b, const struc
     bool any = false;
     for (size_t i = 0; i < count; i++) {
         const struct store_block *blk = &blocks[i];
-        if (strcmp(blk->start_date, today) <= 0 || blk->seats_taken < blk->seats)
+        if (strcmp(blk->start_date, today) <= 0)
+            continue;
+        bool full = blk->seats_taken >= blk->seats;
+        struct store_waitlist_entry e;
+        bool placed = student && store_waitlist_active(req->db, &req->arena, blk->id, user->id, &e) == DB_ROW;
+        if (!full && !placed)
             continue;
         if (!any)
             buf_append_str(b, "<section id=\"waitlist\" class=\"card\" aria-labelledby=\"waitlist-heading\">"
@@ -500,29 +522,7 @@ static void render_waitlist(struct http_request *req, struct buf *b, const struc
                               "the first student on its waitlist who may take it gets an offer at once.</p>"
                               "<ul class=\"plain-list\">");
         any = true;
-        buf_append_str(b, "<li>");
-        view_date(b, blk->start_date);
-        buf_append_str(b, ": full. ");
-        struct store_waitlist_entry e;
-        char action[160];
-        int rc = student ? store_waitlist_active(req->db, &req->arena, blk->id, user->id, &e) : DB_DONE;
-        if (!student) {
-            buf_append_str(b, page->user_name == NULL ? "<a href=\"/login\">Log in</a> to join its waitlist."
-                                                      : "Students may join its waitlist.");
-        } else if (rc == DB_ROW && waitlist_status_parse(e.status) == WAITLIST_OFFERED && e.application_id != NULL) {
-            buf_append_str(b, "A seat was offered to you: <a href=\"/applications/");
-            buf_append_url(b, e.application_id);
-            buf_append_str(b, "\">see the offer</a>.");
-        } else if (rc == DB_ROW) {
-            buf_appendf(b, "You are number %lld on its waitlist (%lld ahead of you). ", (long long)e.ahead + 1,
-                        (long long)e.ahead);
-            snprintf(action, sizeof(action), "/blocks/%s/waitlist/leave", blk->id);
-            button_form(b, action, page->csrf_token, "Leave the waitlist", "secondary");
-        } else {
-            snprintf(action, sizeof(action), "/blocks/%s/waitlist", blk->id);
-            button_form(b, action, page->csrf_token, "Join the waitlist", "");
-        }
-        buf_append_str(b, "</li>\n");
+        render_waitlist_line(b, page, student, full, blk, placed ? &e : NULL);
     }
     if (any)
         buf_append_str(b, "</ul></section>\n");

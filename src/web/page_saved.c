@@ -18,23 +18,6 @@
 const char *const web_saved_params[] = {"done", NULL};
 const char *const web_favourite_params[] = {"next", NULL};
 
-/* A small POST form with one button (and the CSRF token). */
-static void button_form(struct buf *b, const char *action, const char *csrf, const char *label, const char *hidden)
-{
-    buf_append_str(b, "<form class=\"inline\" method=\"post\" action=\"");
-    buf_append_html(b, action);
-    buf_append_str(b, "\"><input type=\"hidden\" name=\"csrf_token\" value=\"");
-    buf_append_html(b, csrf);
-    buf_append_str(b, "\"><button type=\"submit\" class=\"secondary\">");
-    buf_append_html(b, label);
-    if (hidden != NULL) {
-        buf_append_str(b, "<span class=\"visually-hidden\">: ");
-        buf_append_html(b, hidden);
-        buf_append_str(b, "</span>");
-    }
-    buf_append_str(b, "</button></form>");
-}
-
 static void render_favourites(struct http_request *req, struct buf *b, const struct view_page *page)
 {
     const char **ids;
@@ -57,7 +40,9 @@ static void render_favourites(struct http_request *req, struct buf *b, const str
         buf_append_url(&action, hit.id);
         buf_append_str(&action, "/favourite?next=/saved");
         if (buf_ok(&action))
-            button_form(b, action.data, page->csrf_token, "Remove from saved", hit.title);
+            view_button_form(b, page->csrf_token,
+                             &(struct view_button){.action = action.data, .label = "Remove from saved",
+                                                   .css = "secondary", .context = hit.title});
     }
     buf_append_str(b, "</ol></section>\n");
 }
@@ -89,7 +74,8 @@ static void render_searches(struct http_request *req, struct buf *b, const struc
         buf_append_url(&action, s->id);
         buf_append_str(&action, "/delete");
         if (buf_ok(&action))
-            button_form(b, action.data, page->csrf_token, "Delete", s->name);
+            view_button_form(b, page->csrf_token, &(struct view_button){.action = action.data, .label = "Delete",
+                                                                         .css = "secondary", .context = s->name});
         buf_append_str(b, "</li>\n");
     }
     buf_append_str(b, "</ul>\n");

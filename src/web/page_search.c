@@ -577,7 +577,6 @@ static void render_results(struct buf *b, const struct search_params *p, const s
     buf_append_str(b, "</section>\n");
 }
 
-/* The whole page: out is NULL (and err set) when the parameters were refused. */
 /* "Save this search" for signed-in students: a name, and the filters as they are. */
 static void render_save_form(struct buf *b, const struct search_params *p, const struct view_page *page)
 {
@@ -602,6 +601,7 @@ static void render_save_form(struct buf *b, const struct search_params *p, const
     buf_append_str(b, "</details>\n");
 }
 
+/* The whole page: out is NULL (and err set) when the parameters were refused. */
 static void render(struct http_request *req, const struct view_page *page, int status, const struct search_params *p,
                    const struct search_outcome *out, const char *notice_html, const struct error *err)
 {

@@ -1,6 +1,7 @@
 // alerts.test.mjs — a saved search that brings a freed seat to a student, in
 // a real browser with JavaScript disabled, against the server run.sh starts
-// (its background jobs run every second):
+// (its background jobs run every second); the student on a phone (390 px),
+// the unsubscribe link opened on a laptop (1280 px), no page wider than its window:
 //
 //   the host (host@rounds.test, through the API) publishes a rotation with a
 //   unique word in its title and one start date with one seat, which another
@@ -18,7 +19,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
-import { BASE_URL, newContext, screenshot } from './lib.mjs';
+import { BASE_URL, fitsWindow, newContext, screenshot } from './lib.mjs';
 
 const MAIL_DIR = process.env.MAIL_DIR;
 const DEMO_PASSWORD = 'rounds-demo-2026';
@@ -118,8 +119,8 @@ test('save a search → a seat frees → the alert arrives → the student follo
     const rotation = await fullRotation();
     await expectApi(null, 'POST', '/api/v1/auth/register',
       { email: STUDENT_EMAIL, password: PASSWORD, name: 'Nadia Rahimi' }, 201);
-    const context = await newContext({ javaScriptEnabled: false });
-    const anonymous = await newContext({ javaScriptEnabled: false });
+    const context = await newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+    const anonymous = await newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
     try {
       const s = await context.newPage();
       await s.goto('/login');
@@ -138,6 +139,7 @@ test('save a search → a seat frees → the alert arrives → the student follo
       await s.getByRole('status').filter({ hasText: 'Search saved' }).waitFor();
       const searches = s.getByRole('region', { name: 'Saved searches' });
       await searches.getByRole('link', { name: SEARCH_NAME }).waitFor();
+      await fitsWindow(s);
       await screenshot(s, 'saved.png');
 
       // The holder lets the seat go: the saved search's alert follows by itself.
@@ -152,6 +154,7 @@ test('save a search → a seat frees → the alert arrives → the student follo
         await new Promise((r) => setTimeout(r, 500));
       }
       assert.ok(alert, `a notification for "${SEARCH_NAME}" within 30 s`);
+      await fitsWindow(s);
       await screenshot(s, 'alert.png');
 
       // The email: what is new, with its link, and an unsubscribe link.
@@ -181,6 +184,7 @@ test('save a search → a seat frees → the alert arrives → the student follo
       const stopped = await press(u, u.getByRole('button', { name: 'Stop these emails' }));
       assert.equal(stopped, 200);
       await u.getByRole('heading', { name: 'Emails stopped' }).waitFor();
+      await fitsWindow(u);
       await screenshot(u, 'unsubscribe.png');
       const forged = await u.goto(`${unsubscribe.slice(0, -4)}AAAA`);
       assert.equal(forged.status(), 404, 'a forged unsubscribe token is 404');
