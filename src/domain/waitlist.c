@@ -90,8 +90,9 @@ static int join_tx(struct db_conn *conn, void *p)
     struct store_block b;
     struct store_offering o;
     int rc = store_block_lock(conn, c->block_id);
-    if (rc == DB_OK)
-        rc = store_block_get(conn, c->arena, c->block_id, &b);
+    if (rc != DB_OK)
+        return rc;
+    rc = store_block_get(conn, c->arena, c->block_id, &b);
     if (rc == DB_ROW)
         rc = store_offering_get(conn, c->arena, b.offering_id, &o);
     if (rc == DB_DONE || (rc == DB_ROW && offering_status_parse(o.status) != OFFERING_PUBLISHED))
@@ -207,8 +208,9 @@ int waitlist_seat_freed(struct db_conn *conn, struct arena *arena, const char *b
     struct store_block b;
     struct store_offering o;
     int rc = store_block_lock(conn, block_id);
-    if (rc == DB_OK)
-        rc = store_block_get(conn, arena, block_id, &b);
+    if (rc != DB_OK)
+        return rc;
+    rc = store_block_get(conn, arena, block_id, &b);
     if (rc == DB_ROW)
         rc = store_offering_get(conn, arena, b.offering_id, &o);
     if (rc == DB_DONE)
