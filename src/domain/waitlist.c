@@ -38,7 +38,7 @@ static bool eligible(const struct store_offering *o, const struct store_profile 
 static int seats_free(struct db_conn *conn, const struct store_block *b, int64_t *free)
 {
     int64_t open_offers = 0;
-    int rc = store_waitlist_open_offers(conn, b->id, &open_offers);
+    int rc = store_waitlist_open_offers(conn, b->id, NULL, &open_offers);
     *free = b->seats - b->seats_taken - open_offers;
     return rc;
 }
@@ -201,6 +201,20 @@ static int offer_to(struct db_conn *conn, struct arena *arena, const struct stor
     struct recipient to = {e->student_id, e->student_email};
     notify(conn, arena, &to, "waitlist_offer", title, link, now);
     return DB_OK;
+}
+
+int waitlist_seats_promised(struct db_conn *conn, struct arena *arena, const char *block_id,
+                            const char *application_id, bool *promised)
+{
+    struct store_block b;
+    *promised = false;
+    int rc = store_block_get(conn, arena, block_id, &b);
+    if (rc != DB_ROW)
+        return rc == DB_DONE ? DB_OK : rc;
+    int64_t others = 0;
+    rc = store_waitlist_open_offers(conn, block_id, application_id, &others);
+    *promised = rc == DB_OK && others > 0 && b.seats - b.seats_taken - others <= 0;
+    return rc;
 }
 
 int waitlist_seat_freed(struct db_conn *conn, struct arena *arena, const char *block_id, int opened, int64_t now)

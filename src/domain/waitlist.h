@@ -14,6 +14,7 @@
 #ifndef ROUNDS_DOMAIN_WAITLIST_H
 #define ROUNDS_DOMAIN_WAITLIST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lib/arena.h"
@@ -30,6 +31,15 @@ int waitlist_leave(struct db_conn *conn, const struct store_user *student, const
 /* The block's list for a coordinator of its host or staff (ERR_NOT_FOUND otherwise). */
 int waitlist_of_block(struct db_conn *conn, struct arena *arena, const struct store_user *user, const char *block_id,
                       struct store_waitlist_entry **out, size_t *count, struct error *err);
+
+/* In the caller's transaction, before an application of the block
+ * (application_id, or NULL for a new one) is submitted or takes a seat:
+ * promised is true when every free seat is offered to someone from the list
+ * (but this application), so that the seat an offer from the list waits for
+ * is not taken by someone else meanwhile. Before taking a seat, the caller
+ * holds the block's lock (store_block_lock) from before this call. */
+int waitlist_seats_promised(struct db_conn *conn, struct arena *arena, const char *block_id,
+                            const char *application_id, bool *promised);
 
 /* In the caller's transaction, after a change to the block's seats: opened
  * seats were just freed (0 when only an offer lapsed). Offers the free seats

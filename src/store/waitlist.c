@@ -150,11 +150,15 @@ int store_waitlist_offered(struct db_conn *conn, const char *id, const char *app
     return changed == 1 ? DB_OK : DB_DONE;
 }
 
-int store_waitlist_open_offers(struct db_conn *conn, const char *block_id, int64_t *count)
+int store_waitlist_open_offers(struct db_conn *conn, const char *block_id, const char *except_application_id,
+                               int64_t *count)
 {
+    /* serves: waitlist_by_block */
     struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*) FROM waitlist w JOIN applications a ON a.id = w.application_id"
-                                          " WHERE w.block_id = $1 AND w.status = 'offered' AND a.status = 'offered'");
+                                          " WHERE w.block_id = $1 AND w.status = 'offered' AND a.status = 'offered'"
+                                          " AND a.id <> $2");
     db_bind_text(st, 1, block_id);
+    db_bind_text(st, 2, except_application_id != NULL ? except_application_id : "");
     int rc = db_step(st);
     *count = rc == DB_ROW ? db_column_int(st, 0) : 0;
     db_reset(st);

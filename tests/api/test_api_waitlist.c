@@ -10,7 +10,10 @@
  *     list who are still eligible (two became graduates the offering does not
  *     take, one left), in list order, each with the offering's offer expiry;
  *   - an offer declined goes to the next one; more seats go to the list first;
- *     an offer accepted takes its seat. */
+ *     an offer accepted takes its seat;
+ *   - a seat offered from the list is not taken by anyone else meanwhile (a
+ *     new application is refused, an older offer cannot be accepted), and a
+ *     student on the list with a booked rotation at the same time is skipped. */
 #include <jansson.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -116,6 +119,22 @@ static bool hold_seat(const struct user *student)
                                   .organization_id = ok ? o.organization_id : "", .status = "held",
                                   .statement = "", .created_at = clock_now()};
     ok = ok && store_application_insert(db, &a) == DB_OK && store_block_take_seat(db, block) == DB_OK;
+    arena_heap_free(&arena);
+    return ok;
+}
+
+/* An application of student for block_id in status, made as the store would (no seat taken here). */
+static bool insert_application(const struct user *student, const char *block_id, const char *status, char *id_out)
+{
+    crypto_random_id("a_", id_out, 64);
+    struct arena arena;
+    arena_heap_init(&arena);
+    struct store_offering o;
+    bool ok = store_offering_get(db, &arena, offering, &o) == DB_ROW;
+    struct store_application a = {.id = id_out, .student_id = student->id, .block_id = block_id,
+                                  .offering_id = offering, .organization_id = ok ? o.organization_id : "",
+                                  .status = status, .statement = "", .created_at = clock_now()};
+    ok = ok && store_application_insert(db, &a) == DB_OK;
     arena_heap_free(&arena);
     return ok;
 }
@@ -318,6 +337,47 @@ TEST(a_declined_offer_goes_to_the_next_and_more_seats_to_the_list)
     CHECK_INT(offered_positions(got, WAITING), SEATS + 1);
 }
 
+/* Whether the first column of the first row of sql is want. */
+static bool db_text_is(const char *sql, const char *p1, const char *p2, const char *want)
+{
+    char *got = api_db_text(db, sql, p1, p2, NULL);
+    bool same = got != NULL && strcmp(got, want) == 0;
+    if (!same)
+        printf("  %s → \"%s\", expected \"%s\"\n", sql, got != NULL ? got : "(none)", want);
+    free(got);
+    return same;
+}
+
+TEST(a_promised_seat_stays_for_the_list_and_a_booked_student_is_skipped)
+{
+    /* 12 seats, 1 taken, 11 offered from the list: no seat is left for anyone else. */
+    CHECK_INT(offered_positions((int[WAITING]){0}, WAITING), SEATS + 1);
+    char body[160], code[64], path[200], id[64];
+    snprintf(body, sizeof(body), "{\"block_id\":\"%s\",\"statement\":\"\"}", block);
+    CHECK_INT(status_of(&holders[0], "POST", "/api/v1/applications", body, code, sizeof(code)), 422);
+    CHECK_STR(code, "unprocessable");
+    /* An offer the host made before the seats were promised cannot take one of them. */
+    CHECK(insert_application(&holders[1], block, "offered", id));
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/accept", id);
+    CHECK_INT(status_of(&holders[1], "POST", path, "{}", code, sizeof(code)), 409);
+    CHECK_STR(code, "block_full");
+    CHECK_INT(api_db_int(db, "SELECT seats_taken FROM blocks WHERE id = $1", block, NULL), 1);
+    CHECK(db_text_is("SELECT status FROM applications WHERE id = $1", id, NULL, "offered"));
+    /* The next on the list (position 17) has a booked rotation at the same time: the seat goes to 18. */
+    char overlapping[64], booked[64];
+    CHECK(make_block(overlapping, 1, 62));
+    CHECK(insert_application(&waiting[16], overlapping, "booked", booked));
+    CHECK(store_block_take_seat(db, overlapping) == DB_OK);
+    snprintf(path, sizeof(path), "/api/v1/blocks/%s", block);
+    CHECK_INT(status_of(&staff, "PATCH", path, "{\"seats\":13}", NULL, 0), 200);
+    int got[WAITING];
+    size_t n = offered_positions(got, WAITING);
+    CHECK_INT(n, SEATS + 2);
+    CHECK_INT(n > 0 ? got[n - 1] : -1, 18);
+    CHECK(db_text_is("SELECT status FROM waitlist WHERE block_id = $1 AND student_id = $2", block, waiting[16].id,
+                     "waiting"));
+}
+
 int main(void)
 {
     const char *flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
@@ -337,6 +397,7 @@ int main(void)
     RUN(places_follow_the_order_of_joining);
     RUN(ten_seats_freed_at_once_make_ten_offers_in_order);
     RUN(a_declined_offer_goes_to_the_next_and_more_seats_to_the_list);
+    RUN(a_promised_seat_stays_for_the_list_and_a_booked_student_is_skipped);
     if (test_failed)
         api_server_print_log(&server, 30);
     db_close(db);
