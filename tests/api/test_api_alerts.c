@@ -5,6 +5,9 @@
  *   - bad input: unknown or malformed filters → 400 naming "filters.<name>"
  *     (the search's own validator), no name → 400, the 21st saved search →
  *     422; someone else's saved search → 404; none of it writes anything;
+ *     the pages' forms the same: the save form back with what was typed and
+ *     the reason at the top, 403 without the CSRF token, 404 for what is
+ *     not there;
  *   - favourites: star (twice is fine), list, unstar; an unknown offering or
  *     one not starred → 404;
  *   - a seat frees on a full block: with the background jobs of both
@@ -157,6 +160,67 @@ TEST(saved_searches_refuse_bad_filters_naming_them)
     CHECK_INT(status_of(NULL, "POST", "/api/v1/saved-searches", "{\"name\":\"x\",\"filters\":{}}", NULL, NULL), 401);
     CHECK_INT(status_of(&staff, "POST", "/api/v1/saved-searches", "{\"name\":\"x\",\"filters\":{}}", NULL, NULL), 403);
     CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches", NULL, NULL), 0);
+}
+
+/* A new cookie session of u (as a browser has after logging in): its cookie and CSRF token. */
+static bool browser_session(const struct user *u, char *cookie, size_t cookie_size, char *csrf, size_t csrf_size)
+{
+    struct api_response r;
+    bool ok = post_as(&r, NULL, "/api/v1/auth/login",
+                      json_pack("{s:s,s:s}", "email", u->email, "password", PEOPLE_PASSWORD), 200);
+    const char *token = ok ? api_json_str(r.json, "token") : NULL;
+    const char *form_token = ok ? api_json_str(r.json, "csrf_token") : NULL;
+    ok = token != NULL && form_token != NULL;
+    if (ok) {
+        snprintf(cookie, cookie_size, "Cookie: rounds_session=%s", token);
+        snprintf(csrf, csrf_size, "%s", form_token);
+    }
+    api_free(&r);
+    return ok;
+}
+
+/* A form POST as the browser of that session sends it; the page comes back in page (or NULL). */
+static long form_post(const char *cookie, const char *path, const char *form, char **page)
+{
+    const char *headers[] = {cookie, "Content-Type: application/x-www-form-urlencoded", NULL};
+    struct api_raw_request rq = {"POST", path, headers, form, strlen(form), true};
+    struct api_response r;
+    long status = api_send_to(&a, &r, &rq);
+    if (page != NULL)
+        *page = strdup(r.body != NULL ? r.body : "");
+    api_free(&r);
+    return status;
+}
+
+TEST(the_pages_refuse_bad_input_keeping_what_was_typed)
+{
+    char cookie[128], csrf[64], form[400], *page = NULL;
+    CHECK(browser_session(&saver, cookie, sizeof(cookie), csrf, sizeof(csrf)));
+    /* A filter the search refuses: the save form comes back with the name typed and the reason at the top. */
+    snprintf(form, sizeof(form), "name=Texas+%%26+cardio&q=cardio&state=ZZ&csrf_token=%s", csrf);
+    CHECK_INT(form_post(cookie, "/saved-searches", form, &page), 400);
+    CHECK(page != NULL && strstr(page, "id=\"error-summary\"") != NULL);
+    CHECK(page != NULL && strstr(page, "The search could not be saved") != NULL);
+    CHECK(page != NULL && strstr(page, "value=\"Texas &amp; cardio\"") != NULL);
+    CHECK(page != NULL && strstr(page, "name=\"state\" value=\"ZZ\"") != NULL);
+    free(page);
+    page = NULL;
+    /* No name. */
+    snprintf(form, sizeof(form), "name=&q=cardio&csrf_token=%s", csrf);
+    CHECK_INT(form_post(cookie, "/saved-searches", form, &page), 400);
+    CHECK(page != NULL && strstr(page, "name=\"q\" value=\"cardio\"") != NULL);
+    free(page);
+    /* Without the form's token: refused before anything. */
+    CHECK_INT(form_post(cookie, "/saved-searches", "name=Sneaky&q=cardio", NULL), 403);
+    /* What does not exist, or is not theirs. */
+    snprintf(form, sizeof(form), "csrf_token=%s", csrf);
+    CHECK_INT(form_post(cookie, "/saved-searches/ss_nope/delete", form, NULL), 404);
+    CHECK_INT(form_post(cookie, "/blocks/blk_nope/waitlist", form, NULL), 404);
+    snprintf(form, sizeof(form), "on=1&csrf_token=%s", csrf);
+    CHECK_INT(form_post(cookie, "/offerings/off_nope/favourite", form, NULL), 404);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches", NULL, NULL), 0);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM favourites", NULL, NULL), 0);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM waitlist", NULL, NULL), 0);
 }
 
 TEST(twenty_saved_searches_then_422)
@@ -434,6 +498,7 @@ int main(void)
         return 1;
     }
     RUN(saved_searches_refuse_bad_filters_naming_them);
+    RUN(the_pages_refuse_bad_input_keeping_what_was_typed);
     RUN(twenty_saved_searches_then_422);
     RUN(favourites_star_list_and_unstar);
     RUN(a_freed_seat_alerts_once_across_two_instances);
