@@ -77,3 +77,5 @@ CREATE UNIQUE INDEX waitlist_one_active ON waitlist (block_id, student_id) WHERE
 CREATE UNIQUE INDEX waitlist_by_block ON waitlist (block_id, position);
 -- serves: a student's places
 CREATE INDEX waitlist_by_student ON waitlist (student_id, status);
+-- serves: the place of an application offered from the list, when it ends
+CREATE INDEX waitlist_by_application ON waitlist (application_id) WHERE application_id IS NOT NULL;

@@ -507,9 +507,9 @@ static int move_tx(struct db_conn *conn, void *p)
         rc = store_audit_add(conn, actor_id, "transition", "application", a.id, detail, now);
     }
     /* A seat freed, or an offer gone: the block's waitlist takes it, in this transaction. */
-    bool freed = had_seat && !gets_seat;
-    if (rc == DB_OK && (freed || status == APPLICATION_OFFERED))
-        rc = waitlist_seat_freed(conn, c->arena, a.block_id, freed ? 1 : 0, now);
+    if (rc == DB_OK && !gets_seat && (had_seat || status == APPLICATION_OFFERED))
+        rc = waitlist_application_ended(conn, c->arena, a.id, a.block_id, status == APPLICATION_OFFERED, had_seat,
+                                        now);
     if (rc == DB_OK)
         rc = store_application_get(conn, c->arena, a.id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     if (rc == DB_OK)

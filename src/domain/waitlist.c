@@ -217,6 +217,17 @@ int waitlist_seats_promised(struct db_conn *conn, struct arena *arena, const cha
     return rc;
 }
 
+int waitlist_application_ended(struct db_conn *conn, struct arena *arena, const char *application_id,
+                               const char *block_id, bool was_offered, bool had_seat, int64_t now)
+{
+    int rc = store_waitlist_offer_ended(conn, application_id, now);
+    if (rc != DB_OK && rc != DB_DONE)
+        return rc;
+    /* An open offer from the list kept a seat free for it: that seat opens now. */
+    int opened = (had_seat || (was_offered && rc == DB_OK)) ? 1 : 0;
+    return waitlist_seat_freed(conn, arena, block_id, opened, now);
+}
+
 int waitlist_seat_freed(struct db_conn *conn, struct arena *arena, const char *block_id, int opened, int64_t now)
 {
     struct store_block b;
@@ -234,7 +245,7 @@ int waitlist_seat_freed(struct db_conn *conn, struct arena *arena, const char *b
     int64_t free = 0;
     if ((rc = seats_free(conn, &b, &free)) != DB_OK)
         return rc;
-    int64_t before = free - opened;
+    int64_t before = free - opened, offers = 0;
     char today[11];
     clock_today(today);
     bool open = offering_status_parse(o.status) == OFFERING_PUBLISHED && strcmp(b.start_date, today) > 0;
@@ -254,9 +265,14 @@ int waitlist_seat_freed(struct db_conn *conn, struct arena *arena, const char *b
         if ((rc = offer_to(conn, arena, &e, &b, &o, now)) != DB_OK)
             return rc;
         free--;
+        offers++;
     }
     /* A seat open to everyone on a block that had none: alerts and favourites follow it. */
-    if (open && before <= 0 && free > 0)
+    bool opened_to_all = open && before <= 0 && free > 0;
+    if (opened_to_all)
         rc = store_catalog_event_add(conn, catalog_event_kind_name(CATALOG_EVENT_SEAT_OPENED), o.id, b.id, now);
+    /* The offering's pages count offered seats as taken: they follow the change. */
+    if ((rc == DB_OK || rc == DB_DONE) && (offers > 0 || opened_to_all))
+        rc = store_catalog_changed(conn, o.id, now);
     return rc == DB_DONE ? DB_OK : rc;
 }

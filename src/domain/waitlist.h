@@ -41,6 +41,13 @@ int waitlist_of_block(struct db_conn *conn, struct arena *arena, const struct st
 int waitlist_seats_promised(struct db_conn *conn, struct arena *arena, const char *block_id,
                             const char *application_id, bool *promised);
 
+/* In the caller's transaction, after application a moved from an offer or a
+ * seat (had_seat) to a state without a seat: if it was offered from the
+ * block's list, its place leaves the list; then waitlist_seat_freed() with
+ * the seats that opened (the seat given up, or the one the offer waited for). */
+int waitlist_application_ended(struct db_conn *conn, struct arena *arena, const char *application_id,
+                               const char *block_id, bool was_offered, bool had_seat, int64_t now);
+
 /* In the caller's transaction, after a change to the block's seats: opened
  * seats were just freed (0 when only an offer lapsed). Offers the free seats
  * to the list, and records a catalog event when a seat opens to everyone on a

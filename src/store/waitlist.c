@@ -150,6 +150,21 @@ int store_waitlist_offered(struct db_conn *conn, const char *id, const char *app
     return changed == 1 ? DB_OK : DB_DONE;
 }
 
+int store_waitlist_offer_ended(struct db_conn *conn, const char *application_id, int64_t now)
+{
+    /* serves: waitlist_by_application */
+    struct db_stmt *st = db_prepare(conn, "UPDATE waitlist SET status = 'left', updated_at = $2"
+                                          " WHERE application_id = $1 AND status = 'offered'");
+    db_bind_text(st, 1, application_id);
+    db_bind_int(st, 2, now);
+    int rc = db_step(st);
+    int changed = db_changes(st);
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    return changed > 0 ? DB_OK : DB_DONE;
+}
+
 int store_waitlist_open_offers(struct db_conn *conn, const char *block_id, const char *except_application_id,
                                int64_t *count)
 {

@@ -37,6 +37,10 @@ int store_waitlist_next_waiting(struct db_conn *conn, struct arena *arena, const
                                 struct store_waitlist_entry *out);
 /* The entry now has an offer (application_id). */
 int store_waitlist_offered(struct db_conn *conn, const char *id, const char *application_id, int64_t now);
+/* The application offered from a list ended without a seat, or gave its seat
+ * up: its place leaves the list (the student may join again, at the end).
+ * DB_OK, or DB_DONE when the application was not offered from a list. */
+int store_waitlist_offer_ended(struct db_conn *conn, const char *application_id, int64_t now);
 /* Offers made from the block's list that are still open (the application
  * offered), but the one of except_application_id (NULL: none). */
 int store_waitlist_open_offers(struct db_conn *conn, const char *block_id, const char *except_application_id,

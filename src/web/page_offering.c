@@ -537,6 +537,22 @@ void web_page_offering(struct http_request *req)
     web_offering_render(req, 200, id, NULL);
 }
 
+/* A seat offered to someone from a block's waitlist is free for nobody else:
+ * the page counts it as taken (seats left, the apply form, the waitlist). */
+static int count_promised_seats(struct http_request *req, struct store_block *blocks, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        int64_t promised = 0;
+        if (blocks[i].seats_taken >= blocks[i].seats)
+            continue;
+        int rc = store_waitlist_open_offers(req->db, blocks[i].id, NULL, &promised);
+        if (rc != DB_OK)
+            return rc;
+        blocks[i].seats_taken += promised;
+    }
+    return DB_OK;
+}
+
 void web_offering_render(struct http_request *req, int status, const char *id, const struct web_apply_form *apply)
 {
     uint64_t generation = http_cache_generation();
@@ -553,7 +569,8 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
     }
     struct store_block *blocks;
     size_t count;
-    if (store_blocks_of_offering(req->db, &req->arena, o.id, &blocks, &count) != DB_OK) {
+    if (store_blocks_of_offering(req->db, &req->arena, o.id, &blocks, &count) != DB_OK ||
+        count_promised_seats(req, blocks, count) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }

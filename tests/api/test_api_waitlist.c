@@ -9,7 +9,8 @@
  *     withdraw at the same moment → exactly 10 offers, to the first 10 on the
  *     list who are still eligible (two became graduates the offering does not
  *     take, one left), in list order, each with the offering's offer expiry;
- *   - an offer declined goes to the next one; more seats go to the list first;
+ *   - an offer declined goes to the next one (the student's place leaves the
+ *     list; they may join again, at the end); more seats go to the list first;
  *     an offer accepted takes its seat;
  *   - a seat offered from the list is not taken by anyone else meanwhile (a
  *     new application is refused, an older offer cannot be accepted), and a
@@ -308,6 +309,17 @@ TEST(ten_seats_freed_at_once_make_ten_offers_in_order)
     api_free(&r);
 }
 
+/* Whether the first column of the first row of sql is want. */
+static bool db_text_is(const char *sql, const char *p1, const char *p2, const char *want)
+{
+    char *got = api_db_text(db, sql, p1, p2, NULL);
+    bool same = got != NULL && strcmp(got, want) == 0;
+    if (!same)
+        printf("  %s → \"%s\", expected \"%s\"\n", sql, got != NULL ? got : "(none)", want);
+    free(got);
+    return same;
+}
+
 TEST(a_declined_offer_goes_to_the_next_and_more_seats_to_the_list)
 {
     char *app = api_db_text(db, "SELECT application_id FROM waitlist WHERE block_id = $1 AND position = 1", block,
@@ -320,6 +332,15 @@ TEST(a_declined_offer_goes_to_the_next_and_more_seats_to_the_list)
     size_t n = offered_positions(got, WAITING);
     CHECK_INT(n, SEATS);
     CHECK_INT(n > 0 ? got[n - 1] : -1, 14);
+    /* The first one's place left the list with the offer; they may join again, at the end. */
+    CHECK(db_text_is("SELECT status FROM waitlist WHERE block_id = $1 AND student_id = $2", block, waiting[0].id,
+                     "left"));
+    char join[160];
+    snprintf(join, sizeof(join), "/api/v1/blocks/%s/waitlist", block);
+    struct api_response r;
+    CHECK_INT(call_as(&r, &waiting[0], "POST", join, NULL), 201);
+    CHECK_INT(api_json_int(r.json, "position", -1), WAITING + 1);
+    api_free(&r);
     /* Two more seats (staff raise them): the next two on the list. */
     char patch[160];
     snprintf(patch, sizeof(patch), "/api/v1/blocks/%s", block);
@@ -335,17 +356,6 @@ TEST(a_declined_offer_goes_to_the_next_and_more_seats_to_the_list)
     free(app);
     CHECK_INT(api_db_int(db, "SELECT seats_taken FROM blocks WHERE id = $1", block, NULL), 1);
     CHECK_INT(offered_positions(got, WAITING), SEATS + 1);
-}
-
-/* Whether the first column of the first row of sql is want. */
-static bool db_text_is(const char *sql, const char *p1, const char *p2, const char *want)
-{
-    char *got = api_db_text(db, sql, p1, p2, NULL);
-    bool same = got != NULL && strcmp(got, want) == 0;
-    if (!same)
-        printf("  %s → \"%s\", expected \"%s\"\n", sql, got != NULL ? got : "(none)", want);
-    free(got);
-    return same;
 }
 
 TEST(a_promised_seat_stays_for_the_list_and_a_booked_student_is_skipped)
@@ -376,6 +386,15 @@ TEST(a_promised_seat_stays_for_the_list_and_a_booked_student_is_skipped)
     CHECK_INT(n > 0 ? got[n - 1] : -1, 18);
     CHECK(db_text_is("SELECT status FROM waitlist WHERE block_id = $1 AND student_id = $2", block, waiting[16].id,
                      "waiting"));
+    /* The offering's page counts the offered seats as taken: the date is full, its waitlist open to join. */
+    char page_path[160], join_action[160];
+    snprintf(page_path, sizeof(page_path), "/offerings/%s", offering);
+    snprintf(join_action, sizeof(join_action), "action=\"/blocks/%s/waitlist\"", block);
+    const char *headers[] = {holders[0].cookie, NULL};
+    struct api_response r;
+    CHECK_INT(api_request(&r, "GET", page_path, headers, NULL), 200);
+    CHECK_CONTAINS(r.body, join_action);
+    api_free(&r);
 }
 
 int main(void)
