@@ -6,6 +6,7 @@
  * for OpenAPI. */
 #include "routes.h"
 
+#include "api/alerts_api.h"
 #include "api/api.h"
 #include "api/applications_api.h"
 #include "api/documents_api.h"
@@ -54,6 +55,27 @@ const struct route rounds_routes[] = {
           .summary = "Add a block (start, end, seats) to an offering"),
     ROUTE(HTTP_PATCH, "/api/v1/blocks/{id}", api_block_patch, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16),
           .summary = "Change a block's dates or seats"),
+    /* saved searches, favourites and waitlists */
+    ROUTE(HTTP_POST, "/api/v1/saved-searches", api_saved_searches_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(8),
+          .summary = "Save a search (its filters) with a name; alerts when new offerings or freed seats match"),
+    ROUTE(HTTP_GET, "/api/v1/saved-searches", api_saved_searches_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The student's saved searches"),
+    ROUTE(HTTP_DELETE, "/api/v1/saved-searches/{id}", api_saved_search_delete, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "Delete a saved search"),
+    ROUTE(HTTP_GET, "/api/v1/favourites", api_favourites_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The student's starred offerings"),
+    ROUTE(HTTP_PUT, "/api/v1/favourites/{id}", api_favourite_put, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(1),
+          .summary = "Star an offering (notices of its new dates and freed seats)"),
+    ROUTE(HTTP_DELETE, "/api/v1/favourites/{id}", api_favourite_delete, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "Unstar an offering"),
+    ROUTE(HTTP_POST, "/api/v1/blocks/{id}/waitlist", api_waitlist_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(1),
+          .summary = "Join the waitlist of a full block (a student)"),
+    ROUTE(HTTP_DELETE, "/api/v1/blocks/{id}/waitlist", api_waitlist_delete, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "Leave the waitlist of a block"),
+    ROUTE(HTTP_GET, "/api/v1/blocks/{id}/waitlist", api_waitlist_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "A block's waitlist (its host), or the caller's place on it"),
+    ROUTE(HTTP_GET, "/api/v1/waitlist", api_waitlist_mine, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The student's places on waitlists"),
     ROUTE(HTTP_GET, "/api/v1/specialties", api_specialties_get, ROUTE_JSON | ROUTE_MEMORY, .summary = "The reference list of specialties"),
     ROUTE(HTTP_GET, "/api/v1/organizations", api_organizations_get, ROUTE_JSON | ROUTE_AUTH, .query = organization_list_params,
           .summary = "Organisations: all (staff) or the caller's own"),
@@ -185,7 +207,18 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_POST, "/host/offerings/{id}/blocks", web_page_host_block_create, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
     ROUTE(HTTP_POST, "/host/blocks/{id}", web_page_host_block_save, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
     ROUTE(HTTP_GET, "/search", web_page_search, ROUTE_HTML | ROUTE_MEMORY, .query = catalog_query_params),
-    ROUTE(HTTP_GET, "/offerings/{id}", web_page_offering, ROUTE_HTML | ROUTE_MEMORY),
+    ROUTE(HTTP_GET, "/offerings/{id}", web_page_offering, ROUTE_HTML | ROUTE_MEMORY, .query = web_offering_params),
+    ROUTE(HTTP_POST, "/offerings/{id}/favourite", web_page_favourite_post, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4), .query = web_favourite_params),
+    ROUTE(HTTP_POST, "/blocks/{id}/waitlist", web_page_waitlist_join, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    ROUTE(HTTP_POST, "/blocks/{id}/waitlist/leave", web_page_waitlist_leave, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4)),
+    ROUTE(HTTP_GET, "/saved", web_page_saved, ROUTE_HTML | ROUTE_AUTH, .query = web_saved_params),
+    ROUTE(HTTP_POST, "/saved-searches", web_page_saved_search_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(8)),
+    ROUTE(HTTP_POST, "/saved-searches/{id}/delete", web_page_saved_search_delete, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4)),
+    ROUTE(HTTP_GET, "/unsubscribe/{token}", web_page_unsubscribe, ROUTE_HTML),
+    ROUTE(HTTP_POST, "/unsubscribe/{token}", web_page_unsubscribe_post, ROUTE_HTML, .max_body = KIB(4)),
     /* applications, notifications and the audit trail as pages */
     ROUTE(HTTP_POST, "/offerings/{id}/apply", web_page_apply_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(32),
           .multiline = statement_field),

@@ -7,6 +7,7 @@
 #include "domain/accounts.h"
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
+#include "domain/waitlist.h"
 #include "domain/documents.h"
 #include "domain/money.h"
 #include "domain/notify.h"
@@ -308,8 +309,14 @@ static int submit_tx(struct db_conn *conn, void *p)
         error_set(c->err, ERR_BLOCK_STARTED, "block_id", "this block has already started");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
-    if (block.seats_taken >= block.seats) {
-        error_set(c->err, ERR_BLOCK_NO_SEAT, "block_id", "this block is full");
+    bool promised = false;
+    if (block.seats_taken < block.seats &&
+        (rc = waitlist_seats_promised(conn, c->arena, block.id, NULL, &promised)) != DB_OK)
+        return rc;
+    if (block.seats_taken >= block.seats || promised) {
+        error_set(c->err, ERR_BLOCK_NO_SEAT, "block_id",
+                  promised ? "the free seats of this block are offered to students on its waitlist: join the waitlist"
+                           : "this block is full");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     struct catalog_eligibility rules = {
@@ -471,6 +478,30 @@ static int check_onboarding(struct db_conn *conn, struct move_ctx *c, const stru
     return DB_CONSTRAINT; /* roll back: the error says why */
 }
 
+/* The seat follows the move: taken when one is free and not waiting for an
+ * offer made from the block's waitlist, or freed. */
+static int move_seat(struct db_conn *conn, struct move_ctx *c, const struct store_application *a, bool had_seat,
+                     bool gets_seat)
+{
+    if (had_seat && !gets_seat)
+        return store_block_free_seat(conn, a->block_id);
+    if (!gets_seat || had_seat)
+        return DB_OK;
+    bool promised = false;
+    int rc = store_block_lock(conn, a->block_id);
+    if (rc == DB_OK)
+        rc = waitlist_seats_promised(conn, c->arena, a->block_id, a->id, &promised);
+    if (rc == DB_OK && !promised)
+        rc = store_block_take_seat(conn, a->block_id);
+    if (rc == DB_DONE || (rc == DB_OK && promised)) {
+        error_set(c->err, ERR_BLOCK_FULL, NULL,
+                  promised ? "the free seats of this block are offered to students on its waitlist"
+                           : "no seat is left in this block");
+        return DB_CONSTRAINT; /* roll back: the error says why */
+    }
+    return rc;
+}
+
 static int move_tx(struct db_conn *conn, void *p)
 {
     struct move_ctx *c = p;
@@ -523,19 +554,8 @@ static int move_tx(struct db_conn *conn, void *p)
         hold_expires = now + (a.hold_expiry_days > 0 ? a.hold_expiry_days : 7) * 86400;
 
     bool had_seat = application_status_takes_seat(status), gets_seat = application_status_takes_seat(t->to);
-    if (gets_seat && !had_seat) {
-        rc = store_block_take_seat(conn, a.block_id);
-        if (rc == DB_DONE) {
-            error_set(c->err, ERR_BLOCK_FULL, NULL, "no seat is left in this block");
-            return DB_CONSTRAINT; /* roll back: the error says why */
-        }
-        if (rc != DB_OK)
-            return rc;
-    } else if (had_seat && !gets_seat) {
-        rc = store_block_free_seat(conn, a.block_id);
-        if (rc != DB_OK)
-            return rc;
-    }
+    if ((rc = move_seat(conn, c, &a, had_seat, gets_seat)) != DB_OK)
+        return rc;
     const char *to = application_status_name(t->to);
     rc = store_application_move(conn, a.id, a.status, to, offer_expires, hold_expires, now);
     if (rc == DB_DONE) {
@@ -570,6 +590,10 @@ static int move_tx(struct db_conn *conn, void *p)
         snprintf(detail, sizeof(detail), "%s: %s -> %s", t->action, a.status, to);
         rc = store_audit_add(conn, actor_id, "transition", "application", a.id, detail, now);
     }
+    /* A seat freed, or an offer gone: the block's waitlist takes it, in this transaction. */
+    if (rc == DB_OK && !gets_seat && (had_seat || status == APPLICATION_OFFERED))
+        rc = waitlist_application_ended(conn, c->arena, a.id, a.block_id, status == APPLICATION_OFFERED, had_seat,
+                                        now);
     if (rc == DB_OK)
         rc = store_application_get(conn, c->arena, a.id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     if (rc == DB_OK)

@@ -6,6 +6,8 @@
 
 #include "domain/accounts.h"
 #include "domain/catalog_index.h"
+#include "domain/waitlist.h"
+#include "store/alerts.h"
 #include "domain/reference.h"
 #include "domain/validate.h"
 #include "lib/buf.h"
@@ -488,6 +490,11 @@ static int check_offering_owners(struct db_conn *conn, struct write_ctx *ctx, co
     return rc == DB_ROW ? DB_OK : rc;
 }
 
+static bool published(const char *status)
+{
+    return offering_status_parse(status) == OFFERING_PUBLISHED;
+}
+
 static int offering_write_tx(struct db_conn *conn, void *p)
 {
     struct write_ctx *ctx = p;
@@ -495,7 +502,19 @@ static int offering_write_tx(struct db_conn *conn, void *p)
     int rc = check_offering_owners(conn, ctx, o);
     if (rc != DB_OK)
         return rc;
-    return ctx->flag ? store_offering_insert(conn, o) : store_offering_update(conn, o);
+    bool was_published = false;
+    if (!ctx->flag) {
+        struct store_offering before;
+        rc = store_offering_get(conn, ctx->arena, o->id, &before);
+        if (rc != DB_ROW)
+            return rc == DB_DONE ? tx_fail(ctx, ERR_NOT_FOUND, NULL, "no such offering") : rc;
+        was_published = published(before.status);
+    }
+    rc = ctx->flag ? store_offering_insert(conn, o) : store_offering_update(conn, o);
+    /* Saved searches are told of an offering that becomes visible. */
+    if (rc == DB_OK && published(o->status) && !was_published)
+        rc = store_catalog_event_add(conn, catalog_event_kind_name(CATALOG_EVENT_OFFERING_PUBLISHED), o->id, NULL, o->updated_at);
+    return rc;
 }
 
 /* Reads the written offering back with its joined fields. */
@@ -550,7 +569,12 @@ static int block_insert_tx(struct db_conn *conn, void *p)
     int rc = store_offering_get(conn, ctx->arena, b->offering_id, &o);
     if (rc == DB_DONE)
         return tx_fail(ctx, ERR_NOT_FOUND, NULL, "no such offering");
-    return rc == DB_ROW ? store_block_insert(conn, b) : rc;
+    if (rc == DB_ROW)
+        rc = store_block_insert(conn, b);
+    /* Saved searches and the students who starred the offering are told of new dates. */
+    if (rc == DB_OK && published(o.status))
+        rc = store_catalog_event_add(conn, catalog_event_kind_name(CATALOG_EVENT_BLOCK_ADDED), o.id, b->id, b->created_at);
+    return rc;
 }
 
 int catalog_block_create(struct db_conn *conn, struct arena *arena, struct store_block *block, struct error *err)
@@ -590,7 +614,12 @@ static int block_update_tx(struct db_conn *conn, void *p)
     b->created_at = current.created_at;
     rc = store_block_update(conn, b);
     /* The seats were taken meanwhile (the update re-checks them). */
-    return rc == DB_CONSTRAINT ? tx_fail(ctx, ERR_CONFLICT, "seats", "is below the seats already taken") : rc;
+    if (rc == DB_CONSTRAINT)
+        return tx_fail(ctx, ERR_CONFLICT, "seats", "is below the seats already taken");
+    /* More seats: the block's waitlist takes them first, in this transaction. */
+    if (rc == DB_OK && b->seats > current.seats)
+        rc = waitlist_seat_freed(conn, ctx->arena, b->id, (int)(b->seats - current.seats), clock_now());
+    return rc;
 }
 
 int catalog_block_update(struct db_conn *conn, struct arena *arena, struct store_block *block, struct error *err)

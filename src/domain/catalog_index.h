@@ -38,6 +38,8 @@ struct catalog_query {
     enum catalog_sort sort;
     int limit;                           /* 1..100 */
     const char *cursor;                  /* from a previous next_cursor, or NULL */
+    const char *const *only_ids;         /* when not NULL: only these offerings (alerts) */
+    size_t only_count;
 };
 
 struct catalog_hit {
@@ -82,6 +84,10 @@ int catalog_query_parse(const char *(*get)(void *ctx, const char *name, bool *re
  * not parse) returns -1 with err. */
 int catalog_search(struct arena *arena, const struct catalog_query *query, struct catalog_result *out,
                    struct error *err);
+
+/* The card of one published offering (as a search shows it): false when the
+ * index has no live offering of that id. */
+bool catalog_index_hit(struct arena *arena, const char *id, struct catalog_hit *out);
 
 /* Open offerings (an upcoming block with seats left) per state, for the map. */
 void catalog_open_counts_by_state(int64_t *counts);

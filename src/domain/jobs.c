@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/alerts.h"
 #include "domain/applications.h"
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
@@ -98,6 +99,13 @@ static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_repo
         report->refunds_sent = money.refunds_sent;
         report->refunds_failed = money.refunds_failed;
     }
+    /* Alerts after the expiries (a lapsed hold may open a seat), before delivery (their emails leave now). */
+    struct alerts_report alerts = {0};
+    if (rc == DB_OK)
+        rc = alerts_run(conn, arena, &alerts);
+    report->alert_events += alerts.events;
+    report->alert_notices += alerts.notices;
+    report->alert_emails += alerts.emails;
     /* Reminders before delivery, so that their mail leaves in the same round. */
     if (rc == DB_OK && reminders)
         rc = documents_send_reminders(conn, arena, &report->document_reminders) == 0 ? DB_OK : DB_ERROR;

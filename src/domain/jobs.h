@@ -24,6 +24,7 @@ struct jobs_config {
 struct jobs_report {
     int expired, mail_sent, mail_failed, document_reminders, letter_reminders;
     int balance_reminders, balances_released, refunds_sent, refunds_failed;
+    int alert_events, alert_notices, alert_emails; /* catalog events read, notices and emails they gave */
 };
 
 int jobs_start(const struct jobs_config *config);

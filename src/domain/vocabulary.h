@@ -105,6 +105,23 @@ enum offering_setting { OFFERING_SETTING_UNKNOWN = -1, OFFERING_SETTING_TABLE(VO
     X(BOARD_NOT_CERTIFIED, "not_certified", "Not board certified")
 enum board_status { BOARD_STATUS_UNKNOWN = -1, BOARD_STATUS_TABLE(VOCABULARY_ENUM) BOARD_STATUS_COUNT };
 
+/* What in the catalog a saved search or a favourite may be waiting for (domain/alerts.h). */
+#define CATALOG_EVENT_KIND_TABLE(X)                                                                                    \
+    X(CATALOG_EVENT_OFFERING_PUBLISHED, "offering_published", "A new rotation")                                        \
+    X(CATALOG_EVENT_BLOCK_ADDED, "block_added", "New dates")                                                           \
+    X(CATALOG_EVENT_SEAT_OPENED, "seat_opened", "A seat opened")
+enum catalog_event_kind {
+    CATALOG_EVENT_KIND_UNKNOWN = -1,
+    CATALOG_EVENT_KIND_TABLE(VOCABULARY_ENUM) CATALOG_EVENT_KIND_COUNT
+};
+
+/* A place on the waitlist of a full block (domain/waitlist.h). */
+#define WAITLIST_STATUS_TABLE(X)                                                                                       \
+    X(WAITLIST_WAITING, "waiting", "Waiting")                                                                          \
+    X(WAITLIST_OFFERED, "offered", "Offered a seat")                                                                   \
+    X(WAITLIST_LEFT, "left", "Left the list")
+enum waitlist_status { WAITLIST_STATUS_UNKNOWN = -1, WAITLIST_STATUS_TABLE(VOCABULARY_ENUM) WAITLIST_STATUS_COUNT };
+
 /* ---- applications and bookings (the moves are in domain/applications.c) ---- */
 
 #define APPLICATION_STATUS_TABLE(X)                                                                                    \
@@ -201,6 +218,8 @@ VOCABULARY_DECLARE(offering_kind)
 VOCABULARY_DECLARE(offering_status)
 VOCABULARY_DECLARE(offering_setting)
 VOCABULARY_DECLARE(board_status)
+VOCABULARY_DECLARE(catalog_event_kind)
+VOCABULARY_DECLARE(waitlist_status)
 VOCABULARY_DECLARE(application_status)
 VOCABULARY_DECLARE(move_actor)
 VOCABULARY_DECLARE(document_state)

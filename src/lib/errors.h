@@ -61,7 +61,11 @@
     X(ERR_OFFER_EXPIRED, ERR_INVALID_TRANSITION)    /* accepting an offer past its expiry */   \
     X(ERR_CHANGED_MEANWHILE, ERR_INVALID_TRANSITION) /* another move won the race */           \
     X(ERR_START_RANGE_REVERSED, ERR_INVALID_PARAMETER) /* search: start_to before start_from */ \
-    X(ERR_SORT_NEEDS_QUERY, ERR_INVALID_PARAMETER)  /* search: sort=relevance without q */
+    X(ERR_SORT_NEEDS_QUERY, ERR_INVALID_PARAMETER)  /* search: sort=relevance without q */ \
+    X(ERR_SAVED_SEARCH_LIMIT, ERR_UNPROCESSABLE)    /* a student's saved searches are all used */ \
+    X(ERR_BLOCK_HAS_SEATS, ERR_CONFLICT)            /* joining the waitlist of a block with a seat */ \
+    X(ERR_NOT_ELIGIBLE, ERR_UNPROCESSABLE)          /* the profile does not meet the rules */ \
+    X(ERR_ALREADY_WAITLISTED, ERR_CONFLICT)         /* on the block's waitlist already */
 
 enum error_code {
 #define ERROR_ENUM(name, ...) name,

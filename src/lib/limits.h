@@ -49,6 +49,12 @@
 #define PRECEPTOR_NAME_MAX_CHARS 120
 #define LICENSE_NUMBER_MAX_CHARS 40
 
+/* ---- search, saved searches and alerts ---- */
+#define SEARCH_QUERY_MAX_CHARS 200        /* the words of a search (q) */
+#define SAVED_SEARCHES_MAX 20             /* saved searches a student may keep */
+#define SAVED_SEARCH_NAME_MAX_CHARS 80
+#define ALERT_PENDING_MAX 50              /* offerings one alert email lists */
+
 /* ---- profiles, requirements, readiness, letters ---- */
 #define GRADUATION_YEAR_MIN 1950
 #define GRADUATION_YEAR_MAX 2035      /* a student in a 6-year programme today graduates by then */

@@ -40,6 +40,7 @@ void view_page_begin(struct buf *b, const struct view_page *page)
             nav_link(b, page, "/wallet", "Documents");
             nav_link(b, page, "/letters", "Letters");
             nav_link(b, page, "/readiness", "Readiness");
+            nav_link(b, page, "/saved", "Saved");
         } else if (page->author) {
             nav_link(b, page, "/letters", "Letters");
         }
@@ -127,6 +128,36 @@ void view_form_begin(struct buf *b, const char *action, const char *csrf_token)
     buf_append_str(b, "\">\n<input type=\"hidden\" name=\"csrf_token\" value=\"");
     buf_append_html(b, csrf_token);
     buf_append_str(b, "\">\n");
+}
+
+void view_button_form(struct buf *b, const char *csrf_token, const struct view_button *button)
+{
+    buf_append_str(b, "<form class=\"inline\" method=\"post\" action=\"");
+    buf_append_html(b, button->action);
+    buf_append_str(b, "\"><input type=\"hidden\" name=\"csrf_token\" value=\"");
+    buf_append_html(b, csrf_token);
+    buf_append_str(b, "\">");
+    if (button->field != NULL) {
+        buf_append_str(b, "<input type=\"hidden\" name=\"");
+        buf_append_html(b, button->field);
+        buf_append_str(b, "\" value=\"");
+        buf_append_html(b, button->value != NULL ? button->value : "");
+        buf_append_str(b, "\">");
+    }
+    buf_append_str(b, "<button type=\"submit\"");
+    if (button->css != NULL && button->css[0] != '\0') {
+        buf_append_str(b, " class=\"");
+        buf_append_html(b, button->css);
+        buf_append_str(b, "\"");
+    }
+    buf_append_str(b, ">");
+    buf_append_html(b, button->label);
+    if (button->context != NULL) {
+        buf_append_str(b, "<span class=\"visually-hidden\">: ");
+        buf_append_html(b, button->context);
+        buf_append_str(b, "</span>");
+    }
+    buf_append_str(b, "</button></form>");
 }
 
 void view_form_end(struct buf *b, const char *submit_label)

@@ -41,6 +41,15 @@ void view_error_summary(struct buf *b, const char *intro, const struct view_fiel
 /* <form method="post" action="…"> with the CSRF field. */
 void view_form_begin(struct buf *b, const char *action, const char *csrf_token);
 void view_form_end(struct buf *b, const char *submit_label);
+/* A POST form of one button: the CSRF field, an optional hidden field, and
+ * words after the label that only screen readers hear ("Delete: My search"). */
+struct view_button {
+    const char *action, *label;
+    const char *css;                       /* the button's class, or NULL */
+    const char *context;                   /* or NULL */
+    const char *field, *value;             /* one hidden field, or NULL */
+};
+void view_button_form(struct buf *b, const char *csrf_token, const struct view_button *button);
 /* A labelled input; error (or NULL) is shown under it and linked with aria-describedby. */
 void view_input(struct buf *b, const char *label, const char *type, const char *name, const char *value,
                 const char *autocomplete, bool required, const char *hint, const char *error);

@@ -22,6 +22,7 @@
 #include "domain/reference.h"
 #include "lib/limits.h"
 #include "views/forms.h"
+#include "store/waitlist.h"
 #include "web/web.h"
 
 enum { FORM_LIST_MAX = 100 };
@@ -730,6 +731,33 @@ static void write_block_form(struct buf *b, struct arena *arena, const char *act
     view_form_end(b, submit);
 }
 
+/* The waitlist of each block that has one, in order, with what became of each place. */
+static void write_waitlists(struct http_request *req, struct buf *b, const struct store_block *blocks, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        struct store_waitlist_entry *list;
+        size_t n = 0;
+        if (store_waitlist_of_block(req->db, &req->arena, blocks[i].id, &list, &n) != DB_OK || n == 0)
+            continue;
+        buf_append_str(b, "<h3>Waitlist of the block from ");
+        buf_append_html(b, blocks[i].start_date);
+        buf_append_str(b, "</h3>\n<ol class=\"waitlist\">");
+        for (size_t k = 0; k < n; k++) {
+            buf_append_str(b, "<li>");
+            buf_append_html(b, list[k].student_name);
+            if (waitlist_status_parse(list[k].status) == WAITLIST_OFFERED && list[k].application_id != NULL) {
+                buf_append_str(b, ": offered a seat (<a href=\"/applications/");
+                buf_append_url(b, list[k].application_id);
+                buf_append_str(b, "\">application</a>)");
+            } else {
+                buf_append_str(b, ": waiting");
+            }
+            buf_append_str(b, "</li>");
+        }
+        buf_append_str(b, "</ol>\n");
+    }
+}
+
 static void write_blocks(struct http_request *req, struct buf *b, const struct store_offering *o, const char *csrf,
                          const struct block_failure *failed)
 {
@@ -772,6 +800,7 @@ static void write_blocks(struct http_request *req, struct buf *b, const struct s
             buf_append_str(b, "</td></tr>\n");
         }
         buf_append_str(b, "</tbody></table></div>\n");
+        write_waitlists(req, b, blocks, count);
     }
     bool new_failed = failed != NULL && strcmp(failed->block_id, "new") == 0;
     buf_append_str(b, "<h3>Add a block</h3>\n");

@@ -16,7 +16,9 @@
 #include "domain/money.h"
 #include "domain/reference.h"
 #include "lib/limits.h"
+#include "store/alerts.h"
 #include "store/applications.h"
+#include "store/waitlist.h"
 #include "lib/clock.h"
 #include "views/forms.h"
 #include "views/money.h"
@@ -486,6 +488,86 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
                       "</section>\n");
 }
 
+const char *const web_offering_params[] = {"waitlist", NULL};
+
+/* The star of a signed-in student: save the rotation, or take it off the saved ones. */
+static void render_star(struct http_request *req, struct buf *b, const struct view_page *page,
+                        const struct store_user *user, const struct store_offering *o)
+{
+    bool starred = false;
+    if (page->user_name == NULL || !account_has_role(user, ROLE_STUDENT) ||
+        store_favourite_has(req->db, user->id, o->id, &starred) != DB_OK)
+        return;
+    char action[160];
+    snprintf(action, sizeof(action), "/offerings/%s/favourite", o->id);
+    buf_append_str(b, "<div class=\"star\">");
+    if (starred)
+        buf_append_str(b, "<span class=\"badge verified\">\xe2\x98\x85 Saved</span> ");
+    view_button_form(b, page->csrf_token,
+                     &(struct view_button){.action = action, .label = starred ? "Remove from saved" : "Save rotation",
+                                           .css = "secondary", .field = starred ? NULL : "on", .value = "1"});
+    buf_append_str(b, " <a href=\"/saved\">Your saved rotations</a></div>\n");
+}
+
+/* One upcoming block on the waitlist: its date, then a way in, the student's place, or their offer. */
+static void render_waitlist_line(struct buf *b, const struct view_page *page, bool student, bool full,
+                                 const struct store_block *blk, const struct store_waitlist_entry *place)
+{
+    char action[160];
+    buf_append_str(b, "<li>");
+    view_date(b, blk->start_date);
+    buf_append_str(b, full ? ": full. " : ": ");
+    if (!student) {
+        buf_append_str(b, page->user_name == NULL ? "<a href=\"/login\">Log in</a> to join its waitlist."
+                                                  : "Students may join its waitlist.");
+    } else if (place != NULL && waitlist_status_parse(place->status) == WAITLIST_OFFERED &&
+               place->application_id != NULL) {
+        buf_append_str(b, "A seat was offered to you from its waitlist: <a href=\"/applications/");
+        buf_append_url(b, place->application_id);
+        buf_append_str(b, "\">see the offer</a>.");
+    } else if (place != NULL) {
+        buf_appendf(b, "You are number %lld on its waitlist (%lld ahead of you). ", (long long)place->ahead + 1,
+                    (long long)place->ahead);
+        snprintf(action, sizeof(action), "/blocks/%s/waitlist/leave", blk->id);
+        view_button_form(b, page->csrf_token,
+                         &(struct view_button){.action = action, .label = "Leave the waitlist", .css = "secondary"});
+    } else {
+        snprintf(action, sizeof(action), "/blocks/%s/waitlist", blk->id);
+        view_button_form(b, page->csrf_token, &(struct view_button){.action = action, .label = "Join the waitlist"});
+    }
+    buf_append_str(b, "</li>\n");
+}
+
+/* Upcoming blocks that are full, or that the signed-in student waits on or
+ * was offered from: join, your place, your offer, or log in. */
+static void render_waitlist(struct http_request *req, struct buf *b, const struct view_page *page,
+                            const struct store_user *user, const struct store_block *blocks, size_t count)
+{
+    char today[11];
+    clock_today(today);
+    bool student = page->user_name != NULL && account_has_role(user, ROLE_STUDENT);
+    bool any = false;
+    for (size_t i = 0; i < count; i++) {
+        const struct store_block *blk = &blocks[i];
+        if (strcmp(blk->start_date, today) <= 0)
+            continue;
+        bool full = blk->seats_taken >= blk->seats;
+        struct store_waitlist_entry e;
+        bool placed = student && store_waitlist_active(req->db, &req->arena, blk->id, user->id, &e) == DB_ROW;
+        if (!full && !placed)
+            continue;
+        if (!any)
+            buf_append_str(b, "<section id=\"waitlist\" class=\"card\" aria-labelledby=\"waitlist-heading\">"
+                              "<h2 id=\"waitlist-heading\">Waitlist</h2>\n<p>When a seat of a full start date frees, "
+                              "the first student on its waitlist who may take it gets an offer at once.</p>"
+                              "<ul class=\"plain-list\">");
+        any = true;
+        render_waitlist_line(b, page, student, full, blk, placed ? &e : NULL);
+    }
+    if (any)
+        buf_append_str(b, "</ul></section>\n");
+}
+
 void web_page_offering(struct http_request *req)
 {
     const char *id = http_param(req, "id");
@@ -493,6 +575,22 @@ void web_page_offering(struct http_request *req)
     if ((!req->auth.authenticated && http_cache_reply(req, HTTP_CACHE_OFFERING_PAGE, id)) || http_needs_db(req))
         return;
     web_offering_render(req, 200, id, NULL);
+}
+
+/* A seat offered to someone from a block's waitlist is free for nobody else:
+ * the page counts it as taken (seats left, the apply form, the waitlist). */
+static int count_promised_seats(struct http_request *req, struct store_block *blocks, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        int64_t promised = 0;
+        if (blocks[i].seats_taken >= blocks[i].seats)
+            continue;
+        int rc = store_waitlist_open_offers(req->db, blocks[i].id, NULL, &promised);
+        if (rc != DB_OK)
+            return rc;
+        blocks[i].seats_taken += promised;
+    }
+    return DB_OK;
 }
 
 void web_offering_render(struct http_request *req, int status, const char *id, const struct web_apply_form *apply)
@@ -511,7 +609,8 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
     }
     struct store_block *blocks;
     size_t count;
-    if (store_blocks_of_offering(req->db, &req->arena, o.id, &blocks, &count) != DB_OK) {
+    if (store_blocks_of_offering(req->db, &req->arena, o.id, &blocks, &count) != DB_OK ||
+        count_promised_seats(req, blocks, count) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
@@ -566,12 +665,18 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
     buf_append_str(&b, "</p>\n<p class=\"headline-price\"><span class=\"price\">");
     view_money(&b, o.tuition_cents);
     buf_append_str(&b, "</span> tuition · <a href=\"#price\">full price</a> · <a href=\"#refund\">refund policy</a>"
-                       " · <a href=\"#dates\">dates</a> · <a href=\"#apply\">apply</a></p>\n</header>\n");
+                       " · <a href=\"#dates\">dates</a> · <a href=\"#apply\">apply</a></p>\n");
+    render_star(req, &b, &page, &user, &o);
+    const char *waitlist = web_waitlist_outcome_text(http_kv_get(req->query_params, "waitlist"));
+    if (waitlist != NULL && page.user_name != NULL)
+        view_notice(&b, waitlist);
+    buf_append_str(&b, "</header>\n");
 
     buf_append_str(&b, "<div class=\"offering-layout\">\n<div class=\"offering-main\">\n");
     render_summary(&b, &o);
     render_preceptor(&b, &o);
     render_blocks(&b, blocks, count);
+    render_waitlist(req, &b, &page, &user, blocks, count);
     render_apply(req, &b, &page, &user, &o, blocks, count, apply);
     render_eligibility(&b, &o, rules, rule_count);
     buf_append_str(&b, "</div>\n<div class=\"offering-side\">\n");

@@ -48,6 +48,24 @@ void web_page_letter_author(struct http_request *req);
 void web_letter_author_form(struct buf *b, const struct store_letter *l, const char *csrf, const char *npi,
                             const char *error);
 void web_page_offering(struct http_request *req);
+extern const char *const web_offering_params[];
+struct catalog_hit;
+/* A search result card (<li>), as the search page shows it. */
+void web_search_card(struct buf *b, const struct catalog_hit *hit);
+
+/* ---- saved searches, favourites, waitlists (page_saved.c, page_unsubscribe.c, page_waitlist.c) ---- */
+extern const char *const web_saved_params[];
+extern const char *const web_favourite_params[];
+void web_page_saved(struct http_request *req);
+void web_page_saved_search_post(struct http_request *req);
+void web_page_saved_search_delete(struct http_request *req);
+void web_page_favourite_post(struct http_request *req);
+void web_page_unsubscribe(struct http_request *req);
+void web_page_unsubscribe_post(struct http_request *req);
+void web_page_waitlist_join(struct http_request *req);
+void web_page_waitlist_leave(struct http_request *req);
+/* What the offering page says after a waitlist button (?waitlist=NAME), or NULL for an unknown name. */
+const char *web_waitlist_outcome_text(const char *name);
 
 /* ---- money (money_views.c and the money pages) ---- */
 

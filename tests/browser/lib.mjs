@@ -194,3 +194,18 @@ export async function confirmedStudent(name = 'Noor Haddad', prefix = 'student')
   }
   return { email, token: reg.token, name };
 }
+
+// Nothing on the page is wider than its window (no sideways scrolling at 390 px).
+export async function fitsWindow(page) {
+  const { scroll, client, widest } = await page.evaluate(() => {
+    let widest = '';
+    for (const el of document.body.querySelectorAll('*')) {
+      if (el.getBoundingClientRect().right > document.documentElement.clientWidth + 1) {
+        widest = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className ? `.${el.className}` : ''}`;
+        break;
+      }
+    }
+    return { scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth, widest };
+  });
+  if (scroll > client) throw new Error(`${page.url()} is ${scroll} px wide in a ${client} px window (${widest})`);
+}

@@ -60,6 +60,8 @@ TEST(every_vocabulary_round_trips)
     CHECK_VOCABULARY(requirement_source, REQUIREMENT_SOURCE_COUNT, REQUIREMENT_SOURCE_UNKNOWN);
     CHECK_VOCABULARY(letter_state, LETTER_STATE_COUNT, LETTER_STATE_UNKNOWN);
     CHECK_VOCABULARY(readiness_state, READINESS_STATE_COUNT, READINESS_STATE_UNKNOWN);
+    CHECK_VOCABULARY(catalog_event_kind, CATALOG_EVENT_KIND_COUNT, CATALOG_EVENT_KIND_UNKNOWN);
+    CHECK_VOCABULARY(waitlist_status, WAITLIST_STATUS_COUNT, WAITLIST_STATUS_UNKNOWN);
 }
 
 /* The stored names are what the database and the API carry: they must not drift. */
