@@ -11,6 +11,7 @@
 #include "domain/applications.h"
 #include "domain/documents.h"
 #include "domain/letters.h"
+#include "domain/rotation_calendar.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/mail.h"
@@ -66,6 +67,15 @@ static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_repo
         rc = documents_send_reminders(conn, arena, &report->document_reminders) == 0 ? DB_OK : DB_ERROR;
     if (rc == DB_OK && reminders)
         rc = letters_send_reminders(conn, arena, &report->letter_reminders) == 0 ? DB_OK : DB_ERROR;
+    if (rc == DB_OK && reminders) {
+        /* The calendar counts in days too. */
+        struct rotation_calendar_report cal = {0};
+        rc = rotation_calendar_run(conn, arena, &cal);
+        report->rotations_started = cal.started;
+        report->rotations_completed = cal.completed;
+        report->not_cleared_alerts = cal.not_cleared_alerts;
+        report->hours_reminders = cal.hours_reminders;
+    }
     if (rc == DB_OK)
         rc = deliver_mail(conn, arena, report);
     int64_t now = clock_now();
@@ -101,8 +111,10 @@ static void *jobs_main(void *arg)
                 reminders_at = now;
             if (run_round(conn, &arena, &report, reminders) != 0)
                 log_warn("msg=\"background jobs failed this round\"");
-            else if (report.expired > 0 || report.mail_sent > 0)
-                log_info("msg=jobs expired=%d mail_sent=%d", report.expired, report.mail_sent);
+            else if (report.expired > 0 || report.mail_sent > 0 || report.rotations_started > 0 ||
+                     report.rotations_completed > 0)
+                log_info("msg=jobs expired=%d mail_sent=%d started=%d completed=%d", report.expired, report.mail_sent,
+                         report.rotations_started, report.rotations_completed);
             arena_heap_free(&arena);
         }
         /* Sleep in small steps so that shutdown is quick. */

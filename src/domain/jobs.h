@@ -1,5 +1,5 @@
 /* jobs.h — the background work of `rounds serve`: expiring offers and holds
- * (the sweeper), delivering the email outbox with retries and backoff, and
+ * (the sweeper), moving rotations by the calendar, delivering the email outbox with retries and backoff, and
  * pruning idempotency keys, sessions and old login failures. Every step
  * claims its rows in the database (conditional updates), so any number of
  * instances can run it without doing a job twice. */
@@ -22,6 +22,8 @@ struct jobs_config {
 
 struct jobs_report {
     int expired, mail_sent, mail_failed, document_reminders, letter_reminders;
+    /* the rotation's calendar (domain/rotation_calendar.h) */
+    int rotations_started, rotations_completed, not_cleared_alerts, hours_reminders;
 };
 
 int jobs_start(const struct jobs_config *config);

@@ -42,6 +42,8 @@ void view_page_begin(struct buf *b, const struct view_page *page)
         } else if (page->author) {
             nav_link(b, page, "/letters", "Letters");
         }
+        if (page->coach || page->staff)
+            nav_link(b, page, "/coach", page->coach ? "My students" : "Coaches");
         if (page->staff) {
             nav_link(b, page, "/staff/documents", "Verify documents");
             nav_link(b, page, "/staff/letters", "Overdue letters");
