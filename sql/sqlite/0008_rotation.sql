@@ -1,11 +1,18 @@
--- 0007 the rotation (PostgreSQL twin of sql/sqlite/0007_rotation.sql): the coach
--- role and which coach supports which student, the hours log the preceptor confirms, and the notices the calendar sends
+-- 0008 the rotation: the coach role and which coach supports which student,
+-- the hours log the preceptor confirms, and the notices the calendar sends
 -- once per rotation (not cleared at the start, first-day instructions,
 -- check-in prompts).
 
-ALTER TABLE user_roles DROP CONSTRAINT user_roles_role_check;
-ALTER TABLE user_roles ADD CONSTRAINT user_roles_role_check
-    CHECK (role IN ('student', 'preceptor', 'host_coordinator', 'school_coordinator', 'staff', 'coach'));
+-- SQLite cannot change a CHECK constraint: user_roles is rebuilt with 'coach' allowed.
+CREATE TABLE user_roles_new (
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    role    TEXT NOT NULL CHECK (role IN ('student', 'preceptor', 'host_coordinator', 'school_coordinator', 'staff',
+                                          'coach')),
+    PRIMARY KEY (user_id, role)
+);
+INSERT INTO user_roles_new (user_id, role) SELECT user_id, role FROM user_roles;
+DROP TABLE user_roles;
+ALTER TABLE user_roles_new RENAME TO user_roles;
 -- serves: the coaches to choose from when a booking needs one, and staff's list of coaches
 CREATE INDEX user_roles_by_role ON user_roles (role, user_id);
 
@@ -13,7 +20,7 @@ CREATE TABLE coach_assignments (
     student_id  TEXT PRIMARY KEY REFERENCES users (id),
     coach_id    TEXT NOT NULL REFERENCES users (id),
     assigned_by TEXT REFERENCES users (id),     -- NULL: automatic, when the student booked
-    assigned_at BIGINT NOT NULL
+    assigned_at INTEGER NOT NULL
 );
 -- serves: a coach's students (the dashboard) and each coach's count of active students
 CREATE INDEX coach_assignments_by_coach ON coach_assignments (coach_id, student_id);
@@ -30,9 +37,9 @@ CREATE TABLE hours_entries (
     state          TEXT NOT NULL CHECK (state IN ('logged', 'confirmed', 'change_requested', 'refused')),
     review_note    TEXT NOT NULL DEFAULT '',
     reviewed_by    TEXT REFERENCES users (id),
-    reviewed_at    BIGINT,
-    created_at     BIGINT NOT NULL,
-    updated_at     BIGINT NOT NULL
+    reviewed_at    INTEGER,
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL
 );
 -- one entry per day of a rotation; serves: a rotation's log in day order, and its week confirmations
 CREATE UNIQUE INDEX hours_entries_one_per_day ON hours_entries (application_id, day);
@@ -42,7 +49,7 @@ CREATE INDEX hours_entries_by_student ON hours_entries (student_id, day);
 CREATE TABLE rotation_notices (
     application_id TEXT NOT NULL REFERENCES applications (id),
     kind           TEXT NOT NULL,               -- not_cleared_at_start, first_day, check_in:YYYY-MM-DD, …
-    sent_at        BIGINT NOT NULL,
+    sent_at        INTEGER NOT NULL,
     PRIMARY KEY (application_id, kind)          -- each notice once, whichever instance sends it
 );
 
