@@ -12,7 +12,7 @@ void api_hours_post(struct http_request *req)
     if (api_current_user(req, &user) != 0 || api_parse_body(req, api_hours_spec, &body, NULL) != 0 ||
         api_hours_input(req, &body, &in) != 0)
         return;
-    struct store_hours_entry e;
+    struct store_hours_entry e = {0};
     struct error err = {0};
     if (hours_log(req->db, &req->arena, &user, http_param(req, "id"), &in, &e, &err) != 0) {
         http_reply_problem(req, &err);

@@ -428,7 +428,7 @@ void web_page_hours_post(struct http_request *req)
     const char *application_id = http_param(req, "id");
     struct hours_form f = {0};
     struct hours_input in;
-    struct store_hours_entry e;
+    struct store_hours_entry e = {0};
     if (!read_form(req, &f, &in) || hours_log(req->db, &req->arena, &user, application_id, &in, &e, &f.err) != 0) {
         refused(req, application_id, &f, true);
         return;
@@ -464,7 +464,7 @@ void web_page_hours_entry(struct http_request *req)
         return;
     const char *entry_id = http_param(req, "id");
     const char *action = http_param(req, "action");
-    struct store_hours_entry before, e;
+    struct store_hours_entry before, e = {0};
     if (entry_id == NULL || store_hours_get(req->db, &req->arena, entry_id, &before) != DB_ROW) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "There is no such entry");
         return;
