@@ -9,6 +9,7 @@
 #include "api/documents_api.h"
 #include "api/letters_api.h"
 #include "api/rotation_api.h"
+#include "api/support_api.h"
 #include "domain/catalog_index.h"
 #include "web/web.h"
 
@@ -108,6 +109,11 @@ const struct route rounds_routes[] = {
           .summary = "Change a logged day (its student, until confirmed or refused)"),
     ROUTE(HTTP_POST, "/api/v1/hours/{id}/{action}", api_hours_review, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(8),
           .summary = "confirm, request_change {note} or refuse a logged day (the preceptor)"),
+    /* weekly check-ins (before the application actions: "check-ins" is not an action) */
+    ROUTE(HTTP_GET, "/api/v1/applications/{id}/check-ins", api_check_ins_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The rotation's weekly check-ins, newest first"),
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/check-ins", api_check_ins_post, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(16), .summary = "Check in for this week of the rotation (its student)"),
     ROUTE(HTTP_POST, "/api/v1/applications/{id}/{action}", api_application_action, ROUTE_JSON | ROUTE_AUTH,
           .max_body = KIB(4), .summary = "Take an action on an application (Idempotency-Key)"),
     /* letters of recommendation and readiness */
@@ -134,6 +140,19 @@ const struct route rounds_routes[] = {
           .summary = "The caller's notifications and unread count"),
     ROUTE(HTTP_POST, "/api/v1/notifications/{id}/read", api_notification_read, ROUTE_JSON | ROUTE_AUTH,
           .max_body = KIB(1), .summary = "Mark a notification read"),
+    /* support tickets (figures before {id}; replies before {action}) */
+    ROUTE(HTTP_GET, "/api/v1/tickets/figures", api_ticket_figures, ROUTE_JSON | ROUTE_AUTH,
+          .query = api_ticket_figures_params, .summary = "Response-time figures of support tickets (staff)"),
+    ROUTE(HTTP_GET, "/api/v1/tickets", api_tickets_get, ROUTE_JSON | ROUTE_AUTH, .query = api_tickets_params,
+          .summary = "The support queue the caller sees, by due time"),
+    ROUTE(HTTP_POST, "/api/v1/tickets", api_tickets_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(32),
+          .summary = "Open a support ticket"),
+    ROUTE(HTTP_GET, "/api/v1/tickets/{id}", api_ticket_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "One ticket with every reply, status change and assignment"),
+    ROUTE(HTTP_POST, "/api/v1/tickets/{id}/replies", api_ticket_reply, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(32),
+          .summary = "Reply to a ticket"),
+    ROUTE(HTTP_POST, "/api/v1/tickets/{id}/{action}", api_ticket_action, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(4),
+          .summary = "resolve, reopen, or assign {assignee_id} (staff) a ticket"),
     /* coaches */
     ROUTE(HTTP_GET, "/api/v1/coach/dashboard", api_coach_dashboard, ROUTE_JSON | ROUTE_AUTH,
           .query = api_coach_dashboard_params, .summary = "A coach's students and what needs attention"),

@@ -10,6 +10,7 @@
 #include "domain/notify.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "store/support.h"
 
 /* Tells the coach about their new student and the student about their coach. */
 static void tell_assignment(struct db_conn *conn, struct arena *arena, const struct store_coach *coach,
@@ -185,6 +186,20 @@ static void flag_row(struct coach_dashboard *d, struct coach_dashboard_row *row,
     d->unpaid += row->unpaid_cents > 0;
 }
 
+/* The open tickets and latest check-in of the row's student, from the support rows. */
+static void support_of(struct coach_dashboard_row *row, const struct store_student_support *support, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(support[i].student_id, row->student.student_id) != 0)
+            continue;
+        row->open_tickets = support[i].open_tickets;
+        row->last_check_in_at = support[i].last_check_in_at;
+        row->last_check_in_score = support[i].last_score;
+        row->last_check_in_help = support[i].last_help;
+        return;
+    }
+}
+
 int coach_dashboard(struct db_conn *conn, struct arena *arena, const struct store_user *viewer, const char *coach_id,
                     struct coach_dashboard *out, struct error *err)
 {
@@ -199,8 +214,12 @@ int coach_dashboard(struct db_conn *conn, struct arena *arena, const struct stor
         return error_set(err, ERR_NOT_FOUND, NULL, "no such coach");
     struct store_coach_student *students = NULL;
     size_t count = 0;
+    struct store_student_support *support = NULL;
+    size_t support_count = 0;
     if (rc == DB_ROW)
         rc = store_coach_students(conn, arena, coach_id, &students, &count);
+    if (rc == DB_OK)
+        rc = store_coach_support(conn, arena, coach_id, &support, &support_count);
     if (rc != DB_OK && rc != DB_ROW)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     out->rows = arena_calloc(arena, count + 1, sizeof(*out->rows));
@@ -211,6 +230,7 @@ int coach_dashboard(struct db_conn *conn, struct arena *arena, const struct stor
     for (size_t i = 0; i < count; i++) {
         struct coach_dashboard_row *row = &out->rows[i];
         row->student = students[i];
+        support_of(row, support, support_count);
         if (documents_not_ready(conn, arena, row) != DB_OK)
             return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
         flag_row(out, row, today, now);

@@ -9,9 +9,11 @@
 #include <time.h>
 
 #include "domain/applications.h"
+#include "domain/check_ins.h"
 #include "domain/documents.h"
 #include "domain/letters.h"
 #include "domain/rotation_calendar.h"
+#include "domain/support.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/mail.h"
@@ -76,6 +78,10 @@ static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_repo
         report->not_cleared_alerts = cal.not_cleared_alerts;
         report->hours_reminders = cal.hours_reminders;
     }
+    if (rc == DB_OK && reminders)
+        rc = check_ins_prompt(conn, arena, &report->check_in_prompts);
+    if (rc == DB_OK)
+        rc = tickets_escalate(conn, arena, &report->tickets_escalated); /* due times count in minutes */
     if (rc == DB_OK)
         rc = deliver_mail(conn, arena, report);
     int64_t now = clock_now();

@@ -24,6 +24,8 @@ struct jobs_report {
     int expired, mail_sent, mail_failed, document_reminders, letter_reminders;
     /* the rotation's calendar (domain/rotation_calendar.h) */
     int rotations_started, rotations_completed, not_cleared_alerts, hours_reminders;
+    /* support (domain/check_ins.h, domain/support.h) */
+    int check_in_prompts, tickets_escalated;
 };
 
 int jobs_start(const struct jobs_config *config);

@@ -55,6 +55,7 @@
     X(ERR_CHANGED_MEANWHILE, ERR_INVALID_TRANSITION) /* another move won the race */           \
     X(ERR_START_RANGE_REVERSED, ERR_INVALID_PARAMETER) /* search: start_to before start_from */ \
     X(ERR_SORT_NEEDS_QUERY, ERR_INVALID_PARAMETER)  /* search: sort=relevance without q */    \
+    X(ERR_TEXT_TOO_LONG, ERR_PAYLOAD_TOO_LARGE)     /* a text over its limit (names the field) */ \
     X(ERR_HOURS_LOG_CLOSED, ERR_CONFLICT)           /* hours before the start or after the grace days */ \
     X(ERR_HOURS_DAY_TAKEN, ERR_CONFLICT)            /* the day is already in this rotation's log */ \
     X(ERR_HOURS_REVIEWED, ERR_CONFLICT)             /* the entry is not waiting for that move */ \

@@ -94,6 +94,7 @@ enum store_calendar_due {
     CALENDAR_NOT_CLEARED_AT_START, /* booked (not cleared), first day reached, not alerted yet */
     CALENDAR_TO_COMPLETE,          /* in progress, last day passed, hours confirmed and none waiting */
     CALENDAR_HOURS_TO_CONFIRM,     /* in progress, last day passed, preceptor not reminded yet */
+    CALENDAR_UNDER_WAY,            /* in progress, today within its days (the weekly check-in) */
 };
 /* Ids (at most limit) of the applications due for `which`. */
 int store_calendar_due(struct db_conn *conn, struct arena *arena, enum store_calendar_due which, const char *today,
