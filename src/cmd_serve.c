@@ -13,6 +13,7 @@
 #include "domain/notify.h"
 #include "domain/payment_provider.h"
 #include "lib/failpoint.h"
+#include "domain/support.h"
 #include "store/blobs.h"
 #include "lib/log.h"
 #include "routes.h"
@@ -52,6 +53,13 @@ static const char serve_usage[] =
     "  --trust-proxy 0|1               ROUNDS_TRUST_PROXY: client address from X-Forwarded-For when the\n"
     "                                  peer is loopback (a reverse proxy on this machine) (0)\n"
     "  --smtp-url URL                  ROUNDS_SMTP_URL smtp://host:port for email; unset: files in DATA_DIR/mail\n"
+    "  --ticket-urgent-response-minutes N  ROUNDS_TICKET_URGENT_RESPONSE_MINUTES first response to an urgent\n"
+    "                                  ticket (120)\n"
+    "  --ticket-normal-response-hours N    ROUNDS_TICKET_NORMAL_RESPONSE_HOURS to a normal one, in business\n"
+    "                                  hours (Monday to Friday, 24: one business day)\n"
+    "  --ticket-urgent-resolve-hours N     ROUNDS_TICKET_URGENT_RESOLVE_HOURS resolution of an urgent ticket (24)\n"
+    "  --ticket-normal-resolve-hours N     ROUNDS_TICKET_NORMAL_RESOLVE_HOURS of a normal one, business hours (72)\n"
+    "  --oncall-email ADDRESS          ROUNDS_ONCALL_EMAIL safety tickets are also emailed here (unset: none)\n"
     "  --jobs-interval-ms N            ROUNDS_JOBS_INTERVAL_MS expiry sweeper and outbox period (1000; 0 = off)\n"
     "  --test-hooks 0|1                serve /api/v1/test/* (move the clock, run jobs); tests only (0)\n"
     "\n"
@@ -124,6 +132,11 @@ int command_serve(int argc, char **argv)
         failpoint_arm(getenv("ROUNDS_TEST_FAILPOINT"));
     notify_configure(config.http.public_url);
     letters_configure(config.http.public_url);
+    struct support_settings support = {config.http.ticket_urgent_response_minutes,
+                                       config.http.ticket_normal_response_hours,
+                                       config.http.ticket_urgent_resolve_hours,
+                                       config.http.ticket_normal_resolve_hours, config.http.oncall_email};
+    support_configure(&support);
 
     /* What was rendered from an offering goes when the change feed brings its change. */
     catalog_index_on_change(http_cache_drop);

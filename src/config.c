@@ -68,6 +68,14 @@ static const struct numeric_setting numeric_settings[] = {
      false},
     {"ROUNDS_SESSION_ABSOLUTE_HOURS", "--session-absolute-hours", 1, 24 * 365, 3600,
      OPT(session_absolute_seconds), true, false},
+    {"ROUNDS_TICKET_URGENT_RESPONSE_MINUTES", "--ticket-urgent-response-minutes", 1, 60 * 24 * 30, 1,
+     OPT(ticket_urgent_response_minutes), true, false},
+    {"ROUNDS_TICKET_NORMAL_RESPONSE_HOURS", "--ticket-normal-response-hours", 1, 24 * 90, 1,
+     OPT(ticket_normal_response_hours), true, false},
+    {"ROUNDS_TICKET_URGENT_RESOLVE_HOURS", "--ticket-urgent-resolve-hours", 1, 24 * 90, 1,
+     OPT(ticket_urgent_resolve_hours), true, false},
+    {"ROUNDS_TICKET_NORMAL_RESOLVE_HOURS", "--ticket-normal-resolve-hours", 1, 24 * 90, 1,
+     OPT(ticket_normal_resolve_hours), true, false},
     {"ROUNDS_JOBS_INTERVAL_MS", "--jobs-interval-ms", 0, 3600000, 1, OPT(jobs_interval_ms), false, false},
     {"ROUNDS_LOGIN_LIMIT_ACCOUNT_CLIENT", "--login-limit-account-client", 1, 1000000, 1,
      OPT(login_failures_per_account_client), false, false},
@@ -138,6 +146,10 @@ bool config_from_env(struct config *config)
     o->login_failures_per_client = 100;
     o->registrations_per_client = 20;
     o->jobs_interval_ms = 1000;
+    o->ticket_urgent_response_minutes = 120;
+    o->ticket_normal_response_hours = 24;
+    o->ticket_urgent_resolve_hours = 24;
+    o->ticket_normal_resolve_hours = 72;
     config->log_level = "info";
 
     const char *v;
@@ -157,6 +169,8 @@ bool config_from_env(struct config *config)
         o->smtp_url = v;
     if ((v = getenv("ROUNDS_MAIL_FROM")) != NULL && *v != '\0')
         o->mail_from = v;
+    if ((v = getenv("ROUNDS_ONCALL_EMAIL")) != NULL && *v != '\0')
+        o->oncall_email = v;
     if ((v = getenv("ROUNDS_TRUST_PROXY")) != NULL && *v != '\0')
         o->trust_proxy = strcmp(v, "1") == 0;
     for (size_t i = 0; i < sizeof(numeric_settings) / sizeof(numeric_settings[0]); i++)
@@ -209,6 +223,10 @@ bool config_apply_flag(struct config *config, int argc, char **argv, int i, int 
     }
     if (strcmp(flag, "--smtp-url") == 0) {
         config->http.smtp_url = value;
+        return true;
+    }
+    if (strcmp(flag, "--oncall-email") == 0) {
+        config->http.oncall_email = value;
         return true;
     }
     if (strcmp(flag, "--trust-proxy") == 0) {

@@ -12,6 +12,8 @@
 #include "api/documents_api.h"
 #include "api/letters_api.h"
 #include "api/money_api.h"
+#include "api/rotation_api.h"
+#include "api/support_api.h"
 #include "domain/catalog_index.h"
 #include "web/web.h"
 
@@ -152,6 +154,22 @@ const struct route rounds_routes[] = {
           .summary = "Mark a host's payout for a month sent (staff)"),
     ROUTE(HTTP_GET, "/api/v1/earnings", api_earnings_get, ROUTE_JSON | ROUTE_AUTH, .query = api_earnings_params,
           .summary = "A host's earnings for a month (its coordinators, staff)"),
+    /* the rotation: the hours log (before the application actions: "hours" is not an action) */
+    ROUTE(HTTP_GET, "/api/v1/applications/{id}/hours", api_hours_list, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The rotation's hours log with its confirmed totals"),
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/hours", api_hours_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16),
+          .summary = "Log a day of the rotation (its student)"),
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/hours/confirm-week", api_hours_confirm_week, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(4), .summary = "Confirm every day waiting in a week (the preceptor)"),
+    ROUTE(HTTP_PATCH, "/api/v1/hours/{id}", api_hours_patch, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16),
+          .summary = "Change a logged day (its student, until confirmed or refused)"),
+    ROUTE(HTTP_POST, "/api/v1/hours/{id}/{action}", api_hours_review, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(8),
+          .summary = "confirm, request_change {note} or refuse a logged day (the preceptor)"),
+    /* weekly check-ins (before the application actions: "check-ins" is not an action) */
+    ROUTE(HTTP_GET, "/api/v1/applications/{id}/check-ins", api_check_ins_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The rotation's weekly check-ins, newest first"),
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/check-ins", api_check_ins_post, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(16), .summary = "Check in for this week of the rotation (its student)"),
     ROUTE(HTTP_POST, "/api/v1/applications/{id}/{action}", api_application_action, ROUTE_JSON | ROUTE_AUTH,
           .max_body = KIB(4), .summary = "Take an action on an application (Idempotency-Key)"),
     /* letters of recommendation and readiness */
@@ -180,6 +198,26 @@ const struct route rounds_routes[] = {
           .summary = "The caller's notifications and unread count"),
     ROUTE(HTTP_POST, "/api/v1/notifications/{id}/read", api_notification_read, ROUTE_JSON | ROUTE_AUTH,
           .max_body = KIB(1), .summary = "Mark a notification read"),
+    /* support tickets (figures before {id}; replies before {action}) */
+    ROUTE(HTTP_GET, "/api/v1/tickets/figures", api_ticket_figures, ROUTE_JSON | ROUTE_AUTH,
+          .query = api_ticket_figures_params, .summary = "Response-time figures of support tickets (staff)"),
+    ROUTE(HTTP_GET, "/api/v1/tickets", api_tickets_get, ROUTE_JSON | ROUTE_AUTH, .query = api_tickets_params,
+          .summary = "The support queue the caller sees, by due time"),
+    ROUTE(HTTP_POST, "/api/v1/tickets", api_tickets_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(32),
+          .summary = "Open a support ticket"),
+    ROUTE(HTTP_GET, "/api/v1/tickets/{id}", api_ticket_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "One ticket with every reply, status change and assignment"),
+    ROUTE(HTTP_POST, "/api/v1/tickets/{id}/replies", api_ticket_reply, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(32),
+          .summary = "Reply to a ticket"),
+    ROUTE(HTTP_POST, "/api/v1/tickets/{id}/{action}", api_ticket_action, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(4),
+          .summary = "resolve, reopen, or assign {assignee_id} (staff) a ticket"),
+    /* coaches */
+    ROUTE(HTTP_GET, "/api/v1/coach/dashboard", api_coach_dashboard, ROUTE_JSON | ROUTE_AUTH,
+          .query = api_coach_dashboard_params, .summary = "A coach's students and what needs attention"),
+    ROUTE(HTTP_GET, "/api/v1/coaches", api_coaches_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "Every coach with their count of active students (staff)"),
+    ROUTE(HTTP_PUT, "/api/v1/students/{id}/coach", api_student_coach_put, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(4),
+          .summary = "Make a coach the student's coach (staff)"),
     ROUTE(HTTP_GET, "/api/v1/audit", api_audit_list, ROUTE_JSON | ROUTE_AUTH, .query = api_audit_params,
           .summary = "The audit trail (staff)"),
     ROUTE(HTTP_POST, "/api/v1/test/clock", api_test_clock, ROUTE_JSON | ROUTE_TEST_HOOK, .max_body = KIB(1),
@@ -271,6 +309,15 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_POST, "/host/requirements", web_page_host_requirement_add, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
     ROUTE(HTTP_POST, "/host/requirements/{id}/delete", web_page_host_requirement_delete, ROUTE_HTML | ROUTE_AUTH,
           .max_body = KIB(4)),
+    /* the rotation: coaches, "Your rotation", the hours log */
+    ROUTE(HTTP_GET, "/coach", web_page_coach, ROUTE_HTML | ROUTE_AUTH, .query = web_coach_params),
+    ROUTE(HTTP_POST, "/staff/students/{id}/coach", web_page_student_coach, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    ROUTE(HTTP_GET, "/rotations/{id}", web_page_rotation, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_GET, "/rotations/{id}/hours", web_page_hours, ROUTE_HTML | ROUTE_AUTH, .query = web_hours_params),
+    ROUTE(HTTP_POST, "/rotations/{id}/hours", web_page_hours_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
+    ROUTE(HTTP_POST, "/rotations/{id}/hours/confirm-week", web_page_hours_confirm_week, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4)),
+    ROUTE(HTTP_POST, "/hours/{id}/{action}", web_page_hours_entry, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
     /* letters and readiness */
     ROUTE(HTTP_GET, "/letters", web_page_letters, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_POST, "/letters", web_page_letters_request, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(8)),

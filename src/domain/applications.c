@@ -8,6 +8,7 @@
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
 #include "domain/waitlist.h"
+#include "domain/coaches.h"
 #include "domain/documents.h"
 #include "domain/money.h"
 #include "domain/notify.h"
@@ -16,7 +17,7 @@
 #include "lib/crypto.h"
 #include "lib/log.h"
 
-enum who { WHO_STUDENT = 1, WHO_HOST = 2, WHO_STAFF = 4, WHO_SYSTEM = 8 };
+enum who { WHO_STUDENT = 1, WHO_HOST = 2, WHO_STAFF = 4, WHO_SYSTEM = 8, WHO_COACH = 16 };
 #define WHO_HOST_SIDE (WHO_HOST | WHO_STAFF) /* staff may take every host-side action */
 
 struct transition {
@@ -41,8 +42,8 @@ static const struct transition transitions[] = {
     {APPLICATION_OFFERED, "accept", APPLICATION_HELD, WHO_STUDENT},
     {APPLICATION_HELD, "book", APPLICATION_BOOKED, WHO_STAFF | WHO_SYSTEM}, /* system: a payment covered the deposit; staff: paid by hand */
     {APPLICATION_BOOKED, "clear", APPLICATION_CLEARED, WHO_HOST_SIDE},
-    {APPLICATION_CLEARED, "start", APPLICATION_IN_PROGRESS, WHO_HOST_SIDE},
-    {APPLICATION_IN_PROGRESS, "complete", APPLICATION_COMPLETED, WHO_HOST_SIDE},
+    {APPLICATION_CLEARED, "start", APPLICATION_IN_PROGRESS, WHO_HOST_SIDE | WHO_SYSTEM},      /* the calendar too */
+    {APPLICATION_IN_PROGRESS, "complete", APPLICATION_COMPLETED, WHO_HOST_SIDE | WHO_SYSTEM}, /* the calendar too */
     {APPLICATION_HELD, "cancel", APPLICATION_CANCELLED_BY_HOST, WHO_HOST_SIDE},
     {APPLICATION_BOOKED, "cancel", APPLICATION_CANCELLED_BY_STUDENT, WHO_STUDENT},
     {APPLICATION_BOOKED, "cancel", APPLICATION_CANCELLED_BY_HOST, WHO_HOST_SIDE},
@@ -157,6 +158,8 @@ static unsigned roles_on(const struct store_application *a, const struct store_u
         roles |= WHO_HOST;
     if (account_is_member(user, a->organization_id, ROLE_HOST_COORDINATOR))
         roles |= WHO_HOST;
+    if (a->coach_id != NULL && strcmp(a->coach_id, user->id) == 0)
+        roles |= WHO_COACH; /* sees the rotation, takes no action on it */
     return roles;
 }
 
@@ -216,9 +219,8 @@ int application_get_visible(struct db_conn *conn, struct arena *arena, const cha
 
 /* ---- telling people ---- */
 
-/* Tells the host's coordinators and the preceptor. */
-static void notify_host(struct db_conn *conn, struct arena *arena, const struct store_application *a,
-                        const char *kind, const char *title, const char *link, int64_t now)
+void application_notify_host(struct db_conn *conn, struct arena *arena, const struct store_application *a,
+                             const char *kind, const char *title, const char *link, int64_t now)
 {
     struct store_member *members;
     size_t count = 0;
@@ -249,7 +251,7 @@ static void tell_about_move(struct db_conn *conn, struct arena *arena, const str
     struct recipient student = {a->student_id, a->student_email};
     if (to == APPLICATION_SUBMITTED) {
         snprintf(title, sizeof(title), "New application from %s for %s", a->student_name, a->offering_title);
-        notify_host(conn, arena, a, "application_submitted", title, link, now);
+        application_notify_host(conn, arena, a, "application_submitted", title, link, now);
     } else if (to == APPLICATION_OFFERED) {
         clock_date_from_days((int32_t)(a->offer_expires_at / 86400), date);
         snprintf(title, sizeof(title), "Offer for %s: accept by %s", a->offering_title, date);
@@ -260,17 +262,17 @@ static void tell_about_move(struct db_conn *conn, struct arena *arena, const str
         notify(conn, arena, &student, "seat_held", title, link, now);
         snprintf(title, sizeof(title), "%s accepted the offer for %s: record the payment to book", a->student_name,
                  a->offering_title);
-        notify_host(conn, arena, a, "seat_held", title, link, now);
+        application_notify_host(conn, arena, a, "seat_held", title, link, now);
     } else if (to == APPLICATION_BOOKED) {
         snprintf(title, sizeof(title), "Booked: %s starting %s", a->offering_title, a->block_start);
         notify(conn, arena, &student, "booked", title, link, now);
         snprintf(title, sizeof(title), "%s is booked for %s starting %s", a->student_name, a->offering_title,
                  a->block_start);
-        notify_host(conn, arena, a, "booked", title, link, now);
+        application_notify_host(conn, arena, a, "booked", title, link, now);
     } else if (to == APPLICATION_WITHDRAWN || to == APPLICATION_CANCELLED_BY_STUDENT) {
         snprintf(title, sizeof(title), "%s %s the application for %s", a->student_name,
                  to == APPLICATION_WITHDRAWN ? "withdrew" : "cancelled", a->offering_title);
-        notify_host(conn, arena, a, application_status_name(to), title, link, now);
+        application_notify_host(conn, arena, a, application_status_name(to), title, link, now);
     } else {
         snprintf(title, sizeof(title), "%s: %s", a->offering_title, application_status_label(to));
         notify(conn, arena, &student, application_status_name(to), title, link, now);
@@ -594,6 +596,8 @@ static int move_tx(struct db_conn *conn, void *p)
     if (rc == DB_OK && !gets_seat && (had_seat || status == APPLICATION_OFFERED))
         rc = waitlist_application_ended(conn, c->arena, a.id, a.block_id, status == APPLICATION_OFFERED, had_seat,
                                         now);
+    if (rc == DB_OK && t->to == APPLICATION_BOOKED)
+        rc = coach_assign_on_booking(conn, c->arena, &a, now); /* every booked student has a coach */
     if (rc == DB_OK)
         rc = store_application_get(conn, c->arena, a.id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     if (rc == DB_OK)

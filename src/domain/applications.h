@@ -44,7 +44,7 @@ bool application_may(const struct store_application *a, const struct store_user 
                      bool as_student);
 
 /* Whether user may see the application (its student, its host's
- * coordinators, its preceptor, staff). */
+ * coordinators, its preceptor, the student's coach, staff). */
 bool application_visible_to(const struct store_application *a, const struct store_user *user);
 /* Whether user acts for the host on it (its host's coordinators, its
  * preceptor, staff). */
@@ -99,6 +99,10 @@ int application_move(struct db_conn *conn, struct arena *arena, const char *appl
 int application_transition_in_tx(struct db_conn *conn, struct arena *arena, const char *application_id,
                                  const char *action, const struct store_user *user, const char *note,
                                  struct store_application *out, struct error *err);
+
+/* Tells the host's coordinators and the preceptor (in the app and by email). */
+void application_notify_host(struct db_conn *conn, struct arena *arena, const struct store_application *a,
+                             const char *kind, const char *title, const char *link, int64_t now);
 
 /* Expires offers and holds whose time has passed (the sweeper); returns how
  * many moved. Safe to run in several instances at once. */

@@ -12,10 +12,13 @@
 #include "domain/applications.h"
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
+#include "domain/check_ins.h"
 #include "domain/documents.h"
 #include "domain/letters.h"
-#include "domain/notify.h"
 #include "domain/money.h"
+#include "domain/notify.h"
+#include "domain/rotation_calendar.h"
+#include "domain/support.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/mail.h"
@@ -116,7 +119,19 @@ static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_repo
         rc = catalog_preceptors_expire(conn, arena, &unverified);
         if (rc == DB_OK && unverified > 0)
             catalog_index_sync(conn);
+        /* The calendar counts in days too. */
+        struct rotation_calendar_report cal = {0};
+        if (rc == DB_OK)
+            rc = rotation_calendar_run(conn, arena, &cal);
+        report->rotations_started = cal.started;
+        report->rotations_completed = cal.completed;
+        report->not_cleared_alerts = cal.not_cleared_alerts;
+        report->hours_reminders = cal.hours_reminders;
     }
+    if (rc == DB_OK && reminders)
+        rc = check_ins_prompt(conn, arena, &report->check_in_prompts);
+    if (rc == DB_OK)
+        rc = tickets_escalate(conn, arena, &report->tickets_escalated); /* due times count in minutes */
     if (rc == DB_OK)
         rc = deliver_mail(conn, arena, report);
     if (rc == DB_OK)
@@ -156,8 +171,10 @@ static void *jobs_main(void *arg)
                 reminders_at = now;
             if (run_round(conn, &arena, &report, reminders) != 0)
                 log_warn("msg=\"background jobs failed this round\"");
-            else if (report.expired > 0 || report.mail_sent > 0)
-                log_info("msg=jobs expired=%d mail_sent=%d", report.expired, report.mail_sent);
+            else if (report.expired > 0 || report.mail_sent > 0 || report.rotations_started > 0 ||
+                     report.rotations_completed > 0)
+                log_info("msg=jobs expired=%d mail_sent=%d started=%d completed=%d", report.expired, report.mail_sent,
+                         report.rotations_started, report.rotations_completed);
             arena_heap_free(&arena);
         }
         /* Sleep in small steps so that shutdown is quick. */

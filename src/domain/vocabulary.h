@@ -30,7 +30,8 @@
     X(ROLE_PRECEPTOR, "preceptor", "Preceptor")                                                                        \
     X(ROLE_HOST_COORDINATOR, "host_coordinator", "Host coordinator")                                                   \
     X(ROLE_SCHOOL_COORDINATOR, "school_coordinator", "School coordinator")                                             \
-    X(ROLE_STAFF, "staff", "Staff")
+    X(ROLE_STAFF, "staff", "Staff")                                                                                    \
+    X(ROLE_COACH, "coach", "Coach")
 enum role { ROLE_UNKNOWN = -1, ROLE_TABLE(VOCABULARY_ENUM) ROLE_COUNT };
 
 #define ORGANIZATION_KIND_TABLE(X)                                                                                     \
@@ -198,6 +199,45 @@ enum letter_state { LETTER_STATE_UNKNOWN = -1, LETTER_STATE_TABLE(VOCABULARY_ENU
     X(READINESS_OK, "ok", "Done")
 enum readiness_state { READINESS_STATE_UNKNOWN = -1, READINESS_STATE_TABLE(VOCABULARY_ENUM) READINESS_STATE_COUNT };
 
+/* ---- during the rotation: hours, support tickets ---- */
+
+/* Where a logged day was spent (the hours log's totals by kind). */
+#define HOURS_SETTING_TABLE(X)                                                                                         \
+    X(HOURS_INPATIENT, "inpatient", "Inpatient")                                                                       \
+    X(HOURS_OUTPATIENT, "outpatient", "Outpatient")                                                                    \
+    X(HOURS_TELEHEALTH, "telehealth", "Telehealth")                                                                    \
+    X(HOURS_RESEARCH, "research", "Research")
+enum hours_setting { HOURS_SETTING_UNKNOWN = -1, HOURS_SETTING_TABLE(VOCABULARY_ENUM) HOURS_SETTING_COUNT };
+
+/* A logged day as the preceptor's review leaves it (only confirmed hours count). */
+#define HOURS_STATE_TABLE(X)                                                                                           \
+    X(HOURS_LOGGED, "logged", "Waiting for the preceptor")                                                             \
+    X(HOURS_CONFIRMED, "confirmed", "Confirmed")                                                                       \
+    X(HOURS_CHANGE_REQUESTED, "change_requested", "Change requested")                                                  \
+    X(HOURS_REFUSED, "refused", "Refused")
+enum hours_state { HOURS_STATE_UNKNOWN = -1, HOURS_STATE_TABLE(VOCABULARY_ENUM) HOURS_STATE_COUNT };
+
+#define TICKET_CATEGORY_TABLE(X)                                                                                       \
+    X(TICKET_FIRST_DAY, "first_day", "First day and logistics")                                                        \
+    X(TICKET_PRECEPTOR_ABSENT, "preceptor_absent", "Preceptor absent")                                                 \
+    X(TICKET_SCHEDULE, "schedule", "Schedule")                                                                         \
+    X(TICKET_DOCUMENTS, "documents", "Documents")                                                                      \
+    X(TICKET_PAYMENT, "payment", "Payment")                                                                            \
+    X(TICKET_SAFETY, "safety", "Safety")                                                                               \
+    X(TICKET_OTHER, "other", "Other")
+enum ticket_category { TICKET_CATEGORY_UNKNOWN = -1, TICKET_CATEGORY_TABLE(VOCABULARY_ENUM) TICKET_CATEGORY_COUNT };
+
+#define TICKET_URGENCY_TABLE(X)                                                                                        \
+    X(TICKET_NORMAL, "normal", "Normal")                                                                               \
+    X(TICKET_URGENT, "urgent", "Urgent")
+enum ticket_urgency { TICKET_URGENCY_UNKNOWN = -1, TICKET_URGENCY_TABLE(VOCABULARY_ENUM) TICKET_URGENCY_COUNT };
+
+#define TICKET_STATUS_TABLE(X)                                                                                         \
+    X(TICKET_OPEN, "open", "Open")                                                                                     \
+    X(TICKET_PENDING, "pending", "Waiting for the requester")                                                          \
+    X(TICKET_RESOLVED, "resolved", "Resolved")
+enum ticket_status { TICKET_STATUS_UNKNOWN = -1, TICKET_STATUS_TABLE(VOCABULARY_ENUM) TICKET_STATUS_COUNT };
+
 /* ---- the functions of each vocabulary (see the top of this file) ---- */
 
 #define VOCABULARY_DECLARE(x)                                                                                          \
@@ -227,5 +267,10 @@ VOCABULARY_DECLARE(compliance_state)
 VOCABULARY_DECLARE(requirement_source)
 VOCABULARY_DECLARE(letter_state)
 VOCABULARY_DECLARE(readiness_state)
+VOCABULARY_DECLARE(hours_setting)
+VOCABULARY_DECLARE(hours_state)
+VOCABULARY_DECLARE(ticket_category)
+VOCABULARY_DECLARE(ticket_urgency)
+VOCABULARY_DECLARE(ticket_status)
 
 #endif

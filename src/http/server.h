@@ -42,6 +42,11 @@ struct http_options {
     bool test_hooks;                  /* serve the ROUTE_TEST_HOOK routes (tests only) */
     const char *smtp_url;             /* ROUNDS_SMTP_URL; NULL: mail goes to DATA_DIR/mail */
     const char *mail_from;
+    int64_t ticket_urgent_response_minutes; /* support tickets (domain/support.h): 120 */
+    int64_t ticket_normal_response_hours;   /* business hours: 24 */
+    int64_t ticket_urgent_resolve_hours;    /* 24 */
+    int64_t ticket_normal_resolve_hours;    /* business hours: 72 */
+    const char *oncall_email;               /* safety tickets also go here; NULL: none */
     int jobs_interval_ms;             /* background jobs (expiry, outbox) every this often */                 /* take the client address from X-Forwarded-For when the peer is loopback */
     const char *ready_file;           /* when set, "host:port" is written here once listening */
     const struct route *routes;

@@ -65,7 +65,13 @@
     X(ERR_SAVED_SEARCH_LIMIT, ERR_UNPROCESSABLE)    /* a student's saved searches are all used */ \
     X(ERR_BLOCK_HAS_SEATS, ERR_CONFLICT)            /* joining the waitlist of a block with a seat */ \
     X(ERR_NOT_ELIGIBLE, ERR_UNPROCESSABLE)          /* the profile does not meet the rules */ \
-    X(ERR_ALREADY_WAITLISTED, ERR_CONFLICT)         /* on the block's waitlist already */
+    X(ERR_ALREADY_WAITLISTED, ERR_CONFLICT)         /* on the block's waitlist already */ \
+    X(ERR_TEXT_TOO_LONG, ERR_PAYLOAD_TOO_LARGE)     /* a text over its limit (names the field) */ \
+    X(ERR_HOURS_LOG_CLOSED, ERR_CONFLICT)           /* hours before the start or after the grace days */ \
+    X(ERR_HOURS_DAY_TAKEN, ERR_CONFLICT)            /* the day is already in this rotation's log */ \
+    X(ERR_HOURS_REVIEWED, ERR_CONFLICT)             /* the entry is not waiting for that move */ \
+    X(ERR_NOT_IN_ROTATION, ERR_CONFLICT)            /* a check-in while no rotation is under way */ \
+    X(ERR_THREAD_CLOSED, ERR_CONFLICT)              /* messages before an offer was made */
 
 enum error_code {
 #define ERROR_ENUM(name, ...) name,

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,6 +90,29 @@ static const char *match_enum(const struct json_field *f, const char *s)
     return NULL;
 }
 
+/* A number with at most two decimals, kept as whole hundredths. */
+static int apply_hundredths(json_t *value, const struct json_field *f, void *slot, const char *path,
+                            struct error *err)
+{
+    double d;
+    if (json_is_integer(value))
+        d = (double)json_integer_value(value);
+    else if (json_is_real(value))
+        d = json_real_value(value);
+    else
+        return error_set(err, ERR_VALIDATION_FAILED, path, "must be a number");
+    if (!(d >= -1e12 && d <= 1e12))
+        return error_set(err, ERR_VALIDATION_FAILED, path, "is out of range");
+    double scaled = d * 100.0, whole = round(scaled);
+    if (fabs(scaled - whole) > 1e-6)
+        return error_set(err, ERR_VALIDATION_FAILED, path, "must have at most two decimals");
+    int64_t v64 = (int64_t)whole;
+    if (v64 < f->min || v64 > f->max)
+        return error_set(err, ERR_VALIDATION_FAILED, path, "is out of range");
+    memcpy(slot, &v64, sizeof(v64));
+    return 0;
+}
+
 static int apply_spec(struct arena *arena, json_t *object, const struct json_field *spec, void *out,
                       struct json_presence *presence, const char *prefix, struct error *err);
 
@@ -150,6 +174,8 @@ static int apply_field(struct arena *arena, json_t *value, const struct json_fie
         memcpy(slot, &v64, sizeof(v64));
         return 0;
     }
+    case JSON_FIELD_HUNDREDTHS:
+        return apply_hundredths(value, f, slot, path, err);
     case JSON_FIELD_BOOL: {
         if (!json_is_boolean(value))
             return error_set(err, ERR_VALIDATION_FAILED, path, "must be true or false");

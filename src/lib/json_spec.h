@@ -28,6 +28,7 @@ enum json_field_type {
     JSON_FIELD_TEXT,          /* like STRING, but newlines and tabs are allowed */
     JSON_FIELD_EMAIL,         /* const char *, lower-cased */
     JSON_FIELD_INT,           /* int64_t within [min, max] */
+    JSON_FIELD_HUNDREDTHS,    /* a number with at most two decimals, as int64_t hundredths within [min, max] */
     JSON_FIELD_BOOL,          /* bool */
     JSON_FIELD_ENUM,          /* const char * pointing at the matching entry of values */
     JSON_FIELD_DATE,          /* const char * "YYYY-MM-DD", a real calendar date */
@@ -80,6 +81,8 @@ struct json_presence {
     {#member, JSON_FIELD_EMAIL, (flags), offsetof(type, member), 3, 254, NULL, NULL, 0, 0}
 #define JSON_INT(type, member, flags, min, max) \
     {#member, JSON_FIELD_INT, (flags), offsetof(type, member), (min), (max), NULL, NULL, 0, 0}
+#define JSON_HUNDREDTHS(type, member, flags, min, max) \
+    {#member, JSON_FIELD_HUNDREDTHS, (flags), offsetof(type, member), (min), (max), NULL, NULL, 0, 0}
 #define JSON_BOOL(type, member, flags) \
     {#member, JSON_FIELD_BOOL, (flags), offsetof(type, member), 0, 0, NULL, NULL, 0, 0}
 #define JSON_ENUM(type, member, flags, values) \

@@ -64,6 +64,18 @@
 #define READINESS_TARGET_MAX 520      /* any readiness target: letters, U.S. letters, weeks */
 #define LETTER_OVERDUE_DAYS 14        /* a letter still unanswered this long after the request */
 
+/* ---- during the rotation: hours, check-ins, tickets, messages, first-day instructions ---- */
+#define HOURS_ACTIVITIES_MAX_CHARS 2000 /* what the student did on a logged day */
+#define HOURS_PATIENTS_MAX 500          /* patients seen on one day */
+#define HOURS_DAY_MAX_MINUTES 1440      /* a day has 24 hours, across all rotations */
+#define HOURS_FIELD_MAX_HUNDREDTHS 100000 /* what the hours field may carry before the 24-hour rule looks (1,000 h) */
+#define HOURS_LOG_GRACE_DAYS 14         /* days after the last day that hours may still be logged */
+#define CHECK_IN_TEXT_MAX_CHARS 2000    /* "what did you do this week" */
+#define TICKET_SUBJECT_MAX_CHARS 200
+#define TICKET_BODY_MAX_CHARS 5000      /* a ticket's description, and each reply */
+#define MESSAGE_MAX_CHARS 5000          /* one message of a rotation's thread */
+#define FIRST_DAY_FIELD_MAX_CHARS 500   /* each part of the first-day instructions */
+
 /* ---- volume: how often one person or address may do something ----
  * Counted in the database, so every instance shares them (see the README's
  * "Login limits" and "Volume limits and text"). The login thresholds are

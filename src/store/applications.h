@@ -13,6 +13,7 @@ struct store_application {
     const char *student_name, *student_email, *offering_title, *host_name, *preceptor_user_id, *preceptor_name;
     const char *block_start, *block_end;
     int64_t offer_expiry_days, hold_expiry_days;
+    const char *coach_id, *coach_name; /* the student's coach, or NULL */
 };
 
 struct store_application_event {
@@ -24,6 +25,7 @@ struct store_application_filter {
     const char *student_id;        /* the student's own */
     const char *organization_ids;  /* comma-separated host organisations (coordinators) */
     const char *preceptor_user_id; /* offerings the user precepts */
+    const char *coach_user_id;     /* the students the user coaches */
     bool all;                      /* staff */
     const char *status, *offering_id, *block_id;
     const char *after_id;          /* cursor: applications are listed newest id first */

@@ -26,7 +26,7 @@ int store_migrate(struct db_conn *conn, bool *too_new);
 
 /* ---- users ---- */
 
-enum { STORE_MAX_ROLES = 5, STORE_MAX_MEMBERSHIPS = 16 };
+enum { STORE_MAX_ROLES = 6, STORE_MAX_MEMBERSHIPS = 16 };
 
 struct store_profile {
     const char *school, *country, *status, *visa_kind, *step1, *ecfmg_status, *english_proof;

@@ -48,6 +48,8 @@ void view_page_begin(struct buf *b, const struct view_page *page)
             nav_link(b, page, "/host", "Offerings");
             nav_link(b, page, "/host/earnings", "Earnings");
         }
+        if (page->coach || page->staff)
+            nav_link(b, page, "/coach", page->coach ? "My students" : "Coaches");
         if (page->staff) {
             nav_link(b, page, "/staff/payments", "Payments");
             nav_link(b, page, "/staff/payouts", "Payouts");

@@ -19,6 +19,7 @@ struct view_page {
     bool student;             /* wallet, letters and readiness in the navigation */
     bool author;              /* a preceptor: the letters asked of them */
     bool host;                /* a host coordinator: its offerings and earnings in the navigation */
+    bool coach;               /* a coach: their students */
 };
 
 void view_page_begin(struct buf *b, const struct view_page *page);

@@ -21,6 +21,7 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
     page->student = false;
     page->author = false;
     page->host = false;
+    page->coach = false;
     if (!req->auth.authenticated)
         return true;
     if (req->auth.user != NULL) {
@@ -37,6 +38,7 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
     page->student = account_has_role(u, ROLE_STUDENT);
     page->author = account_has_role(u, ROLE_PRECEPTOR);
     page->host = account_has_role(u, ROLE_HOST_COORDINATOR);
+    page->coach = account_has_role(u, ROLE_COACH);
     /* The header's "Notifications (3)": a missing count is not worth failing the page. */
     if (store_notifications_unread(req->db, u->id, &page->unread) != DB_OK)
         page->unread = 0;
@@ -117,4 +119,20 @@ void web_redirect_done(struct http_request *req, const char *prefix, const char 
     buf_append_str(&location, "?done=");
     buf_append_url(&location, done);
     http_redirect(req, buf_ok(&location) ? location.data : "/");
+}
+
+void web_error_summary(struct buf *b, const char *field, const char *message)
+{
+    buf_append_str(b, "<div class=\"notice error error-summary\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" "
+                      "autofocus aria-labelledby=\"error-summary-title\"><h2 id=\"error-summary-title\">There is a "
+                      "problem</h2><ul><li>");
+    if (field != NULL) {
+        buf_append_str(b, "<a href=\"#f-");
+        buf_append_html(b, field);
+        buf_append_str(b, "\">");
+    }
+    buf_append_html(b, message);
+    if (field != NULL)
+        buf_append_str(b, "</a>");
+    buf_append_str(b, "</li></ul></div>\n");
 }

@@ -156,6 +156,11 @@ static void render_facts(struct buf *b, const struct store_application *a, bool 
     fact_begin(b, "Preceptor");
     buf_append_html(b, a->preceptor_name);
     buf_append_str(b, "</dd>");
+    if (a->coach_id != NULL) {
+        fact_begin(b, student ? "Your coach" : "Coach");
+        buf_append_html(b, a->coach_name);
+        buf_append_str(b, "</dd>");
+    }
     fact_begin(b, "Dates");
     view_date(b, a->block_start);
     buf_append_str(b, " to ");
@@ -169,7 +174,14 @@ static void render_facts(struct buf *b, const struct store_application *a, bool 
         web_write_instant(b, a->updated_at);
         buf_append_str(b, "</dd>");
     }
-    buf_append_str(b, "</dl>\n<h3>Statement</h3>");
+    buf_append_str(b, "</dl>\n");
+    if (application_status_takes_seat(status) && status != APPLICATION_HELD) {
+        buf_append_str(b, "<p><a class=\"button\" href=\"/rotations/");
+        buf_append_url(b, a->id);
+        buf_append_str(b, student ? "\">Your rotation: dates, contacts, hours</a></p>\n"
+                                  : "\">The rotation: dates, contacts, hours</a></p>\n");
+    }
+    buf_append_str(b, "<h3>Statement</h3>");
     if (a->statement != NULL && a->statement[0] != '\0')
         paragraphs(b, a->statement);
     else

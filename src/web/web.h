@@ -19,6 +19,10 @@ struct store_application;
  * returns false. */
 bool web_application_visible(struct http_request *req, const struct store_user *user, const char *id,
                              const char *purpose, struct store_application *a);
+/* The error summary at the top of a page whose form came back refused: the
+ * message, linked to its input (id "f-<field>") when field is not NULL; the
+ * page opens at it. */
+void web_error_summary(struct buf *b, const char *field, const char *message);
 /* Installs the HTML error page into the HTTP layer. */
 void web_install_error_page(void);
 
@@ -220,5 +224,19 @@ void web_page_staff_preceptors(struct http_request *req);
 void web_page_staff_preceptor_action(struct http_request *req);
 void web_page_readiness(struct http_request *req);
 void web_page_readiness_targets(struct http_request *req);
+
+/* ---- the rotation: coaches, "Your rotation", the hours log (page_coach.c,
+ * page_rotation.c, page_hours.c) ---- */
+extern const char *const web_coach_params[];  /* coach_id (staff), done */
+extern const char *const web_hours_params[];  /* done, edit */
+/* Minutes as hours: 450 → "7.5", 465 → "7.75". */
+void web_write_hours(struct buf *b, int64_t minutes);
+void web_page_coach(struct http_request *req);
+void web_page_student_coach(struct http_request *req);
+void web_page_rotation(struct http_request *req);
+void web_page_hours(struct http_request *req);
+void web_page_hours_post(struct http_request *req);
+void web_page_hours_confirm_week(struct http_request *req);
+void web_page_hours_entry(struct http_request *req);
 
 #endif

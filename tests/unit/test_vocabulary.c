@@ -62,6 +62,14 @@ TEST(every_vocabulary_round_trips)
     CHECK_VOCABULARY(readiness_state, READINESS_STATE_COUNT, READINESS_STATE_UNKNOWN);
     CHECK_VOCABULARY(catalog_event_kind, CATALOG_EVENT_KIND_COUNT, CATALOG_EVENT_KIND_UNKNOWN);
     CHECK_VOCABULARY(waitlist_status, WAITLIST_STATUS_COUNT, WAITLIST_STATUS_UNKNOWN);
+    CHECK_VOCABULARY(hours_setting, HOURS_SETTING_COUNT, HOURS_SETTING_UNKNOWN);
+    CHECK_VOCABULARY(hours_state, HOURS_STATE_COUNT, HOURS_STATE_UNKNOWN);
+    CHECK_VOCABULARY(ticket_category, TICKET_CATEGORY_COUNT, TICKET_CATEGORY_UNKNOWN);
+    CHECK_VOCABULARY(ticket_urgency, TICKET_URGENCY_COUNT, TICKET_URGENCY_UNKNOWN);
+    CHECK_VOCABULARY(ticket_status, TICKET_STATUS_COUNT, TICKET_STATUS_UNKNOWN);
+    CHECK_STR(role_name(ROLE_COACH), "coach");
+    CHECK_STR(hours_state_name(HOURS_CHANGE_REQUESTED), "change_requested");
+    CHECK_STR(ticket_category_name(TICKET_SAFETY), "safety");
 }
 
 /* The stored names are what the database and the API carry: they must not drift. */
