@@ -6,12 +6,14 @@
 #include "config.h"
 #include "domain/catalog_index.h"
 #include "http/request.h"
+#include "domain/certificates.h"
 #include "domain/documents.h"
 #include "domain/jobs.h"
 #include "domain/letters.h"
 #include "domain/notify.h"
 #include "store/blobs.h"
 #include "lib/log.h"
+#include "lib/signed_document.h"
 #include "routes.h"
 #include "web/web.h"
 
@@ -32,6 +34,8 @@ static const char serve_usage[] =
     "  --upload-quota BYTES            ROUNDS_UPLOAD_QUOTA documents a student may store (104857600)\n"
     "  --file-key-file PATH            ROUNDS_FILE_KEY_FILE key sealing uploaded files (DATA_DIR/file.key,\n"
     "                                  created when missing; a path given must exist)\n"
+    "  --signing-key-file PATH         ROUNDS_SIGNING_KEY_FILE Ed25519 key signing certificates and letters\n"
+    "                                  (DATA_DIR/signing.key, created when missing; a path given must exist)\n"
     "  --max-connections N             ROUNDS_MAX_CONNECTIONS (10000)\n"
     "  --max-connections-per-client N  ROUNDS_MAX_CONNECTIONS_PER_CLIENT (256)\n"
     "  --request-timeout-ms N          ROUNDS_REQUEST_TIMEOUT_MS (10000)\n"
@@ -50,6 +54,28 @@ static const char serve_usage[] =
     "  --jobs-interval-ms N            ROUNDS_JOBS_INTERVAL_MS expiry sweeper and outbox period (1000; 0 = off)\n"
     "  --test-hooks 0|1                serve /api/v1/test/* (move the clock, run jobs); tests only (0)\n"
     "  --ready-file PATH               write host:port there once listening\n";
+
+/* The key that signs certificates and letters: DATA_DIR/signing.key, created
+ * on first start like the file key, or the file given (which must exist). */
+static int open_signing_key(const struct config *config)
+{
+    char key_file[1024], why[1400];
+    bool key_given = config->http.signing_key_file != NULL;
+    if (key_given)
+        snprintf(key_file, sizeof(key_file), "%s", config->http.signing_key_file);
+    else
+        snprintf(key_file, sizeof(key_file), "%s/signing.key", config->http.data_dir);
+    struct stat st;
+    bool existed = stat(key_file, &st) == 0;
+    if (signing_open(key_file, !key_given, why, sizeof(why)) != 0) {
+        fprintf(stderr, "rounds serve: cannot load the signing key: %s (see ROUNDS_SIGNING_KEY_FILE)\n", why);
+        return -1;
+    }
+    if (!existed)
+        log_info("msg=\"created a new signing key; documents are signed with it, keep it safe\" path=\"%s\"",
+                 key_file);
+    return 0;
+}
 
 int command_serve(int argc, char **argv)
 {
@@ -94,7 +120,10 @@ int command_serve(int argc, char **argv)
                         "and ROUNDS_FILE_KEY_FILE)\n", config.http.data_dir, key_file);
         return EXIT_USAGE;
     }
+    if (open_signing_key(&config) != 0)
+        return EXIT_USAGE;
     documents_configure(config.http.max_upload, config.http.upload_quota);
+    certificates_configure(config.http.public_url);
     notify_configure(config.http.public_url);
     letters_configure(config.http.public_url);
 
@@ -127,5 +156,6 @@ int command_serve(int argc, char **argv)
     catalog_index_stop();
     http_cache_clear();
     blobs_close();
+    signing_close();
     return rc;
 }

@@ -23,6 +23,7 @@ enum exit_code {
     EXIT_SCHEMA_TOO_NEW = 3,  /* the database was migrated by a newer rounds */
     EXIT_INVALID_INPUT = 4,   /* an input file is invalid (rounds match: the instance) */
     EXIT_UNVERIFIED = 5,      /* rounds match: the result failed its verification */
+    EXIT_NOT_GENUINE = 6,     /* rounds certificate verify: the document is not a genuine Rounds document */
 };
 
 struct config {

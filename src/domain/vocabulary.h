@@ -180,6 +180,15 @@ enum letter_state { LETTER_STATE_UNKNOWN = -1, LETTER_STATE_TABLE(VOCABULARY_ENU
     X(READINESS_OK, "ok", "Done")
 enum readiness_state { READINESS_STATE_UNKNOWN = -1, READINESS_STATE_TABLE(VOCABULARY_ENUM) READINESS_STATE_COUNT };
 
+/* ---- after the rotation: signed documents ---- */
+
+/* What a signed document is (a certificate number's kind). */
+#define CERTIFICATE_KIND_TABLE(X)                                                                                      \
+    X(CERTIFICATE_COMPLETION, "completion", "Certificate of completion")                                              \
+    X(CERTIFICATE_TEACHING, "teaching", "Teaching certificate")                                                        \
+    X(CERTIFICATE_VISA_LETTER, "visa_letter", "Visa invitation letter")
+enum certificate_kind { CERTIFICATE_KIND_UNKNOWN = -1, CERTIFICATE_KIND_TABLE(VOCABULARY_ENUM) CERTIFICATE_KIND_COUNT };
+
 /* ---- the functions of each vocabulary (see the top of this file) ---- */
 
 #define VOCABULARY_DECLARE(x)                                                                                          \
@@ -207,5 +216,6 @@ VOCABULARY_DECLARE(compliance_state)
 VOCABULARY_DECLARE(requirement_source)
 VOCABULARY_DECLARE(letter_state)
 VOCABULARY_DECLARE(readiness_state)
+VOCABULARY_DECLARE(certificate_kind)
 
 #endif

@@ -35,6 +35,8 @@
     X(ERR_HOLD_EXPIRED, 409, "The hold on this seat has expired")                               \
     X(ERR_NOT_COMPLIANT, 409, "Onboarding requirements are not all met")                        \
     X(ERR_DOCUMENT_IN_USE, 409, "The document is attached to an active booking")                \
+    X(ERR_ROTATION_NOT_COMPLETED, 409, "The rotation is not completed")                         \
+    X(ERR_ALREADY_REVOKED, 409, "This document is revoked already")                             \
     X(ERR_INVITATION_EXPIRED, 410, "This invitation link has expired")                          \
     X(ERR_INVITATION_USED, 410, "This invitation link has already been used")                   \
     X(ERR_PAYLOAD_TOO_LARGE, 413, "The body is too large")                                      \
