@@ -13,9 +13,9 @@ SANITIZE ?=
 BUILD    ?= build$(if $(SANITIZE),-$(subst $(comma),-,$(SANITIZE)))
 comma    := ,
 
-PKGS     := libh2o-evloop jansson libsodium sqlite3 libpq libcurl openssl zlib
+PKGS     := libh2o-evloop jansson libsodium sqlite3 libpq libcurl openssl zlib libqrencode
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcrack -lpthread -lm
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lcrack -lpthread -lm
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
 CFLAGS   ?= -O2 -g

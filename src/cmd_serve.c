@@ -7,6 +7,7 @@
 #include "config.h"
 #include "domain/catalog_index.h"
 #include "http/request.h"
+#include "domain/certificates.h"
 #include "domain/documents.h"
 #include "domain/jobs.h"
 #include "domain/letters.h"
@@ -16,6 +17,7 @@
 #include "domain/support.h"
 #include "store/blobs.h"
 #include "lib/log.h"
+#include "lib/signed_document.h"
 #include "routes.h"
 #include "web/web.h"
 
@@ -36,6 +38,8 @@ static const char serve_usage[] =
     "  --upload-quota BYTES            ROUNDS_UPLOAD_QUOTA documents a student may store (104857600)\n"
     "  --file-key-file PATH            ROUNDS_FILE_KEY_FILE key sealing uploaded files (DATA_DIR/file.key,\n"
     "                                  created when missing; a path given must exist)\n"
+    "  --signing-key-file PATH         ROUNDS_SIGNING_KEY_FILE Ed25519 key signing certificates and letters\n"
+    "                                  (DATA_DIR/signing.key, created when missing; a path given must exist)\n"
     "  --max-connections N             ROUNDS_MAX_CONNECTIONS (10000)\n"
     "  --max-connections-per-client N  ROUNDS_MAX_CONNECTIONS_PER_CLIENT (256)\n"
     "  --request-timeout-ms N          ROUNDS_REQUEST_TIMEOUT_MS (10000)\n"
@@ -68,6 +72,28 @@ static const char serve_usage[] =
     "ROUNDS_BANK_TRANSFER_DETAILS (\"Label: value; …\") offers bank transfers. With neither, a demo\n"
     "provider pays at once, unless the public URL is https.\n"
     "  --ready-file PATH               write host:port there once listening\n";
+
+/* The key that signs certificates and letters: DATA_DIR/signing.key, created
+ * on first start like the file key, or the file given (which must exist). */
+static int open_signing_key(const struct config *config)
+{
+    char key_file[1024], why[1400];
+    bool key_given = config->http.signing_key_file != NULL;
+    if (key_given)
+        snprintf(key_file, sizeof(key_file), "%s", config->http.signing_key_file);
+    else
+        snprintf(key_file, sizeof(key_file), "%s/signing.key", config->http.data_dir);
+    struct stat st;
+    bool existed = stat(key_file, &st) == 0;
+    if (signing_open(key_file, !key_given, why, sizeof(why)) != 0) {
+        fprintf(stderr, "rounds serve: cannot load the signing key: %s (see ROUNDS_SIGNING_KEY_FILE)\n", why);
+        return -1;
+    }
+    if (!existed)
+        log_info("msg=\"created a new signing key; documents are signed with it, keep it safe\" path=\"%s\"",
+                 key_file);
+    return 0;
+}
 
 int command_serve(int argc, char **argv)
 {
@@ -112,6 +138,8 @@ int command_serve(int argc, char **argv)
                         "and ROUNDS_FILE_KEY_FILE)\n", config.http.data_dir, key_file);
         return EXIT_USAGE;
     }
+    if (open_signing_key(&config) != 0)
+        return EXIT_USAGE;
     documents_configure(config.http.max_upload, config.http.upload_quota);
     struct payments_settings payments = {
         .stripe_secret_key = getenv("ROUNDS_STRIPE_SECRET_KEY"),
@@ -130,6 +158,7 @@ int command_serve(int argc, char **argv)
                  "ROUNDS_STRIPE_SECRET_KEY or ROUNDS_BANK_TRANSFER_DETAILS\"");
     if (config.http.test_hooks)
         failpoint_arm(getenv("ROUNDS_TEST_FAILPOINT"));
+    certificates_configure(config.http.public_url);
     notify_configure(config.http.public_url);
     letters_configure(config.http.public_url);
     struct support_settings support = {config.http.ticket_urgent_response_minutes,
@@ -167,5 +196,6 @@ int command_serve(int argc, char **argv)
     catalog_index_stop();
     http_cache_clear();
     blobs_close();
+    signing_close();
     return rc;
 }

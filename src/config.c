@@ -165,6 +165,8 @@ bool config_from_env(struct config *config)
         return false;
     if ((v = getenv("ROUNDS_FILE_KEY_FILE")) != NULL && *v != '\0')
         o->file_key_file = v;
+    if ((v = getenv("ROUNDS_SIGNING_KEY_FILE")) != NULL && *v != '\0')
+        o->signing_key_file = v;
     if ((v = getenv("ROUNDS_SMTP_URL")) != NULL && *v != '\0')
         o->smtp_url = v;
     if ((v = getenv("ROUNDS_MAIL_FROM")) != NULL && *v != '\0')
@@ -219,6 +221,10 @@ bool config_apply_flag(struct config *config, int argc, char **argv, int i, int 
     }
     if (strcmp(flag, "--file-key-file") == 0) {
         config->http.file_key_file = value;
+        return true;
+    }
+    if (strcmp(flag, "--signing-key-file") == 0) {
+        config->http.signing_key_file = value;
         return true;
     }
     if (strcmp(flag, "--smtp-url") == 0) {

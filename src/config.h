@@ -25,6 +25,7 @@ enum exit_code {
     EXIT_INVALID_INPUT = 4,   /* an input file is invalid (rounds match: the instance) */
     EXIT_UNVERIFIED = 5,      /* rounds match: the result failed its verification */
     EXIT_LEDGER_BROKEN = 6,   /* `rounds ledger check` found a broken entry */
+    EXIT_NOT_GENUINE = 6,     /* rounds certificate verify: the document is not a genuine Rounds document */
 };
 
 struct config {

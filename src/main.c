@@ -6,11 +6,12 @@
  *   rounds seed      fill the database with demo data
  *   rounds match     the placement match on a JSON instance, offline
  *   rounds ledger    check the ledger (`rounds ledger check`)
+ *   rounds certificate verify  check a signed Rounds document offline
  *   rounds version   print the version
  *
  * Exit codes: 0 success, 1 runtime failure, 2 usage error, 3 database newer than this binary,
  * 4 an invalid input file, 5 a match result that failed its verification, 6 the ledger check
- * found a broken entry. */
+ * found a broken entry, or a document that is not a genuine Rounds document. */
 #include <stdio.h>
 #include <string.h>
 
@@ -28,6 +29,7 @@ static const char usage_text[] =
     "  seed       demo data: --demo (accounts and catalog), --offerings N (more offerings)\n"
     "  match      the placement match offline: --in INSTANCE.json --out RESULT.json\n"
     "  ledger     ledger check: prove every transaction balances and every statement agrees\n"
+    "  certificate verify FILE.pdf --key KEY   check a Rounds certificate or letter offline\n"
     "  version    print the version\n"
     "\n"
     "Run 'rounds <command> --help' for a command's flags. Configuration comes from flags and from\n"
@@ -67,6 +69,8 @@ int main(int argc, char **argv)
         return command_match(argc - 1, argv + 1);
     if (strcmp(command, "ledger") == 0)
         return command_ledger(argc - 1, argv + 1);
+    if (strcmp(command, "certificate") == 0)
+        return command_certificate(argc - 1, argv + 1);
     fprintf(stderr, "rounds: unknown command '%s'\n\n", command);
     print_usage(stderr);
     return EXIT_USAGE;

@@ -9,6 +9,7 @@
 #include "api/alerts_api.h"
 #include "api/api.h"
 #include "api/applications_api.h"
+#include "api/certificates_api.h"
 #include "api/documents_api.h"
 #include "api/letters_api.h"
 #include "api/money_api.h"
@@ -170,6 +171,21 @@ const struct route rounds_routes[] = {
           .summary = "The rotation's weekly check-ins, newest first"),
     ROUTE(HTTP_POST, "/api/v1/applications/{id}/check-ins", api_check_ins_post, ROUTE_JSON | ROUTE_AUTH,
           .max_body = KIB(16), .summary = "Check in for this week of the rotation (its student)"),
+    /* signed documents (before the application actions: "certificate" is not an action) */
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/certificate", api_certificate_issue, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(1), .summary = "Issue the certificate of completion of a completed rotation (once)"),
+    ROUTE(HTTP_GET, "/api/v1/certificates", api_certificates_list, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The caller's signed documents"),
+    ROUTE(HTTP_GET, "/api/v1/certificates/{number}", api_certificate_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "One signed document (its holder, the host side, staff)"),
+    ROUTE(HTTP_GET, "/api/v1/certificates/{number}/pdf", api_certificate_pdf, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "A signed document as PDF, its facts signed inside"),
+    ROUTE(HTTP_POST, "/api/v1/certificates/{number}/revoke", api_certificate_revoke, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(4), .summary = "Revoke a signed document with a reason (staff)"),
+    ROUTE(HTTP_GET, "/api/v1/verify/{number}", api_verify_get, ROUTE_JSON,
+          .summary = "Whether a document number is genuine, revoked or not genuine, with its facts (public)"),
+    ROUTE(HTTP_GET, "/.well-known/rounds-signing-key", api_signing_key, ROUTE_JSON | ROUTE_MEMORY,
+          .summary = "The Ed25519 public key that signs Rounds documents (PEM)"),
     ROUTE(HTTP_POST, "/api/v1/applications/{id}/{action}", api_application_action, ROUTE_JSON | ROUTE_AUTH,
           .max_body = KIB(4), .summary = "Take an action on an application (Idempotency-Key)"),
     /* letters of recommendation and readiness */
@@ -284,6 +300,8 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_GET, "/staff/payouts", web_page_staff_payouts, ROUTE_HTML | ROUTE_AUTH, .query = web_payouts_params),
     ROUTE(HTTP_POST, "/staff/payouts", web_page_staff_payout_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
     ROUTE(HTTP_GET, "/host/earnings", web_page_host_earnings, ROUTE_HTML | ROUTE_AUTH, .query = web_earnings_params),
+    ROUTE(HTTP_POST, "/applications/{id}/certificate", web_page_certificate_issue, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4)),
     ROUTE(HTTP_POST, "/applications/{id}/{action}", web_page_application_action, ROUTE_HTML | ROUTE_AUTH,
           .max_body = KIB(16), .multiline = note_field),
     ROUTE(HTTP_GET, "/notifications", web_page_notifications, ROUTE_HTML | ROUTE_AUTH),
@@ -345,6 +363,10 @@ const struct route rounds_routes[] = {
           .max_body = KIB(4)),
     ROUTE(HTTP_GET, "/readiness", web_page_readiness, ROUTE_HTML | ROUTE_AUTH, .query = web_letter_done_params),
     ROUTE(HTTP_POST, "/staff/readiness", web_page_readiness_targets, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    /* signed documents: download, and the public check */
+    ROUTE(HTTP_GET, "/certificates/{number}/pdf", web_page_certificate_pdf, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_GET, "/verify", web_page_verify_form, ROUTE_HTML, .query = web_verify_params),
+    ROUTE(HTTP_GET, "/verify/{number}", web_page_verify, ROUTE_HTML),
 };
 
 const size_t rounds_route_count = sizeof(rounds_routes) / sizeof(rounds_routes[0]);

@@ -238,6 +238,15 @@ enum ticket_urgency { TICKET_URGENCY_UNKNOWN = -1, TICKET_URGENCY_TABLE(VOCABULA
     X(TICKET_RESOLVED, "resolved", "Resolved")
 enum ticket_status { TICKET_STATUS_UNKNOWN = -1, TICKET_STATUS_TABLE(VOCABULARY_ENUM) TICKET_STATUS_COUNT };
 
+/* ---- after the rotation: signed documents ---- */
+
+/* What a signed document is (a certificate number's kind). */
+#define CERTIFICATE_KIND_TABLE(X)                                                                                      \
+    X(CERTIFICATE_COMPLETION, "completion", "Certificate of completion")                                              \
+    X(CERTIFICATE_TEACHING, "teaching", "Teaching certificate")                                                        \
+    X(CERTIFICATE_VISA_LETTER, "visa_letter", "Visa invitation letter")
+enum certificate_kind { CERTIFICATE_KIND_UNKNOWN = -1, CERTIFICATE_KIND_TABLE(VOCABULARY_ENUM) CERTIFICATE_KIND_COUNT };
+
 /* ---- the functions of each vocabulary (see the top of this file) ---- */
 
 #define VOCABULARY_DECLARE(x)                                                                                          \
@@ -272,5 +281,6 @@ VOCABULARY_DECLARE(hours_state)
 VOCABULARY_DECLARE(ticket_category)
 VOCABULARY_DECLARE(ticket_urgency)
 VOCABULARY_DECLARE(ticket_status)
+VOCABULARY_DECLARE(certificate_kind)
 
 #endif

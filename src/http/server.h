@@ -27,6 +27,7 @@ struct http_options {
     size_t max_upload;                /* one uploaded document (10 MiB); ROUTE_UPLOAD routes cap bodies at this + 64 KiB */
     int64_t upload_quota;             /* bytes of documents a student may keep (100 MiB) */
     const char *file_key_file;        /* the key that seals files at rest (default DATA_DIR/file.key) */
+    const char *signing_key_file;     /* the Ed25519 key that signs documents (default DATA_DIR/signing.key) */
     int max_connections;              /* whole process */
     int max_connections_per_client;   /* per client address */
     int request_timeout_ms;           /* reading a request, and idle keep-alive */

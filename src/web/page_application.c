@@ -66,6 +66,7 @@ static const char *done_message(const char *done)
         {"no_show", "The no-show is recorded and the seat is free again."},
         {"paid", "Payment received. Thank you."},
         {"refund", "The goodwill refund is recorded and on its way to the student."},
+        {"certificate", "The certificate of completion is issued: download it or share its public page."},
     };
     for (size_t i = 0; done != NULL && i < sizeof(messages) / sizeof(messages[0]); i++)
         if (strcmp(messages[i][0], done) == 0)
@@ -518,6 +519,7 @@ static void render(struct http_request *req, int status, const char *id, const c
         view_alert(&b, "The payment details could not be loaded. Reload the page in a moment.");
     buf_append_str(&b, "</div>\n<div class=\"offering-side\">\n");
     render_actions(&b, &a, &user, student, host, page.csrf_token, note, note_error);
+    web_certificate_panel(req, &b, &a, page.csrf_token);
     buf_append_str(&b, "</div>\n</div>\n");
     if (history_ok)
         render_history(&b, events, event_count);

@@ -239,4 +239,15 @@ void web_page_hours_post(struct http_request *req);
 void web_page_hours_confirm_week(struct http_request *req);
 void web_page_hours_entry(struct http_request *req);
 
+/* ---- signed documents (page_certificate.c, page_verify.c) ---- */
+struct store_application;
+/* The certificate panel of a completed application's page (nothing before completion). */
+void web_certificate_panel(struct http_request *req, struct buf *b, const struct store_application *a,
+                           const char *csrf_token);
+void web_page_certificate_issue(struct http_request *req);
+void web_page_certificate_pdf(struct http_request *req);
+void web_page_verify(struct http_request *req);
+void web_page_verify_form(struct http_request *req);
+extern const char *const web_verify_params[]; /* number */
+
 #endif
