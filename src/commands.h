@@ -17,6 +17,8 @@ int command_migrate(int argc, char **argv);
 int command_user(int argc, char **argv);
 int command_seed(int argc, char **argv);
 int command_match(int argc, char **argv);
+int command_backup(int argc, char **argv);
+int command_restore(int argc, char **argv);
 
 /* Opens the database and migrates it; prints why on failure and returns the
  * exit code to use (0 on success). */

@@ -68,6 +68,11 @@
 #define MATCH_MAX_INSTANCE_BYTES 1073741824 /* the largest instance file `rounds match` reads (1 GiB) */
 #define MATCH_ERROR_MAX 400            /* a refused instance's message, in bytes */
 
+/* ---- backups (rounds backup / restore) ---- */
+#define BACKUP_PATH_MAX_BYTES 200             /* a path inside a backup folder, as its manifest lists it */
+#define BACKUP_MANIFEST_MAX_BYTES (64 * 1024 * 1024) /* the largest manifest restore reads */
+#define BACKUP_MAX_FILES 4000000              /* files one manifest may list */
+
 /* ---- what one string being built may grow to, in bytes ----
  * A buffer past its cap refuses further appends (lib/buf.h); these are
  * sanity ceilings, far above what real content needs, not quotas. */
