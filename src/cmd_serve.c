@@ -10,6 +10,7 @@
 #include "domain/jobs.h"
 #include "domain/letters.h"
 #include "domain/notify.h"
+#include "domain/ops_metrics.h"
 #include "store/blobs.h"
 #include "lib/log.h"
 #include "routes.h"
@@ -49,6 +50,7 @@ static const char serve_usage[] =
     "  --smtp-url URL                  ROUNDS_SMTP_URL smtp://host:port for email; unset: files in DATA_DIR/mail\n"
     "  --jobs-interval-ms N            ROUNDS_JOBS_INTERVAL_MS expiry sweeper and outbox period (1000; 0 = off)\n"
     "  --test-hooks 0|1                serve /api/v1/test/* (move the clock, run jobs); tests only (0)\n"
+    "  --metrics-listen HOST:PORT      ROUNDS_METRICS_LISTEN: GET /metrics (Prometheus) there; unset: off\n"
     "  --ready-file PATH               write host:port there once listening\n";
 
 int command_serve(int argc, char **argv)
@@ -121,9 +123,12 @@ int command_serve(int argc, char **argv)
     }
     config.http.routes = rounds_routes;
     config.http.route_count = rounds_route_count;
+    ops_metrics_configure(config.http.db_target);
+    config.http.metrics_gauges = ops_metrics_gauges;
     web_install_error_page();
     rc = http_serve(&config.http);
     jobs_stop();
+    ops_metrics_close();
     catalog_index_stop();
     http_cache_clear();
     blobs_close();

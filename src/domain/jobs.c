@@ -11,6 +11,7 @@
 #include "domain/applications.h"
 #include "domain/documents.h"
 #include "domain/letters.h"
+#include "lib/metrics.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/mail.h"
@@ -75,6 +76,12 @@ static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_repo
         rc = store_session_prune(conn, now - config.session_idle_seconds, now - config.session_absolute_seconds);
     if (rc == DB_OK)
         rc = store_login_failure_prune(conn, now - 3600);
+    metrics_count(METRIC_JOB_ROUNDS, 1);
+    metrics_count(METRIC_JOB_EXPIRED, (uint64_t)report->expired);
+    metrics_count(METRIC_MAIL_SENT, (uint64_t)report->mail_sent);
+    metrics_count(METRIC_MAIL_FAILED, (uint64_t)report->mail_failed);
+    if (rc != DB_OK)
+        metrics_count(METRIC_JOB_ROUNDS_FAILED, 1);
     return rc == DB_OK ? 0 : -1;
 }
 
@@ -99,9 +106,10 @@ static void *jobs_main(void *arg)
             bool reminders = now - reminders_at >= REMINDERS_EVERY_SECONDS || now < reminders_at;
             if (reminders)
                 reminders_at = now;
-            if (run_round(conn, &arena, &report, reminders) != 0)
+            int failed = run_round(conn, &arena, &report, reminders);
+            if (failed != 0)
                 log_warn("msg=\"background jobs failed this round\"");
-            else if (report.expired > 0 || report.mail_sent > 0)
+            if (failed == 0 && (report.expired > 0 || report.mail_sent > 0))
                 log_info("msg=jobs expired=%d mail_sent=%d", report.expired, report.mail_sent);
             arena_heap_free(&arena);
         }

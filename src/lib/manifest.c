@@ -58,7 +58,7 @@ void manifest_sort(struct manifest *m)
 
 const struct manifest_file *manifest_find(const struct manifest *m, const char *path)
 {
-    struct manifest_file key;
+    struct manifest_file key = {.bytes = 0};
     if (m->file_count == 0 || snprintf(key.path, sizeof(key.path), "%s", path) >= (int)sizeof(key.path))
         return NULL;
     return bsearch(&key, m->files, m->file_count, sizeof(*m->files), by_path);
