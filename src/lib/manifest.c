@@ -157,8 +157,10 @@ static int parse_files(json_t *files, struct manifest *out, char *why, size_t wh
     }
     json_t *seen = json_object();
     int rc = -1;
-    if (seen == NULL)
+    if (seen == NULL) {
+        say(why, why_size, "out of memory reading the manifest", NULL);
         goto out;
+    }
     size_t i;
     json_t *entry;
     json_array_foreach (files, i, entry) {
@@ -174,8 +176,12 @@ static int parse_files(json_t *files, struct manifest *out, char *why, size_t wh
             say(why, why_size, "a file of the manifest has no size or SHA-256", path);
             goto out;
         }
-        if (json_object_get(seen, path) != NULL || json_object_set_new(seen, path, json_true()) != 0) {
+        if (json_object_get(seen, path) != NULL) {
             say(why, why_size, "the manifest lists a file twice", path);
+            goto out;
+        }
+        if (json_object_set_new(seen, path, json_true()) != 0) {
+            say(why, why_size, "out of memory reading the manifest", NULL);
             goto out;
         }
         if (manifest_add(out, path, (uint64_t)json_integer_value(bytes), sha) != 0) {
