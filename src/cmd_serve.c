@@ -15,6 +15,7 @@
 #include "domain/payment_provider.h"
 #include "lib/failpoint.h"
 #include "domain/support.h"
+#include "domain/ops_metrics.h"
 #include "store/blobs.h"
 #include "lib/log.h"
 #include "lib/signed_document.h"
@@ -66,6 +67,7 @@ static const char serve_usage[] =
     "  --oncall-email ADDRESS          ROUNDS_ONCALL_EMAIL safety tickets are also emailed here (unset: none)\n"
     "  --jobs-interval-ms N            ROUNDS_JOBS_INTERVAL_MS expiry sweeper and outbox period (1000; 0 = off)\n"
     "  --test-hooks 0|1                serve /api/v1/test/* (move the clock, run jobs); tests only (0)\n"
+    "  --metrics-listen HOST:PORT      ROUNDS_METRICS_LISTEN: GET /metrics (Prometheus) there; unset: off\n"
     "\n"
     "Payments (environment only): ROUNDS_STRIPE_SECRET_KEY and ROUNDS_STRIPE_WEBHOOK_SECRET offer card\n"
     "payments through Stripe (ROUNDS_STRIPE_API_BASE, default https://api.stripe.com);\n"
@@ -190,9 +192,12 @@ int command_serve(int argc, char **argv)
     }
     config.http.routes = rounds_routes;
     config.http.route_count = rounds_route_count;
+    ops_metrics_configure(config.http.db_target);
+    config.http.metrics_gauges = ops_metrics_gauges;
     web_install_error_page();
     rc = http_serve(&config.http);
     jobs_stop();
+    ops_metrics_close();
     catalog_index_stop();
     http_cache_clear();
     blobs_close();

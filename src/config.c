@@ -21,24 +21,43 @@ bool config_parse_int(const char *s, long long min, long long max, long long *ou
     return true;
 }
 
-/* "host:port" or "[v6]:port" into the options. */
-static bool set_listen(struct config *config, const char *value)
+/* "host:port" or "[v6]:port" split in buf (size bytes) into *host and *port. */
+static bool parse_address(char *buf, size_t size, const char *value, const char **host_out, int *port_out)
 {
-    snprintf(config->listen_buf, sizeof(config->listen_buf), "%s", value);
-    char *colon = strrchr(config->listen_buf, ':');
+    snprintf(buf, size, "%s", value);
+    char *colon = strrchr(buf, ':');
     long long port;
-    if (colon == NULL || colon == config->listen_buf || !config_parse_int(colon + 1, 0, 65535, &port)) {
+    if (colon == NULL || colon == buf || !config_parse_int(colon + 1, 0, 65535, &port)) {
         fprintf(stderr, "rounds: listen address must be host:port, got '%s'\n", value);
         return false;
     }
     *colon = '\0';
-    char *host = config->listen_buf;
+    char *host = buf;
     if (host[0] == '[' && colon[-1] == ']') {
         colon[-1] = '\0';
         host++;
     }
-    config->http.listen_host = host;
-    config->http.listen_port = (int)port;
+    *host_out = host;
+    *port_out = (int)port;
+    return true;
+}
+
+static bool set_listen(struct config *config, const char *value)
+{
+    return parse_address(config->listen_buf, sizeof(config->listen_buf), value, &config->http.listen_host,
+                         &config->http.listen_port);
+}
+
+/* ROUNDS_METRICS_LISTEN: a port of its own (never 0: the scraper must know it). */
+static bool set_metrics_listen(struct config *config, const char *value)
+{
+    if (!parse_address(config->metrics_listen_buf, sizeof(config->metrics_listen_buf), value,
+                       &config->http.metrics_host, &config->http.metrics_port))
+        return false;
+    if (config->http.metrics_port == 0) {
+        fprintf(stderr, "rounds: the metrics listen address needs a port other than 0, got '%s'\n", value);
+        return false;
+    }
     return true;
 }
 
@@ -163,6 +182,8 @@ bool config_from_env(struct config *config)
         return false;
     if ((v = getenv("ROUNDS_LOG_LEVEL")) != NULL && *v != '\0' && !set_log_level(config, v))
         return false;
+    if ((v = getenv("ROUNDS_METRICS_LISTEN")) != NULL && *v != '\0' && !set_metrics_listen(config, v))
+        return false;
     if ((v = getenv("ROUNDS_FILE_KEY_FILE")) != NULL && *v != '\0')
         o->file_key_file = v;
     if ((v = getenv("ROUNDS_SIGNING_KEY_FILE")) != NULL && *v != '\0')
@@ -193,6 +214,8 @@ bool config_apply_flag(struct config *config, int argc, char **argv, int i, int 
     const char *value = argv[i + 1];
     if (strcmp(flag, "--listen") == 0)
         return set_listen(config, value);
+    if (strcmp(flag, "--metrics-listen") == 0)
+        return set_metrics_listen(config, value);
     if (strcmp(flag, "--db") == 0) {
         config->http.db_target = value;
         return true;

@@ -9,7 +9,8 @@
  *   ROUNDS_MAX_CONNECTIONS_PER_CLIENT, ROUNDS_REQUEST_TIMEOUT_MS,
  *   ROUNDS_SESSION_IDLE_MINUTES, ROUNDS_SESSION_ABSOLUTE_HOURS,
  *   ROUNDS_LOGIN_LIMIT_ACCOUNT_CLIENT, ROUNDS_LOGIN_LIMIT_ACCOUNT, ROUNDS_LOGIN_LIMIT_CLIENT,
- *   ROUNDS_REGISTER_LIMIT_CLIENT, ROUNDS_LOG_LEVEL */
+ *   ROUNDS_REGISTER_LIMIT_CLIENT, ROUNDS_LOG_LEVEL,
+ *   ROUNDS_METRICS_LISTEN (host:port for GET /metrics; unset: off) */
 #ifndef ROUNDS_CONFIG_H
 #define ROUNDS_CONFIG_H
 
@@ -31,6 +32,7 @@ enum exit_code {
 struct config {
     struct http_options http;
     char listen_buf[300];
+    char metrics_listen_buf[300];
     char public_url_buf[320];
     const char *log_level;
 };

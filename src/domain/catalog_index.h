@@ -68,6 +68,8 @@ int catalog_index_start(const char *db_target, int poll_ms);
 void catalog_index_stop(void);
 /* Applies the change feed now (after a write, so that the writer reads it back). */
 int catalog_index_sync(struct db_conn *conn);
+/* For the metrics: the live offerings in the index, and the last change-feed seq it applied. */
+void catalog_index_stats(int64_t *offerings, int64_t *applied_seq);
 /* fn(offering_id) runs after each change of the feed is applied (to drop
  * what was rendered from the old offering). Set before catalog_index_start. */
 void catalog_index_on_change(void (*fn)(const char *offering_id));

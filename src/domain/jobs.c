@@ -19,6 +19,7 @@
 #include "domain/notify.h"
 #include "domain/rotation_calendar.h"
 #include "domain/support.h"
+#include "lib/metrics.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/mail.h"
@@ -145,6 +146,12 @@ static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_repo
         rc = store_login_failure_prune(conn, now - 3600);
     if (rc == DB_OK)
         rc = store_rate_events_prune(conn, now - 24 * 3600);
+    metrics_count(METRIC_JOB_ROUNDS, 1);
+    metrics_count(METRIC_JOB_EXPIRED, (uint64_t)report->expired);
+    metrics_count(METRIC_MAIL_SENT, (uint64_t)report->mail_sent);
+    metrics_count(METRIC_MAIL_FAILED, (uint64_t)report->mail_failed);
+    if (rc != DB_OK)
+        metrics_count(METRIC_JOB_ROUNDS_FAILED, 1);
     return rc == DB_OK ? 0 : -1;
 }
 
@@ -169,7 +176,8 @@ static void *jobs_main(void *arg)
             bool reminders = now - reminders_at >= REMINDERS_EVERY_SECONDS || now < reminders_at;
             if (reminders)
                 reminders_at = now;
-            if (run_round(conn, &arena, &report, reminders) != 0)
+            int failed = run_round(conn, &arena, &report, reminders);
+            if (failed != 0)
                 log_warn("msg=\"background jobs failed this round\"");
             else if (report.expired > 0 || report.mail_sent > 0 || report.rotations_started > 0 ||
                      report.rotations_completed > 0)

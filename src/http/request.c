@@ -15,6 +15,8 @@
 #include "lib/limits.h"
 #include "lib/log.h"
 #include "lib/text.h"
+#include "lib/metrics.h"
+#include "lib/utf8.h"
 #include "store/applications.h"
 
 static http_html_error_fn html_error_renderer;
@@ -343,9 +345,11 @@ void http_reply(struct http_request *req, int status, const char *content_type, 
     add_security_headers(req);
 
     char path[201];
+    double ms = clock_monotonic_ms() - req->started_ms;
     log_safe(path, sizeof(path), req->log_path != NULL ? req->log_path : "");
     log_info("req_id=%s method=%s path=%s status=%d dur_ms=%.2f", req->request_id, http_method_name(req->method),
-             path, status, clock_monotonic_ms() - req->started_ms);
+             path, status, ms);
+    metrics_request(req->route != NULL ? (int)(req->route - req->options->routes) : -1, status, ms);
     if (status == 204 || status == 304)
         len = 0;
     if (req->detached != NULL) {

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "http/internal.h"
+#include "http/metrics_server.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "store/store.h"
@@ -364,6 +365,11 @@ static void configure_h2o(const struct http_options *options)
     refusal->on_setup_ostream = on_setup_refusal;
 }
 
+int64_t http_open_connections(void)
+{
+    return atomic_load(&http_server_state.connections);
+}
+
 int http_serve(const struct http_options *options)
 {
     int status = 1;
@@ -409,6 +415,8 @@ int http_serve(const struct http_options *options)
         log_error("msg=\"could not open the database pool\" connections=%d", server->db_pool);
         goto out;
     }
+    if (http_metrics_start(options) != 0)
+        goto out;
     for (int i = 0; i < server->thread_count; i++)
         pthread_create(&server->threads[i].tid, NULL, thread_main, &server->threads[i]);
 
@@ -433,6 +441,7 @@ int http_serve(const struct http_options *options)
     http_db_pool_stop();
     status = 0;
 out:
+    http_metrics_stop();
     if (status != 0)
         http_db_pool_stop();
     for (int i = 0; i < server->thread_count; i++)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "http/router.h"
+#include "lib/metrics.h"
 
 /* Connections of the request pool when the database is PostgreSQL and
  * ROUNDS_DB_POOL is not set: enough for the round trips of two loops' worth
@@ -50,6 +51,10 @@ struct http_options {
     const char *oncall_email;               /* safety tickets also go here; NULL: none */
     int jobs_interval_ms;             /* background jobs (expiry, outbox) every this often */                 /* take the client address from X-Forwarded-For when the peer is loopback */
     const char *ready_file;           /* when set, "host:port" is written here once listening */
+    const char *metrics_host;         /* ROUNDS_METRICS_LISTEN: GET /metrics there; NULL: off */
+    int metrics_port;
+    /* Fills the gauges a scrape reads (the database, the catalog index); set by cmd_serve. */
+    void (*metrics_gauges)(struct metrics_gauges *gauges);
     const struct route *routes;
     size_t route_count;
 };
@@ -57,5 +62,7 @@ struct http_options {
 /* Serves until SIGINT or SIGTERM, then shuts down gracefully. Returns the
  * process exit status. */
 int http_serve(const struct http_options *options);
+/* Open client connections of the whole process (for the metrics). */
+int64_t http_open_connections(void);
 
 #endif

@@ -105,6 +105,10 @@
 #define REFUND_DAYS_BEFORE_MAX 730    /* a tier's "cancelled at least D days before the start" */
 #define BANK_REFERENCE_MAX_BYTES 64   /* a bank transfer's reference as staff type it */
 #define BANK_DETAILS_MAX_BYTES 1000   /* ROUNDS_BANK_TRANSFER_DETAILS */
+/* ---- backups (rounds backup / restore) ---- */
+#define BACKUP_PATH_MAX_BYTES 200             /* a path inside a backup folder, as its manifest lists it */
+#define BACKUP_MANIFEST_MAX_BYTES (64 * 1024 * 1024) /* the largest manifest restore reads */
+#define BACKUP_MAX_FILES 4000000              /* files one manifest may list */
 
 /* ---- what one string being built may grow to, in bytes ----
  * A buffer past its cap refuses further appends (lib/buf.h); these are

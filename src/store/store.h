@@ -261,6 +261,10 @@ int store_index_load(struct db_conn *conn, const char *const *ids, size_t id_cou
                      const char *today, void (*on_offering)(void *ctx, const struct store_index_offering *o),
                      void (*on_block)(void *ctx, const struct store_index_block *b), void *ctx);
 /* The change feed after after_seq in seq order, at most limit rows. */
+/* The highest seq of the change feed (0 when empty), for the metrics' index lag. */
+int store_catalog_latest_seq(struct db_conn *conn, int64_t *seq);
+/* Emails not sent yet and when the oldest of them was queued (0 when none). */
+int store_outbox_stats(struct db_conn *conn, int64_t *depth, int64_t *oldest_created_at);
 int store_catalog_changes_after(struct db_conn *conn, int64_t after_seq, int limit,
                                 void (*on_change)(void *ctx, int64_t seq, const char *offering_id), void *ctx);
 /* The highest seq of the change feed (0 when empty). */
