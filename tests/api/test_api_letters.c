@@ -187,6 +187,10 @@ static bool pay_in_full(const struct user *s, const char *app)
     snprintf(path, sizeof(path), "/api/v1/applications/%s/checkout", app);
     struct api_response r;
     bool ok = post_as(&r, s, path, json_pack("{s:s,s:s}", "method", "demo", "plan", "full"), 201);
+    api_free(&r);
+    return ok;
+}
+
 /* Staff take action on the application outside the rotation's dates, with a reason. */
 static bool override(const char *app, const char *action)
 {
