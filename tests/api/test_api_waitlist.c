@@ -57,7 +57,7 @@ static bool make_users(struct user *users, size_t n, enum role role, const char 
         memset(job, 0, sizeof(*job));
         struct error err = {0};
         struct store_user created;
-        ok = auth_register_begin(db, &arena, users[i].email, users[i].name, PEOPLE_PASSWORD, role, NULL, job, &err) == 0;
+        ok = auth_register_begin(db, &arena, users[i].email, users[i].name, PEOPLE_PASSWORD, role, NULL, NULL, job, &err) == 0;
         if (ok) {
             snprintf(job->password_hash, sizeof(job->password_hash), "%s", hash);
             ok = auth_register_finish(db, &arena, job, &created, &err) == 0;
