@@ -59,6 +59,7 @@ struct http_server {
     int thread_count;
     size_t largest_body;
     atomic_int connections;
+    atomic_int threads_ready;     /* loops that can take a shutdown message (registered their receivers) */
     int db_pool;                  /* connections of the request pool (0: none, the loops query) */
 };
 

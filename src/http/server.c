@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http/internal.h"
@@ -303,6 +304,7 @@ static void *thread_main(void *arg)
     thread->listener = h2o_evloop_socket_create(loop, thread->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
     thread->listener->data = thread;
     h2o_socket_read_start(thread->listener, on_accept);
+    atomic_fetch_add(&http_server_state.threads_ready, 1);
 
     double deadline = 0;
     for (;;) {
@@ -419,6 +421,12 @@ int http_serve(const struct http_options *options)
         goto out;
     for (int i = 0; i < server->thread_count; i++)
         pthread_create(&server->threads[i].tid, NULL, thread_main, &server->threads[i]);
+    /* Ready only when every loop can receive the shutdown message: a signal
+     * right after the ready file must not find a receiver without its queue. */
+    while (atomic_load(&server->threads_ready) < server->thread_count) {
+        struct timespec pause = {0, 1000000L};
+        nanosleep(&pause, NULL);
+    }
 
     log_info("msg=listening addr=%s:%d threads=%d backend=%s db_pool=%d", options->listen_host, port,
              server->thread_count, db_driver_for(options->db_target)->name, server->db_pool);
