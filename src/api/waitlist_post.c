@@ -1,6 +1,6 @@
 /* waitlist_post.c — POST /api/v1/blocks/{id}/waitlist (a student, no body)
  * → 201 the place, with its position and how many wait ahead. A block with a
- * free seat → 409 block_has_seats (apply instead); twice → 409; not eligible
+ * free seat → 409 conflict (apply instead); twice → 409; not eligible
  * or already applied → 422; no such open block → 404. */
 #include "api/alerts_api.h"
 #include "domain/waitlist.h"

@@ -227,11 +227,13 @@ static const char *email_body(struct arena *arena, const struct store_saved_sear
         found.count = 0;
     struct buf b;
     buf_init(&b, arena, BUF_CAP_FORM);
-    buf_appendf(&b, "New rotations match your saved search \xe2\x80\x9c%s\xe2\x80\x9d:\n\n", s->name);
+    buf_appendf(&b, "New rotations match your saved search %s:\n\n", notify_quote(arena, s->name, BUF_CAP_LINE));
     for (size_t i = 0; i < found.count; i++) {
         const struct catalog_hit *h = &found.items[i];
-        buf_appendf(&b, "- %s, %s, %s (%s, %s)", h->title, h->host_name, h->city, h->state,
-                    h->has_open_block ? "seats open" : "full for now");
+        /* What hosts wrote is quoted and defanged: the email carries only the links Rounds wrote. */
+        buf_appendf(&b, "- %s, %s, %s (%s, %s)", notify_quote(arena, h->title, BUF_CAP_LINE),
+                    notify_quote(arena, h->host_name, BUF_CAP_LINE), notify_quote(arena, h->city, BUF_CAP_LINE),
+                    h->state, h->has_open_block ? "seats open" : "full for now");
         if (h->next_start[0] != '\0')
             buf_appendf(&b, ", next start %s", h->next_start);
         buf_appendf(&b, "\n  %s/offerings/%s\n", base, h->id);
@@ -266,8 +268,9 @@ static int email_tx(struct db_conn *conn, void *p)
     if (rc != DB_OK || body == NULL)
         return rc != DB_OK ? rc : DB_ERROR;
     char subject[200];
-    snprintf(subject, sizeof(subject), "New rotations for your saved search \xe2\x80\x9c%s\xe2\x80\x9d", c->s->name);
-    notify_email(conn, c->arena, c->s->student_email, "search_alert", subject, body, c->now);
+    snprintf(subject, sizeof(subject), "New rotations for your saved search %s",
+             notify_quote(c->arena, c->s->name, BUF_CAP_LINE));
+    notify_email(conn, c->arena, c->s->student_email, "saved_search_alert", subject, body, c->now);
     c->sent = true;
     return DB_OK;
 }

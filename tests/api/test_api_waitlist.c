@@ -57,7 +57,8 @@ static bool make_users(struct user *users, size_t n, enum role role, const char 
         memset(job, 0, sizeof(*job));
         struct error err = {0};
         struct store_user created;
-        ok = auth_register_begin(db, &arena, users[i].email, users[i].name, PEOPLE_PASSWORD, role, NULL, NULL, job, &err) == 0;
+        ok = auth_register_begin(db, &arena, users[i].email, users[i].name, PEOPLE_PASSWORD, role, NULL, NULL, job,
+                                 &err) == 0;
         if (ok) {
             snprintf(job->password_hash, sizeof(job->password_hash), "%s", hash);
             ok = auth_register_finish(db, &arena, job, &created, &err) == 0;
@@ -358,6 +359,29 @@ TEST(a_declined_offer_goes_to_the_next_and_more_seats_to_the_list)
     CHECK_INT(offered_positions(got, WAITING), SEATS + 1);
 }
 
+/* Whether the search for query finds the offering, as want (polled while the index follows). */
+static bool found_by_search(const char *query, bool want)
+{
+    bool found = !want;
+    for (int tries = 0; tries < 50 && found != want; tries++) {
+        if (tries > 0)
+            api_sleep_ms(100);
+        struct api_response r;
+        found = false;
+        if (api_request(&r, "GET", query, NULL, NULL) == 200) {
+            json_t *items = json_object_get(r.json, "items");
+            for (size_t i = 0; i < json_array_size(items); i++) {
+                const char *id = api_json_str(json_array_get(items, i), "id");
+                found = found || (id != NULL && strcmp(id, offering) == 0);
+            }
+        }
+        api_free(&r);
+    }
+    if (found != want)
+        printf("  %s %s the offering\n", query, found ? "finds" : "does not find");
+    return found == want;
+}
+
 TEST(a_promised_seat_stays_for_the_list_and_a_booked_student_is_skipped)
 {
     /* 12 seats, 1 taken, 11 offered from the list: no seat is left for anyone else. */
@@ -386,6 +410,13 @@ TEST(a_promised_seat_stays_for_the_list_and_a_booked_student_is_skipped)
     CHECK_INT(n > 0 ? got[n - 1] : -1, 18);
     CHECK(db_text_is("SELECT status FROM waitlist WHERE block_id = $1 AND student_id = $2", block, waiting[16].id,
                      "waiting"));
+    /* The search counts them as taken too: the date has no seat, it is only among full ones. */
+    char day[11], query[200];
+    clock_date_from_days(clock_today_days() + 60, day);
+    snprintf(query, sizeof(query), "/api/v1/offerings?start_from=%s&start_to=%s&limit=100", day, day);
+    CHECK(found_by_search(query, false));
+    snprintf(query, sizeof(query), "/api/v1/offerings?start_from=%s&start_to=%s&include_full=true&limit=100", day, day);
+    CHECK(found_by_search(query, true));
     /* The offering's page counts the offered seats as taken: the date is full, its waitlist open to join. */
     char page_path[160], join_action[160];
     snprintf(page_path, sizeof(page_path), "/offerings/%s", offering);
