@@ -569,6 +569,13 @@ int store_blocks_of_offering(struct db_conn *conn, struct arena *arena, const ch
 
 /* ---- the search index's view ---- */
 
+/* The seats of a block the search counts as taken: held or booked, and those
+ * offered to someone from its waitlist (free for nobody else).
+ * serves: waitlist_by_block (block_id, position) for each block */
+#define INDEX_SEATS_TAKEN                                                                                       \
+    "seats_taken + (SELECT COUNT(*) FROM waitlist w JOIN applications a ON a.id = w.application_id"         \
+    " WHERE w.block_id = blocks.id AND w.status = 'offered' AND a.status = 'offered')"
+
 #define INDEX_OFFERING_SELECT                                                                                   \
     "SELECT o.id, o.title, o.specialty, o.kind, org.name, s.city, s.state, o.visa_kinds, o.status, o.weeks,"   \
     " o.tuition_cents, COALESCE(o.max_years_since_graduation, -1), o.students_allowed, o.graduates_allowed,"   \
@@ -651,7 +658,7 @@ static int load_all(struct db_conn *conn, const char *today,
         if (rc != DB_OK || rows == 0)
             return rc;
         /* serves: blocks_by_offering (offering_id, start_date) */
-        st = db_prepare(conn, "SELECT offering_id, start_date, end_date, seats, seats_taken FROM blocks"
+        st = db_prepare(conn, "SELECT offering_id, start_date, end_date, seats, " INDEX_SEATS_TAKEN " FROM blocks"
                               " WHERE offering_id > $1 AND offering_id <= $2 AND start_date >= $3"
                               " ORDER BY offering_id, start_date");
         db_bind_text(st, 1, after);
@@ -678,7 +685,7 @@ int store_index_load(struct db_conn *conn, const char *const *ids, size_t id_cou
         rc = stream_offerings(st, on_offering, ctx, NULL, 0, &rows);
         if (rc != DB_OK)
             break;
-        st = db_prepare(conn, "SELECT offering_id, start_date, end_date, seats, seats_taken FROM blocks"
+        st = db_prepare(conn, "SELECT offering_id, start_date, end_date, seats, " INDEX_SEATS_TAKEN " FROM blocks"
                               " WHERE offering_id = $1 AND start_date >= $2 ORDER BY start_date");
         db_bind_text(st, 1, ids[i]);
         db_bind_text(st, 2, today);
