@@ -1467,16 +1467,19 @@ static long form_post(struct api_response *r, const struct user *u, const char *
     return api_send(r, &rq);
 }
 
-/* The form came back as a page with status, the error linked to its field and what was typed. */
-#define CHECK_FORM_REFUSED(r, want_status, field_anchor, typed)                                          \
-    do {                                                                                                 \
-        CHECK_INT((r)->status, (want_status));                                                           \
-        CHECK_CONTAINS(api_header((r), "content-type"), "text/html");                                    \
-        if ((field_anchor) != NULL)                                                                      \
-            CHECK_CONTAINS((r)->body, "href=\"#" field_anchor "\"");                                     \
-        if ((typed) != NULL)                                                                             \
-            CHECK_CONTAINS((r)->body, (const char *)(typed));                                            \
-    } while (0)
+/* The form came back as a page with status, the error linked to its field (anchor, or NULL) and
+ * what was typed (or another text the page must show). */
+static void check_form_refused(const struct api_response *r, long status, const char *anchor, const char *typed)
+{
+    CHECK_INT(r->status, status);
+    CHECK_CONTAINS(api_header(r, "content-type"), "text/html");
+    if (anchor != NULL) {
+        char link[64];
+        snprintf(link, sizeof(link), "href=\"#%s\"", anchor);
+        CHECK_CONTAINS(r->body, link);
+    }
+    CHECK_CONTAINS(r->body, typed);
+}
 
 static long long money_rows(struct world *w)
 {
@@ -1502,7 +1505,7 @@ TEST(the_checkout_and_goodwill_forms_refuse_bad_input_and_change_nothing)
     long long before = money_rows(&D);
     /* Unknown method or plan, a payment "by hand", a method this server does not offer. */
     const char *bad[] = {"method=cash&plan=deposit", "method=demo&plan=everything", "method=manual&plan=deposit",
-                         "plan=deposit", "method=demo", "method=demo&plan=deposit&plan=full&amount_cents=1x"};
+                         "plan=deposit", "method=demo", "method=&plan=", "method=Demo&plan=Deposit"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         form_post(&r, &s, path, bad[i], csrf);
         if (r.status != 400)
@@ -1512,10 +1515,10 @@ TEST(the_checkout_and_goodwill_forms_refuse_bad_input_and_change_nothing)
         api_free(&r);
     }
     form_post(&r, &s, path, "method=bank_transfer&plan=deposit", csrf);
-    CHECK_FORM_REFUSED(&r, 422, NULL, "role=\"alert\"");
+    check_form_refused(&r, 422, NULL, "role=\"alert\"");
     api_free(&r);
     form_post(&r, &s, path, "method=demo&plan=balance", csrf); /* nothing is booked yet */
-    CHECK_FORM_REFUSED(&r, 409, NULL, "role=\"alert\"");
+    check_form_refused(&r, 409, NULL, "role=\"alert\"");
     api_free(&r);
     /* Without the form's token, or as another student. */
     form_post(&r, &s, path, "method=demo&plan=deposit", NULL);
@@ -1533,16 +1536,16 @@ TEST(the_checkout_and_goodwill_forms_refuse_bad_input_and_change_nothing)
     api_free(&r);
     snprintf(path, sizeof(path), "/applications/%s/refunds", app);
     form_post(&r, &D.staff, path, "amount=12%2C5x&reason=Sorry", staff_csrf);
-    CHECK_FORM_REFUSED(&r, 400, "f-amount", "value=\"12,5x\"");
+    check_form_refused(&r, 400, "f-amount", "value=\"12,5x\"");
     api_free(&r);
     form_post(&r, &D.staff, path, "amount=-5&reason=Sorry", staff_csrf);
-    CHECK_FORM_REFUSED(&r, 400, "f-amount", "value=\"-5\"");
+    check_form_refused(&r, 400, "f-amount", "value=\"-5\"");
     api_free(&r);
     form_post(&r, &D.staff, path, "amount=50&reason=", staff_csrf);
-    CHECK_FORM_REFUSED(&r, 400, "f-reason", "value=\"50\"");
+    check_form_refused(&r, 400, "f-reason", "value=\"50\"");
     api_free(&r);
     form_post(&r, &D.staff, path, "amount=50&reason=Kept%20typing", staff_csrf);
-    CHECK_FORM_REFUSED(&r, 422, "f-amount", "Kept typing"); /* nothing was paid yet */
+    check_form_refused(&r, 422, "f-amount", "Kept typing"); /* nothing was paid yet */
     api_free(&r);
     form_post(&r, &s, path, "amount=50&reason=I%20want%20it", csrf);
     CHECK_INT(r.status, 404);
@@ -1567,40 +1570,43 @@ TEST(the_staff_forms_refuse_bad_input_and_change_nothing)
     /* A bank transfer: what was typed comes back with the error linked to its field. */
     snprintf(form, sizeof(form), "reference=RND-NOPE-0000&amount=abc&received_on=%s", today);
     form_post(&r, &S.staff, "/staff/payments/transfers", form, csrf);
-    CHECK_FORM_REFUSED(&r, 400, "f-amount", "value=\"RND-NOPE-0000\"");
+    check_form_refused(&r, 400, "f-amount", "value=\"RND-NOPE-0000\"");
     CHECK_CONTAINS(r.body, "value=\"abc\"");
     api_free(&r);
     form_post(&r, &S.staff, "/staff/payments/transfers", "reference=RND-NOPE-0000&amount=899&received_on=2026-02-30",
               csrf);
-    CHECK_FORM_REFUSED(&r, 400, "f-received_on", "value=\"899\"");
+    check_form_refused(&r, 400, "f-received_on", "value=\"899\"");
     api_free(&r);
     snprintf(form, sizeof(form), "reference=&amount=899&received_on=%s", today);
     form_post(&r, &S.staff, "/staff/payments/transfers", form, csrf);
-    CHECK_FORM_REFUSED(&r, 400, "f-reference", "value=\"899\"");
+    check_form_refused(&r, 400, "f-reference", "value=\"899\"");
     api_free(&r);
     snprintf(form, sizeof(form), "reference=RND-NOPE-0000&amount=899.50&received_on=%s", today);
     form_post(&r, &S.staff, "/staff/payments/transfers", form, csrf);
-    CHECK_FORM_REFUSED(&r, 422, "f-reference", "value=\"899.50\"");
+    check_form_refused(&r, 422, "f-reference", "value=\"899.50\"");
     api_free(&r);
     struct user s;
+    char student_csrf[64];
     if (!register_student(&s, "mforms"))
         return;
-    form_post(&r, &s, "/staff/payments/transfers", form, csrf);
+    CHECK_INT(page_get(&r, &s, "/account", student_csrf), 200);
+    api_free(&r);
+    form_post(&r, &s, "/staff/payments/transfers", form, student_csrf);
     CHECK(r.status == 403 || r.status == 404);
     api_free(&r);
     /* A payout: a month that is not one, no host, a host with nothing owed. */
     form_post(&r, &S.staff, "/staff/payouts", "organization_id=org_x&month=2027-13", csrf);
-    CHECK_FORM_REFUSED(&r, 400, NULL, "Choose a host and a month from the table.");
+    check_form_refused(&r, 400, NULL, "Choose a host and a month from the table.");
     api_free(&r);
     form_post(&r, &S.staff, "/staff/payouts", "organization_id=&month=2027-01", csrf);
-    CHECK_FORM_REFUSED(&r, 400, NULL, "Choose a host and a month from the table.");
+    check_form_refused(&r, 400, NULL, "Choose a host and a month from the table.");
     api_free(&r);
     snprintf(form, sizeof(form), "organization_id=%s&month=2020-01", S.org_other);
     form_post(&r, &S.staff, "/staff/payouts", form, csrf);
     CHECK(r.status >= 400 && r.status < 500);
     CHECK_CONTAINS(api_header(&r, "content-type"), "text/html");
     api_free(&r);
-    form_post(&r, &s, "/staff/payouts", form, csrf);
+    form_post(&r, &s, "/staff/payouts", form, student_csrf);
     CHECK_INT(r.status, 404);
     api_free(&r);
     /* A refund marked sent that does not exist. */
