@@ -1535,7 +1535,7 @@ TEST(the_checkout_and_goodwill_forms_refuse_bad_input_and_change_nothing)
     CHECK_INT(page_get(&r, &D.staff, path, staff_csrf), 200);
     api_free(&r);
     snprintf(path, sizeof(path), "/applications/%s/refunds", app);
-    form_post(&r, &D.staff, path, "amount=12%2C5x&reason=Sorry", staff_csrf);
+    form_post(&r, &D.staff, path, "amount=12%2C5x&reason=Sorry%0D%0Aagain", staff_csrf); /* a reason may have lines */
     check_form_refused(&r, 400, "f-amount", "value=\"12,5x\"");
     api_free(&r);
     form_post(&r, &D.staff, path, "amount=-5&reason=Sorry", staff_csrf);
@@ -1568,7 +1568,8 @@ TEST(the_staff_forms_refuse_bad_input_and_change_nothing)
     api_free(&r);
     long long before = money_rows(&S);
     /* A bank transfer: what was typed comes back with the error linked to its field. */
-    snprintf(form, sizeof(form), "reference=RND-NOPE-0000&amount=abc&received_on=%s", today);
+    snprintf(form, sizeof(form), "reference=RND-NOPE-0000&amount=abc&received_on=%s&note=By%%20SWIFT%%0D%%0Afee%%20%%2415",
+             today); /* a note may have lines */
     form_post(&r, &S.staff, "/staff/payments/transfers", form, csrf);
     check_form_refused(&r, 400, "f-amount", "value=\"RND-NOPE-0000\"");
     CHECK_CONTAINS(r.body, "value=\"abc\"");
