@@ -29,7 +29,7 @@ static const char *const host_new_params[] = {"organization_id", NULL};
 static const char *const host_edit_params[] = {"saved", NULL};
 
 /* The multi-line fields (textareas) of the pages' forms. */
-static const char *const offering_text_fields[] = {"description", "first_day", "cancellation_policy", NULL};
+static const char *const offering_text_fields[] = {"description", "first_day", NULL};
 static const char *const reason_field[] = {"reason", NULL};
 static const char *const statement_field[] = {"statement", NULL};
 static const char *const note_field[] = {"note", NULL};
@@ -288,13 +288,14 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_POST, "/applications/{id}/checkout", web_page_checkout_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
     ROUTE(HTTP_GET, "/applications/{id}/checkout/{checkout}", web_page_checkout_status, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_GET, "/applications/{id}/cancel", web_page_cancel, ROUTE_HTML | ROUTE_AUTH),
-    ROUTE(HTTP_POST, "/applications/{id}/refunds", web_page_goodwill_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(8)),
+    ROUTE(HTTP_POST, "/applications/{id}/refunds", web_page_goodwill_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(8),
+          .multiline = reason_field),
     ROUTE(HTTP_GET, "/payments", web_page_payments, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_GET, "/payments/{id}/receipt", web_page_receipt, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_GET, "/staff/payments", web_page_staff_payments, ROUTE_HTML | ROUTE_AUTH,
           .query = web_staff_payments_params),
     ROUTE(HTTP_POST, "/staff/payments/transfers", web_page_staff_transfer_post, ROUTE_HTML | ROUTE_AUTH,
-          .max_body = KIB(8)),
+          .max_body = KIB(8), .multiline = note_field),
     ROUTE(HTTP_POST, "/staff/refunds/{id}/sent", web_page_staff_refund_sent, ROUTE_HTML | ROUTE_AUTH,
           .max_body = KIB(4)),
     ROUTE(HTTP_GET, "/staff/payouts", web_page_staff_payouts, ROUTE_HTML | ROUTE_AUTH, .query = web_payouts_params),

@@ -1,6 +1,5 @@
 /* money_checkout.c — paying: checkouts through a provider and the Stripe
  * events that confirm them; see money.h. */
-#include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -10,6 +9,7 @@
 #include "lib/crypto.h"
 #include "lib/failpoint.h"
 #include "lib/log.h"
+#include "lib/stripe_json.h"
 
 /* "RND-ABCD-EFGH": capitals and digits a person can read out and type. */
 static const char *bank_reference(struct arena *arena)
@@ -253,66 +253,34 @@ static int event_tx(struct db_conn *conn, void *p)
     return rc;
 }
 
-static const char *json_text(json_t *object, const char *key)
-{
-    return json_string_value(json_object_get(object, key));
-}
-
 int money_stripe_event(struct db_conn *conn, struct arena *arena, const char *body, size_t len,
                        enum money_event_outcome *outcome, struct error *err)
 {
     *outcome = MONEY_EVENT_IGNORED;
-    json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
-    json_t *object = json_object_get(json_object_get(root, "data"), "object");
-    const char *id = json_text(root, "id"), *type = json_text(root, "type");
-    int result = 0;
-    if (!json_is_object(root) || id == NULL || id[0] == '\0' || strlen(id) > 255 || type == NULL ||
-        !json_is_object(object)) {
-        result = error_set(err, ERR_VALIDATION_FAILED, NULL, "the body is not a Stripe event");
-        goto out;
-    }
-    bool completed = strcmp(type, "checkout.session.completed") == 0 ||
-                     strcmp(type, "checkout.session.async_payment_succeeded") == 0;
-    bool expired = strcmp(type, "checkout.session.expired") == 0;
+    struct stripe_event ev;
+    const char *why = NULL;
+    if (stripe_event_parse(arena, body, len, &ev, &why) != 0)
+        return error_set(err, ERR_VALIDATION_FAILED, NULL, why);
+    bool completed = ev.kind == STRIPE_EVENT_SESSION_COMPLETED || ev.kind == STRIPE_EVENT_SESSION_ASYNC_SUCCEEDED;
+    bool expired = ev.kind == STRIPE_EVENT_SESSION_EXPIRED;
     if (!completed && !expired)
-        goto out; /* a type we do not act on: 200, ignored */
-    const char *payment_status = json_text(object, "payment_status");
-    if (completed && (payment_status == NULL || strcmp(payment_status, "paid") != 0))
-        goto out; /* an asynchronous payment still on its way: its own event will follow */
-    json_t *amount = json_object_get(object, "amount_total");
-    const char *currency = json_text(object, "currency");
-    if (completed && (!json_is_integer(amount) || json_integer_value(amount) <= 0 ||
-                      json_integer_value(amount) > MONEY_AMOUNT_MAX_CENTS || currency == NULL)) {
-        result = error_set(err, ERR_VALIDATION_FAILED, "data.object.amount_total", "is not an amount in cents");
-        goto out;
+        return 0; /* a type we do not act on: 200, ignored */
+    if (completed && !ev.paid)
+        return 0; /* an asynchronous payment still on its way: its own event will follow */
+    if (completed && (!ev.has_amount || ev.amount_cents <= 0 || ev.amount_cents > MONEY_AMOUNT_MAX_CENTS ||
+                      ev.currency == NULL))
+        return error_set(err, ERR_VALIDATION_FAILED, "data.object.amount_total", "is not an amount in cents");
+    if (completed && strcasecmp(ev.currency, "usd") != 0) {
+        log_error("msg=\"stripe event in a currency other than USD: not recorded\" event=%s", ev.id);
+        return 0;
     }
-    if (completed && strcasecmp(currency, "usd") != 0) {
-        log_error("msg=\"stripe event in a currency other than USD: not recorded\" event=%s currency=%s", id,
-                  currency);
-        goto out;
-    }
-    const char *checkout_ref = json_text(object, "client_reference_id");
-    if (checkout_ref == NULL)
-        checkout_ref = json_text(json_object_get(object, "metadata"), "checkout_id");
-    struct event_ctx c = {arena,
-                          arena_strdup(arena, id),
-                          arena_strdup(arena, type),
-                          json_text(object, "id") != NULL ? arena_strdup(arena, json_text(object, "id")) : NULL,
-                          checkout_ref != NULL ? arena_strdup(arena, checkout_ref) : NULL,
-                          json_text(object, "payment_intent") != NULL
-                              ? arena_strdup(arena, json_text(object, "payment_intent"))
-                              : NULL,
-                          completed ? (int64_t)json_integer_value(amount) : 0,
-                          expired,
-                          outcome,
-                          err};
+    struct event_ctx c = {arena,         ev.id, ev.type, ev.session_id, ev.checkout_ref, ev.payment_intent,
+                          completed ? ev.amount_cents : 0, expired, outcome, err};
     err->code = ERR_NONE;
     int rc = db_run_tx(conn, true, event_tx, &c);
     if (err->code != ERR_NONE)
-        result = -1;
-    else if (rc != DB_OK && !(rc == DB_CONSTRAINT && *outcome == MONEY_EVENT_DUPLICATE))
-        result = error_set(err, ERR_UNAVAILABLE, NULL, "the database is not available; Stripe will try again");
-out:
-    json_decref(root);
-    return result;
+        return -1;
+    if (rc != DB_OK && !(rc == DB_CONSTRAINT && *outcome == MONEY_EVENT_DUPLICATE))
+        return error_set(err, ERR_UNAVAILABLE, NULL, "the database is not available; Stripe will try again");
+    return 0;
 }

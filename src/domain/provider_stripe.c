@@ -15,13 +15,13 @@
 #include "domain/payment_provider.h"
 
 #include <curl/curl.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/stripe_json.h"
 
 enum {
     STRIPE_REPLY_MAX = 256 * 1024,
@@ -89,14 +89,16 @@ static void form_add_int(struct form *f, const char *name, long long value)
 /* Stripe's error message from an error reply, or a generic one. */
 static void error_from_reply(const struct reply *r, long status, char *error, size_t size)
 {
-    json_t *root = r->data != NULL ? json_loadb(r->data, r->len, 0, NULL) : NULL;
-    const char *message = json_string_value(json_object_get(json_object_get(root, "error"), "message"));
+    struct arena arena;
+    arena_heap_init(&arena);
+    const char *message = stripe_error_message(&arena, r->data, r->len);
     snprintf(error, size, "Stripe answered %ld: %s", status, message != NULL ? message : "no error message");
-    json_decref(root);
+    arena_heap_free(&arena);
 }
 
-/* POSTs the form to path with the Idempotency-Key; on a 2xx reply *root is its JSON. */
-static int post(const char *path, const char *idempotency_key, struct form *f, json_t **root, char *error,
+/* POSTs the form to path with the Idempotency-Key; on a 2xx reply *out holds
+ * its body (the caller frees out->data, also on failure). */
+static int post(const char *path, const char *idempotency_key, struct form *f, struct reply *out, char *error,
                 size_t error_size)
 {
     const struct payments_settings *s = payments_settings();
@@ -104,7 +106,6 @@ static int post(const char *path, const char *idempotency_key, struct form *f, j
     struct curl_slist *headers = NULL;
     char url[1024], auth[512], key[300];
     int rc = -1;
-    *root = NULL;
     snprintf(url, sizeof(url), "%s%s", s->stripe_api_base, path);
     snprintf(auth, sizeof(auth), "Authorization: Bearer %s", s->stripe_secret_key);
     snprintf(key, sizeof(key), "Idempotency-Key: %s", idempotency_key);
@@ -132,19 +133,12 @@ static int post(const char *path, const char *idempotency_key, struct form *f, j
         error_from_reply(&r, status, error, error_size);
         goto out;
     }
-    *root = r.data != NULL ? json_loadb(r.data, r.len, 0, NULL) : NULL;
-    if (!json_is_object(*root)) {
-        json_decref(*root);
-        *root = NULL;
-        snprintf(error, error_size, "Stripe's reply is not a JSON object");
-        goto out;
-    }
     rc = 0;
 out:
     if (rc != 0)
         log_warn("msg=\"stripe call failed\" path=%s idempotency_key=%s status=%ld", path, idempotency_key, status);
     curl_slist_free_all(headers);
-    free(r.data);
+    *out = r;
     return rc;
 }
 
@@ -177,17 +171,18 @@ static int stripe_collect(const struct payment_collect *in, struct payment_colle
         expires = now + STRIPE_SESSION_MAX_SECONDS;
     form_add_int(&f, "expires_at", (long long)expires);
     int rc = -1;
-    json_t *root = NULL;
+    struct reply r = {0};
+    struct arena arena;
+    arena_heap_init(&arena);
     if (f.overflow) {
         snprintf(error, error_size, "the request to Stripe is too long");
         goto out;
     }
-    if (post("/v1/checkout/sessions", in->checkout_id, &f, &root, error, error_size) != 0)
+    if (post("/v1/checkout/sessions", in->checkout_id, &f, &r, error, error_size) != 0)
         goto out;
-    const char *id = json_string_value(json_object_get(root, "id"));
-    const char *url = json_string_value(json_object_get(root, "url"));
-    if (id == NULL || url == NULL || strlen(id) >= sizeof(out->session_ref) || strlen(url) >= sizeof(out->url) ||
-        (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)) {
+    const char *id = NULL, *url = NULL;
+    if (stripe_session_reply_parse(&arena, r.data, r.len, &id, &url) != 0 || strlen(id) >= sizeof(out->session_ref) ||
+        strlen(url) >= sizeof(out->url)) {
         snprintf(error, error_size, "Stripe's reply has no usable session id and url");
         goto out;
     }
@@ -195,7 +190,8 @@ static int stripe_collect(const struct payment_collect *in, struct payment_colle
     snprintf(out->url, sizeof(out->url), "%s", url);
     rc = 0;
 out:
-    json_decref(root);
+    free(r.data);
+    arena_heap_free(&arena);
     curl_easy_cleanup(f.curl);
     return rc;
 }
@@ -212,12 +208,13 @@ static int stripe_give_back(const struct payment_give_back *in, struct payment_g
     form_add_int(&f, "amount", (long long)in->amount_cents);
     form_add(&f, "metadata[refund_id]", in->refund_id);
     int rc = -1;
-    json_t *root = NULL;
-    if (post("/v1/refunds", in->refund_id, &f, &root, error, error_size) != 0)
+    struct reply r = {0};
+    struct arena arena;
+    arena_heap_init(&arena);
+    if (post("/v1/refunds", in->refund_id, &f, &r, error, error_size) != 0)
         goto out;
-    const char *id = json_string_value(json_object_get(root, "id"));
-    const char *status = json_string_value(json_object_get(root, "status"));
-    if (id == NULL || strlen(id) >= sizeof(out->refund_ref)) {
+    const char *id = NULL, *status = NULL;
+    if (stripe_refund_reply_parse(&arena, r.data, r.len, &id, &status) != 0 || strlen(id) >= sizeof(out->refund_ref)) {
         snprintf(error, error_size, "Stripe's reply has no refund id");
         goto out;
     }
@@ -229,7 +226,8 @@ static int stripe_give_back(const struct payment_give_back *in, struct payment_g
     snprintf(out->refund_ref, sizeof(out->refund_ref), "%s", id);
     rc = 0;
 out:
-    json_decref(root);
+    free(r.data);
+    arena_heap_free(&arena);
     curl_easy_cleanup(f.curl);
     return rc;
 }

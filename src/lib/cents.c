@@ -1,4 +1,4 @@
-/* cents.c — amounts as people read them; see cents.h. */
+/* cents.c — amounts as people read and type them; see cents.h. */
 #include "lib/cents.h"
 
 #include <stdbool.h>
@@ -32,4 +32,37 @@ const char *cents_format(char *out, size_t size, int64_t cents)
     text[len] = '\0';
     snprintf(out, size, "%s", text);
     return out;
+}
+
+int64_t cents_parse_dollars(const char *s)
+{
+    while (*s == ' ')
+        s++;
+    if (*s == '$')
+        s++;
+    int64_t whole = 0, cents = 0;
+    int digits = 0;
+    for (; (*s >= '0' && *s <= '9') || *s == ','; s++) {
+        if (*s == ',')
+            continue;
+        if (++digits > 10)
+            return -1;
+        whole = whole * 10 + (*s - '0');
+    }
+    if (digits == 0)
+        return -1;
+    if (*s == '.') {
+        s++;
+        int decimals = 0;
+        for (; *s >= '0' && *s <= '9'; s++) {
+            if (++decimals > 2)
+                return -1;
+            cents = cents * 10 + (*s - '0');
+        }
+        if (decimals == 1)
+            cents *= 10;
+    }
+    while (*s == ' ')
+        s++;
+    return *s == '\0' ? whole * 100 + cents : -1;
 }

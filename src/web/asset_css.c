@@ -245,6 +245,7 @@ static const char site_css[] =
     "a.button.danger{background:#fff;color:var(--bad);border:2px solid var(--bad)}\n"
     ".if-cancel,.refund-today{font-size:1.05rem}\n"
     ".refund-table tr.passed td{color:#5f6b7a}\n"
+    ".receipt .facts dd,.facts.bank dd{min-width:0;overflow-wrap:anywhere}\n"
     "label.choice{display:block;margin:.35rem 0;padding:.5rem .6rem;border:1px solid #c9d1db;border-radius:6px}\n"
     "label.choice input{margin-right:.35rem}\n"
     ".reference strong{font-size:1.3rem;letter-spacing:.05em;word-break:break-all}\n"

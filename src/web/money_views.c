@@ -14,42 +14,6 @@
 #include "views/money.h"
 #include "web/web.h"
 
-/* ---- amounts typed in dollars ---- */
-
-/* "2500", "2,500", "$2,500.5", "2500.50" → cents; -1 when it is not an amount. */
-int64_t web_parse_dollars(const char *s)
-{
-    while (*s == ' ')
-        s++;
-    if (*s == '$')
-        s++;
-    int64_t whole = 0, cents = 0;
-    int digits = 0;
-    for (; (*s >= '0' && *s <= '9') || *s == ','; s++) {
-        if (*s == ',')
-            continue;
-        if (++digits > 10)
-            return -1;
-        whole = whole * 10 + (*s - '0');
-    }
-    if (digits == 0)
-        return -1;
-    if (*s == '.') {
-        s++;
-        int decimals = 0;
-        for (; *s >= '0' && *s <= '9'; s++) {
-            if (++decimals > 2)
-                return -1;
-            cents = cents * 10 + (*s - '0');
-        }
-        if (decimals == 1)
-            cents *= 10;
-    }
-    while (*s == ' ')
-        s++;
-    return *s == '\0' ? whole * 100 + cents : -1;
-}
-
 void web_refund_table(struct buf *b, const struct refund_policy *policy, int32_t start_day, int64_t paid_cents,
                       int64_t fee_cents, const char *caption)
 {

@@ -23,6 +23,7 @@
 #include "lib/limits.h"
 #include "views/forms.h"
 #include "store/waitlist.h"
+#include "lib/cents.h"
 #include "web/web.h"
 
 enum { FORM_LIST_MAX = 100 };
@@ -117,7 +118,7 @@ static int form_amount(const char *v, const char *field, bool required, int64_t 
         *out = 0;
         return 0;
     }
-    int64_t cents = web_parse_dollars(v);
+    int64_t cents = cents_parse_dollars(v);
     if (cents < 0)
         return error_set(err, ERR_VALIDATION_FAILED, field, "must be an amount in dollars, such as 2500 or 2500.50");
     *out = cents;

@@ -17,6 +17,7 @@
 #include "lib/utf8.h"
 #include "views/forms.h"
 #include "views/money.h"
+#include "lib/cents.h"
 #include "web/web.h"
 
 void web_page_cancel(struct http_request *req)
@@ -105,7 +106,7 @@ void web_page_goodwill_post(struct http_request *req)
         return;
     }
     const char *reason = http_form(req, "reason");
-    int64_t cents = web_parse_dollars(http_form(req, "amount") != NULL ? http_form(req, "amount") : "");
+    int64_t cents = cents_parse_dollars(http_form(req, "amount") != NULL ? http_form(req, "amount") : "");
     struct error err = {0};
     if (cents <= 0)
         error_set(&err, ERR_VALIDATION_FAILED, "amount", "The amount must be in dollars, such as 150 or 150.50.");

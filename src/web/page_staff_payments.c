@@ -18,6 +18,7 @@
 #include "lib/utf8.h"
 #include "views/forms.h"
 #include "views/money.h"
+#include "lib/cents.h"
 #include "web/web.h"
 
 const char *const web_staff_payments_params[] = {"done", NULL};
@@ -222,7 +223,7 @@ void web_page_staff_transfer_post(struct http_request *req)
         return;
     struct transfer_form f = {http_form(req, "reference"), http_form(req, "amount"), http_form(req, "received_on"),
                               http_form(req, "note"), NULL, NULL};
-    int64_t cents = web_parse_dollars(f.amount != NULL ? f.amount : "");
+    int64_t cents = cents_parse_dollars(f.amount != NULL ? f.amount : "");
     const char *note = f.note != NULL ? f.note : "";
     struct error err = {0};
     if (f.reference == NULL || f.reference[0] == '\0' || strlen(f.reference) > BANK_REFERENCE_MAX_BYTES)

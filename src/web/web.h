@@ -86,8 +86,6 @@ struct store_application;
  * "if you cancel today", the way to pay, and for staff a goodwill refund form. */
 void web_money_card(struct buf *b, const struct store_application *a, const struct money_view *v, bool student,
                     bool staff, const char *csrf_token);
-/* An amount typed in dollars ("2500", "$2,500.50") as cents, or -1. */
-int64_t web_parse_dollars(const char *s);
 
 extern const char *const web_checkout_params[];
 extern const char *const web_payouts_params[];

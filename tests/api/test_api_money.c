@@ -1439,6 +1439,236 @@ TEST(the_ledger_check_passes_and_counts_the_statements)
     CHECK_CONTAINS(out, "ledger ok");
 }
 
+/* ---- the pages' forms ---- */
+
+/* The page at path as u's browser sees it; the CSRF token of its first form into csrf. */
+static long page_get(struct api_response *r, const struct user *u, const char *path, char csrf[64])
+{
+    const char *headers[] = {u->cookie, NULL};
+    long status = api_request(r, "GET", path, headers, NULL);
+    static const char marker[] = "name=\"csrf_token\" value=\"";
+    const char *at = r->body != NULL ? strstr(r->body, marker) : NULL;
+    csrf[0] = '\0';
+    if (at != NULL) {
+        at += sizeof(marker) - 1;
+        snprintf(csrf, 64, "%.*s", (int)strcspn(at, "\""), at);
+    }
+    return status;
+}
+
+/* A form POSTed as a browser does (the session cookie, the form's CSRF token unless NULL). */
+static long form_post(struct api_response *r, const struct user *u, const char *path, const char *form,
+                      const char *csrf)
+{
+    char body[4096];
+    snprintf(body, sizeof(body), "%s%s%s", form, csrf != NULL ? "&csrf_token=" : "", csrf != NULL ? csrf : "");
+    const char *headers[] = {u->cookie, "Content-Type: application/x-www-form-urlencoded", NULL};
+    struct api_raw_request rq = {"POST", path, headers, body, strlen(body), true};
+    return api_send(r, &rq);
+}
+
+/* The form came back as a page with status, the error linked to its field (anchor, or NULL) and
+ * what was typed (or another text the page must show). */
+static void check_form_refused(const struct api_response *r, long status, const char *anchor, const char *typed)
+{
+    CHECK_INT(r->status, status);
+    CHECK_CONTAINS(api_header(r, "content-type"), "text/html");
+    if (anchor != NULL) {
+        char link[64];
+        snprintf(link, sizeof(link), "href=\"#%s\"", anchor);
+        CHECK_CONTAINS(r->body, link);
+    }
+    CHECK_CONTAINS(r->body, typed);
+}
+
+static long long money_rows(struct world *w)
+{
+    return db_count(w, "SELECT (SELECT COUNT(*) FROM checkouts) + (SELECT COUNT(*) FROM payments) + "
+                       "(SELECT COUNT(*) FROM refunds) + (SELECT COUNT(*) FROM payouts) + "
+                       "(SELECT COUNT(*) FROM ledger_entries)",
+                    NULL);
+}
+
+TEST(the_checkout_and_goodwill_forms_refuse_bad_input_and_change_nothing)
+{
+    api_use(D.srv);
+    set_clock(0);
+    struct user s, other;
+    char block[64], app[64], path[200], csrf[64], staff_csrf[64];
+    if (!held_app(&D, &s, 115, block, app) || !register_student(&other, "mformo"))
+        return;
+    struct api_response r;
+    snprintf(path, sizeof(path), "/applications/%s/checkout", app);
+    CHECK_INT(page_get(&r, &s, path, csrf), 200);
+    CHECK(csrf[0] != '\0');
+    api_free(&r);
+    long long before = money_rows(&D);
+    /* Unknown method or plan, a payment "by hand", a method this server does not offer. */
+    const char *bad[] = {"method=cash&plan=deposit", "method=demo&plan=everything", "method=manual&plan=deposit",
+                         "plan=deposit", "method=demo", "method=&plan=", "method=Demo&plan=Deposit"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        form_post(&r, &s, path, bad[i], csrf);
+        if (r.status != 400)
+            TEST_FAILF("checkout form \"%s\" answered %ld", bad[i], r.status);
+        else
+            CHECK_CONTAINS(r.body, "Choose what to pay and how to pay it.");
+        api_free(&r);
+    }
+    form_post(&r, &s, path, "method=bank_transfer&plan=deposit", csrf);
+    check_form_refused(&r, 422, NULL, "role=\"alert\"");
+    api_free(&r);
+    form_post(&r, &s, path, "method=demo&plan=balance", csrf); /* nothing is booked yet */
+    check_form_refused(&r, 409, NULL, "role=\"alert\"");
+    api_free(&r);
+    /* Without the form's token, or as another student. */
+    form_post(&r, &s, path, "method=demo&plan=deposit", NULL);
+    CHECK_INT(r.status, 403);
+    api_free(&r);
+    form_post(&r, &other, path, "method=demo&plan=deposit", csrf);
+    CHECK(r.status == 403 || r.status == 404);
+    api_free(&r);
+    CHECK_INT(money_rows(&D), before);
+    CHECK_STR(db_status(&D, app), "held");
+
+    /* The goodwill form (staff): a bad amount, no reason, more than was paid; and not for others. */
+    snprintf(path, sizeof(path), "/applications/%s", app);
+    CHECK_INT(page_get(&r, &D.staff, path, staff_csrf), 200);
+    api_free(&r);
+    snprintf(path, sizeof(path), "/applications/%s/refunds", app);
+    form_post(&r, &D.staff, path, "amount=12%2C5x&reason=Sorry%0D%0Aagain", staff_csrf); /* a reason may have lines */
+    check_form_refused(&r, 400, "f-amount", "value=\"12,5x\"");
+    api_free(&r);
+    form_post(&r, &D.staff, path, "amount=-5&reason=Sorry", staff_csrf);
+    check_form_refused(&r, 400, "f-amount", "value=\"-5\"");
+    api_free(&r);
+    form_post(&r, &D.staff, path, "amount=50&reason=", staff_csrf);
+    check_form_refused(&r, 400, "f-reason", "value=\"50\"");
+    api_free(&r);
+    form_post(&r, &D.staff, path, "amount=50&reason=Kept%20typing", staff_csrf);
+    check_form_refused(&r, 422, "f-amount", "Kept typing"); /* nothing was paid yet */
+    api_free(&r);
+    form_post(&r, &s, path, "amount=50&reason=I%20want%20it", csrf);
+    CHECK_INT(r.status, 404);
+    api_free(&r);
+    form_post(&r, &D.staff, "/applications/a_nonesuch/refunds", "amount=50&reason=x", staff_csrf);
+    CHECK_INT(r.status, 404);
+    api_free(&r);
+    CHECK_INT(money_rows(&D), before);
+}
+
+TEST(the_staff_forms_refuse_bad_input_and_change_nothing)
+{
+    api_use(S.srv);
+    set_clock(0);
+    struct api_response r;
+    char csrf[64], today[11], form[512];
+    date_in(0, today);
+    CHECK_INT(page_get(&r, &S.staff, "/staff/payments", csrf), 200);
+    CHECK(csrf[0] != '\0');
+    api_free(&r);
+    long long before = money_rows(&S);
+    /* A bank transfer: what was typed comes back with the error linked to its field. */
+    snprintf(form, sizeof(form), "reference=RND-NOPE-0000&amount=abc&received_on=%s&note=By%%20SWIFT%%0D%%0Afee%%20%%2415",
+             today); /* a note may have lines */
+    form_post(&r, &S.staff, "/staff/payments/transfers", form, csrf);
+    check_form_refused(&r, 400, "f-amount", "value=\"RND-NOPE-0000\"");
+    CHECK_CONTAINS(r.body, "value=\"abc\"");
+    api_free(&r);
+    form_post(&r, &S.staff, "/staff/payments/transfers", "reference=RND-NOPE-0000&amount=899&received_on=2026-02-30",
+              csrf);
+    check_form_refused(&r, 400, "f-received_on", "value=\"899\"");
+    api_free(&r);
+    snprintf(form, sizeof(form), "reference=&amount=899&received_on=%s", today);
+    form_post(&r, &S.staff, "/staff/payments/transfers", form, csrf);
+    check_form_refused(&r, 400, "f-reference", "value=\"899\"");
+    api_free(&r);
+    snprintf(form, sizeof(form), "reference=RND-NOPE-0000&amount=899.50&received_on=%s", today);
+    form_post(&r, &S.staff, "/staff/payments/transfers", form, csrf);
+    check_form_refused(&r, 422, "f-reference", "value=\"899.50\"");
+    api_free(&r);
+    struct user s;
+    char student_csrf[64];
+    if (!register_student(&s, "mforms"))
+        return;
+    CHECK_INT(page_get(&r, &s, "/account", student_csrf), 200);
+    api_free(&r);
+    form_post(&r, &s, "/staff/payments/transfers", form, student_csrf);
+    CHECK(r.status == 403 || r.status == 404);
+    api_free(&r);
+    /* A payout: a month that is not one, no host, a host with nothing owed. */
+    form_post(&r, &S.staff, "/staff/payouts", "organization_id=org_x&month=2027-13", csrf);
+    check_form_refused(&r, 400, NULL, "Choose a host and a month from the table.");
+    api_free(&r);
+    form_post(&r, &S.staff, "/staff/payouts", "organization_id=&month=2027-01", csrf);
+    check_form_refused(&r, 400, NULL, "Choose a host and a month from the table.");
+    api_free(&r);
+    snprintf(form, sizeof(form), "organization_id=%s&month=2020-01", S.org_other);
+    form_post(&r, &S.staff, "/staff/payouts", form, csrf);
+    CHECK(r.status >= 400 && r.status < 500);
+    CHECK_CONTAINS(api_header(&r, "content-type"), "text/html");
+    api_free(&r);
+    form_post(&r, &s, "/staff/payouts", form, student_csrf);
+    CHECK_INT(r.status, 404);
+    api_free(&r);
+    /* A refund marked sent that does not exist. */
+    form_post(&r, &S.staff, "/staff/refunds/rf_nonesuch/sent", "", csrf);
+    CHECK_INT(r.status, 404);
+    api_free(&r);
+    CHECK_INT(money_rows(&S), before);
+}
+
+TEST(the_host_price_form_refuses_bad_amounts_and_tiers_and_changes_nothing)
+{
+    api_use(D.srv);
+    set_clock(0);
+    struct api_response r;
+    char path[200], csrf[64], form[2048];
+    snprintf(path, sizeof(path), "/host/offerings/%s/edit", D.offering);
+    CHECK_INT(page_get(&r, &D.coord, path, csrf), 200);
+    CHECK(csrf[0] != '\0');
+    api_free(&r);
+    char *policy_before = api_db_text(D.db, "SELECT refund_policy FROM offerings WHERE id = $1", D.offering, NULL, NULL);
+    long long tuition_before = db_count(&D, "SELECT tuition_cents FROM offerings WHERE id = $1", D.offering);
+    static const struct {
+        const char *money, *anchor, *typed;
+        long status;
+    } cases[] = {
+        {"tuition=12.345&application_fee=250&deposit=899&balance_due_days=45", "f-tuition", "value=\"12.345\"", 400},
+        {"tuition=3000&application_fee=%24-1&deposit=899&balance_due_days=45", "f-application_fee", "value=\"$-1\"", 400},
+        {"tuition=3000&application_fee=250&deposit_percent=150&balance_due_days=45", "f-deposit_percent",
+         "value=\"150\"", 400},
+        {"tuition=3000&application_fee=250&deposit=899&balance_due_days=400", "f-balance_due_days", "value=\"400\"",
+         400},
+        {"tuition=3000&application_fee=250&deposit=899&balance_due_days=45&tier_days_0=60&tier_percent_0=120",
+         "f-tier_percent_0", "value=\"120\"", 400},
+        {"tuition=3000&application_fee=250&deposit=899&balance_due_days=45&tier_days_0=30&tier_percent_0=100"
+         "&tier_days_1=30&tier_percent_1=50",
+         "f-tier_days_1", "value=\"50\"", 400},
+        {"tuition=3000&application_fee=250&deposit=899&balance_due_days=45&tier_days_0=ten&tier_percent_0=50",
+         "f-tier_days_0", "value=\"ten\"", 400},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(form, sizeof(form),
+                 "title=%s&specialty=cardiology&kind=hands_on&setting=inpatient&site_id=%s&preceptor_id=%s"
+                 "&status=published&weeks=4&hours_per_week=40&description=Inpatient%%20cardiology%%20service.&%s",
+                 D.title, D.site, D.prc, cases[i].money);
+        for (char *p = form; *p != '\0'; p++)
+            if (*p == ' ')
+                *p = '+';
+        form_post(&r, &D.coord, path, form, csrf);
+        if (r.status != cases[i].status || r.body == NULL || strstr(r.body, cases[i].anchor) == NULL ||
+            strstr(r.body, cases[i].typed) == NULL)
+            TEST_FAILF("host form with %s answered %ld without #%s and %s", cases[i].money, r.status, cases[i].anchor,
+                       cases[i].typed);
+        api_free(&r);
+    }
+    CHECK_INT(db_count(&D, "SELECT tuition_cents FROM offerings WHERE id = $1", D.offering), tuition_before);
+    char *policy_after = api_db_text(D.db, "SELECT refund_policy FROM offerings WHERE id = $1", D.offering, NULL, NULL);
+    CHECK_STR(policy_after != NULL ? policy_after : "(none)", policy_before != NULL ? policy_before : "(none)");
+    free(policy_before);
+    free(policy_after);
+}
+
 int main(void)
 {
     crypto_init();
@@ -1486,6 +1716,9 @@ int main(void)
     API_RUN(cancelling_a_card_payment_refunds_it_through_stripe);
     API_RUN(a_crash_before_the_commit_loses_nothing_the_next_delivery_completes_it);
     API_RUN(the_same_webhook_50_times_at_once_to_two_instances_is_one_payment);
+    API_RUN(the_checkout_and_goodwill_forms_refuse_bad_input_and_change_nothing);
+    API_RUN(the_staff_forms_refuse_bad_input_and_change_nothing);
+    API_RUN(the_host_price_form_refuses_bad_amounts_and_tiers_and_changes_nothing);
     API_RUN(the_ledger_check_names_the_first_broken_entry);
     API_RUN(the_ledger_check_passes_and_counts_the_statements);
     db_close(D.db);

@@ -12,9 +12,11 @@
 //   /payments lists the payment (with its receipt) and the refund sent back.
 //   Staff see the payments and payouts pages, the host its earnings.
 //
-// Screenshots: offering-refunds.png, checkout.png, booked-money.png,
-// cancel-refund.png, payments.png, receipt.png, staff-payments.png,
-// staff-payouts.png, host-earnings.png.
+// Every money page is also laid out at 1280 and 390 px wide: nothing is wider
+// than the window and no table scrolls sideways (on a phone the tables stack
+// into labelled rows). Screenshots, each as NAME-1280.png and NAME-390.png:
+// offering-refunds, checkout, booked-money, cancel-refund, payments, receipt,
+// staff-payments, staff-payouts, host-earnings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newContext, screenshot } from './lib.mjs';
@@ -65,6 +67,31 @@ async function newStudent() {
   return { context, page };
 }
 
+// The page at 1280 and 390 px: nothing sticks out of the window, no table
+// needs scrolling sideways, the named part is still shown; a screenshot of
+// each. Leaves the page at 1280 px.
+async function atBothWidths(page, name, shown) {
+  for (const width of [1280, 390]) {
+    await page.setViewportSize({ width, height: 900 });
+    const wide = await page.evaluate(() => {
+      const limit = document.documentElement.clientWidth;
+      const out = [];
+      if (document.documentElement.scrollWidth > limit) out.push(`the page is ${document.documentElement.scrollWidth}px`);
+      for (const el of document.querySelectorAll('body *')) {
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 || box.right <= 0 || el.closest('.visually-hidden')) continue; // hidden on purpose (skip link)
+        if (box.right > limit + 0.5 || box.left < -0.5) out.push(`${el.tagName.toLowerCase()}.${el.className} spans ${Math.round(box.left)}–${Math.round(box.right)}px`);
+        if (el.classList.contains('table-wrap') && el.scrollWidth > el.clientWidth) out.push(`a table scrolls sideways (${el.scrollWidth}px)`);
+      }
+      return out.slice(0, 5);
+    });
+    assert.deepEqual(wide, [], `${name} at ${width}px: ${wide.join('; ')}`);
+    if (shown) assert.ok(await shown.isVisible(), `${name} at ${width}px shows what it should`);
+    await screenshot(page, `${name}-${width}.png`);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
 const shownStatus = async (page) => (await page.locator('.current-status .status').textContent()).trim();
 
 // A paid Lakeside rotation with a start date more than 60 days away that the
@@ -105,7 +132,7 @@ test('apply → offer → accept → pay (demo) → booked → cancel with the r
       const refunds = s.getByRole('region', { name: 'Refunds if you cancel' });
       await refunds.getByRole('table').first().waitFor();
       await refunds.getByRole('columnheader', { name: 'You get back' }).first().waitFor();
-      await screenshot(s, 'offering-refunds.png');
+      await atBothWidths(s, 'offering-refunds', refunds.getByRole('table').first());
 
       await radio.check();
       const apply = s.getByRole('region', { name: 'Apply for this rotation' });
@@ -137,7 +164,7 @@ test('apply → offer → accept → pay (demo) → booked → cancel with the r
       const deposit = s.getByRole('group', { name: 'What to pay' }).getByRole('radio').first();
       await deposit.check();
       await s.getByRole('group', { name: 'How to pay' }).getByRole('radio', { name: /Demo payment/ }).check();
-      await screenshot(s, 'checkout.png');
+      await atBothWidths(s, 'checkout', s.getByRole('table', { name: 'Having paid the deposit' }));
       assert.equal(await press(s, s.getByRole('button', { name: 'Continue to payment' }),
         (u) => u.pathname === applicationPath), 303, 'pay');
       assert.equal(await shownStatus(s), 'Booked');
@@ -146,7 +173,7 @@ test('apply → offer → accept → pay (demo) → booked → cancel with the r
       const back = ifCancel.match(/If you cancel today: (\$[\d,]+(?:\.\d\d)?|nothing) back/);
       assert.ok(back, `the application page says what a cancellation gives back today: "${ifCancel}"`);
       assert.notEqual(back[1], 'nothing', 'two months ahead the demo policies give something back');
-      await screenshot(s, 'booked-money.png');
+      await atBothWidths(s, 'booked-money', money.locator('.if-cancel'));
 
       // Cancel: the refund is shown to the cent before confirming.
       await Promise.all([
@@ -154,7 +181,7 @@ test('apply → offer → accept → pay (demo) → booked → cancel with the r
         s.getByRole('link', { name: 'Cancel my booking…' }).click(),
       ]);
       await s.locator('.refund-today').getByText(`If you cancel today, you get ${back[1]} back`).waitFor();
-      await screenshot(s, 'cancel-refund.png');
+      await atBothWidths(s, 'cancel-refund', s.locator('.refund-today'));
       assert.equal(await press(s, s.getByRole('button', { name: `Cancel my booking and get ${back[1]} back` }),
         (u) => u.pathname === applicationPath), 303, 'cancel');
       assert.equal(await shownStatus(s), 'Cancelled by the student');
@@ -166,13 +193,13 @@ test('apply → offer → accept → pay (demo) → booked → cancel with the r
       const refundRow = statement.getByRole('table', { name: 'Refunds' }).getByRole('row')
         .filter({ hasText: back[1] });
       await refundRow.getByText('Sent back').waitFor();
-      await screenshot(s, 'payments.png');
+      await atBothWidths(s, 'payments', refundRow);
       await Promise.all([
         s.waitForURL((u) => /^\/payments\/[^/]+\/receipt$/.test(u.pathname)),
         statement.getByRole('link', { name: 'Receipt' }).first().click(),
       ]);
       await s.getByRole('heading', { name: 'Receipt' }).waitFor();
-      await screenshot(s, 'receipt.png');
+      await atBothWidths(s, 'receipt', s.getByRole('heading', { name: 'Receipt' }));
       // Someone else's receipt is not there for them.
       const receiptPath = pathOf(s);
       assert.equal((await h.goto(receiptPath)).status(), 404, 'the host cannot open the student\'s receipt');
@@ -181,14 +208,14 @@ test('apply → offer → accept → pay (demo) → booked → cancel with the r
       const f = staff.page;
       assert.equal((await f.goto('/staff/payments')).status(), 200);
       await f.getByRole('heading', { name: 'Record a bank transfer' }).waitFor();
-      await screenshot(f, 'staff-payments.png');
+      await atBothWidths(f, 'staff-payments', f.getByRole('heading', { name: 'Record a bank transfer' }));
       assert.equal((await f.goto('/staff/payouts')).status(), 200);
       await f.getByRole('heading', { name: 'Host payouts' }).waitFor();
-      await screenshot(f, 'staff-payouts.png');
+      await atBothWidths(f, 'staff-payouts', f.getByRole('heading', { name: 'Host payouts' }));
       assert.equal((await s.goto('/staff/payouts')).status(), 404, 'a student gets 404 for the payouts page');
       assert.equal((await h.goto('/host/earnings')).status(), 200);
       await h.getByRole('heading', { name: 'Earnings' }).waitFor();
-      await screenshot(h, 'host-earnings.png');
+      await atBothWidths(h, 'host-earnings', h.getByRole('heading', { name: 'Earnings' }));
     } finally {
       for (const p of [student, host, staff]) await p.context.close();
     }

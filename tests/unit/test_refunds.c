@@ -3,14 +3,19 @@
  * (host cancels, rotation cannot happen, visa refused), rounding, the
  * schedule table the pages show, validation and the stored JSON form; and
  * the Stripe webhook signature check (lib/stripe_signature.c) against a
- * header made by Stripe's own library. */
+ * header made by Stripe's own library; the event and replies Stripe sends
+ * (lib/stripe_json.c); amounts typed in dollars (lib/cents.c). */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "domain/refunds.h"
+#include "lib/cents.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
+#include "lib/stripe_json.h"
 #include "lib/stripe_signature.h"
 #include "test.h"
 
@@ -236,6 +241,118 @@ TEST(stripe_signature_header_forms)
     CHECK_STR(header, stripe_header);
 }
 
+static int parse_event(const char *body, struct stripe_event *ev, const char **why)
+{
+    *why = NULL;
+    return stripe_event_parse(&arena, body, strlen(body), ev, why);
+}
+
+TEST(stripe_event_fields_we_act_on)
+{
+    struct stripe_event ev;
+    const char *why;
+    CHECK_INT(parse_event("{\"id\":\"evt_1\",\"type\":\"checkout.session.completed\",\"data\":{\"object\":{"
+                          "\"id\":\"cs_1\",\"amount_total\":30000,\"currency\":\"usd\",\"client_reference_id\":"
+                          "\"ck_1\",\"payment_intent\":\"pi_1\",\"payment_status\":\"paid\"}}}",
+                          &ev, &why),
+              0);
+    CHECK_STR(ev.id, "evt_1");
+    CHECK_INT(ev.kind, STRIPE_EVENT_SESSION_COMPLETED);
+    CHECK_STR(ev.session_id, "cs_1");
+    CHECK_STR(ev.checkout_ref, "ck_1");
+    CHECK_STR(ev.payment_intent, "pi_1");
+    CHECK_STR(ev.currency, "usd");
+    CHECK(ev.paid && ev.has_amount);
+    CHECK_INT(ev.amount_cents, 30000);
+    /* The checkout from the metadata when there is no client_reference_id; not paid yet; no amount. */
+    CHECK_INT(parse_event("{\"id\":\"evt_2\",\"type\":\"checkout.session.async_payment_succeeded\",\"data\":{"
+                          "\"object\":{\"metadata\":{\"checkout_id\":\"ck_2\"},\"payment_status\":\"unpaid\","
+                          "\"amount_total\":\"300\"}}}",
+                          &ev, &why),
+              0);
+    CHECK_INT(ev.kind, STRIPE_EVENT_SESSION_ASYNC_SUCCEEDED);
+    CHECK_STR(ev.checkout_ref, "ck_2");
+    CHECK(!ev.paid && !ev.has_amount && ev.session_id == NULL);
+    CHECK_INT(parse_event("{\"id\":\"evt_3\",\"type\":\"checkout.session.expired\",\"data\":{\"object\":{}}}", &ev,
+                          &why),
+              0);
+    CHECK_INT(ev.kind, STRIPE_EVENT_SESSION_EXPIRED);
+    CHECK_INT(parse_event("{\"id\":\"evt_4\",\"type\":\"charge.refunded\",\"data\":{\"object\":{}}}", &ev, &why), 0);
+    CHECK_INT(ev.kind, STRIPE_EVENT_OTHER);
+}
+
+TEST(stripe_event_refuses_what_is_not_an_event)
+{
+    struct stripe_event ev;
+    const char *why;
+    const char *bad[] = {
+        "",
+        "not json",
+        "[1,2]",
+        "{\"type\":\"x\",\"data\":{\"object\":{}}}",
+        "{\"id\":\"\",\"type\":\"x\",\"data\":{\"object\":{}}}",
+        "{\"id\":7,\"type\":\"x\",\"data\":{\"object\":{}}}",
+        "{\"id\":\"evt\",\"data\":{\"object\":{}}}",
+        "{\"id\":\"evt\",\"type\":\"x\",\"data\":{\"object\":[]}}",
+        "{\"id\":\"evt\",\"type\":\"x\"}",
+        "{\"id\":\"evt\",\"id\":\"evt2\",\"type\":\"x\",\"data\":{\"object\":{}}}",
+        "{\"id\":\"ev\\u0000t\",\"type\":\"x\",\"data\":{\"object\":{}}}",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (parse_event(bad[i], &ev, &why) != -1 || why == NULL)
+            TEST_FAILF("accepted as an event: %s", bad[i]);
+    }
+    /* An id longer than Stripe's is not an event; a long checkout reference is no reference. */
+    char body[1024];
+    snprintf(body, sizeof(body), "{\"id\":\"%0*d\",\"type\":\"x\",\"data\":{\"object\":{}}}", STRIPE_ID_MAX_BYTES + 1, 0);
+    CHECK_INT(parse_event(body, &ev, &why), -1);
+    snprintf(body, sizeof(body), "{\"id\":\"e\",\"type\":\"x\",\"data\":{\"object\":{\"client_reference_id\":\"%0*d\"}}}",
+             STRIPE_ID_MAX_BYTES + 1, 0);
+    CHECK_INT(parse_event(body, &ev, &why), 0);
+    CHECK(ev.checkout_ref == NULL);
+}
+
+TEST(stripe_replies)
+{
+    const char *id, *url, *status;
+    const char *session = "{\"id\":\"cs_test_1\",\"url\":\"https://checkout.stripe.com/c/pay/cs_test_1\"}";
+    CHECK_INT(stripe_session_reply_parse(&arena, session, strlen(session), &id, &url), 0);
+    CHECK_STR(id, "cs_test_1");
+    CHECK_STR(url, "https://checkout.stripe.com/c/pay/cs_test_1");
+    const char *javascript = "{\"id\":\"cs_test_1\",\"url\":\"javascript:alert(1)\"}";
+    CHECK_INT(stripe_session_reply_parse(&arena, javascript, strlen(javascript), &id, &url), -1);
+    CHECK_INT(stripe_session_reply_parse(&arena, "{\"url\":\"https://x\"}", 19, &id, &url), -1);
+    CHECK_INT(stripe_session_reply_parse(&arena, NULL, 0, &id, &url), -1);
+    const char *refund = "{\"id\":\"re_1\",\"status\":\"pending\"}";
+    CHECK_INT(stripe_refund_reply_parse(&arena, refund, strlen(refund), &id, &status), 0);
+    CHECK_STR(id, "re_1");
+    CHECK_STR(status, "pending");
+    CHECK_INT(stripe_refund_reply_parse(&arena, "{\"status\":\"succeeded\"}", 22, &id, &status), -1);
+    const char *error = "{\"error\":{\"message\":\"No such payment_intent\"}}";
+    CHECK_STR(stripe_error_message(&arena, error, strlen(error)), "No such payment_intent");
+    CHECK(stripe_error_message(&arena, "<html>", 6) == NULL);
+}
+
+TEST(dollars_typed_in_a_form)
+{
+    CHECK_INT(cents_parse_dollars("2500"), 250000);
+    CHECK_INT(cents_parse_dollars("2,500"), 250000);
+    CHECK_INT(cents_parse_dollars(" $2,500.5 "), 250050);
+    CHECK_INT(cents_parse_dollars("2500.05"), 250005);
+    CHECK_INT(cents_parse_dollars("0"), 0);
+    CHECK_INT(cents_parse_dollars("9999999999.99"), INT64_C(999999999999));
+    CHECK_INT(cents_parse_dollars("5."), 500); /* a point with no decimals, as people type */
+    const char *bad[] = {"", " ", "$", "-5", "1.234", "12345678901", "5 5", "5e3", "five", "$-1", "1.2.3", ".5"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        int64_t got = cents_parse_dollars(bad[i]);
+        if (got != -1)
+            TEST_FAILF("\"%s\" read as %lld cents", bad[i], (long long)got);
+    }
+    char shown[CENTS_TEXT_MAX];
+    CHECK_INT(cents_parse_dollars(cents_format(shown, sizeof(shown), 135000)), 135000);
+    CHECK_INT(cents_parse_dollars(cents_format(shown, sizeof(shown), 7)), 7);
+}
+
 int main(void)
 {
     crypto_init();
@@ -249,6 +366,10 @@ int main(void)
     RUN(schedule_rows_for_a_block);
     RUN(stripe_signature_matches_stripes_library);
     RUN(stripe_signature_header_forms);
+    RUN(stripe_event_fields_we_act_on);
+    RUN(stripe_event_refuses_what_is_not_an_event);
+    RUN(stripe_replies);
+    RUN(dollars_typed_in_a_form);
     arena_heap_free(&arena);
     return test_summary("refunds");
 }
