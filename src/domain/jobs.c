@@ -83,6 +83,8 @@ static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_repo
         rc = store_session_prune(conn, now - config.session_idle_seconds, now - config.session_absolute_seconds);
     if (rc == DB_OK)
         rc = store_login_failure_prune(conn, now - 3600);
+    if (rc == DB_OK)
+        rc = store_password_reset_prune(conn, now - 24 * 3600);
     return rc == DB_OK ? 0 : -1;
 }
 
