@@ -68,10 +68,16 @@ void web_page_password_reset(struct http_request *req)
     render_form(req, 200, token, NULL);
 }
 
-/* The password's problem in a person's words. */
-static const char *password_message(const struct error *err)
+/* The password's problem in a person's words ("The new password is too common."). */
+static const char *password_message(struct http_request *req, const struct error *err)
 {
-    return err->detail != NULL ? err->detail : error_title(err->code);
+    const char *detail = err->detail != NULL ? err->detail : error_title(err->code);
+    if (detail[0] < 'a' || detail[0] > 'z')
+        return detail;
+    struct buf b;
+    buf_init(&b, &req->arena, BUF_CAP_LINE);
+    buf_appendf(&b, "The new password %s.", detail);
+    return buf_ok(&b) ? b.data : detail;
 }
 
 static void reset_done(struct http_request *req, void *ctx)
@@ -82,7 +88,7 @@ static void reset_done(struct http_request *req, void *ctx)
         if (err.code == ERR_NOT_FOUND)
             render_expired(req);
         else if (err.code == ERR_WEAK_PASSWORD || err.code == ERR_VALIDATION_FAILED)
-            render_form(req, error_status(err.code), http_param(req, "token"), password_message(&err));
+            render_form(req, error_status(err.code), http_param(req, "token"), password_message(req, &err));
         else
             http_reply_problem(req, &err);
         return;
@@ -116,7 +122,7 @@ void web_page_password_reset_post(struct http_request *req)
         if (err.code == ERR_NOT_FOUND)
             render_expired(req);
         else if (err.field != NULL && strcmp(err.field, "password") == 0)
-            render_form(req, error_status(err.code), token, password_message(&err));
+            render_form(req, error_status(err.code), token, password_message(req, &err));
         else
             http_reply_problem(req, &err);
         return;
