@@ -61,7 +61,7 @@ static int request_tx(struct db_conn *conn, void *p)
                 notify_public_url(), token);
     if (!buf_ok(&body))
         return DB_ERROR;
-    notify_email(conn, c->arena, user.email, "Reset your Rounds password", body.data, c->now);
+    notify_email(conn, c->arena, user.email, "password_reset", "Reset your Rounds password", body.data, c->now);
     return store_audit_add(conn, user.id, "password.reset_requested", "user", user.id, "", c->now);
 }
 

@@ -37,6 +37,7 @@
     X(ERR_ROTATION_NOT_STARTED, 409, "The rotation has not reached its first day")              \
     X(ERR_ROTATION_NOT_ENDED, 409, "The rotation has not passed its last day")                  \
     X(ERR_DOCUMENT_IN_USE, 409, "The document is attached to an active booking")                \
+    X(ERR_LETTER_PENDING, 409, "A request to this author is still open")                        \
     X(ERR_INVITATION_EXPIRED, 410, "This invitation link has expired")                          \
     X(ERR_INVITATION_USED, 410, "This invitation link has already been used")                   \
     X(ERR_PAYLOAD_TOO_LARGE, 413, "The body is too large")                                      \

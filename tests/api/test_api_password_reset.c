@@ -356,7 +356,8 @@ int main(void)
         return 1;
     /* Asks from 127.0.0.1 add up across suites on a shared database. */
     static const char *const main_flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--reset-limit-client",
-                                             "1000000", "--login-limit-client", "1000000", NULL};
+                                             "1000000", "--login-limit-client", "1000000", "--register-limit-client", "1000000",
+                                             NULL};
     if (api_server_start(&main_server, main_flags) != 0) {
         api_server_stop(&limited_server);
         return 1;

@@ -1,4 +1,4 @@
--- 0008 password resets: single-use links (only the token's hash is kept) and
+-- 0012 password resets: single-use links (only the token's hash is kept) and
 -- the requests counted for the rate limit, account or not.
 CREATE TABLE password_resets (
     token_hash TEXT PRIMARY KEY,              -- BLAKE2b-256 of the emailed token
