@@ -104,6 +104,8 @@ static const struct numeric_setting numeric_settings[] = {
      false, false},
     {"ROUNDS_LOGIN_LIMIT_CLIENT", "--login-limit-client", 1, 1000000, 1, OPT(login_failures_per_client), false,
      false},
+    {"ROUNDS_RESET_LIMIT_CLIENT", "--reset-limit-client", 1, 1000000, 1, OPT(password_resets_per_client), false,
+     false},
 };
 
 static bool set_numeric(struct config *config, const struct numeric_setting *s, const char *value, const char *source)
@@ -163,6 +165,7 @@ bool config_from_env(struct config *config)
     o->login_failures_per_account_client = 10;
     o->login_failures_per_account = 100;
     o->login_failures_per_client = 100;
+    o->password_resets_per_client = 10;
     o->registrations_per_client = 20;
     o->jobs_interval_ms = 1000;
     o->ticket_urgent_response_minutes = 120;

@@ -46,6 +46,8 @@ void api_openapi(struct http_request *req);
 void api_auth_register(struct http_request *req);
 void api_auth_login(struct http_request *req);
 void api_auth_logout(struct http_request *req);
+void api_auth_password_reset(struct http_request *req);
+void api_auth_password_reset_confirm(struct http_request *req);
 void api_me_get(struct http_request *req);
 void api_me_patch(struct http_request *req);
 void api_users_post(struct http_request *req);

@@ -39,6 +39,7 @@ struct http_options {
     int login_failures_per_account_client; /* per 15 minutes, one account from one client address */
     int login_failures_per_account;   /* per 15 minutes, one account from everywhere */
     int login_failures_per_client;    /* per 15 minutes, one client address for every account */
+    int password_resets_per_client;   /* password-reset links asked for from one client address per hour */
     int registrations_per_client;     /* accounts created per hour from one client address */
     bool trust_proxy;
     bool test_hooks;                  /* serve the ROUTE_TEST_HOOK routes (tests only) */

@@ -20,6 +20,7 @@
 #define ZIP_MAX_BYTES 10              /* 12345 or 12345-6789 */
 #define NPI_BYTES 10                  /* a National Provider Identifier */
 #define PASSWORD_FIELD_MAX_BYTES 1024 /* what a password field may carry before the password rules look */
+#define LINK_TOKEN_MAX_BYTES 64       /* the secret of an emailed link (password reset, confirmation) */
 
 /* ---- free text people type ---- */
 #define ACCOUNT_NAME_MAX_CHARS 120    /* the name on an account */

@@ -1,4 +1,4 @@
-/* ledger.h — the store's side of the double-entry ledger (sql/…/0012_ledger.sql):
+/* ledger.h — the store's side of the double-entry ledger (sql/…/0013_ledger.sql):
  * appending a transaction with its entries, reading balances and an
  * application's lines, and the queries `rounds ledger check` walks. Nothing
  * here updates or deletes: the tables are append-only (triggers refuse it). */

@@ -1,4 +1,4 @@
-/* money.h — the store's side of money (sql/…/0013_money.sql): the terms an
+/* money.h — the store's side of money (sql/…/0014_money.sql): the terms an
  * application is held on, checkouts, payments received, refunds, payouts and
  * the provider events already processed, plus the sums `rounds ledger check`
  * compares with the ledger. The ledger itself is store/ledger.h. */

@@ -111,6 +111,26 @@ int store_login_failure_counts(struct db_conn *conn, const char *account_key, co
 int store_login_failure_clear(struct db_conn *conn, const char *account_key, const char *client_addr);
 int store_login_failure_prune(struct db_conn *conn, int64_t before);
 
+/* Ends every session of the user (a password reset). */
+int store_sessions_delete_user(struct db_conn *conn, const char *user_id);
+
+/* ---- password resets (store/sessions.c) ---- */
+
+int store_password_reset_insert(struct db_conn *conn, const char *token_hash, const char *user_id, int64_t now,
+                                int64_t expires_at);
+/* DB_ROW with *user_id when the link is unused and expires after now; DB_DONE otherwise. */
+int store_password_reset_find(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t now,
+                              const char **user_id);
+/* Marks the link used, and every other unused link of the user: DB_OK, or
+ * DB_DONE when it was used, expired or is not the user's (nothing changed). */
+int store_password_reset_use(struct db_conn *conn, const char *token_hash, const char *user_id, int64_t now);
+int store_password_reset_request_add(struct db_conn *conn, const char *account_key, const char *client_addr,
+                                     int64_t now);
+/* Requests since `since` for the account key (any address) and from the address (any account). */
+int store_password_reset_request_counts(struct db_conn *conn, const char *account_key, const char *client_addr,
+                                        int64_t since, int64_t *account, int64_t *client);
+/* Forgets requests made and links expired before `before`. */
+int store_password_reset_prune(struct db_conn *conn, int64_t before);
 /* ---- preceptor invitations (store/invitations.c) ---- */
 
 struct store_preceptor_invitation {

@@ -42,6 +42,7 @@ static void render(struct http_request *req, int status, const char *email, cons
     view_input(&b, "Email", "email", "email", email, "username", true, NULL, NULL);
     view_input(&b, "Password", "password", "password", NULL, "current-password", true, NULL, NULL);
     view_form_end(&b, "Log in");
+    buf_append_str(&b, "<p><a href=\"/password-reset\">Forgot your password?</a></p>\n");
     buf_append_str(&b, "<p>New to Rounds? <a href=\"");
     if (http_local_path(next)) {
         buf_append_str(&b, "/register?next=");

@@ -33,6 +33,10 @@ void web_page_register_post(struct http_request *req);
 extern const char *const web_login_params[]; /* next (a path on this site), done */
 void web_page_login(struct http_request *req);
 void web_page_login_post(struct http_request *req);
+void web_page_password_forgot(struct http_request *req);
+void web_page_password_forgot_post(struct http_request *req);
+void web_page_password_reset(struct http_request *req);
+void web_page_password_reset_post(struct http_request *req);
 void web_page_account(struct http_request *req);
 void web_page_account_post(struct http_request *req);
 void web_page_logout_post(struct http_request *req);

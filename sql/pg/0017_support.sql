@@ -1,4 +1,4 @@
--- 0013 support during the rotation: weekly check-ins and support tickets
+-- 0017 (PostgreSQL twin of sql/sqlite/0017_support.sql) support during the rotation: weekly check-ins and support tickets
 -- with their due times, escalations and every event (reply, status change,
 -- assignment).
 
@@ -11,7 +11,7 @@ CREATE TABLE check_ins (
     activities     TEXT NOT NULL DEFAULT '',
     needs_help     INTEGER NOT NULL CHECK (needs_help IN (0, 1)),
     ticket_id      TEXT,                        -- the ticket it opened, if any
-    created_at     INTEGER NOT NULL
+    created_at     BIGINT NOT NULL
 );
 -- one check-in per week of a rotation; serves: a rotation's check-ins in week order
 CREATE UNIQUE INDEX check_ins_one_per_week ON check_ins (application_id, week_start);
@@ -30,14 +30,14 @@ CREATE TABLE tickets (
     body                  TEXT NOT NULL,
     status                TEXT NOT NULL CHECK (status IN ('open', 'pending', 'resolved')),
     assignee_id           TEXT REFERENCES users (id),
-    response_due_at       INTEGER NOT NULL,
-    resolve_due_at        INTEGER NOT NULL,
-    first_response_at     INTEGER,
-    resolved_at           INTEGER,
-    response_escalated_at INTEGER,
-    resolve_escalated_at  INTEGER,
-    created_at            INTEGER NOT NULL,
-    updated_at            INTEGER NOT NULL
+    response_due_at       BIGINT NOT NULL,
+    resolve_due_at        BIGINT NOT NULL,
+    first_response_at     BIGINT,
+    resolved_at           BIGINT,
+    response_escalated_at BIGINT,
+    resolve_escalated_at  BIGINT,
+    created_at            BIGINT NOT NULL,
+    updated_at            BIGINT NOT NULL
 );
 -- serves: the queue by due time, and the escalation sweep
 CREATE INDEX tickets_by_status_due ON tickets (status, response_due_at);
@@ -54,7 +54,7 @@ CREATE TABLE ticket_events (
     actor_id   TEXT REFERENCES users (id),      -- NULL: the system (escalations)
     kind       TEXT NOT NULL,                   -- opened, reply, status, assigned, escalated
     body       TEXT NOT NULL DEFAULT '',
-    created_at INTEGER NOT NULL
+    created_at BIGINT NOT NULL
 );
 -- serves: a ticket's history in order
 CREATE INDEX ticket_events_by_ticket ON ticket_events (ticket_id, created_at, id);

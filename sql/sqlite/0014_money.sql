@@ -1,4 +1,4 @@
--- 0013 money: prices and schedule on offerings (the fee and deposit columns
+-- 0014 money: prices and schedule on offerings (the fee and deposit columns
 -- of 0002 are kept, not duplicated; application_fee_cents is the platform
 -- fee), the structured refund policy replacing the free text, the money
 -- terms an application is held on, checkouts (a request to pay through a

@@ -1,4 +1,4 @@
--- 0012 ledger (PostgreSQL twin of sql/sqlite/0012_ledger.sql): the
+-- 0013 ledger (PostgreSQL twin of sql/sqlite/0013_ledger.sql): the
 -- double-entry book of every movement of money, in integer cents.
 -- Append-only: the triggers below refuse UPDATE, DELETE and TRUNCATE on both
 -- tables, so a mistake is corrected by a reversing transaction. An entry's

@@ -1,4 +1,4 @@
--- 0012 the rotation: the coach role and which coach supports which student,
+-- 0016 the rotation: the coach role and which coach supports which student,
 -- the hours log the preceptor confirms, and the notices the calendar sends
 -- once per rotation (not cleared at the start, first-day instructions,
 -- check-in prompts).

@@ -1,4 +1,4 @@
--- 0012 the rotation (PostgreSQL twin of sql/sqlite/0012_rotation.sql): the coach
+-- 0016 the rotation (PostgreSQL twin of sql/sqlite/0016_rotation.sql): the coach
 -- role and which coach supports which student, the hours log the preceptor confirms, and the notices the calendar sends
 -- once per rotation (not cleared at the start, first-day instructions,
 -- check-in prompts).

@@ -1,4 +1,4 @@
--- 0012 ledger: the double-entry book of every movement of money, in integer
+-- 0013 ledger: the double-entry book of every movement of money, in integer
 -- cents. Append-only: the triggers below refuse UPDATE and DELETE on both
 -- tables, so a mistake is corrected by a reversing transaction. An entry's
 -- amount is positive for a debit and negative for a credit; the entries of a

@@ -1,4 +1,4 @@
--- 0008 certificates: the signed documents Rounds issues (certificates of
+-- 0018 certificates: the signed documents Rounds issues (certificates of
 -- completion first; teaching certificates and visa invitation letters use
 -- the same table). The facts are the exact bytes that were signed; the PDF
 -- is drawn from them at each download, so nothing else needs keeping.
