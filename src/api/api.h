@@ -47,6 +47,8 @@ void api_auth_register(struct http_request *req);
 void api_auth_login(struct http_request *req);
 void api_auth_logout(struct http_request *req);
 void api_auth_password_reset(struct http_request *req);
+void api_auth_confirm(struct http_request *req);
+void api_auth_confirm_resend(struct http_request *req);
 void api_auth_password_reset_confirm(struct http_request *req);
 void api_me_get(struct http_request *req);
 void api_me_patch(struct http_request *req);

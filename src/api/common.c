@@ -59,7 +59,8 @@ void api_write_user(struct buf *b, const struct store_user *user)
     buf_append_json_string(b, user->email);
     buf_append_str(b, ",\"name\":");
     buf_append_json_string(b, user->name);
-    buf_appendf(b, ",\"created_at\":\"%s\",\"roles\":[", created);
+    buf_appendf(b, ",\"created_at\":\"%s\",\"email_confirmed\":%s,\"roles\":[", created,
+                user->email_confirmed_at > 0 ? "true" : "false");
     for (size_t i = 0; i < user->role_count; i++) {
         if (i > 0)
             buf_append_char(b, ',');

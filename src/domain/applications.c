@@ -10,6 +10,7 @@
 #include "domain/waitlist.h"
 #include "domain/coaches.h"
 #include "domain/documents.h"
+#include "domain/email_confirmation.h"
 #include "domain/money.h"
 #include "domain/notify.h"
 #include "lib/buf.h"
@@ -391,6 +392,8 @@ int application_submit(struct db_conn *conn, struct arena *arena, const struct s
 {
     if (!account_has_role(student, ROLE_STUDENT))
         return error_set(err, ERR_FORBIDDEN, NULL, "only students apply for rotations");
+    if (email_confirmation_required(student, err) != 0)
+        return -1;
     struct submit_ctx c = {arena, student, block_id, statement, document_ids, document_count, out, err};
     err->code = ERR_NONE;
     int rc = db_run_tx(conn, true, submit_tx, &c);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "domain/accounts.h"
+#include "domain/email_confirmation.h"
 #include "domain/password.h"
 #include "domain/validate.h"
 #include "lib/metrics.h"
@@ -97,6 +98,7 @@ int auth_register_begin(struct db_conn *conn, struct arena *arena, const char *e
     if (rc != DB_DONE)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     job->role = role;
+    job->confirm_email = client != NULL; /* signed up by themselves: the address is not proven yet */
     if (copy_field(job->email, sizeof(job->email), email, "email", err) != 0 ||
         copy_field(job->name, sizeof(job->name), name, "name", err) != 0 ||
         copy_field(job->password, sizeof(job->password), password, "password", err) != 0 ||
@@ -119,6 +121,7 @@ void auth_register_work(void *ctx)
 }
 
 struct insert_ctx {
+    struct arena *arena;
     const struct auth_register_job *job;
     struct store_user *user;
 };
@@ -129,6 +132,8 @@ static int insert_user_tx(struct db_conn *conn, void *p)
     int rc = store_user_insert(conn, ctx->user);
     if (rc == DB_OK && ctx->job->organization_id[0] != '\0')
         rc = store_membership_insert(conn, ctx->user->id, ctx->job->organization_id, role_name(ctx->job->role));
+    if (rc == DB_OK && ctx->job->confirm_email)
+        rc = email_confirmation_send(conn, ctx->arena, ctx->user, ctx->user->created_at);
     return rc;
 }
 
@@ -147,9 +152,10 @@ int auth_register_finish(struct db_conn *conn, struct arena *arena, const struct
     user->name = arena_strdup(arena, job->name);
     user->password_hash = arena_strdup(arena, job->password_hash);
     user->created_at = clock_now();
+    user->email_confirmed_at = job->confirm_email ? 0 : user->created_at;
     user->roles[0] = role_name(job->role);
     user->role_count = 1;
-    struct insert_ctx ctx = {job, user};
+    struct insert_ctx ctx = {arena, job, user};
     int rc = db_run_tx(conn, true, insert_user_tx, &ctx);
     if (rc == DB_CONSTRAINT)
         return error_set(err, ERR_EMAIL_TAKEN, "email", "an account with this email exists; log in instead");

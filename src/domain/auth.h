@@ -48,6 +48,7 @@ struct auth_register_job {
     char password_hash[128];
     struct error err;       /* set by the work when the password is refused */
     bool refused;
+    bool confirm_email;     /* a self-registration: the address gets a confirmation link */
 };
 
 struct auth_login_job {

@@ -147,6 +147,8 @@ static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_repo
     if (rc == DB_OK)
         rc = store_password_reset_prune(conn, now - 24 * 3600);
     if (rc == DB_OK)
+        rc = store_email_confirmation_prune(conn, now - 24 * 3600);
+    if (rc == DB_OK)
         rc = store_rate_events_prune(conn, now - 24 * 3600);
     metrics_count(METRIC_JOB_ROUNDS, 1);
     metrics_count(METRIC_JOB_EXPIRED, (uint64_t)report->expired);

@@ -12,6 +12,7 @@
 #include "lib/log.h"
 #include "lib/utf8.h"
 #include "store/applications.h"
+#include "store/store.h"
 
 static const char *public_url = "";
 
@@ -99,8 +100,8 @@ void notify_address_hash(const char *address, char out[65])
     crypto_hash_token(lowered, out);
 }
 
-void notify_email(struct db_conn *conn, struct arena *arena, const char *to, const char *kind, const char *subject,
-                  const char *body_text, int64_t now)
+void notify_account_email(struct db_conn *conn, struct arena *arena, const char *to, const char *kind,
+                          const char *subject, const char *body_text, int64_t now)
 {
     /* Mail wants CRLF line ends. */
     struct buf body;
@@ -115,6 +116,23 @@ void notify_email(struct db_conn *conn, struct arena *arena, const char *to, con
     crypto_sortable_id("m_", clock_now_ms(), id, sizeof(id));
     if (!buf_ok(&body) || store_outbox_add(conn, id, to, kind, subject, body.data, now) != DB_OK)
         log_warn("msg=\"email not queued\"");
+}
+
+void notify_email(struct db_conn *conn, struct arena *arena, const char *to, const char *kind, const char *subject,
+                  const char *body_text, int64_t now)
+{
+    char lowered[256];
+    size_t n = 0;
+    for (; to != NULL && to[n] != '\0' && n + 1 < sizeof(lowered); n++)
+        lowered[n] = (char)tolower((unsigned char)to[n]);
+    lowered[n] = '\0';
+    bool unconfirmed = false;
+    if (store_email_unconfirmed(conn, lowered, &unconfirmed) != DB_OK)
+        log_warn("msg=\"email not queued: the address could not be checked\"");
+    else if (unconfirmed)
+        log_info("msg=\"email held: the address is not confirmed\" kind=%s", kind);
+    else
+        notify_account_email(conn, arena, to, kind, subject, body_text, now);
 }
 
 void notify(struct db_conn *conn, struct arena *arena, const struct recipient *to, const char *kind, const char *title,

@@ -23,6 +23,11 @@ void notify(struct db_conn *conn, struct arena *arena, const struct recipient *t
  * is cleared. */
 void notify_email(struct db_conn *conn, struct arena *arena, const char *to, const char *kind, const char *subject,
                   const char *body_text, int64_t now);
+/* notify_email and notify send nothing to the address of an account that has
+ * not confirmed it (email_confirmation.h); this one does: only for the links
+ * the owner of the address asked for (confirmation, password reset). */
+void notify_account_email(struct db_conn *conn, struct arena *arena, const char *to, const char *kind,
+                          const char *subject, const char *body_text, int64_t now);
 /* The hash an email address is kept as once its mail is delivered: BLAKE2b
  * of the lower-cased address, 64 hex digits into out. */
 void notify_address_hash(const char *address, char out[65]);

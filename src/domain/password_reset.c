@@ -61,7 +61,7 @@ static int request_tx(struct db_conn *conn, void *p)
                 notify_public_url(), token);
     if (!buf_ok(&body))
         return DB_ERROR;
-    notify_email(conn, c->arena, user.email, "password_reset", "Reset your Rounds password", body.data, c->now);
+    notify_account_email(conn, c->arena, user.email, "password_reset", "Reset your Rounds password", body.data, c->now);
     return store_audit_add(conn, user.id, "password.reset_requested", "user", user.id, "", c->now);
 }
 
@@ -168,6 +168,10 @@ static int reset_tx(struct db_conn *conn, void *p)
         rc = store_user_set_password_hash(conn, c->job->user_id, c->job->password_hash);
     if (rc == DB_OK)
         rc = store_sessions_delete_user(conn, c->job->user_id);
+    if (rc == DB_OK) { /* the emailed link proves the address too */
+        rc = store_user_confirm_email(conn, c->job->user_id, c->now);
+        rc = rc == DB_DONE ? DB_OK : rc;
+    }
     if (rc == DB_OK)
         rc = store_audit_add(conn, c->job->user_id, "password.reset", "user", c->job->user_id,
                              "every session ended", c->now);

@@ -7,6 +7,7 @@
 #include "domain/accounts.h"
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
+#include "domain/email_confirmation.h"
 #include "domain/notify.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
@@ -116,6 +117,8 @@ int waitlist_join(struct db_conn *conn, struct arena *arena, const struct store_
 {
     if (!account_has_role(student, ROLE_STUDENT))
         return error_set(err, ERR_FORBIDDEN, NULL, "only students join waitlists");
+    if (email_confirmation_required(student, err) != 0)
+        return -1;
     struct join_ctx c = {arena, student, block_id, out, err};
     err->code = ERR_NONE;
     int rc = db_run_tx(conn, true, join_tx, &c);

@@ -41,6 +41,7 @@ struct store_membership {
 struct store_user {
     const char *id, *email, *name, *password_hash;
     int64_t created_at;
+    int64_t email_confirmed_at; /* 0: the address is not confirmed yet */
     struct store_profile profile;
     const char *roles[STORE_MAX_ROLES];
     size_t role_count;
@@ -116,6 +117,22 @@ int store_sessions_delete_user(struct db_conn *conn, const char *user_id);
 
 /* ---- password resets (store/sessions.c) ---- */
 
+/* Email confirmation links (only the token's hash is kept). */
+int store_email_confirmation_insert(struct db_conn *conn, const char *token_hash, const char *user_id, int64_t now,
+                                    int64_t expires_at);
+/* The user of an unused, unexpired link: DB_ROW with *user_id, or DB_DONE. */
+int store_email_confirmation_find(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t now,
+                                  const char **user_id);
+/* Uses the link (DB_OK) and ends the user's other links; DB_DONE when it was
+ * used or expired meanwhile. */
+int store_email_confirmation_use(struct db_conn *conn, const char *token_hash, const char *user_id, int64_t now);
+/* Links sent to the user since `since`. */
+int store_email_confirmation_count(struct db_conn *conn, const char *user_id, int64_t since, int64_t *count);
+/* Marks the user's address confirmed: DB_OK, or DB_DONE when it was already. */
+int store_user_confirm_email(struct db_conn *conn, const char *user_id, int64_t now);
+/* Whether an account with this (lower-cased) address exists and has not confirmed it. */
+int store_email_unconfirmed(struct db_conn *conn, const char *email, bool *unconfirmed);
+int store_email_confirmation_prune(struct db_conn *conn, int64_t before);
 int store_password_reset_insert(struct db_conn *conn, const char *token_hash, const char *user_id, int64_t now,
                                 int64_t expires_at);
 /* DB_ROW with *user_id when the link is unused and expires after now; DB_DONE otherwise. */

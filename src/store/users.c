@@ -6,13 +6,17 @@
 
 int store_user_insert(struct db_conn *conn, const struct store_user *user)
 {
-    struct db_stmt *st = db_prepare(conn, "INSERT INTO users (id, email, name, password_hash, created_at)"
-                                          " VALUES ($1, $2, $3, $4, $5)");
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO users (id, email, name, password_hash, created_at,"
+                                          " email_confirmed_at) VALUES ($1, $2, $3, $4, $5, $6)");
     db_bind_text(st, 1, user->id);
     db_bind_text(st, 2, user->email);
     db_bind_text(st, 3, user->name);
     db_bind_text(st, 4, user->password_hash);
     db_bind_int(st, 5, user->created_at);
+    if (user->email_confirmed_at > 0)
+        db_bind_int(st, 6, user->email_confirmed_at);
+    else
+        db_bind_null(st, 6);
     int rc = db_step(st);
     db_reset(st);
     if (rc != DB_DONE)
@@ -62,7 +66,7 @@ static int load_roles(struct db_conn *conn, struct arena *arena, struct store_us
 
 #define USER_SELECT                                                                                       \
     "SELECT id, email, name, password_hash, created_at, school, country, status, graduation_year,"       \
-    " visa_kind, step1, step2ck_score, ecfmg_status, english_proof FROM users "
+    " visa_kind, step1, step2ck_score, ecfmg_status, english_proof, email_confirmed_at FROM users "
 
 static void read_user_row(struct arena *arena, struct db_stmt *st, struct store_user *out)
 {
@@ -81,6 +85,7 @@ static void read_user_row(struct arena *arena, struct db_stmt *st, struct store_
     out->profile.step2ck_score = db_column_is_null(st, 11) ? -1 : db_column_int(st, 11);
     out->profile.ecfmg_status = store_column_dup(arena, st, 12);
     out->profile.english_proof = store_column_dup(arena, st, 13);
+    out->email_confirmed_at = db_column_is_null(st, 14) ? 0 : db_column_int(st, 14);
 }
 
 static int find_user(struct db_conn *conn, struct arena *arena, struct db_stmt *st, const char *key,
@@ -127,7 +132,7 @@ int store_session_find_user(struct db_conn *conn, struct arena *arena, const cha
 #define SESSION_USER_COLUMNS                                                                                  \
     "SELECT u.id, u.email, u.name, u.password_hash, u.created_at, u.school, u.country, u.status,"            \
     " u.graduation_year, u.visa_kind, u.step1, u.step2ck_score, u.ecfmg_status, u.english_proof,"            \
-    " s.csrf_token, s.created_at, s.last_seen_at"
+    " u.email_confirmed_at, s.csrf_token, s.created_at, s.last_seen_at"
 #define SESSION_WHERE " WHERE s.token_hash = $1 AND s.last_seen_at > $2 AND s.created_at > $3"
     struct db_stmt *st = db_prepare(conn, SESSION_USER_COLUMNS ", r.role, NULL AS org_id, NULL AS org_name, NULL AS org_kind"
                                           " FROM sessions s JOIN users u ON u.id = s.user_id"
@@ -136,7 +141,7 @@ int store_session_find_user(struct db_conn *conn, struct arena *arena, const cha
                                           " FROM sessions s JOIN users u ON u.id = s.user_id"
                                           " JOIN memberships m ON m.user_id = u.id"
                                           " JOIN organizations o ON o.id = m.organization_id" SESSION_WHERE
-                                          " ORDER BY 19, 20, 18");
+                                          " ORDER BY 20, 21, 19");
     db_bind_text(st, 1, token_hash);
     db_bind_int(st, 2, idle_after);
     db_bind_int(st, 3, created_after);
@@ -145,11 +150,11 @@ int store_session_find_user(struct db_conn *conn, struct arena *arena, const cha
         if (rows++ == 0) {
             read_user_row(arena, st, user);
             session->user_id = user->id;
-            session->csrf_token = store_column_dup(arena, st, 14);
-            session->created_at = db_column_int(st, 15);
-            session->last_seen_at = db_column_int(st, 16);
+            session->csrf_token = store_column_dup(arena, st, 15);
+            session->created_at = db_column_int(st, 16);
+            session->last_seen_at = db_column_int(st, 17);
         }
-        add_role_columns(arena, st, 17, user);
+        add_role_columns(arena, st, 18, user);
     }
     db_reset(st);
     if (rc != DB_DONE)

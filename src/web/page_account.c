@@ -152,9 +152,11 @@ static void render(struct http_request *req, int status, const struct store_user
     if (account_has_role(user, ROLE_HOST_COORDINATOR) || account_has_role(user, ROLE_STAFF))
         buf_append_str(&b, "<p><a class=\"button\" href=\"/host\">Manage offerings</a></p>");
     buf_append_str(&b, "</section>\n");
+    if (user->email_confirmed_at == 0)
+        web_confirm_welcome(&b, page.csrf_token, user, http_kv_get(req->query_params, "confirm"));
 
     if (account_has_role(user, ROLE_STUDENT)) {
-        buf_append_str(&b, "<section class=\"card\"><h2>Your profile</h2><p>Hosts use it to check that you are "
+        buf_append_str(&b, "<section class=\"card\" id=\"profile\"><h2>Your profile</h2><p>Hosts use it to check that you are "
                            "eligible for a rotation, and read it with each application.</p>\n");
         if (message != NULL)
             view_notice(&b, message);

@@ -129,6 +129,13 @@ void web_page_apply_post(struct http_request *req)
     struct error err = {0};
     if (application_submit(req->db, &req->arena, &user, block_id, statement, document_ids, document_count, &a,
                            &err) != 0) {
+        if (err.code == ERR_EMAIL_UNCONFIRMED) {
+            form.error = "Confirm your email address before you apply: open the link we emailed you, or ask for "
+                         "a new one below.";
+            form.error_field = NULL;
+            web_offering_render(req, 403, offering_id, &form);
+            return;
+        }
         if (!error_is(err.code, ERR_UNPROCESSABLE)) {
             http_reply_problem(req, &err);
             return;

@@ -416,6 +416,11 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
         return;
     }
     render_my_applications(req, b, user, o);
+    if (user->email_confirmed_at == 0) {
+        web_confirm_notice(b, page->csrf_token, user);
+        buf_append_str(b, "</section>\n");
+        return;
+    }
     if (apply != NULL && apply->error != NULL) {
         /* The summary at the top of the page says it too (and the page opens there). */
         buf_append_str(b, "<div class=\"notice error\" id=\"apply-error\"><p>");

@@ -21,6 +21,8 @@ static const struct {
     {"already", "You are on this waitlist already, or have an application for this start date."},
     {"started", "This start date has begun: its waitlist is closed."},
     {"not_waiting", "You are not waiting on this start date's list."},
+    {"confirm_email", "Confirm your email address before you join a waitlist: open the link we emailed you, or "
+                      "ask for a new one on your account page."},
 };
 
 const char *web_waitlist_outcome_text(const char *name)
@@ -41,6 +43,8 @@ static const char *refusal_name(enum error_code code)
         return "already";
     if (code == ERR_BLOCK_STARTED)
         return "started";
+    if (code == ERR_EMAIL_UNCONFIRMED)
+        return "confirm_email";
     return NULL;
 }
 

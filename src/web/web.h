@@ -38,6 +38,17 @@ void web_page_password_forgot_post(struct http_request *req);
 void web_page_password_reset(struct http_request *req);
 void web_page_password_reset_post(struct http_request *req);
 void web_page_account(struct http_request *req);
+/* ---- email confirmation (page_confirm.c) ---- */
+void web_page_confirm(struct http_request *req);
+void web_page_confirm_post(struct http_request *req);
+void web_page_confirm_resend(struct http_request *req);
+/* The account page's welcome while the address is not confirmed: confirm
+ * (with "Send the link again"; status "sent"/"limited" after it), then the
+ * next steps. */
+void web_confirm_welcome(struct buf *b, const char *csrf_token, const struct store_user *user, const char *status);
+/* The apply section's "confirm your email address first", with the button. */
+void web_confirm_notice(struct buf *b, const char *csrf_token, const struct store_user *user);
+extern const char *const web_account_params[];
 void web_page_account_post(struct http_request *req);
 void web_page_logout_post(struct http_request *req);
 void web_page_host(struct http_request *req);

@@ -89,7 +89,7 @@ static long me(const struct account *a)
 
 static long long emails_to(const char *email)
 {
-    return api_db_int(db, "SELECT COUNT(*) FROM outbox WHERE to_address = $1", email, NULL);
+    return api_db_int(db, "SELECT COUNT(*) FROM outbox WHERE to_address = $1 AND kind = 'password_reset'", email, NULL);
 }
 
 /* The token of the newest reset link emailed to email, into out ("" when none). */

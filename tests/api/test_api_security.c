@@ -894,6 +894,9 @@ TEST(mail_that_finally_fails_is_cleared_too)
         api_use(&server);
         return;
     }
+    /* Only the author's email is followed: the confirmation emails of this server's new students would
+     * share the rounds (each round stops at its first failure). */
+    api_db_int(small_db, "DELETE FROM outbox WHERE kind = 'email_confirmation'", NULL, NULL);
     char author[160];
     api_unique_email(author, sizeof(author), "outbox-fail-author");
     struct api_response r;
@@ -962,7 +965,7 @@ TEST(sqlite_files_are_created_0600)
     }
     /* A write, so that the WAL has content while the server runs. */
     struct user u;
-    CHECK(register_student(&u, "modes"));
+    CHECK(register_student_unconfirmed(&u, "modes"));
     CHECK_INT(mode_of(db_path), 0600);
     CHECK_INT(mode_of(wal), 0600);
     CHECK_INT(mode_of(shm), 0600);

@@ -19,7 +19,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
-import { BASE_URL, fitsWindow, newContext, screenshot } from './lib.mjs';
+import { BASE_URL, confirmEmail, fitsWindow, newContext, screenshot } from './lib.mjs';
 
 const MAIL_DIR = process.env.MAIL_DIR;
 const DEMO_PASSWORD = 'rounds-demo-2026';
@@ -90,6 +90,7 @@ async function fullRotation() {
     { start: dateIn(75), end: dateIn(102), seats: 1 }, 201);
   const holder = (await expectApi(null, 'POST', '/api/v1/auth/register',
     { email: HOLDER_EMAIL, password: PASSWORD, name: 'Tomas Lindqvist' }, 201)).token;
+  await confirmEmail(HOLDER_EMAIL);
   const application = await expectApi(holder, 'POST', '/api/v1/applications',
     { block_id: block.id, statement: 'Holding this seat for now.' }, 201);
   await expectApi(host, 'POST', `/api/v1/applications/${application.id}/offer`, {}, 200);
@@ -119,6 +120,7 @@ test('save a search → a seat frees → the alert arrives → the student follo
     const rotation = await fullRotation();
     await expectApi(null, 'POST', '/api/v1/auth/register',
       { email: STUDENT_EMAIL, password: PASSWORD, name: 'Nadia Rahimi' }, 201);
+    await confirmEmail(STUDENT_EMAIL); // until then Rounds would send the alert nowhere
     const context = await newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
     const anonymous = await newContext({ javaScriptEnabled: false, viewport: { width: 1280, height: 800 } });
     try {

@@ -25,7 +25,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
-import { BASE_URL, newContext, screenshot } from './lib.mjs';
+import { BASE_URL, confirmEmail, newContext, screenshot } from './lib.mjs';
 
 const PASSWORD = 'rounds-demo-2026';
 const HOST_NAME = 'Lakeside Community Hospital';
@@ -135,6 +135,7 @@ async function bookedApplication() {
   const email = `docs-${suffix}@example.test`;
   const reg = await apiExpect(201, 'POST', '/api/v1/auth/register', { body: { email, password: PASSWORD, name: 'Noor Haddad' } });
   const student = reg.token;
+  await confirmEmail(email);
   await apiExpect(200, 'PATCH', '/api/v1/me', {
     token: student,
     body: { status: 'graduate', graduation_year: 2023, visa_kind: 'b1_b2', step1: 'passed', english_proof: 'oet' },
@@ -481,6 +482,7 @@ test('a student shares a wallet document when applying; the host sees it only th
     const email = `share-${suffix}@example.test`;
     const student = (await apiExpect(201, 'POST', '/api/v1/auth/register',
       { body: { email, password: PASSWORD, name: 'Kofi Mensah' } })).token;
+    await confirmEmail(email);
     await apiExpect(200, 'PATCH', '/api/v1/me', {
       token: student,
       body: { status: 'graduate', graduation_year: 2023, visa_kind: 'b1_b2', step1: 'passed', english_proof: 'oet' },

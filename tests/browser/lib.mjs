@@ -186,13 +186,22 @@ export async function confirmedStudent(name = 'Noor Haddad', prefix = 'student')
   const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
   const email = `${prefix}-${suffix}@example.test`;
   const reg = await apiExpect(201, 'POST', '/api/v1/auth/register', { body: { email, password: PASSWORD, name } });
-  if (reg.user && reg.user.email_confirmed === false) {
-    const mail = await waitForMail(email, /\/confirm\/[A-Za-z0-9_-]+/);
-    const link = mail.match(/https?:\/\/\S+\/confirm\/([A-Za-z0-9_-]+)/);
-    assert.ok(link, `a confirmation link in the email to ${email}`);
-    await apiExpect(200, 'POST', '/api/v1/auth/confirm', { body: { token: link[1] } });
-  }
+  if (reg.user && reg.user.email_confirmed === false) await confirmEmail(email);
   return { email, token: reg.token, name };
+}
+
+// The token of the newest confirmation link emailed to `email` (waits for the outbox).
+export async function confirmationToken(email) {
+  const mail = await waitForMail(email, /\/confirm\/[A-Za-z0-9_-]+/);
+  const link = mail.match(/https?:\/\/\S+\/confirm\/([A-Za-z0-9_-]+)/);
+  assert.ok(link, `a confirmation link in the email to ${email}`);
+  return link[1];
+}
+
+// Confirms a new account's address with the link of its confirmation email,
+// through the API (what the link's page does), so that it may apply.
+export async function confirmEmail(email) {
+  await apiExpect(200, 'POST', '/api/v1/auth/confirm', { body: { token: await confirmationToken(email) } });
 }
 
 // Nothing on the page is wider than its window (no sideways scrolling at 390 px).

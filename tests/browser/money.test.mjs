@@ -19,7 +19,7 @@
 // staff-payments, staff-payouts, host-earnings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newContext, screenshot } from './lib.mjs';
+import { confirmEmail, newContext, screenshot } from './lib.mjs';
 
 const PASSWORD = 'rounds-demo-2026';
 const NEW_PASSWORD = 'Saffron-Harbor-Lantern-83';
@@ -57,6 +57,7 @@ async function newStudent() {
   await page.getByLabel(/password/i).first().fill(NEW_PASSWORD);
   assert.equal(await press(page, page.getByRole('button', { name: 'Create account' }),
     (u) => u.pathname === '/account'), 303, 'register');
+  await confirmEmail(email);
   await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Graduate' });
   await page.getByLabel('Graduation year').fill('2023');
   await page.getByLabel('Visa', { exact: true }).selectOption({ label: 'B-1/B-2 visitor' });

@@ -15,7 +15,7 @@
 // host-waitlist-1280.png, waitlist-offer-390.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, fitsWindow, newContext, screenshot } from './lib.mjs';
+import { BASE_URL, confirmEmail, fitsWindow, newContext, screenshot } from './lib.mjs';
 import http from 'node:http';
 
 const DEMO_PASSWORD = 'rounds-demo-2026';
@@ -91,6 +91,7 @@ async function fullRotation() {
     { start, end: dateIn(107), seats: 1 }, 201);
   const holder = (await expectApi(null, 'POST', '/api/v1/auth/register',
     { email: HOLDER_EMAIL, password: PASSWORD, name: 'Tomas Lindqvist' }, 201)).token;
+  await confirmEmail(HOLDER_EMAIL);
   const application = await expectApi(holder, 'POST', '/api/v1/applications',
     { block_id: block.id, statement: 'Holding this seat.' }, 201);
   await expectApi(host, 'POST', `/api/v1/applications/${application.id}/offer`, {}, 200);
@@ -104,6 +105,7 @@ test('a full date: join its waitlist and save the rotation; the host adds a seat
     const offeringPath = `/offerings/${rotation.offering.id}`;
     await expectApi(null, 'POST', '/api/v1/auth/register',
       { email: STUDENT_EMAIL, password: PASSWORD, name: STUDENT_NAME }, 201);
+    await confirmEmail(STUDENT_EMAIL);
     const student = await newContext({ javaScriptEnabled: false, viewport: PHONE });
     const host = await newContext({ javaScriptEnabled: false, viewport: LAPTOP });
     try {
