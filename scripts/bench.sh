@@ -768,8 +768,8 @@ CREATE TABLE bench_holds AS
      WHERE k = 1) y
    WHERE n <= $BENCH_HOLDS;
 BEGIN;
-INSERT INTO users (id, email, name, password_hash, created_at)
-  SELECT 'u_bench_' || n, 'bench-' || n || '@rounds.test', 'Bench Student ' || n, '!bench', $now FROM bench_holds;
+INSERT INTO users (id, email, name, password_hash, created_at, email_confirmed_at)
+  SELECT 'u_bench_' || n, 'bench-' || n || '@rounds.test', 'Bench Student ' || n, '!bench', $now, $now FROM bench_holds;
 INSERT INTO user_roles (user_id, role) SELECT 'u_bench_' || n, 'student' FROM bench_holds;
 -- last_seen_at ahead: no session refresh (a write once a minute) during the run.
 INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at)
@@ -918,8 +918,8 @@ CREATE TABLE bench_pay AS
      WHERE k = 1) y
    WHERE n <= $BENCH_PAYMENTS;
 BEGIN;
-INSERT INTO users (id, email, name, password_hash, created_at)
-  SELECT 'u_paybench_' || n, 'paybench-' || n || '@rounds.test', 'Bench Payer ' || n, '!bench', $now FROM bench_pay;
+INSERT INTO users (id, email, name, password_hash, created_at, email_confirmed_at)
+  SELECT 'u_paybench_' || n, 'paybench-' || n || '@rounds.test', 'Bench Payer ' || n, '!bench', $now, $now FROM bench_pay;
 INSERT INTO user_roles (user_id, role) SELECT 'u_paybench_' || n, 'student' FROM bench_pay;
 -- Held on the terms accept fixes: the balance falls due the day the rotation starts.
 INSERT INTO applications (id, student_id, block_id, offering_id, organization_id, status, statement,
@@ -1000,8 +1000,8 @@ CREATE TABLE bench_block AS
   SELECT b.id AS block_id, b.offering_id, o.organization_id FROM blocks b JOIN offerings o ON o.id = b.offering_id
    ORDER BY b.id LIMIT 1;
 BEGIN;
-INSERT INTO users (id, email, name, password_hash, created_at)
-  VALUES ('u_ledgerbench', 'ledgerbench@rounds.test', 'Bench Ledger', '!bench', $now);
+INSERT INTO users (id, email, name, password_hash, created_at, email_confirmed_at)
+  VALUES ('u_ledgerbench', 'ledgerbench@rounds.test', 'Bench Ledger', '!bench', $now, $now);
 INSERT INTO applications (id, student_id, block_id, offering_id, organization_id, status, statement,
                           offer_expires_at, hold_expires_at, created_at, updated_at,
                           price_cents, fee_cents, deposit_due_cents, balance_due_on, paid_cents)

@@ -275,7 +275,7 @@ const struct route rounds_routes[] = {
           .max_body = KIB(64), .multiline = offering_text_fields),
     ROUTE(HTTP_POST, "/host/offerings/{id}/blocks", web_page_host_block_create, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
     ROUTE(HTTP_POST, "/host/blocks/{id}", web_page_host_block_save, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
-    ROUTE(HTTP_GET, "/search", web_page_search, ROUTE_HTML | ROUTE_MEMORY, .query = catalog_query_params),
+    ROUTE(HTTP_GET, "/search", web_page_search, ROUTE_HTML | ROUTE_MEMORY, .query = web_search_params),
     ROUTE(HTTP_GET, "/offerings/{id}", web_page_offering, ROUTE_HTML | ROUTE_MEMORY, .query = web_offering_params),
     ROUTE(HTTP_POST, "/offerings/{id}/favourite", web_page_favourite_post, ROUTE_HTML | ROUTE_AUTH,
           .max_body = KIB(4), .query = web_favourite_params),

@@ -38,6 +38,7 @@ struct catalog_query {
     enum catalog_sort sort;
     int limit;                           /* 1..100 */
     const char *cursor;                  /* from a previous next_cursor, or NULL */
+    int64_t offset;                      /* results skipped first (numbered pages), 0..CATALOG_OFFSET_MAX */
     const char *const *only_ids;         /* when not NULL: only these offerings (alerts) */
     size_t only_count;
 };

@@ -21,6 +21,7 @@
 #include "domain/reference.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
+#include "lib/limits.h"
 
 #define ix catalog_ix
 
@@ -520,10 +521,15 @@ static int page_by_relevance(const struct search *s, const struct cursor *c, str
 static int take_page(struct search *s, const struct cursor *cursor, struct catalog_result *out)
 {
     size_t limit = (size_t)(s->q->limit > 0 ? s->q->limit : 20);
-    struct page p = {arena_alloc(s->arena, (limit + 2) * sizeof(struct ranked)), 0, limit + 1};
+    /* A numbered page takes the results before it too, and skips them (the
+     * walk ways cost about as much per result skipped as per result shown). */
+    size_t skip = s->q->offset > 0 && s->q->offset <= CATALOG_OFFSET_MAX ? (size_t)s->q->offset : 0;
+    out->total = popcount(s->base, s->words);
+    if (skip > (size_t)out->total)
+        skip = (size_t)out->total; /* past the last page: nothing to show, nothing to hold */
+    struct page p = {arena_alloc(s->arena, (skip + limit + 2) * sizeof(struct ranked)), 0, skip + limit + 1};
     if (p.items == NULL)
         return -1;
-    out->total = popcount(s->base, s->words);
     const struct index_order *order = s->q->sort == CATALOG_SORT_PRICE ? &ix.by_price
                                       : s->q->sort == CATALOG_SORT_SOONEST && !windowed(s->q) ? &ix.by_soonest
                                                                                             : NULL;
@@ -536,14 +542,16 @@ static int take_page(struct search *s, const struct cursor *cursor, struct catal
     } else {
         page_by_heap(s, s->base, -1, cursor, &p);
     }
-    size_t count = p.count < limit ? p.count : limit;
+    struct ranked *shown = p.items + (p.count < skip ? p.count : skip);
+    size_t left = p.count > skip ? p.count - skip : 0;
+    size_t count = left < limit ? left : limit;
     out->items = arena_calloc(s->arena, count + 1, sizeof(*out->items));
     if (out->items == NULL)
         return -1;
     for (size_t i = 0; i < count; i++)
-        fill_hit(s->arena, s, &p.items[i], &out->items[out->count++]);
-    if (p.count > limit)
-        out->next_cursor = make_cursor(s->arena, s->q->sort, p.items[limit - 1].key, ix.offerings[p.items[limit - 1].slot].id);
+        fill_hit(s->arena, s, &shown[i], &out->items[out->count++]);
+    if (left > limit)
+        out->next_cursor = make_cursor(s->arena, s->q->sort, shown[limit - 1].key, ix.offerings[shown[limit - 1].slot].id);
     return 0;
 }
 

@@ -1,7 +1,32 @@
 /* reference.c — lookups into the compiled-in reference data. */
 #include "domain/reference.h"
 
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+static size_t specialty_order[256];
+static pthread_once_t specialty_order_once = PTHREAD_ONCE_INIT;
+
+static int by_name(const void *a, const void *b)
+{
+    return strcasecmp(reference_specialties[*(const size_t *)a].name, reference_specialties[*(const size_t *)b].name);
+}
+
+static void sort_specialties(void)
+{
+    size_t n = reference_specialty_count < 256 ? reference_specialty_count : 256;
+    for (size_t i = 0; i < n; i++)
+        specialty_order[i] = i;
+    qsort(specialty_order, n, sizeof(specialty_order[0]), by_name);
+}
+
+const size_t *reference_specialties_by_name(void)
+{
+    pthread_once(&specialty_order_once, sort_specialties);
+    return specialty_order;
+}
 
 int reference_specialty_index(const char *slug)
 {

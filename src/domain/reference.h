@@ -27,6 +27,9 @@ extern const size_t reference_document_kind_count;
 const struct reference_specialty *reference_specialty_find(const char *slug);
 const struct reference_state *reference_state_find(const char *code);
 const struct reference_document_kind *reference_document_kind_find(const char *slug);
+/* The specialties' indexes in the order of their names (people look a
+ * specialty up by its name, not by its slug): reference_specialty_count entries. */
+const size_t *reference_specialties_by_name(void);
 /* Index in its table, or -1. */
 int reference_specialty_index(const char *slug);
 int reference_state_index(const char *code);

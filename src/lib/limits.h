@@ -52,6 +52,9 @@
 
 /* ---- search, saved searches and alerts ---- */
 #define SEARCH_QUERY_MAX_CHARS 200        /* the words of a search (q) */
+#define SEARCH_PAGE_MAX 500               /* the highest numbered page of the search page (page=) */
+#define CATALOG_OFFSET_MAX 50000          /* results a numbered page may skip (SEARCH_PAGE_MAX × 100) */
+#define SEARCH_BACK_MAX_BYTES 1024        /* the search an offering's "Back to the search" returns to (back=) */
 #define SAVED_SEARCHES_MAX 20             /* saved searches a student may keep */
 #define SAVED_SEARCH_NAME_MAX_CHARS 80
 #define ALERT_PENDING_MAX 50              /* offerings one alert email lists */

@@ -471,9 +471,10 @@ static const char *const *specialty_values(struct arena *arena, const char *cons
 {
     const char **values = arena_calloc(arena, reference_specialty_count + 1, sizeof(char *));
     const char **names = arena_calloc(arena, reference_specialty_count + 1, sizeof(char *));
+    const size_t *by_name = reference_specialties_by_name();
     for (size_t i = 0; values != NULL && names != NULL && i < reference_specialty_count; i++) {
-        values[i] = reference_specialties[i].slug;
-        names[i] = reference_specialties[i].name;
+        values[i] = reference_specialties[by_name[i]].slug;
+        names[i] = reference_specialties[by_name[i]].name;
     }
     *labels = names;
     return values;

@@ -493,7 +493,7 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
                       "</section>\n");
 }
 
-const char *const web_offering_params[] = {"waitlist", NULL};
+const char *const web_offering_params[] = {"waitlist", "back", NULL};
 
 /* The star of a signed-in student: save the rotation, or take it off the saved ones. */
 static void render_star(struct http_request *req, struct buf *b, const struct view_page *page,
@@ -576,8 +576,16 @@ static void render_waitlist(struct http_request *req, struct buf *b, const struc
 void web_page_offering(struct http_request *req)
 {
     const char *id = http_param(req, "id");
-    /* Anonymous visitors all see the same page: kept until the offering changes. */
-    if ((!req->auth.authenticated && http_cache_reply(req, HTTP_CACHE_OFFERING_PAGE, id)) || http_needs_db(req))
+    const char *back = http_kv_get(req->query_params, "back");
+    if (back != NULL && strlen(back) > SEARCH_BACK_MAX_BYTES) {
+        http_reply_error(req, ERR_INVALID_PARAMETER, "back",
+                         "is the search to go back to: at most " LIMIT_TEXT(SEARCH_BACK_MAX_BYTES) " bytes");
+        return;
+    }
+    /* Anonymous visitors all see the same page (when it does not go back to
+     * a search of their own): kept until the offering changes. */
+    if ((!req->auth.authenticated && back == NULL && http_cache_reply(req, HTTP_CACHE_OFFERING_PAGE, id)) ||
+        http_needs_db(req))
         return;
     web_offering_render(req, 200, id, NULL);
 }
@@ -634,7 +642,14 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
-    buf_append_str(&b, "<p class=\"back\"><a href=\"/search\">Back to the search</a></p>\n");
+    /* Back to the search this page was opened from, with its filters and page. */
+    const char *back = http_kv_get(req->query_params, "back");
+    buf_append_str(&b, "<p class=\"back\"><a href=\"/search");
+    if (back != NULL && back[0] != '\0' && strlen(back) <= SEARCH_BACK_MAX_BYTES) {
+        buf_append_char(&b, '?');
+        buf_append_html(&b, back);
+    }
+    buf_append_str(&b, "\">Back to the search</a></p>\n");
     if (apply != NULL && apply->error != NULL) {
         const char *field = apply->error_field;
         struct view_field_error e = {
@@ -693,7 +708,7 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
         return;
     }
     bool published = offering_status_parse(o.status) == OFFERING_PUBLISHED;
-    if (!req->auth.authenticated && status == 200 && apply == NULL && published)
+    if (!req->auth.authenticated && status == 200 && apply == NULL && published && back == NULL)
         http_cache_reply_and_keep(req, HTTP_CACHE_OFFERING_PAGE, o.id, generation, "text/html; charset=utf-8", &b);
     else
         http_reply_html(req, status, &b);

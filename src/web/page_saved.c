@@ -33,7 +33,7 @@ static void render_favourites(struct http_request *req, struct buf *b, const str
         struct catalog_hit hit;
         if (!catalog_index_hit(&req->arena, ids[i], &hit))
             continue;
-        web_search_card(b, &hit);
+        web_search_card(b, &hit, NULL);
         struct buf action;
         buf_init(&action, &req->arena, BUF_CAP_LINE);
         buf_append_str(&action, "/offerings/");

@@ -24,7 +24,14 @@ struct search_params {
     struct arena *arena;
     const char *values[32]; /* parallel to catalog_query_params */
     size_t count;
+    int64_t page;           /* page=: the numbered page (1 when absent) */
 };
+
+/* The page's query parameters: the search's (catalog_query_params) and the
+ * numbered page. */
+const char *const web_search_params[] = {"q",     "specialty", "state",        "kind",   "start_from",
+                                         "start_to", "max_tuition", "eligible", "include_full", "sort",
+                                         "limit", "cursor",    "page",         NULL};
 
 static size_t param_index(const char *name)
 {
@@ -59,6 +66,11 @@ static const char *search_url(const struct search_params *p, const char *name, c
     buf_init(&b, p->arena, BUF_CAP_SMALL);
     buf_append_str(&b, "/search");
     char sep = '?';
+    if (name != NULL && strcmp(name, "page") == 0 && value != NULL) {
+        /* A numbered page goes first, so that the link's words read "page 3 of …". */
+        buf_appendf(&b, "?page=%s", value);
+        sep = '&';
+    }
     for (size_t i = 0; i < p->count; i++) {
         const char *key = catalog_query_params[i];
         const char *v = p->values[i];
@@ -112,6 +124,7 @@ static const char *param_label(const char *name)
         {"include_full", "Include full rotations"},
         {"sort", "Sort order"},
         {"limit", "Results per page"},
+        {"page", "Page"},
     };
     for (size_t i = 0; name != NULL && i < sizeof(labels) / sizeof(labels[0]); i++)
         if (strcmp(labels[i][0], name) == 0)
@@ -224,7 +237,9 @@ static void render_form(struct buf *b, const struct search_params *p, const stru
     const char *specialty = param(p, "specialty");
     select_begin(b, "Specialty", "specialty", field_error(err, "specialty"));
     option(b, "", "Any specialty", -1, specialty == NULL);
-    for (size_t i = 0; i < reference_specialty_count; i++) {
+    const size_t *by_name = reference_specialties_by_name();
+    for (size_t k = 0; k < reference_specialty_count; k++) {
+        size_t i = by_name[k];
         bool selected = specialty != NULL && strcmp(specialty, reference_specialties[i].slug) == 0;
         int64_t n = f != NULL ? f->specialty[i] : -1;
         if (n == 0 && !selected)
@@ -366,10 +381,13 @@ static void render_facets(struct buf *b, const struct search_params *p, const st
                       "aria-labelledby=\"facet-specialty\">");
     if (q->specialty >= 0)
         facet_link(b, p, "specialty", NULL, "Any specialty", -1, false);
-    for (size_t i = 0; i < reference_specialty_count; i++)
+    const size_t *by_name = reference_specialties_by_name();
+    for (size_t k = 0; k < reference_specialty_count; k++) {
+        size_t i = by_name[k];
         if (r->specialty_counts[i] > 0 || q->specialty == (int)i)
             facet_link(b, p, "specialty", reference_specialties[i].slug, reference_specialties[i].name,
                        r->specialty_counts[i], q->specialty == (int)i);
+    }
     buf_append_str(b, "</ul>\n");
 
     buf_append_str(b, "<h3 id=\"facet-state\">By state</h3><ul class=\"facet\" aria-labelledby=\"facet-state\">");
@@ -441,7 +459,7 @@ static void render_active_filters(struct buf *b, const struct search_params *p, 
     buf_append_str(b, "</ul></div>\n");
 }
 
-void web_search_card(struct buf *b, const struct catalog_hit *h)
+void web_search_card(struct buf *b, const struct catalog_hit *h, const char *back)
 {
     buf_append_str(b, "<li><article class=\"result\" data-specialty=\"");
     buf_append_html(b, h->specialty);
@@ -451,6 +469,10 @@ void web_search_card(struct buf *b, const struct catalog_hit *h)
     buf_append_html(b, h->kind);
     buf_append_str(b, "\"><h3><a href=\"/offerings/");
     buf_append_url(b, h->id);
+    if (back != NULL && back[0] != '\0') {
+        buf_append_str(b, "?back=");
+        buf_append_url(b, back);
+    }
     buf_append_str(b, "\">");
     buf_append_html(b, h->title);
     buf_append_str(b, "</a></h3>\n<p class=\"where\"><span class=\"host\">");
@@ -490,20 +512,21 @@ static const char *map_href(void *ctx, const char *state_code)
     return search_url(ctx, "state", state_code, false);
 }
 
+/* The map of the states, shaded by the rotations each would show with the
+ * other filters as they are (the state facet's counts), so that a shaded
+ * state always leads to results. */
 static void render_map(struct buf *b, struct arena *arena, const struct search_params *p,
-                       const struct catalog_query *q)
+                       const struct catalog_query *q, const struct catalog_result *r)
 {
-    int64_t *counts = arena_calloc(arena, reference_state_count, sizeof(int64_t));
     const char **codes = arena_calloc(arena, reference_state_count, sizeof(char *));
-    if (counts == NULL || codes == NULL)
+    if (codes == NULL)
         return;
-    catalog_open_counts_by_state(counts);
     for (size_t i = 0; i < reference_state_count; i++)
         codes[i] = reference_states[i].code;
     buf_append_str(b, "<section id=\"map\" class=\"card map-section\" aria-labelledby=\"map-heading\">"
-                      "<h2 id=\"map-heading\">Browse by state</h2><p>The shading counts every open rotation in "
-                      "the state. Choosing a state keeps your other filters.</p>\n");
-    view_us_map(b, counts, codes, reference_state_count, map_href, (void *)p,
+                      "<h2 id=\"map-heading\">Browse by state</h2><p>The shading counts the rotations in each "
+                      "state that match your other filters. Choosing a state keeps them.</p>\n");
+    view_us_map(b, r->state_counts, codes, reference_state_count, map_href, (void *)p,
                 q != NULL && q->state >= 0 ? reference_states[q->state].code : NULL);
     buf_append_str(b, "</section>\n");
 }
@@ -540,6 +563,73 @@ static void render_error(struct buf *b, struct arena *arena, const struct error 
     view_alert(b, msg.data);
 }
 
+/* This search as a query string ("q=cardio&page=2"), for the offering
+ * page's "Back to the search". */
+static const char *back_query(const struct search_params *p)
+{
+    char number[24];
+    snprintf(number, sizeof(number), "%" PRId64, p->page);
+    const char *url = search_url(p, "page", p->page > 1 ? number : NULL, true);
+    const char *query = strchr(url, '?');
+    return query != NULL && strlen(query + 1) <= SEARCH_BACK_MAX_BYTES ? query + 1 : NULL;
+}
+
+/* The pager of a link made before pages had numbers (?cursor=): the first page and the next. */
+static void render_cursor_pager(struct buf *b, const struct search_params *p, const struct catalog_result *r)
+{
+    buf_append_str(b, "<nav class=\"pager\" aria-label=\"Result pages\"><a href=\"");
+    buf_append_html(b, search_url(p, "cursor", NULL, false));
+    buf_append_str(b, "\">First page</a>");
+    if (r->next_cursor != NULL) {
+        buf_append_str(b, "<a rel=\"next\" class=\"button\" href=\"");
+        buf_append_html(b, search_url(p, "cursor", r->next_cursor, true));
+        buf_append_str(b, "\">Next page</a>");
+    }
+    buf_append_str(b, "</nav>\n");
+}
+
+static void page_link(struct buf *b, const struct search_params *p, int64_t page, const char *rel, const char *css,
+                      const char *label)
+{
+    char number[24];
+    snprintf(number, sizeof(number), "%" PRId64, page);
+    buf_appendf(b, "<a rel=\"%s\"%s href=\"", rel, css);
+    buf_append_html(b, search_url(p, "page", page > 1 ? number : NULL, false));
+    buf_append_str(b, "\">");
+    buf_append_str(b, label);
+    buf_append_str(b, "</a>");
+}
+
+/* Previous, "Page 3 of 15", Next. Past SEARCH_PAGE_MAX, Next carries on by cursor. */
+static void render_numbered_pager(struct buf *b, const struct search_params *p, const struct catalog_query *q,
+                                  const struct catalog_result *r)
+{
+    int64_t limit = q->limit > 0 ? q->limit : 20;
+    int64_t pages = r->total > 0 ? (r->total + limit - 1) / limit : 1;
+    if (pages <= 1 && p->page <= 1)
+        return;
+    if (r->count == 0) {
+        buf_appendf(b, "<p class=\"notice\" role=\"status\">There is no page %" PRId64 ": this search has %" PRId64
+                       " %s. ", p->page, pages, pages == 1 ? "page" : "pages");
+        page_link(b, p, pages, "prev", "", "Go to the last page");
+        buf_append_str(b, "</p>\n");
+        return;
+    }
+    buf_append_str(b, "<nav class=\"pager\" aria-label=\"Result pages\">");
+    if (p->page > 1)
+        page_link(b, p, p->page - 1, "prev", "", "Previous page");
+    buf_appendf(b, "<span class=\"page-of\" aria-current=\"page\">Page %" PRId64 " of %" PRId64 "</span>", p->page,
+                pages);
+    if (p->page < pages && p->page < SEARCH_PAGE_MAX) {
+        page_link(b, p, p->page + 1, "next", " class=\"button\"", "Next page");
+    } else if (r->next_cursor != NULL) {
+        buf_append_str(b, "<a rel=\"next\" class=\"button\" href=\"");
+        buf_append_html(b, search_url(p, "cursor", r->next_cursor, true));
+        buf_append_str(b, "\">Next page</a>");
+    }
+    buf_append_str(b, "</nav>\n");
+}
+
 /* The count, the active filters, the cards and the pager. */
 static void render_results(struct buf *b, const struct search_params *p, const struct search_outcome *out)
 {
@@ -556,24 +646,15 @@ static void render_results(struct buf *b, const struct search_params *p, const s
         buf_append_str(b, "<p>Try removing a filter, a wider start window or a higher price.</p>\n");
     if (r->count > 0) {
         buf_append_str(b, "<ol class=\"results\">\n");
+        const char *back = back_query(p);
         for (size_t i = 0; i < r->count; i++)
-            web_search_card(b, &r->items[i]);
+            web_search_card(b, &r->items[i], back);
         buf_append_str(b, "</ol>\n");
     }
-    if (r->next_cursor != NULL || q->cursor != NULL) {
-        buf_append_str(b, "<nav class=\"pager\" aria-label=\"Result pages\">");
-        if (q->cursor != NULL) {
-            buf_append_str(b, "<a href=\"");
-            buf_append_html(b, search_url(p, "cursor", NULL, false));
-            buf_append_str(b, "\">First page</a>");
-        }
-        if (r->next_cursor != NULL) {
-            buf_append_str(b, "<a rel=\"next\" class=\"button\" href=\"");
-            buf_append_html(b, search_url(p, "cursor", r->next_cursor, true));
-            buf_append_str(b, "\">Next page</a>");
-        }
-        buf_append_str(b, "</nav>\n");
-    }
+    if (q->cursor != NULL)
+        render_cursor_pager(b, p, r);
+    else
+        render_numbered_pager(b, p, q, r);
     buf_append_str(b, "</section>\n");
 }
 
@@ -634,7 +715,7 @@ static void render(struct http_request *req, const struct view_page *page, int s
         buf_append_str(&b, "<div class=\"search-facets\">\n");
         render_facets(&b, p, out->query, r);
         buf_append_str(&b, "</div>\n</div>\n");
-        render_map(&b, &req->arena, p, out->query);
+        render_map(&b, &req->arena, p, out->query, out->result);
     } else {
         render_form(&b, p, NULL, page->user_name != NULL, err);
         buf_append_str(&b, "</div>\n</div>\n");
@@ -645,6 +726,25 @@ static void render(struct http_request *req, const struct view_page *page, int s
         return;
     }
     http_reply_html(req, status, &b);
+}
+
+/* page=N (1..SEARCH_PAGE_MAX, once): the numbered page, as an offset of the
+ * search; a cursor (an older link) goes on from where it points instead. */
+static int read_page(struct search_params *p, struct catalog_query *q, const char *text, size_t given,
+                     struct error *err)
+{
+    p->page = 1;
+    if (text == NULL)
+        return 0;
+    static const char bad[] = "must be a whole number between 1 and " LIMIT_TEXT(SEARCH_PAGE_MAX);
+    char *end = NULL;
+    long long n = given == 1 && text[0] >= '0' && text[0] <= '9' ? strtoll(text, &end, 10) : 0;
+    if (end == NULL || *end != '\0' || n < 1 || n > SEARCH_PAGE_MAX)
+        return error_set(err, ERR_INVALID_PARAMETER, "page", bad);
+    p->page = n;
+    if (q->cursor == NULL)
+        q->offset = (int64_t)(n - 1) * (q->limit > 0 ? q->limit : 20);
+    return 0;
 }
 
 /* The page title names the main filters: "Cardiology rotations in Texas · Find a rotation". */
@@ -691,7 +791,8 @@ void web_page_search(struct http_request *req)
     struct catalog_query q;
     struct error err = {0};
     bool eligible_me = false;
-    if (catalog_query_parse(query_get, query, &q, &eligible_me, &err) != 0) {
+    if (catalog_query_parse(query_get, query, &q, &eligible_me, &err) != 0 ||
+        read_page(&p, &q, http_kv_get(query, "page"), http_kv_count(query, "page"), &err) != 0) {
         page.title = "Check your search · Find a rotation";
         render(req, &page, error_status(err.code), &p, NULL, NULL, &err);
         return;

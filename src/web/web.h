@@ -69,8 +69,10 @@ void web_letter_author_form(struct buf *b, const struct store_letter *l, const c
 void web_page_offering(struct http_request *req);
 extern const char *const web_offering_params[];
 struct catalog_hit;
-/* A search result card (<li>), as the search page shows it. */
-void web_search_card(struct buf *b, const struct catalog_hit *hit);
+/* A search result's card (<li>); back (or NULL): the search's query string, which
+ * the offering page's "Back to the search" returns to. */
+void web_search_card(struct buf *b, const struct catalog_hit *hit, const char *back);
+extern const char *const web_search_params[];
 
 /* ---- saved searches, favourites, waitlists (page_saved.c, page_unsubscribe.c, page_waitlist.c) ---- */
 extern const char *const web_saved_params[];
