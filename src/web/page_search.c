@@ -734,8 +734,8 @@ static int read_page(struct search_params *p, struct catalog_query *q, const cha
                      struct error *err)
 {
     p->page = 1;
-    if (text == NULL)
-        return 0;
+    if (text == NULL || (text[0] == '\0' && given == 1))
+        return 0; /* absent, or a field left empty: the first page */
     static const char bad[] = "must be a whole number between 1 and " LIMIT_TEXT(SEARCH_PAGE_MAX);
     char *end = NULL;
     long long n = given == 1 && text[0] >= '0' && text[0] <= '9' ? strtoll(text, &end, 10) : 0;
