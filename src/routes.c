@@ -222,6 +222,8 @@ const struct route rounds_routes[] = {
           .summary = "The caller's notifications and unread count"),
     ROUTE(HTTP_POST, "/api/v1/notifications/{id}/read", api_notification_read, ROUTE_JSON | ROUTE_AUTH,
           .max_body = KIB(1), .summary = "Mark a notification read"),
+    ROUTE(HTTP_POST, "/api/v1/notifications/read-all", api_notifications_read_all, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(1), .summary = "Mark every notification of the caller read"),
     /* support tickets (figures before {id}; replies before {action}) */
     ROUTE(HTTP_GET, "/api/v1/tickets/figures", api_ticket_figures, ROUTE_JSON | ROUTE_AUTH,
           .query = api_ticket_figures_params, .summary = "Response-time figures of support tickets (staff)"),
@@ -322,6 +324,9 @@ const struct route rounds_routes[] = {
           .max_body = KIB(16), .multiline = note_field),
     ROUTE(HTTP_GET, "/notifications", web_page_notifications, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_POST, "/notifications/{id}/read", web_page_notification_read, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    ROUTE(HTTP_GET, "/notifications/{id}/open", web_page_notification_open, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_POST, "/notifications/read-all", web_page_notifications_read_all, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4)),
     ROUTE(HTTP_GET, "/staff/audit", web_page_audit, ROUTE_HTML | ROUTE_AUTH, .query = web_audit_params),
     /* the document wallet, compliance, verification, host requirements */
     ROUTE(HTTP_GET, "/wallet", web_page_wallet, ROUTE_HTML | ROUTE_AUTH, .query = web_wallet_params),

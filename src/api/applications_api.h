@@ -25,6 +25,7 @@ void api_application_get(struct http_request *req);
 void api_application_action(struct http_request *req);
 void api_notifications_list(struct http_request *req);
 void api_notification_read(struct http_request *req);
+void api_notifications_read_all(struct http_request *req);
 void api_audit_list(struct http_request *req);
 void api_test_clock(struct http_request *req);
 void api_test_jobs(struct http_request *req);

@@ -1,5 +1,7 @@
 /* notifications.c — GET /api/v1/notifications (newest first, with the
- * unread count) and POST /api/v1/notifications/{id}/read. */
+ * unread count; `count`: the notices a grouped one stands for),
+ * POST /api/v1/notifications/{id}/read and POST /api/v1/notifications/read-all
+ * → 200 {"marked": n}. */
 #include "api/applications_api.h"
 #include "lib/clock.h"
 #include "lib/limits.h"
@@ -27,7 +29,8 @@ void api_notifications_list(struct http_request *req)
         buf_append_json_string(&b, items[i].title);
         buf_append_str(&b, ",\"link\":");
         buf_append_json_string(&b, items[i].link);
-        buf_appendf(&b, ",\"created_at\":\"%s\",\"read\":%s}", at, items[i].read_at > 0 ? "true" : "false");
+        buf_appendf(&b, ",\"created_at\":\"%s\",\"read\":%s,\"count\":%lld}", at,
+                    items[i].read_at > 0 ? "true" : "false", (long long)items[i].notice_count);
     }
     buf_append_str(&b, "]}");
     http_reply_json(req, 200, &b);
@@ -45,4 +48,24 @@ void api_notification_read(struct http_request *req)
         return;
     }
     http_reply_empty(req, 204);
+}
+
+static const struct json_field no_fields[] = {
+    {0},
+};
+
+void api_notifications_read_all(struct http_request *req)
+{
+    char none;
+    if (req->body_len > 0 && api_parse_body(req, no_fields, &none, NULL) != 0)
+        return; /* an empty body or {} only */
+    int64_t marked = 0;
+    if (store_notifications_read_all(req->db, req->auth.user_id, clock_now(), &marked) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, BUF_CAP_LINE);
+    buf_appendf(&b, "{\"marked\":%lld}", (long long)marked);
+    http_reply_json(req, 200, &b);
 }

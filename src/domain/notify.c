@@ -135,14 +135,37 @@ void notify_email(struct db_conn *conn, struct arena *arena, const char *to, con
         notify_account_email(conn, arena, to, kind, subject, body_text, now);
 }
 
+bool notify_groups(const char *kind)
+{
+    static const char *const batched[] = {"document_verified", "document_rejected", "hours_reviewed"};
+    for (size_t i = 0; kind != NULL && i < sizeof(batched) / sizeof(batched[0]); i++)
+        if (strcmp(batched[i], kind) == 0)
+            return true;
+    return false;
+}
+
+/* Stores the notice, or joins it to an unread one of its kind from the last
+ * NOTIFY_GROUP_SECONDS: true when it was joined (then it is not emailed). */
+static bool store_notice(struct db_conn *conn, const char *user_id, const char *kind, const char *title,
+                         const char *link, int64_t now)
+{
+    int rc = notify_groups(kind) ? store_notification_group(conn, user_id, kind, title, link,
+                                                            now - NOTIFY_GROUP_SECONDS, now)
+                                 : DB_DONE;
+    if (rc == DB_OK)
+        return true;
+    char id[48];
+    crypto_sortable_id("n_", clock_now_ms(), id, sizeof(id));
+    if (rc != DB_DONE || store_notification_add(conn, id, user_id, kind, title, link, now) != DB_OK)
+        log_warn("msg=\"notification not stored\" kind=%s", kind);
+    return false;
+}
+
 void notify(struct db_conn *conn, struct arena *arena, const struct recipient *to, const char *kind, const char *title,
             const char *link, int64_t now)
 {
-    char id[48];
-    crypto_sortable_id("n_", clock_now_ms(), id, sizeof(id));
-    if (to->user_id != NULL && store_notification_add(conn, id, to->user_id, kind, title, link, now) != DB_OK)
-        log_warn("msg=\"notification not stored\" kind=%s", kind);
-    if (to->email == NULL)
+    bool joined = to->user_id != NULL && store_notice(conn, to->user_id, kind, title, link, now);
+    if (to->email == NULL || joined)
         return;
     struct buf body;
     buf_init(&body, arena, BUF_CAP_SMALL);

@@ -5,6 +5,7 @@
 #ifndef ROUNDS_DOMAIN_NOTIFY_H
 #define ROUNDS_DOMAIN_NOTIFY_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lib/arena.h"
@@ -14,6 +15,14 @@ struct recipient {
     const char *user_id; /* NULL: email only (someone without an account) */
     const char *email;   /* NULL: in the app only */
 };
+
+/* Notices of a kind that comes in batches (staff verifying a pile of
+ * documents, a preceptor confirming a week of hours) that come within
+ * NOTIFY_GROUP_SECONDS of an unread one of that kind join it (it shows the
+ * newest title and link, and how many it stands for), and only the first of
+ * them is emailed. */
+enum { NOTIFY_GROUP_SECONDS = 10 * 60 };
+bool notify_groups(const char *kind);
 
 /* link is a path ("/applications/a_…"); the email carries PUBLIC_URL + link. */
 void notify(struct db_conn *conn, struct arena *arena, const struct recipient *to, const char *kind, const char *title,

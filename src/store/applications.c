@@ -396,8 +396,8 @@ int store_notifications_list(struct db_conn *conn, struct arena *arena, const ch
     db_reset(st);
     if (rc != DB_ROW)
         return rc;
-    st = db_prepare(conn, "SELECT id, kind, title, link, created_at, COALESCE(read_at, 0) FROM notifications"
-                          " WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2");
+    st = db_prepare(conn, "SELECT id, kind, title, link, created_at, COALESCE(read_at, 0), notice_count"
+                          " FROM notifications WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2");
     db_bind_text(st, 1, user_id);
     db_bind_int(st, 2, limit);
     size_t capacity = 0;
@@ -413,7 +413,62 @@ int store_notifications_list(struct db_conn *conn, struct arena *arena, const ch
         n->link = store_column_dup(arena, st, 3);
         n->created_at = db_column_int(st, 4);
         n->read_at = db_column_int(st, 5);
+        n->notice_count = db_column_int(st, 6);
     }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_notification_group(struct db_conn *conn, const char *user_id, const char *kind, const char *title,
+                             const char *link, int64_t since, int64_t now)
+{
+    struct db_stmt *st = db_prepare(
+        conn, "UPDATE notifications SET notice_count = notice_count + 1, title = $3, link = $4, created_at = $6"
+              " WHERE id = (SELECT id FROM notifications WHERE user_id = $1 AND kind = $2 AND read_at IS NULL"
+              " AND created_at > $5 ORDER BY created_at DESC, id DESC LIMIT 1)");
+    db_bind_text(st, 1, user_id);
+    db_bind_text(st, 2, kind);
+    db_bind_text(st, 3, title);
+    db_bind_text(st, 4, link != NULL ? link : "");
+    db_bind_int(st, 5, since);
+    db_bind_int(st, 6, now);
+    int rc = db_step(st);
+    int changed = rc == DB_DONE ? db_changes(st) : 0;
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    return changed > 0 ? DB_OK : DB_DONE;
+}
+
+int store_notification_get(struct db_conn *conn, struct arena *arena, const char *user_id, const char *id,
+                           struct store_notification *out)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT id, kind, title, link, created_at, COALESCE(read_at, 0), notice_count"
+                                          " FROM notifications WHERE id = $1 AND user_id = $2");
+    db_bind_text(st, 1, id);
+    db_bind_text(st, 2, user_id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        out->id = store_column_dup(arena, st, 0);
+        out->kind = store_column_dup(arena, st, 1);
+        out->title = store_column_dup(arena, st, 2);
+        out->link = store_column_dup(arena, st, 3);
+        out->created_at = db_column_int(st, 4);
+        out->read_at = db_column_int(st, 5);
+        out->notice_count = db_column_int(st, 6);
+    }
+    db_reset(st);
+    return rc;
+}
+
+int store_notifications_read_all(struct db_conn *conn, const char *user_id, int64_t now, int64_t *marked)
+{
+    struct db_stmt *st =
+        db_prepare(conn, "UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL");
+    db_bind_text(st, 1, user_id);
+    db_bind_int(st, 2, now);
+    int rc = db_step(st);
+    *marked = rc == DB_DONE ? db_changes(st) : 0;
     db_reset(st);
     return rc == DB_DONE ? DB_OK : rc;
 }

@@ -91,7 +91,18 @@ int store_idempotency_prune(struct db_conn *conn, int64_t before);
 struct store_notification {
     const char *id, *kind, *title, *link;
     int64_t created_at, read_at;
+    int64_t notice_count; /* the notices it stands for (1, or more once grouped) */
 };
+/* Adds one more notice to the user's newest unread notification of kind
+ * created after since: it takes the new title and link and moves to now.
+ * DB_OK when grouped, DB_DONE when there is none to join. */
+int store_notification_group(struct db_conn *conn, const char *user_id, const char *kind, const char *title,
+                             const char *link, int64_t since, int64_t now);
+/* One of the user's notifications: DB_ROW, or DB_DONE when it is not theirs. */
+int store_notification_get(struct db_conn *conn, struct arena *arena, const char *user_id, const char *id,
+                           struct store_notification *out);
+/* Marks every unread notification of the user read; *marked: how many. */
+int store_notifications_read_all(struct db_conn *conn, const char *user_id, int64_t now, int64_t *marked);
 int store_notification_add(struct db_conn *conn, const char *id, const char *user_id, const char *kind,
                            const char *title, const char *link, int64_t now);
 int store_notifications_list(struct db_conn *conn, struct arena *arena, const char *user_id, int limit,

@@ -1,7 +1,9 @@
 /* page_notifications.c — GET /notifications: the signed-in user's newest
- * notifications, the unread ones marked in words, each linking to what it
- * is about, with a "Mark read" button; POST /notifications/{id}/read marks
- * one read and comes back to the list. */
+ * notifications, the unread ones marked in words, a group saying how many
+ * notices it stands for, each linking through GET /notifications/{id}/open
+ * (which marks it read and goes on to what it is about), with a "Mark read"
+ * button and "Mark all as read"; POST /notifications/{id}/read and
+ * POST /notifications/read-all come back to the list. */
 #include <string.h>
 
 #include "lib/clock.h"
@@ -41,10 +43,13 @@ void web_page_notifications(struct http_request *req)
         http_reply_html(req, 200, &b);
         return;
     }
-    if (unread == 0)
+    if (unread == 0) {
         buf_append_str(&b, "<p class=\"lead\">You have read them all.</p>\n");
-    else
+    } else {
         buf_appendf(&b, "<p class=\"lead\">%lld unread.</p>\n", (long long)unread);
+        struct view_button all = {"/notifications/read-all", "Mark all as read", "secondary", NULL, NULL, NULL};
+        view_button_form(&b, page.csrf_token, &all);
+    }
     buf_append_str(&b, "<ul class=\"notifications\">\n");
     for (size_t i = 0; i < count; i++) {
         const struct store_notification *n = &items[i];
@@ -54,14 +59,17 @@ void web_page_notifications(struct http_request *req)
         if (is_unread)
             buf_append_str(&b, "<span class=\"badge unread\">Unread</span> ");
         if (local_link(n->link)) {
-            buf_append_str(&b, "<a href=\"");
-            buf_append_html(&b, n->link);
-            buf_append_str(&b, "\">");
+            /* Opening it marks it read on the way. */
+            buf_append_str(&b, "<a href=\"/notifications/");
+            buf_append_url(&b, n->id);
+            buf_append_str(&b, "/open\">");
             buf_append_html(&b, n->title);
             buf_append_str(&b, "</a>");
         } else {
             buf_append_html(&b, n->title);
         }
+        if (n->notice_count > 1)
+            buf_appendf(&b, " <span class=\"group-count\">and %lld more like it</span>", (long long)n->notice_count - 1);
         buf_append_str(&b, "<br><span class=\"muted\">");
         web_write_instant(&b, n->created_at);
         buf_append_str(&b, "</span></div>");
@@ -96,6 +104,32 @@ void web_page_notification_read(struct http_request *req)
         return;
     }
     if (rc != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    http_redirect(req, "/notifications");
+}
+
+void web_page_notification_open(struct http_request *req)
+{
+    struct store_notification n;
+    int rc = store_notification_get(req->db, &req->arena, req->auth.user_id, http_param(req, "id"), &n);
+    if (rc == DB_DONE) {
+        http_reply_error(req, ERR_NOT_FOUND, NULL, "There is no such notification");
+        return;
+    }
+    if (rc != DB_ROW || (n.read_at == 0 && store_notification_read(req->db, req->auth.user_id, n.id, clock_now()) !=
+                                                DB_OK)) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    http_redirect(req, local_link(n.link) ? n.link : "/notifications");
+}
+
+void web_page_notifications_read_all(struct http_request *req)
+{
+    int64_t marked = 0;
+    if (store_notifications_read_all(req->db, req->auth.user_id, clock_now(), &marked) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }

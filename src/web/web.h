@@ -152,6 +152,8 @@ void web_page_application(struct http_request *req);
 void web_page_application_action(struct http_request *req);
 void web_page_notifications(struct http_request *req);
 void web_page_notification_read(struct http_request *req);
+void web_page_notification_open(struct http_request *req);
+void web_page_notifications_read_all(struct http_request *req);
 void web_page_audit(struct http_request *req);
 
 /* ---- the document wallet, compliance, staff's verification queue, host requirements ---- */

@@ -495,7 +495,8 @@ static long long documents_of(const char *student)
 
 static long long notifications_of(const char *user)
 {
-    return api_db_int(W.db, "SELECT COUNT(*) FROM notifications WHERE user_id = $1", user, NULL);
+    /* Notices told: a grouped notification stands for several. */
+    return api_db_int(W.db, "SELECT COALESCE(SUM(notice_count), 0) FROM notifications WHERE user_id = $1", user, NULL);
 }
 
 static long long file_reads(const char *actor, const char *doc)
