@@ -200,6 +200,11 @@ db_sql() {
     fi
 }
 
+# cpu_ticks PID — the process's user + system CPU time so far, in clock ticks.
+cpu_ticks() {
+    awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+
 # mem_of PID — "VmHWM VmRSS RssAnon RssFile" in MiB.
 mem_of() {
     awk '/^(VmHWM|VmRSS|RssAnon|RssFile):/ { v[$1] = sprintf("%.1f", $2 / 1024) }
@@ -887,6 +892,7 @@ report_holds() {
 # ---------------------------------------------------------------- part: payments
 
 PAY_COUNT=0
+PAY_CPU_TICKS=0
 PAY_WARM=0
 PAY_WARM_APPLIED=0
 PAY_SECRET=whsec_bench_0123456789abcdef
@@ -1073,7 +1079,10 @@ part_payments() {
     fi
     payments_deliveries "$(( PAY_WARM + 1 ))" "$PAY_COUNT" "$tmp/webhook.list"
     echo "bench: payments part (1 run of ${BENCH_SECONDS} s)" >&2
+    local cpu0
+    cpu0=$(cpu_ticks "$rounds_pid")
     webhook_run "$tmp/webhook.out" "$tmp/webhook.list" "$BENCH_SECONDS"
+    PAY_CPU_TICKS=$(( $(cpu_ticks "$rounds_pid") - cpu0 ))
     stop_rounds
     unset ROUNDS_STRIPE_SECRET_KEY ROUNDS_STRIPE_WEBHOOK_SECRET ROUNDS_STRIPE_API_BASE
     PAY_RECORDED=$(echo "SELECT count(*) FROM payments p JOIN bench_pay b ON p.checkout_id = 'ck_paybench_' || b.n;" |
@@ -1112,6 +1121,12 @@ report_payments() {
     say '\n'
     [ "$exhausted" = 0 ] ||
         say '  %s wrk thread(s) ran out of events before %s s: raise BENCH_PAYMENTS\n' "$exhausted" "$BENCH_SECONDS"
+    # CPU per event does not depend on what else the machine runs, as events/s does.
+    local hz
+    hz=$(getconf CLK_TCK)
+    say '  server CPU (user + system) during the run: %.2f s, %.3f ms per applied event\n' \
+        "$(awk -v t="$PAY_CPU_TICKS" -v hz="$hz" 'BEGIN { print t / hz }')" \
+        "$(awk -v t="$PAY_CPU_TICKS" -v hz="$hz" -v n="$applied" 'BEGIN { print (n > 0 ? t * 1000 / hz / n : 0) }')"
     say '  payments recorded: %s, applications booked: %s, "applied" replies: %s (warm-up included) — %s\n' \
         "$PAY_RECORDED" "$PAY_BOOKED" "$total" \
         "$([ "$PAY_RECORDED" = "$total" ] && [ "$PAY_BOOKED" = "$total" ] && echo consistent || echo MISMATCH)"

@@ -88,11 +88,15 @@ struct ledger_check_report {
 
 /* Checks the book: every transaction balances (and has two entries or
  * more), and every entry's account position and running balance follow from
- * the entries before it. DB_OK with report->ok telling the result (the first
- * problem, by entry id, in report->problem), or a database error. */
-int ledger_check(struct db_conn *conn, struct arena *arena, struct ledger_check_report *report);
-/* The same, handing each account's final balance to on_balance (in account order). */
-int ledger_check_with_balances(struct db_conn *conn, struct arena *arena, struct ledger_check_report *report,
-                               void (*on_balance)(void *ctx, const char *account, int64_t balance), void *ctx);
+ * the entries before it (one walk of the ledger's indexes, not its table).
+ * DB_OK with report->ok telling the result (the first problem, by entry id,
+ * in report->problem), or a database error. */
+int ledger_check(struct db_conn *conn, struct ledger_check_report *report);
+/* The same, handing each account of a known kind to on_balance with its owner ("" for none)
+ * and final balance, in the store's account order. */
+int ledger_check_with_balances(struct db_conn *conn, struct ledger_check_report *report, 
+                               void (*on_balance)(void *ctx, enum ledger_account_kind kind, const char *owner,
+                                                  int64_t balance),
+                               void *ctx);
 
 #endif

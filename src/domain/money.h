@@ -178,7 +178,9 @@ int money_run_jobs(struct db_conn *conn, struct arena *arena, struct money_jobs_
 /* The whole check: the book (ledger_check), then for each application with
  * money what its pages show (price, paid, payments, refunds owed and sent)
  * against its ledger accounts, and the providers' totals against their
- * clearing accounts. report as in ledger.h (statements counts the applications). */
+ * clearing accounts, all in one read transaction (one snapshot of the
+ * database while it keeps taking payments). report as in ledger.h
+ * (statements counts the applications). */
 int money_check_statements(struct db_conn *conn, struct arena *arena, struct ledger_check_report *report);
 
 #endif

@@ -176,6 +176,7 @@ int http_metrics_start(const struct http_options *options)
 {
     if (options->metrics_host == NULL)
         return 0;
+    metrics_db_timing(true);
     metrics.options = options;
     metrics.route_names = calloc(options->route_count + 1, sizeof(*metrics.route_names));
     if (metrics.route_names == NULL)

@@ -24,6 +24,7 @@ struct route_metrics {
 static struct route_metrics routes[METRICS_MAX_ROUTES + 1];
 static atomic_uint_fast64_t counters[METRIC_COUNTER_COUNT];
 static atomic_uint_fast64_t db_time_us;
+static atomic_bool db_timing;
 
 static const struct {
     const char *name, *help;
@@ -50,6 +51,16 @@ void metrics_db_time(double ms)
     atomic_fetch_add_explicit(&counters[METRIC_DB_STEPS], 1, memory_order_relaxed);
     if (ms > 0)
         atomic_fetch_add_explicit(&db_time_us, (uint64_t)(ms * 1000.0), memory_order_relaxed);
+}
+
+void metrics_db_timing(bool on)
+{
+    atomic_store_explicit(&db_timing, on, memory_order_relaxed);
+}
+
+bool metrics_db_timed(void)
+{
+    return atomic_load_explicit(&db_timing, memory_order_relaxed);
 }
 
 void metrics_request(int route, int status, double ms)

@@ -113,42 +113,91 @@ int store_ledger_lines_of_application(struct db_conn *conn, struct arena *arena,
     return rc == DB_DONE ? DB_OK : rc;
 }
 
-int store_ledger_counts(struct db_conn *conn, int64_t *transactions, int64_t *entries, int64_t *accounts)
+int store_ledger_counts(struct db_conn *conn, int64_t *transactions, int64_t *entries, int64_t *last_transaction_id)
 {
     struct db_stmt *st = db_prepare(conn, "SELECT (SELECT COUNT(*) FROM ledger_transactions),"
                                           " (SELECT COUNT(*) FROM ledger_entries),"
-                                          " (SELECT COUNT(*) FROM ledger_entries WHERE account_seq = 1)");
+                                          " (SELECT COALESCE(MAX(id), 0) FROM ledger_transactions)");
     int rc = db_step(st);
     if (rc == DB_ROW) {
         *transactions = db_column_int(st, 0);
         *entries = db_column_int(st, 1);
-        *accounts = db_column_int(st, 2);
+        *last_transaction_id = db_column_int(st, 2);
     }
     db_reset(st);
     return rc == DB_ROW ? DB_OK : rc;
 }
 
-int store_ledger_first_unbalanced(struct db_conn *conn, int64_t *transaction_id, int64_t *first_entry_id,
-                                  int64_t *sum, int64_t *entries)
+int store_ledger_first_empty_transaction(struct db_conn *conn, int64_t *transaction_id)
 {
-    /* Transactions with entries that do not balance, and transactions with none, whichever comes first. */
-    struct db_stmt *st = db_prepare(
-        conn, "SELECT id, first_entry, total, n FROM ("
-              " SELECT transaction_id AS id, MIN(id) AS first_entry, SUM(amount_cents) AS total, COUNT(*) AS n"
-              " FROM ledger_entries GROUP BY transaction_id HAVING SUM(amount_cents) <> 0 OR COUNT(*) < 2"
-              " UNION ALL"
-              " SELECT t.id, 0, 0, 0 FROM ledger_transactions t"
-              " WHERE NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.transaction_id = t.id)"
-              ") broken ORDER BY id LIMIT 1");
+    struct db_stmt *st = db_prepare(conn, "SELECT MIN(t.id) FROM ledger_transactions t"
+                                          " WHERE NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.transaction_id = t.id)");
+    int rc = db_step(st);
+    bool found = rc == DB_ROW && !db_column_is_null(st, 0);
+    *transaction_id = found ? db_column_int(st, 0) : 0;
+    db_reset(st);
+    return rc != DB_ROW ? rc : found ? DB_ROW : DB_DONE;
+}
+
+int store_ledger_transaction_totals(struct db_conn *conn, int64_t transaction_id, int64_t *first_entry_id,
+                                    int64_t *sum, int64_t *entries)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT COALESCE(MIN(id), 0), COALESCE(SUM(amount_cents), 0), COUNT(*)"
+                                          " FROM ledger_entries WHERE transaction_id = $1");
+    db_bind_int(st, 1, transaction_id);
     int rc = db_step(st);
     if (rc == DB_ROW) {
-        *transaction_id = db_column_int(st, 0);
-        *first_entry_id = db_column_int(st, 1);
-        *sum = db_column_int(st, 2);
-        *entries = db_column_int(st, 3);
+        *first_entry_id = db_column_int(st, 0);
+        *sum = db_column_int(st, 1);
+        *entries = db_column_int(st, 2);
     }
     db_reset(st);
-    return rc;
+    return rc == DB_ROW ? DB_OK : rc;
+}
+
+int store_ledger_first_unbalanced(struct db_conn *conn, int64_t transactions, int64_t *transaction_id,
+                                  int64_t *first_entry_id, int64_t *sum, int64_t *entries)
+{
+    /* One pass over the (transaction_id, amount) index: how many transactions have
+     * entries, and the first whose entries do not sum to zero or are fewer than two. */
+    struct db_stmt *st = db_prepare(
+        conn, "SELECT COUNT(*), MIN(CASE WHEN total <> 0 OR n < 2 THEN id END) FROM ("
+              " SELECT transaction_id AS id, SUM(amount_cents) AS total, COUNT(*) AS n"
+              " FROM ledger_entries GROUP BY transaction_id) g");
+    int rc = db_step(st);
+    int64_t with_entries = 0, broken = 0;
+    if (rc == DB_ROW) {
+        with_entries = db_column_int(st, 0);
+        broken = db_column_is_null(st, 1) ? 0 : db_column_int(st, 1);
+    }
+    db_reset(st);
+    if (rc != DB_ROW)
+        return rc;
+    /* Every entry names an existing transaction (a foreign key), so fewer groups than
+     * transactions means some transaction has no entries: find the first (rarely run). */
+    int64_t empty = 0;
+    if (with_entries < transactions) {
+        rc = store_ledger_first_empty_transaction(conn, &empty);
+        if (rc != DB_ROW && rc != DB_DONE)
+            return rc;
+    }
+    if (empty != 0 && (broken == 0 || empty < broken)) {
+        *transaction_id = empty;
+        *first_entry_id = *sum = *entries = 0;
+        return DB_ROW;
+    }
+    if (broken == 0)
+        return DB_DONE;
+    *transaction_id = broken;
+    rc = store_ledger_transaction_totals(conn, broken, first_entry_id, sum, entries);
+    return rc == DB_OK ? DB_ROW : rc;
+}
+
+int store_ledger_snapshot(struct db_conn *conn)
+{
+    if (strcmp(db_backend_name(conn), "postgres") != 0)
+        return DB_OK; /* SQLite: a read transaction reads one snapshot (WAL) from its first query on */
+    return db_exec(conn, "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
 }
 
 enum { LEDGER_WALK_PAGE = 50000 };
@@ -156,9 +205,10 @@ enum { LEDGER_WALK_PAGE = 50000 };
 int store_ledger_walk(struct db_conn *conn, void (*fn)(void *ctx, const struct store_ledger_walk_row *row),
                       void *ctx)
 {
-    /* In pages by key, so that PostgreSQL (which hands over whole results) never holds the whole ledger. */
+    /* In pages by key, so that PostgreSQL (which hands over whole results) never holds
+     * the whole ledger. Every column is in the index (0021): no table reads. */
     struct db_stmt *st = db_prepare(conn, "SELECT id, transaction_id, amount_cents, account_seq, balance_cents, account"
-                                          " FROM ledger_entries WHERE account > $1 OR (account = $1 AND account_seq > $2)"
+                                          " FROM ledger_entries WHERE (account, account_seq) > ($1, $2)"
                                           " ORDER BY account, account_seq LIMIT $3");
     char *after = NULL;
     int64_t after_seq = 0;

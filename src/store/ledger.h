@@ -40,13 +40,25 @@ int store_ledger_lines_of_application(struct db_conn *conn, struct arena *arena,
 
 /* ---- the check ---- */
 
-/* Counts of transactions, entries and accounts. */
-int store_ledger_counts(struct db_conn *conn, int64_t *transactions, int64_t *entries, int64_t *accounts);
+/* Counts of transactions and entries, and the highest transaction id (0: none). */
+int store_ledger_counts(struct db_conn *conn, int64_t *transactions, int64_t *entries, int64_t *last_transaction_id);
 /* The first transaction (by id) whose entries do not sum to zero or that has
  * fewer than two entries: DB_ROW with its id, its first entry's id (0 when it
- * has none), the sum and the number of entries; DB_DONE when there is none. */
-int store_ledger_first_unbalanced(struct db_conn *conn, int64_t *transaction_id, int64_t *first_entry_id,
-                                  int64_t *sum, int64_t *entries);
+ * has none), the sum and the number of entries; DB_DONE when there is none.
+ * One pass over the entries' (transaction_id, amount) index. transactions: the
+ * count store_ledger_counts gave (an empty transaction is searched for only
+ * when fewer have entries). */
+int store_ledger_first_unbalanced(struct db_conn *conn, int64_t transactions, int64_t *transaction_id,
+                                  int64_t *first_entry_id, int64_t *sum, int64_t *entries);
+/* The first transaction without entries: DB_ROW with its id, or DB_DONE. */
+int store_ledger_first_empty_transaction(struct db_conn *conn, int64_t *transaction_id);
+/* A transaction's first entry id (0: none), the sum and the number of its entries. */
+int store_ledger_transaction_totals(struct db_conn *conn, int64_t transaction_id, int64_t *first_entry_id,
+                                    int64_t *sum, int64_t *entries);
+
+/* First in a read transaction: every later query in it sees the database as it
+ * was at the first (PostgreSQL: REPEATABLE READ; SQLite's read transactions do). */
+int store_ledger_snapshot(struct db_conn *conn);
 
 /* Every entry in (account, account_seq) order, to fn (strings valid during the call). */
 struct store_ledger_walk_row {

@@ -143,7 +143,7 @@ struct store_money_row {
     int64_t price_cents, paid_cents, started; /* started: 1 once in progress or completed */
     int64_t payments_cents, refunds_owed_cents, refunds_sent_cents, overpaid_cents;
 };
-/* Every application with terms or money rows, to fn. */
+/* Every application with terms or money rows, to fn (strings valid during the call). */
 int store_money_rows(struct db_conn *conn, void (*fn)(void *ctx, const struct store_money_row *row), void *ctx);
 
 /* Per provider: what its payments brought in and its sent refunds gave back. */

@@ -101,7 +101,7 @@ TEST(balanced_transactions_keep_running_balances)
     ledger_draft_add(&d, LEDGER_REVENUE, NULL, 100);
     CHECK_INT(d.count, 1);
     struct ledger_check_report report;
-    CHECK_INT(ledger_check(conn, &arena, &report), DB_OK);
+    CHECK_INT(ledger_check(conn, &report), DB_OK);
     CHECK(report.ok);
     CHECK(report.entries >= 6);
 }
@@ -155,6 +155,10 @@ struct broken_ctx {
     const char *sql[4];
     struct ledger_check_report report;
     int64_t named; /* the id of the entry the check should name: the newest entry */
+    int64_t newest_transaction;
+    /* What the database's own pass (used past LEDGER_CHECK_MEMORY_TRANSACTIONS) finds. */
+    int store_rc;
+    int64_t store_transaction, store_first_entry, store_sum, store_entries;
 };
 
 static int broken_tx(struct db_conn *c, void *p)
@@ -163,12 +167,19 @@ static int broken_tx(struct db_conn *c, void *p)
     for (int i = 0; i < 4 && b->sql[i] != NULL; i++)
         if (db_exec(c, b->sql[i]) != DB_OK)
             return DB_CONSTRAINT;
-    struct db_stmt *st = db_prepare(c, "SELECT MAX(id) FROM ledger_entries");
-    if (db_step(st) == DB_ROW)
+    struct db_stmt *st = db_prepare(c, "SELECT (SELECT MAX(id) FROM ledger_entries), (SELECT MAX(id) FROM ledger_transactions),"
+                                       " (SELECT COUNT(*) FROM ledger_transactions)");
+    int64_t transactions = 0;
+    if (db_step(st) == DB_ROW) {
         b->named = db_column_int(st, 0);
+        b->newest_transaction = db_column_int(st, 1);
+        transactions = db_column_int(st, 2);
+    }
     db_reset(st);
-    if (ledger_check(c, &arena, &b->report) != DB_OK)
+    if (ledger_check(c, &b->report) != DB_OK)
         return DB_ERROR;
+    b->store_rc = store_ledger_first_unbalanced(c, transactions, &b->store_transaction, &b->store_first_entry,
+                                                &b->store_sum, &b->store_entries);
     return DB_CONSTRAINT; /* never keep broken rows */
 }
 
@@ -176,7 +187,7 @@ static void run_broken(struct broken_ctx *b)
 {
     CHECK_INT(db_run_tx(conn, true, broken_tx, b), DB_CONSTRAINT);
     struct ledger_check_report after;
-    CHECK_INT(ledger_check(conn, &arena, &after), DB_OK);
+    CHECK_INT(ledger_check(conn, &after), DB_OK);
     CHECK(after.ok); /* rolled back: the real ledger is untouched */
 }
 
@@ -208,8 +219,45 @@ TEST(the_check_names_an_unbalanced_transaction)
     run_broken(&b);
     CHECK(!b.report.ok);
     CHECK_INT(b.report.broken_entry, b.named - 1); /* the transaction's first entry */
+    CHECK_INT(b.report.broken_transaction, b.newest_transaction);
     CHECK_CONTAINS(b.report.problem, "does not balance");
     CHECK_CONTAINS(b.report.problem, "sum to 100 cents");
+    /* The database's own pass finds the same transaction. */
+    CHECK_INT(b.store_rc, DB_ROW);
+    CHECK_INT(b.store_transaction, b.newest_transaction);
+    CHECK_INT(b.store_first_entry, b.named - 1);
+    CHECK_INT(b.store_sum, 100);
+    CHECK_INT(b.store_entries, 2);
+}
+
+TEST(the_check_names_a_transaction_without_entries)
+{
+    struct broken_ctx b = {.sql = {
+        "INSERT INTO ledger_transactions (kind, effective_on, created_at) VALUES ('test', '2026-01-01', 1)", NULL}};
+    run_broken(&b);
+    CHECK(!b.report.ok);
+    CHECK_INT(b.report.broken_entry, 0);
+    CHECK_INT(b.report.broken_transaction, b.newest_transaction);
+    CHECK_CONTAINS(b.report.problem, "has no entries");
+    CHECK_INT(b.store_rc, DB_ROW);
+    CHECK_INT(b.store_transaction, b.newest_transaction);
+    CHECK_INT(b.store_entries, 0);
+}
+
+TEST(the_check_names_an_entry_of_an_unknown_account)
+{
+    struct broken_ctx b = {.sql = {
+        "INSERT INTO ledger_transactions (kind, effective_on, created_at) VALUES ('test', '2026-01-01', 1)",
+        "INSERT INTO ledger_entries (transaction_id, account, amount_cents, account_seq, balance_cents)"
+        " SELECT MAX(id), 'revenue:check-f', 80, 1, 80 FROM ledger_transactions",
+        "INSERT INTO ledger_entries (transaction_id, account, amount_cents, account_seq, balance_cents)"
+        " SELECT MAX(id), 'allowance:check-f', -80, 1, -80 FROM ledger_transactions",
+        NULL}};
+    run_broken(&b);
+    CHECK(!b.report.ok);
+    CHECK_INT(b.report.broken_entry, b.named);
+    CHECK_CONTAINS(b.report.problem, "unknown account \"allowance:check-f\"");
+    CHECK_INT(b.store_rc, DB_DONE); /* it balances */
 }
 
 TEST(the_check_names_a_gap_in_an_account)
@@ -270,7 +318,7 @@ TEST(concurrent_postings_to_one_account_all_land)
     for (int i = 0; i < THREADS; i++)
         CHECK_INT(balance(LEDGER_RECEIVABLE, apps[i]), -each);
     struct ledger_check_report report;
-    CHECK_INT(ledger_check(conn, &arena, &report), DB_OK);
+    CHECK_INT(ledger_check(conn, &report), DB_OK);
     CHECK(report.ok);
     if (!report.ok)
         printf("  %s\n", report.problem);
@@ -311,6 +359,8 @@ int main(void)
     RUN(the_check_names_a_wrong_running_balance);
     RUN(the_check_names_an_unbalanced_transaction);
     RUN(the_check_names_a_gap_in_an_account);
+    RUN(the_check_names_a_transaction_without_entries);
+    RUN(the_check_names_an_entry_of_an_unknown_account);
     RUN(concurrent_postings_to_one_account_all_land);
     db_close(conn);
     arena_heap_free(&arena);

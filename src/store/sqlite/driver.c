@@ -4,11 +4,13 @@
  * prepared statements cached per connection by the address of their SQL. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -27,7 +29,19 @@ struct db_conn {
     struct db_conn_base base;
     sqlite3 *handle;
     struct stmt_cache statements;
+    bool holds_writer; /* this connection's write transaction holds writer_lock */
 };
+
+/* The process's write transactions take turns here before BEGIN IMMEDIATE.
+ * SQLite lets one writer in at a time anyway; a connection that finds the
+ * file locked sleeps in its busy handler (1 ms, then 2, 5, 10 …) even when
+ * the writer is done within a tenth of that, so two event loops writing at
+ * once spent most of their time asleep. A mutex hands the turn over at once.
+ * Held exactly while SQLite's own write lock is, so it adds no wait SQLite
+ * would not; after WRITER_WAIT_SECONDS (another database file's writer, or a
+ * bug) the transaction goes on and SQLite's busy handler decides. */
+static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
+enum { WRITER_WAIT_SECONDS = 5 };
 
 extern const struct db_driver db_sqlite_driver;
 
@@ -122,8 +136,11 @@ static void stmt_free(void *p, void *ctx)
     free(stmt);
 }
 
+static void writer_release(struct db_conn *conn);
+
 static void sq_close(struct db_conn *conn)
 {
+    writer_release(conn);
     stmt_cache_each(&conn->statements, stmt_free, NULL);
     stmt_cache_free(&conn->statements);
     sqlite3_close(conn->handle);
@@ -247,20 +264,42 @@ static void sq_reset(struct db_stmt *stmt)
     sqlite3_clear_bindings(stmt->handle);
 }
 
+static void writer_release(struct db_conn *conn)
+{
+    if (conn->holds_writer) {
+        conn->holds_writer = false;
+        pthread_mutex_unlock(&writer_lock);
+    }
+}
+
 static int sq_begin(struct db_conn *conn, bool write)
 {
-    return sq_exec(conn, write ? "BEGIN IMMEDIATE" : "BEGIN");
+    if (!write)
+        return sq_exec(conn, "BEGIN");
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += WRITER_WAIT_SECONDS;
+    if (!conn->holds_writer)
+        conn->holds_writer = pthread_mutex_timedlock(&writer_lock, &until) == 0;
+    int rc = sq_exec(conn, "BEGIN IMMEDIATE");
+    if (rc != DB_OK)
+        writer_release(conn);
+    return rc;
 }
 
 static int sq_commit(struct db_conn *conn)
 {
-    return sq_exec(conn, "COMMIT");
+    int rc = sq_exec(conn, "COMMIT");
+    if (rc == DB_OK || sqlite3_get_autocommit(conn->handle))
+        writer_release(conn);
+    return rc;
 }
 
 static void sq_rollback(struct db_conn *conn)
 {
     if (!sqlite3_get_autocommit(conn->handle))
         sq_exec(conn, "ROLLBACK");
+    writer_release(conn);
 }
 
 static int sq_migration_lock(struct db_conn *conn, bool lock)
