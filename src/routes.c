@@ -33,6 +33,8 @@ static const char *const offering_text_fields[] = {"description", "first_day", N
 static const char *const reason_field[] = {"reason", NULL};
 static const char *const statement_field[] = {"statement", NULL};
 static const char *const note_field[] = {"note", NULL};
+static const char *const activities_field[] = {"activities", NULL};
+static const char *const body_field[] = {"body", NULL};
 
 const struct route rounds_routes[] = {
     /* health */
@@ -341,10 +343,25 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_POST, "/staff/students/{id}/coach", web_page_student_coach, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
     ROUTE(HTTP_GET, "/rotations/{id}", web_page_rotation, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_GET, "/rotations/{id}/hours", web_page_hours, ROUTE_HTML | ROUTE_AUTH, .query = web_hours_params),
-    ROUTE(HTTP_POST, "/rotations/{id}/hours", web_page_hours_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
+    ROUTE(HTTP_POST, "/rotations/{id}/hours", web_page_hours_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16),
+          .multiline = activities_field),
     ROUTE(HTTP_POST, "/rotations/{id}/hours/confirm-week", web_page_hours_confirm_week, ROUTE_HTML | ROUTE_AUTH,
           .max_body = KIB(4)),
-    ROUTE(HTTP_POST, "/hours/{id}/{action}", web_page_hours_entry, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
+    ROUTE(HTTP_POST, "/hours/{id}/{action}", web_page_hours_entry, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16),
+          .multiline = activities_field),
+    ROUTE(HTTP_GET, "/rotations/{id}/check-ins", web_page_check_ins, ROUTE_HTML | ROUTE_AUTH,
+          .query = web_check_ins_params),
+    ROUTE(HTTP_POST, "/rotations/{id}/check-ins", web_page_check_ins_post, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(16), .multiline = activities_field),
+    /* support tickets ("new" before {id}; replies before {action}) */
+    ROUTE(HTTP_GET, "/tickets", web_page_tickets, ROUTE_HTML | ROUTE_AUTH, .query = web_tickets_params),
+    ROUTE(HTTP_POST, "/tickets", web_page_tickets_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(32),
+          .multiline = body_field),
+    ROUTE(HTTP_GET, "/tickets/new", web_page_ticket_new, ROUTE_HTML | ROUTE_AUTH, .query = web_ticket_new_params),
+    ROUTE(HTTP_GET, "/tickets/{id}", web_page_ticket, ROUTE_HTML | ROUTE_AUTH, .query = web_ticket_params),
+    ROUTE(HTTP_POST, "/tickets/{id}/replies", web_page_ticket_reply, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(32),
+          .multiline = body_field),
+    ROUTE(HTTP_POST, "/tickets/{id}/{action}", web_page_ticket_action, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
     /* letters and readiness */
     ROUTE(HTTP_GET, "/letters", web_page_letters, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_POST, "/letters", web_page_letters_request, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(8)),

@@ -156,6 +156,13 @@ static void render_due(struct http_request *req, struct buf *b, const struct rot
         buf_appendf(&line, "Log each day of your rotation, until %s.", v->hours.open_until);
         due(b, line.data, link.data, "Log your hours");
     }
+    if (v->student && status == APPLICATION_IN_PROGRESS) {
+        buf_reset(&link);
+        buf_appendf(&link, "/rotations/%s/check-ins", a->id);
+        due(b, "Check in once a week: how is it going?", link.data, "Check in");
+        buf_reset(&link);
+        buf_appendf(&link, "/rotations/%s/hours", a->id);
+    }
     if (v->hours.viewer_reviews && v->hours.waiting_minutes > 0) {
         buf_reset(&line);
         buf_append_str(&line, "Hours are waiting for the preceptor's confirmation.");
@@ -187,6 +194,14 @@ static void render_checklist_and_hours(struct buf *b, const struct rotation_view
                 v->hours.count == 1 ? "day" : "days");
     buf_append_url(b, a->id);
     buf_append_str(b, "/hours\">Open the hours log</a></p></section>\n");
+    buf_append_str(b, "<section class=\"card\" aria-labelledby=\"support-heading\"><h2 id=\"support-heading\">"
+                      "Check-ins and help</h2>\n<p>Once a week of the rotation, say how it is going. "
+                      "<a href=\"/rotations/");
+    buf_append_url(b, a->id);
+    buf_append_str(b, "/check-ins\">Weekly check-ins</a></p>\n<p>Something wrong, or a question? "
+                      "<a href=\"/tickets/new?application_id=");
+    buf_append_url(b, a->id);
+    buf_append_str(b, "\">Ask for help</a> (a person answers: urgent tickets within hours).</p></section>\n");
 }
 
 void web_page_rotation(struct http_request *req)
