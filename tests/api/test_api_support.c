@@ -9,6 +9,8 @@
  *
  * Servers run with --test-hooks 1 and --jobs-interval-ms 0: only the tests
  * run the jobs. */
+#include <ctype.h>
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -707,6 +709,74 @@ TEST(the_ticket_pages_keep_input_and_refuse_strangers)
     free(status);
 }
 
+/* True when a mail file (.eml) in dir holds both needles. */
+static bool maildir_has(const char *dir, const char *a, const char *b)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return false;
+    bool found = false;
+    struct dirent *e;
+    while (!found && (e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".eml") != 0)
+            continue;
+        char file[1024];
+        snprintf(file, sizeof(file), "%s/%s", dir, e->d_name);
+        char *text = api_read_file(file, NULL);
+        found = text != NULL && strstr(text, a) != NULL && strstr(text, b) != NULL;
+        free(text);
+    }
+    closedir(d);
+    return found;
+}
+
+/* Seven days before the first day the student gets the first-day instructions
+ * (the host's words, where, whom to ask for) in the app and by email, once
+ * across runs of the jobs; "Your rotation" shows them from then on. */
+TEST(first_day_instructions_go_out_a_week_ahead_once)
+{
+    struct user s;
+    char app[64], path[160];
+    world_clock_reset();
+    if (!register_student(&s, "firstday") || !world_rotation(&W, &s, W.offering_b, 20, 20, "cleared", app))
+        return;
+    struct api_response r;
+    world_callf(&r, &W.coord_b, "PATCH", "{\"first_day\":\"Report to Ward 5 at 7:30 AM.\\nBring your passport.\"}",
+                "/api/v1/offerings/%s", W.offering_b);
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+    snprintf(path, sizeof(path), "/rotations/%s", app);
+    const char *count_sql = "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'first_day'";
+    /* Sent mail keeps its kind and subject (address and body are scrubbed): the body is read in the maildir. */
+    const char *mail_sql = "SELECT COUNT(*) FROM outbox WHERE kind = 'first_day' AND (to_address = $1 OR to_hash = $2)";
+    char lowered[160], to_hash[65];
+    for (size_t i = 0; i < sizeof(lowered); i++)
+        lowered[i] = (char)tolower((unsigned char)s.email[i]);
+    crypto_hash_token(lowered, to_hash);
+    /* Eight days ahead: nothing yet. */
+    world_clock_days(12);
+    world_run_jobs();
+    CHECK_INT(api_db_int(W.db, count_sql, s.id, NULL), 0);
+    CHECK_INT(page_get(&r, &s, path), 200);
+    CHECK(strstr(r.body, "Your first day") == NULL);
+    api_free(&r);
+    /* Seven days ahead: once, however often the jobs run. */
+    world_clock_days(13);
+    world_run_jobs();
+    world_run_jobs();
+    CHECK_INT(api_db_int(W.db, count_sql, s.id, NULL), 1);
+    CHECK_INT(api_db_int(W.db, mail_sql, s.email, to_hash), 1);
+    char mail_dir[400];
+    snprintf(mail_dir, sizeof(mail_dir), "%s/data/mail/new", server.dir);
+    CHECK(maildir_has(mail_dir, s.email, "Ward 5"));
+    CHECK_INT(page_get(&r, &s, path), 200);
+    CHECK_CONTAINS(r.body, "Your first day");
+    CHECK_CONTAINS(r.body, "Report to Ward 5 at 7:30 AM.");
+    api_free(&r);
+    world_clock_reset();
+}
+
 int main(void)
 {
     if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
@@ -732,6 +802,7 @@ int main(void)
     API_RUN(tickets_access_and_bad_input);
     API_RUN(the_check_in_page_keeps_input_and_refuses_strangers);
     API_RUN(the_ticket_pages_keep_input_and_refuse_strangers);
+    API_RUN(first_day_instructions_go_out_a_week_ahead_once);
     world_clock_reset();
     db_close(W.db);
     CHECK_INT(api_server_stop(&server), 0);
