@@ -39,6 +39,10 @@ void web_page_password_reset(struct http_request *req);
 void web_page_password_reset_post(struct http_request *req);
 void web_page_account(struct http_request *req);
 void web_page_account_post(struct http_request *req);
+/* page_calendar.c: the account page's "Your calendar" card, and its two buttons. */
+void web_calendar_card(struct http_request *req, struct buf *b, const struct store_user *user, const char *csrf);
+void web_page_calendar_issue(struct http_request *req);
+void web_page_calendar_revoke(struct http_request *req);
 void web_page_logout_post(struct http_request *req);
 void web_page_host(struct http_request *req);
 void web_page_host_offering_new(struct http_request *req);

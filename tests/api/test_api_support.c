@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "api_client.h"
@@ -777,6 +778,174 @@ TEST(first_day_instructions_go_out_a_week_ahead_once)
     world_clock_reset();
 }
 
+/* The feed as a real iCalendar parser reads it (tests/api/ical_check.py,
+ * Debian's python3-icalendar): its JSON, or NULL after a failed check. */
+static json_t *parsed_feed(const char *text)
+{
+    char path[] = "/tmp/rounds-ical.XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return NULL;
+    size_t len = strlen(text);
+    bool written = write(fd, text, len) == (ssize_t)len;
+    close(fd);
+    char cmd[512];
+    snprintf(cmd, sizeof(cmd), "/usr/bin/python3 tests/api/ical_check.py < %s", path);
+    FILE *p = written ? popen(cmd, "r") : NULL;
+    char *out = calloc(1, 1 << 20);
+    size_t n = p != NULL && out != NULL ? fread(out, 1, (1 << 20) - 1, p) : 0;
+    if (p != NULL)
+        pclose(p);
+    unlink(path);
+    json_t *j = out != NULL && n > 0 ? json_loads(out, 0, NULL) : NULL;
+    if (j == NULL || !json_is_true(json_object_get(j, "ok")))
+        TEST_FAILF("the iCalendar parser refused the feed: %.400s", out != NULL ? out : "");
+    free(out);
+    return j;
+}
+
+/* The event with that UID in a parsed feed, or NULL. */
+static json_t *feed_event(json_t *feed, const char *uid)
+{
+    json_t *events = json_object_get(feed, "events");
+    for (size_t i = 0; i < json_array_size(events); i++)
+        if (strcmp(api_json_str(json_array_get(events, i), "uid"), uid) == 0)
+            return json_array_get(events, i);
+    return NULL;
+}
+
+/* GET the feed at url's path (anonymous): the status; the body in r. */
+static long get_feed(struct api_response *r, const char *token, const char *suffix)
+{
+    char path[160];
+    snprintf(path, sizeof(path), "/calendar/%s%s", token, suffix);
+    return world_call(r, NULL, "GET", path, NULL);
+}
+
+/* A user's secret calendar address: parsed by a real iCalendar parser, every
+ * event of the rotation checked (UIDs stable, all-day dates, escaping and
+ * folding of the host's words); revoked or replaced tokens answer 404 and
+ * tokens never reach the log; each person sees their own rotations only. */
+TEST(the_calendar_feed_is_real_icalendar_and_its_address_secret)
+{
+    struct user s;
+    char app[64], uid[128], start[11], after[11], token[64], old_token[64];
+    world_clock_reset();
+    if (!register_student(&s, "calfeed") || !world_rotation(&W, &s, W.offering_b, 20, 20, "booked", app))
+        return;
+    struct api_response r;
+    world_callf(&r, &W.coord_b, "PATCH",
+                "{\"first_day\":\"Ward 5, Room 3; bring: passport\\nand BLS card. Parking: the east garage on "
+                "Elm Street, level 2, spaces marked for students \\u2014 about a five-minute walk.\"}",
+                "/api/v1/offerings/%s", W.offering_b);
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+    /* None yet. */
+    world_call(&r, &s, "GET", "/api/v1/me/calendar", NULL);
+    CHECK(json_is_false(api_json_get(r.json, "active")));
+    api_free(&r);
+    world_call(&r, &s, "DELETE", "/api/v1/me/calendar", NULL);
+    CHECK_PROBLEM(&r, 404, "not_found", NULL);
+    api_free(&r);
+    /* An address: its URL ends with the token and .ics. */
+    world_call(&r, &s, "POST", "/api/v1/me/calendar", NULL);
+    CHECK_INT(r.status, 201);
+    snprintf(token, sizeof(token), "%s", api_json_str(r.json, "token") != NULL ? api_json_str(r.json, "token") : "");
+    CHECK_INT((long long)strlen(token), 43);
+    CHECK_CONTAINS(api_json_str(r.json, "url"), "/calendar/");
+    api_free(&r);
+    CHECK_INT(get_feed(&r, token, ".ics"), 200);
+    CHECK_CONTAINS(api_header(&r, "content-type"), "text/calendar");
+    json_t *feed = parsed_feed(r.body);
+    api_free(&r);
+    /* The rotation: all day, from its first day to the day after its last. */
+    world_date(20, start);
+    world_date(41, after);
+    snprintf(uid, sizeof(uid), "rotation-%s@rounds", app);
+    json_t *e = feed_event(feed, uid);
+    CHECK(e != NULL);
+    CHECK(json_is_true(api_json_get(e, "all_day")));
+    CHECK_STR(api_json_str(e, "start"), start);
+    CHECK_STR(api_json_str(e, "end"), after);
+    /* The first day, with the host's words exactly (commas, semicolons, the line break, folded lines). */
+    snprintf(uid, sizeof(uid), "first-day-%s@rounds", app);
+    e = feed_event(feed, uid);
+    CHECK(e != NULL);
+    CHECK_STR(api_json_str(e, "start"), start);
+    CHECK_CONTAINS(api_json_str(e, "description"), "Ward 5, Room 3; bring: passport\nand BLS card. Parking: the "
+                                                   "east garage on Elm Street, level 2, spaces marked for students "
+                                                   "\xe2\x80\x94 about a five-minute walk.");
+    CHECK(api_json_str(e, "location")[0] != '\0');
+    /* A check-in day each week of it: days 20, 27 and 34. */
+    const int weeks[] = {20, 27, 34};
+    for (size_t i = 0; i < 3; i++) {
+        char day[11];
+        world_date(weeks[i], day);
+        snprintf(uid, sizeof(uid), "check-in-%s-%s@rounds", app, day);
+        CHECK(feed_event(feed, uid) != NULL);
+    }
+    json_decref(feed);
+    /* The same UIDs on the next read. */
+    CHECK_INT(get_feed(&r, token, ".ics"), 200);
+    feed = parsed_feed(r.body);
+    api_free(&r);
+    snprintf(uid, sizeof(uid), "rotation-%s@rounds", app);
+    CHECK(feed_event(feed, uid) != NULL);
+    json_decref(feed);
+    /* The preceptor's feed has it under the student's name; another host's coordinator's does not. */
+    const struct user *viewers[] = {&W.precep_b, &W.coord_a};
+    for (size_t i = 0; i < 2; i++) {
+        world_call(&r, viewers[i], "POST", "/api/v1/me/calendar", NULL);
+        char theirs[64];
+        snprintf(theirs, sizeof(theirs), "%s", api_json_str(r.json, "token") != NULL ? api_json_str(r.json, "token") : "");
+        api_free(&r);
+        CHECK_INT(get_feed(&r, theirs, ".ics"), 200);
+        feed = parsed_feed(r.body);
+        api_free(&r);
+        e = feed_event(feed, uid);
+        CHECK(i == 0 ? e != NULL : e == NULL);
+        if (i == 0 && e != NULL)
+            CHECK_CONTAINS(api_json_str(e, "summary"), s.name);
+        json_decref(feed);
+    }
+    /* Malformed addresses: 404. */
+    const char *suffixes[] = {"", ".ICS", ".ics.ics", "x.ics"};
+    for (size_t i = 0; i < 4; i++) {
+        CHECK_INT(get_feed(&r, token, suffixes[i]), 404);
+        api_free(&r);
+    }
+    CHECK_INT(get_feed(&r, "short", ".ics"), 404);
+    api_free(&r);
+    /* A new address ends the old one. */
+    snprintf(old_token, sizeof(old_token), "%s", token);
+    world_call(&r, &s, "POST", "/api/v1/me/calendar", NULL);
+    snprintf(token, sizeof(token), "%s", api_json_str(r.json, "token") != NULL ? api_json_str(r.json, "token") : "");
+    api_free(&r);
+    CHECK(strcmp(token, old_token) != 0);
+    CHECK_INT(get_feed(&r, old_token, ".ics"), 404);
+    CHECK_PROBLEM(&r, 404, "not_found", NULL);
+    api_free(&r);
+    CHECK_INT(get_feed(&r, token, ".ics"), 200);
+    api_free(&r);
+    /* Turned off: 404, and the account says so. */
+    world_call(&r, &s, "DELETE", "/api/v1/me/calendar", NULL);
+    CHECK_INT(r.status, 204);
+    api_free(&r);
+    CHECK_INT(get_feed(&r, token, ".ics"), 404);
+    api_free(&r);
+    world_call(&r, &s, "GET", "/api/v1/me/calendar", NULL);
+    CHECK(json_is_false(api_json_get(r.json, "active")));
+    api_free(&r);
+    world_call(&r, NULL, "POST", "/api/v1/me/calendar", NULL);
+    CHECK_INT(r.status, 401);
+    api_free(&r);
+    /* Tokens never reach the log. */
+    char *log = api_read_file(server.log_path, NULL);
+    CHECK(log != NULL && strstr(log, token) == NULL && strstr(log, old_token) == NULL);
+    CHECK(log != NULL && strstr(log, "path=/calendar/{") != NULL);
+    free(log);
+}
+
 int main(void)
 {
     if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
@@ -803,6 +972,7 @@ int main(void)
     API_RUN(the_check_in_page_keeps_input_and_refuses_strangers);
     API_RUN(the_ticket_pages_keep_input_and_refuse_strangers);
     API_RUN(first_day_instructions_go_out_a_week_ahead_once);
+    API_RUN(the_calendar_feed_is_real_icalendar_and_its_address_secret);
     world_clock_reset();
     db_close(W.db);
     CHECK_INT(api_server_stop(&server), 0);
