@@ -16,7 +16,9 @@
 //
 // Screenshots (SCREENSHOT_DIR): coach-dashboard(-390).png, rotation(-390).png,
 // check-in-error.png, check-ins(-390).png, ticket-queue.png, ticket(-390).png,
-// ticket-new-error-390.png, hours-error(-390).png, hours-confirmed.png.
+// ticket-new-error-390.png, hours-error(-390).png, hours-confirmed.png,
+// calendar-address-390.png, account-calendar-390.png (the secret calendar address
+// made, read as iCalendar, replaced and turned off).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PASSWORD, apiExpect, apiLogin, checkAxe, fitsWindow, newContext, screenshot } from './lib.mjs';
@@ -66,7 +68,7 @@ async function summaryLinks(page, field) {
   assert.equal(await summary.locator(`a[href="#f-${field}"]`).count(), 1, `the summary links to #f-${field}`);
 }
 
-test('the rotation under way: coach, check-in, ticket, hours and readiness', { timeout: 240_000 }, async () => {
+test('the rotation under way: coach, check-in, ticket, hours and readiness', { timeout: 600_000 }, async () => {
   const coach = await person('coach@rounds.test');
   const student = await person('rotation@rounds.test');
   const phone = await person('rotation@rounds.test', 390);
@@ -215,7 +217,42 @@ test('the rotation under way: coach, check-in, ticket, hours and readiness', { t
     const unit = after.target === 1 ? 'week' : 'weeks';
     assert.ok((await s.content()).includes(`${after.hands_on} of ${after.target} ${unit}`),
       `the readiness page shows ${after.hands_on} of ${after.target} ${unit}`);
+
   } finally {
     for (const x of [coach, student, phone, preceptor, ...others]) await x.context.close();
+  }
+});
+
+test('the secret calendar address: made, read as iCalendar, replaced, turned off', { timeout: 300_000 }, async () => {
+  const phone = await person('rotation@rounds.test', 390);
+  const p = phone.page;
+  try {
+    // The calendar address: made on the account page (on a phone), read by any client, replaced, turned off.
+    await p.goto('/account');
+    const card = p.getByRole('region', { name: 'Your calendar' });
+    assert.equal(await press(p, card.getByRole('button', { name: 'Get a calendar address' })), 200);
+    const first = await p.locator('#calendar-url').getAttribute('href');
+    assert.match(first, /\/calendar\/[A-Za-z0-9_-]{43}\.ics$/);
+    await look(p, 'calendar-address-390');
+    const feedPath = (url) => new URL(url).pathname;
+    let feed = await p.request.get(feedPath(first));
+    assert.equal(feed.status(), 200);
+    assert.match(feed.headers()['content-type'], /^text\/calendar/);
+    const ics = await feed.text();
+    assert.ok(ics.includes('BEGIN:VCALENDAR') && ics.includes(`UID:rotation-${APP}@rounds`), 'the feed has the rotation');
+    await p.goto('/account');
+    await look(p, 'account-calendar-390');
+    assert.equal(await press(p, p.getByRole('region', { name: 'Your calendar' })
+      .getByRole('button', { name: 'Get a new calendar address' })), 200);
+    const second = await p.locator('#calendar-url').getAttribute('href');
+    assert.notEqual(second, first);
+    assert.equal((await p.request.get(feedPath(first))).status(), 404, 'the old address stops working');
+    await p.goto('/account');
+    assert.equal(await press(p, p.getByRole('region', { name: 'Your calendar' })
+      .getByRole('button', { name: 'Turn the calendar address off' })), 200);
+    await p.getByText('Your calendar address is turned off').waitFor();
+    assert.equal((await p.request.get(feedPath(second))).status(), 404, 'a turned-off address is 404');
+  } finally {
+    await phone.context.close();
   }
 });
