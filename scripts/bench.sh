@@ -46,7 +46,8 @@
 #   BENCH_PAYMENTS=40000    held applications with a Stripe checkout for the payments
 #                           part (a tenth of them for its warm-up)
 #   BENCH_LEDGER_ENTRIES=1000000  ledger entries `rounds ledger check` is timed over
-#   BENCH_PARTS="accounts documents catalog holds payments match"   the parts to run
+#   BENCH_COACH_STUDENTS=200 students of the coach whose dashboard the rotation part reads
+#   BENCH_PARTS="accounts documents catalog holds payments match rotation"   the parts to run
 #   BENCH_MATCH_RUNS=5      runs of `rounds match` per mode
 #   BENCH_MATCH_STUDENTS=47000 BENCH_MATCH_OFFERINGS=6600 BENCH_MATCH_SEATS=43000
 #   BENCH_MATCH_RANKS=12    the generated match instance
@@ -92,7 +93,8 @@ BENCH_OFFERINGS=${BENCH_OFFERINGS:-100000}
 BENCH_HOLDS=${BENCH_HOLDS:-20000}
 BENCH_PAYMENTS=${BENCH_PAYMENTS:-40000}
 BENCH_LEDGER_ENTRIES=${BENCH_LEDGER_ENTRIES:-1000000}
-BENCH_PARTS=${BENCH_PARTS:-accounts documents catalog holds payments match}
+BENCH_COACH_STUDENTS=${BENCH_COACH_STUDENTS:-200}
+BENCH_PARTS=${BENCH_PARTS:-accounts documents catalog holds payments match rotation}
 BENCH_MATCH_RUNS=${BENCH_MATCH_RUNS:-5}
 BENCH_MATCH_STUDENTS=${BENCH_MATCH_STUDENTS:-47000}
 BENCH_MATCH_OFFERINGS=${BENCH_MATCH_OFFERINGS:-6600}
@@ -889,6 +891,101 @@ report_holds() {
     [ "$other" = 0 ] || warn "holds: $other replies were not 200 (see the report)"
 }
 
+# ---------------------------------------------------------------- part: rotation
+
+COACH_STUDENTS=0
+
+# A coach with BENCH_COACH_STUDENTS students written straight into the database:
+# each on a block of its own (a third under way with five days of hours and a
+# check-in, a third booked, a third cleared), every fourth with an open ticket.
+rotation_setup() {
+    local now today start end d1 d2 d3 d4
+    now=$(date +%s)
+    today=$(date -u +%F)
+    start=$(date -u -d "$today - 10 days" +%F)
+    end=$(date -u -d "$today + 18 days" +%F)
+    d1=$(date -u -d "$start + 1 day" +%F); d2=$(date -u -d "$start + 2 days" +%F)
+    d3=$(date -u -d "$start + 3 days" +%F); d4=$(date -u -d "$start + 4 days" +%F)
+    printf '%s\n' "$BENCH_PASSWORD" |
+        "$bin" user add --email "coach-$BENCH_EMAIL" --name "Bench Coach" --role coach --password-stdin \
+            >>"$tmp/setup.log" 2>&1 || { show_log "$tmp/setup.log"; die "rounds user add (coach) failed"; }
+    echo "bench: preparing a coach with $(commas "$BENCH_COACH_STUDENTS") students" >&2
+    db_sql >/dev/null <<EOF || { show_log "$tmp/sql.log"; die "preparing the coach's students failed"; }
+CREATE TABLE bench_coached AS
+  SELECT n, block_id, offering_id, organization_id FROM (
+    SELECT row_number() OVER (ORDER BY b.id) AS n, b.id AS block_id, b.offering_id, o.organization_id
+      FROM blocks b JOIN offerings o ON o.id = b.offering_id
+     WHERE o.status = 'published' AND b.seats_taken < b.seats) x
+   WHERE n <= $BENCH_COACH_STUDENTS;
+BEGIN;
+INSERT INTO users (id, email, name, password_hash, created_at)
+  SELECT 'u_coached_' || n, 'coached-' || n || '@rounds.test', 'Coached Student ' || n, '!bench', $now
+    FROM bench_coached;
+INSERT INTO user_roles (user_id, role) SELECT 'u_coached_' || n, 'student' FROM bench_coached;
+INSERT INTO coach_assignments (student_id, coach_id, assigned_by, assigned_at)
+  SELECT 'u_coached_' || n, (SELECT id FROM users WHERE email = 'coach-$BENCH_EMAIL'), NULL, $now FROM bench_coached;
+INSERT INTO applications (id, student_id, block_id, offering_id, organization_id, status, statement,
+                          offer_expires_at, hold_expires_at, created_at, updated_at)
+  SELECT 'a_coached_' || n, 'u_coached_' || n, block_id, offering_id, organization_id,
+         CASE n % 3 WHEN 0 THEN 'in_progress' WHEN 1 THEN 'booked' ELSE 'cleared' END, '',
+         NULL, NULL, $now, $now FROM bench_coached;
+UPDATE blocks SET start_date = '$start', end_date = '$end'
+ WHERE id IN (SELECT block_id FROM bench_coached WHERE n % 3 = 0);
+INSERT INTO hours_entries (id, application_id, student_id, day, minutes, setting, activities, patients_seen, state,
+                           created_at, updated_at)
+  SELECT 'h_coached_' || c.n || '_' || d.k, 'a_coached_' || c.n, 'u_coached_' || c.n, d.day, 480, 'inpatient',
+         'Rounds and admissions', 4, CASE WHEN d.k < 3 THEN 'confirmed' ELSE 'logged' END, $now, $now
+    FROM bench_coached c CROSS JOIN (SELECT 0 AS k, '$start' AS day UNION ALL SELECT 1, '$d1'
+      UNION ALL SELECT 2, '$d2' UNION ALL SELECT 3, '$d3' UNION ALL SELECT 4, '$d4') d
+   WHERE c.n % 3 = 0;
+INSERT INTO check_ins (id, application_id, student_id, week_start, score, activities, needs_help, ticket_id, created_at)
+  SELECT 'ci_coached_' || n, 'a_coached_' || n, 'u_coached_' || n, '$start', 1 + n % 5, 'A good week', 0, NULL,
+         $now - 3 * 86400 FROM bench_coached WHERE n % 3 = 0;
+INSERT INTO tickets (id, requester_id, student_id, application_id, category, urgency, subject, body, status,
+                     assignee_id, response_due_at, resolve_due_at, created_at, updated_at)
+  SELECT 'tk_coached_' || n, 'u_coached_' || n, 'u_coached_' || n, 'a_coached_' || n, 'schedule', 'normal',
+         'A question', 'About my schedule', 'open', NULL, $now + 86400, $now + 3 * 86400, $now, $now
+    FROM bench_coached WHERE n % 4 = 0;
+COMMIT;
+EOF
+    [ "$db_kind" != postgres ] || echo "ANALYZE;" | db_sql >/dev/null || die "ANALYZE failed"
+    COACH_STUDENTS=$(echo "SELECT count(*) FROM coach_assignments ca JOIN users u ON u.id = ca.coach_id
+                           WHERE u.email = 'coach-$BENCH_EMAIL';" | db_sql) || die "counting the students failed"
+    [ "$COACH_STUDENTS" = "$BENCH_COACH_STUDENTS" ] ||
+        warn "only $COACH_STUDENTS blocks with a free seat: the coach has $COACH_STUDENTS students"
+}
+
+# GET /api/v1/coach/dashboard for a coach with BENCH_COACH_STUDENTS students: with
+# BENCH_CONNECTIONS connections, and one at a time (its latencies are the server's time).
+part_rotation() {
+    local token students
+    rotation_setup
+    start_rounds rotation
+    token=$(login "coach-$BENCH_EMAIL")
+    students=$(curl -sS -f "http://$rounds_addr/api/v1/coach/dashboard" -H "Authorization: Bearer $token" |
+        grep -o '"student":{' | wc -l) || die "GET /api/v1/coach/dashboard failed"
+    [ "$students" = "$COACH_STUDENTS" ] || die "the dashboard lists $students students, not $COACH_STUDENTS"
+    bench_target rotation "rounds coach dashboard" "http://$rounds_addr/api/v1/coach/dashboard" \
+        -H "Authorization: Bearer $token"
+    bench_target rotation "  one at a time" "http://$rounds_addr/api/v1/coach/dashboard" -t 1 -c 1 \
+        -H "Authorization: Bearer $token"
+    echo "bench: rotation part ($(( BENCH_ROUNDS * 2 )) runs of ${BENCH_SECONDS} s)" >&2
+    run_part rotation
+    stop_rounds
+}
+
+report_rotation() {
+    local i p99
+    say '\n== rotation: GET /api/v1/coach/dashboard, a coach with %s students (open tickets, check-ins, hours)\n\n' \
+        "$COACH_STUDENTS"
+    report_targets rotation
+    say '  messages posted per second: not measured (messages per rotation are not built yet)\n\n'
+    report_memory rotation "rotation server"
+    i=$(index_of "  one at a time")
+    p99=$(figure "$i" 3)
+    aim "rotation: dashboard p99 ms, 1 conn" "$p99" "<= 20" "$(at_most "$p99" 20)"
+}
+
 # ---------------------------------------------------------------- part: payments
 
 PAY_COUNT=0
@@ -1258,6 +1355,7 @@ report() {
     ! wants holds || report_holds
     ! wants payments || report_payments
     ! wants match || report_match
+    ! wants rotation || report_rotation
     say '\n== aims (reported, not enforced)\n\n'
     say '%-34s %12s %14s  %s\n' aim measured target met
     for n in "${!A_LABEL[@]}"; do
@@ -1297,8 +1395,9 @@ main() {
     [ "$BENCH_HOLDS" -ge 1 ] || die "BENCH_HOLDS must be ≥ 1"
     [ "$BENCH_PAYMENTS" -ge 1 ] || die "BENCH_PAYMENTS must be ≥ 1"
     [ "$BENCH_MATCH_RUNS" -ge 1 ] || die "BENCH_MATCH_RUNS must be ≥ 1"
+    [ "$BENCH_COACH_STUDENTS" -ge 1 ] || die "BENCH_COACH_STUDENTS must be ≥ 1"
     for p in $BENCH_PARTS; do
-        case $p in accounts | documents | catalog | holds | payments | match) ;; *) die "unknown part '$p' in BENCH_PARTS" ;; esac
+        case $p in accounts | documents | catalog | holds | payments | match | rotation) ;; *) die "unknown part '$p' in BENCH_PARTS" ;; esac
     done
 
     trap cleanup EXIT
@@ -1313,11 +1412,12 @@ main() {
     fi
     ! wants accounts || part_accounts
     ! wants documents || part_documents
-    if wants catalog || wants holds || wants payments; then seed_offerings; fi
+    if wants catalog || wants holds || wants payments || wants rotation; then seed_offerings; fi
     ! wants catalog || part_catalog
     ! wants holds || part_holds
     ! wants payments || part_payments
     ! wants match || part_match
+    ! wants rotation || part_rotation
     report
 }
 

@@ -1,7 +1,8 @@
 /* cmd_seed.c — `rounds seed`: with --demo, demo organisations, one account
  * for every role and the demo catalog (domain/demo_catalog.c), so that a
  * newcomer can log in and search at once (the demo host also asks every
- * student for a few onboarding documents); with --offerings N, N more
+ * student for a few onboarding documents, and one student is on a rotation
+ * under way with a coach: domain/demo_rotation.c); with --offerings N, N more
  * offerings as fast as the database takes them, for benchmarks. Both are
  * safe to run again: --demo only adds what is missing. */
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include "config.h"
 #include "domain/auth.h"
 #include "domain/demo_catalog.h"
+#include "domain/demo_rotation.h"
 #include "domain/vocabulary.h"
 #include "lib/arena.h"
 #include "lib/clock.h"
@@ -52,13 +54,17 @@ struct demo_user {
     const char *email, *name;
     enum role role;
     const char *org;
+    const char *note; /* printed after the address, or NULL */
 };
 static const struct demo_user demo_users[] = {
-    {"student@rounds.test", "Amara Okafor", ROLE_STUDENT, NULL},
-    {"preceptor@rounds.test", "Dr. Daniel Whitfield", ROLE_PRECEPTOR, "org_demo_host"},
-    {"host@rounds.test", "Priya Raman", ROLE_HOST_COORDINATOR, "org_demo_host"},
-    {"school@rounds.test", "Lucía Fernández", ROLE_SCHOOL_COORDINATOR, "org_demo_school"},
-    {"staff@rounds.test", "Sam Carter", ROLE_STAFF, NULL},
+    {"student@rounds.test", "Amara Okafor", ROLE_STUDENT, NULL, NULL},
+    {"preceptor@rounds.test", "Dr. Daniel Whitfield", ROLE_PRECEPTOR, "org_demo_host", NULL},
+    {"host@rounds.test", "Priya Raman", ROLE_HOST_COORDINATOR, "org_demo_host", NULL},
+    {"school@rounds.test", "Lucía Fernández", ROLE_SCHOOL_COORDINATOR, "org_demo_school", NULL},
+    {"staff@rounds.test", "Sam Carter", ROLE_STAFF, NULL, NULL},
+    {"coach@rounds.test", "Grace Mensah", ROLE_COACH, NULL, "(coaches rotation@rounds.test)"},
+    {"rotation@rounds.test", "Kwame Asante", ROLE_STUDENT, NULL,
+     "(on a rotation now, in its second week, with Dr. Daniel Whitfield)"},
 };
 
 /* What the demo host asks of every student before the start (fixed ids: a
@@ -139,6 +145,7 @@ static int seed_demo(struct db_conn *conn)
         }
     }
     struct demo_catalog_accounts accounts = {.host_id = demo_orgs[1].id, .host_name = demo_orgs[1].name};
+    struct demo_rotation_people rotation = {.host_id = demo_orgs[1].id};
     printf("Demo accounts (password for all: %s):\n", demo_password);
     for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
         const struct demo_user *d = &demo_users[i];
@@ -156,7 +163,12 @@ static int seed_demo(struct db_conn *conn)
             accounts.preceptor_name = user.name;
             accounts.preceptor_email = user.email;
         }
-        printf("  %-20s %s\n", role_name(d->role), d->email);
+        if (d->role == ROLE_COACH)
+            rotation.coach_id = user.id;
+        if (strcmp(d->email, "rotation@rounds.test") == 0)
+            rotation.student_id = user.id;
+        printf("  %-20s %s%s%s\n", role_name(d->role), d->email, d->note != NULL ? " " : "",
+               d->note != NULL ? d->note : "");
     }
 
     bool created = false;
@@ -167,6 +179,13 @@ static int seed_demo(struct db_conn *conn)
     }
     if (seed_demo_requirements(conn, demo_orgs[1].id) != DB_OK) {
         fprintf(stderr, "rounds seed: could not add the demo host's document requirements\n");
+        rc = EXIT_FAILURE_RUNTIME;
+        goto out;
+    }
+    rotation.preceptor_user_id = accounts.preceptor_user_id;
+    bool rotation_created = false;
+    if (rotation.student_id != NULL && demo_rotation_seed(conn, &rotation, &rotation_created) != DB_OK) {
+        fprintf(stderr, "rounds seed: could not add the demo rotation under way\n");
         rc = EXIT_FAILURE_RUNTIME;
         goto out;
     }
@@ -181,6 +200,8 @@ static int seed_demo(struct db_conn *conn)
            with_commas(sum.hosts, hosts), with_commas(sum.states, states), with_commas(sum.offerings, offerings),
            with_commas(sum.specialties, specialties), with_commas(sum.blocks, blocks),
            created ? "" : " (already there; left as it is)");
+    printf("Rotation under way: rotation@rounds.test, coached by coach@rounds.test%s\n",
+           rotation_created ? "" : " (already there, or no offering of the demo preceptor; left as it is)");
 out:
     arena_heap_free(&arena);
     return rc;

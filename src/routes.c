@@ -33,6 +33,8 @@ static const char *const offering_text_fields[] = {"description", "first_day", N
 static const char *const reason_field[] = {"reason", NULL};
 static const char *const statement_field[] = {"statement", NULL};
 static const char *const note_field[] = {"note", NULL};
+static const char *const activities_field[] = {"activities", NULL};
+static const char *const body_field[] = {"body", NULL};
 
 const struct route rounds_routes[] = {
     /* health */
@@ -53,6 +55,14 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_POST, "/api/v1/auth/logout", api_auth_logout, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(1), .summary = "End the session"),
     ROUTE(HTTP_GET, "/api/v1/me", api_me_get, ROUTE_JSON | ROUTE_AUTH, .summary = "The signed-in user"),
     ROUTE(HTTP_PATCH, "/api/v1/me", api_me_patch, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16), .summary = "Update the student profile"),
+    ROUTE(HTTP_GET, "/api/v1/me/calendar", api_me_calendar_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "Whether the user has a calendar address, and since when"),
+    ROUTE(HTTP_POST, "/api/v1/me/calendar", api_me_calendar_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(1),
+          .summary = "A new secret calendar address (the old one stops working)"),
+    ROUTE(HTTP_DELETE, "/api/v1/me/calendar", api_me_calendar_delete, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "Turn the calendar address off"),
+    ROUTE(HTTP_GET, "/calendar/{token}", api_calendar_feed, ROUTE_JSON,
+          .summary = "The user's calendar (iCalendar) at /calendar/TOKEN.ics"),
     ROUTE(HTTP_POST, "/api/v1/users", api_users_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16), .summary = "Create a user of any role (staff)"),
     /* catalog */
     ROUTE(HTTP_GET, "/api/v1/offerings", api_offerings_search, ROUTE_JSON | ROUTE_MEMORY, .query = catalog_query_params,
@@ -265,6 +275,9 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_GET, "/password-reset/{token}", web_page_password_reset, ROUTE_HTML),
     ROUTE(HTTP_POST, "/password-reset/{token}", web_page_password_reset_post, ROUTE_HTML, .max_body = KIB(4)),
     ROUTE(HTTP_GET, "/account", web_page_account, ROUTE_HTML | ROUTE_AUTH, .query = web_account_params),
+    ROUTE(HTTP_POST, "/account/calendar", web_page_calendar_issue, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    ROUTE(HTTP_POST, "/account/calendar/revoke", web_page_calendar_revoke, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4)),
     ROUTE(HTTP_POST, "/account", web_page_account_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
     ROUTE(HTTP_POST, "/logout", web_page_logout_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
     /* host coordinators' pages */
@@ -353,10 +366,25 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_POST, "/staff/students/{id}/coach", web_page_student_coach, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
     ROUTE(HTTP_GET, "/rotations/{id}", web_page_rotation, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_GET, "/rotations/{id}/hours", web_page_hours, ROUTE_HTML | ROUTE_AUTH, .query = web_hours_params),
-    ROUTE(HTTP_POST, "/rotations/{id}/hours", web_page_hours_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
+    ROUTE(HTTP_POST, "/rotations/{id}/hours", web_page_hours_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16),
+          .multiline = activities_field),
     ROUTE(HTTP_POST, "/rotations/{id}/hours/confirm-week", web_page_hours_confirm_week, ROUTE_HTML | ROUTE_AUTH,
           .max_body = KIB(4)),
-    ROUTE(HTTP_POST, "/hours/{id}/{action}", web_page_hours_entry, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
+    ROUTE(HTTP_POST, "/hours/{id}/{action}", web_page_hours_entry, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16),
+          .multiline = activities_field),
+    ROUTE(HTTP_GET, "/rotations/{id}/check-ins", web_page_check_ins, ROUTE_HTML | ROUTE_AUTH,
+          .query = web_check_ins_params),
+    ROUTE(HTTP_POST, "/rotations/{id}/check-ins", web_page_check_ins_post, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(16), .multiline = activities_field),
+    /* support tickets ("new" before {id}; replies before {action}) */
+    ROUTE(HTTP_GET, "/tickets", web_page_tickets, ROUTE_HTML | ROUTE_AUTH, .query = web_tickets_params),
+    ROUTE(HTTP_POST, "/tickets", web_page_tickets_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(32),
+          .multiline = body_field),
+    ROUTE(HTTP_GET, "/tickets/new", web_page_ticket_new, ROUTE_HTML | ROUTE_AUTH, .query = web_ticket_new_params),
+    ROUTE(HTTP_GET, "/tickets/{id}", web_page_ticket, ROUTE_HTML | ROUTE_AUTH, .query = web_ticket_params),
+    ROUTE(HTTP_POST, "/tickets/{id}/replies", web_page_ticket_reply, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(32),
+          .multiline = body_field),
+    ROUTE(HTTP_POST, "/tickets/{id}/{action}", web_page_ticket_action, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
     /* letters and readiness */
     ROUTE(HTTP_GET, "/letters", web_page_letters, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_POST, "/letters", web_page_letters_request, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(8)),

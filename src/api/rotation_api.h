@@ -35,5 +35,10 @@ void api_hours_post(struct http_request *req);
 void api_hours_patch(struct http_request *req);
 void api_hours_review(struct http_request *req);
 void api_hours_confirm_week(struct http_request *req);
+/* calendar_feed.c: GET /calendar/{token}.ics and the user's address (GET, POST, DELETE /api/v1/me/calendar). */
+void api_calendar_feed(struct http_request *req);
+void api_me_calendar_get(struct http_request *req);
+void api_me_calendar_post(struct http_request *req);
+void api_me_calendar_delete(struct http_request *req);
 
 #endif

@@ -154,7 +154,7 @@ static int prompt_tx(struct db_conn *conn, void *p)
         return rc;
     char title[512], link[96];
     snprintf(title, sizeof(title), "How is %s going? Check in for the week of %s", a.offering_title, week);
-    snprintf(link, sizeof(link), "/rotations/%s", a.id);
+    snprintf(link, sizeof(link), "/rotations/%s/check-ins", a.id);
     struct recipient to = {a.student_id, a.student_email};
     notify(conn, c->arena, &to, "check_in_prompt", title, link, now);
     (*c->sent)++;

@@ -3,12 +3,15 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "domain/applications.h"
 #include "domain/catalog_index.h"
 #include "domain/coaches.h"
 #include "domain/notify.h"
+#include "lib/buf.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 #include "store/rotation.h"
 
 enum { CALENDAR_BATCH = 100 };
@@ -63,6 +66,35 @@ static void remind_hours(struct db_conn *conn, struct arena *arena, const struct
     notify(conn, arena, &student, "hours_to_log", title, link, now);
 }
 
+/* The first-day instructions, 7 days ahead: in the app, and by email with the host's words. */
+static int tell_first_day(struct db_conn *conn, struct arena *arena, const struct store_application *a, int64_t now)
+{
+    struct store_offering o;
+    int rc = store_offering_get(conn, arena, a->offering_id, &o);
+    if (rc != DB_ROW)
+        return rc == DB_DONE ? DB_OK : rc;
+    char title[512], link[96];
+    snprintf(link, sizeof(link), "/rotations/%s", a->id);
+    snprintf(title, sizeof(title), "Your first day at %s is %s: how to get started", a->host_name, a->block_start);
+    struct recipient in_app = {a->student_id, NULL};
+    notify(conn, arena, &in_app, "first_day", title, link, now);
+    struct buf body;
+    buf_init(&body, arena, BUF_CAP_FORM);
+    buf_appendf(&body, "Your rotation %s at %s starts on %s.\n\nWhere: %s, %s%s%s, %s\nPreceptor: %s\n\n",
+                a->offering_title, a->host_name, a->block_start, o.site_name,
+                o.site_address != NULL ? o.site_address : "", o.site_address != NULL && o.site_address[0] ? ", " : "",
+                o.site_city, o.site_state, a->preceptor_name);
+    if (o.first_day != NULL && o.first_day[0] != '\0')
+        buf_appendf(&body, "Your host's instructions for the first day:\n%s\n\n",
+                    notify_quote(arena, o.first_day, CATALOG_FIRST_DAY_MAX * 4));
+    else
+        buf_append_str(&body, "Your host has not written first-day instructions yet: your coach will find out.\n\n");
+    buf_appendf(&body, "Everything about your rotation, your coach and what is due: %s%s\n", notify_public_url(), link);
+    if (buf_ok(&body))
+        notify_email(conn, arena, a->student_email, "first_day", title, body.data, now);
+    return DB_OK;
+}
+
 struct notice_ctx {
     struct arena *arena;
     const char *application_id, *kind;
@@ -82,6 +114,10 @@ static int notice_tx(struct db_conn *conn, void *p)
         return DB_OK;
     if (rc != DB_ROW)
         return rc;
+    char today[11];
+    clock_today(today);
+    if (c->which == CALENDAR_FIRST_DAY_AHEAD && strcmp(a.block_start, today) < 0)
+        return DB_OK; /* started already (not cleared in time): too late for first-day instructions */
     rc = store_notice_claim(conn, a.id, c->kind, now);
     if (rc == DB_DONE)
         return DB_OK; /* another instance sent it */
@@ -89,8 +125,12 @@ static int notice_tx(struct db_conn *conn, void *p)
         return rc;
     if (c->which == CALENDAR_NOT_CLEARED_AT_START)
         alert_not_cleared(conn, c->arena, &a, now);
+    else if (c->which == CALENDAR_FIRST_DAY_AHEAD)
+        rc = tell_first_day(conn, c->arena, &a, now);
     else
         remind_hours(conn, c->arena, &a, now);
+    if (rc != DB_OK)
+        return rc;
     c->sent = true;
     return DB_OK;
 }
@@ -118,6 +158,10 @@ int rotation_calendar_run(struct db_conn *conn, struct arena *arena, struct rota
     if (rc == DB_OK)
         rc = notice_due(conn, arena, CALENDAR_NOT_CLEARED_AT_START, "not_cleared_at_start", today,
                         &report->not_cleared_alerts);
+    char week_ahead[11];
+    clock_date_from_days(clock_days_from_date(today) + FIRST_DAY_NOTICE_DAYS, week_ahead);
+    if (rc == DB_OK)
+        rc = notice_due(conn, arena, CALENDAR_FIRST_DAY_AHEAD, "first_day", week_ahead, &report->first_day_notices);
     if (rc == DB_OK)
         rc = move_due(conn, arena, CALENDAR_TO_COMPLETE, "complete", today, &report->completed);
     if (rc == DB_OK)

@@ -9,6 +9,10 @@
  *     does not start: its coach and host are alerted, once;
  *   when the last day has passed, the preceptor is reminded once to confirm
  *     the hours, and the student to log any missing days.
+ *   7 days before the first day of a booked or cleared rotation, the student
+ *     gets the first-day instructions (where, when, whom to ask for, the host's
+ *     own words on the offering) in the app and by email, once; "Your
+ *     rotation" shows them from then on.
  *
  * Moves are conditional updates and notices are claimed by a primary key, so
  * any number of instances can run this at once without doing anything twice. */
@@ -19,8 +23,11 @@
 #include "store/db.h"
 
 struct rotation_calendar_report {
-    int started, completed, not_cleared_alerts, hours_reminders;
+    int started, completed, not_cleared_alerts, hours_reminders, first_day_notices;
 };
+
+/* Days before the start when the first-day instructions go out and show. */
+#define FIRST_DAY_NOTICE_DAYS 7
 
 /* One round: returns DB_OK, or the store's status when the database failed. */
 int rotation_calendar_run(struct db_conn *conn, struct arena *arena, struct rotation_calendar_report *report);

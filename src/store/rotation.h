@@ -95,8 +95,10 @@ enum store_calendar_due {
     CALENDAR_TO_COMPLETE,          /* in progress, last day passed, hours confirmed and none waiting */
     CALENDAR_HOURS_TO_CONFIRM,     /* in progress, last day passed, preceptor not reminded yet */
     CALENDAR_UNDER_WAY,            /* in progress, today within its days (the weekly check-in) */
+    CALENDAR_FIRST_DAY_AHEAD,      /* booked or cleared, first day on or before the date given (today + 7),
+                                      first-day instructions not sent yet */
 };
-/* Ids (at most limit) of the applications due for `which`. */
+/* Ids (at most limit) of the applications due for `which` (today: the date each query compares with). */
 int store_calendar_due(struct db_conn *conn, struct arena *arena, enum store_calendar_due which, const char *today,
                        int limit, const char ***ids, size_t *count);
 

@@ -50,6 +50,10 @@ static const char *const due_sql[] = {
     [CALENDAR_UNDER_WAY] = "SELECT a.id FROM applications a JOIN blocks b ON b.id = a.block_id"
                            " WHERE a.status = 'in_progress' AND b.start_date <= $1 AND b.end_date >= $1"
                            " ORDER BY a.id LIMIT $2",
+    [CALENDAR_FIRST_DAY_AHEAD] = "SELECT a.id FROM applications a JOIN blocks b ON b.id = a.block_id"
+                                 " WHERE a.status IN ('booked', 'cleared') AND b.start_date <= $1 AND NOT EXISTS"
+                                 " (SELECT 1 FROM rotation_notices n WHERE n.application_id = a.id"
+                                 " AND n.kind = 'first_day') ORDER BY a.id LIMIT $2",
 };
 
 int store_calendar_due(struct db_conn *conn, struct arena *arena, enum store_calendar_due which, const char *today,

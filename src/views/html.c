@@ -58,6 +58,7 @@ void view_page_begin(struct buf *b, const struct view_page *page)
             nav_link(b, page, "/staff/letters", "Overdue letters");
             nav_link(b, page, "/staff/audit", "Audit trail");
         }
+        nav_link(b, page, "/tickets", "Support");
         buf_append_str(b, "<li><a href=\"/account\"");
         if (page->current != NULL && strcmp(page->current, "/account") == 0)
             buf_append_str(b, " aria-current=\"page\"");

@@ -178,6 +178,9 @@ static const char site_css[] =
     ".application-head{margin-bottom:1.25rem}.application-head h1{font-size:1.75rem;line-height:1.25;"
     "margin:0 0 .35rem}\n"
     ".current-status{margin:.25rem 0 0;font-size:1.05rem}.next-step{font-weight:600}.history-card>h2{margin-top:0}\n"
+    /* user text kept as written (check-ins, tickets, first-day instructions): its line breaks, long words wrapped */
+    ".prose{white-space:pre-line;overflow-wrap:anywhere}ol.events,ol.check-ins{padding-left:1.25rem}"
+    ".secret{overflow-wrap:anywhere;font-family:monospace}\n"
     ".notifications{list-style:none;margin:0;padding:0;display:grid;gap:.6rem}\n"
     ".notification{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:center;gap:.5rem 1rem;"
     "background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.75rem 1rem}\n"

@@ -168,6 +168,7 @@ static void render(struct http_request *req, int status, const struct store_user
         render_profile(&b, page.csrf_token, typed, errors);
         buf_append_str(&b, "</section>\n");
     }
+    web_calendar_card(req, &b, user, page.csrf_token);
     view_page_end(&b);
     http_reply_html(req, status, &b);
 }

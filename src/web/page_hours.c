@@ -22,6 +22,7 @@
 #include "lib/clock.h"
 #include "lib/json_spec.h"
 #include "lib/limits.h"
+#include "lib/quarter_hours.h"
 #include "views/forms.h"
 #include "views/money.h"
 #include "web/web.h"
@@ -30,10 +31,8 @@ const char *const web_hours_params[] = {"done", "edit", NULL};
 
 void web_write_hours(struct buf *b, int64_t minutes)
 {
-    buf_appendf(b, "%lld", (long long)(minutes / 60));
-    int64_t rest = minutes % 60 * 100 / 60;
-    if (rest != 0)
-        buf_appendf(b, rest % 10 == 0 ? ".%lld" : ".%02lld", (long long)(rest % 10 == 0 ? rest / 10 : rest));
+    char text[QUARTER_HOURS_TEXT_MAX];
+    buf_append_str(b, quarter_hours_format(text, sizeof(text), minutes));
 }
 
 /* What the log form shows again after a refusal, or holds for an edit. */
@@ -45,29 +44,11 @@ struct hours_form {
 
 /* ---- reading the form ---- */
 
-/* "7", "7.5", "7.25": hours in quarter hours, into minutes. */
+/* "7", "7.5", "7.25": hours in quarter hours, into minutes (lib/quarter_hours.h). */
 static bool parse_hours(const char *text, int64_t *minutes)
 {
-    if (text == NULL || text[0] < '0' || text[0] > '9')
-        return false;
-    char *end = NULL;
-    errno = 0;
-    long whole = strtol(text, &end, 10);
-    if (errno != 0 || whole < 0 || whole > 1000)
-        return false;
-    int64_t hundredths = (int64_t)whole * 100;
-    if (*end == '.') {
-        const char *d = end + 1;
-        if (d[0] < '0' || d[0] > '9' || (d[1] != '\0' && (d[1] < '0' || d[1] > '9' || d[2] != '\0')))
-            return false;
-        hundredths += (d[0] - '0') * 10 + (d[1] != '\0' ? d[1] - '0' : 0);
-    } else if (*end != '\0') {
-        return false;
-    }
-    if (hundredths % 25 != 0)
-        return false;
-    *minutes = hundredths * 60 / 100;
-    return true;
+    *minutes = quarter_hours_parse(text);
+    return *minutes >= 0;
 }
 
 static bool parse_patients(const char *text, int64_t *out)

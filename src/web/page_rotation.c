@@ -10,6 +10,7 @@
 #include "domain/applications.h"
 #include "domain/documents.h"
 #include "domain/hours.h"
+#include "domain/rotation_calendar.h"
 #include "lib/clock.h"
 #include "lib/limits.h"
 #include "views/money.h"
@@ -156,6 +157,13 @@ static void render_due(struct http_request *req, struct buf *b, const struct rot
         buf_appendf(&line, "Log each day of your rotation, until %s.", v->hours.open_until);
         due(b, line.data, link.data, "Log your hours");
     }
+    if (v->student && status == APPLICATION_IN_PROGRESS) {
+        buf_reset(&link);
+        buf_appendf(&link, "/rotations/%s/check-ins", a->id);
+        due(b, "Check in once a week: how is it going?", link.data, "Check in");
+        buf_reset(&link);
+        buf_appendf(&link, "/rotations/%s/hours", a->id);
+    }
     if (v->hours.viewer_reviews && v->hours.waiting_minutes > 0) {
         buf_reset(&line);
         buf_append_str(&line, "Hours are waiting for the preceptor's confirmation.");
@@ -164,6 +172,43 @@ static void render_due(struct http_request *req, struct buf *b, const struct rot
     if (b->len == before)
         buf_append_str(b, "<li class=\"muted\">Nothing is due now.</li>");
     buf_append_str(b, "</ul></section>\n");
+}
+
+/* "Your first day", from FIRST_DAY_NOTICE_DAYS days before the start until the first day. */
+static void render_first_day(struct buf *b, const struct rotation_view *v)
+{
+    enum application_status status = application_status_of(&v->a);
+    int32_t to_start = clock_days_from_date(v->a.block_start) - clock_today_days();
+    if (!v->has_offering || to_start < 0 || to_start > FIRST_DAY_NOTICE_DAYS ||
+        (status != APPLICATION_BOOKED && status != APPLICATION_CLEARED && status != APPLICATION_IN_PROGRESS))
+        return;
+    buf_append_str(b, "<section class=\"card\" aria-labelledby=\"first-day-heading\"><h2 id=\"first-day-heading\">"
+                      "Your first day</h2>\n<dl class=\"facts\">");
+    fact(b, "When");
+    view_date(b, v->a.block_start);
+    buf_append_str(b, "</dd>");
+    fact(b, "Where");
+    buf_append_html(b, v->offering.site_name);
+    if (v->offering.site_address != NULL && v->offering.site_address[0] != '\0') {
+        buf_append_str(b, ", ");
+        buf_append_html(b, v->offering.site_address);
+    }
+    buf_append_str(b, ", ");
+    buf_append_html(b, v->offering.site_city);
+    buf_append_str(b, ", ");
+    buf_append_html(b, v->offering.site_state);
+    buf_append_str(b, "</dd>");
+    fact(b, "Ask for");
+    buf_append_html(b, v->a.preceptor_name);
+    buf_append_str(b, "</dd></dl>\n");
+    if (v->offering.first_day != NULL && v->offering.first_day[0] != '\0') {
+        buf_append_str(b, "<h3>From your host</h3><p class=\"prose\">");
+        buf_append_html(b, v->offering.first_day);
+        buf_append_str(b, "</p>");
+    } else {
+        buf_append_str(b, "<p>Your host has not written first-day instructions yet: your coach will find out.</p>");
+    }
+    buf_append_str(b, "</section>\n");
 }
 
 static void render_checklist_and_hours(struct buf *b, const struct rotation_view *v)
@@ -187,6 +232,14 @@ static void render_checklist_and_hours(struct buf *b, const struct rotation_view
                 v->hours.count == 1 ? "day" : "days");
     buf_append_url(b, a->id);
     buf_append_str(b, "/hours\">Open the hours log</a></p></section>\n");
+    buf_append_str(b, "<section class=\"card\" aria-labelledby=\"support-heading\"><h2 id=\"support-heading\">"
+                      "Check-ins and help</h2>\n<p>Once a week of the rotation, say how it is going. "
+                      "<a href=\"/rotations/");
+    buf_append_url(b, a->id);
+    buf_append_str(b, "/check-ins\">Weekly check-ins</a></p>\n<p>Something wrong, or a question? "
+                      "<a href=\"/tickets/new?application_id=");
+    buf_append_url(b, a->id);
+    buf_append_str(b, "\">Ask for help</a> (a person answers: urgent tickets within hours).</p></section>\n");
 }
 
 void web_page_rotation(struct http_request *req)
@@ -210,6 +263,7 @@ void web_page_rotation(struct http_request *req)
     buf_append_html(&b, v.a.offering_title);
     buf_append_str(&b, "</h1>\n");
     render_facts(&b, &v);
+    render_first_day(&b, &v);
     render_due(req, &b, &v);
     render_checklist_and_hours(&b, &v);
     view_page_end(&b);

@@ -50,6 +50,10 @@ void web_confirm_welcome(struct buf *b, const char *csrf_token, const struct sto
 void web_confirm_notice(struct buf *b, const char *csrf_token, const struct store_user *user);
 extern const char *const web_account_params[];
 void web_page_account_post(struct http_request *req);
+/* page_calendar.c: the account page's "Your calendar" card, and its two buttons. */
+void web_calendar_card(struct http_request *req, struct buf *b, const struct store_user *user, const char *csrf);
+void web_page_calendar_issue(struct http_request *req);
+void web_page_calendar_revoke(struct http_request *req);
 void web_page_logout_post(struct http_request *req);
 void web_page_host(struct http_request *req);
 void web_page_host_offering_new(struct http_request *req);
@@ -255,6 +259,22 @@ void web_page_hours(struct http_request *req);
 void web_page_hours_post(struct http_request *req);
 void web_page_hours_confirm_week(struct http_request *req);
 void web_page_hours_entry(struct http_request *req);
+/* page_check_ins.c: the weekly check-ins of a rotation. */
+extern const char *const web_check_ins_params[]; /* done, ticket */
+void web_page_check_ins(struct http_request *req);
+void web_page_check_ins_post(struct http_request *req);
+/* page_tickets.c, page_ticket.c: support tickets. */
+extern const char *const web_tickets_params[];    /* resolved */
+extern const char *const web_ticket_new_params[]; /* application_id */
+extern const char *const web_ticket_params[];     /* done */
+/* Seconds as "2 h 5 min", "3 d 4 h", "45 min". */
+void web_write_duration(struct buf *b, int64_t seconds);
+void web_page_tickets(struct http_request *req);
+void web_page_ticket_new(struct http_request *req);
+void web_page_tickets_post(struct http_request *req);
+void web_page_ticket(struct http_request *req);
+void web_page_ticket_reply(struct http_request *req);
+void web_page_ticket_action(struct http_request *req);
 
 /* ---- signed documents (page_certificate.c, page_verify.c) ---- */
 struct store_application;

@@ -9,7 +9,10 @@
  *
  * Servers run with --test-hooks 1 and --jobs-interval-ms 0: only the tests
  * run the jobs. */
+#include <ctype.h>
+#include <dirent.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "api_client.h"
@@ -474,6 +477,475 @@ TEST(tickets_access_and_bad_input)
     api_free(&r);
 }
 
+/* ---- the pages (cookie session, forms with the CSRF token) ---- */
+
+/* GET path as u's browser (NULL: signed out); the status, the page in r. */
+static long page_get(struct api_response *r, const struct user *u, const char *path)
+{
+    const char *headers[] = {u != NULL ? u->cookie : NULL, NULL};
+    struct api_raw_request rq = {"GET", path, headers, NULL, 0, true};
+    return api_send(r, &rq);
+}
+
+/* POSTs form (without the CSRF token, which is added first) to path as u's browser; the status, the page in r. */
+static long page_post(struct api_response *r, const struct user *u, const char *path, const char *form)
+{
+    size_t size = strlen(form) + 128;
+    char *body = malloc(size);
+    snprintf(body, size, "csrf_token=%s%s%s", u->csrf, form[0] != '\0' ? "&" : "", form);
+    const char *headers[] = {u->cookie, "Content-Type: application/x-www-form-urlencoded", NULL};
+    struct api_raw_request rq = {"POST", path, headers, body, strlen(body), true};
+    long status = api_send(r, &rq);
+    free(body);
+    return status;
+}
+
+/* "a" repeated n times (caller frees). */
+static char *repeated(char c, size_t n)
+{
+    char *text = malloc(n + 1);
+    memset(text, c, n);
+    text[n] = '\0';
+    return text;
+}
+
+/* The check-in page: the form for this week; every refusal comes back with
+ * the summary linked to its field and what was typed, and changes nothing;
+ * strangers get 404; a check-in asking for help leads to its ticket. */
+TEST(the_check_in_page_keeps_input_and_refuses_strangers)
+{
+    struct user s, other;
+    char app[64], path[160];
+    if (!register_student(&s, "cipage") || !register_student(&other, "cipageo") ||
+        !world_in_progress(&W, &s, NULL, 10, 20, 3, app) || !make_coach_of(&s))
+        return;
+    snprintf(path, sizeof(path), "/rotations/%s/check-ins", app);
+    struct api_response r;
+    CHECK_INT(page_get(&r, &s, path), 200);
+    CHECK_CONTAINS(r.body, "name=\"score\"");
+    CHECK_CONTAINS(r.body, "I need help");
+    api_free(&r);
+    /* Anyone else who is not on the rotation: 404; signed out: to the login page. */
+    const struct user *strangers[] = {&other, &W.coord_b, &W.precep_b};
+    for (size_t i = 0; i < sizeof(strangers) / sizeof(strangers[0]); i++) {
+        CHECK_INT(page_get(&r, strangers[i], path), 404);
+        api_free(&r);
+        CHECK_INT(page_post(&r, strangers[i], path, "score=4"), 404);
+        api_free(&r);
+    }
+    CHECK_INT(page_get(&r, NULL, path), 303);
+    CHECK_CONTAINS(api_header(&r, "location"), "/login?next=");
+    api_free(&r);
+    /* Bad input: the page again, the summary linked to the field, the text kept, nothing stored. */
+    static const struct {
+        const char *form, *link, *kept;
+        long status;
+    } bad[] = {
+        {"activities=Kept+words+here&needs_help=1", "#f-score", "Kept words here", 400},
+        {"score=9&activities=Nine+is+too+many", "#f-score", "Nine is too many", 400},
+        {"score=0", "#f-score", NULL, 400},
+        {"score=3&needs_help=yes&activities=Odd+box", "#f-needs_help", "Odd box", 400},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        CHECK_INT(page_post(&r, &s, path, bad[i].form), bad[i].status);
+        CHECK_CONTAINS(r.body, "error-summary");
+        CHECK_CONTAINS(r.body, bad[i].link);
+        if (bad[i].kept != NULL)
+            CHECK_CONTAINS(r.body, bad[i].kept);
+        api_free(&r);
+    }
+    /* A control character is refused by the one text check before the page (400). */
+    CHECK_INT(page_post(&r, &s, path, "score=3&activities=bell%07here"), 400);
+    api_free(&r);
+    /* Line breaks are what a textarea sends: allowed (below, in the check-in that works). */
+    char *long_text = repeated('a', CHECK_IN_TEXT_MAX_CHARS + 1);
+    char form[CHECK_IN_TEXT_MAX_CHARS + 64];
+    snprintf(form, sizeof(form), "score=3&activities=%s", long_text);
+    CHECK_INT(page_post(&r, &s, path, form), 413);
+    CHECK_CONTAINS(r.body, "#f-activities");
+    CHECK_CONTAINS(r.body, long_text);
+    api_free(&r);
+    free(long_text);
+    /* Without the CSRF token: 403. */
+    const char *headers[] = {s.cookie, "Content-Type: application/x-www-form-urlencoded", NULL};
+    struct api_raw_request rq = {"POST", path, headers, "score=4", 7, true};
+    CHECK_INT(api_send(&r, &rq), 403);
+    api_free(&r);
+    CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM check_ins WHERE application_id = $1", app, NULL), 0);
+    /* "I need help": to the page with the notice and a link to the ticket, which the coach sees. */
+    CHECK_INT(page_post(&r, &s, path, "score=3&needs_help=1&activities=My+preceptor+is+away%0D%0Aall+week"), 303);
+    const char *location = api_header(&r, "location");
+    CHECK_CONTAINS(location, "done=help&ticket=");
+    char ticket_path[160] = "";
+    const char *ticket = location != NULL ? strstr(location, "ticket=") : NULL;
+    if (ticket != NULL)
+        snprintf(ticket_path, sizeof(ticket_path), "/tickets/%s", ticket + 7);
+    api_free(&r);
+    CHECK_INT(page_get(&r, &W.coach, ticket_path), 200);
+    CHECK_CONTAINS(r.body, "My preceptor is away");
+    api_free(&r);
+    CHECK_INT(page_get(&r, &other, ticket_path), 404);
+    api_free(&r);
+    /* The form is gone for the week; posting again is refused (409) with the reason. */
+    CHECK_INT(page_get(&r, &s, path), 200);
+    CHECK(strstr(r.body, "name=\"score\"") == NULL);
+    api_free(&r);
+    CHECK_INT(page_post(&r, &s, path, "score=5"), 409);
+    CHECK_CONTAINS(r.body, "checked in for this week already");
+    api_free(&r);
+    CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM check_ins WHERE application_id = $1", app, NULL), 1);
+    world_clock_reset();
+}
+
+/* The ticket pages: opening one (every refusal keeps what was typed and
+ * changes nothing), the queue, replies and resolving; strangers get 404. */
+TEST(the_ticket_pages_keep_input_and_refuse_strangers)
+{
+    struct user s, other;
+    char app[64], other_app[64];
+    if (!register_student(&s, "tkpage") || !register_student(&other, "tkpageo") ||
+        !world_rotation(&W, &s, W.offering_a, 30, 20, "booked", app) || !make_coach_of(&s) ||
+        !world_rotation(&W, &other, W.offering_b, 30, 20, "offered", other_app))
+        return;
+    struct api_response r;
+    long long before = api_db_int(W.db, "SELECT COUNT(*) FROM tickets", NULL, NULL);
+    char form[TICKET_BODY_MAX_CHARS + 400];
+    snprintf(form, sizeof(form), "category=payment&urgency=normal&subject=About+my+deposit&body=Typed+body"
+                                 "&application_id=%s", other_app);
+    CHECK_INT(page_post(&r, &s, "/tickets", form), 404);
+    CHECK_CONTAINS(r.body, "#f-application_id");
+    CHECK_CONTAINS(r.body, "About my deposit");
+    api_free(&r);
+    static const struct {
+        const char *form, *link, *kept;
+    } bad[] = {
+        {"category=gossip&subject=Kept+subject&body=Typed+body", "#f-category", "Kept subject"},
+        {"category=other&urgency=later&subject=Kept+subject&body=Typed+body", "#f-urgency", "Typed body"},
+        {"category=other&subject=&body=Typed+body", "#f-subject", "Typed body"},
+        {"category=other&subject=Kept+subject&body=", "#f-body", "Kept subject"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        CHECK_INT(page_post(&r, &s, "/tickets", bad[i].form), 400);
+        CHECK_CONTAINS(r.body, bad[i].link);
+        CHECK_CONTAINS(r.body, bad[i].kept);
+        api_free(&r);
+    }
+    /* A line break in the one-line subject: refused by the one text check (400 naming it). */
+    CHECK_INT(page_post(&r, &s, "/tickets", "category=other&subject=Two%0Alines&body=Typed+body"), 400);
+    api_free(&r);
+    char *long_subject = repeated('s', TICKET_SUBJECT_MAX_CHARS + 1);
+    snprintf(form, sizeof(form), "category=other&subject=%s&body=Typed+body", long_subject);
+    CHECK_INT(page_post(&r, &s, "/tickets", form), 413);
+    CHECK_CONTAINS(r.body, "#f-subject");
+    CHECK_CONTAINS(r.body, long_subject);
+    api_free(&r);
+    free(long_subject);
+    CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM tickets", NULL, NULL), before);
+    /* A good one: its page. */
+    snprintf(form, sizeof(form), "category=first_day&urgency=urgent&subject=Where+do+I+report&body=No+address+yet"
+                                 "&application_id=%s", app);
+    CHECK_INT(page_post(&r, &s, "/tickets", form), 303);
+    char path[160];
+    const char *location = api_header(&r, "location");
+    snprintf(path, sizeof(path), "%.*s", location != NULL ? (int)strcspn(location, "?") : 0,
+             location != NULL ? location : "");
+    CHECK(strncmp(path, "/tickets/", 9) == 0);
+    api_free(&r);
+    CHECK_INT(page_get(&r, &s, path), 200);
+    CHECK_CONTAINS(r.body, "Where do I report");
+    api_free(&r);
+    /* The coach's queue lists it; another student's does not; a bad filter is 400. */
+    CHECK_INT(page_get(&r, &W.coach, "/tickets"), 200);
+    CHECK_CONTAINS(r.body, "Where do I report");
+    api_free(&r);
+    CHECK_INT(page_get(&r, &other, "/tickets"), 200);
+    CHECK(strstr(r.body, "Where do I report") == NULL);
+    api_free(&r);
+    CHECK_INT(page_get(&r, &s, "/tickets?resolved=maybe"), 400);
+    api_free(&r);
+    /* Strangers: 404 to read, reply or act. */
+    char reply_path[192], resolve_path[192];
+    snprintf(reply_path, sizeof(reply_path), "%s/replies", path);
+    snprintf(resolve_path, sizeof(resolve_path), "%s/resolve", path);
+    const struct user *strangers[] = {&other, &W.coord_b, &W.precep_b};
+    for (size_t i = 0; i < sizeof(strangers) / sizeof(strangers[0]); i++) {
+        CHECK_INT(page_get(&r, strangers[i], path), 404);
+        api_free(&r);
+        CHECK_INT(page_post(&r, strangers[i], reply_path, "body=Hello"), 404);
+        api_free(&r);
+        CHECK_INT(page_post(&r, strangers[i], resolve_path, ""), 404);
+        api_free(&r);
+    }
+    /* The coach's reply: empty or too long comes back with the summary and the text. */
+    CHECK_INT(page_post(&r, &W.coach, reply_path, "body="), 400);
+    CHECK_CONTAINS(r.body, "#f-body");
+    api_free(&r);
+    char *long_body = repeated('r', TICKET_BODY_MAX_CHARS + 1);
+    snprintf(form, sizeof(form), "body=%s", long_body);
+    CHECK_INT(page_post(&r, &W.coach, reply_path, form), 413);
+    CHECK_CONTAINS(r.body, long_body);
+    api_free(&r);
+    free(long_body);
+    char *id = strrchr(path, '/') + 1;
+    CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM ticket_events WHERE ticket_id = $1 AND kind = 'reply'", id,
+                         NULL), 0);
+    CHECK_INT(page_post(&r, &W.coach, reply_path, "body=Room+4B%2C+8+am.+Ask+for+Dr.+Lee."), 303);
+    api_free(&r);
+    CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM tickets WHERE id = $1 AND first_response_at IS NOT NULL", id,
+                         NULL), 1);
+    /* The student reads it and resolves the ticket; resolving twice is 409; an unknown action 404. */
+    CHECK_INT(page_get(&r, &s, path), 200);
+    CHECK_CONTAINS(r.body, "Room 4B, 8 am. Ask for Dr. Lee.");
+    api_free(&r);
+    CHECK_INT(page_post(&r, &s, resolve_path, ""), 303);
+    api_free(&r);
+    CHECK_INT(page_post(&r, &s, resolve_path, ""), 409);
+    CHECK_CONTAINS(r.body, "error-summary");
+    api_free(&r);
+    snprintf(reply_path, sizeof(reply_path), "%s/explode", path);
+    CHECK_INT(page_post(&r, &s, reply_path, ""), 404);
+    api_free(&r);
+    char *status = api_db_text(W.db, "SELECT status FROM tickets WHERE id = $1", id, NULL, NULL);
+    CHECK_STR(status, "resolved");
+    free(status);
+}
+
+/* True when a mail file (.eml) in dir holds both needles. */
+static bool maildir_has(const char *dir, const char *a, const char *b)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return false;
+    bool found = false;
+    struct dirent *e;
+    while (!found && (e = readdir(d)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".eml") != 0)
+            continue;
+        char file[1024];
+        snprintf(file, sizeof(file), "%s/%s", dir, e->d_name);
+        char *text = api_read_file(file, NULL);
+        found = text != NULL && strstr(text, a) != NULL && strstr(text, b) != NULL;
+        free(text);
+    }
+    closedir(d);
+    return found;
+}
+
+/* Seven days before the first day the student gets the first-day instructions
+ * (the host's words, where, whom to ask for) in the app and by email, once
+ * across runs of the jobs; "Your rotation" shows them from then on. */
+TEST(first_day_instructions_go_out_a_week_ahead_once)
+{
+    struct user s;
+    char app[64], path[160];
+    world_clock_reset();
+    if (!register_student(&s, "firstday") || !world_rotation(&W, &s, W.offering_b, 20, 20, "cleared", app))
+        return;
+    struct api_response r;
+    world_callf(&r, &W.coord_b, "PATCH", "{\"first_day\":\"Report to Ward 5 at 7:30 AM.\\nBring your passport.\"}",
+                "/api/v1/offerings/%s", W.offering_b);
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+    snprintf(path, sizeof(path), "/rotations/%s", app);
+    const char *count_sql = "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'first_day'";
+    /* Sent mail keeps its kind and subject (address and body are scrubbed): the body is read in the maildir. */
+    const char *mail_sql = "SELECT COUNT(*) FROM outbox WHERE kind = 'first_day' AND (to_address = $1 OR to_hash = $2)";
+    char lowered[160], to_hash[65];
+    for (size_t i = 0; i < sizeof(lowered); i++)
+        lowered[i] = (char)tolower((unsigned char)s.email[i]);
+    crypto_hash_token(lowered, to_hash);
+    /* Eight days ahead: nothing yet. */
+    world_clock_days(12);
+    world_run_jobs();
+    CHECK_INT(api_db_int(W.db, count_sql, s.id, NULL), 0);
+    CHECK_INT(page_get(&r, &s, path), 200);
+    CHECK(strstr(r.body, "Your first day") == NULL);
+    api_free(&r);
+    /* Seven days ahead: once, however often the jobs run. */
+    world_clock_days(13);
+    world_run_jobs();
+    world_run_jobs();
+    CHECK_INT(api_db_int(W.db, count_sql, s.id, NULL), 1);
+    CHECK_INT(api_db_int(W.db, mail_sql, s.email, to_hash), 1);
+    char mail_dir[400];
+    snprintf(mail_dir, sizeof(mail_dir), "%s/data/mail/new", server.dir);
+    CHECK(maildir_has(mail_dir, s.email, "Ward 5"));
+    CHECK_INT(page_get(&r, &s, path), 200);
+    CHECK_CONTAINS(r.body, "Your first day");
+    CHECK_CONTAINS(r.body, "Report to Ward 5 at 7:30 AM.");
+    api_free(&r);
+    world_clock_reset();
+}
+
+/* The feed as a real iCalendar parser reads it (tests/api/ical_check.py,
+ * Debian's python3-icalendar): its JSON, or NULL after a failed check. */
+static json_t *parsed_feed(const char *text)
+{
+    char path[] = "/tmp/rounds-ical.XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return NULL;
+    size_t len = strlen(text);
+    bool written = write(fd, text, len) == (ssize_t)len;
+    close(fd);
+    char cmd[512];
+    snprintf(cmd, sizeof(cmd), "/usr/bin/python3 tests/api/ical_check.py < %s", path);
+    FILE *p = written ? popen(cmd, "r") : NULL;
+    char *out = calloc(1, 1 << 20);
+    size_t n = p != NULL && out != NULL ? fread(out, 1, (1 << 20) - 1, p) : 0;
+    if (p != NULL)
+        pclose(p);
+    unlink(path);
+    json_t *j = out != NULL && n > 0 ? json_loads(out, 0, NULL) : NULL;
+    if (j == NULL || !json_is_true(json_object_get(j, "ok")))
+        TEST_FAILF("the iCalendar parser refused the feed: %.400s", out != NULL ? out : "");
+    free(out);
+    return j;
+}
+
+/* The event with that UID in a parsed feed, or NULL. */
+static json_t *feed_event(json_t *feed, const char *uid)
+{
+    json_t *events = json_object_get(feed, "events");
+    for (size_t i = 0; i < json_array_size(events); i++)
+        if (strcmp(api_json_str(json_array_get(events, i), "uid"), uid) == 0)
+            return json_array_get(events, i);
+    return NULL;
+}
+
+/* GET the feed at url's path (anonymous): the status; the body in r. */
+static long get_feed(struct api_response *r, const char *token, const char *suffix)
+{
+    char path[160];
+    snprintf(path, sizeof(path), "/calendar/%s%s", token, suffix);
+    return world_call(r, NULL, "GET", path, NULL);
+}
+
+/* A user's secret calendar address: parsed by a real iCalendar parser, every
+ * event of the rotation checked (UIDs stable, all-day dates, escaping and
+ * folding of the host's words); revoked or replaced tokens answer 404 and
+ * tokens never reach the log; each person sees their own rotations only. */
+TEST(the_calendar_feed_is_real_icalendar_and_its_address_secret)
+{
+    struct user s;
+    char app[64], uid[128], start[11], after[11], token[64], old_token[64];
+    world_clock_reset();
+    if (!register_student(&s, "calfeed") || !world_rotation(&W, &s, W.offering_b, 20, 20, "booked", app))
+        return;
+    struct api_response r;
+    world_callf(&r, &W.coord_b, "PATCH",
+                "{\"first_day\":\"Ward 5, Room 3; bring: passport\\nand BLS card. Parking: the east garage on "
+                "Elm Street, level 2, spaces marked for students \\u2014 about a five-minute walk.\"}",
+                "/api/v1/offerings/%s", W.offering_b);
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+    /* None yet. */
+    world_call(&r, &s, "GET", "/api/v1/me/calendar", NULL);
+    CHECK(json_is_false(api_json_get(r.json, "active")));
+    api_free(&r);
+    world_call(&r, &s, "DELETE", "/api/v1/me/calendar", NULL);
+    CHECK_PROBLEM(&r, 404, "not_found", NULL);
+    api_free(&r);
+    /* An address: its URL ends with the token and .ics. */
+    world_call(&r, &s, "POST", "/api/v1/me/calendar", NULL);
+    CHECK_INT(r.status, 201);
+    snprintf(token, sizeof(token), "%s", api_json_str(r.json, "token") != NULL ? api_json_str(r.json, "token") : "");
+    CHECK_INT((long long)strlen(token), 43);
+    CHECK_CONTAINS(api_json_str(r.json, "url"), "/calendar/");
+    api_free(&r);
+    CHECK_INT(get_feed(&r, token, ".ics"), 200);
+    CHECK_CONTAINS(api_header(&r, "content-type"), "text/calendar");
+    json_t *feed = parsed_feed(r.body);
+    api_free(&r);
+    /* The rotation: all day, from its first day to the day after its last. */
+    world_date(20, start);
+    world_date(41, after);
+    snprintf(uid, sizeof(uid), "rotation-%s@rounds", app);
+    json_t *e = feed_event(feed, uid);
+    CHECK(e != NULL);
+    CHECK(json_is_true(api_json_get(e, "all_day")));
+    CHECK_STR(api_json_str(e, "start"), start);
+    CHECK_STR(api_json_str(e, "end"), after);
+    /* The first day, with the host's words exactly (commas, semicolons, the line break, folded lines). */
+    snprintf(uid, sizeof(uid), "first-day-%s@rounds", app);
+    e = feed_event(feed, uid);
+    CHECK(e != NULL);
+    CHECK_STR(api_json_str(e, "start"), start);
+    CHECK_CONTAINS(api_json_str(e, "description"), "Ward 5, Room 3; bring: passport\nand BLS card. Parking: the "
+                                                   "east garage on Elm Street, level 2, spaces marked for students "
+                                                   "\xe2\x80\x94 about a five-minute walk.");
+    CHECK(api_json_str(e, "location")[0] != '\0');
+    /* A check-in day each week of it: days 20, 27 and 34. */
+    const int weeks[] = {20, 27, 34};
+    for (size_t i = 0; i < 3; i++) {
+        char day[11];
+        world_date(weeks[i], day);
+        snprintf(uid, sizeof(uid), "check-in-%s-%s@rounds", app, day);
+        CHECK(feed_event(feed, uid) != NULL);
+    }
+    json_decref(feed);
+    /* The same UIDs on the next read. */
+    CHECK_INT(get_feed(&r, token, ".ics"), 200);
+    feed = parsed_feed(r.body);
+    api_free(&r);
+    snprintf(uid, sizeof(uid), "rotation-%s@rounds", app);
+    CHECK(feed_event(feed, uid) != NULL);
+    json_decref(feed);
+    /* The preceptor's feed has it under the student's name; another host's coordinator's does not. */
+    const struct user *viewers[] = {&W.precep_b, &W.coord_a};
+    for (size_t i = 0; i < 2; i++) {
+        world_call(&r, viewers[i], "POST", "/api/v1/me/calendar", NULL);
+        char theirs[64];
+        snprintf(theirs, sizeof(theirs), "%s", api_json_str(r.json, "token") != NULL ? api_json_str(r.json, "token") : "");
+        api_free(&r);
+        CHECK_INT(get_feed(&r, theirs, ".ics"), 200);
+        feed = parsed_feed(r.body);
+        api_free(&r);
+        e = feed_event(feed, uid);
+        CHECK(i == 0 ? e != NULL : e == NULL);
+        if (i == 0 && e != NULL)
+            CHECK_CONTAINS(api_json_str(e, "summary"), s.name);
+        json_decref(feed);
+    }
+    /* Malformed addresses: 404. */
+    const char *suffixes[] = {"", ".ICS", ".ics.ics", "x.ics"};
+    for (size_t i = 0; i < 4; i++) {
+        CHECK_INT(get_feed(&r, token, suffixes[i]), 404);
+        api_free(&r);
+    }
+    CHECK_INT(get_feed(&r, "short", ".ics"), 404);
+    api_free(&r);
+    /* A new address ends the old one. */
+    snprintf(old_token, sizeof(old_token), "%s", token);
+    world_call(&r, &s, "POST", "/api/v1/me/calendar", NULL);
+    snprintf(token, sizeof(token), "%s", api_json_str(r.json, "token") != NULL ? api_json_str(r.json, "token") : "");
+    api_free(&r);
+    CHECK(strcmp(token, old_token) != 0);
+    CHECK_INT(get_feed(&r, old_token, ".ics"), 404);
+    CHECK_PROBLEM(&r, 404, "not_found", NULL);
+    api_free(&r);
+    CHECK_INT(get_feed(&r, token, ".ics"), 200);
+    api_free(&r);
+    /* Turned off: 404, and the account says so. */
+    world_call(&r, &s, "DELETE", "/api/v1/me/calendar", NULL);
+    CHECK_INT(r.status, 204);
+    api_free(&r);
+    CHECK_INT(get_feed(&r, token, ".ics"), 404);
+    api_free(&r);
+    world_call(&r, &s, "GET", "/api/v1/me/calendar", NULL);
+    CHECK(json_is_false(api_json_get(r.json, "active")));
+    api_free(&r);
+    world_call(&r, NULL, "POST", "/api/v1/me/calendar", NULL);
+    CHECK_INT(r.status, 401);
+    api_free(&r);
+    /* Tokens never reach the log. */
+    char *log = api_read_file(server.log_path, NULL);
+    CHECK(log != NULL && strstr(log, token) == NULL && strstr(log, old_token) == NULL);
+    CHECK(log != NULL && strstr(log, "path=/calendar/{") != NULL);
+    free(log);
+}
+
 int main(void)
 {
     if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
@@ -497,6 +969,10 @@ int main(void)
     API_RUN(the_weekly_prompt_is_sent_once_a_week);
     API_RUN(tickets_due_times_replies_and_escalation);
     API_RUN(tickets_access_and_bad_input);
+    API_RUN(the_check_in_page_keeps_input_and_refuses_strangers);
+    API_RUN(the_ticket_pages_keep_input_and_refuse_strangers);
+    API_RUN(first_day_instructions_go_out_a_week_ahead_once);
+    API_RUN(the_calendar_feed_is_real_icalendar_and_its_address_secret);
     world_clock_reset();
     db_close(W.db);
     CHECK_INT(api_server_stop(&server), 0);

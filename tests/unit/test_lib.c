@@ -12,6 +12,7 @@
 #include "lib/crypto.h"
 #include "lib/errors.h"
 #include "lib/json_spec.h"
+#include "lib/quarter_hours.h"
 #include "lib/text.h"
 #include "lib/utf8.h"
 #include "test.h"
@@ -1254,6 +1255,35 @@ TEST(router_secret_paths_are_masked_by_their_first_segment)
     CHECK_INT(strlen(tiny), 7);
 }
 
+/* Hours typed in quarter hours: what the form takes, refuses, and how pages write minutes. */
+TEST(quarter_hours_read_and_written)
+{
+    static const struct {
+        const char *text;
+        int64_t minutes;
+    } cases[] = {
+        {"7", 420},     {"7.5", 450},   {"7.50", 450},  {"7.25", 435}, {"7.75", 465}, {"0.25", 15},
+        {"0", 0},       {"24", 1440},   {"1000.75", 60045}, {"12.00", 720}, {"007.5", 450},
+        {"7.3", -1},    {"7.", -1},     {".5", -1},     {"-1", -1},  {"+7", -1},    {" 7", -1},
+        {"7 ", -1},     {"1001", -1},   {"8.125", -1},  {"abc", -1}, {"", -1},      {"7,5", -1},
+        {"99999999999999999999", -1},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        if (quarter_hours_parse(cases[i].text) != cases[i].minutes)
+            TEST_FAILF("\"%s\" reads as %lld, not %lld", cases[i].text, (long long)quarter_hours_parse(cases[i].text),
+                       (long long)cases[i].minutes);
+    CHECK_INT(quarter_hours_parse(NULL), -1);
+    char out[QUARTER_HOURS_TEXT_MAX];
+    CHECK_STR(quarter_hours_format(out, sizeof(out), 450), "7.5");
+    CHECK_STR(quarter_hours_format(out, sizeof(out), 465), "7.75");
+    CHECK_STR(quarter_hours_format(out, sizeof(out), 435), "7.25");
+    CHECK_STR(quarter_hours_format(out, sizeof(out), 480), "8");
+    CHECK_STR(quarter_hours_format(out, sizeof(out), 7), "0.11");
+    CHECK_STR(quarter_hours_format(out, sizeof(out), -30), "0");
+    for (int64_t m = 0; m <= 1440; m += 15)
+        CHECK_INT(quarter_hours_parse(quarter_hours_format(out, sizeof(out), m)), m);
+}
+
 int main(void)
 {
     if (crypto_init() != 0) {
@@ -1316,5 +1346,6 @@ int main(void)
     RUN(router_allow_header_never_cuts_a_method_name);
     RUN(router_method_names);
     RUN(router_secret_paths_are_masked_by_their_first_segment);
+    RUN(quarter_hours_read_and_written);
     return test_summary("unit-lib");
 }

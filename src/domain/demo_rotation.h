@@ -1,0 +1,23 @@
+/* demo_rotation.h — the rotation under way of `rounds seed --demo`: a
+ * student on one of the demo preceptor's rotations at the demo host, in its
+ * second week, with a coach, a first week of hours (three days confirmed,
+ * two waiting for the preceptor) and the first week's check-in, so that
+ * "Your rotation", the hours log, the check-ins and the coach's dashboard
+ * show something from `make run`. Fixed ids: a second run finds it there. */
+#ifndef ROUNDS_DOMAIN_DEMO_ROTATION_H
+#define ROUNDS_DOMAIN_DEMO_ROTATION_H
+
+#include <stdbool.h>
+
+#include "store/store.h"
+
+struct demo_rotation_people {
+    const char *student_id, *coach_id, *preceptor_user_id, *host_id;
+};
+
+/* Adds the rotation once (in one transaction): DB_OK with *created true, or
+ * *created false when it is there already or the demo preceptor has no
+ * offering at the demo host. */
+int demo_rotation_seed(struct db_conn *conn, const struct demo_rotation_people *people, bool *created);
+
+#endif
