@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "api/applications_api.h"
 #include "api/certificates_api.h"
+#include "api/evaluations_api.h"
 #include "api/documents_api.h"
 #include "api/letters_api.h"
 #include "api/money_api.h"
@@ -175,6 +176,31 @@ const struct route rounds_routes[] = {
           .summary = "The rotation's weekly check-ins, newest first"),
     ROUTE(HTTP_POST, "/api/v1/applications/{id}/check-ins", api_check_ins_post, ROUTE_JSON | ROUTE_AUTH,
           .max_body = KIB(16), .summary = "Check in for this week of the rotation (its student)"),
+    /* after the rotation: evaluations, feedback, reviews (before the application actions) */
+    ROUTE(HTTP_GET, "/api/v1/applications/{id}/evaluation", api_evaluation_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The preceptor's evaluation of the student, once submitted, with its addenda"),
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/evaluation", api_evaluation_post, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(32), .summary = "Evaluate the student of a completed rotation, once (its preceptor)"),
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/evaluation/addenda", api_evaluation_addendum_post,
+          ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(32),
+          .summary = "Add a dated addendum to a submitted evaluation (its preceptor)"),
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/feedback", api_feedback_post, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(32), .summary = "Evaluate the rotation and its preceptor in confidence (its student)"),
+    ROUTE(HTTP_GET, "/api/v1/organizations/{id}/feedback", api_feedback_summary_get, ROUTE_JSON | ROUTE_AUTH,
+          .query = api_feedback_summary_params,
+          .summary = "Students' feedback on a host's rotations, as averages over at least 5 students"),
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/rotation-review", api_review_post, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(32), .summary = "Review a completed rotation, once, within 180 days (its student)"),
+    ROUTE(HTTP_GET, "/api/v1/offerings/{id}/reviews", api_reviews_get, ROUTE_JSON,
+          .summary = "An offering's verified reviews, newest first, with their average"),
+    ROUTE(HTTP_POST, "/api/v1/reviews/{id}/reply", api_review_reply, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(32),
+          .summary = "Answer a review, once (the host's coordinators)"),
+    ROUTE(HTTP_POST, "/api/v1/reviews/{id}/hide", api_review_hide, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(4),
+          .summary = "Hide a review with a reason (staff)"),
+    ROUTE(HTTP_GET, "/api/v1/me/teaching", api_teaching_get, ROUTE_JSON | ROUTE_AUTH, .query = api_teaching_params,
+          .summary = "The preceptor's teaching record for a year, with its teaching certificate"),
+    ROUTE(HTTP_POST, "/api/v1/me/teaching-certificate", api_teaching_certificate_post, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(1), .summary = "Issue the preceptor's signed teaching certificate of a past year (once)"),
     /* signed documents (before the application actions: "certificate" is not an action) */
     ROUTE(HTTP_POST, "/api/v1/applications/{id}/certificate", api_certificate_issue, ROUTE_JSON | ROUTE_AUTH,
           .max_body = KIB(1), .summary = "Issue the certificate of completion of a completed rotation (once)"),
@@ -311,6 +337,27 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_GET, "/host/earnings", web_page_host_earnings, ROUTE_HTML | ROUTE_AUTH, .query = web_earnings_params),
     ROUTE(HTTP_POST, "/applications/{id}/certificate", web_page_certificate_issue, ROUTE_HTML | ROUTE_AUTH,
           .max_body = KIB(4)),
+    /* after the rotation: the evaluation, the student's review and feedback, moderation
+     * (before the application actions: none of these is an action) */
+    ROUTE(HTTP_GET, "/applications/{id}/evaluation", web_page_evaluation, ROUTE_HTML | ROUTE_AUTH,
+          .query = web_evaluation_params),
+    ROUTE(HTTP_POST, "/applications/{id}/evaluation", web_page_evaluation_post, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(32)),
+    ROUTE(HTTP_POST, "/applications/{id}/evaluation/addenda", web_page_evaluation_addendum_post,
+          ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(32)),
+    ROUTE(HTTP_GET, "/applications/{id}/rotation-review", web_page_review, ROUTE_HTML | ROUTE_AUTH,
+          .query = web_review_params),
+    ROUTE(HTTP_POST, "/applications/{id}/rotation-review", web_page_review_post, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(32)),
+    ROUTE(HTTP_POST, "/applications/{id}/feedback", web_page_feedback_post, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(32)),
+    ROUTE(HTTP_GET, "/teaching", web_page_teaching, ROUTE_HTML | ROUTE_AUTH, .query = web_teaching_params),
+    ROUTE(HTTP_POST, "/teaching/certificate", web_page_teaching_certificate, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(1)),
+    ROUTE(HTTP_GET, "/reviews/{id}", web_page_review_one, ROUTE_HTML | ROUTE_AUTH, .query = web_review_page_params),
+    ROUTE(HTTP_POST, "/reviews/{id}/reply", web_page_review_reply_post, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(32)),
+    ROUTE(HTTP_POST, "/reviews/{id}/hide", web_page_review_hide_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
     ROUTE(HTTP_POST, "/applications/{id}/{action}", web_page_application_action, ROUTE_HTML | ROUTE_AUTH,
           .max_body = KIB(16), .multiline = note_field),
     ROUTE(HTTP_GET, "/notifications", web_page_notifications, ROUTE_HTML | ROUTE_AUTH),

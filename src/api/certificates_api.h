@@ -18,4 +18,10 @@ void api_certificate_revoke(struct http_request *req);
 void api_verify_get(struct http_request *req);
 void api_signing_key(struct http_request *req);
 
+/* The preceptor's teaching record and yearly certificate. */
+extern const char *const api_teaching_params[];
+int api_teaching_year(const char *text);
+void api_teaching_get(struct http_request *req);
+void api_teaching_certificate_post(struct http_request *req);
+
 #endif

@@ -70,7 +70,7 @@ async function completedRotation() {
       kind: 'hands_on', setting: 'inpatient', weeks: 4, tuition_cents: 300000, application_fee_cents: 0, deposit_cents: 0,
       description: 'Inpatient cardiology with the consult team.' },
   });
-  const start = Date.now() + 20 * DAY;
+  const start = Date.now() + DAY; // tomorrow: applying for a block that has begun is refused
   const block = await api('POST', `/api/v1/offerings/${offering.id}/blocks`, {
     token: staff, body: { start: isoDate(start), end: isoDate(start + 27 * DAY), seats: 2 },
   });
@@ -79,9 +79,22 @@ async function completedRotation() {
   const app = await api('POST', '/api/v1/applications', { token: student, body: { block_id: block.id, statement: 'Cardiology is my path.' } });
   await api('POST', `/api/v1/applications/${app.id}/offer`, { token: staff, body: {} });
   await api('POST', `/api/v1/applications/${app.id}/accept`, { token: student, body: {} });
-  for (const action of ['book', 'clear', 'start', 'complete']) {
+  for (const action of ['book', 'clear']) {
     await api('POST', `/api/v1/applications/${app.id}/${action}`, { token: staff, body: {} });
   }
+  // The host moves the first day to today, so that today's hours can be logged and confirmed.
+  const today = Date.now();
+  await api('PATCH', `/api/v1/blocks/${block.id}`, { token: staff, body: { start: isoDate(today) } });
+  await api('POST', `/api/v1/applications/${app.id}/start`, { token: staff, body: {} });
+  // Today's hours, logged by the student and confirmed (staff stand in for the preceptor):
+  // the certificate states them. Staff then complete before the last day, with a reason.
+  const entry = await api('POST', `/api/v1/applications/${app.id}/hours`, {
+    token: student, body: { date: isoDate(today), hours: 7.5, setting: 'inpatient', activities: 'Consult rounds.' },
+  });
+  await api('POST', `/api/v1/hours/${entry.id}/confirm`, { token: staff, body: {} });
+  await api('POST', `/api/v1/applications/${app.id}/complete`, {
+    token: staff, body: { override_reason: 'Completed early for the test' },
+  });
   return { email, applicationId: app.id };
 }
 
@@ -110,6 +123,7 @@ test('a completed rotation: certificate issued, downloaded, read, and verified o
     await press(page, page.getByRole('button', { name: 'Log in', exact: true }), (u) => u.pathname === '/account');
     await page.goto(`/applications/${applicationId}`);
     const panel = page.getByRole('region', { name: 'Certificate of completion' });
+    await panel.getByText('with 7.5 confirmed hours').waitFor();
     await panel.getByRole('button', { name: 'Issue the certificate' }).waitFor();
     assert.equal(await press(page, panel.getByRole('button', { name: 'Issue the certificate' }),
       (u) => u.pathname === `/applications/${applicationId}`), 303);
@@ -127,7 +141,8 @@ test('a completed rotation: certificate issued, downloaded, read, and verified o
     const file = path.join(dir, `${number}.pdf`);
     writeFileSync(file, await res.body());
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-    for (const want of ['Certificate of Completion', STUDENT_NAME, TITLE, number, 'Seattle, WA', 'Dr. Helen Park']) {
+    for (const want of ['Certificate of Completion', STUDENT_NAME, TITLE, number, 'Seattle, WA', 'Dr. Helen Park',
+      'Confirmed hours', '7.5']) {
       assert.ok(text.includes(want), `the PDF says ${want}`);
     }
   } finally {
