@@ -56,6 +56,11 @@ static const struct {
     {"teaching_weeks", "Weeks of teaching"},
     {"teaching_hours", "Confirmed hours of teaching"},
     {"evaluations", "Evaluations completed"},
+    {"passport_number", "Passport number"},
+    {"nationality", "Nationality"},
+    {"consulate", "U.S. consulate"},
+    {"employment", "Employment"},
+    {"costs", "Costs"},
     {"issued_on", "Issued"},
 };
 
@@ -343,6 +348,10 @@ const char *certificate_heading(const char *kind)
 static const char completion_intro[] =
     "This certifies that the student named below completed the clinical rotation described, arranged through "
     "Rounds with the host and preceptor named. The facts on this page are signed by Rounds.";
+static const char visa_intro[] =
+    "To the consular officer: the host named below invites the student named below, as in their passport, to "
+    "an educational clinical rotation arranged through Rounds, on the dates stated. It is not employment. The "
+    "facts on this page are signed by Rounds.";
 static const char teaching_intro[] =
     "This certifies the clinical teaching recorded on Rounds by the physician named below in the year stated: "
     "the students supervised through to a completed rotation, with the hours they confirmed. The facts on this "
@@ -369,7 +378,9 @@ int certificate_pdf(struct arena *arena, const struct store_certificate *c, unsi
     signed_facts_get(c->facts, facts_len, "verify_url", verify_url, sizeof(verify_url));
     struct signed_pdf doc = {
         .heading = certificate_heading(c->kind),
-        .intro = certificate_kind_parse(c->kind) == CERTIFICATE_TEACHING ? teaching_intro : completion_intro,
+        .intro = certificate_kind_parse(c->kind) == CERTIFICATE_TEACHING      ? teaching_intro
+                 : certificate_kind_parse(c->kind) == CERTIFICATE_VISA_LETTER ? visa_intro
+                                                                              : completion_intro,
         .lines = lines,
         .line_count = count,
         .number = c->number,

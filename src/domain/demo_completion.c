@@ -1,7 +1,8 @@
 /* demo_completion.c — the demo's rotation after the fact (`rounds seed
  * --demo`): the demo student's rotation with the demo preceptor that ended
  * ten days ago, completed, with every weekday's hours confirmed, so that a
- * newcomer can see its certificate, its evaluation and its review at once.
+ * newcomer can see its certificate, its evaluation and its review at once;
+ * and the student's next rotation there, booked, for a visa letter.
  * Fixed ids: a second run finds it there and adds nothing. */
 #include "domain/demo_completion.h"
 
@@ -58,6 +59,35 @@ static int demo_hours(struct db_conn *conn, const char *student_id, const char *
                                      &changed);
 }
 
+/* The same student's next rotation with the preceptor, booked (paid by hand), eleven months ahead:
+ * the one a B-1 visa invitation letter is asked for. */
+static int demo_booked(struct db_conn *conn, const struct demo_ctx *c, const struct store_offering *o, int64_t now)
+{
+    char start[11], end[11];
+    int32_t first = clock_today_days() + 330; /* late: searches and apply journeys stay as they were */
+    clock_date_from_days(first, start);
+    clock_date_from_days(first + (int32_t)(o->weeks > 0 ? o->weeks : 4) * 7 - 3, end);
+    struct store_block block = {.id = DEMO_BOOKED_BLOCK_ID, .offering_id = o->id, .start_date = start,
+                                .end_date = end, .seats = 1, .created_at = now};
+    struct store_application a = {.id = DEMO_BOOKED_APPLICATION_ID, .student_id = c->student->id,
+                                  .block_id = block.id, .offering_id = o->id, .organization_id = o->organization_id,
+                                  .status = "booked", .created_at = now - 7 * 86400,
+                                  .statement = "A second month with the team, in the clinic this time."};
+    int rc;
+    if ((rc = store_block_insert(conn, &block)) != DB_OK || (rc = store_block_take_seat(conn, block.id)) != DB_OK ||
+        (rc = store_application_insert(conn, &a)) != DB_OK)
+        return rc;
+    for (size_t i = 0; i < 4; i++) { /* submit, offer, accept, book */
+        bool by_student = demo_history[i].role == 0;
+        rc = store_application_event_add(conn, a.id, demo_history[i].action, demo_history[i].from, demo_history[i].to,
+                                         by_student ? c->student->id : c->preceptor_user_id,
+                                         by_student ? "student" : "preceptor", "", a.created_at + (int64_t)i * 86400);
+        if (rc != DB_OK)
+            return rc;
+    }
+    return store_catalog_changed(conn, o->id, now);
+}
+
 static int demo_tx(struct db_conn *conn, void *p)
 {
     struct demo_ctx *c = p;
@@ -93,7 +123,8 @@ static int demo_tx(struct db_conn *conn, void *p)
         if (rc != DB_OK)
             return rc;
     }
-    return demo_hours(conn, c->student->id, c->preceptor_user_id, first, last, now);
+    rc = demo_hours(conn, c->student->id, c->preceptor_user_id, first, last, now);
+    return rc == DB_OK ? demo_booked(conn, c, o, now) : rc;
 }
 
 int demo_completion_seed(struct db_conn *conn, struct arena *arena, const struct store_user *student,

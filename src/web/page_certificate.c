@@ -15,7 +15,15 @@
 void web_certificate_panel(struct http_request *req, struct buf *b, const struct store_application *a,
                            const char *csrf_token)
 {
-    if (application_status_of(a) != APPLICATION_COMPLETED)
+    enum application_status status = application_status_of(a);
+    if (status == APPLICATION_BOOKED || status == APPLICATION_CLEARED || status == APPLICATION_IN_PROGRESS) {
+        buf_append_str(b, "<section class=\"card\" aria-labelledby=\"visa-h\"><h2 id=\"visa-h\">Visa</h2>\n"
+                          "<p><a href=\"/applications/");
+        buf_append_url(b, a->id);
+        buf_append_str(b, "/visa-letter\">B-1 visa invitation letter</a>: a signed letter for the U.S. "
+                          "consulate.</p></section>\n");
+    }
+    if (status != APPLICATION_COMPLETED)
         return;
     struct store_certificate cert;
     int64_t minutes = 0;

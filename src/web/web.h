@@ -269,6 +269,11 @@ void web_page_review_hide_post(struct http_request *req);
 extern const char *const web_teaching_params[]; /* year, done */
 void web_page_teaching(struct http_request *req);
 void web_page_teaching_certificate(struct http_request *req);
+/* The B-1 visa invitation letter (page_visa_letter.c). */
+extern const char *const web_visa_letter_params[]; /* done */
+void web_page_visa_letter(struct http_request *req);
+void web_page_visa_letter_post(struct http_request *req);
+void web_page_visa_letter_approve(struct http_request *req);
 /* The offering page's reviews card (user NULL: a visitor). */
 void web_reviews_section(struct http_request *req, struct buf *b, const struct store_user *user,
                          const char *offering_id, const char *organization_id);

@@ -170,3 +170,50 @@ test('the preceptor\'s teaching record, on a phone', { timeout: 60_000 }, async 
     await context.close();
   }
 });
+
+test('a booked rotation gets its B-1 visa invitation letter', { timeout: 90_000 }, async () => {
+  const booked = 'app_demo_booked';
+  const student = await signedIn('student@rounds.test', { width: 390, height: 844 });
+  try {
+    const page = student.page;
+    await page.goto(`/applications/${booked}`);
+    await page.getByRole('link', { name: 'B-1 visa invitation letter' }).click();
+    await page.waitForURL((u) => u.pathname === `/applications/${booked}/visa-letter`);
+    await page.getByLabel('Name as in the passport').fill('OKAFOR Amara Ngozi');
+    await page.getByLabel('Passport number').fill('A12-34');
+    await page.getByLabel('Nationality').fill('Nigerian');
+    await page.getByLabel('City of the U.S. consulate').fill('Lagos');
+    assert.equal(await submit(page, page.getByRole('button', { name: 'Ask for the letter' })), 400);
+    const summary = page.getByRole('alert');
+    assert.equal(await summary.getByRole('link').first().getAttribute('href'), '#f-passport_number');
+    assert.equal(await page.getByLabel('Name as in the passport').inputValue(), 'OKAFOR Amara Ngozi');
+    assert.ok(await widest(page) <= 390, 'the form fits a phone');
+    await screenshot(page, 'visa-letter-error-phone');
+    await page.getByLabel('Passport number').fill('A1234567');
+    assert.equal(await submit(page, page.getByRole('button', { name: 'Ask for the letter' })), 303);
+    await page.getByText('Your request is sent').waitFor();
+  } finally {
+    await student.context.close();
+  }
+  const host = await signedIn('host@rounds.test');
+  try {
+    const page = host.page;
+    await page.goto(`/applications/${booked}/visa-letter`);
+    assert.equal(await submit(page, page.getByRole('button', { name: 'Approve and issue the letter' })), 303);
+    await page.getByText('The letter is issued').waitFor();
+    await screenshot(page, 'visa-letter-issued');
+  } finally {
+    await host.context.close();
+  }
+  const again = await signedIn('student@rounds.test');
+  try {
+    const page = again.page;
+    await page.goto(`/applications/${booked}/visa-letter`);
+    const href = await page.getByRole('link', { name: 'Download the letter (PDF)' }).getAttribute('href');
+    const res = await again.context.request.get(href);
+    assert.equal(res.status(), 200);
+    assert.match(res.headers()['content-type'], /application\/pdf/);
+  } finally {
+    await again.context.close();
+  }
+});
