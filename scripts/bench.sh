@@ -47,7 +47,7 @@
 #                           part (a tenth of them for its warm-up)
 #   BENCH_LEDGER_ENTRIES=1000000  ledger entries `rounds ledger check` is timed over
 #   BENCH_COACH_STUDENTS=200 students of the coach whose dashboard the rotation part reads
-#   BENCH_PARTS="accounts documents catalog holds payments match rotation"   the parts to run
+#   BENCH_PARTS="accounts documents catalog holds payments match rotation certificates"   the parts to run
 #   BENCH_MATCH_RUNS=5      runs of `rounds match` per mode
 #   BENCH_MATCH_STUDENTS=47000 BENCH_MATCH_OFFERINGS=6600 BENCH_MATCH_SEATS=43000
 #   BENCH_MATCH_RANKS=12    the generated match instance
@@ -65,7 +65,7 @@
 # ≥ 5,000 req/s, seeding ≥ 50,000 offerings/s (SQLite), catalog server peak
 # RSS ≤ 64 MiB, holds ≥ 1,000/s on SQLite, verified webhook events ≥ 1,000/s on
 # SQLite, `rounds ledger check` over 1,000,000 entries ≤ 2 s, match core ≤ 15 ms and file to file
-# ≤ 150 ms.
+# ≤ 150 ms, certificate PDFs ≥ 200/s, /verify/{number} / nginx ≥ 0.5.
 #
 # To add a target to a part: fetch its reply body from rounds, write it with
 # `nginx_static NAME.ext` (bytes on stdin), then register both sides with
@@ -94,7 +94,7 @@ BENCH_HOLDS=${BENCH_HOLDS:-20000}
 BENCH_PAYMENTS=${BENCH_PAYMENTS:-40000}
 BENCH_LEDGER_ENTRIES=${BENCH_LEDGER_ENTRIES:-1000000}
 BENCH_COACH_STUDENTS=${BENCH_COACH_STUDENTS:-200}
-BENCH_PARTS=${BENCH_PARTS:-accounts documents catalog holds payments match rotation}
+BENCH_PARTS=${BENCH_PARTS:-accounts documents catalog holds payments match rotation certificates}
 BENCH_MATCH_RUNS=${BENCH_MATCH_RUNS:-5}
 BENCH_MATCH_STUDENTS=${BENCH_MATCH_STUDENTS:-47000}
 BENCH_MATCH_OFFERINGS=${BENCH_MATCH_OFFERINGS:-6600}
@@ -1339,6 +1339,52 @@ report_match() {
     say '\n'
 }
 
+# ---------------------------------------------------------------- part: certificates
+
+# The demo's completed rotation and its certificate (`rounds seed --demo`, signed with the key of
+# the data folder the servers use): its PDF drawn from the signed facts with its QR code at each
+# request (certificates/s), and the public /verify/{number} page against nginx serving its bytes.
+part_certificates() {
+    local number reply token type_verify
+    mkdir -p "$tmp/data"
+    "$bin" seed --demo >"$tmp/seed-demo.out" 2>>"$tmp/setup.log" ||
+        { show_log "$tmp/setup.log"; die "rounds seed --demo failed"; }
+    number=$(sed -n 's/.*certificate \(RC-[0-9A-Z-]*\):.*/\1/p' "$tmp/seed-demo.out" | head -n 1)
+    [ -n "$number" ] || die "rounds seed --demo issued no certificate: $(head -c 300 "$tmp/seed-demo.out")"
+    start_rounds certificates
+    reply=$(curl -sS -f -X POST -H 'Content-Type: application/json' \
+        --data '{"email":"student@rounds.test","password":"rounds-demo-2026"}' \
+        "http://$rounds_addr/api/v1/auth/login") || die "the demo student's login failed"
+    token=$(printf '%s' "$reply" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+    fetch "http://$rounds_addr/api/v1/certificates/$number/pdf" "$tmp/cert.pdf" \
+        -H "Authorization: Bearer $token" >/dev/null
+    head -c 4 "$tmp/cert.pdf" | grep -q '%PDF' || die "the certificate is not a PDF"
+    type_verify=$(fetch "http://$rounds_addr/verify/$number" "$tmp/verify.body")
+    grep -q 'Genuine' "$tmp/verify.body" || die "/verify/$number does not say Genuine"
+    nginx_static verify.html <"$tmp/verify.body"
+    same_reply verify.html "$tmp/verify.body" "$type_verify"
+
+    bench_target certificates "rounds certificate PDF" "http://$rounds_addr/api/v1/certificates/$number/pdf" \
+        -H "Authorization: Bearer $token"
+    bench_target certificates "rounds /verify/{number}" "http://$rounds_addr/verify/$number"
+    bench_target certificates "nginx verify.html" "$(nginx_url verify.html)"
+    bench_ratio certificates "verify / nginx" "rounds /verify/{number}" "nginx verify.html" 0.5
+
+    echo "bench: certificates part ($(( BENCH_ROUNDS * 3 )) runs of ${BENCH_SECONDS} s)" >&2
+    run_part certificates
+    stop_rounds
+}
+
+report_certificates() {
+    local pdfs
+    say '\n== certificates: PDFs drawn from the signed facts (with the QR code); /verify/{number} vs nginx\n\n'
+    report_targets certificates
+    pdfs=$(figure "$(index_of "rounds certificate PDF")" 1)
+    aim "certificates: PDFs/s" "$(printf '%.0f' "$pdfs")" ">= 200" "$(at_least "$pdfs" 200)"
+    say '\n'
+    report_memory certificates "certificates server"
+}
+
 # ---------------------------------------------------------------- main
 
 report() {
@@ -1356,6 +1402,7 @@ report() {
     ! wants payments || report_payments
     ! wants match || report_match
     ! wants rotation || report_rotation
+    ! wants certificates || report_certificates
     say '\n== aims (reported, not enforced)\n\n'
     say '%-34s %12s %14s  %s\n' aim measured target met
     for n in "${!A_LABEL[@]}"; do
@@ -1397,7 +1444,9 @@ main() {
     [ "$BENCH_MATCH_RUNS" -ge 1 ] || die "BENCH_MATCH_RUNS must be ≥ 1"
     [ "$BENCH_COACH_STUDENTS" -ge 1 ] || die "BENCH_COACH_STUDENTS must be ≥ 1"
     for p in $BENCH_PARTS; do
-        case $p in accounts | documents | catalog | holds | payments | match | rotation) ;; *) die "unknown part '$p' in BENCH_PARTS" ;; esac
+        case $p in accounts | documents | catalog | holds | payments | match | rotation | certificates) ;;
+            *) die "unknown part '$p' in BENCH_PARTS" ;;
+        esac
     done
 
     trap cleanup EXIT
@@ -1418,6 +1467,7 @@ main() {
     ! wants payments || part_payments
     ! wants match || part_match
     ! wants rotation || part_rotation
+    ! wants certificates || part_certificates # last: the demo data it seeds stays out of the other parts
     report
 }
 

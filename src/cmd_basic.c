@@ -1,9 +1,35 @@
 /* cmd_basic.c — `rounds version`, `rounds migrate`, and what commands share. */
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "commands.h"
 #include "config.h"
+#include "lib/log.h"
+#include "lib/signed_document.h"
 #include "store/store.h"
+
+/* The key that signs certificates and letters: DATA_DIR/signing.key, created
+ * on first start like the file key, or the file given (which must exist). */
+int command_open_signing_key(const struct config *config, const char *who)
+{
+    char key_file[1024], why[1400];
+    bool key_given = config->http.signing_key_file != NULL;
+    if (key_given)
+        snprintf(key_file, sizeof(key_file), "%s", config->http.signing_key_file);
+    else
+        snprintf(key_file, sizeof(key_file), "%s/signing.key", config->http.data_dir);
+    struct stat st;
+    bool existed = stat(key_file, &st) == 0;
+    if (signing_open(key_file, !key_given, why, sizeof(why)) != 0) {
+        fprintf(stderr, "%s: cannot load the signing key: %s (see ROUNDS_SIGNING_KEY_FILE)\n", who, why);
+        return -1;
+    }
+    if (!existed)
+        log_info("msg=\"created a new signing key; documents are signed with it, keep it safe\" path=\"%s\"",
+                 key_file);
+    return 0;
+}
 
 bool command_wants_help(const char *arg)
 {

@@ -10,12 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "commands.h"
 #include "config.h"
 #include "domain/auth.h"
+#include "domain/certificates.h"
 #include "domain/demo_catalog.h"
+#include "domain/demo_completion.h"
 #include "domain/demo_rotation.h"
 #include "domain/vocabulary.h"
 #include "lib/arena.h"
@@ -23,16 +26,21 @@
 #include "store/documents.h"
 
 static const char seed_usage[] =
-    "usage: rounds seed [--demo] [--offerings N] [--db PATH_OR_URL]\n"
+    "usage: rounds seed [--demo] [--offerings N] [--db PATH_OR_URL] [--data-dir DIR]\n"
     "\n"
     "  --demo          demo organisations, one account per role (printed with their\n"
     "                  password) and, when the catalog is empty, the demo catalog:\n"
     "                  45 hosts in over 30 states, 300 offerings in over 25 specialties\n"
-    "                  with blocks over the next 12 months. Safe to run again.\n"
+    "                  with blocks over the next 12 months; the demo student's\n"
+    "                  rotation with the demo preceptor, completed ten days ago\n"
+    "                  with its hours confirmed, and its signed certificate (the\n"
+    "                  signing key of DATA_DIR, created when missing, as serve does).\n"
+    "                  Safe to run again.\n"
     "  --offerings N   adds N offerings (1 to 10000000) with 2-6 blocks each and a new\n"
     "                  host per 100 offerings, as fast as possible, for benchmarks;\n"
     "                  prints the rate. Shows progress when stderr is a terminal.\n"
     "  --db PATH_OR_URL  the database (default: ROUNDS_DB)\n"
+    "  --data-dir DIR  where the signing key is (default: ROUNDS_DATA_DIR, data)\n"
     "\n"
     "With both flags the demo comes first. Exit codes: 0 done, 1 the database\n"
     "failed, 2 bad flags.\n";
@@ -128,7 +136,29 @@ static bool parse_count(const char *text, int64_t *out)
     return true;
 }
 
-static int seed_demo(struct db_conn *conn)
+/* The demo student's completed rotation and its certificate (signed when the
+ * signing key of DATA_DIR can be loaded or created). */
+static int seed_demo_completion(struct db_conn *conn, struct arena *arena, const struct config *config,
+                                const struct store_user *student, const char *preceptor_user_id)
+{
+    if (student == NULL || preceptor_user_id == NULL)
+        return DB_OK;
+    (void)mkdir(config->http.data_dir, 0700); /* as serve makes it; an existing one stays as it is */
+    bool signing = command_open_signing_key(config, "rounds seed") == 0;
+    certificates_configure(config->http.public_url);
+    struct demo_completion done;
+    int rc = demo_completion_seed(conn, arena, student, preceptor_user_id, &done);
+    if (rc != DB_OK || done.application_id == NULL)
+        return rc;
+    printf("Completed rotation: /applications/%s (%s)", done.application_id, student->email);
+    if (done.certificate_number != NULL)
+        printf(", certificate %s: /verify/%s\n", done.certificate_number, done.certificate_number);
+    else
+        printf(", no certificate yet%s\n", signing ? "" : " (no signing key: set ROUNDS_DATA_DIR)");
+    return DB_OK;
+}
+
+static int seed_demo(struct db_conn *conn, const struct config *config)
 {
     struct arena arena;
     arena_heap_init(&arena);
@@ -146,6 +176,7 @@ static int seed_demo(struct db_conn *conn)
     }
     struct demo_catalog_accounts accounts = {.host_id = demo_orgs[1].id, .host_name = demo_orgs[1].name};
     struct demo_rotation_people rotation = {.host_id = demo_orgs[1].id};
+    struct store_user student = {0};
     printf("Demo accounts (password for all: %s):\n", demo_password);
     for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
         const struct demo_user *d = &demo_users[i];
@@ -158,6 +189,8 @@ static int seed_demo(struct db_conn *conn)
             rc = EXIT_FAILURE_RUNTIME;
             goto out;
         }
+        if (strcmp(d->email, "student@rounds.test") == 0)
+            student = user;
         if (d->role == ROLE_PRECEPTOR) {
             accounts.preceptor_user_id = user.id;
             accounts.preceptor_name = user.name;
@@ -186,6 +219,12 @@ static int seed_demo(struct db_conn *conn)
     bool rotation_created = false;
     if (rotation.student_id != NULL && demo_rotation_seed(conn, &rotation, &rotation_created) != DB_OK) {
         fprintf(stderr, "rounds seed: could not add the demo rotation under way\n");
+        rc = EXIT_FAILURE_RUNTIME;
+        goto out;
+    }
+    if (seed_demo_completion(conn, &arena, config, student.id != NULL ? &student : NULL,
+                             accounts.preceptor_user_id) != DB_OK) {
+        fprintf(stderr, "rounds seed: could not add the demo's completed rotation (see the log line above)\n");
         rc = EXIT_FAILURE_RUNTIME;
         goto out;
     }
@@ -288,6 +327,10 @@ int command_seed(int argc, char **argv)
             config.http.db_target = argv[++i];
             continue;
         }
+        if (strcmp(argv[i], "--data-dir") == 0 && i + 1 < argc) {
+            config.http.data_dir = argv[++i];
+            continue;
+        }
         fprintf(stderr, "rounds seed: unknown flag %s\n", argv[i]);
         fputs(seed_usage, stderr);
         return EXIT_USAGE;
@@ -296,12 +339,13 @@ int command_seed(int argc, char **argv)
         fputs(seed_usage, stderr);
         return EXIT_USAGE;
     }
+    config_finish(&config);
     struct db_conn *conn = NULL;
     int rc = command_open_migrated(config.http.db_target, &conn);
     if (rc != EXIT_OK)
         return rc;
     if (demo)
-        rc = seed_demo(conn);
+        rc = seed_demo(conn, &config);
     if (rc == EXIT_OK && offerings > 0)
         rc = seed_offerings(conn, offerings);
     db_close(conn);

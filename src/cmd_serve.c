@@ -77,28 +77,6 @@ static const char serve_usage[] =
     "provider pays at once, unless the public URL is https.\n"
     "  --ready-file PATH               write host:port there once listening\n";
 
-/* The key that signs certificates and letters: DATA_DIR/signing.key, created
- * on first start like the file key, or the file given (which must exist). */
-static int open_signing_key(const struct config *config)
-{
-    char key_file[1024], why[1400];
-    bool key_given = config->http.signing_key_file != NULL;
-    if (key_given)
-        snprintf(key_file, sizeof(key_file), "%s", config->http.signing_key_file);
-    else
-        snprintf(key_file, sizeof(key_file), "%s/signing.key", config->http.data_dir);
-    struct stat st;
-    bool existed = stat(key_file, &st) == 0;
-    if (signing_open(key_file, !key_given, why, sizeof(why)) != 0) {
-        fprintf(stderr, "rounds serve: cannot load the signing key: %s (see ROUNDS_SIGNING_KEY_FILE)\n", why);
-        return -1;
-    }
-    if (!existed)
-        log_info("msg=\"created a new signing key; documents are signed with it, keep it safe\" path=\"%s\"",
-                 key_file);
-    return 0;
-}
-
 int command_serve(int argc, char **argv)
 {
     struct config config;
@@ -142,7 +120,7 @@ int command_serve(int argc, char **argv)
                         "and ROUNDS_FILE_KEY_FILE)\n", config.http.data_dir, key_file);
         return EXIT_USAGE;
     }
-    if (open_signing_key(&config) != 0)
+    if (command_open_signing_key(&config, "rounds serve") != 0)
         return EXIT_USAGE;
     documents_configure(config.http.max_upload, config.http.upload_quota);
     struct payments_settings payments = {

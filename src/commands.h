@@ -25,6 +25,11 @@ int command_restore(int argc, char **argv);
 /* Opens the database and migrates it; prints why on failure and returns the
  * exit code to use (0 on success). */
 int command_open_migrated(const char *target, struct db_conn **conn);
+/* Loads the key that signs certificates and letters: DATA_DIR/signing.key,
+ * created on first use like the file key, or the file given (which must
+ * exist). Prints why on failure (prefixed with who) and returns -1. */
+struct config;
+int command_open_signing_key(const struct config *config, const char *who);
 /* True when argv[i] is --help or -h. */
 bool command_wants_help(const char *arg);
 

@@ -18,4 +18,17 @@ void api_certificate_revoke(struct http_request *req);
 void api_verify_get(struct http_request *req);
 void api_signing_key(struct http_request *req);
 
+/* The preceptor's teaching record and yearly certificate. */
+extern const char *const api_teaching_params[];
+int api_teaching_year(const char *text);
+void api_teaching_get(struct http_request *req);
+void api_teaching_certificate_post(struct http_request *req);
+
+/* B-1 visa invitation letters. */
+struct store_visa_letter;
+void api_write_visa_letter(struct http_request *req, struct buf *b, const struct store_visa_letter *v);
+void api_visa_letter_get(struct http_request *req);
+void api_visa_letter_post(struct http_request *req);
+void api_visa_letter_approve(struct http_request *req); /* in visa_letter_post.c */
+
 #endif

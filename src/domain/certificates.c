@@ -27,6 +27,12 @@ void certificates_configure(const char *url)
         public_url[--len] = '\0';
 }
 
+const char *certificate_verify_url(const char *number, char *out, size_t size)
+{
+    snprintf(out, size, "%s/verify/%s", public_url, number);
+    return out;
+}
+
 /* ---- the facts ---- */
 
 /* The labels of the facts shown on the page and the PDF, in that order. */
@@ -45,11 +51,30 @@ static const struct {
     {"end", "Last day"},
     {"weeks", "Weeks"},
     {"confirmed_hours", "Confirmed hours"},
+    {"year", "Year"},
+    {"students", "Students supervised"},
+    {"teaching_weeks", "Weeks of teaching"},
+    {"teaching_hours", "Confirmed hours of teaching"},
+    {"evaluations", "Evaluations completed"},
+    {"passport_number", "Passport number"},
+    {"nationality", "Nationality"},
+    {"consulate", "U.S. consulate"},
+    {"employment", "Employment"},
+    {"costs", "Costs"},
     {"issued_on", "Issued"},
 };
 
+const char *certificate_hours_text(int64_t minutes, char *out, size_t size)
+{
+    /* Hours are logged in quarter hours: "36", "36.25", "36.5", "36.75". */
+    long long whole = (long long)(minutes / 60), quarter = (long long)(minutes % 60) / 15;
+    static const char *const fraction[] = {"", ".25", ".5", ".75"};
+    snprintf(out, size, "%lld%s", whole, fraction[quarter & 3]);
+    return out;
+}
+
 /* Appends "name=value\n", control characters in value turned into spaces. */
-static void fact_add(struct buf *b, const char *name, const char *value)
+void certificate_fact_add(struct buf *b, const char *name, const char *value)
 {
     buf_append_str(b, name);
     buf_append_char(b, '=');
@@ -65,29 +90,28 @@ static const char *completion_facts(struct arena *arena, const struct store_rota
     struct buf b;
     buf_init(&b, arena, SIGNED_FACTS_MAX_BYTES + 1);
     buf_append_str(&b, SIGNED_FACTS_HEADER "\n");
-    fact_add(&b, "number", number);
-    fact_add(&b, "kind", certificate_kind_name(CERTIFICATE_COMPLETION));
-    fact_add(&b, "issued_on", issued_on);
-    fact_add(&b, "student", r->student_name);
-    fact_add(&b, "rotation", r->offering_title);
-    fact_add(&b, "rotation_kind", offering_kind_label(offering_kind_parse(r->kind)));
-    fact_add(&b, "specialty", r->specialty);
-    fact_add(&b, "host", r->host_name);
+    certificate_fact_add(&b, "number", number);
+    certificate_fact_add(&b, "kind", certificate_kind_name(CERTIFICATE_COMPLETION));
+    certificate_fact_add(&b, "issued_on", issued_on);
+    certificate_fact_add(&b, "student", r->student_name);
+    certificate_fact_add(&b, "rotation", r->offering_title);
+    certificate_fact_add(&b, "rotation_kind", offering_kind_label(offering_kind_parse(r->kind)));
+    certificate_fact_add(&b, "specialty", r->specialty);
+    certificate_fact_add(&b, "host", r->host_name);
     snprintf(text, sizeof(text), "%s, %s", r->city, r->state);
-    fact_add(&b, "location", text);
-    fact_add(&b, "preceptor", r->preceptor_name);
-    fact_add(&b, "preceptor_npi", r->preceptor_npi);
-    fact_add(&b, "start", r->block_start);
-    fact_add(&b, "end", r->block_end);
+    certificate_fact_add(&b, "location", text);
+    certificate_fact_add(&b, "preceptor", r->preceptor_name);
+    certificate_fact_add(&b, "preceptor_npi", r->preceptor_npi);
+    certificate_fact_add(&b, "start", r->block_start);
+    certificate_fact_add(&b, "end", r->block_end);
     snprintf(text, sizeof(text), "%lld", (long long)r->weeks);
-    fact_add(&b, "weeks", text);
-    snprintf(text, sizeof(text), "%s/verify/%s", public_url, number);
-    fact_add(&b, "verify_url", text);
+    certificate_fact_add(&b, "weeks", text);
+    certificate_fact_add(&b, "confirmed_hours", certificate_hours_text(r->confirmed_minutes, text, sizeof(text)));
+    certificate_fact_add(&b, "verify_url", certificate_verify_url(number, text, sizeof(text)));
     return buf_ok(&b) && signed_facts_valid(b.data, b.len) ? b.data : NULL;
 }
 
-/* Signs facts into c (signature, key id). */
-static int sign_into(struct arena *arena, const char *facts, struct store_certificate *c)
+int certificate_sign(struct arena *arena, const char *facts, struct store_certificate *c)
 {
     unsigned char sig[SIGNATURE_BYTES], key[SIGNING_PUBLIC_KEY_BYTES];
     char *sig_text = arena_alloc(arena, 96), *key_id = arena_alloc(arena, SIGNING_KEY_ID_SIZE);
@@ -129,6 +153,11 @@ static int issue_tx(struct db_conn *conn, void *p)
         error_set(c->err, ERR_ROTATION_NOT_COMPLETED, NULL, "a certificate is issued once the rotation is completed");
         return DB_CONSTRAINT;
     }
+    if (r.confirmed_minutes <= 0) {
+        error_set(c->err, ERR_HOURS_NOT_CONFIRMED, NULL,
+                  "a certificate states the confirmed hours: the preceptor has confirmed none in the hours log");
+        return DB_CONSTRAINT;
+    }
     int64_t now = clock_now();
     char number[CERTIFICATE_NUMBER_SIZE], issued_on[11];
     certificate_number_new(number);
@@ -141,7 +170,7 @@ static int issue_tx(struct db_conn *conn, void *p)
     c->out->period = "";
     c->out->issued_at = now;
     const char *facts = completion_facts(c->arena, &r, number, issued_on);
-    if (facts == NULL || c->out->number == NULL || sign_into(c->arena, facts, c->out) != 0) {
+    if (facts == NULL || c->out->number == NULL || certificate_sign(c->arena, facts, c->out) != 0) {
         error_set(c->err, ERR_INTERNAL, NULL, NULL);
         return DB_CONSTRAINT;
     }
@@ -180,6 +209,15 @@ int certificate_of_application(struct db_conn *conn, struct arena *arena, const 
 {
     return store_certificate_of_application(conn, arena, application_id,
                                             certificate_kind_name(CERTIFICATE_COMPLETION), out);
+}
+
+int certificate_confirmed_minutes(struct db_conn *conn, struct arena *arena, const char *application_id,
+                                  int64_t *minutes)
+{
+    struct store_rotation_facts r;
+    int rc = store_rotation_facts(conn, arena, application_id, &r);
+    *minutes = rc == DB_ROW ? r.confirmed_minutes : 0;
+    return rc == DB_ROW ? 0 : -1;
 }
 
 /* ---- reading ---- */
@@ -310,6 +348,14 @@ const char *certificate_heading(const char *kind)
 static const char completion_intro[] =
     "This certifies that the student named below completed the clinical rotation described, arranged through "
     "Rounds with the host and preceptor named. The facts on this page are signed by Rounds.";
+static const char visa_intro[] =
+    "To the consular officer: the host named below invites the student named below, as in their passport, to "
+    "an educational clinical rotation arranged through Rounds, on the dates stated. It is not employment. The "
+    "facts on this page are signed by Rounds.";
+static const char teaching_intro[] =
+    "This certifies the clinical teaching recorded on Rounds by the physician named below in the year stated: "
+    "the students supervised through to a completed rotation, with the hours they confirmed. The facts on this "
+    "page are signed by Rounds.";
 
 int certificate_pdf(struct arena *arena, const struct store_certificate *c, unsigned char **pdf, size_t *len)
 {
@@ -332,7 +378,9 @@ int certificate_pdf(struct arena *arena, const struct store_certificate *c, unsi
     signed_facts_get(c->facts, facts_len, "verify_url", verify_url, sizeof(verify_url));
     struct signed_pdf doc = {
         .heading = certificate_heading(c->kind),
-        .intro = completion_intro,
+        .intro = certificate_kind_parse(c->kind) == CERTIFICATE_TEACHING      ? teaching_intro
+                 : certificate_kind_parse(c->kind) == CERTIFICATE_VISA_LETTER ? visa_intro
+                                                                              : completion_intro,
         .lines = lines,
         .line_count = count,
         .number = c->number,

@@ -21,11 +21,16 @@ void certificates_configure(const char *public_url);
 
 /* Issues the certificate of completion of an application the user may see
  * (404 otherwise), once: *created tells whether this call issued it. 409
- * rotation_not_completed before the application is completed; 503 when no
+ * rotation_not_completed before the application is completed, 409
+ * hours_not_confirmed while its hours log has no confirmed hours; 503 when no
  * signing key is loaded or the database fails. */
 int certificate_issue_completion(struct db_conn *conn, struct arena *arena, const char *application_id,
                                  const struct store_user *user, struct store_certificate *out, bool *created,
                                  struct error *err);
+/* The confirmed minutes of an application's hours log (what its certificate
+ * would state): 0, or -1 when it cannot be read. */
+int certificate_confirmed_minutes(struct db_conn *conn, struct arena *arena, const char *application_id,
+                                  int64_t *minutes);
 /* The certificate of an application, if issued: DB_ROW / DB_DONE (no access check). */
 int certificate_of_application(struct db_conn *conn, struct arena *arena, const char *application_id,
                                struct store_certificate *out);
@@ -65,6 +70,16 @@ struct certificate_fact {
 int certificate_facts_shown(struct arena *arena, const char *facts, struct certificate_fact **out, size_t *count);
 /* The document's heading ("Certificate of Completion"). */
 const char *certificate_heading(const char *kind);
+
+/* Confirmed minutes as the certificate states them ("36.25"), into out. */
+const char *certificate_hours_text(int64_t minutes, char *out, size_t size);
+
+/* For the other kinds of document (teaching.c): a "name=value" line of facts,
+ * the signature and key id of facts into c, and the public address of a number. */
+struct buf;
+void certificate_fact_add(struct buf *b, const char *name, const char *value);
+int certificate_sign(struct arena *arena, const char *facts, struct store_certificate *c);
+const char *certificate_verify_url(const char *number, char *out, size_t size);
 
 /* The PDF of a certificate, from its stored facts and signature. */
 int certificate_pdf(struct arena *arena, const struct store_certificate *c, unsigned char **pdf, size_t *len);

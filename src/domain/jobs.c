@@ -16,6 +16,7 @@
 #include "domain/documents.h"
 #include "domain/letters.h"
 #include "domain/money.h"
+#include "domain/evaluations.h"
 #include "domain/notify.h"
 #include "domain/rotation_calendar.h"
 #include "domain/support.h"
@@ -129,6 +130,8 @@ static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_repo
         report->not_cleared_alerts = cal.not_cleared_alerts;
         report->hours_reminders = cal.hours_reminders;
     }
+    if (rc == DB_OK && reminders)
+        rc = evaluations_send_reminders(conn, arena, &report->evaluation_reminders);
     if (rc == DB_OK && reminders)
         rc = check_ins_prompt(conn, arena, &report->check_in_prompts);
     if (rc == DB_OK)

@@ -28,6 +28,7 @@ struct jobs_report {
     int alert_events, alert_notices, alert_emails; /* catalog events read, notices and emails they gave */
     /* the rotation's calendar (domain/rotation_calendar.h) */
     int rotations_started, rotations_completed, not_cleared_alerts, hours_reminders;
+    int evaluation_reminders; /* preceptors reminded to evaluate a completed rotation */
     /* support (domain/check_ins.h, domain/support.h) */
     int check_in_prompts, tickets_escalated;
 };

@@ -42,6 +42,8 @@
     X(ERR_LETTER_PENDING, 409, "A request to this author is still open")                        \
     X(ERR_NOTHING_TO_PAY, 409, "Nothing is due on this plan now")                                \
     X(ERR_ROTATION_NOT_COMPLETED, 409, "The rotation is not completed")                         \
+    X(ERR_HOURS_NOT_CONFIRMED, 409, "The rotation has no confirmed hours")                      \
+    X(ERR_ALREADY_SUBMITTED, 409, "This was submitted already")                                 \
     X(ERR_ALREADY_REVOKED, 409, "This document is revoked already")                             \
     X(ERR_INVITATION_EXPIRED, 410, "This invitation link has expired")                          \
     X(ERR_INVITATION_USED, 410, "This invitation link has already been used")                   \

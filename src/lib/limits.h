@@ -80,6 +80,13 @@
 #define MESSAGE_MAX_CHARS 5000          /* one message of a rotation's thread */
 #define FIRST_DAY_FIELD_MAX_CHARS 500   /* each part of the first-day instructions */
 
+/* ---- after the rotation: evaluations and reviews ---- */
+#define EVALUATION_TEXT_MAX_CHARS 4000  /* an evaluation's strengths, areas to improve, and each addendum */
+#define FEEDBACK_TEXT_MAX_CHARS 4000    /* the student's confidential comments on the rotation */
+#define REVIEW_TEXT_MAX_CHARS 4000      /* a review, and the host's answer */
+#define REVIEW_WINDOW_DAYS 180          /* a rotation may be reviewed this long after its last day */
+#define FEEDBACK_MIN_STUDENTS 5         /* hosts see the students' feedback only over at least this many */
+
 /* ---- volume: how often one person or address may do something ----
  * Counted in the database, so every instance shares them (see the README's
  * "Login limits" and "Volume limits and text"). The login thresholds are

@@ -72,6 +72,18 @@ int store_certificate_of_application(struct db_conn *conn, struct arena *arena, 
     return get_one(st, arena, out);
 }
 
+int store_certificate_of_period(struct db_conn *conn, struct arena *arena, const char *subject_id, const char *kind,
+                                const char *period, struct store_certificate *out)
+{
+    static const char sql[] =
+        "SELECT " CERTIFICATE_COLUMNS " FROM certificates WHERE subject_id = $1 AND kind = $2 AND period = $3";
+    struct db_stmt *st = db_prepare(conn, sql);
+    db_bind_text(st, 1, subject_id);
+    db_bind_text(st, 2, kind);
+    db_bind_text(st, 3, period);
+    return get_one(st, arena, out);
+}
+
 int store_certificate_revoke(struct db_conn *conn, const char *number, const char *by, const char *reason,
                              int64_t now)
 {
@@ -118,7 +130,9 @@ int store_rotation_facts(struct db_conn *conn, struct arena *arena, const char *
 {
     static const char sql[] =
         "SELECT a.id, a.status, a.student_id, u.name, o.id, o.title, o.kind, sp.name, org.name, org.id, s.city,"
-        " s.state, s.address, p.name, p.npi, p.user_id, b.start_date, b.end_date, o.weeks, o.hours_per_week"
+        " s.state, s.address, p.name, p.npi, p.user_id, b.start_date, b.end_date, o.weeks, o.hours_per_week,"
+        " COALESCE((SELECT SUM(h.minutes) FROM hours_entries h WHERE h.application_id = a.id"
+        " AND h.state = 'confirmed'), 0)"
         " FROM applications a JOIN blocks b ON b.id = a.block_id JOIN offerings o ON o.id = b.offering_id"
         " JOIN sites s ON s.id = o.site_id JOIN preceptors p ON p.id = o.preceptor_id"
         " JOIN organizations org ON org.id = o.organization_id JOIN specialties sp ON sp.slug = o.specialty"
@@ -137,6 +151,7 @@ int store_rotation_facts(struct db_conn *conn, struct arena *arena, const char *
             *fields[i] = store_column_dup(arena, st, (int)i);
         out->weeks = db_column_int(st, 18);
         out->hours_per_week = db_column_int(st, 19);
+        out->confirmed_minutes = db_column_int(st, 20);
     }
     db_reset(st);
     return rc;

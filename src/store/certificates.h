@@ -18,6 +18,9 @@ int store_certificate_insert(struct db_conn *conn, const struct store_certificat
 int store_certificate_get(struct db_conn *conn, struct arena *arena, const char *number, struct store_certificate *out);
 int store_certificate_of_application(struct db_conn *conn, struct arena *arena, const char *application_id,
                                      const char *kind, struct store_certificate *out);
+/* A person's document of a kind for a period (a teaching certificate's year): DB_ROW / DB_DONE. */
+int store_certificate_of_period(struct db_conn *conn, struct arena *arena, const char *subject_id, const char *kind,
+                                const char *period, struct store_certificate *out);
 /* Revokes once: DB_OK, or DB_DONE when there is no such certificate or it is revoked already. */
 int store_certificate_revoke(struct db_conn *conn, const char *number, const char *by, const char *reason,
                              int64_t now);
@@ -31,6 +34,7 @@ struct store_rotation_facts {
         *specialty, *host_name, *organization_id, *city, *state, *address, *preceptor_name, *preceptor_npi,
         *preceptor_user_id, *block_start, *block_end;
     int64_t weeks, hours_per_week;
+    int64_t confirmed_minutes; /* the hours log's confirmed entries */
 };
 int store_rotation_facts(struct db_conn *conn, struct arena *arena, const char *application_id,
                          struct store_rotation_facts *out);

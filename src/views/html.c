@@ -43,6 +43,7 @@ void view_page_begin(struct buf *b, const struct view_page *page)
             nav_link(b, page, "/saved", "Saved");
         } else if (page->author) {
             nav_link(b, page, "/letters", "Letters");
+            nav_link(b, page, "/teaching", "Teaching");
         }
         if (page->host) {
             nav_link(b, page, "/host", "Offerings");

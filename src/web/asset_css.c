@@ -70,6 +70,10 @@ static const char site_css[] =
     ".map-selected-swatch{background:#fff;border:2px solid #1b2430;box-shadow:0 0 0 2px #fff inset}\n"
     /* catalog: search page (src/web/page_search.c) and offering page (page_offering.c) */
     ".muted{color:var(--muted)}.lead{color:var(--muted);margin-top:0}\n"
+    ".prewrap{white-space:pre-line;overflow-wrap:anywhere}.stars{color:#8a5a00;font-weight:700}\n"
+    ".review{border-top:1px solid var(--line);padding-top:.75rem;margin-top:.75rem}"
+    ".card>.review:first-child{border-top:0;margin-top:0;padding-top:0}"
+    ".review .reply{border-left:3px solid var(--line);padding-left:.75rem;margin-left:.25rem}\n"
     ".skip-links{font-size:.95rem}\n"
     ".hero-search{display:flex;flex-wrap:wrap;gap:.5rem;align-items:flex-end;margin:1rem 0}\n"
     ".hero-search .field{display:flex;flex-direction:column;flex:1 1 16rem;margin:0}\n"

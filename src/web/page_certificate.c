@@ -15,9 +15,18 @@
 void web_certificate_panel(struct http_request *req, struct buf *b, const struct store_application *a,
                            const char *csrf_token)
 {
-    if (application_status_of(a) != APPLICATION_COMPLETED)
+    enum application_status status = application_status_of(a);
+    if (status == APPLICATION_BOOKED || status == APPLICATION_CLEARED || status == APPLICATION_IN_PROGRESS) {
+        buf_append_str(b, "<section class=\"card\" aria-labelledby=\"visa-h\"><h2 id=\"visa-h\">Visa</h2>\n"
+                          "<p><a href=\"/applications/");
+        buf_append_url(b, a->id);
+        buf_append_str(b, "/visa-letter\">B-1 visa invitation letter</a>: a signed letter for the U.S. "
+                          "consulate.</p></section>\n");
+    }
+    if (status != APPLICATION_COMPLETED)
         return;
     struct store_certificate cert;
+    int64_t minutes = 0;
     int rc = certificate_of_application(req->db, &req->arena, a->id, &cert);
     buf_append_str(b, "<section class=\"card certificate\" aria-labelledby=\"certificate-h\">"
                       "<h2 id=\"certificate-h\">Certificate of completion</h2>\n");
@@ -32,8 +41,18 @@ void web_certificate_panel(struct http_request *req, struct buf *b, const struct
         buf_append_str(b, "/pdf\">Download the certificate (PDF)</a></p>\n<p><a href=\"/verify/");
         buf_append_url(b, cert.number);
         buf_append_str(b, "\">Its public page</a>: anyone with the number can check it there.</p>\n");
+    } else if (rc == DB_DONE && (certificate_confirmed_minutes(req->db, &req->arena, a->id, &minutes) != 0 ||
+                                 minutes <= 0)) {
+        buf_append_str(b, "<p>The certificate states the confirmed hours: it can be issued once the preceptor has "
+                          "confirmed hours in the <a href=\"/rotations/");
+        buf_append_url(b, a->id);
+        buf_append_str(b, "/hours\">hours log</a>.</p>\n");
     } else if (rc == DB_DONE) {
-        buf_append_str(b, "<p>The rotation is completed: Rounds can issue a signed certificate that residency "
+        char hours[32];
+        buf_append_str(b, "<p>The rotation is completed with ");
+        buf_append_html(b, certificate_hours_text(minutes, hours, sizeof(hours)));
+        buf_append_str(b, " confirmed hours.</p>\n");
+        buf_append_str(b, "<p>Rounds can issue a signed certificate that residency "
                           "programs can check.</p>\n<form method=\"post\" action=\"/applications/");
         buf_append_url(b, a->id);
         buf_append_str(b, "/certificate\"><input type=\"hidden\" name=\"csrf_token\" value=\"");
@@ -43,6 +62,16 @@ void web_certificate_panel(struct http_request *req, struct buf *b, const struct
         view_alert(b, "The certificate could not be loaded. Reload the page in a moment.");
     }
     buf_append_str(b, "</section>\n");
+    buf_append_str(b, "<section class=\"card\" aria-labelledby=\"after-h\"><h2 id=\"after-h\">Evaluation and "
+                      "review</h2>\n<ul><li><a href=\"/applications/");
+    buf_append_url(b, a->id);
+    buf_append_str(b, "/evaluation\">The preceptor's evaluation</a></li>\n");
+    if (req->auth.user_id != NULL && strcmp(a->student_id, req->auth.user_id) == 0) {
+        buf_append_str(b, "<li><a href=\"/applications/");
+        buf_append_url(b, a->id);
+        buf_append_str(b, "/rotation-review\">Review the rotation, and evaluate it in confidence</a></li>\n");
+    }
+    buf_append_str(b, "</ul></section>\n");
 }
 
 void web_page_certificate_issue(struct http_request *req)
@@ -59,6 +88,8 @@ void web_page_certificate_issue(struct http_request *req)
             err.detail = "This application does not exist, or it is not yours to see";
         else if (err.code == ERR_ROTATION_NOT_COMPLETED)
             err.detail = "A certificate is issued once the rotation is completed";
+        else if (err.code == ERR_HOURS_NOT_CONFIRMED)
+            err.detail = "A certificate is issued once the preceptor has confirmed hours in the hours log";
         http_reply_problem(req, &err);
         return;
     }

@@ -699,6 +699,7 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
     render_waitlist(req, &b, &page, &user, blocks, count);
     render_apply(req, &b, &page, &user, &o, blocks, count, apply);
     render_eligibility(&b, &o, rules, rule_count);
+    web_reviews_section(req, &b, page.user_name != NULL ? &user : NULL, o.id, o.organization_id);
     buf_append_str(&b, "</div>\n<div class=\"offering-side\">\n");
     render_price(&b, &o, blocks, count);
     buf_append_str(&b, "</div>\n</div>\n");

@@ -287,4 +287,30 @@ void web_page_verify(struct http_request *req);
 void web_page_verify_form(struct http_request *req);
 extern const char *const web_verify_params[]; /* number */
 
+/* After the rotation (page_evaluation.c, page_review.c, page_reviews.c). */
+extern const char *const web_evaluation_params[];   /* done */
+extern const char *const web_review_params[];       /* done */
+extern const char *const web_review_page_params[];  /* done */
+void web_page_evaluation(struct http_request *req);
+void web_page_evaluation_post(struct http_request *req);
+void web_page_evaluation_addendum_post(struct http_request *req);
+void web_page_review(struct http_request *req);
+void web_page_review_post(struct http_request *req);
+void web_page_feedback_post(struct http_request *req);
+void web_page_review_one(struct http_request *req);
+void web_page_review_reply_post(struct http_request *req);
+void web_page_review_hide_post(struct http_request *req);
+/* The preceptor's teaching record (page_teaching.c). */
+extern const char *const web_teaching_params[]; /* year, done */
+void web_page_teaching(struct http_request *req);
+void web_page_teaching_certificate(struct http_request *req);
+/* The B-1 visa invitation letter (page_visa_letter.c). */
+extern const char *const web_visa_letter_params[]; /* done */
+void web_page_visa_letter(struct http_request *req);
+void web_page_visa_letter_post(struct http_request *req);
+void web_page_visa_letter_approve(struct http_request *req);
+/* The offering page's reviews card (user NULL: a visitor). */
+void web_reviews_section(struct http_request *req, struct buf *b, const struct store_user *user,
+                         const char *offering_id, const char *organization_id);
+
 #endif

@@ -146,6 +146,25 @@ static bool override(const char *app, const char *action)
     return ok;
 }
 
+/* The preceptor's confirmed hours on the first and the last day of the
+ * rotation (7.5 h and 8.25 h: 15.75 h), written straight into the hours log
+ * (test_api_rotation.c tests logging and confirming them). */
+static bool confirm_hours(const char *app)
+{
+    api_db_int(db,
+               "INSERT INTO hours_entries (id, application_id, student_id, day, minutes, setting, state, created_at,"
+               " updated_at) SELECT 'hrs_' || a.id || '_first', a.id, a.student_id, b.start_date, 450, 'inpatient',"
+               " 'confirmed', 0, 0 FROM applications a JOIN blocks b ON b.id = a.block_id WHERE a.id = $1",
+               app, NULL);
+    api_db_int(db,
+               "INSERT INTO hours_entries (id, application_id, student_id, day, minutes, setting, state, created_at,"
+               " updated_at) SELECT 'hrs_' || a.id || '_last', a.id, a.student_id, b.end_date, 495, 'outpatient',"
+               " 'confirmed', 0, 0 FROM applications a JOIN blocks b ON b.id = a.block_id WHERE a.id = $1",
+               app, NULL);
+    return api_db_int(db, "SELECT SUM(minutes) FROM hours_entries WHERE application_id = $1 AND state = 'confirmed'",
+                      app, NULL) == 945;
+}
+
 static bool rotation(struct user *s, const char *prefix, bool complete, char *app_out)
 {
     char from[11], to[11], path[160], block[64];
@@ -166,7 +185,7 @@ static bool rotation(struct user *s, const char *prefix, bool complete, char *ap
     /* Staff record a payment taken by hand (book), and start and complete the
      * rotation now, weeks before its dates, overriding the calendar. */
     return !complete || (act_on(&staff, app_out, "book") && act_on(&coord, app_out, "clear") &&
-                         override(app_out, "start") && override(app_out, "complete"));
+                         override(app_out, "start") && override(app_out, "complete") && confirm_hours(app_out));
 }
 
 /* Issues the certificate of app as u; its number into number_out. */
@@ -332,6 +351,7 @@ TEST(a_completed_rotation_gets_one_signed_certificate)
     CHECK_STR(api_json_str(r.json, "facts.preceptor_npi"), npi);
     CHECK_STR(api_json_str(r.json, "facts.location"), "Chicago, IL");
     CHECK_STR(api_json_str(r.json, "facts.rotation_kind"), "Hands-on clerkship");
+    CHECK_STR(api_json_str(r.json, "facts.confirmed_hours"), "15.75");
     CHECK(json_is_false(api_json_get(r.json, "revoked")));
     api_free(&r);
     call(&r, &s, "GET", "/api/v1/certificates", NULL);
@@ -362,6 +382,8 @@ TEST(the_pdf_reads_back_and_verifies_independently_and_offline)
     CHECK_CONTAINS(text, npi);
     CHECK_CONTAINS(text, number);
     CHECK_CONTAINS(text, "/verify/");
+    CHECK_CONTAINS(text, "Confirmed hours");
+    CHECK_CONTAINS(text, "15.75");
     /* PyNaCl checks the signature with the published key. */
     CHECK_INT(python_verify(pdf, facts, sizeof(facts)), 0);
     CHECK_CONTAINS(facts, "rounds-signed-document/1\n");
@@ -630,6 +652,139 @@ TEST(access_matrix_of_every_route)
     api_free(&r);
 }
 
+TEST(a_completed_rotation_without_confirmed_hours_gets_none_yet)
+{
+    struct user s;
+    char app[64], path[200], number[64];
+    CHECK(rotation(&s, "certnohours", false, app));
+    CHECK(act_on(&staff, app, "book") && act_on(&coord, app, "clear") && override(app, "start") &&
+          override(app, "complete"));
+    /* Hours logged but not confirmed yet do not count. */
+    api_db_int(db,
+               "INSERT INTO hours_entries (id, application_id, student_id, day, minutes, setting, state, created_at,"
+               " updated_at) SELECT 'hrs_' || a.id || '_wait', a.id, a.student_id, b.start_date, 480, 'inpatient',"
+               " 'logged', 0, 0 FROM applications a JOIN blocks b ON b.id = a.block_id WHERE a.id = $1",
+               app, NULL);
+    struct api_response r;
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/certificate", app);
+    call(&r, &s, "POST", path, "{}");
+    CHECK_PROBLEM(&r, 409, "hours_not_confirmed", NULL);
+    api_free(&r);
+    CHECK_INT(certificates_of(app), 0);
+    /* The page says why and links the hours log instead of offering the button. */
+    snprintf(path, sizeof(path), "/applications/%s", app);
+    page(&r, &s, path);
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(r.body, "once the preceptor has confirmed hours");
+    CHECK(strstr(r.body, "Issue the certificate") == NULL);
+    api_free(&r);
+    /* Confirmed by the preceptor: issued, with those hours. */
+    api_db_int(db, "UPDATE hours_entries SET state = 'confirmed' WHERE application_id = $1", app, NULL);
+    page(&r, &s, path);
+    CHECK_CONTAINS(r.body, "with 8 confirmed hours");
+    CHECK_CONTAINS(r.body, "Issue the certificate");
+    api_free(&r);
+    CHECK(issue(&s, app, 201, number));
+    snprintf(path, sizeof(path), "/api/v1/certificates/%s", number);
+    call(&r, &s, "GET", path, NULL);
+    CHECK_STR(api_json_str(r.json, "facts.confirmed_hours"), "8");
+    api_free(&r);
+}
+
+TEST(a_booked_rotation_gets_its_signed_visa_letter)
+{
+    struct user s, other;
+    char app[64], held[64], path[200], pdf[400], text[8192], facts[4096], out[4096], cmd[1600];
+    CHECK(rotation(&s, "visa", false, app));
+    CHECK(act_on(&staff, app, "book"));
+    CHECK(rotation(&other, "visaheld", false, held)); /* accepted only: not booked */
+    static const char body[] = "{\"passport_name\":\"ADEBAYO Chiamaka Grace\",\"passport_number\":\"A12345678\","
+                               "\"nationality\":\"Nigerian\",\"consulate_city\":\"Lagos\"}";
+    struct api_response r;
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/visa-letter", held);
+    call(&r, &other, "POST", path, body);
+    CHECK_PROBLEM(&r, 404, "not_found", NULL); /* not booked */
+    api_free(&r);
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/visa-letter", app);
+    call(&r, &other, "POST", path, body);
+    CHECK_PROBLEM(&r, 404, "not_found", NULL); /* not theirs */
+    api_free(&r);
+    call(&r, &coord, "POST", path, body);
+    CHECK_PROBLEM(&r, 404, "not_found", NULL); /* only the student asks */
+    api_free(&r);
+    call(&r, &s, "POST", path, "{\"passport_name\":\"A\",\"passport_number\":\"A1-2!\",\"nationality\":\"Nigerian\","
+                            "\"consulate_city\":\"Lagos\"}");
+    CHECK_PROBLEM(&r, 400, "validation_failed", "passport_number");
+    api_free(&r);
+    call(&r, &s, "POST", path, "{\"passport_name\":\"A\",\"passport_number\":\"A1234567\"}");
+    CHECK_PROBLEM(&r, 400, "validation_failed", "nationality");
+    api_free(&r);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM visa_letters WHERE application_id IN ($1, $2)", app, held), 0);
+    call(&r, &s, "POST", path, body);
+    CHECK_INT(r.status, 201);
+    CHECK_STR(api_json_str(r.json, "state"), "requested");
+    api_free(&r);
+    call(&r, &s, "POST", path, body);
+    CHECK_PROBLEM(&r, 409, "already_submitted", NULL);
+    api_free(&r);
+    /* Approval: not by the student, not by another host; by the host's coordinator, once. */
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/visa-letter/approve", app);
+    call(&r, &s, "POST", path, "{}");
+    CHECK_PROBLEM(&r, 403, "forbidden", NULL);
+    api_free(&r);
+    call(&r, &other_coord, "POST", path, "{}");
+    CHECK_PROBLEM(&r, 404, "not_found", NULL);
+    api_free(&r);
+    call(&r, &coord, "POST", path, "{}");
+    CHECK_INT(r.status, 200);
+    CHECK_STR(api_json_str(r.json, "kind"), "visa_letter");
+    CHECK_STR(api_json_str(r.json, "facts.student"), "ADEBAYO Chiamaka Grace");
+    CHECK_STR(api_json_str(r.json, "facts.passport_number"), "A12345678");
+    char number[64];
+    snprintf(number, sizeof(number), "%s", api_json_str(r.json, "number") != NULL ? api_json_str(r.json, "number") : "");
+    api_free(&r);
+    call(&r, &coord, "POST", path, "{}");
+    CHECK_PROBLEM(&r, 409, "conflict", NULL);
+    api_free(&r);
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/visa-letter", app);
+    call(&r, &s, "GET", path, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(api_json_str(r.json, "state"), "issued");
+    CHECK_STR(api_json_str(r.json, "letter.number"), number);
+    api_free(&r);
+    /* The student downloads it; it reads back, and verifies independently and offline. */
+    snprintf(pdf, sizeof(pdf), "%s/%s.pdf", work_dir, number);
+    CHECK_INT(download(&s, number, pdf), 200);
+    snprintf(cmd, sizeof(cmd), "pdftotext -layout %s -", pdf);
+    CHECK_INT(shell(cmd, text, sizeof(text)), 0);
+    CHECK_CONTAINS(text, "Invitation Letter");
+    CHECK_CONTAINS(text, "ADEBAYO Chiamaka Grace");
+    CHECK_CONTAINS(text, "A12345678");
+    CHECK_CONTAINS(text, "not employed");
+    CHECK_CONTAINS(text, "Chicago, IL");
+    CHECK_INT(python_verify(pdf, facts, sizeof(facts)), 0);
+    CHECK_CONTAINS(facts, "kind=visa_letter\n");
+    CHECK_INT(cli_verify(pdf, key_pem, out, sizeof(out)), 0);
+    /* Staff revoke it when the booking is cancelled: the public check says so. */
+    snprintf(path, sizeof(path), "/api/v1/certificates/%s/revoke", number);
+    call(&r, &staff, "POST", path, "{\"reason\":\"The booking was cancelled\"}");
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+    snprintf(path, sizeof(path), "/api/v1/verify/%s", number);
+    call(&r, NULL, "GET", path, NULL);
+    CHECK_STR(api_json_str(r.json, "status"), "revoked");
+    api_free(&r);
+    /* The page. */
+    snprintf(path, sizeof(path), "/applications/%s/visa-letter", app);
+    page(&r, &s, path);
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(r.body, "Download the letter (PDF)");
+    api_free(&r);
+    page(&r, &other, path);
+    CHECK_INT(r.status, 404);
+    api_free(&r);
+}
+
 TEST(bad_input_is_4xx_and_changes_nothing)
 {
     struct user s;
@@ -702,6 +857,8 @@ int main(void)
     API_RUN(facts_changed_in_the_database_are_not_genuine);
     API_RUN(staff_revoke_with_a_reason_and_verify_says_so);
     API_RUN(access_matrix_of_every_route);
+    API_RUN(a_completed_rotation_without_confirmed_hours_gets_none_yet);
+    API_RUN(a_booked_rotation_gets_its_signed_visa_letter);
     API_RUN(bad_input_is_4xx_and_changes_nothing);
     db_close(db);
     API_RUN(server_shuts_down_gracefully);

@@ -21,7 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BASE_URL, confirmEmail, newContext, screenshot } from './lib.mjs';
+import { BASE_URL, newContext, screenshot } from './lib.mjs';
 
 const PASSWORD = 'rounds-demo-2026';
 const STUDENT_PASSWORD = 'copper-meadow-lantern-44';
@@ -70,21 +70,31 @@ async function completedRotation() {
       kind: 'hands_on', setting: 'inpatient', weeks: 4, tuition_cents: 300000, application_fee_cents: 0, deposit_cents: 0,
       description: 'Inpatient cardiology with the consult team.' },
   });
-  const start = Date.now() + 20 * DAY;
+  const start = Date.now() + DAY; // tomorrow: applying for a block that has begun is refused
   const block = await api('POST', `/api/v1/offerings/${offering.id}/blocks`, {
     token: staff, body: { start: isoDate(start), end: isoDate(start + 27 * DAY), seats: 2 },
   });
   const email = `cert-${Date.now().toString(36)}@example.test`;
   const student = (await api('POST', '/api/v1/auth/register', { body: { email, password: STUDENT_PASSWORD, name: STUDENT_NAME } })).token;
-  await confirmEmail(email);
   const app = await api('POST', '/api/v1/applications', { token: student, body: { block_id: block.id, statement: 'Cardiology is my path.' } });
   await api('POST', `/api/v1/applications/${app.id}/offer`, { token: staff, body: {} });
   await api('POST', `/api/v1/applications/${app.id}/accept`, { token: student, body: {} });
-  // Staff book by hand, and start and complete outside the calendar with a reason (the rotation's dates are ahead).
-  for (const action of ['book', 'clear', 'start', 'complete']) {
-    const body = ['start', 'complete'].includes(action) ? { override_reason: 'Test: the rotation ran early' } : {};
-    await api('POST', `/api/v1/applications/${app.id}/${action}`, { token: staff, body });
+  for (const action of ['book', 'clear']) {
+    await api('POST', `/api/v1/applications/${app.id}/${action}`, { token: staff, body: {} });
   }
+  // The host moves the first day to today, so that today's hours can be logged and confirmed.
+  const today = Date.now();
+  await api('PATCH', `/api/v1/blocks/${block.id}`, { token: staff, body: { start: isoDate(today) } });
+  await api('POST', `/api/v1/applications/${app.id}/start`, { token: staff, body: {} });
+  // Today's hours, logged by the student and confirmed (staff stand in for the preceptor):
+  // the certificate states them. Staff then complete before the last day, with a reason.
+  const entry = await api('POST', `/api/v1/applications/${app.id}/hours`, {
+    token: student, body: { date: isoDate(today), hours: 7.5, setting: 'inpatient', activities: 'Consult rounds.' },
+  });
+  await api('POST', `/api/v1/hours/${entry.id}/confirm`, { token: staff, body: {} });
+  await api('POST', `/api/v1/applications/${app.id}/complete`, {
+    token: staff, body: { override_reason: 'Completed early for the test' },
+  });
   return { email, applicationId: app.id };
 }
 
@@ -113,6 +123,7 @@ test('a completed rotation: certificate issued, downloaded, read, and verified o
     await press(page, page.getByRole('button', { name: 'Log in', exact: true }), (u) => u.pathname === '/account');
     await page.goto(`/applications/${applicationId}`);
     const panel = page.getByRole('region', { name: 'Certificate of completion' });
+    await panel.getByText('with 7.5 confirmed hours').waitFor();
     await panel.getByRole('button', { name: 'Issue the certificate' }).waitFor();
     assert.equal(await press(page, panel.getByRole('button', { name: 'Issue the certificate' }),
       (u) => u.pathname === `/applications/${applicationId}`), 303);
@@ -130,7 +141,8 @@ test('a completed rotation: certificate issued, downloaded, read, and verified o
     const file = path.join(dir, `${number}.pdf`);
     writeFileSync(file, await res.body());
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
-    for (const want of ['Certificate of Completion', STUDENT_NAME, TITLE, number, 'Seattle, WA', 'Dr. Helen Park']) {
+    for (const want of ['Certificate of Completion', STUDENT_NAME, TITLE, number, 'Seattle, WA', 'Dr. Helen Park',
+      'Confirmed hours', '7.5']) {
       assert.ok(text.includes(want), `the PDF says ${want}`);
     }
   } finally {

@@ -83,10 +83,11 @@ healthz_ok() {
 
 ROUNDS_DB=$TMP/rounds.db "$BIN" migrate >"$TMP/migrate.log" 2>&1 \
     || { cat "$TMP/migrate.log" >&2; die "$BIN migrate failed"; }
-# The demo accounts and catalog (hosts, offerings, blocks) that catalog.test.mjs searches.
-ROUNDS_DB=$TMP/rounds.db "$BIN" seed --demo >"$TMP/seed.log" 2>&1 \
-    || { tail -40 "$TMP/seed.log" >&2; die "$BIN seed --demo failed"; }
+# The demo accounts and catalog (hosts, offerings, blocks) that catalog.test.mjs searches,
+# and the demo's completed rotation with its certificate, signed with the key the server uses.
 mkdir -p "$TMP/data"
+ROUNDS_DB=$TMP/rounds.db ROUNDS_DATA_DIR=$TMP/data "$BIN" seed --demo >"$TMP/seed.log" 2>&1 \
+    || { tail -40 "$TMP/seed.log" >&2; die "$BIN seed --demo failed"; }
 
 # A port can be taken between check and bind: try a few.
 for try in 1 2 3; do

@@ -1,0 +1,30 @@
+/* demo_completion.h — a completed demo rotation with confirmed hours and
+ * its signed certificate, for `rounds seed --demo`. */
+#ifndef ROUNDS_DOMAIN_DEMO_COMPLETION_H
+#define ROUNDS_DOMAIN_DEMO_COMPLETION_H
+
+#include <stdbool.h>
+
+#include "lib/arena.h"
+#include "store/store.h"
+
+#define DEMO_COMPLETED_APPLICATION_ID "app_demo_completed"
+#define DEMO_COMPLETED_BLOCK_ID "blk_demo_completed"
+#define DEMO_BOOKED_APPLICATION_ID "app_demo_booked"
+#define DEMO_BOOKED_BLOCK_ID "blk_demo_booked"
+
+struct demo_completion {
+    const char *application_id;     /* NULL when the demo preceptor has no offering */
+    const char *certificate_number; /* NULL when no signing key is loaded */
+    bool created, issued;           /* made by this run */
+};
+
+/* The student's rotation with the preceptor (user id) that ended ten days
+ * ago: completed, every weekday's eight hours confirmed; and its certificate
+ * of completion when a signing key is loaded (signing_open); and the
+ * student's next rotation there, booked, eleven months ahead. Adds only what is
+ * missing. DB_OK, or the database's error. */
+int demo_completion_seed(struct db_conn *conn, struct arena *arena, const struct store_user *student,
+                         const char *preceptor_user_id, struct demo_completion *out);
+
+#endif

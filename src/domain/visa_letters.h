@@ -1,0 +1,45 @@
+/* visa_letters.h — B-1 visa invitation letters (issue 15): once a rotation is
+ * booked, its student asks for a letter (name and number as in the passport,
+ * nationality, the consulate's city); staff or the host's coordinators
+ * approve it, and Rounds issues a signed, verifiable PDF on the host's
+ * details with the rotation's facts, its non-employment nature and who pays.
+ * Staff revoke it (POST /api/v1/certificates/{number}/revoke) when the
+ * booking is cancelled. */
+#ifndef ROUNDS_DOMAIN_VISA_LETTERS_H
+#define ROUNDS_DOMAIN_VISA_LETTERS_H
+
+#include <stdbool.h>
+
+#include "lib/arena.h"
+#include "lib/errors.h"
+#include "store/applications.h"
+#include "store/certificates.h"
+#include "store/visa_letters.h"
+
+struct visa_letter_input {
+    const char *passport_name, *passport_number, *nationality, *consulate_city;
+};
+
+/* The student asks for the letter of their own booked rotation (booked,
+ * cleared or under way): 404 for anyone else and for a rotation in any other
+ * state, 409 already_submitted for a second request, 400 naming a field
+ * (passport numbers: 5–20 letters and digits). The host and staff are told. */
+int visa_letter_request(struct db_conn *conn, struct arena *arena, const struct store_user *user,
+                        const char *application_id, const struct visa_letter_input *in, struct store_visa_letter *out,
+                        struct error *err);
+/* Staff or the host's coordinators approve it: the letter is signed and
+ * issued (*letter). 403 for the student and the preceptor, 404 for anyone
+ * else or without a request, 409 conflict when issued already. */
+int visa_letter_approve(struct db_conn *conn, struct arena *arena, const struct store_user *user,
+                        const char *application_id, struct store_certificate *letter, struct error *err);
+
+/* The request of an application user may see (404 otherwise; *found false without one). */
+struct visa_letter_view {
+    struct store_application application;
+    bool found, may_request, may_approve;
+    struct store_visa_letter letter;
+};
+int visa_letter_load(struct db_conn *conn, struct arena *arena, const struct store_user *user,
+                     const char *application_id, struct visa_letter_view *out, struct error *err);
+
+#endif

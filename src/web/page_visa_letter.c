@@ -1,0 +1,187 @@
+/* page_visa_letter.c — the B-1 visa invitation letter of a booked rotation.
+ *
+ *   GET  /applications/{id}/visa-letter          the request's state; the student's form
+ *                                                until asked; staff and the host's
+ *                                                coordinators approve; the letter's PDF
+ *   POST /applications/{id}/visa-letter          ask for it (the student)
+ *   POST /applications/{id}/visa-letter/approve  approve and issue it
+ *
+ * Anyone else gets 404. A refused request shows the form again as typed with
+ * the error summary linked to the field. */
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/applications.h"
+#include "domain/visa_letters.h"
+#include "lib/limits.h"
+#include "web/web.h"
+
+const char *const web_visa_letter_params[] = {"done", NULL};
+
+struct visa_form {
+    struct visa_letter_input in;
+    struct error err;
+};
+
+static const char *field_error(const struct visa_form *f, const char *field)
+{
+    return f->err.field != NULL && strcmp(f->err.field, field) == 0 ? f->err.detail : NULL;
+}
+
+static void render_state(struct buf *b, const struct visa_letter_view *v, const char *csrf_token)
+{
+    const struct store_visa_letter *l = &v->letter;
+    buf_append_str(b, "<section class=\"card\" aria-labelledby=\"visa-state-h\"><h2 id=\"visa-state-h\">The "
+                      "request</h2>\n<p>For ");
+    buf_append_html(b, l->passport_name);
+    buf_append_str(b, " (passport ");
+    buf_append_html(b, l->passport_number);
+    buf_append_str(b, ", ");
+    buf_append_html(b, l->nationality);
+    buf_append_str(b, "), to the U.S. consulate in ");
+    buf_append_html(b, l->consulate_city);
+    buf_append_str(b, ".</p>\n");
+    if (l->certificate_number != NULL) {
+        buf_append_str(b, "<p>Issued: number <strong class=\"certificate-number\">");
+        buf_append_html(b, l->certificate_number);
+        buf_append_str(b, "</strong></p>\n<p><a href=\"/certificates/");
+        buf_append_url(b, l->certificate_number);
+        buf_append_str(b, "/pdf\">Download the letter (PDF)</a> · <a href=\"/verify/");
+        buf_append_url(b, l->certificate_number);
+        buf_append_str(b, "\">Its public page</a></p>\n");
+    } else if (v->may_approve) {
+        char action[160];
+        snprintf(action, sizeof(action), "/applications/%s/visa-letter/approve", v->application.id);
+        struct view_button approve = {.action = action, .label = "Approve and issue the letter"};
+        buf_append_str(b, "<p>Waiting for approval. Check the booking before approving: the letter is signed on "
+                          "the host's details.</p>\n");
+        view_button_form(b, csrf_token, &approve);
+    } else {
+        buf_append_str(b, "<p>Waiting for approval by Rounds staff or the host. You are told when it is "
+                          "ready.</p>\n");
+    }
+    buf_append_str(b, "</section>\n");
+}
+
+static void render_form(struct buf *b, const struct visa_letter_view *v, const struct visa_form *f,
+                        const char *csrf_token)
+{
+    char action[160];
+    snprintf(action, sizeof(action), "/applications/%s/visa-letter", v->application.id);
+    buf_append_str(b, "<section class=\"card\" aria-labelledby=\"visa-form-h\"><h2 id=\"visa-form-h\">Ask for the "
+                      "letter</h2>\n<p>Write your name and passport number exactly as in your passport.</p>\n");
+    view_form_begin(b, action, csrf_token);
+    view_input(b, "Name as in the passport", "text", "passport_name", f->in.passport_name, "name", true, NULL,
+               field_error(f, "passport_name"));
+    view_input(b, "Passport number", "text", "passport_number", f->in.passport_number, "off", true,
+               "Letters and digits only", field_error(f, "passport_number"));
+    view_input(b, "Nationality", "text", "nationality", f->in.nationality, "country-name", true, NULL,
+               field_error(f, "nationality"));
+    view_input(b, "City of the U.S. consulate", "text", "consulate_city", f->in.consulate_city, "off", true, NULL,
+               field_error(f, "consulate_city"));
+    view_form_end(b, "Ask for the letter");
+    buf_append_str(b, "</section>\n");
+}
+
+static void render(struct http_request *req, int status, const char *id, const char *notice,
+                   const struct visa_form *f)
+{
+    struct view_page page;
+    struct store_user user = {0};
+    if (!web_page_setup(req, &page, "Visa invitation letter", &user))
+        return;
+    struct visa_letter_view v;
+    struct error err = {0};
+    if (visa_letter_load(req->db, &req->arena, &user, id, &v, &err) != 0) {
+        http_reply_error(req, err.code, NULL,
+                         err.code == ERR_NOT_FOUND ? "This rotation does not exist, or it is not yours to see" : NULL);
+        return;
+    }
+    struct visa_form blank = {0};
+    struct buf b;
+    buf_init(&b, &req->arena, BUF_CAP_PAGE);
+    view_page_begin(&b, &page);
+    if (f != NULL && f->err.code != ERR_NONE)
+        web_error_summary(&b, f->err.field, f->err.detail != NULL ? f->err.detail : error_title(f->err.code));
+    if (notice != NULL)
+        view_notice(&b, notice);
+    buf_append_str(&b, "<p><a href=\"/applications/");
+    buf_append_url(&b, v.application.id);
+    buf_append_str(&b, "\">← The application</a></p>\n<h1>B-1 visa invitation letter</h1>\n<p class=\"lead\">");
+    buf_append_html(&b, v.application.offering_title);
+    buf_append_str(&b, ", ");
+    buf_append_html(&b, v.application.host_name);
+    buf_append_str(&b, "</p>\n<p>A signed letter on the host's details for the U.S. consulate: the rotation, its "
+                       "dates, that it is not employment, and that you pay its costs. Anyone can check it at its "
+                       "public page.</p>\n");
+    if (v.found)
+        render_state(&b, &v, page.csrf_token);
+    else if (v.may_request)
+        render_form(&b, &v, f != NULL ? f : &blank, page.csrf_token);
+    else
+        buf_append_str(&b, "<p class=\"notice\">No letter was asked for yet. The student asks once the rotation is "
+                           "booked.</p>\n");
+    view_page_end(&b);
+    if (!buf_ok(&b)) {
+        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    http_reply_html(req, status, &b);
+}
+
+void web_page_visa_letter(struct http_request *req)
+{
+    const char *done = http_kv_get(req->query_params, "done");
+    const char *notice = done == NULL                      ? NULL
+                         : strcmp(done, "requested") == 0 ? "Your request is sent: you are told when the letter is ready."
+                         : strcmp(done, "issued") == 0    ? "The letter is issued; the student is told."
+                                                          : NULL;
+    render(req, 200, http_param(req, "id"), notice, NULL);
+}
+
+static void after(struct http_request *req, const char *id, struct visa_form *f, int rc, const char *done)
+{
+    if (rc == 0) {
+        char location[160];
+        snprintf(location, sizeof(location), "/applications/%s/visa-letter?done=%s", id, done);
+        http_redirect(req, location);
+        return;
+    }
+    if (f->err.code == ERR_NOT_FOUND || f->err.code == ERR_UNAVAILABLE || f->err.code == ERR_INTERNAL ||
+        f->err.code == ERR_FORBIDDEN) {
+        http_reply_error(req, f->err.code, NULL,
+                         f->err.code == ERR_NOT_FOUND ? "This rotation does not exist, or it is not yours to see"
+                                                      : f->err.detail);
+        return;
+    }
+    if (f->err.field != NULL && strcmp(f->err.field, "passport_number") == 0)
+        f->err.detail = "Write the passport number: 5 to 20 letters and digits.";
+    else if (f->err.field != NULL)
+        f->err.detail = "Fill in this field as in your passport.";
+    render(req, error_status(f->err.code), id, NULL, f);
+}
+
+void web_page_visa_letter_post(struct http_request *req)
+{
+    struct store_user user;
+    if (!web_current_user(req, &user))
+        return;
+    const char *id = http_param(req, "id");
+    struct visa_form f = {.in = {http_form(req, "passport_name"), http_form(req, "passport_number"),
+                                 http_form(req, "nationality"), http_form(req, "consulate_city")}};
+    struct store_visa_letter v;
+    int rc = visa_letter_request(req->db, &req->arena, &user, id, &f.in, &v, &f.err);
+    after(req, id, &f, rc, "requested");
+}
+
+void web_page_visa_letter_approve(struct http_request *req)
+{
+    struct store_user user;
+    if (!web_current_user(req, &user))
+        return;
+    const char *id = http_param(req, "id");
+    struct visa_form f = {0};
+    struct store_certificate letter;
+    int rc = visa_letter_approve(req->db, &req->arena, &user, id, &letter, &f.err);
+    after(req, id, &f, rc, "issued");
+}

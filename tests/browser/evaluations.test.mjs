@@ -1,0 +1,219 @@
+// evaluations.test.mjs — after the rotation, in a real browser with
+// JavaScript disabled, on the demo's completed rotation (`rounds seed --demo`:
+// student@rounds.test's rotation with preceptor@rounds.test, completed with
+// its hours confirmed and its certificate issued):
+//
+//   the preceptor opens the evaluation from the application → a score out of
+//   range is refused with the error summary linked to its select and the
+//   strengths kept → submitted → the student reads it (phone, 390 px) →
+//   the student publishes a review naming only first name and country, and
+//   evaluates the rotation in confidence → the review shows on the
+//   offering's page with "Verified rotation", on a phone, nothing wider than
+//   the screen → the host's coordinator answers it on the review's page.
+//
+// Screenshots: evaluation-form.png, evaluation-error.png, evaluation-student-phone.png,
+// review-form.png, offering-reviews-phone.png, review-answer.png.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { newContext, screenshot } from './lib.mjs';
+
+const PASSWORD = 'rounds-demo-2026';
+const APP = 'app_demo_completed';
+const STRENGTHS = 'Careful histories; kind with anxious patients.';
+const REVIEW = 'Real responsibility from the first week, and teaching at every admission.';
+
+async function signedIn(email, viewport = { width: 1280, height: 900 }) {
+  const context = await newContext({ javaScriptEnabled: false, viewport });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await Promise.all([page.waitForURL((u) => u.pathname !== '/login'),
+    page.getByRole('button', { name: 'Log in', exact: true }).click()]);
+  return { context, page };
+}
+
+async function submit(page, button) {
+  const posted = page.waitForResponse((r) => r.request().method() === 'POST');
+  await button.click();
+  const status = (await posted).status();
+  await page.waitForLoadState('load');
+  return status;
+}
+
+const widest = (page) => page.evaluate(() => document.documentElement.scrollWidth);
+
+test('evaluation, review and the host\'s answer on the demo\'s completed rotation', { timeout: 120_000 }, async () => {
+  // The preceptor evaluates.
+  const preceptor = await signedIn('preceptor@rounds.test');
+  try {
+    const page = preceptor.page;
+    await page.goto(`/applications/${APP}`);
+    await page.getByRole('link', { name: "The preceptor's evaluation" }).click();
+    await page.waitForURL((u) => u.pathname === `/applications/${APP}/evaluation`);
+    const form = page.getByRole('region', { name: /^Evaluate / });
+    await form.getByLabel('Medical interviewing').selectOption('7');
+    await form.getByLabel('Overall clinical competence').selectOption({ label: '—' });
+    await form.getByLabel('Strengths').fill(STRENGTHS);
+    await form.getByLabel('Areas to improve').fill('Summarise before presenting.');
+    await screenshot(page, 'evaluation-form');
+    assert.equal(await submit(page, form.getByRole('button', { name: 'Submit the evaluation' })), 422);
+    const summary = page.getByRole('alert');
+    await summary.getByRole('link', { name: 'Choose a score from 1 to 9, or Not observed.' }).waitFor();
+    assert.equal(await summary.getByRole('link').first().getAttribute('href'), '#f-overall');
+    assert.equal(await page.getByLabel('Strengths').inputValue(), STRENGTHS, 'the strengths typed are kept');
+    await screenshot(page, 'evaluation-error');
+    await page.getByLabel('Overall clinical competence').selectOption('8');
+    await page.getByLabel('I would write this student a letter of recommendation').check();
+    assert.equal(await submit(page, page.getByRole('button', { name: 'Submit the evaluation' })), 303);
+    await page.getByText('The evaluation is submitted').waitFor();
+  } finally {
+    await preceptor.context.close();
+  }
+
+  // The student reads it on a phone, then reviews.
+  const student = await signedIn('student@rounds.test', { width: 390, height: 844 });
+  try {
+    const page = student.page;
+    await page.goto(`/applications/${APP}/evaluation`);
+    await page.getByText(STRENGTHS).waitFor();
+    await page.getByRole('row', { name: /Overall clinical competence 8/ }).waitFor();
+    assert.ok(await widest(page) <= 390, 'the evaluation fits a phone');
+    await screenshot(page, 'evaluation-student-phone');
+
+    await page.goto(`/applications/${APP}`);
+    await page.getByRole('link', { name: /Review the rotation/ }).click();
+    await page.waitForURL((u) => u.pathname === `/applications/${APP}/rotation-review`);
+    const review = page.getByRole('region', { name: 'Review this rotation' });
+    for (const [label, value] of [['Teaching', '5'], ['Hands-on involvement', '4'], ['Organisation', '4'],
+      ['Value for money', '4'], ['Overall', '5']]) {
+      await review.getByLabel(label, { exact: true }).selectOption(value);
+    }
+    await review.getByLabel('Your review').fill(REVIEW);
+    await review.getByLabel('Publish with').selectOption('first_name_and_country');
+    await screenshot(page, 'review-form');
+    assert.equal(await submit(page, review.getByRole('button', { name: 'Publish the review' })), 303);
+    await page.getByText('Your review is published').waitFor();
+    const feedback = page.getByRole('region', { name: /confidential/ });
+    for (const label of ["The preceptor's teaching", 'Supervision', 'Feedback on your work', 'Learning environment',
+      'Overall']) {
+      await feedback.getByLabel(label, { exact: true }).selectOption('4');
+    }
+    assert.equal(await submit(page, feedback.getByRole('button', { name: 'Send the evaluation' })), 303);
+    await page.getByText('your evaluation of the rotation is recorded').first().waitFor();
+  } finally {
+    await student.context.close();
+  }
+
+  // The review on the offering's page, for a visitor on a phone.
+  const host = await signedIn('host@rounds.test');
+  let offeringPath;
+  try {
+    const page = host.page;
+    await page.goto(`/applications/${APP}`);
+    offeringPath = await page.locator('a[href^="/offerings/"]').first().getAttribute('href');
+  } finally {
+    await host.context.close();
+  }
+  const visitor = await newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 844 } });
+  try {
+    const page = await visitor.newPage();
+    await page.goto(`${offeringPath}#reviews`);
+    const reviews = page.getByRole('region', { name: 'Reviews' });
+    await reviews.getByText(REVIEW).waitFor();
+    await reviews.getByText('Verified rotation').first().waitFor();
+    await reviews.getByText('Amara').first().waitFor();
+    assert.equal(await reviews.getByText('Okafor').count(), 0, 'only the first name is published');
+    assert.ok(await widest(page) <= 390, 'the offering page fits a phone');
+    await reviews.scrollIntoViewIfNeeded();
+    await screenshot(page, 'offering-reviews-phone');
+  } finally {
+    await visitor.close();
+  }
+
+  // The host's coordinator answers on the review's page.
+  const coordinator = await signedIn('host@rounds.test');
+  try {
+    const page = coordinator.page;
+    await page.goto(`${offeringPath}#reviews`);
+    await page.getByRole('link', { name: 'Answer or moderate this review' }).first().click();
+    await page.waitForURL((u) => u.pathname.startsWith('/reviews/'));
+    assert.equal(await submit(page, page.getByRole('button', { name: 'Publish the answer' })), 400);
+    await page.getByRole('alert').getByRole('link', { name: /Write your answer/ }).waitFor();
+    await page.getByLabel('Your answer').fill('Thank you, Amara: come back for a sub-internship.');
+    assert.equal(await submit(page, page.getByRole('button', { name: 'Publish the answer' })), 303);
+    await page.getByText('The host answered').waitFor();
+    await screenshot(page, 'review-answer');
+  } finally {
+    await coordinator.context.close();
+  }
+});
+
+test('the preceptor\'s teaching record, on a phone', { timeout: 60_000 }, async () => {
+  const { context, page } = await signedIn('preceptor@rounds.test', { width: 390, height: 844 });
+  try {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Teaching' }).click();
+    await page.waitForURL((u) => u.pathname === '/teaching');
+    await page.getByRole('heading', { name: 'Teaching record', level: 1 }).waitFor();
+    // The demo's completed rotation ended ten days ago: this year's record counts it (in early
+    // January it may have ended last year).
+    const record = page.getByRole('region', { name: /^\d{4}$/ });
+    await record.getByRole('row', { name: /Students supervised/ }).waitFor();
+    const cert = page.getByRole('region', { name: 'Teaching certificate' });
+    await cert.waitFor();
+    assert.ok(await widest(page) <= 390, 'the teaching record fits a phone');
+    await screenshot(page, 'teaching-phone');
+    // A year that is not a year: the page says so (422).
+    const bad = await page.goto('/teaching?year=19x');
+    assert.equal(bad.status(), 422);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a booked rotation gets its B-1 visa invitation letter', { timeout: 90_000 }, async () => {
+  const booked = 'app_demo_booked';
+  const student = await signedIn('student@rounds.test', { width: 390, height: 844 });
+  try {
+    const page = student.page;
+    await page.goto(`/applications/${booked}`);
+    await page.getByRole('link', { name: 'B-1 visa invitation letter' }).click();
+    await page.waitForURL((u) => u.pathname === `/applications/${booked}/visa-letter`);
+    await page.getByLabel('Name as in the passport').fill('OKAFOR Amara Ngozi');
+    await page.getByLabel('Passport number').fill('A12-34');
+    await page.getByLabel('Nationality').fill('Nigerian');
+    await page.getByLabel('City of the U.S. consulate').fill('Lagos');
+    assert.equal(await submit(page, page.getByRole('button', { name: 'Ask for the letter' })), 400);
+    const summary = page.getByRole('alert');
+    assert.equal(await summary.getByRole('link').first().getAttribute('href'), '#f-passport_number');
+    assert.equal(await page.getByLabel('Name as in the passport').inputValue(), 'OKAFOR Amara Ngozi');
+    assert.ok(await widest(page) <= 390, 'the form fits a phone');
+    await screenshot(page, 'visa-letter-error-phone');
+    await page.getByLabel('Passport number').fill('A1234567');
+    assert.equal(await submit(page, page.getByRole('button', { name: 'Ask for the letter' })), 303);
+    await page.getByText('Your request is sent').waitFor();
+  } finally {
+    await student.context.close();
+  }
+  const host = await signedIn('host@rounds.test');
+  try {
+    const page = host.page;
+    await page.goto(`/applications/${booked}/visa-letter`);
+    assert.equal(await submit(page, page.getByRole('button', { name: 'Approve and issue the letter' })), 303);
+    await page.getByText('The letter is issued').waitFor();
+    await screenshot(page, 'visa-letter-issued');
+  } finally {
+    await host.context.close();
+  }
+  const again = await signedIn('student@rounds.test');
+  try {
+    const page = again.page;
+    await page.goto(`/applications/${booked}/visa-letter`);
+    const href = await page.getByRole('link', { name: 'Download the letter (PDF)' }).getAttribute('href');
+    const res = await again.context.request.get(href);
+    assert.equal(res.status(), 200);
+    assert.match(res.headers()['content-type'], /application\/pdf/);
+  } finally {
+    await again.context.close();
+  }
+});
