@@ -151,7 +151,10 @@ static void render(struct http_request *req, int status, const struct store_user
     buf_append_str(&b, "</dl>");
     if (account_has_role(user, ROLE_HOST_COORDINATOR) || account_has_role(user, ROLE_STAFF))
         buf_append_str(&b, "<p><a class=\"button\" href=\"/host\">Manage offerings</a></p>");
-    buf_append_str(&b, "</section>\n");
+    buf_append_str(&b, "<p><a href=\"/account/two-factor\">Two-factor sign-in</a>");
+    if (account_has_role(user, ROLE_STAFF))
+        buf_append_str(&b, " · <a href=\"/staff/two-factor\">Reset someone's second factor</a>");
+    buf_append_str(&b, "</p></section>\n");
 
     if (account_has_role(user, ROLE_STUDENT)) {
         buf_append_str(&b, "<section class=\"card\"><h2>Your profile</h2><p>Hosts use it to check that you are "
