@@ -50,6 +50,8 @@ const struct route rounds_routes[] = {
           .summary = "The second step of a login: {challenge, code} (the app's 6 digits or a recovery code)"),
     ROUTE(HTTP_POST, "/api/v1/auth/logout", api_auth_logout, ROUTE_JSON | ROUTE_AUTH | ROUTE_ENROL, .max_body = KIB(1),
           .summary = "End the session"),
+    ROUTE(HTTP_GET, "/api/v1/me/export", api_me_export, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "Everything Rounds holds about the signed-in person, as a zip (JSON and their own files)"),
     ROUTE(HTTP_GET, "/api/v1/me/two-factor", api_me_two_factor_get, ROUTE_JSON | ROUTE_AUTH | ROUTE_ENROL,
           .summary = "Whether two-factor sign-in is on, required, and the recovery codes left"),
     ROUTE(HTTP_POST, "/api/v1/me/two-factor", api_me_two_factor_post, ROUTE_JSON | ROUTE_AUTH | ROUTE_ENROL,

@@ -53,6 +53,7 @@ void api_auth_register(struct http_request *req);
 void api_auth_login(struct http_request *req);
 void api_auth_logout(struct http_request *req);
 void api_auth_second_factor(struct http_request *req);
+void api_me_export(struct http_request *req);
 void api_me_two_factor_get(struct http_request *req);
 void api_me_two_factor_post(struct http_request *req);
 void api_me_two_factor_confirm(struct http_request *req);

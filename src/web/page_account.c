@@ -155,6 +155,11 @@ static void render(struct http_request *req, int status, const struct store_user
     if (account_has_role(user, ROLE_STAFF))
         buf_append_str(&b, " · <a href=\"/staff/two-factor\">Reset someone's second factor</a>");
     buf_append_str(&b, "</p></section>\n");
+    buf_append_str(&b, "<section class=\"card\"><h2>Your data</h2><p>Download everything Rounds holds about you: "
+                       "your account and profile, applications, documents with their files, and letter requests "
+                       "(a letter you waived the right to see is listed, never included), as a zip.</p>"
+                       "<p><a class=\"button\" href=\"/api/v1/me/export\" download>Download your data</a></p>"
+                       "</section>\n");
 
     if (account_has_role(user, ROLE_STUDENT)) {
         buf_append_str(&b, "<section class=\"card\"><h2>Your profile</h2><p>Hosts use it to check that you are "
