@@ -13,7 +13,7 @@ SANITIZE ?=
 BUILD    ?= build$(if $(SANITIZE),-$(subst $(comma),-,$(SANITIZE)))
 comma    := ,
 
-PKGS     := libh2o-evloop jansson libsodium sqlite3 libpq libcurl openssl zlib libqrencode
+PKGS     := libh2o-evloop jansson libsodium sqlite3 libpq libcurl openssl zlib libqrencode liboath
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lcrack -lpthread -lm
 

@@ -57,6 +57,8 @@ static const char serve_usage[] =
     "  --register-limit-client N       ROUNDS_REGISTER_LIMIT_CLIENT accounts created per hour from one\n"
     "                                  client address (20)\n"
     "  --log-level LEVEL               ROUNDS_LOG_LEVEL debug|info|warn|error (info)\n"
+    "  --two-factor-roles LIST         ROUNDS_TWO_FACTOR_ROLES roles that must sign in with a second factor,\n"
+    "                                  comma-separated, or none (staff,coach,host_coordinator)\n"
     "  --trust-proxy 0|1               ROUNDS_TRUST_PROXY: client address from X-Forwarded-For when the\n"
     "                                  peer is loopback (a reverse proxy on this machine) (0)\n"
     "  --smtp-url URL                  ROUNDS_SMTP_URL smtp://host:port for email; unset: files in DATA_DIR/mail\n"

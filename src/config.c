@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/two_factor.h"
 #include "lib/log.h"
 
 bool config_parse_int(const char *s, long long min, long long max, long long *out)
@@ -108,6 +109,15 @@ static const struct numeric_setting numeric_settings[] = {
      false},
 };
 
+static bool set_two_factor_roles(struct config *config, const char *value)
+{
+    if (two_factor_parse_roles(value, &config->http.two_factor_roles))
+        return true;
+    fprintf(stderr, "rounds: two-factor roles are 'none' or a comma-separated list of roles (staff,coach,"
+                    "host_coordinator,…), got '%s'\n", value);
+    return false;
+}
+
 static bool set_numeric(struct config *config, const struct numeric_setting *s, const char *value, const char *source)
 {
     long long v;
@@ -165,6 +175,7 @@ bool config_from_env(struct config *config)
     o->login_failures_per_account_client = 10;
     o->login_failures_per_account = 100;
     o->login_failures_per_client = 100;
+    o->two_factor_roles = two_factor_default_roles();
     o->password_resets_per_client = 10;
     o->registrations_per_client = 20;
     o->jobs_interval_ms = 1000;
@@ -197,6 +208,8 @@ bool config_from_env(struct config *config)
         o->mail_from = v;
     if ((v = getenv("ROUNDS_ONCALL_EMAIL")) != NULL && *v != '\0')
         o->oncall_email = v;
+    if ((v = getenv("ROUNDS_TWO_FACTOR_ROLES")) != NULL && *v != '\0' && !set_two_factor_roles(config, v))
+        return false;
     if ((v = getenv("ROUNDS_TRUST_PROXY")) != NULL && *v != '\0')
         o->trust_proxy = strcmp(v, "1") == 0;
     for (size_t i = 0; i < sizeof(numeric_settings) / sizeof(numeric_settings[0]); i++)
@@ -261,6 +274,8 @@ bool config_apply_flag(struct config *config, int argc, char **argv, int i, int 
         config->http.oncall_email = value;
         return true;
     }
+    if (strcmp(flag, "--two-factor-roles") == 0)
+        return set_two_factor_roles(config, value);
     if (strcmp(flag, "--trust-proxy") == 0) {
         if (strcmp(value, "0") != 0 && strcmp(value, "1") != 0) {
             fprintf(stderr, "rounds: --trust-proxy takes 0 or 1\n");

@@ -20,6 +20,7 @@
 #include "commands.h"
 #include "config.h"
 #include "lib/crypto.h"
+#include "lib/totp.h"
 
 static const char usage_text[] =
     "usage: rounds <command> [flags]\n"
@@ -57,8 +58,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(command, "version") == 0 || strcmp(command, "--version") == 0)
         return command_version(argc - 1, argv + 1);
-    if (crypto_init() != 0) {
-        fprintf(stderr, "rounds: libsodium failed to initialise\n");
+    if (crypto_init() != 0 || totp_init() != 0) {
+        fprintf(stderr, "rounds: libsodium or liboath failed to initialise\n");
         return EXIT_FAILURE_RUNTIME;
     }
     if (strcmp(command, "serve") == 0)

@@ -18,6 +18,12 @@ void api_write_instant(struct buf *b, const char *key, int64_t t);
 void api_write_user(struct buf *b, const struct store_user *user);
 /* Starts a session for user and replies {"user","token","csrf_token"}. */
 void api_reply_signed_in(struct http_request *req, int status, const struct store_user *user);
+/* The same; with enrol_only the session reaches only enrolment (ROUTE_ENROL)
+ * and the reply says "second_factor_enrolment_required": true. */
+void api_reply_session(struct http_request *req, int status, const struct store_user *user, bool enrol_only);
+/* After the right password: a session, or (an account with a second factor)
+ * 200 {"second_factor_required":true,"challenge":…,"expires_in":300}. */
+void api_reply_after_password(struct http_request *req, const struct store_user *user);
 
 struct catalog_hit;
 /* One search result card as JSON. */
@@ -46,6 +52,13 @@ void api_openapi(struct http_request *req);
 void api_auth_register(struct http_request *req);
 void api_auth_login(struct http_request *req);
 void api_auth_logout(struct http_request *req);
+void api_auth_second_factor(struct http_request *req);
+void api_me_export(struct http_request *req);
+void api_me_two_factor_get(struct http_request *req);
+void api_me_two_factor_post(struct http_request *req);
+void api_me_two_factor_confirm(struct http_request *req);
+void api_me_two_factor_disable(struct http_request *req);
+void api_user_two_factor_reset(struct http_request *req);
 void api_auth_password_reset(struct http_request *req);
 void api_auth_confirm(struct http_request *req);
 void api_auth_confirm_resend(struct http_request *req);

@@ -1,4 +1,6 @@
 /* auth_login.c — POST /api/v1/auth/login {email, password} → {user, token, csrf_token}.
+ * An account with two-factor sign-in gets {second_factor_required, challenge}
+ * instead, and its token from POST /api/v1/auth/login/second-factor.
  * Wrong → 401 invalid_credentials; too many failures (of the account from this
  * client address, of the account from everywhere, from this address; counted
  * in the database), or an attempt before its growing delay is over → 429 with
@@ -25,7 +27,7 @@ static void login_done(struct http_request *req, void *ctx)
         http_reply_problem(req, &err);
         return;
     }
-    api_reply_signed_in(req, 200, &user);
+    api_reply_after_password(req, &user);
 }
 
 void api_auth_login(struct http_request *req)

@@ -5,6 +5,7 @@
 
 #include "api/api.h"
 #include "domain/auth.h"
+#include "domain/two_factor.h"
 #include "lib/limits.h"
 
 struct register_body {
@@ -20,15 +21,24 @@ static const struct json_field register_spec[] = {
 
 void api_reply_signed_in(struct http_request *req, int status, const struct store_user *user)
 {
+    api_reply_session(req, status, user, false);
+}
+
+void api_reply_session(struct http_request *req, int status, const struct store_user *user, bool enrol_only)
+{
     const char *token = NULL, *csrf = NULL;
-    if (http_session_start(req, user->id, true, &token, &csrf) != DB_OK) {
+    if (http_session_start(req, user->id, true, &token, &csrf) != DB_OK ||
+        (enrol_only && two_factor_restrict_session(req->db, req->auth.token_hash) != 0)) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
+    req->auth.enrol_only = enrol_only;
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_FORM);
     buf_append_str(&b, "{\"user\":");
     api_write_user(&b, user);
+    if (enrol_only)
+        buf_append_str(&b, ",\"second_factor_enrolment_required\":true");
     buf_append_str(&b, ",\"token\":");
     buf_append_json_string(&b, token);
     buf_append_str(&b, ",\"csrf_token\":");

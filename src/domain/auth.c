@@ -18,6 +18,7 @@
 #include "lib/log.h"
 #include "lib/utf8.h"
 #include "store/applications.h"
+#include "store/two_factor.h"
 
 static int copy_field(char *dst, size_t size, const char *src, const char *field, struct error *err)
 {
@@ -279,12 +280,60 @@ int auth_login_finish(struct db_conn *conn, struct arena *arena, const struct au
     int rc = store_user_by_email(conn, arena, job->email, user);
     if (rc != DB_ROW)
         return error_set(err, rc == DB_DONE ? ERR_INVALID_CREDENTIALS : ERR_UNAVAILABLE, NULL, NULL);
+    /* With a second factor to come, the attempt stays counted until its
+     * code is right (domain/two_factor.c): otherwise the password, typed
+     * again, would forget the wrong codes and let guessing go on. */
+    struct store_two_factor second;
+    rc = store_two_factor_get(conn, arena, user->id, &second);
+    if (rc != DB_ROW && rc != DB_DONE)
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    if (rc == DB_ROW && second.confirmed_at != 0) {
+        store_audit_add(conn, user->id, "login_password", "user", user->id, "", now);
+        return 0;
+    }
     store_login_failure_clear(conn, key, client_addr);
     store_audit_add(conn, user->id, "login", "user", user->id, "", now);
     metrics_count(METRIC_LOGINS, 1);
     if (job->needs_rehash && store_user_set_password_hash(conn, user->id, job->new_hash) == DB_OK)
         log_info("msg=\"password rehashed with current parameters\" user_id=%s", user->id);
     return 0;
+}
+
+int auth_attempt_begin(struct db_conn *conn, const char *email, const char *client_addr,
+                       const struct auth_login_limits *limits, int64_t *retry_after, struct error *err)
+{
+    char key[65];
+    account_key(email, key);
+    int64_t now = clock_now();
+    struct store_login_failures failures;
+    if (store_login_failure_counts(conn, key, client_addr, now - LOGIN_WINDOW_SECONDS, &failures) != DB_OK)
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    *retry_after = login_wait(&failures, limits, now);
+    if (*retry_after > 0) {
+        metrics_count(METRIC_LOGINS_LIMITED, 1);
+        return error_set(err, ERR_RATE_LIMITED, NULL, "too many failed logins; wait and try again");
+    }
+    if (store_login_failure_add(conn, key, client_addr, now) != DB_OK)
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    return 0;
+}
+
+void auth_attempt_succeeded(struct db_conn *conn, const char *email, const char *client_addr)
+{
+    char key[65];
+    account_key(email, key);
+    store_login_failure_clear(conn, key, client_addr);
+}
+
+int auth_attempt_failed(struct db_conn *conn, const char *email, struct error *err)
+{
+    char key[65];
+    account_key(email, key);
+    int64_t now = clock_now();
+    store_audit_add(conn, NULL, "login_failed", "account", key, "", now);
+    store_login_failure_prune(conn, now - 2 * LOGIN_WINDOW_SECONDS);
+    metrics_count(METRIC_LOGIN_FAILURES, 1);
+    return error_set(err, ERR_INVALID_CREDENTIALS, NULL, "wrong email or password");
 }
 
 int auth_create_user(struct db_conn *conn, struct arena *arena, const char *email, const char *name,

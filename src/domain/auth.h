@@ -87,6 +87,16 @@ void auth_login_work(void *job);
 int auth_login_finish(struct db_conn *conn, struct arena *arena, const struct auth_login_job *job,
                       const char *client_addr, struct store_user *user, struct error *err);
 
+/* The login limits applied to another step of a login (the second factor)
+ * of the account of email (lower-cased) from client_addr: 0 when it may go
+ * ahead, the attempt then counted as a failure until auth_attempt_succeeded
+ * forgets it; or ERR_RATE_LIMITED with *retry_after in seconds. */
+int auth_attempt_begin(struct db_conn *conn, const char *email, const char *client_addr,
+                       const struct auth_login_limits *limits, int64_t *retry_after, struct error *err);
+void auth_attempt_succeeded(struct db_conn *conn, const char *email, const char *client_addr);
+/* Audits and counts a failed attempt; the error every wrong login gets. */
+int auth_attempt_failed(struct db_conn *conn, const char *email, struct error *err);
+
 /* Synchronous registration for the CLI (hashes on the calling thread). */
 int auth_create_user(struct db_conn *conn, struct arena *arena, const char *email, const char *name,
                      const char *password, enum role role, const char *organization_id, struct store_user *user,

@@ -922,6 +922,16 @@ void http_run_pipeline(struct http_request *req, bool handler_only)
                 http_reply_error(req, ERR_UNAUTHENTICATED, NULL, "log in first");
             return;
         }
+        /* A role that requires a second factor, signed in without one yet:
+         * enrolment first, nothing else. */
+        if (req->auth.enrol_only && (req->route->flags & ROUTE_AUTH) && !(req->route->flags & ROUTE_ENROL)) {
+            if (req->route->flags & ROUTE_HTML)
+                http_redirect(req, "/account/two-factor");
+            else
+                http_reply_error(req, ERR_SECOND_FACTOR_ENROLMENT_REQUIRED, NULL,
+                                 "set up two-factor sign-in first: POST /api/v1/me/two-factor");
+            return;
+        }
         if (http_csrf_check(req) != 0)
             return;
     }

@@ -26,6 +26,7 @@ struct http_auth {
     const char *csrf_token;     /* of the session, to render into forms */
     const char *user_id;
     struct store_user *user;    /* loaded with the session */
+    bool enrol_only;            /* the session reaches only ROUTE_ENROL routes until a second factor is set up */
 };
 
 struct http_request {

@@ -38,6 +38,8 @@ enum route_flags {
     ROUTE_MEMORY = 1u << 6,      /* a GET answered from memory for visitors not signed in (the search index,
                                     kept replies): run on the event loop even with a database pool, the
                                     handler calling http_needs_db() when it must query after all */
+    ROUTE_ENROL = 1u << 7,       /* reachable by a session that may only enrol a second factor (its role
+                                    requires one it has not set up): enrolment and logout */
 };
 
 struct route {

@@ -41,6 +41,7 @@ struct http_options {
     int login_failures_per_client;    /* per 15 minutes, one client address for every account */
     int password_resets_per_client;   /* password-reset links asked for from one client address per hour */
     int registrations_per_client;     /* accounts created per hour from one client address */
+    unsigned two_factor_roles;        /* roles (1u << enum role) that must sign in with a second factor */
     bool trust_proxy;
     bool test_hooks;                  /* serve the ROUTE_TEST_HOOK routes (tests only) */
     const char *smtp_url;             /* ROUNDS_SMTP_URL; NULL: mail goes to DATA_DIR/mail */

@@ -69,6 +69,7 @@ int http_session_authenticate(struct http_request *req)
         req->auth.csrf_token = session.csrf_token;
         req->auth.user_id = session.user_id;
         req->auth.user = user;
+        req->auth.enrol_only = session.enrol_second_factor;
         return 0;
     }
     if (rc != DB_DONE) {
@@ -172,6 +173,7 @@ int http_session_start(struct http_request *req, const char *user_id, bool set_c
     req->auth.csrf_token = csrf;
     req->auth.user_id = user_id;
     req->auth.user = NULL;
+    req->auth.enrol_only = false;
     req->auth.token_hash = arena_strdup(&req->arena, hash);
     if (token_out != NULL)
         *token_out = token;

@@ -28,6 +28,7 @@
     X(ERR_CSRF_FAILED, 403, "The CSRF token is missing or wrong")                               \
     X(ERR_LETTER_CONFIDENTIAL, 403, "This letter is confidential")                              \
     X(ERR_EMAIL_UNCONFIRMED, 403, "Confirm your email address first")                           \
+    X(ERR_SECOND_FACTOR_ENROLMENT_REQUIRED, 403, "Set up two-factor sign-in first")             \
     X(ERR_NOT_FOUND, 404, "Not found")                                                          \
     X(ERR_METHOD_NOT_ALLOWED, 405, "Method not allowed")                                        \
     X(ERR_EMAIL_TAKEN, 409, "This email is already registered")                                 \

@@ -134,5 +134,6 @@
 #define BUF_CAP_PAGE (512 * 1024)        /* a page */
 #define BUF_CAP_LIST (1024 * 1024)       /* a list reply or a page of lists; one email message */
 #define BUF_CAP_LONG_LIST (2 * 1024 * 1024) /* the longest lists (all documents, all applications) */
+#define BUF_CAP_EXPORT (16 * 1024 * 1024)   /* a person's export of their own data, as JSON (GET /api/v1/me/export) */
 
 #endif

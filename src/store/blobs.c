@@ -284,3 +284,59 @@ int blobs_remove(const char *address)
     }
     return 0;
 }
+
+/* The key of the small secrets: derived from the file key, never the same bytes. */
+static int secret_key(unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES])
+{
+    if (!ready)
+        return -1;
+    return crypto_kdf_derive_from_key(key, crypto_aead_xchacha20poly1305_ietf_KEYBYTES, 1, "rndsecrt", file_key);
+}
+
+enum { SECRET_MAX_BYTES = 256 };
+
+int blobs_seal_secret(const unsigned char *plain, size_t len, const char *bound_to, char *out, size_t out_size)
+{
+    unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+    unsigned char sealed[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + SECRET_MAX_BYTES +
+                         crypto_aead_xchacha20poly1305_ietf_ABYTES];
+    size_t total = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + len + crypto_aead_xchacha20poly1305_ietf_ABYTES;
+    int rc = -1;
+    if (len > SECRET_MAX_BYTES || out_size < total * 4 / 3 + 2 || secret_key(key) != 0)
+        goto out;
+    randombytes_buf(sealed, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+    unsigned long long written = 0;
+    crypto_aead_xchacha20poly1305_ietf_encrypt(sealed + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, &written, plain,
+                                               len, (const unsigned char *)bound_to, strlen(bound_to), NULL, sealed,
+                                               key);
+    sodium_bin2base64(out, out_size, sealed, total, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+    rc = 0;
+out:
+    sodium_memzero(key, sizeof(key));
+    return rc;
+}
+
+long blobs_open_secret(const char *sealed_text, const char *bound_to, unsigned char *plain, size_t plain_size)
+{
+    unsigned char key[crypto_aead_xchacha20poly1305_ietf_KEYBYTES];
+    unsigned char sealed[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + SECRET_MAX_BYTES +
+                         crypto_aead_xchacha20poly1305_ietf_ABYTES];
+    size_t n = 0;
+    unsigned long long opened = 0;
+    long rc = -1;
+    if (sealed_text == NULL || secret_key(key) != 0 ||
+        sodium_base642bin(sealed, sizeof(sealed), sealed_text, strlen(sealed_text), NULL, &n, NULL,
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+        n < crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + crypto_aead_xchacha20poly1305_ietf_ABYTES ||
+        n - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES - crypto_aead_xchacha20poly1305_ietf_ABYTES > plain_size)
+        goto out;
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &opened, NULL,
+                                                   sealed + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+                                                   n - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
+                                                   (const unsigned char *)bound_to, strlen(bound_to), sealed,
+                                                   key) == 0)
+        rc = (long)opened;
+out:
+    sodium_memzero(key, sizeof(key));
+    return rc;
+}

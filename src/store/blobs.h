@@ -32,6 +32,15 @@ int blobs_put(const void *data, size_t len, char address[65]);
 int blobs_get(struct arena *arena, const char *address, const char **data, size_t *len);
 /* Removes the file of address (no error when it is already gone). */
 int blobs_remove(const char *address);
+/* Small secrets kept in database columns (a TOTP key), sealed with
+ * XChaCha20-Poly1305 under a key derived from the file key, bound to
+ * `bound_to` (the owner's id: a sealed value copied to another row does not
+ * open). blobs_seal_secret writes base64url(nonce ‖ ciphertext) into out;
+ * blobs_open_secret returns the plain length, or -1 when the value is
+ * malformed, altered, bound to another owner or sealed under another key. */
+int blobs_seal_secret(const unsigned char *plain, size_t len, const char *bound_to, char *out, size_t out_size);
+long blobs_open_secret(const char *sealed, const char *bound_to, unsigned char *plain, size_t plain_size);
+
 /* The path of the file of an address into out (tests look at the bytes on disk). */
 int blobs_path(const char *address, char *out, size_t out_size);
 

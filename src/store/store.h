@@ -80,6 +80,7 @@ int store_organization_name(struct db_conn *conn, struct arena *arena, const cha
 struct store_session {
     const char *user_id, *csrf_token;
     int64_t created_at, last_seen_at;
+    bool enrol_second_factor; /* may only enrol a second factor (store/two_factor.h); set by find_user */
 };
 
 int store_session_insert(struct db_conn *conn, const char *token_hash, const char *user_id, const char *csrf_token,

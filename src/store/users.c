@@ -132,7 +132,7 @@ int store_session_find_user(struct db_conn *conn, struct arena *arena, const cha
 #define SESSION_USER_COLUMNS                                                                                  \
     "SELECT u.id, u.email, u.name, u.password_hash, u.created_at, u.school, u.country, u.status,"            \
     " u.graduation_year, u.visa_kind, u.step1, u.step2ck_score, u.ecfmg_status, u.english_proof,"            \
-    " u.email_confirmed_at, s.csrf_token, s.created_at, s.last_seen_at"
+    " u.email_confirmed_at, s.csrf_token, s.created_at, s.last_seen_at, s.enrol_second_factor"
 #define SESSION_WHERE " WHERE s.token_hash = $1 AND s.last_seen_at > $2 AND s.created_at > $3"
     struct db_stmt *st = db_prepare(conn, SESSION_USER_COLUMNS ", r.role, NULL AS org_id, NULL AS org_name, NULL AS org_kind"
                                           " FROM sessions s JOIN users u ON u.id = s.user_id"
@@ -141,7 +141,7 @@ int store_session_find_user(struct db_conn *conn, struct arena *arena, const cha
                                           " FROM sessions s JOIN users u ON u.id = s.user_id"
                                           " JOIN memberships m ON m.user_id = u.id"
                                           " JOIN organizations o ON o.id = m.organization_id" SESSION_WHERE
-                                          " ORDER BY 20, 21, 19");
+                                          " ORDER BY 21, 22, 20");
     db_bind_text(st, 1, token_hash);
     db_bind_int(st, 2, idle_after);
     db_bind_int(st, 3, created_after);
@@ -153,8 +153,9 @@ int store_session_find_user(struct db_conn *conn, struct arena *arena, const cha
             session->csrf_token = store_column_dup(arena, st, 15);
             session->created_at = db_column_int(st, 16);
             session->last_seen_at = db_column_int(st, 17);
+            session->enrol_second_factor = db_column_int(st, 18) != 0;
         }
-        add_role_columns(arena, st, 18, user);
+        add_role_columns(arena, st, 19, user);
     }
     db_reset(st);
     if (rc != DB_DONE)

@@ -212,6 +212,12 @@ static const char site_css[] =
     ".reject-reason{margin-bottom:1.25rem}.reject-reason blockquote{margin:.4rem 0;padding:.4rem .8rem;border-left:4px solid var(--bad);"
     "background:#fff;color:var(--ink)}\n"
     ".viewer img{display:block;max-width:100%;height:auto;border:1px solid var(--line);background:#fff}\n"
+    /* two-factor sign-in (page_two_factor.c): the QR code, the secret in groups, the recovery codes */
+    ".qr{display:block;width:100%;max-width:240px;height:auto;margin:.5rem 0;border:1px solid var(--line)}\n"
+    ".secret{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:1.05rem;letter-spacing:.05em;"
+    "overflow-wrap:anywhere}\n"
+    ".recovery-codes{columns:2 9rem;padding-left:1.5rem;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;"
+    "font-size:1.05rem}\n"
     ".viewer iframe{display:block;width:100%;height:70vh;min-height:24rem;border:1px solid var(--line);"
     "background:#fff}\n"
     ".reject-form{margin-top:1.25rem;border-top:1px solid var(--line);padding-top:1rem}\n"

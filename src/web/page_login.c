@@ -12,9 +12,23 @@
 const char *const web_login_params[] = {"next", "done", NULL};
 
 /* The page to go to after logging in: next when it is a path on this site. */
+static void render(struct http_request *req, int status, const char *email, const char *next, const char *notice,
+                   const char *message);
+
 static const char *after_login(const char *next)
 {
     return http_local_path(next) ? next : "/account";
+}
+
+void web_login_render(struct http_request *req, int status, const char *email, const char *next,
+                      const char *notice, const char *message)
+{
+    render(req, status, email, next, notice, message);
+}
+
+const char *web_after_login(const char *next)
+{
+    return after_login(next);
 }
 
 static void render(struct http_request *req, int status, const char *email, const char *next, const char *notice,
@@ -80,7 +94,7 @@ void web_page_login(struct http_request *req)
 }
 
 /* What the form says; retry_after (seconds) for a refused attempt. */
-static const char *message_for(struct http_request *req, const struct error *err, int64_t retry_after)
+const char *web_login_message(struct http_request *req, const struct error *err, int64_t retry_after)
 {
     if (err->code == ERR_INVALID_CREDENTIALS)
         return "Wrong email or password.";
@@ -103,14 +117,10 @@ static void login_done(struct http_request *req, void *ctx)
     struct error err = {0};
     const char *next = http_form(req, "next");
     if (auth_login_finish(req->db, &req->arena, job, req->client_addr, &user, &err) != 0) {
-        render(req, error_status(err.code), job->email, next, NULL, message_for(req, &err, 0));
+        render(req, error_status(err.code), job->email, next, NULL, web_login_message(req, &err, 0));
         return;
     }
-    if (http_session_start(req, user.id, true, NULL, NULL) != DB_OK) {
-        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
-        return;
-    }
-    http_redirect(req, after_login(next));
+    web_after_password(req, &user, next);
 }
 
 void web_page_login_post(struct http_request *req)
@@ -134,7 +144,7 @@ void web_page_login_post(struct http_request *req)
         int64_t retry_after = job->retry_after;
         http_offload_free(job);
         http_retry_after(req, retry_after);
-        render(req, error_status(err.code), email, next, NULL, message_for(req, &err, retry_after));
+        render(req, error_status(err.code), email, next, NULL, web_login_message(req, &err, retry_after));
         return;
     }
     http_offload_start(req, job, auth_login_work, login_done);

@@ -33,6 +33,25 @@ void web_page_register_post(struct http_request *req);
 extern const char *const web_login_params[]; /* next (a path on this site), done */
 void web_page_login(struct http_request *req);
 void web_page_login_post(struct http_request *req);
+void web_page_login_second_factor_post(struct http_request *req);
+/* The login form again (page_login.c), with a notice or an error message. */
+void web_login_render(struct http_request *req, int status, const char *email, const char *next,
+                      const char *notice, const char *message);
+/* Where a login goes: next when it is a path on this site, else /account. */
+const char *web_after_login(const char *next);
+/* What the login form says for a refused attempt ("Too many failed attempts. Try again in 8 seconds."). */
+const char *web_login_message(struct http_request *req, const struct error *err, int64_t retry_after);
+/* After the right password on /login: a session and a redirect to next, the
+ * code form (an account with a second factor), or enrolment (a role that
+ * requires one). */
+void web_after_password(struct http_request *req, const struct store_user *user, const char *next);
+extern const char *const web_two_factor_params[]; /* done */
+void web_page_two_factor(struct http_request *req);
+void web_page_two_factor_start(struct http_request *req);
+void web_page_two_factor_confirm(struct http_request *req);
+void web_page_two_factor_disable(struct http_request *req);
+void web_page_staff_two_factor(struct http_request *req);
+void web_page_staff_two_factor_reset(struct http_request *req);
 void web_page_password_forgot(struct http_request *req);
 void web_page_password_forgot_post(struct http_request *req);
 void web_page_password_reset(struct http_request *req);

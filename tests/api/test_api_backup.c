@@ -5,15 +5,18 @@
  *     database and data folder, and a server on them signs the student in and
  *     serves the uploaded document byte for byte;
  *   - a quiet backup restores every table row for row;
+ *   - every file and folder of a backup is 0600/0700 whatever the umask (pg_dump's too);
  *   - --include-keys carries the file key, without it restore says the key is missing;
  *   - refused: a folder that is not a backup, a changed, truncated, missing or
  *     extra file, a bad manifest (each named, exit 4), a database or data
  *     folder that is not empty, another engine (exit 1), a backup folder that
  *     is not empty, usage errors (exit 2) — and a refused restore changes nothing. */
+#include <ftw.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include "api_client.h"
@@ -235,6 +238,49 @@ TEST(quiet_backup_restores_every_row)
         db_close(live);
     if (copy != NULL)
         db_close(copy);
+}
+
+static int private_entries, public_entries;
+static char public_entry[512];
+
+static int note_mode(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)type;
+    (void)ftw;
+    if ((st->st_mode & 077) == 0) {
+        private_entries++;
+    } else if (public_entries++ == 0) {
+        snprintf(public_entry, sizeof(public_entry), "%s (mode %03o)", path, (unsigned)(st->st_mode & 0777));
+    }
+    return 0;
+}
+
+/* A backup holds every account's personal data: the database copy (SQLite's
+ * or pg_dump's), the files, the manifest and the folders are for the owner
+ * alone, whatever the umask. */
+TEST(backup_is_readable_by_its_owner_only)
+{
+    char dir[128], database[200];
+    snprintf(dir, sizeof(dir), "%s/private", work);
+    mode_t old = umask(022);
+    struct api_cli_result res;
+    int rc = run_backup(dir, NULL, &res);
+    umask(old);
+    CHECK_INT(rc, 0);
+    api_cli_free(&res);
+    struct db_conn *conn = api_db_open(&server);
+    if (conn == NULL)
+        return;
+    snprintf(database, sizeof(database), "%s/%s", dir, store_snapshot_file_name(conn));
+    db_close(conn);
+    struct stat st;
+    CHECK(stat(database, &st) == 0 && st.st_size > 0);
+    CHECK_INT((int)(st.st_mode & 0777), 0600);
+    private_entries = public_entries = 0;
+    CHECK(nftw(dir, note_mode, 16, FTW_PHYS) == 0);
+    if (public_entries != 0)
+        TEST_FAILF("%d entries of the backup are readable by others, first %s", public_entries, public_entry);
+    CHECK(private_entries >= 4); /* the folder, the database, the manifest, files/ and a file */
 }
 
 TEST(include_keys_carries_the_file_key)
@@ -495,6 +541,7 @@ int main(void)
     }
     RUN(backup_while_serving_restores_into_a_new_database);
     RUN(quiet_backup_restores_every_row);
+    RUN(backup_is_readable_by_its_owner_only);
     RUN(include_keys_carries_the_file_key);
     RUN(restore_refuses_a_backup_that_is_not_whole);
     RUN(restore_refuses_a_destination_in_use);

@@ -93,7 +93,10 @@ ROUNDS_DB=$TMP/rounds.db ROUNDS_DATA_DIR=$TMP/data "$BIN" seed --demo >"$TMP/see
 for try in 1 2 3; do
     PORT=$(free_port)
     BASE_URL=http://127.0.0.1:$PORT
+    # Staff, coaches and hosts sign in with a password alone here; two_factor.test.mjs
+    # starts a server of its own with the requirement on.
     env ROUNDS_DB="$TMP/rounds.db" ROUNDS_LISTEN="127.0.0.1:$PORT" ROUNDS_REGISTER_LIMIT_CLIENT=1000 \
+        ROUNDS_TWO_FACTOR_ROLES=none \
         ROUNDS_DATA_DIR="$TMP/data" ROUNDS_PUBLIC_URL="$BASE_URL" \
         "$BIN" serve >"$TMP/server.log" 2>&1 &
     SERVER_PID=$!
@@ -124,7 +127,7 @@ mkdir -p "$SCREENSHOT_DIR"
 # In its own process group (so cleanup can end node, its per-file children and
 # their browsers at once), in the background (so our traps run promptly).
 # MAIL_DIR: the server's maildir (no SMTP configured), where letters.test.mjs reads invitation links.
-BASE_URL=$BASE_URL SCREENSHOT_DIR=$SCREENSHOT_DIR MAIL_DIR=$TMP/data/mail setsid bash -c \
+BASE_URL=$BASE_URL SCREENSHOT_DIR=$SCREENSHOT_DIR MAIL_DIR=$TMP/data/mail ROUNDS_BIN=$BIN setsid bash -c \
     'cd "$1" && shift && exec node --test --test-reporter=tap "$@"' \
     _ "$HERE" "${tests[@]}" >"$TMP/tests.log" 2>&1 </dev/null &
 TESTS_PID=$!
