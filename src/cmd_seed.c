@@ -15,6 +15,7 @@
 #include "config.h"
 #include "domain/auth.h"
 #include "domain/demo_catalog.h"
+#include "domain/demo_school.h"
 #include "lib/arena.h"
 #include "lib/clock.h"
 #include "store/documents.h"
@@ -135,6 +136,7 @@ static int seed_demo(struct db_conn *conn)
         }
     }
     struct demo_catalog_accounts accounts = {.host_id = demo_orgs[1].id, .host_name = demo_orgs[1].name};
+    const char *school_coordinator_id = NULL, *demo_student_id = NULL;
     printf("Demo accounts (password for all: %s):\n", demo_password);
     for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
         const struct demo_user *d = &demo_users[i];
@@ -147,6 +149,10 @@ static int seed_demo(struct db_conn *conn)
             rc = EXIT_FAILURE_RUNTIME;
             goto out;
         }
+        if (strcmp(d->role, "school_coordinator") == 0)
+            school_coordinator_id = user.id;
+        if (strcmp(d->role, "student") == 0)
+            demo_student_id = user.id;
         if (strcmp(d->role, "preceptor") == 0) {
             accounts.preceptor_user_id = user.id;
             accounts.preceptor_name = user.name;
@@ -166,6 +172,20 @@ static int seed_demo(struct db_conn *conn)
         rc = EXIT_FAILURE_RUNTIME;
         goto out;
     }
+    struct demo_school school = {.school_id = demo_orgs[2].id,
+                                 .coordinator_id = school_coordinator_id,
+                                 .host_id = demo_orgs[1].id,
+                                 .demo_student_id = demo_student_id,
+                                 .password = demo_password};
+    struct demo_school_added cohort;
+    if (school_coordinator_id == NULL || demo_school_seed(conn, &arena, &school, &cohort) != DB_OK) {
+        fprintf(stderr, "rounds seed: could not create the demo school's cohort and match round\n");
+        rc = EXIT_FAILURE_RUNTIME;
+        goto out;
+    }
+    printf("Demo school: %d students (cohort01…cohort%02d@rounds.test and the demo student), a match round open for "
+           "ranking at /school/rounds/%s\n",
+           cohort.students, cohort.students - 1, cohort.round_id != NULL ? cohort.round_id : "");
     struct store_catalog_summary sum;
     if (store_catalog_summary(conn, &sum) != DB_OK) {
         fprintf(stderr, "rounds seed: could not count the catalog\n");

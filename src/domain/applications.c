@@ -13,6 +13,7 @@
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "lib/log.h"
+#include "store/match_rounds.h"
 
 enum who { WHO_STUDENT = 1, WHO_HOST = 2, WHO_STAFF = 4, WHO_SYSTEM = 8 };
 #define WHO_HOST_SIDE (WHO_HOST | WHO_STAFF) /* staff may take every host-side action */
@@ -257,7 +258,7 @@ static int submit_tx(struct db_conn *conn, void *p)
         error_set(c->err, ERR_BLOCK_STARTED, "block_id", "this block has already started");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
-    if (block.seats_taken >= block.seats) {
+    if (block.seats_taken + block.seats_reserved >= block.seats) {
         error_set(c->err, ERR_BLOCK_NO_SEAT, "block_id", "this block is full");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
@@ -351,6 +352,29 @@ struct move_ctx {
     bool forbidden;
 };
 
+/* Seats follow the move: one is taken on entering a seat-taking state — the
+ * one a match round kept for this offer when there is one — and freed on
+ * leaving; a seat kept for an offer that ends unaccepted returns to sale. */
+static int move_seat(struct db_conn *conn, struct error *err, const struct store_application *a, bool had_seat,
+                     bool gets_seat)
+{
+    int rc = DB_OK;
+    if (gets_seat && !had_seat) {
+        rc = a->seat_reserved ? store_block_take_reserved_seat(conn, a->block_id) : store_block_take_seat(conn, a->block_id);
+        if (rc == DB_DONE) {
+            error_set(err, ERR_BLOCK_FULL, NULL, "no seat is left in this block");
+            return DB_CONSTRAINT; /* roll back: the error says why */
+        }
+    } else if (had_seat && !gets_seat) {
+        rc = store_block_free_seat(conn, a->block_id);
+    } else if (a->seat_reserved) {
+        rc = store_block_release_reserved(conn, a->block_id, 1);
+    }
+    if (rc == DB_OK && a->seat_reserved && store_application_release_reservation(conn, a->id) == DB_ERROR)
+        rc = DB_ERROR;
+    return rc;
+}
+
 static int move_tx(struct db_conn *conn, void *p)
 {
     struct move_ctx *c = p;
@@ -420,19 +444,9 @@ static int move_tx(struct db_conn *conn, void *p)
         hold_expires = now + (a.hold_expiry_days > 0 ? a.hold_expiry_days : 7) * 86400;
 
     bool had_seat = application_status_takes_seat(a.status), gets_seat = application_status_takes_seat(t->to);
-    if (gets_seat && !had_seat) {
-        rc = store_block_take_seat(conn, a.block_id);
-        if (rc == DB_DONE) {
-            error_set(c->err, ERR_BLOCK_FULL, NULL, "no seat is left in this block");
-            return DB_CONSTRAINT; /* roll back: the error says why */
-        }
-        if (rc != DB_OK)
-            return rc;
-    } else if (had_seat && !gets_seat) {
-        rc = store_block_free_seat(conn, a.block_id);
-        if (rc != DB_OK)
-            return rc;
-    }
+    rc = move_seat(conn, c->err, &a, had_seat, gets_seat);
+    if (rc != DB_OK)
+        return rc;
     rc = store_application_move(conn, a.id, a.status, t->to, offer_expires, hold_expires, now);
     if (rc == DB_DONE) {
         error_set(c->err, ERR_CHANGED_MEANWHILE, NULL, "the application changed meanwhile; reload it");
@@ -445,7 +459,7 @@ static int move_tx(struct db_conn *conn, void *p)
     const char *actor_id = c->user != NULL ? c->user->id : NULL;
     if (rc == DB_OK)
         rc = store_application_event_add(conn, a.id, t->action, a.status, t->to, actor_id, actor_role, c->note, now);
-    if (rc == DB_OK && (gets_seat != had_seat))
+    if (rc == DB_OK && (gets_seat != had_seat || a.seat_reserved))
         rc = store_catalog_changed(conn, a.offering_id, now);
     if (rc == DB_OK) {
         char detail[96];

@@ -17,6 +17,11 @@ void notify_configure(const char *url)
     public_url = url != NULL ? url : "";
 }
 
+const char *notify_public_url(void)
+{
+    return public_url;
+}
+
 void notify_email(struct db_conn *conn, struct arena *arena, const char *to, const char *subject,
                   const char *body_text, int64_t now)
 {

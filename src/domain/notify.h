@@ -23,5 +23,7 @@ void notify_email(struct db_conn *conn, struct arena *arena, const char *to, con
                   const char *body_text, int64_t now);
 /* Set once before serving: the public URL that links in emails start with. */
 void notify_configure(const char *public_url);
+/* That URL ("" until configured), for emails written elsewhere. */
+const char *notify_public_url(void);
 
 #endif

@@ -59,6 +59,12 @@
 #define READINESS_TARGET_MAX 520      /* any readiness target: letters, U.S. letters, weeks */
 #define LETTER_OVERDUE_DAYS 14        /* a letter still unanswered this long after the request */
 
+/* ---- partner schools ---- */
+#define SCHOOL_INVITE_MAX_ROWS 5000       /* rows of one invitation CSV */
+#define SCHOOL_INVITE_MAX_BYTES 1048576   /* one invitation CSV upload (1 MiB) */
+#define SCHOOL_INVITATION_DAYS 30         /* an invitation link works this long */
+#define SCHOOL_NOTE_MAX_CHARS 500         /* why a request to join was refused */
+
 /* ---- the placement match (docs/match.md) ---- */
 #define MATCH_ID_MAX_CHARS 64          /* ids of students, offerings, blocks, attributes in an instance */
 #define MATCH_SEED_MAX_CHARS 256       /* a lottery seed */
@@ -67,6 +73,9 @@
 #define MATCH_MAX_ITEMS 20000000       /* students, offerings, blocks, rank entries of an instance: each */
 #define MATCH_MAX_INSTANCE_BYTES 1073741824 /* the largest instance file `rounds match` reads (1 GiB) */
 #define MATCH_ERROR_MAX 400            /* a refused instance's message, in bytes */
+#define MATCH_ROUND_NAME_MAX_CHARS 120 /* a match round's name */
+#define MATCH_ROUND_MAX_RANKS 200      /* offerings one student may rank in a round */
+#define MATCH_ROUND_MAX_COHORT 5000    /* students of one round */
 
 /* ---- what one string being built may grow to, in bytes ----
  * A buffer past its cap refuses further appends (lib/buf.h); these are

@@ -8,8 +8,9 @@
 int store_application_insert(struct db_conn *conn, const struct store_application *a)
 {
     struct db_stmt *st = db_prepare(conn, "INSERT INTO applications (id, student_id, block_id, offering_id,"
-                                          " organization_id, status, statement, created_at, updated_at)"
-                                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)");
+                                          " organization_id, status, statement, created_at, updated_at,"
+                                          " offer_expires_at, seat_reserved, match_round_id)"
+                                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11)");
     db_bind_text(st, 1, a->id);
     db_bind_text(st, 2, a->student_id);
     db_bind_text(st, 3, a->block_id);
@@ -18,6 +19,12 @@ int store_application_insert(struct db_conn *conn, const struct store_applicatio
     db_bind_text(st, 6, a->status);
     db_bind_text(st, 7, a->statement != NULL ? a->statement : "");
     db_bind_int(st, 8, a->created_at);
+    if (a->offer_expires_at > 0)
+        db_bind_int(st, 9, a->offer_expires_at);
+    else
+        db_bind_null(st, 9);
+    db_bind_int(st, 10, a->seat_reserved ? 1 : 0);
+    db_bind_text(st, 11, a->match_round_id);
     return store_run(st);
 }
 
@@ -25,7 +32,7 @@ int store_application_insert(struct db_conn *conn, const struct store_applicatio
     "SELECT a.id, a.student_id, a.block_id, a.offering_id, a.organization_id, a.status, a.statement,"         \
     " COALESCE(a.offer_expires_at, 0), COALESCE(a.hold_expires_at, 0), a.created_at, a.updated_at,"          \
     " u.name, u.email, o.title, org.name, p.user_id, p.name, b.start_date, b.end_date, o.offer_expiry_days,"  \
-    " o.hold_expiry_days"                                                                                     \
+    " o.hold_expiry_days, a.seat_reserved, a.match_round_id"                                                  \
     " FROM applications a JOIN users u ON u.id = a.student_id JOIN offerings o ON o.id = a.offering_id"       \
     " JOIN organizations org ON org.id = a.organization_id JOIN preceptors p ON p.id = o.preceptor_id"        \
     " JOIN blocks b ON b.id = a.block_id "
@@ -53,6 +60,8 @@ static void read_application(struct arena *arena, struct db_stmt *st, struct sto
     a->block_end = store_column_dup(arena, st, 18);
     a->offer_expiry_days = db_column_int(st, 19);
     a->hold_expiry_days = db_column_int(st, 20);
+    a->seat_reserved = db_column_int(st, 21) != 0;
+    a->match_round_id = store_column_dup(arena, st, 22);
 }
 
 /* Steps st to the end, appending each row as an application. */
@@ -276,7 +285,7 @@ int store_organization_members(struct db_conn *conn, struct arena *arena, const 
 int store_block_take_seat(struct db_conn *conn, const char *block_id)
 {
     struct db_stmt *st = db_prepare(conn, "UPDATE blocks SET seats_taken = seats_taken + 1"
-                                          " WHERE id = $1 AND seats_taken < seats");
+                                          " WHERE id = $1 AND seats_taken + seats_reserved < seats");
     db_bind_text(st, 1, block_id);
     int rc = db_step(st);
     int changed = db_changes(st);
@@ -292,6 +301,19 @@ int store_block_free_seat(struct db_conn *conn, const char *block_id)
                                           " WHERE id = $1 AND seats_taken > 0");
     db_bind_text(st, 1, block_id);
     return store_run(st);
+}
+
+int store_application_release_reservation(struct db_conn *conn, const char *id)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE applications SET seat_reserved = 0 WHERE id = $1"
+                                          " AND seat_reserved = 1");
+    db_bind_text(st, 1, id);
+    int rc = db_step(st);
+    int changed = db_changes(st);
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    return changed == 1 ? DB_OK : DB_DONE;
 }
 
 int store_offering_expiry_days(struct db_conn *conn, const char *offering_id, int64_t *offer_days,

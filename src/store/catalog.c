@@ -494,7 +494,7 @@ int store_block_insert(struct db_conn *conn, const struct store_block *b)
 int store_block_update(struct db_conn *conn, const struct store_block *b)
 {
     struct db_stmt *st = db_prepare(conn, "UPDATE blocks SET start_date = $2, end_date = $3, seats = $4"
-                                          " WHERE id = $1 AND seats_taken <= $4");
+                                          " WHERE id = $1 AND seats_taken + seats_reserved <= $4");
     db_bind_text(st, 1, b->id);
     db_bind_text(st, 2, b->start_date);
     db_bind_text(st, 3, b->end_date);
@@ -509,7 +509,7 @@ int store_block_update(struct db_conn *conn, const struct store_block *b)
     return store_catalog_changed(conn, b->offering_id, clock_now());
 }
 
-#define BLOCK_COLUMNS "id, offering_id, start_date, end_date, seats, seats_taken, created_at"
+#define BLOCK_COLUMNS "id, offering_id, start_date, end_date, seats, seats_taken, created_at, seats_reserved"
 
 static void read_block(struct arena *arena, struct db_stmt *st, struct store_block *b)
 {
@@ -519,6 +519,7 @@ static void read_block(struct arena *arena, struct db_stmt *st, struct store_blo
     b->end_date = store_column_dup(arena, st, 3);
     b->seats = db_column_int(st, 4);
     b->seats_taken = db_column_int(st, 5);
+    b->seats_reserved = db_column_int(st, 7);
     b->created_at = db_column_int(st, 6);
 }
 
@@ -618,7 +619,7 @@ int store_index_load(struct db_conn *conn, const char *const *ids, size_t id_cou
         rc = stream_offerings(db_prepare(conn, INDEX_OFFERING_SELECT), on_offering, ctx);
         if (rc != DB_OK)
             return rc;
-        struct db_stmt *st = db_prepare(conn, "SELECT offering_id, start_date, end_date, seats, seats_taken FROM blocks"
+        struct db_stmt *st = db_prepare(conn, "SELECT offering_id, start_date, end_date, seats, seats_taken + seats_reserved FROM blocks"
                                               " WHERE start_date >= $1 ORDER BY offering_id, start_date");
         db_bind_text(st, 1, today);
         return stream_blocks(st, on_block, ctx);
@@ -629,7 +630,7 @@ int store_index_load(struct db_conn *conn, const char *const *ids, size_t id_cou
         rc = stream_offerings(st, on_offering, ctx);
         if (rc != DB_OK)
             break;
-        st = db_prepare(conn, "SELECT offering_id, start_date, end_date, seats, seats_taken FROM blocks"
+        st = db_prepare(conn, "SELECT offering_id, start_date, end_date, seats, seats_taken + seats_reserved FROM blocks"
                               " WHERE offering_id = $1 AND start_date >= $2 ORDER BY start_date");
         db_bind_text(st, 1, ids[i]);
         db_bind_text(st, 2, today);

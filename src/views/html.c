@@ -39,9 +39,14 @@ void view_page_begin(struct buf *b, const struct view_page *page)
             nav_link(b, page, "/wallet", "Documents");
             nav_link(b, page, "/letters", "Letters");
             nav_link(b, page, "/readiness", "Readiness");
+            nav_link(b, page, "/me/schools", "School");
         } else if (page->author) {
             nav_link(b, page, "/letters", "Letters");
         }
+        if (page->school_coordinator)
+            nav_link(b, page, "/school", "School");
+        if (page->host_coordinator)
+            nav_link(b, page, "/host/rounds", "Match rounds");
         if (page->staff) {
             nav_link(b, page, "/staff/documents", "Verify documents");
             nav_link(b, page, "/staff/letters", "Overdue letters");

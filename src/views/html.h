@@ -17,6 +17,8 @@ struct view_page {
     bool staff;               /* the signed-in user is staff: the audit trail is in the navigation */
     bool student;             /* wallet, letters and readiness in the navigation */
     bool author;              /* a preceptor: the letters asked of them */
+    bool school_coordinator;  /* coordinates a school: its dashboard */
+    bool host_coordinator;    /* coordinates a host: the match rounds its blocks are in */
 };
 
 void view_page_begin(struct buf *b, const struct view_page *page);

@@ -1,6 +1,8 @@
 /* common.c — what every page does: the layout's context and the error page. */
 #include "web/web.h"
 
+#include <string.h>
+
 #include "domain/accounts.h"
 #include "lib/limits.h"
 #include "store/applications.h"
@@ -17,6 +19,7 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
     page->staff = false;
     page->student = false;
     page->author = false;
+    page->school_coordinator = page->host_coordinator = false;
     if (!req->auth.authenticated)
         return true;
     if (req->auth.user != NULL) {
@@ -32,6 +35,10 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
     page->staff = account_has_role(u, "staff");
     page->student = account_has_role(u, "student");
     page->author = account_has_role(u, "preceptor");
+    for (size_t i = 0; i < u->membership_count; i++) {
+        page->school_coordinator |= strcmp(u->memberships[i].role, "school_coordinator") == 0;
+        page->host_coordinator |= strcmp(u->memberships[i].role, "host_coordinator") == 0;
+    }
     /* The header's "Notifications (3)": a missing count is not worth failing the page. */
     if (store_notifications_unread(req->db, u->id, &page->unread) != DB_OK)
         page->unread = 0;

@@ -265,7 +265,7 @@ static void render_blocks(struct buf *b, const struct store_block *blocks, size_
         const struct store_block *blk = &blocks[i];
         if (strcmp(blk->start_date, today) < 0)
             continue;
-        int64_t left = blk->seats - blk->seats_taken;
+        int64_t left = blk->seats - blk->seats_taken - blk->seats_reserved;
         buf_append_str(b, left > 0 ? "<tr><td>" : "<tr class=\"full\"><td>");
         view_date(b, blk->start_date);
         buf_append_str(b, "</td><td>");
@@ -430,7 +430,7 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
     size_t open = 0;
     const char *only = NULL;
     for (size_t i = 0; i < count; i++)
-        if (strcmp(blocks[i].start_date, today) > 0 && blocks[i].seats_taken < blocks[i].seats) {
+        if (strcmp(blocks[i].start_date, today) > 0 && blocks[i].seats_taken + blocks[i].seats_reserved < blocks[i].seats) {
             open++;
             only = blocks[i].id;
         }
@@ -451,9 +451,9 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
     buf_append_str(b, "><legend>Start date</legend>\n");
     for (size_t i = 0; i < count; i++) {
         const struct store_block *blk = &blocks[i];
-        if (strcmp(blk->start_date, today) <= 0 || blk->seats_taken >= blk->seats)
+        if (strcmp(blk->start_date, today) <= 0 || blk->seats_taken + blk->seats_reserved >= blk->seats)
             continue;
-        int64_t left = blk->seats - blk->seats_taken;
+        int64_t left = blk->seats - blk->seats_taken - blk->seats_reserved;
         buf_append_str(b, "<label><input type=\"radio\" name=\"block_id\" value=\"");
         buf_append_html(b, blk->id);
         buf_append_char(b, '"');

@@ -144,4 +144,34 @@ void web_page_staff_letters(struct http_request *req);
 void web_page_readiness(struct http_request *req);
 void web_page_readiness_targets(struct http_request *req);
 
+/* ---- partner schools and match rounds (page_school*.c, page_me_schools.c,
+ * page_rounds*.c) ---- */
+extern const char *const web_school_params[];         /* school, done */
+extern const char *const web_school_student_params[]; /* school */
+extern const char *const web_me_schools_params[];     /* done */
+void web_page_school(struct http_request *req);
+void web_page_school_invite(struct http_request *req);
+void web_page_school_student_action(struct http_request *req);
+void web_page_school_student(struct http_request *req);
+void web_page_me_schools(struct http_request *req);
+void web_page_me_schools_ask(struct http_request *req);
+void web_page_me_school_leave(struct http_request *req);
+void web_page_school_invitation(struct http_request *req);
+void web_page_school_invitation_accept(struct http_request *req);
+/* The school dashboard's section of match rounds, with the form that starts one. */
+void web_school_rounds_section(struct http_request *req, struct buf *b, const char *csrf_token, const char *school_id);
+void web_page_school_round_create(struct http_request *req);
+void web_page_school_round(struct http_request *req);
+void web_page_school_round_block_add(struct http_request *req);
+void web_page_school_round_block_remove(struct http_request *req);
+void web_page_school_round_action(struct http_request *req);
+extern const char *const web_round_params[];      /* done */
+extern const char *const web_host_round_params[]; /* done */
+void web_page_rounds(struct http_request *req);
+void web_page_round(struct http_request *req);
+void web_page_round_save(struct http_request *req);
+void web_page_host_rounds(struct http_request *req);
+void web_page_host_round_block(struct http_request *req);
+void web_page_host_round_block_save(struct http_request *req);
+
 #endif
