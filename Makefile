@@ -4,7 +4,7 @@
 #   make run             install what is missing, build, seed a demo database, serve on :8080
 #   make test            install what is missing, build with ASan+UBSan, run every suite
 #   make bench           wrk against rounds and nginx; prints figures and ratios
-#   make lint            cppcheck, clang-tidy and the banned-function check
+#   make lint            banned functions, layering, function length, cppcheck, clang-tidy
 #   make fuzz            clang libFuzzer targets (build/fuzz/); FUZZ_SECONDS=60 make fuzz-run
 #   make SANITIZE=address,undefined   a sanitized build (in its own build folder)
 

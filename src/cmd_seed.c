@@ -16,6 +16,7 @@
 #include "domain/auth.h"
 #include "domain/demo_catalog.h"
 #include "domain/demo_school.h"
+#include "domain/vocabulary.h"
 #include "lib/arena.h"
 #include "lib/clock.h"
 #include "store/documents.h"
@@ -39,23 +40,26 @@ static const char seed_usage[] =
 static const char demo_password[] = "rounds-demo-2026";
 
 struct demo_org {
-    const char *id, *name, *kind;
+    const char *id, *name;
+    enum organization_kind kind;
 };
 static const struct demo_org demo_orgs[] = {
-    {"org_platform", "Rounds", "platform"},
-    {"org_demo_host", "Lakeside Community Hospital", "host"},
-    {"org_demo_school", "St. Aurelia School of Medicine", "school"},
+    {"org_platform", "Rounds", ORGANIZATION_PLATFORM},
+    {"org_demo_host", "Lakeside Community Hospital", ORGANIZATION_HOST},
+    {"org_demo_school", "St. Aurelia School of Medicine", ORGANIZATION_SCHOOL},
 };
 
 struct demo_user {
-    const char *email, *name, *role, *org;
+    const char *email, *name;
+    enum role role;
+    const char *org;
 };
 static const struct demo_user demo_users[] = {
-    {"student@rounds.test", "Amara Okafor", "student", NULL},
-    {"preceptor@rounds.test", "Dr. Daniel Whitfield", "preceptor", "org_demo_host"},
-    {"host@rounds.test", "Priya Raman", "host_coordinator", "org_demo_host"},
-    {"school@rounds.test", "Lucía Fernández", "school_coordinator", "org_demo_school"},
-    {"staff@rounds.test", "Sam Carter", "staff", NULL},
+    {"student@rounds.test", "Amara Okafor", ROLE_STUDENT, NULL},
+    {"preceptor@rounds.test", "Dr. Daniel Whitfield", ROLE_PRECEPTOR, "org_demo_host"},
+    {"host@rounds.test", "Priya Raman", ROLE_HOST_COORDINATOR, "org_demo_host"},
+    {"school@rounds.test", "Lucía Fernández", ROLE_SCHOOL_COORDINATOR, "org_demo_school"},
+    {"staff@rounds.test", "Sam Carter", ROLE_STAFF, NULL},
 };
 
 /* What the demo host asks of every student before the start (fixed ids: a
@@ -127,8 +131,8 @@ static int seed_demo(struct db_conn *conn)
     for (size_t i = 0; i < sizeof(demo_orgs) / sizeof(demo_orgs[0]); i++) {
         int db_rc = store_organization_kind(conn, &arena, demo_orgs[i].id, NULL);
         if (db_rc == DB_DONE)
-            db_rc = store_organization_insert(conn, demo_orgs[i].id, demo_orgs[i].name, demo_orgs[i].kind,
-                                              clock_now());
+            db_rc = store_organization_insert(conn, demo_orgs[i].id, demo_orgs[i].name,
+                                              organization_kind_name(demo_orgs[i].kind), clock_now());
         if (db_rc != DB_OK && db_rc != DB_ROW) {
             fprintf(stderr, "rounds seed: could not create organisation %s\n", demo_orgs[i].id);
             rc = EXIT_FAILURE_RUNTIME;
@@ -149,16 +153,16 @@ static int seed_demo(struct db_conn *conn)
             rc = EXIT_FAILURE_RUNTIME;
             goto out;
         }
-        if (strcmp(d->role, "school_coordinator") == 0)
+        if (d->role == ROLE_SCHOOL_COORDINATOR)
             school_coordinator_id = user.id;
-        if (strcmp(d->role, "student") == 0)
+        if (d->role == ROLE_STUDENT)
             demo_student_id = user.id;
-        if (strcmp(d->role, "preceptor") == 0) {
+        if (d->role == ROLE_PRECEPTOR) {
             accounts.preceptor_user_id = user.id;
             accounts.preceptor_name = user.name;
             accounts.preceptor_email = user.email;
         }
-        printf("  %-20s %s\n", d->role, d->email);
+        printf("  %-20s %s\n", role_name(d->role), d->email);
     }
 
     bool created = false;

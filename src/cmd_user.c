@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "config.h"
 #include "domain/auth.h"
+#include "domain/vocabulary.h"
 #include "lib/arena.h"
 
 static const char user_usage[] =
@@ -90,7 +91,7 @@ int command_user(int argc, char **argv)
     struct store_user user;
     struct error err = {0};
     rc = EXIT_OK;
-    if (auth_create_user(conn, &arena, email, name, password, role, org, &user, &err) != 0) {
+    if (auth_create_user(conn, &arena, email, name, password, role_parse(role), org, &user, &err) != 0) {
         fprintf(stderr, "rounds user add: %s%s%s\n", err.field != NULL ? err.field : "",
                 err.field != NULL ? " " : "", err.detail != NULL ? err.detail : error_title(err.code));
         rc = error_status(err.code) >= 500 ? EXIT_FAILURE_RUNTIME : EXIT_USAGE;

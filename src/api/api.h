@@ -11,6 +11,8 @@ int api_parse_body(struct http_request *req, const struct json_field *spec, void
                    struct json_presence *presence);
 /* Loads the signed-in user; on failure replies and returns -1. */
 int api_current_user(struct http_request *req, struct store_user *user);
+/* ,"key":"2026-11-25T14:32:11Z" (RFC 3339, UTC), or ,"key":null when t is 0 (never). */
+void api_write_instant(struct buf *b, const char *key, int64_t t);
 /* {"id":…,"email":…,"name":…,"roles":[…],"memberships":[…],"profile":{…}} */
 void api_write_user(struct buf *b, const struct store_user *user);
 /* Starts a session for user and replies {"user","token","csrf_token"}. */
@@ -48,18 +50,36 @@ int api_list_params(struct http_request *req, struct api_page *page);
 int api_query_param(struct http_request *req, const char *name, const char **out);
 /* Letters, digits, '_' and '-', 1–64 of them. */
 bool api_id_valid(const char *id);
-/* Closes {"items":[… with ],"next_cursor":…}. */
 /* Which organisations a catalog list covers for the caller: the one asked for
  * (?organization_id=, which the caller must manage), else those the caller
  * coordinates, or all for staff (*orgs = NULL). Comma-separated into *orgs.
  * Returns -1 after replying (bad id, or an organisation not theirs → 404). */
 int api_managed_organizations(struct http_request *req, const struct store_user *user, const char *organization_id,
                               const char **orgs);
+/* Closes {"items":[… with ],"next_cursor":…}. */
 void api_write_list_end(struct buf *b, const char *next_cursor);
 void api_write_organization(struct buf *b, const char *id, const char *name, const char *kind);
 void api_write_site(struct buf *b, const struct store_site *site);
 void api_write_preceptor(struct buf *b, const struct store_preceptor *preceptor);
 void api_write_block(struct buf *b, const struct store_block *block);
+
+/* A kind of entry a host manages and the API lists by organisation (sites,
+ * preceptors): how to load a page of them, load one the caller manages
+ * (DB_ROW, or DB_DONE when there is none for them), and write one. */
+struct api_managed_kind {
+    const char *missing; /* the 404 detail: "no such site" */
+    size_t item_size;
+    int (*list)(struct db_conn *conn, struct arena *arena, const char *organization_ids, const char *after_id,
+                int limit, void **items, size_t *count);
+    int (*get)(struct db_conn *conn, struct arena *arena, const struct store_user *user, const char *id, void *out);
+    void (*write)(struct buf *b, const void *item);
+    const char *(*id_of)(const void *item);
+};
+/* GET …?organization_id=&limit=&cursor=: the entries of the organisations the
+ * caller manages (api_managed_organizations), a page at a time. */
+void api_managed_list(struct http_request *req, const struct api_managed_kind *kind);
+/* GET …/{id}: one entry, 404 unless the caller manages its host. */
+void api_managed_get(struct http_request *req, const struct api_managed_kind *kind);
 
 /* The body of POST /api/v1/offerings and PATCH /api/v1/offerings/{id}. */
 struct api_eligibility_body {

@@ -9,7 +9,6 @@
 #include "api/documents_api.h"
 #include "domain/accounts.h"
 #include "domain/applications.h"
-#include "lib/clock.h"
 #include "lib/limits.h"
 
 /* Whether the caller may see the document the engine picked: its student and
@@ -18,7 +17,7 @@
 static int may_see(struct http_request *req, const struct store_user *user, const struct store_document *d,
                    bool *may)
 {
-    *may = strcmp(d->student_id, user->id) == 0 || account_has_role(user, "staff");
+    *may = strcmp(d->student_id, user->id) == 0 || account_has_role(user, ROLE_STAFF);
     if (*may)
         return 0;
     struct store_document visible;
@@ -35,15 +34,10 @@ void api_application_compliance(struct http_request *req)
         return;
     const char *id = http_param(req, "id");
     struct store_application a = {0};
-    int rc = api_id_valid(id) ? store_application_get(req->db, &req->arena, id, &a) : DB_DONE;
-    if (rc != DB_ROW && rc != DB_DONE) {
-        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
-        return;
-    }
-    if (rc == DB_ROW && !application_visible_to(&a, &user))
-        store_audit_add(req->db, user.id, "forbidden", "application", a.id, "compliance", clock_now());
-    if (rc == DB_DONE || !application_visible_to(&a, &user)) {
-        http_reply_error(req, ERR_NOT_FOUND, NULL, "no such application");
+    struct error err = {0};
+    if (application_get_visible(req->db, &req->arena, api_id_valid(id) ? id : NULL, &user, "compliance", &a, &err) !=
+        0) {
+        http_reply_problem(req, &err);
         return;
     }
     struct compliance c = {0};
@@ -69,7 +63,7 @@ void api_application_compliance(struct http_request *req)
         buf_append_str(&b, ",\"kind_name\":");
         buf_append_json_string(&b, document_kind_name(item->rule.kind));
         buf_append_str(&b, ",\"source\":");
-        buf_append_json_string(&b, item->rule.source);
+        buf_append_json_string(&b, requirement_source_name(item->rule.source));
         buf_append_str(&b, ",\"requirement_id\":");
         buf_append_json_string(&b, item->rule.requirement_id);
         if (item->rule.issued_within_days > 0)
@@ -77,7 +71,7 @@ void api_application_compliance(struct http_request *req)
         else
             buf_append_str(&b, ",\"issued_within_days\":null");
         buf_append_str(&b, ",\"state\":");
-        buf_append_json_string(&b, item->state);
+        buf_append_json_string(&b, compliance_state_name(item->state));
         buf_append_str(&b, ",\"detail\":");
         buf_append_json_string(&b, item->detail);
         buf_append_str(&b, ",\"document\":");

@@ -3,18 +3,6 @@
 #include "domain/applications.h"
 #include "lib/clock.h"
 
-static void write_instant(struct buf *b, const char *key, int64_t t)
-{
-    buf_appendf(b, ",\"%s\":", key);
-    if (t <= 0) {
-        buf_append_str(b, "null");
-        return;
-    }
-    char s[21];
-    clock_format_rfc3339(t, s);
-    buf_appendf(b, "\"%s\"", s);
-}
-
 void api_write_application(struct buf *b, const struct store_application *a,
                            const struct store_application_event *events, size_t event_count)
 {
@@ -23,7 +11,7 @@ void api_write_application(struct buf *b, const struct store_application *a,
     buf_append_str(b, ",\"status\":");
     buf_append_json_string(b, a->status);
     buf_append_str(b, ",\"seat_held\":");
-    buf_append_str(b, application_status_takes_seat(a->status) ? "true" : "false");
+    buf_append_str(b, application_status_takes_seat(application_status_of(a)) ? "true" : "false");
     buf_append_str(b, ",\"student\":{\"id\":");
     buf_append_json_string(b, a->student_id);
     buf_append_str(b, ",\"name\":");
@@ -41,10 +29,10 @@ void api_write_application(struct buf *b, const struct store_application *a,
     buf_appendf(b, ",\"start\":\"%s\",\"end\":\"%s\"}", a->block_start, a->block_end);
     buf_append_str(b, ",\"statement\":");
     buf_append_json_string(b, a->statement);
-    write_instant(b, "offer_expires_at", a->offer_expires_at);
-    write_instant(b, "hold_expires_at", a->hold_expires_at);
-    write_instant(b, "created_at", a->created_at);
-    write_instant(b, "updated_at", a->updated_at);
+    api_write_instant(b, "offer_expires_at", a->offer_expires_at);
+    api_write_instant(b, "hold_expires_at", a->hold_expires_at);
+    api_write_instant(b, "created_at", a->created_at);
+    api_write_instant(b, "updated_at", a->updated_at);
     if (events != NULL) {
         buf_append_str(b, ",\"history\":[");
         for (size_t i = 0; i < event_count; i++) {

@@ -8,15 +8,9 @@
 #include "api/applications_api.h"
 #include "domain/accounts.h"
 #include "domain/applications.h"
-#include "lib/clock.h"
 #include "lib/limits.h"
 
 const char *const api_applications_list_params[] = {"status", "offering", "block", "limit", "cursor", NULL};
-
-static const char *const statuses[] = {"draft",     "submitted",     "under_review",  "offered",
-                                       "held",      "booked",        "cleared",       "in_progress",
-                                       "completed", "withdrawn",     "declined",      "offer_expired",
-                                       "hold_expired", "cancelled_by_student", "cancelled_by_host", "no_show", NULL};
 
 void api_applications_list(struct http_request *req)
 {
@@ -41,14 +35,9 @@ void api_applications_list(struct http_request *req)
         f.after_id = NULL;
     if (limit != NULL && limit[0] == '\0')
         limit = NULL;
-    if (f.status != NULL) {
-        bool known = false;
-        for (const char *const *s = statuses; *s != NULL; s++)
-            known = known || strcmp(*s, f.status) == 0;
-        if (!known) {
-            http_reply_error(req, ERR_INVALID_PARAMETER, "status", "is not an application status");
-            return;
-        }
+    if (f.status != NULL && application_status_parse(f.status) == APPLICATION_STATUS_UNKNOWN) {
+        http_reply_error(req, ERR_INVALID_PARAMETER, "status", "is not an application status");
+        return;
     }
     if (limit != NULL) {
         char *end = NULL;
@@ -60,18 +49,10 @@ void api_applications_list(struct http_request *req)
         f.limit = (int)n;
     }
     /* What the caller sees: own applications, their hosts', their offerings', or all. */
-    f.all = account_has_role(&user, "staff");
+    f.all = account_has_role(&user, ROLE_STAFF);
     f.student_id = user.id;
     f.preceptor_user_id = user.id;
-    struct buf orgs;
-    buf_init(&orgs, &req->arena, BUF_CAP_SMALL);
-    for (size_t i = 0; i < user.membership_count; i++)
-        if (strcmp(user.memberships[i].role, "host_coordinator") == 0) {
-            if (orgs.len > 0)
-                buf_append_char(&orgs, ',');
-            buf_append_str(&orgs, user.memberships[i].organization_id);
-        }
-    f.organization_ids = orgs.len > 0 ? orgs.data : NULL;
+    f.organization_ids = account_organization_ids(&req->arena, &user, ROLE_HOST_COORDINATOR);
 
     struct store_application *items;
     size_t count;
@@ -99,15 +80,9 @@ void api_application_get(struct http_request *req)
     if (api_current_user(req, &user) != 0)
         return;
     struct store_application a = {0};
-    int rc = store_application_get(req->db, &req->arena, http_param(req, "id"), &a);
-    if (rc != DB_ROW && rc != DB_DONE) {
-        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
-        return;
-    }
-    if (rc == DB_ROW && !application_visible_to(&a, &user))
-        store_audit_add(req->db, user.id, "forbidden", "application", a.id, "read", clock_now());
-    if (rc == DB_DONE || !application_visible_to(&a, &user)) {
-        http_reply_error(req, ERR_NOT_FOUND, NULL, "no such application");
+    struct error err = {0};
+    if (application_get_visible(req->db, &req->arena, http_param(req, "id"), &user, "read", &a, &err) != 0) {
+        http_reply_problem(req, &err);
         return;
     }
     struct store_application_event *events;

@@ -16,7 +16,7 @@ void api_audit_list(struct http_request *req)
     struct http_kv_list *query;
     if (api_current_user(req, &user) != 0 || http_query(req, &query) != 0)
         return;
-    if (!account_has_role(&user, "staff")) {
+    if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL, "only staff read the audit trail");
         return;
     }

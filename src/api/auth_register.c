@@ -58,7 +58,7 @@ void api_auth_register(struct http_request *req)
         http_reply_error(req, ERR_INTERNAL, NULL, NULL);
         return;
     }
-    if (auth_register_begin(req->db, &req->arena, body.email, body.name, body.password, "student", NULL, job,
+    if (auth_register_begin(req->db, &req->arena, body.email, body.name, body.password, ROLE_STUDENT, NULL, job,
                             &err) != 0) {
         http_offload_free(job);
         http_reply_problem(req, &err);

@@ -77,6 +77,57 @@ int api_list_params(struct http_request *req, struct api_page *page)
     return 0;
 }
 
+void api_managed_list(struct http_request *req, const struct api_managed_kind *kind)
+{
+    struct api_page page;
+    const char *organization_id;
+    if (api_list_params(req, &page) != 0 || api_query_param(req, "organization_id", &organization_id) != 0)
+        return;
+    struct store_user user;
+    const char *orgs;
+    if (api_current_user(req, &user) != 0 || api_managed_organizations(req, &user, organization_id, &orgs) != 0)
+        return;
+    void *items = NULL;
+    size_t count = 0;
+    if (kind->list(req->db, &req->arena, orgs, page.cursor, page.limit + 1, &items, &count) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, BUF_CAP_LIST);
+    buf_append_str(&b, "{\"items\":[");
+    size_t shown = count > (size_t)page.limit ? (size_t)page.limit : count;
+    for (size_t i = 0; i < shown; i++) {
+        if (i > 0)
+            buf_append_char(&b, ',');
+        kind->write(&b, (const char *)items + i * kind->item_size);
+    }
+    const void *last = shown > 0 ? (const char *)items + (shown - 1) * kind->item_size : NULL;
+    api_write_list_end(&b, count > shown && last != NULL ? kind->id_of(last) : NULL);
+    http_reply_json(req, 200, &b);
+}
+
+void api_managed_get(struct http_request *req, const struct api_managed_kind *kind)
+{
+    struct store_user user;
+    if (api_current_user(req, &user) != 0)
+        return;
+    void *item = arena_alloc(&req->arena, kind->item_size);
+    int rc = item != NULL ? kind->get(req->db, &req->arena, &user, http_param(req, "id"), item) : DB_ERROR;
+    if (rc == DB_DONE) {
+        http_reply_error(req, ERR_NOT_FOUND, NULL, kind->missing);
+        return;
+    }
+    if (rc != DB_ROW) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, BUF_CAP_OBJECT);
+    kind->write(&b, item);
+    http_reply_json(req, 200, &b);
+}
+
 void api_write_list_end(struct buf *b, const char *next_cursor)
 {
     buf_append_str(b, "],\"next_cursor\":");
@@ -170,7 +221,7 @@ static const struct json_field eligibility_spec[] = {
     JSON_BOOL(struct api_eligibility_body, students_allowed, JSON_OPTIONAL),
     JSON_BOOL(struct api_eligibility_body, graduates_allowed, JSON_REQUIRED),
     JSON_BOOL(struct api_eligibility_body, step1_required, JSON_REQUIRED),
-    JSON_ENUM_ARRAY(struct api_eligibility_body, visa_kinds, JSON_REQUIRED, profile_visa_kinds),
+    JSON_ENUM_ARRAY(struct api_eligibility_body, visa_kinds, JSON_REQUIRED, visa_kind_names),
     JSON_INT(struct api_eligibility_body, max_years_since_graduation, JSON_NULLABLE, 0,
              CATALOG_MAX_YEARS_SINCE_GRADUATION),
     JSON_BOOL(struct api_eligibility_body, english_proof_required, JSON_OPTIONAL),
@@ -183,8 +234,8 @@ const struct json_field api_offering_spec[] = {
     JSON_STRING(struct api_offering_body, preceptor_id, JSON_OPTIONAL, 1, ID_MAX_BYTES),
     JSON_STRING(struct api_offering_body, title, JSON_OPTIONAL, CATALOG_TITLE_MIN, CATALOG_TITLE_MAX),
     JSON_STRING(struct api_offering_body, specialty, JSON_OPTIONAL, 1, ID_MAX_BYTES),
-    JSON_ENUM(struct api_offering_body, kind, JSON_OPTIONAL, catalog_kinds),
-    JSON_ENUM(struct api_offering_body, setting, JSON_OPTIONAL, catalog_settings),
+    JSON_ENUM(struct api_offering_body, kind, JSON_OPTIONAL, offering_kind_names),
+    JSON_ENUM(struct api_offering_body, setting, JSON_OPTIONAL, offering_setting_names),
     JSON_INT(struct api_offering_body, weeks, JSON_OPTIONAL, 1, CATALOG_WEEKS_MAX),
     JSON_INT(struct api_offering_body, hours_per_week, JSON_OPTIONAL, 1, CATALOG_HOURS_MAX),
     JSON_INT(struct api_offering_body, tuition_cents, JSON_OPTIONAL, 0, CATALOG_TUITION_MAX_CENTS),
@@ -196,7 +247,7 @@ const struct json_field api_offering_spec[] = {
     JSON_TEXT(struct api_offering_body, cancellation_policy, JSON_OPTIONAL, 0, CATALOG_CANCELLATION_MAX),
     JSON_STRING_ARRAY(struct api_offering_body, requirements, JSON_OPTIONAL, 1, 64, 64),
     JSON_BOOL(struct api_offering_body, lor_customary, JSON_OPTIONAL),
-    JSON_ENUM(struct api_offering_body, status, JSON_OPTIONAL, catalog_statuses),
+    JSON_ENUM(struct api_offering_body, status, JSON_OPTIONAL, offering_status_names),
     {0},
 };
 
@@ -296,7 +347,7 @@ int api_managed_organizations(struct http_request *req, const struct store_user 
         *orgs = organization_id;
         return 0;
     }
-    if (account_has_role(user, "staff"))
+    if (account_has_role(user, ROLE_STAFF))
         return 0;
     const struct store_membership *managed[STORE_MAX_MEMBERSHIPS];
     size_t count = catalog_managed_organizations(user, managed, STORE_MAX_MEMBERSHIPS);

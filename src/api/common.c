@@ -31,6 +31,18 @@ int api_current_user(struct http_request *req, struct store_user *user)
     return -1;
 }
 
+void api_write_instant(struct buf *b, const char *key, int64_t t)
+{
+    buf_appendf(b, ",\"%s\":", key);
+    if (t <= 0) {
+        buf_append_str(b, "null");
+        return;
+    }
+    char s[21];
+    clock_format_rfc3339(t, s);
+    buf_appendf(b, "\"%s\"", s);
+}
+
 static void write_optional_string(struct buf *b, const char *key, const char *value)
 {
     buf_appendf(b, "\"%s\":", key);

@@ -2,7 +2,6 @@
  * its older versions, a requirement) and the query parameters of its lists.
  * A document's blob address never leaves the server. */
 #include "api/documents_api.h"
-#include "lib/clock.h"
 
 const char *const api_documents_list_params[] = {"state", "student_id", "limit", "cursor", NULL};
 const char *const api_document_file_params[] = {"disposition", NULL};
@@ -13,18 +12,6 @@ static void write_string_or_null(struct buf *b, const char *key, const char *val
 {
     buf_appendf(b, ",\"%s\":", key);
     buf_append_json_string(b, value != NULL && value[0] != '\0' ? value : NULL);
-}
-
-/* "key":"2025-01-31T12:00:00Z" or "key":null when the instant is 0. */
-static void write_instant(struct buf *b, const char *key, int64_t at)
-{
-    if (at <= 0) {
-        buf_appendf(b, ",\"%s\":null", key);
-        return;
-    }
-    char text[21];
-    clock_format_rfc3339(at, text);
-    buf_appendf(b, ",\"%s\":\"%s\"", key, text);
 }
 
 static void write_one(struct buf *b, const struct store_document *d)
@@ -38,7 +25,7 @@ static void write_one(struct buf *b, const struct store_document *d)
     buf_append_str(b, ",\"state\":");
     buf_append_json_string(b, d->state);
     buf_append_str(b, ",\"state_label\":");
-    buf_append_json_string(b, document_state_label(d->state));
+    buf_append_json_string(b, document_state_label(document_state_of(d)));
     buf_append_str(b, ",\"file_name\":");
     buf_append_json_string(b, d->file_name);
     buf_append_str(b, ",\"media_type\":");
@@ -48,12 +35,12 @@ static void write_one(struct buf *b, const struct store_document *d)
     write_string_or_null(b, "expires_on", d->expires_on);
     buf_append_str(b, ",\"reject_reason\":");
     buf_append_json_string(b, d->reject_reason != NULL ? d->reject_reason : "");
-    write_instant(b, "reviewed_at", d->reviewed_at);
+    api_write_instant(b, "reviewed_at", d->reviewed_at);
     write_string_or_null(b, "replaces", d->replaces_id);
     buf_appendf(b, ",\"current\":%s", d->replaced_at == 0 && d->deleted_at == 0 ? "true" : "false");
-    write_instant(b, "replaced_at", d->replaced_at);
-    write_instant(b, "created_at", d->created_at);
-    write_instant(b, "updated_at", d->updated_at);
+    api_write_instant(b, "replaced_at", d->replaced_at);
+    api_write_instant(b, "created_at", d->created_at);
+    api_write_instant(b, "updated_at", d->updated_at);
     buf_append_str(b, ",\"student\":{\"id\":");
     buf_append_json_string(b, d->student_id);
     buf_append_str(b, ",\"name\":");
@@ -95,6 +82,6 @@ void api_write_requirement(struct buf *b, const struct store_requirement *r)
         buf_appendf(b, ",\"issued_within_days\":%lld", (long long)r->issued_within_days);
     else
         buf_append_str(b, ",\"issued_within_days\":null");
-    write_instant(b, "created_at", r->created_at);
+    api_write_instant(b, "created_at", r->created_at);
     buf_append_char(b, '}');
 }

@@ -9,16 +9,6 @@
 #include "domain/accounts.h"
 #include "lib/limits.h"
 
-static const char *const states[] = {"uploaded", "verified", "rejected", NULL};
-
-static bool state_known(const char *state)
-{
-    for (const char *const *s = states; *s != NULL; s++)
-        if (strcmp(*s, state) == 0)
-            return true;
-    return false;
-}
-
 /* Pages a list held in memory: the items after the cursor's (an id of the list). */
 static int page_in_memory(struct http_request *req, const struct api_page *page, struct store_document *items,
                           size_t count, size_t *first, size_t *n)
@@ -56,13 +46,13 @@ void api_documents_list(struct http_request *req)
     if (api_current_user(req, &user) != 0 || api_list_params(req, &page) != 0 ||
         api_query_param(req, "state", &state) != 0 || api_query_param(req, "student_id", &student_id) != 0)
         return;
-    bool staff = account_has_role(&user, "staff");
+    bool staff = account_has_role(&user, ROLE_STAFF);
     if (!staff && (state != NULL || student_id != NULL)) {
         http_reply_error(req, ERR_INVALID_PARAMETER, state != NULL ? "state" : "student_id",
                          "only staff filter documents");
         return;
     }
-    if (state != NULL && !state_known(state)) {
+    if (state != NULL && document_state_parse(state) == DOCUMENT_STATE_UNKNOWN) {
         http_reply_error(req, ERR_INVALID_PARAMETER, "state", "must be uploaded, verified or rejected");
         return;
     }
@@ -77,7 +67,7 @@ void api_documents_list(struct http_request *req)
 
     if (staff && student_id == NULL) {
         /* The verification queue. */
-        if (state != NULL && strcmp(state, "uploaded") != 0) {
+        if (state != NULL && document_state_parse(state) != DOCUMENT_UPLOADED) {
             http_reply_error(req, ERR_INVALID_PARAMETER, "state",
                              "lists the queue only as state=uploaded; add student_id for the others");
             return;
@@ -99,9 +89,10 @@ void api_documents_list(struct http_request *req)
         return;
     }
     if (state != NULL) {
+        enum document_state wanted = document_state_parse(state);
         size_t kept = 0;
         for (size_t i = 0; i < count; i++)
-            if (strcmp(items[i].state, state) == 0)
+            if (document_state_of(&items[i]) == wanted)
                 items[kept++] = items[i];
         count = kept;
     }

@@ -40,7 +40,7 @@ static void delivered_by_link(struct http_request *req, const char *id, const ch
         http_reply_error(req, ERR_NOT_FOUND, NULL, "no such letter");
         return;
     }
-    if (letter.state == NULL || strcmp(letter.state, "uploaded") != 0) {
+    if (letter_state_of(&letter) != LETTER_UPLOADED) {
         http_reply_error(req, ERR_INVALID_TRANSITION, NULL, "the letter has not been uploaded yet");
         return;
     }

@@ -5,21 +5,8 @@
 #include <string.h>
 
 #include "api/letters_api.h"
-#include "lib/clock.h"
 
 const char *const api_letters_list_params[] = {"overdue", "limit", "cursor", NULL};
-
-static void write_instant(struct buf *b, const char *key, int64_t t)
-{
-    buf_appendf(b, ",\"%s\":", key);
-    if (t <= 0) {
-        buf_append_str(b, "null");
-        return;
-    }
-    char s[21];
-    clock_format_rfc3339(t, s);
-    buf_appendf(b, "\"%s\"", s);
-}
 
 /* A string member that is null when absent or empty. */
 static void write_optional(struct buf *b, const char *key, const char *value)
@@ -39,7 +26,7 @@ void api_write_letter_as(struct buf *b, const struct store_letter *l, const char
     buf_append_str(b, ",\"state\":");
     buf_append_json_string(b, l->state);
     buf_append_str(b, ",\"state_label\":");
-    buf_append_json_string(b, l->state != NULL ? letter_state_label(l->state) : NULL);
+    buf_append_json_string(b, l->state != NULL ? letter_state_label(letter_state_of(l)) : NULL);
     buf_append_str(b, ",\"author\":{\"name\":");
     buf_append_json_string(b, l->author_name);
     buf_append_str(b, ",\"email\":");
@@ -48,15 +35,15 @@ void api_write_letter_as(struct buf *b, const struct store_letter *l, const char
     write_optional(b, "preceptor_id", l->preceptor_id);
     write_optional(b, "application_id", l->application_id);
     buf_appendf(b, ",\"waived\":%s", l->waived ? "true" : "false");
-    write_instant(b, "waived_at", l->waived ? l->waived_at : 0);
+    api_write_instant(b, "waived_at", l->waived ? l->waived_at : 0);
     write_optional(b, "eras_letter_id", l->eras_letter_id);
     buf_appendf(b, ",\"from_us_physician\":%s", l->from_us_physician ? "true" : "false");
-    write_instant(b, "requested_at", l->requested_at);
-    write_instant(b, "accepted_at", l->accepted_at);
-    write_instant(b, "declined_at", l->declined_at);
+    api_write_instant(b, "requested_at", l->requested_at);
+    api_write_instant(b, "accepted_at", l->accepted_at);
+    api_write_instant(b, "declined_at", l->declined_at);
     write_optional(b, "decline_reason", l->decline_reason);
-    write_instant(b, "uploaded_at", l->uploaded_at);
-    write_instant(b, "delivered_at", l->delivered_at);
+    api_write_instant(b, "uploaded_at", l->uploaded_at);
+    api_write_instant(b, "delivered_at", l->delivered_at);
     buf_appendf(b, ",\"versions\":%lld", (long long)l->version_count);
     buf_append_str(b, ",\"student\":{\"id\":");
     buf_append_json_string(b, l->student_id);

@@ -35,7 +35,7 @@ void api_letters_list(struct http_request *req)
     bool overdue;
     if (api_list_params(req, &page) != 0 || overdue_param(req, &overdue) != 0)
         return;
-    bool staff = account_has_role(&user, "staff");
+    bool staff = account_has_role(&user, ROLE_STAFF);
     if (overdue && !staff) {
         http_reply_error(req, ERR_INVALID_PARAMETER, "overdue", "only staff list overdue letters");
         return;

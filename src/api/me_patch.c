@@ -12,13 +12,13 @@ struct profile_body {
 static const struct json_field profile_spec[] = {
     JSON_STRING(struct profile_body, school, JSON_NULLABLE, 1, SCHOOL_MAX_CHARS),
     JSON_STRING(struct profile_body, country, JSON_NULLABLE, 1, COUNTRY_MAX_CHARS),
-    JSON_ENUM(struct profile_body, status, JSON_NULLABLE, profile_statuses),
+    JSON_ENUM(struct profile_body, status, JSON_NULLABLE, student_status_names),
     JSON_INT(struct profile_body, graduation_year, JSON_NULLABLE, GRADUATION_YEAR_MIN, GRADUATION_YEAR_MAX),
-    JSON_ENUM(struct profile_body, visa_kind, JSON_NULLABLE, profile_visa_kinds),
-    JSON_ENUM(struct profile_body, step1, JSON_NULLABLE, profile_step1_values),
+    JSON_ENUM(struct profile_body, visa_kind, JSON_NULLABLE, visa_kind_names),
+    JSON_ENUM(struct profile_body, step1, JSON_NULLABLE, step1_result_names),
     JSON_INT(struct profile_body, step2ck_score, JSON_NULLABLE, STEP2CK_SCORE_MIN, STEP2CK_SCORE_MAX),
-    JSON_ENUM(struct profile_body, ecfmg_status, JSON_NULLABLE, profile_ecfmg_statuses),
-    JSON_ENUM(struct profile_body, english_proof, JSON_NULLABLE, profile_english_proofs),
+    JSON_ENUM(struct profile_body, ecfmg_status, JSON_NULLABLE, ecfmg_status_names),
+    JSON_ENUM(struct profile_body, english_proof, JSON_NULLABLE, english_proof_names),
     {0},
 };
 

@@ -13,7 +13,7 @@ static void write_item_state(struct buf *b, const struct readiness *r, const cha
     const char *state = NULL;
     for (size_t i = 0; i < r->count; i++)
         if (r->items[i].key != NULL && strcmp(r->items[i].key, key) == 0)
-            state = r->items[i].state;
+            state = readiness_state_name(r->items[i].state);
     buf_appendf(b, ",\"%s\":", name);
     buf_append_json_string(b, state);
 }
@@ -40,7 +40,7 @@ void api_me_readiness(struct http_request *req)
         buf_append_str(&b, ",\"title\":");
         buf_append_json_string(&b, it->title);
         buf_append_str(&b, ",\"state\":");
-        buf_append_json_string(&b, it->state);
+        buf_append_json_string(&b, readiness_state_name(it->state));
         buf_append_str(&b, ",\"summary\":");
         buf_append_json_string(&b, it->summary);
         buf_append_str(&b, ",\"next_action\":");

@@ -41,7 +41,7 @@ void api_offerings_post(struct http_request *req)
         .first_day = "",
         .cancellation_policy = "",
         .requirements = "",
-        .status = "published",
+        .status = offering_status_name(OFFERING_PUBLISHED),
     };
     if (api_apply_offering_body(req, &body, &presence, &o) != 0)
         return;

@@ -42,7 +42,7 @@ static const char *state_label(size_t i)
 }
 static const char *kind_label(size_t i)
 {
-    return catalog_kinds[i];
+    return offering_kind_names[i];
 }
 
 void api_write_catalog_hit(struct buf *b, const struct catalog_hit *h)
@@ -115,7 +115,7 @@ void api_offerings_search(struct http_request *req)
     buf_append_char(&b, ',');
     write_facet(&b, "state", result.state_counts, reference_state_count, state_label);
     buf_append_char(&b, ',');
-    write_facet(&b, "kind", result.kind_counts, CATALOG_KIND_COUNT, kind_label);
+    write_facet(&b, "kind", result.kind_counts, OFFERING_KIND_COUNT, kind_label);
     buf_append_str(&b, "}}");
     http_reply_json(req, 200, &b);
 }

@@ -7,8 +7,6 @@
 #include "domain/accounts.h"
 #include "lib/limits.h"
 
-static const char *const organization_kinds[] = {"host", "school", "platform", NULL};
-
 static void list_all(struct http_request *req, const char *kind, const struct api_page *page)
 {
     struct store_organization *orgs;
@@ -31,14 +29,14 @@ static void list_all(struct http_request *req, const char *kind, const struct ap
 }
 
 /* The caller's memberships: one entry per organisation, in id order. */
-static void list_memberships(struct http_request *req, const struct store_user *user, const char *kind,
+static void list_memberships(struct http_request *req, const struct store_user *user, enum organization_kind kind,
                              const struct api_page *page)
 {
     const struct store_membership *picked[STORE_MAX_MEMBERSHIPS];
     size_t n = 0;
     for (size_t i = 0; i < user->membership_count; i++) {
         const struct store_membership *m = &user->memberships[i];
-        if (kind != NULL && (m->organization_kind == NULL || strcmp(m->organization_kind, kind) != 0))
+        if (kind != ORGANIZATION_KIND_UNKNOWN && organization_kind_parse(m->organization_kind) != kind)
             continue;
         if (page->cursor != NULL && strcmp(m->organization_id, page->cursor) <= 0)
             continue;
@@ -74,10 +72,8 @@ void api_organizations_get(struct http_request *req)
     const char *kind;
     if (api_list_params(req, &page) != 0 || api_query_param(req, "kind", &kind) != 0)
         return;
-    const char *matched = NULL;
-    for (size_t i = 0; kind != NULL && organization_kinds[i] != NULL; i++)
-        if (strcmp(organization_kinds[i], kind) == 0)
-            matched = organization_kinds[i];
+    enum organization_kind wanted = organization_kind_parse(kind);
+    const char *matched = wanted != ORGANIZATION_KIND_UNKNOWN ? organization_kind_name(wanted) : NULL;
     if (kind != NULL && matched == NULL) {
         http_reply_error(req, ERR_INVALID_PARAMETER, "kind", "must be host, school or platform");
         return;
@@ -85,8 +81,8 @@ void api_organizations_get(struct http_request *req)
     struct store_user user;
     if (api_current_user(req, &user) != 0)
         return;
-    if (account_has_role(&user, "staff"))
+    if (account_has_role(&user, ROLE_STAFF))
         list_all(req, matched, &page);
     else
-        list_memberships(req, &user, matched, &page);
+        list_memberships(req, &user, wanted, &page);
 }

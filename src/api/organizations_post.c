@@ -20,7 +20,7 @@ void api_organizations_post(struct http_request *req)
     struct store_user user;
     if (api_current_user(req, &user) != 0)
         return;
-    if (!account_has_role(&user, "staff")) {
+    if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL, "only staff create organisations");
         return;
     }

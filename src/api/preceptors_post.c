@@ -20,7 +20,7 @@ static const struct json_field preceptor_spec[] = {
     JSON_STRING(struct preceptor_body, license_state, JSON_REQUIRED, 1, STATE_CODE_BYTES),
     JSON_STRING(struct preceptor_body, license_number, JSON_REQUIRED, 1, LICENSE_NUMBER_MAX_CHARS),
     JSON_DATE(struct preceptor_body, license_expires, JSON_NULLABLE),
-    JSON_ENUM(struct preceptor_body, board_status, JSON_OPTIONAL, catalog_board_statuses),
+    JSON_ENUM(struct preceptor_body, board_status, JSON_OPTIONAL, board_status_names),
     JSON_STRING(struct preceptor_body, user_id, JSON_NULLABLE, 1, ID_MAX_BYTES),
     {0},
 };

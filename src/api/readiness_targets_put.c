@@ -21,7 +21,7 @@ void api_readiness_targets_put(struct http_request *req)
     struct store_user user;
     if (api_current_user(req, &user) != 0)
         return;
-    if (!account_has_role(&user, "staff")) {
+    if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "there is nothing at this address");
         return;
     }

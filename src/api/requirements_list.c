@@ -48,7 +48,7 @@ void api_requirements_list(struct http_request *req)
             http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
             return;
         }
-        if (rc == DB_DONE || kind == NULL || strcmp(kind, "host") != 0) {
+        if (rc == DB_DONE || organization_kind_parse(kind) != ORGANIZATION_HOST) {
             http_reply_error(req, ERR_NOT_FOUND, "organization_id", "no such host");
             return;
         }

@@ -4,54 +4,46 @@
 
 #include "api/api.h"
 #include "domain/catalog.h"
-#include "lib/limits.h"
+
+static int list_page(struct db_conn *conn, struct arena *arena, const char *organization_ids, const char *after_id,
+                     int limit, void **items, size_t *count)
+{
+    struct store_site *found = NULL;
+    int rc = store_sites_list(conn, arena, organization_ids, after_id, limit, &found, count);
+    *items = found;
+    return rc;
+}
+
+static int get_one(struct db_conn *conn, struct arena *arena, const struct store_user *user, const char *id, void *out)
+{
+    return catalog_managed_site(conn, arena, user, id, out);
+}
+
+static void write_one(struct buf *b, const void *item)
+{
+    api_write_site(b, item);
+}
+
+static const char *id_of(const void *item)
+{
+    return ((const struct store_site *)item)->id;
+}
+
+static const struct api_managed_kind sites = {
+    .missing = "no such site",
+    .item_size = sizeof(struct store_site),
+    .list = list_page,
+    .get = get_one,
+    .write = write_one,
+    .id_of = id_of,
+};
 
 void api_sites_get(struct http_request *req)
 {
-    struct api_page page;
-    const char *organization_id;
-    if (api_list_params(req, &page) != 0 || api_query_param(req, "organization_id", &organization_id) != 0)
-        return;
-    struct store_user user;
-    const char *orgs;
-    if (api_current_user(req, &user) != 0 || api_managed_organizations(req, &user, organization_id, &orgs) != 0)
-        return;
-    struct store_site *sites;
-    size_t count;
-    if (store_sites_list(req->db, &req->arena, orgs, page.cursor, page.limit + 1, &sites, &count) != DB_OK) {
-        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
-        return;
-    }
-    struct buf b;
-    buf_init(&b, &req->arena, BUF_CAP_LIST);
-    buf_append_str(&b, "{\"items\":[");
-    size_t shown = count > (size_t)page.limit ? (size_t)page.limit : count;
-    for (size_t i = 0; i < shown; i++) {
-        if (i > 0)
-            buf_append_char(&b, ',');
-        api_write_site(&b, &sites[i]);
-    }
-    api_write_list_end(&b, count > shown && sites != NULL ? sites[shown - 1].id : NULL);
-    http_reply_json(req, 200, &b);
+    api_managed_list(req, &sites);
 }
 
 void api_site_get(struct http_request *req)
 {
-    struct store_user user;
-    if (api_current_user(req, &user) != 0)
-        return;
-    struct store_site site;
-    int rc = catalog_managed_site(req->db, &req->arena, &user, http_param(req, "id"), &site);
-    if (rc == DB_DONE) {
-        http_reply_error(req, ERR_NOT_FOUND, NULL, "no such site");
-        return;
-    }
-    if (rc != DB_ROW) {
-        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
-        return;
-    }
-    struct buf b;
-    buf_init(&b, &req->arena, BUF_CAP_OBJECT);
-    api_write_site(&b, &site);
-    http_reply_json(req, 200, &b);
+    api_managed_get(req, &sites);
 }

@@ -12,7 +12,7 @@ struct user_body {
 static const struct json_field user_spec[] = {
     JSON_EMAIL(struct user_body, email, JSON_REQUIRED),
     JSON_STRING(struct user_body, name, JSON_REQUIRED, 1, ACCOUNT_NAME_MAX_CHARS),
-    JSON_ENUM(struct user_body, role, JSON_REQUIRED, account_roles),
+    JSON_ENUM(struct user_body, role, JSON_REQUIRED, role_names),
     JSON_STRING(struct user_body, password, JSON_REQUIRED, 1, PASSWORD_FIELD_MAX_BYTES),
     JSON_STRING(struct user_body, organization_id, JSON_OPTIONAL, 1, ID_MAX_BYTES),
     {0},
@@ -37,7 +37,7 @@ void api_users_post(struct http_request *req)
     struct store_user me;
     if (api_current_user(req, &me) != 0)
         return;
-    if (!account_has_role(&me, "staff")) {
+    if (!account_has_role(&me, ROLE_STAFF)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL, "only staff create accounts of other roles");
         return;
     }
@@ -50,7 +50,7 @@ void api_users_post(struct http_request *req)
         http_reply_error(req, ERR_INTERNAL, NULL, NULL);
         return;
     }
-    if (auth_register_begin(req->db, &req->arena, body.email, body.name, body.password, body.role,
+    if (auth_register_begin(req->db, &req->arena, body.email, body.name, body.password, role_parse(body.role),
                             body.organization_id, job, &err) != 0) {
         http_offload_free(job);
         http_reply_problem(req, &err);

@@ -1,51 +1,50 @@
-/* accounts.c — roles and profile values; see accounts.h. */
+/* accounts.c — roles and memberships; see accounts.h. */
 #include "domain/accounts.h"
 
 #include <string.h>
 
-const char *const account_roles[] = {"student", "preceptor", "host_coordinator", "school_coordinator", "staff", NULL};
-const char *const profile_statuses[] = {"student", "graduate", NULL};
-const char *const profile_visa_kinds[] = {"b1_b2", "f1", "j1", "h1b", "us_citizen_or_resident", "none", NULL};
-const char *const profile_step1_values[] = {"not_taken", "passed", "failed", NULL};
-const char *const profile_ecfmg_statuses[] = {"none", "in_progress", "certified", NULL};
-const char *const profile_english_proofs[] = {"none", "toefl", "ielts", "oet", "native", NULL};
+#include "lib/buf.h"
+#include "lib/limits.h"
 
-bool account_role_valid(const char *role)
+bool account_has_role(const struct store_user *user, enum role role)
 {
-    for (const char *const *r = account_roles; *r != NULL; r++)
-        if (strcmp(*r, role) == 0)
+    for (size_t i = 0; user != NULL && i < user->role_count; i++)
+        if (role_parse(user->roles[i]) == role)
             return true;
     return false;
 }
 
-bool account_has_role(const struct store_user *user, const char *role)
+bool account_is_member(const struct store_user *user, const char *organization_id, enum role role)
 {
-    for (size_t i = 0; i < user->role_count; i++)
-        if (strcmp(user->roles[i], role) == 0)
+    for (size_t i = 0; user != NULL && organization_id != NULL && i < user->membership_count; i++)
+        if (strcmp(user->memberships[i].organization_id, organization_id) == 0 &&
+            role_parse(user->memberships[i].role) == role)
             return true;
     return false;
 }
 
-const char *account_role_organization_kind(const char *role)
+const char *account_organization_ids(struct arena *arena, const struct store_user *user, enum role role)
 {
-    if (strcmp(role, "host_coordinator") == 0 || strcmp(role, "preceptor") == 0)
-        return "host";
-    if (strcmp(role, "school_coordinator") == 0)
-        return "school";
-    return NULL;
+    struct buf ids;
+    buf_init(&ids, arena, BUF_CAP_SMALL);
+    for (size_t i = 0; user != NULL && i < user->membership_count; i++)
+        if (role_parse(user->memberships[i].role) == role) {
+            if (ids.len > 0)
+                buf_append_char(&ids, ',');
+            buf_append_str(&ids, user->memberships[i].organization_id);
+        }
+    return ids.len > 0 && buf_ok(&ids) ? ids.data : NULL;
 }
 
-const char *account_role_label(const char *role)
+enum organization_kind account_role_organization_kind(enum role role)
 {
-    static const struct {
-        const char *role, *label;
-    } labels[] = {{"student", "Student"},
-                  {"preceptor", "Preceptor"},
-                  {"host_coordinator", "Host coordinator"},
-                  {"school_coordinator", "School coordinator"},
-                  {"staff", "Staff"}};
-    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-        if (strcmp(labels[i].role, role) == 0)
-            return labels[i].label;
-    return role;
+    switch (role) {
+    case ROLE_HOST_COORDINATOR:
+    case ROLE_PRECEPTOR:
+        return ORGANIZATION_HOST;
+    case ROLE_SCHOOL_COORDINATOR:
+        return ORGANIZATION_SCHOOL;
+    default:
+        return ORGANIZATION_KIND_UNKNOWN;
+    }
 }

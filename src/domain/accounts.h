@@ -1,26 +1,25 @@
-/* accounts.h — rules about users: roles, profile values, who may do what to
- * accounts. Pure functions over store types. */
+/* accounts.h — rules about users: their roles and organisation memberships.
+ * Pure functions over store types. Roles and the profile's values are
+ * vocabularies (domain/vocabulary.h): role_names[] and student_status_names[]
+ * … are the lists the API specs and the forms accept. */
 #ifndef ROUNDS_DOMAIN_ACCOUNTS_H
 #define ROUNDS_DOMAIN_ACCOUNTS_H
 
 #include <stdbool.h>
 
+#include "domain/vocabulary.h"
+#include "lib/arena.h"
 #include "store/store.h"
 
-/* NULL-terminated lists of accepted values, shared by the API specs and pages. */
-extern const char *const account_roles[];
-extern const char *const profile_statuses[];
-extern const char *const profile_visa_kinds[];
-extern const char *const profile_step1_values[];
-extern const char *const profile_ecfmg_statuses[];
-extern const char *const profile_english_proofs[];
-
-bool account_role_valid(const char *role);
-bool account_has_role(const struct store_user *user, const char *role);
-/* The organisation kind a role's membership must have ("host" for a host
- * coordinator), or NULL when the role takes no organisation. */
-const char *account_role_organization_kind(const char *role);
-/* A human label: "host_coordinator" → "Host coordinator". */
-const char *account_role_label(const char *role);
+/* Whether the user holds the role (NULL user: no). */
+bool account_has_role(const struct store_user *user, enum role role);
+/* Whether the user is a member of organization_id with the role. */
+bool account_is_member(const struct store_user *user, const char *organization_id, enum role role);
+/* The ids of the organisations where the user holds the role, comma-separated
+ * (as the store's list filters take them), or NULL when there are none. */
+const char *account_organization_ids(struct arena *arena, const struct store_user *user, enum role role);
+/* The organisation kind a role's membership must have (ORGANIZATION_HOST for
+ * a host coordinator), or ORGANIZATION_KIND_UNKNOWN when the role takes none. */
+enum organization_kind account_role_organization_kind(enum role role);
 
 #endif

@@ -19,49 +19,73 @@ enum who { WHO_STUDENT = 1, WHO_HOST = 2, WHO_STAFF = 4, WHO_SYSTEM = 8 };
 #define WHO_HOST_SIDE (WHO_HOST | WHO_STAFF) /* staff may take every host-side action */
 
 struct transition {
-    const char *from, *action, *to;
+    enum application_status from;
+    const char *action;
+    enum application_status to;
     unsigned who;
 };
 
 /* The whole state machine. Anything not listed is refused. */
 static const struct transition transitions[] = {
-    {"submitted", "withdraw", "withdrawn", WHO_STUDENT},
-    {"under_review", "withdraw", "withdrawn", WHO_STUDENT},
-    {"offered", "withdraw", "withdrawn", WHO_STUDENT},
-    {"held", "withdraw", "withdrawn", WHO_STUDENT},
-    {"submitted", "review", "under_review", WHO_HOST_SIDE},
-    {"submitted", "offer", "offered", WHO_HOST_SIDE},
-    {"under_review", "offer", "offered", WHO_HOST_SIDE},
-    {"submitted", "decline", "declined", WHO_HOST_SIDE},
-    {"under_review", "decline", "declined", WHO_HOST_SIDE},
-    {"offered", "decline", "declined", WHO_HOST_SIDE},
-    {"offered", "accept", "held", WHO_STUDENT},
-    {"held", "book", "booked", WHO_HOST_SIDE},
-    {"booked", "clear", "cleared", WHO_HOST_SIDE},
-    {"cleared", "start", "in_progress", WHO_HOST_SIDE},
-    {"in_progress", "complete", "completed", WHO_HOST_SIDE},
-    {"held", "cancel", "cancelled_by_host", WHO_HOST_SIDE},
-    {"booked", "cancel", "cancelled_by_student", WHO_STUDENT},
-    {"booked", "cancel", "cancelled_by_host", WHO_HOST_SIDE},
-    {"cleared", "cancel", "cancelled_by_student", WHO_STUDENT},
-    {"cleared", "cancel", "cancelled_by_host", WHO_HOST_SIDE},
-    {"booked", "no_show", "no_show", WHO_HOST_SIDE},
-    {"cleared", "no_show", "no_show", WHO_HOST_SIDE},
-    {"offered", "expire", "offer_expired", WHO_SYSTEM},
-    {"held", "expire", "hold_expired", WHO_SYSTEM},
+    {APPLICATION_SUBMITTED, "withdraw", APPLICATION_WITHDRAWN, WHO_STUDENT},
+    {APPLICATION_UNDER_REVIEW, "withdraw", APPLICATION_WITHDRAWN, WHO_STUDENT},
+    {APPLICATION_OFFERED, "withdraw", APPLICATION_WITHDRAWN, WHO_STUDENT},
+    {APPLICATION_HELD, "withdraw", APPLICATION_WITHDRAWN, WHO_STUDENT},
+    {APPLICATION_SUBMITTED, "review", APPLICATION_UNDER_REVIEW, WHO_HOST_SIDE},
+    {APPLICATION_SUBMITTED, "offer", APPLICATION_OFFERED, WHO_HOST_SIDE},
+    {APPLICATION_UNDER_REVIEW, "offer", APPLICATION_OFFERED, WHO_HOST_SIDE},
+    {APPLICATION_SUBMITTED, "decline", APPLICATION_DECLINED, WHO_HOST_SIDE},
+    {APPLICATION_UNDER_REVIEW, "decline", APPLICATION_DECLINED, WHO_HOST_SIDE},
+    {APPLICATION_OFFERED, "decline", APPLICATION_DECLINED, WHO_HOST_SIDE},
+    {APPLICATION_OFFERED, "accept", APPLICATION_HELD, WHO_STUDENT},
+    {APPLICATION_HELD, "book", APPLICATION_BOOKED, WHO_HOST_SIDE},
+    {APPLICATION_BOOKED, "clear", APPLICATION_CLEARED, WHO_HOST_SIDE},
+    {APPLICATION_CLEARED, "start", APPLICATION_IN_PROGRESS, WHO_HOST_SIDE},
+    {APPLICATION_IN_PROGRESS, "complete", APPLICATION_COMPLETED, WHO_HOST_SIDE},
+    {APPLICATION_HELD, "cancel", APPLICATION_CANCELLED_BY_HOST, WHO_HOST_SIDE},
+    {APPLICATION_BOOKED, "cancel", APPLICATION_CANCELLED_BY_STUDENT, WHO_STUDENT},
+    {APPLICATION_BOOKED, "cancel", APPLICATION_CANCELLED_BY_HOST, WHO_HOST_SIDE},
+    {APPLICATION_CLEARED, "cancel", APPLICATION_CANCELLED_BY_STUDENT, WHO_STUDENT},
+    {APPLICATION_CLEARED, "cancel", APPLICATION_CANCELLED_BY_HOST, WHO_HOST_SIDE},
+    {APPLICATION_BOOKED, "no_show", APPLICATION_NO_SHOW, WHO_HOST_SIDE},
+    {APPLICATION_CLEARED, "no_show", APPLICATION_NO_SHOW, WHO_HOST_SIDE},
+    {APPLICATION_OFFERED, "expire", APPLICATION_OFFER_EXPIRED, WHO_SYSTEM},
+    {APPLICATION_HELD, "expire", APPLICATION_HOLD_EXPIRED, WHO_SYSTEM},
 };
 
 const char *const application_actions[] = {"withdraw", "review", "offer",    "decline", "accept", "book",
                                            "clear",    "start",  "complete", "cancel",  "no_show", NULL};
 
-static const char *const seat_taking[] = {"held", "booked", "cleared", "in_progress", "completed", NULL};
-
-bool application_status_takes_seat(const char *status)
+enum application_status application_status_of(const struct store_application *a)
 {
-    for (const char *const *s = seat_taking; *s != NULL; s++)
-        if (strcmp(*s, status) == 0)
-            return true;
-    return false;
+    return application_status_parse(a->status);
+}
+
+bool application_status_takes_seat(enum application_status status)
+{
+    switch (status) {
+    case APPLICATION_HELD:
+    case APPLICATION_BOOKED:
+    case APPLICATION_CLEARED:
+    case APPLICATION_IN_PROGRESS:
+    case APPLICATION_COMPLETED:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool application_status_is_active(enum application_status status)
+{
+    switch (status) {
+    case APPLICATION_HELD:
+    case APPLICATION_BOOKED:
+    case APPLICATION_CLEARED:
+    case APPLICATION_IN_PROGRESS:
+        return true;
+    default:
+        return false;
+    }
 }
 
 bool application_action_known(const char *action)
@@ -72,61 +96,48 @@ bool application_action_known(const char *action)
     return false;
 }
 
-const char *application_status_label(const char *status)
+static const char *next_step_for_student(enum application_status s)
 {
-    static const struct {
-        const char *status, *label;
-    } labels[] = {
-        {"draft", "Draft"},
-        {"submitted", "Submitted"},
-        {"under_review", "Under review"},
-        {"offered", "Offer made"},
-        {"held", "Seat held"},
-        {"booked", "Booked"},
-        {"cleared", "Cleared to start"},
-        {"in_progress", "In progress"},
-        {"completed", "Completed"},
-        {"withdrawn", "Withdrawn"},
-        {"declined", "Declined"},
-        {"offer_expired", "Offer expired"},
-        {"hold_expired", "Hold expired"},
-        {"cancelled_by_student", "Cancelled by the student"},
-        {"cancelled_by_host", "Cancelled by the host"},
-        {"no_show", "No-show"},
-    };
-    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-        if (strcmp(labels[i].status, status) == 0)
-            return labels[i].label;
-    return status;
+    switch (s) {
+    case APPLICATION_SUBMITTED:
+    case APPLICATION_UNDER_REVIEW:
+        return "Wait for the host's decision.";
+    case APPLICATION_OFFERED:
+        return "Accept the offer to hold your seat before it expires.";
+    case APPLICATION_HELD:
+        return "Pay the deposit or the full price before the hold expires to book the seat.";
+    case APPLICATION_BOOKED:
+        return "Complete your onboarding documents.";
+    case APPLICATION_CLEARED:
+        return "You are cleared: see you on the first day.";
+    default:
+        return NULL;
+    }
+}
+
+static const char *next_step_for_host(enum application_status s)
+{
+    switch (s) {
+    case APPLICATION_SUBMITTED:
+    case APPLICATION_UNDER_REVIEW:
+        return "Review the application and offer a seat or decline.";
+    case APPLICATION_HELD:
+        return "Record the payment to book the seat.";
+    case APPLICATION_BOOKED:
+        return "Clear the student once onboarding is complete.";
+    case APPLICATION_CLEARED:
+        return "Start the rotation on its first day.";
+    case APPLICATION_IN_PROGRESS:
+        return "Confirm completion when the rotation ends.";
+    default:
+        return NULL;
+    }
 }
 
 const char *application_next_step(const struct store_application *a, bool viewer_is_student)
 {
-    const char *s = a->status;
-    if (viewer_is_student) {
-        if (strcmp(s, "submitted") == 0 || strcmp(s, "under_review") == 0)
-            return "Wait for the host's decision.";
-        if (strcmp(s, "offered") == 0)
-            return "Accept the offer to hold your seat before it expires.";
-        if (strcmp(s, "held") == 0)
-            return "Pay the deposit or the full price before the hold expires to book the seat.";
-        if (strcmp(s, "booked") == 0)
-            return "Complete your onboarding documents.";
-        if (strcmp(s, "cleared") == 0)
-            return "You are cleared: see you on the first day.";
-        return NULL;
-    }
-    if (strcmp(s, "submitted") == 0 || strcmp(s, "under_review") == 0)
-        return "Review the application and offer a seat or decline.";
-    if (strcmp(s, "held") == 0)
-        return "Record the payment to book the seat.";
-    if (strcmp(s, "booked") == 0)
-        return "Clear the student once onboarding is complete.";
-    if (strcmp(s, "cleared") == 0)
-        return "Start the rotation on its first day.";
-    if (strcmp(s, "in_progress") == 0)
-        return "Confirm completion when the rotation ends.";
-    return NULL;
+    enum application_status s = application_status_of(a);
+    return viewer_is_student ? next_step_for_student(s) : next_step_for_host(s);
 }
 
 /* The roles user holds on this application (bits of enum who). */
@@ -137,14 +148,12 @@ static unsigned roles_on(const struct store_application *a, const struct store_u
     unsigned roles = 0;
     if (strcmp(a->student_id, user->id) == 0)
         roles |= WHO_STUDENT;
-    if (account_has_role(user, "staff"))
+    if (account_has_role(user, ROLE_STAFF))
         roles |= WHO_STAFF;
     if (a->preceptor_user_id != NULL && strcmp(a->preceptor_user_id, user->id) == 0)
         roles |= WHO_HOST;
-    for (size_t i = 0; i < user->membership_count; i++)
-        if (strcmp(user->memberships[i].organization_id, a->organization_id) == 0 &&
-            strcmp(user->memberships[i].role, "host_coordinator") == 0)
-            roles |= WHO_HOST;
+    if (account_is_member(user, a->organization_id, ROLE_HOST_COORDINATOR))
+        roles |= WHO_HOST;
     return roles;
 }
 
@@ -153,7 +162,7 @@ bool application_may(const struct store_application *a, const struct store_user 
 {
     unsigned roles = roles_on(a, user) & (as_student ? WHO_STUDENT : (unsigned)WHO_HOST_SIDE);
     for (size_t i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++)
-        if (strcmp(transitions[i].from, a->status) == 0 && strcmp(transitions[i].action, action) == 0 &&
+        if (transitions[i].from == application_status_of(a) && strcmp(transitions[i].action, action) == 0 &&
             (transitions[i].who & roles))
             return true;
     return false;
@@ -164,6 +173,24 @@ bool application_visible_to(const struct store_application *a, const struct stor
     return user != NULL && roles_on(a, user) != 0;
 }
 
+bool application_host_side(const struct store_application *a, const struct store_user *user)
+{
+    return user != NULL && (roles_on(a, user) & WHO_HOST_SIDE) != 0;
+}
+
+int application_get_visible(struct db_conn *conn, struct arena *arena, const char *id, const struct store_user *user,
+                            const char *purpose, struct store_application *out, struct error *err)
+{
+    int rc = id != NULL ? store_application_get(conn, arena, id, out) : DB_DONE;
+    if (rc != DB_ROW && rc != DB_DONE)
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    if (rc == DB_ROW && !application_visible_to(out, user) && user != NULL)
+        store_audit_add(conn, user->id, "forbidden", "application", out->id, purpose, clock_now());
+    if (rc == DB_DONE || !application_visible_to(out, user))
+        return error_set(err, ERR_NOT_FOUND, NULL, "no such application");
+    return 0;
+}
+
 /* ---- telling people ---- */
 
 /* Tells the host's coordinators and the preceptor. */
@@ -172,7 +199,8 @@ static void notify_host(struct db_conn *conn, struct arena *arena, const struct 
 {
     struct store_member *members;
     size_t count = 0;
-    if (store_organization_members(conn, arena, a->organization_id, "host_coordinator", &members, &count) != DB_OK)
+    if (store_organization_members(conn, arena, a->organization_id, role_name(ROLE_HOST_COORDINATOR), &members,
+                                   &count) != DB_OK)
         count = 0;
     bool preceptor_told = false;
     for (size_t i = 0; i < count; i++) {
@@ -191,38 +219,38 @@ static void notify_host(struct db_conn *conn, struct arena *arena, const struct 
 }
 
 static void tell_about_move(struct db_conn *conn, struct arena *arena, const struct store_application *a,
-                            const char *to, int64_t now)
+                            enum application_status to, int64_t now)
 {
     char link[96], title[512], date[11];
     snprintf(link, sizeof(link), "/applications/%s", a->id);
     struct recipient student = {a->student_id, a->student_email};
-    if (strcmp(to, "submitted") == 0) {
+    if (to == APPLICATION_SUBMITTED) {
         snprintf(title, sizeof(title), "New application from %s for %s", a->student_name, a->offering_title);
         notify_host(conn, arena, a, "application_submitted", title, link, now);
-    } else if (strcmp(to, "offered") == 0) {
+    } else if (to == APPLICATION_OFFERED) {
         clock_date_from_days((int32_t)(a->offer_expires_at / 86400), date);
         snprintf(title, sizeof(title), "Offer for %s: accept by %s", a->offering_title, date);
         notify(conn, arena, &student, "offer_made", title, link, now);
-    } else if (strcmp(to, "held") == 0) {
+    } else if (to == APPLICATION_HELD) {
         clock_date_from_days((int32_t)(a->hold_expires_at / 86400), date);
         snprintf(title, sizeof(title), "Seat held for %s until %s: pay to book it", a->offering_title, date);
         notify(conn, arena, &student, "seat_held", title, link, now);
         snprintf(title, sizeof(title), "%s accepted the offer for %s: record the payment to book", a->student_name,
                  a->offering_title);
         notify_host(conn, arena, a, "seat_held", title, link, now);
-    } else if (strcmp(to, "booked") == 0) {
+    } else if (to == APPLICATION_BOOKED) {
         snprintf(title, sizeof(title), "Booked: %s starting %s", a->offering_title, a->block_start);
         notify(conn, arena, &student, "booked", title, link, now);
         snprintf(title, sizeof(title), "%s is booked for %s starting %s", a->student_name, a->offering_title,
                  a->block_start);
         notify_host(conn, arena, a, "booked", title, link, now);
-    } else if (strcmp(to, "withdrawn") == 0 || strcmp(to, "cancelled_by_student") == 0) {
+    } else if (to == APPLICATION_WITHDRAWN || to == APPLICATION_CANCELLED_BY_STUDENT) {
         snprintf(title, sizeof(title), "%s %s the application for %s", a->student_name,
-                 strcmp(to, "withdrawn") == 0 ? "withdrew" : "cancelled", a->offering_title);
-        notify_host(conn, arena, a, to, title, link, now);
+                 to == APPLICATION_WITHDRAWN ? "withdrew" : "cancelled", a->offering_title);
+        notify_host(conn, arena, a, application_status_name(to), title, link, now);
     } else {
         snprintf(title, sizeof(title), "%s: %s", a->offering_title, application_status_label(to));
-        notify(conn, arena, &student, to, title, link, now);
+        notify(conn, arena, &student, application_status_name(to), title, link, now);
     }
 }
 
@@ -246,7 +274,7 @@ static int submit_tx(struct db_conn *conn, void *p)
     int rc = store_block_get(conn, c->arena, c->block_id, &block);
     if (rc == DB_ROW)
         rc = store_offering_get(conn, c->arena, block.offering_id, &offering);
-    if (rc == DB_DONE || (rc == DB_ROW && strcmp(offering.status, "published") != 0)) {
+    if (rc == DB_DONE || (rc == DB_ROW && offering_status_parse(offering.status) != OFFERING_PUBLISHED)) {
         error_set(c->err, ERR_UNPROCESSABLE, "block_id", "there is no open block with this id");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
@@ -300,7 +328,7 @@ static int submit_tx(struct db_conn *conn, void *p)
         .block_id = block.id,
         .offering_id = offering.id,
         .organization_id = offering.organization_id,
-        .status = "submitted",
+        .status = application_status_name(APPLICATION_SUBMITTED),
         .statement = c->statement,
         .created_at = now,
     };
@@ -315,11 +343,12 @@ static int submit_tx(struct db_conn *conn, void *p)
             return DB_CONSTRAINT; /* roll back: the error says why */
     }
     if (rc == DB_OK)
-        rc = store_application_event_add(conn, a.id, "submit", NULL, "submitted", c->student->id, "student", "", now);
+        rc = store_application_event_add(conn, a.id, "submit", NULL, application_status_name(APPLICATION_SUBMITTED),
+                                         c->student->id, move_actor_name(MOVE_BY_STUDENT), "", now);
     if (rc == DB_OK)
         rc = store_application_get(conn, c->arena, a.id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     if (rc == DB_OK) {
-        tell_about_move(conn, c->arena, c->out, "submitted", now);
+        tell_about_move(conn, c->arena, c->out, APPLICATION_SUBMITTED, now);
         rc = store_audit_add(conn, c->student->id, "transition", "application", a.id, "submit: -> submitted", now);
     }
     return rc;
@@ -329,7 +358,7 @@ int application_submit(struct db_conn *conn, struct arena *arena, const struct s
                        const char *block_id, const char *statement, const char *const *document_ids,
                        size_t document_count, struct store_application *out, struct error *err)
 {
-    if (!account_has_role(student, "student"))
+    if (!account_has_role(student, ROLE_STUDENT))
         return error_set(err, ERR_FORBIDDEN, NULL, "only students apply for rotations");
     struct submit_ctx c = {arena, student, block_id, statement, document_ids, document_count, out, err};
     err->code = ERR_NONE;
@@ -388,13 +417,14 @@ static int move_tx(struct db_conn *conn, void *p)
     if (rc != DB_ROW)
         return rc;
     unsigned roles = roles_on(&a, c->user);
+    enum application_status status = application_status_of(&a);
     const struct transition *t = NULL;
     for (size_t i = 0; i < sizeof(transitions) / sizeof(transitions[0]) && t == NULL; i++)
-        if (strcmp(transitions[i].from, a.status) == 0 && strcmp(transitions[i].action, c->action) == 0 &&
+        if (transitions[i].from == status && strcmp(transitions[i].action, c->action) == 0 &&
             (transitions[i].who & roles & WHO_STUDENT))
             t = &transitions[i]; /* the student's own row first (cancel) */
     for (size_t i = 0; i < sizeof(transitions) / sizeof(transitions[0]) && t == NULL; i++)
-        if (strcmp(transitions[i].from, a.status) == 0 && strcmp(transitions[i].action, c->action) == 0 &&
+        if (transitions[i].from == status && strcmp(transitions[i].action, c->action) == 0 &&
             (transitions[i].who & roles))
             t = &transitions[i];
     if (t == NULL) {
@@ -405,7 +435,7 @@ static int move_tx(struct db_conn *conn, void *p)
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     /* Onboarding: every requirement of the host and the offering must be met. */
-    if (strcmp(t->to, "cleared") == 0) {
+    if (t->to == APPLICATION_CLEARED) {
         struct compliance comp;
         rc = compliance_for_application(conn, c->arena, &a, &comp);
         if (rc != DB_OK)
@@ -413,16 +443,17 @@ static int move_tx(struct db_conn *conn, void *p)
         if (!comp.all_ok) {
             size_t missing = 0, first = comp.count;
             for (size_t i = 0; i < comp.count; i++)
-                if (strcmp(comp.items[i].state, "ok") != 0 && missing++ == 0)
+                if (comp.items[i].state != COMPLIANCE_OK && missing++ == 0)
                     first = i;
             char *detail = arena_alloc(c->arena, 256);
             if (detail != NULL && first < comp.count) {
                 const struct compliance_item *item = &comp.items[first];
                 if (missing > 1)
                     snprintf(detail, 256, "%s: %s (and %zu more requirements not met)",
-                             document_kind_name(item->rule.kind), item->state, missing - 1);
+                             document_kind_name(item->rule.kind), compliance_state_name(item->state), missing - 1);
                 else
-                    snprintf(detail, 256, "%s: %s", document_kind_name(item->rule.kind), item->state);
+                    snprintf(detail, 256, "%s: %s", document_kind_name(item->rule.kind),
+                             compliance_state_name(item->state));
             }
             error_set(c->err, ERR_NOT_COMPLIANT, NULL, detail);
             return DB_CONSTRAINT; /* roll back: the error says why */
@@ -430,40 +461,43 @@ static int move_tx(struct db_conn *conn, void *p)
     }
     int64_t now = clock_now();
     /* An offer or hold past its time is expired, even before the sweeper sees it. */
-    if (t->who != WHO_SYSTEM && ((strcmp(a.status, "offered") == 0 && a.offer_expires_at > 0 && now >= a.offer_expires_at) ||
-                                 (strcmp(a.status, "held") == 0 && a.hold_expires_at > 0 && now >= a.hold_expires_at))) {
-        bool hold = strcmp(a.status, "held") == 0;
+    bool hold = status == APPLICATION_HELD;
+    if (t->who != WHO_SYSTEM &&
+        ((status == APPLICATION_OFFERED && a.offer_expires_at > 0 && now >= a.offer_expires_at) ||
+         (hold && a.hold_expires_at > 0 && now >= a.hold_expires_at))) {
         error_set(c->err, hold ? ERR_HOLD_EXPIRED : ERR_OFFER_EXPIRED, NULL,
                   hold ? "the hold on this seat has expired" : "the offer has expired");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     int64_t offer_expires = 0, hold_expires = 0;
-    if (strcmp(t->to, "offered") == 0)
+    if (t->to == APPLICATION_OFFERED)
         offer_expires = now + (a.offer_expiry_days > 0 ? a.offer_expiry_days : 7) * 86400;
-    if (strcmp(t->to, "held") == 0)
+    if (t->to == APPLICATION_HELD)
         hold_expires = now + (a.hold_expiry_days > 0 ? a.hold_expiry_days : 7) * 86400;
 
-    bool had_seat = application_status_takes_seat(a.status), gets_seat = application_status_takes_seat(t->to);
+    bool had_seat = application_status_takes_seat(status), gets_seat = application_status_takes_seat(t->to);
     rc = move_seat(conn, c->err, &a, had_seat, gets_seat);
     if (rc != DB_OK)
         return rc;
-    rc = store_application_move(conn, a.id, a.status, t->to, offer_expires, hold_expires, now);
+    const char *to = application_status_name(t->to);
+    rc = store_application_move(conn, a.id, a.status, to, offer_expires, hold_expires, now);
     if (rc == DB_DONE) {
         error_set(c->err, ERR_CHANGED_MEANWHILE, NULL, "the application changed meanwhile; reload it");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
-    const char *actor_role = (t->who & roles & WHO_STUDENT)  ? "student"
-                             : (roles & WHO_SYSTEM)          ? "system"
-                             : (t->who & roles & WHO_HOST)   ? "host"
-                                                             : "staff";
+    enum move_actor actor = (t->who & roles & WHO_STUDENT) ? MOVE_BY_STUDENT
+                            : (roles & WHO_SYSTEM)         ? MOVE_BY_SYSTEM
+                            : (t->who & roles & WHO_HOST)  ? MOVE_BY_HOST
+                                                           : MOVE_BY_STAFF;
     const char *actor_id = c->user != NULL ? c->user->id : NULL;
     if (rc == DB_OK)
-        rc = store_application_event_add(conn, a.id, t->action, a.status, t->to, actor_id, actor_role, c->note, now);
+        rc = store_application_event_add(conn, a.id, t->action, a.status, to, actor_id, move_actor_name(actor), c->note,
+                                         now);
     if (rc == DB_OK && (gets_seat != had_seat || a.seat_reserved))
         rc = store_catalog_changed(conn, a.offering_id, now);
     if (rc == DB_OK) {
         char detail[96];
-        snprintf(detail, sizeof(detail), "%s: %s -> %s", t->action, a.status, t->to);
+        snprintf(detail, sizeof(detail), "%s: %s -> %s", t->action, a.status, to);
         rc = store_audit_add(conn, actor_id, "transition", "application", a.id, detail, now);
     }
     if (rc == DB_OK)

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "domain/vocabulary.h"
 #include "lib/arena.h"
 #include "lib/errors.h"
 #include "store/applications.h"
@@ -17,11 +18,14 @@
 /* The actions a client may ask for (POST /applications/{id}/{action}). */
 extern const char *const application_actions[];
 
-bool application_status_takes_seat(const char *status);
+/* The application's status (its text as stored, parsed). */
+enum application_status application_status_of(const struct store_application *a);
+/* Held, booked, cleared, in progress and completed take a seat of the block. */
+bool application_status_takes_seat(enum application_status status);
+/* Held, booked, cleared and in progress: a rotation that is on. */
+bool application_status_is_active(enum application_status status);
 /* True when the action exists at all (for 404 vs 409). */
 bool application_action_known(const char *action);
-/* "offered" → "Offer made", for pages. */
-const char *application_status_label(const char *status);
 /* What the viewer can do next, as a sentence, or NULL. */
 const char *application_next_step(const struct store_application *a, bool viewer_is_student);
 
@@ -33,6 +37,16 @@ bool application_may(const struct store_application *a, const struct store_user 
 /* Whether user may see the application (its student, its host's
  * coordinators, its preceptor, staff). */
 bool application_visible_to(const struct store_application *a, const struct store_user *user);
+/* Whether user acts for the host on it (its host's coordinators, its
+ * preceptor, staff). */
+bool application_host_side(const struct store_application *a, const struct store_user *user);
+
+/* Loads the application user may see (application_visible_to): 0 with *out;
+ * -1 with err 404 not_found when it does not exist (or id is NULL) or is not
+ * theirs to see, or 503 unavailable. Seeing another's is written to the audit
+ * trail as "forbidden", with purpose naming what was asked ("read"). */
+int application_get_visible(struct db_conn *conn, struct arena *arena, const char *id, const struct store_user *user,
+                            const char *purpose, struct store_application *out, struct error *err);
 
 /* Submits an application for a block after the checks (422 naming what is
  * wrong), attaching the student's wallet documents in the same transaction

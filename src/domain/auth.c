@@ -26,7 +26,7 @@ static int copy_field(char *dst, size_t size, const char *src, const char *field
 }
 
 int auth_register_begin(struct db_conn *conn, struct arena *arena, const char *email, const char *name,
-                        const char *password, const char *role, const char *organization_id,
+                        const char *password, enum role role, const char *organization_id,
                         struct auth_register_job *job, struct error *err)
 {
     char *lowered = arena_strdup(arena, email != NULL ? email : "");
@@ -45,17 +45,17 @@ int auth_register_begin(struct db_conn *conn, struct arena *arena, const char *e
     if (name_len == 0 || !utf8_valid(name, name_len) || utf8_count(name, name_len) > ACCOUNT_NAME_MAX_CHARS)
         return error_set(err, ERR_VALIDATION_FAILED, "name",
                          "must be 1 to " LIMIT_TEXT(ACCOUNT_NAME_MAX_CHARS) " characters");
-    if (!account_role_valid(role))
+    if (role_name(role)[0] == '\0')
         return error_set(err, ERR_VALIDATION_FAILED, "role", "is not a role");
     if (password_check_length(password, err) != 0)
         return -1;
-    const char *needed_kind = account_role_organization_kind(role);
+    enum organization_kind needed_kind = account_role_organization_kind(role);
     if (organization_id != NULL) {
         const char *kind = NULL;
-        if (needed_kind == NULL)
+        if (needed_kind == ORGANIZATION_KIND_UNKNOWN)
             return error_set(err, ERR_VALIDATION_FAILED, "organization_id", "this role takes no organisation");
         int rc = store_organization_kind(conn, arena, organization_id, &kind);
-        if (rc == DB_DONE || (rc == DB_ROW && strcmp(kind, needed_kind) != 0))
+        if (rc == DB_DONE || (rc == DB_ROW && organization_kind_parse(kind) != needed_kind))
             return error_set(err, ERR_VALIDATION_FAILED, "organization_id", "is not an organisation of the right kind");
         if (rc != DB_ROW)
             return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
@@ -67,10 +67,10 @@ int auth_register_begin(struct db_conn *conn, struct arena *arena, const char *e
         return error_set(err, ERR_EMAIL_TAKEN, "email", "an account with this email exists; log in instead");
     if (rc != DB_DONE)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    job->role = role;
     if (copy_field(job->email, sizeof(job->email), email, "email", err) != 0 ||
         copy_field(job->name, sizeof(job->name), name, "name", err) != 0 ||
         copy_field(job->password, sizeof(job->password), password, "password", err) != 0 ||
-        copy_field(job->role, sizeof(job->role), role, "role", err) != 0 ||
         copy_field(job->organization_id, sizeof(job->organization_id), organization_id, "organization_id", err) != 0)
         return -1;
     return 0;
@@ -99,7 +99,7 @@ static int insert_user_tx(struct db_conn *conn, void *p)
     struct insert_ctx *ctx = p;
     int rc = store_user_insert(conn, ctx->user);
     if (rc == DB_OK && ctx->job->organization_id[0] != '\0')
-        rc = store_membership_insert(conn, ctx->user->id, ctx->job->organization_id, ctx->job->role);
+        rc = store_membership_insert(conn, ctx->user->id, ctx->job->organization_id, role_name(ctx->job->role));
     return rc;
 }
 
@@ -118,7 +118,7 @@ int auth_register_finish(struct db_conn *conn, struct arena *arena, const struct
     user->name = arena_strdup(arena, job->name);
     user->password_hash = arena_strdup(arena, job->password_hash);
     user->created_at = clock_now();
-    user->roles[0] = arena_strdup(arena, job->role);
+    user->roles[0] = role_name(job->role);
     user->role_count = 1;
     struct insert_ctx ctx = {job, user};
     int rc = db_run_tx(conn, true, insert_user_tx, &ctx);
@@ -249,7 +249,7 @@ int auth_login_finish(struct db_conn *conn, struct arena *arena, const struct au
 }
 
 int auth_create_user(struct db_conn *conn, struct arena *arena, const char *email, const char *name,
-                     const char *password, const char *role, const char *organization_id, struct store_user *user,
+                     const char *password, enum role role, const char *organization_id, struct store_user *user,
                      struct error *err)
 {
     struct auth_register_job job;

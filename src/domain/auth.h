@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 
+#include "domain/vocabulary.h"
 #include "lib/arena.h"
 #include "lib/errors.h"
 #include "store/store.h"
@@ -33,7 +34,7 @@ struct auth_register_job {
     char email[256];
     char name[512];
     char password[520];
-    char role[32];
+    enum role role;
     char organization_id[64];
     char password_hash[128];
     struct error err;       /* set by the work when the password is refused */
@@ -53,7 +54,7 @@ struct auth_login_job {
 
 /* Registration: fills the job from the request's fields (cheap checks only). */
 int auth_register_begin(struct db_conn *conn, struct arena *arena, const char *email, const char *name,
-                        const char *password, const char *role, const char *organization_id,
+                        const char *password, enum role role, const char *organization_id,
                         struct auth_register_job *job, struct error *err);
 void auth_register_work(void *job);
 /* Creates the user (DB_OK, *user filled) or reports why not. */
@@ -74,7 +75,7 @@ int auth_login_finish(struct db_conn *conn, struct arena *arena, const struct au
 
 /* Synchronous registration for the CLI (hashes on the calling thread). */
 int auth_create_user(struct db_conn *conn, struct arena *arena, const char *email, const char *name,
-                     const char *password, const char *role, const char *organization_id, struct store_user *user,
+                     const char *password, enum role role, const char *organization_id, struct store_user *user,
                      struct error *err);
 
 #endif

@@ -45,19 +45,15 @@ bool catalog_may_manage(const struct store_user *user, const char *organization_
 {
     if (user == NULL)
         return false;
-    if (account_has_role(user, "staff"))
+    if (account_has_role(user, ROLE_STAFF))
         return true;
-    for (size_t i = 0; i < user->membership_count; i++)
-        if (strcmp(user->memberships[i].organization_id, organization_id) == 0 &&
-            strcmp(user->memberships[i].role, "host_coordinator") == 0)
-            return true;
-    return false;
+    return account_is_member(user, organization_id, ROLE_HOST_COORDINATOR);
 }
 
 bool catalog_may_view_offering(struct db_conn *conn, struct arena *arena, const char *user_id,
                                const struct store_offering *offering)
 {
-    if (offering->status != NULL && strcmp(offering->status, "published") == 0)
+    if (offering_status_parse(offering->status) == OFFERING_PUBLISHED)
         return true;
     if (user_id == NULL)
         return false;
@@ -72,9 +68,6 @@ bool catalog_may_view_offering(struct db_conn *conn, struct arena *arena, const 
 /* ---- values and checks ---- */
 
 const char *const catalog_organization_kinds[] = {"host", "school", NULL};
-const char *const catalog_settings[] = {"inpatient", "outpatient", "mixed", NULL};
-const char *const catalog_statuses[] = {"draft", "published", "archived", NULL};
-const char *const catalog_board_statuses[] = {"certified", "eligible", "not_certified", NULL};
 
 static bool one_of(const char *const *values, const char *value)
 {
@@ -155,7 +148,7 @@ static int check_csv(const char *csv, bool (*known)(const char *item), const cha
 
 static bool visa_kind_known(const char *item)
 {
-    return one_of(profile_visa_kinds, item);
+    return visa_kind_parse(item) != VISA_KIND_UNKNOWN;
 }
 
 static bool document_kind_known(const char *item)
@@ -209,7 +202,7 @@ int catalog_check_preceptor(const struct store_preceptor *p, struct error *err)
         if (clock_days_from_date(p->license_expires) <= clock_today_days())
             return error_set(err, ERR_VALIDATION_FAILED, "license_expires", "must be in the future");
     }
-    if (p->board_status != NULL && !one_of(catalog_board_statuses, p->board_status))
+    if (p->board_status != NULL && board_status_parse(p->board_status) == BOARD_STATUS_UNKNOWN)
         return error_set(err, ERR_VALIDATION_FAILED, "board_status", "must be certified, eligible or not_certified");
     return 0;
 }
@@ -226,9 +219,9 @@ int catalog_check_offering(const struct store_offering *o, struct error *err)
         return -1;
     if (o->specialty == NULL || reference_specialty_find(o->specialty) == NULL)
         return error_set(err, ERR_VALIDATION_FAILED, "specialty", "is not a known specialty");
-    if (!one_of(catalog_kinds, o->kind))
+    if (offering_kind_parse(o->kind) == OFFERING_KIND_UNKNOWN)
         return error_set(err, ERR_VALIDATION_FAILED, "kind", "must be hands_on, observership, research or telehealth");
-    if (!one_of(catalog_settings, o->setting))
+    if (offering_setting_parse(o->setting) == OFFERING_SETTING_UNKNOWN)
         return error_set(err, ERR_VALIDATION_FAILED, "setting", "must be inpatient, outpatient or mixed");
     if (check_range(o->weeks, 1, CATALOG_WEEKS_MAX, "weeks", "must be from 1 to 52", err) != 0 ||
         check_range(o->hours_per_week, 1, CATALOG_HOURS_MAX, "hours_per_week", "must be from 1 to 80", err) != 0 ||
@@ -254,7 +247,7 @@ int catalog_check_offering(const struct store_offering *o, struct error *err)
         return -1;
     if (check_csv(o->requirements, document_kind_known, "requirements", err) != 0)
         return -1;
-    if (!one_of(catalog_statuses, o->status))
+    if (offering_status_parse(o->status) == OFFERING_STATUS_UNKNOWN)
         return error_set(err, ERR_VALIDATION_FAILED, "status", "must be draft, published or archived");
     return 0;
 }
@@ -309,7 +302,7 @@ static int require_host(struct db_conn *conn, struct write_ctx *ctx, const char 
 {
     const char *kind = NULL;
     int rc = store_organization_kind(conn, ctx->arena, organization_id, &kind);
-    if (rc == DB_DONE || (rc == DB_ROW && (kind == NULL || strcmp(kind, "host") != 0)))
+    if (rc == DB_DONE || (rc == DB_ROW && organization_kind_parse(kind) != ORGANIZATION_HOST))
         return tx_fail(ctx, ERR_VALIDATION_FAILED, "organization_id", "is not a host organisation");
     return rc == DB_ROW ? DB_OK : rc;
 }
@@ -607,8 +600,8 @@ size_t catalog_managed_organizations(const struct store_user *user, const struct
     size_t n = 0;
     for (size_t i = 0; i < user->membership_count; i++) {
         const struct store_membership *m = &user->memberships[i];
-        if (strcmp(m->role, "host_coordinator") != 0 || m->organization_kind == NULL ||
-            strcmp(m->organization_kind, "host") != 0)
+        if (role_parse(m->role) != ROLE_HOST_COORDINATOR ||
+            organization_kind_parse(m->organization_kind) != ORGANIZATION_HOST)
             continue;
         bool seen = false;
         for (size_t k = 0; k < n; k++)

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/vocabulary.h"
 #include "lib/arena.h"
 #include "lib/errors.h"
 #include "lib/limits.h"
@@ -27,15 +28,12 @@ bool catalog_may_view_offering(struct db_conn *conn, struct arena *arena, const 
 /* Staff, or a host coordinator who is a member of organization_id. */
 bool catalog_may_manage(const struct store_user *user, const char *organization_id);
 
-
 /* ---- values and checks ----
  * Each check returns 0, or -1 with err set to ERR_VALIDATION_FAILED naming
  * the failing field as the API names it ("zip", "eligibility.visa_kinds"). */
 
-extern const char *const catalog_organization_kinds[]; /* host, school */
-extern const char *const catalog_settings[];           /* inpatient, outpatient, mixed */
-extern const char *const catalog_statuses[];           /* draft, published, archived */
-extern const char *const catalog_board_statuses[];     /* certified, eligible, not_certified */
+/* The organisation kinds that may be created (host, school), NULL-terminated. */
+extern const char *const catalog_organization_kinds[];
 
 int catalog_check_organization(const char *name, const char *kind, struct error *err);
 /* Name, city (1–100 characters), state (a USPS code), ZIP (5 digits or

@@ -25,8 +25,6 @@
 #include "lib/json_spec.h"
 #include "lib/log.h"
 
-const char *const catalog_kinds[] = {"hands_on", "observership", "research", "telehealth", NULL};
-
 enum {
     FLAG_LIVE = 1u << 0,
     FLAG_STUDENTS = 1u << 1,
@@ -47,7 +45,7 @@ struct index_offering {
     uint32_t city;        /* into cities */
     int8_t specialty, state, kind;
     uint8_t flags;
-    uint8_t visa_mask;    /* accepted visa kinds (bits of profile_visa_kinds); 0 = any */
+    uint8_t visa_mask;    /* accepted visa kinds (bits of enum visa_kind); 0 = any */
     int16_t max_years;    /* -1: any */
     int16_t weeks;
     int64_t tuition;
@@ -73,7 +71,7 @@ static struct {
     uint32_t *by_id;      /* open addressing, value slot+1 */
     uint32_t by_id_size;
     size_t words;         /* 64-bit words per bitset */
-    uint64_t *specialty_bits[64], *state_bits[64], *kind_bits[CATALOG_KIND_COUNT];
+    uint64_t *specialty_bits[64], *state_bits[64], *kind_bits[OFFERING_KIND_COUNT];
     struct intern_table hosts, cities;
     int64_t last_seq;
     /* change feed follower */
@@ -187,7 +185,7 @@ static bool by_id_grow(void)
 static bool bitsets_grow(size_t words)
 {
     uint64_t **sets[] = {ix.specialty_bits, ix.state_bits, ix.kind_bits};
-    size_t counts[] = {reference_specialty_count, reference_state_count, CATALOG_KIND_COUNT};
+    size_t counts[] = {reference_specialty_count, reference_state_count, OFFERING_KIND_COUNT};
     for (size_t s = 0; s < 3; s++) {
         for (size_t v = 0; v < counts[s]; v++) {
             uint64_t *grown = realloc(sets[s][v], words * sizeof(uint64_t));
@@ -252,21 +250,13 @@ static void clear_facets(uint32_t slot)
 static uint8_t visa_mask_of(const char *csv)
 {
     uint8_t mask = 0;
-    for (size_t i = 0; profile_visa_kinds[i] != NULL && csv != NULL; i++) {
-        size_t n = strlen(profile_visa_kinds[i]);
-        for (const char *p = csv; (p = strstr(p, profile_visa_kinds[i])) != NULL; p += n)
+    for (size_t i = 0; visa_kind_names[i] != NULL && csv != NULL; i++) {
+        size_t n = strlen(visa_kind_names[i]);
+        for (const char *p = csv; (p = strstr(p, visa_kind_names[i])) != NULL; p += n)
             if ((p == csv || p[-1] == ',') && (p[n] == ',' || p[n] == '\0'))
                 mask |= (uint8_t)(1u << i);
     }
     return mask;
-}
-
-static int kind_index(const char *kind)
-{
-    for (int i = 0; kind != NULL && catalog_kinds[i] != NULL; i++)
-        if (strcmp(catalog_kinds[i], kind) == 0)
-            return i;
-    return -1;
 }
 
 /* ---- loading (callbacks of store_index_load, under the write lock) ---- */
@@ -290,7 +280,7 @@ static void on_offering(void *ctx, const struct store_index_offering *src)
     o->city = intern(&ix.cities, src->city, src->city);
     o->specialty = (int8_t)reference_specialty_index(src->specialty);
     o->state = (int8_t)reference_state_index(src->state);
-    o->kind = (int8_t)kind_index(src->kind);
+    o->kind = (int8_t)offering_kind_parse(src->kind);
     o->visa_mask = visa_mask_of(src->visa_kinds);
     o->max_years = (int16_t)(src->max_years_since_graduation < 0 || src->max_years_since_graduation > 100
                                  ? -1
@@ -301,7 +291,7 @@ static void on_offering(void *ctx, const struct store_index_offering *src)
                          (src->step1_required ? FLAG_STEP1 : 0) | (src->english_proof_required ? FLAG_ENGLISH : 0) |
                          (src->preceptor_verified ? FLAG_VERIFIED : 0));
     o->block_count = 0; /* its blocks follow */
-    bool live = src->status != NULL && strcmp(src->status, "published") == 0 && o->specialty >= 0 && o->state >= 0 &&
+    bool live = offering_status_parse(src->status) == OFFERING_PUBLISHED && o->specialty >= 0 && o->state >= 0 &&
                 o->kind >= 0 && o->title != NULL;
     if (live) {
         o->flags |= FLAG_LIVE;
@@ -540,7 +530,7 @@ void catalog_index_stop(void)
         free(ix.state_bits[v]);
         ix.specialty_bits[v] = ix.state_bits[v] = NULL;
     }
-    for (size_t v = 0; v < CATALOG_KIND_COUNT; v++) {
+    for (size_t v = 0; v < OFFERING_KIND_COUNT; v++) {
         free(ix.kind_bits[v]);
         ix.kind_bits[v] = NULL;
     }
@@ -568,12 +558,13 @@ void catalog_index_stop(void)
 
 bool catalog_eligible(const struct catalog_eligibility *rules, const struct store_profile *p, int current_year)
 {
-    bool graduate = p->status != NULL && strcmp(p->status, "graduate") == 0;
+    bool graduate = student_status_parse(p->status) == STUDENT_STATUS_GRADUATE;
     if (graduate ? !rules->graduates_allowed : !rules->students_allowed)
         return false;
-    if (rules->step1_required && (p->step1 == NULL || strcmp(p->step1, "passed") != 0))
+    if (rules->step1_required && step1_result_parse(p->step1) != STEP1_PASSED)
         return false;
-    if (rules->english_proof_required && (p->english_proof == NULL || strcmp(p->english_proof, "none") == 0))
+    if (rules->english_proof_required &&
+        (p->english_proof == NULL || english_proof_parse(p->english_proof) == ENGLISH_NONE))
         return false;
     if (rules->visa_kinds != NULL && rules->visa_kinds[0] != '\0') {
         uint8_t accepted = visa_mask_of(rules->visa_kinds);
@@ -813,7 +804,7 @@ static void fill_hit(struct arena *arena, uint32_t slot, const struct catalog_qu
     hit->id = arena_strdup(arena, o->id);
     hit->title = arena_strdup(arena, o->title);
     hit->specialty = reference_specialties[o->specialty].slug;
-    hit->kind = catalog_kinds[o->kind];
+    hit->kind = offering_kind_names[o->kind];
     hit->state = reference_states[o->state].code;
     hit->host_id = arena_strdup(arena, ix.hosts.items[o->host].id);
     hit->host_name = arena_strdup(arena, ix.hosts.items[o->host].name);
@@ -945,7 +936,7 @@ int catalog_search(struct db_conn *conn, struct arena *arena, const struct catal
         out->state_counts[v] = popcount_and(scratch, ix.state_bits[v], words);
     for (size_t w = 0; w < words; w++)
         scratch[w] = base[w] & (spec ? spec[w] : ~0ull) & (state ? state[w] : ~0ull);
-    for (size_t v = 0; v < CATALOG_KIND_COUNT; v++)
+    for (size_t v = 0; v < OFFERING_KIND_COUNT; v++)
         out->kind_counts[v] = popcount_and(scratch, ix.kind_bits[v], words);
     for (size_t w = 0; w < words; w++)
         base[w] &= (spec ? spec[w] : ~0ull) & (state ? state[w] : ~0ull) & (kind ? kind[w] : ~0ull);

@@ -16,20 +16,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "domain/vocabulary.h"
 #include "lib/arena.h"
 #include "lib/errors.h"
 #include "store/store.h"
 
 enum catalog_sort { CATALOG_SORT_SOONEST, CATALOG_SORT_PRICE, CATALOG_SORT_RELEVANCE };
 
-enum { CATALOG_KIND_COUNT = 4 };
-extern const char *const catalog_kinds[]; /* hands_on, observership, research, telehealth; NULL-terminated */
-
 struct catalog_query {
     const char *text;                    /* q: full text, NULL for none */
     int specialty;                       /* index into reference_specialties, -1 for any */
     int state;                           /* index into reference_states, -1 for any */
-    int kind;                            /* index into catalog_kinds, -1 for any */
+    int kind;                            /* an enum offering_kind, -1 for any */
     int32_t start_from, start_to;        /* days since epoch; INT32_MIN / INT32_MAX for open ends */
     int64_t max_tuition_cents;           /* -1 for any */
     bool include_full;                   /* also offerings with no upcoming block with seats left */
@@ -56,7 +54,7 @@ struct catalog_result {
     const char *next_cursor;             /* NULL on the last page */
     int64_t *specialty_counts;           /* reference_specialty_count entries */
     int64_t *state_counts;               /* reference_state_count entries */
-    int64_t kind_counts[CATALOG_KIND_COUNT];
+    int64_t kind_counts[OFFERING_KIND_COUNT];
 };
 
 /* Loads the whole catalog from db_target and starts following the change

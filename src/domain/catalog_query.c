@@ -63,10 +63,7 @@ int catalog_query_parse(const char *(*get)(void *ctx, const char *name, bool *re
             if ((q->state = reference_state_index(code)) < 0)
                 return error_set(err, ERR_INVALID_PARAMETER, "state", "is not a U.S. state code");
         } else if (strcmp(*name, "kind") == 0) {
-            q->kind = -1;
-            for (int i = 0; catalog_kinds[i] != NULL; i++)
-                if (strcmp(catalog_kinds[i], v) == 0)
-                    q->kind = i;
+            q->kind = offering_kind_parse(v);
             if (q->kind < 0)
                 return error_set(err, ERR_INVALID_PARAMETER, "kind",
                                  "must be hands_on, observership, research or telehealth");

@@ -66,7 +66,7 @@ static const char *format(struct arena *arena, const char *fmt, ...)
 
 static bool is_staff(const struct store_user *user)
 {
-    return user != NULL && account_has_role(user, "staff");
+    return user != NULL && account_has_role(user, ROLE_STAFF);
 }
 
 static bool is_current(const struct store_document *d)
@@ -269,26 +269,9 @@ const char *document_kind_name(const char *kind)
     return k != NULL ? k->name : kind;
 }
 
-const char *document_state_label(const char *state)
+enum document_state document_state_of(const struct store_document *d)
 {
-    static const struct {
-        const char *state, *label;
-    } labels[] = {
-        {"uploaded", "Uploaded, waiting for verification"},
-        {"verified", "Verified"},
-        {"rejected", "Rejected"},
-        {"missing", "Missing"},
-        {"pending", "Waiting for verification"},
-        {"expired", "Expired or not valid for the rotation"},
-        {"expiring", "Expiring within 30 days"},
-        {"ok", "OK"},
-    };
-    if (state == NULL)
-        return "";
-    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-        if (strcmp(labels[i].state, state) == 0)
-            return labels[i].label;
-    return state;
+    return document_state_parse(d->state);
 }
 
 /* ---- upload ---- */
@@ -348,7 +331,7 @@ int document_upload(struct db_conn *conn, struct arena *arena, const struct stor
                     const struct document_upload *upload, struct store_document *out, struct error *err)
 {
     err->code = ERR_NONE;
-    if (student == NULL || !account_has_role(student, "student"))
+    if (student == NULL || !account_has_role(student, ROLE_STUDENT))
         return error_set(err, ERR_FORBIDDEN, NULL, "only students have a document wallet");
     if (upload->len > max_file_bytes)
         return error_set(err, ERR_PAYLOAD_TOO_LARGE, "file",
@@ -454,15 +437,12 @@ static bool kind_in_rules(const struct requirement_rule *rules, size_t count, co
     return false;
 }
 
-static bool status_in(const char *status, const char *const *list)
+/* Booked, cleared or in progress: the host's requirements apply. */
+static bool booked(const struct store_application *a)
 {
-    for (; *list != NULL; list++)
-        if (strcmp(*list, status) == 0)
-            return true;
-    return false;
+    enum application_status s = application_status_of(a);
+    return s == APPLICATION_BOOKED || s == APPLICATION_CLEARED || s == APPLICATION_IN_PROGRESS;
 }
-
-static const char *const booked_statuses[] = {"booked", "cleared", "in_progress", NULL};
 
 /* Whether user sees the document as a host: through an active application
  * of its student to the user's offerings that has it attached, or that is
@@ -485,7 +465,7 @@ static int host_may_see(struct db_conn *conn, struct arena *arena, const struct 
             *may = true;
             break;
         }
-        if (!status_in(apps[i].status, booked_statuses) || !is_current(d))
+        if (!booked(&apps[i]) || !is_current(d))
             continue;
         struct requirement_rule *rules;
         size_t rule_count;
@@ -546,7 +526,8 @@ struct review_ctx {
     struct arena *arena;
     const struct store_document *doc;
     const struct store_user *staff;
-    const char *to, *reason;
+    enum document_state to;
+    const char *reason;
     struct error *err;
 };
 
@@ -554,18 +535,19 @@ static int review_tx(struct db_conn *conn, void *p)
 {
     struct review_ctx *c = p;
     int64_t now = clock_now();
-    int rc = store_document_review(conn, c->doc->id, "uploaded", c->to, c->reason, c->staff->id, now);
+    int rc = store_document_review(conn, c->doc->id, document_state_name(DOCUMENT_UPLOADED), document_state_name(c->to),
+                                   c->reason, c->staff->id, now);
     if (rc == DB_DONE) {
         error_set(c->err, ERR_INVALID_TRANSITION, NULL,
                   !is_current(c->doc) ? "this version was replaced by a newer one"
-                  : strcmp(c->doc->state, "uploaded") != 0
+                  : document_state_of(c->doc) != DOCUMENT_UPLOADED
                       ? format(c->arena, "this document is already %s", c->doc->state)
                       : "the document changed meanwhile; reload it");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     if (rc != DB_OK)
         return rc;
-    bool verified = strcmp(c->to, "verified") == 0;
+    bool verified = c->to == DOCUMENT_VERIFIED;
     const char *kind_name = document_kind_name(c->doc->kind);
     const char *title = verified ? format(c->arena, "Your %s was verified", kind_name)
                                  : format(c->arena, "Your %s was rejected: %s", kind_name, c->reason);
@@ -577,7 +559,7 @@ static int review_tx(struct db_conn *conn, void *p)
 }
 
 static int review(struct db_conn *conn, struct arena *arena, const char *id, const struct store_user *staff,
-                  const char *to, const char *reason, struct store_document *out, struct error *err)
+                  enum document_state to, const char *reason, struct store_document *out, struct error *err)
 {
     err->code = ERR_NONE;
     if (!is_staff(staff) || id == NULL)
@@ -602,7 +584,7 @@ static int review(struct db_conn *conn, struct arena *arena, const char *id, con
 int document_verify(struct db_conn *conn, struct arena *arena, const char *id, const struct store_user *staff,
                     struct store_document *out, struct error *err)
 {
-    return review(conn, arena, id, staff, "verified", "", out, err);
+    return review(conn, arena, id, staff, DOCUMENT_VERIFIED, "", out, err);
 }
 
 int document_reject(struct db_conn *conn, struct arena *arena, const char *id, const struct store_user *staff,
@@ -628,7 +610,7 @@ int document_reject(struct db_conn *conn, struct arena *arena, const char *id, c
     const char *trimmed = arena_strndup(arena, r, n);
     if (trimmed == NULL)
         return error_set(err, ERR_INTERNAL, NULL, NULL);
-    return review(conn, arena, id, staff, "rejected", trimmed, out, err);
+    return review(conn, arena, id, staff, DOCUMENT_REJECTED, trimmed, out, err);
 }
 
 /* ---- deleting ---- */
@@ -737,30 +719,30 @@ int document_attach(struct db_conn *conn, struct arena *arena, const char *appli
 
 enum rank { RANK_NONE, RANK_REJECTED, RANK_EXPIRED, RANK_PENDING, RANK_EXPIRING, RANK_OK };
 
-static const char *rank_state(enum rank r)
+static enum compliance_state rank_state(enum rank r)
 {
     switch (r) {
     case RANK_REJECTED:
-        return "rejected";
+        return COMPLIANCE_REJECTED;
     case RANK_EXPIRED:
-        return "expired";
+        return COMPLIANCE_EXPIRED;
     case RANK_PENDING:
-        return "pending";
+        return COMPLIANCE_PENDING;
     case RANK_EXPIRING:
-        return "expiring";
+        return COMPLIANCE_EXPIRING;
     case RANK_OK:
-        return "ok";
+        return COMPLIANCE_OK;
     case RANK_NONE:
         break;
     }
-    return "missing";
+    return COMPLIANCE_MISSING;
 }
 
 /* How well one document meets the rule, with the sentence that says why. */
 static enum rank judge(struct arena *arena, const struct requirement_rule *rule, const struct store_document *d,
                        const char *start, const char *end, const char *today, const char **detail)
 {
-    if (d->state != NULL && strcmp(d->state, "rejected") == 0) {
+    if (document_state_of(d) == DOCUMENT_REJECTED) {
         *detail = d->reject_reason != NULL && d->reject_reason[0] != '\0'
                       ? format(arena, "Rejected: %s", d->reject_reason)
                       : "Rejected by Rounds staff: upload a new one";
@@ -789,7 +771,7 @@ static enum rank judge(struct arena *arena, const struct requirement_rule *rule,
             return RANK_EXPIRED;
         }
     }
-    if (d->state == NULL || strcmp(d->state, "verified") != 0) {
+    if (document_state_of(d) != DOCUMENT_VERIFIED) {
         *detail = "Waiting for verification by Rounds staff";
         return RANK_PENDING;
     }
@@ -870,12 +852,12 @@ static void merge_rule(struct requirement_rule *rules, size_t *count, const char
         r = &rules[(*count)++];
         r->kind = kind;
         r->issued_within_days = within;
-        r->source = from_offering ? "offering" : "host";
+        r->source = from_offering ? REQUIREMENT_FROM_OFFERING : REQUIREMENT_FROM_HOST;
         r->requirement_id = requirement_id;
         return;
     }
     if (from_offering)
-        r->source = "offering";
+        r->source = REQUIREMENT_FROM_OFFERING;
     /* The strictest issue-date rule wins; a rule row names itself. */
     bool stricter = within > 0 && (r->issued_within_days == 0 || within < r->issued_within_days);
     if (stricter) {
@@ -965,7 +947,7 @@ int compliance_for_application(struct db_conn *conn, struct arena *arena, const 
     today_date(today);
     for (size_t i = 0; i < rule_count; i++) {
         compliance_evaluate(arena, &rules[i], docs, doc_count, a->block_start, a->block_end, today, &out->items[i]);
-        if (strcmp(out->items[i].state, "ok") != 0)
+        if (out->items[i].state != COMPLIANCE_OK)
             out->all_ok = false;
     }
     out->count = rule_count;
@@ -980,11 +962,7 @@ static bool may_manage(const struct store_user *user, const char *organization_i
         return false;
     if (is_staff(user))
         return true;
-    for (size_t i = 0; i < user->membership_count; i++)
-        if (strcmp(user->memberships[i].organization_id, organization_id) == 0 &&
-            strcmp(user->memberships[i].role, "host_coordinator") == 0)
-            return true;
-    return false;
+    return account_is_member(user, organization_id, ROLE_HOST_COORDINATOR);
 }
 
 struct requirement_ctx {
@@ -1020,7 +998,7 @@ int requirement_add(struct db_conn *conn, struct arena *arena, const struct stor
         return error_set(err, ERR_NOT_FOUND, NULL, "no such host");
     const char *org_kind = NULL;
     int rc = store_organization_kind(conn, arena, organization_id, &org_kind);
-    if (rc == DB_DONE || (rc == DB_ROW && (org_kind == NULL || strcmp(org_kind, "host") != 0)))
+    if (rc == DB_DONE || (rc == DB_ROW && organization_kind_parse(org_kind) != ORGANIZATION_HOST))
         return error_set(err, ERR_NOT_FOUND, NULL, "no such host");
     if (rc != DB_ROW)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);

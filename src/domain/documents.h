@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/vocabulary.h"
 #include "lib/arena.h"
 #include "lib/errors.h"
 #include "store/applications.h"
@@ -37,8 +38,8 @@ const char *document_sniff(const void *data, size_t len);
 const char *document_clean_file_name(struct arena *arena, const char *name);
 /* "passport" → "Passport"; the slug itself when unknown. */
 const char *document_kind_name(const char *kind);
-/* "Uploaded, waiting for verification" and so on, for pages. */
-const char *document_state_label(const char *state);
+/* The document's state (its text as stored, parsed). */
+enum document_state document_state_of(const struct store_document *d);
 
 struct document_upload {
     const char *kind;            /* a slug of shared/data/document_kinds.csv */
@@ -94,13 +95,13 @@ int document_attach(struct db_conn *conn, struct arena *arena, const char *appli
 struct requirement_rule {
     const char *kind;
     int64_t issued_within_days; /* 0: none */
-    const char *source;         /* "host" or "offering" */
+    enum requirement_source source;
     const char *requirement_id; /* NULL for kinds listed on the offering without a rule row */
 };
 
 struct compliance_item {
     struct requirement_rule rule;
-    const char *state;                     /* missing, pending, rejected, expired, expiring, ok */
+    enum compliance_state state;
     const char *detail;                    /* a sentence for people: why, and what to do */
     const struct store_document *document; /* the one that meets it, or the best candidate; NULL when missing */
 };

@@ -33,18 +33,9 @@ void letters_configure(const char *url)
     public_url = url != NULL ? url : "";
 }
 
-const char *letter_state_label(const char *state)
+enum letter_state letter_state_of(const struct store_letter *letter)
 {
-    static const struct {
-        const char *state, *label;
-    } labels[] = {
-        {"requested", "Requested"}, {"accepted", "Accepted"},          {"declined", "Declined"},
-        {"uploaded", "Uploaded"},   {"delivered", "Delivered to ERAS"},
-    };
-    for (size_t i = 0; state != NULL && i < sizeof(labels) / sizeof(labels[0]); i++)
-        if (strcmp(labels[i].state, state) == 0)
-            return labels[i].label;
-    return state != NULL ? state : "";
+    return letter_state_parse(letter->state);
 }
 
 bool letter_eras_id_valid(const char *s)
@@ -82,7 +73,7 @@ static bool blank(const char *s)
 
 static bool is_staff(const struct store_user *user)
 {
-    return user != NULL && account_has_role(user, "staff");
+    return user != NULL && account_has_role(user, ROLE_STAFF);
 }
 
 /* printf into the arena (NULL when out of memory). */
@@ -389,7 +380,7 @@ static int request_tx(struct db_conn *conn, void *p)
     } else {
         struct store_user author;
         rc = store_user_by_email(conn, c->arena, email, &author);
-        if (rc == DB_ROW && account_has_role(&author, "preceptor"))
+        if (rc == DB_ROW && account_has_role(&author, ROLE_PRECEPTOR))
             author_user_id = author.id;
         else if (rc != DB_ROW && rc != DB_DONE)
             return rc;
@@ -414,7 +405,7 @@ static int request_tx(struct db_conn *conn, void *p)
         .waived = r->waived,
         .waived_at = r->waived ? now : 0,
         .eras_letter_id = c->eras_letter_id != NULL ? c->eras_letter_id : "",
-        .state = "requested",
+        .state = letter_state_name(LETTER_REQUESTED),
         .requested_at = now,
     };
     if (l.id == NULL)
@@ -452,7 +443,7 @@ int letter_request(struct db_conn *conn, struct arena *arena, const struct store
     err->code = ERR_NONE;
     if (student == NULL || request == NULL)
         return error_set(err, ERR_NOT_FOUND, NULL, NULL);
-    if (!account_has_role(student, "student"))
+    if (!account_has_role(student, ROLE_STUDENT))
         return error_set(err, ERR_FORBIDDEN, NULL, "only students request letters of recommendation");
     struct request_ctx c = {arena, student, request, NULL, NULL, NULL, out, err};
     if (given(request->author_name)) {
@@ -551,7 +542,8 @@ struct answer_ctx {
     struct arena *arena;
     const struct store_letter *letter;
     const struct letter_actor *actor;
-    const char *to, *reason;
+    enum letter_state to;
+    const char *reason;
     struct store_letter *out;
     struct error *err;
 };
@@ -561,12 +553,12 @@ static int answer_tx(struct db_conn *conn, void *p)
     struct answer_ctx *c = p;
     const struct store_letter *l = c->letter;
     int64_t now = clock_now();
-    int rc = store_letter_move(conn, l->id, l->state, c->to, c->reason, now);
+    int rc = store_letter_move(conn, l->id, l->state, letter_state_name(c->to), c->reason, now);
     if (rc == DB_DONE) {
         error_set(c->err, ERR_INVALID_TRANSITION, NULL, "the letter request changed meanwhile; reload it");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
-    bool declined = strcmp(c->to, "declined") == 0;
+    bool declined = c->to == LETTER_DECLINED;
     if (rc == DB_OK && declined)
         rc = store_letter_use_token(conn, l->id, now);
     if (rc == DB_OK)
@@ -589,13 +581,14 @@ static int answer_tx(struct db_conn *conn, void *p)
 }
 
 static int answer(struct db_conn *conn, struct arena *arena, const char *id, const struct letter_actor *actor,
-                  const char *to, const char *reason, struct store_letter *out, struct error *err)
+                  enum letter_state to, const char *reason, struct store_letter *out, struct error *err)
 {
     struct store_letter letter;
     if (letter_for_author(conn, arena, id, actor, false, &letter, err) != 0)
         return -1;
-    bool declining = strcmp(to, "declined") == 0;
-    bool allowed = strcmp(letter.state, "requested") == 0 || (declining && strcmp(letter.state, "accepted") == 0);
+    bool declining = to == LETTER_DECLINED;
+    enum letter_state now = letter_state_of(&letter);
+    bool allowed = now == LETTER_REQUESTED || (declining && now == LETTER_ACCEPTED);
     if (!allowed) {
         const char *detail = textf(arena, "you cannot %s a letter request that is %s", declining ? "decline" : "accept",
                                    letter.state);
@@ -609,7 +602,7 @@ int letter_accept(struct db_conn *conn, struct arena *arena, const char *id, con
                   struct store_letter *out, struct error *err)
 {
     struct error local;
-    return answer(conn, arena, id, actor, "accepted", NULL, out, err != NULL ? err : &local);
+    return answer(conn, arena, id, actor, LETTER_ACCEPTED, NULL, out, err != NULL ? err : &local);
 }
 
 int letter_decline(struct db_conn *conn, struct arena *arena, const char *id, const struct letter_actor *actor,
@@ -624,7 +617,7 @@ int letter_decline(struct db_conn *conn, struct arena *arena, const char *id, co
         return -1;
     if (validate_text(reason, "reason", 0, REASON_MAX_CHARS, true, err) != 0)
         return -1;
-    return answer(conn, arena, id, actor, "declined", given(reason) ? reason : "", out, err);
+    return answer(conn, arena, id, actor, LETTER_DECLINED, given(reason) ? reason : "", out, err);
 }
 
 /* ---- uploading ---- */
@@ -639,10 +632,10 @@ struct upload_ctx {
     struct error *err;
 };
 
-static bool upload_allowed_from(const char *state)
+static bool upload_allowed_from(enum letter_state state)
 {
-    return strcmp(state, "requested") == 0 || strcmp(state, "accepted") == 0 || strcmp(state, "uploaded") == 0 ||
-           strcmp(state, "delivered") == 0;
+    return state == LETTER_REQUESTED || state == LETTER_ACCEPTED || state == LETTER_UPLOADED ||
+           state == LETTER_DELIVERED;
 }
 
 static int upload_tx(struct db_conn *conn, void *p)
@@ -652,11 +645,12 @@ static int upload_tx(struct db_conn *conn, void *p)
     int rc = store_letter_get(conn, c->arena, c->id, &l);
     if (rc != DB_ROW)
         return rc == DB_DONE ? DB_ERROR : rc;
-    if (!upload_allowed_from(l.state)) {
+    enum letter_state state = letter_state_of(&l);
+    if (!upload_allowed_from(state)) {
         error_set(c->err, ERR_INVALID_TRANSITION, NULL, "this letter request was declined");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
-    bool new_version = strcmp(l.state, "uploaded") == 0 || strcmp(l.state, "delivered") == 0;
+    bool new_version = state == LETTER_UPLOADED || state == LETTER_DELIVERED;
     if (c->actor->user == NULL && (new_version || l.token_used_at > 0)) {
         error_set(c->err, ERR_INVITATION_USED, NULL,
                   "this invitation link was used up; sign in to upload a new version");
@@ -680,7 +674,7 @@ static int upload_tx(struct db_conn *conn, void *p)
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     if (rc == DB_OK) {
-        rc = store_letter_move(conn, l.id, l.state, "uploaded", NULL, now);
+        rc = store_letter_move(conn, l.id, l.state, letter_state_name(LETTER_UPLOADED), NULL, now);
         if (rc == DB_DONE) {
             error_set(c->err, ERR_INVALID_TRANSITION, NULL, "the letter request changed meanwhile; reload it");
             return DB_CONSTRAINT; /* roll back: the error says why */
@@ -718,7 +712,7 @@ int letter_upload(struct db_conn *conn, struct arena *arena, const char *id, con
         return error_set(err, ERR_PAYLOAD_TOO_LARGE, "file", "a letter is at most 1 MB (1,000,000 bytes)");
     if (!letter_is_pdf(data, len))
         return error_set(err, ERR_UNSUPPORTED_MEDIA_TYPE, "file", "the letter must be a PDF file");
-    if (!upload_allowed_from(letter.state))
+    if (!upload_allowed_from(letter_state_of(&letter)))
         return error_set(err, ERR_INVALID_TRANSITION, NULL, "this letter request was declined");
     char address[65];
     if (blobs_put(data, len, address) != 0) {
@@ -758,10 +752,10 @@ static int delivered_tx(struct db_conn *conn, void *p)
     }
     if (rc != DB_ROW)
         return rc;
-    if (strcmp(l.state, "uploaded") != 0) {
+    if (letter_state_of(&l) != LETTER_UPLOADED) {
         error_set(c->err, ERR_INVALID_TRANSITION, NULL,
-                  strcmp(l.state, "delivered") == 0 ? "the letter is already delivered"
-                                                    : "only an uploaded letter can be delivered");
+                  letter_state_of(&l) == LETTER_DELIVERED ? "the letter is already delivered"
+                                                          : "only an uploaded letter can be delivered");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     if (c->eras_letter_id == NULL && !given(l.eras_letter_id)) {
@@ -769,7 +763,8 @@ static int delivered_tx(struct db_conn *conn, void *p)
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     int64_t now = clock_now();
-    rc = store_letter_move(conn, l.id, "uploaded", "delivered", NULL, now);
+    rc = store_letter_move(conn, l.id, letter_state_name(LETTER_UPLOADED), letter_state_name(LETTER_DELIVERED), NULL,
+                           now);
     if (rc == DB_DONE) {
         error_set(c->err, ERR_INVALID_TRANSITION, NULL, "the letter changed meanwhile; reload it");
         return DB_CONSTRAINT; /* roll back: the error says why */

@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "domain/vocabulary.h"
 #include "lib/arena.h"
 #include "lib/errors.h"
 #include "store/letters.h"
@@ -28,8 +29,8 @@ enum { LETTER_MAX_BYTES = 1000000, LETTER_TOKEN_DAYS = 30 };
 /* Set once before serving: the public URL for invitation links. */
 void letters_configure(const char *public_url);
 
-/* "Requested", "Accepted", "Declined", "Uploaded", "Delivered to ERAS". */
-const char *letter_state_label(const char *state);
+/* The letter's state (its text as stored, parsed); labels are letter_state_label(). */
+enum letter_state letter_state_of(const struct store_letter *letter);
 /* An ERAS Letter ID as Rounds accepts it: 1–32 letters, digits or '-'. */
 bool letter_eras_id_valid(const char *s);
 /* Whether the bytes are a PDF by content (they start with "%PDF-"). */

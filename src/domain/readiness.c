@@ -12,26 +12,21 @@
 #include "lib/limits.h"
 #include "store/applications.h"
 
-static bool is(const char *value, const char *expected)
-{
-    return value != NULL && strcmp(value, expected) == 0;
-}
-
 static const char *weeks(int64_t n)
 {
     return n == 1 ? "week" : "weeks";
 }
 
 /* Fills one item; have/target 0/0 for yes/no items. */
-static void item(struct readiness *r, const char *key, const char *title, const char *state, const char *summary,
-                 const char *next_action, const char *link, int64_t have, int64_t target)
+static void item(struct readiness *r, const char *key, const char *title, enum readiness_state state,
+                 const char *summary, const char *next_action, const char *link, int64_t have, int64_t target)
 {
     struct readiness_item *it = &r->items[r->count++];
     it->key = key;
     it->title = title;
     it->state = state;
     it->summary = summary;
-    bool ok = strcmp(state, "ok") == 0;
+    bool ok = state == READINESS_OK;
     it->next_action = ok ? NULL : next_action;
     it->link = ok ? NULL : link;
     it->have = have;
@@ -48,9 +43,9 @@ static const char *text(struct buf *b, const char *fallback)
 static void letters_item(struct arena *arena, const struct readiness_input *in, struct readiness *r)
 {
     bool enough = in->letters >= in->letters_target, enough_us = in->letters_us >= in->letters_us_target;
-    const char *state = enough && enough_us                       ? "ok"
-                        : in->letters > 0 || in->letters_open > 0 ? "in_progress"
-                                                                  : "missing";
+    enum readiness_state state = enough && enough_us                       ? READINESS_OK
+                                 : in->letters > 0 || in->letters_open > 0 ? READINESS_IN_PROGRESS
+                                                                           : READINESS_MISSING;
     struct buf b;
     buf_init(&b, arena, BUF_CAP_LINE);
     buf_appendf(&b, "%lld of %lld uploaded, %lld from a U.S. physician", (long long)in->letters,
@@ -67,9 +62,9 @@ static void letters_item(struct arena *arena, const struct readiness_input *in, 
 static void usce_item(struct arena *arena, const struct readiness_input *in, struct readiness *r)
 {
     const struct store_usce *u = &in->usce;
-    const char *state = u->hands_on_completed >= in->usce_target_weeks              ? "ok"
-                        : u->planned > 0 || u->observership_completed > 0           ? "in_progress"
-                                                                                    : "missing";
+    enum readiness_state state = u->hands_on_completed >= in->usce_target_weeks    ? READINESS_OK
+                                 : u->planned > 0 || u->observership_completed > 0 ? READINESS_IN_PROGRESS
+                                                                                   : READINESS_MISSING;
     struct buf b;
     buf_init(&b, arena, BUF_CAP_LINE);
     buf_appendf(&b, "%lld of %lld %s of hands-on experience completed", (long long)u->hands_on_completed,
@@ -92,53 +87,49 @@ static void profile_items(struct arena *arena, const struct store_profile *p, st
     if (p == NULL)
         p = &empty;
 
-    if (is(p->step1, "passed"))
-        item(r, "step1", "USMLE Step 1", "ok", "Passed", NULL, NULL, 0, 0);
-    else if (is(p->step1, "failed"))
-        item(r, "step1", "USMLE Step 1", "missing", "Not passed yet", "Retake Step 1", "/account", 0, 0);
-    else if (is(p->step1, "not_taken"))
-        item(r, "step1", "USMLE Step 1", "missing", "Not taken yet", "Take Step 1 and add the result to your profile",
-             "/account", 0, 0);
+    enum step1_result step1 = step1_result_parse(p->step1);
+    if (step1 == STEP1_PASSED)
+        item(r, "step1", "USMLE Step 1", READINESS_OK, "Passed", NULL, NULL, 0, 0);
+    else if (step1 == STEP1_FAILED)
+        item(r, "step1", "USMLE Step 1", READINESS_MISSING, "Not passed yet", "Retake Step 1", "/account", 0, 0);
+    else if (step1 == STEP1_NOT_TAKEN)
+        item(r, "step1", "USMLE Step 1", READINESS_MISSING, "Not taken yet",
+             "Take Step 1 and add the result to your profile", "/account", 0, 0);
     else
-        item(r, "step1", "USMLE Step 1", "missing", "Not in your profile", "Add your Step 1 result to your profile",
-             "/account", 0, 0);
+        item(r, "step1", "USMLE Step 1", READINESS_MISSING, "Not in your profile",
+             "Add your Step 1 result to your profile", "/account", 0, 0);
 
     if (p->step2ck_score > 0) {
         struct buf b;
         buf_init(&b, arena, BUF_CAP_WORD);
         buf_appendf(&b, "Score %lld", (long long)p->step2ck_score);
-        item(r, "step2ck", "USMLE Step 2 CK", "ok", text(&b, "Taken"), NULL, NULL, 0, 0);
+        item(r, "step2ck", "USMLE Step 2 CK", READINESS_OK, text(&b, "Taken"), NULL, NULL, 0, 0);
     } else {
-        item(r, "step2ck", "USMLE Step 2 CK", "missing", "No score in your profile",
+        item(r, "step2ck", "USMLE Step 2 CK", READINESS_MISSING, "No score in your profile",
              "Take Step 2 CK and add your score to your profile", "/account", 0, 0);
     }
 
-    if (is(p->ecfmg_status, "certified"))
-        item(r, "ecfmg", "ECFMG certification", "ok", "Certified", NULL, NULL, 0, 0);
-    else if (is(p->ecfmg_status, "in_progress"))
-        item(r, "ecfmg", "ECFMG certification", "in_progress", "In progress", "Complete your ECFMG certification",
-             "/account", 0, 0);
-    else if (is(p->ecfmg_status, "none"))
-        item(r, "ecfmg", "ECFMG certification", "missing", "Not started", "Apply for ECFMG certification",
+    enum ecfmg_status ecfmg = ecfmg_status_parse(p->ecfmg_status);
+    if (ecfmg == ECFMG_CERTIFIED)
+        item(r, "ecfmg", "ECFMG certification", READINESS_OK, "Certified", NULL, NULL, 0, 0);
+    else if (ecfmg == ECFMG_IN_PROGRESS)
+        item(r, "ecfmg", "ECFMG certification", READINESS_IN_PROGRESS, "In progress",
+             "Complete your ECFMG certification", "/account", 0, 0);
+    else if (ecfmg == ECFMG_NONE)
+        item(r, "ecfmg", "ECFMG certification", READINESS_MISSING, "Not started", "Apply for ECFMG certification",
              "/account", 0, 0);
     else
-        item(r, "ecfmg", "ECFMG certification", "missing", "Not in your profile",
+        item(r, "ecfmg", "ECFMG certification", READINESS_MISSING, "Not in your profile",
              "Add your ECFMG status to your profile", "/account", 0, 0);
 
-    static const struct {
-        const char *value, *label;
-    } proofs[] = {{"toefl", "TOEFL"}, {"ielts", "IELTS"}, {"oet", "OET"}, {"native", "Native speaker"}};
-    const char *proof = NULL;
-    for (size_t i = 0; i < sizeof(proofs) / sizeof(proofs[0]); i++)
-        if (is(p->english_proof, proofs[i].value))
-            proof = proofs[i].label;
-    if (proof != NULL)
-        item(r, "english", "English proficiency", "ok", proof, NULL, NULL, 0, 0);
-    else if (is(p->english_proof, "none"))
-        item(r, "english", "English proficiency", "missing", "No proof yet",
+    enum english_proof proof = english_proof_parse(p->english_proof);
+    if (proof != ENGLISH_PROOF_UNKNOWN && proof != ENGLISH_NONE)
+        item(r, "english", "English proficiency", READINESS_OK, english_proof_label(proof), NULL, NULL, 0, 0);
+    else if (proof == ENGLISH_NONE)
+        item(r, "english", "English proficiency", READINESS_MISSING, "No proof yet",
              "Take an English test (OET Medicine, TOEFL or IELTS) and add it to your profile", "/account", 0, 0);
     else
-        item(r, "english", "English proficiency", "missing", "Not in your profile",
+        item(r, "english", "English proficiency", READINESS_MISSING, "Not in your profile",
              "Add your English proof to your profile", "/account", 0, 0);
 }
 
@@ -205,14 +196,17 @@ int readiness_set_targets(struct db_conn *conn, const struct store_user *staff, 
     if (err == NULL)
         err = &local;
     err->code = ERR_NONE;
-    if (staff == NULL || !account_has_role(staff, "staff"))
+    if (staff == NULL || !account_has_role(staff, ROLE_STAFF))
         return error_set(err, ERR_NOT_FOUND, NULL, NULL);
     if (letters < 0 || letters > READINESS_TARGET_MAX)
-        return error_set(err, ERR_VALIDATION_FAILED, "letters", "must be between 0 and 520");
+        return error_set(err, ERR_VALIDATION_FAILED, "letters",
+                         "must be between 0 and " LIMIT_TEXT(READINESS_TARGET_MAX));
     if (letters_us < 0 || letters_us > READINESS_TARGET_MAX)
-        return error_set(err, ERR_VALIDATION_FAILED, "letters_us", "must be between 0 and 520");
+        return error_set(err, ERR_VALIDATION_FAILED, "letters_us",
+                         "must be between 0 and " LIMIT_TEXT(READINESS_TARGET_MAX));
     if (usce_weeks < 0 || usce_weeks > READINESS_TARGET_MAX)
-        return error_set(err, ERR_VALIDATION_FAILED, "usce_weeks", "must be between 0 and 520");
+        return error_set(err, ERR_VALIDATION_FAILED, "usce_weeks",
+                         "must be between 0 and " LIMIT_TEXT(READINESS_TARGET_MAX));
     if (letters_us > letters)
         return error_set(err, ERR_VALIDATION_FAILED, "letters_us", "cannot be more than the letters target");
     struct targets_ctx c = {staff, letters, letters_us, usce_weeks};

@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#include "domain/vocabulary.h"
 #include "lib/arena.h"
 #include "lib/errors.h"
 #include "store/letters.h"
@@ -14,7 +15,7 @@
 struct readiness_item {
     const char *key;       /* letters, usce, step1, step2ck, ecfmg, english */
     const char *title;     /* "Letters of recommendation" */
-    const char *state;     /* ok, missing, in_progress */
+    enum readiness_state state;
     const char *summary;   /* "2 of 3 uploaded, 1 from a U.S. physician" */
     const char *next_action, *link; /* what to do next and where; NULL when ok */
     int64_t have, target;  /* for the progress picture (0/0 when it is yes/no) */

@@ -1,9 +1,8 @@
 /* common.c — what every page does: the layout's context and the error page. */
 #include "web/web.h"
 
-#include <string.h>
-
 #include "domain/accounts.h"
+#include "domain/applications.h"
 #include "lib/limits.h"
 #include "store/applications.h"
 
@@ -32,12 +31,12 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
         }
     }
     page->user_name = u->name;
-    page->staff = account_has_role(u, "staff");
-    page->student = account_has_role(u, "student");
-    page->author = account_has_role(u, "preceptor");
+    page->staff = account_has_role(u, ROLE_STAFF);
+    page->student = account_has_role(u, ROLE_STUDENT);
+    page->author = account_has_role(u, ROLE_PRECEPTOR);
     for (size_t i = 0; i < u->membership_count; i++) {
-        page->school_coordinator |= strcmp(u->memberships[i].role, "school_coordinator") == 0;
-        page->host_coordinator |= strcmp(u->memberships[i].role, "host_coordinator") == 0;
+        page->school_coordinator |= role_parse(u->memberships[i].role) == ROLE_SCHOOL_COORDINATOR;
+        page->host_coordinator |= role_parse(u->memberships[i].role) == ROLE_HOST_COORDINATOR;
     }
     /* The header's "Notifications (3)": a missing count is not worth failing the page. */
     if (store_notifications_unread(req->db, u->id, &page->unread) != DB_OK)
@@ -68,6 +67,17 @@ static void render_error_page(struct http_request *req, int status, const char *
     buf_append_str(&b, "<p><a href=\"/\">Go to the home page</a></p></section>\n");
     view_page_end(&b);
     http_reply_html(req, status, &b);
+}
+
+bool web_application_visible(struct http_request *req, const struct store_user *user, const char *id,
+                             const char *purpose, struct store_application *a)
+{
+    struct error err = {0};
+    if (application_get_visible(req->db, &req->arena, id, user, purpose, a, &err) == 0)
+        return true;
+    http_reply_error(req, err.code, NULL,
+                     err.code == ERR_NOT_FOUND ? "This application does not exist, or it is not yours to see" : NULL);
+    return false;
 }
 
 void web_install_error_page(void)

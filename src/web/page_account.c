@@ -9,13 +9,6 @@
 #include "lib/limits.h"
 #include "web/web.h"
 
-static const char *const status_labels[] = {"Medical student", "Graduate", NULL};
-static const char *const visa_labels[] = {"B-1/B-2 visitor", "F-1 student", "J-1 exchange", "H-1B",
-                                          "U.S. citizen or resident", "None yet", NULL};
-static const char *const step1_labels[] = {"Not taken", "Passed", "Failed", NULL};
-static const char *const ecfmg_labels[] = {"Not started", "In progress", "Certified", NULL};
-static const char *const english_labels[] = {"None", "TOEFL", "IELTS", "OET Medicine", "Native speaker", NULL};
-
 static void render(struct http_request *req, int status, const struct store_user *user, const char *message,
                    const struct error *err)
 {
@@ -35,7 +28,7 @@ static void render(struct http_request *req, int status, const struct store_user
     for (size_t i = 0; i < user->role_count; i++) {
         if (i > 0)
             buf_append_str(&b, ", ");
-        buf_append_html(&b, account_role_label(user->roles[i]));
+        buf_append_html(&b, role_label(role_parse(user->roles[i])));
     }
     buf_append_str(&b, "</dd>");
     if (user->membership_count > 0) {
@@ -44,17 +37,17 @@ static void render(struct http_request *req, int status, const struct store_user
             buf_append_str(&b, "<li>");
             buf_append_html(&b, user->memberships[i].organization_name);
             buf_append_str(&b, " (");
-            buf_append_html(&b, account_role_label(user->memberships[i].role));
+            buf_append_html(&b, role_label(role_parse(user->memberships[i].role)));
             buf_append_str(&b, ")</li>");
         }
         buf_append_str(&b, "</ul></dd>");
     }
     buf_append_str(&b, "</dl>");
-    if (account_has_role(user, "host_coordinator") || account_has_role(user, "staff"))
+    if (account_has_role(user, ROLE_HOST_COORDINATOR) || account_has_role(user, ROLE_STAFF))
         buf_append_str(&b, "<p><a class=\"button\" href=\"/host\">Manage offerings</a></p>");
     buf_append_str(&b, "</section>\n");
 
-    if (account_has_role(user, "student")) {
+    if (account_has_role(user, ROLE_STUDENT)) {
         const struct store_profile *p = &user->profile;
         buf_append_str(&b, "<section class=\"card\"><h2>Your profile</h2><p>Hosts use it to check that you are "
                            "eligible for a rotation.</p>\n");
@@ -65,22 +58,22 @@ static void render(struct http_request *req, int status, const struct store_user
         view_form_begin(&b, "/account", page.csrf_token);
         view_input(&b, "Medical school", "text", "school", p->school, "organization", false, NULL, NULL);
         view_input(&b, "Country", "text", "country", p->country, "country-name", false, NULL, NULL);
-        view_select(&b, "Status", "status", profile_statuses, status_labels, p->status, NULL);
+        view_select(&b, "Status", "status", student_status_names, student_status_labels, p->status, NULL);
         char year[24] = "";
         if (p->graduation_year > 0)
             snprintf(year, sizeof(year), "%lld", (long long)p->graduation_year);
         view_input(&b, "Graduation year", "number", "graduation_year", year, NULL, false, NULL,
                    field != NULL && strcmp(field, "graduation_year") == 0 ? err->detail : NULL);
-        view_select(&b, "Visa", "visa_kind", profile_visa_kinds, visa_labels, p->visa_kind, NULL);
-        view_select(&b, "USMLE Step 1", "step1", profile_step1_values, step1_labels, p->step1, NULL);
+        view_select(&b, "Visa", "visa_kind", visa_kind_names, visa_kind_labels, p->visa_kind, NULL);
+        view_select(&b, "USMLE Step 1", "step1", step1_result_names, step1_result_labels, p->step1, NULL);
         char score[24] = "";
         if (p->step2ck_score >= 0)
             snprintf(score, sizeof(score), "%lld", (long long)p->step2ck_score);
         view_input(&b, "USMLE Step 2 CK score", "number", "step2ck_score", score, NULL, false, NULL,
                    field != NULL && strcmp(field, "step2ck_score") == 0 ? err->detail : NULL);
-        view_select(&b, "ECFMG certification", "ecfmg_status", profile_ecfmg_statuses, ecfmg_labels,
-                    p->ecfmg_status, NULL);
-        view_select(&b, "English proof", "english_proof", profile_english_proofs, english_labels, p->english_proof,
+        view_select(&b, "ECFMG certification", "ecfmg_status", ecfmg_status_names, ecfmg_status_labels, p->ecfmg_status,
+                    NULL);
+        view_select(&b, "English proof", "english_proof", english_proof_names, english_proof_labels, p->english_proof,
                     NULL);
         view_form_end(&b, "Save profile");
         buf_append_str(&b, "</section>\n");
@@ -150,7 +143,7 @@ void web_page_account_post(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    if (!account_has_role(&user, "student")) {
+    if (!account_has_role(&user, ROLE_STUDENT)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL, "only students have a profile");
         return;
     }
@@ -159,14 +152,14 @@ void web_page_account_post(struct http_request *req)
     int failed = 0;
     p.school = form_text(req, "school", SCHOOL_MAX_CHARS, &err, &failed);
     p.country = form_text(req, "country", COUNTRY_MAX_CHARS, &err, &failed);
-    if (failed || form_choice(req, "status", profile_statuses, &p.status, &err) != 0 ||
+    if (failed || form_choice(req, "status", student_status_names, &p.status, &err) != 0 ||
         form_number(req, "graduation_year", GRADUATION_YEAR_MIN, GRADUATION_YEAR_MAX, 0, &p.graduation_year,
                     &err) != 0 ||
-        form_choice(req, "visa_kind", profile_visa_kinds, &p.visa_kind, &err) != 0 ||
-        form_choice(req, "step1", profile_step1_values, &p.step1, &err) != 0 ||
+        form_choice(req, "visa_kind", visa_kind_names, &p.visa_kind, &err) != 0 ||
+        form_choice(req, "step1", step1_result_names, &p.step1, &err) != 0 ||
         form_number(req, "step2ck_score", STEP2CK_SCORE_MIN, STEP2CK_SCORE_MAX, -1, &p.step2ck_score, &err) != 0 ||
-        form_choice(req, "ecfmg_status", profile_ecfmg_statuses, &p.ecfmg_status, &err) != 0 ||
-        form_choice(req, "english_proof", profile_english_proofs, &p.english_proof, &err) != 0) {
+        form_choice(req, "ecfmg_status", ecfmg_status_names, &p.ecfmg_status, &err) != 0 ||
+        form_choice(req, "english_proof", english_proof_names, &p.english_proof, &err) != 0) {
         render(req, 400, &user, NULL, &err);
         return;
     }

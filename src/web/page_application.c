@@ -10,7 +10,6 @@
 #include "domain/accounts.h"
 #include "domain/applications.h"
 #include "domain/catalog_index.h"
-#include "lib/clock.h"
 #include "lib/limits.h"
 #include "lib/utf8.h"
 #include "views/forms.h"
@@ -86,32 +85,11 @@ static const char *event_words(const char *action)
     return action;
 }
 
-static const char *role_words(const char *role)
+/* Who took a move, in words ("Rounds staff"); an unknown actor as recorded. */
+static const char *actor_words(const char *actor)
 {
-    if (role == NULL)
-        return "";
-    if (strcmp(role, "student") == 0)
-        return "student";
-    if (strcmp(role, "host") == 0)
-        return "host";
-    if (strcmp(role, "staff") == 0)
-        return "Rounds staff";
-    return role;
-}
-
-/* Whether the user acts for the host on this application (its host's
- * coordinators, its preceptor, staff). */
-static bool host_side(const struct store_application *a, const struct store_user *user)
-{
-    if (account_has_role(user, "staff"))
-        return true;
-    if (a->preceptor_user_id != NULL && strcmp(a->preceptor_user_id, user->id) == 0)
-        return true;
-    for (size_t i = 0; i < user->membership_count; i++)
-        if (strcmp(user->memberships[i].organization_id, a->organization_id) == 0 &&
-            strcmp(user->memberships[i].role, "host_coordinator") == 0)
-            return true;
-    return false;
+    enum move_actor known = move_actor_parse(actor);
+    return known != MOVE_ACTOR_UNKNOWN ? move_actor_label(known) : actor != NULL ? actor : "";
 }
 
 /* Text with newlines as paragraphs. */
@@ -142,12 +120,13 @@ static void render_facts(struct buf *b, const struct store_application *a, bool 
 {
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"details-heading\"><h2 id=\"details-heading\">"
                       "Details</h2>\n<dl class=\"facts\">");
-    if (strcmp(a->status, "offered") == 0 && a->offer_expires_at > 0) {
+    enum application_status status = application_status_of(a);
+    if (status == APPLICATION_OFFERED && a->offer_expires_at > 0) {
         fact_begin(b, "Offer expires");
         web_write_instant(b, a->offer_expires_at);
         buf_append_str(b, "</dd>");
     }
-    if (strcmp(a->status, "held") == 0 && a->hold_expires_at > 0) {
+    if (status == APPLICATION_HELD && a->hold_expires_at > 0) {
         fact_begin(b, "Hold expires");
         web_write_instant(b, a->hold_expires_at);
         buf_append_str(b, "</dd>");
@@ -235,8 +214,7 @@ static void render_actions(struct buf *b, const struct store_application *a, con
     buf_append_str(b, "</div></form></section>\n");
 }
 
-static void render_history(struct buf *b, const struct store_application_event *events, size_t count,
-                           bool student)
+static void render_history(struct buf *b, const struct store_application_event *events, size_t count)
 {
     buf_append_str(b, "<section class=\"card history-card\" aria-labelledby=\"history-heading\"><h2 id=\"history-heading\">"
                       "History</h2>\n");
@@ -256,7 +234,7 @@ static void render_history(struct buf *b, const struct store_application_event *
         if (e->actor_name != NULL) {
             buf_append_html(b, e->actor_name);
             buf_append_str(b, " <span class=\"muted\">(");
-            buf_append_html(b, role_words(e->actor_role));
+            buf_append_html(b, actor_words(e->actor_role));
             buf_append_str(b, ")</span>");
         } else {
             buf_append_str(b, "Rounds <span class=\"muted\">(automatic)</span>");
@@ -264,7 +242,7 @@ static void render_history(struct buf *b, const struct store_application_event *
         buf_append_str(b, "</td><td data-label=\"What\">");
         buf_append_html(b, event_words(e->action));
         buf_append_str(b, "</td><td data-label=\"Status after\">");
-        web_application_status(b, e->to_status, student);
+        web_application_status(b, application_status_parse(e->to_status));
         buf_append_str(b, "</td><td data-label=\"Note\">");
         if (e->note != NULL && e->note[0] != '\0')
             buf_append_html(b, e->note);
@@ -284,22 +262,13 @@ static void render(struct http_request *req, int status, const char *id, const c
     if (!web_page_setup(req, &page, "Application", &user))
         return;
     struct store_application a = {0};
-    int rc = store_application_get(req->db, &req->arena, id, &a);
-    if (rc != DB_ROW && rc != DB_DONE) {
-        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+    if (!web_application_visible(req, &user, id, "read", &a))
         return;
-    }
-    if (rc == DB_ROW && !application_visible_to(&a, &user))
-        store_audit_add(req->db, user.id, "forbidden", "application", a.id, "read", clock_now());
-    if (rc == DB_DONE || !application_visible_to(&a, &user)) {
-        http_reply_error(req, ERR_NOT_FOUND, NULL, "This application does not exist, or it is not yours to see");
-        return;
-    }
     struct store_application_event *events = NULL;
     size_t event_count = 0;
     bool history_ok = store_application_events(req->db, &req->arena, a.id, &events, &event_count) == DB_OK;
     bool student = strcmp(a.student_id, user.id) == 0;
-    bool host = host_side(&a, &user);
+    bool host = application_host_side(&a, &user);
 
     struct buf title;
     buf_init(&title, &req->arena, BUF_CAP_LINE);
@@ -326,10 +295,9 @@ static void render(struct http_request *req, int status, const char *id, const c
     buf_append_str(&b, " to ");
     view_date(&b, a.block_end);
     buf_append_str(&b, "</p>\n<p class=\"current-status\">Status: ");
-    web_application_status(&b, a.status, student && !host);
+    web_application_status(&b, application_status_of(&a));
     buf_append_str(&b, "</p>");
-    if (strcmp(a.status, "held") == 0 || strcmp(a.status, "booked") == 0 || strcmp(a.status, "cleared") == 0 ||
-        strcmp(a.status, "in_progress") == 0) {
+    if (application_status_is_active(application_status_of(&a))) {
         buf_append_str(&b, "<p class=\"checklist-link\"><a href=\"/applications/");
         buf_append_url(&b, a.id);
         buf_append_str(&b, "/compliance\">Onboarding checklist</a></p>");
@@ -346,7 +314,7 @@ static void render(struct http_request *req, int status, const char *id, const c
     render_actions(&b, &a, &user, student, host, page.csrf_token, note, note_error);
     buf_append_str(&b, "</div>\n</div>\n");
     if (history_ok)
-        render_history(&b, events, event_count, student && !host);
+        render_history(&b, events, event_count);
     else
         view_alert(&b, "The history could not be loaded. Reload the page in a moment.");
     view_page_end(&b);
@@ -389,7 +357,7 @@ static const char *refusal(struct arena *arena, const struct error *err, const c
     buf_append_str(&b, "\" is not possible now");
     if (now != NULL) {
         buf_append_str(&b, ": the application's status is \"");
-        buf_append_str(&b, application_status_label(now->status));
+        buf_append_str(&b, application_status_label(application_status_of(now)));
         buf_append_str(&b, "\", and this step does not apply to it or is not yours to take");
     }
     buf_append_char(&b, '.');

@@ -19,45 +19,42 @@ enum { LIST_LIMIT = 50, OPTIONS_LIMIT = 200 };
 
 const char *const web_applications_params[] = {"status", "offering", "block", "after", NULL};
 
-static const char *const statuses[] = {"submitted",     "under_review", "offered",       "held",
-                                       "booked",        "cleared",      "in_progress",   "completed",
-                                       "withdrawn",     "declined",     "offer_expired", "hold_expired",
-                                       "cancelled_by_student", "cancelled_by_host", "no_show", NULL};
+/* The filter offers every status after draft. */
+static bool status_filterable(enum application_status status)
+{
+    return status > APPLICATION_DRAFT && status < APPLICATION_STATUS_COUNT;
+}
 
 /* ---- shared with page_application.c and page_offering.c ---- */
 
 /* A class per kind of status, so that the badge's look follows its meaning;
  * the words are always there too. */
-static const char *status_group(const char *status)
+static const char *status_group(enum application_status status)
 {
-    static const char *const waiting[] = {"draft", "submitted", "under_review", NULL};
-    static const char *const act[] = {"offered", "held", NULL};
-    static const char *const good[] = {"booked", "cleared", "in_progress", "completed", NULL};
-    for (const char *const *s = waiting; *s != NULL; s++)
-        if (strcmp(*s, status) == 0)
-            return "waiting";
-    for (const char *const *s = act; *s != NULL; s++)
-        if (strcmp(*s, status) == 0)
-            return "action";
-    for (const char *const *s = good; *s != NULL; s++)
-        if (strcmp(*s, status) == 0)
-            return "good";
-    return "closed";
+    switch (status) {
+    case APPLICATION_DRAFT:
+    case APPLICATION_SUBMITTED:
+    case APPLICATION_UNDER_REVIEW:
+        return "waiting";
+    case APPLICATION_OFFERED:
+    case APPLICATION_HELD:
+        return "action";
+    case APPLICATION_BOOKED:
+    case APPLICATION_CLEARED:
+    case APPLICATION_IN_PROGRESS:
+    case APPLICATION_COMPLETED:
+        return "good";
+    default:
+        return "closed";
+    }
 }
 
-static const char *status_words(const char *status, bool viewer_is_student)
-{
-    if (!viewer_is_student && strcmp(status, "cancelled_by_student") == 0)
-        return "Cancelled by the student";
-    return application_status_label(status);
-}
-
-void web_application_status(struct buf *b, const char *status, bool viewer_is_student)
+void web_application_status(struct buf *b, enum application_status status)
 {
     buf_append_str(b, "<span class=\"status status-");
     buf_append_str(b, status_group(status));
     buf_append_str(b, "\">");
-    buf_append_html(b, status_words(status, viewer_is_student));
+    buf_append_html(b, application_status_label(status));
     buf_append_str(b, "</span>");
 }
 
@@ -86,18 +83,10 @@ struct viewer {
 
 static void load_viewer(struct http_request *req, struct viewer *v)
 {
-    v->staff = account_has_role(&v->user, "staff");
-    v->student = account_has_role(&v->user, "student");
-    struct buf orgs;
-    buf_init(&orgs, &req->arena, BUF_CAP_SMALL);
-    for (size_t i = 0; i < v->user.membership_count; i++)
-        if (strcmp(v->user.memberships[i].role, "host_coordinator") == 0) {
-            if (orgs.len > 0)
-                buf_append_char(&orgs, ',');
-            buf_append_str(&orgs, v->user.memberships[i].organization_id);
-        }
-    v->organization_ids = orgs.len > 0 && buf_ok(&orgs) ? orgs.data : NULL;
-    v->reviewer = v->organization_ids != NULL || account_has_role(&v->user, "preceptor");
+    v->staff = account_has_role(&v->user, ROLE_STAFF);
+    v->student = account_has_role(&v->user, ROLE_STUDENT);
+    v->organization_ids = account_organization_ids(&req->arena, &v->user, ROLE_HOST_COORDINATOR);
+    v->reviewer = v->organization_ids != NULL || account_has_role(&v->user, ROLE_PRECEPTOR);
 }
 
 /* "after=…" and the filters, for the next-page link. */
@@ -204,13 +193,16 @@ static void load_choices(struct http_request *req, const struct store_applicatio
 static void render_filters(struct http_request *req, struct buf *b, const struct viewer *v,
                            const struct store_application_filter *review, const struct list_params *p)
 {
-    const char *labels[sizeof(statuses) / sizeof(statuses[0])];
+    const char *names[APPLICATION_STATUS_COUNT], *labels[APPLICATION_STATUS_COUNT];
     size_t n = 0;
-    for (; statuses[n] != NULL; n++)
-        labels[n] = status_words(statuses[n], !v->reviewer && !v->staff);
+    for (int s = 0; s < APPLICATION_STATUS_COUNT; s++)
+        if (status_filterable((enum application_status)s)) {
+            names[n] = application_status_name((enum application_status)s);
+            labels[n++] = application_status_label((enum application_status)s);
+        }
     buf_append_str(b, "<form class=\"filters list-filters\" method=\"get\" action=\"/applications\" role=\"search\" "
                       "aria-label=\"Filter applications\">\n");
-    filter_select(b, "Status", "status", statuses, labels, n, p->status);
+    filter_select(b, "Status", "status", names, labels, n, p->status);
     if (v->reviewer && !v->staff) {
         struct choices c;
         load_choices(req, review, p->offering, &c);
@@ -240,10 +232,11 @@ static void write_dates(struct buf *b, const struct store_application *a)
 /* "Accept by …" / "Pay by …" while an offer or a hold runs. */
 static void write_deadline(struct buf *b, const struct store_application *a)
 {
-    if (strcmp(a->status, "offered") == 0 && a->offer_expires_at > 0) {
+    enum application_status status = application_status_of(a);
+    if (status == APPLICATION_OFFERED && a->offer_expires_at > 0) {
         buf_append_str(b, "Accept by ");
         web_write_instant(b, a->offer_expires_at);
-    } else if (strcmp(a->status, "held") == 0 && a->hold_expires_at > 0) {
+    } else if (status == APPLICATION_HELD && a->hold_expires_at > 0) {
         buf_append_str(b, "Pay by ");
         web_write_instant(b, a->hold_expires_at);
     } else {
@@ -280,7 +273,7 @@ static void render_mine(struct buf *b, const struct store_application *items, si
         write_dates(b, a);
         buf_append_str(b, "</td>");
         cell_begin(b, "Status");
-        web_application_status(b, a->status, true);
+        web_application_status(b, application_status_of(a));
         buf_append_str(b, "</td>");
         cell_begin(b, "Next step");
         buf_append_html(b, next != NULL ? next : "Nothing to do.");
@@ -315,7 +308,7 @@ static void render_review(struct buf *b, const struct store_application *items, 
         write_dates(b, a);
         buf_append_str(b, "</td>");
         cell_begin(b, "Status");
-        web_application_status(b, a->status, false);
+        web_application_status(b, application_status_of(a));
         buf_append_str(b, "</td>");
         cell_begin(b, "Next step");
         buf_append_html(b, next != NULL ? next : "Nothing to do.");
@@ -361,14 +354,9 @@ void web_page_applications(struct http_request *req)
         return;
     struct list_params p = {param(query, "status"), param(query, "offering"), param(query, "block"),
                             param(query, "after")};
-    if (p.status != NULL) {
-        bool known = false;
-        for (const char *const *s = statuses; *s != NULL; s++)
-            known = known || strcmp(*s, p.status) == 0;
-        if (!known) {
-            http_reply_error(req, ERR_INVALID_PARAMETER, "status", "There is no such application status");
-            return;
-        }
+    if (p.status != NULL && !status_filterable(application_status_parse(p.status))) {
+        http_reply_error(req, ERR_INVALID_PARAMETER, "status", "There is no such application status");
+        return;
     }
     struct view_page page;
     struct viewer v = {0};

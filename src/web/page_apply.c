@@ -75,7 +75,7 @@ void web_page_apply_post(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    if (!account_has_role(&user, "student")) {
+    if (!account_has_role(&user, ROLE_STUDENT)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL,
                          "Only student accounts apply for rotations, and the account you are signed in with is "
                          "not a student account");

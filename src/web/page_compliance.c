@@ -15,7 +15,6 @@
 #include "domain/accounts.h"
 #include "domain/applications.h"
 #include "domain/documents.h"
-#include "lib/clock.h"
 #include "lib/limits.h"
 #include "views/money.h"
 #include "web/web.h"
@@ -24,41 +23,10 @@ enum { ATTACH_MAX = 64 };
 
 const char *const web_compliance_params[] = {"done", NULL};
 
-static const char *state_words(const char *state)
+/* The class name of a state: its stored name ("state-ok"); unknown ones as missing. */
+static const char *state_class(enum compliance_state state)
 {
-    static const char *const words[][2] = {
-        {"missing", "Missing"}, {"pending", "Waiting for verification"}, {"rejected", "Rejected"},
-        {"expired", "Out of date"}, {"expiring", "Expires soon"},        {"ok", "Met"},
-    };
-    for (size_t i = 0; state != NULL && i < sizeof(words) / sizeof(words[0]); i++)
-        if (strcmp(words[i][0], state) == 0)
-            return words[i][1];
-    return state != NULL ? state : "Unknown";
-}
-
-/* Known states only, for the class name. */
-static const char *state_class(const char *state)
-{
-    static const char *const known[] = {"missing", "pending", "rejected", "expired", "expiring", "ok"};
-    for (size_t i = 0; state != NULL && i < sizeof(known) / sizeof(known[0]); i++)
-        if (strcmp(known[i], state) == 0)
-            return known[i];
-    return "missing";
-}
-
-/* Whether the user acts for the host on this application (its host's
- * coordinators, its preceptor, staff). */
-static bool host_side(const struct store_application *a, const struct store_user *user)
-{
-    if (account_has_role(user, "staff"))
-        return true;
-    if (a->preceptor_user_id != NULL && strcmp(a->preceptor_user_id, user->id) == 0)
-        return true;
-    for (size_t i = 0; i < user->membership_count; i++)
-        if (strcmp(user->memberships[i].organization_id, a->organization_id) == 0 &&
-            strcmp(user->memberships[i].role, "host_coordinator") == 0)
-            return true;
-    return false;
+    return state != COMPLIANCE_STATE_UNKNOWN ? compliance_state_name(state) : compliance_state_name(COMPLIANCE_MISSING);
 }
 
 static void write_rule(struct buf *b, const struct requirement_rule *r)
@@ -68,8 +36,7 @@ static void write_rule(struct buf *b, const struct requirement_rule *r)
                     (long long)r->issued_within_days);
     else
         buf_append_str(b, "Valid through the rotation");
-    buf_append_str(b, r->source != NULL && strcmp(r->source, "host") == 0 ? " · every rotation of this host"
-                                                                           : " · this rotation");
+    buf_append_str(b, r->source == REQUIREMENT_FROM_HOST ? " · every rotation of this host" : " · this rotation");
 }
 
 /* The document of an item, linked for whoever looks: the student to the
@@ -99,12 +66,11 @@ static void write_document(struct buf *b, const struct store_document *d, bool s
 
 static void write_student_action(struct buf *b, const struct compliance_item *it)
 {
-    const char *state = it->state != NULL ? it->state : "missing";
-    if (strcmp(state, "ok") == 0) {
+    if (it->state == COMPLIANCE_OK) {
         buf_append_str(b, "<span class=\"muted\">Nothing to do</span>");
-    } else if (strcmp(state, "pending") == 0) {
+    } else if (it->state == COMPLIANCE_PENDING) {
         buf_append_str(b, "<span class=\"muted\">Rounds staff will check it</span>");
-    } else if (it->document != NULL && strcmp(state, "missing") != 0) {
+    } else if (it->document != NULL && it->state != COMPLIANCE_MISSING) {
         buf_append_str(b, "<a href=\"/wallet/");
         buf_append_url(b, it->document->id);
         buf_append_str(b, "#replace\">Upload a new version<span class=\"visually-hidden\"> of ");
@@ -123,7 +89,7 @@ static void render_items(struct buf *b, const struct compliance *c, bool student
 {
     size_t met = 0;
     for (size_t i = 0; i < c->count; i++)
-        if (c->items[i].state != NULL && strcmp(c->items[i].state, "ok") == 0)
+        if (c->items[i].state == COMPLIANCE_OK)
             met++;
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"req-heading\"><h2 id=\"req-heading\">"
                       "Requirements</h2>\n");
@@ -151,7 +117,7 @@ static void render_items(struct buf *b, const struct compliance *c, bool student
         buf_append_str(b, "</span></td><td data-label=\"State\"><span class=\"status state-");
         buf_append_str(b, state_class(it->state));
         buf_append_str(b, "\">");
-        buf_append_html(b, state_words(it->state));
+        buf_append_html(b, compliance_state_label(it->state));
         buf_append_str(b, "</span></td><td data-label=\"Why\">");
         buf_append_html(b, it->detail != NULL ? it->detail : "");
         buf_append_str(b, "</td><td data-label=\"Document\">");
@@ -174,8 +140,8 @@ static void render_clearance(struct buf *b, const struct store_application *a, c
 {
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"clear-heading\"><h2 id=\"clear-heading\">"
                       "Clearance</h2>\n");
-    if (strcmp(a->status, "cleared") == 0 || strcmp(a->status, "in_progress") == 0 ||
-        strcmp(a->status, "completed") == 0) {
+    enum application_status status = application_status_of(a);
+    if (status == APPLICATION_CLEARED || status == APPLICATION_IN_PROGRESS || status == APPLICATION_COMPLETED) {
         buf_append_str(b, "<p>The student is cleared for the rotation.</p></section>\n");
         return;
     }
@@ -190,14 +156,14 @@ static void render_clearance(struct buf *b, const struct store_application *a, c
         return;
     }
     buf_append_str(b, "<p id=\"clear-why\">");
-    if (strcmp(a->status, "booked") != 0) {
+    if (status != APPLICATION_BOOKED) {
         buf_append_str(b, "A student can be cleared once the seat is booked. This application is: ");
-        buf_append_html(b, application_status_label(a->status));
+        buf_append_html(b, application_status_label(status));
         buf_append_char(b, '.');
     } else if (!c->all_ok) {
         size_t open = 0;
         for (size_t i = 0; i < c->count; i++)
-            if (c->items[i].state == NULL || strcmp(c->items[i].state, "ok") != 0)
+            if (c->items[i].state != COMPLIANCE_OK)
                 open++;
         buf_appendf(b, "The student can be cleared once every requirement is met: %zu %s not yet.", open,
                     open == 1 ? "is" : "are");
@@ -292,25 +258,16 @@ static void render(struct http_request *req, int status, const char *id, const c
     if (!web_page_setup(req, &page, "Onboarding checklist", &user))
         return;
     struct store_application a = {0};
-    int rc = store_application_get(req->db, &req->arena, id, &a);
-    if (rc != DB_ROW && rc != DB_DONE) {
-        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+    if (!web_application_visible(req, &user, id, "compliance", &a))
         return;
-    }
-    if (rc == DB_ROW && !application_visible_to(&a, &user))
-        store_audit_add(req->db, user.id, "forbidden", "application", a.id, "compliance", clock_now());
-    if (rc == DB_DONE || !application_visible_to(&a, &user)) {
-        http_reply_error(req, ERR_NOT_FOUND, NULL, "This application does not exist, or it is not yours to see");
-        return;
-    }
     struct compliance c = {0};
     if (compliance_for_application(req->db, &req->arena, &a, &c) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
     bool student = strcmp(a.student_id, user.id) == 0;
-    bool host = host_side(&a, &user);
-    bool staff = account_has_role(&user, "staff");
+    bool host = application_host_side(&a, &user);
+    bool staff = account_has_role(&user, ROLE_STAFF);
 
     struct buf title;
     buf_init(&title, &req->arena, BUF_CAP_LINE);
@@ -339,7 +296,7 @@ static void render(struct http_request *req, int status, const char *id, const c
     buf_append_str(&b, " to ");
     view_date(&b, c.end != NULL ? c.end : a.block_end);
     buf_append_str(&b, "</p>\n<p class=\"current-status\">Application: ");
-    web_application_status(&b, a.status, student && !host);
+    web_application_status(&b, application_status_of(&a));
     buf_append_str(&b, "</p></header>\n");
     if (notice != NULL)
         view_notice(&b, notice);

@@ -29,14 +29,8 @@ static void write_dollars(struct buf *b, int64_t cents)
 
 static const char *kind_label(const char *kind)
 {
-    static const char *const labels[][2] = {{"hands_on", "Hands-on"},
-                                            {"observership", "Observership"},
-                                            {"research", "Research"},
-                                            {"telehealth", "Telehealth"}};
-    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-        if (strcmp(labels[i][0], kind) == 0)
-            return labels[i][1];
-    return kind;
+    enum offering_kind known = offering_kind_parse(kind);
+    return known != OFFERING_KIND_UNKNOWN ? offering_kind_label(known) : kind;
 }
 
 static void write_organization(struct http_request *req, struct buf *b, const char *id, const char *name)
@@ -105,7 +99,7 @@ void web_page_host(struct http_request *req)
     struct store_user user;
     if (!web_page_setup(req, &page, "Manage offerings", &user))
         return;
-    bool staff = account_has_role(&user, "staff");
+    bool staff = account_has_role(&user, ROLE_STAFF);
     const struct store_membership *managed[STORE_MAX_MEMBERSHIPS];
     size_t managed_count = catalog_managed_organizations(&user, managed, STORE_MAX_MEMBERSHIPS);
     if (!staff && managed_count == 0) {
@@ -114,8 +108,8 @@ void web_page_host(struct http_request *req)
     }
     struct store_organization *hosts = NULL;
     size_t host_count = 0;
-    if (staff && store_organizations_list(req->db, &req->arena, "host", NULL, HOST_PAGE_ORGS, &hosts, &host_count) !=
-                     DB_OK) {
+    if (staff && store_organizations_list(req->db, &req->arena, organization_kind_name(ORGANIZATION_HOST), NULL,
+                                          HOST_PAGE_ORGS, &hosts, &host_count) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }

@@ -25,13 +25,6 @@
 
 enum { FORM_LIST_MAX = 100 };
 
-static const char *const kind_labels[] = {"Hands-on (clerkship, externship)", "Observership", "Research",
-                                          "Telehealth", NULL};
-static const char *const setting_labels[] = {"Inpatient", "Outpatient", "Inpatient and outpatient", NULL};
-static const char *const status_labels[] = {"Draft (not shown in search)", "Published", "Archived (hidden)", NULL};
-static const char *const visa_labels[] = {"B-1/B-2 visitor", "F-1 student", "J-1 exchange", "H-1B",
-                                          "U.S. citizen or resident", "None yet", NULL};
-
 /* The form's values as typed (or as stored, formatted for typing). */
 struct offering_form {
     const char *organization_id;
@@ -328,11 +321,11 @@ static bool set_right(struct store_offering *o, const char *field)
     else if (strcmp(field, "specialty") == 0)
         o->specialty = reference_specialties[0].slug;
     else if (strcmp(field, "kind") == 0)
-        o->kind = catalog_kinds[0];
+        o->kind = offering_kind_names[0];
     else if (strcmp(field, "setting") == 0)
-        o->setting = catalog_settings[0];
+        o->setting = offering_setting_names[0];
     else if (strcmp(field, "status") == 0)
-        o->status = catalog_statuses[0];
+        o->status = offering_status_names[0];
     else if (strcmp(field, "weeks") == 0)
         o->weeks = 1;
     else if (strcmp(field, "hours_per_week") == 0)
@@ -498,15 +491,17 @@ static void write_offering_fields(struct http_request *req, struct buf *b, const
                error_for(a, errors, "title"));
     if (spec_values != NULL && spec_labels != NULL)
         view_select(b, "Specialty", "specialty", spec_values, spec_labels, f->specialty, error_for(a, errors, "specialty"));
-    view_select(b, "Kind", "kind", catalog_kinds, kind_labels, f->kind, error_for(a, errors, "kind"));
-    view_select(b, "Setting", "setting", catalog_settings, setting_labels, f->setting, error_for(a, errors, "setting"));
+    view_select(b, "Kind", "kind", offering_kind_names, offering_kind_labels, f->kind, error_for(a, errors, "kind"));
+    view_select(b, "Setting", "setting", offering_setting_names, offering_setting_labels, f->setting,
+                error_for(a, errors, "setting"));
     write_site_select(b, &req->arena, sites, site_count, f->site_id, error_for(a, errors, "site_id"));
     write_preceptor_select(b, &req->arena, preceptors, preceptor_count, f->preceptor_id,
                            error_for(a, errors, "preceptor_id"));
-    view_input(b, "Length in weeks", "number", "weeks", f->weeks, NULL, true, "1 to 52.", error_for(a, errors, "weeks"));
-    view_input(b, "Hours per week", "number", "hours_per_week", f->hours_per_week, NULL, false, "1 to 80.",
+    view_input(b, "Length in weeks", "number", "weeks", f->weeks, NULL, true, "1 to " LIMIT_TEXT(CATALOG_WEEKS_MAX) ".", error_for(a, errors, "weeks"));
+    view_input(b, "Hours per week", "number", "hours_per_week", f->hours_per_week, NULL, false, "1 to " LIMIT_TEXT(CATALOG_HOURS_MAX) ".",
                error_for(a, errors, "hours_per_week"));
-    view_select(b, "Status", "status", catalog_statuses, status_labels, f->status, error_for(a, errors, "status"));
+    view_select(b, "Status", "status", offering_status_names, offering_status_labels, f->status,
+                error_for(a, errors, "status"));
 
     buf_append_str(b, "<h2>Fees</h2>\n");
     view_input(b, "Tuition (USD)", "text", "tuition", f->tuition, NULL, true, "For the whole rotation, e.g. 2500.",
@@ -532,7 +527,7 @@ static void write_offering_fields(struct http_request *req, struct buf *b, const
     buf_append_str(b, "</fieldset>\n");
     view_input(b, "Most years since graduation", "number", "max_years", f->max_years, NULL, false,
                "For graduates. Leave empty for no limit.", error_for(a, errors, "max_years"));
-    view_checkbox_group(b, "Visa kinds accepted", "visa_kinds", profile_visa_kinds, visa_labels, 6, f->visa_kinds,
+    view_checkbox_group(b, "Visa kinds accepted", "visa_kinds", visa_kind_names, visa_kind_labels, 6, f->visa_kinds,
                         "Tick none to accept every visa kind.", error_for(a, errors, "visa_kinds"));
 
     buf_append_str(b, "<h2>What to expect</h2>\n");
@@ -782,7 +777,7 @@ static int managed_host(struct http_request *req, const struct store_user *user,
     int rc = organization_id != NULL && catalog_may_manage(user, organization_id)
                  ? store_organization_kind(req->db, &req->arena, organization_id, &kind)
                  : DB_DONE;
-    if (rc == DB_ROW && kind != NULL && strcmp(kind, "host") == 0)
+    if (rc == DB_ROW && organization_kind_parse(kind) == ORGANIZATION_HOST)
         return 0;
     http_reply_error(req, rc == DB_ROW || rc == DB_DONE ? ERR_NOT_FOUND : ERR_UNAVAILABLE, NULL,
                      "There is no such host");
@@ -801,8 +796,9 @@ static void render_choose_host(struct http_request *req, const struct store_user
     size_t n = catalog_managed_organizations(user, managed, STORE_MAX_MEMBERSHIPS);
     struct store_organization *hosts = NULL;
     size_t host_count = 0;
-    if (account_has_role(user, "staff") &&
-        store_organizations_list(req->db, &req->arena, "host", NULL, 100, &hosts, &host_count) != DB_OK) {
+    if (account_has_role(user, ROLE_STAFF) &&
+        store_organizations_list(req->db, &req->arena, organization_kind_name(ORGANIZATION_HOST), NULL, 100, &hosts,
+                                 &host_count) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
@@ -839,7 +835,7 @@ void web_page_host_offering_new(struct http_request *req)
     if (blank(organization_id)) {
         const struct store_membership *managed[STORE_MAX_MEMBERSHIPS];
         size_t n = catalog_managed_organizations(&user, managed, STORE_MAX_MEMBERSHIPS);
-        if (n != 1 || account_has_role(&user, "staff")) {
+        if (n != 1 || account_has_role(&user, ROLE_STAFF)) {
             render_choose_host(req, &user);
             return;
         }
@@ -848,9 +844,9 @@ void web_page_host_offering_new(struct http_request *req)
     if (managed_host(req, &user, organization_id) != 0)
         return;
     struct offering_form f = {.organization_id = organization_id,
-                              .status = "draft",
+                              .status = offering_status_name(OFFERING_DRAFT),
                               .setting = "outpatient",
-                              .kind = "hands_on",
+                              .kind = offering_kind_name(OFFERING_HANDS_ON),
                               .hours_per_week = "40",
                               .students_allowed = true,
                               .graduates_allowed = true};

@@ -40,10 +40,11 @@ static int hosts_of(struct http_request *req, const struct store_user *user, str
 {
     *out = NULL;
     *count = 0;
-    if (account_has_role(user, "staff")) {
+    if (account_has_role(user, ROLE_STAFF)) {
         struct store_organization *orgs = NULL;
         size_t n = 0;
-        if (store_organizations_list(req->db, &req->arena, "host", NULL, HOSTS_MAX, &orgs, &n) != DB_OK)
+        if (store_organizations_list(req->db, &req->arena, organization_kind_name(ORGANIZATION_HOST), NULL, HOSTS_MAX,
+                                     &orgs, &n) != DB_OK)
             return -1;
         *out = arena_calloc(&req->arena, n + 1, sizeof(**out));
         if (*out == NULL)
@@ -72,6 +73,116 @@ static void write_rule(struct buf *b, int64_t days)
         buf_append_str(b, "Valid through the rotation");
 }
 
+/* The host the page is about: the one named (or the first the user manages);
+ * staff may name any host. NULL when there is none for this user. */
+static const struct host_choice *pick_host(struct http_request *req, const struct store_user *user,
+                                           const char *organization_id, const struct host_choice *hosts,
+                                           size_t host_count)
+{
+    bool named = organization_id != NULL && organization_id[0] != '\0';
+    for (size_t i = 0; i < host_count; i++)
+        if (!named || strcmp(hosts[i].id, organization_id) == 0)
+            return &hosts[i];
+    if (!named || !account_has_role(user, ROLE_STAFF))
+        return NULL;
+    /* Staff naming a host beyond the first HOSTS_MAX. */
+    const char *kind = NULL;
+    if (store_organization_kind(req->db, &req->arena, organization_id, &kind) != DB_ROW ||
+        organization_kind_parse(kind) != ORGANIZATION_HOST)
+        return NULL;
+    struct host_choice *one = arena_alloc(&req->arena, sizeof(*one));
+    if (one != NULL)
+        *one = (struct host_choice){organization_id, organization_id};
+    return one;
+}
+
+/* A host picker when the user manages several. */
+static void render_host_choice(struct buf *b, const struct host_choice *hosts, size_t host_count,
+                               const struct host_choice *host)
+{
+    if (host_count <= 1)
+        return;
+    buf_append_str(b, "<form class=\"list-filters\" method=\"get\" action=\"/host/requirements\" "
+                      "aria-label=\"Choose a host\"><div class=\"field\"><label for=\"f-organization_id\">Host"
+                      "</label><select id=\"f-organization_id\" name=\"organization_id\">");
+    for (size_t i = 0; i < host_count; i++) {
+        buf_append_str(b, "<option value=\"");
+        buf_append_html(b, hosts[i].id);
+        buf_append_char(b, '"');
+        if (strcmp(hosts[i].id, host->id) == 0)
+            buf_append_str(b, " selected");
+        buf_append_char(b, '>');
+        buf_append_html(b, hosts[i].name);
+        buf_append_str(b, "</option>");
+    }
+    buf_append_str(b, "</select></div><div class=\"actions\"><button type=\"submit\" class=\"secondary\">"
+                      "Show</button></div></form>\n");
+}
+
+/* The host-wide requirements, each with its remove button. */
+static void render_rules(struct buf *b, const struct host_choice *host, const struct store_requirement *rules,
+                         size_t rule_count, const char *csrf)
+{
+    buf_append_str(b, "<section class=\"card\" aria-labelledby=\"rules-heading\"><h2 id=\"rules-heading\">"
+                      "Asked of every student</h2>\n");
+    if (rule_count == 0) {
+        buf_append_str(b, "<p>None yet: only what each rotation asks for applies.</p>\n</section>\n");
+        return;
+    }
+    buf_append_str(b, "<div class=\"table-wrap\"><table class=\"records\"><caption>Host-wide requirements of ");
+    buf_append_html(b, host->name);
+    buf_append_str(b, "</caption><thead><tr><th scope=\"col\">Document</th><th scope=\"col\">Rule</th>"
+                      "<th scope=\"col\">Added</th><th scope=\"col\">Remove</th></tr></thead><tbody>\n");
+    for (size_t i = 0; i < rule_count; i++) {
+        const struct store_requirement *r = &rules[i];
+        if (r->offering_id != NULL)
+            continue;
+        const char *kind = document_kind_name(r->kind);
+        buf_append_str(b, "<tr><td data-label=\"Document\">");
+        buf_append_html(b, kind);
+        buf_append_str(b, "</td><td data-label=\"Rule\">");
+        write_rule(b, r->issued_within_days);
+        buf_append_str(b, "</td><td data-label=\"Added\">");
+        web_write_instant(b, r->created_at);
+        buf_append_str(b, "</td><td data-label=\"Remove\"><form class=\"inline\" method=\"post\" "
+                          "action=\"/host/requirements/");
+        buf_append_url(b, r->id);
+        buf_append_str(b, "/delete\"><input type=\"hidden\" name=\"csrf_token\" value=\"");
+        buf_append_html(b, csrf);
+        buf_append_str(b, "\"><button type=\"submit\" class=\"secondary\">Remove<span class=\"visually-hidden\"> ");
+        buf_append_html(b, kind);
+        buf_append_str(b, "</span></button></form></td></tr>\n");
+    }
+    buf_append_str(b, "</tbody></table></div>\n</section>\n");
+}
+
+/* The add form, with what was typed and its error. */
+static void render_add_form(struct buf *b, const struct host_choice *host, const struct add_form *form,
+                            const char *csrf)
+{
+    buf_append_str(b, "<section class=\"card\" id=\"add\" aria-labelledby=\"add-heading\">"
+                      "<h2 id=\"add-heading\">Add a requirement</h2>\n");
+    view_form_begin(b, "/host/requirements", csrf);
+    buf_append_str(b, "<input type=\"hidden\" name=\"organization_id\" value=\"");
+    buf_append_html(b, host->id);
+    buf_append_str(b, "\">\n");
+    const char *kind_error = NULL, *days_error = NULL;
+    if (form != NULL && form->error_field != NULL) {
+        if (strcmp(form->error_field, "kind") == 0)
+            kind_error = form->error;
+        else if (strcmp(form->error_field, "issued_within_days") == 0)
+            days_error = form->error;
+    }
+    web_document_kind_select(b, "Document", "kind", form != NULL ? form->kind : NULL, kind_error);
+    view_input(b, "Issued within (days before the start, optional)", "number", "issued_within_days",
+               form != NULL ? form->days : NULL, NULL, false,
+               "For example 90 for a recent TB test. Leave empty when any document valid through the rotation "
+               "will do.",
+               days_error);
+    view_form_end(b, "Add requirement");
+    buf_append_str(b, "</section>\n");
+}
+
 static void render(struct http_request *req, int status, const char *organization_id, const char *notice,
                    const char *error, const struct add_form *form)
 {
@@ -85,21 +196,7 @@ static void render(struct http_request *req, int status, const char *organizatio
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    const struct host_choice *host = NULL;
-    struct host_choice named = {0};
-    for (size_t i = 0; i < host_count && host == NULL; i++)
-        if (organization_id == NULL || organization_id[0] == '\0' || strcmp(hosts[i].id, organization_id) == 0)
-            host = &hosts[i];
-    if (host == NULL && organization_id != NULL && organization_id[0] != '\0' &&
-        account_has_role(&user, "staff")) {
-        /* Staff naming a host beyond the first HOSTS_MAX. */
-        const char *kind = NULL;
-        if (store_organization_kind(req->db, &req->arena, organization_id, &kind) == DB_ROW && kind != NULL &&
-            strcmp(kind, "host") == 0) {
-            named = (struct host_choice){organization_id, organization_id};
-            host = &named;
-        }
-    }
+    const struct host_choice *host = pick_host(req, &user, organization_id, hosts, host_count);
     if (host == NULL) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "There is no such host, or you do not manage it");
         return;
@@ -120,80 +217,13 @@ static void render(struct http_request *req, int status, const char *organizatio
     buf_append_str(&b, " asks of every student before the start of any of its rotations. Students see these on "
                        "their onboarding checklist; a booking can only be cleared once each one is met. A single "
                        "rotation may ask for more on its offering page.</p>\n");
-    if (host_count > 1) {
-        buf_append_str(&b, "<form class=\"list-filters\" method=\"get\" action=\"/host/requirements\" "
-                           "aria-label=\"Choose a host\"><div class=\"field\"><label for=\"f-organization_id\">Host"
-                           "</label><select id=\"f-organization_id\" name=\"organization_id\">");
-        for (size_t i = 0; i < host_count; i++) {
-            buf_append_str(&b, "<option value=\"");
-            buf_append_html(&b, hosts[i].id);
-            buf_append_char(&b, '"');
-            if (strcmp(hosts[i].id, host->id) == 0)
-                buf_append_str(&b, " selected");
-            buf_append_char(&b, '>');
-            buf_append_html(&b, hosts[i].name);
-            buf_append_str(&b, "</option>");
-        }
-        buf_append_str(&b, "</select></div><div class=\"actions\"><button type=\"submit\" class=\"secondary\">"
-                           "Show</button></div></form>\n");
-    }
+    render_host_choice(&b, hosts, host_count, host);
     if (notice != NULL)
         view_notice(&b, notice);
     if (error != NULL)
         view_alert(&b, error);
-
-    buf_append_str(&b, "<section class=\"card\" aria-labelledby=\"rules-heading\"><h2 id=\"rules-heading\">"
-                       "Asked of every student</h2>\n");
-    if (rule_count == 0) {
-        buf_append_str(&b, "<p>None yet: only what each rotation asks for applies.</p>\n");
-    } else {
-        buf_append_str(&b, "<div class=\"table-wrap\"><table class=\"records\"><caption>Host-wide requirements of ");
-        buf_append_html(&b, host->name);
-        buf_append_str(&b, "</caption><thead><tr><th scope=\"col\">Document</th><th scope=\"col\">Rule</th>"
-                           "<th scope=\"col\">Added</th><th scope=\"col\">Remove</th></tr></thead><tbody>\n");
-        for (size_t i = 0; i < rule_count; i++) {
-            const struct store_requirement *r = &rules[i];
-            if (r->offering_id != NULL)
-                continue;
-            const char *kind = document_kind_name(r->kind);
-            buf_append_str(&b, "<tr><td data-label=\"Document\">");
-            buf_append_html(&b, kind);
-            buf_append_str(&b, "</td><td data-label=\"Rule\">");
-            write_rule(&b, r->issued_within_days);
-            buf_append_str(&b, "</td><td data-label=\"Added\">");
-            web_write_instant(&b, r->created_at);
-            buf_append_str(&b, "</td><td data-label=\"Remove\"><form class=\"inline\" method=\"post\" "
-                               "action=\"/host/requirements/");
-            buf_append_url(&b, r->id);
-            buf_append_str(&b, "/delete\"><input type=\"hidden\" name=\"csrf_token\" value=\"");
-            buf_append_html(&b, page.csrf_token);
-            buf_append_str(&b, "\"><button type=\"submit\" class=\"secondary\">Remove<span class=\"visually-hidden\"> ");
-            buf_append_html(&b, kind);
-            buf_append_str(&b, "</span></button></form></td></tr>\n");
-        }
-        buf_append_str(&b, "</tbody></table></div>\n");
-    }
-    buf_append_str(&b, "</section>\n<section class=\"card\" id=\"add\" aria-labelledby=\"add-heading\">"
-                       "<h2 id=\"add-heading\">Add a requirement</h2>\n");
-    view_form_begin(&b, "/host/requirements", page.csrf_token);
-    buf_append_str(&b, "<input type=\"hidden\" name=\"organization_id\" value=\"");
-    buf_append_html(&b, host->id);
-    buf_append_str(&b, "\">\n");
-    const char *kind_error = form != NULL && form->error_field != NULL && strcmp(form->error_field, "kind") == 0
-                                 ? form->error
-                                 : NULL;
-    const char *days_error = form != NULL && form->error_field != NULL &&
-                                     strcmp(form->error_field, "issued_within_days") == 0
-                                 ? form->error
-                                 : NULL;
-    web_document_kind_select(&b, "Document", "kind", form != NULL ? form->kind : NULL, kind_error);
-    view_input(&b, "Issued within (days before the start, optional)", "number", "issued_within_days",
-               form != NULL ? form->days : NULL, NULL, false,
-               "For example 90 for a recent TB test. Leave empty when any document valid through the rotation "
-               "will do.",
-               days_error);
-    view_form_end(&b, "Add requirement");
-    buf_append_str(&b, "</section>\n");
+    render_rules(&b, host, rules, rule_count, page.csrf_token);
+    render_add_form(&b, host, form, page.csrf_token);
     view_page_end(&b);
     if (!buf_ok(&b)) {
         http_reply_error(req, ERR_INTERNAL, NULL, NULL);

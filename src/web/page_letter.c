@@ -81,13 +81,13 @@ static bool load_letter(struct http_request *req, struct viewer *v, const char *
     }
     v->student = l->student_id != NULL && strcmp(l->student_id, v->user.id) == 0;
     v->author = letter_user_is_author(l, &v->user);
-    v->staff = account_has_role(&v->user, "staff");
+    v->staff = account_has_role(&v->user, ROLE_STAFF);
     return true;
 }
 
-static bool state_is(const struct store_letter *l, const char *state)
+static bool state_is(const struct store_letter *l, enum letter_state state)
 {
-    return l->state != NULL && strcmp(l->state, state) == 0;
+    return letter_state_of(l) == state;
 }
 
 static void fact_begin(struct buf *b, const char *term)
@@ -153,7 +153,7 @@ static void render_facts(struct http_request *req, struct buf *b, const struct s
         buf_append_str(b, v->student ? ": the letter is confidential, and you will never see its content."
                                      : ": the letter is confidential and is never shown to the student.");
     } else {
-        bool there = l->version_count > 0 || state_is(l, "uploaded") || state_is(l, "delivered");
+        bool there = l->version_count > 0 || state_is(l, LETTER_UPLOADED) || state_is(l, LETTER_DELIVERED);
         buf_append_str(b, !v->student ? "The student did not waive it: they may read the letter."
                           : there     ? "You did not waive it: you may read the letter."
                                       : "You did not waive it: you may read the letter once it is uploaded.");
@@ -171,7 +171,7 @@ static void render_facts(struct http_request *req, struct buf *b, const struct s
     fact_date(b, "Requested", l->requested_at);
     fact_date(b, "Accepted", l->accepted_at);
     fact_date(b, "Declined", l->declined_at);
-    if (state_is(l, "declined") && l->decline_reason != NULL && l->decline_reason[0] != '\0') {
+    if (state_is(l, LETTER_DECLINED) && l->decline_reason != NULL && l->decline_reason[0] != '\0') {
         fact_begin(b, "Reason given");
         buf_append_html(b, l->decline_reason);
         buf_append_str(b, "</dd>");
@@ -181,7 +181,7 @@ static void render_facts(struct http_request *req, struct buf *b, const struct s
     buf_append_str(b, "</dl>\n");
 
     /* The file: its author and staff; its student only when not waived. */
-    bool has_file = l->version_count > 0 || state_is(l, "uploaded") || state_is(l, "delivered");
+    bool has_file = l->version_count > 0 || state_is(l, LETTER_UPLOADED) || state_is(l, LETTER_DELIVERED);
     if (has_file && (v->author || v->staff || (v->student && !l->waived))) {
         buf_append_str(b, "<p><a class=\"button\" href=\"/letters/");
         buf_append_url(b, l->id);
@@ -264,8 +264,8 @@ void web_letter_file_input(struct buf *b, const char *label, const char *error)
 static void render_author_actions(struct buf *b, const struct store_letter *l, const char *csrf,
                                   const struct failure *f, bool *any)
 {
-    bool requested = state_is(l, "requested"), accepted = state_is(l, "accepted");
-    bool uploaded = state_is(l, "uploaded") || state_is(l, "delivered");
+    bool requested = state_is(l, LETTER_REQUESTED), accepted = state_is(l, LETTER_ACCEPTED);
+    bool uploaded = state_is(l, LETTER_UPLOADED) || state_is(l, LETTER_DELIVERED);
     if (requested) {
         *any = true;
         buf_append_str(b, "<h3>Accept</h3><p>Tell the student you will write it. You can upload it now or later.</p>");
@@ -294,7 +294,7 @@ static void render_author_actions(struct buf *b, const struct store_letter *l, c
 static void render_delivered_form(struct buf *b, const struct store_letter *l, const char *csrf,
                                   const struct failure *f, bool *any)
 {
-    if (!state_is(l, "uploaded"))
+    if (!state_is(l, LETTER_UPLOADED))
         return;
     *any = true;
     buf_append_str(b, "<h3>Delivered to ERAS</h3><p>Once the letter is in ERAS, record it here with its ERAS "
@@ -309,13 +309,13 @@ static void render_delivered_form(struct buf *b, const struct store_letter *l, c
 static void render_student_actions(struct buf *b, const struct store_letter *l, const char *csrf,
                                    const struct failure *f, bool *any)
 {
-    if (state_is(l, "declined")) {
+    if (state_is(l, LETTER_DECLINED)) {
         *any = true;
         buf_append_str(b, "<p>This author declined. <a href=\"/letters\">Ask someone else</a> from your letters "
                           "page.</p>\n");
     }
     /* Once uploaded, the delivery form below takes the Letter ID. */
-    if (state_is(l, "requested") || state_is(l, "accepted")) {
+    if (state_is(l, LETTER_REQUESTED) || state_is(l, LETTER_ACCEPTED)) {
         *any = true;
         bool has_id = l->eras_letter_id != NULL && l->eras_letter_id[0] != '\0';
         buf_append_str(b, has_id ? "<h3>Change the ERAS Letter ID</h3>" : "<h3>Add the ERAS Letter ID</h3>");
@@ -328,7 +328,7 @@ static void render_student_actions(struct buf *b, const struct store_letter *l, 
     }
     /* A waived letter shows no way back: the waiver is final. Once the letter
      * is there the student may have read it, so waiving is offered before. */
-    if (!l->waived && (state_is(l, "requested") || state_is(l, "accepted"))) {
+    if (!l->waived && (state_is(l, LETTER_REQUESTED) || state_is(l, LETTER_ACCEPTED))) {
         *any = true;
         buf_append_str(b, "<h3>Waive your right to see it</h3><p>Programs give more weight to letters the applicant "
                           "has not seen. This cannot be taken back.</p>");
@@ -350,9 +350,8 @@ static void render(struct http_request *req, int status, const char *id, const c
     if (!load_letter(req, &v, id, &l))
         return;
     /* A reload after the author answered must not still say "sent". */
-    const char *notice = done != NULL && strcmp(done, "requested") == 0 && !state_is(&l, "requested")
-                             ? NULL
-                             : done_message(done);
+    const char *notice =
+        done != NULL && strcmp(done, "requested") == 0 && !state_is(&l, LETTER_REQUESTED) ? NULL : done_message(done);
 
     struct buf title;
     buf_init(&title, &req->arena, BUF_CAP_LINE);
@@ -375,7 +374,7 @@ static void render(struct http_request *req, int status, const char *id, const c
     buf_append_str(&b, "</p><h1>Letter from ");
     buf_append_html(&b, l.author_name);
     buf_append_str(&b, "</h1>\n<p class=\"current-status\">State: ");
-    web_letter_state(&b, l.state);
+    web_letter_state(&b, letter_state_of(&l));
     if (l.waived && v.student)
         buf_append_str(&b, " <span class=\"confidential\">Confidential — you waived the right to see it</span>");
     buf_append_str(&b, "</p></header>\n");

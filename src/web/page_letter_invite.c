@@ -109,9 +109,9 @@ static void form_begin(struct buf *b, const char *token, const char *action, con
     buf_append_str(b, "\">\n");
 }
 
-static bool state_is(const struct store_letter *l, const char *state)
+static bool state_is(const struct store_letter *l, enum letter_state state)
 {
-    return l->state != NULL && strcmp(l->state, state) == 0;
+    return letter_state_of(l) == state;
 }
 
 static void render_request(struct http_request *req, struct buf *b, const struct store_letter *l)
@@ -141,7 +141,7 @@ static void render_request(struct http_request *req, struct buf *b, const struct
     buf_append_str(b, "<dt>Asked on</dt><dd>");
     web_write_date(b, l->requested_at);
     buf_append_str(b, "</dd><dt>State</dt><dd>");
-    web_letter_state(b, l->state);
+    web_letter_state(b, letter_state_of(l));
     if (l->accepted_at > 0) {
         buf_append_str(b, " <span class=\"muted\">since ");
         web_write_date(b, l->accepted_at);
@@ -164,7 +164,7 @@ static void render_request(struct http_request *req, struct buf *b, const struct
 static void render_actions(struct buf *b, const struct store_letter *l, const char *token, const char *csrf,
                            const struct failure *f)
 {
-    bool requested = state_is(l, "requested"), accepted = state_is(l, "accepted");
+    bool requested = state_is(l, LETTER_REQUESTED), accepted = state_is(l, LETTER_ACCEPTED);
     buf_append_str(b, "<section class=\"card letter-actions\" aria-labelledby=\"actions-heading\">"
                       "<h2 id=\"actions-heading\">Your answer</h2>\n");
     if (!requested && !accepted) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "domain/accounts.h"
+#include "domain/applications.h"
 #include "domain/letters.h"
 #include "lib/clock.h"
 #include "lib/limits.h"
@@ -22,24 +23,26 @@ enum { LIST_LIMIT = 100, CHOICES_LIMIT = 200 };
 
 /* ---- shared with the other letter pages ---- */
 
-static const char *state_group(const char *state)
+static const char *state_group(enum letter_state state)
 {
-    if (state == NULL)
-        return "closed";
-    if (strcmp(state, "requested") == 0 || strcmp(state, "accepted") == 0)
+    switch (state) {
+    case LETTER_REQUESTED:
+    case LETTER_ACCEPTED:
         return "waiting";
-    if (strcmp(state, "uploaded") == 0 || strcmp(state, "delivered") == 0)
+    case LETTER_UPLOADED:
+    case LETTER_DELIVERED:
         return "good";
-    return "closed";
+    default:
+        return "closed";
+    }
 }
 
-void web_letter_state(struct buf *b, const char *state)
+void web_letter_state(struct buf *b, enum letter_state state)
 {
-    const char *words = state != NULL ? letter_state_label(state) : NULL;
     buf_append_str(b, "<span class=\"status status-");
     buf_append_str(b, state_group(state));
     buf_append_str(b, "\">");
-    buf_append_html(b, words != NULL ? words : state != NULL ? state : "Unknown");
+    buf_append_html(b, state != LETTER_STATE_UNKNOWN ? letter_state_label(state) : "Unknown");
     buf_append_str(b, "</span>");
 }
 
@@ -67,13 +70,9 @@ static const char *field_error(const struct request_form *f, const char *name)
 }
 
 /* Applications whose preceptor the student may ask: those that took a seat. */
-static bool preceptor_status(const char *status)
+static bool preceptor_status(const struct store_application *a)
 {
-    static const char *const ok[] = {"held", "booked", "cleared", "in_progress", "completed", NULL};
-    for (const char *const *s = ok; *s != NULL; s++)
-        if (strcmp(*s, status) == 0)
-            return true;
-    return false;
+    return application_status_takes_seat(application_status_of(a));
 }
 
 static void render_preceptor_select(struct http_request *req, struct buf *b, const struct store_user *user,
@@ -86,7 +85,7 @@ static void render_preceptor_select(struct http_request *req, struct buf *b, con
         count = 0;
     size_t shown = 0;
     for (size_t i = 0; i < count; i++)
-        if (preceptor_status(items[i].status) && items[i].preceptor_name != NULL && items[i].preceptor_name[0])
+        if (preceptor_status(&items[i]) && items[i].preceptor_name != NULL && items[i].preceptor_name[0])
             shown++;
     const char *error = field_error(form, "application_id");
     if (shown == 0) {
@@ -104,7 +103,7 @@ static void render_preceptor_select(struct http_request *req, struct buf *b, con
     buf_append_str(b, "\"><option value=\"\">None: I will type a name and email below</option>");
     for (size_t i = 0; i < count; i++) {
         const struct store_application *a = &items[i];
-        if (!preceptor_status(a->status) || a->preceptor_name == NULL || a->preceptor_name[0] == '\0')
+        if (!preceptor_status(a) || a->preceptor_name == NULL || a->preceptor_name[0] == '\0')
             continue;
         buf_append_str(b, "<option value=\"");
         buf_append_html(b, a->id);
@@ -222,13 +221,13 @@ static void render_mine(struct buf *b, const struct store_letter *items, size_t 
         buf_append_str(b, "</a><br><span class=\"muted\">");
         buf_append_html(b, l->author_email);
         buf_append_str(b, "</span></td><td data-label=\"State\">");
-        web_letter_state(b, l->state);
+        web_letter_state(b, letter_state_of(l));
         if (l->waived)
             buf_append_str(b, "<br><small class=\"confidential\">Confidential — you waived the right to see it"
                               "</small>");
         buf_append_str(b, "</td>");
         cell_date(b, "Requested", l->requested_at);
-        if (l->state != NULL && strcmp(l->state, "declined") == 0) {
+        if (letter_state_of(l) == LETTER_DECLINED) {
             buf_append_str(b, "<td data-label=\"Accepted\">Declined ");
             web_write_date(b, l->declined_at);
             buf_append_str(b, "</td>");
@@ -276,19 +275,19 @@ static void render_author_letter(struct http_request *req, struct buf *b, const 
     buf_append_str(b, "\">Letter for ");
     buf_append_html(b, l->student_name);
     buf_append_str(b, "</a></h3><p>");
-    web_letter_state(b, l->state);
+    web_letter_state(b, letter_state_of(l));
     buf_append_str(b, " · asked ");
     web_write_date(b, l->requested_at);
     buf_append_str(b, l->waived ? " · the student waived the right to see it"
                                 : " · the student did not waive the right to see it");
     buf_append_str(b, "</p>");
-    const char *state = l->state != NULL ? l->state : "";
-    bool open = strcmp(state, "requested") == 0 || strcmp(state, "accepted") == 0;
-    if (strcmp(state, "requested") == 0) {
+    enum letter_state state = letter_state_of(l);
+    bool open = state == LETTER_REQUESTED || state == LETTER_ACCEPTED;
+    if (state == LETTER_REQUESTED) {
         letter_form_begin(b, l, "accept", csrf, false);
         buf_append_str(b, "<button type=\"submit\">Accept</button></form>");
     }
-    if (open || strcmp(state, "uploaded") == 0) {
+    if (open || state == LETTER_UPLOADED) {
         buf_reset(&id);
         buf_append_str(&id, "file-");
         buf_append_str(&id, l->id);
@@ -296,8 +295,8 @@ static void render_author_letter(struct http_request *req, struct buf *b, const 
         buf_append_str(b, "<div class=\"field\"><label for=\"");
         buf_append_html(b, id.data);
         buf_append_str(b, "\">");
-        buf_append_str(b, strcmp(state, "uploaded") == 0 ? "A new version (PDF, at most 1 MB)"
-                                                         : "The letter (PDF, at most 1 MB)");
+        buf_append_str(b, state == LETTER_UPLOADED ? "A new version (PDF, at most 1 MB)"
+                                                   : "The letter (PDF, at most 1 MB)");
         buf_append_str(b, "</label><input type=\"file\" id=\"");
         buf_append_html(b, id.data);
         buf_append_str(b, "\" name=\"file\" accept=\"application/pdf,.pdf\" required></div>"
@@ -337,7 +336,7 @@ static void render(struct http_request *req, int status, const struct request_fo
     struct store_user user = {0};
     if (!web_page_setup(req, &page, "Letters of recommendation", &user))
         return;
-    bool student = account_has_role(&user, "student");
+    bool student = account_has_role(&user, ROLE_STUDENT);
     struct store_letter *mine = NULL, *asked = NULL;
     size_t mine_count = 0, asked_count = 0;
     struct store_letter_filter fm = {.student_id = user.id, .limit = LIST_LIMIT};
@@ -392,7 +391,7 @@ static bool preceptor_of(struct http_request *req, const struct store_user *user
         error_set(err, ERR_UNAVAILABLE, NULL, NULL);
         return false;
     }
-    if (rc == DB_DONE || strcmp(a.student_id, user->id) != 0 || !preceptor_status(a.status)) {
+    if (rc == DB_DONE || strcmp(a.student_id, user->id) != 0 || !preceptor_status(&a)) {
         error_set(err, ERR_VALIDATION_FAILED, "application_id", "Choose one of your preceptors from the list.");
         return false;
     }
@@ -446,7 +445,7 @@ void web_page_letters_request(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    if (!account_has_role(&user, "student")) {
+    if (!account_has_role(&user, ROLE_STUDENT)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL, "Only students ask for letters of recommendation");
         return;
     }

@@ -41,7 +41,7 @@ static const char *message_for(struct http_request *req, const struct error *err
         return "Wrong email or password.";
     if (err->code == ERR_RATE_LIMITED) {
         struct buf b;
-        buf_init(&b, &req->arena, 160);
+        buf_init(&b, &req->arena, BUF_CAP_LINE);
         if (retry_after > 90)
             buf_appendf(&b, "Too many failed attempts. Try again in %lld minutes.", (long long)(retry_after + 59) / 60);
         else

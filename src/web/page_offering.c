@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "domain/accounts.h"
+#include "domain/applications.h"
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
 #include "domain/documents.h"
@@ -20,43 +21,11 @@
 #include "views/money.h"
 #include "web/web.h"
 
-struct label {
-    const char *value, *text;
-};
-
-static const char *label_of(const struct label *labels, size_t n, const char *value)
+/* A vocabulary's label, or the stored text itself when the table does not know it. */
+static const char *label_or_text(const char *label, const char *text)
 {
-    for (size_t i = 0; value != NULL && i < n; i++)
-        if (strcmp(labels[i].value, value) == 0)
-            return labels[i].text;
-    return value != NULL ? value : "";
+    return label[0] != '\0' ? label : text != NULL ? text : "";
 }
-#define LABEL(table, value) label_of((table), sizeof(table) / sizeof((table)[0]), (value))
-
-static const struct label kind_labels[] = {
-    {"hands_on", "Hands-on clerkship"},
-    {"observership", "Observership"},
-    {"research", "Research"},
-    {"telehealth", "Telehealth"},
-};
-static const struct label setting_labels[] = {
-    {"inpatient", "Inpatient"},
-    {"outpatient", "Outpatient"},
-    {"mixed", "Inpatient and outpatient"},
-};
-static const struct label board_labels[] = {
-    {"certified", "Board certified"},
-    {"eligible", "Board eligible"},
-    {"not_certified", "Not board certified"},
-};
-static const struct label visa_labels[] = {
-    {"b1_b2", "B-1/B-2 visitor"},
-    {"f1", "F-1 student"},
-    {"j1", "J-1 exchange visitor"},
-    {"h1b", "H-1B"},
-    {"us_citizen_or_resident", "U.S. citizen or permanent resident"},
-    {"none", "No visa yet"},
-};
 
 static const char *specialty_name(const char *slug)
 {
@@ -112,7 +81,7 @@ static void visa_item(struct buf *b, const char *piece, size_t n)
     memcpy(slug, piece, n);
     slug[n] = '\0';
     buf_append_str(b, "<li>");
-    buf_append_html(b, LABEL(visa_labels, slug));
+    buf_append_html(b, label_or_text(visa_kind_label(visa_kind_parse(slug)), slug));
     buf_append_str(b, "</li>");
 }
 
@@ -149,8 +118,8 @@ static void render_summary(struct buf *b, const struct store_offering *o)
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"about-heading\"><h2 id=\"about-heading\">About this "
                       "rotation</h2>\n<dl class=\"facts\">");
     fact(b, "Specialty", specialty_name(o->specialty));
-    fact(b, "Kind", LABEL(kind_labels, o->kind));
-    fact(b, "Setting", LABEL(setting_labels, o->setting));
+    fact(b, "Kind", label_or_text(offering_kind_label(offering_kind_parse(o->kind)), o->kind));
+    fact(b, "Setting", label_or_text(offering_setting_label(offering_setting_parse(o->setting)), o->setting));
     buf_appendf(b, "<dt>Length</dt><dd>%" PRId64 " %s</dd>", o->weeks, o->weeks == 1 ? "week" : "weeks");
     buf_appendf(b, "<dt>Hours</dt><dd>%" PRId64 " hours a week</dd>", o->hours_per_week);
     buf_append_str(b, "<dt>Host</dt><dd>");
@@ -189,7 +158,8 @@ static void render_preceptor(struct buf *b, const struct store_offering *o)
                       "<h2 id=\"preceptor-heading\">Your preceptor</h2>\n<dl class=\"facts\">");
     fact(b, "Name", o->preceptor_name);
     fact(b, "Specialty", specialty_name(o->preceptor_specialty));
-    fact(b, "Board status", LABEL(board_labels, o->preceptor_board_status));
+    fact(b, "Board status",
+         label_or_text(board_status_label(board_status_parse(o->preceptor_board_status)), o->preceptor_board_status));
     buf_append_str(b, "<dt>Verification</dt><dd>");
     if (o->preceptor_verified)
         buf_append_str(b, "<span class=\"badge verified\">Verified preceptor</span> NPI and medical licence checked "
@@ -338,7 +308,7 @@ static void render_my_applications(struct http_request *req, struct buf *b, cons
         buf_append_str(b, " to ");
         view_date(b, mine[i].block_end);
         buf_append_str(b, ": ");
-        web_application_status(b, mine[i].status, true);
+        web_application_status(b, application_status_of(&mine[i]));
         buf_append_str(b, " <a href=\"/applications/");
         buf_append_url(b, mine[i].id);
         buf_append_str(b, "\">View your application</a></li>");
@@ -400,7 +370,7 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
                           "<a href=\"/register\">Create a student account</a>.</p></section>\n");
         return;
     }
-    if (!account_has_role(user, "student")) {
+    if (!account_has_role(user, ROLE_STUDENT)) {
         buf_append_str(b, "<p>Only student accounts apply for rotations, and the account you are signed in with "
                           "is not a student account.</p>");
         if (catalog_may_manage(user, o->organization_id) ||
@@ -510,7 +480,7 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
     buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<p class=\"back\"><a href=\"/search\">Back to the search</a></p>\n");
-    if (o.status != NULL && strcmp(o.status, "published") != 0) {
+    if (o.status != NULL && offering_status_parse(o.status) != OFFERING_PUBLISHED) {
         buf_append_str(&b, "<p class=\"notice error\" role=\"status\">This rotation is not published (");
         buf_append_html(&b, o.status);
         buf_append_str(&b, "): students cannot see it.</p>\n");
@@ -524,7 +494,7 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
     buf_append_str(&b, ", ");
     buf_append_html(&b, st != NULL ? st->name : o.site_state);
     buf_append_str(&b, "</p>\n<p class=\"tags\"><span class=\"tag\">");
-    buf_append_html(&b, LABEL(kind_labels, o.kind));
+    buf_append_html(&b, label_or_text(offering_kind_label(offering_kind_parse(o.kind)), o.kind));
     buf_append_str(&b, "</span> <span class=\"tag\">");
     buf_append_html(&b, specialty_name(o.specialty));
     buf_appendf(&b, "</span> <span class=\"tag\">%" PRId64 " %s</span> ", o.weeks, o.weeks == 1 ? "week" : "weeks");

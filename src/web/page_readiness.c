@@ -52,13 +52,9 @@ static const char *count_text(struct arena *arena, const struct readiness_item *
     return buf_ok(&b) ? b.data : NULL;
 }
 
-static const char *state_group(const char *state)
+static const char *state_group(enum readiness_state state)
 {
-    if (state != NULL && strcmp(state, "ok") == 0)
-        return "good";
-    if (state != NULL && strcmp(state, "in_progress") == 0)
-        return "waiting";
-    return "closed";
+    return state == READINESS_OK ? "good" : state == READINESS_IN_PROGRESS ? "waiting" : "closed";
 }
 
 static void render_picture(struct http_request *req, struct buf *b, const struct readiness *r)
@@ -68,7 +64,7 @@ static void render_picture(struct http_request *req, struct buf *b, const struct
     for (size_t i = 0; i < n; i++) {
         const struct readiness_item *item = &r->items[i];
         rows[i] = (struct view_progress_row){.label = short_label(item),
-                                             .state = item->state,
+                                             .state = readiness_state_name(item->state),
                                              .value = count_text(&req->arena, item),
                                              .have = item->have,
                                              .target = item->target};
@@ -104,7 +100,7 @@ static void render_items(struct buf *b, const struct readiness *r)
         buf_append_str(b, "</th><td data-label=\"State\"><span class=\"status status-");
         buf_append_str(b, state_group(item->state));
         buf_append_str(b, "\">");
-        buf_append_str(b, view_progress_state_words(item->state));
+        buf_append_str(b, readiness_state_label(item->state));
         buf_append_str(b, "</span></td><td data-label=\"Progress\">");
         buf_append_html(b, item->summary != NULL ? item->summary : "");
         buf_append_str(b, "</td><td data-label=\"Next step\">");
@@ -188,7 +184,7 @@ static void render(struct http_request *req, int status, const char *notice, con
     if (!web_page_setup(req, &page, "Match readiness", &user))
         return;
     struct readiness r = {0};
-    bool student = account_has_role(&user, "student");
+    bool student = account_has_role(&user, ROLE_STUDENT);
     if (student && readiness_for(req->db, &req->arena, &user, &r) != 0) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, "Your readiness could not be worked out. Try again in a moment");
         return;
@@ -256,7 +252,7 @@ void web_page_readiness_targets(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    if (!account_has_role(&user, "staff")) {
+    if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "There is no such page");
         return;
     }

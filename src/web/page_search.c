@@ -86,17 +86,8 @@ static const char *query_get(void *ctx, const char *name, bool *repeated)
 
 static const char *kind_label(const char *kind)
 {
-    if (kind == NULL)
-        return "";
-    if (strcmp(kind, "hands_on") == 0)
-        return "Hands-on clerkship";
-    if (strcmp(kind, "observership") == 0)
-        return "Observership";
-    if (strcmp(kind, "research") == 0)
-        return "Research";
-    if (strcmp(kind, "telehealth") == 0)
-        return "Telehealth";
-    return kind;
+    enum offering_kind known = offering_kind_parse(kind);
+    return known != OFFERING_KIND_UNKNOWN ? offering_kind_label(known) : kind != NULL ? kind : "";
 }
 
 static const char *specialty_name(const char *slug)
@@ -258,8 +249,8 @@ static void render_form(struct buf *b, const struct search_params *p, const stru
     if (field_error(err, "kind") != NULL)
         buf_append_str(b, " aria-describedby=\"e-kind\"");
     buf_append_str(b, "><legend>Kind of rotation</legend>\n");
-    for (int i = -1; i < CATALOG_KIND_COUNT; i++) {
-        const char *value = i < 0 ? "" : catalog_kinds[i];
+    for (int i = -1; i < OFFERING_KIND_COUNT; i++) {
+        const char *value = i < 0 ? "" : offering_kind_names[i];
         bool checked = i < 0 ? kind == NULL : kind != NULL && strcmp(kind, value) == 0;
         buf_appendf(b, "<div class=\"check\"><input type=\"radio\" name=\"kind\" id=\"f-kind-%d\" value=\"%s\"%s>"
                        "<label for=\"f-kind-%d\">",
@@ -364,9 +355,10 @@ static void render_facets(struct buf *b, const struct search_params *p, const st
     buf_append_str(b, "<h3 id=\"facet-kind\">By kind</h3><ul class=\"facet\" aria-labelledby=\"facet-kind\">");
     if (q->kind >= 0)
         facet_link(b, p, "kind", NULL, "Any kind", -1, false);
-    for (int i = 0; i < CATALOG_KIND_COUNT; i++)
+    for (int i = 0; i < OFFERING_KIND_COUNT; i++)
         if (r->kind_counts[i] > 0 || q->kind == i)
-            facet_link(b, p, "kind", catalog_kinds[i], kind_label(catalog_kinds[i]), r->kind_counts[i], q->kind == i);
+            facet_link(b, p, "kind", offering_kind_names[i], kind_label(offering_kind_names[i]), r->kind_counts[i],
+                       q->kind == i);
     buf_append_str(b, "</ul>\n");
 
     buf_append_str(b, "<h3 id=\"facet-specialty\">By specialty</h3><ul class=\"facet\" "
@@ -414,7 +406,7 @@ static void render_active_filters(struct buf *b, const struct search_params *p, 
     if (q->state >= 0)
         active[n++] = (struct active_filter){"state", reference_states[q->state].name};
     if (q->kind >= 0)
-        active[n++] = (struct active_filter){"kind", kind_label(catalog_kinds[q->kind])};
+        active[n++] = (struct active_filter){"kind", kind_label(offering_kind_names[q->kind])};
     if (param(p, "start_from") != NULL) {
         snprintf(dates[0], sizeof(dates[0]), "Starts on or after %s", param(p, "start_from"));
         active[n++] = (struct active_filter){"start_from", dates[0]};
@@ -636,7 +628,7 @@ static const char *search_title(struct arena *arena, const struct catalog_query 
         return "Find a rotation";
     struct buf b;
     buf_init(&b, arena, BUF_CAP_LINE);
-    /* Indexed like catalog_kinds. */
+    /* Indexed like offering_kind_names. */
     static const char *const kind_plurals[][2] = {{"hands-on clerkships", "Hands-on clerkships"},
                                                   {"observerships", "Observerships"},
                                                   {"research rotations", "Research rotations"},
@@ -646,7 +638,7 @@ static const char *search_title(struct arena *arena, const struct catalog_query 
         buf_append_str(&b, reference_specialties[q->specialty].name);
         buf_append_str(&b, " ");
     }
-    if (q->kind >= 0 && q->kind < CATALOG_KIND_COUNT)
+    if (q->kind >= 0 && q->kind < OFFERING_KIND_COUNT)
         buf_append_str(&b, kind_plurals[q->kind][lead]);
     else
         buf_append_str(&b, lead ? "Rotations" : "rotations");

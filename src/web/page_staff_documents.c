@@ -28,7 +28,7 @@ static bool staff_user(struct http_request *req, struct store_user *user)
 {
     if (!web_current_user(req, user))
         return false;
-    if (!account_has_role(user, "staff")) {
+    if (!account_has_role(user, ROLE_STAFF)) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "There is nothing at this address");
         return false;
     }
@@ -52,7 +52,7 @@ void web_page_staff_documents(struct http_request *req)
     struct store_user user = {0};
     if (!web_page_setup(req, &page, "Documents to verify", &user))
         return;
-    if (!account_has_role(&user, "staff")) {
+    if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "There is nothing at this address");
         return;
     }
@@ -133,6 +133,113 @@ static void fact(struct buf *b, const char *term)
     buf_append_str(b, "</dt><dd>");
 }
 
+/* The file itself, in a frame (PDF) or as an image, named for screen readers. */
+static void render_file(struct arena *arena, struct buf *b, const struct store_document *d, const char *kind,
+                        const char *student)
+{
+    buf_append_str(b,
+                   "<div class=\"offering-layout\">\n<section class=\"card viewer\" aria-labelledby=\"file-heading\">"
+                   "<h2 id=\"file-heading\">The file</h2>\n");
+    struct buf alt;
+    buf_init(&alt, arena, BUF_CAP_LINE);
+    buf_append_str(&alt, kind);
+    buf_append_str(&alt, " uploaded by ");
+    buf_append_str(&alt, student);
+    buf_append_str(&alt, " (");
+    buf_append_str(&alt, d->file_name != NULL ? d->file_name : "");
+    buf_append_char(&alt, ')');
+    const char *label = buf_ok(&alt) ? alt.data : kind;
+    if (d->media_type != NULL && strcmp(d->media_type, "application/pdf") == 0) {
+        buf_append_str(b, "<iframe src=\"/documents/");
+        buf_append_url(b, d->id);
+        buf_append_str(b, "/file\" title=\"");
+        buf_append_html(b, label);
+        buf_append_str(b, "\"></iframe>\n");
+    } else {
+        buf_append_str(b, "<img src=\"/documents/");
+        buf_append_url(b, d->id);
+        buf_append_str(b, "/file\" alt=\"");
+        buf_append_html(b, label);
+        buf_append_str(b, "\">\n");
+    }
+    buf_append_str(b, "<p><a href=\"/documents/");
+    buf_append_url(b, d->id);
+    buf_append_str(b, "/file\">Open the file on its own</a></p></section>\n");
+}
+
+static void render_details(struct buf *b, const struct store_document *d, const char *student)
+{
+    buf_append_str(b, "<section class=\"card\" aria-labelledby=\"details-heading\"><h2 id=\"details-heading\">"
+                      "Details</h2><dl class=\"facts\">");
+    fact(b, "Student");
+    buf_append_html(b, student);
+    if (d->student_email != NULL) {
+        buf_append_str(b, "<br><span class=\"muted\">");
+        buf_append_html(b, d->student_email);
+        buf_append_str(b, "</span>");
+    }
+    buf_append_str(b, "</dd>");
+    fact(b, "File");
+    buf_append_html(b, d->file_name);
+    buf_append_str(b, " <span class=\"muted\">(");
+    web_write_bytes(b, d->size);
+    buf_append_str(b, ")</span></dd>");
+    fact(b, "Issued on");
+    if (d->issued_on != NULL && d->issued_on[0] != '\0')
+        view_date(b, d->issued_on);
+    else
+        buf_append_str(b, "<span class=\"muted\">Not given</span>");
+    buf_append_str(b, "</dd>");
+    fact(b, "Expires on");
+    if (d->expires_on != NULL && d->expires_on[0] != '\0') {
+        view_date(b, d->expires_on);
+        web_document_expiry_warning(b, d->expires_on);
+    } else {
+        buf_append_str(b, "<span class=\"muted\">Does not expire</span>");
+    }
+    buf_append_str(b, "</dd>");
+    fact(b, "Uploaded");
+    web_write_instant(b, d->created_at);
+    buf_append_str(b, "</dd></dl></section>\n");
+}
+
+/* Verify or reject while the document waits; otherwise why there is nothing to decide. */
+static void render_decision(struct buf *b, const struct store_document *d, const char *student, const char *csrf,
+                            const char *reason, const char *reason_error)
+{
+    bool open = document_state_of(d) == DOCUMENT_UPLOADED && d->replaced_at == 0;
+    buf_append_str(b, "<section class=\"card\" aria-labelledby=\"decide-heading\"><h2 id=\"decide-heading\">"
+                      "Your decision</h2>\n");
+    if (!open) {
+        buf_append_str(b, d->replaced_at != 0 ? "<p>A newer version replaced this one: there is nothing to decide "
+                                                "here.</p>"
+                                              : "<p>This document has been reviewed already.</p>");
+        if (d->reject_reason != NULL && d->reject_reason[0] != '\0') {
+            buf_append_str(b, "<p>Reason given: ");
+            buf_append_html(b, d->reject_reason);
+            buf_append_str(b, "</p>");
+        }
+    } else {
+        buf_append_str(b, "<p>Check that the file is readable, belongs to ");
+        buf_append_html(b, student);
+        buf_append_str(b, ", is the kind it claims and matches its dates.</p>\n<form method=\"post\" "
+                          "action=\"/staff/documents/");
+        buf_append_url(b, d->id);
+        buf_append_str(b, "/verify\"><input type=\"hidden\" name=\"csrf_token\" value=\"");
+        buf_append_html(b, csrf);
+        buf_append_str(b, "\"><button type=\"submit\">Verify</button></form>\n<form class=\"stack reject-form\" "
+                          "method=\"post\" action=\"/staff/documents/");
+        buf_append_url(b, d->id);
+        buf_append_str(b, "/reject\"><input type=\"hidden\" name=\"csrf_token\" value=\"");
+        buf_append_html(b, csrf);
+        buf_append_str(b, "\">");
+        view_textarea(b, "Reason for rejecting", "reason", reason, 3, REASON_MAX_CHARS,
+                      "Required to reject. The student sees it, so say what to fix.", reason_error);
+        buf_append_str(b, "<button type=\"submit\" class=\"danger\">Reject</button></form>\n");
+    }
+    buf_append_str(b, "</section>\n");
+}
+
 /* The viewer, with an error on the reject form or the whole page. */
 static void render_viewer(struct http_request *req, int status, const char *id, const char *error,
                           const char *reason, const char *reason_error)
@@ -141,7 +248,7 @@ static void render_viewer(struct http_request *req, int status, const char *id, 
     struct store_user user = {0};
     if (!web_page_setup(req, &page, "Verify a document", &user))
         return;
-    if (!account_has_role(&user, "staff")) {
+    if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "There is nothing at this address");
         return;
     }
@@ -170,102 +277,15 @@ static void render_viewer(struct http_request *req, int status, const char *id, 
     buf_append_str(&b, "</p><h1>");
     buf_append_html(&b, kind);
     buf_append_str(&b, "</h1><p class=\"current-status\">State: ");
-    web_document_state(&b, d.state);
+    web_document_state(&b, document_state_of(&d));
     buf_append_str(&b, "</p></header>\n");
     if (error != NULL)
         view_alert(&b, error);
-
-    buf_append_str(&b, "<div class=\"offering-layout\">\n<section class=\"card viewer\" aria-labelledby=\"file-heading\">"
-                       "<h2 id=\"file-heading\">The file</h2>\n");
-    struct buf alt;
-    buf_init(&alt, &req->arena, BUF_CAP_LINE);
-    buf_append_str(&alt, kind);
-    buf_append_str(&alt, " uploaded by ");
-    buf_append_str(&alt, student);
-    buf_append_str(&alt, " (");
-    buf_append_str(&alt, d.file_name != NULL ? d.file_name : "");
-    buf_append_char(&alt, ')');
-    const char *label = buf_ok(&alt) ? alt.data : kind;
-    if (d.media_type != NULL && strcmp(d.media_type, "application/pdf") == 0) {
-        buf_append_str(&b, "<iframe src=\"/documents/");
-        buf_append_url(&b, d.id);
-        buf_append_str(&b, "/file\" title=\"");
-        buf_append_html(&b, label);
-        buf_append_str(&b, "\"></iframe>\n");
-    } else {
-        buf_append_str(&b, "<img src=\"/documents/");
-        buf_append_url(&b, d.id);
-        buf_append_str(&b, "/file\" alt=\"");
-        buf_append_html(&b, label);
-        buf_append_str(&b, "\">\n");
-    }
-    buf_append_str(&b, "<p><a href=\"/documents/");
-    buf_append_url(&b, d.id);
-    buf_append_str(&b, "/file\">Open the file on its own</a></p></section>\n<div class=\"offering-side\">\n"
-                       "<section class=\"card\" aria-labelledby=\"details-heading\"><h2 id=\"details-heading\">"
-                       "Details</h2><dl class=\"facts\">");
-    fact(&b, "Student");
-    buf_append_html(&b, student);
-    if (d.student_email != NULL) {
-        buf_append_str(&b, "<br><span class=\"muted\">");
-        buf_append_html(&b, d.student_email);
-        buf_append_str(&b, "</span>");
-    }
-    buf_append_str(&b, "</dd>");
-    fact(&b, "File");
-    buf_append_html(&b, d.file_name);
-    buf_append_str(&b, " <span class=\"muted\">(");
-    web_write_bytes(&b, d.size);
-    buf_append_str(&b, ")</span></dd>");
-    fact(&b, "Issued on");
-    if (d.issued_on != NULL && d.issued_on[0] != '\0')
-        view_date(&b, d.issued_on);
-    else
-        buf_append_str(&b, "<span class=\"muted\">Not given</span>");
-    buf_append_str(&b, "</dd>");
-    fact(&b, "Expires on");
-    if (d.expires_on != NULL && d.expires_on[0] != '\0') {
-        view_date(&b, d.expires_on);
-        web_document_expiry_warning(&b, d.expires_on);
-    } else {
-        buf_append_str(&b, "<span class=\"muted\">Does not expire</span>");
-    }
-    buf_append_str(&b, "</dd>");
-    fact(&b, "Uploaded");
-    web_write_instant(&b, d.created_at);
-    buf_append_str(&b, "</dd></dl></section>\n");
-
-    bool open = strcmp(d.state, "uploaded") == 0 && d.replaced_at == 0;
-    buf_append_str(&b, "<section class=\"card\" aria-labelledby=\"decide-heading\"><h2 id=\"decide-heading\">"
-                       "Your decision</h2>\n");
-    if (!open) {
-        buf_append_str(&b, d.replaced_at != 0 ? "<p>A newer version replaced this one: there is nothing to decide "
-                                                "here.</p>"
-                                              : "<p>This document has been reviewed already.</p>");
-        if (d.reject_reason != NULL && d.reject_reason[0] != '\0') {
-            buf_append_str(&b, "<p>Reason given: ");
-            buf_append_html(&b, d.reject_reason);
-            buf_append_str(&b, "</p>");
-        }
-    } else {
-        buf_append_str(&b, "<p>Check that the file is readable, belongs to ");
-        buf_append_html(&b, student);
-        buf_append_str(&b, ", is the kind it claims and matches its dates.</p>\n<form method=\"post\" "
-                           "action=\"/staff/documents/");
-        buf_append_url(&b, d.id);
-        buf_append_str(&b, "/verify\"><input type=\"hidden\" name=\"csrf_token\" value=\"");
-        buf_append_html(&b, page.csrf_token);
-        buf_append_str(&b, "\"><button type=\"submit\">Verify</button></form>\n<form class=\"stack reject-form\" "
-                           "method=\"post\" action=\"/staff/documents/");
-        buf_append_url(&b, d.id);
-        buf_append_str(&b, "/reject\"><input type=\"hidden\" name=\"csrf_token\" value=\"");
-        buf_append_html(&b, page.csrf_token);
-        buf_append_str(&b, "\">");
-        view_textarea(&b, "Reason for rejecting", "reason", reason, 3, REASON_MAX_CHARS,
-                      "Required to reject. The student sees it, so say what to fix.", reason_error);
-        buf_append_str(&b, "<button type=\"submit\" class=\"danger\">Reject</button></form>\n");
-    }
-    buf_append_str(&b, "</section>\n</div>\n</div>\n");
+    render_file(&req->arena, &b, &d, kind, student);
+    buf_append_str(&b, "<div class=\"offering-side\">\n");
+    render_details(&b, &d, student);
+    render_decision(&b, &d, student, page.csrf_token, reason, reason_error);
+    buf_append_str(&b, "</div>\n</div>\n");
     view_page_end(&b);
     if (!buf_ok(&b)) {
         http_reply_error(req, ERR_INTERNAL, NULL, NULL);

@@ -57,7 +57,7 @@ void web_page_staff_letters(struct http_request *req)
             buf_append_str(&b, "<br><span class=\"muted\">");
             buf_append_html(&b, l->author_email);
             buf_append_str(&b, "</span></td><td data-label=\"State\">");
-            web_letter_state(&b, l->state);
+            web_letter_state(&b, letter_state_of(l));
             buf_append_str(&b, "</td><td data-label=\"Requested\">");
             web_write_date(&b, l->requested_at);
             buf_append_str(&b, "</td><td data-label=\"Days waiting\">");

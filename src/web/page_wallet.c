@@ -122,20 +122,15 @@ void web_document_kind_select(struct buf *b, const char *label, const char *name
     buf_append_str(b, "</div>\n");
 }
 
-void web_document_state(struct buf *b, const char *state)
+void web_document_state(struct buf *b, enum document_state state)
 {
-    const char *cls = "pending", *words = "Waiting for verification";
-    if (state != NULL && strcmp(state, "verified") == 0) {
-        cls = "ok";
-        words = "Verified";
-    } else if (state != NULL && strcmp(state, "rejected") == 0) {
-        cls = "rejected";
-        words = "Rejected";
-    }
+    const char *cls = state == DOCUMENT_VERIFIED ? "ok" : state == DOCUMENT_REJECTED ? "rejected" : "pending";
+    if (state == DOCUMENT_STATE_UNKNOWN)
+        state = DOCUMENT_UPLOADED;
     buf_append_str(b, "<span class=\"status state-");
     buf_append_str(b, cls);
     buf_append_str(b, "\">");
-    buf_append_str(b, words);
+    buf_append_str(b, document_state_label(state));
     buf_append_str(b, "</span>");
 }
 
@@ -281,7 +276,7 @@ static void render_documents(struct buf *b, const struct store_document *docs, s
         buf_append_str(b, " <span class=\"muted\">(");
         web_write_bytes(b, d->size);
         buf_append_str(b, ")</span></td><td data-label=\"State\">");
-        web_document_state(b, d->state);
+        web_document_state(b, document_state_of(d));
         buf_append_str(b, "</td><td data-label=\"Issued\">");
         if (d->issued_on != NULL && d->issued_on[0] != '\0')
             view_date(b, d->issued_on);
@@ -320,7 +315,7 @@ static void render(struct http_request *req, int status, const char *notice, con
     struct store_user user = {0};
     if (!web_page_setup(req, &page, "Documents", &user))
         return;
-    if (!account_has_role(&user, "student")) {
+    if (!account_has_role(&user, ROLE_STUDENT)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL, "The document wallet is for students");
         return;
     }
@@ -396,7 +391,7 @@ void web_page_wallet_upload(struct http_request *req)
     struct store_user user;
     if (!web_current_user(req, &user))
         return;
-    if (!account_has_role(&user, "student")) {
+    if (!account_has_role(&user, ROLE_STUDENT)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL, "The document wallet is for students");
         return;
     }

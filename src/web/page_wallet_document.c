@@ -66,7 +66,7 @@ static void render_details(struct buf *b, const struct store_document *d)
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"details-heading\"><h2 id=\"details-heading\">"
                       "Details</h2>\n<dl class=\"facts\">");
     fact(b, "State");
-    web_document_state(b, d->state);
+    web_document_state(b, document_state_of(d));
     buf_append_str(b, "</dd>");
     fact(b, "File");
     buf_append_html(b, d->file_name);
@@ -88,7 +88,7 @@ static void render_details(struct buf *b, const struct store_document *d)
     web_write_instant(b, d->created_at);
     buf_append_str(b, "</dd>");
     if (d->reviewed_at > 0) {
-        fact(b, strcmp(d->state, "rejected") == 0 ? "Rejected" : "Verified");
+        fact(b, document_state_label(document_state_of(d)));
         web_write_instant(b, d->reviewed_at);
         buf_append_str(b, " by Rounds staff</dd>");
     }
@@ -118,7 +118,7 @@ static void render_history(struct buf *b, const struct store_document *versions,
         buf_append_str(b, "/file\">View<span class=\"visually-hidden\"> ");
         buf_append_html(b, v->file_name);
         buf_append_str(b, "</span></a></td><td data-label=\"State\">");
-        web_document_state(b, v->state);
+        web_document_state(b, document_state_of(v));
         buf_append_str(b, "</td><td data-label=\"Expires\">");
         write_date_or(b, v->expires_on, "Does not expire");
         buf_append_str(b, "</td><td data-label=\"Reason\">");
@@ -218,7 +218,7 @@ static void render(struct http_request *req, int status, const char *id, const c
                        "<header class=\"application-head\"><p class=\"kicker\">Document</p><h1>");
     buf_append_html(&b, document_kind_name(d.kind));
     buf_append_str(&b, "</h1><p class=\"current-status\">State: ");
-    web_document_state(&b, d.state);
+    web_document_state(&b, document_state_of(&d));
     buf_append_str(&b, "</p></header>\n");
     if (notice != NULL)
         view_notice(&b, notice);
@@ -228,7 +228,7 @@ static void render(struct http_request *req, int status, const char *id, const c
     if (!current)
         view_notice(&b, "This is an older version: a newer one replaced it. Your current documents are listed "
                         "on the Documents page.");
-    if (strcmp(d.state, "rejected") == 0) {
+    if (document_state_of(&d) == DOCUMENT_REJECTED) {
         buf_append_str(&b, "<div class=\"notice error reject-reason\"><p><strong>Rounds staff rejected this "
                            "document.</strong> Their reason:</p><blockquote>");
         buf_append_html(&b, d.reject_reason != NULL && d.reject_reason[0] != '\0' ? d.reject_reason : "None given.");

@@ -2,6 +2,7 @@
 #ifndef ROUNDS_WEB_WEB_H
 #define ROUNDS_WEB_WEB_H
 
+#include "domain/vocabulary.h"
 #include "http/request.h"
 #include "views/html.h"
 
@@ -12,6 +13,12 @@ void web_redirect_done(struct http_request *req, const char *prefix, const char 
  * loads the user into *user when signed in and user is not NULL. Returns
  * false when the user could not be loaded (already replied). */
 bool web_page_setup(struct http_request *req, struct view_page *page, const char *title, struct store_user *user);
+struct store_application;
+/* Loads the application user may see into *a (domain/applications.h); else
+ * replies 404 ("not yours to see" is audited, with purpose) or 503 and
+ * returns false. */
+bool web_application_visible(struct http_request *req, const struct store_user *user, const char *id,
+                             const char *purpose, struct store_application *a);
 /* Installs the HTML error page into the HTTP layer. */
 void web_install_error_page(void);
 
@@ -48,9 +55,9 @@ struct web_apply_form {
 void web_offering_render(struct http_request *req, int status, const char *offering_id,
                          const struct web_apply_form *apply);
 
-/* <span class="status status-offered">Offer made</span>: the status in words,
- * worded for the student or for the host side. */
-void web_application_status(struct buf *b, const char *status, bool viewer_is_student);
+/* <span class="status status-action">Offer made</span>: the status in words,
+ * with a class per kind of status (waiting, action, good, closed). */
+void web_application_status(struct buf *b, enum application_status status);
 /* An instant as "Dec 2, 2026, 15:20 UTC". */
 void web_write_instant(struct buf *b, int64_t t);
 
@@ -101,7 +108,7 @@ void web_write_bytes(struct buf *b, int64_t bytes);
 void web_document_kind_select(struct buf *b, const char *label, const char *name, const char *selected,
                               const char *error);
 /* The document's state in words as a badge (uploaded, verified, rejected). */
-void web_document_state(struct buf *b, const char *state);
+void web_document_state(struct buf *b, enum document_state state);
 /* " — expires in 12 days" / " — expired" after an expiry date (nothing when
  * it is more than 30 days away or there is none). */
 void web_document_expiry_warning(struct buf *b, const char *expires_on);
@@ -123,7 +130,7 @@ int web_upload_refusal(struct http_request *req, const struct error *err, struct
  * page_letter_invite.c, page_staff_letters.c, page_readiness.c) ---- */
 
 /* <span class="status status-good">Uploaded</span>: a letter's state in words. */
-void web_letter_state(struct buf *b, const char *state);
+void web_letter_state(struct buf *b, enum letter_state state);
 /* An instant's date as "Dec 2, 2026" (UTC). */
 void web_write_date(struct buf *b, int64_t t);
 /* The PDF input of a letter's upload form (id "f-file"), its hint and error (or NULL). */

@@ -378,7 +378,7 @@ enum { R_STUDENT = 1, R_COORD = 2, R_PRECEP = 4, R_STAFF = 8 };
 #define R_HOST_SIDE (R_COORD | R_PRECEP | R_STAFF)
 static const unsigned all_roles[] = {R_STUDENT, R_COORD, R_PRECEP, R_STAFF};
 
-static const char *role_name(unsigned role)
+static const char *who_name(unsigned role)
 {
     return role == R_STUDENT  ? "student"
            : role == R_COORD  ? "host coordinator"
@@ -1039,14 +1039,14 @@ TEST(every_allowed_transition_by_every_role_that_may_take_it)
             test_current_failed = 0;
             char block[64], app[64];
             if (!app_in_state(w, &s, t->from, block, app)) {
-                TEST_FAILF("setting up %s --%s--> by %s", t->from, t->action, role_name(role));
+                TEST_FAILF("setting up %s --%s--> by %s", t->from, t->action, who_name(role));
                 continue;
             }
             long long events = event_count(w, app);
             long long seats_before = seats_taken(w, block);
             const struct user *u = actor(w, role, &s);
             char note[160];
-            snprintf(note, sizeof(note), "%s by %s, step %zu", t->action, role_name(role), i);
+            snprintf(note, sizeof(note), "%s by %s, step %zu", t->action, who_name(role), i);
             struct api_response r;
             act(&r, u, app, t->action, note, NULL);
             CHECK_INT(r.status, 200);
@@ -1087,8 +1087,7 @@ TEST(every_allowed_transition_by_every_role_that_may_take_it)
             CHECK(history != NULL && (long long)json_array_size(history) == events + 1);
             api_free(&r);
             if (test_current_failed)
-                printf("  ^ in %s --%s--> %s by %s (application %s)\n", t->from, t->action, t->to, role_name(role),
-                       app);
+                printf("  ^ in %s --%s--> %s by %s (application %s)\n", t->from, t->action, t->to, who_name(role), app);
             test_current_failed = test_current_failed || failed_before;
         }
     }
@@ -1125,7 +1124,7 @@ TEST(every_refused_transition_by_every_role_is_409)
                 act(&r, actor(w, role, &s), app, actions[a], "should not happen", NULL);
                 if (r.status != 409 || api_json_str(r.json, "code") == NULL ||
                     strcmp(api_json_str(r.json, "code"), "invalid_transition") != 0)
-                    TEST_FAILF("%s on %s by %s answered %ld: %.200s", actions[a], state, role_name(role), r.status,
+                    TEST_FAILF("%s on %s by %s answered %ld: %.200s", actions[a], state, who_name(role), r.status,
                                r.body);
                 else
                     CHECK_PROBLEM(&r, 409, "invalid_transition", NULL);
@@ -2438,8 +2437,8 @@ static bool create_students_fast(struct world *w, struct user *users, size_t n)
         memset(job, 0, sizeof(*job));
         struct error err = {0};
         struct store_user created;
-        if (auth_register_begin(w->db, &arena, users[i].email, users[i].name, PASSWORD, "student", NULL, job, &err) !=
-                0 ||
+        if (auth_register_begin(w->db, &arena, users[i].email, users[i].name, PASSWORD, ROLE_STUDENT, NULL, job,
+                                &err) != 0 ||
             (snprintf(job->password_hash, sizeof(job->password_hash), "%s", hash),
              auth_register_finish(w->db, &arena, job, &created, &err)) != 0) {
             TEST_FAILF("creating racer %zu: %s %s", i, err.field != NULL ? err.field : "",

@@ -38,26 +38,26 @@ static struct compliance_item eval(const struct requirement_rule *rule, const st
     return item;
 }
 
-static const struct requirement_rule passport = {"passport", 0, "offering", NULL};
-static const struct requirement_rule tb_90 = {"tb-test", 90, "host", "rq_1"};
+static const struct requirement_rule passport = {"passport", 0, REQUIREMENT_FROM_OFFERING, NULL};
+static const struct requirement_rule tb_90 = {"tb-test", 90, REQUIREMENT_FROM_HOST, "rq_1"};
 
 TEST(missing_when_no_document_of_the_kind)
 {
     struct compliance_item item = eval(&passport, NULL, 0);
-    CHECK_STR(item.state, "missing");
+    CHECK_STR(compliance_state_name(item.state), "missing");
     CHECK(item.document == NULL);
     CHECK_STR(item.detail, "Upload your Passport");
     CHECK_STR(item.rule.kind, "passport");
-    CHECK_STR(item.rule.source, "offering");
+    CHECK_STR(requirement_source_name(item.rule.source), "offering");
 
     struct store_document other[] = {doc("d_1", "visa", "verified", "2026-01-01", "2030-01-01")};
     item = eval(&passport, other, 1);
-    CHECK_STR(item.state, "missing");
+    CHECK_STR(compliance_state_name(item.state), "missing");
     CHECK(item.document == NULL);
 
     /* A TB test under a 90-day rule says from when it must be dated. */
     item = eval(&tb_90, NULL, 0);
-    CHECK_STR(item.state, "missing");
+    CHECK_STR(compliance_state_name(item.state), "missing");
     CHECK_CONTAINS(item.detail, "Upload your TB test (IGRA or TST)");
     CHECK_CONTAINS(item.detail, "2026-10-06");
     CHECK_STR(item.rule.requirement_id, "rq_1");
@@ -67,7 +67,7 @@ TEST(pending_until_staff_verify)
 {
     struct store_document d[] = {doc("d_1", "passport", "uploaded", "2020-03-01", "2030-03-01")};
     struct compliance_item item = eval(&passport, d, 1);
-    CHECK_STR(item.state, "pending");
+    CHECK_STR(compliance_state_name(item.state), "pending");
     CHECK(item.document == &d[0]);
     CHECK_STR(item.detail, "Waiting for verification by Rounds staff");
 }
@@ -77,12 +77,12 @@ TEST(rejected_with_the_reason)
     struct store_document d[] = {doc("d_1", "passport", "rejected", "2020-03-01", "2030-03-01")};
     d[0].reject_reason = "The scan is blurry";
     struct compliance_item item = eval(&passport, d, 1);
-    CHECK_STR(item.state, "rejected");
+    CHECK_STR(compliance_state_name(item.state), "rejected");
     CHECK(item.document == &d[0]);
     CHECK_STR(item.detail, "Rejected: The scan is blurry");
     d[0].reject_reason = "";
     item = eval(&passport, d, 1);
-    CHECK_STR(item.state, "rejected");
+    CHECK_STR(compliance_state_name(item.state), "rejected");
     CHECK_CONTAINS(item.detail, "Rejected");
 }
 
@@ -90,52 +90,52 @@ TEST(expired_when_the_expiry_date_has_passed)
 {
     struct store_document d[] = {doc("d_1", "passport", "verified", "2016-11-01", "2026-11-19")};
     struct compliance_item item = eval(&passport, d, 1);
-    CHECK_STR(item.state, "expired");
+    CHECK_STR(compliance_state_name(item.state), "expired");
     CHECK(item.document == &d[0]);
     CHECK_CONTAINS(item.detail, "2026-11-19");
     /* Valid on its last day. */
     d[0].expires_on = "2027-01-29";
     item = eval(&passport, d, 1);
-    CHECK_STR(item.state, "ok");
+    CHECK_STR(compliance_state_name(item.state), "ok");
 }
 
 TEST(expired_when_it_ends_before_the_rotation_ends)
 {
     struct store_document d[] = {doc("d_1", "passport", "verified", "2017-01-03", "2027-01-03")};
     struct compliance_item item = eval(&passport, d, 1);
-    CHECK_STR(item.state, "expired");
+    CHECK_STR(compliance_state_name(item.state), "expired");
     CHECK_STR(item.detail, "Expires 2027-01-03, before the rotation ends on 2027-01-29");
     d[0].expires_on = "2027-01-28"; /* one day short */
     item = eval(&passport, d, 1);
-    CHECK_STR(item.state, "expired");
+    CHECK_STR(compliance_state_name(item.state), "expired");
     /* Unverified documents are judged by their dates first. */
     d[0].state = "uploaded";
     item = eval(&passport, d, 1);
-    CHECK_STR(item.state, "expired");
+    CHECK_STR(compliance_state_name(item.state), "expired");
 }
 
 TEST(issued_too_early_for_a_90_day_rule)
 {
     struct store_document d[] = {doc("d_1", "tb-test", "verified", "2026-10-05", NULL)};
     struct compliance_item item = eval(&tb_90, d, 1);
-    CHECK_STR(item.state, "expired");
+    CHECK_STR(compliance_state_name(item.state), "expired");
     CHECK_STR(item.detail, "Issued 2026-10-05, more than 90 days before the start (2027-01-04)");
     d[0].issued_on = "2026-10-06"; /* exactly 90 days before */
     item = eval(&tb_90, d, 1);
-    CHECK_STR(item.state, "ok");
+    CHECK_STR(compliance_state_name(item.state), "ok");
     CHECK_STR(item.detail, "Verified");
     /* Without the rule the same old test is fine. */
-    struct requirement_rule any = {"tb-test", 0, "host", NULL};
+    struct requirement_rule any = {"tb-test", 0, REQUIREMENT_FROM_HOST, NULL};
     d[0].issued_on = "2025-12-01";
     item = eval(&any, d, 1);
-    CHECK_STR(item.state, "ok");
+    CHECK_STR(compliance_state_name(item.state), "ok");
 }
 
 TEST(no_issue_date_under_a_rule_is_not_valid)
 {
     struct store_document d[] = {doc("d_1", "tb-test", "verified", NULL, NULL)};
     struct compliance_item item = eval(&tb_90, d, 1);
-    CHECK_STR(item.state, "expired");
+    CHECK_STR(compliance_state_name(item.state), "expired");
     CHECK_CONTAINS(item.detail, "No issue date");
     CHECK_CONTAINS(item.detail, "90 days");
 }
@@ -146,29 +146,29 @@ TEST(expiring_within_30_days_of_today)
     struct store_document d[] = {doc("d_1", "passport", "verified", "2016-12-10", "2026-12-10")};
     struct compliance_item item;
     compliance_evaluate(&arena, &passport, d, 1, "2026-11-23", "2026-12-04", TODAY, &item);
-    CHECK_STR(item.state, "expiring");
+    CHECK_STR(compliance_state_name(item.state), "expiring");
     CHECK(item.document == &d[0]);
     CHECK_CONTAINS(item.detail, "2026-12-10");
     /* 30 days is still expiring, 31 is not. */
     d[0].expires_on = "2026-12-20";
     compliance_evaluate(&arena, &passport, d, 1, "2026-11-23", "2026-12-04", TODAY, &item);
-    CHECK_STR(item.state, "expiring");
+    CHECK_STR(compliance_state_name(item.state), "expiring");
     d[0].expires_on = "2026-12-21";
     compliance_evaluate(&arena, &passport, d, 1, "2026-11-23", "2026-12-04", TODAY, &item);
-    CHECK_STR(item.state, "ok");
+    CHECK_STR(compliance_state_name(item.state), "ok");
 }
 
 TEST(ok_when_verified_and_valid_through_the_rotation)
 {
     struct store_document d[] = {doc("d_1", "passport", "verified", "2020-03-01", "2030-03-01")};
     struct compliance_item item = eval(&passport, d, 1);
-    CHECK_STR(item.state, "ok");
+    CHECK_STR(compliance_state_name(item.state), "ok");
     CHECK(item.document == &d[0]);
     CHECK_CONTAINS(item.detail, "2030-03-01");
     struct store_document cv[] = {doc("d_2", "cv", "verified", NULL, NULL)};
-    struct requirement_rule cv_rule = {"cv", 0, "offering", NULL};
+    struct requirement_rule cv_rule = {"cv", 0, REQUIREMENT_FROM_OFFERING, NULL};
     item = eval(&cv_rule, cv, 1);
-    CHECK_STR(item.state, "ok");
+    CHECK_STR(compliance_state_name(item.state), "ok");
 }
 
 TEST(the_best_candidate_is_reported)
@@ -181,13 +181,13 @@ TEST(the_best_candidate_is_reported)
         doc("d_visa", "visa", "verified", "2022-03-01", "2032-03-01"),
     };
     struct compliance_item item = eval(&passport, d, 5);
-    CHECK_STR(item.state, "ok");
+    CHECK_STR(compliance_state_name(item.state), "ok");
     CHECK_STR(item.document->id, "d_ok");
     item = eval(&passport, d, 3); /* without the verified one */
-    CHECK_STR(item.state, "pending");
+    CHECK_STR(compliance_state_name(item.state), "pending");
     CHECK_STR(item.document->id, "d_pending");
     item = eval(&passport, d, 2);
-    CHECK_STR(item.state, "expired");
+    CHECK_STR(compliance_state_name(item.state), "expired");
     CHECK_STR(item.document->id, "d_expired");
     /* Order does not matter. */
     struct store_document reversed[] = {d[3], d[2], d[1], d[0]};
@@ -199,17 +199,17 @@ TEST(the_best_candidate_is_reported)
         doc("d_soon", "passport", "verified", "2016-12-10", "2026-12-10"),
     };
     compliance_evaluate(&arena, &passport, soon, 2, "2026-11-23", "2026-12-04", TODAY, &item);
-    CHECK_STR(item.state, "expiring");
+    CHECK_STR(compliance_state_name(item.state), "expiring");
     CHECK_STR(item.document->id, "d_soon");
     /* Replaced and deleted versions are history, never candidates. */
     struct store_document old[] = {doc("d_old", "passport", "verified", "2022-03-01", "2032-03-01")};
     old[0].replaced_at = 1;
     item = eval(&passport, old, 1);
-    CHECK_STR(item.state, "missing");
+    CHECK_STR(compliance_state_name(item.state), "missing");
     old[0].replaced_at = 0;
     old[0].deleted_at = 1;
     item = eval(&passport, old, 1);
-    CHECK_STR(item.state, "missing");
+    CHECK_STR(compliance_state_name(item.state), "missing");
 }
 
 TEST(sniffing_by_magic_bytes)
@@ -282,8 +282,8 @@ TEST(kind_names_and_state_labels)
     CHECK_STR(document_kind_name("passport"), "Passport");
     CHECK_STR(document_kind_name("tb-test"), "TB test (IGRA or TST)");
     CHECK_STR(document_kind_name("made-up"), "made-up");
-    CHECK_STR(document_state_label("uploaded"), "Uploaded, waiting for verification");
-    CHECK_STR(document_state_label("verified"), "Verified");
+    CHECK_STR(document_state_label(DOCUMENT_UPLOADED), "Waiting for verification");
+    CHECK_STR(document_state_label(DOCUMENT_VERIFIED), "Verified");
 }
 
 /* An upload refused before anything is stored (no database needed). */

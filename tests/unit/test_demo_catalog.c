@@ -95,8 +95,8 @@ TEST(demo_catalog_has_the_promised_breadth)
     CHECK(scalar("SELECT COUNT(*) FROM offerings", NULL) >= 300);
     CHECK(scalar("SELECT COUNT(DISTINCT specialty) FROM offerings", NULL) >= 25);
     CHECK_INT(scalar("SELECT COUNT(DISTINCT kind) FROM offerings", NULL), 4);
-    for (size_t i = 0; catalog_kinds[i] != NULL; i++)
-        CHECK(scalar("SELECT COUNT(*) FROM offerings WHERE kind = $1", catalog_kinds[i]) >= 10);
+    for (size_t i = 0; offering_kind_names[i] != NULL; i++)
+        CHECK(scalar("SELECT COUNT(*) FROM offerings WHERE kind = $1", offering_kind_names[i]) >= 10);
     /* Every host has a site, a preceptor and an offering; at most 3 sites and 4 preceptors. */
     CHECK_INT(scalar("SELECT COUNT(*) FROM organizations o WHERE o.kind = 'host' AND NOT EXISTS"
                      " (SELECT 1 FROM offerings f WHERE f.organization_id = o.id)",
@@ -413,7 +413,7 @@ TEST(the_search_index_loads_the_catalog)
     CHECK_INT(result.total, scalar("SELECT COUNT(*) FROM offerings", NULL));
     CHECK_INT(result.count, 3);
     int64_t kinds = 0, states = 0;
-    for (size_t i = 0; i < CATALOG_KIND_COUNT; i++)
+    for (size_t i = 0; i < OFFERING_KIND_COUNT; i++)
         kinds += result.kind_counts[i] > 0;
     for (size_t i = 0; i < reference_state_count; i++)
         states += result.state_counts[i] > 0;

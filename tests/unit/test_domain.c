@@ -175,65 +175,95 @@ TEST(password_accepts_good_passphrases)
 
 TEST(account_roles_are_validated)
 {
-    CHECK(account_role_valid("student"));
-    CHECK(account_role_valid("preceptor"));
-    CHECK(account_role_valid("host_coordinator"));
-    CHECK(account_role_valid("school_coordinator"));
-    CHECK(account_role_valid("staff"));
-    CHECK(!account_role_valid("admin"));
-    CHECK(!account_role_valid(""));
-    CHECK(!account_role_valid("Student"));
-    CHECK(!account_role_valid("student "));
-    CHECK(!account_role_valid("host"));
+    CHECK_INT(role_parse("student"), ROLE_STUDENT);
+    CHECK_INT(role_parse("preceptor"), ROLE_PRECEPTOR);
+    CHECK_INT(role_parse("host_coordinator"), ROLE_HOST_COORDINATOR);
+    CHECK_INT(role_parse("school_coordinator"), ROLE_SCHOOL_COORDINATOR);
+    CHECK_INT(role_parse("staff"), ROLE_STAFF);
+    CHECK_INT(role_parse("admin"), ROLE_UNKNOWN);
+    CHECK_INT(role_parse(""), ROLE_UNKNOWN);
+    CHECK_INT(role_parse("Student"), ROLE_UNKNOWN);
+    CHECK_INT(role_parse("student "), ROLE_UNKNOWN);
+    CHECK_INT(role_parse("host"), ROLE_UNKNOWN);
     size_t n = 0;
-    while (account_roles[n] != NULL)
+    while (role_names[n] != NULL)
         n++;
     CHECK_INT(n, 5);
 }
 
 TEST(account_role_organization_kinds)
 {
-    CHECK_STR(account_role_organization_kind("host_coordinator"), "host");
-    CHECK_STR(account_role_organization_kind("preceptor"), "host");
-    CHECK_STR(account_role_organization_kind("school_coordinator"), "school");
-    CHECK_STR(account_role_organization_kind("student"), NULL);
-    CHECK_STR(account_role_organization_kind("staff"), NULL);
-    CHECK_STR(account_role_organization_kind("nobody"), NULL);
-    CHECK_STR(account_role_label("host_coordinator"), "Host coordinator");
-    CHECK_STR(account_role_label("student"), "Student");
-    CHECK_STR(account_role_label("unknown_role"), "unknown_role");
+    CHECK_INT(account_role_organization_kind(ROLE_HOST_COORDINATOR), ORGANIZATION_HOST);
+    CHECK_INT(account_role_organization_kind(ROLE_PRECEPTOR), ORGANIZATION_HOST);
+    CHECK_INT(account_role_organization_kind(ROLE_SCHOOL_COORDINATOR), ORGANIZATION_SCHOOL);
+    CHECK_INT(account_role_organization_kind(ROLE_STUDENT), ORGANIZATION_KIND_UNKNOWN);
+    CHECK_INT(account_role_organization_kind(ROLE_STAFF), ORGANIZATION_KIND_UNKNOWN);
+    CHECK_INT(account_role_organization_kind(role_parse("nobody")), ORGANIZATION_KIND_UNKNOWN);
+    CHECK_STR(role_label(ROLE_HOST_COORDINATOR), "Host coordinator");
+    CHECK_STR(role_label(ROLE_STUDENT), "Student");
+    CHECK_STR(role_label(role_parse("unknown_role")), "");
 }
 
 TEST(account_has_role_looks_at_the_users_roles)
 {
     struct store_user user;
     memset(&user, 0, sizeof(user));
-    CHECK(!account_has_role(&user, "student"));
+    CHECK(!account_has_role(&user, ROLE_STUDENT));
+    CHECK(!account_has_role(NULL, ROLE_STAFF));
     user.roles[0] = "student";
     user.roles[1] = "staff";
     user.role_count = 2;
-    CHECK(account_has_role(&user, "student"));
-    CHECK(account_has_role(&user, "staff"));
-    CHECK(!account_has_role(&user, "preceptor"));
-    CHECK(!account_has_role(&user, "Staff"));
-    CHECK(!account_has_role(&user, "stud"));
+    CHECK(account_has_role(&user, ROLE_STUDENT));
+    CHECK(account_has_role(&user, ROLE_STAFF));
+    CHECK(!account_has_role(&user, ROLE_PRECEPTOR));
+    /* Stored names are exact: "Staff" or "stud" grant nothing. */
+    user.roles[1] = "Staff";
+    CHECK(!account_has_role(&user, ROLE_STAFF));
+    user.roles[0] = "stud";
+    CHECK(!account_has_role(&user, ROLE_STUDENT));
     /* Only the first role_count entries count. */
+    user.roles[0] = "student";
+    user.roles[1] = "staff";
     user.role_count = 1;
-    CHECK(!account_has_role(&user, "staff"));
+    CHECK(!account_has_role(&user, ROLE_STAFF));
+}
+
+TEST(account_memberships_by_role)
+{
+    struct arena arena;
+    arena_heap_init(&arena);
+    struct store_user user;
+    memset(&user, 0, sizeof(user));
+    CHECK(!account_is_member(&user, "org_a", ROLE_HOST_COORDINATOR));
+    CHECK(account_organization_ids(&arena, &user, ROLE_HOST_COORDINATOR) == NULL);
+    user.memberships[0] = (struct store_membership){"org_a", "A", "host", "host_coordinator"};
+    user.memberships[1] = (struct store_membership){"org_b", "B", "host", "preceptor"};
+    user.memberships[2] = (struct store_membership){"org_c", "C", "host", "host_coordinator"};
+    user.membership_count = 3;
+    CHECK(account_is_member(&user, "org_a", ROLE_HOST_COORDINATOR));
+    CHECK(!account_is_member(&user, "org_b", ROLE_HOST_COORDINATOR)); /* a preceptor there, not a coordinator */
+    CHECK(account_is_member(&user, "org_b", ROLE_PRECEPTOR));
+    CHECK(!account_is_member(&user, "org_z", ROLE_HOST_COORDINATOR));
+    CHECK(!account_is_member(&user, NULL, ROLE_HOST_COORDINATOR));
+    CHECK(!account_is_member(NULL, "org_a", ROLE_HOST_COORDINATOR));
+    CHECK_STR(account_organization_ids(&arena, &user, ROLE_HOST_COORDINATOR), "org_a,org_c");
+    CHECK_STR(account_organization_ids(&arena, &user, ROLE_PRECEPTOR), "org_b");
+    CHECK(account_organization_ids(&arena, &user, ROLE_SCHOOL_COORDINATOR) == NULL);
+    arena_heap_free(&arena);
 }
 
 TEST(account_profile_value_lists)
 {
-    const char *const *lists[] = {profile_statuses, profile_visa_kinds, profile_step1_values, profile_ecfmg_statuses,
-                                  profile_english_proofs};
+    const char *const *lists[] = {student_status_names, visa_kind_names, step1_result_names, ecfmg_status_names,
+                                  english_proof_names};
     for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
         size_t n = 0;
         while (lists[i][n] != NULL && n < 100)
             n++;
         CHECK(n >= 2 && n < 100);
     }
-    CHECK_STR(profile_visa_kinds[0], "b1_b2");
-    CHECK_STR(profile_ecfmg_statuses[2], "certified");
+    CHECK_STR(visa_kind_names[0], "b1_b2");
+    CHECK_STR(ecfmg_status_names[2], "certified");
 }
 
 int main(void)
@@ -250,6 +280,7 @@ int main(void)
     RUN(account_roles_are_validated);
     RUN(account_role_organization_kinds);
     RUN(account_has_role_looks_at_the_users_roles);
+    RUN(account_memberships_by_role);
     RUN(account_profile_value_lists);
     return test_summary("unit-domain");
 }

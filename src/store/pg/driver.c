@@ -15,6 +15,7 @@
 
 #include "lib/log.h"
 #include "store/db.h"
+#include "store/stmt_cache.h"
 
 /* Internal statuses, never returned through the interface. */
 enum {
@@ -50,8 +51,7 @@ struct db_conn {
     bool in_tx; /* between a successful begin and commit/rollback */
     bool down;  /* the last reconnect failed: log the next failures quietly */
     unsigned next_name;
-    struct db_stmt **cache; /* open addressing by SQL address */
-    size_t cache_size, cache_used;
+    struct stmt_cache statements;
 };
 
 extern const struct db_driver db_pg_driver;
@@ -124,11 +124,15 @@ static int classify(struct db_conn *conn, const PGresult *res, const char *op, c
     return DB_ERROR;
 }
 
+static void forget_one(void *stmt, void *ctx)
+{
+    (void)ctx;
+    ((struct db_stmt *)stmt)->prepared = false;
+}
+
 static void forget_prepared(struct db_conn *conn)
 {
-    for (size_t i = 0; i < conn->cache_size; i++)
-        if (conn->cache[i] != NULL)
-            conn->cache[i]->prepared = false;
+    stmt_cache_each(&conn->statements, forget_one, NULL);
 }
 
 /* Reconnects with the original parameters; every statement must be prepared again. */
@@ -277,11 +281,16 @@ static void stmt_free(struct db_stmt *stmt)
     free(stmt);
 }
 
+static void stmt_free_each(void *stmt, void *ctx)
+{
+    (void)ctx;
+    stmt_free(stmt);
+}
+
 static void pg_close(struct db_conn *conn)
 {
-    for (size_t i = 0; i < conn->cache_size; i++)
-        stmt_free(conn->cache[i]);
-    free(conn->cache);
+    stmt_cache_each(&conn->statements, stmt_free_each, NULL);
+    stmt_cache_free(&conn->statements);
     PQfinish(conn->pg);
     free(conn);
 }
@@ -382,46 +391,11 @@ static int ensure_prepared(struct db_stmt *stmt)
     return rc;
 }
 
-static size_t slot_of(const char *sql, size_t size)
-{
-    uintptr_t h = (uintptr_t)sql;
-    h ^= h >> 17;
-    h *= 0x9E3779B97F4A7C15ull;
-    return (size_t)(h >> 7) & (size - 1);
-}
-
-static int cache_grow(struct db_conn *conn)
-{
-    size_t size = conn->cache_size ? conn->cache_size * 2 : 256;
-    struct db_stmt **cache = calloc(size, sizeof(struct db_stmt *));
-    if (cache == NULL)
-        return -1;
-    for (size_t i = 0; i < conn->cache_size; i++) {
-        struct db_stmt *s = conn->cache[i];
-        if (s == NULL)
-            continue;
-        size_t j = slot_of(s->sql, size);
-        while (cache[j] != NULL)
-            j = (j + 1) & (size - 1);
-        cache[j] = s;
-    }
-    free(conn->cache);
-    conn->cache = cache;
-    conn->cache_size = size;
-    return 0;
-}
-
 static struct db_stmt *pg_prepare(struct db_conn *conn, const char *sql)
 {
-    struct db_stmt *stmt = NULL;
-    if (conn->cache_used * 2 >= conn->cache_size && cache_grow(conn) != 0)
-        return NULL;
-    size_t j = slot_of(sql, conn->cache_size);
-    while (conn->cache[j] != NULL) {
-        if (conn->cache[j]->sql == sql)
-            return conn->cache[j];
-        j = (j + 1) & (conn->cache_size - 1);
-    }
+    struct db_stmt *stmt = stmt_cache_get(&conn->statements, sql);
+    if (stmt != NULL)
+        return stmt;
     char safe_sql[96];
     int nparams = highest_param(sql);
     if (nparams > PG_MAX_PARAMS) {
@@ -445,8 +419,8 @@ static struct db_stmt *pg_prepare(struct db_conn *conn, const char *sql)
     int rc = ensure_prepared(stmt);
     if (rc != DB_OK && rc != PG_LOST)
         goto fail;
-    conn->cache[j] = stmt;
-    conn->cache_used++;
+    if (stmt_cache_put(&conn->statements, sql, stmt) != 0)
+        goto fail;
     return stmt;
 fail:
     stmt_free(stmt);

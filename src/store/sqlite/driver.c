@@ -13,6 +13,7 @@
 
 #include "lib/log.h"
 #include "store/db.h"
+#include "store/stmt_cache.h"
 
 enum { SQLITE_MAX_PARAMS = 64 };
 
@@ -26,8 +27,7 @@ struct db_stmt {
 struct db_conn {
     struct db_conn_base base;
     sqlite3 *handle;
-    struct db_stmt **cache; /* open addressing by SQL address */
-    size_t cache_size, cache_used;
+    struct stmt_cache statements;
 };
 
 extern const struct db_driver db_sqlite_driver;
@@ -114,59 +114,28 @@ static int sq_open(const char *target, struct db_conn **out)
     return DB_OK;
 }
 
+static void stmt_free(void *p, void *ctx)
+{
+    (void)ctx;
+    struct db_stmt *stmt = p;
+    sqlite3_finalize(stmt->handle);
+    free(stmt);
+}
+
 static void sq_close(struct db_conn *conn)
 {
-    for (size_t i = 0; i < conn->cache_size; i++) {
-        if (conn->cache[i] != NULL) {
-            sqlite3_finalize(conn->cache[i]->handle);
-            free(conn->cache[i]);
-        }
-    }
-    free(conn->cache);
+    stmt_cache_each(&conn->statements, stmt_free, NULL);
+    stmt_cache_free(&conn->statements);
     sqlite3_close(conn->handle);
     free(conn);
 }
 
-static size_t slot_of(const char *sql, size_t size)
-{
-    uintptr_t h = (uintptr_t)sql;
-    h ^= h >> 17;
-    h *= 0x9E3779B97F4A7C15ull;
-    return (size_t)(h >> 7) & (size - 1);
-}
-
-static int cache_grow(struct db_conn *conn)
-{
-    size_t size = conn->cache_size ? conn->cache_size * 2 : 256;
-    struct db_stmt **cache = calloc(size, sizeof(struct db_stmt *));
-    if (cache == NULL)
-        return -1;
-    for (size_t i = 0; i < conn->cache_size; i++) {
-        struct db_stmt *s = conn->cache[i];
-        if (s == NULL)
-            continue;
-        size_t j = slot_of(s->sql, size);
-        while (cache[j] != NULL)
-            j = (j + 1) & (size - 1);
-        cache[j] = s;
-    }
-    free(conn->cache);
-    conn->cache = cache;
-    conn->cache_size = size;
-    return 0;
-}
-
 static struct db_stmt *sq_prepare(struct db_conn *conn, const char *sql)
 {
-    if (conn->cache_used * 2 >= conn->cache_size && cache_grow(conn) != 0)
-        return NULL;
-    size_t j = slot_of(sql, conn->cache_size);
-    while (conn->cache[j] != NULL) {
-        if (conn->cache[j]->sql == sql)
-            return conn->cache[j];
-        j = (j + 1) & (conn->cache_size - 1);
-    }
-    struct db_stmt *stmt = calloc(1, sizeof(*stmt));
+    struct db_stmt *stmt = stmt_cache_get(&conn->statements, sql);
+    if (stmt != NULL)
+        return stmt;
+    stmt = calloc(1, sizeof(*stmt));
     if (stmt == NULL)
         return NULL;
     int rc = sqlite3_prepare_v3(conn->handle, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt->handle, NULL);
@@ -188,8 +157,10 @@ static struct db_stmt *sq_prepare(struct db_conn *conn, const char *sql)
         if (end != name + 1 && *end == '\0' && n >= 1 && n <= SQLITE_MAX_PARAMS)
             stmt->param_index[n] = i;
     }
-    conn->cache[j] = stmt;
-    conn->cache_used++;
+    if (stmt_cache_put(&conn->statements, sql, stmt) != 0) {
+        stmt_free(stmt, NULL);
+        return NULL;
+    }
     return stmt;
 }
 

@@ -1,0 +1,211 @@
+/* vocabulary.h — every closed set of values Rounds keeps as text (states,
+ * roles, kinds) as a C enum, with one table each: the name as stored and in
+ * the API ("offered") and the label people read ("Offer made").
+ *
+ * The database and the store keep the text; the domain and the layers above
+ * decide with the enums, so a misspelt state does not compile:
+ *
+ *     if (application_status_of(a) == APPLICATION_OFFERED) …      (domain/applications.h)
+ *     if (account_has_role(user, ROLE_STAFF)) …                   (domain/accounts.h)
+ *     buf_append_html(b, letter_state_label(letter_state_parse(l->state)));
+ *
+ * For each vocabulary `x` (enum x, values X_…):
+ *   x_name(v)    the stored name; "" for X_UNKNOWN or anything outside the table;
+ *   x_label(v)   the label; "" likewise;
+ *   x_parse(s)   the value named s, or X_UNKNOWN (NULL, "" and unknown names);
+ *   x_names[]    the stored names in enum order, NULL-terminated (JSON_ENUM specs, <select>s);
+ *   x_labels[]   the labels likewise.
+ * A new value is one row in its table here; the order of the rows is the
+ * order of the enum and of the lists. */
+#ifndef ROUNDS_DOMAIN_VOCABULARY_H
+#define ROUNDS_DOMAIN_VOCABULARY_H
+
+/* One row: X(ENUM_VALUE, "stored name", "label"). */
+#define VOCABULARY_ENUM(value, name, label) value,
+
+/* ---- accounts ---- */
+
+#define ROLE_TABLE(X)                                                                                                  \
+    X(ROLE_STUDENT, "student", "Student")                                                                              \
+    X(ROLE_PRECEPTOR, "preceptor", "Preceptor")                                                                        \
+    X(ROLE_HOST_COORDINATOR, "host_coordinator", "Host coordinator")                                                   \
+    X(ROLE_SCHOOL_COORDINATOR, "school_coordinator", "School coordinator")                                             \
+    X(ROLE_STAFF, "staff", "Staff")
+enum role { ROLE_UNKNOWN = -1, ROLE_TABLE(VOCABULARY_ENUM) ROLE_COUNT };
+
+#define ORGANIZATION_KIND_TABLE(X)                                                                                     \
+    X(ORGANIZATION_HOST, "host", "Host")                                                                               \
+    X(ORGANIZATION_SCHOOL, "school", "School")                                                                         \
+    X(ORGANIZATION_PLATFORM, "platform", "Platform")
+enum organization_kind {
+    ORGANIZATION_KIND_UNKNOWN = -1,
+    ORGANIZATION_KIND_TABLE(VOCABULARY_ENUM) ORGANIZATION_KIND_COUNT
+};
+
+/* ---- a student's profile ---- */
+
+#define STUDENT_STATUS_TABLE(X)                                                                                        \
+    X(STUDENT_STATUS_STUDENT, "student", "Medical student")                                                            \
+    X(STUDENT_STATUS_GRADUATE, "graduate", "Graduate")
+enum student_status { STUDENT_STATUS_UNKNOWN = -1, STUDENT_STATUS_TABLE(VOCABULARY_ENUM) STUDENT_STATUS_COUNT };
+
+#define VISA_KIND_TABLE(X)                                                                                             \
+    X(VISA_B1_B2, "b1_b2", "B-1/B-2 visitor")                                                                          \
+    X(VISA_F1, "f1", "F-1 student")                                                                                    \
+    X(VISA_J1, "j1", "J-1 exchange visitor")                                                                           \
+    X(VISA_H1B, "h1b", "H-1B")                                                                                         \
+    X(VISA_US_CITIZEN_OR_RESIDENT, "us_citizen_or_resident", "U.S. citizen or permanent resident")                     \
+    X(VISA_NONE, "none", "No visa yet")
+enum visa_kind { VISA_KIND_UNKNOWN = -1, VISA_KIND_TABLE(VOCABULARY_ENUM) VISA_KIND_COUNT };
+
+#define STEP1_RESULT_TABLE(X)                                                                                          \
+    X(STEP1_NOT_TAKEN, "not_taken", "Not taken")                                                                       \
+    X(STEP1_PASSED, "passed", "Passed")                                                                                \
+    X(STEP1_FAILED, "failed", "Failed")
+enum step1_result { STEP1_RESULT_UNKNOWN = -1, STEP1_RESULT_TABLE(VOCABULARY_ENUM) STEP1_RESULT_COUNT };
+
+#define ECFMG_STATUS_TABLE(X)                                                                                          \
+    X(ECFMG_NONE, "none", "Not started")                                                                               \
+    X(ECFMG_IN_PROGRESS, "in_progress", "In progress")                                                                 \
+    X(ECFMG_CERTIFIED, "certified", "Certified")
+enum ecfmg_status { ECFMG_STATUS_UNKNOWN = -1, ECFMG_STATUS_TABLE(VOCABULARY_ENUM) ECFMG_STATUS_COUNT };
+
+#define ENGLISH_PROOF_TABLE(X)                                                                                         \
+    X(ENGLISH_NONE, "none", "None")                                                                                    \
+    X(ENGLISH_TOEFL, "toefl", "TOEFL")                                                                                 \
+    X(ENGLISH_IELTS, "ielts", "IELTS")                                                                                 \
+    X(ENGLISH_OET, "oet", "OET Medicine")                                                                              \
+    X(ENGLISH_NATIVE, "native", "Native speaker")
+enum english_proof { ENGLISH_PROOF_UNKNOWN = -1, ENGLISH_PROOF_TABLE(VOCABULARY_ENUM) ENGLISH_PROOF_COUNT };
+
+/* ---- the catalog ---- */
+
+#define OFFERING_KIND_TABLE(X)                                                                                         \
+    X(OFFERING_HANDS_ON, "hands_on", "Hands-on clerkship")                                                             \
+    X(OFFERING_OBSERVERSHIP, "observership", "Observership")                                                           \
+    X(OFFERING_RESEARCH, "research", "Research")                                                                       \
+    X(OFFERING_TELEHEALTH, "telehealth", "Telehealth")
+enum offering_kind { OFFERING_KIND_UNKNOWN = -1, OFFERING_KIND_TABLE(VOCABULARY_ENUM) OFFERING_KIND_COUNT };
+
+#define OFFERING_STATUS_TABLE(X)                                                                                       \
+    X(OFFERING_DRAFT, "draft", "Draft (not shown in search)")                                                          \
+    X(OFFERING_PUBLISHED, "published", "Published")                                                                    \
+    X(OFFERING_ARCHIVED, "archived", "Archived (hidden)")
+enum offering_status { OFFERING_STATUS_UNKNOWN = -1, OFFERING_STATUS_TABLE(VOCABULARY_ENUM) OFFERING_STATUS_COUNT };
+
+#define OFFERING_SETTING_TABLE(X)                                                                                      \
+    X(SETTING_INPATIENT, "inpatient", "Inpatient")                                                                     \
+    X(SETTING_OUTPATIENT, "outpatient", "Outpatient")                                                                  \
+    X(SETTING_MIXED, "mixed", "Inpatient and outpatient")
+enum offering_setting { OFFERING_SETTING_UNKNOWN = -1, OFFERING_SETTING_TABLE(VOCABULARY_ENUM) OFFERING_SETTING_COUNT };
+
+#define BOARD_STATUS_TABLE(X)                                                                                          \
+    X(BOARD_CERTIFIED, "certified", "Board certified")                                                                 \
+    X(BOARD_ELIGIBLE, "eligible", "Board eligible")                                                                    \
+    X(BOARD_NOT_CERTIFIED, "not_certified", "Not board certified")
+enum board_status { BOARD_STATUS_UNKNOWN = -1, BOARD_STATUS_TABLE(VOCABULARY_ENUM) BOARD_STATUS_COUNT };
+
+/* ---- applications and bookings (the moves are in domain/applications.c) ---- */
+
+#define APPLICATION_STATUS_TABLE(X)                                                                                    \
+    X(APPLICATION_DRAFT, "draft", "Draft")                                                                             \
+    X(APPLICATION_SUBMITTED, "submitted", "Submitted")                                                                 \
+    X(APPLICATION_UNDER_REVIEW, "under_review", "Under review")                                                        \
+    X(APPLICATION_OFFERED, "offered", "Offer made")                                                                    \
+    X(APPLICATION_HELD, "held", "Seat held")                                                                           \
+    X(APPLICATION_BOOKED, "booked", "Booked")                                                                          \
+    X(APPLICATION_CLEARED, "cleared", "Cleared to start")                                                              \
+    X(APPLICATION_IN_PROGRESS, "in_progress", "In progress")                                                           \
+    X(APPLICATION_COMPLETED, "completed", "Completed")                                                                 \
+    X(APPLICATION_WITHDRAWN, "withdrawn", "Withdrawn")                                                                 \
+    X(APPLICATION_DECLINED, "declined", "Declined")                                                                    \
+    X(APPLICATION_OFFER_EXPIRED, "offer_expired", "Offer expired")                                                     \
+    X(APPLICATION_HOLD_EXPIRED, "hold_expired", "Hold expired")                                                        \
+    X(APPLICATION_CANCELLED_BY_STUDENT, "cancelled_by_student", "Cancelled by the student")                            \
+    X(APPLICATION_CANCELLED_BY_HOST, "cancelled_by_host", "Cancelled by the host")                                     \
+    X(APPLICATION_NO_SHOW, "no_show", "No-show")
+enum application_status {
+    APPLICATION_STATUS_UNKNOWN = -1,
+    APPLICATION_STATUS_TABLE(VOCABULARY_ENUM) APPLICATION_STATUS_COUNT
+};
+
+/* Who took a move of an application, as its history records it. */
+#define MOVE_ACTOR_TABLE(X)                                                                                            \
+    X(MOVE_BY_STUDENT, "student", "student")                                                                           \
+    X(MOVE_BY_HOST, "host", "host")                                                                                    \
+    X(MOVE_BY_STAFF, "staff", "Rounds staff")                                                                          \
+    X(MOVE_BY_SYSTEM, "system", "system")
+enum move_actor { MOVE_ACTOR_UNKNOWN = -1, MOVE_ACTOR_TABLE(VOCABULARY_ENUM) MOVE_ACTOR_COUNT };
+
+/* ---- documents and the onboarding checklist ---- */
+
+#define DOCUMENT_STATE_TABLE(X)                                                                                        \
+    X(DOCUMENT_UPLOADED, "uploaded", "Waiting for verification")                                                       \
+    X(DOCUMENT_VERIFIED, "verified", "Verified")                                                                       \
+    X(DOCUMENT_REJECTED, "rejected", "Rejected")
+enum document_state { DOCUMENT_STATE_UNKNOWN = -1, DOCUMENT_STATE_TABLE(VOCABULARY_ENUM) DOCUMENT_STATE_COUNT };
+
+/* One requirement of a booking (domain/documents.h says when each holds). */
+#define COMPLIANCE_STATE_TABLE(X)                                                                                      \
+    X(COMPLIANCE_MISSING, "missing", "Missing")                                                                        \
+    X(COMPLIANCE_PENDING, "pending", "Waiting for verification")                                                       \
+    X(COMPLIANCE_REJECTED, "rejected", "Rejected")                                                                     \
+    X(COMPLIANCE_EXPIRED, "expired", "Out of date")                                                                    \
+    X(COMPLIANCE_EXPIRING, "expiring", "Expires soon")                                                                 \
+    X(COMPLIANCE_OK, "ok", "Met")
+enum compliance_state { COMPLIANCE_STATE_UNKNOWN = -1, COMPLIANCE_STATE_TABLE(VOCABULARY_ENUM) COMPLIANCE_STATE_COUNT };
+
+/* Where a requirement comes from. */
+#define REQUIREMENT_SOURCE_TABLE(X)                                                                                    \
+    X(REQUIREMENT_FROM_HOST, "host", "Every rotation of the host")                                                     \
+    X(REQUIREMENT_FROM_OFFERING, "offering", "This rotation")
+enum requirement_source {
+    REQUIREMENT_SOURCE_UNKNOWN = -1,
+    REQUIREMENT_SOURCE_TABLE(VOCABULARY_ENUM) REQUIREMENT_SOURCE_COUNT
+};
+
+/* ---- letters and readiness ---- */
+
+#define LETTER_STATE_TABLE(X)                                                                                          \
+    X(LETTER_REQUESTED, "requested", "Requested")                                                                      \
+    X(LETTER_ACCEPTED, "accepted", "Accepted")                                                                         \
+    X(LETTER_DECLINED, "declined", "Declined")                                                                         \
+    X(LETTER_UPLOADED, "uploaded", "Uploaded")                                                                         \
+    X(LETTER_DELIVERED, "delivered", "Delivered to ERAS")
+enum letter_state { LETTER_STATE_UNKNOWN = -1, LETTER_STATE_TABLE(VOCABULARY_ENUM) LETTER_STATE_COUNT };
+
+#define READINESS_STATE_TABLE(X)                                                                                       \
+    X(READINESS_MISSING, "missing", "Missing")                                                                         \
+    X(READINESS_IN_PROGRESS, "in_progress", "In progress")                                                             \
+    X(READINESS_OK, "ok", "Done")
+enum readiness_state { READINESS_STATE_UNKNOWN = -1, READINESS_STATE_TABLE(VOCABULARY_ENUM) READINESS_STATE_COUNT };
+
+/* ---- the functions of each vocabulary (see the top of this file) ---- */
+
+#define VOCABULARY_DECLARE(x)                                                                                          \
+    const char *x##_name(enum x value);                                                                                \
+    const char *x##_label(enum x value);                                                                               \
+    enum x x##_parse(const char *name);                                                                                \
+    extern const char *const x##_names[];                                                                              \
+    extern const char *const x##_labels[];
+
+VOCABULARY_DECLARE(role)
+VOCABULARY_DECLARE(organization_kind)
+VOCABULARY_DECLARE(student_status)
+VOCABULARY_DECLARE(visa_kind)
+VOCABULARY_DECLARE(step1_result)
+VOCABULARY_DECLARE(ecfmg_status)
+VOCABULARY_DECLARE(english_proof)
+VOCABULARY_DECLARE(offering_kind)
+VOCABULARY_DECLARE(offering_status)
+VOCABULARY_DECLARE(offering_setting)
+VOCABULARY_DECLARE(board_status)
+VOCABULARY_DECLARE(application_status)
+VOCABULARY_DECLARE(move_actor)
+VOCABULARY_DECLARE(document_state)
+VOCABULARY_DECLARE(compliance_state)
+VOCABULARY_DECLARE(requirement_source)
+VOCABULARY_DECLARE(letter_state)
+VOCABULARY_DECLARE(readiness_state)
+
+#endif
