@@ -13,7 +13,7 @@ const char *const api_match_rounds_list_params[] = {"school_id", NULL};
 
 static void write_summary(struct buf *b, const struct store_match_round *r)
 {
-    enum match_round_status s = match_round_status_from(r->status);
+    enum match_round_status s = match_round_status_parse(r->status);
     buf_append_str(b, "{\"id\":");
     buf_append_json_string(b, r->id);
     buf_append_str(b, ",\"name\":");
@@ -73,9 +73,9 @@ void api_match_rounds_get(struct http_request *req)
     int rc = DB_OK;
     for (size_t m = 0; m < user.membership_count && rc == DB_OK; m++) {
         const char *org = user.memberships[m].organization_id;
-        if (strcmp(user.memberships[m].role, "school_coordinator") == 0 && (school_id == NULL || strcmp(org, school_id) == 0))
+        if (role_parse(user.memberships[m].role) == ROLE_SCHOOL_COORDINATOR && (school_id == NULL || strcmp(org, school_id) == 0))
             rc = store_match_rounds_list(req->db, &req->arena, org, NULL, NULL, &items, &count);
-        else if (strcmp(user.memberships[m].role, "host_coordinator") == 0 && school_id == NULL)
+        else if (role_parse(user.memberships[m].role) == ROLE_HOST_COORDINATOR && school_id == NULL)
             rc = store_match_rounds_list(req->db, &req->arena, NULL, NULL, org, &items, &count);
         else
             continue;

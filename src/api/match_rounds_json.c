@@ -58,7 +58,7 @@ static int write_student_part(struct http_request *req, struct buf *b, const str
         buf_append_json_string(b, ranks[i].block_id);
     }
     buf_append_str(b, "]");
-    if (match_round_status_from(round->status) != MATCH_ROUND_PUBLISHED)
+    if (match_round_status_parse(round->status) != MATCH_ROUND_PUBLISHED)
         return 0;
     const char *explanation = NULL;
     if (store_match_placements(req->db, &req->arena, round->id, user->id, &placed, &placed_count) != DB_OK ||
@@ -100,7 +100,7 @@ static int write_cohort(struct http_request *req, struct buf *b, const struct st
 int api_write_match_round(struct http_request *req, struct buf *b, const struct store_match_round *round,
                           unsigned roles, const struct store_user *user)
 {
-    enum match_round_status status = match_round_status_from(round->status);
+    enum match_round_status status = match_round_status_parse(round->status);
     buf_append_str(b, "{\"id\":");
     buf_append_json_string(b, round->id);
     buf_append_str(b, ",\"school\":{\"id\":");

@@ -8,8 +8,6 @@
 #include "lib/clock.h"
 #include "lib/limits.h"
 
-static const char *const modes[] = {"one", "rotation", NULL};
-
 struct round_body {
     const char *school_id, *name, *mode, *deadline, *seed;
     int64_t max_placements;
@@ -19,7 +17,7 @@ struct round_body {
 static const struct json_field round_spec[] = {
     JSON_STRING(struct round_body, school_id, JSON_REQUIRED, 1, ID_MAX_BYTES),
     JSON_STRING(struct round_body, name, JSON_REQUIRED, 1, MATCH_ROUND_NAME_MAX_CHARS),
-    JSON_ENUM(struct round_body, mode, JSON_REQUIRED, modes),
+    JSON_ENUM(struct round_body, mode, JSON_REQUIRED, match_round_mode_names),
     JSON_INT(struct round_body, max_placements, JSON_OPTIONAL, 1, MATCH_MAX_PLACEMENTS),
     JSON_DATE(struct round_body, deadline, JSON_REQUIRED),
     JSON_STRING(struct round_body, seed, JSON_OPTIONAL, 1, MATCH_SEED_MAX_CHARS),

@@ -19,7 +19,7 @@ static void write_compliance(struct buf *b, const struct compliance *c)
         buf_append_str(b, i > 0 ? ",{\"kind\":" : "{\"kind\":");
         buf_append_json_string(b, c->items[i].rule.kind);
         buf_append_str(b, ",\"state\":");
-        buf_append_json_string(b, c->items[i].state);
+        buf_append_json_string(b, compliance_state_name(c->items[i].state));
         buf_append_char(b, '}');
     }
     buf_append_str(b, "]}");
@@ -44,7 +44,7 @@ static void write_view(struct buf *b, const struct school_student_view *v)
         buf_append_str(b, ",\"status\":");
         buf_append_json_string(b, a->status);
         buf_append_str(b, ",\"status_label\":");
-        buf_append_json_string(b, application_status_label(a->status));
+        buf_append_json_string(b, application_status_label(application_status_of(a)));
         buf_append_str(b, ",\"offering\":{\"id\":");
         buf_append_json_string(b, a->offering_id);
         buf_append_str(b, ",\"title\":");
@@ -67,7 +67,7 @@ static void write_view(struct buf *b, const struct school_student_view *v)
         buf_append_str(b, ",\"title\":");
         buf_append_json_string(b, r->title);
         buf_append_str(b, ",\"state\":");
-        buf_append_json_string(b, r->state);
+        buf_append_json_string(b, readiness_state_name(r->state));
         buf_append_str(b, ",\"summary\":");
         buf_append_json_string(b, r->summary);
         buf_append_char(b, '}');

@@ -14,7 +14,7 @@ void api_school_students_get(struct http_request *req)
     const char *status = NULL;
     if (api_current_user(req, &user) != 0 || api_query_param(req, "status", &status) != 0)
         return;
-    if (status != NULL && school_link_status_from(status) == SCHOOL_LINK_COUNT) {
+    if (status != NULL && school_link_status_parse(status) == SCHOOL_LINK_STATUS_UNKNOWN) {
         http_reply_error(req, ERR_INVALID_PARAMETER, "status", "must be requested, active, refused or left");
         return;
     }
@@ -34,7 +34,7 @@ void api_school_students_get(struct http_request *req)
     buf_init(&b, &req->arena, BUF_CAP_LONG_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        if (school_link_status_from(links[i].status) != SCHOOL_LINK_ACTIVE)
+        if (school_link_status_parse(links[i].status) != SCHOOL_LINK_ACTIVE)
             links[i].applications_active = links[i].applications_booked = 0; /* no consent, nothing shown */
         if (i > 0)
             buf_append_char(&b, ',');

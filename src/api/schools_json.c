@@ -4,7 +4,7 @@
 
 void api_write_school_link(struct buf *b, const struct store_school_student *link)
 {
-    enum school_link_status status = school_link_status_from(link->status);
+    enum school_link_status status = school_link_status_parse(link->status);
     buf_append_str(b, "{\"school\":{\"id\":");
     buf_append_json_string(b, link->organization_id);
     buf_append_str(b, ",\"name\":");

@@ -31,15 +31,15 @@ static int seed_cohort(struct db_conn *conn, struct arena *arena, const char *pa
         snprintf(email, sizeof(email), "cohort%02d@rounds.test", i + 1);
         struct error err = {0};
         int rc = store_user_by_email(conn, arena, email, &out[i]);
-        if (rc == DB_DONE && auth_create_user(conn, arena, email, cohort_names[i], password, "student", NULL,
+        if (rc == DB_DONE && auth_create_user(conn, arena, email, cohort_names[i], password, ROLE_STUDENT, NULL,
                                               &out[i], &err) != 0)
             return DB_ERROR;
         if (rc != DB_ROW && rc != DB_DONE)
             return rc;
         struct store_profile p = out[i].profile;
-        p.status = "student";
-        p.step1 = i % 4 == 3 ? "not_taken" : "passed";
-        p.english_proof = "toefl";
+        p.status = student_status_name(STUDENT_STATUS_STUDENT);
+        p.step1 = step1_result_name(i % 4 == 3 ? STEP1_NOT_TAKEN : STEP1_PASSED);
+        p.english_proof = english_proof_name(ENGLISH_TOEFL);
         p.graduation_year = 2027;
         p.school = "St. Aurelia School of Medicine";
         if (store_user_set_profile(conn, out[i].id, &p) != DB_OK)
@@ -68,7 +68,7 @@ static int seed_round(struct db_conn *conn, struct arena *arena, const struct de
         return DB_ERROR;
     struct match_round_new r = {.school_id = d->school_id,
                                 .name = "Spring 2027 cohort (demo)",
-                                .mode = "one",
+                                .mode = match_round_mode_name(MATCH_ROUND_MODE_ONE),
                                 .seed = "demo-spring-2027",
                                 .max_placements = 1,
                                 .deadline = clock_now() + 14 * DAY};
@@ -76,11 +76,11 @@ static int seed_round(struct db_conn *conn, struct arena *arena, const struct de
     struct error err = {0};
     if (match_round_create(conn, arena, &coordinator, &r, &round, &err) != 0)
         return DB_ERROR;
-    char today[11];
-    clock_today(today);
+    char after[11]; /* blocks must start after the ranking deadline */
+    clock_date_from_days((int32_t)(round.deadline / 86400), after);
     struct store_match_round_block *c = NULL;
     size_t count = 0;
-    if (store_match_block_candidates(conn, arena, today, 2000, &c, &count) != DB_OK)
+    if (store_match_block_candidates(conn, arena, round.id, after, 2000, &c, &count) != DB_OK)
         return DB_ERROR;
     const char *chosen[ROUND_BLOCKS];
     size_t n = 0;

@@ -99,7 +99,7 @@ static int run_tx(struct db_conn *conn, struct act_ctx *c, int64_t now)
     if (rc == DB_OK)
         rc = store_match_round_set_result(conn, c->round->id, hex, (int64_t)r.proposals,
                                           verification_json(c->arena, &r.verification), now);
-    if (rc == DB_OK && strcmp(c->round->status, "open") == 0)
+    if (rc == DB_OK && match_round_status_parse(c->round->status) == MATCH_ROUND_OPEN)
         rc = store_match_round_move(conn, c->round->id, "open", "matched", now);
     return rc;
 }
@@ -219,7 +219,7 @@ static int act_tx(struct db_conn *conn, void *ctx)
     int rc = store_match_round_get(conn, c->arena, c->round->id, c->round) == DB_ROW ? DB_OK : DB_ERROR;
     if (rc != DB_OK)
         return rc;
-    enum match_round_status s = match_round_status_from(c->round->status);
+    enum match_round_status s = match_round_status_parse(c->round->status);
     bool allowed = (strcmp(t->action, "open") == 0 && s == MATCH_ROUND_DRAFT) ||
                    (strcmp(t->action, "run") == 0 && (s == MATCH_ROUND_OPEN || s == MATCH_ROUND_MATCHED)) ||
                    (strcmp(t->action, "publish") == 0 && s == MATCH_ROUND_MATCHED) ||

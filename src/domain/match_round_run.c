@@ -196,7 +196,7 @@ static int build_students(struct builder *b, struct match_instance *in, struct m
         struct match_student *st = &in->students[s];
         st->id = b->members[s].student_id;
         out->student_ids[s] = b->members[s].student_id;
-        st->max_placements = strcmp(b->round->mode, "one") == 0 ? 1 : (uint32_t)b->round->max_placements;
+        st->max_placements = match_round_mode_parse(b->round->mode) == MATCH_ROUND_MODE_ONE ? 1 : (uint32_t)b->round->max_placements;
         st->rol_start = in->rol_total;
         st->attrs_start = in->attr_ref_total;
         for (size_t j = 0; j < b->rank_count; j++) { /* ranks come by student, then position */
@@ -228,7 +228,7 @@ int match_round_build(struct db_conn *conn, struct arena *arena, const struct st
     if (load(conn, &b) != DB_OK)
         return error_set(err, ERR_INTERNAL, NULL, NULL);
     struct match_instance *in = &out->in;
-    in->mode = strcmp(round->mode, "rotation") == 0 ? MATCH_MODE_ROTATION : MATCH_MODE_ONE;
+    in->mode = match_round_mode_parse(round->mode) == MATCH_ROUND_MODE_ROTATION ? MATCH_MODE_ROTATION : MATCH_MODE_ONE;
     in->seed = round->seed;
     uint32_t *period_of = arena_calloc(arena, b.block_count + 1, sizeof(uint32_t));
     in->attr_refs = arena_calloc(arena, b.block_count + b.rank_count + 1, sizeof(uint32_t));

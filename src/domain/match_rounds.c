@@ -17,34 +17,6 @@
 #include "store/applications.h"
 #include "store/schools.h"
 
-static const struct {
-    const char *name, *label;
-} round_statuses[MATCH_ROUND_STATUS_COUNT] = {
-    [MATCH_ROUND_DRAFT] = {"draft", "Being set up"},
-    [MATCH_ROUND_OPEN] = {"open", "Open for ranking"},
-    [MATCH_ROUND_MATCHED] = {"matched", "Matched, not published"},
-    [MATCH_ROUND_PUBLISHED] = {"published", "Published"},
-    [MATCH_ROUND_CANCELLED] = {"cancelled", "Cancelled"},
-};
-
-const char *match_round_status_name(enum match_round_status s)
-{
-    return s < MATCH_ROUND_STATUS_COUNT ? round_statuses[s].name : "unknown";
-}
-
-const char *match_round_status_label(enum match_round_status s)
-{
-    return s < MATCH_ROUND_STATUS_COUNT ? round_statuses[s].label : "Unknown";
-}
-
-enum match_round_status match_round_status_from(const char *text)
-{
-    for (int s = 0; s < MATCH_ROUND_STATUS_COUNT && text != NULL; s++)
-        if (strcmp(round_statuses[s].name, text) == 0)
-            return (enum match_round_status)s;
-    return MATCH_ROUND_STATUS_COUNT;
-}
-
 static bool given(const char *s)
 {
     return s != NULL && s[0] != '\0';
@@ -52,13 +24,9 @@ static bool given(const char *s)
 
 static bool coordinates_host(const struct store_user *user, const char *host_id)
 {
-    if (account_has_role(user, "staff"))
+    if (account_has_role(user, ROLE_STAFF))
         return true;
-    for (size_t i = 0; i < user->membership_count; i++)
-        if (strcmp(user->memberships[i].organization_id, host_id) == 0 &&
-            strcmp(user->memberships[i].role, "host_coordinator") == 0)
-            return true;
-    return false;
+    return account_is_member(user, host_id, ROLE_HOST_COORDINATOR);
 }
 
 bool match_round_student_eligible(const struct store_offering *o, const struct store_profile *profile)
@@ -130,7 +98,7 @@ static int create_tx(struct db_conn *conn, void *ctx)
         .seed = given(c->r->seed) ? c->r->seed : seed,
         .status = match_round_status_name(MATCH_ROUND_DRAFT),
         .created_by = c->user->id,
-        .max_placements = strcmp(c->r->mode, "one") == 0 ? 1 : c->r->max_placements,
+        .max_placements = match_round_mode_parse(c->r->mode) == MATCH_ROUND_MODE_ONE ? 1 : c->r->max_placements,
         .deadline = c->r->deadline,
         .created_at = now,
     };
@@ -152,9 +120,9 @@ int match_round_create(struct db_conn *conn, struct arena *arena, const struct s
         return -1;
     if (validate_text(r->name, "name", 1, MATCH_ROUND_NAME_MAX_CHARS, false, err) != 0)
         return -1;
-    if (r->mode == NULL || (strcmp(r->mode, "one") != 0 && strcmp(r->mode, "rotation") != 0))
+    if (match_round_mode_parse(r->mode) == MATCH_ROUND_MODE_UNKNOWN)
         return error_set(err, ERR_VALIDATION_FAILED, "mode", "must be one or rotation");
-    if (strcmp(r->mode, "rotation") == 0 && (r->max_placements < 1 || r->max_placements > MATCH_MAX_PLACEMENTS))
+    if (match_round_mode_parse(r->mode) == MATCH_ROUND_MODE_ROTATION && (r->max_placements < 1 || r->max_placements > MATCH_MAX_PLACEMENTS))
         return error_set(err, ERR_VALIDATION_FAILED, "max_placements",
                          "must be 1 to " LIMIT_TEXT(MATCH_MAX_PLACEMENTS) " in rotation mode");
     if (r->deadline <= clock_now())
@@ -191,7 +159,7 @@ int match_round_for(struct db_conn *conn, struct arena *arena, const struct stor
     if (store_match_round_blocks(conn, arena, round_id, &blocks, &count) != DB_OK)
         return error_set(err, ERR_INTERNAL, NULL, NULL);
     for (size_t i = 0; i < count && !(*roles & MATCH_ROLE_HOST); i++)
-        if (!account_has_role(user, "staff") && coordinates_host(user, blocks[i].host_id))
+        if (!account_has_role(user, ROLE_STAFF) && coordinates_host(user, blocks[i].host_id))
             *roles |= MATCH_ROLE_HOST;
     if (*roles == 0)
         return error_set(err, ERR_NOT_FOUND, NULL, "no such match round");
@@ -207,8 +175,8 @@ static int coordinated(struct db_conn *conn, struct arena *arena, const struct s
         return -1;
     if (!(roles & MATCH_ROLE_COORDINATOR))
         return error_set(err, ERR_NOT_FOUND, NULL, "no such match round");
-    enum match_round_status s = match_round_status_from(out->status);
-    if (s >= MATCH_ROUND_STATUS_COUNT || !(allowed & (1u << s)))
+    enum match_round_status s = match_round_status_parse(out->status);
+    if (s == MATCH_ROUND_STATUS_UNKNOWN || !(allowed & (1u << s)))
         return error_set(err, ERR_INVALID_TRANSITION, NULL, "the round cannot change in its current state");
     return 0;
 }
@@ -264,7 +232,7 @@ static int add_block_tx(struct db_conn *conn, void *ctx)
     rc = store_match_round_blocks(conn, c->arena, c->round->id, &blocks, &count);
     if (rc != DB_OK)
         return rc;
-    if (strcmp(c->round->mode, "rotation") == 0 && !fits_periods(blocks, count, &block)) {
+    if (match_round_mode_parse(c->round->mode) == MATCH_ROUND_MODE_ROTATION && !fits_periods(blocks, count, &block)) {
         error_set(c->err, ERR_CONFLICT, "block_id",
                   "its dates overlap another block of the round: in rotation mode blocks are periods that do not "
                   "overlap (or share the same dates)");
@@ -398,7 +366,7 @@ int match_round_rank(struct db_conn *conn, struct arena *arena, const struct sto
         return -1;
     if (!(roles & MATCH_ROLE_STUDENT))
         return error_set(err, ERR_NOT_FOUND, NULL, "no such match round");
-    if (match_round_status_from(round.status) != MATCH_ROUND_OPEN || clock_now() >= round.deadline)
+    if (match_round_status_parse(round.status) != MATCH_ROUND_OPEN || clock_now() >= round.deadline)
         return error_set(err, ERR_INVALID_TRANSITION, NULL, "ranking is closed for this round");
     struct store_match_round_block *blocks = NULL;
     size_t block_count = 0;
@@ -443,7 +411,7 @@ int match_round_host_rank(struct db_conn *conn, struct arena *arena, const struc
             b = &blocks[i];
     if (b == NULL || !coordinates_host(user, b->host_id))
         return error_set(err, ERR_NOT_FOUND, NULL, "no such block in this round");
-    enum match_round_status s = match_round_status_from(round.status);
+    enum match_round_status s = match_round_status_parse(round.status);
     if (s != MATCH_ROUND_DRAFT && s != MATCH_ROUND_OPEN)
         return error_set(err, ERR_INVALID_TRANSITION, NULL, "the round has been matched: rankings are closed");
     struct store_match_entry *ranked = NULL;

@@ -21,20 +21,10 @@
 #include <stdint.h>
 
 #include "domain/match.h"
+#include "domain/vocabulary.h"
 #include "lib/errors.h"
 #include "store/match_rounds.h"
 
-enum match_round_status {
-    MATCH_ROUND_DRAFT,
-    MATCH_ROUND_OPEN,
-    MATCH_ROUND_MATCHED,
-    MATCH_ROUND_PUBLISHED,
-    MATCH_ROUND_CANCELLED,
-    MATCH_ROUND_STATUS_COUNT
-};
-const char *match_round_status_name(enum match_round_status s);  /* "open" */
-const char *match_round_status_label(enum match_round_status s); /* "Open for ranking" */
-enum match_round_status match_round_status_from(const char *text);
 
 /* What the caller is to a round (several may hold). */
 enum match_round_role {

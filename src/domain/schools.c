@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/accounts.h"
+#include "domain/applications.h"
 #include "domain/documents.h"
 #include "domain/notify.h"
 #include "domain/validate.h"
@@ -16,33 +17,6 @@
 
 #define DAY 86400
 
-static const struct {
-    const char *name, *label;
-} link_statuses[SCHOOL_LINK_COUNT] = {
-    [SCHOOL_LINK_REQUESTED] = {"requested", "Asked to join"},
-    [SCHOOL_LINK_ACTIVE] = {"active", "Linked"},
-    [SCHOOL_LINK_REFUSED] = {"refused", "Refused"},
-    [SCHOOL_LINK_LEFT] = {"left", "Left"},
-};
-
-const char *school_link_status_name(enum school_link_status status)
-{
-    return status < SCHOOL_LINK_COUNT ? link_statuses[status].name : "unknown";
-}
-
-const char *school_link_status_label(enum school_link_status status)
-{
-    return status < SCHOOL_LINK_COUNT ? link_statuses[status].label : "Unknown";
-}
-
-enum school_link_status school_link_status_from(const char *text)
-{
-    for (int s = 0; s < SCHOOL_LINK_COUNT && text != NULL; s++)
-        if (strcmp(link_statuses[s].name, text) == 0)
-            return (enum school_link_status)s;
-    return SCHOOL_LINK_COUNT;
-}
-
 static bool given(const char *s)
 {
     return s != NULL && s[0] != '\0';
@@ -52,13 +26,9 @@ bool school_may_manage(const struct store_user *user, const char *school_id)
 {
     if (user == NULL || school_id == NULL)
         return false;
-    if (account_has_role(user, "staff"))
+    if (account_has_role(user, ROLE_STAFF))
         return true;
-    for (size_t i = 0; i < user->membership_count; i++)
-        if (strcmp(user->memberships[i].organization_id, school_id) == 0 &&
-            strcmp(user->memberships[i].role, "school_coordinator") == 0)
-            return true;
-    return false;
+    return account_is_member(user, school_id, ROLE_SCHOOL_COORDINATOR);
 }
 
 /* The school (an organisation of kind school): DB_ROW, DB_DONE, or the store's failure. */
@@ -68,7 +38,7 @@ static int school_get(struct db_conn *conn, struct arena *arena, const char *sch
     int rc = store_organization_kind(conn, arena, school_id, &kind);
     if (rc != DB_ROW)
         return rc;
-    if (kind == NULL || strcmp(kind, "school") != 0)
+    if (organization_kind_parse(kind) != ORGANIZATION_SCHOOL)
         return DB_DONE;
     struct store_organization *all = NULL;
     size_t count = 0;
@@ -101,7 +71,7 @@ static void notify_coordinators(struct db_conn *conn, struct arena *arena, const
 {
     struct store_member *members = NULL;
     size_t count = 0;
-    if (store_organization_members(conn, arena, school_id, "school_coordinator", &members, &count) != DB_OK)
+    if (store_organization_members(conn, arena, school_id, role_name(ROLE_SCHOOL_COORDINATOR), &members, &count) != DB_OK)
         return;
     for (size_t i = 0; i < count; i++) {
         struct recipient to = {members[i].user_id, members[i].email};
@@ -157,7 +127,7 @@ static void mail_invitation(struct db_conn *conn, struct arena *arena, const str
  * else an invitation (new, or sent again with a fresh link). */
 static int invite_row(struct db_conn *conn, struct invite_ctx *c, const struct school_csv_row *row, int64_t now)
 {
-    struct store_user existing;
+    struct store_user existing = {0};
     int rc = store_user_by_email(conn, c->arena, row->email, &existing);
     if (rc != DB_ROW && rc != DB_DONE)
         return rc;
@@ -166,7 +136,7 @@ static int invite_row(struct db_conn *conn, struct invite_ctx *c, const struct s
         int lrc = store_school_student_get(conn, c->arena, c->school->id, existing.id, &link);
         if (lrc != DB_ROW && lrc != DB_DONE)
             return lrc;
-        if (lrc == DB_ROW && school_link_status_from(link.status) == SCHOOL_LINK_ACTIVE) {
+        if (lrc == DB_ROW && school_link_status_parse(link.status) == SCHOOL_LINK_ACTIVE) {
             uint32_t *lines = arena_alloc(c->arena, (c->out->already_count + 1) * sizeof(uint32_t));
             if (lines == NULL)
                 return DB_ERROR;
@@ -195,7 +165,7 @@ static int invite_row(struct db_conn *conn, struct invite_ctx *c, const struct s
     if (rc != DB_OK)
         return rc;
     mail_invitation(conn, c->arena, c->school, row, token, inv.expires_at, now);
-    if (existing.id != NULL && account_has_role(&existing, "student")) {
+    if (rc == DB_ROW && account_has_role(&existing, ROLE_STUDENT)) {
         struct recipient to = {existing.id, NULL};
         notify(conn, c->arena, &to, "school_invitation",
                join(c->arena, c->school->name, " invites you to join it: see the email we sent you", NULL),
@@ -302,7 +272,7 @@ int school_invitation_accept(struct db_conn *conn, struct arena *arena, const st
     struct store_school_invitation inv;
     if (school_invitation_open(conn, arena, token, &inv, err) != 0)
         return -1;
-    if (student == NULL || !account_has_role(student, "student"))
+    if (student == NULL || !account_has_role(student, ROLE_STUDENT))
         return error_set(err, ERR_FORBIDDEN, NULL, "only a student account can join a school");
     struct accept_ctx c = {arena, student, &inv, out, err};
     err->code = ERR_NONE;
@@ -331,7 +301,7 @@ static int ask_tx(struct db_conn *conn, void *ctx)
     int rc = store_school_student_get(conn, c->arena, c->school_id, c->actor->id, &current);
     if (rc != DB_ROW && rc != DB_DONE)
         return rc;
-    enum school_link_status status = rc == DB_ROW ? school_link_status_from(current.status) : SCHOOL_LINK_COUNT;
+    enum school_link_status status = rc == DB_ROW ? school_link_status_parse(current.status) : SCHOOL_LINK_STATUS_UNKNOWN;
     if (status == SCHOOL_LINK_ACTIVE || status == SCHOOL_LINK_REQUESTED) {
         error_set(c->err, ERR_CONFLICT, NULL,
                   status == SCHOOL_LINK_ACTIVE ? "you are already linked to this school"
@@ -357,7 +327,7 @@ static int ask_tx(struct db_conn *conn, void *ctx)
 int school_ask(struct db_conn *conn, struct arena *arena, const struct store_user *student, const char *school_id,
                struct store_school_student *out, struct error *err)
 {
-    if (student == NULL || !account_has_role(student, "student"))
+    if (student == NULL || !account_has_role(student, ROLE_STUDENT))
         return error_set(err, ERR_FORBIDDEN, NULL, "only a student account can join a school");
     struct store_organization school;
     int rc = given(school_id) ? school_get(conn, arena, school_id, &school) : DB_DONE;
@@ -453,15 +423,6 @@ int school_leave(struct db_conn *conn, struct arena *arena, const struct store_u
 
 /* ---- what a coordinator sees ---- */
 
-static bool takes_seat(const char *status)
-{
-    static const char *const taking[] = {"held", "booked", "cleared", "in_progress", "completed", NULL};
-    for (const char *const *s = taking; *s != NULL; s++)
-        if (strcmp(*s, status) == 0)
-            return true;
-    return false;
-}
-
 int school_student_view(struct db_conn *conn, struct arena *arena, const struct store_user *viewer,
                         const char *school_id, const char *student_id, struct school_student_view *out,
                         struct error *err)
@@ -471,7 +432,7 @@ int school_student_view(struct db_conn *conn, struct arena *arena, const struct 
     if (school_managed(conn, arena, viewer, school_id, &school, err) != 0)
         return -1;
     int rc = given(student_id) ? store_school_student_get(conn, arena, school_id, student_id, &out->link) : DB_DONE;
-    if (rc == DB_ROW && school_link_status_from(out->link.status) != SCHOOL_LINK_ACTIVE)
+    if (rc == DB_ROW && school_link_status_parse(out->link.status) != SCHOOL_LINK_ACTIVE)
         rc = DB_DONE; /* no consent: as if there were no such student */
     if (rc == DB_ROW)
         rc = store_user_by_id(conn, arena, student_id, &out->student);
@@ -485,11 +446,11 @@ int school_student_view(struct db_conn *conn, struct arena *arena, const struct 
                                    NULL, &out->applications, &out->application_count) != DB_OK ||
         readiness_for(conn, arena, &out->student, &out->readiness) != 0)
         return error_set(err, ERR_INTERNAL, NULL, NULL);
-    out->compliance = arena_calloc(arena, out->application_count + 1, sizeof(*out->compliance));
+    out->compliance = arena_calloc(arena, out->application_count + 1, sizeof(struct compliance *));
     if (out->compliance == NULL)
         return error_set(err, ERR_INTERNAL, NULL, NULL);
     for (size_t i = 0; i < out->application_count; i++) {
-        if (!takes_seat(out->applications[i].status))
+        if (!application_status_takes_seat(application_status_of(&out->applications[i])))
             continue;
         struct compliance *c = arena_calloc(arena, 1, sizeof(*c));
         if (c == NULL || compliance_for_application(conn, arena, &out->applications[i], c) != DB_OK)
@@ -508,7 +469,7 @@ int school_home_approval_for(struct db_conn *conn, struct arena *arena, const ch
     size_t count = 0;
     int rc = store_student_schools(conn, arena, student_id, &links, &count);
     for (size_t i = 0; rc == DB_OK && i < count && !*required; i++) {
-        if (school_link_status_from(links[i].status) != SCHOOL_LINK_ACTIVE)
+        if (school_link_status_parse(links[i].status) != SCHOOL_LINK_ACTIVE)
             continue;
         rc = store_school_home_approval(conn, links[i].organization_id, required);
         if (*required)

@@ -18,22 +18,11 @@
 #include "domain/documents.h"
 #include "domain/readiness.h"
 #include "domain/school_csv.h"
+#include "domain/vocabulary.h"
 #include "lib/errors.h"
 #include "store/applications.h"
 #include "store/schools.h"
 
-/* The states of a student's link to a school, with their labels. */
-enum school_link_status {
-    SCHOOL_LINK_REQUESTED, /* the student asked; the school has not answered */
-    SCHOOL_LINK_ACTIVE,    /* the student is the school's (consent given) */
-    SCHOOL_LINK_REFUSED,   /* the school refused the request */
-    SCHOOL_LINK_LEFT,      /* the student left (consent withdrawn) */
-    SCHOOL_LINK_COUNT
-};
-const char *school_link_status_name(enum school_link_status status);   /* "active" */
-const char *school_link_status_label(enum school_link_status status);  /* "Linked" */
-/* The status named by text, or SCHOOL_LINK_COUNT when none is. */
-enum school_link_status school_link_status_from(const char *text);
 
 /* Whether the user manages the school: one of its coordinators, or staff. */
 bool school_may_manage(const struct store_user *user, const char *school_id);

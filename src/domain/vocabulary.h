@@ -180,6 +180,37 @@ enum letter_state { LETTER_STATE_UNKNOWN = -1, LETTER_STATE_TABLE(VOCABULARY_ENU
     X(READINESS_OK, "ok", "Done")
 enum readiness_state { READINESS_STATE_UNKNOWN = -1, READINESS_STATE_TABLE(VOCABULARY_ENUM) READINESS_STATE_COUNT };
 
+/* ---- partner schools and match rounds ---- */
+
+/* A student's link to a school (domain/schools.h). */
+#define SCHOOL_LINK_STATUS_TABLE(X)                                                                                    \
+    X(SCHOOL_LINK_REQUESTED, "requested", "Asked to join")                                                             \
+    X(SCHOOL_LINK_ACTIVE, "active", "Linked")                                                                          \
+    X(SCHOOL_LINK_REFUSED, "refused", "Refused")                                                                       \
+    X(SCHOOL_LINK_LEFT, "left", "Left")
+enum school_link_status {
+    SCHOOL_LINK_STATUS_UNKNOWN = -1,
+    SCHOOL_LINK_STATUS_TABLE(VOCABULARY_ENUM) SCHOOL_LINK_STATUS_COUNT
+};
+
+/* A match round (domain/match_rounds.h). */
+#define MATCH_ROUND_STATUS_TABLE(X)                                                                                    \
+    X(MATCH_ROUND_DRAFT, "draft", "Being set up")                                                                      \
+    X(MATCH_ROUND_OPEN, "open", "Open for ranking")                                                                    \
+    X(MATCH_ROUND_MATCHED, "matched", "Matched, not published")                                                        \
+    X(MATCH_ROUND_PUBLISHED, "published", "Published")                                                                 \
+    X(MATCH_ROUND_CANCELLED, "cancelled", "Cancelled")
+enum match_round_status {
+    MATCH_ROUND_STATUS_UNKNOWN = -1,
+    MATCH_ROUND_STATUS_TABLE(VOCABULARY_ENUM) MATCH_ROUND_STATUS_COUNT
+};
+
+/* How many placements a round gives each student (docs/match.md: mode). */
+#define MATCH_ROUND_MODE_TABLE(X)                                                                                      \
+    X(MATCH_ROUND_MODE_ONE, "one", "One placement per student")                                                        \
+    X(MATCH_ROUND_MODE_ROTATION, "rotation", "Rotations: up to k placements, one per block")
+enum match_round_mode { MATCH_ROUND_MODE_UNKNOWN = -1, MATCH_ROUND_MODE_TABLE(VOCABULARY_ENUM) MATCH_ROUND_MODE_COUNT };
+
 /* ---- the functions of each vocabulary (see the top of this file) ---- */
 
 #define VOCABULARY_DECLARE(x)                                                                                          \
@@ -207,5 +238,8 @@ VOCABULARY_DECLARE(compliance_state)
 VOCABULARY_DECLARE(requirement_source)
 VOCABULARY_DECLARE(letter_state)
 VOCABULARY_DECLARE(readiness_state)
+VOCABULARY_DECLARE(school_link_status)
+VOCABULARY_DECLARE(match_round_status)
+VOCABULARY_DECLARE(match_round_mode)
 
 #endif

@@ -21,7 +21,7 @@ static bool coordinates(const struct store_user *user, const char *host_id)
 {
     for (size_t i = 0; i < user->membership_count; i++)
         if (strcmp(user->memberships[i].organization_id, host_id) == 0 &&
-            strcmp(user->memberships[i].role, "host_coordinator") == 0)
+            role_parse(user->memberships[i].role) == ROLE_HOST_COORDINATOR)
             return true;
     return false;
 }
@@ -35,7 +35,7 @@ void web_page_host_rounds(struct http_request *req)
     struct buf hosts;
     buf_init(&hosts, &req->arena, BUF_CAP_LINE);
     for (size_t i = 0; i < user.membership_count; i++)
-        if (strcmp(user.memberships[i].role, "host_coordinator") == 0) {
+        if (role_parse(user.memberships[i].role) == ROLE_HOST_COORDINATOR) {
             buf_append_str(&hosts, hosts.len > 0 ? "," : "");
             buf_append_str(&hosts, user.memberships[i].organization_id);
         }
@@ -63,7 +63,7 @@ void web_page_host_rounds(struct http_request *req)
         buf_append_str(&b, "</h2><p class=\"muted\">");
         buf_append_html(&b, items[i].school_name);
         buf_append_str(&b, " · ");
-        buf_append_html(&b, match_round_status_label(match_round_status_from(items[i].status)));
+        buf_append_html(&b, match_round_status_label(match_round_status_parse(items[i].status)));
         buf_append_str(&b, "</p><ul class=\"plain-list\">");
         for (size_t j = 0; j < block_count; j++) {
             if (!coordinates(&user, blocks[j].host_id))
@@ -189,7 +189,7 @@ static void render_block(struct http_request *req, int status, const char *round
         http_reply_error(req, ERR_NOT_FOUND, NULL, "There is no such block in a match round of yours");
         return;
     }
-    enum match_round_status s = match_round_status_from(v.round.status);
+    enum match_round_status s = match_round_status_parse(v.round.status);
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_PAGE);
     page.title = v.block.offering_title;

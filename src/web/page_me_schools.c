@@ -28,7 +28,7 @@ static const char *done_message(const char *done)
 
 static void render_link(struct buf *b, const char *csrf_token, const struct store_school_student *l)
 {
-    enum school_link_status s = school_link_status_from(l->status);
+    enum school_link_status s = school_link_status_parse(l->status);
     buf_append_str(b, "<section class=\"card\"><h2>");
     buf_append_html(b, l->school_name);
     buf_append_str(b, "</h2><p><span class=\"status status-");
@@ -77,7 +77,7 @@ static void render_rounds(struct http_request *req, struct buf *b, const char *s
         buf_append_str(b, "\">");
         buf_append_html(b, items[i].name);
         buf_append_str(b, "</a> <span class=\"muted\">");
-        buf_append_html(b, match_round_status_label(match_round_status_from(items[i].status)));
+        buf_append_html(b, match_round_status_label(match_round_status_parse(items[i].status)));
         buf_append_str(b, "</span></li>\n");
     }
     buf_append_str(b, "</ul></section>\n");
@@ -112,7 +112,7 @@ static void render(struct http_request *req, int status, const char *done, const
     struct store_user user;
     if (!web_page_setup(req, &page, "My school", &user))
         return;
-    if (!account_has_role(&user, "student")) {
+    if (!account_has_role(&user, ROLE_STUDENT)) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "This page is for students");
         return;
     }

@@ -142,7 +142,7 @@ static void render(struct http_request *req, int status, const char *round_id, c
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    enum match_round_status s = match_round_status_from(v.round.status);
+    enum match_round_status s = match_round_status_parse(v.round.status);
     bool open = s == MATCH_ROUND_OPEN && clock_now() < v.round.deadline;
     page.title = v.round.name;
     struct buf b;
@@ -217,8 +217,12 @@ static size_t list_from_numbers(struct http_request *req, const struct ranking_v
                                 const char **error)
 {
     struct ranked *r = arena_calloc(&req->arena, v->block_count + 1, sizeof(*r));
+    if (r == NULL) {
+        *error = "Your ranking could not be read; try again.";
+        return 0;
+    }
     size_t n = 0;
-    for (size_t i = 0; r != NULL && i < v->block_count; i++) {
+    for (size_t i = 0; i < v->block_count; i++) {
         char name[96];
         snprintf(name, sizeof(name), "rank-%s", v->blocks[i].block_id);
         const char *text = http_form(req, name);
@@ -322,7 +326,7 @@ void web_page_rounds(struct http_request *req)
         buf_append_str(&b, "</a> <span class=\"muted\">");
         buf_append_html(&b, items[i].school_name);
         buf_append_str(&b, " · ");
-        buf_append_html(&b, match_round_status_label(match_round_status_from(items[i].status)));
+        buf_append_html(&b, match_round_status_label(match_round_status_parse(items[i].status)));
         buf_append_str(&b, "</span></li>\n");
     }
     buf_append_str(&b, "</ul>\n");

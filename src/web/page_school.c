@@ -25,7 +25,7 @@ static const char *page_school_id(struct http_request *req, const struct store_u
     if (asked != NULL && asked[0] != '\0')
         return school_may_manage(user, asked) ? asked : NULL;
     for (size_t i = 0; i < user->membership_count; i++)
-        if (strcmp(user->memberships[i].role, "school_coordinator") == 0)
+        if (role_parse(user->memberships[i].role) == ROLE_SCHOOL_COORDINATOR)
             return user->memberships[i].organization_id;
     (void)req;
     return NULL;
@@ -87,7 +87,7 @@ static void render_students(struct buf *b, const char *csrf_token, const char *s
 {
     size_t active = 0, waiting = 0;
     for (size_t i = 0; i < count; i++) {
-        enum school_link_status s = school_link_status_from(links[i].status);
+        enum school_link_status s = school_link_status_parse(links[i].status);
         active += s == SCHOOL_LINK_ACTIVE;
         waiting += s == SCHOOL_LINK_REQUESTED;
     }
@@ -95,7 +95,7 @@ static void render_students(struct buf *b, const char *csrf_token, const char *s
         buf_appendf(b, "<section class=\"card\" aria-labelledby=\"requests-heading\"><h2 id=\"requests-heading\">"
                        "Asking to join (%zu)</h2>\n<ul class=\"plain-list\">\n", waiting);
         for (size_t i = 0; i < count; i++)
-            if (school_link_status_from(links[i].status) == SCHOOL_LINK_REQUESTED)
+            if (school_link_status_parse(links[i].status) == SCHOOL_LINK_REQUESTED)
                 render_request(b, csrf_token, school_id, &links[i]);
         buf_append_str(b, "</ul></section>\n");
     }
@@ -110,7 +110,7 @@ static void render_students(struct buf *b, const char *csrf_token, const char *s
                       "<th scope=\"col\">Booked or done</th></tr></thead><tbody>\n");
     for (size_t i = 0; i < count; i++) {
         const struct store_school_student *l = &links[i];
-        if (school_link_status_from(l->status) != SCHOOL_LINK_ACTIVE)
+        if (school_link_status_parse(l->status) != SCHOOL_LINK_ACTIVE)
             continue;
         buf_append_str(b, "<tr><td data-label=\"Student\"><a href=\"/school/students/");
         buf_append_url(b, l->student_id);
@@ -225,7 +225,7 @@ static void render(struct http_request *req, int status, const char *school_aske
     const char *school_id = page_school_id(req, &user, school_asked);
     struct store_organization school;
     struct error err = {0};
-    if (school_id == NULL && account_has_role(&user, "staff") && (school_asked == NULL || school_asked[0] == '\0')) {
+    if (school_id == NULL && account_has_role(&user, ROLE_STAFF) && (school_asked == NULL || school_asked[0] == '\0')) {
         view_page_begin(&b, &page);
         render_school_choice(req, &b);
         view_page_end(&b);

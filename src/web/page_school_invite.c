@@ -23,7 +23,7 @@ static void render_actions(struct buf *b, const struct view_page *page, const st
         buf_append_str(b, "\">Log in</a> <a class=\"button secondary\" href=\"/register\">Create an account</a></p>\n");
         return;
     }
-    if (!account_has_role(user, "student")) {
+    if (!account_has_role(user, ROLE_STUDENT)) {
         view_alert(b, "Only a student account can join a school: log in with yours.");
         return;
     }

@@ -42,7 +42,7 @@ void web_school_rounds_section(struct http_request *req, struct buf *b, const ch
             buf_append_str(b, "\">");
             buf_append_html(b, items[i].name);
             buf_appendf(b, "</a> <span class=\"muted\">%s · %lld students · %lld seats</span></li>\n",
-                        match_round_status_label(match_round_status_from(items[i].status)),
+                        match_round_status_label(match_round_status_parse(items[i].status)),
                         (long long)items[i].students, (long long)items[i].seats);
         }
         buf_append_str(b, "</ul>\n");
@@ -55,9 +55,8 @@ void web_school_rounds_section(struct http_request *req, struct buf *b, const ch
     snprintf(action, sizeof(action), "/school/rounds?school=%s", school_id);
     view_form_begin(b, action, csrf_token);
     view_input(b, "Name", "text", "name", NULL, "off", true, "For example “Spring 2027 cohort A”.", NULL);
-    static const char *const modes[] = {"one", "rotation", NULL};
-    static const char *const mode_labels[] = {"One placement per student", "Rotations: several, one per period", NULL};
-    view_select(b, "Kind", "mode", modes, mode_labels, "one", NULL);
+    view_select(b, "Kind", "mode", match_round_mode_names, match_round_mode_labels,
+                match_round_mode_name(MATCH_ROUND_MODE_ONE), NULL);
     view_input(b, "Placements per student (rotations)", "number", "max_placements", "1", "off", false,
                "For rotations: how many periods each student is placed in at most.", NULL);
     view_input(b, "Ranking deadline", "date", "deadline", NULL, "off", true, "Students rank until the end of this day (UTC).",
@@ -149,14 +148,19 @@ static void render_blocks(struct buf *b, const char *csrf_token, const struct st
     buf_append_str(b, "</tbody></table></section>\n");
 }
 
-static void render_add_block(struct http_request *req, struct buf *b, const char *csrf_token, const char *round_id,
-                             const char *error)
+static void render_add_block(struct http_request *req, struct buf *b, const char *csrf_token,
+                             const struct store_match_round *round, const char *error)
 {
-    char today[11];
-    clock_today(today);
+    /* Blocks that start after the ranking deadline (and today), not in the round yet. */
+    char after[11], deadline[11];
+    clock_today(after);
+    clock_date_from_days((int32_t)(round->deadline / 86400), deadline);
+    if (strcmp(deadline, after) > 0)
+        memcpy(after, deadline, sizeof(after));
+    const char *round_id = round->id;
     struct store_match_round_block *c = NULL;
     size_t count = 0;
-    if (store_match_block_candidates(req->db, &req->arena, today, CANDIDATES_SHOWN, &c, &count) != DB_OK)
+    if (store_match_block_candidates(req->db, &req->arena, round_id, after, CANDIDATES_SHOWN, &c, &count) != DB_OK)
         count = 0;
     const char **values = arena_calloc(&req->arena, count + 2, sizeof(char *));
     const char **labels = arena_calloc(&req->arena, count + 2, sizeof(char *));
@@ -232,7 +236,7 @@ static void render_cohort(struct http_request *req, struct buf *b, const struct 
 
 static void render_actions(struct buf *b, const char *csrf_token, const struct store_match_round *round)
 {
-    enum match_round_status s = match_round_status_from(round->status);
+    enum match_round_status s = match_round_status_parse(round->status);
     buf_append_str(b, "<div class=\"actions\">");
     if (s == MATCH_ROUND_DRAFT)
         action_button(b, csrf_token, round->id, "open", "Open for ranking", false);
@@ -288,7 +292,7 @@ static void render_round(struct http_request *req, int status, const char *round
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    enum match_round_status s = match_round_status_from(round.status);
+    enum match_round_status s = match_round_status_parse(round.status);
     bool setup = s == MATCH_ROUND_DRAFT || s == MATCH_ROUND_OPEN;
     page.title = round.name;
     struct buf b;
@@ -301,7 +305,7 @@ static void render_round(struct http_request *req, int status, const char *round
     buf_append_str(&b, "</a></p>\n<h1>");
     buf_append_html(&b, round.name);
     buf_appendf(&b, "</h1>\n<p class=\"lead\">%s · %s · ", match_round_status_label(s),
-                strcmp(round.mode, "one") == 0 ? "one placement per student" : "rotations");
+                match_round_mode_parse(round.mode) == MATCH_ROUND_MODE_ONE ? "one placement per student" : "rotations");
     buf_append_str(&b, "ranking until ");
     web_write_instant(&b, round.deadline);
     buf_append_str(&b, "</p>\n");
@@ -315,7 +319,7 @@ static void render_round(struct http_request *req, int status, const char *round
         render_fill(&req->arena, &b, blocks, count);
     render_blocks(&b, page.csrf_token, &round, blocks, count, setup);
     if (setup)
-        render_add_block(req, &b, page.csrf_token, round.id, NULL);
+        render_add_block(req, &b, page.csrf_token, &round, NULL);
     render_cohort(req, &b, &round);
     view_page_end(&b);
     if (!buf_ok(&b)) {

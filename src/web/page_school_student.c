@@ -24,7 +24,7 @@ static void render_compliance(struct buf *b, const struct compliance *c)
     }
     size_t ok = 0;
     for (size_t i = 0; i < c->count; i++)
-        ok += strcmp(c->items[i].state, "ok") == 0;
+        ok += c->items[i].state == COMPLIANCE_OK;
     if (c->count == 0)
         buf_append_str(b, "Nothing required");
     else if (c->all_ok)
@@ -55,7 +55,7 @@ static void render_applications(struct buf *b, const struct school_student_view 
         buf_append_str(b, " to ");
         view_date(b, a->block_end);
         buf_append_str(b, "</td><td data-label=\"Status\">");
-        web_application_status(b, a->status, false);
+        web_application_status(b, application_status_of(a));
         buf_append_str(b, "</td><td data-label=\"Onboarding\">");
         render_compliance(b, v->compliance[i]);
         buf_append_str(b, "</td></tr>\n");
@@ -70,7 +70,7 @@ static void render_readiness(struct buf *b, const struct readiness *r)
     size_t n = 0;
     for (size_t i = 0; i < r->count && n < 8; i++, n++)
         rows[n] = (struct view_progress_row){.label = r->items[i].title,
-                                             .state = r->items[i].state,
+                                             .state = readiness_state_name(r->items[i].state),
                                              .value = r->items[i].summary,
                                              .have = r->items[i].have,
                                              .target = r->items[i].target};
@@ -90,7 +90,7 @@ void web_page_school_student(struct http_request *req)
     const char *school_id = http_kv_get(query, "school");
     if (school_id == NULL) {
         for (size_t i = 0; i < user.membership_count && school_id == NULL; i++)
-            if (strcmp(user.memberships[i].role, "school_coordinator") == 0)
+            if (role_parse(user.memberships[i].role) == ROLE_SCHOOL_COORDINATOR)
                 school_id = user.memberships[i].organization_id;
     }
     struct school_student_view v;
