@@ -48,6 +48,14 @@ CREATE INDEX school_invitations_by_school ON school_invitations (organization_id
 ALTER TABLE blocks ADD COLUMN seats_reserved INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE applications ADD COLUMN seat_reserved INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE applications ADD COLUMN match_round_id TEXT;
+-- Home approval: the school that must release the application before its host sees it.
+ALTER TABLE applications ADD COLUMN home_school_id TEXT;
+-- serves: a school's applications waiting for its approval
+CREATE INDEX applications_by_home_school ON applications (home_school_id, status);
+-- one active application per student and block, waiting for the school's approval included
+DROP INDEX applications_one_active;
+CREATE UNIQUE INDEX applications_one_active ON applications (student_id, block_id)
+    WHERE status IN ('home_review', 'submitted', 'under_review', 'offered', 'held', 'booked', 'cleared', 'in_progress');
 -- serves: upcoming blocks with seats free that a coordinator may add to a round, by date
 CREATE INDEX blocks_by_start ON blocks (start_date);
 

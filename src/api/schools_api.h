@@ -14,6 +14,7 @@ void api_write_invite_report(struct buf *b, const struct school_invite_report *r
 void api_school_problem(struct http_request *req, const struct error *err);
 
 extern const char *const api_school_students_params[];
+extern const char *const api_school_approvals_params[];
 
 void api_schools_get(struct http_request *req);            /* GET /api/v1/schools */
 void api_school_join(struct http_request *req);            /* POST /api/v1/schools/{id}/join */
@@ -25,5 +26,7 @@ void api_school_student_get(struct http_request *req);      /* GET /api/v1/schoo
 void api_school_student_action(struct http_request *req);   /* POST …/students/{student_id}/{approve|refuse} */
 void api_me_schools_get(struct http_request *req);          /* GET /api/v1/me/schools */
 void api_me_school_leave(struct http_request *req);         /* POST /api/v1/me/schools/{id}/leave */
+void api_school_patch(struct http_request *req);            /* PATCH /api/v1/schools/{id} {home_approval} */
+void api_school_approvals_get(struct http_request *req);    /* GET /api/v1/schools/{id}/applications?status= */
 
 #endif

@@ -416,9 +416,59 @@ int school_leave(struct db_conn *conn, struct arena *arena, const struct store_u
     struct link_ctx c = {.arena = arena, .actor = student, .school_id = school_id, .err = err};
     err->code = ERR_NONE;
     int rc = db_run_tx(conn, true, leave_tx, &c);
-    if (rc == DB_OK)
-        return 0;
-    return err->code != ERR_NONE ? -1 : error_set(err, ERR_INTERNAL, NULL, NULL);
+    if (rc != DB_OK)
+        return err->code != ERR_NONE ? -1 : error_set(err, ERR_INTERNAL, NULL, NULL);
+    /* The school has no say any more: what waited for its approval goes to the host. */
+    struct store_application_filter f = {.home_school_id = school_id,
+                                         .student_id = student->id,
+                                         .status = application_status_name(APPLICATION_HOME_REVIEW),
+                                         .limit = SCHOOL_APPROVALS_SHOWN};
+    struct store_application *waiting = NULL;
+    size_t count = 0;
+    if (store_applications_list(conn, arena, &f, &waiting, &count) != DB_OK)
+        count = 0;
+    for (size_t i = 0; i < count; i++) {
+        struct store_application moved;
+        struct error ignored = {0};
+        if (strcmp(waiting[i].student_id, student->id) == 0 && strcmp(waiting[i].home_school_id, school_id) == 0)
+            application_transition(conn, arena, waiting[i].id, "release", NULL, "the student left the school",
+                                   &moved, &ignored);
+    }
+    return 0;
+}
+
+int school_set_home_approval(struct db_conn *conn, struct arena *arena, const struct store_user *user,
+                             const char *school_id, bool required, struct store_organization *school,
+                             struct error *err)
+{
+    if (school_managed(conn, arena, user, school_id, school, err) != 0)
+        return -1;
+    int64_t now = clock_now();
+    if (store_school_set_home_approval(conn, school_id, required, now) != DB_OK)
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    store_audit_add(conn, user->id, "school.home_approval", "organization", school_id, required ? "on" : "off", now);
+    return 0;
+}
+
+int school_approvals(struct db_conn *conn, struct arena *arena, const struct store_user *user, const char *school_id,
+                     const char *status, struct store_application **out, size_t *count, struct error *err)
+{
+    struct store_organization school;
+    if (school_managed(conn, arena, user, school_id, &school, err) != 0)
+        return -1;
+    struct store_application_filter f = {.home_school_id = school.id,
+                                         .status = status != NULL ? status
+                                                                  : application_status_name(APPLICATION_HOME_REVIEW),
+                                         .limit = SCHOOL_APPROVALS_SHOWN};
+    /* The list's filter is "any of": keep only this school's rows. */
+    if (store_applications_list(conn, arena, &f, out, count) != DB_OK)
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    size_t kept = 0;
+    for (size_t i = 0; i < *count; i++)
+        if ((*out)[i].home_school_id != NULL && strcmp((*out)[i].home_school_id, school.id) == 0)
+            (*out)[kept++] = (*out)[i];
+    *count = kept;
+    return 0;
 }
 
 /* ---- what a coordinator sees ---- */

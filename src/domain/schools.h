@@ -90,6 +90,20 @@ int school_student_view(struct db_conn *conn, struct arena *arena, const struct 
                         const char *school_id, const char *student_id, struct school_student_view *out,
                         struct error *err);
 
+/* ---- home approval ---- */
+
+/* The coordinator turns home approval on or off: while on, the applications
+ * of the school's linked students wait in home_review until the school
+ * releases them to the host or refuses them (domain/applications.c). 404 when
+ * the user does not manage the school. */
+int school_set_home_approval(struct db_conn *conn, struct arena *arena, const struct store_user *user,
+                             const char *school_id, bool required, struct store_organization *school,
+                             struct error *err);
+/* The applications that named the school for approval, in the status given
+ * (NULL: home_review), newest first, at most SCHOOL_APPROVALS_SHOWN. 404 as above. */
+int school_approvals(struct db_conn *conn, struct arena *arena, const struct store_user *user, const char *school_id,
+                     const char *status, struct store_application **out, size_t *count, struct error *err);
+
 /* Whether the student is actively linked to a school that asks for home
  * approval; its id into *school_id (arena) when so. */
 int school_home_approval_for(struct db_conn *conn, struct arena *arena, const char *student_id, bool *required,

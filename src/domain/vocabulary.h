@@ -110,6 +110,7 @@ enum board_status { BOARD_STATUS_UNKNOWN = -1, BOARD_STATUS_TABLE(VOCABULARY_ENU
 #define APPLICATION_STATUS_TABLE(X)                                                                                    \
     X(APPLICATION_DRAFT, "draft", "Draft")                                                                             \
     X(APPLICATION_SUBMITTED, "submitted", "Submitted")                                                                 \
+    X(APPLICATION_HOME_REVIEW, "home_review", "Waiting for the school's approval")                                     \
     X(APPLICATION_UNDER_REVIEW, "under_review", "Under review")                                                        \
     X(APPLICATION_OFFERED, "offered", "Offer made")                                                                    \
     X(APPLICATION_HELD, "held", "Seat held")                                                                           \
@@ -119,6 +120,7 @@ enum board_status { BOARD_STATUS_UNKNOWN = -1, BOARD_STATUS_TABLE(VOCABULARY_ENU
     X(APPLICATION_COMPLETED, "completed", "Completed")                                                                 \
     X(APPLICATION_WITHDRAWN, "withdrawn", "Withdrawn")                                                                 \
     X(APPLICATION_DECLINED, "declined", "Declined")                                                                    \
+    X(APPLICATION_REFUSED_BY_SCHOOL, "refused_by_school", "Refused by the school")                                     \
     X(APPLICATION_OFFER_EXPIRED, "offer_expired", "Offer expired")                                                     \
     X(APPLICATION_HOLD_EXPIRED, "hold_expired", "Hold expired")                                                        \
     X(APPLICATION_CANCELLED_BY_STUDENT, "cancelled_by_student", "Cancelled by the student")                            \
@@ -134,6 +136,7 @@ enum application_status {
     X(MOVE_BY_STUDENT, "student", "student")                                                                           \
     X(MOVE_BY_HOST, "host", "host")                                                                                    \
     X(MOVE_BY_STAFF, "staff", "Rounds staff")                                                                          \
+    X(MOVE_BY_SCHOOL, "school", "the student's school")                                                                \
     X(MOVE_BY_SYSTEM, "system", "system")
 enum move_actor { MOVE_ACTOR_UNKNOWN = -1, MOVE_ACTOR_TABLE(VOCABULARY_ENUM) MOVE_ACTOR_COUNT };
 

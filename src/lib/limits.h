@@ -64,6 +64,7 @@
 #define SCHOOL_INVITE_MAX_BYTES 1048576   /* one invitation CSV upload (1 MiB) */
 #define SCHOOL_INVITATION_DAYS 30         /* an invitation link works this long */
 #define SCHOOL_NOTE_MAX_CHARS 500         /* why a request to join was refused */
+#define SCHOOL_APPROVALS_SHOWN 200        /* applications waiting for a school's approval, listed at once */
 
 /* ---- the placement match (docs/match.md) ---- */
 #define MATCH_ID_MAX_CHARS 64          /* ids of students, offerings, blocks, attributes in an instance */

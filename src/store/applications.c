@@ -9,8 +9,8 @@ int store_application_insert(struct db_conn *conn, const struct store_applicatio
 {
     struct db_stmt *st = db_prepare(conn, "INSERT INTO applications (id, student_id, block_id, offering_id,"
                                           " organization_id, status, statement, created_at, updated_at,"
-                                          " offer_expires_at, seat_reserved, match_round_id)"
-                                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11)");
+                                          " offer_expires_at, seat_reserved, match_round_id, home_school_id)"
+                                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12)");
     db_bind_text(st, 1, a->id);
     db_bind_text(st, 2, a->student_id);
     db_bind_text(st, 3, a->block_id);
@@ -25,6 +25,7 @@ int store_application_insert(struct db_conn *conn, const struct store_applicatio
         db_bind_null(st, 9);
     db_bind_int(st, 10, a->seat_reserved ? 1 : 0);
     db_bind_text(st, 11, a->match_round_id);
+    db_bind_text(st, 12, a->home_school_id);
     return store_run(st);
 }
 
@@ -32,7 +33,7 @@ int store_application_insert(struct db_conn *conn, const struct store_applicatio
     "SELECT a.id, a.student_id, a.block_id, a.offering_id, a.organization_id, a.status, a.statement,"         \
     " COALESCE(a.offer_expires_at, 0), COALESCE(a.hold_expires_at, 0), a.created_at, a.updated_at,"          \
     " u.name, u.email, o.title, org.name, p.user_id, p.name, b.start_date, b.end_date, o.offer_expiry_days,"  \
-    " o.hold_expiry_days, a.seat_reserved, a.match_round_id"                                                  \
+    " o.hold_expiry_days, a.seat_reserved, a.match_round_id, a.home_school_id"                                \
     " FROM applications a JOIN users u ON u.id = a.student_id JOIN offerings o ON o.id = a.offering_id"       \
     " JOIN organizations org ON org.id = a.organization_id JOIN preceptors p ON p.id = o.preceptor_id"        \
     " JOIN blocks b ON b.id = a.block_id "
@@ -62,6 +63,7 @@ static void read_application(struct arena *arena, struct db_stmt *st, struct sto
     a->hold_expiry_days = db_column_int(st, 20);
     a->seat_reserved = db_column_int(st, 21) != 0;
     a->match_round_id = store_column_dup(arena, st, 22);
+    a->home_school_id = store_column_dup(arena, st, 23);
 }
 
 /* Steps st to the end, appending each row as an application. */
@@ -101,8 +103,9 @@ int store_applications_list(struct db_conn *conn, struct arena *arena, const str
 {
     struct db_stmt *st = db_prepare(
         conn, APPLICATION_SELECT
-        "WHERE ($1 = 1 OR a.student_id = $2 OR (',' || $3 || ',') LIKE ('%,' || a.organization_id || ',%')"
-        " OR p.user_id = $4)"
+        "WHERE ($1 = 1 OR a.student_id = $2 OR a.home_school_id = $10"
+        " OR (((',' || $3 || ',') LIKE ('%,' || a.organization_id || ',%') OR p.user_id = $4)"
+        " AND a.status NOT IN ('home_review', 'refused_by_school')))"
         " AND (CAST($5 AS TEXT) IS NULL OR a.status = $5) AND (CAST($6 AS TEXT) IS NULL OR a.offering_id = $6)"
         " AND (CAST($7 AS TEXT) IS NULL OR a.block_id = $7) AND (CAST($8 AS TEXT) IS NULL OR a.id < $8)"
         " ORDER BY a.id DESC LIMIT $9");
@@ -115,6 +118,7 @@ int store_applications_list(struct db_conn *conn, struct arena *arena, const str
     db_bind_text(st, 7, f->block_id);
     db_bind_text(st, 8, f->after_id);
     db_bind_int(st, 9, f->limit);
+    db_bind_text(st, 10, f->home_school_id);
     return read_applications(arena, st, out, count);
 }
 
@@ -227,7 +231,7 @@ int store_student_booked_overlap(struct db_conn *conn, const char *student_id, c
 int store_student_active_on_block(struct db_conn *conn, const char *student_id, const char *block_id, bool *active)
 {
     struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*) FROM applications WHERE student_id = $1 AND block_id = $2"
-                                          " AND status IN ('submitted', 'under_review', 'offered', 'held', 'booked',"
+                                          " AND status IN ('home_review', 'submitted', 'under_review', 'offered', 'held', 'booked',"
                                           " 'cleared', 'in_progress')");
     db_bind_text(st, 1, student_id);
     db_bind_text(st, 2, block_id);

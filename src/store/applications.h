@@ -11,6 +11,7 @@ struct store_application {
     int64_t created_at, updated_at;
     bool seat_reserved;         /* offered by a match round: its seat is kept until accepted or lapsed */
     const char *match_round_id; /* the round that placed it, or NULL */
+    const char *home_school_id; /* the school that must release it to the host (home approval), or NULL */
     /* Joined for reading. */
     const char *student_name, *student_email, *offering_title, *host_name, *preceptor_user_id, *preceptor_name;
     const char *block_start, *block_end;
@@ -27,6 +28,7 @@ struct store_application_filter {
     const char *organization_ids;  /* comma-separated host organisations (coordinators) */
     const char *preceptor_user_id; /* offerings the user precepts */
     bool all;                      /* staff */
+    const char *home_school_id;    /* applications waiting for (or refused by) this school's approval */
     const char *status, *offering_id, *block_id;
     const char *after_id;          /* cursor: applications are listed newest id first */
     int limit;

@@ -209,12 +209,19 @@ static const char *done_message(const char *done)
         return "The student is linked to the school.";
     if (strcmp(done, "refused") == 0)
         return "The request was refused; the student has been told.";
+    if (strcmp(done, "settings") == 0)
+        return "The setting is saved.";
+    if (strcmp(done, "released") == 0)
+        return "The application went on to the host.";
+    if (strcmp(done, "app_refused") == 0)
+        return "The application was refused; the student has been told why.";
     return NULL;
 }
 
 /* The dashboard, with the report of an upload or an error of the form. */
 static void render(struct http_request *req, int status, const char *school_asked, const char *done,
-                   const struct school_invite_report *report, const char *invite_error)
+                   const struct school_invite_report *report, const char *invite_error,
+                   const struct web_school_approval_error *approval_error)
 {
     struct view_page page;
     struct store_user user;
@@ -250,6 +257,7 @@ static void render(struct http_request *req, int status, const char *school_aske
     if (done_message(done) != NULL)
         view_notice(&b, done_message(done));
     render_report(&b, report);
+    web_school_approvals_section(req, &b, page.csrf_token, &user, school.id, approval_error);
     web_school_rounds_section(req, &b, page.csrf_token, school.id);
     render_students(&b, page.csrf_token, school.id, links, count);
     render_invite_form(&b, page.csrf_token, school.id, invite_error);
@@ -267,7 +275,13 @@ void web_page_school(struct http_request *req)
     struct http_kv_list *query;
     if (http_query(req, &query) != 0)
         return;
-    render(req, 200, http_kv_get(query, "school"), http_kv_get(query, "done"), NULL, NULL);
+    render(req, 200, http_kv_get(query, "school"), http_kv_get(query, "done"), NULL, NULL, NULL);
+}
+
+void web_school_dashboard(struct http_request *req, int status, const char *school_asked, const char *done,
+                          const struct web_school_approval_error *error)
+{
+    render(req, status, school_asked, done, NULL, NULL, error);
 }
 
 void web_page_school_invite(struct http_request *req)
@@ -279,7 +293,7 @@ void web_page_school_invite(struct http_request *req)
     const char *school_id = page_school_id(req, &user, http_kv_get(query, "school"));
     const struct http_part *file = http_part(req, "file");
     if (file == NULL || file->len == 0) {
-        render(req, 400, school_id, NULL, NULL, "Choose the CSV file to upload.");
+        render(req, 400, school_id, NULL, NULL, "Choose the CSV file to upload.", NULL);
         return;
     }
     struct school_invite_report report;
@@ -289,10 +303,10 @@ void web_page_school_invite(struct http_request *req)
             http_reply_error(req, err.code == ERR_NONE ? ERR_INTERNAL : err.code, NULL, NULL);
             return;
         }
-        render(req, error_status(err.code), school_id, NULL, NULL, err.detail);
+        render(req, error_status(err.code), school_id, NULL, NULL, err.detail, NULL);
         return;
     }
-    render(req, 200, school_id, NULL, &report, NULL);
+    render(req, 200, school_id, NULL, &report, NULL, NULL);
 }
 
 void web_page_school_student_action(struct http_request *req)

@@ -165,6 +165,18 @@ void web_page_me_schools_ask(struct http_request *req);
 void web_page_me_school_leave(struct http_request *req);
 void web_page_school_invitation(struct http_request *req);
 void web_page_school_invitation_accept(struct http_request *req);
+/* Home approval (page_school_approvals.c): the dashboard's section and its forms. */
+struct web_school_approval_error {
+    const char *application_id, *message; /* the refusal that needs a note */
+};
+void web_school_approvals_section(struct http_request *req, struct buf *b, const char *csrf_token,
+                                  const struct store_user *user, const char *school_id,
+                                  const struct web_school_approval_error *error);
+/* The school's dashboard (page_school.c) with a status and an approvals error. */
+void web_school_dashboard(struct http_request *req, int status, const char *school_asked, const char *done,
+                          const struct web_school_approval_error *error);
+void web_page_school_settings(struct http_request *req);
+void web_page_school_application_action(struct http_request *req);
 /* The school dashboard's section of match rounds, with the form that starts one. */
 void web_school_rounds_section(struct http_request *req, struct buf *b, const char *csrf_token, const char *school_id);
 void web_page_school_round_create(struct http_request *req);

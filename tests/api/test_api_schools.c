@@ -13,7 +13,9 @@
  *     result says with their seats kept until accepted or lapsed, the seats
  *     left returned, the unplaced told; the instance downloaded and run with
  *     `rounds match` gives the same placements; cancelling returns every seat;
- *   - malformed and forbidden requests: 4xx, and nothing changes. */
+ *   - malformed and forbidden requests: 4xx, and nothing changes;
+ *   - home approval: applications wait in home_review, hidden from the host,
+ *     until the school releases them or refuses them with a note. */
 #include <jansson.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -651,6 +653,138 @@ TEST(malformed_and_forbidden_round_requests_are_4xx_and_change_nothing)
     api_free(&r);
 }
 
+/* ---- home approval ---- */
+
+/* The student applies for the block: the reply's status and the id into id. */
+static const char *apply_for(const struct user *s, const char *block, char *id, size_t id_size)
+{
+    static char status[32];
+    struct api_response r;
+    status[0] = '\0';
+    if (post_as(&r, s, "/api/v1/applications",
+                json_pack("{s:s,s:s}", "block_id", block, "statement", "I want to learn inpatient medicine here."),
+                201)) {
+        snprintf(id, id_size, "%s", api_json_str(r.json, "id"));
+        snprintf(status, sizeof(status), "%s", api_json_str(r.json, "status"));
+    }
+    api_free(&r);
+    return status;
+}
+
+TEST(home_approval_holds_applications_until_the_school_releases_them)
+{
+    struct user s;
+    CHECK(joined_student(&s, "home", school, &coord));
+    char b1[64], b2[64], b3[64], path[200], app1[64] = "", app2[64] = "", app3[64] = "";
+    CHECK(create_block(offering_a, 100, 4, 3, b1) && create_block(offering_a, 130, 4, 3, b2) &&
+          create_block(offering_a, 160, 4, 3, b3));
+    struct api_response r;
+    /* only the school's coordinators (and staff) turn it on; bad bodies change nothing */
+    snprintf(path, sizeof(path), "/api/v1/schools/%s", school);
+    const struct user *others[] = {&coord_other, &host_coord, &s};
+    for (size_t i = 0; i < 3; i++) {
+        call(&r, others[i], "PATCH", path, "{\"home_approval\":true}");
+        CHECK_PROBLEM(&r, 404, "not_found", NULL);
+        api_free(&r);
+    }
+    const char *bad[] = {"{\"home_approval\":\"yes\"}", "{}", "{\"home_approval\":true,\"x\":1}", "[", "null"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        call(&r, &coord, "PATCH", path, bad[i]);
+        if (r.status != 400)
+            TEST_FAILF("%s answered %ld", bad[i], r.status);
+        api_free(&r);
+    }
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM school_settings WHERE organization_id = $1 AND home_approval = 1",
+                         school, NULL),
+              0);
+    call(&r, &coord, "PATCH", path, "{\"home_approval\":true}");
+    CHECK_INT(r.status, 200);
+    CHECK(json_is_true(api_json_get(r.json, "home_approval")));
+    api_free(&r);
+
+    /* the application waits for the school; the host does not see it */
+    CHECK_STR(apply_for(&s, b1, app1, sizeof(app1)), "home_review");
+    snprintf(path, sizeof(path), "/api/v1/applications/%s", app1);
+    call(&r, &host_coord, "GET", path, NULL);
+    CHECK_PROBLEM(&r, 404, "not_found", NULL);
+    api_free(&r);
+    call(&r, &host_coord, "GET", "/api/v1/applications?limit=100", NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(strstr(r.body, app1) == NULL);
+    api_free(&r);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM notifications n JOIN memberships m ON m.user_id = n.user_id"
+                             " WHERE m.organization_id = $1 AND n.kind = 'home_review'",
+                         school, NULL),
+              1);
+    /* the school's queue: its coordinators only */
+    snprintf(path, sizeof(path), "/api/v1/schools/%s/applications", school);
+    call(&r, &coord, "GET", path, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(strstr(r.body, app1) != NULL);
+    api_free(&r);
+    call(&r, &coord_other, "GET", path, NULL);
+    CHECK_PROBLEM(&r, 404, "not_found", NULL);
+    api_free(&r);
+    snprintf(path, sizeof(path), "/api/v1/schools/%s/applications?status=pending", school);
+    call(&r, &coord, "GET", path, NULL);
+    CHECK_PROBLEM(&r, 400, "invalid_parameter", "status");
+    api_free(&r);
+    /* nobody else decides; a refusal needs a note */
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/release", app1);
+    CHECK(post_as(&r, &coord_other, path, json_pack("{}"), 404));
+    api_free(&r);
+    CHECK(post_as(&r, &host_coord, path, json_pack("{}"), 404));
+    api_free(&r);
+    CHECK(post_as(&r, &s, path, json_pack("{}"), 409));
+    api_free(&r);
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/refuse", app1);
+    CHECK(post_as(&r, &coord, path, json_pack("{}"), 400));
+    CHECK_PROBLEM(&r, 400, "validation_failed", "note");
+    api_free(&r);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM applications WHERE id = $1 AND status = 'home_review'", app1, NULL),
+              1);
+    /* released: submitted, and now the host sees it and is told */
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/release", app1);
+    CHECK(post_as(&r, &coord, path, json_pack("{}"), 200));
+    CHECK_STR(api_json_str(r.json, "status"), "submitted");
+    api_free(&r);
+    snprintf(path, sizeof(path), "/api/v1/applications/%s", app1);
+    call(&r, &host_coord, "GET", path, NULL);
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'application_submitted'"
+                             " AND link = '/applications/' || $2",
+                         host_coord.id, app1),
+              1);
+
+    /* refused with a note: the student reads it, the host never sees the application */
+    CHECK_STR(apply_for(&s, b2, app2, sizeof(app2)), "home_review");
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/refuse", app2);
+    CHECK(post_as(&r, &coord, path, json_pack("{s:s}", "note", "Finish your surgery clerkship first."), 200));
+    CHECK_STR(api_json_str(r.json, "status"), "refused_by_school");
+    api_free(&r);
+    snprintf(path, sizeof(path), "/api/v1/applications/%s", app2);
+    call(&r, &s, "GET", path, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(strstr(r.body, "Finish your surgery clerkship first.") != NULL);
+    api_free(&r);
+    call(&r, &host_coord, "GET", path, NULL);
+    CHECK_PROBLEM(&r, 404, "not_found", NULL);
+    api_free(&r);
+
+    /* the student leaves the school: what waited for it goes on to the host */
+    CHECK_STR(apply_for(&s, b3, app3, sizeof(app3)), "home_review");
+    snprintf(path, sizeof(path), "/api/v1/me/schools/%s/leave", school);
+    CHECK(post_as(&r, &s, path, json_pack("{}"), 204));
+    api_free(&r);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM applications WHERE id = $1 AND status = 'submitted'", app3, NULL),
+              1);
+    snprintf(path, sizeof(path), "/api/v1/schools/%s", school);
+    call(&r, &coord, "PATCH", path, "{\"home_approval\":false}");
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+}
+
 TEST(server_shuts_down_gracefully)
 {
     CHECK_INT(api_server_stop(&server), 0);
@@ -680,6 +814,7 @@ int main(void)
     API_RUN(the_instance_downloaded_runs_offline_to_the_same_placements);
     API_RUN(rotation_rounds_refuse_overlapping_periods);
     API_RUN(malformed_and_forbidden_round_requests_are_4xx_and_change_nothing);
+    API_RUN(home_approval_holds_applications_until_the_school_releases_them);
     db_close(db);
     API_RUN(server_shuts_down_gracefully);
     api_server_cleanup(&server);
