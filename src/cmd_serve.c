@@ -5,6 +5,7 @@
 #include "commands.h"
 #include "config.h"
 #include "domain/catalog_index.h"
+#include "http/request.h"
 #include "domain/documents.h"
 #include "domain/jobs.h"
 #include "domain/letters.h"
@@ -23,6 +24,9 @@ static const char serve_usage[] =
     "  --public-url URL                ROUNDS_PUBLIC_URL (http://<listen>)\n"
     "  --threads N                     ROUNDS_THREADS event loops (0 = one per core)\n"
     "  --workers N                     ROUNDS_WORKERS threads for password hashing (0 = one per core)\n"
+    "  --db-pool N                     ROUNDS_DB_POOL database connections running requests off the event\n"
+    "                                  loops (0 = the loops query the database themselves; default 0 for\n"
+    "                                  SQLite, 8 for PostgreSQL)\n"
     "  --max-body BYTES                ROUNDS_MAX_BODY default body cap (1048576)\n"
     "  --max-upload BYTES              ROUNDS_MAX_UPLOAD one uploaded document (10485760)\n"
     "  --upload-quota BYTES            ROUNDS_UPLOAD_QUOTA documents a student may store (104857600)\n"
@@ -94,6 +98,8 @@ int command_serve(int argc, char **argv)
     notify_configure(config.http.public_url);
     letters_configure(config.http.public_url);
 
+    /* What was rendered from an offering goes when the change feed brings its change. */
+    catalog_index_on_change(http_cache_drop);
     if (catalog_index_start(config.http.db_target, 200) != 0) {
         fprintf(stderr, "rounds serve: could not load the catalog index\n");
         return EXIT_FAILURE_RUNTIME;
@@ -119,6 +125,7 @@ int command_serve(int argc, char **argv)
     rc = http_serve(&config.http);
     jobs_stop();
     catalog_index_stop();
+    http_cache_clear();
     blobs_close();
     return rc;
 }

@@ -54,6 +54,7 @@ struct numeric_setting {
 static const struct numeric_setting numeric_settings[] = {
     {"ROUNDS_THREADS", "--threads", 0, 256, 1, OPT(threads), false, false},
     {"ROUNDS_WORKERS", "--workers", 0, 256, 1, OPT(workers), false, false},
+    {"ROUNDS_DB_POOL", "--db-pool", 0, 1024, 1, OPT(db_pool), false, false},
     {"ROUNDS_MAX_BODY", "--max-body", 1024, 1LL << 30, 1, OPT(max_body), false, true},
     {"ROUNDS_MAX_UPLOAD", "--max-upload", 1024, 1LL << 30, 1, OPT(max_upload), false, true},
     {"ROUNDS_UPLOAD_QUOTA", "--upload-quota", 1024, 1LL << 40, 1, OPT(upload_quota), true, false},
@@ -120,6 +121,7 @@ bool config_from_env(struct config *config)
     o->db_target = "rounds.db";
     o->data_dir = "data";
     o->max_body = 1024 * 1024;
+    o->db_pool = -1; /* by backend: see http_options */
     o->max_upload = 10 * 1024 * 1024;
     o->upload_quota = 100LL * 1024 * 1024;
     o->max_connections = 10000;

@@ -26,9 +26,9 @@ static const char *const host_edit_params[] = {"saved", NULL};
 
 const struct route rounds_routes[] = {
     /* health */
-    ROUTE(HTTP_GET, "/healthz", api_healthz, ROUTE_JSON, .summary = "The process is up"),
+    ROUTE(HTTP_GET, "/healthz", api_healthz, ROUTE_JSON | ROUTE_MEMORY, .summary = "The process is up"),
     ROUTE(HTTP_GET, "/readyz", api_readyz, ROUTE_JSON, .summary = "The database answers"),
-    ROUTE(HTTP_GET, "/api/v1/openapi.json", api_openapi, ROUTE_JSON, .summary = "This document"),
+    ROUTE(HTTP_GET, "/api/v1/openapi.json", api_openapi, ROUTE_JSON | ROUTE_MEMORY, .summary = "This document"),
     /* accounts */
     ROUTE(HTTP_POST, "/api/v1/auth/register", api_auth_register, ROUTE_JSON, .max_body = KIB(16), .summary = "Create a student account and sign in"),
     ROUTE(HTTP_POST, "/api/v1/auth/login", api_auth_login, ROUTE_JSON, .max_body = KIB(16), .summary = "Sign in"),
@@ -37,9 +37,9 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_PATCH, "/api/v1/me", api_me_patch, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16), .summary = "Update the student profile"),
     ROUTE(HTTP_POST, "/api/v1/users", api_users_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16), .summary = "Create a user of any role (staff)"),
     /* catalog */
-    ROUTE(HTTP_GET, "/api/v1/offerings", api_offerings_search, ROUTE_JSON, .query = catalog_query_params,
+    ROUTE(HTTP_GET, "/api/v1/offerings", api_offerings_search, ROUTE_JSON | ROUTE_MEMORY, .query = catalog_query_params,
           .summary = "Search offerings with filters, facets and a cursor"),
-    ROUTE(HTTP_GET, "/api/v1/offerings/{id}", api_offering_get, ROUTE_JSON, .summary = "One offering with its blocks"),
+    ROUTE(HTTP_GET, "/api/v1/offerings/{id}", api_offering_get, ROUTE_JSON | ROUTE_MEMORY, .summary = "One offering with its blocks"),
     ROUTE(HTTP_POST, "/api/v1/offerings", api_offerings_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(64),
           .summary = "Create an offering (host coordinator of its host, or staff)"),
     ROUTE(HTTP_PATCH, "/api/v1/offerings/{id}", api_offering_patch, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(64),
@@ -48,7 +48,7 @@ const struct route rounds_routes[] = {
           .summary = "Add a block (start, end, seats) to an offering"),
     ROUTE(HTTP_PATCH, "/api/v1/blocks/{id}", api_block_patch, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16),
           .summary = "Change a block's dates or seats"),
-    ROUTE(HTTP_GET, "/api/v1/specialties", api_specialties_get, ROUTE_JSON, .summary = "The reference list of specialties"),
+    ROUTE(HTTP_GET, "/api/v1/specialties", api_specialties_get, ROUTE_JSON | ROUTE_MEMORY, .summary = "The reference list of specialties"),
     ROUTE(HTTP_GET, "/api/v1/organizations", api_organizations_get, ROUTE_JSON | ROUTE_AUTH, .query = organization_list_params,
           .summary = "Organisations: all (staff) or the caller's own"),
     ROUTE(HTTP_POST, "/api/v1/organizations", api_organizations_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16),
@@ -177,8 +177,8 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_POST, "/api/v1/test/jobs", api_test_jobs, ROUTE_JSON | ROUTE_TEST_HOOK, .max_body = KIB(1),
           .summary = "Run the background jobs now (only with --test-hooks 1)"),
     /* pages */
-    ROUTE(HTTP_GET, "/", web_page_home, ROUTE_HTML),
-    ROUTE(HTTP_GET, "/assets/site.css", web_asset_css, ROUTE_HTML),
+    ROUTE(HTTP_GET, "/", web_page_home, ROUTE_HTML | ROUTE_MEMORY),
+    ROUTE(HTTP_GET, "/assets/site.css", web_asset_css, ROUTE_HTML | ROUTE_MEMORY),
     ROUTE(HTTP_GET, "/register", web_page_register, ROUTE_HTML),
     ROUTE(HTTP_POST, "/register", web_page_register_post, ROUTE_HTML, .max_body = KIB(16)),
     ROUTE(HTTP_GET, "/login", web_page_login, ROUTE_HTML),
@@ -194,8 +194,8 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_POST, "/host/offerings/{id}/edit", web_page_host_offering_save, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(64)),
     ROUTE(HTTP_POST, "/host/offerings/{id}/blocks", web_page_host_block_create, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
     ROUTE(HTTP_POST, "/host/blocks/{id}", web_page_host_block_save, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
-    ROUTE(HTTP_GET, "/search", web_page_search, ROUTE_HTML, .query = catalog_query_params),
-    ROUTE(HTTP_GET, "/offerings/{id}", web_page_offering, ROUTE_HTML),
+    ROUTE(HTTP_GET, "/search", web_page_search, ROUTE_HTML | ROUTE_MEMORY, .query = catalog_query_params),
+    ROUTE(HTTP_GET, "/offerings/{id}", web_page_offering, ROUTE_HTML | ROUTE_MEMORY),
     /* applications, notifications and the audit trail as pages */
     ROUTE(HTTP_POST, "/offerings/{id}/apply", web_page_apply_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(32)),
     ROUTE(HTTP_GET, "/applications", web_page_applications, ROUTE_HTML | ROUTE_AUTH, .query = web_applications_params),

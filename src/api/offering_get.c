@@ -1,7 +1,9 @@
 /* offering_get.c — GET /api/v1/offerings/{id}: everything a student needs to
  * decide — host, site, preceptor and verification, fees, refund policy,
  * eligibility, requirements and blocks with seats left. Unpublished
- * offerings answer 404 except to their host's coordinators and staff. */
+ * offerings answer 404 except to their host's coordinators and staff.
+ * Published ones are rendered once and kept (http_cache_*) until the change
+ * feed brings a change of the offering. */
 #include <string.h>
 
 #include "api/api.h"
@@ -112,6 +114,9 @@ void api_write_offering(struct buf *b, const struct store_offering *o, const str
 void api_offering_get(struct http_request *req)
 {
     const char *id = http_param(req, "id");
+    if (http_cache_reply(req, HTTP_CACHE_OFFERING_JSON, id) || http_needs_db(req))
+        return;
+    uint64_t generation = http_cache_generation();
     struct store_offering o;
     int rc = store_offering_get(req->db, &req->arena, id, &o);
     if (rc != DB_ROW && rc != DB_DONE) {
@@ -131,5 +136,10 @@ void api_offering_get(struct http_request *req)
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     api_write_offering(&b, &o, blocks, count);
-    http_reply_json(req, 200, &b);
+    /* A published offering reads the same for everyone: kept until it changes. */
+    if (offering_status_parse(o.status) == OFFERING_PUBLISHED)
+        http_cache_reply_and_keep(req, HTTP_CACHE_OFFERING_JSON, o.id, generation, "application/json; charset=utf-8",
+                                  &b);
+    else
+        http_reply_json(req, 200, &b);
 }

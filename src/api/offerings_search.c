@@ -96,7 +96,7 @@ void api_offerings_search(struct http_request *req)
         q.eligible_for = &user.profile;
     }
     struct catalog_result result;
-    if (catalog_search(req->db, &req->arena, &q, &result, &err) != 0) {
+    if (catalog_search(&req->arena, &q, &result, &err) != 0) {
         http_reply_problem(req, &err);
         return;
     }

@@ -1,10 +1,6 @@
-/* catalog_index.c — the in-process catalog search index; see catalog_index.h.
- *
- * Memory layout: offerings live in one array of slots (a slot is never
- * reused; unpublished offerings are marked dead), found by id through an
- * open-addressing table. One bitset per specialty, state and kind has a bit
- * per slot. Host and city strings are interned. A pthread rwlock lets many
- * searches run while the change feed is applied briefly under the write lock. */
+/* catalog_index.c — the in-process catalog search index: its memory (see
+ * catalog_index_state.h), loading it, and following the change feed. The
+ * search itself is in catalog_search.c, the full text in catalog_text.c. */
 #include "domain/catalog_index.h"
 
 #include <ctype.h>
@@ -18,69 +14,26 @@
 #include <time.h>
 
 #include "domain/accounts.h"
+#include "domain/catalog_index_state.h"
+#include "domain/catalog_text.h"
 #include "domain/reference.h"
-#include "lib/buf.h"
 #include "lib/clock.h"
-#include "lib/crypto.h"
 #include "lib/json_spec.h"
 #include "lib/log.h"
 
-enum {
-    FLAG_LIVE = 1u << 0,
-    FLAG_STUDENTS = 1u << 1,
-    FLAG_GRADUATES = 1u << 2,
-    FLAG_STEP1 = 1u << 3,
-    FLAG_ENGLISH = 1u << 4,
-    FLAG_VERIFIED = 1u << 5,
-};
+struct catalog_index catalog_ix = {.lock = PTHREAD_RWLOCK_INITIALIZER, .day = INDEX_NO_DAY};
+#define ix catalog_ix
 
-struct index_block {
-    int32_t start, end;
-    int32_t seats_left;
-};
-
-struct index_offering {
-    char *id, *title;
-    uint32_t host;        /* into hosts */
-    uint32_t city;        /* into cities */
-    int8_t specialty, state, kind;
-    uint8_t flags;
-    uint8_t visa_mask;    /* accepted visa kinds (bits of enum visa_kind); 0 = any */
-    int16_t max_years;    /* -1: any */
-    int16_t weeks;
-    int64_t tuition;
-    struct index_block *blocks;
-    uint32_t block_count, block_capacity;
-};
-
-struct interned {
-    char *id, *name;
-};
-
-struct intern_table {
-    struct interned *items;
-    uint32_t count, capacity;
-    uint32_t *slots;      /* open addressing, value index+1 */
-    uint32_t slot_count;
-};
-
+/* The change feed follower. */
 static struct {
-    pthread_rwlock_t lock;
-    struct index_offering *offerings;
-    uint32_t count, capacity;
-    uint32_t *by_id;      /* open addressing, value slot+1 */
-    uint32_t by_id_size;
-    size_t words;         /* 64-bit words per bitset */
-    uint64_t *specialty_bits[64], *state_bits[64], *kind_bits[OFFERING_KIND_COUNT];
-    struct intern_table hosts, cities;
-    int64_t last_seq;
-    /* change feed follower */
     pthread_mutex_t sync_lock;
     pthread_t thread;
     bool thread_running, stopping;
     char *db_target;
     int poll_ms;
-} ix = {.lock = PTHREAD_RWLOCK_INITIALIZER, .sync_lock = PTHREAD_MUTEX_INITIALIZER};
+    int64_t last_seq;
+    void (*on_changed)(const char *offering_id);
+} feed = {.sync_lock = PTHREAD_MUTEX_INITIALIZER};
 
 /* ---- hashing and interning ---- */
 
@@ -164,6 +117,11 @@ static int32_t find_slot(const char *id)
     return -1;
 }
 
+int32_t catalog_index_find_slot(const char *id)
+{
+    return find_slot(id);
+}
+
 static bool by_id_grow(void)
 {
     uint32_t size = ix.by_id_size ? ix.by_id_size * 2 : 1024;
@@ -182,20 +140,54 @@ static bool by_id_grow(void)
     return true;
 }
 
+static bool grow_bits(uint64_t **bits, size_t words)
+{
+    uint64_t *grown = realloc(*bits, words * sizeof(uint64_t));
+    if (grown == NULL)
+        return false;
+    memset(grown + ix.words, 0, (words - ix.words) * sizeof(uint64_t));
+    *bits = grown;
+    return true;
+}
+
 static bool bitsets_grow(size_t words)
 {
     uint64_t **sets[] = {ix.specialty_bits, ix.state_bits, ix.kind_bits};
     size_t counts[] = {reference_specialty_count, reference_state_count, OFFERING_KIND_COUNT};
-    for (size_t s = 0; s < 3; s++) {
-        for (size_t v = 0; v < counts[s]; v++) {
-            uint64_t *grown = realloc(sets[s][v], words * sizeof(uint64_t));
-            if (grown == NULL)
+    for (size_t s = 0; s < 3; s++)
+        for (size_t v = 0; v < counts[s]; v++)
+            if (!grow_bits(&sets[s][v], words))
                 return false;
-            memset(grown + ix.words, 0, (words - ix.words) * sizeof(uint64_t));
-            sets[s][v] = grown;
-        }
-    }
+    if (!grow_bits(&ix.live_bits, words) || !grow_bits(&ix.open_bits, words) || catalog_text_grow(words) != 0)
+        return false;
     ix.words = words;
+    return true;
+}
+
+/* More room for slots: the offerings, their ranks and every bitset. */
+static bool slots_grow(void)
+{
+    uint32_t cap = ix.capacity ? ix.capacity * 2 : 1024;
+    struct index_offering *grown = realloc(ix.offerings, cap * sizeof(*grown));
+    if (grown == NULL)
+        return false;
+    ix.offerings = grown;
+    uint32_t *rank = realloc(ix.rank, cap * sizeof(uint32_t));
+    if (rank == NULL)
+        return false;
+    ix.rank = rank;
+    uint32_t *by_rank = realloc(ix.by_rank, cap * sizeof(uint32_t));
+    if (by_rank == NULL)
+        return false;
+    ix.by_rank = by_rank;
+    uint32_t *codes = realloc(ix.facet_code, cap * sizeof(uint32_t));
+    if (codes == NULL)
+        return false;
+    ix.facet_code = codes;
+    if (catalog_order_grow(&ix.by_price, cap, ix.capacity) != 0 ||
+        catalog_order_grow(&ix.by_soonest, cap, ix.capacity) != 0 || !bitsets_grow((cap + 63) / 64))
+        return false;
+    ix.capacity = cap;
     return true;
 }
 
@@ -204,21 +196,16 @@ static int32_t add_slot(const char *id)
 {
     if ((ix.count + 1) * 2 > ix.by_id_size && !by_id_grow())
         return -1;
-    if (ix.count == ix.capacity) {
-        uint32_t cap = ix.capacity ? ix.capacity * 2 : 1024;
-        struct index_offering *grown = realloc(ix.offerings, cap * sizeof(*grown));
-        if (grown == NULL || !bitsets_grow((cap + 63) / 64)) {
-            if (grown != NULL)
-                ix.offerings = grown;
-            return -1;
-        }
-        ix.offerings = grown;
-        ix.capacity = cap;
-    }
+    if (ix.count == ix.capacity && !slots_grow())
+        return -1;
     struct index_offering *o = &ix.offerings[ix.count];
     memset(o, 0, sizeof(*o));
     o->id = copy_string(id);
+    if (o->id == NULL)
+        return -1;
     o->specialty = o->state = o->kind = -1;
+    o->first_open = o->first_upcoming = INDEX_NO_DAY;
+    ix.facet_code[ix.count] = 0;
     uint32_t j = hash_string(id) & (ix.by_id_size - 1);
     while (ix.by_id[j] != 0)
         j = (j + 1) & (ix.by_id_size - 1);
@@ -234,8 +221,8 @@ static void set_bit(uint64_t *bits, uint32_t slot, bool on)
         bits[slot / 64] &= ~(1ull << (slot % 64));
 }
 
-/* Takes slot out of the facet bitsets (dead, or about to change facets). */
-static void clear_facets(uint32_t slot)
+/* Takes slot out of the facet bitsets and the text (dead, or about to change). */
+static void clear_slot(uint32_t slot)
 {
     struct index_offering *o = &ix.offerings[slot];
     if (o->specialty >= 0)
@@ -244,10 +231,15 @@ static void clear_facets(uint32_t slot)
         set_bit(ix.state_bits[o->state], slot, false);
     if (o->kind >= 0)
         set_bit(ix.kind_bits[o->kind], slot, false);
-    o->flags &= (uint8_t)~FLAG_LIVE;
+    set_bit(ix.live_bits, slot, false);
+    set_bit(ix.open_bits, slot, false);
+    o->flags &= (uint8_t)~INDEX_FLAG_LIVE;
+    o->block_count = 0;
+    o->first_open = o->first_upcoming = INDEX_NO_DAY;
+    catalog_text_set(slot, NULL);
 }
 
-static uint8_t visa_mask_of(const char *csv)
+uint8_t catalog_index_visa_mask(const char *csv)
 {
     uint8_t mask = 0;
     for (size_t i = 0; visa_kind_names[i] != NULL && csv != NULL; i++) {
@@ -259,18 +251,103 @@ static uint8_t visa_mask_of(const char *csv)
     return mask;
 }
 
+void catalog_index_refresh_slot(uint32_t slot, int32_t today)
+{
+    struct index_offering *o = &ix.offerings[slot];
+    o->first_open = o->first_upcoming = INDEX_NO_DAY;
+    for (uint32_t i = 0; i < o->block_count; i++) {
+        const struct index_block *b = &o->blocks[i];
+        if (b->start < today)
+            continue;
+        if (o->first_upcoming == INDEX_NO_DAY)
+            o->first_upcoming = b->start;
+        if (b->seats_left > 0) {
+            o->first_open = b->start;
+            break;
+        }
+    }
+    set_bit(ix.open_bits, slot, (o->flags & INDEX_FLAG_LIVE) && o->first_open != INDEX_NO_DAY);
+}
+
+/* ---- ids in order: rank[] and by_rank[] ---- */
+
+static int compare_slot_ids(const void *a, const void *b)
+{
+    return strcmp(ix.offerings[*(const uint32_t *)a].id, ix.offerings[*(const uint32_t *)b].id);
+}
+
+/* Puts the slots added since the last call in id order among the others:
+ * they are sorted, then merged with the ranked ones. */
+static int rank_new_slots(void)
+{
+    if (ix.ranked == ix.count)
+        return 0;
+    uint32_t fresh = ix.count - ix.ranked;
+    uint32_t *merged = malloc((size_t)ix.count * sizeof(uint32_t));
+    uint32_t *sorted = malloc((size_t)fresh * sizeof(uint32_t));
+    if (merged == NULL || sorted == NULL) {
+        free(merged);
+        free(sorted);
+        return -1;
+    }
+    for (uint32_t i = 0; i < fresh; i++)
+        sorted[i] = ix.ranked + i;
+    bool in_order = true; /* the first load comes in id order */
+    for (uint32_t i = 1; i < fresh && in_order; i++)
+        in_order = strcmp(ix.offerings[sorted[i - 1]].id, ix.offerings[sorted[i]].id) < 0;
+    if (!in_order)
+        qsort(sorted, fresh, sizeof(uint32_t), compare_slot_ids);
+    uint32_t a = 0, b = 0, n = 0;
+    while (a < ix.ranked || b < fresh) {
+        bool take_old = b == fresh ||
+                        (a < ix.ranked && strcmp(ix.offerings[ix.by_rank[a]].id, ix.offerings[sorted[b]].id) < 0);
+        merged[n++] = take_old ? ix.by_rank[a++] : sorted[b++];
+    }
+    memcpy(ix.by_rank, merged, (size_t)ix.count * sizeof(uint32_t));
+    for (uint32_t i = 0; i < ix.count; i++)
+        ix.rank[ix.by_rank[i]] = i;
+    free(merged);
+    free(sorted);
+    ix.ranked = ix.count;
+    return 0;
+}
+
 /* ---- loading (callbacks of store_index_load, under the write lock) ---- */
 
-static void on_offering(void *ctx, const struct store_index_offering *src)
+/* The slots a load touched, to refresh once their blocks are in. */
+struct load_ctx {
+    uint32_t *slots;
+    size_t count, capacity;
+    bool failed;
+};
+
+static void touched(struct load_ctx *ctx, uint32_t slot)
 {
-    (void)ctx;
+    if (ctx->count == ctx->capacity) {
+        size_t cap = ctx->capacity ? ctx->capacity * 2 : 1024;
+        uint32_t *grown = realloc(ctx->slots, cap * sizeof(uint32_t));
+        if (grown == NULL) {
+            ctx->failed = true;
+            return;
+        }
+        ctx->slots = grown;
+        ctx->capacity = cap;
+    }
+    ctx->slots[ctx->count++] = slot;
+}
+
+static void on_offering(void *p, const struct store_index_offering *src)
+{
+    struct load_ctx *ctx = p;
     int32_t slot = find_slot(src->id);
     if (slot < 0)
         slot = add_slot(src->id);
-    if (slot < 0)
+    if (slot < 0) {
+        ctx->failed = true;
         return;
+    }
     struct index_offering *o = &ix.offerings[slot];
-    clear_facets((uint32_t)slot);
+    clear_slot((uint32_t)slot);
     char *title = copy_string(src->title);
     if (title != NULL) {
         free(o->title);
@@ -281,29 +358,43 @@ static void on_offering(void *ctx, const struct store_index_offering *src)
     o->specialty = (int8_t)reference_specialty_index(src->specialty);
     o->state = (int8_t)reference_state_index(src->state);
     o->kind = (int8_t)offering_kind_parse(src->kind);
-    o->visa_mask = visa_mask_of(src->visa_kinds);
+    o->visa_mask = catalog_index_visa_mask(src->visa_kinds);
     o->max_years = (int16_t)(src->max_years_since_graduation < 0 || src->max_years_since_graduation > 100
                                  ? -1
                                  : src->max_years_since_graduation);
     o->weeks = (int16_t)src->weeks;
     o->tuition = src->tuition_cents;
-    o->flags = (uint8_t)((src->students_allowed ? FLAG_STUDENTS : 0) | (src->graduates_allowed ? FLAG_GRADUATES : 0) |
-                         (src->step1_required ? FLAG_STEP1 : 0) | (src->english_proof_required ? FLAG_ENGLISH : 0) |
-                         (src->preceptor_verified ? FLAG_VERIFIED : 0));
-    o->block_count = 0; /* its blocks follow */
+    o->flags = (uint8_t)((src->students_allowed ? INDEX_FLAG_STUDENTS : 0) |
+                         (src->graduates_allowed ? INDEX_FLAG_GRADUATES : 0) |
+                         (src->step1_required ? INDEX_FLAG_STEP1 : 0) |
+                         (src->english_proof_required ? INDEX_FLAG_ENGLISH : 0) |
+                         (src->preceptor_verified ? INDEX_FLAG_VERIFIED : 0));
+    touched(ctx, (uint32_t)slot);
     bool live = offering_status_parse(src->status) == OFFERING_PUBLISHED && o->specialty >= 0 && o->state >= 0 &&
                 o->kind >= 0 && o->title != NULL;
-    if (live) {
-        o->flags |= FLAG_LIVE;
-        set_bit(ix.specialty_bits[o->specialty], (uint32_t)slot, true);
-        set_bit(ix.state_bits[o->state], (uint32_t)slot, true);
-        set_bit(ix.kind_bits[o->kind], (uint32_t)slot, true);
+    if (!live)
+        return;
+    const struct reference_specialty *spec = &reference_specialties[o->specialty];
+    struct catalog_text_fields fields = {
+        .title = src->title,
+        .host_name = src->host_name,
+        .other = {src->description, spec->name, src->city, src->preceptor_name, NULL},
+    };
+    if (catalog_text_set((uint32_t)slot, &fields) != 0) {
+        ctx->failed = true;
+        return;
     }
+    o->flags |= INDEX_FLAG_LIVE;
+    ix.facet_code[slot] = (uint32_t)o->specialty | (uint32_t)o->state << 8 | (uint32_t)o->kind << 16;
+    set_bit(ix.specialty_bits[o->specialty], (uint32_t)slot, true);
+    set_bit(ix.state_bits[o->state], (uint32_t)slot, true);
+    set_bit(ix.kind_bits[o->kind], (uint32_t)slot, true);
+    set_bit(ix.live_bits, (uint32_t)slot, true);
 }
 
-static void on_block(void *ctx, const struct store_index_block *b)
+static void on_block(void *p, const struct store_index_block *b)
 {
-    (void)ctx;
+    struct load_ctx *ctx = p;
     int32_t slot = find_slot(b->offering_id);
     if (slot < 0 || !json_date_valid(b->start_date) || !json_date_valid(b->end_date))
         return;
@@ -311,8 +402,10 @@ static void on_block(void *ctx, const struct store_index_block *b)
     if (o->block_count == o->block_capacity) {
         uint32_t cap = o->block_capacity ? o->block_capacity * 2 : 4;
         struct index_block *grown = realloc(o->blocks, cap * sizeof(*grown));
-        if (grown == NULL)
+        if (grown == NULL) {
+            ctx->failed = true;
             return;
+        }
         o->blocks = grown;
         o->block_capacity = cap;
     }
@@ -322,13 +415,62 @@ static void on_block(void *ctx, const struct store_index_block *b)
                                                        (int32_t)(b->seats - b->seats_taken)};
 }
 
+/* Beyond this many changed slots the orders are sorted again rather than edited. */
+enum { ORDER_EDIT_MAX = 64 };
+
+/* After a load: the touched slots' dates, the new words, the new slots'
+ * ranks, and the sort orders. */
+static int finish_load(struct load_ctx *ctx)
+{
+    bool edit = ctx->count <= ORDER_EDIT_MAX;
+    for (size_t i = 0; i < ctx->count && edit; i++) {
+        catalog_order_remove(&ix.by_price, ctx->slots[i]);
+        catalog_order_remove(&ix.by_soonest, ctx->slots[i]);
+    }
+    for (size_t i = 0; i < ctx->count; i++)
+        catalog_index_refresh_slot(ctx->slots[i], ix.day);
+    if (catalog_text_finish() != 0 || rank_new_slots() != 0)
+        ctx->failed = true;
+    for (size_t i = 0; i < ctx->count && edit && !ctx->failed; i++) {
+        const struct index_offering *o = &ix.offerings[ctx->slots[i]];
+        if (!(o->flags & INDEX_FLAG_LIVE))
+            continue;
+        catalog_order_insert(&ix.by_price, ctx->slots[i], catalog_index_price_key(o));
+        catalog_order_insert(&ix.by_soonest, ctx->slots[i], catalog_index_soonest_key(o));
+    }
+    if (!edit && !ctx->failed &&
+        (catalog_order_rebuild(&ix.by_price, catalog_index_price_key) != 0 ||
+         catalog_order_rebuild(&ix.by_soonest, catalog_index_soonest_key) != 0))
+        ctx->failed = true;
+    free(ctx->slots);
+    ctx->slots = NULL;
+    return ctx->failed ? DB_ERROR : DB_OK;
+}
+
+/* Recomputes what depends on the date (once a day, or when a test moves the clock). */
+void catalog_index_follow_day(void)
+{
+    int32_t today = clock_today_days();
+    if (__atomic_load_n(&ix.day, __ATOMIC_ACQUIRE) == today)
+        return;
+    pthread_rwlock_wrlock(&ix.lock);
+    if (ix.day != today) {
+        for (uint32_t slot = 0; slot < ix.count; slot++)
+            catalog_index_refresh_slot(slot, today);
+        if (catalog_order_rebuild(&ix.by_soonest, catalog_index_soonest_key) != 0)
+            log_error("msg=\"out of memory sorting the catalog by date\"");
+        __atomic_store_n(&ix.day, today, __ATOMIC_RELEASE);
+    }
+    pthread_rwlock_unlock(&ix.lock);
+}
+
 /* ---- following the change feed ---- */
 
 struct change_batch {
     char **ids;
     size_t count, capacity;
     int64_t max_seq;      /* highest seq read */
-    int64_t last_applied; /* ix.last_seq when the batch started */
+    int64_t last_applied; /* feed.last_seq when the batch started */
     int64_t rows;         /* rows read, to know whether to read on */
 };
 
@@ -407,20 +549,23 @@ static void batch_free(struct change_batch *batch)
  * no longer loads (deleted) stays dead. */
 static int apply_batch(struct db_conn *conn, struct change_batch *batch)
 {
-    char today[11];
-    clock_date_from_days(clock_today_days() - 1, today);
+    char yesterday[11];
+    clock_date_from_days(clock_today_days() - 1, yesterday);
+    struct load_ctx ctx = {0};
     pthread_rwlock_wrlock(&ix.lock);
     for (size_t i = 0; i < batch->count; i++) {
         int32_t slot = find_slot(batch->ids[i]);
-        if (slot >= 0) {
-            clear_facets((uint32_t)slot);
-            ix.offerings[slot].block_count = 0;
-        }
+        if (slot >= 0)
+            clear_slot((uint32_t)slot);
     }
-    int rc = store_index_load(conn, (const char *const *)batch->ids, batch->count, today, on_offering, on_block,
-                              NULL);
+    int rc = store_index_load(conn, (const char *const *)batch->ids, batch->count, yesterday, on_offering, on_block,
+                              &ctx);
+    int finished = finish_load(&ctx);
     pthread_rwlock_unlock(&ix.lock);
-    return rc;
+    if (feed.on_changed != NULL)
+        for (size_t i = 0; i < batch->count; i++)
+            feed.on_changed(batch->ids[i]);
+    return rc != DB_OK ? rc : finished;
 }
 
 enum { SYNC_BATCH = 512 };
@@ -428,7 +573,7 @@ enum { SYNC_BATCH = 512 };
 int catalog_index_sync(struct db_conn *conn)
 {
     int rc = DB_OK;
-    pthread_mutex_lock(&ix.sync_lock);
+    pthread_mutex_lock(&feed.sync_lock);
     /* Forget holes that never filled (rolled-back transactions). */
     int64_t now = clock_now();
     for (size_t i = 0; i < hole_count;)
@@ -436,12 +581,12 @@ int catalog_index_sync(struct db_conn *conn)
             holes[i] = holes[--hole_count];
         else
             i++;
-    int64_t from = ix.last_seq;
+    int64_t from = feed.last_seq;
     for (size_t i = 0; i < hole_count; i++)
         if (holes[i].seq - 1 < from)
             from = holes[i].seq - 1;
     for (;;) {
-        struct change_batch batch = {.max_seq = from, .last_applied = ix.last_seq};
+        struct change_batch batch = {.max_seq = from, .last_applied = feed.last_seq};
         int64_t rows_from = from;
         rc = store_catalog_changes_after(conn, from, SYNC_BATCH, on_change_counting, &batch);
         if (rc == DB_OK && batch.count > 0)
@@ -451,13 +596,13 @@ int catalog_index_sync(struct db_conn *conn)
         batch_free(&batch);
         if (rc != DB_OK)
             break;
-        if (reached > ix.last_seq)
-            ix.last_seq = reached;
+        if (reached > feed.last_seq)
+            feed.last_seq = reached;
         if (rows < SYNC_BATCH)
             break;
         from = reached > rows_from ? reached : rows_from + rows;
     }
-    pthread_mutex_unlock(&ix.sync_lock);
+    pthread_mutex_unlock(&feed.sync_lock);
     return rc;
 }
 
@@ -465,16 +610,21 @@ static void *follow_changes(void *arg)
 {
     (void)arg;
     struct db_conn *conn = NULL;
-    while (!__atomic_load_n(&ix.stopping, __ATOMIC_ACQUIRE)) {
-        if (conn == NULL && db_open(ix.db_target, &conn) != DB_OK)
+    while (!__atomic_load_n(&feed.stopping, __ATOMIC_ACQUIRE)) {
+        if (conn == NULL && db_open(feed.db_target, &conn) != DB_OK)
             conn = NULL;
         if (conn != NULL && catalog_index_sync(conn) != DB_OK)
             log_warn("msg=\"catalog index could not follow the change feed\"");
-        struct timespec pause = {ix.poll_ms / 1000, (long)(ix.poll_ms % 1000) * 1000000L};
+        struct timespec pause = {feed.poll_ms / 1000, (long)(feed.poll_ms % 1000) * 1000000L};
         nanosleep(&pause, NULL);
     }
     db_close(conn);
     return NULL;
+}
+
+void catalog_index_on_change(void (*fn)(const char *offering_id))
+{
+    feed.on_changed = fn;
 }
 
 int catalog_index_start(const char *db_target, int poll_ms)
@@ -483,39 +633,48 @@ int catalog_index_start(const char *db_target, int poll_ms)
     if (db_open(db_target, &conn) != DB_OK)
         return -1;
     double started = clock_monotonic_ms();
-    char today[11];
-    clock_date_from_days(clock_today_days() - 1, today);
+    char yesterday[11];
+    clock_date_from_days(clock_today_days() - 1, yesterday);
     /* The feed position first, so that changes made during the load replay. */
     int64_t seq = 0;
     int rc = store_catalog_last_seq(conn, &seq);
     if (rc == DB_OK) {
+        struct load_ctx ctx = {0};
         pthread_rwlock_wrlock(&ix.lock);
-        rc = store_index_load(conn, NULL, 0, today, on_offering, on_block, NULL);
+        ix.day = clock_today_days();
+        rc = store_index_load(conn, NULL, 0, yesterday, on_offering, on_block, &ctx);
+        int finished = finish_load(&ctx);
         pthread_rwlock_unlock(&ix.lock);
+        if (rc == DB_OK)
+            rc = finished;
     }
     db_close(conn);
     if (rc != DB_OK)
         return -1;
-    ix.last_seq = seq;
-    malloc_trim(0); /* give back what loading needed (PostgreSQL results arrive whole) */
-    log_info("msg=\"catalog index loaded\" offerings=%u ms=%.0f", ix.count, clock_monotonic_ms() - started);
+    feed.last_seq = seq;
+    catalog_text_trim();
+    malloc_trim(0); /* give back what loading needed */
+    size_t words = 0, text_bytes = 0;
+    catalog_text_stats(&words, &text_bytes);
+    log_info("msg=\"catalog index loaded\" offerings=%u words=%zu text_kib=%zu ms=%.0f", ix.count, words,
+             text_bytes / 1024, clock_monotonic_ms() - started);
     if (poll_ms > 0) {
-        ix.db_target = copy_string(db_target);
-        ix.poll_ms = poll_ms;
-        ix.stopping = false;
-        if (pthread_create(&ix.thread, NULL, follow_changes, NULL) != 0)
+        feed.db_target = copy_string(db_target);
+        feed.poll_ms = poll_ms;
+        feed.stopping = false;
+        if (pthread_create(&feed.thread, NULL, follow_changes, NULL) != 0)
             return -1;
-        ix.thread_running = true;
+        feed.thread_running = true;
     }
     return 0;
 }
 
 void catalog_index_stop(void)
 {
-    if (ix.thread_running) {
-        __atomic_store_n(&ix.stopping, true, __ATOMIC_RELEASE);
-        pthread_join(ix.thread, NULL);
-        ix.thread_running = false;
+    if (feed.thread_running) {
+        __atomic_store_n(&feed.stopping, true, __ATOMIC_RELEASE);
+        pthread_join(feed.thread, NULL);
+        feed.thread_running = false;
     }
     pthread_rwlock_wrlock(&ix.lock);
     for (uint32_t i = 0; i < ix.count; i++) {
@@ -525,6 +684,8 @@ void catalog_index_stop(void)
     }
     free(ix.offerings);
     free(ix.by_id);
+    free(ix.rank);
+    free(ix.by_rank);
     for (size_t v = 0; v < 64; v++) {
         free(ix.specialty_bits[v]);
         free(ix.state_bits[v]);
@@ -534,6 +695,13 @@ void catalog_index_stop(void)
         free(ix.kind_bits[v]);
         ix.kind_bits[v] = NULL;
     }
+    free(ix.live_bits);
+    free(ix.open_bits);
+    free(ix.facet_code);
+    ix.facet_code = NULL;
+    catalog_order_free(&ix.by_price);
+    catalog_order_free(&ix.by_soonest);
+    ix.live_bits = ix.open_bits = NULL;
     struct intern_table *tables[] = {&ix.hosts, &ix.cities};
     for (size_t t = 0; t < 2; t++) {
         for (uint32_t i = 0; i < tables[t]->count; i++) {
@@ -544,13 +712,16 @@ void catalog_index_stop(void)
         free(tables[t]->slots);
         memset(tables[t], 0, sizeof(*tables[t]));
     }
-    free(ix.db_target);
-    ix.db_target = NULL;
+    catalog_text_free();
+    free(feed.db_target);
+    feed.db_target = NULL;
     ix.offerings = NULL;
     ix.by_id = NULL;
-    ix.count = ix.capacity = ix.by_id_size = 0;
+    ix.rank = ix.by_rank = NULL;
+    ix.count = ix.capacity = ix.by_id_size = ix.ranked = 0;
     ix.words = 0;
-    ix.last_seq = 0;
+    ix.day = INDEX_NO_DAY;
+    feed.last_seq = 0;
     pthread_rwlock_unlock(&ix.lock);
 }
 
@@ -567,8 +738,8 @@ bool catalog_eligible(const struct catalog_eligibility *rules, const struct stor
         (p->english_proof == NULL || english_proof_parse(p->english_proof) == ENGLISH_NONE))
         return false;
     if (rules->visa_kinds != NULL && rules->visa_kinds[0] != '\0') {
-        uint8_t accepted = visa_mask_of(rules->visa_kinds);
-        uint8_t mine = p->visa_kind != NULL ? visa_mask_of(p->visa_kind) : 0;
+        uint8_t accepted = catalog_index_visa_mask(rules->visa_kinds);
+        uint8_t mine = p->visa_kind != NULL ? catalog_index_visa_mask(p->visa_kind) : 0;
         if ((accepted & mine) == 0)
             return false;
     }
@@ -578,423 +749,18 @@ bool catalog_eligible(const struct catalog_eligibility *rules, const struct stor
     return true;
 }
 
-static bool slot_eligible(const struct index_offering *o, const struct store_profile *p, int current_year)
+bool catalog_index_slot_eligible(const struct index_offering *o, const struct store_profile *p, int current_year)
 {
     struct catalog_eligibility rules = {
-        .students_allowed = o->flags & FLAG_STUDENTS,
-        .graduates_allowed = o->flags & FLAG_GRADUATES,
-        .step1_required = o->flags & FLAG_STEP1,
-        .english_proof_required = o->flags & FLAG_ENGLISH,
+        .students_allowed = o->flags & INDEX_FLAG_STUDENTS,
+        .graduates_allowed = o->flags & INDEX_FLAG_GRADUATES,
+        .step1_required = o->flags & INDEX_FLAG_STEP1,
+        .english_proof_required = o->flags & INDEX_FLAG_ENGLISH,
         .max_years_since_graduation = o->max_years,
         .visa_kinds = "", /* compared as masks below */
     };
     if (!catalog_eligible(&rules, p, current_year))
         return false;
-    return o->visa_mask == 0 || (p->visa_kind != NULL && (o->visa_mask & visa_mask_of(p->visa_kind)) != 0);
-}
-
-/* ---- search ---- */
-
-/* A full-text match in the index. */
-struct text_match {
-    uint32_t slot;
-};
-
-struct text_matches {
-    struct arena *arena;
-    char **ids;
-    size_t count, capacity;
-};
-
-static void on_text_match(void *ctx, const char *offering_id)
-{
-    struct text_matches *m = ctx;
-    if (m->count == m->capacity) {
-        size_t cap = m->capacity ? m->capacity * 2 : 256;
-        char **ids = arena_alloc(m->arena, cap * sizeof(char *));
-        if (ids == NULL)
-            return;
-        if (m->count > 0)
-            memcpy(ids, m->ids, m->count * sizeof(char *));
-        m->ids = ids;
-        m->capacity = cap;
-    }
-    m->ids[m->count] = arena_strdup(m->arena, offering_id);
-    if (m->ids[m->count] != NULL)
-        m->count++;
-}
-
-/* Lower-case ASCII words of letters and digits (other bytes end a word). */
-static size_t split_words(const char *text, char words[][48], size_t max)
-{
-    size_t n = 0;
-    for (const char *p = text; *p != '\0' && n < max;) {
-        while (*p != '\0' && !isalnum((unsigned char)*p))
-            p++;
-        size_t len = 0;
-        while (isalnum((unsigned char)*p)) {
-            if (len + 1 < 48)
-                words[n][len++] = (char)tolower((unsigned char)*p);
-            p++;
-        }
-        if (len > 0)
-            words[n++][len] = '\0';
-    }
-    return n;
-}
-
-/* Whether word (lower case) begins some word of text, ignoring case. */
-static bool begins_a_word(const char *text, const char *word, size_t len)
-{
-    for (const char *p = text; *p != '\0'; p++) {
-        if (p != text && isalnum((unsigned char)p[-1]))
-            continue;
-        size_t i = 0;
-        while (i < len && p[i] != '\0' && tolower((unsigned char)p[i]) == word[i])
-            i++;
-        if (i == len)
-            return true;
-    }
-    return false;
-}
-
-/* Relevance of a full-text match: the database found every word somewhere
- * in the offering; words that begin a word of the title weigh most, then the
- * host's name, so "cardiology boston" puts Boston cardiology rotations first. */
-static double relevance(const struct index_offering *o, char words[][48], size_t count)
-{
-    double score = 1.0;
-    const char *host = ix.hosts.items[o->host].name;
-    for (size_t i = 0; i < count; i++) {
-        size_t len = strlen(words[i]);
-        if (o->title != NULL && begins_a_word(o->title, words[i], len))
-            score += 3.0;
-        else if (host != NULL && begins_a_word(host, words[i], len))
-            score += 1.0;
-    }
-    return score;
-}
-
-/* A page entry: its sort key and slot; ordered by (key, id). */
-struct ranked {
-    int64_t key;
-    uint32_t slot;
-};
-
-static int compare_ranked(const struct ranked *a, const struct ranked *b)
-{
-    if (a->key != b->key)
-        return a->key < b->key ? -1 : 1;
-    return strcmp(ix.offerings[a->slot].id, ix.offerings[b->slot].id);
-}
-
-/* A max-heap of the best `limit` entries seen so far. */
-static void heap_sift_down(struct ranked *h, size_t n, size_t i)
-{
-    for (;;) {
-        size_t l = 2 * i + 1, r = l + 1, m = i;
-        if (l < n && compare_ranked(&h[l], &h[m]) > 0)
-            m = l;
-        if (r < n && compare_ranked(&h[r], &h[m]) > 0)
-            m = r;
-        if (m == i)
-            return;
-        struct ranked t = h[i];
-        h[i] = h[m];
-        h[m] = t;
-        i = m;
-    }
-}
-
-static void heap_push(struct ranked *h, size_t *n, size_t limit, struct ranked item)
-{
-    if (*n < limit) {
-        size_t i = (*n)++;
-        h[i] = item;
-        while (i > 0 && compare_ranked(&h[(i - 1) / 2], &h[i]) < 0) {
-            struct ranked t = h[i];
-            h[i] = h[(i - 1) / 2];
-            h[(i - 1) / 2] = t;
-            i = (i - 1) / 2;
-        }
-    } else if (compare_ranked(&item, &h[0]) < 0) {
-        h[0] = item;
-        heap_sift_down(h, *n, 0);
-    }
-}
-
-static int cmp_ranked_qsort(const void *a, const void *b)
-{
-    return compare_ranked(a, b);
-}
-
-/* Cursor: base64url of "<sort>:<key>:<id>". */
-struct cursor {
-    bool set;
-    int64_t key;
-    char id[96];
-};
-
-static int parse_cursor(const char *text, enum catalog_sort sort, struct cursor *out)
-{
-    char raw[160];
-    memset(out, 0, sizeof(*out));
-    if (text == NULL)
-        return 0;
-    long n = crypto_base64url_decode(text, raw, sizeof(raw) - 1);
-    if (n <= 0)
-        return -1;
-    raw[n] = '\0';
-    char *colon1 = strchr(raw, ':');
-    char *colon2 = colon1 != NULL ? strchr(colon1 + 1, ':') : NULL;
-    if (colon1 == NULL || colon2 == NULL || colon1 - raw != 1 || raw[0] != (char)('0' + sort))
-        return -1;
-    *colon2 = '\0';
-    char *end = NULL;
-    long long key = strtoll(colon1 + 1, &end, 10);
-    if (end == colon1 + 1 || *end != '\0' || strlen(colon2 + 1) == 0 || strlen(colon2 + 1) >= sizeof(out->id))
-        return -1;
-    out->set = true;
-    out->key = key;
-    snprintf(out->id, sizeof(out->id), "%s", colon2 + 1);
-    return 0;
-}
-
-static const char *make_cursor(struct arena *arena, enum catalog_sort sort, int64_t key, const char *id)
-{
-    char raw[160];
-    int n = snprintf(raw, sizeof(raw), "%d:%" PRId64 ":%s", (int)sort, key, id);
-    if (n < 0 || (size_t)n >= sizeof(raw))
-        return NULL;
-    char *out = arena_alloc(arena, (size_t)n * 4 / 3 + 4);
-    if (out != NULL)
-        crypto_base64url_encode(raw, (size_t)n, out, (size_t)n * 4 / 3 + 4);
-    return out;
-}
-
-/* The block that qualifies slot for the query: the soonest upcoming one in the
- * start window with seats left (or, with include_full, any upcoming one).
- * NULL when none does. */
-static const struct index_block *qualifying_block(const struct index_offering *o, const struct catalog_query *q,
-                                                  int32_t today, bool need_seats)
-{
-    for (uint32_t i = 0; i < o->block_count; i++) {
-        const struct index_block *b = &o->blocks[i];
-        if (b->start < today || b->start < q->start_from || b->start > q->start_to)
-            continue;
-        if (need_seats && b->seats_left <= 0)
-            continue;
-        return b;
-    }
-    return NULL;
-}
-
-static int current_year(void)
-{
-    char today[11];
-    clock_today(today);
-    return (today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 + (today[3] - '0');
-}
-
-static void fill_hit(struct arena *arena, uint32_t slot, const struct catalog_query *q, int32_t today, double score,
-                     struct catalog_hit *hit)
-{
-    const struct index_offering *o = &ix.offerings[slot];
-    memset(hit, 0, sizeof(*hit));
-    hit->id = arena_strdup(arena, o->id);
-    hit->title = arena_strdup(arena, o->title);
-    hit->specialty = reference_specialties[o->specialty].slug;
-    hit->kind = offering_kind_names[o->kind];
-    hit->state = reference_states[o->state].code;
-    hit->host_id = arena_strdup(arena, ix.hosts.items[o->host].id);
-    hit->host_name = arena_strdup(arena, ix.hosts.items[o->host].name);
-    hit->city = arena_strdup(arena, ix.cities.items[o->city].name);
-    hit->weeks = o->weeks;
-    hit->tuition_cents = o->tuition;
-    hit->preceptor_verified = (o->flags & FLAG_VERIFIED) != 0;
-    const struct index_block *b = qualifying_block(o, q, today, true);
-    if (b == NULL && q->include_full)
-        b = qualifying_block(o, q, today, false);
-    if (b != NULL) {
-        hit->has_open_block = b->seats_left > 0;
-        clock_date_from_days(b->start, hit->next_start);
-        clock_date_from_days(b->end, hit->next_end);
-        hit->next_seats_left = b->seats_left > 0 ? b->seats_left : 0;
-    }
-    hit->score = score;
-}
-
-/* Compiled twice, with the POPCNT instruction and without; the loader picks
- * what this processor has. */
-__attribute__((target_clones("popcnt", "default"))) static int64_t popcount_and(const uint64_t *a,
-                                                                                const uint64_t *b, size_t words)
-{
-    int64_t n = 0;
-    for (size_t i = 0; i < words; i++)
-        n += __builtin_popcountll(a[i] & b[i]);
-    return n;
-}
-
-int catalog_search(struct db_conn *conn, struct arena *arena, const struct catalog_query *q,
-                   struct catalog_result *out, struct error *err)
-{
-    memset(out, 0, sizeof(*out));
-    struct cursor cursor;
-    if (parse_cursor(q->cursor, q->sort, &cursor) != 0)
-        return error_set(err, ERR_INVALID_PARAMETER, "cursor", "is not a cursor of this search");
-    out->specialty_counts = arena_calloc(arena, reference_specialty_count, sizeof(int64_t));
-    out->state_counts = arena_calloc(arena, reference_state_count, sizeof(int64_t));
-    if (out->specialty_counts == NULL || out->state_counts == NULL)
-        return error_set(err, ERR_INTERNAL, NULL, NULL);
-
-    /* Full text first, outside the lock: the database ranks, the index filters. */
-    struct text_matches found = {.arena = arena};
-    struct text_match *matches = NULL;
-    bool text = q->text != NULL && q->text[0] != '\0';
-    if (text) {
-        if (store_catalog_search_text(conn, arena, q->text, on_text_match, &found) != DB_OK)
-            return error_set(err, ERR_UNAVAILABLE, NULL, "the search is not available");
-        matches = arena_alloc(arena, (found.count + 1) * sizeof(*matches));
-        if (matches == NULL)
-            return error_set(err, ERR_INTERNAL, NULL, NULL);
-    }
-
-    int32_t today = clock_today_days();
-    int year = current_year();
-    pthread_rwlock_rdlock(&ix.lock);
-    size_t words = ix.words;
-    size_t match_count = 0;
-    uint64_t *base = arena_calloc(arena, words + 1, sizeof(uint64_t));
-    uint64_t *scratch = arena_calloc(arena, words + 1, sizeof(uint64_t));
-    if (base == NULL || scratch == NULL) {
-        pthread_rwlock_unlock(&ix.lock);
-        return error_set(err, ERR_INTERNAL, NULL, NULL);
-    }
-    char query_words[8][48];
-    size_t query_word_count = 0;
-    if (text) {
-        query_word_count = split_words(q->text, query_words, 8);
-        for (size_t i = 0; i < found.count; i++) {
-            int32_t slot = find_slot(found.ids[i]);
-            if (slot >= 0)
-                matches[match_count++] = (struct text_match){(uint32_t)slot};
-        }
-    }
-
-    /* Only offerings that can count somewhere need the per-offering checks:
-     * those passing at least two of the three facet filters (each facet count
-     * ignores its own filter), and matching the text when there is one. */
-    const uint64_t *spec = q->specialty >= 0 ? ix.specialty_bits[q->specialty] : NULL;
-    const uint64_t *state = q->state >= 0 ? ix.state_bits[q->state] : NULL;
-    const uint64_t *kind = q->kind >= 0 ? ix.kind_bits[q->kind] : NULL;
-    uint64_t *candidates = scratch;
-    for (size_t w = 0; w < words; w++) {
-        uint64_t s = spec ? spec[w] : ~0ull, t = state ? state[w] : ~0ull, k = kind ? kind[w] : ~0ull;
-        candidates[w] = (t & k) | (s & k) | (s & t);
-    }
-    if (text) {
-        uint64_t *matched = arena_calloc(arena, words + 1, sizeof(uint64_t));
-        if (matched == NULL) {
-            pthread_rwlock_unlock(&ix.lock);
-            return error_set(err, ERR_INTERNAL, NULL, NULL);
-        }
-        for (size_t i = 0; i < match_count; i++)
-            set_bit(matched, matches[i].slot, true);
-        for (size_t w = 0; w < words; w++)
-            candidates[w] &= matched[w];
-    }
-    for (size_t w = 0; w < words; w++) {
-        for (uint64_t bits = candidates[w]; bits != 0; bits &= bits - 1) {
-            uint32_t slot = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
-            if (slot >= ix.count)
-                break;
-            const struct index_offering *o = &ix.offerings[slot];
-            if (!(o->flags & FLAG_LIVE))
-                continue;
-            if (q->max_tuition_cents >= 0 && o->tuition > q->max_tuition_cents)
-                continue;
-            if (qualifying_block(o, q, today, !q->include_full) == NULL) {
-                /* include_full lists offerings without upcoming blocks too, unless a start window is asked for. */
-                bool windowed = q->start_from != INT32_MIN || q->start_to != INT32_MAX;
-                if (!q->include_full || windowed)
-                    continue;
-            }
-            if (q->eligible_for != NULL && !slot_eligible(o, q->eligible_for, year))
-                continue;
-            set_bit(base, slot, true);
-        }
-    }
-
-    /* Facets: each counts over the other filters, ignoring its own. */
-    for (size_t w = 0; w < words; w++)
-        scratch[w] = base[w] & (state ? state[w] : ~0ull) & (kind ? kind[w] : ~0ull);
-    for (size_t v = 0; v < reference_specialty_count; v++)
-        out->specialty_counts[v] = popcount_and(scratch, ix.specialty_bits[v], words);
-    for (size_t w = 0; w < words; w++)
-        scratch[w] = base[w] & (spec ? spec[w] : ~0ull) & (kind ? kind[w] : ~0ull);
-    for (size_t v = 0; v < reference_state_count; v++)
-        out->state_counts[v] = popcount_and(scratch, ix.state_bits[v], words);
-    for (size_t w = 0; w < words; w++)
-        scratch[w] = base[w] & (spec ? spec[w] : ~0ull) & (state ? state[w] : ~0ull);
-    for (size_t v = 0; v < OFFERING_KIND_COUNT; v++)
-        out->kind_counts[v] = popcount_and(scratch, ix.kind_bits[v], words);
-    for (size_t w = 0; w < words; w++)
-        base[w] &= (spec ? spec[w] : ~0ull) & (state ? state[w] : ~0ull) & (kind ? kind[w] : ~0ull);
-
-    /* The page: the `limit` smallest (key, id) after the cursor. */
-    size_t limit = (size_t)(q->limit > 0 ? q->limit : 20);
-    struct ranked *heap = arena_alloc(arena, (limit + 1) * sizeof(*heap));
-    size_t heap_count = 0;
-    int64_t total = 0, after_cursor = 0;
-    struct ranked cursor_item = {cursor.key, 0};
-    for (size_t w = 0; w < words && heap != NULL; w++) {
-        for (uint64_t bits = base[w]; bits != 0; bits &= bits - 1) {
-            uint32_t slot = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(bits));
-            const struct index_offering *o = &ix.offerings[slot];
-            total++;
-            int64_t key;
-            if (q->sort == CATALOG_SORT_PRICE) {
-                key = o->tuition;
-            } else if (q->sort == CATALOG_SORT_RELEVANCE) {
-                key = -(int64_t)(relevance(o, query_words, query_word_count) * 1e6);
-            } else {
-                const struct index_block *b = qualifying_block(o, q, today, true);
-                if (b == NULL)
-                    b = qualifying_block(o, q, today, false);
-                key = b != NULL ? b->start : INT32_MAX;
-            }
-            struct ranked item = {key, slot};
-            if (cursor.set) {
-                if (key < cursor_item.key || (key == cursor_item.key && strcmp(o->id, cursor.id) <= 0))
-                    continue;
-            }
-            after_cursor++;
-            heap_push(heap, &heap_count, limit, item);
-        }
-    }
-    qsort(heap, heap_count, sizeof(*heap), cmp_ranked_qsort);
-    out->total = total;
-    out->items = arena_calloc(arena, heap_count + 1, sizeof(*out->items));
-    for (size_t i = 0; i < heap_count && out->items != NULL; i++)
-        fill_hit(arena, heap[i].slot, q, today,
-                 text ? relevance(&ix.offerings[heap[i].slot], query_words, query_word_count) : 0.0,
-                 &out->items[out->count++]);
-    if (after_cursor > (int64_t)heap_count && heap_count > 0)
-        out->next_cursor = make_cursor(arena, q->sort, heap[heap_count - 1].key, ix.offerings[heap[heap_count - 1].slot].id);
-    pthread_rwlock_unlock(&ix.lock);
-    return heap == NULL || (heap_count > 0 && out->items == NULL) ? error_set(err, ERR_INTERNAL, NULL, NULL) : 0;
-}
-
-void catalog_open_counts_by_state(int64_t *counts)
-{
-    int32_t today = clock_today_days();
-    struct catalog_query any = {.start_from = INT32_MIN, .start_to = INT32_MAX};
-    memset(counts, 0, reference_state_count * sizeof(int64_t));
-    pthread_rwlock_rdlock(&ix.lock);
-    for (uint32_t slot = 0; slot < ix.count; slot++) {
-        const struct index_offering *o = &ix.offerings[slot];
-        if ((o->flags & FLAG_LIVE) && qualifying_block(o, &any, today, true) != NULL)
-            counts[o->state]++;
-    }
-    pthread_rwlock_unlock(&ix.lock);
+    return o->visa_mask == 0 ||
+           (p->visa_kind != NULL && (o->visa_mask & catalog_index_visa_mask(p->visa_kind)) != 0);
 }

@@ -1,11 +1,14 @@
 /* catalog_index.h — the in-process search index of the catalog.
  *
  * Every instance keeps the published offerings in memory: one bitset per
- * facet value (specialty, state, kind), the fields the filters and cards
- * need, and each offering's upcoming blocks. A search is a pass over the
- * offerings for the non-facet filters, bitset ANDs and popcounts for the
- * facets, and a bounded heap for the page. Full text comes from the
- * database (FTS5 / tsvector) and is intersected here.
+ * facet value (specialty, state, kind), of the live and of the open
+ * offerings, the fields the filters and cards need, each offering's upcoming
+ * blocks, and the full text (a word dictionary with the offerings of each
+ * word, catalog_text.h). A search never touches the database: bitset ANDs
+ * for the text and the facet filters, a pass over the candidates only for
+ * the filters bitsets cannot answer (dates, tuition, eligibility), facet
+ * counts by popcount or by a pass over the candidates (whichever is
+ * cheaper), and a bounded heap for the page.
  *
  * The index follows the catalog_changes feed: a thread polls it a few times a
  * second, so that a change made through any instance shows everywhere within
@@ -44,7 +47,7 @@ struct catalog_hit {
     bool has_open_block;
     char next_start[11], next_end[11];   /* the soonest upcoming block with seats left */
     int64_t next_seats_left;
-    double score;                        /* relevance when q was given */
+    int64_t rank_key;                    /* with sort=relevance: typo words × 32 + (31 − field score); lower first */
 };
 
 struct catalog_result {
@@ -63,6 +66,9 @@ int catalog_index_start(const char *db_target, int poll_ms);
 void catalog_index_stop(void);
 /* Applies the change feed now (after a write, so that the writer reads it back). */
 int catalog_index_sync(struct db_conn *conn);
+/* fn(offering_id) runs after each change of the feed is applied (to drop
+ * what was rendered from the old offering). Set before catalog_index_start. */
+void catalog_index_on_change(void (*fn)(const char *offering_id));
 
 /* The search's query parameters (API and page alike), read through get
  * (which returns NULL for an absent parameter and sets *repeated when it was
@@ -72,9 +78,10 @@ extern const char *const catalog_query_params[];
 int catalog_query_parse(const char *(*get)(void *ctx, const char *name, bool *repeated), void *ctx,
                         struct catalog_query *q, bool *eligible_me, struct error *err);
 
-/* Searches; on bad input (a cursor that does not parse) returns -1 with err. */
-int catalog_search(struct db_conn *conn, struct arena *arena, const struct catalog_query *query,
-                   struct catalog_result *out, struct error *err);
+/* Searches the index (never the database); on bad input (a cursor that does
+ * not parse) returns -1 with err. */
+int catalog_search(struct arena *arena, const struct catalog_query *query, struct catalog_result *out,
+                   struct error *err);
 
 /* Open offerings (an upcoming block with seats left) per state, for the map. */
 void catalog_open_counts_by_state(int64_t *counts);

@@ -1248,7 +1248,7 @@ int demo_catalog_add_offerings(struct db_conn *conn, int64_t count,
     crypto_random_id("", run, sizeof(run));
     memcpy(g.run, run, 8);
     g.run[8] = '\0';
-    int rc = DB_OK;
+    int rc = store_bulk_session(conn, true);
     if (progress != NULL)
         progress(ctx, 0, count);
     for (int64_t first = 0; first < count && rc == DB_OK; first += BULK_CHUNK) {
@@ -1269,5 +1269,6 @@ int demo_catalog_add_offerings(struct db_conn *conn, int64_t count,
                 progress(ctx, added->offerings, count);
         }
     }
-    return rc;
+    int normal = store_bulk_session(conn, false);
+    return rc != DB_OK ? rc : normal;
 }

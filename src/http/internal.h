@@ -21,6 +21,7 @@ struct http_thread {
     struct db_conn *db;
     h2o_multithread_queue_t *queue;
     h2o_multithread_receiver_t offload_receiver;
+    h2o_multithread_receiver_t db_pool_receiver;
     h2o_multithread_receiver_t shutdown_receiver;
     h2o_multithread_message_t shutdown_message;
     int connections;
@@ -30,6 +31,27 @@ struct http_thread {
     uint64_t request_counter;
 };
 
+/* A header copied into a detached request's arena (name in lower case). */
+struct http_header_copy {
+    const char *name, *value;
+    size_t name_len, value_len;
+};
+
+/* A request that runs, or may run, on the database pool: what the handler
+ * reads of h2o's request, copied, and the reply it makes, recorded, applied
+ * to h2o back on the loop (if the client is still there). */
+struct http_detached {
+    struct http_thread *thread;
+    struct http_header_copy *in;      /* the request's headers */
+    size_t in_count;
+    struct http_header_copy *out;     /* the reply's headers */
+    size_t out_count, out_capacity;
+    int status;
+    const char *content_type, *body;
+    size_t len;
+    bool wants_db;                    /* a ROUTE_MEMORY handler asked for the pool */
+};
+
 struct http_server {
     const struct http_options *options;
     h2o_globalconf_t globalconf;
@@ -37,6 +59,7 @@ struct http_server {
     int thread_count;
     size_t largest_body;
     atomic_int connections;
+    int db_pool;                  /* connections of the request pool (0: none, the loops query) */
 };
 
 extern struct http_server http_server_state;
@@ -47,6 +70,21 @@ void http_dispatch(struct http_thread *thread, h2o_req_t *h2o_req);
  * returns -1 when the request must stop (bad token, CSRF failure). */
 int http_session_authenticate(struct http_request *req);
 int http_csrf_check(struct http_request *req);
+/* Whether the request carries a session token (bearer or cookie), valid or not. */
+bool http_session_present(struct http_request *req);
+/* request.c */
+const char *http_reason_phrase(int status);
+/* request.c: runs the checks and the handler (or only the handler again). */
+void http_run_pipeline(struct http_request *req, bool handler_only);
+/* db_pool.c */
+int http_db_pool_start(const char *db_target, int size);
+void http_db_pool_stop(void);
+struct http_request *http_detached_new(struct http_thread *thread, h2o_req_t *r);
+/* Hands a detached request to the pool (handler_only: the checks ran on the loop). */
+void http_db_pool_submit(struct http_request *req, h2o_req_t *r, bool handler_only);
+/* Writes a detached request's recorded reply to h2o and frees it. */
+void http_detached_finish(struct http_request *req, h2o_req_t *r);
+void http_db_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
 /* offload.c */
 int http_offload_pool_start(int workers);
 void http_offload_pool_stop(void);

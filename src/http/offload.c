@@ -119,6 +119,17 @@ void http_offload_pool_stop(void)
 void http_offload_start(struct http_request *req, void *ctx, void (*work)(void *ctx),
                         void (*done)(struct http_request *req, void *ctx))
 {
+    if (req->detached != NULL) {
+        /* A request of the database pool is off the loop already: the work runs here. */
+        if (ctx == NULL) {
+            http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+            return;
+        }
+        work(ctx);
+        done(req, ctx);
+        http_offload_free(ctx);
+        return;
+    }
     h2o_req_t *r = req->internal;
     struct http_thread *thread = NULL;
     for (int i = 0; i < http_server_state.thread_count; i++)

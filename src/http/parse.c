@@ -7,7 +7,9 @@
  * exact. Every read is bounded by len; the input need not be NUL-terminated. */
 #include "http/parse.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lib/utf8.h"
 
@@ -269,4 +271,45 @@ size_t http_kv_count(const struct http_kv_list *list, const char *name)
         if (strcmp(list->items[i].name, name) == 0)
             n++;
     return n;
+}
+
+bool http_etag_listed(const char *if_none_match, const char *etag)
+{
+    size_t n = strlen(etag);
+    for (const char *p = if_none_match; p != NULL && *p != '\0';) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (*p == '*')
+            return true;
+        if (strncmp(p, "W/", 2) == 0)
+            p += 2;
+        if (n > 0 && strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' ' || p[n] == '\t'))
+            return true;
+        p = strchr(p, ',');
+    }
+    return false;
+}
+
+bool http_accepts_gzip(const char *accept_encoding)
+{
+    const char *accept = accept_encoding;
+    for (const char *p = accept != NULL ? strcasestr(accept, "gzip") : NULL; p != NULL; p = strcasestr(p + 4, "gzip")) {
+        bool starts = p == accept || p[-1] == ' ' || p[-1] == ',' || p[-1] == '\t';
+        const char *q = p + 4;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (!starts || (*q != '\0' && *q != ',' && *q != ';'))
+            continue;
+        if (*q != ';')
+            return true;
+        q++;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (strncasecmp(q, "q=", 2) != 0)
+            return true;
+        char *end = NULL;
+        double weight = strtod(q + 2, &end);
+        return end != q + 2 && weight > 0;
+    }
+    return false;
 }

@@ -102,4 +102,12 @@ const char *http_kv_get(const struct http_kv_list *list, const char *name);
 /* How many pairs are named name. */
 size_t http_kv_count(const struct http_kv_list *list, const char *name);
 
+/* Whether an If-None-Match value (entity tags separated by commas, or "*")
+ * names etag (a quoted strong tag); weak tags compare by their opaque part,
+ * as RFC 9110 asks for GET. */
+bool http_etag_listed(const char *if_none_match, const char *etag);
+/* Whether an Accept-Encoding value (NULL: none) takes gzip: listed, and
+ * not with a weight of 0. */
+bool http_accepts_gzip(const char *accept_encoding);
+
 #endif

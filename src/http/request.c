@@ -52,6 +52,13 @@ const char *http_param(struct http_request *req, const char *name)
 
 const char *http_header(struct http_request *req, const char *name)
 {
+    if (req->detached != NULL) {
+        size_t n = strlen(name);
+        for (size_t i = 0; i < req->detached->in_count; i++)
+            if (req->detached->in[i].name_len == n && strncasecmp(req->detached->in[i].name, name, n) == 0)
+                return req->detached->in[i].value;
+        return NULL;
+    }
     h2o_req_t *r = h2o_of(req);
     ssize_t i = h2o_find_header_by_str(&r->headers, name, strlen(name), -1);
     if (i < 0)
@@ -60,27 +67,39 @@ const char *http_header(struct http_request *req, const char *name)
     return arena_strndup(&req->arena, v.base, v.len);
 }
 
+/* The cookie name in one Cookie header value, or NULL. */
+static const char *cookie_in(struct http_request *req, const char *value, size_t len, const char *name)
+{
+    size_t start = 0;
+    while (start < len) {
+        size_t end = start;
+        while (end < len && value[end] != ';')
+            end++;
+        struct http_kv_list pair;
+        if (http_parse_cookies(&req->arena, value + start, end - start, 1, &pair) == HTTP_PARSE_OK &&
+            pair.count == 1 && strcmp(pair.items[0].name, name) == 0)
+            return pair.items[0].value;
+        start = end + 1;
+    }
+    return NULL;
+}
+
 const char *http_cookie(struct http_request *req, const char *name)
 {
-    h2o_req_t *r = h2o_of(req);
     /* HTTP/2 may split cookies over several headers: look in each. Each pair
      * is parsed on its own, so that a malformed cookie of another application
      * on the same host does not hide ours. */
-    for (ssize_t i = -1; (i = h2o_find_header(&r->headers, H2O_TOKEN_COOKIE, i)) >= 0;) {
-        h2o_iovec_t v = r->headers.entries[i].value;
-        size_t start = 0;
-        while (start < v.len) {
-            size_t end = start;
-            while (end < v.len && v.base[end] != ';')
-                end++;
-            struct http_kv_list pair;
-            if (http_parse_cookies(&req->arena, v.base + start, end - start, 1, &pair) == HTTP_PARSE_OK &&
-                pair.count == 1 && strcmp(pair.items[0].name, name) == 0)
-                return pair.items[0].value;
-            start = end + 1;
-        }
+    const char *found = NULL;
+    if (req->detached != NULL) {
+        for (size_t i = 0; i < req->detached->in_count && found == NULL; i++)
+            if (strcmp(req->detached->in[i].name, "cookie") == 0)
+                found = cookie_in(req, req->detached->in[i].value, req->detached->in[i].value_len, name);
+        return found;
     }
-    return NULL;
+    h2o_req_t *r = h2o_of(req);
+    for (ssize_t i = -1; found == NULL && (i = h2o_find_header(&r->headers, H2O_TOKEN_COOKIE, i)) >= 0;)
+        found = cookie_in(req, r->headers.entries[i].value.base, r->headers.entries[i].value.len, name);
+    return found;
 }
 
 static struct http_kv_list *parsed_query(struct http_request *req, enum http_parse_status *status)
@@ -118,13 +137,39 @@ const struct http_part *http_part(struct http_request *req, const char *name)
 
 /* ---- replying ---- */
 
+/* Records a reply header of a detached request (copies in its arena). */
+static void record_header(struct http_request *req, const char *lower, size_t name_len, const char *value)
+{
+    struct http_detached *d = req->detached;
+    if (d->out_count == d->out_capacity) {
+        size_t cap = d->out_capacity ? d->out_capacity * 2 : 16;
+        struct http_header_copy *grown = arena_alloc(&req->arena, cap * sizeof(*grown));
+        if (grown == NULL)
+            return;
+        if (d->out_count > 0)
+            memcpy(grown, d->out, d->out_count * sizeof(*grown));
+        d->out = grown;
+        d->out_capacity = cap;
+    }
+    size_t value_len = strlen(value);
+    const char *copy = arena_strndup(&req->arena, value, value_len);
+    if (copy != NULL)
+        d->out[d->out_count++] = (struct http_header_copy){lower, copy, name_len, value_len};
+}
+
 void http_add_header(struct http_request *req, const char *name, const char *value)
 {
-    h2o_req_t *r = h2o_of(req);
     size_t name_len = strlen(name);
     char *lower = arena_strndup(&req->arena, name, name_len);
+    if (lower == NULL)
+        return;
     for (size_t i = 0; i < name_len; i++)
         lower[i] = (char)tolower((unsigned char)lower[i]);
+    if (req->detached != NULL) {
+        record_header(req, lower, name_len, value);
+        return;
+    }
+    h2o_req_t *r = h2o_of(req);
     h2o_add_header_by_str(&r->pool, &r->res.headers, lower, name_len, 1, NULL, value, strlen(value));
 }
 
@@ -170,6 +215,13 @@ static void log_safe(char *out, size_t size, const char *s)
  * X-Frame-Options or Cache-Control); name in lower case. */
 static void add_default_header(struct http_request *req, const char *name, const char *value)
 {
+    if (req->detached != NULL) {
+        for (size_t i = 0; i < req->detached->out_count; i++)
+            if (strcmp(req->detached->out[i].name, name) == 0)
+                return;
+        http_add_header(req, name, value);
+        return;
+    }
     if (h2o_find_header_by_str(&h2o_of(req)->res.headers, name, strlen(name), -1) == -1)
         http_add_header(req, name, value);
 }
@@ -255,13 +307,14 @@ void http_reply_file(struct http_request *req, const char *media_type, const cha
     http_reply(req, 200, media_type, data, len);
 }
 
-static const char *reason_phrase(int status)
+const char *http_reason_phrase(int status)
 {
     switch (status) {
     case 200: return "OK";
     case 201: return "Created";
     case 204: return "No Content";
     case 303: return "See Other";
+    case 304: return "Not Modified";
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
@@ -284,14 +337,9 @@ void http_reply(struct http_request *req, int status, const char *content_type, 
         log_error("msg=\"handler replied twice\" req_id=%s", req->request_id);
         return;
     }
-    h2o_req_t *r = h2o_of(req);
     req->replied = true;
     req->status = status;
-    r->res.status = status;
-    r->res.reason = reason_phrase(status);
     add_security_headers(req);
-    if (content_type != NULL)
-        h2o_add_header(&r->pool, &r->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type, strlen(content_type));
 
     char path[201];
     log_safe(path, sizeof(path), req->log_path != NULL ? req->log_path : "");
@@ -299,6 +347,23 @@ void http_reply(struct http_request *req, int status, const char *content_type, 
              path, status, clock_monotonic_ms() - req->started_ms);
     if (status == 204 || status == 304)
         len = 0;
+    if (req->detached != NULL) {
+        /* Recorded; db_pool.c sends it from the loop. The body may not outlive this call (a kept reply). */
+        struct http_detached *d = req->detached;
+        char *copy = len > 0 ? arena_alloc(&req->arena, len) : NULL;
+        if (copy != NULL)
+            memcpy(copy, body, len);
+        d->status = status;
+        d->content_type = content_type != NULL ? arena_strdup(&req->arena, content_type) : NULL;
+        d->body = copy;
+        d->len = copy != NULL ? len : 0;
+        return;
+    }
+    h2o_req_t *r = h2o_of(req);
+    r->res.status = status;
+    r->res.reason = http_reason_phrase(status);
+    if (content_type != NULL)
+        h2o_add_header(&r->pool, &r->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type, strlen(content_type));
     r->res.content_length = len;
     h2o_send_inline(r, len > 0 ? body : NULL, len);
 }
@@ -338,6 +403,8 @@ static bool wants_html(struct http_request *req)
 {
     if (req->route != NULL)
         return (req->route->flags & ROUTE_HTML) != 0;
+    if (req->path == NULL)
+        return false;
     return strncmp(req->path, "/api/", 5) != 0 && strcmp(req->path, "/healthz") != 0 &&
            strcmp(req->path, "/readyz") != 0;
 }
@@ -601,18 +668,14 @@ static const char *log_path_of(struct http_request *req, const struct http_optio
     return copy != NULL ? copy : "/{masked}";
 }
 
-void http_dispatch(struct http_thread *thread, h2o_req_t *r)
+/* Fills req from h2o's request. A detached request copies what it keeps
+ * (its arena outlives h2o's); otherwise the query and body stay in h2o's. */
+static void request_init(struct http_request *req, struct http_thread *thread, h2o_req_t *r)
 {
-    struct http_request *req = h2o_mem_alloc_pool(&r->pool, sizeof(*req) + alignof(max_align_t));
-    req = (void *)(((uintptr_t)req + alignof(max_align_t) - 1) & ~(uintptr_t)(alignof(max_align_t) - 1));
-    memset(req, 0, sizeof(*req));
-    req->arena.backend_alloc = pool_alloc;
-    req->arena.backend = &r->pool;
     req->internal = r;
     req->db = thread->db;
     req->options = http_server_state.options;
     req->started_ms = clock_monotonic_ms();
-
     char id[32];
     snprintf(id, sizeof(id), "%02x%014llx", thread->index & 0xff, (unsigned long long)++thread->request_counter);
     req->request_id = arena_strdup(&req->arena, id);
@@ -620,62 +683,129 @@ void http_dispatch(struct http_thread *thread, h2o_req_t *r)
     req->path = arena_strndup(&req->arena, r->path_normalized.base, r->path_normalized.len);
     req->log_path = log_path_of(req, http_server_state.options);
     req->authority = arena_strndup(&req->arena, r->authority.base, r->authority.len);
+    req->query = "";
     if (r->query_at != SIZE_MAX) {
-        req->query = r->path.base + r->query_at + 1;
         req->query_len = r->path.len - r->query_at - 1;
-    } else {
-        req->query = "";
+        req->query = r->path.base + r->query_at + 1;
+        if (req->detached != NULL)
+            req->query = arena_strndup(&req->arena, req->query, req->query_len);
     }
-    req->body = r->entity.base != NULL ? r->entity.base : "";
-    req->body_len = r->entity.base != NULL ? r->entity.len : 0;
+    req->body = "";
+    if (r->entity.base != NULL) {
+        req->body_len = r->entity.len;
+        req->body = r->entity.base;
+        if (req->detached != NULL) {
+            char *copy = arena_alloc(&req->arena, req->body_len + 1);
+            if (copy != NULL)
+                memcpy(copy, r->entity.base, req->body_len);
+            req->body = copy;
+            req->body_len = copy != NULL ? req->body_len : 0;
+        }
+    }
     char addr[64];
     client_address(r, http_server_state.options->trust_proxy, addr, sizeof(addr));
     req->client_addr = arena_strdup(&req->arena, addr);
+}
 
+/* Finds the route (after refusing encoded NUL or slash); false when it replied. */
+static bool route_request(struct http_request *req, h2o_req_t *r)
+{
     const struct http_options *options = req->options;
     /* h2o decodes %XX in the path it normalises: an encoded NUL would cut the
      * path short and an encoded slash would split an id into segments. */
     size_t raw_path_len = r->query_at != SIZE_MAX ? r->query_at : r->path.len;
+    if (req->path == NULL || req->query == NULL || req->body == NULL) {
+        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+        return false;
+    }
     if (strlen(req->path) != r->path_normalized.len || memmem(r->path.base, raw_path_len, "%00", 3) != NULL ||
         memmem(r->path.base, raw_path_len, "%2F", 3) != NULL || memmem(r->path.base, raw_path_len, "%2f", 3) != NULL) {
         http_reply_error(req, ERR_BAD_REQUEST, NULL, "the path has an encoded NUL or slash");
-        return;
+        return false;
     }
     enum route_result found = router_match(options->routes, options->route_count, req->method, req->path,
                                            strlen(req->path), &req->match);
     if (found == ROUTE_NOT_FOUND) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "there is nothing at this address");
-        return;
+        return false;
     }
     if (found == ROUTE_METHOD_NOT_ALLOWED) {
         char allow[128];
         router_allow_header(req->match.allowed, allow, sizeof(allow));
         http_add_header(req, "Allow", allow);
         http_reply_error(req, ERR_METHOD_NOT_ALLOWED, NULL, "this address does not take this method");
-        return;
+        return false;
     }
     req->route = req->match.route;
     if (strstr(req->route->pattern, "{token}") != NULL)
         req->log_path = req->route->pattern; /* the same secret, with the action in view */
     if ((req->route->flags & ROUTE_TEST_HOOK) && !options->test_hooks) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "there is nothing at this address");
-        return;
+        return false;
     }
-    if (check_query(req) != 0 || check_body(req) != 0 || http_session_authenticate(req) != 0)
-        return;
-    if ((req->route->flags & ROUTE_AUTH) && !req->auth.authenticated) {
-        if (req->route->flags & ROUTE_HTML)
-            http_redirect(req, "/login");
-        else
-            http_reply_error(req, ERR_UNAUTHENTICATED, NULL, "log in first");
-        return;
+    return true;
+}
+
+void http_run_pipeline(struct http_request *req, bool handler_only)
+{
+    if (!handler_only) {
+        if (check_query(req) != 0 || check_body(req) != 0 || http_session_authenticate(req) != 0)
+            return;
+        if ((req->route->flags & ROUTE_AUTH) && !req->auth.authenticated) {
+            if (req->route->flags & ROUTE_HTML)
+                http_redirect(req, "/login");
+            else
+                http_reply_error(req, ERR_UNAUTHENTICATED, NULL, "log in first");
+            return;
+        }
+        if (http_csrf_check(req) != 0)
+            return;
     }
-    if (http_csrf_check(req) != 0)
-        return;
     req->route->handler(req);
-    if (!req->replied && !req->offload_pending) {
+    bool to_pool = req->detached != NULL && req->detached->wants_db && req->db == NULL;
+    if (!req->replied && !req->offload_pending && !to_pool) {
         /* A handler that neither replied nor offloaded is our bug. */
         log_error("msg=\"handler did not reply\" req_id=%s", req->request_id);
         http_reply_error(req, ERR_INTERNAL, NULL, NULL);
     }
+}
+
+/* With a database pool: ROUTE_MEMORY requests of visitors not signed in
+ * run here on the loop; everything else runs on the pool. */
+static void dispatch_detached(struct http_thread *thread, h2o_req_t *r)
+{
+    struct http_request *req = http_detached_new(thread, r);
+    if (req == NULL) {
+        h2o_send_error_503(r, "Service Unavailable", "out of memory", 0);
+        return;
+    }
+    request_init(req, thread, r);
+    if (route_request(req, r)) {
+        if (!(req->route->flags & ROUTE_MEMORY) || http_session_present(req)) {
+            http_db_pool_submit(req, r, false);
+            return;
+        }
+        http_run_pipeline(req, false);
+        if (!req->replied && req->detached->wants_db) {
+            http_db_pool_submit(req, r, true);
+            return;
+        }
+    }
+    http_detached_finish(req, r);
+}
+
+void http_dispatch(struct http_thread *thread, h2o_req_t *r)
+{
+    if (http_server_state.db_pool > 0) {
+        dispatch_detached(thread, r);
+        return;
+    }
+    struct http_request *req = h2o_mem_alloc_pool(&r->pool, sizeof(*req) + alignof(max_align_t));
+    req = (void *)(((uintptr_t)req + alignof(max_align_t) - 1) & ~(uintptr_t)(alignof(max_align_t) - 1));
+    memset(req, 0, sizeof(*req));
+    req->arena.backend_alloc = pool_alloc;
+    req->arena.backend = &r->pool;
+    request_init(req, thread, r);
+    if (route_request(req, r))
+        http_run_pipeline(req, false);
 }

@@ -52,7 +52,8 @@ struct http_request {
     int status;                 /* set when replied */
     bool replied;
     bool offload_pending;       /* slow work is running; its completion replies */
-    void *internal;             /* the h2o request */
+    void *internal;             /* the h2o request (NULL while the request runs off its loop) */
+    struct http_detached *detached; /* with a database pool: copies of the request and the reply (http/db_pool.c) */
 };
 
 /* ---- reading ---- */
@@ -100,6 +101,28 @@ void http_problem_json(struct buf *b, enum error_code code, const char *field, c
 typedef void (*http_html_error_fn)(struct http_request *req, int status, const char *title, const char *detail);
 void http_set_html_error_renderer(http_html_error_fn fn);
 
+/* ---- replies kept by key (http/reply_cache.c) ----
+ * A reply that does not depend on who asks (an offering, a page for
+ * anonymous visitors) is rendered once and kept until the object changes:
+ * served with a strong ETag (a hash of its bytes, so the same on every
+ * instance), 304 to an If-None-Match that names it, gzip when the client
+ * takes it, and Cache-Control: no-cache (browsers keep it and ask again). */
+
+enum http_cache_kind { HTTP_CACHE_OFFERING_JSON, HTTP_CACHE_OFFERING_PAGE, HTTP_CACHE_KINDS };
+/* Replies from the cache (200, or 304) and returns true, or false when
+ * (kind, id) is not kept (or was kept on another day). */
+bool http_cache_reply(struct http_request *req, enum http_cache_kind kind, const char *id);
+/* Read before reading what a reply will show: a drop after it keeps the reply out. */
+uint64_t http_cache_generation(void);
+/* Replies 200 with body, kept for (kind, id) unless dropped since generation. */
+void http_cache_reply_and_keep(struct http_request *req, enum http_cache_kind kind, const char *id,
+                               uint64_t generation, const char *content_type, const struct buf *body);
+/* Forgets every reply kept for id (the change feed calls it for each changed offering). */
+void http_cache_drop(const char *id);
+/* The most bytes kept (older unused replies go first); 8 MiB unless set. */
+void http_cache_set_budget(size_t bytes);
+void http_cache_clear(void);
+
 /* ---- slow work off the event loop ---- */
 
 /* Runs work(ctx) on a worker thread, then done(req, ctx) back on this
@@ -111,6 +134,15 @@ void *http_offload_alloc(size_t size);
 void http_offload_free(void *ctx);
 void http_offload_start(struct http_request *req, void *ctx, void (*work)(void *ctx),
                         void (*done)(struct http_request *req, void *ctx));
+
+/* ---- the database pool (http/db_pool.c) ---- */
+
+/* For handlers of ROUTE_MEMORY routes, which a server with a database pool
+ * runs on the event loop without a connection (req->db == NULL) for visitors
+ * who are not signed in: hands the request to the pool, where the handler runs
+ * again with one, and returns true (the handler then returns at once). False
+ * when req->db is there. */
+bool http_needs_db(struct http_request *req);
 
 /* ---- sessions (http/session.c) ---- */
 

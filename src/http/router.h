@@ -35,6 +35,9 @@ enum route_flags {
     ROUTE_TEST_HOOK = 1u << 4,   /* exists only when the server runs with --test-hooks 1 */
     ROUTE_UPLOAD = 1u << 5,      /* takes multipart/form-data (req->parts); the body cap is max_body
                                     when set, else the server's max_upload + UPLOAD_OVERHEAD */
+    ROUTE_MEMORY = 1u << 6,      /* a GET answered from memory for visitors not signed in (the search index,
+                                    kept replies): run on the event loop even with a database pool, the
+                                    handler calling http_needs_db() when it must query after all */
 };
 
 struct route {

@@ -249,6 +249,7 @@ static void *thread_main(void *arg)
     thread->accept_ctx.hosts = http_server_state.globalconf.hosts;
     thread->queue = h2o_multithread_create_queue(loop);
     h2o_multithread_register_receiver(thread->queue, &thread->offload_receiver, http_offload_on_done);
+    h2o_multithread_register_receiver(thread->queue, &thread->db_pool_receiver, http_db_pool_on_done);
     h2o_multithread_register_receiver(thread->queue, &thread->shutdown_receiver, on_shutdown_message);
     thread->listener = h2o_evloop_socket_create(loop, thread->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
     thread->listener->data = thread;
@@ -267,6 +268,7 @@ static void *thread_main(void *arg)
     if (!thread_idle(thread))
         log_warn("msg=\"shutdown deadline passed with work in flight\" thread=%d", thread->index);
     h2o_multithread_unregister_receiver(thread->queue, &thread->offload_receiver);
+    h2o_multithread_unregister_receiver(thread->queue, &thread->db_pool_receiver);
     h2o_multithread_unregister_receiver(thread->queue, &thread->shutdown_receiver);
     /* The context and loop are left to process exit: h2o 2.2 has no safe way to
      * destroy a loop that may still hold closing sockets. */
@@ -304,7 +306,9 @@ static void configure_h2o(const struct http_options *options)
     h2o_pathconf_t *path = h2o_config_register_path(host, "/", 0);
     h2o_handler_t *handler = h2o_create_handler(path, sizeof(*handler));
     handler->on_req = on_req;
-    h2o_compress_args_t compress = {.min_size = 256, .gzip = {.quality = 1}, .brotli = {.quality = -1}};
+    /* gzip for text replies over 1 KB when the client takes it (replies from
+     * http/reply_cache.c come compressed already and pass through). */
+    h2o_compress_args_t compress = {.min_size = 1024, .gzip = {.quality = 1}, .brotli = {.quality = -1}};
     h2o_compress_register(path, &compress);
 }
 
@@ -329,6 +333,10 @@ int http_serve(const struct http_options *options)
     signal(SIGPIPE, SIG_IGN);
 
     configure_h2o(options);
+    /* With a database pool the loops hold no connection: requests that query go to the pool. */
+    server->db_pool = options->db_pool >= 0 ? options->db_pool
+                      : strcmp(db_driver_for(options->db_target)->name, "postgres") == 0 ? HTTP_DB_POOL_PG
+                                                                                          : 0;
     int port = options->listen_port;
     for (int i = 0; i < server->thread_count; i++) {
         struct http_thread *t = &server->threads[i];
@@ -340,16 +348,20 @@ int http_serve(const struct http_options *options)
             goto out;
         if (port == 0)
             port = bound_port(t->listen_fd); /* later loops share the chosen port */
-        if (db_open(options->db_target, &t->db) != DB_OK)
+        if (server->db_pool == 0 && db_open(options->db_target, &t->db) != DB_OK)
             goto out;
     }
     if (http_offload_pool_start(options->workers) != 0)
         goto out;
+    if (server->db_pool > 0 && http_db_pool_start(options->db_target, server->db_pool) != 0) {
+        log_error("msg=\"could not open the database pool\" connections=%d", server->db_pool);
+        goto out;
+    }
     for (int i = 0; i < server->thread_count; i++)
         pthread_create(&server->threads[i].tid, NULL, thread_main, &server->threads[i]);
 
-    log_info("msg=listening addr=%s:%d threads=%d backend=%s", options->listen_host, port, server->thread_count,
-             db_backend_name(server->threads[0].db));
+    log_info("msg=listening addr=%s:%d threads=%d backend=%s db_pool=%d", options->listen_host, port,
+             server->thread_count, db_driver_for(options->db_target)->name, server->db_pool);
     if (options->ready_file != NULL) {
         FILE *f = fopen(options->ready_file, "w");
         if (f != NULL) {
@@ -366,8 +378,11 @@ int http_serve(const struct http_options *options)
     for (int i = 0; i < server->thread_count; i++)
         pthread_join(server->threads[i].tid, NULL);
     http_offload_pool_stop();
+    http_db_pool_stop();
     status = 0;
 out:
+    if (status != 0)
+        http_db_pool_stop();
     for (int i = 0; i < server->thread_count; i++)
         db_close(server->threads[i].db);
     log_info("msg=stopped");

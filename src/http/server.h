@@ -8,11 +8,18 @@
 
 #include "http/router.h"
 
+/* Connections of the request pool when the database is PostgreSQL and
+ * ROUNDS_DB_POOL is not set: enough for the round trips of two loops' worth
+ * of requests to overlap. */
+enum { HTTP_DB_POOL_PG = 8 };
+
 struct http_options {
     const char *listen_host;          /* "127.0.0.1" */
     int listen_port;                  /* 8080; 0 picks a free port (see ready_file) */
     int threads;                      /* event loops; 0 = one per core */
     int workers;                      /* threads for slow work (password hashing); 0 = one per core */
+    int db_pool;                      /* database connections that run requests off the event loops (0: the
+                                         loops query themselves); -1: 0 for SQLite, HTTP_DB_POOL_PG for PostgreSQL */
     const char *db_target;            /* SQLite path or postgres:// URL */
     const char *public_url;           /* "http://127.0.0.1:8080": Origin checks, links in emails */
     const char *data_dir;

@@ -26,6 +26,11 @@ static bool token_well_formed(const char *token)
     return true;
 }
 
+bool http_session_present(struct http_request *req)
+{
+    return http_header(req, "authorization") != NULL || http_cookie(req, session_cookie) != NULL;
+}
+
 int http_session_authenticate(struct http_request *req)
 {
     const char *token = NULL;

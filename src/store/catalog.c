@@ -1,5 +1,5 @@
 /* catalog.c — sites, preceptors, offerings and blocks; the change feed and
- * the full-text documents that the search index reads. */
+ * the view of the catalog that the search index loads. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,11 +9,6 @@
 #include "lib/limits.h"
 #include "store/store.h"
 #include "store/util.h"
-
-static bool is_sqlite(struct db_conn *conn)
-{
-    return strcmp(db_backend_name(conn), "sqlite") == 0;
-}
 
 /* ---- sites ---- */
 
@@ -83,8 +78,6 @@ int store_sites_list(struct db_conn *conn, struct arena *arena, const char *orga
     return rc == DB_DONE ? DB_OK : rc;
 }
 
-/* A site's name or place changed: its offerings' search documents and the feed follow. */
-static int refresh_search_document(struct db_conn *conn, const char *offering_id);
 
 int store_site_update(struct db_conn *conn, struct arena *arena, const struct store_site *s, int64_t now)
 {
@@ -117,10 +110,9 @@ int store_site_update(struct db_conn *conn, struct arena *arena, const struct st
     db_reset(st);
     if (rc != DB_DONE)
         return rc == DB_ROW ? DB_ERROR : rc;
+    /* A site's name or place changed: its offerings go to the change feed. */
     for (size_t i = 0; i < count; i++) {
-        rc = refresh_search_document(conn, ids[i]);
-        if (rc == DB_OK)
-            rc = store_catalog_changed(conn, ids[i], now);
+        rc = store_catalog_changed(conn, ids[i], now);
         if (rc != DB_OK)
             return rc;
     }
@@ -310,33 +302,6 @@ static void bind_offering(struct db_stmt *st, const struct store_offering *o)
     db_bind_int(st, 27, o->updated_at);
 }
 
-/* The searchable text of an offering: title, description, specialty, host, city, preceptor. */
-#define SEARCH_TEXT_SQL                                                                                         \
-    "o.title || ' ' || o.description || ' ' || sp.name || ' ' || org.name || ' ' || s.city || ' ' || p.name"
-#define SEARCH_FROM_SQL                                                                                         \
-    " FROM offerings o JOIN specialties sp ON sp.slug = o.specialty"                                         \
-    " JOIN organizations org ON org.id = o.organization_id JOIN sites s ON s.id = o.site_id"                 \
-    " JOIN preceptors p ON p.id = o.preceptor_id WHERE o.id = $1"
-
-static int refresh_search_document(struct db_conn *conn, const char *offering_id)
-{
-    if (is_sqlite(conn)) {
-        struct db_stmt *st = db_prepare(conn, "DELETE FROM offerings_fts WHERE rowid = (SELECT rowid FROM offerings WHERE id = $1)");
-        db_bind_text(st, 1, offering_id);
-        int rc = store_run(st);
-        if (rc != DB_OK)
-            return rc;
-        st = db_prepare(conn, "INSERT INTO offerings_fts (rowid, offering_id, body) SELECT o.rowid, o.id, " SEARCH_TEXT_SQL SEARCH_FROM_SQL);
-        db_bind_text(st, 1, offering_id);
-        return store_run(st);
-    }
-    struct db_stmt *st = db_prepare(conn, "INSERT INTO offering_search (offering_id, document)"
-                                          " SELECT o.id, to_tsvector('simple', " SEARCH_TEXT_SQL ")" SEARCH_FROM_SQL
-                                          " ON CONFLICT (offering_id) DO UPDATE SET document = EXCLUDED.document");
-    db_bind_text(st, 1, offering_id);
-    return store_run(st);
-}
-
 int store_catalog_changed(struct db_conn *conn, const char *offering_id, int64_t now)
 {
     struct db_stmt *st = db_prepare(conn, "INSERT INTO catalog_changes (offering_id, at) VALUES ($1, $2)");
@@ -357,8 +322,6 @@ int store_offering_insert(struct db_conn *conn, const struct store_offering *o)
     bind_offering(st, o);
     int rc = store_run(st);
     if (rc == DB_OK)
-        rc = refresh_search_document(conn, o->id);
-    if (rc == DB_OK)
         rc = store_catalog_changed(conn, o->id, o->updated_at);
     return rc;
 }
@@ -375,8 +338,6 @@ int store_offering_update(struct db_conn *conn, const struct store_offering *o)
               " WHERE id = $1");
     bind_offering(st, o);
     int rc = store_run(st);
-    if (rc == DB_OK)
-        rc = refresh_search_document(conn, o->id);
     if (rc == DB_OK)
         rc = store_catalog_changed(conn, o->id, o->updated_at);
     return rc;
@@ -559,7 +520,7 @@ int store_blocks_of_offering(struct db_conn *conn, struct arena *arena, const ch
 #define INDEX_OFFERING_SELECT                                                                                   \
     "SELECT o.id, o.title, o.specialty, o.kind, org.name, s.city, s.state, o.visa_kinds, o.status, o.weeks,"   \
     " o.tuition_cents, COALESCE(o.max_years_since_graduation, -1), o.students_allowed, o.graduates_allowed,"   \
-    " o.step1_required, o.english_proof_required, p.verified, o.organization_id"                              \
+    " o.step1_required, o.english_proof_required, p.verified, o.organization_id, o.description, p.name"       \
     " FROM offerings o JOIN organizations org ON org.id = o.organization_id"                                  \
     " JOIN sites s ON s.id = o.site_id JOIN preceptors p ON p.id = o.preceptor_id"
 
@@ -583,16 +544,24 @@ static void read_index_offering(struct db_stmt *st, struct store_index_offering 
     o->english_proof_required = db_column_int(st, 15) != 0;
     o->preceptor_verified = db_column_int(st, 16) != 0;
     o->host_id = db_column_text(st, 17);
+    o->description = db_column_text(st, 18);
+    o->preceptor_name = db_column_text(st, 19);
 }
 
+/* Streams the rows of st to on_offering; the last id read goes to last_id (a
+ * copy of at most size bytes) and the row count to *rows. */
 static int stream_offerings(struct db_stmt *st, void (*on_offering)(void *, const struct store_index_offering *),
-                            void *ctx)
+                            void *ctx, char *last_id, size_t size, int *rows)
 {
     int rc;
+    *rows = 0;
     while ((rc = db_step(st)) == DB_ROW) {
         struct store_index_offering o;
         read_index_offering(st, &o);
         on_offering(ctx, &o);
+        if (last_id != NULL && o.id != NULL)
+            snprintf(last_id, size, "%s", o.id);
+        (*rows)++;
     }
     db_reset(st);
     return rc == DB_DONE ? DB_OK : rc;
@@ -610,24 +579,51 @@ static int stream_blocks(struct db_stmt *st, void (*on_block)(void *, const stru
     return rc == DB_DONE ? DB_OK : rc;
 }
 
+/* Offerings read per page of the whole load: a page's rows are all a
+ * PostgreSQL result ever holds in memory. */
+enum { INDEX_LOAD_PAGE = 2000 };
+
+/* The whole catalog, a page of offerings (in id order) at a time, each page
+ * followed by its blocks. */
+static int load_all(struct db_conn *conn, const char *today,
+                    void (*on_offering)(void *ctx, const struct store_index_offering *o),
+                    void (*on_block)(void *ctx, const struct store_index_block *b), void *ctx)
+{
+    char after[128] = "", last[128] = "";
+    for (;;) {
+        struct db_stmt *st = db_prepare(conn, INDEX_OFFERING_SELECT " WHERE o.id > $1 ORDER BY o.id LIMIT $2");
+        db_bind_text(st, 1, after);
+        db_bind_int(st, 2, INDEX_LOAD_PAGE);
+        int rows = 0;
+        int rc = stream_offerings(st, on_offering, ctx, last, sizeof(last), &rows);
+        if (rc != DB_OK || rows == 0)
+            return rc;
+        /* serves: blocks_by_offering (offering_id, start_date) */
+        st = db_prepare(conn, "SELECT offering_id, start_date, end_date, seats, seats_taken + seats_reserved FROM blocks"
+                              " WHERE offering_id > $1 AND offering_id <= $2 AND start_date >= $3"
+                              " ORDER BY offering_id, start_date");
+        db_bind_text(st, 1, after);
+        db_bind_text(st, 2, last);
+        db_bind_text(st, 3, today);
+        rc = stream_blocks(st, on_block, ctx);
+        if (rc != DB_OK || rows < INDEX_LOAD_PAGE)
+            return rc;
+        memcpy(after, last, sizeof(after));
+    }
+}
+
 int store_index_load(struct db_conn *conn, const char *const *ids, size_t id_count, const char *today,
                      void (*on_offering)(void *ctx, const struct store_index_offering *o),
                      void (*on_block)(void *ctx, const struct store_index_block *b), void *ctx)
 {
     int rc = DB_OK;
-    if (ids == NULL) {
-        rc = stream_offerings(db_prepare(conn, INDEX_OFFERING_SELECT), on_offering, ctx);
-        if (rc != DB_OK)
-            return rc;
-        struct db_stmt *st = db_prepare(conn, "SELECT offering_id, start_date, end_date, seats, seats_taken + seats_reserved FROM blocks"
-                                              " WHERE start_date >= $1 ORDER BY offering_id, start_date");
-        db_bind_text(st, 1, today);
-        return stream_blocks(st, on_block, ctx);
-    }
+    if (ids == NULL)
+        return load_all(conn, today, on_offering, on_block, ctx);
     for (size_t i = 0; i < id_count && rc == DB_OK; i++) {
         struct db_stmt *st = db_prepare(conn, INDEX_OFFERING_SELECT " WHERE o.id = $1");
         db_bind_text(st, 1, ids[i]);
-        rc = stream_offerings(st, on_offering, ctx);
+        int rows = 0;
+        rc = stream_offerings(st, on_offering, ctx, NULL, 0, &rows);
         if (rc != DB_OK)
             break;
         st = db_prepare(conn, "SELECT offering_id, start_date, end_date, seats, seats_taken + seats_reserved FROM blocks"
@@ -660,59 +656,4 @@ int store_catalog_last_seq(struct db_conn *conn, int64_t *seq)
     *seq = rc == DB_ROW ? db_column_int(st, 0) : 0;
     db_reset(st);
     return rc == DB_ROW ? DB_OK : rc;
-}
-
-static bool isalnum_ascii(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* "cardio boston" → FTS5 '"cardio"* "boston"*' or tsquery 'cardio:* & boston:*'.
- * Only letters and digits (and UTF-8 bytes) make words; the rest separates. */
-static const char *text_query(struct arena *arena, const char *query, bool sqlite)
-{
-    struct buf b;
-    buf_init(&b, arena, BUF_CAP_LINE);
-    size_t words = 0;
-    for (const unsigned char *p = (const unsigned char *)query; *p != '\0';) {
-        while (*p != '\0' && !(isalnum_ascii(*p) || *p >= 0x80))
-            p++;
-        const unsigned char *start = p;
-        while (*p != '\0' && (isalnum_ascii(*p) || *p >= 0x80))
-            p++;
-        if (p == start)
-            continue;
-        if (words++ > 0)
-            buf_append_str(&b, sqlite ? " " : " & ");
-        if (sqlite)
-            buf_append_char(&b, '"');
-        /* A plural matches its singular too: "geriatrics" finds "Geriatric Medicine". */
-        size_t len = (size_t)(p - start);
-        if (len > 3 && (start[len - 1] == 's' || start[len - 1] == 'S') && start[len - 2] != 's')
-            len--;
-        buf_append(&b, (const char *)start, len);
-        buf_append_str(&b, sqlite ? "\"*" : ":*");
-        if (words == 16)
-            break;
-    }
-    return words > 0 && buf_ok(&b) ? b.data : NULL;
-}
-
-int store_catalog_search_text(struct db_conn *conn, struct arena *arena, const char *query,
-                              void (*on_match)(void *ctx, const char *offering_id), void *ctx)
-{
-    bool sqlite = is_sqlite(conn);
-    const char *match = text_query(arena, query, sqlite);
-    if (match == NULL)
-        return DB_OK;
-    struct db_stmt *st =
-        sqlite ? db_prepare(conn, "SELECT offering_id FROM offerings_fts WHERE offerings_fts MATCH $1")
-               : db_prepare(conn, "SELECT offering_id FROM offering_search"
-                                  " WHERE document @@ to_tsquery('simple', $1)");
-    db_bind_text(st, 1, match);
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW)
-        on_match(ctx, db_column_text(st, 0));
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
 }

@@ -56,6 +56,15 @@ int db_bind_text(struct db_stmt *stmt, int index, const char *value)
     return stmt_driver(stmt)->bind_text(stmt, index, value);
 }
 
+int db_bind_text_static(struct db_stmt *stmt, int index, const char *value)
+{
+    if (stmt == NULL)
+        return DB_ERROR;
+    if (value == NULL)
+        return stmt_driver(stmt)->bind_null(stmt, index);
+    return stmt_driver(stmt)->bind_text_static(stmt, index, value);
+}
+
 int db_bind_int(struct db_stmt *stmt, int index, int64_t value)
 {
     return stmt == NULL ? DB_ERROR : stmt_driver(stmt)->bind_int(stmt, index, value);

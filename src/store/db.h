@@ -40,6 +40,9 @@ struct db_driver {
     int (*exec)(struct db_conn *conn, const char *sql);
     struct db_stmt *(*prepare)(struct db_conn *conn, const char *sql);
     int (*bind_text)(struct db_stmt *stmt, int index, const char *value);
+    /* The same, without a copy where the backend can: value must live until
+     * the statement is stepped to its end and reset (bulk writes). */
+    int (*bind_text_static)(struct db_stmt *stmt, int index, const char *value);
     int (*bind_int)(struct db_stmt *stmt, int index, int64_t value);
     int (*bind_null)(struct db_stmt *stmt, int index);
     int (*step)(struct db_stmt *stmt);
@@ -78,6 +81,8 @@ static inline const struct db_driver *db_driver_of(struct db_conn *conn)
  * failed) makes every call a no-op returning DB_ERROR. */
 struct db_stmt *db_prepare(struct db_conn *conn, const char *sql);
 int db_bind_text(struct db_stmt *stmt, int index, const char *value); /* NULL binds SQL NULL */
+/* value must stay unchanged until the statement has run and been reset. */
+int db_bind_text_static(struct db_stmt *stmt, int index, const char *value);
 int db_bind_int(struct db_stmt *stmt, int index, int64_t value);
 int db_bind_null(struct db_stmt *stmt, int index);
 int db_step(struct db_stmt *stmt);

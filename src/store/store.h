@@ -166,7 +166,7 @@ int store_preceptor_ids_of_user(struct db_conn *conn, struct arena *arena, const
                                 size_t *count);
 
 /* Writes every column of the offering (insert, or update by id). Both append
- * to the change feed and refresh the full-text document. */
+ * to the change feed. */
 int store_offering_insert(struct db_conn *conn, const struct store_offering *offering);
 int store_offering_update(struct db_conn *conn, const struct store_offering *offering);
 /* The offering with its host, site and preceptor joined. DB_ROW / DB_DONE. */
@@ -192,6 +192,7 @@ int store_catalog_changed(struct db_conn *conn, const char *offering_id, int64_t
 /* One offering as the in-memory search index keeps it. */
 struct store_index_offering {
     const char *id, *title, *specialty, *kind, *host_id, *host_name, *city, *state, *visa_kinds, *status;
+    const char *description, *preceptor_name; /* for the full text */
     int64_t weeks, tuition_cents, max_years_since_graduation;
     bool students_allowed, graduates_allowed, step1_required, english_proof_required, preceptor_verified;
 };
@@ -203,7 +204,9 @@ struct store_index_block {
 
 /* Streams every offering (or only those whose id is in ids when ids != NULL)
  * and their blocks starting on or after today, to the callbacks. Strings are
- * valid only during the callback. Offerings come before their blocks. */
+ * valid only during the callback. Offerings come before their blocks. The
+ * whole catalog is read a page at a time, in id order, so that no database
+ * result ever holds it all. */
 int store_index_load(struct db_conn *conn, const char *const *ids, size_t id_count,
                      const char *today, void (*on_offering)(void *ctx, const struct store_index_offering *o),
                      void (*on_block)(void *ctx, const struct store_index_block *b), void *ctx);
@@ -212,20 +215,21 @@ int store_catalog_changes_after(struct db_conn *conn, int64_t after_seq, int lim
                                 void (*on_change)(void *ctx, int64_t seq, const char *offering_id), void *ctx);
 /* The highest seq of the change feed (0 when empty). */
 int store_catalog_last_seq(struct db_conn *conn, int64_t *seq);
-/* Full text: the offerings matching every word of query as a prefix (the
- * search index ranks them). Words are letters and digits only. */
-int store_catalog_search_text(struct db_conn *conn, struct arena *arena, const char *query,
-                              void (*on_match)(void *ctx, const char *offering_id), void *ctx);
 
 /* ---- bulk catalog writes, for `rounds seed` and benchmarks (store/catalog_bulk.c) ---- */
 
 /* Inserts new offerings and blocks with few statements (many rows per
- * statement on PostgreSQL), one change-feed row per offering and the
- * offerings' full-text documents. The caller holds a write transaction; the
+ * statement on PostgreSQL) and one change-feed row per offering. The caller holds a write transaction; the
  * organisations, sites and preceptors exist; each block belongs to an
  * offering of this call or to an existing one. now stamps the change rows. */
 int store_catalog_insert_bulk(struct db_conn *conn, const struct store_offering *offerings, size_t offering_count,
                               const struct store_block *blocks, size_t block_count, int64_t now);
+/* Readies a connection for bulk writes of generated rows (bulk = true) or
+ * back to normal: on SQLite, without its CHECK constraints and foreign-key
+ * lookups — the generator writes each row's parents first, with values from
+ * the lists the constraints name, and its test checks both afterwards. Call
+ * outside a transaction. */
+int store_bulk_session(struct db_conn *conn, bool bulk);
 /* How many preceptors have an NPI between from_npi and to_npi (10-digit strings, inclusive). */
 int store_preceptor_npi_count(struct db_conn *conn, const char *from_npi, const char *to_npi, int64_t *count);
 /* Whether the catalog holds at least one offering. */

@@ -97,31 +97,64 @@ static int find_user(struct db_conn *conn, struct arena *arena, struct db_stmt *
     return rc == DB_OK ? DB_ROW : rc;
 }
 
+/* Adds the role or membership of the row's columns from `first` on (role,
+ * organization id, name, kind; a NULL role: none). */
+static void add_role_columns(struct arena *arena, struct db_stmt *st, int first, struct store_user *out)
+{
+    if (db_column_is_null(st, first))
+        return;
+    if (db_column_is_null(st, first + 1)) {
+        if (out->role_count < STORE_MAX_ROLES)
+            out->roles[out->role_count++] = store_column_dup(arena, st, first);
+        return;
+    }
+    if (out->membership_count == STORE_MAX_MEMBERSHIPS)
+        return;
+    struct store_membership *m = &out->memberships[out->membership_count++];
+    m->role = store_column_dup(arena, st, first);
+    m->organization_id = store_column_dup(arena, st, first + 1);
+    m->organization_name = store_column_dup(arena, st, first + 2);
+    m->organization_kind = store_column_dup(arena, st, first + 3);
+}
+
+/* Every signed-in request runs this: the session, its user and the user's
+ * roles and memberships in one round trip (a row per role or membership). */
 int store_session_find_user(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t idle_after,
                             int64_t created_after, struct store_session *session, struct store_user *user)
 {
-    struct db_stmt *st = db_prepare(conn, "SELECT u.id, u.email, u.name, u.password_hash, u.created_at, u.school,"
-                                          " u.country, u.status, u.graduation_year, u.visa_kind, u.step1,"
-                                          " u.step2ck_score, u.ecfmg_status, u.english_proof,"
-                                          " s.csrf_token, s.created_at, s.last_seen_at"
+    /* Two branches, each using the indexes (session by token, roles and
+     * memberships by user): the user's roles, then their memberships. */
+#define SESSION_USER_COLUMNS                                                                                  \
+    "SELECT u.id, u.email, u.name, u.password_hash, u.created_at, u.school, u.country, u.status,"            \
+    " u.graduation_year, u.visa_kind, u.step1, u.step2ck_score, u.ecfmg_status, u.english_proof,"            \
+    " s.csrf_token, s.created_at, s.last_seen_at"
+#define SESSION_WHERE " WHERE s.token_hash = $1 AND s.last_seen_at > $2 AND s.created_at > $3"
+    struct db_stmt *st = db_prepare(conn, SESSION_USER_COLUMNS ", r.role, NULL AS org_id, NULL AS org_name, NULL AS org_kind"
                                           " FROM sessions s JOIN users u ON u.id = s.user_id"
-                                          " WHERE s.token_hash = $1 AND s.last_seen_at > $2 AND s.created_at > $3");
+                                          " LEFT JOIN user_roles r ON r.user_id = u.id" SESSION_WHERE
+                                          " UNION ALL " SESSION_USER_COLUMNS ", m.role, m.organization_id, o.name, o.kind"
+                                          " FROM sessions s JOIN users u ON u.id = s.user_id"
+                                          " JOIN memberships m ON m.user_id = u.id"
+                                          " JOIN organizations o ON o.id = m.organization_id" SESSION_WHERE
+                                          " ORDER BY 19, 20, 18");
     db_bind_text(st, 1, token_hash);
     db_bind_int(st, 2, idle_after);
     db_bind_int(st, 3, created_after);
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        read_user_row(arena, st, user);
-        session->user_id = user->id;
-        session->csrf_token = store_column_dup(arena, st, 14);
-        session->created_at = db_column_int(st, 15);
-        session->last_seen_at = db_column_int(st, 16);
+    int rc, rows = 0;
+    while ((rc = db_step(st)) == DB_ROW) {
+        if (rows++ == 0) {
+            read_user_row(arena, st, user);
+            session->user_id = user->id;
+            session->csrf_token = store_column_dup(arena, st, 14);
+            session->created_at = db_column_int(st, 15);
+            session->last_seen_at = db_column_int(st, 16);
+        }
+        add_role_columns(arena, st, 17, user);
     }
     db_reset(st);
-    if (rc != DB_ROW)
+    if (rc != DB_DONE)
         return rc;
-    rc = load_roles(conn, arena, user);
-    return rc == DB_OK ? DB_ROW : rc;
+    return rows > 0 ? DB_ROW : DB_DONE;
 }
 
 int store_user_by_email(struct db_conn *conn, struct arena *arena, const char *email, struct store_user *out)

@@ -448,11 +448,16 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
 
 void web_page_offering(struct http_request *req)
 {
-    web_offering_render(req, 200, http_param(req, "id"), NULL);
+    const char *id = http_param(req, "id");
+    /* Anonymous visitors all see the same page: kept until the offering changes. */
+    if ((!req->auth.authenticated && http_cache_reply(req, HTTP_CACHE_OFFERING_PAGE, id)) || http_needs_db(req))
+        return;
+    web_offering_render(req, 200, id, NULL);
 }
 
 void web_offering_render(struct http_request *req, int status, const char *id, const struct web_apply_form *apply)
 {
+    uint64_t generation = http_cache_generation();
     struct store_offering o;
     int rc = store_offering_get(req->db, &req->arena, id, &o);
     if (rc != DB_ROW && rc != DB_DONE) {
@@ -519,5 +524,9 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
         http_reply_error(req, ERR_INTERNAL, NULL, NULL);
         return;
     }
-    http_reply_html(req, status, &b);
+    bool published = offering_status_parse(o.status) == OFFERING_PUBLISHED;
+    if (!req->auth.authenticated && status == 200 && apply == NULL && published)
+        http_cache_reply_and_keep(req, HTTP_CACHE_OFFERING_PAGE, o.id, generation, "text/html; charset=utf-8", &b);
+    else
+        http_reply_html(req, status, &b);
 }

@@ -680,7 +680,7 @@ void web_page_search(struct http_request *req)
                      "Showing every rotation.";
     }
     struct catalog_result result;
-    if (catalog_search(req->db, &req->arena, &q, &result, &err) != 0) {
+    if (catalog_search(&req->arena, &q, &result, &err) != 0) {
         page.title = "Check your search · Find a rotation";
         if (error_is(err.code, ERR_INVALID_PARAMETER))
             render(req, &page, error_status(err.code), &p, NULL, NULL, &err);

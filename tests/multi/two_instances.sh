@@ -142,7 +142,7 @@ start_instance() {
     rm -f "$T/$name.ready"
     LOGS+=("$T/$name.log")
     ROUNDS_DB="$URI?application_name=rounds-$name" "$BIN" serve --listen "$listen" \
-        --ready-file "$T/$name.ready" --data-dir "$T/data" --threads 2 --workers 2 \
+        --ready-file "$T/$name.ready" --data-dir "$T/data" --threads 2 --workers 2 --db-pool 3 \
         --trust-proxy 1 --login-limit-account "$ACCOUNT_LIMIT" --login-limit-client "$CLIENT_LIMIT" \
         --shutdown-deadline-ms 12000 </dev/null >>"$T/$name.log" 2>&1 &
     PID[$name]=$!
@@ -223,19 +223,20 @@ check_migrations() {
 }
 check "each migration applied exactly once, by one of the two ($m_rows in schema_migrations)" check_migrations
 
-# Each instance holds one connection per event loop (--threads 2) and one for the catalog
-# index following the change feed, named by the URI's application_name. (Polled briefly:
+# Each instance holds its request pool's connections (--db-pool 3; the event loops hold
+# none), one for the catalog index following the change feed and one for the background
+# jobs, named by the URI's application_name. (Polled briefly:
 # the backend of each instance's closed migration connection may take a moment to leave
 # pg_stat_activity.)
 for (( i = 0; i < 20; i++ )); do
     conns=$(psql_query "SELECT string_agg(application_name || '=' || n, ' ' ORDER BY application_name) FROM
         (SELECT application_name, count(*) AS n FROM pg_stat_activity
           WHERE application_name LIKE 'rounds-%' GROUP BY 1) s")
-    [ "$conns" = "rounds-a=4 rounds-b=4" ] && break
+    [ "$conns" = "rounds-a=5 rounds-b=5" ] && break
     sleep 0.1
 done
-check "database connections: one per event loop, plus the catalog index's and the background jobs' (application_name from the URI)" \
-    expect "connections" "rounds-a=4 rounds-b=4" "$conns"
+check "database connections: the request pool's, plus the catalog index's and the background jobs' (application_name from the URI)" \
+    expect "connections" "rounds-a=5 rounds-b=5" "$conns"
 
 migrate_ok() {
     ROUNDS_DB=$URI "$BIN" migrate >"$T/migrate.log" 2>&1 || { WHY="exit $?: $(tail -2 "$T/migrate.log")"; return 1; }

@@ -511,6 +511,31 @@ TEST(kv_get_missing)
     arena_heap_free(&arena);
 }
 
+TEST(if_none_match_lists)
+{
+    const char *tag = "\"abc\"";
+    CHECK(http_etag_listed("\"abc\"", tag));
+    CHECK(http_etag_listed("W/\"abc\"", tag));
+    CHECK(http_etag_listed("\"x\", \"abc\"", tag));
+    CHECK(http_etag_listed("  *", tag));
+    CHECK(!http_etag_listed("\"abcd\"", tag));
+    CHECK(!http_etag_listed("abc", tag));
+    CHECK(!http_etag_listed("", tag));
+    CHECK(!http_etag_listed(",,,", tag));
+}
+
+TEST(accept_encoding_gzip)
+{
+    CHECK(http_accepts_gzip("gzip"));
+    CHECK(http_accepts_gzip("br, gzip;q=0.5"));
+    CHECK(http_accepts_gzip("GZIP"));
+    CHECK(!http_accepts_gzip(NULL));
+    CHECK(!http_accepts_gzip("identity"));
+    CHECK(!http_accepts_gzip("gzip;q=0"));
+    CHECK(!http_accepts_gzip("gzip ; q=0.000"));
+    CHECK(!http_accepts_gzip("x-gzip2"));
+}
+
 int main(void)
 {
     RUN(query_plain_pairs);
@@ -538,5 +563,7 @@ int main(void)
     RUN(cookie_repeated_and_max_pairs);
     RUN(cookie_respects_length);
     RUN(kv_get_missing);
+    RUN(if_none_match_lists);
+    RUN(accept_encoding_gzip);
     return test_summary("parse");
 }

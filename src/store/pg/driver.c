@@ -633,6 +633,7 @@ const struct db_driver db_pg_driver = {
     .exec = pg_exec,
     .prepare = pg_prepare,
     .bind_text = pg_bind_text,
+    .bind_text_static = pg_bind_text, /* parameters are copied for PQexecPrepared anyway */
     .bind_int = pg_bind_int,
     .bind_null = pg_bind_null,
     .step = pg_step,

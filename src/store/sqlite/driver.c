@@ -15,13 +15,12 @@
 #include "store/db.h"
 #include "store/stmt_cache.h"
 
-enum { SQLITE_MAX_PARAMS = 64 };
-
 struct db_stmt {
     struct db_conn *conn;
     sqlite3_stmt *handle;
     const char *sql;
-    int param_index[SQLITE_MAX_PARAMS + 1]; /* $N → SQLite's index, 0 when absent */
+    int param_max;    /* the highest N of a "$N" in the SQL */
+    int *param_index; /* $N → SQLite's index (N ≤ param_max), 0 when absent */
 };
 
 struct db_conn {
@@ -119,6 +118,7 @@ static void stmt_free(void *p, void *ctx)
     (void)ctx;
     struct db_stmt *stmt = p;
     sqlite3_finalize(stmt->handle);
+    free(stmt->param_index);
     free(stmt);
 }
 
@@ -148,14 +148,28 @@ static struct db_stmt *sq_prepare(struct db_conn *conn, const char *sql)
     stmt->sql = sql;
     /* Map "$N" to SQLite's parameter index once, not on every bind. */
     int count = sqlite3_bind_parameter_count(stmt->handle);
-    for (int i = 1; i <= count; i++) {
-        const char *name = sqlite3_bind_parameter_name(stmt->handle, i);
-        if (name == NULL || name[0] != '$')
-            continue;
-        char *end = NULL;
-        long n = strtol(name + 1, &end, 10);
-        if (end != name + 1 && *end == '\0' && n >= 1 && n <= SQLITE_MAX_PARAMS)
-            stmt->param_index[n] = i;
+    long highest = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 1; i <= count; i++) {
+            const char *name = sqlite3_bind_parameter_name(stmt->handle, i);
+            char *end = NULL;
+            long n = name != NULL && name[0] == '$' ? strtol(name + 1, &end, 10) : 0;
+            if (end == name + 1 || end == NULL || *end != '\0' || n < 1 || n > 32766)
+                continue;
+            if (pass == 0 && n > highest)
+                highest = n;
+            else if (pass == 1)
+                stmt->param_index[n] = i;
+        }
+        if (pass == 0) {
+            stmt->param_index = calloc((size_t)highest + 1, sizeof(int));
+            stmt->param_max = (int)highest;
+            if (stmt->param_index == NULL) {
+                sqlite3_finalize(stmt->handle);
+                free(stmt);
+                return NULL;
+            }
+        }
     }
     if (stmt_cache_put(&conn->statements, sql, stmt) != 0) {
         stmt_free(stmt, NULL);
@@ -167,7 +181,7 @@ static struct db_stmt *sq_prepare(struct db_conn *conn, const char *sql)
 /* "$3" → the statement's parameter index for it (0 when the SQL has no $3). */
 static int param_index(struct db_stmt *stmt, int index)
 {
-    return index >= 1 && index <= SQLITE_MAX_PARAMS ? stmt->param_index[index] : 0;
+    return index >= 1 && index <= stmt->param_max ? stmt->param_index[index] : 0;
 }
 
 static int sq_bind_text(struct db_stmt *stmt, int index, const char *value)
@@ -176,6 +190,14 @@ static int sq_bind_text(struct db_stmt *stmt, int index, const char *value)
     if (i == 0)
         return DB_ERROR;
     return classify(stmt->conn, sqlite3_bind_text(stmt->handle, i, value, -1, SQLITE_TRANSIENT), "bind");
+}
+
+static int sq_bind_text_static(struct db_stmt *stmt, int index, const char *value)
+{
+    int i = param_index(stmt, index);
+    if (i == 0)
+        return DB_ERROR;
+    return classify(stmt->conn, sqlite3_bind_text(stmt->handle, i, value, -1, SQLITE_STATIC), "bind");
 }
 
 static int sq_bind_int(struct db_stmt *stmt, int index, int64_t value)
@@ -260,6 +282,7 @@ const struct db_driver db_sqlite_driver = {
     .exec = sq_exec,
     .prepare = sq_prepare,
     .bind_text = sq_bind_text,
+    .bind_text_static = sq_bind_text_static,
     .bind_int = sq_bind_int,
     .bind_null = sq_bind_null,
     .step = sq_step,

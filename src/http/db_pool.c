@@ -1,0 +1,248 @@
+/* db_pool.c — PostgreSQL without blocking the event loops: a pool of
+ * threads, each with its own database connection, that run requests; the
+ * loops only parse, route, answer from memory and send.
+ *
+ * A request bound for the pool is "detached": it lives in heap memory of its
+ * own with copies of what its handler reads of h2o's request (headers, query,
+ * body), and its reply is recorded rather than sent (request.c). A pool
+ * thread runs the checks and the handler with its connection, then posts the
+ * request back to its loop through h2o's multithread queue; the loop writes
+ * the recorded reply to h2o and frees the copy. If the client went away
+ * meanwhile, h2o has freed its request: a token in the request's pool notices
+ * (its dispose callback runs) and the reply is dropped.
+ *
+ * Slow work a pooled handler hands off (Argon2id) runs on the pool thread
+ * itself: it is already off the loop. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/internal.h"
+#include "lib/log.h"
+#include "store/db.h"
+
+struct pool_job;
+
+/* Lives in the h2o request's pool; disposed with it. */
+struct pool_token {
+    struct pool_job *job;
+};
+
+struct pool_job {
+    h2o_multithread_message_t message; /* must stay first */
+    struct http_request *req;
+    h2o_req_t *h2o;                    /* NULL once the client has gone */
+    struct pool_token *token;
+    bool handler_only;
+    struct pool_job *next;
+};
+
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    struct pool_job *head, *tail;
+    pthread_t *threads;
+    struct db_conn **conns;
+    int count, started;
+    bool stopping;
+} pool = {.lock = PTHREAD_MUTEX_INITIALIZER, .wake = PTHREAD_COND_INITIALIZER};
+
+/* ---- detached requests ---- */
+
+static void *heap_arena_alloc(void *backend, size_t size)
+{
+    return arena_alloc(backend, size);
+}
+
+struct http_request *http_detached_new(struct http_thread *thread, h2o_req_t *r)
+{
+    struct holder {
+        struct http_request req;
+        struct http_detached detached;
+        struct arena heap;
+    } *h = calloc(1, sizeof(*h));
+    if (h == NULL)
+        return NULL;
+    arena_heap_init(&h->heap);
+    /* req->arena hands out from the heap arena, freed in one go with the request. */
+    h->req.arena.backend_alloc = heap_arena_alloc;
+    h->req.arena.backend = &h->heap;
+    h->req.detached = &h->detached;
+    h->detached.thread = thread;
+    struct http_detached *d = &h->detached;
+    d->in = arena_alloc(&h->heap, (r->headers.size + 1) * sizeof(*d->in));
+    if (d->in == NULL) {
+        arena_heap_free(&h->heap);
+        free(h);
+        return NULL;
+    }
+    for (size_t i = 0; i < r->headers.size; i++) {
+        const h2o_header_t *header = &r->headers.entries[i];
+        char *name = arena_strndup(&h->heap, header->name->base, header->name->len);
+        char *value = arena_strndup(&h->heap, header->value.base, header->value.len);
+        if (name == NULL || value == NULL)
+            continue;
+        for (char *p = name; *p != '\0'; p++)
+            *p = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
+        d->in[d->in_count++] = (struct http_header_copy){name, value, header->name->len, header->value.len};
+    }
+    return &h->req;
+}
+
+static void detached_free(struct http_request *req)
+{
+    /* The request is the first member of its holder, the heap arena behind it. */
+    struct arena *heap = req->arena.backend;
+    arena_heap_free(heap);
+    free(req);
+}
+
+void http_detached_finish(struct http_request *req, h2o_req_t *r)
+{
+    struct http_detached *d = req->detached;
+    if (!req->replied) {
+        /* Our bug: nothing recorded. */
+        log_error("msg=\"request finished without a reply\" req_id=%s", req->request_id);
+        d->status = 500;
+        d->content_type = "text/plain; charset=utf-8";
+        d->body = "Internal error\n";
+        d->len = 15;
+    }
+    r->res.status = d->status;
+    r->res.reason = http_reason_phrase(d->status);
+    for (size_t i = 0; i < d->out_count; i++) {
+        h2o_iovec_t name = h2o_strdup(&r->pool, d->out[i].name, d->out[i].name_len);
+        h2o_iovec_t value = h2o_strdup(&r->pool, d->out[i].value, d->out[i].value_len);
+        h2o_add_header_by_str(&r->pool, &r->res.headers, name.base, name.len, 1, NULL, value.base, value.len);
+    }
+    if (d->content_type != NULL) {
+        h2o_iovec_t type = h2o_strdup(&r->pool, d->content_type, SIZE_MAX);
+        h2o_add_header(&r->pool, &r->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, type.base, type.len);
+    }
+    r->res.content_length = d->len;
+    h2o_send_inline(r, d->len > 0 ? d->body : NULL, d->len); /* copies the body */
+    detached_free(req);
+}
+
+bool http_needs_db(struct http_request *req)
+{
+    if (req->db != NULL || req->detached == NULL)
+        return false;
+    req->detached->wants_db = true;
+    return true;
+}
+
+/* ---- the pool ---- */
+
+static void on_token_dispose(void *p)
+{
+    struct pool_token *token = p;
+    if (token->job != NULL)
+        token->job->h2o = NULL;
+}
+
+static void *worker_main(void *arg)
+{
+    struct db_conn *conn = arg;
+    for (;;) {
+        pthread_mutex_lock(&pool.lock);
+        while (pool.head == NULL && !pool.stopping)
+            pthread_cond_wait(&pool.wake, &pool.lock);
+        struct pool_job *job = pool.head;
+        if (job == NULL) {
+            pthread_mutex_unlock(&pool.lock);
+            return NULL;
+        }
+        pool.head = job->next;
+        if (pool.head == NULL)
+            pool.tail = NULL;
+        pthread_mutex_unlock(&pool.lock);
+        job->req->db = conn;
+        http_run_pipeline(job->req, job->handler_only);
+        job->req->db = NULL;
+        h2o_multithread_send_message(&job->req->detached->thread->db_pool_receiver, &job->message);
+    }
+}
+
+int http_db_pool_start(const char *db_target, int size)
+{
+    pool.count = size;
+    pool.stopping = false;
+    pool.threads = calloc((size_t)size, sizeof(*pool.threads));
+    pool.conns = calloc((size_t)size, sizeof(struct db_conn *));
+    if (pool.threads == NULL || pool.conns == NULL)
+        return -1;
+    for (int i = 0; i < size; i++)
+        if (db_open(db_target, &pool.conns[i]) != DB_OK)
+            return -1;
+    for (int i = 0; i < size; i++) {
+        if (pthread_create(&pool.threads[i], NULL, worker_main, pool.conns[i]) != 0)
+            return -1;
+        pool.started++;
+    }
+    return 0;
+}
+
+void http_db_pool_stop(void)
+{
+    pthread_mutex_lock(&pool.lock);
+    pool.stopping = true;
+    pthread_cond_broadcast(&pool.wake);
+    pthread_mutex_unlock(&pool.lock);
+    for (int i = 0; i < pool.started; i++)
+        pthread_join(pool.threads[i], NULL);
+    for (int i = 0; i < pool.count && pool.conns != NULL; i++)
+        db_close(pool.conns[i]);
+    free(pool.threads);
+    free(pool.conns);
+    pool.threads = NULL;
+    pool.conns = NULL;
+    pool.count = pool.started = 0;
+}
+
+void http_db_pool_submit(struct http_request *req, h2o_req_t *r, bool handler_only)
+{
+    struct pool_job *job = calloc(1, sizeof(*job));
+    struct pool_token *token = job != NULL ? h2o_mem_alloc_shared(&r->pool, sizeof(*token), on_token_dispose) : NULL;
+    if (token == NULL) {
+        free(job);
+        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+        http_detached_finish(req, r);
+        return;
+    }
+    token->job = job;
+    job->req = req;
+    job->h2o = r;
+    job->token = token;
+    job->handler_only = handler_only;
+    req->internal = NULL; /* h2o's request is not the handler's to touch from here */
+    req->detached->thread->jobs_in_flight++;
+    pthread_mutex_lock(&pool.lock);
+    if (pool.tail != NULL)
+        pool.tail->next = job;
+    else
+        pool.head = job;
+    pool.tail = job;
+    pthread_cond_signal(&pool.wake);
+    pthread_mutex_unlock(&pool.lock);
+}
+
+void http_db_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
+{
+    (void)receiver;
+    while (!h2o_linklist_is_empty(messages)) {
+        struct pool_job *job =
+            (struct pool_job *)H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link, messages->next);
+        h2o_linklist_unlink(&job->message.link);
+        job->req->detached->thread->jobs_in_flight--;
+        if (job->h2o != NULL) {
+            job->token->job = NULL;
+            job->req->internal = job->h2o;
+            http_detached_finish(job->req, job->h2o);
+        } else {
+            log_info("msg=\"client left before its request was answered\"");
+            detached_free(job->req);
+        }
+        free(job);
+    }
+}
