@@ -13,7 +13,9 @@
 #include "lib/buf.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
+#include "lib/limits.h"
 #include "lib/log.h"
+#include "lib/utf8.h"
 #include "store/match_rounds.h"
 
 enum who { WHO_STUDENT = 1, WHO_HOST = 2, WHO_STAFF = 4, WHO_SYSTEM = 8, WHO_SCHOOL = 16 };
@@ -573,13 +575,25 @@ static int move_tx(struct db_conn *conn, void *p)
     return rc;
 }
 
+/* No note, or only spaces and line breaks. */
+static bool note_blank(const char *note)
+{
+    for (const char *p = note; p != NULL && *p != '\0'; p++)
+        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+            return false;
+    return true;
+}
+
 int application_transition(struct db_conn *conn, struct arena *arena, const char *application_id,
                            const char *action, const struct store_user *user, const char *note,
                            struct store_application *out, struct error *err)
 {
     struct move_ctx c = {arena, application_id, action, note, user, out, err, false};
     err->code = ERR_NONE;
-    if (strcmp(action, "refuse") == 0 && (note == NULL || note[0] == '\0'))
+    size_t note_len = note != NULL ? strlen(note) : 0;
+    if (note != NULL && (!utf8_valid(note, note_len) || utf8_count(note, note_len) > NOTE_MAX_CHARS))
+        return error_set(err, ERR_VALIDATION_FAILED, "note", "at most " LIMIT_TEXT(NOTE_MAX_CHARS) " characters");
+    if (strcmp(action, "refuse") == 0 && note_blank(note))
         return error_set(err, ERR_VALIDATION_FAILED, "note", "say why the school refuses the application");
     int rc = db_run_tx(conn, true, move_tx, &c);
     if (c.forbidden && user != NULL)

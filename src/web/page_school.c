@@ -56,7 +56,7 @@ static void render_request(struct buf *b, const char *csrf_token, const char *sc
     buf_append_html(b, l->student_name);
     buf_append_str(b, "</strong> <span class=\"muted\">");
     buf_append_html(b, l->student_email);
-    buf_append_str(b, "</span><div class=\"actions\">");
+    buf_append_str(b, "</span><div class=\"actions decision\">");
     for (int refuse = 0; refuse < 2; refuse++) {
         buf_append_str(b, "<form class=\"inline\" method=\"post\" action=\"/school/students/");
         buf_append_url(b, l->student_id);

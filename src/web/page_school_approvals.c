@@ -8,6 +8,7 @@
 #include "domain/applications.h"
 #include "domain/schools.h"
 #include "lib/limits.h"
+#include "lib/utf8.h"
 #include "store/schools.h"
 #include "views/money.h"
 #include "web/web.h"
@@ -39,7 +40,7 @@ static void render_waiting(struct buf *b, const char *csrf_token, const char *sc
     view_date(b, a->block_start);
     buf_append_str(b, " to ");
     view_date(b, a->block_end);
-    buf_append_str(b, "</p>\n<div class=\"actions\">");
+    buf_append_str(b, "</p>\n<div class=\"actions decision\">");
     for (int refuse = 0; refuse < 2; refuse++) {
         buf_append_str(b, "<form class=\"inline\" method=\"post\" action=\"/school/applications/");
         buf_append_url(b, a->id);
@@ -55,8 +56,11 @@ static void render_waiting(struct buf *b, const char *csrf_token, const char *sc
                                   NOTE_MAX_CHARS) "\" id=\"why-");
             buf_append_html(b, a->id);
             buf_append_char(b, '"');
-            if (failed)
-                buf_append_str(b, " aria-invalid=\"true\" aria-describedby=\"approvals-error\"");
+            if (failed) {
+                buf_append_str(b, " aria-invalid=\"true\" aria-describedby=\"approvals-error\" value=\"");
+                buf_append_html(b, error->note != NULL ? error->note : "");
+                buf_append_char(b, '"');
+            }
             buf_append_char(b, '>');
         }
         buf_append_str(b, refuse ? "<button type=\"submit\" class=\"secondary\">Refuse"
@@ -86,7 +90,7 @@ void web_school_approvals_section(struct http_request *req, struct buf *b, const
                    "Waiting for your approval (%zu)</h2>\n",
                 count);
     if (error != NULL && error->message != NULL) {
-        buf_append_str(b, "<div class=\"alert\" role=\"alert\" id=\"approvals-error\"><a href=\"#why-");
+        buf_append_str(b, "<div class=\"notice error\" role=\"alert\" id=\"approvals-error\"><a href=\"#why-");
         buf_append_html(b, error->application_id != NULL ? error->application_id : "");
         buf_append_str(b, "\">");
         buf_append_html(b, error->message);
@@ -99,7 +103,7 @@ void web_school_approvals_section(struct http_request *req, struct buf *b, const
                                "hosts.</p></section>\n");
         return;
     }
-    buf_append_str(b, "<ul class=\"plain-list\">\n");
+    buf_append_str(b, "<ul class=\"approvals\">\n");
     for (size_t i = 0; i < count; i++)
         render_waiting(b, csrf_token, school_id, &items[i], error);
     buf_append_str(b, "</ul></section>\n");
@@ -155,9 +159,18 @@ void web_page_school_application_action(struct http_request *req)
         http_reply_error(req, ERR_NOT_FOUND, NULL, "no such application");
         return;
     }
-    if (application_transition(req->db, &req->arena, a.id, action, &user, http_form(req, "note"), &a, &err) != 0) {
+    const char *note = http_form(req, "note");
+    size_t note_len = note != NULL ? strlen(note) : 0;
+    if (note != NULL && (!utf8_valid(note, note_len) || utf8_count(note, note_len) > NOTE_MAX_CHARS)) {
+        struct web_school_approval_error e = {a.id, "Keep the note under " LIMIT_TEXT(NOTE_MAX_CHARS) " characters.",
+                                              utf8_valid(note, note_len) ? note : ""};
+        web_school_dashboard(req, 400, school_id, NULL, &e);
+        return;
+    }
+    if (application_transition(req->db, &req->arena, a.id, action, &user, note, &a, &err) != 0) {
         if (err.code == ERR_VALIDATION_FAILED) {
-            struct web_school_approval_error e = {a.id, "Say why you refuse the application: the student reads it."};
+            struct web_school_approval_error e = {a.id, "Say why you refuse the application: the student reads it.",
+                                                  note};
             web_school_dashboard(req, 400, school_id, NULL, &e);
             return;
         }

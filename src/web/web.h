@@ -167,7 +167,8 @@ void web_page_school_invitation(struct http_request *req);
 void web_page_school_invitation_accept(struct http_request *req);
 /* Home approval (page_school_approvals.c): the dashboard's section and its forms. */
 struct web_school_approval_error {
-    const char *application_id, *message; /* the refusal that needs a note */
+    const char *application_id, *message; /* the refusal whose note was refused */
+    const char *note;                     /* what was typed, shown again */
 };
 void web_school_approvals_section(struct http_request *req, struct buf *b, const char *csrf_token,
                                   const struct store_user *user, const char *school_id,

@@ -741,8 +741,12 @@ TEST(home_approval_holds_applications_until_the_school_releases_them)
     CHECK(post_as(&r, &coord, path, json_pack("{}"), 400));
     CHECK_PROBLEM(&r, 400, "validation_failed", "note");
     api_free(&r);
+    CHECK(post_as(&r, &coord, path, json_pack("{s:s}", "note", " \n\t "), 400)); /* blank is no reason */
+    CHECK_PROBLEM(&r, 400, "validation_failed", "note");
+    api_free(&r);
     CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM applications WHERE id = $1 AND status = 'home_review'", app1, NULL),
               1);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM application_events WHERE application_id = $1", app1, NULL), 1);
     /* released: submitted, and now the host sees it and is told */
     snprintf(path, sizeof(path), "/api/v1/applications/%s/release", app1);
     CHECK(post_as(&r, &coord, path, json_pack("{}"), 200));
