@@ -428,7 +428,7 @@ int school_leave(struct db_conn *conn, struct arena *arena, const struct store_u
     if (store_applications_list(conn, arena, &f, &waiting, &count) != DB_OK)
         count = 0;
     for (size_t i = 0; i < count; i++) {
-        struct store_application moved;
+        struct store_application moved = {0};
         struct error ignored = {0};
         if (strcmp(waiting[i].student_id, student->id) == 0 && strcmp(waiting[i].home_school_id, school_id) == 0)
             application_transition(conn, arena, waiting[i].id, "release", NULL, "the student left the school",
