@@ -1,4 +1,4 @@
--- 0007 schools and match rounds: a student's link to a partner school — asked by the student or
+-- 0008 schools and match rounds: a student's link to a partner school — asked by the student or
 -- accepted from the school's invitation, always with the student's consent and
 -- revocable by them — the invitations (token stored hashed), and whether the
 -- school must approve its students' applications before hosts see them.
