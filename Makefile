@@ -53,7 +53,7 @@ $(BUILD)/%.o: %.c
 
 $(BUILD)/gen/migrations.c: $(SQL) scripts/embed_sql.sh
 	@mkdir -p $(dir $@)
-	$(Q)scripts/embed_sql.sh $(SQL) > $@
+	$(Q)scripts/embed_sql.sh $(SQL) > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<

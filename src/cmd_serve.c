@@ -43,6 +43,8 @@ static const char serve_usage[] =
     "                                  one client address per 15 minutes, then 429 there (10)\n"
     "  --login-limit-account N         ROUNDS_LOGIN_LIMIT_ACCOUNT of one account from all addresses (100)\n"
     "  --login-limit-client N          ROUNDS_LOGIN_LIMIT_CLIENT from one address, all accounts (100)\n"
+    "  --register-limit-client N       ROUNDS_REGISTER_LIMIT_CLIENT accounts created per hour from one\n"
+    "                                  client address (20)\n"
     "  --log-level LEVEL               ROUNDS_LOG_LEVEL debug|info|warn|error (info)\n"
     "  --trust-proxy 0|1               ROUNDS_TRUST_PROXY: client address from X-Forwarded-For when the\n"
     "                                  peer is loopback (a reverse proxy on this machine) (0)\n"

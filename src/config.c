@@ -73,6 +73,8 @@ static const struct numeric_setting numeric_settings[] = {
      OPT(login_failures_per_account_client), false, false},
     {"ROUNDS_LOGIN_LIMIT_ACCOUNT", "--login-limit-account", 1, 1000000, 1, OPT(login_failures_per_account), false,
      false},
+    {"ROUNDS_REGISTER_LIMIT_CLIENT", "--register-limit-client", 1, 1000000, 1, OPT(registrations_per_client),
+     false, false},
     {"ROUNDS_LOGIN_LIMIT_CLIENT", "--login-limit-client", 1, 1000000, 1, OPT(login_failures_per_client), false,
      false},
 };
@@ -134,6 +136,7 @@ bool config_from_env(struct config *config)
     o->login_failures_per_account_client = 10;
     o->login_failures_per_account = 100;
     o->login_failures_per_client = 100;
+    o->registrations_per_client = 20;
     o->jobs_interval_ms = 1000;
     config->log_level = "info";
 

@@ -1,7 +1,9 @@
 /* routes.c — every path the server answers, in one table: method, pattern,
  * handler, what the pipeline checks first (flags), the body cap when it
  * differs from the 1 MiB default, the query parameters it takes (any other
- * is refused with 400 before the handler runs), and a summary for OpenAPI. */
+ * is refused with 400 before the handler runs), the form fields that may hold
+ * line breaks (every other text field of a form is one line), and a summary
+ * for OpenAPI. */
 #include "routes.h"
 
 #include "api/api.h"
@@ -23,6 +25,12 @@ static const char *const catalog_list_params[] = {"organization_id", "limit", "c
 static const char *const organization_list_params[] = {"kind", "limit", "cursor", NULL};
 static const char *const host_new_params[] = {"organization_id", NULL};
 static const char *const host_edit_params[] = {"saved", NULL};
+
+/* The multi-line fields (textareas) of the pages' forms. */
+static const char *const offering_text_fields[] = {"description", "first_day", "cancellation_policy", NULL};
+static const char *const reason_field[] = {"reason", NULL};
+static const char *const statement_field[] = {"statement", NULL};
+static const char *const note_field[] = {"note", NULL};
 
 const struct route rounds_routes[] = {
     /* health */
@@ -67,6 +75,10 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_GET, "/api/v1/preceptors/{id}", api_preceptor_get, ROUTE_JSON | ROUTE_AUTH, .summary = "One preceptor"),
     ROUTE(HTTP_POST, "/api/v1/preceptors/{id}/verify", api_preceptor_verify, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16),
           .summary = "Mark a preceptor verified (staff)"),
+    ROUTE(HTTP_POST, "/api/v1/preceptors/{id}/invitations", api_preceptor_invitations_post, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(1), .summary = "Mail the preceptor a link to link their own account to the record"),
+    ROUTE(HTTP_POST, "/api/v1/preceptor-invitations/accept", api_preceptor_invitation_accept, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(1), .summary = "Link the signed-in account to the preceptor record of an invitation {token}"),
     /* applications and bookings */
     ROUTE(HTTP_POST, "/api/v1/applications", api_applications_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16),
           .summary = "Apply for a block (Idempotency-Key)"),
@@ -115,6 +127,8 @@ const struct route rounds_routes[] = {
           .summary = "Upload the letter (the author; multipart PDF of at most 1 MB)"),
     ROUTE(HTTP_GET, "/api/v1/letters/{id}/file", api_letter_file, ROUTE_JSON,
           .summary = "The letter's file: the author and staff; its student only when not waived"),
+    ROUTE(HTTP_POST, "/api/v1/letters/{id}/author", api_letter_author, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(1),
+          .summary = "Staff confirm the verified preceptor (by NPI) who wrote a letter asked by name and email"),
     ROUTE(HTTP_POST, "/api/v1/letters/{id}/{action}", api_letter_action, ROUTE_JSON, .max_body = KIB(4),
           .summary = "accept or decline (the author), delivered {eras_letter_id}"),
     ROUTE(HTTP_GET, "/api/v1/me/readiness", api_me_readiness, ROUTE_JSON | ROUTE_AUTH,
@@ -189,22 +203,25 @@ const struct route rounds_routes[] = {
     /* host coordinators' pages */
     ROUTE(HTTP_GET, "/host", web_page_host, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_GET, "/host/offerings/new", web_page_host_offering_new, ROUTE_HTML | ROUTE_AUTH, .query = host_new_params),
-    ROUTE(HTTP_POST, "/host/offerings/new", web_page_host_offering_create, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(64)),
+    ROUTE(HTTP_POST, "/host/offerings/new", web_page_host_offering_create, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(64),
+          .multiline = offering_text_fields),
     ROUTE(HTTP_GET, "/host/offerings/{id}/edit", web_page_host_offering_edit, ROUTE_HTML | ROUTE_AUTH, .query = host_edit_params),
-    ROUTE(HTTP_POST, "/host/offerings/{id}/edit", web_page_host_offering_save, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(64)),
+    ROUTE(HTTP_POST, "/host/offerings/{id}/edit", web_page_host_offering_save, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(64), .multiline = offering_text_fields),
     ROUTE(HTTP_POST, "/host/offerings/{id}/blocks", web_page_host_block_create, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
     ROUTE(HTTP_POST, "/host/blocks/{id}", web_page_host_block_save, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
     ROUTE(HTTP_GET, "/search", web_page_search, ROUTE_HTML | ROUTE_MEMORY, .query = catalog_query_params),
     ROUTE(HTTP_GET, "/offerings/{id}", web_page_offering, ROUTE_HTML | ROUTE_MEMORY),
     /* applications, notifications and the audit trail as pages */
-    ROUTE(HTTP_POST, "/offerings/{id}/apply", web_page_apply_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(32)),
+    ROUTE(HTTP_POST, "/offerings/{id}/apply", web_page_apply_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(32),
+          .multiline = statement_field),
     ROUTE(HTTP_GET, "/applications", web_page_applications, ROUTE_HTML | ROUTE_AUTH, .query = web_applications_params),
     ROUTE(HTTP_GET, "/applications/{id}", web_page_application, ROUTE_HTML | ROUTE_AUTH, .query = web_application_params),
     /* before the actions: "documents" is not an action */
     ROUTE(HTTP_POST, "/applications/{id}/documents", web_page_compliance_attach, ROUTE_HTML | ROUTE_AUTH,
           .max_body = KIB(16)),
     ROUTE(HTTP_POST, "/applications/{id}/{action}", web_page_application_action, ROUTE_HTML | ROUTE_AUTH,
-          .max_body = KIB(16)),
+          .max_body = KIB(16), .multiline = note_field),
     ROUTE(HTTP_GET, "/notifications", web_page_notifications, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_POST, "/notifications/{id}/read", web_page_notification_read, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
     ROUTE(HTTP_GET, "/staff/audit", web_page_audit, ROUTE_HTML | ROUTE_AUTH, .query = web_audit_params),
@@ -222,7 +239,7 @@ const struct route rounds_routes[] = {
           .query = web_staff_documents_params),
     ROUTE(HTTP_GET, "/staff/documents/{id}", web_page_staff_document, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_POST, "/staff/documents/{id}/{action}", web_page_staff_document_review, ROUTE_HTML | ROUTE_AUTH,
-          .max_body = KIB(8)),
+          .max_body = KIB(8), .multiline = reason_field),
     ROUTE(HTTP_GET, "/host/requirements", web_page_host_requirements, ROUTE_HTML | ROUTE_AUTH,
           .query = web_host_requirements_params),
     ROUTE(HTTP_POST, "/host/requirements", web_page_host_requirement_add, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
@@ -235,14 +252,20 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_POST, "/letters/{id}/upload", web_page_letter_upload, ROUTE_HTML | ROUTE_AUTH | ROUTE_UPLOAD,
           .max_body = LETTER_MAX_BYTES + UPLOAD_OVERHEAD),
     ROUTE(HTTP_GET, "/letters/{id}/file", web_page_letter_file, ROUTE_HTML | ROUTE_AUTH),
-    ROUTE(HTTP_POST, "/letters/{id}/{action}", web_page_letter_action, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(8)),
+    ROUTE(HTTP_POST, "/letters/{id}/{action}", web_page_letter_action, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(8),
+          .multiline = reason_field),
     ROUTE(HTTP_GET, "/invitations/letters/{token}", web_page_letter_invite, ROUTE_HTML,
           .query = web_letter_done_params),
     ROUTE(HTTP_POST, "/invitations/letters/{token}/upload", web_page_letter_invite_upload, ROUTE_HTML | ROUTE_UPLOAD,
           .max_body = LETTER_MAX_BYTES + UPLOAD_OVERHEAD),
     ROUTE(HTTP_POST, "/invitations/letters/{token}/{action}", web_page_letter_invite_action, ROUTE_HTML,
-          .max_body = KIB(8)),
+          .max_body = KIB(8), .multiline = reason_field),
     ROUTE(HTTP_GET, "/staff/letters", web_page_staff_letters, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_POST, "/staff/letters/{id}/author", web_page_letter_author, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    /* a preceptor links their own account to their record */
+    ROUTE(HTTP_GET, "/invitations/preceptors/{token}", web_page_preceptor_invite, ROUTE_HTML),
+    ROUTE(HTTP_POST, "/invitations/preceptors/{token}/accept", web_page_preceptor_invite_accept,
+          ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
     ROUTE(HTTP_GET, "/readiness", web_page_readiness, ROUTE_HTML | ROUTE_AUTH, .query = web_letter_done_params),
     ROUTE(HTTP_POST, "/staff/readiness", web_page_readiness_targets, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
     /* partner schools */

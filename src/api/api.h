@@ -114,6 +114,8 @@ void api_preceptors_get(struct http_request *req);
 void api_preceptor_get(struct http_request *req);
 void api_preceptors_post(struct http_request *req);
 void api_preceptor_verify(struct http_request *req);
+void api_preceptor_invitations_post(struct http_request *req);
+void api_preceptor_invitation_accept(struct http_request *req);
 void api_offerings_post(struct http_request *req);
 void api_offering_patch(struct http_request *req);
 void api_blocks_post(struct http_request *req);

@@ -1,5 +1,6 @@
 /* auth_register.c — POST /api/v1/auth/register {email, password, name}:
- * creates a student account and signs it in (token and session cookie). */
+ * creates a student account and signs it in (token and session cookie).
+ * Registrations are limited per client address (429 with Retry-After). */
 #include <string.h>
 
 #include "api/api.h"
@@ -58,8 +59,10 @@ void api_auth_register(struct http_request *req)
         http_reply_error(req, ERR_INTERNAL, NULL, NULL);
         return;
     }
-    if (auth_register_begin(req->db, &req->arena, body.email, body.name, body.password, ROLE_STUDENT, NULL, job,
+    struct auth_register_client client = {req->client_addr, req->options->registrations_per_client};
+    if (auth_register_begin(req->db, &req->arena, body.email, body.name, body.password, ROLE_STUDENT, NULL, &client, job,
                             &err) != 0) {
+        http_retry_after(req, job->retry_after);
         http_offload_free(job);
         http_reply_problem(req, &err);
         return;

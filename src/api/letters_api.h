@@ -30,6 +30,7 @@ void api_letter_patch(struct http_request *req); /* eras_letter_id, waived (neve
 void api_letter_action(struct http_request *req);   /* accept, decline, delivered */
 void api_letter_upload(struct http_request *req);
 void api_letter_file(struct http_request *req);
+void api_letter_author(struct http_request *req);  /* staff confirm who wrote a letter asked by name and email */
 void api_me_readiness(struct http_request *req);
 void api_readiness_targets_put(struct http_request *req);
 

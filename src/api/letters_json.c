@@ -33,6 +33,8 @@ void api_write_letter_as(struct buf *b, const struct store_letter *l, const char
     buf_append_json_string(b, l->author_email);
     buf_append_char(b, '}');
     write_optional(b, "preceptor_id", l->preceptor_id);
+    write_optional(b, "confirmed_preceptor_id", l->confirmed_preceptor_id);
+    api_write_instant(b, "author_confirmed_at", l->confirmed_at);
     write_optional(b, "application_id", l->application_id);
     buf_appendf(b, ",\"waived\":%s", l->waived ? "true" : "false");
     api_write_instant(b, "waived_at", l->waived ? l->waived_at : 0);

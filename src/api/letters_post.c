@@ -2,7 +2,8 @@
  * preceptor_id?, application_id?, waived, eras_letter_id?} → 201 the letter
  * request; the author gets an invitation link by email. Students only (403
  * for others, from the domain); waived is required so that the student
- * makes the choice. */
+ * makes the choice. At most 10 requests a day (429 with Retry-After) and one
+ * open request per author address (409 letter_pending). */
 #include "api/letters_api.h"
 #include "lib/limits.h"
 
@@ -48,6 +49,7 @@ void api_letters_post(struct http_request *req)
     struct store_letter letter = {0};
     struct error err = {0};
     if (letter_request(req->db, &req->arena, &user, &request, &letter, &err) != 0) {
+        http_retry_after(req, request.retry_after);
         api_letter_problem(req, &err);
         return;
     }

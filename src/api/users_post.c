@@ -51,7 +51,7 @@ void api_users_post(struct http_request *req)
         return;
     }
     if (auth_register_begin(req->db, &req->arena, body.email, body.name, body.password, role_parse(body.role),
-                            body.organization_id, job, &err) != 0) {
+                            body.organization_id, NULL, job, &err) != 0) {
         http_offload_free(job);
         http_reply_problem(req, &err);
         return;

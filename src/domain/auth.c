@@ -8,6 +8,7 @@
 
 #include "domain/accounts.h"
 #include "domain/password.h"
+#include "domain/validate.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "lib/json_spec.h"
@@ -25,9 +26,34 @@ static int copy_field(char *dst, size_t size, const char *src, const char *field
     return 0;
 }
 
+/* Counts a registration from the client's address, or refuses it (429). */
+static int count_registration(struct db_conn *conn, struct arena *arena, const struct auth_register_client *client,
+                              struct auth_register_job *job, struct error *err)
+{
+    if (client == NULL || client->addr == NULL)
+        return 0;
+    size_t size = strlen(client->addr) + 10;
+    char *bucket = arena_alloc(arena, size);
+    if (bucket == NULL)
+        return error_set(err, ERR_INTERNAL, NULL, NULL);
+    snprintf(bucket, size, "register:%s", client->addr);
+    int64_t now = clock_now(), count = 0, first_at = 0;
+    if (store_rate_events_count(conn, bucket, now - REGISTER_WINDOW_SECONDS, &count, &first_at) != DB_OK)
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    if (count >= client->per_hour) {
+        job->retry_after = first_at + REGISTER_WINDOW_SECONDS - now;
+        if (job->retry_after < 1)
+            job->retry_after = 1;
+        return error_set(err, ERR_RATE_LIMITED, NULL,
+                         "too many accounts were created from your address in the last hour; try again later");
+    }
+    return store_rate_event_add(conn, bucket, now) == DB_OK ? 0 : error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+}
+
 int auth_register_begin(struct db_conn *conn, struct arena *arena, const char *email, const char *name,
                         const char *password, enum role role, const char *organization_id,
-                        struct auth_register_job *job, struct error *err)
+                        const struct auth_register_client *client, struct auth_register_job *job,
+                        struct error *err)
 {
     char *lowered = arena_strdup(arena, email != NULL ? email : "");
     if (lowered == NULL)
@@ -41,10 +67,8 @@ int auth_register_begin(struct db_conn *conn, struct arena *arena, const char *e
         password = "";
     if (!json_email_valid(email))
         return error_set(err, ERR_VALIDATION_FAILED, "email", "must be an email address");
-    size_t name_len = strlen(name);
-    if (name_len == 0 || !utf8_valid(name, name_len) || utf8_count(name, name_len) > ACCOUNT_NAME_MAX_CHARS)
-        return error_set(err, ERR_VALIDATION_FAILED, "name",
-                         "must be 1 to " LIMIT_TEXT(ACCOUNT_NAME_MAX_CHARS) " characters");
+    if (validate_text(name, "name", 1, ACCOUNT_NAME_MAX_CHARS, false, err) != 0)
+        return -1;
     if (role_name(role)[0] == '\0')
         return error_set(err, ERR_VALIDATION_FAILED, "role", "is not a role");
     if (password_check_length(password, err) != 0)
@@ -60,6 +84,10 @@ int auth_register_begin(struct db_conn *conn, struct arena *arena, const char *e
         if (rc != DB_ROW)
             return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     }
+    /* Counted before the email is looked up, so that the limit also bounds
+     * probing which emails have accounts. */
+    if (count_registration(conn, arena, client, job, err) != 0)
+        return -1;
     /* Answer a taken email before spending a hash on it. */
     struct store_user existing;
     int rc = store_user_by_email(conn, arena, email, &existing);
@@ -154,19 +182,19 @@ static void account_key(const char *email, char out[65])
 static int64_t login_wait(const struct store_login_failures *f, const struct auth_login_limits *limits, int64_t now)
 {
     if (f->account >= limits->per_account || f->client >= limits->per_client)
-        return AUTH_WINDOW_SECONDS;
+        return LOGIN_WINDOW_SECONDS;
     if (f->pair >= limits->per_account_client) {
         /* Locked for this address until its oldest failure leaves the window. */
-        int64_t wait = f->pair_first_at + AUTH_WINDOW_SECONDS - now;
+        int64_t wait = f->pair_first_at + LOGIN_WINDOW_SECONDS - now;
         return wait > 0 ? wait : 1;
     }
-    if (f->pair < AUTH_FREE_FAILURES)
+    if (f->pair < LOGIN_FREE_FAILURES)
         return 0;
     int64_t delay = 1;
-    for (int64_t i = AUTH_FREE_FAILURES; i < f->pair && delay < AUTH_MAX_DELAY_SECONDS; i++)
+    for (int64_t i = LOGIN_FREE_FAILURES; i < f->pair && delay < LOGIN_MAX_DELAY_SECONDS; i++)
         delay *= 2;
-    if (delay > AUTH_MAX_DELAY_SECONDS)
-        delay = AUTH_MAX_DELAY_SECONDS;
+    if (delay > LOGIN_MAX_DELAY_SECONDS)
+        delay = LOGIN_MAX_DELAY_SECONDS;
     int64_t wait = f->pair_last_at + delay - now;
     return wait > 0 ? wait : 0;
 }
@@ -185,7 +213,7 @@ int auth_login_begin(struct db_conn *conn, struct arena *arena, const char *emai
     account_key(lowered, key);
     int64_t now = clock_now();
     struct store_login_failures failures;
-    int rc = store_login_failure_counts(conn, key, client_addr, now - AUTH_WINDOW_SECONDS, &failures);
+    int rc = store_login_failure_counts(conn, key, client_addr, now - LOGIN_WINDOW_SECONDS, &failures);
     if (rc != DB_OK)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     job->retry_after = login_wait(&failures, limits, now);
@@ -235,7 +263,7 @@ int auth_login_finish(struct db_conn *conn, struct arena *arena, const struct au
          * failure was counted when the attempt began. */
         store_audit_add(conn, NULL, "login_failed", "account", key, "", now);
         /* Keep the table small: old failures no longer count. */
-        store_login_failure_prune(conn, now - 2 * AUTH_WINDOW_SECONDS);
+        store_login_failure_prune(conn, now - 2 * LOGIN_WINDOW_SECONDS);
         return error_set(err, ERR_INVALID_CREDENTIALS, NULL, "wrong email or password");
     }
     int rc = store_user_by_email(conn, arena, job->email, user);
@@ -254,7 +282,7 @@ int auth_create_user(struct db_conn *conn, struct arena *arena, const char *emai
 {
     struct auth_register_job job;
     memset(&job, 0, sizeof(job));
-    int rc = auth_register_begin(conn, arena, email, name, password, role, organization_id, &job, err);
+    int rc = auth_register_begin(conn, arena, email, name, password, role, organization_id, NULL, &job, err);
     if (rc == 0) {
         auth_register_work(&job);
         rc = auth_register_finish(conn, arena, &job, user, err);

@@ -12,15 +12,16 @@
 #include "domain/vocabulary.h"
 #include "lib/arena.h"
 #include "lib/errors.h"
+#include "lib/limits.h"
 #include "store/store.h"
 
-/* Failed logins count for 15 minutes. The first AUTH_FREE_FAILURES of an
- * account from one client address cost nothing; after them each next attempt
- * from that address must wait 1, 2, 4 … seconds (at most
- * AUTH_MAX_DELAY_SECONDS) after the last failure (OWASP ASVS 2.2.1). */
-enum { AUTH_WINDOW_SECONDS = 15 * 60, AUTH_FREE_FAILURES = 5, AUTH_MAX_DELAY_SECONDS = 60 };
-
-/* Failures (per AUTH_WINDOW_SECONDS) after which login answers 429. An
+/* Failed logins count for LOGIN_WINDOW_SECONDS (lib/limits.h). The first
+ * LOGIN_FREE_FAILURES of an account from one client address cost nothing;
+ * after them each next attempt from that address must wait 1, 2, 4 …
+ * seconds (at most LOGIN_MAX_DELAY_SECONDS) after the last failure (OWASP
+ * ASVS 2.2.1).
+ *
+ * Failures (per LOGIN_WINDOW_SECONDS) after which login answers 429. An
  * account is locked only for the address its failures come from, so that
  * guessing from one address cannot lock its owner out elsewhere; the much
  * higher per-account ceiling stops guessing spread over many addresses. */
@@ -30,7 +31,15 @@ struct auth_login_limits {
     int per_client;         /* one client address for every account together (100) */
 };
 
+/* Who registers: the client address and its limit per REGISTER_WINDOW_SECONDS;
+ * NULL (staff, the CLI) has no limit. */
+struct auth_register_client {
+    const char *addr;
+    int per_hour;
+};
+
 struct auth_register_job {
+    int64_t retry_after;    /* seconds, when begin refused the registration (429) */
     char email[256];
     char name[512];
     char password[520];
@@ -52,10 +61,14 @@ struct auth_login_job {
     char new_hash[128];
 };
 
-/* Registration: fills the job from the request's fields (cheap checks only). */
+/* Registration: fills the job from the request's fields (cheap checks only).
+ * With a client, refuses (ERR_RATE_LIMITED, job->retry_after set) when that
+ * address has registered per_hour times in the last hour, and otherwise
+ * counts this registration (in the database, for every instance). */
 int auth_register_begin(struct db_conn *conn, struct arena *arena, const char *email, const char *name,
                         const char *password, enum role role, const char *organization_id,
-                        struct auth_register_job *job, struct error *err);
+                        const struct auth_register_client *client, struct auth_register_job *job,
+                        struct error *err);
 void auth_register_work(void *job);
 /* Creates the user (DB_OK, *user filled) or reports why not. */
 int auth_register_finish(struct db_conn *conn, struct arena *arena, const struct auth_register_job *job,

@@ -371,12 +371,17 @@ static int preceptor_insert_tx(struct db_conn *conn, void *p)
     if (rc != DB_OK)
         return rc;
     if (pr->user_id != NULL) {
+        /* Only an account that is already a preceptor of this host; any
+         * other links itself by accepting an invitation (its consent). The
+         * same answer whether the account exists or not. */
         struct store_user user;
         rc = store_user_by_id(conn, ctx->arena, pr->user_id, &user);
-        if (rc == DB_DONE)
-            return tx_fail(ctx, ERR_VALIDATION_FAILED, "user_id", "is not an account");
-        if (rc != DB_ROW)
+        if (rc != DB_ROW && rc != DB_DONE)
             return rc;
+        if (rc == DB_DONE || !account_is_member(&user, pr->organization_id, ROLE_PRECEPTOR))
+            return tx_fail(ctx, ERR_UNPROCESSABLE, "user_id",
+                           "is not a preceptor of this organisation: invite the preceptor to link their own "
+                           "account (POST /api/v1/preceptors/{id}/invitations)");
     }
     rc = store_preceptor_insert(conn, pr);
     return rc == DB_CONSTRAINT ? tx_fail(ctx, ERR_CONFLICT, "npi", "a preceptor with this NPI is registered") : rc;

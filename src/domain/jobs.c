@@ -11,6 +11,7 @@
 #include "domain/applications.h"
 #include "domain/documents.h"
 #include "domain/letters.h"
+#include "domain/notify.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/mail.h"
@@ -20,7 +21,9 @@ static struct jobs_config config;
 static pthread_t thread;
 static atomic_bool running, stopping;
 
-enum { MAIL_LEASE_SECONDS = 120, MAIL_BATCH = 20, MAIL_MAX_BACKOFF = 3600 };
+/* A mail is tried MAIL_MAX_ATTEMPTS times, 30 s, 1 min, 2 min … up to an
+ * hour apart (about a day in all), then given up. */
+enum { MAIL_LEASE_SECONDS = 120, MAIL_BATCH = 20, MAIL_MAX_BACKOFF = 3600, MAIL_MAX_ATTEMPTS = 30, SCRUB_BATCH = 100 };
 
 static int deliver_mail(struct db_conn *conn, struct arena *arena, struct jobs_report *report)
 {
@@ -33,10 +36,17 @@ static int deliver_mail(struct db_conn *conn, struct arena *arena, struct jobs_r
         if (rc != DB_ROW)
             return rc;
         struct mail_message m = {mail.id, config.mail_from, mail.to_address, mail.subject, mail.body};
-        char error[256] = "";
+        char error[256] = "", to_hash[65];
+        notify_address_hash(mail.to_address, to_hash);
         if (mail_send(config.smtp_url, config.maildir, &m, error, sizeof(error)) == 0) {
-            store_outbox_sent(conn, mail.id, clock_now());
+            store_outbox_sent(conn, mail.id, to_hash, clock_now());
             report->mail_sent++;
+        } else if (mail.attempts >= MAIL_MAX_ATTEMPTS) {
+            /* Given up: the body (and any link in it) goes, the audit stays. */
+            store_outbox_gave_up(conn, mail.id, to_hash, error, clock_now());
+            report->mail_failed++;
+            log_warn("msg=\"mail given up\" mail_id=%s attempts=%lld error=\"%s\"", mail.id, (long long)mail.attempts,
+                     error);
         } else {
             /* 30 s, 1 min, 2 min … up to an hour between attempts. */
             int64_t backoff = 30;
@@ -58,6 +68,21 @@ static int deliver_mail(struct db_conn *conn, struct arena *arena, struct jobs_r
  * not every round (the test hook always does). */
 enum { REMINDERS_EVERY_SECONDS = 60 };
 
+/* Clears the address and body of delivered or failed mail written before
+ * they were cleared on delivery (an older database). */
+static int scrub_mail(struct db_conn *conn, struct arena *arena)
+{
+    struct store_mail *items = NULL;
+    size_t count = 0;
+    int rc = store_outbox_unscrubbed(conn, arena, SCRUB_BATCH, &items, &count);
+    for (size_t i = 0; rc == DB_OK && i < count; i++) {
+        char to_hash[65];
+        notify_address_hash(items[i].to_address, to_hash);
+        rc = store_outbox_scrub(conn, items[i].id, to_hash);
+    }
+    return rc;
+}
+
 static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_report *report, bool reminders)
 {
     int rc = application_expire_due(conn, arena, &report->expired);
@@ -68,6 +93,8 @@ static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_repo
         rc = letters_send_reminders(conn, arena, &report->letter_reminders) == 0 ? DB_OK : DB_ERROR;
     if (rc == DB_OK)
         rc = deliver_mail(conn, arena, report);
+    if (rc == DB_OK)
+        rc = scrub_mail(conn, arena);
     int64_t now = clock_now();
     if (rc == DB_OK)
         rc = store_idempotency_prune(conn, now - 24 * 3600);
@@ -75,6 +102,8 @@ static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_repo
         rc = store_session_prune(conn, now - config.session_idle_seconds, now - config.session_absolute_seconds);
     if (rc == DB_OK)
         rc = store_login_failure_prune(conn, now - 3600);
+    if (rc == DB_OK)
+        rc = store_rate_events_prune(conn, now - 24 * 3600);
     return rc == DB_OK ? 0 : -1;
 }
 

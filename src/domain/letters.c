@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "domain/accounts.h"
+#include "domain/catalog.h"
 #include "domain/notify.h"
 #include "domain/validate.h"
 #include "lib/buf.h"
@@ -167,7 +168,10 @@ static void tell_student(struct db_conn *conn, struct arena *arena, const struct
     notify(conn, arena, &to, kind, one_line(arena, title, 300), letter_link(arena, l->id), now);
 }
 
-/* The invitation (or reminder) mail to the author with a fresh link. */
+/* The invitation (or reminder) mail to the author with a fresh link. The
+ * author may not know Rounds nor the student: everything the student (or a
+ * host) wrote is quoted as theirs and defanged (notify_quote), the subject
+ * carries none of it, and the only links are Rounds' own. */
 static void mail_invitation(struct db_conn *conn, struct arena *arena, const struct store_letter *l,
                             const char *student_name, const char *rotation, const char *token, int64_t expires_at,
                             bool reminder, int64_t now)
@@ -175,17 +179,20 @@ static void mail_invitation(struct db_conn *conn, struct arena *arena, const str
     char expires[11], asked[11];
     clock_date_from_days((int32_t)(expires_at / DAY), expires);
     clock_date_from_days((int32_t)(l->requested_at / DAY), asked);
-    const char *student = one_line(arena, student_name, 200);
     struct buf body;
     buf_init(&body, arena, BUF_CAP_OBJECT);
-    buf_appendf(&body, "Dear %s,\n\n", one_line(arena, l->author_name, 200));
+    buf_append_str(&body, "Hello,\n\n");
     if (reminder)
-        buf_appendf(&body, "A reminder: on %s %s asked you for a letter of recommendation", asked, student);
+        buf_appendf(&body, "A reminder: on %s a student on Rounds asked you for a letter of recommendation.", asked);
     else
-        buf_appendf(&body, "%s asks you for a letter of recommendation", student);
+        buf_append_str(&body, "A student on Rounds asks you for a letter of recommendation.");
+    buf_append_str(&body, " The names below were written by the student (and the rotation by its host); Rounds "
+                          "quotes them as given:\n\n");
+    buf_appendf(&body, "  Student: %s\n", notify_quote(arena, student_name, BUF_CAP_LINE));
+    buf_appendf(&body, "  Letter addressed to: %s\n", notify_quote(arena, l->author_name, BUF_CAP_LINE));
     if (rotation != NULL)
-        buf_appendf(&body, " for their rotation %s", one_line(arena, rotation, 300));
-    buf_append_str(&body, ".\n\n");
+        buf_appendf(&body, "  Rotation: %s\n", notify_quote(arena, rotation, BUF_CAP_LINE));
+    buf_append_str(&body, "\n");
     if (l->waived)
         buf_append_str(&body, "They have waived their right to see the letter (FERPA): it stays confidential, and "
                               "Rounds never shows it to them.\n\n");
@@ -193,7 +200,7 @@ static void mail_invitation(struct db_conn *conn, struct arena *arena, const str
         buf_append_str(&body, "They have NOT waived their right to see the letter: they may read what you "
                               "upload.\n\n");
     if (given(l->eras_letter_id))
-        buf_appendf(&body, "ERAS Letter ID: %s\n\n", l->eras_letter_id);
+        buf_appendf(&body, "ERAS Letter ID: %s\n\n", l->eras_letter_id); /* letters, digits and '-' only */
     buf_appendf(&body,
                 "Accept or decline, and upload your signed PDF on letterhead (at most 1 MB) — no account "
                 "needed:\n%s/invitations/letters/%s\n\nThis link works until %s",
@@ -204,14 +211,16 @@ static void mail_invitation(struct db_conn *conn, struct arena *arena, const str
     if (given(l->author_user_id))
         buf_appendf(&body, "You can also answer from your Rounds account: %s%s\n", public_url,
                     letter_link(arena, l->id));
-    buf_append_str(&body, "\n-- \nRounds\n");
-    const char *subject = textf(arena, "%s%s asks you for a letter of recommendation", reminder ? "Reminder: " : "",
-                                student);
-    if (!buf_ok(&body) || subject == NULL) {
+    buf_append_str(&body, "\nIf you do not know this student, ignore this email: nothing happens unless you use "
+                          "the link.\n\n-- \nRounds\n");
+    const char *subject = reminder ? "Reminder: a letter of recommendation is requested of you on Rounds"
+                                   : "A letter of recommendation is requested of you on Rounds";
+    if (!buf_ok(&body)) {
         log_warn("msg=\"letter invitation not queued\" letter_id=%s", l->id);
         return;
     }
-    notify_email(conn, arena, l->author_email, one_line(arena, subject, 300), body.data, now);
+    notify_email(conn, arena, l->author_email, reminder ? "letter_reminder" : "letter_invitation", subject, body.data,
+                 now);
 }
 
 /* Adds a fresh invitation link to the letter: the token (never stored in
@@ -331,11 +340,92 @@ static const char *actor_how(const struct letter_actor *actor)
 struct request_ctx {
     struct arena *arena;
     const struct store_user *student;
-    const struct letter_request *request;
+    struct letter_request *request;
     const char *author_name, *author_email, *eras_letter_id; /* checked */
     struct store_letter *out;
     struct error *err;
 };
+
+/* The volume limits of a student's requests to email (the student's row is
+ * locked, so that concurrent requests are counted one after the other):
+ * DB_OK, or DB_CONSTRAINT with the error set. */
+static int check_request_limits(struct db_conn *conn, struct request_ctx *c, const char *email, int64_t now)
+{
+    int rc = store_user_lock(conn, c->student->id);
+    if (rc != DB_OK)
+        return rc == DB_DONE ? DB_ERROR : rc;
+    int64_t count = 0, first_at = 0;
+    rc = store_letters_requested_since(conn, c->student->id, now - DAY, &count, &first_at);
+    if (rc != DB_OK)
+        return rc;
+    if (count >= LETTER_REQUESTS_PER_DAY) {
+        c->request->retry_after = first_at + DAY - now > 0 ? first_at + DAY - now : 1;
+        error_set(c->err, ERR_RATE_LIMITED, NULL,
+                  "you have asked for " LIMIT_TEXT(LETTER_REQUESTS_PER_DAY) " letters in the last 24 hours; "
+                  "try again later");
+        return DB_CONSTRAINT; /* roll back: the error says why */
+    }
+    bool open = false;
+    rc = store_letter_open_to(conn, c->student->id, email, &open);
+    if (rc != DB_OK)
+        return rc;
+    if (open) {
+        error_set(c->err, ERR_LETTER_PENDING, "author_email",
+                  "you have asked this author already; wait for their answer before asking again");
+        return DB_CONSTRAINT;
+    }
+    return DB_OK;
+}
+
+/* The author of a request that names a preceptor: the preceptor, reached
+ * only at their own address — their account's, or the one on their record
+ * once staff verified it — so that nobody else can answer in their name. A
+ * name or address the student gave must be the preceptor's. DB_OK, or
+ * DB_CONSTRAINT with the error set. */
+static int preceptor_author(struct db_conn *conn, struct request_ctx *c, const char **name, const char **email,
+                            const char **author_user_id)
+{
+    struct store_preceptor preceptor;
+    bool theirs = false;
+    int rc = store_preceptor_get(conn, c->arena, c->request->preceptor_id, &preceptor);
+    if (rc == DB_ROW)
+        rc = store_student_has_preceptor(conn, c->student->id, preceptor.id, &theirs) == DB_OK ? DB_ROW : DB_ERROR;
+    if (rc == DB_DONE || (rc == DB_ROW && !theirs)) {
+        error_set(c->err, ERR_UNPROCESSABLE, "preceptor_id", "not a preceptor of one of your rotations");
+        return DB_CONSTRAINT; /* roll back: the error says why */
+    }
+    if (rc != DB_ROW)
+        return rc;
+    const char *address = NULL;
+    if (preceptor.user_id != NULL) {
+        struct store_user account;
+        rc = store_user_by_id(conn, c->arena, preceptor.user_id, &account);
+        if (rc != DB_ROW)
+            return rc == DB_DONE ? DB_ERROR : rc;
+        address = clean_email(c->arena, account.email);
+    } else if (preceptor.verified) {
+        address = clean_email(c->arena, preceptor.email);
+    }
+    if (address == NULL) {
+        error_set(c->err, ERR_UNPROCESSABLE, "preceptor_id",
+                  "this preceptor has no account and is not verified yet: ask them by name and email instead");
+        return DB_CONSTRAINT;
+    }
+    if (*email != NULL && strcmp(*email, address) != 0) {
+        error_set(c->err, ERR_UNPROCESSABLE, "author_email",
+                  "a request to one of your preceptors goes only to their own address: leave the email out");
+        return DB_CONSTRAINT;
+    }
+    if (*name != NULL && strcmp(*name, preceptor.name) != 0) {
+        error_set(c->err, ERR_UNPROCESSABLE, "author_name",
+                  "a request to one of your preceptors carries their own name: leave the name out");
+        return DB_CONSTRAINT;
+    }
+    *name = preceptor.name;
+    *email = address;
+    *author_user_id = preceptor.user_id;
+    return DB_OK;
+}
 
 static int request_tx(struct db_conn *conn, void *p)
 {
@@ -356,27 +446,9 @@ static int request_tx(struct db_conn *conn, void *p)
     }
     const char *name = c->author_name, *email = c->author_email, *author_user_id = NULL;
     if (given(r->preceptor_id)) {
-        struct store_preceptor preceptor;
-        bool theirs = false;
-        rc = store_preceptor_get(conn, c->arena, r->preceptor_id, &preceptor);
-        if (rc == DB_ROW)
-            rc = store_student_has_preceptor(conn, c->student->id, preceptor.id, &theirs) == DB_OK ? DB_ROW : DB_ERROR;
-        if (rc == DB_DONE || (rc == DB_ROW && !theirs)) {
-            error_set(c->err, ERR_UNPROCESSABLE, "preceptor_id", "not a preceptor of one of your rotations");
-            return DB_CONSTRAINT; /* roll back: the error says why */
-        }
-        if (rc != DB_ROW)
+        rc = preceptor_author(conn, c, &name, &email, &author_user_id);
+        if (rc != DB_OK)
             return rc;
-        if (name == NULL)
-            name = preceptor.name;
-        if (email == NULL)
-            email = clean_email(c->arena, preceptor.email);
-        author_user_id = preceptor.user_id;
-        if (email == NULL) {
-            error_set(c->err, ERR_VALIDATION_FAILED, "author_email",
-                      "the preceptor has no usable email address: give one");
-            return DB_CONSTRAINT; /* roll back: the error says why */
-        }
     } else {
         struct store_user author;
         rc = store_user_by_email(conn, c->arena, email, &author);
@@ -392,6 +464,9 @@ static int request_tx(struct db_conn *conn, void *p)
     }
 
     int64_t now = clock_now();
+    rc = check_request_limits(conn, c, email, now);
+    if (rc != DB_OK)
+        return rc;
     char id[48];
     crypto_sortable_id("l_", clock_now_ms(), id, sizeof(id));
     struct store_letter l = {
@@ -435,7 +510,7 @@ static int request_tx(struct db_conn *conn, void *p)
 }
 
 int letter_request(struct db_conn *conn, struct arena *arena, const struct store_user *student,
-                   const struct letter_request *request, struct store_letter *out, struct error *err)
+                   struct letter_request *request, struct store_letter *out, struct error *err)
 {
     struct error local;
     if (err == NULL)
@@ -921,4 +996,57 @@ int letters_send_reminders(struct db_conn *conn, struct arena *arena, int *sent)
             (*sent)++;
     }
     return 0;
+}
+
+/* ---- staff confirm who wrote a letter asked by name and email ---- */
+
+struct confirm_ctx {
+    struct arena *arena;
+    const char *id, *npi;
+    const struct store_user *staff;
+    struct store_letter *out;
+    struct error *err;
+};
+
+static int confirm_tx(struct db_conn *conn, void *p)
+{
+    struct confirm_ctx *c = p;
+    struct store_letter l;
+    int rc = store_letter_get(conn, c->arena, c->id, &l);
+    if (rc == DB_DONE) {
+        error_set(c->err, ERR_NOT_FOUND, NULL, "no such letter");
+        return DB_CONSTRAINT; /* roll back: the error says why */
+    }
+    if (rc != DB_ROW)
+        return rc;
+    struct store_preceptor preceptor;
+    rc = store_preceptor_by_npi(conn, c->arena, c->npi, &preceptor);
+    if (rc == DB_DONE || (rc == DB_ROW && !preceptor.verified)) {
+        error_set(c->err, ERR_UNPROCESSABLE, "npi", "no verified preceptor has this NPI");
+        return DB_CONSTRAINT;
+    }
+    if (rc != DB_ROW)
+        return rc;
+    int64_t now = clock_now();
+    rc = store_letter_confirm_author(conn, l.id, preceptor.id, c->staff->id, now);
+    if (rc == DB_DONE) {
+        error_set(c->err, ERR_CONFLICT, NULL, "this letter was asked of one of the student's preceptors already");
+        return DB_CONSTRAINT;
+    }
+    if (rc == DB_OK)
+        rc = store_audit_add(conn, c->staff->id, "letter.author_confirmed", "letter", l.id, preceptor.id, now);
+    if (rc == DB_OK)
+        rc = store_letter_get(conn, c->arena, l.id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
+    return rc;
+}
+
+int letter_confirm_author(struct db_conn *conn, struct arena *arena, const char *id, const struct store_user *staff,
+                          const char *npi, struct store_letter *out, struct error *err)
+{
+    if (!given(id) || !is_staff(staff))
+        return error_set(err, ERR_NOT_FOUND, NULL, "no such letter");
+    if (!catalog_npi_valid(npi))
+        return error_set(err, ERR_VALIDATION_FAILED, "npi", "an NPI has 10 digits with a valid check digit");
+    struct confirm_ctx c = {arena, id, npi, staff, out, err};
+    return run_tx(conn, confirm_tx, &c, err);
 }

@@ -24,6 +24,9 @@
 #include "lib/errors.h"
 #include "store/letters.h"
 
+/* A student may request LETTER_REQUESTS_PER_DAY (lib/limits.h) letters in
+ * any 24 hours, and has one open request (requested or accepted) per author
+ * address. */
 enum { LETTER_MAX_BYTES = 1000000, LETTER_TOKEN_DAYS = 30 };
 
 /* Set once before serving: the public URL for invitation links. */
@@ -42,6 +45,7 @@ struct letter_request {
     const char *application_id;             /* optional: the student's application it relates to */
     bool waived;
     const char *eras_letter_id;             /* optional */
+    int64_t retry_after;                    /* out: seconds until another request may be made, on 429 */
 };
 
 /* Who is acting on a letter as its author: a signed-in user, or the holder of
@@ -55,10 +59,12 @@ struct letter_actor {
  * 400 naming the field (author_email, author_name, eras_letter_id; "" counts
  * as not given), 404 application_id for an application not found or not
  * theirs, 422 preceptor_id for a preceptor who is not the preceptor of one of
- * their rotations (held, booked, cleared, in progress or completed). Queues
- * the invitation email (and tells the author's account, if any). */
+ * their rotations (held, booked, cleared, in progress or completed), 429
+ * rate_limited (request->retry_after set) past LETTER_REQUESTS_PER_DAY, 409
+ * letter_pending naming author_email while a request to that address is
+ * open. Queues the invitation email (and tells the author's account, if any). */
 int letter_request(struct db_conn *conn, struct arena *arena, const struct store_user *student,
-                   const struct letter_request *request, struct store_letter *out, struct error *err);
+                   struct letter_request *request, struct store_letter *out, struct error *err);
 /* The student adds the ERAS Letter ID (eras_letter_id not NULL nor "") or
  * waives (waive_sent, waive true) later; un-waiving does not exist (400 waived
  * when false is sent for a waived letter). 404 when not their letter. */
@@ -95,6 +101,13 @@ int letter_upload(struct db_conn *conn, struct arena *arena, const char *id, con
 /* uploaded → delivered with the ERAS Letter ID (the author, the student, or staff). */
 int letter_delivered(struct db_conn *conn, struct arena *arena, const char *id, const struct store_user *user,
                      const char *eras_letter_id, struct store_letter *out, struct error *err);
+/* Staff confirm that the author of a request by name and email is the
+ * verified preceptor with this NPI, which makes the letter count as from a
+ * U.S. physician (audited). 404 for anybody but staff or an unknown letter,
+ * 400 npi for a malformed NPI, 422 npi when no verified preceptor has it,
+ * 409 conflict for a request that names a preceptor already. */
+int letter_confirm_author(struct db_conn *conn, struct arena *arena, const char *id, const struct store_user *staff,
+                          const char *npi, struct store_letter *out, struct error *err);
 /* The latest version's bytes: the author (account, or a token not yet used
  * up) and staff; the student only when not waived (403 letter_confidential
  * otherwise); 404 for anybody else and while nothing is uploaded. Audited. */

@@ -18,12 +18,23 @@ struct recipient {
 /* link is a path ("/applications/a_…"); the email carries PUBLIC_URL + link. */
 void notify(struct db_conn *conn, struct arena *arena, const struct recipient *to, const char *kind, const char *title,
             const char *link, int64_t now);
-/* An email with a body of its own (body_text: plain text, lines end in \n). */
-void notify_email(struct db_conn *conn, struct arena *arena, const char *to, const char *subject,
+/* An email with a body of its own (body_text: plain text, lines end in \n);
+ * kind ("letter_invitation") stays in the outbox for the audit once the body
+ * is cleared. */
+void notify_email(struct db_conn *conn, struct arena *arena, const char *to, const char *kind, const char *subject,
                   const char *body_text, int64_t now);
+/* The hash an email address is kept as once its mail is delivered: BLAKE2b
+ * of the lower-cased address, 64 hex digits into out. */
+void notify_address_hash(const char *address, char out[65]);
+/* User-written text (a name, a title) for an email to someone outside Rounds:
+ * on one line, at most max bytes, in quotation marks, with everything a mail
+ * program could turn into a link or an address defanged ("evil.example" →
+ * "evil[.]example", "://" → "[:]//", "@" → "[at]"), so that an email only
+ * ever carries the links Rounds wrote. Never NULL. */
+const char *notify_quote(struct arena *arena, const char *text, size_t max);
 /* Set once before serving: the public URL that links in emails start with. */
 void notify_configure(const char *public_url);
-/* That URL ("" until configured), for emails written elsewhere. */
+/* That URL ("" until configured). */
 const char *notify_public_url(void);
 
 #endif

@@ -119,8 +119,8 @@ static void mail_invitation(struct db_conn *conn, struct arena *arena, const str
         log_warn("msg=\"school invitation not queued\" school_id=%s", school->id);
         return;
     }
-    notify_email(conn, arena, row->email, join(arena, school->name, " invites you to join it on Rounds", NULL),
-                 body.data, now);
+    notify_email(conn, arena, row->email, "school_invitation",
+                 join(arena, school->name, " invites you to join it on Rounds", NULL), body.data, now);
 }
 
 /* One good row: skipped when the address belongs to a student already linked,

@@ -3,6 +3,7 @@
  * headers, the request id and one access-log line. */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <pthread.h>
 #include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@
 #include "lib/clock.h"
 #include "lib/limits.h"
 #include "lib/log.h"
-#include "lib/utf8.h"
+#include "lib/text.h"
 #include "store/applications.h"
 
 static http_html_error_fn html_error_renderer;
@@ -513,13 +514,20 @@ static bool method_is_safe(enum http_method m)
     return m == HTTP_GET || m == HTTP_HEAD || m == HTTP_OPTIONS;
 }
 
-/* Parses the query string and refuses parameters the route does not take. */
+/* Parses the query string and refuses parameters the route does not take,
+ * and values that are not one line of text (lib/text.h). */
 static int check_query(struct http_request *req)
 {
     if (http_query(req, &req->query_params) != 0)
         return -1;
     for (size_t i = 0; i < req->query_params->count; i++) {
         const char *name = req->query_params->items[i].name;
+        const struct http_kv *kv = &req->query_params->items[i];
+        enum text_fault fault = text_check(kv->value, kv->value_len, TEXT_ONE_LINE);
+        if (fault != TEXT_OK) {
+            http_reply_error(req, ERR_INVALID_PARAMETER, name, text_fault_detail(fault));
+            return -1;
+        }
         const char *const *allowed = req->route->query;
         while (allowed != NULL && *allowed != NULL && strcmp(*allowed, name) != 0)
             allowed++;
@@ -541,20 +549,32 @@ static size_t route_body_cap(const struct route *route, const struct http_option
     return options->max_body;
 }
 
-/* Valid UTF-8 without NUL or other control characters (C0, DEL, C1) except
- * tab, CR and LF: what a text field of a form may hold. */
-static bool form_text_acceptable(const char *s, size_t len)
+/* Whether the route declares the form field multi-line. */
+static bool field_is_multiline(const struct route *route, const char *name)
 {
-    if (!utf8_valid(s, len))
-        return false;
-    const unsigned char *u = (const unsigned char *)s;
-    for (size_t i = 0; i < len; i++) {
-        if ((u[i] < 0x20 && u[i] != '\t' && u[i] != '\r' && u[i] != '\n') || u[i] == 0x7f)
-            return false;
-        if (u[i] == 0xc2 && u[i + 1] <= 0x9f) /* C1; validity guarantees u[i + 1] */
-            return false;
-    }
-    return true;
+    for (const char *const *f = route->multiline; f != NULL && *f != NULL; f++)
+        if (strcmp(*f, name) == 0)
+            return true;
+    return false;
+}
+
+/* Every text field of a form (urlencoded, or the parts of a multipart body
+ * without a filename) through the one text check; 400 naming the first that
+ * fails. */
+static int check_form_text(struct http_request *req, const char *name, const char *value, size_t len)
+{
+    enum text_lines lines = field_is_multiline(req->route, name) ? TEXT_MULTI_LINE : TEXT_ONE_LINE;
+    enum text_fault fault = text_check(value, len, lines);
+    if (fault == TEXT_OK)
+        return 0;
+    /* A page's error shows no field: say which one in the sentence. */
+    struct buf detail;
+    buf_init(&detail, &req->arena, BUF_CAP_LINE);
+    buf_append_str(&detail, "The field \"");
+    buf_append(&detail, name, strnlen(name, 64));
+    buf_appendf(&detail, "\" %s.", text_fault_detail(fault));
+    http_reply_error(req, ERR_VALIDATION_FAILED, name, buf_ok(&detail) ? detail.data : text_fault_detail(fault));
+    return -1;
 }
 
 enum { MULTIPART_MAX_PARTS = 32 };
@@ -599,9 +619,8 @@ static int check_multipart(struct http_request *req, const char *content_type)
         const struct http_part *part = &req->parts.items[i];
         if (part->filename != NULL)
             continue;
-        if (!form_text_acceptable(part->data, part->len)) {
+        if (check_form_text(req, part->name, part->data, part->len) != 0) {
             req->form.count = 0;
-            http_reply_error(req, ERR_BAD_REQUEST, part->name, "is not valid text");
             return -1;
         }
         struct http_kv *kv = &req->form.items[req->form.count];
@@ -642,6 +661,13 @@ static int check_body(struct http_request *req)
             http_reply_error(req, ERR_BAD_REQUEST, NULL, "the form is malformed");
             return -1;
         }
+        for (size_t i = 0; i < req->form.count; i++) {
+            const struct http_kv *kv = &req->form.items[i];
+            if (check_form_text(req, kv->name, kv->value, kv->value_len) != 0) {
+                req->form.count = 0;
+                return -1;
+            }
+        }
         return 0;
     }
     if (req->body_len == 0 && content_type == NULL)
@@ -653,16 +679,38 @@ static int check_body(struct http_request *req)
     return 0;
 }
 
+/* The routes whose paths carry a secret ({token}), found once: every request
+ * compares its path with these few rather than with the whole table. */
+enum { SECRET_ROUTES_MAX = 16 };
+static struct route secret_routes[SECRET_ROUTES_MAX];
+static size_t secret_route_count;
+static pthread_once_t secret_routes_once = PTHREAD_ONCE_INIT;
+
+static void find_secret_routes(void)
+{
+    const struct http_options *options = http_server_state.options;
+    for (size_t i = 0; i < options->route_count; i++) {
+        if (strstr(options->routes[i].pattern, "{token}") == NULL)
+            continue;
+        if (secret_route_count == SECRET_ROUTES_MAX) {
+            /* Never drop one silently: mask everything rather than log a token. */
+            log_error("msg=\"too many routes with a {token}: raise SECRET_ROUTES_MAX\"");
+            abort();
+        }
+        secret_routes[secret_route_count++] = options->routes[i];
+    }
+}
+
 /* The path as logs and the audit trail may show it: under a path that
  * carries a secret (an invitation link), masked by its prefix, whatever the
  * rest looks like and before routing (a 404 or 400 is logged too). */
-static const char *log_path_of(struct http_request *req, const struct http_options *options)
+static const char *log_path_of(struct http_request *req)
 {
     if (req->path == NULL)
         return "";
+    pthread_once(&secret_routes_once, find_secret_routes);
     char masked[64];
-    if (!router_secret_path(options->routes, options->route_count, req->path, strlen(req->path), masked,
-                            sizeof(masked)))
+    if (!router_secret_path(secret_routes, secret_route_count, req->path, strlen(req->path), masked, sizeof(masked)))
         return req->path;
     const char *copy = arena_strdup(&req->arena, masked);
     return copy != NULL ? copy : "/{masked}";
@@ -681,7 +729,7 @@ static void request_init(struct http_request *req, struct http_thread *thread, h
     req->request_id = arena_strdup(&req->arena, id);
     req->method = http_method_parse(r->method.base, r->method.len);
     req->path = arena_strndup(&req->arena, r->path_normalized.base, r->path_normalized.len);
-    req->log_path = log_path_of(req, http_server_state.options);
+    req->log_path = log_path_of(req);
     req->authority = arena_strndup(&req->arena, r->authority.base, r->authority.len);
     req->query = "";
     if (r->query_at != SIZE_MAX) {

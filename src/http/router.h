@@ -48,6 +48,8 @@ struct route {
     size_t max_body;             /* 0: the server default (1 MiB) */
     const char *summary;         /* one line for the OpenAPI document */
     const char *const *query;    /* the query parameters it takes (NULL-terminated); NULL: none */
+    const char *const *multiline; /* form and multipart fields that may hold line breaks (NULL-terminated);
+                                     every other text field is one line (lib/text.h) */
 };
 
 enum { ROUTE_MAX_PARAMS = 6 };

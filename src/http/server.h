@@ -37,6 +37,7 @@ struct http_options {
     int login_failures_per_account_client; /* per 15 minutes, one account from one client address */
     int login_failures_per_account;   /* per 15 minutes, one account from everywhere */
     int login_failures_per_client;    /* per 15 minutes, one client address for every account */
+    int registrations_per_client;     /* accounts created per hour from one client address */
     bool trust_proxy;
     bool test_hooks;                  /* serve the ROUTE_TEST_HOOK routes (tests only) */
     const char *smtp_url;             /* ROUNDS_SMTP_URL; NULL: mail goes to DATA_DIR/mail */

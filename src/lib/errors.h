@@ -35,6 +35,7 @@
     X(ERR_HOLD_EXPIRED, 409, "The hold on this seat has expired")                               \
     X(ERR_NOT_COMPLIANT, 409, "Onboarding requirements are not all met")                        \
     X(ERR_DOCUMENT_IN_USE, 409, "The document is attached to an active booking")                \
+    X(ERR_LETTER_PENDING, 409, "A request to this author is still open")                        \
     X(ERR_INVITATION_EXPIRED, 410, "This invitation link has expired")                          \
     X(ERR_INVITATION_USED, 410, "This invitation link has already been used")                   \
     X(ERR_PAYLOAD_TOO_LARGE, 413, "The body is too large")                                      \

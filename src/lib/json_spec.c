@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/limits.h"
+#include "lib/text.h"
 #include "lib/utf8.h"
 
 bool json_date_valid(const char *s)
@@ -61,19 +62,6 @@ static const char *field_path(struct arena *arena, const char *prefix, const cha
     return path;
 }
 
-static bool has_forbidden_controls(const char *s, size_t len, bool multiline)
-{
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '\n' || c == '\t' || c == '\r') {
-            if (!multiline)
-                return true;
-        } else if (c < 0x20 || c == 0x7f)
-            return true;
-    }
-    return false;
-}
-
 static int check_string(struct arena *arena, json_t *value, const struct json_field *f, bool multiline,
                         const char *path, const char **out, struct error *err)
 {
@@ -81,8 +69,9 @@ static int check_string(struct arena *arena, json_t *value, const struct json_fi
         return error_set(err, ERR_VALIDATION_FAILED, path, "must be a string");
     const char *s = json_string_value(value);
     size_t len = json_string_length(value);
-    if (strlen(s) != len || has_forbidden_controls(s, len, multiline))
-        return error_set(err, ERR_VALIDATION_FAILED, path, "must not contain control characters");
+    enum text_fault fault = text_check(s, len, multiline ? TEXT_MULTI_LINE : TEXT_ONE_LINE);
+    if (fault != TEXT_OK)
+        return error_set(err, ERR_VALIDATION_FAILED, path, text_fault_detail(fault));
     size_t chars = utf8_count(s, len);
     if ((int64_t)chars < f->min)
         return error_set(err, ERR_VALIDATION_FAILED, path, f->min <= 1 ? "must not be empty" : "is too short");

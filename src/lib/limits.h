@@ -65,6 +65,17 @@
 #define SCHOOL_INVITATION_DAYS 30         /* an invitation link works this long */
 #define SCHOOL_NOTE_MAX_CHARS 500         /* why a request to join was refused */
 #define SCHOOL_APPROVALS_SHOWN 200        /* applications waiting for a school's approval, listed at once */
+/* ---- volume: how often one person or address may do something ----
+ * Counted in the database, so every instance shares them (see the README's
+ * "Login limits" and "Volume limits and text"). The login thresholds are
+ * settings (ROUNDS_LOGIN_LIMIT_*); these are the fixed parts. */
+#define LOGIN_WINDOW_SECONDS 900         /* failed logins count this long */
+#define LOGIN_FREE_FAILURES 5            /* of an account from one address, before the delay starts */
+#define LOGIN_MAX_DELAY_SECONDS 60       /* the delay doubles from 1 s up to this */
+#define REGISTER_WINDOW_SECONDS 3600     /* ROUNDS_REGISTER_LIMIT_CLIENT counts over this */
+#define LETTER_REQUESTS_PER_DAY 10       /* letter requests of one student in any 24 hours */
+#define PRECEPTOR_INVITATIONS_PER_DAY 3  /* invitations mailed to one preceptor in any 24 hours */
+#define PRECEPTOR_INVITATION_DAYS 14     /* how long an invitation to link an account works */
 
 /* ---- the placement match (docs/match.md) ---- */
 #define MATCH_ID_MAX_CHARS 64          /* ids of students, offerings, blocks, attributes in an instance */

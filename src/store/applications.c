@@ -467,16 +467,17 @@ int store_notification_read(struct db_conn *conn, const char *user_id, const cha
 
 /* ---- outbox ---- */
 
-int store_outbox_add(struct db_conn *conn, const char *id, const char *to, const char *subject, const char *body,
-                     int64_t now)
+int store_outbox_add(struct db_conn *conn, const char *id, const char *to, const char *kind, const char *subject,
+                     const char *body, int64_t now)
 {
-    struct db_stmt *st = db_prepare(conn, "INSERT INTO outbox (id, to_address, subject, body, created_at,"
-                                          " next_attempt_at) VALUES ($1, $2, $3, $4, $5, $5)");
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO outbox (id, to_address, kind, subject, body, created_at,"
+                                          " next_attempt_at) VALUES ($1, $2, $3, $4, $5, $6, $6)");
     db_bind_text(st, 1, id);
     db_bind_text(st, 2, to);
-    db_bind_text(st, 3, subject);
-    db_bind_text(st, 4, body);
-    db_bind_int(st, 5, now);
+    db_bind_text(st, 3, kind != NULL ? kind : "");
+    db_bind_text(st, 4, subject);
+    db_bind_text(st, 5, body);
+    db_bind_int(st, 6, now);
     return store_run(st);
 }
 
@@ -486,10 +487,10 @@ int store_outbox_claim(struct db_conn *conn, struct arena *arena, int64_t now, i
     /* The outer conditions are checked again after a concurrent claimer's
      * row lock is released, so two senders never both claim one mail. */
     struct db_stmt *st = db_prepare(conn, "UPDATE outbox SET claimed_until = $2, attempts = attempts + 1"
-                                          " WHERE id = (SELECT id FROM outbox WHERE sent_at IS NULL"
+                                          " WHERE id = (SELECT id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL"
                                           " AND next_attempt_at <= $1 AND claimed_until < $1"
                                           " ORDER BY next_attempt_at LIMIT 1)"
-                                          " AND sent_at IS NULL AND claimed_until < $1"
+                                          " AND sent_at IS NULL AND failed_at IS NULL AND claimed_until < $1"
                                           " RETURNING id, to_address, subject, body, attempts");
     db_bind_int(st, 1, now);
     db_bind_int(st, 2, now + lease_seconds);
@@ -505,11 +506,52 @@ int store_outbox_claim(struct db_conn *conn, struct arena *arena, int64_t now, i
     return rc;
 }
 
-int store_outbox_sent(struct db_conn *conn, const char *id, int64_t now)
+int store_outbox_sent(struct db_conn *conn, const char *id, const char *to_hash, int64_t now)
 {
-    struct db_stmt *st = db_prepare(conn, "UPDATE outbox SET sent_at = $2, last_error = NULL WHERE id = $1");
+    struct db_stmt *st = db_prepare(conn, "UPDATE outbox SET sent_at = $2, last_error = NULL, body = '',"
+                                          " to_address = '', to_hash = $3 WHERE id = $1");
     db_bind_text(st, 1, id);
     db_bind_int(st, 2, now);
+    db_bind_text(st, 3, to_hash);
+    return store_run(st);
+}
+
+int store_outbox_gave_up(struct db_conn *conn, const char *id, const char *to_hash, const char *error, int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE outbox SET failed_at = $2, last_error = $4, claimed_until = 0,"
+                                          " body = '', to_address = '', to_hash = $3 WHERE id = $1");
+    db_bind_text(st, 1, id);
+    db_bind_int(st, 2, now);
+    db_bind_text(st, 3, to_hash);
+    db_bind_text(st, 4, error);
+    return store_run(st);
+}
+
+int store_outbox_unscrubbed(struct db_conn *conn, struct arena *arena, int limit, struct store_mail **out,
+                            size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    struct db_stmt *st = db_prepare(conn, "SELECT id, to_address FROM outbox WHERE to_address <> ''"
+                                          " AND (sent_at IS NOT NULL OR failed_at IS NOT NULL) ORDER BY id LIMIT $1");
+    db_bind_int(st, 1, limit);
+    struct store_mail *items = arena_calloc(arena, (size_t)limit, sizeof(*items));
+    int rc = items == NULL ? DB_ERROR : DB_ROW;
+    while (rc == DB_ROW && (rc = db_step(st)) == DB_ROW && *count < (size_t)limit) {
+        items[*count].id = store_column_dup(arena, st, 0);
+        items[*count].to_address = store_column_dup(arena, st, 1);
+        (*count)++;
+    }
+    db_reset(st);
+    *out = items;
+    return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+}
+
+int store_outbox_scrub(struct db_conn *conn, const char *id, const char *to_hash)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE outbox SET body = '', to_address = '', to_hash = $2 WHERE id = $1");
+    db_bind_text(st, 1, id);
+    db_bind_text(st, 2, to_hash);
     return store_run(st);
 }
 

@@ -107,17 +107,32 @@ int store_notifications_unread(struct db_conn *conn, const char *user_id, int64_
 int store_notification_read(struct db_conn *conn, const char *user_id, const char *id, int64_t now);
 
 /* The email outbox. */
+/* An email waits in the outbox with its address and body until it is
+ * delivered or finally fails; then both are cleared and only what the audit
+ * needs stays: the kind, the subject, a hash of the address, the times and
+ * the outcome. Live invitation links (tokens) are only ever in a body
+ * waiting to be sent. */
 struct store_mail {
     const char *id, *to_address, *subject, *body;
     int64_t attempts;
 };
-int store_outbox_add(struct db_conn *conn, const char *id, const char *to, const char *subject, const char *body,
-                     int64_t now);
+int store_outbox_add(struct db_conn *conn, const char *id, const char *to, const char *kind, const char *subject,
+                     const char *body, int64_t now);
 /* Claims one due mail for lease_seconds (DB_ROW), or DB_DONE when none is due. */
 int store_outbox_claim(struct db_conn *conn, struct arena *arena, int64_t now, int64_t lease_seconds,
                        struct store_mail *out);
-int store_outbox_sent(struct db_conn *conn, const char *id, int64_t now);
+/* Delivered: the body and the address are cleared, to_hash kept. */
+int store_outbox_sent(struct db_conn *conn, const char *id, const char *to_hash, int64_t now);
+/* Not delivered this time: tried again at next_attempt_at. */
 int store_outbox_failed(struct db_conn *conn, const char *id, int64_t next_attempt_at, const char *error);
+/* Finally failed (no more attempts): cleared like a delivered mail. */
+int store_outbox_gave_up(struct db_conn *conn, const char *id, const char *to_hash, const char *error, int64_t now);
+/* Delivered or failed mail that still has its address (written before
+ * addresses were cleared): at most limit, to clear with
+ * store_outbox_scrub(). */
+int store_outbox_unscrubbed(struct db_conn *conn, struct arena *arena, int limit, struct store_mail **out,
+                            size_t *count);
+int store_outbox_scrub(struct db_conn *conn, const char *id, const char *to_hash);
 
 /* The audit trail (append-only). */
 struct store_audit_event {

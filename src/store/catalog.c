@@ -203,6 +203,17 @@ int store_preceptor_get(struct db_conn *conn, struct arena *arena, const char *i
     return rc;
 }
 
+int store_preceptor_by_npi(struct db_conn *conn, struct arena *arena, const char *npi, struct store_preceptor *out)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT " PRECEPTOR_COLUMNS " FROM preceptors WHERE npi = $1");
+    db_bind_text(st, 1, npi);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        read_preceptor(arena, st, out);
+    db_reset(st);
+    return rc;
+}
+
 int store_preceptors_list(struct db_conn *conn, struct arena *arena, const char *organization_ids,
                           const char *after_id, int limit, struct store_preceptor **out, size_t *count)
 {

@@ -6,11 +6,13 @@
 
 #include <string.h>
 
-/* Whether letter l comes from a U.S. physician: its preceptor is verified, or
- * (no preceptor named) its author's account belongs to a verified preceptor. */
+/* Whether letter l comes from a U.S. physician: the preceptor it was asked
+ * of (only through their own account or verified address), or the one staff
+ * confirmed as the author of a request by name and email, is verified. An
+ * author's address or account alone never counts. */
 #define LETTER_FROM_US(l)                                                                                     \
-    "EXISTS (SELECT 1 FROM preceptors vp WHERE vp.verified = 1 AND ((" l ".preceptor_id IS NOT NULL"           \
-    " AND vp.id = " l ".preceptor_id) OR (" l ".preceptor_id IS NULL AND vp.user_id = " l ".author_user_id)))"
+    "EXISTS (SELECT 1 FROM preceptors vp WHERE vp.verified = 1"                                               \
+    " AND vp.id = COALESCE(" l ".preceptor_id, " l ".confirmed_preceptor_id))"
 
 #define LETTER_COLUMNS                                                                                        \
     "l.id, l.student_id, l.author_name, l.author_email, l.author_user_id, l.preceptor_id, l.application_id,"  \
@@ -19,7 +21,11 @@
     " COALESCE(l.uploaded_at, 0), COALESCE(l.delivered_at, 0), COALESCE(l.reminded_7_at, 0),"                \
     " COALESCE(l.reminded_14_at, 0), l.updated_at, u.name, u.email, p.user_id,"                              \
     " CASE WHEN " LETTER_FROM_US("l") " THEN 1 ELSE 0 END,"                                                   \
-    " (SELECT COUNT(*) FROM letter_files f WHERE f.letter_id = l.id)"
+    " (SELECT COUNT(*) FROM letter_files f WHERE f.letter_id = l.id), l.confirmed_preceptor_id,"             \
+    " COALESCE(l.confirmed_at, 0)"
+
+/* The number of columns LETTER_COLUMNS selects (what a query adds comes after). */
+enum { LETTER_COLUMN_COUNT = 28 };
 
 #define LETTER_FROM                                                                                           \
     " FROM letters l JOIN users u ON u.id = l.student_id LEFT JOIN preceptors p ON p.id = l.preceptor_id "
@@ -53,6 +59,8 @@ static void read_letter(struct arena *arena, struct db_stmt *st, struct store_le
     l->preceptor_user_id = store_column_dup(arena, st, 23);
     l->from_us_physician = db_column_int(st, 24) != 0;
     l->version_count = db_column_int(st, 25);
+    l->confirmed_preceptor_id = store_column_dup(arena, st, 26);
+    l->confirmed_at = db_column_int(st, 27);
 }
 
 /* Steps an UPDATE: DB_OK when it changed a row, DB_DONE when none matched. */
@@ -142,7 +150,7 @@ int store_letter_by_token(struct db_conn *conn, struct arena *arena, const char 
     if (rc == DB_ROW) {
         read_letter(arena, st, out);
         if (token_expires_at != NULL)
-            *token_expires_at = db_column_int(st, 26);
+            *token_expires_at = db_column_int(st, LETTER_COLUMN_COUNT);
     }
     db_reset(st);
     return rc;
@@ -396,4 +404,42 @@ int store_student_has_preceptor(struct db_conn *conn, const char *student_id, co
     *found = rc == DB_ROW && db_column_int(st, 0) > 0;
     db_reset(st);
     return rc == DB_ROW ? DB_OK : rc;
+}
+
+int store_letters_requested_since(struct db_conn *conn, const char *student_id, int64_t since, int64_t *count,
+                                  int64_t *first_at)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*), COALESCE(MIN(requested_at), 0) FROM letters"
+                                          " WHERE student_id = $1 AND requested_at > $2");
+    db_bind_text(st, 1, student_id);
+    db_bind_int(st, 2, since);
+    int rc = db_step(st);
+    *count = rc == DB_ROW ? db_column_int(st, 0) : 0;
+    *first_at = rc == DB_ROW ? db_column_int(st, 1) : 0;
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : rc;
+}
+
+int store_letter_open_to(struct db_conn *conn, const char *student_id, const char *author_email, bool *open)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*) FROM letters WHERE student_id = $1 AND author_email = $2"
+                                          " AND state IN ('requested', 'accepted')");
+    db_bind_text(st, 1, student_id);
+    db_bind_text(st, 2, author_email);
+    int rc = db_step(st);
+    *open = rc == DB_ROW && db_column_int(st, 0) > 0;
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : rc;
+}
+
+int store_letter_confirm_author(struct db_conn *conn, const char *id, const char *preceptor_id, const char *by,
+                                int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE letters SET confirmed_preceptor_id = $2, confirmed_by = $3,"
+                                          " confirmed_at = $4, updated_at = $4 WHERE id = $1 AND preceptor_id IS NULL");
+    db_bind_text(st, 1, id);
+    db_bind_text(st, 2, preceptor_id);
+    db_bind_text(st, 3, by);
+    db_bind_int(st, 4, now);
+    return run_changed(st);
 }

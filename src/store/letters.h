@@ -19,8 +19,10 @@ struct store_letter {
     /* Joined for reading. */
     const char *student_name, *student_email;
     const char *preceptor_user_id;     /* the account of the preceptor named, or NULL */
-    bool from_us_physician;            /* its preceptor has a verified NPI */
+    bool from_us_physician;            /* its preceptor (asked, or confirmed by staff) has a verified NPI */
     int64_t version_count;             /* uploaded versions */
+    const char *confirmed_preceptor_id; /* a request by name and email: the preceptor staff confirmed as its author */
+    int64_t confirmed_at;              /* 0 until then */
 };
 
 struct store_letter_file {
@@ -40,6 +42,10 @@ int store_letter_by_token(struct db_conn *conn, struct arena *arena, const char 
  * reason when declined); DB_OK, or DB_DONE when the state was no longer `from`. */
 int store_letter_move(struct db_conn *conn, const char *id, const char *from, const char *to, const char *reason,
                       int64_t now);
+/* Staff confirm the author of a request by name and email: DB_OK, or DB_DONE
+ * when the letter names a preceptor (it is attributed already). */
+int store_letter_confirm_author(struct db_conn *conn, const char *id, const char *preceptor_id, const char *by,
+                                int64_t now);
 int store_letter_set_eras_id(struct db_conn *conn, const char *id, const char *eras_letter_id, int64_t now);
 /* Sets waived (and waived_at) only while it is not waived yet: DB_OK, or DB_DONE. */
 int store_letter_waive(struct db_conn *conn, const char *id, int64_t now);
@@ -71,6 +77,11 @@ int store_letters_open_before(struct db_conn *conn, struct arena *arena, int64_t
  * before two_weeks_before. Oldest first, at most limit. */
 int store_letters_reminders_due(struct db_conn *conn, struct arena *arena, int64_t week_before,
                                 int64_t two_weeks_before, int limit, struct store_letter **out, size_t *count);
+/* The student's requests since `since`: how many and the first one's time (0 when none). */
+int store_letters_requested_since(struct db_conn *conn, const char *student_id, int64_t since, int64_t *count,
+                                  int64_t *first_at);
+/* Whether the student has an open request (requested or accepted) to this author address. */
+int store_letter_open_to(struct db_conn *conn, const char *student_id, const char *author_email, bool *open);
 /* DB_CONSTRAINT when the version exists already (a concurrent upload). */
 int store_letter_file_insert(struct db_conn *conn, const struct store_letter_file *f);
 /* The versions, newest first. */

@@ -1,5 +1,6 @@
-/* sessions.c — server-side sessions (by token hash) and login-failure counts,
- * both in the database so that every instance shares them. */
+/* sessions.c — server-side sessions (by token hash), login-failure counts
+ * and the events of the volume limits, all in the database so that every
+ * instance shares them. */
 #include "store/store.h"
 
 #include <string.h>
@@ -121,6 +122,39 @@ int store_login_failure_clear(struct db_conn *conn, const char *account_key, con
 int store_login_failure_prune(struct db_conn *conn, int64_t before)
 {
     struct db_stmt *st = db_prepare(conn, "DELETE FROM login_failures WHERE at < $1");
+    db_bind_int(st, 1, before);
+    int rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_rate_events_count(struct db_conn *conn, const char *bucket, int64_t since, int64_t *count,
+                            int64_t *first_at)
+{
+    struct db_stmt *st =
+        db_prepare(conn, "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM rate_events WHERE bucket = $1 AND at > $2");
+    db_bind_text(st, 1, bucket);
+    db_bind_int(st, 2, since);
+    int rc = db_step(st);
+    *count = rc == DB_ROW ? db_column_int(st, 0) : 0;
+    *first_at = rc == DB_ROW ? db_column_int(st, 1) : 0;
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : rc;
+}
+
+int store_rate_event_add(struct db_conn *conn, const char *bucket, int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO rate_events (bucket, at) VALUES ($1, $2)");
+    db_bind_text(st, 1, bucket);
+    db_bind_int(st, 2, now);
+    int rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_rate_events_prune(struct db_conn *conn, int64_t before)
+{
+    struct db_stmt *st = db_prepare(conn, "DELETE FROM rate_events WHERE at < $1");
     db_bind_int(st, 1, before);
     int rc = db_step(st);
     db_reset(st);

@@ -55,15 +55,24 @@ int store_user_insert(struct db_conn *conn, const struct store_user *user);
  * memberships included), DB_DONE when there is none. */
 int store_user_by_email(struct db_conn *conn, struct arena *arena, const char *email, struct store_user *out);
 int store_user_by_id(struct db_conn *conn, struct arena *arena, const char *id, struct store_user *out);
+/* Inside a write transaction: holds the user's row until it ends, so that
+ * checks counting the user's things (the volume limits) and the writes that
+ * follow run one at a time per user on PostgreSQL too (SQLite's write
+ * transactions are one at a time anyway). DB_OK, or DB_DONE for no such user. */
+int store_user_lock(struct db_conn *conn, const char *id);
 int store_user_set_password_hash(struct db_conn *conn, const char *user_id, const char *password_hash);
 int store_user_set_profile(struct db_conn *conn, const char *user_id, const struct store_profile *profile);
 int store_membership_insert(struct db_conn *conn, const char *user_id, const char *organization_id, const char *role);
+/* Gives the user a role (nothing when they have it already). */
+int store_user_add_role(struct db_conn *conn, const char *user_id, const char *role);
 
 /* ---- organisations ---- */
 
 int store_organization_insert(struct db_conn *conn, const char *id, const char *name, const char *kind, int64_t now);
 /* DB_ROW when it exists (kind into *kind_out when not NULL), DB_DONE otherwise. */
 int store_organization_kind(struct db_conn *conn, struct arena *arena, const char *id, const char **kind_out);
+/* DB_ROW with the organisation's name, or DB_DONE. */
+int store_organization_name(struct db_conn *conn, struct arena *arena, const char *id, const char **name_out);
 
 /* ---- sessions ---- */
 
@@ -101,6 +110,34 @@ int store_login_failure_counts(struct db_conn *conn, const char *account_key, co
 /* Forgets the failures of the account from this address (a login succeeded there). */
 int store_login_failure_clear(struct db_conn *conn, const char *account_key, const char *client_addr);
 int store_login_failure_prune(struct db_conn *conn, int64_t before);
+
+/* ---- preceptor invitations (store/invitations.c) ---- */
+
+struct store_preceptor_invitation {
+    const char *id, *preceptor_id, *invited_by, *used_by;
+    int64_t created_at, expires_at, used_at; /* used_at 0 while unused */
+};
+int store_preceptor_invitation_insert(struct db_conn *conn, const struct store_preceptor_invitation *inv,
+                                      const char *token_hash);
+/* How many invitations the preceptor was sent since `since`. */
+int store_preceptor_invitations_since(struct db_conn *conn, const char *preceptor_id, int64_t since,
+                                      int64_t *count);
+/* DB_ROW with the invitation a token hash opens, or DB_DONE. */
+int store_preceptor_invitation_by_token(struct db_conn *conn, struct arena *arena, const char *token_hash,
+                                        struct store_preceptor_invitation *out);
+/* Uses the invitation up: DB_OK, or DB_DONE when it was used meanwhile. */
+int store_preceptor_invitation_use(struct db_conn *conn, const char *id, const char *user_id, int64_t now);
+/* Links the record to the account while it has none: DB_OK, or DB_DONE when
+ * it is linked already. */
+int store_preceptor_link(struct db_conn *conn, const char *preceptor_id, const char *user_id);
+
+/* ---- volume limits: events counted per bucket ("register:<address>") ---- */
+
+/* The events of a bucket since `since`: how many, and the first one's time (0 when none). */
+int store_rate_events_count(struct db_conn *conn, const char *bucket, int64_t since, int64_t *count,
+                            int64_t *first_at);
+int store_rate_event_add(struct db_conn *conn, const char *bucket, int64_t now);
+int store_rate_events_prune(struct db_conn *conn, int64_t before);
 
 /* ---- catalog: sites, preceptors, offerings, blocks (store/catalog.c) ---- */
 
@@ -158,6 +195,8 @@ int store_sites_list(struct db_conn *conn, struct arena *arena, const char *orga
 /* DB_CONSTRAINT when the NPI is taken. */
 int store_preceptor_insert(struct db_conn *conn, const struct store_preceptor *preceptor);
 int store_preceptor_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_preceptor *out);
+/* DB_ROW with the preceptor registered with this NPI, or DB_DONE. */
+int store_preceptor_by_npi(struct db_conn *conn, struct arena *arena, const char *npi, struct store_preceptor *out);
 int store_preceptors_list(struct db_conn *conn, struct arena *arena, const char *organization_ids,
                           const char *after_id, int limit, struct store_preceptor **out, size_t *count);
 int store_preceptor_set_verified(struct db_conn *conn, const char *id, bool verified, int64_t now);

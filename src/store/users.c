@@ -215,6 +215,17 @@ int store_membership_insert(struct db_conn *conn, const char *user_id, const cha
     return rc == DB_DONE ? DB_OK : rc;
 }
 
+int store_user_add_role(struct db_conn *conn, const char *user_id, const char *role)
+{
+    struct db_stmt *st =
+        db_prepare(conn, "INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING");
+    db_bind_text(st, 1, user_id);
+    db_bind_text(st, 2, role);
+    int rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
 int store_organization_insert(struct db_conn *conn, const char *id, const char *name, const char *kind, int64_t now)
 {
     struct db_stmt *st = db_prepare(conn, "INSERT INTO organizations (id, name, kind, created_at) VALUES ($1, $2, $3, $4)");
@@ -227,6 +238,20 @@ int store_organization_insert(struct db_conn *conn, const char *id, const char *
     return rc == DB_DONE ? DB_OK : rc;
 }
 
+int store_organization_name(struct db_conn *conn, struct arena *arena, const char *id, const char **name_out)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT name FROM organizations WHERE id = $1");
+    db_bind_text(st, 1, id);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        *name_out = store_column_dup(arena, st, 0);
+        if (*name_out == NULL)
+            rc = DB_ERROR;
+    }
+    db_reset(st);
+    return rc;
+}
+
 int store_organization_kind(struct db_conn *conn, struct arena *arena, const char *id, const char **kind_out)
 {
     struct db_stmt *st = db_prepare(conn, "SELECT kind FROM organizations WHERE id = $1");
@@ -236,4 +261,17 @@ int store_organization_kind(struct db_conn *conn, struct arena *arena, const cha
         *kind_out = store_column_dup(arena, st, 0);
     db_reset(st);
     return rc;
+}
+
+int store_user_lock(struct db_conn *conn, const char *id)
+{
+    /* A write that changes nothing: the row lock is the point. */
+    struct db_stmt *st = db_prepare(conn, "UPDATE users SET id = id WHERE id = $1");
+    db_bind_text(st, 1, id);
+    int rc = db_step(st);
+    int changed = rc == DB_DONE ? db_changes(st) : 0;
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    return changed > 0 ? DB_OK : DB_DONE;
 }

@@ -49,6 +49,7 @@ static const char *done_message(const char *done)
         {"delivered", "The letter is recorded as delivered to ERAS."},
         {"letter-id", "The ERAS Letter ID is saved."},
         {"waive", "You waived your right to see this letter."},
+        {"author-confirmed", "The author is confirmed: the letter counts as from a U.S. physician."},
     };
     for (size_t i = 0; done != NULL && i < sizeof(messages) / sizeof(messages[0]); i++)
         if (strcmp(messages[i][0], done) == 0)
@@ -396,6 +397,10 @@ static void render(struct http_request *req, int status, const char *id, const c
         render_student_actions(&b, &l, page.csrf_token, f, &any);
     if (v.author || v.student || v.staff)
         render_delivered_form(&b, &l, page.csrf_token, f, &any);
+    if (v.staff && l.preceptor_id == NULL && l.confirmed_preceptor_id == NULL) {
+        web_letter_author_form(&b, &l, page.csrf_token, NULL, NULL);
+        any = true;
+    }
     if (!any)
         buf_append_str(&b, "<p>There is nothing for you to do on this letter now.</p>\n");
     buf_append_str(&b, "</section>\n</div>\n</div>\n");

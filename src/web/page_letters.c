@@ -498,6 +498,7 @@ void web_page_letters_request(struct http_request *req)
             http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
             return;
         }
+        http_retry_after(req, r.retry_after);
         form.err = err;
         if (err.field != NULL && (strcmp(err.field, "preceptor_id") == 0 || strcmp(err.field, "application_id") == 0)) {
             form.err.field = "application_id";

@@ -74,7 +74,9 @@ void web_page_register_post(struct http_request *req)
         http_reply_error(req, ERR_INTERNAL, NULL, NULL);
         return;
     }
-    if (auth_register_begin(req->db, &req->arena, email, name, password, ROLE_STUDENT, NULL, job, &err) != 0) {
+    struct auth_register_client client = {req->client_addr, req->options->registrations_per_client};
+    if (auth_register_begin(req->db, &req->arena, email, name, password, ROLE_STUDENT, NULL, &client, job, &err) != 0) {
+        http_retry_after(req, job->retry_after);
         http_offload_free(job);
         render(req, error_status(err.code), name, email, &err);
         return;

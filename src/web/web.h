@@ -39,6 +39,13 @@ void web_page_host_offering_save(struct http_request *req);
 void web_page_host_block_create(struct http_request *req);
 void web_page_host_block_save(struct http_request *req);
 void web_page_search(struct http_request *req);
+void web_page_preceptor_invite(struct http_request *req);
+void web_page_preceptor_invite_accept(struct http_request *req);
+struct store_letter;
+void web_page_letter_author(struct http_request *req);
+/* The staff form that confirms who wrote a letter asked by name and email (POST /staff/letters/{id}/author). */
+void web_letter_author_form(struct buf *b, const struct store_letter *l, const char *csrf, const char *npi,
+                            const char *error);
 void web_page_offering(struct http_request *req);
 
 /* ---- applications and bookings (page_apply.c, page_applications.c,

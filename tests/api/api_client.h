@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -231,6 +232,10 @@ static inline int api_server_start(struct api_server *srv, const char *const *ex
         return -1;
     }
     if (pid == 0) {
+        /* A test that crashes or is killed must not leave its server running
+         * (holding a port, a database and whatever descriptors it inherited).
+         * Servers are started from the suite's main thread. */
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
         int log_fd = open(srv->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
         if (log_fd < 0 || null_fd < 0)

@@ -1721,7 +1721,7 @@ int main(void)
     }
     /* Failed logins from 127.0.0.1 add up across runs on a shared PostgreSQL
      * database: keep the per-address limit out of the way of these tests. */
-    static const char *const main_flags[] = {"--login-limit-client", "1000000", NULL};
+    static const char *const main_flags[] = {"--login-limit-client", "1000000", "--register-limit-client", "1000000", NULL};
     if (api_server_start(&main_server, main_flags) != 0)
         return 1;
     db = api_db_open(&main_server);
@@ -1803,7 +1803,7 @@ int main(void)
     API_RUN(login_form_with_its_csrf_token_passes_the_check);
     API_RUN(unknown_page_is_an_html_404);
 
-    static const char *const small_flags[] = {"--login-limit-account", "3", "--login-limit-client", "1000000",
+    static const char *const small_flags[] = {"--login-limit-account", "3", "--login-limit-client", "1000000", "--register-limit-client", "1000000",
                                               "--max-body", "4096", NULL};
     if (api_server_start(&small_server, small_flags) == 0) {
         API_RUN(login_rate_limit_per_account);

@@ -694,7 +694,7 @@ TEST(preceptors_post_validation_names_the_field)
     check_preceptor_refused(body, npi, 0, 400, "validation_failed", "board_status");
     body = preceptor_body(org_a, "Dr. Ghost", npi, "cardiology");
     json_object_set_new(body, "user_id", json_string("u_nobody0000000000"));
-    check_preceptor_refused(body, npi, 0, 400, "validation_failed", "user_id");
+    check_preceptor_refused(body, npi, 0, 422, "unprocessable", "user_id");
     body = preceptor_body(org_a, "Dr. Verified", npi, "cardiology");
     json_object_set_new(body, "verified", json_true());
     check_preceptor_refused(body, npi, 0, 400, "unknown_field", "verified");
@@ -2194,7 +2194,7 @@ int main(void)
     /* Letters and digits only, so that the full-text search sees one word. */
     snprintf(TAG, sizeof(TAG), "qz%05ldx%06lld", (long)getpid() % 100000, (long long)time(NULL) % 1000000);
     snprintf(STAG, sizeof(STAG), "sq%05ldx%06lld", (long)getpid() % 100000, (long long)time(NULL) % 1000000);
-    static const char *const flags[] = {"--login-limit-client", "1000000", NULL};
+    static const char *const flags[] = {"--login-limit-client", "1000000", "--register-limit-client", "1000000", NULL};
     if (api_server_start(&main_server, flags) != 0)
         return 1;
     db = api_db_open(&main_server);

@@ -1905,7 +1905,9 @@ TEST(reminders_30_and_7_days_before_a_needed_document_expires)
                          passport, NULL),
               1);
     /* By email too. */
-    CHECK(api_db_int(W.db, "SELECT COUNT(*) FROM outbox WHERE to_address = $1", s.email, NULL) >= 1);
+    char hash[65];
+    crypto_hash_token(s.email, hash); /* a delivered mail keeps only the hash of its address */
+    CHECK(api_db_int(W.db, "SELECT COUNT(*) FROM outbox WHERE to_address = $1 OR to_hash = $2", s.email, hash) >= 1);
 
     /* 7 days before: one more. */
     set_clock_days(43, &s);
@@ -1957,7 +1959,7 @@ int main(void)
     }
     static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--session-idle-minutes",
                                         "43200", "--session-absolute-hours", "8760", "--login-limit-client",
-                                        "1000000", "--max-upload", "65536", "--upload-quota", "200000", NULL};
+                                        "1000000", "--register-limit-client", "1000000", "--max-upload", "65536", "--upload-quota", "200000", NULL};
     if (api_server_start(&server, flags) != 0)
         return 1;
     test_current_name = "setup";

@@ -92,7 +92,7 @@ mkdir -p "$TMP/data"
 for try in 1 2 3; do
     PORT=$(free_port)
     BASE_URL=http://127.0.0.1:$PORT
-    env ROUNDS_DB="$TMP/rounds.db" ROUNDS_LISTEN="127.0.0.1:$PORT" \
+    env ROUNDS_DB="$TMP/rounds.db" ROUNDS_LISTEN="127.0.0.1:$PORT" ROUNDS_REGISTER_LIMIT_CLIENT=1000 \
         ROUNDS_DATA_DIR="$TMP/data" ROUNDS_PUBLIC_URL="$BASE_URL" \
         "$BIN" serve >"$TMP/server.log" 2>&1 &
     SERVER_PID=$!

@@ -27,20 +27,20 @@ static void check(bool ok)
 }
 
 static const struct route table[] = {
-    {HTTP_GET, "/", NULL, 0, 0, NULL, NULL},
-    {HTTP_GET, "/healthz", NULL, 0, 0, NULL, NULL},
-    {HTTP_GET | HTTP_POST, "/api/v1/offerings", NULL, 0, 0, NULL, NULL},
-    {HTTP_GET, "/api/v1/offerings/featured", NULL, 0, 0, NULL, NULL},
-    {HTTP_GET, "/api/v1/offerings/{id}", NULL, 0, 0, NULL, NULL},
-    {HTTP_PATCH | HTTP_DELETE, "/api/v1/offerings/{id}", NULL, 0, 0, NULL, NULL},
-    {HTTP_GET, "/api/v1/offerings/{id}/blocks", NULL, 0, 0, NULL, NULL},
-    {HTTP_GET | HTTP_PUT, "/api/v1/offerings/{id}/blocks/{block_id}", NULL, 0, 0, NULL, NULL},
-    {HTTP_POST, "/api/v1/applications/{id}/{action}", NULL, 0, 0, NULL, NULL},
-    {HTTP_POST, "/api/v1/applications/{id}/withdraw", NULL, 0, 0, NULL, NULL}, /* shadowed by the one above */
-    {HTTP_OPTIONS, "/{a}/{b}/{c}/{d}/{e}/{f}", NULL, 0, 0, NULL, NULL},
-    {HTTP_GET, "/{page}", NULL, 0, 0, NULL, NULL},
-    {HTTP_POST, "/login", NULL, 0, 0, NULL, NULL},
-    {HTTP_GET, "/invitations/letters/{token}", NULL, 0, 0, NULL, NULL},
+    {HTTP_GET, "/", NULL, 0, 0, NULL, NULL, NULL},
+    {HTTP_GET, "/healthz", NULL, 0, 0, NULL, NULL, NULL},
+    {HTTP_GET | HTTP_POST, "/api/v1/offerings", NULL, 0, 0, NULL, NULL, NULL},
+    {HTTP_GET, "/api/v1/offerings/featured", NULL, 0, 0, NULL, NULL, NULL},
+    {HTTP_GET, "/api/v1/offerings/{id}", NULL, 0, 0, NULL, NULL, NULL},
+    {HTTP_PATCH | HTTP_DELETE, "/api/v1/offerings/{id}", NULL, 0, 0, NULL, NULL, NULL},
+    {HTTP_GET, "/api/v1/offerings/{id}/blocks", NULL, 0, 0, NULL, NULL, NULL},
+    {HTTP_GET | HTTP_PUT, "/api/v1/offerings/{id}/blocks/{block_id}", NULL, 0, 0, NULL, NULL, NULL},
+    {HTTP_POST, "/api/v1/applications/{id}/{action}", NULL, 0, 0, NULL, NULL, NULL},
+    {HTTP_POST, "/api/v1/applications/{id}/withdraw", NULL, 0, 0, NULL, NULL, NULL}, /* shadowed by the one above */
+    {HTTP_OPTIONS, "/{a}/{b}/{c}/{d}/{e}/{f}", NULL, 0, 0, NULL, NULL, NULL},
+    {HTTP_GET, "/{page}", NULL, 0, 0, NULL, NULL, NULL},
+    {HTTP_POST, "/login", NULL, 0, 0, NULL, NULL, NULL},
+    {HTTP_GET, "/invitations/letters/{token}", NULL, 0, 0, NULL, NULL, NULL},
 };
 enum { TABLE_SIZE = sizeof(table) / sizeof(table[0]) };
 

@@ -425,12 +425,12 @@ TEST(us_physician_means_a_verified_preceptor)
                         d = new_letter(student.id), e = new_letter(student.id);
     a.preceptor_id = verified;
     b.preceptor_id = unverified;
-    c.author_user_id = verified_user.id;   /* no preceptor named, but the account is a verified preceptor */
+    c.author_user_id = verified_user.id;   /* by name and email to a verified preceptor's account: not by itself */
     d.author_user_id = unverified_user.id;
     e.preceptor_id = unverified;           /* the named preceptor decides, not the account */
     e.author_user_id = verified_user.id;
     struct store_letter *all[] = {&a, &b, &c, &d, &e};
-    bool expected[] = {true, false, true, false, false};
+    bool expected[] = {true, false, false, false, false};
     for (size_t i = 0; i < 5; i++) {
         CHECK_INT(store_letter_insert(conn, all[i]), DB_OK);
         struct store_letter got;
@@ -441,6 +441,17 @@ TEST(us_physician_means_a_verified_preceptor)
     struct store_letter got;
     CHECK_INT(store_letter_get(conn, &arena, a.id, &got), DB_ROW);
     CHECK_STR(got.preceptor_user_id, verified_user.id);
+    /* Staff confirm the author of c (by name and email): then it counts; of d, an unverified one: it does not.
+     * A letter naming a preceptor is attributed already. */
+    CHECK_INT(store_letter_confirm_author(conn, c.id, verified, verified_user.id, clock_now()), DB_OK);
+    CHECK_INT(store_letter_confirm_author(conn, d.id, unverified, verified_user.id, clock_now()), DB_OK);
+    CHECK_INT(store_letter_confirm_author(conn, a.id, unverified, verified_user.id, clock_now()), DB_DONE);
+    CHECK_INT(store_letter_get(conn, &arena, c.id, &got), DB_ROW);
+    CHECK(got.from_us_physician);
+    CHECK_STR(got.confirmed_preceptor_id, verified);
+    CHECK(got.confirmed_at > 0);
+    CHECK_INT(store_letter_get(conn, &arena, d.id, &got), DB_ROW);
+    CHECK(!got.from_us_physician);
 
     /* counts for readiness: uploaded and delivered only */
     int64_t done = -1, done_us = -1, open = -1;
@@ -674,7 +685,8 @@ TEST(a_request_by_name_and_email)
     CHECK(letter_user_is_author(&out, &author));
     CHECK(!letter_user_is_author(&out, &student));
     const char *mail = newest_mail(author.email);
-    CHECK_CONTAINS(mail, "Lina Haddad asks you for a letter of recommendation");
+    CHECK_CONTAINS(mail, "A letter of recommendation is requested of you on Rounds");
+    CHECK_CONTAINS(mail, "Student: \xe2\x80\x9cLina Haddad\xe2\x80\x9d");
     CHECK_CONTAINS(mail, "NOT waived");
     CHECK_CONTAINS(mail, "/invitations/letters/");
     CHECK_CONTAINS(mail, "no account");
@@ -710,14 +722,14 @@ TEST(the_author_answers_through_the_link)
     struct error err = {0};
     CHECK_INT(letter_request(conn, &arena, &student, &r, &letter, &err), 0);
     CHECK_STR(letter.author_name, "Dr. Ada Reyes");
-    CHECK_STR(letter.author_email, "ada.reyes@lakeside.example"); /* the preceptor's, lower-cased */
+    CHECK_STR(letter.author_email, author.email); /* the preceptor's own account, never another address */
     CHECK_STR(letter.author_user_id, author.id);
     CHECK_STR(letter.preceptor_id, preceptor);
     CHECK_STR(letter.application_id, application);
     CHECK(letter.from_us_physician);
-    CHECK_CONTAINS(newest_mail("ada.reyes@lakeside.example"), "Cardiology Clerkship at ");
+    CHECK_CONTAINS(newest_mail(author.email), "Cardiology Clerkship at ");
     char token[44];
-    CHECK(mailed_token("ada.reyes@lakeside.example", token));
+    CHECK(mailed_token(author.email, token));
 
     CHECK_INT(letter_by_token(conn, &arena, token, &out, &err), 0);
     CHECK_STR(out.id, letter.id);
@@ -839,12 +851,12 @@ TEST(uploads_versions_and_the_waiver)
     struct store_user stranger = add_user("preceptor", "Dr. Nobody");
     const char *preceptor = add_preceptor(author.id, true);
     add_application(student.id, add_offering(preceptor, "hands_on", 4), "completed");
-    struct letter_request r = {.preceptor_id = preceptor, .author_email = "ada4@lakeside.example", .waived = true};
+    struct letter_request r = {.preceptor_id = preceptor, .waived = true};
     struct store_letter letter, out;
     struct error err = {0};
     CHECK_INT(letter_request(conn, &arena, &student, &r, &letter, &err), 0);
     char token[44];
-    CHECK(mailed_token("ada4@lakeside.example", token));
+    CHECK(mailed_token(author.email, token));
     struct letter_actor by_link = {.token = token}, account = {.user = &author}, as_staff = {.user = &staff},
                         as_student = {.user = &student}, as_stranger = {.user = &stranger};
 
@@ -946,7 +958,8 @@ TEST(reminders_mail_fresh_links)
     CHECK_INT(out.reminded_14_at, 0);
     CHECK(mailed_token("sam6@clinic.example", second));
     CHECK(strcmp(first, second) != 0);
-    CHECK_CONTAINS(newest_mail("sam6@clinic.example"), "Reminder: Lina Haddad asks you");
+    CHECK_CONTAINS(newest_mail("sam6@clinic.example"), "Reminder: a letter of recommendation is requested of you");
+    CHECK_CONTAINS(newest_mail("sam6@clinic.example"), "\xe2\x80\x9cLina Haddad\xe2\x80\x9d");
     CHECK_INT(letters_send_reminders(conn, &arena, &sent), 0);
     CHECK_INT(sent, 0); /* each reminder once */
     CHECK_INT(count_rows("SELECT COUNT(*) FROM letter_tokens WHERE letter_id = $1", letter.id), 2);

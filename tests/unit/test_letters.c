@@ -1,10 +1,12 @@
 /* test_letters.c — unit tests for the pure parts of letters and readiness:
  * ERAS Letter IDs, the PDF check, state labels, and the readiness items
- * computed from counts, targets and the profile (readiness_compute). */
+ * computed from counts, targets and the profile (readiness_compute), and how
+ * emails to outsiders quote what users wrote (notify_quote). */
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "domain/letters.h"
+#include "domain/notify.h"
 #include "domain/readiness.h"
 #include "test.h"
 
@@ -215,10 +217,30 @@ TEST(readiness_profile_items)
     CHECK_STR(readiness_state_name(find(&r, "ecfmg")->state), "missing");
 }
 
+TEST(user_text_in_emails_to_outsiders_is_quoted_and_defanged)
+{
+    arena_heap_init(&arena);
+    CHECK_STR(notify_quote(&arena, "Amara Okafor", 200), "\xe2\x80\x9c" "Amara Okafor\xe2\x80\x9d");
+    CHECK_STR(notify_quote(&arena, "Dr. Ngozi Eze", 200), "\xe2\x80\x9c" "Dr. Ngozi Eze\xe2\x80\x9d");
+    CHECK_STR(notify_quote(&arena, "win at spam.example", 200), "\xe2\x80\x9cwin at spam[.]example\xe2\x80\x9d");
+    CHECK_STR(notify_quote(&arena, "https://evil.example/x", 200),
+              "\xe2\x80\x9chttps[:]//evil[.]example/x\xe2\x80\x9d");
+    CHECK_STR(notify_quote(&arena, "me@evil", 200), "\xe2\x80\x9cme[at]evil\xe2\x80\x9d");
+    /* Full-width and ideographic dots are dots to some mail programs. */
+    CHECK_STR(notify_quote(&arena, "evil\xef\xbc\x8e" "example", 200), "\xe2\x80\x9c" "evil[.]example\xe2\x80\x9d");
+    /* One line, no controls, no bidirectional overrides. */
+    CHECK_STR(notify_quote(&arena, "a\r\nBcc: x\xe2\x80\xae\xc2\x85", 200), "\xe2\x80\x9c" "a  Bcc: x  \xe2\x80\x9d");
+    /* Cut at max bytes, never inside a character. */
+    CHECK_STR(notify_quote(&arena, "ab\xc3\xa9", 3), "\xe2\x80\x9c" "ab\xe2\x80\x9d");
+    CHECK_STR(notify_quote(&arena, NULL, 10), "\xe2\x80\x9c\xe2\x80\x9d");
+    arena_heap_free(&arena);
+}
+
 int main(void)
 {
     arena_heap_init(&arena);
     RUN(eras_letter_ids);
+    RUN(user_text_in_emails_to_outsiders_is_quoted_and_defanged);
     RUN(pdf_by_content);
     RUN(state_labels);
     RUN(readiness_of_a_new_student_is_all_missing);

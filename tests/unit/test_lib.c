@@ -12,6 +12,7 @@
 #include "lib/crypto.h"
 #include "lib/errors.h"
 #include "lib/json_spec.h"
+#include "lib/text.h"
 #include "lib/utf8.h"
 #include "test.h"
 
@@ -790,6 +791,54 @@ TEST(json_spec_control_characters)
     arena_heap_free(&arena);
 }
 
+TEST(text_check_is_the_one_rule)
+{
+    static const struct {
+        const char *text;
+        enum text_fault one_line, multi_line;
+    } cases[] = {
+        {"Amara Okafor", TEXT_OK, TEXT_OK},
+        {"Zo\xc3\xab \xe6\x9d\x8e \xd8\xb9\xd9\x84\xd9\x8a", TEXT_OK, TEXT_OK}, /* letters of any script */
+        {"right\xe2\x80\x8fmark", TEXT_OK, TEXT_OK},                               /* U+200F, a mark, is fine */
+        {"", TEXT_OK, TEXT_OK},
+        {"a\nb", TEXT_LINE_BREAK, TEXT_OK},
+        {"a\r\nb", TEXT_LINE_BREAK, TEXT_OK},
+        {"a\tb", TEXT_CONTROL, TEXT_OK},
+        {"a\xe2\x80\xa8" "b", TEXT_LINE_BREAK, TEXT_OK}, /* U+2028 */
+        {"a\x01" "b", TEXT_CONTROL, TEXT_CONTROL},
+        {"a\x1b[31m", TEXT_CONTROL, TEXT_CONTROL},
+        {"a\x7f", TEXT_CONTROL, TEXT_CONTROL},
+        {"a\xc2\x85" "b", TEXT_CONTROL, TEXT_CONTROL}, /* U+0085, C1 */
+        {"a\xc2\x9f", TEXT_CONTROL, TEXT_CONTROL},
+        {"a\xc2\xa0" "b", TEXT_OK, TEXT_OK}, /* U+00A0 is not C1 */
+        {"invoice\xe2\x80\xae" "fdp.exe", TEXT_BIDI, TEXT_BIDI}, /* U+202E */
+        {"\xe2\x80\xaa", TEXT_BIDI, TEXT_BIDI},                  /* U+202A */
+        {"\xe2\x81\xa6x\xe2\x81\xa9", TEXT_BIDI, TEXT_BIDI},  /* U+2066 … U+2069 */
+        {"\xe2\x81\xa9", TEXT_BIDI, TEXT_BIDI},
+        {"\xe2\x80\xa9", TEXT_LINE_BREAK, TEXT_OK}, /* U+2029 */
+        {"\xc0\xaf", TEXT_NOT_UTF8, TEXT_NOT_UTF8},  /* overlong */
+        {"\xed\xa0\x80", TEXT_NOT_UTF8, TEXT_NOT_UTF8},
+        {"caf\xe9", TEXT_NOT_UTF8, TEXT_NOT_UTF8},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t len = strlen(cases[i].text);
+        if (text_check(cases[i].text, len, TEXT_ONE_LINE) != cases[i].one_line)
+            TEST_FAILF("case %zu, one line: %d", i, (int)text_check(cases[i].text, len, TEXT_ONE_LINE));
+        if (text_check(cases[i].text, len, TEXT_MULTI_LINE) != cases[i].multi_line)
+            TEST_FAILF("case %zu, multi-line: %d", i, (int)text_check(cases[i].text, len, TEXT_MULTI_LINE));
+    }
+    /* A NUL inside the length is a control character. */
+    CHECK_INT(text_check("a\0b", 3, TEXT_MULTI_LINE), TEXT_CONTROL);
+    CHECK_STR(text_fault_detail(TEXT_BIDI), "must not contain bidirectional control characters");
+    CHECK_STR(text_fault_detail(TEXT_LINE_BREAK), "must be on one line");
+    /* The JSON specs use it: a bidirectional override in any string field is refused. */
+    arena_heap_init(&arena);
+    CHECK(refused("{\"name\":\"A\\u202eda\",\"email\":\"ada@example.com\"}", ERR_VALIDATION_FAILED, "name"));
+    CHECK(refused("{" MINIMAL ",\"bio\":\"x\\u2066y\"}", ERR_VALIDATION_FAILED, "bio"));
+    CHECK(refused("{\"name\":\"A\\u0085da\",\"email\":\"ada@example.com\"}", ERR_VALIDATION_FAILED, "name"));
+    arena_heap_free(&arena);
+}
+
 TEST(json_spec_email)
 {
     arena_heap_init(&arena);
@@ -979,16 +1028,16 @@ TEST(crypto_password_hash_round_trip)
 /* ---- router ---- */
 
 static const struct route routes[] = {
-    /* 0 */ {HTTP_GET, "/", NULL, 0, 0, NULL, NULL},
-    /* 1 */ {HTTP_GET, "/healthz", NULL, 0, 0, NULL, NULL},
-    /* 2 */ {HTTP_GET | HTTP_POST, "/api/v1/offerings", NULL, 0, 0, NULL, NULL},
-    /* 3 */ {HTTP_GET, "/api/v1/offerings/featured", NULL, 0, 0, NULL, NULL},
-    /* 4 */ {HTTP_GET, "/api/v1/offerings/{id}", NULL, 0, 0, NULL, NULL},
-    /* 5 */ {HTTP_PATCH | HTTP_DELETE, "/api/v1/offerings/{id}", NULL, 0, 0, NULL, NULL},
-    /* 6 */ {HTTP_GET | HTTP_PATCH, "/api/v1/offerings/{id}", NULL, 0, 0, NULL, NULL},
-    /* 7 */ {HTTP_GET, "/api/v1/offerings/{id}/blocks/{block_id}", NULL, 0, 0, NULL, NULL},
-    /* 8 */ {HTTP_POST, "/logout", NULL, 0, 0, NULL, NULL},
-    /* 9 */ {HTTP_PUT, "/a/{p1}/{p2}/{p3}/{p4}/{p5}/{p6}", NULL, 0, 0, NULL, NULL},
+    /* 0 */ {HTTP_GET, "/", NULL, 0, 0, NULL, NULL, NULL},
+    /* 1 */ {HTTP_GET, "/healthz", NULL, 0, 0, NULL, NULL, NULL},
+    /* 2 */ {HTTP_GET | HTTP_POST, "/api/v1/offerings", NULL, 0, 0, NULL, NULL, NULL},
+    /* 3 */ {HTTP_GET, "/api/v1/offerings/featured", NULL, 0, 0, NULL, NULL, NULL},
+    /* 4 */ {HTTP_GET, "/api/v1/offerings/{id}", NULL, 0, 0, NULL, NULL, NULL},
+    /* 5 */ {HTTP_PATCH | HTTP_DELETE, "/api/v1/offerings/{id}", NULL, 0, 0, NULL, NULL, NULL},
+    /* 6 */ {HTTP_GET | HTTP_PATCH, "/api/v1/offerings/{id}", NULL, 0, 0, NULL, NULL, NULL},
+    /* 7 */ {HTTP_GET, "/api/v1/offerings/{id}/blocks/{block_id}", NULL, 0, 0, NULL, NULL, NULL},
+    /* 8 */ {HTTP_POST, "/logout", NULL, 0, 0, NULL, NULL, NULL},
+    /* 9 */ {HTTP_PUT, "/a/{p1}/{p2}/{p3}/{p4}/{p5}/{p6}", NULL, 0, 0, NULL, NULL, NULL},
 };
 enum { ROUTE_COUNT = sizeof(routes) / sizeof(routes[0]) };
 
@@ -1174,10 +1223,10 @@ TEST(router_method_names)
 TEST(router_secret_paths_are_masked_by_their_first_segment)
 {
     static const struct route secret_routes[] = {
-        {HTTP_GET, "/healthz", NULL, 0, 0, NULL, NULL},
-        {HTTP_GET, "/invitations/letters/{token}", NULL, 0, 0, NULL, NULL},
-        {HTTP_POST, "/invitations/letters/{token}/{action}", NULL, 0, 0, NULL, NULL},
-        {HTTP_GET, "/letters/{id}", NULL, 0, 0, NULL, NULL},
+        {HTTP_GET, "/healthz", NULL, 0, 0, NULL, NULL, NULL},
+        {HTTP_GET, "/invitations/letters/{token}", NULL, 0, 0, NULL, NULL, NULL},
+        {HTTP_POST, "/invitations/letters/{token}/{action}", NULL, 0, 0, NULL, NULL, NULL},
+        {HTTP_GET, "/letters/{id}", NULL, 0, 0, NULL, NULL, NULL},
     };
     static const char *const secret[] = {
         "/invitations/letters/TOKEN",   "/invitations/letters/TOKEN/", "/invitations/letters/TOKEN/x/y",
@@ -1244,6 +1293,7 @@ int main(void)
     RUN(json_spec_int_range);
     RUN(json_spec_string_length_in_code_points);
     RUN(json_spec_control_characters);
+    RUN(text_check_is_the_one_rule);
     RUN(json_spec_email);
     RUN(json_spec_dates);
     RUN(json_spec_arrays);
