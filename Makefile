@@ -13,9 +13,9 @@ SANITIZE ?=
 BUILD    ?= build$(if $(SANITIZE),-$(subst $(comma),-,$(SANITIZE)))
 comma    := ,
 
-PKGS     := libh2o-evloop jansson libsodium sqlite3 libpq libcurl openssl zlib
+PKGS     := libh2o-evloop jansson libsodium sqlite3 libpq libcurl openssl zlib libqrencode
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcrack -lpthread -lm
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lhpdf -lcrack -lpthread -lm
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2 -Wvla
 CFLAGS   ?= -O2 -g
@@ -81,7 +81,7 @@ test:
 
 bench:
 	@scripts/bootstrap.sh bench
-	@$(MAKE) --no-print-directory all $(BUILD)/bench/match_gen
+	@$(MAKE) --no-print-directory all $(BUILD)/bench/match_gen $(BUILD)/bench/webhook_gen
 	@scripts/bench.sh $(BUILD)/rounds $(DB)
 
 # The benchmark's instance generator for the match part (libc only).
@@ -89,6 +89,12 @@ $(BUILD)/bench/match_gen: bench/match_gen.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) -O2 -std=c17 $(WARN) -o $@ $< -lm
+
+# The benchmark's signed Stripe webhook deliveries for the payments part.
+$(BUILD)/bench/webhook_gen: bench/webhook_gen.c src/lib/stripe_signature.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) -O2 -std=c17 $(WARN) -Isrc -o $@ $^ $(shell pkg-config --libs libsodium)
 
 lint:
 	@scripts/bootstrap.sh lint

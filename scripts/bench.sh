@@ -21,6 +21,14 @@
 #             and session, made directly in the database; every request accepts a
 #             different one (bench/accept.lua). holds/s counts the 200s; afterwards
 #             the seats taken in the database must equal the 200 replies.
+#   payments  POST /api/v1/payments/webhooks/stripe: BENCH_PAYMENTS held applications,
+#             each with an open Stripe checkout for its deposit, made directly in
+#             the database; every request is another signed "checkout.session.completed"
+#             event (bench/webhook_gen, bench/webhook.lua), verified, recorded once,
+#             posted to the ledger and booking the seat. Afterwards the payments in the
+#             database must equal the "applied" replies. Then the ledger is topped up to
+#             BENCH_LEDGER_ENTRIES entries (holds charged and released) and
+#             `rounds ledger check` timed over it.
 #
 #   scripts/bench.sh BINARY [sqlite|postgres]    (`make bench [DB=postgres]`)
 #
@@ -35,7 +43,10 @@
 #   BENCH_OFFERINGS=100000  offerings seeded for the catalog and holds parts
 #   BENCH_HOLDS=20000       offered applications prepared for the holds part
 #                           (a tenth of them for its warm-up)
-#   BENCH_PARTS="accounts documents catalog holds match"   the parts to run
+#   BENCH_PAYMENTS=40000    held applications with a Stripe checkout for the payments
+#                           part (a tenth of them for its warm-up)
+#   BENCH_LEDGER_ENTRIES=1000000  ledger entries `rounds ledger check` is timed over
+#   BENCH_PARTS="accounts documents catalog holds payments match"   the parts to run
 #   BENCH_MATCH_RUNS=5      runs of `rounds match` per mode
 #   BENCH_MATCH_STUDENTS=47000 BENCH_MATCH_OFFERINGS=6600 BENCH_MATCH_SEATS=43000
 #   BENCH_MATCH_RANKS=12    the generated match instance
@@ -51,7 +62,8 @@
 # Aims (reported, not enforced): healthz / nginx ≥ 1.0, me / nginx ≥ 0.8,
 # offering / nginx ≥ 1.0, filter search p99 ≤ 3 ms, full-text p99 ≤ 5 ms and
 # ≥ 5,000 req/s, seeding ≥ 50,000 offerings/s (SQLite), catalog server peak
-# RSS ≤ 64 MiB, holds ≥ 1,000/s on SQLite, match core ≤ 15 ms and file to file
+# RSS ≤ 64 MiB, holds ≥ 1,000/s on SQLite, verified webhook events ≥ 1,000/s on
+# SQLite, `rounds ledger check` over 1,000,000 entries ≤ 2 s, match core ≤ 15 ms and file to file
 # ≤ 150 ms.
 #
 # To add a target to a part: fetch its reply body from rounds, write it with
@@ -59,7 +71,9 @@
 # `bench_target PART …` and the ratio with `bench_ratio` (see part_accounts).
 #
 # Exit: 0 when it ran; 1 on a setup failure, when a target of the accounts or
-# catalog part answered non-2xx, or when seats taken and 200 replies disagree.
+# catalog part answered non-2xx, when seats taken and 200 replies disagree, when
+# payments recorded and "applied" webhook replies disagree, or when the ledger
+# check does not pass.
 # Non-200 replies to the holds are counted in the report (holds/s counts 200s only).
 set -euo pipefail
 
@@ -67,6 +81,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 template="$here/../bench/nginx.conf.in"
 search_lua="$here/../bench/search.lua"
 accept_lua="$here/../bench/accept.lua"
+webhook_lua="$here/../bench/webhook.lua"
 
 BENCH_SECONDS=${BENCH_SECONDS:-10}
 BENCH_ROUNDS=${BENCH_ROUNDS:-1}
@@ -75,7 +90,9 @@ BENCH_THREADS=${BENCH_THREADS:-2}
 BENCH_CONNECTIONS=${BENCH_CONNECTIONS:-16}
 BENCH_OFFERINGS=${BENCH_OFFERINGS:-100000}
 BENCH_HOLDS=${BENCH_HOLDS:-20000}
-BENCH_PARTS=${BENCH_PARTS:-accounts documents catalog holds match}
+BENCH_PAYMENTS=${BENCH_PAYMENTS:-40000}
+BENCH_LEDGER_ENTRIES=${BENCH_LEDGER_ENTRIES:-1000000}
+BENCH_PARTS=${BENCH_PARTS:-accounts documents catalog holds payments match}
 BENCH_MATCH_RUNS=${BENCH_MATCH_RUNS:-5}
 BENCH_MATCH_STUDENTS=${BENCH_MATCH_STUDENTS:-47000}
 BENCH_MATCH_OFFERINGS=${BENCH_MATCH_OFFERINGS:-6600}
@@ -867,6 +884,266 @@ report_holds() {
     [ "$other" = 0 ] || warn "holds: $other replies were not 200 (see the report)"
 }
 
+# ---------------------------------------------------------------- part: payments
+
+PAY_COUNT=0
+PAY_WARM=0
+PAY_WARM_APPLIED=0
+PAY_SECRET=whsec_bench_0123456789abcdef
+PAY_AMOUNT=30000   # the deposit asked (30 % of a 1,000.00 price)
+
+# payments_setup — BENCH_PAYMENTS students, each holding a seat on a block of its
+# own (the last upcoming block with a free seat of as many offerings, in random
+# order) at a price of 1,000.00 with a 300.00 deposit, its charge on the ledger and
+# an open Stripe checkout for the deposit (session cs_paybench_N), straight into
+# the database.
+payments_setup() {
+    local now today
+    now=$(date +%s)
+    today=$(date -u +%F)
+    if [ "$db_kind" = postgres ]; then
+        command -v psql >/dev/null || die "psql not found"
+    else
+        command -v sqlite3 >/dev/null || die "sqlite3 not found (apt-get install sqlite3): the payments part needs it"
+    fi
+    echo "bench: preparing $(commas "$BENCH_PAYMENTS") held applications with an open Stripe checkout" >&2
+    db_sql >/dev/null <<EOSQL || { show_log "$tmp/sql.log"; die "preparing the payments in the database failed"; }
+CREATE TABLE bench_pay AS
+  SELECT n, block_id, offering_id, organization_id, start_date FROM (
+    SELECT row_number() OVER (ORDER BY random()) AS n, id AS block_id, offering_id, organization_id, start_date FROM (
+      SELECT b.id, b.offering_id, o.organization_id, b.start_date,
+             row_number() OVER (PARTITION BY b.offering_id ORDER BY b.start_date DESC, b.id) AS k
+        FROM blocks b JOIN offerings o ON o.id = b.offering_id
+       WHERE o.status = 'published' AND b.start_date > '$today' AND b.seats_taken < b.seats) x
+     WHERE k = 1) y
+   WHERE n <= $BENCH_PAYMENTS;
+BEGIN;
+INSERT INTO users (id, email, name, password_hash, created_at)
+  SELECT 'u_paybench_' || n, 'paybench-' || n || '@rounds.test', 'Bench Payer ' || n, '!bench', $now FROM bench_pay;
+INSERT INTO user_roles (user_id, role) SELECT 'u_paybench_' || n, 'student' FROM bench_pay;
+-- Held on the terms accept fixes: the balance falls due the day the rotation starts.
+INSERT INTO applications (id, student_id, block_id, offering_id, organization_id, status, statement,
+                          offer_expires_at, hold_expires_at, created_at, updated_at,
+                          price_cents, fee_cents, deposit_due_cents, balance_due_on, paid_cents)
+  SELECT 'a_paybench_' || n, 'u_paybench_' || n, block_id, offering_id, organization_id, 'held', '',
+         NULL, $now + 7 * 86400, $now, $now, 100000, 10000, $PAY_AMOUNT, CAST(start_date AS TEXT), 0
+    FROM bench_pay;
+UPDATE blocks SET seats_taken = seats_taken + 1 WHERE id IN (SELECT block_id FROM bench_pay);
+INSERT INTO checkouts (id, application_id, provider, plan, amount_cents, status, provider_ref,
+                       created_at, expires_at)
+  SELECT 'ck_paybench_' || n, 'a_paybench_' || n, 'stripe', 'deposit', $PAY_AMOUNT, 'open', 'cs_paybench_' || n,
+         $now, $now + 86400 FROM bench_pay;
+-- The charge accept posts: receivable and deferred revenue of the price.
+INSERT INTO ledger_transactions (kind, application_id, organization_id, reference, memo, effective_on, created_at)
+  SELECT 'charge', 'a_paybench_' || n, organization_id, '', 'seat held: price due', '$today', $now
+    FROM bench_pay ORDER BY n;
+INSERT INTO ledger_entries (transaction_id, account, amount_cents, account_seq, balance_cents)
+  SELECT t.id, 'receivable:' || t.application_id, 100000, 1, 100000
+    FROM ledger_transactions t JOIN bench_pay p ON t.application_id = 'a_paybench_' || p.n
+  UNION ALL
+  SELECT t.id, 'deferred:' || t.application_id, -100000, 1, -100000
+    FROM ledger_transactions t JOIN bench_pay p ON t.application_id = 'a_paybench_' || p.n;
+COMMIT;
+EOSQL
+    [ "$db_kind" != postgres ] || echo "ANALYZE;" | db_sql >/dev/null || die "ANALYZE failed"
+    PAY_COUNT=$(echo "SELECT count(*) FROM bench_pay;" | db_sql) || die "counting the payments failed"
+    [ "$PAY_COUNT" -gt 0 ] || die "no upcoming block with a free seat to hold (seeding failed?)"
+    [ "$PAY_COUNT" = "$BENCH_PAYMENTS" ] ||
+        warn "only $PAY_COUNT blocks have a free seat: $PAY_COUNT held applications prepared"
+    PAY_WARM=0
+    [ "$BENCH_WARMUP" = 0 ] || PAY_WARM=$(( PAY_COUNT / 10 ))
+}
+
+# payments_deliveries FROM TO OUT — signed now: Stripe's tolerance is five minutes.
+payments_deliveries() {
+    "$(dirname "$bin")/bench/webhook_gen" --secret "$PAY_SECRET" --from "$1" --to "$2" --amount "$PAY_AMOUNT" \
+        >"$3" || die "webhook_gen failed"
+}
+
+# webhook_run OUT LIST SECONDS — wrk with bench/webhook.lua (it stops sending
+# after SECONDS; wrk waits 5 s more for the replies in flight).
+webhook_run() {
+    local out=$1 list=$2 secs=$3
+    wrk_raw "$out" "$(( secs + 5 ))" "http://$rounds_addr" -s "$webhook_lua" -- "$list" "$secs" "$BENCH_THREADS" ||
+        die "wrk failed on the webhooks"
+    grep -q '^webhook: sent' "$out" || { cat "$out" >&2; die "bench/webhook.lua printed no counts"; }
+}
+
+# webhook_count OUT WHAT — sent, replies, window, applied, ok (200s), other, exhausted.
+webhook_count() {
+    awk -v what="$2" '
+        /^webhook: sent/      { sent = $3; replies = $5; window = $7; applied = $9 }
+        /^webhook: status/    { if ($3 == 200) ok += $4; else other += $4 }
+        /^webhook: exhausted/ { exhausted = $3 }
+        END {
+            v["sent"] = sent; v["replies"] = replies; v["window"] = window; v["applied"] = applied + 0
+            v["ok"] = ok + 0; v["other"] = other + 0; v["exhausted"] = exhausted + 0
+            print v[what]
+        }' "$1"
+}
+
+# ledger_top_up — holds charged and released (4 entries each, on applications of
+# one bench student) until the ledger has BENCH_LEDGER_ENTRIES entries.
+ledger_top_up() {
+    local entries apps now today t0 t1
+    now=$(date +%s)
+    today=$(date -u +%F)
+    entries=$(echo "SELECT count(*) FROM ledger_entries;" | db_sql) || die "counting the ledger entries failed"
+    apps=$(( (BENCH_LEDGER_ENTRIES - entries + 3) / 4 ))
+    [ "$apps" -gt 0 ] || return 0
+    echo "bench: topping the ledger up to $(commas "$BENCH_LEDGER_ENTRIES") entries ($(commas "$apps") holds charged and released)" >&2
+    t0=$(date +%s%N)
+    db_sql >/dev/null <<EOSQL || { show_log "$tmp/sql.log"; die "topping up the ledger failed"; }
+CREATE TABLE bench_series AS
+  WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < $apps) SELECT n FROM s;
+CREATE TABLE bench_block AS
+  SELECT b.id AS block_id, b.offering_id, o.organization_id FROM blocks b JOIN offerings o ON o.id = b.offering_id
+   ORDER BY b.id LIMIT 1;
+BEGIN;
+INSERT INTO users (id, email, name, password_hash, created_at)
+  VALUES ('u_ledgerbench', 'ledgerbench@rounds.test', 'Bench Ledger', '!bench', $now);
+INSERT INTO applications (id, student_id, block_id, offering_id, organization_id, status, statement,
+                          offer_expires_at, hold_expires_at, created_at, updated_at,
+                          price_cents, fee_cents, deposit_due_cents, balance_due_on, paid_cents)
+  SELECT 'a_ledgerbench_' || s.n, 'u_ledgerbench', k.block_id, k.offering_id, k.organization_id, 'hold_expired', '',
+         NULL, NULL, $now, $now, 100000, 10000, 30000, '$today', 0
+    FROM bench_series s CROSS JOIN bench_block k;
+INSERT INTO ledger_transactions (kind, application_id, organization_id, reference, memo, effective_on, created_at)
+  SELECT 'charge', 'a_ledgerbench_' || s.n, k.organization_id, '', 'seat held: price due', '$today', $now
+    FROM bench_series s CROSS JOIN bench_block k ORDER BY s.n;
+INSERT INTO ledger_transactions (kind, application_id, organization_id, reference, memo, effective_on, created_at)
+  SELECT 'release', 'a_ledgerbench_' || s.n, k.organization_id, '', 'Hold expired: 0% of 0 cents paid back',
+         '$today', $now
+    FROM bench_series s CROSS JOIN bench_block k ORDER BY s.n;
+INSERT INTO ledger_entries (transaction_id, account, amount_cents, account_seq, balance_cents)
+  SELECT t.id, 'receivable:' || t.application_id, 100000, 1, 100000
+    FROM ledger_transactions t WHERE t.kind = 'charge' AND t.application_id LIKE 'a\_ledgerbench\_%' ESCAPE '\'
+  UNION ALL
+  SELECT t.id, 'deferred:' || t.application_id, -100000, 1, -100000
+    FROM ledger_transactions t WHERE t.kind = 'charge' AND t.application_id LIKE 'a\_ledgerbench\_%' ESCAPE '\'
+  UNION ALL
+  SELECT t.id, 'deferred:' || t.application_id, 100000, 2, 0
+    FROM ledger_transactions t WHERE t.kind = 'release' AND t.application_id LIKE 'a\_ledgerbench\_%' ESCAPE '\'
+  UNION ALL
+  SELECT t.id, 'receivable:' || t.application_id, -100000, 2, 0
+    FROM ledger_transactions t WHERE t.kind = 'release' AND t.application_id LIKE 'a\_ledgerbench\_%' ESCAPE '\';
+COMMIT;
+EOSQL
+    # PostgreSQL: the visibility map and statistics autovacuum would set up within minutes.
+    [ "$db_kind" != postgres ] || echo "VACUUM ANALYZE;" | db_sql >/dev/null || die "VACUUM ANALYZE failed"
+    t1=$(date +%s%N)
+    LEDGER_TOPUP_S=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e9 }')
+    LEDGER_TOPUP_APPS=$apps
+}
+
+LEDGER_TOPUP_S=0
+LEDGER_TOPUP_APPS=0
+LEDGER_LINE=""
+LEDGER_MS=""
+LEDGER_WALL=""
+
+# ledger_check_runs — `rounds ledger check` BENCH_MATCH_RUNS times: its own ms and the wall ms.
+ledger_check_runs() {
+    local i t0 t1 out own="" walls=""
+    "$bin" ledger check >/dev/null 2>&1 || true   # warm the page cache
+    for i in $(seq 1 "$BENCH_MATCH_RUNS"); do
+        t0=$(date +%s%N)
+        out=$("$bin" ledger check 2>>"$tmp/ledger.log") || { echo "$out" >&2; invalid+=("payments: rounds ledger check failed: $out"); }
+        t1=$(date +%s%N)
+        LEDGER_LINE=$out
+        own+=" $(sed -n 's/.*(\([0-9.]*\) ms)$/\1/p' <<<"$out")"
+        walls+=" $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')"
+    done
+    LEDGER_MS=$(best_and_median "$own")
+    LEDGER_WALL=$(best_and_median "$walls")
+}
+
+part_payments() {
+    local gen
+    gen="$(dirname "$bin")/bench/webhook_gen"
+    [ -x "$gen" ] || die "$gen is missing (make bench builds it)"
+    payments_setup
+    export ROUNDS_STRIPE_SECRET_KEY=sk_test_bench ROUNDS_STRIPE_WEBHOOK_SECRET=$PAY_SECRET
+    export ROUNDS_STRIPE_API_BASE=http://127.0.0.1:9   # never called: no checkout is opened
+    start_rounds payments
+    if [ "$PAY_WARM" -gt 0 ]; then
+        payments_deliveries 1 "$PAY_WARM" "$tmp/webhook-warm.list"
+        webhook_run "$tmp/webhook-warm.out" "$tmp/webhook-warm.list" "$BENCH_WARMUP"
+        PAY_WARM_APPLIED=$(webhook_count "$tmp/webhook-warm.out" applied)
+    fi
+    payments_deliveries "$(( PAY_WARM + 1 ))" "$PAY_COUNT" "$tmp/webhook.list"
+    echo "bench: payments part (1 run of ${BENCH_SECONDS} s)" >&2
+    webhook_run "$tmp/webhook.out" "$tmp/webhook.list" "$BENCH_SECONDS"
+    stop_rounds
+    unset ROUNDS_STRIPE_SECRET_KEY ROUNDS_STRIPE_WEBHOOK_SECRET ROUNDS_STRIPE_API_BASE
+    PAY_RECORDED=$(echo "SELECT count(*) FROM payments p JOIN bench_pay b ON p.checkout_id = 'ck_paybench_' || b.n;" |
+        db_sql) || die "counting the payments failed"
+    PAY_BOOKED=$(echo "SELECT count(*) FROM applications a JOIN bench_pay b ON a.id = 'a_paybench_' || b.n
+                       WHERE a.status = 'booked';" | db_sql) || die "counting the bookings failed"
+    ledger_top_up
+    echo "bench: rounds ledger check ($BENCH_MATCH_RUNS runs)" >&2
+    ledger_check_runs
+}
+
+report_payments() {
+    local out="$tmp/webhook.out" sent replies window applied ok other exhausted figs p50 p99 sockerr rate all total
+    sent=$(webhook_count "$out" sent); replies=$(webhook_count "$out" replies); window=$(webhook_count "$out" window)
+    applied=$(webhook_count "$out" applied); ok=$(webhook_count "$out" ok); other=$(webhook_count "$out" other)
+    exhausted=$(webhook_count "$out" exhausted)
+    figs=$(wrk_parse <"$out") || { cat "$out" >&2; die "cannot parse the wrk output of the webhooks"; }
+    read -r _ p50 p99 _ sockerr <<<"$figs"
+    rate=$(awk -v n="$applied" -v w="$window" 'BEGIN { printf "%.1f", (w > 0 ? n / w : 0) }')
+    all=$(awk -v n="$replies" -v w="$window" 'BEGIN { printf "%.1f", (w > 0 ? n / w : 0) }')
+    total=$(( applied + PAY_WARM_APPLIED ))
+
+    say '\n== payments: POST /api/v1/payments/webhooks/stripe, %s connections, every request another\n' \
+        "$BENCH_CONNECTIONS"
+    say '   signed checkout.session.completed paying the deposit of another held seat (%s prepared,\n' \
+        "$(commas "$PAY_COUNT")"
+    say '   %s for the warm-up): signature verified, event claimed once, payment + ledger + booking\n\n' \
+        "$(commas "$PAY_WARM")"
+    say '%-28s %12s %9s %9s %7s\n' target 'events/s' 'p50 ms' 'p99 ms' errors
+    say '%-28s %12.1f %9.3f %9.3f %7d\n' "rounds webhook (applied)" "$rate" "$p50" "$p99" "$(( other + sockerr ))"
+    say '  %s requests sent in %.2f s (%s/s), %s replies: %s × 200 (%s applied)' "$sent" "$window" "$all" \
+        "$replies" "$ok" "$applied"
+    if [ "$other" != 0 ]; then
+        say ', %s' "$(awk '/^webhook: status/ && $3 != 200 { printf "%s%s × %s", sep, $4, $3; sep = ", " }' "$out")"
+    fi
+    say '\n'
+    [ "$exhausted" = 0 ] ||
+        say '  %s wrk thread(s) ran out of events before %s s: raise BENCH_PAYMENTS\n' "$exhausted" "$BENCH_SECONDS"
+    say '  payments recorded: %s, applications booked: %s, "applied" replies: %s (warm-up included) — %s\n' \
+        "$PAY_RECORDED" "$PAY_BOOKED" "$total" \
+        "$([ "$PAY_RECORDED" = "$total" ] && [ "$PAY_BOOKED" = "$total" ] && echo consistent || echo MISMATCH)"
+    say '\n'
+    report_memory payments "payments server"
+    if [ "$db_kind" = sqlite ]; then
+        aim "payments: webhook events/s (sqlite)" "$rate" ">= 1000" "$(at_least "$rate" 1000)"
+    else
+        aim "payments: webhook events/s ($db_kind)" "$rate" "(SQLite only)" "-"
+    fi
+    local same=yes
+    [ "$PAY_RECORDED" = "$total" ] && [ "$PAY_BOOKED" = "$total" ] || same=no
+    aim "payments: recorded = applied" "$PAY_RECORDED" "= $total" "$same"
+    [ "$same" = yes ] || invalid+=("payments: $PAY_RECORDED payments and $PAY_BOOKED bookings for $total applied events")
+    [ "$other" = 0 ] || warn "payments: $other replies were not 200 (see the report)"
+
+    local best median wbest wmedian
+    read -r best median <<<"$LEDGER_MS"
+    read -r wbest wmedian <<<"$LEDGER_WALL"
+    say '\n== ledger: rounds ledger check, best and median of %s runs\n\n' "$BENCH_MATCH_RUNS"
+    [ "$LEDGER_TOPUP_APPS" = 0 ] ||
+        say '  topped up with %s holds charged and released (4 entries each) in %s s\n' \
+            "$(commas "$LEDGER_TOPUP_APPS")" "$LEDGER_TOPUP_S"
+    say '  %s\n' "$LEDGER_LINE"
+    say '  check ms (its own): %s / %s; wall ms (the whole process): %s / %s\n' "$best" "$median" "$wbest" "$wmedian"
+    aim "ledger: check ms (best, wall)" "$wbest" "<= 2000" "$(at_most "$wbest" 2000)"
+    case $LEDGER_LINE in
+        "ledger ok:"*) ;;
+        *) invalid+=("ledger: rounds ledger check did not pass: $LEDGER_LINE") ;;
+    esac
+}
+
 # ---------------------------------------------------------------- match
 
 # The placement match offline (`rounds match`) on an instance at the scale of the U.S.
@@ -964,6 +1241,7 @@ report() {
     ! wants documents || report_documents
     ! wants catalog || report_catalog
     ! wants holds || report_holds
+    ! wants payments || report_payments
     ! wants match || report_match
     say '\n== aims (reported, not enforced)\n\n'
     say '%-34s %12s %14s  %s\n' aim measured target met
@@ -995,16 +1273,17 @@ main() {
         command -v curl >/dev/null || die "curl not found"
     fi
     for v in BENCH_SECONDS BENCH_ROUNDS BENCH_THREADS BENCH_CONNECTIONS BENCH_WARMUP BENCH_OFFERINGS BENCH_HOLDS \
-        BENCH_MATCH_RUNS BENCH_MATCH_STUDENTS BENCH_MATCH_OFFERINGS BENCH_MATCH_SEATS BENCH_MATCH_RANKS; do
+        BENCH_PAYMENTS BENCH_LEDGER_ENTRIES BENCH_MATCH_RUNS BENCH_MATCH_STUDENTS BENCH_MATCH_OFFERINGS BENCH_MATCH_SEATS BENCH_MATCH_RANKS; do
         [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number"
     done
     [ "$BENCH_SECONDS" -ge 1 ] || die "BENCH_SECONDS must be ≥ 1"
     [ "$BENCH_ROUNDS" -ge 1 ] || die "BENCH_ROUNDS must be ≥ 1"
     [ "$BENCH_OFFERINGS" -ge 1 ] || die "BENCH_OFFERINGS must be ≥ 1"
     [ "$BENCH_HOLDS" -ge 1 ] || die "BENCH_HOLDS must be ≥ 1"
+    [ "$BENCH_PAYMENTS" -ge 1 ] || die "BENCH_PAYMENTS must be ≥ 1"
     [ "$BENCH_MATCH_RUNS" -ge 1 ] || die "BENCH_MATCH_RUNS must be ≥ 1"
     for p in $BENCH_PARTS; do
-        case $p in accounts | documents | catalog | holds | match) ;; *) die "unknown part '$p' in BENCH_PARTS" ;; esac
+        case $p in accounts | documents | catalog | holds | payments | match) ;; *) die "unknown part '$p' in BENCH_PARTS" ;; esac
     done
 
     trap cleanup EXIT
@@ -1019,9 +1298,10 @@ main() {
     fi
     ! wants accounts || part_accounts
     ! wants documents || part_documents
-    if wants catalog || wants holds; then seed_offerings; fi
+    if wants catalog || wants holds || wants payments; then seed_offerings; fi
     ! wants catalog || part_catalog
     ! wants holds || part_holds
+    ! wants payments || part_payments
     ! wants match || part_match
     report
 }

@@ -9,8 +9,8 @@ set -eu
 
 build_pkgs="build-essential pkg-config libh2o-evloop-dev libssl-dev zlib1g-dev libuv1-dev
   libjansson-dev libsodium-dev libsqlite3-dev libpq-dev libcurl4-openssl-dev
-  libcrack2-dev cracklib-runtime"
-test_pkgs="clang libclang-rt-14-dev postgresql curl ca-certificates chromium nginx-light"
+  libcrack2-dev cracklib-runtime libhpdf-dev libqrencode-dev"
+test_pkgs="clang libclang-rt-14-dev postgresql curl ca-certificates chromium nginx-light poppler-utils python3-nacl python3-prometheus-client"
 bench_pkgs="wrk nginx-light postgresql sqlite3"
 lint_pkgs="cppcheck clang-tidy"
 

@@ -20,6 +20,8 @@ echo "API: curl -s -X POST http://$ROUNDS_LISTEN/api/v1/auth/login -H 'content-t
 echo "       -d '{\"email\":\"student@rounds.test\",\"password\":\"rounds-demo-2026\"}'"
 echo "Uploaded files are sealed with the key in ${ROUNDS_FILE_KEY_FILE:-$ROUNDS_DATA_DIR/file.key}" \
      "(created on first start; keep it safe: without it the files cannot be read)."
+echo "Payments: no provider is configured, so the demo provider pays at once (no real money moves):"
+echo "  apply, let the host offer, accept, then \"Pay to book\" on the application page."
 echo "Stop with Ctrl-C."
 echo
 exec "$BIN" serve

@@ -87,6 +87,23 @@ for target in build/fuzz/fuzz_*; do
     run_suite "corpus-$name" replay_corpus "$target" "tests/fuzz/corpus/$name"
 done
 
+# `rounds ledger check` on a database, as a one-check suite.
+ledger_check() {
+    if "$ROUNDS_BIN" ledger check --db "$1"; then
+        echo "ledger: 1 passed, 0 failed"
+    else
+        echo "ledger: 0 passed, 1 failed"
+        return 1
+    fi
+}
+
+# Stripe's own Node library signs the webhooks of the money suite (tests/stripe/sign.mjs).
+if [ -f tests/stripe/package.json ] && { [ ! -f tests/stripe/node_modules/.package-lock.json ] \
+        || [ tests/stripe/package-lock.json -nt tests/stripe/node_modules/.package-lock.json ]; }; then
+    (cd tests/stripe && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+        || echo "---- npm ci in tests/stripe failed: the money suite will say so ----"
+fi
+
 # Store and API suites, on SQLite and then on PostgreSQL.
 db_suites() {
     local backend=$1
@@ -102,6 +119,8 @@ db_suites() {
                 continue
             }
             ROUNDS_TEST_DB="$uri" run_suite "$name-postgres" "$t"
+            # Every suite leaves a sound ledger (SQLite runs check it as each server stops).
+            run_suite "$name-postgres-ledger" ledger_check "$uri"
         else
             ROUNDS_TEST_DB="" run_suite "$name-sqlite" "$t"
         fi

@@ -1,4 +1,5 @@
 /* cmd_serve.c — `rounds serve`: migrate, then serve until SIGINT/SIGTERM. */
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -6,12 +7,18 @@
 #include "config.h"
 #include "domain/catalog_index.h"
 #include "http/request.h"
+#include "domain/certificates.h"
 #include "domain/documents.h"
 #include "domain/jobs.h"
 #include "domain/letters.h"
 #include "domain/notify.h"
+#include "domain/payment_provider.h"
+#include "lib/failpoint.h"
+#include "domain/support.h"
+#include "domain/ops_metrics.h"
 #include "store/blobs.h"
 #include "lib/log.h"
+#include "lib/signed_document.h"
 #include "routes.h"
 #include "web/web.h"
 
@@ -32,6 +39,8 @@ static const char serve_usage[] =
     "  --upload-quota BYTES            ROUNDS_UPLOAD_QUOTA documents a student may store (104857600)\n"
     "  --file-key-file PATH            ROUNDS_FILE_KEY_FILE key sealing uploaded files (DATA_DIR/file.key,\n"
     "                                  created when missing; a path given must exist)\n"
+    "  --signing-key-file PATH         ROUNDS_SIGNING_KEY_FILE Ed25519 key signing certificates and letters\n"
+    "                                  (DATA_DIR/signing.key, created when missing; a path given must exist)\n"
     "  --max-connections N             ROUNDS_MAX_CONNECTIONS (10000)\n"
     "  --max-connections-per-client N  ROUNDS_MAX_CONNECTIONS_PER_CLIENT (256)\n"
     "  --request-timeout-ms N          ROUNDS_REQUEST_TIMEOUT_MS (10000)\n"
@@ -43,15 +52,52 @@ static const char serve_usage[] =
     "                                  one client address per 15 minutes, then 429 there (10)\n"
     "  --login-limit-account N         ROUNDS_LOGIN_LIMIT_ACCOUNT of one account from all addresses (100)\n"
     "  --login-limit-client N          ROUNDS_LOGIN_LIMIT_CLIENT from one address, all accounts (100)\n"
+    "  --reset-limit-client N          ROUNDS_RESET_LIMIT_CLIENT password-reset links asked for from one\n"
+    "                                  client address per hour, then 429 (10)\n"
     "  --register-limit-client N       ROUNDS_REGISTER_LIMIT_CLIENT accounts created per hour from one\n"
     "                                  client address (20)\n"
     "  --log-level LEVEL               ROUNDS_LOG_LEVEL debug|info|warn|error (info)\n"
     "  --trust-proxy 0|1               ROUNDS_TRUST_PROXY: client address from X-Forwarded-For when the\n"
     "                                  peer is loopback (a reverse proxy on this machine) (0)\n"
     "  --smtp-url URL                  ROUNDS_SMTP_URL smtp://host:port for email; unset: files in DATA_DIR/mail\n"
+    "  --ticket-urgent-response-minutes N  ROUNDS_TICKET_URGENT_RESPONSE_MINUTES first response to an urgent\n"
+    "                                  ticket (120)\n"
+    "  --ticket-normal-response-hours N    ROUNDS_TICKET_NORMAL_RESPONSE_HOURS to a normal one, in business\n"
+    "                                  hours (Monday to Friday, 24: one business day)\n"
+    "  --ticket-urgent-resolve-hours N     ROUNDS_TICKET_URGENT_RESOLVE_HOURS resolution of an urgent ticket (24)\n"
+    "  --ticket-normal-resolve-hours N     ROUNDS_TICKET_NORMAL_RESOLVE_HOURS of a normal one, business hours (72)\n"
+    "  --oncall-email ADDRESS          ROUNDS_ONCALL_EMAIL safety tickets are also emailed here (unset: none)\n"
     "  --jobs-interval-ms N            ROUNDS_JOBS_INTERVAL_MS expiry sweeper and outbox period (1000; 0 = off)\n"
     "  --test-hooks 0|1                serve /api/v1/test/* (move the clock, run jobs); tests only (0)\n"
+    "  --metrics-listen HOST:PORT      ROUNDS_METRICS_LISTEN: GET /metrics (Prometheus) there; unset: off\n"
+    "\n"
+    "Payments (environment only): ROUNDS_STRIPE_SECRET_KEY and ROUNDS_STRIPE_WEBHOOK_SECRET offer card\n"
+    "payments through Stripe (ROUNDS_STRIPE_API_BASE, default https://api.stripe.com);\n"
+    "ROUNDS_BANK_TRANSFER_DETAILS (\"Label: value; …\") offers bank transfers. With neither, a demo\n"
+    "provider pays at once, unless the public URL is https.\n"
     "  --ready-file PATH               write host:port there once listening\n";
+
+/* The key that signs certificates and letters: DATA_DIR/signing.key, created
+ * on first start like the file key, or the file given (which must exist). */
+static int open_signing_key(const struct config *config)
+{
+    char key_file[1024], why[1400];
+    bool key_given = config->http.signing_key_file != NULL;
+    if (key_given)
+        snprintf(key_file, sizeof(key_file), "%s", config->http.signing_key_file);
+    else
+        snprintf(key_file, sizeof(key_file), "%s/signing.key", config->http.data_dir);
+    struct stat st;
+    bool existed = stat(key_file, &st) == 0;
+    if (signing_open(key_file, !key_given, why, sizeof(why)) != 0) {
+        fprintf(stderr, "rounds serve: cannot load the signing key: %s (see ROUNDS_SIGNING_KEY_FILE)\n", why);
+        return -1;
+    }
+    if (!existed)
+        log_info("msg=\"created a new signing key; documents are signed with it, keep it safe\" path=\"%s\"",
+                 key_file);
+    return 0;
+}
 
 int command_serve(int argc, char **argv)
 {
@@ -96,9 +142,34 @@ int command_serve(int argc, char **argv)
                         "and ROUNDS_FILE_KEY_FILE)\n", config.http.data_dir, key_file);
         return EXIT_USAGE;
     }
+    if (open_signing_key(&config) != 0)
+        return EXIT_USAGE;
     documents_configure(config.http.max_upload, config.http.upload_quota);
+    struct payments_settings payments = {
+        .stripe_secret_key = getenv("ROUNDS_STRIPE_SECRET_KEY"),
+        .stripe_webhook_secret = getenv("ROUNDS_STRIPE_WEBHOOK_SECRET"),
+        .stripe_api_base = getenv("ROUNDS_STRIPE_API_BASE"),
+        .bank_transfer_details = getenv("ROUNDS_BANK_TRANSFER_DETAILS"),
+        .public_url = config.http.public_url,
+    };
+    char why[256];
+    if (!payments_configure(&payments, why, sizeof(why))) {
+        fprintf(stderr, "rounds serve: %s\n", why);
+        return EXIT_USAGE;
+    }
+    if (payments_demo_refused())
+        log_warn("msg=\"no payment provider: the demo provider is refused when ROUNDS_PUBLIC_URL is https; set "
+                 "ROUNDS_STRIPE_SECRET_KEY or ROUNDS_BANK_TRANSFER_DETAILS\"");
+    if (config.http.test_hooks)
+        failpoint_arm(getenv("ROUNDS_TEST_FAILPOINT"));
+    certificates_configure(config.http.public_url);
     notify_configure(config.http.public_url);
     letters_configure(config.http.public_url);
+    struct support_settings support = {config.http.ticket_urgent_response_minutes,
+                                       config.http.ticket_normal_response_hours,
+                                       config.http.ticket_urgent_resolve_hours,
+                                       config.http.ticket_normal_resolve_hours, config.http.oncall_email};
+    support_configure(&support);
 
     /* What was rendered from an offering goes when the change feed brings its change. */
     catalog_index_on_change(http_cache_drop);
@@ -123,11 +194,15 @@ int command_serve(int argc, char **argv)
     }
     config.http.routes = rounds_routes;
     config.http.route_count = rounds_route_count;
+    ops_metrics_configure(config.http.db_target);
+    config.http.metrics_gauges = ops_metrics_gauges;
     web_install_error_page();
     rc = http_serve(&config.http);
     jobs_stop();
+    ops_metrics_close();
     catalog_index_stop();
     http_cache_clear();
     blobs_close();
+    signing_close();
     return rc;
 }

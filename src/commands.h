@@ -16,7 +16,11 @@ int command_serve(int argc, char **argv);
 int command_migrate(int argc, char **argv);
 int command_user(int argc, char **argv);
 int command_seed(int argc, char **argv);
+int command_ledger(int argc, char **argv);
 int command_match(int argc, char **argv);
+int command_certificate(int argc, char **argv);
+int command_backup(int argc, char **argv);
+int command_restore(int argc, char **argv);
 
 /* Opens the database and migrates it; prints why on failure and returns the
  * exit code to use (0 on success). */

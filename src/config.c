@@ -21,24 +21,43 @@ bool config_parse_int(const char *s, long long min, long long max, long long *ou
     return true;
 }
 
-/* "host:port" or "[v6]:port" into the options. */
-static bool set_listen(struct config *config, const char *value)
+/* "host:port" or "[v6]:port" split in buf (size bytes) into *host and *port. */
+static bool parse_address(char *buf, size_t size, const char *value, const char **host_out, int *port_out)
 {
-    snprintf(config->listen_buf, sizeof(config->listen_buf), "%s", value);
-    char *colon = strrchr(config->listen_buf, ':');
+    snprintf(buf, size, "%s", value);
+    char *colon = strrchr(buf, ':');
     long long port;
-    if (colon == NULL || colon == config->listen_buf || !config_parse_int(colon + 1, 0, 65535, &port)) {
+    if (colon == NULL || colon == buf || !config_parse_int(colon + 1, 0, 65535, &port)) {
         fprintf(stderr, "rounds: listen address must be host:port, got '%s'\n", value);
         return false;
     }
     *colon = '\0';
-    char *host = config->listen_buf;
+    char *host = buf;
     if (host[0] == '[' && colon[-1] == ']') {
         colon[-1] = '\0';
         host++;
     }
-    config->http.listen_host = host;
-    config->http.listen_port = (int)port;
+    *host_out = host;
+    *port_out = (int)port;
+    return true;
+}
+
+static bool set_listen(struct config *config, const char *value)
+{
+    return parse_address(config->listen_buf, sizeof(config->listen_buf), value, &config->http.listen_host,
+                         &config->http.listen_port);
+}
+
+/* ROUNDS_METRICS_LISTEN: a port of its own (never 0: the scraper must know it). */
+static bool set_metrics_listen(struct config *config, const char *value)
+{
+    if (!parse_address(config->metrics_listen_buf, sizeof(config->metrics_listen_buf), value,
+                       &config->http.metrics_host, &config->http.metrics_port))
+        return false;
+    if (config->http.metrics_port == 0) {
+        fprintf(stderr, "rounds: the metrics listen address needs a port other than 0, got '%s'\n", value);
+        return false;
+    }
     return true;
 }
 
@@ -68,6 +87,14 @@ static const struct numeric_setting numeric_settings[] = {
      false},
     {"ROUNDS_SESSION_ABSOLUTE_HOURS", "--session-absolute-hours", 1, 24 * 365, 3600,
      OPT(session_absolute_seconds), true, false},
+    {"ROUNDS_TICKET_URGENT_RESPONSE_MINUTES", "--ticket-urgent-response-minutes", 1, 60 * 24 * 30, 1,
+     OPT(ticket_urgent_response_minutes), true, false},
+    {"ROUNDS_TICKET_NORMAL_RESPONSE_HOURS", "--ticket-normal-response-hours", 1, 24 * 90, 1,
+     OPT(ticket_normal_response_hours), true, false},
+    {"ROUNDS_TICKET_URGENT_RESOLVE_HOURS", "--ticket-urgent-resolve-hours", 1, 24 * 90, 1,
+     OPT(ticket_urgent_resolve_hours), true, false},
+    {"ROUNDS_TICKET_NORMAL_RESOLVE_HOURS", "--ticket-normal-resolve-hours", 1, 24 * 90, 1,
+     OPT(ticket_normal_resolve_hours), true, false},
     {"ROUNDS_JOBS_INTERVAL_MS", "--jobs-interval-ms", 0, 3600000, 1, OPT(jobs_interval_ms), false, false},
     {"ROUNDS_LOGIN_LIMIT_ACCOUNT_CLIENT", "--login-limit-account-client", 1, 1000000, 1,
      OPT(login_failures_per_account_client), false, false},
@@ -76,6 +103,8 @@ static const struct numeric_setting numeric_settings[] = {
     {"ROUNDS_REGISTER_LIMIT_CLIENT", "--register-limit-client", 1, 1000000, 1, OPT(registrations_per_client),
      false, false},
     {"ROUNDS_LOGIN_LIMIT_CLIENT", "--login-limit-client", 1, 1000000, 1, OPT(login_failures_per_client), false,
+     false},
+    {"ROUNDS_RESET_LIMIT_CLIENT", "--reset-limit-client", 1, 1000000, 1, OPT(password_resets_per_client), false,
      false},
 };
 
@@ -136,8 +165,13 @@ bool config_from_env(struct config *config)
     o->login_failures_per_account_client = 10;
     o->login_failures_per_account = 100;
     o->login_failures_per_client = 100;
+    o->password_resets_per_client = 10;
     o->registrations_per_client = 20;
     o->jobs_interval_ms = 1000;
+    o->ticket_urgent_response_minutes = 120;
+    o->ticket_normal_response_hours = 24;
+    o->ticket_urgent_resolve_hours = 24;
+    o->ticket_normal_resolve_hours = 72;
     config->log_level = "info";
 
     const char *v;
@@ -151,12 +185,18 @@ bool config_from_env(struct config *config)
         return false;
     if ((v = getenv("ROUNDS_LOG_LEVEL")) != NULL && *v != '\0' && !set_log_level(config, v))
         return false;
+    if ((v = getenv("ROUNDS_METRICS_LISTEN")) != NULL && *v != '\0' && !set_metrics_listen(config, v))
+        return false;
     if ((v = getenv("ROUNDS_FILE_KEY_FILE")) != NULL && *v != '\0')
         o->file_key_file = v;
+    if ((v = getenv("ROUNDS_SIGNING_KEY_FILE")) != NULL && *v != '\0')
+        o->signing_key_file = v;
     if ((v = getenv("ROUNDS_SMTP_URL")) != NULL && *v != '\0')
         o->smtp_url = v;
     if ((v = getenv("ROUNDS_MAIL_FROM")) != NULL && *v != '\0')
         o->mail_from = v;
+    if ((v = getenv("ROUNDS_ONCALL_EMAIL")) != NULL && *v != '\0')
+        o->oncall_email = v;
     if ((v = getenv("ROUNDS_TRUST_PROXY")) != NULL && *v != '\0')
         o->trust_proxy = strcmp(v, "1") == 0;
     for (size_t i = 0; i < sizeof(numeric_settings) / sizeof(numeric_settings[0]); i++)
@@ -177,6 +217,8 @@ bool config_apply_flag(struct config *config, int argc, char **argv, int i, int 
     const char *value = argv[i + 1];
     if (strcmp(flag, "--listen") == 0)
         return set_listen(config, value);
+    if (strcmp(flag, "--metrics-listen") == 0)
+        return set_metrics_listen(config, value);
     if (strcmp(flag, "--db") == 0) {
         config->http.db_target = value;
         return true;
@@ -207,8 +249,16 @@ bool config_apply_flag(struct config *config, int argc, char **argv, int i, int 
         config->http.file_key_file = value;
         return true;
     }
+    if (strcmp(flag, "--signing-key-file") == 0) {
+        config->http.signing_key_file = value;
+        return true;
+    }
     if (strcmp(flag, "--smtp-url") == 0) {
         config->http.smtp_url = value;
+        return true;
+    }
+    if (strcmp(flag, "--oncall-email") == 0) {
+        config->http.oncall_email = value;
         return true;
     }
     if (strcmp(flag, "--trust-proxy") == 0) {

@@ -9,7 +9,8 @@
  *   ROUNDS_MAX_CONNECTIONS_PER_CLIENT, ROUNDS_REQUEST_TIMEOUT_MS,
  *   ROUNDS_SESSION_IDLE_MINUTES, ROUNDS_SESSION_ABSOLUTE_HOURS,
  *   ROUNDS_LOGIN_LIMIT_ACCOUNT_CLIENT, ROUNDS_LOGIN_LIMIT_ACCOUNT, ROUNDS_LOGIN_LIMIT_CLIENT,
- *   ROUNDS_REGISTER_LIMIT_CLIENT, ROUNDS_LOG_LEVEL */
+ *   ROUNDS_REGISTER_LIMIT_CLIENT, ROUNDS_RESET_LIMIT_CLIENT, ROUNDS_LOG_LEVEL,
+ *   ROUNDS_METRICS_LISTEN (host:port for GET /metrics; unset: off) */
 #ifndef ROUNDS_CONFIG_H
 #define ROUNDS_CONFIG_H
 
@@ -24,11 +25,14 @@ enum exit_code {
     EXIT_SCHEMA_TOO_NEW = 3,  /* the database was migrated by a newer rounds */
     EXIT_INVALID_INPUT = 4,   /* an input file is invalid (rounds match: the instance) */
     EXIT_UNVERIFIED = 5,      /* rounds match: the result failed its verification */
+    EXIT_LEDGER_BROKEN = 6,   /* `rounds ledger check` found a broken entry */
+    EXIT_NOT_GENUINE = 6,     /* rounds certificate verify: the document is not a genuine Rounds document */
 };
 
 struct config {
     struct http_options http;
     char listen_buf[300];
+    char metrics_listen_buf[300];
     char public_url_buf[320];
     const char *log_level;
 };

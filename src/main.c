@@ -5,10 +5,15 @@
  *   rounds user add  create a user of any role
  *   rounds seed      fill the database with demo data
  *   rounds match     the placement match on a JSON instance, offline
+ *   rounds ledger    check the ledger (`rounds ledger check`)
+ *   rounds certificate verify  check a signed Rounds document offline
+ *   rounds backup    a consistent backup of the database and files into a folder
+ *   rounds restore   a backup into an empty database and data folder
  *   rounds version   print the version
  *
  * Exit codes: 0 success, 1 runtime failure, 2 usage error, 3 database newer than this binary,
- * 4 an invalid input file, 5 a match result that failed its verification. */
+ * 4 an invalid input file, 5 a match result that failed its verification, 6 the ledger check
+ * found a broken entry, or a document that is not a genuine Rounds document. */
 #include <stdio.h>
 #include <string.h>
 
@@ -25,6 +30,10 @@ static const char usage_text[] =
     "  user add   create a user: --email E --name N --role R [--org ID] --password-stdin\n"
     "  seed       demo data: --demo (accounts and catalog), --offerings N (more offerings)\n"
     "  match      the placement match offline: --in INSTANCE.json --out RESULT.json\n"
+    "  ledger     ledger check: prove every transaction balances and every statement agrees\n"
+    "  certificate verify FILE.pdf --key KEY   check a Rounds certificate or letter offline\n"
+    "  backup     a backup of the database and files while serving: --to DIR [--include-keys]\n"
+    "  restore    a backup into an empty database and data folder: --from DIR\n"
     "  version    print the version\n"
     "\n"
     "Run 'rounds <command> --help' for a command's flags. Configuration comes from flags and from\n"
@@ -62,6 +71,14 @@ int main(int argc, char **argv)
         return command_seed(argc - 1, argv + 1);
     if (strcmp(command, "match") == 0)
         return command_match(argc - 1, argv + 1);
+    if (strcmp(command, "ledger") == 0)
+        return command_ledger(argc - 1, argv + 1);
+    if (strcmp(command, "certificate") == 0)
+        return command_certificate(argc - 1, argv + 1);
+    if (strcmp(command, "backup") == 0)
+        return command_backup(argc - 1, argv + 1);
+    if (strcmp(command, "restore") == 0)
+        return command_restore(argc - 1, argv + 1);
     fprintf(stderr, "rounds: unknown command '%s'\n\n", command);
     print_usage(stderr);
     return EXIT_USAGE;

@@ -6,12 +6,17 @@
  * for OpenAPI. */
 #include "routes.h"
 
+#include "api/alerts_api.h"
 #include "api/api.h"
 #include "api/applications_api.h"
+#include "api/certificates_api.h"
 #include "api/documents_api.h"
 #include "api/letters_api.h"
 #include "api/match_rounds_api.h"
 #include "api/schools_api.h"
+#include "api/money_api.h"
+#include "api/rotation_api.h"
+#include "api/support_api.h"
 #include "domain/catalog_index.h"
 #include "lib/limits.h"
 #include "web/web.h"
@@ -27,7 +32,7 @@ static const char *const host_new_params[] = {"organization_id", NULL};
 static const char *const host_edit_params[] = {"saved", NULL};
 
 /* The multi-line fields (textareas) of the pages' forms. */
-static const char *const offering_text_fields[] = {"description", "first_day", "cancellation_policy", NULL};
+static const char *const offering_text_fields[] = {"description", "first_day", NULL};
 static const char *const reason_field[] = {"reason", NULL};
 static const char *const statement_field[] = {"statement", NULL};
 static const char *const note_field[] = {"note", NULL};
@@ -40,6 +45,10 @@ const struct route rounds_routes[] = {
     /* accounts */
     ROUTE(HTTP_POST, "/api/v1/auth/register", api_auth_register, ROUTE_JSON, .max_body = KIB(16), .summary = "Create a student account and sign in"),
     ROUTE(HTTP_POST, "/api/v1/auth/login", api_auth_login, ROUTE_JSON, .max_body = KIB(16), .summary = "Sign in"),
+    ROUTE(HTTP_POST, "/api/v1/auth/password-reset", api_auth_password_reset, ROUTE_JSON, .max_body = KIB(4),
+          .summary = "Email a single-use link to choose a new password (the same answer for any address)"),
+    ROUTE(HTTP_POST, "/api/v1/auth/password-reset/confirm", api_auth_password_reset_confirm, ROUTE_JSON,
+          .max_body = KIB(4), .summary = "Set a new password with the emailed token; every session ends"),
     ROUTE(HTTP_POST, "/api/v1/auth/logout", api_auth_logout, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(1), .summary = "End the session"),
     ROUTE(HTTP_GET, "/api/v1/me", api_me_get, ROUTE_JSON | ROUTE_AUTH, .summary = "The signed-in user"),
     ROUTE(HTTP_PATCH, "/api/v1/me", api_me_patch, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16), .summary = "Update the student profile"),
@@ -56,6 +65,27 @@ const struct route rounds_routes[] = {
           .summary = "Add a block (start, end, seats) to an offering"),
     ROUTE(HTTP_PATCH, "/api/v1/blocks/{id}", api_block_patch, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16),
           .summary = "Change a block's dates or seats"),
+    /* saved searches, favourites and waitlists */
+    ROUTE(HTTP_POST, "/api/v1/saved-searches", api_saved_searches_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(8),
+          .summary = "Save a search (its filters) with a name; alerts when new offerings or freed seats match"),
+    ROUTE(HTTP_GET, "/api/v1/saved-searches", api_saved_searches_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The student's saved searches"),
+    ROUTE(HTTP_DELETE, "/api/v1/saved-searches/{id}", api_saved_search_delete, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "Delete a saved search"),
+    ROUTE(HTTP_GET, "/api/v1/favourites", api_favourites_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The student's starred offerings"),
+    ROUTE(HTTP_PUT, "/api/v1/favourites/{id}", api_favourite_put, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(1),
+          .summary = "Star an offering (notices of its new dates and freed seats)"),
+    ROUTE(HTTP_DELETE, "/api/v1/favourites/{id}", api_favourite_delete, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "Unstar an offering"),
+    ROUTE(HTTP_POST, "/api/v1/blocks/{id}/waitlist", api_waitlist_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(1),
+          .summary = "Join the waitlist of a full block (a student)"),
+    ROUTE(HTTP_DELETE, "/api/v1/blocks/{id}/waitlist", api_waitlist_delete, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "Leave the waitlist of a block"),
+    ROUTE(HTTP_GET, "/api/v1/blocks/{id}/waitlist", api_waitlist_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "A block's waitlist (its host), or the caller's place on it"),
+    ROUTE(HTTP_GET, "/api/v1/waitlist", api_waitlist_mine, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The student's places on waitlists"),
     ROUTE(HTTP_GET, "/api/v1/specialties", api_specialties_get, ROUTE_JSON | ROUTE_MEMORY, .summary = "The reference list of specialties"),
     ROUTE(HTTP_GET, "/api/v1/organizations", api_organizations_get, ROUTE_JSON | ROUTE_AUTH, .query = organization_list_params,
           .summary = "Organisations: all (staff) or the caller's own"),
@@ -111,6 +141,58 @@ const struct route rounds_routes[] = {
           .summary = "Require a document kind for a host or one offering (host coordinator or staff)"),
     ROUTE(HTTP_DELETE, "/api/v1/requirements/{id}", api_requirement_delete, ROUTE_JSON | ROUTE_AUTH,
           .summary = "Remove a requirement"),
+    /* money (before the actions: checkout and refunds are not actions) */
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/checkout", api_checkout_post, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(1), .summary = "Pay the deposit, the full price or the balance (the student; Idempotency-Key)"),
+    ROUTE(HTTP_GET, "/api/v1/applications/{id}/statement", api_statement_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "An application's money: owed, paid, refunds, and the refund table"),
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/refunds", api_goodwill_post, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(4), .summary = "A goodwill refund with a reason (staff)"),
+    ROUTE(HTTP_POST, "/api/v1/payments/webhooks/stripe", api_stripe_webhook, ROUTE_JSON,
+          .max_body = KIB(256), .summary = "Stripe's events (Stripe-Signature verified)"),
+    ROUTE(HTTP_POST, "/api/v1/bank-transfers", api_bank_transfers_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(4),
+          .summary = "Record a bank transfer that arrived (staff)"),
+    ROUTE(HTTP_GET, "/api/v1/refunds", api_refunds_list, ROUTE_JSON | ROUTE_AUTH, .query = api_refunds_list_params,
+          .summary = "Refunds still owed (staff)"),
+    ROUTE(HTTP_POST, "/api/v1/refunds/{id}/sent", api_refund_sent, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(1),
+          .summary = "Mark a refund sent by hand (staff)"),
+    ROUTE(HTTP_GET, "/api/v1/payouts", api_payouts_get, ROUTE_JSON | ROUTE_AUTH, .query = api_payouts_params,
+          .summary = "What each host is owed for a month, as JSON or CSV (staff)"),
+    ROUTE(HTTP_POST, "/api/v1/payouts", api_payouts_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(4),
+          .summary = "Mark a host's payout for a month sent (staff)"),
+    ROUTE(HTTP_GET, "/api/v1/earnings", api_earnings_get, ROUTE_JSON | ROUTE_AUTH, .query = api_earnings_params,
+          .summary = "A host's earnings for a month (its coordinators, staff)"),
+    /* the rotation: the hours log (before the application actions: "hours" is not an action) */
+    ROUTE(HTTP_GET, "/api/v1/applications/{id}/hours", api_hours_list, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The rotation's hours log with its confirmed totals"),
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/hours", api_hours_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16),
+          .summary = "Log a day of the rotation (its student)"),
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/hours/confirm-week", api_hours_confirm_week, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(4), .summary = "Confirm every day waiting in a week (the preceptor)"),
+    ROUTE(HTTP_PATCH, "/api/v1/hours/{id}", api_hours_patch, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(16),
+          .summary = "Change a logged day (its student, until confirmed or refused)"),
+    ROUTE(HTTP_POST, "/api/v1/hours/{id}/{action}", api_hours_review, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(8),
+          .summary = "confirm, request_change {note} or refuse a logged day (the preceptor)"),
+    /* weekly check-ins (before the application actions: "check-ins" is not an action) */
+    ROUTE(HTTP_GET, "/api/v1/applications/{id}/check-ins", api_check_ins_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The rotation's weekly check-ins, newest first"),
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/check-ins", api_check_ins_post, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(16), .summary = "Check in for this week of the rotation (its student)"),
+    /* signed documents (before the application actions: "certificate" is not an action) */
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/certificate", api_certificate_issue, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(1), .summary = "Issue the certificate of completion of a completed rotation (once)"),
+    ROUTE(HTTP_GET, "/api/v1/certificates", api_certificates_list, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The caller's signed documents"),
+    ROUTE(HTTP_GET, "/api/v1/certificates/{number}", api_certificate_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "One signed document (its holder, the host side, staff)"),
+    ROUTE(HTTP_GET, "/api/v1/certificates/{number}/pdf", api_certificate_pdf, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "A signed document as PDF, its facts signed inside"),
+    ROUTE(HTTP_POST, "/api/v1/certificates/{number}/revoke", api_certificate_revoke, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(4), .summary = "Revoke a signed document with a reason (staff)"),
+    ROUTE(HTTP_GET, "/api/v1/verify/{number}", api_verify_get, ROUTE_JSON,
+          .summary = "Whether a document number is genuine, revoked or not genuine, with its facts (public)"),
+    ROUTE(HTTP_GET, "/.well-known/rounds-signing-key", api_signing_key, ROUTE_JSON | ROUTE_MEMORY,
+          .summary = "The Ed25519 public key that signs Rounds documents (PEM)"),
     ROUTE(HTTP_POST, "/api/v1/applications/{id}/{action}", api_application_action, ROUTE_JSON | ROUTE_AUTH,
           .max_body = KIB(4), .summary = "Take an action on an application (Idempotency-Key)"),
     /* letters of recommendation and readiness */
@@ -139,6 +221,26 @@ const struct route rounds_routes[] = {
           .summary = "The caller's notifications and unread count"),
     ROUTE(HTTP_POST, "/api/v1/notifications/{id}/read", api_notification_read, ROUTE_JSON | ROUTE_AUTH,
           .max_body = KIB(1), .summary = "Mark a notification read"),
+    /* support tickets (figures before {id}; replies before {action}) */
+    ROUTE(HTTP_GET, "/api/v1/tickets/figures", api_ticket_figures, ROUTE_JSON | ROUTE_AUTH,
+          .query = api_ticket_figures_params, .summary = "Response-time figures of support tickets (staff)"),
+    ROUTE(HTTP_GET, "/api/v1/tickets", api_tickets_get, ROUTE_JSON | ROUTE_AUTH, .query = api_tickets_params,
+          .summary = "The support queue the caller sees, by due time"),
+    ROUTE(HTTP_POST, "/api/v1/tickets", api_tickets_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(32),
+          .summary = "Open a support ticket"),
+    ROUTE(HTTP_GET, "/api/v1/tickets/{id}", api_ticket_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "One ticket with every reply, status change and assignment"),
+    ROUTE(HTTP_POST, "/api/v1/tickets/{id}/replies", api_ticket_reply, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(32),
+          .summary = "Reply to a ticket"),
+    ROUTE(HTTP_POST, "/api/v1/tickets/{id}/{action}", api_ticket_action, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(4),
+          .summary = "resolve, reopen, or assign {assignee_id} (staff) a ticket"),
+    /* coaches */
+    ROUTE(HTTP_GET, "/api/v1/coach/dashboard", api_coach_dashboard, ROUTE_JSON | ROUTE_AUTH,
+          .query = api_coach_dashboard_params, .summary = "A coach's students and what needs attention"),
+    ROUTE(HTTP_GET, "/api/v1/coaches", api_coaches_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "Every coach with their count of active students (staff)"),
+    ROUTE(HTTP_PUT, "/api/v1/students/{id}/coach", api_student_coach_put, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(4),
+          .summary = "Make a coach the student's coach (staff)"),
     ROUTE(HTTP_GET, "/api/v1/audit", api_audit_list, ROUTE_JSON | ROUTE_AUTH, .query = api_audit_params,
           .summary = "The audit trail (staff)"),
     /* partner schools and their students */
@@ -195,8 +297,12 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_GET, "/assets/site.css", web_asset_css, ROUTE_HTML | ROUTE_MEMORY),
     ROUTE(HTTP_GET, "/register", web_page_register, ROUTE_HTML),
     ROUTE(HTTP_POST, "/register", web_page_register_post, ROUTE_HTML, .max_body = KIB(16)),
-    ROUTE(HTTP_GET, "/login", web_page_login, ROUTE_HTML),
+    ROUTE(HTTP_GET, "/login", web_page_login, ROUTE_HTML, .query = web_login_params),
     ROUTE(HTTP_POST, "/login", web_page_login_post, ROUTE_HTML, .max_body = KIB(16)),
+    ROUTE(HTTP_GET, "/password-reset", web_page_password_forgot, ROUTE_HTML),
+    ROUTE(HTTP_POST, "/password-reset", web_page_password_forgot_post, ROUTE_HTML, .max_body = KIB(4)),
+    ROUTE(HTTP_GET, "/password-reset/{token}", web_page_password_reset, ROUTE_HTML),
+    ROUTE(HTTP_POST, "/password-reset/{token}", web_page_password_reset_post, ROUTE_HTML, .max_body = KIB(4)),
     ROUTE(HTTP_GET, "/account", web_page_account, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_POST, "/account", web_page_account_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
     ROUTE(HTTP_POST, "/logout", web_page_logout_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
@@ -211,7 +317,18 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_POST, "/host/offerings/{id}/blocks", web_page_host_block_create, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
     ROUTE(HTTP_POST, "/host/blocks/{id}", web_page_host_block_save, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
     ROUTE(HTTP_GET, "/search", web_page_search, ROUTE_HTML | ROUTE_MEMORY, .query = catalog_query_params),
-    ROUTE(HTTP_GET, "/offerings/{id}", web_page_offering, ROUTE_HTML | ROUTE_MEMORY),
+    ROUTE(HTTP_GET, "/offerings/{id}", web_page_offering, ROUTE_HTML | ROUTE_MEMORY, .query = web_offering_params),
+    ROUTE(HTTP_POST, "/offerings/{id}/favourite", web_page_favourite_post, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4), .query = web_favourite_params),
+    ROUTE(HTTP_POST, "/blocks/{id}/waitlist", web_page_waitlist_join, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    ROUTE(HTTP_POST, "/blocks/{id}/waitlist/leave", web_page_waitlist_leave, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4)),
+    ROUTE(HTTP_GET, "/saved", web_page_saved, ROUTE_HTML | ROUTE_AUTH, .query = web_saved_params),
+    ROUTE(HTTP_POST, "/saved-searches", web_page_saved_search_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(8)),
+    ROUTE(HTTP_POST, "/saved-searches/{id}/delete", web_page_saved_search_delete, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4)),
+    ROUTE(HTTP_GET, "/unsubscribe/{token}", web_page_unsubscribe, ROUTE_HTML),
+    ROUTE(HTTP_POST, "/unsubscribe/{token}", web_page_unsubscribe_post, ROUTE_HTML, .max_body = KIB(4)),
     /* applications, notifications and the audit trail as pages */
     ROUTE(HTTP_POST, "/offerings/{id}/apply", web_page_apply_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(32),
           .multiline = statement_field),
@@ -220,6 +337,28 @@ const struct route rounds_routes[] = {
     /* before the actions: "documents" is not an action */
     ROUTE(HTTP_POST, "/applications/{id}/documents", web_page_compliance_attach, ROUTE_HTML | ROUTE_AUTH,
           .max_body = KIB(16)),
+    /* money: paying, cancelling with the refund shown, statements, staff's payments and payouts, earnings
+     * (before the actions: checkout and refunds are not actions) */
+    ROUTE(HTTP_GET, "/applications/{id}/checkout", web_page_checkout, ROUTE_HTML | ROUTE_AUTH,
+          .query = web_checkout_params),
+    ROUTE(HTTP_POST, "/applications/{id}/checkout", web_page_checkout_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    ROUTE(HTTP_GET, "/applications/{id}/checkout/{checkout}", web_page_checkout_status, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_GET, "/applications/{id}/cancel", web_page_cancel, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_POST, "/applications/{id}/refunds", web_page_goodwill_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(8),
+          .multiline = reason_field),
+    ROUTE(HTTP_GET, "/payments", web_page_payments, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_GET, "/payments/{id}/receipt", web_page_receipt, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_GET, "/staff/payments", web_page_staff_payments, ROUTE_HTML | ROUTE_AUTH,
+          .query = web_staff_payments_params),
+    ROUTE(HTTP_POST, "/staff/payments/transfers", web_page_staff_transfer_post, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(8), .multiline = note_field),
+    ROUTE(HTTP_POST, "/staff/refunds/{id}/sent", web_page_staff_refund_sent, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4)),
+    ROUTE(HTTP_GET, "/staff/payouts", web_page_staff_payouts, ROUTE_HTML | ROUTE_AUTH, .query = web_payouts_params),
+    ROUTE(HTTP_POST, "/staff/payouts", web_page_staff_payout_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    ROUTE(HTTP_GET, "/host/earnings", web_page_host_earnings, ROUTE_HTML | ROUTE_AUTH, .query = web_earnings_params),
+    ROUTE(HTTP_POST, "/applications/{id}/certificate", web_page_certificate_issue, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4)),
     ROUTE(HTTP_POST, "/applications/{id}/{action}", web_page_application_action, ROUTE_HTML | ROUTE_AUTH,
           .max_body = KIB(16), .multiline = note_field),
     ROUTE(HTTP_GET, "/notifications", web_page_notifications, ROUTE_HTML | ROUTE_AUTH),
@@ -245,6 +384,15 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_POST, "/host/requirements", web_page_host_requirement_add, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
     ROUTE(HTTP_POST, "/host/requirements/{id}/delete", web_page_host_requirement_delete, ROUTE_HTML | ROUTE_AUTH,
           .max_body = KIB(4)),
+    /* the rotation: coaches, "Your rotation", the hours log */
+    ROUTE(HTTP_GET, "/coach", web_page_coach, ROUTE_HTML | ROUTE_AUTH, .query = web_coach_params),
+    ROUTE(HTTP_POST, "/staff/students/{id}/coach", web_page_student_coach, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    ROUTE(HTTP_GET, "/rotations/{id}", web_page_rotation, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_GET, "/rotations/{id}/hours", web_page_hours, ROUTE_HTML | ROUTE_AUTH, .query = web_hours_params),
+    ROUTE(HTTP_POST, "/rotations/{id}/hours", web_page_hours_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
+    ROUTE(HTTP_POST, "/rotations/{id}/hours/confirm-week", web_page_hours_confirm_week, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4)),
+    ROUTE(HTTP_POST, "/hours/{id}/{action}", web_page_hours_entry, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(16)),
     /* letters and readiness */
     ROUTE(HTTP_GET, "/letters", web_page_letters, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_POST, "/letters", web_page_letters_request, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(8)),
@@ -266,6 +414,10 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_GET, "/invitations/preceptors/{token}", web_page_preceptor_invite, ROUTE_HTML),
     ROUTE(HTTP_POST, "/invitations/preceptors/{token}/accept", web_page_preceptor_invite_accept,
           ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    ROUTE(HTTP_GET, "/staff/preceptors", web_page_staff_preceptors, ROUTE_HTML | ROUTE_AUTH,
+          .query = web_staff_preceptors_params),
+    ROUTE(HTTP_POST, "/staff/preceptors/{id}/{action}", web_page_staff_preceptor_action, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4)),
     ROUTE(HTTP_GET, "/readiness", web_page_readiness, ROUTE_HTML | ROUTE_AUTH, .query = web_letter_done_params),
     ROUTE(HTTP_POST, "/staff/readiness", web_page_readiness_targets, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
     /* partner schools */
@@ -304,6 +456,10 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_GET, "/invitations/schools/{token}", web_page_school_invitation, ROUTE_HTML),
     ROUTE(HTTP_POST, "/invitations/schools/{token}/accept", web_page_school_invitation_accept,
           ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    /* signed documents: download, and the public check */
+    ROUTE(HTTP_GET, "/certificates/{number}/pdf", web_page_certificate_pdf, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_GET, "/verify", web_page_verify_form, ROUTE_HTML, .query = web_verify_params),
+    ROUTE(HTTP_GET, "/verify/{number}", web_page_verify, ROUTE_HTML),
 };
 
 const size_t rounds_route_count = sizeof(rounds_routes) / sizeof(rounds_routes[0]);

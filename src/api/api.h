@@ -4,6 +4,7 @@
 #define ROUNDS_API_API_H
 
 #include "http/request.h"
+#include "domain/refunds.h"
 #include "lib/json_spec.h"
 
 /* Parses the body against spec into out; on failure replies (400/…) and returns -1. */
@@ -21,9 +22,23 @@ void api_reply_signed_in(struct http_request *req, int status, const struct stor
 struct catalog_hit;
 /* One search result card as JSON. */
 void api_write_catalog_hit(struct buf *b, const struct catalog_hit *hit);
-/* An offering with its blocks as JSON (GET /api/v1/offerings/{id} and writes). */
+struct requirement_rule;
+/* An offering with its blocks and the documents it requires (its host's for
+ * all offerings, its own rows and the kinds listed on it: domain's
+ * compliance_rules) as JSON (GET /api/v1/offerings/{id} and writes). */
 void api_write_offering(struct buf *b, const struct store_offering *offering, const struct store_block *blocks,
-                        size_t block_count);
+                        size_t block_count, const struct requirement_rule *rules, size_t rule_count);
+/* Loads those rules; replies 503 and returns -1 when the database fails. */
+int api_offering_rules(struct http_request *req, const struct store_offering *offering,
+                       struct requirement_rule **rules, size_t *rule_count);
+
+/* A refund policy as JSON: {"tiers":[…],"fixed_rules":{…}}. */
+void api_write_refund_policy(struct buf *b, const struct refund_policy *policy);
+/* The policy as a table for a block starting start_day, having paid paid_cents
+ * (fee_cents of it the fee): [{"cancel_by":"…","refund_cents":…,"percent":…},
+ * …, {"from":"…","refund_cents":0,…}]. */
+void api_write_refund_schedule(struct buf *b, const struct refund_policy *policy, int32_t start_day,
+                               int64_t paid_cents, int64_t fee_cents);
 
 void api_healthz(struct http_request *req);
 void api_readyz(struct http_request *req);
@@ -31,6 +46,8 @@ void api_openapi(struct http_request *req);
 void api_auth_register(struct http_request *req);
 void api_auth_login(struct http_request *req);
 void api_auth_logout(struct http_request *req);
+void api_auth_password_reset(struct http_request *req);
+void api_auth_password_reset_confirm(struct http_request *req);
 void api_me_get(struct http_request *req);
 void api_me_patch(struct http_request *req);
 void api_users_post(struct http_request *req);
@@ -89,9 +106,11 @@ struct api_eligibility_body {
 };
 struct api_offering_body {
     const char *organization_id, *site_id, *preceptor_id, *title, *specialty, *kind, *setting;
-    int64_t weeks, hours_per_week, tuition_cents, application_fee_cents, deposit_cents;
+    int64_t weeks, hours_per_week, tuition_cents, application_fee_cents, deposit_cents, deposit_percent,
+        balance_due_days;
+    struct refund_policy_body refund_policy;
     struct api_eligibility_body eligibility;
-    const char *description, *first_day, *cancellation_policy;
+    const char *description, *first_day;
     struct json_strings requirements;
     bool lor_customary;
     const char *status;

@@ -1,18 +1,31 @@
 /* application_action.c — POST /api/v1/applications/{id}/{action}
- * (Idempotency-Key) {note} → 200 the application with its history, or 409
- * invalid_transition / block_full / hold_expired; 404 when the caller may
- * not see the application or the action does not exist. */
+ * (Idempotency-Key) {note, reason, override_reason} → 200 the application with
+ * its history, or 409 invalid_transition / block_full / hold_expired /
+ * rotation_not_started / rotation_not_ended (staff may send override_reason
+ * to start or complete outside the dates); 404 when the caller may not see
+ * the application or the action does not exist. `reason` names why a booking
+ * is cancelled, for the refund (domain/refunds.h): staff may say
+ * cannot_happen or visa_refused; otherwise a student's cancellation is the
+ * student's and the host side's is the host's. */
 #include "api/applications_api.h"
 #include "domain/applications.h"
 #include "domain/catalog_index.h"
 #include "lib/limits.h"
+#include "domain/accounts.h"
+#include "domain/money.h"
+
+#include <string.h>
 
 struct action_body {
-    const char *note;
+    const char *note, *reason, *override_reason;
 };
+
+static const char *const reasons[] = {"host", "cannot_happen", "visa_refused", NULL};
 
 static const struct json_field action_spec[] = {
     JSON_TEXT(struct action_body, note, JSON_OPTIONAL, 0, NOTE_MAX_CHARS),
+    JSON_ENUM(struct action_body, reason, JSON_OPTIONAL, reasons),
+    JSON_TEXT(struct action_body, override_reason, JSON_OPTIONAL, 1, NOTE_MAX_CHARS),
     {0},
 };
 
@@ -37,9 +50,19 @@ void api_application_action(struct http_request *req)
         api_idempotent_problem(req, key, &err);
         return;
     }
+    enum refund_cause cause = REFUND_CAUSE_STUDENT;
+    if (body.reason != NULL) {
+        money_cause_from_name(body.reason, &cause);
+        if (strcmp(action, "cancel") != 0 || (cause != REFUND_CAUSE_HOST && !account_has_role(&user, ROLE_STAFF))) {
+            error_set(&err, ERR_VALIDATION_FAILED, "reason",
+                      "only a cancellation takes a reason, and only staff may say cannot_happen or visa_refused");
+            api_idempotent_problem(req, key, &err);
+            return;
+        }
+    }
     struct store_application a = {0};
-    if (application_transition(req->db, &req->arena, id, action, &user, body.note != NULL ? body.note : "", &a,
-                               &err) != 0) {
+    if (application_move(req->db, &req->arena, id, action, &user, body.note != NULL ? body.note : "", cause,
+                         body.override_reason, &a, &err) != 0) {
         api_idempotent_problem(req, key, &err);
         return;
     }

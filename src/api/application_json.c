@@ -27,6 +27,16 @@ void api_write_application(struct buf *b, const struct store_application *a,
     buf_append_str(b, "},\"block\":{\"id\":");
     buf_append_json_string(b, a->block_id);
     buf_appendf(b, ",\"start\":\"%s\",\"end\":\"%s\"}", a->block_start, a->block_end);
+    buf_append_str(b, ",\"coach\":");
+    if (a->coach_id != NULL) {
+        buf_append_str(b, "{\"id\":");
+        buf_append_json_string(b, a->coach_id);
+        buf_append_str(b, ",\"name\":");
+        buf_append_json_string(b, a->coach_name);
+        buf_append_char(b, '}');
+    } else {
+        buf_append_str(b, "null");
+    }
     buf_append_str(b, ",\"statement\":");
     buf_append_json_string(b, a->statement);
     api_write_instant(b, "offer_expires_at", a->offer_expires_at);

@@ -1,6 +1,6 @@
 /* applications_get.c — GET /api/v1/applications (the caller's own as a
  * student, those to the caller's offerings as host coordinator or
- * preceptor, all for staff; ?status=&offering=&block=&limit=&cursor=) and
+ * preceptor, their students' as coach, all for staff; ?status=&offering=&block=&limit=&cursor=) and
  * GET /api/v1/applications/{id} with its history. */
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +52,7 @@ void api_applications_list(struct http_request *req)
     f.all = account_has_role(&user, ROLE_STAFF);
     f.student_id = user.id;
     f.preceptor_user_id = user.id;
+    f.coach_user_id = account_has_role(&user, ROLE_COACH) ? user.id : NULL;
     f.organization_ids = account_organization_ids(&req->arena, &user, ROLE_HOST_COORDINATOR);
 
     struct store_application *items;

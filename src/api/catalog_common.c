@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "domain/accounts.h"
 #include "domain/catalog.h"
+#include "domain/money.h"
 #include "domain/catalog_index.h"
 #include "lib/clock.h"
 #include "lib/limits.h"
@@ -240,11 +241,13 @@ const struct json_field api_offering_spec[] = {
     JSON_INT(struct api_offering_body, hours_per_week, JSON_OPTIONAL, 1, CATALOG_HOURS_MAX),
     JSON_INT(struct api_offering_body, tuition_cents, JSON_OPTIONAL, 0, CATALOG_TUITION_MAX_CENTS),
     JSON_INT(struct api_offering_body, application_fee_cents, JSON_OPTIONAL, 0, CATALOG_FEE_MAX_CENTS),
-    JSON_INT(struct api_offering_body, deposit_cents, JSON_OPTIONAL, 0, CATALOG_TUITION_MAX_CENTS),
+    JSON_INT(struct api_offering_body, deposit_cents, JSON_OPTIONAL, 0, CATALOG_TUITION_MAX_CENTS + CATALOG_FEE_MAX_CENTS),
+    JSON_INT(struct api_offering_body, deposit_percent, JSON_OPTIONAL, 0, DEPOSIT_PERCENT_MAX),
+    JSON_INT(struct api_offering_body, balance_due_days, JSON_OPTIONAL, 0, BALANCE_DUE_DAYS_MAX),
+    JSON_OBJECT(struct api_offering_body, refund_policy, JSON_OPTIONAL, refund_policy_spec),
     JSON_OBJECT(struct api_offering_body, eligibility, JSON_OPTIONAL, eligibility_spec),
     JSON_TEXT(struct api_offering_body, description, JSON_OPTIONAL, 0, CATALOG_DESCRIPTION_MAX),
     JSON_TEXT(struct api_offering_body, first_day, JSON_OPTIONAL, 0, CATALOG_FIRST_DAY_MAX),
-    JSON_TEXT(struct api_offering_body, cancellation_policy, JSON_OPTIONAL, 0, CATALOG_CANCELLATION_MAX),
     JSON_STRING_ARRAY(struct api_offering_body, requirements, JSON_OPTIONAL, 1, 64, 64),
     JSON_BOOL(struct api_offering_body, lor_customary, JSON_OPTIONAL),
     JSON_ENUM(struct api_offering_body, status, JSON_OPTIONAL, offering_status_names),
@@ -304,6 +307,27 @@ int api_apply_offering_body(struct http_request *req, const struct api_offering_
         o->application_fee_cents = body->application_fee_cents;
     if (SENT("deposit_cents"))
         o->deposit_cents = body->deposit_cents;
+    if (SENT("deposit_percent"))
+        o->deposit_percent = body->deposit_percent;
+    /* An amount replaces a share and the other way round, unless both are sent (then both are checked). */
+    if (SENT("deposit_cents") && !SENT("deposit_percent"))
+        o->deposit_percent = 0;
+    if (SENT("deposit_percent") && !SENT("deposit_cents"))
+        o->deposit_cents = 0;
+    if (SENT("balance_due_days"))
+        o->balance_due_days = body->balance_due_days;
+    if (SENT("refund_policy")) {
+        struct refund_policy policy;
+        struct error err = {0};
+        if (refund_policy_from_body(&body->refund_policy, &policy, "refund_policy", &req->arena, &err) != 0) {
+            http_reply_problem(req, &err);
+            return -1;
+        }
+        struct buf text;
+        buf_init(&text, &req->arena, REFUND_POLICY_JSON_MAX);
+        refund_policy_write_json(&text, &policy);
+        o->refund_policy = buf_ok(&text) ? text.data : "";
+    }
     if (SENT("eligibility")) {
         /* Eligibility is replaced as a whole. */
         const struct api_eligibility_body *e = &body->eligibility;
@@ -319,8 +343,6 @@ int api_apply_offering_body(struct http_request *req, const struct api_offering_
         o->description = body->description;
     if (SENT("first_day"))
         o->first_day = body->first_day;
-    if (SENT("cancellation_policy"))
-        o->cancellation_policy = body->cancellation_policy;
     if (SENT("requirements") && join_items(req, &body->requirements, "requirements", &o->requirements) != 0)
         return -1;
     if (SENT("lor_customary"))
@@ -361,4 +383,33 @@ int api_managed_organizations(struct http_request *req, const struct store_user 
     /* A caller who manages nothing sees an empty list, not everything. */
     *orgs = list.len > 0 && buf_ok(&list) ? list.data : ",";
     return 0;
+}
+
+void api_write_refund_policy(struct buf *b, const struct refund_policy *policy)
+{
+    buf_append_str(b, "{\"tiers\":[");
+    for (size_t i = 0; i < policy->count; i++)
+        buf_appendf(b, "%s{\"days_before\":%lld,\"percent\":%lld,\"fee_refunded\":%s}", i > 0 ? "," : "",
+                    (long long)policy->tiers[i].days_before, (long long)policy->tiers[i].percent,
+                    policy->tiers[i].fee_refunded ? "true" : "false");
+    /* The rules no host can change (domain/refunds.h). */
+    buf_append_str(b, "],\"fixed_rules\":{\"host_cancels\":{\"percent\":100,\"fee_refunded\":true},"
+                      "\"cannot_happen\":{\"percent\":100,\"fee_refunded\":true},"
+                      "\"visa_refused\":{\"percent\":100,\"fee_refunded\":false}}}");
+}
+
+void api_write_refund_schedule(struct buf *b, const struct refund_policy *policy, int32_t start_day,
+                               int64_t paid_cents, int64_t fee_cents)
+{
+    struct refund_schedule_row rows[REFUND_TIERS_MAX + 1];
+    size_t n = refund_schedule(policy, start_day, paid_cents, fee_cents, rows, REFUND_TIERS_MAX + 1);
+    buf_append_char(b, '[');
+    for (size_t i = 0; i < n; i++) {
+        char day[11];
+        clock_date_from_days(rows[i].deadline_day, day);
+        buf_appendf(b, "%s{\"%s\":\"%s\",\"refund_cents\":%lld,\"percent\":%lld}", i > 0 ? "," : "",
+                    rows[i].from ? "from" : "cancel_by", day, (long long)rows[i].answer.refund_cents,
+                    (long long)rows[i].answer.percent);
+    }
+    buf_append_char(b, ']');
 }

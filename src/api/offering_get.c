@@ -1,14 +1,18 @@
 /* offering_get.c — GET /api/v1/offerings/{id}: everything a student needs to
  * decide — host, site, preceptor and verification, fees, refund policy,
- * eligibility, requirements and blocks with seats left. Unpublished
- * offerings answer 404 except to their host's coordinators and staff.
- * Published ones are rendered once and kept (http_cache_*) until the change
- * feed brings a change of the offering. */
+ * eligibility, requirements (the host's for all its offerings and the
+ * offering's own) and blocks with seats left. Unpublished offerings answer
+ * 404 except to their host's coordinators and staff. Published ones are
+ * rendered once and kept (http_cache_*) until the change feed brings a
+ * change of the offering (a host-wide requirement changes all of the host's). */
 #include <string.h>
 
 #include "api/api.h"
 #include "domain/catalog.h"
+#include "domain/documents.h"
 #include "lib/limits.h"
+#include "domain/money.h"
+#include "lib/clock.h"
 
 static void write_csv_array(struct buf *b, const char *csv)
 {
@@ -32,8 +36,46 @@ static void write_csv_array(struct buf *b, const char *csv)
     buf_append_char(b, ']');
 }
 
+/* "requirements": the kinds (slugs), and "requirement_rules" with each
+ * kind's name, issue-date rule and whether it is the host's or the offering's. */
+static void write_requirements(struct buf *b, const struct requirement_rule *rules, size_t count)
+{
+    buf_append_str(b, ",\"requirements\":[");
+    for (size_t i = 0; i < count; i++) {
+        if (i > 0)
+            buf_append_char(b, ',');
+        buf_append_json_string(b, rules[i].kind);
+    }
+    buf_append_str(b, "],\"requirement_rules\":[");
+    for (size_t i = 0; i < count; i++) {
+        buf_append_str(b, i > 0 ? ",{\"kind\":" : "{\"kind\":");
+        buf_append_json_string(b, rules[i].kind);
+        buf_append_str(b, ",\"name\":");
+        buf_append_json_string(b, document_kind_name(rules[i].kind));
+        buf_append_str(b, ",\"source\":");
+        buf_append_json_string(b, rules[i].source == REQUIREMENT_FROM_HOST ? requirement_source_name(REQUIREMENT_FROM_HOST)
+                                                                     : requirement_source_name(REQUIREMENT_FROM_OFFERING));
+        buf_append_str(b, ",\"issued_within_days\":");
+        if (rules[i].issued_within_days > 0)
+            buf_appendf(b, "%lld}", (long long)rules[i].issued_within_days);
+        else
+            buf_append_str(b, "null}");
+    }
+    buf_append_char(b, ']');
+}
+
+int api_offering_rules(struct http_request *req, const struct store_offering *o, struct requirement_rule **rules,
+                       size_t *rule_count)
+{
+    if (compliance_rules(req->db, &req->arena, o->organization_id, o->id, rules, rule_count) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
 void api_write_offering(struct buf *b, const struct store_offering *o, const struct store_block *blocks,
-                        size_t block_count)
+                        size_t block_count, const struct requirement_rule *rules, size_t rule_count)
 {
     buf_append_str(b, "{\"id\":");
     buf_append_json_string(b, o->id);
@@ -77,11 +119,18 @@ void api_write_offering(struct buf *b, const struct store_offering *o, const str
     buf_appendf(b, ",\"verified\":%s}", o->preceptor_verified ? "true" : "false");
     buf_appendf(b,
                 ",\"currency\":\"USD\",\"tuition_cents\":%lld,\"application_fee_cents\":%lld,\"deposit_cents\":%lld,"
-                "\"total_cents\":%lld",
+                "\"deposit_percent\":%lld,\"deposit_amount_cents\":%lld,\"balance_due_days\":%lld,\"total_cents\":%lld",
                 (long long)o->tuition_cents, (long long)o->application_fee_cents, (long long)o->deposit_cents,
-                (long long)o->tuition_cents + (long long)o->application_fee_cents);
+                (long long)o->deposit_percent, (long long)money_offering_deposit(o), (long long)o->balance_due_days,
+                (long long)money_offering_price(o));
+    struct refund_policy policy;
+    struct arena scratch;
+    arena_heap_init(&scratch);
+    if (refund_policy_decode(&scratch, o->refund_policy, &policy) != 0)
+        refund_policy_default(&policy);
+    arena_heap_free(&scratch);
     buf_append_str(b, ",\"refund_policy\":");
-    buf_append_json_string(b, o->cancellation_policy);
+    api_write_refund_policy(b, &policy);
     buf_appendf(b, ",\"eligibility\":{\"students_allowed\":%s,\"graduates_allowed\":%s,\"step1_required\":%s,"
                    "\"english_proof_required\":%s,\"max_years_since_graduation\":",
                 o->students_allowed ? "true" : "false", o->graduates_allowed ? "true" : "false",
@@ -92,8 +141,8 @@ void api_write_offering(struct buf *b, const struct store_offering *o, const str
         buf_append_str(b, "null");
     buf_append_str(b, ",\"visa_kinds\":");
     write_csv_array(b, o->visa_kinds);
-    buf_appendf(b, "},\"lor_customary\":%s,\"requirements\":", o->lor_customary ? "true" : "false");
-    write_csv_array(b, o->requirements);
+    buf_appendf(b, "},\"lor_customary\":%s", o->lor_customary ? "true" : "false");
+    write_requirements(b, rules, rule_count);
     buf_append_str(b, ",\"description\":");
     buf_append_json_string(b, o->description);
     buf_append_str(b, ",\"first_day\":");
@@ -105,8 +154,15 @@ void api_write_offering(struct buf *b, const struct store_offering *o, const str
             buf_append_char(b, ',');
         buf_append_str(b, "{\"id\":");
         buf_append_json_string(b, blk->id);
-        buf_appendf(b, ",\"start\":\"%s\",\"end\":\"%s\",\"seats\":%lld,\"seats_left\":%lld}", blk->start_date,
+        buf_appendf(b, ",\"start\":\"%s\",\"end\":\"%s\",\"seats\":%lld,\"seats_left\":%lld", blk->start_date,
                     blk->end_date, (long long)blk->seats, (long long)(blk->seats - blk->seats_taken - blk->seats_reserved));
+        /* What the policy gives back for this block, having paid the full price. */
+        int32_t start = clock_days_from_date(blk->start_date);
+        char due[11];
+        clock_date_from_days((int32_t)(start - o->balance_due_days), due);
+        buf_appendf(b, ",\"balance_due_on\":\"%s\",\"refund_schedule\":", due);
+        api_write_refund_schedule(b, &policy, start, money_offering_price(o), o->application_fee_cents);
+        buf_append_char(b, '}');
     }
     buf_append_str(b, "]}");
 }
@@ -133,9 +189,13 @@ void api_offering_get(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
+    struct requirement_rule *rules;
+    size_t rule_count;
+    if (api_offering_rules(req, &o, &rules, &rule_count) != 0)
+        return;
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_DETAIL);
-    api_write_offering(&b, &o, blocks, count);
+    api_write_offering(&b, &o, blocks, count, rules, rule_count);
     /* A published offering reads the same for everyone: kept until it changes. */
     if (offering_status_parse(o.status) == OFFERING_PUBLISHED)
         http_cache_reply_and_keep(req, HTTP_CACHE_OFFERING_JSON, o.id, generation, "application/json; charset=utf-8",

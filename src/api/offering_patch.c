@@ -44,8 +44,12 @@ void api_offering_patch(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
+    struct requirement_rule *rules;
+    size_t rule_count;
+    if (api_offering_rules(req, &o, &rules, &rule_count) != 0)
+        return;
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_DETAIL);
-    api_write_offering(&b, &o, blocks, count);
+    api_write_offering(&b, &o, blocks, count, rules, rule_count);
     http_reply_json(req, 200, &b);
 }

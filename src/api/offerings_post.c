@@ -1,11 +1,13 @@
 /* offerings_post.c — POST /api/v1/offerings (a coordinator of
  * organization_id, or staff) → 201 the offering as GET /api/v1/offerings/{id}
  * shows it. The site and preceptor must belong to that host. Optional fields
- * take defaults: 40 hours a week, no fees, students and graduates of any visa
- * kind, status published. */
+ * take defaults: 40 hours a week, no fees, no deposit (the full price books),
+ * the balance due 45 days before the start, the default refund policy,
+ * students and graduates of any visa kind, status published. */
 #include "api/api.h"
 #include "domain/catalog.h"
 #include "lib/limits.h"
+#include "domain/money.h"
 
 /* Fields a creation must carry, in the order they are reported missing. */
 static const char *const required_fields[] = {"site_id", "preceptor_id", "title", "specialty", "kind",
@@ -39,7 +41,8 @@ void api_offerings_post(struct http_request *req)
         .visa_kinds = "",
         .description = "",
         .first_day = "",
-        .cancellation_policy = "",
+        .refund_policy = "",
+        .balance_due_days = MONEY_BALANCE_DUE_DAYS_DEFAULT,
         .requirements = "",
         .status = offering_status_name(OFFERING_PUBLISHED),
     };
@@ -50,8 +53,12 @@ void api_offerings_post(struct http_request *req)
         http_reply_problem(req, &err);
         return;
     }
+    struct requirement_rule *rules;
+    size_t rule_count;
+    if (api_offering_rules(req, &o, &rules, &rule_count) != 0)
+        return;
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_DETAIL);
-    api_write_offering(&b, &o, NULL, 0);
+    api_write_offering(&b, &o, NULL, 0, rules, rule_count);
     http_reply_json(req, 201, &b);
 }

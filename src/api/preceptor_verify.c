@@ -1,6 +1,9 @@
-/* preceptor_verify.c — POST /api/v1/preceptors/{id}/verify {verified?} (staff
- * only): marks the preceptor verified (or, with {"verified":false}, not). The
- * mark shows on every offering of the preceptor, in search at once. */
+/* preceptor_verify.c — POST /api/v1/preceptors/{id}/verify {verified?,
+ * license_expires?} (staff only): marks the preceptor verified (or, with
+ * {"verified":false}, not). Verifying needs the licence's expiry date, sent
+ * or stored, in the future (400 naming license_expires); when it passes, the
+ * jobs thread removes the mark. The mark shows on every offering of the
+ * preceptor, in search at once. */
 #include "api/api.h"
 #include "domain/accounts.h"
 #include "domain/catalog.h"
@@ -8,10 +11,12 @@
 
 struct verify_body {
     bool verified;
+    const char *license_expires;
 };
 
 static const struct json_field verify_spec[] = {
     JSON_BOOL(struct verify_body, verified, JSON_OPTIONAL),
+    JSON_DATE(struct verify_body, license_expires, JSON_OPTIONAL),
     {0},
 };
 
@@ -29,7 +34,7 @@ void api_preceptor_verify(struct http_request *req)
         return;
     const char *id = http_param(req, "id");
     struct error err = {0};
-    if (catalog_preceptor_verify(req->db, id, body.verified, &err) != 0) {
+    if (catalog_preceptor_verify(req->db, id, body.verified, body.license_expires, &err) != 0) {
         http_reply_problem(req, &err);
         return;
     }

@@ -13,7 +13,7 @@ struct clock_body {
 };
 
 static const struct json_field clock_spec[] = {
-    JSON_INT(struct clock_body, offset_seconds, JSON_REQUIRED, -400LL * 86400, 400LL * 86400),
+    JSON_INT(struct clock_body, offset_seconds, JSON_REQUIRED, -400LL * 86400, 4000LL * 86400),
     JSON_BOOL(struct clock_body, frozen, JSON_OPTIONAL),
     {0},
 };
@@ -44,8 +44,12 @@ void api_test_jobs(struct http_request *req)
     buf_init(&b, &req->arena, BUF_CAP_LINE);
     buf_appendf(&b,
                 "{\"expired\":%d,\"mail_sent\":%d,\"mail_failed\":%d,\"document_reminders\":%d,"
-                "\"letter_reminders\":%d}",
+                "\"letter_reminders\":%d,\"alert_events\":%d,\"alert_notices\":%d,\"alert_emails\":%d,"
+                "\"rotations_started\":%d,\"rotations_completed\":%d,"
+                "\"not_cleared_alerts\":%d,\"hours_reminders\":%d,\"check_in_prompts\":%d,\"tickets_escalated\":%d}",
                 report.expired, report.mail_sent, report.mail_failed, report.document_reminders,
-                report.letter_reminders);
+                report.letter_reminders, report.alert_events, report.alert_notices, report.alert_emails,
+                report.rotations_started, report.rotations_completed, report.not_cleared_alerts,
+                report.hours_reminders, report.check_in_prompts, report.tickets_escalated);
     http_reply_json(req, 200, &b);
 }

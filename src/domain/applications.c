@@ -7,7 +7,10 @@
 #include "domain/accounts.h"
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
+#include "domain/waitlist.h"
+#include "domain/coaches.h"
 #include "domain/documents.h"
+#include "domain/money.h"
 #include "domain/notify.h"
 #include "domain/schools.h"
 #include "lib/buf.h"
@@ -18,7 +21,7 @@
 #include "lib/utf8.h"
 #include "store/match_rounds.h"
 
-enum who { WHO_STUDENT = 1, WHO_HOST = 2, WHO_STAFF = 4, WHO_SYSTEM = 8, WHO_SCHOOL = 16 };
+enum who { WHO_STUDENT = 1, WHO_HOST = 2, WHO_STAFF = 4, WHO_SYSTEM = 8, WHO_COACH = 16, WHO_SCHOOL = 32 };
 #define WHO_HOST_SIDE (WHO_HOST | WHO_STAFF)     /* staff may take every host-side action */
 #define WHO_SCHOOL_SIDE (WHO_SCHOOL | WHO_STAFF) /* and every home-approval decision */
 
@@ -46,10 +49,10 @@ static const struct transition transitions[] = {
     {APPLICATION_UNDER_REVIEW, "decline", APPLICATION_DECLINED, WHO_HOST_SIDE},
     {APPLICATION_OFFERED, "decline", APPLICATION_DECLINED, WHO_HOST_SIDE},
     {APPLICATION_OFFERED, "accept", APPLICATION_HELD, WHO_STUDENT},
-    {APPLICATION_HELD, "book", APPLICATION_BOOKED, WHO_HOST_SIDE},
+    {APPLICATION_HELD, "book", APPLICATION_BOOKED, WHO_STAFF | WHO_SYSTEM}, /* system: a payment covered the deposit; staff: paid by hand */
     {APPLICATION_BOOKED, "clear", APPLICATION_CLEARED, WHO_HOST_SIDE},
-    {APPLICATION_CLEARED, "start", APPLICATION_IN_PROGRESS, WHO_HOST_SIDE},
-    {APPLICATION_IN_PROGRESS, "complete", APPLICATION_COMPLETED, WHO_HOST_SIDE},
+    {APPLICATION_CLEARED, "start", APPLICATION_IN_PROGRESS, WHO_HOST_SIDE | WHO_SYSTEM},      /* the calendar too */
+    {APPLICATION_IN_PROGRESS, "complete", APPLICATION_COMPLETED, WHO_HOST_SIDE | WHO_SYSTEM}, /* the calendar too */
     {APPLICATION_HELD, "cancel", APPLICATION_CANCELLED_BY_HOST, WHO_HOST_SIDE},
     {APPLICATION_BOOKED, "cancel", APPLICATION_CANCELLED_BY_STUDENT, WHO_STUDENT},
     {APPLICATION_BOOKED, "cancel", APPLICATION_CANCELLED_BY_HOST, WHO_HOST_SIDE},
@@ -59,6 +62,8 @@ static const struct transition transitions[] = {
     {APPLICATION_CLEARED, "no_show", APPLICATION_NO_SHOW, WHO_HOST_SIDE},
     {APPLICATION_OFFERED, "expire", APPLICATION_OFFER_EXPIRED, WHO_SYSTEM},
     {APPLICATION_HELD, "expire", APPLICATION_HOLD_EXPIRED, WHO_SYSTEM},
+    {APPLICATION_BOOKED, "release", APPLICATION_BALANCE_UNPAID, WHO_SYSTEM}, /* the balance was not paid by its date */
+    {APPLICATION_CLEARED, "release", APPLICATION_BALANCE_UNPAID, WHO_SYSTEM},
 };
 
 const char *const application_actions[] = {"withdraw", "review",  "offer",  "decline", "accept",  "book",   "clear",
@@ -132,7 +137,7 @@ static const char *next_step_for_host(enum application_status s)
     case APPLICATION_UNDER_REVIEW:
         return "Review the application and offer a seat or decline.";
     case APPLICATION_HELD:
-        return "Record the payment to book the seat.";
+        return "The student pays the deposit or the full price to book the seat (staff may record a payment made by hand).";
     case APPLICATION_BOOKED:
         return "Clear the student once onboarding is complete.";
     case APPLICATION_CLEARED:
@@ -170,12 +175,34 @@ static unsigned roles_on(const struct store_application *a, const struct store_u
         roles |= WHO_HOST;
     if (account_is_member(user, a->organization_id, ROLE_HOST_COORDINATOR))
         roles |= WHO_HOST;
+    if (a->coach_id != NULL && strcmp(a->coach_id, user->id) == 0)
+        roles |= WHO_COACH; /* sees the rotation, takes no action on it */
     return roles;
+}
+
+enum error_code application_date_rule(const char *action, const char *start, const char *end, const char *today)
+{
+    if (action == NULL || start == NULL || end == NULL)
+        return ERR_NONE;
+    if ((strcmp(action, "start") == 0 || strcmp(action, "no_show") == 0) && strcmp(today, start) < 0)
+        return ERR_ROTATION_NOT_STARTED;
+    if (strcmp(action, "complete") == 0 && strcmp(today, end) <= 0)
+        return ERR_ROTATION_NOT_ENDED;
+    return ERR_NONE;
+}
+
+bool application_date_overridable(const char *action)
+{
+    return action != NULL && (strcmp(action, "start") == 0 || strcmp(action, "complete") == 0);
 }
 
 bool application_may(const struct store_application *a, const struct store_user *user, const char *action,
                      bool as_student)
 {
+    char today[11];
+    clock_today(today);
+    if (application_date_rule(action, a->block_start, a->block_end, today) != ERR_NONE)
+        return false; /* a button that cannot work is not offered */
     unsigned roles = roles_on(a, user) & (as_student ? WHO_STUDENT : (unsigned)WHO_HOST_SIDE);
     for (size_t i = 0; i < sizeof(transitions) / sizeof(transitions[0]); i++)
         if (transitions[i].from == application_status_of(a) && strcmp(transitions[i].action, action) == 0 &&
@@ -220,9 +247,8 @@ int application_get_visible(struct db_conn *conn, struct arena *arena, const cha
 
 /* ---- telling people ---- */
 
-/* Tells the host's coordinators and the preceptor. */
-static void notify_host(struct db_conn *conn, struct arena *arena, const struct store_application *a,
-                        const char *kind, const char *title, const char *link, int64_t now)
+void application_notify_host(struct db_conn *conn, struct arena *arena, const struct store_application *a,
+                             const char *kind, const char *title, const char *link, int64_t now)
 {
     struct store_member *members;
     size_t count = 0;
@@ -273,7 +299,7 @@ static void tell_about_move(struct db_conn *conn, struct arena *arena, const str
         notify_school(conn, arena, a, title, now);
     } else if (to == APPLICATION_SUBMITTED) {
         snprintf(title, sizeof(title), "New application from %s for %s", a->student_name, a->offering_title);
-        notify_host(conn, arena, a, "application_submitted", title, link, now);
+        application_notify_host(conn, arena, a, "application_submitted", title, link, now);
     } else if (to == APPLICATION_OFFERED) {
         clock_date_from_days((int32_t)(a->offer_expires_at / 86400), date);
         snprintf(title, sizeof(title), "Offer for %s: accept by %s", a->offering_title, date);
@@ -284,17 +310,17 @@ static void tell_about_move(struct db_conn *conn, struct arena *arena, const str
         notify(conn, arena, &student, "seat_held", title, link, now);
         snprintf(title, sizeof(title), "%s accepted the offer for %s: record the payment to book", a->student_name,
                  a->offering_title);
-        notify_host(conn, arena, a, "seat_held", title, link, now);
+        application_notify_host(conn, arena, a, "seat_held", title, link, now);
     } else if (to == APPLICATION_BOOKED) {
         snprintf(title, sizeof(title), "Booked: %s starting %s", a->offering_title, a->block_start);
         notify(conn, arena, &student, "booked", title, link, now);
         snprintf(title, sizeof(title), "%s is booked for %s starting %s", a->student_name, a->offering_title,
                  a->block_start);
-        notify_host(conn, arena, a, "booked", title, link, now);
+        application_notify_host(conn, arena, a, "booked", title, link, now);
     } else if (to == APPLICATION_WITHDRAWN || to == APPLICATION_CANCELLED_BY_STUDENT) {
         snprintf(title, sizeof(title), "%s %s the application for %s", a->student_name,
                  to == APPLICATION_WITHDRAWN ? "withdrew" : "cancelled", a->offering_title);
-        notify_host(conn, arena, a, application_status_name(to), title, link, now);
+        application_notify_host(conn, arena, a, application_status_name(to), title, link, now);
     } else {
         snprintf(title, sizeof(title), "%s: %s", a->offering_title, application_status_label(to));
         notify(conn, arena, &student, application_status_name(to), title, link, now);
@@ -333,8 +359,15 @@ static int submit_checks(struct db_conn *conn, struct submit_ctx *c, struct stor
         error_set(c->err, ERR_BLOCK_STARTED, "block_id", "this block has already started");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
-    if (block->seats_taken + block->seats_reserved >= block->seats) {
-        error_set(c->err, ERR_BLOCK_NO_SEAT, "block_id", "this block is full");
+    /* Seats a match round keeps are not for sale, nor are those offered from the waitlist. */
+    bool promised = false;
+    bool seat_left = block->seats_taken + block->seats_reserved < block->seats;
+    if (seat_left && (rc = waitlist_seats_promised(conn, c->arena, block->id, NULL, &promised)) != DB_OK)
+        return rc;
+    if (!seat_left || promised) {
+        error_set(c->err, ERR_BLOCK_NO_SEAT, "block_id",
+                  promised ? "the free seats of this block are offered to students on its waitlist: join the waitlist"
+                           : "this block is full");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     struct catalog_eligibility rules = {
@@ -446,25 +479,103 @@ struct move_ctx {
     struct store_application *out;
     struct error *err;
     bool forbidden;
+    enum refund_cause cause; /* whose cancellation it is, for the refund (money.h) */
+    const char *override_reason; /* staff overriding the calendar, or NULL */
 };
 
-/* Seats follow the move: one is taken on entering a seat-taking state — the
- * one a match round kept for this offer when there is one — and freed on
- * leaving; a seat kept for an offer that ends unaccepted returns to sale. */
-static int move_seat(struct db_conn *conn, struct error *err, const struct store_application *a, bool had_seat,
+/* "Staff override of the dates: <reason>" and, after a blank line, the note. */
+static void write_override_note(char *out, const char *reason, const char *note)
+{
+    size_t n = strlen(reason) + strlen(note) + 64;
+    if (note[0] != '\0')
+        snprintf(out, n, "Staff override of the dates: %s\n%s", reason, note);
+    else
+        snprintf(out, n, "Staff override of the dates: %s", reason);
+}
+
+/* The calendar: start and no-show from the first day, completion after the
+ * last; staff may override start and completion with a reason. */
+static int check_dates(struct move_ctx *c, const struct store_application *a)
+{
+    char today[11];
+    clock_today(today);
+    enum error_code refused = application_date_rule(c->action, a->block_start, a->block_end, today);
+    if (refused == ERR_NONE || c->override_reason != NULL)
+        return 0;
+    char *detail = arena_alloc(c->arena, 200);
+    if (detail != NULL) {
+        if (refused == ERR_ROTATION_NOT_STARTED)
+            snprintf(detail, 200, "the rotation starts on %s: this is possible from that day", a->block_start);
+        else
+            snprintf(detail, 200, "the rotation ends on %s: completion can be confirmed from the day after",
+                     a->block_end);
+    }
+    return error_set(c->err, refused, NULL, detail);
+}
+
+/* A requirement's state in words for a sentence: its label, first letter
+ * in lower case ("waiting for verification"). */
+static void state_in_words(enum compliance_state state, char *out, size_t size)
+{
+    snprintf(out, size, "%s", compliance_state_label(state));
+    if (out[0] >= 'A' && out[0] <= 'Z')
+        out[0] = (char)(out[0] - 'A' + 'a');
+}
+
+/* The clear gate: DB_OK when every requirement of the booking is met, else
+ * DB_CONSTRAINT with ERR_NOT_COMPLIANT naming the first one not met. */
+static int check_onboarding(struct db_conn *conn, struct move_ctx *c, const struct store_application *a)
+{
+    struct compliance comp;
+    int rc = compliance_for_application(conn, c->arena, a, &comp);
+    if (rc != DB_OK || comp.all_ok)
+        return rc;
+    size_t missing = 0, first = comp.count;
+    for (size_t i = 0; i < comp.count; i++)
+        if (comp.items[i].state != COMPLIANCE_OK && missing++ == 0)
+            first = i;
+    char *detail = arena_alloc(c->arena, 256);
+    if (detail != NULL && first < comp.count) {
+        const struct compliance_item *item = &comp.items[first];
+        char words[64];
+        state_in_words(item->state, words, sizeof(words));
+        if (missing > 1)
+            snprintf(detail, 256, "%s: %s (and %zu more requirements not met)", document_kind_name(item->rule.kind),
+                     words, missing - 1);
+        else
+            snprintf(detail, 256, "%s: %s", document_kind_name(item->rule.kind), words);
+    }
+    error_set(c->err, ERR_NOT_COMPLIANT, NULL, detail);
+    return DB_CONSTRAINT; /* roll back: the error says why */
+}
+
+/* The seat follows the move: taken on entering a seat-taking state — the one
+ * a match round kept for this offer when there is one, else one free and not
+ * waiting for an offer made from the block's waitlist — and freed on leaving;
+ * a seat a round kept for an offer that ends unaccepted returns to sale. */
+static int move_seat(struct db_conn *conn, struct move_ctx *c, const struct store_application *a, bool had_seat,
                      bool gets_seat)
 {
     int rc = DB_OK;
-    if (gets_seat && !had_seat) {
-        rc = a->seat_reserved ? store_block_take_reserved_seat(conn, a->block_id) : store_block_take_seat(conn, a->block_id);
-        if (rc == DB_DONE) {
-            error_set(err, ERR_BLOCK_FULL, NULL, "no seat is left in this block");
-            return DB_CONSTRAINT; /* roll back: the error says why */
-        }
-    } else if (had_seat && !gets_seat) {
+    bool promised = false;
+    if (had_seat && !gets_seat) {
         rc = store_block_free_seat(conn, a->block_id);
+    } else if (gets_seat && !had_seat && a->seat_reserved) {
+        rc = store_block_take_reserved_seat(conn, a->block_id);
+    } else if (gets_seat && !had_seat) {
+        rc = store_block_lock(conn, a->block_id);
+        if (rc == DB_OK)
+            rc = waitlist_seats_promised(conn, c->arena, a->block_id, a->id, &promised);
+        if (rc == DB_OK && !promised)
+            rc = store_block_take_seat(conn, a->block_id);
     } else if (a->seat_reserved) {
         rc = store_block_release_reserved(conn, a->block_id, 1);
+    }
+    if (rc == DB_DONE || (rc == DB_OK && promised)) {
+        error_set(c->err, ERR_BLOCK_FULL, NULL,
+                  promised ? "the free seats of this block are offered to students on its waitlist"
+                           : "no seat is left in this block");
+        return DB_CONSTRAINT; /* roll back: the error says why */
     }
     if (rc == DB_OK && a->seat_reserved && store_application_release_reservation(conn, a->id) == DB_ERROR)
         rc = DB_ERROR;
@@ -501,31 +612,11 @@ static int move_tx(struct db_conn *conn, void *p)
         error_set(c->err, ERR_INVALID_TRANSITION, NULL, detail);
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
+    if (check_dates(c, &a) != 0)
+        return DB_CONSTRAINT; /* roll back: the error says why */
     /* Onboarding: every requirement of the host and the offering must be met. */
-    if (t->to == APPLICATION_CLEARED) {
-        struct compliance comp;
-        rc = compliance_for_application(conn, c->arena, &a, &comp);
-        if (rc != DB_OK)
-            return rc;
-        if (!comp.all_ok) {
-            size_t missing = 0, first = comp.count;
-            for (size_t i = 0; i < comp.count; i++)
-                if (comp.items[i].state != COMPLIANCE_OK && missing++ == 0)
-                    first = i;
-            char *detail = arena_alloc(c->arena, 256);
-            if (detail != NULL && first < comp.count) {
-                const struct compliance_item *item = &comp.items[first];
-                if (missing > 1)
-                    snprintf(detail, 256, "%s: %s (and %zu more requirements not met)",
-                             document_kind_name(item->rule.kind), compliance_state_name(item->state), missing - 1);
-                else
-                    snprintf(detail, 256, "%s: %s", document_kind_name(item->rule.kind),
-                             compliance_state_name(item->state));
-            }
-            error_set(c->err, ERR_NOT_COMPLIANT, NULL, detail);
-            return DB_CONSTRAINT; /* roll back: the error says why */
-        }
-    }
+    if (t->to == APPLICATION_CLEARED && (rc = check_onboarding(conn, c, &a)) != DB_OK)
+        return rc;
     int64_t now = clock_now();
     /* An offer or hold past its time is expired, even before the sweeper sees it. */
     bool hold = status == APPLICATION_HELD;
@@ -543,8 +634,7 @@ static int move_tx(struct db_conn *conn, void *p)
         hold_expires = now + (a.hold_expiry_days > 0 ? a.hold_expiry_days : 7) * 86400;
 
     bool had_seat = application_status_takes_seat(status), gets_seat = application_status_takes_seat(t->to);
-    rc = move_seat(conn, c->err, &a, had_seat, gets_seat);
-    if (rc != DB_OK)
+    if ((rc = move_seat(conn, c, &a, had_seat, gets_seat)) != DB_OK)
         return rc;
     const char *to = application_status_name(t->to);
     rc = store_application_move(conn, a.id, a.status, to, offer_expires, hold_expires, now);
@@ -552,15 +642,28 @@ static int move_tx(struct db_conn *conn, void *p)
         error_set(c->err, ERR_CHANGED_MEANWHILE, NULL, "the application changed meanwhile; reload it");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
+    /* The move's money (terms and charge, refund, the host's share) in the same transaction. */
+    if (rc == DB_OK)
+        rc = money_on_move(conn, c->arena, &a, t->action, t->to, c->user, c->cause, c->err);
     enum move_actor actor = (t->who & roles & WHO_STUDENT)  ? MOVE_BY_STUDENT
                             : (roles & WHO_SYSTEM)          ? MOVE_BY_SYSTEM
                             : (t->who & roles & WHO_HOST)   ? MOVE_BY_HOST
                             : (t->who & roles & WHO_SCHOOL) ? MOVE_BY_SCHOOL
                                                             : MOVE_BY_STAFF;
     const char *actor_id = c->user != NULL ? c->user->id : NULL;
+    const char *note = c->note;
+    if (c->override_reason != NULL) {
+        /* The history says why the calendar was overridden, with the note if any. */
+        char *why = arena_alloc(c->arena, strlen(c->override_reason) + strlen(c->note) + 64);
+        if (why != NULL)
+            write_override_note(why, c->override_reason, c->note);
+        note = why != NULL ? why : c->override_reason;
+    }
     if (rc == DB_OK)
-        rc = store_application_event_add(conn, a.id, t->action, a.status, to, actor_id, move_actor_name(actor), c->note,
+        rc = store_application_event_add(conn, a.id, t->action, a.status, to, actor_id, move_actor_name(actor), note,
                                          now);
+    if (rc == DB_OK && c->override_reason != NULL)
+        rc = store_audit_add(conn, actor_id, "date_override", "application", a.id, note, now);
     if (rc == DB_OK && (gets_seat != had_seat || a.seat_reserved))
         rc = store_catalog_changed(conn, a.offering_id, now);
     if (rc == DB_OK) {
@@ -568,6 +671,13 @@ static int move_tx(struct db_conn *conn, void *p)
         snprintf(detail, sizeof(detail), "%s: %s -> %s", t->action, a.status, to);
         rc = store_audit_add(conn, actor_id, "transition", "application", a.id, detail, now);
     }
+    /* A seat freed (a round's kept seat included), or an offer gone: the block's waitlist takes it, in this
+     * transaction. */
+    if (rc == DB_OK && !gets_seat && (had_seat || status == APPLICATION_OFFERED))
+        rc = waitlist_application_ended(conn, c->arena, a.id, a.block_id, status == APPLICATION_OFFERED,
+                                        had_seat || a.seat_reserved, now);
+    if (rc == DB_OK && t->to == APPLICATION_BOOKED)
+        rc = coach_assign_on_booking(conn, c->arena, &a, now); /* every booked student has a coach */
     if (rc == DB_OK)
         rc = store_application_get(conn, c->arena, a.id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     if (rc == DB_OK)
@@ -584,11 +694,53 @@ static bool note_blank(const char *note)
     return true;
 }
 
+int application_transition_in_tx(struct db_conn *conn, struct arena *arena, const char *application_id,
+                                 const char *action, const struct store_user *user, const char *note,
+                                 struct store_application *out, struct error *err)
+{
+    struct move_ctx c = {arena, application_id, action, note, user, out, err, false, REFUND_CAUSE_STUDENT, NULL};
+    err->code = ERR_NONE;
+    return move_tx(conn, &c);
+}
+
 int application_transition(struct db_conn *conn, struct arena *arena, const char *application_id,
                            const char *action, const struct store_user *user, const char *note,
                            struct store_application *out, struct error *err)
 {
-    struct move_ctx c = {arena, application_id, action, note, user, out, err, false};
+    return application_move(conn, arena, application_id, action, user, note, REFUND_CAUSE_STUDENT, NULL, out, err);
+}
+
+int application_cancel_or_move(struct db_conn *conn, struct arena *arena, const char *application_id,
+                               const char *action, const struct store_user *user, const char *note,
+                               enum refund_cause cause, struct store_application *out, struct error *err)
+{
+    return application_move(conn, arena, application_id, action, user, note, cause, NULL, out, err);
+}
+
+int application_transition_override(struct db_conn *conn, struct arena *arena, const char *application_id,
+                                    const char *action, const struct store_user *user, const char *note,
+                                    const char *override_reason, struct store_application *out, struct error *err)
+{
+    return application_move(conn, arena, application_id, action, user, note, REFUND_CAUSE_STUDENT, override_reason,
+                            out, err);
+}
+
+int application_move(struct db_conn *conn, struct arena *arena, const char *application_id, const char *action,
+                     const struct store_user *user, const char *note, enum refund_cause cause,
+                     const char *override_reason, struct store_application *out, struct error *err)
+{
+    if (override_reason != NULL) {
+        if (user == NULL || !account_has_role(user, ROLE_STAFF))
+            return error_set(err, ERR_FORBIDDEN, "override_reason", "only Rounds staff may override the dates");
+        if (!application_date_overridable(action))
+            return error_set(err, ERR_VALIDATION_FAILED, "override_reason", "only start and complete take an override");
+        const char *p = override_reason;
+        while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+            p++;
+        if (*p == '\0')
+            return error_set(err, ERR_VALIDATION_FAILED, "override_reason", "give the reason for the override");
+    }
+    struct move_ctx c = {arena, application_id, action, note, user, out, err, false, cause, override_reason};
     err->code = ERR_NONE;
     size_t note_len = note != NULL ? strlen(note) : 0;
     if (note != NULL && (!utf8_valid(note, note_len) || utf8_count(note, note_len) > NOTE_MAX_CHARS))
@@ -603,7 +755,8 @@ int application_transition(struct db_conn *conn, struct arena *arena, const char
             /* Record the expiry now rather than waiting for the sweeper. */
             struct store_application expired = {0};
             struct error ignored = {0};
-            struct move_ctx sweep = {arena, application_id, "expire", "", NULL, &expired, &ignored, false};
+            struct move_ctx sweep = {arena, application_id, "expire", "", NULL, &expired, &ignored, false,
+                                     REFUND_CAUSE_STUDENT, NULL};
             db_run_tx(conn, true, move_tx, &sweep);
         }
         return -1;

@@ -12,6 +12,7 @@
 
 #include "domain/vocabulary.h"
 #include "lib/arena.h"
+#include "domain/refunds.h"
 #include "lib/errors.h"
 #include "store/applications.h"
 
@@ -34,13 +35,21 @@ bool application_action_known(const char *action);
 /* What the viewer can do next, as a sentence, or NULL. */
 const char *application_next_step(const struct store_application *a, bool viewer_is_student);
 
+/* The calendar's rule for an action on an application with these dates
+ * (YYYY-MM-DD) and today: `start` and `no_show` from the first day, `complete`
+ * after the last day. ERR_NONE when the dates allow it, else
+ * ERR_ROTATION_NOT_STARTED / ERR_ROTATION_NOT_ENDED. */
+enum error_code application_date_rule(const char *action, const char *start, const char *end, const char *today);
+/* Whether staff may override the calendar's rule for action (start, complete). */
+bool application_date_overridable(const char *action);
+
 /* Whether user may take action now, on the student's side (as_student) or
  * the host's side (host, preceptor, staff) — from the transition table. */
 bool application_may(const struct store_application *a, const struct store_user *user, const char *action,
                      bool as_student);
 
 /* Whether user may see the application (its student, its host's
- * coordinators, its preceptor, staff). */
+ * coordinators, its preceptor, the student's coach, staff). */
 bool application_visible_to(const struct store_application *a, const struct store_user *user);
 /* Whether user acts for the host on it (its host's coordinators, its
  * preceptor, staff). */
@@ -70,6 +79,35 @@ int application_submit(struct db_conn *conn, struct arena *arena, const struct s
 int application_transition(struct db_conn *conn, struct arena *arena, const char *application_id,
                            const char *action, const struct store_user *user, const char *note,
                            struct store_application *out, struct error *err);
+/* The same, where staff may override the calendar (start before the first
+ * day, complete before the last day has passed) with a reason, kept in the
+ * history and the audit trail: 400 validation_failed naming override_reason
+ * when it is empty or the action has no date rule, 403 forbidden when the
+ * user is not staff. override_reason NULL: no override (409
+ * rotation_not_started / rotation_not_ended when the dates refuse it). */
+int application_transition_override(struct db_conn *conn, struct arena *arena, const char *application_id,
+                                    const char *action, const struct store_user *user, const char *note,
+                                    const char *override_reason, struct store_application *out, struct error *err);
+
+/* application_transition for a cancellation whose refund cause is given:
+ * staff name cannot_happen or visa_refused (domain/refunds.h); otherwise the
+ * student's own cancellation is the student's, the host side's the host's. */
+int application_cancel_or_move(struct db_conn *conn, struct arena *arena, const char *application_id,
+                               const char *action, const struct store_user *user, const char *note,
+                               enum refund_cause cause, struct store_application *out, struct error *err);
+/* Both: a cancellation's refund cause and a staff override of the calendar. */
+int application_move(struct db_conn *conn, struct arena *arena, const char *application_id, const char *action,
+                     const struct store_user *user, const char *note, enum refund_cause cause,
+                     const char *override_reason, struct store_application *out, struct error *err);
+/* The move inside the caller's transaction (a payment that books a held seat):
+ * a db_status; DB_CONSTRAINT with err set when the move is refused. */
+int application_transition_in_tx(struct db_conn *conn, struct arena *arena, const char *application_id,
+                                 const char *action, const struct store_user *user, const char *note,
+                                 struct store_application *out, struct error *err);
+
+/* Tells the host's coordinators and the preceptor (in the app and by email). */
+void application_notify_host(struct db_conn *conn, struct arena *arena, const struct store_application *a,
+                             const char *kind, const char *title, const char *link, int64_t now);
 
 /* Expires offers and holds whose time has passed (the sweeper); returns how
  * many moved. Safe to run in several instances at once. */

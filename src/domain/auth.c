@@ -9,6 +9,7 @@
 #include "domain/accounts.h"
 #include "domain/password.h"
 #include "domain/validate.h"
+#include "lib/metrics.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "lib/json_spec.h"
@@ -217,8 +218,10 @@ int auth_login_begin(struct db_conn *conn, struct arena *arena, const char *emai
     if (rc != DB_OK)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     job->retry_after = login_wait(&failures, limits, now);
-    if (job->retry_after > 0)
+    if (job->retry_after > 0) {
+        metrics_count(METRIC_LOGINS_LIMITED, 1);
         return error_set(err, ERR_RATE_LIMITED, NULL, "too many failed logins; wait and try again");
+    }
 
     struct store_user user;
     rc = store_user_by_email(conn, arena, lowered, &user);
@@ -264,6 +267,7 @@ int auth_login_finish(struct db_conn *conn, struct arena *arena, const struct au
         store_audit_add(conn, NULL, "login_failed", "account", key, "", now);
         /* Keep the table small: old failures no longer count. */
         store_login_failure_prune(conn, now - 2 * LOGIN_WINDOW_SECONDS);
+        metrics_count(METRIC_LOGIN_FAILURES, 1);
         return error_set(err, ERR_INVALID_CREDENTIALS, NULL, "wrong email or password");
     }
     int rc = store_user_by_email(conn, arena, job->email, user);
@@ -271,6 +275,7 @@ int auth_login_finish(struct db_conn *conn, struct arena *arena, const struct au
         return error_set(err, rc == DB_DONE ? ERR_INVALID_CREDENTIALS : ERR_UNAVAILABLE, NULL, NULL);
     store_login_failure_clear(conn, key, client_addr);
     store_audit_add(conn, user->id, "login", "user", user->id, "", now);
+    metrics_count(METRIC_LOGINS, 1);
     if (job->needs_rehash && store_user_set_password_hash(conn, user->id, job->new_hash) == DB_OK)
         log_info("msg=\"password rehashed with current parameters\" user_id=%s", user->id);
     return 0;

@@ -1,10 +1,13 @@
 /* catalog.c — catalog rules; see catalog.h. */
 #include "domain/catalog.h"
+#include "domain/money.h"
 
 #include <string.h>
 
 #include "domain/accounts.h"
 #include "domain/catalog_index.h"
+#include "domain/waitlist.h"
+#include "store/alerts.h"
 #include "domain/reference.h"
 #include "domain/validate.h"
 #include "lib/buf.h"
@@ -14,6 +17,7 @@
 #include "lib/limits.h"
 #include "lib/log.h"
 #include "lib/utf8.h"
+#include "store/applications.h"
 
 char catalog_npi_check_digit(const char *stem)
 {
@@ -242,8 +246,9 @@ int catalog_check_offering(const struct store_offering *o, struct error *err)
         check_csv(o->visa_kinds, visa_kind_known, "eligibility.visa_kinds", err) != 0)
         return -1;
     if (validate_text(o->description, "description", 0, CATALOG_DESCRIPTION_MAX, true, err) != 0 ||
-        validate_text(o->first_day, "first_day", 0, CATALOG_FIRST_DAY_MAX, true, err) != 0 ||
-        validate_text(o->cancellation_policy, "cancellation_policy", 0, CATALOG_CANCELLATION_MAX, true, err) != 0)
+        validate_text(o->first_day, "first_day", 0, CATALOG_FIRST_DAY_MAX, true, err) != 0)
+        return -1;
+    if (money_check_offering_prices(NULL, o, err) != 0)
         return -1;
     if (check_csv(o->requirements, document_kind_known, "requirements", err) != 0)
         return -1;
@@ -405,24 +410,62 @@ int catalog_preceptor_create(struct db_conn *conn, struct arena *arena, struct s
     return finish_write(conn, &ctx, db_run_tx(conn, true, preceptor_insert_tx, &ctx), err);
 }
 
+struct verify_request {
+    const char *id, *license_expires;
+};
+
 static int preceptor_verify_tx(struct db_conn *conn, void *p)
 {
     struct write_ctx *ctx = p;
-    const char *id = ctx->object;
+    const struct verify_request *v = ctx->object;
     struct store_preceptor current;
-    int rc = store_preceptor_get(conn, ctx->arena, id, &current);
+    int rc = store_preceptor_get(conn, ctx->arena, v->id, &current);
     if (rc == DB_DONE)
         return tx_fail(ctx, ERR_NOT_FOUND, NULL, "no such preceptor");
     if (rc != DB_ROW)
         return rc;
-    return store_preceptor_set_verified(conn, id, ctx->flag, clock_now());
+    if (ctx->flag) {
+        const char *expires = v->license_expires != NULL ? v->license_expires : current.license_expires;
+        if (expires == NULL || expires[0] == '\0')
+            return tx_fail(ctx, ERR_VALIDATION_FAILED, "license_expires",
+                           "the licence's expiry date is needed to verify it");
+        if (!json_date_valid(expires))
+            return tx_fail(ctx, ERR_VALIDATION_FAILED, "license_expires", "must be a date YYYY-MM-DD");
+        if (clock_days_from_date(expires) <= clock_today_days())
+            return tx_fail(ctx, ERR_VALIDATION_FAILED, "license_expires",
+                           "the licence has expired: a preceptor with an expired licence cannot be verified");
+        if (v->license_expires != NULL && (rc = store_preceptor_set_license_expires(conn, v->id, v->license_expires)) != DB_OK)
+            return rc;
+    }
+    return store_preceptor_set_verified(conn, v->id, ctx->flag, clock_now());
 }
 
-int catalog_preceptor_verify(struct db_conn *conn, const char *preceptor_id, bool verified, struct error *err)
+int catalog_preceptors_expire(struct db_conn *conn, struct arena *arena, int *count)
+{
+    char today[11];
+    clock_today(today);
+    const char **ids = NULL;
+    size_t n = 0;
+    *count = 0;
+    int rc = store_preceptors_expired(conn, arena, today, &ids, &n);
+    for (size_t i = 0; rc == DB_OK && i < n; i++) {
+        rc = store_preceptor_set_verified(conn, ids[i], false, clock_now());
+        if (rc == DB_OK) {
+            store_audit_add(conn, NULL, "preceptor.licence_expired", "preceptor", ids[i], "verification removed",
+                            clock_now());
+            (*count)++;
+        }
+    }
+    return rc;
+}
+
+int catalog_preceptor_verify(struct db_conn *conn, const char *preceptor_id, bool verified,
+                             const char *license_expires, struct error *err)
 {
     struct arena arena;
     arena_heap_init(&arena);
-    struct write_ctx ctx = {.arena = &arena, .err = err, .object = (void *)preceptor_id, .flag = verified};
+    struct verify_request v = {preceptor_id, license_expires};
+    struct write_ctx ctx = {.arena = &arena, .err = err, .object = &v, .flag = verified};
     int rc = finish_write(conn, &ctx, db_run_tx(conn, true, preceptor_verify_tx, &ctx), err);
     arena_heap_free(&arena);
     return rc;
@@ -447,6 +490,11 @@ static int check_offering_owners(struct db_conn *conn, struct write_ctx *ctx, co
     return rc == DB_ROW ? DB_OK : rc;
 }
 
+static bool published(const char *status)
+{
+    return offering_status_parse(status) == OFFERING_PUBLISHED;
+}
+
 static int offering_write_tx(struct db_conn *conn, void *p)
 {
     struct write_ctx *ctx = p;
@@ -454,7 +502,19 @@ static int offering_write_tx(struct db_conn *conn, void *p)
     int rc = check_offering_owners(conn, ctx, o);
     if (rc != DB_OK)
         return rc;
-    return ctx->flag ? store_offering_insert(conn, o) : store_offering_update(conn, o);
+    bool was_published = false;
+    if (!ctx->flag) {
+        struct store_offering before;
+        rc = store_offering_get(conn, ctx->arena, o->id, &before);
+        if (rc != DB_ROW)
+            return rc == DB_DONE ? tx_fail(ctx, ERR_NOT_FOUND, NULL, "no such offering") : rc;
+        was_published = published(before.status);
+    }
+    rc = ctx->flag ? store_offering_insert(conn, o) : store_offering_update(conn, o);
+    /* Saved searches are told of an offering that becomes visible. */
+    if (rc == DB_OK && published(o->status) && !was_published)
+        rc = store_catalog_event_add(conn, catalog_event_kind_name(CATALOG_EVENT_OFFERING_PUBLISHED), o->id, NULL, o->updated_at);
+    return rc;
 }
 
 /* Reads the written offering back with its joined fields. */
@@ -509,7 +569,12 @@ static int block_insert_tx(struct db_conn *conn, void *p)
     int rc = store_offering_get(conn, ctx->arena, b->offering_id, &o);
     if (rc == DB_DONE)
         return tx_fail(ctx, ERR_NOT_FOUND, NULL, "no such offering");
-    return rc == DB_ROW ? store_block_insert(conn, b) : rc;
+    if (rc == DB_ROW)
+        rc = store_block_insert(conn, b);
+    /* Saved searches and the students who starred the offering are told of new dates. */
+    if (rc == DB_OK && published(o.status))
+        rc = store_catalog_event_add(conn, catalog_event_kind_name(CATALOG_EVENT_BLOCK_ADDED), o.id, b->id, b->created_at);
+    return rc;
 }
 
 int catalog_block_create(struct db_conn *conn, struct arena *arena, struct store_block *block, struct error *err)
@@ -543,13 +608,18 @@ static int block_update_tx(struct db_conn *conn, void *p)
         ctx->failed = true;
         return DB_CONSTRAINT;
     }
-    if (b->seats < current.seats_taken)
-        return tx_fail(ctx, ERR_CONFLICT, "seats", "is below the seats already taken");
+    if (b->seats < current.seats_taken + current.seats_reserved)
+        return tx_fail(ctx, ERR_CONFLICT, "seats", "is below the seats already taken or kept for a match round");
     b->offering_id = current.offering_id;
     b->created_at = current.created_at;
     rc = store_block_update(conn, b);
     /* The seats were taken meanwhile (the update re-checks them). */
-    return rc == DB_CONSTRAINT ? tx_fail(ctx, ERR_CONFLICT, "seats", "is below the seats already taken") : rc;
+    if (rc == DB_CONSTRAINT)
+        return tx_fail(ctx, ERR_CONFLICT, "seats", "is below the seats already taken");
+    /* More seats: the block's waitlist takes them first, in this transaction. */
+    if (rc == DB_OK && b->seats > current.seats)
+        rc = waitlist_seat_freed(conn, ctx->arena, b->id, (int)(b->seats - current.seats), clock_now());
+    return rc;
 }
 
 int catalog_block_update(struct db_conn *conn, struct arena *arena, struct store_block *block, struct error *err)

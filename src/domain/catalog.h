@@ -61,7 +61,16 @@ int catalog_site_update(struct db_conn *conn, struct arena *arena, struct store_
 /* Also checks user_id (an existing account) and that the NPI is free (409 "npi"). */
 int catalog_preceptor_create(struct db_conn *conn, struct arena *arena, struct store_preceptor *preceptor,
                              struct error *err);
-int catalog_preceptor_verify(struct db_conn *conn, const char *preceptor_id, bool verified, struct error *err);
+/* Staff verify a preceptor's NPI and licence: verifying needs the licence's
+ * expiry date (license_expires, YYYY-MM-DD, or the one stored; NULL keeps
+ * it), in the future: 400 validation_failed naming license_expires
+ * otherwise. The expiry is stored; the badge goes when it passes
+ * (catalog_preceptors_expire). verified false removes the badge. */
+int catalog_preceptor_verify(struct db_conn *conn, const char *preceptor_id, bool verified,
+                             const char *license_expires, struct error *err);
+/* The jobs thread: un-verifies every preceptor whose licence expired by
+ * today (an audit event each; their offerings to the change feed). */
+int catalog_preceptors_expire(struct db_conn *conn, struct arena *arena, int *count);
 /* Checks the offering and that its site and preceptor belong to its host;
  * on success *offering is read back with its joined fields. */
 int catalog_offering_create(struct db_conn *conn, struct arena *arena, struct store_offering *offering,

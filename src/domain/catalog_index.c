@@ -568,6 +568,19 @@ static int apply_batch(struct db_conn *conn, struct change_batch *batch)
     return rc != DB_OK ? rc : finished;
 }
 
+void catalog_index_stats(int64_t *offerings, int64_t *applied_seq)
+{
+    int64_t live = 0;
+    pthread_rwlock_rdlock(&ix.lock);
+    for (size_t w = 0; ix.live_bits != NULL && w < ix.words; w++)
+        live += __builtin_popcountll(ix.live_bits[w]);
+    pthread_rwlock_unlock(&ix.lock);
+    pthread_mutex_lock(&feed.sync_lock);
+    *applied_seq = feed.last_seq;
+    pthread_mutex_unlock(&feed.sync_lock);
+    *offerings = live;
+}
+
 enum { SYNC_BATCH = 512 };
 
 int catalog_index_sync(struct db_conn *conn)

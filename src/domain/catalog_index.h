@@ -38,6 +38,8 @@ struct catalog_query {
     enum catalog_sort sort;
     int limit;                           /* 1..100 */
     const char *cursor;                  /* from a previous next_cursor, or NULL */
+    const char *const *only_ids;         /* when not NULL: only these offerings (alerts) */
+    size_t only_count;
 };
 
 struct catalog_hit {
@@ -66,6 +68,8 @@ int catalog_index_start(const char *db_target, int poll_ms);
 void catalog_index_stop(void);
 /* Applies the change feed now (after a write, so that the writer reads it back). */
 int catalog_index_sync(struct db_conn *conn);
+/* For the metrics: the live offerings in the index, and the last change-feed seq it applied. */
+void catalog_index_stats(int64_t *offerings, int64_t *applied_seq);
 /* fn(offering_id) runs after each change of the feed is applied (to drop
  * what was rendered from the old offering). Set before catalog_index_start. */
 void catalog_index_on_change(void (*fn)(const char *offering_id));
@@ -82,6 +86,10 @@ int catalog_query_parse(const char *(*get)(void *ctx, const char *name, bool *re
  * not parse) returns -1 with err. */
 int catalog_search(struct arena *arena, const struct catalog_query *query, struct catalog_result *out,
                    struct error *err);
+
+/* The card of one published offering (as a search shows it): false when the
+ * index has no live offering of that id. */
+bool catalog_index_hit(struct arena *arena, const char *id, struct catalog_hit *out);
 
 /* Open offerings (an upcoming block with seats left) per state, for the map. */
 void catalog_open_counts_by_state(int64_t *counts);

@@ -9,6 +9,7 @@
 #include "domain/reference.h"
 #include "lib/clock.h"
 #include "lib/json_spec.h"
+#include "lib/limits.h"
 #include "lib/utf8.h"
 
 const char *const catalog_query_params[] = {"q",          "specialty",  "state", "kind",   "start_from",
@@ -48,8 +49,9 @@ int catalog_query_parse(const char *(*get)(void *ctx, const char *name, bool *re
             continue;
         long long n;
         if (strcmp(*name, "q") == 0) {
-            if (utf8_count(v, strlen(v)) > 200)
-                return error_set(err, ERR_INVALID_PARAMETER, "q", "must be at most 200 characters");
+            if (utf8_count(v, strlen(v)) > SEARCH_QUERY_MAX_CHARS)
+                return error_set(err, ERR_INVALID_PARAMETER, "q",
+                                 "must be at most " LIMIT_TEXT(SEARCH_QUERY_MAX_CHARS) " characters");
             q->text = v;
         } else if (strcmp(*name, "specialty") == 0) {
             if ((q->specialty = reference_specialty_index(v)) < 0)

@@ -198,6 +198,18 @@ static int find_candidates(struct search *s)
         uint64_t sp = any_or(s->spec, w), st = any_or(s->state, w), k = any_or(s->kind, w);
         s->candidates[w] = pre[w] & any_or(match, w) & ((st & k) | (sp & k) | (sp & st));
     }
+    if (q->only_ids != NULL) {
+        uint64_t *only = arena_calloc(s->arena, s->words + 1, sizeof(uint64_t));
+        if (only == NULL)
+            return -1;
+        for (size_t i = 0; i < q->only_count; i++) {
+            int32_t slot = catalog_index_find_slot(q->only_ids[i]);
+            if (slot >= 0 && (size_t)slot / 64 < s->words)
+                only[slot / 64] |= 1ull << (slot % 64);
+        }
+        for (size_t w = 0; w < s->words; w++)
+            s->candidates[w] &= only[w];
+    }
     if (!windowed(q) && q->max_tuition_cents < 0 && q->eligible_for == NULL)
         return 0;
     int year = current_year();
@@ -571,6 +583,23 @@ int catalog_search(struct arena *arena, const struct catalog_query *q, struct ca
     int rc = search_locked(&s, &cursor, out);
     pthread_rwlock_unlock(&ix.lock);
     return rc != 0 ? error_set(err, ERR_INTERNAL, NULL, NULL) : 0;
+}
+
+bool catalog_index_hit(struct arena *arena, const char *id, struct catalog_hit *out)
+{
+    struct catalog_query any = {.specialty = -1, .state = -1, .kind = -1, .start_from = INT32_MIN,
+                                .start_to = INT32_MAX, .max_tuition_cents = -1, .include_full = true, .limit = 1};
+    struct search s = {.q = &any, .arena = arena, .today = clock_today_days()};
+    catalog_index_follow_day();
+    pthread_rwlock_rdlock(&ix.lock);
+    int32_t slot = id != NULL ? catalog_index_find_slot(id) : -1;
+    bool live = slot >= 0 && (ix.offerings[slot].flags & INDEX_FLAG_LIVE);
+    if (live) {
+        struct ranked r = {0, ix.rank[slot], (uint32_t)slot};
+        fill_hit(arena, &s, &r, out);
+    }
+    pthread_rwlock_unlock(&ix.lock);
+    return live;
 }
 
 void catalog_open_counts_by_state(int64_t *counts)

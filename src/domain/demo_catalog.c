@@ -393,18 +393,6 @@ static char *format_int(struct gen *g, long long v)
     return dup(g, s);
 }
 
-/* "$1,250" for cents. */
-static char *format_dollars(struct gen *g, int64_t cents)
-{
-    char s[32];
-    long long dollars = (long long)(cents / 100);
-    if (dollars >= 1000)
-        snprintf(s, sizeof(s), "$%lld,%03lld", dollars / 1000, dollars % 1000);
-    else
-        snprintf(s, sizeof(s), "$%lld", dollars);
-    return dup(g, s);
-}
-
 static void make_id(struct gen *g, const char *prefix, char *out, size_t size)
 {
     size_t plen = strlen(prefix);
@@ -830,22 +818,16 @@ static const char *const first_days[KIND_COUNT][2] = {
      "yourself."},
 };
 
-/* {0} deposit. */
+/* Refund policies of paid rotations (domain/refunds.h), as hosts write them. */
 static const char *const paid_policies[] = {
-    "Full refund up to 60 days before the start; 50% up to 30 days before; no refund after that. The "
-    "application fee is not refundable. If the host cancels, everything is refunded, fees included.",
-    "The deposit ({0}) is not refundable once the seat is booked. The rest is refunded in full up to 30 days "
-    "before the start and not at all after that. Host cancellations are refunded in full.",
-    "Full refund up to 90 days before the start; 75% up to 60 days; 50% up to 30 days; none after. Moving to "
-    "another block of this rotation is free up to 30 days before the start.",
-    "Full refund up to 45 days before the start, less a $150 processing fee; 25% up to 14 days before; none "
-    "after. A documented visa refusal is refunded in full at any time.",
-};
-static const char *const free_policies[] = {
-    "No tuition is charged. Please withdraw at least 14 days before the start so that the seat can go to "
-    "another student; the application fee, if any, is not refundable.",
-    "Free rotation: there is nothing to refund. Cancel at least 21 days before the start; after two no-shows "
-    "the host may decline further applications.",
+    "{\"tiers\":[{\"days_before\":60,\"percent\":100,\"fee_refunded\":true},"
+    "{\"days_before\":30,\"percent\":50,\"fee_refunded\":false}]}",
+    "{\"tiers\":[{\"days_before\":30,\"percent\":80,\"fee_refunded\":false}]}",
+    "{\"tiers\":[{\"days_before\":90,\"percent\":100,\"fee_refunded\":true},"
+    "{\"days_before\":60,\"percent\":75,\"fee_refunded\":false},"
+    "{\"days_before\":30,\"percent\":50,\"fee_refunded\":false}]}",
+    "{\"tiers\":[{\"days_before\":45,\"percent\":100,\"fee_refunded\":false},"
+    "{\"days_before\":14,\"percent\":25,\"fee_refunded\":false}]}",
 };
 
 /* Whole $25 steps of tuition for weeks, from a price per 4 weeks. */
@@ -898,6 +880,42 @@ static int add_blocks(struct gen *g, const struct store_offering *o, bool all_fu
         b->created_at = g->now;
     }
     return DB_OK;
+}
+
+/* Money: hands-on and observerships always charge; research and telehealth
+ * are sometimes free. Prices, fee, deposit (an amount, or for some a share)
+ * and the balance's due date. */
+static void set_prices(struct store_offering *o, struct rng *r, enum kind kind)
+{
+    int64_t per_four = 0;
+    switch (kind) {
+    case KIND_HANDS_ON:
+        per_four = rng_between(r, 36, 90) * 5000; /* $1,800 – $4,500 */
+        break;
+    case KIND_OBSERVERSHIP:
+        per_four = rng_between(r, 20, 64) * 5000; /* $1,000 – $3,200 */
+        break;
+    case KIND_RESEARCH:
+        per_four = rng_percent(r, 35) ? 0 : rng_between(r, 10, 40) * 5000; /* free, or $500 – $2,000 */
+        break;
+    default:
+        per_four = rng_percent(r, 30) ? 0 : rng_between(r, 8, 30) * 5000; /* free, or $400 – $1,500 */
+        break;
+    }
+    o->tuition_cents = tuition_for(per_four, (int)o->weeks);
+    static const int64_t paid_fees[] = {0, 5000, 7500, 10000, 10000, 12500, 15000};
+    static const int64_t light_fees[] = {0, 0, 0, 2500, 5000};
+    o->application_fee_cents = kind <= KIND_OBSERVERSHIP ? RNG_PICK(r, paid_fees) : RNG_PICK(r, light_fees);
+    static const int64_t deposits[] = {50000, 60000, 75000, 89900};
+    int64_t deposit = o->tuition_cents > 0 ? RNG_PICK(r, deposits) : 0;
+    o->deposit_cents = deposit < o->tuition_cents ? deposit : o->tuition_cents;
+    /* Some hosts ask a share rather than an amount; the balance is due 45 days before (30 for short rotations). */
+    if (deposit == 60000 && o->tuition_cents >= 200000) {
+        o->deposit_percent = 25;
+        o->deposit_cents = 0;
+    }
+    o->balance_due_days = o->weeks <= 2 ? 30 : 45;
+
 }
 
 /* One offering of host h by preceptor p (any when NULL) of kind (any when
@@ -956,29 +974,7 @@ static int add_offering(struct gen *g, const struct host *h, const struct store_
         break;
     }
 
-    /* Money: hands-on and observerships always charge; research and telehealth are sometimes free. */
-    int64_t per_four = 0;
-    switch (kind) {
-    case KIND_HANDS_ON:
-        per_four = rng_between(r, 36, 90) * 5000; /* $1,800 – $4,500 */
-        break;
-    case KIND_OBSERVERSHIP:
-        per_four = rng_between(r, 20, 64) * 5000; /* $1,000 – $3,200 */
-        break;
-    case KIND_RESEARCH:
-        per_four = rng_percent(r, 35) ? 0 : rng_between(r, 10, 40) * 5000; /* free, or $500 – $2,000 */
-        break;
-    default:
-        per_four = rng_percent(r, 30) ? 0 : rng_between(r, 8, 30) * 5000; /* free, or $400 – $1,500 */
-        break;
-    }
-    o->tuition_cents = tuition_for(per_four, (int)o->weeks);
-    static const int64_t paid_fees[] = {0, 5000, 7500, 10000, 10000, 12500, 15000};
-    static const int64_t light_fees[] = {0, 0, 0, 2500, 5000};
-    o->application_fee_cents = kind <= KIND_OBSERVERSHIP ? RNG_PICK(r, paid_fees) : RNG_PICK(r, light_fees);
-    static const int64_t deposits[] = {50000, 60000, 75000, 89900};
-    int64_t deposit = o->tuition_cents > 0 ? RNG_PICK(r, deposits) : 0;
-    o->deposit_cents = deposit < o->tuition_cents ? deposit : o->tuition_cents;
+    set_prices(o, r, kind);
 
     /* Eligibility: graduates on hands-on rotations need Step 1; B-1/B-2 visitors mostly observe. */
     o->students_allowed = !rng_percent(r, 8);
@@ -1017,10 +1013,10 @@ static int add_offering(struct gen *g, const struct host *h, const struct store_
     const char *day_args[] = {site->name, site->address, p->name, time_zone_name(site->time_zone)};
     o->first_day = compose(g, first_days[kind][rng_below(r, 2)], day_args, COUNT_OF(day_args));
     if (o->tuition_cents > 0) {
-        const char *policy_args[] = {format_dollars(g, o->deposit_cents)};
-        o->cancellation_policy = compose(g, RNG_PICK(r, paid_policies), policy_args, 1);
+        o->refund_policy = RNG_PICK(r, paid_policies);
     } else {
-        o->cancellation_policy = RNG_PICK(r, free_policies);
+        (void)rng_below(r, 2); /* the draw a free rotation's policy took: the demo data stay as they were */
+        o->refund_policy = "";  /* the default policy */
     }
     o->requirements = make_requirements(g, kind, o->step1_required, o->english_proof_required);
     return add_blocks(g, o, rng_percent(r, 3));

@@ -12,6 +12,7 @@
 
 #include "domain/accounts.h"
 #include "domain/applications.h"
+#include "domain/catalog_index.h"
 #include "domain/notify.h"
 #include "domain/reference.h"
 #include "lib/clock.h"
@@ -985,6 +986,11 @@ static int requirement_tx(struct db_conn *conn, void *p)
     }
     if (rc != DB_OK)
         return rc;
+    /* The offering page and GET /offerings/{id} list the requirements: they change with them. */
+    rc = c->r->offering_id != NULL ? store_catalog_changed(conn, c->r->offering_id, clock_now())
+                                   : store_catalog_host_changed(conn, c->r->organization_id, clock_now());
+    if (rc != DB_OK)
+        return rc;
     return store_audit_add(conn, c->user->id, c->remove ? "requirement.remove" : "requirement.add", "requirement",
                            c->r->id, format(c->arena, "kind=%s", c->r->kind), clock_now());
 }
@@ -1032,6 +1038,8 @@ int requirement_add(struct db_conn *conn, struct arena *arena, const struct stor
     rc = db_run_tx(conn, true, requirement_tx, &c);
     if (err->code != ERR_NONE)
         return -1;
+    if (rc == DB_OK)
+        catalog_index_sync(conn); /* the writer reads the new list back at once */
     if (rc != DB_OK || store_requirement_get(conn, arena, r.id, out) != DB_ROW)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     return 0;
@@ -1053,6 +1061,8 @@ int requirement_remove(struct db_conn *conn, struct arena *arena, const struct s
     rc = db_run_tx(conn, true, requirement_tx, &c);
     if (err->code != ERR_NONE)
         return -1;
+    if (rc == DB_OK)
+        catalog_index_sync(conn); /* the writer reads the new list back at once */
     if (rc != DB_OK)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     return 0;

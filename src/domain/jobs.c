@@ -8,10 +8,18 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/alerts.h"
 #include "domain/applications.h"
+#include "domain/catalog.h"
+#include "domain/catalog_index.h"
+#include "domain/check_ins.h"
 #include "domain/documents.h"
 #include "domain/letters.h"
+#include "domain/money.h"
 #include "domain/notify.h"
+#include "domain/rotation_calendar.h"
+#include "domain/support.h"
+#include "lib/metrics.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/mail.h"
@@ -86,11 +94,45 @@ static int scrub_mail(struct db_conn *conn, struct arena *arena)
 static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_report *report, bool reminders)
 {
     int rc = application_expire_due(conn, arena, &report->expired);
+    if (rc == DB_OK && reminders) {
+        /* Balances are counted in days, like the reminders. */
+        struct money_jobs_report money = {0};
+        rc = money_run_jobs(conn, arena, &money);
+        report->balance_reminders = money.reminders;
+        report->balances_released = money.released;
+        report->refunds_sent = money.refunds_sent;
+        report->refunds_failed = money.refunds_failed;
+    }
+    /* Alerts after the expiries (a lapsed hold may open a seat), before delivery (their emails leave now). */
+    struct alerts_report alerts = {0};
+    if (rc == DB_OK)
+        rc = alerts_run(conn, arena, &alerts);
+    report->alert_events += alerts.events;
+    report->alert_notices += alerts.notices;
+    report->alert_emails += alerts.emails;
     /* Reminders before delivery, so that their mail leaves in the same round. */
     if (rc == DB_OK && reminders)
         rc = documents_send_reminders(conn, arena, &report->document_reminders) == 0 ? DB_OK : DB_ERROR;
     if (rc == DB_OK && reminders)
         rc = letters_send_reminders(conn, arena, &report->letter_reminders) == 0 ? DB_OK : DB_ERROR;
+    if (rc == DB_OK && reminders) {
+        int unverified = 0; /* licences that expired since yesterday */
+        rc = catalog_preceptors_expire(conn, arena, &unverified);
+        if (rc == DB_OK && unverified > 0)
+            catalog_index_sync(conn);
+        /* The calendar counts in days too. */
+        struct rotation_calendar_report cal = {0};
+        if (rc == DB_OK)
+            rc = rotation_calendar_run(conn, arena, &cal);
+        report->rotations_started = cal.started;
+        report->rotations_completed = cal.completed;
+        report->not_cleared_alerts = cal.not_cleared_alerts;
+        report->hours_reminders = cal.hours_reminders;
+    }
+    if (rc == DB_OK && reminders)
+        rc = check_ins_prompt(conn, arena, &report->check_in_prompts);
+    if (rc == DB_OK)
+        rc = tickets_escalate(conn, arena, &report->tickets_escalated); /* due times count in minutes */
     if (rc == DB_OK)
         rc = deliver_mail(conn, arena, report);
     if (rc == DB_OK)
@@ -103,7 +145,15 @@ static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_repo
     if (rc == DB_OK)
         rc = store_login_failure_prune(conn, now - 3600);
     if (rc == DB_OK)
+        rc = store_password_reset_prune(conn, now - 24 * 3600);
+    if (rc == DB_OK)
         rc = store_rate_events_prune(conn, now - 24 * 3600);
+    metrics_count(METRIC_JOB_ROUNDS, 1);
+    metrics_count(METRIC_JOB_EXPIRED, (uint64_t)report->expired);
+    metrics_count(METRIC_MAIL_SENT, (uint64_t)report->mail_sent);
+    metrics_count(METRIC_MAIL_FAILED, (uint64_t)report->mail_failed);
+    if (rc != DB_OK)
+        metrics_count(METRIC_JOB_ROUNDS_FAILED, 1);
     return rc == DB_OK ? 0 : -1;
 }
 
@@ -128,10 +178,13 @@ static void *jobs_main(void *arg)
             bool reminders = now - reminders_at >= REMINDERS_EVERY_SECONDS || now < reminders_at;
             if (reminders)
                 reminders_at = now;
-            if (run_round(conn, &arena, &report, reminders) != 0)
+            int failed = run_round(conn, &arena, &report, reminders);
+            if (failed != 0)
                 log_warn("msg=\"background jobs failed this round\"");
-            else if (report.expired > 0 || report.mail_sent > 0)
-                log_info("msg=jobs expired=%d mail_sent=%d", report.expired, report.mail_sent);
+            else if (report.expired > 0 || report.mail_sent > 0 || report.rotations_started > 0 ||
+                     report.rotations_completed > 0)
+                log_info("msg=jobs expired=%d mail_sent=%d started=%d completed=%d", report.expired, report.mail_sent,
+                         report.rotations_started, report.rotations_completed);
             arena_heap_free(&arena);
         }
         /* Sleep in small steps so that shutdown is quick. */

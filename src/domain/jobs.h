@@ -1,5 +1,7 @@
 /* jobs.h — the background work of `rounds serve`: expiring offers and holds
- * (the sweeper), delivering the email outbox with retries and backoff, and
+ * (the sweeper), the money's reminders, releases of unpaid balances and
+ * Stripe refunds (domain/money.h), moving rotations by the calendar, delivering the email outbox
+ * with retries and backoff, and
  * pruning idempotency keys, sessions and old login failures. Every step
  * claims its rows in the database (conditional updates), so any number of
  * instances can run it without doing a job twice. */
@@ -22,6 +24,12 @@ struct jobs_config {
 
 struct jobs_report {
     int expired, mail_sent, mail_failed, document_reminders, letter_reminders;
+    int balance_reminders, balances_released, refunds_sent, refunds_failed;
+    int alert_events, alert_notices, alert_emails; /* catalog events read, notices and emails they gave */
+    /* the rotation's calendar (domain/rotation_calendar.h) */
+    int rotations_started, rotations_completed, not_cleared_alerts, hours_reminders;
+    /* support (domain/check_ins.h, domain/support.h) */
+    int check_in_prompts, tickets_escalated;
 };
 
 int jobs_start(const struct jobs_config *config);

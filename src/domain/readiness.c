@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "domain/accounts.h"
+#include "domain/hours.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
 #include "lib/limits.h"
@@ -150,6 +151,24 @@ void readiness_compute(struct arena *arena, const struct readiness_input *in, st
     profile_items(arena, in->profile, out);
 }
 
+void readiness_usce_from(const struct store_usce_rotation *rotations, size_t count, struct store_usce *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < count; i++) {
+        const struct store_usce_rotation *r = &rotations[i];
+        int64_t weeks = hours_weeks_from_minutes(r->confirmed_minutes, r->hours_per_week, r->weeks);
+        enum offering_kind kind = offering_kind_parse(r->kind);
+        if (kind == OFFERING_HANDS_ON)
+            out->hands_on_completed += weeks;
+        else if (kind == OFFERING_OBSERVERSHIP)
+            out->observership_completed += weeks;
+        else
+            out->other_completed += weeks;
+        if (application_status_parse(r->status) != APPLICATION_COMPLETED)
+            out->planned += r->weeks - weeks; /* what is still to come of a booked or running rotation */
+    }
+}
+
 int readiness_for(struct db_conn *conn, struct arena *arena, const struct store_user *student, struct readiness *out)
 {
     if (student == NULL)
@@ -158,10 +177,13 @@ int readiness_for(struct db_conn *conn, struct arena *arena, const struct store_
     int rc = store_readiness_targets(conn, &in.letters_target, &in.letters_us_target, &in.usce_target_weeks);
     if (rc == DB_OK)
         rc = store_student_letter_counts(conn, student->id, &in.letters, &in.letters_us, &in.letters_open);
+    struct store_usce_rotation *rotations = NULL;
+    size_t count = 0;
     if (rc == DB_OK)
-        rc = store_student_usce(conn, student->id, &in.usce);
+        rc = store_student_usce_rotations(conn, arena, student->id, &rotations, &count);
     if (rc != DB_OK)
         return -1;
+    readiness_usce_from(rotations, count, &in.usce);
     readiness_compute(arena, &in, out);
     return 0;
 }

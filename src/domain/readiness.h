@@ -10,6 +10,7 @@
 #include "lib/arena.h"
 #include "lib/errors.h"
 #include "store/letters.h"
+#include "store/rotation.h"
 #include "store/store.h"
 
 struct readiness_item {
@@ -42,6 +43,10 @@ struct readiness_input {
 /* Pure: the six items (letters, usce, step1, step2ck, ecfmg, english) and the
  * counts from the input; strings live in the arena. */
 void readiness_compute(struct arena *arena, const struct readiness_input *in, struct readiness *out);
+/* Weeks of U.S. clinical experience from the student's rotations: whole
+ * weeks of confirmed hours by kind (hours.h), and the weeks still to come of
+ * booked, cleared and running rotations as planned. Pure. */
+void readiness_usce_from(const struct store_usce_rotation *rotations, size_t count, struct store_usce *out);
 /* The student's readiness from the store: 0, or -1 when the database failed. */
 int readiness_for(struct db_conn *conn, struct arena *arena, const struct store_user *student, struct readiness *out);
 /* Staff set the targets: 400 naming the field (0–520; letters_us above

@@ -30,7 +30,8 @@
     X(ROLE_PRECEPTOR, "preceptor", "Preceptor")                                                                        \
     X(ROLE_HOST_COORDINATOR, "host_coordinator", "Host coordinator")                                                   \
     X(ROLE_SCHOOL_COORDINATOR, "school_coordinator", "School coordinator")                                             \
-    X(ROLE_STAFF, "staff", "Staff")
+    X(ROLE_STAFF, "staff", "Staff")                                                                                    \
+    X(ROLE_COACH, "coach", "Coach")
 enum role { ROLE_UNKNOWN = -1, ROLE_TABLE(VOCABULARY_ENUM) ROLE_COUNT };
 
 #define ORGANIZATION_KIND_TABLE(X)                                                                                     \
@@ -105,6 +106,23 @@ enum offering_setting { OFFERING_SETTING_UNKNOWN = -1, OFFERING_SETTING_TABLE(VO
     X(BOARD_NOT_CERTIFIED, "not_certified", "Not board certified")
 enum board_status { BOARD_STATUS_UNKNOWN = -1, BOARD_STATUS_TABLE(VOCABULARY_ENUM) BOARD_STATUS_COUNT };
 
+/* What in the catalog a saved search or a favourite may be waiting for (domain/alerts.h). */
+#define CATALOG_EVENT_KIND_TABLE(X)                                                                                    \
+    X(CATALOG_EVENT_OFFERING_PUBLISHED, "offering_published", "A new rotation")                                        \
+    X(CATALOG_EVENT_BLOCK_ADDED, "block_added", "New dates")                                                           \
+    X(CATALOG_EVENT_SEAT_OPENED, "seat_opened", "A seat opened")
+enum catalog_event_kind {
+    CATALOG_EVENT_KIND_UNKNOWN = -1,
+    CATALOG_EVENT_KIND_TABLE(VOCABULARY_ENUM) CATALOG_EVENT_KIND_COUNT
+};
+
+/* A place on the waitlist of a full block (domain/waitlist.h). */
+#define WAITLIST_STATUS_TABLE(X)                                                                                       \
+    X(WAITLIST_WAITING, "waiting", "Waiting")                                                                          \
+    X(WAITLIST_OFFERED, "offered", "Offered a seat")                                                                   \
+    X(WAITLIST_LEFT, "left", "Left the list")
+enum waitlist_status { WAITLIST_STATUS_UNKNOWN = -1, WAITLIST_STATUS_TABLE(VOCABULARY_ENUM) WAITLIST_STATUS_COUNT };
+
 /* ---- applications and bookings (the moves are in domain/applications.c) ---- */
 
 #define APPLICATION_STATUS_TABLE(X)                                                                                    \
@@ -125,7 +143,8 @@ enum board_status { BOARD_STATUS_UNKNOWN = -1, BOARD_STATUS_TABLE(VOCABULARY_ENU
     X(APPLICATION_HOLD_EXPIRED, "hold_expired", "Hold expired")                                                        \
     X(APPLICATION_CANCELLED_BY_STUDENT, "cancelled_by_student", "Cancelled by the student")                            \
     X(APPLICATION_CANCELLED_BY_HOST, "cancelled_by_host", "Cancelled by the host")                                     \
-    X(APPLICATION_NO_SHOW, "no_show", "No-show")
+    X(APPLICATION_NO_SHOW, "no_show", "No-show")                                                                       \
+    X(APPLICATION_BALANCE_UNPAID, "balance_unpaid", "Released: balance not paid")
 enum application_status {
     APPLICATION_STATUS_UNKNOWN = -1,
     APPLICATION_STATUS_TABLE(VOCABULARY_ENUM) APPLICATION_STATUS_COUNT
@@ -214,6 +233,54 @@ enum match_round_status {
     X(MATCH_ROUND_MODE_ROTATION, "rotation", "Rotations: up to k placements, one per block")
 enum match_round_mode { MATCH_ROUND_MODE_UNKNOWN = -1, MATCH_ROUND_MODE_TABLE(VOCABULARY_ENUM) MATCH_ROUND_MODE_COUNT };
 
+/* ---- during the rotation: hours, support tickets ---- */
+
+/* Where a logged day was spent (the hours log's totals by kind). */
+#define HOURS_SETTING_TABLE(X)                                                                                         \
+    X(HOURS_INPATIENT, "inpatient", "Inpatient")                                                                       \
+    X(HOURS_OUTPATIENT, "outpatient", "Outpatient")                                                                    \
+    X(HOURS_TELEHEALTH, "telehealth", "Telehealth")                                                                    \
+    X(HOURS_RESEARCH, "research", "Research")
+enum hours_setting { HOURS_SETTING_UNKNOWN = -1, HOURS_SETTING_TABLE(VOCABULARY_ENUM) HOURS_SETTING_COUNT };
+
+/* A logged day as the preceptor's review leaves it (only confirmed hours count). */
+#define HOURS_STATE_TABLE(X)                                                                                           \
+    X(HOURS_LOGGED, "logged", "Waiting for the preceptor")                                                             \
+    X(HOURS_CONFIRMED, "confirmed", "Confirmed")                                                                       \
+    X(HOURS_CHANGE_REQUESTED, "change_requested", "Change requested")                                                  \
+    X(HOURS_REFUSED, "refused", "Refused")
+enum hours_state { HOURS_STATE_UNKNOWN = -1, HOURS_STATE_TABLE(VOCABULARY_ENUM) HOURS_STATE_COUNT };
+
+#define TICKET_CATEGORY_TABLE(X)                                                                                       \
+    X(TICKET_FIRST_DAY, "first_day", "First day and logistics")                                                        \
+    X(TICKET_PRECEPTOR_ABSENT, "preceptor_absent", "Preceptor absent")                                                 \
+    X(TICKET_SCHEDULE, "schedule", "Schedule")                                                                         \
+    X(TICKET_DOCUMENTS, "documents", "Documents")                                                                      \
+    X(TICKET_PAYMENT, "payment", "Payment")                                                                            \
+    X(TICKET_SAFETY, "safety", "Safety")                                                                               \
+    X(TICKET_OTHER, "other", "Other")
+enum ticket_category { TICKET_CATEGORY_UNKNOWN = -1, TICKET_CATEGORY_TABLE(VOCABULARY_ENUM) TICKET_CATEGORY_COUNT };
+
+#define TICKET_URGENCY_TABLE(X)                                                                                        \
+    X(TICKET_NORMAL, "normal", "Normal")                                                                               \
+    X(TICKET_URGENT, "urgent", "Urgent")
+enum ticket_urgency { TICKET_URGENCY_UNKNOWN = -1, TICKET_URGENCY_TABLE(VOCABULARY_ENUM) TICKET_URGENCY_COUNT };
+
+#define TICKET_STATUS_TABLE(X)                                                                                         \
+    X(TICKET_OPEN, "open", "Open")                                                                                     \
+    X(TICKET_PENDING, "pending", "Waiting for the requester")                                                          \
+    X(TICKET_RESOLVED, "resolved", "Resolved")
+enum ticket_status { TICKET_STATUS_UNKNOWN = -1, TICKET_STATUS_TABLE(VOCABULARY_ENUM) TICKET_STATUS_COUNT };
+
+/* ---- after the rotation: signed documents ---- */
+
+/* What a signed document is (a certificate number's kind). */
+#define CERTIFICATE_KIND_TABLE(X)                                                                                      \
+    X(CERTIFICATE_COMPLETION, "completion", "Certificate of completion")                                              \
+    X(CERTIFICATE_TEACHING, "teaching", "Teaching certificate")                                                        \
+    X(CERTIFICATE_VISA_LETTER, "visa_letter", "Visa invitation letter")
+enum certificate_kind { CERTIFICATE_KIND_UNKNOWN = -1, CERTIFICATE_KIND_TABLE(VOCABULARY_ENUM) CERTIFICATE_KIND_COUNT };
+
 /* ---- the functions of each vocabulary (see the top of this file) ---- */
 
 #define VOCABULARY_DECLARE(x)                                                                                          \
@@ -234,6 +301,8 @@ VOCABULARY_DECLARE(offering_kind)
 VOCABULARY_DECLARE(offering_status)
 VOCABULARY_DECLARE(offering_setting)
 VOCABULARY_DECLARE(board_status)
+VOCABULARY_DECLARE(catalog_event_kind)
+VOCABULARY_DECLARE(waitlist_status)
 VOCABULARY_DECLARE(application_status)
 VOCABULARY_DECLARE(move_actor)
 VOCABULARY_DECLARE(document_state)
@@ -244,5 +313,11 @@ VOCABULARY_DECLARE(readiness_state)
 VOCABULARY_DECLARE(school_link_status)
 VOCABULARY_DECLARE(match_round_status)
 VOCABULARY_DECLARE(match_round_mode)
+VOCABULARY_DECLARE(hours_setting)
+VOCABULARY_DECLARE(hours_state)
+VOCABULARY_DECLARE(ticket_category)
+VOCABULARY_DECLARE(ticket_urgency)
+VOCABULARY_DECLARE(ticket_status)
+VOCABULARY_DECLARE(certificate_kind)
 
 #endif

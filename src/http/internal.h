@@ -59,6 +59,7 @@ struct http_server {
     int thread_count;
     size_t largest_body;
     atomic_int connections;
+    atomic_int threads_ready;     /* loops that can take a shutdown message (registered their receivers) */
     int db_pool;                  /* connections of the request pool (0: none, the loops query) */
 };
 
@@ -66,6 +67,18 @@ extern struct http_server http_server_state;
 
 /* request.c */
 void http_dispatch(struct http_thread *thread, h2o_req_t *h2o_req);
+/* A reply built but not sent. */
+struct http_captured_reply {
+    int status;
+    const char *reason;
+    h2o_iovec_t body;           /* in the request's pool */
+};
+/* Rounds' reply to a request whose body h2o refused from its declared length
+ * (over every route's cap) before reading it: a 413 naming the route's limit
+ * (the styled page with a way back for a page, problem+json for the API) and
+ * one log line. No handler runs. Headers go into the h2o request's response
+ * as usual; the rest into out. -1 when none came. */
+int http_too_large_reply(struct http_thread *thread, h2o_req_t *h2o_req, struct http_captured_reply *out);
 /* session.c: authenticates req from its bearer token or cookie; replies and
  * returns -1 when the request must stop (bad token, CSRF failure). */
 int http_session_authenticate(struct http_request *req);

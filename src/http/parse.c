@@ -313,3 +313,39 @@ bool http_accepts_gzip(const char *accept_encoding)
     }
     return false;
 }
+
+bool http_parse_request_line(const char *input, size_t len, char *method, size_t method_size, char *path,
+                             size_t path_size)
+{
+    const char *end = input != NULL ? memchr(input, '\n', len) : NULL;
+    if (end == NULL || end == input || end[-1] != '\r' || method_size == 0 || path_size == 0)
+        return false;
+    size_t line = (size_t)(end - 1 - input);
+    size_t i = 0, m = 0;
+    while (i < line && input[i] != ' ') {
+        if (!http_is_tchar((unsigned char)input[i]) || m + 1 >= method_size)
+            return false;
+        method[m++] = input[i++];
+    }
+    method[m] = '\0';
+    if (m == 0 || i >= line || input[i++] != ' ' || i >= line || input[i] != '/')
+        return false;
+    size_t p = 0;
+    bool in_query = false;
+    while (i < line && input[i] != ' ') {
+        unsigned char c = (unsigned char)input[i++];
+        if (c <= 0x20 || c >= 0x7f)
+            return false;
+        if (c == '?')
+            in_query = true;
+        if (in_query)
+            continue;
+        if (p + 1 >= path_size)
+            return false;
+        path[p++] = (char)c;
+    }
+    path[p] = '\0';
+    static const char v10[] = " HTTP/1.0", v11[] = " HTTP/1.1";
+    size_t rest = line - i;
+    return rest == sizeof(v11) - 1 && (memcmp(input + i, v11, rest) == 0 || memcmp(input + i, v10, rest) == 0);
+}

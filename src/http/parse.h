@@ -56,6 +56,15 @@ enum http_parse_status http_parse_urlencoded(struct arena *arena, const char *in
 enum http_parse_status http_parse_cookies(struct arena *arena, const char *input, size_t len, size_t max_pairs,
                                           struct http_kv_list *out);
 
+/* The request line of an HTTP/1.x request ("GET /metrics?x HTTP/1.1\r\n…",
+ * RFC 9112 section 3), for the metrics listener, which speaks plain HTTP/1.x
+ * without h2o. Copies the method (a token) and the path (without the query,
+ * visible ASCII, starting with '/') into the given buffers; false when the
+ * line is malformed, does not end in CRLF within len, names another protocol
+ * version, or a part does not fit. */
+bool http_parse_request_line(const char *input, size_t len, char *method, size_t method_size, char *path,
+                             size_t path_size);
+
 /* RFC 9110 tchar: the characters of a token (header and parameter names,
  * cookie names, unquoted parameter values). */
 bool http_is_tchar(unsigned char c);

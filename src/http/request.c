@@ -15,6 +15,8 @@
 #include "lib/limits.h"
 #include "lib/log.h"
 #include "lib/text.h"
+#include "lib/metrics.h"
+#include "lib/utf8.h"
 #include "store/applications.h"
 
 static http_html_error_fn html_error_renderer;
@@ -343,9 +345,11 @@ void http_reply(struct http_request *req, int status, const char *content_type, 
     add_security_headers(req);
 
     char path[201];
+    double ms = clock_monotonic_ms() - req->started_ms;
     log_safe(path, sizeof(path), req->log_path != NULL ? req->log_path : "");
     log_info("req_id=%s method=%s path=%s status=%d dur_ms=%.2f", req->request_id, http_method_name(req->method),
-             path, status, clock_monotonic_ms() - req->started_ms);
+             path, status, ms);
+    metrics_request(req->route != NULL ? (int)(req->route - req->options->routes) : -1, status, ms);
     if (status == 204 || status == 304)
         len = 0;
     if (req->detached != NULL) {
@@ -366,6 +370,11 @@ void http_reply(struct http_request *req, int status, const char *content_type, 
     if (content_type != NULL)
         h2o_add_header(&r->pool, &r->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, content_type, strlen(content_type));
     r->res.content_length = len;
+    if (req->capture) {
+        req->captured_body = len > 0 ? arena_strndup(&req->arena, body, len) : NULL;
+        req->captured_len = req->captured_body != NULL ? len : 0;
+        return;
+    }
     h2o_send_inline(r, len > 0 ? body : NULL, len);
 }
 
@@ -392,6 +401,41 @@ void http_reply_html(struct http_request *req, int status, const struct buf *htm
 void http_reply_empty(struct http_request *req, int status)
 {
     http_reply(req, status, NULL, NULL, 0);
+}
+
+bool http_local_path(const char *path)
+{
+    if (path == NULL || path[0] != '/' || path[1] == '/' || path[1] == '\\')
+        return false;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)path; *p != '\0'; p++, n++)
+        if (*p <= 0x20 || *p >= 0x7f || *p == '\\' || n >= HTTP_LOCAL_PATH_MAX)
+            return false;
+    return true;
+}
+
+/* 303 to /login?next=<this page> for a signed-out visitor of a page that
+ * needs a session (a GET: a form's POST cannot be replayed, so it goes back to
+ * the page the form came from only through its own link). */
+static void redirect_to_login(struct http_request *req)
+{
+    struct buf location;
+    buf_init(&location, &req->arena, HTTP_LOCAL_PATH_MAX * 3 + 32);
+    buf_append_str(&location, "/login");
+    if (req->method == HTTP_GET || req->method == HTTP_HEAD) {
+        struct buf here;
+        buf_init(&here, &req->arena, HTTP_LOCAL_PATH_MAX + 1);
+        buf_append_str(&here, req->path);
+        if (req->query_len > 0) {
+            buf_append_char(&here, '?');
+            buf_append(&here, req->query, req->query_len);
+        }
+        if (buf_ok(&here) && http_local_path(here.data)) {
+            buf_append_str(&location, "?next=");
+            buf_append_url(&location, here.data);
+        }
+    }
+    http_redirect(req, buf_ok(&location) ? location.data : "/login");
 }
 
 void http_redirect(struct http_request *req, const char *location)
@@ -637,14 +681,86 @@ static int check_multipart(struct http_request *req, const char *content_type)
     return 0;
 }
 
+/* "10 MiB (10485760 bytes)", "1 MB (1000000 bytes)" or "900 bytes". */
+static void append_size(struct buf *b, size_t bytes)
+{
+    if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
+        buf_appendf(b, "%zu MiB (%zu bytes)", bytes / (1024 * 1024), bytes);
+    else if (bytes >= 1000 * 1000 && bytes % (1000 * 1000) == 0)
+        buf_appendf(b, "%zu MB (%zu bytes)", bytes / (1000 * 1000), bytes);
+    else if (bytes >= 1024 && bytes % 1024 == 0)
+        buf_appendf(b, "%zu KiB (%zu bytes)", bytes / 1024, bytes);
+    else
+        buf_appendf(b, "%zu bytes", bytes);
+}
+
+static bool upload_page(const struct route *route)
+{
+    return route != NULL && (route->flags & ROUTE_UPLOAD) && (route->flags & ROUTE_HTML);
+}
+
+/* The 413 of a body over the route's cap (cap: 0 when there is no route),
+ * naming the limit: the file's for an upload route, else the body's. */
+static void reply_too_large(struct http_request *req, size_t cap)
+{
+    struct buf detail;
+    buf_init(&detail, &req->arena, BUF_CAP_LINE);
+    bool upload = req->route != NULL && (req->route->flags & ROUTE_UPLOAD) && cap > UPLOAD_OVERHEAD;
+    if (upload) {
+        buf_append_str(&detail, "the file is larger than the limit of ");
+        append_size(&detail, cap - UPLOAD_OVERHEAD);
+    } else if (cap > 0) {
+        buf_append_str(&detail, "the body is larger than the limit of this address, ");
+        append_size(&detail, cap);
+    } else {
+        buf_append_str(&detail, "the body is larger than this server accepts");
+    }
+    http_reply_error(req, ERR_PAYLOAD_TOO_LARGE, upload ? "file" : NULL,
+                     buf_ok(&detail) ? detail.data : "the body is too large");
+}
+
+/* One line for every body refused for its size (the request's own access
+ * line follows with the status): how long it was, or, when h2o refused it
+ * from its declared length, the length it said more than. */
+static void log_too_large(struct http_request *req, const char *measure, size_t length, size_t cap)
+{
+    char path[201];
+    log_safe(path, sizeof(path), req->log_path != NULL ? req->log_path : "");
+    log_info("msg=\"body over the limit\" req_id=%s path=%s %s=%zu limit_bytes=%zu", req->request_id, path, measure,
+             length, cap);
+}
+
+/* A body over its route's cap but read (within UPLOAD_GRACE): an upload page
+ * still gets its form fields, for its CSRF token and to show them again, and
+ * no file; anything else is refused here. */
+static int check_too_large(struct http_request *req, size_t cap)
+{
+    log_too_large(req, "body_bytes", req->body_len, cap);
+    const char *content_type = http_header(req, "content-type");
+    char boundary[71];
+    if (!upload_page(req->route) || !http_multipart_boundary(content_type, boundary, sizeof(boundary))) {
+        reply_too_large(req, cap);
+        return -1;
+    }
+    req->body_too_large = true;
+    if (check_multipart(req, content_type) != 0)
+        return -1;
+    for (size_t i = 0; i < req->parts.count; i++) {
+        struct http_part *part = &req->parts.items[i];
+        if (part->filename != NULL) {
+            part->data = "";
+            part->len = 0;
+        }
+    }
+    return 0;
+}
+
 /* Checks the body's size and media type; parses HTML forms and multipart bodies. */
 static int check_body(struct http_request *req)
 {
     size_t cap = route_body_cap(req->route, req->options);
-    if (req->body_len > cap) {
-        http_reply_error(req, ERR_PAYLOAD_TOO_LARGE, NULL, "the body is larger than this endpoint accepts");
-        return -1;
-    }
+    if (req->body_len > cap)
+        return check_too_large(req, cap);
     if (method_is_safe(req->method) || (req->body_len == 0 && req->method == HTTP_DELETE))
         return 0;
     const char *content_type = http_header(req, "content-type");
@@ -801,7 +917,7 @@ void http_run_pipeline(struct http_request *req, bool handler_only)
             return;
         if ((req->route->flags & ROUTE_AUTH) && !req->auth.authenticated) {
             if (req->route->flags & ROUTE_HTML)
-                http_redirect(req, "/login");
+                redirect_to_login(req);
             else
                 http_reply_error(req, ERR_UNAUTHENTICATED, NULL, "log in first");
             return;
@@ -816,6 +932,31 @@ void http_run_pipeline(struct http_request *req, bool handler_only)
         log_error("msg=\"handler did not reply\" req_id=%s", req->request_id);
         http_reply_error(req, ERR_INTERNAL, NULL, NULL);
     }
+}
+
+int http_too_large_reply(struct http_thread *thread, h2o_req_t *r, struct http_captured_reply *out)
+{
+    struct http_request *req = h2o_mem_alloc_pool(&r->pool, sizeof(*req) + alignof(max_align_t));
+    req = (void *)(((uintptr_t)req + alignof(max_align_t) - 1) & ~(uintptr_t)(alignof(max_align_t) - 1));
+    memset(req, 0, sizeof(*req));
+    req->arena.backend_alloc = pool_alloc;
+    req->arena.backend = &r->pool;
+    req->capture = true;
+    request_init(req, thread, r);
+    req->body = "";
+    req->body_len = 0;
+    req->db = NULL; /* no handler runs: the body was never read */
+    if (route_request(req, r)) {
+        size_t cap = route_body_cap(req->route, req->options);
+        log_too_large(req, "declared_over_bytes", http_server_state.globalconf.max_request_entity_size, cap);
+        reply_too_large(req, cap);
+    }
+    if (!req->replied)
+        return -1;
+    out->status = req->status;
+    out->reason = http_reason_phrase(req->status);
+    out->body = h2o_iovec_init(req->captured_body, req->captured_len);
+    return 0;
 }
 
 /* With a database pool: ROUTE_MEMORY requests of visitors not signed in

@@ -54,6 +54,14 @@ struct http_request {
     bool offload_pending;       /* slow work is running; its completion replies */
     void *internal;             /* the h2o request (NULL while the request runs off its loop) */
     struct http_detached *detached; /* with a database pool: copies of the request and the reply (http/db_pool.c) */
+    /* The body is over the route's cap but was read (up to UPLOAD_GRACE over
+     * it): an upload page's handler is still called with the text fields of
+     * its form and no file; it must change nothing and show its form again
+     * with ERR_PAYLOAD_TOO_LARGE at the file. */
+    bool body_too_large;
+    bool capture;               /* the reply is kept in captured_* instead of sent (h2o's own 413) */
+    const char *captured_body;
+    size_t captured_len;
 };
 
 /* ---- reading ---- */
@@ -91,6 +99,11 @@ void http_reply_empty(struct http_request *req, int status);
 void http_reply_file(struct http_request *req, const char *media_type, const char *file_name, bool inline_view,
                      const char *data, size_t len);
 void http_redirect(struct http_request *req, const char *location);
+/* Whether path is a path on this site to send a browser back to: "/" then
+ * anything but a second "/" or "\\", printable ASCII without spaces or
+ * backslashes, shorter than HTTP_LOCAL_PATH_MAX (never another origin). */
+enum { HTTP_LOCAL_PATH_MAX = 1024 };
+bool http_local_path(const char *path);
 /* application/problem+json from the error table (or an HTML error page on page routes). */
 void http_reply_error(struct http_request *req, enum error_code code, const char *field, const char *detail);
 void http_reply_problem(struct http_request *req, const struct error *err);

@@ -55,6 +55,11 @@ struct route {
 enum { ROUTE_MAX_PARAMS = 6 };
 /* Room for the multipart framing and the small fields around an uploaded file. */
 #define UPLOAD_OVERHEAD ((size_t)64 * 1024)
+/* How far over the largest route cap h2o still reads a body: an upload a
+ * little over its limit reaches its page, which shows the form again with
+ * everything typed; a longer declared length is refused before the body is
+ * read (the page then comes back without the typed fields). */
+#define UPLOAD_GRACE ((size_t)2 * 1024 * 1024)
 
 struct route_param {
     const char *name;            /* points into the pattern, not NUL-terminated */

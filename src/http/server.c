@@ -15,9 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "http/internal.h"
+#include "http/metrics_server.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "store/store.h"
@@ -209,6 +211,54 @@ static int on_req(h2o_handler_t *self, h2o_req_t *req)
     return 0;
 }
 
+/* ---- h2o's own 413 ----
+ * h2o refuses a body whose declared length is over its limit before reading
+ * it, with a plain-text 413 of its own that never reaches on_req: it goes
+ * through the host's fallback path, where this filter replaces it with
+ * Rounds' reply (http_too_large_reply). The connection still closes
+ * after it, so the unread body is never read. */
+
+struct replaced_body {
+    h2o_ostream_t super;
+    h2o_iovec_t body;
+};
+
+static void replaced_body_send(h2o_ostream_t *self, h2o_req_t *req, h2o_iovec_t *bufs, size_t bufcnt,
+                               h2o_send_state_t state)
+{
+    struct replaced_body *replaced = (struct replaced_body *)self;
+    if (bufcnt > 0 && replaced->body.len > 0) {
+        h2o_iovec_t body = replaced->body;
+        replaced->body = h2o_iovec_init(NULL, 0);
+        h2o_ostream_send_next(self, req, &body, 1, state);
+        return;
+    }
+    (void)bufs;
+    h2o_ostream_send_next(self, req, NULL, 0, state);
+}
+
+static void on_setup_refusal(h2o_filter_t *self, h2o_req_t *req, h2o_ostream_t **slot)
+{
+    (void)self;
+    if (req->res.status == 413 && current_thread != NULL) {
+        h2o_headers_t plain = req->res.headers;
+        memset(&req->res.headers, 0, sizeof(req->res.headers));
+        struct http_captured_reply reply;
+        if (http_too_large_reply(current_thread, req, &reply) == 0) {
+            req->res.status = reply.status;
+            req->res.reason = reply.reason;
+            req->res.content_length = reply.body.len;
+            struct replaced_body *replaced = (void *)h2o_add_ostream(req, sizeof(*replaced), slot);
+            replaced->super.do_send = replaced_body_send;
+            replaced->body = reply.body;
+            slot = &replaced->super.next;
+        } else {
+            req->res.headers = plain; /* h2o's own reply, then */
+        }
+    }
+    h2o_setup_next_ostream(req, slot);
+}
+
 static void on_shutdown_message(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
 {
     struct http_thread *thread = H2O_STRUCT_FROM_MEMBER(struct http_thread, shutdown_receiver, receiver);
@@ -254,6 +304,7 @@ static void *thread_main(void *arg)
     thread->listener = h2o_evloop_socket_create(loop, thread->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
     thread->listener->data = thread;
     h2o_socket_read_start(thread->listener, on_accept);
+    atomic_fetch_add(&http_server_state.threads_ready, 1);
 
     double deadline = 0;
     for (;;) {
@@ -293,10 +344,11 @@ static void configure_h2o(const struct http_options *options)
             largest = cap;
     }
     http_server_state.largest_body = largest;
-    /* h2o buffers whole bodies and answers 413 itself (plain text, connection
-     * closed) above this, from the declared Content-Length before reading the
-     * body; below it, routes answer 413 as problem+json. */
-    size_t h2o_cap = largest > (size_t)4 << 20 ? largest : (size_t)4 << 20;
+    /* h2o buffers whole bodies, up to UPLOAD_GRACE over the largest cap so
+     * that an upload a little too big reaches its page (which shows the form
+     * again with what was typed); above, it refuses the declared length
+     * before reading the body, and on_setup_refusal answers. */
+    size_t h2o_cap = largest + UPLOAD_GRACE > (size_t)4 << 20 ? largest + UPLOAD_GRACE : (size_t)4 << 20;
     conf->max_request_entity_size = h2o_cap;
     conf->http1.req_timeout = (uint64_t)options->request_timeout_ms;
     conf->http2.idle_timeout = (uint64_t)options->idle_timeout_ms;
@@ -310,6 +362,14 @@ static void configure_h2o(const struct http_options *options)
      * http/reply_cache.c come compressed already and pass through). */
     h2o_compress_args_t compress = {.min_size = 1024, .gzip = {.quality = 1}, .brotli = {.quality = -1}};
     h2o_compress_register(path, &compress);
+    /* h2o's early refusals are bound to the host's fallback path. */
+    h2o_filter_t *refusal = h2o_create_filter(&host->fallback_path, sizeof(*refusal));
+    refusal->on_setup_ostream = on_setup_refusal;
+}
+
+int64_t http_open_connections(void)
+{
+    return atomic_load(&http_server_state.connections);
 }
 
 int http_serve(const struct http_options *options)
@@ -357,8 +417,16 @@ int http_serve(const struct http_options *options)
         log_error("msg=\"could not open the database pool\" connections=%d", server->db_pool);
         goto out;
     }
+    if (http_metrics_start(options) != 0)
+        goto out;
     for (int i = 0; i < server->thread_count; i++)
         pthread_create(&server->threads[i].tid, NULL, thread_main, &server->threads[i]);
+    /* Ready only when every loop can receive the shutdown message: a signal
+     * right after the ready file must not find a receiver without its queue. */
+    while (atomic_load(&server->threads_ready) < server->thread_count) {
+        struct timespec pause = {0, 1000000L};
+        nanosleep(&pause, NULL);
+    }
 
     log_info("msg=listening addr=%s:%d threads=%d backend=%s db_pool=%d", options->listen_host, port,
              server->thread_count, db_driver_for(options->db_target)->name, server->db_pool);
@@ -381,6 +449,7 @@ int http_serve(const struct http_options *options)
     http_db_pool_stop();
     status = 0;
 out:
+    http_metrics_stop();
     if (status != 0)
         http_db_pool_stop();
     for (int i = 0; i < server->thread_count; i++)

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "http/router.h"
+#include "lib/metrics.h"
 
 /* Connections of the request pool when the database is PostgreSQL and
  * ROUNDS_DB_POOL is not set: enough for the round trips of two loops' worth
@@ -27,6 +28,7 @@ struct http_options {
     size_t max_upload;                /* one uploaded document (10 MiB); ROUTE_UPLOAD routes cap bodies at this + 64 KiB */
     int64_t upload_quota;             /* bytes of documents a student may keep (100 MiB) */
     const char *file_key_file;        /* the key that seals files at rest (default DATA_DIR/file.key) */
+    const char *signing_key_file;     /* the Ed25519 key that signs documents (default DATA_DIR/signing.key) */
     int max_connections;              /* whole process */
     int max_connections_per_client;   /* per client address */
     int request_timeout_ms;           /* reading a request, and idle keep-alive */
@@ -37,13 +39,23 @@ struct http_options {
     int login_failures_per_account_client; /* per 15 minutes, one account from one client address */
     int login_failures_per_account;   /* per 15 minutes, one account from everywhere */
     int login_failures_per_client;    /* per 15 minutes, one client address for every account */
+    int password_resets_per_client;   /* password-reset links asked for from one client address per hour */
     int registrations_per_client;     /* accounts created per hour from one client address */
     bool trust_proxy;
     bool test_hooks;                  /* serve the ROUTE_TEST_HOOK routes (tests only) */
     const char *smtp_url;             /* ROUNDS_SMTP_URL; NULL: mail goes to DATA_DIR/mail */
     const char *mail_from;
+    int64_t ticket_urgent_response_minutes; /* support tickets (domain/support.h): 120 */
+    int64_t ticket_normal_response_hours;   /* business hours: 24 */
+    int64_t ticket_urgent_resolve_hours;    /* 24 */
+    int64_t ticket_normal_resolve_hours;    /* business hours: 72 */
+    const char *oncall_email;               /* safety tickets also go here; NULL: none */
     int jobs_interval_ms;             /* background jobs (expiry, outbox) every this often */                 /* take the client address from X-Forwarded-For when the peer is loopback */
     const char *ready_file;           /* when set, "host:port" is written here once listening */
+    const char *metrics_host;         /* ROUNDS_METRICS_LISTEN: GET /metrics there; NULL: off */
+    int metrics_port;
+    /* Fills the gauges a scrape reads (the database, the catalog index); set by cmd_serve. */
+    void (*metrics_gauges)(struct metrics_gauges *gauges);
     const struct route *routes;
     size_t route_count;
 };
@@ -51,5 +63,7 @@ struct http_options {
 /* Serves until SIGINT or SIGTERM, then shuts down gracefully. Returns the
  * process exit status. */
 int http_serve(const struct http_options *options);
+/* Open client connections of the whole process (for the metrics). */
+int64_t http_open_connections(void);
 
 #endif

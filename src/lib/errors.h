@@ -21,6 +21,7 @@
     X(ERR_UNKNOWN_PARAMETER, 400, "The query has a parameter this endpoint does not take")      \
     X(ERR_INVALID_PARAMETER, 400, "A query parameter is invalid")                               \
     X(ERR_WEAK_PASSWORD, 400, "The password is too weak")                                       \
+    X(ERR_INVALID_SIGNATURE, 400, "The webhook signature is missing, wrong or too old")          \
     X(ERR_UNAUTHENTICATED, 401, "Log in first")                                                 \
     X(ERR_INVALID_CREDENTIALS, 401, "Wrong email or password")                                  \
     X(ERR_FORBIDDEN, 403, "You may not do this")                                                \
@@ -34,16 +35,23 @@
     X(ERR_BLOCK_FULL, 409, "No seat is left in this block")                                     \
     X(ERR_HOLD_EXPIRED, 409, "The hold on this seat has expired")                               \
     X(ERR_NOT_COMPLIANT, 409, "Onboarding requirements are not all met")                        \
+    X(ERR_ROTATION_NOT_STARTED, 409, "The rotation has not reached its first day")              \
+    X(ERR_ROTATION_NOT_ENDED, 409, "The rotation has not passed its last day")                  \
     X(ERR_DOCUMENT_IN_USE, 409, "The document is attached to an active booking")                \
     X(ERR_LETTER_PENDING, 409, "A request to this author is still open")                        \
+    X(ERR_NOTHING_TO_PAY, 409, "Nothing is due on this plan now")                                \
+    X(ERR_ROTATION_NOT_COMPLETED, 409, "The rotation is not completed")                         \
+    X(ERR_ALREADY_REVOKED, 409, "This document is revoked already")                             \
     X(ERR_INVITATION_EXPIRED, 410, "This invitation link has expired")                          \
     X(ERR_INVITATION_USED, 410, "This invitation link has already been used")                   \
     X(ERR_PAYLOAD_TOO_LARGE, 413, "The body is too large")                                      \
     X(ERR_UNSUPPORTED_MEDIA_TYPE, 415, "Unsupported media type")                                \
     X(ERR_UNPROCESSABLE, 422, "The request cannot be processed")                                \
     X(ERR_QUOTA_EXCEEDED, 422, "Your document storage is full")                                 \
+    X(ERR_METHOD_UNAVAILABLE, 422, "This payment method is not offered")                         \
     X(ERR_RATE_LIMITED, 429, "Too many attempts; try again later")                              \
     X(ERR_INTERNAL, 500, "Internal error")                                                      \
+    X(ERR_PROVIDER_UNAVAILABLE, 502, "The payment provider cannot be reached")                   \
     X(ERR_UNAVAILABLE, 503, "Service unavailable")
 
 /*  name                        replies as */
@@ -55,7 +63,17 @@
     X(ERR_OFFER_EXPIRED, ERR_INVALID_TRANSITION)    /* accepting an offer past its expiry */   \
     X(ERR_CHANGED_MEANWHILE, ERR_INVALID_TRANSITION) /* another move won the race */           \
     X(ERR_START_RANGE_REVERSED, ERR_INVALID_PARAMETER) /* search: start_to before start_from */ \
-    X(ERR_SORT_NEEDS_QUERY, ERR_INVALID_PARAMETER)  /* search: sort=relevance without q */
+    X(ERR_SORT_NEEDS_QUERY, ERR_INVALID_PARAMETER)  /* search: sort=relevance without q */ \
+    X(ERR_SAVED_SEARCH_LIMIT, ERR_UNPROCESSABLE)    /* a student's saved searches are all used */ \
+    X(ERR_BLOCK_HAS_SEATS, ERR_CONFLICT)            /* joining the waitlist of a block with a seat */ \
+    X(ERR_NOT_ELIGIBLE, ERR_UNPROCESSABLE)          /* the profile does not meet the rules */ \
+    X(ERR_ALREADY_WAITLISTED, ERR_CONFLICT)         /* on the block's waitlist already */ \
+    X(ERR_TEXT_TOO_LONG, ERR_PAYLOAD_TOO_LARGE)     /* a text over its limit (names the field) */ \
+    X(ERR_HOURS_LOG_CLOSED, ERR_CONFLICT)           /* hours before the start or after the grace days */ \
+    X(ERR_HOURS_DAY_TAKEN, ERR_CONFLICT)            /* the day is already in this rotation's log */ \
+    X(ERR_HOURS_REVIEWED, ERR_CONFLICT)             /* the entry is not waiting for that move */ \
+    X(ERR_NOT_IN_ROTATION, ERR_CONFLICT)            /* a check-in while no rotation is under way */ \
+    X(ERR_THREAD_CLOSED, ERR_CONFLICT)              /* messages before an offer was made */
 
 enum error_code {
 #define ERROR_ENUM(name, ...) name,

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -89,8 +90,59 @@ static const char *match_enum(const struct json_field *f, const char *s)
     return NULL;
 }
 
+/* A number with at most two decimals, kept as whole hundredths. */
+static int apply_hundredths(json_t *value, const struct json_field *f, void *slot, const char *path,
+                            struct error *err)
+{
+    double d;
+    if (json_is_integer(value))
+        d = (double)json_integer_value(value);
+    else if (json_is_real(value))
+        d = json_real_value(value);
+    else
+        return error_set(err, ERR_VALIDATION_FAILED, path, "must be a number");
+    if (!(d >= -1e12 && d <= 1e12))
+        return error_set(err, ERR_VALIDATION_FAILED, path, "is out of range");
+    double scaled = d * 100.0, whole = round(scaled);
+    if (fabs(scaled - whole) > 1e-6)
+        return error_set(err, ERR_VALIDATION_FAILED, path, "must have at most two decimals");
+    int64_t v64 = (int64_t)whole;
+    if (v64 < f->min || v64 > f->max)
+        return error_set(err, ERR_VALIDATION_FAILED, path, "is out of range");
+    memcpy(slot, &v64, sizeof(v64));
+    return 0;
+}
+
 static int apply_spec(struct arena *arena, json_t *object, const struct json_field *spec, void *out,
                       struct json_presence *presence, const char *prefix, struct error *err);
+
+/* Each item of the array an object of f->fields, named "path[i]" in errors. */
+static int apply_object_array(struct arena *arena, json_t *value, const struct json_field *f, char *slot,
+                              const char *path, struct error *err)
+{
+    if (!json_is_array(value))
+        return error_set(err, ERR_VALIDATION_FAILED, path, "must be an array");
+    size_t n = json_array_size(value);
+    if (n > f->max_items)
+        return error_set(err, ERR_VALIDATION_FAILED, path, "has too many items");
+    struct json_objects list = {arena_calloc(arena, n + 1, f->item_size), n};
+    if (list.items == NULL)
+        return error_set(err, ERR_INTERNAL, NULL, NULL);
+    for (size_t i = 0; i < n; i++) {
+        size_t size = strlen(path) + 24;
+        char *item_path = arena_alloc(arena, size);
+        if (item_path == NULL)
+            return error_set(err, ERR_INTERNAL, NULL, NULL);
+        snprintf(item_path, size, "%s[%zu]", path, i);
+        json_t *item = json_array_get(value, i);
+        if (!json_is_object(item))
+            return error_set(err, ERR_VALIDATION_FAILED, item_path, "must be an object");
+        if (apply_spec(arena, item, f->fields, (char *)list.items + i * f->item_size, NULL, item_path, err) != 0)
+            return -1;
+    }
+    memcpy(slot, &list, sizeof(list));
+    return 0;
+}
 
 static int apply_field(struct arena *arena, json_t *value, const struct json_field *f, void *out, const char *path,
                        struct error *err)
@@ -122,6 +174,8 @@ static int apply_field(struct arena *arena, json_t *value, const struct json_fie
         memcpy(slot, &v64, sizeof(v64));
         return 0;
     }
+    case JSON_FIELD_HUNDREDTHS:
+        return apply_hundredths(value, f, slot, path, err);
     case JSON_FIELD_BOOL: {
         if (!json_is_boolean(value))
             return error_set(err, ERR_VALIDATION_FAILED, path, "must be true or false");
@@ -179,6 +233,8 @@ static int apply_field(struct arena *arena, json_t *value, const struct json_fie
         if (!json_is_object(value))
             return error_set(err, ERR_VALIDATION_FAILED, path, "must be an object");
         return apply_spec(arena, value, f->fields, slot, NULL, path, err);
+    case JSON_FIELD_OBJECT_ARRAY:
+        return apply_object_array(arena, value, f, slot, path, err);
     }
     return error_set(err, ERR_INTERNAL, path, NULL);
 }

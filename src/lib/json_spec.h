@@ -28,12 +28,14 @@ enum json_field_type {
     JSON_FIELD_TEXT,          /* like STRING, but newlines and tabs are allowed */
     JSON_FIELD_EMAIL,         /* const char *, lower-cased */
     JSON_FIELD_INT,           /* int64_t within [min, max] */
+    JSON_FIELD_HUNDREDTHS,    /* a number with at most two decimals, as int64_t hundredths within [min, max] */
     JSON_FIELD_BOOL,          /* bool */
     JSON_FIELD_ENUM,          /* const char * pointing at the matching entry of values */
     JSON_FIELD_DATE,          /* const char * "YYYY-MM-DD", a real calendar date */
     JSON_FIELD_STRING_ARRAY,  /* struct json_strings; each entry a STRING within [min, max] */
     JSON_FIELD_ENUM_ARRAY,    /* struct json_strings; each entry one of values, no repeats */
     JSON_FIELD_OBJECT,        /* a nested spec filling the struct at offset */
+    JSON_FIELD_OBJECT_ARRAY,  /* struct json_objects; each item an object of the nested spec */
 };
 
 enum json_field_flags {
@@ -47,6 +49,12 @@ struct json_strings {
     size_t count;
 };
 
+/* An array of objects: count items of item_size bytes each, in the arena. */
+struct json_objects {
+    void *items;
+    size_t count;
+};
+
 struct json_field {
     const char *name;
     enum json_field_type type;
@@ -56,6 +64,7 @@ struct json_field {
     const char *const *values;            /* ENUM / ENUM_ARRAY: NULL-terminated */
     const struct json_field *fields;      /* OBJECT */
     size_t max_items;                     /* *_ARRAY */
+    size_t item_size;                     /* OBJECT_ARRAY: the size of one item's struct */
 };
 
 /* Which fields of a spec were present (bit i for spec[i]) and which were null. */
@@ -65,25 +74,30 @@ struct json_presence {
 };
 
 #define JSON_STRING(type, member, flags, min, max) \
-    {#member, JSON_FIELD_STRING, (flags), offsetof(type, member), (min), (max), NULL, NULL, 0}
+    {#member, JSON_FIELD_STRING, (flags), offsetof(type, member), (min), (max), NULL, NULL, 0, 0}
 #define JSON_TEXT(type, member, flags, min, max) \
-    {#member, JSON_FIELD_TEXT, (flags), offsetof(type, member), (min), (max), NULL, NULL, 0}
+    {#member, JSON_FIELD_TEXT, (flags), offsetof(type, member), (min), (max), NULL, NULL, 0, 0}
 #define JSON_EMAIL(type, member, flags) \
-    {#member, JSON_FIELD_EMAIL, (flags), offsetof(type, member), 3, 254, NULL, NULL, 0}
+    {#member, JSON_FIELD_EMAIL, (flags), offsetof(type, member), 3, 254, NULL, NULL, 0, 0}
 #define JSON_INT(type, member, flags, min, max) \
-    {#member, JSON_FIELD_INT, (flags), offsetof(type, member), (min), (max), NULL, NULL, 0}
+    {#member, JSON_FIELD_INT, (flags), offsetof(type, member), (min), (max), NULL, NULL, 0, 0}
+#define JSON_HUNDREDTHS(type, member, flags, min, max) \
+    {#member, JSON_FIELD_HUNDREDTHS, (flags), offsetof(type, member), (min), (max), NULL, NULL, 0, 0}
 #define JSON_BOOL(type, member, flags) \
-    {#member, JSON_FIELD_BOOL, (flags), offsetof(type, member), 0, 0, NULL, NULL, 0}
+    {#member, JSON_FIELD_BOOL, (flags), offsetof(type, member), 0, 0, NULL, NULL, 0, 0}
 #define JSON_ENUM(type, member, flags, values) \
-    {#member, JSON_FIELD_ENUM, (flags), offsetof(type, member), 0, 0, (values), NULL, 0}
+    {#member, JSON_FIELD_ENUM, (flags), offsetof(type, member), 0, 0, (values), NULL, 0, 0}
 #define JSON_DATE(type, member, flags) \
-    {#member, JSON_FIELD_DATE, (flags), offsetof(type, member), 0, 0, NULL, NULL, 0}
+    {#member, JSON_FIELD_DATE, (flags), offsetof(type, member), 0, 0, NULL, NULL, 0, 0}
 #define JSON_STRING_ARRAY(type, member, flags, min, max, max_items) \
-    {#member, JSON_FIELD_STRING_ARRAY, (flags), offsetof(type, member), (min), (max), NULL, NULL, (max_items)}
+    {#member, JSON_FIELD_STRING_ARRAY, (flags), offsetof(type, member), (min), (max), NULL, NULL, (max_items), 0}
 #define JSON_ENUM_ARRAY(type, member, flags, values) \
-    {#member, JSON_FIELD_ENUM_ARRAY, (flags), offsetof(type, member), 0, 0, (values), NULL, 64}
+    {#member, JSON_FIELD_ENUM_ARRAY, (flags), offsetof(type, member), 0, 0, (values), NULL, 64, 0}
 #define JSON_OBJECT(type, member, flags, spec) \
-    {#member, JSON_FIELD_OBJECT, (flags), offsetof(type, member), 0, 0, NULL, (spec), 0}
+    {#member, JSON_FIELD_OBJECT, (flags), offsetof(type, member), 0, 0, NULL, (spec), 0, 0}
+/* member is a struct json_objects whose items are item_type, filled by spec. */
+#define JSON_OBJECT_ARRAY(type, member, flags, item_type, spec, max_items) \
+    {#member, JSON_FIELD_OBJECT_ARRAY, (flags), offsetof(type, member), 0, 0, NULL, (spec), (max_items), sizeof(item_type)}
 
 /* Parses body[0..len) against spec into out (which the caller zeroes first).
  * presence may be NULL. Returns 0, or -1 with err set (400-class codes). */

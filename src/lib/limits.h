@@ -20,6 +20,7 @@
 #define ZIP_MAX_BYTES 10              /* 12345 or 12345-6789 */
 #define NPI_BYTES 10                  /* a National Provider Identifier */
 #define PASSWORD_FIELD_MAX_BYTES 1024 /* what a password field may carry before the password rules look */
+#define LINK_TOKEN_MAX_BYTES 64       /* the secret of an emailed link (password reset, confirmation) */
 
 /* ---- free text people type ---- */
 #define ACCOUNT_NAME_MAX_CHARS 120    /* the name on an account */
@@ -37,7 +38,6 @@
 #define CATALOG_TITLE_MAX 120
 #define CATALOG_DESCRIPTION_MAX 5000
 #define CATALOG_FIRST_DAY_MAX 2000
-#define CATALOG_CANCELLATION_MAX 2000
 #define CATALOG_WEEKS_MAX 52
 #define CATALOG_HOURS_MAX 80
 #define CATALOG_SEATS_MAX 100
@@ -50,9 +50,15 @@
 #define PRECEPTOR_NAME_MAX_CHARS 120
 #define LICENSE_NUMBER_MAX_CHARS 40
 
+/* ---- search, saved searches and alerts ---- */
+#define SEARCH_QUERY_MAX_CHARS 200        /* the words of a search (q) */
+#define SAVED_SEARCHES_MAX 20             /* saved searches a student may keep */
+#define SAVED_SEARCH_NAME_MAX_CHARS 80
+#define ALERT_PENDING_MAX 50              /* offerings one alert email lists */
+
 /* ---- profiles, requirements, readiness, letters ---- */
 #define GRADUATION_YEAR_MIN 1950
-#define GRADUATION_YEAR_MAX 2100
+#define GRADUATION_YEAR_MAX 2035      /* a student in a 6-year programme today graduates by then */
 #define STEP2CK_SCORE_MIN 1
 #define STEP2CK_SCORE_MAX 300
 #define ISSUED_WITHIN_DAYS_MAX 3650   /* a requirement's "issued within N days before the start" */
@@ -65,6 +71,19 @@
 #define SCHOOL_INVITATION_DAYS 30         /* an invitation link works this long */
 #define SCHOOL_NOTE_MAX_CHARS 500         /* why a request to join was refused */
 #define SCHOOL_APPROVALS_SHOWN 200        /* applications waiting for a school's approval, listed at once */
+
+/* ---- during the rotation: hours, check-ins, tickets, messages, first-day instructions ---- */
+#define HOURS_ACTIVITIES_MAX_CHARS 2000 /* what the student did on a logged day */
+#define HOURS_PATIENTS_MAX 500          /* patients seen on one day */
+#define HOURS_DAY_MAX_MINUTES 1440      /* a day has 24 hours, across all rotations */
+#define HOURS_FIELD_MAX_HUNDREDTHS 100000 /* what the hours field may carry before the 24-hour rule looks (1,000 h) */
+#define HOURS_LOG_GRACE_DAYS 14         /* days after the last day that hours may still be logged */
+#define CHECK_IN_TEXT_MAX_CHARS 2000    /* "what did you do this week" */
+#define TICKET_SUBJECT_MAX_CHARS 200
+#define TICKET_BODY_MAX_CHARS 5000      /* a ticket's description, and each reply */
+#define MESSAGE_MAX_CHARS 5000          /* one message of a rotation's thread */
+#define FIRST_DAY_FIELD_MAX_CHARS 500   /* each part of the first-day instructions */
+
 /* ---- volume: how often one person or address may do something ----
  * Counted in the database, so every instance shares them (see the README's
  * "Login limits" and "Volume limits and text"). The login thresholds are
@@ -88,6 +107,19 @@
 #define MATCH_ROUND_NAME_MAX_CHARS 120 /* a match round's name */
 #define MATCH_ROUND_MAX_RANKS 200      /* offerings one student may rank in a round */
 #define MATCH_ROUND_MAX_COHORT 5000    /* students of one round */
+
+/* ---- money ---- */
+#define MONEY_AMOUNT_MAX_CENTS 100000000       /* one payment, refund or transfer: $1,000,000 */
+#define DEPOSIT_PERCENT_MAX 100       /* a deposit given as a share of the price */
+#define BALANCE_DUE_DAYS_MAX 365      /* the balance is due at most this many days before the start */
+#define REFUND_TIERS_MAX 6            /* tiers in one refund policy */
+#define REFUND_DAYS_BEFORE_MAX 730    /* a tier's "cancelled at least D days before the start" */
+#define BANK_REFERENCE_MAX_BYTES 64   /* a bank transfer's reference as staff type it */
+#define BANK_DETAILS_MAX_BYTES 1000   /* ROUNDS_BANK_TRANSFER_DETAILS */
+/* ---- backups (rounds backup / restore) ---- */
+#define BACKUP_PATH_MAX_BYTES 200             /* a path inside a backup folder, as its manifest lists it */
+#define BACKUP_MANIFEST_MAX_BYTES (64 * 1024 * 1024) /* the largest manifest restore reads */
+#define BACKUP_MAX_FILES 4000000              /* files one manifest may list */
 
 /* ---- what one string being built may grow to, in bytes ----
  * A buffer past its cap refuses further appends (lib/buf.h); these are

@@ -33,10 +33,11 @@ int store_application_insert(struct db_conn *conn, const struct store_applicatio
     "SELECT a.id, a.student_id, a.block_id, a.offering_id, a.organization_id, a.status, a.statement,"         \
     " COALESCE(a.offer_expires_at, 0), COALESCE(a.hold_expires_at, 0), a.created_at, a.updated_at,"          \
     " u.name, u.email, o.title, org.name, p.user_id, p.name, b.start_date, b.end_date, o.offer_expiry_days,"  \
-    " o.hold_expiry_days, a.seat_reserved, a.match_round_id, a.home_school_id"                                \
+    " o.hold_expiry_days, ca.coach_id, cu.name, a.seat_reserved, a.match_round_id, a.home_school_id"        \
     " FROM applications a JOIN users u ON u.id = a.student_id JOIN offerings o ON o.id = a.offering_id"       \
     " JOIN organizations org ON org.id = a.organization_id JOIN preceptors p ON p.id = o.preceptor_id"        \
-    " JOIN blocks b ON b.id = a.block_id "
+    " JOIN blocks b ON b.id = a.block_id LEFT JOIN coach_assignments ca ON ca.student_id = a.student_id"      \
+    " LEFT JOIN users cu ON cu.id = ca.coach_id "
 
 static void read_application(struct arena *arena, struct db_stmt *st, struct store_application *a)
 {
@@ -61,9 +62,11 @@ static void read_application(struct arena *arena, struct db_stmt *st, struct sto
     a->block_end = store_column_dup(arena, st, 18);
     a->offer_expiry_days = db_column_int(st, 19);
     a->hold_expiry_days = db_column_int(st, 20);
-    a->seat_reserved = db_column_int(st, 21) != 0;
-    a->match_round_id = store_column_dup(arena, st, 22);
-    a->home_school_id = store_column_dup(arena, st, 23);
+    a->coach_id = store_column_dup(arena, st, 21);
+    a->coach_name = store_column_dup(arena, st, 22);
+    a->seat_reserved = db_column_int(st, 23) != 0;
+    a->match_round_id = store_column_dup(arena, st, 24);
+    a->home_school_id = store_column_dup(arena, st, 25);
 }
 
 /* Steps st to the end, appending each row as an application. */
@@ -103,7 +106,7 @@ int store_applications_list(struct db_conn *conn, struct arena *arena, const str
 {
     struct db_stmt *st = db_prepare(
         conn, APPLICATION_SELECT
-        "WHERE ($1 = 1 OR a.student_id = $2 OR a.home_school_id = $10"
+        "WHERE ($1 = 1 OR a.student_id = $2 OR a.home_school_id = $11 OR ca.coach_id = $10"
         " OR (((',' || $3 || ',') LIKE ('%,' || a.organization_id || ',%') OR p.user_id = $4)"
         " AND a.status NOT IN ('home_review', 'refused_by_school')))"
         " AND (CAST($5 AS TEXT) IS NULL OR a.status = $5) AND (CAST($6 AS TEXT) IS NULL OR a.offering_id = $6)"
@@ -118,7 +121,8 @@ int store_applications_list(struct db_conn *conn, struct arena *arena, const str
     db_bind_text(st, 7, f->block_id);
     db_bind_text(st, 8, f->after_id);
     db_bind_int(st, 9, f->limit);
-    db_bind_text(st, 10, f->home_school_id);
+    db_bind_text(st, 10, f->coach_user_id);
+    db_bind_text(st, 11, f->home_school_id);
     return read_applications(arena, st, out, count);
 }
 

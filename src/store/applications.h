@@ -16,6 +16,7 @@ struct store_application {
     const char *student_name, *student_email, *offering_title, *host_name, *preceptor_user_id, *preceptor_name;
     const char *block_start, *block_end;
     int64_t offer_expiry_days, hold_expiry_days;
+    const char *coach_id, *coach_name; /* the student's coach, or NULL */
 };
 
 struct store_application_event {
@@ -27,6 +28,7 @@ struct store_application_filter {
     const char *student_id;        /* the student's own */
     const char *organization_ids;  /* comma-separated host organisations (coordinators) */
     const char *preceptor_user_id; /* offerings the user precepts */
+    const char *coach_user_id;     /* the students the user coaches */
     bool all;                      /* staff */
     const char *home_school_id;    /* applications waiting for (or refused by) this school's approval */
     const char *status, *offering_id, *block_id;

@@ -257,6 +257,34 @@ int store_preceptor_set_verified(struct db_conn *conn, const char *id, bool veri
     return store_run(st);
 }
 
+int store_preceptor_set_license_expires(struct db_conn *conn, const char *id, const char *license_expires)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE preceptors SET license_expires = $2 WHERE id = $1");
+    db_bind_text(st, 1, id);
+    db_bind_text(st, 2, license_expires);
+    return store_run(st);
+}
+
+int store_preceptors_expired(struct db_conn *conn, struct arena *arena, const char *today, const char ***ids,
+                             size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT id FROM preceptors WHERE verified = 1 AND license_expires IS NOT NULL"
+                                          " AND license_expires <= $1 ORDER BY id LIMIT 1000");
+    db_bind_text(st, 1, today);
+    size_t capacity = 0;
+    *ids = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char **slot = store_push(arena, (void **)ids, count, &capacity, sizeof(char *));
+        if (slot == NULL)
+            break;
+        *slot = store_column_dup(arena, st, 0);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
 int store_preceptor_ids_of_user(struct db_conn *conn, struct arena *arena, const char *user_id, const char ***out,
                                 size_t *count)
 {
@@ -306,11 +334,13 @@ static void bind_offering(struct db_stmt *st, const struct store_offering *o)
     db_bind_int(st, 20, o->lor_customary);
     db_bind_text(st, 21, o->description != NULL ? o->description : "");
     db_bind_text(st, 22, o->first_day != NULL ? o->first_day : "");
-    db_bind_text(st, 23, o->cancellation_policy != NULL ? o->cancellation_policy : "");
+    db_bind_text(st, 23, o->refund_policy != NULL ? o->refund_policy : "");
     db_bind_text(st, 24, o->requirements != NULL ? o->requirements : "");
     db_bind_text(st, 25, o->status != NULL ? o->status : "published");
     db_bind_int(st, 26, o->created_at);
     db_bind_int(st, 27, o->updated_at);
+    db_bind_int(st, 28, o->deposit_percent);
+    db_bind_int(st, 29, o->balance_due_days);
 }
 
 int store_catalog_changed(struct db_conn *conn, const char *offering_id, int64_t now)
@@ -321,15 +351,25 @@ int store_catalog_changed(struct db_conn *conn, const char *offering_id, int64_t
     return store_run(st);
 }
 
+/* A host-wide requirement shows on every offering of the host. */
+int store_catalog_host_changed(struct db_conn *conn, const char *organization_id, int64_t now)
+{
+    struct db_stmt *st =
+        db_prepare(conn, "INSERT INTO catalog_changes (offering_id, at) SELECT id, $2 FROM offerings WHERE organization_id = $1");
+    db_bind_text(st, 1, organization_id);
+    db_bind_int(st, 2, now);
+    return store_run(st);
+}
+
 int store_offering_insert(struct db_conn *conn, const struct store_offering *o)
 {
     struct db_stmt *st = db_prepare(
         conn, "INSERT INTO offerings (id, organization_id, site_id, preceptor_id, title, specialty, kind, setting,"
               " weeks, hours_per_week, tuition_cents, application_fee_cents, deposit_cents, students_allowed,"
               " graduates_allowed, step1_required, max_years_since_graduation, visa_kinds, english_proof_required,"
-              " lor_customary, description, first_day, cancellation_policy, requirements, status, created_at,"
-              " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,"
-              " $18, $19, $20, $21, $22, $23, $24, $25, $26, $27)");
+              " lor_customary, description, first_day, refund_policy, requirements, status, created_at,"
+              " updated_at, deposit_percent, balance_due_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+              " $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)");
     bind_offering(st, o);
     int rc = store_run(st);
     if (rc == DB_OK)
@@ -345,8 +385,8 @@ int store_offering_update(struct db_conn *conn, const struct store_offering *o)
               " application_fee_cents = $12, deposit_cents = $13, students_allowed = $14, graduates_allowed = $15,"
               " step1_required = $16, max_years_since_graduation = $17, visa_kinds = $18,"
               " english_proof_required = $19, lor_customary = $20, description = $21, first_day = $22,"
-              " cancellation_policy = $23, requirements = $24, status = $25, created_at = $26, updated_at = $27"
-              " WHERE id = $1");
+              " refund_policy = $23, requirements = $24, status = $25, created_at = $26, updated_at = $27,"
+              " deposit_percent = $28, balance_due_days = $29 WHERE id = $1");
     bind_offering(st, o);
     int rc = store_run(st);
     if (rc == DB_OK)
@@ -359,9 +399,9 @@ int store_offering_update(struct db_conn *conn, const struct store_offering *o)
     " o.weeks, o.hours_per_week, o.tuition_cents, o.application_fee_cents, o.deposit_cents,"                  \
     " o.students_allowed, o.graduates_allowed, o.step1_required,"                                             \
     " COALESCE(o.max_years_since_graduation, -1), o.visa_kinds, o.english_proof_required, o.lor_customary,"   \
-    " o.description, o.first_day, o.cancellation_policy, o.requirements, o.status, o.created_at,"             \
+    " o.description, o.first_day, o.refund_policy, o.requirements, o.status, o.created_at,"                   \
     " o.updated_at, org.name, s.name, s.address, s.city, s.state, s.zip, s.time_zone, p.name, p.specialty,"   \
-    " p.board_status, p.user_id, p.verified"                                                                  \
+    " p.board_status, p.user_id, p.verified, o.deposit_percent, o.balance_due_days"                           \
     " FROM offerings o JOIN organizations org ON org.id = o.organization_id"                                  \
     " JOIN sites s ON s.id = o.site_id JOIN preceptors p ON p.id = o.preceptor_id "
 
@@ -389,7 +429,7 @@ static void read_offering(struct arena *arena, struct db_stmt *st, struct store_
     o->lor_customary = db_column_int(st, 19) != 0;
     o->description = store_column_dup(arena, st, 20);
     o->first_day = store_column_dup(arena, st, 21);
-    o->cancellation_policy = store_column_dup(arena, st, 22);
+    o->refund_policy = store_column_dup(arena, st, 22);
     o->requirements = store_column_dup(arena, st, 23);
     o->status = store_column_dup(arena, st, 24);
     o->created_at = db_column_int(st, 25);
@@ -406,6 +446,8 @@ static void read_offering(struct arena *arena, struct db_stmt *st, struct store_
     o->preceptor_board_status = store_column_dup(arena, st, 36);
     o->preceptor_user_id = store_column_dup(arena, st, 37);
     o->preceptor_verified = db_column_int(st, 38) != 0;
+    o->deposit_percent = db_column_int(st, 39);
+    o->balance_due_days = db_column_int(st, 40);
 }
 
 int store_offering_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_offering *out)
@@ -528,6 +570,13 @@ int store_blocks_of_offering(struct db_conn *conn, struct arena *arena, const ch
 
 /* ---- the search index's view ---- */
 
+/* The seats of a block the search counts as taken: held or booked, and those
+ * offered to someone from its waitlist (free for nobody else).
+ * serves: waitlist_by_block (block_id, position) for each block */
+#define INDEX_SEATS_TAKEN                                                                                       \
+    "seats_taken + seats_reserved + (SELECT COUNT(*) FROM waitlist w JOIN applications a ON a.id = w.application_id"         \
+    " WHERE w.block_id = blocks.id AND w.status = 'offered' AND a.status = 'offered')"
+
 #define INDEX_OFFERING_SELECT                                                                                   \
     "SELECT o.id, o.title, o.specialty, o.kind, org.name, s.city, s.state, o.visa_kinds, o.status, o.weeks,"   \
     " o.tuition_cents, COALESCE(o.max_years_since_graduation, -1), o.students_allowed, o.graduates_allowed,"   \
@@ -610,7 +659,7 @@ static int load_all(struct db_conn *conn, const char *today,
         if (rc != DB_OK || rows == 0)
             return rc;
         /* serves: blocks_by_offering (offering_id, start_date) */
-        st = db_prepare(conn, "SELECT offering_id, start_date, end_date, seats, seats_taken + seats_reserved FROM blocks"
+        st = db_prepare(conn, "SELECT offering_id, start_date, end_date, seats, " INDEX_SEATS_TAKEN " FROM blocks"
                               " WHERE offering_id > $1 AND offering_id <= $2 AND start_date >= $3"
                               " ORDER BY offering_id, start_date");
         db_bind_text(st, 1, after);
@@ -637,7 +686,7 @@ int store_index_load(struct db_conn *conn, const char *const *ids, size_t id_cou
         rc = stream_offerings(st, on_offering, ctx, NULL, 0, &rows);
         if (rc != DB_OK)
             break;
-        st = db_prepare(conn, "SELECT offering_id, start_date, end_date, seats, seats_taken + seats_reserved FROM blocks"
+        st = db_prepare(conn, "SELECT offering_id, start_date, end_date, seats, " INDEX_SEATS_TAKEN " FROM blocks"
                               " WHERE offering_id = $1 AND start_date >= $2 ORDER BY start_date");
         db_bind_text(st, 1, ids[i]);
         db_bind_text(st, 2, today);
@@ -667,4 +716,26 @@ int store_catalog_last_seq(struct db_conn *conn, int64_t *seq)
     *seq = rc == DB_ROW ? db_column_int(st, 0) : 0;
     db_reset(st);
     return rc == DB_ROW ? DB_OK : rc;
+}
+
+int store_catalog_latest_seq(struct db_conn *conn, int64_t *seq)
+{
+    /* serves: the metrics' catalog index lag (the primary key's last entry) */
+    struct db_stmt *st = db_prepare(conn, "SELECT COALESCE(MAX(seq), 0) FROM catalog_changes");
+    int rc = db_step(st);
+    *seq = rc == DB_ROW ? db_column_int(st, 0) : 0;
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : DB_ERROR;
+}
+
+int store_outbox_stats(struct db_conn *conn, int64_t *depth, int64_t *oldest_created_at)
+{
+    /* serves: the metrics' outbox depth and age (outbox_due covers the unsent rows) */
+    struct db_stmt *st = db_prepare(conn, "SELECT count(*), COALESCE(MIN(created_at), 0) FROM outbox "
+                                          "WHERE sent_at IS NULL");
+    int rc = db_step(st);
+    *depth = rc == DB_ROW ? db_column_int(st, 0) : 0;
+    *oldest_created_at = rc == DB_ROW ? db_column_int(st, 1) : 0;
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : DB_ERROR;
 }

@@ -33,8 +33,9 @@ static struct bulk_table offerings_table = {
     "INSERT INTO offerings (id, organization_id, site_id, preceptor_id, title, specialty, kind, setting, weeks,"
     " hours_per_week, tuition_cents, application_fee_cents, deposit_cents, students_allowed, graduates_allowed,"
     " step1_required, max_years_since_graduation, visa_kinds, english_proof_required, lor_customary, description,"
-    " first_day, cancellation_policy, requirements, status, created_at, updated_at) VALUES ",
-    "", 27, false, 8, 64, {0}};
+    " first_day, refund_policy, requirements, status, created_at, updated_at, deposit_percent, balance_due_days)"
+    " VALUES ",
+    "", 29, false, 8, 64, {0}};
 
 static struct bulk_table blocks_table = {
     "INSERT INTO blocks (id, offering_id, start_date, end_date, seats, seats_taken, created_at) VALUES ", "", 7,
@@ -153,11 +154,13 @@ static void bind_offering_row(struct db_stmt *st, int base, const void *items, s
     db_bind_int(st, base + 20, o->lor_customary);
     db_bind_text_static(st, base + 21, o->description != NULL ? o->description : "");
     db_bind_text_static(st, base + 22, o->first_day != NULL ? o->first_day : "");
-    db_bind_text_static(st, base + 23, o->cancellation_policy != NULL ? o->cancellation_policy : "");
+    db_bind_text_static(st, base + 23, o->refund_policy != NULL ? o->refund_policy : "");
     db_bind_text_static(st, base + 24, o->requirements != NULL ? o->requirements : "");
     db_bind_text_static(st, base + 25, o->status != NULL ? o->status : "published");
     db_bind_int(st, base + 26, o->created_at);
     db_bind_int(st, base + 27, o->updated_at);
+    db_bind_int(st, base + 28, o->deposit_percent);
+    db_bind_int(st, base + 29, o->balance_due_days);
 }
 
 static void bind_block_row(struct db_stmt *st, int base, const void *items, size_t i, int64_t now)

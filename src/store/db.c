@@ -5,7 +5,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/metrics.h"
 
 extern const struct db_driver db_sqlite_driver;
 extern const struct db_driver db_pg_driver;
@@ -77,7 +79,12 @@ int db_bind_null(struct db_stmt *stmt, int index)
 
 int db_step(struct db_stmt *stmt)
 {
-    return stmt == NULL ? DB_ERROR : stmt_driver(stmt)->step(stmt);
+    if (stmt == NULL)
+        return DB_ERROR;
+    double started = clock_monotonic_ms();
+    int rc = stmt_driver(stmt)->step(stmt);
+    metrics_db_time(clock_monotonic_ms() - started);
+    return rc;
 }
 
 bool db_column_is_null(struct db_stmt *stmt, int column)

@@ -60,6 +60,12 @@ struct db_driver {
     int (*migration_lock)(struct db_conn *conn, bool lock);
     /* True when the connection answers (SELECT 1), reconnecting if needed. */
     bool (*ping)(struct db_conn *conn);
+    /* Backups (store/snapshot.h). snapshot_write writes a consistent copy of the
+     * database (target is what conn was opened on) to the new file path while
+     * others keep writing; snapshot_load loads one into this empty database in
+     * one transaction. Both return DB_OK, or DB_ERROR with why filled. */
+    int (*snapshot_write)(struct db_conn *conn, const char *target, const char *path, char *why, size_t why_size);
+    int (*snapshot_load)(struct db_conn *conn, const char *target, const char *path, char *why, size_t why_size);
 };
 
 struct db_conn_base {

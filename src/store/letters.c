@@ -348,29 +348,6 @@ int store_readiness_target_set(struct db_conn *conn, const char *name, int64_t v
     return store_run(st);
 }
 
-int store_student_usce(struct db_conn *conn, const char *student_id, struct store_usce *out)
-{
-    struct db_stmt *st = db_prepare(
-        conn, "SELECT"
-              " COALESCE(SUM(CASE WHEN a.status = 'completed' AND o.kind = 'hands_on' THEN o.weeks ELSE 0 END), 0),"
-              " COALESCE(SUM(CASE WHEN a.status = 'completed' AND o.kind = 'observership' THEN o.weeks ELSE 0 END), 0),"
-              " COALESCE(SUM(CASE WHEN a.status = 'completed' AND o.kind IN ('research', 'telehealth')"
-              " THEN o.weeks ELSE 0 END), 0),"
-              " COALESCE(SUM(CASE WHEN a.status IN ('booked', 'cleared', 'in_progress') THEN o.weeks ELSE 0 END), 0)"
-              " FROM applications a JOIN offerings o ON o.id = a.offering_id WHERE a.student_id = $1");
-    db_bind_text(st, 1, student_id);
-    memset(out, 0, sizeof(*out));
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        out->hands_on_completed = db_column_int(st, 0);
-        out->observership_completed = db_column_int(st, 1);
-        out->other_completed = db_column_int(st, 2);
-        out->planned = db_column_int(st, 3);
-    }
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
-}
-
 int store_student_letter_counts(struct db_conn *conn, const char *student_id, int64_t *done, int64_t *done_us,
                                 int64_t *open)
 {

@@ -92,12 +92,12 @@ int store_letter_files(struct db_conn *conn, struct arena *arena, const char *le
 int store_readiness_targets(struct db_conn *conn, int64_t *letters, int64_t *letters_us, int64_t *usce_weeks);
 int store_readiness_target_set(struct db_conn *conn, const char *name, int64_t value, const char *user_id,
                                int64_t now);
-/* Weeks of completed (and in-progress/booked) rotations of a student by offering kind. */
+/* Weeks of U.S. clinical experience of a student by offering kind, from
+ * confirmed hours (domain/readiness.h works them out of store/rotation.h's rows). */
 struct store_usce {
-    int64_t hands_on_completed, observership_completed, other_completed; /* weeks */
-    int64_t planned;                                                       /* weeks booked, cleared or in progress */
+    int64_t hands_on_completed, observership_completed, other_completed; /* weeks of confirmed hours */
+    int64_t planned;                                                       /* weeks still to come */
 };
-int store_student_usce(struct db_conn *conn, const char *student_id, struct store_usce *out);
 /* A student's letters: uploaded or delivered (*done), of them from a U.S.
  * physician (*done_us), and still requested or accepted (*open). */
 int store_student_letter_counts(struct db_conn *conn, const char *student_id, int64_t *done, int64_t *done_us,

@@ -1,9 +1,11 @@
-/* sessions.c — server-side sessions (by token hash), login-failure counts
- * and the events of the volume limits, all in the database so that every
- * instance shares them. */
+/* sessions.c — server-side sessions (by token hash), login-failure counts,
+ * the events of the volume limits and password-reset links with their
+ * request counts, all in the database so that every instance shares them. */
 #include "store/store.h"
 
 #include <string.h>
+
+#include "store/util.h"
 
 int store_session_insert(struct db_conn *conn, const char *token_hash, const char *user_id, const char *csrf_token,
                          int64_t now)
@@ -159,4 +161,110 @@ int store_rate_events_prune(struct db_conn *conn, int64_t before)
     int rc = db_step(st);
     db_reset(st);
     return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_sessions_delete_user(struct db_conn *conn, const char *user_id)
+{
+    struct db_stmt *st = db_prepare(conn, "DELETE FROM sessions WHERE user_id = $1");
+    db_bind_text(st, 1, user_id);
+    int rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* ---- password resets ---- */
+
+int store_password_reset_insert(struct db_conn *conn, const char *token_hash, const char *user_id, int64_t now,
+                                int64_t expires_at)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)"
+                                          " VALUES ($1, $2, $3, $4)");
+    db_bind_text(st, 1, token_hash);
+    db_bind_text(st, 2, user_id);
+    db_bind_int(st, 3, now);
+    db_bind_int(st, 4, expires_at);
+    int rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_password_reset_find(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t now,
+                              const char **user_id)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT user_id FROM password_resets"
+                                          " WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2");
+    db_bind_text(st, 1, token_hash);
+    db_bind_int(st, 2, now);
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        *user_id = arena_strdup(arena, db_column_text(st, 0));
+        if (*user_id == NULL)
+            rc = DB_ERROR;
+    }
+    db_reset(st);
+    return rc;
+}
+
+int store_password_reset_use(struct db_conn *conn, const char *token_hash, const char *user_id, int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE password_resets SET used_at = $3"
+                                          " WHERE token_hash = $1 AND user_id = $2 AND used_at IS NULL AND expires_at > $3");
+    db_bind_text(st, 1, token_hash);
+    db_bind_text(st, 2, user_id);
+    db_bind_int(st, 3, now);
+    int rc = db_step(st);
+    int changed = rc == DB_DONE ? db_changes(st) : 0;
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    if (changed == 0)
+        return DB_DONE;
+    /* Every other link of the user ends with this one. */
+    st = db_prepare(conn, "UPDATE password_resets SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL");
+    db_bind_text(st, 1, user_id);
+    db_bind_int(st, 2, now);
+    rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_password_reset_request_add(struct db_conn *conn, const char *account_key, const char *client_addr,
+                                     int64_t now)
+{
+    struct db_stmt *st = db_prepare(
+        conn, "INSERT INTO password_reset_requests (account_key, client_addr, at) VALUES ($1, $2, $3)");
+    db_bind_text(st, 1, account_key);
+    db_bind_text(st, 2, client_addr);
+    db_bind_int(st, 3, now);
+    int rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_password_reset_request_counts(struct db_conn *conn, const char *account_key, const char *client_addr,
+                                        int64_t since, int64_t *account, int64_t *client)
+{
+    struct db_stmt *st = db_prepare(
+        conn, "SELECT (SELECT COUNT(*) FROM password_reset_requests WHERE account_key = $1 AND at > $3),"
+              " (SELECT COUNT(*) FROM password_reset_requests WHERE client_addr = $2 AND at > $3)");
+    db_bind_text(st, 1, account_key);
+    db_bind_text(st, 2, client_addr);
+    db_bind_int(st, 3, since);
+    int rc = db_step(st);
+    *account = rc == DB_ROW ? db_column_int(st, 0) : 0;
+    *client = rc == DB_ROW ? db_column_int(st, 1) : 0;
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : rc;
+}
+
+int store_password_reset_prune(struct db_conn *conn, int64_t before)
+{
+    struct db_stmt *st = db_prepare(conn, "DELETE FROM password_reset_requests WHERE at < $1");
+    db_bind_int(st, 1, before);
+    int rc = store_run(st);
+    if (rc != DB_OK)
+        return rc;
+    st = db_prepare(conn, "DELETE FROM password_resets WHERE expires_at < $1");
+    db_bind_int(st, 1, before);
+    return store_run(st);
 }

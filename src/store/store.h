@@ -26,7 +26,7 @@ int store_migrate(struct db_conn *conn, bool *too_new);
 
 /* ---- users ---- */
 
-enum { STORE_MAX_ROLES = 5, STORE_MAX_MEMBERSHIPS = 16 };
+enum { STORE_MAX_ROLES = 6, STORE_MAX_MEMBERSHIPS = 16 };
 
 struct store_profile {
     const char *school, *country, *status, *visa_kind, *step1, *ecfmg_status, *english_proof;
@@ -111,6 +111,26 @@ int store_login_failure_counts(struct db_conn *conn, const char *account_key, co
 int store_login_failure_clear(struct db_conn *conn, const char *account_key, const char *client_addr);
 int store_login_failure_prune(struct db_conn *conn, int64_t before);
 
+/* Ends every session of the user (a password reset). */
+int store_sessions_delete_user(struct db_conn *conn, const char *user_id);
+
+/* ---- password resets (store/sessions.c) ---- */
+
+int store_password_reset_insert(struct db_conn *conn, const char *token_hash, const char *user_id, int64_t now,
+                                int64_t expires_at);
+/* DB_ROW with *user_id when the link is unused and expires after now; DB_DONE otherwise. */
+int store_password_reset_find(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t now,
+                              const char **user_id);
+/* Marks the link used, and every other unused link of the user: DB_OK, or
+ * DB_DONE when it was used, expired or is not the user's (nothing changed). */
+int store_password_reset_use(struct db_conn *conn, const char *token_hash, const char *user_id, int64_t now);
+int store_password_reset_request_add(struct db_conn *conn, const char *account_key, const char *client_addr,
+                                     int64_t now);
+/* Requests since `since` for the account key (any address) and from the address (any account). */
+int store_password_reset_request_counts(struct db_conn *conn, const char *account_key, const char *client_addr,
+                                        int64_t since, int64_t *account, int64_t *client);
+/* Forgets requests made and links expired before `before`. */
+int store_password_reset_prune(struct db_conn *conn, int64_t before);
 /* ---- preceptor invitations (store/invitations.c) ---- */
 
 struct store_preceptor_invitation {
@@ -164,11 +184,17 @@ struct store_preceptor {
 
 struct store_offering {
     const char *id, *organization_id, *site_id, *preceptor_id, *title, *specialty, *kind, *setting;
-    int64_t weeks, hours_per_week, tuition_cents, application_fee_cents, deposit_cents;
+    int64_t weeks, hours_per_week;
+    /* Prices: the price is tuition + the platform fee (application_fee_cents); the
+     * deposit is deposit_percent of the price when > 0, else deposit_cents; the
+     * balance is due balance_due_days before the start. */
+    int64_t tuition_cents, application_fee_cents, deposit_cents, deposit_percent, balance_due_days;
     bool students_allowed, graduates_allowed, step1_required, english_proof_required, lor_customary;
     int64_t max_years_since_graduation; /* -1: no limit */
     const char *visa_kinds;             /* comma-separated; "" = any */
-    const char *description, *first_day, *cancellation_policy, *requirements, *status;
+    const char *description, *first_day;
+    const char *refund_policy; /* JSON {"tiers":[…]} (domain/refunds.h); "" = the default policy */
+    const char *requirements, *status;
     int64_t created_at, updated_at;
     /* Joined for reading (ignored on writes). */
     const char *host_name, *site_name, *site_address, *site_city, *site_state, *site_zip, *site_time_zone;
@@ -200,6 +226,10 @@ int store_preceptor_by_npi(struct db_conn *conn, struct arena *arena, const char
 int store_preceptors_list(struct db_conn *conn, struct arena *arena, const char *organization_ids,
                           const char *after_id, int limit, struct store_preceptor **out, size_t *count);
 int store_preceptor_set_verified(struct db_conn *conn, const char *id, bool verified, int64_t now);
+int store_preceptor_set_license_expires(struct db_conn *conn, const char *id, const char *license_expires);
+/* Verified preceptors whose licence expires on or before today (YYYY-MM-DD). */
+int store_preceptors_expired(struct db_conn *conn, struct arena *arena, const char *today, const char ***ids,
+                             size_t *count);
 /* The preceptor records linked to a user account (a preceptor may work at several hosts). */
 int store_preceptor_ids_of_user(struct db_conn *conn, struct arena *arena, const char *user_id, const char ***out,
                                 size_t *count);
@@ -225,6 +255,8 @@ int store_blocks_of_offering(struct db_conn *conn, struct arena *arena, const ch
 
 /* Appends offering_id to the change feed (offering or its blocks changed). */
 int store_catalog_changed(struct db_conn *conn, const char *offering_id, int64_t now);
+/* Appends every offering of the host to the change feed (a host-wide requirement changed). */
+int store_catalog_host_changed(struct db_conn *conn, const char *organization_id, int64_t now);
 
 /* ---- the search index's view of the catalog ---- */
 
@@ -250,6 +282,10 @@ int store_index_load(struct db_conn *conn, const char *const *ids, size_t id_cou
                      const char *today, void (*on_offering)(void *ctx, const struct store_index_offering *o),
                      void (*on_block)(void *ctx, const struct store_index_block *b), void *ctx);
 /* The change feed after after_seq in seq order, at most limit rows. */
+/* The highest seq of the change feed (0 when empty), for the metrics' index lag. */
+int store_catalog_latest_seq(struct db_conn *conn, int64_t *seq);
+/* Emails not sent yet and when the oldest of them was queued (0 when none). */
+int store_outbox_stats(struct db_conn *conn, int64_t *depth, int64_t *oldest_created_at);
 int store_catalog_changes_after(struct db_conn *conn, int64_t after_seq, int limit,
                                 void (*on_change)(void *ctx, int64_t seq, const char *offering_id), void *ctx);
 /* The highest seq of the change feed (0 when empty). */

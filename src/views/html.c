@@ -36,19 +36,29 @@ void view_page_begin(struct buf *b, const struct view_page *page)
             nav_link(b, page, "/notifications", "Notifications");
         }
         if (page->student) {
+            nav_link(b, page, "/payments", "Payments");
             nav_link(b, page, "/wallet", "Documents");
             nav_link(b, page, "/letters", "Letters");
             nav_link(b, page, "/readiness", "Readiness");
+            nav_link(b, page, "/saved", "Saved");
             nav_link(b, page, "/me/schools", "School");
         } else if (page->author) {
             nav_link(b, page, "/letters", "Letters");
         }
         if (page->school_coordinator)
             nav_link(b, page, "/school", "School");
-        if (page->host_coordinator)
+        if (page->host) {
+            nav_link(b, page, "/host", "Offerings");
+            nav_link(b, page, "/host/earnings", "Earnings");
             nav_link(b, page, "/host/rounds", "Match rounds");
+        }
+        if (page->coach || page->staff)
+            nav_link(b, page, "/coach", page->coach ? "My students" : "Coaches");
         if (page->staff) {
+            nav_link(b, page, "/staff/payments", "Payments");
+            nav_link(b, page, "/staff/payouts", "Payouts");
             nav_link(b, page, "/staff/documents", "Verify documents");
+            nav_link(b, page, "/staff/preceptors", "Verify preceptors");
             nav_link(b, page, "/staff/letters", "Overdue letters");
             nav_link(b, page, "/staff/audit", "Audit trail");
         }
@@ -75,7 +85,8 @@ void view_page_end(struct buf *b)
 
 void view_alert(struct buf *b, const char *message)
 {
-    buf_append_str(b, "<p class=\"notice error\" role=\"alert\">");
+    /* Focused when the page opens, so that it is on screen wherever it is. */
+    buf_append_str(b, "<p class=\"notice error\" role=\"alert\" tabindex=\"-1\" autofocus>");
     buf_append_html(b, message);
     buf_append_str(b, "</p>\n");
 }
@@ -87,6 +98,35 @@ void view_notice(struct buf *b, const char *message)
     buf_append_str(b, "</p>\n");
 }
 
+void view_error_summary(struct buf *b, const char *intro, const struct view_field_error *errors, size_t count)
+{
+    buf_append_str(b, "<div class=\"notice error error-summary\" id=\"error-summary\" role=\"alert\" "
+                      "tabindex=\"-1\" autofocus aria-labelledby=\"error-summary-title\">"
+                      "<h2 id=\"error-summary-title\">There is a problem</h2>");
+    if (intro != NULL) {
+        buf_append_str(b, "<p>");
+        buf_append_html(b, intro);
+        buf_append_str(b, "</p>");
+    }
+    if (count > 0)
+        buf_append_str(b, "<ul>");
+    for (size_t i = 0; i < count; i++) {
+        buf_append_str(b, "<li>");
+        if (errors[i].field_id != NULL) {
+            buf_append_str(b, "<a href=\"#");
+            buf_append_html(b, errors[i].field_id);
+            buf_append_str(b, "\">");
+        }
+        buf_append_html(b, errors[i].message);
+        if (errors[i].field_id != NULL)
+            buf_append_str(b, "</a>");
+        buf_append_str(b, "</li>");
+    }
+    if (count > 0)
+        buf_append_str(b, "</ul>");
+    buf_append_str(b, "</div>\n");
+}
+
 void view_form_begin(struct buf *b, const char *action, const char *csrf_token)
 {
     buf_append_str(b, "<form class=\"stack\" method=\"post\" action=\"");
@@ -94,6 +134,36 @@ void view_form_begin(struct buf *b, const char *action, const char *csrf_token)
     buf_append_str(b, "\">\n<input type=\"hidden\" name=\"csrf_token\" value=\"");
     buf_append_html(b, csrf_token);
     buf_append_str(b, "\">\n");
+}
+
+void view_button_form(struct buf *b, const char *csrf_token, const struct view_button *button)
+{
+    buf_append_str(b, "<form class=\"inline\" method=\"post\" action=\"");
+    buf_append_html(b, button->action);
+    buf_append_str(b, "\"><input type=\"hidden\" name=\"csrf_token\" value=\"");
+    buf_append_html(b, csrf_token);
+    buf_append_str(b, "\">");
+    if (button->field != NULL) {
+        buf_append_str(b, "<input type=\"hidden\" name=\"");
+        buf_append_html(b, button->field);
+        buf_append_str(b, "\" value=\"");
+        buf_append_html(b, button->value != NULL ? button->value : "");
+        buf_append_str(b, "\">");
+    }
+    buf_append_str(b, "<button type=\"submit\"");
+    if (button->css != NULL && button->css[0] != '\0') {
+        buf_append_str(b, " class=\"");
+        buf_append_html(b, button->css);
+        buf_append_str(b, "\"");
+    }
+    buf_append_str(b, ">");
+    buf_append_html(b, button->label);
+    if (button->context != NULL) {
+        buf_append_str(b, "<span class=\"visually-hidden\">: ");
+        buf_append_html(b, button->context);
+        buf_append_str(b, "</span>");
+    }
+    buf_append_str(b, "</button></form>");
 }
 
 void view_form_end(struct buf *b, const char *submit_label)

@@ -1,6 +1,8 @@
 /* money.c — amounts and dates as people read them; see money.h. */
 #include "views/money.h"
 
+#include "lib/cents.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,32 +10,7 @@
 /* "$3,200" / "$3,200.50" / "-$5" into out; never "Free". */
 static const char *format_amount(char *out, size_t size, int64_t cents)
 {
-    if (size == 0)
-        return out;
-    bool negative = cents < 0;
-    /* The magnitude in unsigned arithmetic, so that INT64_MIN works too. */
-    uint64_t magnitude = negative ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-    uint64_t dollars = magnitude / 100, rest = magnitude % 100;
-    char digits[32];
-    int n = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)dollars);
-    char text[64];
-    size_t len = 0;
-    if (negative)
-        text[len++] = '-';
-    text[len++] = '$';
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
-            text[len++] = ',';
-        text[len++] = digits[i];
-    }
-    if (rest != 0) {
-        text[len++] = '.';
-        text[len++] = (char)('0' + rest / 10);
-        text[len++] = (char)('0' + rest % 10);
-    }
-    text[len] = '\0';
-    snprintf(out, size, "%s", text);
-    return out;
+    return cents_format(out, size, cents);
 }
 
 const char *view_money_format(char *out, size_t size, int64_t cents)

@@ -3,8 +3,12 @@
 
 #include <string.h>
 
-/* Geometry in viewBox units: 400 wide, one row of 46 per goal. */
-enum { WIDTH = 400, ROW = 46, LABEL_Y = 15, BAR_Y = 22, BAR_H = 14, MIN_BAR = 14 };
+/* Geometry in CSS pixels, with no viewBox: the picture is as wide as its
+ * container and its text keeps the page's size on a phone (a scaled viewBox
+ * shrank it to 8 px). Bars are per mille of the width. Each row: the goal,
+ * then "have of target · state" on its own line (so that the two never
+ * overlap on a narrow screen), then the bar. */
+enum { WIDTH = 1000, ROW = 60, LABEL_Y = 15, VALUE_Y = 32, BAR_Y = 40, BAR_H = 14, MIN_BAR = 35 };
 
 const char *view_progress_state_words(const char *state)
 {
@@ -58,9 +62,8 @@ void view_progress(struct buf *b, const char *id, const char *title, const struc
                    size_t count)
 {
     int64_t height = (int64_t)count * ROW + 4;
-    buf_append_str(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"progress-picture\" role=\"img\" viewBox=\"0 0 ");
-    buf_append_int(b, WIDTH);
-    buf_append_char(b, ' ');
+    buf_append_str(b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"progress-picture\" role=\"img\" "
+                      "width=\"100%\" height=\"");
     buf_append_int(b, height);
     buf_append_str(b, "\" aria-labelledby=\"");
     buf_append_html(b, id);
@@ -97,20 +100,18 @@ void view_progress(struct buf *b, const char *id, const char *title, const struc
         buf_append_int(b, top + LABEL_Y);
         buf_append_str(b, "\">");
         buf_append_html(b, r->label);
-        buf_append_str(b, "</text><text class=\"progress-value\" x=\"");
-        buf_append_int(b, WIDTH);
-        buf_append_str(b, "\" y=\"");
-        buf_append_int(b, top + LABEL_Y);
-        buf_append_str(b, "\" text-anchor=\"end\">");
+        buf_append_str(b, "</text><text class=\"progress-value\" x=\"0\" y=\"");
+        buf_append_int(b, top + VALUE_Y);
+        buf_append_str(b, "\">");
         value_text(b, r);
         buf_append_str(b, "</text>");
         int64_t bar_y = top + BAR_Y;
-        buf_appendf(b, "<rect class=\"progress-track\" x=\"1\" y=\"%lld\" width=\"%d\" height=\"%d\" rx=\"%d\"/>",
-                    (long long)bar_y, WIDTH - 2, BAR_H, BAR_H / 2);
+        buf_appendf(b, "<rect class=\"progress-track\" x=\"1\" y=\"%lld\" width=\"99.8%%\" height=\"%d\" rx=\"%d\"/>",
+                    (long long)bar_y, BAR_H, BAR_H / 2);
         if (w > 0) {
             int64_t bar_w = w > 2 ? w - 2 : w;
-            buf_appendf(b, "<rect class=\"progress-bar\" x=\"1\" y=\"%lld\" width=\"%lld\" height=\"%d\" rx=\"%d\"",
-                        (long long)bar_y, (long long)bar_w, BAR_H, BAR_H / 2);
+            buf_appendf(b, "<rect class=\"progress-bar\" x=\"1\" y=\"%lld\" width=\"%lld.%lld%%\" height=\"%d\" rx=\"%d\"",
+                        (long long)bar_y, (long long)(bar_w / 10), (long long)(bar_w % 10), BAR_H, BAR_H / 2);
             if (strcmp(state_class(r->state), "in-progress") == 0) {
                 buf_append_str(b, " fill=\"url(#");
                 buf_append_html(b, id);

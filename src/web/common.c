@@ -1,6 +1,8 @@
 /* common.c — what every page does: the layout's context and the error page. */
 #include "web/web.h"
 
+#include <string.h>
+
 #include "domain/accounts.h"
 #include "domain/applications.h"
 #include "lib/limits.h"
@@ -18,7 +20,9 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
     page->staff = false;
     page->student = false;
     page->author = false;
-    page->school_coordinator = page->host_coordinator = false;
+    page->school_coordinator = false;
+    page->host = false;
+    page->coach = false;
     if (!req->auth.authenticated)
         return true;
     if (req->auth.user != NULL) {
@@ -34,18 +38,37 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
     page->staff = account_has_role(u, ROLE_STAFF);
     page->student = account_has_role(u, ROLE_STUDENT);
     page->author = account_has_role(u, ROLE_PRECEPTOR);
-    for (size_t i = 0; i < u->membership_count; i++) {
+    for (size_t i = 0; i < u->membership_count; i++)
         page->school_coordinator |= role_parse(u->memberships[i].role) == ROLE_SCHOOL_COORDINATOR;
-        page->host_coordinator |= role_parse(u->memberships[i].role) == ROLE_HOST_COORDINATOR;
-    }
+    page->host = account_has_role(u, ROLE_HOST_COORDINATOR);
+    page->coach = account_has_role(u, ROLE_COACH);
     /* The header's "Notifications (3)": a missing count is not worth failing the page. */
     if (store_notifications_unread(req->db, u->id, &page->unread) != DB_OK)
         page->unread = 0;
     return true;
 }
 
+/* The page holding the form of an upload refused for its size (the POST's
+ * address without "/upload" or "/replace"), or NULL. */
+static const char *form_page_of(struct http_request *req, int status)
+{
+    if (status != 413 || req->method != HTTP_POST || req->path == NULL)
+        return NULL;
+    static const char *const suffixes[] = {"/upload", "/replace"};
+    size_t len = strlen(req->path);
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        size_t n = strlen(suffixes[i]);
+        if (len > n && strcmp(req->path + len - n, suffixes[i]) == 0)
+            return arena_strndup(&req->arena, req->path, len - n);
+    }
+    return req->path;
+}
+
 static void render_error_page(struct http_request *req, int status, const char *title, const char *detail)
 {
+    const char *form_page = form_page_of(req, status);
+    if (form_page != NULL)
+        title = "The file is too large"; /* in a person's words, not the protocol's */
     struct buf b;
     struct view_page page = {.title = title, .current = req->path};
     /* Signed-in visitors keep their navigation (no database call here: the
@@ -63,6 +86,11 @@ static void render_error_page(struct http_request *req, int status, const char *
         buf_append_str(&b, "<p>");
         buf_append_html(&b, detail);
         buf_append_str(&b, ".</p>");
+    }
+    if (form_page != NULL) {
+        buf_append_str(&b, "<p><a href=\"");
+        buf_append_html(&b, form_page);
+        buf_append_str(&b, "\">Back to the form</a> \xe2\x80\x94 choose a smaller file there.</p>");
     }
     buf_append_str(&b, "<p><a href=\"/\">Go to the home page</a></p></section>\n");
     view_page_end(&b);
@@ -94,4 +122,20 @@ void web_redirect_done(struct http_request *req, const char *prefix, const char 
     buf_append_str(&location, "?done=");
     buf_append_url(&location, done);
     http_redirect(req, buf_ok(&location) ? location.data : "/");
+}
+
+void web_error_summary(struct buf *b, const char *field, const char *message)
+{
+    buf_append_str(b, "<div class=\"notice error error-summary\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" "
+                      "autofocus aria-labelledby=\"error-summary-title\"><h2 id=\"error-summary-title\">There is a "
+                      "problem</h2><ul><li>");
+    if (field != NULL) {
+        buf_append_str(b, "<a href=\"#f-");
+        buf_append_html(b, field);
+        buf_append_str(b, "\">");
+    }
+    buf_append_html(b, message);
+    if (field != NULL)
+        buf_append_str(b, "</a>");
+    buf_append_str(b, "</li></ul></div>\n");
 }

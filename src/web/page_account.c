@@ -7,18 +7,124 @@
 
 #include "domain/accounts.h"
 #include "lib/limits.h"
+#include "lib/utf8.h"
 #include "web/web.h"
 
+/* The profile form as typed (or as stored, formatted for typing). */
+struct profile_form {
+    const char *school, *country, *status, *graduation_year, *visa_kind, *step1, *step2ck_score, *ecfmg_status,
+        *english_proof;
+};
+
+/* The errors of one submission, each naming its field. */
+enum { PROFILE_FIELDS = 9 };
+struct profile_errors {
+    struct error items[PROFILE_FIELDS];
+    size_t count;
+};
+
+static const char *error_for(const struct profile_errors *errors, const char *field)
+{
+    for (size_t i = 0; errors != NULL && i < errors->count; i++)
+        if (errors->items[i].field != NULL && strcmp(errors->items[i].field, field) == 0)
+            return errors->items[i].detail;
+    return NULL;
+}
+
+static const char *number_text(struct arena *arena, int64_t n, int64_t none)
+{
+    char s[24] = "";
+    if (n != none)
+        snprintf(s, sizeof(s), "%lld", (long long)n);
+    return arena_strdup(arena, s);
+}
+
+static void profile_form_from_user(struct arena *arena, const struct store_profile *p, struct profile_form *f)
+{
+    *f = (struct profile_form){
+        .school = p->school,
+        .country = p->country,
+        .status = p->status,
+        .graduation_year = p->graduation_year > 0 ? number_text(arena, p->graduation_year, 0) : "",
+        .visa_kind = p->visa_kind,
+        .step1 = p->step1,
+        .step2ck_score = number_text(arena, p->step2ck_score, -1),
+        .ecfmg_status = p->ecfmg_status,
+        .english_proof = p->english_proof,
+    };
+}
+
+static void render_profile(struct buf *b, const char *csrf_token, const struct profile_form *f,
+                           const struct profile_errors *errors)
+{
+    view_form_begin(b, "/account", csrf_token);
+    view_input(b, "Medical school", "text", "school", f->school, "organization", false, NULL,
+               error_for(errors, "school"));
+    view_input(b, "Country", "text", "country", f->country, "country-name", false, NULL, error_for(errors, "country"));
+    view_select(b, "Status", "status", student_status_names, student_status_labels, f->status, error_for(errors, "status"));
+    char year_hint[64];
+    snprintf(year_hint, sizeof(year_hint), "Between %d and %d.", GRADUATION_YEAR_MIN,
+             GRADUATION_YEAR_MAX);
+    view_input(b, "Graduation year", "number", "graduation_year", f->graduation_year, NULL, false, year_hint,
+               error_for(errors, "graduation_year"));
+    view_select(b, "Visa", "visa_kind", visa_kind_names, visa_kind_labels, f->visa_kind, error_for(errors, "visa_kind"));
+    view_select(b, "USMLE Step 1", "step1", step1_result_names, step1_result_labels, f->step1, error_for(errors, "step1"));
+    char score_hint[64];
+    snprintf(score_hint, sizeof(score_hint), "Between %d and %d; leave empty if not taken.", STEP2CK_SCORE_MIN,
+             STEP2CK_SCORE_MAX);
+    view_input(b, "USMLE Step 2 CK score", "number", "step2ck_score", f->step2ck_score, NULL, false, score_hint,
+               error_for(errors, "step2ck_score"));
+    view_select(b, "ECFMG certification", "ecfmg_status", ecfmg_status_names, ecfmg_status_labels, f->ecfmg_status,
+                error_for(errors, "ecfmg_status"));
+    view_select(b, "English proof", "english_proof", english_proof_names, english_proof_labels, f->english_proof,
+                error_for(errors, "english_proof"));
+    view_form_end(b, "Save profile");
+}
+
+/* The form's label of a field, for the error summary. */
+static const char *field_label(const char *field)
+{
+    static const char *const labels[][2] = {
+        {"school", "Medical school"},       {"country", "Country"},
+        {"status", "Status"},               {"graduation_year", "Graduation year"},
+        {"visa_kind", "Visa"},              {"step1", "USMLE Step 1"},
+        {"step2ck_score", "USMLE Step 2 CK score"}, {"ecfmg_status", "ECFMG certification"},
+        {"english_proof", "English proof"},
+    };
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+        if (strcmp(labels[i][0], field) == 0)
+            return labels[i][1];
+    return field;
+}
+
 static void render(struct http_request *req, int status, const struct store_user *user, const char *message,
-                   const struct error *err)
+                   const struct profile_form *typed, const struct profile_errors *errors)
 {
     struct view_page page;
     if (!web_page_setup(req, &page, "Your account", NULL))
         return;
-    const char *field = err != NULL ? err->field : NULL;
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     view_page_begin(&b, &page);
+    if (errors != NULL && errors->count > 0) {
+        struct view_field_error summary[PROFILE_FIELDS];
+        for (size_t i = 0; i < errors->count; i++) {
+            struct buf m;
+            buf_init(&m, &req->arena, 512);
+            buf_append_str(&m, field_label(errors->items[i].field));
+            buf_append_char(&m, ' ');
+            buf_append_str(&m, errors->items[i].detail);
+            buf_append_char(&m, '.');
+            struct buf id;
+            buf_init(&id, &req->arena, 64);
+            buf_append_str(&id, "f-");
+            buf_append_str(&id, errors->items[i].field);
+            summary[i].field_id = buf_ok(&id) ? id.data : NULL;
+            summary[i].message = buf_ok(&m) ? m.data : errors->items[i].detail;
+        }
+        view_error_summary(&b, "Your profile was not saved. Everything you typed is still in the form.", summary,
+                           errors->count);
+    }
     buf_append_str(&b, "<section class=\"card\"><h1>Your account</h1>\n<dl class=\"facts\"><dt>Name</dt><dd "
                        "id=\"account-name\">");
     buf_append_html(&b, user->name);
@@ -48,34 +154,16 @@ static void render(struct http_request *req, int status, const struct store_user
     buf_append_str(&b, "</section>\n");
 
     if (account_has_role(user, ROLE_STUDENT)) {
-        const struct store_profile *p = &user->profile;
         buf_append_str(&b, "<section class=\"card\"><h2>Your profile</h2><p>Hosts use it to check that you are "
-                           "eligible for a rotation.</p>\n");
+                           "eligible for a rotation, and read it with each application.</p>\n");
         if (message != NULL)
             view_notice(&b, message);
-        if (err != NULL)
-            view_alert(&b, err->detail != NULL ? err->detail : error_title(err->code));
-        view_form_begin(&b, "/account", page.csrf_token);
-        view_input(&b, "Medical school", "text", "school", p->school, "organization", false, NULL, NULL);
-        view_input(&b, "Country", "text", "country", p->country, "country-name", false, NULL, NULL);
-        view_select(&b, "Status", "status", student_status_names, student_status_labels, p->status, NULL);
-        char year[24] = "";
-        if (p->graduation_year > 0)
-            snprintf(year, sizeof(year), "%lld", (long long)p->graduation_year);
-        view_input(&b, "Graduation year", "number", "graduation_year", year, NULL, false, NULL,
-                   field != NULL && strcmp(field, "graduation_year") == 0 ? err->detail : NULL);
-        view_select(&b, "Visa", "visa_kind", visa_kind_names, visa_kind_labels, p->visa_kind, NULL);
-        view_select(&b, "USMLE Step 1", "step1", step1_result_names, step1_result_labels, p->step1, NULL);
-        char score[24] = "";
-        if (p->step2ck_score >= 0)
-            snprintf(score, sizeof(score), "%lld", (long long)p->step2ck_score);
-        view_input(&b, "USMLE Step 2 CK score", "number", "step2ck_score", score, NULL, false, NULL,
-                   field != NULL && strcmp(field, "step2ck_score") == 0 ? err->detail : NULL);
-        view_select(&b, "ECFMG certification", "ecfmg_status", ecfmg_status_names, ecfmg_status_labels, p->ecfmg_status,
-                    NULL);
-        view_select(&b, "English proof", "english_proof", english_proof_names, english_proof_labels, p->english_proof,
-                    NULL);
-        view_form_end(&b, "Save profile");
+        struct profile_form stored;
+        if (typed == NULL) {
+            profile_form_from_user(&req->arena, &user->profile, &stored);
+            typed = &stored;
+        }
+        render_profile(&b, page.csrf_token, typed, errors);
         buf_append_str(&b, "</section>\n");
     }
     view_page_end(&b);
@@ -89,51 +177,54 @@ void web_page_account(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    render(req, 200, &user, NULL, NULL);
+    render(req, 200, &user, NULL, NULL, NULL);
+}
+
+/* Adds an error naming field to errors. */
+static void add_error(struct profile_errors *errors, const char *field, const char *detail)
+{
+    if (errors->count < PROFILE_FIELDS)
+        errors->items[errors->count++] = (struct error){ERR_VALIDATION_FAILED, field, detail};
 }
 
 /* An empty field clears the value; anything else must be one of values. */
-static int form_choice(struct http_request *req, const char *name, const char *const *values, const char **out,
-                       struct error *err)
+static const char *form_choice(const char *typed, const char *const *values, const char *field,
+                               struct profile_errors *errors)
 {
-    const char *v = http_form(req, name);
-    *out = NULL;
-    if (v == NULL || v[0] == '\0')
-        return 0;
+    if (typed == NULL || typed[0] == '\0')
+        return NULL;
     for (size_t i = 0; values[i] != NULL; i++)
-        if (strcmp(values[i], v) == 0) {
-            *out = values[i];
-            return 0;
-        }
-    return error_set(err, ERR_VALIDATION_FAILED, name, "is not one of the choices");
+        if (strcmp(values[i], typed) == 0)
+            return values[i];
+    add_error(errors, field, "is not one of the choices");
+    return NULL;
 }
 
-static int form_number(struct http_request *req, const char *name, int64_t min, int64_t max, int64_t empty,
-                       int64_t *out, struct error *err)
+static int64_t form_number(struct arena *arena, const char *typed, int64_t min, int64_t max, int64_t empty,
+                           const char *field, struct profile_errors *errors)
 {
-    const char *v = http_form(req, name);
-    *out = empty;
-    if (v == NULL || v[0] == '\0')
-        return 0;
+    if (typed == NULL || typed[0] == '\0')
+        return empty;
     char *end = NULL;
     errno = 0;
-    long long n = strtoll(v, &end, 10);
-    if (errno != 0 || end == v || *end != '\0' || n < min || n > max)
-        return error_set(err, ERR_VALIDATION_FAILED, name, "must be a whole number in range");
-    *out = n;
-    return 0;
+    long long n = strtoll(typed, &end, 10);
+    if (errno != 0 || end == typed || *end != '\0' || n < min || n > max) {
+        char *detail = arena_alloc(arena, 96);
+        if (detail != NULL)
+            snprintf(detail, 96, "must be a whole number between %lld and %lld", (long long)min, (long long)max);
+        add_error(errors, field, detail != NULL ? detail : "is out of range");
+        return empty;
+    }
+    return n;
 }
 
-static const char *form_text(struct http_request *req, const char *name, size_t max, struct error *err, int *failed)
+static const char *form_text(const char *typed, size_t max, const char *field, struct profile_errors *errors)
 {
-    const char *v = http_form(req, name);
-    if (v == NULL || v[0] == '\0')
+    if (typed == NULL || typed[0] == '\0')
         return NULL;
-    if (strlen(v) > max) {
-        error_set(err, ERR_VALIDATION_FAILED, name, "is too long");
-        *failed = 1;
-    }
-    return v;
+    if (!utf8_valid(typed, strlen(typed)) || utf8_count(typed, strlen(typed)) > max)
+        add_error(errors, field, "is too long");
+    return typed;
 }
 
 void web_page_account_post(struct http_request *req)
@@ -147,20 +238,34 @@ void web_page_account_post(struct http_request *req)
         http_reply_error(req, ERR_FORBIDDEN, NULL, "only students have a profile");
         return;
     }
-    struct store_profile p = {0};
-    struct error err = {0};
-    int failed = 0;
-    p.school = form_text(req, "school", SCHOOL_MAX_CHARS, &err, &failed);
-    p.country = form_text(req, "country", COUNTRY_MAX_CHARS, &err, &failed);
-    if (failed || form_choice(req, "status", student_status_names, &p.status, &err) != 0 ||
-        form_number(req, "graduation_year", GRADUATION_YEAR_MIN, GRADUATION_YEAR_MAX, 0, &p.graduation_year,
-                    &err) != 0 ||
-        form_choice(req, "visa_kind", visa_kind_names, &p.visa_kind, &err) != 0 ||
-        form_choice(req, "step1", step1_result_names, &p.step1, &err) != 0 ||
-        form_number(req, "step2ck_score", STEP2CK_SCORE_MIN, STEP2CK_SCORE_MAX, -1, &p.step2ck_score, &err) != 0 ||
-        form_choice(req, "ecfmg_status", ecfmg_status_names, &p.ecfmg_status, &err) != 0 ||
-        form_choice(req, "english_proof", english_proof_names, &p.english_proof, &err) != 0) {
-        render(req, 400, &user, NULL, &err);
+    struct profile_form typed = {
+        .school = http_form(req, "school"),
+        .country = http_form(req, "country"),
+        .status = http_form(req, "status"),
+        .graduation_year = http_form(req, "graduation_year"),
+        .visa_kind = http_form(req, "visa_kind"),
+        .step1 = http_form(req, "step1"),
+        .step2ck_score = http_form(req, "step2ck_score"),
+        .ecfmg_status = http_form(req, "ecfmg_status"),
+        .english_proof = http_form(req, "english_proof"),
+    };
+    struct profile_errors errors = {0};
+    struct store_profile p = {
+        .school = form_text(typed.school, SCHOOL_MAX_CHARS, "school", &errors),
+        .country = form_text(typed.country, COUNTRY_MAX_CHARS, "country", &errors),
+        .status = form_choice(typed.status, student_status_names, "status", &errors),
+        .graduation_year = form_number(&req->arena, typed.graduation_year, GRADUATION_YEAR_MIN,
+                                       GRADUATION_YEAR_MAX, 0, "graduation_year", &errors),
+        .visa_kind = form_choice(typed.visa_kind, visa_kind_names, "visa_kind", &errors),
+        .step1 = form_choice(typed.step1, step1_result_names, "step1", &errors),
+        .step2ck_score = form_number(&req->arena, typed.step2ck_score, STEP2CK_SCORE_MIN, STEP2CK_SCORE_MAX, -1,
+                                     "step2ck_score", &errors),
+        .ecfmg_status = form_choice(typed.ecfmg_status, ecfmg_status_names, "ecfmg_status", &errors),
+        .english_proof = form_choice(typed.english_proof, english_proof_names, "english_proof", &errors),
+    };
+    if (errors.count > 0) {
+        /* Nothing is saved; the form comes back with everything as typed. */
+        render(req, 400, &user, NULL, &typed, &errors);
         return;
     }
     if (store_user_set_profile(req->db, user.id, &p) != DB_OK) {
@@ -168,5 +273,5 @@ void web_page_account_post(struct http_request *req)
         return;
     }
     user.profile = p;
-    render(req, 200, &user, "Profile saved.", NULL);
+    render(req, 200, &user, "Profile saved.", NULL, NULL);
 }

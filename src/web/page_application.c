@@ -5,11 +5,15 @@
  * through application_transition and comes back with a notice; a refusal
  * (409 invalid_transition, block_full, hold_expired) is shown on the page
  * with its status code. Someone who may not see the application gets a 404. */
+#include <stdio.h>
 #include <string.h>
 
 #include "domain/accounts.h"
 #include "domain/applications.h"
 #include "domain/catalog_index.h"
+#include "domain/money.h"
+#include "domain/documents.h"
+#include "lib/clock.h"
 #include "lib/limits.h"
 #include "lib/utf8.h"
 #include "views/forms.h"
@@ -40,7 +44,7 @@ static const struct button buttons[] = {
     {"clear", "Clear to start", false, false},
     {"start", "Start the rotation", false, false},
     {"complete", "Confirm completion", false, false},
-    {"cancel", "Cancel the booking", false, true},
+    {"cancel", "Cancel the booking", false, true}, /* "Release the held seat" before the booking */
     {"no_show", "Record a no-show", false, true},
 };
 
@@ -60,6 +64,9 @@ static const char *done_message(const char *done)
         {"complete", "The rotation is completed."},
         {"cancel", "The booking is cancelled and the seat is free again."},
         {"no_show", "The no-show is recorded and the seat is free again."},
+        {"paid", "Payment received. Thank you."},
+        {"refund", "The goodwill refund is recorded and on its way to the student."},
+        {"certificate", "The certificate of completion is issued: download it or share its public page."},
     };
     for (size_t i = 0; done != NULL && i < sizeof(messages) / sizeof(messages[0]); i++)
         if (strcmp(messages[i][0], done) == 0)
@@ -150,6 +157,11 @@ static void render_facts(struct buf *b, const struct store_application *a, bool 
     fact_begin(b, "Preceptor");
     buf_append_html(b, a->preceptor_name);
     buf_append_str(b, "</dd>");
+    if (a->coach_id != NULL) {
+        fact_begin(b, student ? "Your coach" : "Coach");
+        buf_append_html(b, a->coach_name);
+        buf_append_str(b, "</dd>");
+    }
     fact_begin(b, "Dates");
     view_date(b, a->block_start);
     buf_append_str(b, " to ");
@@ -163,11 +175,173 @@ static void render_facts(struct buf *b, const struct store_application *a, bool 
         web_write_instant(b, a->updated_at);
         buf_append_str(b, "</dd>");
     }
-    buf_append_str(b, "</dl>\n<h3>Statement</h3>");
+    buf_append_str(b, "</dl>\n");
+    if (application_status_takes_seat(status) && status != APPLICATION_HELD) {
+        buf_append_str(b, "<p><a class=\"button\" href=\"/rotations/");
+        buf_append_url(b, a->id);
+        buf_append_str(b, student ? "\">Your rotation: dates, contacts, hours</a></p>\n"
+                                  : "\">The rotation: dates, contacts, hours</a></p>\n");
+    }
+    buf_append_str(b, "<h3>Statement</h3>");
     if (a->statement != NULL && a->statement[0] != '\0')
         paragraphs(b, a->statement);
     else
         buf_append_str(b, "<p class=\"muted\">No statement.</p>");
+    buf_append_str(b, "</section>\n");
+}
+
+/* Why staff cancel, for the refund: the host's cancellation, or a rule no host can change. */
+static const char *const cancel_reasons[] = {"host", "cannot_happen", "visa_refused", NULL};
+static const char *const cancel_reason_labels[] = {"The host cancels (everything back)",
+                                                   "The rotation cannot happen (everything back)",
+                                                   "Visa refused, with proof (everything back but the fee)", NULL};
+
+/* The student's way to cancel: a page that shows the refund before confirming. */
+static void write_cancel_link(struct buf *b, const struct store_application *a)
+{
+    buf_append_str(b, "<p><a class=\"button danger\" href=\"/applications/");
+    buf_append_url(b, a->id);
+    buf_append_str(b, "/cancel\">Cancel my booking…</a></p>\n");
+}
+
+/* The step the calendar holds back (start before the first day, completion
+ * before the last has passed), or NULL. */
+static const char *held_by_dates(const struct store_application *a)
+{
+    char today[11];
+    clock_today(today);
+    if (application_status_of(a) == APPLICATION_CLEARED &&
+        application_date_rule("start", a->block_start, a->block_end, today) != ERR_NONE)
+        return "start";
+    if (application_status_of(a) == APPLICATION_IN_PROGRESS &&
+        application_date_rule("complete", a->block_start, a->block_end, today) != ERR_NONE)
+        return "complete";
+    return NULL;
+}
+
+/* When the calendar holds a step back: the date it becomes possible, and
+ * for staff a form to override it with a reason. */
+static void render_override(struct buf *b, const struct store_application *a, const struct store_user *user,
+                            bool host, const char *csrf_token)
+{
+    const char *held = held_by_dates(a);
+    if (held == NULL || !host)
+        return;
+    bool start = strcmp(held, "start") == 0;
+    buf_append_str(b, "<p class=\"date-rule\">");
+    if (start) {
+        buf_append_str(b, "The rotation starts on ");
+        view_date(b, a->block_start);
+        buf_append_str(b, ": \"Start the rotation\" and \"Record a no-show\" are offered from that day.");
+    } else {
+        buf_append_str(b, "The rotation ends on ");
+        view_date(b, a->block_end);
+        buf_append_str(b, ": \"Confirm completion\" is offered from the day after.");
+    }
+    buf_append_str(b, "</p>\n");
+    if (!account_has_role(user, ROLE_STAFF))
+        return;
+    buf_append_str(b, "<form class=\"stack override\" method=\"post\" action=\"/applications/");
+    buf_append_url(b, a->id);
+    buf_append_char(b, '/');
+    buf_append_str(b, held);
+    buf_append_str(b, "\"><input type=\"hidden\" name=\"csrf_token\" value=\"");
+    buf_append_html(b, csrf_token);
+    buf_append_str(b, "\">");
+    view_textarea(b, "Reason for overriding the dates (staff)", "override_reason", NULL, 2, NOTE_MAX_CHARS,
+                  "Required. Kept in the history and the audit trail.", NULL);
+    buf_append_str(b, start ? "<button type=\"submit\" class=\"danger\">Start before the first day</button>"
+                            : "<button type=\"submit\" class=\"danger\">Confirm completion before the last day "
+                              "has passed</button>");
+    buf_append_str(b, "</form>\n");
+}
+
+/* One line of the profile: the value's words, or "Not given". */
+static void profile_fact(struct buf *b, const char *term, const char *words)
+{
+    fact_begin(b, term);
+    if (words != NULL && words[0] != '\0')
+        buf_append_html(b, words);
+    else
+        buf_append_str(b, "<span class=\"muted\">Not given</span>");
+    buf_append_str(b, "</dd>");
+}
+
+/* What the host reads with the statement: the student's profile as it is now. */
+static void render_profile(struct http_request *req, struct buf *b, const struct store_application *a)
+{
+    struct store_user s;
+    buf_append_str(b, "<section class=\"card\" aria-labelledby=\"profile-heading\"><h2 id=\"profile-heading\">"
+                      "The student's profile</h2>\n");
+    if (store_user_by_id(req->db, &req->arena, a->student_id, &s) != DB_ROW) {
+        buf_append_str(b, "<p>The profile could not be loaded. Reload the page in a moment.</p></section>\n");
+        return;
+    }
+    const struct store_profile *p = &s.profile;
+    char number[32];
+    buf_append_str(b, "<dl class=\"facts\">");
+    profile_fact(b, "Medical school", p->school);
+    profile_fact(b, "Country", p->country);
+    profile_fact(b, "Status", student_status_label(student_status_parse(p->status)));
+    number[0] = '\0';
+    if (p->graduation_year > 0)
+        snprintf(number, sizeof(number), "%lld", (long long)p->graduation_year);
+    profile_fact(b, "Graduation year", number);
+    profile_fact(b, "USMLE Step 1", step1_result_label(step1_result_parse(p->step1)));
+    number[0] = '\0';
+    if (p->step2ck_score >= 0)
+        snprintf(number, sizeof(number), "%lld", (long long)p->step2ck_score);
+    profile_fact(b, "USMLE Step 2 CK score", number);
+    profile_fact(b, "ECFMG certification", ecfmg_status_label(ecfmg_status_parse(p->ecfmg_status)));
+    profile_fact(b, "Visa", visa_kind_label(visa_kind_parse(p->visa_kind)));
+    profile_fact(b, "English proof", english_proof_label(english_proof_parse(p->english_proof)));
+    buf_append_str(b, "</dl></section>\n");
+}
+
+/* The wallet documents the student shared with this application: the host
+ * side opens each in the viewer (every read audited); the student sees what
+ * they shared. */
+static void render_shared_documents(struct http_request *req, struct buf *b, const struct store_application *a,
+                                    const struct store_user *user, bool student)
+{
+    const char **ids = NULL;
+    size_t count = 0;
+    buf_append_str(b, "<section class=\"card\" aria-labelledby=\"shared-heading\"><h2 id=\"shared-heading\">");
+    buf_append_str(b, student ? "Documents you shared" : "Documents the student shared");
+    buf_append_str(b, "</h2>\n");
+    if (store_application_documents(req->db, &req->arena, a->id, &ids, &count) != DB_OK) {
+        buf_append_str(b, "<p>The documents could not be loaded. Reload the page in a moment.</p></section>\n");
+        return;
+    }
+    size_t shown = 0;
+    for (size_t i = 0; i < count; i++) {
+        struct store_document d;
+        struct error hidden = {0};
+        /* Only what this viewer may open (the host: while the application is active). */
+        if (ids[i] == NULL || document_get_visible(req->db, &req->arena, ids[i], user, &d, &hidden) != 0)
+            continue;
+        buf_append_str(b, shown++ == 0 ? "<ul class=\"plain-list shared-documents\"><li>" : "<li>");
+        buf_append_str(b, student ? "<a href=\"/wallet/" : "<a href=\"/documents/");
+        buf_append_url(b, d.id);
+        buf_append_str(b, student ? "\">" : "/file\">");
+        buf_append_html(b, document_kind_name(d.kind));
+        buf_append_str(b, "<span class=\"visually-hidden\"> (");
+        buf_append_html(b, d.file_name);
+        buf_append_str(b, ")</span></a> <span class=\"muted\">");
+        buf_append_html(b, d.file_name);
+        buf_append_str(b, "</span> ");
+        web_document_state(b, document_state_of(&d));
+        buf_append_str(b, "</li>");
+    }
+    if (shown == 0)
+        buf_append_str(b, student ? "<p>You shared no documents with this application. You can attach some from "
+                                    "the onboarding checklist once it opens.</p>"
+                                  : "<p>The student shared no documents with this application.</p>");
+    else
+        buf_append_str(b, student ? "</ul><p class=\"muted\">The host sees these while the application is active."
+                                    "</p>"
+                                  : "</ul><p class=\"muted\">Each opens in the viewer; every read is recorded in "
+                                    "the audit trail.</p>");
     buf_append_str(b, "</section>\n");
 }
 
@@ -184,11 +358,26 @@ static void render_actions(struct buf *b, const struct store_application *a, con
     }
     const struct button *shown[sizeof(buttons) / sizeof(buttons[0])];
     size_t count = 0;
+    bool student_cancel = false, host_cancel = false;
     for (size_t i = 0; i < sizeof(buttons) / sizeof(buttons[0]); i++)
-        if ((buttons[i].student ? student : host) && application_may(a, user, buttons[i].action, buttons[i].student))
+        if ((buttons[i].student ? student : host) && application_may(a, user, buttons[i].action, buttons[i].student)) {
+            /* The student cancels on a page that shows the refund first. */
+            if (buttons[i].student && strcmp(buttons[i].action, "cancel") == 0) {
+                student_cancel = true;
+                continue;
+            }
+            host_cancel = host_cancel || strcmp(buttons[i].action, "cancel") == 0;
             shown[count++] = &buttons[i];
+        }
+    if (count == 0 && !student_cancel) {
+        buf_append_str(b, "<p>There is nothing for you to do on this application now.</p>");
+        render_override(b, a, user, host, csrf_token);
+        buf_append_str(b, "</section>\n");
+        return;
+    }
     if (count == 0) {
-        buf_append_str(b, "<p>There is nothing for you to do on this application now.</p></section>\n");
+        write_cancel_link(b, a);
+        buf_append_str(b, "</section>\n");
         return;
     }
     buf_append_str(b, "<form class=\"stack application-actions\" method=\"post\" action=\"/applications/");
@@ -200,6 +389,9 @@ static void render_actions(struct buf *b, const struct store_application *a, con
     buf_append_str(b, "\">\n");
     view_textarea(b, "Note (optional)", "note", note, 3, NOTE_MAX_CHARS,
                   "Kept in the history below, where everyone on this application can read it.", note_error);
+    if (host_cancel && account_has_role(user, ROLE_STAFF))
+        view_select(b, "If you cancel: why (for the refund)", "reason", cancel_reasons, cancel_reason_labels, "host",
+                    NULL);
     buf_append_str(b, "<div class=\"actions wrap\">");
     for (size_t i = 0; i < count; i++) {
         buf_append_str(b, shown[i]->danger ? "<button type=\"submit\" class=\"danger\" formaction=\"/applications/"
@@ -208,10 +400,17 @@ static void render_actions(struct buf *b, const struct store_application *a, con
         buf_append_char(b, '/');
         buf_append_str(b, shown[i]->action);
         buf_append_str(b, "\">");
-        buf_append_html(b, shown[i]->label);
+        /* Before the payment there is no booking yet: only a held seat. */
+        bool held_seat = !shown[i]->student && strcmp(shown[i]->action, "cancel") == 0 &&
+                        application_status_of(a) == APPLICATION_HELD;
+        buf_append_html(b, held_seat ? "Release the held seat" : shown[i]->label);
         buf_append_str(b, "</button>");
     }
-    buf_append_str(b, "</div></form></section>\n");
+    buf_append_str(b, "</div></form>\n");
+    if (student_cancel)
+        write_cancel_link(b, a);
+    render_override(b, a, user, host, csrf_token);
+    buf_append_str(b, "</section>\n");
 }
 
 static void render_history(struct buf *b, const struct store_application_event *events, size_t count)
@@ -310,8 +509,17 @@ static void render(struct http_request *req, int status, const char *id, const c
 
     buf_append_str(&b, "<div class=\"offering-layout\">\n<div class=\"offering-main\">\n");
     render_facts(&b, &a, student && !host);
+    if (!student || host)
+        render_profile(req, &b, &a);
+    render_shared_documents(req, &b, &a, &user, student && !host);
+    struct money_view money;
+    if (money_view_of(req->db, &req->arena, &a, &money) == DB_OK)
+        web_money_card(&b, &a, &money, student && !host, account_has_role(&user, ROLE_STAFF), page.csrf_token);
+    else
+        view_alert(&b, "The payment details could not be loaded. Reload the page in a moment.");
     buf_append_str(&b, "</div>\n<div class=\"offering-side\">\n");
     render_actions(&b, &a, &user, student, host, page.csrf_token, note, note_error);
+    web_certificate_panel(req, &b, &a, page.csrf_token);
     buf_append_str(&b, "</div>\n</div>\n");
     if (history_ok)
         render_history(&b, events, event_count);
@@ -388,11 +596,54 @@ void web_page_application_action(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
+    /* A student's cancellation goes through the page that shows the refund first. */
+    const char *confirm = http_form(req, "confirm");
+    struct store_application before;
+    if (strcmp(action, "cancel") == 0 && (confirm == NULL || strcmp(confirm, "1") != 0) &&
+        store_application_get(req->db, &req->arena, id, &before) == DB_ROW && strcmp(before.student_id, user.id) == 0) {
+        char location[160];
+        snprintf(location, sizeof(location), "/applications/%s/cancel", before.id);
+        http_redirect(req, location);
+        return;
+    }
+    enum refund_cause cause = REFUND_CAUSE_STUDENT;
+    const char *reason = http_form(req, "reason");
+    if (reason != NULL && strcmp(action, "cancel") == 0 &&
+        (!money_cause_from_name(reason, &cause) || cause == REFUND_CAUSE_STUDENT ||
+         (cause != REFUND_CAUSE_HOST && !account_has_role(&user, ROLE_STAFF)))) {
+        render(req, 400, id, NULL, "Choose why the booking is cancelled from the list.", note, NULL);
+        return;
+    }
+    const char *override_reason = http_form(req, "override_reason");
+    if (override_reason != NULL && override_reason[0] == '\0' && application_date_overridable(action)) {
+        render(req, 400, id, NULL, "Give the reason for overriding the dates.", note, NULL);
+        return;
+    }
+    if (override_reason != NULL && override_reason[0] == '\0')
+        override_reason = NULL;
     struct store_application a = {0};
     struct error err = {0};
-    if (application_transition(req->db, &req->arena, id, action, &user, note, &a, &err) != 0) {
+    if (application_move(req->db, &req->arena, id, action, &user, note, cause, override_reason, &a, &err) != 0) {
         if (err.code == ERR_NOT_FOUND) {
             http_reply_error(req, ERR_NOT_FOUND, NULL, "This application does not exist, or it is not yours to see");
+            return;
+        }
+        if (err.code == ERR_NOT_COMPLIANT) {
+            /* Not a dead end: the checklist, with what is missing, and the way back. */
+            web_compliance_render(req, error_status(err.code), id,
+                                  "The student cannot be cleared yet: every requirement below must be met first. "
+                                  "Those not met say why and what is missing.");
+            return;
+        }
+        if (err.code == ERR_ROTATION_NOT_STARTED || err.code == ERR_ROTATION_NOT_ENDED ||
+            (err.field != NULL && strcmp(err.field, "override_reason") == 0)) {
+            struct buf why;
+            buf_init(&why, &req->arena, 512);
+            buf_append_str(&why, "This is not possible yet: ");
+            buf_append_str(&why, err.detail != NULL ? err.detail : error_title(err.code));
+            buf_append_char(&why, '.');
+            render(req, error_status(err.code), id, NULL, buf_ok(&why) ? why.data : error_title(err.code), note,
+                   NULL);
             return;
         }
         if (!error_is(err.code, ERR_INVALID_TRANSITION) && err.code != ERR_BLOCK_FULL && err.code != ERR_HOLD_EXPIRED) {

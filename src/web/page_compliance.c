@@ -315,6 +315,11 @@ static void render(struct http_request *req, int status, const char *id, const c
     http_reply_html(req, status, &b);
 }
 
+void web_compliance_render(struct http_request *req, int status, const char *id, const char *error)
+{
+    render(req, status, id, NULL, error, NULL);
+}
+
 void web_page_compliance(struct http_request *req)
 {
     struct http_kv_list *query;

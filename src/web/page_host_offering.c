@@ -18,9 +18,12 @@
 #include "domain/accounts.h"
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
+#include "domain/money.h"
 #include "domain/reference.h"
 #include "lib/limits.h"
 #include "views/forms.h"
+#include "store/waitlist.h"
+#include "lib/cents.h"
 #include "web/web.h"
 
 enum { FORM_LIST_MAX = 100 };
@@ -29,10 +32,14 @@ enum { FORM_LIST_MAX = 100 };
 struct offering_form {
     const char *organization_id;
     const char *title, *specialty, *kind, *setting, *site_id, *preceptor_id, *status;
-    const char *weeks, *hours_per_week, *tuition, *application_fee, *deposit, *max_years;
+    const char *weeks, *hours_per_week, *tuition, *application_fee, *deposit, *deposit_percent, *balance_due_days;
+    const char *max_years;
     bool students_allowed, graduates_allowed, step1_required, english_proof_required, lor_customary;
     const char *visa_kinds, *requirements; /* comma-separated */
-    const char *description, *first_day, *cancellation_policy;
+    const char *description, *first_day;
+    /* The refund policy's tiers as typed, one row each (blank rows are ignored). */
+    const char *tier_days[REFUND_TIERS_MAX], *tier_percent[REFUND_TIERS_MAX];
+    bool tier_fee_refunded[REFUND_TIERS_MAX];
 };
 
 /* A block form that failed: which one ("new" for the add form), what was sent, and why. */
@@ -67,40 +74,6 @@ static const char *dollars_of(struct arena *arena, int64_t cents)
     else
         snprintf(s, sizeof(s), "%lld.%02lld", (long long)(cents / 100), (long long)(cents % 100));
     return arena_strdup(arena, s);
-}
-
-/* "2500", "2,500", "$2,500.5", "2500.50" → cents; -1 when it is not an amount. */
-static int64_t parse_dollars(const char *s)
-{
-    while (*s == ' ')
-        s++;
-    if (*s == '$')
-        s++;
-    int64_t whole = 0, cents = 0;
-    int digits = 0;
-    for (; (*s >= '0' && *s <= '9') || *s == ','; s++) {
-        if (*s == ',')
-            continue;
-        if (++digits > 10)
-            return -1;
-        whole = whole * 10 + (*s - '0');
-    }
-    if (digits == 0)
-        return -1;
-    if (*s == '.') {
-        s++;
-        int decimals = 0;
-        for (; *s >= '0' && *s <= '9'; s++) {
-            if (++decimals > 2)
-                return -1;
-            cents = cents * 10 + (*s - '0');
-        }
-        if (decimals == 1)
-            cents *= 10;
-    }
-    while (*s == ' ')
-        s++;
-    return *s == '\0' ? whole * 100 + cents : -1;
 }
 
 static bool blank(const char *s)
@@ -145,7 +118,7 @@ static int form_amount(const char *v, const char *field, bool required, int64_t 
         *out = 0;
         return 0;
     }
-    int64_t cents = parse_dollars(v);
+    int64_t cents = cents_parse_dollars(v);
     if (cents < 0)
         return error_set(err, ERR_VALIDATION_FAILED, field, "must be an amount in dollars, such as 2500 or 2500.50");
     *out = cents;
@@ -158,6 +131,7 @@ static const char *form_field(const char *api_field)
     static const char *const map[][2] = {{"tuition_cents", "tuition"},
                                          {"application_fee_cents", "application_fee"},
                                          {"deposit_cents", "deposit"},
+                                         {"refund_policy", "tier_days_0"},
                                          {"eligibility.visa_kinds", "visa_kinds"},
                                          {"eligibility.max_years_since_graduation", "max_years"},
                                          {"eligibility.graduates_allowed", "graduates_allowed"},
@@ -177,10 +151,17 @@ static const char *field_label(const char *field)
         {"site_id", "Site"},         {"preceptor_id", "Preceptor"},
         {"weeks", "Length in weeks"}, {"hours_per_week", "Hours per week"},
         {"status", "Status"},        {"tuition", "Tuition"},
-        {"application_fee", "Application fee"}, {"deposit", "Deposit"},
+        {"application_fee", "Platform fee"}, {"deposit", "Deposit"},
+        {"deposit_percent", "Deposit share"}, {"balance_due_days", "Balance due"},
+        {"tier_days_0", "Refund tier 1: days"}, {"tier_percent_0", "Refund tier 1: percent"},
+        {"tier_days_1", "Refund tier 2: days"}, {"tier_percent_1", "Refund tier 2: percent"},
+        {"tier_days_2", "Refund tier 3: days"}, {"tier_percent_2", "Refund tier 3: percent"},
+        {"tier_days_3", "Refund tier 4: days"}, {"tier_percent_3", "Refund tier 4: percent"},
+        {"tier_days_4", "Refund tier 5: days"}, {"tier_percent_4", "Refund tier 5: percent"},
+        {"tier_days_5", "Refund tier 6: days"}, {"tier_percent_5", "Refund tier 6: percent"},
         {"graduates_allowed", "Applicants"}, {"max_years", "Most years since graduation"},
         {"visa_kinds", "Visa kinds"}, {"description", "Description"},
-        {"first_day", "The first day"}, {"cancellation_policy", "Cancellation policy"},
+        {"first_day", "The first day"},
         {"requirements", "Documents"}, {"start", "Start"},
         {"end", "End"},              {"seats", "Seats"},
     };
@@ -242,7 +223,9 @@ static void form_from_offering(struct arena *arena, const struct store_offering 
         .hours_per_week = text_of(arena, o->hours_per_week),
         .tuition = dollars_of(arena, o->tuition_cents),
         .application_fee = dollars_of(arena, o->application_fee_cents),
-        .deposit = dollars_of(arena, o->deposit_cents),
+        .deposit = o->deposit_cents > 0 ? dollars_of(arena, o->deposit_cents) : "",
+        .deposit_percent = o->deposit_percent > 0 ? text_of(arena, o->deposit_percent) : "",
+        .balance_due_days = text_of(arena, o->balance_due_days),
         .max_years = o->max_years_since_graduation >= 0 ? text_of(arena, o->max_years_since_graduation) : "",
         .students_allowed = o->students_allowed,
         .graduates_allowed = o->graduates_allowed,
@@ -253,8 +236,15 @@ static void form_from_offering(struct arena *arena, const struct store_offering 
         .requirements = o->requirements,
         .description = o->description,
         .first_day = o->first_day,
-        .cancellation_policy = o->cancellation_policy,
     };
+    struct refund_policy policy;
+    if (refund_policy_decode(arena, o->refund_policy, &policy) != 0)
+        refund_policy_default(&policy);
+    for (size_t i = 0; i < policy.count; i++) {
+        f->tier_days[i] = text_of(arena, policy.tiers[i].days_before);
+        f->tier_percent[i] = text_of(arena, policy.tiers[i].percent);
+        f->tier_fee_refunded[i] = policy.tiers[i].fee_refunded;
+    }
 }
 
 /* Every value of a repeated form field (checkbox group), comma-separated. */
@@ -285,6 +275,8 @@ static void form_from_request(struct http_request *req, struct offering_form *f)
         .tuition = http_form(req, "tuition"),
         .application_fee = http_form(req, "application_fee"),
         .deposit = http_form(req, "deposit"),
+        .deposit_percent = http_form(req, "deposit_percent"),
+        .balance_due_days = http_form(req, "balance_due_days"),
         .max_years = http_form(req, "max_years"),
         .students_allowed = http_form(req, "students_allowed") != NULL,
         .graduates_allowed = http_form(req, "graduates_allowed") != NULL,
@@ -295,8 +287,16 @@ static void form_from_request(struct http_request *req, struct offering_form *f)
         .requirements = form_list(req, "requirements"),
         .description = http_form(req, "description"),
         .first_day = http_form(req, "first_day"),
-        .cancellation_policy = http_form(req, "cancellation_policy"),
     };
+    for (int i = 0; i < REFUND_TIERS_MAX; i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "tier_days_%d", i);
+        f->tier_days[i] = http_form(req, name);
+        snprintf(name, sizeof(name), "tier_percent_%d", i);
+        f->tier_percent[i] = http_form(req, name);
+        snprintf(name, sizeof(name), "tier_fee_%d", i);
+        f->tier_fee_refunded[i] = http_form(req, name) != NULL;
+    }
 }
 
 static const char *or_null(const char *s)
@@ -334,8 +334,12 @@ static bool set_right(struct store_offering *o, const char *field)
         o->tuition_cents = CATALOG_TUITION_MAX_CENTS;
     else if (strcmp(field, "application_fee_cents") == 0)
         o->application_fee_cents = 0;
-    else if (strcmp(field, "deposit_cents") == 0)
-        o->deposit_cents = 0;
+    else if (strcmp(field, "deposit_cents") == 0 || strcmp(field, "deposit_percent") == 0)
+        o->deposit_cents = o->deposit_percent = 0;
+    else if (strcmp(field, "balance_due_days") == 0)
+        o->balance_due_days = MONEY_BALANCE_DUE_DAYS_DEFAULT;
+    else if (strcmp(field, "refund_policy") == 0)
+        o->refund_policy = "";
     else if (strcmp(field, "eligibility.graduates_allowed") == 0)
         o->graduates_allowed = true;
     else if (strcmp(field, "eligibility.max_years_since_graduation") == 0)
@@ -346,8 +350,6 @@ static bool set_right(struct store_offering *o, const char *field)
         o->description = "";
     else if (strcmp(field, "first_day") == 0)
         o->first_day = "";
-    else if (strcmp(field, "cancellation_policy") == 0)
-        o->cancellation_policy = "";
     else if (strcmp(field, "requirements") == 0)
         o->requirements = "";
     else
@@ -357,7 +359,49 @@ static bool set_right(struct store_offering *o, const char *field)
 
 /* Fills the writable fields of o from the form, recording every missing
  * choice and every number that does not read; -1 when there was one. */
-static int offering_from_form(const struct offering_form *f, struct store_offering *o, struct form_errors *errors)
+/* The refund policy from the tier rows typed (blank rows skipped), into o->refund_policy. */
+static void policy_from_form(const struct offering_form *f, struct store_offering *o, struct form_errors *errors,
+                             struct arena *arena)
+{
+    struct refund_policy policy = {.count = 0};
+    int rows[REFUND_TIERS_MAX];
+    struct error err = {0};
+    char field[32];
+    for (int i = 0; i < REFUND_TIERS_MAX; i++) {
+        if (blank(f->tier_days[i]) && blank(f->tier_percent[i]))
+            continue;
+        struct refund_tier *t = &policy.tiers[policy.count];
+        snprintf(field, sizeof(field), "tier_days_%d", i);
+        const char *days_field = arena_strdup(arena, field);
+        snprintf(field, sizeof(field), "tier_percent_%d", i);
+        const char *percent_field = arena_strdup(arena, field);
+        if (form_number(f->tier_days[i], days_field, 0, REFUND_DAYS_BEFORE_MAX,
+                        "must be from 0 to " LIMIT_TEXT(REFUND_DAYS_BEFORE_MAX), true, 0,
+                        &t->days_before, &err) != 0 ||
+            form_number(f->tier_percent[i], percent_field, 0, 100, "must be from 0 to 100", true, 0, &t->percent,
+                        &err) != 0) {
+            add_error(errors, &err);
+            continue;
+        }
+        for (size_t k = 0; k < policy.count; k++)
+            if (policy.tiers[k].days_before == t->days_before) {
+                error_set(&err, ERR_VALIDATION_FAILED, days_field, "is the same as another tier's");
+                add_error(errors, &err);
+            }
+        t->fee_refunded = f->tier_fee_refunded[i];
+        rows[policy.count++] = i;
+    }
+    (void)rows;
+    if (refund_policy_normalise(&policy, NULL, arena, &err) != 0)
+        return; /* each row was checked above */
+    struct buf text;
+    buf_init(&text, arena, REFUND_POLICY_JSON_MAX);
+    refund_policy_write_json(&text, &policy);
+    o->refund_policy = buf_ok(&text) ? text.data : "";
+}
+
+static int offering_from_form(const struct offering_form *f, struct store_offering *o, struct form_errors *errors,
+                              struct arena *arena)
 {
     o->site_id = or_null(f->site_id);
     o->preceptor_id = or_null(f->preceptor_id);
@@ -375,7 +419,6 @@ static int offering_from_form(const struct offering_form *f, struct store_offeri
     o->requirements = or_empty(f->requirements);
     o->description = or_empty(f->description);
     o->first_day = or_empty(f->first_day);
-    o->cancellation_policy = or_empty(f->cancellation_policy);
     size_t before = errors->count;
     struct error err = {0};
     const char *required[][2] = {{"title", o->title},       {"specialty", o->specialty}, {"kind", o->kind},
@@ -398,6 +441,14 @@ static int offering_from_form(const struct offering_form *f, struct store_offeri
         add_error(errors, &err);
     if (form_amount(f->deposit, "deposit", false, &o->deposit_cents, &err) != 0)
         add_error(errors, &err);
+    if (form_number(f->deposit_percent, "deposit_percent", 0, DEPOSIT_PERCENT_MAX,
+                    "must be from 0 to " LIMIT_TEXT(DEPOSIT_PERCENT_MAX), false, 0,
+                    &o->deposit_percent, &err) != 0)
+        add_error(errors, &err);
+    if (form_number(f->balance_due_days, "balance_due_days", 0, BALANCE_DUE_DAYS_MAX, "must be from 0 to " LIMIT_TEXT(BALANCE_DUE_DAYS_MAX),
+                    false, MONEY_BALANCE_DUE_DAYS_DEFAULT, &o->balance_due_days, &err) != 0)
+        add_error(errors, &err);
+    policy_from_form(f, o, errors, arena);
     if (form_number(f->max_years, "max_years", 0, CATALOG_MAX_YEARS_SINCE_GRADUATION,
                     "must be from 0 to " LIMIT_TEXT(CATALOG_MAX_YEARS_SINCE_GRADUATION), false, -1,
                     &o->max_years_since_graduation, &err) != 0)
@@ -477,6 +528,38 @@ static void write_document_kinds(struct buf *b, struct arena *arena, const char 
                         error);
 }
 
+/* The refund policy as rows "at least D days before: P % back, fee refunded". */
+static void write_policy_fields(struct buf *b, struct arena *a, const struct offering_form *f,
+                                const struct form_errors *errors)
+{
+    buf_append_str(b, "<fieldset class=\"policy-tiers\"><legend>Refund policy</legend>\n<p class=\"hint\">Students see "
+                      "this as a table of dates and amounts before they pay. A student who cancels at least the days "
+                      "given before the start gets the percent of what they paid back; the platform fee is kept "
+                      "unless you tick it. Later than every row: nothing back. Always, whatever you set: if you "
+                      "cancel, or the rotation cannot happen, everything is refunded; a refused visa (with proof) is "
+                      "refunded in full less the fee. Leave rows empty that you do not need.</p>\n");
+    for (int i = 0; i < REFUND_TIERS_MAX; i++) {
+        char days[32], percent[32], fee[32], legend[64];
+        snprintf(days, sizeof(days), "tier_days_%d", i);
+        snprintf(percent, sizeof(percent), "tier_percent_%d", i);
+        snprintf(fee, sizeof(fee), "tier_fee_%d", i);
+        snprintf(legend, sizeof(legend), "Tier %d", i + 1);
+        buf_append_str(b, "<div class=\"grid tier\" role=\"group\" aria-label=\"");
+        buf_append_html(b, legend);
+        buf_append_str(b, "\">");
+        char id[48];
+        snprintf(id, sizeof(id), "f-%s", days);
+        view_input_id(b, id, "Days before the start (at least)", "number", days, f->tier_days[i], false, NULL,
+                      error_for(a, errors, days));
+        snprintf(id, sizeof(id), "f-%s", percent);
+        view_input_id(b, id, "Percent back", "number", percent, f->tier_percent[i], false, NULL,
+                      error_for(a, errors, percent));
+        view_checkbox(b, "Platform fee refunded too", fee, f->tier_fee_refunded[i], NULL);
+        buf_append_str(b, "</div>\n");
+    }
+    buf_append_str(b, "</fieldset>\n");
+}
+
 /* The fields of the offering form (inside a form begun by the caller). */
 static void write_offering_fields(struct http_request *req, struct buf *b, const struct offering_form *f,
                                   const struct store_site *sites, size_t site_count,
@@ -503,13 +586,22 @@ static void write_offering_fields(struct http_request *req, struct buf *b, const
     view_select(b, "Status", "status", offering_status_names, offering_status_labels, f->status,
                 error_for(a, errors, "status"));
 
-    buf_append_str(b, "<h2>Fees</h2>\n");
-    view_input(b, "Tuition (USD)", "text", "tuition", f->tuition, NULL, true, "For the whole rotation, e.g. 2500.",
+    buf_append_str(b, "<h2>Price and schedule</h2>\n<p class=\"hint\">All amounts in U.S. dollars. The price a "
+                      "student pays is the tuition plus the platform fee.</p>\n");
+    view_input(b, "Tuition (USD)", "text", "tuition", f->tuition, NULL, true,
+               "For the whole rotation, e.g. 2500. It is paid out to you when the rotation starts.",
                error_for(a, errors, "tuition"));
-    view_input(b, "Application fee (USD)", "text", "application_fee", f->application_fee, NULL, false,
-               "Up to 1,000. Leave empty for none.", error_for(a, errors, "application_fee"));
+    view_input(b, "Platform fee (USD)", "text", "application_fee", f->application_fee, NULL, false,
+               "Up to 1,000; kept by Rounds. Leave empty for none.", error_for(a, errors, "application_fee"));
     view_input(b, "Deposit (USD)", "text", "deposit", f->deposit, NULL, false,
-               "Holds a seat; part of the tuition, so not more than it.", error_for(a, errors, "deposit"));
+               "Paid to book the seat. Leave empty (and the share too) to ask for the full price at once.",
+               error_for(a, errors, "deposit"));
+    view_input(b, "Or deposit as a share of the price (%)", "number", "deposit_percent", f->deposit_percent, NULL,
+               false, "0 to 100. Give an amount or a share, not both.", error_for(a, errors, "deposit_percent"));
+    view_input(b, "Balance due (days before the start)", "number", "balance_due_days", f->balance_due_days, NULL,
+               false, "45 unless you say otherwise. An unpaid balance after that date releases the seat.",
+               error_for(a, errors, "balance_due_days"));
+    write_policy_fields(b, a, f, errors);
 
     const char *who_error = error_for(a, errors, "graduates_allowed");
     buf_append_str(b, who_error != NULL ? "<h2>Who may apply</h2>\n<fieldset class=\"choices\" aria-invalid=\"true\">"
@@ -535,9 +627,6 @@ static void write_offering_fields(struct http_request *req, struct buf *b, const
                   error_for(a, errors, "description"));
     view_textarea(b, "The first day", "first_day", f->first_day, 4, CATALOG_FIRST_DAY_MAX,
                   "Where to go, when, whom to ask for.", error_for(a, errors, "first_day"));
-    view_textarea(b, "Cancellation and refund policy", "cancellation_policy", f->cancellation_policy, 4,
-                  CATALOG_CANCELLATION_MAX, "Shown to students before they pay.",
-                  error_for(a, errors, "cancellation_policy"));
     view_checkbox(b, "A letter of recommendation is customary after this rotation", "lor_customary",
                   f->lor_customary, NULL);
     write_document_kinds(b, &req->arena, f->requirements, error_for(a, errors, "requirements"));
@@ -643,6 +732,33 @@ static void write_block_form(struct buf *b, struct arena *arena, const char *act
     view_form_end(b, submit);
 }
 
+/* The waitlist of each block that has one, in order, with what became of each place. */
+static void write_waitlists(struct http_request *req, struct buf *b, const struct store_block *blocks, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        struct store_waitlist_entry *list;
+        size_t n = 0;
+        if (store_waitlist_of_block(req->db, &req->arena, blocks[i].id, &list, &n) != DB_OK || n == 0)
+            continue;
+        buf_append_str(b, "<h3>Waitlist of the block from ");
+        buf_append_html(b, blocks[i].start_date);
+        buf_append_str(b, "</h3>\n<ol class=\"waitlist\">");
+        for (size_t k = 0; k < n; k++) {
+            buf_append_str(b, "<li>");
+            buf_append_html(b, list[k].student_name);
+            if (waitlist_status_parse(list[k].status) == WAITLIST_OFFERED && list[k].application_id != NULL) {
+                buf_append_str(b, ": offered a seat (<a href=\"/applications/");
+                buf_append_url(b, list[k].application_id);
+                buf_append_str(b, "\">application</a>)");
+            } else {
+                buf_append_str(b, ": waiting");
+            }
+            buf_append_str(b, "</li>");
+        }
+        buf_append_str(b, "</ol>\n");
+    }
+}
+
 static void write_blocks(struct http_request *req, struct buf *b, const struct store_offering *o, const char *csrf,
                          const struct block_failure *failed)
 {
@@ -686,6 +802,7 @@ static void write_blocks(struct http_request *req, struct buf *b, const struct s
             buf_append_str(b, "</td></tr>\n");
         }
         buf_append_str(b, "</tbody></table></div>\n");
+        write_waitlists(req, b, blocks, count);
     }
     bool new_failed = failed != NULL && strcmp(failed->block_id, "new") == 0;
     buf_append_str(b, "<h3>Add a block</h3>\n");
@@ -865,7 +982,7 @@ void web_page_host_offering_create(struct http_request *req)
     struct store_offering o = {.organization_id = f.organization_id};
     struct form_errors errors = {.count = 0};
     struct error err = {0};
-    if (offering_from_form(&f, &o, &errors) == 0 && catalog_offering_create(req->db, &req->arena, &o, &err) != 0)
+    if (offering_from_form(&f, &o, &errors, &req->arena) == 0 && catalog_offering_create(req->db, &req->arena, &o, &err) != 0)
         add_error(&errors, &err);
     if (errors.count > 0) {
         render_new(req, error_status(errors.items[0].code), managed_name(&user, f.organization_id), &f, &errors);
@@ -910,7 +1027,7 @@ void web_page_host_offering_save(struct http_request *req)
     struct store_offering changed = o;
     struct form_errors errors = {.count = 0};
     struct error err = {0};
-    if (offering_from_form(&f, &changed, &errors) == 0 &&
+    if (offering_from_form(&f, &changed, &errors, &req->arena) == 0 &&
         catalog_offering_update(req->db, &req->arena, &changed, &err) != 0)
         add_error(&errors, &err);
     if (errors.count > 0) {

@@ -534,6 +534,12 @@ void web_page_letter_upload(struct http_request *req)
     struct failure f = {0};
     struct error err = {0};
     const struct http_part *file = http_part(req, "file");
+    if (req->body_too_large) {
+        f.field = "file";
+        error_set(&err, ERR_PAYLOAD_TOO_LARGE, "file", NULL);
+        refuse(req, id, "upload", &err, &f);
+        return;
+    }
     if (file == NULL || file->filename == NULL || file->len == 0) {
         f.field = "file";
         error_set(&err, ERR_VALIDATION_FAILED, "file", "Choose the PDF file of the letter.");

@@ -320,6 +320,11 @@ void web_page_letter_invite_upload(struct http_request *req)
         return;
     }
     const struct http_part *file = http_part(req, "file");
+    if (req->body_too_large) {
+        error_set(&err, ERR_PAYLOAD_TOO_LARGE, "file", NULL);
+        refuse(req, token, &err, &f);
+        return;
+    }
     if (file == NULL || file->filename == NULL || file->len == 0) {
         error_set(&err, ERR_VALIDATION_FAILED, "file", "Choose the PDF file of the letter.");
         refuse(req, token, &err, &f);

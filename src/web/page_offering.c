@@ -13,9 +13,12 @@
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
 #include "domain/documents.h"
+#include "domain/money.h"
 #include "domain/reference.h"
 #include "lib/limits.h"
+#include "store/alerts.h"
 #include "store/applications.h"
+#include "store/waitlist.h"
 #include "lib/clock.h"
 #include "views/forms.h"
 #include "views/money.h"
@@ -82,24 +85,6 @@ static void visa_item(struct buf *b, const char *piece, size_t n)
     slug[n] = '\0';
     buf_append_str(b, "<li>");
     buf_append_html(b, label_or_text(visa_kind_label(visa_kind_parse(slug)), slug));
-    buf_append_str(b, "</li>");
-}
-
-static void requirement_item(struct buf *b, const char *piece, size_t n)
-{
-    char slug[64];
-    if (n >= sizeof(slug))
-        n = sizeof(slug) - 1;
-    memcpy(slug, piece, n);
-    slug[n] = '\0';
-    const struct reference_document_kind *k = reference_document_kind_find(slug);
-    buf_append_str(b, "<li>");
-    buf_append_html(b, k != NULL ? k->name : slug);
-    if (k != NULL && k->typical_validity != NULL && k->typical_validity[0] != '\0') {
-        buf_append_str(b, " <span class=\"muted\">(usually ");
-        buf_append_html(b, k->typical_validity);
-        buf_append_str(b, ")</span>");
-    }
     buf_append_str(b, "</li>");
 }
 
@@ -171,7 +156,25 @@ static void render_preceptor(struct buf *b, const struct store_offering *o)
                       "</section>\n");
 }
 
-static void render_eligibility(struct buf *b, const struct store_offering *o)
+/* One document the rotation requires, with its issue-date rule or its usual validity. */
+static void rule_item(struct buf *b, const struct requirement_rule *r)
+{
+    const struct reference_document_kind *k = reference_document_kind_find(r->kind);
+    buf_append_str(b, "<li>");
+    buf_append_html(b, k != NULL ? k->name : r->kind);
+    if (r->issued_within_days > 0) {
+        buf_appendf(b, " <span class=\"muted\">(issued within %" PRId64 " days before the start)</span>",
+                    r->issued_within_days);
+    } else if (k != NULL && k->typical_validity != NULL && k->typical_validity[0] != '\0') {
+        buf_append_str(b, " <span class=\"muted\">(usually ");
+        buf_append_html(b, k->typical_validity);
+        buf_append_str(b, ")</span>");
+    }
+    buf_append_str(b, "</li>");
+}
+
+static void render_eligibility(struct buf *b, const struct store_offering *o, const struct requirement_rule *rules,
+                               size_t rule_count)
 {
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"eligibility-heading\"><h2 id=\"eligibility-heading\">"
                       "Who can apply</h2>\n<ul class=\"plain-list\">");
@@ -204,12 +207,15 @@ static void render_eligibility(struct buf *b, const struct store_offering *o)
                           : "<li>No English test result is required.</li>");
     buf_append_str(b, "</ul>\n");
     buf_append_str(b, "<h3>Documents you will need before the start</h3>");
-    if (each_csv(b, o->requirements, NULL) == 0) {
+    /* The host's rules for all its offerings and this rotation's own: what the checklist will ask. */
+    if (rule_count == 0) {
         buf_append_str(b, "<p>The host has not listed any documents.</p>");
     } else {
         buf_append_str(b, "<ul class=\"requirements\">");
-        each_csv(b, o->requirements, requirement_item);
-        buf_append_str(b, "</ul>");
+        for (size_t i = 0; i < rule_count; i++)
+            rule_item(b, &rules[i]);
+        buf_append_str(b, "</ul><p class=\"muted\">Each must stay valid through the end of the rotation. You upload "
+                          "them once, to your <a href=\"/wallet\">document wallet</a>.</p>");
     }
     buf_append_str(b, "</section>\n");
 }
@@ -250,36 +256,60 @@ static void render_blocks(struct buf *b, const struct store_block *blocks, size_
     buf_append_str(b, "</tbody></table></div></section>\n");
 }
 
-static void render_price(struct buf *b, const struct store_offering *o)
+static void render_price(struct buf *b, const struct store_offering *o, const struct store_block *blocks,
+                         size_t count)
 {
+    int64_t price = money_offering_price(o), deposit = money_offering_deposit(o);
     buf_append_str(b, "<section id=\"price\" class=\"card\" aria-labelledby=\"price-heading\"><h2 id=\"price-heading\">"
                       "Full price</h2>\n<dl class=\"price-list\"><div><dt>Tuition</dt><dd>");
     view_money(b, o->tuition_cents);
-    buf_append_str(b, "</dd></div><div><dt>Application fee</dt><dd>");
+    buf_append_str(b, "</dd></div><div><dt>Platform fee</dt><dd>");
     if (o->application_fee_cents > 0)
         view_money_amount(b, o->application_fee_cents);
     else
         buf_append_str(b, "None");
     buf_append_str(b, "</dd></div><div class=\"total\"><dt>Total</dt><dd>");
-    view_money_amount(b, o->tuition_cents + o->application_fee_cents);
+    view_money_amount(b, price);
     buf_append_str(b, "</dd></div></dl>\n");
-    if (o->deposit_cents > 0) {
-        buf_append_str(b, "<p>A deposit of <strong>");
-        view_money_amount(b, o->deposit_cents);
-        buf_append_str(b, "</strong> holds your seat once you accept an offer; it counts towards the tuition "
-                          "(it is not an extra charge).</p>\n");
-    } else {
-        buf_append_str(b, "<p>No deposit: you pay the tuition to book your seat.</p>\n");
+    if (deposit > 0 && deposit < price) {
+        buf_append_str(b, "<p>Pay a deposit of <strong>");
+        view_money_amount(b, deposit);
+        buf_appendf(b, "</strong> to book your seat once you accept an offer, and the balance up to %lld days "
+                       "before the start (or everything at once). The deposit is part of the price, not an extra "
+                       "charge.</p>\n",
+                    (long long)o->balance_due_days);
+    } else if (price > 0) {
+        buf_append_str(b, "<p>No deposit: you pay the full price to book your seat.</p>\n");
     }
-    buf_append_str(b, "<p class=\"muted\">Prices are in U.S. dollars.</p></section>\n");
+    buf_append_str(b, "<p class=\"muted\">Prices are in U.S. dollars. Pay by card or by bank transfer.</p></section>\n");
 
     buf_append_str(b, "<section id=\"refund\" class=\"card\" aria-labelledby=\"refund-heading\"><h2 id=\"refund-heading\">"
-                      "Refund and cancellation policy</h2>\n");
-    if (o->cancellation_policy != NULL && o->cancellation_policy[0] != '\0')
-        paragraphs(b, o->cancellation_policy);
-    else
-        buf_append_str(b, "<p class=\"notice error\">The host has not published a refund policy. Ask them before "
-                          "you pay anything.</p>");
+                      "Refunds if you cancel</h2>\n");
+    struct refund_policy policy;
+    struct arena scratch;
+    arena_heap_init(&scratch);
+    if (refund_policy_decode(&scratch, o->refund_policy, &policy) != 0)
+        refund_policy_default(&policy);
+    char today[11];
+    clock_today(today);
+    size_t shown = 0;
+    for (size_t i = 0; i < count && shown < 3 && price > 0; i++) {
+        if (strcmp(blocks[i].start_date, today) <= 0)
+            continue;
+        struct buf caption;
+        buf_init(&caption, &scratch, 160);
+        buf_append_str(&caption, "Having paid the full price, for the block starting ");
+        view_date(&caption, blocks[i].start_date);
+        web_refund_table(b, &policy, clock_days_from_date(blocks[i].start_date), price, o->application_fee_cents,
+                         buf_ok(&caption) ? caption.data : "For this block");
+        shown++;
+    }
+    arena_heap_free(&scratch);
+    if (price == 0)
+        buf_append_str(b, "<p>This rotation is free: there is nothing to refund.</p>\n");
+    else if (shown == 0)
+        buf_append_str(b, "<p>There is no upcoming block to show the dates for.</p>\n");
+    web_refund_rules(b);
     buf_append_str(b, "</section>\n");
 
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"lor-heading\"><h2 id=\"lor-heading\">Letter of "
@@ -366,8 +396,11 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
     buf_append_str(b, "<section id=\"apply\" class=\"card apply\" aria-labelledby=\"apply-heading\">"
                       "<h2 id=\"apply-heading\">Apply for this rotation</h2>\n");
     if (page->user_name == NULL) {
-        buf_append_str(b, "<p><a class=\"button\" href=\"/login\">Log in to apply</a></p><p>New to Rounds? "
-                          "<a href=\"/register\">Create a student account</a>.</p></section>\n");
+        buf_append_str(b, "<p><a class=\"button\" href=\"/login?next=%2Fofferings%2F");
+        buf_append_url(b, o->id);
+        buf_append_str(b, "%23apply\">Log in to apply</a></p><p>New to Rounds? <a href=\"/register?next=%2Fofferings%2F");
+        buf_append_url(b, o->id);
+        buf_append_str(b, "%23apply\">Create a student account</a>.</p></section>\n");
         return;
     }
     if (!account_has_role(user, ROLE_STUDENT)) {
@@ -384,7 +417,8 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
     }
     render_my_applications(req, b, user, o);
     if (apply != NULL && apply->error != NULL) {
-        buf_append_str(b, "<div class=\"notice error\" role=\"alert\" id=\"apply-error\"><p>");
+        /* The summary at the top of the page says it too (and the page opens there). */
+        buf_append_str(b, "<div class=\"notice error\" id=\"apply-error\"><p>");
         buf_append_html(b, apply->error);
         buf_append_str(b, "</p>");
         if (apply->profile_link)
@@ -442,8 +476,96 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
                   statement_error ? apply->error : NULL);
     render_wallet_choices(req, b, user);
     view_form_end(b, "Apply");
-    buf_append_str(b, "<p class=\"muted\">Applying is free. If the host offers you a seat, you accept it to hold "
-                      "the seat and then pay to book it.</p></section>\n");
+    /* One truth about the fee: the same amount as the price list. */
+    if (o->application_fee_cents > 0) {
+        buf_append_str(b, "<p class=\"muted\">Applying costs the application fee of ");
+        view_money_amount(b, o->application_fee_cents);
+        buf_append_str(b, " (see <a href=\"#price\">Full price</a>).");
+    } else {
+        buf_append_str(b, "<p class=\"muted\">Applying is free.");
+    }
+    buf_append_str(b, " If the host offers you a seat, you accept it to hold the seat and then pay to book it.</p>"
+                      "</section>\n");
+}
+
+const char *const web_offering_params[] = {"waitlist", NULL};
+
+/* The star of a signed-in student: save the rotation, or take it off the saved ones. */
+static void render_star(struct http_request *req, struct buf *b, const struct view_page *page,
+                        const struct store_user *user, const struct store_offering *o)
+{
+    bool starred = false;
+    if (page->user_name == NULL || !account_has_role(user, ROLE_STUDENT) ||
+        store_favourite_has(req->db, user->id, o->id, &starred) != DB_OK)
+        return;
+    char action[160];
+    snprintf(action, sizeof(action), "/offerings/%s/favourite", o->id);
+    buf_append_str(b, "<div class=\"star\">");
+    if (starred)
+        buf_append_str(b, "<span class=\"badge verified\">\xe2\x98\x85 Saved</span> ");
+    view_button_form(b, page->csrf_token,
+                     &(struct view_button){.action = action, .label = starred ? "Remove from saved" : "Save rotation",
+                                           .css = "secondary", .field = starred ? NULL : "on", .value = "1"});
+    buf_append_str(b, " <a href=\"/saved\">Your saved rotations</a></div>\n");
+}
+
+/* One upcoming block on the waitlist: its date, then a way in, the student's place, or their offer. */
+static void render_waitlist_line(struct buf *b, const struct view_page *page, bool student, bool full,
+                                 const struct store_block *blk, const struct store_waitlist_entry *place)
+{
+    char action[160];
+    buf_append_str(b, "<li>");
+    view_date(b, blk->start_date);
+    buf_append_str(b, full ? ": full. " : ": ");
+    if (!student) {
+        buf_append_str(b, page->user_name == NULL ? "<a href=\"/login\">Log in</a> to join its waitlist."
+                                                  : "Students may join its waitlist.");
+    } else if (place != NULL && waitlist_status_parse(place->status) == WAITLIST_OFFERED &&
+               place->application_id != NULL) {
+        buf_append_str(b, "A seat was offered to you from its waitlist: <a href=\"/applications/");
+        buf_append_url(b, place->application_id);
+        buf_append_str(b, "\">see the offer</a>.");
+    } else if (place != NULL) {
+        buf_appendf(b, "You are number %lld on its waitlist (%lld ahead of you). ", (long long)place->ahead + 1,
+                    (long long)place->ahead);
+        snprintf(action, sizeof(action), "/blocks/%s/waitlist/leave", blk->id);
+        view_button_form(b, page->csrf_token,
+                         &(struct view_button){.action = action, .label = "Leave the waitlist", .css = "secondary"});
+    } else {
+        snprintf(action, sizeof(action), "/blocks/%s/waitlist", blk->id);
+        view_button_form(b, page->csrf_token, &(struct view_button){.action = action, .label = "Join the waitlist"});
+    }
+    buf_append_str(b, "</li>\n");
+}
+
+/* Upcoming blocks that are full, or that the signed-in student waits on or
+ * was offered from: join, your place, your offer, or log in. */
+static void render_waitlist(struct http_request *req, struct buf *b, const struct view_page *page,
+                            const struct store_user *user, const struct store_block *blocks, size_t count)
+{
+    char today[11];
+    clock_today(today);
+    bool student = page->user_name != NULL && account_has_role(user, ROLE_STUDENT);
+    bool any = false;
+    for (size_t i = 0; i < count; i++) {
+        const struct store_block *blk = &blocks[i];
+        if (strcmp(blk->start_date, today) <= 0)
+            continue;
+        bool full = blk->seats_taken + blk->seats_reserved >= blk->seats;
+        struct store_waitlist_entry e;
+        bool placed = student && store_waitlist_active(req->db, &req->arena, blk->id, user->id, &e) == DB_ROW;
+        if (!full && !placed)
+            continue;
+        if (!any)
+            buf_append_str(b, "<section id=\"waitlist\" class=\"card\" aria-labelledby=\"waitlist-heading\">"
+                              "<h2 id=\"waitlist-heading\">Waitlist</h2>\n<p>When a seat of a full start date frees, "
+                              "the first student on its waitlist who may take it gets an offer at once.</p>"
+                              "<ul class=\"plain-list\">");
+        any = true;
+        render_waitlist_line(b, page, student, full, blk, placed ? &e : NULL);
+    }
+    if (any)
+        buf_append_str(b, "</ul></section>\n");
 }
 
 void web_page_offering(struct http_request *req)
@@ -453,6 +575,22 @@ void web_page_offering(struct http_request *req)
     if ((!req->auth.authenticated && http_cache_reply(req, HTTP_CACHE_OFFERING_PAGE, id)) || http_needs_db(req))
         return;
     web_offering_render(req, 200, id, NULL);
+}
+
+/* A seat offered to someone from a block's waitlist is free for nobody else:
+ * the page counts it as taken (seats left, the apply form, the waitlist). */
+static int count_promised_seats(struct http_request *req, struct store_block *blocks, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        int64_t promised = 0;
+        if (blocks[i].seats_taken + blocks[i].seats_reserved >= blocks[i].seats)
+            continue;
+        int rc = store_waitlist_open_offers(req->db, blocks[i].id, NULL, &promised);
+        if (rc != DB_OK)
+            return rc;
+        blocks[i].seats_taken += promised;
+    }
+    return DB_OK;
 }
 
 void web_offering_render(struct http_request *req, int status, const char *id, const struct web_apply_form *apply)
@@ -471,7 +609,14 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
     }
     struct store_block *blocks;
     size_t count;
-    if (store_blocks_of_offering(req->db, &req->arena, o.id, &blocks, &count) != DB_OK) {
+    if (store_blocks_of_offering(req->db, &req->arena, o.id, &blocks, &count) != DB_OK ||
+        count_promised_seats(req, blocks, count) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    struct requirement_rule *rules;
+    size_t rule_count;
+    if (compliance_rules(req->db, &req->arena, o.organization_id, o.id, &rules, &rule_count) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
@@ -485,6 +630,18 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
     buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<p class=\"back\"><a href=\"/search\">Back to the search</a></p>\n");
+    if (apply != NULL && apply->error != NULL) {
+        const char *field = apply->error_field;
+        struct view_field_error e = {
+            field != NULL && strcmp(field, "statement") == 0 ? "f-statement"
+            : field != NULL && strcmp(field, "block_id") == 0 ? "f-block_id"
+                                                               : "apply-heading",
+            apply->error,
+        };
+        view_error_summary(&b, "You have not applied.", &e, 1);
+        if (apply->profile_link)
+            buf_append_str(&b, "<p><a href=\"/account\">Update your profile</a></p>\n");
+    }
     if (o.status != NULL && offering_status_parse(o.status) != OFFERING_PUBLISHED) {
         buf_append_str(&b, "<p class=\"notice error\" role=\"status\">This rotation is not published (");
         buf_append_html(&b, o.status);
@@ -508,16 +665,22 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
     buf_append_str(&b, "</p>\n<p class=\"headline-price\"><span class=\"price\">");
     view_money(&b, o.tuition_cents);
     buf_append_str(&b, "</span> tuition · <a href=\"#price\">full price</a> · <a href=\"#refund\">refund policy</a>"
-                       " · <a href=\"#dates\">dates</a> · <a href=\"#apply\">apply</a></p>\n</header>\n");
+                       " · <a href=\"#dates\">dates</a> · <a href=\"#apply\">apply</a></p>\n");
+    render_star(req, &b, &page, &user, &o);
+    const char *waitlist = web_waitlist_outcome_text(http_kv_get(req->query_params, "waitlist"));
+    if (waitlist != NULL && page.user_name != NULL)
+        view_notice(&b, waitlist);
+    buf_append_str(&b, "</header>\n");
 
     buf_append_str(&b, "<div class=\"offering-layout\">\n<div class=\"offering-main\">\n");
     render_summary(&b, &o);
     render_preceptor(&b, &o);
     render_blocks(&b, blocks, count);
+    render_waitlist(req, &b, &page, &user, blocks, count);
     render_apply(req, &b, &page, &user, &o, blocks, count, apply);
-    render_eligibility(&b, &o);
+    render_eligibility(&b, &o, rules, rule_count);
     buf_append_str(&b, "</div>\n<div class=\"offering-side\">\n");
-    render_price(&b, &o);
+    render_price(&b, &o, blocks, count);
     buf_append_str(&b, "</div>\n</div>\n");
     view_page_end(&b);
     if (!buf_ok(&b)) {

@@ -118,17 +118,18 @@ static void render_items(struct buf *b, const struct readiness *r)
         buf_append_str(b, "</td></tr>\n");
     }
     buf_append_str(b, "</tbody></table></div>\n<h3>Weeks of U.S. clinical experience</h3>\n<dl class=\"facts usce-weeks\">"
-                      "<dt>Hands-on, completed</dt><dd>");
+                      "<dt>Hands-on, from confirmed hours</dt><dd>");
     buf_append_int(b, r->usce_hands_on_weeks);
-    buf_append_str(b, "</dd><dt>Observership, completed</dt><dd>");
+    buf_append_str(b, "</dd><dt>Observership, from confirmed hours</dt><dd>");
     buf_append_int(b, r->usce_observership_weeks);
-    buf_append_str(b, "</dd><dt>Other (research, telehealth), completed</dt><dd>");
+    buf_append_str(b, "</dd><dt>Research and telehealth, from confirmed hours</dt><dd>");
     buf_append_int(b, r->usce_other_weeks);
-    buf_append_str(b, "</dd><dt>Booked or under way</dt><dd>");
+    buf_append_str(b, "</dd><dt>Still to come (booked or under way)</dt><dd>");
     buf_append_int(b, r->usce_planned_weeks);
     buf_append_str(b, "</dd><dt>Target</dt><dd>");
     buf_append_int(b, r->usce_target_weeks);
-    buf_append_str(b, "</dd></dl></section>\n");
+    buf_append_str(b, "</dd></dl>\n<p class=\"muted\">A week counts once your preceptor has confirmed a week's hours "
+                      "of the rotation (its hours per week) in your hours log.</p></section>\n");
 }
 
 static const char *field_error(const struct targets_form *f, const char *name)
@@ -172,7 +173,7 @@ static void render_targets(struct http_request *req, struct buf *b, const char *
                "Letters from a preceptor with a verified NPI. At most the number of letters.",
                field_error(form, "letters_us"));
     view_input(b, "Weeks of U.S. clinical experience", "number", "usce_weeks", v_usce, "off", true,
-               "Completed hands-on and observership weeks count.", field_error(form, "usce_weeks"));
+               "Weeks of hands-on experience, counted from hours the preceptor confirmed.", field_error(form, "usce_weeks"));
     view_form_end(b, "Save the targets");
     buf_append_str(b, "</section>\n");
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "domain/alerts.h"
 #include "domain/catalog_index.h"
 #include "domain/reference.h"
 #include "lib/limits.h"
@@ -440,7 +441,7 @@ static void render_active_filters(struct buf *b, const struct search_params *p, 
     buf_append_str(b, "</ul></div>\n");
 }
 
-static void render_card(struct buf *b, const struct catalog_hit *h)
+void web_search_card(struct buf *b, const struct catalog_hit *h)
 {
     buf_append_str(b, "<li><article class=\"result\" data-specialty=\"");
     buf_append_html(b, h->specialty);
@@ -556,7 +557,7 @@ static void render_results(struct buf *b, const struct search_params *p, const s
     if (r->count > 0) {
         buf_append_str(b, "<ol class=\"results\">\n");
         for (size_t i = 0; i < r->count; i++)
-            render_card(b, &r->items[i]);
+            web_search_card(b, &r->items[i]);
         buf_append_str(b, "</ol>\n");
     }
     if (r->next_cursor != NULL || q->cursor != NULL) {
@@ -574,6 +575,30 @@ static void render_results(struct buf *b, const struct search_params *p, const s
         buf_append_str(b, "</nav>\n");
     }
     buf_append_str(b, "</section>\n");
+}
+
+/* "Save this search" for signed-in students: a name, and the filters as they are. */
+static void render_save_form(struct buf *b, const struct search_params *p, const struct view_page *page)
+{
+    if (!page->student)
+        return;
+    buf_append_str(b, "<details class=\"save-search\"><summary>Save this search</summary>\n<p class=\"hint\">You are "
+                      "told when a new rotation or a freed seat matches it: here at once, and by email at most once "
+                      "a day.</p>\n");
+    view_form_begin(b, "/saved-searches", page->csrf_token);
+    view_input(b, "Name of the search", "text", "name", NULL, "off", true, NULL, NULL);
+    for (size_t i = 0; alerts_filter_names[i] != NULL; i++) {
+        const char *value = param(p, alerts_filter_names[i]);
+        if (value == NULL)
+            continue;
+        buf_append_str(b, "<input type=\"hidden\" name=\"");
+        buf_append_html(b, alerts_filter_names[i]);
+        buf_append_str(b, "\" value=\"");
+        buf_append_html(b, value);
+        buf_append_str(b, "\">");
+    }
+    view_form_end(b, "Save this search");
+    buf_append_str(b, "</details>\n");
 }
 
 /* The whole page: out is NULL (and err set) when the parameters were refused. */
@@ -603,6 +628,7 @@ static void render(struct http_request *req, const struct view_page *page, int s
         const struct catalog_result *r = out->result;
         struct facets f = {r->specialty_counts, r->state_counts, r->kind_counts};
         render_form(&b, p, &f, page->user_name != NULL, err);
+        render_save_form(&b, p, page);
         buf_append_str(&b, "</div>\n");
         render_results(&b, p, out);
         buf_append_str(&b, "<div class=\"search-facets\">\n");

@@ -200,6 +200,24 @@ static const char *field_label(const char *field)
     return NULL;
 }
 
+void web_upload_error_summary(struct buf *b, const struct web_upload_form *form)
+{
+    if (form == NULL || form->error == NULL)
+        return;
+    struct view_field_error e = {NULL, form->error};
+    if (form->error_field != NULL) {
+        if (strcmp(form->error_field, "file") == 0)
+            e.field_id = "f-file";
+        else if (strcmp(form->error_field, "kind") == 0)
+            e.field_id = "f-kind";
+        else if (strcmp(form->error_field, "issued_on") == 0)
+            e.field_id = "f-issued_on";
+        else if (strcmp(form->error_field, "expires_on") == 0)
+            e.field_id = "f-expires_on";
+    }
+    view_error_summary(b, "The document was not uploaded.", &e, 1);
+}
+
 int web_upload_refusal(struct http_request *req, const struct error *err, struct web_upload_form *form)
 {
     struct buf m;
@@ -341,7 +359,9 @@ static void render(struct http_request *req, int status, const char *notice, con
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
-    buf_append_str(&b, "<h1>Documents</h1>\n<p class=\"lead\">Upload each document once. Rounds staff check it, and "
+    buf_append_str(&b, "<h1>Documents</h1>\n");
+    web_upload_error_summary(&b, form);
+    buf_append_str(&b, "<p class=\"lead\">Upload each document once. Rounds staff check it, and "
                        "it then counts for every rotation that asks for it.</p>\n");
     if (notice != NULL)
         view_notice(&b, notice);
@@ -350,19 +370,6 @@ static void render(struct http_request *req, int status, const char *notice, con
 
     buf_append_str(&b, "<section class=\"card\" id=\"upload\" aria-labelledby=\"upload-heading\">"
                        "<h2 id=\"upload-heading\">Upload a document</h2>\n");
-    if (form->error != NULL) {
-        buf_append_str(&b, "<div class=\"notice error\" role=\"alert\"><p>The document was not uploaded. ");
-        if (form->error_field != NULL) {
-            buf_append_str(&b, "<a href=\"#f-");
-            buf_append_html(&b, form->error_field);
-            buf_append_str(&b, "\">");
-            buf_append_html(&b, form->error);
-            buf_append_str(&b, "</a>");
-        } else {
-            buf_append_html(&b, form->error);
-        }
-        buf_append_str(&b, "</p></div>\n");
-    }
     buf_append_str(&b, "<form class=\"stack\" method=\"post\" action=\"/wallet\" enctype=\"multipart/form-data\">\n"
                        "<input type=\"hidden\" name=\"csrf_token\" value=\"");
     buf_append_html(&b, page.csrf_token);
@@ -400,6 +407,12 @@ void web_page_wallet_upload(struct http_request *req)
         .issued_on = http_form(req, "issued_on"),
         .expires_on = http_form(req, "expires_on"),
     };
+    if (req->body_too_large) {
+        struct error err;
+        error_set(&err, ERR_PAYLOAD_TOO_LARGE, "file", NULL);
+        render(req, web_upload_refusal(req, &err, &form), NULL, &form);
+        return;
+    }
     const struct http_part *file = http_part(req, "file");
     if (file == NULL || file->filename == NULL || (file->filename[0] == '\0' && file->len == 0)) {
         form.error = "Choose the file to upload.";

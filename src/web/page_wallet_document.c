@@ -138,11 +138,6 @@ static void render_replace(struct http_request *req, struct buf *b, const struct
                       "<h2 id=\"replace-heading\">Upload a new version</h2>\n<p>For a renewed or corrected document. "
                       "The new version replaces this one everywhere and is checked again; this one stays in the "
                       "history.</p>\n");
-    if (form != NULL && form->error != NULL) {
-        buf_append_str(b, "<div class=\"notice error\" role=\"alert\"><p>The new version was not uploaded. ");
-        buf_append_html(b, form->error);
-        buf_append_str(b, "</p></div>\n");
-    }
     buf_append_str(b, "<form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\" action=\"/wallet/");
     buf_append_url(b, d->id);
     buf_append_str(b, "/replace\">\n<input type=\"hidden\" name=\"csrf_token\" value=\"");
@@ -224,6 +219,10 @@ static void render(struct http_request *req, int status, const char *id, const c
         view_notice(&b, notice);
     if (error != NULL)
         view_alert(&b, error);
+    if (form != NULL && form->error != NULL) {
+        struct web_upload_form replace = *form;
+        web_upload_error_summary(&b, &replace);
+    }
     bool current = d.replaced_at == 0;
     if (!current)
         view_notice(&b, "This is an older version: a newer one replaced it. Your current documents are listed "
@@ -280,6 +279,11 @@ void web_page_wallet_replace(struct http_request *req)
         .issued_on = http_form(req, "issued_on"),
         .expires_on = http_form(req, "expires_on"),
     };
+    if (req->body_too_large) {
+        error_set(&err, ERR_PAYLOAD_TOO_LARGE, "file", NULL);
+        render(req, web_upload_refusal(req, &err, &form), id, NULL, NULL, &form, false);
+        return;
+    }
     const struct http_part *file = http_part(req, "file");
     if (file == NULL || file->filename == NULL || (file->filename[0] == '\0' && file->len == 0)) {
         form.error = "Choose the file to upload.";

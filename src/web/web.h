@@ -19,6 +19,10 @@ struct store_application;
  * returns false. */
 bool web_application_visible(struct http_request *req, const struct store_user *user, const char *id,
                              const char *purpose, struct store_application *a);
+/* The error summary at the top of a page whose form came back refused: the
+ * message, linked to its input (id "f-<field>") when field is not NULL; the
+ * page opens at it. */
+void web_error_summary(struct buf *b, const char *field, const char *message);
 /* Installs the HTML error page into the HTTP layer. */
 void web_install_error_page(void);
 
@@ -26,8 +30,13 @@ void web_asset_css(struct http_request *req);
 void web_page_home(struct http_request *req);
 void web_page_register(struct http_request *req);
 void web_page_register_post(struct http_request *req);
+extern const char *const web_login_params[]; /* next (a path on this site), done */
 void web_page_login(struct http_request *req);
 void web_page_login_post(struct http_request *req);
+void web_page_password_forgot(struct http_request *req);
+void web_page_password_forgot_post(struct http_request *req);
+void web_page_password_reset(struct http_request *req);
+void web_page_password_reset_post(struct http_request *req);
 void web_page_account(struct http_request *req);
 void web_page_account_post(struct http_request *req);
 void web_page_logout_post(struct http_request *req);
@@ -47,6 +56,58 @@ void web_page_letter_author(struct http_request *req);
 void web_letter_author_form(struct buf *b, const struct store_letter *l, const char *csrf, const char *npi,
                             const char *error);
 void web_page_offering(struct http_request *req);
+extern const char *const web_offering_params[];
+struct catalog_hit;
+/* A search result card (<li>), as the search page shows it. */
+void web_search_card(struct buf *b, const struct catalog_hit *hit);
+
+/* ---- saved searches, favourites, waitlists (page_saved.c, page_unsubscribe.c, page_waitlist.c) ---- */
+extern const char *const web_saved_params[];
+extern const char *const web_favourite_params[];
+void web_page_saved(struct http_request *req);
+void web_page_saved_search_post(struct http_request *req);
+void web_page_saved_search_delete(struct http_request *req);
+void web_page_favourite_post(struct http_request *req);
+void web_page_unsubscribe(struct http_request *req);
+void web_page_unsubscribe_post(struct http_request *req);
+void web_page_waitlist_join(struct http_request *req);
+void web_page_waitlist_leave(struct http_request *req);
+/* What the offering page says after a waitlist button (?waitlist=NAME), or NULL for an unknown name. */
+const char *web_waitlist_outcome_text(const char *name);
+
+/* ---- money (money_views.c and the money pages) ---- */
+
+struct refund_policy;
+/* The policy as "If you cancel | You get back" rows for a block starting
+ * start_day, having paid paid_cents (fee_cents of it the platform fee). */
+void web_refund_table(struct buf *b, const struct refund_policy *policy, int32_t start_day, int64_t paid_cents,
+                      int64_t fee_cents, const char *caption);
+/* The rules no host can change, in one sentence. */
+void web_refund_rules(struct buf *b);
+struct money_view;
+struct store_application;
+/* The application page's "Payment" card: price, paid, still due, refunds,
+ * "if you cancel today", the way to pay, and for staff a goodwill refund form. */
+void web_money_card(struct buf *b, const struct store_application *a, const struct money_view *v, bool student,
+                    bool staff, const char *csrf_token);
+
+extern const char *const web_checkout_params[];
+extern const char *const web_payouts_params[];
+extern const char *const web_earnings_params[];
+extern const char *const web_staff_payments_params[];
+void web_page_checkout(struct http_request *req);
+void web_page_checkout_post(struct http_request *req);
+void web_page_checkout_status(struct http_request *req);
+void web_page_cancel(struct http_request *req);
+void web_page_goodwill_post(struct http_request *req);
+void web_page_payments(struct http_request *req);
+void web_page_receipt(struct http_request *req);
+void web_page_staff_payments(struct http_request *req);
+void web_page_staff_transfer_post(struct http_request *req);
+void web_page_staff_refund_sent(struct http_request *req);
+void web_page_staff_payouts(struct http_request *req);
+void web_page_staff_payout_post(struct http_request *req);
+void web_page_host_earnings(struct http_request *req);
 
 /* ---- applications and bookings (page_apply.c, page_applications.c,
  * page_application.c, page_notifications.c, page_audit.c) ---- */
@@ -89,6 +150,8 @@ void web_page_wallet_replace(struct http_request *req);
 void web_page_wallet_delete(struct http_request *req);
 void web_page_document_file(struct http_request *req);
 void web_page_compliance(struct http_request *req);
+/* The checklist of an application with an error at its top (a refused clearance). */
+void web_compliance_render(struct http_request *req, int status, const char *id, const char *error);
 void web_page_compliance_attach(struct http_request *req);
 void web_page_staff_documents(struct http_request *req);
 void web_page_staff_document(struct http_request *req);
@@ -129,6 +192,8 @@ struct web_upload_form {
 /* The file input, kind select (unless kind_fixed) and the two dates. */
 void web_document_upload_fields(struct http_request *req, struct buf *b, const struct web_upload_form *form,
                                 bool kind_fixed);
+/* The error summary of a refused upload (nothing when form has no error). */
+void web_upload_error_summary(struct buf *b, const struct web_upload_form *form);
 /* Fills form->error and form->error_field from a refused upload, in words;
  * returns the HTTP status to answer with. */
 int web_upload_refusal(struct http_request *req, const struct error *err, struct web_upload_form *form);
@@ -155,6 +220,10 @@ void web_page_letter_invite(struct http_request *req);
 void web_page_letter_invite_action(struct http_request *req);
 void web_page_letter_invite_upload(struct http_request *req);
 void web_page_staff_letters(struct http_request *req);
+/* page_staff_preceptors.c: staff verify NPI and licence (with its expiry). */
+extern const char *const web_staff_preceptors_params[]; /* done */
+void web_page_staff_preceptors(struct http_request *req);
+void web_page_staff_preceptor_action(struct http_request *req);
 void web_page_readiness(struct http_request *req);
 void web_page_readiness_targets(struct http_request *req);
 
@@ -200,5 +269,30 @@ void web_page_round_save(struct http_request *req);
 void web_page_host_rounds(struct http_request *req);
 void web_page_host_round_block(struct http_request *req);
 void web_page_host_round_block_save(struct http_request *req);
+
+/* ---- the rotation: coaches, "Your rotation", the hours log (page_coach.c,
+ * page_rotation.c, page_hours.c) ---- */
+extern const char *const web_coach_params[];  /* coach_id (staff), done */
+extern const char *const web_hours_params[];  /* done, edit */
+/* Minutes as hours: 450 → "7.5", 465 → "7.75". */
+void web_write_hours(struct buf *b, int64_t minutes);
+void web_page_coach(struct http_request *req);
+void web_page_student_coach(struct http_request *req);
+void web_page_rotation(struct http_request *req);
+void web_page_hours(struct http_request *req);
+void web_page_hours_post(struct http_request *req);
+void web_page_hours_confirm_week(struct http_request *req);
+void web_page_hours_entry(struct http_request *req);
+
+/* ---- signed documents (page_certificate.c, page_verify.c) ---- */
+struct store_application;
+/* The certificate panel of a completed application's page (nothing before completion). */
+void web_certificate_panel(struct http_request *req, struct buf *b, const struct store_application *a,
+                           const char *csrf_token);
+void web_page_certificate_issue(struct http_request *req);
+void web_page_certificate_pdf(struct http_request *req);
+void web_page_verify(struct http_request *req);
+void web_page_verify_form(struct http_request *req);
+extern const char *const web_verify_params[]; /* number */
 
 #endif

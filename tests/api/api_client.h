@@ -317,9 +317,39 @@ static inline int api_server_stop(struct api_server *srv)
     return -1;
 }
 
-/* Removes the server's temp folder (its SQLite database included). */
+/* `rounds ledger check` on the server's own SQLite database (the PostgreSQL
+ * runs are checked by scripts/test.sh after each suite): every suite leaves
+ * a sound ledger. A failure is a failed check of the running test. */
+static inline void api_server_check_ledger(const struct api_server *srv)
+{
+    if (api_shared_db() != NULL || srv->db[0] == '\0' || access(srv->db, R_OK) != 0)
+        return;
+    char out_path[300];
+    snprintf(out_path, sizeof(out_path), "%s/ledger-check.txt", srv->dir);
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        if (fd >= 0) {
+            dup2(fd, STDOUT_FILENO);
+            dup2(fd, STDERR_FILENO);
+        }
+        api_child_sanitizer_env();
+        execl(api_bin(), api_bin(), "ledger", "check", "--db", srv->db, (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        char *text = api_read_file(out_path, NULL);
+        TEST_FAILF("rounds ledger check on %s failed: %.600s", srv->db, text != NULL ? text : "(no output)");
+        free(text);
+    }
+}
+
+/* Checks the ledger the server left, then removes its temp folder (its SQLite database included). */
 static inline void api_server_cleanup(struct api_server *srv)
 {
+    api_server_check_ledger(srv);
     api_remove_tree(srv->dir);
     srv->dir[0] = '\0';
 }

@@ -28,6 +28,7 @@ struct user {
     char email[160], name[96], id[64], token[64];
     char auth[128];   /* "Authorization: Bearer <token>" */
     char cookie[128]; /* "Cookie: rounds_session=<token>" (pages fetched as the user) */
+    char csrf[64];    /* the session's CSRF token, for the forms of pages posted with the cookie */
 };
 
 /* The compact text of a jansson value, which it releases. */
@@ -64,7 +65,9 @@ static inline bool post_as(struct api_response *r, const struct user *u, const c
 static inline void user_from_reply(struct user *u, const struct api_response *r)
 {
     const char *id = api_json_str(r->json, "user.id");
+    const char *csrf = api_json_str(r->json, "csrf_token");
     snprintf(u->id, sizeof(u->id), "%s", id != NULL ? id : "");
+    snprintf(u->csrf, sizeof(u->csrf), "%s", csrf != NULL ? csrf : "");
     user_set_token(u, api_json_str(r->json, "token"));
 }
 

@@ -1616,6 +1616,67 @@ TEST(login_form_with_its_csrf_token_passes_the_check)
     api_free(&r);
 }
 
+/* POST /login with next: where the browser is sent, for a page on this site
+ * and for others (want NULL: refused as bad input, 400, sent nowhere). */
+static void check_login_next(const struct user *u, const char *next_encoded, const char *want)
+{
+    struct api_response page;
+    api_request(&page, "GET", "/login", NULL, NULL);
+    char token[64] = "";
+    CHECK(api_cookie_value(&page, "rounds_csrf", token, sizeof(token)));
+    api_free(&page);
+    char cookie[128], body[1400], email[200];
+    snprintf(cookie, sizeof(cookie), "Cookie: rounds_csrf=%s", token);
+    size_t j = 0;
+    for (const char *p = u->email; *p != '\0' && j + 4 < sizeof(email); p++) {
+        if (*p == '@' || *p == '+') {
+            j += (size_t)snprintf(email + j, sizeof(email) - j, "%%%02X", (unsigned char)*p);
+            continue;
+        }
+        email[j++] = *p;
+    }
+    email[j] = '\0';
+    snprintf(body, sizeof(body), "email=%s&password=%s&csrf_token=%s&next=%s", email, u->password, token, next_encoded);
+    const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", cookie, NULL};
+    struct api_response r;
+    api_request(&r, "POST", "/login", headers, body);
+    CHECK_INT(r.status, want != NULL ? 303 : 400);
+    if (want != NULL)
+        CHECK_STR(api_header(&r, "location"), want);
+    else
+        CHECK(api_header(&r, "location") == NULL);
+    api_free(&r);
+}
+
+TEST(login_returns_to_next_on_this_site_only)
+{
+    struct user u;
+    if (!register_user(&u, "next"))
+        return;
+    check_login_next(&u, "%2Fapplications%2Fa_x%3Fdone%3Doffer", "/applications/a_x?done=offer");
+    check_login_next(&u, "%2Fofferings%2Foff_1%23apply", "/offerings/off_1#apply");
+    /* Another origin, a scheme, a backslash: the account page; a line break
+     * in a form field is refused outright (one-line fields take no control
+     * characters), so it leads nowhere either. */
+    check_login_next(&u, "%2F%2Fevil.example%2Fx", "/account");
+    check_login_next(&u, "https%3A%2F%2Fevil.example%2F", "/account");
+    check_login_next(&u, "%2F%5Cevil.example", "/account");
+    check_login_next(&u, "javascript%3Aalert(1)", "/account");
+    check_login_next(&u, "%2Fa%0D%0ASet-Cookie%3A+x%3D1", NULL);
+    check_login_next(&u, "", "/account");
+    /* Signed in already: GET /login?next= goes straight there. */
+    struct api_response r;
+    const char *headers[] = {u.cookie_header, NULL};
+    api_request(&r, "GET", "/login?next=%2Fwallet", headers, NULL);
+    CHECK_INT(r.status, 303);
+    CHECK_STR(api_header(&r, "location"), "/wallet");
+    api_free(&r);
+    api_request(&r, "GET", "/login?next=%2F%2Fevil.example", headers, NULL);
+    CHECK_INT(r.status, 303);
+    CHECK_STR(api_header(&r, "location"), "/account");
+    api_free(&r);
+}
+
 TEST(unknown_page_is_an_html_404)
 {
     struct api_response r;
@@ -1624,11 +1685,16 @@ TEST(unknown_page_is_an_html_404)
     CHECK_CONTAINS(api_header(&r, "content-type"), "text/html");
     CHECK_CONTAINS(r.body, "<html");
     api_free(&r);
-    /* A page that needs a session sends the anonymous visitor to /login. */
+    /* A page that needs a session sends the anonymous visitor to /login, to come back after. */
     api_request(&r, "GET", "/account", NULL, NULL);
     CHECK_INT(r.status, 303);
-    CHECK_STR(api_header(&r, "location"), "/login");
+    CHECK_STR(api_header(&r, "location"), "/login?next=%2Faccount");
     api_free(&r);
+    api_request(&r, "GET", "/applications?status=held", NULL, NULL);
+    CHECK_INT(r.status, 303);
+    CHECK_STR(api_header(&r, "location"), "/login?next=%2Fapplications%3Fstatus%3Dheld");
+    api_free(&r);
+
 }
 
 /* ---- the server with small limits ---- */
@@ -1801,6 +1867,7 @@ int main(void)
     API_RUN(register_and_login_pages_have_forms);
     API_RUN(login_form_without_csrf_is_403);
     API_RUN(login_form_with_its_csrf_token_passes_the_check);
+    API_RUN(login_returns_to_next_on_this_site_only);
     API_RUN(unknown_page_is_an_html_404);
 
     static const char *const small_flags[] = {"--login-limit-account", "3", "--login-limit-client", "1000000", "--register-limit-client", "1000000",

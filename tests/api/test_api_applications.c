@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sodium.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "api_client.h"
 #include "domain/auth.h"
@@ -284,6 +285,37 @@ static void set_clock(long long offset)
     api_free(&r);
 }
 
+/* The calendar's rule (start and no-show from the first day, completion
+ * after the last): moves the test clock into the application's block for
+ * those actions, back to now for any other. */
+static void clock_for(struct world *w, const char *app, const char *action)
+{
+    bool starting = strcmp(action, "start") == 0 || strcmp(action, "no_show") == 0;
+    bool completing = strcmp(action, "complete") == 0;
+    if (!starting && !completing) {
+        set_clock(0);
+        return;
+    }
+    char *day = api_db_text(w->db,
+                            completing ? "SELECT b.end_date FROM applications a JOIN blocks b ON b.id = a.block_id"
+                                         " WHERE a.id = $1"
+                                       : "SELECT b.start_date FROM applications a JOIN blocks b ON b.id = a.block_id"
+                                         " WHERE a.id = $1",
+                            app, NULL, NULL);
+    if (day == NULL) {
+        TEST_FAILF("no block for %s", app);
+        return;
+    }
+    long long days = (long long)clock_days_from_date(day) - clock_today_days() + (completing ? 1 : 0);
+    free(day);
+    set_clock(days * 86400 + 3600);
+    /* Months ahead, the sessions of the test's people would be idle for too long: keep them seen. */
+    struct db_stmt *st = db_prepare(w->db, "UPDATE sessions SET last_seen_at = $1, created_at = $1");
+    db_bind_int(st, 1, (int64_t)time(NULL) + days * 86400 + 3600);
+    db_step(st);
+    db_reset(st);
+}
+
 struct jobs_ran {
     long long expired, mail_sent, mail_failed;
 };
@@ -419,7 +451,7 @@ static const struct machine_row {
     {"under_review", "decline", "declined", R_HOST_SIDE},
     {"offered", "decline", "declined", R_HOST_SIDE},
     {"offered", "accept", "held", R_STUDENT},
-    {"held", "book", "booked", R_HOST_SIDE},
+    {"held", "book", "booked", R_STAFF}, /* a payment recorded by hand; otherwise a payment books */
     {"booked", "clear", "cleared", R_HOST_SIDE},
     {"cleared", "start", "in_progress", R_HOST_SIDE},
     {"in_progress", "complete", "completed", R_HOST_SIDE},
@@ -444,7 +476,7 @@ static bool allowed(const char *from, const char *action, unsigned role)
     return false;
 }
 
-/* How to reach each state from submitted: "s:" steps by the student, "h:" by the host coordinator. */
+/* How to reach each state from submitted: "s:" steps by the student, "h:" by the host coordinator, "t:" by staff. */
 static const struct {
     const char *state;
     const char *steps[6];
@@ -453,15 +485,15 @@ static const struct {
     {"under_review", {"h:review", NULL}},
     {"offered", {"h:offer", NULL}},
     {"held", {"h:offer", "s:accept", NULL}},
-    {"booked", {"h:offer", "s:accept", "h:book", NULL}},
-    {"cleared", {"h:offer", "s:accept", "h:book", "h:clear", NULL}},
-    {"in_progress", {"h:offer", "s:accept", "h:book", "h:clear", "h:start", NULL}},
-    {"completed", {"h:offer", "s:accept", "h:book", "h:clear", "h:start", "h:complete"}},
+    {"booked", {"h:offer", "s:accept", "t:book", NULL}},
+    {"cleared", {"h:offer", "s:accept", "t:book", "h:clear", NULL}},
+    {"in_progress", {"h:offer", "s:accept", "t:book", "h:clear", "h:start", NULL}},
+    {"completed", {"h:offer", "s:accept", "t:book", "h:clear", "h:start", "h:complete"}},
     {"withdrawn", {"s:withdraw", NULL}},
     {"declined", {"h:decline", NULL}},
-    {"cancelled_by_student", {"h:offer", "s:accept", "h:book", "s:cancel", NULL}},
-    {"cancelled_by_host", {"h:offer", "s:accept", "h:book", "h:cancel", NULL}},
-    {"no_show", {"h:offer", "s:accept", "h:book", "h:no_show", NULL}},
+    {"cancelled_by_student", {"h:offer", "s:accept", "t:book", "s:cancel", NULL}},
+    {"cancelled_by_host", {"h:offer", "s:accept", "t:book", "h:cancel", NULL}},
+    {"no_show", {"h:offer", "s:accept", "t:book", "h:no_show", NULL}},
 };
 #define ROUTES (sizeof(routes_to) / sizeof(routes_to[0]))
 
@@ -480,8 +512,11 @@ static bool app_in_state(struct world *w, const struct user *student, const char
         return false;
     for (size_t i = 0; i < 6 && routes_to[r].steps[i] != NULL; i++) {
         const char *step = routes_to[r].steps[i];
-        const struct user *u = step[0] == 's' ? student : &w->coord_a;
-        if (!act_ok(u, app_out, step + 2))
+        const struct user *u = step[0] == 's' ? student : step[0] == 't' ? &w->staff : &w->coord_a;
+        clock_for(w, app_out, step + 2);
+        bool ok = act_ok(u, app_out, step + 2);
+        set_clock(0);
+        if (!ok)
             return false;
     }
     const char *now = db_status(w, app_out);
@@ -1058,7 +1093,9 @@ TEST(every_allowed_transition_by_every_role_that_may_take_it)
             char note[160];
             snprintf(note, sizeof(note), "%s by %s, step %zu", t->action, who_name(role), i);
             struct api_response r;
+            clock_for(w, app, t->action);
             act(&r, u, app, t->action, note, NULL);
+            set_clock(0);
             CHECK_INT(r.status, 200);
             CHECK_STR(api_json_str(r.json, "status"), t->to);
             CHECK_STR(api_json_str(r.json, "id"), app);
@@ -1101,7 +1138,141 @@ TEST(every_allowed_transition_by_every_role_that_may_take_it)
             test_current_failed = test_current_failed || failed_before;
         }
     }
-    CHECK_INT(paths, 4 + 1 + 2 + 15 * 3); /* student rows, then host-side rows by three roles */
+    /* Student rows, the host-side rows by three roles, and book by staff alone. */
+    CHECK_INT(paths, 4 + 1 + 2 + 14 * 3 + 1);
+}
+
+/* POSTs an action with a JSON body (text) as u; the status. */
+static long act_body(struct api_response *r, const struct user *u, const char *app, const char *action,
+                     const char *body)
+{
+    char path[200];
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/%s", app, action);
+    return call(r, u, "POST", path, NULL, body);
+}
+
+TEST(start_and_complete_follow_the_calendar_with_a_staff_override)
+{
+    struct world *w = &W;
+    api_use(w->srv);
+    struct user s;
+    char block[64], app[64], app2[64], block2[64];
+    if (!register_student(&s, "calendar") || !app_in_state(w, &s, "cleared", block, app))
+        return;
+    long long events = event_count(w, app);
+    /* Before the first day: start and no-show are refused, and the buttons are not offered. */
+    struct api_response r;
+    act_body(&r, &w->coord_a, app, "start", "{}");
+    CHECK_PROBLEM(&r, 409, "rotation_not_started", NULL);
+    CHECK_CONTAINS(r.body, "the rotation starts on");
+    api_free(&r);
+    act_body(&r, &w->staff, app, "no_show", "{}");
+    CHECK_PROBLEM(&r, 409, "rotation_not_started", NULL);
+    api_free(&r);
+    CHECK_STR(db_status(w, app), "cleared");
+    CHECK_INT(event_count(w, app), events);
+    char path[200];
+    snprintf(path, sizeof(path), "/applications/%s", app);
+    const char *headers[] = {w->coord_a.cookie, NULL};
+    api_request(&r, "GET", path, headers, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(strstr(r.body, "Start the rotation</button>") == NULL);
+    CHECK(strstr(r.body, "Record a no-show</button>") == NULL);
+    CHECK_CONTAINS(r.body, "are offered from that day");
+    api_free(&r);
+    /* Only staff override, with a reason; the host's override is 403, an empty reason 400, changes nothing. */
+    act_body(&r, &w->coord_a, app, "start", "{\"override_reason\":\"Arrived early\"}");
+    CHECK_PROBLEM(&r, 403, "forbidden", "override_reason");
+    api_free(&r);
+    act_body(&r, &w->staff, app, "start", "{\"override_reason\":\"\"}");
+    CHECK_INT(r.status, 400);
+    api_free(&r);
+    act_body(&r, &w->staff, app, "start", "{\"override_reason\":\"   \"}");
+    CHECK_PROBLEM(&r, 400, "validation_failed", "override_reason");
+    api_free(&r);
+    act_body(&r, &w->staff, app, "offer", "{\"override_reason\":\"No reason\"}");
+    CHECK_PROBLEM(&r, 400, "validation_failed", "override_reason");
+    api_free(&r);
+    CHECK_STR(db_status(w, app), "cleared");
+    CHECK_INT(event_count(w, app), events);
+    act_body(&r, &w->staff, app, "start", "{\"override_reason\":\"The host asked to start on the Friday before\"}");
+    CHECK_INT(r.status, 200);
+    CHECK_STR(api_json_str(r.json, "status"), "in_progress");
+    api_free(&r);
+    CHECK_INT(db_int3(w->db, "SELECT COUNT(*) FROM audit_events WHERE object_id = $1 AND action = 'date_override'"
+                             " AND actor_id = $2 AND detail LIKE '%Friday before%'",
+                      app, w->staff.id, NULL),
+              1);
+    CHECK_INT(db_int3(w->db, "SELECT COUNT(*) FROM application_events WHERE application_id = $1 AND action = 'start'"
+                             " AND note LIKE 'Staff override of the dates:%'",
+                      app, NULL, NULL),
+              1);
+    /* Completion before the last day has passed: refused, even on the last day. */
+    act_body(&r, &w->coord_a, app, "complete", "{}");
+    CHECK_PROBLEM(&r, 409, "rotation_not_ended", NULL);
+    api_free(&r);
+    clock_for(w, app, "start"); /* the first day */
+    act_body(&r, &w->coord_a, app, "complete", "{}");
+    CHECK_PROBLEM(&r, 409, "rotation_not_ended", NULL);
+    api_free(&r);
+    clock_for(w, app, "complete"); /* the day after the last */
+    act_body(&r, &w->coord_a, app, "complete", "{}");
+    CHECK_INT(r.status, 200);
+    CHECK_STR(api_json_str(r.json, "status"), "completed");
+    api_free(&r);
+    set_clock(0);
+    /* A second one: the host starts it on its first day, no override needed. */
+    if (!app_in_state(w, &s, "cleared", block2, app2))
+        return;
+    clock_for(w, app2, "start");
+    act_body(&r, &w->coord_a, app2, "start", "{}");
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+    set_clock(0);
+    CHECK_STR(db_status(w, app2), "in_progress");
+}
+
+TEST(an_expired_licence_removes_the_preceptor_badge)
+{
+    struct world *w = &W;
+    api_use(w->srv);
+    char path[800], body[96], soon[11], later[11];
+    snprintf(path, sizeof(path), "/api/v1/preceptors/%s/verify", w->prc_b);
+    date_in(10, soon);
+    snprintf(body, sizeof(body), "{\"license_expires\":\"%s\"}", soon);
+    struct api_response r;
+    call(&r, &w->staff, "POST", path, NULL, body);
+    CHECK_INT(r.status, 200);
+    CHECK(json_is_true(json_object_get(r.json, "verified")));
+    CHECK_STR(api_json_str(r.json, "license_expires"), soon);
+    api_free(&r);
+    /* The day before it expires nothing changes; on the day, the jobs take the badge away. */
+    set_clock(9 * 86400);
+    run_jobs();
+    CHECK_INT(db_int3(w->db, "SELECT verified FROM preceptors WHERE id = $1", w->prc_b, NULL, NULL), 1);
+    set_clock(10 * 86400 + 60);
+    run_jobs();
+    CHECK_INT(db_int3(w->db, "SELECT verified FROM preceptors WHERE id = $1", w->prc_b, NULL, NULL), 0);
+    CHECK_INT(db_int3(w->db, "SELECT COUNT(*) FROM audit_events WHERE object_id = $1"
+                             " AND action = 'preceptor.licence_expired'",
+                      w->prc_b, NULL, NULL),
+              1);
+    /* An expired licence cannot be verified again. */
+    call(&r, &w->staff, "POST", path, NULL, "{}");
+    CHECK_PROBLEM(&r, 400, "validation_failed", "license_expires");
+    api_free(&r);
+    set_clock(0);
+    snprintf(path, sizeof(path), "/api/v1/offerings/%s", w->offering_b);
+    call(&r, NULL, "GET", path, NULL, NULL);
+    CHECK(json_is_false(api_json_get(r.json, "preceptor.verified")));
+    api_free(&r);
+    /* A renewed licence: verified again. */
+    date_in(700, later);
+    snprintf(path, sizeof(path), "/api/v1/preceptors/%s/verify", w->prc_b);
+    snprintf(body, sizeof(body), "{\"license_expires\":\"%s\"}", later);
+    call(&r, &w->staff, "POST", path, NULL, body);
+    CHECK_INT(r.status, 200);
+    api_free(&r);
 }
 
 static const char *const refusal_states[] = {"submitted", "under_review", "offered",   "held",
@@ -1207,7 +1378,9 @@ TEST(history_and_audit_record_every_transition)
     size_t n = sizeof(steps) / sizeof(steps[0]);
     for (size_t i = 0; i < n; i++) {
         struct api_response r;
+        clock_for(w, app, steps[i].action);
         act(&r, steps[i].u, app, steps[i].action, steps[i].note[0] != '\0' ? steps[i].note : NULL, NULL);
+        set_clock(0);
         CHECK_INT(r.status, 200);
         CHECK_STR(api_json_str(r.json, "status"), steps[i].to);
         api_free(&r);
@@ -1447,7 +1620,7 @@ TEST(seats_are_taken_and_freed_and_never_oversold)
     CHECK(act_ok(&s[2], app[2], "accept"));
     CHECK_INT(seats_taken(w, block), 2);
     /* Booked, then cancelled by the student: freed. */
-    CHECK(act_ok(&w->coord_a, app[1], "book"));
+    CHECK(act_ok(&w->staff, app[1], "book"));
     CHECK_INT(seats_taken(w, block), 2);
     CHECK(act_ok(&s[1], app[1], "cancel"));
     CHECK_STR(db_status(w, app[1]), "cancelled_by_student");
@@ -1702,7 +1875,7 @@ TEST(accept_after_expiry_before_the_sweeper_is_409_and_expires_it)
     CHECK_STR(db_status(w, app), "offer_expired");
     CHECK_INT(seats_taken(w, block), 0);
     /* A hold past its time: book is refused with hold_expired and the seat is freed. */
-    act(&r, &w->coord_a, app2, "book", NULL, NULL);
+    act(&r, &w->staff, app2, "book", NULL, NULL);
     CHECK_PROBLEM(&r, 409, "hold_expired", NULL);
     api_free(&r);
     CHECK_STR(db_status(w, app2), "hold_expired");
@@ -2642,6 +2815,7 @@ int main(void)
     bool smtp_ok = api_server_start(&smtp_server, smtp_flags) == 0 && world_setup(&SW, &smtp_server, "smtp");
     api_use(&main_server);
 
+    TIMED_RUN(start_and_complete_follow_the_calendar_with_a_staff_override);
     TIMED_RUN(maildir_gets_the_offer_email);
     if (smtp_ok) {
         TIMED_RUN(smtp_delivery_failure_and_retry);
@@ -2673,6 +2847,7 @@ int main(void)
     TIMED_RUN(malformed_action_bodies_are_4xx_and_change_nothing);
     TIMED_RUN(bad_idempotency_keys_are_400_and_change_nothing);
     TIMED_RUN(encoded_nul_or_slash_in_an_id_is_4xx_and_changes_nothing);
+    TIMED_RUN(an_expired_licence_removes_the_preceptor_badge);
     TIMED_RUN(race_200_concurrent_accepts_for_3_seats);
 
     set_clock(0);

@@ -745,7 +745,10 @@ TEST(offerings_post_creates_the_offering)
     json_t *body = offering_body(org_a, site_a, prec_a, title);
     json_object_set_new(body, "hours_per_week", json_integer(45));
     json_object_set_new(body, "first_day", json_string("Meet at the front desk at 8:00.\nBring your badge."));
-    json_object_set_new(body, "cancellation_policy", json_string("Full refund up to 30 days before the start."));
+    json_object_set_new(body, "refund_policy",
+                        json_pack("{s:[{s:i,s:i},{s:i,s:i,s:b}]}", "tiers", "days_before", 30, "percent", 50,
+                                  "days_before", 60, "percent", 100, "fee_refunded", 1));
+    json_object_set_new(body, "balance_due_days", json_integer(40));
     json_object_set_new(body, "lor_customary", json_true());
     json_object_set_new(body, "eligibility",
                         json_pack("{s:b,s:b,s:b,s:[s,s],s:i,s:b}", "students_allowed", 0, "graduates_allowed", 1,
@@ -768,7 +771,15 @@ TEST(offerings_post_creates_the_offering)
     CHECK(json_is_true(api_json_get(r.json, "eligibility.step1_required")));
     CHECK(json_is_false(api_json_get(r.json, "eligibility.students_allowed")));
     CHECK(json_is_true(api_json_get(r.json, "lor_customary")));
-    CHECK_STR(api_json_str(r.json, "refund_policy"), "Full refund up to 30 days before the start.");
+    /* The policy comes back in order, largest days first; the price is tuition + fee. */
+    json_t *tiers = api_json_get(r.json, "refund_policy.tiers");
+    CHECK(json_is_array(tiers) && json_array_size(tiers) == 2);
+    CHECK_INT(api_json_int(json_array_get(tiers, 0), "days_before", -1), 60);
+    CHECK(json_is_true(api_json_get(json_array_get(tiers, 0), "fee_refunded")));
+    CHECK_INT(api_json_int(json_array_get(tiers, 1), "percent", -1), 50);
+    CHECK(json_is_false(api_json_get(json_array_get(tiers, 1), "fee_refunded")));
+    CHECK_INT(api_json_int(r.json, "total_cents", -1), 260000);
+    CHECK_INT(api_json_int(r.json, "balance_due_days", -1), 40);
     json_t *visas = api_json_get(r.json, "eligibility.visa_kinds");
     CHECK(json_is_array(visas) && json_array_size(visas) == 2);
     json_t *reqs = json_object_get(r.json, "requirements");
@@ -779,7 +790,8 @@ TEST(offerings_post_creates_the_offering)
     CHECK_INT(count_where("SELECT COUNT(*) FROM offerings WHERE id = $1 AND visa_kinds = 'b1_b2,j1' AND"
                           " requirements = 'cv,bls' AND tuition_cents = 250000 AND application_fee_cents = 10000"
                           " AND status = 'published' AND step1_required = 1 AND students_allowed = 0 AND"
-                          " english_proof_required = 1 AND max_years_since_graduation = 5 AND lor_customary = 1",
+                          " english_proof_required = 1 AND max_years_since_graduation = 5 AND lor_customary = 1"
+                          " AND balance_due_days = 40 AND refund_policy LIKE '{\"tiers\":[{\"days_before\":60,%'",
                           offering_a),
               1);
     /* and a change-feed row for the search index. */
@@ -1175,7 +1187,17 @@ TEST(preceptor_verify_is_staff_only_and_shows_at_once)
     CHECK_PROBLEM(&r, 403, "forbidden", NULL);
     api_free(&r);
     CHECK_INT(count_where("SELECT verified FROM preceptors WHERE id = $1", prec_a), 0);
-    call(&r, &staff, "POST", path, NULL);
+    /* Verifying needs the licence's expiry, in the future. */
+    call(&r, &staff, "POST", path, "{\"license_expires\":\"2020-01-31\"}");
+    CHECK_PROBLEM(&r, 400, "validation_failed", "license_expires");
+    api_free(&r);
+    call(&r, &staff, "POST", path, "{\"license_expires\":\"soon\"}");
+    CHECK_INT(r.status, 400);
+    api_free(&r);
+    CHECK_INT(count_where("SELECT verified FROM preceptors WHERE id = $1", prec_a), 0);
+    char body[64], expires[11];
+    snprintf(body, sizeof(body), "{\"license_expires\":\"%s\"}", date_in(expires, 400));
+    call(&r, &staff, "POST", path, body);
     CHECK_INT(r.status, 200);
     CHECK(json_is_true(json_object_get(r.json, "verified")));
     api_free(&r);
@@ -1260,7 +1282,7 @@ TEST(host_page_lists_the_coordinators_offerings)
     api_free(&r);
     get_page(&r, NULL, "/host");
     CHECK_INT(r.status, 303);
-    CHECK_STR(api_header(&r, "location"), "/login");
+    CHECK_STR(api_header(&r, "location"), "/login?next=%2Fhost");
     api_free(&r);
     /* The account page links here for coordinators, not for students. */
     get_page(&r, &coord_a, "/account");

@@ -229,10 +229,18 @@ static bool act_ok(const struct user *u, const char *app, const char *action)
     return ok;
 }
 
-/* offer → accept → book by the host coordinator and the student. */
+/* offer (the host coordinator) → accept (the student) → the student pays the full price (the demo
+ * provider), which books the seat: no balance is left to release later. */
 static bool book(const struct user *coord, const struct user *s, const char *app)
 {
-    return act_ok(coord, app, "offer") && act_ok(s, app, "accept") && act_ok(coord, app, "book");
+    if (!act_ok(coord, app, "offer") || !act_ok(s, app, "accept"))
+        return false;
+    char path[160];
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/checkout", app);
+    struct api_response r;
+    bool ok = post_as(&r, s, path, json_pack("{s:s,s:s}", "method", "demo", "plan", "full"), 201);
+    api_free(&r);
+    return ok;
 }
 
 /* ---- the test hooks ---- */
@@ -561,6 +569,23 @@ static bool memmem_has(const char *hay, size_t hay_len, const char *needle)
 
 /* ---- the caps ---- */
 
+/* Whether the server's log has a line holding both a and b. */
+static bool log_has(const char *a, const char *b)
+{
+    char *log = api_read_file(W.srv->log_path, NULL);
+    bool found = false;
+    for (char *line = log; line != NULL && *line != '\0' && !found;) {
+        char *nl = strchr(line, '\n');
+        if (nl != NULL)
+            *nl = '\0';
+        found = strstr(line, a) != NULL && strstr(line, b) != NULL;
+        line = nl != NULL ? nl + 1 : NULL;
+    }
+    free(log);
+    return found;
+}
+
+
 TEST(a_file_over_the_cap_is_413_and_leaves_nothing)
 {
     struct user s;
@@ -577,14 +602,15 @@ TEST(a_file_over_the_cap_is_413_and_leaves_nothing)
     api_free(&r);
     free(pdf);
 
-    /* Over the route's body cap (max upload + 64 KiB): the pipeline refuses it. */
+    /* Over the route's body cap (max upload + 64 KiB): the pipeline refuses
+     * it, naming the limit, and logs it. */
     pdf = make_pdf(MAX_UPLOAD * 3, "far over the cap");
     upload(&r, &s, &f, "passport.pdf", "application/pdf", pdf, MAX_UPLOAD * 3);
-    CHECK_INT(r.status, 413);
-    CHECK_CONTAINS(api_header(&r, "content-type"), "application/problem+json");
-    CHECK_STR(api_json_str(r.json, "code"), "payload_too_large");
+    CHECK_PROBLEM(&r, 413, "payload_too_large", "file");
+    CHECK_CONTAINS(api_json_str(r.json, "detail"), "64 KiB (65536 bytes)");
     api_free(&r);
     free(pdf);
+    CHECK(log_has("msg=\"body over the limit\"", "path=/api/v1/documents body_bytes="));
 
     /* Exactly the cap is fine. */
     pdf = make_pdf(MAX_UPLOAD, "at the cap");
@@ -598,8 +624,11 @@ TEST(a_file_over_the_cap_is_413_and_leaves_nothing)
     CHECK_INT(files_on_disk(NULL), files_before + 1);
 }
 
-/* Sends only the headers of an upload declaring a huge body; the reply's status (0 when none came). */
-static int declared_length_status(const struct user *u, const char *length)
+static char declared_reply[4096];
+
+/* Sends only the headers of an upload to path declaring a huge body; the
+ * reply's status (0 when none came), its text in declared_reply. */
+static int declared_length_status_at(const struct user *u, const char *path, const char *length)
 {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
@@ -613,26 +642,24 @@ static int declared_length_status(const struct user *u, const char *length)
         goto out;
     char head[1024];
     int n = snprintf(head, sizeof(head),
-                     "POST /api/v1/documents HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s\r\n"
+                     "POST %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s\r\n"
                      "Content-Type: multipart/form-data; boundary=" BOUNDARY "\r\nContent-Length: %s\r\n\r\n",
-                     W.srv->port, u->auth, length);
+                     path, W.srv->port, path[1] == 'a' ? u->auth : u->cookie, length);
     if (send(fd, head, (size_t)n, MSG_NOSIGNAL) != n)
         goto out;
-    /* Not one byte of the body: the reply must come anyway. */
-    char reply[4096];
+    /* Not one byte of the body: the whole reply must come anyway (the
+     * server closes the connection after it). */
+    char *reply = declared_reply;
     size_t got = 0;
     double deadline = api_now_ms() + 5000;
-    while (got < sizeof(reply) - 1 && api_now_ms() < deadline) {
+    while (got < sizeof(declared_reply) - 1 && api_now_ms() < deadline) {
         struct pollfd p = {fd, POLLIN, 0};
         if (poll(&p, 1, 200) <= 0)
             continue;
-        ssize_t k = recv(fd, reply + got, sizeof(reply) - 1 - got, 0);
+        ssize_t k = recv(fd, reply + got, sizeof(declared_reply) - 1 - got, 0);
         if (k <= 0)
             break;
         got += (size_t)k;
-        reply[got] = '\0';
-        if (strstr(reply, "\r\n\r\n") != NULL)
-            break;
     }
     reply[got] = '\0';
     if (strncmp(reply, "HTTP/1.1 ", 9) == 0)
@@ -642,6 +669,11 @@ out:
     return status;
 }
 
+static int declared_length_status(const struct user *u, const char *length)
+{
+    return declared_length_status_at(u, "/api/v1/documents", length);
+}
+
 TEST(a_declared_length_far_over_every_cap_is_413_before_the_body)
 {
     struct user s;
@@ -649,11 +681,123 @@ TEST(a_declared_length_far_over_every_cap_is_413_before_the_body)
         return;
     int files_before = files_on_disk(NULL);
     CHECK_INT(declared_length_status(&s, "1073741824"), 413);
+    /* Rounds' own problem, naming the limit, not h2o's plain text. */
+    CHECK_CONTAINS(declared_reply, "content-type: application/problem+json");
+    CHECK_CONTAINS(declared_reply, "\"code\":\"payload_too_large\"");
+    CHECK_CONTAINS(declared_reply, "\"field\":\"file\"");
+    CHECK_CONTAINS(declared_reply, "64 KiB (65536 bytes)");
+    CHECK_CONTAINS(declared_reply, "Connection: close");
     CHECK_INT(declared_length_status(&s, "99999999999"), 413);
+    CHECK(log_has("msg=\"body over the limit\"", "path=/api/v1/documents declared_over_bytes="));
     CHECK_INT(documents_of(s.id), 0);
     CHECK_INT(files_on_disk(NULL), files_before);
     /* The server still serves. */
     struct api_response r;
+    CHECK_INT(call(&r, &s, "GET", "/api/v1/documents", NULL), 200);
+    api_free(&r);
+}
+
+/* POSTs parts (the session's CSRF token first) as a page form to path with u's cookie. */
+static long send_page_parts(struct api_response *r, const struct user *u, const char *path, const struct part *parts,
+                            size_t n)
+{
+    struct part all[8];
+    all[0] = (struct part){"csrf_token", NULL, NULL, u->csrf, 0};
+    for (size_t i = 0; i < n && i + 1 < sizeof(all) / sizeof(all[0]); i++)
+        all[i + 1] = parts[i];
+    size_t len = 0;
+    char *body = multipart_body(all, n + 1, &len);
+    const char *headers[] = {u->cookie, "Content-Type: multipart/form-data; boundary=" BOUNDARY, NULL};
+    struct api_raw_request rq = {"POST", path, headers, body, len, true};
+    long status = api_send(r, &rq);
+    free(body);
+    return status;
+}
+
+TEST(an_upload_page_over_the_limit_shows_its_form_again_with_the_limit)
+{
+    struct user s;
+    if (!register_student(&s, "pagecap"))
+        return;
+    int files_before = files_on_disk(NULL);
+    struct api_response r;
+
+    /* A little over the route's cap: the body is read, so the form comes
+     * back with everything typed, the limit named at the file. */
+    size_t size = 1024 * 1024;
+    char *pdf = make_pdf(size, "page over the cap");
+    struct part parts[] = {
+        {"kind", NULL, NULL, "passport", 0},
+        {"issued_on", NULL, NULL, "2024-03-01", 0},
+        {"expires_on", NULL, NULL, "2034-02-28", 0},
+        {"file", "passport.pdf", "application/pdf", pdf, size},
+    };
+    CHECK_INT(send_page_parts(&r, &s, "/wallet", parts, 4), 413);
+    CHECK_CONTAINS(api_header(&r, "content-type"), "text/html");
+    CHECK_CONTAINS(r.body, "id=\"error-summary\"");
+    CHECK_CONTAINS(r.body, "This file is larger than the limit of 64 KB");
+    CHECK_CONTAINS(r.body, "<option value=\"passport\" selected>");
+    CHECK_CONTAINS(r.body, "value=\"2024-03-01\"");
+    CHECK_CONTAINS(r.body, "value=\"2034-02-28\"");
+    CHECK_CONTAINS(r.body, "accept=\"application/pdf,image/png,image/jpeg\"");
+    CHECK_CONTAINS(r.body, "PDF, PNG or JPEG, at most 64 KB");
+    api_free(&r);
+    free(pdf);
+    CHECK(log_has("msg=\"body over the limit\"", "path=/wallet body_bytes="));
+
+    /* Without the session's CSRF token the over-long body changes nothing either. */
+    char *big = make_pdf(size, "no token");
+    struct part no_token[] = {{"kind", NULL, NULL, "passport", 0}, {"file", "p.pdf", "application/pdf", big, size}};
+    size_t len = 0;
+    char *body = multipart_body(no_token, 2, &len);
+    const char *headers[] = {s.cookie, "Content-Type: multipart/form-data; boundary=" BOUNDARY, NULL};
+    struct api_raw_request rq = {"POST", "/wallet", headers, body, len, true};
+    CHECK_INT(api_send(&r, &rq), 403);
+    api_free(&r);
+    free(body);
+    free(big);
+
+    /* A new version of a document, a little over: its page with the replace form. */
+    char doc[64];
+    struct doc_fields f = {"passport", NULL, NULL, NULL};
+    if (!upload_pdf(&s, &f, 1000, doc))
+        return;
+    char path[128];
+    snprintf(path, sizeof(path), "/wallet/%s/replace", doc);
+    pdf = make_pdf(size, "replace over the cap");
+    struct part replace[] = {{"expires_on", NULL, NULL, "2035-01-31", 0},
+                             {"file", "passport.pdf", "application/pdf", pdf, size}};
+    CHECK_INT(send_page_parts(&r, &s, path, replace, 2), 413);
+    CHECK_CONTAINS(r.body, "Upload a new version");
+    CHECK_CONTAINS(r.body, "This file is larger than the limit of 64 KB");
+    CHECK_CONTAINS(r.body, "value=\"2035-01-31\"");
+    api_free(&r);
+    free(pdf);
+
+    /* Far over every cap: refused from the declared length before the body
+     * (nothing typed is known then): Rounds' page naming the limit with the
+     * way back to the form, not h2o's plain text. */
+    CHECK_INT(declared_length_status_at(&s, "/wallet", "1073741824"), 413);
+    CHECK_CONTAINS(declared_reply, "content-type: text/html");
+    CHECK_CONTAINS(declared_reply, "the file is larger than the limit of 64 KiB (65536 bytes)");
+    CHECK_CONTAINS(declared_reply, "<a href=\"/wallet\">Back to the form</a>");
+    CHECK(log_has("msg=\"body over the limit\"", "path=/wallet declared_over_bytes="));
+    CHECK_INT(declared_length_status_at(&s, path, "1073741824"), 413);
+    CHECK_CONTAINS(declared_reply, "64 KiB (65536 bytes)");
+    char back[160];
+    snprintf(back, sizeof(back), "<a href=\"/wallet/%s\">Back to the form</a>", doc);
+    CHECK_CONTAINS(declared_reply, back);
+
+    /* Signed out: a plain page naming the limit. */
+    struct user nobody = {0};
+    snprintf(nobody.cookie, sizeof(nobody.cookie), "Cookie: rounds_session=none");
+    CHECK_INT(declared_length_status_at(&nobody, "/wallet", "1073741824"), 413);
+    CHECK_CONTAINS(declared_reply, "content-type: text/html");
+    CHECK_CONTAINS(declared_reply, "64 KiB (65536 bytes)");
+
+    /* Only the one document uploaded on purpose, in one version. */
+    CHECK_INT(documents_of(s.id), 1);
+    CHECK_INT(files_on_disk(NULL), files_before + 1);
     CHECK_INT(call(&r, &s, "GET", "/api/v1/documents", NULL), 200);
     api_free(&r);
 }
@@ -1587,6 +1731,44 @@ TEST(requirements_are_managed_by_the_host_and_staff)
     CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM requirements WHERE id = $1", req_id, NULL), 0);
 }
 
+/* Whether GET /offerings/{id} (anonymous, as cached) lists kind among its requirements. */
+static bool offering_lists_requirement(const char *offering_id, const char *kind)
+{
+    char path[200];
+    snprintf(path, sizeof(path), "/api/v1/offerings/%s", offering_id);
+    struct api_response r;
+    call(&r, NULL, "GET", path, NULL);
+    CHECK_INT(r.status, 200);
+    bool found = false;
+    size_t idx;
+    json_t *item;
+    json_array_foreach(json_object_get(r.json, "requirement_rules"), idx, item)
+    {
+        const char *k = api_json_str(item, "kind");
+        const char *source = api_json_str(item, "source");
+        found = found || (k != NULL && source != NULL && strcmp(k, kind) == 0 && strcmp(source, "host") == 0);
+    }
+    api_free(&r);
+    return found;
+}
+
+TEST(a_host_wide_requirement_shows_on_the_offering_at_once)
+{
+    CHECK(!offering_lists_requirement(W.offering_c, "varicella")); /* read once: the reply is kept */
+    CHECK(!offering_lists_requirement(W.offering_c2, "varicella"));
+    struct api_response r;
+    post_requirement(&r, &W.coord_c, json_pack("{s:s,s:s}", "organization_id", W.org_c, "kind", "varicella"));
+    CHECK_INT(r.status, 201);
+    char path[200];
+    snprintf(path, sizeof(path), "/api/v1/requirements/%s", api_json_str(r.json, "id") ? api_json_str(r.json, "id") : "");
+    api_free(&r);
+    CHECK(offering_lists_requirement(W.offering_c, "varicella"));
+    CHECK(offering_lists_requirement(W.offering_c2, "varicella"));
+    CHECK_INT(call(&r, &W.coord_c, "DELETE", path, NULL), 204);
+    api_free(&r);
+    CHECK(!offering_lists_requirement(W.offering_c, "varicella"));
+}
+
 /* ---- compliance ---- */
 
 /* The compliance item of kind (borrowed from c), or NULL. */
@@ -1971,6 +2153,7 @@ int main(void)
     }
     API_RUN(a_file_over_the_cap_is_413_and_leaves_nothing);
     API_RUN(a_declared_length_far_over_every_cap_is_413_before_the_body);
+    API_RUN(an_upload_page_over_the_limit_shows_its_form_again_with_the_limit);
     API_RUN(spoofed_types_are_415_and_leave_nothing);
     API_RUN(path_tricks_in_file_names_write_nothing_outside_the_files_folder);
     API_RUN(files_are_sealed_at_rest_and_come_back_whole);
@@ -1983,6 +2166,7 @@ int main(void)
     API_RUN(applying_with_document_ids_attaches_them_or_refuses_the_whole_application);
     API_RUN(access_rules_for_every_role_and_every_read_audited);
     API_RUN(requirements_are_managed_by_the_host_and_staff);
+    API_RUN(a_host_wide_requirement_shows_on_the_offering_at_once);
     API_RUN(compliance_goes_from_missing_to_ok_and_gates_clear);
     API_RUN(the_checklist_shows_the_host_only_documents_it_may_see);
     API_RUN(expiring_and_expired_follow_the_clock);

@@ -208,7 +208,7 @@ test('catalog journey: search, facets, map, offering — without JavaScript', { 
       .textContent()).trim();
     const dollars = (s) => (s === 'Free' || s === 'None' ? 0 : Number(s.replace(/[$,]/g, '')));
     const tuition = await money('Tuition');
-    const fee = await money('Application fee');
+    const fee = await money('Platform fee');
     const sum = await money('Total');
     assert.equal(tuition, cardPrice, 'the card showed the same tuition');
     assert.equal(dollars(sum), Math.round((dollars(tuition) + dollars(fee)) * 100) / 100, 'total = tuition + fee');

@@ -75,3 +75,137 @@ export async function screenshot(page, name) {
   await page.screenshot({ path: file, fullPage: true });
   return file;
 }
+
+// ---- shared by the journeys: the HTTP API, accessibility and width checks ----
+
+import { readFile, readdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
+
+export const PASSWORD = 'rounds-demo-2026';
+export const MAIL_DIR = process.env.MAIL_DIR || '';
+
+// One JSON request to the API: { status, json, text }.
+export async function api(method, path, { token, body, headers: extra } = {}) {
+  const headers = { ...(extra || {}) };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(BASE_URL + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, json, text };
+}
+
+export async function apiExpect(expected, method, path, opts) {
+  const r = await api(method, path, opts);
+  assert.equal(r.status, expected, `${method} ${path} → ${r.status} ${r.text.slice(0, 300)}`);
+  return r.json;
+}
+
+export const apiLogin = async (email, password = PASSWORD) =>
+  (await apiExpect(200, 'POST', '/api/v1/auth/login', { body: { email, password } })).token;
+
+// The newest email to `to` in the server's maildir whose text matches re: the text, or null.
+export async function findMail(to, re = /./) {
+  if (!MAIL_DIR) return null;
+  const dir = path.join(MAIL_DIR, 'new');
+  let names = [];
+  try { names = await readdir(dir); } catch { return null; }
+  names.sort().reverse();
+  const quoted = to.replace(/[.+]/g, '\\$&');
+  for (const name of names) {
+    const mail = await readFile(path.join(dir, name), 'utf8');
+    if (!new RegExp(`^To: .*${quoted}`, 'mi').test(mail)) continue;
+    const text = mail.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+    if (re.test(text)) return text;
+  }
+  return null;
+}
+
+// Waits (up to 10 s) for an email to `to` matching re, as the outbox sends it.
+export async function waitForMail(to, re) {
+  for (let i = 0; i < 100; i++) {
+    const mail = await findMail(to, re);
+    if (mail) return mail;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.fail(`no email to ${to} matching ${re} in ${MAIL_DIR}`);
+}
+
+const require = createRequire(import.meta.url);
+let axeSource = null;
+
+// Runs axe-core on what the page shows now and fails on any serious or
+// critical violation; returns the violations of lesser impact. The journeys
+// run with JavaScript off, so the page's HTML is shown again, at the same
+// address and size, in a page of its own with JavaScript on, where axe-core
+// is injected (the stylesheet loads as usual, for the contrast checks).
+export async function checkAxe(page, label) {
+  if (axeSource === null) axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const html = await page.content();
+  const url = page.url();
+  const context = await newContext({ viewport: page.viewportSize() || { width: 1280, height: 800 } });
+  try {
+    const copy = await context.newPage();
+    await copy.route((u) => u.href === url, (route) => route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }));
+    await copy.goto(url);
+    const results = await copy.evaluate(async (source) => {
+      (0, eval)(source);
+      return window.axe.run(document, { resultTypes: ['violations'] });
+    }, axeSource);
+    const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`), [],
+      `axe-core: serious or critical violations on ${label}`);
+    return results.violations;
+  } finally {
+    await context.close();
+  }
+}
+
+// The page's width beyond the viewport in CSS pixels, with the elements that stick out.
+export async function overflow(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const wide = [];
+    for (const el of document.querySelectorAll('body *')) {
+      const r = el.getBoundingClientRect();
+      if (r.right > width + 0.5 && r.width > 0) {
+        wide.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.trim().replace(/\s+/g, '.') : ''} → ${Math.round(r.right)}`);
+        if (wide.length >= 8) break;
+      }
+    }
+    return { scrollWidth: document.documentElement.scrollWidth, width, wide };
+  });
+}
+
+// A new student account whose email is confirmed the way a person does it:
+// the confirmation link is read from the email in the server's maildir and
+// followed. { email, token (a bearer session), name }.
+export async function confirmedStudent(name = 'Noor Haddad', prefix = 'student') {
+  const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const email = `${prefix}-${suffix}@example.test`;
+  const reg = await apiExpect(201, 'POST', '/api/v1/auth/register', { body: { email, password: PASSWORD, name } });
+  if (reg.user && reg.user.email_confirmed === false) {
+    const mail = await waitForMail(email, /\/confirm\/[A-Za-z0-9_-]+/);
+    const link = mail.match(/https?:\/\/\S+\/confirm\/([A-Za-z0-9_-]+)/);
+    assert.ok(link, `a confirmation link in the email to ${email}`);
+    await apiExpect(200, 'POST', '/api/v1/auth/confirm', { body: { token: link[1] } });
+  }
+  return { email, token: reg.token, name };
+}
+
+// Nothing on the page is wider than its window (no sideways scrolling at 390 px).
+export async function fitsWindow(page) {
+  const { scroll, client, widest } = await page.evaluate(() => {
+    let widest = '';
+    for (const el of document.body.querySelectorAll('*')) {
+      if (el.getBoundingClientRect().right > document.documentElement.clientWidth + 1) {
+        widest = `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.className ? `.${el.className}` : ''}`;
+        break;
+      }
+    }
+    return { scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth, widest };
+  });
+  if (scroll > client) throw new Error(`${page.url()} is ${scroll} px wide in a ${client} px window (${widest})`);
+}

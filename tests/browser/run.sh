@@ -112,6 +112,11 @@ done
 # --- tests ----------------------------------------------------------------
 shopt -s nullglob
 tests=("$HERE"/*.test.mjs)
+# BROWSER_TESTS="layout.test.mjs accounts.test.mjs" runs only those files.
+if [ -n "${BROWSER_TESTS:-}" ]; then
+    tests=()
+    for t in $BROWSER_TESTS; do tests+=("$HERE/$t"); done
+fi
 [ ${#tests[@]} -gt 0 ] || die "no tests/browser/*.test.mjs"
 mkdir -p "$SCREENSHOT_DIR"
 

@@ -6,8 +6,8 @@
  * fields are set, strings are valid UTF-8 within their length in code points
  * and free of control characters (TEXT may hold tab, CR and LF), emails are
  * lower-case and valid, enums point into their value list, dates are real,
- * integers are in range, arrays are within bounds without repeats where
- * refused, and the presence bits agree with the values. It then writes the
+ * integers are in range, arrays (of strings and of objects) are within
+ * bounds without repeats where refused, and the presence bits agree with the values. It then writes the
  * values back as JSON with buf_append_json_string() and friends, parses that
  * and expects the same values. On failure the error is a 400-class code that
  * names a field of the spec (or the unknown one). A violation traps. */
@@ -59,6 +59,17 @@ static const struct json_field eligibility_spec[] = {
     JSON_OBJECT(struct eligibility, deep, JSON_OPTIONAL, deep_spec),
     {0}};
 
+/* One item of an array of objects. */
+struct slot {
+    int64_t day;
+    const char *name;
+};
+
+static const struct json_field slot_spec[] = {
+    JSON_INT(struct slot, day, JSON_REQUIRED, 0, 730),
+    JSON_STRING(struct slot, name, JSON_OPTIONAL, 1, 8),
+    {0}};
+
 struct body {
     const char *title;
     const char *summary;
@@ -72,11 +83,12 @@ struct body {
     struct json_strings visa_kinds;
     struct eligibility eligibility;
     const char *note;
+    struct json_objects slots;
 };
 
 enum {
     F_TITLE, F_SUMMARY, F_CONTACT, F_SEATS, F_BIG, F_REMOTE, F_STATUS, F_STARTS_ON, F_TAGS, F_VISA_KINDS,
-    F_ELIGIBILITY, F_NOTE,
+    F_ELIGIBILITY, F_NOTE, F_SLOTS,
 };
 
 static const struct json_field body_spec[] = {
@@ -92,6 +104,7 @@ static const struct json_field body_spec[] = {
     [F_VISA_KINDS] = JSON_ENUM_ARRAY(struct body, visa_kinds, JSON_OPTIONAL, visas),
     [F_ELIGIBILITY] = JSON_OBJECT(struct body, eligibility, JSON_OPTIONAL | JSON_NULLABLE, eligibility_spec),
     [F_NOTE] = JSON_STRING(struct body, note, JSON_OPTIONAL | JSON_NULLABLE, 0, 10),
+    [F_SLOTS] = JSON_OBJECT_ARRAY(struct body, slots, JSON_OPTIONAL, struct slot, slot_spec, 4),
     {0}};
 
 static bool present(const struct json_presence *p, int field)
@@ -193,6 +206,14 @@ static void check_body(const struct body *b, const struct json_presence *p)
     check((b->note != NULL) == (present(p, F_NOTE) && !is_null(p, F_NOTE)));
     if (b->note != NULL)
         check_string(b->note, 0, 10, false);
+    check((b->slots.items != NULL) == present(p, F_SLOTS));
+    check(b->slots.count <= 4);
+    for (size_t i = 0; i < b->slots.count; i++) {
+        const struct slot *s = (const struct slot *)b->slots.items + i;
+        check(s->day >= 0 && s->day <= 730);
+        if (s->name != NULL)
+            check_string(s->name, 1, 8, false);
+    }
 }
 
 /* ---- writing the values back ---- */
@@ -289,6 +310,20 @@ static void write_body(struct buf *out, const struct body *b, const struct json_
         key(out, &first, "note");
         buf_append_json_string(out, b->note);
     }
+    if (b->slots.items != NULL) {
+        key(out, &first, "slots");
+        buf_append_char(out, '[');
+        for (size_t i = 0; i < b->slots.count; i++) {
+            const struct slot *s = (const struct slot *)b->slots.items + i;
+            buf_appendf(out, "%s{\"day\":%lld", i > 0 ? "," : "", (long long)s->day);
+            if (s->name != NULL) {
+                buf_append_str(out, ",\"name\":");
+                buf_append_json_string(out, s->name);
+            }
+            buf_append_char(out, '}');
+        }
+        buf_append_char(out, ']');
+    }
     buf_append_char(out, '}');
 }
 
@@ -320,12 +355,32 @@ static void check_same(const struct body *a, const struct body *b)
     check(same_strings(&x->english, &y->english));
     check(x->deep.flag == y->deep.flag && same_string(x->deep.label, y->deep.label));
     check(same_string(a->note, b->note));
+    check(a->slots.count == b->slots.count && (a->slots.items == NULL) == (b->slots.items == NULL));
+    for (size_t i = 0; i < a->slots.count; i++) {
+        const struct slot *s = (const struct slot *)a->slots.items + i, *t = (const struct slot *)b->slots.items + i;
+        check(s->day == t->day && same_string(s->name, t->name));
+    }
 }
 
 /* ---- failures ---- */
 
 static bool known_path(const char *path)
 {
+    if (strncmp(path, "slots", 5) == 0 && path[5] == '\0')
+        return true;
+    if (strncmp(path, "slots[", 6) == 0) {
+        const char *p = path + 6;
+        if (*p < '0' || *p > '3' || p[1] != ']')
+            return false;
+        if (p[2] == '\0')
+            return true;
+        if (p[2] != '.')
+            return false;
+        for (const struct json_field *f = slot_spec; f->name != NULL; f++)
+            if (strcmp(p + 3, f->name) == 0)
+                return true;
+        return false;
+    }
     if (strncmp(path, "eligibility.deep.", 17) == 0) {
         for (const struct json_field *f = deep_spec; f->name != NULL; f++)
             if (strcmp(path + 17, f->name) == 0)

@@ -134,7 +134,7 @@ static bool setup_world(void)
                                    .weeks = 4, .hours_per_week = 40, .tuition_cents = 250000,
                                    .students_allowed = true, .graduates_allowed = true,
                                    .max_years_since_graduation = -1, .visa_kinds = "", .description = "",
-                                   .first_day = "", .cancellation_policy = "",
+                                   .first_day = "", .refund_policy = "",
                                    .requirements = i == 0 ? "passport,tb-test" : "", .status = "published",
                                    .created_at = now, .updated_at = now};
         if (store_offering_insert(conn, &o) != DB_OK)

@@ -97,6 +97,21 @@ static const char *add_application(const char *student_id, const char *offering_
     return a.id;
 }
 
+/* Hours in the application's log, 8 a day from its first day on, in state (confirmed counts). */
+static void add_hours(const char *student_id, const char *application_id, int64_t hours, const char *state)
+{
+    int32_t first = clock_days_from_date("2030-01-07");
+    for (int64_t day = 0, left = hours * 60; left > 0; day++) {
+        char date[11];
+        clock_date_from_days(first + (int32_t)day, date);
+        struct store_hours_entry e = {.id = unique("h_"), .application_id = application_id, .student_id = student_id,
+                                      .day = date, .minutes = left > 480 ? 480 : left, .setting = "inpatient",
+                                      .state = state, .created_at = clock_now()};
+        CHECK_INT(store_hours_insert(conn, &e), DB_OK);
+        left -= e.minutes;
+    }
+}
+
 static struct store_letter new_letter(const char *student_id)
 {
     struct store_letter l;
@@ -497,29 +512,43 @@ TEST(readiness_targets_default_and_change)
     CHECK_INT(weeks, 12);
 }
 
-TEST(usce_weeks_by_status_and_kind)
+TEST(usce_weeks_from_confirmed_hours_by_kind)
 {
     struct store_user student = add_user("student", "Lina Haddad");
     struct store_user author = add_user("preceptor", "Dr. Ada Reyes");
     const char *preceptor = add_preceptor(author.id, true);
     struct store_usce u;
-    CHECK_INT(store_student_usce(conn, student.id, &u), DB_OK);
+    struct store_usce_rotation *rows;
+    size_t count;
+    CHECK_INT(store_student_usce_rotations(conn, &arena, student.id, &rows, &count), DB_OK);
+    readiness_usce_from(rows, count, &u);
     CHECK_INT(u.hands_on_completed + u.observership_completed + u.other_completed + u.planned, 0);
-    add_application(student.id, add_offering(preceptor, "hands_on", 4), "completed");
-    add_application(student.id, add_offering(preceptor, "hands_on", 6), "completed");
-    add_application(student.id, add_offering(preceptor, "observership", 2), "completed");
-    add_application(student.id, add_offering(preceptor, "research", 3), "completed");
-    add_application(student.id, add_offering(preceptor, "telehealth", 1), "completed");
-    add_application(student.id, add_offering(preceptor, "hands_on", 5), "booked");
-    add_application(student.id, add_offering(preceptor, "observership", 7), "in_progress");
-    add_application(student.id, add_offering(preceptor, "hands_on", 8), "cleared");
+    /* Whole weeks of confirmed hours (40 a week), at most the rotation's length. */
+    add_hours(student.id, add_application(student.id, add_offering(preceptor, "hands_on", 4), "completed"), 200,
+              "confirmed");                                                                   /* 4 (capped) */
+    add_hours(student.id, add_application(student.id, add_offering(preceptor, "hands_on", 6), "completed"), 100,
+              "confirmed");                                                                   /* 2 */
+    add_application(student.id, add_offering(preceptor, "hands_on", 3), "completed");       /* no hours: 0 */
+    add_hours(student.id, add_application(student.id, add_offering(preceptor, "observership", 2), "completed"), 80,
+              "confirmed");                                                                   /* 2 */
+    add_hours(student.id, add_application(student.id, add_offering(preceptor, "research", 3), "completed"), 120,
+              "confirmed");                                                                   /* 3 */
+    add_hours(student.id, add_application(student.id, add_offering(preceptor, "telehealth", 1), "completed"), 40,
+              "refused");                                                                     /* refused: 0 */
+    add_application(student.id, add_offering(preceptor, "hands_on", 5), "booked");          /* planned 5 */
+    const char *running = add_application(student.id, add_offering(preceptor, "observership", 7), "in_progress");
+    add_hours(student.id, running, 80, "confirmed"); /* 2 done, 5 to come */
+    add_application(student.id, add_offering(preceptor, "hands_on", 8), "cleared");         /* planned 8 */
     add_application(student.id, add_offering(preceptor, "hands_on", 9), "withdrawn");
-    add_application(student.id, add_offering(preceptor, "hands_on", 10), "submitted");
-    CHECK_INT(store_student_usce(conn, student.id, &u), DB_OK);
-    CHECK_INT(u.hands_on_completed, 10);
-    CHECK_INT(u.observership_completed, 2);
-    CHECK_INT(u.other_completed, 4);
-    CHECK_INT(u.planned, 20);
+    add_hours(student.id, add_application(student.id, add_offering(preceptor, "hands_on", 10), "submitted"), 400,
+              "logged");
+    CHECK_INT(store_student_usce_rotations(conn, &arena, student.id, &rows, &count), DB_OK);
+    CHECK_INT(count, 9);
+    readiness_usce_from(rows, count, &u);
+    CHECK_INT(u.hands_on_completed, 6);
+    CHECK_INT(u.observership_completed, 4);
+    CHECK_INT(u.other_completed, 3);
+    CHECK_INT(u.planned, 18);
 }
 
 TEST(preceptor_of_the_students_rotations)
@@ -987,7 +1016,8 @@ TEST(readiness_from_the_store)
     struct store_user author = add_user("preceptor", "Dr. Ada Reyes");
     struct store_user staff = add_user("staff", "Sue Staff");
     const char *preceptor = add_preceptor(author.id, true);
-    add_application(student.id, add_offering(preceptor, "hands_on", 12), "completed");
+    add_hours(student.id, add_application(student.id, add_offering(preceptor, "hands_on", 12), "completed"), 480,
+              "confirmed");
     student.profile.step1 = "passed";
     student.profile.step2ck_score = 250;
     student.profile.ecfmg_status = "certified";
@@ -1083,7 +1113,7 @@ int main(void)
     RUN(file_versions_newest_first);
     RUN(us_physician_means_a_verified_preceptor);
     RUN(readiness_targets_default_and_change);
-    RUN(usce_weeks_by_status_and_kind);
+    RUN(usce_weeks_from_confirmed_hours_by_kind);
     RUN(preceptor_of_the_students_rotations);
     RUN(requests_are_checked);
     RUN(a_request_by_name_and_email);

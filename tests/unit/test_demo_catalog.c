@@ -15,6 +15,8 @@
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "store/store.h"
+#include "domain/money.h"
+#include "domain/refunds.h"
 #include "test.h"
 
 static struct db_conn *conn;
@@ -177,21 +179,26 @@ TEST(the_demo_host_and_preceptor_account_have_offerings)
 TEST(prices_are_realistic)
 {
     struct db_stmt *st = db_prepare(conn, "SELECT kind, weeks, tuition_cents, application_fee_cents, deposit_cents,"
-                                          " hours_per_week FROM offerings");
+                                          " hours_per_week, deposit_percent, balance_due_days FROM offerings");
     int bad = 0, free_cheap_kinds = 0, free_clinical = 0;
     int64_t most_per_four = 0;
     while (db_step(st) == DB_ROW) {
         const char *kind = db_column_text(st, 0);
         int64_t weeks = db_column_int(st, 1), tuition = db_column_int(st, 2), fee = db_column_int(st, 3),
-                deposit = db_column_int(st, 4), hours = db_column_int(st, 5);
+                hours = db_column_int(st, 5), share = db_column_int(st, 6), due_days = db_column_int(st, 7);
+        /* The deposit asked, as an amount or as a share of the price (domain/money.c). */
+        struct store_offering o = {.tuition_cents = tuition, .application_fee_cents = fee,
+                                   .deposit_cents = db_column_int(st, 4), .deposit_percent = share};
+        int64_t deposit = money_offering_deposit(&o);
         bool clinical = strcmp(kind, "hands_on") == 0 || strcmp(kind, "observership") == 0;
         if (tuition == 0)
             clinical ? free_clinical++ : free_cheap_kinds++;
         if (tuition * 4 / weeks > most_per_four)
             most_per_four = tuition * 4 / weeks;
         bool ok = weeks >= 2 && weeks <= 12 && tuition * 4 <= 450000 * weeks && fee >= 0 && fee <= 15000 &&
-                  deposit >= 0 && deposit <= tuition && (tuition == 0 || deposit >= 50000 || deposit == tuition) &&
-                  hours >= 10 && hours <= 60;
+                  deposit >= 0 && deposit <= tuition + fee &&
+                  (tuition == 0 || deposit >= 25000 || deposit == tuition) && (share == 0 || o.deposit_cents == 0) &&
+                  due_days >= 30 && due_days <= 45 && hours >= 10 && hours <= 60;
         if (clinical)
             ok = ok && tuition * 4 >= 100000 * weeks * 9 / 10;
         if (!ok && bad++ < 3)
@@ -208,15 +215,18 @@ TEST(prices_are_realistic)
 
 TEST(texts_eligibility_and_requirements_are_filled)
 {
-    struct db_stmt *st = db_prepare(conn, "SELECT title, description, first_day, cancellation_policy, requirements,"
-                                          " kind, step1_required, graduates_allowed, visa_kinds FROM offerings");
+    struct db_stmt *st = db_prepare(conn, "SELECT title, description, first_day, refund_policy, requirements,"
+                                          " kind, step1_required, graduates_allowed, visa_kinds, tuition_cents"
+                                          " FROM offerings");
     int bad = 0, rows = 0, observerships_for_b1 = 0;
     while (db_step(st) == DB_ROW) {
         rows++;
         const char *requirements = db_column_text(st, 4), *kind = db_column_text(st, 5);
+        /* Paid rotations carry a policy of their own, free ones the default; every policy reads. */
+        struct refund_policy policy;
         bool ok = strlen(db_column_text(st, 0)) > 5 && strlen(db_column_text(st, 1)) > 150 &&
-                  strlen(db_column_text(st, 2)) > 60 && strlen(db_column_text(st, 3)) > 60 &&
-                  strstr(db_column_text(st, 3), "days") != NULL;
+                  strlen(db_column_text(st, 2)) > 60 && refund_policy_decode(&arena, db_column_text(st, 3), &policy) == 0 &&
+                  (db_column_int(st, 9) == 0 || (strlen(db_column_text(st, 3)) > 20 && policy.count >= 1));
         /* Every requirement is a known document kind; CV and HIPAA training always. */
         char copy[512];
         snprintf(copy, sizeof(copy), "%s", requirements);

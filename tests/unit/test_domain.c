@@ -180,6 +180,7 @@ TEST(account_roles_are_validated)
     CHECK_INT(role_parse("host_coordinator"), ROLE_HOST_COORDINATOR);
     CHECK_INT(role_parse("school_coordinator"), ROLE_SCHOOL_COORDINATOR);
     CHECK_INT(role_parse("staff"), ROLE_STAFF);
+    CHECK_INT(role_parse("coach"), ROLE_COACH);
     CHECK_INT(role_parse("admin"), ROLE_UNKNOWN);
     CHECK_INT(role_parse(""), ROLE_UNKNOWN);
     CHECK_INT(role_parse("Student"), ROLE_UNKNOWN);
@@ -188,7 +189,7 @@ TEST(account_roles_are_validated)
     size_t n = 0;
     while (role_names[n] != NULL)
         n++;
-    CHECK_INT(n, 5);
+    CHECK_INT(n, 6);
 }
 
 TEST(account_role_organization_kinds)

@@ -63,7 +63,7 @@ TEST(accessible_name_and_description)
 TEST(bar_widths_follow_the_state)
 {
     struct view_progress_row rows[] = {
-        {"Letters", "in_progress", "1 of 4", 1, 4},   /* a quarter: 100 of 400 */
+        {"Letters", "in_progress", "1 of 4", 1, 4},   /* a quarter: 250 of 1000 */
         {"USCE", "ok", "12 of 12 weeks", 12, 12},      /* full */
         {"Step 1", "missing", NULL, 0, 0},             /* no bar */
         {"ECFMG", "in_progress", NULL, 0, 0},          /* yes/no in progress: half */
@@ -71,13 +71,13 @@ TEST(bar_widths_follow_the_state)
         {"Over", "in_progress", "9 of 3", 9, 3},       /* clamped */
     };
     const char *html = render(rows, 6, "t");
-    CHECK(nth_has(html, "<rect class=\"progress-bar\"", 0, "width=\"98\""));
+    CHECK(nth_has(html, "<rect class=\"progress-bar\"", 0, "width=\"24.8%\""));
     CHECK(nth_has(html, "<rect class=\"progress-bar\"", 0, "fill=\"url(#pic-hatch)\""));
-    CHECK(nth_has(html, "<rect class=\"progress-bar\"", 1, "width=\"398\""));
+    CHECK(nth_has(html, "<rect class=\"progress-bar\"", 1, "width=\"99.8%\""));
     CHECK(!nth_has(html, "<rect class=\"progress-bar\"", 1, "fill="));
-    CHECK(nth_has(html, "<rect class=\"progress-bar\"", 2, "width=\"198\""));
-    CHECK(nth_has(html, "<rect class=\"progress-bar\"", 3, "width=\"12\""));
-    CHECK(nth_has(html, "<rect class=\"progress-bar\"", 4, "width=\"398\""));
+    CHECK(nth_has(html, "<rect class=\"progress-bar\"", 2, "width=\"49.8%\""));
+    CHECK(nth_has(html, "<rect class=\"progress-bar\"", 3, "width=\"3.3%\""));
+    CHECK(nth_has(html, "<rect class=\"progress-bar\"", 4, "width=\"99.8%\""));
     /* Six tracks, five bars: the missing row has none. */
     int tracks = 0, bars = 0;
     for (const char *p = html; (p = strstr(p, "class=\"progress-track\"")) != NULL; p++)
@@ -87,7 +87,9 @@ TEST(bar_widths_follow_the_state)
     CHECK_INT(tracks, 6);
     CHECK_INT(bars, 5);
     CHECK_CONTAINS(html, "class=\"progress-row progress-missing\"");
-    CHECK_CONTAINS(html, "viewBox=\"0 0 400 280\"");
+    /* No viewBox: text keeps its size on a phone; six rows of 60 px. */
+    CHECK(strstr(html, "viewBox") == NULL);
+    CHECK_CONTAINS(html, "width=\"100%\" height=\"364\"");
     arena_heap_free(&arena);
 }
 

@@ -15,6 +15,7 @@
 
 #include "lib/log.h"
 #include "store/db.h"
+#include "store/pg/snapshot.h"
 #include "store/stmt_cache.h"
 
 /* Internal statuses, never returned through the interface. */
@@ -647,4 +648,6 @@ const struct db_driver db_pg_driver = {
     .rollback = pg_rollback,
     .migration_lock = pg_migration_lock,
     .ping = pg_ping,
+    .snapshot_write = db_pg_snapshot_write,
+    .snapshot_load = db_pg_snapshot_load,
 };

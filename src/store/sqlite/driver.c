@@ -275,6 +275,83 @@ static bool sq_ping(struct db_conn *conn)
     return sq_exec(conn, "SELECT 1") == DB_OK;
 }
 
+/* Copies every page of from into to, in one step (one read transaction on a
+ * live database, so the copy is consistent), retrying while a writer holds a lock. */
+static int copy_pages(sqlite3 *to, sqlite3 *from, char *why, size_t why_size)
+{
+    sqlite3_backup *backup = sqlite3_backup_init(to, "main", from, "main");
+    if (backup == NULL) {
+        snprintf(why, why_size, "SQLite could not start the copy: %s", sqlite3_errmsg(to));
+        return DB_ERROR;
+    }
+    int rc;
+    int tries = 0;
+    while ((rc = sqlite3_backup_step(backup, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED) {
+        if (++tries > 2000)
+            break;
+        sqlite3_sleep(5);
+    }
+    int finish = sqlite3_backup_finish(backup);
+    if (rc != SQLITE_DONE || finish != SQLITE_OK) {
+        snprintf(why, why_size, "SQLite could not copy the database: %s", sqlite3_errstr(rc != SQLITE_DONE ? rc : finish));
+        return DB_ERROR;
+    }
+    return DB_OK;
+}
+
+/* The online backup API into a new file (0600), left in rollback-journal
+ * mode so that the snapshot is one self-contained file. */
+static int sq_snapshot_write(struct db_conn *conn, const char *target, const char *path, char *why, size_t why_size)
+{
+    (void)target;
+    int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        snprintf(why, why_size, "cannot create %s: %s", path, strerror(errno));
+        return DB_ERROR;
+    }
+    close(fd);
+    sqlite3 *copy = NULL;
+    int rc = DB_ERROR;
+    if (sqlite3_open_v2(path, &copy, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        snprintf(why, why_size, "cannot open %s: %s", path, copy != NULL ? sqlite3_errmsg(copy) : "no memory");
+        goto out;
+    }
+    if (copy_pages(copy, conn->handle, why, why_size) != DB_OK)
+        goto out;
+    if (sqlite3_exec(copy, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(why, why_size, "cannot finish %s: %s", path, sqlite3_errmsg(copy));
+        goto out;
+    }
+    rc = DB_OK;
+out:
+    if (sqlite3_close(copy) != SQLITE_OK && rc == DB_OK) {
+        snprintf(why, why_size, "cannot close %s", path);
+        rc = DB_ERROR;
+    }
+    return rc;
+}
+
+/* Copies the snapshot's pages into this (empty) database: the backup API
+ * replaces the destination in one write transaction, so a failure leaves it as it was. */
+static int sq_snapshot_load(struct db_conn *conn, const char *target, const char *path, char *why, size_t why_size)
+{
+    (void)target;
+    sqlite3 *from = NULL;
+    int rc = DB_ERROR;
+    if (sqlite3_open_v2(path, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        snprintf(why, why_size, "cannot open %s: %s", path, from != NULL ? sqlite3_errmsg(from) : "no memory");
+        goto out;
+    }
+    if (sqlite3_exec(from, "PRAGMA quick_check", NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(why, why_size, "%s is not a sound SQLite database: %s", path, sqlite3_errmsg(from));
+        goto out;
+    }
+    rc = copy_pages(conn->handle, from, why, why_size);
+out:
+    sqlite3_close(from);
+    return rc;
+}
+
 const struct db_driver db_sqlite_driver = {
     .name = "sqlite",
     .open = sq_open,
@@ -296,4 +373,6 @@ const struct db_driver db_sqlite_driver = {
     .rollback = sq_rollback,
     .migration_lock = sq_migration_lock,
     .ping = sq_ping,
+    .snapshot_write = sq_snapshot_write,
+    .snapshot_load = sq_snapshot_load,
 };

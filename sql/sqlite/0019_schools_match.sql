@@ -1,4 +1,4 @@
--- 0012 schools and match rounds: a student's link to a partner school — asked by the student or
+-- 0019 schools and match rounds: a student's link to a partner school — asked by the student or
 -- accepted from the school's invitation, always with the student's consent and
 -- revocable by them — the invitations (token stored hashed), and whether the
 -- school must approve its students' applications before hosts see them.
@@ -6,7 +6,7 @@
 CREATE TABLE school_settings (
     organization_id TEXT PRIMARY KEY REFERENCES organizations (id),
     home_approval   INTEGER NOT NULL DEFAULT 0,
-    updated_at      BIGINT NOT NULL
+    updated_at      INTEGER NOT NULL
 );
 
 CREATE TABLE school_students (
@@ -15,8 +15,8 @@ CREATE TABLE school_students (
     status          TEXT NOT NULL CHECK (status IN ('requested', 'active', 'refused', 'left')),
     graduation_year INTEGER,
     note            TEXT NOT NULL DEFAULT '',   -- why a request was refused
-    created_at      BIGINT NOT NULL,
-    updated_at      BIGINT NOT NULL,
+    created_at      INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL,
     PRIMARY KEY (organization_id, student_id)   -- serves: a school's students, and one student at one school
 );
 -- serves: a student's schools (consent pages, access checks)
@@ -30,9 +30,9 @@ CREATE TABLE school_invitations (
     graduation_year INTEGER,
     token_hash      TEXT NOT NULL UNIQUE,       -- serves: opening an invitation link
     invited_by      TEXT NOT NULL REFERENCES users (id),
-    created_at      BIGINT NOT NULL,
-    expires_at      BIGINT NOT NULL,
-    accepted_at     BIGINT,
+    created_at      INTEGER NOT NULL,
+    expires_at      INTEGER NOT NULL,
+    accepted_at     INTEGER,
     accepted_by     TEXT REFERENCES users (id),
     UNIQUE (organization_id, email)             -- serves: inviting again refreshes the link
 );
@@ -66,13 +66,13 @@ CREATE TABLE match_rounds (
     mode           TEXT NOT NULL CHECK (mode IN ('one', 'rotation')),
     max_placements INTEGER NOT NULL DEFAULT 1,
     seed           TEXT NOT NULL,
-    deadline       BIGINT NOT NULL,            -- rank lists close at this instant
+    deadline       INTEGER NOT NULL,            -- rank lists close at this instant
     status         TEXT NOT NULL CHECK (status IN ('draft', 'open', 'matched', 'published', 'cancelled')),
     created_by     TEXT NOT NULL REFERENCES users (id),
-    created_at     BIGINT NOT NULL,
-    updated_at     BIGINT NOT NULL,
-    matched_at     BIGINT,
-    published_at   BIGINT,
+    created_at     INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    matched_at     INTEGER,
+    published_at   INTEGER,
     order_sha256   TEXT NOT NULL DEFAULT '',    -- the last run's lottery order
     proposals      INTEGER NOT NULL DEFAULT 0,
     verification   TEXT NOT NULL DEFAULT ''     -- the last run's checks as JSON

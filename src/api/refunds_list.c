@@ -1,0 +1,48 @@
+/* refunds_list.c — GET /api/v1/refunds?provider= (staff): the refunds still
+ * owed, oldest first — those staff send by hand (bank transfer, payments by
+ * hand) and Stripe's that have not gone through yet (with the last error). */
+#include <string.h>
+
+#include "api/money_api.h"
+#include "domain/accounts.h"
+#include "lib/clock.h"
+
+const char *const api_refunds_list_params[] = {"provider", NULL};
+
+enum { REFUNDS_LIST_MAX = 200 };
+
+void api_refunds_list(struct http_request *req)
+{
+    struct store_user user;
+    if (api_current_user(req, &user) != 0)
+        return;
+    if (!account_has_role(&user, ROLE_STAFF)) {
+        http_reply_error(req, ERR_FORBIDDEN, NULL, "only staff see the refunds owed");
+        return;
+    }
+    const char *provider = NULL;
+    if (api_query_param(req, "provider", &provider) != 0)
+        return;
+    enum payment_method method;
+    if (provider != NULL && !payment_method_from_name(provider, &method)) {
+        http_reply_error(req, ERR_INVALID_PARAMETER, "provider", "must be stripe, bank_transfer, demo or manual");
+        return;
+    }
+    struct store_refund *owed;
+    size_t count = 0;
+    /* Every refund owed, whenever its next attempt is due. */
+    if (store_refunds_owed(req->db, &req->arena, provider, INT64_MAX, REFUNDS_LIST_MAX, &owed, &count) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, 512 * 1024);
+    buf_append_str(&b, "{\"items\":[");
+    for (size_t i = 0; i < count; i++) {
+        if (i > 0)
+            buf_append_char(&b, ',');
+        api_write_refund(&b, &owed[i]);
+    }
+    buf_append_str(&b, "]}");
+    http_reply_json(req, 200, &b);
+}

@@ -1,0 +1,24 @@
+/* saved_searches_get.c — GET /api/v1/saved-searches → {"items":[…]}: the
+ * signed-in student's saved searches, oldest first. */
+#include "api/alerts_api.h"
+#include "lib/limits.h"
+
+void api_saved_searches_get(struct http_request *req)
+{
+    struct store_saved_search *items;
+    size_t count;
+    if (store_saved_searches_of(req->db, &req->arena, req->auth.user_id, &items, &count) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, BUF_CAP_LIST);
+    buf_append_str(&b, "{\"items\":[");
+    for (size_t i = 0; i < count; i++) {
+        if (i > 0)
+            buf_append_char(&b, ',');
+        api_write_saved_search(&b, &req->arena, &items[i]);
+    }
+    buf_append_str(&b, "]}");
+    http_reply_json(req, 200, &b);
+}

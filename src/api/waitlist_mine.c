@@ -1,0 +1,24 @@
+/* waitlist_mine.c — GET /api/v1/waitlist → {"items":[…]}: the student's
+ * places on waitlists (waiting, offered, left), newest first. */
+#include "api/alerts_api.h"
+#include "lib/limits.h"
+
+void api_waitlist_mine(struct http_request *req)
+{
+    struct store_waitlist_entry *items;
+    size_t count;
+    if (store_waitlist_of_student(req->db, &req->arena, req->auth.user_id, &items, &count) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, BUF_CAP_LIST);
+    buf_append_str(&b, "{\"items\":[");
+    for (size_t i = 0; i < count; i++) {
+        if (i > 0)
+            buf_append_char(&b, ',');
+        api_write_waitlist_entry(&b, &items[i], false);
+    }
+    buf_append_str(&b, "]}");
+    http_reply_json(req, 200, &b);
+}

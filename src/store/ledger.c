@@ -1,0 +1,198 @@
+/* ledger.c — the ledger's SQL; see ledger.h. */
+#include "store/ledger.h"
+#include "store/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int insert_transaction(struct db_conn *conn, struct store_ledger_transaction *t)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO ledger_transactions (kind, application_id, organization_id,"
+                                          " reference, reverses_id, memo, actor_id, effective_on, created_at)"
+                                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id");
+    db_bind_text(st, 1, t->kind);
+    db_bind_text(st, 2, t->application_id);
+    db_bind_text(st, 3, t->organization_id);
+    db_bind_text(st, 4, t->reference != NULL ? t->reference : "");
+    if (t->reverses_id > 0)
+        db_bind_int(st, 5, t->reverses_id);
+    else
+        db_bind_null(st, 5);
+    db_bind_text(st, 6, t->memo != NULL ? t->memo : "");
+    db_bind_text(st, 7, t->actor_id);
+    db_bind_text(st, 8, t->effective_on);
+    db_bind_int(st, 9, t->created_at);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        t->id = db_column_int(st, 0);
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
+}
+
+/* The account's last position and balance (0, 0 when it has no entries). */
+static int last_of_account(struct db_conn *conn, const char *account, int64_t *seq, int64_t *balance)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT account_seq, balance_cents FROM ledger_entries WHERE account = $1"
+                                          " ORDER BY account_seq DESC LIMIT 1");
+    db_bind_text(st, 1, account);
+    int rc = db_step(st);
+    *seq = 0;
+    *balance = 0;
+    if (rc == DB_ROW) {
+        *seq = db_column_int(st, 0);
+        *balance = db_column_int(st, 1);
+    }
+    db_reset(st);
+    return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_ledger_append(struct db_conn *conn, struct store_ledger_transaction *t,
+                        const struct store_ledger_posting *postings, size_t count)
+{
+    int rc = insert_transaction(conn, t);
+    for (size_t i = 0; rc == DB_OK && i < count; i++) {
+        int64_t seq, balance;
+        rc = last_of_account(conn, postings[i].account, &seq, &balance);
+        if (rc != DB_OK)
+            break;
+        struct db_stmt *st = db_prepare(conn, "INSERT INTO ledger_entries (transaction_id, account, amount_cents,"
+                                              " account_seq, balance_cents) VALUES ($1, $2, $3, $4, $5)");
+        db_bind_int(st, 1, t->id);
+        db_bind_text(st, 2, postings[i].account);
+        db_bind_int(st, 3, postings[i].amount_cents);
+        db_bind_int(st, 4, seq + 1);
+        db_bind_int(st, 5, balance + postings[i].amount_cents);
+        rc = store_run(st);
+        /* The only unique key is (account, account_seq): another transaction
+         * posted to this account first. Start again from its balance. */
+        if (rc == DB_CONSTRAINT)
+            rc = DB_RETRY;
+    }
+    return rc;
+}
+
+int store_ledger_balance(struct db_conn *conn, const char *account, int64_t *balance)
+{
+    int64_t seq;
+    return last_of_account(conn, account, &seq, balance);
+}
+
+enum { LEDGER_LINES_MAX = 2000 };
+
+int store_ledger_lines_of_application(struct db_conn *conn, struct arena *arena, const char *application_id,
+                                      struct store_ledger_line **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT t.id, e.id, e.amount_cents, t.created_at, t.kind, t.reference,"
+                                          " t.memo, t.effective_on, e.account, t.actor_id"
+                                          " FROM ledger_transactions t JOIN ledger_entries e ON e.transaction_id = t.id"
+                                          " WHERE t.application_id = $1 ORDER BY t.id, e.id LIMIT $2");
+    db_bind_text(st, 1, application_id);
+    db_bind_int(st, 2, LEDGER_LINES_MAX);
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_ledger_line *l = store_push(arena, (void **)out, count, &capacity, sizeof(*l));
+        if (l == NULL) {
+            rc = DB_ERROR;
+            break;
+        }
+        l->transaction_id = db_column_int(st, 0);
+        l->entry_id = db_column_int(st, 1);
+        l->amount_cents = db_column_int(st, 2);
+        l->created_at = db_column_int(st, 3);
+        l->kind = store_column_dup(arena, st, 4);
+        l->reference = store_column_dup(arena, st, 5);
+        l->memo = store_column_dup(arena, st, 6);
+        l->effective_on = store_column_dup(arena, st, 7);
+        l->account = store_column_dup(arena, st, 8);
+        l->actor_id = store_column_dup(arena, st, 9);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_ledger_counts(struct db_conn *conn, int64_t *transactions, int64_t *entries, int64_t *accounts)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT (SELECT COUNT(*) FROM ledger_transactions),"
+                                          " (SELECT COUNT(*) FROM ledger_entries),"
+                                          " (SELECT COUNT(*) FROM ledger_entries WHERE account_seq = 1)");
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        *transactions = db_column_int(st, 0);
+        *entries = db_column_int(st, 1);
+        *accounts = db_column_int(st, 2);
+    }
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : rc;
+}
+
+int store_ledger_first_unbalanced(struct db_conn *conn, int64_t *transaction_id, int64_t *first_entry_id,
+                                  int64_t *sum, int64_t *entries)
+{
+    /* Transactions with entries that do not balance, and transactions with none, whichever comes first. */
+    struct db_stmt *st = db_prepare(
+        conn, "SELECT id, first_entry, total, n FROM ("
+              " SELECT transaction_id AS id, MIN(id) AS first_entry, SUM(amount_cents) AS total, COUNT(*) AS n"
+              " FROM ledger_entries GROUP BY transaction_id HAVING SUM(amount_cents) <> 0 OR COUNT(*) < 2"
+              " UNION ALL"
+              " SELECT t.id, 0, 0, 0 FROM ledger_transactions t"
+              " WHERE NOT EXISTS (SELECT 1 FROM ledger_entries e WHERE e.transaction_id = t.id)"
+              ") broken ORDER BY id LIMIT 1");
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        *transaction_id = db_column_int(st, 0);
+        *first_entry_id = db_column_int(st, 1);
+        *sum = db_column_int(st, 2);
+        *entries = db_column_int(st, 3);
+    }
+    db_reset(st);
+    return rc;
+}
+
+enum { LEDGER_WALK_PAGE = 50000 };
+
+int store_ledger_walk(struct db_conn *conn, void (*fn)(void *ctx, const struct store_ledger_walk_row *row),
+                      void *ctx)
+{
+    /* In pages by key, so that PostgreSQL (which hands over whole results) never holds the whole ledger. */
+    struct db_stmt *st = db_prepare(conn, "SELECT id, transaction_id, amount_cents, account_seq, balance_cents, account"
+                                          " FROM ledger_entries WHERE account > $1 OR (account = $1 AND account_seq > $2)"
+                                          " ORDER BY account, account_seq LIMIT $3");
+    char *after = NULL;
+    int64_t after_seq = 0;
+    int rc = DB_OK;
+    for (;;) {
+        db_bind_text(st, 1, after != NULL ? after : "");
+        db_bind_int(st, 2, after_seq);
+        db_bind_int(st, 3, LEDGER_WALK_PAGE);
+        int rows = 0;
+        char *last = NULL;
+        while ((rc = db_step(st)) == DB_ROW) {
+            struct store_ledger_walk_row row = {
+                .entry_id = db_column_int(st, 0),
+                .transaction_id = db_column_int(st, 1),
+                .amount_cents = db_column_int(st, 2),
+                .account_seq = db_column_int(st, 3),
+                .balance_cents = db_column_int(st, 4),
+                .account = db_column_text(st, 5),
+            };
+            fn(ctx, &row);
+            rows++;
+            if (rows == LEDGER_WALK_PAGE) {
+                last = strdup(row.account != NULL ? row.account : "");
+                after_seq = row.account_seq;
+            }
+        }
+        db_reset(st);
+        if (rc != DB_DONE || rows < LEDGER_WALK_PAGE || last == NULL) {
+            free(last);
+            break;
+        }
+        free(after);
+        after = last;
+    }
+    free(after);
+    return rc == DB_DONE ? DB_OK : rc;
+}

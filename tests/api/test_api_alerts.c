@@ -1,0 +1,552 @@
+/* test_api_alerts.c — saved searches with alerts and favourites
+ * (domain/alerts.c, alerts_job.c), against two real servers on one database
+ * (SQLite and PostgreSQL):
+ *
+ *   - bad input: unknown or malformed filters → 400 naming "filters.<name>"
+ *     (the search's own validator), no name → 400, the 21st saved search →
+ *     422; someone else's saved search → 404; none of it writes anything;
+ *     the pages' forms the same: the save form back with what was typed and
+ *     the reason at the top, 403 without the CSRF token, 404 for what is
+ *     not there;
+ *   - favourites: star (twice is fine), list, unstar; an unknown offering or
+ *     one not starred → 404;
+ *   - a seat frees on a full block: with the background jobs of both
+ *     instances running at the same moment, the saved search gets exactly one
+ *     notice and one email, the student who starred the offering one notice;
+ *     new dates the same day: a notice, but no second email until a day has
+ *     passed;
+ *   - the email's unsubscribe link works without logging in (GET asks, POST
+ *     stops the emails); a forged token → 404. */
+#include <dirent.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api_client.h"
+#include "lib/clock.h"
+#include "lib/crypto.h"
+#include "store/applications.h"
+#include "store/store.h"
+#include "test.h"
+
+#define PEOPLE_PASSWORD "Orchard-Lantern-Quill-604"
+#include "api_people.h"
+
+enum { SAVED_MAX = 20 };
+
+static struct api_server a, b;
+static struct db_conn *db;
+static struct user staff, saver, starrer, holder, other;
+static char offering[64], block[64];
+
+static long call_on(struct api_server *srv, struct api_response *r, const struct user *u, const char *method,
+                    const char *path, const char *body)
+{
+    const char *headers[] = {u != NULL ? u->auth : NULL, NULL};
+    struct api_raw_request rq = {method, path, headers, body, body != NULL ? strlen(body) : 0, false};
+    return api_send_to(srv, r, &rq);
+}
+
+/* The status of method path as u on A, and the problem's code and field. */
+static long status_of(const struct user *u, const char *method, const char *path, const char *body, char *code,
+                      char *field)
+{
+    struct api_response r;
+    long status = call_on(&a, &r, u, method, path, body);
+    if (code != NULL)
+        snprintf(code, 64, "%s", api_json_str(r.json, "code") != NULL ? api_json_str(r.json, "code") : "");
+    if (field != NULL)
+        snprintf(field, 64, "%s", api_json_str(r.json, "field") != NULL ? api_json_str(r.json, "field") : "");
+    api_free(&r);
+    return status;
+}
+
+static long long count_where(const char *sql, const char *p1, const char *p2)
+{
+    return api_db_int(db, sql, p1, p2);
+}
+
+/* ---- set-up: one seeded offering with a unique word, a block of one seat held by holder ---- */
+
+static bool seat_held(void)
+{
+    char id[64];
+    crypto_random_id("a_", id, sizeof(id));
+    struct arena arena;
+    arena_heap_init(&arena);
+    struct store_offering o;
+    bool ok = store_offering_get(db, &arena, offering, &o) == DB_ROW;
+    struct store_application app = {.id = id, .student_id = holder.id, .block_id = block, .offering_id = offering,
+                                    .organization_id = ok ? o.organization_id : "", .status = "held",
+                                    .statement = "", .created_at = clock_now()};
+    ok = ok && store_application_insert(db, &app) == DB_OK && store_block_take_seat(db, block) == DB_OK;
+    arena_heap_free(&arena);
+    return ok;
+}
+
+static bool setup_catalog(void)
+{
+    struct arena arena;
+    arena_heap_init(&arena);
+    struct store_offering *list;
+    size_t count = 0;
+    bool ok = store_offerings_list(db, &arena, NULL, NULL, NULL, 1, &list, &count) == DB_OK && count == 1;
+    if (ok) {
+        struct store_offering o = list[0];
+        o.title = "Quasarline Cardiology Externship";
+        o.students_allowed = true;
+        o.status = "published";
+        o.updated_at = clock_now();
+        snprintf(offering, sizeof(offering), "%s", o.id);
+        ok = store_offering_update(db, &o) == DB_OK;
+    }
+    arena_heap_free(&arena);
+    char start[11], end[11];
+    crypto_random_id("blk_", block, sizeof(block));
+    clock_date_from_days(clock_today_days() + 70, start);
+    clock_date_from_days(clock_today_days() + 95, end);
+    struct store_block blk = {.id = block, .offering_id = offering, .start_date = start, .end_date = end, .seats = 1,
+                              .created_at = clock_now()};
+    ok = ok && store_block_insert(db, &blk) == DB_OK && seat_held();
+    return ok && store_catalog_changed(db, offering, clock_now()) == DB_OK;
+}
+
+static bool add_user(struct user *u, const char *role, const char *prefix)
+{
+    memset(u, 0, sizeof(*u));
+    api_unique_email(u->email, sizeof(u->email), prefix);
+    snprintf(u->name, sizeof(u->name), "Alerts %s", prefix);
+    const char *add[] = {"user", "add", "--email", u->email, "--name", u->name, "--role", role,
+                         "--password-stdin", NULL};
+    struct api_cli_result res;
+    bool ok = api_cli(a.db, add, PEOPLE_PASSWORD "\n", &res) == 0;
+    api_cli_free(&res);
+    return ok && login(u);
+}
+
+/* ---- bad input ---- */
+
+TEST(saved_searches_refuse_bad_filters_naming_them)
+{
+    static const struct {
+        const char *body, *field;
+        long status;
+    } cases[] = {
+        {"{\"name\":\"x\",\"filters\":{\"colour\":\"red\"}}", "filters.colour", 400},
+        {"{\"name\":\"x\",\"filters\":{\"specialty\":\"astrology\"}}", "filters.specialty", 400},
+        {"{\"name\":\"x\",\"filters\":{\"state\":\"ZZ\"}}", "filters.state", 400},
+        {"{\"name\":\"x\",\"filters\":{\"kind\":\"vacation\"}}", "filters.kind", 400},
+        {"{\"name\":\"x\",\"filters\":{\"start_from\":\"2027-02-30\"}}", "filters.start_from", 400},
+        {"{\"name\":\"x\",\"filters\":{\"start_from\":\"2027-05-01\",\"start_to\":\"2027-04-01\"}}",
+         "filters.start_to", 400},
+        {"{\"name\":\"x\",\"filters\":{\"max_tuition\":-5}}", "filters.max_tuition", 400},
+        {"{\"name\":\"x\",\"filters\":{\"max_tuition\":\"cheap\"}}", "filters.max_tuition", 400},
+        {"{\"name\":\"x\",\"filters\":{\"eligible\":\"you\"}}", "filters.eligible", 400},
+        {"{\"name\":\"x\",\"filters\":{\"include_full\":\"yes\"}}", "filters.include_full", 400},
+        {"{\"name\":\"x\",\"filters\":[]}", "filters", 400},
+        {"{\"name\":\"\",\"filters\":{}}", "name", 400},
+        {"{\"filters\":{}}", "name", 400},
+        {"{\"name\":\"x\"}", "filters", 400},
+        {"{\"name\":\"x\",\"filters\":{},\"extra\":1}", "extra", 400},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char code[64], field[64];
+        long status = status_of(&saver, "POST", "/api/v1/saved-searches", cases[i].body, code, field);
+        if (status != cases[i].status || strcmp(field, cases[i].field) != 0)
+            TEST_FAILF("%s → %ld field \"%s\", expected %ld \"%s\"", cases[i].body, status, field, cases[i].status,
+                       cases[i].field);
+    }
+    char code[64];
+    CHECK_INT(status_of(&saver, "POST", "/api/v1/saved-searches", "{\"name\":\"x\",", code, NULL), 400);
+    CHECK_INT(status_of(NULL, "POST", "/api/v1/saved-searches", "{\"name\":\"x\",\"filters\":{}}", NULL, NULL), 401);
+    CHECK_INT(status_of(&staff, "POST", "/api/v1/saved-searches", "{\"name\":\"x\",\"filters\":{}}", NULL, NULL), 403);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches", NULL, NULL), 0);
+}
+
+/* A new cookie session of u (as a browser has after logging in): its cookie and CSRF token. */
+static bool browser_session(const struct user *u, char *cookie, size_t cookie_size, char *csrf, size_t csrf_size)
+{
+    struct api_response r;
+    bool ok = post_as(&r, NULL, "/api/v1/auth/login",
+                      json_pack("{s:s,s:s}", "email", u->email, "password", PEOPLE_PASSWORD), 200);
+    const char *token = ok ? api_json_str(r.json, "token") : NULL;
+    const char *form_token = ok ? api_json_str(r.json, "csrf_token") : NULL;
+    ok = token != NULL && form_token != NULL;
+    if (ok) {
+        snprintf(cookie, cookie_size, "Cookie: rounds_session=%s", token);
+        snprintf(csrf, csrf_size, "%s", form_token);
+    }
+    api_free(&r);
+    return ok;
+}
+
+/* A form POST as the browser of that session sends it; the page comes back in page (or NULL). */
+static long form_post(const char *cookie, const char *path, const char *form, char **page)
+{
+    const char *headers[] = {cookie, "Content-Type: application/x-www-form-urlencoded", NULL};
+    struct api_raw_request rq = {"POST", path, headers, form, strlen(form), true};
+    struct api_response r;
+    long status = api_send_to(&a, &r, &rq);
+    if (page != NULL)
+        *page = strdup(r.body != NULL ? r.body : "");
+    api_free(&r);
+    return status;
+}
+
+TEST(the_pages_refuse_bad_input_keeping_what_was_typed)
+{
+    char cookie[128], csrf[64], form[400], *page = NULL;
+    CHECK(browser_session(&saver, cookie, sizeof(cookie), csrf, sizeof(csrf)));
+    /* A filter the search refuses: the save form comes back with the name typed and the reason at the top. */
+    snprintf(form, sizeof(form), "name=Texas+%%26+cardio&q=cardio&state=ZZ&csrf_token=%s", csrf);
+    CHECK_INT(form_post(cookie, "/saved-searches", form, &page), 400);
+    CHECK(page != NULL && strstr(page, "id=\"error-summary\"") != NULL);
+    CHECK(page != NULL && strstr(page, "The search could not be saved") != NULL);
+    CHECK(page != NULL && strstr(page, "value=\"Texas &amp; cardio\"") != NULL);
+    CHECK(page != NULL && strstr(page, "name=\"state\" value=\"ZZ\"") != NULL);
+    free(page);
+    page = NULL;
+    /* No name. */
+    snprintf(form, sizeof(form), "name=&q=cardio&csrf_token=%s", csrf);
+    CHECK_INT(form_post(cookie, "/saved-searches", form, &page), 400);
+    CHECK(page != NULL && strstr(page, "name=\"q\" value=\"cardio\"") != NULL);
+    free(page);
+    /* Without the form's token: refused before anything. */
+    CHECK_INT(form_post(cookie, "/saved-searches", "name=Sneaky&q=cardio", NULL), 403);
+    /* What does not exist, or is not theirs. */
+    snprintf(form, sizeof(form), "csrf_token=%s", csrf);
+    CHECK_INT(form_post(cookie, "/saved-searches/ss_nope/delete", form, NULL), 404);
+    CHECK_INT(form_post(cookie, "/blocks/blk_nope/waitlist", form, NULL), 404);
+    snprintf(form, sizeof(form), "on=1&csrf_token=%s", csrf);
+    CHECK_INT(form_post(cookie, "/offerings/off_nope/favourite", form, NULL), 404);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches", NULL, NULL), 0);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM favourites", NULL, NULL), 0);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM waitlist", NULL, NULL), 0);
+}
+
+TEST(twenty_saved_searches_then_422)
+{
+    char body[200], code[64];
+    for (int i = 0; i < SAVED_MAX; i++) {
+        snprintf(body, sizeof(body), "{\"name\":\"Search %d\",\"filters\":{\"q\":\"word%d\",\"state\":\"tx\"}}", i, i);
+        CHECK_INT(status_of(&other, "POST", "/api/v1/saved-searches", body, NULL, NULL), 201);
+    }
+    CHECK_INT(status_of(&other, "POST", "/api/v1/saved-searches", "{\"name\":\"One more\",\"filters\":{}}", code, NULL),
+              422);
+    CHECK_STR(code, "unprocessable");
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE student_id = $1", other.id, NULL), SAVED_MAX);
+    struct api_response r;
+    CHECK_INT(call_on(&a, &r, &other, "GET", "/api/v1/saved-searches", NULL), 200);
+    json_t *items = json_object_get(r.json, "items");
+    CHECK_INT(json_array_size(items), SAVED_MAX);
+    json_t *first = json_array_get(items, 0);
+    CHECK_STR(api_json_str(first, "filters.state"), "TX"); /* as the search reads it */
+    CHECK_STR(api_json_str(first, "search_link"), "/search?q=word0&state=TX");
+    char path[160];
+    snprintf(path, sizeof(path), "/api/v1/saved-searches/%s", api_json_str(first, "id"));
+    api_free(&r);
+    /* Someone else's is not there; the owner's goes, once. */
+    CHECK_INT(status_of(&saver, "DELETE", path, NULL, code, NULL), 404);
+    CHECK_INT(status_of(&other, "DELETE", path, NULL, NULL, NULL), 204);
+    CHECK_INT(status_of(&other, "DELETE", path, NULL, NULL, NULL), 404);
+    CHECK_INT(status_of(&other, "POST", "/api/v1/saved-searches",
+                        "{\"name\":\"One more\",\"filters\":{\"q\":\"zzyzx\"}}", NULL, NULL),
+              201);
+}
+
+TEST(favourites_star_list_and_unstar)
+{
+    char path[160], code[64];
+    CHECK_INT(status_of(&starrer, "PUT", "/api/v1/favourites/off_nope", NULL, code, NULL), 404);
+    snprintf(path, sizeof(path), "/api/v1/favourites/%s", offering);
+    CHECK_INT(status_of(&starrer, "DELETE", path, NULL, NULL, NULL), 404); /* not starred */
+    CHECK_INT(status_of(&staff, "PUT", path, NULL, NULL, NULL), 403);
+    CHECK_INT(status_of(&starrer, "PUT", path, NULL, NULL, NULL), 204);
+    CHECK_INT(status_of(&starrer, "PUT", path, NULL, NULL, NULL), 204); /* again is fine */
+    CHECK_INT(status_of(&other, "PUT", path, NULL, NULL, NULL), 204);
+    CHECK_INT(status_of(&other, "DELETE", path, NULL, NULL, NULL), 204);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM favourites WHERE offering_id = $1", offering, NULL), 1);
+    struct api_response r;
+    CHECK_INT(call_on(&a, &r, &starrer, "GET", "/api/v1/favourites", NULL), 200);
+    CHECK_INT(json_array_size(json_object_get(r.json, "items")), 1);
+    CHECK_STR(api_json_str(json_array_get(json_object_get(r.json, "items"), 0), "id"), offering);
+    api_free(&r);
+}
+
+/* ---- the alerts, with the jobs of both instances at once ---- */
+
+struct jobs_run {
+    pthread_t thread;
+    struct api_server *srv;
+    int events, notices, emails;
+    bool ok;
+};
+
+static void *run_jobs(void *arg)
+{
+    struct jobs_run *j = arg;
+    j->ok = true;
+    for (int round = 0; round < 3; round++) {
+        struct api_response r;
+        struct api_raw_request rq = {"POST", "/api/v1/test/jobs", NULL, "{}", 2, false};
+        if (api_send_to(j->srv, &r, &rq) != 200)
+            j->ok = false;
+        j->events += (int)api_json_int(r.json, "alert_events", 0);
+        j->notices += (int)api_json_int(r.json, "alert_notices", 0);
+        j->emails += (int)api_json_int(r.json, "alert_emails", 0);
+        api_free(&r);
+    }
+    return NULL;
+}
+
+/* The clock of both instances moved by seconds, then both run the jobs three times at once. */
+static void jobs_on_both(long long seconds, int *events, int *emails)
+{
+    char body[80];
+    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", seconds);
+    struct api_server *both[] = {&a, &b};
+    for (int i = 0; i < 2; i++) {
+        struct api_response r;
+        struct api_raw_request rq = {"POST", "/api/v1/test/clock", NULL, body, strlen(body), false};
+        CHECK_INT(api_send_to(both[i], &r, &rq), 200);
+        api_free(&r);
+    }
+    struct jobs_run runs[2] = {{.srv = &a}, {.srv = &b}};
+    for (int i = 0; i < 2; i++)
+        pthread_create(&runs[i].thread, NULL, run_jobs, &runs[i]);
+    for (int i = 0; i < 2; i++) {
+        pthread_join(runs[i].thread, NULL);
+        CHECK(runs[i].ok);
+    }
+    *events = runs[0].events + runs[1].events;
+    *emails = runs[0].emails + runs[1].emails;
+}
+
+static long long notices(const struct user *u, const char *kind)
+{
+    return count_where("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = $2", u->id, kind);
+}
+
+/* The alert emails to the saver, waiting or delivered (a delivered mail keeps
+ * only its kind, subject and a hash of its address). */
+static long long alert_emails(void)
+{
+    char hash[65];
+    crypto_hash_token(saver.email, hash); /* the tests' addresses are lower case */
+    return count_where("SELECT COUNT(*) FROM outbox WHERE (to_address = $1 OR to_hash = $2)"
+                       " AND kind = 'saved_search_alert'",
+                       saver.email, hash);
+}
+
+/* The newest alert email to the saver (heap string, or NULL), as delivered
+ * into the maildir of either instance (m_<sortable id>.eml: the greatest name
+ * is the newest); the outbox keeps no body once a mail is delivered. */
+static char *newest_alert_mail(void)
+{
+    char header[220], newest_name[300] = "";
+    char *newest = NULL;
+    snprintf(header, sizeof(header), "To: %s\r\n", saver.email);
+    const struct api_server *both[] = {&a, &b};
+    for (int s = 0; s < 2; s++) {
+        char dir[400];
+        snprintf(dir, sizeof(dir), "%s/data/mail/new", both[s]->dir);
+        struct dirent **names = NULL;
+        int n = scandir(dir, &names, NULL, alphasort);
+        for (int i = 0; i < n; i++) {
+            char path[700];
+            snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+            char *mail = names[i]->d_name[0] != '.' ? api_read_file(path, NULL) : NULL;
+            if (mail != NULL && strstr(mail, header) != NULL && strstr(mail, "/unsubscribe/") != NULL &&
+                strcmp(names[i]->d_name, newest_name) > 0) {
+                snprintf(newest_name, sizeof(newest_name), "%s", names[i]->d_name);
+                free(newest);
+                newest = mail;
+                mail = NULL;
+            }
+            free(mail);
+            free(names[i]);
+        }
+        free(names);
+    }
+    return newest;
+}
+
+TEST(a_freed_seat_alerts_once_across_two_instances)
+{
+    CHECK_INT(status_of(&saver, "POST", "/api/v1/saved-searches",
+                        "{\"name\":\"Quasarline watch\",\"filters\":{\"q\":\"quasarline\"}}", NULL, NULL),
+              201);
+    /* The holder lets the only seat of the block go, through instance B. */
+    char *app = api_db_text(db, "SELECT id FROM applications WHERE block_id = $1 AND status = 'held'", block, NULL,
+                            NULL);
+    char path[160];
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/withdraw", app != NULL ? app : "none");
+    free(app);
+    struct api_response r;
+    CHECK_INT(call_on(&b, &r, &holder, "POST", path, "{\"note\":\"plans changed\"}"), 200);
+    api_free(&r);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM catalog_events WHERE kind = 'seat_opened' AND block_id = $1", block,
+                          NULL),
+              1);
+    int events = 0, emails = 0;
+    jobs_on_both(60, &events, &emails);
+    CHECK_INT(events, 1);
+    CHECK_INT(emails, 1);
+    CHECK_INT(notices(&saver, "saved_search"), 1);
+    CHECK_INT(notices(&starrer, "favourite_seat"), 1);
+    CHECK_INT(notices(&other, "favourite_seat"), 0); /* unstarred */
+    CHECK_INT(alert_emails(), 1);
+    char *body = newest_alert_mail();
+    CHECK(body != NULL && strstr(body, "Quasarline Cardiology Externship") != NULL);
+    CHECK(body != NULL && strstr(body, offering) != NULL);
+    CHECK(body != NULL && strstr(body, "/unsubscribe/") != NULL);
+    free(body);
+    /* The notice links to the search. */
+    CHECK_INT(call_on(&a, &r, &saver, "GET", "/api/v1/notifications", NULL), 200);
+    CHECK_CONTAINS(r.body, "Quasarline watch");
+    CHECK_CONTAINS(r.body, "/search?q=quasarline");
+    api_free(&r);
+
+    /* New dates the same day: a notice at once, the email waits for the next day. */
+    char blocks_path[160];
+    snprintf(blocks_path, sizeof(blocks_path), "/api/v1/offerings/%s/blocks", offering);
+    char start[11], end[11], new_block[300];
+    clock_date_from_days(clock_today_days() + 120, start);
+    clock_date_from_days(clock_today_days() + 140, end);
+    snprintf(new_block, sizeof(new_block), "{\"start\":\"%s\",\"end\":\"%s\",\"seats\":3}", start, end);
+    CHECK_INT(call_on(&a, &r, &staff, "POST", blocks_path, new_block), 201);
+    api_free(&r);
+    jobs_on_both(120, &events, &emails);
+    CHECK_INT(events, 1);
+    CHECK_INT(emails, 0);
+    CHECK_INT(notices(&saver, "saved_search"), 2);
+    CHECK_INT(notices(&starrer, "favourite_dates"), 1);
+    CHECK_INT(alert_emails(), 1);
+    jobs_on_both(86400 + 180, &events, &emails);
+    CHECK_INT(events, 0);
+    CHECK_INT(emails, 1);
+    CHECK_INT(alert_emails(), 2);
+    jobs_on_both(86400 + 240, &events, &emails);
+    CHECK_INT(emails, 0); /* nothing new */
+    CHECK_INT(alert_emails(), 2);
+}
+
+/* The hidden csrf_token of a page's form. */
+static bool form_token(const char *html, char *out, size_t size)
+{
+    const char *p = html != NULL ? strstr(html, "name=\"csrf_token\" value=\"") : NULL;
+    if (p == NULL)
+        return false;
+    p += strlen("name=\"csrf_token\" value=\"");
+    const char *q = strchr(p, '"');
+    if (q == NULL || (size_t)(q - p) >= size)
+        return false;
+    snprintf(out, size, "%.*s", (int)(q - p), p);
+    return true;
+}
+
+/* GET the unsubscribe page (anonymous), then POST its form: the two statuses. */
+static void unsubscribe(const char *token, long *get_status, long *post_status, char **page)
+{
+    char path[200];
+    snprintf(path, sizeof(path), "/unsubscribe/%s", token);
+    struct api_response r;
+    *get_status = call_on(&b, &r, NULL, "GET", path, NULL);
+    char csrf[64] = "", cookie[120] = "", form[120];
+    char value[64];
+    /* A page without a form (404) sets no token: the form cookie and field are then made up, well formed. */
+    if (!form_token(r.body, csrf, sizeof(csrf)))
+        crypto_random_token(csrf);
+    if (api_cookie_value(&r, "rounds_csrf", value, sizeof(value)))
+        snprintf(cookie, sizeof(cookie), "Cookie: rounds_csrf=%s", value);
+    else
+        snprintf(cookie, sizeof(cookie), "Cookie: rounds_csrf=%s", csrf);
+    api_free(&r);
+    snprintf(form, sizeof(form), "csrf_token=%s", csrf);
+    const char *headers[] = {cookie, "Content-Type: application/x-www-form-urlencoded", NULL};
+    struct api_raw_request rq = {"POST", path, headers, form, strlen(form), true};
+    *post_status = api_send_to(&a, &r, &rq);
+    if (page != NULL)
+        *page = strdup(r.body != NULL ? r.body : "");
+    api_free(&r);
+}
+
+TEST(the_unsubscribe_link_works_without_logging_in)
+{
+    char *body = newest_alert_mail();
+    const char *at = body != NULL ? strstr(body, "/unsubscribe/") : NULL;
+    char token[64] = "";
+    if (at != NULL)
+        snprintf(token, sizeof(token), "%.43s", at + strlen("/unsubscribe/"));
+    free(body);
+    CHECK_INT(strlen(token), 43);
+    long got = 0, posted = 0;
+    char *page = NULL;
+    /* A forged token (well formed, or not) is not found, and changes nothing. */
+    unsubscribe("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &got, &posted, NULL);
+    CHECK_INT(got, 404);
+    CHECK_INT(posted, 404);
+    unsubscribe("nope", &got, &posted, NULL);
+    CHECK_INT(got, 404);
+    CHECK_INT(posted, 404);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE student_id = $1 AND email_alerts = 1", saver.id,
+                          NULL),
+              1);
+    unsubscribe(token, &got, &posted, &page);
+    CHECK_INT(got, 200);
+    CHECK_INT(posted, 200);
+    CHECK(page != NULL && strstr(page, "Quasarline watch") != NULL);
+    CHECK(page != NULL && strstr(page, "no more emails") != NULL);
+    free(page);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE student_id = $1 AND email_alerts = 0", saver.id,
+                          NULL),
+              1);
+}
+
+int main(void)
+{
+    const char *flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
+    if (api_server_start(&a, flags) != 0)
+        return 1;
+    const char *seed[] = {"seed", "--offerings", "5", NULL};
+    struct api_cli_result res;
+    bool ok = api_cli(a.db, seed, NULL, &res) == 0;
+    api_cli_free(&res);
+    /* B on A's database (a SQLite file here, or the shared PostgreSQL). */
+    const char *shared = getenv("ROUNDS_TEST_DB");
+    char *saved = shared != NULL ? strdup(shared) : NULL;
+    setenv("ROUNDS_TEST_DB", a.db, 1);
+    ok = ok && api_server_start(&b, flags) == 0;
+    if (saved != NULL)
+        setenv("ROUNDS_TEST_DB", saved, 1);
+    else
+        unsetenv("ROUNDS_TEST_DB");
+    free(saved);
+    api_use(&a);
+    db = ok ? api_db_open(&a) : NULL;
+    ok = db != NULL && add_user(&staff, "staff", "al-staff") && register_student(&saver, "al-saver") &&
+         register_student(&starrer, "al-star") && register_student(&holder, "al-holder") &&
+         register_student(&other, "al-other") && setup_catalog();
+    if (!ok) {
+        printf("set-up failed\n");
+        api_server_print_log(&a, 30);
+        return 1;
+    }
+    RUN(saved_searches_refuse_bad_filters_naming_them);
+    RUN(the_pages_refuse_bad_input_keeping_what_was_typed);
+    RUN(twenty_saved_searches_then_422);
+    RUN(favourites_star_list_and_unstar);
+    RUN(a_freed_seat_alerts_once_across_two_instances);
+    RUN(the_unsubscribe_link_works_without_logging_in);
+    if (test_failed) {
+        api_server_print_log(&a, 30);
+        api_server_print_log(&b, 30);
+    }
+    db_close(db);
+    CHECK_INT(api_server_stop(&b), 0);
+    CHECK_INT(api_server_stop(&a), 0);
+    api_server_cleanup(&b);
+    api_server_cleanup(&a);
+    return test_summary("api_alerts");
+}

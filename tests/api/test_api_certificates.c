@@ -1,0 +1,715 @@
+/* test_api_certificates.c — certificates of completion (issue 15, part 2)
+ * against the real `rounds serve`: issued once per completed rotation and
+ * refused before, the PDF read back with pdftotext, its signature checked by
+ * an independent implementation (Python's PyNaCl) with the key from
+ * /.well-known/rounds-signing-key, `rounds certificate verify` on the genuine
+ * file, a tampered one, one with a second set of facts appended, another key
+ * and bad arguments (exit codes), /verify/{number} as page and API (genuine,
+ * revoked, not genuine, facts changed in the database), revocation by staff,
+ * the access matrix of every route, and malformed input that changes nothing.
+ *
+ * Every test makes its own students, so the suite also runs on a PostgreSQL
+ * database that holds other data. */
+#include <jansson.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "api_client.h"
+#include "lib/clock.h"
+#include "lib/crypto.h"
+#include "test.h"
+
+#define PASSWORD "Amber-Lantern-Orchard-93!"
+#define PEOPLE_PASSWORD PASSWORD
+#include "api_people.h"
+
+static struct api_server server;
+static struct db_conn *db;
+static struct user staff, coord, precep, other_coord;
+static char org[64], other_org[64], site[64], prc[64], offering[64], npi[11];
+static char work_dir[280], key_pem[300];
+static int next_block;
+
+static long call(struct api_response *r, const struct user *u, const char *method, const char *path,
+                 const char *body)
+{
+    const char *headers[] = {u != NULL ? u->auth : NULL, NULL};
+    return api_request(r, method, path, headers, body);
+}
+
+/* A page fetched with the user's session cookie (NULL: anonymous). */
+static long page(struct api_response *r, const struct user *u, const char *path)
+{
+    const char *headers[] = {u != NULL ? u->cookie : NULL, "Accept: text/html", NULL};
+    return api_request(r, "GET", path, headers, NULL);
+}
+
+static bool create_user(struct user *u, const char *prefix, const char *role, const char *organization)
+{
+    memset(u, 0, sizeof(*u));
+    api_unique_email(u->email, sizeof(u->email), prefix);
+    snprintf(u->name, sizeof(u->name), "Dr. %s Mensah", prefix);
+    json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "email", u->email, "name", u->name, "role", role, "password",
+                             PASSWORD);
+    if (organization != NULL)
+        json_object_set_new(body, "organization_id", json_string(organization));
+    struct api_response r;
+    bool ok = post_as(&r, &staff, "/api/v1/users", body, 201);
+    api_free(&r);
+    return ok && login(u);
+}
+
+static bool create_host(char *org_out, const char *label)
+{
+    char name[128];
+    snprintf(name, sizeof(name), "%s %ld-%lld", label, (long)getpid(), (long long)time(NULL));
+    return create_object(&staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "host"),
+                         org_out);
+}
+
+static bool world_setup(void)
+{
+    db = api_db_open(&server);
+    if (db == NULL)
+        return false;
+    api_unique_email(staff.email, sizeof(staff.email), "certstaff");
+    snprintf(staff.name, sizeof(staff.name), "Staff Certificates");
+    const char *args[] = {"user", "add", "--email", staff.email, "--name", staff.name, "--role", "staff",
+                          "--password-stdin", NULL};
+    struct api_cli_result res;
+    int code = api_cli(server.db, args, PASSWORD "\n", &res);
+    api_cli_free(&res);
+    if (code != 0 || !login(&staff))
+        return false;
+    if (!create_host(org, "Lakeshore Teaching Hospital") || !create_host(other_org, "Other Clinic"))
+        return false;
+    if (!create_user(&coord, "certcoord", "host_coordinator", org) ||
+        !create_user(&precep, "certprecep", "preceptor", org) ||
+        !create_user(&other_coord, "certother", "host_coordinator", other_org))
+        return false;
+    if (!create_object(&staff, "/api/v1/sites",
+                       json_pack("{s:s,s:s,s:s,s:s,s:s}", "organization_id", org, "name", "North campus", "city",
+                                 "Chicago", "state", "IL", "zip", "60611"),
+                       site))
+        return false;
+    char email[160];
+    random_npi(npi);
+    api_unique_email(email, sizeof(email), "certprc");
+    json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "organization_id", org, "name", precep.name, "email",
+                             email, "npi", npi, "specialty", "internal-medicine", "license_state", "IL",
+                             "license_number", "036-118822", "user_id", precep.id);
+    if (!create_object(&staff, "/api/v1/preceptors", body, prc))
+        return false;
+    body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:s}", "organization_id", org, "site_id", site,
+                     "preceptor_id", prc, "title", "Internal Medicine Clerkship", "specialty", "internal-medicine",
+                     "kind", "hands_on", "setting", "inpatient", "weeks", 4, "tuition_cents", 250000,
+                     "application_fee_cents", 5000, "deposit_cents", 89900, "description",
+                     "Inpatient internal medicine on the teaching service.");
+    if (!create_object(&coord, "/api/v1/offerings", body, offering))
+        return false;
+    snprintf(work_dir, sizeof(work_dir), "%s/work", server.dir);
+    mkdir(work_dir, 0700);
+    snprintf(key_pem, sizeof(key_pem), "%s/key.pem", work_dir);
+    struct api_response r;
+    call(&r, NULL, "GET", "/.well-known/rounds-signing-key", NULL);
+    bool ok = r.status == 200 && r.body != NULL && strstr(r.body, "BEGIN PUBLIC KEY") != NULL;
+    FILE *f = ok ? fopen(key_pem, "w") : NULL;
+    if (f != NULL) {
+        fwrite(r.body, 1, r.body_len, f);
+        fclose(f);
+    }
+    api_free(&r);
+    return f != NULL;
+}
+
+static bool act_on(const struct user *u, const char *app, const char *action)
+{
+    char path[200];
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/%s", app, action);
+    struct api_response r;
+    bool ok = post_as(&r, u, path, json_pack("{}"), 200);
+    api_free(&r);
+    return ok;
+}
+
+/* A new student with an application for a fresh block, taken up to complete (or only accepted). */
+/* Staff take an action outside the rotation's dates, with a reason. */
+static bool override(const char *app, const char *action)
+{
+    char path[160];
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/%s", app, action);
+    struct api_response r;
+    bool ok = post_as(&r, &staff, path, json_pack("{s:s}", "override_reason", "Set up by the test"), 200);
+    api_free(&r);
+    return ok;
+}
+
+static bool rotation(struct user *s, const char *prefix, bool complete, char *app_out)
+{
+    char from[11], to[11], path[160], block[64];
+    int k = next_block++;
+    if (!register_student(s, prefix))
+        return false;
+    clock_date_from_days(clock_today_days() + 30 + 29 * k, from);
+    clock_date_from_days(clock_today_days() + 58 + 29 * k, to);
+    snprintf(path, sizeof(path), "/api/v1/offerings/%s/blocks", offering);
+    if (!create_object(&staff, path, json_pack("{s:s,s:s,s:i}", "start", from, "end", to, "seats", 3), block))
+        return false;
+    if (!create_object(s, "/api/v1/applications",
+                       json_pack("{s:s,s:s}", "block_id", block, "statement", "Keen on inpatient medicine."),
+                       app_out))
+        return false;
+    if (!act_on(&coord, app_out, "offer") || !act_on(s, app_out, "accept"))
+        return false;
+    /* Staff record a payment taken by hand (book), and start and complete the
+     * rotation now, weeks before its dates, overriding the calendar. */
+    return !complete || (act_on(&staff, app_out, "book") && act_on(&coord, app_out, "clear") &&
+                         override(app_out, "start") && override(app_out, "complete"));
+}
+
+/* Issues the certificate of app as u; its number into number_out. */
+static bool issue(const struct user *u, const char *app, long want, char *number_out)
+{
+    char path[200];
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/certificate", app);
+    struct api_response r;
+    call(&r, u, "POST", path, "{}");
+    bool ok = r.status == want;
+    if (!ok)
+        TEST_FAILF("POST %s answered %ld, expected %ld: %.300s", path, r.status, want, r.body);
+    const char *number = api_json_str(r.json, "number");
+    if (number_out != NULL)
+        snprintf(number_out, 64, "%s", number != NULL ? number : "");
+    api_free(&r);
+    return ok;
+}
+
+static long long certificates_of(const char *app)
+{
+    return api_db_int(db, "SELECT COUNT(*) FROM certificates WHERE application_id = $1", app, NULL);
+}
+
+/* Runs a shell command; its exit status, and its stdout (capped) into out. */
+static int shell(const char *cmd, char *out, size_t out_size)
+{
+    FILE *p = popen(cmd, "r");
+    if (p == NULL)
+        return -1;
+    size_t got = out != NULL ? fread(out, 1, out_size - 1, p) : 0;
+    if (out != NULL)
+        out[got] = '\0';
+    else
+        while (fgetc(p) != EOF) {
+        }
+    int status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Downloads a certificate's PDF as u into path; the HTTP status. */
+static long download(const struct user *u, const char *number, const char *path)
+{
+    char url[200];
+    snprintf(url, sizeof(url), "/api/v1/certificates/%s/pdf", number);
+    struct api_response r;
+    call(&r, u, "GET", url, NULL);
+    long status = r.status;
+    if (status == 200) {
+        FILE *f = fopen(path, "wb");
+        if (f != NULL) {
+            fwrite(r.body, 1, r.body_len, f);
+            fclose(f);
+        }
+        CHECK_CONTAINS(api_header(&r, "content-type"), "application/pdf");
+        CHECK(r.body_len > 4 && memcmp(r.body, "%PDF", 4) == 0);
+    }
+    api_free(&r);
+    return status;
+}
+
+/* `rounds certificate verify FILE --key KEY`: exit code, stdout into out. */
+static int cli_verify(const char *file, const char *key, char *out, size_t out_size)
+{
+    const char *args[] = {"certificate", "verify", file, "--key", key, NULL};
+    struct api_cli_result res;
+    int code = api_cli(NULL, args, NULL, &res);
+    if (out != NULL)
+        snprintf(out, out_size, "%s%s", res.out, res.err);
+    api_cli_free(&res);
+    return code;
+}
+
+/* The independent check: PyNaCl verifies the marker of the PDF with the PEM key. */
+static const char python_check[] =
+    "import sys,base64,re\n"
+    "from nacl.signing import VerifyKey\n"
+    "pem=open(sys.argv[2]).read().split('-----')[2]\n"
+    "der=base64.b64decode(''.join(pem.split()))\n"
+    "assert der[:12]==bytes.fromhex('302a300506032b6570032100')\n"
+    "data=open(sys.argv[1],'rb').read()\n"
+    "m=re.search(rb'rounds-signed:1:([A-Za-z0-9_-]+)\\.([A-Za-z0-9_-]+)',data)\n"
+    "pad=lambda s:s+b'='*(-len(s)%4)\n"
+    "facts=base64.urlsafe_b64decode(pad(m.group(1)));sig=base64.urlsafe_b64decode(pad(m.group(2)))\n"
+    "VerifyKey(der[12:]).verify(facts,sig)\n"
+    "sys.stdout.write(facts.decode())\n";
+
+static int python_verify(const char *pdf, char *facts_out, size_t size)
+{
+    char script[400], cmd[1400];
+    snprintf(script, sizeof(script), "%s/check.py", work_dir);
+    FILE *f = fopen(script, "w");
+    if (f == NULL)
+        return -1;
+    fputs(python_check, f);
+    fclose(f);
+    /* Debian's python3 (python3-nacl), not whichever python3 comes first on PATH. */
+    snprintf(cmd, sizeof(cmd), "/usr/bin/python3 %s %s %s 2>/dev/null", script, pdf, key_pem);
+    return shell(cmd, facts_out, size);
+}
+
+/* Changes one character of the signed facts inside a copy of the PDF. */
+static bool tamper(const char *from, const char *to)
+{
+    size_t len = 0;
+    char *data = api_read_file(from, &len);
+    if (data == NULL)
+        return false;
+    char *marker = memmem(data, len, "rounds-signed:1:", 16);
+    bool ok = marker != NULL && marker + 60 < data + len;
+    if (ok)
+        marker[16 + 40] = marker[16 + 40] == 'A' ? 'B' : 'A';
+    FILE *f = ok ? fopen(to, "wb") : NULL;
+    if (f != NULL) {
+        fwrite(data, 1, len, f);
+        fclose(f);
+    }
+    free(data);
+    return f != NULL;
+}
+
+/* ---- tests ---- */
+
+TEST(the_signing_key_is_a_0600_file_and_published_as_pem)
+{
+    char path[400];
+    struct stat st;
+    snprintf(path, sizeof(path), "%s/data/signing.key", server.dir);
+    CHECK(stat(path, &st) == 0);
+    CHECK_INT(st.st_mode & 0777, 0600);
+    struct api_response r;
+    call(&r, NULL, "GET", "/.well-known/rounds-signing-key", NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(r.body, "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEA");
+    CHECK_CONTAINS(r.body, "-----END PUBLIC KEY-----");
+    api_free(&r);
+    /* openssl reads it as an Ed25519 key. */
+    char cmd[600], out[600];
+    snprintf(cmd, sizeof(cmd), "openssl pkey -pubin -in %s -noout -text 2>&1", key_pem);
+    CHECK_INT(shell(cmd, out, sizeof(out)), 0);
+    CHECK_CONTAINS(out, "ED25519");
+}
+
+TEST(a_completed_rotation_gets_one_signed_certificate)
+{
+    struct user s;
+    char app[64], number[64], again[64];
+    CHECK(rotation(&s, "certflow", true, app));
+    CHECK(issue(&s, app, 201, number));
+    CHECK(strncmp(number, "RC-", 3) == 0 && strlen(number) == 22);
+    CHECK(issue(&s, app, 200, again));
+    CHECK_STR(again, number);
+    CHECK(issue(&coord, app, 200, again)); /* the host side too: the same one */
+    CHECK_STR(again, number);
+    CHECK_INT(certificates_of(app), 1);
+    struct api_response r;
+    char path[200];
+    snprintf(path, sizeof(path), "/api/v1/certificates/%s", number);
+    call(&r, &s, "GET", path, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(api_json_str(r.json, "facts.student"), s.name);
+    CHECK_STR(api_json_str(r.json, "facts.rotation"), "Internal Medicine Clerkship");
+    CHECK_STR(api_json_str(r.json, "facts.preceptor_npi"), npi);
+    CHECK_STR(api_json_str(r.json, "facts.location"), "Chicago, IL");
+    CHECK_STR(api_json_str(r.json, "facts.rotation_kind"), "Hands-on clerkship");
+    CHECK(json_is_false(api_json_get(r.json, "revoked")));
+    api_free(&r);
+    call(&r, &s, "GET", "/api/v1/certificates", NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(json_array_size(api_json_get(r.json, "items")), 1);
+    CHECK_STR(api_json_str(json_array_get(api_json_get(r.json, "items"), 0), "number"), number);
+    api_free(&r);
+    /* The audit trail has the issue. */
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM audit_events WHERE action = 'issue' AND object_id = $1", number,
+                         NULL),
+              1);
+}
+
+TEST(the_pdf_reads_back_and_verifies_independently_and_offline)
+{
+    struct user s;
+    char app[64], number[64], pdf[400], text[8192], facts[4096], out[4096], cmd[1600];
+    CHECK(rotation(&s, "certpdf", true, app));
+    CHECK(issue(&s, app, 201, number));
+    snprintf(pdf, sizeof(pdf), "%s/%s.pdf", work_dir, number);
+    CHECK_INT(download(&s, number, pdf), 200);
+    /* What a reader sees. */
+    snprintf(cmd, sizeof(cmd), "pdftotext -layout %s -", pdf);
+    CHECK_INT(shell(cmd, text, sizeof(text)), 0);
+    CHECK_CONTAINS(text, "Certificate of Completion");
+    CHECK_CONTAINS(text, s.name);
+    CHECK_CONTAINS(text, "Internal Medicine Clerkship");
+    CHECK_CONTAINS(text, npi);
+    CHECK_CONTAINS(text, number);
+    CHECK_CONTAINS(text, "/verify/");
+    /* PyNaCl checks the signature with the published key. */
+    CHECK_INT(python_verify(pdf, facts, sizeof(facts)), 0);
+    CHECK_CONTAINS(facts, "rounds-signed-document/1\n");
+    char line[200];
+    snprintf(line, sizeof(line), "number=%s\n", number);
+    CHECK_CONTAINS(facts, line);
+    snprintf(line, sizeof(line), "student=%s\n", s.name);
+    CHECK_CONTAINS(facts, line);
+    /* The CLI: genuine. */
+    CHECK_INT(cli_verify(pdf, key_pem, out, sizeof(out)), 0);
+    CHECK_CONTAINS(out, "GENUINE");
+    CHECK_CONTAINS(out, s.name);
+    CHECK_CONTAINS(out, number);
+    /* One character of the facts changed: both refuse it. */
+    char bad[400];
+    snprintf(bad, sizeof(bad), "%s/tampered.pdf", work_dir);
+    CHECK(tamper(pdf, bad));
+    CHECK_INT(cli_verify(bad, key_pem, out, sizeof(out)), 6);
+    CHECK_CONTAINS(out, "NOT GENUINE");
+    CHECK(python_verify(bad, facts, sizeof(facts)) != 0);
+    /* A second set of facts appended (an incremental update). */
+    snprintf(cmd, sizeof(cmd), "cp %s %s/appended.pdf && printf '%%s' '/Keywords (rounds-signed:1:AAAA.BBBB)' >> %s/appended.pdf",
+             pdf, work_dir, work_dir);
+    CHECK_INT(shell(cmd, NULL, 0), 0);
+    snprintf(bad, sizeof(bad), "%s/appended.pdf", work_dir);
+    CHECK_INT(cli_verify(bad, key_pem, out, sizeof(out)), 6);
+    /* Another key. */
+    char other_key[400];
+    unsigned char pk[32], sk[64];
+    char b64[64];
+    crypto_sign_keypair(pk, sk);
+    sodium_bin2base64(b64, sizeof(b64), pk, sizeof(pk), sodium_base64_VARIANT_ORIGINAL);
+    snprintf(other_key, sizeof(other_key), "%s/other.key", work_dir);
+    FILE *f = fopen(other_key, "w");
+    CHECK(f != NULL);
+    if (f != NULL) {
+        fprintf(f, "%s\n", b64);
+        fclose(f);
+    }
+    CHECK_INT(cli_verify(pdf, other_key, out, sizeof(out)), 6);
+    /* Not a PDF of ours at all. */
+    CHECK_INT(cli_verify(key_pem, key_pem, out, sizeof(out)), 6);
+    CHECK_CONTAINS(out, "no facts signed by Rounds");
+}
+
+TEST(the_cli_exit_codes_for_bad_arguments)
+{
+    char out[2048], missing[400];
+    snprintf(missing, sizeof(missing), "%s/no-such.pdf", work_dir);
+    CHECK_INT(cli_verify(missing, key_pem, out, sizeof(out)), 1);
+    CHECK_INT(cli_verify(key_pem, missing, out, sizeof(out)), 1);
+    /* A key file that is not a key. */
+    char not_key[400];
+    snprintf(not_key, sizeof(not_key), "%s/not-a-key.txt", work_dir);
+    FILE *f = fopen(not_key, "w");
+    if (f != NULL) {
+        fputs("-----BEGIN PUBLIC KEY-----\nnot base64 at all\n-----END PUBLIC KEY-----\n", f);
+        fclose(f);
+    }
+    CHECK_INT(cli_verify(key_pem, not_key, out, sizeof(out)), 4);
+    CHECK_CONTAINS(out, "not an Ed25519 public key");
+    struct api_cli_result res;
+    const char *no_key[] = {"certificate", "verify", key_pem, NULL};
+    CHECK_INT(api_cli(NULL, no_key, NULL, &res), 2);
+    api_cli_free(&res);
+    const char *no_verb[] = {"certificate", NULL};
+    CHECK_INT(api_cli(NULL, no_verb, NULL, &res), 2);
+    api_cli_free(&res);
+    const char *help[] = {"certificate", "verify", "--help", NULL};
+    CHECK_INT(api_cli(NULL, help, NULL, &res), 0);
+    CHECK_CONTAINS(res.out, "Exit codes");
+    api_cli_free(&res);
+}
+
+TEST(verify_page_and_api_say_genuine_revoked_or_not_genuine)
+{
+    struct user s;
+    char app[64], number[64], path[200];
+    CHECK(rotation(&s, "certverify", true, app));
+    CHECK(issue(&s, app, 201, number));
+    struct api_response r;
+    snprintf(path, sizeof(path), "/verify/%s", number);
+    page(&r, NULL, path);
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(r.body, "Genuine.");
+    CHECK_CONTAINS(r.body, s.name);
+    CHECK_CONTAINS(r.body, npi);
+    CHECK(strstr(r.body, s.email) == NULL); /* nothing else about the student */
+    CHECK(strstr(r.body, "Keen on inpatient") == NULL);
+    api_free(&r);
+    /* As typed by a person: lower case, no dashes. */
+    char typed[64];
+    size_t t = 0;
+    for (const char *p = number; *p != '\0'; p++)
+        if (*p != '-')
+            typed[t++] = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    typed[t] = '\0';
+    snprintf(path, sizeof(path), "/verify/%s", typed);
+    page(&r, NULL, path);
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+    snprintf(path, sizeof(path), "/verify?number=%s", typed);
+    page(&r, NULL, path);
+    CHECK_INT(r.status, 303);
+    CHECK_CONTAINS(api_header(&r, "location"), number);
+    api_free(&r);
+    snprintf(path, sizeof(path), "/api/v1/verify/%s", number);
+    call(&r, NULL, "GET", path, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(api_json_str(r.json, "status"), "genuine");
+    CHECK_STR(api_json_str(r.json, "facts.student"), s.name);
+    api_free(&r);
+    /* Unknown and malformed numbers: not genuine, 404, never a 500. */
+    static const char *const bad[] = {"/verify/RC-0000-0000-0000-0000", "/verify/RC-1234", "/verify/%00%01",
+                                      "/verify/RC-ZZZZ-ZZZZ-ZZZZ-ZZZZ", "/verify/" "RC-XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        page(&r, NULL, bad[i]);
+        CHECK(r.status == 404 || r.status == 400);
+        if (r.status == 404)
+            CHECK_CONTAINS(r.body, "Not genuine");
+        api_free(&r);
+    }
+    call(&r, NULL, "GET", "/api/v1/verify/RC-0000-0000-0000-0000", NULL);
+    CHECK_PROBLEM(&r, 404, "not_found", NULL);
+    api_free(&r);
+    page(&r, NULL, "/verify?number=not-a-number");
+    CHECK_INT(r.status, 400);
+    CHECK_CONTAINS(r.body, "not a Rounds certificate number");
+    api_free(&r);
+    snprintf(path, sizeof(path), "/verify/%s?x=1", number);
+    page(&r, NULL, path);
+    CHECK_INT(r.status, 400);
+    api_free(&r);
+}
+
+TEST(facts_changed_in_the_database_are_not_genuine)
+{
+    struct user s;
+    char app[64], number[64], path[200];
+    CHECK(rotation(&s, "certdbtamper", true, app));
+    CHECK(issue(&s, app, 201, number));
+    CHECK(db_exec(db, "SELECT 1") == DB_OK);
+    struct db_stmt *st = db_prepare(db, "UPDATE certificates SET facts = REPLACE(facts, 'weeks=4', 'weeks=9')"
+                                        " WHERE number = $1");
+    db_bind_text(st, 1, number);
+    CHECK_INT(db_step(st), DB_DONE);
+    db_reset(st);
+    struct api_response r;
+    snprintf(path, sizeof(path), "/verify/%s", number);
+    page(&r, NULL, path);
+    CHECK_INT(r.status, 404);
+    CHECK_CONTAINS(r.body, "Not genuine");
+    api_free(&r);
+}
+
+TEST(staff_revoke_with_a_reason_and_verify_says_so)
+{
+    struct user s;
+    char app[64], number[64], path[200];
+    CHECK(rotation(&s, "certrevoke", true, app));
+    CHECK(issue(&s, app, 201, number));
+    struct api_response r;
+    snprintf(path, sizeof(path), "/api/v1/certificates/%s/revoke", number);
+    call(&r, &s, "POST", path, "{\"reason\":\"mine\"}");
+    CHECK_PROBLEM(&r, 403, "forbidden", NULL);
+    api_free(&r);
+    call(&r, &coord, "POST", path, "{\"reason\":\"mine\"}");
+    CHECK_PROBLEM(&r, 403, "forbidden", NULL);
+    api_free(&r);
+    call(&r, &staff, "POST", path, "{}");
+    CHECK_PROBLEM(&r, 400, "validation_failed", "reason");
+    api_free(&r);
+    call(&r, &staff, "POST", path, "{\"reason\":\"\"}");
+    CHECK_PROBLEM(&r, 400, "validation_failed", "reason");
+    api_free(&r);
+    call(&r, &staff, "POST", path, "{\"reason\":\"x\",\"extra\":1}");
+    CHECK_PROBLEM(&r, 400, "unknown_field", "extra");
+    api_free(&r);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM certificates WHERE number = $1 AND revoked_at IS NULL", number,
+                         NULL),
+              1);
+    call(&r, &staff, "POST", path, "{\"reason\":\"The booking was cancelled after issue.\"}");
+    CHECK_INT(r.status, 200);
+    CHECK(json_is_true(api_json_get(r.json, "revoked")));
+    api_free(&r);
+    call(&r, &staff, "POST", path, "{\"reason\":\"again\"}");
+    CHECK_PROBLEM(&r, 409, "already_revoked", NULL);
+    api_free(&r);
+    snprintf(path, sizeof(path), "/verify/%s", number);
+    page(&r, NULL, path);
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(r.body, "Revoked.");
+    CHECK(strstr(r.body, "booking was cancelled") == NULL); /* the reason stays with staff */
+    api_free(&r);
+    snprintf(path, sizeof(path), "/api/v1/verify/%s", number);
+    call(&r, NULL, "GET", path, NULL);
+    CHECK_STR(api_json_str(r.json, "status"), "revoked");
+    api_free(&r);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM audit_events WHERE action = 'revoke' AND object_id = $1", number,
+                         NULL),
+              1);
+}
+
+TEST(access_matrix_of_every_route)
+{
+    struct user s, other;
+    char app[64], other_app[64], number[64], path[200];
+    CHECK(rotation(&s, "certowner", true, app));
+    CHECK(rotation(&other, "certstranger", false, other_app));
+    struct api_response r;
+    /* Issuing: a stranger and another host get 404, anonymous 401, and nothing is issued. */
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/certificate", app);
+    call(&r, &other, "POST", path, "{}");
+    CHECK_PROBLEM(&r, 404, "not_found", NULL);
+    api_free(&r);
+    call(&r, &other_coord, "POST", path, "{}");
+    CHECK_PROBLEM(&r, 404, "not_found", NULL);
+    api_free(&r);
+    call(&r, NULL, "POST", path, "{}");
+    CHECK_PROBLEM(&r, 401, "unauthenticated", NULL);
+    api_free(&r);
+    CHECK_INT(certificates_of(app), 0);
+    CHECK(issue(&precep, app, 201, number)); /* the preceptor is on the host side */
+    /* Reading and downloading. */
+    const struct user *allowed[] = {&s, &coord, &precep, &staff};
+    const struct user *refused[] = {&other, &other_coord};
+    char file[400];
+    snprintf(file, sizeof(file), "%s/matrix.pdf", work_dir);
+    for (size_t i = 0; i < 4; i++) {
+        snprintf(path, sizeof(path), "/api/v1/certificates/%s", number);
+        call(&r, allowed[i], "GET", path, NULL);
+        CHECK_INT(r.status, 200);
+        api_free(&r);
+        CHECK_INT(download(allowed[i], number, file), 200);
+    }
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(path, sizeof(path), "/api/v1/certificates/%s", number);
+        call(&r, refused[i], "GET", path, NULL);
+        CHECK_PROBLEM(&r, 404, "not_found", NULL);
+        api_free(&r);
+        CHECK_INT(download(refused[i], number, file), 404);
+        snprintf(path, sizeof(path), "/certificates/%s/pdf", number);
+        page(&r, refused[i], path);
+        CHECK_INT(r.status, 404);
+        api_free(&r);
+    }
+    snprintf(path, sizeof(path), "/api/v1/certificates/%s", number);
+    call(&r, NULL, "GET", path, NULL);
+    CHECK_PROBLEM(&r, 401, "unauthenticated", NULL);
+    api_free(&r);
+    /* The stranger's own list is empty. */
+    call(&r, &other, "GET", "/api/v1/certificates", NULL);
+    CHECK_INT(json_array_size(api_json_get(r.json, "items")), 0);
+    api_free(&r);
+    /* Pages: the owner downloads with the session; the application page links it. */
+    snprintf(path, sizeof(path), "/certificates/%s/pdf", number);
+    page(&r, &s, path);
+    CHECK_INT(r.status, 200);
+    CHECK(r.body_len > 4 && memcmp(r.body, "%PDF", 4) == 0);
+    api_free(&r);
+    snprintf(path, sizeof(path), "/applications/%s", app);
+    page(&r, &s, path);
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(r.body, number);
+    CHECK_CONTAINS(r.body, "Download the certificate (PDF)");
+    api_free(&r);
+}
+
+TEST(bad_input_is_4xx_and_changes_nothing)
+{
+    struct user s;
+    char app[64], path[200];
+    CHECK(rotation(&s, "certbad", false, app)); /* held, not completed */
+    struct api_response r;
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/certificate", app);
+    call(&r, &s, "POST", path, "{}");
+    CHECK_PROBLEM(&r, 409, "rotation_not_completed", NULL);
+    api_free(&r);
+    CHECK_INT(certificates_of(app), 0);
+    call(&r, &s, "POST", "/api/v1/applications/app_does_not_exist/certificate", "{}");
+    CHECK_PROBLEM(&r, 404, "not_found", NULL);
+    api_free(&r);
+    call(&r, &s, "POST", "/api/v1/applications/bad%20id%21/certificate", "{}");
+    CHECK_PROBLEM(&r, 404, "not_found", NULL);
+    api_free(&r);
+    static const char *const numbers[] = {"RC-0000-0000-0000-0000", "nonsense", "RC-", "%FF%FE"};
+    for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+        snprintf(path, sizeof(path), "/api/v1/certificates/%s", numbers[i]);
+        call(&r, &staff, "GET", path, NULL);
+        CHECK(r.status == 404 || r.status == 400);
+        api_free(&r);
+        snprintf(path, sizeof(path), "/api/v1/certificates/%s/revoke", numbers[i]);
+        call(&r, &staff, "POST", path, "{\"reason\":\"x\"}");
+        CHECK(r.status == 404 || r.status == 400);
+        api_free(&r);
+    }
+    call(&r, &staff, "POST", "/api/v1/certificates/RC-0000-0000-0000-0000/revoke", "not json");
+    CHECK(r.status == 400);
+    api_free(&r);
+    call(&r, NULL, "GET", "/api/v1/certificates?x=1", NULL);
+    CHECK(r.status == 400 || r.status == 401);
+    api_free(&r);
+    /* A page POST with a bad session token or without CSRF changes nothing. */
+    const char *headers[] = {s.cookie, "Accept: text/html", "Content-Type: application/x-www-form-urlencoded", NULL};
+    snprintf(path, sizeof(path), "/applications/%s/certificate", app);
+    api_request(&r, "POST", path, headers, "csrf_token=wrong");
+    CHECK_INT(r.status, 403);
+    api_free(&r);
+    CHECK_INT(certificates_of(app), 0);
+}
+
+TEST(server_shuts_down_gracefully)
+{
+    CHECK_INT(api_server_stop(&server), 0);
+}
+
+int main(void)
+{
+    if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+        printf("cannot initialise libsodium or libcurl\n");
+        return 1;
+    }
+    static const char *const flags[] = {"--jobs-interval-ms", "0", "--login-limit-client", "1000000", NULL};
+    if (api_server_start(&server, flags) != 0)
+        return 1;
+    test_current_name = "setup";
+    if (!world_setup()) {
+        printf("FAIL setting up the host, preceptor and offering\n");
+        api_server_print_log(&server, 30);
+        api_server_stop(&server);
+        return 1;
+    }
+    API_RUN(the_signing_key_is_a_0600_file_and_published_as_pem);
+    API_RUN(a_completed_rotation_gets_one_signed_certificate);
+    API_RUN(the_pdf_reads_back_and_verifies_independently_and_offline);
+    API_RUN(the_cli_exit_codes_for_bad_arguments);
+    API_RUN(verify_page_and_api_say_genuine_revoked_or_not_genuine);
+    API_RUN(facts_changed_in_the_database_are_not_genuine);
+    API_RUN(staff_revoke_with_a_reason_and_verify_says_so);
+    API_RUN(access_matrix_of_every_route);
+    API_RUN(bad_input_is_4xx_and_changes_nothing);
+    db_close(db);
+    API_RUN(server_shuts_down_gracefully);
+    const char *keep = getenv("ROUNDS_TEST_KEEP");
+    if (keep != NULL && strcmp(keep, "1") == 0)
+        printf("server folder kept: %s\n", server.dir);
+    else
+        api_server_cleanup(&server);
+    curl_global_cleanup();
+    return test_summary("api-certificates");
+}

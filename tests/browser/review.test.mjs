@@ -1,0 +1,227 @@
+// review.test.mjs — the host and staff side of issue 12, in a real browser
+// with JavaScript off (1280 px, and 390 px for the application page):
+//
+//   the host (and the preceptor) read the student's profile and open the
+//   documents the student shared in the viewer, each read audited; the
+//   student sees what they shared; "Start the rotation" and "Record a no-show"
+//   are not offered before the first day, staff override with a reason kept in
+//   the history; the host's header links to its offerings; the offering page
+//   and GET /api/v1/offerings/{id} list the host-wide document requirements;
+//   staff verify a preceptor's NPI and licence with its expiry date.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  PASSWORD, api, apiExpect, apiLogin, checkAxe, confirmedStudent, newContext, overflow, screenshot,
+} from './lib.mjs';
+import { BASE_URL } from './lib.mjs';
+
+const HOST_NAME = 'Lakeside Community Hospital';
+const DAY = 86_400_000;
+const isoDate = (ms) => new Date(ms).toISOString().slice(0, 10);
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
+
+async function person(email, width = 1280) {
+  const context = await newContext({ javaScriptEnabled: false, viewport: { width, height: 800 } });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await Promise.all([page.waitForURL((u) => u.pathname === '/account'),
+    page.getByRole('button', { name: 'Log in', exact: true }).click()]);
+  return { context, page };
+}
+
+async function upload(token, kind, name) {
+  const form = new FormData();
+  form.append('file', new Blob([PDF], { type: 'application/pdf' }), name);
+  form.append('kind', kind);
+  form.append('issued_on', isoDate(Date.now() - 2 * DAY));
+  form.append('expires_on', isoDate(Date.now() + 700 * DAY));
+  const res = await fetch(`${BASE_URL}/api/v1/documents`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  assert.equal(res.status, 201, `upload ${kind}`);
+  return (await res.json()).id;
+}
+
+// A student with a profile, a Lakeside application (a CV shared) on a block
+// `days` ahead, moved to `state` (submitted, or cleared with every required document verified).
+async function application(state, days) {
+  const student = await confirmedStudent('Reviewed Student');
+  await apiExpect(200, 'PATCH', '/api/v1/me', {
+    token: student.token,
+    body: { school: 'University of Ibadan College of Medicine', country: 'Nigeria', status: 'graduate',
+            graduation_year: 2022, visa_kind: 'b1_b2', step1: 'passed', step2ck_score: 238,
+            ecfmg_status: 'in_progress', english_proof: 'oet' },
+  });
+  const host = await apiLogin('host@rounds.test');
+  const staff = await apiLogin('staff@rounds.test');
+  const found = await apiExpect(200, 'GET', '/api/v1/offerings?q=Lakeside&eligible=me&limit=50', { token: student.token });
+  const offering = found.items.find((o) => o.host && o.host.name === HOST_NAME && o.title.includes('Outcomes Research'))
+    || found.items.find((o) => o.host && o.host.name === HOST_NAME);
+  const start = Date.now() + days * DAY;
+  const block = await apiExpect(201, 'POST', `/api/v1/offerings/${offering.id}/blocks`, {
+    token: host, body: { start: isoDate(start), end: isoDate(start + (offering.weeks * 7 - 1) * DAY), seats: 2 },
+  });
+  const cv = await upload(student.token, 'cv', 'my-cv.pdf');
+  const a = await apiExpect(201, 'POST', '/api/v1/applications', {
+    token: student.token, body: { block_id: block.id, statement: 'Research matters to me.', document_ids: [cv] },
+  });
+  if (state === 'cleared') {
+    await apiExpect(200, 'POST', `/api/v1/applications/${a.id}/offer`, { token: host, body: {} });
+    await apiExpect(200, 'POST', `/api/v1/applications/${a.id}/accept`, { token: student.token, body: {} });
+    await apiExpect(200, 'POST', `/api/v1/applications/${a.id}/book`, { token: staff, body: {} });
+    const full = await apiExpect(200, 'GET', `/api/v1/offerings/${offering.id}`);
+    for (const rule of full.requirement_rules) {
+      const id = rule.kind === 'cv' ? cv : await upload(student.token, rule.kind, `${rule.kind}.pdf`);
+      await api('POST', `/api/v1/documents/${id}/verify`, { token: staff, body: {} });
+    }
+    await apiExpect(200, 'POST', `/api/v1/applications/${a.id}/clear`, { token: host, body: {} });
+  }
+  return { student, applicationId: a.id, offeringId: offering.id, cv };
+}
+
+test('the host reads the profile and opens the shared documents; the student sees what they shared',
+  { timeout: 120_000 }, async () => {
+    const setup = await application('submitted', 45);
+    for (const width of [1280, 390]) {
+      const host = await person('host@rounds.test', width);
+      try {
+        const h = host.page;
+        await h.goto(`/applications/${setup.applicationId}`);
+        const profile = h.getByRole('region', { name: "The student's profile" });
+        for (const text of ['University of Ibadan College of Medicine', 'Nigeria', 'Graduate', '2022', 'Passed', '238',
+          'In progress', 'B-1/B-2 visitor', 'OET Medicine']) {
+          await profile.getByText(text, { exact: true }).waitFor();
+        }
+        const shared = h.getByRole('region', { name: 'Documents the student shared' });
+        const link = shared.getByRole('link', { name: /Curriculum vitae/ });
+        assert.equal(await link.getAttribute('href'), `/documents/${setup.cv}/file`);
+        const o = await overflow(h);
+        assert.ok(o.scrollWidth <= width, `the host's application page fits ${width} px (${o.scrollWidth})`);
+        await checkAxe(h, `host application page at ${width}px`);
+        await screenshot(h, `host-review-${width}.png`);
+        const file = await h.request.get(`/documents/${setup.cv}/file`);
+        assert.equal(file.status(), 200);
+        assert.equal(file.headers()['content-type'], 'application/pdf');
+      } finally {
+        await host.context.close();
+      }
+    }
+    // Each read is in the audit trail.
+    const staff = await apiLogin('staff@rounds.test');
+    const audit = await apiExpect(200, 'GET', `/api/v1/audit?object_id=${setup.cv}`, { token: staff }).catch(() => null);
+    if (audit) assert.ok(audit.items.some((e) => /read/.test(e.action)), 'the reads are audited');
+    // The student's own page lists what they shared.
+    const student = await person(setup.student.email);
+    try {
+      await student.page.goto(`/applications/${setup.applicationId}`);
+      const mine = student.page.getByRole('region', { name: 'Documents you shared' });
+      assert.equal(await mine.getByRole('link', { name: /Curriculum vitae/ }).getAttribute('href'), `/wallet/${setup.cv}`);
+      assert.equal(await student.page.getByRole('region', { name: "The student's profile" }).count(), 0);
+    } finally {
+      await student.context.close();
+    }
+  });
+
+test('start and no-show only from the first day; staff override with a reason', { timeout: 180_000 }, async () => {
+  const setup = await application('cleared', 60);
+  const host = await person('host@rounds.test');
+  const staff = await person('staff@rounds.test');
+  try {
+    await host.page.goto(`/applications/${setup.applicationId}`);
+    const actions = host.page.getByRole('region', { name: 'What you can do now' });
+    await actions.getByText('are offered from that day').waitFor();
+    assert.equal(await actions.getByRole('button', { name: 'Start the rotation' }).count(), 0);
+    assert.equal(await actions.getByRole('button', { name: 'Record a no-show' }).count(), 0);
+    assert.equal(await actions.getByLabel(/Reason for overriding/).count(), 0, 'the host has no override');
+
+    const f = staff.page;
+    await f.goto(`/applications/${setup.applicationId}`);
+    const staffActions = f.getByRole('region', { name: 'What you can do now' });
+    assert.equal(await staffActions.getByRole('button', { name: 'Start the rotation' }).count(), 0);
+    const override = staffActions.getByRole('button', { name: 'Start before the first day' });
+    const posted = f.waitForResponse((r) => r.request().method() === 'POST');
+    await override.click();
+    assert.equal((await posted).status(), 400, 'an override needs a reason');
+    await f.getByRole('alert').filter({ hasText: 'Give the reason' }).waitFor();
+    await staffActions.getByLabel(/Reason for overriding/).fill('The host asked to start a week early.');
+    await Promise.all([f.waitForURL((u) => u.searchParams.get('done') === 'start'),
+      staffActions.getByRole('button', { name: 'Start before the first day' }).click()]);
+    assert.equal((await f.locator('.current-status .status').textContent()).trim(), 'In progress');
+    await f.getByRole('region', { name: 'History' })
+      .getByText('Staff override of the dates: The host asked to start a week early.').waitFor();
+    assert.equal(await f.getByRole('button', { name: 'Confirm completion', exact: true }).count(), 0,
+      'completion is not offered before the last day has passed');
+    await checkAxe(f, 'application after an override');
+  } finally {
+    await host.context.close();
+    await staff.context.close();
+  }
+});
+
+test('host-wide requirements on the offering and in the API; the host header; staff verify a licence',
+  { timeout: 120_000 }, async () => {
+    const host = await apiLogin('host@rounds.test');
+    const found = await apiExpect(200, 'GET', '/api/v1/offerings?q=Lakeside&limit=5');
+    const offering = await apiExpect(200, 'GET', `/api/v1/offerings/${found.items[0].id}`);
+    const hostWide = offering.requirement_rules.filter((r) => r.source === 'host');
+    assert.ok(hostWide.length > 0, 'Lakeside requires documents for all its offerings');
+    for (const r of hostWide) assert.ok(offering.requirements.includes(r.kind), `requirements lists ${r.kind}`);
+    const tb = offering.requirement_rules.find((r) => r.kind === 'tb-test');
+    assert.equal(tb.issued_within_days, 90);
+    const visitor = await newContext({ javaScriptEnabled: false });
+    try {
+      const page = await visitor.newPage();
+      await page.goto(`/offerings/${offering.id}`);
+      const needed = page.locator('ul.requirements');
+      for (const r of hostWide) await needed.getByText(r.name).first().waitFor();
+      await needed.getByText('issued within 90 days before the start').waitFor();
+    } finally {
+      await visitor.close();
+    }
+    void host;
+
+    const coordinator = await person('host@rounds.test');
+    try {
+      const nav = coordinator.page.getByRole('navigation', { name: 'Main' });
+      await Promise.all([coordinator.page.waitForURL((u) => u.pathname === '/host'), nav.getByRole('link', { name: 'Offerings' }).click()]);
+    } finally {
+      await coordinator.context.close();
+    }
+
+    // Staff: an unverified preceptor, verified with its licence expiry; an expired date is refused.
+    const staffToken = await apiLogin('staff@rounds.test');
+    const orgs = await apiExpect(200, 'GET', '/api/v1/organizations?kind=host&limit=5', { token: staffToken });
+    const list = await apiExpect(200, 'GET', `/api/v1/preceptors?organization_id=${orgs.items[0].id}&limit=100`, { token: staffToken });
+    const target = list.items[0];
+    await apiExpect(200, 'POST', `/api/v1/preceptors/${target.id}/verify`, { token: staffToken, body: { verified: false } });
+    for (const width of [1280, 390]) {
+      const staff = await person('staff@rounds.test', width);
+      try {
+        const s = staff.page;
+        await s.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Verify preceptors' }).click();
+        await s.waitForURL((u) => u.pathname === '/staff/preceptors');
+        const row = s.getByRole('row').filter({ hasText: target.npi });
+        await row.getByText('Not verified').waitFor();
+        await row.getByLabel('Licence expires on').fill('2020-01-31');
+        const posted = s.waitForResponse((r) => r.request().method() === 'POST');
+        await row.getByRole('button', { name: /Verify NPI and licence/ }).click();
+        assert.equal((await posted).status(), 400);
+        await s.locator('#error-summary').getByText(/licence has expired/).waitFor();
+        const o = await overflow(s);
+        assert.ok(o.scrollWidth <= width, `/staff/preceptors fits ${width} px (${o.scrollWidth})`);
+        await checkAxe(s, `staff preceptors with an error at ${width}px`);
+        await screenshot(s, `staff-preceptors-${width}.png`);
+        const later = isoDate(Date.now() + 500 * DAY);
+        await s.getByRole('row').filter({ hasText: target.npi }).getByLabel('Licence expires on').fill(later);
+        await Promise.all([s.waitForURL((u) => u.searchParams.get('done') === 'verified'),
+          s.getByRole('row').filter({ hasText: target.npi }).getByRole('button', { name: /Verify NPI and licence/ }).click()]);
+        await s.getByRole('row').filter({ hasText: target.npi }).getByText('Verified', { exact: true }).waitFor();
+        const p = await apiExpect(200, 'GET', `/api/v1/preceptors/${target.id}`, { token: staffToken });
+        assert.equal(p.verified, true);
+        assert.equal(p.license_expires, later);
+        if (width === 1280) await apiExpect(200, 'POST', `/api/v1/preceptors/${target.id}/verify`, { token: staffToken, body: { verified: false } });
+      } finally {
+        await staff.context.close();
+      }
+    }
+  });

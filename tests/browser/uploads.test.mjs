@@ -1,0 +1,125 @@
+// uploads.test.mjs — a file over the upload limit (issue 12, item 6), as a
+// person meets it with JavaScript off, at 1280 px and at a phone's 390 px:
+//
+//   the wallet's form says "at most 10 MB" and accepts PDF, PNG and JPEG; a
+//   file a little over the limit comes back to the same form with everything
+//   typed and the limit named in the error summary at the top (the page opens
+//   there); a file far over it (refused before its bytes are read) leads
+//   to Rounds' page naming the limit with a link back to the form, never to
+//   a bare text page; nothing is stored. axe-core runs on each state.
+//
+// Screenshots: upload-too-large-<width>.png, upload-far-too-large-<width>.png.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  PASSWORD, apiExpect, checkAxe, confirmedStudent, newContext, overflow, screenshot,
+} from './lib.mjs';
+
+const MiB = 1024 * 1024;
+let dir = null;
+
+// A file of `bytes` that starts like a PDF, on disk (Playwright takes at most 50 MB from memory).
+async function pdfOf(bytes, name) {
+  if (dir === null) dir = await mkdtemp(path.join(os.tmpdir(), 'rounds-uploads-'));
+  const data = Buffer.alloc(bytes, 0x20);
+  data.write('%PDF-1.7\n');
+  const file = path.join(dir, name);
+  await writeFile(file, data);
+  return file;
+}
+after(async () => { if (dir !== null) await rm(dir, { recursive: true, force: true }); });
+
+async function press(page, button) {
+  const posted = page.waitForResponse((r) => r.request().method() === 'POST');
+  await button.click();
+  const status = (await posted).status();
+  await page.waitForLoadState('load');
+  return status;
+}
+
+// The error summary is on screen, has the focus and says text.
+async function summarySays(page, text) {
+  const summary = page.locator('#error-summary');
+  await summary.waitFor();
+  const box = await summary.boundingBox();
+  assert.ok(box && box.y >= 0 && box.y < page.viewportSize().height, `the error summary is on screen (y=${box && box.y})`);
+  assert.equal(await page.evaluate(() => document.activeElement && document.activeElement.id), 'error-summary');
+  await summary.getByText(text).waitFor();
+}
+
+// The upload form as it must always be: the hint and the accepted types.
+async function formIsWhole(form) {
+  const file = form.getByLabel('File', { exact: true });
+  assert.equal(await file.getAttribute('accept'), 'application/pdf,image/png,image/jpeg');
+  await form.getByText('PDF, PNG or JPEG, at most 10 MB.').waitFor({ state: 'visible' });
+  assert.equal(await form.getByRole('button', { name: 'Upload' }).count(), 1);
+}
+
+test('an upload over 10 MiB comes back to the form, naming the limit, at 1280 and 390 px', { timeout: 240_000 }, async () => {
+  for (const width of [1280, 390]) {
+    const student = await confirmedStudent('Upload Limit Tester');
+    const context = await newContext({ javaScriptEnabled: false, viewport: { width, height: 800 } });
+    try {
+      const page = await context.newPage();
+      await page.goto('/login');
+      await page.getByLabel('Email').fill(student.email);
+      await page.getByLabel('Password').fill(PASSWORD);
+      assert.equal(await press(page, page.getByRole('button', { name: 'Log in', exact: true })), 303);
+
+      await page.goto('/wallet');
+      let form = page.getByRole('region', { name: 'Upload a document' });
+      await formIsWhole(form);
+
+      // A little over the limit: everything typed is still there.
+      await form.getByLabel('File', { exact: true }).setInputFiles(await pdfOf(10 * MiB + 300 * 1024, `over-${width}.pdf`));
+      await form.getByLabel('Kind of document').selectOption('passport');
+      await form.getByLabel('Issued on (optional)').fill('2024-03-01');
+      await form.getByLabel('Expires on (optional)').fill('2034-02-28');
+      assert.equal(await press(page, form.getByRole('button', { name: 'Upload' })), 413);
+      assert.equal(new URL(page.url()).pathname, '/wallet');
+      await summarySays(page, 'This file is larger than the limit of 10 MB');
+      form = page.getByRole('region', { name: 'Upload a document' });
+      await formIsWhole(form);
+      assert.equal(await form.getByLabel('Kind of document').inputValue(), 'passport');
+      assert.equal(await form.getByLabel('Issued on (optional)').inputValue(), '2024-03-01');
+      assert.equal(await form.getByLabel('Expires on (optional)').inputValue(), '2034-02-28');
+      // The summary's link leads to the file field.
+      assert.equal(await page.locator('#error-summary a').first().getAttribute('href'), '#f-file');
+      const wide = await overflow(page);
+      assert.ok(wide.scrollWidth <= wide.width, `nothing wider than ${wide.width}px: ${wide.wide.join(', ')}`);
+      await checkAxe(page, `an upload over the limit at ${width}px`);
+      await screenshot(page, `upload-too-large-${width}.png`);
+
+      // Far over every limit: refused before the bytes are read (the
+      // connection closes), yet Rounds' page naming the limit with the way
+      // back to the form, not a bare text page.
+      await form.getByLabel('File', { exact: true }).setInputFiles(await pdfOf(30 * MiB, `far-${width}.pdf`));
+      await form.getByLabel('Kind of document').selectOption('cv');
+      assert.equal(await press(page, form.getByRole('button', { name: 'Upload' })), 413);
+      await page.getByRole('heading', { level: 1, name: 'The file is too large' }).waitFor();
+      await page.getByText('the file is larger than the limit of 10 MiB (10485760 bytes)').waitFor();
+      await page.getByRole('navigation').first().waitFor();
+      const far = await overflow(page);
+      assert.ok(far.scrollWidth <= far.width, `nothing wider than ${far.width}px: ${far.wide.join(', ')}`);
+      await checkAxe(page, `an upload far over the limit at ${width}px`);
+      await screenshot(page, `upload-far-too-large-${width}.png`);
+      await Promise.all([page.waitForURL((u) => u.pathname === '/wallet'),
+        page.getByRole('link', { name: 'Back to the form' }).click()]);
+      form = page.getByRole('region', { name: 'Upload a document' });
+      await formIsWhole(form);
+
+      // Nothing was stored, and a file within the limit still goes in from this form.
+      assert.equal((await apiExpect(200, 'GET', '/api/v1/documents', { token: student.token })).items.length, 0);
+      await form.getByLabel('File', { exact: true }).setInputFiles(await pdfOf(200 * 1024, `fine-${width}.pdf`));
+      await form.getByLabel('Kind of document').selectOption('passport');
+      assert.equal(await press(page, form.getByRole('button', { name: 'Upload' })), 303);
+      assert.match(new URL(page.url()).pathname, /^\/wallet\/[^/]+$/);
+      assert.equal((await apiExpect(200, 'GET', '/api/v1/documents', { token: student.token })).items.length, 1);
+    } finally {
+      await context.close();
+    }
+  }
+});

@@ -1,0 +1,319 @@
+/* test_store_ledger.c — the ledger over a real database, once on SQLite and
+ * once on PostgreSQL (ROUNDS_TEST_DB=postgres://… selects it; otherwise a
+ * fresh SQLite file): balanced transactions with running balances, the
+ * refusal of an unbalanced one, the append-only tables (UPDATE and DELETE
+ * refused by the database itself), the check naming the first broken entry
+ * (broken rows written inside a transaction that is rolled back, so the
+ * database stays sound), and concurrent postings to one account from
+ * several connections. Money comes in through clearing accounts of no real
+ * provider ("store-test"): `rounds ledger check`, run on the database this
+ * suite leaves, compares a real provider's clearing account with its
+ * payments, and this suite records ledger postings alone. */
+#include <ftw.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "domain/ledger.h"
+#include "lib/clock.h"
+#include "lib/crypto.h"
+#include "test.h"
+
+static struct db_conn *conn;
+static struct arena arena;
+static const char *target;
+static char sqlite_path[256];
+static char dir[] = "/tmp/rounds-ledger.XXXXXX";
+static int serial;
+
+static const char *unique(const char *prefix)
+{
+    char *s = arena_alloc(&arena, 96);
+    snprintf(s, 96, "%s%d-%ld-%d", prefix, (int)getpid(), (long)clock_now(), ++serial);
+    return s;
+}
+
+static int64_t balance(enum ledger_account_kind kind, const char *owner)
+{
+    int64_t b = -1;
+    CHECK_INT(ledger_balance(conn, kind, owner, &b), DB_OK);
+    return b;
+}
+
+static int64_t count_of(const char *sql)
+{
+    struct db_stmt *st = db_prepare(conn, sql);
+    int64_t n = -1;
+    if (db_step(st) == DB_ROW)
+        n = db_column_int(st, 0);
+    db_reset(st);
+    return n;
+}
+
+struct post_ctx {
+    struct store_ledger_transaction t;
+    struct ledger_draft d;
+};
+
+static int post_tx(struct db_conn *c, void *p)
+{
+    struct post_ctx *ctx = p;
+    return ledger_post(c, &ctx->t, &ctx->d);
+}
+
+static int post(struct db_conn *c, const char *kind, const char *application, struct ledger_draft *d)
+{
+    struct post_ctx ctx = {.t = {.kind = kind, .application_id = application}, .d = *d};
+    return db_run_tx(c, true, post_tx, &ctx);
+}
+
+TEST(balanced_transactions_keep_running_balances)
+{
+    const char *app = unique("a_");
+    struct ledger_draft d;
+    ledger_draft_init(&d);
+    ledger_draft_move(&d, LEDGER_RECEIVABLE, app, LEDGER_DEFERRED, app, 325000); /* the charge */
+    CHECK_INT(post(conn, "charge", app, &d), DB_OK);
+    ledger_draft_init(&d);
+    ledger_draft_move(&d, LEDGER_CLEARING, "store-test", LEDGER_RECEIVABLE, app, 89900); /* the deposit */
+    CHECK_INT(post(conn, "payment", app, &d), DB_OK);
+    ledger_draft_init(&d);
+    ledger_draft_move(&d, LEDGER_CLEARING, "store-test", LEDGER_RECEIVABLE, app, 235100); /* the balance */
+    CHECK_INT(post(conn, "payment", app, &d), DB_OK);
+    CHECK_INT(balance(LEDGER_RECEIVABLE, app), 0);
+    CHECK_INT(balance(LEDGER_DEFERRED, app), -325000);
+    struct store_ledger_line *lines;
+    size_t n = 0;
+    CHECK_INT(store_ledger_lines_of_application(conn, &arena, app, &lines, &n), DB_OK);
+    CHECK_INT(n, 6);
+    CHECK_STR(lines[0].kind, "charge");
+    CHECK_STR(lines[5].kind, "payment");
+    int64_t sum = 0;
+    for (size_t i = 0; i < n; i++)
+        sum += lines[i].amount_cents;
+    CHECK_INT(sum, 0);
+    /* Postings to one account in one draft add up; a draft that nets to nothing posts nothing. */
+    ledger_draft_init(&d);
+    ledger_draft_add(&d, LEDGER_REVENUE, NULL, -100);
+    ledger_draft_add(&d, LEDGER_REVENUE, NULL, 100);
+    CHECK_INT(d.count, 1);
+    struct ledger_check_report report;
+    CHECK_INT(ledger_check(conn, &arena, &report), DB_OK);
+    CHECK(report.ok);
+    CHECK(report.entries >= 6);
+}
+
+TEST(an_unbalanced_transaction_is_refused)
+{
+    int64_t before = count_of("SELECT COUNT(*) FROM ledger_entries");
+    const char *app = unique("a_");
+    struct ledger_draft d;
+    ledger_draft_init(&d);
+    ledger_draft_add(&d, LEDGER_RECEIVABLE, app, 500);
+    ledger_draft_add(&d, LEDGER_DEFERRED, app, -499);
+    CHECK_INT(post(conn, "charge", app, &d), DB_ERROR);
+    /* Too many accounts for one transaction is refused too, not cut short. */
+    ledger_draft_init(&d);
+    for (int i = 0; i <= LEDGER_POSTINGS_MAX; i++)
+        ledger_draft_move(&d, LEDGER_HOST_PAYABLE, unique("o_"), LEDGER_REVENUE, NULL, 1);
+    CHECK(d.overflow);
+    CHECK_INT(post(conn, "payout", NULL, &d), DB_ERROR);
+    CHECK_INT(count_of("SELECT COUNT(*) FROM ledger_entries"), before);
+}
+
+TEST(the_tables_are_append_only)
+{
+    const char *app = unique("a_");
+    struct ledger_draft d;
+    ledger_draft_init(&d);
+    ledger_draft_move(&d, LEDGER_RECEIVABLE, app, LEDGER_DEFERRED, app, 1000);
+    CHECK_INT(post(conn, "charge", app, &d), DB_OK);
+    int64_t entries = count_of("SELECT COUNT(*) FROM ledger_entries");
+    int64_t transactions = count_of("SELECT COUNT(*) FROM ledger_transactions");
+    int64_t total = count_of("SELECT COALESCE(SUM(balance_cents), 0) + COALESCE(SUM(amount_cents), 0) FROM ledger_entries");
+    CHECK(db_exec(conn, "UPDATE ledger_entries SET amount_cents = amount_cents + 1") != DB_OK);
+    CHECK(db_exec(conn, "UPDATE ledger_entries SET balance_cents = 0 WHERE account_seq = 1") != DB_OK);
+    CHECK(db_exec(conn, "DELETE FROM ledger_entries") != DB_OK);
+    CHECK(db_exec(conn, "UPDATE ledger_transactions SET kind = 'x'") != DB_OK);
+    CHECK(db_exec(conn, "DELETE FROM ledger_transactions") != DB_OK);
+    if (strcmp(db_backend_name(conn), "postgres") == 0) {
+        CHECK(db_exec(conn, "TRUNCATE ledger_entries") != DB_OK);
+        CHECK(db_exec(conn, "TRUNCATE ledger_transactions CASCADE") != DB_OK);
+    }
+    CHECK_INT(count_of("SELECT COUNT(*) FROM ledger_entries"), entries);
+    CHECK_INT(count_of("SELECT COUNT(*) FROM ledger_transactions"), transactions);
+    CHECK_INT(count_of("SELECT COALESCE(SUM(balance_cents), 0) + COALESCE(SUM(amount_cents), 0) FROM ledger_entries"),
+              total);
+}
+
+/* ---- the check, on broken rows written inside a transaction that is rolled back ---- */
+
+struct broken_ctx {
+    const char *sql[4];
+    struct ledger_check_report report;
+    int64_t named; /* the id of the entry the check should name: the newest entry */
+};
+
+static int broken_tx(struct db_conn *c, void *p)
+{
+    struct broken_ctx *b = p;
+    for (int i = 0; i < 4 && b->sql[i] != NULL; i++)
+        if (db_exec(c, b->sql[i]) != DB_OK)
+            return DB_CONSTRAINT;
+    struct db_stmt *st = db_prepare(c, "SELECT MAX(id) FROM ledger_entries");
+    if (db_step(st) == DB_ROW)
+        b->named = db_column_int(st, 0);
+    db_reset(st);
+    if (ledger_check(c, &arena, &b->report) != DB_OK)
+        return DB_ERROR;
+    return DB_CONSTRAINT; /* never keep broken rows */
+}
+
+static void run_broken(struct broken_ctx *b)
+{
+    CHECK_INT(db_run_tx(conn, true, broken_tx, b), DB_CONSTRAINT);
+    struct ledger_check_report after;
+    CHECK_INT(ledger_check(conn, &arena, &after), DB_OK);
+    CHECK(after.ok); /* rolled back: the real ledger is untouched */
+}
+
+TEST(the_check_names_a_wrong_running_balance)
+{
+    struct broken_ctx b = {.sql = {
+        "INSERT INTO ledger_transactions (kind, effective_on, created_at) VALUES ('test', '2026-01-01', 1)",
+        "INSERT INTO ledger_entries (transaction_id, account, amount_cents, account_seq, balance_cents)"
+        " SELECT MAX(id), 'revenue:check-a', 500, 1, 500 FROM ledger_transactions",
+        "INSERT INTO ledger_entries (transaction_id, account, amount_cents, account_seq, balance_cents)"
+        " SELECT MAX(id), 'revenue:check-b', -500, 1, -400 FROM ledger_transactions",
+        NULL}};
+    run_broken(&b);
+    CHECK(!b.report.ok);
+    CHECK_INT(b.report.broken_entry, b.named);
+    CHECK_CONTAINS(b.report.problem, "revenue:check-b");
+    CHECK_CONTAINS(b.report.problem, "says the balance is -400 cents");
+}
+
+TEST(the_check_names_an_unbalanced_transaction)
+{
+    struct broken_ctx b = {.sql = {
+        "INSERT INTO ledger_transactions (kind, effective_on, created_at) VALUES ('test', '2026-01-01', 1)",
+        "INSERT INTO ledger_entries (transaction_id, account, amount_cents, account_seq, balance_cents)"
+        " SELECT MAX(id), 'revenue:check-c', 700, 1, 700 FROM ledger_transactions",
+        "INSERT INTO ledger_entries (transaction_id, account, amount_cents, account_seq, balance_cents)"
+        " SELECT MAX(id), 'revenue:check-d', -600, 1, -600 FROM ledger_transactions",
+        NULL}};
+    run_broken(&b);
+    CHECK(!b.report.ok);
+    CHECK_INT(b.report.broken_entry, b.named - 1); /* the transaction's first entry */
+    CHECK_CONTAINS(b.report.problem, "does not balance");
+    CHECK_CONTAINS(b.report.problem, "sum to 100 cents");
+}
+
+TEST(the_check_names_a_gap_in_an_account)
+{
+    struct broken_ctx b = {.sql = {
+        "INSERT INTO ledger_transactions (kind, effective_on, created_at) VALUES ('test', '2026-01-01', 1)",
+        "INSERT INTO ledger_entries (transaction_id, account, amount_cents, account_seq, balance_cents)"
+        " SELECT MAX(id), 'revenue:check-e', 50, 2, 50 FROM ledger_transactions",
+        "INSERT INTO ledger_entries (transaction_id, account, amount_cents, account_seq, balance_cents)"
+        " SELECT MAX(id), 'nonsense', -50, 1, -50 FROM ledger_transactions",
+        NULL}};
+    run_broken(&b);
+    CHECK(!b.report.ok);
+    CHECK_INT(b.report.broken_entry, b.named - 1); /* the earlier of the two broken entries */
+    CHECK_CONTAINS(b.report.problem, "position 2");
+}
+
+/* ---- concurrency: several connections posting to one account ---- */
+
+enum { THREADS = 4, POSTS = 40 };
+
+static void *poster(void *arg)
+{
+    const char *app = arg;
+    struct db_conn *c = NULL;
+    if (db_open(target, &c) != DB_OK)
+        return (void *)1;
+    intptr_t failures = 0;
+    for (int i = 0; i < POSTS; i++) {
+        struct ledger_draft d;
+        ledger_draft_init(&d);
+        ledger_draft_move(&d, LEDGER_CLEARING, "concurrency-test", LEDGER_RECEIVABLE, app, 100 + i);
+        if (post(c, "payment", app, &d) != DB_OK)
+            failures++;
+    }
+    db_close(c);
+    return (void *)failures;
+}
+
+TEST(concurrent_postings_to_one_account_all_land)
+{
+    int64_t before = balance(LEDGER_CLEARING, "concurrency-test");
+    pthread_t threads[THREADS];
+    const char *apps[THREADS];
+    for (int i = 0; i < THREADS; i++) {
+        apps[i] = unique("a_");
+        pthread_create(&threads[i], NULL, poster, (void *)apps[i]);
+    }
+    for (int i = 0; i < THREADS; i++) {
+        void *failures = NULL;
+        pthread_join(threads[i], &failures);
+        CHECK_INT((intptr_t)failures, 0);
+    }
+    int64_t each = 0;
+    for (int i = 0; i < POSTS; i++)
+        each += 100 + i;
+    CHECK_INT(balance(LEDGER_CLEARING, "concurrency-test") - before, THREADS * each);
+    for (int i = 0; i < THREADS; i++)
+        CHECK_INT(balance(LEDGER_RECEIVABLE, apps[i]), -each);
+    struct ledger_check_report report;
+    CHECK_INT(ledger_check(conn, &arena, &report), DB_OK);
+    CHECK(report.ok);
+    if (!report.ok)
+        printf("  %s\n", report.problem);
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+int main(void)
+{
+    crypto_init();
+    arena_heap_init(&arena);
+    if (mkdtemp(dir) == NULL)
+        return 1;
+    target = getenv("ROUNDS_TEST_DB");
+    if (target == NULL || target[0] == '\0') {
+        snprintf(sqlite_path, sizeof(sqlite_path), "%s/store.db", dir);
+        target = sqlite_path;
+    }
+    if (db_open(target, &conn) != DB_OK) {
+        printf("cannot open the test database\n");
+        return 1;
+    }
+    printf("backend: %s\n", db_backend_name(conn));
+    bool too_new = false;
+    if (store_migrate(conn, &too_new) != DB_OK) {
+        printf("migrations failed\n");
+        return 1;
+    }
+    RUN(balanced_transactions_keep_running_balances);
+    RUN(an_unbalanced_transaction_is_refused);
+    RUN(the_tables_are_append_only);
+    RUN(the_check_names_a_wrong_running_balance);
+    RUN(the_check_names_an_unbalanced_transaction);
+    RUN(the_check_names_a_gap_in_an_account);
+    RUN(concurrent_postings_to_one_account_all_land);
+    db_close(conn);
+    arena_heap_free(&arena);
+    nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+    return test_summary("store_ledger");
+}
