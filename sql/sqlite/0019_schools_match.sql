@@ -38,6 +38,16 @@ CREATE TABLE school_invitations (
 );
 -- serves: a school's invitations, newest first
 CREATE INDEX school_invitations_by_school ON school_invitations (organization_id, created_at);
+-- Each upload's invitation emails, for the daily limit of a school's invitations
+-- (every email counts, an address invited again included).
+CREATE TABLE school_invite_batches (
+    id              TEXT PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organizations (id),
+    invited         INTEGER NOT NULL CHECK (invited > 0),
+    created_at      INTEGER NOT NULL
+);
+-- serves: the emails a school sent in the last 24 hours
+CREATE INDEX school_invite_batches_by_school ON school_invite_batches (organization_id, created_at);
 
 -- Match rounds: a school places a cohort into reserved seats with the
 -- placement match (docs/match.md). Seats a round reserves are not sold

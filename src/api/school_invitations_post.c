@@ -2,7 +2,8 @@
  * (its coordinators, staff) → 200 {lines, invited, already, problems}: every
  * good row of the CSV ("name,email,graduation_year") is invited by email,
  * every bad one reported with its line; 404 for a school the caller does not
- * manage; 400 / 413 for a file refused as a whole. */
+ * manage; 400 / 413 for a file refused as a whole; 429 with Retry-After
+ * (nobody invited) above the school's daily limit of invitations. */
 #include <string.h>
 
 #include "api/schools_api.h"
@@ -29,6 +30,8 @@ void api_school_invitations_post(struct http_request *req)
                           &err) != 0) {
         if (err.field != NULL && strcmp(err.field, "file") == 0)
             err.field = "csv";
+        if (err.code == ERR_RATE_LIMITED)
+            http_retry_after(req, report.retry_after);
         api_school_problem(req, &err);
         return;
     }

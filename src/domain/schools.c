@@ -97,30 +97,38 @@ struct invite_ctx {
     const struct store_user *coordinator;
     const struct store_organization *school;
     struct school_invite_report *out;
+    struct error *err;
 };
 
-/* The invitation mail with its link. */
+/* The invitation mail with its link. The addressee may not know Rounds:
+ * the names (written by the school's coordinator and by staff) are quoted as
+ * given and defanged (notify_quote), the subject carries none of them, and
+ * the only link is Rounds' own. */
 static void mail_invitation(struct db_conn *conn, struct arena *arena, const struct store_organization *school,
                             const struct school_csv_row *row, const char *token, int64_t expires_at, int64_t now)
 {
     char expires[11];
     clock_date_from_days((int32_t)(expires_at / DAY), expires);
     struct buf body;
-    buf_init(&body, arena, BUF_CAP_SMALL);
-    buf_appendf(&body, "Dear %s,\n\n%s invites you to link your Rounds account to the school.\n\n", row->name,
-                school->name);
+    buf_init(&body, arena, BUF_CAP_OBJECT);
+    buf_append_str(&body, "Hello,\n\nA partner school on Rounds invites you to link your Rounds account to it. "
+                          "The names below were written by the school; Rounds quotes them as given:\n\n");
+    buf_appendf(&body, "  School: %s\n", notify_quote(arena, school->name, BUF_CAP_LINE));
+    buf_appendf(&body, "  Student invited: %s\n\n", notify_quote(arena, row->name, BUF_CAP_LINE));
     buf_append_str(&body, "With your consent the school's coordinators see your applications and placements, your "
-                          "onboarding checklists and your Match readiness — never the content of your letters of "
-                          "recommendation, and never your documents' files. You can leave the school at any time "
-                          "from your account.\n\nTo accept (you can create an account with this address first):\n");
-    buf_appendf(&body, "%s/invitations/schools/%s\n\nThis link works until %s.\n\n-- \nRounds\n", notify_public_url(),
-                token, expires);
+                          "onboarding checklists and your Match readiness — never the "
+                          "content of your letters of recommendation, and never your documents' files. You can leave "
+                          "the school at any time from your account.\n\nTo accept (you can create an account with "
+                          "this address first):\n");
+    buf_appendf(&body, "%s/invitations/schools/%s\n\nThis link works until %s. If you do not know this school, "
+                       "ignore this email: nothing is shared unless you accept.\n\n-- \nRounds\n",
+                notify_public_url(), token, expires);
     if (!buf_ok(&body)) {
         log_warn("msg=\"school invitation not queued\" school_id=%s", school->id);
         return;
     }
-    notify_email(conn, arena, row->email, "school_invitation",
-                 join(arena, school->name, " invites you to join it on Rounds", NULL), body.data, now);
+    notify_email(conn, arena, row->email, "school_invitation", "An invitation to link your Rounds account to a school",
+                 body.data, now);
 }
 
 /* One good row: skipped when the address belongs to a student already linked,
@@ -176,6 +184,25 @@ static int invite_row(struct db_conn *conn, struct invite_ctx *c, const struct s
     return DB_OK;
 }
 
+/* The daily limit, once the upload's invitations are counted: DB_OK, or
+ * DB_CONSTRAINT with the error set (everything rolls back). */
+static int check_daily_limit(struct db_conn *conn, struct invite_ctx *c, int64_t now)
+{
+    int64_t sent = 0, first_at = 0;
+    int rc = store_school_invites_since(conn, c->school->id, now - DAY, &sent, &first_at);
+    if (rc != DB_OK || sent + (int64_t)c->out->invited <= SCHOOL_INVITES_PER_DAY)
+        return rc;
+    c->out->retry_after = first_at > 0 && first_at + DAY - now > 0 ? first_at + DAY - now : DAY;
+    char *detail = arena_alloc(c->arena, 256);
+    if (detail != NULL)
+        snprintf(detail, 256,
+                 "this file would send %zu invitations and the school has sent %lld in the last 24 hours: a school "
+                 "sends at most " LIMIT_TEXT(SCHOOL_INVITES_PER_DAY) " a day; nobody was invited, try again later",
+                 c->out->invited, (long long)sent);
+    error_set(c->err, ERR_RATE_LIMITED, NULL, detail);
+    return DB_CONSTRAINT; /* roll back: the error says why */
+}
+
 static int invite_tx(struct db_conn *conn, void *ctx)
 {
     struct invite_ctx *c = ctx;
@@ -183,14 +210,23 @@ static int invite_tx(struct db_conn *conn, void *ctx)
     c->out->invited = 0;
     c->out->already_count = 0;
     c->out->already_lines = NULL;
-    for (size_t i = 0; i < c->out->csv.row_count; i++) {
-        int rc = invite_row(conn, c, &c->out->csv.rows[i], now);
-        if (rc != DB_OK)
-            return rc;
+    int rc = store_school_lock(conn, c->school->id); /* uploads of one school counted one after the other */
+    for (size_t i = 0; rc == DB_OK && i < c->out->csv.row_count; i++)
+        rc = invite_row(conn, c, &c->out->csv.rows[i], now);
+    if (rc == DB_OK)
+        rc = check_daily_limit(conn, c, now);
+    if (rc != DB_OK)
+        return rc == DB_DONE ? DB_ERROR : rc;
+    if (c->out->invited > 0) {
+        char id[48];
+        crypto_sortable_id("sib_", clock_now_ms(), id, sizeof(id));
+        rc = store_school_invite_batch_add(conn, id, c->school->id, (int64_t)c->out->invited, now);
     }
     char detail[64];
     snprintf(detail, sizeof(detail), "%zu invited, %zu refused", c->out->invited, c->out->csv.problem_count);
-    return store_audit_add(conn, c->coordinator->id, "school.invite", "organization", c->school->id, detail, now);
+    return rc == DB_OK ? store_audit_add(conn, c->coordinator->id, "school.invite", "organization", c->school->id,
+                                         detail, now)
+                       : rc;
 }
 
 int school_invite_csv(struct db_conn *conn, struct arena *arena, const struct store_user *coordinator,
@@ -203,8 +239,11 @@ int school_invite_csv(struct db_conn *conn, struct arena *arena, const struct st
         return -1;
     if (school_csv_parse(csv, len, arena, &out->csv, err) != 0)
         return -1;
-    struct invite_ctx c = {arena, coordinator, &school, out};
-    if (db_run_tx(conn, true, invite_tx, &c) != DB_OK)
+    struct invite_ctx c = {arena, coordinator, &school, out, err};
+    int rc = db_run_tx(conn, true, invite_tx, &c);
+    if (err->code != ERR_NONE)
+        return -1;
+    if (rc != DB_OK)
         return error_set(err, ERR_INTERNAL, NULL, NULL);
     return 0;
 }

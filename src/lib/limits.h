@@ -69,6 +69,7 @@
 #define SCHOOL_INVITE_MAX_ROWS 5000       /* rows of one invitation CSV */
 #define SCHOOL_INVITE_MAX_BYTES 1048576   /* one invitation CSV upload (1 MiB) */
 #define SCHOOL_INVITATION_DAYS 30         /* an invitation link works this long */
+#define SCHOOL_INVITES_PER_DAY 5000       /* invitation emails of one school in any 24 hours (one full file) */
 #define SCHOOL_NOTE_MAX_CHARS 500         /* why a request to join was refused */
 #define SCHOOL_APPROVALS_SHOWN 200        /* applications waiting for a school's approval, listed at once */
 

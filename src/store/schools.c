@@ -180,6 +180,46 @@ int store_school_invitation_put(struct db_conn *conn, const struct store_school_
     return store_run(st);
 }
 
+int store_school_lock(struct db_conn *conn, const char *school_id)
+{
+    /* A write that changes nothing: the row lock is the point. */
+    struct db_stmt *st = db_prepare(conn, "UPDATE organizations SET id = id WHERE id = $1");
+    db_bind_text(st, 1, school_id);
+    int rc = db_step(st);
+    int changed = rc == DB_DONE ? db_changes(st) : 0;
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    return changed == 1 ? DB_OK : DB_DONE;
+}
+
+int store_school_invites_since(struct db_conn *conn, const char *school_id, int64_t since, int64_t *invited,
+                               int64_t *first_at)
+{
+    /* serves: school_invite_batches_by_school */
+    struct db_stmt *st = db_prepare(conn, "SELECT COALESCE(SUM(invited), 0), COALESCE(MIN(created_at), 0)"
+                                          " FROM school_invite_batches WHERE organization_id = $1 AND created_at > $2");
+    db_bind_text(st, 1, school_id);
+    db_bind_int(st, 2, since);
+    int rc = db_step(st);
+    *invited = rc == DB_ROW ? db_column_int(st, 0) : 0;
+    *first_at = rc == DB_ROW ? db_column_int(st, 1) : 0;
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : rc;
+}
+
+int store_school_invite_batch_add(struct db_conn *conn, const char *id, const char *school_id, int64_t invited,
+                                  int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO school_invite_batches (id, organization_id, invited, created_at)"
+                                          " VALUES ($1, $2, $3, $4)");
+    db_bind_text(st, 1, id);
+    db_bind_text(st, 2, school_id);
+    db_bind_int(st, 3, invited);
+    db_bind_int(st, 4, now);
+    return store_run(st);
+}
+
 int store_school_invitation_by_token(struct db_conn *conn, struct arena *arena, const char *token_hash,
                                      struct store_school_invitation *out)
 {

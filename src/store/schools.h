@@ -40,6 +40,16 @@ int store_student_schools(struct db_conn *conn, struct arena *arena, const char 
 /* Inserts the invitation, or for the same school and email refreshes name,
  * year, token, inviter and expiry (and clears an acceptance). */
 int store_school_invitation_put(struct db_conn *conn, const struct store_school_invitation *inv, const char *token_hash);
+/* Locks the school's row until the transaction ends (uploads of one school
+ * counted one after the other); DB_DONE when there is no such organisation. */
+int store_school_lock(struct db_conn *conn, const char *school_id);
+/* The invitation emails the school's uploads sent since `since`, and when the
+ * oldest of those uploads was (0 when none). */
+int store_school_invites_since(struct db_conn *conn, const char *school_id, int64_t since, int64_t *invited,
+                               int64_t *first_at);
+/* Records an upload that sent `invited` emails (at least one). */
+int store_school_invite_batch_add(struct db_conn *conn, const char *id, const char *school_id, int64_t invited,
+                                  int64_t now);
 int store_school_invitation_by_token(struct db_conn *conn, struct arena *arena, const char *token_hash,
                                      struct store_school_invitation *out);
 int store_school_invitation_accept(struct db_conn *conn, const char *id, const char *user_id, int64_t now);

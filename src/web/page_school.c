@@ -303,6 +303,8 @@ void web_page_school_invite(struct http_request *req)
             http_reply_error(req, err.code == ERR_NONE ? ERR_INTERNAL : err.code, NULL, NULL);
             return;
         }
+        if (err.code == ERR_RATE_LIMITED)
+            http_retry_after(req, report.retry_after);
         render(req, error_status(err.code), school_id, NULL, NULL, err.detail, NULL);
         return;
     }

@@ -2,7 +2,8 @@
  * real `rounds serve`, on SQLite and PostgreSQL:
  *
  *   - a cohort invited by CSV (bad lines reported by line, good ones kept,
- *     invitations by email with a link whose token works once), a student
+ *     invitations by email with a link whose token works once, the names in
+ *     it quoted and defanged, a daily limit per school), a student
  *     asking to join and being approved or refused, leaving at any time;
  *   - what a coordinator sees of a linked student, and the access matrix:
  *     another school's coordinator, a host, a student and anyone without
@@ -24,6 +25,7 @@
 #include "api_client.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
+#include "lib/limits.h"
 #include "test.h"
 
 #define PASSWORD "Amber-Falcon-Orchard-93!"
@@ -217,6 +219,83 @@ TEST(a_cohort_is_invited_by_csv_bad_lines_reported_good_ones_kept)
                              " AND student_id = $2",
                          school, ben.id),
               1);
+}
+
+/* The rows of the outbox addressed to email. */
+static long long mails_to(const char *email)
+{
+    return api_db_int(db, "SELECT COUNT(*) FROM outbox WHERE to_address = $1", email, NULL);
+}
+
+TEST(invitation_emails_quote_names_and_a_school_has_a_daily_limit)
+{
+    /* a school of its own, whose name (written by staff) carries a link */
+    char own[64], name[128], csv[1024], path[128];
+    snprintf(name, sizeof(name), "Visit school.example now %u", (unsigned)randombytes_random());
+    CHECK(create_object(&staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "school"), own));
+    struct user own_coord;
+    CHECK(create_user(&own_coord, "limcoord", "school_coordinator", own));
+    char ana[160], ben[160], cai[160];
+    api_unique_email(ana, sizeof(ana), "limana");
+    api_unique_email(ben, sizeof(ben), "limben");
+    api_unique_email(cai, sizeof(cai), "limcai");
+    snprintf(path, sizeof(path), "/api/v1/schools/%s/invitations", own);
+    snprintf(csv, sizeof(csv), "Ana see http://spam.example/x,%s,2027\n", ana);
+    struct api_response r;
+    CHECK(post_as(&r, &own_coord, path, json_pack("{s:s}", "csv", csv), 200));
+    CHECK_INT(api_json_int(r.json, "invited", -1), 1);
+    api_free(&r);
+    /* the subject carries no name; the body quotes both, defanged, and links only to Rounds */
+    char *subject = api_db_text(db, "SELECT subject FROM outbox WHERE to_address = $1", ana, NULL, NULL);
+    CHECK_STR(subject, "An invitation to link your Rounds account to a school");
+    free(subject);
+    char *body = api_db_text(db, "SELECT body FROM outbox WHERE to_address = $1", ana, NULL, NULL);
+    CHECK(body != NULL && strstr(body, "school[.]example") != NULL && strstr(body, "spam[.]example") != NULL);
+    CHECK(body != NULL && strstr(body, "school.example") == NULL && strstr(body, "http://spam") == NULL);
+    CHECK(body != NULL && strstr(body, "/invitations/schools/") != NULL);
+    free(body);
+
+    /* the school has sent its day's worth but one: a file of two is refused whole, with Retry-After */
+    char now[24], batch[64];
+    snprintf(now, sizeof(now), "%lld", (long long)clock_now());
+    crypto_random_id("sib_test_", batch, sizeof(batch));
+    char *filler = api_db_text(db, "INSERT INTO school_invite_batches (id, organization_id, invited, created_at)"
+                                   " SELECT CAST($1 AS TEXT), id, " LIMIT_TEXT(SCHOOL_INVITES_PER_DAY) " - 2, 0 FROM organizations"
+                                   " WHERE id = $2 RETURNING id",
+                               batch, own, NULL);
+    CHECK_STR(filler, batch);
+    free(filler);
+    CHECK_INT(api_db_int(db, "UPDATE school_invite_batches SET created_at = CAST($2 AS BIGINT) WHERE id = $1"
+                             " RETURNING invited",
+                         batch, now),
+              SCHOOL_INVITES_PER_DAY - 2);
+    snprintf(csv, sizeof(csv), "Ben,%s,2027\nCai,%s,2027\n", ben, cai);
+    CHECK(post_as(&r, &own_coord, path, json_pack("{s:s}", "csv", csv), 429));
+    CHECK_STR(api_json_str(r.json, "code"), "rate_limited");
+    const char *retry = api_header(&r, "retry-after");
+    CHECK(retry != NULL && strtol(retry, NULL, 10) > 0 && strtol(retry, NULL, 10) <= 86400);
+    api_free(&r);
+    CHECK_INT(mails_to(ben), 0);
+    CHECK_INT(mails_to(cai), 0);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM school_invitations WHERE organization_id = $1", own, NULL), 1);
+    /* one more fits */
+    snprintf(csv, sizeof(csv), "Ben,%s,2027\n", ben);
+    CHECK(post_as(&r, &own_coord, path, json_pack("{s:s}", "csv", csv), 200));
+    CHECK_INT(api_json_int(r.json, "invited", -1), 1);
+    api_free(&r);
+    CHECK_INT(mails_to(ben), 1);
+    /* and then none: inviting Ben again is another email */
+    CHECK(post_as(&r, &own_coord, path, json_pack("{s:s}", "csv", csv), 429));
+    api_free(&r);
+    CHECK_INT(mails_to(ben), 1);
+    /* a day later the window has moved on */
+    CHECK_INT(api_db_int(db, "UPDATE school_invite_batches SET created_at = created_at - 86401"
+                             " WHERE organization_id = $1 RETURNING 1",
+                         own, NULL),
+              1);
+    CHECK(post_as(&r, &own_coord, path, json_pack("{s:s}", "csv", csv), 200));
+    api_free(&r);
+    CHECK_INT(mails_to(ben), 2);
 }
 
 TEST(a_student_asks_the_school_approves_or_refuses_and_the_student_leaves)
@@ -812,6 +891,7 @@ int main(void)
         return 1;
     }
     API_RUN(a_cohort_is_invited_by_csv_bad_lines_reported_good_ones_kept);
+    API_RUN(invitation_emails_quote_names_and_a_school_has_a_daily_limit);
     API_RUN(a_student_asks_the_school_approves_or_refuses_and_the_student_leaves);
     API_RUN(what_a_school_sees_of_its_student_and_who_else_gets_404);
     API_RUN(a_round_from_creation_to_published_offers);
