@@ -1,9 +1,12 @@
 /* school_student_get.c — GET /api/v1/schools/{id}/students/{student_id} (the
  * school's coordinators, staff; only while the student's link is active, 404
  * otherwise — as for another school's students) → {link, profile,
- * applications:[{id,status,status_label,offering,host,start,end,compliance}],
- * readiness:{ok_count,items}}. Compliance is each requirement's state for the
- * applications that took a seat; no document file, no letter content. */
+ * applications:[{id,status,status_label,offering,host,start,end,compliance,
+ * hours}], readiness:{ok_count,items}}. Compliance is each requirement's
+ * state for the applications that took a seat, hours the totals of a rotation
+ * under way or completed; no document file, no letter content, nothing the
+ * student wrote in the hours log. */
+#include "api/rotation_api.h"
 #include "api/schools_api.h"
 #include "domain/applications.h"
 #include "lib/limits.h"
@@ -23,6 +26,19 @@ static void write_compliance(struct buf *b, const struct compliance *c)
         buf_append_char(b, '}');
     }
     buf_append_str(b, "]}");
+}
+
+static void write_hours(struct buf *b, const struct school_student_hours *h)
+{
+    if (h == NULL) {
+        buf_append_str(b, "null");
+        return;
+    }
+    buf_append_str(b, "{\"confirmed_hours\":");
+    api_write_hours(b, h->confirmed_minutes);
+    buf_append_str(b, ",\"waiting_hours\":");
+    api_write_hours(b, h->waiting_minutes);
+    buf_appendf(b, ",\"days_confirmed\":%zu,\"days_refused\":%zu}", h->days_confirmed, h->days_refused);
 }
 
 static void write_view(struct buf *b, const struct school_student_view *v)
@@ -57,6 +73,8 @@ static void write_view(struct buf *b, const struct school_student_view *v)
         buf_append_json_string(b, a->block_end);
         buf_append_str(b, ",\"compliance\":");
         write_compliance(b, v->compliance[i]);
+        buf_append_str(b, ",\"hours\":");
+        write_hours(b, v->hours[i]);
         buf_append_char(b, '}');
     }
     buf_appendf(b, "],\"readiness\":{\"ok_count\":%d,\"items\":[", v->readiness.ok_count);

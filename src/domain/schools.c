@@ -14,6 +14,7 @@
 #include "lib/crypto.h"
 #include "lib/limits.h"
 #include "lib/log.h"
+#include "store/rotation.h"
 
 #define DAY 86400
 
@@ -116,7 +117,7 @@ static void mail_invitation(struct db_conn *conn, struct arena *arena, const str
     buf_appendf(&body, "  School: %s\n", notify_quote(arena, school->name, BUF_CAP_LINE));
     buf_appendf(&body, "  Student invited: %s\n\n", notify_quote(arena, row->name, BUF_CAP_LINE));
     buf_append_str(&body, "With your consent the school's coordinators see your applications and placements, your "
-                          "onboarding checklists and your Match readiness — never the "
+                          "onboarding checklists, your confirmed hours and your Match readiness — never the "
                           "content of your letters of recommendation, and never your documents' files. You can leave "
                           "the school at any time from your account.\n\nTo accept (you can create an account with "
                           "this address first):\n");
@@ -512,6 +513,35 @@ int school_approvals(struct db_conn *conn, struct arena *arena, const struct sto
 
 /* ---- what a coordinator sees ---- */
 
+/* The hours of a rotation under way or completed (NULL otherwise): DB_OK or the store's failure. */
+static int student_hours(struct db_conn *conn, struct arena *arena, const struct store_application *a,
+                         struct school_student_hours **out)
+{
+    *out = NULL;
+    enum application_status status = application_status_of(a);
+    if (status != APPLICATION_IN_PROGRESS && status != APPLICATION_COMPLETED)
+        return DB_OK;
+    struct store_hours_entry *entries = NULL;
+    size_t count = 0;
+    int rc = store_hours_of_application(conn, arena, a->id, &entries, &count);
+    struct school_student_hours *h = rc == DB_OK ? arena_calloc(arena, 1, sizeof(*h)) : NULL;
+    if (h == NULL)
+        return rc == DB_OK ? DB_ERROR : rc;
+    for (size_t i = 0; i < count; i++) {
+        enum hours_state state = hours_state_parse(entries[i].state);
+        if (state == HOURS_CONFIRMED) {
+            h->confirmed_minutes += entries[i].minutes;
+            h->days_confirmed++;
+        } else if (state == HOURS_LOGGED) {
+            h->waiting_minutes += entries[i].minutes;
+        } else if (state == HOURS_REFUSED) {
+            h->days_refused++;
+        }
+    }
+    *out = h;
+    return DB_OK;
+}
+
 int school_student_view(struct db_conn *conn, struct arena *arena, const struct store_user *viewer,
                         const char *school_id, const char *student_id, struct school_student_view *out,
                         struct error *err)
@@ -536,9 +566,12 @@ int school_student_view(struct db_conn *conn, struct arena *arena, const struct 
         readiness_for(conn, arena, &out->student, &out->readiness) != 0)
         return error_set(err, ERR_INTERNAL, NULL, NULL);
     out->compliance = arena_calloc(arena, out->application_count + 1, sizeof(struct compliance *));
-    if (out->compliance == NULL)
+    out->hours = arena_calloc(arena, out->application_count + 1, sizeof(struct school_student_hours *));
+    if (out->compliance == NULL || out->hours == NULL)
         return error_set(err, ERR_INTERNAL, NULL, NULL);
     for (size_t i = 0; i < out->application_count; i++) {
+        if (student_hours(conn, arena, &out->applications[i], &out->hours[i]) != DB_OK)
+            return error_set(err, ERR_INTERNAL, NULL, NULL);
         if (!application_status_takes_seat(application_status_of(&out->applications[i])))
             continue;
         struct compliance *c = arena_calloc(arena, 1, sizeof(*c));

@@ -78,12 +78,21 @@ int school_leave(struct db_conn *conn, struct arena *arena, const struct store_u
 
 /* ---- what a coordinator sees of a student ---- */
 
+/* A rotation's hours as the school sees them: totals only, never what the
+ * student wrote about a day. */
+struct school_student_hours {
+    int64_t confirmed_minutes; /* confirmed by the preceptor: what counts */
+    int64_t waiting_minutes;   /* logged, waiting for the preceptor */
+    size_t days_confirmed, days_refused;
+};
+
 struct school_student_view {
     struct store_school_student link;
     struct store_user student;
     struct store_application *applications;
     size_t application_count;
     struct compliance **compliance; /* per application: for those that took a seat, else NULL */
+    struct school_student_hours **hours; /* per application: for a rotation under way or completed, else NULL */
     struct readiness readiness;
 };
 

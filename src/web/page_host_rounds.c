@@ -155,7 +155,7 @@ static void render_form(struct buf *b, const char *csrf_token, const struct host
                       "type=\"radio\" name=\"ranking\" value=\"list\"");
     buf_append_str(b, list ? " checked" : "");
     buf_append_str(b, "> My ranking below (students left empty are not accepted)</label></fieldset>\n");
-    buf_append_str(b, "<table class=\"responsive\"><thead><tr><th scope=\"col\">Student</th><th scope=\"col\">Your rank"
+    buf_append_str(b, "<table class=\"records\"><thead><tr><th scope=\"col\">Student</th><th scope=\"col\">Your rank"
                       "</th></tr></thead><tbody>\n");
     for (size_t i = 0; i < v->applicant_count; i++) {
         const struct store_match_member *m = &v->applicants[i];

@@ -105,7 +105,7 @@ static void render_students(struct buf *b, const char *csrf_token, const char *s
         buf_append_str(b, "<p>No student has joined yet: invite your cohort below.</p></section>\n");
         return;
     }
-    buf_append_str(b, "<table class=\"responsive\"><thead><tr><th scope=\"col\">Student</th>"
+    buf_append_str(b, "<table class=\"records\"><thead><tr><th scope=\"col\">Student</th>"
                       "<th scope=\"col\">Graduation</th><th scope=\"col\">Applications in progress</th>"
                       "<th scope=\"col\">Booked or done</th></tr></thead><tbody>\n");
     for (size_t i = 0; i < count; i++) {

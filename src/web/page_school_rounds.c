@@ -113,7 +113,7 @@ static void render_blocks(struct buf *b, const char *csrf_token, const struct st
         buf_append_str(b, "<p>No block yet: add the blocks whose seats the round fills.</p></section>\n");
         return;
     }
-    buf_append_str(b, "<table class=\"responsive\"><thead><tr><th scope=\"col\">Rotation</th><th scope=\"col\">Dates"
+    buf_append_str(b, "<table class=\"records\"><thead><tr><th scope=\"col\">Rotation</th><th scope=\"col\">Dates"
                       "</th><th scope=\"col\">Seats</th><th scope=\"col\">Ranked by</th><th scope=\"col\">Students who "
                       "ranked it</th><th scope=\"col\"><span class=\"visually-hidden\">Actions</span></th></tr></thead>"
                       "<tbody>\n");
@@ -221,7 +221,7 @@ static void render_cohort(struct http_request *req, struct buf *b, const struct 
     if (store_match_round_students(req->db, &req->arena, round->id, &m, &count) != DB_OK)
         return;
     buf_appendf(b, "<section aria-labelledby=\"cohort-heading\"><h2 id=\"cohort-heading\">Students (%zu)</h2>\n"
-                   "<table class=\"responsive\"><thead><tr><th scope=\"col\">Student</th><th scope=\"col\">Ranked"
+                   "<table class=\"records\"><thead><tr><th scope=\"col\">Student</th><th scope=\"col\">Ranked"
                    "</th><th scope=\"col\">Result</th></tr></thead><tbody>\n",
                 count);
     for (size_t i = 0; i < count; i++) {

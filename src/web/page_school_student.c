@@ -2,7 +2,8 @@
  * student as their school sees them (only while they consent: 404 otherwise,
  * as for another school's students): their applications with each one's
  * status in words and, for those that took a seat, the onboarding checklist
- * in numbers; and their Match readiness as the progress picture. Never a
+ * in numbers, and for a rotation under way or completed its hours (totals
+ * only); and their Match readiness as the progress picture. Never a
  * letter's content, never a document's file. */
 #include <stdio.h>
 #include <string.h>
@@ -33,6 +34,24 @@ static void render_compliance(struct buf *b, const struct compliance *c)
         buf_appendf(b, "<span class=\"status status-waiting\">%zu of %zu done</span>", ok, c->count);
 }
 
+static void render_hours(struct buf *b, const struct school_student_hours *h)
+{
+    if (h == NULL) {
+        buf_append_str(b, "<span class=\"muted\">Not started</span>");
+        return;
+    }
+    web_write_hours(b, h->confirmed_minutes);
+    buf_appendf(b, " h confirmed (%zu day%s)", h->days_confirmed, h->days_confirmed == 1 ? "" : "s");
+    if (h->waiting_minutes > 0) {
+        buf_append_str(b, "<br><span class=\"muted\">");
+        web_write_hours(b, h->waiting_minutes);
+        buf_append_str(b, " h waiting for the preceptor</span>");
+    }
+    if (h->days_refused > 0)
+        buf_appendf(b, "<br><span class=\"muted\">%zu day%s refused</span>", h->days_refused,
+                    h->days_refused == 1 ? "" : "s");
+}
+
 static void render_applications(struct buf *b, const struct school_student_view *v)
 {
     buf_append_str(b, "<section aria-labelledby=\"apps-heading\"><h2 id=\"apps-heading\">Applications and "
@@ -41,9 +60,9 @@ static void render_applications(struct buf *b, const struct school_student_view 
         buf_append_str(b, "<p>No application yet.</p></section>\n");
         return;
     }
-    buf_append_str(b, "<table class=\"responsive\"><thead><tr><th scope=\"col\">Rotation</th><th scope=\"col\">Host"
+    buf_append_str(b, "<table class=\"records\"><thead><tr><th scope=\"col\">Rotation</th><th scope=\"col\">Host"
                       "</th><th scope=\"col\">Dates</th><th scope=\"col\">Status</th><th scope=\"col\">Onboarding</th>"
-                      "</tr></thead><tbody>\n");
+                      "<th scope=\"col\">Hours</th></tr></thead><tbody>\n");
     for (size_t i = 0; i < v->application_count; i++) {
         const struct store_application *a = &v->applications[i];
         buf_append_str(b, "<tr><td data-label=\"Rotation\">");
@@ -58,6 +77,8 @@ static void render_applications(struct buf *b, const struct school_student_view 
         web_application_status(b, application_status_of(a));
         buf_append_str(b, "</td><td data-label=\"Onboarding\">");
         render_compliance(b, v->compliance[i]);
+        buf_append_str(b, "</td><td data-label=\"Hours\">");
+        render_hours(b, v->hours[i]);
         buf_append_str(b, "</td></tr>\n");
     }
     buf_append_str(b, "</tbody></table></section>\n");

@@ -5,7 +5,7 @@
  *     invitations by email with a link whose token works once, the names in
  *     it quoted and defanged, a daily limit per school), a student
  *     asking to join and being approved or refused, leaving at any time;
- *   - what a coordinator sees of a linked student, and the access matrix:
+ *   - what a coordinator sees of a linked student (hours as totals only), and the access matrix:
  *     another school's coordinator, a host, a student and anyone without
  *     consent get 404;
  *   - a match round from creation to publication: seats reserved and kept from
@@ -868,6 +868,60 @@ TEST(home_approval_holds_applications_until_the_school_releases_them)
     api_free(&r);
 }
 
+TEST(a_school_sees_its_students_hours_as_totals_only)
+{
+    struct user s;
+    CHECK(joined_student(&s, "hours", school, &coord));
+    char block[64], app[64] = "", path[200];
+    CHECK(create_block(offering_a, 230, 4, 3, block));
+    const char *status = apply_for(&s, block, app, sizeof(app));
+    CHECK(strcmp(status, "submitted") == 0 || strcmp(status, "home_review") == 0);
+    snprintf(path, sizeof(path), "/api/v1/schools/%s/students/%s", school, s.id);
+    struct api_response r;
+    call(&r, &coord, "GET", path, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(json_is_null(json_object_get(json_array_get(api_json_get(r.json, "applications"), 0), "hours")));
+    api_free(&r);
+    /* the rotation is under way (as the calendar would move it) and three days are logged */
+    CHECK_INT(api_db_int(db, "UPDATE applications SET status = 'in_progress' WHERE id = $1 RETURNING 1", app, NULL),
+              1);
+    static const char *const days[][2] = {
+        {"INSERT INTO hours_entries (id, application_id, student_id, day, minutes, setting, activities, state,"
+         " created_at, updated_at) SELECT CAST($1 AS TEXT) || '-1', id, student_id, '2030-01-01', 450, 'inpatient',"
+         " 'SECRET-ACTIVITY rounds with the team', 'confirmed', 1, 1 FROM applications WHERE id = $1"
+         " RETURNING minutes", "450"},
+        {"INSERT INTO hours_entries (id, application_id, student_id, day, minutes, setting, activities, state,"
+         " created_at, updated_at) SELECT CAST($1 AS TEXT) || '-2', id, student_id, '2030-01-02', 120, 'outpatient',"
+         " '', 'logged', 1, 1 FROM applications WHERE id = $1 RETURNING minutes", "120"},
+        {"INSERT INTO hours_entries (id, application_id, student_id, day, minutes, setting, activities, state,"
+         " created_at, updated_at) SELECT CAST($1 AS TEXT) || '-3', id, student_id, '2030-01-03', 60, 'outpatient',"
+         " '', 'refused', 1, 1 FROM applications WHERE id = $1 RETURNING minutes", "60"},
+    };
+    for (size_t i = 0; i < 3; i++)
+        CHECK_INT(api_db_int(db, days[i][0], app, NULL), strtol(days[i][1], NULL, 10));
+    call(&r, &coord, "GET", path, NULL);
+    CHECK_INT(r.status, 200);
+    json_t *first = json_array_get(api_json_get(r.json, "applications"), 0);
+    CHECK_STR(api_json_str(first, "id"), app);
+    CHECK(json_number_value(api_json_get(first, "hours.confirmed_hours")) == 7.5);
+    CHECK(json_number_value(api_json_get(first, "hours.waiting_hours")) == 2.0);
+    CHECK_INT(api_json_int(first, "hours.days_confirmed", -1), 1);
+    CHECK_INT(api_json_int(first, "hours.days_refused", -1), 1);
+    CHECK(strstr(r.body, "SECRET-ACTIVITY") == NULL); /* what the student wrote stays theirs */
+    api_free(&r);
+    /* the coordinator's page shows the same; another school's coordinator still gets 404 */
+    snprintf(path, sizeof(path), "/school/students/%s?school=%s", s.id, school);
+    call(&r, &coord, "GET", path, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(r.body, "7.5 h confirmed (1 day)");
+    CHECK_CONTAINS(r.body, "2 h waiting for the preceptor");
+    CHECK(strstr(r.body, "SECRET-ACTIVITY") == NULL);
+    api_free(&r);
+    call(&r, &coord_other, "GET", path, NULL);
+    CHECK_INT(r.status, 404);
+    api_free(&r);
+}
+
 TEST(server_shuts_down_gracefully)
 {
     CHECK_INT(api_server_stop(&server), 0);
@@ -899,6 +953,7 @@ int main(void)
     API_RUN(rotation_rounds_refuse_overlapping_periods);
     API_RUN(malformed_and_forbidden_round_requests_are_4xx_and_change_nothing);
     API_RUN(home_approval_holds_applications_until_the_school_releases_them);
+    API_RUN(a_school_sees_its_students_hours_as_totals_only);
     db_close(db);
     API_RUN(server_shuts_down_gracefully);
     api_server_cleanup(&server);

@@ -10,15 +10,16 @@
 //   ranks on the keyboard-friendly ranking page (number boxes, then "Move
 //   up") and saves → the coordinator runs the match (verified, the fill
 //   picture) and publishes → a student finds the offer on /applications, and
-//   their result and its explanation on the round's page.
+//   their result and its explanation on the round's page → the coordinator
+//   opens that student's page on a phone.
 //
 // Screenshots (in SCREENSHOT_DIR): school-dashboard.png, round-ranking.png
-// (at 360 px), round-results.png, round-student-result.png.
+// (at 360 px), round-results.png, round-student-result.png, school-student-360.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { newContext, screenshot } from './lib.mjs';
+import { checkAxe, fitsWindow, newContext, screenshot } from './lib.mjs';
 
 const DEMO_PASSWORD = 'rounds-demo-2026';
 const PASSWORD = 'Willow-Harbor-Lantern-84';
@@ -165,6 +166,21 @@ test('invite a cohort by CSV → students join and rank → the school runs and 
       const result = first.getByRole('region', { name: 'Your result' });
       await result.getByText(/Placed at|Not placed/).waitFor();
       await screenshot(first, 'round-student-result.png');
+
+      // The coordinator, on a phone, opens a student's page from the dashboard: applications with
+      // onboarding and hours (totals only), readiness; nothing wider than the window.
+      await c.setViewportSize({ width: 360, height: 800 });
+      await c.goto('/school');
+      await c.getByRole('link', { name: STUDENTS[0].name }).first().click();
+      await c.waitForURL((u) => /^\/school\/students\/[^/]+$/.test(u.pathname));
+      await c.getByRole('heading', { name: 'Match readiness' }).waitFor();
+      const apps = c.getByRole('region', { name: 'Applications and placements' });
+      if (await apps.locator('table').count() > 0) {
+        await apps.getByText('Not started').first().waitFor(); // an offer: no hours yet
+      }
+      await fitsWindow(c);
+      await checkAxe(c, 'a school\'s student');
+      await screenshot(c, 'school-student-360.png');
     } finally {
       for (const context of studentContexts) await context.close();
       await coordinatorContext.close();
