@@ -20,6 +20,7 @@
 #include "domain/demo_catalog.h"
 #include "domain/demo_completion.h"
 #include "domain/demo_rotation.h"
+#include "domain/demo_school.h"
 #include "domain/vocabulary.h"
 #include "lib/arena.h"
 #include "lib/clock.h"
@@ -177,6 +178,7 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
     struct demo_catalog_accounts accounts = {.host_id = demo_orgs[1].id, .host_name = demo_orgs[1].name};
     struct demo_rotation_people rotation = {.host_id = demo_orgs[1].id};
     struct store_user student = {0};
+    const char *school_coordinator_id = NULL;
     printf("Demo accounts (password for all: %s):\n", demo_password);
     for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
         const struct demo_user *d = &demo_users[i];
@@ -191,6 +193,8 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
         }
         if (strcmp(d->email, "student@rounds.test") == 0)
             student = user;
+        if (d->role == ROLE_SCHOOL_COORDINATOR)
+            school_coordinator_id = user.id;
         if (d->role == ROLE_PRECEPTOR) {
             accounts.preceptor_user_id = user.id;
             accounts.preceptor_name = user.name;
@@ -228,6 +232,20 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
         rc = EXIT_FAILURE_RUNTIME;
         goto out;
     }
+    struct demo_school school = {.school_id = demo_orgs[2].id,
+                                 .coordinator_id = school_coordinator_id,
+                                 .host_id = demo_orgs[1].id,
+                                 .demo_student_id = student.id,
+                                 .password = demo_password};
+    struct demo_school_added cohort;
+    if (school_coordinator_id == NULL || demo_school_seed(conn, &arena, &school, &cohort) != DB_OK) {
+        fprintf(stderr, "rounds seed: could not create the demo school's cohort and match round\n");
+        rc = EXIT_FAILURE_RUNTIME;
+        goto out;
+    }
+    printf("Demo school: %d students (cohort01…cohort%02d@rounds.test and the demo student), a match round open for "
+           "ranking at /school/rounds/%s\n",
+           cohort.students, cohort.students - 1, cohort.round_id != NULL ? cohort.round_id : "");
     struct store_catalog_summary sum;
     if (store_catalog_summary(conn, &sum) != DB_OK) {
         fprintf(stderr, "rounds seed: could not count the catalog\n");

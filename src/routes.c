@@ -13,10 +13,13 @@
 #include "api/evaluations_api.h"
 #include "api/documents_api.h"
 #include "api/letters_api.h"
+#include "api/match_rounds_api.h"
+#include "api/schools_api.h"
 #include "api/money_api.h"
 #include "api/rotation_api.h"
 #include "api/support_api.h"
 #include "domain/catalog_index.h"
+#include "lib/limits.h"
 #include "web/web.h"
 
 #define KIB(n) ((size_t)(n) * 1024)
@@ -304,6 +307,51 @@ const struct route rounds_routes[] = {
           .summary = "Make a coach the student's coach (staff)"),
     ROUTE(HTTP_GET, "/api/v1/audit", api_audit_list, ROUTE_JSON | ROUTE_AUTH, .query = api_audit_params,
           .summary = "The audit trail (staff)"),
+    /* partner schools and their students */
+    ROUTE(HTTP_GET, "/api/v1/schools", api_schools_get, ROUTE_JSON | ROUTE_AUTH, .summary = "The partner schools"),
+    ROUTE(HTTP_POST, "/api/v1/schools/{id}/join", api_school_join, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(1),
+          .summary = "A student asks to join a school"),
+    ROUTE(HTTP_POST, "/api/v1/schools/{id}/invitations", api_school_invitations_post, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = SCHOOL_INVITE_MAX_BYTES * 2 + KIB(4),
+          .summary = "Invite students from a CSV (name, email, graduation year); bad lines reported"),
+    ROUTE(HTTP_GET, "/api/v1/schools/{id}/invitations", api_school_invitations_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "A school's invitations not accepted yet"),
+    ROUTE(HTTP_POST, "/api/v1/school-invitations/accept", api_school_invitation_accept, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(1), .summary = "A student accepts a school's invitation {token}"),
+    ROUTE(HTTP_GET, "/api/v1/schools/{id}/students", api_school_students_get, ROUTE_JSON | ROUTE_AUTH,
+          .query = api_school_students_params, .summary = "A school's students and requests to join"),
+    ROUTE(HTTP_GET, "/api/v1/schools/{id}/students/{student_id}", api_school_student_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "A linked student as the school sees them (applications, compliance, readiness)"),
+    ROUTE(HTTP_POST, "/api/v1/schools/{id}/students/{student_id}/{action}", api_school_student_action,
+          ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(4), .summary = "Approve or refuse a request to join"),
+    ROUTE(HTTP_PATCH, "/api/v1/schools/{id}", api_school_patch, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(1),
+          .summary = "Turn a school's home approval on or off"),
+    ROUTE(HTTP_GET, "/api/v1/schools/{id}/applications", api_school_approvals_get, ROUTE_JSON | ROUTE_AUTH,
+          .query = api_school_approvals_params,
+          .summary = "A school's students' applications named for its approval (home_review by default)"),
+    ROUTE(HTTP_GET, "/api/v1/me/schools", api_me_schools_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The student's links to schools"),
+    ROUTE(HTTP_POST, "/api/v1/me/schools/{id}/leave", api_me_school_leave, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(1), .summary = "The student leaves a school (or withdraws a request)"),
+    /* match rounds */
+    ROUTE(HTTP_POST, "/api/v1/match-rounds", api_match_rounds_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(256),
+          .summary = "Create a school's match round for a cohort"),
+    ROUTE(HTTP_GET, "/api/v1/match-rounds", api_match_rounds_get, ROUTE_JSON | ROUTE_AUTH,
+          .query = api_match_rounds_list_params, .summary = "The match rounds the caller takes part in"),
+    ROUTE(HTTP_GET, "/api/v1/match-rounds/{id}", api_match_round_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "One match round as the caller may see it"),
+    ROUTE(HTTP_GET, "/api/v1/match-rounds/{id}/instance", api_match_round_instance, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The round as a match instance for rounds match"),
+    ROUTE(HTTP_POST, "/api/v1/match-rounds/{id}/blocks", api_match_round_block_post, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(4), .summary = "Reserve seats of a block for the round"),
+    ROUTE(HTTP_DELETE, "/api/v1/match-rounds/{id}/blocks/{block_id}", api_match_round_block_delete,
+          ROUTE_JSON | ROUTE_AUTH, .summary = "Give a block's reserved seats back"),
+    ROUTE(HTTP_PUT, "/api/v1/match-rounds/{id}/blocks/{block_id}/ranking", api_match_round_host_ranking_put,
+          ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(256), .summary = "A host ranks the students of its block, or the lottery"),
+    ROUTE(HTTP_PUT, "/api/v1/match-rounds/{id}/ranking", api_match_round_ranking_put, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(32), .summary = "A student's rank list for the round"),
+    ROUTE(HTTP_POST, "/api/v1/match-rounds/{id}/{action}", api_match_round_action, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(1), .summary = "open, run, publish or cancel a round"),
     ROUTE(HTTP_POST, "/api/v1/test/clock", api_test_clock, ROUTE_JSON | ROUTE_TEST_HOOK, .max_body = KIB(1),
           .summary = "Move the server's clock (only with --test-hooks 1)"),
     ROUTE(HTTP_POST, "/api/v1/test/jobs", api_test_jobs, ROUTE_JSON | ROUTE_TEST_HOOK, .max_body = KIB(1),
@@ -498,6 +546,42 @@ const struct route rounds_routes[] = {
           .max_body = KIB(4)),
     ROUTE(HTTP_GET, "/readiness", web_page_readiness, ROUTE_HTML | ROUTE_AUTH, .query = web_letter_done_params),
     ROUTE(HTTP_POST, "/staff/readiness", web_page_readiness_targets, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    /* partner schools */
+    ROUTE(HTTP_GET, "/school", web_page_school, ROUTE_HTML | ROUTE_AUTH, .query = web_school_params),
+    ROUTE(HTTP_POST, "/school/invitations", web_page_school_invite, ROUTE_HTML | ROUTE_AUTH | ROUTE_UPLOAD,
+          .query = web_school_params, .max_body = SCHOOL_INVITE_MAX_BYTES + UPLOAD_OVERHEAD),
+    ROUTE(HTTP_GET, "/school/students/{id}", web_page_school_student, ROUTE_HTML | ROUTE_AUTH,
+          .query = web_school_student_params),
+    ROUTE(HTTP_POST, "/school/students/{id}/{action}", web_page_school_student_action, ROUTE_HTML | ROUTE_AUTH,
+          .query = web_school_params, .max_body = KIB(4)),
+    ROUTE(HTTP_POST, "/school/settings", web_page_school_settings, ROUTE_HTML | ROUTE_AUTH, .query = web_school_params,
+          .max_body = KIB(4)),
+    ROUTE(HTTP_POST, "/school/applications/{id}/{action}", web_page_school_application_action,
+          ROUTE_HTML | ROUTE_AUTH, .query = web_school_params, .max_body = KIB(8)),
+    ROUTE(HTTP_GET, "/me/schools", web_page_me_schools, ROUTE_HTML | ROUTE_AUTH, .query = web_me_schools_params),
+    ROUTE(HTTP_POST, "/me/schools", web_page_me_schools_ask, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    ROUTE(HTTP_POST, "/me/schools/{id}/leave", web_page_me_school_leave, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    ROUTE(HTTP_POST, "/school/rounds", web_page_school_round_create, ROUTE_HTML | ROUTE_AUTH, .query = web_school_params,
+          .max_body = KIB(8)),
+    ROUTE(HTTP_GET, "/school/rounds/{id}", web_page_school_round, ROUTE_HTML | ROUTE_AUTH, .query = web_round_params),
+    ROUTE(HTTP_POST, "/school/rounds/{id}/blocks", web_page_school_round_block_add, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4)),
+    ROUTE(HTTP_POST, "/school/rounds/{id}/blocks/{block_id}/remove", web_page_school_round_block_remove,
+          ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    ROUTE(HTTP_POST, "/school/rounds/{id}/{action}", web_page_school_round_action, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4)),
+    /* match rounds: students and hosts */
+    ROUTE(HTTP_GET, "/rounds", web_page_rounds, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_GET, "/rounds/{id}", web_page_round, ROUTE_HTML | ROUTE_AUTH, .query = web_round_params),
+    ROUTE(HTTP_POST, "/rounds/{id}", web_page_round_save, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(32)),
+    ROUTE(HTTP_GET, "/host/rounds", web_page_host_rounds, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_GET, "/host/rounds/{id}/blocks/{block_id}", web_page_host_round_block, ROUTE_HTML | ROUTE_AUTH,
+          .query = web_host_round_params),
+    ROUTE(HTTP_POST, "/host/rounds/{id}/blocks/{block_id}", web_page_host_round_block_save, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(256)),
+    ROUTE(HTTP_GET, "/invitations/schools/{token}", web_page_school_invitation, ROUTE_HTML),
+    ROUTE(HTTP_POST, "/invitations/schools/{token}/accept", web_page_school_invitation_accept,
+          ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
     /* signed documents: download, and the public check */
     ROUTE(HTTP_GET, "/certificates/{number}/pdf", web_page_certificate_pdf, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_GET, "/verify", web_page_verify_form, ROUTE_HTML, .query = web_verify_params),

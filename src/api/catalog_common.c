@@ -211,8 +211,9 @@ void api_write_block(struct buf *b, const struct store_block *blk)
     buf_append_json_string(b, blk->start_date);
     buf_append_str(b, ",\"end\":");
     buf_append_json_string(b, blk->end_date);
-    buf_appendf(b, ",\"seats\":%lld,\"seats_taken\":%lld,\"seats_left\":%lld}", (long long)blk->seats,
-                (long long)blk->seats_taken, (long long)(blk->seats - blk->seats_taken));
+    buf_appendf(b, ",\"seats\":%lld,\"seats_taken\":%lld,\"seats_reserved\":%lld,\"seats_left\":%lld}",
+                (long long)blk->seats, (long long)blk->seats_taken, (long long)blk->seats_reserved,
+                (long long)(blk->seats - blk->seats_taken - blk->seats_reserved));
 }
 
 /* ---- the offering body ---- */

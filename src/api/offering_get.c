@@ -155,7 +155,7 @@ void api_write_offering(struct buf *b, const struct store_offering *o, const str
         buf_append_str(b, "{\"id\":");
         buf_append_json_string(b, blk->id);
         buf_appendf(b, ",\"start\":\"%s\",\"end\":\"%s\",\"seats\":%lld,\"seats_left\":%lld", blk->start_date,
-                    blk->end_date, (long long)blk->seats, (long long)(blk->seats - blk->seats_taken));
+                    blk->end_date, (long long)blk->seats, (long long)(blk->seats - blk->seats_taken - blk->seats_reserved));
         /* What the policy gives back for this block, having paid the full price. */
         int32_t start = clock_days_from_date(blk->start_date);
         char due[11];

@@ -13,13 +13,18 @@
 #include "domain/email_confirmation.h"
 #include "domain/money.h"
 #include "domain/notify.h"
+#include "domain/schools.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
+#include "lib/limits.h"
 #include "lib/log.h"
+#include "lib/utf8.h"
+#include "store/match_rounds.h"
 
-enum who { WHO_STUDENT = 1, WHO_HOST = 2, WHO_STAFF = 4, WHO_SYSTEM = 8, WHO_COACH = 16 };
-#define WHO_HOST_SIDE (WHO_HOST | WHO_STAFF) /* staff may take every host-side action */
+enum who { WHO_STUDENT = 1, WHO_HOST = 2, WHO_STAFF = 4, WHO_SYSTEM = 8, WHO_COACH = 16, WHO_SCHOOL = 32 };
+#define WHO_HOST_SIDE (WHO_HOST | WHO_STAFF)     /* staff may take every host-side action */
+#define WHO_SCHOOL_SIDE (WHO_SCHOOL | WHO_STAFF) /* and every home-approval decision */
 
 struct transition {
     enum application_status from;
@@ -30,6 +35,10 @@ struct transition {
 
 /* The whole state machine. Anything not listed is refused. */
 static const struct transition transitions[] = {
+    /* Home approval: the student's school releases the application to the host, or refuses it. */
+    {APPLICATION_HOME_REVIEW, "withdraw", APPLICATION_WITHDRAWN, WHO_STUDENT},
+    {APPLICATION_HOME_REVIEW, "release", APPLICATION_SUBMITTED, WHO_SCHOOL_SIDE | WHO_SYSTEM}, /* system: the student left */
+    {APPLICATION_HOME_REVIEW, "refuse", APPLICATION_REFUSED_BY_SCHOOL, WHO_SCHOOL_SIDE},
     {APPLICATION_SUBMITTED, "withdraw", APPLICATION_WITHDRAWN, WHO_STUDENT},
     {APPLICATION_UNDER_REVIEW, "withdraw", APPLICATION_WITHDRAWN, WHO_STUDENT},
     {APPLICATION_OFFERED, "withdraw", APPLICATION_WITHDRAWN, WHO_STUDENT},
@@ -58,8 +67,8 @@ static const struct transition transitions[] = {
     {APPLICATION_CLEARED, "release", APPLICATION_BALANCE_UNPAID, WHO_SYSTEM},
 };
 
-const char *const application_actions[] = {"withdraw", "review", "offer",    "decline", "accept", "book",
-                                           "clear",    "start",  "complete", "cancel",  "no_show", NULL};
+const char *const application_actions[] = {"withdraw", "review",  "offer",  "decline", "accept",  "book",   "clear",
+                                           "start",    "complete", "cancel", "no_show", "release", "refuse", NULL};
 
 enum application_status application_status_of(const struct store_application *a)
 {
@@ -104,6 +113,8 @@ bool application_action_known(const char *action)
 static const char *next_step_for_student(enum application_status s)
 {
     switch (s) {
+    case APPLICATION_HOME_REVIEW:
+        return "Wait for your school's approval: the host sees the application once your school releases it.";
     case APPLICATION_SUBMITTED:
     case APPLICATION_UNDER_REVIEW:
         return "Wait for the host's decision.";
@@ -155,6 +166,12 @@ static unsigned roles_on(const struct store_application *a, const struct store_u
         roles |= WHO_STUDENT;
     if (account_has_role(user, ROLE_STAFF))
         roles |= WHO_STAFF;
+    /* Until its school releases it, the host does not see the application; the school sees it meanwhile. */
+    if (application_awaits_school(a)) {
+        if (a->home_school_id != NULL && account_is_member(user, a->home_school_id, ROLE_SCHOOL_COORDINATOR))
+            roles |= WHO_SCHOOL;
+        return roles;
+    }
     if (a->preceptor_user_id != NULL && strcmp(a->preceptor_user_id, user->id) == 0)
         roles |= WHO_HOST;
     if (account_is_member(user, a->organization_id, ROLE_HOST_COORDINATOR))
@@ -193,6 +210,17 @@ bool application_may(const struct store_application *a, const struct store_user 
             (transitions[i].who & roles))
             return true;
     return false;
+}
+
+bool application_awaits_school(const struct store_application *a)
+{
+    enum application_status s = application_status_of(a);
+    return s == APPLICATION_HOME_REVIEW || s == APPLICATION_REFUSED_BY_SCHOOL;
+}
+
+bool application_school_side(const struct store_application *a, const struct store_user *user)
+{
+    return user != NULL && (roles_on(a, user) & WHO_SCHOOL_SIDE) != 0 && application_awaits_school(a);
 }
 
 bool application_visible_to(const struct store_application *a, const struct store_user *user)
@@ -244,13 +272,33 @@ void application_notify_host(struct db_conn *conn, struct arena *arena, const st
     }
 }
 
+/* Tells the coordinators of the school whose approval the application waits for. */
+static void notify_school(struct db_conn *conn, struct arena *arena, const struct store_application *a,
+                          const char *title, int64_t now)
+{
+    struct store_member *members;
+    size_t count = 0;
+    if (a->home_school_id == NULL ||
+        store_organization_members(conn, arena, a->home_school_id, role_name(ROLE_SCHOOL_COORDINATOR), &members,
+                                   &count) != DB_OK)
+        count = 0;
+    for (size_t i = 0; i < count; i++) {
+        struct recipient r = {members[i].user_id, members[i].email};
+        notify(conn, arena, &r, "home_review", title, "/school#approvals-heading", now);
+    }
+}
+
 static void tell_about_move(struct db_conn *conn, struct arena *arena, const struct store_application *a,
                             enum application_status to, int64_t now)
 {
     char link[96], title[512], date[11];
     snprintf(link, sizeof(link), "/applications/%s", a->id);
     struct recipient student = {a->student_id, a->student_email};
-    if (to == APPLICATION_SUBMITTED) {
+    if (to == APPLICATION_HOME_REVIEW) {
+        snprintf(title, sizeof(title), "%s applied for %s at %s: approve or refuse it", a->student_name,
+                 a->offering_title, a->host_name);
+        notify_school(conn, arena, a, title, now);
+    } else if (to == APPLICATION_SUBMITTED) {
         snprintf(title, sizeof(title), "New application from %s for %s", a->student_name, a->offering_title);
         application_notify_host(conn, arena, a, "application_submitted", title, link, now);
     } else if (to == APPLICATION_OFFERED) {
@@ -292,15 +340,15 @@ struct submit_ctx {
     struct error *err;
 };
 
-static int submit_tx(struct db_conn *conn, void *p)
+/* Whether the student may apply for the block: DB_OK, DB_CONSTRAINT with the
+ * reason in c->err, or the store's failure. */
+static int submit_checks(struct db_conn *conn, struct submit_ctx *c, struct store_block *block,
+                         struct store_offering *offering)
 {
-    struct submit_ctx *c = p;
-    struct store_block block;
-    struct store_offering offering;
-    int rc = store_block_get(conn, c->arena, c->block_id, &block);
+    int rc = store_block_get(conn, c->arena, c->block_id, block);
     if (rc == DB_ROW)
-        rc = store_offering_get(conn, c->arena, block.offering_id, &offering);
-    if (rc == DB_DONE || (rc == DB_ROW && offering_status_parse(offering.status) != OFFERING_PUBLISHED)) {
+        rc = store_offering_get(conn, c->arena, block->offering_id, offering);
+    if (rc == DB_DONE || (rc == DB_ROW && offering_status_parse(offering->status) != OFFERING_PUBLISHED)) {
         error_set(c->err, ERR_UNPROCESSABLE, "block_id", "there is no open block with this id");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
@@ -308,27 +356,28 @@ static int submit_tx(struct db_conn *conn, void *p)
         return rc;
     char today[11];
     clock_today(today);
-    if (strcmp(block.start_date, today) <= 0) {
+    if (strcmp(block->start_date, today) <= 0) {
         error_set(c->err, ERR_BLOCK_STARTED, "block_id", "this block has already started");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
+    /* Seats a match round keeps are not for sale, nor are those offered from the waitlist. */
     bool promised = false;
-    if (block.seats_taken < block.seats &&
-        (rc = waitlist_seats_promised(conn, c->arena, block.id, NULL, &promised)) != DB_OK)
+    bool seat_left = block->seats_taken + block->seats_reserved < block->seats;
+    if (seat_left && (rc = waitlist_seats_promised(conn, c->arena, block->id, NULL, &promised)) != DB_OK)
         return rc;
-    if (block.seats_taken >= block.seats || promised) {
+    if (!seat_left || promised) {
         error_set(c->err, ERR_BLOCK_NO_SEAT, "block_id",
                   promised ? "the free seats of this block are offered to students on its waitlist: join the waitlist"
                            : "this block is full");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     struct catalog_eligibility rules = {
-        .students_allowed = offering.students_allowed,
-        .graduates_allowed = offering.graduates_allowed,
-        .step1_required = offering.step1_required,
-        .english_proof_required = offering.english_proof_required,
-        .max_years_since_graduation = offering.max_years_since_graduation,
-        .visa_kinds = offering.visa_kinds,
+        .students_allowed = offering->students_allowed,
+        .graduates_allowed = offering->graduates_allowed,
+        .step1_required = offering->step1_required,
+        .english_proof_required = offering->english_proof_required,
+        .max_years_since_graduation = offering->max_years_since_graduation,
+        .visa_kinds = offering->visa_kinds,
     };
     int year = (today[0] - '0') * 1000 + (today[1] - '0') * 100 + (today[2] - '0') * 10 + (today[3] - '0');
     if (!catalog_eligible(&rules, &c->student->profile, year)) {
@@ -338,9 +387,9 @@ static int submit_tx(struct db_conn *conn, void *p)
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     bool active = false, overlaps = false;
-    rc = store_student_active_on_block(conn, c->student->id, block.id, &active);
+    rc = store_student_active_on_block(conn, c->student->id, block->id, &active);
     if (rc == DB_OK)
-        rc = store_student_booked_overlap(conn, c->student->id, block.start_date, block.end_date, &overlaps);
+        rc = store_student_booked_overlap(conn, c->student->id, block->start_date, block->end_date, &overlaps);
     if (rc != DB_OK)
         return rc;
     if (active) {
@@ -351,6 +400,24 @@ static int submit_tx(struct db_conn *conn, void *p)
         error_set(c->err, ERR_BOOKING_OVERLAP, "block_id", "you have a booked rotation at the same time");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
+    return DB_OK;
+}
+
+static int submit_tx(struct db_conn *conn, void *p)
+{
+    struct submit_ctx *c = p;
+    struct store_block block;
+    struct store_offering offering;
+    int rc = submit_checks(conn, c, &block, &offering);
+    if (rc != DB_OK)
+        return rc;
+    /* Home approval: a school that asks for it sees the application first. */
+    bool home_approval = false;
+    const char *home_school_id = NULL;
+    rc = school_home_approval_for(conn, c->arena, c->student->id, &home_approval, &home_school_id);
+    if (rc != DB_OK)
+        return rc;
+    enum application_status first = home_approval ? APPLICATION_HOME_REVIEW : APPLICATION_SUBMITTED;
     int64_t now = clock_now();
     char id[48];
     crypto_sortable_id("a_", clock_now_ms(), id, sizeof(id));
@@ -360,9 +427,10 @@ static int submit_tx(struct db_conn *conn, void *p)
         .block_id = block.id,
         .offering_id = offering.id,
         .organization_id = offering.organization_id,
-        .status = application_status_name(APPLICATION_SUBMITTED),
+        .status = application_status_name(first),
         .statement = c->statement,
         .created_at = now,
+        .home_school_id = home_approval ? home_school_id : NULL,
     };
     rc = store_application_insert(conn, &a);
     if (rc == DB_CONSTRAINT) {
@@ -375,13 +443,14 @@ static int submit_tx(struct db_conn *conn, void *p)
             return DB_CONSTRAINT; /* roll back: the error says why */
     }
     if (rc == DB_OK)
-        rc = store_application_event_add(conn, a.id, "submit", NULL, application_status_name(APPLICATION_SUBMITTED),
-                                         c->student->id, move_actor_name(MOVE_BY_STUDENT), "", now);
+        rc = store_application_event_add(conn, a.id, "submit", NULL, application_status_name(first), c->student->id,
+                                         move_actor_name(MOVE_BY_STUDENT), "", now);
     if (rc == DB_OK)
         rc = store_application_get(conn, c->arena, a.id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     if (rc == DB_OK) {
-        tell_about_move(conn, c->arena, c->out, APPLICATION_SUBMITTED, now);
-        rc = store_audit_add(conn, c->student->id, "transition", "application", a.id, "submit: -> submitted", now);
+        tell_about_move(conn, c->arena, c->out, first, now);
+        rc = store_audit_add(conn, c->student->id, "transition", "application", a.id,
+                             home_approval ? "submit: -> home_review" : "submit: -> submitted", now);
     }
     return rc;
 }
@@ -483,27 +552,36 @@ static int check_onboarding(struct db_conn *conn, struct move_ctx *c, const stru
     return DB_CONSTRAINT; /* roll back: the error says why */
 }
 
-/* The seat follows the move: taken when one is free and not waiting for an
- * offer made from the block's waitlist, or freed. */
+/* The seat follows the move: taken on entering a seat-taking state — the one
+ * a match round kept for this offer when there is one, else one free and not
+ * waiting for an offer made from the block's waitlist — and freed on leaving;
+ * a seat a round kept for an offer that ends unaccepted returns to sale. */
 static int move_seat(struct db_conn *conn, struct move_ctx *c, const struct store_application *a, bool had_seat,
                      bool gets_seat)
 {
-    if (had_seat && !gets_seat)
-        return store_block_free_seat(conn, a->block_id);
-    if (!gets_seat || had_seat)
-        return DB_OK;
+    int rc = DB_OK;
     bool promised = false;
-    int rc = store_block_lock(conn, a->block_id);
-    if (rc == DB_OK)
-        rc = waitlist_seats_promised(conn, c->arena, a->block_id, a->id, &promised);
-    if (rc == DB_OK && !promised)
-        rc = store_block_take_seat(conn, a->block_id);
+    if (had_seat && !gets_seat) {
+        rc = store_block_free_seat(conn, a->block_id);
+    } else if (gets_seat && !had_seat && a->seat_reserved) {
+        rc = store_block_take_reserved_seat(conn, a->block_id);
+    } else if (gets_seat && !had_seat) {
+        rc = store_block_lock(conn, a->block_id);
+        if (rc == DB_OK)
+            rc = waitlist_seats_promised(conn, c->arena, a->block_id, a->id, &promised);
+        if (rc == DB_OK && !promised)
+            rc = store_block_take_seat(conn, a->block_id);
+    } else if (a->seat_reserved) {
+        rc = store_block_release_reserved(conn, a->block_id, 1);
+    }
     if (rc == DB_DONE || (rc == DB_OK && promised)) {
         error_set(c->err, ERR_BLOCK_FULL, NULL,
                   promised ? "the free seats of this block are offered to students on its waitlist"
                            : "no seat is left in this block");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
+    if (rc == DB_OK && a->seat_reserved && store_application_release_reservation(conn, a->id) == DB_ERROR)
+        rc = DB_ERROR;
     return rc;
 }
 
@@ -570,10 +648,11 @@ static int move_tx(struct db_conn *conn, void *p)
     /* The move's money (terms and charge, refund, the host's share) in the same transaction. */
     if (rc == DB_OK)
         rc = money_on_move(conn, c->arena, &a, t->action, t->to, c->user, c->cause, c->err);
-    enum move_actor actor = (t->who & roles & WHO_STUDENT) ? MOVE_BY_STUDENT
-                            : (roles & WHO_SYSTEM)         ? MOVE_BY_SYSTEM
-                            : (t->who & roles & WHO_HOST)  ? MOVE_BY_HOST
-                                                           : MOVE_BY_STAFF;
+    enum move_actor actor = (t->who & roles & WHO_STUDENT)  ? MOVE_BY_STUDENT
+                            : (roles & WHO_SYSTEM)          ? MOVE_BY_SYSTEM
+                            : (t->who & roles & WHO_HOST)   ? MOVE_BY_HOST
+                            : (t->who & roles & WHO_SCHOOL) ? MOVE_BY_SCHOOL
+                                                            : MOVE_BY_STAFF;
     const char *actor_id = c->user != NULL ? c->user->id : NULL;
     const char *note = c->note;
     if (c->override_reason != NULL) {
@@ -588,17 +667,18 @@ static int move_tx(struct db_conn *conn, void *p)
                                          now);
     if (rc == DB_OK && c->override_reason != NULL)
         rc = store_audit_add(conn, actor_id, "date_override", "application", a.id, note, now);
-    if (rc == DB_OK && (gets_seat != had_seat))
+    if (rc == DB_OK && (gets_seat != had_seat || a.seat_reserved))
         rc = store_catalog_changed(conn, a.offering_id, now);
     if (rc == DB_OK) {
         char detail[96];
         snprintf(detail, sizeof(detail), "%s: %s -> %s", t->action, a.status, to);
         rc = store_audit_add(conn, actor_id, "transition", "application", a.id, detail, now);
     }
-    /* A seat freed, or an offer gone: the block's waitlist takes it, in this transaction. */
+    /* A seat freed (a round's kept seat included), or an offer gone: the block's waitlist takes it, in this
+     * transaction. */
     if (rc == DB_OK && !gets_seat && (had_seat || status == APPLICATION_OFFERED))
-        rc = waitlist_application_ended(conn, c->arena, a.id, a.block_id, status == APPLICATION_OFFERED, had_seat,
-                                        now);
+        rc = waitlist_application_ended(conn, c->arena, a.id, a.block_id, status == APPLICATION_OFFERED,
+                                        had_seat || a.seat_reserved, now);
     if (rc == DB_OK && t->to == APPLICATION_BOOKED)
         rc = coach_assign_on_booking(conn, c->arena, &a, now); /* every booked student has a coach */
     if (rc == DB_OK)
@@ -606,6 +686,15 @@ static int move_tx(struct db_conn *conn, void *p)
     if (rc == DB_OK)
         tell_about_move(conn, c->arena, c->out, t->to, now);
     return rc;
+}
+
+/* No note, or only spaces and line breaks. */
+static bool note_blank(const char *note)
+{
+    for (const char *p = note; p != NULL && *p != '\0'; p++)
+        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n')
+            return false;
+    return true;
 }
 
 int application_transition_in_tx(struct db_conn *conn, struct arena *arena, const char *application_id,
@@ -656,6 +745,11 @@ int application_move(struct db_conn *conn, struct arena *arena, const char *appl
     }
     struct move_ctx c = {arena, application_id, action, note, user, out, err, false, cause, override_reason};
     err->code = ERR_NONE;
+    size_t note_len = note != NULL ? strlen(note) : 0;
+    if (note != NULL && (!utf8_valid(note, note_len) || utf8_count(note, note_len) > NOTE_MAX_CHARS))
+        return error_set(err, ERR_VALIDATION_FAILED, "note", "at most " LIMIT_TEXT(NOTE_MAX_CHARS) " characters");
+    if (strcmp(action, "refuse") == 0 && note_blank(note))
+        return error_set(err, ERR_VALIDATION_FAILED, "note", "say why the school refuses the application");
     int rc = db_run_tx(conn, true, move_tx, &c);
     if (c.forbidden && user != NULL)
         store_audit_add(conn, user->id, "forbidden", "application", application_id, action, clock_now());

@@ -23,6 +23,11 @@ extern const char *const application_actions[];
 enum application_status application_status_of(const struct store_application *a);
 /* Held, booked, cleared, in progress and completed take a seat of the block. */
 bool application_status_takes_seat(enum application_status status);
+/* Waiting for (or refused by) the student's school: hidden from the host (home approval). */
+bool application_awaits_school(const struct store_application *a);
+/* Whether the user decides for the student's school on this application (its
+ * coordinators, staff) while it waits for that decision. */
+bool application_school_side(const struct store_application *a, const struct store_user *user);
 /* Held, booked, cleared and in progress: a rotation that is on. */
 bool application_status_is_active(enum application_status status);
 /* True when the action exists at all (for 404 vs 409). */

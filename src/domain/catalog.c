@@ -608,8 +608,8 @@ static int block_update_tx(struct db_conn *conn, void *p)
         ctx->failed = true;
         return DB_CONSTRAINT;
     }
-    if (b->seats < current.seats_taken)
-        return tx_fail(ctx, ERR_CONFLICT, "seats", "is below the seats already taken");
+    if (b->seats < current.seats_taken + current.seats_reserved)
+        return tx_fail(ctx, ERR_CONFLICT, "seats", "is below the seats already taken or kept for a match round");
     b->offering_id = current.offering_id;
     b->created_at = current.created_at;
     rc = store_block_update(conn, b);

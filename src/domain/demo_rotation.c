@@ -120,7 +120,7 @@ static int seed_tx(struct db_conn *conn, void *p)
     int64_t started = (int64_t)first * DAY + 8 * 3600;
     int64_t per_week = o.hours_per_week > 0 && o.hours_per_week <= 100 ? o.hours_per_week : 40;
     int64_t minutes_a_day = per_week * 60 / 5 / 15 * 15;
-    struct store_block block = {DEMO_BLOCK_ID, o.id, start, end, 2, 0, now - 90 * DAY};
+    struct store_block block = {DEMO_BLOCK_ID, o.id, start, end, 2, 0, now - 90 * DAY, 0};
     struct store_application a = {.id = DEMO_APPLICATION_ID,
                                   .student_id = c->people->student_id,
                                   .block_id = DEMO_BLOCK_ID,

@@ -40,5 +40,7 @@ struct match_json_sink {
 };
 int match_json_write(const struct match_instance *in, const struct match_result *result, struct arena *arena,
                      struct match_json_sink *sink);
+/* Writes the instance itself (what match_json_read reads back). */
+int match_json_write_instance(const struct match_instance *in, struct match_json_sink *sink);
 
 #endif

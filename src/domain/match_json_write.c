@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "domain/match_json.h"
+#include "lib/clock.h"
 
 struct id_order {
     const char *id;
@@ -193,5 +194,92 @@ int match_json_write(const struct match_instance *in, const struct match_result 
         write_verification(in, &r->verification, sink) != 0 || write_explanations(in, x, students, arena, sink) != 0)
         return -1;
     write_tail(in, r, sink);
+    return drain(sink, true);
+}
+
+/* ---- the instance ---- */
+
+static void write_id_list(struct buf *b, const char *key, const uint32_t *refs, uint32_t count, const char **names)
+{
+    buf_appendf(b, ", \"%s\": [", key);
+    for (uint32_t i = 0; i < count; i++) {
+        if (i > 0)
+            buf_append_str(b, ", ");
+        buf_append_json_string(b, names[refs[i]]);
+    }
+    buf_append_char(b, ']');
+}
+
+static void write_instance_offering(const struct match_instance *in, const struct match_offering *o, struct buf *b)
+{
+    buf_append_str(b, "{\"id\": ");
+    buf_append_json_string(b, o->id);
+    buf_append_str(b, ", \"block\": ");
+    buf_append_json_string(b, in->blocks[o->block].id);
+    buf_appendf(b, ", \"seats\": %u", o->seats);
+    if (o->requires_count > 0)
+        write_id_list(b, "requires", in->attr_refs + o->requires_start, o->requires_count, in->attr_names);
+    if (o->ranking == MATCH_RANKING_LOTTERY) {
+        buf_append_str(b, ", \"ranking\": {\"type\": \"lottery\"}}");
+        return;
+    }
+    buf_append_str(b, ", \"ranking\": {\"type\": \"list\", \"order\": [");
+    for (uint32_t j = 0; j < o->order_count;) { /* a group for each run of equal tiers */
+        uint32_t k = j, at = o->order_start;
+        while (k < o->order_count && in->order_tier[at + k] == in->order_tier[at + j])
+            k++;
+        buf_append_str(b, j > 0 ? ", " : "");
+        buf_append_str(b, k - j > 1 ? "[" : "");
+        for (uint32_t x = j; x < k; x++) {
+            buf_append_str(b, x > j ? ", " : "");
+            buf_append_json_string(b, in->students[in->order[at + x]].id);
+        }
+        buf_append_str(b, k - j > 1 ? "]" : "");
+        j = k;
+    }
+    buf_append_str(b, "]}}");
+}
+
+int match_json_write_instance(const struct match_instance *in, struct match_json_sink *sink)
+{
+    struct buf *b = sink->buf;
+    buf_appendf(b, "{\n  \"version\": 1,\n  \"mode\": \"%s\",\n  \"seed\": ", match_mode_name(in->mode));
+    buf_append_json_string(b, in->seed);
+    buf_append_str(b, ",\n  \"blocks\": [");
+    for (uint32_t i = 0; i < in->block_count; i++) {
+        char start[11], end[11];
+        clock_date_from_days(in->blocks[i].start_day, start);
+        clock_date_from_days(in->blocks[i].end_day, end);
+        buf_append_str(b, i > 0 ? ",\n    {\"id\": " : "\n    {\"id\": ");
+        buf_append_json_string(b, in->blocks[i].id);
+        buf_appendf(b, ", \"start\": \"%s\", \"end\": \"%s\"}", start, end);
+    }
+    buf_append_str(b, "\n  ],\n  \"offerings\": [");
+    for (uint32_t o = 0; o < in->offering_count; o++) {
+        buf_append_str(b, o > 0 ? ",\n    " : "\n    ");
+        write_instance_offering(in, &in->offerings[o], b);
+        if (drain(sink, false) != 0)
+            return -1;
+    }
+    buf_append_str(b, "\n  ],\n  \"students\": [");
+    for (uint32_t s = 0; s < in->student_count; s++) {
+        const struct match_student *st = &in->students[s];
+        buf_append_str(b, s > 0 ? ",\n    {\"id\": " : "\n    {\"id\": ");
+        buf_append_json_string(b, st->id);
+        if (in->mode == MATCH_MODE_ROTATION)
+            buf_appendf(b, ", \"max_placements\": %u", st->max_placements);
+        buf_append_str(b, ", \"rol\": [");
+        for (uint32_t j = 0; j < st->rol_count; j++) {
+            buf_append_str(b, j > 0 ? ", " : "");
+            buf_append_json_string(b, in->offerings[in->rol[st->rol_start + j]].id);
+        }
+        buf_append_char(b, ']');
+        if (st->attrs_count > 0)
+            write_id_list(b, "attrs", in->attr_refs + st->attrs_start, st->attrs_count, in->attr_names);
+        buf_append_char(b, '}');
+        if (drain(sink, false) != 0)
+            return -1;
+    }
+    buf_append_str(b, "\n  ]\n}\n");
     return drain(sink, true);
 }

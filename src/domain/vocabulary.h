@@ -128,6 +128,7 @@ enum waitlist_status { WAITLIST_STATUS_UNKNOWN = -1, WAITLIST_STATUS_TABLE(VOCAB
 #define APPLICATION_STATUS_TABLE(X)                                                                                    \
     X(APPLICATION_DRAFT, "draft", "Draft")                                                                             \
     X(APPLICATION_SUBMITTED, "submitted", "Submitted")                                                                 \
+    X(APPLICATION_HOME_REVIEW, "home_review", "Waiting for the school's approval")                                     \
     X(APPLICATION_UNDER_REVIEW, "under_review", "Under review")                                                        \
     X(APPLICATION_OFFERED, "offered", "Offer made")                                                                    \
     X(APPLICATION_HELD, "held", "Seat held")                                                                           \
@@ -137,6 +138,7 @@ enum waitlist_status { WAITLIST_STATUS_UNKNOWN = -1, WAITLIST_STATUS_TABLE(VOCAB
     X(APPLICATION_COMPLETED, "completed", "Completed")                                                                 \
     X(APPLICATION_WITHDRAWN, "withdrawn", "Withdrawn")                                                                 \
     X(APPLICATION_DECLINED, "declined", "Declined")                                                                    \
+    X(APPLICATION_REFUSED_BY_SCHOOL, "refused_by_school", "Refused by the school")                                     \
     X(APPLICATION_OFFER_EXPIRED, "offer_expired", "Offer expired")                                                     \
     X(APPLICATION_HOLD_EXPIRED, "hold_expired", "Hold expired")                                                        \
     X(APPLICATION_CANCELLED_BY_STUDENT, "cancelled_by_student", "Cancelled by the student")                            \
@@ -153,6 +155,7 @@ enum application_status {
     X(MOVE_BY_STUDENT, "student", "student")                                                                           \
     X(MOVE_BY_HOST, "host", "host")                                                                                    \
     X(MOVE_BY_STAFF, "staff", "Rounds staff")                                                                          \
+    X(MOVE_BY_SCHOOL, "school", "the student's school")                                                                \
     X(MOVE_BY_SYSTEM, "system", "system")
 enum move_actor { MOVE_ACTOR_UNKNOWN = -1, MOVE_ACTOR_TABLE(VOCABULARY_ENUM) MOVE_ACTOR_COUNT };
 
@@ -198,6 +201,37 @@ enum letter_state { LETTER_STATE_UNKNOWN = -1, LETTER_STATE_TABLE(VOCABULARY_ENU
     X(READINESS_IN_PROGRESS, "in_progress", "In progress")                                                             \
     X(READINESS_OK, "ok", "Done")
 enum readiness_state { READINESS_STATE_UNKNOWN = -1, READINESS_STATE_TABLE(VOCABULARY_ENUM) READINESS_STATE_COUNT };
+
+/* ---- partner schools and match rounds ---- */
+
+/* A student's link to a school (domain/schools.h). */
+#define SCHOOL_LINK_STATUS_TABLE(X)                                                                                    \
+    X(SCHOOL_LINK_REQUESTED, "requested", "Asked to join")                                                             \
+    X(SCHOOL_LINK_ACTIVE, "active", "Linked")                                                                          \
+    X(SCHOOL_LINK_REFUSED, "refused", "Refused")                                                                       \
+    X(SCHOOL_LINK_LEFT, "left", "Left")
+enum school_link_status {
+    SCHOOL_LINK_STATUS_UNKNOWN = -1,
+    SCHOOL_LINK_STATUS_TABLE(VOCABULARY_ENUM) SCHOOL_LINK_STATUS_COUNT
+};
+
+/* A match round (domain/match_rounds.h). */
+#define MATCH_ROUND_STATUS_TABLE(X)                                                                                    \
+    X(MATCH_ROUND_DRAFT, "draft", "Being set up")                                                                      \
+    X(MATCH_ROUND_OPEN, "open", "Open for ranking")                                                                    \
+    X(MATCH_ROUND_MATCHED, "matched", "Matched, not published")                                                        \
+    X(MATCH_ROUND_PUBLISHED, "published", "Published")                                                                 \
+    X(MATCH_ROUND_CANCELLED, "cancelled", "Cancelled")
+enum match_round_status {
+    MATCH_ROUND_STATUS_UNKNOWN = -1,
+    MATCH_ROUND_STATUS_TABLE(VOCABULARY_ENUM) MATCH_ROUND_STATUS_COUNT
+};
+
+/* How many placements a round gives each student (docs/match.md: mode). */
+#define MATCH_ROUND_MODE_TABLE(X)                                                                                      \
+    X(MATCH_ROUND_MODE_ONE, "one", "One placement per student")                                                        \
+    X(MATCH_ROUND_MODE_ROTATION, "rotation", "Rotations: up to k placements, one per block")
+enum match_round_mode { MATCH_ROUND_MODE_UNKNOWN = -1, MATCH_ROUND_MODE_TABLE(VOCABULARY_ENUM) MATCH_ROUND_MODE_COUNT };
 
 /* ---- during the rotation: hours, support tickets ---- */
 
@@ -276,6 +310,9 @@ VOCABULARY_DECLARE(compliance_state)
 VOCABULARY_DECLARE(requirement_source)
 VOCABULARY_DECLARE(letter_state)
 VOCABULARY_DECLARE(readiness_state)
+VOCABULARY_DECLARE(school_link_status)
+VOCABULARY_DECLARE(match_round_status)
+VOCABULARY_DECLARE(match_round_mode)
 VOCABULARY_DECLARE(hours_setting)
 VOCABULARY_DECLARE(hours_state)
 VOCABULARY_DECLARE(ticket_category)

@@ -35,12 +35,12 @@ static bool eligible(const struct store_offering *o, const struct store_profile 
     return catalog_eligible(&rules, p, current_year());
 }
 
-/* Seats nobody holds and nobody from the list has been offered. */
+/* Seats nobody holds, no match round keeps and nobody from the list has been offered. */
 static int seats_free(struct db_conn *conn, const struct store_block *b, int64_t *free)
 {
     int64_t open_offers = 0;
     int rc = store_waitlist_open_offers(conn, b->id, NULL, &open_offers);
-    *free = b->seats - b->seats_taken - open_offers;
+    *free = b->seats - b->seats_taken - b->seats_reserved - open_offers;
     return rc;
 }
 
@@ -216,7 +216,7 @@ int waitlist_seats_promised(struct db_conn *conn, struct arena *arena, const cha
         return rc == DB_DONE ? DB_OK : rc;
     int64_t others = 0;
     rc = store_waitlist_open_offers(conn, block_id, application_id, &others);
-    *promised = rc == DB_OK && others > 0 && b.seats - b.seats_taken - others <= 0;
+    *promised = rc == DB_OK && others > 0 && b.seats - b.seats_taken - b.seats_reserved - others <= 0;
     return rc;
 }
 

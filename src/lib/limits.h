@@ -68,6 +68,14 @@
 #define READINESS_TARGET_MAX 520      /* any readiness target: letters, U.S. letters, weeks */
 #define LETTER_OVERDUE_DAYS 14        /* a letter still unanswered this long after the request */
 
+/* ---- partner schools ---- */
+#define SCHOOL_INVITE_MAX_ROWS 5000       /* rows of one invitation CSV */
+#define SCHOOL_INVITE_MAX_BYTES 1048576   /* one invitation CSV upload (1 MiB) */
+#define SCHOOL_INVITATION_DAYS 30         /* an invitation link works this long */
+#define SCHOOL_INVITES_PER_DAY 5000       /* invitation emails of one school in any 24 hours (one full file) */
+#define SCHOOL_NOTE_MAX_CHARS 500         /* why a request to join was refused */
+#define SCHOOL_APPROVALS_SHOWN 200        /* applications waiting for a school's approval, listed at once */
+
 /* ---- during the rotation: hours, check-ins, tickets, messages, first-day instructions ---- */
 #define HOURS_ACTIVITIES_MAX_CHARS 2000 /* what the student did on a logged day */
 #define HOURS_PATIENTS_MAX 500          /* patients seen on one day */
@@ -107,6 +115,9 @@
 #define MATCH_MAX_ITEMS 20000000       /* students, offerings, blocks, rank entries of an instance: each */
 #define MATCH_MAX_INSTANCE_BYTES 1073741824 /* the largest instance file `rounds match` reads (1 GiB) */
 #define MATCH_ERROR_MAX 400            /* a refused instance's message, in bytes */
+#define MATCH_ROUND_NAME_MAX_CHARS 120 /* a match round's name */
+#define MATCH_ROUND_MAX_RANKS 200      /* offerings one student may rank in a round */
+#define MATCH_ROUND_MAX_COHORT 5000    /* students of one round */
 
 /* ---- money ---- */
 #define MONEY_AMOUNT_MAX_CENTS 100000000       /* one payment, refund or transfer: $1,000,000 */

@@ -8,8 +8,9 @@
 int store_application_insert(struct db_conn *conn, const struct store_application *a)
 {
     struct db_stmt *st = db_prepare(conn, "INSERT INTO applications (id, student_id, block_id, offering_id,"
-                                          " organization_id, status, statement, created_at, updated_at)"
-                                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)");
+                                          " organization_id, status, statement, created_at, updated_at,"
+                                          " offer_expires_at, seat_reserved, match_round_id, home_school_id)"
+                                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12)");
     db_bind_text(st, 1, a->id);
     db_bind_text(st, 2, a->student_id);
     db_bind_text(st, 3, a->block_id);
@@ -18,6 +19,13 @@ int store_application_insert(struct db_conn *conn, const struct store_applicatio
     db_bind_text(st, 6, a->status);
     db_bind_text(st, 7, a->statement != NULL ? a->statement : "");
     db_bind_int(st, 8, a->created_at);
+    if (a->offer_expires_at > 0)
+        db_bind_int(st, 9, a->offer_expires_at);
+    else
+        db_bind_null(st, 9);
+    db_bind_int(st, 10, a->seat_reserved ? 1 : 0);
+    db_bind_text(st, 11, a->match_round_id);
+    db_bind_text(st, 12, a->home_school_id);
     return store_run(st);
 }
 
@@ -25,7 +33,7 @@ int store_application_insert(struct db_conn *conn, const struct store_applicatio
     "SELECT a.id, a.student_id, a.block_id, a.offering_id, a.organization_id, a.status, a.statement,"         \
     " COALESCE(a.offer_expires_at, 0), COALESCE(a.hold_expires_at, 0), a.created_at, a.updated_at,"          \
     " u.name, u.email, o.title, org.name, p.user_id, p.name, b.start_date, b.end_date, o.offer_expiry_days,"  \
-    " o.hold_expiry_days, ca.coach_id, cu.name"                                                               \
+    " o.hold_expiry_days, ca.coach_id, cu.name, a.seat_reserved, a.match_round_id, a.home_school_id"        \
     " FROM applications a JOIN users u ON u.id = a.student_id JOIN offerings o ON o.id = a.offering_id"       \
     " JOIN organizations org ON org.id = a.organization_id JOIN preceptors p ON p.id = o.preceptor_id"        \
     " JOIN blocks b ON b.id = a.block_id LEFT JOIN coach_assignments ca ON ca.student_id = a.student_id"      \
@@ -56,6 +64,9 @@ static void read_application(struct arena *arena, struct db_stmt *st, struct sto
     a->hold_expiry_days = db_column_int(st, 20);
     a->coach_id = store_column_dup(arena, st, 21);
     a->coach_name = store_column_dup(arena, st, 22);
+    a->seat_reserved = db_column_int(st, 23) != 0;
+    a->match_round_id = store_column_dup(arena, st, 24);
+    a->home_school_id = store_column_dup(arena, st, 25);
 }
 
 /* Steps st to the end, appending each row as an application. */
@@ -95,8 +106,9 @@ int store_applications_list(struct db_conn *conn, struct arena *arena, const str
 {
     struct db_stmt *st = db_prepare(
         conn, APPLICATION_SELECT
-        "WHERE ($1 = 1 OR a.student_id = $2 OR (',' || $3 || ',') LIKE ('%,' || a.organization_id || ',%')"
-        " OR p.user_id = $4 OR ca.coach_id = $10)"
+        "WHERE ($1 = 1 OR a.student_id = $2 OR a.home_school_id = $11 OR ca.coach_id = $10"
+        " OR (((',' || $3 || ',') LIKE ('%,' || a.organization_id || ',%') OR p.user_id = $4)"
+        " AND a.status NOT IN ('home_review', 'refused_by_school')))"
         " AND (CAST($5 AS TEXT) IS NULL OR a.status = $5) AND (CAST($6 AS TEXT) IS NULL OR a.offering_id = $6)"
         " AND (CAST($7 AS TEXT) IS NULL OR a.block_id = $7) AND (CAST($8 AS TEXT) IS NULL OR a.id < $8)"
         " ORDER BY a.id DESC LIMIT $9");
@@ -110,6 +122,7 @@ int store_applications_list(struct db_conn *conn, struct arena *arena, const str
     db_bind_text(st, 8, f->after_id);
     db_bind_int(st, 9, f->limit);
     db_bind_text(st, 10, f->coach_user_id);
+    db_bind_text(st, 11, f->home_school_id);
     return read_applications(arena, st, out, count);
 }
 
@@ -222,7 +235,7 @@ int store_student_booked_overlap(struct db_conn *conn, const char *student_id, c
 int store_student_active_on_block(struct db_conn *conn, const char *student_id, const char *block_id, bool *active)
 {
     struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*) FROM applications WHERE student_id = $1 AND block_id = $2"
-                                          " AND status IN ('submitted', 'under_review', 'offered', 'held', 'booked',"
+                                          " AND status IN ('home_review', 'submitted', 'under_review', 'offered', 'held', 'booked',"
                                           " 'cleared', 'in_progress')");
     db_bind_text(st, 1, student_id);
     db_bind_text(st, 2, block_id);
@@ -280,7 +293,7 @@ int store_organization_members(struct db_conn *conn, struct arena *arena, const 
 int store_block_take_seat(struct db_conn *conn, const char *block_id)
 {
     struct db_stmt *st = db_prepare(conn, "UPDATE blocks SET seats_taken = seats_taken + 1"
-                                          " WHERE id = $1 AND seats_taken < seats");
+                                          " WHERE id = $1 AND seats_taken + seats_reserved < seats");
     db_bind_text(st, 1, block_id);
     int rc = db_step(st);
     int changed = db_changes(st);
@@ -296,6 +309,19 @@ int store_block_free_seat(struct db_conn *conn, const char *block_id)
                                           " WHERE id = $1 AND seats_taken > 0");
     db_bind_text(st, 1, block_id);
     return store_run(st);
+}
+
+int store_application_release_reservation(struct db_conn *conn, const char *id)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE applications SET seat_reserved = 0 WHERE id = $1"
+                                          " AND seat_reserved = 1");
+    db_bind_text(st, 1, id);
+    int rc = db_step(st);
+    int changed = db_changes(st);
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    return changed == 1 ? DB_OK : DB_DONE;
 }
 
 int store_offering_expiry_days(struct db_conn *conn, const char *offering_id, int64_t *offer_days,

@@ -9,6 +9,9 @@ struct store_application {
     const char *id, *student_id, *block_id, *offering_id, *organization_id, *status, *statement;
     int64_t offer_expires_at, hold_expires_at; /* 0 when unset */
     int64_t created_at, updated_at;
+    bool seat_reserved;         /* offered by a match round: its seat is kept until accepted or lapsed */
+    const char *match_round_id; /* the round that placed it, or NULL */
+    const char *home_school_id; /* the school that must release it to the host (home approval), or NULL */
     /* Joined for reading. */
     const char *student_name, *student_email, *offering_title, *host_name, *preceptor_user_id, *preceptor_name;
     const char *block_start, *block_end;
@@ -27,6 +30,7 @@ struct store_application_filter {
     const char *preceptor_user_id; /* offerings the user precepts */
     const char *coach_user_id;     /* the students the user coaches */
     bool all;                      /* staff */
+    const char *home_school_id;    /* applications waiting for (or refused by) this school's approval */
     const char *status, *offering_id, *block_id;
     const char *after_id;          /* cursor: applications are listed newest id first */
     int limit;
@@ -68,9 +72,12 @@ struct store_member {
 int store_organization_members(struct db_conn *conn, struct arena *arena, const char *organization_id,
                                const char *role, struct store_member **out, size_t *count);
 
-/* Seats: take one only if one is free (DB_OK), else DB_DONE (the block is full). */
+/* Seats: take one only if one is free — neither taken nor reserved by a
+ * match round — (DB_OK), else DB_DONE (the block is full). */
 int store_block_take_seat(struct db_conn *conn, const char *block_id);
 int store_block_free_seat(struct db_conn *conn, const char *block_id);
+/* Clears an application's kept seat (DB_OK), DB_DONE when it kept none. */
+int store_application_release_reservation(struct db_conn *conn, const char *id);
 int store_offering_expiry_days(struct db_conn *conn, const char *offering_id, int64_t *offer_days,
                                int64_t *hold_days);
 

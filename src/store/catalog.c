@@ -508,7 +508,7 @@ int store_block_insert(struct db_conn *conn, const struct store_block *b)
 int store_block_update(struct db_conn *conn, const struct store_block *b)
 {
     struct db_stmt *st = db_prepare(conn, "UPDATE blocks SET start_date = $2, end_date = $3, seats = $4"
-                                          " WHERE id = $1 AND seats_taken <= $4");
+                                          " WHERE id = $1 AND seats_taken + seats_reserved <= $4");
     db_bind_text(st, 1, b->id);
     db_bind_text(st, 2, b->start_date);
     db_bind_text(st, 3, b->end_date);
@@ -523,7 +523,7 @@ int store_block_update(struct db_conn *conn, const struct store_block *b)
     return store_catalog_changed(conn, b->offering_id, clock_now());
 }
 
-#define BLOCK_COLUMNS "id, offering_id, start_date, end_date, seats, seats_taken, created_at"
+#define BLOCK_COLUMNS "id, offering_id, start_date, end_date, seats, seats_taken, created_at, seats_reserved"
 
 static void read_block(struct arena *arena, struct db_stmt *st, struct store_block *b)
 {
@@ -533,6 +533,7 @@ static void read_block(struct arena *arena, struct db_stmt *st, struct store_blo
     b->end_date = store_column_dup(arena, st, 3);
     b->seats = db_column_int(st, 4);
     b->seats_taken = db_column_int(st, 5);
+    b->seats_reserved = db_column_int(st, 7);
     b->created_at = db_column_int(st, 6);
 }
 
@@ -573,7 +574,7 @@ int store_blocks_of_offering(struct db_conn *conn, struct arena *arena, const ch
  * offered to someone from its waitlist (free for nobody else).
  * serves: waitlist_by_block (block_id, position) for each block */
 #define INDEX_SEATS_TAKEN                                                                                       \
-    "seats_taken + (SELECT COUNT(*) FROM waitlist w JOIN applications a ON a.id = w.application_id"         \
+    "seats_taken + seats_reserved + (SELECT COUNT(*) FROM waitlist w JOIN applications a ON a.id = w.application_id"         \
     " WHERE w.block_id = blocks.id AND w.status = 'offered' AND a.status = 'offered')"
 
 #define INDEX_OFFERING_SELECT                                                                                   \

@@ -223,6 +223,7 @@ struct store_offering {
 struct store_block {
     const char *id, *offering_id, *start_date, *end_date;
     int64_t seats, seats_taken, created_at;
+    int64_t seats_reserved; /* held back for a school's match round (read only) */
 };
 
 int store_site_insert(struct db_conn *conn, const struct store_site *site);
@@ -263,7 +264,7 @@ int store_offerings_list(struct db_conn *conn, struct arena *arena, const char *
                          struct store_offering **out, size_t *count);
 
 int store_block_insert(struct db_conn *conn, const struct store_block *block);
-/* Changes dates and seats; DB_CONSTRAINT when seats would fall below seats_taken. */
+/* Changes dates and seats; DB_CONSTRAINT when seats would fall below those taken and reserved. */
 int store_block_update(struct db_conn *conn, const struct store_block *block);
 int store_block_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_block *out);
 /* An offering's blocks by start date. */

@@ -41,13 +41,17 @@ void view_page_begin(struct buf *b, const struct view_page *page)
             nav_link(b, page, "/letters", "Letters");
             nav_link(b, page, "/readiness", "Readiness");
             nav_link(b, page, "/saved", "Saved");
+            nav_link(b, page, "/me/schools", "School");
         } else if (page->author) {
             nav_link(b, page, "/letters", "Letters");
             nav_link(b, page, "/teaching", "Teaching");
         }
+        if (page->school_coordinator)
+            nav_link(b, page, "/school", "School");
         if (page->host) {
             nav_link(b, page, "/host", "Offerings");
             nav_link(b, page, "/host/earnings", "Earnings");
+            nav_link(b, page, "/host/rounds", "Match rounds");
         }
         if (page->coach || page->staff)
             nav_link(b, page, "/coach", page->coach ? "My students" : "Coaches");

@@ -18,7 +18,8 @@ struct view_page {
     bool staff;               /* the signed-in user is staff: the audit trail is in the navigation */
     bool student;             /* wallet, letters and readiness in the navigation */
     bool author;              /* a preceptor: the letters asked of them */
-    bool host;                /* a host coordinator: its offerings and earnings in the navigation */
+    bool school_coordinator;  /* coordinates a school: its dashboard */
+    bool host;                /* a host coordinator: its offerings, earnings and match rounds in the navigation */
     bool coach;               /* a coach: their students */
 };
 

@@ -153,6 +153,10 @@ static const char site_css[] =
     "button.secondary{background:#fff;color:var(--brand);border:2px solid var(--brand);padding:.3rem .8rem;"
     "font-size:.95rem}\n"
     ".actions.wrap{flex-wrap:wrap;gap:.6rem}\n"
+    /* a decision with a note (school approvals, requests to join): wraps on a phone */
+    ".actions.decision{flex-wrap:wrap;gap:.6rem}.decision form.inline{display:flex;flex-wrap:wrap;gap:.4rem;"
+    "align-items:center;max-width:100%}.decision input[type=text]{flex:1 1 10rem;min-width:0}\n"
+    ".approvals{list-style:none;margin:0;padding:0;display:grid;gap:1rem}\n"
     ".list-filters{display:flex;flex-wrap:wrap;gap:.75rem 1rem;align-items:flex-end}\n"
     ".list-filters .field{flex:1 1 12rem;margin:0}.list-filters select,.list-filters input{width:100%}\n"
     ".list-filters .actions{margin:0;flex-wrap:wrap}\n"

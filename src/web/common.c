@@ -20,6 +20,7 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
     page->staff = false;
     page->student = false;
     page->author = false;
+    page->school_coordinator = false;
     page->host = false;
     page->coach = false;
     if (!req->auth.authenticated)
@@ -37,6 +38,8 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
     page->staff = account_has_role(u, ROLE_STAFF);
     page->student = account_has_role(u, ROLE_STUDENT);
     page->author = account_has_role(u, ROLE_PRECEPTOR);
+    for (size_t i = 0; i < u->membership_count; i++)
+        page->school_coordinator |= role_parse(u->memberships[i].role) == ROLE_SCHOOL_COORDINATOR;
     page->host = account_has_role(u, ROLE_HOST_COORDINATOR);
     page->coach = account_has_role(u, ROLE_COACH);
     /* The header's "Notifications (3)": a missing count is not worth failing the page. */

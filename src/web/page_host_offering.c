@@ -789,7 +789,8 @@ static void write_blocks(struct http_request *req, struct buf *b, const struct s
             buf_appendf(b,
                         "</td><td data-label=\"Seats\">%lld</td><td data-label=\"Taken\">%lld</td>"
                         "<td data-label=\"Left\">%lld</td><td data-label=\"Change\">",
-                        (long long)blk->seats, (long long)blk->seats_taken, (long long)(blk->seats - blk->seats_taken));
+                        (long long)blk->seats, (long long)blk->seats_taken + (long long)blk->seats_reserved,
+                        (long long)blk->seats - (long long)blk->seats_taken - (long long)blk->seats_reserved);
             char action[160], prefix[96];
             snprintf(action, sizeof(action), "/host/blocks/%s#blocks-title", blk->id);
             snprintf(prefix, sizeof(prefix), "b-%s", blk->id);

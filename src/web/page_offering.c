@@ -241,7 +241,7 @@ static void render_blocks(struct buf *b, const struct store_block *blocks, size_
         const struct store_block *blk = &blocks[i];
         if (strcmp(blk->start_date, today) < 0)
             continue;
-        int64_t left = blk->seats - blk->seats_taken;
+        int64_t left = blk->seats - blk->seats_taken - blk->seats_reserved;
         buf_append_str(b, left > 0 ? "<tr><td>" : "<tr class=\"full\"><td>");
         view_date(b, blk->start_date);
         buf_append_str(b, "</td><td>");
@@ -439,7 +439,7 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
     size_t open = 0;
     const char *only = NULL;
     for (size_t i = 0; i < count; i++)
-        if (strcmp(blocks[i].start_date, today) > 0 && blocks[i].seats_taken < blocks[i].seats) {
+        if (strcmp(blocks[i].start_date, today) > 0 && blocks[i].seats_taken + blocks[i].seats_reserved < blocks[i].seats) {
             open++;
             only = blocks[i].id;
         }
@@ -460,9 +460,9 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
     buf_append_str(b, "><legend>Start date</legend>\n");
     for (size_t i = 0; i < count; i++) {
         const struct store_block *blk = &blocks[i];
-        if (strcmp(blk->start_date, today) <= 0 || blk->seats_taken >= blk->seats)
+        if (strcmp(blk->start_date, today) <= 0 || blk->seats_taken + blk->seats_reserved >= blk->seats)
             continue;
-        int64_t left = blk->seats - blk->seats_taken;
+        int64_t left = blk->seats - blk->seats_taken - blk->seats_reserved;
         buf_append_str(b, "<label><input type=\"radio\" name=\"block_id\" value=\"");
         buf_append_html(b, blk->id);
         buf_append_char(b, '"');
@@ -556,7 +556,7 @@ static void render_waitlist(struct http_request *req, struct buf *b, const struc
         const struct store_block *blk = &blocks[i];
         if (strcmp(blk->start_date, today) <= 0)
             continue;
-        bool full = blk->seats_taken >= blk->seats;
+        bool full = blk->seats_taken + blk->seats_reserved >= blk->seats;
         struct store_waitlist_entry e;
         bool placed = student && store_waitlist_active(req->db, &req->arena, blk->id, user->id, &e) == DB_ROW;
         if (!full && !placed)
@@ -596,7 +596,7 @@ static int count_promised_seats(struct http_request *req, struct store_block *bl
 {
     for (size_t i = 0; i < count; i++) {
         int64_t promised = 0;
-        if (blocks[i].seats_taken >= blocks[i].seats)
+        if (blocks[i].seats_taken + blocks[i].seats_reserved >= blocks[i].seats)
             continue;
         int rc = store_waitlist_open_offers(req->db, blocks[i].id, NULL, &promised);
         if (rc != DB_OK)

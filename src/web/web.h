@@ -265,6 +265,49 @@ void web_page_staff_preceptor_action(struct http_request *req);
 void web_page_readiness(struct http_request *req);
 void web_page_readiness_targets(struct http_request *req);
 
+/* ---- partner schools and match rounds (page_school*.c, page_me_schools.c,
+ * page_rounds*.c) ---- */
+extern const char *const web_school_params[];         /* school, done */
+extern const char *const web_school_student_params[]; /* school */
+extern const char *const web_me_schools_params[];     /* done */
+void web_page_school(struct http_request *req);
+void web_page_school_invite(struct http_request *req);
+void web_page_school_student_action(struct http_request *req);
+void web_page_school_student(struct http_request *req);
+void web_page_me_schools(struct http_request *req);
+void web_page_me_schools_ask(struct http_request *req);
+void web_page_me_school_leave(struct http_request *req);
+void web_page_school_invitation(struct http_request *req);
+void web_page_school_invitation_accept(struct http_request *req);
+/* Home approval (page_school_approvals.c): the dashboard's section and its forms. */
+struct web_school_approval_error {
+    const char *application_id, *message; /* the refusal whose note was refused */
+    const char *note;                     /* what was typed, shown again */
+};
+void web_school_approvals_section(struct http_request *req, struct buf *b, const char *csrf_token,
+                                  const struct store_user *user, const char *school_id,
+                                  const struct web_school_approval_error *error);
+/* The school's dashboard (page_school.c) with a status and an approvals error. */
+void web_school_dashboard(struct http_request *req, int status, const char *school_asked, const char *done,
+                          const struct web_school_approval_error *error);
+void web_page_school_settings(struct http_request *req);
+void web_page_school_application_action(struct http_request *req);
+/* The school dashboard's section of match rounds, with the form that starts one. */
+void web_school_rounds_section(struct http_request *req, struct buf *b, const char *csrf_token, const char *school_id);
+void web_page_school_round_create(struct http_request *req);
+void web_page_school_round(struct http_request *req);
+void web_page_school_round_block_add(struct http_request *req);
+void web_page_school_round_block_remove(struct http_request *req);
+void web_page_school_round_action(struct http_request *req);
+extern const char *const web_round_params[];      /* done */
+extern const char *const web_host_round_params[]; /* done */
+void web_page_rounds(struct http_request *req);
+void web_page_round(struct http_request *req);
+void web_page_round_save(struct http_request *req);
+void web_page_host_rounds(struct http_request *req);
+void web_page_host_round_block(struct http_request *req);
+void web_page_host_round_block_save(struct http_request *req);
+
 /* ---- the rotation: coaches, "Your rotation", the hours log (page_coach.c,
  * page_rotation.c, page_hours.c) ---- */
 extern const char *const web_coach_params[];  /* coach_id (staff), done */

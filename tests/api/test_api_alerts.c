@@ -106,7 +106,8 @@ static bool setup_catalog(void)
     crypto_random_id("blk_", block, sizeof(block));
     clock_date_from_days(clock_today_days() + 70, start);
     clock_date_from_days(clock_today_days() + 95, end);
-    struct store_block blk = {block, offering, start, end, 1, 0, clock_now()};
+    struct store_block blk = {.id = block, .offering_id = offering, .start_date = start, .end_date = end, .seats = 1,
+                              .created_at = clock_now()};
     ok = ok && store_block_insert(db, &blk) == DB_OK && seat_held();
     return ok && store_catalog_changed(db, offering, clock_now()) == DB_OK;
 }

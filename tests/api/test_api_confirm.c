@@ -444,7 +444,7 @@ static bool setup_catalog(void)
     crypto_random_id("blk_", block, sizeof(block));
     clock_date_from_days(clock_today_days() + 60, start);
     clock_date_from_days(clock_today_days() + 85, end);
-    struct store_block b = {block, offering, start, end, 50, 0, clock_now()};
+    struct store_block b = {block, offering, start, end, 50, 0, clock_now(), 0};
     ok = ok && store_block_insert(db, &b) == DB_OK;
     return ok && store_catalog_changed(db, offering, clock_now()) == DB_OK;
 }

@@ -670,7 +670,8 @@ static bool make_offering(const char *title, const char *description, const char
                                .weeks = 4, .hours_per_week = 40, .tuition_cents = 250000, .students_allowed = true,
                                .graduates_allowed = true, .max_years_since_graduation = -1, .visa_kinds = "",
                                .description = description, .status = status, .created_at = now, .updated_at = now};
-    struct store_block b = {block_id, id, start, end, 3, full ? 3 : 1, now};
+    struct store_block b = {.id = block_id, .offering_id = id, .start_date = start, .end_date = end, .seats = 3,
+                            .seats_taken = full ? 3 : 1, .created_at = now};
     if (id_out != NULL)
         snprintf(id_out, 64, "%s", id);
     return store_offering_insert(db, &o) == DB_OK && store_block_insert(db, &b) == DB_OK;

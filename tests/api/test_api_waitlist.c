@@ -104,7 +104,8 @@ static bool make_block(char *id_out, int64_t seats, int days_ahead)
     crypto_random_id("blk_", id, sizeof(id));
     clock_date_from_days(clock_today_days() + days_ahead, start);
     clock_date_from_days(clock_today_days() + days_ahead + 25, end);
-    struct store_block b = {id, offering, start, end, seats, 0, clock_now()};
+    struct store_block b = {.id = id, .offering_id = offering, .start_date = start, .end_date = end, .seats = seats,
+                            .created_at = clock_now()};
     snprintf(id_out, 64, "%s", id);
     return store_block_insert(db, &b) == DB_OK;
 }

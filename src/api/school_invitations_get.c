@@ -1,0 +1,47 @@
+/* school_invitations_get.c — GET /api/v1/schools/{id}/invitations (its
+ * coordinators, staff) → {items:[{id,name,email,graduation_year,created_at,
+ * expires_at}]}: the invitations not accepted yet, newest first. */
+#include "api/schools_api.h"
+#include "lib/limits.h"
+
+enum { INVITATIONS_SHOWN = 500 };
+
+void api_school_invitations_get(struct http_request *req)
+{
+    struct store_user user;
+    if (api_current_user(req, &user) != 0)
+        return;
+    struct store_organization school;
+    struct error err = {0};
+    if (school_managed(req->db, &req->arena, &user, http_param(req, "id"), &school, &err) != 0) {
+        api_school_problem(req, &err);
+        return;
+    }
+    struct store_school_invitation *items = NULL;
+    size_t count = 0;
+    if (store_school_invitations_pending(req->db, &req->arena, school.id, INVITATIONS_SHOWN, &items, &count) !=
+        DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, BUF_CAP_LIST);
+    buf_append_str(&b, "{\"items\":[");
+    for (size_t i = 0; i < count; i++) {
+        buf_append_str(&b, i > 0 ? ",{\"id\":" : "{\"id\":");
+        buf_append_json_string(&b, items[i].id);
+        buf_append_str(&b, ",\"name\":");
+        buf_append_json_string(&b, items[i].name);
+        buf_append_str(&b, ",\"email\":");
+        buf_append_json_string(&b, items[i].email);
+        buf_append_str(&b, ",\"graduation_year\":");
+        if (items[i].graduation_year > 0)
+            buf_append_int(&b, items[i].graduation_year);
+        else
+            buf_append_str(&b, "null");
+        buf_appendf(&b, ",\"created_at\":%lld,\"expires_at\":%lld}", (long long)items[i].created_at,
+                    (long long)items[i].expires_at);
+    }
+    buf_append_str(&b, "]}");
+    http_reply_json(req, 200, &b);
+}

@@ -1,0 +1,56 @@
+/* schools_json.c — the JSON of schools' links and invitation reports, and
+ * their error replies. */
+#include "api/schools_api.h"
+
+void api_write_school_link(struct buf *b, const struct store_school_student *link)
+{
+    enum school_link_status status = school_link_status_parse(link->status);
+    buf_append_str(b, "{\"school\":{\"id\":");
+    buf_append_json_string(b, link->organization_id);
+    buf_append_str(b, ",\"name\":");
+    buf_append_json_string(b, link->school_name);
+    buf_append_str(b, "},\"student\":{\"id\":");
+    buf_append_json_string(b, link->student_id);
+    buf_append_str(b, ",\"name\":");
+    buf_append_json_string(b, link->student_name);
+    buf_append_str(b, ",\"email\":");
+    buf_append_json_string(b, link->student_email);
+    buf_append_str(b, "},\"status\":");
+    buf_append_json_string(b, school_link_status_name(status));
+    buf_append_str(b, ",\"status_label\":");
+    buf_append_json_string(b, school_link_status_label(status));
+    buf_append_str(b, ",\"graduation_year\":");
+    if (link->graduation_year > 0)
+        buf_append_int(b, link->graduation_year);
+    else
+        buf_append_str(b, "null");
+    buf_append_str(b, ",\"note\":");
+    buf_append_json_string(b, link->note != NULL ? link->note : "");
+    buf_appendf(b, ",\"applications_active\":%lld,\"applications_booked\":%lld,\"updated_at\":",
+                (long long)link->applications_active, (long long)link->applications_booked);
+    buf_append_int(b, link->updated_at);
+    buf_append_char(b, '}');
+}
+
+void api_write_invite_report(struct buf *b, const struct school_invite_report *report)
+{
+    buf_appendf(b, "{\"lines\":%u,\"invited\":%zu,\"already\":[", report->csv.lines, report->invited);
+    for (size_t i = 0; i < report->already_count; i++)
+        buf_appendf(b, "%s%u", i > 0 ? "," : "", report->already_lines[i]);
+    buf_append_str(b, "],\"problems\":[");
+    for (size_t i = 0; i < report->csv.problem_count; i++) {
+        buf_appendf(b, "%s{\"line\":%u,\"message\":", i > 0 ? "," : "", report->csv.problems[i].line);
+        buf_append_json_string(b, report->csv.problems[i].message);
+        buf_append_char(b, '}');
+    }
+    buf_append_str(b, "]}");
+}
+
+void api_school_problem(struct http_request *req, const struct error *err)
+{
+    if (err == NULL || err->code == ERR_NONE) {
+        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    http_reply_problem(req, err);
+}

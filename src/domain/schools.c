@@ -1,0 +1,601 @@
+/* schools.c — partner schools and their students; see schools.h. */
+#include "domain/schools.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/accounts.h"
+#include "domain/applications.h"
+#include "domain/documents.h"
+#include "domain/notify.h"
+#include "domain/validate.h"
+#include "lib/buf.h"
+#include "lib/clock.h"
+#include "lib/crypto.h"
+#include "lib/limits.h"
+#include "lib/log.h"
+#include "store/rotation.h"
+
+#define DAY 86400
+
+static bool given(const char *s)
+{
+    return s != NULL && s[0] != '\0';
+}
+
+bool school_may_manage(const struct store_user *user, const char *school_id)
+{
+    if (user == NULL || school_id == NULL)
+        return false;
+    if (account_has_role(user, ROLE_STAFF))
+        return true;
+    return account_is_member(user, school_id, ROLE_SCHOOL_COORDINATOR);
+}
+
+/* The school (an organisation of kind school): DB_ROW, DB_DONE, or the store's failure. */
+static int school_get(struct db_conn *conn, struct arena *arena, const char *school_id, struct store_organization *out)
+{
+    const char *kind = NULL;
+    int rc = store_organization_kind(conn, arena, school_id, &kind);
+    if (rc != DB_ROW)
+        return rc;
+    if (organization_kind_parse(kind) != ORGANIZATION_SCHOOL)
+        return DB_DONE;
+    struct store_organization *all = NULL;
+    size_t count = 0;
+    rc = store_schools_list(conn, arena, &all, &count);
+    if (rc != DB_OK)
+        return rc;
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(all[i].id, school_id) == 0) {
+            *out = all[i];
+            return DB_ROW;
+        }
+    }
+    return DB_DONE;
+}
+
+int school_managed(struct db_conn *conn, struct arena *arena, const struct store_user *user, const char *school_id,
+                   struct store_organization *out, struct error *err)
+{
+    if (!given(school_id) || !school_may_manage(user, school_id))
+        return error_set(err, ERR_NOT_FOUND, NULL, "no such school");
+    int rc = school_get(conn, arena, school_id, out);
+    if (rc == DB_ROW)
+        return 0;
+    return error_set(err, rc == DB_DONE ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, rc == DB_DONE ? "no such school" : NULL);
+}
+
+/* Tells the school's coordinators (in the app and by email). */
+static void notify_coordinators(struct db_conn *conn, struct arena *arena, const char *school_id, const char *kind,
+                                const char *title, const char *link, int64_t now)
+{
+    struct store_member *members = NULL;
+    size_t count = 0;
+    if (store_organization_members(conn, arena, school_id, role_name(ROLE_SCHOOL_COORDINATOR), &members, &count) != DB_OK)
+        return;
+    for (size_t i = 0; i < count; i++) {
+        struct recipient to = {members[i].user_id, members[i].email};
+        notify(conn, arena, &to, kind, title, link, now);
+    }
+}
+
+/* a + b + c, for titles of notifications ("" when too long). */
+static const char *join(struct arena *arena, const char *a, const char *b, const char *c)
+{
+    struct buf t;
+    buf_init(&t, arena, BUF_CAP_LINE);
+    buf_append_str(&t, a != NULL ? a : "");
+    buf_append_str(&t, b != NULL ? b : "");
+    buf_append_str(&t, c != NULL ? c : "");
+    return buf_ok(&t) ? t.data : "";
+}
+
+/* ---- invitations ---- */
+
+struct invite_ctx {
+    struct arena *arena;
+    const struct store_user *coordinator;
+    const struct store_organization *school;
+    struct school_invite_report *out;
+    struct error *err;
+};
+
+/* The invitation mail with its link. The addressee may not know Rounds:
+ * the names (written by the school's coordinator and by staff) are quoted as
+ * given and defanged (notify_quote), the subject carries none of them, and
+ * the only link is Rounds' own. */
+static void mail_invitation(struct db_conn *conn, struct arena *arena, const struct store_organization *school,
+                            const struct school_csv_row *row, const char *token, int64_t expires_at, int64_t now)
+{
+    char expires[11];
+    clock_date_from_days((int32_t)(expires_at / DAY), expires);
+    struct buf body;
+    buf_init(&body, arena, BUF_CAP_OBJECT);
+    buf_append_str(&body, "Hello,\n\nA partner school on Rounds invites you to link your Rounds account to it. "
+                          "The names below were written by the school; Rounds quotes them as given:\n\n");
+    buf_appendf(&body, "  School: %s\n", notify_quote(arena, school->name, BUF_CAP_LINE));
+    buf_appendf(&body, "  Student invited: %s\n\n", notify_quote(arena, row->name, BUF_CAP_LINE));
+    buf_append_str(&body, "With your consent the school's coordinators see your applications and placements, your "
+                          "onboarding checklists, your confirmed hours and your Match readiness — never the "
+                          "content of your letters of recommendation, and never your documents' files. You can leave "
+                          "the school at any time from your account.\n\nTo accept (you can create an account with "
+                          "this address first):\n");
+    buf_appendf(&body, "%s/invitations/schools/%s\n\nThis link works until %s. If you do not know this school, "
+                       "ignore this email: nothing is shared unless you accept.\n\n-- \nRounds\n",
+                notify_public_url(), token, expires);
+    if (!buf_ok(&body)) {
+        log_warn("msg=\"school invitation not queued\" school_id=%s", school->id);
+        return;
+    }
+    notify_email(conn, arena, row->email, "school_invitation", "An invitation to link your Rounds account to a school",
+                 body.data, now);
+}
+
+/* One good row: skipped when the address belongs to a student already linked,
+ * else an invitation (new, or sent again with a fresh link). */
+static int invite_row(struct db_conn *conn, struct invite_ctx *c, const struct school_csv_row *row, int64_t now)
+{
+    struct store_user existing = {0};
+    int rc = store_user_by_email(conn, c->arena, row->email, &existing);
+    if (rc != DB_ROW && rc != DB_DONE)
+        return rc;
+    if (rc == DB_ROW) {
+        struct store_school_student link;
+        int lrc = store_school_student_get(conn, c->arena, c->school->id, existing.id, &link);
+        if (lrc != DB_ROW && lrc != DB_DONE)
+            return lrc;
+        if (lrc == DB_ROW && school_link_status_parse(link.status) == SCHOOL_LINK_ACTIVE) {
+            uint32_t *lines = arena_alloc(c->arena, (c->out->already_count + 1) * sizeof(uint32_t));
+            if (lines == NULL)
+                return DB_ERROR;
+            if (c->out->already_count > 0)
+                memcpy(lines, c->out->already_lines, c->out->already_count * sizeof(uint32_t));
+            lines[c->out->already_count++] = row->line;
+            c->out->already_lines = lines;
+            return DB_OK;
+        }
+    }
+    char id[48], token[44], hash[65];
+    crypto_sortable_id("si_", clock_now_ms(), id, sizeof(id));
+    crypto_random_token(token);
+    crypto_hash_token(token, hash);
+    struct store_school_invitation inv = {
+        .id = id,
+        .organization_id = c->school->id,
+        .email = row->email,
+        .name = row->name,
+        .graduation_year = row->graduation_year,
+        .invited_by = c->coordinator->id,
+        .created_at = now,
+        .expires_at = now + (int64_t)SCHOOL_INVITATION_DAYS * DAY,
+    };
+    rc = store_school_invitation_put(conn, &inv, hash);
+    if (rc != DB_OK)
+        return rc;
+    mail_invitation(conn, c->arena, c->school, row, token, inv.expires_at, now);
+    if (rc == DB_ROW && account_has_role(&existing, ROLE_STUDENT)) {
+        struct recipient to = {existing.id, NULL};
+        notify(conn, c->arena, &to, "school_invitation",
+               join(c->arena, c->school->name, " invites you to join it: see the email we sent you", NULL),
+               "/me/schools", now);
+    }
+    explicit_bzero(token, sizeof(token));
+    c->out->invited++;
+    return DB_OK;
+}
+
+/* The daily limit, once the upload's invitations are counted: DB_OK, or
+ * DB_CONSTRAINT with the error set (everything rolls back). */
+static int check_daily_limit(struct db_conn *conn, struct invite_ctx *c, int64_t now)
+{
+    int64_t sent = 0, first_at = 0;
+    int rc = store_school_invites_since(conn, c->school->id, now - DAY, &sent, &first_at);
+    if (rc != DB_OK || sent + (int64_t)c->out->invited <= SCHOOL_INVITES_PER_DAY)
+        return rc;
+    c->out->retry_after = first_at > 0 && first_at + DAY - now > 0 ? first_at + DAY - now : DAY;
+    char *detail = arena_alloc(c->arena, 256);
+    if (detail != NULL)
+        snprintf(detail, 256,
+                 "this file would send %zu invitations and the school has sent %lld in the last 24 hours: a school "
+                 "sends at most " LIMIT_TEXT(SCHOOL_INVITES_PER_DAY) " a day; nobody was invited, try again later",
+                 c->out->invited, (long long)sent);
+    error_set(c->err, ERR_RATE_LIMITED, NULL, detail);
+    return DB_CONSTRAINT; /* roll back: the error says why */
+}
+
+static int invite_tx(struct db_conn *conn, void *ctx)
+{
+    struct invite_ctx *c = ctx;
+    int64_t now = clock_now();
+    c->out->invited = 0;
+    c->out->already_count = 0;
+    c->out->already_lines = NULL;
+    int rc = store_school_lock(conn, c->school->id); /* uploads of one school counted one after the other */
+    for (size_t i = 0; rc == DB_OK && i < c->out->csv.row_count; i++)
+        rc = invite_row(conn, c, &c->out->csv.rows[i], now);
+    if (rc == DB_OK)
+        rc = check_daily_limit(conn, c, now);
+    if (rc != DB_OK)
+        return rc == DB_DONE ? DB_ERROR : rc;
+    if (c->out->invited > 0) {
+        char id[48];
+        crypto_sortable_id("sib_", clock_now_ms(), id, sizeof(id));
+        rc = store_school_invite_batch_add(conn, id, c->school->id, (int64_t)c->out->invited, now);
+    }
+    char detail[64];
+    snprintf(detail, sizeof(detail), "%zu invited, %zu refused", c->out->invited, c->out->csv.problem_count);
+    return rc == DB_OK ? store_audit_add(conn, c->coordinator->id, "school.invite", "organization", c->school->id,
+                                         detail, now)
+                       : rc;
+}
+
+int school_invite_csv(struct db_conn *conn, struct arena *arena, const struct store_user *coordinator,
+                      const char *school_id, const char *csv, size_t len, struct school_invite_report *out,
+                      struct error *err)
+{
+    memset(out, 0, sizeof(*out));
+    struct store_organization school;
+    if (school_managed(conn, arena, coordinator, school_id, &school, err) != 0)
+        return -1;
+    if (school_csv_parse(csv, len, arena, &out->csv, err) != 0)
+        return -1;
+    struct invite_ctx c = {arena, coordinator, &school, out, err};
+    int rc = db_run_tx(conn, true, invite_tx, &c);
+    if (err->code != ERR_NONE)
+        return -1;
+    if (rc != DB_OK)
+        return error_set(err, ERR_INTERNAL, NULL, NULL);
+    return 0;
+}
+
+int school_invitation_open(struct db_conn *conn, struct arena *arena, const char *token,
+                           struct store_school_invitation *out, struct error *err)
+{
+    if (token == NULL || strlen(token) != 43)
+        return error_set(err, ERR_NOT_FOUND, NULL, "this invitation link is not valid");
+    char hash[65];
+    crypto_hash_token(token, hash);
+    int rc = store_school_invitation_by_token(conn, arena, hash, out);
+    if (rc == DB_DONE)
+        return error_set(err, ERR_NOT_FOUND, NULL, "this invitation link is not valid");
+    if (rc != DB_ROW)
+        return error_set(err, ERR_INTERNAL, NULL, NULL);
+    if (out->accepted_at > 0)
+        return error_set(err, ERR_INVITATION_USED, NULL, "this invitation has already been accepted");
+    if (out->expires_at <= clock_now())
+        return error_set(err, ERR_INVITATION_EXPIRED, NULL, "this invitation has expired: ask the school for a new one");
+    return 0;
+}
+
+struct accept_ctx {
+    struct arena *arena;
+    const struct store_user *student;
+    const struct store_school_invitation *inv;
+    struct store_school_student *out;
+    struct error *err;
+};
+
+static int accept_tx(struct db_conn *conn, void *ctx)
+{
+    struct accept_ctx *c = ctx;
+    int64_t now = clock_now();
+    int rc = store_school_invitation_accept(conn, c->inv->id, c->student->id, now);
+    if (rc == DB_DONE) {
+        error_set(c->err, ERR_INVITATION_USED, NULL, "this invitation has already been accepted");
+        return DB_CONSTRAINT;
+    }
+    struct store_school_student link = {.organization_id = c->inv->organization_id,
+                                        .student_id = c->student->id,
+                                        .status = school_link_status_name(SCHOOL_LINK_ACTIVE),
+                                        .graduation_year = c->inv->graduation_year,
+                                        .updated_at = now};
+    if (rc == DB_OK)
+        rc = store_school_student_put(conn, &link);
+    if (rc == DB_OK)
+        rc = store_audit_add(conn, c->student->id, "school.join", "organization", c->inv->organization_id,
+                             "invitation", now);
+    if (rc == DB_OK)
+        rc = store_school_student_get(conn, c->arena, c->inv->organization_id, c->student->id, c->out) == DB_ROW
+                 ? DB_OK
+                 : DB_ERROR;
+    if (rc == DB_OK)
+        notify_coordinators(conn, c->arena, c->inv->organization_id, "school_joined",
+                            join(c->arena, c->student->name, " accepted the invitation to ", c->out->school_name),
+                            "/school", now);
+    return rc;
+}
+
+int school_invitation_accept(struct db_conn *conn, struct arena *arena, const struct store_user *student,
+                             const char *token, struct store_school_student *out, struct error *err)
+{
+    struct store_school_invitation inv;
+    if (school_invitation_open(conn, arena, token, &inv, err) != 0)
+        return -1;
+    if (student == NULL || !account_has_role(student, ROLE_STUDENT))
+        return error_set(err, ERR_FORBIDDEN, NULL, "only a student account can join a school");
+    struct accept_ctx c = {arena, student, &inv, out, err};
+    err->code = ERR_NONE;
+    int rc = db_run_tx(conn, true, accept_tx, &c);
+    if (rc == DB_OK)
+        return 0;
+    return err->code != ERR_NONE ? -1 : error_set(err, ERR_INTERNAL, NULL, NULL);
+}
+
+/* ---- asking, deciding, leaving ---- */
+
+struct link_ctx {
+    struct arena *arena;
+    const struct store_user *actor;
+    const char *school_id, *student_id, *note;
+    bool approve;
+    struct store_school_student *out;
+    struct error *err;
+};
+
+static int ask_tx(struct db_conn *conn, void *ctx)
+{
+    struct link_ctx *c = ctx;
+    int64_t now = clock_now();
+    struct store_school_student current;
+    int rc = store_school_student_get(conn, c->arena, c->school_id, c->actor->id, &current);
+    if (rc != DB_ROW && rc != DB_DONE)
+        return rc;
+    enum school_link_status status = rc == DB_ROW ? school_link_status_parse(current.status) : SCHOOL_LINK_STATUS_UNKNOWN;
+    if (status == SCHOOL_LINK_ACTIVE || status == SCHOOL_LINK_REQUESTED) {
+        error_set(c->err, ERR_CONFLICT, NULL,
+                  status == SCHOOL_LINK_ACTIVE ? "you are already linked to this school"
+                                               : "you have already asked: the school has not answered yet");
+        return DB_CONSTRAINT;
+    }
+    struct store_school_student link = {.organization_id = c->school_id,
+                                        .student_id = c->actor->id,
+                                        .status = school_link_status_name(SCHOOL_LINK_REQUESTED),
+                                        .graduation_year = c->actor->profile.graduation_year,
+                                        .updated_at = now};
+    rc = store_school_student_put(conn, &link);
+    if (rc == DB_OK)
+        rc = store_audit_add(conn, c->actor->id, "school.ask", "organization", c->school_id, "", now);
+    if (rc == DB_OK)
+        rc = store_school_student_get(conn, c->arena, c->school_id, c->actor->id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
+    if (rc == DB_OK)
+        notify_coordinators(conn, c->arena, c->school_id, "school_request",
+                            join(c->arena, c->actor->name, " asks to join ", c->out->school_name), "/school", now);
+    return rc;
+}
+
+int school_ask(struct db_conn *conn, struct arena *arena, const struct store_user *student, const char *school_id,
+               struct store_school_student *out, struct error *err)
+{
+    if (student == NULL || !account_has_role(student, ROLE_STUDENT))
+        return error_set(err, ERR_FORBIDDEN, NULL, "only a student account can join a school");
+    struct store_organization school;
+    int rc = given(school_id) ? school_get(conn, arena, school_id, &school) : DB_DONE;
+    if (rc != DB_ROW)
+        return error_set(err, rc == DB_DONE ? ERR_NOT_FOUND : ERR_INTERNAL, NULL, rc == DB_DONE ? "no such school" : NULL);
+    struct link_ctx c = {.arena = arena, .actor = student, .school_id = school_id, .out = out, .err = err};
+    err->code = ERR_NONE;
+    rc = db_run_tx(conn, true, ask_tx, &c);
+    if (rc == DB_OK)
+        return 0;
+    return err->code != ERR_NONE ? -1 : error_set(err, ERR_INTERNAL, NULL, NULL);
+}
+
+static int decide_tx(struct db_conn *conn, void *ctx)
+{
+    struct link_ctx *c = ctx;
+    int64_t now = clock_now();
+    const char *to = school_link_status_name(c->approve ? SCHOOL_LINK_ACTIVE : SCHOOL_LINK_REFUSED);
+    int rc = store_school_student_move(conn, c->school_id, c->student_id,
+                                       school_link_status_name(SCHOOL_LINK_REQUESTED), to, c->note, now);
+    if (rc == DB_DONE) {
+        error_set(c->err, ERR_NOT_FOUND, NULL, "no request from this student is waiting");
+        return DB_CONSTRAINT;
+    }
+    if (rc == DB_OK)
+        rc = store_audit_add(conn, c->actor->id, c->approve ? "school.approve" : "school.refuse", "user", c->student_id,
+                             c->school_id, now);
+    if (rc == DB_OK)
+        rc = store_school_student_get(conn, c->arena, c->school_id, c->student_id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
+    if (rc == DB_OK) {
+        struct recipient to_student = {c->student_id, c->out->student_email};
+        notify(conn, c->arena, &to_student, c->approve ? "school_approved" : "school_refused",
+               join(c->arena, c->out->school_name,
+                    c->approve ? " approved your request to join it" : " refused your request to join it", NULL),
+               "/me/schools", now);
+    }
+    return rc;
+}
+
+int school_decide(struct db_conn *conn, struct arena *arena, const struct store_user *coordinator,
+                  const char *school_id, const char *student_id, bool approve, const char *note,
+                  struct store_school_student *out, struct error *err)
+{
+    struct store_organization school;
+    if (school_managed(conn, arena, coordinator, school_id, &school, err) != 0)
+        return -1;
+    if (!given(student_id))
+        return error_set(err, ERR_NOT_FOUND, NULL, "no request from this student is waiting");
+    if (note != NULL && validate_text(note, "note", 0, SCHOOL_NOTE_MAX_CHARS, true, err) != 0)
+        return -1;
+    struct link_ctx c = {arena, coordinator, school_id, student_id, note != NULL ? note : "", approve, out, err};
+    err->code = ERR_NONE;
+    int rc = db_run_tx(conn, true, decide_tx, &c);
+    if (rc == DB_OK)
+        return 0;
+    return err->code != ERR_NONE ? -1 : error_set(err, ERR_INTERNAL, NULL, NULL);
+}
+
+static int leave_tx(struct db_conn *conn, void *ctx)
+{
+    struct link_ctx *c = ctx;
+    int64_t now = clock_now();
+    const char *left = school_link_status_name(SCHOOL_LINK_LEFT);
+    int rc = store_school_student_move(conn, c->school_id, c->actor->id,
+                                       school_link_status_name(SCHOOL_LINK_ACTIVE), left, "", now);
+    if (rc == DB_DONE)
+        rc = store_school_student_move(conn, c->school_id, c->actor->id,
+                                       school_link_status_name(SCHOOL_LINK_REQUESTED), left, "", now);
+    if (rc == DB_DONE) {
+        error_set(c->err, ERR_NOT_FOUND, NULL, "you are not linked to this school");
+        return DB_CONSTRAINT;
+    }
+    if (rc == DB_OK)
+        rc = store_audit_add(conn, c->actor->id, "school.leave", "organization", c->school_id, "", now);
+    if (rc == DB_OK)
+        notify_coordinators(conn, c->arena, c->school_id, "school_left",
+                            join(c->arena, c->actor->name, " left the school on Rounds", NULL), "/school", now);
+    return rc;
+}
+
+int school_leave(struct db_conn *conn, struct arena *arena, const struct store_user *student, const char *school_id,
+                 struct error *err)
+{
+    if (student == NULL || !given(school_id))
+        return error_set(err, ERR_NOT_FOUND, NULL, "you are not linked to this school");
+    struct link_ctx c = {.arena = arena, .actor = student, .school_id = school_id, .err = err};
+    err->code = ERR_NONE;
+    int rc = db_run_tx(conn, true, leave_tx, &c);
+    if (rc != DB_OK)
+        return err->code != ERR_NONE ? -1 : error_set(err, ERR_INTERNAL, NULL, NULL);
+    /* The school has no say any more: what waited for its approval goes to the host. */
+    struct store_application_filter f = {.home_school_id = school_id,
+                                         .student_id = student->id,
+                                         .status = application_status_name(APPLICATION_HOME_REVIEW),
+                                         .limit = SCHOOL_APPROVALS_SHOWN};
+    struct store_application *waiting = NULL;
+    size_t count = 0;
+    if (store_applications_list(conn, arena, &f, &waiting, &count) != DB_OK)
+        count = 0;
+    for (size_t i = 0; i < count; i++) {
+        struct store_application moved = {0};
+        struct error ignored = {0};
+        if (strcmp(waiting[i].student_id, student->id) == 0 && strcmp(waiting[i].home_school_id, school_id) == 0)
+            application_transition(conn, arena, waiting[i].id, "release", NULL, "the student left the school",
+                                   &moved, &ignored);
+    }
+    return 0;
+}
+
+int school_set_home_approval(struct db_conn *conn, struct arena *arena, const struct store_user *user,
+                             const char *school_id, bool required, struct store_organization *school,
+                             struct error *err)
+{
+    if (school_managed(conn, arena, user, school_id, school, err) != 0)
+        return -1;
+    int64_t now = clock_now();
+    if (store_school_set_home_approval(conn, school_id, required, now) != DB_OK)
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    store_audit_add(conn, user->id, "school.home_approval", "organization", school_id, required ? "on" : "off", now);
+    return 0;
+}
+
+int school_approvals(struct db_conn *conn, struct arena *arena, const struct store_user *user, const char *school_id,
+                     const char *status, struct store_application **out, size_t *count, struct error *err)
+{
+    struct store_organization school;
+    if (school_managed(conn, arena, user, school_id, &school, err) != 0)
+        return -1;
+    struct store_application_filter f = {.home_school_id = school.id,
+                                         .status = status != NULL ? status
+                                                                  : application_status_name(APPLICATION_HOME_REVIEW),
+                                         .limit = SCHOOL_APPROVALS_SHOWN};
+    /* The list's filter is "any of": keep only this school's rows. */
+    if (store_applications_list(conn, arena, &f, out, count) != DB_OK)
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    size_t kept = 0;
+    for (size_t i = 0; i < *count; i++)
+        if ((*out)[i].home_school_id != NULL && strcmp((*out)[i].home_school_id, school.id) == 0)
+            (*out)[kept++] = (*out)[i];
+    *count = kept;
+    return 0;
+}
+
+/* ---- what a coordinator sees ---- */
+
+/* The hours of a rotation under way or completed (NULL otherwise): DB_OK or the store's failure. */
+static int student_hours(struct db_conn *conn, struct arena *arena, const struct store_application *a,
+                         struct school_student_hours **out)
+{
+    *out = NULL;
+    enum application_status status = application_status_of(a);
+    if (status != APPLICATION_IN_PROGRESS && status != APPLICATION_COMPLETED)
+        return DB_OK;
+    struct store_hours_entry *entries = NULL;
+    size_t count = 0;
+    int rc = store_hours_of_application(conn, arena, a->id, &entries, &count);
+    struct school_student_hours *h = rc == DB_OK ? arena_calloc(arena, 1, sizeof(*h)) : NULL;
+    if (h == NULL)
+        return rc == DB_OK ? DB_ERROR : rc;
+    for (size_t i = 0; i < count; i++) {
+        enum hours_state state = hours_state_parse(entries[i].state);
+        if (state == HOURS_CONFIRMED) {
+            h->confirmed_minutes += entries[i].minutes;
+            h->days_confirmed++;
+        } else if (state == HOURS_LOGGED) {
+            h->waiting_minutes += entries[i].minutes;
+        } else if (state == HOURS_REFUSED) {
+            h->days_refused++;
+        }
+    }
+    *out = h;
+    return DB_OK;
+}
+
+int school_student_view(struct db_conn *conn, struct arena *arena, const struct store_user *viewer,
+                        const char *school_id, const char *student_id, struct school_student_view *out,
+                        struct error *err)
+{
+    memset(out, 0, sizeof(*out));
+    struct store_organization school;
+    if (school_managed(conn, arena, viewer, school_id, &school, err) != 0)
+        return -1;
+    int rc = given(student_id) ? store_school_student_get(conn, arena, school_id, student_id, &out->link) : DB_DONE;
+    if (rc == DB_ROW && school_link_status_parse(out->link.status) != SCHOOL_LINK_ACTIVE)
+        rc = DB_DONE; /* no consent: as if there were no such student */
+    if (rc == DB_ROW)
+        rc = store_user_by_id(conn, arena, student_id, &out->student);
+    if (rc != DB_ROW)
+        return error_set(err, rc == DB_DONE ? ERR_NOT_FOUND : ERR_INTERNAL, NULL,
+                         rc == DB_DONE ? "no such student at this school" : NULL);
+    if (store_student_applications(conn, arena, student_id,
+                                   "home_review,submitted,under_review,offered,held,booked,cleared,in_progress,completed,"
+                                   "withdrawn,declined,offer_expired,hold_expired,cancelled_by_student,"
+                                   "cancelled_by_host,no_show,refused_by_school",
+                                   NULL, &out->applications, &out->application_count) != DB_OK ||
+        readiness_for(conn, arena, &out->student, &out->readiness) != 0)
+        return error_set(err, ERR_INTERNAL, NULL, NULL);
+    out->compliance = arena_calloc(arena, out->application_count + 1, sizeof(struct compliance *));
+    out->hours = arena_calloc(arena, out->application_count + 1, sizeof(struct school_student_hours *));
+    if (out->compliance == NULL || out->hours == NULL)
+        return error_set(err, ERR_INTERNAL, NULL, NULL);
+    for (size_t i = 0; i < out->application_count; i++) {
+        if (student_hours(conn, arena, &out->applications[i], &out->hours[i]) != DB_OK)
+            return error_set(err, ERR_INTERNAL, NULL, NULL);
+        if (!application_status_takes_seat(application_status_of(&out->applications[i])))
+            continue;
+        struct compliance *c = arena_calloc(arena, 1, sizeof(*c));
+        if (c == NULL || compliance_for_application(conn, arena, &out->applications[i], c) != DB_OK)
+            return error_set(err, ERR_INTERNAL, NULL, NULL);
+        out->compliance[i] = c;
+    }
+    return 0;
+}
+
+int school_home_approval_for(struct db_conn *conn, struct arena *arena, const char *student_id, bool *required,
+                             const char **school_id)
+{
+    *required = false;
+    *school_id = NULL;
+    struct store_school_student *links = NULL;
+    size_t count = 0;
+    int rc = store_student_schools(conn, arena, student_id, &links, &count);
+    for (size_t i = 0; rc == DB_OK && i < count && !*required; i++) {
+        if (school_link_status_parse(links[i].status) != SCHOOL_LINK_ACTIVE)
+            continue;
+        rc = store_school_home_approval(conn, links[i].organization_id, required);
+        if (*required)
+            *school_id = links[i].organization_id;
+    }
+    return rc;
+}

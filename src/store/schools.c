@@ -1,0 +1,315 @@
+/* schools.c — partner schools' students, invitations and settings; see schools.h. */
+#include "store/schools.h"
+#include "store/util.h"
+
+#include <string.h>
+
+#define LINK_COLUMNS                                                                                          \
+    "ss.organization_id, ss.student_id, ss.status, ss.note, COALESCE(ss.graduation_year, 0), ss.created_at,"  \
+    " ss.updated_at, u.name, u.email, o.name"
+#define LINK_FROM                                                                                             \
+    " FROM school_students ss JOIN users u ON u.id = ss.student_id"                                           \
+    " JOIN organizations o ON o.id = ss.organization_id "
+
+static void read_link(struct arena *arena, struct db_stmt *st, struct store_school_student *l)
+{
+    memset(l, 0, sizeof(*l));
+    l->organization_id = store_column_dup(arena, st, 0);
+    l->student_id = store_column_dup(arena, st, 1);
+    l->status = store_column_dup(arena, st, 2);
+    l->note = store_column_dup(arena, st, 3);
+    l->graduation_year = db_column_int(st, 4);
+    l->created_at = db_column_int(st, 5);
+    l->updated_at = db_column_int(st, 6);
+    l->student_name = store_column_dup(arena, st, 7);
+    l->student_email = store_column_dup(arena, st, 8);
+    l->school_name = store_column_dup(arena, st, 9);
+}
+
+/* Steps an UPDATE: DB_OK when it changed a row, DB_DONE when none matched. */
+static int run_changed(struct db_stmt *st)
+{
+    int rc = db_step(st);
+    int changed = db_changes(st);
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    return changed > 0 ? DB_OK : DB_DONE;
+}
+
+int store_school_student_put(struct db_conn *conn, const struct store_school_student *link)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO school_students (organization_id, student_id, status,"
+                                          " graduation_year, note, created_at, updated_at)"
+                                          " VALUES ($1, $2, $3, $4, $5, $6, $6)"
+                                          " ON CONFLICT (organization_id, student_id) DO UPDATE SET"
+                                          " status = EXCLUDED.status, note = EXCLUDED.note,"
+                                          " graduation_year = COALESCE(EXCLUDED.graduation_year,"
+                                          " school_students.graduation_year), updated_at = EXCLUDED.updated_at");
+    db_bind_text(st, 1, link->organization_id);
+    db_bind_text(st, 2, link->student_id);
+    db_bind_text(st, 3, link->status);
+    if (link->graduation_year > 0)
+        db_bind_int(st, 4, link->graduation_year);
+    else
+        db_bind_null(st, 4);
+    db_bind_text(st, 5, link->note != NULL ? link->note : "");
+    db_bind_int(st, 6, link->updated_at);
+    return store_run(st);
+}
+
+int store_school_student_move(struct db_conn *conn, const char *organization_id, const char *student_id,
+                              const char *from, const char *to, const char *note, int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE school_students SET status = $4, note = $5, updated_at = $6"
+                                          " WHERE organization_id = $1 AND student_id = $2 AND status = $3");
+    db_bind_text(st, 1, organization_id);
+    db_bind_text(st, 2, student_id);
+    db_bind_text(st, 3, from);
+    db_bind_text(st, 4, to);
+    db_bind_text(st, 5, note != NULL ? note : "");
+    db_bind_int(st, 6, now);
+    return run_changed(st);
+}
+
+int store_school_student_get(struct db_conn *conn, struct arena *arena, const char *organization_id,
+                             const char *student_id, struct store_school_student *out)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT " LINK_COLUMNS LINK_FROM
+                                          "WHERE ss.organization_id = $1 AND ss.student_id = $2");
+    db_bind_text(st, 1, organization_id);
+    db_bind_text(st, 2, student_id);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        read_link(arena, st, out);
+    db_reset(st);
+    return rc;
+}
+
+static int read_links(struct arena *arena, struct db_stmt *st, bool counts, struct store_school_student **out,
+                      size_t *count)
+{
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_school_student *l = store_push(arena, (void **)out, count, &capacity, sizeof(*l));
+        if (l == NULL) {
+            rc = DB_ERROR;
+            break;
+        }
+        read_link(arena, st, l);
+        if (counts) {
+            l->applications_active = db_column_int(st, 10);
+            l->applications_booked = db_column_int(st, 11);
+        }
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_school_students_list(struct db_conn *conn, struct arena *arena, const char *organization_id,
+                               const char *status, struct store_school_student **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(
+        conn, "SELECT " LINK_COLUMNS ","
+              " (SELECT COUNT(*) FROM applications a WHERE a.student_id = ss.student_id AND a.status IN"
+              " ('home_review', 'submitted', 'under_review', 'offered', 'held')),"
+              " (SELECT COUNT(*) FROM applications a WHERE a.student_id = ss.student_id AND a.status IN"
+              " ('booked', 'cleared', 'in_progress', 'completed'))" LINK_FROM
+              "WHERE ss.organization_id = $1 AND (CAST($2 AS TEXT) = '' OR ss.status = $2) ORDER BY u.name, ss.student_id");
+    db_bind_text(st, 1, organization_id);
+    db_bind_text(st, 2, status != NULL ? status : "");
+    return read_links(arena, st, true, out, count);
+}
+
+int store_student_schools(struct db_conn *conn, struct arena *arena, const char *student_id,
+                          struct store_school_student **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT " LINK_COLUMNS LINK_FROM
+                                          "WHERE ss.student_id = $1 ORDER BY ss.updated_at DESC, ss.organization_id");
+    db_bind_text(st, 1, student_id);
+    return read_links(arena, st, false, out, count);
+}
+
+/* ---- invitations ---- */
+
+#define INVITATION_COLUMNS                                                                                    \
+    "i.id, i.organization_id, i.email, i.name, i.invited_by, COALESCE(i.graduation_year, 0), i.created_at,"   \
+    " i.expires_at, COALESCE(i.accepted_at, 0), i.accepted_by, o.name"
+
+static void read_invitation(struct arena *arena, struct db_stmt *st, struct store_school_invitation *i)
+{
+    memset(i, 0, sizeof(*i));
+    i->id = store_column_dup(arena, st, 0);
+    i->organization_id = store_column_dup(arena, st, 1);
+    i->email = store_column_dup(arena, st, 2);
+    i->name = store_column_dup(arena, st, 3);
+    i->invited_by = store_column_dup(arena, st, 4);
+    i->graduation_year = db_column_int(st, 5);
+    i->created_at = db_column_int(st, 6);
+    i->expires_at = db_column_int(st, 7);
+    i->accepted_at = db_column_int(st, 8);
+    i->accepted_by = store_column_dup(arena, st, 9);
+    i->school_name = store_column_dup(arena, st, 10);
+}
+
+int store_school_invitation_put(struct db_conn *conn, const struct store_school_invitation *inv, const char *token_hash)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO school_invitations (id, organization_id, email, name,"
+                                          " graduation_year, token_hash, invited_by, created_at, expires_at)"
+                                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                                          " ON CONFLICT (organization_id, email) DO UPDATE SET name = EXCLUDED.name,"
+                                          " graduation_year = EXCLUDED.graduation_year,"
+                                          " token_hash = EXCLUDED.token_hash, invited_by = EXCLUDED.invited_by,"
+                                          " created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at,"
+                                          " accepted_at = NULL, accepted_by = NULL");
+    db_bind_text(st, 1, inv->id);
+    db_bind_text(st, 2, inv->organization_id);
+    db_bind_text(st, 3, inv->email);
+    db_bind_text(st, 4, inv->name);
+    if (inv->graduation_year > 0)
+        db_bind_int(st, 5, inv->graduation_year);
+    else
+        db_bind_null(st, 5);
+    db_bind_text(st, 6, token_hash);
+    db_bind_text(st, 7, inv->invited_by);
+    db_bind_int(st, 8, inv->created_at);
+    db_bind_int(st, 9, inv->expires_at);
+    return store_run(st);
+}
+
+int store_school_lock(struct db_conn *conn, const char *school_id)
+{
+    /* A write that changes nothing: the row lock is the point. */
+    struct db_stmt *st = db_prepare(conn, "UPDATE organizations SET id = id WHERE id = $1");
+    db_bind_text(st, 1, school_id);
+    int rc = db_step(st);
+    int changed = rc == DB_DONE ? db_changes(st) : 0;
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    return changed == 1 ? DB_OK : DB_DONE;
+}
+
+int store_school_invites_since(struct db_conn *conn, const char *school_id, int64_t since, int64_t *invited,
+                               int64_t *first_at)
+{
+    /* serves: school_invite_batches_by_school */
+    struct db_stmt *st = db_prepare(conn, "SELECT COALESCE(SUM(invited), 0), COALESCE(MIN(created_at), 0)"
+                                          " FROM school_invite_batches WHERE organization_id = $1 AND created_at > $2");
+    db_bind_text(st, 1, school_id);
+    db_bind_int(st, 2, since);
+    int rc = db_step(st);
+    *invited = rc == DB_ROW ? db_column_int(st, 0) : 0;
+    *first_at = rc == DB_ROW ? db_column_int(st, 1) : 0;
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : rc;
+}
+
+int store_school_invite_batch_add(struct db_conn *conn, const char *id, const char *school_id, int64_t invited,
+                                  int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO school_invite_batches (id, organization_id, invited, created_at)"
+                                          " VALUES ($1, $2, $3, $4)");
+    db_bind_text(st, 1, id);
+    db_bind_text(st, 2, school_id);
+    db_bind_int(st, 3, invited);
+    db_bind_int(st, 4, now);
+    return store_run(st);
+}
+
+int store_school_invitation_by_token(struct db_conn *conn, struct arena *arena, const char *token_hash,
+                                     struct store_school_invitation *out)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT " INVITATION_COLUMNS " FROM school_invitations i"
+                                          " JOIN organizations o ON o.id = i.organization_id WHERE i.token_hash = $1");
+    db_bind_text(st, 1, token_hash);
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        read_invitation(arena, st, out);
+    db_reset(st);
+    return rc;
+}
+
+int store_school_invitation_accept(struct db_conn *conn, const char *id, const char *user_id, int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE school_invitations SET accepted_at = $3, accepted_by = $2"
+                                          " WHERE id = $1 AND accepted_at IS NULL");
+    db_bind_text(st, 1, id);
+    db_bind_text(st, 2, user_id);
+    db_bind_int(st, 3, now);
+    return run_changed(st);
+}
+
+int store_school_invitations_pending(struct db_conn *conn, struct arena *arena, const char *organization_id,
+                                     int limit, struct store_school_invitation **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT " INVITATION_COLUMNS " FROM school_invitations i"
+                                          " JOIN organizations o ON o.id = i.organization_id"
+                                          " WHERE i.organization_id = $1 AND i.accepted_at IS NULL"
+                                          " ORDER BY i.created_at DESC, i.id LIMIT $2");
+    db_bind_text(st, 1, organization_id);
+    db_bind_int(st, 2, limit);
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_school_invitation *i = store_push(arena, (void **)out, count, &capacity, sizeof(*i));
+        if (i == NULL) {
+            rc = DB_ERROR;
+            break;
+        }
+        read_invitation(arena, st, i);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* ---- the schools themselves ---- */
+
+int store_schools_list(struct db_conn *conn, struct arena *arena, struct store_organization **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT id, name, kind, created_at FROM organizations"
+                                          " WHERE kind = 'school' ORDER BY name, id");
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_organization *o = store_push(arena, (void **)out, count, &capacity, sizeof(*o));
+        if (o == NULL) {
+            rc = DB_ERROR;
+            break;
+        }
+        o->id = store_column_dup(arena, st, 0);
+        o->name = store_column_dup(arena, st, 1);
+        o->kind = store_column_dup(arena, st, 2);
+        o->created_at = db_column_int(st, 3);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_school_home_approval(struct db_conn *conn, const char *organization_id, bool *required)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT home_approval FROM school_settings WHERE organization_id = $1");
+    db_bind_text(st, 1, organization_id);
+    int rc = db_step(st);
+    *required = rc == DB_ROW && db_column_int(st, 0) != 0;
+    db_reset(st);
+    return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_school_set_home_approval(struct db_conn *conn, const char *organization_id, bool required, int64_t now)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO school_settings (organization_id, home_approval, updated_at)"
+                                          " VALUES ($1, $2, $3) ON CONFLICT (organization_id) DO UPDATE SET"
+                                          " home_approval = EXCLUDED.home_approval, updated_at = EXCLUDED.updated_at");
+    db_bind_text(st, 1, organization_id);
+    db_bind_int(st, 2, required ? 1 : 0);
+    db_bind_int(st, 3, now);
+    return store_run(st);
+}

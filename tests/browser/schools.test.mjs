@@ -1,0 +1,188 @@
+// schools.test.mjs — the cohort journey in a real browser with JavaScript
+// disabled, against the demo data (`rounds seed --demo`):
+//
+//   the school coordinator (school@rounds.test) invites two new students by
+//   uploading a CSV on /school (one bad line is reported by its number, the
+//   good lines are kept) → each student follows the link in the email
+//   (MAIL_DIR), creates an account, comes back to the link and joins →
+//   /me/schools shows the school as Linked → the coordinator starts a round,
+//   reserves one seat in each of three blocks and opens it → each student
+//   ranks on the keyboard-friendly ranking page (number boxes, then "Move
+//   up") and saves → the coordinator runs the match (verified, the fill
+//   picture) and publishes → a student finds the offer on /applications, and
+//   their result and its explanation on the round's page → the coordinator
+//   opens that student's page on a phone.
+//
+// Screenshots (in SCREENSHOT_DIR): school-dashboard.png, round-ranking.png
+// (at 360 px), round-results.png, round-student-result.png, school-student-360.png.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { checkAxe, fitsWindow, newContext, screenshot } from './lib.mjs';
+
+const DEMO_PASSWORD = 'rounds-demo-2026';
+const PASSWORD = 'Willow-Harbor-Lantern-84';
+const MAIL_DIR = process.env.MAIL_DIR;
+const STAMP = `${process.pid}-${Date.now()}`;
+const STUDENTS = [
+  { name: 'Nadia Haddad', email: `nadia-${STAMP}@example.test` },
+  { name: 'Pavel Ivanov', email: `pavel-${STAMP}@example.test` },
+];
+
+async function logIn(page, email, password) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.waitForURL((u) => u.pathname !== '/login');
+}
+
+// The school invitation link mailed to `to` (the jobs thread writes the outbox to MAIL_DIR/new).
+async function invitationLink(to) {
+  const dir = path.join(MAIL_DIR, 'new');
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    for (const name of await readdir(dir).catch(() => [])) {
+      const mail = await readFile(path.join(dir, name), 'utf8').catch(() => '');
+      if (!mail.includes(`To: ${to}`) && !mail.includes(`<${to}>`)) continue;
+      const m = mail.match(/https?:\/\/[^\s]+\/invitations\/schools\/[A-Za-z0-9_-]+/);
+      if (m) return new URL(m[0]).pathname;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.fail(`no school invitation to ${to} in ${dir} within 20 s`);
+}
+
+function isoDate(daysFromNow) {
+  return new Date(Date.now() + daysFromNow * 86_400_000).toISOString().slice(0, 10);
+}
+
+test('invite a cohort by CSV → students join and rank → the school runs and publishes → an offer',
+  { timeout: 240_000 }, async () => {
+    assert.ok(MAIL_DIR, 'MAIL_DIR is set (tests/browser/run.sh exports the server\'s maildir)');
+    const coordinatorContext = await newContext({ javaScriptEnabled: false });
+    const studentContexts = [];
+    try {
+      const c = await coordinatorContext.newPage();
+      await logIn(c, 'school@rounds.test', DEMO_PASSWORD);
+
+      // Invite by CSV: two good lines, one bad.
+      await c.goto('/school');
+      const csv = 'name,email,graduation_year\n' +
+        STUDENTS.map((s) => `${s.name},${s.email},2027`).join('\n') + '\nNo Address,,2027\n';
+      const invite = c.getByRole('region', { name: 'Invite a cohort' });
+      await invite.getByLabel('CSV file').setInputFiles({ name: 'cohort.csv', mimeType: 'text/csv',
+        buffer: Buffer.from(csv) });
+      await invite.getByRole('button', { name: 'Send the invitations' }).click();
+      const report = c.getByRole('region', { name: 'Invitations sent' });
+      await report.getByText('2 of 3 students invited, 1 line refused.').waitFor();
+      await report.getByText('Line 4: the email is empty').waitFor();
+      await screenshot(c, 'school-dashboard.png');
+
+      // Each student: the link, an account, back to the link, join.
+      for (const s of STUDENTS) {
+        const context = await newContext({ javaScriptEnabled: false });
+        studentContexts.push(context);
+        const p = await context.newPage();
+        const link = await invitationLink(s.email);
+        await p.goto(link);
+        await p.getByRole('heading', { name: /St\. Aurelia School of Medicine invites you/ }).waitFor();
+        await p.getByRole('link', { name: 'Create an account' }).click();
+        await p.getByLabel('Full name').fill(s.name);
+        await p.getByLabel('Email').fill(s.email);
+        await p.getByLabel('Password').fill(PASSWORD);
+        await p.getByRole('button', { name: 'Create account' }).click();
+        await p.waitForURL((u) => u.pathname !== '/register');
+        await p.goto(link);
+        await p.getByRole('button', { name: 'Join the school' }).click();
+        await p.waitForURL((u) => u.pathname === '/me/schools');
+        await p.getByText('Linked', { exact: true }).waitFor();
+        s.page = p;
+      }
+
+      // The coordinator starts a round and reserves a seat in three blocks of other hosts.
+      await c.goto('/school');
+      await c.getByText('Start a match round').click();
+      const roundName = `Summer ${STAMP}`;
+      await c.getByLabel('Name').fill(roundName);
+      await c.getByLabel('Ranking deadline').fill(isoDate(3));
+      await c.getByRole('button', { name: 'Create the round' }).click();
+      await c.waitForURL((u) => /^\/school\/rounds\/[^/]+$/.test(u.pathname));
+      const roundPath = new URL(c.url()).pathname;
+      const roundId = roundPath.split('/').pop();
+      for (let i = 0; i < 3; i++) {
+        const reserve = c.getByRole('region', { name: 'Reserve seats' });
+        const options = await reserve.getByLabel('Block').locator('option').allTextContents();
+        const choice = options.find((o) => o && o !== '—' && !o.includes('Lakeside'));
+        assert.ok(choice, 'a block of another host has seats free');
+        await reserve.getByLabel('Block').selectOption({ label: choice });
+        await reserve.getByLabel('Seats').fill('1');
+        await reserve.getByRole('button', { name: 'Reserve the seats' }).click();
+        await c.getByText('The seats are reserved for the round.').waitFor();
+      }
+      await c.getByRole('button', { name: 'Open for ranking' }).click();
+      await c.getByText('The round is open').waitFor();
+
+      // Each student ranks the blocks open to them: numbers, then a move with the keyboard.
+      for (const [n, s] of STUDENTS.entries()) {
+        const p = s.page;
+        if (n === 0) await p.setViewportSize({ width: 360, height: 800 });
+        await p.goto(`/rounds/${roundId}`);
+        const boxes = p.locator('input.rank');
+        const count = await boxes.count();
+        assert.ok(count > 0, 'at least one reserved block is open to a new student');
+        for (let i = 0; i < count; i++) await boxes.nth(i).fill(String(count - i));
+        await p.getByRole('button', { name: 'Save my ranking' }).click();
+        await p.getByText('Your ranking is saved.').waitFor();
+        if (count > 1) {
+          const up = p.getByRole('button', { name: /^Move up/ }).last();
+          await up.focus();
+          await p.keyboard.press('Enter');
+          await p.getByText('Your ranking is saved.').waitFor();
+        }
+        if (n === 0) await screenshot(p, 'round-ranking.png');
+      }
+
+      // Run (verified, with the fill), then publish.
+      await c.goto(roundPath);
+      await c.getByRole('button', { name: 'Run the match' }).click();
+      await c.getByText('The match has run').waitFor();
+      await c.getByText('Verified', { exact: true }).waitFor();
+      await c.getByRole('img', { name: /Seats filled/ }).waitFor();
+      await screenshot(c, 'round-results.png');
+      await c.getByRole('button', { name: 'Publish: make the offers' }).click();
+      await c.getByText('Published: the placed students have their offers').waitFor();
+
+      // A student finds the offer and the explanation.
+      let offers = 0;
+      for (const s of STUDENTS) {
+        await s.page.goto('/applications');
+        offers += await s.page.getByText('Offer made').count();
+      }
+      assert.ok(offers >= 1, 'a placed student sees an offer on /applications');
+      const first = STUDENTS[0].page;
+      await first.goto(`/rounds/${roundId}`);
+      const result = first.getByRole('region', { name: 'Your result' });
+      await result.getByText(/Placed at|Not placed/).waitFor();
+      await screenshot(first, 'round-student-result.png');
+
+      // The coordinator, on a phone, opens a student's page from the dashboard: applications with
+      // onboarding and hours (totals only), readiness; nothing wider than the window.
+      await c.setViewportSize({ width: 360, height: 800 });
+      await c.goto('/school');
+      await c.getByRole('link', { name: STUDENTS[0].name }).first().click();
+      await c.waitForURL((u) => /^\/school\/students\/[^/]+$/.test(u.pathname));
+      await c.getByRole('heading', { name: 'Match readiness' }).waitFor();
+      const apps = c.getByRole('region', { name: 'Applications and placements' });
+      if (await apps.locator('table').count() > 0) {
+        await apps.getByText('Not started').first().waitFor(); // an offer: no hours yet
+      }
+      await fitsWindow(c);
+      await checkAxe(c, 'a school\'s student');
+      await screenshot(c, 'school-student-360.png');
+    } finally {
+      for (const context of studentContexts) await context.close();
+      await coordinatorContext.close();
+    }
+  });
