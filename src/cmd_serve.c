@@ -11,6 +11,7 @@
 #include "domain/documents.h"
 #include "domain/jobs.h"
 #include "domain/letters.h"
+#include "domain/messages.h"
 #include "domain/notify.h"
 #include "domain/payment_provider.h"
 #include "lib/failpoint.h"
@@ -69,6 +70,7 @@ static const char serve_usage[] =
     "  --ticket-urgent-resolve-hours N     ROUNDS_TICKET_URGENT_RESOLVE_HOURS resolution of an urgent ticket (24)\n"
     "  --ticket-normal-resolve-hours N     ROUNDS_TICKET_NORMAL_RESOLVE_HOURS of a normal one, business hours (72)\n"
     "  --oncall-email ADDRESS          ROUNDS_ONCALL_EMAIL safety tickets are also emailed here (unset: none)\n"
+    "  --messages-per-minute N         ROUNDS_MESSAGES_PER_MINUTE messages one user may send a minute (20)\n"
     "  --jobs-interval-ms N            ROUNDS_JOBS_INTERVAL_MS expiry sweeper and outbox period (1000; 0 = off)\n"
     "  --test-hooks 0|1                serve /api/v1/test/* (move the clock, run jobs); tests only (0)\n"
     "  --metrics-listen HOST:PORT      ROUNDS_METRICS_LISTEN: GET /metrics (Prometheus) there; unset: off\n"
@@ -150,6 +152,7 @@ int command_serve(int argc, char **argv)
                                        config.http.ticket_urgent_resolve_hours,
                                        config.http.ticket_normal_resolve_hours, config.http.oncall_email};
     support_configure(&support);
+    messages_configure(config.http.messages_per_minute);
 
     /* What was rendered from an offering goes when the change feed brings its change. */
     catalog_index_on_change(http_cache_drop);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "domain/two_factor.h"
+#include "lib/limits.h"
 #include "lib/log.h"
 
 bool config_parse_int(const char *s, long long min, long long max, long long *out)
@@ -96,6 +97,7 @@ static const struct numeric_setting numeric_settings[] = {
      OPT(ticket_urgent_resolve_hours), true, false},
     {"ROUNDS_TICKET_NORMAL_RESOLVE_HOURS", "--ticket-normal-resolve-hours", 1, 24 * 90, 1,
      OPT(ticket_normal_resolve_hours), true, false},
+    {"ROUNDS_MESSAGES_PER_MINUTE", "--messages-per-minute", 1, 1000000, 1, OPT(messages_per_minute), true, false},
     {"ROUNDS_JOBS_INTERVAL_MS", "--jobs-interval-ms", 0, 3600000, 1, OPT(jobs_interval_ms), false, false},
     {"ROUNDS_LOGIN_LIMIT_ACCOUNT_CLIENT", "--login-limit-account-client", 1, 1000000, 1,
      OPT(login_failures_per_account_client), false, false},
@@ -180,6 +182,7 @@ bool config_from_env(struct config *config)
     o->registrations_per_client = 20;
     o->jobs_interval_ms = 1000;
     o->ticket_urgent_response_minutes = 120;
+    o->messages_per_minute = MESSAGES_PER_MINUTE;
     o->ticket_normal_response_hours = 24;
     o->ticket_urgent_resolve_hours = 24;
     o->ticket_normal_resolve_hours = 72;

@@ -18,6 +18,7 @@
 #include "api/money_api.h"
 #include "api/rotation_api.h"
 #include "api/support_api.h"
+#include "api/messages_api.h"
 #include "domain/catalog_index.h"
 #include "lib/limits.h"
 #include "web/web.h"
@@ -203,6 +204,15 @@ const struct route rounds_routes[] = {
           .summary = "Change a logged day (its student, until confirmed or refused)"),
     ROUTE(HTTP_POST, "/api/v1/hours/{id}/{action}", api_hours_review, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(8),
           .summary = "confirm, request_change {note} or refuse a logged day (the preceptor)"),
+    /* messages per rotation (before the application actions: "messages" is not an action) */
+    ROUTE(HTTP_GET, "/api/v1/applications/{id}/messages", api_messages_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The application's thread of messages, with the caller's unread count"),
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/messages", api_messages_post, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(32), .summary = "Send a message to the application's thread (its members and staff)"),
+    ROUTE(HTTP_POST, "/api/v1/applications/{id}/messages/read", api_messages_read, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(4), .summary = "Mark the application's thread read (the caller's unread count becomes 0)"),
+    ROUTE(HTTP_GET, "/api/v1/messages/unread", api_messages_unread, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The caller's unread messages over every thread"),
     /* weekly check-ins (before the application actions: "check-ins" is not an action) */
     ROUTE(HTTP_GET, "/api/v1/applications/{id}/check-ins", api_check_ins_get, ROUTE_JSON | ROUTE_AUTH,
           .summary = "The rotation's weekly check-ins, newest first"),
@@ -422,6 +432,10 @@ const struct route rounds_routes[] = {
      * (before the actions: checkout and refunds are not actions) */
     ROUTE(HTTP_GET, "/applications/{id}/checkout", web_page_checkout, ROUTE_HTML | ROUTE_AUTH,
           .query = web_checkout_params),
+    ROUTE(HTTP_GET, "/applications/{id}/messages", web_page_messages, ROUTE_HTML | ROUTE_AUTH,
+          .query = web_messages_params),
+    ROUTE(HTTP_POST, "/applications/{id}/messages", web_page_messages_post, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(32)),
     ROUTE(HTTP_POST, "/applications/{id}/checkout", web_page_checkout_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
     ROUTE(HTTP_GET, "/applications/{id}/checkout/{checkout}", web_page_checkout_status, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_GET, "/applications/{id}/cancel", web_page_cancel, ROUTE_HTML | ROUTE_AUTH),

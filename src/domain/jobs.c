@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "domain/alerts.h"
+#include "domain/messages.h"
 #include "domain/applications.h"
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
@@ -136,6 +137,8 @@ static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_repo
         rc = check_ins_prompt(conn, arena, &report->check_in_prompts);
     if (rc == DB_OK)
         rc = tickets_escalate(conn, arena, &report->tickets_escalated); /* due times count in minutes */
+    if (rc == DB_OK) /* before delivery, so that digests leave in the same round */
+        rc = messages_send_digests(conn, arena, &report->message_digests);
     if (rc == DB_OK)
         rc = deliver_mail(conn, arena, report);
     if (rc == DB_OK)

@@ -31,6 +31,7 @@ struct jobs_report {
     int evaluation_reminders; /* preceptors reminded to evaluate a completed rotation */
     /* support (domain/check_ins.h, domain/support.h) */
     int check_in_prompts, tickets_escalated;
+    int message_digests; /* digest emails of unread messages (domain/messages.h) */
 };
 
 int jobs_start(const struct jobs_config *config);

@@ -51,6 +51,7 @@ struct http_options {
     int64_t ticket_urgent_resolve_hours;    /* 24 */
     int64_t ticket_normal_resolve_hours;    /* business hours: 72 */
     const char *oncall_email;               /* safety tickets also go here; NULL: none */
+    int64_t messages_per_minute;            /* a user's sending limit (domain/messages.h): 20 */
     int jobs_interval_ms;             /* background jobs (expiry, outbox) every this often */                 /* take the client address from X-Forwarded-For when the peer is loopback */
     const char *ready_file;           /* when set, "host:port" is written here once listening */
     const char *metrics_host;         /* ROUNDS_METRICS_LISTEN: GET /metrics there; NULL: off */

@@ -86,6 +86,9 @@
 #define TICKET_SUBJECT_MAX_CHARS 200
 #define TICKET_BODY_MAX_CHARS 5000      /* a ticket's description, and each reply */
 #define MESSAGE_MAX_CHARS 5000          /* one message of a rotation's thread */
+#define MESSAGE_THREAD_SHOWN 100        /* the newest messages a thread shows */
+#define MESSAGES_PER_MINUTE 20          /* a user's sending limit (ROUNDS_MESSAGES_PER_MINUTE) */
+#define MESSAGE_DIGEST_MINUTES 30       /* at most one digest email per member this often */
 #define FIRST_DAY_FIELD_MAX_CHARS 500   /* each part of the first-day instructions */
 
 /* ---- after the rotation: evaluations and reviews ---- */

@@ -13,6 +13,7 @@
 #include "domain/catalog_index.h"
 #include "domain/money.h"
 #include "domain/documents.h"
+#include "domain/messages.h"
 #include "lib/clock.h"
 #include "lib/limits.h"
 #include "lib/utf8.h"
@@ -501,6 +502,8 @@ static void render(struct http_request *req, int status, const char *id, const c
         buf_append_url(&b, a.id);
         buf_append_str(&b, "/compliance\">Onboarding checklist</a></p>");
     }
+    if (message_thread_open(&a))
+        web_messages_link(&b, &a, message_unread_count(req->db, &user, a.id));
     buf_append_str(&b, "</header>\n");
     if (notice != NULL)
         view_notice(&b, notice);

@@ -10,6 +10,7 @@
 #include "domain/applications.h"
 #include "domain/documents.h"
 #include "domain/hours.h"
+#include "domain/messages.h"
 #include "domain/rotation_calendar.h"
 #include "lib/clock.h"
 #include "lib/limits.h"
@@ -28,6 +29,7 @@ struct rotation_view {
     size_t requirements_met;
     struct hours_log hours;
     bool student; /* the viewer is the student */
+    int64_t unread; /* the viewer's unread messages in the rotation's thread */
 };
 
 static int load(struct http_request *req, struct rotation_view *v)
@@ -52,6 +54,7 @@ static int load(struct http_request *req, struct rotation_view *v)
     }
     for (size_t i = 0; i < v->compliance.count; i++)
         v->requirements_met += v->compliance.items[i].state == COMPLIANCE_OK;
+    v->unread = message_unread_count(req->db, &v->user, v->a.id);
     return 0;
 }
 
@@ -239,7 +242,9 @@ static void render_checklist_and_hours(struct buf *b, const struct rotation_view
     buf_append_str(b, "/check-ins\">Weekly check-ins</a></p>\n<p>Something wrong, or a question? "
                       "<a href=\"/tickets/new?application_id=");
     buf_append_url(b, a->id);
-    buf_append_str(b, "\">Ask for help</a> (a person answers: urgent tickets within hours).</p></section>\n");
+    buf_append_str(b, "\">Ask for help</a> (a person answers: urgent tickets within hours).</p>\n");
+    web_messages_link(b, a, v->unread);
+    buf_append_str(b, "</section>\n");
 }
 
 void web_page_rotation(struct http_request *req)

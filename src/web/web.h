@@ -321,6 +321,13 @@ void web_page_hours(struct http_request *req);
 void web_page_hours_post(struct http_request *req);
 void web_page_hours_confirm_week(struct http_request *req);
 void web_page_hours_entry(struct http_request *req);
+/* page_messages.c: the messages of an application's thread. */
+extern const char *const web_messages_params[]; /* done */
+void web_page_messages(struct http_request *req);
+void web_page_messages_post(struct http_request *req);
+/* "Messages (3 unread)": the link to an application's thread, as a paragraph. */
+void web_messages_link(struct buf *b, const struct store_application *a, int64_t unread);
+
 /* page_check_ins.c: the weekly check-ins of a rotation. */
 extern const char *const web_check_ins_params[]; /* done, ticket */
 void web_page_check_ins(struct http_request *req);

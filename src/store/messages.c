@@ -1,0 +1,175 @@
+/* messages.c — messages per rotation, unread rows and digests; see messages.h. */
+#include "store/messages.h"
+
+#include <string.h>
+
+#include "store/util.h"
+
+int store_message_insert(struct db_conn *conn, const struct store_message *m)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO messages (id, application_id, sender_id, body, document_id,"
+                                          " created_at) VALUES ($1, $2, $3, $4, $5, $6)");
+    db_bind_text(st, 1, m->id);
+    db_bind_text(st, 2, m->application_id);
+    db_bind_text(st, 3, m->sender_id);
+    db_bind_text(st, 4, m->body);
+    db_bind_text(st, 5, m->document_id);
+    db_bind_int(st, 6, m->created_at);
+    return store_run(st);
+}
+
+int store_message_unread_add(struct db_conn *conn, const char *user_id, const struct store_message *m)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO message_unread (user_id, message_id, application_id, created_at)"
+                                          " VALUES ($1, $2, $3, $4)");
+    db_bind_text(st, 1, user_id);
+    db_bind_text(st, 2, m->id);
+    db_bind_text(st, 3, m->application_id);
+    db_bind_int(st, 4, m->created_at);
+    return store_run(st);
+}
+
+int store_messages_of_thread(struct db_conn *conn, struct arena *arena, const char *application_id, int limit,
+                             struct store_message **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(
+        conn, "SELECT id, application_id, sender_id, sender_name, body, document_id, kind, file_name, created_at"
+              " FROM (SELECT m.id, m.application_id, m.sender_id, u.name AS sender_name, m.body, m.document_id,"
+              " d.kind, d.file_name, m.created_at FROM messages m JOIN users u ON u.id = m.sender_id"
+              " LEFT JOIN documents d ON d.id = m.document_id WHERE m.application_id = $1"
+              " ORDER BY m.created_at DESC, m.id DESC LIMIT $2) newest ORDER BY created_at, id");
+    db_bind_text(st, 1, application_id);
+    db_bind_int(st, 2, limit);
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_message *m = store_push(arena, (void **)out, count, &capacity, sizeof(*m));
+        if (m == NULL) {
+            rc = DB_ERROR;
+            break;
+        }
+        const char **text[] = {&m->id,          &m->application_id, &m->sender_id,     &m->sender_name,
+                               &m->body,        &m->document_id,    &m->document_kind, &m->document_name};
+        for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
+            *text[i] = store_column_dup(arena, st, (int)i);
+        m->created_at = db_column_int(st, 8);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+/* Steps a query answering one number. */
+static int count_of(struct db_stmt *st, int64_t *count)
+{
+    int rc = db_step(st);
+    *count = rc == DB_ROW ? db_column_int(st, 0) : 0;
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : rc;
+}
+
+int store_messages_sent_since(struct db_conn *conn, const char *sender_id, int64_t since, int64_t *count)
+{
+    struct db_stmt *st =
+        db_prepare(conn, "SELECT COUNT(*) FROM messages WHERE sender_id = $1 AND created_at >= $2");
+    db_bind_text(st, 1, sender_id);
+    db_bind_int(st, 2, since);
+    return count_of(st, count);
+}
+
+int store_message_unread_count(struct db_conn *conn, const char *user_id, const char *application_id,
+                               int64_t *count)
+{
+    struct db_stmt *st;
+    if (application_id != NULL) {
+        st = db_prepare(conn, "SELECT COUNT(*) FROM message_unread WHERE user_id = $1 AND application_id = $2");
+        db_bind_text(st, 2, application_id);
+    } else {
+        st = db_prepare(conn, "SELECT COUNT(*) FROM message_unread WHERE user_id = $1");
+    }
+    db_bind_text(st, 1, user_id);
+    return count_of(st, count);
+}
+
+int store_message_mark_read(struct db_conn *conn, const char *user_id, const char *application_id)
+{
+    struct db_stmt *st = db_prepare(conn, "DELETE FROM message_unread WHERE user_id = $1 AND application_id = $2");
+    db_bind_text(st, 1, user_id);
+    db_bind_text(st, 2, application_id);
+    return store_run(st);
+}
+
+int store_message_digest_users(struct db_conn *conn, struct arena *arena, int limit, const char ***ids,
+                               size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT DISTINCT user_id FROM message_unread WHERE emailed_at IS NULL"
+                                          " ORDER BY user_id LIMIT $1");
+    db_bind_int(st, 1, limit);
+    size_t capacity = 0;
+    *ids = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char **id = store_push(arena, (void **)ids, count, &capacity, sizeof(*id));
+        if (id == NULL) {
+            rc = DB_ERROR;
+            break;
+        }
+        *id = store_column_dup(arena, st, 0);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_message_digest_claim(struct db_conn *conn, const char *user_id, int64_t now, int64_t not_after)
+{
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO message_digests (user_id, sent_at) VALUES ($1, $2)"
+                                          " ON CONFLICT (user_id) DO UPDATE SET sent_at = excluded.sent_at"
+                                          " WHERE message_digests.sent_at <= $3");
+    db_bind_text(st, 1, user_id);
+    db_bind_int(st, 2, now);
+    db_bind_int(st, 3, not_after);
+    int rc = db_step(st);
+    int changed = db_changes(st);
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    return changed == 1 ? DB_OK : DB_DONE;
+}
+
+int store_message_digest_threads(struct db_conn *conn, struct arena *arena, const char *user_id,
+                                 struct store_digest_thread **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT r.application_id, o.title, COUNT(*) FROM message_unread r"
+                                          " JOIN applications a ON a.id = r.application_id"
+                                          " JOIN offerings o ON o.id = a.offering_id"
+                                          " WHERE r.user_id = $1 AND r.emailed_at IS NULL"
+                                          " GROUP BY r.application_id, o.title ORDER BY r.application_id");
+    db_bind_text(st, 1, user_id);
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_digest_thread *t = store_push(arena, (void **)out, count, &capacity, sizeof(*t));
+        if (t == NULL) {
+            rc = DB_ERROR;
+            break;
+        }
+        t->application_id = store_column_dup(arena, st, 0);
+        t->offering_title = store_column_dup(arena, st, 1);
+        t->unread = db_column_int(st, 2);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_message_unread_emailed(struct db_conn *conn, const char *user_id, int64_t now)
+{
+    struct db_stmt *st =
+        db_prepare(conn, "UPDATE message_unread SET emailed_at = $2 WHERE user_id = $1 AND emailed_at IS NULL");
+    db_bind_text(st, 1, user_id);
+    db_bind_int(st, 2, now);
+    return store_run(st);
+}

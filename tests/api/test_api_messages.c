@@ -1,0 +1,435 @@
+/* test_api_messages.c — messages per rotation (issue 14), against the real
+ * `rounds serve`: one thread per application from `offered` on, read and
+ * written by its members (the student, the host's coordinators, the
+ * offering's preceptor, the student's coach) and staff, 404 for everyone
+ * else; the text's limits and the one text validator; attachments only from
+ * the sender's wallet; unread counts and the read marker; the sending limit;
+ * the digest email at most every 30 minutes with the test clock; the page
+ * keeping what was typed.
+ *
+ * Servers run with --test-hooks 1, --jobs-interval-ms 0 (only the tests run
+ * the jobs) and --messages-per-minute 12. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api_client.h"
+#include "lib/crypto.h"
+#include "lib/limits.h"
+#include "test.h"
+
+#define PEOPLE_PASSWORD "Vivid-Orchard-Kettle-58!"
+#include "api_people.h"
+#include "api_rotation_world.h"
+
+#define PER_MINUTE 12
+#define BOUNDARY "----roundsmessagesboundary"
+
+static struct api_server server;
+static struct world W;
+
+/* POSTs a message as u to app's thread; the status. */
+static long post_message(struct api_response *r, const struct user *u, const char *app, const char *body_json)
+{
+    return world_callf(r, u, "POST", body_json, "/api/v1/applications/%s/messages", app);
+}
+
+static long get_thread(struct api_response *r, const struct user *u, const char *app)
+{
+    return world_callf(r, u, "GET", NULL, "/api/v1/applications/%s/messages", app);
+}
+
+/* The unread count of app's thread for u (-1 when refused). */
+static long long unread_of(const struct user *u, const char *app)
+{
+    struct api_response r;
+    get_thread(&r, u, app);
+    long long n = r.status == 200 ? api_json_int(r.json, "unread", -1) : -1;
+    api_free(&r);
+    return n;
+}
+
+static long long messages_in(const char *app)
+{
+    return api_db_int(W.db, "SELECT COUNT(*) FROM messages WHERE application_id = $1", app, NULL);
+}
+
+/* The user W.coach coaches the student (staff reassigns). */
+static bool make_coach_of(const struct user *student)
+{
+    char body[160];
+    snprintf(body, sizeof(body), "{\"coach_id\":\"%s\"}", W.coach.id);
+    struct api_response r;
+    world_callf(&r, &W.staff, "PUT", body, "/api/v1/students/%s/coach", student->id);
+    bool ok = r.status == 200;
+    if (!ok)
+        TEST_FAILF("reassigning answered %ld: %.300s", r.status, r.body);
+    api_free(&r);
+    return ok;
+}
+
+/* Uploads a small PDF to u's wallet; its id into id_out (64). */
+static bool upload_document(const struct user *u, char *id_out)
+{
+    static const char body[] = "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\npassport\r\n"
+                               "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.pdf\"\r\n"
+                               "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n%%EOF\n\r\n--" BOUNDARY "--\r\n";
+    const char *headers[] = {u->auth, "Content-Type: multipart/form-data; boundary=" BOUNDARY, NULL};
+    struct api_raw_request rq = {"POST", "/api/v1/documents", headers, body, sizeof(body) - 1, true};
+    struct api_response r;
+    api_send(&r, &rq);
+    bool ok = r.status == 201 && api_json_str(r.json, "id") != NULL;
+    if (ok)
+        snprintf(id_out, 64, "%s", api_json_str(r.json, "id"));
+    else
+        TEST_FAILF("uploading a document answered %ld: %.300s", r.status, r.body);
+    api_free(&r);
+    return ok;
+}
+
+static long page_get(struct api_response *r, const struct user *u, const char *path)
+{
+    const char *headers[] = {u != NULL ? u->cookie : NULL, NULL};
+    struct api_raw_request rq = {"GET", path, headers, NULL, 0, true};
+    return api_send(r, &rq);
+}
+
+/* POSTs form (the CSRF token is added first) to path as u's browser. */
+static long page_post(struct api_response *r, const struct user *u, const char *path, const char *form)
+{
+    size_t size = strlen(form) + 128;
+    char *body = malloc(size);
+    snprintf(body, size, "csrf_token=%s&%s", u->csrf, form);
+    const char *headers[] = {u->cookie, "Content-Type: application/x-www-form-urlencoded", NULL};
+    struct api_raw_request rq = {"POST", path, headers, body, strlen(body), true};
+    long status = api_send(r, &rq);
+    free(body);
+    return status;
+}
+
+TEST(members_read_and_write_everyone_else_gets_404)
+{
+    struct user s, other;
+    char app[64], other_app[64];
+    world_clock_reset();
+    if (!register_student(&s, "msg") || !register_student(&other, "msgo") ||
+        !world_rotation(&W, &s, W.offering_a, 30, 20, "booked", app) || !make_coach_of(&s) ||
+        !world_rotation(&W, &other, W.offering_b, 30, 20, "offered", other_app))
+        return;
+    struct user stranger_coach;
+    if (!world_user(&W, &stranger_coach, "coachx", "coach", NULL))
+        return;
+    struct api_response r;
+    /* An empty thread; the student writes. */
+    CHECK_INT(get_thread(&r, &s, app), 200);
+    CHECK_INT(json_array_size(api_json_get(r.json, "messages")), 0);
+    api_free(&r);
+    CHECK_INT(post_message(&r, &s, app, "{\"body\":\"Hello, where do I park on the first day?\"}"), 201);
+    CHECK_STR(api_json_str(r.json, "sender.id"), s.id);
+    CHECK(json_is_true(api_json_get(r.json, "mine")));
+    CHECK(json_is_null(api_json_get(r.json, "document")));
+    api_free(&r);
+    /* Every member sees it as unread; staff reads it; the student has nothing unread. */
+    CHECK_INT(unread_of(&W.precep_a, app), 1);
+    CHECK_INT(unread_of(&W.coord_a, app), 1);
+    CHECK_INT(unread_of(&W.coach, app), 1);
+    CHECK_INT(unread_of(&s, app), 0);
+    CHECK_INT(get_thread(&r, &W.staff, app), 200);
+    CHECK_STR(api_json_str(json_array_get(api_json_get(r.json, "messages"), 0), "body"),
+              "Hello, where do I park on the first day?");
+    api_free(&r);
+    /* Everyone else: 404 reading and writing, and nothing is stored; anonymous 401. */
+    const struct user *strangers[] = {&other, &W.coord_b, &W.precep_b, &stranger_coach};
+    for (size_t i = 0; i < sizeof(strangers) / sizeof(strangers[0]); i++) {
+        CHECK_INT(get_thread(&r, strangers[i], app), 404);
+        api_free(&r);
+        CHECK_INT(post_message(&r, strangers[i], app, "{\"body\":\"let me in\"}"), 404);
+        api_free(&r);
+        world_callf(&r, strangers[i], "POST", "{}", "/api/v1/applications/%s/messages/read", app);
+        CHECK_INT(r.status, 404);
+        api_free(&r);
+    }
+    CHECK_INT(get_thread(&r, NULL, app), 401);
+    api_free(&r);
+    CHECK_INT(post_message(&r, NULL, app, "{\"body\":\"anonymous\"}"), 401);
+    api_free(&r);
+    CHECK_INT(messages_in(app), 1);
+    /* A member of one thread never reads another's. */
+    CHECK_INT(get_thread(&r, &s, other_app), 404);
+    api_free(&r);
+    CHECK_INT(get_thread(&r, &other, other_app), 200);
+    api_free(&r);
+    CHECK_INT(get_thread(&r, &W.precep_a, other_app), 404);
+    api_free(&r);
+    /* The preceptor reads (the read marker) and answers; the student sees one unread. */
+    world_callf(&r, &W.precep_a, "POST", "{}", "/api/v1/applications/%s/messages/read", app);
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+    CHECK_INT(unread_of(&W.precep_a, app), 0);
+    CHECK_INT(unread_of(&W.coord_a, app), 1);
+    CHECK_INT(post_message(&r, &W.precep_a, app, "{\"body\":\"Staff car park B, show your badge.\"}"), 201);
+    api_free(&r);
+    CHECK_INT(unread_of(&s, app), 1);
+    CHECK_INT(unread_of(&W.coord_a, app), 2);
+    world_call(&r, &s, "GET", "/api/v1/messages/unread", NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(api_json_int(r.json, "unread", -1), 1);
+    api_free(&r);
+    CHECK_INT(messages_in(app), 2);
+}
+
+TEST(before_an_offer_the_thread_is_closed)
+{
+    struct user s;
+    char block[64], app[64] = "";
+    world_clock_reset();
+    if (!register_student(&s, "msgpre") || !world_block(&W, W.offering_a, 40, 20, block))
+        return;
+    struct api_response r;
+    char *body = json_text(json_pack("{s:s,s:s}", "block_id", block, "statement", "Keen on inpatient medicine."));
+    world_call(&r, &s, "POST", "/api/v1/applications", body);
+    free(body);
+    CHECK_INT(r.status, 201);
+    if (api_json_str(r.json, "id") != NULL)
+        snprintf(app, sizeof(app), "%s", api_json_str(r.json, "id"));
+    api_free(&r);
+    CHECK_INT(post_message(&r, &s, app, "{\"body\":\"Any news?\"}"), 409);
+    CHECK_PROBLEM(&r, 409, "conflict", NULL);
+    api_free(&r);
+    CHECK_INT(get_thread(&r, &W.coord_a, app), 409);
+    api_free(&r);
+    CHECK_INT(messages_in(app), 0);
+    /* Once offered, it opens. */
+    if (!world_act(&W.staff, app, "offer"))
+        return;
+    CHECK_INT(post_message(&r, &s, app, "{\"body\":\"Thank you for the offer!\"}"), 201);
+    api_free(&r);
+}
+
+TEST(bad_input_is_refused_and_changes_nothing)
+{
+    struct user s, other;
+    char app[64], mine[64], theirs[64];
+    world_clock_reset();
+    if (!register_student(&s, "msgbad") || !register_student(&other, "msgbado") ||
+        !world_rotation(&W, &s, W.offering_a, 50, 20, "offered", app) || !upload_document(&s, mine) ||
+        !upload_document(&other, theirs))
+        return;
+    struct api_response r;
+    /* Over MESSAGE_MAX_CHARS: 413 naming body; exactly the limit is fine. */
+    char *text = malloc(MESSAGE_MAX_CHARS + 2);
+    memset(text, 'a', MESSAGE_MAX_CHARS + 1);
+    text[MESSAGE_MAX_CHARS + 1] = '\0';
+    char *json = json_text(json_pack("{s:s}", "body", text));
+    CHECK_INT(post_message(&r, &s, app, json), 413);
+    CHECK_PROBLEM(&r, 413, "payload_too_large", "body");
+    api_free(&r);
+    free(json);
+    text[MESSAGE_MAX_CHARS] = '\0';
+    json = json_text(json_pack("{s:s}", "body", text));
+    CHECK_INT(post_message(&r, &s, app, json), 201);
+    api_free(&r);
+    free(json);
+    free(text);
+    /* Control characters, empty, missing, unknown fields, not JSON: 400. */
+    const char *bad[] = {"{\"body\":\"bell \\u0007 here\"}", "{\"body\":\"esc \\u001b[31m\"}", "{\"body\":\"\"}",
+                         "{}", "{\"body\":\"hi\",\"extra\":1}", "{\"body\":12}", "not json"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        post_message(&r, &s, app, bad[i]);
+        CHECK_INT(r.status, 400);
+        api_free(&r);
+    }
+    post_message(&r, &s, app, bad[0]);
+    CHECK_PROBLEM(&r, 400, "validation_failed", "body");
+    api_free(&r);
+    /* Another's document: 404 naming document_id; an unknown one too. */
+    char body[256];
+    snprintf(body, sizeof(body), "{\"body\":\"my passport\",\"document_id\":\"%s\"}", theirs);
+    CHECK_INT(post_message(&r, &s, app, body), 404);
+    CHECK_PROBLEM(&r, 404, "not_found", "document_id");
+    api_free(&r);
+    CHECK_INT(post_message(&r, &s, app, "{\"body\":\"x\",\"document_id\":\"d_nope\"}"), 404);
+    api_free(&r);
+    CHECK_INT(messages_in(app), 1);
+    /* One's own: attached. */
+    snprintf(body, sizeof(body), "{\"body\":\"my passport\",\"document_id\":\"%s\"}", mine);
+    CHECK_INT(post_message(&r, &s, app, body), 201);
+    CHECK_STR(api_json_str(r.json, "document.id"), mine);
+    CHECK_STR(api_json_str(r.json, "document.kind"), "passport");
+    api_free(&r);
+    CHECK_INT(get_thread(&r, &W.coord_a, app), 200);
+    CHECK_STR(api_json_str(json_array_get(api_json_get(r.json, "messages"), 1), "document.id"), mine);
+    api_free(&r);
+    CHECK_INT(messages_in(app), 2);
+}
+
+TEST(sending_is_rate_limited_per_user)
+{
+    struct user s;
+    char app[64];
+    world_clock_reset();
+    if (!register_student(&s, "msgrate") || !world_rotation(&W, &s, W.offering_a, 60, 20, "offered", app))
+        return;
+    struct api_response r;
+    for (int i = 0; i < PER_MINUTE; i++) {
+        char body[64];
+        snprintf(body, sizeof(body), "{\"body\":\"message %d\"}", i);
+        CHECK_INT(post_message(&r, &s, app, body), 201);
+        api_free(&r);
+    }
+    CHECK_INT(post_message(&r, &s, app, "{\"body\":\"one too many\"}"), 429);
+    CHECK_PROBLEM(&r, 429, "rate_limited", NULL);
+    CHECK(api_header(&r, "retry-after") != NULL);
+    CHECK(strstr(r.body, "minute") != NULL);
+    api_free(&r);
+    CHECK_INT(messages_in(app), PER_MINUTE);
+    /* Others still send; a minute later the student does too. */
+    CHECK_INT(post_message(&r, &W.coord_a, app, "{\"body\":\"No rush.\"}"), 201);
+    api_free(&r);
+    struct api_response c;
+    world_call(&c, NULL, "POST", "/api/v1/test/clock", "{\"offset_seconds\":61}");
+    api_free(&c);
+    CHECK_INT(post_message(&r, &s, app, "{\"body\":\"back again\"}"), 201);
+    api_free(&r);
+    world_clock_reset();
+}
+
+/* Digest emails to u so far (queued or sent: sent mail keeps only the address's hash). */
+static long long digests_to(const struct user *u)
+{
+    char lowered[160] = "", to_hash[65];
+    for (size_t i = 0; i + 1 < sizeof(lowered) && u->email[i] != '\0'; i++) {
+        lowered[i] = (char)tolower((unsigned char)u->email[i]);
+        lowered[i + 1] = '\0';
+    }
+    crypto_hash_token(lowered, to_hash);
+    return api_db_int(W.db,
+                      "SELECT COUNT(*) FROM outbox WHERE kind = 'message_digest' AND (to_address = $1 OR to_hash = $2)",
+                      u->email, to_hash);
+}
+
+static void clock_offset(long long seconds)
+{
+    char body[64];
+    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", seconds);
+    struct api_response r;
+    world_call(&r, NULL, "POST", "/api/v1/test/clock", body);
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+}
+
+TEST(the_digest_goes_out_at_most_every_30_minutes)
+{
+    struct user s;
+    char app[64];
+    world_clock_reset();
+    if (!register_student(&s, "msgdig") || !world_rotation(&W, &s, W.offering_b, 70, 20, "offered", app))
+        return;
+    struct api_response r;
+    /* The host's coordinator writes: the student gets one digest, however often the jobs run. */
+    CHECK_INT(post_message(&r, &W.coord_b, app, "{\"body\":\"Please send your vaccination record.\"}"), 201);
+    api_free(&r);
+    CHECK_INT(digests_to(&s), 0);
+    world_run_jobs();
+    world_run_jobs();
+    CHECK_INT(digests_to(&s), 1);
+    /* A second message ten minutes later waits for the 30 minutes. */
+    clock_offset(600);
+    CHECK_INT(post_message(&r, &W.coord_b, app, "{\"body\":\"And your TB test.\"}"), 201);
+    api_free(&r);
+    world_run_jobs();
+    CHECK_INT(digests_to(&s), 1);
+    /* Read meanwhile: nothing to tell any more. */
+    clock_offset(31 * 60);
+    world_callf(&r, &s, "POST", "{}", "/api/v1/applications/%s/messages/read", app);
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+    world_run_jobs();
+    CHECK_INT(digests_to(&s), 1);
+    /* A new one after the 30 minutes: the next digest. */
+    CHECK_INT(post_message(&r, &W.coord_b, app, "{\"body\":\"Thanks, all received.\"}"), 201);
+    api_free(&r);
+    clock_offset(62 * 60);
+    world_run_jobs();
+    CHECK_INT(digests_to(&s), 2);
+    world_clock_reset();
+}
+
+TEST(the_page_shows_the_thread_and_keeps_what_was_typed)
+{
+    struct user s, other;
+    char app[64], path[160];
+    world_clock_reset();
+    if (!register_student(&s, "msgpage") || !register_student(&other, "msgpageo") ||
+        !world_rotation(&W, &s, W.offering_a, 80, 20, "offered", app))
+        return;
+    snprintf(path, sizeof(path), "/applications/%s/messages", app);
+    struct api_response r;
+    CHECK_INT(post_message(&r, &W.coord_a, app, "{\"body\":\"Welcome aboard & see you soon\"}"), 201);
+    api_free(&r);
+    /* The application page shows the unread count; the thread page shows the message and marks it read. */
+    char app_path[160];
+    snprintf(app_path, sizeof(app_path), "/applications/%s", app);
+    CHECK_INT(page_get(&r, &s, app_path), 200);
+    CHECK(strstr(r.body, "1 unread") != NULL);
+    api_free(&r);
+    CHECK_INT(page_get(&r, &s, path), 200);
+    CHECK(strstr(r.body, "Welcome aboard &amp; see you soon") != NULL);
+    api_free(&r);
+    CHECK_INT(unread_of(&s, app), 0);
+    /* A refused message comes back with the summary and the text kept. */
+    char *form = malloc(MESSAGE_MAX_CHARS + 64);
+    snprintf(form, MESSAGE_MAX_CHARS + 64, "body=Keep+this+text+");
+    size_t at = strlen(form);
+    memset(form + at, 'z', MESSAGE_MAX_CHARS);
+    form[at + MESSAGE_MAX_CHARS] = '\0';
+    CHECK_INT(page_post(&r, &s, path, form), 413);
+    free(form);
+    CHECK(strstr(r.body, "5000 characters") != NULL);
+    CHECK(strstr(r.body, "href=\"#f-body\"") != NULL);
+    CHECK(strstr(r.body, "Keep this text") != NULL);
+    api_free(&r);
+    CHECK_INT(messages_in(app), 1);
+    CHECK_INT(page_post(&r, &s, path, "body=Thank+you%21"), 303);
+    api_free(&r);
+    CHECK_INT(messages_in(app), 2);
+    /* Strangers: 404. */
+    CHECK_INT(page_get(&r, &other, path), 404);
+    api_free(&r);
+    CHECK_INT(page_post(&r, &other, path, "body=hello"), 404);
+    api_free(&r);
+    CHECK_INT(messages_in(app), 2);
+}
+
+int main(void)
+{
+    if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+        printf("cannot initialise libsodium or libcurl\n");
+        return 1;
+    }
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--session-idle-minutes",
+                                        "43200", "--session-absolute-hours", "8760", "--login-limit-client",
+                                        "1000000", "--messages-per-minute", "12", NULL};
+    if (api_server_start(&server, flags) != 0)
+        return 1;
+    test_current_name = "setup";
+    if (!world_setup(&W, &server, "msg")) {
+        printf("FAIL setting up the world\n");
+        api_server_print_log(&server, 30);
+        api_server_stop(&server);
+        return 1;
+    }
+    API_RUN(members_read_and_write_everyone_else_gets_404);
+    API_RUN(before_an_offer_the_thread_is_closed);
+    API_RUN(bad_input_is_refused_and_changes_nothing);
+    API_RUN(sending_is_rate_limited_per_user);
+    API_RUN(the_digest_goes_out_at_most_every_30_minutes);
+    API_RUN(the_page_shows_the_thread_and_keeps_what_was_typed);
+    world_clock_reset();
+    db_close(W.db);
+    CHECK_INT(api_server_stop(&server), 0);
+    api_server_cleanup(&server);
+    curl_global_cleanup();
+    return test_summary("api-messages");
+}
