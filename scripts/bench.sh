@@ -47,7 +47,7 @@
 #                           part (a tenth of them for its warm-up)
 #   BENCH_LEDGER_ENTRIES=1000000  ledger entries `rounds ledger check` is timed over
 #   BENCH_COACH_STUDENTS=200 students of the coach whose dashboard the rotation part reads
-#   BENCH_PARTS="accounts documents catalog holds payments match rotation certificates"   the parts to run
+#   BENCH_PARTS="accounts documents catalog holds payments match rotation messages certificates"   the parts to run
 #   BENCH_MATCH_RUNS=5      runs of `rounds match` per mode
 #   BENCH_MATCH_STUDENTS=47000 BENCH_MATCH_OFFERINGS=6600 BENCH_MATCH_SEATS=43000
 #   BENCH_MATCH_RANKS=12    the generated match instance
@@ -94,7 +94,7 @@ BENCH_HOLDS=${BENCH_HOLDS:-20000}
 BENCH_PAYMENTS=${BENCH_PAYMENTS:-40000}
 BENCH_LEDGER_ENTRIES=${BENCH_LEDGER_ENTRIES:-1000000}
 BENCH_COACH_STUDENTS=${BENCH_COACH_STUDENTS:-200}
-BENCH_PARTS=${BENCH_PARTS:-accounts documents catalog holds payments match rotation certificates}
+BENCH_PARTS=${BENCH_PARTS:-accounts documents catalog holds payments match rotation messages certificates}
 BENCH_MATCH_RUNS=${BENCH_MATCH_RUNS:-5}
 BENCH_MATCH_STUDENTS=${BENCH_MATCH_STUDENTS:-47000}
 BENCH_MATCH_OFFERINGS=${BENCH_MATCH_OFFERINGS:-6600}
@@ -897,6 +897,7 @@ report_holds() {
 # ---------------------------------------------------------------- part: rotation
 
 COACH_STUDENTS=0
+MESSAGES_STORED=0
 
 # A coach with BENCH_COACH_STUDENTS students written straight into the database:
 # each on a block of its own (a third under way with five days of hours and a
@@ -982,11 +983,41 @@ report_rotation() {
     say '\n== rotation: GET /api/v1/coach/dashboard, a coach with %s students (open tickets, check-ins, hours)\n\n' \
         "$COACH_STUDENTS"
     report_targets rotation
-    say '  messages posted per second: not measured (messages per rotation are not built yet)\n\n'
     report_memory rotation "rotation server"
     i=$(index_of "  one at a time")
     p99=$(figure "$i" 3)
     aim "rotation: dashboard p99 ms, 1 conn" "$p99" "<= 20" "$(at_most "$p99" 20)"
+}
+
+# ---------------------------------------------------------------- part: messages
+
+# POST /api/v1/applications/{id}/messages by the coach of BENCH_COACH_STUDENTS
+# students (rotation_setup), each request into the next of their threads
+# (bench/messages.lua); the sending limit is lifted for the benchmark.
+part_messages() {
+    local token
+    [ "$COACH_STUDENTS" != 0 ] || rotation_setup
+    echo "SELECT 'a_coached_' || n FROM bench_coached;" | db_sql >"$tmp/message-threads" ||
+        die "listing the threads failed"
+    start_rounds messages --messages-per-minute 1000000
+    token=$(login "coach-$BENCH_EMAIL")
+    bench_target messages "rounds post a message" "http://$rounds_addr/" \
+        -s "$here/../bench/messages.lua" -- "$tmp/message-threads" "$token"
+    echo "bench: messages part ($BENCH_ROUNDS runs of ${BENCH_SECONDS} s)" >&2
+    run_part messages
+    MESSAGES_STORED=$(echo "SELECT count(*) FROM messages;" | db_sql) || die "counting the messages failed"
+    stop_rounds
+}
+
+report_messages() {
+    local i rps
+    say '\n== messages: POST /api/v1/applications/{id}/messages into %s distinct threads (%s stored)\n\n' \
+        "$COACH_STUDENTS" "$MESSAGES_STORED"
+    report_targets messages
+    report_memory messages "messages server"
+    i=$(index_of "rounds post a message")
+    rps=$(figure "$i" 1)
+    aim "messages: posted per second" "$rps" ">= 1000" "$(at_least "$rps" 1000)"
 }
 
 # ---------------------------------------------------------------- part: payments
@@ -1405,6 +1436,7 @@ report() {
     ! wants payments || report_payments
     ! wants match || report_match
     ! wants rotation || report_rotation
+    ! wants messages || report_messages
     ! wants certificates || report_certificates
     say '\n== aims (reported, not enforced)\n\n'
     say '%-34s %12s %14s  %s\n' aim measured target met
@@ -1447,7 +1479,7 @@ main() {
     [ "$BENCH_MATCH_RUNS" -ge 1 ] || die "BENCH_MATCH_RUNS must be ≥ 1"
     [ "$BENCH_COACH_STUDENTS" -ge 1 ] || die "BENCH_COACH_STUDENTS must be ≥ 1"
     for p in $BENCH_PARTS; do
-        case $p in accounts | documents | catalog | holds | payments | match | rotation | certificates) ;;
+        case $p in accounts | documents | catalog | holds | payments | match | rotation | messages | certificates) ;;
             *) die "unknown part '$p' in BENCH_PARTS" ;;
         esac
     done
@@ -1464,12 +1496,13 @@ main() {
     fi
     ! wants accounts || part_accounts
     ! wants documents || part_documents
-    if wants catalog || wants holds || wants payments || wants rotation; then seed_offerings; fi
+    if wants catalog || wants holds || wants payments || wants rotation || wants messages; then seed_offerings; fi
     ! wants catalog || part_catalog
     ! wants holds || part_holds
     ! wants payments || part_payments
     ! wants match || part_match
     ! wants rotation || part_rotation
+    ! wants messages || part_messages
     ! wants certificates || part_certificates # last: the demo data it seeds stays out of the other parts
     report
 }

@@ -86,7 +86,7 @@ static void add_member(const char **members, size_t *n, const char *id, const ch
 static int fan_out(struct db_conn *conn, struct arena *arena, const struct store_application *a,
                    const struct store_message *m)
 {
-    const char *members[MAX_MEMBERS];
+    const char *members[MAX_MEMBERS] = {0};
     size_t n = 0;
     add_member(members, &n, a->student_id, m->sender_id);
     add_member(members, &n, a->preceptor_user_id, m->sender_id);
