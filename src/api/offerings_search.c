@@ -70,7 +70,15 @@ void api_write_catalog_hit(struct buf *b, const struct catalog_hit *h)
                     h->next_end, (long long)h->next_seats_left);
     else
         buf_append_str(b, ",\"next_block\":null");
-    buf_appendf(b, ",\"seats_left\":%lld}", (long long)h->next_seats_left);
+    buf_appendf(b, ",\"seats_left\":%lld,\"reviews\":{\"count\":%lld,\"average\":", (long long)h->next_seats_left,
+                (long long)h->review_count);
+    if (h->review_count > 0)
+        buf_appendf(b, "%lld.%lld", (long long)(h->review_average_tenths / 10),
+                    (long long)(h->review_average_tenths % 10));
+    else
+        buf_append_str(b, "null");
+    /* Only a completed rotation's student can review: the mark says so. */
+    buf_appendf(b, ",\"verified_rotation\":%s}}", h->review_count > 0 ? "true" : "false");
 }
 
 void api_offerings_search(struct http_request *req)

@@ -2,10 +2,14 @@
  * school's coordinators, staff; only while the student's link is active, 404
  * otherwise — as for another school's students) → {link, profile,
  * applications:[{id,status,status_label,offering,host,start,end,compliance,
- * hours}], readiness:{ok_count,items}}. Compliance is each requirement's
- * state for the applications that took a seat, hours the totals of a rotation
- * under way or completed; no document file, no letter content, nothing the
- * student wrote in the hours log. */
+ * hours,evaluation}], readiness:{ok_count,items}}. Compliance is each
+ * requirement's state for the applications that took a seat, hours the
+ * totals of a rotation under way or completed, evaluation the preceptor's
+ * evaluation of a completed rotation with its addenda (null until
+ * submitted); no document file, no letter content, nothing the student wrote
+ * in the hours log, never the student's confidential evaluation of the
+ * rotation. */
+#include "api/evaluations_api.h"
 #include "api/rotation_api.h"
 #include "api/schools_api.h"
 #include "domain/applications.h"
@@ -75,6 +79,12 @@ static void write_view(struct buf *b, const struct school_student_view *v)
         write_compliance(b, v->compliance[i]);
         buf_append_str(b, ",\"hours\":");
         write_hours(b, v->hours[i]);
+        buf_append_str(b, ",\"evaluation\":");
+        if (v->evaluations[i] != NULL)
+            api_write_evaluation(b, &v->evaluations[i]->evaluation, v->evaluations[i]->addenda,
+                                 v->evaluations[i]->addendum_count);
+        else
+            buf_append_str(b, "null");
         buf_append_char(b, '}');
     }
     buf_appendf(b, "],\"readiness\":{\"ok_count\":%d,\"items\":[", v->readiness.ok_count);

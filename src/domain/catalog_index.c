@@ -364,6 +364,10 @@ static void on_offering(void *p, const struct store_index_offering *src)
                                  : src->max_years_since_graduation);
     o->weeks = (int16_t)src->weeks;
     o->tuition = src->tuition_cents;
+    o->review_count = (int32_t)(src->review_count > 0 && src->review_count < INT32_MAX ? src->review_count : 0);
+    o->review_overall_sum = (int32_t)(o->review_count > 0 && src->review_overall_sum < INT32_MAX
+                                          ? src->review_overall_sum
+                                          : 0);
     o->flags = (uint8_t)((src->students_allowed ? INDEX_FLAG_STUDENTS : 0) |
                          (src->graduates_allowed ? INDEX_FLAG_GRADUATES : 0) |
                          (src->step1_required ? INDEX_FLAG_STEP1 : 0) |

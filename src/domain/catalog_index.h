@@ -50,6 +50,8 @@ struct catalog_hit {
     bool has_open_block;
     char next_start[11], next_end[11];   /* the soonest upcoming block with seats left */
     int64_t next_seats_left;
+    int64_t review_count;                /* shown verified reviews (hidden ones do not count) */
+    int64_t review_average_tenths;       /* their overall average ×10 (43 for 4.3); 0 when none */
     int64_t rank_key;                    /* with sort=relevance: typo words × 32 + (31 − field score); lower first */
 };
 

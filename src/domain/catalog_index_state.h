@@ -46,6 +46,8 @@ struct index_offering {
     int32_t first_open;     /* start of the first upcoming block with a seat left (as of ix.day), or INDEX_NO_DAY */
     int32_t first_upcoming; /* start of the first upcoming block, or INDEX_NO_DAY */
     int64_t tuition;
+    int32_t review_count;       /* shown verified reviews */
+    int32_t review_overall_sum; /* the sum of their overall ratings */
     struct index_block *blocks; /* upcoming, by start */
     uint32_t block_count, block_capacity;
 };

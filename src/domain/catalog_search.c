@@ -370,6 +370,10 @@ static void fill_hit(struct arena *arena, const struct search *s, const struct r
     hit->weeks = o->weeks;
     hit->tuition_cents = o->tuition;
     hit->preceptor_verified = (o->flags & INDEX_FLAG_VERIFIED) != 0;
+    hit->review_count = o->review_count;
+    if (o->review_count > 0)
+        hit->review_average_tenths =
+            ((int64_t)o->review_overall_sum * 10 + o->review_count / 2) / (int64_t)o->review_count;
     const struct index_block *b = qualifying_block(o, s->q, s->today, true);
     if (b == NULL && s->q->include_full)
         b = qualifying_block(o, s->q, s->today, false);

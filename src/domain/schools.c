@@ -14,6 +14,7 @@
 #include "lib/crypto.h"
 #include "lib/limits.h"
 #include "lib/log.h"
+#include "store/evaluations.h"
 #include "store/rotation.h"
 
 #define DAY 86400
@@ -542,6 +543,27 @@ static int student_hours(struct db_conn *conn, struct arena *arena, const struct
     return DB_OK;
 }
 
+/* The preceptor's evaluation of a's student (NULL when none was submitted). */
+static int student_evaluation(struct db_conn *conn, struct arena *arena, const struct store_application *a,
+                              struct school_student_evaluation **out)
+{
+    *out = NULL;
+    if (application_status_of(a) != APPLICATION_COMPLETED)
+        return DB_OK;
+    struct school_student_evaluation *e = arena_calloc(arena, 1, sizeof(*e));
+    if (e == NULL)
+        return DB_ERROR;
+    int rc = store_evaluation_get(conn, arena, a->id, &e->evaluation);
+    if (rc == DB_DONE)
+        return DB_OK;
+    if (rc != DB_ROW)
+        return rc;
+    rc = store_addenda(conn, arena, a->id, &e->addenda, &e->addendum_count);
+    if (rc == DB_OK)
+        *out = e;
+    return rc;
+}
+
 int school_student_view(struct db_conn *conn, struct arena *arena, const struct store_user *viewer,
                         const char *school_id, const char *student_id, struct school_student_view *out,
                         struct error *err)
@@ -567,10 +589,12 @@ int school_student_view(struct db_conn *conn, struct arena *arena, const struct 
         return error_set(err, ERR_INTERNAL, NULL, NULL);
     out->compliance = arena_calloc(arena, out->application_count + 1, sizeof(struct compliance *));
     out->hours = arena_calloc(arena, out->application_count + 1, sizeof(struct school_student_hours *));
-    if (out->compliance == NULL || out->hours == NULL)
+    out->evaluations = arena_calloc(arena, out->application_count + 1, sizeof(struct school_student_evaluation *));
+    if (out->compliance == NULL || out->hours == NULL || out->evaluations == NULL)
         return error_set(err, ERR_INTERNAL, NULL, NULL);
     for (size_t i = 0; i < out->application_count; i++) {
-        if (student_hours(conn, arena, &out->applications[i], &out->hours[i]) != DB_OK)
+        if (student_hours(conn, arena, &out->applications[i], &out->hours[i]) != DB_OK ||
+            student_evaluation(conn, arena, &out->applications[i], &out->evaluations[i]) != DB_OK)
             return error_set(err, ERR_INTERNAL, NULL, NULL);
         if (!application_status_takes_seat(application_status_of(&out->applications[i])))
             continue;

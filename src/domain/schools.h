@@ -21,6 +21,7 @@
 #include "domain/vocabulary.h"
 #include "lib/errors.h"
 #include "store/applications.h"
+#include "store/evaluations.h"
 #include "store/schools.h"
 
 
@@ -86,6 +87,15 @@ struct school_student_hours {
     size_t days_confirmed, days_refused;
 };
 
+/* The preceptor's evaluation of the student and its addenda: what the
+ * school sees of a rotation's end (never the student's confidential
+ * evaluation of the rotation, never a letter). */
+struct school_student_evaluation {
+    struct store_evaluation evaluation;
+    struct store_addendum *addenda;
+    size_t addendum_count;
+};
+
 struct school_student_view {
     struct store_school_student link;
     struct store_user student;
@@ -93,6 +103,7 @@ struct school_student_view {
     size_t application_count;
     struct compliance **compliance; /* per application: for those that took a seat, else NULL */
     struct school_student_hours **hours; /* per application: for a rotation under way or completed, else NULL */
+    struct school_student_evaluation **evaluations; /* per application: the preceptor's, once submitted, else NULL */
     struct readiness readiness;
 };
 

@@ -13,6 +13,7 @@
 #include "lib/buf.h"
 #include "lib/certificate_number.h"
 #include "lib/clock.h"
+#include "lib/failpoint.h"
 #include "lib/limits.h"
 #include "lib/signed_document.h"
 
@@ -100,6 +101,41 @@ static const char *letter_facts(struct arena *arena, const struct store_rotation
     return buf_ok(&b) && signed_facts_valid(b.data, b.len) ? b.data : NULL;
 }
 
+/* The writes of an approval, in one transaction: the letter marked issued,
+ * its certificate, the audit line and the student's notice all happen, or
+ * none does (a lost race or a crash between them leaves nothing half-done). */
+struct approve_ctx {
+    struct arena *arena;
+    const struct store_user *user;
+    const struct store_application *application;
+    struct store_certificate *letter;
+    int64_t now;
+    struct error *err;
+};
+
+static int approve_tx(struct db_conn *conn, void *p)
+{
+    struct approve_ctx *c = p;
+    const struct store_application *a = c->application;
+    int rc = store_certificate_insert(conn, c->letter); /* first: the letter refers to it */
+    failpoint("visa_letter_before_issued");
+    if (rc == DB_OK)
+        rc = store_visa_letter_issued(conn, a->id, c->user->id, c->letter->number, c->now);
+    if (rc == DB_DONE) {
+        error_set(c->err, ERR_CONFLICT, NULL, "the letter was issued already");
+        return DB_CONSTRAINT; /* roll back the certificate: the error says why */
+    }
+    if (rc == DB_OK)
+        rc = store_audit_add(conn, c->user->id, "issue", "certificate", c->letter->number, a->id, c->now);
+    if (rc != DB_OK)
+        return rc;
+    char link[128];
+    snprintf(link, sizeof(link), "/applications/%s", a->id);
+    struct recipient to = {a->student_id, a->student_email};
+    notify(conn, c->arena, &to, "visa_letter", "Your visa invitation letter is ready to download", link, c->now);
+    return DB_OK;
+}
+
 int visa_letter_approve(struct db_conn *conn, struct arena *arena, const struct store_user *user,
                         const char *application_id, struct store_certificate *letter, struct error *err)
 {
@@ -131,15 +167,12 @@ int visa_letter_approve(struct db_conn *conn, struct arena *arena, const struct 
     const char *facts = letter_facts(arena, &r, &v.letter, number, issued_on);
     if (facts == NULL || letter->number == NULL || certificate_sign(arena, facts, letter) != 0)
         return error_set(err, ERR_INTERNAL, NULL, NULL);
-    if (store_certificate_insert(conn, letter) != DB_OK ||
-        store_visa_letter_issued(conn, v.application.id, user->id, letter->number, now) != DB_OK)
-        return error_set(err, ERR_CONFLICT, NULL, "the letter was issued already");
-    store_audit_add(conn, user->id, "issue", "certificate", letter->number, v.application.id, now);
-    char link[128];
-    snprintf(link, sizeof(link), "/applications/%s", v.application.id);
-    struct recipient to = {v.application.student_id, v.application.student_email};
-    notify(conn, arena, &to, "visa_letter", "Your visa invitation letter is ready to download", link, now);
-    return 0;
+    struct approve_ctx c = {arena, user, &v.application, letter, now, err};
+    err->code = ERR_NONE;
+    int rc = db_run_tx(conn, true, approve_tx, &c);
+    if (err->code != ERR_NONE)
+        return -1;
+    return rc == DB_OK ? 0 : error_set(err, ERR_UNAVAILABLE, NULL, NULL);
 }
 
 int visa_letter_load(struct db_conn *conn, struct arena *arena, const struct store_user *user,

@@ -96,6 +96,7 @@
 #define FEEDBACK_TEXT_MAX_CHARS 4000    /* the student's confidential comments on the rotation */
 #define REVIEW_TEXT_MAX_CHARS 4000      /* a review, and the host's answer */
 #define REVIEW_WINDOW_DAYS 180          /* a rotation may be reviewed this long after its last day */
+#define FORM_SCORE_MAX 1000             /* a score or rating typed in a form: larger is not a number (refused by name) */
 #define FEEDBACK_MIN_STUDENTS 5         /* hosts see the students' feedback only over at least this many */
 
 /* ---- volume: how often one person or address may do something ----

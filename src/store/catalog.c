@@ -577,10 +577,14 @@ int store_blocks_of_offering(struct db_conn *conn, struct arena *arena, const ch
     "seats_taken + seats_reserved + (SELECT COUNT(*) FROM waitlist w JOIN applications a ON a.id = w.application_id"         \
     " WHERE w.block_id = blocks.id AND w.status = 'offered' AND a.status = 'offered')"
 
+/* With each offering, its shown reviews' number and overall sum.
+ * serves: reviews_by_offering (offering_id, created_at) twice per offering */
 #define INDEX_OFFERING_SELECT                                                                                   \
     "SELECT o.id, o.title, o.specialty, o.kind, org.name, s.city, s.state, o.visa_kinds, o.status, o.weeks,"   \
     " o.tuition_cents, COALESCE(o.max_years_since_graduation, -1), o.students_allowed, o.graduates_allowed,"   \
-    " o.step1_required, o.english_proof_required, p.verified, o.organization_id, o.description, p.name"       \
+    " o.step1_required, o.english_proof_required, p.verified, o.organization_id, o.description, p.name,"      \
+    " (SELECT COUNT(*) FROM reviews r WHERE r.offering_id = o.id AND r.hidden_at IS NULL),"                     \
+    " (SELECT COALESCE(SUM(r.overall), 0) FROM reviews r WHERE r.offering_id = o.id AND r.hidden_at IS NULL)"   \
     " FROM offerings o JOIN organizations org ON org.id = o.organization_id"                                  \
     " JOIN sites s ON s.id = o.site_id JOIN preceptors p ON p.id = o.preceptor_id"
 
@@ -606,6 +610,8 @@ static void read_index_offering(struct db_stmt *st, struct store_index_offering 
     o->host_id = db_column_text(st, 17);
     o->description = db_column_text(st, 18);
     o->preceptor_name = db_column_text(st, 19);
+    o->review_count = db_column_int(st, 20);
+    o->review_overall_sum = db_column_int(st, 21);
 }
 
 /* Streams the rows of st to on_offering; the last id read goes to last_id (a

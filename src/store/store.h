@@ -284,6 +284,7 @@ struct store_index_offering {
     const char *description, *preceptor_name; /* for the full text */
     int64_t weeks, tuition_cents, max_years_since_graduation;
     bool students_allowed, graduates_allowed, step1_required, english_proof_required, preceptor_verified;
+    int64_t review_count, review_overall_sum; /* shown (not hidden) verified reviews */
 };
 
 struct store_index_block {

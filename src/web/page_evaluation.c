@@ -8,7 +8,6 @@
  *
  * A refused POST shows the page again with the error summary at the top, the
  * form keeping what was typed. Anyone who may not see the rotation gets 404. */
-#include <errno.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "domain/evaluations.h"
 #include "lib/clock.h"
 #include "lib/limits.h"
+#include "lib/whole_number.h"
 #include "views/forms.h"
 #include "views/money.h"
 #include "web/web.h"
@@ -237,12 +237,8 @@ static int64_t parse_score(const char *text)
 {
     if (text == NULL || strcmp(text, "not_observed") == 0)
         return EVALUATION_NOT_OBSERVED;
-    if (text[0] < '0' || text[0] > '9')
-        return 0;
-    errno = 0;
-    char *end = NULL;
-    long v = strtol(text, &end, 10);
-    return errno != 0 || end == NULL || *end != '\0' || v > 1000 ? 0 : (int64_t)v;
+    int64_t v = whole_number_parse(text, FORM_SCORE_MAX);
+    return v < 0 ? 0 : v;
 }
 
 void web_page_evaluation_post(struct http_request *req)

@@ -10,7 +10,6 @@
  * Only the rotation's student uses them: others who may see it get 403, anyone
  * else 404. A refused POST shows the page again with the error summary and
  * the form as typed. */
-#include <errno.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "domain/applications.h"
 #include "domain/evaluations.h"
 #include "lib/limits.h"
+#include "lib/whole_number.h"
 #include "views/forms.h"
 #include "web/web.h"
 
@@ -177,12 +177,8 @@ void web_page_review(struct http_request *req)
 /* 1–5 from the form; anything else 0, which the domain refuses by name. */
 static int64_t parse_rating(const char *text)
 {
-    if (text == NULL || text[0] < '0' || text[0] > '9')
-        return 0;
-    errno = 0;
-    char *end = NULL;
-    long v = strtol(text, &end, 10);
-    return errno != 0 || end == NULL || *end != '\0' || v > 1000 ? 0 : (int64_t)v;
+    int64_t v = whole_number_parse(text, FORM_SCORE_MAX);
+    return v < 0 ? 0 : v;
 }
 
 static void redirect_done(struct http_request *req, const char *application_id, const char *done)

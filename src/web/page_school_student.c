@@ -3,12 +3,15 @@
  * as for another school's students): their applications with each one's
  * status in words and, for those that took a seat, the onboarding checklist
  * in numbers, and for a rotation under way or completed its hours (totals
- * only); and their Match readiness as the progress picture. Never a
- * letter's content, never a document's file. */
+ * only), and the preceptor's evaluation of each completed rotation with its
+ * addenda; and their Match readiness as the progress picture. Never a
+ * letter's content, never a document's file, never the student's
+ * confidential evaluation of the rotation. */
 #include <stdio.h>
 #include <string.h>
 
 #include "domain/applications.h"
+#include "domain/evaluations.h"
 #include "domain/schools.h"
 #include "lib/limits.h"
 #include "views/money.h"
@@ -84,6 +87,58 @@ static void render_applications(struct buf *b, const struct school_student_view 
     buf_append_str(b, "</tbody></table></section>\n");
 }
 
+/* One submitted evaluation: the scores (1–9 or not observed), the comments and the addenda. */
+static void render_evaluation(struct buf *b, const struct store_application *a, const struct school_student_evaluation *e)
+{
+    buf_append_str(b, "<article class=\"card evaluation\"><h3>");
+    buf_append_html(b, a->offering_title);
+    buf_append_str(b, "</h3>\n<p class=\"muted\">By ");
+    buf_append_html(b, e->evaluation.evaluator_name != NULL ? e->evaluation.evaluator_name : "the preceptor");
+    buf_append_str(b, ", submitted ");
+    web_write_instant(b, e->evaluation.submitted_at);
+    buf_append_str(b, "</p>\n<dl class=\"scores\">");
+    for (int i = 0; i < STORE_EVALUATION_SCORES; i++) {
+        buf_append_str(b, "<div><dt>");
+        buf_append_html(b, evaluation_score_labels[i]);
+        buf_append_str(b, "</dt><dd>");
+        if (e->evaluation.scores[i] > 0)
+            buf_appendf(b, "%lld of 9", (long long)e->evaluation.scores[i]);
+        else
+            buf_append_str(b, "Not observed");
+        buf_append_str(b, "</dd></div>");
+    }
+    buf_append_str(b, "</dl>\n<h4>Strengths</h4><p>");
+    buf_append_html(b, e->evaluation.strengths);
+    buf_append_str(b, "</p>\n<h4>Areas to improve</h4><p>");
+    buf_append_html(b, e->evaluation.improvements);
+    buf_appendf(b, "</p>\n<p>%s</p>\n",
+                e->evaluation.would_write_letter ? "The preceptor would write a letter of recommendation."
+                                                 : "The preceptor would not write a letter of recommendation.");
+    for (size_t i = 0; i < e->addendum_count; i++) {
+        buf_append_str(b, "<p class=\"addendum\"><strong>Addendum</strong> (");
+        web_write_instant(b, e->addenda[i].created_at);
+        buf_append_str(b, "): ");
+        buf_append_html(b, e->addenda[i].body);
+        buf_append_str(b, "</p>\n");
+    }
+    buf_append_str(b, "</article>\n");
+}
+
+static void render_evaluations(struct buf *b, const struct school_student_view *v)
+{
+    buf_append_str(b, "<section aria-labelledby=\"evaluations-heading\"><h2 id=\"evaluations-heading\">"
+                      "Preceptors' evaluations</h2>\n");
+    size_t shown = 0;
+    for (size_t i = 0; i < v->application_count; i++)
+        if (v->evaluations[i] != NULL) {
+            render_evaluation(b, &v->applications[i], v->evaluations[i]);
+            shown++;
+        }
+    if (shown == 0)
+        buf_append_str(b, "<p>No evaluation yet: a preceptor evaluates the student when a rotation is completed.</p>");
+    buf_append_str(b, "</section>\n");
+}
+
 static void render_readiness(struct buf *b, const struct readiness *r)
 {
     buf_append_str(b, "<section aria-labelledby=\"ready-heading\"><h2 id=\"ready-heading\">Match readiness</h2>\n");
@@ -137,6 +192,7 @@ void web_page_school_student(struct http_request *req)
     buf_append_str(&b, "</p>\n<p class=\"muted\">Shown with the student's consent: they can leave the school at any "
                        "time. Letters and documents themselves are never shown here.</p>\n");
     render_applications(&b, &v);
+    render_evaluations(&b, &v);
     render_readiness(&b, &v.readiness);
     view_page_end(&b);
     if (!buf_ok(&b)) {

@@ -504,6 +504,14 @@ void web_search_card(struct buf *b, const struct catalog_hit *h, const char *bac
             buf_append_str(b, " · <strong>Full</strong>");
     }
     buf_append_str(b, "</dd></div></dl>\n");
+    if (h->review_count > 0)
+        buf_appendf(b,
+                    "<p class=\"review-summary\"><span class=\"stars\">%lld.%lld of 5</span> from %lld %s · "
+                    "<span class=\"badge verified\">Verified rotation</span></p>\n",
+                    (long long)(h->review_average_tenths / 10), (long long)(h->review_average_tenths % 10),
+                    (long long)h->review_count, h->review_count == 1 ? "review" : "reviews");
+    else
+        buf_append_str(b, "<p class=\"review-summary\">No reviews yet</p>\n");
     buf_append_str(b, "</article></li>\n");
 }
 

@@ -7,7 +7,6 @@
  *   POST /teaching/certificate  issue it (form field year) and come back
  *
  * Only preceptors: anyone else gets 403. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include "domain/teaching.h"
 #include "lib/clock.h"
 #include "lib/limits.h"
+#include "lib/whole_number.h"
 #include "web/web.h"
 
 const char *const web_teaching_params[] = {"year", "done", NULL};
@@ -26,12 +26,7 @@ static int year_of(const char *text)
     clock_today(today);
     if (text == NULL)
         return (int)strtol(today, NULL, 10);
-    if (text[0] < '0' || text[0] > '9')
-        return -1;
-    errno = 0;
-    char *end = NULL;
-    long y = strtol(text, &end, 10);
-    return errno != 0 || end == NULL || *end != '\0' || y > 9999 ? -1 : (int)y;
+    return (int)whole_number_parse(text, 9999);
 }
 
 static void row(struct buf *b, const char *label, const char *value)

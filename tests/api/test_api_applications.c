@@ -1669,6 +1669,57 @@ static void check_apply_refused(const struct user *s, const char *block, const c
     CHECK_INT(applications_of(w, s->id), before);
 }
 
+/* A form POST from the user's cookie session (with its CSRF token), as the apply page sends it. */
+static long post_page_form(struct api_response *r, const struct user *u, const char *path, const char *fields)
+{
+    char form[1024];
+    snprintf(form, sizeof(form), "csrf_token=%s&%s", u->csrf, fields);
+    const char *headers[] = {u->cookie, "Accept: text/html", "Content-Type: application/x-www-form-urlencoded", NULL};
+    struct api_raw_request rq = {"POST", path, headers, form, strlen(form), true};
+    return api_send(r, &rq);
+}
+
+/* A block that has begun (its first day today, 3 or 9 days ago; another
+ * student has applied for it): 422 naming the reason, on the API (with or without
+ * an Idempotency-Key) and as an error summary on the apply page, never a 5xx;
+ * nothing is created. */
+TEST(applying_for_a_block_that_has_started_is_422_with_the_reason)
+{
+    struct world *w = &W;
+    api_use(w->srv);
+    struct user s, first;
+    if (!register_student(&s, "startedblk") || !register_student(&first, "startedfirst"))
+        return;
+    char block[64], app[64], key[64], fields[256], path[512];
+    if (!block_at(w, w->offering_a, 2, 20, 5, block) || !apply_for(&first, block, app))
+        return;
+    long long offsets[] = {2 * 86400 + 3600, 5 * 86400, 11 * 86400}; /* sessions outlive these */
+    for (size_t i = 0; i < 3; i++) {
+        set_clock(offsets[i]);
+        check_apply_refused(&s, block, "block_id", "started");
+        struct api_response r;
+        crypto_random_token(key);
+        long long before = applications_of(w, s.id);
+        for (int again = 0; again < 2; again++) { /* the refusal replays */
+            apply_raw(&r, &s, block, key);
+            CHECK_PROBLEM(&r, 422, "unprocessable", "block_id");
+            CHECK_CONTAINS(api_json_str(r.json, "detail"), "started");
+            api_free(&r);
+        }
+        snprintf(fields, sizeof(fields), "block_id=%s&statement=Keen+on+medicine.", block);
+        snprintf(path, sizeof(path), "/offerings/%s/apply", w->offering_a);
+        post_page_form(&r, &s, path, fields);
+        CHECK_INT(r.status, 422);
+        CHECK_CONTAINS(r.body, "You have not applied.");
+        CHECK_CONTAINS(r.body, "the rotation has already begun");
+        CHECK_CONTAINS(r.body, "href=\"#f-block_id\"");
+        CHECK_CONTAINS(r.body, "Keen on medicine.");
+        api_free(&r);
+        CHECK_INT(applications_of(w, s.id), before);
+    }
+    set_clock(0);
+}
+
 TEST(apply_checks_name_the_reason)
 {
     struct world *w = &W;
@@ -2833,6 +2884,7 @@ int main(void)
     TIMED_RUN(history_and_audit_record_every_transition);
     TIMED_RUN(others_get_404_on_every_route_and_are_audited);
     TIMED_RUN(seats_are_taken_and_freed_and_never_oversold);
+    TIMED_RUN(applying_for_a_block_that_has_started_is_422_with_the_reason);
     TIMED_RUN(apply_checks_name_the_reason);
     TIMED_RUN(offer_expires_by_the_sweeper);
     TIMED_RUN(hold_expires_by_the_sweeper_and_frees_the_seat);

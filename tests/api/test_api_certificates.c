@@ -785,6 +785,71 @@ TEST(a_booked_rotation_gets_its_signed_visa_letter)
     api_free(&r);
 }
 
+/* A second server on the same database, with the failpoint name armed. */
+static int start_doomed(struct api_server *sibling, const char *failpoint_name)
+{
+    const char *shared = getenv("ROUNDS_TEST_DB");
+    char *saved = shared != NULL ? strdup(shared) : NULL;
+    setenv("ROUNDS_TEST_DB", server.db, 1);
+    setenv("ROUNDS_TEST_FAILPOINT", failpoint_name, 1);
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
+    int rc = api_server_start(sibling, flags);
+    unsetenv("ROUNDS_TEST_FAILPOINT");
+    if (saved != NULL)
+        setenv("ROUNDS_TEST_DB", saved, 1);
+    else
+        unsetenv("ROUNDS_TEST_DB");
+    free(saved);
+    return rc;
+}
+
+static long long visa_rows(const char *app)
+{
+    return api_db_int(db,
+                      "SELECT (SELECT COUNT(*) FROM certificates WHERE application_id = $1 AND kind = 'visa_letter')"
+                      " + (SELECT COUNT(*) FROM visa_letters WHERE application_id = $1 AND state <> 'requested')"
+                      " + (SELECT COUNT(*) FROM audit_events WHERE action = 'issue' AND detail = $1)",
+                      app, NULL);
+}
+
+/* The approval is one transaction: the server dying between storing the
+ * certificate and marking the letter issued leaves the letter requested, no
+ * certificate, no audit line; the next approval issues it once. */
+TEST(a_crash_during_a_visa_approval_leaves_nothing_half_done)
+{
+    struct user s;
+    char app[64], path[200];
+    CHECK(rotation(&s, "visacrash", false, app));
+    CHECK(act_on(&staff, app, "book"));
+    struct api_response r;
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/visa-letter", app);
+    call(&r, &s, "POST", path,
+         "{\"passport_name\":\"OKAFOR Emeka\",\"passport_number\":\"B7654321\",\"nationality\":\"Nigerian\","
+         "\"consulate_city\":\"Abuja\"}");
+    CHECK_INT(r.status, 201);
+    api_free(&r);
+    struct api_server doomed;
+    if (start_doomed(&doomed, "visa_letter_before_issued") != 0) {
+        TEST_FAILF("the second server did not start");
+        return;
+    }
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/visa-letter/approve", app);
+    call(&r, &coord, "POST", path, "{}");
+    CHECK(r.status == 0 || r.status >= 500); /* the instance died mid-request */
+    api_free(&r);
+    CHECK_INT(api_server_stop(&doomed), 70);
+    api_server_cleanup(&doomed);
+    api_use(&server);
+    CHECK_INT(visa_rows(app), 0);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'visa_letter'", s.id,
+                         NULL),
+              0);
+    call(&r, &coord, "POST", path, "{}");
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+    CHECK_INT(visa_rows(app), 3); /* one certificate, the letter issued, one audit line */
+}
+
 TEST(bad_input_is_4xx_and_changes_nothing)
 {
     struct user s;
@@ -859,6 +924,7 @@ int main(void)
     API_RUN(access_matrix_of_every_route);
     API_RUN(a_completed_rotation_without_confirmed_hours_gets_none_yet);
     API_RUN(a_booked_rotation_gets_its_signed_visa_letter);
+    API_RUN(a_crash_during_a_visa_approval_leaves_nothing_half_done);
     API_RUN(bad_input_is_4xx_and_changes_nothing);
     db_close(db);
     API_RUN(server_shuts_down_gracefully);

@@ -23,11 +23,11 @@ static struct api_server server;
 static struct world W;
 static int next_start = 20;
 
-/* A fresh student whose rotation of offering A (its first day `start` days
+/* A fresh student whose rotation of offering (its first day `start` days
  * from today, 27 days long) staff started and completed with a reason. */
-static bool completed(struct user *s, const char *prefix, int start, char *app)
+static bool completed_on(struct user *s, const char *prefix, const char *offering, int start, char *app)
 {
-    if (!register_student(s, prefix) || !world_rotation(&W, s, W.offering_a, start, 27, "cleared", app))
+    if (!register_student(s, prefix) || !world_rotation(&W, s, offering, start, 27, "cleared", app))
         return false;
     struct api_response r;
     static const char body[] = "{\"override_reason\":\"Set up by the test\"}";
@@ -41,6 +41,11 @@ static bool completed(struct user *s, const char *prefix, int start, char *app)
             return false;
     }
     return strcmp(world_status(&W, app), "completed") == 0;
+}
+
+static bool completed(struct user *s, const char *prefix, int start, char *app)
+{
+    return completed_on(s, prefix, W.offering_a, start, app);
 }
 
 static bool completed_next(struct user *s, const char *prefix, char *app)
@@ -446,6 +451,80 @@ TEST(only_a_completed_rotation_is_reviewed_once_and_it_shows)
     api_free(&r);
 }
 
+/* The search result of the one offering q finds: its reviews {count, average, verified_rotation}. */
+static void search_reviews(const char *q, long long count, const char *average)
+{
+    struct api_response r;
+    char path[200];
+    snprintf(path, sizeof(path), "/api/v1/offerings?q=%s&limit=10", q);
+    world_call(&r, NULL, "GET", path, NULL);
+    CHECK_INT(r.status, 200);
+    json_t *items = api_json_get(r.json, "items");
+    CHECK_INT((long long)json_array_size(items), 1);
+    json_t *reviews = json_object_get(json_array_get(items, 0), "reviews");
+    CHECK(json_is_object(reviews));
+    CHECK_INT(json_integer_value(json_object_get(reviews, "count")), count);
+    json_t *avg = json_object_get(reviews, "average");
+    if (average == NULL) {
+        CHECK(json_is_null(avg));
+        CHECK(json_is_false(json_object_get(reviews, "verified_rotation")));
+    } else {
+        char text[16];
+        snprintf(text, sizeof(text), "%.1f", json_is_number(avg) ? json_number_value(avg) : -1.0);
+        CHECK_STR(text, average);
+        CHECK(json_is_true(json_object_get(reviews, "verified_rotation")));
+    }
+    api_free(&r);
+}
+
+TEST(search_results_carry_the_review_average_and_count)
+{
+    char word[64], title[160], offering[64], path[200];
+    snprintf(word, sizeof(word), "revsearch%ld", (long)getpid());
+    snprintf(title, sizeof(title), "Reviewed Elective %s", word);
+    CHECK(world_offering(&W, &W.coord_a, W.org_a, W.site_a, W.prc_a, title, "hands_on", offering));
+    struct user s1, s2;
+    char app1[64], app2[64];
+    /* far from the other tests' dates (next_start), so that their teaching year is not moved */
+    CHECK(completed_on(&s1, "searchrev1", offering, 500, app1));
+    CHECK(completed_on(&s2, "searchrev2", offering, 530, app2));
+    search_reviews(word, 0, NULL);
+    char *html = NULL;
+    snprintf(path, sizeof(path), "/search?q=%s", word);
+    CHECK_INT(page_get(NULL, path, &html), 200);
+    CHECK_CONTAINS(html, "No reviews yet");
+    free(html);
+    /* Two reviews (overall 4 and 5): the search shows 4.5 from 2 at once. */
+    struct api_response r;
+    world_callf(&r, &s1, "POST", good_review, "/api/v1/applications/%s/rotation-review", app1);
+    CHECK_INT(r.status, 201);
+    api_free(&r);
+    search_reviews(word, 1, "4.0");
+    world_callf(&r, &s2, "POST",
+                "{\"teaching\":5,\"hands_on\":5,\"organisation\":5,\"value_for_money\":4,\"overall\":5,"
+                "\"body\":\"The best month of my year.\"}",
+                "/api/v1/applications/%s/rotation-review", app2);
+    CHECK_INT(r.status, 201);
+    char review_id[64];
+    snprintf(review_id, sizeof(review_id), "%s", api_json_str(r.json, "id") != NULL ? api_json_str(r.json, "id") : "");
+    api_free(&r);
+    search_reviews(word, 2, "4.5");
+    CHECK_INT(page_get(NULL, path, &html), 200);
+    CHECK_CONTAINS(html, "4.5 of 5</span> from 2 reviews");
+    CHECK_CONTAINS(html, "Verified rotation");
+    free(html);
+    /* Hidden by staff: it no longer counts. */
+    snprintf(path, sizeof(path), "/api/v1/reviews/%s/hide", review_id);
+    world_call(&r, &W.staff, "POST", path, "{\"reason\":\"Names a patient\"}");
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+    search_reviews(word, 1, "4.0");
+    snprintf(path, sizeof(path), "/search?q=%s", word);
+    CHECK_INT(page_get(NULL, path, &html), 200);
+    CHECK_CONTAINS(html, "4.0 of 5</span> from 1 review");
+    free(html);
+}
+
 TEST(a_review_comes_within_180_days_of_the_last_day)
 {
     struct user s;
@@ -669,6 +748,7 @@ int main(void)
     API_RUN(the_preceptor_is_reminded_at_3_7_and_14_days_until_it_is_done);
     API_RUN(feedback_is_confidential_and_hosts_see_averages_over_five);
     API_RUN(only_a_completed_rotation_is_reviewed_once_and_it_shows);
+    API_RUN(search_results_carry_the_review_average_and_count);
     API_RUN(a_review_comes_within_180_days_of_the_last_day);
     API_RUN(the_pages_keep_what_was_typed_and_link_the_errors);
     API_RUN(the_teaching_record_and_its_yearly_certificate);

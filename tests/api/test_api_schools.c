@@ -925,6 +925,90 @@ TEST(a_school_sees_its_students_hours_as_totals_only)
     api_free(&r);
 }
 
+/* With the student's consent the school sees the preceptor's evaluation of a
+ * completed rotation (and its addenda), never the student's confidential
+ * evaluation of the rotation; another school's coordinator gets 404, and
+ * nobody sees it once the student leaves. */
+TEST(a_school_sees_its_students_evaluations_but_not_their_confidential_feedback)
+{
+    struct user s;
+    CHECK(joined_student(&s, "evals", school, &coord));
+    char block[64], app[64] = "", path[200], page[200];
+    CHECK(create_block(offering_a, 260, 4, 3, block));
+    const char *status = apply_for(&s, block, app, sizeof(app));
+    CHECK(strcmp(status, "submitted") == 0 || strcmp(status, "home_review") == 0);
+    snprintf(path, sizeof(path), "/api/v1/schools/%s/students/%s", school, s.id);
+    snprintf(page, sizeof(page), "/school/students/%s?school=%s", s.id, school);
+    struct api_response r;
+    call(&r, &coord, "GET", path, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(json_is_null(json_object_get(json_array_get(api_json_get(r.json, "applications"), 0), "evaluation")));
+    api_free(&r);
+    /* completed (as the calendar would), evaluated by the preceptor with an addendum, and the student's feedback */
+    CHECK_INT(api_db_int(db, "UPDATE applications SET status = 'completed' WHERE id = $1 RETURNING 1", app, NULL), 1);
+    CHECK_INT(api_db_int(db,
+                         "INSERT INTO evaluations (application_id, evaluator_id, medical_interviewing,"
+                         " physical_examination, professionalism, clinical_judgement, counselling, organisation,"
+                         " overall, strengths, improvements, would_write_letter, submitted_at)"
+                         " VALUES ($1, $2, 7, NULL, 9, 6, NULL, 5, 8, 'Thorough histories EVAL-STRENGTH',"
+                         " 'Present more concisely', 1, 1700000000) RETURNING overall",
+                         app, host_coord.id),
+              8);
+    CHECK_INT(api_db_int(db,
+                         "INSERT INTO evaluation_addenda (id, application_id, author_id, body, created_at)"
+                         " VALUES ($1 || '-add', $1, $2, 'Also led the morning report EVAL-ADDENDUM', 1700000100)"
+                         " RETURNING 1",
+                         app, host_coord.id),
+              1);
+    CHECK_INT(api_db_int(db,
+                         "INSERT INTO rotation_feedback (application_id, offering_id, organization_id, preceptor_id,"
+                         " teaching, supervision, feedback, environment, overall, comments, submitted_at)"
+                         " SELECT id, offering_id, organization_id, $2, 1, 1, 1, 1, 1, 'SECRET-FEEDBACK', 1700000200"
+                         " FROM applications WHERE id = $1 RETURNING overall",
+                         app, preceptor),
+              1);
+    call(&r, &coord, "GET", path, NULL);
+    CHECK_INT(r.status, 200);
+    json_t *first = json_array_get(api_json_get(r.json, "applications"), 0);
+    CHECK_STR(api_json_str(first, "id"), app);
+    CHECK_STR(api_json_str(first, "evaluation.strengths"), "Thorough histories EVAL-STRENGTH");
+    CHECK_INT(api_json_int(first, "evaluation.scores.professionalism", -1), 9);
+    CHECK(json_is_null(api_json_get(first, "evaluation.scores.counselling")));
+    CHECK(json_is_true(api_json_get(first, "evaluation.would_write_letter")));
+    CHECK_INT((long long)json_array_size(api_json_get(first, "evaluation.addenda")), 1);
+    CHECK_CONTAINS(r.body, "EVAL-ADDENDUM");
+    CHECK(strstr(r.body, "SECRET-FEEDBACK") == NULL); /* the student's evaluation of the rotation stays theirs */
+    api_free(&r);
+    call(&r, &coord, "GET", page, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(r.body, "Preceptors' evaluations");
+    CHECK_CONTAINS(r.body, "EVAL-STRENGTH");
+    CHECK_CONTAINS(r.body, "9 of 9");
+    CHECK_CONTAINS(r.body, "EVAL-ADDENDUM");
+    CHECK(strstr(r.body, "SECRET-FEEDBACK") == NULL);
+    api_free(&r);
+    /* another school's coordinator, the host: 404 on both */
+    const struct user *others[] = {&coord_other, &host_coord};
+    for (size_t i = 0; i < 2; i++) {
+        call(&r, others[i], "GET", path, NULL);
+        CHECK_PROBLEM(&r, 404, "not_found", NULL);
+        api_free(&r);
+        call(&r, others[i], "GET", page, NULL);
+        CHECK_INT(r.status, 404);
+        CHECK(strstr(r.body != NULL ? r.body : "", "EVAL-STRENGTH") == NULL);
+        api_free(&r);
+    }
+    /* consent withdrawn: the student leaves the school, the evaluation is no longer shown */
+    char leave[200];
+    snprintf(leave, sizeof(leave), "/api/v1/me/schools/%s/leave", school);
+    CHECK(post_as(&r, &s, leave, json_pack("{}"), 204));
+    api_free(&r);
+    call(&r, &coord, "GET", path, NULL);
+    CHECK_PROBLEM(&r, 404, "not_found", NULL);
+    CHECK(strstr(r.body != NULL ? r.body : "", "EVAL-STRENGTH") == NULL);
+    api_free(&r);
+}
+
 TEST(server_shuts_down_gracefully)
 {
     CHECK_INT(api_server_stop(&server), 0);
@@ -957,6 +1041,7 @@ int main(void)
     API_RUN(malformed_and_forbidden_round_requests_are_4xx_and_change_nothing);
     API_RUN(home_approval_holds_applications_until_the_school_releases_them);
     API_RUN(a_school_sees_its_students_hours_as_totals_only);
+    API_RUN(a_school_sees_its_students_evaluations_but_not_their_confidential_feedback);
     db_close(db);
     API_RUN(server_shuts_down_gracefully);
     api_server_cleanup(&server);

@@ -9,10 +9,11 @@
 //   the student publishes a review naming only first name and country, and
 //   evaluates the rotation in confidence → the review shows on the
 //   offering's page with "Verified rotation", on a phone, nothing wider than
-//   the screen → the host's coordinator answers it on the review's page.
+//   the screen, and in search with its average and count → the host's
+//   coordinator answers it on the review's page.
 //
 // Screenshots: evaluation-form.png, evaluation-error.png, evaluation-student-phone.png,
-// review-form.png, offering-reviews-phone.png, review-answer.png.
+// review-form.png, offering-reviews-phone.png, search-reviews-phone.png, review-answer.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newContext, screenshot } from './lib.mjs';
@@ -127,6 +128,17 @@ test('evaluation, review and the host\'s answer on the demo\'s completed rotatio
     assert.ok(await widest(page) <= 390, 'the offering page fits a phone');
     await reviews.scrollIntoViewIfNeeded();
     await screenshot(page, 'offering-reviews-phone');
+    // In search too: the rotation's card carries its average, count and the "Verified rotation" mark.
+    const title = (await page.getByRole('heading', { level: 1 }).textContent()).trim();
+    await page.goto(`/search?q=${encodeURIComponent(title)}&include_full=true`);
+    const card = page.locator(`article.result:has(a[href^="${offeringPath}"])`);
+    await card.waitFor();
+    const summary = card.locator('.review-summary');
+    assert.match(await summary.textContent(), /^\d\.\d of 5 from \d+ reviews? · Verified rotation$/);
+    await summary.getByText('Verified rotation').waitFor();
+    assert.ok(await widest(page) <= 390, 'the search page fits a phone');
+    await card.scrollIntoViewIfNeeded();
+    await screenshot(page, 'search-reviews-phone');
   } finally {
     await visitor.close();
   }
