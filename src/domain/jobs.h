@@ -31,6 +31,7 @@ struct jobs_report {
     int evaluation_reminders; /* preceptors reminded to evaluate a completed rotation */
     /* support (domain/check_ins.h, domain/support.h) */
     int check_in_prompts, tickets_escalated;
+    int accounts_erased; /* deletion requests completed at their due date (domain/deletions.h) */
 };
 
 int jobs_start(const struct jobs_config *config);
