@@ -52,7 +52,7 @@ static const char erased_text[] =
     "never receive mail or sign in. Your email can be used for a new account.</li>"
     "<li>Your profile (school, country, visa, USMLE, ECFMG, English proof), your password, two-factor secret "
     "and recovery codes, and your calendar address. Every session ends at once.</li>"
-    "<li>Your documents: their files are deleted; hosts see only that a document was erased.</li>"
+    "<li>Your documents: their files are deleted.</li>"
     "<li>Your letters of recommendation: their files are deleted and no one (not even staff) can read them; "
     "the author's links stop working. The author keeps their own copy and ERAS keeps what was delivered.</li>"
     "<li>Your application statements, visa letter details (passport name and number), saved searches, "
