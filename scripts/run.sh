@@ -16,6 +16,8 @@ echo
 "$BIN" seed --demo
 echo
 echo "Open http://$ROUNDS_LISTEN/login and log in with one of the accounts above."
+echo "Staff, coach and host accounts set up two-factor sign-in at their first login: scan the QR code"
+echo "with an authenticator app, or type the key into \`oathtool --totp -b KEY\` (Debian's oathtool)."
 echo "API: curl -s -X POST http://$ROUNDS_LISTEN/api/v1/auth/login -H 'content-type: application/json' \\"
 echo "       -d '{\"email\":\"student@rounds.test\",\"password\":\"rounds-demo-2026\"}'"
 echo "Uploaded files are sealed with the key in ${ROUNDS_FILE_KEY_FILE:-$ROUNDS_DATA_DIR/file.key}" \

@@ -133,7 +133,10 @@ static bool world_setup(void)
 /* The token of the latest invitation mailed to email (into out[44]). */
 static bool invitation_token(const char *email, char out[44])
 {
-    char *body = api_db_text(db, "SELECT body FROM outbox WHERE to_address = $1 ORDER BY created_at DESC, id DESC",
+    /* the newest invitation (a confirmation email may have come since) */
+    char *body = api_db_text(db,
+                             "SELECT body FROM outbox WHERE to_address = $1 AND body LIKE '%/invitations/schools/%'"
+                             " ORDER BY created_at DESC, id DESC",
                              email, NULL, NULL);
     const char *at = body != NULL ? strstr(body, "/invitations/schools/") : NULL;
     bool ok = at != NULL && strlen(at) >= 21 + 43;
