@@ -9,6 +9,8 @@
  *     401, the email opens a new account, the audit trail stays with the
  *     pseudonym and without the old email; `rounds ledger check` passes;
  *     completing twice → 409; a student completing → 404; listing → 403;
+ *   - a seat taken after asking holds the erasure back (409 deletion_blocked,
+ *     "Waiting" on staff's page) until it is given up;
  *   - the jobs thread erases a request once it is 30 days old (test clock),
  *     not before, and only once;
  *   - the pages: the account page's card, the confirmation page, CSRF refused,
@@ -289,6 +291,39 @@ TEST(staff_erase_an_account_and_keep_its_records)
     CHECK(login(&again) && strcmp(again.id, s.id) != 0);
 }
 
+TEST(a_seat_taken_after_asking_holds_the_erasure_back)
+{
+    struct user s;
+    if (!register_student(&s, "del-wait"))
+        return;
+    struct api_response r;
+    call(&r, &s, "POST", "/api/v1/me/deletion-request", "{}");
+    CHECK_INT(r.status, 201);
+    char id[64], path[160], app[64];
+    snprintf(id, sizeof(id), "%s", api_json_str(r.json, "id") != NULL ? api_json_str(r.json, "id") : "");
+    api_free(&r);
+    if (!world_rotation(&W, &s, W.offering_b, 90, 28, "offered", app) || !world_act(&s, app, "accept"))
+        return;
+    snprintf(path, sizeof(path), "/api/v1/deletion-requests/%s/complete", id);
+    call(&r, &W.staff, "POST", path, "{}");
+    CHECK_PROBLEM(&r, 409, "deletion_blocked", NULL);
+    api_free(&r);
+    long status = 0;
+    char *page = page_as(&W.staff, "/staff/deletions", &status);
+    CHECK_INT(status, 200);
+    CHECK_CONTAINS(page, "Waiting: a rotation is held, booked or under way");
+    free(page);
+    CHECK_INT(count1("SELECT COUNT(*) FROM deletion_requests WHERE id = $1 AND state = 'pending'", id), 1);
+    CHECK_INT(count1("SELECT COUNT(*) FROM users WHERE id = $1 AND erased_at IS NULL", s.id), 1);
+    CHECK(login(&s));
+    if (!world_act(&s, app, "withdraw"))
+        return;
+    call(&r, &W.staff, "POST", path, "{}");
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+    CHECK_INT(count1("SELECT COUNT(*) FROM users WHERE id = $1 AND erased_at IS NOT NULL", s.id), 1);
+}
+
 TEST(the_jobs_erase_a_request_once_it_is_30_days_old)
 {
     struct user s;
@@ -393,6 +428,7 @@ int main(void)
     API_RUN(a_student_asks_sees_it_and_cancels);
     API_RUN(staff_erase_an_account_and_keep_its_records);
     API_RUN(the_pages_ask_cancel_and_refuse_without_the_token);
+    API_RUN(a_seat_taken_after_asking_holds_the_erasure_back);
     API_RUN(the_jobs_erase_a_request_once_it_is_30_days_old);
     db_close(W.db);
     int stopped = api_server_stop(&server);
