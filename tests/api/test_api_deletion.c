@@ -12,10 +12,12 @@
  *   - a seat taken after asking holds the erasure back (409 deletion_blocked,
  *     "Waiting" on staff's page) until it is given up;
  *   - the jobs thread erases a request once it is 30 days old (test clock),
- *     not before, and only once;
+ *     not before, and only once — also when two instances on one database
+ *     run their jobs at the same moment;
  *   - the pages: the account page's card, the confirmation page, CSRF refused,
  *     ask and cancel by form, staff's page (404 for others). */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -412,6 +414,94 @@ TEST(the_pages_ask_cancel_and_refuse_without_the_token)
     CHECK_INT(count1("SELECT COUNT(*) FROM users WHERE id = $1 AND erased_at IS NULL", s.id), 1);
 }
 
+/* ---- two instances on one database ---- */
+
+static struct api_server second;
+
+struct jobs_call {
+    struct api_server *srv;
+    long status;
+    long long erased;
+};
+
+static void *run_jobs_on(void *p)
+{
+    struct jobs_call *c = p;
+    const char *headers[] = {"Content-Type: application/json", NULL};
+    struct api_raw_request rq = {"POST", "/api/v1/test/jobs", headers, "{}", 2, true};
+    struct api_response r;
+    c->status = api_send_to(c->srv, &r, &rq);
+    c->erased = api_json_int(r.json, "accounts_erased", -1);
+    api_free(&r);
+    return NULL;
+}
+
+static void clock_on(struct api_server *srv, long long offset)
+{
+    char body[64];
+    int n = snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", offset);
+    const char *headers[] = {"Content-Type: application/json", NULL};
+    struct api_raw_request rq = {"POST", "/api/v1/test/clock", headers, body, (size_t)n, true};
+    struct api_response r;
+    CHECK_INT(api_send_to(srv, &r, &rq), 200);
+    api_free(&r);
+}
+
+/* A second server on the same database (the SQLite file, or the shared PostgreSQL). */
+static bool start_second(void)
+{
+    const char *shared = api_shared_db();
+    if (shared == NULL)
+        setenv("ROUNDS_TEST_DB", server.db, 1);
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
+    int rc = api_server_start(&second, flags);
+    if (shared == NULL)
+        unsetenv("ROUNDS_TEST_DB");
+    api_use(&server);
+    return rc == 0;
+}
+
+TEST(two_instances_erase_each_due_request_once)
+{
+    enum { PEOPLE = 3 };
+    struct user s[PEOPLE];
+    for (int i = 0; i < PEOPLE; i++) {
+        if (!register_student(&s[i], "del-twice"))
+            return;
+        struct api_response r;
+        call(&r, &s[i], "POST", "/api/v1/me/deletion-request", "{}");
+        CHECK_INT(r.status, 201);
+        api_free(&r);
+    }
+    if (!start_second()) {
+        TEST_FAILF("the second instance did not start");
+        return;
+    }
+    long long offset = 31LL * 86400;
+    clock_on(&server, offset);
+    clock_on(&second, offset);
+    struct jobs_call a = {&server, 0, 0}, b = {&second, 0, 0};
+    pthread_t thread;
+    CHECK_INT(pthread_create(&thread, NULL, run_jobs_on, &b), 0);
+    run_jobs_on(&a);
+    pthread_join(thread, NULL);
+    CHECK_INT(a.status, 200);
+    CHECK_INT(b.status, 200);
+    CHECK(a.erased + b.erased >= PEOPLE); /* earlier requests of this suite may be due too */
+    clock_on(&server, 0);
+    for (int i = 0; i < PEOPLE; i++) {
+        CHECK_INT(count1("SELECT COUNT(*) FROM audit_events WHERE action = 'account_erased' AND object_id = $1",
+                         s[i].id), 1);
+        CHECK_INT(count1("SELECT COUNT(*) FROM deletion_requests WHERE user_id = $1 AND state = 'completed'",
+                         s[i].id), 1);
+    }
+    CHECK_INT(api_server_stop(&second), 0);
+    second.db[0] = '\0'; /* its database is the first server's: checked and removed with it */
+    api_server_cleanup(&second);
+    api_use(&server);
+    CHECK(login(&W.staff));
+}
+
 int main(void)
 {
     if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
@@ -430,6 +520,7 @@ int main(void)
     API_RUN(the_pages_ask_cancel_and_refuse_without_the_token);
     API_RUN(a_seat_taken_after_asking_holds_the_erasure_back);
     API_RUN(the_jobs_erase_a_request_once_it_is_30_days_old);
+    API_RUN(two_instances_erase_each_due_request_once);
     db_close(W.db);
     int stopped = api_server_stop(&server);
     api_server_cleanup(&server);
