@@ -21,7 +21,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BASE_URL, newContext, screenshot } from './lib.mjs';
+import { BASE_URL, confirmEmail, newContext, screenshot } from './lib.mjs';
 
 const PASSWORD = 'rounds-demo-2026';
 const STUDENT_PASSWORD = 'copper-meadow-lantern-44';
@@ -76,6 +76,7 @@ async function completedRotation() {
   });
   const email = `cert-${Date.now().toString(36)}@example.test`;
   const student = (await api('POST', '/api/v1/auth/register', { body: { email, password: STUDENT_PASSWORD, name: STUDENT_NAME } })).token;
+  await confirmEmail(email); // a new account confirms its address before applying
   const app = await api('POST', '/api/v1/applications', { token: student, body: { block_id: block.id, statement: 'Cardiology is my path.' } });
   await api('POST', `/api/v1/applications/${app.id}/offer`, { token: staff, body: {} });
   await api('POST', `/api/v1/applications/${app.id}/accept`, { token: student, body: {} });

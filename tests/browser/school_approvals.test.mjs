@@ -13,7 +13,7 @@
 // school-approvals-error-390.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, newContext, screenshot } from './lib.mjs';
+import { BASE_URL, confirmEmail, newContext, screenshot } from './lib.mjs';
 
 const DEMO_PASSWORD = 'rounds-demo-2026';
 const PASSWORD = 'Copper-Meadow-Signal-62';
@@ -88,6 +88,7 @@ test('home approval: the school turns it on, holds an application, refuses blank
     const registered = await apiExpect(201, 'POST', '/api/v1/auth/register',
       { body: { email: studentEmail, password: PASSWORD, name: 'Tomas Lindqvist' } });
     const student = registered.token;
+    await confirmEmail(studentEmail); // a new account confirms its address before applying
     await apiExpect(200, 'PATCH', '/api/v1/me', { token: student, body: { status: 'graduate', graduation_year: 2023,
       visa_kind: 'b1_b2', step1: 'passed', english_proof: 'oet' } });
 
