@@ -10,6 +10,7 @@
 #include "api/api.h"
 #include "api/applications_api.h"
 #include "api/certificates_api.h"
+#include "api/deletions_api.h"
 #include "api/evaluations_api.h"
 #include "api/documents_api.h"
 #include "api/letters_api.h"
@@ -63,6 +64,18 @@ const struct route rounds_routes[] = {
           .summary = "End the session"),
     ROUTE(HTTP_GET, "/api/v1/me/export", api_me_export, ROUTE_JSON | ROUTE_AUTH,
           .summary = "Everything Rounds holds about the signed-in person, as a zip (JSON and their own files)"),
+    ROUTE(HTTP_GET, "/api/v1/me/deletion-request", api_me_deletion_request_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The signed-in person's newest request to delete their account"),
+    ROUTE(HTTP_POST, "/api/v1/me/deletion-request", api_me_deletion_request_post, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(1), .summary = "Ask to delete the account (erased within 30 days; not for staff or coaches)"),
+    ROUTE(HTTP_DELETE, "/api/v1/me/deletion-request", api_me_deletion_request_delete, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "Cancel the pending request to delete the account"),
+    ROUTE(HTTP_GET, "/api/v1/deletion-requests", api_deletion_requests_get, ROUTE_JSON | ROUTE_AUTH,
+          .query = api_deletion_requests_params, .summary = "Account deletion requests by state, with age and due date (staff)"),
+    ROUTE(HTTP_GET, "/api/v1/deletion-requests/{id}", api_deletion_request_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "One account deletion request (staff, or its own person)"),
+    ROUTE(HTTP_POST, "/api/v1/deletion-requests/{id}/complete", api_deletion_request_complete, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(1), .summary = "Erase the person's account now (staff; audited)"),
     ROUTE(HTTP_GET, "/api/v1/me/two-factor", api_me_two_factor_get, ROUTE_JSON | ROUTE_AUTH | ROUTE_ENROL,
           .summary = "Whether two-factor sign-in is on, required, and the recovery codes left"),
     ROUTE(HTTP_POST, "/api/v1/me/two-factor", api_me_two_factor_post, ROUTE_JSON | ROUTE_AUTH | ROUTE_ENROL,
@@ -394,6 +407,14 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_POST, "/account/two-factor/confirm", web_page_two_factor_confirm, ROUTE_HTML | ROUTE_AUTH | ROUTE_ENROL,
           .max_body = KIB(4)),
     ROUTE(HTTP_POST, "/account/two-factor/disable", web_page_two_factor_disable, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4)),
+    ROUTE(HTTP_GET, "/account/delete", web_page_account_delete, ROUTE_HTML | ROUTE_AUTH),
+    ROUTE(HTTP_POST, "/account/delete", web_page_account_delete_post, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
+    ROUTE(HTTP_POST, "/account/delete/cancel", web_page_account_delete_cancel, ROUTE_HTML | ROUTE_AUTH,
+          .max_body = KIB(4)),
+    ROUTE(HTTP_GET, "/staff/deletions", web_page_staff_deletions, ROUTE_HTML | ROUTE_AUTH,
+          .query = web_staff_deletions_params),
+    ROUTE(HTTP_POST, "/staff/deletions/{id}/complete", web_page_staff_deletion_complete, ROUTE_HTML | ROUTE_AUTH,
           .max_body = KIB(4)),
     ROUTE(HTTP_GET, "/staff/two-factor", web_page_staff_two_factor, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_POST, "/staff/two-factor", web_page_staff_two_factor_reset, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),

@@ -14,6 +14,7 @@
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
 #include "domain/check_ins.h"
+#include "domain/deletions.h"
 #include "domain/documents.h"
 #include "domain/letters.h"
 #include "domain/money.h"
@@ -135,6 +136,9 @@ static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_repo
         rc = evaluations_send_reminders(conn, arena, &report->evaluation_reminders);
     if (rc == DB_OK && reminders)
         rc = check_ins_prompt(conn, arena, &report->check_in_prompts);
+    /* Deletion requests fall due by the day; each claims its row, so one instance erases it. */
+    if (rc == DB_OK && reminders)
+        rc = deletions_complete_due(conn, arena, &report->accounts_erased);
     if (rc == DB_OK)
         rc = tickets_escalate(conn, arena, &report->tickets_escalated); /* due times count in minutes */
     if (rc == DB_OK) /* before delivery, so that digests leave in the same round */

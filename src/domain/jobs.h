@@ -32,6 +32,7 @@ struct jobs_report {
     /* support (domain/check_ins.h, domain/support.h) */
     int check_in_prompts, tickets_escalated;
     int message_digests; /* digest emails of unread messages (domain/messages.h) */
+    int accounts_erased; /* deletion requests completed at their due date (domain/deletions.h) */
 };
 
 int jobs_start(const struct jobs_config *config);

@@ -46,6 +46,7 @@
     X(ERR_HOURS_NOT_CONFIRMED, 409, "The rotation has no confirmed hours")                      \
     X(ERR_ALREADY_SUBMITTED, 409, "This was submitted already")                                 \
     X(ERR_ALREADY_REVOKED, 409, "This document is revoked already")                             \
+    X(ERR_DELETION_BLOCKED, 409, "The account cannot be deleted while a rotation or money is open") \
     X(ERR_INVITATION_EXPIRED, 410, "This invitation link has expired")                          \
     X(ERR_INVITATION_USED, 410, "This invitation link has already been used")                   \
     X(ERR_PAYLOAD_TOO_LARGE, 413, "The body is too large")                                      \
@@ -77,7 +78,9 @@
     X(ERR_HOURS_DAY_TAKEN, ERR_CONFLICT)            /* the day is already in this rotation's log */ \
     X(ERR_HOURS_REVIEWED, ERR_CONFLICT)             /* the entry is not waiting for that move */ \
     X(ERR_NOT_IN_ROTATION, ERR_CONFLICT)            /* a check-in while no rotation is under way */ \
-    X(ERR_THREAD_CLOSED, ERR_CONFLICT)              /* messages before an offer was made */
+    X(ERR_THREAD_CLOSED, ERR_CONFLICT)              /* messages before an offer was made */ \
+    X(ERR_DELETION_PENDING, ERR_CONFLICT)           /* a deletion request is pending already */ \
+    X(ERR_DELETION_CLOSED, ERR_CONFLICT)            /* completing a request that is not pending */
 
 enum error_code {
 #define ERROR_ENUM(name, ...) name,

@@ -153,7 +153,8 @@ static void render(struct http_request *req, int status, const struct store_user
         buf_append_str(&b, "<p><a class=\"button\" href=\"/host\">Manage offerings</a></p>");
     buf_append_str(&b, "<p><a href=\"/account/two-factor\">Two-factor sign-in</a>");
     if (account_has_role(user, ROLE_STAFF))
-        buf_append_str(&b, " · <a href=\"/staff/two-factor\">Reset someone's second factor</a>");
+        buf_append_str(&b, " · <a href=\"/staff/two-factor\">Reset someone's second factor</a>"
+                           " · <a href=\"/staff/deletions\">Account deletions</a>");
     buf_append_str(&b, "</p></section>\n");
     if (user->email_confirmed_at == 0)
         web_confirm_welcome(&b, page.csrf_token, user, http_kv_get(req->query_params, "confirm"));
@@ -162,6 +163,7 @@ static void render(struct http_request *req, int status, const struct store_user
                        "(a letter you waived the right to see is listed, never included), as a zip.</p>"
                        "<p><a class=\"button\" href=\"/api/v1/me/export\" download>Download your data</a></p>"
                        "</section>\n");
+    web_deletion_card(req, &b, user, page.csrf_token);
 
     if (account_has_role(user, ROLE_STUDENT)) {
         buf_append_str(&b, "<section class=\"card\" id=\"profile\"><h2>Your profile</h2><p>Hosts use it to check that you are "

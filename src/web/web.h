@@ -51,6 +51,15 @@ void web_page_two_factor_start(struct http_request *req);
 void web_page_two_factor_confirm(struct http_request *req);
 void web_page_two_factor_disable(struct http_request *req);
 void web_page_staff_two_factor(struct http_request *req);
+/* page_account_delete.c: the account page's "Delete your account" card, the
+ * confirmation page and its POSTs; page_staff_deletions.c: staff's list. */
+void web_deletion_card(struct http_request *req, struct buf *b, const struct store_user *user, const char *csrf);
+void web_page_account_delete(struct http_request *req);
+void web_page_account_delete_post(struct http_request *req);
+void web_page_account_delete_cancel(struct http_request *req);
+extern const char *const web_staff_deletions_params[];
+void web_page_staff_deletions(struct http_request *req);
+void web_page_staff_deletion_complete(struct http_request *req);
 void web_page_staff_two_factor_reset(struct http_request *req);
 void web_page_password_forgot(struct http_request *req);
 void web_page_password_forgot_post(struct http_request *req);

@@ -1,0 +1,66 @@
+/* deletion_requests_get.c — staff's view of account deletion requests:
+ *   GET /api/v1/deletion-requests?state=pending|cancelled|completed (staff; default pending,
+ *       oldest due first) → {items:[request with user]}; 403 for others
+ *   GET /api/v1/deletion-requests/{id} → the request (staff, or its own person; anyone else 404) */
+#include <string.h>
+
+#include "api/deletions_api.h"
+#include "domain/accounts.h"
+#include "lib/limits.h"
+
+const char *const api_deletion_requests_params[] = {"state", NULL};
+
+enum { DELETION_LIST_MAX = 500 };
+
+void api_deletion_requests_get(struct http_request *req)
+{
+    struct store_user user;
+    if (api_current_user(req, &user) != 0)
+        return;
+    if (!account_has_role(&user, ROLE_STAFF)) {
+        http_reply_error(req, ERR_FORBIDDEN, NULL, "only staff see deletion requests");
+        return;
+    }
+    const char *state = NULL;
+    if (api_query_param(req, "state", &state) != 0)
+        return;
+    if (state == NULL)
+        state = "pending";
+    if (strcmp(state, "pending") != 0 && strcmp(state, "cancelled") != 0 && strcmp(state, "completed") != 0) {
+        http_reply_error(req, ERR_INVALID_PARAMETER, "state", "must be pending, cancelled or completed");
+        return;
+    }
+    struct store_deletion_request *items = NULL;
+    size_t count = 0;
+    if (store_deletion_requests_list(req->db, &req->arena, state, DELETION_LIST_MAX, &items, &count) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, BUF_CAP_LONG_LIST);
+    buf_append_str(&b, "{\"items\":[");
+    for (size_t i = 0; i < count; i++) {
+        if (i > 0)
+            buf_append_char(&b, ',');
+        api_write_deletion_request(&b, &items[i], true);
+    }
+    buf_append_str(&b, "]}");
+    http_reply_json(req, 200, &b);
+}
+
+void api_deletion_request_get(struct http_request *req)
+{
+    struct store_user user;
+    if (api_current_user(req, &user) != 0)
+        return;
+    struct store_deletion_request r;
+    struct error err = {0};
+    if (deletion_get(req->db, &req->arena, http_param(req, "id"), &user, &r, &err) != 0) {
+        http_reply_problem(req, &err);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, BUF_CAP_SMALL);
+    api_write_deletion_request(&b, &r, account_has_role(&user, ROLE_STAFF));
+    http_reply_json(req, 200, &b);
+}
