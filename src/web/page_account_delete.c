@@ -85,7 +85,8 @@ static void render(struct http_request *req, int status, const struct view_page 
     } else {
         buf_append_str(&b, erased_text);
         view_form_begin(&b, "/account/delete", page->csrf_token);
-        view_form_end(&b, "Delete my account");
+        /* A danger button, not the page's primary action: the safe choices follow it. */
+        buf_append_str(&b, "<button type=\"submit\" class=\"danger\">Delete my account</button></form>\n");
         buf_append_str(&b, "<p><a href=\"/api/v1/me/export\" download>Download your data</a> · "
                            "<a href=\"/account\">Keep my account</a></p></section>\n");
     }
