@@ -18,7 +18,8 @@ int email_confirmation_send(struct db_conn *conn, struct arena *arena, const str
     char token[44], token_hash[65];
     crypto_random_token(token);
     crypto_hash_token(token, token_hash);
-    int rc = store_email_confirmation_insert(conn, token_hash, user->id, now, now + EMAIL_CONFIRM_SECONDS);
+    int rc = store_link_insert(conn, STORE_LINK_EMAIL_CONFIRMATION, token_hash, user->id, now,
+                               now + EMAIL_CONFIRM_SECONDS);
     if (rc != DB_OK)
         return rc;
     struct buf body;
@@ -85,7 +86,7 @@ static int link_user(struct db_conn *conn, struct arena *arena, const char *toke
         return DB_DONE;
     char token_hash[65];
     crypto_hash_token(token, token_hash);
-    return store_email_confirmation_find(conn, arena, token_hash, clock_now(), user_id);
+    return store_link_find(conn, arena, STORE_LINK_EMAIL_CONFIRMATION, token_hash, clock_now(), user_id);
 }
 
 int email_confirmation_check(struct db_conn *conn, struct arena *arena, const char *token, struct error *err)
@@ -127,9 +128,9 @@ static int confirm_tx(struct db_conn *conn, void *p)
 {
     struct confirm_ctx *c = p;
     const char *user_id = NULL;
-    int rc = store_email_confirmation_find(conn, c->arena, c->token_hash, c->now, &user_id);
+    int rc = store_link_find(conn, c->arena, STORE_LINK_EMAIL_CONFIRMATION, c->token_hash, c->now, &user_id);
     if (rc == DB_ROW)
-        rc = store_email_confirmation_use(conn, c->token_hash, user_id, c->now);
+        rc = store_link_use(conn, STORE_LINK_EMAIL_CONFIRMATION, c->token_hash, user_id, c->now);
     if (rc == DB_DONE) {
         c->used_before = true;
         return DB_CONSTRAINT; /* roll back: nothing changed */

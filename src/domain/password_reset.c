@@ -48,7 +48,8 @@ static int request_tx(struct db_conn *conn, void *p)
     char token[44], token_hash[65];
     crypto_random_token(token);
     crypto_hash_token(token, token_hash);
-    rc = store_password_reset_insert(conn, token_hash, user.id, c->now, c->now + PASSWORD_RESET_SECONDS);
+    rc = store_link_insert(conn, STORE_LINK_PASSWORD_RESET, token_hash, user.id, c->now,
+                           c->now + PASSWORD_RESET_SECONDS);
     if (rc != DB_OK)
         return rc;
     struct buf body;
@@ -99,7 +100,7 @@ static int link_user(struct db_conn *conn, struct arena *arena, const char *toke
         return DB_DONE;
     char token_hash[65];
     crypto_hash_token(token, token_hash);
-    return store_password_reset_find(conn, arena, token_hash, clock_now(), user_id);
+    return store_link_find(conn, arena, STORE_LINK_PASSWORD_RESET, token_hash, clock_now(), user_id);
 }
 
 int password_reset_check(struct db_conn *conn, struct arena *arena, const char *token, struct error *err)
@@ -159,7 +160,7 @@ struct reset_ctx {
 static int reset_tx(struct db_conn *conn, void *p)
 {
     struct reset_ctx *c = p;
-    int rc = store_password_reset_use(conn, c->token_hash, c->job->user_id, c->now);
+    int rc = store_link_use(conn, STORE_LINK_PASSWORD_RESET, c->token_hash, c->job->user_id, c->now);
     if (rc == DB_DONE) {
         c->used_before = true;
         return DB_CONSTRAINT; /* roll back: someone used it meanwhile */

@@ -174,60 +174,6 @@ int store_sessions_delete_user(struct db_conn *conn, const char *user_id)
 
 /* ---- password resets ---- */
 
-int store_password_reset_insert(struct db_conn *conn, const char *token_hash, const char *user_id, int64_t now,
-                                int64_t expires_at)
-{
-    struct db_stmt *st = db_prepare(conn, "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at)"
-                                          " VALUES ($1, $2, $3, $4)");
-    db_bind_text(st, 1, token_hash);
-    db_bind_text(st, 2, user_id);
-    db_bind_int(st, 3, now);
-    db_bind_int(st, 4, expires_at);
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
-}
-
-int store_password_reset_find(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t now,
-                              const char **user_id)
-{
-    struct db_stmt *st = db_prepare(conn, "SELECT user_id FROM password_resets"
-                                          " WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2");
-    db_bind_text(st, 1, token_hash);
-    db_bind_int(st, 2, now);
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        *user_id = arena_strdup(arena, db_column_text(st, 0));
-        if (*user_id == NULL)
-            rc = DB_ERROR;
-    }
-    db_reset(st);
-    return rc;
-}
-
-int store_password_reset_use(struct db_conn *conn, const char *token_hash, const char *user_id, int64_t now)
-{
-    struct db_stmt *st = db_prepare(conn, "UPDATE password_resets SET used_at = $3"
-                                          " WHERE token_hash = $1 AND user_id = $2 AND used_at IS NULL AND expires_at > $3");
-    db_bind_text(st, 1, token_hash);
-    db_bind_text(st, 2, user_id);
-    db_bind_int(st, 3, now);
-    int rc = db_step(st);
-    int changed = rc == DB_DONE ? db_changes(st) : 0;
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    if (changed == 0)
-        return DB_DONE;
-    /* Every other link of the user ends with this one. */
-    st = db_prepare(conn, "UPDATE password_resets SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL");
-    db_bind_text(st, 1, user_id);
-    db_bind_int(st, 2, now);
-    rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
-}
-
 int store_password_reset_request_add(struct db_conn *conn, const char *account_key, const char *client_addr,
                                      int64_t now)
 {

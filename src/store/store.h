@@ -116,17 +116,20 @@ int store_login_failure_prune(struct db_conn *conn, int64_t before);
 /* Ends every session of the user (a password reset). */
 int store_sessions_delete_user(struct db_conn *conn, const char *user_id);
 
-/* ---- password resets (store/sessions.c) ---- */
+/* ---- password-reset requests (store/sessions.c) ---- */
 
-/* Email confirmation links (only the token's hash is kept). */
-int store_email_confirmation_insert(struct db_conn *conn, const char *token_hash, const char *user_id, int64_t now,
-                                    int64_t expires_at);
-/* The user of an unused, unexpired link: DB_ROW with *user_id, or DB_DONE. */
-int store_email_confirmation_find(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t now,
-                                  const char **user_id);
-/* Uses the link (DB_OK) and ends the user's other links; DB_DONE when it was
- * used or expired meanwhile. */
-int store_email_confirmation_use(struct db_conn *conn, const char *token_hash, const char *user_id, int64_t now);
+/* Single-use emailed links (store/single_use_links.c): a password reset or
+ * an email confirmation; only the token's hash is kept. */
+enum store_link_kind { STORE_LINK_PASSWORD_RESET, STORE_LINK_EMAIL_CONFIRMATION };
+int store_link_insert(struct db_conn *conn, enum store_link_kind kind, const char *token_hash, const char *user_id,
+                      int64_t now, int64_t expires_at);
+/* DB_ROW with *user_id when the link is unused and expires after now; DB_DONE otherwise. */
+int store_link_find(struct db_conn *conn, struct arena *arena, enum store_link_kind kind, const char *token_hash,
+                    int64_t now, const char **user_id);
+/* Marks the link used, and every other unused link of that kind of the user:
+ * DB_OK, or DB_DONE when it was used, expired or is not the user's (nothing changed). */
+int store_link_use(struct db_conn *conn, enum store_link_kind kind, const char *token_hash, const char *user_id,
+                   int64_t now);
 /* Links sent to the user since `since`. */
 int store_email_confirmation_count(struct db_conn *conn, const char *user_id, int64_t since, int64_t *count);
 /* Marks the user's address confirmed: DB_OK, or DB_DONE when it was already. */
@@ -134,14 +137,6 @@ int store_user_confirm_email(struct db_conn *conn, const char *user_id, int64_t 
 /* Whether an account with this (lower-cased) address exists and has not confirmed it. */
 int store_email_unconfirmed(struct db_conn *conn, const char *email, bool *unconfirmed);
 int store_email_confirmation_prune(struct db_conn *conn, int64_t before);
-int store_password_reset_insert(struct db_conn *conn, const char *token_hash, const char *user_id, int64_t now,
-                                int64_t expires_at);
-/* DB_ROW with *user_id when the link is unused and expires after now; DB_DONE otherwise. */
-int store_password_reset_find(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t now,
-                              const char **user_id);
-/* Marks the link used, and every other unused link of the user: DB_OK, or
- * DB_DONE when it was used, expired or is not the user's (nothing changed). */
-int store_password_reset_use(struct db_conn *conn, const char *token_hash, const char *user_id, int64_t now);
 int store_password_reset_request_add(struct db_conn *conn, const char *account_key, const char *client_addr,
                                      int64_t now);
 /* Requests since `since` for the account key (any address) and from the address (any account). */
