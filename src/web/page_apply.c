@@ -56,6 +56,11 @@ static void explain(struct arena *arena, const struct error *err, struct web_app
     case ERR_ALREADY_APPLIED:
         form->error = "You have already applied for this start date. Your application is listed above.";
         break;
+    case ERR_AFFILIATION_REQUIRED:
+        form->error = "This rotation is only open to students of schools with an active affiliation agreement with "
+                      "its host covering the whole rotation, and your school has none for this start date. Ask "
+                      "your school's coordinator, or choose another rotation.";
+        break;
     case ERR_BOOKING_OVERLAP:
         form->error = "You already have a rotation booked at the same time. Choose a date that does not overlap.";
         break;
