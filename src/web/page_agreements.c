@@ -103,6 +103,9 @@ static void party_select(struct http_request *req, struct buf *b, const struct s
         values[n] = all[i].id;
         labels[n++] = all[i].name;
     }
+    /* One's own side is chosen already (a coordinator of one organisation has nothing to pick). */
+    if (own && (selected == NULL || selected[0] == '\0') && n > 0)
+        selected = values[0];
     view_select(b, label, name, values, labels, selected, error);
 }
 

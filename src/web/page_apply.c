@@ -141,7 +141,7 @@ void web_page_apply_post(struct http_request *req)
             web_offering_render(req, 403, offering_id, &form);
             return;
         }
-        if (!error_is(err.code, ERR_UNPROCESSABLE)) {
+        if (!error_is(err.code, ERR_UNPROCESSABLE) && err.code != ERR_AFFILIATION_REQUIRED) {
             http_reply_problem(req, &err);
             return;
         }
