@@ -6,6 +6,7 @@
  * for OpenAPI. */
 #include "routes.h"
 
+#include "api/agreements_api.h"
 #include "api/alerts_api.h"
 #include "api/api.h"
 #include "api/applications_api.h"
@@ -352,6 +353,19 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_GET, "/api/v1/schools/{id}/applications", api_school_approvals_get, ROUTE_JSON | ROUTE_AUTH,
           .query = api_school_approvals_params,
           .summary = "A school's students' applications named for its approval (home_review by default)"),
+    /* affiliation agreements between hosts and schools */
+    ROUTE(HTTP_GET, "/api/v1/agreements", api_agreements_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The affiliation agreements of the hosts and schools the caller coordinates (staff: all)"),
+    ROUTE(HTTP_POST, "/api/v1/agreements", api_agreements_post, ROUTE_JSON | ROUTE_AUTH, .max_body = KIB(4),
+          .summary = "Propose an affiliation agreement {host_id, school_id, start_date, end_date} for the caller's side"),
+    ROUTE(HTTP_GET, "/api/v1/agreements/{id}", api_agreement_get, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "One affiliation agreement (its host's or school's coordinators, staff)"),
+    ROUTE(HTTP_POST, "/api/v1/agreements/{id}/activate", api_agreement_activate, ROUTE_JSON | ROUTE_AUTH | ROUTE_UPLOAD,
+          .summary = "The other side activates a proposed agreement (multipart: file, the signed PDF)"),
+    ROUTE(HTTP_POST, "/api/v1/agreements/{id}/terminate", api_agreement_terminate, ROUTE_JSON | ROUTE_AUTH,
+          .max_body = KIB(4), .summary = "Either side terminates a proposed or active agreement {reason}"),
+    ROUTE(HTTP_GET, "/api/v1/agreements/{id}/file", api_agreement_file, ROUTE_JSON | ROUTE_AUTH,
+          .summary = "The signed PDF of an agreement (its two sides, staff; audited)"),
     ROUTE(HTTP_GET, "/api/v1/me/schools", api_me_schools_get, ROUTE_JSON | ROUTE_AUTH,
           .summary = "The student's links to schools"),
     ROUTE(HTTP_POST, "/api/v1/me/schools/{id}/leave", api_me_school_leave, ROUTE_JSON | ROUTE_AUTH,
@@ -593,6 +607,15 @@ const struct route rounds_routes[] = {
           .max_body = KIB(4)),
     ROUTE(HTTP_POST, "/school/applications/{id}/{action}", web_page_school_application_action,
           ROUTE_HTML | ROUTE_AUTH, .query = web_school_params, .max_body = KIB(8)),
+    /* affiliation agreements */
+    ROUTE(HTTP_GET, "/agreements", web_page_agreements, ROUTE_HTML | ROUTE_AUTH, .query = web_agreements_params),
+    ROUTE(HTTP_POST, "/agreements", web_page_agreements_post, ROUTE_HTML | ROUTE_AUTH, .query = web_agreements_params,
+          .max_body = KIB(4)),
+    ROUTE(HTTP_GET, "/agreements/{id}", web_page_agreement, ROUTE_HTML | ROUTE_AUTH, .query = web_agreements_params),
+    ROUTE(HTTP_POST, "/agreements/{id}/activate", web_page_agreement_activate, ROUTE_HTML | ROUTE_AUTH | ROUTE_UPLOAD,
+          .query = web_agreements_params),
+    ROUTE(HTTP_POST, "/agreements/{id}/terminate", web_page_agreement_terminate, ROUTE_HTML | ROUTE_AUTH,
+          .query = web_agreements_params, .max_body = KIB(8), .multiline = reason_field),
     ROUTE(HTTP_GET, "/me/schools", web_page_me_schools, ROUTE_HTML | ROUTE_AUTH, .query = web_me_schools_params),
     ROUTE(HTTP_POST, "/me/schools", web_page_me_schools_ask, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),
     ROUTE(HTTP_POST, "/me/schools/{id}/leave", web_page_me_school_leave, ROUTE_HTML | ROUTE_AUTH, .max_body = KIB(4)),

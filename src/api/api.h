@@ -128,6 +128,7 @@ struct api_offering_body {
     const char *description, *first_day;
     struct json_strings requirements;
     bool lor_customary;
+    bool requires_affiliation; /* only students of a school with an active agreement covering the block */
     const char *status;
 };
 extern const struct json_field api_offering_spec[];

@@ -250,6 +250,7 @@ const struct json_field api_offering_spec[] = {
     JSON_TEXT(struct api_offering_body, first_day, JSON_OPTIONAL, 0, CATALOG_FIRST_DAY_MAX),
     JSON_STRING_ARRAY(struct api_offering_body, requirements, JSON_OPTIONAL, 1, 64, 64),
     JSON_BOOL(struct api_offering_body, lor_customary, JSON_OPTIONAL),
+    JSON_BOOL(struct api_offering_body, requires_affiliation, JSON_OPTIONAL),
     JSON_ENUM(struct api_offering_body, status, JSON_OPTIONAL, offering_status_names),
     {0},
 };
@@ -347,6 +348,8 @@ int api_apply_offering_body(struct http_request *req, const struct api_offering_
         return -1;
     if (SENT("lor_customary"))
         o->lor_customary = body->lor_customary;
+    if (SENT("requires_affiliation"))
+        o->requires_affiliation = body->requires_affiliation;
     if (SENT("status"))
         o->status = body->status;
 #undef SENT

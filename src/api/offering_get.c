@@ -141,7 +141,8 @@ void api_write_offering(struct buf *b, const struct store_offering *o, const str
         buf_append_str(b, "null");
     buf_append_str(b, ",\"visa_kinds\":");
     write_csv_array(b, o->visa_kinds);
-    buf_appendf(b, "},\"lor_customary\":%s", o->lor_customary ? "true" : "false");
+    buf_appendf(b, "},\"lor_customary\":%s,\"requires_affiliation\":%s", o->lor_customary ? "true" : "false",
+                o->requires_affiliation ? "true" : "false");
     write_requirements(b, rules, rule_count);
     buf_append_str(b, ",\"description\":");
     buf_append_json_string(b, o->description);

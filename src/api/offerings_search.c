@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "domain/agreements.h"
 #include "domain/catalog_index.h"
 #include "domain/reference.h"
 #include "lib/limits.h"
@@ -102,6 +103,12 @@ void api_offerings_search(struct http_request *req)
         if (api_current_user(req, &user) != 0)
             return;
         q.eligible_for = &user.profile;
+        struct store_affiliation *affiliations = NULL;
+        if (affiliation_load(req->db, &req->arena, user.id, &affiliations, &q.affiliation_count) != DB_OK) {
+            http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+            return;
+        }
+        q.affiliations = affiliations;
     }
     struct catalog_result result;
     if (catalog_search(&req->arena, &q, &result, &err) != 0) {

@@ -41,17 +41,19 @@ void api_test_jobs(struct http_request *req)
         return;
     }
     struct buf b;
-    buf_init(&b, &req->arena, BUF_CAP_LINE);
+    buf_init(&b, &req->arena, BUF_CAP_SMALL);
     buf_appendf(&b,
                 "{\"expired\":%d,\"mail_sent\":%d,\"mail_failed\":%d,\"document_reminders\":%d,"
                 "\"letter_reminders\":%d,\"alert_events\":%d,\"alert_notices\":%d,\"alert_emails\":%d,"
                 "\"rotations_started\":%d,\"rotations_completed\":%d,"
                 "\"not_cleared_alerts\":%d,\"hours_reminders\":%d,\"check_in_prompts\":%d,\"tickets_escalated\":%d,"
-                "\"evaluation_reminders\":%d,\"message_digests\":%d,\"accounts_erased\":%d}",
+                "\"evaluation_reminders\":%d,\"message_digests\":%d,\"accounts_erased\":%d,"
+                "\"agreements_expired\":%d,\"agreement_reminders\":%d}",
                 report.expired, report.mail_sent, report.mail_failed, report.document_reminders,
                 report.letter_reminders, report.alert_events, report.alert_notices, report.alert_emails,
                 report.rotations_started, report.rotations_completed, report.not_cleared_alerts,
                 report.hours_reminders, report.check_in_prompts, report.tickets_escalated,
-                report.evaluation_reminders, report.message_digests, report.accounts_erased);
+                report.evaluation_reminders, report.message_digests, report.accounts_erased,
+                report.agreements_expired, report.agreement_reminders);
     http_reply_json(req, 200, &b);
 }

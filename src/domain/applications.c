@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/accounts.h"
+#include "domain/agreements.h"
 #include "domain/catalog.h"
 #include "domain/catalog_index.h"
 #include "domain/waitlist.h"
@@ -385,6 +386,19 @@ static int submit_checks(struct db_conn *conn, struct submit_ctx *c, struct stor
                   "your profile does not meet this rotation's eligibility rules (status, Step 1, visa, years "
                   "since graduation or English proof)");
         return DB_CONSTRAINT; /* roll back: the error says why */
+    }
+    if (offering->requires_affiliation) {
+        struct store_affiliation *affiliations = NULL;
+        size_t affiliation_count = 0;
+        if ((rc = affiliation_load(conn, c->arena, c->student->id, &affiliations, &affiliation_count)) != DB_OK)
+            return rc;
+        if (!affiliation_covers(affiliations, affiliation_count, offering->organization_id, block->start_date,
+                                block->end_date)) {
+            error_set(c->err, ERR_AFFILIATION_REQUIRED, "block_id",
+                      "this rotation is only for students of schools with an active affiliation agreement with its "
+                      "host covering the whole block, and your school has none for these dates");
+            return DB_CONSTRAINT; /* roll back: the error says why */
+        }
     }
     bool active = false, overlaps = false;
     rc = store_student_active_on_block(conn, c->student->id, block->id, &active);

@@ -372,7 +372,8 @@ static void on_offering(void *p, const struct store_index_offering *src)
                          (src->graduates_allowed ? INDEX_FLAG_GRADUATES : 0) |
                          (src->step1_required ? INDEX_FLAG_STEP1 : 0) |
                          (src->english_proof_required ? INDEX_FLAG_ENGLISH : 0) |
-                         (src->preceptor_verified ? INDEX_FLAG_VERIFIED : 0));
+                         (src->preceptor_verified ? INDEX_FLAG_VERIFIED : 0) |
+                         (src->requires_affiliation ? INDEX_FLAG_AFFILIATION : 0));
     touched(ctx, (uint32_t)slot);
     bool live = offering_status_parse(src->status) == OFFERING_PUBLISHED && o->specialty >= 0 && o->state >= 0 &&
                 o->kind >= 0 && o->title != NULL;

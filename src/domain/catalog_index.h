@@ -24,6 +24,8 @@
 #include "lib/errors.h"
 #include "store/store.h"
 
+struct store_affiliation;
+
 enum catalog_sort { CATALOG_SORT_SOONEST, CATALOG_SORT_PRICE, CATALOG_SORT_RELEVANCE };
 
 struct catalog_query {
@@ -35,6 +37,10 @@ struct catalog_query {
     int64_t max_tuition_cents;           /* -1 for any */
     bool include_full;                   /* also offerings with no upcoming block with seats left */
     const struct store_profile *eligible_for; /* eligible=me: the student's profile, or NULL */
+    /* With eligible_for: the student's affiliations (domain/agreements.h), which an
+     * offering that requires one must have for a block it lists (none: such offerings are left out). */
+    const struct store_affiliation *affiliations;
+    size_t affiliation_count;
     enum catalog_sort sort;
     int limit;                           /* 1..100 */
     const char *cursor;                  /* from a previous next_cursor, or NULL */

@@ -24,6 +24,7 @@ enum {
     INDEX_FLAG_STEP1 = 1u << 3,
     INDEX_FLAG_ENGLISH = 1u << 4,
     INDEX_FLAG_VERIFIED = 1u << 5,
+    INDEX_FLAG_AFFILIATION = 1u << 6, /* requires an active affiliation agreement covering the block */
 };
 
 enum { INDEX_NO_DAY = INT32_MAX };

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/agreements.h"
 #include "domain/catalog_index_state.h"
 #include "domain/catalog_text.h"
 #include "domain/reference.h"
@@ -116,6 +117,27 @@ static const struct index_block *qualifying_block(const struct index_offering *o
     return NULL;
 }
 
+/* For an offering that requires an affiliation agreement: whether a block
+ * the query would list (upcoming, in the window, with a seat unless
+ * include_full) is covered by one of the student's (affiliation_covers). */
+static bool affiliated_block(const struct index_offering *o, const struct catalog_query *q, int32_t today)
+{
+    const char *host_id = ix.hosts.items[o->host].id;
+    for (uint32_t i = 0; i < o->block_count; i++) {
+        const struct index_block *b = &o->blocks[i];
+        if (b->start < today || b->start < q->start_from || b->start > q->start_to)
+            continue;
+        if (!q->include_full && b->seats_left <= 0)
+            continue;
+        char start[11], end[11];
+        clock_date_from_days(b->start, start);
+        clock_date_from_days(b->end, end);
+        if (affiliation_covers(q->affiliations, q->affiliation_count, host_id, start, end))
+            return true;
+    }
+    return false;
+}
+
 /* What bitsets cannot answer: the start window, tuition and eligibility. */
 static bool passes_checks(const struct index_offering *o, const struct catalog_query *q, int32_t today, int year)
 {
@@ -126,7 +148,11 @@ static bool passes_checks(const struct index_offering *o, const struct catalog_q
      * offering is listed, and the prefilter said so). */
     if (windowed(q) && qualifying_block(o, q, today, !q->include_full) == NULL)
         return false;
-    return q->eligible_for == NULL || catalog_index_slot_eligible(o, q->eligible_for, year);
+    if (q->eligible_for == NULL)
+        return true;
+    if (!catalog_index_slot_eligible(o, q->eligible_for, year))
+        return false;
+    return (o->flags & INDEX_FLAG_AFFILIATION) == 0 || affiliated_block(o, q, today);
 }
 
 static int current_year(void)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/agreements.h"
 #include "domain/alerts.h"
 #include "domain/messages.h"
 #include "domain/applications.h"
@@ -136,6 +137,9 @@ static int run_round(struct db_conn *conn, struct arena *arena, struct jobs_repo
         rc = evaluations_send_reminders(conn, arena, &report->evaluation_reminders);
     if (rc == DB_OK && reminders)
         rc = check_ins_prompt(conn, arena, &report->check_in_prompts);
+    /* Agreements end by the day; each expiry and reminder claims its row, so one instance does it. */
+    if (rc == DB_OK && reminders)
+        rc = agreements_run_jobs(conn, arena, &report->agreements_expired, &report->agreement_reminders);
     /* Deletion requests fall due by the day; each claims its row, so one instance erases it. */
     if (rc == DB_OK && reminders)
         rc = deletions_complete_due(conn, arena, &report->accounts_erased);

@@ -33,6 +33,7 @@ struct jobs_report {
     int check_in_prompts, tickets_escalated;
     int message_digests; /* digest emails of unread messages (domain/messages.h) */
     int accounts_erased; /* deletion requests completed at their due date (domain/deletions.h) */
+    int agreements_expired, agreement_reminders; /* affiliation agreements (domain/agreements.h) */
 };
 
 int jobs_start(const struct jobs_config *config);

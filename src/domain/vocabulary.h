@@ -233,6 +233,20 @@ enum match_round_status {
     X(MATCH_ROUND_MODE_ROTATION, "rotation", "Rotations: up to k placements, one per block")
 enum match_round_mode { MATCH_ROUND_MODE_UNKNOWN = -1, MATCH_ROUND_MODE_TABLE(VOCABULARY_ENUM) MATCH_ROUND_MODE_COUNT };
 
+/* An affiliation agreement between a host and a school (domain/agreements.h). */
+#define AGREEMENT_STATUS_TABLE(X)                                                                                      \
+    X(AGREEMENT_PROPOSED, "proposed", "Proposed")                                                                      \
+    X(AGREEMENT_ACTIVE, "active", "Active")                                                                            \
+    X(AGREEMENT_EXPIRED, "expired", "Expired")                                                                         \
+    X(AGREEMENT_TERMINATED, "terminated", "Terminated")
+enum agreement_status { AGREEMENT_STATUS_UNKNOWN = -1, AGREEMENT_STATUS_TABLE(VOCABULARY_ENUM) AGREEMENT_STATUS_COUNT };
+
+/* Which party proposed an agreement (the other one activates it). */
+#define AGREEMENT_SIDE_TABLE(X)                                                                                        \
+    X(AGREEMENT_SIDE_HOST, "host", "Host")                                                                             \
+    X(AGREEMENT_SIDE_SCHOOL, "school", "School")
+enum agreement_side { AGREEMENT_SIDE_UNKNOWN = -1, AGREEMENT_SIDE_TABLE(VOCABULARY_ENUM) AGREEMENT_SIDE_COUNT };
+
 /* ---- during the rotation: hours, support tickets ---- */
 
 /* Where a logged day was spent (the hours log's totals by kind). */
@@ -313,6 +327,8 @@ VOCABULARY_DECLARE(readiness_state)
 VOCABULARY_DECLARE(school_link_status)
 VOCABULARY_DECLARE(match_round_status)
 VOCABULARY_DECLARE(match_round_mode)
+VOCABULARY_DECLARE(agreement_status)
+VOCABULARY_DECLARE(agreement_side)
 VOCABULARY_DECLARE(hours_setting)
 VOCABULARY_DECLARE(hours_state)
 VOCABULARY_DECLARE(ticket_category)

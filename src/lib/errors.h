@@ -53,6 +53,7 @@
     X(ERR_UNSUPPORTED_MEDIA_TYPE, 415, "Unsupported media type")                                \
     X(ERR_UNPROCESSABLE, 422, "The request cannot be processed")                                \
     X(ERR_QUOTA_EXCEEDED, 422, "Your document storage is full")                                 \
+    X(ERR_AFFILIATION_REQUIRED, 422, "Your school has no active agreement with this host for these dates") \
     X(ERR_METHOD_UNAVAILABLE, 422, "This payment method is not offered")                         \
     X(ERR_RATE_LIMITED, 429, "Too many attempts; try again later")                              \
     X(ERR_INTERNAL, 500, "Internal error")                                                      \

@@ -341,6 +341,7 @@ static void bind_offering(struct db_stmt *st, const struct store_offering *o)
     db_bind_int(st, 27, o->updated_at);
     db_bind_int(st, 28, o->deposit_percent);
     db_bind_int(st, 29, o->balance_due_days);
+    db_bind_int(st, 30, o->requires_affiliation);
 }
 
 int store_catalog_changed(struct db_conn *conn, const char *offering_id, int64_t now)
@@ -368,8 +369,9 @@ int store_offering_insert(struct db_conn *conn, const struct store_offering *o)
               " weeks, hours_per_week, tuition_cents, application_fee_cents, deposit_cents, students_allowed,"
               " graduates_allowed, step1_required, max_years_since_graduation, visa_kinds, english_proof_required,"
               " lor_customary, description, first_day, refund_policy, requirements, status, created_at,"
-              " updated_at, deposit_percent, balance_due_days) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-              " $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)");
+              " updated_at, deposit_percent, balance_due_days, requires_affiliation) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+              " $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27,"
+              " $28, $29, $30)");
     bind_offering(st, o);
     int rc = store_run(st);
     if (rc == DB_OK)
@@ -386,7 +388,7 @@ int store_offering_update(struct db_conn *conn, const struct store_offering *o)
               " step1_required = $16, max_years_since_graduation = $17, visa_kinds = $18,"
               " english_proof_required = $19, lor_customary = $20, description = $21, first_day = $22,"
               " refund_policy = $23, requirements = $24, status = $25, created_at = $26, updated_at = $27,"
-              " deposit_percent = $28, balance_due_days = $29 WHERE id = $1");
+              " deposit_percent = $28, balance_due_days = $29, requires_affiliation = $30 WHERE id = $1");
     bind_offering(st, o);
     int rc = store_run(st);
     if (rc == DB_OK)
@@ -401,7 +403,7 @@ int store_offering_update(struct db_conn *conn, const struct store_offering *o)
     " COALESCE(o.max_years_since_graduation, -1), o.visa_kinds, o.english_proof_required, o.lor_customary,"   \
     " o.description, o.first_day, o.refund_policy, o.requirements, o.status, o.created_at,"                   \
     " o.updated_at, org.name, s.name, s.address, s.city, s.state, s.zip, s.time_zone, p.name, p.specialty,"   \
-    " p.board_status, p.user_id, p.verified, o.deposit_percent, o.balance_due_days"                           \
+    " p.board_status, p.user_id, p.verified, o.deposit_percent, o.balance_due_days, o.requires_affiliation"    \
     " FROM offerings o JOIN organizations org ON org.id = o.organization_id"                                  \
     " JOIN sites s ON s.id = o.site_id JOIN preceptors p ON p.id = o.preceptor_id "
 
@@ -448,6 +450,7 @@ static void read_offering(struct arena *arena, struct db_stmt *st, struct store_
     o->preceptor_verified = db_column_int(st, 38) != 0;
     o->deposit_percent = db_column_int(st, 39);
     o->balance_due_days = db_column_int(st, 40);
+    o->requires_affiliation = db_column_int(st, 41) != 0;
 }
 
 int store_offering_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_offering *out)
@@ -584,7 +587,8 @@ int store_blocks_of_offering(struct db_conn *conn, struct arena *arena, const ch
     " o.tuition_cents, COALESCE(o.max_years_since_graduation, -1), o.students_allowed, o.graduates_allowed,"   \
     " o.step1_required, o.english_proof_required, p.verified, o.organization_id, o.description, p.name,"      \
     " (SELECT COUNT(*) FROM reviews r WHERE r.offering_id = o.id AND r.hidden_at IS NULL),"                     \
-    " (SELECT COALESCE(SUM(r.overall), 0) FROM reviews r WHERE r.offering_id = o.id AND r.hidden_at IS NULL)"   \
+    " (SELECT COALESCE(SUM(r.overall), 0) FROM reviews r WHERE r.offering_id = o.id AND r.hidden_at IS NULL),"  \
+    " o.requires_affiliation"                                                                                   \
     " FROM offerings o JOIN organizations org ON org.id = o.organization_id"                                  \
     " JOIN sites s ON s.id = o.site_id JOIN preceptors p ON p.id = o.preceptor_id"
 
@@ -612,6 +616,7 @@ static void read_index_offering(struct db_stmt *st, struct store_index_offering 
     o->preceptor_name = db_column_text(st, 19);
     o->review_count = db_column_int(st, 20);
     o->review_overall_sum = db_column_int(st, 21);
+    o->requires_affiliation = db_column_int(st, 22) != 0;
 }
 
 /* Streams the rows of st to on_offering; the last id read goes to last_id (a

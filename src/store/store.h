@@ -203,6 +203,9 @@ struct store_offering {
      * balance is due balance_due_days before the start. */
     int64_t tuition_cents, application_fee_cents, deposit_cents, deposit_percent, balance_due_days;
     bool students_allowed, graduates_allowed, step1_required, english_proof_required, lor_customary;
+    /* Only students whose school has an active affiliation agreement with the
+     * host covering the whole block may apply (domain/agreements.h). */
+    bool requires_affiliation;
     int64_t max_years_since_graduation; /* -1: no limit */
     const char *visa_kinds;             /* comma-separated; "" = any */
     const char *description, *first_day;
@@ -280,6 +283,7 @@ struct store_index_offering {
     int64_t weeks, tuition_cents, max_years_since_graduation;
     bool students_allowed, graduates_allowed, step1_required, english_proof_required, preceptor_verified;
     int64_t review_count, review_overall_sum; /* shown (not hidden) verified reviews */
+    bool requires_affiliation; /* only for students of a school with an active agreement covering the block */
 };
 
 struct store_index_block {

@@ -53,6 +53,8 @@ void view_page_begin(struct buf *b, const struct view_page *page)
             nav_link(b, page, "/host/earnings", "Earnings");
             nav_link(b, page, "/host/rounds", "Match rounds");
         }
+        if (page->host || page->school_coordinator)
+            nav_link(b, page, "/agreements", "Agreements");
         if (page->coach || page->staff)
             nav_link(b, page, "/coach", page->coach ? "My students" : "Coaches");
         if (page->staff) {

@@ -56,6 +56,11 @@ static void explain(struct arena *arena, const struct error *err, struct web_app
     case ERR_ALREADY_APPLIED:
         form->error = "You have already applied for this start date. Your application is listed above.";
         break;
+    case ERR_AFFILIATION_REQUIRED:
+        form->error = "This rotation is only open to students of schools with an active affiliation agreement with "
+                      "its host covering the whole rotation, and your school has none for this start date. Ask "
+                      "your school's coordinator, or choose another rotation.";
+        break;
     case ERR_BOOKING_OVERLAP:
         form->error = "You already have a rotation booked at the same time. Choose a date that does not overlap.";
         break;
@@ -136,7 +141,7 @@ void web_page_apply_post(struct http_request *req)
             web_offering_render(req, 403, offering_id, &form);
             return;
         }
-        if (!error_is(err.code, ERR_UNPROCESSABLE)) {
+        if (!error_is(err.code, ERR_UNPROCESSABLE) && err.code != ERR_AFFILIATION_REQUIRED) {
             http_reply_problem(req, &err);
             return;
         }

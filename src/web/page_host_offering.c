@@ -35,6 +35,7 @@ struct offering_form {
     const char *weeks, *hours_per_week, *tuition, *application_fee, *deposit, *deposit_percent, *balance_due_days;
     const char *max_years;
     bool students_allowed, graduates_allowed, step1_required, english_proof_required, lor_customary;
+    bool requires_affiliation;
     const char *visa_kinds, *requirements; /* comma-separated */
     const char *description, *first_day;
     /* The refund policy's tiers as typed, one row each (blank rows are ignored). */
@@ -232,6 +233,7 @@ static void form_from_offering(struct arena *arena, const struct store_offering 
         .step1_required = o->step1_required,
         .english_proof_required = o->english_proof_required,
         .lor_customary = o->lor_customary,
+        .requires_affiliation = o->requires_affiliation,
         .visa_kinds = o->visa_kinds,
         .requirements = o->requirements,
         .description = o->description,
@@ -283,6 +285,7 @@ static void form_from_request(struct http_request *req, struct offering_form *f)
         .step1_required = http_form(req, "step1_required") != NULL,
         .english_proof_required = http_form(req, "english_proof_required") != NULL,
         .lor_customary = http_form(req, "lor_customary") != NULL,
+        .requires_affiliation = http_form(req, "requires_affiliation") != NULL,
         .visa_kinds = form_list(req, "visa_kinds"),
         .requirements = form_list(req, "requirements"),
         .description = http_form(req, "description"),
@@ -415,6 +418,7 @@ static int offering_from_form(const struct offering_form *f, struct store_offeri
     o->step1_required = f->step1_required;
     o->english_proof_required = f->english_proof_required;
     o->lor_customary = f->lor_customary;
+    o->requires_affiliation = f->requires_affiliation;
     o->visa_kinds = or_empty(f->visa_kinds);
     o->requirements = or_empty(f->requirements);
     o->description = or_empty(f->description);
@@ -617,6 +621,8 @@ static void write_offering_fields(struct http_request *req, struct buf *b, const
     view_checkbox(b, "Graduates", "graduates_allowed", f->graduates_allowed, NULL);
     view_checkbox(b, "USMLE Step 1 passed is required", "step1_required", f->step1_required, NULL);
     view_checkbox(b, "English proof is required", "english_proof_required", f->english_proof_required, NULL);
+    view_checkbox(b, "Only students of schools with an active affiliation agreement covering the dates",
+                  "requires_affiliation", f->requires_affiliation, NULL);
     buf_append_str(b, "</fieldset>\n");
     view_input(b, "Most years since graduation", "number", "max_years", f->max_years, NULL, false,
                "For graduates. Leave empty for no limit.", error_for(a, errors, "max_years"));

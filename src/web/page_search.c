@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "domain/alerts.h"
+#include "domain/agreements.h"
 #include "domain/catalog_index.h"
 #include "domain/reference.h"
 #include "lib/limits.h"
@@ -808,9 +809,15 @@ void web_page_search(struct http_request *req)
     page.title = search_title(&req->arena, &q);
     const char *notice = NULL;
     if (eligible_me) {
-        if (req->auth.authenticated)
+        struct store_affiliation *affiliations = NULL;
+        if (req->auth.authenticated) {
             q.eligible_for = &user.profile;
-        else
+            if (affiliation_load(req->db, &req->arena, user.id, &affiliations, &q.affiliation_count) != DB_OK) {
+                http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+                return;
+            }
+            q.affiliations = affiliations;
+        } else
             notice = "<a href=\"/login\">Log in</a> to see only the rotations you are eligible for. "
                      "Showing every rotation.";
     }

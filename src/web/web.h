@@ -279,6 +279,13 @@ void web_page_readiness_targets(struct http_request *req);
 extern const char *const web_school_params[];         /* school, done */
 extern const char *const web_school_student_params[]; /* school */
 extern const char *const web_me_schools_params[];     /* done */
+extern const char *const web_agreements_params[];     /* done */
+/* page_agreements.c, page_agreement.c: affiliation agreements of hosts and schools. */
+void web_page_agreements(struct http_request *req);
+void web_page_agreements_post(struct http_request *req);
+void web_page_agreement(struct http_request *req);
+void web_page_agreement_activate(struct http_request *req);
+void web_page_agreement_terminate(struct http_request *req);
 void web_page_school(struct http_request *req);
 void web_page_school_invite(struct http_request *req);
 void web_page_school_student_action(struct http_request *req);

@@ -1,0 +1,29 @@
+/* agreements_get.c — GET /api/v1/agreements → {items:[agreement]}: the
+ * agreements of every host and school the caller coordinates (staff: all),
+ * newest first. Anyone else gets an empty list. */
+#include "api/agreements_api.h"
+#include "lib/limits.h"
+
+void api_agreements_get(struct http_request *req)
+{
+    struct store_user user;
+    if (api_current_user(req, &user) != 0)
+        return;
+    struct store_agreement *items = NULL;
+    size_t count = 0;
+    struct error err = {0};
+    if (agreement_list(req->db, &req->arena, &user, &items, &count, &err) != 0) {
+        http_reply_problem(req, &err);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, BUF_CAP_LONG_LIST);
+    buf_append_str(&b, "{\"items\":[");
+    for (size_t i = 0; i < count; i++) {
+        if (i > 0)
+            buf_append_char(&b, ',');
+        api_write_agreement(&b, &items[i]);
+    }
+    buf_append_str(&b, "]}");
+    http_reply_json(req, 200, &b);
+}
