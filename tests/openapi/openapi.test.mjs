@@ -128,7 +128,7 @@ test('every JSON route declares its query parameters, request body and success r
     if (!missing) continue;
     (known.has(key) ? failing : added).push(`${key}: no ${missing.join(', no ')}`);
   }
-  if (added.length) console.log(`# routes newer than tests/openapi/routes.txt, not yet described:\n# ${added.join('\n# ')}`);
+  if (added.length) console.log(`routes newer than tests/openapi/routes.txt, not yet described:\n${added.join('\n')}`);
   assert.deepEqual(failing, []);
   for (const k of known) assert.ok(operations(hooksDoc).some((o) => o.key === k), `${k} is still served`);
   // the list endpoints say which query parameters they take, with types
@@ -220,4 +220,40 @@ test('real replies match the schemas the document declares', async () => {
   // a schema that disagrees with a reply is caught (the check can fail)
   const wrong = { ...login.json, token: 42 };
   assert.notEqual(validate(operationFor('POST', '/api/v1/auth/login').responses['200'].content['application/json'].schema, wrong), null);
+});
+
+// Every GET the document lists, as each demo role, and each item of a list
+// through its own address: the reply matches the declared schema (or is a
+// problem+json). Files are checked for their declared media type only.
+test('every GET of each demo role answers as the document declares', async () => {
+  const roles = ['student', 'rotation', 'host', 'preceptor', 'school', 'staff', 'coach'];
+  let checked = 0;
+  let succeeded = 0;
+  for (const role of roles) {
+    const login = await call(BASE, 'POST', '/api/v1/auth/login', { body: { email: `${role}@rounds.test`, password: DEMO_PASSWORD } });
+    assert.equal(login.status, 200, `${role}: ${login.text}`);
+    const token = login.json.token;
+    for (const { path, op } of operations(doc)) {
+      if (!op || path.includes('{') || !doc.paths[path].get || op !== doc.paths[path].get) continue;
+      const reply = await call(BASE, 'GET', path, { token });
+      const declared = op.responses[String(reply.status)]?.content;
+      if (reply.status < 400 && declared && !declared['application/json']) {
+        const media = Object.keys(declared)[0];
+        assert.ok(reply.type.startsWith(media), `${role} GET ${path}: ${reply.type}, declared ${media}`);
+        continue;
+      }
+      assertReplyMatches('GET', path, reply);
+      checked++;
+      if (reply.status < 300) succeeded++;
+      for (const item of (reply.status === 200 && Array.isArray(reply.json?.items) ? reply.json.items.slice(0, 2) : [])) {
+        if (typeof item?.id !== 'string' || !doc.paths[`${path}/{id}`]?.get) continue;
+        const one = await call(BASE, 'GET', `${path}/${item.id}`, { token });
+        assertReplyMatches('GET', `${path}/${item.id}`, one);
+        checked++;
+        if (one.status < 300) succeeded++;
+      }
+    }
+  }
+  console.log(`${checked} replies of ${roles.length} roles checked against their schemas, ${succeeded} of them successes`);
+  assert.ok(succeeded > 100, `${succeeded} successful replies checked`);
 });
