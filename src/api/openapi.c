@@ -182,13 +182,13 @@ static bool spec_requires(const struct json_field *spec)
     return false;
 }
 
-/* The body: multipart for uploads; else the JSON Schema of the route's spec,
+/* The body: multipart for uploads (the part "file" and text fields); else the JSON Schema of the route's spec,
  * or one of its specs when the body depends on the {action}. */
 static void write_request_body(struct buf *b, const struct route *route)
 {
     if (route->flags & ROUTE_UPLOAD) {
         buf_append_str(b, "\"requestBody\":{\"required\":true,\"content\":{\"multipart/form-data\":{\"schema\":"
-                          "{\"type\":\"object\",\"properties\":{\"file\":{\"type\":\"string\","
+                          "{\"type\":\"object\",\"required\":[\"file\"],\"properties\":{\"file\":{\"type\":\"string\","
                           "\"contentMediaType\":\"application/octet-stream\"}},"
                           "\"additionalProperties\":{\"type\":\"string\"}}}}},");
         return;
