@@ -5,9 +5,10 @@
 #
 # Suites: unit (lib, domain, parsers), store and API against SQLite and then
 # against a throwaway PostgreSQL started here (scripts/pg_tmp.sh) and stopped
-# on exit, the fuzz corpora replayed through the libFuzzer targets, and the
-# browser tests in headless Chromium. Each suite prints "NAME: N passed, N
-# failed"; a suite that crashes counts as one failure.
+# on exit, the fuzz corpora replayed through the libFuzzer targets, the
+# browser tests in headless Chromium, and the API document (tests/openapi).
+# Each suite prints "NAME: N passed, N failed"; a suite that crashes counts
+# as one failure.
 set -u -o pipefail
 
 BUILD=${1:-build-address-undefined}
@@ -141,6 +142,8 @@ fi
 if [ -x tests/browser/run.sh ]; then
     run_suite browser tests/browser/run.sh "$ROUNDS_BIN"
 fi
+# The API document: a standard OpenAPI 3.1 validator, and real replies against its schemas.
+[ -x tests/openapi/run.sh ] && run_suite openapi tests/openapi/run.sh "$ROUNDS_BIN"
 [ -x tests/multi/two_instances.sh ] && run_suite multi tests/multi/two_instances.sh "$ROUNDS_BIN"
 
 echo

@@ -2,13 +2,14 @@
  * (a coordinator of either side, or staff) → 200 the agreement, terminated;
  * 400 without a reason, 409 when it has ended already. */
 #include "api/agreements_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct terminate_body {
     const char *reason;
 };
 
-static const struct json_field terminate_spec[] = {
+const struct json_field api_agreement_terminate_spec[] = {
     JSON_TEXT(struct terminate_body, reason, JSON_REQUIRED, 0, REASON_MAX_CHARS),
     {0},
 };
@@ -17,7 +18,7 @@ void api_agreement_terminate(struct http_request *req)
 {
     struct store_user user;
     struct terminate_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, terminate_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_agreement_terminate_spec, &body, NULL) != 0)
         return;
     struct store_agreement a;
     struct error err = {0};

@@ -35,7 +35,9 @@ void api_write_agreement(struct buf *b, const struct store_agreement *a)
         buf_append_str(b, "null");
     buf_append_str(b, ",\"termination_reason\":");
     buf_append_json_string(b, a->termination_reason != NULL ? a->termination_reason : "");
-    buf_appendf(b, ",\"activated_at\":%lld,\"terminated_at\":%lld,\"created_at\":%lld,\"updated_at\":%lld}",
-                (long long)a->activated_at, (long long)a->terminated_at, (long long)a->created_at,
-                (long long)a->updated_at);
+    api_write_instant(b, "activated_at", a->activated_at);
+    api_write_instant(b, "terminated_at", a->terminated_at);
+    api_write_instant(b, "created_at", a->created_at);
+    api_write_instant(b, "updated_at", a->updated_at);
+    buf_append_char(b, '}');
 }

@@ -8,6 +8,7 @@
  * cannot_happen or visa_refused; otherwise a student's cancellation is the
  * student's and the host side's is the host's. */
 #include "api/applications_api.h"
+#include "api/request_specs.h"
 #include "domain/applications.h"
 #include "domain/catalog_index.h"
 #include "lib/limits.h"
@@ -22,7 +23,7 @@ struct action_body {
 
 static const char *const reasons[] = {"host", "cannot_happen", "visa_refused", NULL};
 
-static const struct json_field action_spec[] = {
+const struct json_field api_application_action_spec[] = {
     JSON_TEXT(struct action_body, note, JSON_OPTIONAL, 0, NOTE_MAX_CHARS),
     JSON_ENUM(struct action_body, reason, JSON_OPTIONAL, reasons),
     JSON_TEXT(struct action_body, override_reason, JSON_OPTIONAL, 1, NOTE_MAX_CHARS),
@@ -46,7 +47,7 @@ void api_application_action(struct http_request *req)
     struct action_body body = {0};
     struct error err = {0};
     if (req->body_len > 0 &&
-        json_spec_parse(&req->arena, req->body, req->body_len, action_spec, &body, NULL, &err) != 0) {
+        json_spec_parse(&req->arena, req->body, req->body_len, api_application_action_spec, &body, NULL, &err) != 0) {
         api_idempotent_problem(req, key, &err);
         return;
     }

@@ -7,13 +7,14 @@
 #include <string.h>
 
 #include "api/documents_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct attach_body {
     struct json_strings document_ids;
 };
 
-static const struct json_field attach_spec[] = {
+const struct json_field api_application_documents_post_spec[] = {
     JSON_STRING_ARRAY(struct attach_body, document_ids, JSON_REQUIRED, 1, 64, 50),
     {0},
 };
@@ -56,7 +57,7 @@ void api_application_documents_post(struct http_request *req)
         return;
     }
     struct attach_body body = {0};
-    if (api_parse_body(req, attach_spec, &body, NULL) != 0)
+    if (api_parse_body(req, api_application_documents_post_spec, &body, NULL) != 0)
         return;
     if (body.document_ids.count == 0) {
         http_reply_error(req, ERR_VALIDATION_FAILED, "document_ids", "names no document");

@@ -6,6 +6,7 @@
  * student's wallet (document_ids). The documents are attached in the same
  * transaction. */
 #include "api/applications_api.h"
+#include "api/request_specs.h"
 #include "domain/applications.h"
 #include "lib/limits.h"
 
@@ -14,7 +15,7 @@ struct application_body {
     struct json_strings document_ids;
 };
 
-static const struct json_field application_spec[] = {
+const struct json_field api_applications_post_spec[] = {
     JSON_STRING(struct application_body, block_id, JSON_REQUIRED, 1, ID_MAX_BYTES),
     JSON_TEXT(struct application_body, statement, JSON_OPTIONAL, 0, STATEMENT_MAX_CHARS),
     JSON_STRING_ARRAY(struct application_body, document_ids, JSON_OPTIONAL, 1, 64, 50),
@@ -31,7 +32,7 @@ void api_applications_post(struct http_request *req)
         return;
     struct application_body body = {0};
     struct error err = {0};
-    if (json_spec_parse(&req->arena, req->body, req->body_len, application_spec, &body, NULL, &err) != 0) {
+    if (json_spec_parse(&req->arena, req->body, req->body_len, api_applications_post_spec, &body, NULL, &err) != 0) {
         api_idempotent_problem(req, key, &err);
         return;
     }

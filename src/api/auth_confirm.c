@@ -5,6 +5,7 @@
  * POST /api/v1/auth/confirm/resend → 202: a new link for the signed-in
  * account (409 when confirmed already, 429 after 3 in an hour). */
 #include "api/api.h"
+#include "api/request_specs.h"
 #include "domain/email_confirmation.h"
 #include "lib/limits.h"
 
@@ -12,7 +13,7 @@ struct confirm_body {
     const char *token;
 };
 
-static const struct json_field confirm_spec[] = {
+const struct json_field api_auth_confirm_spec[] = {
     JSON_STRING(struct confirm_body, token, JSON_REQUIRED, 1, LINK_TOKEN_MAX_BYTES),
     {0},
 };
@@ -20,7 +21,7 @@ static const struct json_field confirm_spec[] = {
 void api_auth_confirm(struct http_request *req)
 {
     struct confirm_body body = {0};
-    if (api_parse_body(req, confirm_spec, &body, NULL) != 0)
+    if (api_parse_body(req, api_auth_confirm_spec, &body, NULL) != 0)
         return;
     struct store_user user;
     struct error err = {0};

@@ -6,6 +6,7 @@
  * in the database), or an attempt before its growing delay is over → 429 with
  * Retry-After. */
 #include "api/api.h"
+#include "api/request_specs.h"
 #include "domain/auth.h"
 #include "lib/limits.h"
 
@@ -13,7 +14,7 @@ struct login_body {
     const char *email, *password;
 };
 
-static const struct json_field login_spec[] = {
+const struct json_field api_auth_login_spec[] = {
     JSON_STRING(struct login_body, email, JSON_REQUIRED, 1, EMAIL_MAX_BYTES),
     JSON_STRING(struct login_body, password, JSON_REQUIRED, 1, PASSWORD_FIELD_MAX_BYTES),
     {0},
@@ -33,7 +34,7 @@ static void login_done(struct http_request *req, void *ctx)
 void api_auth_login(struct http_request *req)
 {
     struct login_body body = {0};
-    if (api_parse_body(req, login_spec, &body, NULL) != 0)
+    if (api_parse_body(req, api_auth_login_spec, &body, NULL) != 0)
         return;
     struct auth_login_job *job = http_offload_alloc(sizeof(*job));
     struct error err = {0};

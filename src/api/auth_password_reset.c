@@ -4,6 +4,7 @@
  * address, or from this client address, in the last hour) → 429 with
  * Retry-After. */
 #include "api/api.h"
+#include "api/request_specs.h"
 #include "domain/password_reset.h"
 #include "lib/limits.h"
 
@@ -11,7 +12,7 @@ struct reset_request_body {
     const char *email;
 };
 
-static const struct json_field reset_request_spec[] = {
+const struct json_field api_auth_password_reset_spec[] = {
     JSON_STRING(struct reset_request_body, email, JSON_REQUIRED, 1, EMAIL_MAX_BYTES),
     {0},
 };
@@ -19,7 +20,7 @@ static const struct json_field reset_request_spec[] = {
 void api_auth_password_reset(struct http_request *req)
 {
     struct reset_request_body body = {0};
-    if (api_parse_body(req, reset_request_spec, &body, NULL) != 0)
+    if (api_parse_body(req, api_auth_password_reset_spec, &body, NULL) != 0)
         return;
     struct error err = {0};
     int64_t retry_after = 0;

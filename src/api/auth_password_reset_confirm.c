@@ -3,6 +3,7 @@
  * (the password rules apply: 400 weak_password) and ends every session of
  * the account. A used, expired or unknown token → 404. */
 #include "api/api.h"
+#include "api/request_specs.h"
 #include "domain/password_reset.h"
 #include "lib/limits.h"
 
@@ -10,7 +11,7 @@ struct reset_confirm_body {
     const char *token, *password;
 };
 
-static const struct json_field reset_confirm_spec[] = {
+const struct json_field api_auth_password_reset_confirm_spec[] = {
     JSON_STRING(struct reset_confirm_body, token, JSON_REQUIRED, 1, LINK_TOKEN_MAX_BYTES),
     JSON_STRING(struct reset_confirm_body, password, JSON_REQUIRED, 1, PASSWORD_FIELD_MAX_BYTES),
     {0},
@@ -29,7 +30,7 @@ static void reset_done(struct http_request *req, void *ctx)
 void api_auth_password_reset_confirm(struct http_request *req)
 {
     struct reset_confirm_body body = {0};
-    if (api_parse_body(req, reset_confirm_spec, &body, NULL) != 0)
+    if (api_parse_body(req, api_auth_password_reset_confirm_spec, &body, NULL) != 0)
         return;
     struct password_reset_job *job = http_offload_alloc(sizeof(*job));
     struct error err = {0};

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/request_specs.h"
 #include "domain/auth.h"
 #include "domain/two_factor.h"
 #include "lib/limits.h"
@@ -12,7 +13,7 @@ struct register_body {
     const char *email, *password, *name;
 };
 
-static const struct json_field register_spec[] = {
+const struct json_field api_auth_register_spec[] = {
     JSON_EMAIL(struct register_body, email, JSON_REQUIRED),
     JSON_STRING(struct register_body, password, JSON_REQUIRED, 1, PASSWORD_FIELD_MAX_BYTES),
     JSON_STRING(struct register_body, name, JSON_REQUIRED, 1, ACCOUNT_NAME_MAX_CHARS),
@@ -61,7 +62,7 @@ static void register_done(struct http_request *req, void *ctx)
 void api_auth_register(struct http_request *req)
 {
     struct register_body body = {0};
-    if (api_parse_body(req, register_spec, &body, NULL) != 0)
+    if (api_parse_body(req, api_auth_register_spec, &body, NULL) != 0)
         return;
     struct auth_register_job *job = http_offload_alloc(sizeof(*job));
     struct error err = {0};

@@ -5,6 +5,7 @@
  * that expired or was used up, → 401 invalid_credentials with the message of
  * a wrong password, counted by the login limits (429 with Retry-After). */
 #include "api/api.h"
+#include "api/request_specs.h"
 #include "domain/two_factor.h"
 #include "lib/limits.h"
 
@@ -34,7 +35,7 @@ struct second_factor_body {
     const char *challenge, *code;
 };
 
-static const struct json_field second_factor_spec[] = {
+const struct json_field api_auth_second_factor_spec[] = {
     JSON_STRING(struct second_factor_body, challenge, JSON_REQUIRED, 1, LINK_TOKEN_MAX_BYTES),
     JSON_STRING(struct second_factor_body, code, JSON_REQUIRED, 1, TOTP_CODE_INPUT_MAX_BYTES),
     {0},
@@ -43,7 +44,7 @@ static const struct json_field second_factor_spec[] = {
 void api_auth_second_factor(struct http_request *req)
 {
     struct second_factor_body body = {0};
-    if (api_parse_body(req, second_factor_spec, &body, NULL) != 0)
+    if (api_parse_body(req, api_auth_second_factor_spec, &body, NULL) != 0)
         return;
     struct auth_login_limits limits = {req->options->login_failures_per_account_client,
                                        req->options->login_failures_per_account, req->options->login_failures_per_client};

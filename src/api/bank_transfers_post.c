@@ -5,6 +5,7 @@
  * send by transfer); the difference from what was asked is shown to staff.
  * A held seat whose deposit is now covered is booked. → 201 the payment. */
 #include "api/money_api.h"
+#include "api/request_specs.h"
 #include "domain/accounts.h"
 #include "domain/catalog_index.h"
 
@@ -13,7 +14,7 @@ struct transfer_body {
     int64_t amount_cents;
 };
 
-static const struct json_field transfer_spec[] = {
+const struct json_field api_bank_transfers_post_spec[] = {
     JSON_STRING(struct transfer_body, reference, JSON_REQUIRED, 1, BANK_REFERENCE_MAX_BYTES),
     JSON_INT(struct transfer_body, amount_cents, JSON_REQUIRED, 1, MONEY_AMOUNT_MAX_CENTS),
     JSON_DATE(struct transfer_body, received_on, JSON_REQUIRED),
@@ -31,7 +32,7 @@ void api_bank_transfers_post(struct http_request *req)
         http_reply_error(req, ERR_FORBIDDEN, NULL, "only staff record bank transfers");
         return;
     }
-    if (api_parse_body(req, transfer_spec, &body, NULL) != 0)
+    if (api_parse_body(req, api_bank_transfers_post_spec, &body, NULL) != 0)
         return;
     struct store_payment p;
     struct error err = {0};

@@ -2,6 +2,7 @@
  * fields sent change. Seats below the seats already taken → 409 naming
  * "seats". 404 unless the caller coordinates the offering's host (or is staff). */
 #include "api/api.h"
+#include "api/request_specs.h"
 #include "domain/catalog.h"
 #include "lib/limits.h"
 
@@ -10,7 +11,7 @@ struct block_patch_body {
     int64_t seats;
 };
 
-static const struct json_field block_patch_spec[] = {
+const struct json_field api_block_patch_spec[] = {
     JSON_DATE(struct block_patch_body, start, JSON_OPTIONAL),
     JSON_DATE(struct block_patch_body, end, JSON_OPTIONAL),
     JSON_INT(struct block_patch_body, seats, JSON_OPTIONAL, 1, CATALOG_SEATS_MAX),
@@ -35,13 +36,13 @@ void api_block_patch(struct http_request *req)
     }
     struct block_patch_body body = {0};
     struct json_presence presence;
-    if (api_parse_body(req, block_patch_spec, &body, &presence) != 0)
+    if (api_parse_body(req, api_block_patch_spec, &body, &presence) != 0)
         return;
-    if (json_presence_has(block_patch_spec, &presence, "start"))
+    if (json_presence_has(api_block_patch_spec, &presence, "start"))
         block.start_date = body.start;
-    if (json_presence_has(block_patch_spec, &presence, "end"))
+    if (json_presence_has(api_block_patch_spec, &presence, "end"))
         block.end_date = body.end;
-    if (json_presence_has(block_patch_spec, &presence, "seats"))
+    if (json_presence_has(api_block_patch_spec, &presence, "seats"))
         block.seats = body.seats;
     struct error err = {0};
     if (catalog_block_update(req->db, &req->arena, &block, &err) != 0) {

@@ -2,6 +2,7 @@
  * → 201 the block. A new block may not start in the past. 404 unless the
  * caller coordinates the offering's host (or is staff). */
 #include "api/api.h"
+#include "api/request_specs.h"
 #include "domain/catalog.h"
 #include "lib/limits.h"
 
@@ -10,7 +11,7 @@ struct block_body {
     int64_t seats;
 };
 
-static const struct json_field block_spec[] = {
+const struct json_field api_blocks_post_spec[] = {
     JSON_DATE(struct block_body, start, JSON_REQUIRED),
     JSON_DATE(struct block_body, end, JSON_REQUIRED),
     JSON_INT(struct block_body, seats, JSON_REQUIRED, 1, CATALOG_SEATS_MAX),
@@ -33,7 +34,7 @@ void api_blocks_post(struct http_request *req)
         return;
     }
     struct block_body body = {0};
-    if (api_parse_body(req, block_spec, &body, NULL) != 0)
+    if (api_parse_body(req, api_blocks_post_spec, &body, NULL) != 0)
         return;
     struct store_block block = {.offering_id = o.id, .start_date = body.start, .end_date = body.end, .seats = body.seats};
     struct error err = {0};

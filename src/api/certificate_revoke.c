@@ -2,6 +2,7 @@
  * (staff): the document stays, /verify/{number} says it was revoked. 403 for
  * others, 404 unknown, 409 already_revoked, 400 naming reason. */
 #include "api/certificates_api.h"
+#include "api/request_specs.h"
 
 #include "lib/limits.h"
 
@@ -9,7 +10,7 @@ struct revoke_body {
     const char *reason;
 };
 
-static const struct json_field revoke_spec[] = {
+const struct json_field api_certificate_revoke_spec[] = {
     JSON_STRING(struct revoke_body, reason, JSON_REQUIRED, 1, REASON_MAX_CHARS),
     {0},
 };
@@ -18,7 +19,7 @@ void api_certificate_revoke(struct http_request *req)
 {
     struct store_user user;
     struct revoke_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, revoke_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_certificate_revoke_spec, &body, NULL) != 0)
         return;
     struct store_certificate cert;
     struct error err = {0};

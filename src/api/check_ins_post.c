@@ -4,6 +4,7 @@
  * student asked for help or scored 2 or less (domain/check_ins.h lists the
  * refusals). */
 #include "api/support_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct check_in_body {
@@ -12,7 +13,7 @@ struct check_in_body {
     const char *activities;
 };
 
-static const struct json_field check_in_spec[] = {
+const struct json_field api_check_ins_post_spec[] = {
     JSON_INT(struct check_in_body, score, JSON_REQUIRED, 1, 5),
     JSON_BOOL(struct check_in_body, needs_help, JSON_REQUIRED),
     JSON_TEXT(struct check_in_body, activities, JSON_OPTIONAL, 0, API_SUPPORT_TEXT_PARSE_MAX),
@@ -23,7 +24,7 @@ void api_check_ins_post(struct http_request *req)
 {
     struct store_user user;
     struct check_in_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, check_in_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_check_ins_post_spec, &body, NULL) != 0)
         return;
     struct check_in_input in = {body.score, body.activities, body.needs_help};
     struct store_check_in c = {0};

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "api/applications_api.h"
+#include "api/request_specs.h"
 #include "api/money_api.h"
 #include "domain/catalog_index.h"
 
@@ -20,7 +21,7 @@ struct checkout_body {
     const char *method, *plan;
 };
 
-static const struct json_field checkout_spec[] = {
+const struct json_field api_checkout_post_spec[] = {
     JSON_ENUM(struct checkout_body, method, JSON_REQUIRED, methods),
     JSON_ENUM(struct checkout_body, plan, JSON_REQUIRED, plans),
     {0},
@@ -68,7 +69,7 @@ void api_checkout_post(struct http_request *req)
         return;
     struct checkout_body body = {0};
     struct error err = {0};
-    if (json_spec_parse(&req->arena, req->body, req->body_len, checkout_spec, &body, NULL, &err) != 0) {
+    if (json_spec_parse(&req->arena, req->body, req->body_len, api_checkout_post_spec, &body, NULL, &err) != 0) {
         api_idempotent_problem(req, key, &err);
         return;
     }

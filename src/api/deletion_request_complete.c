@@ -4,10 +4,11 @@
  * staff); 409 deletion_closed when it is not pending (completed or
  * cancelled); 409 deletion_blocked while a rotation or money is open. */
 #include "api/deletions_api.h"
+#include "api/request_specs.h"
 
 #include "lib/limits.h"
 
-static const struct json_field empty_spec[] = {
+const struct json_field api_deletion_request_complete_spec[] = {
     {0},
 };
 
@@ -17,7 +18,7 @@ void api_deletion_request_complete(struct http_request *req)
     if (api_current_user(req, &user) != 0)
         return;
     char none;
-    if (req->body_len > 0 && api_parse_body(req, empty_spec, &none, NULL) != 0)
+    if (req->body_len > 0 && api_parse_body(req, api_deletion_request_complete_spec, &none, NULL) != 0)
         return;
     struct store_deletion_request r;
     struct error err = {0};

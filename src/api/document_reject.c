@@ -5,13 +5,14 @@
 #include <string.h>
 
 #include "api/documents_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct reject_body {
     const char *reason;
 };
 
-static const struct json_field reject_spec[] = {
+const struct json_field api_document_reject_spec[] = {
     JSON_TEXT(struct reject_body, reason, JSON_REQUIRED, 1, REASON_MAX_CHARS),
     {0},
 };
@@ -36,7 +37,7 @@ void api_document_reject(struct http_request *req)
         http_reply_error(req, ERR_VALIDATION_FAILED, "reason", "is required: tell the student what is wrong");
         return;
     }
-    if (api_parse_body(req, reject_spec, &body, NULL) != 0)
+    if (api_parse_body(req, api_document_reject_spec, &body, NULL) != 0)
         return;
     if (blank(body.reason)) {
         http_reply_error(req, ERR_VALIDATION_FAILED, "reason", "is required: tell the student what is wrong");

@@ -3,9 +3,10 @@
  * when it is not a current document waiting for verification; 404 for
  * anyone but staff. */
 #include "api/documents_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
-static const struct json_field verify_spec[] = {
+const struct json_field api_document_verify_spec[] = {
     {0},
 };
 
@@ -20,7 +21,7 @@ void api_document_verify(struct http_request *req)
         return;
     }
     char none;
-    if (req->body_len > 0 && api_parse_body(req, verify_spec, &none, NULL) != 0)
+    if (req->body_len > 0 && api_parse_body(req, api_document_verify_spec, &none, NULL) != 0)
         return;
     struct store_document d = {0};
     struct error err = {0};

@@ -3,6 +3,7 @@
  * addenda: a submitted evaluation never changes, it is only amended. 409
  * conflict before it is submitted. */
 #include "api/evaluations_api.h"
+#include "api/request_specs.h"
 
 #include "lib/limits.h"
 
@@ -10,7 +11,7 @@ struct addendum_body {
     const char *body;
 };
 
-static const struct json_field addendum_spec[] = {
+const struct json_field api_evaluation_addendum_post_spec[] = {
     JSON_TEXT(struct addendum_body, body, JSON_REQUIRED, 1, EVALUATION_TEXT_MAX_CHARS),
     {0},
 };
@@ -19,7 +20,7 @@ void api_evaluation_addendum_post(struct http_request *req)
 {
     struct store_user user;
     struct addendum_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, addendum_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_evaluation_addendum_post_spec, &body, NULL) != 0)
         return;
     struct store_addendum added;
     struct evaluation_view v;

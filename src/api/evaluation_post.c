@@ -4,6 +4,7 @@
  * evaluation. Submitted once (409 already_submitted); 422 naming a score
  * outside 1–9; domain/evaluations.h lists the other refusals. */
 #include "api/evaluations_api.h"
+#include "api/request_specs.h"
 
 #include "lib/limits.h"
 
@@ -18,7 +19,7 @@ struct evaluation_body {
     {name, JSON_FIELD_INT, JSON_REQUIRED | JSON_NULLABLE, offsetof(struct evaluation_body, scores) +        \
      (i) * sizeof(int64_t), INT32_MIN, INT32_MAX, NULL, NULL, 0, 0}
 
-static const struct json_field evaluation_spec[] = {
+const struct json_field api_evaluation_post_spec[] = {
     SCORE_FIELD(0, "medical_interviewing"),
     SCORE_FIELD(1, "physical_examination"),
     SCORE_FIELD(2, "professionalism"),
@@ -37,7 +38,7 @@ void api_evaluation_post(struct http_request *req)
     struct store_user user;
     struct evaluation_body body = {0};
     struct json_presence presence;
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, evaluation_spec, &body, &presence) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_evaluation_post_spec, &body, &presence) != 0)
         return;
     struct evaluation_input in = {.strengths = body.strengths, .improvements = body.improvements,
                                   .would_write_letter = body.would_write_letter};

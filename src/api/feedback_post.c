@@ -4,6 +4,7 @@
  * answers stay confidential: hosts see only aggregates over at least
  * FEEDBACK_MIN_STUDENTS students. */
 #include "api/evaluations_api.h"
+#include "api/request_specs.h"
 
 #include "lib/limits.h"
 
@@ -12,7 +13,7 @@ struct feedback_body {
     const char *comments;
 };
 
-static const struct json_field feedback_spec[] = {
+const struct json_field api_feedback_post_spec[] = {
     JSON_INT(struct feedback_body, teaching, JSON_REQUIRED, INT32_MIN, INT32_MAX),
     JSON_INT(struct feedback_body, supervision, JSON_REQUIRED, INT32_MIN, INT32_MAX),
     JSON_INT(struct feedback_body, feedback, JSON_REQUIRED, INT32_MIN, INT32_MAX),
@@ -26,7 +27,7 @@ void api_feedback_post(struct http_request *req)
 {
     struct store_user user;
     struct feedback_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, feedback_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_feedback_post_spec, &body, NULL) != 0)
         return;
     struct feedback_input in = {
         .scores = {body.teaching, body.supervision, body.feedback, body.environment, body.overall},

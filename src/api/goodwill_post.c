@@ -3,6 +3,7 @@
  * student paid, back through the providers that took it; the reason goes to
  * the audit trail. → 201 the application's statement. */
 #include "api/money_api.h"
+#include "api/request_specs.h"
 #include "domain/accounts.h"
 
 struct goodwill_body {
@@ -10,7 +11,7 @@ struct goodwill_body {
     const char *reason;
 };
 
-static const struct json_field goodwill_spec[] = {
+const struct json_field api_goodwill_post_spec[] = {
     JSON_INT(struct goodwill_body, amount_cents, JSON_REQUIRED, 1, MONEY_AMOUNT_MAX_CENTS),
     JSON_TEXT(struct goodwill_body, reason, JSON_REQUIRED, 1, REASON_MAX_CHARS),
     {0},
@@ -26,7 +27,7 @@ void api_goodwill_post(struct http_request *req)
         http_reply_error(req, ERR_FORBIDDEN, NULL, "only staff grant goodwill refunds");
         return;
     }
-    if (api_parse_body(req, goodwill_spec, &body, NULL) != 0)
+    if (api_parse_body(req, api_goodwill_post_spec, &body, NULL) != 0)
         return;
     struct error err = {0};
     const char *id = http_param(req, "id");

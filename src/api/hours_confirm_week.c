@@ -2,13 +2,14 @@
  * {week_start}: the preceptor (or staff) confirms every entry waiting in the
  * seven days from week_start → 200 {"confirmed":N} with the log. */
 #include "api/rotation_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct week_body {
     const char *week_start;
 };
 
-static const struct json_field week_spec[] = {
+const struct json_field api_hours_confirm_week_spec[] = {
     JSON_DATE(struct week_body, week_start, JSON_REQUIRED),
     {0},
 };
@@ -17,7 +18,7 @@ void api_hours_confirm_week(struct http_request *req)
 {
     struct store_user user;
     struct week_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, week_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_hours_confirm_week_spec, &body, NULL) != 0)
         return;
     int confirmed = 0;
     struct error err = {0};

@@ -3,13 +3,14 @@
  * it → 200 the entry; 404 for an unknown action or an entry the caller may
  * not see, 403 for other viewers, 409 when it is not waiting. */
 #include "api/rotation_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct review_body {
     const char *note;
 };
 
-static const struct json_field review_spec[] = {
+const struct json_field api_hours_review_spec[] = {
     JSON_TEXT(struct review_body, note, JSON_OPTIONAL, 0, NOTE_MAX_CHARS),
     {0},
 };
@@ -22,7 +23,7 @@ void api_hours_review(struct http_request *req)
     struct review_body body = {0};
     struct error err = {0};
     if (req->body_len > 0 &&
-        json_spec_parse(&req->arena, req->body, req->body_len, review_spec, &body, NULL, &err) != 0) {
+        json_spec_parse(&req->arena, req->body, req->body_len, api_hours_review_spec, &body, NULL, &err) != 0) {
         http_reply_problem(req, &err);
         return;
     }

@@ -7,25 +7,29 @@
 #include <string.h>
 
 #include "api/letters_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct action_body {
     const char *reason, *eras_letter_id;
 };
 
-static const struct json_field accept_spec[] = {
+const struct json_field api_letter_accept_spec[] = {
     {0},
 };
 
-static const struct json_field decline_spec[] = {
+const struct json_field api_letter_decline_spec[] = {
     JSON_TEXT(struct action_body, reason, JSON_OPTIONAL, 0, REASON_MAX_CHARS),
     {0},
 };
 
-static const struct json_field delivered_spec[] = {
+const struct json_field api_letter_delivered_spec[] = {
     JSON_STRING(struct action_body, eras_letter_id, JSON_OPTIONAL, 1, ERAS_LETTER_ID_MAX_BYTES),
     {0},
 };
+
+const struct json_field *const api_letter_action_specs[] = {api_letter_accept_spec, api_letter_decline_spec,
+                                                            api_letter_delivered_spec, NULL};
 
 /* Recording the delivery needs an account; a link still says what is wrong with it. */
 static void delivered_by_link(struct http_request *req, const char *id, const char *token)
@@ -51,9 +55,9 @@ void api_letter_action(struct http_request *req)
 {
     const char *id = http_param(req, "id");
     const char *action = http_param(req, "action");
-    const struct json_field *spec = strcmp(action, "accept") == 0      ? accept_spec
-                                    : strcmp(action, "decline") == 0   ? decline_spec
-                                    : strcmp(action, "delivered") == 0 ? delivered_spec
+    const struct json_field *spec = strcmp(action, "accept") == 0      ? api_letter_accept_spec
+                                    : strcmp(action, "decline") == 0   ? api_letter_decline_spec
+                                    : strcmp(action, "delivered") == 0 ? api_letter_delivered_spec
                                                                        : NULL;
     if (spec == NULL) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "there is no such action");
@@ -73,9 +77,9 @@ void api_letter_action(struct http_request *req)
     struct store_letter letter = {0};
     struct error err = {0};
     int rc;
-    if (spec == accept_spec) {
+    if (spec == api_letter_accept_spec) {
         rc = letter_accept(req->db, &req->arena, id, &actor, &letter, &err);
-    } else if (spec == decline_spec) {
+    } else if (spec == api_letter_decline_spec) {
         rc = letter_decline(req->db, &req->arena, id, &actor, body.reason != NULL ? body.reason : "", &letter, &err);
     } else if (actor.user == NULL) {
         delivered_by_link(req, id, actor.token);

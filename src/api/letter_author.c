@@ -4,6 +4,7 @@
  * from a U.S. physician. 404 for anybody but staff, 400/422 naming npi, 409
  * conflict for a letter asked of a preceptor already. Audited. */
 #include "api/letters_api.h"
+#include "api/request_specs.h"
 #include "domain/letters.h"
 #include "lib/limits.h"
 
@@ -11,7 +12,7 @@ struct author_body {
     const char *npi;
 };
 
-static const struct json_field author_spec[] = {
+const struct json_field api_letter_author_spec[] = {
     JSON_STRING(struct author_body, npi, JSON_REQUIRED, 1, NPI_BYTES),
     {0},
 };
@@ -20,7 +21,7 @@ void api_letter_author(struct http_request *req)
 {
     struct store_user user;
     struct author_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, author_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_letter_author_spec, &body, NULL) != 0)
         return;
     struct store_letter letter;
     struct error err = {0};

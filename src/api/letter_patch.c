@@ -2,6 +2,7 @@
  * the student adds the ERAS Letter ID or waives the right to see the letter
  * (never back: waived:false on a waived letter is 400). 404 when not theirs. */
 #include "api/letters_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct patch_body {
@@ -9,7 +10,7 @@ struct patch_body {
     bool waived;
 };
 
-static const struct json_field patch_spec[] = {
+const struct json_field api_letter_patch_spec[] = {
     JSON_STRING(struct patch_body, eras_letter_id, JSON_OPTIONAL, 1, ERAS_LETTER_ID_MAX_BYTES),
     JSON_BOOL(struct patch_body, waived, JSON_OPTIONAL),
     {0},
@@ -23,9 +24,9 @@ void api_letter_patch(struct http_request *req)
         return;
     struct patch_body body = {0};
     struct json_presence presence = {0};
-    if (api_parse_body(req, patch_spec, &body, &presence) != 0)
+    if (api_parse_body(req, api_letter_patch_spec, &body, &presence) != 0)
         return;
-    bool waive_sent = json_presence_has(patch_spec, &presence, "waived");
+    bool waive_sent = json_presence_has(api_letter_patch_spec, &presence, "waived");
     if (body.eras_letter_id == NULL && !waive_sent) {
         http_reply_error(req, ERR_VALIDATION_FAILED, NULL, "send eras_letter_id or waived");
         return;

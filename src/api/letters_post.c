@@ -5,6 +5,7 @@
  * makes the choice. At most 10 requests a day (429 with Retry-After) and one
  * open request per author address (409 letter_pending). */
 #include "api/letters_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct letter_body {
@@ -12,7 +13,7 @@ struct letter_body {
     bool waived;
 };
 
-static const struct json_field letter_spec[] = {
+const struct json_field api_letters_post_spec[] = {
     JSON_STRING(struct letter_body, author_name, JSON_OPTIONAL, 1, PERSON_NAME_MAX_CHARS),
     JSON_EMAIL(struct letter_body, author_email, JSON_OPTIONAL),
     JSON_STRING(struct letter_body, preceptor_id, JSON_OPTIONAL, 1, ID_MAX_BYTES),
@@ -28,7 +29,7 @@ void api_letters_post(struct http_request *req)
     if (api_current_user(req, &user) != 0)
         return;
     struct letter_body body = {0};
-    if (api_parse_body(req, letter_spec, &body, NULL) != 0)
+    if (api_parse_body(req, api_letters_post_spec, &body, NULL) != 0)
         return;
     if (body.preceptor_id != NULL && !api_id_valid(body.preceptor_id)) {
         http_reply_error(req, ERR_VALIDATION_FAILED, "preceptor_id", "is not a preceptor id");

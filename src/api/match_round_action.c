@@ -6,9 +6,10 @@
  * invalid_transition when the round is not in a state for it; 404 otherwise.
  * The body, if any, is {}. */
 #include "api/match_rounds_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
-static const struct json_field empty_spec[] = {
+const struct json_field api_match_round_action_spec[] = {
     {0},
 };
 
@@ -16,7 +17,7 @@ void api_match_round_action(struct http_request *req)
 {
     struct store_user user;
     char empty;
-    if (api_current_user(req, &user) != 0 || (req->body_len > 0 && api_parse_body(req, empty_spec, &empty, NULL) != 0))
+    if (api_current_user(req, &user) != 0 || (req->body_len > 0 && api_parse_body(req, api_match_round_action_spec, &empty, NULL) != 0))
         return;
     struct store_match_round round;
     struct error err = {0};

@@ -5,6 +5,7 @@
  * invalid_transition, 422 (not that many seats free, or the block
  * starts before the deadline), 404 otherwise. */
 #include "api/match_rounds_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct block_body {
@@ -12,7 +13,7 @@ struct block_body {
     int64_t seats;
 };
 
-static const struct json_field block_spec[] = {
+const struct json_field api_match_round_block_post_spec[] = {
     JSON_STRING(struct block_body, block_id, JSON_REQUIRED, 1, ID_MAX_BYTES),
     JSON_INT(struct block_body, seats, JSON_REQUIRED, 1, CATALOG_SEATS_MAX),
     {0},
@@ -22,7 +23,7 @@ void api_match_round_block_post(struct http_request *req)
 {
     struct store_user user;
     struct block_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, block_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_match_round_block_post_spec, &body, NULL) != 0)
         return;
     const char *id = http_param(req, "id");
     struct error err = {0};

@@ -5,13 +5,14 @@
  * one the student is not eligible for or has applied to already; 409 when
  * ranking is closed; 404 for anyone not in the cohort. */
 #include "api/match_rounds_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct ranking_body {
     struct json_strings block_ids;
 };
 
-static const struct json_field ranking_spec[] = {
+const struct json_field api_match_round_ranking_put_spec[] = {
     JSON_STRING_ARRAY(struct ranking_body, block_ids, JSON_REQUIRED, 1, ID_MAX_BYTES, MATCH_ROUND_MAX_RANKS),
     {0},
 };
@@ -20,7 +21,7 @@ void api_match_round_ranking_put(struct http_request *req)
 {
     struct store_user user;
     struct ranking_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, ranking_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_match_round_ranking_put_spec, &body, NULL) != 0)
         return;
     const char *id = http_param(req, "id");
     struct error err = {0};

@@ -5,6 +5,7 @@
  * names some of them. 404 for a school the caller does not manage; 400
  * naming the field. */
 #include "api/match_rounds_api.h"
+#include "api/request_specs.h"
 #include "lib/clock.h"
 #include "lib/limits.h"
 
@@ -14,7 +15,7 @@ struct round_body {
     struct json_strings student_ids;
 };
 
-static const struct json_field round_spec[] = {
+const struct json_field api_match_rounds_post_spec[] = {
     JSON_STRING(struct round_body, school_id, JSON_REQUIRED, 1, ID_MAX_BYTES),
     JSON_STRING(struct round_body, name, JSON_REQUIRED, 1, MATCH_ROUND_NAME_MAX_CHARS),
     JSON_ENUM(struct round_body, mode, JSON_REQUIRED, match_round_mode_names),
@@ -30,7 +31,7 @@ void api_match_rounds_post(struct http_request *req)
     struct store_user user;
     struct round_body body = {.max_placements = 1};
     struct json_presence presence;
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, round_spec, &body, &presence) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_match_rounds_post_spec, &body, &presence) != 0)
         return;
     struct match_round_new r = {
         .school_id = body.school_id,
@@ -39,7 +40,7 @@ void api_match_rounds_post(struct http_request *req)
         .seed = body.seed,
         .max_placements = body.max_placements,
         .deadline = (int64_t)clock_days_from_date(body.deadline) * 86400 + 86399,
-        .student_ids = json_presence_has(round_spec, &presence, "student_ids") ? body.student_ids.items : NULL,
+        .student_ids = json_presence_has(api_match_rounds_post_spec, &presence, "student_ids") ? body.student_ids.items : NULL,
         .student_count = body.student_ids.count,
     };
     struct store_match_round round;

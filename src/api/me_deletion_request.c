@@ -6,6 +6,7 @@
  *          booked or under way, a refund owed, a payment on its way), with the reason
  *   DELETE /api/v1/me/deletion-request → 200 the request, cancelled; 404 when none is pending */
 #include "api/deletions_api.h"
+#include "api/request_specs.h"
 
 #include "lib/limits.h"
 
@@ -30,7 +31,7 @@ void api_me_deletion_request_get(struct http_request *req)
         reply(req, 200, &r);
 }
 
-static const struct json_field empty_spec[] = {
+const struct json_field api_me_deletion_request_post_spec[] = {
     {0},
 };
 
@@ -40,7 +41,7 @@ void api_me_deletion_request_post(struct http_request *req)
     if (api_current_user(req, &user) != 0)
         return;
     char none;
-    if (req->body_len > 0 && api_parse_body(req, empty_spec, &none, NULL) != 0)
+    if (req->body_len > 0 && api_parse_body(req, api_me_deletion_request_post_spec, &none, NULL) != 0)
         return;
     struct store_deletion_request r;
     struct error err = {0};

@@ -1,6 +1,7 @@
 /* me_patch.c — PATCH /api/v1/me: the student profile. Only the fields sent
  * change; null clears a field. */
 #include "api/api.h"
+#include "api/request_specs.h"
 #include "domain/accounts.h"
 #include "lib/limits.h"
 
@@ -9,7 +10,7 @@ struct profile_body {
     int64_t graduation_year, step2ck_score;
 };
 
-static const struct json_field profile_spec[] = {
+const struct json_field api_me_patch_spec[] = {
     JSON_STRING(struct profile_body, school, JSON_NULLABLE, 1, SCHOOL_MAX_CHARS),
     JSON_STRING(struct profile_body, country, JSON_NULLABLE, 1, COUNTRY_MAX_CHARS),
     JSON_ENUM(struct profile_body, status, JSON_NULLABLE, student_status_names),
@@ -25,7 +26,7 @@ static const struct json_field profile_spec[] = {
 /* Overwrites *field when the body named it (null clears it). */
 static void merge_string(const struct json_presence *p, const char *name, const char *value, const char **field)
 {
-    if (json_presence_has(profile_spec, p, name))
+    if (json_presence_has(api_me_patch_spec, p, name))
         *field = value;
 }
 
@@ -34,7 +35,7 @@ void api_me_patch(struct http_request *req)
     struct profile_body body = {0};
     struct json_presence presence;
     struct store_user user;
-    if (api_parse_body(req, profile_spec, &body, &presence) != 0 || api_current_user(req, &user) != 0)
+    if (api_parse_body(req, api_me_patch_spec, &body, &presence) != 0 || api_current_user(req, &user) != 0)
         return;
     struct store_profile *p = &user.profile;
     merge_string(&presence, "school", body.school, &p->school);
@@ -44,9 +45,9 @@ void api_me_patch(struct http_request *req)
     merge_string(&presence, "step1", body.step1, &p->step1);
     merge_string(&presence, "ecfmg_status", body.ecfmg_status, &p->ecfmg_status);
     merge_string(&presence, "english_proof", body.english_proof, &p->english_proof);
-    if (json_presence_has(profile_spec, &presence, "graduation_year"))
+    if (json_presence_has(api_me_patch_spec, &presence, "graduation_year"))
         p->graduation_year = body.graduation_year; /* 0 (null) clears it */
-    if (json_presence_has(profile_spec, &presence, "step2ck_score"))
+    if (json_presence_has(api_me_patch_spec, &presence, "step2ck_score"))
         p->step2ck_score = (presence.null >> 6) & 1 ? -1 : body.step2ck_score;
     if (store_user_set_profile(req->db, user.id, p) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);

@@ -4,6 +4,7 @@
  * link (or a request) ends at once and the school sees the student no more;
  * 404 when there is nothing to leave. */
 #include "api/schools_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 void api_me_schools_get(struct http_request *req)
@@ -29,7 +30,7 @@ void api_me_schools_get(struct http_request *req)
     http_reply_json(req, 200, &b);
 }
 
-static const struct json_field leave_spec[] = {
+const struct json_field api_me_school_leave_spec[] = {
     {0},
 };
 
@@ -37,7 +38,7 @@ void api_me_school_leave(struct http_request *req)
 {
     struct store_user user;
     char empty;
-    if (api_current_user(req, &user) != 0 || (req->body_len > 0 && api_parse_body(req, leave_spec, &empty, NULL) != 0))
+    if (api_current_user(req, &user) != 0 || (req->body_len > 0 && api_parse_body(req, api_me_school_leave_spec, &empty, NULL) != 0))
         return;
     struct error err = {0};
     if (school_leave(req->db, &req->arena, &user, http_param(req, "id"), &err) != 0) {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/request_specs.h"
 #include "domain/two_factor.h"
 #include "lib/limits.h"
 
@@ -37,7 +38,7 @@ void api_me_two_factor_get(struct http_request *req)
     http_reply_json(req, 200, &b);
 }
 
-static const struct json_field empty_spec[] = {
+const struct json_field api_me_two_factor_post_spec[] = {
     {0},
 };
 
@@ -47,7 +48,7 @@ void api_me_two_factor_post(struct http_request *req)
     if (api_current_user(req, &user) != 0)
         return;
     char none;
-    if (req->body_len > 0 && api_parse_body(req, empty_spec, &none, NULL) != 0)
+    if (req->body_len > 0 && api_parse_body(req, api_me_two_factor_post_spec, &none, NULL) != 0)
         return;
     struct two_factor_setup setup;
     struct error err = {0};
@@ -69,7 +70,7 @@ struct code_body {
     const char *code;
 };
 
-static const struct json_field code_spec[] = {
+const struct json_field api_two_factor_code_spec[] = {
     JSON_STRING(struct code_body, code, JSON_REQUIRED, 1, TOTP_CODE_INPUT_MAX_BYTES),
     {0},
 };
@@ -78,7 +79,7 @@ void api_me_two_factor_confirm(struct http_request *req)
 {
     struct store_user user;
     struct code_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, code_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_two_factor_code_spec, &body, NULL) != 0)
         return;
     char codes[RECOVERY_CODE_COUNT][20];
     struct error err = {0};
@@ -104,7 +105,7 @@ void api_me_two_factor_disable(struct http_request *req)
 {
     struct store_user user;
     struct code_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, code_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_two_factor_code_spec, &body, NULL) != 0)
         return;
     struct error err = {0};
     if (two_factor_disable(req->db, &req->arena, &user, req->options->two_factor_roles, body.code, &err) != 0) {

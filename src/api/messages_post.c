@@ -5,13 +5,14 @@
  * document_id not in their wallet, 409 thread_closed before an offer, 429
  * over the sending limit. */
 #include "api/messages_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct message_body {
     const char *body, *document_id;
 };
 
-static const struct json_field message_spec[] = {
+const struct json_field api_messages_post_spec[] = {
     JSON_TEXT(struct message_body, body, JSON_REQUIRED, 1, API_MESSAGE_TEXT_PARSE_MAX),
     JSON_STRING(struct message_body, document_id, JSON_OPTIONAL, 1, ID_MAX_BYTES),
     {0},
@@ -21,7 +22,7 @@ void api_messages_post(struct http_request *req)
 {
     struct store_user user;
     struct message_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, message_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_messages_post_spec, &body, NULL) != 0)
         return;
     struct store_message m;
     struct error err = {0};

@@ -3,6 +3,7 @@
  * POST /api/v1/notifications/{id}/read and POST /api/v1/notifications/read-all
  * → 200 {"marked": n}. */
 #include "api/applications_api.h"
+#include "api/request_specs.h"
 #include "lib/clock.h"
 #include "lib/limits.h"
 
@@ -50,14 +51,14 @@ void api_notification_read(struct http_request *req)
     http_reply_empty(req, 204);
 }
 
-static const struct json_field no_fields[] = {
+const struct json_field api_notifications_read_all_spec[] = {
     {0},
 };
 
 void api_notifications_read_all(struct http_request *req)
 {
     char none;
-    if (req->body_len > 0 && api_parse_body(req, no_fields, &none, NULL) != 0)
+    if (req->body_len > 0 && api_parse_body(req, api_notifications_read_all_spec, &none, NULL) != 0)
         return; /* an empty body or {} only */
     int64_t marked = 0;
     if (store_notifications_read_all(req->db, req->auth.user_id, clock_now(), &marked) != DB_OK) {

@@ -1,6 +1,7 @@
 /* organizations_post.c — POST /api/v1/organizations {name, kind} (staff
  * only): a host institution or a partner school. → 201 the organisation. */
 #include "api/api.h"
+#include "api/request_specs.h"
 #include "domain/accounts.h"
 #include "domain/catalog.h"
 #include "lib/limits.h"
@@ -9,7 +10,7 @@ struct organization_body {
     const char *name, *kind;
 };
 
-static const struct json_field organization_spec[] = {
+const struct json_field api_organizations_post_spec[] = {
     JSON_STRING(struct organization_body, name, JSON_REQUIRED, 1, PERSON_NAME_MAX_CHARS),
     JSON_ENUM(struct organization_body, kind, JSON_REQUIRED, catalog_organization_kinds),
     {0},
@@ -25,7 +26,7 @@ void api_organizations_post(struct http_request *req)
         return;
     }
     struct organization_body body = {0};
-    if (api_parse_body(req, organization_spec, &body, NULL) != 0)
+    if (api_parse_body(req, api_organizations_post_spec, &body, NULL) != 0)
         return;
     struct store_organization org;
     struct error err = {0};

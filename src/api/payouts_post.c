@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "api/money_api.h"
+#include "api/request_specs.h"
 #include "domain/accounts.h"
 #include "lib/clock.h"
 
@@ -12,7 +13,7 @@ struct payout_body {
     const char *organization_id, *month, *note;
 };
 
-static const struct json_field payout_spec[] = {
+const struct json_field api_payouts_post_spec[] = {
     JSON_STRING(struct payout_body, organization_id, JSON_REQUIRED, 1, 64),
     JSON_STRING(struct payout_body, month, JSON_REQUIRED, 7, 7),
     JSON_TEXT(struct payout_body, note, JSON_OPTIONAL, 0, REASON_MAX_CHARS),
@@ -29,7 +30,7 @@ void api_payouts_post(struct http_request *req)
         http_reply_error(req, ERR_FORBIDDEN, NULL, "only staff record payouts");
         return;
     }
-    if (api_parse_body(req, payout_spec, &body, NULL) != 0)
+    if (api_parse_body(req, api_payouts_post_spec, &body, NULL) != 0)
         return;
     char probe[11];
     snprintf(probe, sizeof(probe), "%.7s-01", body.month);

@@ -12,19 +12,21 @@
  * The token travels in the body (never in a path, so it reaches no log) and
  * never in a reply. */
 #include "api/api.h"
+#include "api/request_specs.h"
 #include "domain/catalog.h"
 #include "domain/preceptor_invitations.h"
 #include "lib/clock.h"
 #include "lib/limits.h"
+
+const struct json_field api_preceptor_invitations_post_spec[] = {{0}};
 
 void api_preceptor_invitations_post(struct http_request *req)
 {
     struct store_user user;
     if (api_current_user(req, &user) != 0)
         return;
-    static const struct json_field empty_spec[] = {{0}};
     char nothing = 0;
-    if (req->body_len > 0 && api_parse_body(req, empty_spec, &nothing, NULL) != 0)
+    if (req->body_len > 0 && api_parse_body(req, api_preceptor_invitations_post_spec, &nothing, NULL) != 0)
         return;
     struct store_preceptor_invitation inv;
     struct error err = {0};
@@ -56,7 +58,7 @@ struct accept_body {
     const char *token;
 };
 
-static const struct json_field accept_spec[] = {
+const struct json_field api_preceptor_invitation_accept_spec[] = {
     JSON_STRING(struct accept_body, token, JSON_REQUIRED, 1, ID_MAX_BYTES),
     {0},
 };
@@ -65,7 +67,7 @@ void api_preceptor_invitation_accept(struct http_request *req)
 {
     struct store_user user;
     struct accept_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, accept_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_preceptor_invitation_accept_spec, &body, NULL) != 0)
         return;
     struct store_preceptor p;
     struct error err = {0};

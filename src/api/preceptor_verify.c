@@ -5,6 +5,7 @@
  * jobs thread removes the mark. The mark shows on every offering of the
  * preceptor, in search at once. */
 #include "api/api.h"
+#include "api/request_specs.h"
 #include "domain/accounts.h"
 #include "domain/catalog.h"
 #include "lib/limits.h"
@@ -14,7 +15,7 @@ struct verify_body {
     const char *license_expires;
 };
 
-static const struct json_field verify_spec[] = {
+const struct json_field api_preceptor_verify_spec[] = {
     JSON_BOOL(struct verify_body, verified, JSON_OPTIONAL),
     JSON_DATE(struct verify_body, license_expires, JSON_OPTIONAL),
     {0},
@@ -30,7 +31,7 @@ void api_preceptor_verify(struct http_request *req)
         return;
     }
     struct verify_body body = {.verified = true};
-    if (req->body_len > 0 && api_parse_body(req, verify_spec, &body, NULL) != 0)
+    if (req->body_len > 0 && api_parse_body(req, api_preceptor_verify_spec, &body, NULL) != 0)
         return;
     const char *id = http_param(req, "id");
     struct error err = {0};

@@ -3,6 +3,7 @@
  * board_status?, user_id?} (a coordinator of that host, or staff) → 201 the
  * preceptor, not yet verified. A registered NPI → 409 naming "npi". */
 #include "api/api.h"
+#include "api/request_specs.h"
 #include "domain/catalog.h"
 #include "lib/limits.h"
 
@@ -11,7 +12,7 @@ struct preceptor_body {
         *license_expires, *board_status;
 };
 
-static const struct json_field preceptor_spec[] = {
+const struct json_field api_preceptors_post_spec[] = {
     JSON_STRING(struct preceptor_body, organization_id, JSON_REQUIRED, 1, ID_MAX_BYTES),
     JSON_STRING(struct preceptor_body, name, JSON_REQUIRED, 1, PRECEPTOR_NAME_MAX_CHARS),
     JSON_EMAIL(struct preceptor_body, email, JSON_REQUIRED),
@@ -29,7 +30,7 @@ void api_preceptors_post(struct http_request *req)
 {
     struct store_user user;
     struct preceptor_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, preceptor_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_preceptors_post_spec, &body, NULL) != 0)
         return;
     if (!catalog_may_manage(&user, body.organization_id)) {
         http_reply_error(req, ERR_FORBIDDEN, "organization_id", "you do not manage this organisation");

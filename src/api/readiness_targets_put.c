@@ -2,6 +2,7 @@
  * letters_us, usce_weeks} (staff; 404 for anybody else) → 200 the targets
  * every student's readiness is measured against. */
 #include "api/letters_api.h"
+#include "api/request_specs.h"
 #include "domain/accounts.h"
 #include "lib/limits.h"
 
@@ -9,7 +10,7 @@ struct targets_body {
     int64_t letters, letters_us, usce_weeks;
 };
 
-static const struct json_field targets_spec[] = {
+const struct json_field api_readiness_targets_put_spec[] = {
     JSON_INT(struct targets_body, letters, JSON_REQUIRED, 0, READINESS_TARGET_MAX),
     JSON_INT(struct targets_body, letters_us, JSON_REQUIRED, 0, READINESS_TARGET_MAX),
     JSON_INT(struct targets_body, usce_weeks, JSON_REQUIRED, 0, READINESS_TARGET_MAX),
@@ -26,7 +27,7 @@ void api_readiness_targets_put(struct http_request *req)
         return;
     }
     struct targets_body body = {0};
-    if (api_parse_body(req, targets_spec, &body, NULL) != 0)
+    if (api_parse_body(req, api_readiness_targets_put_spec, &body, NULL) != 0)
         return;
     struct error err = {0};
     if (readiness_set_targets(req->db, &user, body.letters, body.letters_us, body.usce_weeks, &err) != 0) {

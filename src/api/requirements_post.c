@@ -5,6 +5,7 @@
  * the kind is already required there; 404 unless the caller coordinates
  * the host or is staff. */
 #include "api/documents_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct requirement_body {
@@ -12,7 +13,7 @@ struct requirement_body {
     int64_t issued_within_days;
 };
 
-static const struct json_field requirement_spec[] = {
+const struct json_field api_requirements_post_spec[] = {
     JSON_STRING(struct requirement_body, organization_id, JSON_REQUIRED, 1, ID_MAX_BYTES),
     JSON_STRING(struct requirement_body, offering_id, JSON_OPTIONAL | JSON_NULLABLE, 1, ID_MAX_BYTES),
     JSON_STRING(struct requirement_body, kind, JSON_REQUIRED, 1, ID_MAX_BYTES),
@@ -26,7 +27,7 @@ void api_requirements_post(struct http_request *req)
     if (api_current_user(req, &user) != 0)
         return;
     struct requirement_body body = {0};
-    if (api_parse_body(req, requirement_spec, &body, NULL) != 0)
+    if (api_parse_body(req, api_requirements_post_spec, &body, NULL) != 0)
         return;
     if (!api_id_valid(body.organization_id)) {
         http_reply_error(req, ERR_NOT_FOUND, "organization_id", "no such organisation");

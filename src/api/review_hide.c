@@ -2,6 +2,7 @@
  * review, hidden from the offering's page; audited, and its author is told
  * with the reason. 403 for others, 404 unknown, 409 hidden already. */
 #include "api/evaluations_api.h"
+#include "api/request_specs.h"
 
 #include "lib/limits.h"
 
@@ -9,7 +10,7 @@ struct hide_body {
     const char *reason;
 };
 
-static const struct json_field hide_spec[] = {
+const struct json_field api_review_hide_spec[] = {
     JSON_STRING(struct hide_body, reason, JSON_REQUIRED, 1, REASON_MAX_CHARS),
     {0},
 };
@@ -18,7 +19,7 @@ void api_review_hide(struct http_request *req)
 {
     struct store_user user;
     struct hide_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, hide_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_review_hide_spec, &body, NULL) != 0)
         return;
     struct store_review r;
     struct error err = {0};

@@ -6,6 +6,7 @@
  * rotation not completed, 409 already_submitted, 422 naming a rating outside
  * 1–5 or when the window has closed. */
 #include "api/evaluations_api.h"
+#include "api/request_specs.h"
 
 #include "lib/limits.h"
 
@@ -16,7 +17,7 @@ struct review_body {
     const char *body, *publish_as;
 };
 
-static const struct json_field review_spec[] = {
+const struct json_field api_review_post_spec[] = {
     JSON_INT(struct review_body, teaching, JSON_REQUIRED, INT32_MIN, INT32_MAX),
     JSON_INT(struct review_body, hands_on, JSON_REQUIRED, INT32_MIN, INT32_MAX),
     JSON_INT(struct review_body, organisation, JSON_REQUIRED, INT32_MIN, INT32_MAX),
@@ -31,7 +32,7 @@ void api_review_post(struct http_request *req)
 {
     struct store_user user;
     struct review_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, review_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_review_post_spec, &body, NULL) != 0)
         return;
     struct review_input in = {
         .scores = {body.teaching, body.hands_on, body.organisation, body.value_for_money, body.overall},

@@ -2,6 +2,7 @@
  * coordinators, or staff) → 200 the review with the host's answer; once
  * (409 already_submitted), 403 for anyone else, 404 unknown or hidden. */
 #include "api/evaluations_api.h"
+#include "api/request_specs.h"
 
 #include "lib/limits.h"
 
@@ -9,7 +10,7 @@ struct reply_body {
     const char *reply;
 };
 
-static const struct json_field reply_spec[] = {
+const struct json_field api_review_reply_spec[] = {
     JSON_TEXT(struct reply_body, reply, JSON_REQUIRED, 1, REVIEW_TEXT_MAX_CHARS),
     {0},
 };
@@ -18,7 +19,7 @@ void api_review_reply(struct http_request *req)
 {
     struct store_user user;
     struct reply_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, reply_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_review_reply_spec, &body, NULL) != 0)
         return;
     struct store_review r;
     struct error err = {0};

@@ -1,6 +1,7 @@
 /* rotation_json.c — the JSON shapes of coaches and the hours log, and the
  * hours fields every hours body shares. */
 #include "api/rotation_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 void api_write_coach(struct buf *b, const struct store_coach *coach)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "api/alerts_api.h"
+#include "api/request_specs.h"
 #include "domain/alerts.h"
 #include "lib/limits.h"
 
@@ -34,7 +35,7 @@ static const struct json_field filters_spec[] = {
     {0},
 };
 
-static const struct json_field saved_search_spec[] = {
+const struct json_field api_saved_searches_post_spec[] = {
     JSON_STRING(struct saved_search_body, name, JSON_REQUIRED, 1, SAVED_SEARCH_NAME_MAX_CHARS),
     JSON_OBJECT(struct saved_search_body, filters, JSON_REQUIRED, filters_spec),
     {0},
@@ -45,7 +46,7 @@ void api_saved_searches_post(struct http_request *req)
     struct store_user user;
     struct saved_search_body body = {0};
     body.filters.max_tuition = -1;
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, saved_search_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_saved_searches_post_spec, &body, NULL) != 0)
         return;
     char tuition[24];
     snprintf(tuition, sizeof(tuition), "%" PRId64, body.filters.max_tuition);

@@ -3,13 +3,14 @@
  * → 200 the active link; 404 for a link that is not one, 410 invitation_used
  * or invitation_expired, 403 for an account that is not a student's. */
 #include "api/schools_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct accept_body {
     const char *token;
 };
 
-static const struct json_field accept_spec[] = {
+const struct json_field api_school_invitation_accept_spec[] = {
     JSON_STRING(struct accept_body, token, JSON_REQUIRED, 1, ID_MAX_BYTES),
     {0},
 };
@@ -18,7 +19,7 @@ void api_school_invitation_accept(struct http_request *req)
 {
     struct store_user user;
     struct accept_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, accept_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_school_invitation_accept_spec, &body, NULL) != 0)
         return;
     struct store_school_student link;
     struct error err = {0};

@@ -7,13 +7,14 @@
 #include <string.h>
 
 #include "api/schools_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct invitations_body {
     const char *csv;
 };
 
-static const struct json_field invitations_spec[] = {
+const struct json_field api_school_invitations_post_spec[] = {
     JSON_TEXT(struct invitations_body, csv, JSON_REQUIRED, 1, SCHOOL_INVITE_MAX_BYTES),
     {0},
 };
@@ -22,7 +23,7 @@ void api_school_invitations_post(struct http_request *req)
 {
     struct store_user user;
     struct invitations_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, invitations_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_school_invitations_post_spec, &body, NULL) != 0)
         return;
     struct school_invite_report report;
     struct error err = {0};

@@ -2,9 +2,10 @@
  * waiting for the school's answer (the body, if any, is {}); 404 unknown school, 409 already linked or
  * waiting, 403 for an account that is not a student's. */
 #include "api/schools_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
-static const struct json_field join_spec[] = {
+const struct json_field api_school_join_spec[] = {
     {0},
 };
 
@@ -12,7 +13,7 @@ void api_school_join(struct http_request *req)
 {
     struct store_user user;
     char empty;
-    if (api_current_user(req, &user) != 0 || (req->body_len > 0 && api_parse_body(req, join_spec, &empty, NULL) != 0))
+    if (api_current_user(req, &user) != 0 || (req->body_len > 0 && api_parse_body(req, api_school_join_spec, &empty, NULL) != 0))
         return;
     struct store_school_student link;
     struct error err = {0};

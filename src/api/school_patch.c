@@ -5,13 +5,14 @@
  * (POST /api/v1/applications/{id}/release|refuse). 404 for a school the
  * caller does not manage. */
 #include "api/schools_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct school_body {
     bool home_approval;
 };
 
-static const struct json_field school_spec[] = {
+const struct json_field api_school_patch_spec[] = {
     JSON_BOOL(struct school_body, home_approval, JSON_REQUIRED),
     {0},
 };
@@ -20,7 +21,7 @@ void api_school_patch(struct http_request *req)
 {
     struct store_user user;
     struct school_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, school_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_school_patch_spec, &body, NULL) != 0)
         return;
     struct store_organization school;
     struct error err = {0};

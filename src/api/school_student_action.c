@@ -6,13 +6,14 @@
 #include <string.h>
 
 #include "api/schools_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct decide_body {
     const char *note;
 };
 
-static const struct json_field decide_spec[] = {
+const struct json_field api_school_student_action_spec[] = {
     JSON_TEXT(struct decide_body, note, JSON_OPTIONAL, 0, SCHOOL_NOTE_MAX_CHARS),
     {0},
 };
@@ -27,7 +28,7 @@ void api_school_student_action(struct http_request *req)
     }
     struct store_user user;
     struct decide_body body = {0};
-    if (api_current_user(req, &user) != 0 || (req->body_len > 0 && api_parse_body(req, decide_spec, &body, NULL) != 0))
+    if (api_current_user(req, &user) != 0 || (req->body_len > 0 && api_parse_body(req, api_school_student_action_spec, &body, NULL) != 0))
         return;
     struct store_school_student link;
     struct error err = {0};

@@ -3,6 +3,7 @@
  * site's offerings show the change in search at once. 404 unless the caller
  * coordinates the site's host (or is staff). */
 #include "api/api.h"
+#include "api/request_specs.h"
 #include "domain/catalog.h"
 #include "lib/limits.h"
 
@@ -10,7 +11,7 @@ struct site_patch_body {
     const char *name, *address, *city, *state, *zip;
 };
 
-static const struct json_field site_patch_spec[] = {
+const struct json_field api_site_patch_spec[] = {
     JSON_STRING(struct site_patch_body, name, JSON_OPTIONAL, 1, SITE_NAME_MAX_CHARS),
     JSON_STRING(struct site_patch_body, address, JSON_NULLABLE, 0, SITE_ADDRESS_MAX_CHARS),
     JSON_STRING(struct site_patch_body, city, JSON_OPTIONAL, 1, SITE_CITY_MAX_CHARS),
@@ -36,17 +37,17 @@ void api_site_patch(struct http_request *req)
     }
     struct site_patch_body body = {0};
     struct json_presence presence;
-    if (api_parse_body(req, site_patch_spec, &body, &presence) != 0)
+    if (api_parse_body(req, api_site_patch_spec, &body, &presence) != 0)
         return;
-    if (json_presence_has(site_patch_spec, &presence, "name"))
+    if (json_presence_has(api_site_patch_spec, &presence, "name"))
         site.name = body.name;
-    if (json_presence_has(site_patch_spec, &presence, "address"))
+    if (json_presence_has(api_site_patch_spec, &presence, "address"))
         site.address = body.address != NULL ? body.address : "";
-    if (json_presence_has(site_patch_spec, &presence, "city"))
+    if (json_presence_has(api_site_patch_spec, &presence, "city"))
         site.city = body.city;
-    if (json_presence_has(site_patch_spec, &presence, "state"))
+    if (json_presence_has(api_site_patch_spec, &presence, "state"))
         site.state = body.state;
-    if (json_presence_has(site_patch_spec, &presence, "zip"))
+    if (json_presence_has(api_site_patch_spec, &presence, "zip"))
         site.zip = body.zip;
     struct error err = {0};
     if (catalog_site_update(req->db, &req->arena, &site, &err) != 0) {

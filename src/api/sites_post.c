@@ -2,6 +2,7 @@
  * state, zip} (a coordinator of that host, or staff) → 201 the site, its time
  * zone taken from the state. */
 #include "api/api.h"
+#include "api/request_specs.h"
 #include "domain/catalog.h"
 #include "lib/limits.h"
 
@@ -9,7 +10,7 @@ struct site_body {
     const char *organization_id, *name, *address, *city, *state, *zip;
 };
 
-static const struct json_field site_spec[] = {
+const struct json_field api_sites_post_spec[] = {
     JSON_STRING(struct site_body, organization_id, JSON_REQUIRED, 1, ID_MAX_BYTES),
     JSON_STRING(struct site_body, name, JSON_REQUIRED, 1, SITE_NAME_MAX_CHARS),
     JSON_STRING(struct site_body, address, JSON_NULLABLE, 0, SITE_ADDRESS_MAX_CHARS),
@@ -23,7 +24,7 @@ void api_sites_post(struct http_request *req)
 {
     struct store_user user;
     struct site_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, site_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_sites_post_spec, &body, NULL) != 0)
         return;
     if (!catalog_may_manage(&user, body.organization_id)) {
         http_reply_error(req, ERR_FORBIDDEN, "organization_id", "you do not manage this organisation");

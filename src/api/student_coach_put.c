@@ -2,13 +2,14 @@
  * makes coach_id the student's coach → 200 {"student_id","coach"}; 404 for
  * anyone else or no such student, 422 naming coach_id when it is not a coach. */
 #include "api/rotation_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct coach_body {
     const char *coach_id;
 };
 
-static const struct json_field coach_spec[] = {
+const struct json_field api_student_coach_put_spec[] = {
     JSON_STRING(struct coach_body, coach_id, JSON_REQUIRED, 1, ID_MAX_BYTES),
     {0},
 };
@@ -17,7 +18,7 @@ void api_student_coach_put(struct http_request *req)
 {
     struct store_user user;
     struct coach_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, coach_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_student_coach_put_spec, &body, NULL) != 0)
         return;
     const char *student_id = http_param(req, "id");
     struct store_coach coach;

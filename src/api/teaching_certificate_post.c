@@ -4,6 +4,7 @@
  * while the year is not over, 409 when it has no completed rotation, 403 for
  * other roles. */
 #include "api/certificates_api.h"
+#include "api/request_specs.h"
 #include "domain/teaching.h"
 #include "lib/limits.h"
 
@@ -11,7 +12,7 @@ struct teaching_body {
     int64_t year;
 };
 
-static const struct json_field teaching_spec[] = {
+const struct json_field api_teaching_certificate_post_spec[] = {
     JSON_INT(struct teaching_body, year, JSON_REQUIRED, 0, 9999),
     {0},
 };
@@ -20,7 +21,7 @@ void api_teaching_certificate_post(struct http_request *req)
 {
     struct store_user user;
     struct teaching_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, teaching_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_teaching_certificate_post_spec, &body, NULL) != 0)
         return;
     struct store_certificate cert;
     bool created = false;

@@ -3,6 +3,7 @@
  * for tests that count seconds), and run the background jobs
  * (expiry sweeper, outbox) at once, so that tests can drive time. */
 #include "api/applications_api.h"
+#include "api/request_specs.h"
 #include "domain/jobs.h"
 #include "lib/clock.h"
 #include "lib/limits.h"
@@ -12,7 +13,7 @@ struct clock_body {
     bool frozen;
 };
 
-static const struct json_field clock_spec[] = {
+const struct json_field api_test_clock_spec[] = {
     JSON_INT(struct clock_body, offset_seconds, JSON_REQUIRED, -400LL * 86400, 4000LL * 86400),
     JSON_BOOL(struct clock_body, frozen, JSON_OPTIONAL),
     {0},
@@ -21,7 +22,7 @@ static const struct json_field clock_spec[] = {
 void api_test_clock(struct http_request *req)
 {
     struct clock_body body = {0};
-    if (api_parse_body(req, clock_spec, &body, NULL) != 0)
+    if (api_parse_body(req, api_test_clock_spec, &body, NULL) != 0)
         return;
     clock_freeze(body.frozen);
     clock_set_offset(body.offset_seconds);

@@ -3,13 +3,14 @@
  * or a ticket the caller may not see, 409 when the status is already so, 422
  * naming assignee_id when it is not a coach or staff member. */
 #include "api/support_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct action_body {
     const char *assignee_id;
 };
 
-static const struct json_field action_spec[] = {
+const struct json_field api_ticket_action_spec[] = {
     JSON_STRING(struct action_body, assignee_id, JSON_OPTIONAL, 1, ID_MAX_BYTES),
     {0},
 };
@@ -22,7 +23,7 @@ void api_ticket_action(struct http_request *req)
     struct action_body body = {0};
     struct error err = {0};
     if (req->body_len > 0 &&
-        json_spec_parse(&req->arena, req->body, req->body_len, action_spec, &body, NULL, &err) != 0) {
+        json_spec_parse(&req->arena, req->body, req->body_len, api_ticket_action_spec, &body, NULL, &err) != 0) {
         http_reply_problem(req, &err);
         return;
     }

@@ -3,13 +3,14 @@
  * a supporter is the first response. 413 naming body over its limit, 409 on a
  * resolved ticket, 404 for a ticket the caller may not see. */
 #include "api/support_api.h"
+#include "api/request_specs.h"
 #include "lib/limits.h"
 
 struct reply_body {
     const char *body;
 };
 
-static const struct json_field reply_spec[] = {
+const struct json_field api_ticket_reply_spec[] = {
     JSON_TEXT(struct reply_body, body, JSON_REQUIRED, 1, API_SUPPORT_TEXT_PARSE_MAX),
     {0},
 };
@@ -18,7 +19,7 @@ void api_ticket_reply(struct http_request *req)
 {
     struct store_user user;
     struct reply_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, reply_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_ticket_reply_spec, &body, NULL) != 0)
         return;
     struct error err = {0};
     struct ticket_view v;

@@ -3,6 +3,7 @@
  * safety is always urgent. 413 naming subject or body over their limits, 404
  * for an application the caller may not see. */
 #include "api/support_api.h"
+#include "api/request_specs.h"
 #include "domain/vocabulary.h"
 #include "lib/limits.h"
 
@@ -10,7 +11,7 @@ struct ticket_body {
     const char *category, *urgency, *subject, *body, *application_id;
 };
 
-static const struct json_field ticket_spec[] = {
+const struct json_field api_tickets_post_spec[] = {
     JSON_ENUM(struct ticket_body, category, JSON_REQUIRED, ticket_category_names),
     JSON_ENUM(struct ticket_body, urgency, JSON_OPTIONAL, ticket_urgency_names),
     JSON_TEXT(struct ticket_body, subject, JSON_REQUIRED, 1, API_SUPPORT_TEXT_PARSE_MAX),
@@ -23,7 +24,7 @@ void api_tickets_post(struct http_request *req)
 {
     struct store_user user;
     struct ticket_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, ticket_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_tickets_post_spec, &body, NULL) != 0)
         return;
     struct ticket_input in = {body.category, body.urgency, body.subject, body.body, body.application_id};
     struct store_ticket t;

@@ -4,10 +4,11 @@
  * login (a role that requires it is sent to enrolment). Audited. 404 for an
  * unknown user and for anyone but staff. */
 #include "api/api.h"
+#include "api/request_specs.h"
 #include "domain/two_factor.h"
 #include "lib/limits.h"
 
-static const struct json_field reset_spec[] = {
+const struct json_field api_user_two_factor_reset_spec[] = {
     {0},
 };
 
@@ -17,7 +18,7 @@ void api_user_two_factor_reset(struct http_request *req)
     if (api_current_user(req, &staff) != 0)
         return;
     char none;
-    if (req->body_len > 0 && api_parse_body(req, reset_spec, &none, NULL) != 0)
+    if (req->body_len > 0 && api_parse_body(req, api_user_two_factor_reset_spec, &none, NULL) != 0)
         return;
     struct error err = {0};
     if (two_factor_reset(req->db, &req->arena, &staff, http_param(req, "id"), &err) != 0) {

@@ -1,6 +1,7 @@
 /* users_post.c — POST /api/v1/users (staff only): creates a user of any role,
  * {email, name, role, password, organization_id?}. */
 #include "api/api.h"
+#include "api/request_specs.h"
 #include "domain/accounts.h"
 #include "domain/auth.h"
 #include "lib/limits.h"
@@ -9,7 +10,7 @@ struct user_body {
     const char *email, *name, *role, *password, *organization_id;
 };
 
-static const struct json_field user_spec[] = {
+const struct json_field api_users_post_spec[] = {
     JSON_EMAIL(struct user_body, email, JSON_REQUIRED),
     JSON_STRING(struct user_body, name, JSON_REQUIRED, 1, ACCOUNT_NAME_MAX_CHARS),
     JSON_ENUM(struct user_body, role, JSON_REQUIRED, role_names),
@@ -42,7 +43,7 @@ void api_users_post(struct http_request *req)
         return;
     }
     struct user_body body = {0};
-    if (api_parse_body(req, user_spec, &body, NULL) != 0)
+    if (api_parse_body(req, api_users_post_spec, &body, NULL) != 0)
         return;
     struct auth_register_job *job = http_offload_alloc(sizeof(*job));
     struct error err = {0};

@@ -4,6 +4,7 @@
  * approve it. 404 for anyone else's rotation and one not booked, 409
  * already_submitted the second time, 400 naming a field. */
 #include "api/certificates_api.h"
+#include "api/request_specs.h"
 #include "domain/visa_letters.h"
 #include "lib/limits.h"
 
@@ -11,7 +12,7 @@ struct visa_body {
     const char *passport_name, *passport_number, *nationality, *consulate_city;
 };
 
-static const struct json_field visa_spec[] = {
+const struct json_field api_visa_letter_post_spec[] = {
     JSON_STRING(struct visa_body, passport_name, JSON_REQUIRED, 1, PERSON_NAME_MAX_CHARS),
     JSON_STRING(struct visa_body, passport_number, JSON_REQUIRED, 1, 20),
     JSON_STRING(struct visa_body, nationality, JSON_REQUIRED, 1, COUNTRY_MAX_CHARS),
@@ -23,7 +24,7 @@ void api_visa_letter_post(struct http_request *req)
 {
     struct store_user user;
     struct visa_body body = {0};
-    if (api_current_user(req, &user) != 0 || api_parse_body(req, visa_spec, &body, NULL) != 0)
+    if (api_current_user(req, &user) != 0 || api_parse_body(req, api_visa_letter_post_spec, &body, NULL) != 0)
         return;
     struct visa_letter_input in = {body.passport_name, body.passport_number, body.nationality, body.consulate_city};
     struct store_visa_letter v;

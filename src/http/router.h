@@ -25,6 +25,7 @@ enum http_method http_method_parse(const char *s, size_t len);
 const char *http_method_name(enum http_method method);
 
 struct http_request;
+struct json_field;
 
 /* What a route asks of the request pipeline before its handler runs. */
 enum route_flags {
@@ -52,6 +53,17 @@ struct route {
     const char *const *query;    /* the query parameters it takes (NULL-terminated); NULL: none */
     const char *const *multiline; /* form and multipart fields that may hold line breaks (NULL-terminated);
                                      every other text field is one line (lib/text.h) */
+    /* For the OpenAPI document (api/openapi.c); a route without them still works
+     * and is listed as undescribed by tests/openapi. */
+    const struct json_field *request; /* the JSON body's spec, the one its handler parses with
+                                         (api_no_body: it takes none) */
+    const struct json_field *const *requests; /* or, when the body depends on the {action}: the specs
+                                                 it may take (NULL-terminated) */
+    const char *request_schema;  /* or, for a body its handler reads by hand: a component of api/openapi_schemas.c */
+    const char *response;        /* the success reply: "Offering" (a component of api/openapi_schemas.c),
+                                    "Offering[]" ({"items":[…],"next_cursor"}), a media type
+                                    ("application/zip"), or "" (no body: 204) */
+    int status;                  /* the success status: 0 means 200 */
 };
 
 enum { ROUTE_MAX_PARAMS = 6 };

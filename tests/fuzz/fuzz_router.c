@@ -27,20 +27,20 @@ static void check(bool ok)
 }
 
 static const struct route table[] = {
-    {HTTP_GET, "/", NULL, 0, 0, NULL, NULL, NULL},
-    {HTTP_GET, "/healthz", NULL, 0, 0, NULL, NULL, NULL},
-    {HTTP_GET | HTTP_POST, "/api/v1/offerings", NULL, 0, 0, NULL, NULL, NULL},
-    {HTTP_GET, "/api/v1/offerings/featured", NULL, 0, 0, NULL, NULL, NULL},
-    {HTTP_GET, "/api/v1/offerings/{id}", NULL, 0, 0, NULL, NULL, NULL},
-    {HTTP_PATCH | HTTP_DELETE, "/api/v1/offerings/{id}", NULL, 0, 0, NULL, NULL, NULL},
-    {HTTP_GET, "/api/v1/offerings/{id}/blocks", NULL, 0, 0, NULL, NULL, NULL},
-    {HTTP_GET | HTTP_PUT, "/api/v1/offerings/{id}/blocks/{block_id}", NULL, 0, 0, NULL, NULL, NULL},
-    {HTTP_POST, "/api/v1/applications/{id}/{action}", NULL, 0, 0, NULL, NULL, NULL},
-    {HTTP_POST, "/api/v1/applications/{id}/withdraw", NULL, 0, 0, NULL, NULL, NULL}, /* shadowed by the one above */
-    {HTTP_OPTIONS, "/{a}/{b}/{c}/{d}/{e}/{f}", NULL, 0, 0, NULL, NULL, NULL},
-    {HTTP_GET, "/{page}", NULL, 0, 0, NULL, NULL, NULL},
-    {HTTP_POST, "/login", NULL, 0, 0, NULL, NULL, NULL},
-    {HTTP_GET, "/invitations/letters/{token}", NULL, 0, 0, NULL, NULL, NULL},
+    {.methods = HTTP_GET, .pattern = "/"},
+    {.methods = HTTP_GET, .pattern = "/healthz"},
+    {.methods = HTTP_GET | HTTP_POST, .pattern = "/api/v1/offerings"},
+    {.methods = HTTP_GET, .pattern = "/api/v1/offerings/featured"},
+    {.methods = HTTP_GET, .pattern = "/api/v1/offerings/{id}"},
+    {.methods = HTTP_PATCH | HTTP_DELETE, .pattern = "/api/v1/offerings/{id}"},
+    {.methods = HTTP_GET, .pattern = "/api/v1/offerings/{id}/blocks"},
+    {.methods = HTTP_GET | HTTP_PUT, .pattern = "/api/v1/offerings/{id}/blocks/{block_id}"},
+    {.methods = HTTP_POST, .pattern = "/api/v1/applications/{id}/{action}"},
+    {.methods = HTTP_POST, .pattern = "/api/v1/applications/{id}/withdraw"}, /* shadowed by the one above */
+    {.methods = HTTP_OPTIONS, .pattern = "/{a}/{b}/{c}/{d}/{e}/{f}"},
+    {.methods = HTTP_GET, .pattern = "/{page}"},
+    {.methods = HTTP_POST, .pattern = "/login"},
+    {.methods = HTTP_GET, .pattern = "/invitations/letters/{token}"},
 };
 enum { TABLE_SIZE = sizeof(table) / sizeof(table[0]) };
 

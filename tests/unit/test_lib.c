@@ -1029,16 +1029,16 @@ TEST(crypto_password_hash_round_trip)
 /* ---- router ---- */
 
 static const struct route routes[] = {
-    /* 0 */ {HTTP_GET, "/", NULL, 0, 0, NULL, NULL, NULL},
-    /* 1 */ {HTTP_GET, "/healthz", NULL, 0, 0, NULL, NULL, NULL},
-    /* 2 */ {HTTP_GET | HTTP_POST, "/api/v1/offerings", NULL, 0, 0, NULL, NULL, NULL},
-    /* 3 */ {HTTP_GET, "/api/v1/offerings/featured", NULL, 0, 0, NULL, NULL, NULL},
-    /* 4 */ {HTTP_GET, "/api/v1/offerings/{id}", NULL, 0, 0, NULL, NULL, NULL},
-    /* 5 */ {HTTP_PATCH | HTTP_DELETE, "/api/v1/offerings/{id}", NULL, 0, 0, NULL, NULL, NULL},
-    /* 6 */ {HTTP_GET | HTTP_PATCH, "/api/v1/offerings/{id}", NULL, 0, 0, NULL, NULL, NULL},
-    /* 7 */ {HTTP_GET, "/api/v1/offerings/{id}/blocks/{block_id}", NULL, 0, 0, NULL, NULL, NULL},
-    /* 8 */ {HTTP_POST, "/logout", NULL, 0, 0, NULL, NULL, NULL},
-    /* 9 */ {HTTP_PUT, "/a/{p1}/{p2}/{p3}/{p4}/{p5}/{p6}", NULL, 0, 0, NULL, NULL, NULL},
+    /* 0 */ {.methods = HTTP_GET, .pattern = "/"},
+    /* 1 */ {.methods = HTTP_GET, .pattern = "/healthz"},
+    /* 2 */ {.methods = HTTP_GET | HTTP_POST, .pattern = "/api/v1/offerings"},
+    /* 3 */ {.methods = HTTP_GET, .pattern = "/api/v1/offerings/featured"},
+    /* 4 */ {.methods = HTTP_GET, .pattern = "/api/v1/offerings/{id}"},
+    /* 5 */ {.methods = HTTP_PATCH | HTTP_DELETE, .pattern = "/api/v1/offerings/{id}"},
+    /* 6 */ {.methods = HTTP_GET | HTTP_PATCH, .pattern = "/api/v1/offerings/{id}"},
+    /* 7 */ {.methods = HTTP_GET, .pattern = "/api/v1/offerings/{id}/blocks/{block_id}"},
+    /* 8 */ {.methods = HTTP_POST, .pattern = "/logout"},
+    /* 9 */ {.methods = HTTP_PUT, .pattern = "/a/{p1}/{p2}/{p3}/{p4}/{p5}/{p6}"},
 };
 enum { ROUTE_COUNT = sizeof(routes) / sizeof(routes[0]) };
 
@@ -1224,10 +1224,10 @@ TEST(router_method_names)
 TEST(router_secret_paths_are_masked_by_their_first_segment)
 {
     static const struct route secret_routes[] = {
-        {HTTP_GET, "/healthz", NULL, 0, 0, NULL, NULL, NULL},
-        {HTTP_GET, "/invitations/letters/{token}", NULL, 0, 0, NULL, NULL, NULL},
-        {HTTP_POST, "/invitations/letters/{token}/{action}", NULL, 0, 0, NULL, NULL, NULL},
-        {HTTP_GET, "/letters/{id}", NULL, 0, 0, NULL, NULL, NULL},
+        {.methods = HTTP_GET, .pattern = "/healthz"},
+        {.methods = HTTP_GET, .pattern = "/invitations/letters/{token}"},
+        {.methods = HTTP_POST, .pattern = "/invitations/letters/{token}/{action}"},
+        {.methods = HTTP_GET, .pattern = "/letters/{id}"},
     };
     static const char *const secret[] = {
         "/invitations/letters/TOKEN",   "/invitations/letters/TOKEN/", "/invitations/letters/TOKEN/x/y",
