@@ -109,11 +109,15 @@ static void render_message(struct buf *b, const struct store_message *m, const c
     buf_append_html(b, m->body);
     buf_append_str(b, "</p>");
     if (m->document_id != NULL) {
-        buf_append_str(b, "<p>Attached: ");
+        buf_append_str(b, "<p>Attached: <a href=\"/applications/");
+        buf_append_html(b, m->application_id);
+        buf_append_str(b, "/messages/");
+        buf_append_html(b, m->id);
+        buf_append_str(b, "/attachment\">");
         buf_append_html(b, document_kind_name(m->document_kind));
         buf_append_str(b, " (");
         buf_append_html(b, m->document_name != NULL ? m->document_name : "");
-        buf_append_str(b, ")</p>");
+        buf_append_str(b, ")</a></p>");
     }
     buf_append_str(b, "</li>\n");
 }

@@ -334,6 +334,7 @@ void web_page_hours_entry(struct http_request *req);
 extern const char *const web_messages_params[]; /* done */
 void web_page_messages(struct http_request *req);
 void web_page_messages_post(struct http_request *req);
+void web_page_message_attachment(struct http_request *req);
 /* "Messages (3 unread)": the link to an application's thread, as a paragraph. */
 void web_messages_link(struct buf *b, const struct store_application *a, int64_t unread);
 
