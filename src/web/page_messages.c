@@ -163,6 +163,8 @@ static void render(struct http_request *req, int status, const char *notice, con
     struct messages_view v = {0};
     if (!web_page_setup(req, &page, "Messages", &v.user) || load(req, &v) != 0)
         return;
+    if (v.open && v.thread.unread > 0)
+        web_page_count_messages(req, &page, v.user.id); /* this thread is read now */
     struct message_form blank = {0};
     if (f == NULL)
         f = &blank;

@@ -84,6 +84,9 @@ test('the student writes, the preceptor reads and answers, the unread count show
     await p.getByRole('link', { name: 'Messages', exact: true }).click();
     await p.waitForLoadState('load');
     await p.getByText('Where do I park on Monday?').waitFor();
+    // Opening the thread read it: the navigation no longer leads here.
+    const left = p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Messages \(\d+ unread\)$/ });
+    assert.ok((await left.count()) === 0 || (await left.getAttribute('href')) !== THREAD, 'the thread read is not counted');
     await p.locator('#f-body').fill('Staff car park B; show your badge at the gate.');
     assert.equal(await press(p, p.getByRole('button', { name: 'Send the message' })), 303);
     await look(p, 'messages-preceptor');
