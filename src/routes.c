@@ -284,6 +284,9 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_POST, "/api/v1/applications/{id}/messages/read", api_messages_read, ROUTE_JSON | ROUTE_AUTH,
           .request = api_no_body, .response = "Unread", .max_body = KIB(4),
           .summary = "Mark the application's thread read (the caller's unread count becomes 0)"),
+    ROUTE(HTTP_GET, "/api/v1/applications/{id}/messages/{message}/attachment", api_message_attachment,
+          ROUTE_JSON | ROUTE_AUTH, .response = "application/octet-stream",
+          .summary = "The file attached to a message (any member of the thread)"),
     ROUTE(HTTP_GET, "/api/v1/messages/unread", api_messages_unread, ROUTE_JSON | ROUTE_AUTH, .response = "Unread",
           .summary = "The caller's unread messages over every thread"),
     /* weekly check-ins (before the application actions: "check-ins" is not an action) */
@@ -581,6 +584,8 @@ const struct route rounds_routes[] = {
           .query = web_messages_params),
     ROUTE(HTTP_POST, "/applications/{id}/messages", web_page_messages_post, ROUTE_HTML | ROUTE_AUTH,
           .max_body = KIB(32)),
+    ROUTE(HTTP_GET, "/applications/{id}/messages/{message}/attachment", web_page_message_attachment,
+          ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_POST, "/applications/{id}/checkout", web_page_checkout_post, ROUTE_HTML | ROUTE_AUTH,
           .max_body = KIB(4)),
     ROUTE(HTTP_GET, "/applications/{id}/checkout/{checkout}", web_page_checkout_status, ROUTE_HTML | ROUTE_AUTH),

@@ -17,6 +17,7 @@ void api_write_message(struct buf *b, const struct store_message *m, const char 
 void api_messages_get(struct http_request *req);
 void api_messages_post(struct http_request *req);
 void api_messages_read(struct http_request *req);
+void api_message_attachment(struct http_request *req);
 void api_messages_unread(struct http_request *req);
 
 #endif

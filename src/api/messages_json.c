@@ -1,6 +1,7 @@
 /* messages_json.c — the JSON shape of a message. */
 #include "api/messages_api.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void api_write_message(struct buf *b, const struct store_message *m, const char *viewer_id)
@@ -23,6 +24,10 @@ void api_write_message(struct buf *b, const struct store_message *m, const char 
         buf_append_json_string(b, m->document_kind != NULL ? m->document_kind : "");
         buf_append_str(b, ",\"file_name\":");
         buf_append_json_string(b, m->document_name != NULL ? m->document_name : "");
+        char url[256];
+        snprintf(url, sizeof(url), "/api/v1/applications/%s/messages/%s/attachment", m->application_id, m->id);
+        buf_append_str(b, ",\"url\":");
+        buf_append_json_string(b, url);
         buf_append_char(b, '}');
     } else {
         buf_append_str(b, "null");

@@ -138,21 +138,66 @@ int coach_reassign(struct db_conn *conn, struct arena *arena, const struct store
 
 /* ---- the dashboard ---- */
 
-/* Documents not ready for a rotation that has not started (booked or held). */
-static int documents_not_ready(struct db_conn *conn, struct arena *arena, struct coach_dashboard_row *row)
+/* What the dashboard loads once for every student: their hosts' document rules
+ * and their current documents (store_coach_requirements, store_coach_documents_current),
+ * and the rules already merged per offering. */
+struct dashboard_wallets {
+    struct store_requirement *requirements;
+    size_t requirement_count;
+    struct store_document *documents;
+    size_t document_count;
+    struct offering_rules {
+        const char *organization_id, *offering_id;
+        struct requirement_rule *rules;
+        size_t count;
+    } *merged;
+    size_t merged_count;
+};
+
+static bool same_text(const char *x, const char *y)
+{
+    return x == NULL || y == NULL ? x == y : strcmp(x, y) == 0;
+}
+
+/* The rules of the student's offering, merged once per offering. */
+static struct offering_rules *rules_of(struct arena *arena, struct dashboard_wallets *w,
+                                       const struct store_coach_student *s)
+{
+    for (size_t i = 0; i < w->merged_count; i++)
+        if (same_text(w->merged[i].organization_id, s->organization_id) &&
+            same_text(w->merged[i].offering_id, s->offering_id))
+            return &w->merged[i];
+    struct offering_rules *r = &w->merged[w->merged_count];
+    r->organization_id = s->organization_id;
+    r->offering_id = s->offering_id;
+    if (compliance_rules_from(arena, w->requirements, w->requirement_count, s->organization_id, s->offering_id,
+                              s->offering_requirements, &r->rules, &r->count) != DB_OK)
+        return NULL;
+    w->merged_count++;
+    return r;
+}
+
+/* Documents not ready for a rotation that has not started (booked or held),
+ * computed in memory from what dashboard_wallets holds. */
+static int documents_not_ready(struct arena *arena, struct dashboard_wallets *w, struct coach_dashboard_row *row)
 {
     const struct store_coach_student *s = &row->student;
     enum application_status status = application_status_parse(s->status);
     if (status != APPLICATION_BOOKED && status != APPLICATION_HELD)
         return DB_OK;
-    struct store_application a = {.id = s->application_id,
-                                  .student_id = s->student_id,
-                                  .organization_id = s->organization_id,
-                                  .offering_id = s->offering_id,
-                                  .block_start = s->block_start,
-                                  .block_end = s->block_end};
+    struct offering_rules *rules = rules_of(arena, w, s);
+    if (rules == NULL)
+        return DB_ERROR;
+    if (rules->count == 0)
+        return DB_OK;
+    size_t first = 0, n = 0;
+    while (first < w->document_count && strcmp(w->documents[first].student_id, s->student_id) != 0)
+        first++;
+    while (first + n < w->document_count && strcmp(w->documents[first + n].student_id, s->student_id) == 0)
+        n++;
     struct compliance comp;
-    int rc = compliance_for_application(conn, arena, &a, &comp);
+    int rc = compliance_evaluate_all(arena, rules->rules, rules->count, w->documents + first, n, s->block_start,
+                                     s->block_end, &comp);
     if (rc != DB_OK)
         return rc;
     for (size_t i = 0; i < comp.count; i++)
@@ -220,10 +265,16 @@ int coach_dashboard(struct db_conn *conn, struct arena *arena, const struct stor
         rc = store_coach_students(conn, arena, coach_id, &students, &count);
     if (rc == DB_OK)
         rc = store_coach_support(conn, arena, coach_id, &support, &support_count);
+    struct dashboard_wallets wallets = {0};
+    if (rc == DB_OK)
+        rc = store_coach_requirements(conn, arena, coach_id, &wallets.requirements, &wallets.requirement_count);
+    if (rc == DB_OK)
+        rc = store_coach_documents_current(conn, arena, coach_id, &wallets.documents, &wallets.document_count);
     if (rc != DB_OK && rc != DB_ROW)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     out->rows = arena_calloc(arena, count + 1, sizeof(*out->rows));
-    if (out->rows == NULL)
+    wallets.merged = arena_calloc(arena, count + 1, sizeof(*wallets.merged));
+    if (out->rows == NULL || wallets.merged == NULL)
         return error_set(err, ERR_INTERNAL, NULL, NULL);
     int32_t today = clock_today_days();
     int64_t now = clock_now();
@@ -231,7 +282,7 @@ int coach_dashboard(struct db_conn *conn, struct arena *arena, const struct stor
         struct coach_dashboard_row *row = &out->rows[i];
         row->student = students[i];
         support_of(row, support, support_count);
-        if (documents_not_ready(conn, arena, row) != DB_OK)
+        if (documents_not_ready(arena, &wallets, row) != DB_OK)
             return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
         flag_row(out, row, today, now);
     }

@@ -869,25 +869,14 @@ static void merge_rule(struct requirement_rule *rules, size_t *count, const char
     }
 }
 
-int compliance_rules(struct db_conn *conn, struct arena *arena, const char *organization_id,
-                     const char *offering_id, struct requirement_rule **out, size_t *count)
+int compliance_rules_from(struct arena *arena, const struct store_requirement *rows, size_t row_count,
+                          const char *organization_id, const char *offering_id, const char *listed,
+                          struct requirement_rule **out, size_t *count)
 {
     *out = NULL;
     *count = 0;
-    struct store_requirement *rows;
-    size_t row_count = 0;
-    int rc = store_requirements_for(conn, arena, organization_id, offering_id, &rows, &row_count);
-    if (rc != DB_OK)
-        return rc;
-    const char *listed = "";
-    if (offering_id != NULL) {
-        struct store_offering o;
-        rc = store_offering_get(conn, arena, offering_id, &o);
-        if (rc == DB_ROW && o.requirements != NULL)
-            listed = o.requirements;
-        else if (rc != DB_ROW && rc != DB_DONE)
-            return rc;
-    }
+    if (listed == NULL)
+        listed = "";
     size_t listed_count = 1;
     for (const char *p = listed; *p != '\0'; p++)
         listed_count += *p == ',';
@@ -895,8 +884,13 @@ int compliance_rules(struct db_conn *conn, struct arena *arena, const char *orga
     if (rules == NULL)
         return DB_ERROR;
     size_t n = 0;
-    for (size_t i = 0; i < row_count; i++)
-        merge_rule(rules, &n, rows[i].kind, rows[i].issued_within_days, rows[i].offering_id != NULL, rows[i].id);
+    for (size_t i = 0; i < row_count; i++) {
+        const struct store_requirement *r = &rows[i];
+        bool applies = strcmp(r->organization_id, organization_id) == 0 &&
+                       (r->offering_id == NULL || (offering_id != NULL && strcmp(r->offering_id, offering_id) == 0));
+        if (applies)
+            merge_rule(rules, &n, r->kind, r->issued_within_days, r->offering_id != NULL, r->id);
+    }
     for (const char *p = listed; *p != '\0';) {
         const char *comma = strchr(p, ',');
         size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
@@ -922,6 +916,52 @@ int compliance_rules(struct db_conn *conn, struct arena *arena, const char *orga
     return DB_OK;
 }
 
+int compliance_rules(struct db_conn *conn, struct arena *arena, const char *organization_id,
+                     const char *offering_id, struct requirement_rule **out, size_t *count)
+{
+    *out = NULL;
+    *count = 0;
+    struct store_requirement *rows;
+    size_t row_count = 0;
+    int rc = store_requirements_for(conn, arena, organization_id, offering_id, &rows, &row_count);
+    if (rc != DB_OK)
+        return rc;
+    const char *listed = "";
+    if (offering_id != NULL) {
+        struct store_offering o;
+        rc = store_offering_get(conn, arena, offering_id, &o);
+        if (rc == DB_ROW && o.requirements != NULL)
+            listed = o.requirements;
+        else if (rc != DB_ROW && rc != DB_DONE)
+            return rc;
+    }
+    return compliance_rules_from(arena, rows, row_count, organization_id, offering_id, listed, out, count);
+}
+
+int compliance_evaluate_all(struct arena *arena, const struct requirement_rule *rules, size_t rule_count,
+                            const struct store_document *docs, size_t doc_count, const char *start, const char *end,
+                            struct compliance *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->start = start;
+    out->end = end;
+    out->all_ok = true;
+    if (rule_count == 0)
+        return DB_OK;
+    out->items = arena_calloc(arena, rule_count, sizeof(*out->items));
+    if (out->items == NULL)
+        return DB_ERROR;
+    char today[11];
+    today_date(today);
+    for (size_t i = 0; i < rule_count; i++) {
+        compliance_evaluate(arena, &rules[i], docs, doc_count, start, end, today, &out->items[i]);
+        if (out->items[i].state != COMPLIANCE_OK)
+            out->all_ok = false;
+    }
+    out->count = rule_count;
+    return DB_OK;
+}
+
 int compliance_for_application(struct db_conn *conn, struct arena *arena, const struct store_application *a,
                                struct compliance *out)
 {
@@ -941,18 +981,7 @@ int compliance_for_application(struct db_conn *conn, struct arena *arena, const 
     rc = store_documents_current(conn, arena, a->student_id, &docs, &doc_count);
     if (rc != DB_OK)
         return rc;
-    out->items = arena_calloc(arena, rule_count, sizeof(*out->items));
-    if (out->items == NULL)
-        return DB_ERROR;
-    char today[11];
-    today_date(today);
-    for (size_t i = 0; i < rule_count; i++) {
-        compliance_evaluate(arena, &rules[i], docs, doc_count, a->block_start, a->block_end, today, &out->items[i]);
-        if (out->items[i].state != COMPLIANCE_OK)
-            out->all_ok = false;
-    }
-    out->count = rule_count;
-    return DB_OK;
+    return compliance_evaluate_all(arena, rules, rule_count, docs, doc_count, a->block_start, a->block_end, out);
 }
 
 /* ---- requirements ---- */

@@ -134,6 +134,16 @@ void compliance_evaluate(struct arena *arena, const struct requirement_rule *rul
  * (likewise compliance_for_application). */
 int compliance_rules(struct db_conn *conn, struct arena *arena, const char *organization_id,
                      const char *offering_id, struct requirement_rule **out, size_t *count);
+/* compliance_rules from rows already loaded: those of `rows` that apply to the
+ * host and offering (the host's, and the offering's own when offering_id is not
+ * NULL) and the kinds listed on the offering (`listed`, comma-separated, may be NULL). */
+int compliance_rules_from(struct arena *arena, const struct store_requirement *rows, size_t row_count,
+                          const char *organization_id, const char *offering_id, const char *listed,
+                          struct requirement_rule **out, size_t *count);
+/* Every rule evaluated against the student's current documents for a rotation from start to end, today (clock). */
+int compliance_evaluate_all(struct arena *arena, const struct requirement_rule *rules, size_t rule_count,
+                            const struct store_document *docs, size_t doc_count, const char *start, const char *end,
+                            struct compliance *out);
 /* The compliance of an application, computed against today (clock). */
 int compliance_for_application(struct db_conn *conn, struct arena *arena, const struct store_application *a,
                                struct compliance *out);

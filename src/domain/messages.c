@@ -14,6 +14,7 @@
 #include "lib/crypto.h"
 #include "lib/limits.h"
 #include "lib/log.h"
+#include "store/blobs.h"
 #include "store/documents.h"
 
 enum { DIGEST_BATCH = 200, MAX_MEMBERS = 64 };
@@ -172,6 +173,41 @@ int message_post(struct db_conn *conn, struct arena *arena, const struct store_u
     if (err->code != ERR_NONE)
         return -1;
     return rc == DB_OK ? 0 : error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+}
+
+int message_attachment_read(struct db_conn *conn, struct arena *arena, const struct store_user *user,
+                            const char *application_id, const char *message_id, struct store_document *out,
+                            const char **data, size_t *len, struct error *err)
+{
+    *data = NULL;
+    *len = 0;
+    memset(out, 0, sizeof(*out));
+    struct store_application a;
+    if (load_thread_application(conn, arena, user, application_id, &a, err) != 0)
+        return -1;
+    const char *document_id = NULL;
+    int rc = message_id != NULL ? store_message_attachment(conn, arena, a.id, message_id, &document_id) : DB_DONE;
+    if (rc == DB_ROW)
+        rc = store_document_get(conn, arena, document_id, out);
+    if (rc == DB_DONE)
+        return error_set(err, ERR_NOT_FOUND, NULL, "no such attachment");
+    if (rc != DB_ROW)
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    if (blobs_get(arena, out->blob, data, len) != 0) {
+        log_error("msg=\"attachment file unreadable\" id=%s", out->id);
+        *data = NULL;
+        *len = 0;
+        return error_set(err, ERR_INTERNAL, NULL, "the file could not be read");
+    }
+    /* No read without its line in the audit trail. */
+    char detail[160];
+    snprintf(detail, sizeof(detail), "kind=%s message=%s", out->kind, message_id);
+    if (store_audit_add(conn, user->id, "document.read", "document", out->id, detail, clock_now()) != DB_OK) {
+        *data = NULL;
+        *len = 0;
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    }
+    return 0;
 }
 
 int message_mark_read(struct db_conn *conn, struct arena *arena, const struct store_user *user,

@@ -17,6 +17,7 @@
 #include "lib/arena.h"
 #include "lib/errors.h"
 #include "store/applications.h"
+#include "store/documents.h"
 #include "store/messages.h"
 
 /* Set once before serving: messages a user may send per minute (20). */
@@ -44,6 +45,15 @@ int message_thread_load(struct db_conn *conn, struct arena *arena, const struct 
 int message_post(struct db_conn *conn, struct arena *arena, const struct store_user *user,
                  const char *application_id, const char *body, const char *document_id, struct store_message *out,
                  struct error *err);
+
+/* The file attached to a message, for any member of the thread (the sender's
+ * wallet document, as it was when attached): 404 for anyone who may not see
+ * the thread, a message of another thread, a message without an attachment,
+ * or a document its owner has deleted since; 409 thread_closed. Every read
+ * goes to the audit trail. */
+int message_attachment_read(struct db_conn *conn, struct arena *arena, const struct store_user *user,
+                            const char *application_id, const char *message_id, struct store_document *out,
+                            const char **data, size_t *len, struct error *err);
 
 /* The read marker: the user has read the thread (404/409 as above). */
 int message_mark_read(struct db_conn *conn, struct arena *arena, const struct store_user *user,

@@ -92,7 +92,7 @@ int store_coach_students(struct db_conn *conn, struct arena *arena, const char *
      * (cleared, booked, held), then the latest completed. */
     struct db_stmt *st = db_prepare(
         conn, "SELECT u.id, u.name, u.email, ca.assigned_at, a.id, a.status, a.offering_id, o.title,"
-              " a.organization_id, org.name, b.start_date, b.end_date"
+              " a.organization_id, org.name, b.start_date, b.end_date, o.requirements"
               " FROM coach_assignments ca JOIN users u ON u.id = ca.student_id"
               " LEFT JOIN applications a ON a.id = (SELECT a2.id FROM applications a2"
               " JOIN blocks b2 ON b2.id = a2.block_id WHERE a2.student_id = ca.student_id"
@@ -127,6 +127,7 @@ int store_coach_students(struct db_conn *conn, struct arena *arena, const char *
         s->host_name = store_column_dup(arena, st, 9);
         s->block_start = store_column_dup(arena, st, 10);
         s->block_end = store_column_dup(arena, st, 11);
+        s->offering_requirements = store_column_dup(arena, st, 12);
     }
     db_reset(st);
     return rc == DB_DONE ? DB_OK : rc;

@@ -7,6 +7,8 @@
 
 /* Lists are bounded: a wallet, a history or a queue page never grows past these. */
 enum { WALLET_LIMIT = 500, HISTORY_LIMIT = 100, ATTACHED_LIMIT = 200, RULES_LIMIT = 200, EXPIRING_LIMIT = 1000 };
+/* A coach's dashboard reads every student's wallet and their hosts' rules at once. */
+enum { COACH_WALLETS_LIMIT = 100000, COACH_RULES_LIMIT = 20000 };
 
 static void bind_optional_text(struct db_stmt *st, int index, const char *s)
 {
@@ -127,6 +129,23 @@ int store_documents_current(struct db_conn *conn, struct arena *arena, const cha
                                                           " ORDER BY d.kind, d.created_at DESC, d.id DESC LIMIT $2");
     db_bind_text(st, 1, student_id);
     db_bind_int(st, 2, WALLET_LIMIT);
+    return read_documents(arena, st, out, count);
+}
+
+int store_coach_documents_current(struct db_conn *conn, struct arena *arena, const char *coach_id,
+                                  struct store_document **out, size_t *count)
+{
+    /* Students with a held or booked rotation only: the others' wallets are not read. Each student's
+     * documents come together, in store_documents_current's order. */
+    struct db_stmt *st = db_prepare(conn, DOCUMENT_SELECT "WHERE d.student_id IN (SELECT ca.student_id"
+                                                          " FROM coach_assignments ca JOIN applications a"
+                                                          " ON a.student_id = ca.student_id WHERE ca.coach_id = $1"
+                                                          " AND a.status IN ('held', 'booked'))"
+                                                          " AND d.deleted_at IS NULL AND d.replaced_at IS NULL"
+                                                          " ORDER BY d.student_id, d.kind, d.created_at DESC,"
+                                                          " d.id DESC LIMIT $2");
+    db_bind_text(st, 1, coach_id);
+    db_bind_int(st, 2, COACH_WALLETS_LIMIT);
     return read_documents(arena, st, out, count);
 }
 
@@ -343,6 +362,34 @@ int store_requirements_for(struct db_conn *conn, struct arena *arena, const char
     db_bind_text(st, 1, organization_id);
     db_bind_text(st, 2, offering_id); /* NULL matches no offering: the host's rules only */
     db_bind_int(st, 3, RULES_LIMIT);
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_requirement *r = store_push(arena, (void **)out, count, &capacity, sizeof(*r));
+        if (r == NULL) {
+            rc = DB_ERROR;
+            break;
+        }
+        read_requirement(arena, st, r);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_coach_requirements(struct db_conn *conn, struct arena *arena, const char *coach_id,
+                             struct store_requirement **out, size_t *count)
+{
+    /* The hosts of the coach's students' held or booked rotations; the order
+     * within one host is store_requirements_for's, on either backend. */
+    struct db_stmt *st = db_prepare(
+        conn, REQUIREMENT_SELECT "WHERE organization_id IN (SELECT a.organization_id FROM coach_assignments ca"
+                                 " JOIN applications a ON a.student_id = ca.student_id WHERE ca.coach_id = $1"
+                                 " AND a.status IN ('held', 'booked'))"
+                                 " ORDER BY organization_id, kind, offering_id, id LIMIT $2");
+    db_bind_text(st, 1, coach_id);
+    db_bind_int(st, 2, COACH_RULES_LIMIT);
     size_t capacity = 0;
     *out = NULL;
     *count = 0;

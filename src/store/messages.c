@@ -60,6 +60,19 @@ int store_messages_of_thread(struct db_conn *conn, struct arena *arena, const ch
     return rc == DB_DONE ? DB_OK : rc;
 }
 
+int store_message_attachment(struct db_conn *conn, struct arena *arena, const char *application_id,
+                             const char *message_id, const char **document_id)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT document_id FROM messages WHERE id = $1 AND application_id = $2"
+                                          " AND document_id IS NOT NULL");
+    db_bind_text(st, 1, message_id);
+    db_bind_text(st, 2, application_id);
+    int rc = db_step(st);
+    *document_id = rc == DB_ROW ? store_column_dup(arena, st, 0) : NULL;
+    db_reset(st);
+    return rc;
+}
+
 /* Steps a query answering one number. */
 static int count_of(struct db_stmt *st, int64_t *count)
 {
@@ -90,6 +103,20 @@ int store_message_unread_count(struct db_conn *conn, const char *user_id, const 
     }
     db_bind_text(st, 1, user_id);
     return count_of(st, count);
+}
+
+int store_message_unread_summary(struct db_conn *conn, struct arena *arena, const char *user_id, int64_t *count,
+                                 const char **newest_application_id)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT (SELECT COUNT(*) FROM message_unread WHERE user_id = $1),"
+                                          " (SELECT application_id FROM message_unread WHERE user_id = $1"
+                                          " ORDER BY created_at DESC, message_id DESC LIMIT 1)");
+    db_bind_text(st, 1, user_id);
+    int rc = db_step(st);
+    *count = rc == DB_ROW ? db_column_int(st, 0) : 0;
+    *newest_application_id = rc == DB_ROW ? store_column_dup(arena, st, 1) : NULL;
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : rc;
 }
 
 int store_message_mark_read(struct db_conn *conn, const char *user_id, const char *application_id)

@@ -20,11 +20,19 @@ int store_message_unread_add(struct db_conn *conn, const char *user_id, const st
 /* The newest `limit` messages of a thread, oldest first. */
 int store_messages_of_thread(struct db_conn *conn, struct arena *arena, const char *application_id, int limit,
                              struct store_message **out, size_t *count);
+/* The document attached to a message of the application's thread: DB_ROW, or
+ * DB_DONE when there is no such message in that thread or it has no attachment. */
+int store_message_attachment(struct db_conn *conn, struct arena *arena, const char *application_id,
+                             const char *message_id, const char **document_id);
 /* How many messages the sender posted since `since`. */
 int store_messages_sent_since(struct db_conn *conn, const char *sender_id, int64_t since, int64_t *count);
 /* The user's unread messages in one thread (application_id) or all (NULL). */
 int store_message_unread_count(struct db_conn *conn, const char *user_id, const char *application_id,
                                int64_t *count);
+/* The user's unread messages over every thread, and the thread of the newest
+ * (NULL when none): the navigation's "Messages (3 unread)". */
+int store_message_unread_summary(struct db_conn *conn, struct arena *arena, const char *user_id, int64_t *count,
+                                 const char **newest_application_id);
 /* The read marker: the user has read the thread. */
 int store_message_mark_read(struct db_conn *conn, const char *user_id, const char *application_id);
 

@@ -33,6 +33,7 @@ struct store_coach_student {
     const char *student_id, *student_name, *student_email;
     const char *application_id, *status, *offering_id, *offering_title, *organization_id, *host_name;
     const char *block_start, *block_end;
+    const char *offering_requirements; /* the kinds listed on the offering (offerings.requirements) */
     int64_t assigned_at;
 };
 /* The coach's students, one row each, ordered by the rotation's start (none last). */

@@ -35,6 +35,11 @@ void view_page_begin(struct buf *b, const struct view_page *page)
         } else {
             nav_link(b, page, "/notifications", "Notifications");
         }
+        if (page->unread_messages > 0 && page->messages_path != NULL) {
+            char label[48];
+            snprintf(label, sizeof(label), "Messages (%lld unread)", (long long)page->unread_messages);
+            nav_link(b, page, page->messages_path, label);
+        }
         if (page->student) {
             nav_link(b, page, "/payments", "Payments");
             nav_link(b, page, "/wallet", "Documents");

@@ -15,6 +15,8 @@ struct view_page {
     const char *csrf_token;   /* for the log-out form in the header */
     const char *current;      /* path of the page, to mark the navigation */
     int64_t unread;           /* unread notifications of the signed-in user ("Notifications (3)") */
+    int64_t unread_messages;  /* unread messages over every thread ("Messages (3 unread)") */
+    const char *messages_path; /* the thread of the newest unread message (with unread_messages > 0) */
     bool staff;               /* the signed-in user is staff: the audit trail is in the navigation */
     bool student;             /* wallet, letters and readiness in the navigation */
     bool author;              /* a preceptor: the letters asked of them */

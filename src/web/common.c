@@ -7,6 +7,23 @@
 #include "domain/applications.h"
 #include "lib/limits.h"
 #include "store/applications.h"
+#include "store/messages.h"
+
+void web_page_count_messages(struct http_request *req, struct view_page *page, const char *user_id)
+{
+    /* "Messages (3 unread)", leading to the thread of the newest; a missing count is not worth failing the page. */
+    const char *thread = NULL;
+    page->messages_path = NULL;
+    if (store_message_unread_summary(req->db, &req->arena, user_id, &page->unread_messages, &thread) != DB_OK ||
+        thread == NULL) {
+        page->unread_messages = 0;
+        return;
+    }
+    struct buf path;
+    buf_init(&path, &req->arena, BUF_CAP_LINE);
+    buf_appendf(&path, "/applications/%s/messages", thread);
+    page->messages_path = buf_ok(&path) ? path.data : NULL;
+}
 
 bool web_page_setup(struct http_request *req, struct view_page *page, const char *title, struct store_user *user)
 {
@@ -17,6 +34,8 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
     page->user_name = NULL;
     page->csrf_token = http_form_csrf_token(req);
     page->unread = 0;
+    page->unread_messages = 0;
+    page->messages_path = NULL;
     page->staff = false;
     page->student = false;
     page->author = false;
@@ -45,6 +64,7 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
     /* The header's "Notifications (3)": a missing count is not worth failing the page. */
     if (store_notifications_unread(req->db, u->id, &page->unread) != DB_OK)
         page->unread = 0;
+    web_page_count_messages(req, page, u->id);
     return true;
 }
 

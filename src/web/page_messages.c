@@ -109,11 +109,15 @@ static void render_message(struct buf *b, const struct store_message *m, const c
     buf_append_html(b, m->body);
     buf_append_str(b, "</p>");
     if (m->document_id != NULL) {
-        buf_append_str(b, "<p>Attached: ");
+        buf_append_str(b, "<p>Attached: <a href=\"/applications/");
+        buf_append_html(b, m->application_id);
+        buf_append_str(b, "/messages/");
+        buf_append_html(b, m->id);
+        buf_append_str(b, "/attachment\">");
         buf_append_html(b, document_kind_name(m->document_kind));
         buf_append_str(b, " (");
         buf_append_html(b, m->document_name != NULL ? m->document_name : "");
-        buf_append_str(b, ")</p>");
+        buf_append_str(b, ")</a></p>");
     }
     buf_append_str(b, "</li>\n");
 }
@@ -159,6 +163,8 @@ static void render(struct http_request *req, int status, const char *notice, con
     struct messages_view v = {0};
     if (!web_page_setup(req, &page, "Messages", &v.user) || load(req, &v) != 0)
         return;
+    if (v.open && v.thread.unread > 0)
+        web_page_count_messages(req, &page, v.user.id); /* this thread is read now */
     struct message_form blank = {0};
     if (f == NULL)
         f = &blank;

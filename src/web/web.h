@@ -13,6 +13,9 @@ void web_redirect_done(struct http_request *req, const char *prefix, const char 
  * loads the user into *user when signed in and user is not NULL. Returns
  * false when the user could not be loaded (already replied). */
 bool web_page_setup(struct http_request *req, struct view_page *page, const char *title, struct store_user *user);
+/* The navigation's unread messages over every thread (and the newest's thread), read again
+ * by a page that has just marked a thread read. */
+void web_page_count_messages(struct http_request *req, struct view_page *page, const char *user_id);
 struct store_application;
 /* Loads the application user may see into *a (domain/applications.h); else
  * replies 404 ("not yours to see" is audited, with purpose) or 503 and
@@ -341,6 +344,7 @@ void web_page_hours_entry(struct http_request *req);
 extern const char *const web_messages_params[]; /* done */
 void web_page_messages(struct http_request *req);
 void web_page_messages_post(struct http_request *req);
+void web_page_message_attachment(struct http_request *req);
 /* "Messages (3 unread)": the link to an application's thread, as a paragraph. */
 void web_messages_link(struct buf *b, const struct store_application *a, int64_t unread);
 

@@ -402,6 +402,119 @@ TEST(the_page_shows_the_thread_and_keeps_what_was_typed)
     CHECK_INT(messages_in(app), 2);
 }
 
+/* GETs the attachment of message msg in app's thread as u (the API route). */
+static long get_attachment(struct api_response *r, const struct user *u, const char *app, const char *msg)
+{
+    return world_callf(r, u, "GET", NULL, "/api/v1/applications/%s/messages/%s/attachment", app, msg);
+}
+
+static long long attachment_reads(const char *doc)
+{
+    return api_db_int(W.db, "SELECT COUNT(*) FROM audit_events WHERE action = 'document.read' AND object_id = $1",
+                      doc, NULL);
+}
+
+TEST(every_member_downloads_an_attachment_everyone_else_gets_404)
+{
+    struct user s, other;
+    char app[64], other_app[64], doc[64], other_doc[64], msg[64] = "", plain[64] = "", other_msg[64] = "";
+    world_clock_reset();
+    if (!register_student(&s, "msgatt") || !register_student(&other, "msgatto") ||
+        !world_rotation(&W, &s, W.offering_a, 60, 20, "booked", app) || !make_coach_of(&s) ||
+        !world_rotation(&W, &other, W.offering_b, 60, 20, "offered", other_app) || !upload_document(&s, doc) ||
+        !upload_document(&other, other_doc))
+        return;
+    struct user stranger_coach;
+    if (!world_user(&W, &stranger_coach, "coachatt", "coach", NULL))
+        return;
+    struct api_response r;
+    char body[256];
+    snprintf(body, sizeof(body), "{\"body\":\"My passport, as asked\",\"document_id\":\"%s\"}", doc);
+    CHECK_INT(post_message(&r, &s, app, body), 201);
+    if (api_json_str(r.json, "id") != NULL)
+        snprintf(msg, sizeof(msg), "%s", api_json_str(r.json, "id"));
+    char url[256];
+    snprintf(url, sizeof(url), "/api/v1/applications/%s/messages/%s/attachment", app, msg);
+    CHECK_STR(api_json_str(r.json, "document.url"), url);
+    api_free(&r);
+    CHECK_INT(post_message(&r, &W.precep_a, app, "{\"body\":\"Thanks, received.\"}"), 201);
+    if (api_json_str(r.json, "id") != NULL)
+        snprintf(plain, sizeof(plain), "%s", api_json_str(r.json, "id"));
+    api_free(&r);
+    snprintf(body, sizeof(body), "{\"body\":\"Mine\",\"document_id\":\"%s\"}", other_doc);
+    CHECK_INT(post_message(&r, &other, other_app, body), 201);
+    if (api_json_str(r.json, "id") != NULL)
+        snprintf(other_msg, sizeof(other_msg), "%s", api_json_str(r.json, "id"));
+    api_free(&r);
+    /* Every member of the thread downloads it (the sender too); each read is audited. */
+    const struct user *members[] = {&s, &W.coord_a, &W.precep_a, &W.coach, &W.staff};
+    for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+        CHECK_INT(get_attachment(&r, members[i], app, msg), 200);
+        CHECK(r.body != NULL && strncmp(r.body, "%PDF-1.4", 8) == 0);
+        api_free(&r);
+    }
+    CHECK_INT(attachment_reads(doc), 5);
+    /* Everyone else: 404, anonymous 401, and nothing read. */
+    const struct user *strangers[] = {&other, &W.coord_b, &W.precep_b, &stranger_coach};
+    for (size_t i = 0; i < sizeof(strangers) / sizeof(strangers[0]); i++) {
+        CHECK_INT(get_attachment(&r, strangers[i], app, msg), 404);
+        api_free(&r);
+    }
+    CHECK_INT(get_attachment(&r, NULL, app, msg), 401);
+    api_free(&r);
+    CHECK_INT(attachment_reads(doc), 5);
+    /* A message of another thread through one's own thread, another thread, no attachment, unknown ids: 404. */
+    CHECK_INT(get_attachment(&r, &s, app, other_msg), 404);
+    api_free(&r);
+    CHECK_INT(get_attachment(&r, &s, other_app, other_msg), 404);
+    api_free(&r);
+    CHECK_INT(get_attachment(&r, &W.coord_a, other_app, other_msg), 404);
+    api_free(&r);
+    CHECK_INT(get_attachment(&r, &s, app, plain), 404);
+    api_free(&r);
+    const char *unknown_ids[] = {"m_nope", "x"};
+    for (size_t i = 0; i < sizeof(unknown_ids) / sizeof(unknown_ids[0]); i++) {
+        CHECK_INT(get_attachment(&r, &s, app, unknown_ids[i]), 404);
+        api_free(&r);
+    }
+    /* Malformed ids never reach a file: the router refuses them (4xx). */
+    const char *bad_ids[] = {"%2e%2e", "m_%00"};
+    for (size_t i = 0; i < sizeof(bad_ids) / sizeof(bad_ids[0]); i++) {
+        long status = get_attachment(&r, &s, app, bad_ids[i]);
+        CHECK(status >= 400 && status < 500);
+        api_free(&r);
+    }
+    CHECK_INT(get_attachment(&r, &s, "a_nope", msg), 404);
+    api_free(&r);
+    CHECK_INT(attachment_reads(doc), 5);
+    CHECK_INT(attachment_reads(other_doc), 0);
+    /* The page links it; members open it with their session, strangers get 404. */
+    char page[256];
+    snprintf(page, sizeof(page), "/applications/%s/messages", app);
+    CHECK_INT(page_get(&r, &W.coord_a, page), 200);
+    snprintf(url, sizeof(url), "href=\"/applications/%s/messages/%s/attachment\"", app, msg);
+    CHECK(r.body != NULL && strstr(r.body, url) != NULL);
+    api_free(&r);
+    snprintf(page, sizeof(page), "/applications/%s/messages/%s/attachment", app, msg);
+    const struct user *page_members[] = {&W.coord_a, &W.precep_a, &W.coach};
+    for (size_t i = 0; i < sizeof(page_members) / sizeof(page_members[0]); i++) {
+        CHECK_INT(page_get(&r, page_members[i], page), 200);
+        CHECK(r.body != NULL && strncmp(r.body, "%PDF-1.4", 8) == 0);
+        api_free(&r);
+    }
+    CHECK_INT(page_get(&r, &other, page), 404);
+    api_free(&r);
+    CHECK_INT(page_get(&r, &W.precep_b, page), 404);
+    api_free(&r);
+    CHECK_INT(attachment_reads(doc), 8);
+    /* The owner deletes the document: the attachment is gone for everyone. */
+    world_callf(&r, &s, "DELETE", NULL, "/api/v1/documents/%s", doc);
+    CHECK_INT(r.status, 204);
+    api_free(&r);
+    CHECK_INT(get_attachment(&r, &W.coord_a, app, msg), 404);
+    api_free(&r);
+}
+
 int main(void)
 {
     if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
@@ -423,6 +536,7 @@ int main(void)
     API_RUN(members_read_and_write_everyone_else_gets_404);
     API_RUN(before_an_offer_the_thread_is_closed);
     API_RUN(bad_input_is_refused_and_changes_nothing);
+    API_RUN(every_member_downloads_an_attachment_everyone_else_gets_404);
     API_RUN(sending_is_rate_limited_per_user);
     API_RUN(the_digest_goes_out_at_most_every_30_minutes);
     API_RUN(the_page_shows_the_thread_and_keeps_what_was_typed);

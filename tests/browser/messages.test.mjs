@@ -5,7 +5,8 @@
 //
 //   the student opens "Your rotation" → Messages → sends a message that is too
 //   long first (the summary links to the field and the text stays) → sends it
-//   → the preceptor sees "1 unread" on the application page, reads the thread
+//   → the preceptor sees "1 unread" on the application page and "Messages (N unread)"
+//   in the navigation (leading to the thread), reads the thread
 //   and answers → the student sees the unread answer on a phone. Another
 //   student gets 404. axe-core runs on each page.
 //
@@ -74,11 +75,18 @@ test('the student writes, the preceptor reads and answers, the unread count show
     // The preceptor sees the unread count, reads and answers.
     const p = preceptor.page;
     await p.goto(`/applications/${APP}`);
+    // The navigation on every page says how many messages wait, and leads to the newest's thread.
+    const navMessages = p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Messages \(\d+ unread\)$/ });
+    assert.equal(await navMessages.count(), 1, 'the navigation shows the unread messages');
+    assert.equal(await navMessages.getAttribute('href'), THREAD);
     const badge = p.locator('#unread-messages');
     assert.match(await badge.innerText(), /^\d+ unread$/);
     await p.getByRole('link', { name: 'Messages', exact: true }).click();
     await p.waitForLoadState('load');
     await p.getByText('Where do I park on Monday?').waitFor();
+    // Opening the thread read it: the navigation no longer leads here.
+    const left = p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Messages \(\d+ unread\)$/ });
+    assert.ok((await left.count()) === 0 || (await left.getAttribute('href')) !== THREAD, 'the thread read is not counted');
     await p.locator('#f-body').fill('Staff car park B; show your badge at the gate.');
     assert.equal(await press(p, p.getByRole('button', { name: 'Send the message' })), 303);
     await look(p, 'messages-preceptor');
@@ -89,6 +97,8 @@ test('the student writes, the preceptor reads and answers, the unread count show
     const ph = phone.page;
     await ph.goto(`/rotations/${APP}`);
     assert.equal(await ph.locator('#unread-messages').innerText(), '1 unread');
+    const phoneNav = ph.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Messages \(\d+ unread\)$/ });
+    assert.equal(await phoneNav.getAttribute('href'), THREAD, 'the student\'s navigation leads to the answer');
     await ph.getByRole('link', { name: 'Messages', exact: true }).click();
     await ph.waitForLoadState('load');
     await ph.getByText('Staff car park B; show your badge at the gate.').waitFor();
