@@ -306,13 +306,17 @@ struct importer {
     size_t why_size;
 };
 
-__attribute__((format(printf, 3, 4))) static enum export_outcome invalid(char *why, size_t why_size, const char *fmt,
-                                                                        ...)
+/* Fills why and returns EXPORT_INVALID. */
+static enum export_outcome invalid(char *why, size_t why_size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static enum export_outcome invalid(char *why, size_t why_size, const char *fmt, ...)
 {
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(why, why_size, fmt, ap);
-    va_end(ap);
+    va_list args;
+    va_start(args, fmt);
+    int n = vsnprintf(why, why_size, fmt, args);
+    va_end(args);
+    if (n < 0 && why_size > 0)
+        why[0] = '\0';
     return EXPORT_INVALID;
 }
 
