@@ -21,6 +21,8 @@ int command_match(int argc, char **argv);
 int command_certificate(int argc, char **argv);
 int command_backup(int argc, char **argv);
 int command_restore(int argc, char **argv);
+int command_export(int argc, char **argv);
+int command_import(int argc, char **argv);
 
 /* Opens the database and migrates it; prints why on failure and returns the
  * exit code to use (0 on success). */

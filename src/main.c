@@ -9,6 +9,8 @@
  *   rounds certificate verify  check a signed Rounds document offline
  *   rounds backup    a consistent backup of the database and files into a folder
  *   rounds restore   a backup into an empty database and data folder
+ *   rounds export    every table as JSON lines into a folder (to move between engines)
+ *   rounds import    such a folder into an empty database of either engine
  *   rounds version   print the version
  *
  * Exit codes: 0 success, 1 runtime failure, 2 usage error, 3 database newer than this binary,
@@ -35,6 +37,8 @@ static const char usage_text[] =
     "  certificate verify FILE.pdf --key KEY   check a Rounds certificate or letter offline\n"
     "  backup     a backup of the database and files while serving: --to DIR [--include-keys]\n"
     "  restore    a backup into an empty database and data folder: --from DIR\n"
+    "  export     every table as JSON lines, to move between SQLite and PostgreSQL: --to DIR\n"
+    "  import     an export into an empty database of either engine: --from DIR\n"
     "  version    print the version\n"
     "\n"
     "Run 'rounds <command> --help' for a command's flags. Configuration comes from flags and from\n"
@@ -80,6 +84,10 @@ int main(int argc, char **argv)
         return command_backup(argc - 1, argv + 1);
     if (strcmp(command, "restore") == 0)
         return command_restore(argc - 1, argv + 1);
+    if (strcmp(command, "export") == 0)
+        return command_export(argc - 1, argv + 1);
+    if (strcmp(command, "import") == 0)
+        return command_import(argc - 1, argv + 1);
     fprintf(stderr, "rounds: unknown command '%s'\n\n", command);
     print_usage(stderr);
     return EXIT_USAGE;

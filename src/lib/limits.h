@@ -135,6 +135,9 @@
 #define BACKUP_PATH_MAX_BYTES 200             /* a path inside a backup folder, as its manifest lists it */
 #define BACKUP_MANIFEST_MAX_BYTES (64 * 1024 * 1024) /* the largest manifest restore reads */
 #define BACKUP_MAX_FILES 4000000              /* files one manifest may list */
+/* ---- exports (rounds export / import) ---- */
+#define EXPORT_LINE_MAX_BYTES (16 * 1024 * 1024)  /* one row of an export file, as JSON */
+#define EXPORT_MANIFEST_MAX_BYTES (1024 * 1024)   /* the largest export manifest import reads */
 
 /* ---- what one string being built may grow to, in bytes ----
  * A buffer past its cap refuses further appends (lib/buf.h); these are
