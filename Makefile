@@ -4,6 +4,7 @@
 #   make run             install what is missing, build, seed a demo database, serve on :8080
 #   make test            install what is missing, build with ASan+UBSan, run every suite
 #   make bench           wrk against rounds and nginx; prints figures and ratios
+#   make soak            30 minutes of mixed load at 70 % of the maximum rate (SOAK_MINUTES=N)
 #   make lint            banned functions, layering, function length, cppcheck, clang-tidy
 #   make fuzz            clang libFuzzer targets (build/fuzz/); FUZZ_SECONDS=60 make fuzz-run
 #   make SANITIZE=address,undefined   a sanitized build (in its own build folder)
@@ -36,7 +37,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
-.PHONY: all run test bench lint fuzz fuzz-run clean tests bootstrap
+.PHONY: all run test bench soak lint fuzz fuzz-run clean tests bootstrap
 all: $(BUILD)/rounds
 
 # V=1 shows the full commands.
@@ -95,6 +96,11 @@ $(BUILD)/bench/webhook_gen: bench/webhook_gen.c src/lib/stripe_signature.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) -O2 -std=c17 $(WARN) -Isrc -o $@ $^ $(shell pkg-config --libs libsodium)
+
+soak:
+	@scripts/bootstrap.sh bench
+	@$(MAKE) --no-print-directory all
+	@scripts/soak.sh $(BUILD)/rounds
 
 lint:
 	@scripts/bootstrap.sh lint

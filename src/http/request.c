@@ -334,12 +334,25 @@ const char *http_reason_phrase(int status)
     }
 }
 
+/* The test fault's counts, on the reply (see struct http_request). */
+static void add_fault_headers(struct http_request *req)
+{
+    char writes[24];
+    snprintf(writes, sizeof(writes), "%ld", req->fault->writes);
+    const char *kept = arena_strdup(&req->arena, writes); /* the header keeps the pointer */
+    if (kept != NULL)
+        http_add_header(req, "X-Rounds-Test-Writes", kept);
+    http_add_header(req, "X-Rounds-Test-Fault-Fired", req->fault->fired ? "1" : "0");
+}
+
 void http_reply(struct http_request *req, int status, const char *content_type, const char *body, size_t len)
 {
     if (req->replied) {
         log_error("msg=\"handler replied twice\" req_id=%s", req->request_id);
         return;
     }
+    if (req->fault != NULL)
+        add_fault_headers(req);
     req->replied = true;
     req->status = status;
     add_security_headers(req);
@@ -910,7 +923,37 @@ static bool route_request(struct http_request *req, h2o_req_t *r)
     return true;
 }
 
+/* Tests only: the request's connection counts (and fails) writes for it. */
+static void fault_watch(struct http_request *req)
+{
+    if (!req->options->test_hooks || req->db == NULL)
+        return;
+    if (req->fault == NULL) {
+        const char *value = http_header(req, "x-rounds-test-fault");
+        char *end = NULL;
+        long n = value != NULL ? strtol(value, &end, 10) : -1;
+        if (value == NULL || end == value || *end != '\0' || n < 0)
+            return;
+        req->fault = arena_alloc(&req->arena, sizeof(*req->fault));
+        if (req->fault == NULL)
+            return;
+        *req->fault = (struct db_fault){.fail_at = n};
+    }
+    db_fault_watch(req->db, req->fault);
+}
+
+static void run_pipeline(struct http_request *req, bool handler_only);
+
 void http_run_pipeline(struct http_request *req, bool handler_only)
+{
+    fault_watch(req);
+    struct db_conn *watched = req->db;
+    run_pipeline(req, handler_only);
+    if (req->fault != NULL && watched != NULL)
+        db_fault_watch(watched, NULL);
+}
+
+static void run_pipeline(struct http_request *req, bool handler_only)
 {
     if (!handler_only) {
         if (check_query(req) != 0 || check_body(req) != 0 || http_session_authenticate(req) != 0)

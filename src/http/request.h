@@ -61,6 +61,10 @@ struct http_request {
      * with ERR_PAYLOAD_TOO_LARGE at the file. */
     bool body_too_large;
     bool capture;               /* the reply is kept in captured_* instead of sent (h2o's own 413) */
+    /* Tests only (--test-hooks 1): the request's "X-Rounds-Test-Fault: N"
+     * makes its Nth database write fail; the reply tells the writes counted
+     * ("X-Rounds-Test-Writes") and whether the fault fired ("…-Fault-Fired"). */
+    struct db_fault *fault;
     const char *captured_body;
     size_t captured_len;
 };

@@ -2,7 +2,9 @@
  * transaction helper; see db.h. */
 #include "store/db.h"
 
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "lib/clock.h"
@@ -14,6 +16,7 @@ extern const struct db_driver db_pg_driver;
 
 struct db_stmt_base {
     struct db_conn *conn;
+    const char *sql;
 };
 
 const struct db_driver *db_driver_for(const char *target)
@@ -77,14 +80,66 @@ int db_bind_null(struct db_stmt *stmt, int index)
     return stmt == NULL ? DB_ERROR : stmt_driver(stmt)->bind_null(stmt, index);
 }
 
+void db_fault_watch(struct db_conn *conn, struct db_fault *fault)
+{
+    ((struct db_conn_base *)(void *)conn)->fault = fault;
+}
+
+static bool word_at(const char *s, const char *word)
+{
+    size_t n = strlen(word);
+    return strncasecmp(s, word, n) == 0 && !isalnum((unsigned char)s[n]) && s[n] != '_';
+}
+
+/* Whether the statement changes rows: what a test's fault counts. */
+static bool sql_writes(const char *sql)
+{
+    while (isspace((unsigned char)*sql))
+        sql++;
+    if (word_at(sql, "INSERT") || word_at(sql, "UPDATE") || word_at(sql, "DELETE") || word_at(sql, "REPLACE"))
+        return true;
+    if (!word_at(sql, "WITH"))
+        return false;
+    for (const char *p = sql; *p != '\0'; p++)
+        if ((p == sql || !isalnum((unsigned char)p[-1])) &&
+            (word_at(p, "INSERT") || word_at(p, "UPDATE") || word_at(p, "DELETE")))
+            return true;
+    return false;
+}
+
+/* True when the watched connection's next write must fail (counting it). */
+static bool fault_fires(struct db_conn *conn)
+{
+    struct db_fault *f = ((struct db_conn_base *)(void *)conn)->fault;
+    if (f == NULL)
+        return false;
+    f->writes++;
+    if (f->writes != f->fail_at)
+        return false;
+    f->fired = true;
+    log_info("msg=\"test fault: write %ld fails\"", f->writes);
+    return true;
+}
+
 int db_step(struct db_stmt *stmt)
 {
     if (stmt == NULL)
         return DB_ERROR;
+    struct db_stmt_base *base = (struct db_stmt_base *)(void *)stmt;
+    if (((struct db_conn_base *)(void *)base->conn)->fault != NULL && sql_writes(base->sql) &&
+        fault_fires(base->conn)) {
+        struct db_conn_base *conn = (struct db_conn_base *)(void *)base->conn;
+        if (conn->in_tx && conn->tx_failure == 0)
+            conn->tx_failure = DB_ERROR;
+        return DB_ERROR;
+    }
     bool timed = metrics_db_timed();
     double started = timed ? clock_monotonic_ms() : 0;
     int rc = stmt_driver(stmt)->step(stmt);
     metrics_db_time(timed ? clock_monotonic_ms() - started : 0);
+    struct db_conn_base *conn = (struct db_conn_base *)(void *)base->conn;
+    if (rc < 0 && conn->in_tx && conn->tx_failure == 0)
+        conn->tx_failure = rc;
     return rc;
 }
 
@@ -132,9 +187,21 @@ int db_run_tx(struct db_conn *conn, bool write, int (*fn)(struct db_conn *conn, 
     for (int attempt = 0; attempt < 50; attempt++) {
         int rc = d->begin(conn, write);
         if (rc == DB_OK) {
+            struct db_conn_base *base = (struct db_conn_base *)(void *)conn;
+            bool outer = !base->in_tx;
+            if (outer) {
+                base->in_tx = true;
+                base->tx_failure = 0;
+            }
             rc = fn(conn, ctx);
+            if (outer)
+                base->in_tx = false;
+            if (rc == DB_OK && outer && base->tx_failure != 0) {
+                log_warn("msg=\"a statement failed inside the transaction: rolled back\" backend=%s", d->name);
+                rc = base->tx_failure;
+            }
             if (rc == DB_OK) {
-                rc = d->commit(conn);
+                rc = fault_fires(conn) ? DB_ERROR : d->commit(conn);
                 if (rc == DB_OK)
                     return DB_OK;
             }

@@ -68,8 +68,23 @@ struct db_driver {
     int (*snapshot_load)(struct db_conn *conn, const char *target, const char *path, char *why, size_t why_size);
 };
 
+/* Injected write failures (tests only: armed by `rounds serve --test-hooks 1`
+ * for one request, see http/request.c). While a connection watches a
+ * db_fault, each write statement it steps (INSERT, UPDATE, DELETE, a WITH
+ * that writes) and each commit of db_run_tx counts in `writes`; the one that
+ * makes `writes` equal `fail_at` fails with DB_ERROR without running, as a
+ * driver error would, and sets `fired`. */
+struct db_fault {
+    long fail_at; /* 1-based; 0 only counts */
+    long writes;
+    bool fired;
+};
+
 struct db_conn_base {
     const struct db_driver *driver;
+    struct db_fault *fault; /* NULL unless a test watches this connection */
+    bool in_tx;             /* inside db_run_tx's transaction */
+    int tx_failure;         /* the first failed statement's status in it (0: none) */
 };
 
 /* Picks the backend from the target: "postgres://…" or "postgresql://…" → PostgreSQL, else a SQLite path. */
@@ -82,6 +97,9 @@ static inline const struct db_driver *db_driver_of(struct db_conn *conn)
 {
     return ((struct db_conn_base *)(void *)conn)->driver;
 }
+
+/* Makes conn count (and fail) its writes in fault until called with NULL. */
+void db_fault_watch(struct db_conn *conn, struct db_fault *fault);
 
 /* Thin wrappers so that queries read naturally. A NULL statement (prepare
  * failed) makes every call a no-op returning DB_ERROR. */
@@ -102,7 +120,9 @@ int db_exec(struct db_conn *conn, const char *sql);
 /* Runs fn inside a transaction, retrying (with a short backoff, at most 50
  * times) while the database reports a retryable conflict. fn returns a
  * db_status: only DB_OK commits; anything else rolls back, and only DB_RETRY
- * runs fn again. fn reports its own domain errors through its context (and
+ * runs fn again. A transaction in which a statement failed never commits,
+ * even when fn went on (a notice "not stored" and logged): it rolls back
+ * with that statement's status, as PostgreSQL's aborted transaction would. fn reports its own domain errors through its context (and
  * returns, say, DB_CONSTRAINT to roll back). */
 int db_run_tx(struct db_conn *conn, bool write, int (*fn)(struct db_conn *conn, void *ctx), void *ctx);
 

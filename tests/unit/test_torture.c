@@ -6,13 +6,17 @@
  * and LSan, which run every unit suite, catch a crash or a leak on any path.
  *
  * Parsers: query strings and forms, cookies, multipart bodies, JSON bodies
- * against a field spec, and backup manifests. */
+ * against a field spec, backup manifests, a school's cohort CSV and a match
+ * instance. (The Stripe signature check allocates nothing: there is nothing
+ * to fail in it.) */
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/match_json.h"
+#include "domain/school_csv.h"
 #include "http/parse.h"
 #include "lib/arena.h"
 #include "lib/errors.h"
@@ -172,6 +176,51 @@ static int run_manifest(struct arena *arena)
     return ok;
 }
 
+static int run_school_csv(struct arena *arena)
+{
+    static const char input[] = "\xef\xbb\xbfname,email,graduation_year\r\n"
+                                "Amara Okafor,Amara@Example.org,2027\r\n"
+                                "\"Chen, Wei\",wei.chen@example.org,\r\n"
+                                "\"Ngozi \"\"Zee\"\" Eze\",not-an-email,2026\r\n"
+                                "\r\n"
+                                "Luis Ortega,luis@example.org,1850\n";
+    struct school_csv csv;
+    struct error err = {0};
+    if (school_csv_parse(input, sizeof(input) - 1, arena, &csv, &err) != 0)
+        return err.code == ERR_INTERNAL ? 0 : -1;
+    return csv.row_count == 2 && csv.problem_count == 2 && strcmp(csv.rows[0].email, "amara@example.org") == 0 &&
+                   strcmp(csv.rows[1].name, "Chen, Wei") == 0 && csv.problems[0].line == 4
+               ? 1
+               : -1;
+}
+
+static int run_match_instance(struct arena *arena)
+{
+    static const char input[] =
+        "{\"version\":1,\"mode\":\"one\",\"seed\":\"caf\\u00e9\","
+        "\"blocks\":[{\"id\":\"B1\",\"start\":\"2027-01-04\",\"end\":\"2027-01-31\"}],"
+        "\"offerings\":[{\"id\":\"IM\",\"block\":\"B1\",\"seats\":2,"
+        "\"ranking\":{\"type\":\"list\",\"order\":[[\"Ana\",\"Bo\"],\"Cy\"]}}],"
+        "\"students\":[{\"id\":\"Ana\",\"rol\":[\"IM\"]},{\"id\":\"Bo\",\"rol\":[]},{\"id\":\"Cy\",\"rol\":[\"IM\"]}]}";
+    char text[sizeof(input)];
+    memcpy(text, input, sizeof(input)); /* read in place */
+    char error[MATCH_ERROR_MAX] = "";
+    struct match_instance in;
+    if (match_json_read(text, sizeof(input) - 1, arena, &in, error) != 0)
+        return error[0] != '\0' ? 0 : -1;
+    return in.offerings[0].order_count == 3 && strcmp(in.seed, "caf\xc3\xa9") == 0 ? 1 : -1;
+}
+
+TEST(school_csv_parser)
+{
+    torture("school_csv_parse", run_school_csv);
+}
+
+TEST(match_instance_reader)
+{
+    torture("match_json_read", run_match_instance);
+}
+
 TEST(query_and_form_parser)
 {
     torture("http_parse_urlencoded", run_urlencoded);
@@ -206,5 +255,7 @@ int main(void)
     RUN(multipart_parser);
     RUN(json_body_parser);
     RUN(manifest_parser);
+    RUN(school_csv_parser);
+    RUN(match_instance_reader);
     return test_summary("test_torture");
 }

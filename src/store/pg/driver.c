@@ -33,7 +33,7 @@ struct pg_param {
 };
 
 struct db_stmt {
-    struct db_conn *conn; /* first, as db.c expects */
+    struct db_conn *conn; /* first, then sql, as db.c expects */
     const char *sql;
     char name[16];
     bool prepared; /* on the current server session */

@@ -18,9 +18,9 @@
 #include "store/stmt_cache.h"
 
 struct db_stmt {
-    struct db_conn *conn;
-    sqlite3_stmt *handle;
+    struct db_conn *conn; /* first, then sql, as db.c expects */
     const char *sql;
+    sqlite3_stmt *handle;
     int param_max;    /* the highest N of a "$N" in the SQL */
     int *param_index; /* $N → SQLite's index (N ≤ param_max), 0 when absent */
 };
