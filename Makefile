@@ -109,7 +109,7 @@ lint:
 # libFuzzer targets: clang, sanitizers, linked with the parsers they exercise.
 FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 -g -O1 -Isrc -I. $(PKG_CFLAGS) \
                -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
-FUZZ_LIB_SRC := $(filter src/lib/%.c src/http/router.c src/http/parse.c src/http/multipart.c src/domain/catalog_text.c src/domain/match_engine.c src/domain/match_explain.c src/domain/match_json%.c src/domain/match_verify.c src/domain/school_csv.c,$(SRC))
+FUZZ_LIB_SRC := $(filter src/lib/%.c src/http/router.c src/http/parse.c src/http/multipart.c src/domain/catalog_text.c src/domain/match_engine.c src/domain/match_explain.c src/domain/match_json%.c src/domain/match_verify.c src/domain/school_csv.c src/domain/validate.c src/domain/visa_letter_input.c,$(SRC))
 fuzz: $(FUZZ_BIN)
 build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	@mkdir -p $(dir $@)

@@ -294,13 +294,24 @@ static int prepare(const struct match_instance *in, const struct match_rol_group
 
 /* ---------------------------------------------------------------- deferred acceptance */
 
+/* Per offering: its max-heap of (rank << 32 | entry) in engine.heap, capacity
+ * min(seats, applicants). The three fields sit together so that a proposal
+ * touches one cache line of offering state. */
+struct engine_offering {
+    uint32_t heap_start, heap_len, heap_cap;
+};
+
+/* Per student: the entries held, the greedy scan's position and end, the allowance. */
+struct engine_student {
+    uint32_t held_start, held_count, frontier, end, allowance;
+};
+
 struct engine {
     const struct prepared *p;
-    /* per offering: a max-heap of (rank << 32 | entry), capacity min(seats, applicants) */
     uint64_t *heap;
-    uint32_t *heap_start, *heap_len, *heap_cap;
-    /* per student: the entries held, the greedy scan's position, the allowance */
-    uint32_t *held, *held_start, *held_count, *frontier, *allowance;
+    struct engine_offering *offerings;
+    struct engine_student *students;
+    uint32_t *held;
     /* entries let go, waiting for their student to move on */
     uint32_t *stack, stack_len;
     uint64_t proposals;
@@ -343,26 +354,26 @@ static void heap_push(uint64_t *h, uint32_t len, uint64_t item)
  * another entry go onto the stack). */
 static bool propose(struct engine *g, uint32_t e)
 {
-    uint32_t o = g->p->offering[e];
+    struct engine_offering *off = &g->offerings[g->p->offering[e]];
     uint64_t item = (uint64_t)g->p->rank[e] << 32 | e;
-    uint64_t *h = g->heap + g->heap_start[o];
+    uint64_t *h = g->heap + off->heap_start;
     g->proposals++;
-    if (g->heap_len[o] < g->heap_cap[o]) {
-        heap_push(h, g->heap_len[o]++, item);
+    if (off->heap_len < off->heap_cap) {
+        heap_push(h, off->heap_len++, item);
         return true;
     }
-    if (g->heap_len[o] == 0 || item > h[0])
+    if (off->heap_len == 0 || item > h[0])
         return false;
     g->stack[g->stack_len++] = (uint32_t)(h[0] & 0xffffffffu);
     h[0] = item;
-    heap_sift_down(h, g->heap_len[o], 0);
+    heap_sift_down(h, off->heap_len, 0);
     return true;
 }
 
-static bool block_taken(const struct engine *g, uint32_t s, uint32_t block)
+static bool block_taken(const struct engine *g, const struct engine_student *st, uint32_t block)
 {
-    const uint32_t *held = g->held + g->held_start[s];
-    for (uint32_t i = 0; i < g->held_count[s]; i++)
+    const uint32_t *held = g->held + st->held_start;
+    for (uint32_t i = 0; i < st->held_count; i++)
         if (g->p->block[held[i]] == block)
             return true;
     return false;
@@ -372,13 +383,13 @@ static bool block_taken(const struct engine *g, uint32_t s, uint32_t block)
  * allowance or run out of entries. */
 static void fill(struct engine *g, uint32_t s)
 {
-    uint32_t end = g->p->start[s + 1];
-    while (g->held_count[s] < g->allowance[s] && g->frontier[s] < end) {
-        uint32_t e = g->frontier[s]++;
-        if (g->blocks && block_taken(g, s, g->p->block[e]))
+    struct engine_student *st = &g->students[s];
+    while (st->held_count < st->allowance && st->frontier < st->end) {
+        uint32_t e = st->frontier++;
+        if (g->blocks && block_taken(g, st, g->p->block[e]))
             continue;
         if (propose(g, e))
-            g->held[g->held_start[s] + g->held_count[s]++] = e;
+            g->held[st->held_start + st->held_count++] = e;
     }
 }
 
@@ -386,17 +397,18 @@ static void fill(struct engine *g, uint32_t s)
 static void let_go(struct engine *g, uint32_t e)
 {
     uint32_t s = g->p->student[e];
-    uint32_t *held = g->held + g->held_start[s];
-    for (uint32_t i = 0; i < g->held_count[s]; i++) {
+    struct engine_student *st = &g->students[s];
+    uint32_t *held = g->held + st->held_start;
+    for (uint32_t i = 0; i < st->held_count; i++) {
         if (held[i] == e) {
-            held[i] = held[--g->held_count[s]];
+            held[i] = held[--st->held_count];
             break;
         }
     }
     if (g->blocks) {
-        for (uint32_t c = g->p->next_same[e]; c != MATCH_NONE && c < g->frontier[s]; c = g->p->next_same[c]) {
+        for (uint32_t c = g->p->next_same[e]; c != MATCH_NONE && c < st->frontier; c = g->p->next_same[c]) {
             if (propose(g, c)) {
-                held[g->held_count[s]++] = c;
+                held[st->held_count++] = c;
                 return;
             }
         }
@@ -411,32 +423,28 @@ static int engine_init(const struct match_instance *in, const struct prepared *p
     memset(g, 0, sizeof(*g));
     g->p = p;
     g->blocks = in->mode == MATCH_MODE_ROTATION;
-    g->heap_start = arena_alloc(arena, ((size_t)m + 1) * sizeof(uint32_t));
-    g->heap_len = arena_calloc(arena, (size_t)m + 1, sizeof(uint32_t));
-    g->heap_cap = arena_alloc(arena, ((size_t)m + 1) * sizeof(uint32_t));
-    g->held_start = arena_alloc(arena, ((size_t)n + 1) * sizeof(uint32_t));
-    g->held_count = arena_calloc(arena, (size_t)n + 1, sizeof(uint32_t));
-    g->frontier = arena_alloc(arena, ((size_t)n + 1) * sizeof(uint32_t));
-    g->allowance = arena_alloc(arena, ((size_t)n + 1) * sizeof(uint32_t));
+    g->offerings = arena_alloc(arena, ((size_t)m + 1) * sizeof(*g->offerings));
+    g->students = arena_alloc(arena, ((size_t)n + 1) * sizeof(*g->students));
     g->stack = arena_alloc(arena, ((size_t)p->total + 1) * sizeof(uint32_t));
-    if (g->heap_start == NULL || g->heap_len == NULL || g->heap_cap == NULL || g->held_start == NULL ||
-        g->held_count == NULL || g->frontier == NULL || g->allowance == NULL || g->stack == NULL)
+    if (g->offerings == NULL || g->students == NULL || g->stack == NULL)
         return -1;
     size_t seats = 0;
     for (uint32_t o = 0; o < m; o++) {
         uint32_t cap = in->offerings[o].seats < p->applicants[o] ? in->offerings[o].seats : p->applicants[o];
-        g->heap_start[o] = (uint32_t)seats;
-        g->heap_cap[o] = cap;
+        g->offerings[o] = (struct engine_offering){.heap_start = (uint32_t)seats, .heap_cap = cap};
         seats += cap;
     }
     size_t slots = 0;
     for (uint32_t s = 0; s < n; s++) {
         uint32_t entries = p->start[s + 1] - p->start[s];
         uint32_t k = in->mode == MATCH_MODE_ONE ? 1 : in->students[s].max_placements;
-        g->allowance[s] = k < entries ? k : entries;
-        g->held_start[s] = (uint32_t)slots;
-        g->frontier[s] = p->start[s];
-        slots += g->allowance[s];
+        g->students[s] = (struct engine_student){
+            .held_start = (uint32_t)slots,
+            .frontier = p->start[s],
+            .end = p->start[s + 1],
+            .allowance = k < entries ? k : entries,
+        };
+        slots += g->students[s].allowance;
     }
     g->heap = arena_alloc(arena, (seats + 1) * sizeof(uint64_t));
     g->held = arena_alloc(arena, (slots + 1) * sizeof(uint32_t));
@@ -464,7 +472,7 @@ static int collect(const struct match_instance *in, struct engine *g, struct are
     uint32_t n = in->student_count, m = in->offering_count;
     uint32_t total = 0;
     for (uint32_t s = 0; s < n; s++)
-        total += g->held_count[s];
+        total += g->students[s].held_count;
     out->placement_start = arena_alloc(arena, ((size_t)n + 1) * sizeof(uint32_t));
     out->placements = arena_alloc(arena, ((size_t)total + 1) * sizeof(uint32_t));
     out->fill = arena_calloc(arena, (size_t)m + 1, sizeof(uint32_t));
@@ -472,10 +480,12 @@ static int collect(const struct match_instance *in, struct engine *g, struct are
         return -1;
     uint32_t at = 0;
     for (uint32_t s = 0; s < n; s++) {
-        uint32_t *held = g->held + g->held_start[s];
-        qsort(held, g->held_count[s], sizeof(uint32_t), uint32_compare); /* entries are in rank order */
+        const struct engine_student *st = &g->students[s];
+        uint32_t *held = g->held + st->held_start;
+        if (st->held_count > 1)
+            qsort(held, st->held_count, sizeof(uint32_t), uint32_compare); /* entries are in rank order */
         out->placement_start[s] = at;
-        for (uint32_t i = 0; i < g->held_count[s]; i++) {
+        for (uint32_t i = 0; i < st->held_count; i++) {
             uint32_t o = g->p->offering[held[i]];
             out->placements[at++] = o;
             out->fill[o]++;

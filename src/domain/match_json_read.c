@@ -272,10 +272,21 @@ static bool is_control(const char *s)
 }
 
 /* A byte that stands for itself inside a string: printable ASCII but '"' and
- * '\\' (control characters, DEL and non-ASCII take the slow path). */
+ * '\\' (control characters, DEL and non-ASCII take the slow path). A table:
+ * every byte of every id goes through here. */
+#define PLAIN_16 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1
+static const unsigned char plain_bytes[256] = {
+    [0x20] = 1, 1, 0 /* '"' */, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    PLAIN_16, /* 0x30 */
+    PLAIN_16, /* 0x40 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0 /* '\\' */, 1, 1, 1,
+    PLAIN_16, /* 0x60 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0 /* DEL */,
+};
+
 static inline bool plain_byte(unsigned char c)
 {
-    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+    return plain_bytes[c] != 0;
 }
 
 /* One character that is not plain at r->p, written at *w (escapes decoded,

@@ -30,7 +30,11 @@ static uint32_t *sorted_by_id(const void *items, size_t stride, uint32_t count, 
         order[i].id = *(const char *const *)((const char *)items + (size_t)i * stride);
         order[i].index = i;
     }
-    qsort(order, count, sizeof(*order), id_order_compare);
+    bool sorted = true; /* instances are often written in id order already (ids are unique) */
+    for (uint32_t i = 1; i < count && sorted; i++)
+        sorted = strcmp(order[i - 1].id, order[i].id) < 0;
+    if (!sorted)
+        qsort(order, count, sizeof(*order), id_order_compare);
     for (uint32_t i = 0; i < count; i++)
         out[i] = order[i].index;
     return out;

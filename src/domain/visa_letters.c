@@ -1,7 +1,6 @@
 /* visa_letters.c — B-1 visa invitation letters; see visa_letters.h. */
 #include "domain/visa_letters.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,21 +27,6 @@ static bool may_approve(const struct store_application *a, const struct store_us
     return account_has_role(user, ROLE_STAFF) || account_is_member(user, a->organization_id, ROLE_HOST_COORDINATOR);
 }
 
-static int check_input(const struct visa_letter_input *in, struct error *err)
-{
-    if (validate_text(in->passport_name, "passport_name", 1, PERSON_NAME_MAX_CHARS, false, err) != 0 ||
-        validate_text(in->nationality, "nationality", 2, COUNTRY_MAX_CHARS, false, err) != 0 ||
-        validate_text(in->consulate_city, "consulate_city", 2, SITE_CITY_MAX_CHARS, false, err) != 0)
-        return -1;
-    size_t len = in->passport_number != NULL ? strlen(in->passport_number) : 0;
-    if (len < 5 || len > 20)
-        return error_set(err, ERR_VALIDATION_FAILED, "passport_number", "must be 5 to 20 letters and digits");
-    for (size_t i = 0; i < len; i++)
-        if (!isalnum((unsigned char)in->passport_number[i]))
-            return error_set(err, ERR_VALIDATION_FAILED, "passport_number", "must be 5 to 20 letters and digits");
-    return 0;
-}
-
 int visa_letter_request(struct db_conn *conn, struct arena *arena, const struct store_user *user,
                         const char *application_id, const struct visa_letter_input *in, struct store_visa_letter *out,
                         struct error *err)
@@ -52,7 +36,7 @@ int visa_letter_request(struct db_conn *conn, struct arena *arena, const struct 
         return -1;
     if (strcmp(a.student_id, user->id) != 0 || !booked(&a))
         return error_set(err, ERR_NOT_FOUND, NULL, "visa letters are for your own booked rotations");
-    if (check_input(in, err) != 0)
+    if (visa_letter_input_check(in, err) != 0)
         return -1;
     int64_t now = clock_now();
     *out = (struct store_visa_letter){.application_id = a.id, .student_id = user->id,

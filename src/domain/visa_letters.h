@@ -20,6 +20,12 @@ struct visa_letter_input {
     const char *passport_name, *passport_number, *nationality, *consulate_city;
 };
 
+/* The checks of a request's fields (visa_letter_input.c; no database): the
+ * passport name, nationality and consulate city as valid text of bounded
+ * length, the passport number 5–20 ASCII letters and digits. 0, or -1 with
+ * 400 validation_failed naming the field. */
+int visa_letter_input_check(const struct visa_letter_input *in, struct error *err);
+
 /* The student asks for the letter of their own booked rotation (booked,
  * cleared or under way): 404 for anyone else and for a rotation in any other
  * state, 409 already_submitted for a second request, 400 naming a field

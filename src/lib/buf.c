@@ -55,23 +55,13 @@ static bool buf_reserve(struct buf *b, size_t extra)
     return true;
 }
 
-void buf_append(struct buf *b, const char *s, size_t len)
+void buf_append_grow(struct buf *b, const char *s, size_t len)
 {
     if (len == 0 || !buf_reserve(b, len))
         return;
     memcpy(b->data + b->len, s, len);
     b->len += len;
     b->data[b->len] = '\0';
-}
-
-void buf_append_str(struct buf *b, const char *s)
-{
-    buf_append(b, s, strlen(s));
-}
-
-void buf_append_char(struct buf *b, char c)
-{
-    buf_append(b, &c, 1);
 }
 
 void buf_appendf(struct buf *b, const char *fmt, ...)
@@ -130,10 +120,19 @@ void buf_append_html(struct buf *b, const char *s)
         buf_append_html_len(b, s, strlen(s));
 }
 
+/* Bytes a JSON string literal cannot carry as they are: the controls, '"',
+ * '\\', '<' and 0x7f. A table, since long strings (the match's explanations)
+ * are scanned a byte at a time. */
+#define JSON_ESCAPED_8 1, 1, 1, 1, 1, 1, 1, 1
+static const unsigned char json_escaped_byte[256] = {
+    JSON_ESCAPED_8, JSON_ESCAPED_8, JSON_ESCAPED_8, JSON_ESCAPED_8, /* 0x00 .. 0x1f */
+    ['"'] = 1,      ['\\'] = 1,     ['<'] = 1,      [0x7f] = 1,
+};
+
 /* A byte that a JSON string literal carries as it is. */
 static inline bool json_plain(unsigned char c)
 {
-    return c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != 0x7f;
+    return json_escaped_byte[c] == 0;
 }
 
 void buf_append_json_string(struct buf *b, const char *s)

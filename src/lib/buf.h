@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "lib/arena.h"
 
@@ -26,9 +27,24 @@ void buf_init(struct buf *b, struct arena *arena, size_t max);
 static inline bool buf_ok(const struct buf *b) { return !b->overflow; }
 void buf_reset(struct buf *b);
 
-void buf_append(struct buf *b, const char *s, size_t len);
-void buf_append_str(struct buf *b, const char *s);
-void buf_append_char(struct buf *b, char c);
+/* Appends that fit the allocated room are inline (large outputs such as the
+ * match result append millions of short pieces; a literal's strlen then folds
+ * away); the rest go through buf_append_grow. */
+void buf_append_grow(struct buf *b, const char *s, size_t len);
+static inline void buf_append(struct buf *b, const char *s, size_t len)
+{
+    if (len == 0)
+        return;
+    if (b->overflow || len > b->cap - b->len) {
+        buf_append_grow(b, s, len);
+        return;
+    }
+    memcpy(b->data + b->len, s, len);
+    b->len += len;
+    b->data[b->len] = '\0';
+}
+static inline void buf_append_str(struct buf *b, const char *s) { buf_append(b, s, strlen(s)); }
+static inline void buf_append_char(struct buf *b, char c) { buf_append(b, &c, 1); }
 void buf_appendf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_append_int(struct buf *b, int64_t v);
 
