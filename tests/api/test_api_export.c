@@ -328,6 +328,17 @@ static void check_imported_server(const char *db)
     api_use(&source);
 }
 
+/* The newest migration applied to db (the binary's schema version). */
+static long long schema_version_of(const char *db)
+{
+    struct db_conn *conn = NULL;
+    if (db_open(db, &conn) != DB_OK)
+        return -1;
+    long long v = api_db_int(conn, "SELECT max(version) FROM schema_migrations", NULL, NULL);
+    db_close(conn);
+    return v;
+}
+
 TEST(moves_sqlite_to_the_other_engine_and_back_row_for_row)
 {
     char e1[128], e2[128], e3[128], back[300];
@@ -339,7 +350,7 @@ TEST(moves_sqlite_to_the_other_engine_and_back_row_for_row)
     for (size_t i = 0; busy[i] != NULL; i++)
         if (rows_of(m, busy[i]) < 1)
             TEST_FAILF("the history has no %s", busy[i]);
-    CHECK_INT(json_integer_value(json_object_get(m, "schema_version")), 28);
+    CHECK_INT(json_integer_value(json_object_get(m, "schema_version")), schema_version_of(source.db));
     json_decref(m);
     if (pg_uri[0] != '\0')
         snprintf(target, sizeof(target), "%s", pg_uri);
