@@ -227,6 +227,11 @@ static void flag_row(struct coach_dashboard *d, struct coach_dashboard_row *row,
     d->with_open_tickets += row->open_tickets > 0;
     d->check_ins_missed += row->check_in_missed;
     d->check_ins_worrying += row->check_in_worrying;
+    /* What is still owed on a seat held or booked (the terms fixed at accept). */
+    bool owes = status == APPLICATION_HELD || status == APPLICATION_BOOKED || status == APPLICATION_CLEARED ||
+                status == APPLICATION_IN_PROGRESS;
+    int64_t balance = row->student.price_cents - row->student.paid_cents;
+    row->unpaid_cents = owes && row->student.balance_due_on != NULL && balance > 0 ? balance : 0;
     d->documents_missing += row->documents_not_ready > 0;
     d->unpaid += row->unpaid_cents > 0;
 }

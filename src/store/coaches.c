@@ -92,7 +92,8 @@ int store_coach_students(struct db_conn *conn, struct arena *arena, const char *
      * (cleared, booked, held), then the latest completed. */
     struct db_stmt *st = db_prepare(
         conn, "SELECT u.id, u.name, u.email, ca.assigned_at, a.id, a.status, a.offering_id, o.title,"
-              " a.organization_id, org.name, b.start_date, b.end_date, o.requirements"
+              " a.organization_id, org.name, b.start_date, b.end_date, o.requirements, a.price_cents, a.paid_cents,"
+              " a.balance_due_on"
               " FROM coach_assignments ca JOIN users u ON u.id = ca.student_id"
               " LEFT JOIN applications a ON a.id = (SELECT a2.id FROM applications a2"
               " JOIN blocks b2 ON b2.id = a2.block_id WHERE a2.student_id = ca.student_id"
@@ -128,6 +129,9 @@ int store_coach_students(struct db_conn *conn, struct arena *arena, const char *
         s->block_start = store_column_dup(arena, st, 10);
         s->block_end = store_column_dup(arena, st, 11);
         s->offering_requirements = store_column_dup(arena, st, 12);
+        s->price_cents = db_column_int(st, 13);
+        s->paid_cents = db_column_int(st, 14);
+        s->balance_due_on = store_column_dup(arena, st, 15);
     }
     db_reset(st);
     return rc == DB_DONE ? DB_OK : rc;

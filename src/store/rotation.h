@@ -35,6 +35,9 @@ struct store_coach_student {
     const char *block_start, *block_end;
     const char *offering_requirements; /* the kinds listed on the offering (offerings.requirements) */
     int64_t assigned_at;
+    /* The application's money terms (0 and NULL before the student accepted). */
+    int64_t price_cents, paid_cents;
+    const char *balance_due_on;
 };
 /* The coach's students, one row each, ordered by the rotation's start (none last). */
 int store_coach_students(struct db_conn *conn, struct arena *arena, const char *coach_id,

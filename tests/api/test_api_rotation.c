@@ -245,7 +245,16 @@ TEST(the_coach_dashboard)
     CHECK(json_is_true(api_json_get(row1, "flags.documents_missing")));
     CHECK_INT(api_json_int(row2, "documents_not_ready", -1), 0);
     CHECK(json_is_null(api_json_get(row1, "last_check_in")));
-    CHECK_INT(api_json_int(row1, "unpaid_cents", -1), 0);
+    /* The balance still owed on the booked seat, as the ledger's terms say (price − paid). */
+    long long owed = api_db_int(W.db, "SELECT price_cents - paid_cents FROM applications WHERE id = $1", a1, NULL);
+    CHECK_INT(api_json_int(row1, "unpaid_cents", -1), owed > 0 ? owed : 0);
+    CHECK(json_is_true(api_json_get(row1, "flags.unpaid_balance")) == (owed > 0));
+    /* The second starts in 60 days: booked on its deposit, the balance due later is owed. */
+    long long owed2 = api_db_int(W.db, "SELECT price_cents - paid_cents FROM applications WHERE id = $1", a2, NULL);
+    CHECK(owed2 > 0);
+    CHECK_INT(api_json_int(row2, "unpaid_cents", -1), owed2);
+    CHECK(json_is_true(api_json_get(row2, "flags.unpaid_balance")));
+    CHECK_INT(api_json_int(r.json, "counts.unpaid", -1), (owed > 0) + 1);
     CHECK_INT(api_json_int(r.json, "counts.starting_soon", -1), 1);
     CHECK_INT(api_json_int(r.json, "counts.documents_missing", -1), 1);
     api_free(&r);
