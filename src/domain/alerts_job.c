@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/agreements.h"
 #include "domain/alerts.h"
 #include "domain/notify.h"
 #include "lib/buf.h"
@@ -118,6 +119,15 @@ static int match_one(struct db_conn *conn, struct run_ctx *c, const struct store
         return DB_OK;
     if (alerts_query_of(s, &student.profile, &q, &err) != 0)
         return DB_OK; /* saved with filters the search no longer takes */
+    if (q.eligible_for != NULL) {
+        /* As the search page: offerings that require an affiliation agreement
+         * match when an agreement of the student's school covers the block. */
+        struct store_affiliation *affiliations = NULL;
+        int rc = affiliation_load(conn, c->arena, s->student_id, &affiliations, &q.affiliation_count);
+        if (rc != DB_OK)
+            return rc;
+        q.affiliations = affiliations;
+    }
     q.only_ids = ids;
     q.only_count = id_count;
     q.limit = 100;

@@ -307,7 +307,9 @@ TEST(a_host_proposes_the_school_signs_and_either_terminates)
     CHECK_INT(terminate(&r, &school_coord, id, "{\"reason\":\"The school closed its clinical programme.\"}"), 200);
     CHECK_STR(api_json_str(r.json, "status"), "terminated");
     CHECK_STR(api_json_str(r.json, "termination_reason"), "The school closed its clinical programme.");
-    long long terminated_at = api_json_int(r.json, "terminated_at", -1);
+    char terminated_at[32];
+    snprintf(terminated_at, sizeof(terminated_at), "%s",
+             api_json_str(r.json, "terminated_at") != NULL ? api_json_str(r.json, "terminated_at") : "(none)");
     api_free(&r);
     CHECK_INT(terminate(&r, &host_coord, id, "{\"reason\":\"Again\"}"), 409);
     api_free(&r);
@@ -315,8 +317,10 @@ TEST(a_host_proposes_the_school_signs_and_either_terminates)
                                NULL);
     CHECK_STR(reason, "The school closed its clinical programme.");
     free(reason);
-    CHECK_INT(api_db_int(db, "SELECT terminated_at FROM affiliation_agreements WHERE id = $1", id, NULL),
-              terminated_at);
+    char stored_at[21]; /* the reply's instant is the stored one, in RFC 3339 */
+    clock_format_rfc3339(api_db_int(db, "SELECT terminated_at FROM affiliation_agreements WHERE id = $1", id, NULL),
+                         stored_at);
+    CHECK_STR(terminated_at, stored_at);
     /* Every change is in the audit trail. */
     CHECK_INT(audit_count(id, "agreement.propose"), 1);
     CHECK_INT(audit_count(id, "agreement.activate"), 1);
@@ -598,6 +602,40 @@ static long long mails_to(const struct user *u)
     return api_db_int(db, "SELECT COUNT(*) FROM outbox WHERE to_address = $1 OR to_hash = $2", u->email, hash);
 }
 
+/* Saved searches "eligible for me" follow the same rule: a new block of the
+ * gated offering alerts the covered student, not the one without a school. */
+TEST(saved_searches_eligible_for_me_count_the_agreement)
+{
+    struct api_response r;
+    char covering[64];
+    if (!propose(&host_coord, host, school, 0, 365, covering) || !activate_ok(&school_coord, covering))
+        return;
+    const struct user *savers[] = {&student, &student_alone};
+    for (size_t i = 0; i < 2; i++) {
+        char *body = json_text(json_pack("{s:s,s:{s:s,s:s}}", "name", "Gated rotations", "filters", "q", title_word,
+                                          "eligible", "me"));
+        CHECK_INT(call(&r, savers[i], "POST", "/api/v1/saved-searches", body), 201);
+        free(body);
+        api_free(&r);
+    }
+    /* Everything that happened before is past the moment alerts let events settle: the baseline. */
+    call(&r, NULL, "POST", "/api/v1/test/clock", "{\"offset_seconds\":60}");
+    api_free(&r);
+    run_jobs();
+    const char *sql = "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'saved_search'";
+    long long before = api_db_int(db, sql, student.id, NULL), before_alone = api_db_int(db, sql, student_alone.id, NULL);
+    char block[64];
+    if (!create_block(offering_gated, block))
+        return;
+    call(&r, NULL, "POST", "/api/v1/test/clock", "{\"offset_seconds\":120}");
+    api_free(&r);
+    run_jobs();
+    CHECK_INT(api_db_int(db, sql, student.id, NULL), before + 1);
+    CHECK_INT(api_db_int(db, sql, student_alone.id, NULL), before_alone);
+    call(&r, NULL, "POST", "/api/v1/test/clock", "{\"offset_seconds\":0}");
+    api_free(&r);
+}
+
 TEST(reminders_60_and_30_days_before_the_end_once_each_then_expiry)
 {
     char id[64];
@@ -670,6 +708,7 @@ int main(void)
     API_RUN(outsiders_get_404_and_anonymous_401);
     API_RUN(bad_input_is_4xx_and_changes_nothing);
     API_RUN(an_offering_that_requires_an_affiliation_is_only_for_covered_students);
+    API_RUN(saved_searches_eligible_for_me_count_the_agreement);
     API_RUN(reminders_60_and_30_days_before_the_end_once_each_then_expiry);
     db_close(db);
     API_RUN(server_shuts_down_gracefully);
