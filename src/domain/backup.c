@@ -12,7 +12,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,22 +20,13 @@
 #include <unistd.h>
 
 #include "lib/clock.h"
+#include "lib/folder.h"
 #include "lib/manifest.h"
 #include "lib/sha256.h"
 #include "store/snapshot.h"
 #include "store/store.h"
 
 #define COPY_CHUNK (256 * 1024)
-
-static void hex_of(const uint8_t digest[32], char out[65])
-{
-    static const char digits[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
-        out[2 * i] = digits[digest[i] >> 4];
-        out[2 * i + 1] = digits[digest[i] & 15];
-    }
-    out[64] = '\0';
-}
 
 static bool join(char *out, size_t size, const char *a, const char *b)
 {
@@ -54,68 +44,12 @@ static int fsync_path(const char *path, int flags)
     return rc;
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void remove_tree(const char *path)
-{
-    nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
 static int make_dir(const char *path)
 {
     if (mkdir(path, 0700) == 0)
         return 0;
     struct stat st;
     return errno == EEXIST && lstat(path, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
-}
-
-/* *state: 0 missing, 1 an empty folder, 2 a folder with entries, 3 not a folder. */
-static int folder_state(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return errno == ENOENT ? 0 : 3;
-    if (!S_ISDIR(st.st_mode))
-        return 3;
-    DIR *d = opendir(path);
-    if (d == NULL)
-        return 3;
-    int state = 1;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            state = 2;
-    closedir(d);
-    return state;
-}
-
-/* Reads path through, counting and hashing it. */
-static int hash_file(const char *path, uint64_t *bytes, char sha[65])
-{
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    char *chunk = malloc(COPY_CHUNK);
-    struct sha256 h;
-    sha256_init(&h);
-    *bytes = 0;
-    ssize_t n = -1;
-    while (chunk != NULL && (n = read(fd, chunk, COPY_CHUNK)) > 0) {
-        sha256_update(&h, chunk, (size_t)n);
-        *bytes += (uint64_t)n;
-    }
-    free(chunk);
-    close(fd);
-    uint8_t digest[32];
-    sha256_final(&h, digest);
-    hex_of(digest, sha);
-    return n == 0 ? 0 : -1;
 }
 
 /* Copies from to the new file to (0600, fsynced), counting and hashing what it copied. */
@@ -153,7 +87,7 @@ static int copy_file(const char *from, const char *to, uint64_t *bytes, char sha
     }
     uint8_t digest[32];
     sha256_final(&h, digest);
-    hex_of(digest, sha);
+    folder_hex_of(digest, sha);
     rc = 0;
 out:
     free(chunk);
@@ -313,12 +247,12 @@ enum backup_outcome backup_create(struct db_conn *conn, const struct backup_opti
 {
     struct manifest m = {0};
     enum backup_outcome outcome = BACKUP_FAILED;
-    int state = folder_state(o->dir);
-    if (state >= 2) {
+    enum folder_state state = folder_state(o->dir);
+    if (state == FOLDER_IN_USE || state == FOLDER_NOT_A_FOLDER) {
         snprintf(why, why_size, "%s is not an empty folder: back up into a new one", o->dir);
         return BACKUP_REFUSED;
     }
-    if (state == 0 && mkdir(o->dir, 0700) != 0) {
+    if (state == FOLDER_MISSING && mkdir(o->dir, 0700) != 0) {
         snprintf(why, why_size, "cannot make %s: %s", o->dir, strerror(errno));
         return BACKUP_FAILED;
     }
@@ -333,7 +267,7 @@ enum backup_outcome backup_create(struct db_conn *conn, const struct backup_opti
     if (copy_blobs(o->data_dir, o->dir, &m, why, why_size) != 0 || !join(snapshot, sizeof(snapshot), o->dir, name) ||
         store_snapshot_write(conn, o->db_target, snapshot, why, why_size) != DB_OK)
         goto out;
-    if (hash_file(snapshot, &bytes, sha) != 0 || manifest_add(&m, name, bytes, sha) != 0) {
+    if (folder_file_sha256(snapshot, &bytes, sha) != 0 || manifest_add(&m, name, bytes, sha) != 0) {
         snprintf(why, why_size, "cannot read back %s", snapshot);
         goto out;
     }
@@ -348,7 +282,7 @@ enum backup_outcome backup_create(struct db_conn *conn, const struct backup_opti
     outcome = BACKUP_OK;
 out:
     if (outcome != BACKUP_OK)
-        remove_tree(o->dir);
+        folder_remove_tree(o->dir);
     manifest_free(&m);
     return outcome;
 }
@@ -438,7 +372,7 @@ static enum backup_outcome check_backup(const char *dir, const struct manifest *
             snprintf(why, why_size, "%s is missing from the backup", path);
             return BACKUP_INVALID;
         }
-        if ((uint64_t)st.st_size != f->bytes || hash_file(path, &bytes, sha) != 0 || bytes != f->bytes) {
+        if ((uint64_t)st.st_size != f->bytes || folder_file_sha256(path, &bytes, sha) != 0 || bytes != f->bytes) {
             snprintf(why, why_size, "%s is not the size the manifest gives (truncated or changed)", path);
             return BACKUP_INVALID;
         }
@@ -487,7 +421,7 @@ static enum backup_outcome check_destination(struct db_conn *conn, const struct 
         return BACKUP_REFUSED;
     }
     char files[PATH_MAX];
-    if (!join(files, sizeof(files), o->data_dir, "files") || folder_state(files) >= 2) {
+    if (!join(files, sizeof(files), o->data_dir, "files") || folder_state(files) >= FOLDER_IN_USE) {
         snprintf(why, why_size, "%s already holds files: restore into a new data folder", files);
         return BACKUP_REFUSED;
     }
@@ -536,7 +470,7 @@ static enum backup_outcome place_keys(const struct backup_options *o, const stru
         else if (!join(to, sizeof(to), o->data_dir, f->path + 5))
             return BACKUP_FAILED;
         if (access(to, F_OK) == 0) {
-            if (hash_file(to, &bytes, sha) != 0 || strcmp(sha, f->sha256) != 0) {
+            if (folder_file_sha256(to, &bytes, sha) != 0 || strcmp(sha, f->sha256) != 0) {
                 snprintf(why, why_size, "%s exists and is not the key in the backup: move it away first", to);
                 return BACKUP_REFUSED;
             }
@@ -591,7 +525,7 @@ enum backup_outcome backup_restore(struct db_conn *conn, const struct backup_opt
     outcome = BACKUP_OK;
 out:
     if (staging[0] != '\0')
-        remove_tree(staging);
+        folder_remove_tree(staging);
     manifest_free(&m);
     return outcome;
 }

@@ -2,10 +2,8 @@
  * the manifest and the JSON of each row; the database side is store/export.c. */
 #include "domain/export.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <limits.h>
@@ -18,53 +16,16 @@
 #include <unistd.h>
 
 #include "lib/clock.h"
+#include "lib/folder.h"
 #include "lib/limits.h"
 #include "lib/sha256.h"
 #include "store/export.h"
 #include "store/store.h"
 
-static void hex_of(const uint8_t digest[32], char out[65])
-{
-    static const char digits[] = "0123456789abcdef";
-    for (int i = 0; i < 32; i++) {
-        out[2 * i] = digits[digest[i] >> 4];
-        out[2 * i + 1] = digits[digest[i] & 15];
-    }
-    out[64] = '\0';
-}
-
 static bool join(char *out, size_t size, const char *dir, const char *name, const char *suffix)
 {
     int n = snprintf(out, size, "%s/%s%s", dir, name, suffix);
     return n > 0 && (size_t)n < size;
-}
-
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-/* 0 missing, 1 an empty folder, 2 a folder with entries, 3 not a folder. */
-static int folder_state(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return errno == ENOENT ? 0 : 3;
-    if (!S_ISDIR(st.st_mode))
-        return 3;
-    DIR *d = opendir(path);
-    if (d == NULL)
-        return 3;
-    int state = 1;
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-            state = 2;
-    closedir(d);
-    return state;
 }
 
 static bool schema_current(struct db_conn *conn, int *version, char *why, size_t why_size)
@@ -180,7 +141,7 @@ static int export_table(struct db_conn *conn, const char *dir, const struct stor
     }
     uint8_t digest[32];
     sha256_final(&w.hash, digest);
-    hex_of(digest, sha);
+    folder_hex_of(digest, sha);
     json_t *entry = json_pack("{s:s, s:s, s:I, s:I, s:s}", "name", t->name, "file", file, "rows", (json_int_t)w.rows,
                               "bytes", (json_int_t)w.bytes, "sha256", sha);
     if (entry == NULL || json_array_append_new(list, entry) != 0) {
@@ -251,8 +212,8 @@ enum export_outcome export_write(struct db_conn *conn, const char *dir, const ch
                                  struct export_report *report, char *why, size_t why_size)
 {
     memset(report, 0, sizeof(*report));
-    int state = folder_state(dir);
-    if (state >= 2) {
+    enum folder_state state = folder_state(dir);
+    if (state == FOLDER_IN_USE || state == FOLDER_NOT_A_FOLDER) {
         db_close(conn);
         snprintf(why, why_size, "%s is not an empty folder: export into a new one", dir);
         return EXPORT_REFUSED;
@@ -261,7 +222,7 @@ enum export_outcome export_write(struct db_conn *conn, const char *dir, const ch
         db_close(conn);
         return EXPORT_FAILED;
     }
-    if (state == 0 && mkdir(dir, 0700) != 0) {
+    if (state == FOLDER_MISSING && mkdir(dir, 0700) != 0) {
         db_close(conn);
         snprintf(why, why_size, "cannot make %s: %s", dir, strerror(errno));
         return EXPORT_FAILED;
@@ -282,7 +243,7 @@ enum export_outcome export_write(struct db_conn *conn, const char *dir, const ch
         outcome = EXPORT_FAILED;
     json_decref(manifest);
     if (outcome != EXPORT_OK)
-        nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+        folder_remove_tree(dir);
     return outcome;
 }
 
@@ -328,9 +289,10 @@ static const char *text_or(const char *text, const char *fallback)
 static enum export_outcome read_manifest(const char *dir, json_t **out, char *why, size_t why_size)
 {
     char path[PATH_MAX];
-    int state = folder_state(dir);
-    if (state == 0 || state == 3)
-        return invalid(why, why_size, "%s is not a folder%s", dir, state == 0 ? " (it does not exist)" : "");
+    enum folder_state state = folder_state(dir);
+    if (state == FOLDER_MISSING || state == FOLDER_NOT_A_FOLDER)
+        return invalid(why, why_size, "%s is not a folder%s", dir,
+                       state == FOLDER_MISSING ? " (it does not exist)" : "");
     if (!join(path, sizeof(path), dir, EXPORT_MANIFEST_NAME, ""))
         return invalid(why, why_size, "%s: the folder name is too long", dir);
     FILE *f = fopen(path, "re");
@@ -400,36 +362,13 @@ static enum export_outcome check_manifest(json_t *m, int latest, const struct st
     return EXPORT_OK;
 }
 
-static int hash_file(const char *path, uint64_t *bytes, char sha[65])
-{
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    enum { CHUNK = 256 * 1024 };
-    char *chunk = malloc(CHUNK);
-    struct sha256 h;
-    sha256_init(&h);
-    *bytes = 0;
-    ssize_t n = -1;
-    while (chunk != NULL && (n = read(fd, chunk, CHUNK)) > 0) {
-        sha256_update(&h, chunk, (size_t)n);
-        *bytes += (uint64_t)n;
-    }
-    free(chunk);
-    close(fd);
-    uint8_t digest[32];
-    sha256_final(&h, digest);
-    hex_of(digest, sha);
-    return n == 0 ? 0 : -1;
-}
-
 static enum export_outcome check_files(const char *dir, const struct manifest_table *entries, size_t count, char *why,
                                        size_t why_size)
 {
     for (size_t i = 0; i < count; i++) {
         char path[PATH_MAX], sha[65];
         uint64_t bytes = 0;
-        if (!join(path, sizeof(path), dir, entries[i].file, "") || hash_file(path, &bytes, sha) != 0)
+        if (!join(path, sizeof(path), dir, entries[i].file, "") || folder_file_sha256(path, &bytes, sha) != 0)
             return invalid(why, why_size, "%s is missing from the export (or cannot be read)", entries[i].file);
         if (bytes != entries[i].bytes || strcmp(sha, entries[i].sha256) != 0)
             return invalid(why, why_size, "%s is not the file the manifest describes (%s differs)", entries[i].file,
