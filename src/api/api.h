@@ -126,12 +126,15 @@ struct api_offering_body {
     struct refund_policy_body refund_policy;
     struct api_eligibility_body eligibility;
     const char *description, *first_day;
+    struct store_first_day first_day_instructions; /* replaced as a whole when sent */
     struct json_strings requirements;
     bool lor_customary;
     bool requires_affiliation; /* only students of a school with an active agreement covering the block */
     const char *status;
 };
 extern const struct json_field api_offering_spec[];
+/* ,"first_day_instructions":{address, time, ask_for, dress_code, transport, bring} ("" when not given). */
+void api_write_first_day(struct buf *b, const struct store_first_day *f);
 /* Parses the body (every field optional; presence tells what was sent); -1 after replying. */
 int api_parse_offering_body(struct http_request *req, struct api_offering_body *body, struct json_presence *presence);
 /* Copies the fields that were sent onto o (eligibility is replaced as a whole); -1 after replying. */

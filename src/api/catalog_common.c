@@ -229,6 +229,17 @@ static const struct json_field eligibility_spec[] = {
     {0},
 };
 
+/* The first day as fields (each optional, one line; "" or absent: not given). */
+static const struct json_field first_day_spec[] = {
+    JSON_STRING(struct store_first_day, address, JSON_OPTIONAL, 0, CATALOG_FIRST_DAY_FIELD_MAX),
+    JSON_STRING(struct store_first_day, time, JSON_OPTIONAL, 0, CATALOG_FIRST_DAY_FIELD_MAX),
+    JSON_STRING(struct store_first_day, ask_for, JSON_OPTIONAL, 0, CATALOG_FIRST_DAY_FIELD_MAX),
+    JSON_STRING(struct store_first_day, dress_code, JSON_OPTIONAL, 0, CATALOG_FIRST_DAY_FIELD_MAX),
+    JSON_STRING(struct store_first_day, transport, JSON_OPTIONAL, 0, CATALOG_FIRST_DAY_FIELD_MAX),
+    JSON_STRING(struct store_first_day, bring, JSON_OPTIONAL, 0, CATALOG_FIRST_DAY_FIELD_MAX),
+    {0},
+};
+
 const struct json_field api_offering_spec[] = {
     JSON_STRING(struct api_offering_body, organization_id, JSON_OPTIONAL, 1, ID_MAX_BYTES),
     JSON_STRING(struct api_offering_body, site_id, JSON_OPTIONAL, 1, ID_MAX_BYTES),
@@ -248,6 +259,7 @@ const struct json_field api_offering_spec[] = {
     JSON_OBJECT(struct api_offering_body, eligibility, JSON_OPTIONAL, eligibility_spec),
     JSON_TEXT(struct api_offering_body, description, JSON_OPTIONAL, 0, CATALOG_DESCRIPTION_MAX),
     JSON_TEXT(struct api_offering_body, first_day, JSON_OPTIONAL, 0, CATALOG_FIRST_DAY_MAX),
+    JSON_OBJECT(struct api_offering_body, first_day_instructions, JSON_OPTIONAL, first_day_spec),
     JSON_STRING_ARRAY(struct api_offering_body, requirements, JSON_OPTIONAL, 1, 64, 64),
     JSON_BOOL(struct api_offering_body, lor_customary, JSON_OPTIONAL),
     JSON_BOOL(struct api_offering_body, requires_affiliation, JSON_OPTIONAL),
@@ -344,6 +356,8 @@ int api_apply_offering_body(struct http_request *req, const struct api_offering_
         o->description = body->description;
     if (SENT("first_day"))
         o->first_day = body->first_day;
+    if (SENT("first_day_instructions")) /* replaced as a whole: a field left out is cleared */
+        o->first_day_fields = body->first_day_instructions;
     if (SENT("requirements") && join_items(req, &body->requirements, "requirements", &o->requirements) != 0)
         return -1;
     if (SENT("lor_customary"))
@@ -415,4 +429,16 @@ void api_write_refund_schedule(struct buf *b, const struct refund_policy *policy
                     (long long)rows[i].answer.percent);
     }
     buf_append_char(b, ']');
+}
+
+void api_write_first_day(struct buf *b, const struct store_first_day *f)
+{
+    const char *names[] = {"address", "time", "ask_for", "dress_code", "transport", "bring"};
+    const char *values[] = {f->address, f->time, f->ask_for, f->dress_code, f->transport, f->bring};
+    buf_append_str(b, ",\"first_day_instructions\":{");
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        buf_appendf(b, "%s\"%s\":", i > 0 ? "," : "", names[i]);
+        buf_append_json_string(b, values[i] != NULL ? values[i] : "");
+    }
+    buf_append_char(b, '}');
 }

@@ -148,6 +148,7 @@ void api_write_offering(struct buf *b, const struct store_offering *o, const str
     buf_append_json_string(b, o->description);
     buf_append_str(b, ",\"first_day\":");
     buf_append_json_string(b, o->first_day);
+    api_write_first_day(b, &o->first_day_fields);
     buf_append_str(b, ",\"blocks\":[");
     for (size_t i = 0; i < block_count; i++) {
         const struct store_block *blk = &blocks[i];

@@ -38,7 +38,9 @@ static const struct component components[] = {
     /* api_write_offering */
     {"Offering", "!id:s,!title:s,!specialty:s,!kind:s,!setting:s?,!status:s,!weeks:i,!hours_per_week:i,!host:o,"
                  "!site:o,preceptor:o?,!currency:s,!tuition_cents:i,!application_fee_cents:i,deposit_cents:i,"
-                 "refund_policy:RefundPolicy,eligibility:o,description:s?,first_day:s?,!blocks:[o],requirements:a"},
+                 "refund_policy:RefundPolicy,eligibility:o,description:s?,first_day:s?,first_day_instructions:FirstDay,"
+                 "!blocks:[o],requirements:a"},
+    {"FirstDay", "!address:s,!time:s,!ask_for:s,!dress_code:s,!transport:s,!bring:s"},
     {"RefundPolicy", "!tiers:[o],fixed_rules:o"},
     /* catalog_common.c */
     {"Block", "!id:s,!offering_id:s,!start:d,!end:d,!seats:i,!seats_taken:i,!seats_reserved:i,!seats_left:i"},

@@ -7,6 +7,7 @@
 
 #include "domain/accounts.h"
 #include "domain/applications.h"
+#include "domain/catalog.h"
 #include "domain/documents.h"
 #include "domain/notify.h"
 #include "domain/vocabulary.h"
@@ -90,6 +91,29 @@ static const char *textf(struct arena *arena, const char *fmt, ...)
     return text;
 }
 
+/* The first-day event's description: the host's fields ("When: 7:30 am", …),
+ * whom to ask for, anything else they wrote, and the link. */
+static const char *first_day_text(struct arena *arena, struct store_offering *o, const struct store_application *a,
+                                  const char *link)
+{
+    struct buf b;
+    buf_init(&b, arena, BUF_CAP_DETAIL);
+    bool ask_for_given = false;
+    for (int i = 0; o != NULL && i < FIRST_DAY_FIELDS; i++) {
+        const char *value = *first_day_field(&o->first_day_fields, i);
+        if (value == NULL || value[0] == '\0')
+            continue;
+        buf_appendf(&b, "%s: %s\n", first_day_field_labels[i], value);
+        ask_for_given = ask_for_given || first_day_field(&o->first_day_fields, i) == &o->first_day_fields.ask_for;
+    }
+    if (!ask_for_given)
+        buf_appendf(&b, "Ask for %s.\n", a->preceptor_name);
+    if (o != NULL && o->first_day != NULL && o->first_day[0] != '\0')
+        buf_appendf(&b, "%s\n", o->first_day);
+    buf_append_str(&b, link);
+    return buf_ok(&b) ? b.data : link;
+}
+
 static void event(struct feed *f, const char *uid, const char *summary, const char *start, const char *end,
                   const char *description, const char *location)
 {
@@ -119,11 +143,10 @@ static void rotation_events(struct feed *f, const struct store_application *a)
     if (status == APPLICATION_COMPLETED)
         return;
     event(f, textf(f->arena, "first-day-%s@rounds", a->id), textf(f->arena, "First day: %s", a->offering_title),
-          a->block_start, a->block_start,
-          has_offering && o.first_day != NULL && o.first_day[0] != '\0'
-              ? textf(f->arena, "Ask for %s.\n%s\n%s", a->preceptor_name, o.first_day, link)
-              : textf(f->arena, "Ask for %s.\n%s", a->preceptor_name, link),
-          where);
+          a->block_start, a->block_start, first_day_text(f->arena, has_offering ? &o : NULL, a, link),
+          has_offering && o.first_day_fields.address != NULL && o.first_day_fields.address[0] != '\0'
+              ? o.first_day_fields.address
+              : where);
     if (!student)
         return;
     int32_t first = clock_days_from_date(a->block_start), last = clock_days_from_date(a->block_end);

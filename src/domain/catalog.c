@@ -248,6 +248,15 @@ int catalog_check_offering(const struct store_offering *o, struct error *err)
     if (validate_text(o->description, "description", 0, CATALOG_DESCRIPTION_MAX, true, err) != 0 ||
         validate_text(o->first_day, "first_day", 0, CATALOG_FIRST_DAY_MAX, true, err) != 0)
         return -1;
+    struct store_first_day first_day = o->first_day_fields;
+    for (int i = 0; i < FIRST_DAY_FIELDS; i++) {
+        static const char *const fields[FIRST_DAY_FIELDS] = {
+            "first_day_instructions.address",    "first_day_instructions.time",
+            "first_day_instructions.ask_for",    "first_day_instructions.dress_code",
+            "first_day_instructions.transport",  "first_day_instructions.bring"};
+        if (validate_text(*first_day_field(&first_day, i), fields[i], 0, CATALOG_FIRST_DAY_FIELD_MAX, false, err))
+            return -1;
+    }
     if (money_check_offering_prices(NULL, o, err) != 0)
         return -1;
     if (check_csv(o->requirements, document_kind_known, "requirements", err) != 0)
@@ -693,4 +702,30 @@ size_t catalog_managed_organizations(const struct store_user *user, const struct
         n++;
     }
     return n;
+}
+
+/* ---- the first day's fields ---- */
+
+const char *const first_day_field_labels[FIRST_DAY_FIELDS] = {"Where to report", "When",
+                                                              "Whom to ask for", "Dress code",
+                                                              "Parking or transit", "What to bring"};
+const char *const first_day_field_names[FIRST_DAY_FIELDS] = {"address", "time", "ask_for",
+                                                             "dress_code", "transport", "bring"};
+
+const char **first_day_field(struct store_first_day *f, int i)
+{
+    const char **slots[FIRST_DAY_FIELDS] = {&f->address, &f->time, &f->ask_for, &f->dress_code, &f->transport,
+                                            &f->bring};
+    return slots[i];
+}
+
+bool first_day_given(const struct store_first_day *f)
+{
+    struct store_first_day copy = *f;
+    for (int i = 0; i < FIRST_DAY_FIELDS; i++) {
+        const char *v = *first_day_field(&copy, i);
+        if (v != NULL && v[0] != '\0')
+            return true;
+    }
+    return false;
 }

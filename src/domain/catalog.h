@@ -103,4 +103,14 @@ const char *catalog_join_csv(struct arena *arena, const char *const *items, size
 /* Whether the comma-separated list csv holds value. */
 bool catalog_csv_has(const char *csv, const char *value);
 
+/* The first day's fields in the order every page, email and feed shows them:
+ * FIRST_DAY_FIELDS labels ("Where to report", "When", …) and the API's names. */
+enum { FIRST_DAY_FIELDS = 6 };
+extern const char *const first_day_field_labels[FIRST_DAY_FIELDS];
+extern const char *const first_day_field_names[FIRST_DAY_FIELDS]; /* "address", "time", … */
+/* The slot of field i (0 … FIRST_DAY_FIELDS − 1) in f. */
+const char **first_day_field(struct store_first_day *f, int i);
+/* Whether the host gave any of the fields. */
+bool first_day_given(const struct store_first_day *f);
+
 #endif

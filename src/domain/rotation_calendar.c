@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "domain/applications.h"
+#include "domain/catalog.h"
 #include "domain/catalog_index.h"
 #include "domain/coaches.h"
 #include "domain/notify.h"
@@ -84,10 +85,21 @@ static int tell_first_day(struct db_conn *conn, struct arena *arena, const struc
                 a->offering_title, a->host_name, a->block_start, o.site_name,
                 o.site_address != NULL ? o.site_address : "", o.site_address != NULL && o.site_address[0] ? ", " : "",
                 o.site_city, o.site_state, a->preceptor_name);
+    if (first_day_given(&o.first_day_fields)) {
+        buf_append_str(&body, "Your host's instructions for the first day:\n");
+        for (int i = 0; i < FIRST_DAY_FIELDS; i++) {
+            const char *value = *first_day_field(&o.first_day_fields, i);
+            if (value != NULL && value[0] != '\0')
+                buf_appendf(&body, "- %s: %s\n", first_day_field_labels[i],
+                            notify_quote(arena, value, CATALOG_FIRST_DAY_FIELD_MAX * 4));
+        }
+        buf_append_char(&body, '\n');
+    }
     if (o.first_day != NULL && o.first_day[0] != '\0')
-        buf_appendf(&body, "Your host's instructions for the first day:\n%s\n\n",
+        buf_appendf(&body, "%s:\n%s\n\n",
+                    first_day_given(&o.first_day_fields) ? "And also" : "Your host's instructions for the first day",
                     notify_quote(arena, o.first_day, CATALOG_FIRST_DAY_MAX * 4));
-    else
+    else if (!first_day_given(&o.first_day_fields))
         buf_append_str(&body, "Your host has not written first-day instructions yet: your coach will find out.\n\n");
     buf_appendf(&body, "Everything about your rotation, your coach and what is due: %s%s\n", notify_public_url(), link);
     if (buf_ok(&body))

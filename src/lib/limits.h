@@ -38,6 +38,7 @@
 #define CATALOG_TITLE_MAX 120
 #define CATALOG_DESCRIPTION_MAX 5000
 #define CATALOG_FIRST_DAY_MAX 2000
+#define CATALOG_FIRST_DAY_FIELD_MAX 300 /* each of the first day's fields: address, time, … */
 #define CATALOG_WEEKS_MAX 52
 #define CATALOG_HOURS_MAX 80
 #define CATALOG_SEATS_MAX 100

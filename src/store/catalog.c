@@ -342,6 +342,10 @@ static void bind_offering(struct db_stmt *st, const struct store_offering *o)
     db_bind_int(st, 28, o->deposit_percent);
     db_bind_int(st, 29, o->balance_due_days);
     db_bind_int(st, 30, o->requires_affiliation);
+    const struct store_first_day *f = &o->first_day_fields;
+    const char *fields[] = {f->address, f->time, f->ask_for, f->dress_code, f->transport, f->bring};
+    for (int i = 0; i < 6; i++)
+        db_bind_text(st, 31 + i, fields[i] != NULL ? fields[i] : "");
 }
 
 int store_catalog_changed(struct db_conn *conn, const char *offering_id, int64_t now)
@@ -369,9 +373,10 @@ int store_offering_insert(struct db_conn *conn, const struct store_offering *o)
               " weeks, hours_per_week, tuition_cents, application_fee_cents, deposit_cents, students_allowed,"
               " graduates_allowed, step1_required, max_years_since_graduation, visa_kinds, english_proof_required,"
               " lor_customary, description, first_day, refund_policy, requirements, status, created_at,"
-              " updated_at, deposit_percent, balance_due_days, requires_affiliation) VALUES ($1, $2, $3, $4, $5, $6, $7,"
-              " $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27,"
-              " $28, $29, $30)");
+              " updated_at, deposit_percent, balance_due_days, requires_affiliation, first_day_address, first_day_time,"
+              " first_day_ask_for, first_day_dress_code, first_day_transport, first_day_bring) VALUES ($1, $2, $3, $4,"
+              " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25,"
+              " $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)");
     bind_offering(st, o);
     int rc = store_run(st);
     if (rc == DB_OK)
@@ -388,7 +393,9 @@ int store_offering_update(struct db_conn *conn, const struct store_offering *o)
               " step1_required = $16, max_years_since_graduation = $17, visa_kinds = $18,"
               " english_proof_required = $19, lor_customary = $20, description = $21, first_day = $22,"
               " refund_policy = $23, requirements = $24, status = $25, created_at = $26, updated_at = $27,"
-              " deposit_percent = $28, balance_due_days = $29, requires_affiliation = $30 WHERE id = $1");
+              " deposit_percent = $28, balance_due_days = $29, requires_affiliation = $30, first_day_address = $31,"
+              " first_day_time = $32, first_day_ask_for = $33, first_day_dress_code = $34, first_day_transport = $35,"
+              " first_day_bring = $36 WHERE id = $1");
     bind_offering(st, o);
     int rc = store_run(st);
     if (rc == DB_OK)
@@ -403,7 +410,9 @@ int store_offering_update(struct db_conn *conn, const struct store_offering *o)
     " COALESCE(o.max_years_since_graduation, -1), o.visa_kinds, o.english_proof_required, o.lor_customary,"   \
     " o.description, o.first_day, o.refund_policy, o.requirements, o.status, o.created_at,"                   \
     " o.updated_at, org.name, s.name, s.address, s.city, s.state, s.zip, s.time_zone, p.name, p.specialty,"   \
-    " p.board_status, p.user_id, p.verified, o.deposit_percent, o.balance_due_days, o.requires_affiliation"    \
+    " p.board_status, p.user_id, p.verified, o.deposit_percent, o.balance_due_days, o.requires_affiliation,"   \
+    " o.first_day_address, o.first_day_time, o.first_day_ask_for, o.first_day_dress_code,"                    \
+    " o.first_day_transport, o.first_day_bring"                                                               \
     " FROM offerings o JOIN organizations org ON org.id = o.organization_id"                                  \
     " JOIN sites s ON s.id = o.site_id JOIN preceptors p ON p.id = o.preceptor_id "
 
@@ -451,6 +460,13 @@ static void read_offering(struct arena *arena, struct db_stmt *st, struct store_
     o->deposit_percent = db_column_int(st, 39);
     o->balance_due_days = db_column_int(st, 40);
     o->requires_affiliation = db_column_int(st, 41) != 0;
+    struct store_first_day *f = &o->first_day_fields;
+    f->address = store_column_dup(arena, st, 42);
+    f->time = store_column_dup(arena, st, 43);
+    f->ask_for = store_column_dup(arena, st, 44);
+    f->dress_code = store_column_dup(arena, st, 45);
+    f->transport = store_column_dup(arena, st, 46);
+    f->bring = store_column_dup(arena, st, 47);
 }
 
 int store_offering_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_offering *out)

@@ -208,7 +208,12 @@ struct store_offering {
     bool requires_affiliation;
     int64_t max_years_since_graduation; /* -1: no limit */
     const char *visa_kinds;             /* comma-separated; "" = any */
-    const char *description, *first_day;
+    const char *description, *first_day; /* first_day: anything else about the first day (free text) */
+    /* The first day as fields ("" when not given): where to report, when, whom
+     * to ask for, the dress code, parking or transit, what to bring. */
+    struct store_first_day {
+        const char *address, *time, *ask_for, *dress_code, *transport, *bring;
+    } first_day_fields;
     const char *refund_policy; /* JSON {"tiers":[…]} (domain/refunds.h); "" = the default policy */
     const char *requirements, *status;
     int64_t created_at, updated_at;

@@ -38,6 +38,7 @@ struct offering_form {
     bool requires_affiliation;
     const char *visa_kinds, *requirements; /* comma-separated */
     const char *description, *first_day;
+    struct store_first_day first_day_fields; /* as typed */
     /* The refund policy's tiers as typed, one row each (blank rows are ignored). */
     const char *tier_days[REFUND_TIERS_MAX], *tier_percent[REFUND_TIERS_MAX];
     bool tier_fee_refunded[REFUND_TIERS_MAX];
@@ -126,9 +127,28 @@ static int form_amount(const char *v, const char *field, bool required, int64_t 
     return 0;
 }
 
+/* The form's names of the first day's fields (domain: first_day_field_names). */
+static const char *const first_day_inputs[FIRST_DAY_FIELDS] = {"first_day_address",    "first_day_time",
+                                                               "first_day_ask_for",    "first_day_dress_code",
+                                                               "first_day_transport",  "first_day_bring"};
+
+/* "first_day_instructions.time" → "first_day_time"; NULL for another field. */
+static const char *first_day_input(const char *api_field)
+{
+    static const char prefix[] = "first_day_instructions.";
+    if (api_field == NULL || strncmp(api_field, prefix, sizeof(prefix) - 1) != 0)
+        return NULL;
+    for (int i = 0; i < FIRST_DAY_FIELDS; i++)
+        if (strcmp(api_field + sizeof(prefix) - 1, first_day_field_names[i]) == 0)
+            return first_day_inputs[i];
+    return NULL;
+}
+
 /* The API's field name as the form names it. */
 static const char *form_field(const char *api_field)
 {
+    if (first_day_input(api_field) != NULL)
+        return first_day_input(api_field);
     static const char *const map[][2] = {{"tuition_cents", "tuition"},
                                          {"application_fee_cents", "application_fee"},
                                          {"deposit_cents", "deposit"},
@@ -169,6 +189,9 @@ static const char *field_label(const char *field)
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
         if (strcmp(labels[i][0], field) == 0)
             return labels[i][1];
+    for (int i = 0; i < FIRST_DAY_FIELDS; i++)
+        if (strcmp(first_day_inputs[i], field) == 0)
+            return first_day_field_labels[i];
     return field;
 }
 
@@ -238,6 +261,7 @@ static void form_from_offering(struct arena *arena, const struct store_offering 
         .requirements = o->requirements,
         .description = o->description,
         .first_day = o->first_day,
+        .first_day_fields = o->first_day_fields,
     };
     struct refund_policy policy;
     if (refund_policy_decode(arena, o->refund_policy, &policy) != 0)
@@ -291,6 +315,8 @@ static void form_from_request(struct http_request *req, struct offering_form *f)
         .description = http_form(req, "description"),
         .first_day = http_form(req, "first_day"),
     };
+    for (int i = 0; i < FIRST_DAY_FIELDS; i++)
+        *first_day_field(&f->first_day_fields, i) = http_form(req, first_day_inputs[i]);
     for (int i = 0; i < REFUND_TIERS_MAX; i++) {
         char name[32];
         snprintf(name, sizeof(name), "tier_days_%d", i);
@@ -353,6 +379,11 @@ static bool set_right(struct store_offering *o, const char *field)
         o->description = "";
     else if (strcmp(field, "first_day") == 0)
         o->first_day = "";
+    else if (first_day_input(field) != NULL) {
+        for (int i = 0; i < FIRST_DAY_FIELDS; i++)
+            if (first_day_input(field) == first_day_inputs[i])
+                *first_day_field(&o->first_day_fields, i) = "";
+    }
     else if (strcmp(field, "requirements") == 0)
         o->requirements = "";
     else
@@ -423,6 +454,9 @@ static int offering_from_form(const struct offering_form *f, struct store_offeri
     o->requirements = or_empty(f->requirements);
     o->description = or_empty(f->description);
     o->first_day = or_empty(f->first_day);
+    struct store_first_day typed = f->first_day_fields;
+    for (int i = 0; i < FIRST_DAY_FIELDS; i++)
+        *first_day_field(&o->first_day_fields, i) = or_empty(*first_day_field(&typed, i));
     size_t before = errors->count;
     struct error err = {0};
     const char *required[][2] = {{"title", o->title},       {"specialty", o->specialty}, {"kind", o->kind},
@@ -534,6 +568,26 @@ static void write_document_kinds(struct buf *b, struct arena *arena, const char 
 }
 
 /* The refund policy as rows "at least D days before: P % back, fee refunded". */
+/* The first day: one line per field, then anything else as free text. */
+static void write_first_day(struct buf *b, struct arena *a, const struct form_errors *errors,
+                            const struct offering_form *f)
+{
+    static const char *const hints[FIRST_DAY_FIELDS] = {
+        "The address, and the entrance or room.", "The time on the first day, e.g. 7:30 am.",
+        "A name, and a phone number.", "e.g. business casual with a white coat.", NULL,
+        "e.g. passport, hospital badge form, stethoscope."};
+    buf_append_str(b, "<fieldset><legend>The first day</legend>\n"
+                      "<p class=\"hint\">Students see these on their rotation page and by email a week before "
+                      "the start.</p>\n");
+    struct store_first_day typed = f->first_day_fields;
+    for (int i = 0; i < FIRST_DAY_FIELDS; i++)
+        view_input(b, first_day_field_labels[i], "text", first_day_inputs[i], *first_day_field(&typed, i), NULL,
+                   false, hints[i], error_for(a, errors, first_day_inputs[i]));
+    view_textarea(b, "Anything else about the first day", "first_day", f->first_day, 4, CATALOG_FIRST_DAY_MAX, NULL,
+                  error_for(a, errors, "first_day"));
+    buf_append_str(b, "</fieldset>\n");
+}
+
 static void write_policy_fields(struct buf *b, struct arena *a, const struct offering_form *f,
                                 const struct form_errors *errors)
 {
@@ -632,8 +686,7 @@ static void write_offering_fields(struct http_request *req, struct buf *b, const
     buf_append_str(b, "<h2>What to expect</h2>\n");
     view_textarea(b, "Description", "description", f->description, 8, CATALOG_DESCRIPTION_MAX, NULL,
                   error_for(a, errors, "description"));
-    view_textarea(b, "The first day", "first_day", f->first_day, 4, CATALOG_FIRST_DAY_MAX,
-                  "Where to go, when, whom to ask for.", error_for(a, errors, "first_day"));
+    write_first_day(b, a, errors, f);
     view_checkbox(b, "A letter of recommendation is customary after this rotation", "lor_customary",
                   f->lor_customary, NULL);
     write_document_kinds(b, &req->arena, f->requirements, error_for(a, errors, "requirements"));

@@ -8,6 +8,7 @@
 
 #include "domain/accounts.h"
 #include "domain/applications.h"
+#include "domain/catalog.h"
 #include "domain/documents.h"
 #include "domain/hours.h"
 #include "domain/messages.h"
@@ -177,6 +178,11 @@ static void render_due(struct http_request *req, struct buf *b, const struct rot
     buf_append_str(b, "</ul></section>\n");
 }
 
+static bool given(const char *text)
+{
+    return text != NULL && text[0] != '\0';
+}
+
 /* "Your first day", from FIRST_DAY_NOTICE_DAYS days before the start until the first day. */
 static void render_first_day(struct buf *b, const struct rotation_view *v)
 {
@@ -187,28 +193,49 @@ static void render_first_day(struct buf *b, const struct rotation_view *v)
         return;
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"first-day-heading\"><h2 id=\"first-day-heading\">"
                       "Your first day</h2>\n<dl class=\"facts\">");
+    /* The host's fields where given; the site and the preceptor otherwise. */
+    const struct store_first_day *fd = &v->offering.first_day_fields;
     fact(b, "When");
     view_date(b, v->a.block_start);
-    buf_append_str(b, "</dd>");
-    fact(b, "Where");
-    buf_append_html(b, v->offering.site_name);
-    if (v->offering.site_address != NULL && v->offering.site_address[0] != '\0') {
+    if (given(fd->time)) {
         buf_append_str(b, ", ");
-        buf_append_html(b, v->offering.site_address);
+        buf_append_html(b, fd->time);
     }
-    buf_append_str(b, ", ");
-    buf_append_html(b, v->offering.site_city);
-    buf_append_str(b, ", ");
-    buf_append_html(b, v->offering.site_state);
     buf_append_str(b, "</dd>");
-    fact(b, "Ask for");
-    buf_append_html(b, v->a.preceptor_name);
-    buf_append_str(b, "</dd></dl>\n");
-    if (v->offering.first_day != NULL && v->offering.first_day[0] != '\0') {
+    fact(b, "Where to report");
+    if (given(fd->address)) {
+        buf_append_html(b, fd->address);
+    } else {
+        buf_append_html(b, v->offering.site_name);
+        if (given(v->offering.site_address)) {
+            buf_append_str(b, ", ");
+            buf_append_html(b, v->offering.site_address);
+        }
+        buf_append_str(b, ", ");
+        buf_append_html(b, v->offering.site_city);
+        buf_append_str(b, ", ");
+        buf_append_html(b, v->offering.site_state);
+    }
+    buf_append_str(b, "</dd>");
+    fact(b, "Whom to ask for");
+    buf_append_html(b, given(fd->ask_for) ? fd->ask_for : v->a.preceptor_name);
+    buf_append_str(b, "</dd>");
+    const char *rest[][2] = {{first_day_field_labels[3], fd->dress_code},
+                             {first_day_field_labels[4], fd->transport},
+                             {first_day_field_labels[5], fd->bring}};
+    for (size_t i = 0; i < sizeof(rest) / sizeof(rest[0]); i++) {
+        if (!given(rest[i][1]))
+            continue;
+        fact(b, rest[i][0]);
+        buf_append_html(b, rest[i][1]);
+        buf_append_str(b, "</dd>");
+    }
+    buf_append_str(b, "</dl>\n");
+    if (given(v->offering.first_day)) {
         buf_append_str(b, "<h3>From your host</h3><p class=\"prose\">");
         buf_append_html(b, v->offering.first_day);
         buf_append_str(b, "</p>");
-    } else {
+    } else if (!first_day_given(fd)) {
         buf_append_str(b, "<p>Your host has not written first-day instructions yet: your coach will find out.</p>");
     }
     buf_append_str(b, "</section>\n");

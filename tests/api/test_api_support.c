@@ -747,6 +747,37 @@ TEST(first_day_instructions_go_out_a_week_ahead_once)
                 "/api/v1/offerings/%s", W.offering_b);
     CHECK_INT(r.status, 200);
     api_free(&r);
+    /* The first day as fields: each one line, at most 300 characters; a bad one changes nothing. */
+    const char *fields = "{\"first_day_instructions\":{\"address\":\"North Tower, 2nd floor, Room 214\","
+                         "\"time\":\"7:30 AM\",\"ask_for\":\"Nurse manager Ana Ruiz, ext. 4411\","
+                         "\"dress_code\":\"Business casual and a white coat\",\"transport\":\"Bus 12 to Main St; "
+                         "no student parking\",\"bring\":\"Passport and BLS card\"}}";
+    world_callf(&r, &W.coord_b, "PATCH", fields, "/api/v1/offerings/%s", W.offering_b);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(api_json_str(r.json, "first_day_instructions.address"), "North Tower, 2nd floor, Room 214");
+    CHECK_STR(api_json_str(r.json, "first_day_instructions.bring"), "Passport and BLS card");
+    CHECK_STR(api_json_str(r.json, "first_day"), "Report to Ward 5 at 7:30 AM.\nBring your passport.");
+    api_free(&r);
+    const char *bad[] = {"{\"first_day_instructions\":{\"address\":\"Room 1\\nRoom 2\"}}",
+                         "{\"first_day_instructions\":{\"time\":\"\\u0007 7 AM\"}}",
+                         "{\"first_day_instructions\":{\"bring\":17}}", "{\"first_day_instructions\":\"Room 1\"}"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        world_callf(&r, &W.coord_b, "PATCH", bad[i], "/api/v1/offerings/%s", W.offering_b);
+        CHECK(r.status == 400 || r.status == 422);
+        api_free(&r);
+    }
+    char *too_long = calloc(1, 400);
+    memset(too_long, 'x', 301);
+    char body[500];
+    snprintf(body, sizeof(body), "{\"first_day_instructions\":{\"ask_for\":\"%s\"}}", too_long);
+    free(too_long);
+    world_callf(&r, &W.coord_b, "PATCH", body, "/api/v1/offerings/%s", W.offering_b);
+    CHECK(r.status == 400 || r.status == 422);
+    CHECK_CONTAINS(r.body, "ask_for");
+    api_free(&r);
+    char *kept = api_db_text(W.db, "SELECT first_day_address FROM offerings WHERE id = $1", W.offering_b, NULL, NULL);
+    CHECK_STR(kept, "North Tower, 2nd floor, Room 214");
+    free(kept);
     snprintf(path, sizeof(path), "/rotations/%s", app);
     const char *count_sql = "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'first_day'";
     /* Sent mail keeps its kind and subject (address and body are scrubbed): the body is read in the maildir. */
@@ -771,9 +802,16 @@ TEST(first_day_instructions_go_out_a_week_ahead_once)
     char mail_dir[400];
     snprintf(mail_dir, sizeof(mail_dir), "%s/data/mail/new", server.dir);
     CHECK(maildir_has(mail_dir, s.email, "Ward 5"));
+    CHECK(maildir_has(mail_dir, s.email, "Parking or transit: "));
+    CHECK(maildir_has(mail_dir, s.email, "Bus 12 to Main St"));
+    CHECK(maildir_has(mail_dir, s.email, "Nurse manager Ana Ruiz, ext. 4411"));
     CHECK_INT(page_get(&r, &s, path), 200);
     CHECK_CONTAINS(r.body, "Your first day");
     CHECK_CONTAINS(r.body, "Report to Ward 5 at 7:30 AM.");
+    CHECK_CONTAINS(r.body, "North Tower, 2nd floor, Room 214");
+    CHECK_CONTAINS(r.body, "Dress code");
+    CHECK_CONTAINS(r.body, "Business casual and a white coat");
+    CHECK_CONTAINS(r.body, "7:30 AM");
     api_free(&r);
     world_clock_reset();
 }
