@@ -164,13 +164,23 @@ static void take_total(void *context, struct match_json_stats *stats)
     stats->total_ms = clock_monotonic_ms() - st->started_ms;
 }
 
-/* Writes the result to a temporary file beside path, then renames it. */
+/* Writes the result to a temporary file beside path, then renames it; to a
+ * path that exists and is not a regular file (/dev/null, a pipe) directly, as
+ * renaming over it would replace the device or pipe by a file. */
 static int write_result(struct match_run_state *st, const struct match_instance *in, const struct match_result *r,
                         const char *path, struct arena *arena)
 {
     char temp[4096];
+    struct stat target;
     bool to_stdout = strcmp(path, "-") == 0;
-    if (!to_stdout) {
+    bool in_place = !to_stdout && stat(path, &target) == 0 && !S_ISREG(target.st_mode);
+    if (in_place) {
+        st->out = fopen(path, "wb");
+        if (st->out == NULL) {
+            fprintf(stderr, "rounds match: cannot write %s: %s\n", path, strerror(errno));
+            return EXIT_FAILURE_RUNTIME;
+        }
+    } else if (!to_stdout) {
         int n = snprintf(temp, sizeof(temp), "%s.tmp-XXXXXX", path);
         int fd = n > 0 && (size_t)n < sizeof(temp) ? mkstemp(temp) : -1;
         st->out = fd >= 0 ? fdopen(fd, "wb") : NULL;
@@ -191,11 +201,12 @@ static int write_result(struct match_run_state *st, const struct match_instance 
         return rc == 0 && fflush(stdout) == 0 ? EXIT_OK : EXIT_FAILURE_RUNTIME;
     if (fclose(st->out) != 0)
         rc = -1;
-    if (rc == 0 && rename(temp, path) != 0)
+    if (rc == 0 && !in_place && rename(temp, path) != 0)
         rc = -1;
     if (rc != 0) {
         fprintf(stderr, "rounds match: cannot write %s: %s\n", path, strerror(errno));
-        unlink(temp);
+        if (!in_place)
+            unlink(temp);
         return EXIT_FAILURE_RUNTIME;
     }
     return EXIT_OK;

@@ -21,6 +21,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "api_client.h"
 #include "lib/clock.h"
@@ -642,6 +643,17 @@ TEST(the_instance_downloaded_runs_offline_to_the_same_placements)
     free(hash);
     json_decref(doc);
     free(result);
+    /* --out naming a device (here through a link to /dev/null) is written in
+     * place: renaming a temporary file over it would replace the device */
+    char link_path[112];
+    snprintf(link_path, sizeof(link_path), "%s/null.json", dir);
+    CHECK(symlink("/dev/null", link_path) == 0);
+    const char *to_device[] = {"match", "--in", in_path, "--out", link_path, "--quiet", NULL};
+    CHECK_INT(api_cli(NULL, to_device, NULL, &res), 0);
+    api_cli_free(&res);
+    struct stat link_st, null_st;
+    CHECK(lstat(link_path, &link_st) == 0 && S_ISLNK(link_st.st_mode));
+    CHECK(stat("/dev/null", &null_st) == 0 && S_ISCHR(null_st.st_mode));
     api_remove_tree(dir);
     /* cancelling gives every seat back */
     long long before = reserved(block_far);
