@@ -1375,12 +1375,21 @@ report_match() {
 
 # ---------------------------------------------------------------- part: certificates
 
-# The demo's completed rotation and its certificate (`rounds seed --demo`, signed with the key of
-# the data folder the servers use): its PDF drawn from the signed facts with its QR code at each
+# The demo's completed rotation and its certificate (`rounds seed --demo` into a database of its
+# own, signed with the key of the data folder the servers use): its PDF drawn from the signed facts with its QR code at each
 # request (certificates/s), and the public /verify/{number} page against nginx serving its bytes.
 part_certificates() {
     local number reply token type_verify
     mkdir -p "$tmp/data"
+    # A database of its own: the demo's completed rotation needs the demo catalog,
+    # which `seed --demo` leaves out when the other parts' offerings are there.
+    if [ "$db_kind" = postgres ]; then
+        ROUNDS_DB=$("$here/pg_tmp.sh" createdb "$pg_dir" certificates 2>>"$tmp/setup.log") ||
+            { show_log "$tmp/setup.log"; die "could not create the certificates database"; }
+    else
+        ROUNDS_DB="$tmp/certificates.db"
+    fi
+    export ROUNDS_DB
     "$bin" seed --demo >"$tmp/seed-demo.out" 2>>"$tmp/setup.log" ||
         { show_log "$tmp/setup.log"; die "rounds seed --demo failed"; }
     number=$(sed -n 's/.*certificate \(RC-[0-9A-Z-]*\):.*/\1/p' "$tmp/seed-demo.out" | head -n 1)

@@ -243,9 +243,14 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
         rc = EXIT_FAILURE_RUNTIME;
         goto out;
     }
-    printf("Demo school: %d students (cohort01…cohort%02d@rounds.test and the demo student), a match round open for "
-           "ranking at /school/rounds/%s\n",
-           cohort.students, cohort.students - 1, cohort.round_id != NULL ? cohort.round_id : "");
+    if (cohort.round_id != NULL)
+        printf("Demo school: %d students (cohort01…cohort%02d@rounds.test and the demo student), a match round open "
+               "for ranking at /school/rounds/%s\n",
+               cohort.students, cohort.students - 1, cohort.round_id);
+    else
+        printf("Demo school: %d students (cohort01…cohort%02d@rounds.test and the demo student); no match round, as "
+               "the demo host has no open block (the catalog was there before the demo)\n",
+               cohort.students, cohort.students - 1);
     struct store_catalog_summary sum;
     if (store_catalog_summary(conn, &sum) != DB_OK) {
         fprintf(stderr, "rounds seed: could not count the catalog\n");

@@ -59,7 +59,9 @@ static int link(struct db_conn *conn, const char *school_id, const char *student
     return store_school_student_put(conn, &l);
 }
 
-/* The open round: six blocks of the host, two seats each when free. */
+/* The open round: six blocks of the host, two seats each when free. None when
+ * the host has no block open to any student after the ranking deadline (a
+ * database whose catalog was there before the demo's). */
 static int seed_round(struct db_conn *conn, struct arena *arena, const struct demo_school *d,
                       const struct store_user *cohort, struct demo_school_added *added)
 {
@@ -72,36 +74,39 @@ static int seed_round(struct db_conn *conn, struct arena *arena, const struct de
                                 .seed = "demo-spring-2027",
                                 .max_placements = 1,
                                 .deadline = clock_now() + 14 * DAY};
-    struct store_match_round round;
-    struct error err = {0};
-    if (match_round_create(conn, arena, &coordinator, &r, &round, &err) != 0)
-        return DB_ERROR;
     char after[11]; /* blocks must start after the ranking deadline */
-    clock_date_from_days((int32_t)(round.deadline / 86400), after);
+    clock_date_from_days((int32_t)(r.deadline / 86400), after);
     struct store_match_round_block *c = NULL;
     size_t count = 0;
-    if (store_match_block_candidates(conn, arena, round.id, after, 2000, &c, &count) != DB_OK)
+    if (store_match_block_candidates(conn, arena, NULL, d->host_id, after, 2000, &c, &count) != DB_OK)
         return DB_ERROR;
+    const struct store_match_round_block *picked[ROUND_BLOCKS];
     const char *chosen[ROUND_BLOCKS];
     size_t n = 0;
     for (size_t i = 0; i < count && n < ROUND_BLOCKS; i++) {
-        if (strcmp(c[i].host_id, d->host_id) != 0)
-            continue;
         bool same_offering = false;
         for (size_t j = 0; j < n && !same_offering; j++)
             same_offering = strcmp(chosen[j], c[i].offering_id) == 0;
         struct store_offering o;
-        if (store_offering_get(conn, arena, c[i].offering_id, &o) != DB_ROW || !o.students_allowed ||
-            o.step1_required || o.english_proof_required || o.visa_kinds[0] != '\0')
+        if (same_offering || store_offering_get(conn, arena, c[i].offering_id, &o) != DB_ROW ||
+            !o.students_allowed || o.step1_required || o.english_proof_required || o.visa_kinds[0] != '\0')
             continue; /* open to any student: the demo student can rank them without a profile */
-        if (same_offering || match_round_add_block(conn, arena, &coordinator, round.id, c[i].block_id,
-                                                   c[i].seats < 2 ? c[i].seats : 2, &err) != 0)
-            continue;
-        chosen[n] = c[i].offering_id;
-        added->blocks++;
-        n++;
+        picked[n] = &c[i];
+        chosen[n++] = c[i].offering_id;
     }
-    if (n == 0 || match_round_act(conn, arena, &coordinator, round.id, "open", &round, &err) != 0)
+    if (n == 0)
+        return DB_OK;
+    struct store_match_round round;
+    struct error err = {0};
+    if (match_round_create(conn, arena, &coordinator, &r, &round, &err) != 0)
+        return DB_ERROR;
+    for (size_t i = 0; i < n; i++) {
+        const struct store_match_round_block *b = picked[i];
+        if (match_round_add_block(conn, arena, &coordinator, round.id, b->block_id, b->seats < 2 ? b->seats : 2,
+                                  &err) == 0)
+            added->blocks++;
+    }
+    if (added->blocks == 0 || match_round_act(conn, arena, &coordinator, round.id, "open", &round, &err) != 0)
         return DB_ERROR;
     struct store_match_round_block *blocks = NULL;
     if (store_match_round_blocks(conn, arena, round.id, &blocks, &count) != DB_OK)

@@ -429,18 +429,20 @@ int store_match_outcome_of(struct db_conn *conn, struct arena *arena, const char
     return rc;
 }
 
-int store_match_block_candidates(struct db_conn *conn, struct arena *arena, const char *round_id, const char *after,
-                                 int limit, struct store_match_round_block **out, size_t *count)
+int store_match_block_candidates(struct db_conn *conn, struct arena *arena, const char *round_id, const char *host_id,
+                                 const char *after, int limit, struct store_match_round_block **out, size_t *count)
 {
     struct db_stmt *st = db_prepare(
         conn, "SELECT bl.id, f.id, f.title, f.organization_id, o.name, f.specialty, bl.start_date, bl.end_date,"
               " bl.seats - bl.seats_taken - bl.seats_reserved FROM blocks bl JOIN offerings f ON f.id = bl.offering_id"
               " JOIN organizations o ON o.id = f.organization_id WHERE f.status = 'published' AND bl.start_date > $1"
-              " AND bl.seats - bl.seats_taken - bl.seats_reserved > 0 AND NOT EXISTS (SELECT 1 FROM match_round_blocks rb"
-              " WHERE rb.round_id = $3 AND rb.block_id = bl.id) ORDER BY bl.start_date, f.title, bl.id LIMIT $2");
+              " AND bl.seats - bl.seats_taken - bl.seats_reserved > 0 AND ($4 = '' OR f.organization_id = $4)"
+              " AND NOT EXISTS (SELECT 1 FROM match_round_blocks rb WHERE rb.round_id = $3 AND rb.block_id = bl.id)"
+              " ORDER BY bl.start_date, f.title, bl.id LIMIT $2");
     db_bind_text(st, 1, after);
     db_bind_int(st, 2, limit);
     db_bind_text(st, 3, round_id != NULL ? round_id : "");
+    db_bind_text(st, 4, host_id != NULL ? host_id : "");
     size_t capacity = 0;
     *out = NULL;
     *count = 0;

@@ -89,10 +89,11 @@ int store_match_outcome_of(struct db_conn *conn, struct arena *arena, const char
                            const char **explanation);
 
 /* Blocks starting after the date `after` with seats free (neither taken nor
- * reserved) of published offerings, not in the round yet, by start date then
- * title, at most limit: what a coordinator may add to a round (seats = those free). */
-int store_match_block_candidates(struct db_conn *conn, struct arena *arena, const char *round_id, const char *after,
-                                 int limit, struct store_match_round_block **out, size_t *count);
+ * reserved) of published offerings (of the host host_id, or of any when NULL),
+ * not in the round yet, by start date then title, at most limit: what a
+ * coordinator may add to a round (seats = those free). */
+int store_match_block_candidates(struct db_conn *conn, struct arena *arena, const char *round_id, const char *host_id,
+                                 const char *after, int limit, struct store_match_round_block **out, size_t *count);
 
 /* Seats reserved by rounds: n back to sale; or one taken by the application
  * it was kept for (taken + 1, reserved − 1). */

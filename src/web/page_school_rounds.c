@@ -160,7 +160,8 @@ static void render_add_block(struct http_request *req, struct buf *b, const char
     const char *round_id = round->id;
     struct store_match_round_block *c = NULL;
     size_t count = 0;
-    if (store_match_block_candidates(req->db, &req->arena, round_id, after, CANDIDATES_SHOWN, &c, &count) != DB_OK)
+    if (store_match_block_candidates(req->db, &req->arena, round_id, NULL, after, CANDIDATES_SHOWN, &c, &count) !=
+        DB_OK)
         count = 0;
     const char **values = arena_calloc(&req->arena, count + 2, sizeof(char *));
     const char **labels = arena_calloc(&req->arena, count + 2, sizeof(char *));
