@@ -1105,6 +1105,26 @@ struct seed_job {
     bool *created;
 };
 
+/* The demo host's first day as fields: what a student sees on "Your rotation"
+ * and in the email a week before the start. */
+static int demo_host_first_day(struct gen *g, const char *host_id)
+{
+    struct store_offering *items = NULL;
+    size_t count = 0;
+    int rc = store_offerings_list(g->conn, g->arena, host_id, NULL, NULL, DEMO_CATALOG_HOST_OFFERINGS, &items, &count);
+    for (size_t i = 0; i < count && rc == DB_OK; i++) {
+        items[i].first_day_fields = (struct store_first_day){
+            .address = "2100 N Lake Dr, Milwaukee, WI 53211 (Main Campus, East Tower entrance)",
+            .time = "7:30 am, Monday of the first week",
+            .ask_for = "The medical education office, 3rd floor, East Tower",
+            .dress_code = "Business casual with a white coat; closed-toe shoes",
+            .transport = "Visitor parking in structure B ($8 a day); buses 15 and 30 stop at the main entrance",
+            .bring = "Passport, the confirmation email, a stethoscope and your immunization record"};
+        rc = store_offering_update(g->conn, &items[i]);
+    }
+    return rc;
+}
+
 static int seed_tx(struct db_conn *conn, void *ctx)
 {
     struct seed_job *job = ctx;
@@ -1170,6 +1190,8 @@ static int seed_tx(struct db_conn *conn, void *ctx)
     }
     if (rc == DB_OK)
         rc = flush_offerings(&g);
+    if (rc == DB_OK && own > 0)
+        rc = demo_host_first_day(&g, job->accounts->host_id);
     if (rc == DB_OK)
         *job->created = true;
 out:
