@@ -212,8 +212,10 @@ int store_bulk_session(struct db_conn *conn, bool bulk)
         return DB_OK;
     /* Flag pragmas expire the connection's prepared statements: each is
      * compiled again, with or without the checks, at its next use. */
-    return db_exec(conn, bulk ? "PRAGMA foreign_keys=OFF; PRAGMA ignore_check_constraints=ON"
-                              : "PRAGMA ignore_check_constraints=OFF; PRAGMA foreign_keys=ON");
+    return db_exec(conn, bulk ? "PRAGMA foreign_keys=OFF; PRAGMA ignore_check_constraints=ON;"
+                                " PRAGMA cache_size=-32768; PRAGMA synchronous=OFF; PRAGMA wal_autocheckpoint=0"
+                              : "PRAGMA ignore_check_constraints=OFF; PRAGMA foreign_keys=ON;"
+                                " PRAGMA cache_size=-2000; PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=1000");
 }
 
 int store_preceptor_npi_count(struct db_conn *conn, const char *from_npi, const char *to_npi, int64_t *count)

@@ -325,8 +325,11 @@ int store_catalog_insert_bulk(struct db_conn *conn, const struct store_offering 
 /* Readies a connection for bulk writes of generated rows (bulk = true) or
  * back to normal: on SQLite, without its CHECK constraints and foreign-key
  * lookups — the generator writes each row's parents first, with values from
- * the lists the constraints name, and its test checks both afterwards. Call
- * outside a transaction. */
+ * the lists the constraints name, and its test checks both afterwards; with
+ * a 32 MiB page cache, no fsync and the WAL checkpointed once at the end
+ * rather than every 1,000 pages: a crash of the machine (not of the process)
+ * during a bulk session may damage the database, which is why only the
+ * generator of demo and benchmark catalogs uses it. Call outside a transaction. */
 int store_bulk_session(struct db_conn *conn, bool bulk);
 /* How many preceptors have an NPI between from_npi and to_npi (10-digit strings, inclusive). */
 int store_preceptor_npi_count(struct db_conn *conn, const char *from_npi, const char *to_npi, int64_t *count);
