@@ -4,6 +4,8 @@
 --   1 × GET /api/v1/offerings/{id}                       1 × POST /api/v1/applications (a second
 --   1 × POST …/applications/{id}/messages                  application to the same block is refused:
 --   1 × POST /api/v1/documents (a 20 KiB PDF)              the refusal path is load too)
+-- and each document uploaded is deleted by the thread's next request (a
+-- student keeps a wallet, not tens of thousands of passports).
 -- With a delay (ms, 0: none) each connection waits that long between its
 -- requests, which is how soak.sh holds the rate at 70 % of the maximum.
 -- done() prints one "SOAK …" line: rate, p99, 5xx replies, socket errors.
@@ -16,7 +18,9 @@ function setup(thread)
 end
 
 local token, offering, block, application, pdf, delay_ms
+local auth
 local reqs = {}
+local uploaded = {} -- documents to delete, by the next request
 local n = 0
 server_errors = 0
 
@@ -26,7 +30,7 @@ function init(args)
     pdf = f:read("*a")
     f:close()
     delay_ms = tonumber(args[6]) or 0
-    local auth = { ["Authorization"] = "Bearer " .. token }
+    auth = { ["Authorization"] = "Bearer " .. token }
     local json = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }
     local words = { "cardiology", "pediatrics", "surgery", "internal", "boston", "family", "neurology", "clinic" }
     for _, w in ipairs(words) do
@@ -52,6 +56,9 @@ function init(args)
 end
 
 function request()
+    if #uploaded > 0 then
+        return wrk.format("DELETE", "/api/v1/documents/" .. table.remove(uploaded), auth)
+    end
     n = n % #order + 1
     return reqs[order[n]]
 end
@@ -63,6 +70,11 @@ end
 function response(status, headers, body)
     if status >= 500 then
         server_errors = server_errors + 1
+    elseif status == 201 and body ~= nil then
+        local id = body:match('^{"id":"(d_[%w_-]+)"')
+        if id ~= nil then
+            table.insert(uploaded, id)
+        end
     end
 end
 

@@ -5,10 +5,12 @@
 #   scripts/soak.sh BINARY            (SOAK_MINUTES=30 by default)
 #
 # Seeds the demo into a fresh SQLite database in a temp folder, serves it, signs
-# the demo student in, applies once (the application the messages go to), then:
+# the demo student in, applies once (a second application to that block is the
+# refusal path of the mix), finds the student's completed rotation (the thread
+# the messages go to), then:
 #   1. measures the maximum rate of the mix for SOAK_PROBE_SECONDS (10) with wrk;
 #   2. runs the mix (bench/soak.lua: searches, pages, an offering, applications,
-#      messages, 20 KiB uploads) for SOAK_MINUTES one-minute rounds at 70 % of
+#      messages, 20 KiB uploads, each deleted again) for SOAK_MINUTES one-minute rounds at 70 % of
 #      that rate (each connection waits between its requests; the pause is
 #      corrected after each minute by the latency measured), printing per
 #      minute: the rate, p99, 5xx replies, socket errors, the server's RSS, its
@@ -80,7 +82,14 @@ application=$(curl -sf "$url/api/v1/applications" -H "Authorization: Bearer $tok
 [ -n "$application" ] || die "the demo student could not apply to $block"
 { printf '%%PDF-1.7\n%%rounds soak\n'; head -c 20000 /dev/zero | tr '\0' 'x'; printf '\n%%%%EOF\n'; } >"$T/soak.pdf"
 
-soak_args=("$token" "$offering" "$block" "$application" "$T/soak.pdf")
+# The messages go to a thread that is open (an application with an offer or
+# later): the demo student's completed rotation.
+thread=$(sqlite3 "$ROUNDS_DB" "SELECT a.id FROM applications a JOIN users u ON u.id = a.student_id
+    WHERE lower(u.email) = lower('$student') AND a.status IN ('offered', 'held', 'booked', 'cleared', 'in_progress',
+    'completed') ORDER BY a.id LIMIT 1;")
+[ -n "$thread" ] || die "the demo student ($student) has no application with an open message thread"
+
+soak_args=("$token" "$offering" "$block" "$thread" "$T/soak.pdf")
 wrk_line() { grep '^SOAK ' | tail -n 1; }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p"; }
 mem_kib() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$pid/status"; }
