@@ -29,12 +29,14 @@ const char *http_method_name(enum http_method method)
     return "OTHER";
 }
 
-/* Matches one pattern; fills params on success. */
+/* Matches one pattern; fills params on success. Every request tries the
+ * patterns in turn, so the pattern is walked once (no strlen first): most
+ * fail within their first segments. */
 static int match_pattern(const char *pattern, const char *path, size_t path_len, struct route_match *out)
 {
-    size_t pi = 0, si = 0, plen = strlen(pattern);
+    size_t pi = 0, si = 0;
     out->param_count = 0;
-    while (pi < plen && si < path_len) {
+    while (pattern[pi] != '\0' && si < path_len) {
         if (pattern[pi] == '{') {
             const char *close = strchr(pattern + pi, '}');
             if (close == NULL || out->param_count == ROUTE_MAX_PARAMS)
@@ -57,7 +59,7 @@ static int match_pattern(const char *pattern, const char *path, size_t path_len,
             si++;
         }
     }
-    return pi == plen && si == path_len;
+    return pattern[pi] == '\0' && si == path_len;
 }
 
 enum route_result router_match(const struct route *table, size_t count, enum http_method method, const char *path,
