@@ -56,17 +56,46 @@ struct lottery_key {
     uint32_t student;
 };
 
-/* Set for the duration of one sort (qsort has no context argument). */
-static _Thread_local const unsigned char (*lottery_hashes)[32];
-static _Thread_local const struct match_student *lottery_students;
-
-static int lottery_key_compare(const void *a, const void *b)
+/* Whether key x comes before key y: by the hash, then (never seen, but
+ * defined) by the id. */
+static bool lottery_before(const struct lottery_key *x, const struct lottery_key *y, const unsigned char (*hashes)[32],
+                           const struct match_student *students)
 {
-    const struct lottery_key *x = a, *y = b;
     if (x->prefix != y->prefix)
-        return x->prefix < y->prefix ? -1 : 1;
-    int c = memcmp(lottery_hashes[x->student], lottery_hashes[y->student], 32);
-    return c != 0 ? c : strcmp(lottery_students[x->student].id, lottery_students[y->student].id);
+        return x->prefix < y->prefix;
+    int c = memcmp(hashes[x->student], hashes[y->student], 32);
+    return c != 0 ? c < 0 : strcmp(students[x->student].id, students[y->student].id) < 0;
+}
+
+/* Sorts keys into the lottery order: a counting pass on the top bits of the
+ * prefix (SHA-256 spreads them evenly, so a bucket holds about one key),
+ * then an insertion sort that only has to reorder keys within a bucket. */
+static int lottery_sort(struct lottery_key *keys, uint32_t n, const unsigned char (*hashes)[32],
+                        const struct match_student *students, struct arena *arena)
+{
+    unsigned bits = 1;
+    while (bits < 24 && ((uint32_t)1 << bits) < n)
+        bits++;
+    uint32_t buckets = (uint32_t)1 << bits;
+    uint32_t *next = arena_calloc(arena, (size_t)buckets + 1, sizeof(uint32_t));
+    struct lottery_key *sorted = arena_alloc(arena, ((size_t)n + 1) * sizeof(*sorted));
+    if (next == NULL || sorted == NULL)
+        return -1;
+    for (uint32_t i = 0; i < n; i++)
+        next[(keys[i].prefix >> (64 - bits)) + 1]++;
+    for (uint32_t b = 1; b < buckets; b++)
+        next[b] += next[b - 1];
+    for (uint32_t i = 0; i < n; i++)
+        sorted[next[keys[i].prefix >> (64 - bits)]++] = keys[i];
+    for (uint32_t i = 1; i < n; i++) {
+        struct lottery_key x = sorted[i];
+        uint32_t j = i;
+        for (; j > 0 && lottery_before(&x, &sorted[j - 1], hashes, students); j--)
+            sorted[j] = sorted[j - 1];
+        sorted[j] = x;
+    }
+    memcpy(keys, sorted, (size_t)n * sizeof(*keys));
+    return 0;
 }
 
 int match_lottery(const struct match_instance *in, struct arena *arena, struct match_result *out)
@@ -91,9 +120,8 @@ int match_lottery(const struct match_instance *in, struct arena *arena, struct m
             prefix = prefix << 8 | hashes[s][i];
         keys[s] = (struct lottery_key){.prefix = prefix, .student = s};
     }
-    lottery_hashes = (const unsigned char(*)[32])hashes;
-    lottery_students = in->students;
-    qsort(keys, n, sizeof(*keys), lottery_key_compare);
+    if (lottery_sort(keys, n, (const unsigned char(*)[32])hashes, in->students, arena) != 0)
+        return -1;
     struct sha256 order;
     sha256_init(&order);
     for (uint32_t i = 0; i < n; i++) {
@@ -109,15 +137,22 @@ int match_lottery(const struct match_instance *in, struct arena *arena, struct m
 
 /* ---------------------------------------------------------------- preparation */
 
-/* The entries that can lead to a placement (eligible, acceptable to the host),
- * each student's in their order, with what deferred acceptance needs. */
+/* One entry that can lead to a placement (eligible, acceptable to the host)
+ * with what deferred acceptance needs; the fields side by side, so that a
+ * proposal, or a let-go and what the student proposes next, touch one cache
+ * line instead of one per field. */
+struct prepared_entry {
+    uint32_t offering;
+    uint32_t rank; /* the host's rank of the student, ties broken by the lottery */
+    uint32_t student;
+    uint32_t block;
+};
+
+/* The entries, each student's in their order. */
 struct prepared {
     uint32_t *start;      /* per student, student_count + 1 */
-    uint32_t *offering;   /* per entry */
-    uint32_t *rank;       /* per entry: the host's rank of the student, ties broken by the lottery */
-    uint32_t *block;      /* per entry (rotation mode) */
+    struct prepared_entry *entries;
     uint32_t *next_same;  /* per entry: the student's next entry in the same block (rotation mode) */
-    uint32_t *student;    /* per entry */
     uint32_t *applicants; /* per offering: entries pointing to it */
     uint32_t total;
 };
@@ -170,65 +205,63 @@ static int rank_order_entries(const struct match_instance *in, const uint32_t *l
     return 0;
 }
 
-int match_rol_groups(const struct match_instance *in, struct arena *arena, struct match_rol_groups *g)
+int match_rol_order_entries(const struct match_instance *in, struct arena *arena, uint32_t *out)
 {
-    uint32_t m = in->offering_count, e_total = in->rol_total;
-    g->start = arena_calloc(arena, (size_t)m + 1, sizeof(uint32_t));
-    g->entries = arena_alloc(arena, ((size_t)e_total + 1) * sizeof(uint32_t));
-    g->student = arena_alloc(arena, ((size_t)e_total + 1) * sizeof(uint32_t));
-    uint32_t *next = arena_alloc(arena, ((size_t)m + 1) * sizeof(uint32_t));
-    if (g->start == NULL || g->entries == NULL || g->student == NULL || next == NULL)
+    uint32_t n = in->student_count, m = in->offering_count;
+    struct ranked_by {
+        uint32_t offering, entry;
+    };
+    uint32_t *start = arena_calloc(arena, (size_t)n + 2, sizeof(uint32_t));
+    struct ranked_by *by = arena_alloc(arena, ((size_t)in->order_total + 1) * sizeof(*by));
+    uint32_t *stamp = arena_alloc(arena, ((size_t)m + 1) * sizeof(uint32_t));
+    if (start == NULL || by == NULL || stamp == NULL)
         return -1;
+    /* The list entries that name each student, grouped by student (a counting sort). */
+    for (uint32_t o = 0; o < m; o++) {
+        const struct match_offering *off = &in->offerings[o];
+        stamp[o] = MATCH_NONE;
+        if (off->ranking == MATCH_RANKING_LIST)
+            for (uint32_t j = off->order_start; j < off->order_start + off->order_count; j++)
+                start[in->order[j] + 2]++;
+    }
+    for (uint32_t s = 2; s <= n; s++)
+        start[s] += start[s - 1];
+    for (uint32_t o = 0; o < m; o++) {
+        const struct match_offering *off = &in->offerings[o];
+        if (off->ranking == MATCH_RANKING_LIST)
+            for (uint32_t j = off->order_start; j < off->order_start + off->order_count; j++)
+                by[start[in->order[j] + 1]++] = (struct ranked_by){.offering = o, .entry = j};
+    }
+    /* Then each student's list against the hosts that name them: stamps per
+     * offering, a table small enough to stay in the cache. */
+    for (uint32_t s = 0; s < n; s++) {
+        const struct match_student *st = &in->students[s];
+        for (uint32_t i = start[s]; i < start[s + 1]; i++)
+            stamp[by[i].offering] = by[i].entry;
+        for (uint32_t r = st->rol_start; r < st->rol_start + st->rol_count; r++)
+            out[r] = stamp[in->rol[r]];
+        for (uint32_t i = start[s]; i < start[s + 1]; i++)
+            stamp[by[i].offering] = MATCH_NONE;
+    }
+    return 0;
+}
+
+/* The host value of every rank-order-list entry from the list entry that
+ * names its student (rol_entry, see match_rol_order_entries): values[j] at
+ * list hosts (MATCH_NONE when the list leaves the student out), lottery[s]
+ * at lottery hosts (0 when lottery is NULL). */
+void match_host_values(const struct match_instance *in, const uint32_t *rol_entry, const uint32_t *values,
+                       const uint32_t *lottery, uint32_t *out)
+{
     for (uint32_t s = 0; s < in->student_count; s++) {
         const struct match_student *st = &in->students[s];
         for (uint32_t r = st->rol_start; r < st->rol_start + st->rol_count; r++) {
-            g->student[r] = s;
-            g->start[in->rol[r] + 1]++;
+            if (in->offerings[in->rol[r]].ranking == MATCH_RANKING_LOTTERY)
+                out[r] = lottery != NULL ? lottery[s] : 0;
+            else
+                out[r] = rol_entry[r] == MATCH_NONE ? MATCH_NONE : values[rol_entry[r]];
         }
     }
-    for (uint32_t o = 0; o < m; o++)
-        g->start[o + 1] += g->start[o];
-    memcpy(next, g->start, (size_t)m * sizeof(uint32_t));
-    for (uint32_t r = 0; r < e_total; r++)
-        g->entries[next[in->rol[r]]++] = r;
-    return 0;
-}
-
-int match_host_values(const struct match_instance *in, const struct match_rol_groups *g, const uint32_t *values,
-                      const uint32_t *lottery, struct arena *arena, uint32_t *out)
-{
-    uint32_t *scratch = arena_alloc(arena, ((size_t)in->student_count + 1) * sizeof(uint32_t));
-    if (scratch == NULL)
-        return -1;
-    for (uint32_t s = 0; s < in->student_count; s++)
-        scratch[s] = MATCH_NONE;
-    for (uint32_t o = 0; o < in->offering_count; o++) {
-        const struct match_offering *off = &in->offerings[o];
-        uint32_t begin = g->start[o], end = g->start[o + 1];
-        if (off->ranking == MATCH_RANKING_LOTTERY) {
-            for (uint32_t i = begin; i < end; i++)
-                out[g->entries[i]] = lottery != NULL ? lottery[g->student[g->entries[i]]] : 0;
-            continue;
-        }
-        for (uint32_t j = off->order_start; j < off->order_start + off->order_count; j++)
-            scratch[in->order[j]] = values[j];
-        for (uint32_t i = begin; i < end; i++)
-            out[g->entries[i]] = scratch[g->student[g->entries[i]]];
-        for (uint32_t j = off->order_start; j < off->order_start + off->order_count; j++)
-            scratch[in->order[j]] = MATCH_NONE;
-    }
-    return 0;
-}
-
-/* The host rank of every rank-order-list entry, ties broken by the lottery
- * (MATCH_NONE: the host does not rank that student). */
-static int rank_rol_entries(const struct match_instance *in, const struct match_rol_groups *groups,
-                            const uint32_t *lottery_position, struct arena *arena, uint32_t *rol_rank)
-{
-    uint32_t *order_rank = arena_alloc(arena, ((size_t)in->order_total + 1) * sizeof(uint32_t));
-    if (order_rank == NULL || rank_order_entries(in, lottery_position, order_rank, arena) != 0)
-        return -1;
-    return match_host_values(in, groups, order_rank, lottery_position, arena, rol_rank);
 }
 
 /* Links each entry to the student's next entry in the same block. */
@@ -241,31 +274,29 @@ static int link_same_block(const struct match_instance *in, struct prepared *p, 
         last[b] = MATCH_NONE;
     for (uint32_t s = 0; s < in->student_count; s++) {
         for (uint32_t e = p->start[s + 1]; e-- > p->start[s];) {
-            p->next_same[e] = last[p->block[e]];
-            last[p->block[e]] = e;
+            p->next_same[e] = last[p->entries[e].block];
+            last[p->entries[e].block] = e;
         }
         for (uint32_t e = p->start[s]; e < p->start[s + 1]; e++)
-            last[p->block[e]] = MATCH_NONE;
+            last[p->entries[e].block] = MATCH_NONE;
     }
     return 0;
 }
 
-static int prepare(const struct match_instance *in, const struct match_rol_groups *groups,
-                   const struct match_result *lottery, struct arena *arena, struct prepared *p)
+static int prepare(const struct match_instance *in, const uint32_t *rol_entry, const struct match_result *lottery,
+                   struct arena *arena, struct prepared *p)
 {
     uint32_t n = in->student_count, e_total = in->rol_total;
     uint32_t *rol_rank = arena_alloc(arena, ((size_t)e_total + 1) * sizeof(uint32_t));
+    uint32_t *order_rank = arena_alloc(arena, ((size_t)in->order_total + 1) * sizeof(uint32_t));
     p->start = arena_alloc(arena, ((size_t)n + 1) * sizeof(uint32_t));
-    p->offering = arena_alloc(arena, ((size_t)e_total + 1) * sizeof(uint32_t));
-    p->rank = arena_alloc(arena, ((size_t)e_total + 1) * sizeof(uint32_t));
-    p->block = arena_alloc(arena, ((size_t)e_total + 1) * sizeof(uint32_t));
-    p->student = arena_alloc(arena, ((size_t)e_total + 1) * sizeof(uint32_t));
+    p->entries = arena_alloc(arena, ((size_t)e_total + 1) * sizeof(struct prepared_entry));
     p->next_same = NULL;
     p->applicants = arena_calloc(arena, (size_t)in->offering_count + 1, sizeof(uint32_t));
-    if (rol_rank == NULL || p->start == NULL || p->offering == NULL || p->rank == NULL || p->block == NULL ||
-        p->student == NULL || p->applicants == NULL ||
-        rank_rol_entries(in, groups, lottery->lottery_position, arena, rol_rank) != 0)
+    if (rol_rank == NULL || order_rank == NULL || p->start == NULL || p->entries == NULL || p->applicants == NULL ||
+        rank_order_entries(in, lottery->lottery_position, order_rank, arena) != 0)
         return -1;
+    match_host_values(in, rol_entry, order_rank, lottery->lottery_position, rol_rank);
     uint32_t kept = 0;
     for (uint32_t s = 0; s < n; s++) {
         const struct match_student *st = &in->students[s];
@@ -274,10 +305,8 @@ static int prepare(const struct match_instance *in, const struct match_rol_group
             uint32_t o = in->rol[r];
             if (rol_rank[r] == MATCH_NONE || !match_eligible(in, s, o))
                 continue;
-            p->offering[kept] = o;
-            p->rank[kept] = rol_rank[r];
-            p->block[kept] = in->offerings[o].block;
-            p->student[kept] = s;
+            p->entries[kept] = (struct prepared_entry){
+                .offering = o, .rank = rol_rank[r], .student = s, .block = in->offerings[o].block};
             p->applicants[o]++;
             kept++;
         }
@@ -354,8 +383,9 @@ static void heap_push(uint64_t *h, uint32_t len, uint64_t item)
  * another entry go onto the stack). */
 static bool propose(struct engine *g, uint32_t e)
 {
-    struct engine_offering *off = &g->offerings[g->p->offering[e]];
-    uint64_t item = (uint64_t)g->p->rank[e] << 32 | e;
+    const struct prepared_entry *entry = &g->p->entries[e];
+    struct engine_offering *off = &g->offerings[entry->offering];
+    uint64_t item = (uint64_t)entry->rank << 32 | e;
     uint64_t *h = g->heap + off->heap_start;
     g->proposals++;
     if (off->heap_len < off->heap_cap) {
@@ -374,7 +404,7 @@ static bool block_taken(const struct engine *g, const struct engine_student *st,
 {
     const uint32_t *held = g->held + st->held_start;
     for (uint32_t i = 0; i < st->held_count; i++)
-        if (g->p->block[held[i]] == block)
+        if (g->p->entries[held[i]].block == block)
             return true;
     return false;
 }
@@ -386,7 +416,7 @@ static void fill(struct engine *g, uint32_t s)
     struct engine_student *st = &g->students[s];
     while (st->held_count < st->allowance && st->frontier < st->end) {
         uint32_t e = st->frontier++;
-        if (g->blocks && block_taken(g, st, g->p->block[e]))
+        if (g->blocks && block_taken(g, st, g->p->entries[e].block))
             continue;
         if (propose(g, e))
             g->held[st->held_start + st->held_count++] = e;
@@ -396,7 +426,7 @@ static void fill(struct engine *g, uint32_t s)
 /* Entry e was let go: its student replaces it as the greedy choice would. */
 static void let_go(struct engine *g, uint32_t e)
 {
-    uint32_t s = g->p->student[e];
+    uint32_t s = g->p->entries[e].student;
     struct engine_student *st = &g->students[s];
     uint32_t *held = g->held + st->held_start;
     for (uint32_t i = 0; i < st->held_count; i++) {
@@ -486,7 +516,7 @@ static int collect(const struct match_instance *in, struct engine *g, struct are
             qsort(held, st->held_count, sizeof(uint32_t), uint32_compare); /* entries are in rank order */
         out->placement_start[s] = at;
         for (uint32_t i = 0; i < st->held_count; i++) {
-            uint32_t o = g->p->offering[held[i]];
+            uint32_t o = g->p->entries[held[i]].offering;
             out->placements[at++] = o;
             out->fill[o]++;
         }
@@ -502,19 +532,18 @@ int match_run(const struct match_instance *in, struct arena *arena, struct match
     memset(out, 0, sizeof(*out));
     struct prepared p;
     struct engine g;
-    struct match_rol_groups groups;
-    if (match_lottery(in, arena, out) != 0 || match_rol_groups(in, arena, &groups) != 0 ||
-        prepare(in, &groups, out, arena, &p) != 0)
+    uint32_t *rol_entry = arena_alloc(arena, ((size_t)in->rol_total + 1) * sizeof(uint32_t));
+    out->rol_tier = arena_alloc(arena, ((size_t)in->rol_total + 1) * sizeof(uint32_t));
+    if (rol_entry == NULL || out->rol_tier == NULL || match_lottery(in, arena, out) != 0 ||
+        match_rol_order_entries(in, arena, rol_entry) != 0 || prepare(in, rol_entry, out, arena, &p) != 0)
         return -1;
     double started = clock_monotonic_ms();
     if (engine_init(in, &p, arena, &g) != 0)
         return -1;
     engine_run(&g, in->student_count);
     out->core_ms = clock_monotonic_ms() - started;
-    out->rol_tier = arena_alloc(arena, ((size_t)in->rol_total + 1) * sizeof(uint32_t));
-    if (collect(in, &g, arena, out) != 0 || out->rol_tier == NULL ||
-        match_host_values(in, &groups, in->order_tier, NULL, arena, out->rol_tier) != 0 ||
-        match_verify(in, out, arena, &out->verification) != 0)
+    match_host_values(in, rol_entry, in->order_tier, NULL, out->rol_tier);
+    if (collect(in, &g, arena, out) != 0 || match_verify(in, out, arena, &out->verification) != 0)
         return -1;
     return 0;
 }

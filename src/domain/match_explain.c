@@ -62,10 +62,14 @@ struct match_explainer *match_explainer_new(const struct match_instance *in, con
         return NULL;
     for (uint32_t s = 0; s < in->student_count; s++) {
         const struct match_student *st = &in->students[s];
-        for (uint32_t e = st->rol_start; e < st->rol_start + st->rol_count; e++) {
+        uint32_t held = result->placement_start[s + 1] - result->placement_start[s], found = 0;
+        for (uint32_t e = st->rol_start; e < st->rol_start + st->rol_count && found < held; e++) {
             uint32_t o = in->rol[e];
+            if (!placed_at(result, s, o))
+                continue;
+            found++;
             uint64_t key = match_host_key(result, s, e);
-            if (key != UINT64_MAX && key > x->worst[o] && placed_at(result, s, o))
+            if (key != UINT64_MAX && key > x->worst[o])
                 x->worst[o] = key;
         }
     }
@@ -99,18 +103,6 @@ static enum reason reason_for(const struct match_explainer *x, uint32_t s, uint3
     return (key >> 32) > (x->worst[o] >> 32) ? REASON_HIGHER : REASON_TIE_LOTTERY;
 }
 
-/* n in decimal (buf_appendf goes through vsnprintf: slow for thousands of students). */
-static void append_count(struct buf *out, uint32_t n)
-{
-    char digits[10];
-    int len = 0;
-    do {
-        digits[sizeof(digits) - 1 - len++] = (char)('0' + n % 10);
-        n /= 10;
-    } while (n > 0);
-    buf_append(out, digits + sizeof(digits) - len, (size_t)len);
-}
-
 /* "Placed at X, your choice 2 of 5." and the like. */
 static void explain_placements(const struct match_explainer *x, uint32_t s, struct buf *out)
 {
@@ -133,18 +125,23 @@ static void explain_placements(const struct match_explainer *x, uint32_t s, stru
         buf_append_str(out, in->offerings[o].id);
         if (k == 1) {
             buf_append_str(out, ", your choice ");
-            append_count(out, i + 1);
+            buf_append_int(out, i + 1);
             buf_append_str(out, " of ");
-            append_count(out, st->rol_count);
+            buf_append_int(out, st->rol_count);
         } else {
             buf_append_str(out, " (choice ");
-            append_count(out, i + 1);
+            buf_append_int(out, i + 1);
             buf_append_char(out, ')');
         }
         seen++;
     }
-    if (k > 1)
-        buf_appendf(out, ": %u of the %u placements you could have", held, k);
+    if (k > 1) {
+        buf_append_str(out, ": ");
+        buf_append_int(out, held);
+        buf_append_str(out, " of the ");
+        buf_append_int(out, k);
+        buf_append_str(out, " placements you could have");
+    }
     buf_append_char(out, '.');
 }
 

@@ -10,18 +10,16 @@
  * host does not rank the student. Needs r->rol_tier and the lottery. */
 uint64_t match_host_key(const struct match_result *r, uint32_t student, uint32_t rol_entry);
 
-/* Rank-order-list entries grouped by the offering they name. */
-struct match_rol_groups {
-    uint32_t *start;   /* per offering (offering_count + 1): its group in entries */
-    uint32_t *entries; /* rol entry indexes */
-    uint32_t *student; /* per rol entry: whose list it is in */
-};
-int match_rol_groups(const struct match_instance *in, struct arena *arena, struct match_rol_groups *g);
+/* For every rol entry into out: the entry of its offering's list (in->order)
+ * that names its student, MATCH_NONE when the list does not (or the host
+ * holds a lottery). */
+int match_rol_order_entries(const struct match_instance *in, struct arena *arena, uint32_t *out);
 
-/* For every rol entry into out: values[j] of the order entry j that names its
- * student in its offering's list (MATCH_NONE when the list does not), or at
- * lottery hosts lottery[student] (0 when lottery is NULL). */
-int match_host_values(const struct match_instance *in, const struct match_rol_groups *g, const uint32_t *values,
-                      const uint32_t *lottery, struct arena *arena, uint32_t *out);
+/* For every rol entry into out: values[j] of the list entry j that names its
+ * student (MATCH_NONE when the list does not), or at lottery hosts
+ * lottery[student] (0 when lottery is NULL). rol_entry is what
+ * match_rol_order_entries gives. */
+void match_host_values(const struct match_instance *in, const uint32_t *rol_entry, const uint32_t *values,
+                       const uint32_t *lottery, uint32_t *out);
 
 #endif

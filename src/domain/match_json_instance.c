@@ -30,6 +30,24 @@ static void *vec_push(struct vec *v)
     return (char *)v->data + v->len++ * v->size;
 }
 
+/* Room for at least extra more items; NULL when memory ran out. */
+static void *vec_reserve(struct vec *v, size_t extra)
+{
+    if (v->cap - v->len < extra) {
+        size_t cap = v->cap < 16 ? 16 : v->cap * 2;
+        while (cap - v->len < extra)
+            cap *= 2;
+        void *data = arena_alloc(v->arena, cap * v->size);
+        if (data == NULL)
+            return NULL;
+        if (v->len > 0)
+            memcpy(data, v->data, v->len * v->size);
+        v->data = data;
+        v->cap = cap;
+    }
+    return (char *)v->data + v->len * v->size;
+}
+
 struct raw_block {
     struct text_span id;
     int32_t start, end;
@@ -79,6 +97,30 @@ static int out_of_memory(struct reader *r)
 
 /* ---------------------------------------------------------------- the shape */
 
+enum { PLAIN_IDS_ROOM = 64 }; /* ids read in bulk per call of reader_plain_ids */
+
+/* The plain ids that come next in an array, in bulk (reader_plain_ids), into
+ * spans and, for a host's order, each one's element index into tiers; the
+ * caller reads whatever else follows through the careful path. */
+static int read_ids(struct reader *r, struct array_iter *it, struct vec *spans, struct vec *tiers)
+{
+    for (;;) {
+        struct text_span *room = vec_reserve(spans, PLAIN_IDS_ROOM);
+        uint32_t *tier_room = tiers != NULL ? vec_reserve(tiers, PLAIN_IDS_ROOM) : NULL;
+        if (room == NULL || (tiers != NULL && tier_room == NULL))
+            return out_of_memory(r);
+        uint32_t n = reader_plain_ids(r, it, room, PLAIN_IDS_ROOM);
+        spans->len += n;
+        if (tiers != NULL) {
+            for (uint32_t i = 0; i < n; i++)
+                tier_room[i] = it->count - n + i;
+            tiers->len += n;
+        }
+        if (n < PLAIN_IDS_ROOM)
+            return 0; /* something else follows: the caller reads it */
+    }
+}
+
 /* An array of ids into spans (rol, attrs, requires). */
 static int read_id_array(struct reader *r, struct vec *spans, uint32_t *start, uint32_t *count)
 {
@@ -87,7 +129,11 @@ static int read_id_array(struct reader *r, struct vec *spans, uint32_t *start, u
         return -1;
     *start = (uint32_t)spans->len;
     int more;
-    while ((more = reader_array_next(r, &it)) == 1) {
+    for (;;) {
+        if (read_ids(r, &it, spans, NULL) != 0)
+            return -1;
+        if ((more = reader_array_next(r, &it)) != 1)
+            break;
         struct text_span *s = vec_push(spans);
         if (s == NULL)
             return out_of_memory(r);
@@ -134,7 +180,11 @@ static int read_order(struct reader *r, struct collected *c, struct raw_offering
         return -1;
     o->order_start = (uint32_t)c->order.len;
     int more;
-    while ((more = reader_array_next(r, &it)) == 1) {
+    for (;;) {
+        if (read_ids(r, &it, &c->order, &c->order_tier) != 0)
+            return -1;
+        if ((more = reader_array_next(r, &it)) != 1)
+            break;
         uint32_t tier = it.count - 1, start, count;
         bool group = reader_peek(r) == '[';
         if (group) {
@@ -308,18 +358,54 @@ struct id_table {
     size_t stride;                 /* bytes between spans (they sit inside larger structs) */
 };
 
+static inline uint64_t load8(const char *s)
+{
+    uint64_t w;
+    memcpy(&w, s, 8);
+    return w;
+}
+
+static inline uint32_t load4(const char *s)
+{
+    uint32_t w;
+    memcpy(&w, s, 4);
+    return w;
+}
+
+/* Whether a and b hold the same len bytes: words, the last one overlapping
+ * (no call to memcmp for ids of a dozen bytes). */
+static inline bool same_bytes(const char *a, const char *b, uint32_t len)
+{
+    if (len >= 8) {
+        for (uint32_t i = 0; i + 8 < len; i += 8)
+            if (load8(a + i) != load8(b + i))
+                return false;
+        return load8(a + len - 8) == load8(b + len - 8);
+    }
+    if (len >= 4)
+        return load4(a) == load4(b) && load4(a + len - 4) == load4(b + len - 4);
+    for (uint32_t i = 0; i < len; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
 static uint32_t hash_bytes(const char *s, uint32_t len)
 {
     uint64_t h = 0x9e3779b97f4a7c15ull ^ len;
     uint32_t i = 0;
     for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        h = (h ^ w) * 0xff51afd7ed558ccdull;
+        h = (h ^ load8(s + i)) * 0xff51afd7ed558ccdull;
         h ^= h >> 32;
     }
-    uint64_t tail = 0;
-    memcpy(&tail, s + i, len - i);
+    uint32_t rest = len - i;
+    const char *t = s + i;
+    uint64_t tail = 0; /* the last 0–7 bytes, read without a call (overlapping words from 4 on) */
+    if (rest >= 4)
+        tail = (uint64_t)load4(t) << 32 | load4(t + rest - 4);
+    else if (rest > 0)
+        tail = (uint64_t)(unsigned char)t[0] | (uint64_t)(unsigned char)t[rest / 2] << 8 |
+               (uint64_t)(unsigned char)t[rest - 1] << 16;
     h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
     h ^= h >> 29;
     return (uint32_t)h;
@@ -367,12 +453,12 @@ static uint32_t table_probe(struct id_table *t, struct text_span key, uint32_t h
         if (slot->hash != hash)
             continue;
         if (short_key) {
-            if (slot->len == key.len && memcmp(slot->key, k, key.len) == 0)
+            if (slot->len == key.len && same_bytes(slot->key, k, key.len))
                 return slot->index_plus_one - 1;
             continue;
         }
         const struct text_span *s = table_span(t, slot->index_plus_one - 1);
-        if (slot->len == 0 && s->len == key.len && memcmp(t->text + s->at, k, key.len) == 0)
+        if (slot->len == 0 && s->len == key.len && same_bytes(t->text + s->at, k, key.len))
             return slot->index_plus_one - 1;
     }
 }

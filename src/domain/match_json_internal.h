@@ -54,6 +54,13 @@ int reader_array_next(struct reader *r, struct array_iter *it);
 void reader_element_done(struct reader *r);
 
 int reader_id(struct reader *r, struct text_span *out);
+/* The fast path of an array of ids, after reader_array_begin: reads up to room
+ * elements into out while they are plain (printable ASCII without escapes, 1 …
+ * MATCH_ID_MAX_CHARS bytes), as reader_array_next + reader_id would read
+ * them, and stops before anything else (the closing bracket, another kind of
+ * element, an error), which reader_array_next then reads or reports. Returns
+ * how many it read (it->count counts them too). */
+uint32_t reader_plain_ids(struct reader *r, struct array_iter *it, struct text_span *out, uint32_t room);
 int reader_seed(struct reader *r, struct text_span *out);
 int reader_integer(struct reader *r, int64_t min, int64_t max, int64_t *out);
 int reader_date(struct reader *r, int32_t *out);

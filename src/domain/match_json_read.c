@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "domain/match_json.h"
 #include "domain/match_json_internal.h"
@@ -289,6 +292,30 @@ static inline bool plain_byte(unsigned char c)
     return plain_bytes[c] != 0;
 }
 
+/* The first byte at or after p that is not plain (or end): sixteen bytes at
+ * a time while sixteen remain, where the processor has SSE2 (every x86-64).
+ * As signed bytes, the ones that are not plain are those below 0x20 (which
+ * takes in 0x80 and above), DEL, '"' and '\\'. */
+static inline char *plain_run_end(char *p, const char *end)
+{
+#if defined(__SSE2__)
+    const __m128i space = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f), quote = _mm_set1_epi8('"'),
+                  backslash = _mm_set1_epi8('\\');
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, space), _mm_cmpeq_epi8(v, del)),
+                                       _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(special);
+        if (mask != 0)
+            return p + __builtin_ctz(mask);
+        p += 16;
+    }
+#endif
+    while (p < end && plain_byte((unsigned char)*p))
+        p++;
+    return p;
+}
+
 /* One character that is not plain at r->p, written at *w (escapes decoded,
  * UTF-8 checked); counts control characters. */
 static int read_special(struct reader *r, char **w, bool *control)
@@ -332,8 +359,7 @@ static int read_string(struct reader *r, struct text_span *out, uint32_t *chars,
     bool has_control = false;
     for (;;) {
         const char *run = r->p;
-        while (r->p < r->end && plain_byte((unsigned char)*r->p))
-            r->p++;
+        r->p = plain_run_end(r->p, r->end);
         size_t n = (size_t)(r->p - run);
         if (w != run)
             memmove(w, run, n);
@@ -356,6 +382,37 @@ static int read_string(struct reader *r, struct text_span *out, uint32_t *chars,
     if (control != NULL)
         *control = has_control;
     return 0;
+}
+
+/* The fast path of an array of ids (see match_json_internal.h). */
+uint32_t reader_plain_ids(struct reader *r, struct array_iter *it, struct text_span *out, uint32_t room)
+{
+    char *p = r->p, *end = r->end;
+    uint32_t n = 0;
+    while (n < room && it->count < MATCH_MAX_ITEMS) {
+        char *q = p;
+        if (it->count > 0) {
+            while (q < end && (*q == ' ' || *q == '\n' || *q == '\r' || *q == '\t'))
+                q++;
+            if (q == end || *q != ',')
+                break;
+            q++;
+        }
+        while (q < end && (*q == ' ' || *q == '\n' || *q == '\r' || *q == '\t'))
+            q++;
+        if (q == end || *q != '"')
+            break;
+        char *id = q + 1, *close = plain_run_end(id, end);
+        size_t len = (size_t)(close - id);
+        if (close == end || *close != '"' || len < 1 || len > MATCH_ID_MAX_CHARS)
+            break;
+        *close = '\0';
+        out[n++] = (struct text_span){.at = (uint32_t)(id - r->begin), .len = (uint32_t)len};
+        it->count++;
+        p = close + 1;
+    }
+    r->p = p;
+    return n;
 }
 
 /* An id: a string of 1 … MATCH_ID_MAX_CHARS characters, no control characters. */
@@ -449,7 +506,7 @@ int reader_object_next(struct reader *r, struct object_iter *it, const char *con
     const char *text = r->begin + key.at;
     int found = -1;
     for (int i = 0; i < count && found < 0; i++)
-        if (strlen(names[i]) == key.len && memcmp(names[i], text, key.len) == 0)
+        if (names[i][0] == text[0] && strlen(names[i]) == key.len && memcmp(names[i], text, key.len) == 0)
             found = i;
     if (found < 0) {
         path_push_key(r, text); /* NUL-terminated in place */

@@ -105,7 +105,9 @@ static int write_unfilled(const struct match_instance *in, const struct match_re
             continue;
         buf_append_str(b, first ? "\n    {\"offering\": " : ",\n    {\"offering\": ");
         buf_append_json_string(b, in->offerings[o].id);
-        buf_appendf(b, ", \"seats_left\": %u}", in->offerings[o].seats - r->fill[o]);
+        buf_append_str(b, ", \"seats_left\": ");
+        buf_append_int(b, in->offerings[o].seats - r->fill[o]);
+        buf_append_char(b, '}');
         first = false;
         if (drain(sink, false) != 0)
             return -1;
@@ -148,7 +150,7 @@ static int write_explanations(const struct match_instance *in, const struct matc
         buf_append_str(b, i == 0 ? "\n    " : ",\n    ");
         buf_append_json_string(b, in->students[s].id);
         buf_append_str(b, ": ");
-        buf_append_json_string(b, text.data);
+        buf_append_json_string_len(b, text.data, text.len);
         if (!buf_ok(&text) || drain(sink, false) != 0)
             return -1;
     }

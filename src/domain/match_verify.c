@@ -16,11 +16,11 @@
 
 uint32_t *match_rol_tiers(const struct match_instance *in, struct arena *arena)
 {
-    struct match_rol_groups groups;
     uint32_t *tiers = arena_alloc(arena, ((size_t)in->rol_total + 1) * sizeof(uint32_t));
-    if (tiers == NULL || match_rol_groups(in, arena, &groups) != 0 ||
-        match_host_values(in, &groups, in->order_tier, NULL, arena, tiers) != 0)
+    uint32_t *rol_entry = arena_alloc(arena, ((size_t)in->rol_total + 1) * sizeof(uint32_t));
+    if (tiers == NULL || rol_entry == NULL || match_rol_order_entries(in, arena, rol_entry) != 0)
         return NULL;
+    match_host_values(in, rol_entry, in->order_tier, NULL, tiers);
     return tiers;
 }
 

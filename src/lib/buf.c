@@ -1,10 +1,12 @@
 /* buf.c — capped string buffer with escaping; see buf.h. */
 #include "lib/buf.h"
 
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 static char empty_string[1];
 
@@ -89,9 +91,20 @@ void buf_appendf(struct buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
+/* By hand: large outputs (the match result) append tens of thousands of
+ * numbers, and vsnprintf costs far more than the digits. */
 void buf_append_int(struct buf *b, int64_t v)
 {
-    buf_appendf(b, "%" PRId64, v);
+    char digits[24];
+    size_t at = sizeof(digits);
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        digits[--at] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u > 0);
+    if (v < 0)
+        digits[--at] = '-';
+    buf_append(b, digits + at, sizeof(digits) - at);
 }
 
 void buf_append_html_len(struct buf *b, const char *s, size_t len)
@@ -135,13 +148,32 @@ static inline bool json_plain(unsigned char c)
     return json_escaped_byte[c] == 0;
 }
 
+/* The escape of a byte that is not json_plain. */
+static void append_json_escape(struct buf *b, unsigned char c)
+{
+    static const char hex[] = "0123456789abcdef";
+    char esc[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], '\0'};
+    const char *rep = esc;
+    if (c == '"')
+        rep = "\\\"";
+    else if (c == '\\')
+        rep = "\\\\";
+    else if (c == '\n')
+        rep = "\\n";
+    else if (c == '\r')
+        rep = "\\r";
+    else if (c == '\t')
+        rep = "\\t";
+    /* '<' as \u003c keeps "</script>" harmless if JSON is ever inlined in HTML */
+    buf_append_str(b, rep);
+}
+
 void buf_append_json_string(struct buf *b, const char *s)
 {
     if (s == NULL) {
         buf_append_str(b, "null");
         return;
     }
-    static const char hex[] = "0123456789abcdef";
     buf_append_char(b, '"');
     const unsigned char *p = (const unsigned char *)s;
     for (;;) {
@@ -149,23 +181,47 @@ void buf_append_json_string(struct buf *b, const char *s)
         while (json_plain(*p)) /* stops at the NUL too */
             p++;
         buf_append(b, (const char *)run, (size_t)(p - run));
-        unsigned char c = *p;
-        if (c == '\0')
+        if (*p == '\0')
             break;
-        char esc[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], '\0'};
-        const char *rep = esc;
-        if (c == '"')
-            rep = "\\\"";
-        else if (c == '\\')
-            rep = "\\\\";
-        else if (c == '\n')
-            rep = "\\n";
-        else if (c == '\r')
-            rep = "\\r";
-        else if (c == '\t')
-            rep = "\\t";
-        /* '<' as \u003c keeps "</script>" harmless if JSON is ever inlined in HTML */
-        buf_append_str(b, rep);
+        append_json_escape(b, *p);
+        p++;
+    }
+    buf_append_char(b, '"');
+}
+
+/* The first byte in [p, end) that json_plain refuses (or end): sixteen bytes
+ * at a time where the processor has SSE2 (every x86-64). */
+static inline const unsigned char *json_plain_run_end(const unsigned char *p, const unsigned char *end)
+{
+#if defined(__SSE2__)
+    const __m128i control = _mm_set1_epi8(0x1f), quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
+                  less = _mm_set1_epi8('<'), del = _mm_set1_epi8(0x7f);
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i special = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, control), v), _mm_cmpeq_epi8(v, del));
+        special = _mm_or_si128(special, _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)));
+        unsigned mask = (unsigned)_mm_movemask_epi8(_mm_or_si128(special, _mm_cmpeq_epi8(v, less)));
+        if (mask != 0)
+            return p + __builtin_ctz(mask);
+        p += 16;
+    }
+#endif
+    while (p < end && json_plain(*p))
+        p++;
+    return p;
+}
+
+void buf_append_json_string_len(struct buf *b, const char *s, size_t len)
+{
+    buf_append_char(b, '"');
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    for (;;) {
+        const unsigned char *run = p;
+        p = json_plain_run_end(p, end);
+        buf_append(b, (const char *)run, (size_t)(p - run));
+        if (p == end)
+            break;
+        append_json_escape(b, *p);
         p++;
     }
     buf_append_char(b, '"');

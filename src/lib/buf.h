@@ -53,6 +53,8 @@ void buf_append_html(struct buf *b, const char *s);
 void buf_append_html_len(struct buf *b, const char *s, size_t len);
 /* A JSON string literal, quotes included; NULL becomes null. */
 void buf_append_json_string(struct buf *b, const char *s);
+/* The same for len bytes (a NUL among them is escaped); fast on long text. */
+void buf_append_json_string_len(struct buf *b, const char *s, size_t len);
 /* Percent-encoding for a URL query component (RFC 3986 unreserved kept). */
 void buf_append_url(struct buf *b, const char *s);
 
