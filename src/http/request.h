@@ -103,6 +103,10 @@ void http_reply_empty(struct http_request *req, int status);
  * would block the browser's PDF viewer). */
 void http_reply_file(struct http_request *req, const char *media_type, const char *file_name, bool inline_view,
                      const char *data, size_t len);
+/* The same for data allocated from req->arena (a file opened for this
+ * reply): sent as it is, without a copy. */
+void http_reply_arena_file(struct http_request *req, const char *media_type, const char *file_name,
+                           bool inline_view, const char *data, size_t len);
 void http_redirect(struct http_request *req, const char *location);
 /* Whether path is a path on this site to send a browser back to: "/" then
  * anything but a second "/" or "\\", printable ASCII without spaces or
