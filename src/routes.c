@@ -350,7 +350,7 @@ const struct route rounds_routes[] = {
     ROUTE(HTTP_POST, "/api/v1/certificates/{number}/revoke", api_certificate_revoke, ROUTE_JSON | ROUTE_AUTH,
           .request = api_certificate_revoke_spec, .response = "Certificate", .max_body = KIB(4),
           .summary = "Revoke a signed document with a reason (staff)"),
-    ROUTE(HTTP_GET, "/api/v1/verify/{number}", api_verify_get, ROUTE_JSON, .response = "Verification",
+    ROUTE(HTTP_GET, "/api/v1/verify/{number}", api_verify_get, ROUTE_JSON | ROUTE_MEMORY, .response = "Verification",
           .summary = "Whether a document number is genuine, revoked or not genuine, with its facts (public)"),
     ROUTE(HTTP_GET, "/.well-known/rounds-signing-key", api_signing_key, ROUTE_JSON | ROUTE_MEMORY,
           .response = "application/x-pem-file", .summary = "The Ed25519 public key that signs Rounds documents (PEM)"),
@@ -760,7 +760,7 @@ const struct route rounds_routes[] = {
     /* signed documents: download, and the public check */
     ROUTE(HTTP_GET, "/certificates/{number}/pdf", web_page_certificate_pdf, ROUTE_HTML | ROUTE_AUTH),
     ROUTE(HTTP_GET, "/verify", web_page_verify_form, ROUTE_HTML, .query = web_verify_params),
-    ROUTE(HTTP_GET, "/verify/{number}", web_page_verify, ROUTE_HTML),
+    ROUTE(HTTP_GET, "/verify/{number}", web_page_verify, ROUTE_HTML | ROUTE_MEMORY),
 };
 
 const size_t rounds_route_count = sizeof(rounds_routes) / sizeof(rounds_routes[0]);

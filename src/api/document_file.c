@@ -36,5 +36,5 @@ void api_document_file(struct http_request *req)
         http_reply_problem(req, &err);
         return;
     }
-    http_reply_file(req, d.media_type, d.file_name, inline_view, data, len);
+    http_reply_arena_file(req, d.media_type, d.file_name, inline_view, data, len);
 }

@@ -1,20 +1,28 @@
 /* verify_get.c — the public side of signed documents, no account needed:
  * GET /api/v1/verify/{number} → 200 {"number","status":"genuine"|"revoked",
  * "kind","issued_at","revoked_at","facts"} or 404 problem+json ("not genuine")
- * for a number that is not one, is unknown, or whose signature does not hold;
+ * for a number that is not one, is unknown, or whose signature does not hold
+ * (a 200 is kept like the page: strong ETag, dropped when revoked);
  * GET /.well-known/rounds-signing-key → the Ed25519 public key as PEM. */
 #include <string.h>
 
 #include "api/certificates_api.h"
 
+#include "lib/certificate_number.h"
 #include "lib/limits.h"
 #include "lib/signed_document.h"
 
 void api_verify_get(struct http_request *req)
 {
+    const char *typed = http_param(req, "number");
+    char number[CERTIFICATE_NUMBER_SIZE] = "";
+    bool parsed = typed != NULL && certificate_number_parse(typed, strlen(typed), number);
+    if ((parsed && http_cache_reply(req, HTTP_CACHE_VERIFY_JSON, number)) || http_needs_db(req))
+        return;
+    uint64_t generation = http_cache_generation();
     struct certificate_check check;
     struct error err = {0};
-    if (certificate_check_number(req->db, &req->arena, http_param(req, "number"), &check, &err) != 0) {
+    if (certificate_check_number(req->db, &req->arena, typed, &check, &err) != 0) {
         http_reply_problem(req, &err);
         return;
     }
@@ -45,7 +53,12 @@ void api_verify_get(struct http_request *req)
             buf_append_json_string(&b, facts[i].value);
         }
     buf_append_str(&b, "}}");
-    http_reply_json(req, 200, &b);
+    /* The same for everyone who asks: kept until the number is revoked. */
+    if (parsed)
+        http_cache_reply_and_keep(req, HTTP_CACHE_VERIFY_JSON, number, generation, "application/json; charset=utf-8",
+                                  &b);
+    else
+        http_reply_json(req, 200, &b);
 }
 
 void api_signing_key(struct http_request *req)

@@ -80,7 +80,10 @@ int catalog_index_sync(struct db_conn *conn);
 /* For the metrics: the live offerings in the index, and the last change-feed seq it applied. */
 void catalog_index_stats(int64_t *offerings, int64_t *applied_seq);
 /* fn(offering_id) runs after each change of the feed is applied (to drop
- * what was rendered from the old offering). Set before catalog_index_start. */
+ * what was rendered from the old offering). The feed also carries the
+ * numbers of revoked certificates (RC-…, never an offering id: the index
+ * loads nothing for them), so that fn drops their kept /verify replies on
+ * every instance. Set before catalog_index_start. */
 void catalog_index_on_change(void (*fn)(const char *offering_id));
 
 /* The search's query parameters (API and page alike), read through get

@@ -7,6 +7,7 @@
 
 #include "domain/accounts.h"
 #include "domain/applications.h"
+#include "domain/catalog_index.h"
 #include "domain/validate.h"
 #include "lib/buf.h"
 #include "lib/certificate_number.h"
@@ -259,6 +260,24 @@ int certificate_list_for(struct db_conn *conn, struct arena *arena, const struct
 
 /* ---- revoking ---- */
 
+struct revoke_ctx {
+    const char *number, *by, *reason;
+    int64_t now;
+};
+
+static int revoke_tx(struct db_conn *conn, void *p)
+{
+    const struct revoke_ctx *c = p;
+    int rc = store_certificate_revoke(conn, c->number, c->by, c->reason, c->now);
+    /* The change feed carries the number too: every instance drops the
+     * /verify replies it kept of it (catalog_index_on_change). */
+    if (rc == DB_OK)
+        rc = store_catalog_changed(conn, c->number, c->now);
+    if (rc == DB_OK)
+        rc = store_audit_add(conn, c->by, "revoke", "certificate", c->number, c->reason, c->now);
+    return rc;
+}
+
 int certificate_revoke(struct db_conn *conn, struct arena *arena, const char *number_text,
                        const struct store_user *user, const char *reason, struct store_certificate *out,
                        struct error *err)
@@ -269,13 +288,13 @@ int certificate_revoke(struct db_conn *conn, struct arena *arena, const char *nu
         return -1;
     if (validate_text(reason, "reason", 1, REASON_MAX_CHARS, true, err) != 0)
         return -1;
-    int64_t now = clock_now();
-    int rc = store_certificate_revoke(conn, out->number, user->id, reason, now);
+    struct revoke_ctx c = {.number = out->number, .by = user->id, .reason = reason, .now = clock_now()};
+    int rc = db_run_tx(conn, true, revoke_tx, &c);
     if (rc == DB_DONE)
         return error_set(err, ERR_ALREADY_REVOKED, NULL, "this document was revoked before");
     if (rc != DB_OK)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
-    store_audit_add(conn, user->id, "revoke", "certificate", out->number, reason, now);
+    catalog_index_sync(conn); /* this instance drops what it kept at once */
     return store_certificate_get(conn, arena, out->number, out) == DB_ROW ? 0
                                                                           : error_set(err, ERR_UNAVAILABLE, NULL, NULL);
 }

@@ -282,8 +282,11 @@ static void append_rfc8187(struct buf *b, const char *name)
     }
 }
 
-void http_reply_file(struct http_request *req, const char *media_type, const char *file_name, bool inline_view,
-                     const char *data, size_t len)
+static void reply(struct http_request *req, int status, const char *content_type, const char *body, size_t len,
+                  bool owned);
+
+static void reply_file(struct http_request *req, const char *media_type, const char *file_name, bool inline_view,
+                       const char *data, size_t len, bool owned)
 {
     const char *kind = inline_view ? "inline" : "attachment";
     const char *name = file_name != NULL && file_name[0] != '\0' ? file_name : "document";
@@ -307,7 +310,19 @@ void http_reply_file(struct http_request *req, const char *media_type, const cha
     http_add_header(req, "X-Frame-Options", "SAMEORIGIN");
     http_add_header(req, "Cache-Control", "private, no-store");
     http_add_header(req, "Cross-Origin-Resource-Policy", "same-origin");
-    http_reply(req, 200, media_type, data, len);
+    reply(req, 200, media_type, data, len, owned);
+}
+
+void http_reply_file(struct http_request *req, const char *media_type, const char *file_name, bool inline_view,
+                     const char *data, size_t len)
+{
+    reply_file(req, media_type, file_name, inline_view, data, len, false);
+}
+
+void http_reply_arena_file(struct http_request *req, const char *media_type, const char *file_name,
+                           bool inline_view, const char *data, size_t len)
+{
+    reply_file(req, media_type, file_name, inline_view, data, len, true);
 }
 
 const char *http_reason_phrase(int status)
@@ -345,7 +360,23 @@ static void add_fault_headers(struct http_request *req)
     http_add_header(req, "X-Rounds-Test-Fault-Fired", req->fault->fired ? "1" : "0");
 }
 
-void http_reply(struct http_request *req, int status, const char *content_type, const char *body, size_t len)
+/* Sends body as it is, without h2o_send_inline's copy: it lives in the
+ * request's arena, which on this path is the request's h2o pool and lasts
+ * until the reply is sent. */
+static void send_owned(h2o_req_t *r, const char *body, size_t len)
+{
+    static h2o_generator_t generator = {NULL, NULL};
+    h2o_iovec_t buf = h2o_iovec_init(body, len);
+    h2o_start_response(r, &generator);
+    if (h2o_memis(r->input.method.base, r->input.method.len, H2O_STRLIT("HEAD")))
+        h2o_send(r, NULL, 0, H2O_SEND_STATE_FINAL);
+    else
+        h2o_send(r, &buf, 1, H2O_SEND_STATE_FINAL);
+}
+
+/* http_reply; owned: body was allocated from req->arena (not copied again). */
+static void reply(struct http_request *req, int status, const char *content_type, const char *body, size_t len,
+                  bool owned)
 {
     if (req->replied) {
         log_error("msg=\"handler replied twice\" req_id=%s", req->request_id);
@@ -368,13 +399,17 @@ void http_reply(struct http_request *req, int status, const char *content_type, 
     if (req->detached != NULL) {
         /* Recorded; db_pool.c sends it from the loop. The body may not outlive this call (a kept reply). */
         struct http_detached *d = req->detached;
-        char *copy = len > 0 ? arena_alloc(&req->arena, len) : NULL;
-        if (copy != NULL)
-            memcpy(copy, body, len);
+        const char *kept = len > 0 ? body : NULL;
+        if (!owned && len > 0) {
+            char *copy = arena_alloc(&req->arena, len);
+            if (copy != NULL)
+                memcpy(copy, body, len);
+            kept = copy;
+        }
         d->status = status;
         d->content_type = content_type != NULL ? arena_strdup(&req->arena, content_type) : NULL;
-        d->body = copy;
-        d->len = copy != NULL ? len : 0;
+        d->body = kept;
+        d->len = kept != NULL ? len : 0;
         return;
     }
     h2o_req_t *r = h2o_of(req);
@@ -388,7 +423,15 @@ void http_reply(struct http_request *req, int status, const char *content_type, 
         req->captured_len = req->captured_body != NULL ? len : 0;
         return;
     }
-    h2o_send_inline(r, len > 0 ? body : NULL, len);
+    if (owned && len > 0)
+        send_owned(r, body, len);
+    else
+        h2o_send_inline(r, len > 0 ? body : NULL, len);
+}
+
+void http_reply(struct http_request *req, int status, const char *content_type, const char *body, size_t len)
+{
+    reply(req, status, content_type, body, len, false);
 }
 
 void http_reply_json(struct http_request *req, int status, const struct buf *json)

@@ -103,6 +103,10 @@ void http_reply_empty(struct http_request *req, int status);
  * would block the browser's PDF viewer). */
 void http_reply_file(struct http_request *req, const char *media_type, const char *file_name, bool inline_view,
                      const char *data, size_t len);
+/* The same for data allocated from req->arena (a file opened for this
+ * reply): sent as it is, without a copy. */
+void http_reply_arena_file(struct http_request *req, const char *media_type, const char *file_name,
+                           bool inline_view, const char *data, size_t len);
 void http_redirect(struct http_request *req, const char *location);
 /* Whether path is a path on this site to send a browser back to: "/" then
  * anything but a second "/" or "\\", printable ASCII without spaces or
@@ -126,7 +130,13 @@ void http_set_html_error_renderer(http_html_error_fn fn);
  * instance), 304 to an If-None-Match that names it, gzip when the client
  * takes it, and Cache-Control: no-cache (browsers keep it and ask again). */
 
-enum http_cache_kind { HTTP_CACHE_OFFERING_JSON, HTTP_CACHE_OFFERING_PAGE, HTTP_CACHE_KINDS };
+enum http_cache_kind {
+    HTTP_CACHE_OFFERING_JSON,
+    HTTP_CACHE_OFFERING_PAGE,
+    HTTP_CACHE_VERIFY_JSON,     /* /api/v1/verify/{number}, by canonical number */
+    HTTP_CACHE_VERIFY_PAGE,     /* /verify/{number} for visitors not signed in */
+    HTTP_CACHE_KINDS
+};
 /* Replies from the cache (200, or 304) and returns true, or false when
  * (kind, id) is not kept (or was kept on another day). */
 bool http_cache_reply(struct http_request *req, enum http_cache_kind kind, const char *id);
@@ -135,7 +145,8 @@ uint64_t http_cache_generation(void);
 /* Replies 200 with body, kept for (kind, id) unless dropped since generation. */
 void http_cache_reply_and_keep(struct http_request *req, enum http_cache_kind kind, const char *id,
                                uint64_t generation, const char *content_type, const struct buf *body);
-/* Forgets every reply kept for id (the change feed calls it for each changed offering). */
+/* Forgets every reply kept for id (the change feed calls it for each changed
+ * offering, and for each revoked certificate number). */
 void http_cache_drop(const char *id);
 /* The most bytes kept (older unused replies go first); 8 MiB unless set. */
 void http_cache_set_budget(size_t bytes);

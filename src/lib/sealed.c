@@ -59,15 +59,23 @@ out:
     return rc;
 }
 
-int sealed_open(const unsigned char key[SEALED_KEY_BYTES], const unsigned char *sealed, size_t len,
-                unsigned char *out, size_t out_size, size_t *out_len)
+/* Where the sealed bytes come from: next(ctx, n) gives the next n bytes, or
+ * NULL when they cannot be read. */
+struct source {
+    const unsigned char *(*next)(void *ctx, size_t n);
+    void *ctx;
+};
+
+static int open_from(const unsigned char key[SEALED_KEY_BYTES], const struct source *src, size_t len,
+                     unsigned char *out, size_t out_size, size_t *out_len)
 {
     crypto_secretstream_xchacha20poly1305_state state;
     size_t pos = HEADER_BYTES, written = 0;
     int rc = -1;
     if (len < HEADER_BYTES + CHUNK_OVERHEAD)
         return -1;
-    if (crypto_secretstream_xchacha20poly1305_init_pull(&state, sealed, key) != 0)
+    const unsigned char *header = src->next(src->ctx, HEADER_BYTES);
+    if (header == NULL || crypto_secretstream_xchacha20poly1305_init_pull(&state, header, key) != 0)
         goto out;
     for (;;) {
         size_t left = len - pos;
@@ -76,11 +84,12 @@ int sealed_open(const unsigned char key[SEALED_KEY_BYTES], const unsigned char *
         size_t clen = left < SEALED_CHUNK + CHUNK_OVERHEAD ? left : SEALED_CHUNK + CHUNK_OVERHEAD;
         if (out_size - written < clen - CHUNK_OVERHEAD)
             goto out;
+        const unsigned char *chunk = src->next(src->ctx, clen);
         unsigned long long mlen = 0;
         unsigned char tag = 0;
-        if (crypto_secretstream_xchacha20poly1305_pull(&state, out + written, &mlen, &tag, sealed + pos, clen, NULL,
-                                                       0) != 0)
-            goto out; /* altered, reordered or another key */
+        if (chunk == NULL || crypto_secretstream_xchacha20poly1305_pull(&state, out + written, &mlen, &tag, chunk,
+                                                                        clen, NULL, 0) != 0)
+            goto out; /* unreadable, altered, reordered or another key */
         pos += clen;
         written += (size_t)mlen;
         if (tag == TAG_FINAL) {
@@ -98,6 +107,52 @@ out:
         sodium_memzero(out, written); /* no partial plain bytes from a file that failed */
     sodium_memzero(&state, sizeof(state));
     return rc;
+}
+
+struct memory_source {
+    const unsigned char *data;
+    size_t pos;
+};
+
+static const unsigned char *next_in_memory(void *ctx, size_t n)
+{
+    struct memory_source *m = ctx;
+    const unsigned char *at = m->data + m->pos;
+    m->pos += n; /* open_from never asks past the length it was given */
+    return at;
+}
+
+int sealed_open(const unsigned char key[SEALED_KEY_BYTES], const unsigned char *sealed, size_t len,
+                unsigned char *out, size_t out_size, size_t *out_len)
+{
+    struct memory_source m = {sealed, 0};
+    struct source src = {next_in_memory, &m};
+    return open_from(key, &src, len, out, out_size, out_len);
+}
+
+/* One sealed chunk read from a file, in a buffer of the calling thread (64 KiB: not on the stack). */
+static __thread unsigned char file_chunk[SEALED_CHUNK + CHUNK_OVERHEAD];
+
+static const unsigned char *next_in_file(void *ctx, size_t n)
+{
+    int fd = *(const int *)ctx;
+    size_t done = 0;
+    while (done < n) {
+        ssize_t got = read(fd, file_chunk + done, n - done);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            return NULL;
+        done += (size_t)got;
+    }
+    return file_chunk;
+}
+
+int sealed_open_fd(const unsigned char key[SEALED_KEY_BYTES], int fd, size_t len, unsigned char *out,
+                   size_t out_size, size_t *out_len)
+{
+    struct source src = {next_in_file, &fd};
+    return open_from(key, &src, len, out, out_size, out_len);
 }
 
 void sealed_address(const unsigned char key[SEALED_KEY_BYTES], const void *plain, size_t len, char out[65])

@@ -23,6 +23,11 @@ int sealed_seal(const unsigned char key[SEALED_KEY_BYTES], const void *plain, si
  * when it was altered, truncated, sealed with another key or out is too small. */
 int sealed_open(const unsigned char key[SEALED_KEY_BYTES], const unsigned char *sealed, size_t len,
                 unsigned char *out, size_t out_size, size_t *out_len);
+/* The same, reading the len sealed bytes from fd (from where it stands) a
+ * chunk at a time into a buffer of the calling thread: no copy of the whole
+ * sealed file in memory. -1 also when fd gives fewer than len bytes. */
+int sealed_open_fd(const unsigned char key[SEALED_KEY_BYTES], int fd, size_t len, unsigned char *out,
+                   size_t out_size, size_t *out_len);
 
 /* The content address of plain bytes: keyed BLAKE2b-256 (key derived from
  * the sealing key with crypto_kdf, context "roundsad") as 64 hex digits. */

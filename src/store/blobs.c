@@ -218,7 +218,6 @@ out:
 int blobs_get(struct arena *arena, const char *address, const char **data, size_t *len)
 {
     char path[PATH_MAX];
-    unsigned char *sealed = NULL;
     int rc = -1;
     *data = NULL;
     *len = 0;
@@ -236,31 +235,17 @@ int blobs_get(struct arena *arena, const char *address, const char **data, size_
         log_error("msg=\"a stored file has an impossible size\" address=%s", address);
         goto out;
     }
+    /* Opened a chunk at a time straight from the file into the plain bytes,
+     * which are shorter than the sealed ones; one more for a NUL. */
     size_t sealed_len = (size_t)st.st_size;
-    sealed = malloc(sealed_len);
-    if (sealed == NULL)
-        goto out;
-    size_t done = 0;
-    while (done < sealed_len) {
-        ssize_t n = read(fd, sealed + done, sealed_len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            log_error("msg=\"cannot read a stored file\" address=%s error=\"%s\"", address,
-                      n < 0 ? strerror(errno) : "shorter than its size");
-            goto out;
-        }
-        done += (size_t)n;
-    }
-    /* The plain bytes are shorter than the sealed ones; one more for a NUL. */
     size_t cap = sealed_len - sealed_size(0);
     unsigned char *plain = arena_alloc(arena, cap + 1);
     if (plain == NULL)
         goto out;
     size_t plain_len = 0;
-    if (sealed_open(file_key, sealed, sealed_len, plain, cap, &plain_len) != 0) {
-        log_error("msg=\"a stored file fails to open: altered, truncated or sealed with another key\" address=%s",
-                  address);
+    if (sealed_open_fd(file_key, fd, sealed_len, plain, cap, &plain_len) != 0) {
+        log_error("msg=\"a stored file fails to open: unreadable, altered, truncated or sealed with another key\""
+                  " address=%s", address);
         goto out;
     }
     plain[plain_len] = '\0';
@@ -268,7 +253,6 @@ int blobs_get(struct arena *arena, const char *address, const char **data, size_
     *len = plain_len;
     rc = 0;
 out:
-    free(sealed);
     close(fd);
     return rc;
 }

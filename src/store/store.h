@@ -274,7 +274,8 @@ int store_block_get(struct db_conn *conn, struct arena *arena, const char *id, s
 int store_blocks_of_offering(struct db_conn *conn, struct arena *arena, const char *offering_id,
                              struct store_block **out, size_t *count);
 
-/* Appends offering_id to the change feed (offering or its blocks changed). */
+/* Appends offering_id to the change feed (offering or its blocks changed),
+ * or a certificate number (revoked: see catalog_index_on_change). */
 int store_catalog_changed(struct db_conn *conn, const char *offering_id, int64_t now);
 /* Appends every offering of the host to the change feed (a host-wide requirement changed). */
 int store_catalog_host_changed(struct db_conn *conn, const char *organization_id, int64_t now);

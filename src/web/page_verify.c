@@ -3,7 +3,9 @@
  * (200, said first) or not genuine (404: no such number, a number mistyped,
  * or a signature that does not hold), with its signed facts and nothing else
  * about the person; GET /verify shows a form to type a number and, given
- * ?number=, goes to that number's page. */
+ * ?number=, goes to that number's page. The page of a genuine or revoked
+ * number for visitors not signed in is kept (http_cache_*): a strong ETag,
+ * 304 to If-None-Match, dropped on every instance when staff revoke it. */
 #include <stdio.h>
 #include <string.h>
 
@@ -81,6 +83,14 @@ static void render_not_genuine(struct buf *b, const char *typed)
 void web_page_verify(struct http_request *req)
 {
     const char *typed = http_param(req, "number");
+    /* Visitors not signed in all see the same page of a number (however it
+     * was typed): kept until the number is revoked (the change feed). */
+    char number[CERTIFICATE_NUMBER_SIZE] = "";
+    bool shared = !req->auth.authenticated && typed != NULL &&
+                  certificate_number_parse(typed, strlen(typed), number);
+    if ((shared && http_cache_reply(req, HTTP_CACHE_VERIFY_PAGE, number)) || http_needs_db(req))
+        return;
+    uint64_t generation = http_cache_generation();
     struct view_page page;
     if (!web_page_setup(req, &page, "Check a document", NULL))
         return;
@@ -102,7 +112,10 @@ void web_page_verify(struct http_request *req)
         http_reply_error(req, ERR_INTERNAL, NULL, NULL);
         return;
     }
-    http_reply_html(req, check.verdict == CERTIFICATE_NOT_GENUINE ? 404 : 200, &b);
+    if (shared && check.verdict != CERTIFICATE_NOT_GENUINE)
+        http_cache_reply_and_keep(req, HTTP_CACHE_VERIFY_PAGE, number, generation, "text/html; charset=utf-8", &b);
+    else
+        http_reply_html(req, check.verdict == CERTIFICATE_NOT_GENUINE ? 404 : 200, &b);
 }
 
 void web_page_verify_form(struct http_request *req)

@@ -6,7 +6,9 @@
  * file, a tampered one, one with a second set of facts appended, another key
  * and bad arguments (exit codes), /verify/{number} as page and API (genuine,
  * revoked, not genuine, facts changed in the database), revocation by staff,
- * the access matrix of every route, and malformed input that changes nothing.
+ * /verify replies kept with a strong ETag (304) until a revoke through a
+ * second instance on the same database, the access matrix of every route,
+ * and malformed input that changes nothing.
  *
  * Every test makes its own students, so the suite also runs on a PostgreSQL
  * database that holds other data. */
@@ -587,6 +589,148 @@ TEST(staff_revoke_with_a_reason_and_verify_says_so)
               1);
 }
 
+/* GET path on srv, anonymous, with up to two extra headers; the status. */
+static long get_on(struct api_server *srv, struct api_response *r, const char *path, const char *h1, const char *h2)
+{
+    const char *headers[] = {"Accept: text/html", h1, h2, NULL};
+    struct api_raw_request rq = {"GET", path, headers, NULL, 0, false};
+    return api_send_to(srv, r, &rq);
+}
+
+static char *etag_of(const struct api_response *r)
+{
+    const char *v = api_header(r, "etag");
+    return v != NULL ? strdup(v) : NULL;
+}
+
+/* Polls path on srv (5 s at most) until its ETag differs from old; the new reply in r. */
+static bool wait_for_new_etag(struct api_server *srv, const char *path, const char *old, struct api_response *r)
+{
+    double deadline = api_now_ms() + 5000;
+    for (;;) {
+        get_on(srv, r, path, NULL, NULL);
+        const char *etag = api_header(r, "etag");
+        if (r->status == 200 && etag != NULL && strcmp(etag, old) != 0)
+            return true;
+        api_free(r);
+        if (api_now_ms() > deadline)
+            return false;
+        api_sleep_ms(50);
+    }
+}
+
+/* A second `rounds serve` on the suite's database with its signing key. */
+static bool start_second(struct api_server *second)
+{
+    char key[400];
+    snprintf(key, sizeof(key), "%s/data/signing.key", server.dir);
+    const char *flags[] = {"--signing-key-file", key, "--jobs-interval-ms", "0", NULL};
+    const char *shared = getenv("ROUNDS_TEST_DB");
+    char *saved = shared != NULL ? strdup(shared) : NULL;
+    setenv("ROUNDS_TEST_DB", server.db, 1);
+    bool ok = api_server_start(second, flags) == 0;
+    if (saved != NULL)
+        setenv("ROUNDS_TEST_DB", saved, 1);
+    else
+        unsetenv("ROUNDS_TEST_DB");
+    free(saved);
+    api_use(&server);
+    return ok;
+}
+
+/* The page and the API reply of a number: 200 with a strong ETag and
+ * no-cache, 304 to If-None-Match naming it; their ETags into etags[2]. */
+static void check_kept(struct api_server *srv, const char *const paths[2], const char *says[2], char *etags[2])
+{
+    struct api_response r;
+    char inm[120];
+    for (int i = 0; i < 2; i++) {
+        etags[i] = NULL;
+        CHECK_INT(get_on(srv, &r, paths[i], NULL, NULL), 200);
+        CHECK_CONTAINS(r.body, says[i]);
+        etags[i] = etag_of(&r);
+        CHECK(etags[i] != NULL && etags[i][0] == '"' && strlen(etags[i]) == 18);
+        CHECK_CONTAINS(api_header(&r, "cache-control"), "no-cache");
+        api_free(&r);
+        if (etags[i] == NULL)
+            continue;
+        snprintf(inm, sizeof(inm), "If-None-Match: %s", etags[i]);
+        CHECK_INT(get_on(srv, &r, paths[i], inm, NULL), 304);
+        CHECK_INT((long)r.body_len, 0);
+        api_free(&r);
+    }
+}
+
+TEST(verify_replies_are_kept_with_an_etag_until_revoked_through_any_instance)
+{
+    struct user s;
+    struct api_server second;
+    char app[64], number[64], page_path[200], api_path[200], path[200], inm[120];
+    CHECK(rotation(&s, "certetag", true, app));
+    CHECK(issue(&s, app, 201, number));
+    snprintf(page_path, sizeof(page_path), "/verify/%s", number);
+    snprintf(api_path, sizeof(api_path), "/api/v1/verify/%s", number);
+    const char *paths[2] = {page_path, api_path}, *genuine[2] = {"Genuine.", "\"genuine\""};
+    char *etags[2], *again[2];
+    check_kept(&server, paths, genuine, etags);
+    /* Kept: the same bytes however the number is typed; a signed-in visitor's page is theirs, never kept. */
+    struct api_response r;
+    char lower[64];
+    for (size_t i = 0; i <= strlen(number); i++)
+        lower[i] = (char)(number[i] >= 'A' && number[i] <= 'Z' ? number[i] - 'A' + 'a' : number[i]);
+    snprintf(path, sizeof(path), "/verify/%s", lower);
+    CHECK_INT(get_on(&server, &r, path, NULL, NULL), 200);
+    CHECK_STR(api_header(&r, "etag"), etags[0]);
+    api_free(&r);
+    page(&r, &s, page_path);
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(r.body, "Genuine.");
+    CHECK(api_header(&r, "etag") == NULL);
+    api_free(&r);
+    /* A second instance on the same database gives the same ETags. */
+    CHECK(start_second(&second));
+    check_kept(&second, paths, genuine, again);
+    for (int i = 0; i < 2; i++) {
+        CHECK(again[i] != NULL && etags[i] != NULL && strcmp(again[i], etags[i]) == 0);
+        free(again[i]);
+    }
+    /* Staff revoke through the second instance: it says so at once, the first within its change feed's poll. */
+    snprintf(path, sizeof(path), "/api/v1/certificates/%s/revoke", number);
+    static const char reason[] = "{\"reason\":\"Issued to the wrong rotation.\"}";
+    const char *auth[] = {staff.auth, NULL};
+    struct api_raw_request rq = {"POST", path, auth, reason, strlen(reason), false};
+    CHECK_INT(api_send_to(&second, &r, &rq), 200);
+    api_free(&r);
+    const char *revoked[2] = {"Revoked.", "\"revoked\""};
+    check_kept(&second, paths, revoked, again);
+    for (int i = 0; i < 2; i++) {
+        CHECK(again[i] != NULL && etags[i] != NULL && strcmp(again[i], etags[i]) != 0);
+        free(again[i]);
+    }
+    for (int i = 0; i < 2 && etags[i] != NULL; i++) {
+        CHECK(wait_for_new_etag(&server, paths[i], etags[i], &r));
+        CHECK_CONTAINS(r.body, revoked[i]);
+        CHECK(strstr(r.body, "wrong rotation") == NULL); /* the reason stays with staff */
+        api_free(&r);
+        snprintf(inm, sizeof(inm), "If-None-Match: %s", etags[i]);
+        CHECK_INT(get_on(&server, &r, paths[i], inm, NULL), 200);
+        CHECK_CONTAINS(r.body, revoked[i]);
+        api_free(&r);
+    }
+    CHECK_INT(api_server_stop(&second), 0);
+    api_server_cleanup(&second);
+    /* Unknown and malformed numbers: 404 as before, whatever the client holds. */
+    static const char *const unknown[] = {"/verify/RC-0000-0000-0000-0000", "/verify/RC-1234",
+                                          "/api/v1/verify/RC-0000-0000-0000-0000"};
+    for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+        CHECK_INT(get_on(&server, &r, unknown[i], "If-None-Match: *", NULL), 404);
+        CHECK(api_header(&r, "etag") == NULL);
+        api_free(&r);
+    }
+    free(etags[0]);
+    free(etags[1]);
+}
+
 TEST(access_matrix_of_every_route)
 {
     struct user s, other;
@@ -921,6 +1065,7 @@ int main(void)
     API_RUN(verify_page_and_api_say_genuine_revoked_or_not_genuine);
     API_RUN(facts_changed_in_the_database_are_not_genuine);
     API_RUN(staff_revoke_with_a_reason_and_verify_says_so);
+    API_RUN(verify_replies_are_kept_with_an_etag_until_revoked_through_any_instance);
     API_RUN(access_matrix_of_every_route);
     API_RUN(a_completed_rotation_without_confirmed_hours_gets_none_yet);
     API_RUN(a_booked_rotation_gets_its_signed_visa_letter);

@@ -50,7 +50,31 @@ static unsigned char *seal(const unsigned char *key, const unsigned char *plain,
     return out;
 }
 
-/* Opens sealed; 0 when it opened to exactly plain[0..len). */
+/* Opens sealed with sealed_open_fd from a file holding file_len of its
+ * bytes, said to be sealed_len long; 0 when it opened to exactly plain[0..len). */
+static int open_file_matches(const unsigned char *key, const unsigned char *sealed, size_t file_len,
+                             size_t sealed_len, const unsigned char *plain, size_t len)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "%s/open-fd.XXXXXX", tmp_root);
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return -3;
+    unlink(path);
+    unsigned char *out = malloc(sealed_len + 1);
+    size_t out_len = 0;
+    int rc = write(fd, sealed, file_len) == (ssize_t)file_len && lseek(fd, 0, SEEK_SET) == 0 ? 0 : -3;
+    if (rc == 0)
+        rc = sealed_open_fd(key, fd, sealed_len, out, sealed_len, &out_len);
+    if (rc == 0 && (out_len != len || (len > 0 && memcmp(out, plain, len) != 0)))
+        rc = -2;
+    free(out);
+    close(fd);
+    return rc;
+}
+
+/* Opens sealed, from memory and from a file (the two must agree); 0 when it
+ * opened to exactly plain[0..len). */
 static int open_matches(const unsigned char *key, const unsigned char *sealed, size_t sealed_len,
                         const unsigned char *plain, size_t len)
 {
@@ -60,6 +84,9 @@ static int open_matches(const unsigned char *key, const unsigned char *sealed, s
     if (rc == 0 && (out_len != len || (len > 0 && memcmp(out, plain, len) != 0)))
         rc = -2;
     free(out);
+    int from_file = open_file_matches(key, sealed, sealed_len, sealed_len, plain, len);
+    if (from_file != rc)
+        TEST_FAILF("sealed_open says %d, sealed_open_fd %d (%zu sealed bytes)", rc, from_file, sealed_len);
     return rc;
 }
 
@@ -195,6 +222,9 @@ TEST(sealed_refuses_truncated_reordered_and_extended)
     CHECK_INT(open_matches(key_a, sealed, sealed_len - (7 + OVERHEAD), plain, len), -1); /* final chunk dropped */
     CHECK_INT(open_matches(key_a, sealed, HEADER, plain, len), -1);                    /* header only */
     CHECK_INT(open_matches(key_a, sealed, 3, plain, len), -1);
+    /* A file shorter than its size said (cut while it was read). */
+    CHECK_INT(open_file_matches(key_a, sealed, sealed_len - 5, sealed_len, plain, len), -1);
+    CHECK_INT(open_file_matches(key_a, sealed, sealed_len, sealed_len, plain, len), 0);
 
     /* Two chunks swapped. */
     unsigned char *chunk = malloc(FULL);
