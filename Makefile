@@ -74,10 +74,13 @@ run:
 	@$(MAKE) --no-print-directory all
 	@scripts/run.sh $(BUILD)/rounds
 
+# `make test` builds on every CPU (JOBS=-j1 for one at a time).
+JOBS     ?= -j$(shell nproc 2>/dev/null || echo 2)
+
 test:
 	@scripts/bootstrap.sh test
-	@$(MAKE) --no-print-directory SANITIZE=address,undefined tests
-	@$(MAKE) --no-print-directory fuzz
+	@$(MAKE) --no-print-directory $(JOBS) SANITIZE=address,undefined tests
+	@$(MAKE) --no-print-directory $(JOBS) fuzz
 	@scripts/test.sh build-address-undefined
 
 bench:
