@@ -119,11 +119,29 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
 	@echo "  FUZZ    $@"
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^ $(PKG_LIBS)
 
+# The whole-request target (fuzz_http_request) links every source but main.c,
+# compiled once per file with coverage into build/fuzz/obj/ (make -j2 helps).
+FUZZ_OBJ := $(filter-out build/fuzz/obj/src/main.o,$(SRC:%.c=build/fuzz/obj/%.o)) build/fuzz/obj/gen/migrations.o
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	$(Q)clang $(filter-out -fsanitize=fuzzer%,$(FUZZ_CFLAGS)) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c -o $@ $<
+build/fuzz/obj/gen/migrations.c: $(SQL) scripts/embed_sql.sh
+	@mkdir -p $(dir $@)
+	$(Q)scripts/embed_sql.sh $(SQL) > $@.tmp && mv $@.tmp $@
+build/fuzz/obj/gen/migrations.o: build/fuzz/obj/gen/migrations.c
+	$(Q)clang $(filter-out -fsanitize=fuzzer%,$(FUZZ_CFLAGS)) -fsanitize=address,undefined -c -o $@ $<
+build/fuzz/fuzz_http_request: tests/fuzz/fuzz_http_request.c $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^ $(PKG_LIBS)
+
 fuzz-run: fuzz
 	@for f in $(FUZZ_BIN); do n=$$(basename $$f); mkdir -p build/fuzz/corpus-$$n; \
-	  $$f -max_total_time=$${FUZZ_SECONDS:-60} build/fuzz/corpus-$$n tests/fuzz/corpus/$$n; done
+	  dict=; [ -f tests/fuzz/$$n.dict ] && dict=-dict=tests/fuzz/$$n.dict; \
+	  $$f -max_total_time=$${FUZZ_SECONDS:-60} $$dict build/fuzz/corpus-$$n tests/fuzz/corpus/$$n; done
 
 clean:
 	rm -rf build build-*
 
--include $(OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)

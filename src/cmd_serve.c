@@ -81,6 +81,78 @@ static const char serve_usage[] =
     "provider pays at once, unless the public URL is https.\n"
     "  --ready-file PATH               write host:port there once listening\n";
 
+int command_serve_prepare(struct config *config, int catalog_poll_ms)
+{
+    mkdir(config->http.data_dir, 0700);
+    struct db_conn *conn = NULL;
+    int rc = command_open_migrated(config->http.db_target, &conn);
+    if (rc != EXIT_OK)
+        return rc;
+    db_close(conn);
+
+    /* Uploaded files: sealed under DATA_DIR/files with the configured key; the
+     * default key file is created on first start (make run's demo). */
+    char key_file[1024];
+    bool key_given = config->http.file_key_file != NULL;
+    if (key_given)
+        snprintf(key_file, sizeof(key_file), "%s", config->http.file_key_file);
+    else
+        snprintf(key_file, sizeof(key_file), "%s/file.key", config->http.data_dir);
+    if (blobs_open(config->http.data_dir, key_file, !key_given) != 0) {
+        fprintf(stderr, "rounds serve: cannot open the file store %s/files with the key %s (see the log line above "
+                        "and ROUNDS_FILE_KEY_FILE)\n", config->http.data_dir, key_file);
+        return EXIT_USAGE;
+    }
+    if (command_open_signing_key(config, "rounds serve") != 0)
+        return EXIT_USAGE;
+    documents_configure(config->http.max_upload, config->http.upload_quota);
+    struct payments_settings payments = {
+        .stripe_secret_key = getenv("ROUNDS_STRIPE_SECRET_KEY"),
+        .stripe_webhook_secret = getenv("ROUNDS_STRIPE_WEBHOOK_SECRET"),
+        .stripe_api_base = getenv("ROUNDS_STRIPE_API_BASE"),
+        .bank_transfer_details = getenv("ROUNDS_BANK_TRANSFER_DETAILS"),
+        .public_url = config->http.public_url,
+    };
+    char why[256];
+    if (!payments_configure(&payments, why, sizeof(why))) {
+        fprintf(stderr, "rounds serve: %s\n", why);
+        return EXIT_USAGE;
+    }
+    if (payments_demo_refused())
+        log_warn("msg=\"no payment provider: the demo provider is refused when ROUNDS_PUBLIC_URL is https; set "
+                 "ROUNDS_STRIPE_SECRET_KEY or ROUNDS_BANK_TRANSFER_DETAILS\"");
+    if (config->http.test_hooks)
+        failpoint_arm(getenv("ROUNDS_TEST_FAILPOINT"));
+    certificates_configure(config->http.public_url);
+    notify_configure(config->http.public_url);
+    letters_configure(config->http.public_url);
+    struct support_settings support = {config->http.ticket_urgent_response_minutes,
+                                       config->http.ticket_normal_response_hours,
+                                       config->http.ticket_urgent_resolve_hours,
+                                       config->http.ticket_normal_resolve_hours, config->http.oncall_email};
+    support_configure(&support);
+    messages_configure(config->http.messages_per_minute);
+
+    /* What was rendered from an offering goes when the change feed brings its change. */
+    catalog_index_on_change(http_cache_drop);
+    if (catalog_index_start(config->http.db_target, catalog_poll_ms) != 0) {
+        fprintf(stderr, "rounds serve: could not load the catalog index\n");
+        return EXIT_FAILURE_RUNTIME;
+    }
+    config->http.routes = rounds_routes;
+    config->http.route_count = rounds_route_count;
+    web_install_error_page();
+    return EXIT_OK;
+}
+
+void command_serve_release(void)
+{
+    catalog_index_stop();
+    http_cache_clear();
+    blobs_close();
+    signing_close();
+}
+
 int command_serve(int argc, char **argv)
 {
     struct config config;
@@ -103,63 +175,9 @@ int command_serve(int argc, char **argv)
         i += consumed;
     }
     config_finish(&config);
-    mkdir(config.http.data_dir, 0700);
-
-    struct db_conn *conn = NULL;
-    int rc = command_open_migrated(config.http.db_target, &conn);
+    int rc = command_serve_prepare(&config, 200);
     if (rc != EXIT_OK)
         return rc;
-    db_close(conn);
-
-    /* Uploaded files: sealed under DATA_DIR/files with the configured key; the
-     * default key file is created on first start (make run's demo). */
-    char key_file[1024];
-    bool key_given = config.http.file_key_file != NULL;
-    if (key_given)
-        snprintf(key_file, sizeof(key_file), "%s", config.http.file_key_file);
-    else
-        snprintf(key_file, sizeof(key_file), "%s/file.key", config.http.data_dir);
-    if (blobs_open(config.http.data_dir, key_file, !key_given) != 0) {
-        fprintf(stderr, "rounds serve: cannot open the file store %s/files with the key %s (see the log line above "
-                        "and ROUNDS_FILE_KEY_FILE)\n", config.http.data_dir, key_file);
-        return EXIT_USAGE;
-    }
-    if (command_open_signing_key(&config, "rounds serve") != 0)
-        return EXIT_USAGE;
-    documents_configure(config.http.max_upload, config.http.upload_quota);
-    struct payments_settings payments = {
-        .stripe_secret_key = getenv("ROUNDS_STRIPE_SECRET_KEY"),
-        .stripe_webhook_secret = getenv("ROUNDS_STRIPE_WEBHOOK_SECRET"),
-        .stripe_api_base = getenv("ROUNDS_STRIPE_API_BASE"),
-        .bank_transfer_details = getenv("ROUNDS_BANK_TRANSFER_DETAILS"),
-        .public_url = config.http.public_url,
-    };
-    char why[256];
-    if (!payments_configure(&payments, why, sizeof(why))) {
-        fprintf(stderr, "rounds serve: %s\n", why);
-        return EXIT_USAGE;
-    }
-    if (payments_demo_refused())
-        log_warn("msg=\"no payment provider: the demo provider is refused when ROUNDS_PUBLIC_URL is https; set "
-                 "ROUNDS_STRIPE_SECRET_KEY or ROUNDS_BANK_TRANSFER_DETAILS\"");
-    if (config.http.test_hooks)
-        failpoint_arm(getenv("ROUNDS_TEST_FAILPOINT"));
-    certificates_configure(config.http.public_url);
-    notify_configure(config.http.public_url);
-    letters_configure(config.http.public_url);
-    struct support_settings support = {config.http.ticket_urgent_response_minutes,
-                                       config.http.ticket_normal_response_hours,
-                                       config.http.ticket_urgent_resolve_hours,
-                                       config.http.ticket_normal_resolve_hours, config.http.oncall_email};
-    support_configure(&support);
-    messages_configure(config.http.messages_per_minute);
-
-    /* What was rendered from an offering goes when the change feed brings its change. */
-    catalog_index_on_change(http_cache_drop);
-    if (catalog_index_start(config.http.db_target, 200) != 0) {
-        fprintf(stderr, "rounds serve: could not load the catalog index\n");
-        return EXIT_FAILURE_RUNTIME;
-    }
     char maildir[1024];
     snprintf(maildir, sizeof(maildir), "%s/mail", config.http.data_dir);
     struct jobs_config jobs = {
@@ -175,17 +193,11 @@ int command_serve(int argc, char **argv)
         fprintf(stderr, "rounds serve: could not start the background jobs\n");
         return EXIT_FAILURE_RUNTIME;
     }
-    config.http.routes = rounds_routes;
-    config.http.route_count = rounds_route_count;
     ops_metrics_configure(config.http.db_target);
     config.http.metrics_gauges = ops_metrics_gauges;
-    web_install_error_page();
     rc = http_serve(&config.http);
     jobs_stop();
     ops_metrics_close();
-    catalog_index_stop();
-    http_cache_clear();
-    blobs_close();
-    signing_close();
+    command_serve_release();
     return rc;
 }

@@ -32,6 +32,14 @@ int command_open_migrated(const char *target, struct db_conn **conn);
  * exist). Prints why on failure (prefixed with who) and returns -1. */
 struct config;
 int command_open_signing_key(const struct config *config, const char *who);
+/* What `rounds serve` does before it serves (migrate, the file store and
+ * signing key, payments and the other settings, the catalog index following
+ * its feed every catalog_poll_ms, 0: not at all; the route table): the exit
+ * code to use, 0 when ready. The background jobs are not started. The
+ * whole-request fuzz target prepares its server with it too. */
+int command_serve_prepare(struct config *config, int catalog_poll_ms);
+/* Releases what command_serve_prepare opened. */
+void command_serve_release(void);
 /* True when argv[i] is --help or -h. */
 bool command_wants_help(const char *arg);
 

@@ -28,13 +28,14 @@ static int page_in_memory(struct http_request *req, const struct api_page *page,
     return 0;
 }
 
-static void write_items(struct buf *b, const struct store_document *items, size_t n)
+/* items[first] to items[first + n - 1] (items is NULL when the wallet is empty). */
+static void write_items(struct buf *b, const struct store_document *items, size_t first, size_t n)
 {
     buf_append_str(b, "{\"items\":[");
     for (size_t i = 0; i < n; i++) {
         if (i > 0)
             buf_append_char(b, ',');
-        api_write_document(b, &items[i], NULL, 0);
+        api_write_document(b, &items[first + i], NULL, 0);
     }
 }
 
@@ -76,7 +77,7 @@ void api_documents_list(struct http_request *req)
             http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
             return;
         }
-        write_items(&b, items, count);
+        write_items(&b, items, 0, count);
         api_write_list_end(&b, count == (size_t)page.limit && count > 0 ? items[count - 1].id : NULL);
         http_reply_json(req, 200, &b);
         return;
@@ -104,7 +105,7 @@ void api_documents_list(struct http_request *req)
     size_t first, n;
     if (page_in_memory(req, limit_given != NULL ? &page : &whole, items, count, &first, &n) != 0)
         return;
-    write_items(&b, items + first, n);
+    write_items(&b, items, first, n);
     buf_append_str(&b, "],\"next_cursor\":");
     buf_append_json_string(&b, first + n < count && n > 0 ? items[first + n - 1].id : NULL);
     if (student_id == NULL) {

@@ -196,8 +196,8 @@ static int documents_not_ready(struct arena *arena, struct dashboard_wallets *w,
     while (first + n < w->document_count && strcmp(w->documents[first + n].student_id, s->student_id) == 0)
         n++;
     struct compliance comp;
-    int rc = compliance_evaluate_all(arena, rules->rules, rules->count, w->documents + first, n, s->block_start,
-                                     s->block_end, &comp);
+    int rc = compliance_evaluate_all(arena, rules->rules, rules->count, n > 0 ? w->documents + first : NULL, n,
+                                     s->block_start, s->block_end, &comp);
     if (rc != DB_OK)
         return rc;
     for (size_t i = 0; i < comp.count; i++)

@@ -121,10 +121,40 @@ static void peer_address(h2o_socket_t *sock, char *out, size_t size)
         inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, (socklen_t)size);
 }
 
+/* Takes over an accepted socket: counts it against the limits (closing it
+ * when over), tracks it for graceful shutdown and hands it to h2o. */
+static void connection_open(struct http_thread *thread, h2o_socket_t *sock)
+{
+    const struct http_options *options = http_server_state.options;
+    struct connection_info *info = calloc(1, sizeof(*info));
+    if (info == NULL) {
+        h2o_socket_close(sock);
+        return;
+    }
+    info->thread = thread;
+    peer_address(sock, info->addr, sizeof(info->addr));
+    if (atomic_load(&http_server_state.connections) >= options->max_connections ||
+        !client_acquire(info->addr, options->max_connections_per_client)) {
+        log_info("msg=\"connection refused: limit reached\"");
+        free(info);
+        h2o_socket_close(sock);
+        return;
+    }
+    atomic_fetch_add(&http_server_state.connections, 1);
+    thread->connections++;
+    sock->on_close.cb = on_connection_close;
+    sock->on_close.data = info;
+    info->sock = sock;
+    info->next = thread->open_connections;
+    if (info->next != NULL)
+        info->next->prev = info;
+    thread->open_connections = info;
+    h2o_accept(&thread->accept_ctx, sock);
+}
+
 static void on_accept(h2o_socket_t *listener, const char *err)
 {
     struct http_thread *thread = listener->data;
-    const struct http_options *options = http_server_state.options;
     if (err != NULL)
         return;
     /* Accept a few per wake-up so that one loop does not starve the others. */
@@ -132,30 +162,7 @@ static void on_accept(h2o_socket_t *listener, const char *err)
         h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
         if (sock == NULL)
             return;
-        struct connection_info *info = calloc(1, sizeof(*info));
-        if (info == NULL) {
-            h2o_socket_close(sock);
-            continue;
-        }
-        info->thread = thread;
-        peer_address(sock, info->addr, sizeof(info->addr));
-        if (atomic_load(&http_server_state.connections) >= options->max_connections ||
-            !client_acquire(info->addr, options->max_connections_per_client)) {
-            log_info("msg=\"connection refused: limit reached\"");
-            free(info);
-            h2o_socket_close(sock);
-            continue;
-        }
-        atomic_fetch_add(&http_server_state.connections, 1);
-        thread->connections++;
-        sock->on_close.cb = on_connection_close;
-        sock->on_close.data = info;
-        info->sock = sock;
-        info->next = thread->open_connections;
-        if (info->next != NULL)
-            info->next->prev = info;
-        thread->open_connections = info;
-        h2o_accept(&thread->accept_ctx, sock);
+        connection_open(thread, sock);
     }
 }
 
@@ -288,11 +295,10 @@ static bool thread_idle(struct http_thread *thread)
            h2o_linklist_is_empty(&thread->ctx.http2._conns);
 }
 
-static void *thread_main(void *arg)
+/* The loop of a thread: its h2o context and the queue on which offload and
+ * pool completions, and the shutdown message, come back. */
+static h2o_evloop_t *thread_loop_create(struct http_thread *thread)
 {
-    struct http_thread *thread = arg;
-    const struct http_options *options = http_server_state.options;
-    current_thread = thread;
     h2o_evloop_t *loop = h2o_evloop_create();
     h2o_context_init(&thread->ctx, loop, &http_server_state.globalconf);
     thread->accept_ctx.ctx = &thread->ctx;
@@ -301,6 +307,15 @@ static void *thread_main(void *arg)
     h2o_multithread_register_receiver(thread->queue, &thread->offload_receiver, http_offload_on_done);
     h2o_multithread_register_receiver(thread->queue, &thread->db_pool_receiver, http_db_pool_on_done);
     h2o_multithread_register_receiver(thread->queue, &thread->shutdown_receiver, on_shutdown_message);
+    return loop;
+}
+
+static void *thread_main(void *arg)
+{
+    struct http_thread *thread = arg;
+    const struct http_options *options = http_server_state.options;
+    current_thread = thread;
+    h2o_evloop_t *loop = thread_loop_create(thread);
     thread->listener = h2o_evloop_socket_create(loop, thread->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
     thread->listener->data = thread;
     h2o_socket_read_start(thread->listener, on_accept);
@@ -456,4 +471,68 @@ out:
         db_close(server->threads[i].db);
     log_info("msg=stopped");
     return status;
+}
+
+/* ---- one loop on the caller's thread, without a listener (server.h) ---- */
+
+int http_local_start(const struct http_options *options)
+{
+    struct http_server *server = &http_server_state;
+    server->options = options;
+    server->thread_count = 1;
+    server->threads = calloc(1, sizeof(*server->threads));
+    if (server->threads == NULL)
+        return -1;
+    signal(SIGPIPE, SIG_IGN);
+    configure_h2o(options);
+    server->db_pool = 0; /* the loop queries its own connection */
+    struct http_thread *thread = &server->threads[0];
+    if (db_open(options->db_target, &thread->db) != DB_OK || http_offload_pool_start(options->workers) != 0)
+        return -1;
+    current_thread = thread;
+    thread_loop_create(thread);
+    atomic_fetch_add(&server->threads_ready, 1);
+    return 0;
+}
+
+int http_local_connect(int fd)
+{
+    struct http_thread *thread = &http_server_state.threads[0];
+    h2o_socket_t *sock = h2o_evloop_socket_create(thread->ctx.loop, fd, H2O_SOCKET_FLAG_IS_ACCEPTED_CONNECTION);
+    if (sock == NULL) {
+        close(fd);
+        return -1;
+    }
+    connection_open(thread, sock);
+    return 0;
+}
+
+bool http_local_run(int timeout_ms)
+{
+    struct http_thread *thread = &http_server_state.threads[0];
+    h2o_evloop_run(thread->ctx.loop, timeout_ms);
+    return !thread_idle(thread);
+}
+
+struct db_conn *http_local_db(void)
+{
+    return http_server_state.threads[0].db;
+}
+
+void http_local_db_close(void)
+{
+    db_close(http_server_state.threads[0].db);
+    http_server_state.threads[0].db = NULL;
+}
+
+int http_local_db_open(void)
+{
+    return db_open(http_server_state.options->db_target, &http_server_state.threads[0].db) == DB_OK ? 0 : -1;
+}
+
+void http_local_stop(void)
+{
+    http_offload_pool_stop();
+    http_local_db_close();
+    /* The loop and its context stay, as thread_main leaves them (h2o 2.2). */
 }

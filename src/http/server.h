@@ -3,6 +3,7 @@
 #ifndef ROUNDS_HTTP_SERVER_H
 #define ROUNDS_HTTP_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -67,5 +68,26 @@ struct http_options {
 int http_serve(const struct http_options *options);
 /* Open client connections of the whole process (for the metrics). */
 int64_t http_open_connections(void);
+
+/* One event loop on the calling thread, without a listener: the same h2o
+ * configuration, connection limits, pipeline and handlers as http_serve, fed
+ * connections and turned by the caller (the whole-request fuzz target,
+ * tests/fuzz/fuzz_http_request.c). Its requests query the loop's own
+ * database connection (no pool); password hashing still runs on the
+ * workers. Call from one thread only. */
+struct db_conn;
+int http_local_start(const struct http_options *options);
+/* Serves the connected socket fd (taken over, closed by the loop). 0 or -1. */
+int http_local_connect(int fd);
+/* Runs the loop once, waiting at most timeout_ms for an event; true while a
+ * connection is open or slow work is in flight. */
+bool http_local_run(int timeout_ms);
+/* The loop's database connection; closed and opened again around a swap of
+ * the database file by the caller. */
+struct db_conn *http_local_db(void);
+void http_local_db_close(void);
+int http_local_db_open(void);
+/* Stops the workers and closes the database (the loop stays until exit). */
+void http_local_stop(void);
 
 #endif

@@ -3,21 +3,30 @@
 #include "lib/log.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 static enum log_level min_level = LOG_INFO;
+static atomic_ulong error_lines;
 
 void log_set_level(enum log_level level)
 {
     min_level = level;
 }
 
+unsigned long log_error_count(void)
+{
+    return atomic_load_explicit(&error_lines, memory_order_relaxed);
+}
+
 void log_write(enum log_level level, const char *fmt, ...)
 {
     static const char *const names[] = {"debug", "info", "warn", "error"};
+    if (level == LOG_ERROR)
+        atomic_fetch_add_explicit(&error_lines, 1, memory_order_relaxed);
     if (level < min_level)
         return;
     char line[2048];

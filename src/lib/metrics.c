@@ -24,6 +24,7 @@ struct route_metrics {
 static struct route_metrics routes[METRICS_MAX_ROUTES + 1];
 static atomic_uint_fast64_t counters[METRIC_COUNTER_COUNT];
 static atomic_uint_fast64_t db_time_us;
+static atomic_uint_fast64_t server_errors;
 static atomic_bool db_timing;
 
 static const struct {
@@ -53,6 +54,11 @@ void metrics_db_time(double ms)
         atomic_fetch_add_explicit(&db_time_us, (uint64_t)(ms * 1000.0), memory_order_relaxed);
 }
 
+uint64_t metrics_server_errors(void)
+{
+    return atomic_load_explicit(&server_errors, memory_order_relaxed);
+}
+
 void metrics_db_timing(bool on)
 {
     atomic_store_explicit(&db_timing, on, memory_order_relaxed);
@@ -71,6 +77,8 @@ void metrics_request(int route, int status, double ms)
         if (statuses[i] == status)
             slot = i;
     atomic_fetch_add_explicit(&m->by_status[slot], 1, memory_order_relaxed);
+    if (status >= 500)
+        atomic_fetch_add_explicit(&server_errors, 1, memory_order_relaxed);
     double seconds = ms > 0 ? ms / 1000.0 : 0;
     size_t b = 0;
     while (b < BUCKETS && seconds > bucket_bounds[b])
@@ -86,6 +94,7 @@ void metrics_reset(void)
     memset(routes, 0, sizeof(routes));
     memset(counters, 0, sizeof(counters));
     atomic_store(&db_time_us, 0);
+    atomic_store(&server_errors, 0);
 }
 
 static uint64_t load(atomic_uint_fast64_t *v)

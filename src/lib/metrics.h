@@ -50,6 +50,8 @@ bool metrics_db_timed(void);
 /* The whole exposition: route_names[i] labels route i. */
 void metrics_render(struct buf *out, const char *const *route_names, size_t route_count,
                     const struct metrics_gauges *gauges);
+/* Replies with a 5xx status so far (the whole-request fuzz target fails on any). */
+uint64_t metrics_server_errors(void);
 /* Tests: every counter back to zero. */
 void metrics_reset(void);
 
