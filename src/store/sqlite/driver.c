@@ -29,7 +29,9 @@ struct db_conn {
     struct db_conn_base base;
     sqlite3 *handle;
     struct stmt_cache statements;
-    bool holds_writer; /* this connection's write transaction holds writer_lock */
+    bool holds_writer;    /* this connection's write transaction holds writer_lock */
+    bool checkpoint_due;  /* its last commit took the WAL past CHECKPOINT_FRAMES */
+    bool statement_turn;  /* holds_writer for one write statement outside a transaction */
 };
 
 /* The process's write transactions take turns here before BEGIN IMMEDIATE.
@@ -38,10 +40,22 @@ struct db_conn {
  * the writer is done within a tenth of that, so two event loops writing at
  * once spent most of their time asleep. A mutex hands the turn over at once.
  * Held exactly while SQLite's own write lock is, so it adds no wait SQLite
- * would not; after WRITER_WAIT_SECONDS (another database file's writer, or a
+ * would not. A write statement outside a transaction (the background jobs'
+ * outbox claims, a session's idle clock) takes its turn here too: otherwise
+ * it takes SQLite's lock behind the mutex's back and the writers holding the
+ * mutex sleep in the busy handler until it is done. After WRITER_WAIT_SECONDS (another database file's writer, or a
  * bug) the transaction goes on and SQLite's busy handler decides. */
 static pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
 enum { WRITER_WAIT_SECONDS = 5 };
+
+/* The WAL is copied back into the database file (a checkpoint, with two
+ * fsyncs) once it holds this many pages, as SQLite's own default does; but
+ * SQLite runs it inside the COMMIT that crosses the mark, that is while
+ * writer_lock is held, so every other writer of the process waited through
+ * the fsyncs. Here the commit only notes it, and the connection runs it
+ * (PASSIVE: it neither waits for nor blocks a writer) after handing the turn
+ * over. */
+enum { CHECKPOINT_FRAMES = 1000 };
 
 extern const struct db_driver db_sqlite_driver;
 
@@ -63,6 +77,29 @@ static int classify(struct db_conn *conn, int rc, const char *what)
         log_error("msg=\"sqlite error\" op=%s code=%d error=\"%s\"", what, rc, sqlite3_errmsg(conn->handle));
         return DB_ERROR;
     }
+}
+
+static void checkpoint(struct db_conn *conn)
+{
+    conn->checkpoint_due = false;
+    int rc = sqlite3_wal_checkpoint_v2(conn->handle, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
+        log_warn("msg=\"sqlite checkpoint failed\" code=%d", rc);
+}
+
+/* After each commit that wrote to the WAL (SQLite's wal hook). */
+static int on_wal_commit(void *p, sqlite3 *handle, const char *schema, int frames)
+{
+    (void)handle;
+    (void)schema;
+    struct db_conn *conn = p;
+    if (frames < CHECKPOINT_FRAMES)
+        return SQLITE_OK;
+    if (conn->holds_writer)
+        conn->checkpoint_due = true; /* run by sq_commit once the turn is handed over */
+    else
+        checkpoint(conn);
+    return SQLITE_OK;
 }
 
 static int sq_exec(struct db_conn *conn, const char *sql)
@@ -117,6 +154,7 @@ static int sq_open(const char *target, struct db_conn **out)
     }
     sqlite3_busy_timeout(conn->handle, 5000);
     sqlite3_extended_result_codes(conn->handle, 1);
+    sqlite3_wal_hook(conn->handle, on_wal_commit, conn); /* replaces SQLite's own checkpoints */
     if (sq_exec(conn, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                       "PRAGMA temp_store=MEMORY;") != DB_OK) {
         sqlite3_close(conn->handle);
@@ -127,6 +165,16 @@ static int sq_open(const char *target, struct db_conn **out)
     return DB_OK;
 }
 
+static void writer_acquire(struct db_conn *conn)
+{
+    if (conn->holds_writer)
+        return;
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += WRITER_WAIT_SECONDS;
+    conn->holds_writer = pthread_mutex_timedlock(&writer_lock, &until) == 0;
+}
+
 static void stmt_free(void *p, void *ctx)
 {
     (void)ctx;
@@ -135,6 +183,7 @@ static void stmt_free(void *p, void *ctx)
     free(stmt->param_index);
     free(stmt);
 }
+
 
 static void writer_release(struct db_conn *conn);
 
@@ -233,9 +282,17 @@ static int sq_bind_null(struct db_stmt *stmt, int index)
     return classify(stmt->conn, sqlite3_bind_null(stmt->handle, i), "bind");
 }
 
+
+/* A write statement outside a transaction holds the writer's turn until it is reset. */
 static int sq_step(struct db_stmt *stmt)
 {
-    return classify(stmt->conn, sqlite3_step(stmt->handle), "step");
+    struct db_conn *conn = stmt->conn;
+    if (!conn->holds_writer && sqlite3_get_autocommit(conn->handle) && !sqlite3_stmt_readonly(stmt->handle) &&
+        !sqlite3_stmt_busy(stmt->handle)) {
+        writer_acquire(conn);
+        conn->statement_turn = conn->holds_writer;
+    }
+    return classify(conn, sqlite3_step(stmt->handle), "step");
 }
 
 static bool sq_column_is_null(struct db_stmt *stmt, int column)
@@ -262,10 +319,16 @@ static void sq_reset(struct db_stmt *stmt)
 {
     sqlite3_reset(stmt->handle);
     sqlite3_clear_bindings(stmt->handle);
+    struct db_conn *conn = stmt->conn;
+    if (conn->statement_turn && sqlite3_get_autocommit(conn->handle)) {
+        conn->statement_turn = false;
+        writer_release(conn);
+    }
 }
 
 static void writer_release(struct db_conn *conn)
 {
+    conn->statement_turn = false;
     if (conn->holds_writer) {
         conn->holds_writer = false;
         pthread_mutex_unlock(&writer_lock);
@@ -276,11 +339,8 @@ static int sq_begin(struct db_conn *conn, bool write)
 {
     if (!write)
         return sq_exec(conn, "BEGIN");
-    struct timespec until;
-    clock_gettime(CLOCK_REALTIME, &until);
-    until.tv_sec += WRITER_WAIT_SECONDS;
-    if (!conn->holds_writer)
-        conn->holds_writer = pthread_mutex_timedlock(&writer_lock, &until) == 0;
+    writer_acquire(conn);
+    conn->statement_turn = false; /* the transaction's turn now, released by its end */
     int rc = sq_exec(conn, "BEGIN IMMEDIATE");
     if (rc != DB_OK)
         writer_release(conn);
@@ -292,6 +352,8 @@ static int sq_commit(struct db_conn *conn)
     int rc = sq_exec(conn, "COMMIT");
     if (rc == DB_OK || sqlite3_get_autocommit(conn->handle))
         writer_release(conn);
+    if (conn->checkpoint_due && !conn->holds_writer)
+        checkpoint(conn);
     return rc;
 }
 
