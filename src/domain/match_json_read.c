@@ -580,7 +580,7 @@ int reader_date(struct reader *r, int32_t *out)
 {
     if (reader_peek(r) != '"')
         return fail_type(r, "a date YYYY-MM-DD");
-    struct text_span s;
+    struct text_span s = {0};
     if (read_string(r, &s, NULL, NULL) != 0)
         return -1;
     const char *text = r->begin + s.at;
@@ -595,7 +595,7 @@ int reader_choice(struct reader *r, const char *const *choices, int count, const
 {
     if (reader_peek(r) != '"')
         return fail_type(r, "a string");
-    struct text_span s;
+    struct text_span s = {0};
     if (read_string(r, &s, NULL, NULL) != 0)
         return -1;
     for (int i = 0; i < count; i++) {
