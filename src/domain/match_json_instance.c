@@ -15,21 +15,6 @@ struct vec {
     struct arena *arena;
 };
 
-static void *vec_push(struct vec *v)
-{
-    if (v->len == v->cap) {
-        size_t cap = v->cap < 16 ? 16 : v->cap * 2;
-        void *data = arena_alloc(v->arena, cap * v->size);
-        if (data == NULL)
-            return NULL;
-        if (v->len > 0)
-            memcpy(data, v->data, v->len * v->size);
-        v->data = data;
-        v->cap = cap;
-    }
-    return (char *)v->data + v->len++ * v->size;
-}
-
 /* Room for at least extra more items; NULL when memory ran out. */
 static void *vec_reserve(struct vec *v, size_t extra)
 {
@@ -46,6 +31,15 @@ static void *vec_reserve(struct vec *v, size_t extra)
         v->cap = cap;
     }
     return (char *)v->data + v->len * v->size;
+}
+
+/* One more item at the end; NULL when memory ran out. */
+static void *vec_push(struct vec *v)
+{
+    void *slot = vec_reserve(v, 1);
+    if (slot != NULL)
+        v->len++;
+    return slot;
 }
 
 struct raw_block {
