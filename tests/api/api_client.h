@@ -594,6 +594,27 @@ out:
     return r->status;
 }
 
+/* Polls GET path on srv (with the extra header, or none; 5 s at most) until a
+ * 200 carries an ETag other than old: a kept reply was dropped and made again.
+ * The new reply in r (call api_free afterwards). */
+static inline bool api_wait_for_new_etag(struct api_server *srv, const char *path, const char *header, const char *old,
+                                         struct api_response *r)
+{
+    const char *headers[] = {header, NULL};
+    struct api_raw_request rq = {"GET", path, headers, NULL, 0, false};
+    double deadline = api_now_ms() + 5000;
+    for (;;) {
+        api_send_to(srv, r, &rq);
+        const char *etag = api_header(r, "etag");
+        if (r->status == 200 && etag != NULL && strcmp(etag, old) != 0)
+            return true;
+        api_free(r);
+        if (api_now_ms() > deadline)
+            return false;
+        api_sleep_ms(50);
+    }
+}
+
 /* A raw request to the current server. */
 static inline long api_send(struct api_response *r, const struct api_raw_request *rq)
 {

@@ -603,22 +603,6 @@ static char *etag_of(const struct api_response *r)
     return v != NULL ? strdup(v) : NULL;
 }
 
-/* Polls path on srv (5 s at most) until its ETag differs from old; the new reply in r. */
-static bool wait_for_new_etag(struct api_server *srv, const char *path, const char *old, struct api_response *r)
-{
-    double deadline = api_now_ms() + 5000;
-    for (;;) {
-        get_on(srv, r, path, NULL, NULL);
-        const char *etag = api_header(r, "etag");
-        if (r->status == 200 && etag != NULL && strcmp(etag, old) != 0)
-            return true;
-        api_free(r);
-        if (api_now_ms() > deadline)
-            return false;
-        api_sleep_ms(50);
-    }
-}
-
 /* A second `rounds serve` on the suite's database with its signing key. */
 static bool start_second(struct api_server *second)
 {
@@ -708,7 +692,7 @@ TEST(verify_replies_are_kept_with_an_etag_until_revoked_through_any_instance)
         free(again[i]);
     }
     for (int i = 0; i < 2 && etags[i] != NULL; i++) {
-        CHECK(wait_for_new_etag(&server, paths[i], etags[i], &r));
+        CHECK(api_wait_for_new_etag(&server, paths[i], "Accept: text/html", etags[i], &r));
         CHECK_CONTAINS(r.body, revoked[i]);
         CHECK(strstr(r.body, "wrong rotation") == NULL); /* the reason stays with staff */
         api_free(&r);

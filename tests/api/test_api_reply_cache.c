@@ -124,22 +124,6 @@ TEST(replies_are_gzipped_when_the_client_takes_it)
     api_free(&plain);
 }
 
-/* Polls path on srv (5 s at most) until its ETag differs from old; the new reply in r. */
-static bool wait_for_new_etag(struct api_server *srv, const char *path, const char *old, struct api_response *r)
-{
-    double deadline = api_now_ms() + 5000;
-    for (;;) {
-        get_on(srv, r, path, NULL, NULL);
-        const char *etag = api_header(r, "etag");
-        if (r->status == 200 && etag != NULL && strcmp(etag, old) != 0)
-            return true;
-        api_free(r);
-        if (api_now_ms() > deadline)
-            return false;
-        api_sleep_ms(50);
-    }
-}
-
 TEST(an_edit_through_one_instance_shows_on_the_other)
 {
     char path[128], page[128], inm[96];
@@ -168,14 +152,14 @@ TEST(an_edit_through_one_instance_shows_on_the_other)
     CHECK(strcmp(api_header(&r, "etag"), old) != 0);
     api_free(&r);
     /* The other instance once its change feed has it: new bytes, new ETag. */
-    CHECK(wait_for_new_etag(&b, path, old, &r));
+    CHECK(api_wait_for_new_etag(&b, path, NULL, old, &r));
     CHECK_CONTAINS(r.body, title);
     api_free(&r);
     snprintf(inm, sizeof(inm), "If-None-Match: %s", old);
     CHECK_INT(get_on(&b, &r, path, inm, NULL), 200);
     CHECK_CONTAINS(r.body, title);
     api_free(&r);
-    CHECK(wait_for_new_etag(&b, page, old_page, &r));
+    CHECK(api_wait_for_new_etag(&b, page, NULL, old_page, &r));
     CHECK_CONTAINS(r.body, title);
     api_free(&r);
     free(old);
