@@ -155,6 +155,73 @@ TEST(sessions_expire_when_idle_or_old)
     CHECK_INT(store_session_find(conn, &arena, hash, now - 1800, now - 43200, &s), DB_DONE);
 }
 
+/* What every signed-in request reads: the same roles and memberships, in the
+ * same order, as store_user_by_id, once each however the rows multiply. */
+TEST(session_finds_its_user_with_roles_and_memberships)
+{
+    struct store_user u = make_user("staff");
+    u.roles[1] = "host_coordinator";
+    u.roles[2] = "preceptor";
+    u.role_count = 3;
+    CHECK_INT(store_user_insert(conn, &u), DB_OK);
+    const char *org_b = unique("org_b"), *org_a = unique("org_a");
+    CHECK_INT(store_organization_insert(conn, org_b, "Bayside Clinic", "host", clock_now()), DB_OK);
+    CHECK_INT(store_organization_insert(conn, org_a, "Avery School", "school", clock_now()), DB_OK);
+    CHECK_INT(store_membership_insert(conn, u.id, org_b, "preceptor"), DB_OK);
+    CHECK_INT(store_membership_insert(conn, u.id, org_b, "host_coordinator"), DB_OK);
+    CHECK_INT(store_membership_insert(conn, u.id, org_a, "school_coordinator"), DB_OK);
+    char hash[65];
+    crypto_hash_token(unique("token"), hash);
+    int64_t now = clock_now();
+    CHECK_INT(store_session_insert(conn, hash, u.id, "csrf-token", now - 100), DB_OK);
+
+    struct store_session s;
+    struct store_user found, by_id;
+    CHECK_INT(store_session_find_user(conn, &arena, hash, now - 1800, now - 43200, &s, &found), DB_ROW);
+    CHECK_INT(store_user_by_id(conn, &arena, u.id, &by_id), DB_ROW);
+    CHECK_STR(s.user_id, u.id);
+    CHECK_STR(s.csrf_token, "csrf-token");
+    CHECK_INT(s.last_seen_at, now - 100);
+    CHECK(!s.enrol_second_factor);
+    CHECK_STR(found.email, u.email);
+    CHECK(found.password_hash == NULL);
+    CHECK_INT(found.role_count, 3);
+    CHECK_INT(found.role_count, by_id.role_count);
+    for (size_t i = 0; i < found.role_count && i < by_id.role_count; i++)
+        CHECK_STR(found.roles[i], by_id.roles[i]);
+    CHECK_STR(found.roles[0], "host_coordinator");
+    CHECK_STR(found.roles[2], "staff");
+    CHECK_INT(found.membership_count, 3);
+    CHECK_INT(found.membership_count, by_id.membership_count);
+    for (size_t i = 0; i < found.membership_count && i < by_id.membership_count; i++) {
+        CHECK_STR(found.memberships[i].organization_id, by_id.memberships[i].organization_id);
+        CHECK_STR(found.memberships[i].organization_name, by_id.memberships[i].organization_name);
+        CHECK_STR(found.memberships[i].organization_kind, by_id.memberships[i].organization_kind);
+        CHECK_STR(found.memberships[i].role, by_id.memberships[i].role);
+    }
+    CHECK_STR(found.memberships[0].organization_id, org_a);
+    CHECK_STR(found.memberships[1].role, "host_coordinator");
+    CHECK_STR(found.memberships[2].role, "preceptor");
+
+    /* No role and no membership: one row, nothing listed. */
+    struct store_user bare = make_user("student");
+    bare.role_count = 0;
+    CHECK_INT(store_user_insert(conn, &bare), DB_OK);
+    char bare_hash[65];
+    crypto_hash_token(unique("token"), bare_hash);
+    CHECK_INT(store_session_insert(conn, bare_hash, bare.id, "csrf-2", now), DB_OK);
+    CHECK_INT(store_session_find_user(conn, &arena, bare_hash, now - 1800, now - 43200, &s, &found), DB_ROW);
+    CHECK_STR(found.id, bare.id);
+    CHECK_INT(found.role_count, 0);
+    CHECK_INT(found.membership_count, 0);
+
+    /* Idle, too old or signed out: not found. */
+    CHECK_INT(store_session_find_user(conn, &arena, hash, now - 50, now - 43200, &s, &found), DB_DONE);
+    CHECK_INT(store_session_find_user(conn, &arena, hash, now - 1800, now - 10, &s, &found), DB_DONE);
+    CHECK_INT(store_session_delete(conn, hash), DB_OK);
+    CHECK_INT(store_session_find_user(conn, &arena, hash, now - 1800, now - 43200, &s, &found), DB_DONE);
+}
+
 TEST(session_prune_removes_only_expired)
 {
     struct store_user u = make_user("student");
@@ -267,6 +334,7 @@ int main(void)
     RUN(duplicate_email_is_a_constraint);
     RUN(profile_updates_and_clears);
     RUN(sessions_expire_when_idle_or_old);
+    RUN(session_finds_its_user_with_roles_and_memberships);
     RUN(session_prune_removes_only_expired);
     RUN(login_failures_count_per_account_and_client);
     RUN(transactions_commit_or_roll_back_as_a_whole);
