@@ -7,7 +7,8 @@
  *      (each facet count ignores its own filter); a pass over them only for
  *      what bitsets cannot answer (a start window, tuition, eligibility);
  *   3. facet counts: popcounts per value, or one pass over the candidates
- *      when there are few;
+ *      when there are few; a search with only facet filters (the most
+ *      common) skips steps 2 and 3 and sums the index's counts per facet;
  *   4. the page: the `limit` smallest (key, id order) after the cursor, with a
  *      bounded heap; the relevance key is read from the text's bitsets. */
 #include <inttypes.h>
@@ -286,6 +287,39 @@ static void count_facets(struct search *s, struct catalog_result *out)
         scratch[w] = s->candidates[w] & any_or(s->spec, w) & any_or(s->state, w);
     for (size_t v = 0; v < OFFERING_KIND_COUNT; v++)
         out->kind_counts[v] = popcount_and(scratch, ix.kind_bits[v], s->words);
+}
+
+/* Whether the facet filters are all the search has (no text, start window,
+ * tuition, eligibility or id list): then the index's counts per facet give
+ * the facet counts. */
+static bool facets_only(const struct search *s)
+{
+    const struct catalog_query *q = s->q;
+    return !s->has_text && !windowed(q) && q->max_tuition_cents < 0 && q->eligible_for == NULL &&
+           q->only_ids == NULL;
+}
+
+/* Steps 2 and 3 of a facets_only search: each facet sums the counts of the
+ * offerings passing the other two filters. */
+static void sum_facets(const struct search *s, struct catalog_result *out)
+{
+    const struct catalog_query *q = s->q;
+    int32_t(*counts)[64][OFFERING_KIND_COUNT] = q->include_full ? ix.live_counts : ix.open_counts;
+    for (size_t st = 0; st < reference_state_count; st++) {
+        bool st_ok = q->state < 0 || (size_t)q->state == st;
+        for (size_t sp = 0; sp < reference_specialty_count; sp++) {
+            bool sp_ok = q->specialty < 0 || (size_t)q->specialty == sp;
+            if (!st_ok && !sp_ok)
+                continue; /* counts for no facet */
+            for (int k = 0; k < OFFERING_KIND_COUNT; k++) {
+                int64_t n = counts[st][sp][k];
+                bool k_ok = q->kind < 0 || q->kind == k;
+                out->specialty_counts[sp] += st_ok && k_ok ? n : 0;
+                out->state_counts[st] += sp_ok && k_ok ? n : 0;
+                out->kind_counts[k] += sp_ok && st_ok ? n : 0;
+            }
+        }
+    }
 }
 
 static bool bit(const uint64_t *bits, uint32_t slot)
@@ -595,6 +629,16 @@ static int search_locked(struct search *s, struct cursor *cursor, struct catalog
     if (s->words == 0)
         return 0;
     place_cursor(cursor);
+    if (facets_only(s)) {
+        s->base = arena_alloc(s->arena, (s->words + 1) * sizeof(uint64_t));
+        if (s->base == NULL)
+            return -1;
+        const uint64_t *pre = q->include_full ? ix.live_bits : ix.open_bits;
+        for (size_t w = 0; w < s->words; w++)
+            s->base[w] = pre[w] & any_or(s->spec, w) & any_or(s->state, w) & any_or(s->kind, w);
+        sum_facets(s, out);
+        return take_page(s, cursor, out);
+    }
     if (find_candidates(s) != 0)
         return -1;
     count_facets(s, out);
@@ -618,6 +662,7 @@ int catalog_search(struct arena *arena, const struct catalog_query *q, struct ca
     struct search s = {.q = q, .arena = arena, .today = clock_today_days(),
                        .has_text = q->text != NULL && q->text[0] != '\0'};
     pthread_rwlock_rdlock(&ix.lock);
+    out->generation = ix.generation;
     int rc = search_locked(&s, &cursor, out);
     pthread_rwlock_unlock(&ix.lock);
     return rc != 0 ? error_set(err, ERR_INTERNAL, NULL, NULL) : 0;
