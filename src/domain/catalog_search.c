@@ -340,19 +340,28 @@ static int64_t relevance_key(const struct catalog_text_result *t, uint32_t slot)
     return typos * 32 + (31 - score);
 }
 
+/* A live slot's key in an order, as the order keeps it (an array of keys
+ * is denser in the cache than the offerings it would read them from). */
+static int64_t order_key(const struct index_order *order, uint32_t slot,
+                         int32_t (*key)(const struct index_offering *o))
+{
+    int32_t placed = order->placed[slot];
+    return placed != INDEX_NOT_PLACED ? placed : key(&ix.offerings[slot]);
+}
+
 static int64_t sort_key(const struct search *s, uint32_t slot)
 {
-    const struct index_offering *o = &ix.offerings[slot];
     switch (s->q->sort) {
     case CATALOG_SORT_PRICE:
-        return catalog_index_price_key(o);
+        return order_key(&ix.by_price, slot, catalog_index_price_key);
     case CATALOG_SORT_RELEVANCE:
         return relevance_key(&s->text, slot);
     default:
         break;
     }
     if (!windowed(s->q))
-        return catalog_index_soonest_key(o);
+        return order_key(&ix.by_soonest, slot, catalog_index_soonest_key);
+    const struct index_offering *o = &ix.offerings[slot];
     const struct index_block *b = qualifying_block(o, s->q, s->today, true);
     if (b == NULL)
         b = qualifying_block(o, s->q, s->today, false);
@@ -582,6 +591,29 @@ static int page_by_relevance(const struct search *s, const struct cursor *c, str
     return 0;
 }
 
+/* The cards' fields lie all over the heap: asked for before any is read,
+ * their cache misses overlap instead of following one another (copying
+ * them one card at a time was a sixth of a filter search). */
+static void prefetch_hits(const struct ranked *shown, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        __builtin_prefetch(&ix.offerings[shown[i].slot]);
+    for (size_t i = 0; i < count; i++) {
+        const struct index_offering *o = &ix.offerings[shown[i].slot];
+        __builtin_prefetch(o->id);
+        __builtin_prefetch(o->title);
+        __builtin_prefetch(o->blocks);
+        __builtin_prefetch(&ix.hosts.items[o->host]);
+        __builtin_prefetch(&ix.cities.items[o->city]);
+    }
+    for (size_t i = 0; i < count; i++) {
+        const struct index_offering *o = &ix.offerings[shown[i].slot];
+        __builtin_prefetch(ix.hosts.items[o->host].id);
+        __builtin_prefetch(ix.hosts.items[o->host].name);
+        __builtin_prefetch(ix.cities.items[o->city].name);
+    }
+}
+
 static int take_page(struct search *s, const struct cursor *cursor, struct catalog_result *out)
 {
     size_t limit = (size_t)(s->q->limit > 0 ? s->q->limit : 20);
@@ -612,6 +644,7 @@ static int take_page(struct search *s, const struct cursor *cursor, struct catal
     out->items = arena_calloc(s->arena, count + 1, sizeof(*out->items));
     if (out->items == NULL)
         return -1;
+    prefetch_hits(shown, count);
     for (size_t i = 0; i < count; i++)
         fill_hit(s->arena, s, &shown[i], &out->items[out->count++]);
     if (left > limit)
