@@ -1,5 +1,8 @@
 /* offerings_search.c — GET /api/v1/offerings: catalog search with filters,
- * facet counts and cursor pagination, answered from the in-process index. */
+ * facet counts and cursor pagination, answered from the in-process index.
+ * A reply reads the same for everyone (unless eligible=me): kept per search
+ * (catalog_query_key) under the index's generation (http_cache_*_at), so a
+ * search asked again costs a lookup until the index changes. */
 #include <string.h>
 
 #include "api/api.h"
@@ -19,7 +22,9 @@ static const char *query_get(void *ctx, const char *name, bool *repeated)
 static void write_facet(struct buf *b, const char *name, const int64_t *counts, size_t n,
                         const char *(*label)(size_t i))
 {
-    buf_appendf(b, "\"%s\":{", name);
+    buf_append_char(b, '"');
+    buf_append_str(b, name);
+    buf_append_str(b, "\":{");
     bool first = true;
     for (size_t i = 0; i < n; i++) {
         if (counts[i] == 0)
@@ -28,7 +33,8 @@ static void write_facet(struct buf *b, const char *name, const int64_t *counts, 
             buf_append_char(b, ',');
         first = false;
         buf_append_json_string(b, label(i));
-        buf_appendf(b, ":%lld", (long long)counts[i]);
+        buf_append_char(b, ':');
+        buf_append_int(b, counts[i]);
     }
     buf_append_char(b, '}');
 }
@@ -64,22 +70,39 @@ void api_write_catalog_hit(struct buf *b, const struct catalog_hit *h)
     buf_append_json_string(b, h->city);
     buf_append_str(b, ",\"state\":");
     buf_append_json_string(b, h->state);
-    buf_appendf(b, ",\"weeks\":%lld,\"tuition_cents\":%lld,\"currency\":\"USD\",\"preceptor_verified\":%s",
-                (long long)h->weeks, (long long)h->tuition_cents, h->preceptor_verified ? "true" : "false");
-    if (h->next_start[0] != '\0')
-        buf_appendf(b, ",\"next_block\":{\"start\":\"%s\",\"end\":\"%s\",\"seats_left\":%lld}", h->next_start,
-                    h->next_end, (long long)h->next_seats_left);
-    else
+    /* Numbers by buf_append_int: a search reply has hundreds, and printf
+     * was a tenth of its cost. */
+    buf_append_str(b, ",\"weeks\":");
+    buf_append_int(b, h->weeks);
+    buf_append_str(b, ",\"tuition_cents\":");
+    buf_append_int(b, h->tuition_cents);
+    buf_append_str(b, h->preceptor_verified ? ",\"currency\":\"USD\",\"preceptor_verified\":true"
+                                            : ",\"currency\":\"USD\",\"preceptor_verified\":false");
+    if (h->next_start[0] != '\0') {
+        buf_append_str(b, ",\"next_block\":{\"start\":\"");
+        buf_append_str(b, h->next_start);
+        buf_append_str(b, "\",\"end\":\"");
+        buf_append_str(b, h->next_end);
+        buf_append_str(b, "\",\"seats_left\":");
+        buf_append_int(b, h->next_seats_left);
+        buf_append_char(b, '}');
+    } else {
         buf_append_str(b, ",\"next_block\":null");
-    buf_appendf(b, ",\"seats_left\":%lld,\"reviews\":{\"count\":%lld,\"average\":", (long long)h->next_seats_left,
-                (long long)h->review_count);
-    if (h->review_count > 0)
-        buf_appendf(b, "%lld.%lld", (long long)(h->review_average_tenths / 10),
-                    (long long)(h->review_average_tenths % 10));
-    else
+    }
+    buf_append_str(b, ",\"seats_left\":");
+    buf_append_int(b, h->next_seats_left);
+    buf_append_str(b, ",\"reviews\":{\"count\":");
+    buf_append_int(b, h->review_count);
+    buf_append_str(b, ",\"average\":");
+    if (h->review_count > 0) {
+        buf_append_int(b, h->review_average_tenths / 10);
+        buf_append_char(b, '.');
+        buf_append_int(b, h->review_average_tenths % 10);
+    } else {
         buf_append_str(b, "null");
+    }
     /* Only a completed rotation's student can review: the mark says so. */
-    buf_appendf(b, ",\"verified_rotation\":%s}}", h->review_count > 0 ? "true" : "false");
+    buf_append_str(b, h->review_count > 0 ? ",\"verified_rotation\":true}}" : ",\"verified_rotation\":false}}");
 }
 
 void api_offerings_search(struct http_request *req)
@@ -94,6 +117,9 @@ void api_offerings_search(struct http_request *req)
         http_reply_problem(req, &err);
         return;
     }
+    const char *key = eligible_me ? NULL : catalog_query_key(&req->arena, &q);
+    if (key != NULL && http_cache_reply_at(req, HTTP_CACHE_SEARCH_JSON, key, catalog_index_generation()))
+        return;
     struct store_user user;
     if (eligible_me) {
         if (!req->auth.authenticated) {
@@ -125,12 +151,18 @@ void api_offerings_search(struct http_request *req)
     }
     buf_append_str(&b, "],\"next_cursor\":");
     buf_append_json_string(&b, result.next_cursor);
-    buf_appendf(&b, ",\"total\":%lld,\"facets\":{", (long long)result.total);
+    buf_append_str(&b, ",\"total\":");
+    buf_append_int(&b, result.total);
+    buf_append_str(&b, ",\"facets\":{");
     write_facet(&b, "specialty", result.specialty_counts, reference_specialty_count, specialty_label);
     buf_append_char(&b, ',');
     write_facet(&b, "state", result.state_counts, reference_state_count, state_label);
     buf_append_char(&b, ',');
     write_facet(&b, "kind", result.kind_counts, OFFERING_KIND_COUNT, kind_label);
     buf_append_str(&b, "}}");
-    http_reply_json(req, 200, &b);
+    if (key != NULL)
+        http_cache_reply_and_keep_at(req, HTTP_CACHE_SEARCH_JSON, key, result.generation,
+                                     "application/json; charset=utf-8", &b);
+    else
+        http_reply_json(req, 200, &b);
 }

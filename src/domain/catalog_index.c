@@ -221,6 +221,29 @@ static void set_bit(uint64_t *bits, uint32_t slot, bool on)
         bits[slot / 64] &= ~(1ull << (slot % 64));
 }
 
+/* set_bit for live_bits and open_bits, keeping their counts per facet
+ * (slot's facet_code is that of its bits while they are set). */
+static void set_counted_bit(uint64_t *bits, int32_t (*counts)[64][OFFERING_KIND_COUNT], uint32_t slot, bool on)
+{
+    bool was = (bits[slot / 64] >> (slot % 64)) & 1;
+    if (was == on)
+        return;
+    uint32_t code = ix.facet_code[slot];
+    counts[(code >> 8) & 0xFF][code & 0xFF][code >> 16] += on ? 1 : -1;
+    set_bit(bits, slot, on);
+}
+
+/* Every change a search could show ends with this (write lock held). */
+static void next_generation(void)
+{
+    __atomic_store_n(&ix.generation, ix.generation + 1, __ATOMIC_RELEASE);
+}
+
+uint64_t catalog_index_generation(void)
+{
+    return __atomic_load_n(&ix.generation, __ATOMIC_ACQUIRE);
+}
+
 /* Takes slot out of the facet bitsets and the text (dead, or about to change). */
 static void clear_slot(uint32_t slot)
 {
@@ -231,8 +254,8 @@ static void clear_slot(uint32_t slot)
         set_bit(ix.state_bits[o->state], slot, false);
     if (o->kind >= 0)
         set_bit(ix.kind_bits[o->kind], slot, false);
-    set_bit(ix.live_bits, slot, false);
-    set_bit(ix.open_bits, slot, false);
+    set_counted_bit(ix.live_bits, ix.live_counts, slot, false);
+    set_counted_bit(ix.open_bits, ix.open_counts, slot, false);
     o->flags &= (uint8_t)~INDEX_FLAG_LIVE;
     o->block_count = 0;
     o->first_open = o->first_upcoming = INDEX_NO_DAY;
@@ -266,7 +289,7 @@ void catalog_index_refresh_slot(uint32_t slot, int32_t today)
             break;
         }
     }
-    set_bit(ix.open_bits, slot, (o->flags & INDEX_FLAG_LIVE) && o->first_open != INDEX_NO_DAY);
+    set_counted_bit(ix.open_bits, ix.open_counts, slot, (o->flags & INDEX_FLAG_LIVE) && o->first_open != INDEX_NO_DAY);
 }
 
 /* ---- ids in order: rank[] and by_rank[] ---- */
@@ -394,7 +417,7 @@ static void on_offering(void *p, const struct store_index_offering *src)
     set_bit(ix.specialty_bits[o->specialty], (uint32_t)slot, true);
     set_bit(ix.state_bits[o->state], (uint32_t)slot, true);
     set_bit(ix.kind_bits[o->kind], (uint32_t)slot, true);
-    set_bit(ix.live_bits, (uint32_t)slot, true);
+    set_counted_bit(ix.live_bits, ix.live_counts, (uint32_t)slot, true);
 }
 
 static void on_block(void *p, const struct store_index_block *b)
@@ -465,6 +488,7 @@ void catalog_index_follow_day(void)
         if (catalog_order_rebuild(&ix.by_soonest, catalog_index_soonest_key) != 0)
             log_error("msg=\"out of memory sorting the catalog by date\"");
         __atomic_store_n(&ix.day, today, __ATOMIC_RELEASE);
+        next_generation();
     }
     pthread_rwlock_unlock(&ix.lock);
 }
@@ -566,6 +590,7 @@ static int apply_batch(struct db_conn *conn, struct change_batch *batch)
     int rc = store_index_load(conn, (const char *const *)batch->ids, batch->count, yesterday, on_offering, on_block,
                               &ctx);
     int finished = finish_load(&ctx);
+    next_generation();
     pthread_rwlock_unlock(&ix.lock);
     if (feed.on_changed != NULL)
         for (size_t i = 0; i < batch->count; i++)
@@ -662,6 +687,7 @@ int catalog_index_start(const char *db_target, int poll_ms)
         ix.day = clock_today_days();
         rc = store_index_load(conn, NULL, 0, yesterday, on_offering, on_block, &ctx);
         int finished = finish_load(&ctx);
+        next_generation();
         pthread_rwlock_unlock(&ix.lock);
         if (rc == DB_OK)
             rc = finished;
@@ -739,6 +765,9 @@ void catalog_index_stop(void)
     ix.count = ix.capacity = ix.by_id_size = ix.ranked = 0;
     ix.words = 0;
     ix.day = INDEX_NO_DAY;
+    memset(ix.live_counts, 0, sizeof(ix.live_counts));
+    memset(ix.open_counts, 0, sizeof(ix.open_counts));
+    next_generation();
     feed.last_seq = 0;
     pthread_rwlock_unlock(&ix.lock);
 }

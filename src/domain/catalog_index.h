@@ -69,6 +69,7 @@ struct catalog_result {
     int64_t *specialty_counts;           /* reference_specialty_count entries */
     int64_t *state_counts;               /* reference_state_count entries */
     int64_t kind_counts[OFFERING_KIND_COUNT];
+    uint64_t generation;                 /* the index's generation the result was read at */
 };
 
 /* Loads the whole catalog from db_target and starts following the change
@@ -77,6 +78,10 @@ int catalog_index_start(const char *db_target, int poll_ms);
 void catalog_index_stop(void);
 /* Applies the change feed now (after a write, so that the writer reads it back). */
 int catalog_index_sync(struct db_conn *conn);
+/* A number that grows with every change a search could show (each batch of
+ * the change feed applied, a new day), read without the index's lock: a
+ * reply rendered from a search of generation g is current while this is g. */
+uint64_t catalog_index_generation(void);
 /* For the metrics: the live offerings in the index, and the last change-feed seq it applied. */
 void catalog_index_stats(int64_t *offerings, int64_t *applied_seq);
 /* fn(offering_id) runs after each change of the feed is applied (to drop
@@ -93,6 +98,12 @@ void catalog_index_on_change(void (*fn)(const char *offering_id));
 extern const char *const catalog_query_params[];
 int catalog_query_parse(const char *(*get)(void *ctx, const char *name, bool *repeated), void *ctx,
                         struct catalog_query *q, bool *eligible_me, struct error *err);
+
+/* The search q in canonical form, the same however its parameters were
+ * ordered or spelled (absent or empty, the default sort named or not): a key
+ * for replies kept per search. NULL for a search that depends on who asks
+ * (eligible_for) or on a list of ids, or past BUF_CAP_SMALL. */
+const char *catalog_query_key(struct arena *arena, const struct catalog_query *q);
 
 /* Searches the index (never the database); on bad input (a cursor that does
  * not parse) returns -1 with err. */

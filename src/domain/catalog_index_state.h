@@ -88,6 +88,11 @@ struct catalog_index {
     uint32_t *facet_code;   /* per slot: specialty | state << 8 | kind << 16 (for counting facets) */
     struct index_order by_price, by_soonest;
     struct intern_table hosts, cities;
+    /* The live and the open offerings per [state][specialty][kind], kept
+     * with live_bits and open_bits: a search with only facet filters sums
+     * its facet counts here instead of counting bits. */
+    int32_t live_counts[64][64][OFFERING_KIND_COUNT], open_counts[64][64][OFFERING_KIND_COUNT];
+    uint64_t generation;    /* catalog_index_generation(): bumped under the write lock */
 };
 
 extern struct catalog_index catalog_ix;

@@ -7,6 +7,7 @@
 
 #include "domain/catalog_index.h"
 #include "domain/reference.h"
+#include "lib/buf.h"
 #include "lib/clock.h"
 #include "lib/json_spec.h"
 #include "lib/limits.h"
@@ -116,4 +117,34 @@ int catalog_query_parse(const char *(*get)(void *ctx, const char *name, bool *re
     if (q->start_from > q->start_to)
         return error_set(err, ERR_START_RANGE_REVERSED, "start_to", "must not be before start_from");
     return 0;
+}
+
+/* A text as "<length>:<bytes>", so that no value can pass for a separator. */
+static void key_text(struct buf *b, const char *text)
+{
+    if (text == NULL) {
+        buf_append_char(b, '-');
+        return;
+    }
+    buf_append_int(b, (int64_t)strlen(text));
+    buf_append_char(b, ':');
+    buf_append_str(b, text);
+}
+
+const char *catalog_query_key(struct arena *arena, const struct catalog_query *q)
+{
+    if (q->eligible_for != NULL || q->only_ids != NULL)
+        return NULL;
+    struct buf b;
+    buf_init(&b, arena, BUF_CAP_SMALL);
+    const int64_t numbers[] = {q->specialty, q->state, q->kind, q->start_from, q->start_to, q->max_tuition_cents,
+                               q->include_full, (int64_t)q->sort, q->limit, q->offset};
+    for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+        buf_append_int(&b, numbers[i]);
+        buf_append_char(&b, ',');
+    }
+    key_text(&b, q->text);
+    buf_append_char(&b, ',');
+    key_text(&b, q->cursor);
+    return buf_ok(&b) ? b.data : NULL;
 }

@@ -128,13 +128,18 @@ void http_set_html_error_renderer(http_html_error_fn fn);
  * anonymous visitors) is rendered once and kept until the object changes:
  * served with a strong ETag (a hash of its bytes, so the same on every
  * instance), 304 to an If-None-Match that names it, gzip when the client
- * takes it, and Cache-Control: no-cache (browsers keep it and ask again). */
+ * takes it, and Cache-Control: no-cache (browsers keep it and ask again).
+ * A search is kept under a version instead (the catalog index's generation,
+ * catalog_index_generation()): served only to requests of that version, so
+ * that any change the index applies retires every kept search at once. */
 
 enum http_cache_kind {
     HTTP_CACHE_OFFERING_JSON,
     HTTP_CACHE_OFFERING_PAGE,
     HTTP_CACHE_VERIFY_JSON,     /* /api/v1/verify/{number}, by canonical number */
     HTTP_CACHE_VERIFY_PAGE,     /* /verify/{number} for visitors not signed in */
+    HTTP_CACHE_SEARCH_JSON,     /* GET /api/v1/offerings, by its query in canonical form, versioned */
+    HTTP_CACHE_SEARCH_PAGE,     /* /search for visitors not signed in, by its parameters, versioned */
     HTTP_CACHE_KINDS
 };
 /* Replies from the cache (200, or 304) and returns true, or false when
@@ -145,6 +150,11 @@ uint64_t http_cache_generation(void);
 /* Replies 200 with body, kept for (kind, id) unless dropped since generation. */
 void http_cache_reply_and_keep(struct http_request *req, enum http_cache_kind kind, const char *id,
                                uint64_t generation, const char *content_type, const struct buf *body);
+/* The same for replies kept under a version: the version of the data the
+ * reply shows (version > 0), and the version a request may be given. */
+bool http_cache_reply_at(struct http_request *req, enum http_cache_kind kind, const char *id, uint64_t version);
+void http_cache_reply_and_keep_at(struct http_request *req, enum http_cache_kind kind, const char *id,
+                                  uint64_t version, const char *content_type, const struct buf *body);
 /* Forgets every reply kept for id (the change feed calls it for each changed
  * offering, and for each revoked certificate number). */
 void http_cache_drop(const char *id);

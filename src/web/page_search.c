@@ -3,7 +3,9 @@
  * result count, result cards, cursor pagination, facet links that keep the
  * other filters, and the U.S. map whose states filter by state. Parameter
  * errors are shown on the page with status 400. Same parameters as
- * GET /api/v1/offerings (catalog_query_params). */
+ * GET /api/v1/offerings (catalog_query_params). Visitors not signed in all
+ * see the same page for the same parameters: kept (http_cache_*_at) under
+ * the catalog index's generation, so a search asked again costs a lookup. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -545,6 +547,7 @@ struct search_outcome {
     const struct catalog_query *query;
     const struct catalog_result *result;
     bool eligible_applied; /* eligible=me filtered by the signed-in student's profile */
+    const char *cache_key; /* a page for every visitor not signed in: kept under this key */
 };
 
 /* A sentence naming the form field, for a parameter the search refused. */
@@ -734,7 +737,11 @@ static void render(struct http_request *req, const struct view_page *page, int s
         http_reply_error(req, ERR_INTERNAL, NULL, NULL);
         return;
     }
-    http_reply_html(req, status, &b);
+    if (out != NULL && out->cache_key != NULL && status == 200)
+        http_cache_reply_and_keep_at(req, HTTP_CACHE_SEARCH_PAGE, out->cache_key, out->result->generation,
+                                     "text/html; charset=utf-8", &b);
+    else
+        http_reply_html(req, status, &b);
 }
 
 /* page=N (1..SEARCH_PAGE_MAX, once): the numbered page, as an offset of the
@@ -785,23 +792,45 @@ static const char *search_title(struct arena *arena, const struct catalog_query 
     return buf_ok(&b) ? b.data : "Find a rotation";
 }
 
+/* The key of the page a visitor not signed in gets: every parameter as
+ * given (the page writes them back into its form and links) and the page
+ * number; NULL past BUF_CAP_SMALL. */
+static const char *page_key(const struct search_params *p)
+{
+    struct buf b;
+    buf_init(&b, p->arena, BUF_CAP_SMALL);
+    for (size_t i = 0; i < p->count; i++) {
+        const char *v = p->values[i];
+        buf_append_int(&b, v != NULL ? (int64_t)strlen(v) : -1);
+        buf_append_char(&b, ':');
+        if (v != NULL)
+            buf_append_str(&b, v);
+        buf_append_char(&b, ',');
+    }
+    buf_append_int(&b, p->page);
+    return buf_ok(&b) ? b.data : NULL;
+}
+
 void web_page_search(struct http_request *req)
 {
-    struct view_page page;
-    struct store_user user;
-    if (!web_page_setup(req, &page, "Find a rotation", &user))
-        return;
     struct http_kv_list *query;
     if (http_query(req, &query) != 0)
         return;
     struct search_params p;
     params_read(&p, &req->arena, query);
-
     struct catalog_query q;
     struct error err = {0};
     bool eligible_me = false;
-    if (catalog_query_parse(query_get, query, &q, &eligible_me, &err) != 0 ||
-        read_page(&p, &q, http_kv_get(query, "page"), http_kv_count(query, "page"), &err) != 0) {
+    bool parsed = catalog_query_parse(query_get, query, &q, &eligible_me, &err) == 0 &&
+                  read_page(&p, &q, http_kv_get(query, "page"), http_kv_count(query, "page"), &err) == 0;
+    const char *key = parsed && !req->auth.authenticated ? page_key(&p) : NULL;
+    if (key != NULL && http_cache_reply_at(req, HTTP_CACHE_SEARCH_PAGE, key, catalog_index_generation()))
+        return;
+    struct view_page page;
+    struct store_user user;
+    if (!web_page_setup(req, &page, "Find a rotation", &user))
+        return;
+    if (!parsed) {
         page.title = "Check your search · Find a rotation";
         render(req, &page, error_status(err.code), &p, NULL, NULL, &err);
         return;
@@ -830,6 +859,7 @@ void web_page_search(struct http_request *req)
             http_reply_problem(req, &err);
         return;
     }
-    struct search_outcome out = {.query = &q, .result = &result, .eligible_applied = q.eligible_for != NULL};
+    struct search_outcome out = {.query = &q, .result = &result, .eligible_applied = q.eligible_for != NULL,
+                                 .cache_key = key};
     render(req, &page, 200, &p, &out, notice, NULL);
 }

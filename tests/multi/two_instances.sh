@@ -10,7 +10,8 @@
 # one process: sessions, logout and login-failure counts cross instances, nginx spreads
 # requests and fails over, an instance can be killed and restarted, and SIGTERM is
 # graceful (exit 0, and at once: idle keep-alive connections from nginx must not hold an
-# instance until its shutdown deadline). Prints "ok   NAME" / "FAIL NAME" lines and "multi: N passed, N failed";
+# instance until its shutdown deadline). Searches each instance keeps (ETag, 304) show an
+# edit and a seat change made through the other as soon as its index has them. Prints "ok   NAME" / "FAIL NAME" lines and "multi: N passed, N failed";
 # on failure the last lines of each server log. Exit status non-zero on any failure.
 #
 # About the per-client login limit behind nginx: nginx SETS X-Forwarded-For to
@@ -141,7 +142,8 @@ start_instance() {
     local name=$1 listen=$2
     rm -f "$T/$name.ready"
     LOGS+=("$T/$name.log")
-    ROUNDS_DB="$URI?application_name=rounds-$name" "$BIN" serve --listen "$listen" \
+    # No second factor for staff: the search checks edit the catalog as staff.
+    ROUNDS_TWO_FACTOR_ROLES=none ROUNDS_DB="$URI?application_name=rounds-$name" "$BIN" serve --listen "$listen" \
         --ready-file "$T/$name.ready" --data-dir "$T/data" --threads 2 --workers 2 --db-pool 3 \
         --trust-proxy 1 --login-limit-account "$ACCOUNT_LIMIT" --login-limit-client "$CLIENT_LIMIT" \
         --shutdown-deadline-ms 12000 </dev/null >>"$T/$name.log" 2>&1 &
@@ -294,6 +296,72 @@ cross_limit() {
     expect "right password on B" 429 "$CODE"
 }
 check "login failures count across instances (2 on A + 2 on B, then 429 on both)" cross_limit
+
+# ---- searches kept on B follow changes made through A --------------------------------------
+
+# json EXPR: evaluates a Python expression over the last reply's body (j), prints it.
+json() { /usr/bin/python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($1)" "$T/body" 2>/dev/null; }
+SEARCH=/api/v1/offerings?limit=100
+printf '%s\n' "$PASSWORD" | ROUNDS_DB=$URI "$BIN" user add --email staff@multi.test --name "Sade Bello" \
+    --role staff --password-stdin >>"$T/cli.log" 2>&1
+ROUNDS_DB=$URI "$BIN" seed --offerings 12 >>"$T/cli.log" 2>&1
+login "$A" staff@multi.test "$PASSWORD"
+STAFF=$TOKEN
+FRESH=0
+# fresh_search_on_b_shows EXPR: polls (5 s) B with searches it never answered before until
+# EXPR holds of one; then B's kept $SEARCH must show it too.
+fresh_search_on_b_shows() {
+    local i
+    for (( i = 0; i < 100; i++ )); do
+        FRESH=$(( FRESH + 1 ))
+        http GET "$B$SEARCH&max_tuition=$(( 9000000 + FRESH ))"
+        [ "$CODE" = 200 ] && [ "$(json "$1")" = True ] && break
+        sleep 0.05
+    done
+    [ "$(json "$1")" = True ] || { WHY="B's index never showed it"; return 1; }
+    http GET "$B$SEARCH"
+    expect "B's kept search" True "$(json "$1")"
+}
+kept_search() {
+    fresh_search_on_b_shows "j['total'] > 0" || return 1
+    OFF=$(json "j['items'][0]['id']")
+    http GET "$B$SEARCH"
+    local etag
+    etag=$(header etag)
+    [ -n "$etag" ] || { WHY="no ETag"; return 1; }
+    http GET "$B$SEARCH" -H "if-none-match: $etag"
+    expect "If-None-Match on B" 304 "$CODE" || return 1
+    local i # A answers the same bytes once its index has what B's has
+    for (( i = 0; i < 100; i++ )); do
+        http GET "$A$SEARCH" -H "if-none-match: $etag"
+        [ "$CODE" = 304 ] && break
+        sleep 0.05
+    done
+    expect "If-None-Match on A" 304 "$CODE"
+}
+check "searches are kept with an ETag, the same on both instances (304)" kept_search
+search_edit() {
+    http PATCH "$A/api/v1/offerings/$OFF" -H "authorization: Bearer $STAFF" -H 'content-type: application/json' \
+        --data-binary '{"title":"Kept Search Retitled"}'
+    expect "PATCH through A" 200 "$CODE" || return 1
+    fresh_search_on_b_shows "any(i['title'] == 'Kept Search Retitled' for i in j['items'])"
+}
+check "an offering edited through A shows in B's kept search once B's index has it" search_edit
+search_seats() {
+    http GET "$B$SEARCH"
+    local start left block seats
+    start=$(json "[i for i in j['items'] if i['id'] == '$OFF'][0]['next_block']['start']")
+    left=$(json "[i for i in j['items'] if i['id'] == '$OFF'][0]['seats_left']")
+    http GET "$A/api/v1/offerings/$OFF"
+    block=$(json "[b for b in j['blocks'] if b['start'] == '$start'][0]['id']")
+    seats=$(json "[b for b in j['blocks'] if b['start'] == '$start'][0]['seats']")
+    [ -n "$block" ] && [ -n "$left" ] || { WHY="no block starting $start"; return 1; }
+    http PATCH "$A/api/v1/blocks/$block" -H "authorization: Bearer $STAFF" -H 'content-type: application/json' \
+        --data-binary "{\"seats\":$(( seats + 1 ))}"
+    expect "PATCH of the block's seats through A" 200 "$CODE" || return 1
+    fresh_search_on_b_shows "[i for i in j['items'] if i['id'] == '$OFF'][0]['seats_left'] == $(( left + 1 ))"
+}
+check "a seat added through A shows in B's kept search once B's index has it" search_seats
 
 # ---- nginx with deploy/nginx/rounds.conf --------------------------------------------------
 
