@@ -3,7 +3,6 @@
  * headers, the request id and one access-log line. */
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <pthread.h>
 #include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -851,28 +850,6 @@ static int check_body(struct http_request *req)
     return 0;
 }
 
-/* The routes whose paths carry a secret ({token}), found once: every request
- * compares its path with these few rather than with the whole table. */
-enum { SECRET_ROUTES_MAX = 16 };
-static struct route secret_routes[SECRET_ROUTES_MAX];
-static size_t secret_route_count;
-static pthread_once_t secret_routes_once = PTHREAD_ONCE_INIT;
-
-static void find_secret_routes(void)
-{
-    const struct http_options *options = http_server_state.options;
-    for (size_t i = 0; i < options->route_count; i++) {
-        if (strstr(options->routes[i].pattern, "{token}") == NULL)
-            continue;
-        if (secret_route_count == SECRET_ROUTES_MAX) {
-            /* Never drop one silently: mask everything rather than log a token. */
-            log_error("msg=\"too many routes with a {token}: raise SECRET_ROUTES_MAX\"");
-            abort();
-        }
-        secret_routes[secret_route_count++] = options->routes[i];
-    }
-}
-
 /* The path as logs and the audit trail may show it: under a path that
  * carries a secret (an invitation link), masked by its prefix, whatever the
  * rest looks like and before routing (a 404 or 400 is logged too). */
@@ -880,9 +857,8 @@ static const char *log_path_of(struct http_request *req)
 {
     if (req->path == NULL)
         return "";
-    pthread_once(&secret_routes_once, find_secret_routes);
     char masked[64];
-    if (!router_secret_path(secret_routes, secret_route_count, req->path, strlen(req->path), masked, sizeof(masked)))
+    if (!router_index_secret_path(http_server_state.routes, req->path, strlen(req->path), masked, sizeof(masked)))
         return req->path;
     const char *copy = arena_strdup(&req->arena, masked);
     return copy != NULL ? copy : "/{masked}";
@@ -943,8 +919,8 @@ static bool route_request(struct http_request *req, h2o_req_t *r)
         http_reply_error(req, ERR_BAD_REQUEST, NULL, "the path has an encoded NUL or slash");
         return false;
     }
-    enum route_result found = router_match(options->routes, options->route_count, req->method, req->path,
-                                           strlen(req->path), &req->match);
+    enum route_result found =
+        router_index_match(http_server_state.routes, req->method, req->path, strlen(req->path), &req->match);
     if (found == ROUTE_NOT_FOUND) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "there is nothing at this address");
         return false;
