@@ -5,11 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "http/router.h"
 #include "routes.h"
 #include "lib/arena.h"
 #include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/crypto.h"
 #include "lib/errors.h"
 #include "lib/json_spec.h"
@@ -1339,6 +1341,25 @@ TEST(router_secret_paths_are_masked_by_their_first_segment)
     CHECK_INT(strlen(tiny), 7);
 }
 
+/* The hand-written RFC 3339 form equals strftime's, across years, months and the edges of its fast path. */
+TEST(clock_rfc3339_matches_strftime)
+{
+    static const int64_t fixed[] = {0, 1, 59, 86399, 86400, 951782400 /* 2000-02-29 */, 1796421707,
+                                    253402300799 /* 9999-12-31T23:59:59 */, 253402300800, -1, -86400,
+                                    -30610224000 /* 1000-01-01 */, -30610224001};
+    char ours[21], theirs[21];
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]) + 5000; i++) {
+        int64_t t = i < sizeof(fixed) / sizeof(fixed[0]) ? fixed[i] : (int64_t)i * 7919 * 6133 - 4000000000LL;
+        time_t tt = (time_t)t;
+        struct tm tm;
+        gmtime_r(&tt, &tm);
+        strftime(theirs, sizeof(theirs), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        clock_format_rfc3339(t, ours);
+        if (strcmp(ours, theirs) != 0)
+            TEST_FAILF("%lld: %s, strftime %s", (long long)t, ours, theirs);
+    }
+}
+
 /* Hours typed in quarter hours: what the form takes, refuses, and how pages write minutes. */
 TEST(quarter_hours_read_and_written)
 {
@@ -1431,6 +1452,7 @@ int main(void)
     RUN(router_method_names);
     RUN(router_secret_paths_are_masked_by_their_first_segment);
     RUN(router_index_answers_as_the_table_walk);
+    RUN(clock_rfc3339_matches_strftime);
     RUN(quarter_hours_read_and_written);
     return test_summary("unit-lib");
 }
