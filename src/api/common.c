@@ -43,9 +43,12 @@ void api_write_instant(struct buf *b, const char *key, int64_t t)
     buf_appendf(b, "\"%s\"", s);
 }
 
+/* "key":"value" or "key":null; key is a literal without characters to escape. */
 static void write_optional_string(struct buf *b, const char *key, const char *value)
 {
-    buf_appendf(b, "\"%s\":", key);
+    buf_append_char(b, '"');
+    buf_append_str(b, key);
+    buf_append_str(b, "\":");
     buf_append_json_string(b, value);
 }
 
@@ -59,8 +62,11 @@ void api_write_user(struct buf *b, const struct store_user *user)
     buf_append_json_string(b, user->email);
     buf_append_str(b, ",\"name\":");
     buf_append_json_string(b, user->name);
-    buf_appendf(b, ",\"created_at\":\"%s\",\"email_confirmed\":%s,\"roles\":[", created,
-                user->email_confirmed_at > 0 ? "true" : "false");
+    /* Appended piece by piece, not with buf_appendf: every signed-in GET /api/v1/me writes this. */
+    buf_append_str(b, ",\"created_at\":\"");
+    buf_append_str(b, created);
+    buf_append_str(b, user->email_confirmed_at > 0 ? "\",\"email_confirmed\":true,\"roles\":["
+                                                   : "\",\"email_confirmed\":false,\"roles\":[");
     for (size_t i = 0; i < user->role_count; i++) {
         if (i > 0)
             buf_append_char(b, ',');
@@ -86,18 +92,20 @@ void api_write_user(struct buf *b, const struct store_user *user)
     write_optional_string(b, "country", p->country);
     buf_append_char(b, ',');
     write_optional_string(b, "status", p->status);
+    buf_append_str(b, ",\"graduation_year\":");
     if (p->graduation_year > 0)
-        buf_appendf(b, ",\"graduation_year\":%lld", (long long)p->graduation_year);
+        buf_append_int(b, p->graduation_year);
     else
-        buf_append_str(b, ",\"graduation_year\":null");
+        buf_append_str(b, "null");
     buf_append_char(b, ',');
     write_optional_string(b, "visa_kind", p->visa_kind);
     buf_append_char(b, ',');
     write_optional_string(b, "step1", p->step1);
+    buf_append_str(b, ",\"step2ck_score\":");
     if (p->step2ck_score >= 0)
-        buf_appendf(b, ",\"step2ck_score\":%lld", (long long)p->step2ck_score);
+        buf_append_int(b, p->step2ck_score);
     else
-        buf_append_str(b, ",\"step2ck_score\":null");
+        buf_append_str(b, "null");
     buf_append_char(b, ',');
     write_optional_string(b, "ecfmg_status", p->ecfmg_status);
     buf_append_char(b, ',');

@@ -54,6 +54,7 @@ struct http_detached {
 
 struct http_server {
     const struct http_options *options;
+    struct router_index *routes;  /* options->routes, indexed (router.h) */
     h2o_globalconf_t globalconf;
     struct http_thread *threads;
     int thread_count;

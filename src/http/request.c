@@ -3,7 +3,6 @@
  * headers, the request id and one access-log line. */
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <pthread.h>
 #include <stdalign.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,6 +159,17 @@ static void record_header(struct http_request *req, const char *lower, size_t na
         d->out[d->out_count++] = (struct http_header_copy){lower, copy, name_len, value_len};
 }
 
+/* A header whose name is in lower case already and lives as long as the reply (a literal). */
+static void add_lower_header(struct http_request *req, const char *lower, size_t name_len, const char *value)
+{
+    if (req->detached != NULL) {
+        record_header(req, lower, name_len, value);
+        return;
+    }
+    h2o_req_t *r = h2o_of(req);
+    h2o_add_header_by_str(&r->pool, &r->res.headers, lower, name_len, 1, NULL, value, strlen(value));
+}
+
 void http_add_header(struct http_request *req, const char *name, const char *value)
 {
     size_t name_len = strlen(name);
@@ -168,12 +178,7 @@ void http_add_header(struct http_request *req, const char *name, const char *val
         return;
     for (size_t i = 0; i < name_len; i++)
         lower[i] = (char)tolower((unsigned char)lower[i]);
-    if (req->detached != NULL) {
-        record_header(req, lower, name_len, value);
-        return;
-    }
-    h2o_req_t *r = h2o_of(req);
-    h2o_add_header_by_str(&r->pool, &r->res.headers, lower, name_len, 1, NULL, value, strlen(value));
+    add_lower_header(req, lower, name_len, value);
 }
 
 void http_retry_after(struct http_request *req, int64_t seconds)
@@ -215,33 +220,35 @@ static void log_safe(char *out, size_t size, const char *s)
 }
 
 /* A default header, unless the handler set its own (a served file's CSP,
- * X-Frame-Options or Cache-Control); name in lower case. */
-static void add_default_header(struct http_request *req, const char *name, const char *value)
+ * X-Frame-Options or Cache-Control); name a lower-case literal. */
+static void add_default_header(struct http_request *req, const char *name, size_t name_len, const char *value)
 {
     if (req->detached != NULL) {
         for (size_t i = 0; i < req->detached->out_count; i++)
             if (strcmp(req->detached->out[i].name, name) == 0)
                 return;
-        http_add_header(req, name, value);
+    } else if (h2o_find_header_by_str(&h2o_of(req)->res.headers, name, name_len, -1) != -1) {
         return;
     }
-    if (h2o_find_header_by_str(&h2o_of(req)->res.headers, name, strlen(name), -1) == -1)
-        http_add_header(req, name, value);
+    add_lower_header(req, name, name_len, value);
 }
 
+/* Every reply carries these (names written in lower case, as h2o sends them). */
 static void add_security_headers(struct http_request *req)
 {
-    add_default_header(req, "content-security-policy",
+#define LOWER(name) name, sizeof(name) - 1
+    add_default_header(req, LOWER("content-security-policy"),
                        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
-    http_add_header(req, "X-Content-Type-Options", "nosniff");
-    add_default_header(req, "x-frame-options", "DENY");
-    http_add_header(req, "Referrer-Policy", "same-origin");
-    http_add_header(req, "Cross-Origin-Opener-Policy", "same-origin");
-    add_default_header(req, "cache-control", "no-store");
+    add_lower_header(req, LOWER("x-content-type-options"), "nosniff");
+    add_default_header(req, LOWER("x-frame-options"), "DENY");
+    add_lower_header(req, LOWER("referrer-policy"), "same-origin");
+    add_lower_header(req, LOWER("cross-origin-opener-policy"), "same-origin");
+    add_default_header(req, LOWER("cache-control"), "no-store");
     if (public_url_is_https(req->options))
-        http_add_header(req, "Strict-Transport-Security", "max-age=31536000");
-    http_add_header(req, "X-Request-Id", req->request_id);
+        add_lower_header(req, LOWER("strict-transport-security"), "max-age=31536000");
+    add_lower_header(req, LOWER("x-request-id"), req->request_id);
+#undef LOWER
 }
 
 /* Whether a byte may stand in filename="…": printable ASCII but for quotes,
@@ -573,6 +580,27 @@ static bool forwarded_address(h2o_req_t *r, char *out, size_t size)
     return true;
 }
 
+/* inet_ntop(AF_INET) without its sprintf: "a.b.c.d" when it fits in size. */
+static void format_ipv4(const unsigned char bytes[4], char *out, size_t size)
+{
+    char text[16];
+    size_t n = 0;
+    for (int i = 0; i < 4; i++) {
+        unsigned v = bytes[i];
+        if (i > 0)
+            text[n++] = '.';
+        if (v >= 100)
+            text[n++] = (char)('0' + v / 100);
+        if (v >= 10)
+            text[n++] = (char)('0' + v / 10 % 10);
+        text[n++] = (char)('0' + v % 10);
+    }
+    if (n >= size)
+        return;
+    memcpy(out, text, n);
+    out[n] = '\0';
+}
+
 static void client_address(h2o_req_t *r, bool trust_proxy, char *out, size_t size)
 {
     union {
@@ -587,7 +615,7 @@ static void client_address(h2o_req_t *r, bool trust_proxy, char *out, size_t siz
     if (len == 0)
         return;
     if (addr.sa.sa_family == AF_INET)
-        inet_ntop(AF_INET, &addr.in.sin_addr, out, (socklen_t)size);
+        format_ipv4((const unsigned char *)&addr.in.sin_addr, out, size);
     else if (addr.sa.sa_family == AF_INET6)
         inet_ntop(AF_INET6, &addr.in6.sin6_addr, out, (socklen_t)size);
     /* Behind a reverse proxy on this machine every peer is loopback: the
@@ -851,28 +879,6 @@ static int check_body(struct http_request *req)
     return 0;
 }
 
-/* The routes whose paths carry a secret ({token}), found once: every request
- * compares its path with these few rather than with the whole table. */
-enum { SECRET_ROUTES_MAX = 16 };
-static struct route secret_routes[SECRET_ROUTES_MAX];
-static size_t secret_route_count;
-static pthread_once_t secret_routes_once = PTHREAD_ONCE_INIT;
-
-static void find_secret_routes(void)
-{
-    const struct http_options *options = http_server_state.options;
-    for (size_t i = 0; i < options->route_count; i++) {
-        if (strstr(options->routes[i].pattern, "{token}") == NULL)
-            continue;
-        if (secret_route_count == SECRET_ROUTES_MAX) {
-            /* Never drop one silently: mask everything rather than log a token. */
-            log_error("msg=\"too many routes with a {token}: raise SECRET_ROUTES_MAX\"");
-            abort();
-        }
-        secret_routes[secret_route_count++] = options->routes[i];
-    }
-}
-
 /* The path as logs and the audit trail may show it: under a path that
  * carries a secret (an invitation link), masked by its prefix, whatever the
  * rest looks like and before routing (a 404 or 400 is logged too). */
@@ -880,12 +886,27 @@ static const char *log_path_of(struct http_request *req)
 {
     if (req->path == NULL)
         return "";
-    pthread_once(&secret_routes_once, find_secret_routes);
     char masked[64];
-    if (!router_secret_path(secret_routes, secret_route_count, req->path, strlen(req->path), masked, sizeof(masked)))
+    if (!router_index_secret_path(http_server_state.routes, req->path, strlen(req->path), masked, sizeof(masked)))
         return req->path;
     const char *copy = arena_strdup(&req->arena, masked);
     return copy != NULL ? copy : "/{masked}";
+}
+
+/* "%02x%014llx" of the loop and its count (16 hex digits), written by hand:
+ * every request makes one. */
+static const char *request_id(struct arena *arena, int loop, uint64_t count)
+{
+    static const char hex[] = "0123456789abcdef";
+    char *id = arena_alloc(arena, 17);
+    if (id == NULL)
+        return NULL;
+    id[0] = hex[(loop >> 4) & 15];
+    id[1] = hex[loop & 15];
+    for (int i = 15; i >= 2; i--, count >>= 4)
+        id[i] = hex[count & 15];
+    id[16] = '\0';
+    return id;
 }
 
 /* Fills req from h2o's request. A detached request copies what it keeps
@@ -896,9 +917,7 @@ static void request_init(struct http_request *req, struct http_thread *thread, h
     req->db = thread->db;
     req->options = http_server_state.options;
     req->started_ms = clock_monotonic_ms();
-    char id[32];
-    snprintf(id, sizeof(id), "%02x%014llx", thread->index & 0xff, (unsigned long long)++thread->request_counter);
-    req->request_id = arena_strdup(&req->arena, id);
+    req->request_id = request_id(&req->arena, thread->index, ++thread->request_counter);
     req->method = http_method_parse(r->method.base, r->method.len);
     req->path = arena_strndup(&req->arena, r->path_normalized.base, r->path_normalized.len);
     req->log_path = log_path_of(req);
@@ -943,8 +962,8 @@ static bool route_request(struct http_request *req, h2o_req_t *r)
         http_reply_error(req, ERR_BAD_REQUEST, NULL, "the path has an encoded NUL or slash");
         return false;
     }
-    enum route_result found = router_match(options->routes, options->route_count, req->method, req->path,
-                                           strlen(req->path), &req->match);
+    enum route_result found =
+        router_index_match(http_server_state.routes, req->method, req->path, strlen(req->path), &req->match);
     if (found == ROUTE_NOT_FOUND) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "there is nothing at this address");
         return false;

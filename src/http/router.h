@@ -96,6 +96,21 @@ enum route_result { ROUTE_FOUND, ROUTE_NOT_FOUND, ROUTE_METHOD_NOT_ALLOWED };
 enum route_result router_match(const struct route *table, size_t count, enum http_method method, const char *path,
                                size_t path_len, struct route_match *out);
 
+/* The same answer as router_match() over the table it was built from, found
+ * faster: routes are grouped by the literal segments their pattern starts with
+ * (up to ROUTER_KEY_SEGMENTS of them, and up to the first parameter), and a
+ * request tries only the groups named by its own leading segments. Built once
+ * at start-up; the table must outlive it. */
+struct router_index;
+/* 0, or -1 when out of memory or the table has more than UINT32_MAX routes. */
+int router_index_new(const struct route *table, size_t count, struct router_index **out);
+void router_index_free(struct router_index *index);
+enum route_result router_index_match(const struct router_index *index, enum http_method method, const char *path,
+                                     size_t path_len, struct route_match *out);
+/* router_secret_path() over the index's table, with its secret segments found once. */
+bool router_index_secret_path(const struct router_index *index, const char *path, size_t path_len, char *out,
+                              size_t out_size);
+
 /* Paths that carry a secret: every route whose pattern has a "{token}"
  * segment makes the whole tree under its first segment secret
  * ("/invitations/…"). When path lies there — compared without regard to

@@ -408,6 +408,10 @@ int http_serve(const struct http_options *options)
     signal(SIGPIPE, SIG_IGN);
 
     configure_h2o(options);
+    if (router_index_new(options->routes, options->route_count, &server->routes) != 0) {
+        log_error("msg=\"out of memory indexing the routes\"");
+        goto out;
+    }
     /* With a database pool the loops hold no connection: requests that query go to the pool. */
     server->db_pool = options->db_pool >= 0 ? options->db_pool
                       : strcmp(db_driver_for(options->db_target)->name, "postgres") == 0 ? HTTP_DB_POOL_PG
@@ -469,6 +473,8 @@ out:
         http_db_pool_stop();
     for (int i = 0; i < server->thread_count; i++)
         db_close(server->threads[i].db);
+    router_index_free(server->routes);
+    server->routes = NULL;
     log_info("msg=stopped");
     return status;
 }
@@ -485,6 +491,8 @@ int http_local_start(const struct http_options *options)
         return -1;
     signal(SIGPIPE, SIG_IGN);
     configure_h2o(options);
+    if (router_index_new(options->routes, options->route_count, &server->routes) != 0)
+        return -1;
     server->db_pool = 0; /* the loop queries its own connection */
     struct http_thread *thread = &server->threads[0];
     if (db_open(options->db_target, &thread->db) != DB_OK || http_offload_pool_start(options->workers) != 0)
@@ -534,5 +542,7 @@ void http_local_stop(void)
 {
     http_offload_pool_stop();
     http_local_db_close();
+    router_index_free(http_server_state.routes);
+    http_server_state.routes = NULL;
     /* The loop and its context stay, as thread_main leaves them (h2o 2.2). */
 }

@@ -1,4 +1,4 @@
-/* fuzz_router.c — libFuzzer target for router_match() and its helpers.
+/* fuzz_router.c — libFuzzer target for router_match(), its index and its helpers.
  *
  * The input is "METHOD PATH" (without a space the method is GET and the whole
  * input is the path). The path is matched against a fixed table with
@@ -9,7 +9,8 @@
  * and hold no '/'; substituting them into the pattern gives the path back;
  * the mask is zero exactly when nothing matched. router_secret_path() masks
  * exactly the paths whose first non-empty segment is "invitations" in any
- * case, and then shows nothing of the path. A violation traps. */
+ * case, and then shows nothing of the path. The table's router_index
+ * answers every input as router_match() does. A violation traps. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -140,6 +141,26 @@ static void check_secret_path(const char *path, size_t path_len)
         check(strcmp(out, "/invitations/{masked}") == 0);
 }
 
+/* The index of the table answers exactly as router_match() did, and masks as router_secret_path(). */
+static void check_index(enum http_method method, const char *path, size_t path_len, enum route_result result,
+                        const struct route_match *m)
+{
+    static struct router_index *index;
+    if (index == NULL)
+        check(router_index_new(table, TABLE_SIZE, &index) == 0);
+    struct route_match im;
+    check(router_index_match(index, method, path, path_len, &im) == result);
+    check(im.route == m->route && im.allowed == m->allowed && im.param_count == m->param_count);
+    for (size_t i = 0; i < m->param_count; i++)
+        check(im.params[i].name == m->params[i].name && im.params[i].name_len == m->params[i].name_len &&
+              im.params[i].value == m->params[i].value && im.params[i].value_len == m->params[i].value_len);
+    char out[32], index_out[32];
+    bool masked = router_secret_path(table, TABLE_SIZE, path, path_len, out, sizeof(out));
+    check(router_index_secret_path(index, path, path_len, index_out, sizeof(index_out)) == masked);
+    if (masked)
+        check(strcmp(out, index_out) == 0);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *text = (const char *)data;
@@ -215,6 +236,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     check_allow_header(m.allowed);
     check_secret_path(path, path_len);
+    check_index(method, path, path_len, result, &m);
     free(path);
     return 0;
 }

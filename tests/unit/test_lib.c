@@ -5,10 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "http/router.h"
+#include "routes.h"
 #include "lib/arena.h"
 #include "lib/buf.h"
+#include "lib/clock.h"
 #include "lib/crypto.h"
 #include "lib/errors.h"
 #include "lib/json_spec.h"
@@ -1044,10 +1047,33 @@ enum { ROUTE_COUNT = sizeof(routes) / sizeof(routes[0]) };
 
 static struct route_match match;
 
+/* True when the index answered as router_match() did (result, route, mask, parameters). */
+static bool same_match(enum route_result a, const struct route_match *ma, enum route_result b,
+                       const struct route_match *mb)
+{
+    if (a != b || ma->route != mb->route || ma->allowed != mb->allowed || ma->param_count != mb->param_count)
+        return false;
+    for (size_t i = 0; i < ma->param_count; i++)
+        if (ma->params[i].name != mb->params[i].name || ma->params[i].name_len != mb->params[i].name_len ||
+            ma->params[i].value != mb->params[i].value || ma->params[i].value_len != mb->params[i].value_len)
+            return false;
+    return true;
+}
+
+/* router_match(), checked against router_index_match() on the same table. */
 static enum route_result route(enum http_method method, const char *path)
 {
     memset(&match, 0xa5, sizeof(match));
-    return router_match(routes, ROUTE_COUNT, method, path, strlen(path), &match);
+    enum route_result found = router_match(routes, ROUTE_COUNT, method, path, strlen(path), &match);
+    struct router_index *index = NULL;
+    struct route_match indexed;
+    memset(&indexed, 0x5a, sizeof(indexed));
+    CHECK_INT(router_index_new(routes, ROUTE_COUNT, &index), 0);
+    if (index != NULL && !same_match(found, &match, router_index_match(index, method, path, strlen(path), &indexed),
+                                     &indexed))
+        TEST_FAILF("the index answers %s %s otherwise", http_method_name(method), path);
+    router_index_free(index);
+    return found;
 }
 
 /* True when params[i] is name=value. */
@@ -1171,6 +1197,66 @@ TEST(router_first_matching_route_wins)
     CHECK_INT(match.param_count, 1);
 }
 
+/* Every route of the server's table, and paths near each (a trailing slash, a
+ * segment more or less, another case, a parameter left empty), with every
+ * method: the index answers as the plain walk over the table does. */
+TEST(router_index_answers_as_the_table_walk)
+{
+    struct router_index *index = NULL;
+    CHECK_INT(router_index_new(rounds_routes, rounds_route_count, &index), 0);
+    if (index == NULL)
+        return;
+    static const enum http_method methods[] = {HTTP_GET,   HTTP_HEAD,   HTTP_POST,    HTTP_PUT,
+                                               HTTP_PATCH, HTTP_DELETE, HTTP_OPTIONS, HTTP_OTHER};
+    size_t tried = 0, found = 0;
+    for (size_t r = 0; r < rounds_route_count; r++) {
+        char base[256], paths[6][300];
+        size_t n = 0;
+        for (const char *p = rounds_routes[r].pattern; *p != '\0' && n + 3 < sizeof(base); p++) {
+            if (*p != '{') {
+                base[n++] = *p;
+                continue;
+            }
+            base[n++] = 'x';
+            base[n++] = '7';
+            while (*p != '\0' && p[1] != '\0' && *p != '}')
+                p++;
+        }
+        base[n] = '\0';
+        snprintf(paths[0], sizeof(paths[0]), "%s", base);
+        snprintf(paths[1], sizeof(paths[1]), "%s/", base);
+        snprintf(paths[2], sizeof(paths[2]), "%s/more", base);
+        snprintf(paths[3], sizeof(paths[3]), "%.*s", (int)(strrchr(base, '/') - base), base);
+        snprintf(paths[4], sizeof(paths[4]), "/%s", base);
+        snprintf(paths[5], sizeof(paths[5]), "%s", base);
+        for (char *c = paths[5]; *c != '\0'; c++)
+            *c = (char)(*c == 'x' ? '/' : (*c >= 'a' && *c <= 'z') ? *c - 'a' + 'A' : *c);
+        for (size_t k = 0; k < 6; k++) {
+            for (size_t m = 0; m < sizeof(methods) / sizeof(methods[0]); m++) {
+                struct route_match a, b;
+                memset(&a, 0xa5, sizeof(a));
+                memset(&b, 0x5a, sizeof(b));
+                size_t len = strlen(paths[k]);
+                enum route_result walked = router_match(rounds_routes, rounds_route_count, methods[m], paths[k], len, &a);
+                enum route_result indexed = router_index_match(index, methods[m], paths[k], len, &b);
+                if (!same_match(walked, &a, indexed, &b))
+                    TEST_FAILF("the index answers %s %s otherwise", http_method_name(methods[m]), paths[k]);
+                tried++;
+                found += walked == ROUTE_FOUND;
+            }
+        }
+        char walked[64], indexed[64];
+        bool secret = router_secret_path(rounds_routes, rounds_route_count, paths[0], strlen(paths[0]), walked,
+                                         sizeof(walked));
+        if (secret != router_index_secret_path(index, paths[0], strlen(paths[0]), indexed, sizeof(indexed)) ||
+            (secret && strcmp(walked, indexed) != 0))
+            TEST_FAILF("the index masks %s otherwise", paths[0]);
+    }
+    CHECK(found >= rounds_route_count); /* the paths made from the patterns do reach their routes */
+    CHECK(tried > found);
+    router_index_free(index);
+}
+
 TEST(router_allow_header_text)
 {
     char out[128];
@@ -1253,6 +1339,25 @@ TEST(router_secret_paths_are_masked_by_their_first_segment)
     char tiny[8];
     CHECK(router_secret_path(secret_routes, 4, "/invitations/T", 14, tiny, sizeof(tiny)));
     CHECK_INT(strlen(tiny), 7);
+}
+
+/* The hand-written RFC 3339 form equals strftime's, across years, months and the edges of its fast path. */
+TEST(clock_rfc3339_matches_strftime)
+{
+    static const int64_t fixed[] = {0, 1, 59, 86399, 86400, 951782400 /* 2000-02-29 */, 1796421707,
+                                    253402300799 /* 9999-12-31T23:59:59 */, 253402300800, -1, -86400,
+                                    -30610224000 /* 1000-01-01 */, -30610224001};
+    char ours[21], theirs[21];
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]) + 5000; i++) {
+        int64_t t = i < sizeof(fixed) / sizeof(fixed[0]) ? fixed[i] : (int64_t)i * 7919 * 6133 - 4000000000LL;
+        time_t tt = (time_t)t;
+        struct tm tm;
+        gmtime_r(&tt, &tm);
+        strftime(theirs, sizeof(theirs), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        clock_format_rfc3339(t, ours);
+        if (strcmp(ours, theirs) != 0)
+            TEST_FAILF("%lld: %s, strftime %s", (long long)t, ours, theirs);
+    }
 }
 
 /* Hours typed in quarter hours: what the form takes, refuses, and how pages write minutes. */
@@ -1346,6 +1451,8 @@ int main(void)
     RUN(router_allow_header_never_cuts_a_method_name);
     RUN(router_method_names);
     RUN(router_secret_paths_are_masked_by_their_first_segment);
+    RUN(router_index_answers_as_the_table_walk);
+    RUN(clock_rfc3339_matches_strftime);
     RUN(quarter_hours_read_and_written);
     return test_summary("unit-lib");
 }
