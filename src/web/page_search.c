@@ -523,6 +523,33 @@ static const char *map_href(void *ctx, const char *state_code)
     return search_url(ctx, "state", state_code, false);
 }
 
+/* Places with rotations that the map has no shape for (Puerto Rico), as
+ * links after it, so that the map and this list together count every result. */
+static void render_off_map(struct buf *b, const struct search_params *p, const struct catalog_query *q,
+                           const struct catalog_result *r)
+{
+    bool any = false;
+    for (size_t i = 0; i < reference_state_count; i++) {
+        if (r->state_counts[i] <= 0 || us_map_state_find(reference_states[i].code) != NULL)
+            continue;
+        const char *target = map_href((void *)p, reference_states[i].code);
+        if (target == NULL)
+            continue;
+        buf_append_str(b, any ? "</li><li>" : "<p class=\"map-more\" id=\"map-more\">Not on the map:</p>"
+                                             "<ul class=\"map-more\" aria-labelledby=\"map-more\"><li>");
+        any = true;
+        buf_append_str(b, "<a href=\"");
+        buf_append_html(b, target);
+        buf_append_str(b, q != NULL && q->state == (int)i ? "\" aria-current=\"true\">" : "\">");
+        buf_append_html(b, reference_states[i].name);
+        buf_append_str(b, "</a>: ");
+        buf_append_int(b, r->state_counts[i]);
+        buf_append_str(b, r->state_counts[i] == 1 ? " open offering" : " open offerings");
+    }
+    if (any)
+        buf_append_str(b, "</li></ul>\n");
+}
+
 /* The map of the states, shaded by the rotations each would show with the
  * other filters as they are (the state facet's counts), so that a shaded
  * state always leads to results. */
@@ -539,6 +566,7 @@ static void render_map(struct buf *b, struct arena *arena, const struct search_p
                       "state that match your other filters. Choosing a state keeps them.</p>\n");
     view_us_map(b, r->state_counts, codes, reference_state_count, map_href, (void *)p,
                 q != NULL && q->state >= 0 ? reference_states[q->state].code : NULL);
+    render_off_map(b, p, q, r);
     buf_append_str(b, "</section>\n");
 }
 
