@@ -328,7 +328,7 @@ TEST(concurrent_postings_to_one_account_all_land)
 
 /* ---- SQLite: the WAL starts over under a steady stream of writes ---- */
 
-enum { WAL_WRITERS = 2, WAL_POSTS = 2500, WAL_FRAME_BYTES = 4096 + 24, WAL_FRAMES_MAX = 16000 };
+enum { WAL_WRITERS = 2, WAL_POSTS = 2500, WAL_FRAME_BYTES = 4096 + 24, WAL_FRAMES_MAX = 24000 };
 
 static void *wal_poster(void *arg)
 {

@@ -56,7 +56,7 @@ enum { WRITER_WAIT_SECONDS = 5 };
  * after handing the turn over (PASSIVE: it neither waits for nor blocks a
  * writer), then takes the turn back only to copy the last few frames (see
  * checkpoint()). */
-enum { CHECKPOINT_FRAMES = 1000 };
+enum { CHECKPOINT_FRAMES = 1000, WAL_RESTART_FRAMES = 4 * CHECKPOINT_FRAMES };
 
 extern const struct db_driver db_sqlite_driver;
 
@@ -83,10 +83,11 @@ static int classify(struct db_conn *conn, int rc, const char *what)
 static void writer_acquire(struct db_conn *conn);
 static void writer_release(struct db_conn *conn);
 
-/* One PASSIVE checkpoint: true when it ran (not busy with another's). */
-static bool checkpoint_pass(struct db_conn *conn)
+/* One PASSIVE checkpoint: true when it ran (not busy with another's), with
+ * the WAL's size in frames. */
+static bool checkpoint_pass(struct db_conn *conn, int *frames)
 {
-    int rc = sqlite3_wal_checkpoint_v2(conn->handle, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    int rc = sqlite3_wal_checkpoint_v2(conn->handle, NULL, SQLITE_CHECKPOINT_PASSIVE, frames, NULL);
     if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
         log_warn("msg=\"sqlite checkpoint failed\" code=%d", rc);
     return rc == SQLITE_OK;
@@ -99,17 +100,19 @@ static bool checkpoint_pass(struct db_conn *conn)
  * it ends), so the WAL grew without end (400 MB in ten seconds of the
  * payments bench) and every frame went to new file blocks the kernel had to
  * allocate and zero. The first pass, without the writer's turn, copies nearly
- * all of it while the others write; the second holds the turn and copies the
- * few frames written meanwhile, so that the next write transaction starts
- * the WAL over. */
+ * all of it while the others write. Once the WAL has passed WAL_RESTART_FRAMES
+ * (it did not start over by itself), a second pass holds the turn and copies
+ * the few frames written meanwhile, so that the next write transaction starts
+ * the WAL over. Not at every checkpoint: its fsyncs hold up every writer. */
 static void checkpoint(struct db_conn *conn)
 {
     conn->checkpoint_due = false;
-    if (conn->holds_writer || !checkpoint_pass(conn))
+    int frames = 0;
+    if (conn->holds_writer || !checkpoint_pass(conn, &frames) || frames < WAL_RESTART_FRAMES)
         return; /* busy: another connection is checkpointing and will finish */
     writer_acquire(conn);
     if (conn->holds_writer) {
-        checkpoint_pass(conn);
+        checkpoint_pass(conn, &frames);
         writer_release(conn);
     }
 }
