@@ -45,6 +45,20 @@ static long get_on(struct api_server *srv, struct api_response *r, const char *p
     return api_send_to(srv, r, &rq);
 }
 
+/* Staff give the offering a new title through srv; the reply's status. */
+static long retitle_on(struct api_server *srv, const char *title)
+{
+    char patch[160], patch_path[128];
+    snprintf(patch, sizeof(patch), "{\"title\":\"%s\"}", title);
+    snprintf(patch_path, sizeof(patch_path), "/api/v1/offerings/%s", offering);
+    const char *headers[] = {staff.auth, NULL};
+    struct api_raw_request rq = {"PATCH", patch_path, headers, patch, strlen(patch), false};
+    struct api_response r;
+    long status = api_send_to(srv, &r, &rq);
+    api_free(&r);
+    return status;
+}
+
 static bool inflate_equals(const char *gz, size_t gz_len, const char *plain, size_t plain_len)
 {
     char *out = malloc(plain_len + 64);
@@ -144,14 +158,9 @@ TEST(an_edit_through_one_instance_shows_on_the_other)
     CHECK(old_page != NULL);
     api_free(&r);
 
-    char title[96], patch[160], patch_path[128];
+    char title[96];
     snprintf(title, sizeof(title), "Retitled Rotation %ld", (long)getpid());
-    snprintf(patch, sizeof(patch), "{\"title\":\"%s\"}", title);
-    snprintf(patch_path, sizeof(patch_path), "/api/v1/offerings/%s", offering);
-    const char *headers[] = {staff.auth, NULL};
-    struct api_raw_request rq = {"PATCH", patch_path, headers, patch, strlen(patch), false};
-    CHECK_INT(api_send_to(&a, &r, &rq), 200);
-    api_free(&r);
+    CHECK_INT(retitle_on(&a, title), 200);
     /* The writer sees it at once. */
     CHECK_INT(get_on(&a, &r, path, NULL, NULL), 200);
     CHECK_CONTAINS(r.body, title);
@@ -336,14 +345,9 @@ TEST(a_search_shows_an_edit_through_either_instance)
     char *old_page = header_copy(&r, "etag");
     api_free(&r);
 
-    char title[96], patch[160], patch_path[128];
+    char title[96];
     snprintf(title, sizeof(title), "Searched Rotation %ld", (long)getpid());
-    snprintf(patch, sizeof(patch), "{\"title\":\"%s\"}", title);
-    snprintf(patch_path, sizeof(patch_path), "/api/v1/offerings/%s", offering);
-    const char *headers[] = {staff.auth, NULL};
-    struct api_raw_request rq = {"PATCH", patch_path, headers, patch, strlen(patch), false};
-    CHECK_INT(api_send_to(&a, &r, &rq), 200);
-    api_free(&r);
+    CHECK_INT(retitle_on(&a, title), 200);
     /* The writer's next search shows it, without waiting. */
     CHECK_INT(get_on(&a, &r, search_path, NULL, NULL), 200);
     CHECK_CONTAINS(r.body, title);
