@@ -9,7 +9,8 @@
 #   catalog   with BENCH_OFFERINGS offerings seeded by `rounds seed --offerings`:
 #             (a) GET /api/v1/offerings/{id}, (b) searches with specialty and state
 #             filters, (c) full-text searches — (b) and (c) cycle through lists of
-#             queries that return many results (bench/search.lua) — and (d) nginx
+#             queries that return many results (bench/search.lua), answered from
+#             kept searches after the warm-up — and (d) nginx
 #             serving the bytes of reply (a). A server of its own that never logs
 #             in (Argon2id would add 64 MiB), whose memory is reported.
 #   match     `rounds match` offline on a generated instance at the scale of the U.S.
@@ -684,6 +685,7 @@ part_catalog() {
     [ -s "$tmp/text.list" ] || die "no full-text search found anything"
     CATALOG_INFO+=("(b) $(wc -l <"$tmp/search.list") specialty+state searches (8 largest specialties × their 4 largest states), $(range "$tmp/search.totals") results each")
     CATALOG_INFO+=("(c) $(wc -l <"$tmp/text.list") full-text searches (q = the words of the largest specialties), $(range "$tmp/text.totals") results each")
+    CATALOG_INFO+=("(b) and (c) repeat their lists: after the warm-up they are answered from kept searches, as a repeated anonymous search is (README, Search); a search never asked before costs what the index computes")
 
     # (a) one offering; (d) its bytes from nginx.
     type=$(fetch "http://$rounds_addr/api/v1/offerings/$id" "$tmp/offering.body")
