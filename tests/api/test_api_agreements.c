@@ -562,10 +562,14 @@ TEST(an_offering_that_requires_an_affiliation_is_only_for_covered_students)
 
 /* ---- the jobs ---- */
 
+/* The server's clock days ahead, at noon (UTC) of that day, so that its date
+ * is today + days whatever the time of the run (an hour ahead of now was the
+ * next day after 23:00); 0 puts it back. */
 static void set_clock(long long days)
 {
     char body[64];
-    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", days * 86400 + 3600);
+    long long into_day = (long long)(time(NULL) % 86400);
+    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", days == 0 ? 0 : days * 86400 + 43200 - into_day);
     struct api_response r;
     call(&r, NULL, "POST", "/api/v1/test/clock", body);
     if (r.status != 200)
