@@ -220,11 +220,15 @@ mem_of() {
 
 # start_sampler PID — peak RssAnon (private memory; VmHWM also counts the
 # file-backed pages of SQLite's mmap) sampled every 0.2 s into $tmp/anon-peak.
+# It waits with `read -t` on a pipe that never speaks, not with sleep(1): a
+# fork and exec five times a second took the CPU from the server under
+# measurement and tripled its p99 (/healthz: 0.32 → 0.95 ms).
 start_sampler() {
     local pid=$1
     echo 0 >"$tmp/anon-peak"
     (
         peak=0
+        exec {nap}<> <(:)
         while [ -e "/proc/$pid/status" ]; do
             while read -r key value _; do
                 if [ "$key" = RssAnon: ] && [ "$value" -gt "$peak" ]; then
@@ -232,7 +236,7 @@ start_sampler() {
                     echo "$peak" >"$tmp/anon-peak"
                 fi
             done <"/proc/$pid/status" 2>/dev/null || true
-            sleep 0.2
+            read -r -t 0.2 -u "$nap" _ || true
         done
     ) &
     sampler_pid=$!
