@@ -281,18 +281,26 @@ TEST(the_check_names_a_gap_in_an_account)
 
 enum { THREADS = 4, POSTS = 40 };
 
+/* A thread's postings: count payments of first, first + 1, … cents from the
+ * provider's clearing account to the application's receivable. */
+struct poster_job {
+    const char *app, *provider;
+    int count;
+    int64_t first;
+};
+
 static void *poster(void *arg)
 {
-    const char *app = arg;
+    const struct poster_job *job = arg;
     struct db_conn *c = NULL;
     if (db_open(target, &c) != DB_OK)
         return (void *)1;
     intptr_t failures = 0;
-    for (int i = 0; i < POSTS; i++) {
+    for (int i = 0; i < job->count; i++) {
         struct ledger_draft d;
         ledger_draft_init(&d);
-        ledger_draft_move(&d, LEDGER_CLEARING, "concurrency-test", LEDGER_RECEIVABLE, app, 100 + i);
-        if (post(c, "payment", app, &d) != DB_OK)
+        ledger_draft_move(&d, LEDGER_CLEARING, job->provider, LEDGER_RECEIVABLE, job->app, job->first + i);
+        if (post(c, "payment", job->app, &d) != DB_OK)
             failures++;
     }
     db_close(c);
@@ -304,9 +312,11 @@ TEST(concurrent_postings_to_one_account_all_land)
     int64_t before = balance(LEDGER_CLEARING, "concurrency-test");
     pthread_t threads[THREADS];
     const char *apps[THREADS];
+    struct poster_job jobs[THREADS];
     for (int i = 0; i < THREADS; i++) {
         apps[i] = unique("a_");
-        pthread_create(&threads[i], NULL, poster, (void *)apps[i]);
+        jobs[i] = (struct poster_job){apps[i], "concurrency-test", POSTS, 100};
+        pthread_create(&threads[i], NULL, poster, &jobs[i]);
     }
     for (int i = 0; i < THREADS; i++) {
         void *failures = NULL;
@@ -330,24 +340,6 @@ TEST(concurrent_postings_to_one_account_all_land)
 
 enum { WAL_WRITERS = 2, WAL_POSTS = 2500, WAL_FRAME_BYTES = 4096 + 24, WAL_FRAMES_MAX = 32000 };
 
-static void *wal_poster(void *arg)
-{
-    const char *app = arg;
-    struct db_conn *c = NULL;
-    if (db_open(target, &c) != DB_OK)
-        return (void *)1;
-    intptr_t failures = 0;
-    for (int i = 0; i < WAL_POSTS; i++) {
-        struct ledger_draft d;
-        ledger_draft_init(&d);
-        ledger_draft_move(&d, LEDGER_CLEARING, "wal-test", LEDGER_RECEIVABLE, app, 1 + i);
-        if (post(c, "payment", app, &d) != DB_OK)
-            failures++;
-    }
-    db_close(c);
-    return (void *)failures;
-}
-
 /* Two connections writing without a pause, as two busy event loops do: the
  * checkpoints must still let the WAL start over (it held 400 MB after ten
  * seconds of the payments bench when they did not). More than 50,000 frames
@@ -361,9 +353,11 @@ TEST(steady_writes_keep_the_wal_small)
     }
     pthread_t threads[WAL_WRITERS];
     const char *apps[WAL_WRITERS];
+    struct poster_job jobs[WAL_WRITERS];
     for (int i = 0; i < WAL_WRITERS; i++) {
         apps[i] = unique("a_");
-        pthread_create(&threads[i], NULL, wal_poster, (void *)apps[i]);
+        jobs[i] = (struct poster_job){apps[i], "wal-test", WAL_POSTS, 1};
+        pthread_create(&threads[i], NULL, poster, &jobs[i]);
     }
     for (int i = 0; i < WAL_WRITERS; i++) {
         void *failures = NULL;
