@@ -8,6 +8,7 @@
 #include "http/request.h"
 
 struct connection_info;
+struct pool_job;
 
 /* One event loop: its h2o context, listener, database connection, and the
  * queue on which worker threads post finished offload jobs. */
@@ -22,6 +23,11 @@ struct http_thread {
     h2o_multithread_queue_t *queue;
     h2o_multithread_receiver_t offload_receiver;
     h2o_multithread_receiver_t db_pool_receiver;
+    /* Jobs for the pool made during this turn of the loop, handed over
+     * together at its end (db_pool.c): one wake-up, and one batch. */
+    struct pool_job *db_pool_outbox_head, *db_pool_outbox_tail;
+    size_t db_pool_outbox_count;
+    h2o_timeout_entry_t db_pool_flush;
     h2o_multithread_receiver_t shutdown_receiver;
     h2o_multithread_message_t shutdown_message;
     int connections;
@@ -37,6 +43,16 @@ struct http_header_copy {
     size_t name_len, value_len;
 };
 
+/* A detached request's session, read ahead with those of other requests in
+ * one query by the pool (http_session_prefetch); authentication takes it
+ * instead of reading its own. */
+struct http_prefetched_session {
+    char token_hash[65];
+    struct store_session session;
+    struct store_user *user;
+    int rc; /* DB_ROW or DB_DONE */
+};
+
 /* A request that runs, or may run, on the database pool: what the handler
  * reads of h2o's request, copied, and the reply it makes, recorded, applied
  * to h2o back on the loop (if the client is still there). */
@@ -50,6 +66,7 @@ struct http_detached {
     const char *content_type, *body;
     size_t len;
     bool wants_db;                    /* a ROUTE_MEMORY handler asked for the pool */
+    struct http_prefetched_session *prefetched; /* NULL: authentication reads the session itself */
 };
 
 struct http_server {
@@ -84,6 +101,10 @@ int http_too_large_reply(struct http_thread *thread, h2o_req_t *h2o_req, struct 
  * returns -1 when the request must stop (bad token, CSRF failure). */
 int http_session_authenticate(struct http_request *req);
 int http_csrf_check(struct http_request *req);
+/* Reads the sessions of the requests in one query (their well-formed tokens,
+ * when there are two or more) and leaves each its answer for
+ * http_session_authenticate; a failed query leaves them to read their own. */
+void http_session_prefetch(struct http_request **reqs, size_t count, struct db_conn *conn);
 /* Whether the request carries a session token (bearer or cookie), valid or not. */
 bool http_session_present(struct http_request *req);
 /* request.c */
