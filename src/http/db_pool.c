@@ -16,8 +16,11 @@
  * sessions in one query (http_session_prefetch), then runs them one at a
  * time from the head of the queue, where an idle thread may take some.
  *
- * Slow work a pooled handler hands off (Argon2id) runs on the pool thread
- * itself: it is already off the loop. */
+ * Slow work a pooled handler hands off (Argon2id) runs on the worker threads
+ * of offload.c, not on the pool thread, which goes on with other requests
+ * meanwhile (a pool of 2 would otherwise stall behind two sign-ins); its
+ * completion comes back to the queue's head (http_db_pool_resume) and runs on
+ * whichever pool thread takes it. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +44,8 @@ struct pool_job {
     struct pool_token *token;
     bool handler_only;
     bool batched;                      /* its session was read with others' (or it needs none) */
+    void *resume_ctx;                  /* the completion of its slow work, when due */
+    void (*resume_done)(struct http_request *req, void *ctx);
     struct pool_job *next;
 };
 
@@ -201,12 +206,55 @@ static void prefetch_sessions(struct pool_job **batch, size_t count, struct db_c
     http_session_prefetch(reqs, n, conn);
 }
 
+/* The completion of a request's slow work, on a pool thread. */
+static void run_resumed(struct pool_job *job)
+{
+    struct http_request *req = job->req;
+    void *ctx = job->resume_ctx;
+    void (*done)(struct http_request *, void *) = job->resume_done;
+    job->resume_ctx = NULL;
+    job->resume_done = NULL;
+    req->offload_pending = false;
+    done(req, ctx);
+    http_offload_free(ctx);
+    if (!req->replied && !req->offload_pending) {
+        log_error("msg=\"offload completion did not reply\" req_id=%s", req->request_id);
+        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+    }
+}
+
+/* Runs a job's request (or the completion of its slow work), then sends it
+ * back to its loop, unless it started slow work: then the job waits for it. */
 static void run_job(struct pool_job *job, struct db_conn *conn)
 {
-    job->req->db = conn;
-    http_run_pipeline(job->req, job->handler_only);
-    job->req->db = NULL;
-    h2o_multithread_send_message(&job->req->detached->thread->db_pool_receiver, &job->message);
+    struct http_request *req = job->req;
+    req->db = conn;
+    req->detached->pool_job = job;
+    if (job->resume_done != NULL)
+        run_resumed(job);
+    else
+        http_run_pipeline(req, job->handler_only);
+    req->db = NULL;
+    if (req->offload_pending) {
+        http_offload_release(req); /* the last touch of req here: it may resume at once */
+        return;
+    }
+    h2o_multithread_send_message(&req->detached->thread->db_pool_receiver, &job->message);
+}
+
+void http_db_pool_resume(struct http_request *req, void *ctx, void (*done)(struct http_request *req, void *ctx))
+{
+    struct pool_job *job = req->detached->pool_job;
+    job->resume_ctx = ctx;
+    job->resume_done = done;
+    job->batched = true; /* its session was read: it goes alone, first */
+    pthread_mutex_lock(&pool.lock);
+    job->next = pool.head;
+    pool.head = job;
+    if (pool.tail == NULL)
+        pool.tail = job;
+    pthread_cond_signal(&pool.wake);
+    pthread_mutex_unlock(&pool.lock);
 }
 
 /* A thread reads the sessions of the jobs it took, keeps the first and puts

@@ -67,6 +67,8 @@ struct http_detached {
     size_t len;
     bool wants_db;                    /* a ROUTE_MEMORY handler asked for the pool */
     struct http_prefetched_session *prefetched; /* NULL: authentication reads the session itself */
+    void *pool_job;                   /* db_pool.c's job carrying the request, while in the pool */
+    void *offload;                    /* slow work it started, queued once its pool thread lets go (offload.c) */
 };
 
 struct http_server {
@@ -117,6 +119,9 @@ void http_db_pool_stop(void);
 struct http_request *http_detached_new(struct http_thread *thread, h2o_req_t *r);
 /* Hands a detached request to the pool (handler_only: the checks ran on the loop). */
 void http_db_pool_submit(struct http_request *req, h2o_req_t *r, bool handler_only);
+/* The slow work of a pooled request is done (offload.c): its completion, done,
+ * is queued to run on a pool thread with a connection. */
+void http_db_pool_resume(struct http_request *req, void *ctx, void (*done)(struct http_request *req, void *ctx));
 /* Writes a detached request's recorded reply to h2o and frees it. */
 void http_detached_finish(struct http_request *req, h2o_req_t *r);
 void http_db_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
@@ -124,5 +129,8 @@ void http_db_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *
 int http_offload_pool_start(int workers);
 void http_offload_pool_stop(void);
 void http_offload_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
+/* Queues the slow work a pooled request started, now that its pool thread has
+ * let go of it (the completion may run on another pool thread at once). */
+void http_offload_release(struct http_request *req);
 
 #endif

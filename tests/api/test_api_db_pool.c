@@ -12,7 +12,11 @@
  *
  * Then many clients at once ask GET /api/v1/me with different tokens (one
  * signed out, one not a bearer token), so that pool threads read several
- * sessions in one query: each must get its own user, or its 401. */
+ * sessions in one query: each must get its own user, or its 401.
+ *
+ * Last, two sign-ins at once: their password hashing (Argon2id, ~0.1 s) runs
+ * on the worker threads, not on the pool's two threads, so a GET /api/v1/me
+ * sent while both hash is answered before either sign-in. */
 #include <jansson.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -162,6 +166,40 @@ TEST(concurrent_requests_each_get_their_own_session)
     api_free(&r);
 }
 
+/* ---- sign-ins hash off the pool's threads ---- */
+
+static void *sign_in(void *arg)
+{
+    struct pending *p = arg;
+    char body[256];
+    int n = snprintf(body, sizeof(body), "{\"email\":\"%s\",\"password\":\"%s\"}", student.email,
+                     PEOPLE_PASSWORD);
+    static const char *headers[] = {"Content-Type: application/json", NULL};
+    struct api_response r;
+    struct api_raw_request rq = {"POST", "/api/v1/auth/login", headers, body, (size_t)n, false};
+    p->status = api_send_to(&server, &r, &rq);
+    api_free(&r);
+    p->done = true;
+    return NULL;
+}
+
+TEST(sign_ins_hash_while_the_pool_answers_others)
+{
+    struct pending a = {0}, b = {0};
+    CHECK_INT(pthread_create(&a.thread, NULL, sign_in, &a), 0);
+    CHECK_INT(pthread_create(&b.thread, NULL, sign_in, &b), 0);
+    api_sleep_ms(20); /* both are in, hashing */
+    struct api_response r;
+    const char *headers[] = {student.auth, NULL};
+    CHECK_INT(api_request(&r, "GET", "/api/v1/me", headers, NULL), 200);
+    api_free(&r);
+    CHECK(!a.done && !b.done); /* answered while neither sign-in had finished */
+    pthread_join(a.thread, NULL);
+    pthread_join(b.thread, NULL);
+    CHECK_INT(a.status, 200);
+    CHECK_INT(b.status, 200);
+}
+
 int main(void)
 {
     const char *flags[] = {"--threads", "1", "--db-pool", "2", NULL};
@@ -176,6 +214,7 @@ int main(void)
     api_sleep_ms(500); /* the index follows the seeded offerings */
     RUN(the_loop_answers_while_a_request_waits_for_the_database);
     RUN(concurrent_requests_each_get_their_own_session);
+    RUN(sign_ins_hash_while_the_pool_answers_others);
     if (test_failed)
         api_server_print_log(&server, 30);
     CHECK_INT(api_server_stop(&server), 0);
