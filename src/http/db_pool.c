@@ -11,8 +11,16 @@
  * meanwhile, h2o has freed its request: a token in the request's pool notices
  * (its dispose callback runs) and the reply is dropped.
  *
- * Slow work a pooled handler hands off (Argon2id) runs on the pool thread
- * itself: it is already off the loop. */
+ * Batches: a loop hands the pool the requests of one turn together (one
+ * wake-up), and a thread takes all the requests waiting, reads their
+ * sessions in one query (http_session_prefetch), then runs them one at a
+ * time from the head of the queue, where an idle thread may take some.
+ *
+ * Slow work a pooled handler hands off (Argon2id) runs on the worker threads
+ * of offload.c, not on the pool thread, which goes on with other requests
+ * meanwhile (a pool of 2 would otherwise stall behind two sign-ins); its
+ * completion comes back to the queue's head (http_db_pool_resume) and runs on
+ * whichever pool thread takes it. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +28,7 @@
 #include "http/internal.h"
 #include "lib/log.h"
 #include "store/db.h"
+#include "store/session_batch.h"
 
 struct pool_job;
 
@@ -34,6 +43,9 @@ struct pool_job {
     h2o_req_t *h2o;                    /* NULL once the client has gone */
     struct pool_token *token;
     bool handler_only;
+    bool batched;                      /* its session was read with others' (or it needs none) */
+    void *resume_ctx;                  /* the completion of its slow work, when due */
+    void (*resume_done)(struct http_request *req, void *ctx);
     struct pool_job *next;
 };
 
@@ -141,26 +153,126 @@ static void on_token_dispose(void *p)
         token->job->h2o = NULL;
 }
 
+/* Takes the next job, or, when it was not batched yet, the run of not yet
+ * batched jobs at the head of the queue (up to a query's worth of sessions).
+ * Waits for one; 0 when the pool stops. */
+static size_t take_jobs(struct pool_job **batch)
+{
+    size_t n = 0;
+    pthread_mutex_lock(&pool.lock);
+    while (pool.head == NULL && !pool.stopping)
+        pthread_cond_wait(&pool.wake, &pool.lock);
+    bool batched = pool.head != NULL && pool.head->batched;
+    while (pool.head != NULL && n < STORE_SESSION_BATCH_MAX && (n == 0 || !pool.head->batched)) {
+        struct pool_job *job = pool.head;
+        pool.head = job->next;
+        job->next = NULL;
+        job->batched = true;
+        batch[n++] = job;
+        if (batched)
+            break;
+    }
+    if (pool.head == NULL)
+        pool.tail = NULL;
+    pthread_mutex_unlock(&pool.lock);
+    return n;
+}
+
+/* Puts jobs back at the head of the queue, in order, for any idle thread. */
+static void give_back(struct pool_job **jobs, size_t count)
+{
+    if (count == 0)
+        return;
+    pthread_mutex_lock(&pool.lock);
+    for (size_t i = count; i-- > 0;) {
+        jobs[i]->next = pool.head;
+        pool.head = jobs[i];
+        if (pool.tail == NULL)
+            pool.tail = jobs[i];
+    }
+    pthread_cond_signal(&pool.wake); /* one idle thread, if any, shares the rest */
+    pthread_mutex_unlock(&pool.lock);
+}
+
+/* Reads the sessions of a batch in one query (requests whose checks ran
+ * on the loop need none). */
+static void prefetch_sessions(struct pool_job **batch, size_t count, struct db_conn *conn)
+{
+    struct http_request *reqs[STORE_SESSION_BATCH_MAX];
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++)
+        if (!batch[i]->handler_only)
+            reqs[n++] = batch[i]->req;
+    http_session_prefetch(reqs, n, conn);
+}
+
+/* The completion of a request's slow work, on a pool thread. */
+static void run_resumed(struct pool_job *job)
+{
+    struct http_request *req = job->req;
+    void *ctx = job->resume_ctx;
+    void (*done)(struct http_request *, void *) = job->resume_done;
+    job->resume_ctx = NULL;
+    job->resume_done = NULL;
+    req->offload_pending = false;
+    done(req, ctx);
+    http_offload_free(ctx);
+    if (!req->replied && !req->offload_pending) {
+        log_error("msg=\"offload completion did not reply\" req_id=%s", req->request_id);
+        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+    }
+}
+
+/* Runs a job's request (or the completion of its slow work), then sends it
+ * back to its loop, unless it started slow work: then the job waits for it. */
+static void run_job(struct pool_job *job, struct db_conn *conn)
+{
+    struct http_request *req = job->req;
+    req->db = conn;
+    req->detached->pool_job = job;
+    if (job->resume_done != NULL)
+        run_resumed(job);
+    else
+        http_run_pipeline(req, job->handler_only);
+    req->db = NULL;
+    if (req->offload_pending) {
+        http_offload_release(req); /* the last touch of req here: it may resume at once */
+        return;
+    }
+    h2o_multithread_send_message(&req->detached->thread->db_pool_receiver, &job->message);
+}
+
+void http_db_pool_resume(struct http_request *req, void *ctx, void (*done)(struct http_request *req, void *ctx))
+{
+    struct pool_job *job = req->detached->pool_job;
+    job->resume_ctx = ctx;
+    job->resume_done = done;
+    job->batched = true; /* its session was read: it goes alone, first */
+    pthread_mutex_lock(&pool.lock);
+    job->next = pool.head;
+    pool.head = job;
+    if (pool.tail == NULL)
+        pool.tail = job;
+    pthread_cond_signal(&pool.wake);
+    pthread_mutex_unlock(&pool.lock);
+}
+
+/* A thread reads the sessions of the jobs it took, keeps the first and puts
+ * the others back at the head of the queue: it runs them one by one unless
+ * an idle thread takes some first, so a slow handler holds up only itself. */
 static void *worker_main(void *arg)
 {
     struct db_conn *conn = arg;
+    struct pool_job *batch[STORE_SESSION_BATCH_MAX];
     for (;;) {
-        pthread_mutex_lock(&pool.lock);
-        while (pool.head == NULL && !pool.stopping)
-            pthread_cond_wait(&pool.wake, &pool.lock);
-        struct pool_job *job = pool.head;
-        if (job == NULL) {
-            pthread_mutex_unlock(&pool.lock);
+        size_t n = take_jobs(batch);
+        if (n == 0)
             return NULL;
+        if (n > 1) {
+            prefetch_sessions(batch, n, conn);
+            give_back(batch + 1, n - 1);
         }
-        pool.head = job->next;
-        if (pool.head == NULL)
-            pool.tail = NULL;
-        pthread_mutex_unlock(&pool.lock);
-        job->req->db = conn;
-        http_run_pipeline(job->req, job->handler_only);
-        job->req->db = NULL;
-        h2o_multithread_send_message(&job->req->detached->thread->db_pool_receiver, &job->message);
+        run_job(batch[0], conn);
     }
 }
 
@@ -200,6 +312,28 @@ void http_db_pool_stop(void)
     pool.count = pool.started = 0;
 }
 
+/* At the end of the loop's turn (a zero timeout runs after the sockets'
+ * callbacks): the jobs of the turn join the pool's queue at once, and one
+ * thread is woken per batch's worth of them. */
+static void on_flush(h2o_timeout_entry_t *entry)
+{
+    struct http_thread *thread = H2O_STRUCT_FROM_MEMBER(struct http_thread, db_pool_flush, entry);
+    size_t count = thread->db_pool_outbox_count;
+    if (count == 0)
+        return;
+    pthread_mutex_lock(&pool.lock);
+    if (pool.tail != NULL)
+        pool.tail->next = thread->db_pool_outbox_head;
+    else
+        pool.head = thread->db_pool_outbox_head;
+    pool.tail = thread->db_pool_outbox_tail;
+    for (size_t woken = 0; woken < count; woken += STORE_SESSION_BATCH_MAX)
+        pthread_cond_signal(&pool.wake);
+    pthread_mutex_unlock(&pool.lock);
+    thread->db_pool_outbox_head = thread->db_pool_outbox_tail = NULL;
+    thread->db_pool_outbox_count = 0;
+}
+
 void http_db_pool_submit(struct http_request *req, h2o_req_t *r, bool handler_only)
 {
     struct pool_job *job = calloc(1, sizeof(*job));
@@ -216,15 +350,18 @@ void http_db_pool_submit(struct http_request *req, h2o_req_t *r, bool handler_on
     job->token = token;
     job->handler_only = handler_only;
     req->internal = NULL; /* h2o's request is not the handler's to touch from here */
-    req->detached->thread->jobs_in_flight++;
-    pthread_mutex_lock(&pool.lock);
-    if (pool.tail != NULL)
-        pool.tail->next = job;
+    struct http_thread *thread = req->detached->thread;
+    thread->jobs_in_flight++;
+    if (thread->db_pool_outbox_tail != NULL)
+        thread->db_pool_outbox_tail->next = job;
     else
-        pool.head = job;
-    pool.tail = job;
-    pthread_cond_signal(&pool.wake);
-    pthread_mutex_unlock(&pool.lock);
+        thread->db_pool_outbox_head = job;
+    thread->db_pool_outbox_tail = job;
+    thread->db_pool_outbox_count++;
+    if (!h2o_timeout_is_linked(&thread->db_pool_flush)) {
+        thread->db_pool_flush.cb = on_flush;
+        h2o_timeout_link(thread->ctx.loop, &thread->ctx.zero_timeout, &thread->db_pool_flush);
+    }
 }
 
 void http_db_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)

@@ -8,6 +8,7 @@
 #include "http/request.h"
 
 struct connection_info;
+struct pool_job;
 
 /* One event loop: its h2o context, listener, database connection, and the
  * queue on which worker threads post finished offload jobs. */
@@ -22,6 +23,11 @@ struct http_thread {
     h2o_multithread_queue_t *queue;
     h2o_multithread_receiver_t offload_receiver;
     h2o_multithread_receiver_t db_pool_receiver;
+    /* Jobs for the pool made during this turn of the loop, handed over
+     * together at its end (db_pool.c): one wake-up, and one batch. */
+    struct pool_job *db_pool_outbox_head, *db_pool_outbox_tail;
+    size_t db_pool_outbox_count;
+    h2o_timeout_entry_t db_pool_flush;
     h2o_multithread_receiver_t shutdown_receiver;
     h2o_multithread_message_t shutdown_message;
     int connections;
@@ -37,6 +43,16 @@ struct http_header_copy {
     size_t name_len, value_len;
 };
 
+/* A detached request's session, read ahead with those of other requests in
+ * one query by the pool (http_session_prefetch); authentication takes it
+ * instead of reading its own. */
+struct http_prefetched_session {
+    char token_hash[65];
+    struct store_session session;
+    struct store_user *user;
+    int rc; /* DB_ROW or DB_DONE */
+};
+
 /* A request that runs, or may run, on the database pool: what the handler
  * reads of h2o's request, copied, and the reply it makes, recorded, applied
  * to h2o back on the loop (if the client is still there). */
@@ -50,6 +66,9 @@ struct http_detached {
     const char *content_type, *body;
     size_t len;
     bool wants_db;                    /* a ROUTE_MEMORY handler asked for the pool */
+    struct http_prefetched_session *prefetched; /* NULL: authentication reads the session itself */
+    void *pool_job;                   /* db_pool.c's job carrying the request, while in the pool */
+    void *offload;                    /* slow work it started, queued once its pool thread lets go (offload.c) */
 };
 
 struct http_server {
@@ -84,6 +103,10 @@ int http_too_large_reply(struct http_thread *thread, h2o_req_t *h2o_req, struct 
  * returns -1 when the request must stop (bad token, CSRF failure). */
 int http_session_authenticate(struct http_request *req);
 int http_csrf_check(struct http_request *req);
+/* Reads the sessions of the requests in one query (their well-formed tokens,
+ * when there are two or more) and leaves each its answer for
+ * http_session_authenticate; a failed query leaves them to read their own. */
+void http_session_prefetch(struct http_request **reqs, size_t count, struct db_conn *conn);
 /* Whether the request carries a session token (bearer or cookie), valid or not. */
 bool http_session_present(struct http_request *req);
 /* request.c */
@@ -96,6 +119,9 @@ void http_db_pool_stop(void);
 struct http_request *http_detached_new(struct http_thread *thread, h2o_req_t *r);
 /* Hands a detached request to the pool (handler_only: the checks ran on the loop). */
 void http_db_pool_submit(struct http_request *req, h2o_req_t *r, bool handler_only);
+/* The slow work of a pooled request is done (offload.c): its completion, done,
+ * is queued to run on a pool thread with a connection. */
+void http_db_pool_resume(struct http_request *req, void *ctx, void (*done)(struct http_request *req, void *ctx));
 /* Writes a detached request's recorded reply to h2o and frees it. */
 void http_detached_finish(struct http_request *req, h2o_req_t *r);
 void http_db_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
@@ -103,5 +129,8 @@ void http_db_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *
 int http_offload_pool_start(int workers);
 void http_offload_pool_stop(void);
 void http_offload_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
+/* Queues the slow work a pooled request started, now that its pool thread has
+ * let go of it (the completion may run on another pool thread at once). */
+void http_offload_release(struct http_request *req);
 
 #endif

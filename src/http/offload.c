@@ -4,7 +4,12 @@
  * A job's result comes back to its loop through h2o's multithread queue. If
  * the client went away in the meantime, h2o has freed the request; a small
  * token linked to the request's pool notices that (its dispose callback runs)
- * and the completion is dropped. */
+ * and the completion is dropped.
+ *
+ * A request of the database pool (db_pool.c) is off the loop already, but
+ * its pool thread should not sit in Argon2id while other requests wait for a
+ * connection: its slow work runs here too, and its completion goes back to
+ * the pool (http_db_pool_resume), which runs it with a connection. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +31,7 @@ struct offload_token {
 
 struct offload_job {
     h2o_multithread_message_t message; /* must stay first */
-    struct http_thread *thread;
+    struct http_thread *thread;        /* NULL: a pooled request, resumed in the pool */
     struct http_request *req;          /* NULL once the request has gone */
     struct offload_token *token;
     void *ctx;
@@ -86,6 +91,12 @@ static void *worker_main(void *arg)
             pool.tail = NULL;
         pthread_mutex_unlock(&pool.lock);
         job->work(job->ctx);
+        if (job->thread == NULL) {
+            /* The pool job holds the request: it lives until the completion has run. */
+            http_db_pool_resume(job->req, job->ctx, job->done);
+            free(job);
+            continue;
+        }
         h2o_multithread_send_message(&job->thread->offload_receiver, &job->message);
     }
 }
@@ -116,18 +127,52 @@ void http_offload_pool_stop(void)
     pool.threads = NULL;
 }
 
+static void enqueue(struct offload_job *job)
+{
+    pthread_mutex_lock(&pool.lock);
+    if (pool.tail != NULL)
+        pool.tail->next = job;
+    else
+        pool.head = job;
+    pool.tail = job;
+    pthread_cond_signal(&pool.wake);
+    pthread_mutex_unlock(&pool.lock);
+}
+
+/* A request of the database pool: the work is queued by http_offload_release
+ * once the pool thread is done with the request, and the completion goes back
+ * to the pool. */
+static void start_pooled(struct http_request *req, void *ctx, void (*work)(void *ctx),
+                         void (*done)(struct http_request *req, void *ctx))
+{
+    bool usable = ctx != NULL && req->detached->pool_job != NULL && req->detached->offload == NULL;
+    struct offload_job *job = usable ? calloc(1, sizeof(*job)) : NULL;
+    if (job == NULL) {
+        http_offload_free(ctx);
+        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    job->req = req;
+    job->ctx = ctx;
+    job->work = work;
+    job->done = done;
+    req->offload_pending = true;
+    req->detached->offload = job;
+}
+
+void http_offload_release(struct http_request *req)
+{
+    struct offload_job *job = req->detached->offload;
+    req->detached->offload = NULL;
+    if (job != NULL)
+        enqueue(job);
+}
+
 void http_offload_start(struct http_request *req, void *ctx, void (*work)(void *ctx),
                         void (*done)(struct http_request *req, void *ctx))
 {
     if (req->detached != NULL) {
-        /* A request of the database pool is off the loop already: the work runs here. */
-        if (ctx == NULL) {
-            http_reply_error(req, ERR_INTERNAL, NULL, NULL);
-            return;
-        }
-        work(ctx);
-        done(req, ctx);
-        http_offload_free(ctx);
+        start_pooled(req, ctx, work, done);
         return;
     }
     h2o_req_t *r = req->internal;
@@ -150,15 +195,7 @@ void http_offload_start(struct http_request *req, void *ctx, void (*work)(void *
     job->token->job = job;
     thread->jobs_in_flight++;
     req->offload_pending = true;
-
-    pthread_mutex_lock(&pool.lock);
-    if (pool.tail != NULL)
-        pool.tail->next = job;
-    else
-        pool.head = job;
-    pool.tail = job;
-    pthread_cond_signal(&pool.wake);
-    pthread_mutex_unlock(&pool.lock);
+    enqueue(job);
 }
 
 void http_offload_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)

@@ -413,9 +413,9 @@ int http_serve(const struct http_options *options)
         goto out;
     }
     /* With a database pool the loops hold no connection: requests that query go to the pool. */
-    server->db_pool = options->db_pool >= 0 ? options->db_pool
-                      : strcmp(db_driver_for(options->db_target)->name, "postgres") == 0 ? HTTP_DB_POOL_PG
-                                                                                          : 0;
+    bool postgres = strcmp(db_driver_for(options->db_target)->name, "postgres") == 0;
+    int pg_pool = server->thread_count > HTTP_DB_POOL_PG_MIN ? server->thread_count : HTTP_DB_POOL_PG_MIN;
+    server->db_pool = options->db_pool >= 0 ? options->db_pool : postgres ? pg_pool : 0;
     int port = options->listen_port;
     for (int i = 0; i < server->thread_count; i++) {
         struct http_thread *t = &server->threads[i];

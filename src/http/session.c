@@ -10,6 +10,7 @@
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "lib/log.h"
+#include "store/session_batch.h"
 
 static const char session_cookie[] = "rounds_session";
 static const char form_cookie[] = "rounds_csrf";
@@ -31,37 +32,92 @@ bool http_session_present(struct http_request *req)
     return http_header(req, "authorization") != NULL || http_cookie(req, session_cookie) != NULL;
 }
 
+/* The token the request carries: *token NULL for none; false when its
+ * Authorization header is not a bearer token. */
+static bool session_token(struct http_request *req, const char **token, bool *via_cookie)
+{
+    const char *authorization = http_header(req, "authorization");
+    *token = NULL;
+    *via_cookie = authorization == NULL;
+    if (authorization == NULL) {
+        *token = http_cookie(req, session_cookie);
+        return true;
+    }
+    if (strncasecmp(authorization, "Bearer ", 7) != 0)
+        return false;
+    *token = authorization + 7;
+    return true;
+}
+
+void http_session_prefetch(struct http_request **reqs, size_t count, struct db_conn *conn)
+{
+    struct store_session_lookup lookups[STORE_SESSION_BATCH_MAX];
+    struct http_request *owners[STORE_SESSION_BATCH_MAX];
+    size_t n = 0;
+    for (size_t i = 0; i < count && n < STORE_SESSION_BATCH_MAX; i++) {
+        const char *token = NULL;
+        bool via_cookie = false;
+        struct http_request *req = reqs[i];
+        if (req->detached == NULL || !session_token(req, &token, &via_cookie) || token == NULL ||
+            !token_well_formed(token))
+            continue;
+        struct http_prefetched_session *ahead = arena_calloc(&req->arena, 1, sizeof(*ahead));
+        struct store_user *user = arena_calloc(&req->arena, 1, sizeof(*user));
+        if (ahead == NULL || user == NULL)
+            continue;
+        crypto_hash_token(token, ahead->token_hash);
+        ahead->user = user;
+        lookups[n] = (struct store_session_lookup){.token_hash = ahead->token_hash, .arena = &req->arena, .user = user};
+        owners[n] = req;
+        req->detached->prefetched = ahead;
+        n++;
+    }
+    int64_t now = clock_now();
+    const struct http_options *options = n > 0 ? owners[0]->options : NULL;
+    bool read = n >= 2 && store_session_find_users(conn, lookups, n, now - options->session_idle_seconds,
+                                                   now - options->session_absolute_seconds) == DB_OK;
+    for (size_t i = 0; i < n; i++) {
+        struct http_prefetched_session *ahead = owners[i]->detached->prefetched;
+        if (!read) {
+            owners[i]->detached->prefetched = NULL; /* one alone, or a failed query: it reads its own */
+            continue;
+        }
+        ahead->session = lookups[i].session;
+        ahead->rc = lookups[i].rc;
+    }
+}
+
 int http_session_authenticate(struct http_request *req)
 {
     const char *token = NULL;
     bool via_cookie = false;
-    const char *authorization = http_header(req, "authorization");
-    if (authorization != NULL) {
-        if (strncasecmp(authorization, "Bearer ", 7) != 0) {
-            http_reply_error(req, ERR_UNAUTHENTICATED, NULL, "use Authorization: Bearer <token>");
-            return -1;
-        }
-        token = authorization + 7;
-    } else {
-        token = http_cookie(req, session_cookie);
-        via_cookie = true;
+    if (!session_token(req, &token, &via_cookie)) {
+        http_reply_error(req, ERR_UNAUTHENTICATED, NULL, "use Authorization: Bearer <token>");
+        return -1;
     }
     if (token == NULL)
         return 0;
 
+    struct http_prefetched_session *ahead = req->detached != NULL ? req->detached->prefetched : NULL;
     struct store_session session = {0};
-    struct store_user *user = arena_calloc(&req->arena, 1, sizeof(*user));
+    struct store_user *user = ahead != NULL ? ahead->user : arena_calloc(&req->arena, 1, sizeof(*user));
     int rc = user == NULL ? DB_ERROR : DB_DONE;
     char hash[65];
-    if (token_well_formed(token)) {
+    int64_t now = clock_now();
+    if (ahead != NULL) {
+        /* Read a moment ago, with the sessions of other requests waiting for the pool. */
+        memcpy(hash, ahead->token_hash, sizeof(hash));
+        session = ahead->session;
+        rc = ahead->rc;
+        req->detached->prefetched = NULL;
+    } else if (user != NULL && token_well_formed(token)) {
         crypto_hash_token(token, hash);
-        int64_t now = clock_now();
         rc = store_session_find_user(req->db, &req->arena, hash, now - req->options->session_idle_seconds,
                                      now - req->options->session_absolute_seconds, &session, user);
-        /* Refresh the idle clock at most once a minute, not on every request. */
-        if (rc == DB_ROW && now - session.last_seen_at >= 60)
-            store_session_touch(req->db, hash, now);
     }
+    /* Refresh the idle clock at most once a minute, not on every request. */
+    if (rc == DB_ROW && now - session.last_seen_at >= 60)
+        store_session_touch(req->db, hash, now);
     if (rc == DB_ROW) {
         req->auth.authenticated = true;
         req->auth.via_cookie = via_cookie;

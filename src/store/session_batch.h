@@ -1,0 +1,32 @@
+/* session_batch.h — many sessions read in one round trip (store/session_batch.c):
+ * the database pool authenticates the requests waiting for it together. */
+#ifndef ROUNDS_STORE_SESSION_BATCH_H
+#define ROUNDS_STORE_SESSION_BATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/arena.h"
+#include "store/db.h"
+#include "store/store.h"
+
+/* Tokens read per query; a longer list takes more queries. */
+enum { STORE_SESSION_BATCH_MAX = 16 };
+
+/* One token to look up: its hash and where the answer goes (each lookup
+ * copies into its own arena, so that it lives as long as its request). */
+struct store_session_lookup {
+    const char *token_hash;       /* in */
+    struct arena *arena;          /* in */
+    struct store_user *user;      /* in: filled when found */
+    struct store_session session; /* out */
+    int rc;                       /* out: DB_ROW or DB_DONE, as store_session_find_user */
+};
+
+/* What store_session_find_user answers for each lookup, for all of them in
+ * one query per STORE_SESSION_BATCH_MAX tokens (the same token may appear
+ * more than once). DB_OK, or the error (no rc is then to be trusted). */
+int store_session_find_users(struct db_conn *conn, struct store_session_lookup *lookups, size_t count,
+                             int64_t idle_after, int64_t created_after);
+
+#endif

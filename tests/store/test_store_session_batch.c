@@ -1,0 +1,169 @@
+/* test_store_session_batch.c — store_session_find_users (store/session_batch.c)
+ * answers for each token what store_session_find_user answers for it alone:
+ * the same user, roles, memberships and session, the same "not found" for
+ * unknown, idle, old and deleted sessions, with tokens repeated and lists
+ * longer than one query. Run on SQLite, and on PostgreSQL with
+ * ROUNDS_TEST_DB=postgres://…. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/clock.h"
+#include "lib/crypto.h"
+#include "store/session_batch.h"
+#include "store/store.h"
+#include "test.h"
+
+static struct db_conn *conn;
+static struct arena arena;
+static int serial;
+
+enum { TOKENS = 40 };
+
+static const char *unique(const char *prefix)
+{
+    char *s = arena_alloc(&arena, 96);
+    snprintf(s, 96, "%s%d-%ld-%d", prefix, (int)getpid(), (long)clock_now(), ++serial);
+    return s;
+}
+
+/* A user with role_count roles (of a list) and membership_count memberships. */
+static const char *make_user(size_t role_count, size_t membership_count)
+{
+    static const char *roles[] = {"staff", "host_coordinator", "preceptor", "student"};
+    static const char *member_roles[] = {"preceptor", "host_coordinator", "school_coordinator"};
+    struct store_user u;
+    memset(&u, 0, sizeof(u));
+    u.id = unique("u_");
+    char *email = arena_alloc(&arena, 128);
+    snprintf(email, 128, "%s@example.org", unique("batch"));
+    u.email = email;
+    u.name = unique("Name ");
+    u.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$aGFzaA";
+    u.created_at = clock_now() - (int64_t)serial;
+    for (size_t i = 0; i < role_count && i < 4; i++)
+        u.roles[u.role_count++] = roles[i];
+    if (store_user_insert(conn, &u) != DB_OK)
+        return NULL;
+    for (size_t i = 0; i < membership_count && i < 3; i++) {
+        const char *org = unique("org_");
+        if (store_organization_insert(conn, org, unique("Clinic "), i == 2 ? "school" : "host", clock_now()) != DB_OK ||
+            store_membership_insert(conn, u.id, org, member_roles[i]) != DB_OK)
+            return NULL;
+    }
+    return u.id;
+}
+
+static void check_same_user(const struct store_user *a, const struct store_user *b)
+{
+    CHECK_STR(a->id, b->id);
+    CHECK_STR(a->email, b->email);
+    CHECK_STR(a->name, b->name);
+    CHECK(a->password_hash == NULL && b->password_hash == NULL);
+    CHECK_INT(a->created_at, b->created_at);
+    CHECK_INT(a->email_confirmed_at, b->email_confirmed_at);
+    CHECK_INT(a->profile.graduation_year, b->profile.graduation_year);
+    CHECK_INT(a->profile.step2ck_score, b->profile.step2ck_score);
+    CHECK_INT(a->role_count, b->role_count);
+    for (size_t i = 0; i < a->role_count && i < b->role_count; i++)
+        CHECK_STR(a->roles[i], b->roles[i]);
+    CHECK_INT(a->membership_count, b->membership_count);
+    for (size_t i = 0; i < a->membership_count && i < b->membership_count; i++) {
+        CHECK_STR(a->memberships[i].organization_id, b->memberships[i].organization_id);
+        CHECK_STR(a->memberships[i].organization_name, b->memberships[i].organization_name);
+        CHECK_STR(a->memberships[i].organization_kind, b->memberships[i].organization_kind);
+        CHECK_STR(a->memberships[i].role, b->memberships[i].role);
+    }
+}
+
+/* Looks every hash up in one call and one by one; the answers must agree. */
+static void check_batch_equals_single(const char **hashes, size_t count, int64_t idle_after, int64_t created_after,
+                                      size_t expect_found)
+{
+    struct store_session_lookup lookups[TOKENS * 2];
+    struct store_user users[TOKENS * 2];
+    memset(users, 0, sizeof(users));
+    for (size_t i = 0; i < count; i++)
+        lookups[i] = (struct store_session_lookup){.token_hash = hashes[i], .arena = &arena, .user = &users[i]};
+    CHECK_INT(store_session_find_users(conn, lookups, count, idle_after, created_after), DB_OK);
+    size_t found = 0;
+    for (size_t i = 0; i < count; i++) {
+        struct store_session session = {0};
+        struct store_user user = {0};
+        int rc = store_session_find_user(conn, &arena, hashes[i], idle_after, created_after, &session, &user);
+        CHECK_INT(lookups[i].rc, rc);
+        if (rc != DB_ROW || lookups[i].rc != DB_ROW)
+            continue;
+        found++;
+        CHECK_STR(lookups[i].session.user_id, session.user_id);
+        CHECK_STR(lookups[i].session.csrf_token, session.csrf_token);
+        CHECK_INT(lookups[i].session.created_at, session.created_at);
+        CHECK_INT(lookups[i].session.last_seen_at, session.last_seen_at);
+        CHECK_INT(lookups[i].session.enrol_second_factor, session.enrol_second_factor);
+        check_same_user(&users[i], &user);
+    }
+    CHECK_INT(found, expect_found);
+}
+
+TEST(a_batch_answers_each_token_as_a_single_lookup_would)
+{
+    int64_t now = clock_now();
+    const char *hashes[TOKENS * 2];
+    char stored[TOKENS][65];
+    /* Users with 0–3 roles and 0–2 memberships; some share a user (two sessions). */
+    const char *user_id = NULL;
+    for (size_t i = 0; i < TOKENS; i++) {
+        if (i % 3 != 2)
+            user_id = make_user(i % 4, i % 3);
+        CHECK(user_id != NULL);
+        crypto_hash_token(unique("token"), stored[i]);
+        char csrf[32];
+        snprintf(csrf, sizeof(csrf), "csrf-%zu", i);
+        CHECK_INT(store_session_insert(conn, stored[i], user_id, csrf, now - 100 - (int64_t)i), DB_OK);
+        hashes[i] = stored[i];
+    }
+    /* Within one query, with a token twice and one unknown. */
+    const char *few[] = {hashes[0], hashes[1], hashes[2], hashes[1], "unknown-token-hash", hashes[5], hashes[4]};
+    check_batch_equals_single(few, 7, now - 1800, now - 43200, 6);
+    /* One alone, and an empty list. */
+    check_batch_equals_single(hashes + 3, 1, now - 1800, now - 43200, 1);
+    check_batch_equals_single(hashes, 0, now - 1800, now - 43200, 0);
+    /* Longer than one query, every token twice (the repeat in another query). */
+    for (size_t i = 0; i < TOKENS; i++)
+        hashes[TOKENS + i] = hashes[TOKENS - 1 - i];
+    check_batch_equals_single(hashes, TOKENS * 2, now - 1800, now - 43200, TOKENS * 2);
+    /* Idle: only the sessions seen since now - 110 (i < 10). Too old: created since. */
+    check_batch_equals_single(hashes, TOKENS, now - 110, now - 43200, 10);
+    CHECK_INT(store_session_delete(conn, stored[0]), DB_OK);
+    CHECK_INT(store_session_delete(conn, stored[7]), DB_OK);
+    check_batch_equals_single(hashes, TOKENS, now - 1800, now - 43200, TOKENS - 2);
+}
+
+int main(void)
+{
+    crypto_init();
+    arena_heap_init(&arena);
+    const char *target = getenv("ROUNDS_TEST_DB");
+    char dir[] = "/tmp/rounds-store-batch.XXXXXX";
+    char sqlite_path[256] = "";
+    if (target == NULL || target[0] == '\0') {
+        if (mkdtemp(dir) == NULL)
+            return 1;
+        snprintf(sqlite_path, sizeof(sqlite_path), "%s/store.db", dir);
+        target = sqlite_path;
+    }
+    bool too_new = false;
+    if (db_open(target, &conn) != DB_OK || store_migrate(conn, &too_new) != DB_OK) {
+        printf("cannot open %s\n", target[0] == '/' ? target : "the PostgreSQL test database");
+        return 1;
+    }
+    printf("backend: %s\n", db_backend_name(conn));
+    RUN(a_batch_answers_each_token_as_a_single_lookup_would);
+    db_close(conn);
+    arena_heap_free(&arena);
+    if (sqlite_path[0] != '\0') {
+        unlink(sqlite_path);
+        rmdir(dir);
+    }
+    return test_summary("store_session_batch");
+}
