@@ -132,7 +132,7 @@ int db_exec(struct db_conn *conn, const char *sql);
  * it may be kept in memory and given again while the number stays. DB_OK
  * (then db_read_end is due), or DB_DONE where there is no such number: the
  * backend has none (PostgreSQL), or conn is inside a transaction (whose own
- * changes are not counted until it commits). */
+ * changes are not counted until it commits). Not nested. */
 int db_read_begin(struct db_conn *conn, uint64_t *data_version);
 void db_read_end(struct db_conn *conn);
 
