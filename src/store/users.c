@@ -186,8 +186,8 @@ struct session_memo_slot {
     double kept_at_ms;   /* clock_monotonic_ms() */
     struct store_session session;
     struct store_user user; /* its strings and the session's point into text */
-    char *text;
-    size_t text_length;
+    char *text;             /* kept when the slot is emptied, for the next session kept */
+    size_t text_length, text_capacity;
 };
 
 struct session_memo {
@@ -195,17 +195,11 @@ struct session_memo {
     struct session_memo_slot slots[SESSION_MEMO_SLOTS];
 };
 
-static void memo_slot_clear(struct session_memo_slot *slot)
-{
-    free(slot->text);
-    memset(slot, 0, sizeof(*slot));
-}
-
 static void session_memo_free(void *p)
 {
     struct session_memo *memo = p;
     for (size_t i = 0; i < SESSION_MEMO_SLOTS; i++)
-        memo_slot_clear(&memo->slots[i]);
+        free(memo->slots[i].text);
     free(memo);
 }
 
@@ -223,8 +217,7 @@ static struct session_memo *session_memo_of(struct db_conn *conn, uint64_t data_
         base->memo_free = session_memo_free;
     } else if (memo->data_version != data_version) {
         for (size_t i = 0; i < SESSION_MEMO_SLOTS; i++)
-            if (memo->slots[i].text != NULL)
-                memo_slot_clear(&memo->slots[i]);
+            memo->slots[i].token_hash[0] = '\0';
     }
     memo->data_version = data_version;
     return memo;
@@ -262,34 +255,42 @@ static size_t memo_strings(struct store_session *s, struct store_user *u, const 
     return n;
 }
 
-/* Keeps a session read in its slot, its strings copied into one block. */
+/* Keeps a session read in its slot, its strings copied into one block (the
+ * slot's, grown when too small). The slot stays empty when out of memory. */
 static void memo_keep(struct session_memo_slot *slot, const char *token_hash, const struct store_session *session,
                       const struct store_user *user)
 {
-    memo_slot_clear(slot);
-    struct session_memo_slot kept = {.session = *session, .user = *user};
-    const char **strings[SESSION_MEMO_STRINGS];
-    size_t n = memo_strings(&kept.session, &kept.user, strings);
-    for (size_t i = 0; i < n; i++)
-        if (*strings[i] != NULL)
-            kept.text_length += strlen(*strings[i]) + 1;
-    kept.text = malloc(kept.text_length + 1);
-    if (kept.text == NULL || strlen(token_hash) >= sizeof(kept.token_hash)) {
-        free(kept.text);
+    size_t hash_length = strlen(token_hash);
+    slot->token_hash[0] = '\0';
+    if (hash_length >= sizeof(slot->token_hash))
         return;
+    slot->session = *session;
+    slot->user = *user;
+    const char **strings[SESSION_MEMO_STRINGS];
+    size_t lengths[SESSION_MEMO_STRINGS], total = 0;
+    size_t n = memo_strings(&slot->session, &slot->user, strings);
+    for (size_t i = 0; i < n; i++) {
+        lengths[i] = *strings[i] != NULL ? strlen(*strings[i]) + 1 : 0;
+        total += lengths[i];
+    }
+    if (total >= slot->text_capacity) {
+        char *text = realloc(slot->text, total + 1);
+        if (text == NULL)
+            return;
+        slot->text = text;
+        slot->text_capacity = total + 1;
     }
     size_t at = 0;
     for (size_t i = 0; i < n; i++) {
         if (*strings[i] == NULL)
             continue;
-        size_t length = strlen(*strings[i]) + 1;
-        memcpy(kept.text + at, *strings[i], length);
-        *strings[i] = kept.text + at;
-        at += length;
+        memcpy(slot->text + at, *strings[i], lengths[i]);
+        *strings[i] = slot->text + at;
+        at += lengths[i];
     }
-    memcpy(kept.token_hash, token_hash, strlen(token_hash) + 1);
-    kept.kept_at_ms = clock_monotonic_ms();
-    *slot = kept;
+    slot->text_length = total;
+    memcpy(slot->token_hash, token_hash, hash_length + 1);
+    slot->kept_at_ms = clock_monotonic_ms();
 }
 
 /* A kept session read, its strings copied into the arena. */
@@ -320,7 +321,7 @@ int store_session_find_user(struct db_conn *conn, struct arena *arena, const cha
     struct session_memo *memo = session_memo_of(conn, data_version);
     struct session_memo_slot *slot = memo != NULL ? memo_slot(memo, token_hash) : NULL;
     int rc;
-    if (slot != NULL && slot->text != NULL && strcmp(slot->token_hash, token_hash) == 0 &&
+    if (slot != NULL && slot->token_hash[0] != '\0' && strcmp(slot->token_hash, token_hash) == 0 &&
         clock_monotonic_ms() - slot->kept_at_ms < SESSION_MEMO_MS) {
         bool live = slot->session.last_seen_at > idle_after && slot->session.created_at > created_after;
         rc = live ? memo_give(slot, arena, session, user) : DB_DONE;
