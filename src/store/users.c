@@ -1,4 +1,5 @@
-/* users.c — users, their roles and memberships, and organisations. */
+/* users.c — users, their roles and memberships, organisations, and the session
+ * reads a connection keeps while the database is unchanged (SQLite). */
 #include <stdlib.h>
 #include <string.h>
 
