@@ -33,8 +33,12 @@ int db_open(const char *target, struct db_conn **out)
 
 void db_close(struct db_conn *conn)
 {
-    if (conn != NULL)
-        db_driver_of(conn)->close(conn);
+    if (conn == NULL)
+        return;
+    struct db_conn_base *base = (struct db_conn_base *)(void *)conn;
+    if (base->memo != NULL && base->memo_free != NULL)
+        base->memo_free(base->memo);
+    db_driver_of(conn)->close(conn);
 }
 
 const char *db_backend_name(struct db_conn *conn)
@@ -172,6 +176,19 @@ void db_reset(struct db_stmt *stmt)
 int db_exec(struct db_conn *conn, const char *sql)
 {
     return db_driver_of(conn)->exec(conn, sql);
+}
+
+int db_read_begin(struct db_conn *conn, uint64_t *data_version)
+{
+    const struct db_driver *d = db_driver_of(conn);
+    return d->read_begin != NULL ? d->read_begin(conn, data_version) : DB_DONE;
+}
+
+void db_read_end(struct db_conn *conn)
+{
+    const struct db_driver *d = db_driver_of(conn);
+    if (d->read_end != NULL)
+        d->read_end(conn);
 }
 
 static void sleep_ms(long ms)

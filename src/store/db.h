@@ -66,6 +66,10 @@ struct db_driver {
      * one transaction. Both return DB_OK, or DB_ERROR with why filled. */
     int (*snapshot_write)(struct db_conn *conn, const char *target, const char *path, char *why, size_t why_size);
     int (*snapshot_load)(struct db_conn *conn, const char *target, const char *path, char *why, size_t why_size);
+    /* For results kept in memory between requests (db_read_begin below);
+     * NULL where the backend offers no such number (PostgreSQL). */
+    int (*read_begin)(struct db_conn *conn, uint64_t *data_version);
+    void (*read_end)(struct db_conn *conn);
 };
 
 /* Injected write failures (tests only: armed by `rounds serve --test-hooks 1`
@@ -85,6 +89,10 @@ struct db_conn_base {
     struct db_fault *fault; /* NULL unless a test watches this connection */
     bool in_tx;             /* inside db_run_tx's transaction */
     int tx_failure;         /* the first failed statement's status in it (0: none) */
+    /* What a store module keeps in memory for this connection (store/users.c:
+     * the sessions it read), freed by db_close with memo_free. */
+    void *memo;
+    void (*memo_free)(void *memo);
 };
 
 /* Picks the backend from the target: "postgres://…" or "postgresql://…" → PostgreSQL, else a SQLite path. */
@@ -116,6 +124,17 @@ int64_t db_column_int(struct db_stmt *stmt, int column);
 int db_changes(struct db_stmt *stmt);
 void db_reset(struct db_stmt *stmt);
 int db_exec(struct db_conn *conn, const char *sql);
+
+/* Opens a read transaction, held until db_read_end, and gives the
+ * database's data version: a number that changes whenever a change to the
+ * database is committed, by this connection or any other, in this process or
+ * another. The same number twice means the same data, so a result read under
+ * it may be kept in memory and given again while the number stays. DB_OK
+ * (then db_read_end is due), or DB_DONE where there is no such number: the
+ * backend has none (PostgreSQL), or conn is inside a transaction (whose own
+ * changes are not counted until it commits). Not nested. */
+int db_read_begin(struct db_conn *conn, uint64_t *data_version);
+void db_read_end(struct db_conn *conn);
 
 /* Runs fn inside a transaction, retrying (with a short backoff, at most 50
  * times) while the database reports a retryable conflict. fn returns a

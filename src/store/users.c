@@ -1,6 +1,9 @@
-/* users.c — users, their roles and memberships, and organisations. */
+/* users.c — users, their roles and memberships, organisations, and the session
+ * reads a connection keeps while the database is unchanged (SQLite). */
+#include <stdlib.h>
 #include <string.h>
 
+#include "lib/clock.h"
 #include "store/store.h"
 #include "store/util.h"
 
@@ -113,8 +116,8 @@ static int find_user(struct db_conn *conn, struct arena *arena, struct db_stmt *
  * of role, memberships off the first role's rows, which hold them all in
  * order. The user read here carries no password hash: no signed-in request
  * needs one, and it is not worth moving. */
-int store_session_find_user(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t idle_after,
-                            int64_t created_after, struct store_session *session, struct store_user *user)
+static int session_query(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t idle_after,
+                         int64_t created_after, struct store_session *session, struct store_user *user)
 {
     struct db_stmt *st = db_prepare(
         conn, "SELECT u.id, u.email, u.name, NULL AS password_hash, u.created_at, u.school, u.country, u.status,"
@@ -159,6 +162,177 @@ int store_session_find_user(struct db_conn *conn, struct arena *arena, const cha
     if (rc != DB_DONE)
         return rc;
     return rows > 0 ? DB_ROW : DB_DONE;
+}
+
+/* ---- the sessions a connection has read ----
+ *
+ * Most signed-in requests read one of a few sessions again while nothing in
+ * the database changes. Where the backend gives a data version (db_read_begin:
+ * SQLite), the connection keeps the last sessions it read, with their user,
+ * under the version they were read at, and gives them again while the version
+ * is the same: nothing at all has been committed to the database since, by
+ * any connection of any process, so the query would give the same row. The
+ * idle and absolute expiry depend on the time, not on the data: they are
+ * checked against the caller's bounds each time, as the query's WHERE does.
+ * A sign-out, a role, membership or profile change, any commit anywhere
+ * changes the version, and the next request reads afresh: what is given is
+ * exactly what the query would give. A kept session is given for at most
+ * SESSION_MEMO_MS, so that the (32-bit) version cannot have come round to the
+ * same number in between. */
+enum { SESSION_MEMO_SLOTS = 16, SESSION_MEMO_MS = 60000 };
+enum { SESSION_MEMO_STRINGS = 2 + 4 + 7 + STORE_MAX_ROLES + 4 * STORE_MAX_MEMBERSHIPS };
+
+struct session_memo_slot {
+    char token_hash[65]; /* "" when empty */
+    double kept_at_ms;   /* clock_monotonic_ms() */
+    struct store_session session;
+    struct store_user user; /* its strings and the session's point into text */
+    char *text;             /* kept when the slot is emptied, for the next session kept */
+    size_t text_length, text_capacity;
+};
+
+struct session_memo {
+    uint64_t data_version; /* of every kept session */
+    struct session_memo_slot slots[SESSION_MEMO_SLOTS];
+};
+
+static void session_memo_free(void *p)
+{
+    struct session_memo *memo = p;
+    for (size_t i = 0; i < SESSION_MEMO_SLOTS; i++)
+        free(memo->slots[i].text);
+    free(memo);
+}
+
+/* The connection's memo, emptied when the data version is not the one its
+ * sessions were read at; NULL when out of memory. */
+static struct session_memo *session_memo_of(struct db_conn *conn, uint64_t data_version)
+{
+    struct db_conn_base *base = (struct db_conn_base *)(void *)conn;
+    struct session_memo *memo = base->memo;
+    if (memo == NULL) {
+        memo = calloc(1, sizeof(*memo));
+        if (memo == NULL)
+            return NULL;
+        base->memo = memo;
+        base->memo_free = session_memo_free;
+    } else if (memo->data_version != data_version) {
+        for (size_t i = 0; i < SESSION_MEMO_SLOTS; i++)
+            memo->slots[i].token_hash[0] = '\0';
+    }
+    memo->data_version = data_version;
+    return memo;
+}
+
+/* The slot of a token hash (one per hash: the last read wins). */
+static struct session_memo_slot *memo_slot(struct session_memo *memo, const char *token_hash)
+{
+    uint32_t h = 2166136261u;
+    for (const char *p = token_hash; *p != '\0'; p++)
+        h = (h ^ (unsigned char)*p) * 16777619u;
+    return &memo->slots[h % SESSION_MEMO_SLOTS];
+}
+
+/* The address of every string of a session read, into out; their count. */
+static size_t memo_strings(struct store_session *s, struct store_user *u, const char **out[SESSION_MEMO_STRINGS])
+{
+    size_t n = 0;
+    const char **fixed[] = {&s->user_id,         &s->csrf_token,    &u->id,
+                            &u->email,           &u->name,          &u->password_hash,
+                            &u->profile.school,  &u->profile.country, &u->profile.status,
+                            &u->profile.visa_kind, &u->profile.step1, &u->profile.ecfmg_status,
+                            &u->profile.english_proof};
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+        out[n++] = fixed[i];
+    for (size_t i = 0; i < u->role_count && i < STORE_MAX_ROLES; i++)
+        out[n++] = &u->roles[i];
+    for (size_t i = 0; i < u->membership_count && i < STORE_MAX_MEMBERSHIPS; i++) {
+        struct store_membership *m = &u->memberships[i];
+        out[n++] = &m->organization_id;
+        out[n++] = &m->organization_name;
+        out[n++] = &m->organization_kind;
+        out[n++] = &m->role;
+    }
+    return n;
+}
+
+/* Keeps a session read in its slot, its strings copied into one block (the
+ * slot's, grown when too small). The slot stays empty when out of memory. */
+static void memo_keep(struct session_memo_slot *slot, const char *token_hash, const struct store_session *session,
+                      const struct store_user *user)
+{
+    size_t hash_length = strlen(token_hash);
+    slot->token_hash[0] = '\0';
+    if (hash_length >= sizeof(slot->token_hash))
+        return;
+    slot->session = *session;
+    slot->user = *user;
+    const char **strings[SESSION_MEMO_STRINGS];
+    size_t lengths[SESSION_MEMO_STRINGS], total = 0;
+    size_t n = memo_strings(&slot->session, &slot->user, strings);
+    for (size_t i = 0; i < n; i++) {
+        lengths[i] = *strings[i] != NULL ? strlen(*strings[i]) + 1 : 0;
+        total += lengths[i];
+    }
+    if (total >= slot->text_capacity) {
+        char *text = realloc(slot->text, total + 1);
+        if (text == NULL)
+            return;
+        slot->text = text;
+        slot->text_capacity = total + 1;
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (*strings[i] == NULL)
+            continue;
+        memcpy(slot->text + at, *strings[i], lengths[i]);
+        *strings[i] = slot->text + at;
+        at += lengths[i];
+    }
+    slot->text_length = total;
+    memcpy(slot->token_hash, token_hash, hash_length + 1);
+    slot->kept_at_ms = clock_monotonic_ms();
+}
+
+/* A kept session read, its strings copied into the arena. */
+static int memo_give(const struct session_memo_slot *slot, struct arena *arena, struct store_session *session,
+                     struct store_user *user)
+{
+    char *text = arena_alloc(arena, slot->text_length + 1);
+    if (text == NULL)
+        return DB_ERROR;
+    memcpy(text, slot->text, slot->text_length);
+    *session = slot->session;
+    *user = slot->user;
+    const char **strings[SESSION_MEMO_STRINGS];
+    size_t n = memo_strings(session, user, strings);
+    for (size_t i = 0; i < n; i++)
+        if (*strings[i] != NULL)
+            *strings[i] = text + (*strings[i] - slot->text);
+    return DB_ROW;
+}
+
+int store_session_find_user(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t idle_after,
+                            int64_t created_after, struct store_session *session, struct store_user *user)
+{
+    uint64_t data_version = 0;
+    if (db_read_begin(conn, &data_version) != DB_OK)
+        return session_query(conn, arena, token_hash, idle_after, created_after, session, user);
+    /* The read transaction is held: what the query reads is of data_version. */
+    struct session_memo *memo = session_memo_of(conn, data_version);
+    struct session_memo_slot *slot = memo != NULL ? memo_slot(memo, token_hash) : NULL;
+    int rc;
+    if (slot != NULL && slot->token_hash[0] != '\0' && strcmp(slot->token_hash, token_hash) == 0 &&
+        clock_monotonic_ms() - slot->kept_at_ms < SESSION_MEMO_MS) {
+        bool live = slot->session.last_seen_at > idle_after && slot->session.created_at > created_after;
+        rc = live ? memo_give(slot, arena, session, user) : DB_DONE;
+    } else {
+        rc = session_query(conn, arena, token_hash, idle_after, created_after, session, user);
+        if (rc == DB_ROW && slot != NULL)
+            memo_keep(slot, token_hash, session, user);
+    }
+    db_read_end(conn);
+    return rc;
 }
 
 int store_user_by_email(struct db_conn *conn, struct arena *arena, const char *email, struct store_user *out)

@@ -670,6 +670,86 @@ TEST(logout_only_ends_its_own_session)
     CHECK_INT(sessions_with_token(db, second.token), 1);
 }
 
+/* ---- two instances on one database ---- */
+
+/* `rounds serve` on the main server's database (the shared PostgreSQL one, or
+ * the main server's SQLite file): a second instance. */
+static bool start_second_instance(struct api_server *second)
+{
+    static const char *const flags[] = {"--login-limit-client", "1000000", "--jobs-interval-ms", "0", NULL};
+    const char *shared = getenv("ROUNDS_TEST_DB");
+    char *saved = shared != NULL ? strdup(shared) : NULL;
+    setenv("ROUNDS_TEST_DB", main_server.db, 1);
+    bool ok = api_server_start(second, flags) == 0;
+    if (saved != NULL)
+        setenv("ROUNDS_TEST_DB", saved, 1);
+    else
+        unsetenv("ROUNDS_TEST_DB");
+    free(saved);
+    api_use(&main_server);
+    return ok;
+}
+
+/* GET /api/v1/me on the main server, several times (so that each of its event
+ * loops answers): every reply has status want and, for 200, the school. */
+static void me_on_main_is(const struct user *u, long want, const char *school)
+{
+    const char *headers[] = {u->auth_header, NULL};
+    for (int i = 0; i < 6; i++) {
+        struct api_response r;
+        api_request(&r, "GET", "/api/v1/me", headers, NULL);
+        CHECK_INT(r.status, want);
+        if (want == 200 && r.status == 200)
+            CHECK_STR(api_json_str(r.json, "profile.school"), school);
+        api_free(&r);
+    }
+}
+
+/* An instance answers from the database as it is now: a sign-out or a profile
+ * change made through another instance (another process on the same
+ * database), or a role given straight in the database, shows in its very
+ * next reply, however often it has just read the same session. */
+TEST(another_instance_sees_sign_out_and_changes_at_once)
+{
+    struct api_server second;
+    if (!start_second_instance(&second)) {
+        TEST_FAILF("the second instance did not start");
+        return;
+    }
+    struct user u;
+    if (!register_user(&u, "twoinst"))
+        goto out;
+    me_on_main_is(&u, 200, NULL);
+    struct api_response r;
+    const char *headers[] = {u.auth_header, NULL};
+    static const char school[] = "{\"school\":\"Harbour Medical School\"}";
+    struct api_raw_request patch = {"PATCH", "/api/v1/me", headers, school, strlen(school), false};
+    CHECK_INT(api_send_to(&second, &r, &patch), 200);
+    api_free(&r);
+    me_on_main_is(&u, 200, "Harbour Medical School");
+
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM user_roles WHERE user_id = $1 AND role = 'preceptor'", u.id, NULL), 0);
+    struct db_stmt *st = db_prepare(db, "INSERT INTO user_roles (user_id, role) VALUES ($1, 'preceptor')");
+    db_bind_text(st, 1, u.id);
+    CHECK_INT(db_step(st), DB_DONE);
+    db_reset(st);
+    for (int i = 0; i < 6; i++) {
+        api_request(&r, "GET", "/api/v1/me", headers, NULL);
+        CHECK_INT(r.status, 200);
+        CHECK_INT(json_array_size(api_json_get(r.json, "roles")), 2);
+        api_free(&r);
+    }
+
+    struct api_raw_request logout = {"POST", "/api/v1/auth/logout", headers, NULL, 0, false};
+    CHECK_INT(api_send_to(&second, &r, &logout), 204);
+    api_free(&r);
+    me_on_main_is(&u, 401, NULL);
+out:
+    CHECK_INT(api_server_stop(&second), 0);
+    api_server_cleanup(&second);
+    api_use(&main_server);
+}
+
 /* ---- cookie sessions and CSRF ---- */
 
 TEST(cookie_session_reads_me)
@@ -1821,6 +1901,7 @@ int main(void)
     API_RUN(me_with_the_token);
     API_RUN(logout_ends_the_session_at_once);
     API_RUN(logout_only_ends_its_own_session);
+    API_RUN(another_instance_sees_sign_out_and_changes_at_once);
 
     API_RUN(cookie_session_reads_me);
     API_RUN(cookie_patch_without_csrf_is_403);

@@ -4,6 +4,7 @@
  * with their timeouts, login-failure counts, constraints and transactions. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/clock.h"
@@ -14,6 +15,7 @@
 static struct db_conn *conn;
 static struct arena arena;
 static char sqlite_path[256];
+static const char *target_db; /* what conn was opened on: other connections open it too */
 static int serial;
 
 /* A fresh id-like string unique to this run. */
@@ -238,6 +240,154 @@ TEST(session_prune_removes_only_expired)
     CHECK_INT(store_session_find(conn, &arena, fresh_hash, 0, 0, &s), DB_ROW);
 }
 
+/* db_read_begin's number: the same while nothing is committed, another
+ * after any commit (this connection's or another's), none inside a
+ * transaction or on PostgreSQL. */
+TEST(data_version_changes_with_every_commit)
+{
+    struct db_conn *other = NULL;
+    CHECK_INT(db_open(target_db, &other), DB_OK);
+    uint64_t v1 = 0, v2 = 0;
+    int rc = db_read_begin(conn, &v1);
+    if (strcmp(db_backend_name(conn), "sqlite") != 0) {
+        CHECK_INT(rc, DB_DONE);
+        db_close(other);
+        return;
+    }
+    CHECK_INT(rc, DB_OK);
+    db_read_end(conn);
+    CHECK_INT(db_read_begin(conn, &v2), DB_OK);
+    db_read_end(conn);
+    CHECK(v1 == v2);
+    struct store_user u = make_user("student");
+    CHECK_INT(store_user_insert(other, &u), DB_OK);
+    CHECK_INT(db_read_begin(conn, &v2), DB_OK);
+    db_read_end(conn);
+    CHECK(v1 != v2);
+    CHECK_INT(store_user_add_role(conn, u.id, "preceptor"), DB_OK);
+    CHECK_INT(db_read_begin(conn, &v1), DB_OK);
+    db_read_end(conn);
+    CHECK(v1 != v2);
+    CHECK_INT(db_exec(conn, "BEGIN"), DB_OK);
+    CHECK_INT(db_read_begin(conn, &v2), DB_DONE);
+    CHECK_INT(db_exec(conn, "COMMIT"), DB_OK);
+    db_close(other);
+}
+
+static int find_session_user(const char *hash, struct store_user *found)
+{
+    int64_t now = clock_now();
+    struct store_session s;
+    return store_session_find_user(conn, &arena, hash, now - 1800, now - 43200, &s, found);
+}
+
+/* A role or membership added to a user inside a transaction, then the
+ * session read in it: it sees its own uncommitted changes. */
+struct role_then_read {
+    const char *user_id, *hash;
+    size_t role_count;
+};
+
+static int add_role_then_read(struct db_conn *c, void *p)
+{
+    struct role_then_read *ctx = p;
+    int rc = store_user_add_role(c, ctx->user_id, "staff");
+    if (rc != DB_OK)
+        return rc;
+    struct store_user found;
+    rc = find_session_user(ctx->hash, &found);
+    ctx->role_count = rc == DB_ROW ? found.role_count : 0;
+    return rc == DB_ROW ? DB_OK : rc;
+}
+
+/* Sessions a connection keeps in memory (SQLite) are given again only while
+ * nothing changed: every change, through this connection, another one or
+ * another process, shows in the next read; the expiry is checked each time. */
+TEST(session_reads_follow_every_change_at_once)
+{
+    struct db_conn *other = NULL;
+    CHECK_INT(db_open(target_db, &other), DB_OK);
+    struct store_user u = make_user("student");
+    CHECK_INT(store_user_insert(conn, &u), DB_OK);
+    char hash[65];
+    crypto_hash_token(unique("token"), hash);
+    int64_t now = clock_now();
+    CHECK_INT(store_session_insert(conn, hash, u.id, "csrf-kept", now - 100), DB_OK);
+    struct store_user found;
+    struct store_session s;
+    CHECK_INT(find_session_user(hash, &found), DB_ROW);
+    CHECK_INT(find_session_user(hash, &found), DB_ROW);
+    CHECK_STR(found.name, "Test User");
+    CHECK_INT(found.role_count, 1);
+    CHECK_INT(found.membership_count, 0);
+
+    /* A kept session is still checked against the time bounds. */
+    CHECK_INT(store_session_find_user(conn, &arena, hash, now - 50, now - 43200, &s, &found), DB_DONE);
+    CHECK_INT(store_session_find_user(conn, &arena, hash, now - 1800, now - 10, &s, &found), DB_DONE);
+    CHECK_INT(store_session_find_user(conn, &arena, hash, now - 1800, now - 43200, &s, &found), DB_ROW);
+    CHECK_STR(s.csrf_token, "csrf-kept");
+    CHECK_INT(s.last_seen_at, now - 100);
+
+    /* Through another connection: a role, a membership, the profile, the
+     * two-factor enrolment flag. */
+    CHECK_INT(store_user_add_role(other, u.id, "preceptor"), DB_OK);
+    CHECK_INT(find_session_user(hash, &found), DB_ROW);
+    CHECK_INT(found.role_count, 2);
+    const char *org = unique("org_");
+    CHECK_INT(store_organization_insert(other, org, "Harbour Clinic", "host", now), DB_OK);
+    CHECK_INT(store_membership_insert(other, u.id, org, "preceptor"), DB_OK);
+    CHECK_INT(find_session_user(hash, &found), DB_ROW);
+    CHECK_INT(found.membership_count, 1);
+    CHECK_STR(found.memberships[0].organization_name, "Harbour Clinic");
+    struct store_profile profile = {.school = "Riverside", .graduation_year = 0, .step2ck_score = -1};
+    CHECK_INT(store_user_set_profile(other, u.id, &profile), DB_OK);
+    CHECK_INT(find_session_user(hash, &found), DB_ROW);
+    CHECK_STR(found.profile.school, "Riverside");
+    struct db_stmt *st = db_prepare(other, "UPDATE sessions SET enrol_second_factor = 1 WHERE token_hash = $1");
+    db_bind_text(st, 1, hash);
+    CHECK_INT(db_step(st), DB_DONE);
+    db_reset(st);
+    CHECK_INT(store_session_find_user(conn, &arena, hash, now - 1800, now - 43200, &s, &found), DB_ROW);
+    CHECK(s.enrol_second_factor);
+    /* A string given earlier stays the caller's when the kept one is replaced. */
+    const char *earlier_school = found.profile.school;
+
+    /* Through this connection, and inside a transaction of its own. */
+    CHECK_INT(store_user_add_role(conn, u.id, "coach"), DB_OK);
+    CHECK_INT(find_session_user(hash, &found), DB_ROW);
+    CHECK_INT(found.role_count, 3);
+    struct role_then_read ctx = {u.id, hash, 0};
+    CHECK_INT(db_run_tx(conn, true, add_role_then_read, &ctx), DB_OK);
+    CHECK_INT(ctx.role_count, 4);
+    CHECK_STR(earlier_school, "Riverside");
+
+    /* Signed out by another process. */
+    CHECK_INT(find_session_user(hash, &found), DB_ROW);
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        struct db_conn *theirs = NULL;
+        int ok = db_open(target_db, &theirs) == DB_OK && store_session_delete(theirs, hash) == DB_OK;
+        db_close(theirs);
+        _exit(ok ? 0 : 1);
+    }
+    int status = -1;
+    CHECK(child > 0 && waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK_INT(find_session_user(hash, &found), DB_DONE);
+
+    /* The user deleted through another connection (its sessions go with it). */
+    char hash2[65];
+    crypto_hash_token(unique("token"), hash2);
+    CHECK_INT(store_session_insert(conn, hash2, u.id, "csrf-2", now), DB_OK);
+    CHECK_INT(find_session_user(hash2, &found), DB_ROW);
+    st = db_prepare(other, "DELETE FROM users WHERE id = $1");
+    db_bind_text(st, 1, u.id);
+    CHECK_INT(db_step(st), DB_DONE);
+    db_reset(st);
+    CHECK_INT(find_session_user(hash2, &found), DB_DONE);
+    db_close(other);
+}
+
 TEST(login_failures_count_per_account_and_client)
 {
     const char *account = unique("acct");
@@ -323,6 +473,7 @@ int main(void)
         snprintf(sqlite_path, sizeof(sqlite_path), "%s/store.db", dir);
         target = sqlite_path;
     }
+    target_db = target;
     if (db_open(target, &conn) != DB_OK) {
         printf("cannot open %s\n", target[0] == '/' ? target : "the PostgreSQL test database");
         return 1;
@@ -336,6 +487,8 @@ int main(void)
     RUN(sessions_expire_when_idle_or_old);
     RUN(session_finds_its_user_with_roles_and_memberships);
     RUN(session_prune_removes_only_expired);
+    RUN(data_version_changes_with_every_commit);
+    RUN(session_reads_follow_every_change_at_once);
     RUN(login_failures_count_per_account_and_client);
     RUN(transactions_commit_or_roll_back_as_a_whole);
     RUN(a_role_outside_the_list_is_refused_by_the_schema);
