@@ -7,6 +7,7 @@
 #include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -66,46 +67,78 @@ struct source {
     void *ctx;
 };
 
-static int open_from(const unsigned char key[SEALED_KEY_BYTES], const struct source *src, size_t len,
-                     unsigned char *out, size_t out_size, size_t *out_len)
-{
+/* A stream being opened: where it stands in the len sealed bytes. */
+struct pull {
     crypto_secretstream_xchacha20poly1305_state state;
-    size_t pos = HEADER_BYTES, written = 0;
-    int rc = -1;
+    size_t pos, len;
+    bool finished;
+};
+
+/* Reads the header; -1 when len cannot be a sealed file or the header is unreadable. */
+static int pull_start(struct pull *p, const unsigned char key[SEALED_KEY_BYTES], const struct source *src, size_t len)
+{
+    p->pos = HEADER_BYTES;
+    p->len = len;
+    p->finished = false;
     if (len < HEADER_BYTES + CHUNK_OVERHEAD)
         return -1;
     const unsigned char *header = src->next(src->ctx, HEADER_BYTES);
-    if (header == NULL || crypto_secretstream_xchacha20poly1305_init_pull(&state, header, key) != 0)
+    if (header == NULL || crypto_secretstream_xchacha20poly1305_init_pull(&p->state, header, key) != 0)
+        return -1;
+    return 0;
+}
+
+/* Opens the next chunk into out: 0 with its plain length in *mlen_out (the
+ * stream finished when p->finished), -1 when it was altered, truncated,
+ * reordered, unreadable, sealed with another key, or out is too small. */
+static int pull_chunk(struct pull *p, const struct source *src, unsigned char *out, size_t out_size,
+                      size_t *mlen_out)
+{
+    size_t left = p->len - p->pos;
+    if (p->finished || left < CHUNK_OVERHEAD)
+        return -1; /* truncated: the stream ended before a FINAL chunk */
+    size_t clen = left < SEALED_CHUNK + CHUNK_OVERHEAD ? left : SEALED_CHUNK + CHUNK_OVERHEAD;
+    if (out_size < clen - CHUNK_OVERHEAD)
+        return -1;
+    const unsigned char *chunk = src->next(src->ctx, clen);
+    unsigned long long mlen = 0;
+    unsigned char tag = 0;
+    if (chunk == NULL ||
+        crypto_secretstream_xchacha20poly1305_pull(&p->state, out, &mlen, &tag, chunk, clen, NULL, 0) != 0)
+        return -1; /* unreadable, altered, reordered or another key */
+    p->pos += clen;
+    *mlen_out = (size_t)mlen;
+    if (tag == TAG_FINAL) {
+        if (p->pos != p->len)
+            return -1; /* bytes after the FINAL chunk */
+        p->finished = true;
+        return 0;
+    }
+    if (tag != TAG_MESSAGE || clen != SEALED_CHUNK + CHUNK_OVERHEAD)
+        return -1; /* we only ever write full MESSAGE chunks before the last */
+    return 0;
+}
+
+static int open_from(const unsigned char key[SEALED_KEY_BYTES], const struct source *src, size_t len,
+                     unsigned char *out, size_t out_size, size_t *out_len)
+{
+    struct pull p;
+    size_t written = 0;
+    int rc = -1;
+    if (pull_start(&p, key, src, len) != 0)
         goto out;
-    for (;;) {
-        size_t left = len - pos;
-        if (left < CHUNK_OVERHEAD)
-            goto out; /* truncated: the stream ended before a FINAL chunk */
-        size_t clen = left < SEALED_CHUNK + CHUNK_OVERHEAD ? left : SEALED_CHUNK + CHUNK_OVERHEAD;
-        if (out_size - written < clen - CHUNK_OVERHEAD)
+    while (!p.finished) {
+        size_t mlen = 0;
+        if (pull_chunk(&p, src, out + written, out_size - written, &mlen) != 0)
             goto out;
-        const unsigned char *chunk = src->next(src->ctx, clen);
-        unsigned long long mlen = 0;
-        unsigned char tag = 0;
-        if (chunk == NULL || crypto_secretstream_xchacha20poly1305_pull(&state, out + written, &mlen, &tag, chunk,
-                                                                        clen, NULL, 0) != 0)
-            goto out; /* unreadable, altered, reordered or another key */
-        pos += clen;
-        written += (size_t)mlen;
-        if (tag == TAG_FINAL) {
-            if (pos != len)
-                goto out; /* bytes after the FINAL chunk */
-            break;
-        }
-        if (tag != TAG_MESSAGE || clen != SEALED_CHUNK + CHUNK_OVERHEAD)
-            goto out; /* we only ever write full MESSAGE chunks before the last */
+        written += mlen;
     }
     *out_len = written;
     rc = 0;
 out:
     if (rc != 0 && written > 0)
         sodium_memzero(out, written); /* no partial plain bytes from a file that failed */
-    sodium_memzero(&state, sizeof(state));
+    sodium_memzero(&p, sizeof(p));
     return rc;
 }
 
@@ -153,6 +186,67 @@ int sealed_open_fd(const unsigned char key[SEALED_KEY_BYTES], int fd, size_t len
 {
     struct source src = {next_in_file, &fd};
     return open_from(key, &src, len, out, out_size, out_len);
+}
+
+size_t sealed_plain_size(size_t sealed_len)
+{
+    if (sealed_len < HEADER_BYTES + CHUNK_OVERHEAD)
+        return SIZE_MAX;
+    /* Every chunk but the last is full, and the last holds 0 to SEALED_CHUNK bytes. */
+    size_t body = sealed_len - HEADER_BYTES;
+    size_t chunks = body / (SEALED_CHUNK + CHUNK_OVERHEAD) + (body % (SEALED_CHUNK + CHUNK_OVERHEAD) != 0);
+    size_t plain = body - chunks * CHUNK_OVERHEAD;
+    return sealed_size(plain) == sealed_len ? plain : SIZE_MAX;
+}
+
+struct sealed_reader {
+    struct pull pull;
+    int fd;
+    bool failed;
+};
+
+struct sealed_reader *sealed_reader_new(const unsigned char key[SEALED_KEY_BYTES], int fd, size_t len)
+{
+    struct sealed_reader *r = malloc(sizeof(*r));
+    if (r == NULL)
+        return NULL;
+    r->fd = fd;
+    r->failed = false;
+    struct source src = {next_in_file, &r->fd};
+    if (pull_start(&r->pull, key, &src, len) != 0) {
+        sealed_reader_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+int sealed_reader_next(struct sealed_reader *r, unsigned char *out, size_t out_size, size_t *n)
+{
+    *n = 0;
+    if (r->failed)
+        return -1; /* nothing more from a stream that failed */
+    if (r->pull.finished)
+        return 0;
+    struct source src = {next_in_file, &r->fd};
+    if (pull_chunk(&r->pull, &src, out, out_size, n) != 0) {
+        *n = 0;
+        r->failed = true;
+        return -1;
+    }
+    return 0;
+}
+
+bool sealed_reader_done(const struct sealed_reader *r)
+{
+    return r->pull.finished && !r->failed;
+}
+
+void sealed_reader_free(struct sealed_reader *r)
+{
+    if (r == NULL)
+        return;
+    sodium_memzero(r, sizeof(*r));
+    free(r);
 }
 
 void sealed_address(const unsigned char key[SEALED_KEY_BYTES], const void *plain, size_t len, char out[65])
