@@ -95,9 +95,12 @@ static int pull_start(struct pull *p, const unsigned char key[SEALED_KEY_BYTES],
     *p = (struct pull){.pos = HEADER_BYTES, .len = len};
     if (len < HEADER_BYTES + CHUNK_OVERHEAD)
         return -1;
+    /* Without it (memory short, an OpenSSL without ChaCha20) libsodium opens every chunk. */
     p->aead = EVP_CIPHER_CTX_new();
-    if (p->aead == NULL || EVP_DecryptInit_ex(p->aead, EVP_chacha20_poly1305(), NULL, NULL, NULL) != 1)
-        return -1;
+    if (p->aead != NULL && EVP_DecryptInit_ex(p->aead, EVP_chacha20_poly1305(), NULL, NULL, NULL) != 1) {
+        EVP_CIPHER_CTX_free(p->aead);
+        p->aead = NULL;
+    }
     const unsigned char *header = src->next(src->ctx, HEADER_BYTES);
     if (header == NULL || crypto_secretstream_xchacha20poly1305_init_pull(&p->state, header, key) != 0)
         return -1;
@@ -124,19 +127,19 @@ static int chunk_open(struct pull *p, const unsigned char *in, size_t inlen, uns
                       unsigned char *tag_out)
 {
     crypto_secretstream_xchacha20poly1305_state *st = &p->state;
-    unsigned char block[64] = {0}, first[64];
-    size_t mlen = inlen - CHUNK_OVERHEAD; /* inlen ≥ CHUNK_OVERHEAD */
-    const unsigned char *c = in + 1, *mac = c + mlen;
-    int rc = -1, n = 0, last = 0;
-    if (inlen < CHUNK_OVERHEAD || mlen > INT_MAX)
+    if (inlen < CHUNK_OVERHEAD || inlen - CHUNK_OVERHEAD > INT_MAX)
         return -1;
-    if (mlen % 16 != 0) {
+    size_t mlen = inlen - CHUNK_OVERHEAD;
+    if (mlen % 16 != 0 || p->aead == NULL) {
         unsigned long long opened = 0;
         if (crypto_secretstream_xchacha20poly1305_pull(st, m, &opened, tag_out, in, inlen, NULL, 0) != 0)
             return -1;
         *mlen_out = (size_t)opened;
         return 0;
     }
+    unsigned char block[64] = {0}, first[64];
+    const unsigned char *c = in + 1, *mac = c + mlen;
+    int rc = -1, n = 0, last = 0;
     crypto_stream_chacha20_ietf_xor_ic(block, block, sizeof(block), st->nonce, 1U, st->k);
     unsigned char tag = (unsigned char)(block[0] ^ in[0]);
     block[0] = in[0];

@@ -1136,6 +1136,19 @@ TEST(a_large_file_is_sent_whole_and_an_altered_one_never_as_other_bytes)
     CHECK_STR(api_header(&r, "content-length"), want_length);
     CHECK_INT(file_reads(s.id, doc), reads + 1);
 
+    /* The pages' route (the viewer, signed in by cookie): the same bytes, inline. */
+    char page_path[240];
+    snprintf(page_path, sizeof(page_path), "/documents/%s/file", doc);
+    const char *cookie[2] = {s.cookie, NULL};
+    api_request(&head, "GET", page_path, cookie, NULL);
+    CHECK_INT(head.status, 200);
+    sha256_hex(head.body, head.body_len, got_sha);
+    CHECK_STR(got_sha, want_sha);
+    CHECK_CONTAINS(api_header(&head, "content-disposition"), "inline; filename=\"big.pdf\"");
+    CHECK_STR(api_header(&head, "x-content-type-options"), "nosniff");
+    api_free(&head);
+    CHECK_INT(file_reads(s.id, doc), reads + 2);
+
     /* HEAD: the same headers, no body. */
     const char *headers[2] = {s.auth, NULL};
     api_send(&head, &(struct api_raw_request){.method = "HEAD", .path = file_path, .headers = headers});
