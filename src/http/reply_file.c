@@ -68,26 +68,24 @@ static void reply_whole(struct http_request *req, const char *media_type, const 
     http_reply_arena_file(req, media_type, file_name, inline_view, data, len);
 }
 
-void http_reply_file_stream(struct http_request *req, const char *media_type, const char *file_name,
-                            bool inline_view, struct byte_source *file)
+/* A stream of file for r, in r's pool (it takes file over, and leaves *file
+ * empty); NULL with file closed when memory is short. */
+static struct file_stream *stream_new(h2o_req_t *r, struct byte_source *file, const char *request_id)
 {
-    h2o_req_t *r = req->internal;
-    if (req->detached != NULL || req->capture || req->replied || r == NULL) {
-        reply_whole(req, media_type, file_name, inline_view, file);
-        return;
-    }
     struct file_stream *s = h2o_mem_alloc_shared(&r->pool, sizeof(*s), stream_dispose);
     if (s == NULL) {
         byte_source_close(file);
-        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
-        return;
+        return NULL;
     }
     *s = (struct file_stream){.generator = {stream_proceed, NULL}, .file = *file, .left = file->len,
-                              .request_id = req->request_id};
+                              .request_id = request_id};
     *file = (struct byte_source){0}; /* the stream's now, closed with the request's pool */
-    req->capture = true;
-    http_reply_arena_file(req, media_type, file_name, inline_view, NULL, 0);
-    req->capture = false;
+    return s;
+}
+
+/* Sends the stream as the body of r, whose status and headers are set. */
+static void stream_begin(h2o_req_t *r, struct file_stream *s)
+{
     r->res.content_length = s->left;
     h2o_start_response(r, &s->generator);
     if (s->left == 0 || h2o_memis(r->input.method.base, r->input.method.len, H2O_STRLIT("HEAD"))) {
@@ -96,4 +94,23 @@ void http_reply_file_stream(struct http_request *req, const char *media_type, co
         return;
     }
     stream_proceed(&s->generator, r);
+}
+
+void http_reply_file_stream(struct http_request *req, const char *media_type, const char *file_name,
+                            bool inline_view, struct byte_source *file)
+{
+    h2o_req_t *r = req->internal;
+    if (req->detached != NULL || req->capture || req->replied || r == NULL) {
+        reply_whole(req, media_type, file_name, inline_view, file);
+        return;
+    }
+    struct file_stream *s = stream_new(r, file, req->request_id);
+    if (s == NULL) {
+        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    req->capture = true;
+    http_reply_arena_file(req, media_type, file_name, inline_view, NULL, 0);
+    req->capture = false;
+    stream_begin(r, s);
 }
