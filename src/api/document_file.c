@@ -3,10 +3,11 @@
  * type, for whoever may see the document (404 for anyone else); every read
  * is written to the audit trail by the domain. The reply is a download by
  * default, never sniffed, never cached, sandboxed, and may be framed only
- * by Rounds' own pages (the staff viewer). */
+ * by Rounds' own pages (the staff viewer); the file is opened as it is sent. */
 #include <string.h>
 
 #include "api/documents_api.h"
+#include "http/reply_file.h"
 
 void api_document_file(struct http_request *req)
 {
@@ -29,12 +30,11 @@ void api_document_file(struct http_request *req)
         return;
     }
     struct store_document d = {0};
-    const char *data = NULL;
-    size_t len = 0;
+    struct byte_source file;
     struct error err = {0};
-    if (document_read_file(req->db, &req->arena, id, &user, &d, &data, &len, &err) != 0) {
+    if (document_open_file(req->db, &req->arena, id, &user, &d, &file, &err) != 0) {
         http_reply_problem(req, &err);
         return;
     }
-    http_reply_arena_file(req, d.media_type, d.file_name, inline_view, data, len);
+    http_reply_file_stream(req, d.media_type, d.file_name, inline_view, &file);
 }

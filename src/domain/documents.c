@@ -498,6 +498,16 @@ int document_get_visible(struct db_conn *conn, struct arena *arena, const char *
     return error_set(err, ERR_NOT_FOUND, NULL, "no such document");
 }
 
+/* No read without its line in the audit trail: 0, or -1 with 503 in err. */
+static int audit_read(struct db_conn *conn, struct arena *arena, const struct store_user *user,
+                      const struct store_document *d, struct error *err)
+{
+    if (store_audit_add(conn, user->id, "document.read", "document", d->id, format(arena, "kind=%s", d->kind),
+                        clock_now()) != DB_OK)
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+    return 0;
+}
+
 int document_read_file(struct db_conn *conn, struct arena *arena, const char *id, const struct store_user *user,
                        struct store_document *out, const char **data, size_t *len, struct error *err)
 {
@@ -511,12 +521,27 @@ int document_read_file(struct db_conn *conn, struct arena *arena, const char *id
         *len = 0;
         return error_set(err, ERR_INTERNAL, NULL, "the file could not be read");
     }
-    /* No read without its line in the audit trail. */
-    if (store_audit_add(conn, user->id, "document.read", "document", out->id, format(arena, "kind=%s", out->kind),
-                        clock_now()) != DB_OK) {
+    if (audit_read(conn, arena, user, out, err) != 0) {
         *data = NULL;
         *len = 0;
-        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
+        return -1;
+    }
+    return 0;
+}
+
+int document_open_file(struct db_conn *conn, struct arena *arena, const char *id, const struct store_user *user,
+                       struct store_document *out, struct byte_source *file, struct error *err)
+{
+    *file = (struct byte_source){0};
+    if (document_get_visible(conn, arena, id, user, out, err) != 0)
+        return -1;
+    if (blobs_open_source(out->blob, file) != 0) {
+        log_error("msg=\"document file unreadable\" id=%s", out->id);
+        return error_set(err, ERR_INTERNAL, NULL, "the file could not be read");
+    }
+    if (audit_read(conn, arena, user, out, err) != 0) {
+        byte_source_close(file);
+        return -1;
     }
     return 0;
 }

@@ -23,6 +23,7 @@
 
 #include "domain/vocabulary.h"
 #include "lib/arena.h"
+#include "lib/byte_source.h"
 #include "lib/errors.h"
 #include "store/applications.h"
 #include "store/documents.h"
@@ -68,6 +69,12 @@ int document_get_visible(struct db_conn *conn, struct arena *arena, const char *
 /* The plain bytes of a visible document's file; the read is audited. */
 int document_read_file(struct db_conn *conn, struct arena *arena, const char *id, const struct store_user *user,
                        struct store_document *out, const char **data, size_t *len, struct error *err);
+/* The same as a source that opens the file as it is sent (store/blobs.h:
+ * a file altered at its start fails here with 500, one altered further on
+ * fails in the source's next), for the caller to close or hand to a reply
+ * (http_reply_file_stream). The read is audited before the source is returned. */
+int document_open_file(struct db_conn *conn, struct arena *arena, const char *id, const struct store_user *user,
+                       struct store_document *out, struct byte_source *file, struct error *err);
 /* Staff: uploaded → verified, or → rejected with a reason (400 reason when
  * empty). 404 for non-staff, 409 invalid_transition when not uploaded/current. */
 int document_verify(struct db_conn *conn, struct arena *arena, const char *id, const struct store_user *staff,

@@ -29,6 +29,26 @@ int sealed_open(const unsigned char key[SEALED_KEY_BYTES], const unsigned char *
 int sealed_open_fd(const unsigned char key[SEALED_KEY_BYTES], int fd, size_t len, unsigned char *out,
                    size_t out_size, size_t *out_len);
 
+/* The plain length of a well-formed sealed file of sealed_len bytes, or
+ * SIZE_MAX when no plain length seals to that size. */
+size_t sealed_plain_size(size_t sealed_len);
+
+/* A sealed file opened a chunk at a time (a download sent while it is
+ * opened): sealed_reader_new reads the header of the len sealed bytes at fd's
+ * position (fd stays the caller's, and must outlive the reader); NULL when len
+ * is impossible, the header unreadable or memory short. Each
+ * sealed_reader_next opens the next chunk into out (out_size ≥ SEALED_CHUNK):
+ * 0 with its plain length in *n, which may be 0; the stream is whole once
+ * sealed_reader_done. -1 when the chunk was altered, reordered, truncated,
+ * unreadable or sealed with another key, and on every call after that: bytes
+ * of earlier chunks were authentic, but the file is not. */
+struct sealed_reader;
+struct sealed_reader *sealed_reader_new(const unsigned char key[SEALED_KEY_BYTES], int fd, size_t len);
+int sealed_reader_next(struct sealed_reader *r, unsigned char *out, size_t out_size, size_t *n);
+bool sealed_reader_done(const struct sealed_reader *r);
+/* Wipes and frees (NULL is fine). */
+void sealed_reader_free(struct sealed_reader *r);
+
 /* The content address of plain bytes: keyed BLAKE2b-256 (key derived from
  * the sealing key with crypto_kdf, context "roundsad") as 64 hex digits. */
 void sealed_address(const unsigned char key[SEALED_KEY_BYTES], const void *plain, size_t len, char out[65]);

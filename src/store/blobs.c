@@ -215,12 +215,13 @@ out:
     return rc;
 }
 
-int blobs_get(struct arena *arena, const char *address, const char **data, size_t *len)
+/* Opens the sealed file of address for reading: its descriptor and size
+ * (checked to be a regular file of a possible size). 0, or -1 (logged unless
+ * it is merely missing). */
+static int open_sealed(const char *address, int *fd_out, size_t *sealed_len)
 {
     char path[PATH_MAX];
-    int rc = -1;
-    *data = NULL;
-    *len = 0;
+    *fd_out = -1;
     if (blobs_path(address, path, sizeof(path)) != 0)
         return -1;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -233,19 +234,37 @@ int blobs_get(struct arena *arena, const char *address, const char **data, size_
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < (off_t)sealed_size(0) ||
         (uint64_t)st.st_size > BLOB_MAX_BYTES) {
         log_error("msg=\"a stored file has an impossible size\" address=%s", address);
-        goto out;
+        close(fd);
+        return -1;
     }
+    *fd_out = fd;
+    *sealed_len = (size_t)st.st_size;
+    return 0;
+}
+
+static void log_unopenable(const char *address)
+{
+    log_error("msg=\"a stored file fails to open: unreadable, altered, truncated or sealed with another key\""
+              " address=%s", address);
+}
+
+int blobs_get(struct arena *arena, const char *address, const char **data, size_t *len)
+{
+    int rc = -1, fd;
+    size_t sealed_len;
+    *data = NULL;
+    *len = 0;
+    if (open_sealed(address, &fd, &sealed_len) != 0)
+        return -1;
     /* Opened a chunk at a time straight from the file into the plain bytes,
      * which are shorter than the sealed ones; one more for a NUL. */
-    size_t sealed_len = (size_t)st.st_size;
     size_t cap = sealed_len - sealed_size(0);
     unsigned char *plain = arena_alloc(arena, cap + 1);
     if (plain == NULL)
         goto out;
     size_t plain_len = 0;
     if (sealed_open_fd(file_key, fd, sealed_len, plain, cap, &plain_len) != 0) {
-        log_error("msg=\"a stored file fails to open: unreadable, altered, truncated or sealed with another key\""
-                  " address=%s", address);
+        log_unopenable(address);
         goto out;
     }
     plain[plain_len] = '\0';
@@ -255,6 +274,93 @@ int blobs_get(struct arena *arena, const char *address, const char **data, size_
 out:
     close(fd);
     return rc;
+}
+
+/* ---- a file opened as it is sent ---- */
+
+/* The chunks a source opens per call: its plain buffer holds this many. */
+enum { SOURCE_CHUNKS = 1 };
+
+struct blob_source {
+    int fd;
+    struct sealed_reader *reader;
+    size_t unopened;  /* plain bytes not opened yet */
+    size_t ready;     /* plain bytes opened ahead (at open) and not given yet */
+    char address[65];
+    unsigned char plain[SOURCE_CHUNKS * SEALED_CHUNK];
+};
+
+/* Opens the next chunks into s->plain (the FINAL one checked with the last
+ * bytes); their plain length into *n. 0 or -1. */
+static int source_fill(struct blob_source *s, size_t *n)
+{
+    size_t got = 0;
+    do {
+        size_t m = 0;
+        if (sealed_reader_next(s->reader, s->plain + got, sizeof(s->plain) - got, &m) != 0)
+            return -1;
+        got += m;
+    } while (!sealed_reader_done(s->reader) && got < s->unopened && sizeof(s->plain) - got >= SEALED_CHUNK);
+    /* The size promised the plain length: all of it comes with the FINAL chunk, none after. */
+    if (got > s->unopened || (got == s->unopened) != sealed_reader_done(s->reader) || (got == 0 && s->unopened > 0))
+        return -1;
+    s->unopened -= got;
+    *n = got;
+    return 0;
+}
+
+static void source_close(void *ctx)
+{
+    struct blob_source *s = ctx;
+    sealed_reader_free(s->reader);
+    close(s->fd);
+    sodium_memzero(s, sizeof(*s));
+    free(s);
+}
+
+static int source_next(void *ctx, const char **data, size_t *n)
+{
+    struct blob_source *s = ctx;
+    *data = (const char *)s->plain;
+    *n = 0;
+    if (s->ready > 0) {
+        *n = s->ready;
+        s->ready = 0;
+        return 0;
+    }
+    if (s->unopened == 0)
+        return 0;
+    if (source_fill(s, n) != 0) {
+        log_unopenable(s->address);
+        return -1;
+    }
+    return 0;
+}
+
+int blobs_open_source(const char *address, struct byte_source *out)
+{
+    int fd;
+    size_t sealed_len;
+    *out = (struct byte_source){0};
+    if (open_sealed(address, &fd, &sealed_len) != 0)
+        return -1;
+    struct blob_source *s = calloc(1, sizeof(*s));
+    if (s == NULL) {
+        close(fd);
+        return -1;
+    }
+    s->fd = fd;
+    memcpy(s->address, address, 65); /* a valid address: 64 digits and its NUL */
+    size_t plain_len = sealed_plain_size(sealed_len);
+    s->unopened = plain_len;
+    s->reader = plain_len != SIZE_MAX ? sealed_reader_new(file_key, fd, sealed_len) : NULL;
+    if (s->reader == NULL || source_fill(s, &s->ready) != 0) {
+        log_unopenable(address);
+        source_close(s);
+        return -1;
+    }
+    *out = (struct byte_source){.len = plain_len, .next = source_next, .close = source_close, .ctx = s};
+    return 0;
 }
 
 int blobs_remove(const char *address)

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "lib/arena.h"
+#include "lib/byte_source.h"
 
 /* Opens the store in data_dir with the key in key_file. When key_file does
  * not exist and create_key is true, a new key is generated there (mode 0600).
@@ -30,6 +31,13 @@ int blobs_put(const void *data, size_t len, char address[65]);
 /* Reads and opens the file of address into arena memory. 0; -1 when it is
  * missing, altered or the address is malformed. */
 int blobs_get(struct arena *arena, const char *address, const char **data, size_t *len);
+/* The same as a byte source (lib/byte_source.h) that opens the file a few
+ * chunks at a time as they are asked for, for a download sent while it is
+ * opened. The first chunks are opened here already, so that a file that is
+ * missing, sealed with another key or altered at its start fails now
+ * (-1, like blobs_get); altered further on, the source's next fails when it
+ * gets there. 0 with *out to close (byte_source_close). */
+int blobs_open_source(const char *address, struct byte_source *out);
 /* Removes the file of address (no error when it is already gone). */
 int blobs_remove(const char *address);
 /* Small secrets kept in database columns (a TOTP key), sealed with

@@ -26,6 +26,7 @@
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "lib/limits.h"
+#include "lib/sealed.h"
 #include "test.h"
 
 #define PASSWORD "Vivid-Orchard-Kettle-58!"
@@ -1013,6 +1014,201 @@ TEST(files_are_sealed_at_rest_and_come_back_whole)
     CHECK_STR(api_header(&r, "cache-control"), "no-store");
     api_free(&r);
     free(pdf);
+}
+
+/* Writes plain, sealed with the server's file key, over the file at path
+ * (as if it had been uploaded: uploads are capped at 64 KiB here). */
+static bool seal_over(const char *path, const char *plain, size_t len)
+{
+    char key_path[400], why[256], tmp[760];
+    unsigned char key[SEALED_KEY_BYTES];
+    snprintf(key_path, sizeof(key_path), "%s/data/file.key", W.srv->dir);
+    if (sealed_key_load(key_path, key, why, sizeof(why)) != 0) {
+        TEST_FAILF("cannot load the file key: %s", why);
+        return false;
+    }
+    size_t size = sealed_size(len), written = 0;
+    unsigned char *sealed = malloc(size);
+    bool ok = sealed != NULL && sealed_seal(key, plain, len, sealed, size, &written) == 0;
+    snprintf(tmp, sizeof(tmp), "%s.test", path);
+    FILE *f = ok ? fopen(tmp, "wb") : NULL;
+    ok = f != NULL && fwrite(sealed, 1, written, f) == written;
+    if (f != NULL)
+        ok = fclose(f) == 0 && ok;
+    ok = ok && rename(tmp, path) == 0;
+    if (!ok)
+        TEST_FAILF("cannot write a sealed file over %s", path);
+    free(sealed);
+    sodium_memzero(key, sizeof(key));
+    return ok;
+}
+
+/* Flips one byte of the file at path. */
+static bool flip_byte_at(const char *path, long at)
+{
+    FILE *f = fopen(path, "r+b");
+    int c = EOF;
+    if (f != NULL && fseek(f, at, SEEK_SET) == 0 && (c = fgetc(f)) != EOF && fseek(f, at, SEEK_SET) == 0)
+        fputc(c ^ 0x20, f);
+    bool ok = f != NULL && c != EOF && fclose(f) == 0;
+    if (!ok)
+        TEST_FAILF("cannot change byte %ld of %s", at, path);
+    return ok;
+}
+
+/* GET path as u on a raw connection: reads about `keep` bytes of the reply,
+ * then hangs up. The bytes read. */
+static size_t get_and_hang_up(const struct user *u, const char *path, size_t keep)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    size_t got = 0;
+    if (fd < 0)
+        return 0;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)W.srv->port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    char head[1024], buf[16384];
+    int n = snprintf(head, sizeof(head), "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s\r\n\r\n", path, W.srv->port,
+                     u->auth);
+    if (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0 || send(fd, head, (size_t)n, MSG_NOSIGNAL) != n)
+        goto out;
+    double deadline = api_now_ms() + 5000;
+    while (got < keep && api_now_ms() < deadline) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (poll(&p, 1, 200) <= 0)
+            continue;
+        ssize_t k = recv(fd, buf, sizeof(buf), 0);
+        if (k <= 0)
+            break;
+        got += (size_t)k;
+    }
+out:
+    close(fd);
+    return got;
+}
+
+static void sha256_hex(const char *data, size_t len, char out[65])
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, (const unsigned char *)data, len);
+    sodium_bin2hex(out, 65, digest, sizeof(digest));
+}
+
+/* Downloads are sent while the sealed file is opened, a chunk at a time: a
+ * file of several MiB comes whole with the headers of a small one (HEAD
+ * too), a client that hangs up mid-way leaves a server that still answers,
+ * and a file altered on disk never comes back as other bytes: altered at its
+ * start it is a 500 before anything is sent (and no read is audited);
+ * altered further on, the download stops short of its length (or, on the
+ * database pool, which reads the whole file first, it is a 500). */
+TEST(a_large_file_is_sent_whole_and_an_altered_one_never_as_other_bytes)
+{
+    struct user s;
+    if (!register_student(&s, "bigfile"))
+        return;
+    char *small = make_pdf(30000, "bigfile small");
+    struct doc_fields f = {"cv", NULL, NULL, NULL};
+    char doc[64] = "", path[700], file_path[240];
+    struct api_response r, head;
+    upload(&r, &s, &f, "big.pdf", "application/pdf", small, 30000);
+    CHECK_INT(r.status, 201);
+    if (api_json_str(r.json, "id") != NULL)
+        snprintf(doc, sizeof(doc), "%s", api_json_str(r.json, "id"));
+    api_free(&r);
+    size_t len = 3 * 1024 * 1024 + 12345; /* 49 chunks, the last one short */
+    char *big = make_pdf(len, "bigfile big");
+    if (doc[0] == '\0' || !blob_path(doc, path, sizeof(path)) || !seal_over(path, big, len)) {
+        free(small);
+        free(big);
+        return;
+    }
+    snprintf(file_path, sizeof(file_path), "/api/v1/documents/%s/file", doc);
+    char want_sha[65], got_sha[65];
+    sha256_hex(big, len, want_sha);
+
+    long long reads = file_reads(s.id, doc);
+    get_file(&r, &s, doc, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(r.body_len, len);
+    sha256_hex(r.body, r.body_len, got_sha);
+    CHECK_STR(got_sha, want_sha);
+    char want_length[32];
+    snprintf(want_length, sizeof(want_length), "%zu", len);
+    CHECK_STR(api_header(&r, "content-length"), want_length);
+    CHECK_INT(file_reads(s.id, doc), reads + 1);
+
+    /* The pages' route (the viewer, signed in by cookie): the same bytes, inline. */
+    char page_path[240];
+    snprintf(page_path, sizeof(page_path), "/documents/%s/file", doc);
+    const char *cookie[2] = {s.cookie, NULL};
+    api_request(&head, "GET", page_path, cookie, NULL);
+    CHECK_INT(head.status, 200);
+    sha256_hex(head.body, head.body_len, got_sha);
+    CHECK_STR(got_sha, want_sha);
+    CHECK_CONTAINS(api_header(&head, "content-disposition"), "inline; filename=\"big.pdf\"");
+    CHECK_STR(api_header(&head, "x-content-type-options"), "nosniff");
+    api_free(&head);
+    CHECK_INT(file_reads(s.id, doc), reads + 2);
+
+    /* HEAD: the same headers, no body. */
+    const char *headers[2] = {s.auth, NULL};
+    api_send(&head, &(struct api_raw_request){.method = "HEAD", .path = file_path, .headers = headers});
+    CHECK_INT(head.status, 200);
+    CHECK_INT(head.body_len, 0);
+    static const char *const same[] = {"content-length", "content-type", "content-disposition",
+                                       "content-security-policy", "x-content-type-options", "x-frame-options",
+                                       "cache-control", "cross-origin-resource-policy", NULL};
+    for (size_t i = 0; same[i] != NULL; i++) {
+        CHECK(api_header(&r, same[i]) != NULL);
+        CHECK_STR(api_header(&head, same[i]), api_header(&r, same[i]));
+    }
+    api_free(&head);
+    api_free(&r);
+
+    /* Clients that hang up mid-way, then the server still answers, whole. */
+    for (int i = 0; i < 3; i++)
+        CHECK(get_and_hang_up(&s, file_path, 200000) > 0);
+    call(&r, NULL, "GET", "/healthz", NULL);
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+    get_file(&r, &s, doc, NULL);
+    CHECK_INT(r.status, 200);
+    sha256_hex(r.body, r.body_len, got_sha);
+    CHECK_STR(got_sha, want_sha);
+    api_free(&r);
+
+    /* Altered in its 21st chunk: the first 20 may come, then nothing more. */
+    enum { SEALED_HEADER = 24, SEALED_FULL = SEALED_CHUNK + 17 };
+    CHECK(flip_byte_at(path, SEALED_HEADER + 20L * SEALED_FULL + 100));
+    get_file(&r, &s, doc, NULL);
+    if (r.status == 200) {
+        CHECK(r.body_len <= 20u * SEALED_CHUNK);
+        CHECK(r.body_len < len && memcmp(r.body, big, r.body_len) == 0);
+        CHECK(r.error[0] != '\0'); /* the transfer ended short of its Content-Length */
+    } else {
+        CHECK_PROBLEM(&r, 500, "internal", NULL);
+    }
+    api_free(&r);
+    call(&r, NULL, "GET", "/healthz", NULL);
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+
+    /* Altered in its first chunk: 500 at once, and no read in the audit trail. */
+    CHECK(seal_over(path, big, len));
+    CHECK(flip_byte_at(path, SEALED_HEADER + 10));
+    reads = file_reads(s.id, doc);
+    get_file(&r, &s, doc, NULL);
+    CHECK_PROBLEM(&r, 500, "internal", NULL);
+    CHECK(!memmem_has(r.body, r.body_len, "bigfile big"));
+    api_free(&r);
+    CHECK_INT(file_reads(s.id, doc), reads);
+
+    CHECK(seal_over(path, small, 30000));
+    get_file(&r, &s, doc, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(r.body_len == 30000 && memcmp(r.body, small, 30000) == 0);
+    api_free(&r);
+    free(small);
+    free(big);
 }
 
 TEST(equal_uploads_share_one_file_removed_with_the_last_document)
@@ -2158,6 +2354,7 @@ int main(void)
     API_RUN(spoofed_types_are_415_and_leave_nothing);
     API_RUN(path_tricks_in_file_names_write_nothing_outside_the_files_folder);
     API_RUN(files_are_sealed_at_rest_and_come_back_whole);
+    API_RUN(a_large_file_is_sent_whole_and_an_altered_one_never_as_other_bytes);
     API_RUN(equal_uploads_share_one_file_removed_with_the_last_document);
     API_RUN(bad_fields_are_400_naming_them_and_change_nothing);
     API_RUN(the_quota_is_422_and_usage_is_shown);

@@ -73,8 +73,47 @@ static int open_file_matches(const unsigned char *key, const unsigned char *seal
     return rc;
 }
 
-/* Opens sealed, from memory and from a file (the two must agree); 0 when it
- * opened to exactly plain[0..len). */
+/* Opens sealed with a sealed_reader, a chunk at a time, from a file holding
+ * its bytes; 0 when it opened to exactly plain[0..len), -1 when a chunk
+ * failed (and every byte given before it was plain's). */
+static int reader_matches(const unsigned char *key, const unsigned char *sealed, size_t sealed_len,
+                          const unsigned char *plain, size_t len)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "%s/reader.XXXXXX", tmp_root);
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return -3;
+    unlink(path);
+    unsigned char *out = malloc(SEALED_CHUNK);
+    size_t given = 0;
+    int rc = write(fd, sealed, sealed_len) == (ssize_t)sealed_len && lseek(fd, 0, SEEK_SET) == 0 ? 0 : -3;
+    struct sealed_reader *r = rc == 0 ? sealed_reader_new(key, fd, sealed_len) : NULL;
+    if (rc == 0 && r == NULL)
+        rc = -1;
+    while (rc == 0 && !sealed_reader_done(r)) {
+        size_t n = 0;
+        if (sealed_reader_next(r, out, SEALED_CHUNK, &n) != 0) {
+            size_t again = 1;
+            if (sealed_reader_next(r, out, SEALED_CHUNK, &again) != -1 || again != 0)
+                TEST_FAILF("a failed reader gave more (%zu sealed bytes)", sealed_len);
+            rc = -1;
+        } else if (n > len - given || memcmp(out, plain + given, n) != 0) {
+            rc = -2; /* bytes that are not plain's, before any failure */
+        } else {
+            given += n;
+        }
+    }
+    if (rc == 0 && given != len)
+        rc = -2;
+    sealed_reader_free(r);
+    free(out);
+    close(fd);
+    return rc;
+}
+
+/* Opens sealed, from memory, from a file and a chunk at a time (the three
+ * must agree); 0 when it opened to exactly plain[0..len). */
 static int open_matches(const unsigned char *key, const unsigned char *sealed, size_t sealed_len,
                         const unsigned char *plain, size_t len)
 {
@@ -87,6 +126,11 @@ static int open_matches(const unsigned char *key, const unsigned char *sealed, s
     int from_file = open_file_matches(key, sealed, sealed_len, sealed_len, plain, len);
     if (from_file != rc)
         TEST_FAILF("sealed_open says %d, sealed_open_fd %d (%zu sealed bytes)", rc, from_file, sealed_len);
+    int by_chunk = reader_matches(key, sealed, sealed_len, plain, len);
+    if (by_chunk != rc)
+        TEST_FAILF("sealed_open says %d, a sealed_reader %d (%zu sealed bytes)", rc, by_chunk, sealed_len);
+    if (rc == 0 && sealed_plain_size(sealed_len) != len)
+        TEST_FAILF("sealed_plain_size(%zu) is %zu, not %zu", sealed_len, sealed_plain_size(sealed_len), len);
     return rc;
 }
 
@@ -151,7 +195,10 @@ static bool is_lower_hex64(const char *s)
 
 TEST(sealed_round_trips_every_boundary_size)
 {
-    static const size_t sizes[] = {0, 1, 65535, 65536, 65537, 3 * 1024 * 1024 + 7};
+    /* Full chunks and last chunks of a multiple of 16 bytes are opened by
+     * OpenSSL, the others by libsodium (lib/sealed.c chunk_open): both kinds. */
+    static const size_t sizes[] = {0,         1,         8,         16,        48,          65535,
+                                   65536,     65537,     65536 + 8, 65536 + 32, 2 * 65536, 3 * 1024 * 1024 + 7};
     for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
         size_t len = sizes[i], sealed_len = 0;
         unsigned char *plain = pattern(len, (unsigned)i);
@@ -186,6 +233,11 @@ TEST(sealed_size_is_exact)
     CHECK_INT(out_len, sealed_size(3));
     unsigned char plain[8];
     CHECK_INT(sealed_open(key_a, out, out_len, plain, 2, &out_len), -1); /* out too small */
+    /* Sizes no plain length seals to. */
+    CHECK(sealed_plain_size(HEADER + OVERHEAD - 1) == SIZE_MAX);
+    CHECK(sealed_plain_size(HEADER + FULL + 5) == SIZE_MAX);
+    CHECK(sealed_plain_size(HEADER + FULL + OVERHEAD) == SIZE_MAX);
+    CHECK(sealed_plain_size(HEADER + FULL + OVERHEAD + 1) == SEALED_CHUNK + 1);
 }
 
 TEST(sealed_refuses_altered_bytes)
@@ -193,8 +245,10 @@ TEST(sealed_refuses_altered_bytes)
     size_t len = 3 * 1024 * 1024 + 7, sealed_len = 0;
     unsigned char *plain = pattern(len, 7);
     unsigned char *sealed = seal(key_a, plain, len, &sealed_len);
-    size_t at[] = {5, HEADER + 20 * FULL + 1000, sealed_len - 3}; /* header, a middle chunk, the last chunk */
-    for (size_t i = 0; i < 3; i++) {
+    /* The header, a middle chunk, the last chunk, a middle chunk's tag byte
+     * and the last byte of its MAC, and the first byte of the first chunk. */
+    size_t at[] = {5, HEADER + 20 * FULL + 1000, sealed_len - 3, HEADER + 5 * FULL, HEADER + 6 * FULL - 1, HEADER};
+    for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
         sealed[at[i]] ^= 0x01;
         if (open_matches(key_a, sealed, sealed_len, plain, len) != -1)
             TEST_FAILF("a byte changed at %zu was not refused", at[i]);
@@ -489,6 +543,91 @@ TEST(blobs_get_refuses_bad_addresses_missing_and_altered_files)
     arena_heap_free(&arena);
 }
 
+/* Reads a whole byte source into a new buffer; its length, or -1 when it
+ * failed (with the bytes it gave before in *out, *given of them). */
+static long drain(struct byte_source *src, unsigned char **out, size_t *given)
+{
+    *out = malloc(src->len + 1);
+    *given = 0;
+    while (*given < src->len) {
+        const char *data = NULL;
+        size_t n = 0;
+        if (src->next(src->ctx, &data, &n) != 0)
+            return -1;
+        if (n == 0 || n > src->len - *given)
+            return -2;
+        memcpy(*out + *given, data, n);
+        *given += n;
+    }
+    const char *data = NULL;
+    size_t n = 1;
+    if (src->next(src->ctx, &data, &n) != 0 || n != 0)
+        return -2; /* nothing after the promised length */
+    return (long)*given;
+}
+
+TEST(blobs_open_source_gives_the_file_a_chunk_at_a_time)
+{
+    size_t len = 3 * 1024 * 1024 + 7, given = 0;
+    unsigned char *plain = pattern(len, 21), *got = NULL;
+    char address[65], path[512];
+    struct byte_source src;
+    CHECK_INT(blobs_put(plain, len, address), 0);
+    CHECK_INT(blobs_open_source(address, &src), 0);
+    CHECK_INT(src.len, len);
+    CHECK_INT(drain(&src, &got, &given), (long)len);
+    CHECK(given == len && memcmp(got, plain, len) == 0);
+    byte_source_close(&src);
+    CHECK(src.ctx == NULL && src.close == NULL);
+    byte_source_close(&src); /* a closed source is left alone */
+    free(got);
+
+    /* Altered in its 21st chunk: it opens, gives the first 20 chunks as they were, then fails. */
+    CHECK_INT(blobs_path(address, path, sizeof(path)), 0);
+    unsigned char *disk = NULL;
+    size_t disk_len = read_file(path, &disk);
+    disk[HEADER + 20 * FULL + 100] ^= 0x01;
+    FILE *f = fopen(path, "wb");
+    fwrite(disk, 1, disk_len, f);
+    fclose(f);
+    CHECK_INT(blobs_open_source(address, &src), 0);
+    CHECK_INT(drain(&src, &got, &given), -1);
+    CHECK(given == 20 * (size_t)SEALED_CHUNK && memcmp(got, plain, given) == 0);
+    byte_source_close(&src);
+    free(got);
+
+    /* Altered in its first chunk, cut short by its last chunk, or missing: it does not open. */
+    disk[HEADER + 20 * FULL + 100] ^= 0x01;
+    disk[HEADER + 7] ^= 0x01;
+    f = fopen(path, "wb");
+    fwrite(disk, 1, disk_len, f);
+    fclose(f);
+    CHECK_INT(blobs_open_source(address, &src), -1);
+    CHECK(src.ctx == NULL && src.next == NULL);
+    disk[HEADER + 7] ^= 0x01;
+    f = fopen(path, "wb");
+    fwrite(disk, 1, disk_len - (7 + OVERHEAD), f); /* the FINAL chunk dropped */
+    fclose(f);
+    if (blobs_open_source(address, &src) == 0) {
+        CHECK_INT(drain(&src, &got, &given), -1);
+        free(got);
+        byte_source_close(&src);
+    }
+    CHECK_INT(blobs_remove(address), 0);
+    CHECK_INT(blobs_open_source(address, &src), -1);
+    CHECK_INT(blobs_open_source("../../etc/passwd", &src), -1);
+
+    /* The empty file. */
+    CHECK_INT(blobs_put("", 0, address), 0);
+    CHECK_INT(blobs_open_source(address, &src), 0);
+    CHECK_INT(src.len, 0);
+    CHECK_INT(drain(&src, &got, &given), 0);
+    byte_source_close(&src);
+    free(got);
+    free(disk);
+    free(plain);
+}
+
 TEST(blobs_open_with_another_key_cannot_read)
 {
     struct arena arena;
@@ -611,6 +750,7 @@ int main(void)
     RUN(blobs_open_creates_the_key_only_when_asked);
     RUN(blobs_put_get_round_trip_sealed_on_disk);
     RUN(blobs_get_refuses_bad_addresses_missing_and_altered_files);
+    RUN(blobs_open_source_gives_the_file_a_chunk_at_a_time);
     RUN(blobs_open_with_another_key_cannot_read);
     RUN(blobs_put_failure_leaves_nothing_behind);
     RUN(blobs_are_safe_from_several_threads);
