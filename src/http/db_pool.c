@@ -105,6 +105,7 @@ static void detached_free(struct http_request *req)
 {
     /* The request is the first member of its holder, the heap arena behind it. */
     struct arena *heap = req->arena.backend;
+    byte_source_close(&req->detached->file);
     arena_heap_free(heap);
     free(req);
 }
@@ -130,6 +131,11 @@ void http_detached_finish(struct http_request *req, h2o_req_t *r)
     if (d->content_type != NULL) {
         h2o_iovec_t type = h2o_strdup(&r->pool, d->content_type, SIZE_MAX);
         h2o_add_header(&r->pool, &r->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, type.base, type.len);
+    }
+    if (d->file.next != NULL) {
+        http_file_stream_send(r, &d->file, h2o_strdup(&r->pool, req->request_id, SIZE_MAX).base);
+        detached_free(req);
+        return;
     }
     r->res.content_length = d->len;
     h2o_send_inline(r, d->len > 0 ? d->body : NULL, d->len); /* copies the body */

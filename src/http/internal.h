@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 
 #include "http/request.h"
+#include "lib/byte_source.h"
 
 struct connection_info;
 struct pool_job;
@@ -65,6 +66,7 @@ struct http_detached {
     int status;
     const char *content_type, *body;
     size_t len;
+    struct byte_source file;          /* a body sent as it is read (reply_file.c), instead of body */
     bool wants_db;                    /* a ROUTE_MEMORY handler asked for the pool */
     struct http_prefetched_session *prefetched; /* NULL: authentication reads the session itself */
     void *pool_job;                   /* db_pool.c's job carrying the request, while in the pool */
@@ -125,6 +127,9 @@ void http_db_pool_resume(struct http_request *req, void *ctx, void (*done)(struc
 /* Writes a detached request's recorded reply to h2o and frees it. */
 void http_detached_finish(struct http_request *req, h2o_req_t *r);
 void http_db_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
+/* reply_file.c: sends file (taken over) as the body of r, whose status and
+ * headers are set; 503 when memory is short. */
+void http_file_stream_send(h2o_req_t *r, struct byte_source *file, const char *request_id);
 /* offload.c */
 int http_offload_pool_start(int workers);
 void http_offload_pool_stop(void);

@@ -100,6 +100,13 @@ void http_reply_file_stream(struct http_request *req, const char *media_type, co
                             bool inline_view, struct byte_source *file)
 {
     h2o_req_t *r = req->internal;
+    if (req->detached != NULL && !req->replied && !req->capture) {
+        /* Recorded with its headers; db_pool.c sends it from the loop (http_file_stream_send). */
+        http_reply_arena_file(req, media_type, file_name, inline_view, NULL, 0);
+        req->detached->file = *file;
+        *file = (struct byte_source){0};
+        return;
+    }
     if (req->detached != NULL || req->capture || req->replied || r == NULL) {
         reply_whole(req, media_type, file_name, inline_view, file);
         return;
@@ -112,5 +119,15 @@ void http_reply_file_stream(struct http_request *req, const char *media_type, co
     req->capture = true;
     http_reply_arena_file(req, media_type, file_name, inline_view, NULL, 0);
     req->capture = false;
+    stream_begin(r, s);
+}
+
+void http_file_stream_send(h2o_req_t *r, struct byte_source *file, const char *request_id)
+{
+    struct file_stream *s = stream_new(r, file, request_id);
+    if (s == NULL) {
+        h2o_send_error_503(r, "Service Unavailable", "out of memory", 0);
+        return;
+    }
     stream_begin(r, s);
 }
