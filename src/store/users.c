@@ -105,6 +105,33 @@ static int find_user(struct db_conn *conn, struct arena *arena, struct db_stmt *
     return rc == DB_OK ? DB_ROW : rc;
 }
 
+void store_session_read_row(struct store_session_rows *state, struct arena *arena, struct db_stmt *st,
+                            struct store_session *session, struct store_user *user)
+{
+    const char *role = db_column_text(st, 19);
+    if (state->rows++ == 0) {
+        read_user_row(arena, st, user);
+        session->user_id = user->id;
+        session->csrf_token = store_column_dup(arena, st, 15);
+        session->created_at = db_column_int(st, 16);
+        session->last_seen_at = db_column_int(st, 17);
+        session->enrol_second_factor = db_column_int(st, 18) != 0;
+        state->first_role = role != NULL ? store_column_dup(arena, st, 19) : NULL;
+    }
+    bool first_block =
+        role == NULL ? state->first_role == NULL : state->first_role != NULL && strcmp(role, state->first_role) == 0;
+    if (role != NULL && user->role_count < STORE_MAX_ROLES &&
+        (user->role_count == 0 || strcmp(user->roles[user->role_count - 1], role) != 0))
+        user->roles[user->role_count++] = store_column_dup(arena, st, 19);
+    if (first_block && !db_column_is_null(st, 21) && user->membership_count < STORE_MAX_MEMBERSHIPS) {
+        struct store_membership *m = &user->memberships[user->membership_count++];
+        m->role = store_column_dup(arena, st, 20);
+        m->organization_id = store_column_dup(arena, st, 21);
+        m->organization_name = store_column_dup(arena, st, 22);
+        m->organization_kind = store_column_dup(arena, st, 23);
+    }
+}
+
 /* Every signed-in request runs this: the session, its user and the user's
  * roles and memberships in one round trip. One chain of joins, each by an
  * index (session by token, user by id, roles and memberships by user,
@@ -119,49 +146,21 @@ static int find_user(struct db_conn *conn, struct arena *arena, struct db_stmt *
 static int session_query(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t idle_after,
                          int64_t created_after, struct store_session *session, struct store_user *user)
 {
-    struct db_stmt *st = db_prepare(
-        conn, "SELECT u.id, u.email, u.name, NULL AS password_hash, u.created_at, u.school, u.country, u.status,"
-              " u.graduation_year, u.visa_kind, u.step1, u.step2ck_score, u.ecfmg_status, u.english_proof,"
-              " u.email_confirmed_at, s.csrf_token, s.created_at, s.last_seen_at, s.enrol_second_factor,"
-              " r.role, m.role, m.organization_id, o.name, o.kind"
-              " FROM sessions s JOIN users u ON u.id = s.user_id"
-              " LEFT JOIN user_roles r ON r.user_id = u.id"
-              " LEFT JOIN memberships m ON m.user_id = u.id"
-              " LEFT JOIN organizations o ON o.id = m.organization_id" /* a membership's organisation exists (FK) */
-              " WHERE s.token_hash = $1 AND s.last_seen_at > $2 AND s.created_at > $3"
-              " ORDER BY 20, 22, 23, 21");
+    struct db_stmt *st =
+        db_prepare(conn, "SELECT " STORE_SESSION_COLUMNS STORE_SESSION_JOINS
+                         " WHERE s.token_hash = $1 AND s.last_seen_at > $2 AND s.created_at > $3"
+                         " ORDER BY " STORE_SESSION_ORDER);
     db_bind_text(st, 1, token_hash);
     db_bind_int(st, 2, idle_after);
     db_bind_int(st, 3, created_after);
-    int rc, rows = 0;
-    const char *first_role = NULL; /* r.role of the first row: its rows list every membership */
-    while ((rc = db_step(st)) == DB_ROW) {
-        const char *role = db_column_text(st, 19);
-        if (rows++ == 0) {
-            read_user_row(arena, st, user);
-            session->user_id = user->id;
-            session->csrf_token = store_column_dup(arena, st, 15);
-            session->created_at = db_column_int(st, 16);
-            session->last_seen_at = db_column_int(st, 17);
-            session->enrol_second_factor = db_column_int(st, 18) != 0;
-            first_role = role != NULL ? store_column_dup(arena, st, 19) : NULL;
-        }
-        bool first_block = role == NULL ? first_role == NULL : first_role != NULL && strcmp(role, first_role) == 0;
-        if (role != NULL && user->role_count < STORE_MAX_ROLES &&
-            (user->role_count == 0 || strcmp(user->roles[user->role_count - 1], role) != 0))
-            user->roles[user->role_count++] = store_column_dup(arena, st, 19);
-        if (first_block && !db_column_is_null(st, 21) && user->membership_count < STORE_MAX_MEMBERSHIPS) {
-            struct store_membership *m = &user->memberships[user->membership_count++];
-            m->role = store_column_dup(arena, st, 20);
-            m->organization_id = store_column_dup(arena, st, 21);
-            m->organization_name = store_column_dup(arena, st, 22);
-            m->organization_kind = store_column_dup(arena, st, 23);
-        }
-    }
+    int rc;
+    struct store_session_rows state = {0};
+    while ((rc = db_step(st)) == DB_ROW)
+        store_session_read_row(&state, arena, st, session, user);
     db_reset(st);
     if (rc != DB_DONE)
         return rc;
-    return rows > 0 ? DB_ROW : DB_DONE;
+    return state.rows > 0 ? DB_ROW : DB_DONE;
 }
 
 /* ---- the sessions a connection has read ----
