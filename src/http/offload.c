@@ -139,25 +139,35 @@ static void enqueue(struct offload_job *job)
     pthread_mutex_unlock(&pool.lock);
 }
 
-/* A request of the database pool: the work is queued by http_offload_release
- * once the pool thread is done with the request, and the completion goes back
- * to the pool. */
-static void start_pooled(struct http_request *req, void *ctx, void (*work)(void *ctx),
-                         void (*done)(struct http_request *req, void *ctx))
+/* A job for req's slow work, or NULL (the request then answered 500) when
+ * it cannot be made. */
+static struct offload_job *job_new(struct http_request *req, bool usable, void *ctx, void (*work)(void *ctx),
+                                   void (*done)(struct http_request *req, void *ctx))
 {
-    bool usable = ctx != NULL && req->detached->pool_job != NULL && req->detached->offload == NULL;
-    struct offload_job *job = usable ? calloc(1, sizeof(*job)) : NULL;
+    struct offload_job *job = usable && ctx != NULL ? calloc(1, sizeof(*job)) : NULL;
     if (job == NULL) {
         http_offload_free(ctx);
         http_reply_error(req, ERR_INTERNAL, NULL, NULL);
-        return;
+        return NULL;
     }
     job->req = req;
     job->ctx = ctx;
     job->work = work;
     job->done = done;
     req->offload_pending = true;
-    req->detached->offload = job;
+    return job;
+}
+
+/* A request of the database pool: the work is queued by http_offload_release
+ * once the pool thread is done with the request, and the completion goes back
+ * to the pool. */
+static void start_pooled(struct http_request *req, void *ctx, void (*work)(void *ctx),
+                         void (*done)(struct http_request *req, void *ctx))
+{
+    bool usable = req->detached->pool_job != NULL && req->detached->offload == NULL;
+    struct offload_job *job = job_new(req, usable, ctx, work, done);
+    if (job != NULL)
+        req->detached->offload = job;
 }
 
 void http_offload_release(struct http_request *req)
@@ -180,21 +190,13 @@ void http_offload_start(struct http_request *req, void *ctx, void (*work)(void *
     for (int i = 0; i < http_server_state.thread_count; i++)
         if (&http_server_state.threads[i].ctx == r->conn->ctx)
             thread = &http_server_state.threads[i];
-    struct offload_job *job = ctx != NULL && thread != NULL ? calloc(1, sizeof(*job)) : NULL;
-    if (job == NULL) {
-        http_offload_free(ctx);
-        http_reply_error(req, ERR_INTERNAL, NULL, NULL);
+    struct offload_job *job = job_new(req, thread != NULL, ctx, work, done);
+    if (job == NULL)
         return;
-    }
     job->thread = thread;
-    job->req = req;
-    job->ctx = ctx;
-    job->work = work;
-    job->done = done;
     job->token = h2o_mem_alloc_shared(&r->pool, sizeof(*job->token), on_token_dispose);
     job->token->job = job;
     thread->jobs_in_flight++;
-    req->offload_pending = true;
     enqueue(job);
 }
 
