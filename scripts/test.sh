@@ -51,6 +51,8 @@ run_suite() {
         failed=$((failed + f))
         if [ "$f" -ne 0 ]; then
             echo "---- $name (exit $status) ----"
+            # The failing tests by name first: a long server log below may push them out of the tail.
+            grep -E '^(not ok|FAIL) ' "$out" | head -20
             grep -vE '^ok ' "$out" | tail -60
         fi
         echo "$name: $p passed, $f failed"
