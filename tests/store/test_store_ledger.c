@@ -338,13 +338,15 @@ TEST(concurrent_postings_to_one_account_all_land)
 
 /* ---- SQLite: the WAL starts over under a steady stream of writes ---- */
 
-enum { WAL_WRITERS = 2, WAL_POSTS = 2500, WAL_FRAME_BYTES = 4096 + 24, WAL_FRAMES_MAX = 32000 };
+enum { WAL_WRITERS = 2, WAL_POSTS = 2500, WAL_FRAME_BYTES = 4096 + 24, WAL_FRAMES_MAX = 45000 };
 
 /* Two connections writing without a pause, as two busy event loops do: the
  * checkpoints must still let the WAL start over (it held 400 MB after ten
  * seconds of the payments bench when they did not). More than 50,000 frames
- * are written (a WAL that never started over held them all); the WAL file must
- * stay within a few checkpoints' worth of them. */
+ * are written (a WAL that never started over held them all: 50–58k); the WAL
+ * file must stay within a few checkpoints' worth of them. Measured: 5–17k
+ * frames on a quiet machine, up to 35k with every suite of make test running
+ * beside it on 2 cores (checkpoints get less CPU), hence the bound. */
 TEST(steady_writes_keep_the_wal_small)
 {
     if (strcmp(db_backend_name(conn), "sqlite") != 0) {
