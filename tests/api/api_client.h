@@ -293,6 +293,25 @@ static inline int api_server_start(struct api_server *srv, const char *const *ex
     return 0;
 }
 
+/* Starts second as another `rounds serve` on first's database (the shared
+ * PostgreSQL one, or first's SQLite file), with extra_flags; first stays
+ * api_current. True when it is ready. */
+static inline bool api_server_start_beside(struct api_server *second, struct api_server *first,
+                                           const char *const *extra_flags)
+{
+    const char *shared = getenv("ROUNDS_TEST_DB");
+    char *saved = shared != NULL ? strdup(shared) : NULL;
+    setenv("ROUNDS_TEST_DB", first->db, 1);
+    bool ok = api_server_start(second, extra_flags) == 0;
+    if (saved != NULL)
+        setenv("ROUNDS_TEST_DB", saved, 1);
+    else
+        unsetenv("ROUNDS_TEST_DB");
+    free(saved);
+    api_use(first);
+    return ok;
+}
+
 /* SIGTERM, then waits (20 s at most, SIGKILL after). Returns the exit status
  * (0 is a graceful shutdown), 128+signal when killed by one, -1 on error. */
 static inline int api_server_stop(struct api_server *srv)

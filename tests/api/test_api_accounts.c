@@ -677,17 +677,7 @@ TEST(logout_only_ends_its_own_session)
 static bool start_second_instance(struct api_server *second)
 {
     static const char *const flags[] = {"--login-limit-client", "1000000", "--jobs-interval-ms", "0", NULL};
-    const char *shared = getenv("ROUNDS_TEST_DB");
-    char *saved = shared != NULL ? strdup(shared) : NULL;
-    setenv("ROUNDS_TEST_DB", main_server.db, 1);
-    bool ok = api_server_start(second, flags) == 0;
-    if (saved != NULL)
-        setenv("ROUNDS_TEST_DB", saved, 1);
-    else
-        unsetenv("ROUNDS_TEST_DB");
-    free(saved);
-    api_use(&main_server);
-    return ok;
+    return api_server_start_beside(second, &main_server, flags);
 }
 
 /* GET /api/v1/me on the main server, several times (so that each of its event

@@ -609,17 +609,7 @@ static bool start_second(struct api_server *second)
     char key[400];
     snprintf(key, sizeof(key), "%s/data/signing.key", server.dir);
     const char *flags[] = {"--signing-key-file", key, "--jobs-interval-ms", "0", NULL};
-    const char *shared = getenv("ROUNDS_TEST_DB");
-    char *saved = shared != NULL ? strdup(shared) : NULL;
-    setenv("ROUNDS_TEST_DB", server.db, 1);
-    bool ok = api_server_start(second, flags) == 0;
-    if (saved != NULL)
-        setenv("ROUNDS_TEST_DB", saved, 1);
-    else
-        unsetenv("ROUNDS_TEST_DB");
-    free(saved);
-    api_use(&server);
-    return ok;
+    return api_server_start_beside(second, &server, flags);
 }
 
 /* The page and the API reply of a number: 200 with a strong ETag and

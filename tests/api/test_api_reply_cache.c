@@ -477,16 +477,7 @@ static bool setup(void)
     ok = ok && api_cli(a.db, add, PEOPLE_PASSWORD "\n", &res) == 0;
     api_cli_free(&res);
     /* B on A's database (a SQLite file here, or the shared PostgreSQL). */
-    const char *shared = getenv("ROUNDS_TEST_DB");
-    char *saved = shared != NULL ? strdup(shared) : NULL;
-    setenv("ROUNDS_TEST_DB", a.db, 1);
-    ok = ok && api_server_start(&b, NULL) == 0;
-    if (saved != NULL)
-        setenv("ROUNDS_TEST_DB", saved, 1);
-    else
-        unsetenv("ROUNDS_TEST_DB");
-    free(saved);
-    api_use(&a);
+    ok = ok && api_server_start_beside(&b, &a, NULL);
     ok = ok && login(&staff);
     struct api_response r;
     ok = ok && get_on(&b, &r, "/api/v1/offerings?limit=1", NULL, NULL) == 200;
