@@ -37,9 +37,10 @@ struct store_saved_search {
     const char *student_email; /* joined for reading */
 };
 
+/* Saves s after its owner's other searches (the next position among theirs). */
 int store_saved_search_insert(struct db_conn *conn, const struct store_saved_search *s);
 int store_saved_search_count(struct db_conn *conn, const char *student_id, int64_t *count);
-/* A student's saved searches, oldest first. */
+/* A student's saved searches in the order they were saved. */
 int store_saved_searches_of(struct db_conn *conn, struct arena *arena, const char *student_id,
                             struct store_saved_search **out, size_t *count);
 /* Every saved search with id after after_id, in id order, at most limit. */
