@@ -281,8 +281,9 @@ int store_favourite_add(struct db_conn *conn, const char *student_id, const char
     int rc = store_favourite_has(conn, student_id, offering_id, &has);
     if (rc != DB_OK || has)
         return rc;
-    struct db_stmt *st = db_prepare(conn, "INSERT INTO favourites (student_id, offering_id, created_at)"
-                                          " VALUES ($1, $2, $3)");
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO favourites (student_id, offering_id, created_at, position)"
+                                          " VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position), 0) + 1"
+                                          " FROM favourites WHERE student_id = $1))");
     db_bind_text(st, 1, student_id);
     db_bind_text(st, 2, offering_id);
     db_bind_int(st, 3, now);
@@ -333,9 +334,10 @@ static int read_ids(struct arena *arena, struct db_stmt *st, const char ***ids, 
 int store_favourites_of(struct db_conn *conn, struct arena *arena, const char *student_id, const char ***ids,
                         size_t *count)
 {
-    /* serves: the primary key (student_id, offering_id) */
+    /* serves: favourites_by_student. The newest star first (the position taken
+     * at insert); two at the very same moment on PostgreSQL may share one. */
     struct db_stmt *st = db_prepare(conn, "SELECT offering_id FROM favourites WHERE student_id = $1"
-                                          " ORDER BY created_at DESC, offering_id");
+                                          " ORDER BY position DESC, created_at DESC, offering_id");
     db_bind_text(st, 1, student_id);
     return read_ids(arena, st, ids, count);
 }

@@ -346,6 +346,43 @@ TEST(favourites_star_list_and_unstar)
     api_free(&r);
 }
 
+/* Starred in turn on A and on B whose clock is two minutes behind (so its
+ * star has the earlier created_at): the last starred is listed first. */
+TEST(favourites_list_the_last_starred_first)
+{
+    struct user fan;
+    CHECK(register_student(&fan, "al-fan"));
+    bool found = false;
+    char *second = api_db_text(db, "SELECT id FROM offerings WHERE status = 'published' AND id <> $1 ORDER BY id",
+                               offering, NULL, &found);
+    CHECK(found && second != NULL);
+    if (second == NULL)
+        return;
+    char path[160];
+    snprintf(path, sizeof(path), "/api/v1/favourites/%s", offering);
+    struct api_response r;
+    CHECK_INT(call_on(&a, &r, &fan, "PUT", path, NULL), 204);
+    api_free(&r);
+    clock_of(&b, -120);
+    snprintf(path, sizeof(path), "/api/v1/favourites/%s", second);
+    CHECK_INT(call_on(&b, &r, &fan, "PUT", path, NULL), 204);
+    api_free(&r);
+    clock_of(&b, 0);
+    CHECK_INT(call_on(&a, &r, &fan, "GET", "/api/v1/favourites", NULL), 200);
+    json_t *items = json_object_get(r.json, "items");
+    CHECK_INT(json_array_size(items), 2);
+    CHECK_STR(api_json_str(json_array_get(items, 0), "id"), second);
+    CHECK_STR(api_json_str(json_array_get(items, 1), "id"), offering);
+    api_free(&r);
+    /* Unstarred, so that the alerts below count the starrer's star alone. */
+    CHECK_INT(call_on(&a, &r, &fan, "DELETE", path, NULL), 204);
+    api_free(&r);
+    snprintf(path, sizeof(path), "/api/v1/favourites/%s", offering);
+    CHECK_INT(call_on(&a, &r, &fan, "DELETE", path, NULL), 204);
+    api_free(&r);
+    free(second);
+}
+
 /* ---- the alerts, with the jobs of both instances at once ---- */
 
 struct jobs_run {
@@ -601,6 +638,7 @@ int main(void)
     RUN(twenty_saved_searches_then_422);
     RUN(saved_searches_list_in_the_order_they_were_saved);
     RUN(favourites_star_list_and_unstar);
+    RUN(favourites_list_the_last_starred_first);
     RUN(a_freed_seat_alerts_once_across_two_instances);
     RUN(the_unsubscribe_link_works_without_logging_in);
     if (test_failed) {
