@@ -265,6 +265,7 @@ struct email_ctx {
 static int email_tx(struct db_conn *conn, void *p)
 {
     struct email_ctx *c = p;
+    c->sent = false; /* a retried transaction: what a rolled-back try sent is not sent */
     int rc = store_saved_search_emailed(conn, c->s->id, c->s->pending, c->now);
     if (rc == DB_DONE)
         return DB_OK; /* another instance sent it */

@@ -154,8 +154,10 @@ static bool store_notice(struct db_conn *conn, const char *user_id, const char *
                                  : DB_DONE;
     if (rc == DB_OK)
         return true;
+    /* Notices made together (one job round, one action) list newest first
+     * in the order they were made, though they share a millisecond. */
     char id[48];
-    crypto_sortable_id("n_", clock_now_ms(), id, sizeof(id));
+    crypto_sortable_id("n_", clock_now_ms_unique(), id, sizeof(id));
     if (rc != DB_DONE || store_notification_add(conn, id, user_id, kind, title, link, now) != DB_OK)
         log_warn("msg=\"notification not stored\" kind=%s", kind);
     return false;

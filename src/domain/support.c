@@ -2,7 +2,6 @@
  * assignment, the queue, figures and escalation; see support.h. */
 #include "domain/support.h"
 
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,28 +90,15 @@ int support_check_text(const char *value, const char *field, size_t max, const c
     return validate_text(value, field, 1, max, multiline, err);
 }
 
-/* Milliseconds for an event's id that never repeat or go back in this
- * process: a reply and the status change it makes, recorded in the same
- * millisecond, still sort in the order they happened. */
-static int64_t event_ms(void)
-{
-    static _Atomic int64_t last;
-    int64_t now = clock_now_ms();
-    int64_t prev = atomic_load(&last);
-    for (;;) {
-        int64_t next = now > prev ? now : prev + 1;
-        if (atomic_compare_exchange_weak(&last, &prev, next))
-            return next;
-    }
-}
-
 static void record(struct db_conn *conn, const char *ticket_id, const char *actor_id, const char *kind,
                    const char *body, int64_t now, int *rc)
 {
     if (*rc != DB_OK)
         return;
     char id[48];
-    crypto_sortable_id("te_", event_ms(), id, sizeof(id));
+    /* A reply and the status change it makes, recorded in the same
+     * millisecond, still sort in the order they happened. */
+    crypto_sortable_id("te_", clock_now_ms_unique(), id, sizeof(id));
     *rc = store_ticket_event_add(conn, id, ticket_id, actor_id, kind, body, now);
 }
 

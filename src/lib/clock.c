@@ -20,6 +20,18 @@ int64_t clock_now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + atomic_load(&offset_seconds) * 1000;
 }
 
+int64_t clock_now_ms_unique(void)
+{
+    static _Atomic int64_t last;
+    int64_t now = clock_now_ms();
+    int64_t prev = atomic_load(&last);
+    for (;;) {
+        int64_t next = now > prev ? now : prev + 1;
+        if (atomic_compare_exchange_weak(&last, &prev, next))
+            return next;
+    }
+}
+
 double clock_monotonic_ms(void)
 {
     struct timespec ts;

@@ -12,6 +12,10 @@
 int64_t clock_now(void);
 /* Milliseconds since the epoch, shifted by the offset (for sortable ids). */
 int64_t clock_now_ms(void);
+/* clock_now_ms(), but after every earlier call in the process (one more than
+ * the last when the clock has not moved on): the ids made from it in one
+ * process sort in the order they were made, also within a millisecond. */
+int64_t clock_now_ms_unique(void);
 /* Monotonic milliseconds for measuring durations (never shifted). */
 double clock_monotonic_ms(void);
 void clock_set_offset(int64_t seconds);

@@ -76,8 +76,10 @@ int store_saved_search_insert(struct db_conn *conn, const struct store_saved_sea
 {
     struct db_stmt *st = db_prepare(conn, "INSERT INTO saved_searches (id, student_id, name, q, specialty, state,"
                                           " kind, start_from, start_to, max_tuition, include_full, eligible_me,"
-                                          " email_alerts, pending, created_at)"
-                                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, '', $14)");
+                                          " email_alerts, pending, created_at, position)"
+                                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, '', $14,"
+                                          " (SELECT COALESCE(MAX(position), 0) + 1 FROM saved_searches"
+                                          " WHERE student_id = $2))");
     db_bind_text(st, 1, s->id);
     db_bind_text(st, 2, s->student_id);
     db_bind_text(st, 3, s->name);
@@ -155,7 +157,11 @@ static int read_saved_searches(struct arena *arena, struct db_stmt *st, struct s
 int store_saved_searches_of(struct db_conn *conn, struct arena *arena, const char *student_id,
                             struct store_saved_search **out, size_t *count)
 {
-    struct db_stmt *st = db_prepare(conn, SAVED_SEARCH_SELECT "WHERE s.student_id = $1 ORDER BY s.created_at, s.id");
+    /* serves: saved_searches_by_student. In the order they were saved (the
+     * position taken at insert); two saved at the very same moment on
+     * PostgreSQL may share a position, and then the older id comes first. */
+    struct db_stmt *st = db_prepare(conn, SAVED_SEARCH_SELECT "WHERE s.student_id = $1"
+                                                              " ORDER BY s.position, s.created_at, s.id");
     db_bind_text(st, 1, student_id);
     return read_saved_searches(arena, st, out, count);
 }
@@ -275,8 +281,9 @@ int store_favourite_add(struct db_conn *conn, const char *student_id, const char
     int rc = store_favourite_has(conn, student_id, offering_id, &has);
     if (rc != DB_OK || has)
         return rc;
-    struct db_stmt *st = db_prepare(conn, "INSERT INTO favourites (student_id, offering_id, created_at)"
-                                          " VALUES ($1, $2, $3)");
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO favourites (student_id, offering_id, created_at, position)"
+                                          " VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position), 0) + 1"
+                                          " FROM favourites WHERE student_id = $1))");
     db_bind_text(st, 1, student_id);
     db_bind_text(st, 2, offering_id);
     db_bind_int(st, 3, now);
@@ -327,9 +334,10 @@ static int read_ids(struct arena *arena, struct db_stmt *st, const char ***ids, 
 int store_favourites_of(struct db_conn *conn, struct arena *arena, const char *student_id, const char ***ids,
                         size_t *count)
 {
-    /* serves: the primary key (student_id, offering_id) */
+    /* serves: favourites_by_student. The newest star first (the position taken
+     * at insert); two at the very same moment on PostgreSQL may share one. */
     struct db_stmt *st = db_prepare(conn, "SELECT offering_id FROM favourites WHERE student_id = $1"
-                                          " ORDER BY created_at DESC, offering_id");
+                                          " ORDER BY position DESC, created_at DESC, offering_id");
     db_bind_text(st, 1, student_id);
     return read_ids(arena, st, ids, count);
 }

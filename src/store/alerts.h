@@ -37,9 +37,10 @@ struct store_saved_search {
     const char *student_email; /* joined for reading */
 };
 
+/* Saves s after its owner's other searches (the next position among theirs). */
 int store_saved_search_insert(struct db_conn *conn, const struct store_saved_search *s);
 int store_saved_search_count(struct db_conn *conn, const char *student_id, int64_t *count);
-/* A student's saved searches, oldest first. */
+/* A student's saved searches in the order they were saved. */
 int store_saved_searches_of(struct db_conn *conn, struct arena *arena, const char *student_id,
                             struct store_saved_search **out, size_t *count);
 /* Every saved search with id after after_id, in id order, at most limit. */
@@ -65,12 +66,13 @@ int store_alert_unsubscribe_find(struct db_conn *conn, struct arena *arena, cons
 
 /* ---- favourites ---- */
 
-/* DB_OK (also when it was a favourite already). */
+/* Stars offering_id after the student's other favourites; DB_OK (also when it
+ * was a favourite already). */
 int store_favourite_add(struct db_conn *conn, const char *student_id, const char *offering_id, int64_t now);
 /* DB_OK, or DB_DONE when it was not a favourite. */
 int store_favourite_remove(struct db_conn *conn, const char *student_id, const char *offering_id);
 int store_favourite_has(struct db_conn *conn, const char *student_id, const char *offering_id, bool *has);
-/* A student's favourite offerings, newest first. */
+/* A student's favourite offerings, the last starred first. */
 int store_favourites_of(struct db_conn *conn, struct arena *arena, const char *student_id, const char ***ids,
                         size_t *count);
 /* The students who starred an offering. */

@@ -186,10 +186,14 @@ static inline void api_server_print_log(const struct api_server *srv, int lines)
     fflush(stdout);
 }
 
-/* Starts `rounds serve` with extra_flags (NULL-terminated, may be NULL) and
- * waits (20 s at most) until it has written its ready file. Returns 0, or -1
- * after printing why (and the log). The server becomes api_current. */
-static inline int api_server_start(struct api_server *srv, const char *const *extra_flags)
+/* Starts `rounds serve` on db (NULL: the shared test database when there is
+ * one, else a fresh SQLite file in the server's folder) with extra_flags and,
+ * in the server's environment alone, extra_env ("NAME=value" strings); both
+ * NULL-terminated, either may be NULL. Waits (20 s at most) until it has
+ * written its ready file. Returns 0, or -1 after printing why (and the log).
+ * The server becomes api_current. */
+static inline int api_server_start_with(struct api_server *srv, const char *db, const char *const *extra_flags,
+                                        const char *const *extra_env)
 {
     memset(srv, 0, sizeof(*srv));
     snprintf(srv->dir, sizeof(srv->dir), "/tmp/rounds-api.XXXXXX");
@@ -198,7 +202,7 @@ static inline int api_server_start(struct api_server *srv, const char *const *ex
         srv->dir[0] = '\0';
         return -1;
     }
-    const char *shared = api_shared_db();
+    const char *shared = db != NULL ? db : api_shared_db();
     if (shared != NULL)
         snprintf(srv->db, sizeof(srv->db), "%s", shared);
     else
@@ -251,6 +255,16 @@ static inline int api_server_start(struct api_server *srv, const char *const *ex
          * test_api_two_factor.c turns the requirement on with its flag. */
         setenv("ROUNDS_TWO_FACTOR_ROLES", "none", 1);
         api_child_sanitizer_env();
+        for (size_t i = 0; extra_env != NULL && extra_env[i] != NULL; i++) {
+            const char *eq = strchr(extra_env[i], '=');
+            char name[128];
+            if (eq == NULL || (size_t)(eq - extra_env[i]) >= sizeof(name)) {
+                fprintf(stderr, "api_server_start_with: not NAME=value: %s\n", extra_env[i]);
+                _exit(127);
+            }
+            snprintf(name, sizeof(name), "%.*s", (int)(eq - extra_env[i]), extra_env[i]);
+            setenv(name, eq + 1, 1);
+        }
         execv(argv[0], (char *const *)argv);
         fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
@@ -293,23 +307,31 @@ static inline int api_server_start(struct api_server *srv, const char *const *ex
     return 0;
 }
 
+/* Starts `rounds serve` with extra_flags (NULL-terminated, may be NULL); see
+ * api_server_start_with. */
+static inline int api_server_start(struct api_server *srv, const char *const *extra_flags)
+{
+    return api_server_start_with(srv, NULL, extra_flags, NULL);
+}
+
 /* Starts second as another `rounds serve` on first's database (the shared
- * PostgreSQL one, or first's SQLite file), with extra_flags; first stays
- * api_current. True when it is ready. */
+ * PostgreSQL one, or first's SQLite file), with extra_flags and extra_env
+ * ("NAME=value", set for second alone, such as a failpoint to arm); both
+ * NULL-terminated, either may be NULL. first stays api_current. True when
+ * second is ready. */
+static inline bool api_server_start_beside_with(struct api_server *second, struct api_server *first,
+                                                const char *const *extra_flags, const char *const *extra_env)
+{
+    bool ok = api_server_start_with(second, first->db, extra_flags, extra_env) == 0;
+    api_use(first);
+    return ok;
+}
+
+/* api_server_start_beside_with without extra environment. */
 static inline bool api_server_start_beside(struct api_server *second, struct api_server *first,
                                            const char *const *extra_flags)
 {
-    const char *shared = getenv("ROUNDS_TEST_DB");
-    char *saved = shared != NULL ? strdup(shared) : NULL;
-    setenv("ROUNDS_TEST_DB", first->db, 1);
-    bool ok = api_server_start(second, extra_flags) == 0;
-    if (saved != NULL)
-        setenv("ROUNDS_TEST_DB", saved, 1);
-    else
-        unsetenv("ROUNDS_TEST_DB");
-    free(saved);
-    api_use(first);
-    return ok;
+    return api_server_start_beside_with(second, first, extra_flags, NULL);
 }
 
 /* SIGTERM, then waits (20 s at most, SIGKILL after). Returns the exit status

@@ -240,15 +240,13 @@ TEST(twenty_saved_searches_then_422)
     CHECK_INT(call_on(&a, &r, &other, "GET", "/api/v1/saved-searches", NULL), 200);
     json_t *items = json_object_get(r.json, "items");
     CHECK_INT(json_array_size(items), SAVED_MAX);
-    /* Oldest first; those saved within the same second come in id order, not
-     * necessarily the order they were made: find the first by its name. */
-    json_t *first = NULL;
-    for (size_t i = 0; i < json_array_size(items) && first == NULL; i++) {
-        const char *name = api_json_str(json_array_get(items, i), "name");
-        if (name != NULL && strcmp(name, "Search 0") == 0)
-            first = json_array_get(items, i);
+    /* In the order they were saved, though many share a second. */
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        char name[32];
+        snprintf(name, sizeof(name), "Search %zu", i);
+        CHECK_STR(api_json_str(json_array_get(items, i), "name"), name);
     }
-    CHECK(first != NULL);
+    json_t *first = json_array_get(items, 0);
     CHECK_STR(api_json_str(first, "filters.state"), "TX"); /* as the search reads it */
     CHECK_STR(api_json_str(first, "search_link"), "/search?q=word0&state=TX");
     char path[160];
@@ -261,6 +259,72 @@ TEST(twenty_saved_searches_then_422)
     CHECK_INT(status_of(&other, "POST", "/api/v1/saved-searches",
                         "{\"name\":\"One more\",\"filters\":{\"q\":\"zzyzx\"}}", NULL, NULL),
               201);
+}
+
+/* Moves srv's clock by seconds (0: back to the wall clock). */
+static void clock_of(struct api_server *srv, long long seconds)
+{
+    char body[80];
+    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", seconds);
+    struct api_response r;
+    struct api_raw_request rq = {"POST", "/api/v1/test/clock", NULL, body, strlen(body), false};
+    CHECK_INT(api_send_to(srv, &r, &rq), 200);
+    api_free(&r);
+}
+
+/* The names of u's saved searches as the API lists them, joined by ", ". */
+static void listed_names(struct api_server *srv, const struct user *u, char *out, size_t size)
+{
+    struct api_response r;
+    out[0] = '\0';
+    CHECK_INT(call_on(srv, &r, u, "GET", "/api/v1/saved-searches", NULL), 200);
+    json_t *items = json_object_get(r.json, "items");
+    size_t used = 0;
+    for (size_t i = 0; i < json_array_size(items) && used < size; i++) {
+        const char *name = api_json_str(json_array_get(items, i), "name");
+        used += (size_t)snprintf(out + used, size - used, "%s%s", i > 0 ? ", " : "", name != NULL ? name : "?");
+    }
+    api_free(&r);
+}
+
+/* Saved in turn on A, on B whose clock is two minutes behind (so its search
+ * has the earlier created_at and id), and on A again: listed in the order
+ * they were saved, by the API of both instances and on the page. */
+TEST(saved_searches_list_in_the_order_they_were_saved)
+{
+    struct user orderly;
+    CHECK(register_student(&orderly, "al-order"));
+    struct api_response r;
+    const char *body = "{\"name\":\"Saved first\",\"filters\":{\"q\":\"one\"}}";
+    CHECK_INT(call_on(&a, &r, &orderly, "POST", "/api/v1/saved-searches", body), 201);
+    api_free(&r);
+    clock_of(&b, -120);
+    body = "{\"name\":\"Saved second\",\"filters\":{\"q\":\"two\"}}";
+    CHECK_INT(call_on(&b, &r, &orderly, "POST", "/api/v1/saved-searches", body), 201);
+    api_free(&r);
+    clock_of(&b, 0);
+    body = "{\"name\":\"Saved third\",\"filters\":{\"q\":\"three\"}}";
+    CHECK_INT(call_on(&a, &r, &orderly, "POST", "/api/v1/saved-searches", body), 201);
+    api_free(&r);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches s JOIN saved_searches t ON t.student_id = s.student_id"
+                          " WHERE s.student_id = $1 AND s.name = 'Saved second' AND t.name = 'Saved first'"
+                          " AND s.created_at < t.created_at AND s.id < t.id",
+                          orderly.id, NULL),
+              1); /* the second would come first by created_at and id */
+    char names[200];
+    listed_names(&a, &orderly, names, sizeof(names));
+    CHECK_STR(names, "Saved first, Saved second, Saved third");
+    listed_names(&b, &orderly, names, sizeof(names));
+    CHECK_STR(names, "Saved first, Saved second, Saved third");
+    const char *headers[] = {orderly.cookie, NULL};
+    struct api_raw_request rq = {"GET", "/saved", headers, NULL, 0, true};
+    CHECK_INT(api_send_to(&a, &r, &rq), 200);
+    const char *first = r.body != NULL ? strstr(r.body, "Saved first") : NULL;
+    const char *second = r.body != NULL ? strstr(r.body, "Saved second") : NULL;
+    const char *third = r.body != NULL ? strstr(r.body, "Saved third") : NULL;
+    CHECK(first != NULL && second != NULL && third != NULL);
+    CHECK(first < second && second < third);
+    api_free(&r);
 }
 
 TEST(favourites_star_list_and_unstar)
@@ -280,6 +344,43 @@ TEST(favourites_star_list_and_unstar)
     CHECK_INT(json_array_size(json_object_get(r.json, "items")), 1);
     CHECK_STR(api_json_str(json_array_get(json_object_get(r.json, "items"), 0), "id"), offering);
     api_free(&r);
+}
+
+/* Starred in turn on A and on B whose clock is two minutes behind (so its
+ * star has the earlier created_at): the last starred is listed first. */
+TEST(favourites_list_the_last_starred_first)
+{
+    struct user fan;
+    CHECK(register_student(&fan, "al-fan"));
+    bool found = false;
+    char *second = api_db_text(db, "SELECT id FROM offerings WHERE status = 'published' AND id <> $1 ORDER BY id",
+                               offering, NULL, &found);
+    CHECK(found && second != NULL);
+    if (second == NULL)
+        return;
+    char path[160];
+    snprintf(path, sizeof(path), "/api/v1/favourites/%s", offering);
+    struct api_response r;
+    CHECK_INT(call_on(&a, &r, &fan, "PUT", path, NULL), 204);
+    api_free(&r);
+    clock_of(&b, -120);
+    snprintf(path, sizeof(path), "/api/v1/favourites/%s", second);
+    CHECK_INT(call_on(&b, &r, &fan, "PUT", path, NULL), 204);
+    api_free(&r);
+    clock_of(&b, 0);
+    CHECK_INT(call_on(&a, &r, &fan, "GET", "/api/v1/favourites", NULL), 200);
+    json_t *items = json_object_get(r.json, "items");
+    CHECK_INT(json_array_size(items), 2);
+    CHECK_STR(api_json_str(json_array_get(items, 0), "id"), second);
+    CHECK_STR(api_json_str(json_array_get(items, 1), "id"), offering);
+    api_free(&r);
+    /* Unstarred, so that the alerts below count the starrer's star alone. */
+    CHECK_INT(call_on(&a, &r, &fan, "DELETE", path, NULL), 204);
+    api_free(&r);
+    snprintf(path, sizeof(path), "/api/v1/favourites/%s", offering);
+    CHECK_INT(call_on(&a, &r, &fan, "DELETE", path, NULL), 204);
+    api_free(&r);
+    free(second);
 }
 
 /* ---- the alerts, with the jobs of both instances at once ---- */
@@ -535,7 +636,9 @@ int main(void)
     RUN(saved_searches_refuse_bad_filters_naming_them);
     RUN(the_pages_refuse_bad_input_keeping_what_was_typed);
     RUN(twenty_saved_searches_then_422);
+    RUN(saved_searches_list_in_the_order_they_were_saved);
     RUN(favourites_star_list_and_unstar);
+    RUN(favourites_list_the_last_starred_first);
     RUN(a_freed_seat_alerts_once_across_two_instances);
     RUN(the_unsubscribe_link_works_without_logging_in);
     if (test_failed) {

@@ -903,22 +903,17 @@ TEST(a_booked_rotation_gets_its_signed_visa_letter)
     api_free(&r);
 }
 
-/* A second server on the same database, with the failpoint name armed. */
-static int start_doomed(struct api_server *sibling, const char *failpoint_name)
+/* A second server on the same database, with the failpoint name armed; it
+ * becomes api_current. */
+static bool start_doomed(struct api_server *sibling, const char *failpoint_name)
 {
-    const char *shared = getenv("ROUNDS_TEST_DB");
-    char *saved = shared != NULL ? strdup(shared) : NULL;
-    setenv("ROUNDS_TEST_DB", server.db, 1);
-    setenv("ROUNDS_TEST_FAILPOINT", failpoint_name, 1);
+    char failpoint[128];
+    snprintf(failpoint, sizeof(failpoint), "ROUNDS_TEST_FAILPOINT=%s", failpoint_name);
+    const char *const env[] = {failpoint, NULL};
     static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
-    int rc = api_server_start(sibling, flags);
-    unsetenv("ROUNDS_TEST_FAILPOINT");
-    if (saved != NULL)
-        setenv("ROUNDS_TEST_DB", saved, 1);
-    else
-        unsetenv("ROUNDS_TEST_DB");
-    free(saved);
-    return rc;
+    bool ok = api_server_start_beside_with(sibling, &server, flags, env);
+    api_use(sibling);
+    return ok;
 }
 
 static long long visa_rows(const char *app)
@@ -947,7 +942,7 @@ TEST(a_crash_during_a_visa_approval_leaves_nothing_half_done)
     CHECK_INT(r.status, 201);
     api_free(&r);
     struct api_server doomed;
-    if (start_doomed(&doomed, "visa_letter_before_issued") != 0) {
+    if (!start_doomed(&doomed, "visa_letter_before_issued")) {
         TEST_FAILF("the second server did not start");
         return;
     }

@@ -450,15 +450,8 @@ static void clock_on(struct api_server *srv, long long offset)
 /* A second server on the same database (the SQLite file, or the shared PostgreSQL). */
 static bool start_second(void)
 {
-    const char *shared = api_shared_db();
-    if (shared == NULL)
-        setenv("ROUNDS_TEST_DB", server.db, 1);
     static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
-    int rc = api_server_start(&second, flags);
-    if (shared == NULL)
-        unsetenv("ROUNDS_TEST_DB");
-    api_use(&server);
-    return rc == 0;
+    return api_server_start_beside(&second, &server, flags);
 }
 
 TEST(two_instances_erase_each_due_request_once)

@@ -281,12 +281,8 @@ static void check_same_export(const char *a, const char *b)
 
 static bool start_on(struct api_server *srv, const char *db)
 {
-    if (strncmp(db, "postgres", 8) == 0)
-        setenv("ROUNDS_TEST_DB", db, 1);
-    const char *sqlite_flags[] = {"--db", db, "--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
-    const char *pg_flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
-    int rc = api_server_start(srv, strncmp(db, "postgres", 8) == 0 ? pg_flags : sqlite_flags);
-    unsetenv("ROUNDS_TEST_DB");
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
+    int rc = api_server_start_with(srv, db, flags, NULL);
     if (rc != 0)
         TEST_FAILF("a server on %s did not start", db);
     return rc == 0;

@@ -1263,20 +1263,11 @@ TEST(cancelling_a_card_payment_refunds_it_through_stripe)
 
 /* ---- a crash between Stripe's confirmation and our commit ---- */
 
-/* Another instance on the database of srv (extra environment set by the caller). */
-static int start_sibling(struct api_server *sibling, const struct api_server *srv)
+/* Another instance on the database of srv, with extra_env (may be NULL); srv stays api_current. */
+static bool start_sibling(struct api_server *sibling, struct api_server *srv, const char *const *extra_env)
 {
-    const char *shared = getenv("ROUNDS_TEST_DB");
-    char *saved = shared != NULL ? strdup(shared) : NULL;
-    setenv("ROUNDS_TEST_DB", srv->db, 1);
     static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
-    int rc = api_server_start(sibling, flags);
-    if (saved != NULL)
-        setenv("ROUNDS_TEST_DB", saved, 1);
-    else
-        unsetenv("ROUNDS_TEST_DB");
-    free(saved);
-    return rc;
+    return api_server_start_beside_with(sibling, srv, flags, extra_env);
 }
 
 TEST(a_crash_before_the_commit_loses_nothing_the_next_delivery_completes_it)
@@ -1293,10 +1284,8 @@ TEST(a_crash_before_the_commit_loses_nothing_the_next_delivery_completes_it)
     if (!stripe_sign(payload, STRIPE_WEBHOOK_SECRET, (long long)time(NULL), header, sizeof(header)))
         return;
     struct api_server doomed;
-    setenv("ROUNDS_TEST_FAILPOINT", "webhook_before_commit", 1);
-    int started = start_sibling(&doomed, S.srv);
-    unsetenv("ROUNDS_TEST_FAILPOINT");
-    if (started != 0)
+    static const char *const failpoint[] = {"ROUNDS_TEST_FAILPOINT=webhook_before_commit", NULL};
+    if (!start_sibling(&doomed, S.srv, failpoint))
         return;
     struct api_response r;
     deliver_to(&doomed, &r, payload, header);
@@ -1355,9 +1344,8 @@ TEST(the_same_webhook_50_times_at_once_to_two_instances_is_one_payment)
     if (!stripe_sign(payload, STRIPE_WEBHOOK_SECRET, (long long)time(NULL), header, sizeof(header)))
         return;
     struct api_server second;
-    if (start_sibling(&second, S.srv) != 0)
+    if (!start_sibling(&second, S.srv, NULL))
         return;
-    api_use(S.srv);
     struct delivery d[DELIVERIES];
     pthread_t threads[DELIVERIES];
     for (int i = 0; i < DELIVERIES; i++) {

@@ -718,19 +718,10 @@ TEST(the_calendar_moves_each_rotation_once_across_two_instances)
                             apps[i]))
             return;
     /* The second instance shares the database (and the clock's offset is set on both). */
-    const char *saved = getenv("ROUNDS_TEST_DB");
-    char *keep = saved != NULL ? strdup(saved) : NULL;
-    setenv("ROUNDS_TEST_DB", server.db, 1);
     static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
-    int started = api_server_start(&second, flags);
-    if (keep != NULL)
-        setenv("ROUNDS_TEST_DB", keep, 1);
-    else
-        unsetenv("ROUNDS_TEST_DB");
-    free(keep);
-    api_use(&server);
-    CHECK_INT(started, 0);
-    if (started != 0)
+    bool started = api_server_start_beside(&second, &server, flags);
+    CHECK(started);
+    if (!started)
         return;
     api_use(&second);
     world_clock_days(2);

@@ -1342,6 +1342,29 @@ TEST(router_secret_paths_are_masked_by_their_first_segment)
 }
 
 /* The hand-written RFC 3339 form equals strftime's, across years, months and the edges of its fast path. */
+/* Ids made one after another in a process sort in the order they were made,
+ * though thousands share a millisecond (plain clock_now_ms() ids would sort
+ * by their random part within it). */
+TEST(ids_from_clock_now_ms_unique_sort_in_the_order_made)
+{
+    enum { IDS = 5000 };
+    char prev[48] = "", id[48];
+    int64_t start = clock_now_ms(), last = 0;
+    int out_of_order = 0;
+    for (int i = 0; i < IDS; i++) {
+        int64_t ms = clock_now_ms_unique();
+        if (ms <= last)
+            out_of_order++;
+        last = ms;
+        crypto_sortable_id("n_", ms, id, sizeof(id));
+        if (strcmp(prev, id) >= 0)
+            out_of_order++;
+        memcpy(prev, id, sizeof(id));
+    }
+    CHECK_INT(out_of_order, 0);
+    CHECK(last >= start && last <= clock_now_ms() + IDS); /* ahead of the clock by one a call at most */
+}
+
 TEST(clock_rfc3339_matches_strftime)
 {
     static const int64_t fixed[] = {0, 1, 59, 86399, 86400, 951782400 /* 2000-02-29 */, 1796421707,
@@ -1453,6 +1476,7 @@ int main(void)
     RUN(router_secret_paths_are_masked_by_their_first_segment);
     RUN(router_index_answers_as_the_table_walk);
     RUN(clock_rfc3339_matches_strftime);
+    RUN(ids_from_clock_now_ms_unique_sort_in_the_order_made);
     RUN(quarter_hours_read_and_written);
     return test_summary("unit-lib");
 }
