@@ -99,14 +99,16 @@ static bool reader_connect(struct http_session_reader *reader)
 {
     if (reader->conn == NULL && db_open(http_server_state.options->db_target, &reader->conn) != DB_OK)
         return false;
-    /* The name tells the readers from the pool's connections in
-     * pg_stat_activity. The one statement a reader runs is planned once:
-     * left to choose, PostgreSQL plans it again at every execution (a plan
-     * for 16 tokens costs more than one for the few it is given, most of
-     * them NULL), which costs more than running it. */
+    /* " (session reader)" after its name tells a reader from the pool's
+     * connections in pg_stat_activity. The one statement a reader runs is
+     * planned once: left to choose, PostgreSQL plans it again at every
+     * execution (a plan for 16 tokens costs more than one for the few it is
+     * given, most of them NULL), which costs more than running it. */
     if (!db_ping(reader->conn) ||
-        db_exec(reader->conn, "SET application_name = 'rounds session reader'; SET plan_cache_mode = force_generic_plan") !=
-            DB_OK)
+        db_exec(reader->conn, "SET plan_cache_mode = force_generic_plan;"
+                              " SELECT set_config('application_name',"
+                              " current_setting('application_name') || ' (session reader)', false)"
+                              " WHERE current_setting('application_name') NOT LIKE '% (session reader)'") != DB_OK)
         return false;
     int fd = db_socket(reader->conn);
     if (fd < 0)

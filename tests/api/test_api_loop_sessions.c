@@ -268,7 +268,7 @@ TEST(me_is_answered_while_the_pool_waits)
 static long long readers(void)
 {
     return api_db_int(db,
-                      "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name = 'rounds session reader'"
+                      "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name LIKE '% (session reader)'"
                       " AND datname = current_database()",
                       NULL, NULL);
 }
@@ -291,8 +291,8 @@ TEST(readers_killed_come_back)
     if (!postgres)
         return;
     CHECK_INT(readers(), LOOPS);
-    CHECK_INT(db_exec(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name ="
-                          " 'rounds session reader' AND datname = current_database()"),
+    CHECK_INT(db_exec(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE"
+                          " '% (session reader)' AND datname = current_database()"),
               DB_OK);
     all_answered();
     api_sleep_ms(1200); /* the readers' retry delay */
