@@ -8,7 +8,15 @@
  * batch query, sent with db_send), and requests that arrive meanwhile wait
  * for the next one, so that batches grow with the load. When an answer is in,
  * the next batch is sent, then each request of the answered one runs its
- * checks and handler on the loop with its session. Nothing is cached: every
+ * checks and handler on the loop with its session.
+ *
+ * Under load the next batch is held until as many requests wait as the
+ * reader held when the last answer came (READER_HOLD_MS at most): sent at
+ * once, it would take only those that came in while the last one was read,
+ * and the clients just answered would make the batch after, so two half
+ * batches would alternate. A query costs PostgreSQL about as much for 8
+ * tokens as for 4 (waking up, starting the plan), which is most of what a
+ * signed-in request costs it. A lone request is sent at once. Nothing is cached: every
  * request reads its session afresh, so a sign-out or a role change made
  * elsewhere applies to the next request. A request that needs the database
  * after all (its session is due a touch of its idle clock, its handler
@@ -32,6 +40,8 @@
 
 /* How long a reader whose connection failed stays down before it reconnects. */
 enum { READER_RETRY_MS = 1000 };
+/* The longest a batch is held for the requests of the last one to come back. */
+enum { READER_HOLD_MS = 1 };
 
 struct reader_job;
 
@@ -53,7 +63,11 @@ struct http_session_reader {
     h2o_socket_t *sock;             /* watches conn's socket; NULL while down */
     double retry_at_ms;             /* while down: when to reconnect */
     struct reader_job *head, *tail; /* waiting for the next batch */
+    size_t waiting;
+    size_t load;                    /* requests in the reader when the last batch was answered */
     h2o_timeout_entry_t flush;      /* sends a batch at the end of the loop's turn */
+    h2o_timeout_t hold_timeout;
+    h2o_timeout_entry_t hold;       /* sends a held batch after READER_HOLD_MS */
     /* The batch in flight (sent NULL: none). */
     struct db_stmt *sent;
     struct reader_job *batch[STORE_SESSION_BATCH_MAX];
@@ -63,7 +77,7 @@ struct http_session_reader {
     size_t lookup_count;
 };
 
-static void send_batch(struct http_session_reader *reader);
+static void send_batch(struct http_session_reader *reader, bool force);
 
 static void on_token_dispose(void *p)
 {
@@ -167,11 +181,12 @@ static void finish_batch(struct http_session_reader *reader, bool read)
 {
     struct reader_job *jobs[STORE_SESSION_BATCH_MAX];
     size_t count = reader->batch_count;
+    reader->load = read ? count + reader->waiting : 0;
     http_session_answers(reader->owners, reader->lookups, reader->lookup_count, read);
     memcpy(jobs, reader->batch, count * sizeof(*jobs));
     reader->batch_count = reader->lookup_count = 0;
     reader->sent = NULL;
-    send_batch(reader);
+    send_batch(reader, false);
     for (size_t i = 0; i < count; i++)
         run_job(reader, jobs[i]);
 }
@@ -179,11 +194,18 @@ static void finish_batch(struct http_session_reader *reader, bool read)
 /* Takes the next batch from the waiting requests and sends its query
  * (unless one is in flight). A batch without a well-formed token needs no
  * query; one the reader cannot send goes to the pool. */
-static void send_batch(struct http_session_reader *reader)
+static void send_batch(struct http_session_reader *reader, bool force)
 {
     struct http_request *reqs[STORE_SESSION_BATCH_MAX];
     if (reader->sent != NULL || reader->batch_count != 0 || reader->head == NULL)
         return;
+    if (!force && reader->waiting < reader->load && reader->waiting < STORE_SESSION_BATCH_MAX) {
+        if (!h2o_timeout_is_linked(&reader->hold))
+            h2o_timeout_link(reader->thread->ctx.loop, &reader->hold_timeout, &reader->hold);
+        return;
+    }
+    if (h2o_timeout_is_linked(&reader->hold))
+        h2o_timeout_unlink(&reader->hold);
     size_t n = 0;
     while (reader->head != NULL && n < STORE_SESSION_BATCH_MAX) {
         struct reader_job *job = reader->head;
@@ -191,6 +213,7 @@ static void send_batch(struct http_session_reader *reader)
         job->next = NULL;
         reqs[n] = job->req;
         reader->batch[n++] = job;
+        reader->waiting--;
     }
     if (reader->head == NULL)
         reader->tail = NULL;
@@ -227,7 +250,12 @@ static void on_readable(h2o_socket_t *sock, const char *err)
 
 static void on_flush(h2o_timeout_entry_t *entry)
 {
-    send_batch(H2O_STRUCT_FROM_MEMBER(struct http_session_reader, flush, entry));
+    send_batch(H2O_STRUCT_FROM_MEMBER(struct http_session_reader, flush, entry), false);
+}
+
+static void on_hold(h2o_timeout_entry_t *entry)
+{
+    send_batch(H2O_STRUCT_FROM_MEMBER(struct http_session_reader, hold, entry), true);
 }
 
 bool http_session_reader_take(struct http_request *req, h2o_req_t *r)
@@ -252,6 +280,7 @@ bool http_session_reader_take(struct http_request *req, h2o_req_t *r)
     else
         reader->head = job;
     reader->tail = job;
+    reader->waiting++;
     if (reader->sent == NULL && !h2o_timeout_is_linked(&reader->flush))
         h2o_timeout_link(thread->ctx.loop, &thread->ctx.zero_timeout, &reader->flush);
     return true;
@@ -269,6 +298,8 @@ void http_session_reader_start(struct http_thread *thread)
     }
     reader->thread = thread;
     reader->flush.cb = on_flush;
+    reader->hold.cb = on_hold;
+    h2o_timeout_init(thread->ctx.loop, &reader->hold_timeout, READER_HOLD_MS);
     thread->session_reader = reader;
     if (!reader_connect(reader)) {
         unwatch(reader);
@@ -284,6 +315,9 @@ void http_session_reader_stop(struct http_thread *thread)
     unwatch(reader);
     if (h2o_timeout_is_linked(&reader->flush))
         h2o_timeout_unlink(&reader->flush);
+    if (h2o_timeout_is_linked(&reader->hold))
+        h2o_timeout_unlink(&reader->hold);
+    h2o_timeout_dispose(thread->ctx.loop, &reader->hold_timeout);
     /* Requests still waiting (the shutdown deadline passed) are left to
      * process exit, as the pool's are. */
     db_close(reader->conn);
