@@ -108,21 +108,28 @@ static void reader_down(struct http_session_reader *reader)
 
 static void on_readable(h2o_socket_t *sock, const char *err);
 
+/* A reader's connection runs one statement: the sessions of at most
+ * STORE_SESSION_BATCH_MAX tokens, each found by primary key, and their users,
+ * roles and memberships, also by key. It is planned once (left to choose,
+ * PostgreSQL plans it again at every execution, since a plan for 16 tokens
+ * costs more than one for the few it is given, most of them NULL), and with
+ * index lookups only: on the small tables of a new database the generic plan
+ * would hash a whole table, whose set-up costs more than the lookups. Settings
+ * a server does not have (before PostgreSQL 14, 12) are left out. Then
+ * " (session reader)" after its name tells a reader from the pool's
+ * connections in pg_stat_activity. */
+static const char reader_settings[] =
+    "SELECT set_config(name, CASE name WHEN 'plan_cache_mode' THEN 'force_generic_plan' ELSE 'off' END, false)"
+    " FROM pg_settings WHERE name IN ('plan_cache_mode', 'enable_hashjoin', 'enable_mergejoin', 'enable_memoize');"
+    " SELECT set_config('application_name', current_setting('application_name') || ' (session reader)', false)"
+    " WHERE current_setting('application_name') NOT LIKE '% (session reader)'";
+
 /* (Re)connects and watches the connection's socket; false when it cannot. */
 static bool reader_connect(struct http_session_reader *reader)
 {
     if (reader->conn == NULL && db_open(http_server_state.options->db_target, &reader->conn) != DB_OK)
         return false;
-    /* " (session reader)" after its name tells a reader from the pool's
-     * connections in pg_stat_activity. The one statement a reader runs is
-     * planned once: left to choose, PostgreSQL plans it again at every
-     * execution (a plan for 16 tokens costs more than one for the few it is
-     * given, most of them NULL), which costs more than running it. */
-    if (!db_ping(reader->conn) ||
-        db_exec(reader->conn, "SET plan_cache_mode = force_generic_plan;"
-                              " SELECT set_config('application_name',"
-                              " current_setting('application_name') || ' (session reader)', false)"
-                              " WHERE current_setting('application_name') NOT LIKE '% (session reader)'") != DB_OK)
+    if (!db_ping(reader->conn) || db_exec(reader->conn, reader_settings) != DB_OK)
         return false;
     int fd = db_socket(reader->conn);
     if (fd < 0)
