@@ -25,8 +25,10 @@
  * Failures: a query that fails, or a lost connection, sends the requests of
  * the batch and those waiting to the pool (which reads their sessions itself,
  * as it does without a reader), and the reader stays down for
- * READER_RETRY_MS; then the next request that would use it reconnects it (a
- * blocking reconnect on the loop, at most that often). A client that leaves
+ * READER_RETRY_MS; then the next request that would use it reconnects it. The
+ * reconnect blocks the loop (a refused connection fails at once, an
+ * unreachable server after libpq's connect timeout), so each one that fails
+ * doubles the pause before the next, up to READER_RETRY_MAX_MS. A client that leaves
  * while its session is read: a token in h2o's request pool notices, and the
  * request is freed when its answer comes. */
 #include <stdlib.h>
@@ -39,7 +41,7 @@
 #include "store/session_batch.h"
 
 /* How long a reader whose connection failed stays down before it reconnects. */
-enum { READER_RETRY_MS = 1000 };
+enum { READER_RETRY_MS = 1000, READER_RETRY_MAX_MS = 60000 };
 /* The longest a batch is held for the requests of the last one to come back. */
 enum { READER_HOLD_MS = 1 };
 
@@ -62,6 +64,7 @@ struct http_session_reader {
     struct db_conn *conn;
     h2o_socket_t *sock;             /* watches conn's socket; NULL while down */
     double retry_at_ms;             /* while down: when to reconnect */
+    int retry_ms;                   /* the pause after the next failed reconnect */
     struct reader_job *head, *tail; /* waiting for the next batch */
     size_t waiting;
     size_t load;                    /* requests in the reader when the last batch was answered */
@@ -150,9 +153,11 @@ static bool reader_up(struct http_session_reader *reader)
     if (clock_monotonic_ms() < reader->retry_at_ms)
         return false;
     if (!reader_connect(reader)) {
-        reader->retry_at_ms = clock_monotonic_ms() + READER_RETRY_MS;
+        reader->retry_at_ms = clock_monotonic_ms() + reader->retry_ms;
+        reader->retry_ms = reader->retry_ms * 2 < READER_RETRY_MAX_MS ? reader->retry_ms * 2 : READER_RETRY_MAX_MS;
         return false;
     }
+    reader->retry_ms = READER_RETRY_MS;
     log_info("msg=\"session reader connected\" thread=%d", reader->thread->index);
     return true;
 }
@@ -304,6 +309,7 @@ void http_session_reader_start(struct http_thread *thread)
         return;
     }
     reader->thread = thread;
+    reader->retry_ms = READER_RETRY_MS;
     reader->flush.cb = on_flush;
     reader->hold.cb = on_hold;
     h2o_timeout_init(thread->ctx.loop, &reader->hold_timeout, READER_HOLD_MS);
