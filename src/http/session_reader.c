@@ -195,7 +195,8 @@ static void finish_batch(struct http_session_reader *reader, bool read)
     size_t count = reader->batch_count;
     reader->load = read ? count + reader->waiting : 0;
     http_session_answers(reader->owners, reader->lookups, reader->lookup_count, read);
-    memcpy(jobs, reader->batch, count * sizeof(*jobs));
+    for (size_t i = 0; i < count; i++)
+        jobs[i] = reader->batch[i];
     reader->batch_count = reader->lookup_count = 0;
     reader->sent = NULL;
     send_batch(reader, false);
