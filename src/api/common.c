@@ -21,6 +21,8 @@ int api_current_user(struct http_request *req, struct store_user *user)
         *user = *req->auth.user;
         return 0;
     }
+    if (http_needs_db(req))
+        return -1; /* on its loop (ROUTE_LOOP_SESSION): the pool looks the user up */
     int rc = store_user_by_id(req->db, &req->arena, req->auth.user_id, user);
     if (rc == DB_ROW)
         return 0;

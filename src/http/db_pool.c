@@ -101,7 +101,7 @@ struct http_request *http_detached_new(struct http_thread *thread, h2o_req_t *r)
     return &h->req;
 }
 
-static void detached_free(struct http_request *req)
+void http_detached_free(struct http_request *req)
 {
     /* The request is the first member of its holder, the heap arena behind it. */
     struct arena *heap = req->arena.backend;
@@ -134,12 +134,12 @@ void http_detached_finish(struct http_request *req, h2o_req_t *r)
     }
     if (d->file.next != NULL) {
         http_file_stream_send(r, &d->file, h2o_strdup(&r->pool, req->request_id, SIZE_MAX).base);
-        detached_free(req);
+        http_detached_free(req);
         return;
     }
     r->res.content_length = d->len;
     h2o_send_inline(r, d->len > 0 ? d->body : NULL, d->len); /* copies the body */
-    detached_free(req);
+    http_detached_free(req);
 }
 
 bool http_needs_db(struct http_request *req)
@@ -384,7 +384,7 @@ void http_db_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *
             http_detached_finish(job->req, job->h2o);
         } else {
             log_info("msg=\"client left before its request was answered\"");
-            detached_free(job->req);
+            http_detached_free(job->req);
         }
         free(job);
     }

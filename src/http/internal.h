@@ -10,6 +10,8 @@
 
 struct connection_info;
 struct pool_job;
+struct http_session_reader;
+struct store_session_lookup;
 
 /* One event loop: its h2o context, listener, database connection, and the
  * queue on which worker threads post finished offload jobs. */
@@ -29,6 +31,9 @@ struct http_thread {
     struct pool_job *db_pool_outbox_head, *db_pool_outbox_tail;
     size_t db_pool_outbox_count;
     h2o_timeout_entry_t db_pool_flush;
+    /* With a database pool on PostgreSQL: the loop's own connection that
+     * reads sessions without blocking (session_reader.c); NULL without. */
+    struct http_session_reader *session_reader;
     h2o_multithread_receiver_t shutdown_receiver;
     h2o_multithread_message_t shutdown_message;
     int connections;
@@ -67,7 +72,8 @@ struct http_detached {
     const char *content_type, *body;
     size_t len;
     struct byte_source file;          /* a body sent as it is read (reply_file.c), instead of body */
-    bool wants_db;                    /* a ROUTE_MEMORY handler asked for the pool */
+    bool wants_db;                    /* a handler on the loop (or its checks) asked for the pool */
+    bool checks_done;                 /* its checks passed and its handler ran (the pool runs only the handler) */
     struct http_prefetched_session *prefetched; /* NULL: authentication reads the session itself */
     void *pool_job;                   /* db_pool.c's job carrying the request, while in the pool */
     void *offload;                    /* slow work it started, queued once its pool thread lets go (offload.c) */
@@ -109,6 +115,17 @@ int http_csrf_check(struct http_request *req);
  * when there are two or more) and leaves each its answer for
  * http_session_authenticate; a failed query leaves them to read their own. */
 void http_session_prefetch(struct http_request **reqs, size_t count, struct db_conn *conn);
+/* Its parts: a lookup for each request with a well-formed token and no answer
+ * yet (owners[i] is lookups[i]'s request), up to STORE_SESSION_BATCH_MAX; each
+ * given its prefetched answer to fill. */
+size_t http_session_lookups(struct http_request **reqs, size_t count, struct store_session_lookup *lookups,
+                            struct http_request **owners);
+/* The answers read into the lookups (read false: the query failed, and each
+ * request reads its own). */
+void http_session_answers(struct http_request **owners, const struct store_session_lookup *lookups, size_t count,
+                          bool read);
+/* The query's bounds: sessions seen after idle_after and created after created_after are valid. */
+void http_session_bounds(const struct http_options *options, int64_t *idle_after, int64_t *created_after);
 /* Whether the request carries a session token (bearer or cookie), valid or not. */
 bool http_session_present(struct http_request *req);
 /* request.c */
@@ -126,7 +143,17 @@ void http_db_pool_submit(struct http_request *req, h2o_req_t *r, bool handler_on
 void http_db_pool_resume(struct http_request *req, void *ctx, void (*done)(struct http_request *req, void *ctx));
 /* Writes a detached request's recorded reply to h2o and frees it. */
 void http_detached_finish(struct http_request *req, h2o_req_t *r);
+/* Frees a detached request whose client went away. */
+void http_detached_free(struct http_request *req);
 void http_db_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
+/* session_reader.c (with a database pool): the loop's session reader, when
+ * the backend reads without blocking (PostgreSQL); nothing otherwise. */
+void http_session_reader_start(struct http_thread *thread);
+void http_session_reader_stop(struct http_thread *thread);
+/* Takes a request of a ROUTE_LOOP_SESSION route with a session token: its
+ * session is read on the loop, then it runs there (or on the pool when it
+ * needs the database after all). False: not taken (the reader is down). */
+bool http_session_reader_take(struct http_request *req, h2o_req_t *r);
 /* reply_file.c: sends file (taken over) as the body of r, whose status and
  * headers are set; 503 when memory is short. */
 void http_file_stream_send(h2o_req_t *r, struct byte_source *file, const char *request_id);

@@ -1040,6 +1040,8 @@ static void run_pipeline(struct http_request *req, bool handler_only)
         if (http_csrf_check(req) != 0)
             return;
     }
+    if (req->detached != NULL)
+        req->detached->checks_done = true;
     req->route->handler(req);
     bool to_pool = req->detached != NULL && req->detached->wants_db && req->db == NULL;
     if (!req->replied && !req->offload_pending && !to_pool) {
@@ -1075,7 +1077,9 @@ int http_too_large_reply(struct http_thread *thread, h2o_req_t *r, struct http_c
 }
 
 /* With a database pool: ROUTE_MEMORY requests of visitors not signed in
- * run here on the loop; everything else runs on the pool. */
+ * run here on the loop, signed-in ROUTE_LOOP_SESSION requests read their
+ * sessions on the loop's reader and run here too (session_reader.c);
+ * everything else runs on the pool. */
 static void dispatch_detached(struct http_thread *thread, h2o_req_t *r)
 {
     struct http_request *req = http_detached_new(thread, r);
@@ -1085,6 +1089,8 @@ static void dispatch_detached(struct http_thread *thread, h2o_req_t *r)
     }
     request_init(req, thread, r);
     if (route_request(req, r)) {
+        if (http_session_reader_take(req, r))
+            return;
         if (!(req->route->flags & ROUTE_MEMORY) || http_session_present(req)) {
             http_db_pool_submit(req, r, false);
             return;

@@ -178,9 +178,10 @@ void http_offload_start(struct http_request *req, void *ctx, void (*work)(void *
 
 /* For handlers of ROUTE_MEMORY routes, which a server with a database pool
  * runs on the event loop without a connection (req->db == NULL) for visitors
- * who are not signed in: hands the request to the pool, where the handler runs
- * again with one, and returns true (the handler then returns at once). False
- * when req->db is there. */
+ * who are not signed in, and of ROUTE_LOOP_SESSION routes, run there for
+ * signed-in users too (PostgreSQL): hands the request to the pool, where the
+ * handler runs again with one, and returns true (the handler then returns at
+ * once). False when req->db is there. */
 bool http_needs_db(struct http_request *req);
 
 /* ---- sessions (http/session.c) ---- */

@@ -41,6 +41,10 @@ enum route_flags {
                                     handler calling http_needs_db() when it must query after all */
     ROUTE_ENROL = 1u << 7,       /* reachable by a session that may only enrol a second factor (its role
                                     requires one it has not set up): enrolment and logout */
+    ROUTE_LOOP_SESSION = 1u << 8, /* with a database pool on PostgreSQL, a signed-in request reads its session
+                                     on the event loop (http/session_reader.c) and its checks and handler run
+                                     there, req->db NULL: the handler needs only the session's user (req->auth),
+                                     and calls http_needs_db() (api_current_user does) before any query */
 };
 
 struct route {

@@ -319,6 +319,7 @@ static void *thread_main(void *arg)
     thread->listener = h2o_evloop_socket_create(loop, thread->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
     thread->listener->data = thread;
     h2o_socket_read_start(thread->listener, on_accept);
+    http_session_reader_start(thread);
     atomic_fetch_add(&http_server_state.threads_ready, 1);
 
     double deadline = 0;
@@ -333,6 +334,7 @@ static void *thread_main(void *arg)
     }
     if (!thread_idle(thread))
         log_warn("msg=\"shutdown deadline passed with work in flight\" thread=%d", thread->index);
+    http_session_reader_stop(thread);
     h2o_multithread_unregister_receiver(thread->queue, &thread->offload_receiver);
     h2o_multithread_unregister_receiver(thread->queue, &thread->db_pool_receiver);
     h2o_multithread_unregister_receiver(thread->queue, &thread->shutdown_receiver);

@@ -49,17 +49,17 @@ static bool session_token(struct http_request *req, const char **token, bool *vi
     return true;
 }
 
-void http_session_prefetch(struct http_request **reqs, size_t count, struct db_conn *conn)
+size_t http_session_lookups(struct http_request **reqs, size_t count, struct store_session_lookup *lookups,
+                           struct http_request **owners)
 {
-    struct store_session_lookup lookups[STORE_SESSION_BATCH_MAX];
-    struct http_request *owners[STORE_SESSION_BATCH_MAX];
     size_t n = 0;
     for (size_t i = 0; i < count && n < STORE_SESSION_BATCH_MAX; i++) {
         const char *token = NULL;
         bool via_cookie = false;
         struct http_request *req = reqs[i];
-        if (req->detached == NULL || !session_token(req, &token, &via_cookie) || token == NULL ||
-            !token_well_formed(token))
+        /* One whose session was read already (on its loop) keeps that answer. */
+        if (req->detached == NULL || req->detached->prefetched != NULL || !session_token(req, &token, &via_cookie) ||
+            token == NULL || !token_well_formed(token))
             continue;
         struct http_prefetched_session *ahead = arena_calloc(&req->arena, 1, sizeof(*ahead));
         struct store_user *user = arena_calloc(&req->arena, 1, sizeof(*user));
@@ -72,19 +72,41 @@ void http_session_prefetch(struct http_request **reqs, size_t count, struct db_c
         req->detached->prefetched = ahead;
         n++;
     }
-    int64_t now = clock_now();
-    const struct http_options *options = n > 0 ? owners[0]->options : NULL;
-    bool read = n >= 2 && store_session_find_users(conn, lookups, n, now - options->session_idle_seconds,
-                                                   now - options->session_absolute_seconds) == DB_OK;
-    for (size_t i = 0; i < n; i++) {
+    return n;
+}
+
+void http_session_answers(struct http_request **owners, const struct store_session_lookup *lookups, size_t count,
+                          bool read)
+{
+    for (size_t i = 0; i < count; i++) {
         struct http_prefetched_session *ahead = owners[i]->detached->prefetched;
         if (!read) {
-            owners[i]->detached->prefetched = NULL; /* one alone, or a failed query: it reads its own */
+            owners[i]->detached->prefetched = NULL; /* it reads its own */
             continue;
         }
         ahead->session = lookups[i].session;
         ahead->rc = lookups[i].rc;
     }
+}
+
+void http_session_bounds(const struct http_options *options, int64_t *idle_after, int64_t *created_after)
+{
+    int64_t now = clock_now();
+    *idle_after = now - options->session_idle_seconds;
+    *created_after = now - options->session_absolute_seconds;
+}
+
+void http_session_prefetch(struct http_request **reqs, size_t count, struct db_conn *conn)
+{
+    struct store_session_lookup lookups[STORE_SESSION_BATCH_MAX];
+    struct http_request *owners[STORE_SESSION_BATCH_MAX];
+    size_t n = http_session_lookups(reqs, count, lookups, owners);
+    int64_t idle_after = 0, created_after = 0;
+    if (n > 0)
+        http_session_bounds(owners[0]->options, &idle_after, &created_after);
+    /* One alone reads its own (the single-token query). */
+    bool read = n >= 2 && store_session_find_users(conn, lookups, n, idle_after, created_after) == DB_OK;
+    http_session_answers(owners, lookups, n, read);
 }
 
 int http_session_authenticate(struct http_request *req)
@@ -105,18 +127,26 @@ int http_session_authenticate(struct http_request *req)
     char hash[65];
     int64_t now = clock_now();
     if (ahead != NULL) {
-        /* Read a moment ago, with the sessions of other requests waiting for the pool. */
+        /* Read a moment ago, with the sessions of other requests. */
         memcpy(hash, ahead->token_hash, sizeof(hash));
         session = ahead->session;
         rc = ahead->rc;
-        req->detached->prefetched = NULL;
     } else if (user != NULL && token_well_formed(token)) {
+        if (http_needs_db(req))
+            return -1; /* on its loop without an answer: the pool reads it */
         crypto_hash_token(token, hash);
         rc = store_session_find_user(req->db, &req->arena, hash, now - req->options->session_idle_seconds,
                                      now - req->options->session_absolute_seconds, &session, user);
     }
-    /* Refresh the idle clock at most once a minute, not on every request. */
-    if (rc == DB_ROW && now - session.last_seen_at >= 60)
+    /* Refresh the idle clock at most once a minute, not on every request
+     * (on the pool, with the answer read on the loop, when the loop has no
+     * connection to write with). */
+    bool touch = rc == DB_ROW && now - session.last_seen_at >= 60;
+    if (touch && http_needs_db(req))
+        return -1;
+    if (ahead != NULL)
+        req->detached->prefetched = NULL;
+    if (touch)
         store_session_touch(req->db, hash, now);
     if (rc == DB_ROW) {
         req->auth.authenticated = true;

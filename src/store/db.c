@@ -191,6 +191,32 @@ void db_read_end(struct db_conn *conn)
         d->read_end(conn);
 }
 
+int db_socket(struct db_conn *conn)
+{
+    const struct db_driver *d = db_driver_of(conn);
+    return d->socket != NULL ? d->socket(conn) : -1;
+}
+
+int db_send(struct db_stmt *stmt)
+{
+    if (stmt == NULL)
+        return DB_ERROR;
+    const struct db_driver *d = stmt_driver(stmt);
+    return d->send != NULL ? d->send(stmt) : DB_UNSUPPORTED;
+}
+
+int db_poll(struct db_conn *conn, bool *ready)
+{
+    const struct db_driver *d = db_driver_of(conn);
+    *ready = false;
+    return d->poll != NULL ? d->poll(conn, ready) : DB_UNSUPPORTED;
+}
+
+bool db_ping(struct db_conn *conn)
+{
+    return db_driver_of(conn)->ping(conn);
+}
+
 static void sleep_ms(long ms)
 {
     struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};

@@ -30,6 +30,7 @@ enum db_status {
     DB_RETRY = -1,       /* busy, locked, serialization failure, deadlock: retry the transaction */
     DB_CONSTRAINT = -2,  /* a unique or foreign-key constraint refused the change */
     DB_ERROR = -3,       /* anything else (logged by the driver) */
+    DB_UNSUPPORTED = -4, /* the backend does not offer this (asynchronous statements on SQLite) */
 };
 
 struct db_driver {
@@ -70,6 +71,11 @@ struct db_driver {
      * NULL where the backend offers no such number (PostgreSQL). */
     int (*read_begin)(struct db_conn *conn, uint64_t *data_version);
     void (*read_end)(struct db_conn *conn);
+    /* Asynchronous statements (db_send below); NULL where the backend has
+     * none (SQLite). */
+    int (*socket)(struct db_conn *conn);
+    int (*send)(struct db_stmt *stmt);
+    int (*poll)(struct db_conn *conn, bool *ready);
 };
 
 /* Injected write failures (tests only: armed by `rounds serve --test-hooks 1`
@@ -135,6 +141,26 @@ int db_exec(struct db_conn *conn, const char *sql);
  * changes are not counted until it commits). Not nested. */
 int db_read_begin(struct db_conn *conn, uint64_t *data_version);
 void db_read_end(struct db_conn *conn);
+
+/* Asynchronous statements, for an event loop that must not wait for the
+ * database (http/session_reader.c). db_send starts a prepared, bound
+ * statement and returns without its answer (the statement is prepared on
+ * the connection first if it is not yet: one round trip, once per
+ * connection). When db_socket's descriptor is readable, db_poll reads what
+ * arrived: DB_OK with *ready once the whole answer is in, after which
+ * db_step and db_column_* read its rows as usual and db_reset ends it; DB_OK
+ * without *ready while more is to come (or nothing was sent: it then only
+ * notices a connection that closed). Any other status: the statement failed
+ * or the connection is gone (the statement then has no rows). One statement
+ * at a time per connection, and no other use of the connection until its
+ * answer is in. The descriptor stays the connection's: the caller watches
+ * it, never closes it, and asks again after db_ping (a reconnect may change
+ * it). PostgreSQL only: elsewhere DB_UNSUPPORTED (db_socket: -1). */
+int db_socket(struct db_conn *conn);
+int db_send(struct db_stmt *stmt);
+int db_poll(struct db_conn *conn, bool *ready);
+/* True when the connection answers, reconnecting it if it was lost. */
+bool db_ping(struct db_conn *conn);
 
 /* Runs fn inside a transaction, retrying (with a short backoff, at most 50
  * times) while the database reports a retryable conflict. fn returns a

@@ -19,11 +19,11 @@ static const char session_batch_sql[] =
 
 enum { COLUMN_TOKEN_HASH = 24 };
 
-/* Up to STORE_SESSION_BATCH_MAX lookups in one query. */
-static int find_chunk(struct db_conn *conn, struct store_session_lookup *lookups, size_t count, int64_t idle_after,
-                      int64_t created_after)
+/* The batch statement with up to STORE_SESSION_BATCH_MAX lookups bound
+ * (each distinct hash once, the unused places NULL). */
+static struct db_stmt *bind_chunk(struct db_conn *conn, const struct store_session_lookup *lookups, size_t count,
+                                  int64_t idle_after, int64_t created_after)
 {
-    struct store_session_rows states[STORE_SESSION_BATCH_MAX] = {0};
     struct db_stmt *st = db_prepare(conn, session_batch_sql);
     int bound = 0;
     for (size_t i = 0; i < count; i++) {
@@ -37,6 +37,13 @@ static int find_chunk(struct db_conn *conn, struct store_session_lookup *lookups
         db_bind_null(st, ++bound);
     db_bind_int(st, STORE_SESSION_BATCH_MAX + 1, idle_after);
     db_bind_int(st, STORE_SESSION_BATCH_MAX + 2, created_after);
+    return st;
+}
+
+/* Steps the batch statement's rows into the lookups, and resets it. */
+static int read_chunk(struct db_stmt *st, struct store_session_lookup *lookups, size_t count)
+{
+    struct store_session_rows states[STORE_SESSION_BATCH_MAX] = {0};
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
         const char *hash = db_column_text(st, COLUMN_TOKEN_HASH);
@@ -52,12 +59,33 @@ static int find_chunk(struct db_conn *conn, struct store_session_lookup *lookups
     return DB_OK;
 }
 
+int store_session_find_users_send(struct db_conn *conn, const struct store_session_lookup *lookups, size_t count,
+                                  int64_t idle_after, int64_t created_after, struct db_stmt **sent)
+{
+    *sent = NULL;
+    if (count == 0 || count > STORE_SESSION_BATCH_MAX)
+        return DB_ERROR;
+    struct db_stmt *st = bind_chunk(conn, lookups, count, idle_after, created_after);
+    int rc = db_send(st);
+    if (rc != DB_OK) {
+        db_reset(st);
+        return rc;
+    }
+    *sent = st;
+    return DB_OK;
+}
+
+int store_session_find_users_receive(struct db_stmt *sent, struct store_session_lookup *lookups, size_t count)
+{
+    return read_chunk(sent, lookups, count);
+}
+
 int store_session_find_users(struct db_conn *conn, struct store_session_lookup *lookups, size_t count,
                              int64_t idle_after, int64_t created_after)
 {
     for (size_t start = 0; start < count; start += STORE_SESSION_BATCH_MAX) {
         size_t n = count - start < STORE_SESSION_BATCH_MAX ? count - start : STORE_SESSION_BATCH_MAX;
-        int rc = find_chunk(conn, lookups + start, n, idle_after, created_after);
+        int rc = read_chunk(bind_chunk(conn, lookups + start, n, idle_after, created_after), lookups + start, n);
         if (rc != DB_OK)
             return rc;
     }

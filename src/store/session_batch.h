@@ -29,4 +29,13 @@ struct store_session_lookup {
 int store_session_find_users(struct db_conn *conn, struct store_session_lookup *lookups, size_t count,
                              int64_t idle_after, int64_t created_after);
 
+/* The same for up to STORE_SESSION_BATCH_MAX lookups, without waiting for the
+ * answer (db_send in store/db.h): DB_OK with the statement in *sent, whose
+ * answer, once db_poll says it is in, store_session_find_users_receive reads
+ * into the same lookups (which must stay as they were meanwhile). Any other
+ * status: nothing was sent (DB_UNSUPPORTED on SQLite). */
+int store_session_find_users_send(struct db_conn *conn, const struct store_session_lookup *lookups, size_t count,
+                                  int64_t idle_after, int64_t created_after, struct db_stmt **sent);
+int store_session_find_users_receive(struct db_stmt *sent, struct store_session_lookup *lookups, size_t count);
+
 #endif

@@ -2,8 +2,10 @@
  * answers for each token what store_session_find_user answers for it alone:
  * the same user, roles, memberships and session, the same "not found" for
  * unknown, idle, old and deleted sessions, with tokens repeated and lists
- * longer than one query. Run on SQLite, and on PostgreSQL with
- * ROUNDS_TEST_DB=postgres://…. */
+ * longer than one query. The same sent without waiting (db_send, db_poll:
+ * PostgreSQL; SQLite answers DB_UNSUPPORTED), and after its connection was
+ * killed. Run on SQLite, and on PostgreSQL with ROUNDS_TEST_DB=postgres://…. */
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -76,16 +78,39 @@ static void check_same_user(const struct store_user *a, const struct store_user 
     }
 }
 
-/* Looks every hash up in one call and one by one; the answers must agree. */
+/* The batch sent without waiting, polled until its answer is in (5 s at most). */
+static int find_users_sent(struct store_session_lookup *lookups, size_t count, int64_t idle_after,
+                           int64_t created_after)
+{
+    struct db_stmt *sent = NULL;
+    int rc = store_session_find_users_send(conn, lookups, count, idle_after, created_after, &sent);
+    if (rc != DB_OK)
+        return rc;
+    bool ready = false;
+    for (int waited = 0; rc == DB_OK && !ready && waited < 5000; waited += 10) {
+        struct pollfd p = {.fd = db_socket(conn), .events = POLLIN};
+        if (poll(&p, 1, 10) > 0)
+            rc = db_poll(conn, &ready);
+    }
+    if (rc != DB_OK || !ready)
+        return rc != DB_OK ? rc : DB_ERROR;
+    return store_session_find_users_receive(sent, lookups, count);
+}
+
+/* Looks every hash up in one call (sent: without waiting) and one by one;
+ * the answers must agree. */
 static void check_batch_equals_single(const char **hashes, size_t count, int64_t idle_after, int64_t created_after,
-                                      size_t expect_found)
+                                      size_t expect_found, bool sent)
 {
     struct store_session_lookup lookups[TOKENS * 2];
     struct store_user users[TOKENS * 2];
     memset(users, 0, sizeof(users));
     for (size_t i = 0; i < count; i++)
         lookups[i] = (struct store_session_lookup){.token_hash = hashes[i], .arena = &arena, .user = &users[i]};
-    CHECK_INT(store_session_find_users(conn, lookups, count, idle_after, created_after), DB_OK);
+    if (sent)
+        CHECK_INT(find_users_sent(lookups, count, idle_after, created_after), DB_OK);
+    else
+        CHECK_INT(store_session_find_users(conn, lookups, count, idle_after, created_after), DB_OK);
     size_t found = 0;
     for (size_t i = 0; i < count; i++) {
         struct store_session session = {0};
@@ -124,19 +149,68 @@ TEST(a_batch_answers_each_token_as_a_single_lookup_would)
     }
     /* Within one query, with a token twice and one unknown. */
     const char *few[] = {hashes[0], hashes[1], hashes[2], hashes[1], "unknown-token-hash", hashes[5], hashes[4]};
-    check_batch_equals_single(few, 7, now - 1800, now - 43200, 6);
+    check_batch_equals_single(few, 7, now - 1800, now - 43200, 6, false);
     /* One alone, and an empty list. */
-    check_batch_equals_single(hashes + 3, 1, now - 1800, now - 43200, 1);
-    check_batch_equals_single(hashes, 0, now - 1800, now - 43200, 0);
+    check_batch_equals_single(hashes + 3, 1, now - 1800, now - 43200, 1, false);
+    check_batch_equals_single(hashes, 0, now - 1800, now - 43200, 0, false);
     /* Longer than one query, every token twice (the repeat in another query). */
     for (size_t i = 0; i < TOKENS; i++)
         hashes[TOKENS + i] = hashes[TOKENS - 1 - i];
-    check_batch_equals_single(hashes, TOKENS * 2, now - 1800, now - 43200, TOKENS * 2);
+    check_batch_equals_single(hashes, TOKENS * 2, now - 1800, now - 43200, TOKENS * 2, false);
     /* Idle: only the sessions seen since now - 110 (i < 10). Too old: created since. */
-    check_batch_equals_single(hashes, TOKENS, now - 110, now - 43200, 10);
+    check_batch_equals_single(hashes, TOKENS, now - 110, now - 43200, 10, false);
     CHECK_INT(store_session_delete(conn, stored[0]), DB_OK);
     CHECK_INT(store_session_delete(conn, stored[7]), DB_OK);
-    check_batch_equals_single(hashes, TOKENS, now - 1800, now - 43200, TOKENS - 2);
+    check_batch_equals_single(hashes, TOKENS, now - 1800, now - 43200, TOKENS - 2, false);
+}
+
+TEST(a_batch_sent_without_waiting_answers_the_same)
+{
+    bool postgres = strcmp(db_backend_name(conn), "postgres") == 0;
+    int64_t now = clock_now();
+    const char *hashes[8];
+    char stored[8][65];
+    for (size_t i = 0; i < 8; i++) {
+        const char *user_id = make_user(i % 3, i % 2);
+        crypto_hash_token(unique("sent"), stored[i]);
+        CHECK_INT(store_session_insert(conn, stored[i], user_id, "csrf", now - 10), DB_OK);
+        hashes[i] = stored[i];
+    }
+    if (!postgres) {
+        struct store_session_lookup lookup = {.token_hash = hashes[0], .arena = &arena};
+        struct db_stmt *sent = NULL;
+        bool ready = true;
+        CHECK_INT(store_session_find_users_send(conn, &lookup, 1, now - 1800, now - 43200, &sent), DB_UNSUPPORTED);
+        CHECK(sent == NULL);
+        CHECK_INT(db_socket(conn), -1);
+        CHECK_INT(db_poll(conn, &ready), DB_UNSUPPORTED);
+        CHECK(!ready);
+        return;
+    }
+    /* Nothing sent: a poll reads nothing and nothing is ready. */
+    bool ready = true;
+    CHECK_INT(db_poll(conn, &ready), DB_OK);
+    CHECK(!ready);
+    const char *few[] = {hashes[0], hashes[1], "unknown-token-hash", hashes[1], hashes[5]};
+    check_batch_equals_single(few, 5, now - 1800, now - 43200, 4, true);
+    check_batch_equals_single(hashes, 8, now - 1800, now - 43200, 8, true);
+    /* Killed from another connection: the poll fails, a ping reconnects, and
+     * the next send is answered. */
+    struct db_conn *other = NULL;
+    CHECK_INT(db_open(getenv("ROUNDS_TEST_DB"), &other), DB_OK);
+    CHECK_INT(db_exec(conn, "SET application_name = 'rounds store test sent'"), DB_OK);
+    CHECK_INT(db_exec(other, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                             " WHERE application_name = 'rounds store test sent'"),
+              DB_OK);
+    db_close(other);
+    usleep(300 * 1000); /* the backend has gone */
+    struct store_session_lookup lookups[1] = {{.token_hash = hashes[2], .arena = &arena}};
+    struct store_user user = {0};
+    lookups[0].user = &user;
+    CHECK(find_users_sent(lookups, 1, now - 1800, now - 43200) != DB_OK);
+    CHECK(db_ping(conn));
+    CHECK(db_socket(conn) >= 0);
+    check_batch_equals_single(hashes, 8, now - 1800, now - 43200, 8, true);
 }
 
 int main(void)
@@ -159,6 +233,7 @@ int main(void)
     }
     printf("backend: %s\n", db_backend_name(conn));
     RUN(a_batch_answers_each_token_as_a_single_lookup_would);
+    RUN(a_batch_sent_without_waiting_answers_the_same);
     db_close(conn);
     arena_heap_free(&arena);
     if (sqlite_path[0] != '\0') {

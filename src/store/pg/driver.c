@@ -53,6 +53,8 @@ struct db_conn {
     bool down;  /* the last reconnect failed: log the next failures quietly */
     unsigned next_name;
     struct stmt_cache statements;
+    struct db_stmt *pending; /* sent by pg_send, its answer not all in yet */
+    int pending_rc;          /* DB_OK, or how its answer failed */
 };
 
 extern const struct db_driver db_pg_driver;
@@ -627,6 +629,92 @@ static bool pg_ping(struct db_conn *conn)
     return run_simple(conn, "SELECT 1", "ping", NULL) == DB_OK;
 }
 
+/* ---- asynchronous statements (db_send in store/db.h) ----
+ * The connection stays in libpq's blocking mode: a send is one short message
+ * that the socket's empty buffer takes at once; only the answer is awaited
+ * without blocking, by PQconsumeInput when the caller's loop sees the socket
+ * readable. */
+
+static int pg_socket(struct db_conn *conn)
+{
+    return PQstatus(conn->pg) == CONNECTION_OK ? PQsocket(conn->pg) : -1;
+}
+
+static int pg_send(struct db_stmt *stmt)
+{
+    struct db_conn *conn = stmt->conn;
+    if (conn->pending != NULL || in_transaction(conn))
+        return DB_ERROR;
+    int rc = ensure_prepared(stmt);
+    if (rc != DB_OK)
+        return rc == PG_LOST || rc == PG_STALE ? DB_ERROR : rc;
+    clear_result(stmt);
+    if (!PQsendQueryPrepared(conn->pg, stmt->name, stmt->nparams, stmt->values, NULL, NULL, 0)) {
+        rc = classify(conn, NULL, "send", stmt->sql);
+        return rc == PG_LOST || rc == PG_STALE ? DB_ERROR : rc;
+    }
+    conn->pending = stmt;
+    conn->pending_rc = DB_OK;
+    return DB_OK;
+}
+
+/* One result of the pending statement: kept, or its failure noted. */
+static void take_result(struct db_conn *conn, PGresult *res)
+{
+    struct db_stmt *stmt = conn->pending;
+    ExecStatusType st = PQresultStatus(res);
+    if (stmt == NULL || conn->pending_rc != DB_OK || stmt->result != NULL) {
+        PQclear(res);
+        return;
+    }
+    if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+        stmt->result = res;
+        stmt->row = -1;
+        stmt->rows = PQntuples(res);
+        stmt->changes = 0;
+        return;
+    }
+    int rc = classify(conn, res, "poll", stmt->sql);
+    if (rc == PG_STALE)
+        stmt->prepared = false; /* prepared again at its next send */
+    conn->pending_rc = rc == PG_LOST || rc == PG_STALE ? DB_ERROR : rc;
+    PQclear(res);
+}
+
+static int pg_poll(struct db_conn *conn, bool *ready)
+{
+    int rc = DB_OK;
+    *ready = false;
+    if (!PQconsumeInput(conn->pg)) {
+        rc = DB_ERROR;
+        goto out;
+    }
+    while (!PQisBusy(conn->pg)) {
+        PGresult *res = PQgetResult(conn->pg);
+        if (res == NULL)
+            break;
+        take_result(conn, res);
+    }
+    if (PQstatus(conn->pg) == CONNECTION_BAD) {
+        rc = DB_ERROR;
+        goto out;
+    }
+    if (conn->pending == NULL || PQisBusy(conn->pg))
+        return DB_OK;
+    /* The answer is all in (PQgetResult said so with NULL). */
+    rc = conn->pending_rc;
+    *ready = rc == DB_OK;
+out:
+    if (rc != DB_OK && conn->pending != NULL) {
+        char safe[256];
+        log_warn("msg=\"postgres asynchronous statement failed\" error=\"%s\"",
+                 log_safe(safe, sizeof(safe), PQerrorMessage(conn->pg)));
+        clear_result(conn->pending);
+    }
+    conn->pending = NULL;
+    return rc;
+}
+
 const struct db_driver db_pg_driver = {
     .name = "postgres",
     .open = pg_open,
@@ -650,4 +738,7 @@ const struct db_driver db_pg_driver = {
     .ping = pg_ping,
     .snapshot_write = db_pg_snapshot_write,
     .snapshot_load = db_pg_snapshot_load,
+    .socket = pg_socket,
+    .send = pg_send,
+    .poll = pg_poll,
 };

@@ -1,0 +1,345 @@
+/* test_api_loop_sessions.c — GET /api/v1/me with its session read on the
+ * event loop (http/session_reader.c: PostgreSQL with a database pool), and
+ * the same answers on SQLite, where the pool reads it.
+ *
+ * One server with two loops and a pool of two connections. Many clients ask
+ * GET /api/v1/me as several people at once while a second instance signs
+ * one out and a role is given to another in the database: each reply is the
+ * asker's own, and a request sent after the change has returned sees it.
+ * Bad tokens get their 401; a stale cookie is dropped; a session whose idle
+ * clock is due is still touched. Clients that leave while their sessions are
+ * read crash nothing. On PostgreSQL also: GET /api/v1/me is answered while
+ * both pool connections wait on a lock (it never needed the pool), and after
+ * the readers' backends are killed requests are still answered and the
+ * readers come back. */
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "api_client.h"
+#include "test.h"
+
+#define PEOPLE_PASSWORD "Ember-Valley-Compass-274"
+#include "api_people.h"
+
+enum { LOOPS = 2, PEOPLE = 5, CLIENTS = 8, ROUNDS_PER_CLIENT = 60 };
+
+static struct api_server server;
+static struct db_conn *db;
+static bool postgres;
+static struct user people[PEOPLE]; /* people[0] is signed out, people[1] given a role, during the test */
+
+/* Set once the change has returned: a request sent after it must see it. */
+static atomic_bool signed_out, role_given;
+
+struct client {
+    pthread_t thread;
+    int index;
+    int wrong;
+    char first_wrong[300];
+};
+
+/* Whether the reply is right for who (PEOPLE: a Basic header, PEOPLE + 1: a
+ * malformed bearer token), given what had changed when the request left. */
+static bool reply_right(int who, bool out, bool role, long status, json_t *json)
+{
+    if (who >= PEOPLE)
+        return status == 401;
+    if (who == 0 && out)
+        return status == 401;
+    if (who == 0 && status == 401)
+        return true; /* signed out while it was on its way */
+    const char *id = status == 200 ? api_json_str(json, "id") : NULL;
+    if (id == NULL || strcmp(id, people[who].id) != 0)
+        return false;
+    size_t roles = json_array_size(api_json_get(json, "roles"));
+    return who != 1 ? roles == 1 : role ? roles == 2 : roles == 1 || roles == 2;
+}
+
+static void *ask_me(void *arg)
+{
+    struct client *c = arg;
+    static const char basic[] = "Authorization: Basic Zm9vOmJhcg==";
+    static const char malformed[] = "Authorization: Bearer not-a-token";
+    for (int round = 0; round < ROUNDS_PER_CLIENT; round++) {
+        int who = (c->index + round) % (PEOPLE + 2);
+        const char *headers[] = {who < PEOPLE ? people[who].auth : who == PEOPLE ? basic : malformed, NULL};
+        bool out = atomic_load(&signed_out), role = atomic_load(&role_given);
+        struct api_response r;
+        struct api_raw_request rq = {"GET", "/api/v1/me", headers, NULL, 0, false};
+        long status = api_send_to(&server, &r, &rq);
+        if (!reply_right(who, out, role, status, r.json) && c->wrong++ == 0)
+            snprintf(c->first_wrong, sizeof(c->first_wrong), "as %d: %ld %.200s", who, status, r.body);
+        api_free(&r);
+    }
+    return NULL;
+}
+
+TEST(each_gets_its_own_session_and_changes_apply_at_once)
+{
+    struct api_server second;
+    static const char *const flags[] = {"--login-limit-client", "1000000", NULL};
+    if (!api_server_start_beside(&second, &server, flags)) {
+        TEST_FAILF("the second instance did not start");
+        return;
+    }
+    struct client clients[CLIENTS];
+    for (int i = 0; i < CLIENTS; i++) {
+        clients[i] = (struct client){.index = i};
+        CHECK_INT(pthread_create(&clients[i].thread, NULL, ask_me, &clients[i]), 0);
+    }
+    api_sleep_ms(150);
+    struct api_response r;
+    const char *first[] = {people[0].auth, NULL};
+    struct api_raw_request logout = {"POST", "/api/v1/auth/logout", first, NULL, 0, false};
+    CHECK_INT(api_send_to(&second, &r, &logout), 204);
+    api_free(&r);
+    atomic_store(&signed_out, true);
+    api_sleep_ms(150);
+    struct db_stmt *st = db_prepare(db, "INSERT INTO user_roles (user_id, role) VALUES ($1, 'preceptor')");
+    db_bind_text(st, 1, people[1].id);
+    CHECK_INT(db_step(st), DB_DONE);
+    db_reset(st);
+    atomic_store(&role_given, true);
+    for (int i = 0; i < CLIENTS; i++) {
+        pthread_join(clients[i].thread, NULL);
+        if (clients[i].wrong > 0)
+            TEST_FAILF("client %d: %d wrong replies, the first %s", i, clients[i].wrong, clients[i].first_wrong);
+    }
+    CHECK_INT(api_server_stop(&second), 0);
+    api_server_cleanup(&second);
+    api_use(&server);
+}
+
+/* Sets a session's last_seen_at (seconds before now). */
+static void session_seen(const struct user *u, long long seconds_ago)
+{
+    char hash[65];
+    crypto_hash_token(u->token, hash);
+    struct db_stmt *st = db_prepare(db, "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2");
+    db_bind_int(st, 1, (int64_t)time(NULL) - seconds_ago);
+    db_bind_text(st, 2, hash);
+    CHECK_INT(db_step(st), DB_DONE);
+    CHECK_INT(db_changes(st), 1);
+    db_reset(st);
+}
+
+TEST(bad_expired_and_stale_tokens)
+{
+    struct user u;
+    CHECK(register_student(&u, "loopbad"));
+    struct api_response r;
+    const char *unknown[] = {"Authorization: Bearer AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL};
+    CHECK_INT(api_request(&r, "GET", "/api/v1/me", unknown, NULL), 401);
+    api_free(&r);
+    const char *malformed[] = {"Authorization: Bearer short", NULL};
+    CHECK_INT(api_request(&r, "GET", "/api/v1/me", malformed, NULL), 401);
+    api_free(&r);
+    const char *basic[] = {"Authorization: Basic Zm9vOmJhcg==", NULL};
+    CHECK_INT(api_request(&r, "GET", "/api/v1/me", basic, NULL), 401);
+    api_free(&r);
+    /* Idle for longer than the server allows (30 days by default). */
+    session_seen(&u, 31LL * 24 * 3600);
+    const char *expired[] = {u.auth, NULL};
+    CHECK_INT(api_request(&r, "GET", "/api/v1/me", expired, NULL), 401);
+    api_free(&r);
+    /* The same token as a cookie: stale, dropped, and the visitor is anonymous. */
+    const char *stale[] = {u.cookie, NULL};
+    CHECK_INT(api_request(&r, "GET", "/api/v1/me", stale, NULL), 401);
+    const char *cleared = api_set_cookie(&r, "rounds_session");
+    CHECK(cleared != NULL && strstr(cleared, "Max-Age=0") != NULL);
+    api_free(&r);
+}
+
+TEST(a_session_due_its_touch_is_touched)
+{
+    struct user u;
+    CHECK(register_student(&u, "looptouch"));
+    char hash[65];
+    crypto_hash_token(u.token, hash);
+    session_seen(&u, 600);
+    long long before = api_db_int(db, "SELECT last_seen_at FROM sessions WHERE token_hash = $1", hash, NULL);
+    struct api_response r;
+    const char *headers[] = {u.auth, NULL};
+    CHECK_INT(api_request(&r, "GET", "/api/v1/me", headers, NULL), 200);
+    CHECK_STR(api_json_str(r.json, "id"), u.id);
+    api_free(&r);
+    long long after = api_db_int(db, "SELECT last_seen_at FROM sessions WHERE token_hash = $1", hash, NULL);
+    CHECK(after >= before + 590);
+    /* Touched a moment ago: the next request needs no write. */
+    CHECK_INT(api_request(&r, "GET", "/api/v1/me", headers, NULL), 200);
+    api_free(&r);
+    CHECK_INT(api_db_int(db, "SELECT last_seen_at FROM sessions WHERE token_hash = $1", hash, NULL), after);
+}
+
+/* Sends GET /api/v1/me on a connection of its own and closes it at once. */
+static void ask_and_leave(const struct user *u)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)server.port)};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
+        TEST_FAILF("cannot connect to the server");
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    char request[256];
+    int n = snprintf(request, sizeof(request), "GET /api/v1/me HTTP/1.1\r\nHost: x\r\n%s\r\n\r\n", u->auth);
+    CHECK_INT(send(fd, request, (size_t)n, 0), n);
+    close(fd);
+}
+
+/* Holds a lock that makes the session query wait (PostgreSQL), or releases it. */
+static bool lock_sessions(bool lock)
+{
+    if (!postgres)
+        return true;
+    if (!lock)
+        return db_exec(db, "COMMIT") == DB_OK;
+    return db_exec(db, "BEGIN; LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE") == DB_OK;
+}
+
+TEST(clients_that_leave_while_their_sessions_are_read)
+{
+    CHECK(lock_sessions(true));
+    for (int i = 0; i < 40; i++)
+        ask_and_leave(&people[2 + i % 3]);
+    api_sleep_ms(200);
+    CHECK(lock_sessions(false));
+    api_sleep_ms(200);
+    struct api_response r;
+    const char *headers[] = {people[2].auth, NULL};
+    CHECK_INT(api_request(&r, "GET", "/api/v1/me", headers, NULL), 200);
+    CHECK_STR(api_json_str(r.json, "id"), people[2].id);
+    api_free(&r);
+}
+
+/* ---- PostgreSQL only: the loops' readers ---- */
+
+struct pending {
+    pthread_t thread;
+    long status;
+    atomic_bool done;
+};
+
+static void *patch_me(void *arg)
+{
+    struct pending *p = arg;
+    struct api_response r;
+    const char *headers[] = {people[3].auth, NULL};
+    static const char body[] = "{\"school\":\"Loop University\"}";
+    struct api_raw_request rq = {"PATCH", "/api/v1/me", headers, body, sizeof(body) - 1, false};
+    p->status = api_send_to(&server, &r, &rq);
+    api_free(&r);
+    atomic_store(&p->done, true);
+    return NULL;
+}
+
+TEST(me_is_answered_while_the_pool_waits)
+{
+    if (!postgres)
+        return;
+    CHECK_INT(db_exec(db, "BEGIN; LOCK TABLE users IN EXCLUSIVE MODE"), DB_OK);
+    struct pending patches[2];
+    for (int i = 0; i < 2; i++) {
+        patches[i] = (struct pending){.status = 0};
+        CHECK_INT(pthread_create(&patches[i].thread, NULL, patch_me, &patches[i]), 0);
+    }
+    api_sleep_ms(300); /* both pool connections wait for the lock */
+    struct api_response r;
+    const char *headers[] = {people[4].auth, NULL};
+    CHECK_INT(api_request(&r, "GET", "/api/v1/me", headers, NULL), 200);
+    CHECK_STR(api_json_str(r.json, "id"), people[4].id);
+    api_free(&r);
+    CHECK(!atomic_load(&patches[0].done) && !atomic_load(&patches[1].done));
+    CHECK_INT(db_exec(db, "COMMIT"), DB_OK);
+    for (int i = 0; i < 2; i++) {
+        pthread_join(patches[i].thread, NULL);
+        CHECK_INT(patches[i].status, 200);
+    }
+}
+
+static long long readers(void)
+{
+    return api_db_int(db,
+                      "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name LIKE '% (session reader)'"
+                      " AND datname = current_database()",
+                      NULL, NULL);
+}
+
+/* Every person asks GET /api/v1/me a few times: all their own. */
+static void all_answered(void)
+{
+    for (int i = 0; i < 12; i++) {
+        const struct user *u = &people[2 + i % 3];
+        const char *headers[] = {u->auth, NULL};
+        struct api_response r;
+        CHECK_INT(api_request(&r, "GET", "/api/v1/me", headers, NULL), 200);
+        CHECK_STR(api_json_str(r.json, "id"), u->id);
+        api_free(&r);
+    }
+}
+
+/* A reader reconnects when a request comes to its loop: connections land on
+ * either loop, so a few rounds make sure that each loop had some. */
+static void all_answered_until_readers_are_back(void)
+{
+    for (int round = 0; round < 5 && readers() != LOOPS; round++)
+        all_answered();
+    CHECK_INT(readers(), LOOPS);
+}
+
+TEST(readers_killed_come_back)
+{
+    if (!postgres)
+        return;
+    CHECK_INT(readers(), LOOPS);
+    CHECK_INT(db_exec(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE"
+                          " '% (session reader)' AND datname = current_database()"),
+              DB_OK);
+    all_answered();
+    api_sleep_ms(1200); /* the readers' retry delay */
+    all_answered_until_readers_are_back();
+    /* Every connection of the server at once, the pool's too. */
+    CHECK_INT(db_exec(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE"
+                          " 'rounds%' AND datname = current_database() AND pid <> pg_backend_pid()"),
+              DB_OK);
+    all_answered();
+    api_sleep_ms(1200);
+    all_answered_until_readers_are_back();
+}
+
+int main(void)
+{
+    const char *flags[] = {"--threads", "2", "--db-pool", "2", NULL};
+    if (api_server_start(&server, flags) != 0)
+        return 1;
+    db = api_db_open(&server);
+    postgres = db != NULL && strcmp(db_backend_name(db), "postgres") == 0;
+    bool ok = db != NULL;
+    char prefix[32];
+    for (int i = 0; i < PEOPLE && ok; i++) {
+        snprintf(prefix, sizeof(prefix), "loop%d", i);
+        ok = register_student(&people[i], prefix);
+    }
+    if (!ok)
+        return 1;
+    RUN(each_gets_its_own_session_and_changes_apply_at_once);
+    RUN(bad_expired_and_stale_tokens);
+    RUN(a_session_due_its_touch_is_touched);
+    RUN(clients_that_leave_while_their_sessions_are_read);
+    RUN(me_is_answered_while_the_pool_waits);
+    RUN(readers_killed_come_back);
+    if (test_failed)
+        api_server_print_log(&server, 40);
+    db_close(db);
+    CHECK_INT(api_server_stop(&server), 0);
+    api_server_cleanup(&server);
+    return test_summary("api_loop_sessions");
+}
