@@ -30,7 +30,9 @@
  * reader is "connecting" while libpq's handshake (db_connect_start,
  * db_connect_poll) and then the settings statement (db_send_exec) go on,
  * each step run when the socket is writable or readable as libpq asks, and
- * requests keep going to the pool meanwhile. A server that does not answer
+ * requests keep going to the pool meanwhile (libpq still looks a host name
+ * up when the connect starts, which may wait on DNS: an address, or
+ * localhost, does not). A server that does not answer
  * (a partition drops its packets) is given up after READER_CONNECT_MS; each
  * connect that fails doubles the pause before the next, up to
  * READER_RETRY_MAX_MS. The loop watches a duplicate of libpq's descriptor,
