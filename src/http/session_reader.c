@@ -25,14 +25,26 @@
  * Failures: a query that fails, or a lost connection, sends the requests of
  * the batch and those waiting to the pool (which reads their sessions itself,
  * as it does without a reader), and the reader stays down for
- * READER_RETRY_MS; then the next request that would use it reconnects it. The
- * reconnect blocks the loop (a refused connection fails at once, an
- * unreachable server after libpq's connect timeout), so each one that fails
- * doubles the pause before the next, up to READER_RETRY_MAX_MS. A client that leaves
+ * READER_RETRY_MS; then the next request that would use it reconnects it.
+ * Connecting never blocks the loop, at startup too (one way for both): the
+ * reader is "connecting" while libpq's handshake (db_connect_start,
+ * db_connect_poll) and then the settings statement (db_send_exec) go on,
+ * each step run when the socket is writable or readable as libpq asks, and
+ * requests keep going to the pool meanwhile (libpq still looks a host name
+ * up when the connect starts, which may wait on DNS: an address, or
+ * localhost, does not). A server that does not answer
+ * (a partition drops its packets) is given up after READER_CONNECT_MS; each
+ * connect that fails doubles the pause before the next, up to
+ * READER_RETRY_MAX_MS. The loop watches a duplicate of libpq's descriptor,
+ * made again at every step: libpq may close its socket and open another
+ * during the handshake (the next address), often under the same number,
+ * which a watch on the number itself would miss. A client that leaves
  * while its session is read: a token in h2o's request pool notices, and the
  * request is freed when its answer comes. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "http/internal.h"
 #include "lib/clock.h"
@@ -42,6 +54,15 @@
 
 /* How long a reader whose connection failed stays down before it reconnects. */
 enum { READER_RETRY_MS = 1000, READER_RETRY_MAX_MS = 60000 };
+/* The longest a connect (handshake and settings) may take before it is given up. */
+enum { READER_CONNECT_MS = 5000 };
+
+enum reader_state {
+    READER_DOWN,       /* until retry_at_ms, then the next request reconnects it */
+    READER_CONNECTING, /* libpq's handshake */
+    READER_SETTING,    /* reader_settings sent, its answer awaited */
+    READER_UP,
+};
 /* The longest a batch is held for the requests of the last one to come back. */
 enum { READER_HOLD_MS = 1 };
 
@@ -62,7 +83,8 @@ struct reader_job {
 struct http_session_reader {
     struct http_thread *thread;
     struct db_conn *conn;
-    h2o_socket_t *sock;             /* watches conn's socket; NULL while down */
+    enum reader_state state;
+    h2o_socket_t *sock;             /* watches a duplicate of conn's socket; NULL while down */
     double retry_at_ms;             /* while down: when to reconnect */
     int retry_ms;                   /* the pause after the next failed reconnect */
     struct reader_job *head, *tail; /* waiting for the next batch */
@@ -71,6 +93,8 @@ struct http_session_reader {
     h2o_timeout_entry_t flush;      /* sends a batch at the end of the loop's turn */
     h2o_timeout_t hold_timeout;
     h2o_timeout_entry_t hold;       /* sends a held batch after READER_HOLD_MS */
+    h2o_timeout_t connect_timeout;
+    h2o_timeout_entry_t connect_deadline; /* gives a connect up after READER_CONNECT_MS */
     /* The batch in flight (sent NULL: none). */
     struct db_stmt *sent;
     struct reader_job *batch[STORE_SESSION_BATCH_MAX];
@@ -89,24 +113,70 @@ static void on_token_dispose(void *p)
         token->job->h2o = NULL;
 }
 
-/* Stops watching the socket, which stays libpq's (no close here). */
+static const char *reader_state_name(enum reader_state state)
+{
+    static const char *const names[] = {"down", "connecting", "setting", "up"};
+    return names[state];
+}
+
+/* Stops watching conn's socket: closes the duplicate, never libpq's own.
+ * (h2o 2.2 cannot cancel a write notification, and its export asserts that
+ * none is pending: closing the duplicate disposes of it either way.) */
 static void unwatch(struct http_session_reader *reader)
 {
     if (reader->sock == NULL)
         return;
-    h2o_socket_read_stop(reader->sock);
-    h2o_socket_export_t exported;
-    if (h2o_socket_export(reader->sock, &exported) == 0)
-        h2o_buffer_dispose(&exported.input);
+    h2o_socket_close(reader->sock);
     reader->sock = NULL;
+}
+
+/* Watches conn's current socket, for writable (when write) or readable. */
+static bool watch(struct http_session_reader *reader, bool write, h2o_socket_cb cb)
+{
+    unwatch(reader);
+    int fd = db_socket(reader->conn);
+    int copy = fd >= 0 ? fcntl(fd, F_DUPFD_CLOEXEC, 0) : -1;
+    if (copy < 0)
+        return false;
+    reader->sock = h2o_evloop_socket_create(reader->thread->ctx.loop, copy, H2O_SOCKET_FLAG_DONT_READ);
+    if (reader->sock == NULL) {
+        close(copy);
+        return false;
+    }
+    reader->sock->data = reader;
+    if (write)
+        h2o_socket_notify_write(reader->sock, cb);
+    else
+        h2o_socket_read_start(reader->sock, cb);
+    return true;
+}
+
+/* Down for pause_ms: the connection is closed at the next connect (a batch
+ * being failed may still hold its statement). */
+static void reader_down_for(struct http_session_reader *reader, int pause_ms)
+{
+    unwatch(reader);
+    if (h2o_timeout_is_linked(&reader->connect_deadline))
+        h2o_timeout_unlink(&reader->connect_deadline);
+    reader->state = READER_DOWN;
+    reader->retry_at_ms = clock_monotonic_ms() + pause_ms;
 }
 
 static void reader_down(struct http_session_reader *reader)
 {
-    unwatch(reader);
-    reader->retry_at_ms = clock_monotonic_ms() + READER_RETRY_MS;
+    reader_down_for(reader, READER_RETRY_MS);
     log_warn("msg=\"session reader down, its requests go to the pool\" thread=%d retry_ms=%d", reader->thread->index,
              (int)READER_RETRY_MS);
+}
+
+/* A connect failed (why): down for retry_ms, which doubles for the next. */
+static void connect_failed(struct http_session_reader *reader, const char *why)
+{
+    log_warn("msg=\"session reader cannot connect, its requests go to the pool\" thread=%d state=%s why=\"%s\""
+             " retry_ms=%d",
+             reader->thread->index, reader_state_name(reader->state), why, reader->retry_ms);
+    reader_down_for(reader, reader->retry_ms);
+    reader->retry_ms = reader->retry_ms * 2 < READER_RETRY_MAX_MS ? reader->retry_ms * 2 : READER_RETRY_MAX_MS;
 }
 
 static void on_readable(h2o_socket_t *sock, const char *err);
@@ -127,39 +197,86 @@ static const char reader_settings[] =
     " SELECT set_config('application_name', current_setting('application_name') || ' (session reader)', false)"
     " WHERE current_setting('application_name') NOT LIKE '% (session reader)'";
 
-/* (Re)connects and watches the connection's socket; false when it cannot. */
-static bool reader_connect(struct http_session_reader *reader)
-{
-    if (reader->conn == NULL && db_open(http_server_state.options->db_target, &reader->conn) != DB_OK)
-        return false;
-    if (!db_ping(reader->conn) || db_exec(reader->conn, reader_settings) != DB_OK)
-        return false;
-    int fd = db_socket(reader->conn);
-    if (fd < 0)
-        return false;
-    reader->sock = h2o_evloop_socket_create(reader->thread->ctx.loop, fd, H2O_SOCKET_FLAG_DONT_READ);
-    if (reader->sock == NULL)
-        return false;
-    reader->sock->data = reader;
-    h2o_socket_read_start(reader->sock, on_readable);
-    return true;
-}
+static void on_connect_event(h2o_socket_t *sock, const char *err);
 
-/* Whether the reader can take requests, reconnecting when it is time. */
-static bool reader_up(struct http_session_reader *reader)
+/* One step of a connect, when the socket is as libpq asked (or failed). */
+static void connect_step(struct http_session_reader *reader, const char *err)
 {
-    if (reader->sock != NULL)
-        return true;
-    if (clock_monotonic_ms() < reader->retry_at_ms)
-        return false;
-    if (!reader_connect(reader)) {
-        reader->retry_at_ms = clock_monotonic_ms() + reader->retry_ms;
-        reader->retry_ms = reader->retry_ms * 2 < READER_RETRY_MAX_MS ? reader->retry_ms * 2 : READER_RETRY_MAX_MS;
-        return false;
+    bool ready = false, want_write = false;
+    const char *why = err;
+    if (why != NULL)
+        goto out;
+    if (reader->state == READER_CONNECTING) {
+        why = "handshake failed";
+        if (db_connect_poll(reader->conn, &ready, &want_write) != DB_OK)
+            goto out;
+        why = "cannot watch its socket";
+        if (!ready) {
+            if (!watch(reader, want_write, on_connect_event))
+                goto out;
+            return;
+        }
+        why = "cannot send its settings";
+        if (db_send_exec(reader->conn, reader_settings) != DB_OK)
+            goto out;
+        reader->state = READER_SETTING;
+        why = "cannot watch its socket";
+        if (!watch(reader, false, on_connect_event))
+            goto out;
+        return;
     }
+    why = "its settings failed";
+    if (db_poll(reader->conn, &ready) != DB_OK)
+        goto out;
+    if (!ready)
+        return;
+    why = "cannot watch its socket";
+    if (!watch(reader, false, on_readable))
+        goto out;
+    h2o_timeout_unlink(&reader->connect_deadline);
+    reader->state = READER_UP;
     reader->retry_ms = READER_RETRY_MS;
     log_info("msg=\"session reader connected\" thread=%d", reader->thread->index);
-    return true;
+    return;
+out:
+    connect_failed(reader, why);
+}
+
+static void on_connect_event(h2o_socket_t *sock, const char *err)
+{
+    connect_step(sock->data, err);
+}
+
+static void on_connect_deadline(h2o_timeout_entry_t *entry)
+{
+    connect_failed(H2O_STRUCT_FROM_MEMBER(struct http_session_reader, connect_deadline, entry), "timed out");
+}
+
+/* Starts a connect (the last connection closed): the first step comes when
+ * the new socket is writable. */
+static void reader_connect(struct http_session_reader *reader)
+{
+    const char *why = "cannot start";
+    db_close(reader->conn);
+    reader->conn = NULL;
+    reader->state = READER_CONNECTING;
+    h2o_timeout_link(reader->thread->ctx.loop, &reader->connect_timeout, &reader->connect_deadline);
+    if (db_connect_start(http_server_state.options->db_target, &reader->conn) != DB_OK)
+        goto out;
+    why = "cannot watch its socket";
+    if (!watch(reader, true, on_connect_event))
+        goto out;
+    return;
+out:
+    connect_failed(reader, why);
+}
+
+/* Whether the reader can take requests, starting a connect when it is time. */
+static bool reader_up(struct http_session_reader *reader)
+{
+    if (reader->state == READER_DOWN && clock_monotonic_ms() >= reader->retry_at_ms)
+        reader_connect(reader);
+    return reader->state == READER_UP;
 }
 
 /* Runs a request whose session was read (or could not be): on the loop, or
@@ -238,10 +355,11 @@ static void send_batch(struct http_session_reader *reader, bool force)
     }
     int64_t idle_after, created_after;
     http_session_bounds(http_server_state.options, &idle_after, &created_after);
-    if (reader->sock != NULL && store_session_find_users_send(reader->conn, reader->lookups, reader->lookup_count,
-                                                              idle_after, created_after, &reader->sent) == DB_OK)
+    bool up = reader->state == READER_UP;
+    if (up && store_session_find_users_send(reader->conn, reader->lookups, reader->lookup_count, idle_after,
+                                            created_after, &reader->sent) == DB_OK)
         return;
-    if (reader->sock != NULL)
+    if (up)
         reader_down(reader);
     finish_batch(reader, false);
 }
@@ -313,12 +431,11 @@ void http_session_reader_start(struct http_thread *thread)
     reader->retry_ms = READER_RETRY_MS;
     reader->flush.cb = on_flush;
     reader->hold.cb = on_hold;
+    reader->connect_deadline.cb = on_connect_deadline;
     h2o_timeout_init(thread->ctx.loop, &reader->hold_timeout, READER_HOLD_MS);
+    h2o_timeout_init(thread->ctx.loop, &reader->connect_timeout, READER_CONNECT_MS);
     thread->session_reader = reader;
-    if (!reader_connect(reader)) {
-        unwatch(reader);
-        reader_down(reader);
-    }
+    reader_connect(reader);
 }
 
 void http_session_reader_stop(struct http_thread *thread)
@@ -331,7 +448,10 @@ void http_session_reader_stop(struct http_thread *thread)
         h2o_timeout_unlink(&reader->flush);
     if (h2o_timeout_is_linked(&reader->hold))
         h2o_timeout_unlink(&reader->hold);
+    if (h2o_timeout_is_linked(&reader->connect_deadline))
+        h2o_timeout_unlink(&reader->connect_deadline);
     h2o_timeout_dispose(thread->ctx.loop, &reader->hold_timeout);
+    h2o_timeout_dispose(thread->ctx.loop, &reader->connect_timeout);
     /* Requests still waiting (the shutdown deadline passed) are left to
      * process exit, as the pool's are. */
     db_close(reader->conn);

@@ -212,6 +212,26 @@ int db_poll(struct db_conn *conn, bool *ready)
     return d->poll != NULL ? d->poll(conn, ready) : DB_UNSUPPORTED;
 }
 
+int db_send_exec(struct db_conn *conn, const char *sql)
+{
+    const struct db_driver *d = db_driver_of(conn);
+    return d->send_exec != NULL ? d->send_exec(conn, sql) : DB_UNSUPPORTED;
+}
+
+int db_connect_start(const char *target, struct db_conn **out)
+{
+    const struct db_driver *d = db_driver_for(target);
+    *out = NULL;
+    return d->connect_start != NULL ? d->connect_start(target, out) : DB_UNSUPPORTED;
+}
+
+int db_connect_poll(struct db_conn *conn, bool *ready, bool *want_write)
+{
+    const struct db_driver *d = db_driver_of(conn);
+    *ready = *want_write = false;
+    return d->connect_poll != NULL ? d->connect_poll(conn, ready, want_write) : DB_UNSUPPORTED;
+}
+
 bool db_ping(struct db_conn *conn)
 {
     return db_driver_of(conn)->ping(conn);

@@ -76,6 +76,10 @@ struct db_driver {
     int (*socket)(struct db_conn *conn);
     int (*send)(struct db_stmt *stmt);
     int (*poll)(struct db_conn *conn, bool *ready);
+    int (*send_exec)(struct db_conn *conn, const char *sql);
+    /* Connecting without blocking (db_connect_start below); NULL on SQLite. */
+    int (*connect_start)(const char *target, struct db_conn **out);
+    int (*connect_poll)(struct db_conn *conn, bool *ready, bool *want_write);
 };
 
 /* Injected write failures (tests only: armed by `rounds serve --test-hooks 1`
@@ -153,12 +157,30 @@ void db_read_end(struct db_conn *conn);
  * notices a connection that closed). Any other status: the statement failed
  * or the connection is gone (the statement then has no rows). One statement
  * at a time per connection, and no other use of the connection until its
- * answer is in. The descriptor stays the connection's: the caller watches
- * it, never closes it, and asks again after db_ping (a reconnect may change
- * it). PostgreSQL only: elsewhere DB_UNSUPPORTED (db_socket: -1). */
+ * answer is in. db_send_exec sends SQL text without parameters (it may hold
+ * several statements) the same way; db_poll then only says whether all of it
+ * ran. The descriptor stays the connection's: the caller watches it, never
+ * closes it, and asks again after db_ping or while connecting (libpq may
+ * open another socket for the next address). PostgreSQL only: elsewhere
+ * DB_UNSUPPORTED (db_socket: -1). */
 int db_socket(struct db_conn *conn);
 int db_send(struct db_stmt *stmt);
 int db_poll(struct db_conn *conn, bool *ready);
+int db_send_exec(struct db_conn *conn, const char *sql);
+
+/* Connecting without blocking, for the same event loops. db_connect_start
+ * begins a connection to target (DB_OK: *out is set, to be closed with
+ * db_close whatever comes next); the caller then waits for db_socket's
+ * descriptor to be writable and calls db_connect_poll, which answers DB_OK
+ * with *ready once connected, DB_OK without it while the handshake goes on
+ * (wait for the descriptor, which may have changed, to be writable when
+ * *want_write, else readable, then call again), anything else when the
+ * connection failed. No timeout of its own: an unreachable server never
+ * answers, so the caller gives up when it sees fit. Resolving a host name
+ * may still block (an address, or localhost, does not). PostgreSQL only:
+ * elsewhere DB_UNSUPPORTED. */
+int db_connect_start(const char *target, struct db_conn **out);
+int db_connect_poll(struct db_conn *conn, bool *ready, bool *want_write);
 /* True when the connection answers, reconnecting it if it was lost. */
 bool db_ping(struct db_conn *conn);
 

@@ -11,10 +11,13 @@
  * read crash nothing. On PostgreSQL also: GET /api/v1/me is answered while
  * both pool connections wait on a lock (it never needed the pool), and after
  * the readers' backends are killed requests are still answered and the
- * readers come back. */
+ * readers come back; and while a reader reconnects to a server that never
+ * answers (a proxy in this test turned into a black hole), its loop keeps
+ * answering /healthz, anonymous searches and GET /api/v1/me (by the pool). */
 #include <arpa/inet.h>
 #include <jansson.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -315,6 +318,216 @@ TEST(readers_killed_come_back)
     all_answered_until_readers_are_back();
 }
 
+
+/* ---- A proxy to PostgreSQL that can become a black hole ----
+ * Connections it accepts are forwarded to the test server, each by a thread
+ * of its own; once black_hole is set, new ones are accepted and never
+ * answered (as behind a partition), while those forwarded already go on. */
+
+enum { PROXY_HELD_MAX = 64, PROXY_STEP_MS = 100 };
+
+struct proxy {
+    int listener, port, server_port;
+    pthread_t thread;
+    atomic_bool black_hole, stop;
+    atomic_int forwarding;
+    int held[PROXY_HELD_MAX];
+    int held_count;
+};
+
+struct proxy_pair {
+    struct proxy *proxy;
+    int fds[2];
+};
+
+static int tcp_to(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+static void *proxy_forward(void *arg)
+{
+    struct proxy_pair *pair = arg;
+    char buf[16384];
+    while (!atomic_load(&pair->proxy->stop)) {
+        struct pollfd p[2] = {{.fd = pair->fds[0], .events = POLLIN}, {.fd = pair->fds[1], .events = POLLIN}};
+        if (poll(p, 2, PROXY_STEP_MS) <= 0)
+            continue;
+        int from = p[0].revents != 0 ? 0 : 1;
+        ssize_t n = read(pair->fds[from], buf, sizeof(buf));
+        if (n <= 0 || write(pair->fds[1 - from], buf, (size_t)n) != n)
+            break;
+    }
+    close(pair->fds[0]);
+    close(pair->fds[1]);
+    atomic_fetch_sub(&pair->proxy->forwarding, 1);
+    free(pair);
+    return NULL;
+}
+
+static void *proxy_accept(void *arg)
+{
+    struct proxy *proxy = arg;
+    while (!atomic_load(&proxy->stop)) {
+        struct pollfd p = {.fd = proxy->listener, .events = POLLIN};
+        if (poll(&p, 1, PROXY_STEP_MS) <= 0)
+            continue;
+        int fd = accept(proxy->listener, NULL, NULL);
+        if (fd < 0)
+            continue;
+        if (atomic_load(&proxy->black_hole) && proxy->held_count < PROXY_HELD_MAX) {
+            proxy->held[proxy->held_count++] = fd;
+            continue;
+        }
+        struct proxy_pair *pair = malloc(sizeof(*pair));
+        int upstream = tcp_to(proxy->server_port);
+        pthread_t thread;
+        if (pair == NULL || upstream < 0) {
+            free(pair);
+            close(fd);
+            if (upstream >= 0)
+                close(upstream);
+            continue;
+        }
+        *pair = (struct proxy_pair){.proxy = proxy, .fds = {fd, upstream}};
+        atomic_fetch_add(&proxy->forwarding, 1);
+        if (pthread_create(&thread, NULL, proxy_forward, pair) != 0) {
+            atomic_fetch_sub(&proxy->forwarding, 1);
+            close(fd);
+            close(upstream);
+            free(pair);
+            continue;
+        }
+        pthread_detach(thread);
+    }
+    return NULL;
+}
+
+/* Starts a proxy to the PostgreSQL test server and writes its URL (the test
+ * database's, on the proxy's port). False when the URL is not on 127.0.0.1. */
+static bool proxy_start(struct proxy *proxy, const char *url, char *proxy_url, size_t size)
+{
+    static const char host[] = "@127.0.0.1:";
+    const char *at = strstr(url, host);
+    if (at == NULL)
+        return false;
+    char *rest = NULL;
+    *proxy = (struct proxy){.server_port = (int)strtol(at + sizeof(host) - 1, &rest, 10)};
+    proxy->listener = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET};
+    socklen_t len = sizeof(addr);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (proxy->listener < 0 || bind(proxy->listener, (struct sockaddr *)&addr, sizeof(addr)) != 0 ||
+        listen(proxy->listener, 16) != 0 || getsockname(proxy->listener, (struct sockaddr *)&addr, &len) != 0)
+        return false;
+    proxy->port = ntohs(addr.sin_port);
+    snprintf(proxy_url, size, "%.*s%s%d%s", (int)(at - url), url, host, proxy->port, rest);
+    return pthread_create(&proxy->thread, NULL, proxy_accept, proxy) == 0;
+}
+
+static void proxy_stop(struct proxy *proxy)
+{
+    atomic_store(&proxy->stop, true);
+    pthread_join(proxy->thread, NULL);
+    for (int i = 0; i < 50 && atomic_load(&proxy->forwarding) > 0; i++)
+        api_sleep_ms(PROXY_STEP_MS);
+    for (int i = 0; i < proxy->held_count; i++)
+        close(proxy->held[i]);
+    close(proxy->listener);
+}
+
+/* The longest a request of each kind took on srv over ms (all answered as expected). */
+static double slowest_answer(struct api_server *srv, int ms)
+{
+    const char *signed_in[] = {people[2].auth, NULL};
+    struct api_raw_request asks[] = {
+        {"GET", "/healthz", NULL, NULL, 0, false},
+        {"GET", "/api/v1/offerings", NULL, NULL, 0, false},
+        {"GET", "/api/v1/me", NULL, NULL, 0, false},
+        {"GET", "/api/v1/me", signed_in, NULL, 0, false},
+    };
+    static const long expected[] = {200, 200, 401, 200};
+    double slowest = 0, until = api_now_ms() + ms;
+    for (size_t i = 0; api_now_ms() < until; i = (i + 1) % 4) {
+        struct api_response r;
+        double before = api_now_ms();
+        long status = api_send_to(srv, &r, &asks[i]);
+        double took = api_now_ms() - before;
+        if (status != expected[i])
+            TEST_FAILF("%s %s: %ld, not %ld", asks[i].method, asks[i].path, status, expected[i]);
+        api_free(&r);
+        slowest = took > slowest ? took : slowest;
+        api_sleep_ms(20);
+    }
+    return slowest;
+}
+
+static bool log_has(const struct api_server *srv, const char *text)
+{
+    char *log = api_read_file(srv->log_path, NULL);
+    bool has = log != NULL && strstr(log, text) != NULL;
+    free(log);
+    return has;
+}
+
+TEST(a_reader_connecting_to_a_silent_server_blocks_nobody)
+{
+    if (!postgres)
+        return;
+    struct proxy proxy;
+    char url[512];
+    if (!proxy_start(&proxy, server.db, url, sizeof(url))) {
+        TEST_FAILF("cannot proxy %s", "the test database");
+        return;
+    }
+    struct api_server behind;
+    static const char *const flags[] = {"--threads", "1", "--db-pool", "2", NULL};
+    if (api_server_start_with(&behind, url, flags, NULL) != 0) {
+        TEST_FAILF("the server behind the proxy did not start");
+        proxy_stop(&proxy);
+        return;
+    }
+    for (int i = 0; i < 50 && readers() != LOOPS + 1; i++)
+        api_sleep_ms(100);
+    CHECK_INT(readers(), LOOPS + 1);
+    /* Partitioned: the reader's backend gone, its next connect never answered. */
+    atomic_store(&proxy.black_hole, true);
+    CHECK_INT(db_exec(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE"
+                          " '% (session reader)' AND datname = current_database()"),
+              DB_OK);
+    api_sleep_ms(1200); /* the readers' retry delay: the next /me starts a connect */
+    double slowest = slowest_answer(&behind, 3000);
+    CHECK(slowest < 1000);
+    if (slowest >= 1000)
+        printf("  slowest answer while the reader connects: %.0f ms\n", slowest);
+    /* The connect did hang, and was given up. */
+    for (int i = 0; i < 60 && !log_has(&behind, "why=\"timed out\""); i++)
+        api_sleep_ms(100);
+    CHECK(log_has(&behind, "why=\"timed out\""));
+    CHECK(proxy.held_count >= 1);
+    /* The partition heals: the reader comes back at its next try (2 s later). */
+    atomic_store(&proxy.black_hole, false);
+    api_use(&server);
+    for (int i = 0; i < 50 && readers() != LOOPS + 1; i++) {
+        CHECK(slowest_answer(&behind, 150) < 1000);
+        all_answered();
+    }
+    CHECK_INT(readers(), LOOPS + 1);
+    CHECK_INT(api_server_stop(&behind), 0);
+    if (test_failed)
+        api_server_print_log(&behind, 40);
+    api_server_cleanup(&behind);
+    api_use(&server);
+    proxy_stop(&proxy);
+}
+
 int main(void)
 {
     const char *flags[] = {"--threads", "2", "--db-pool", "2", NULL};
@@ -336,6 +549,7 @@ int main(void)
     RUN(clients_that_leave_while_their_sessions_are_read);
     RUN(me_is_answered_while_the_pool_waits);
     RUN(readers_killed_come_back);
+    RUN(a_reader_connecting_to_a_silent_server_blocks_nobody);
     if (test_failed)
         api_server_print_log(&server, 40);
     db_close(db);

@@ -4,8 +4,15 @@
  * unknown, idle, old and deleted sessions, with tokens repeated and lists
  * longer than one query. The same sent without waiting (db_send, db_poll:
  * PostgreSQL; SQLite answers DB_UNSUPPORTED), and after its connection was
- * killed. Run on SQLite, and on PostgreSQL with ROUNDS_TEST_DB=postgres://…. */
+ * killed. A connection made without waiting (db_connect_start,
+ * db_connect_poll, db_send_exec): it connects and runs its settings, fails
+ * cleanly against a closed port, and stays in progress, without blocking,
+ * against a server that never answers. Run on SQLite, and on PostgreSQL
+ * with ROUNDS_TEST_DB=postgres://…. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -213,6 +220,106 @@ TEST(a_batch_sent_without_waiting_answers_the_same)
     check_batch_equals_single(hashes, 8, now - 1800, now - 43200, 8, true);
 }
 
+
+/* Steps a connect (started on c) for at most ms, waiting on its socket as
+ * asked, and answers the last status (*ready once connected). */
+static int connect_for(struct db_conn *c, int ms, bool *ready)
+{
+    bool want_write = true; /* the first step waits for writable */
+    double until = clock_monotonic_ms() + ms;
+    int rc = DB_OK;
+    *ready = false;
+    while (clock_monotonic_ms() < until) {
+        struct pollfd p = {.fd = db_socket(c), .events = want_write ? POLLOUT : POLLIN};
+        if (poll(&p, 1, 50) == 0)
+            continue;
+        double before = clock_monotonic_ms();
+        rc = db_connect_poll(c, ready, &want_write);
+        CHECK(clock_monotonic_ms() - before < 200); /* a step never waits */
+        if (rc != DB_OK || *ready)
+            break;
+    }
+    return rc;
+}
+
+/* A listening socket on 127.0.0.1 (never accepting when hole) and its port. */
+static int listener(bool listening, int *port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr = {.sin_family = AF_INET};
+    socklen_t len = sizeof(addr);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0 || (listening && listen(fd, 8) != 0) ||
+        getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
+        TEST_FAILF("cannot make a listening socket");
+        return fd;
+    }
+    *port = ntohs(addr.sin_port);
+    return fd;
+}
+
+TEST(a_connection_made_without_waiting)
+{
+    const char *target = getenv("ROUNDS_TEST_DB");
+    struct db_conn *c = (struct db_conn *)&c; /* set to NULL by any answer */
+    bool ready = true;
+    if (strcmp(db_backend_name(conn), "postgres") != 0) {
+        CHECK_INT(db_connect_start("/tmp/not-opened.db", &c), DB_UNSUPPORTED);
+        CHECK(c == NULL);
+        CHECK_INT(db_send_exec(conn, "SELECT 1"), DB_UNSUPPORTED);
+        return;
+    }
+    CHECK_INT(db_connect_start(target, &c), DB_OK);
+    CHECK_INT(connect_for(c, 5000, &ready), DB_OK);
+    CHECK(ready);
+    /* Settings sent without waiting, then the connection used as any other. */
+    CHECK_INT(db_send_exec(c, "SELECT 1; SET application_name = 'rounds store test connect'"), DB_OK);
+    ready = false;
+    for (int i = 0; i < 100 && !ready; i++) {
+        struct pollfd p = {.fd = db_socket(c), .events = POLLIN};
+        poll(&p, 1, 50);
+        CHECK_INT(db_poll(c, &ready), DB_OK);
+    }
+    CHECK(ready);
+    struct db_stmt *st = db_prepare(c, "SELECT current_setting('application_name')");
+    CHECK_INT(db_step(st), DB_ROW);
+    CHECK_STR(db_column_text(st, 0), "rounds store test connect");
+    db_reset(st);
+    /* A failing statement among the settings: db_poll says so. */
+    int rc = db_send_exec(c, "SELECT 1; SELECT * FROM no_such_table");
+    CHECK_INT(rc, DB_OK);
+    ready = false;
+    for (int i = 0; i < 100 && rc == DB_OK && !ready; i++) {
+        struct pollfd p = {.fd = db_socket(c), .events = POLLIN};
+        poll(&p, 1, 50);
+        rc = db_poll(c, &ready);
+    }
+    CHECK(rc != DB_OK && !ready);
+    db_close(c);
+    /* A closed port: refused, cleanly. */
+    char url[128];
+    int port = 0;
+    int fd = listener(false, &port);
+    close(fd);
+    snprintf(url, sizeof(url), "postgres://rounds@127.0.0.1:%d/rounds", port);
+    c = NULL;
+    rc = db_connect_start(url, &c);
+    if (rc == DB_OK)
+        rc = connect_for(c, 5000, &ready);
+    CHECK(rc != DB_OK && !ready);
+    db_close(c);
+    /* A server that never answers (accepted by the kernel, never read): the
+     * connect stays in progress, and no step waits for it. */
+    fd = listener(true, &port);
+    snprintf(url, sizeof(url), "postgres://rounds@127.0.0.1:%d/rounds", port);
+    c = NULL;
+    CHECK_INT(db_connect_start(url, &c), DB_OK);
+    CHECK_INT(connect_for(c, 600, &ready), DB_OK);
+    CHECK(!ready);
+    db_close(c);
+    close(fd);
+}
+
 int main(void)
 {
     crypto_init();
@@ -234,6 +341,7 @@ int main(void)
     printf("backend: %s\n", db_backend_name(conn));
     RUN(a_batch_answers_each_token_as_a_single_lookup_would);
     RUN(a_batch_sent_without_waiting_answers_the_same);
+    RUN(a_connection_made_without_waiting);
     db_close(conn);
     arena_heap_free(&arena);
     if (sqlite_path[0] != '\0') {

@@ -54,6 +54,7 @@ struct db_conn {
     unsigned next_name;
     struct stmt_cache statements;
     struct db_stmt *pending; /* sent by pg_send, its answer not all in yet */
+    bool pending_exec;       /* the same for SQL text sent by pg_send_exec */
     int pending_rc;          /* DB_OK, or how its answer failed */
 };
 
@@ -212,9 +213,12 @@ static int pg_exec(struct db_conn *conn, const char *sql)
     return run_simple(conn, sql, "exec", NULL);
 }
 
-static int pg_open(const char *target, struct db_conn **out)
+static void pg_close(struct db_conn *conn);
+
+/* A new connection on target's parameters, made (PQconnectdbParams) or only
+ * started (PQconnectStartParams, when start): the caller checks its status. */
+static int conn_new(const char *target, bool start, struct db_conn **out)
 {
-    char safe[256];
     char *parse_error = NULL;
     int rc = DB_ERROR;
     struct db_conn *conn = NULL;
@@ -229,17 +233,13 @@ static int pg_open(const char *target, struct db_conn **out)
     if (conn == NULL)
         goto out;
     conn->base.driver = &db_pg_driver;
-    /* Later keywords win: the URI may set a connect timeout, never the encoding. */
+    /* Later keywords win: the URI may set a connect timeout, never the encoding.
+     * (A started connection has no timeout of its own: its caller keeps one.) */
     const char *const keywords[] = {"connect_timeout", "fallback_application_name", "dbname", "client_encoding", NULL};
     const char *const values[] = {"5", "rounds", target, "UTF8", NULL};
-    conn->pg = PQconnectdbParams(keywords, values, 1);
+    conn->pg = start ? PQconnectStartParams(keywords, values, 1) : PQconnectdbParams(keywords, values, 1);
     if (conn->pg == NULL) {
         log_error("msg=\"cannot open database\" backend=postgres error=\"out of memory\"");
-        goto out;
-    }
-    if (PQstatus(conn->pg) != CONNECTION_OK) {
-        log_error("msg=\"cannot open database\" backend=postgres error=\"%s\"",
-                  log_safe(safe, sizeof(safe), PQerrorMessage(conn->pg)));
         goto out;
     }
     PQsetNoticeProcessor(conn->pg, notice_processor, NULL);
@@ -247,12 +247,31 @@ static int pg_open(const char *target, struct db_conn **out)
     conn = NULL;
     rc = DB_OK;
 out:
-    if (conn != NULL) {
-        PQfinish(conn->pg);
+    if (conn != NULL)
         free(conn);
-    }
     PQfreemem(parse_error);
     return rc;
+}
+
+/* Logs why conn could not connect and closes it. */
+static int connect_failed(struct db_conn *conn, int level)
+{
+    char safe[256];
+    log_write(level, "msg=\"cannot open database\" backend=postgres error=\"%s\"",
+              log_safe(safe, sizeof(safe), PQerrorMessage(conn->pg)));
+    pg_close(conn);
+    return DB_ERROR;
+}
+
+static int pg_open(const char *target, struct db_conn **out)
+{
+    struct db_conn *conn = NULL;
+    if (conn_new(target, false, &conn) != DB_OK)
+        return DB_ERROR;
+    if (PQstatus(conn->pg) != CONNECTION_OK)
+        return connect_failed(conn, LOG_ERROR);
+    *out = conn;
+    return DB_OK;
 }
 
 static void clear_result(struct db_stmt *stmt)
@@ -637,13 +656,13 @@ static bool pg_ping(struct db_conn *conn)
 
 static int pg_socket(struct db_conn *conn)
 {
-    return PQstatus(conn->pg) == CONNECTION_OK ? PQsocket(conn->pg) : -1;
+    return PQstatus(conn->pg) != CONNECTION_BAD ? PQsocket(conn->pg) : -1;
 }
 
 static int pg_send(struct db_stmt *stmt)
 {
     struct db_conn *conn = stmt->conn;
-    if (conn->pending != NULL || in_transaction(conn))
+    if (conn->pending != NULL || conn->pending_exec || in_transaction(conn))
         return DB_ERROR;
     int rc = ensure_prepared(stmt);
     if (rc != DB_OK)
@@ -658,24 +677,41 @@ static int pg_send(struct db_stmt *stmt)
     return DB_OK;
 }
 
+/* SQL text without parameters, sent like a statement: its results are
+ * only checked. */
+static int pg_send_exec(struct db_conn *conn, const char *sql)
+{
+    if (conn->pending != NULL || conn->pending_exec || in_transaction(conn))
+        return DB_ERROR;
+    if (!PQsendQuery(conn->pg, sql)) {
+        int rc = classify(conn, NULL, "send", sql);
+        return rc == PG_LOST || rc == PG_STALE ? DB_ERROR : rc;
+    }
+    conn->pending_exec = true;
+    conn->pending_rc = DB_OK;
+    return DB_OK;
+}
+
 /* One result of the pending statement: kept, or its failure noted. */
 static void take_result(struct db_conn *conn, PGresult *res)
 {
     struct db_stmt *stmt = conn->pending;
     ExecStatusType st = PQresultStatus(res);
-    if (stmt == NULL || conn->pending_rc != DB_OK || stmt->result != NULL) {
+    bool ok = st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK;
+    if ((stmt == NULL && !conn->pending_exec) || conn->pending_rc != DB_OK || (stmt != NULL && stmt->result != NULL) ||
+        (stmt == NULL && ok)) {
         PQclear(res);
         return;
     }
-    if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+    if (ok) {
         stmt->result = res;
         stmt->row = -1;
         stmt->rows = PQntuples(res);
         stmt->changes = 0;
         return;
     }
-    int rc = classify(conn, res, "poll", stmt->sql);
-    if (rc == PG_STALE)
+    int rc = classify(conn, res, "poll", stmt != NULL ? stmt->sql : "exec");
+    if (rc == PG_STALE && stmt != NULL)
         stmt->prepared = false; /* prepared again at its next send */
     conn->pending_rc = rc == PG_LOST || rc == PG_STALE ? DB_ERROR : rc;
     PQclear(res);
@@ -699,20 +735,54 @@ static int pg_poll(struct db_conn *conn, bool *ready)
         rc = DB_ERROR;
         goto out;
     }
-    if (conn->pending == NULL || PQisBusy(conn->pg))
+    if ((conn->pending == NULL && !conn->pending_exec) || PQisBusy(conn->pg))
         return DB_OK;
     /* The answer is all in (PQgetResult said so with NULL). */
     rc = conn->pending_rc;
     *ready = rc == DB_OK;
 out:
-    if (rc != DB_OK && conn->pending != NULL) {
+    if (rc != DB_OK && (conn->pending != NULL || conn->pending_exec)) {
         char safe[256];
         log_warn("msg=\"postgres asynchronous statement failed\" error=\"%s\"",
                  log_safe(safe, sizeof(safe), PQerrorMessage(conn->pg)));
-        clear_result(conn->pending);
+        if (conn->pending != NULL)
+            clear_result(conn->pending);
     }
     conn->pending = NULL;
+    conn->pending_exec = false;
     return rc;
+}
+
+/* ---- connecting without blocking (db_connect_start in store/db.h) ---- */
+
+static int pg_connect_start(const char *target, struct db_conn **out)
+{
+    struct db_conn *conn = NULL;
+    if (conn_new(target, true, &conn) != DB_OK)
+        return DB_ERROR;
+    if (PQstatus(conn->pg) == CONNECTION_BAD)
+        return connect_failed(conn, LOG_WARN);
+    *out = conn;
+    return DB_OK;
+}
+
+static int pg_connect_poll(struct db_conn *conn, bool *ready, bool *want_write)
+{
+    char safe[256];
+    switch (PQconnectPoll(conn->pg)) {
+    case PGRES_POLLING_OK:
+        *ready = true;
+        return DB_OK;
+    case PGRES_POLLING_READING:
+        return DB_OK;
+    case PGRES_POLLING_WRITING:
+        *want_write = true;
+        return DB_OK;
+    default:
+        log_warn("msg=\"cannot open database\" backend=postgres error=\"%s\"",
+                 log_safe(safe, sizeof(safe), PQerrorMessage(conn->pg)));
+        return DB_ERROR;
+    }
 }
 
 const struct db_driver db_pg_driver = {
@@ -741,4 +811,7 @@ const struct db_driver db_pg_driver = {
     .socket = pg_socket,
     .send = pg_send,
     .poll = pg_poll,
+    .send_exec = pg_send_exec,
+    .connect_start = pg_connect_start,
+    .connect_poll = pg_connect_poll,
 };
