@@ -153,4 +153,18 @@ static inline json_t *world_medicine_offering_body(const char *org, const char *
     return body;
 }
 
+/* The cardiology offering of the payment suites: $3,000 tuition, $250 fee,
+ * $899 deposit, the balance due 45 days before (a body to add to, then create). */
+static inline json_t *world_cardiology_offering_body(const char *org, const char *site, const char *prc,
+                                                     const char *title)
+{
+    json_t *body =
+        world_offering_body(org, site, prc, title, "cardiology", "hands_on", "Inpatient cardiology service.");
+    json_object_set_new(body, "tuition_cents", json_integer(300000));
+    json_object_set_new(body, "application_fee_cents", json_integer(25000));
+    json_object_set_new(body, "deposit_cents", json_integer(89900));
+    json_object_set_new(body, "balance_due_days", json_integer(45));
+    return body;
+}
+
 #endif
