@@ -167,4 +167,16 @@ static inline json_t *world_cardiology_offering_body(const char *org, const char
     return body;
 }
 
+/* The observership of the school suites: $1,500 tuition, no fee, $500
+ * deposit (a body to add eligibility and the rest to, then create). */
+static inline json_t *world_observership_body(const char *org, const char *site, const char *prc, const char *title)
+{
+    json_t *body = world_offering_body(org, site, prc, title, "internal-medicine", "observership",
+                                       "Observe the inpatient teaching service.");
+    json_object_set_new(body, "tuition_cents", json_integer(150000));
+    json_object_set_new(body, "application_fee_cents", json_integer(0));
+    json_object_set_new(body, "deposit_cents", json_integer(50000));
+    return body;
+}
+
 #endif
