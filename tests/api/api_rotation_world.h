@@ -2,8 +2,9 @@
  * (test_api_rotation.c and the suites after it): staff, two hosts with a
  * coordinator and a preceptor account each, coaches, offerings, and helpers
  * that take a fresh student from applying to booked, cleared and under way
- * by the calendar with the test clock. Include after api_client.h with
- * PEOPLE_PASSWORD defined; servers run with --test-hooks 1.
+ * by the calendar with the test clock, built from the parts in api_world.h.
+ * Include after api_client.h with PEOPLE_PASSWORD defined; servers run with
+ * --test-hooks 1.
  *
  * Every function is static inline so that a suite may use any subset. */
 #ifndef ROUNDS_TESTS_API_ROTATION_WORLD_H
@@ -17,6 +18,7 @@
 
 #include "api_client.h"
 #include "api_people.h"
+#include "api_world.h"
 #include "lib/clock.h"
 #include "test.h"
 
@@ -58,40 +60,19 @@ static inline long world_callf(struct api_response *r, const struct user *u, con
 /* Staff creates a user of role (member of org when not NULL), who then logs in. */
 static inline bool world_user(struct world *w, struct user *u, const char *prefix, const char *role, const char *org)
 {
-    memset(u, 0, sizeof(*u));
-    api_unique_email(u->email, sizeof(u->email), prefix);
-    snprintf(u->name, sizeof(u->name), "%s %s", prefix, w->tag);
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "email", u->email, "name", u->name, "role", role, "password",
-                             PEOPLE_PASSWORD);
-    if (org != NULL)
-        json_object_set_new(body, "organization_id", json_string(org));
-    struct api_response r;
-    bool ok = post_as(&r, &w->staff, "/api/v1/users", body, 201);
-    api_free(&r);
-    return ok && login(u);
+    return world_member(&w->staff, u, prefix, w->tag, role, org);
 }
 
 static inline bool world_preceptor(struct world *w, const char *org, const char *user_id, char *id_out)
 {
-    char npi[11], email[160];
-    random_npi(npi);
-    api_unique_email(email, sizeof(email), "prcrec");
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "organization_id", org, "name", "Dr. Amal Rahman",
-                             "email", email, "npi", npi, "specialty", "internal-medicine", "license_state", "NY",
-                             "license_number", "LIC-20931");
-    if (user_id != NULL)
-        json_object_set_new(body, "user_id", json_string(user_id));
-    return create_object(&w->staff, "/api/v1/preceptors", body, id_out);
+    return world_preceptor_record(&w->staff, org, user_id, &WORLD_PRECEPTOR_NY, id_out);
 }
 
 static inline bool world_offering(struct world *w, const struct user *u, const char *org, const char *site,
                                   const char *prc, const char *title, const char *kind, char *id_out)
 {
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:i,s:s}", "organization_id", org,
-                             "site_id", site, "preceptor_id", prc, "title", title, "specialty", "internal-medicine",
-                             "kind", kind, "setting", "inpatient", "weeks", 4, "hours_per_week", 40,
-                             "tuition_cents", 250000, "application_fee_cents", 5000, "deposit_cents", 89900,
-                             "description", "Inpatient internal medicine on the teaching service.");
+    json_t *body = world_medicine_offering_body(org, site, prc, title, kind);
+    json_object_set_new(body, "hours_per_week", json_integer(40));
     (void)w;
     return create_object(u, "/api/v1/offerings", body, id_out);
 }
@@ -99,32 +80,15 @@ static inline bool world_offering(struct world *w, const struct user *u, const c
 /* Staff (from the CLI), two hosts with a coordinator, a preceptor account and an offering each, and a coach. */
 static inline bool world_setup(struct world *w, struct api_server *srv, const char *tag)
 {
+    static const struct world_place main_campus = {"Main campus", "350 Jay Street", "Brooklyn", "NY", "11201"};
+    static const struct world_place lakeside = {"Lakeside", NULL, "Chicago", "IL", "60601"};
     memset(w, 0, sizeof(*w));
     w->srv = srv;
     snprintf(w->tag, sizeof(w->tag), "%s", tag);
-    api_use(srv);
-    w->db = api_db_open(srv);
-    if (w->db == NULL)
+    if (!world_staff(srv, &w->db, &w->staff, "staff", tag))
         return false;
-    api_unique_email(w->staff.email, sizeof(w->staff.email), "staff");
-    snprintf(w->staff.name, sizeof(w->staff.name), "Staff %s", tag);
-    const char *args[] = {"user", "add", "--email", w->staff.email, "--name", w->staff.name, "--role", "staff",
-                          "--password-stdin", NULL};
-    struct api_cli_result res;
-    int code = api_cli(srv->db, args, PEOPLE_PASSWORD "\n", &res);
-    if (code != 0)
-        TEST_FAILF("rounds user add (staff) exited %d: %.400s", code, res.err);
-    api_cli_free(&res);
-    if (code != 0 || !login(&w->staff))
-        return false;
-    char name[128];
-    snprintf(name, sizeof(name), "Mercy General %s %ld", tag, (long)getpid());
-    if (!create_object(&w->staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "host"),
-                       w->org_a))
-        return false;
-    snprintf(name, sizeof(name), "Lakeside Clinic %s %ld", tag, (long)getpid());
-    if (!create_object(&w->staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "host"),
-                       w->org_b))
+    if (!world_org(&w->staff, "host", w->org_a, "Mercy General %s %ld", tag, (long)getpid()) ||
+        !world_org(&w->staff, "host", w->org_b, "Lakeside Clinic %s %ld", tag, (long)getpid()))
         return false;
     if (!world_user(w, &w->coord_a, "coorda", "host_coordinator", w->org_a) ||
         !world_user(w, &w->precep_a, "precepa", "preceptor", w->org_a) ||
@@ -132,14 +96,8 @@ static inline bool world_setup(struct world *w, struct api_server *srv, const ch
         !world_user(w, &w->precep_b, "precepb", "preceptor", w->org_b) ||
         !world_user(w, &w->coach, "coach", "coach", NULL))
         return false;
-    if (!create_object(&w->staff, "/api/v1/sites",
-                       json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "organization_id", w->org_a, "name", "Main campus",
-                                 "address", "350 Jay Street", "city", "Brooklyn", "state", "NY", "zip", "11201"),
-                       w->site_a) ||
-        !create_object(&w->staff, "/api/v1/sites",
-                       json_pack("{s:s,s:s,s:s,s:s,s:s}", "organization_id", w->org_b, "name", "Lakeside", "city",
-                                 "Chicago", "state", "IL", "zip", "60601"),
-                       w->site_b))
+    if (!world_site(&w->staff, w->org_a, &main_campus, w->site_a) ||
+        !world_site(&w->staff, w->org_b, &lakeside, w->site_b))
         return false;
     if (!world_preceptor(w, w->org_a, w->precep_a.id, w->prc_a) ||
         !world_preceptor(w, w->org_b, w->precep_b.id, w->prc_b))

@@ -28,6 +28,7 @@
 #define PASSWORD "Cobalt-Heron-Lantern-58!"
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
+#include "api_world.h"
 
 #define BOUNDARY "rounds-agreement-boundary-4f9Qz"
 
@@ -47,35 +48,23 @@ static long call(struct api_response *r, const struct user *u, const char *metho
 
 static bool create_user(struct user *u, const char *prefix, const char *role, const char *organization)
 {
-    memset(u, 0, sizeof(*u));
-    api_unique_email(u->email, sizeof(u->email), prefix);
-    snprintf(u->name, sizeof(u->name), "%s Okafor", prefix);
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "email", u->email, "name", u->name, "role", role, "password",
-                             PASSWORD);
-    if (organization != NULL)
-        json_object_set_new(body, "organization_id", json_string(organization));
-    struct api_response r;
-    bool ok = post_as(&r, &staff, "/api/v1/users", body, 201);
-    api_free(&r);
-    return ok && login(u);
+    char name[96];
+    snprintf(name, sizeof(name), "%s Okafor", prefix);
+    return world_member_named(&staff, u, prefix, name, role, organization);
 }
 
 static bool create_org(const char *prefix, const char *kind, char *out)
 {
-    char name[128];
-    snprintf(name, sizeof(name), "%s %ld-%lld", prefix, (long)getpid(), (long long)time(NULL));
-    return create_object(&staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", kind), out);
+    return world_org(&staff, kind, out, "%s %ld-%lld", prefix, (long)getpid(), (long long)time(NULL));
 }
 
 static bool create_offering(const char *title, bool requires_affiliation, char *out)
 {
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:s,s:b,s:{s:b,s:b,s:b,s:[]}}",
-                             "organization_id", host, "site_id", site, "preceptor_id", preceptor, "title", title,
-                             "specialty", "internal-medicine", "kind", "observership", "setting", "inpatient", "weeks",
-                             4, "tuition_cents", 150000, "application_fee_cents", 0, "deposit_cents", 50000,
-                             "description", "Observe the inpatient teaching service.", "requires_affiliation",
-                             requires_affiliation, "eligibility", "students_allowed", 1, "graduates_allowed", 1,
-                             "step1_required", 0, "visa_kinds");
+    json_t *body = world_observership_body(host, site, preceptor, title);
+    json_object_set_new(body, "requires_affiliation", json_boolean(requires_affiliation));
+    json_object_set_new(body, "eligibility",
+                        json_pack("{s:b,s:b,s:b,s:[]}", "students_allowed", 1, "graduates_allowed", 1,
+                                  "step1_required", 0, "visa_kinds"));
     return create_object(&host_coord, "/api/v1/offerings", body, out);
 }
 
@@ -108,15 +97,7 @@ static bool link_student(struct user *s, const char *school_id, const struct use
 
 static bool world_setup(void)
 {
-    db = api_db_open(&server);
-    api_unique_email(staff.email, sizeof(staff.email), "agrstaff");
-    snprintf(staff.name, sizeof(staff.name), "Staff Agreements");
-    const char *args[] = {"user", "add", "--email", staff.email, "--name", staff.name, "--role", "staff",
-                          "--password-stdin", NULL};
-    struct api_cli_result res;
-    int code = api_cli(server.db, args, PASSWORD "\n", &res);
-    api_cli_free(&res);
-    if (db == NULL || code != 0 || !login(&staff))
+    if (!world_staff(&server, &db, &staff, "agrstaff", "Agreements"))
         return false;
     if (!create_org("Lakeshore Teaching Hospital", "host", host) || !create_org("Harbor Clinic", "host", host_other) ||
         !create_org("Saint Kitts School of Medicine", "school", school) ||
@@ -129,18 +110,10 @@ static bool world_setup(void)
         !register_student(&student, "agrstudent") || !register_student(&student_alone, "agralone") ||
         !link_student(&student, school, &school_coord))
         return false;
-    char npi[11], email[160];
-    random_npi(npi);
-    api_unique_email(email, sizeof(email), "agrprc");
-    if (!create_object(&staff, "/api/v1/sites",
-                       json_pack("{s:s,s:s,s:s,s:s,s:s}", "organization_id", host, "name", "Main", "city", "Mobile",
-                                 "state", "AL", "zip", "36602"),
-                       site) ||
-        !create_object(&staff, "/api/v1/preceptors",
-                       json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "organization_id", host, "name", "Dr. Amara Eze",
-                                 "email", email, "npi", npi, "specialty", "internal-medicine", "license_state", "AL",
-                                 "license_number", "MD-55012"),
-                       preceptor))
+    static const struct world_place mobile = {"Main", NULL, "Mobile", "AL", "36602"};
+    static const struct world_preceptor_fields eze = {"Dr. Amara Eze", "internal-medicine", "AL", "MD-55012",
+                                                      "agrprc", NULL};
+    if (!world_site(&staff, host, &mobile, site) || !world_preceptor_record(&staff, host, NULL, &eze, preceptor))
         return false;
     unsigned char raw[6];
     char hex[13];

@@ -38,6 +38,7 @@
 #define PASSWORD "Vivid-Orchard-Kettle-58!"
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
+#include "api_world.h"
 #define RACE_STUDENTS 200
 #define RACE_SEATS 3
 
@@ -86,96 +87,41 @@ static long call(struct api_response *r, const struct user *u, const char *metho
     return api_request(r, method, path, headers, body);
 }
 
-/* Staff creates a user of role (member of org when not NULL), who then logs in. */
-static bool create_user(struct world *w, struct user *u, const char *prefix, const char *role, const char *org)
-{
-    memset(u, 0, sizeof(*u));
-    api_unique_email(u->email, sizeof(u->email), prefix);
-    snprintf(u->name, sizeof(u->name), "%s %s", prefix, w->tag);
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "email", u->email, "name", u->name, "role", role, "password",
-                             PASSWORD);
-    if (org != NULL)
-        json_object_set_new(body, "organization_id", json_string(org));
-    struct api_response r;
-    bool ok = post_as(&r, &w->staff, "/api/v1/users", body, 201);
-    api_free(&r);
-    return ok && login(u);
-}
-
-static bool create_preceptor(const struct user *staff, const char *org, const char *user_id, char *id_out)
-{
-    char npi[11], email[160];
-    random_npi(npi);
-    api_unique_email(email, sizeof(email), "prcrec");
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "organization_id", org, "name", "Dr. Amal Rahman",
-                             "email", email, "npi", npi, "specialty", "internal-medicine", "license_state", "NY",
-                             "license_number", "LIC-20931");
-    if (user_id != NULL)
-        json_object_set_new(body, "user_id", json_string(user_id));
-    return create_object(staff, "/api/v1/preceptors", body, id_out);
-}
-
+/* An internal-medicine offering of host org (api_world.h), with eligibility rules when not NULL. */
 static bool create_offering(const struct user *u, const char *org, const char *site, const char *prc,
                             const char *title, json_t *eligibility, char *id_out)
 {
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:s}", "organization_id", org, "site_id",
-                             site, "preceptor_id", prc, "title", title, "specialty", "internal-medicine", "kind",
-                             "hands_on", "setting", "inpatient", "weeks", 4, "tuition_cents", 250000,
-                             "application_fee_cents", 5000, "deposit_cents", 89900, "description",
-                             "Inpatient internal medicine on the teaching service.");
+    json_t *body = world_medicine_offering_body(org, site, prc, title, "hands_on");
     if (eligibility != NULL)
         json_object_set_new(body, "eligibility", eligibility);
     return create_object(u, "/api/v1/offerings", body, id_out);
 }
 
-/* Builds staff, two hosts with coordinators, a linked preceptor, sites and offerings on srv. */
+/* Builds staff, two hosts with coordinators, a linked preceptor, sites and
+ * offerings on srv; unlike api_rotation_world.h, host A has a stray preceptor
+ * account, host B's preceptor record has no account and no coach is made. */
 static bool world_setup(struct world *w, struct api_server *srv, const char *tag)
 {
+    static const struct world_place main_campus = {"Main campus", NULL, "Brooklyn", "NY", "11201"};
+    static const struct world_place lakeside = {"Lakeside", NULL, "Chicago", "IL", "60601"};
     memset(w, 0, sizeof(*w));
     w->srv = srv;
     snprintf(w->tag, sizeof(w->tag), "%s", tag);
-    api_use(srv);
-    w->db = api_db_open(srv);
-    if (w->db == NULL)
+    if (!world_staff(srv, &w->db, &w->staff, "staff", tag))
         return false;
-    /* Staff from the CLI. */
-    api_unique_email(w->staff.email, sizeof(w->staff.email), "staff");
-    snprintf(w->staff.name, sizeof(w->staff.name), "Staff %s", tag);
-    const char *args[] = {"user", "add", "--email", w->staff.email, "--name", w->staff.name, "--role", "staff",
-                          "--password-stdin", NULL};
-    struct api_cli_result res;
-    int code = api_cli(srv->db, args, PASSWORD "\n", &res);
-    if (code != 0)
-        TEST_FAILF("rounds user add (staff) exited %d: %.400s", code, res.err);
-    api_cli_free(&res);
-    if (code != 0 || !login(&w->staff))
+    if (!world_org(&w->staff, "host", w->org_a, "Mercy General %s %ld", tag, (long)getpid()) ||
+        !world_org(&w->staff, "host", w->org_b, "Lakeside Clinic %s %ld", tag, (long)getpid()))
         return false;
-
-    char name[128];
-    snprintf(name, sizeof(name), "Mercy General %s %ld", tag, (long)getpid());
-    if (!create_object(&w->staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "host"),
-                       w->org_a))
+    if (!world_member(&w->staff, &w->coord_a, "coorda", tag, "host_coordinator", w->org_a) ||
+        !world_member(&w->staff, &w->precep_a, "precepa", tag, "preceptor", w->org_a) ||
+        !world_member(&w->staff, &w->stray, "stray", tag, "preceptor", w->org_a) ||
+        !world_member(&w->staff, &w->coord_b, "coordb", tag, "host_coordinator", w->org_b))
         return false;
-    snprintf(name, sizeof(name), "Lakeside Clinic %s %ld", tag, (long)getpid());
-    if (!create_object(&w->staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "host"),
-                       w->org_b))
+    if (!world_site(&w->staff, w->org_a, &main_campus, w->site_a) ||
+        !world_site(&w->staff, w->org_b, &lakeside, w->site_b))
         return false;
-    if (!create_user(w, &w->coord_a, "coorda", "host_coordinator", w->org_a) ||
-        !create_user(w, &w->precep_a, "precepa", "preceptor", w->org_a) ||
-        !create_user(w, &w->stray, "stray", "preceptor", w->org_a) ||
-        !create_user(w, &w->coord_b, "coordb", "host_coordinator", w->org_b))
-        return false;
-    if (!create_object(&w->staff, "/api/v1/sites",
-                       json_pack("{s:s,s:s,s:s,s:s,s:s}", "organization_id", w->org_a, "name", "Main campus", "city",
-                                 "Brooklyn", "state", "NY", "zip", "11201"),
-                       w->site_a) ||
-        !create_object(&w->staff, "/api/v1/sites",
-                       json_pack("{s:s,s:s,s:s,s:s,s:s}", "organization_id", w->org_b, "name", "Lakeside", "city",
-                                 "Chicago", "state", "IL", "zip", "60601"),
-                       w->site_b))
-        return false;
-    if (!create_preceptor(&w->staff, w->org_a, w->precep_a.id, w->prc_a) ||
-        !create_preceptor(&w->staff, w->org_b, NULL, w->prc_b))
+    if (!world_preceptor_record(&w->staff, w->org_a, w->precep_a.id, &WORLD_PRECEPTOR_NY, w->prc_a) ||
+        !world_preceptor_record(&w->staff, w->org_b, NULL, &WORLD_PRECEPTOR_NY, w->prc_b))
         return false;
     snprintf(w->title_a, sizeof(w->title_a), "Internal Medicine Clerkship %s", tag);
     snprintf(w->title_b, sizeof(w->title_b), "Lakeside Outpatient Medicine %s", tag);

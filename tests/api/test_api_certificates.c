@@ -26,6 +26,7 @@
 #define PASSWORD "Amber-Lantern-Orchard-93!"
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
+#include "api_world.h"
 
 static struct api_server server;
 static struct db_conn *db;
@@ -50,40 +51,20 @@ static long page(struct api_response *r, const struct user *u, const char *path)
 
 static bool create_user(struct user *u, const char *prefix, const char *role, const char *organization)
 {
-    memset(u, 0, sizeof(*u));
-    api_unique_email(u->email, sizeof(u->email), prefix);
-    snprintf(u->name, sizeof(u->name), "Dr. %s Mensah", prefix);
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "email", u->email, "name", u->name, "role", role, "password",
-                             PASSWORD);
-    if (organization != NULL)
-        json_object_set_new(body, "organization_id", json_string(organization));
-    struct api_response r;
-    bool ok = post_as(&r, &staff, "/api/v1/users", body, 201);
-    api_free(&r);
-    return ok && login(u);
+    char name[96];
+    snprintf(name, sizeof(name), "Dr. %s Mensah", prefix);
+    return world_member_named(&staff, u, prefix, name, role, organization);
 }
 
 static bool create_host(char *org_out, const char *label)
 {
-    char name[128];
-    snprintf(name, sizeof(name), "%s %ld-%lld", label, (long)getpid(), (long long)time(NULL));
-    return create_object(&staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "host"),
-                         org_out);
+    return world_org(&staff, "host", org_out, "%s %ld-%lld", label, (long)getpid(), (long long)time(NULL));
 }
 
 static bool world_setup(void)
 {
-    db = api_db_open(&server);
-    if (db == NULL)
-        return false;
-    api_unique_email(staff.email, sizeof(staff.email), "certstaff");
-    snprintf(staff.name, sizeof(staff.name), "Staff Certificates");
-    const char *args[] = {"user", "add", "--email", staff.email, "--name", staff.name, "--role", "staff",
-                          "--password-stdin", NULL};
-    struct api_cli_result res;
-    int code = api_cli(server.db, args, PASSWORD "\n", &res);
-    api_cli_free(&res);
-    if (code != 0 || !login(&staff))
+    static const struct world_place north = {"North campus", NULL, "Chicago", "IL", "60611"};
+    if (!world_staff(&server, &db, &staff, "certstaff", "Certificates"))
         return false;
     if (!create_host(org, "Lakeshore Teaching Hospital") || !create_host(other_org, "Other Clinic"))
         return false;
@@ -91,11 +72,9 @@ static bool world_setup(void)
         !create_user(&precep, "certprecep", "preceptor", org) ||
         !create_user(&other_coord, "certother", "host_coordinator", other_org))
         return false;
-    if (!create_object(&staff, "/api/v1/sites",
-                       json_pack("{s:s,s:s,s:s,s:s,s:s}", "organization_id", org, "name", "North campus", "city",
-                                 "Chicago", "state", "IL", "zip", "60611"),
-                       site))
+    if (!world_site(&staff, org, &north, site))
         return false;
+    /* Inline, not world_preceptor_record: the tests read the record's NPI. */
     char email[160];
     random_npi(npi);
     api_unique_email(email, sizeof(email), "certprc");
@@ -104,11 +83,7 @@ static bool world_setup(void)
                              "license_number", "036-118822", "user_id", precep.id);
     if (!create_object(&staff, "/api/v1/preceptors", body, prc))
         return false;
-    body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:s}", "organization_id", org, "site_id", site,
-                     "preceptor_id", prc, "title", "Internal Medicine Clerkship", "specialty", "internal-medicine",
-                     "kind", "hands_on", "setting", "inpatient", "weeks", 4, "tuition_cents", 250000,
-                     "application_fee_cents", 5000, "deposit_cents", 89900, "description",
-                     "Inpatient internal medicine on the teaching service.");
+    body = world_medicine_offering_body(org, site, prc, "Internal Medicine Clerkship", "hands_on");
     if (!create_object(&coord, "/api/v1/offerings", body, offering))
         return false;
     snprintf(work_dir, sizeof(work_dir), "%s/work", server.dir);

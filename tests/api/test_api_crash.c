@@ -33,6 +33,7 @@
 #define PASSWORD "Cobalt-Meadow-Lantern-83!"
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
+#include "api_world.h"
 
 #define BANK_DETAILS "Account name: Rounds Placement LLC; Bank: First Example Bank; Account: 000123456789; " \
                      "Routing (ABA): 021000021; SWIFT: FEXAUS33"
@@ -65,49 +66,20 @@ static pthread_mutex_t acknowledged = PTHREAD_MUTEX_INITIALIZER;
 
 static bool world_setup(void)
 {
-    api_unique_email(staff.email, sizeof(staff.email), "cstaff");
-    snprintf(staff.name, sizeof(staff.name), "Staff Crash");
-    const char *args[] = {"user", "add", "--email", staff.email, "--name", staff.name, "--role", "staff",
-                          "--password-stdin", NULL};
-    struct api_cli_result res;
-    int code = api_cli(srv.db, args, PASSWORD "\n", &res);
-    api_cli_free(&res);
-    if (code != 0 || !login(&staff))
+    static const struct world_place harbor = {"Harbor Main", NULL, "Boston", "MA", "02114"};
+    static const struct world_preceptor_fields chen = {"Dr. Ida Chen", "cardiology", "MA", "MA-91120", "cprc",
+                                                        NULL};
+    if (!world_staff(&srv, NULL, &staff, "cstaff", "Crash") ||
+        !world_org(&staff, "host", org, "Harbor Crash %ld", (long)getpid()))
         return false;
-    char name[128], npi[11], email[160];
-    snprintf(name, sizeof(name), "Harbor Crash %ld", (long)getpid());
-    if (!create_object(&staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "host"), org))
-        return false;
-    api_unique_email(coord.email, sizeof(coord.email), "ccoord");
-    snprintf(coord.name, sizeof(coord.name), "Coordinator Crash");
-    struct api_response r;
-    bool ok = post_as(&r, &staff, "/api/v1/users",
-                      json_pack("{s:s,s:s,s:s,s:s,s:s}", "email", coord.email, "name", coord.name, "role",
-                                "host_coordinator", "password", PASSWORD, "organization_id", org),
-                      201);
-    api_free(&r);
-    random_npi(npi);
-    api_unique_email(email, sizeof(email), "cprc");
-    if (!ok || !login(&coord) ||
-        !create_object(&staff, "/api/v1/sites",
-                       json_pack("{s:s,s:s,s:s,s:s,s:s}", "organization_id", org, "name", "Harbor Main", "city",
-                                 "Boston", "state", "MA", "zip", "02114"),
-                       site) ||
-        !create_object(&staff, "/api/v1/preceptors",
-                       json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "organization_id", org, "name", "Dr. Ida Chen",
-                                 "email", email, "npi", npi, "specialty", "cardiology", "license_state", "MA",
-                                 "license_number", "MA-91120"),
-                       prc))
+    if (!world_member_named(&staff, &coord, "ccoord", "Coordinator Crash", "host_coordinator", org) ||
+        !world_site(&staff, org, &harbor, site) || !world_preceptor_record(&staff, org, NULL, &chen, prc))
         return false;
     for (int b = 0; b < BLOCKS; b++) {
         char title[64], from[11], to[11], path[160];
         snprintf(title, sizeof(title), "Cardiology Crash %d", b + 1);
-        json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:i,s:i,s:i,s:i}", "organization_id", org,
-                                 "site_id", site, "preceptor_id", prc, "title", title, "specialty", "cardiology",
-                                 "kind", "hands_on", "setting", "inpatient", "weeks", 4, "description",
-                                 "Inpatient cardiology service.", "tuition_cents", 300000, "application_fee_cents",
-                                 25000, "deposit_cents", 89900, "balance_due_days", 45);
-        if (!create_object(&coord, "/api/v1/offerings", body, offerings[b]))
+        if (!create_object(&coord, "/api/v1/offerings", world_cardiology_offering_body(org, site, prc, title),
+                           offerings[b]))
             return false;
         clock_date_from_days(clock_today_days() + 120 + 35 * b, from);
         clock_date_from_days(clock_today_days() + 147 + 35 * b, to);

@@ -32,6 +32,7 @@
 #define PASSWORD "Vivid-Orchard-Kettle-58!"
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
+#include "api_world.h"
 #define MAX_UPLOAD 65536
 #define QUOTA 200000
 #define BOUNDARY "----RoundsTestBoundary7MA4YWxkTrZu0gW"
@@ -65,108 +66,52 @@ static long call(struct api_response *r, const struct user *u, const char *metho
     return api_request(r, method, path, headers, body);
 }
 
-/* Staff creates a user of role (member of org when not NULL), who then logs in. */
-static bool create_user(struct world *w, struct user *u, const char *prefix, const char *role, const char *org)
-{
-    memset(u, 0, sizeof(*u));
-    api_unique_email(u->email, sizeof(u->email), prefix);
-    snprintf(u->name, sizeof(u->name), "%s docs", prefix);
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "email", u->email, "name", u->name, "role", role, "password",
-                             PASSWORD);
-    if (org != NULL)
-        json_object_set_new(body, "organization_id", json_string(org));
-    struct api_response r;
-    bool ok = post_as(&r, &w->staff, "/api/v1/users", body, 201);
-    api_free(&r);
-    return ok && login(u);
-}
-
-static bool create_preceptor(const struct user *staff, const char *org, const char *user_id, char *id_out)
-{
-    char npi[11], email[160];
-    random_npi(npi);
-    api_unique_email(email, sizeof(email), "prcdoc");
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "organization_id", org, "name", "Dr. Amal Rahman",
-                             "email", email, "npi", npi, "specialty", "internal-medicine", "license_state", "NY",
-                             "license_number", "LIC-20931");
-    if (user_id != NULL)
-        json_object_set_new(body, "user_id", json_string(user_id));
-    return create_object(staff, "/api/v1/preceptors", body, id_out);
-}
+/* The suite's preceptor records: the rotation suites' internal-medicine ones. */
+#define DOCS_PRECEPTOR \
+    ((struct world_preceptor_fields){"Dr. Amal Rahman", "internal-medicine", "NY", "LIC-20931", "prcdoc", NULL})
 
 static bool create_offering(const struct user *u, const char *org, const char *site, const char *prc,
                             const char *title, char *id_out)
 {
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:s}", "organization_id", org, "site_id",
-                             site, "preceptor_id", prc, "title", title, "specialty", "internal-medicine", "kind",
-                             "hands_on", "setting", "inpatient", "weeks", 4, "tuition_cents", 250000,
-                             "application_fee_cents", 5000, "deposit_cents", 89900, "description",
-                             "Inpatient internal medicine on the teaching service.");
-    return create_object(u, "/api/v1/offerings", body, id_out);
+    return create_object(u, "/api/v1/offerings", world_medicine_offering_body(org, site, prc, title, "hands_on"),
+                         id_out);
 }
 
 static bool create_site(const struct user *staff, const char *org, const char *name, char *id_out)
 {
-    return create_object(staff, "/api/v1/sites",
-                         json_pack("{s:s,s:s,s:s,s:s,s:s}", "organization_id", org, "name", name, "city", "Brooklyn",
-                                   "state", "NY", "zip", "11201"),
-                         id_out);
+    const struct world_place place = {name, NULL, "Brooklyn", "NY", "11201"};
+    return world_site(staff, org, &place, id_out);
 }
 
-/* Staff (from the CLI), three hosts and a school with their people, sites, preceptors and offerings. */
+/* Staff (from the CLI), three hosts and a school with their people, sites,
+ * preceptors and offerings (parts from api_world.h). */
 static bool world_setup(struct world *w, struct api_server *srv)
 {
     memset(w, 0, sizeof(*w));
     w->srv = srv;
-    api_use(srv);
-    w->db = api_db_open(srv);
-    if (w->db == NULL)
+    if (!world_staff(srv, &w->db, &w->staff, "staffdoc", "docs"))
         return false;
-    api_unique_email(w->staff.email, sizeof(w->staff.email), "staffdoc");
-    snprintf(w->staff.name, sizeof(w->staff.name), "Staff docs");
-    const char *args[] = {"user", "add", "--email", w->staff.email, "--name", w->staff.name, "--role", "staff",
-                          "--password-stdin", NULL};
-    struct api_cli_result res;
-    int code = api_cli(srv->db, args, PASSWORD "\n", &res);
-    if (code != 0)
-        TEST_FAILF("rounds user add (staff) exited %d: %.400s", code, res.err);
-    api_cli_free(&res);
-    if (code != 0 || !login(&w->staff))
-        return false;
-
-    char name[128];
     long pid = (long)getpid();
     long long now = (long long)time(NULL);
-    snprintf(name, sizeof(name), "Mercy General docs %ld %lld", pid, now);
-    if (!create_object(&w->staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "host"),
-                       w->org_a))
+    if (!world_org(&w->staff, "host", w->org_a, "Mercy General docs %ld %lld", pid, now) ||
+        !world_org(&w->staff, "host", w->org_b, "Lakeside Clinic docs %ld %lld", pid, now) ||
+        !world_org(&w->staff, "host", w->org_c, "Harbor Hospital docs %ld %lld", pid, now) ||
+        !world_org(&w->staff, "school", w->org_school, "Caribbean School of Medicine docs %ld %lld", pid, now))
         return false;
-    snprintf(name, sizeof(name), "Lakeside Clinic docs %ld %lld", pid, now);
-    if (!create_object(&w->staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "host"),
-                       w->org_b))
-        return false;
-    snprintf(name, sizeof(name), "Harbor Hospital docs %ld %lld", pid, now);
-    if (!create_object(&w->staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "host"),
-                       w->org_c))
-        return false;
-    snprintf(name, sizeof(name), "Caribbean School of Medicine docs %ld %lld", pid, now);
-    if (!create_object(&w->staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "school"),
-                       w->org_school))
-        return false;
-    if (!create_user(w, &w->coord_a, "coorda", "host_coordinator", w->org_a) ||
-        !create_user(w, &w->precep_a, "precepa", "preceptor", w->org_a) ||
-        !create_user(w, &w->stray, "stray", "preceptor", w->org_a) ||
-        !create_user(w, &w->coord_b, "coordb", "host_coordinator", w->org_b) ||
-        !create_user(w, &w->coord_c, "coordc", "host_coordinator", w->org_c) ||
-        !create_user(w, &w->school, "schoolc", "school_coordinator", w->org_school))
+    if (!world_member(&w->staff, &w->coord_a, "coorda", "docs", "host_coordinator", w->org_a) ||
+        !world_member(&w->staff, &w->precep_a, "precepa", "docs", "preceptor", w->org_a) ||
+        !world_member(&w->staff, &w->stray, "stray", "docs", "preceptor", w->org_a) ||
+        !world_member(&w->staff, &w->coord_b, "coordb", "docs", "host_coordinator", w->org_b) ||
+        !world_member(&w->staff, &w->coord_c, "coordc", "docs", "host_coordinator", w->org_c) ||
+        !world_member(&w->staff, &w->school, "schoolc", "docs", "school_coordinator", w->org_school))
         return false;
     if (!create_site(&w->staff, w->org_a, "Main campus", w->site_a) ||
         !create_site(&w->staff, w->org_b, "Lakeside", w->site_b) ||
         !create_site(&w->staff, w->org_c, "Harbor", w->site_c))
         return false;
-    if (!create_preceptor(&w->staff, w->org_a, w->precep_a.id, w->prc_a) ||
-        !create_preceptor(&w->staff, w->org_b, NULL, w->prc_b) ||
-        !create_preceptor(&w->staff, w->org_c, NULL, w->prc_c))
+    if (!world_preceptor_record(&w->staff, w->org_a, w->precep_a.id, &DOCS_PRECEPTOR, w->prc_a) ||
+        !world_preceptor_record(&w->staff, w->org_b, NULL, &DOCS_PRECEPTOR, w->prc_b) ||
+        !world_preceptor_record(&w->staff, w->org_c, NULL, &DOCS_PRECEPTOR, w->prc_c))
         return false;
     return create_offering(&w->coord_a, w->org_a, w->site_a, w->prc_a, "Internal Medicine Clerkship docs",
                            w->offering_a) &&

@@ -26,6 +26,7 @@
 #define PASSWORD "Quartz-Harbor-Lantern-52!"
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
+#include "api_world.h"
 
 #define BANK_DETAILS "Account name: Rounds Placement LLC; Bank: First Example Bank; Account: 000123456789; " \
                      "Routing (ABA): 021000021; SWIFT: FEXAUS33"
@@ -204,56 +205,22 @@ static long json_with_faults(const char *what, const struct user *u, const char 
 
 /* ---- the world ---- */
 
-static bool create_user(struct user *u, const char *prefix, const char *role)
-{
-    memset(u, 0, sizeof(*u));
-    api_unique_email(u->email, sizeof(u->email), prefix);
-    snprintf(u->name, sizeof(u->name), "%s Faults", prefix);
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s}", "email", u->email, "name", u->name, "role", role, "password",
-                             PASSWORD, "organization_id", org);
-    struct api_response r;
-    bool ok = post_as(&r, &staff, "/api/v1/users", body, 201);
-    api_free(&r);
-    return ok && login(u);
-}
-
+/* Staff (from the CLI), a host with a coordinator, a site, a preceptor record
+ * and a cardiology offering (parts from api_world.h). */
 static bool world_setup(void)
 {
-    db = api_db_open(&srv);
-    if (db == NULL)
+    static const struct world_place harbor = {"Harbor Main", NULL, "Boston", "MA", "02114"};
+    static const struct world_preceptor_fields reyes = {"Dr. Ada Reyes", "cardiology", "MA", "MA-77120", "fprc",
+                                                         NULL};
+    if (!world_staff(&srv, &db, &staff, "fstaff", "Faults"))
         return false;
-    api_unique_email(staff.email, sizeof(staff.email), "fstaff");
-    snprintf(staff.name, sizeof(staff.name), "Staff Faults");
-    const char *args[] = {"user", "add", "--email", staff.email, "--name", staff.name, "--role", "staff",
-                          "--password-stdin", NULL};
-    struct api_cli_result res;
-    int code = api_cli(srv.db, args, PASSWORD "\n", &res);
-    api_cli_free(&res);
-    if (code != 0 || !login(&staff))
+    if (!world_org(&staff, "host", org, "Harbor Faults %ld", (long)getpid()) ||
+        !world_member(&staff, &coord, "fcoord", "Faults", "host_coordinator", org))
         return false;
-    char name[128], npi[11], email[160];
-    snprintf(name, sizeof(name), "Harbor Faults %ld", (long)getpid());
-    if (!create_object(&staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "host"), org) ||
-        !create_user(&coord, "fcoord", "host_coordinator"))
+    if (!world_site(&staff, org, &harbor, site) || !world_preceptor_record(&staff, org, NULL, &reyes, prc))
         return false;
-    random_npi(npi);
-    api_unique_email(email, sizeof(email), "fprc");
-    if (!create_object(&staff, "/api/v1/sites",
-                       json_pack("{s:s,s:s,s:s,s:s,s:s}", "organization_id", org, "name", "Harbor Main", "city",
-                                 "Boston", "state", "MA", "zip", "02114"),
-                       site) ||
-        !create_object(&staff, "/api/v1/preceptors",
-                       json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "organization_id", org, "name", "Dr. Ada Reyes",
-                                 "email", email, "npi", npi, "specialty", "cardiology", "license_state", "MA",
-                                 "license_number", "MA-77120"),
-                       prc))
-        return false;
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s,s:i,s:i,s:i,s:i}", "organization_id", org,
-                             "site_id", site, "preceptor_id", prc, "title", "Cardiology Faults", "specialty",
-                             "cardiology", "kind", "hands_on", "setting", "inpatient", "weeks", 4, "description",
-                             "Inpatient cardiology service.", "tuition_cents", 300000, "application_fee_cents",
-                             25000, "deposit_cents", 89900, "balance_due_days", 45);
-    return create_object(&coord, "/api/v1/offerings", body, offering);
+    return create_object(&coord, "/api/v1/offerings",
+                         world_cardiology_offering_body(org, site, prc, "Cardiology Faults"), offering);
 }
 
 static bool block_at(int start, int seats, char *id_out)

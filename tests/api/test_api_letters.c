@@ -26,6 +26,7 @@
 #define PASSWORD "Vivid-Orchard-Kettle-58!"
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
+#include "api_world.h"
 #define DAY 86400LL
 #define BOUNDARY "rounds-letter-boundary-7MA4YWxkTrZu0gW"
 #define MAX_PDF 1000000
@@ -59,72 +60,38 @@ static long call_token(struct api_response *r, const char *token, const char *me
 /* Staff creates a user of role (member of org when not NULL), who then logs in. */
 static bool create_user(struct user *u, const char *prefix, const char *role, const char *organization)
 {
-    memset(u, 0, sizeof(*u));
-    api_unique_email(u->email, sizeof(u->email), prefix);
-    snprintf(u->name, sizeof(u->name), "Dr. %s Okafor", prefix);
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "email", u->email, "name", u->name, "role", role, "password",
-                             PASSWORD);
-    if (organization != NULL)
-        json_object_set_new(body, "organization_id", json_string(organization));
-    struct api_response r;
-    bool ok = post_as(&r, &staff, "/api/v1/users", body, 201);
-    api_free(&r);
-    return ok && login(u);
+    char name[96];
+    snprintf(name, sizeof(name), "Dr. %s Okafor", prefix);
+    return world_member_named(&staff, u, prefix, name, role, organization);
 }
 
 static bool create_preceptor(const char *user_id, const char *name, char *id_out)
 {
-    char npi[11], email[160];
-    random_npi(npi);
-    api_unique_email(email, sizeof(email), "prclor");
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "organization_id", org, "name", name, "email", email,
-                             "npi", npi, "specialty", "internal-medicine", "license_state", "NY", "license_number",
-                             "LIC-55012");
-    if (user_id != NULL)
-        json_object_set_new(body, "user_id", json_string(user_id));
-    return create_object(&staff, "/api/v1/preceptors", body, id_out);
+    const struct world_preceptor_fields fields = {name, "internal-medicine", "NY", "LIC-55012", "prclor", NULL};
+    return world_preceptor_record(&staff, org, user_id, &fields, id_out);
 }
 
 static bool create_offering(const char *preceptor, const char *title, char *id_out)
 {
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:s}", "organization_id", org, "site_id",
-                             site, "preceptor_id", preceptor, "title", title, "specialty", "internal-medicine", "kind",
-                             "hands_on", "setting", "inpatient", "weeks", 4, "tuition_cents", 250000,
-                             "application_fee_cents", 5000, "deposit_cents", 89900, "description",
-                             "Inpatient internal medicine on the teaching service.");
-    return create_object(&coord, "/api/v1/offerings", body, id_out);
+    return create_object(&coord, "/api/v1/offerings",
+                         world_medicine_offering_body(org, site, preceptor, title, "hands_on"), id_out);
 }
 
 /* Staff, a host with a coordinator, a verified preceptor with an account
  * (prc_us), an unverified one without (prc_other), a site and an offering
- * of each preceptor. */
+ * of each preceptor (parts from api_world.h). */
 static bool world_setup(void)
 {
-    db = api_db_open(&server);
-    if (db == NULL)
+    static const struct world_place albany = {"Main campus", NULL, "Albany", "NY", "12208"};
+    if (!world_staff(&server, &db, &staff, "lorstaff", "Letters"))
         return false;
-    api_unique_email(staff.email, sizeof(staff.email), "lorstaff");
-    snprintf(staff.name, sizeof(staff.name), "Staff Letters");
-    const char *args[] = {"user", "add", "--email", staff.email, "--name", staff.name, "--role", "staff",
-                          "--password-stdin", NULL};
-    struct api_cli_result res;
-    int code = api_cli(server.db, args, PASSWORD "\n", &res);
-    if (code != 0)
-        TEST_FAILF("rounds user add (staff) exited %d: %.400s", code, res.err);
-    api_cli_free(&res);
-    if (code != 0 || !login(&staff))
-        return false;
-    char name[128];
-    snprintf(name, sizeof(name), "St. Brigid Teaching Hospital %ld-%lld", (long)getpid(), (long long)time(NULL));
-    if (!create_object(&staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "host"), org))
+    if (!world_org(&staff, "host", org, "St. Brigid Teaching Hospital %ld-%lld", (long)getpid(),
+                   (long long)time(NULL)))
         return false;
     if (!create_user(&coord, "lorcoord", "host_coordinator", org) ||
         !create_user(&precep, "lorprecep", "preceptor", org))
         return false;
-    if (!create_object(&staff, "/api/v1/sites",
-                       json_pack("{s:s,s:s,s:s,s:s,s:s}", "organization_id", org, "name", "Main campus", "city",
-                                 "Albany", "state", "NY", "zip", "12208"),
-                       site))
+    if (!world_site(&staff, org, &albany, site))
         return false;
     if (!create_preceptor(precep.id, precep.name, prc_us) || !create_preceptor(NULL, "Dr. Ines Varga", prc_other))
         return false;

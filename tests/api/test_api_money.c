@@ -28,6 +28,7 @@
 #define PASSWORD "Copper-Lantern-Meadow-47!"
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
+#include "api_world.h"
 
 #define STRIPE_SECRET_KEY "sk_test_rounds_money_suite"
 #define STRIPE_WEBHOOK_SECRET "whsec_rounds_money_suite_secret"
@@ -70,21 +71,6 @@ static long call_json(struct api_response *r, const struct user *u, const char *
     return status;
 }
 
-static bool create_user(struct world *w, struct user *u, const char *prefix, const char *role, const char *org)
-{
-    memset(u, 0, sizeof(*u));
-    api_unique_email(u->email, sizeof(u->email), prefix);
-    snprintf(u->name, sizeof(u->name), "%s %s", prefix, w->tag);
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "email", u->email, "name", u->name, "role", role, "password",
-                             PASSWORD);
-    if (org != NULL)
-        json_object_set_new(body, "organization_id", json_string(org));
-    struct api_response r;
-    bool ok = post_as(&r, &w->staff, "/api/v1/users", body, 201);
-    api_free(&r);
-    return ok && login(u);
-}
-
 /* The offering's money: $3,000 tuition, $250 fee, $899 deposit, balance 45
  * days before; 60+ days 100 % back, 30+ days 50 % back with the fee kept. */
 static json_t *money_fields(json_t *body)
@@ -99,55 +85,30 @@ static json_t *money_fields(json_t *body)
     return body;
 }
 
+/* Staff (from the CLI), two hosts with a coordinator each, and one cardiology
+ * offering of host `org` with the money above (parts from api_world.h). */
 static bool world_setup(struct world *w, struct api_server *srv, const char *tag)
 {
+    static const struct world_place harbor = {"Harbor Main", NULL, "Boston", "MA", "02114"};
+    static const struct world_preceptor_fields ortiz = {"Dr. Lena Ortiz", "cardiology", "MA", "MA-55120", "mprc",
+                                                         NULL};
     memset(w, 0, sizeof(*w));
     w->srv = srv;
     snprintf(w->tag, sizeof(w->tag), "%s", tag);
-    api_use(srv);
-    w->db = api_db_open(srv);
-    if (w->db == NULL)
+    if (!world_staff(srv, &w->db, &w->staff, "mstaff", tag))
         return false;
-    api_unique_email(w->staff.email, sizeof(w->staff.email), "mstaff");
-    snprintf(w->staff.name, sizeof(w->staff.name), "Staff %s", tag);
-    const char *args[] = {"user", "add", "--email", w->staff.email, "--name", w->staff.name, "--role", "staff",
-                          "--password-stdin", NULL};
-    struct api_cli_result res;
-    int code = api_cli(srv->db, args, PASSWORD "\n", &res);
-    if (code != 0)
-        TEST_FAILF("rounds user add (staff) exited %d: %.400s", code, res.err);
-    api_cli_free(&res);
-    if (code != 0 || !login(&w->staff))
+    if (!world_org(&w->staff, "host", w->org, "Harbor Medical %s %ld", tag, (long)getpid()) ||
+        !world_org(&w->staff, "host", w->org_other, "Valley Clinic %s %ld", tag, (long)getpid()))
         return false;
-    char name[128];
-    snprintf(name, sizeof(name), "Harbor Medical %s %ld", tag, (long)getpid());
-    if (!create_object(&w->staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "host"),
-                       w->org))
+    if (!world_member(&w->staff, &w->coord, "mcoord", tag, "host_coordinator", w->org) ||
+        !world_member(&w->staff, &w->coord_other, "mcoordb", tag, "host_coordinator", w->org_other))
         return false;
-    snprintf(name, sizeof(name), "Valley Clinic %s %ld", tag, (long)getpid());
-    if (!create_object(&w->staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "host"),
-                       w->org_other))
-        return false;
-    if (!create_user(w, &w->coord, "mcoord", "host_coordinator", w->org) ||
-        !create_user(w, &w->coord_other, "mcoordb", "host_coordinator", w->org_other))
-        return false;
-    char npi[11], email[160];
-    random_npi(npi);
-    api_unique_email(email, sizeof(email), "mprc");
-    if (!create_object(&w->staff, "/api/v1/sites",
-                       json_pack("{s:s,s:s,s:s,s:s,s:s}", "organization_id", w->org, "name", "Harbor Main", "city",
-                                 "Boston", "state", "MA", "zip", "02114"),
-                       w->site) ||
-        !create_object(&w->staff, "/api/v1/preceptors",
-                       json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "organization_id", w->org, "name",
-                                 "Dr. Lena Ortiz", "email", email, "npi", npi, "specialty", "cardiology",
-                                 "license_state", "MA", "license_number", "MA-55120"),
-                       w->prc))
+    if (!world_site(&w->staff, w->org, &harbor, w->site) ||
+        !world_preceptor_record(&w->staff, w->org, NULL, &ortiz, w->prc))
         return false;
     snprintf(w->title, sizeof(w->title), "Cardiology Clerkship %s", tag);
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:s}", "organization_id", w->org, "site_id", w->site,
-                             "preceptor_id", w->prc, "title", w->title, "specialty", "cardiology", "kind", "hands_on",
-                             "setting", "inpatient", "weeks", 4, "description", "Inpatient cardiology service.");
+    json_t *body = world_offering_body(w->org, w->site, w->prc, w->title, "cardiology", "hands_on",
+                                       "Inpatient cardiology service.");
     return create_object(&w->coord, "/api/v1/offerings", money_fields(body), w->offering);
 }
 

@@ -32,6 +32,7 @@
 #define PASSWORD "Amber-Falcon-Orchard-93!"
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
+#include "api_world.h"
 
 static struct api_server server;
 static struct db_conn *db;
@@ -47,17 +48,9 @@ static long call(struct api_response *r, const struct user *u, const char *metho
 
 static bool create_user(struct user *u, const char *prefix, const char *role, const char *organization)
 {
-    memset(u, 0, sizeof(*u));
-    api_unique_email(u->email, sizeof(u->email), prefix);
-    snprintf(u->name, sizeof(u->name), "%s Mwangi", prefix);
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "email", u->email, "name", u->name, "role", role, "password",
-                             PASSWORD);
-    if (organization != NULL)
-        json_object_set_new(body, "organization_id", json_string(organization));
-    struct api_response r;
-    bool ok = post_as(&r, &staff, "/api/v1/users", body, 201);
-    api_free(&r);
-    return ok && login(u);
+    char name[96];
+    snprintf(name, sizeof(name), "%s Mwangi", prefix);
+    return world_member_named(&staff, u, prefix, name, role, organization);
 }
 
 /* A block starting `days` from today, for `weeks` weeks, with seats; its id into out. */
@@ -73,55 +66,31 @@ static bool create_block(const char *offering, int days, int weeks, int seats, c
 
 static bool create_offering(const char *title, bool students, char *out)
 {
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:s,s:{s:b,s:b,s:b,s:[]}}", "organization_id",
-                             host, "site_id", site, "preceptor_id", preceptor, "title", title, "specialty",
-                             "internal-medicine", "kind", "observership", "setting", "inpatient", "weeks", 4,
-                             "tuition_cents", 150000, "application_fee_cents", 0, "deposit_cents", 50000, "description",
-                             "Observe the inpatient teaching service.", "eligibility", "students_allowed", students,
-                             "graduates_allowed", 1, "step1_required", 0, "visa_kinds");
+    json_t *body = world_observership_body(host, site, preceptor, title);
+    json_object_set_new(body, "eligibility",
+                        json_pack("{s:b,s:b,s:b,s:[]}", "students_allowed", students, "graduates_allowed", 1,
+                                  "step1_required", 0, "visa_kinds"));
     return create_object(&host_coord, "/api/v1/offerings", body, out);
 }
 
 static bool world_setup(void)
 {
-    db = api_db_open(&server);
-    api_unique_email(staff.email, sizeof(staff.email), "schstaff");
-    snprintf(staff.name, sizeof(staff.name), "Staff Schools");
-    const char *args[] = {"user", "add", "--email", staff.email, "--name", staff.name, "--role", "staff",
-                          "--password-stdin", NULL};
-    struct api_cli_result res;
-    int code = api_cli(server.db, args, PASSWORD "\n", &res);
-    api_cli_free(&res);
-    if (db == NULL || code != 0 || !login(&staff))
+    if (!world_staff(&server, &db, &staff, "schstaff", "Schools"))
         return false;
-    char name[128];
-    snprintf(name, sizeof(name), "St. Lucia School of Medicine %ld-%lld", (long)getpid(), (long long)time(NULL));
-    if (!create_object(&staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "school"), school))
-        return false;
-    snprintf(name, sizeof(name), "Windward Medical University %ld-%lld", (long)getpid(), (long long)time(NULL));
-    if (!create_object(&staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "school"),
-                       school_other))
-        return false;
-    snprintf(name, sizeof(name), "Riverbend General %ld-%lld", (long)getpid(), (long long)time(NULL));
-    if (!create_object(&staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "host"), host))
+    long pid = (long)getpid();
+    if (!world_org(&staff, "school", school, "St. Lucia School of Medicine %ld-%lld", pid, (long long)time(NULL)) ||
+        !world_org(&staff, "school", school_other, "Windward Medical University %ld-%lld", pid,
+                   (long long)time(NULL)) ||
+        !world_org(&staff, "host", host, "Riverbend General %ld-%lld", pid, (long long)time(NULL)))
         return false;
     if (!create_user(&coord, "schcoord", "school_coordinator", school) ||
         !create_user(&coord_other, "schother", "school_coordinator", school_other) ||
         !create_user(&host_coord, "schhost", "host_coordinator", host))
         return false;
-    char npi[11];
-    random_npi(npi);
-    char email[160];
-    api_unique_email(email, sizeof(email), "schprc");
-    if (!create_object(&staff, "/api/v1/sites",
-                       json_pack("{s:s,s:s,s:s,s:s,s:s}", "organization_id", host, "name", "Main", "city", "Tampa",
-                                 "state", "FL", "zip", "33601"),
-                       site) ||
-        !create_object(&staff, "/api/v1/preceptors",
-                       json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "organization_id", host, "name", "Dr. Rosa Lima",
-                                 "email", email, "npi", npi, "specialty", "internal-medicine", "license_state", "FL",
-                                 "license_number", "ME-100200"),
-                       preceptor))
+    static const struct world_place tampa = {"Main", NULL, "Tampa", "FL", "33601"};
+    static const struct world_preceptor_fields lima = {"Dr. Rosa Lima", "internal-medicine", "FL", "ME-100200",
+                                                       "schprc", NULL};
+    if (!world_site(&staff, host, &tampa, site) || !world_preceptor_record(&staff, host, NULL, &lima, preceptor))
         return false;
     return create_offering("Inpatient Medicine Observership", true, offering_a) &&
            create_offering("Graduates' Hospitalist Observership", false, offering_b) &&

@@ -44,6 +44,7 @@
 #define PASSWORD "Vivid-Orchard-Kettle-58!"
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
+#include "api_world.h"
 
 static struct api_server server, small_server;
 static struct db_conn *db;
@@ -119,34 +120,17 @@ static long call(struct api_response *r, const struct user *u, const char *metho
 /* Staff creates a user of role (member of organization when not NULL), who then logs in. */
 static bool create_user(struct user *u, const char *prefix, const char *role, const char *organization)
 {
-    memset(u, 0, sizeof(*u));
-    api_unique_email(u->email, sizeof(u->email), prefix);
-    snprintf(u->name, sizeof(u->name), "Dr. %s Adeyemi", prefix);
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "email", u->email, "name", u->name, "role", role, "password",
-                             PASSWORD);
-    if (organization != NULL)
-        json_object_set_new(body, "organization_id", json_string(organization));
-    struct api_response r;
-    bool ok = post_as(&r, &staff, "/api/v1/users", body, 201);
-    api_free(&r);
-    return ok && login(u);
+    char name[96];
+    snprintf(name, sizeof(name), "Dr. %s Adeyemi", prefix);
+    return world_member_named(&staff, u, prefix, name, role, organization);
 }
 
-/* A preceptor record of the host (as its coordinator), linked to user_id when not NULL. */
+/* A preceptor record of the host (as its coordinator), linked to user_id
+ * when not NULL, with email (NULL: a unique one). */
 static bool create_preceptor(const char *user_id, const char *name, const char *email, char *id_out)
 {
-    char npi[11], own_email[160];
-    random_npi(npi);
-    if (email == NULL) {
-        api_unique_email(own_email, sizeof(own_email), "prcsec");
-        email = own_email;
-    }
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "organization_id", org, "name", name, "email", email,
-                             "npi", npi, "specialty", "internal-medicine", "license_state", "NY", "license_number",
-                             "LIC-77120");
-    if (user_id != NULL)
-        json_object_set_new(body, "user_id", json_string(user_id));
-    return create_object(&coord, "/api/v1/preceptors", body, id_out);
+    const struct world_preceptor_fields fields = {name, "internal-medicine", "NY", "LIC-77120", "prcsec", email};
+    return world_preceptor_record(&coord, org, user_id, &fields, id_out);
 }
 
 /* The same, expecting 422 naming user_id (true when it was created anyway). */
@@ -172,12 +156,8 @@ static bool create_preceptor_quietly(const char *user_id, char *id_out)
 
 static bool create_offering(const char *preceptor, const char *title, char *id_out)
 {
-    json_t *body = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:i,s:i,s:s}", "organization_id", org, "site_id",
-                             site, "preceptor_id", preceptor, "title", title, "specialty", "internal-medicine", "kind",
-                             "hands_on", "setting", "inpatient", "weeks", 4, "tuition_cents", 250000,
-                             "application_fee_cents", 5000, "deposit_cents", 89900, "description",
-                             "Inpatient internal medicine on the teaching service.");
-    return create_object(&coord, "/api/v1/offerings", body, id_out);
+    return create_object(&coord, "/api/v1/offerings",
+                         world_medicine_offering_body(org, site, preceptor, title, "hands_on"), id_out);
 }
 
 /* A new block of the offering, starting in a month or more. */
@@ -195,27 +175,14 @@ static bool create_block(const char *of_offering, char *id_out)
  * record without an account and an offering of theirs. */
 static bool world_setup(void)
 {
-    api_unique_email(staff.email, sizeof(staff.email), "secstaff");
-    snprintf(staff.name, sizeof(staff.name), "Staff Security");
-    const char *args[] = {"user", "add", "--email", staff.email, "--name", staff.name, "--role", "staff",
-                          "--password-stdin", NULL};
-    struct api_cli_result res;
-    int code = api_cli(server.db, args, PASSWORD "\n", &res);
-    if (code != 0)
-        printf("rounds user add (staff) exited %d: %.400s\n", code, res.err);
-    api_cli_free(&res);
-    if (code != 0 || !login(&staff))
+    static const struct world_place north = {"North campus", NULL, "Buffalo", "NY", "14203"};
+    if (!world_staff(&server, NULL, &staff, "secstaff", "Security"))
         return false;
-    char name[128];
-    snprintf(name, sizeof(name), "Mercy Ridge Hospital %ld-%lld", (long)getpid(), (long long)time(NULL));
-    if (!create_object(&staff, "/api/v1/organizations", json_pack("{s:s,s:s}", "name", name, "kind", "host"), org))
+    if (!world_org(&staff, "host", org, "Mercy Ridge Hospital %ld-%lld", (long)getpid(), (long long)time(NULL)))
         return false;
     if (!create_user(&coord, "seccoord", "host_coordinator", org))
         return false;
-    if (!create_object(&staff, "/api/v1/sites",
-                       json_pack("{s:s,s:s,s:s,s:s,s:s}", "organization_id", org, "name", "North campus", "city",
-                                 "Buffalo", "state", "NY", "zip", "14203"),
-                       site))
+    if (!world_site(&staff, org, &north, site))
         return false;
     return create_preceptor(NULL, "Dr. Tomasz Wielgus", NULL, prc_open) &&
            create_offering(prc_open, "Cardiology Clerkship", offering);
