@@ -225,20 +225,21 @@ check_migrations() {
 }
 check "each migration applied exactly once, by one of the two ($m_rows in schema_migrations)" check_migrations
 
-# Each instance holds its request pool's connections (--db-pool 3; the event loops hold
-# none), one for the catalog index following the change feed and one for the background
-# jobs, named by the URI's application_name. (Polled briefly:
+# Each instance holds its request pool's connections (--db-pool 3), one for the catalog
+# index following the change feed and one for the background jobs, named by the URI's
+# application_name, and each of its event loops (--threads 2) a session reader, named
+# after it with " (session reader)". (Polled briefly:
 # the backend of each instance's closed migration connection may take a moment to leave
 # pg_stat_activity.)
 for (( i = 0; i < 20; i++ )); do
     conns=$(psql_query "SELECT string_agg(application_name || '=' || n, ' ' ORDER BY application_name) FROM
         (SELECT application_name, count(*) AS n FROM pg_stat_activity
           WHERE application_name LIKE 'rounds-%' GROUP BY 1) s")
-    [ "$conns" = "rounds-a=5 rounds-b=5" ] && break
+    [ "$conns" = "rounds-a=5 rounds-a (session reader)=2 rounds-b=5 rounds-b (session reader)=2" ] && break
     sleep 0.1
 done
-check "database connections: the request pool's, plus the catalog index's and the background jobs' (application_name from the URI)" \
-    expect "connections" "rounds-a=5 rounds-b=5" "$conns"
+check "database connections: the request pool's, the catalog index's, the background jobs' and the loops' session readers (application_name from the URI)" \
+    expect "connections" "rounds-a=5 rounds-a (session reader)=2 rounds-b=5 rounds-b (session reader)=2" "$conns"
 
 migrate_ok() {
     ROUNDS_DB=$URI "$BIN" migrate >"$T/migrate.log" 2>&1 || { WHY="exit $?: $(tail -2 "$T/migrate.log")"; return 1; }
