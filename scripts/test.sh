@@ -51,8 +51,10 @@ run_suite() {
         failed=$((failed + f))
         if [ "$f" -ne 0 ]; then
             echo "---- $name (exit $status) ----"
-            # The failing tests by name first: a long server log below may push them out of the tail.
-            grep -E '^(not ok|FAIL) ' "$out" | head -20
+            # The failing tests by name first, each with the diagnostic block the TAP runners
+            # print under it (the browser suite's error and stack): a long server log below
+            # may push them out of the tail.
+            grep -A 16 -E '^(not ok|FAIL) ' "$out" | grep -vE '^(# ts=|ok )' | head -80
             grep -vE '^ok ' "$out" | tail -60
         fi
         echo "$name: $p passed, $f failed"
