@@ -398,8 +398,8 @@ static void reply(struct http_request *req, int status, const char *content_type
     char path[201];
     double ms = clock_monotonic_ms() - req->started_ms;
     log_safe(path, sizeof(path), req->log_path != NULL ? req->log_path : "");
-    log_info("req_id=%s method=%s path=%s status=%d dur_ms=%.2f", req->request_id, http_method_name(req->method),
-             path, status, ms);
+    log_request(req->request_id, http_method_name(req->method), path, status,
+                ms > 0 ? (unsigned long long)(ms * 100 + 0.5) : 0);
     metrics_request(req->route != NULL ? (int)(req->route - req->options->routes) : -1, status, ms);
     if (status == 204 || status == 304)
         len = 0;

@@ -6,6 +6,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
+#include <string.h>
+#include <stdio.h>
 
 #include "http/router.h"
 #include "routes.h"
@@ -15,6 +18,7 @@
 #include "lib/crypto.h"
 #include "lib/errors.h"
 #include "lib/json_spec.h"
+#include "lib/log.h"
 #include "lib/quarter_hours.h"
 #include "lib/text.h"
 #include "lib/utf8.h"
@@ -1384,6 +1388,80 @@ TEST(clock_rfc3339_matches_strftime)
 }
 
 /* Hours typed in quarter hours: what the form takes, refuses, and how pages write minutes. */
+/* ---- log ---- */
+
+/* What the calls in fn wrote to stderr (at most size - 1 bytes). */
+static void capture_stderr(void (*fn)(void), char *out, size_t size)
+{
+    FILE *tmp = tmpfile();
+    int saved = dup(STDERR_FILENO);
+    dup2(fileno(tmp), STDERR_FILENO);
+    fn();
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    rewind(tmp);
+    size_t n = fread(out, 1, size - 1, tmp);
+    out[n] = '\0';
+    fclose(tmp);
+}
+
+static void write_request_lines(void)
+{
+    log_request("0100000000000001", "GET", "/api/v1/me", 200, 29);
+    log_request("02", "POST", "/login", 303, 123456);
+    log_info("msg=%s n=%d", "hello", 7);
+}
+
+static void write_long_line(void)
+{
+    static char path[4000];
+    memset(path, 'p', sizeof(path) - 1);
+    log_request("03", "GET", path, 404, 0);
+}
+
+/* A line's "ts=YYYY-MM-DDTHH:MM:SS.mmmZ level=info " prefix; the rest after it. */
+static const char *after_prefix(const char *line)
+{
+    static const char shape[] = "ts=dddd-dd-ddTdd:dd:dd.dddZ level=info ";
+    for (size_t i = 0; i < sizeof(shape) - 1; i++) {
+        bool digit = line[i] >= '0' && line[i] <= '9';
+        if (shape[i] == 'd' ? !digit : line[i] != shape[i])
+            return NULL;
+    }
+    return line + sizeof(shape) - 1;
+}
+
+TEST(log_request_lines_read_as_printf_wrote_them)
+{
+    char out[8192];
+    capture_stderr(write_request_lines, out, sizeof(out));
+    char *second = strchr(out, '\n');
+    CHECK(second != NULL);
+    char *third = second != NULL ? strchr(second + 1, '\n') : NULL;
+    CHECK(third != NULL);
+    if (second == NULL || third == NULL)
+        return;
+    *second++ = '\0';
+    *third++ = '\0';
+    const char *rest = after_prefix(out);
+    CHECK(rest != NULL);
+    CHECK_STR(rest != NULL ? rest : "", "req_id=0100000000000001 method=GET path=/api/v1/me status=200 dur_ms=0.29");
+    rest = after_prefix(second);
+    CHECK_STR(rest != NULL ? rest : "", "req_id=02 method=POST path=/login status=303 dur_ms=1234.56");
+    rest = after_prefix(third);
+    CHECK_STR(rest != NULL ? rest : "", "msg=hello n=7\n");
+}
+
+TEST(log_request_line_is_cut_to_fit_and_ends_its_line)
+{
+    char out[8192];
+    capture_stderr(write_long_line, out, sizeof(out));
+    size_t len = strlen(out);
+    CHECK_INT(len, 2047);
+    CHECK(len > 0 && out[len - 1] == '\n');
+    CHECK(strchr(out, '\n') == out + len - 1);
+}
+
 TEST(quarter_hours_read_and_written)
 {
     static const struct {
@@ -1478,5 +1556,7 @@ int main(void)
     RUN(clock_rfc3339_matches_strftime);
     RUN(ids_from_clock_now_ms_unique_sort_in_the_order_made);
     RUN(quarter_hours_read_and_written);
+    RUN(log_request_lines_read_as_printf_wrote_them);
+    RUN(log_request_line_is_cut_to_fit_and_ends_its_line);
     return test_summary("unit-lib");
 }
