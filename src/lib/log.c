@@ -43,6 +43,13 @@ static size_t timestamp_prefix(time_t t, char *out)
 
 enum { LOG_LINE_MAX = 2048 };
 
+/* Appends s (or its start, up to the line's end) at line + *n. */
+static void append(char *line, size_t *n, const char *s)
+{
+    while (*s != '\0' && *n < LOG_LINE_MAX - 2)
+        line[(*n)++] = *s++;
+}
+
 /* "ts=… level=… " at the start of line; its length. */
 static size_t line_start(enum log_level level, char *line)
 {
@@ -55,12 +62,9 @@ static size_t line_start(enum log_level level, char *line)
     line[n++] = (char)('0' + ms / 100);
     line[n++] = (char)('0' + ms / 10 % 10);
     line[n++] = (char)('0' + ms % 10);
-    memcpy(line + n, "Z level=", 8);
-    n += 8;
-    size_t name_len = strlen(names[level]);
-    memcpy(line + n, names[level], name_len);
-    n += name_len;
-    line[n++] = ' ';
+    append(line, &n, "Z level=");
+    append(line, &n, names[level]);
+    append(line, &n, " ");
     return n;
 }
 
@@ -89,16 +93,6 @@ void log_write(enum log_level level, const char *fmt, ...)
     if (k < 0)
         return;
     line_end(line, n + (size_t)k);
-}
-
-/* Appends s (or its start, up to the line's end) at line + *n. */
-static void append(char *line, size_t *n, const char *s)
-{
-    size_t len = strlen(s);
-    if (len > LOG_LINE_MAX - 2 - *n)
-        len = LOG_LINE_MAX - 2 - *n;
-    memcpy(line + *n, s, len);
-    *n += len;
 }
 
 /* Appends the decimal digits of v (at least min_digits of them). */
