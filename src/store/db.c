@@ -191,6 +191,12 @@ void db_read_end(struct db_conn *conn)
         d->read_end(conn);
 }
 
+int db_change_mark(struct db_conn *conn, uint64_t *mark)
+{
+    const struct db_driver *d = db_driver_of(conn);
+    return d->change_mark != NULL ? d->change_mark(conn, mark) : DB_UNSUPPORTED;
+}
+
 int db_socket(struct db_conn *conn)
 {
     const struct db_driver *d = db_driver_of(conn);

@@ -71,6 +71,8 @@ struct db_driver {
      * NULL where the backend offers no such number (PostgreSQL). */
     int (*read_begin)(struct db_conn *conn, uint64_t *data_version);
     void (*read_end)(struct db_conn *conn);
+    /* db_change_mark below; NULL where the backend has none (PostgreSQL). */
+    int (*change_mark)(struct db_conn *conn, uint64_t *mark);
     /* Asynchronous statements (db_send below); NULL where the backend has
      * none (SQLite). */
     int (*socket)(struct db_conn *conn);
@@ -145,6 +147,16 @@ int db_exec(struct db_conn *conn, const char *sql);
  * changes are not counted until it commits). Not nested. */
 int db_read_begin(struct db_conn *conn, uint64_t *data_version);
 void db_read_end(struct db_conn *conn);
+
+/* A number that changes whenever a change to the database is committed, by
+ * any connection of any process, read without a transaction and without a
+ * lock (a few dozen instructions, where db_read_begin costs thousands and,
+ * with several threads, system calls). A result read in a transaction begun
+ * after the mark was taken may be given again while the mark stays the same.
+ * DB_OK, or DB_UNSUPPORTED where there is none: PostgreSQL; SQLite not in
+ * WAL mode, or before the connection's first db_read_begin, or inside a
+ * transaction (whose own changes it would miss). */
+int db_change_mark(struct db_conn *conn, uint64_t *mark);
 
 /* Asynchronous statements, for an event loop that must not wait for the
  * database (http/session_reader.c). db_send starts a prepared, bound

@@ -175,7 +175,9 @@ static int session_query(struct db_conn *conn, struct arena *arena, const char *
  * checked against the caller's bounds each time, as the query's WHERE does.
  * A sign-out, a role, membership or profile change, any commit anywhere
  * changes the version, and the next request reads afresh: what is given is
- * exactly what the query would give. A kept session is given for at most
+ * exactly what the query would give. Where the backend also gives a change
+ * mark (db_change_mark: SQLite in WAL mode), the version is that mark, read
+ * without a transaction, so a kept session costs no transaction at all. A kept session is given for at most
  * SESSION_MEMO_MS, so that the (32-bit) version cannot have come round to the
  * same number in between. */
 enum { SESSION_MEMO_SLOTS = 16, SESSION_MEMO_MS = 60000 };
@@ -190,8 +192,13 @@ struct session_memo_slot {
     size_t text_length, text_capacity;
 };
 
+/* What a memo's version is: db_read_begin's data version, or db_change_mark's
+ * mark (numbers of two kinds, never compared with each other). */
+enum memo_basis { MEMO_DATA_VERSION, MEMO_CHANGE_MARK };
+
 struct session_memo {
-    uint64_t data_version; /* of every kept session */
+    enum memo_basis basis;
+    uint64_t version; /* of every kept session */
     struct session_memo_slot slots[SESSION_MEMO_SLOTS];
 };
 
@@ -203,9 +210,9 @@ static void session_memo_free(void *p)
     free(memo);
 }
 
-/* The connection's memo, emptied when the data version is not the one its
+/* The connection's memo, emptied when the version is not the one its
  * sessions were read at; NULL when out of memory. */
-static struct session_memo *session_memo_of(struct db_conn *conn, uint64_t data_version)
+static struct session_memo *session_memo_of(struct db_conn *conn, enum memo_basis basis, uint64_t version)
 {
     struct db_conn_base *base = (struct db_conn_base *)(void *)conn;
     struct session_memo *memo = base->memo;
@@ -215,11 +222,12 @@ static struct session_memo *session_memo_of(struct db_conn *conn, uint64_t data_
             return NULL;
         base->memo = memo;
         base->memo_free = session_memo_free;
-    } else if (memo->data_version != data_version) {
+    } else if (memo->basis != basis || memo->version != version) {
         for (size_t i = 0; i < SESSION_MEMO_SLOTS; i++)
             memo->slots[i].token_hash[0] = '\0';
     }
-    memo->data_version = data_version;
+    memo->basis = basis;
+    memo->version = version;
     return memo;
 }
 
@@ -311,20 +319,60 @@ static int memo_give(const struct session_memo_slot *slot, struct arena *arena, 
     return DB_ROW;
 }
 
+/* True when slot keeps the session of token_hash, kept recently enough. */
+static bool memo_holds(const struct session_memo_slot *slot, const char *token_hash)
+{
+    return slot != NULL && slot->token_hash[0] != '\0' && strcmp(slot->token_hash, token_hash) == 0 &&
+           clock_monotonic_ms() - slot->kept_at_ms < SESSION_MEMO_MS;
+}
+
+/* What the query would answer from a kept session: its expiry checked
+ * against the bounds, as the query's WHERE does. */
+static int memo_answer(const struct session_memo_slot *slot, struct arena *arena, int64_t idle_after,
+                       int64_t created_after, struct store_session *session, struct store_user *user)
+{
+    bool live = slot->session.last_seen_at > idle_after && slot->session.created_at > created_after;
+    return live ? memo_give(slot, arena, session, user) : DB_DONE;
+}
+
+/* store_session_find_user under a change mark (db_change_mark), taken before
+ * any transaction: a session kept under the same mark is given without a
+ * transaction at all; otherwise it is read in a transaction begun after the
+ * mark was taken, and kept under that mark (if something was committed in
+ * between, the mark has moved on and the next request reads again). */
+static int find_user_by_mark(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t idle_after,
+                             int64_t created_after, uint64_t mark, struct store_session *session,
+                             struct store_user *user)
+{
+    struct session_memo *memo = session_memo_of(conn, MEMO_CHANGE_MARK, mark);
+    struct session_memo_slot *slot = memo != NULL ? memo_slot(memo, token_hash) : NULL;
+    if (memo_holds(slot, token_hash))
+        return memo_answer(slot, arena, idle_after, created_after, session, user);
+    uint64_t data_version = 0;
+    bool held = db_read_begin(conn, &data_version) == DB_OK;
+    int rc = session_query(conn, arena, token_hash, idle_after, created_after, session, user);
+    if (rc == DB_ROW && slot != NULL && held)
+        memo_keep(slot, token_hash, session, user);
+    if (held)
+        db_read_end(conn);
+    return rc;
+}
+
 int store_session_find_user(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t idle_after,
                             int64_t created_after, struct store_session *session, struct store_user *user)
 {
+    uint64_t mark = 0;
+    if (db_change_mark(conn, &mark) == DB_OK)
+        return find_user_by_mark(conn, arena, token_hash, idle_after, created_after, mark, session, user);
     uint64_t data_version = 0;
     if (db_read_begin(conn, &data_version) != DB_OK)
         return session_query(conn, arena, token_hash, idle_after, created_after, session, user);
     /* The read transaction is held: what the query reads is of data_version. */
-    struct session_memo *memo = session_memo_of(conn, data_version);
+    struct session_memo *memo = session_memo_of(conn, MEMO_DATA_VERSION, data_version);
     struct session_memo_slot *slot = memo != NULL ? memo_slot(memo, token_hash) : NULL;
     int rc;
-    if (slot != NULL && slot->token_hash[0] != '\0' && strcmp(slot->token_hash, token_hash) == 0 &&
-        clock_monotonic_ms() - slot->kept_at_ms < SESSION_MEMO_MS) {
-        bool live = slot->session.last_seen_at > idle_after && slot->session.created_at > created_after;
-        rc = live ? memo_give(slot, arena, session, user) : DB_DONE;
+    if (memo_holds(slot, token_hash)) {
+        rc = memo_answer(slot, arena, idle_after, created_after, session, user);
     } else {
         rc = session_query(conn, arena, token_hash, idle_after, created_after, session, user);
         if (rc == DB_ROW && slot != NULL)

@@ -274,6 +274,69 @@ TEST(data_version_changes_with_every_commit)
     db_close(other);
 }
 
+/* Commits the insert of a new user from a child process (its own connection). */
+static bool insert_user_from_another_process(void)
+{
+    struct store_user u = make_user("student");
+    fflush(stdout);
+    pid_t child = fork();
+    if (child == 0) {
+        struct db_conn *theirs = NULL;
+        int ok = db_open(target_db, &theirs) == DB_OK && store_user_insert(theirs, &u) == DB_OK;
+        db_close(theirs);
+        _exit(ok ? 0 : 1);
+    }
+    int status = -1;
+    return child > 0 && waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* db_change_mark, read without a transaction: the same while nothing is
+ * committed, another after any commit (this connection's, another's, another
+ * process's, across a checkpoint that restarts the WAL), none inside a
+ * transaction or on PostgreSQL. */
+TEST(change_mark_moves_with_every_commit)
+{
+    uint64_t m1 = 0, m2 = 0, ignored = 0;
+    if (strcmp(db_backend_name(conn), "sqlite") != 0) {
+        CHECK_INT(db_change_mark(conn, &m1), DB_UNSUPPORTED);
+        return;
+    }
+    struct db_conn *other = NULL;
+    CHECK_INT(db_open(target_db, &other), DB_OK);
+    /* A connection finds the WAL index at its first read transaction. */
+    CHECK_INT(db_change_mark(other, &m1), DB_UNSUPPORTED);
+    CHECK_INT(db_read_begin(other, &ignored), DB_OK);
+    db_read_end(other);
+    CHECK_INT(db_change_mark(other, &m1), DB_OK);
+    CHECK_INT(db_change_mark(conn, &m1), DB_OK);
+    CHECK_INT(db_change_mark(conn, &m2), DB_OK);
+    CHECK(m1 == m2);
+    struct store_user u = make_user("student");
+    CHECK_INT(store_user_insert(other, &u), DB_OK);
+    CHECK_INT(db_change_mark(conn, &m2), DB_OK);
+    CHECK(m1 != m2);
+    CHECK_INT(store_user_add_role(conn, u.id, "preceptor"), DB_OK);
+    CHECK_INT(db_change_mark(conn, &m1), DB_OK);
+    CHECK(m1 != m2);
+    CHECK(insert_user_from_another_process());
+    CHECK_INT(db_change_mark(conn, &m2), DB_OK);
+    CHECK(m1 != m2);
+    /* The WAL copied back and started again from its first frame. */
+    CHECK_INT(db_exec(other, "PRAGMA wal_checkpoint(TRUNCATE)"), DB_OK);
+    CHECK_INT(db_change_mark(conn, &m1), DB_OK);
+    struct store_user v = make_user("student");
+    CHECK_INT(store_user_insert(other, &v), DB_OK);
+    CHECK_INT(db_change_mark(conn, &m2), DB_OK);
+    CHECK(m1 != m2);
+    /* Nothing committed: the same mark from both connections' view of it. */
+    CHECK_INT(db_change_mark(other, &m1), DB_OK);
+    CHECK(m1 == m2);
+    CHECK_INT(db_exec(conn, "BEGIN"), DB_OK);
+    CHECK_INT(db_change_mark(conn, &m1), DB_UNSUPPORTED);
+    CHECK_INT(db_exec(conn, "COMMIT"), DB_OK);
+    db_close(other);
+}
+
 static int find_session_user(const char *hash, struct store_user *found)
 {
     int64_t now = clock_now();
@@ -317,6 +380,9 @@ TEST(session_reads_follow_every_change_at_once)
     struct store_session s;
     CHECK_INT(find_session_user(hash, &found), DB_ROW);
     CHECK_INT(find_session_user(hash, &found), DB_ROW);
+    uint64_t mark = 0;
+    /* On SQLite the kept session is given without a transaction (db_change_mark). */
+    CHECK_INT(db_change_mark(conn, &mark), strcmp(db_backend_name(conn), "sqlite") == 0 ? DB_OK : DB_UNSUPPORTED);
     CHECK_STR(found.name, "Test User");
     CHECK_INT(found.role_count, 1);
     CHECK_INT(found.membership_count, 0);
@@ -488,6 +554,7 @@ int main(void)
     RUN(session_finds_its_user_with_roles_and_memberships);
     RUN(session_prune_removes_only_expired);
     RUN(data_version_changes_with_every_commit);
+    RUN(change_mark_moves_with_every_commit);
     RUN(session_reads_follow_every_change_at_once);
     RUN(login_failures_count_per_account_and_client);
     RUN(transactions_commit_or_roll_back_as_a_whole);

@@ -33,6 +33,8 @@ struct db_conn {
     bool checkpoint_due;  /* its last commit took the WAL past CHECKPOINT_FRAMES */
     bool statement_turn;  /* holds_writer for one write statement outside a transaction */
     sqlite3_stmt *version_probe; /* holds the read transaction of sq_read_begin while stepped */
+    const volatile uint32_t *wal_index; /* SQLite's own mapping of the WAL index (sq_change_mark), or NULL */
+    bool wal_index_tried;               /* map_wal_index ran: do not try again */
 };
 
 /* The process's write transactions take turns here before BEGIN IMMEDIATE.
@@ -237,6 +239,7 @@ static void sq_close(struct db_conn *conn)
     stmt_cache_each(&conn->statements, stmt_free, NULL);
     stmt_cache_free(&conn->statements);
     sqlite3_finalize(conn->version_probe);
+    conn->wal_index = NULL;
     sqlite3_close(conn->handle);
     free(conn);
 }
@@ -423,6 +426,58 @@ static bool sq_ping(struct db_conn *conn)
     return sq_exec(conn, "SELECT 1") == DB_OK;
 }
 
+/* The change mark of db.h: a hash of the WAL index's header, read in
+ * SQLite's own shared mapping of the "-shm" file. SQLite's writers rewrite
+ * that header (its commit counter, last frame, checksums and salts) at every
+ * commit before the commit returns, and its readers read it without a lock
+ * to learn whether anything changed: the same test, minus the read lock
+ * whose fcntl calls and shared mutex made two event loops wait on each other
+ * (https://sqlite.org/walformat.html describes the header; its version word
+ * is checked, and anything unexpected answers DB_UNSUPPORTED: the caller
+ * then reads in a transaction as before). A header caught half-written by a
+ * commit hashes to neither mark, or to the old one while that commit has
+ * not returned yet. */
+enum { WAL_INDEX_PAGE = 32768, WAL_INDEX_HEADER_WORDS = 12, WAL_INDEX_VERSION = 3007000 };
+
+/* Finds SQLite's mapping of the WAL index, with a read transaction held
+ * (the index is then mapped). Once per connection: the mapping lasts while
+ * the connection is open in WAL mode, which a served connection never leaves. */
+static void map_wal_index(struct db_conn *conn)
+{
+    conn->wal_index_tried = true;
+    sqlite3_stmt *mode = NULL;
+    bool wal = sqlite3_prepare_v2(conn->handle, "PRAGMA journal_mode", -1, &mode, NULL) == SQLITE_OK &&
+               sqlite3_step(mode) == SQLITE_ROW && sqlite3_column_text(mode, 0) != NULL &&
+               strcmp((const char *)sqlite3_column_text(mode, 0), "wal") == 0;
+    sqlite3_finalize(mode);
+    sqlite3_file *file = NULL;
+    if (!wal || sqlite3_file_control(conn->handle, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+        file == NULL || file->pMethods == NULL || file->pMethods->iVersion < 2 || file->pMethods->xShmMap == NULL)
+        return;
+    void volatile *region = NULL;
+    if (file->pMethods->xShmMap(file, 0, WAL_INDEX_PAGE, 0, &region) == SQLITE_OK && region != NULL)
+        conn->wal_index = region;
+}
+
+static int sq_change_mark(struct db_conn *conn, uint64_t *mark)
+{
+    if (conn->wal_index == NULL || !sqlite3_get_autocommit(conn->handle))
+        return DB_UNSUPPORTED;
+    uint32_t header[WAL_INDEX_HEADER_WORDS];
+    for (int i = 0; i < WAL_INDEX_HEADER_WORDS; i++)
+        header[i] = __atomic_load_n(&conn->wal_index[i], __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
+    const unsigned char *bytes = (const unsigned char *)header;
+    bool initialised = bytes[12] == 1; /* isInit */
+    if (header[0] != WAL_INDEX_VERSION || !initialised)
+        return DB_UNSUPPORTED;
+    uint64_t h = 14695981039346656037u; /* FNV-1a over the header's words */
+    for (int i = 0; i < WAL_INDEX_HEADER_WORDS; i++)
+        h = (h ^ header[i]) * 1099511628211u;
+    *mark = h;
+    return DB_OK;
+}
+
 /* The data version of db.h: the pager's own, which SQLite counts up at
  * each commit of this connection and, when a read transaction starts, when
  * it finds that another connection has committed (the WAL index's header
@@ -451,6 +506,8 @@ static int sq_read_begin(struct db_conn *conn, uint64_t *data_version)
         return DB_DONE;
     }
     *data_version = version;
+    if (!conn->wal_index_tried)
+        map_wal_index(conn);
     return DB_OK;
 }
 
@@ -562,4 +619,5 @@ const struct db_driver db_sqlite_driver = {
     .snapshot_load = sq_snapshot_load,
     .read_begin = sq_read_begin,
     .read_end = sq_read_end,
+    .change_mark = sq_change_mark,
 };
