@@ -29,6 +29,7 @@
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
 #include "api_world.h"
+#include "api_hooks.h"
 
 #define BOUNDARY "rounds-agreement-boundary-4f9Qz"
 
@@ -535,21 +536,6 @@ TEST(an_offering_that_requires_an_affiliation_is_only_for_covered_students)
 
 /* ---- the jobs ---- */
 
-/* The server's clock days ahead, at noon (UTC) of that day, so that its date
- * is today + days whatever the time of the run (an hour ahead of now was the
- * next day after 23:00); 0 puts it back. */
-static void set_clock(long long days)
-{
-    char body[64];
-    long long into_day = (long long)(time(NULL) % 86400);
-    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", days == 0 ? 0 : days * 86400 + 43200 - into_day);
-    struct api_response r;
-    call(&r, NULL, "POST", "/api/v1/test/clock", body);
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/clock answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-}
-
 static void run_jobs(void)
 {
     struct api_response r;
@@ -621,17 +607,17 @@ TEST(reminders_60_and_30_days_before_the_end_once_each_then_expiry)
     long long host_mail = mails_to(&host_other_coord), school_mail = mails_to(&school_other_coord);
     run_jobs();
     CHECK_INT(notices(&host_other_coord, false, id), 0); /* 70 days left: not yet */
-    set_clock(10);                                                     /* 60 days left */
+    hooks_set_clock_noon(10); /* 60 days left */
     run_jobs();
     run_jobs();
     CHECK_INT(notices(&host_other_coord, false, id), 1);
     CHECK_INT(notices(&school_other_coord, false, id), 1);
     CHECK_INT(mails_to(&host_other_coord), host_mail + 1);
     CHECK_INT(mails_to(&school_other_coord), school_mail + 1);
-    set_clock(25); /* 45 days left: nothing new */
+    hooks_set_clock_noon(25); /* 45 days left: nothing new */
     run_jobs();
     CHECK_INT(notices(&host_other_coord, false, id), 1);
-    set_clock(40); /* 30 days left */
+    hooks_set_clock_noon(40); /* 30 days left */
     run_jobs();
     run_jobs();
     CHECK_INT(notices(&host_other_coord, false, id), 2);
@@ -640,12 +626,12 @@ TEST(reminders_60_and_30_days_before_the_end_once_each_then_expiry)
     char *st = status_of(id);
     CHECK_STR(st, "active");
     free(st);
-    set_clock(70); /* its last day: still active */
+    hooks_set_clock_noon(70); /* its last day: still active */
     run_jobs();
     st = status_of(id);
     CHECK_STR(st, "active");
     free(st);
-    set_clock(71); /* the day after */
+    hooks_set_clock_noon(71); /* the day after */
     run_jobs();
     run_jobs();
     st = status_of(id);
@@ -654,7 +640,7 @@ TEST(reminders_60_and_30_days_before_the_end_once_each_then_expiry)
     CHECK_INT(audit_count(id, "agreement.expire"), 1);
     CHECK_INT(notices(&school_other_coord, true, id), 1);
     CHECK_INT(notices(&host_other_coord, false, id), 2);
-    set_clock(0);
+    hooks_set_clock(0);
     run_jobs();
 }
 

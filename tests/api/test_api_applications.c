@@ -39,6 +39,7 @@
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
 #include "api_world.h"
+#include "api_hooks.h"
 #define RACE_STUDENTS 200
 #define RACE_SEATS 3
 
@@ -220,17 +221,6 @@ static bool takes_seat(const char *status)
 
 /* ---- the test hooks ---- */
 
-static void set_clock(long long offset)
-{
-    char body[64];
-    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", offset);
-    struct api_response r;
-    call(&r, NULL, "POST", "/api/v1/test/clock", NULL, body);
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/clock answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-}
-
 /* The calendar's rule (start and no-show from the first day, completion
  * after the last): moves the test clock into the application's block for
  * those actions, back to now for any other. */
@@ -239,7 +229,7 @@ static void clock_for(struct world *w, const char *app, const char *action)
     bool starting = strcmp(action, "start") == 0 || strcmp(action, "no_show") == 0;
     bool completing = strcmp(action, "complete") == 0;
     if (!starting && !completing) {
-        set_clock(0);
+        hooks_set_clock(0);
         return;
     }
     char *day = api_db_text(w->db,
@@ -254,7 +244,7 @@ static void clock_for(struct world *w, const char *app, const char *action)
     }
     long long days = (long long)clock_days_from_date(day) - clock_today_days() + (completing ? 1 : 0);
     free(day);
-    set_clock(days * 86400 + 3600);
+    hooks_set_clock(days * 86400 + 3600);
     /* Months ahead, the sessions of the test's people would be idle for too long: keep them seen. */
     struct db_stmt *st = db_prepare(w->db, "UPDATE sessions SET last_seen_at = $1, created_at = $1");
     db_bind_int(st, 1, (int64_t)time(NULL) + days * 86400 + 3600);
@@ -461,7 +451,7 @@ static bool app_in_state(struct world *w, const struct user *student, const char
         const struct user *u = step[0] == 's' ? student : step[0] == 't' ? &w->staff : &w->coord_a;
         clock_for(w, app_out, step + 2);
         bool ok = act_ok(u, app_out, step + 2);
-        set_clock(0);
+        hooks_set_clock(0);
         if (!ok)
             return false;
     }
@@ -931,7 +921,7 @@ TEST(smtp_delivery_failure_and_retry)
                       NULL),
               1);
     /* Past the first backoff it is tried again and fails again: the next wait is longer (60 s). */
-    set_clock(40);
+    hooks_set_clock(40);
     for (int i = 0; i < 10 && attempts < 2; i++) {
         run_jobs();
         attempts = db_int3(w->db, "SELECT attempts FROM outbox WHERE to_address = $1 AND subject = $2", s.email,
@@ -946,14 +936,14 @@ TEST(smtp_delivery_failure_and_retry)
 
     /* The sink is back; past the backoff the mail goes out. */
     CHECK_INT(sink_start(&sink, port), 0);
-    set_clock(240);
+    hooks_set_clock(240);
     for (int i = 0; i < 20; i++) {
         run_jobs();
         if (db_int3(w->db, "SELECT COUNT(*) FROM outbox WHERE to_hash = $1 AND subject = $2 AND sent_at IS NOT NULL",
                     hash, declined, NULL) == 1)
             break;
     }
-    set_clock(0);
+    hooks_set_clock(0);
     CHECK_INT(db_int3(w->db, "SELECT COUNT(*) FROM outbox WHERE to_hash = $1 AND subject = $2 AND sent_at IS NOT NULL",
                       hash, declined, NULL),
               1);
@@ -1044,7 +1034,7 @@ TEST(every_allowed_transition_by_every_role_that_may_take_it)
             struct api_response r;
             clock_for(w, app, t->action);
             act(&r, u, app, t->action, note, NULL);
-            set_clock(0);
+            hooks_set_clock(0);
             CHECK_INT(r.status, 200);
             CHECK_STR(api_json_str(r.json, "status"), t->to);
             CHECK_STR(api_json_str(r.json, "id"), app);
@@ -1169,7 +1159,7 @@ TEST(start_and_complete_follow_the_calendar_with_a_staff_override)
     CHECK_INT(r.status, 200);
     CHECK_STR(api_json_str(r.json, "status"), "completed");
     api_free(&r);
-    set_clock(0);
+    hooks_set_clock(0);
     /* A second one: the host starts it on its first day, no override needed. */
     if (!app_in_state(w, &s, "cleared", block2, app2))
         return;
@@ -1177,7 +1167,7 @@ TEST(start_and_complete_follow_the_calendar_with_a_staff_override)
     act_body(&r, &w->coord_a, app2, "start", "{}");
     CHECK_INT(r.status, 200);
     api_free(&r);
-    set_clock(0);
+    hooks_set_clock(0);
     CHECK_STR(db_status(w, app2), "in_progress");
 }
 
@@ -1196,10 +1186,10 @@ TEST(an_expired_licence_removes_the_preceptor_badge)
     CHECK_STR(api_json_str(r.json, "license_expires"), soon);
     api_free(&r);
     /* The day before it expires nothing changes; on the day, the jobs take the badge away. */
-    set_clock(9 * 86400);
+    hooks_set_clock(9 * 86400);
     run_jobs();
     CHECK_INT(db_int3(w->db, "SELECT verified FROM preceptors WHERE id = $1", w->prc_b, NULL, NULL), 1);
-    set_clock(10 * 86400 + 60);
+    hooks_set_clock(10 * 86400 + 60);
     run_jobs();
     CHECK_INT(db_int3(w->db, "SELECT verified FROM preceptors WHERE id = $1", w->prc_b, NULL, NULL), 0);
     CHECK_INT(db_int3(w->db, "SELECT COUNT(*) FROM audit_events WHERE object_id = $1"
@@ -1210,7 +1200,7 @@ TEST(an_expired_licence_removes_the_preceptor_badge)
     call(&r, &w->staff, "POST", path, NULL, "{}");
     CHECK_PROBLEM(&r, 400, "validation_failed", "license_expires");
     api_free(&r);
-    set_clock(0);
+    hooks_set_clock(0);
     snprintf(path, sizeof(path), "/api/v1/offerings/%s", w->offering_b);
     call(&r, NULL, "GET", path, NULL, NULL);
     CHECK(json_is_false(api_json_get(r.json, "preceptor.verified")));
@@ -1329,7 +1319,7 @@ TEST(history_and_audit_record_every_transition)
         struct api_response r;
         clock_for(w, app, steps[i].action);
         act(&r, steps[i].u, app, steps[i].action, steps[i].note[0] != '\0' ? steps[i].note : NULL, NULL);
-        set_clock(0);
+        hooks_set_clock(0);
         CHECK_INT(r.status, 200);
         CHECK_STR(api_json_str(r.json, "status"), steps[i].to);
         api_free(&r);
@@ -1641,7 +1631,7 @@ TEST(applying_for_a_block_that_has_started_is_422_with_the_reason)
         return;
     long long offsets[] = {2 * 86400 + 3600, 5 * 86400, 11 * 86400}; /* sessions outlive these */
     for (size_t i = 0; i < 3; i++) {
-        set_clock(offsets[i]);
+        hooks_set_clock(offsets[i]);
         check_apply_refused(&s, block, "block_id", "started");
         struct api_response r;
         crypto_random_token(key);
@@ -1663,7 +1653,7 @@ TEST(applying_for_a_block_that_has_started_is_422_with_the_reason)
         api_free(&r);
         CHECK_INT(applications_of(w, s.id), before);
     }
-    set_clock(0);
+    hooks_set_clock(0);
 }
 
 TEST(apply_checks_name_the_reason)
@@ -1679,9 +1669,9 @@ TEST(apply_checks_name_the_reason)
     /* A block that has started: made for two days from now, then the clock moves three days on. */
     char soon[64];
     if (block_at(w, w->offering_a, 2, 5, 5, soon)) {
-        set_clock(3 * 86400);
+        hooks_set_clock(3 * 86400);
         check_apply_refused(&s, soon, "block_id", "started");
-        set_clock(0);
+        hooks_set_clock(0);
         /* Before it starts the same application is fine. */
         char app[64];
         CHECK(apply_for(&t, soon, app));
@@ -1801,12 +1791,12 @@ TEST(offer_expires_by_the_sweeper)
                                    NULL);
     CHECK_INT(expires, 7 * 86400);
     /* Not yet: a minute before. */
-    set_clock(7 * 86400 - 60);
+    hooks_set_clock(7 * 86400 - 60);
     run_jobs_until_no_expiry();
     CHECK_STR(db_status(w, app), "offered");
-    set_clock(7 * 86400 + 60);
+    hooks_set_clock(7 * 86400 + 60);
     long long moved = run_jobs_until_no_expiry();
-    set_clock(0);
+    hooks_set_clock(0);
     CHECK(moved >= 1);
     CHECK_STR(db_status(w, app), "offer_expired");
     CHECK_INT(seats_taken(w, block), 0);
@@ -1840,9 +1830,9 @@ TEST(hold_expires_by_the_sweeper_and_frees_the_seat)
     long long hold =
         api_db_int(w->db, "SELECT hold_expires_at - updated_at FROM applications WHERE id = $1", app, NULL);
     CHECK_INT(hold, 7 * 86400);
-    set_clock(7 * 86400 + 60);
+    hooks_set_clock(7 * 86400 + 60);
     long long moved = run_jobs_until_no_expiry();
-    set_clock(0);
+    hooks_set_clock(0);
     CHECK(moved >= 1);
     CHECK_STR(db_status(w, app), "hold_expired");
     CHECK_INT(seats_taken(w, block), 0);
@@ -1866,7 +1856,7 @@ TEST(accept_after_expiry_before_the_sweeper_is_409_and_expires_it)
     if (!register_student(&s, "lateaccept") || !app_in_state(w, &s, "offered", block, app) ||
         !app_in_state(w, &s, "held", block2, app2))
         return;
-    set_clock(8 * 86400);
+    hooks_set_clock(8 * 86400);
     struct api_response r;
     act(&r, &s, app, "accept", NULL, NULL);
     CHECK_PROBLEM(&r, 409, "invalid_transition", NULL);
@@ -1880,7 +1870,7 @@ TEST(accept_after_expiry_before_the_sweeper_is_409_and_expires_it)
     api_free(&r);
     CHECK_STR(db_status(w, app2), "hold_expired");
     CHECK_INT(seats_taken(w, block2), 0);
-    set_clock(0);
+    hooks_set_clock(0);
     get_app(&r, &s, app);
     json_t *history = history_of(r.json);
     json_t *last = history != NULL ? json_array_get(history, json_array_size(history) - 1) : NULL;
@@ -1950,7 +1940,7 @@ TEST(idempotent_apply_replays_the_first_reply)
     api_free(&first);
     CHECK_INT(applications_of(w, s.id), 1);
     /* Keys are kept a day: after that the jobs prune them and the key is new again. */
-    set_clock(25 * 3600);
+    hooks_set_clock(25 * 3600);
     run_jobs();
     CHECK_INT(db_int3(w->db, "SELECT COUNT(*) FROM idempotency_keys WHERE user_id = $1 AND key = $2", s.id, key, NULL),
               0);
@@ -1958,7 +1948,7 @@ TEST(idempotent_apply_replays_the_first_reply)
     CHECK_INT(again.status, 201);
     CHECK(api_header(&again, "idempotent-replayed") == NULL);
     api_free(&again);
-    set_clock(0);
+    hooks_set_clock(0);
     CHECK_INT(applications_of(w, s.id), 2);
 }
 
@@ -2252,7 +2242,7 @@ TEST(concurrent_sweepers_expire_each_hold_once)
     CHECK(act_ok(&w->staff, app[4], "book"));
     CHECK_INT(seats_taken(w, block), 5);
     drain_mail(); /* so that the expiry emails are the ones the sweepers below send */
-    set_clock(7 * 86400 + 120);
+    hooks_set_clock(7 * 86400 + 120);
     enum { N = 8 };
     for (int round = 0; round < 3; round++) {
         struct mreq reqs[N];
@@ -2268,7 +2258,7 @@ TEST(concurrent_sweepers_expire_each_hold_once)
     }
     run_jobs_until_no_expiry();
     drain_mail(); /* mail queued at the moved clock is due at the moved clock */
-    set_clock(0);
+    hooks_set_clock(0);
     for (int i = 0; i < 3; i++) {
         CHECK_STR(db_status(w, app[i]), "hold_expired");
         CHECK_INT(db_int3(w->db, "SELECT COUNT(*) FROM application_events WHERE application_id = $1 AND action = $2",
@@ -2851,7 +2841,7 @@ int main(void)
     TIMED_RUN(an_expired_licence_removes_the_preceptor_badge);
     TIMED_RUN(race_200_concurrent_accepts_for_3_seats);
 
-    set_clock(0);
+    hooks_set_clock(0);
     db_close(W.db);
     db_close(SW.db);
     TIMED_RUN(servers_shut_down_gracefully);

@@ -16,6 +16,7 @@
 #include "api_client.h"
 #define PEOPLE_PASSWORD "Vivid-Orchard-Kettle-58!"
 #include "api_people.h"
+#include "api_hooks.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "store/store.h"
@@ -78,17 +79,6 @@ static bool confirmed_in_db(const struct user *u)
 {
     return api_db_int(db, "SELECT COUNT(*) FROM users WHERE id = $1 AND email_confirmed_at IS NOT NULL", u->id,
                       NULL) == 1;
-}
-
-static void set_clock(long long offset)
-{
-    char body[64];
-    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", offset);
-    struct api_response r;
-    api_request(&r, "POST", "/api/v1/test/clock", NULL, body);
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/clock answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
 }
 
 static long apply(struct api_response *r, const struct user *u)
@@ -241,15 +231,15 @@ TEST(a_link_works_for_seven_days)
     char token[64];
     newest_link(s.email, token);
     struct api_response r;
-    set_clock(7LL * 24 * 3600 + 60);
+    hooks_set_clock(7LL * 24 * 3600 + 60);
     confirm_with(&r, token);
-    set_clock(0);
+    hooks_set_clock(0);
     CHECK_PROBLEM(&r, 404, "not_found", "token");
     api_free(&r);
     CHECK(!confirmed_in_db(&s));
-    set_clock(7LL * 24 * 3600 - 3600);
+    hooks_set_clock(7LL * 24 * 3600 - 3600);
     confirm_with(&r, token);
-    set_clock(0);
+    hooks_set_clock(0);
     CHECK_INT(r.status, 200);
     api_free(&r);
     CHECK(confirmed_in_db(&s));

@@ -33,6 +33,7 @@
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
 #include "api_world.h"
+#include "api_steps.h"
 #define MAX_UPLOAD 65536
 #define QUOTA 200000
 #define BOUNDARY "----RoundsTestBoundary7MA4YWxkTrZu0gW"
@@ -195,17 +196,9 @@ static bool book(const struct user *coord, const struct user *s, const char *app
  * the people of the world and the given student sign in again afterwards. */
 static void set_clock_days(long long days, struct user *student)
 {
-    char body[64];
-    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", days * DAY);
-    struct api_response r;
-    call(&r, NULL, "POST", "/api/v1/test/clock", body);
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/clock answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-    struct user *people[] = {&W.staff, &W.coord_a, &W.precep_a, &W.stray, &W.coord_b, &W.coord_c, &W.school, student};
-    for (size_t i = 0; i < sizeof(people) / sizeof(people[0]); i++)
-        if (people[i] != NULL && people[i]->email[0] != '\0')
-            login(people[i]);
+    struct user *const people[] = {&W.staff,  &W.coord_a, &W.precep_a, &W.stray, &W.coord_b,
+                                   &W.coord_c, &W.school,  student,     NULL};
+    steps_set_clock_signed_in(days * DAY, people);
 }
 
 static long long run_jobs(void)

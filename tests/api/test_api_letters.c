@@ -27,6 +27,7 @@
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
 #include "api_world.h"
+#include "api_hooks.h"
 #define DAY 86400LL
 #define BOUNDARY "rounds-letter-boundary-7MA4YWxkTrZu0gW"
 #define MAX_PDF 1000000
@@ -109,17 +110,6 @@ static bool world_setup(void)
 }
 
 /* ---- the test hooks ---- */
-
-static void set_clock(long long offset)
-{
-    char body[64];
-    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", offset);
-    struct api_response r;
-    call(&r, NULL, "POST", "/api/v1/test/clock", body);
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/clock answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-}
 
 /* Runs the jobs once; the number of letter reminders they sent (-1 on failure). */
 static long long run_jobs(void)
@@ -812,7 +802,7 @@ TEST(an_expired_link_is_410)
     struct api_response r;
     char path[200];
     snprintf(path, sizeof(path), "/api/v1/letters/%s", id);
-    set_clock(31 * DAY);
+    hooks_set_clock(31 * DAY);
     call_token(&r, token, "GET", path, NULL);
     CHECK_PROBLEM(&r, 410, "invitation_expired", NULL);
     api_free(&r);
@@ -824,15 +814,15 @@ TEST(an_expired_link_is_410)
     CHECK_PROBLEM(&r, 410, "invitation_expired", NULL);
     api_free(&r);
     free(pdf.data);
-    set_clock(0);
+    hooks_set_clock(0);
     CHECK_STR(db_state(id), "requested");
     CHECK_INT(db_versions(id), 0);
     /* Thirty days less a minute it still works. */
-    set_clock(30 * DAY - 60);
+    hooks_set_clock(30 * DAY - 60);
     call_token(&r, token, "GET", path, NULL);
     CHECK_INT(r.status, 200);
     api_free(&r);
-    set_clock(0);
+    hooks_set_clock(0);
 }
 
 TEST(a_link_is_used_up_by_the_upload_or_the_decline)
@@ -1479,11 +1469,11 @@ TEST(reminders_at_7_and_14_days_with_a_fresh_link_never_twice)
     CHECK_INT(outbox_count(open_author), 1);
     CHECK_INT(outbox_count(done_author), 1);
     /* Six days: nothing yet. */
-    set_clock(6 * DAY);
+    hooks_set_clock(6 * DAY);
     run_jobs();
     CHECK_INT(outbox_count(open_author), 1);
     /* Seven days: one reminder with a new link that works. */
-    set_clock(7 * DAY + 60);
+    hooks_set_clock(7 * DAY + 60);
     CHECK(run_jobs() >= 1);
     CHECK_INT(outbox_count(open_author), 2);
     CHECK_INT(outbox_count(done_author), 1);
@@ -1502,11 +1492,11 @@ TEST(reminders_at_7_and_14_days_with_a_fresh_link_never_twice)
     CHECK(api_db_int(db, "SELECT reminded_7_at FROM letters WHERE id = $1", open_id, NULL) > 0);
     run_jobs();
     CHECK_INT(outbox_count(open_author), 2);
-    set_clock(10 * DAY);
+    hooks_set_clock(10 * DAY);
     run_jobs();
     CHECK_INT(outbox_count(open_author), 2);
     /* Fourteen days: another; then never again. */
-    set_clock(14 * DAY + 60);
+    hooks_set_clock(14 * DAY + 60);
     CHECK(run_jobs() >= 1);
     CHECK_INT(outbox_count(open_author), 3);
     char third[128];
@@ -1517,9 +1507,9 @@ TEST(reminders_at_7_and_14_days_with_a_fresh_link_never_twice)
         api_free(&r);
     }
     run_jobs();
-    set_clock(21 * DAY);
+    hooks_set_clock(21 * DAY);
     run_jobs();
-    set_clock(28 * DAY);
+    hooks_set_clock(28 * DAY);
     run_jobs();
     CHECK_INT(outbox_count(open_author), 3);
     CHECK_INT(outbox_count(done_author), 1);
@@ -1527,7 +1517,7 @@ TEST(reminders_at_7_and_14_days_with_a_fresh_link_never_twice)
     char *mail = outbox_text(s.email);
     CHECK(strstr(mail, "/invitations/letters/") == NULL);
     free(mail);
-    set_clock(0);
+    hooks_set_clock(0);
     free(pdf.data);
 }
 
@@ -1543,7 +1533,7 @@ TEST(staff_list_overdue_letters)
     upload_pdf(&r, NULL, done_token, done_id, &pdf);
     CHECK_INT(r.status, 200);
     api_free(&r);
-    set_clock(15 * DAY);
+    hooks_set_clock(15 * DAY);
     if (request_letter(&s, false, fresh_id, NULL)) {
         CHECK(list_has(&staff, "/api/v1/letters?overdue=1&limit=100", old_id, NULL));
         CHECK(!list_has(&staff, "/api/v1/letters?overdue=1&limit=100", done_id, NULL));
@@ -1564,7 +1554,7 @@ TEST(staff_list_overdue_letters)
     call(&r, &staff, "GET", "/api/v1/letters?overdue=maybe", NULL);
     CHECK_PROBLEM(&r, 400, "invalid_parameter", "overdue");
     api_free(&r);
-    set_clock(0);
+    hooks_set_clock(0);
     free(pdf.data);
 }
 
@@ -1859,7 +1849,7 @@ int main(void)
     if (api_server_start(&server, flags) != 0)
         return 1;
     test_current_name = "setup";
-    set_clock(0);
+    hooks_set_clock(0);
     if (!world_setup()) {
         printf("FAIL setting up the host, preceptors and offering\n");
         api_server_print_log(&server, 30);
@@ -1880,7 +1870,7 @@ int main(void)
     API_RUN(staff_list_overdue_letters);
     API_RUN(lists_hold_a_students_requests_and_an_authors_letters);
     API_RUN(malformed_requests_are_4xx_and_change_nothing);
-    set_clock(0);
+    hooks_set_clock(0);
     db_close(db);
     API_RUN(server_shuts_down_gracefully);
     const char *keep = getenv("ROUNDS_TEST_KEEP");

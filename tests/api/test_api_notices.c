@@ -14,6 +14,7 @@
 #include "api_client.h"
 #define PEOPLE_PASSWORD "Vivid-Orchard-Kettle-58!"
 #include "api_people.h"
+#include "api_hooks.h"
 #include "test.h"
 
 #define BOUNDARY "rounds-notices-boundary"
@@ -27,17 +28,6 @@ static long call_as(struct api_response *r, const struct user *u, const char *me
 {
     const char *headers[] = {u != NULL ? u->auth : NULL, NULL};
     return api_request(r, method, path, headers, body);
-}
-
-static void set_clock(long long offset)
-{
-    char body[64];
-    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", offset);
-    struct api_response r;
-    api_request(&r, "POST", "/api/v1/test/clock", NULL, body);
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/clock answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
 }
 
 /* A PDF in u's wallet, verified by staff. */
@@ -113,9 +103,9 @@ TEST(a_batch_is_one_notice_and_one_email)
     api_free(&r);
 
     /* Past the window (or once read), a new one starts. */
-    set_clock(11 * 60);
+    hooks_set_clock(11 * 60);
     bool ok = verified_document(&s);
-    set_clock(0);
+    hooks_set_clock(0);
     if (!ok)
         return;
     CHECK_INT(rows_of(&s), 2);
@@ -171,9 +161,9 @@ TEST(mark_all_read_and_its_bad_input)
     struct user s;
     if (!register_student(&s, "notice-all") || !verified_document(&s))
         return;
-    set_clock(11 * 60);
+    hooks_set_clock(11 * 60);
     bool ok = verified_document(&s);
-    set_clock(0);
+    hooks_set_clock(0);
     if (!ok)
         return;
     CHECK_INT(unread_of(&s), 2);
