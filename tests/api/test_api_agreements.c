@@ -536,15 +536,6 @@ TEST(an_offering_that_requires_an_affiliation_is_only_for_covered_students)
 
 /* ---- the jobs ---- */
 
-static void run_jobs(void)
-{
-    struct api_response r;
-    call(&r, NULL, "POST", "/api/v1/test/jobs", "{}");
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/jobs answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-}
-
 /* The user's notices of an agreement: its reminders (ending) or its expiry. */
 static long long notices(const struct user *u, bool expired, const char *id)
 {
@@ -582,9 +573,8 @@ TEST(saved_searches_eligible_for_me_count_the_agreement)
         api_free(&r);
     }
     /* Everything that happened before is past the moment alerts let events settle: the baseline. */
-    call(&r, NULL, "POST", "/api/v1/test/clock", "{\"offset_seconds\":60}");
-    api_free(&r);
-    run_jobs();
+    hooks_set_clock(60);
+    hooks_run_jobs();
     const char *sql = "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'saved_search'";
     long long before = api_db_int(db, sql, student.id, NULL), before_alone = api_db_int(db, sql, student_alone.id, NULL);
     char block[64];
@@ -592,7 +582,7 @@ TEST(saved_searches_eligible_for_me_count_the_agreement)
         return;
     call(&r, NULL, "POST", "/api/v1/test/clock", "{\"offset_seconds\":120}");
     api_free(&r);
-    run_jobs();
+    hooks_run_jobs();
     CHECK_INT(api_db_int(db, sql, student.id, NULL), before + 1);
     CHECK_INT(api_db_int(db, sql, student_alone.id, NULL), before_alone);
     call(&r, NULL, "POST", "/api/v1/test/clock", "{\"offset_seconds\":0}");
@@ -605,21 +595,21 @@ TEST(reminders_60_and_30_days_before_the_end_once_each_then_expiry)
     if (!propose(&host_other_coord, host_other, school_other, 0, 70, id) || !activate_ok(&school_other_coord, id))
         return;
     long long host_mail = mails_to(&host_other_coord), school_mail = mails_to(&school_other_coord);
-    run_jobs();
+    hooks_run_jobs();
     CHECK_INT(notices(&host_other_coord, false, id), 0); /* 70 days left: not yet */
     hooks_set_clock_noon(10); /* 60 days left */
-    run_jobs();
-    run_jobs();
+    hooks_run_jobs();
+    hooks_run_jobs();
     CHECK_INT(notices(&host_other_coord, false, id), 1);
     CHECK_INT(notices(&school_other_coord, false, id), 1);
     CHECK_INT(mails_to(&host_other_coord), host_mail + 1);
     CHECK_INT(mails_to(&school_other_coord), school_mail + 1);
     hooks_set_clock_noon(25); /* 45 days left: nothing new */
-    run_jobs();
+    hooks_run_jobs();
     CHECK_INT(notices(&host_other_coord, false, id), 1);
     hooks_set_clock_noon(40); /* 30 days left */
-    run_jobs();
-    run_jobs();
+    hooks_run_jobs();
+    hooks_run_jobs();
     CHECK_INT(notices(&host_other_coord, false, id), 2);
     CHECK_INT(notices(&school_other_coord, false, id), 2);
     CHECK_INT(mails_to(&host_other_coord), host_mail + 2);
@@ -627,13 +617,13 @@ TEST(reminders_60_and_30_days_before_the_end_once_each_then_expiry)
     CHECK_STR(st, "active");
     free(st);
     hooks_set_clock_noon(70); /* its last day: still active */
-    run_jobs();
+    hooks_run_jobs();
     st = status_of(id);
     CHECK_STR(st, "active");
     free(st);
     hooks_set_clock_noon(71); /* the day after */
-    run_jobs();
-    run_jobs();
+    hooks_run_jobs();
+    hooks_run_jobs();
     st = status_of(id);
     CHECK_STR(st, "expired");
     free(st);
@@ -641,7 +631,7 @@ TEST(reminders_60_and_30_days_before_the_end_once_each_then_expiry)
     CHECK_INT(notices(&school_other_coord, true, id), 1);
     CHECK_INT(notices(&host_other_coord, false, id), 2);
     hooks_set_clock(0);
-    run_jobs();
+    hooks_run_jobs();
 }
 
 TEST(server_shuts_down_gracefully)

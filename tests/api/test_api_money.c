@@ -169,15 +169,6 @@ static void set_clock(long long offset)
     steps_set_clock_signed_in(offset, people);
 }
 
-static void run_jobs(void)
-{
-    struct api_response r;
-    call(&r, NULL, "POST", "/api/v1/test/jobs", "{}");
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/jobs answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-}
-
 static const char *db_status(struct world *w, const char *app)
 {
     static char status[64];
@@ -517,16 +508,16 @@ TEST(balance_reminders_at_14_and_3_days_and_an_unpaid_balance_releases_the_seat)
     api_free(&r);
     /* 15 days before app_b's due date (start 121 → due day 76): no reminder yet. */
     set_clock(60LL * DAY);
-    run_jobs();
+    hooks_run_jobs();
     CHECK_INT(notifications_like(&D, &unpaid, "Balance of %"), 0);
     /* 14 days before: one reminder, and only one however often the jobs run. */
     set_clock(62LL * DAY);
-    run_jobs();
-    run_jobs();
+    hooks_run_jobs();
+    hooks_run_jobs();
     CHECK_INT(notifications_like(&D, &unpaid, "Balance of %"), 1);
     /* 3 days before: the second. */
     set_clock(73LL * DAY);
-    run_jobs();
+    hooks_run_jobs();
     CHECK_INT(notifications_like(&D, &unpaid, "Balance of %"), 2);
     CHECK_INT(notifications_like(&D, &paid, "Balance of %"), 2);
     /* The first student pays the balance. */
@@ -539,7 +530,7 @@ TEST(balance_reminders_at_14_and_3_days_and_an_unpaid_balance_releases_the_seat)
     /* The day after the due date: the unpaid one is released with the policy's refund for that day. */
     set_clock(77LL * DAY);
     long long taken_before = db_count(&D, "SELECT seats_taken FROM blocks WHERE id = $1", block_b);
-    run_jobs();
+    hooks_run_jobs();
     CHECK_STR(db_status(&D, app_b), "balance_unpaid");
     CHECK_STR(db_status(&D, app_a), "booked");
     CHECK_INT(db_count(&D, "SELECT seats_taken FROM blocks WHERE id = $1", block_b), taken_before - 1);
@@ -1199,7 +1190,7 @@ TEST(cancelling_a_card_payment_refunds_it_through_stripe)
     CHECK(act_ok(&s, app, "cancel")); /* 170 days before: everything back */
     CHECK_INT(statement_int(&s, app, "refund_owed_cents"), DEPOSIT);
     int refunds_before = standin_count(&standin, "/v1/refunds", false);
-    run_jobs();
+    hooks_run_jobs();
     CHECK_INT(standin_count(&standin, "/v1/refunds", false), refunds_before + 1);
     struct standin_call c;
     CHECK(standin_last(&standin, "/v1/refunds", &c));
@@ -1211,7 +1202,7 @@ TEST(cancelling_a_card_payment_refunds_it_through_stripe)
     CHECK(strncmp(c.idempotency_key, "rf_", 3) == 0);
     CHECK_INT(statement_int(&s, app, "refunded_cents"), DEPOSIT);
     CHECK_INT(statement_int(&s, app, "refund_owed_cents"), 0);
-    run_jobs();
+    hooks_run_jobs();
     CHECK_INT(standin_count(&standin, "/v1/refunds", false), refunds_before + 1);
     CHECK_INT(ledger_check(&S, NULL, 0), 0);
 }
