@@ -1,17 +1,24 @@
 /* api_steps.h — the steps the API suites repeat around their worlds, built on
  * api_hooks.h and api_people.h: moving the clock with the suite's people kept
- * signed in. Each suite passes its own people and data in. Include after
+ * signed in, a block of an offering, an action on an application (by its
+ * role, or staff overriding the calendar) and the application's status in
+ * the database. Each suite passes its own people and data in. Include after
  * api_client.h with PEOPLE_PASSWORD defined.
  *
  * Every function is static inline so that a suite may use any subset. */
 #ifndef ROUNDS_TESTS_API_STEPS_H
 #define ROUNDS_TESTS_API_STEPS_H
 
+#include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "api_client.h"
 #include "api_hooks.h"
 #include "api_people.h"
+#include "lib/clock.h"
 #include "test.h"
 
 /* ---- the clock ---- */
@@ -25,6 +32,54 @@ static inline void steps_set_clock_signed_in(long long offset, struct user *cons
     for (size_t i = 0; people[i] != NULL; i++)
         if (people[i]->email[0] != '\0' && !login(people[i]))
             TEST_FAILF("signing %s in again after moving the clock failed", people[i]->email);
+}
+
+/* ---- blocks and applications ---- */
+
+/* staff makes a block of offering from `start` days from today, `len` days
+ * long, with `seats` seats; its id into id_out[64]. */
+static inline bool steps_block(const struct user *staff, const char *offering, int start, int len, int seats,
+                               char *id_out)
+{
+    char from[11], to[11], path[160];
+    clock_date_from_days(clock_today_days() + start, from);
+    clock_date_from_days(clock_today_days() + start + len, to);
+    snprintf(path, sizeof(path), "/api/v1/offerings/%s/blocks", offering);
+    return create_object(staff, path, json_pack("{s:s,s:s,s:i}", "start", from, "end", to, "seats", seats), id_out);
+}
+
+/* POSTs body (released) to the action of app as u; true on 200, else a failed check. */
+static inline bool steps_act_with(const struct user *u, const char *app, const char *action, json_t *body)
+{
+    char path[200];
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/%s", app, action);
+    struct api_response r;
+    bool ok = post_as(&r, u, path, body, 200);
+    api_free(&r);
+    return ok;
+}
+
+/* u takes action ("offer", "accept", "book", …) on app as the calendar allows. */
+static inline bool steps_act(const struct user *u, const char *app, const char *action)
+{
+    return steps_act_with(u, app, action, json_object());
+}
+
+/* staff take action on app outside the rotation's dates, with a reason. */
+static inline bool steps_override(const struct user *staff, const char *app, const char *action)
+{
+    return steps_act_with(staff, app, action, json_pack("{s:s}", "override_reason", "Set up by the test"));
+}
+
+/* The status of an application in the database ("(none)" when missing; a
+ * static buffer, valid until the next call). */
+static inline const char *steps_status(struct db_conn *db, const char *app)
+{
+    static char status[64];
+    char *s = api_db_text(db, "SELECT status FROM applications WHERE id = $1", app, NULL, NULL);
+    snprintf(status, sizeof(status), "%s", s != NULL ? s : "(none)");
+    free(s);
+    return status;
 }
 
 #endif

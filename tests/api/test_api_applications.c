@@ -40,6 +40,7 @@
 #include "api_people.h"
 #include "api_world.h"
 #include "api_hooks.h"
+#include "api_steps.h"
 #define RACE_STUDENTS 200
 #define RACE_SEATS 3
 
@@ -327,17 +328,6 @@ static long act(struct api_response *r, const struct user *u, const char *app, c
     return status;
 }
 
-static bool act_ok(const struct user *u, const char *app, const char *action)
-{
-    struct api_response r;
-    act(&r, u, app, action, NULL, NULL);
-    bool ok = r.status == 200;
-    if (!ok)
-        TEST_FAILF("%s on %s answered %ld: %.300s", action, app, r.status, r.body);
-    api_free(&r);
-    return ok;
-}
-
 static long get_app(struct api_response *r, const struct user *u, const char *app)
 {
     char path[160];
@@ -447,7 +437,7 @@ static bool app_in_state(struct world *w, const struct user *student, const char
         const char *step = routes_to[r].steps[i];
         const struct user *u = step[0] == 's' ? student : step[0] == 't' ? &w->staff : &w->coord_a;
         clock_for(w, app_out, step + 2);
-        bool ok = act_ok(u, app_out, step + 2);
+        bool ok = steps_act(u, app_out, step + 2);
         hooks_set_clock(0);
         if (!ok)
             return false;
@@ -1510,12 +1500,12 @@ TEST(seats_are_taken_and_freed_and_never_oversold)
         return;
     for (int i = 0; i < 4; i++)
         if (!register_student(&s[i], "seats") || !apply_for(&s[i], block, app[i]) ||
-            !act_ok(&w->coord_a, app[i], "offer"))
+            !steps_act(&w->coord_a, app[i], "offer"))
             return;
     CHECK_INT(seats_taken(w, block), 0);
-    CHECK(act_ok(&s[0], app[0], "accept"));
+    CHECK(steps_act(&s[0], app[0], "accept"));
     CHECK_INT(seats_taken(w, block), 1);
-    CHECK(act_ok(&s[1], app[1], "accept"));
+    CHECK(steps_act(&s[1], app[1], "accept"));
     CHECK_INT(seats_taken(w, block), 2);
     /* Full: the third accept is refused and nothing changes. */
     long long events = event_count(w, app[2]);
@@ -1551,23 +1541,23 @@ TEST(seats_are_taken_and_freed_and_never_oversold)
     api_free(&r);
 
     /* Withdrawing from held frees the seat; then the waiting offer can be accepted. */
-    CHECK(act_ok(&s[0], app[0], "withdraw"));
+    CHECK(steps_act(&s[0], app[0], "withdraw"));
     CHECK_INT(seats_taken(w, block), 1);
-    CHECK(act_ok(&s[2], app[2], "accept"));
+    CHECK(steps_act(&s[2], app[2], "accept"));
     CHECK_INT(seats_taken(w, block), 2);
     /* Booked, then cancelled by the student: freed. */
-    CHECK(act_ok(&w->staff, app[1], "book"));
+    CHECK(steps_act(&w->staff, app[1], "book"));
     CHECK_INT(seats_taken(w, block), 2);
-    CHECK(act_ok(&s[1], app[1], "cancel"));
+    CHECK(steps_act(&s[1], app[1], "cancel"));
     CHECK_STR(db_status(w, app[1]), "cancelled_by_student");
     CHECK_INT(seats_taken(w, block), 1);
     /* Booked, then cancelled by the host: freed. */
-    CHECK(act_ok(&w->staff, app[2], "book"));
-    CHECK(act_ok(&w->coord_a, app[2], "cancel"));
+    CHECK(steps_act(&w->staff, app[2], "book"));
+    CHECK(steps_act(&w->coord_a, app[2], "cancel"));
     CHECK_STR(db_status(w, app[2]), "cancelled_by_host");
     CHECK_INT(seats_taken(w, block), 0);
     /* The last offer takes a freed seat. */
-    CHECK(act_ok(&s[3], app[3], "accept"));
+    CHECK(steps_act(&s[3], app[3], "accept"));
     CHECK_INT(seats_taken(w, block), 1);
     /* The offering page agrees. */
     snprintf(path, sizeof(path), "/api/v1/offerings/%.63s", w->offering_a);
@@ -1676,17 +1666,17 @@ TEST(apply_checks_name_the_reason)
 
     /* A full block. */
     char full[64], app_t[64];
-    if (new_block(w, w->offering_a, 1, full) && apply_for(&t, full, app_t) && act_ok(&w->coord_a, app_t, "offer") &&
-        act_ok(&t, app_t, "accept"))
+    if (new_block(w, w->offering_a, 1, full) && apply_for(&t, full, app_t) && steps_act(&w->coord_a, app_t, "offer") &&
+        steps_act(&t, app_t, "accept"))
         check_apply_refused(&s, full, "block_id", "full");
 
     /* A second active application for the same block; allowed again once the first is withdrawn. */
     char block[64], first[64];
     if (new_block(w, w->offering_a, 5, block) && apply_for(&s, block, first)) {
         check_apply_refused(&s, block, "block_id", "active application");
-        CHECK(act_ok(&w->coord_a, first, "review"));
+        CHECK(steps_act(&w->coord_a, first, "review"));
         check_apply_refused(&s, block, "block_id", "active application");
-        CHECK(act_ok(&s, first, "withdraw"));
+        CHECK(steps_act(&s, first, "withdraw"));
         char again[64];
         CHECK(apply_for(&s, block, again));
     }
@@ -1695,10 +1685,10 @@ TEST(apply_checks_name_the_reason)
     char held_block[64], held_app[64], overlap[64], apart[64];
     int k = w->next_block++;
     if (block_at(w, w->offering_a, 30 + 7 * k, 5, 5, held_block) && apply_for(&s, held_block, held_app) &&
-        act_ok(&w->coord_a, held_app, "offer") && act_ok(&s, held_app, "accept") &&
+        steps_act(&w->coord_a, held_app, "offer") && steps_act(&s, held_app, "accept") &&
         block_at(w, w->offering_b, 30 + 7 * k + 2, 5, 5, overlap)) {
         check_apply_refused(&s, overlap, "block_id", "same time");
-        CHECK(act_ok(&w->staff, held_app, "book"));
+        CHECK(steps_act(&w->staff, held_app, "book"));
         check_apply_refused(&s, overlap, "block_id", "same time");
         /* Another student is not affected, nor is a block that does not overlap. */
         char other_app[64];
@@ -2057,7 +2047,7 @@ TEST(notifications_tell_the_next_person_and_can_be_read)
     CHECK_INT(unread_of(&w->coord_b, NULL), coord_b_before); /* another host hears nothing */
     CHECK_INT(unread_of(&s, NULL), 0);
 
-    CHECK(act_ok(&w->coord_a, app, "offer"));
+    CHECK(steps_act(&w->coord_a, app, "offer"));
     CHECK_INT(unread_of(&s, &items), 1);
     char *student_note = notification_for(items, app, "offer_made");
     CHECK(student_note != NULL);
@@ -2116,7 +2106,7 @@ TEST(notifications_tell_the_next_person_and_can_be_read)
 
     /* Accepting tells both sides. */
     long long coord_now = unread_of(&w->coord_a, NULL);
-    CHECK(act_ok(&s, app, "accept"));
+    CHECK(steps_act(&s, app, "accept"));
     CHECK_INT(unread_of(&s, NULL), 1);
     CHECK_INT(unread_of(&w->coord_a, NULL), coord_now + 1);
 }
@@ -2232,11 +2222,11 @@ TEST(concurrent_sweepers_expire_each_hold_once)
     char app[5][64];
     for (int i = 0; i < 5; i++)
         if (!register_student(&s[i], "sweep") || !apply_for(&s[i], block, app[i]) ||
-            !act_ok(&w->coord_a, app[i], "offer") || !act_ok(&s[i], app[i], "accept"))
+            !steps_act(&w->coord_a, app[i], "offer") || !steps_act(&s[i], app[i], "accept"))
             return;
     /* Two are booked (no hold to expire); three stay held. */
-    CHECK(act_ok(&w->staff, app[3], "book"));
-    CHECK(act_ok(&w->staff, app[4], "book"));
+    CHECK(steps_act(&w->staff, app[3], "book"));
+    CHECK(steps_act(&w->staff, app[4], "book"));
     CHECK_INT(seats_taken(w, block), 5);
     drain_mail(); /* so that the expiry emails are the ones the sweepers below send */
     hooks_set_clock(7 * 86400 + 120);
@@ -2296,7 +2286,7 @@ TEST(list_filters_and_pages)
     for (int i = 0; i < 3; i++)
         if (!new_block(w, w->offering_a, 5, blocks[i]) || !apply_for(&s, blocks[i], apps[i]))
             return;
-    CHECK(act_ok(&w->coord_a, apps[1], "offer"));
+    CHECK(steps_act(&w->coord_a, apps[1], "offer"));
     struct api_response r;
     call(&r, &s, "GET", "/api/v1/applications", NULL, NULL);
     CHECK_INT(r.status, 200);

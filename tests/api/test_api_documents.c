@@ -165,22 +165,11 @@ static long act(struct api_response *r, const struct user *u, const char *app, c
     return call(r, u, "POST", path, "{}");
 }
 
-static bool act_ok(const struct user *u, const char *app, const char *action)
-{
-    struct api_response r;
-    act(&r, u, app, action);
-    bool ok = r.status == 200;
-    if (!ok)
-        TEST_FAILF("%s on %s answered %ld: %.300s", action, app, r.status, r.body);
-    api_free(&r);
-    return ok;
-}
-
 /* offer (the host coordinator) → accept (the student) → the student pays the full price (the demo
  * provider), which books the seat: no balance is left to release later. */
 static bool book(const struct user *coord, const struct user *s, const char *app)
 {
-    if (!act_ok(coord, app, "offer") || !act_ok(s, app, "accept"))
+    if (!steps_act(coord, app, "offer") || !steps_act(s, app, "accept"))
         return false;
     char path[160];
     snprintf(path, sizeof(path), "/api/v1/applications/%s/checkout", app);
@@ -1678,7 +1667,7 @@ TEST(access_rules_for_every_role_and_every_read_audited)
     api_free(&r);
 
     /* Withdrawn: the door closes again. */
-    if (!act_ok(&s, app, "withdraw"))
+    if (!steps_act(&s, app, "withdraw"))
         goto out;
     check_access(&W.coord_a, "host coordinator after the withdrawal", doc, 404, pdf, len);
     check_access(&W.precep_a, "preceptor after the withdrawal", doc, 404, pdf, len);
@@ -2095,7 +2084,7 @@ TEST(compliance_goes_from_missing_to_ok_and_gates_clear)
     CHECK_STR(state_of(&s, app, "tb-test"), "ok");
     CHECK(all_ok(&s, app));
     CHECK(all_ok(&W.coord_c, app));
-    CHECK(act_ok(&W.coord_c, app, "clear"));
+    CHECK(steps_act(&W.coord_c, app, "clear"));
     CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM applications WHERE id = $1 AND status = 'cleared'", app, NULL), 1);
     /* A booked document cannot be deleted. */
     char path[200];

@@ -27,6 +27,7 @@
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
 #include "api_world.h"
+#include "api_steps.h"
 
 #define BANK_DETAILS "Account name: Rounds Placement LLC; Bank: First Example Bank; Account: 000123456789; " \
                      "Routing (ABA): 021000021; SWIFT: FEXAUS33"
@@ -232,16 +233,6 @@ static bool block_at(int start, int seats, char *id_out)
     return create_object(&staff, path, json_pack("{s:s,s:s,s:i}", "start", from, "end", to, "seats", seats), id_out);
 }
 
-static bool act_ok(const struct user *u, const char *app, const char *action)
-{
-    char path[200];
-    snprintf(path, sizeof(path), "/api/v1/applications/%s/%s", app, action);
-    struct api_response r;
-    bool ok = post_as(&r, u, path, json_object(), 200);
-    api_free(&r);
-    return ok;
-}
-
 static long long seats_taken(const char *block)
 {
     return api_db_int(db, "SELECT seats_taken FROM blocks WHERE id = $1", block, NULL);
@@ -277,7 +268,7 @@ TEST(every_write_of_apply_accept_book_and_cancel_fails_cleanly)
     snprintf(app, sizeof(app), "%s", api_json_str(r.json, "id") != NULL ? api_json_str(r.json, "id") : "");
     api_free(&r);
     CHECK_STR(app_status(app), "submitted");
-    if (!act_ok(&coord, app, "offer"))
+    if (!steps_act(&coord, app, "offer"))
         return;
     snprintf(path, sizeof(path), "/api/v1/applications/%s/accept", app);
     CHECK(json_with_faults("accept (the seat held)", &s, "POST", path, "{}", 200, &r) >= 2);
@@ -311,7 +302,7 @@ TEST(every_write_of_a_recorded_bank_transfer_fails_cleanly)
     }
     snprintf(app, sizeof(app), "%s", api_json_str(r.json, "id"));
     api_free(&r);
-    if (!act_ok(&coord, app, "offer") || !act_ok(&s, app, "accept"))
+    if (!steps_act(&coord, app, "offer") || !steps_act(&s, app, "accept"))
         return;
     snprintf(path, sizeof(path), "/api/v1/applications/%s/checkout", app);
     if (!post_as(&r, &s, path, json_pack("{s:s,s:s}", "method", "bank_transfer", "plan", "deposit"), 201)) {

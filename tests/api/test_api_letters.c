@@ -28,6 +28,7 @@
 #include "api_people.h"
 #include "api_world.h"
 #include "api_hooks.h"
+#include "api_steps.h"
 #define DAY 86400LL
 #define BOUNDARY "rounds-letter-boundary-7MA4YWxkTrZu0gW"
 #define MAX_PDF 1000000
@@ -119,16 +120,6 @@ static long long run_jobs(void)
 
 /* ---- a completed rotation ---- */
 
-static bool act_on(const struct user *u, const char *app, const char *action)
-{
-    char path[200];
-    snprintf(path, sizeof(path), "/api/v1/applications/%s/%s", app, action);
-    struct api_response r;
-    bool ok = post_as(&r, u, path, json_pack("{}"), 200);
-    api_free(&r);
-    return ok;
-}
-
 /* The student pays the full price of a held seat (the demo provider), which books it. */
 static bool pay_in_full(const struct user *s, const char *app)
 {
@@ -136,17 +127,6 @@ static bool pay_in_full(const struct user *s, const char *app)
     snprintf(path, sizeof(path), "/api/v1/applications/%s/checkout", app);
     struct api_response r;
     bool ok = post_as(&r, s, path, json_pack("{s:s,s:s}", "method", "demo", "plan", "full"), 201);
-    api_free(&r);
-    return ok;
-}
-
-/* Staff take action on the application outside the rotation's dates, with a reason. */
-static bool override(const char *app, const char *action)
-{
-    char path[160];
-    snprintf(path, sizeof(path), "/api/v1/applications/%s/%s", app, action);
-    struct api_response r;
-    bool ok = post_as(&r, &staff, path, json_pack("{s:s}", "override_reason", "Set up by the test"), 200);
     api_free(&r);
     return ok;
 }
@@ -166,11 +146,11 @@ static bool rotation(const struct user *s, const char *of_offering, bool complet
                        json_pack("{s:s,s:s}", "block_id", block, "statement", "Keen on inpatient medicine."),
                        app_out))
         return false;
-    if (!act_on(&coord, app_out, "offer") || !act_on(s, app_out, "accept"))
+    if (!steps_act(&coord, app_out, "offer") || !steps_act(s, app_out, "accept"))
         return false;
     /* The rotation is weeks ahead: staff start and complete it now, overriding the calendar. */
-    return !complete || (pay_in_full(s, app_out) && act_on(&coord, app_out, "clear") && override(app_out, "start") &&
-                         override(app_out, "complete"));
+    return !complete || (pay_in_full(s, app_out) && steps_act(&coord, app_out, "clear") &&
+                         steps_override(&staff, app_out, "start") && steps_override(&staff, app_out, "complete"));
 }
 
 static bool completed_rotation(const struct user *s, char *app_out)

@@ -138,17 +138,6 @@ static long act(struct api_response *r, const struct user *u, const char *app, c
     return call_json(r, u, "POST", path, body != NULL ? body : json_object());
 }
 
-static bool act_ok(const struct user *u, const char *app, const char *action)
-{
-    struct api_response r;
-    act(&r, u, app, action, NULL);
-    bool ok = r.status == 200;
-    if (!ok)
-        TEST_FAILF("%s on %s answered %ld: %.300s", action, app, r.status, r.body);
-    api_free(&r);
-    return ok;
-}
-
 /* A new student with an application on a fresh block starting `start` days
  * from now, offered and accepted (the seat held). */
 static bool held_app(struct world *w, struct user *s, int start, char *block, char *app)
@@ -157,7 +146,7 @@ static bool held_app(struct world *w, struct user *s, int start, char *block, ch
         return false;
     return create_object(s, "/api/v1/applications",
                          json_pack("{s:s,s:s}", "block_id", block, "statement", "Cardiology is my calling."), app) &&
-           act_ok(&w->coord, app, "offer") && act_ok(s, app, "accept");
+           steps_act(&w->coord, app, "offer") && steps_act(s, app, "accept");
 }
 
 /* Moves the server's clock; sessions idle for more than 30 days end, so the
@@ -388,7 +377,7 @@ TEST(demo_deposit_books_and_the_cancellation_refunds_what_the_policy_says)
     long long expected = policy_refund(40, DEPOSIT, REFUND_CAUSE_STUDENT);
     CHECK_INT(expected, (DEPOSIT - FEE) / 2);
     CHECK_INT(statement_int(&s, app, "if_cancelled_today.refund_cents"), expected);
-    CHECK(act_ok(&s, app, "cancel"));
+    CHECK(steps_act(&s, app, "cancel"));
     CHECK_STR(db_status(&D, app), "cancelled_by_student");
     statement(&r, &s, app);
     CHECK_INT(api_json_int(r.json, "refunded_cents", -1), expected);
@@ -563,7 +552,7 @@ TEST(host_cancellation_refunds_everything_and_visa_refusal_everything_but_the_fe
     set_clock(110LL * DAY); /* 20 days before: the policy would give nothing back */
     if (!login(&c))
         return;
-    CHECK(act_ok(&D.coord, app_a, "cancel"));
+    CHECK(steps_act(&D.coord, app_a, "cancel"));
     CHECK_STR(db_status(&D, app_a), "cancelled_by_host");
     CHECK_INT(statement_int(&D.staff, app_a, "refunded_cents"), policy_refund(20, PRICE, REFUND_CAUSE_HOST));
     CHECK_INT(statement_int(&D.staff, app_a, "refunded_cents"), PRICE);
@@ -587,7 +576,7 @@ TEST(host_cancellation_refunds_everything_and_visa_refusal_everything_but_the_fe
     CHECK_STR(db_status(&D, app_c), "booked");
     /* The student's own cancellation 20 days before: nothing back, as the table said. */
     CHECK_INT(statement_int(&c, app_c, "if_cancelled_today.refund_cents"), 0);
-    CHECK(act_ok(&c, app_c, "cancel"));
+    CHECK(steps_act(&c, app_c, "cancel"));
     CHECK_INT(statement_int(&c, app_c, "refunded_cents"), 0);
     set_clock(0);
 }
@@ -608,7 +597,7 @@ TEST(goodwill_refunds_by_staff_with_a_reason_up_to_what_was_paid)
     set_clock(125LL * DAY); /* 15 days before: nothing back under the policy */
     if (!login(&s))
         return;
-    CHECK(act_ok(&s, app, "cancel"));
+    CHECK(steps_act(&s, app, "cancel"));
     CHECK_INT(statement_int(&s, app, "refunded_cents"), 0);
     char path[200];
     snprintf(path, sizeof(path), "/api/v1/applications/%s/refunds", app);
@@ -657,14 +646,14 @@ TEST(staff_book_records_the_payment_by_hand_and_its_refund_is_marked_sent_by_han
     act(&r, &D.coord, app, "book", NULL); /* the host no longer books: only a payment, or staff by hand */
     CHECK_PROBLEM(&r, 409, "invalid_transition", NULL);
     api_free(&r);
-    CHECK(act_ok(&D.staff, app, "book"));
+    CHECK(steps_act(&D.staff, app, "book"));
     statement(&r, &s, app);
     CHECK_INT(api_json_int(r.json, "paid_cents", -1), DEPOSIT);
     json_t *payments = json_object_get(r.json, "payments");
     CHECK(json_array_size(payments) == 1);
     CHECK_STR(api_json_str(json_array_get(payments, 0), "method"), "manual");
     api_free(&r);
-    CHECK(act_ok(&s, app, "cancel")); /* 150 days before: everything back, by hand */
+    CHECK(steps_act(&s, app, "cancel")); /* 150 days before: everything back, by hand */
     call(&r, &D.staff, "GET", "/api/v1/refunds?provider=manual", NULL);
     CHECK_INT(r.status, 200);
     const char *refund = NULL;
@@ -718,12 +707,12 @@ TEST(the_hosts_share_is_payable_when_the_rotation_starts_and_paid_out_once)
     checkout(&r, &s, app, "demo", "full");
     CHECK_INT(r.status, 201);
     api_free(&r);
-    CHECK(act_ok(&D.staff, app, "clear"));
+    CHECK(steps_act(&D.staff, app, "clear"));
     /* The rotation starts (the host's share becomes payable that day). */
     set_clock(161LL * DAY);
     char month[8], path[200];
     this_month(161, month); /* the server's month, 161 days from the test's today */
-    CHECK(act_ok(&D.coord, app, "start"));
+    CHECK(steps_act(&D.coord, app, "start"));
     CHECK_INT(db_count(&D, "SELECT COUNT(*) FROM ledger_transactions WHERE application_id = $1 AND kind = 'earn'", app),
               1);
     /* The host sees its earnings; another host may not. */
@@ -1187,7 +1176,7 @@ TEST(cancelling_a_card_payment_refunds_it_through_stripe)
     }
     free(payload);
     CHECK_STR(db_status(&S, app), "booked");
-    CHECK(act_ok(&s, app, "cancel")); /* 170 days before: everything back */
+    CHECK(steps_act(&s, app, "cancel")); /* 170 days before: everything back */
     CHECK_INT(statement_int(&s, app, "refund_owed_cents"), DEPOSIT);
     int refunds_before = standin_count(&standin, "/v1/refunds", false);
     hooks_run_jobs();
