@@ -138,22 +138,11 @@ static void date_in(int days, char out[11])
     clock_date_from_days(clock_today_days() + days, out);
 }
 
-/* A block of offering starting `start` days from today for `len` days. */
-static bool block_at(struct world *w, const char *offering, int start, int len, int seats, char *id_out)
-{
-    char from[11], to[11], path[160];
-    date_in(start, from);
-    date_in(start + len, to);
-    snprintf(path, sizeof(path), "/api/v1/offerings/%s/blocks", offering);
-    return create_object(&w->staff, path, json_pack("{s:s,s:s,s:i}", "start", from, "end", to, "seats", seats),
-                         id_out);
-}
-
 /* A fresh block that overlaps no other block made by new_block. */
 static bool new_block(struct world *w, const char *offering, int seats, char *id_out)
 {
     int k = w->next_block++;
-    return block_at(w, offering, 30 + 7 * k, 5, seats, id_out);
+    return steps_block(&w->staff, offering, 30 + 7 * k, 5, seats, id_out);
 }
 
 static long long db_int3(struct db_conn *conn, const char *sql, const char *p1, const char *p2, const char *p3)
@@ -1614,7 +1603,7 @@ TEST(applying_for_a_block_that_has_started_is_422_with_the_reason)
     if (!register_student(&s, "startedblk") || !register_student(&first, "startedfirst"))
         return;
     char block[64], app[64], key[64], fields[256], path[512];
-    if (!block_at(w, w->offering_a, 2, 20, 5, block) || !apply_for(&first, block, app))
+    if (!steps_block(&w->staff, w->offering_a, 2, 20, 5, block) || !apply_for(&first, block, app))
         return;
     long long offsets[] = {2 * 86400 + 3600, 5 * 86400, 11 * 86400}; /* sessions outlive these */
     for (size_t i = 0; i < 3; i++) {
@@ -1655,7 +1644,7 @@ TEST(apply_checks_name_the_reason)
 
     /* A block that has started: made for two days from now, then the clock moves three days on. */
     char soon[64];
-    if (block_at(w, w->offering_a, 2, 5, 5, soon)) {
+    if (steps_block(&w->staff, w->offering_a, 2, 5, 5, soon)) {
         hooks_set_clock(3 * 86400);
         check_apply_refused(&s, soon, "block_id", "started");
         hooks_set_clock(0);
@@ -1684,9 +1673,10 @@ TEST(apply_checks_name_the_reason)
     /* A booked (or held) rotation at the same time: a block of offering B overlapping it. */
     char held_block[64], held_app[64], overlap[64], apart[64];
     int k = w->next_block++;
-    if (block_at(w, w->offering_a, 30 + 7 * k, 5, 5, held_block) && apply_for(&s, held_block, held_app) &&
+    if (steps_block(&w->staff, w->offering_a, 30 + 7 * k, 5, 5, held_block) &&
+        apply_for(&s, held_block, held_app) &&
         steps_act(&w->coord_a, held_app, "offer") && steps_act(&s, held_app, "accept") &&
-        block_at(w, w->offering_b, 30 + 7 * k + 2, 5, 5, overlap)) {
+        steps_block(&w->staff, w->offering_b, 30 + 7 * k + 2, 5, 5, overlap)) {
         check_apply_refused(&s, overlap, "block_id", "same time");
         CHECK(steps_act(&w->staff, held_app, "book"));
         check_apply_refused(&s, overlap, "block_id", "same time");

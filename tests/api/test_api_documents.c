@@ -130,20 +130,10 @@ static void date_in(int days, char out[11])
     clock_date_from_days(clock_today_days() + days, out);
 }
 
-/* A block of offering starting `start` days from today for `len` days. */
-static bool block_at(struct world *w, const char *offering, int start, int len, char *id_out)
-{
-    char from[11], to[11], path[160];
-    date_in(start, from);
-    date_in(start + len, to);
-    snprintf(path, sizeof(path), "/api/v1/offerings/%s/blocks", offering);
-    return create_object(&w->staff, path, json_pack("{s:s,s:s,s:i}", "start", from, "end", to, "seats", 20), id_out);
-}
-
 static bool new_block(struct world *w, const char *offering, char *id_out)
 {
     int k = w->next_block++;
-    return block_at(w, offering, 30 + 7 * (k % 40), 5, id_out);
+    return steps_block(&w->staff, offering, 30 + 7 * (k % 40), 5, 20, id_out);
 }
 
 static bool apply_for(const struct user *s, const char *block, char *app_out)
@@ -1963,7 +1953,8 @@ TEST(compliance_goes_from_missing_to_ok_and_gates_clear)
         return;
     /* A rotation from day 30 to day 58. */
     char block[64], app[64];
-    if (!block_at(&W, W.offering_c, 30, 28, block) || !apply_for(&s, block, app) || !book(&W.coord_c, &s, app))
+    if (!steps_block(&W.staff, W.offering_c, 30, 28, 20, block) || !apply_for(&s, block, app) ||
+        !book(&W.coord_c, &s, app))
         return;
 
     struct api_response r;
@@ -2141,7 +2132,8 @@ TEST(expiring_and_expired_follow_the_clock)
         return;
     /* A rotation from day 30 to day 58; the TB test runs out on day 60. */
     char block[64], app[64];
-    if (!block_at(&W, W.offering_c, 30, 28, block) || !apply_for(&s, block, app) || !book(&W.coord_c, &s, app))
+    if (!steps_block(&W.staff, W.offering_c, 30, 28, 20, block) || !apply_for(&s, block, app) ||
+        !book(&W.coord_c, &s, app))
         return;
     char issued[11], tb_expires[11], passport_expires[11];
     date_in(-5, issued);
@@ -2180,7 +2172,8 @@ TEST(reminders_30_and_7_days_before_a_needed_document_expires)
         return;
     /* A rotation from day 60 to day 88; the passport runs out on day 50. */
     char block[64], app[64];
-    if (!block_at(&W, W.offering_c, 60, 28, block) || !apply_for(&s, block, app) || !book(&W.coord_c, &s, app))
+    if (!steps_block(&W.staff, W.offering_c, 60, 28, 20, block) || !apply_for(&s, block, app) ||
+        !book(&W.coord_c, &s, app))
         return;
     char expires[11];
     date_in(50, expires);

@@ -224,15 +224,6 @@ static bool world_setup(void)
                          world_cardiology_offering_body(org, site, prc, "Cardiology Faults"), offering);
 }
 
-static bool block_at(int start, int seats, char *id_out)
-{
-    char from[11], to[11], path[160];
-    clock_date_from_days(clock_today_days() + start, from);
-    clock_date_from_days(clock_today_days() + start + 27, to);
-    snprintf(path, sizeof(path), "/api/v1/offerings/%s/blocks", offering);
-    return create_object(&staff, path, json_pack("{s:s,s:s,s:i}", "start", from, "end", to, "seats", seats), id_out);
-}
-
 static long long seats_taken(const char *block)
 {
     return api_db_int(db, "SELECT seats_taken FROM blocks WHERE id = $1", block, NULL);
@@ -256,7 +247,7 @@ TEST(every_write_of_apply_accept_book_and_cancel_fails_cleanly)
 {
     struct user s;
     char block[64], app[64], path[200], body[300];
-    if (!register_student(&s, "fstud") || !block_at(120, 2, block))
+    if (!register_student(&s, "fstud") || !steps_block(&staff, offering, 120, 27, 2, block))
         return;
     struct api_response r;
     snprintf(body, sizeof(body), "{\"block_id\":\"%s\",\"statement\":\"Cardiology is my calling.\"}", block);
@@ -292,7 +283,7 @@ TEST(every_write_of_a_recorded_bank_transfer_fails_cleanly)
 {
     struct user s;
     char block[64], app[64], path[200], body[300], reference[32];
-    if (!register_student(&s, "fbank") || !block_at(150, 2, block))
+    if (!register_student(&s, "fbank") || !steps_block(&staff, offering, 150, 27, 2, block))
         return;
     struct api_response r;
     snprintf(body, sizeof(body), "{\"block_id\":\"%s\",\"statement\":\"Cardiology is my calling.\"}", block);

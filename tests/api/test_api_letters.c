@@ -135,12 +135,9 @@ static bool pay_in_full(const struct user *s, const char *app)
  * (complete: and completes the rotation); app_out gets the application. */
 static bool rotation(const struct user *s, const char *of_offering, bool complete, char *app_out)
 {
-    char from[11], to[11], path[160], block[64];
+    char block[64];
     int k = next_block++;
-    clock_date_from_days(clock_today_days() + 30 + 29 * k, from);
-    clock_date_from_days(clock_today_days() + 58 + 29 * k, to);
-    snprintf(path, sizeof(path), "/api/v1/offerings/%s/blocks", of_offering);
-    if (!create_object(&staff, path, json_pack("{s:s,s:s,s:i}", "start", from, "end", to, "seats", 3), block))
+    if (!steps_block(&staff, of_offering, 30 + 29 * k, 28, 3, block))
         return false;
     if (!create_object(s, "/api/v1/applications",
                        json_pack("{s:s,s:s}", "block_id", block, "statement", "Keen on inpatient medicine."),

@@ -120,17 +120,6 @@ static void date_in(int days, char out[11])
     clock_date_from_days(clock_today_days() + days, out);
 }
 
-/* A block starting `start` days from today (each test its own dates). */
-static bool block_at(struct world *w, int start, int seats, char *id_out)
-{
-    char from[11], to[11], path[160];
-    date_in(start, from);
-    date_in(start + 27, to);
-    snprintf(path, sizeof(path), "/api/v1/offerings/%s/blocks", w->offering);
-    return create_object(&w->staff, path, json_pack("{s:s,s:s,s:i}", "start", from, "end", to, "seats", seats),
-                         id_out);
-}
-
 static long act(struct api_response *r, const struct user *u, const char *app, const char *action, json_t *body)
 {
     char path[200];
@@ -142,7 +131,7 @@ static long act(struct api_response *r, const struct user *u, const char *app, c
  * from now, offered and accepted (the seat held). */
 static bool held_app(struct world *w, struct user *s, int start, char *block, char *app)
 {
-    if (!register_student(s, "mstud") || !block_at(w, start, 3, block))
+    if (!register_student(s, "mstud") || !steps_block(&w->staff, w->offering, start, 27, 3, block))
         return false;
     return create_object(s, "/api/v1/applications",
                          json_pack("{s:s,s:s}", "block_id", block, "statement", "Cardiology is my calling."), app) &&
@@ -229,7 +218,7 @@ TEST(offering_shows_prices_and_the_refund_table_per_block)
 {
     api_use(D.srv);
     char block[64];
-    if (!block_at(&D, 90, 4, block))
+    if (!steps_block(&D.staff, D.offering, 90, 27, 4, block))
         return;
     struct api_response r;
     char path[200], start[11], first_deadline[11], second_deadline[11], after[11], due[11];
