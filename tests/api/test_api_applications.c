@@ -190,16 +190,6 @@ static long long applications_of(struct world *w, const char *student)
     return api_db_int(w->db, "SELECT COUNT(*) FROM applications WHERE student_id = $1", student, NULL);
 }
 
-/* The status in the database (static buffer). */
-static const char *db_status(struct world *w, const char *app)
-{
-    static char status[64];
-    char *s = api_db_text(w->db, "SELECT status FROM applications WHERE id = $1", app, NULL, NULL);
-    snprintf(status, sizeof(status), "%s", s != NULL ? s : "(none)");
-    free(s);
-    return status;
-}
-
 static bool takes_seat(const char *status)
 {
     static const char *const seat_taking[] = {"held", "booked", "cleared", "in_progress", "completed", NULL};
@@ -431,7 +421,7 @@ static bool app_in_state(struct world *w, const struct user *student, const char
         if (!ok)
             return false;
     }
-    const char *now = db_status(w, app_out);
+    const char *now = steps_status(w->db, app_out);
     if (strcmp(now, state) != 0) {
         TEST_FAILF("application %s is %s, expected %s", app_out, now, state);
         return false;
@@ -1029,7 +1019,7 @@ TEST(every_allowed_transition_by_every_role_that_may_take_it)
             CHECK(is_rfc3339(api_json_str(last, "at")));
             api_free(&r);
             /* The database: status, seats, one more event, one audit event. */
-            CHECK_STR(db_status(w, app), t->to);
+            CHECK_STR(steps_status(w->db, app), t->to);
             CHECK_INT(event_count(w, app), events + 1);
             CHECK_INT(seats_taken(w, block), takes_seat(t->to) ? 1 : 0);
             CHECK_INT(seats_taken(w, block) - seats_before,
@@ -1084,7 +1074,7 @@ TEST(start_and_complete_follow_the_calendar_with_a_staff_override)
     act_body(&r, &w->staff, app, "no_show", "{}");
     CHECK_PROBLEM(&r, 409, "rotation_not_started", NULL);
     api_free(&r);
-    CHECK_STR(db_status(w, app), "cleared");
+    CHECK_STR(steps_status(w->db, app), "cleared");
     CHECK_INT(event_count(w, app), events);
     char path[200];
     snprintf(path, sizeof(path), "/applications/%s", app);
@@ -1108,7 +1098,7 @@ TEST(start_and_complete_follow_the_calendar_with_a_staff_override)
     act_body(&r, &w->staff, app, "offer", "{\"override_reason\":\"No reason\"}");
     CHECK_PROBLEM(&r, 400, "validation_failed", "override_reason");
     api_free(&r);
-    CHECK_STR(db_status(w, app), "cleared");
+    CHECK_STR(steps_status(w->db, app), "cleared");
     CHECK_INT(event_count(w, app), events);
     act_body(&r, &w->staff, app, "start", "{\"override_reason\":\"The host asked to start on the Friday before\"}");
     CHECK_INT(r.status, 200);
@@ -1144,7 +1134,7 @@ TEST(start_and_complete_follow_the_calendar_with_a_staff_override)
     CHECK_INT(r.status, 200);
     api_free(&r);
     hooks_set_clock(0);
-    CHECK_STR(db_status(w, app2), "in_progress");
+    CHECK_STR(steps_status(w->db, app2), "in_progress");
 }
 
 TEST(an_expired_licence_removes_the_preceptor_badge)
@@ -1228,7 +1218,7 @@ TEST(every_refused_transition_by_every_role_is_409)
             }
         }
         /* Nothing changed. */
-        CHECK_STR(db_status(w, app), state);
+        CHECK_STR(steps_status(w->db, app), state);
         CHECK_INT(event_count(w, app), events);
         CHECK_INT(seats_taken(w, block), seats);
         CHECK_INT(db_int3(w->db, "SELECT COUNT(*) FROM audit_events WHERE object_id = $1 AND action = 'transition'",
@@ -1256,7 +1246,7 @@ TEST(unknown_action_is_404_and_changes_nothing)
             api_free(&r);
         }
     }
-    CHECK_STR(db_status(w, app), "offered");
+    CHECK_STR(steps_status(w->db, app), "offered");
     CHECK_INT(event_count(w, app), 2);
     /* An action on an application that does not exist: 404 too. */
     struct api_response r;
@@ -1441,7 +1431,7 @@ TEST(others_get_404_on_every_route_and_are_audited)
         api_free(&r);
     }
     api_free(&missing);
-    CHECK_STR(db_status(w, app), "offered");
+    CHECK_STR(steps_status(w->db, app), "offered");
     CHECK_INT(event_count(w, app), events);
     CHECK_INT(seats_taken(w, block), 0);
     /* Staff sees the forbidden attempts in the audit trail. */
@@ -1502,7 +1492,7 @@ TEST(seats_are_taken_and_freed_and_never_oversold)
     act(&r, &s[2], app[2], "accept", NULL, NULL);
     CHECK_PROBLEM(&r, 409, "block_full", NULL);
     api_free(&r);
-    CHECK_STR(db_status(w, app[2]), "offered");
+    CHECK_STR(steps_status(w->db, app[2]), "offered");
     CHECK_INT(event_count(w, app[2]), events);
     CHECK_INT(seats_taken(w, block), 2);
     CHECK_INT(api_db_int(w->db,
@@ -1538,12 +1528,12 @@ TEST(seats_are_taken_and_freed_and_never_oversold)
     CHECK(steps_act(&w->staff, app[1], "book"));
     CHECK_INT(seats_taken(w, block), 2);
     CHECK(steps_act(&s[1], app[1], "cancel"));
-    CHECK_STR(db_status(w, app[1]), "cancelled_by_student");
+    CHECK_STR(steps_status(w->db, app[1]), "cancelled_by_student");
     CHECK_INT(seats_taken(w, block), 1);
     /* Booked, then cancelled by the host: freed. */
     CHECK(steps_act(&w->staff, app[2], "book"));
     CHECK(steps_act(&w->coord_a, app[2], "cancel"));
-    CHECK_STR(db_status(w, app[2]), "cancelled_by_host");
+    CHECK_STR(steps_status(w->db, app[2]), "cancelled_by_host");
     CHECK_INT(seats_taken(w, block), 0);
     /* The last offer takes a freed seat. */
     CHECK(steps_act(&s[3], app[3], "accept"));
@@ -1770,12 +1760,12 @@ TEST(offer_expires_by_the_sweeper)
     /* Not yet: a minute before. */
     hooks_set_clock(7 * 86400 - 60);
     run_jobs_until_no_expiry();
-    CHECK_STR(db_status(w, app), "offered");
+    CHECK_STR(steps_status(w->db, app), "offered");
     hooks_set_clock(7 * 86400 + 60);
     long long moved = run_jobs_until_no_expiry();
     hooks_set_clock(0);
     CHECK(moved >= 1);
-    CHECK_STR(db_status(w, app), "offer_expired");
+    CHECK_STR(steps_status(w->db, app), "offer_expired");
     CHECK_INT(seats_taken(w, block), 0);
     struct api_response r;
     get_app(&r, &s, app);
@@ -1811,7 +1801,7 @@ TEST(hold_expires_by_the_sweeper_and_frees_the_seat)
     long long moved = run_jobs_until_no_expiry();
     hooks_set_clock(0);
     CHECK(moved >= 1);
-    CHECK_STR(db_status(w, app), "hold_expired");
+    CHECK_STR(steps_status(w->db, app), "hold_expired");
     CHECK_INT(seats_taken(w, block), 0);
     struct api_response r;
     get_app(&r, &w->coord_a, app);
@@ -1839,13 +1829,13 @@ TEST(accept_after_expiry_before_the_sweeper_is_409_and_expires_it)
     CHECK_PROBLEM(&r, 409, "invalid_transition", NULL);
     api_free(&r);
     /* The expiry is recorded at once, without the sweeper. */
-    CHECK_STR(db_status(w, app), "offer_expired");
+    CHECK_STR(steps_status(w->db, app), "offer_expired");
     CHECK_INT(seats_taken(w, block), 0);
     /* A hold past its time: book is refused with hold_expired and the seat is freed. */
     act(&r, &w->staff, app2, "book", NULL, NULL);
     CHECK_PROBLEM(&r, 409, "hold_expired", NULL);
     api_free(&r);
-    CHECK_STR(db_status(w, app2), "hold_expired");
+    CHECK_STR(steps_status(w->db, app2), "hold_expired");
     CHECK_INT(seats_taken(w, block2), 0);
     hooks_set_clock(0);
     get_app(&r, &s, app);
@@ -1968,7 +1958,7 @@ TEST(idempotent_action_replays_with_no_second_effect)
     act(&again, &s, app, "withdraw", "Yes please", key);
     CHECK_PROBLEM(&again, 422, "unprocessable", "Idempotency-Key");
     api_free(&again);
-    CHECK_STR(db_status(w, app), "held");
+    CHECK_STR(steps_status(w->db, app), "held");
     CHECK_INT(seats_taken(w, block), 1);
     /* Per user: the coordinator's same key is a new request. */
     act(&first, &w->coord_a, app2, "offer", "Yes please", key);
@@ -2237,13 +2227,13 @@ TEST(concurrent_sweepers_expire_each_hold_once)
     drain_mail(); /* mail queued at the moved clock is due at the moved clock */
     hooks_set_clock(0);
     for (int i = 0; i < 3; i++) {
-        CHECK_STR(db_status(w, app[i]), "hold_expired");
+        CHECK_STR(steps_status(w->db, app[i]), "hold_expired");
         CHECK_INT(db_int3(w->db, "SELECT COUNT(*) FROM application_events WHERE application_id = $1 AND action = $2",
                           app[i], "expire", NULL),
                   1);
     }
-    CHECK_STR(db_status(w, app[3]), "booked");
-    CHECK_STR(db_status(w, app[4]), "booked");
+    CHECK_STR(steps_status(w->db, app[3]), "booked");
+    CHECK_STR(steps_status(w->db, app[4]), "booked");
     /* Each expiry freed exactly one seat: the two booked seats remain. */
     CHECK_INT(seats_taken(w, block), 2);
     /* And each student's "hold expired" email was claimed once. */
@@ -2455,7 +2445,7 @@ TEST(malformed_action_bodies_are_4xx_and_change_nothing)
             CHECK(r.status >= 400 && r.status < 500);
         }
         api_free(&r);
-        CHECK_STR(db_status(w, app), "offered");
+        CHECK_STR(steps_status(w->db, app), "offered");
         CHECK_INT(event_count(w, app), 2);
         CHECK_INT(seats_taken(w, block), 0);
     }
@@ -2469,7 +2459,7 @@ TEST(malformed_action_bodies_are_4xx_and_change_nothing)
     CHECK_INT(r.status, 200);
     api_free(&r);
     free(fits);
-    CHECK_STR(db_status(w, app), "held");
+    CHECK_STR(steps_status(w->db, app), "held");
 }
 
 TEST(bad_idempotency_keys_are_400_and_change_nothing)
@@ -2514,7 +2504,7 @@ TEST(bad_idempotency_keys_are_400_and_change_nothing)
         }
     }
     CHECK_INT(applications_of(w, s.id), apps);
-    CHECK_STR(db_status(w, app), "offered");
+    CHECK_STR(steps_status(w->db, app), "offered");
     CHECK_INT(event_count(w, app), 2);
     CHECK_INT(api_db_int(w->db, "SELECT COUNT(*) FROM idempotency_keys WHERE user_id = $1", s.id, NULL), 0);
     /* 200 visible characters is a fine key. */
@@ -2556,7 +2546,7 @@ TEST(encoded_nul_or_slash_in_an_id_is_4xx_and_changes_nothing)
         if (r.status < 400 || r.status >= 500)
             TEST_FAILF("%s %s answered %ld (expected a 4xx): %.100s", cases[i].method, path, r.status, r.body);
         api_free(&r);
-        CHECK_STR(db_status(w, app), "offered");
+        CHECK_STR(steps_status(w->db, app), "offered");
         CHECK_INT(seats_taken(w, block), 0);
         CHECK_INT(event_count(w, app), 2);
     }
@@ -2687,10 +2677,10 @@ static void race_round(struct world *w, int round)
             if (reqs[i].status == 200 && api_json_str(reqs[i].json, "status") != NULL &&
                 strcmp(api_json_str(reqs[i].json, "status"), "held") == 0) {
                 won++;
-                CHECK_STR(db_status(w, apps[i]), "held");
+                CHECK_STR(steps_status(w->db, apps[i]), "held");
             } else if (reqs[i].status == 409 && code != NULL && strcmp(code, "block_full") == 0) {
                 full++;
-                CHECK_STR(db_status(w, apps[i]), "offered");
+                CHECK_STR(steps_status(w->db, apps[i]), "offered");
             } else {
                 if (other == 0)
                     TEST_FAILF("round %d: accept %zu answered %ld: %.200s", round, i, reqs[i].status,

@@ -229,15 +229,6 @@ static long long seats_taken(const char *block)
     return api_db_int(db, "SELECT seats_taken FROM blocks WHERE id = $1", block, NULL);
 }
 
-static const char *app_status(const char *app)
-{
-    static char status[32];
-    char *s = api_db_text(db, "SELECT status FROM applications WHERE id = $1", app, NULL, NULL);
-    snprintf(status, sizeof(status), "%s", s != NULL ? s : "(none)");
-    free(s);
-    return status;
-}
-
 /* ---- the requests ---- */
 
 /* Applying, accepting the offer (a seat held), staff booking it by hand (a
@@ -258,23 +249,23 @@ TEST(every_write_of_apply_accept_book_and_cancel_fails_cleanly)
     }
     snprintf(app, sizeof(app), "%s", api_json_str(r.json, "id") != NULL ? api_json_str(r.json, "id") : "");
     api_free(&r);
-    CHECK_STR(app_status(app), "submitted");
+    CHECK_STR(steps_status(db, app), "submitted");
     if (!steps_act(&coord, app, "offer"))
         return;
     snprintf(path, sizeof(path), "/api/v1/applications/%s/accept", app);
     CHECK(json_with_faults("accept (the seat held)", &s, "POST", path, "{}", 200, &r) >= 2);
     api_free(&r);
-    CHECK_STR(app_status(app), "held");
+    CHECK_STR(steps_status(db, app), "held");
     CHECK_INT(seats_taken(block), 1);
     snprintf(path, sizeof(path), "/api/v1/applications/%s/book", app);
     CHECK(json_with_faults("staff book by hand (payment recorded)", &staff, "POST", path, "{}", 200, &r) >= 2);
     api_free(&r);
-    CHECK_STR(app_status(app), "booked");
+    CHECK_STR(steps_status(db, app), "booked");
     CHECK(api_db_int(db, "SELECT COUNT(*) FROM payments WHERE application_id = $1", app, NULL) == 1);
     snprintf(path, sizeof(path), "/api/v1/applications/%s/cancel", app);
     CHECK(json_with_faults("cancel (seat released, refund owed)", &s, "POST", path, "{}", 200, &r) >= 2);
     api_free(&r);
-    CHECK_STR(app_status(app), "cancelled_by_student");
+    CHECK_STR(steps_status(db, app), "cancelled_by_student");
     CHECK_INT(seats_taken(block), 0);
 }
 
@@ -313,7 +304,7 @@ TEST(every_write_of_a_recorded_bank_transfer_fails_cleanly)
     if (writes < 0)
         printf("  reply: %.300s\n", r.body != NULL ? r.body : "");
     api_free(&r);
-    CHECK_STR(app_status(app), "booked");
+    CHECK_STR(steps_status(db, app), "booked");
     CHECK(api_db_int(db, "SELECT COUNT(*) FROM payments WHERE application_id = $1", app, NULL) == 1);
 }
 

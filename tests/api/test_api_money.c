@@ -147,15 +147,6 @@ static void set_clock(long long offset)
     steps_set_clock_signed_in(offset, people);
 }
 
-static const char *db_status(struct world *w, const char *app)
-{
-    static char status[64];
-    char *s = api_db_text(w->db, "SELECT status FROM applications WHERE id = $1", app, NULL, NULL);
-    snprintf(status, sizeof(status), "%s", s != NULL ? s : "(none)");
-    free(s);
-    return status;
-}
-
 static long long db_count(struct world *w, const char *sql, const char *p1)
 {
     return api_db_int(w->db, sql, p1, NULL);
@@ -354,7 +345,7 @@ TEST(demo_deposit_books_and_the_cancellation_refunds_what_the_policy_says)
     CHECK_STR(api_json_str(r.json, "status"), "paid");
     CHECK_INT(api_json_int(r.json, "amount_cents", -1), DEPOSIT);
     api_free(&r);
-    CHECK_STR(db_status(&D, app), "booked");
+    CHECK_STR(steps_status(D.db, app), "booked");
     CHECK_INT(statement_int(&s, app, "paid_cents"), DEPOSIT);
     CHECK_INT(statement_int(&s, app, "pay_now.balance"), PRICE - DEPOSIT);
     /* 100 days before: everything back if cancelled today. */
@@ -367,7 +358,7 @@ TEST(demo_deposit_books_and_the_cancellation_refunds_what_the_policy_says)
     CHECK_INT(expected, (DEPOSIT - FEE) / 2);
     CHECK_INT(statement_int(&s, app, "if_cancelled_today.refund_cents"), expected);
     CHECK(steps_act(&s, app, "cancel"));
-    CHECK_STR(db_status(&D, app), "cancelled_by_student");
+    CHECK_STR(steps_status(D.db, app), "cancelled_by_student");
     statement(&r, &s, app);
     CHECK_INT(api_json_int(r.json, "refunded_cents", -1), expected);
     CHECK_INT(api_json_int(r.json, "refund_owed_cents", -1), 0);
@@ -425,7 +416,7 @@ TEST(checkout_refuses_what_it_should_and_changes_nothing)
     CHECK_PROBLEM(&r, 404, "not_found", NULL);
     api_free(&r);
     CHECK_INT(db_count(&D, "SELECT COUNT(*) FROM checkouts WHERE application_id = $1", app), before);
-    CHECK_STR(db_status(&D, app), "held");
+    CHECK_STR(steps_status(D.db, app), "held");
     CHECK_INT(statement_int(&s, app, "paid_cents"), 0);
     /* Someone else's statement is a 404 too. */
     statement(&r, &other, app);
@@ -458,7 +449,7 @@ TEST(the_full_price_is_due_when_the_balance_date_has_passed)
     checkout(&r, &s, app, "demo", "full");
     CHECK_INT(r.status, 201);
     api_free(&r);
-    CHECK_STR(db_status(&D, app), "booked");
+    CHECK_STR(steps_status(D.db, app), "booked");
     CHECK_INT(statement_int(&s, app, "balance_cents"), 0);
 }
 
@@ -509,8 +500,8 @@ TEST(balance_reminders_at_14_and_3_days_and_an_unpaid_balance_releases_the_seat)
     set_clock(77LL * DAY);
     long long taken_before = db_count(&D, "SELECT seats_taken FROM blocks WHERE id = $1", block_b);
     hooks_run_jobs();
-    CHECK_STR(db_status(&D, app_b), "balance_unpaid");
-    CHECK_STR(db_status(&D, app_a), "booked");
+    CHECK_STR(steps_status(D.db, app_b), "balance_unpaid");
+    CHECK_STR(steps_status(D.db, app_a), "booked");
     CHECK_INT(db_count(&D, "SELECT seats_taken FROM blocks WHERE id = $1", block_b), taken_before - 1);
     long long expected = policy_refund(121 - 77, DEPOSIT, REFUND_CAUSE_STUDENT);
     CHECK_INT(statement_int(&unpaid, app_b, "refunded_cents"), expected);
@@ -542,7 +533,7 @@ TEST(host_cancellation_refunds_everything_and_visa_refusal_everything_but_the_fe
     if (!login(&c))
         return;
     CHECK(steps_act(&D.coord, app_a, "cancel"));
-    CHECK_STR(db_status(&D, app_a), "cancelled_by_host");
+    CHECK_STR(steps_status(D.db, app_a), "cancelled_by_host");
     CHECK_INT(statement_int(&D.staff, app_a, "refunded_cents"), policy_refund(20, PRICE, REFUND_CAUSE_HOST));
     CHECK_INT(statement_int(&D.staff, app_a, "refunded_cents"), PRICE);
     act(&r, &D.staff, app_b, "cancel", json_pack("{s:s,s:s}", "reason", "visa_refused", "note", "Visa refusal letter seen"));
@@ -562,7 +553,7 @@ TEST(host_cancellation_refunds_everything_and_visa_refusal_everything_but_the_fe
     act(&r, &D.staff, app_c, "cancel", json_pack("{s:s}", "reason", "because"));
     CHECK_PROBLEM(&r, 400, "validation_failed", "reason");
     api_free(&r);
-    CHECK_STR(db_status(&D, app_c), "booked");
+    CHECK_STR(steps_status(D.db, app_c), "booked");
     /* The student's own cancellation 20 days before: nothing back, as the table said. */
     CHECK_INT(statement_int(&c, app_c, "if_cancelled_today.refund_cents"), 0);
     CHECK(steps_act(&c, app_c, "cancel"));
@@ -819,7 +810,7 @@ TEST(bank_transfer_shows_a_reference_and_staff_record_partial_and_over_payments)
     CHECK_INT(r.status, 201);
     CHECK_STR(api_json_str(r.json, "bank_transfer.reference"), reference);
     api_free(&r);
-    CHECK_STR(db_status(&S, app), "held");
+    CHECK_STR(steps_status(S.db, app), "held");
     char today[11], future[11];
     date_in(0, today);
     date_in(2, future);
@@ -852,14 +843,14 @@ TEST(bank_transfer_shows_a_reference_and_staff_record_partial_and_over_payments)
     CHECK_INT(r.status, 201);
     CHECK_INT(api_json_int(r.json, "difference_cents", 1), 50000 - DEPOSIT);
     api_free(&r);
-    CHECK_STR(db_status(&S, app), "held");
+    CHECK_STR(steps_status(S.db, app), "held");
     CHECK_INT(statement_int(&s, app, "paid_cents"), 50000);
     CHECK_INT(statement_int(&s, app, "pay_now.deposit"), DEPOSIT - 50000);
     /* The rest of the deposit, and more than the whole price: booked, the excess owed back. */
     transfer(&r, &S.staff, reference, PRICE - 50000 + 12345, today);
     CHECK_INT(r.status, 201);
     api_free(&r);
-    CHECK_STR(db_status(&S, app), "booked");
+    CHECK_STR(steps_status(S.db, app), "booked");
     statement(&r, &s, app);
     CHECK_INT(api_json_int(r.json, "paid_cents", -1), PRICE);
     CHECK_INT(api_json_int(r.json, "received_cents", -1), PRICE + 12345);
@@ -909,7 +900,7 @@ TEST(stripe_checkout_is_created_on_the_server_with_an_idempotency_key)
     CHECK_CONTAINS(standin_field(&c, "success_url"), checkout_id);
     CHECK(standin_field(&c, "expires_at") != NULL);
     /* The redirect back is not a payment: still held until Stripe's webhook says so. */
-    CHECK_STR(db_status(&S, app), "held");
+    CHECK_STR(steps_status(S.db, app), "held");
     /* Asking again reuses the open session: no second call to Stripe. */
     checkout(&r, &s, app, "stripe", "deposit");
     CHECK_INT(r.status, 201);
@@ -931,7 +922,7 @@ TEST(stripe_unreachable_the_checkout_says_so_and_the_seat_stays_held)
     CHECK_PROBLEM(&r, 502, "provider_unavailable", NULL);
     CHECK_CONTAINS(api_json_str(r.json, "detail"), "seat stays held");
     api_free(&r);
-    CHECK_STR(db_status(&S, app), "held");
+    CHECK_STR(steps_status(S.db, app), "held");
     CHECK_INT(db_count(&S, "SELECT COUNT(*) FROM checkouts WHERE application_id = $1 AND status = 'failed'", app), 1);
     /* Stripe is back: a new attempt works. */
     checkout(&r, &s, app, "stripe", "full");
@@ -1068,7 +1059,7 @@ TEST(a_signed_webhook_pays_once_and_a_bad_one_records_nothing)
     api_free(&r);
     CHECK_INT(db_count(&S, "SELECT COUNT(*) FROM payments WHERE application_id = $1", app), 0);
     CHECK_INT(db_count(&S, "SELECT COUNT(*) FROM provider_events WHERE event_id = $1", event_id), 0);
-    CHECK_STR(db_status(&S, app), "held");
+    CHECK_STR(steps_status(S.db, app), "held");
     /* Signed 280 seconds ago by Stripe's library: accepted, the seat booked, the payment recorded once. */
     char recent[512];
     if (!stripe_sign(payload, STRIPE_WEBHOOK_SECRET, (long long)time(NULL) - 280, recent, sizeof(recent)))
@@ -1077,7 +1068,7 @@ TEST(a_signed_webhook_pays_once_and_a_bad_one_records_nothing)
     CHECK_INT(r.status, 200);
     CHECK_STR(api_json_str(r.json, "outcome"), "applied");
     api_free(&r);
-    CHECK_STR(db_status(&S, app), "booked");
+    CHECK_STR(steps_status(S.db, app), "booked");
     deliver_to(S.srv, &r, payload, header);
     CHECK_INT(r.status, 200);
     CHECK_STR(api_json_str(r.json, "outcome"), "duplicate");
@@ -1142,7 +1133,7 @@ TEST(an_unknown_event_type_is_ignored_and_a_different_amount_is_recorded_not_tru
                            " expected_cents = 89900",
                        app),
               1);
-    CHECK_STR(db_status(&S, app), "held");
+    CHECK_STR(steps_status(S.db, app), "held");
     CHECK_INT(statement_int(&s, app, "pay_now.deposit"), 50000);
 }
 
@@ -1164,7 +1155,7 @@ TEST(cancelling_a_card_payment_refunds_it_through_stripe)
         api_free(&r);
     }
     free(payload);
-    CHECK_STR(db_status(&S, app), "booked");
+    CHECK_STR(steps_status(S.db, app), "booked");
     CHECK(steps_act(&s, app, "cancel")); /* 170 days before: everything back */
     CHECK_INT(statement_int(&s, app, "refund_owed_cents"), DEPOSIT);
     int refunds_before = standin_count(&standin, "/v1/refunds", false);
@@ -1220,13 +1211,13 @@ TEST(a_crash_before_the_commit_loses_nothing_the_next_delivery_completes_it)
     api_use(S.srv);
     CHECK_INT(db_count(&S, "SELECT COUNT(*) FROM payments WHERE application_id = $1", app), 0);
     CHECK_INT(db_count(&S, "SELECT COUNT(*) FROM provider_events WHERE event_id = $1", event_id), 0);
-    CHECK_STR(db_status(&S, app), "held");
+    CHECK_STR(steps_status(S.db, app), "held");
     /* Stripe delivers again (to any instance): the payment is recorded, once. */
     deliver_to(S.srv, &r, payload, header);
     CHECK_INT(r.status, 200);
     CHECK_STR(api_json_str(r.json, "outcome"), "applied");
     api_free(&r);
-    CHECK_STR(db_status(&S, app), "booked");
+    CHECK_STR(steps_status(S.db, app), "booked");
     CHECK_INT(db_count(&S, "SELECT COUNT(*) FROM payments WHERE application_id = $1", app), 1);
     free(payload);
 }
@@ -1294,7 +1285,7 @@ TEST(the_same_webhook_50_times_at_once_to_two_instances_is_one_payment)
     CHECK_INT(db_count(&S, "SELECT COUNT(*) FROM ledger_transactions WHERE application_id = $1 AND kind = 'payment'",
                        app),
               1);
-    CHECK_STR(db_status(&S, app), "booked");
+    CHECK_STR(steps_status(S.db, app), "booked");
     CHECK_INT(api_server_stop(&second), 0);
     api_server_cleanup(&second);
     api_use(S.srv);
@@ -1440,7 +1431,7 @@ TEST(the_checkout_and_goodwill_forms_refuse_bad_input_and_change_nothing)
     CHECK(r.status == 403 || r.status == 404);
     api_free(&r);
     CHECK_INT(money_rows(&D), before);
-    CHECK_STR(db_status(&D, app), "held");
+    CHECK_STR(steps_status(D.db, app), "held");
 
     /* The goodwill form (staff): a bad amount, no reason, more than was paid; and not for others. */
     snprintf(path, sizeof(path), "/applications/%s", app);
