@@ -580,13 +580,11 @@ TEST(saved_searches_eligible_for_me_count_the_agreement)
     char block[64];
     if (!create_block(offering_gated, block))
         return;
-    call(&r, NULL, "POST", "/api/v1/test/clock", "{\"offset_seconds\":120}");
-    api_free(&r);
+    hooks_set_clock(120);
     hooks_run_jobs();
     CHECK_INT(api_db_int(db, sql, student.id, NULL), before + 1);
     CHECK_INT(api_db_int(db, sql, student_alone.id, NULL), before_alone);
-    call(&r, NULL, "POST", "/api/v1/test/clock", "{\"offset_seconds\":0}");
-    api_free(&r);
+    hooks_set_clock(0);
 }
 
 TEST(reminders_60_and_30_days_before_the_end_once_each_then_expiry)
