@@ -1,8 +1,8 @@
 /* api_steps.h — the steps the API suites repeat around their worlds, built on
  * api_hooks.h and api_people.h: moving the clock with the suite's people kept
  * signed in, a block of an offering, an action on an application (by its
- * role, or staff overriding the calendar) and the application's status in
- * the database. Each suite passes its own people and data in. Include after
+ * role, or staff overriding the calendar), the application's status in the
+ * database, and a small PDF in a student's wallet. Each suite passes its own people and data in. Include after
  * api_client.h with PEOPLE_PASSWORD defined.
  *
  * Every function is static inline so that a suite may use any subset. */
@@ -80,6 +80,30 @@ static inline const char *steps_status(struct db_conn *db, const char *app)
     snprintf(status, sizeof(status), "%s", s != NULL ? s : "(none)");
     free(s);
     return status;
+}
+
+/* ---- documents ---- */
+
+#define STEPS_BOUNDARY "rounds-steps-boundary"
+
+/* Uploads a tiny PDF (kind passport) to u's wallet; its id into id_out[64]. */
+static inline bool steps_upload_pdf(const struct user *u, char *id_out)
+{
+    static const char body[] =
+        "--" STEPS_BOUNDARY "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\npassport\r\n"
+        "--" STEPS_BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.pdf\"\r\n"
+        "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n%%EOF\n\r\n--" STEPS_BOUNDARY "--\r\n";
+    const char *headers[] = {u->auth, "Content-Type: multipart/form-data; boundary=" STEPS_BOUNDARY, NULL};
+    struct api_raw_request rq = {"POST", "/api/v1/documents", headers, body, sizeof(body) - 1, true};
+    struct api_response r;
+    api_send(&r, &rq);
+    bool ok = r.status == 201 && api_json_str(r.json, "id") != NULL;
+    if (ok)
+        snprintf(id_out, 64, "%s", api_json_str(r.json, "id"));
+    else
+        TEST_FAILF("uploading a document answered %ld: %.300s", r.status, r.body);
+    api_free(&r);
+    return ok;
 }
 
 #endif

@@ -24,7 +24,6 @@
 #include "api_rotation_world.h"
 
 #define PER_MINUTE 12
-#define BOUNDARY "----roundsmessagesboundary"
 
 static struct api_server server;
 static struct world W;
@@ -65,25 +64,6 @@ static bool make_coach_of(const struct user *student)
     bool ok = r.status == 200;
     if (!ok)
         TEST_FAILF("reassigning answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-    return ok;
-}
-
-/* Uploads a small PDF to u's wallet; its id into id_out (64). */
-static bool upload_document(const struct user *u, char *id_out)
-{
-    static const char body[] = "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\npassport\r\n"
-                               "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.pdf\"\r\n"
-                               "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n%%EOF\n\r\n--" BOUNDARY "--\r\n";
-    const char *headers[] = {u->auth, "Content-Type: multipart/form-data; boundary=" BOUNDARY, NULL};
-    struct api_raw_request rq = {"POST", "/api/v1/documents", headers, body, sizeof(body) - 1, true};
-    struct api_response r;
-    api_send(&r, &rq);
-    bool ok = r.status == 201 && api_json_str(r.json, "id") != NULL;
-    if (ok)
-        snprintf(id_out, 64, "%s", api_json_str(r.json, "id"));
-    else
-        TEST_FAILF("uploading a document answered %ld: %.300s", r.status, r.body);
     api_free(&r);
     return ok;
 }
@@ -213,8 +193,8 @@ TEST(bad_input_is_refused_and_changes_nothing)
     char app[64], mine[64], theirs[64];
     hooks_set_clock(0);
     if (!register_student(&s, "msgbad") || !register_student(&other, "msgbado") ||
-        !world_rotation(&W, &s, W.offering_a, 50, 20, "offered", app) || !upload_document(&s, mine) ||
-        !upload_document(&other, theirs))
+        !world_rotation(&W, &s, W.offering_a, 50, 20, "offered", app) || !steps_upload_pdf(&s, mine) ||
+        !steps_upload_pdf(&other, theirs))
         return;
     struct api_response r;
     /* Over MESSAGE_MAX_CHARS: 413 naming body; exactly the limit is fine. */
@@ -409,8 +389,8 @@ TEST(every_member_downloads_an_attachment_everyone_else_gets_404)
     hooks_set_clock(0);
     if (!register_student(&s, "msgatt") || !register_student(&other, "msgatto") ||
         !world_rotation(&W, &s, W.offering_a, 60, 20, "booked", app) || !make_coach_of(&s) ||
-        !world_rotation(&W, &other, W.offering_b, 60, 20, "offered", other_app) || !upload_document(&s, doc) ||
-        !upload_document(&other, other_doc))
+        !world_rotation(&W, &other, W.offering_b, 60, 20, "offered", other_app) || !steps_upload_pdf(&s, doc) ||
+        !steps_upload_pdf(&other, other_doc))
         return;
     struct user stranger_coach;
     if (!world_user(&W, &stranger_coach, "coachatt", "coach", NULL))

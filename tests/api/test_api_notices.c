@@ -15,9 +15,9 @@
 #define PEOPLE_PASSWORD "Vivid-Orchard-Kettle-58!"
 #include "api_people.h"
 #include "api_hooks.h"
+#include "api_steps.h"
 #include "test.h"
 
-#define BOUNDARY "rounds-notices-boundary"
 
 static struct api_server server;
 static struct db_conn *db;
@@ -33,21 +33,11 @@ static long call_as(struct api_response *r, const struct user *u, const char *me
 /* A PDF in u's wallet, verified by staff. */
 static bool verified_document(const struct user *u)
 {
-    static const char body[] = "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\npassport\r\n"
-                               "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.pdf\"\r\n"
-                               "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n%%EOF\n\r\n--" BOUNDARY "--\r\n";
-    const char *headers[] = {u->auth, "Content-Type: multipart/form-data; boundary=" BOUNDARY, NULL};
-    struct api_raw_request rq = {"POST", "/api/v1/documents", headers, body, sizeof(body) - 1, true};
-    struct api_response r;
-    api_send(&r, &rq);
-    char path[160] = "";
-    if (r.status == 201 && api_json_str(r.json, "id") != NULL)
-        snprintf(path, sizeof(path), "/api/v1/documents/%s/verify", api_json_str(r.json, "id"));
-    else
-        TEST_FAILF("uploading a document answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-    if (path[0] == '\0')
+    char id[64], path[160];
+    if (!steps_upload_pdf(u, id))
         return false;
+    snprintf(path, sizeof(path), "/api/v1/documents/%s/verify", id);
+    struct api_response r;
     call_as(&r, &staff, "POST", path, NULL);
     bool ok = r.status == 200;
     if (!ok)
