@@ -2,8 +2,9 @@
  * api_hooks.h and api_people.h: moving the clock with the suite's people kept
  * signed in, a block of an offering, an action on an application (by its
  * role, or staff overriding the calendar), the application's status in the
- * database, and a small PDF in a student's wallet. Each suite passes its own people and data in. Include after
- * api_client.h with PEOPLE_PASSWORD defined.
+ * database, and a small PDF in a student's wallet. Each suite passes its
+ * own people and data in. Include after api_client.h with PEOPLE_PASSWORD
+ * defined.
  *
  * Every function is static inline so that a suite may use any subset. */
 #ifndef ROUNDS_TESTS_API_STEPS_H

@@ -72,7 +72,9 @@ struct world {
 
 static struct api_server main_server, smtp_server;
 static struct world W;   /* the main server's world */
-static struct world SW;  //* A request as u (NULL: anonymous) with an optional Idempotency-Key and JSON body. */
+static struct world SW;  /* the SMTP server's world */
+
+/* A request as u (NULL: anonymous) with an optional Idempotency-Key and JSON body. */
 static long call(struct api_response *r, const struct user *u, const char *method, const char *path, const char *key,
                  const char *body)
 {

@@ -19,7 +19,6 @@
 #include <sys/stat.h>
 
 #include "api_client.h"
-#include "lib/clock.h"
 #include "lib/crypto.h"
 #include "test.h"
 
