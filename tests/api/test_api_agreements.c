@@ -134,22 +134,6 @@ static bool world_setup(void)
 
 /* ---- helpers ---- */
 
-struct bytes {
-    char *data;
-    size_t len;
-};
-
-static void bytes_add(struct bytes *b, const void *p, size_t n)
-{
-    char *bigger = realloc(b->data, b->len + n + 1);
-    if (bigger == NULL)
-        return;
-    b->data = bigger;
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
 static const char signed_pdf[] = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
                                  "% Affiliation agreement, signed by both parties\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
@@ -157,18 +141,18 @@ static const char signed_pdf[] = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\
 static long activate(struct api_response *r, const struct user *u, const char *id, const char *type, const char *data,
                      size_t len)
 {
-    struct bytes b = {0};
+    struct api_bytes b = {0};
     if (data != NULL) {
         char head[300];
         snprintf(head, sizeof(head),
                  "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"signed.pdf\"\r\n"
                  "Content-Type: %s\r\n\r\n",
                  type);
-        bytes_add(&b, head, strlen(head));
-        bytes_add(&b, data, len);
-        bytes_add(&b, "\r\n", 2);
+        api_bytes_add(&b, head, strlen(head));
+        api_bytes_add(&b, data, len);
+        api_bytes_add(&b, "\r\n", 2);
     }
-    bytes_add(&b, "--" BOUNDARY "--\r\n", strlen("--" BOUNDARY "--\r\n"));
+    api_bytes_add(&b, "--" BOUNDARY "--\r\n", strlen("--" BOUNDARY "--\r\n"));
     char path[200];
     snprintf(path, sizeof(path), "/api/v1/agreements/%s/activate", id);
     const char *headers[] = {"Content-Type: multipart/form-data; boundary=" BOUNDARY, u != NULL ? u->auth : NULL,
