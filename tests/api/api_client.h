@@ -61,6 +61,30 @@ static inline void api_sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
+/* A byte string that grows (multipart bodies, PDFs): NUL-terminated after
+ * len, data NULL while empty; free(data) when done. Appending stops quietly
+ * when memory runs out (the request then fails the test). */
+struct api_bytes {
+    char *data;
+    size_t len;
+};
+
+static inline void api_bytes_add(struct api_bytes *b, const void *p, size_t n)
+{
+    char *bigger = realloc(b->data, b->len + n + 1);
+    if (bigger == NULL)
+        return;
+    b->data = bigger;
+    memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static inline void api_bytes_str(struct api_bytes *b, const char *s)
+{
+    api_bytes_add(b, s, strlen(s));
+}
+
 static inline const char *api_bin(void)
 {
     const char *bin = getenv("ROUNDS_BIN");

@@ -2,7 +2,8 @@
  * (test_api_rotation.c and the suites after it): staff, two hosts with a
  * coordinator and a preceptor account each, coaches, offerings, and helpers
  * that take a fresh student from applying to booked, cleared and under way
- * by the calendar with the test clock, built from the parts in api_world.h.
+ * by the calendar with the test clock, built from the parts in api_world.h
+ * and the steps in api_steps.h and api_hooks.h.
  * Include after api_client.h with PEOPLE_PASSWORD defined; servers run with
  * --test-hooks 1.
  *
@@ -17,7 +18,9 @@
 #include <string.h>
 
 #include "api_client.h"
+#include "api_hooks.h"
 #include "api_people.h"
+#include "api_steps.h"
 #include "api_world.h"
 #include "lib/clock.h"
 #include "test.h"
@@ -109,88 +112,14 @@ static inline bool world_setup(struct world *w, struct api_server *srv, const ch
            world_offering(w, &w->coord_b, w->org_b, w->site_b, w->prc_b, title_b, "hands_on", w->offering_b);
 }
 
-/* ---- dates, the clock and the jobs ---- */
+/* ---- dates ---- */
 
 static inline void world_date(int days, char out[11])
 {
     clock_date_from_days(clock_today_days() + days, out);
 }
 
-/* Moves the server's clock to noon of the day `days` from today. */
-static inline void world_clock_days(int days)
-{
-    char body[96];
-    /* From now to that day's noon (UTC), so that a run near midnight still lands on it. */
-    long long now = (long long)time(NULL);
-    long long noon = ((long long)(clock_today_days() + days)) * 86400 + 12 * 3600;
-    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", noon - now);
-    struct api_response r;
-    world_call(&r, NULL, "POST", "/api/v1/test/clock", body);
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/clock answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-}
-
-static inline void world_clock_reset(void)
-{
-    struct api_response r;
-    world_call(&r, NULL, "POST", "/api/v1/test/clock", "{\"offset_seconds\":0}");
-    api_free(&r);
-}
-
-/* Runs the background jobs once; the reply (released by the caller) or NULL. */
-static inline json_t *world_jobs(void)
-{
-    struct api_response r;
-    world_call(&r, NULL, "POST", "/api/v1/test/jobs", "{}");
-    if (r.status != 200) {
-        TEST_FAILF("POST /api/v1/test/jobs answered %ld: %.300s", r.status, r.body);
-        api_free(&r);
-        return NULL;
-    }
-    json_t *j = json_incref(r.json);
-    api_free(&r);
-    return j;
-}
-
-static inline void world_run_jobs(void)
-{
-    json_t *j = world_jobs();
-    json_decref(j);
-}
-
 /* ---- rotations ---- */
-
-/* A block of offering from `start` days from today for `len` days. */
-static inline bool world_block(struct world *w, const char *offering, int start, int len, char *id_out)
-{
-    char from[11], to[11], path[160];
-    world_date(start, from);
-    world_date(start + len, to);
-    snprintf(path, sizeof(path), "/api/v1/offerings/%s/blocks", offering);
-    return create_object(&w->staff, path, json_pack("{s:s,s:s,s:i}", "start", from, "end", to, "seats", 5), id_out);
-}
-
-static inline bool world_act(const struct user *u, const char *app, const char *action)
-{
-    struct api_response r;
-    world_callf(&r, u, "POST", "{}", "/api/v1/applications/%s/%s", app, action);
-    bool ok = r.status == 200;
-    if (!ok)
-        TEST_FAILF("%s on %s answered %ld: %.300s", action, app, r.status, r.body);
-    api_free(&r);
-    return ok;
-}
-
-/* The status of an application in the database (static buffer). */
-static inline const char *world_status(struct world *w, const char *app)
-{
-    static char status[64];
-    char *s = api_db_text(w->db, "SELECT status FROM applications WHERE id = $1", app, NULL, NULL);
-    snprintf(status, sizeof(status), "%s", s != NULL ? s : "(none)");
-    free(s);
-    return status;
-}
 
 /* The student applies for a new block of offering (from `start` days, `len`
  * days long) and is taken to `until`: "offered", "booked" or "cleared". */
@@ -198,7 +127,7 @@ static inline bool world_rotation(struct world *w, const struct user *student, c
                                   int len, const char *until, char *app_out)
 {
     char block[64];
-    if (!world_block(w, offering, start, len, block))
+    if (!steps_block(&w->staff, offering, start, len, 5, block))
         return false;
     struct api_response r;
     char *body = json_text(json_pack("{s:s,s:s}", "block_id", block, "statement", "Keen on inpatient medicine."));
@@ -210,11 +139,12 @@ static inline bool world_rotation(struct world *w, const struct user *student, c
     else
         snprintf(app_out, 64, "%s", api_json_str(r.json, "id"));
     api_free(&r);
-    if (!ok || !world_act(&w->staff, app_out, "offer") || strcmp(until, "offered") == 0)
+    if (!ok || !steps_act(&w->staff, app_out, "offer") || strcmp(until, "offered") == 0)
         return ok;
-    if (!world_act(student, app_out, "accept") || !world_act(&w->staff, app_out, "book") || strcmp(until, "booked") == 0)
+    if (!steps_act(student, app_out, "accept") || !steps_act(&w->staff, app_out, "book") ||
+        strcmp(until, "booked") == 0)
         return !test_current_failed;
-    return world_act(&w->staff, app_out, "clear");
+    return steps_act(&w->staff, app_out, "clear");
 }
 
 /* A student whose rotation (offering A unless offering is given) started
@@ -222,13 +152,13 @@ static inline bool world_rotation(struct world *w, const struct user *student, c
 static inline bool world_in_progress(struct world *w, const struct user *student, const char *offering, int start,
                                      int len, int day, char *app_out)
 {
-    world_clock_reset();
+    hooks_set_clock(0);
     if (!world_rotation(w, student, offering != NULL ? offering : w->offering_a, start, len, "cleared", app_out))
         return false;
-    world_clock_days(start + day);
-    world_run_jobs();
-    if (strcmp(world_status(w, app_out), "in_progress") != 0) {
-        TEST_FAILF("the calendar did not start %s: it is %s", app_out, world_status(w, app_out));
+    hooks_set_clock_noon(start + day);
+    hooks_run_jobs();
+    if (strcmp(steps_status(w->db, app_out), "in_progress") != 0) {
+        TEST_FAILF("the calendar did not start %s: it is %s", app_out, steps_status(w->db, app_out));
         return false;
     }
     return true;

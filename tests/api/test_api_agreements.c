@@ -29,6 +29,7 @@
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
 #include "api_world.h"
+#include "api_hooks.h"
 
 #define BOUNDARY "rounds-agreement-boundary-4f9Qz"
 
@@ -133,22 +134,6 @@ static bool world_setup(void)
 
 /* ---- helpers ---- */
 
-struct bytes {
-    char *data;
-    size_t len;
-};
-
-static void bytes_add(struct bytes *b, const void *p, size_t n)
-{
-    char *bigger = realloc(b->data, b->len + n + 1);
-    if (bigger == NULL)
-        return;
-    b->data = bigger;
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
 static const char signed_pdf[] = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
                                  "% Affiliation agreement, signed by both parties\ntrailer << /Root 1 0 R >>\n%%EOF\n";
 
@@ -156,18 +141,18 @@ static const char signed_pdf[] = "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\
 static long activate(struct api_response *r, const struct user *u, const char *id, const char *type, const char *data,
                      size_t len)
 {
-    struct bytes b = {0};
+    struct api_bytes b = {0};
     if (data != NULL) {
         char head[300];
         snprintf(head, sizeof(head),
                  "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"signed.pdf\"\r\n"
                  "Content-Type: %s\r\n\r\n",
                  type);
-        bytes_add(&b, head, strlen(head));
-        bytes_add(&b, data, len);
-        bytes_add(&b, "\r\n", 2);
+        api_bytes_add(&b, head, strlen(head));
+        api_bytes_add(&b, data, len);
+        api_bytes_add(&b, "\r\n", 2);
     }
-    bytes_add(&b, "--" BOUNDARY "--\r\n", strlen("--" BOUNDARY "--\r\n"));
+    api_bytes_add(&b, "--" BOUNDARY "--\r\n", strlen("--" BOUNDARY "--\r\n"));
     char path[200];
     snprintf(path, sizeof(path), "/api/v1/agreements/%s/activate", id);
     const char *headers[] = {"Content-Type: multipart/form-data; boundary=" BOUNDARY, u != NULL ? u->auth : NULL,
@@ -535,30 +520,6 @@ TEST(an_offering_that_requires_an_affiliation_is_only_for_covered_students)
 
 /* ---- the jobs ---- */
 
-/* The server's clock days ahead, at noon (UTC) of that day, so that its date
- * is today + days whatever the time of the run (an hour ahead of now was the
- * next day after 23:00); 0 puts it back. */
-static void set_clock(long long days)
-{
-    char body[64];
-    long long into_day = (long long)(time(NULL) % 86400);
-    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", days == 0 ? 0 : days * 86400 + 43200 - into_day);
-    struct api_response r;
-    call(&r, NULL, "POST", "/api/v1/test/clock", body);
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/clock answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-}
-
-static void run_jobs(void)
-{
-    struct api_response r;
-    call(&r, NULL, "POST", "/api/v1/test/jobs", "{}");
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/jobs answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-}
-
 /* The user's notices of an agreement: its reminders (ending) or its expiry. */
 static long long notices(const struct user *u, bool expired, const char *id)
 {
@@ -596,21 +557,18 @@ TEST(saved_searches_eligible_for_me_count_the_agreement)
         api_free(&r);
     }
     /* Everything that happened before is past the moment alerts let events settle: the baseline. */
-    call(&r, NULL, "POST", "/api/v1/test/clock", "{\"offset_seconds\":60}");
-    api_free(&r);
-    run_jobs();
+    hooks_set_clock(60);
+    hooks_run_jobs();
     const char *sql = "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'saved_search'";
     long long before = api_db_int(db, sql, student.id, NULL), before_alone = api_db_int(db, sql, student_alone.id, NULL);
     char block[64];
     if (!create_block(offering_gated, block))
         return;
-    call(&r, NULL, "POST", "/api/v1/test/clock", "{\"offset_seconds\":120}");
-    api_free(&r);
-    run_jobs();
+    hooks_set_clock(120);
+    hooks_run_jobs();
     CHECK_INT(api_db_int(db, sql, student.id, NULL), before + 1);
     CHECK_INT(api_db_int(db, sql, student_alone.id, NULL), before_alone);
-    call(&r, NULL, "POST", "/api/v1/test/clock", "{\"offset_seconds\":0}");
-    api_free(&r);
+    hooks_set_clock(0);
 }
 
 TEST(reminders_60_and_30_days_before_the_end_once_each_then_expiry)
@@ -619,43 +577,43 @@ TEST(reminders_60_and_30_days_before_the_end_once_each_then_expiry)
     if (!propose(&host_other_coord, host_other, school_other, 0, 70, id) || !activate_ok(&school_other_coord, id))
         return;
     long long host_mail = mails_to(&host_other_coord), school_mail = mails_to(&school_other_coord);
-    run_jobs();
+    hooks_run_jobs();
     CHECK_INT(notices(&host_other_coord, false, id), 0); /* 70 days left: not yet */
-    set_clock(10);                                                     /* 60 days left */
-    run_jobs();
-    run_jobs();
+    hooks_set_clock_noon(10); /* 60 days left */
+    hooks_run_jobs();
+    hooks_run_jobs();
     CHECK_INT(notices(&host_other_coord, false, id), 1);
     CHECK_INT(notices(&school_other_coord, false, id), 1);
     CHECK_INT(mails_to(&host_other_coord), host_mail + 1);
     CHECK_INT(mails_to(&school_other_coord), school_mail + 1);
-    set_clock(25); /* 45 days left: nothing new */
-    run_jobs();
+    hooks_set_clock_noon(25); /* 45 days left: nothing new */
+    hooks_run_jobs();
     CHECK_INT(notices(&host_other_coord, false, id), 1);
-    set_clock(40); /* 30 days left */
-    run_jobs();
-    run_jobs();
+    hooks_set_clock_noon(40); /* 30 days left */
+    hooks_run_jobs();
+    hooks_run_jobs();
     CHECK_INT(notices(&host_other_coord, false, id), 2);
     CHECK_INT(notices(&school_other_coord, false, id), 2);
     CHECK_INT(mails_to(&host_other_coord), host_mail + 2);
     char *st = status_of(id);
     CHECK_STR(st, "active");
     free(st);
-    set_clock(70); /* its last day: still active */
-    run_jobs();
+    hooks_set_clock_noon(70); /* its last day: still active */
+    hooks_run_jobs();
     st = status_of(id);
     CHECK_STR(st, "active");
     free(st);
-    set_clock(71); /* the day after */
-    run_jobs();
-    run_jobs();
+    hooks_set_clock_noon(71); /* the day after */
+    hooks_run_jobs();
+    hooks_run_jobs();
     st = status_of(id);
     CHECK_STR(st, "expired");
     free(st);
     CHECK_INT(audit_count(id, "agreement.expire"), 1);
     CHECK_INT(notices(&school_other_coord, true, id), 1);
     CHECK_INT(notices(&host_other_coord, false, id), 2);
-    set_clock(0);
-    run_jobs();
+    hooks_set_clock(0);
+    hooks_run_jobs();
 }
 
 TEST(server_shuts_down_gracefully)

@@ -39,6 +39,8 @@
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
 #include "api_world.h"
+#include "api_hooks.h"
+#include "api_steps.h"
 #define RACE_STUDENTS 200
 #define RACE_SEATS 3
 
@@ -70,7 +72,9 @@ struct world {
 
 static struct api_server main_server, smtp_server;
 static struct world W;   /* the main server's world */
-static struct world SW;  //* A request as u (NULL: anonymous) with an optional Idempotency-Key and JSON body. */
+static struct world SW;  /* the SMTP server's world */
+
+/* A request as u (NULL: anonymous) with an optional Idempotency-Key and JSON body. */
 static long call(struct api_response *r, const struct user *u, const char *method, const char *path, const char *key,
                  const char *body)
 {
@@ -136,22 +140,11 @@ static void date_in(int days, char out[11])
     clock_date_from_days(clock_today_days() + days, out);
 }
 
-/* A block of offering starting `start` days from today for `len` days. */
-static bool block_at(struct world *w, const char *offering, int start, int len, int seats, char *id_out)
-{
-    char from[11], to[11], path[160];
-    date_in(start, from);
-    date_in(start + len, to);
-    snprintf(path, sizeof(path), "/api/v1/offerings/%s/blocks", offering);
-    return create_object(&w->staff, path, json_pack("{s:s,s:s,s:i}", "start", from, "end", to, "seats", seats),
-                         id_out);
-}
-
 /* A fresh block that overlaps no other block made by new_block. */
 static bool new_block(struct world *w, const char *offering, int seats, char *id_out)
 {
     int k = w->next_block++;
-    return block_at(w, offering, 30 + 7 * k, 5, seats, id_out);
+    return steps_block(&w->staff, offering, 30 + 7 * k, 5, seats, id_out);
 }
 
 static long long db_int3(struct db_conn *conn, const char *sql, const char *p1, const char *p2, const char *p3)
@@ -199,16 +192,6 @@ static long long applications_of(struct world *w, const char *student)
     return api_db_int(w->db, "SELECT COUNT(*) FROM applications WHERE student_id = $1", student, NULL);
 }
 
-/* The status in the database (static buffer). */
-static const char *db_status(struct world *w, const char *app)
-{
-    static char status[64];
-    char *s = api_db_text(w->db, "SELECT status FROM applications WHERE id = $1", app, NULL, NULL);
-    snprintf(status, sizeof(status), "%s", s != NULL ? s : "(none)");
-    free(s);
-    return status;
-}
-
 static bool takes_seat(const char *status)
 {
     static const char *const seat_taking[] = {"held", "booked", "cleared", "in_progress", "completed", NULL};
@@ -220,17 +203,6 @@ static bool takes_seat(const char *status)
 
 /* ---- the test hooks ---- */
 
-static void set_clock(long long offset)
-{
-    char body[64];
-    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", offset);
-    struct api_response r;
-    call(&r, NULL, "POST", "/api/v1/test/clock", NULL, body);
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/clock answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-}
-
 /* The calendar's rule (start and no-show from the first day, completion
  * after the last): moves the test clock into the application's block for
  * those actions, back to now for any other. */
@@ -239,7 +211,7 @@ static void clock_for(struct world *w, const char *app, const char *action)
     bool starting = strcmp(action, "start") == 0 || strcmp(action, "no_show") == 0;
     bool completing = strcmp(action, "complete") == 0;
     if (!starting && !completing) {
-        set_clock(0);
+        hooks_set_clock(0);
         return;
     }
     char *day = api_db_text(w->db,
@@ -254,7 +226,7 @@ static void clock_for(struct world *w, const char *app, const char *action)
     }
     long long days = (long long)clock_days_from_date(day) - clock_today_days() + (completing ? 1 : 0);
     free(day);
-    set_clock(days * 86400 + 3600);
+    hooks_set_clock(days * 86400 + 3600);
     /* Months ahead, the sessions of the test's people would be idle for too long: keep them seen. */
     struct db_stmt *st = db_prepare(w->db, "UPDATE sessions SET last_seen_at = $1, created_at = $1");
     db_bind_int(st, 1, (int64_t)time(NULL) + days * 86400 + 3600);
@@ -269,16 +241,13 @@ struct jobs_ran {
 static struct jobs_ran run_jobs(void)
 {
     struct jobs_ran j = {-1, -1, -1};
-    struct api_response r;
-    call(&r, NULL, "POST", "/api/v1/test/jobs", NULL, "{}");
-    if (r.status != 200) {
-        TEST_FAILF("POST /api/v1/test/jobs answered %ld: %.300s", r.status, r.body);
-    } else {
-        j.expired = api_json_int(r.json, "expired", -1);
-        j.mail_sent = api_json_int(r.json, "mail_sent", -1);
-        j.mail_failed = api_json_int(r.json, "mail_failed", -1);
+    json_t *reply = hooks_jobs();
+    if (reply != NULL) {
+        j.expired = api_json_int(reply, "expired", -1);
+        j.mail_sent = api_json_int(reply, "mail_sent", -1);
+        j.mail_failed = api_json_int(reply, "mail_failed", -1);
     }
-    api_free(&r);
+    json_decref(reply);
     return j;
 }
 
@@ -338,17 +307,6 @@ static long act(struct api_response *r, const struct user *u, const char *app, c
     long status = call(r, u, "POST", path, key, body);
     free(body);
     return status;
-}
-
-static bool act_ok(const struct user *u, const char *app, const char *action)
-{
-    struct api_response r;
-    act(&r, u, app, action, NULL, NULL);
-    bool ok = r.status == 200;
-    if (!ok)
-        TEST_FAILF("%s on %s answered %ld: %.300s", action, app, r.status, r.body);
-    api_free(&r);
-    return ok;
 }
 
 static long get_app(struct api_response *r, const struct user *u, const char *app)
@@ -460,12 +418,12 @@ static bool app_in_state(struct world *w, const struct user *student, const char
         const char *step = routes_to[r].steps[i];
         const struct user *u = step[0] == 's' ? student : step[0] == 't' ? &w->staff : &w->coord_a;
         clock_for(w, app_out, step + 2);
-        bool ok = act_ok(u, app_out, step + 2);
-        set_clock(0);
+        bool ok = steps_act(u, app_out, step + 2);
+        hooks_set_clock(0);
         if (!ok)
             return false;
     }
-    const char *now = db_status(w, app_out);
+    const char *now = steps_status(w->db, app_out);
     if (strcmp(now, state) != 0) {
         TEST_FAILF("application %s is %s, expected %s", app_out, now, state);
         return false;
@@ -931,7 +889,7 @@ TEST(smtp_delivery_failure_and_retry)
                       NULL),
               1);
     /* Past the first backoff it is tried again and fails again: the next wait is longer (60 s). */
-    set_clock(40);
+    hooks_set_clock(40);
     for (int i = 0; i < 10 && attempts < 2; i++) {
         run_jobs();
         attempts = db_int3(w->db, "SELECT attempts FROM outbox WHERE to_address = $1 AND subject = $2", s.email,
@@ -946,14 +904,14 @@ TEST(smtp_delivery_failure_and_retry)
 
     /* The sink is back; past the backoff the mail goes out. */
     CHECK_INT(sink_start(&sink, port), 0);
-    set_clock(240);
+    hooks_set_clock(240);
     for (int i = 0; i < 20; i++) {
         run_jobs();
         if (db_int3(w->db, "SELECT COUNT(*) FROM outbox WHERE to_hash = $1 AND subject = $2 AND sent_at IS NOT NULL",
                     hash, declined, NULL) == 1)
             break;
     }
-    set_clock(0);
+    hooks_set_clock(0);
     CHECK_INT(db_int3(w->db, "SELECT COUNT(*) FROM outbox WHERE to_hash = $1 AND subject = $2 AND sent_at IS NOT NULL",
                       hash, declined, NULL),
               1);
@@ -1044,7 +1002,7 @@ TEST(every_allowed_transition_by_every_role_that_may_take_it)
             struct api_response r;
             clock_for(w, app, t->action);
             act(&r, u, app, t->action, note, NULL);
-            set_clock(0);
+            hooks_set_clock(0);
             CHECK_INT(r.status, 200);
             CHECK_STR(api_json_str(r.json, "status"), t->to);
             CHECK_STR(api_json_str(r.json, "id"), app);
@@ -1063,7 +1021,7 @@ TEST(every_allowed_transition_by_every_role_that_may_take_it)
             CHECK(is_rfc3339(api_json_str(last, "at")));
             api_free(&r);
             /* The database: status, seats, one more event, one audit event. */
-            CHECK_STR(db_status(w, app), t->to);
+            CHECK_STR(steps_status(w->db, app), t->to);
             CHECK_INT(event_count(w, app), events + 1);
             CHECK_INT(seats_taken(w, block), takes_seat(t->to) ? 1 : 0);
             CHECK_INT(seats_taken(w, block) - seats_before,
@@ -1118,7 +1076,7 @@ TEST(start_and_complete_follow_the_calendar_with_a_staff_override)
     act_body(&r, &w->staff, app, "no_show", "{}");
     CHECK_PROBLEM(&r, 409, "rotation_not_started", NULL);
     api_free(&r);
-    CHECK_STR(db_status(w, app), "cleared");
+    CHECK_STR(steps_status(w->db, app), "cleared");
     CHECK_INT(event_count(w, app), events);
     char path[200];
     snprintf(path, sizeof(path), "/applications/%s", app);
@@ -1142,7 +1100,7 @@ TEST(start_and_complete_follow_the_calendar_with_a_staff_override)
     act_body(&r, &w->staff, app, "offer", "{\"override_reason\":\"No reason\"}");
     CHECK_PROBLEM(&r, 400, "validation_failed", "override_reason");
     api_free(&r);
-    CHECK_STR(db_status(w, app), "cleared");
+    CHECK_STR(steps_status(w->db, app), "cleared");
     CHECK_INT(event_count(w, app), events);
     act_body(&r, &w->staff, app, "start", "{\"override_reason\":\"The host asked to start on the Friday before\"}");
     CHECK_INT(r.status, 200);
@@ -1169,7 +1127,7 @@ TEST(start_and_complete_follow_the_calendar_with_a_staff_override)
     CHECK_INT(r.status, 200);
     CHECK_STR(api_json_str(r.json, "status"), "completed");
     api_free(&r);
-    set_clock(0);
+    hooks_set_clock(0);
     /* A second one: the host starts it on its first day, no override needed. */
     if (!app_in_state(w, &s, "cleared", block2, app2))
         return;
@@ -1177,8 +1135,8 @@ TEST(start_and_complete_follow_the_calendar_with_a_staff_override)
     act_body(&r, &w->coord_a, app2, "start", "{}");
     CHECK_INT(r.status, 200);
     api_free(&r);
-    set_clock(0);
-    CHECK_STR(db_status(w, app2), "in_progress");
+    hooks_set_clock(0);
+    CHECK_STR(steps_status(w->db, app2), "in_progress");
 }
 
 TEST(an_expired_licence_removes_the_preceptor_badge)
@@ -1196,10 +1154,10 @@ TEST(an_expired_licence_removes_the_preceptor_badge)
     CHECK_STR(api_json_str(r.json, "license_expires"), soon);
     api_free(&r);
     /* The day before it expires nothing changes; on the day, the jobs take the badge away. */
-    set_clock(9 * 86400);
+    hooks_set_clock(9 * 86400);
     run_jobs();
     CHECK_INT(db_int3(w->db, "SELECT verified FROM preceptors WHERE id = $1", w->prc_b, NULL, NULL), 1);
-    set_clock(10 * 86400 + 60);
+    hooks_set_clock(10 * 86400 + 60);
     run_jobs();
     CHECK_INT(db_int3(w->db, "SELECT verified FROM preceptors WHERE id = $1", w->prc_b, NULL, NULL), 0);
     CHECK_INT(db_int3(w->db, "SELECT COUNT(*) FROM audit_events WHERE object_id = $1"
@@ -1210,7 +1168,7 @@ TEST(an_expired_licence_removes_the_preceptor_badge)
     call(&r, &w->staff, "POST", path, NULL, "{}");
     CHECK_PROBLEM(&r, 400, "validation_failed", "license_expires");
     api_free(&r);
-    set_clock(0);
+    hooks_set_clock(0);
     snprintf(path, sizeof(path), "/api/v1/offerings/%s", w->offering_b);
     call(&r, NULL, "GET", path, NULL, NULL);
     CHECK(json_is_false(api_json_get(r.json, "preceptor.verified")));
@@ -1262,7 +1220,7 @@ TEST(every_refused_transition_by_every_role_is_409)
             }
         }
         /* Nothing changed. */
-        CHECK_STR(db_status(w, app), state);
+        CHECK_STR(steps_status(w->db, app), state);
         CHECK_INT(event_count(w, app), events);
         CHECK_INT(seats_taken(w, block), seats);
         CHECK_INT(db_int3(w->db, "SELECT COUNT(*) FROM audit_events WHERE object_id = $1 AND action = 'transition'",
@@ -1290,7 +1248,7 @@ TEST(unknown_action_is_404_and_changes_nothing)
             api_free(&r);
         }
     }
-    CHECK_STR(db_status(w, app), "offered");
+    CHECK_STR(steps_status(w->db, app), "offered");
     CHECK_INT(event_count(w, app), 2);
     /* An action on an application that does not exist: 404 too. */
     struct api_response r;
@@ -1329,7 +1287,7 @@ TEST(history_and_audit_record_every_transition)
         struct api_response r;
         clock_for(w, app, steps[i].action);
         act(&r, steps[i].u, app, steps[i].action, steps[i].note[0] != '\0' ? steps[i].note : NULL, NULL);
-        set_clock(0);
+        hooks_set_clock(0);
         CHECK_INT(r.status, 200);
         CHECK_STR(api_json_str(r.json, "status"), steps[i].to);
         api_free(&r);
@@ -1475,7 +1433,7 @@ TEST(others_get_404_on_every_route_and_are_audited)
         api_free(&r);
     }
     api_free(&missing);
-    CHECK_STR(db_status(w, app), "offered");
+    CHECK_STR(steps_status(w->db, app), "offered");
     CHECK_INT(event_count(w, app), events);
     CHECK_INT(seats_taken(w, block), 0);
     /* Staff sees the forbidden attempts in the audit trail. */
@@ -1523,12 +1481,12 @@ TEST(seats_are_taken_and_freed_and_never_oversold)
         return;
     for (int i = 0; i < 4; i++)
         if (!register_student(&s[i], "seats") || !apply_for(&s[i], block, app[i]) ||
-            !act_ok(&w->coord_a, app[i], "offer"))
+            !steps_act(&w->coord_a, app[i], "offer"))
             return;
     CHECK_INT(seats_taken(w, block), 0);
-    CHECK(act_ok(&s[0], app[0], "accept"));
+    CHECK(steps_act(&s[0], app[0], "accept"));
     CHECK_INT(seats_taken(w, block), 1);
-    CHECK(act_ok(&s[1], app[1], "accept"));
+    CHECK(steps_act(&s[1], app[1], "accept"));
     CHECK_INT(seats_taken(w, block), 2);
     /* Full: the third accept is refused and nothing changes. */
     long long events = event_count(w, app[2]);
@@ -1536,7 +1494,7 @@ TEST(seats_are_taken_and_freed_and_never_oversold)
     act(&r, &s[2], app[2], "accept", NULL, NULL);
     CHECK_PROBLEM(&r, 409, "block_full", NULL);
     api_free(&r);
-    CHECK_STR(db_status(w, app[2]), "offered");
+    CHECK_STR(steps_status(w->db, app[2]), "offered");
     CHECK_INT(event_count(w, app[2]), events);
     CHECK_INT(seats_taken(w, block), 2);
     CHECK_INT(api_db_int(w->db,
@@ -1564,23 +1522,23 @@ TEST(seats_are_taken_and_freed_and_never_oversold)
     api_free(&r);
 
     /* Withdrawing from held frees the seat; then the waiting offer can be accepted. */
-    CHECK(act_ok(&s[0], app[0], "withdraw"));
+    CHECK(steps_act(&s[0], app[0], "withdraw"));
     CHECK_INT(seats_taken(w, block), 1);
-    CHECK(act_ok(&s[2], app[2], "accept"));
+    CHECK(steps_act(&s[2], app[2], "accept"));
     CHECK_INT(seats_taken(w, block), 2);
     /* Booked, then cancelled by the student: freed. */
-    CHECK(act_ok(&w->staff, app[1], "book"));
+    CHECK(steps_act(&w->staff, app[1], "book"));
     CHECK_INT(seats_taken(w, block), 2);
-    CHECK(act_ok(&s[1], app[1], "cancel"));
-    CHECK_STR(db_status(w, app[1]), "cancelled_by_student");
+    CHECK(steps_act(&s[1], app[1], "cancel"));
+    CHECK_STR(steps_status(w->db, app[1]), "cancelled_by_student");
     CHECK_INT(seats_taken(w, block), 1);
     /* Booked, then cancelled by the host: freed. */
-    CHECK(act_ok(&w->staff, app[2], "book"));
-    CHECK(act_ok(&w->coord_a, app[2], "cancel"));
-    CHECK_STR(db_status(w, app[2]), "cancelled_by_host");
+    CHECK(steps_act(&w->staff, app[2], "book"));
+    CHECK(steps_act(&w->coord_a, app[2], "cancel"));
+    CHECK_STR(steps_status(w->db, app[2]), "cancelled_by_host");
     CHECK_INT(seats_taken(w, block), 0);
     /* The last offer takes a freed seat. */
-    CHECK(act_ok(&s[3], app[3], "accept"));
+    CHECK(steps_act(&s[3], app[3], "accept"));
     CHECK_INT(seats_taken(w, block), 1);
     /* The offering page agrees. */
     snprintf(path, sizeof(path), "/api/v1/offerings/%.63s", w->offering_a);
@@ -1637,11 +1595,11 @@ TEST(applying_for_a_block_that_has_started_is_422_with_the_reason)
     if (!register_student(&s, "startedblk") || !register_student(&first, "startedfirst"))
         return;
     char block[64], app[64], key[64], fields[256], path[512];
-    if (!block_at(w, w->offering_a, 2, 20, 5, block) || !apply_for(&first, block, app))
+    if (!steps_block(&w->staff, w->offering_a, 2, 20, 5, block) || !apply_for(&first, block, app))
         return;
     long long offsets[] = {2 * 86400 + 3600, 5 * 86400, 11 * 86400}; /* sessions outlive these */
     for (size_t i = 0; i < 3; i++) {
-        set_clock(offsets[i]);
+        hooks_set_clock(offsets[i]);
         check_apply_refused(&s, block, "block_id", "started");
         struct api_response r;
         crypto_random_token(key);
@@ -1663,7 +1621,7 @@ TEST(applying_for_a_block_that_has_started_is_422_with_the_reason)
         api_free(&r);
         CHECK_INT(applications_of(w, s.id), before);
     }
-    set_clock(0);
+    hooks_set_clock(0);
 }
 
 TEST(apply_checks_name_the_reason)
@@ -1678,10 +1636,10 @@ TEST(apply_checks_name_the_reason)
 
     /* A block that has started: made for two days from now, then the clock moves three days on. */
     char soon[64];
-    if (block_at(w, w->offering_a, 2, 5, 5, soon)) {
-        set_clock(3 * 86400);
+    if (steps_block(&w->staff, w->offering_a, 2, 5, 5, soon)) {
+        hooks_set_clock(3 * 86400);
         check_apply_refused(&s, soon, "block_id", "started");
-        set_clock(0);
+        hooks_set_clock(0);
         /* Before it starts the same application is fine. */
         char app[64];
         CHECK(apply_for(&t, soon, app));
@@ -1689,17 +1647,17 @@ TEST(apply_checks_name_the_reason)
 
     /* A full block. */
     char full[64], app_t[64];
-    if (new_block(w, w->offering_a, 1, full) && apply_for(&t, full, app_t) && act_ok(&w->coord_a, app_t, "offer") &&
-        act_ok(&t, app_t, "accept"))
+    if (new_block(w, w->offering_a, 1, full) && apply_for(&t, full, app_t) && steps_act(&w->coord_a, app_t, "offer") &&
+        steps_act(&t, app_t, "accept"))
         check_apply_refused(&s, full, "block_id", "full");
 
     /* A second active application for the same block; allowed again once the first is withdrawn. */
     char block[64], first[64];
     if (new_block(w, w->offering_a, 5, block) && apply_for(&s, block, first)) {
         check_apply_refused(&s, block, "block_id", "active application");
-        CHECK(act_ok(&w->coord_a, first, "review"));
+        CHECK(steps_act(&w->coord_a, first, "review"));
         check_apply_refused(&s, block, "block_id", "active application");
-        CHECK(act_ok(&s, first, "withdraw"));
+        CHECK(steps_act(&s, first, "withdraw"));
         char again[64];
         CHECK(apply_for(&s, block, again));
     }
@@ -1707,11 +1665,12 @@ TEST(apply_checks_name_the_reason)
     /* A booked (or held) rotation at the same time: a block of offering B overlapping it. */
     char held_block[64], held_app[64], overlap[64], apart[64];
     int k = w->next_block++;
-    if (block_at(w, w->offering_a, 30 + 7 * k, 5, 5, held_block) && apply_for(&s, held_block, held_app) &&
-        act_ok(&w->coord_a, held_app, "offer") && act_ok(&s, held_app, "accept") &&
-        block_at(w, w->offering_b, 30 + 7 * k + 2, 5, 5, overlap)) {
+    if (steps_block(&w->staff, w->offering_a, 30 + 7 * k, 5, 5, held_block) &&
+        apply_for(&s, held_block, held_app) &&
+        steps_act(&w->coord_a, held_app, "offer") && steps_act(&s, held_app, "accept") &&
+        steps_block(&w->staff, w->offering_b, 30 + 7 * k + 2, 5, 5, overlap)) {
         check_apply_refused(&s, overlap, "block_id", "same time");
-        CHECK(act_ok(&w->staff, held_app, "book"));
+        CHECK(steps_act(&w->staff, held_app, "book"));
         check_apply_refused(&s, overlap, "block_id", "same time");
         /* Another student is not affected, nor is a block that does not overlap. */
         char other_app[64];
@@ -1801,14 +1760,14 @@ TEST(offer_expires_by_the_sweeper)
                                    NULL);
     CHECK_INT(expires, 7 * 86400);
     /* Not yet: a minute before. */
-    set_clock(7 * 86400 - 60);
+    hooks_set_clock(7 * 86400 - 60);
     run_jobs_until_no_expiry();
-    CHECK_STR(db_status(w, app), "offered");
-    set_clock(7 * 86400 + 60);
+    CHECK_STR(steps_status(w->db, app), "offered");
+    hooks_set_clock(7 * 86400 + 60);
     long long moved = run_jobs_until_no_expiry();
-    set_clock(0);
+    hooks_set_clock(0);
     CHECK(moved >= 1);
-    CHECK_STR(db_status(w, app), "offer_expired");
+    CHECK_STR(steps_status(w->db, app), "offer_expired");
     CHECK_INT(seats_taken(w, block), 0);
     struct api_response r;
     get_app(&r, &s, app);
@@ -1840,11 +1799,11 @@ TEST(hold_expires_by_the_sweeper_and_frees_the_seat)
     long long hold =
         api_db_int(w->db, "SELECT hold_expires_at - updated_at FROM applications WHERE id = $1", app, NULL);
     CHECK_INT(hold, 7 * 86400);
-    set_clock(7 * 86400 + 60);
+    hooks_set_clock(7 * 86400 + 60);
     long long moved = run_jobs_until_no_expiry();
-    set_clock(0);
+    hooks_set_clock(0);
     CHECK(moved >= 1);
-    CHECK_STR(db_status(w, app), "hold_expired");
+    CHECK_STR(steps_status(w->db, app), "hold_expired");
     CHECK_INT(seats_taken(w, block), 0);
     struct api_response r;
     get_app(&r, &w->coord_a, app);
@@ -1866,21 +1825,21 @@ TEST(accept_after_expiry_before_the_sweeper_is_409_and_expires_it)
     if (!register_student(&s, "lateaccept") || !app_in_state(w, &s, "offered", block, app) ||
         !app_in_state(w, &s, "held", block2, app2))
         return;
-    set_clock(8 * 86400);
+    hooks_set_clock(8 * 86400);
     struct api_response r;
     act(&r, &s, app, "accept", NULL, NULL);
     CHECK_PROBLEM(&r, 409, "invalid_transition", NULL);
     api_free(&r);
     /* The expiry is recorded at once, without the sweeper. */
-    CHECK_STR(db_status(w, app), "offer_expired");
+    CHECK_STR(steps_status(w->db, app), "offer_expired");
     CHECK_INT(seats_taken(w, block), 0);
     /* A hold past its time: book is refused with hold_expired and the seat is freed. */
     act(&r, &w->staff, app2, "book", NULL, NULL);
     CHECK_PROBLEM(&r, 409, "hold_expired", NULL);
     api_free(&r);
-    CHECK_STR(db_status(w, app2), "hold_expired");
+    CHECK_STR(steps_status(w->db, app2), "hold_expired");
     CHECK_INT(seats_taken(w, block2), 0);
-    set_clock(0);
+    hooks_set_clock(0);
     get_app(&r, &s, app);
     json_t *history = history_of(r.json);
     json_t *last = history != NULL ? json_array_get(history, json_array_size(history) - 1) : NULL;
@@ -1950,7 +1909,7 @@ TEST(idempotent_apply_replays_the_first_reply)
     api_free(&first);
     CHECK_INT(applications_of(w, s.id), 1);
     /* Keys are kept a day: after that the jobs prune them and the key is new again. */
-    set_clock(25 * 3600);
+    hooks_set_clock(25 * 3600);
     run_jobs();
     CHECK_INT(db_int3(w->db, "SELECT COUNT(*) FROM idempotency_keys WHERE user_id = $1 AND key = $2", s.id, key, NULL),
               0);
@@ -1958,7 +1917,7 @@ TEST(idempotent_apply_replays_the_first_reply)
     CHECK_INT(again.status, 201);
     CHECK(api_header(&again, "idempotent-replayed") == NULL);
     api_free(&again);
-    set_clock(0);
+    hooks_set_clock(0);
     CHECK_INT(applications_of(w, s.id), 2);
 }
 
@@ -2001,7 +1960,7 @@ TEST(idempotent_action_replays_with_no_second_effect)
     act(&again, &s, app, "withdraw", "Yes please", key);
     CHECK_PROBLEM(&again, 422, "unprocessable", "Idempotency-Key");
     api_free(&again);
-    CHECK_STR(db_status(w, app), "held");
+    CHECK_STR(steps_status(w->db, app), "held");
     CHECK_INT(seats_taken(w, block), 1);
     /* Per user: the coordinator's same key is a new request. */
     act(&first, &w->coord_a, app2, "offer", "Yes please", key);
@@ -2070,7 +2029,7 @@ TEST(notifications_tell_the_next_person_and_can_be_read)
     CHECK_INT(unread_of(&w->coord_b, NULL), coord_b_before); /* another host hears nothing */
     CHECK_INT(unread_of(&s, NULL), 0);
 
-    CHECK(act_ok(&w->coord_a, app, "offer"));
+    CHECK(steps_act(&w->coord_a, app, "offer"));
     CHECK_INT(unread_of(&s, &items), 1);
     char *student_note = notification_for(items, app, "offer_made");
     CHECK(student_note != NULL);
@@ -2129,7 +2088,7 @@ TEST(notifications_tell_the_next_person_and_can_be_read)
 
     /* Accepting tells both sides. */
     long long coord_now = unread_of(&w->coord_a, NULL);
-    CHECK(act_ok(&s, app, "accept"));
+    CHECK(steps_act(&s, app, "accept"));
     CHECK_INT(unread_of(&s, NULL), 1);
     CHECK_INT(unread_of(&w->coord_a, NULL), coord_now + 1);
 }
@@ -2245,14 +2204,14 @@ TEST(concurrent_sweepers_expire_each_hold_once)
     char app[5][64];
     for (int i = 0; i < 5; i++)
         if (!register_student(&s[i], "sweep") || !apply_for(&s[i], block, app[i]) ||
-            !act_ok(&w->coord_a, app[i], "offer") || !act_ok(&s[i], app[i], "accept"))
+            !steps_act(&w->coord_a, app[i], "offer") || !steps_act(&s[i], app[i], "accept"))
             return;
     /* Two are booked (no hold to expire); three stay held. */
-    CHECK(act_ok(&w->staff, app[3], "book"));
-    CHECK(act_ok(&w->staff, app[4], "book"));
+    CHECK(steps_act(&w->staff, app[3], "book"));
+    CHECK(steps_act(&w->staff, app[4], "book"));
     CHECK_INT(seats_taken(w, block), 5);
     drain_mail(); /* so that the expiry emails are the ones the sweepers below send */
-    set_clock(7 * 86400 + 120);
+    hooks_set_clock(7 * 86400 + 120);
     enum { N = 8 };
     for (int round = 0; round < 3; round++) {
         struct mreq reqs[N];
@@ -2268,15 +2227,15 @@ TEST(concurrent_sweepers_expire_each_hold_once)
     }
     run_jobs_until_no_expiry();
     drain_mail(); /* mail queued at the moved clock is due at the moved clock */
-    set_clock(0);
+    hooks_set_clock(0);
     for (int i = 0; i < 3; i++) {
-        CHECK_STR(db_status(w, app[i]), "hold_expired");
+        CHECK_STR(steps_status(w->db, app[i]), "hold_expired");
         CHECK_INT(db_int3(w->db, "SELECT COUNT(*) FROM application_events WHERE application_id = $1 AND action = $2",
                           app[i], "expire", NULL),
                   1);
     }
-    CHECK_STR(db_status(w, app[3]), "booked");
-    CHECK_STR(db_status(w, app[4]), "booked");
+    CHECK_STR(steps_status(w->db, app[3]), "booked");
+    CHECK_STR(steps_status(w->db, app[4]), "booked");
     /* Each expiry freed exactly one seat: the two booked seats remain. */
     CHECK_INT(seats_taken(w, block), 2);
     /* And each student's "hold expired" email was claimed once. */
@@ -2309,7 +2268,7 @@ TEST(list_filters_and_pages)
     for (int i = 0; i < 3; i++)
         if (!new_block(w, w->offering_a, 5, blocks[i]) || !apply_for(&s, blocks[i], apps[i]))
             return;
-    CHECK(act_ok(&w->coord_a, apps[1], "offer"));
+    CHECK(steps_act(&w->coord_a, apps[1], "offer"));
     struct api_response r;
     call(&r, &s, "GET", "/api/v1/applications", NULL, NULL);
     CHECK_INT(r.status, 200);
@@ -2488,7 +2447,7 @@ TEST(malformed_action_bodies_are_4xx_and_change_nothing)
             CHECK(r.status >= 400 && r.status < 500);
         }
         api_free(&r);
-        CHECK_STR(db_status(w, app), "offered");
+        CHECK_STR(steps_status(w->db, app), "offered");
         CHECK_INT(event_count(w, app), 2);
         CHECK_INT(seats_taken(w, block), 0);
     }
@@ -2502,7 +2461,7 @@ TEST(malformed_action_bodies_are_4xx_and_change_nothing)
     CHECK_INT(r.status, 200);
     api_free(&r);
     free(fits);
-    CHECK_STR(db_status(w, app), "held");
+    CHECK_STR(steps_status(w->db, app), "held");
 }
 
 TEST(bad_idempotency_keys_are_400_and_change_nothing)
@@ -2547,7 +2506,7 @@ TEST(bad_idempotency_keys_are_400_and_change_nothing)
         }
     }
     CHECK_INT(applications_of(w, s.id), apps);
-    CHECK_STR(db_status(w, app), "offered");
+    CHECK_STR(steps_status(w->db, app), "offered");
     CHECK_INT(event_count(w, app), 2);
     CHECK_INT(api_db_int(w->db, "SELECT COUNT(*) FROM idempotency_keys WHERE user_id = $1", s.id, NULL), 0);
     /* 200 visible characters is a fine key. */
@@ -2589,7 +2548,7 @@ TEST(encoded_nul_or_slash_in_an_id_is_4xx_and_changes_nothing)
         if (r.status < 400 || r.status >= 500)
             TEST_FAILF("%s %s answered %ld (expected a 4xx): %.100s", cases[i].method, path, r.status, r.body);
         api_free(&r);
-        CHECK_STR(db_status(w, app), "offered");
+        CHECK_STR(steps_status(w->db, app), "offered");
         CHECK_INT(seats_taken(w, block), 0);
         CHECK_INT(event_count(w, app), 2);
     }
@@ -2720,10 +2679,10 @@ static void race_round(struct world *w, int round)
             if (reqs[i].status == 200 && api_json_str(reqs[i].json, "status") != NULL &&
                 strcmp(api_json_str(reqs[i].json, "status"), "held") == 0) {
                 won++;
-                CHECK_STR(db_status(w, apps[i]), "held");
+                CHECK_STR(steps_status(w->db, apps[i]), "held");
             } else if (reqs[i].status == 409 && code != NULL && strcmp(code, "block_full") == 0) {
                 full++;
-                CHECK_STR(db_status(w, apps[i]), "offered");
+                CHECK_STR(steps_status(w->db, apps[i]), "offered");
             } else {
                 if (other == 0)
                     TEST_FAILF("round %d: accept %zu answered %ld: %.200s", round, i, reqs[i].status,
@@ -2851,7 +2810,7 @@ int main(void)
     TIMED_RUN(an_expired_licence_removes_the_preceptor_badge);
     TIMED_RUN(race_200_concurrent_accepts_for_3_seats);
 
-    set_clock(0);
+    hooks_set_clock(0);
     db_close(W.db);
     db_close(SW.db);
     TIMED_RUN(servers_shut_down_gracefully);

@@ -19,7 +19,6 @@
 #include <sys/stat.h>
 
 #include "api_client.h"
-#include "lib/clock.h"
 #include "lib/crypto.h"
 #include "test.h"
 
@@ -27,6 +26,7 @@
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
 #include "api_world.h"
+#include "api_steps.h"
 
 static struct api_server server;
 static struct db_conn *db;
@@ -101,27 +101,7 @@ static bool world_setup(void)
     return f != NULL;
 }
 
-static bool act_on(const struct user *u, const char *app, const char *action)
-{
-    char path[200];
-    snprintf(path, sizeof(path), "/api/v1/applications/%s/%s", app, action);
-    struct api_response r;
-    bool ok = post_as(&r, u, path, json_pack("{}"), 200);
-    api_free(&r);
-    return ok;
-}
-
 /* A new student with an application for a fresh block, taken up to complete (or only accepted). */
-/* Staff take an action outside the rotation's dates, with a reason. */
-static bool override(const char *app, const char *action)
-{
-    char path[160];
-    snprintf(path, sizeof(path), "/api/v1/applications/%s/%s", app, action);
-    struct api_response r;
-    bool ok = post_as(&r, &staff, path, json_pack("{s:s}", "override_reason", "Set up by the test"), 200);
-    api_free(&r);
-    return ok;
-}
 
 /* The preceptor's confirmed hours on the first and the last day of the
  * rotation (7.5 h and 8.25 h: 15.75 h), written straight into the hours log
@@ -144,25 +124,23 @@ static bool confirm_hours(const char *app)
 
 static bool rotation(struct user *s, const char *prefix, bool complete, char *app_out)
 {
-    char from[11], to[11], path[160], block[64];
+    char block[64];
     int k = next_block++;
     if (!register_student(s, prefix))
         return false;
-    clock_date_from_days(clock_today_days() + 30 + 29 * k, from);
-    clock_date_from_days(clock_today_days() + 58 + 29 * k, to);
-    snprintf(path, sizeof(path), "/api/v1/offerings/%s/blocks", offering);
-    if (!create_object(&staff, path, json_pack("{s:s,s:s,s:i}", "start", from, "end", to, "seats", 3), block))
+    if (!steps_block(&staff, offering, 30 + 29 * k, 28, 3, block))
         return false;
     if (!create_object(s, "/api/v1/applications",
                        json_pack("{s:s,s:s}", "block_id", block, "statement", "Keen on inpatient medicine."),
                        app_out))
         return false;
-    if (!act_on(&coord, app_out, "offer") || !act_on(s, app_out, "accept"))
+    if (!steps_act(&coord, app_out, "offer") || !steps_act(s, app_out, "accept"))
         return false;
     /* Staff record a payment taken by hand (book), and start and complete the
      * rotation now, weeks before its dates, overriding the calendar. */
-    return !complete || (act_on(&staff, app_out, "book") && act_on(&coord, app_out, "clear") &&
-                         override(app_out, "start") && override(app_out, "complete") && confirm_hours(app_out));
+    return !complete || (steps_act(&staff, app_out, "book") && steps_act(&coord, app_out, "clear") &&
+                         steps_override(&staff, app_out, "start") && steps_override(&staff, app_out, "complete") &&
+                         confirm_hours(app_out));
 }
 
 /* Issues the certificate of app as u; its number into number_out. */
@@ -750,8 +728,8 @@ TEST(a_completed_rotation_without_confirmed_hours_gets_none_yet)
     struct user s;
     char app[64], path[200], number[64];
     CHECK(rotation(&s, "certnohours", false, app));
-    CHECK(act_on(&staff, app, "book") && act_on(&coord, app, "clear") && override(app, "start") &&
-          override(app, "complete"));
+    CHECK(steps_act(&staff, app, "book") && steps_act(&coord, app, "clear") && steps_override(&staff, app, "start") &&
+          steps_override(&staff, app, "complete"));
     /* Hours logged but not confirmed yet do not count. */
     api_db_int(db,
                "INSERT INTO hours_entries (id, application_id, student_id, day, minutes, setting, state, created_at,"
@@ -789,7 +767,7 @@ TEST(a_booked_rotation_gets_its_signed_visa_letter)
     struct user s, other;
     char app[64], held[64], path[200], pdf[400], text[8192], facts[4096], out[4096], cmd[1600];
     CHECK(rotation(&s, "visa", false, app));
-    CHECK(act_on(&staff, app, "book"));
+    CHECK(steps_act(&staff, app, "book"));
     CHECK(rotation(&other, "visaheld", false, held)); /* accepted only: not booked */
     static const char body[] = "{\"passport_name\":\"ADEBAYO Chiamaka Grace\",\"passport_number\":\"A12345678\","
                                "\"nationality\":\"Nigerian\",\"consulate_city\":\"Lagos\"}";
@@ -908,7 +886,7 @@ TEST(a_crash_during_a_visa_approval_leaves_nothing_half_done)
     struct user s;
     char app[64], path[200];
     CHECK(rotation(&s, "visacrash", false, app));
-    CHECK(act_on(&staff, app, "book"));
+    CHECK(steps_act(&staff, app, "book"));
     struct api_response r;
     snprintf(path, sizeof(path), "/api/v1/applications/%s/visa-letter", app);
     call(&r, &s, "POST", path,

@@ -16,6 +16,8 @@
 #include "api_client.h"
 #define PEOPLE_PASSWORD "Vivid-Orchard-Kettle-58!"
 #include "api_people.h"
+#include "api_hooks.h"
+#include "api_steps.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "store/store.h"
@@ -23,7 +25,6 @@
 
 #define CONFIRM_SUBJECT "Confirm your email address for Rounds"
 #define WELCOME_SUBJECT "Welcome to Rounds: what to do next"
-#define BOUNDARY "rounds-confirm-boundary"
 
 static struct api_server server;
 static struct db_conn *db;
@@ -80,17 +81,6 @@ static bool confirmed_in_db(const struct user *u)
                       NULL) == 1;
 }
 
-static void set_clock(long long offset)
-{
-    char body[64];
-    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", offset);
-    struct api_response r;
-    api_request(&r, "POST", "/api/v1/test/clock", NULL, body);
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/clock answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-}
-
 static long apply(struct api_response *r, const struct user *u)
 {
     char body[160];
@@ -101,25 +91,6 @@ static long apply(struct api_response *r, const struct user *u)
 static long long applications_of(const struct user *u)
 {
     return api_db_int(db, "SELECT COUNT(*) FROM applications WHERE student_id = $1", u->id, NULL);
-}
-
-/* One PDF in u's wallet; its id into id_out[64]. */
-static bool upload_pdf(const struct user *u, char *id_out)
-{
-    static const char body[] = "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\npassport\r\n"
-                               "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.pdf\"\r\n"
-                               "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n%%EOF\n\r\n--" BOUNDARY "--\r\n";
-    const char *headers[] = {u->auth, "Content-Type: multipart/form-data; boundary=" BOUNDARY, NULL};
-    struct api_raw_request rq = {"POST", "/api/v1/documents", headers, body, sizeof(body) - 1, true};
-    struct api_response r;
-    api_send(&r, &rq);
-    bool ok = r.status == 201 && api_json_str(r.json, "id") != NULL;
-    if (ok)
-        snprintf(id_out, 64, "%s", api_json_str(r.json, "id"));
-    else
-        TEST_FAILF("uploading a document answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-    return ok;
 }
 
 /* ---- tests ---- */
@@ -205,7 +176,7 @@ TEST(an_unconfirmed_address_gets_no_other_email)
 {
     struct user s;
     char first[64], second[64];
-    if (!register_student_unconfirmed(&s, "confirm-quiet") || !upload_pdf(&s, first) || !upload_pdf(&s, second))
+    if (!register_student_unconfirmed(&s, "confirm-quiet") || !steps_upload_pdf(&s, first) || !steps_upload_pdf(&s, second))
         return;
     struct api_response r;
     char path[128];
@@ -241,15 +212,15 @@ TEST(a_link_works_for_seven_days)
     char token[64];
     newest_link(s.email, token);
     struct api_response r;
-    set_clock(7LL * 24 * 3600 + 60);
+    hooks_set_clock(7LL * 24 * 3600 + 60);
     confirm_with(&r, token);
-    set_clock(0);
+    hooks_set_clock(0);
     CHECK_PROBLEM(&r, 404, "not_found", "token");
     api_free(&r);
     CHECK(!confirmed_in_db(&s));
-    set_clock(7LL * 24 * 3600 - 3600);
+    hooks_set_clock(7LL * 24 * 3600 - 3600);
     confirm_with(&r, token);
-    set_clock(0);
+    hooks_set_clock(0);
     CHECK_INT(r.status, 200);
     api_free(&r);
     CHECK(confirmed_in_db(&s));

@@ -192,7 +192,7 @@ static bool busy_student(struct user *s, const char *prefix, char doc[64], char 
                                  "alvarez@example.org", "waived", 0),
                        letter))
         return false;
-    return world_rotation(&W, s, W.offering_a, 60, 28, "offered", app) && world_act(s, app, "accept");
+    return world_rotation(&W, s, W.offering_a, 60, 28, "offered", app) && steps_act(s, app, "accept");
 }
 
 TEST(staff_erase_an_account_and_keep_its_records)
@@ -207,7 +207,7 @@ TEST(staff_erase_an_account_and_keep_its_records)
     CHECK_CONTAINS(api_json_str(r.json, "detail"), "seat held");
     api_free(&r);
     CHECK_INT(count1("SELECT COUNT(*) FROM deletion_requests WHERE user_id = $1", s.id), 0);
-    if (!world_act(&s, app, "withdraw"))
+    if (!steps_act(&s, app, "withdraw"))
         return;
     call(&r, &s, "POST", "/api/v1/me/deletion-request", "{}");
     CHECK_INT(r.status, 201);
@@ -304,7 +304,7 @@ TEST(a_seat_taken_after_asking_holds_the_erasure_back)
     char id[64], path[160], app[64];
     snprintf(id, sizeof(id), "%s", api_json_str(r.json, "id") != NULL ? api_json_str(r.json, "id") : "");
     api_free(&r);
-    if (!world_rotation(&W, &s, W.offering_b, 90, 28, "offered", app) || !world_act(&s, app, "accept"))
+    if (!world_rotation(&W, &s, W.offering_b, 90, 28, "offered", app) || !steps_act(&s, app, "accept"))
         return;
     snprintf(path, sizeof(path), "/api/v1/deletion-requests/%s/complete", id);
     call(&r, &W.staff, "POST", path, "{}");
@@ -318,7 +318,7 @@ TEST(a_seat_taken_after_asking_holds_the_erasure_back)
     CHECK_INT(count1("SELECT COUNT(*) FROM deletion_requests WHERE id = $1 AND state = 'pending'", id), 1);
     CHECK_INT(count1("SELECT COUNT(*) FROM users WHERE id = $1 AND erased_at IS NULL", s.id), 1);
     CHECK(login(&s));
-    if (!world_act(&s, app, "withdraw"))
+    if (!steps_act(&s, app, "withdraw"))
         return;
     call(&r, &W.staff, "POST", path, "{}");
     CHECK_INT(r.status, 200);
@@ -337,17 +337,17 @@ TEST(the_jobs_erase_a_request_once_it_is_30_days_old)
     char id[64];
     snprintf(id, sizeof(id), "%s", api_json_str(r.json, "id") != NULL ? api_json_str(r.json, "id") : "");
     api_free(&r);
-    world_run_jobs();
-    world_clock_days(29);
-    world_run_jobs();
+    hooks_run_jobs();
+    hooks_set_clock_noon(29);
+    hooks_run_jobs();
     CHECK_INT(count1("SELECT COUNT(*) FROM deletion_requests WHERE id = $1 AND state = 'pending'", id), 1);
     CHECK_INT(count1("SELECT COUNT(*) FROM users WHERE id = $1 AND erased_at IS NULL", s.id), 1);
-    world_clock_days(31);
-    json_t *report = world_jobs();
+    hooks_set_clock_noon(31);
+    json_t *report = hooks_jobs();
     CHECK(api_json_int(report, "accounts_erased", 0) >= 1);
     json_decref(report);
-    world_run_jobs();
-    world_clock_reset();
+    hooks_run_jobs();
+    hooks_set_clock(0);
     CHECK(login(&W.staff)); /* the month's jump ended every session */
     CHECK_INT(count1("SELECT COUNT(*) FROM deletion_requests WHERE id = $1 AND state = 'completed'"
                      " AND completed_by IS NULL", id), 1);

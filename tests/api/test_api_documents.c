@@ -33,6 +33,7 @@
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
 #include "api_world.h"
+#include "api_steps.h"
 #define MAX_UPLOAD 65536
 #define QUOTA 200000
 #define BOUNDARY "----RoundsTestBoundary7MA4YWxkTrZu0gW"
@@ -129,20 +130,10 @@ static void date_in(int days, char out[11])
     clock_date_from_days(clock_today_days() + days, out);
 }
 
-/* A block of offering starting `start` days from today for `len` days. */
-static bool block_at(struct world *w, const char *offering, int start, int len, char *id_out)
-{
-    char from[11], to[11], path[160];
-    date_in(start, from);
-    date_in(start + len, to);
-    snprintf(path, sizeof(path), "/api/v1/offerings/%s/blocks", offering);
-    return create_object(&w->staff, path, json_pack("{s:s,s:s,s:i}", "start", from, "end", to, "seats", 20), id_out);
-}
-
 static bool new_block(struct world *w, const char *offering, char *id_out)
 {
     int k = w->next_block++;
-    return block_at(w, offering, 30 + 7 * (k % 40), 5, id_out);
+    return steps_block(&w->staff, offering, 30 + 7 * (k % 40), 5, 20, id_out);
 }
 
 static bool apply_for(const struct user *s, const char *block, char *app_out)
@@ -164,22 +155,11 @@ static long act(struct api_response *r, const struct user *u, const char *app, c
     return call(r, u, "POST", path, "{}");
 }
 
-static bool act_ok(const struct user *u, const char *app, const char *action)
-{
-    struct api_response r;
-    act(&r, u, app, action);
-    bool ok = r.status == 200;
-    if (!ok)
-        TEST_FAILF("%s on %s answered %ld: %.300s", action, app, r.status, r.body);
-    api_free(&r);
-    return ok;
-}
-
 /* offer (the host coordinator) → accept (the student) → the student pays the full price (the demo
  * provider), which books the seat: no balance is left to release later. */
 static bool book(const struct user *coord, const struct user *s, const char *app)
 {
-    if (!act_ok(coord, app, "offer") || !act_ok(s, app, "accept"))
+    if (!steps_act(coord, app, "offer") || !steps_act(s, app, "accept"))
         return false;
     char path[160];
     snprintf(path, sizeof(path), "/api/v1/applications/%s/checkout", app);
@@ -195,30 +175,15 @@ static bool book(const struct user *coord, const struct user *s, const char *app
  * the people of the world and the given student sign in again afterwards. */
 static void set_clock_days(long long days, struct user *student)
 {
-    char body[64];
-    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", days * DAY);
-    struct api_response r;
-    call(&r, NULL, "POST", "/api/v1/test/clock", body);
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/clock answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-    struct user *people[] = {&W.staff, &W.coord_a, &W.precep_a, &W.stray, &W.coord_b, &W.coord_c, &W.school, student};
-    for (size_t i = 0; i < sizeof(people) / sizeof(people[0]); i++)
-        if (people[i] != NULL && people[i]->email[0] != '\0')
-            login(people[i]);
+    struct user *const people[] = {&W.staff,  &W.coord_a, &W.precep_a, &W.stray, &W.coord_b,
+                                   &W.coord_c, &W.school,  student,     NULL};
+    steps_set_clock_signed_in(days * DAY, people);
 }
 
+/* Runs the jobs once; the number of document reminders they sent (-1 on failure). */
 static long long run_jobs(void)
 {
-    struct api_response r;
-    call(&r, NULL, "POST", "/api/v1/test/jobs", "{}");
-    long long reminders = -1;
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/jobs answered %ld: %.300s", r.status, r.body);
-    else
-        reminders = api_json_int(r.json, "document_reminders", -1);
-    api_free(&r);
-    return reminders;
+    return hooks_run_jobs_count("document_reminders");
 }
 
 /* ---- file contents ---- */
@@ -1692,7 +1657,7 @@ TEST(access_rules_for_every_role_and_every_read_audited)
     api_free(&r);
 
     /* Withdrawn: the door closes again. */
-    if (!act_ok(&s, app, "withdraw"))
+    if (!steps_act(&s, app, "withdraw"))
         goto out;
     check_access(&W.coord_a, "host coordinator after the withdrawal", doc, 404, pdf, len);
     check_access(&W.precep_a, "preceptor after the withdrawal", doc, 404, pdf, len);
@@ -1988,7 +1953,8 @@ TEST(compliance_goes_from_missing_to_ok_and_gates_clear)
         return;
     /* A rotation from day 30 to day 58. */
     char block[64], app[64];
-    if (!block_at(&W, W.offering_c, 30, 28, block) || !apply_for(&s, block, app) || !book(&W.coord_c, &s, app))
+    if (!steps_block(&W.staff, W.offering_c, 30, 28, 20, block) || !apply_for(&s, block, app) ||
+        !book(&W.coord_c, &s, app))
         return;
 
     struct api_response r;
@@ -2109,7 +2075,7 @@ TEST(compliance_goes_from_missing_to_ok_and_gates_clear)
     CHECK_STR(state_of(&s, app, "tb-test"), "ok");
     CHECK(all_ok(&s, app));
     CHECK(all_ok(&W.coord_c, app));
-    CHECK(act_ok(&W.coord_c, app, "clear"));
+    CHECK(steps_act(&W.coord_c, app, "clear"));
     CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM applications WHERE id = $1 AND status = 'cleared'", app, NULL), 1);
     /* A booked document cannot be deleted. */
     char path[200];
@@ -2166,7 +2132,8 @@ TEST(expiring_and_expired_follow_the_clock)
         return;
     /* A rotation from day 30 to day 58; the TB test runs out on day 60. */
     char block[64], app[64];
-    if (!block_at(&W, W.offering_c, 30, 28, block) || !apply_for(&s, block, app) || !book(&W.coord_c, &s, app))
+    if (!steps_block(&W.staff, W.offering_c, 30, 28, 20, block) || !apply_for(&s, block, app) ||
+        !book(&W.coord_c, &s, app))
         return;
     char issued[11], tb_expires[11], passport_expires[11];
     date_in(-5, issued);
@@ -2205,7 +2172,8 @@ TEST(reminders_30_and_7_days_before_a_needed_document_expires)
         return;
     /* A rotation from day 60 to day 88; the passport runs out on day 50. */
     char block[64], app[64];
-    if (!block_at(&W, W.offering_c, 60, 28, block) || !apply_for(&s, block, app) || !book(&W.coord_c, &s, app))
+    if (!steps_block(&W.staff, W.offering_c, 60, 28, 20, block) || !apply_for(&s, block, app) ||
+        !book(&W.coord_c, &s, app))
         return;
     char expires[11];
     date_in(50, expires);

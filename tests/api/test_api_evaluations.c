@@ -40,7 +40,7 @@ static bool completed_on(struct user *s, const char *prefix, const char *offerin
         if (!ok)
             return false;
     }
-    return strcmp(world_status(&W, app), "completed") == 0;
+    return strcmp(steps_status(W.db, app), "completed") == 0;
 }
 
 static bool completed(struct user *s, const char *prefix, int start, char *app)
@@ -230,22 +230,22 @@ TEST(the_preceptor_is_reminded_at_3_7_and_14_days_until_it_is_done)
 {
     struct user s;
     char app[64];
-    world_clock_reset();
+    hooks_set_clock(0);
     CHECK(register_student(&s, "evalremind"));
     CHECK(world_rotation(&W, &s, W.offering_a, 5, 6, "cleared", app)); /* last day: today + 11 */
-    world_clock_days(12);
-    world_run_jobs(); /* started by the calendar */
+    hooks_set_clock_noon(12);
+    hooks_run_jobs(); /* started by the calendar */
     struct api_response r;
-    CHECK(world_act(&W.staff, app, "complete")); /* staff close it: no hours in the test */
-    world_run_jobs();
+    CHECK(steps_act(&W.staff, app, "complete")); /* staff close it: no hours in the test */
+    hooks_run_jobs();
     CHECK_INT(reminders_of(app), 0); /* one day after the last: nothing yet */
-    world_clock_days(14);
-    world_run_jobs();
+    hooks_set_clock_noon(14);
+    hooks_run_jobs();
     CHECK_INT(reminders_of(app), 1);
-    world_run_jobs();
+    hooks_run_jobs();
     CHECK_INT(reminders_of(app), 1); /* once */
-    world_clock_days(18);
-    world_run_jobs();
+    hooks_set_clock_noon(18);
+    hooks_run_jobs();
     CHECK_INT(reminders_of(app), 2);
     char id_link[128];
     snprintf(id_link, sizeof(id_link), "/applications/%s/evaluation", app);
@@ -257,10 +257,10 @@ TEST(the_preceptor_is_reminded_at_3_7_and_14_days_until_it_is_done)
     world_callf(&r, &W.precep_a, "POST", good_evaluation, "/api/v1/applications/%s/evaluation", app);
     CHECK_INT(r.status, 201);
     api_free(&r);
-    world_clock_days(26);
-    world_run_jobs();
+    hooks_set_clock_noon(26);
+    hooks_run_jobs();
     CHECK_INT(reminders_of(app), 2);
-    world_clock_reset();
+    hooks_set_clock(0);
 }
 
 /* ---- the student's confidential feedback ---- */
@@ -530,7 +530,7 @@ TEST(a_review_comes_within_180_days_of_the_last_day)
     struct user s;
     char app[64];
     CHECK(completed(&s, "reviewlate", 1, app)); /* a near block: sessions last a year */
-    world_clock_days(1 + 27 + 181);
+    hooks_set_clock_noon(1 + 27 + 181);
     CHECK(login(&s)); /* a session ends after 30 idle days */
     struct api_response r;
     world_callf(&r, &s, "POST", good_review, "/api/v1/applications/%s/rotation-review", app);
@@ -538,11 +538,11 @@ TEST(a_review_comes_within_180_days_of_the_last_day)
     CHECK_CONTAINS(r.body, "180 days");
     api_free(&r);
     CHECK_INT(count_of("SELECT COUNT(*) FROM reviews WHERE application_id = $1", app, NULL), 0);
-    world_clock_days(1 + 27 + 179);
+    hooks_set_clock_noon(1 + 27 + 179);
     world_callf(&r, &s, "POST", good_review, "/api/v1/applications/%s/rotation-review", app);
     CHECK_INT(r.status, 201);
     api_free(&r);
-    world_clock_reset();
+    hooks_set_clock(0);
 }
 
 /* ---- pages ---- */
@@ -644,7 +644,7 @@ TEST(the_teaching_record_and_its_yearly_certificate)
     int year = (int)strtol(today, NULL, 10) + 1; /* the suite's rotations end next year: go there */
     char june[16];
     snprintf(june, sizeof(june), "%04d-06-01", year);
-    world_clock_days(clock_days_from_date(june) - clock_today_days());
+    hooks_set_clock_noon(clock_days_from_date(june) - clock_today_days());
     CHECK(login(&W.precep_a) && login(&W.coord_a)); /* sessions end after 30 idle days */
     struct api_response r;
     snprintf(path, sizeof(path), "/api/v1/me/teaching?year=%d", year);
@@ -683,7 +683,7 @@ TEST(the_teaching_record_and_its_yearly_certificate)
     /* On January 2 of the year after: issued once, signed, verifiable. */
     char jan2[16];
     snprintf(jan2, sizeof(jan2), "%04d-01-02", year + 1);
-    world_clock_days(clock_days_from_date(jan2) - clock_today_days());
+    hooks_set_clock_noon(clock_days_from_date(jan2) - clock_today_days());
     CHECK(login(&W.precep_a) && login(&W.coord_a));
     world_call(&r, &W.precep_a, "POST", "/api/v1/me/teaching-certificate", body);
     CHECK_INT(r.status, 201);
@@ -722,7 +722,7 @@ TEST(the_teaching_record_and_its_yearly_certificate)
     free(html);
     CHECK_INT(page_get(&W.coord_a, path, &html), 403);
     free(html);
-    world_clock_reset();
+    hooks_set_clock(0);
 }
 
 int main(void)
@@ -752,7 +752,7 @@ int main(void)
     API_RUN(a_review_comes_within_180_days_of_the_last_day);
     API_RUN(the_pages_keep_what_was_typed_and_link_the_errors);
     API_RUN(the_teaching_record_and_its_yearly_certificate);
-    world_clock_reset();
+    hooks_set_clock(0);
     db_close(W.db);
     CHECK_INT(api_server_stop(&server), 0);
     api_server_cleanup(&server);

@@ -116,7 +116,7 @@ static bool student_history(int i)
         return false;
     if (rand() % 2 == 0 && !upload_document(s, "cv"))
         return false;
-    if (!world_rotation(&w, s, offering, 60 + 7 * i, 14, "offered", apps[i]) || !world_act(s, apps[i], "accept"))
+    if (!world_rotation(&w, s, offering, 60 + 7 * i, 14, "offered", apps[i]) || !steps_act(s, apps[i], "accept"))
         return false;
     /* The last student keeps an unpaid hold: the imported server takes that payment. */
     paid[i] = i < STUDENTS - 1 && rand() % 3 != 0;

@@ -27,6 +27,7 @@
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
 #include "api_world.h"
+#include "api_steps.h"
 
 #define BANK_DETAILS "Account name: Rounds Placement LLC; Bank: First Example Bank; Account: 000123456789; " \
                      "Routing (ABA): 021000021; SWIFT: FEXAUS33"
@@ -223,37 +224,9 @@ static bool world_setup(void)
                          world_cardiology_offering_body(org, site, prc, "Cardiology Faults"), offering);
 }
 
-static bool block_at(int start, int seats, char *id_out)
-{
-    char from[11], to[11], path[160];
-    clock_date_from_days(clock_today_days() + start, from);
-    clock_date_from_days(clock_today_days() + start + 27, to);
-    snprintf(path, sizeof(path), "/api/v1/offerings/%s/blocks", offering);
-    return create_object(&staff, path, json_pack("{s:s,s:s,s:i}", "start", from, "end", to, "seats", seats), id_out);
-}
-
-static bool act_ok(const struct user *u, const char *app, const char *action)
-{
-    char path[200];
-    snprintf(path, sizeof(path), "/api/v1/applications/%s/%s", app, action);
-    struct api_response r;
-    bool ok = post_as(&r, u, path, json_object(), 200);
-    api_free(&r);
-    return ok;
-}
-
 static long long seats_taken(const char *block)
 {
     return api_db_int(db, "SELECT seats_taken FROM blocks WHERE id = $1", block, NULL);
-}
-
-static const char *app_status(const char *app)
-{
-    static char status[32];
-    char *s = api_db_text(db, "SELECT status FROM applications WHERE id = $1", app, NULL, NULL);
-    snprintf(status, sizeof(status), "%s", s != NULL ? s : "(none)");
-    free(s);
-    return status;
 }
 
 /* ---- the requests ---- */
@@ -265,7 +238,7 @@ TEST(every_write_of_apply_accept_book_and_cancel_fails_cleanly)
 {
     struct user s;
     char block[64], app[64], path[200], body[300];
-    if (!register_student(&s, "fstud") || !block_at(120, 2, block))
+    if (!register_student(&s, "fstud") || !steps_block(&staff, offering, 120, 27, 2, block))
         return;
     struct api_response r;
     snprintf(body, sizeof(body), "{\"block_id\":\"%s\",\"statement\":\"Cardiology is my calling.\"}", block);
@@ -276,23 +249,23 @@ TEST(every_write_of_apply_accept_book_and_cancel_fails_cleanly)
     }
     snprintf(app, sizeof(app), "%s", api_json_str(r.json, "id") != NULL ? api_json_str(r.json, "id") : "");
     api_free(&r);
-    CHECK_STR(app_status(app), "submitted");
-    if (!act_ok(&coord, app, "offer"))
+    CHECK_STR(steps_status(db, app), "submitted");
+    if (!steps_act(&coord, app, "offer"))
         return;
     snprintf(path, sizeof(path), "/api/v1/applications/%s/accept", app);
     CHECK(json_with_faults("accept (the seat held)", &s, "POST", path, "{}", 200, &r) >= 2);
     api_free(&r);
-    CHECK_STR(app_status(app), "held");
+    CHECK_STR(steps_status(db, app), "held");
     CHECK_INT(seats_taken(block), 1);
     snprintf(path, sizeof(path), "/api/v1/applications/%s/book", app);
     CHECK(json_with_faults("staff book by hand (payment recorded)", &staff, "POST", path, "{}", 200, &r) >= 2);
     api_free(&r);
-    CHECK_STR(app_status(app), "booked");
+    CHECK_STR(steps_status(db, app), "booked");
     CHECK(api_db_int(db, "SELECT COUNT(*) FROM payments WHERE application_id = $1", app, NULL) == 1);
     snprintf(path, sizeof(path), "/api/v1/applications/%s/cancel", app);
     CHECK(json_with_faults("cancel (seat released, refund owed)", &s, "POST", path, "{}", 200, &r) >= 2);
     api_free(&r);
-    CHECK_STR(app_status(app), "cancelled_by_student");
+    CHECK_STR(steps_status(db, app), "cancelled_by_student");
     CHECK_INT(seats_taken(block), 0);
 }
 
@@ -301,7 +274,7 @@ TEST(every_write_of_a_recorded_bank_transfer_fails_cleanly)
 {
     struct user s;
     char block[64], app[64], path[200], body[300], reference[32];
-    if (!register_student(&s, "fbank") || !block_at(150, 2, block))
+    if (!register_student(&s, "fbank") || !steps_block(&staff, offering, 150, 27, 2, block))
         return;
     struct api_response r;
     snprintf(body, sizeof(body), "{\"block_id\":\"%s\",\"statement\":\"Cardiology is my calling.\"}", block);
@@ -311,7 +284,7 @@ TEST(every_write_of_a_recorded_bank_transfer_fails_cleanly)
     }
     snprintf(app, sizeof(app), "%s", api_json_str(r.json, "id"));
     api_free(&r);
-    if (!act_ok(&coord, app, "offer") || !act_ok(&s, app, "accept"))
+    if (!steps_act(&coord, app, "offer") || !steps_act(&s, app, "accept"))
         return;
     snprintf(path, sizeof(path), "/api/v1/applications/%s/checkout", app);
     if (!post_as(&r, &s, path, json_pack("{s:s,s:s}", "method", "bank_transfer", "plan", "deposit"), 201)) {
@@ -331,7 +304,7 @@ TEST(every_write_of_a_recorded_bank_transfer_fails_cleanly)
     if (writes < 0)
         printf("  reply: %.300s\n", r.body != NULL ? r.body : "");
     api_free(&r);
-    CHECK_STR(app_status(app), "booked");
+    CHECK_STR(steps_status(db, app), "booked");
     CHECK(api_db_int(db, "SELECT COUNT(*) FROM payments WHERE application_id = $1", app, NULL) == 1);
 }
 

@@ -27,6 +27,8 @@
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
 #include "api_world.h"
+#include "api_hooks.h"
+#include "api_steps.h"
 #define DAY 86400LL
 #define BOUNDARY "rounds-letter-boundary-7MA4YWxkTrZu0gW"
 #define MAX_PDF 1000000
@@ -110,42 +112,13 @@ static bool world_setup(void)
 
 /* ---- the test hooks ---- */
 
-static void set_clock(long long offset)
-{
-    char body[64];
-    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", offset);
-    struct api_response r;
-    call(&r, NULL, "POST", "/api/v1/test/clock", body);
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/clock answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-}
-
 /* Runs the jobs once; the number of letter reminders they sent (-1 on failure). */
 static long long run_jobs(void)
 {
-    struct api_response r;
-    call(&r, NULL, "POST", "/api/v1/test/jobs", "{}");
-    long long sent = -1;
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/jobs answered %ld: %.300s", r.status, r.body);
-    else
-        sent = api_json_int(r.json, "letter_reminders", -1);
-    api_free(&r);
-    return sent;
+    return hooks_run_jobs_count("letter_reminders");
 }
 
 /* ---- a completed rotation ---- */
-
-static bool act_on(const struct user *u, const char *app, const char *action)
-{
-    char path[200];
-    snprintf(path, sizeof(path), "/api/v1/applications/%s/%s", app, action);
-    struct api_response r;
-    bool ok = post_as(&r, u, path, json_pack("{}"), 200);
-    api_free(&r);
-    return ok;
-}
 
 /* The student pays the full price of a held seat (the demo provider), which books it. */
 static bool pay_in_full(const struct user *s, const char *app)
@@ -158,37 +131,23 @@ static bool pay_in_full(const struct user *s, const char *app)
     return ok;
 }
 
-/* Staff take action on the application outside the rotation's dates, with a reason. */
-static bool override(const char *app, const char *action)
-{
-    char path[160];
-    snprintf(path, sizeof(path), "/api/v1/applications/%s/%s", app, action);
-    struct api_response r;
-    bool ok = post_as(&r, &staff, path, json_pack("{s:s}", "override_reason", "Set up by the test"), 200);
-    api_free(&r);
-    return ok;
-}
-
 /* The student applies for a fresh block of an offering and holds a seat
  * (complete: and completes the rotation); app_out gets the application. */
 static bool rotation(const struct user *s, const char *of_offering, bool complete, char *app_out)
 {
-    char from[11], to[11], path[160], block[64];
+    char block[64];
     int k = next_block++;
-    clock_date_from_days(clock_today_days() + 30 + 29 * k, from);
-    clock_date_from_days(clock_today_days() + 58 + 29 * k, to);
-    snprintf(path, sizeof(path), "/api/v1/offerings/%s/blocks", of_offering);
-    if (!create_object(&staff, path, json_pack("{s:s,s:s,s:i}", "start", from, "end", to, "seats", 3), block))
+    if (!steps_block(&staff, of_offering, 30 + 29 * k, 28, 3, block))
         return false;
     if (!create_object(s, "/api/v1/applications",
                        json_pack("{s:s,s:s}", "block_id", block, "statement", "Keen on inpatient medicine."),
                        app_out))
         return false;
-    if (!act_on(&coord, app_out, "offer") || !act_on(s, app_out, "accept"))
+    if (!steps_act(&coord, app_out, "offer") || !steps_act(s, app_out, "accept"))
         return false;
     /* The rotation is weeks ahead: staff start and complete it now, overriding the calendar. */
-    return !complete || (pay_in_full(s, app_out) && act_on(&coord, app_out, "clear") && override(app_out, "start") &&
-                         override(app_out, "complete"));
+    return !complete || (pay_in_full(s, app_out) && steps_act(&coord, app_out, "clear") &&
+                         steps_override(&staff, app_out, "start") && steps_override(&staff, app_out, "complete"));
 }
 
 static bool completed_rotation(const struct user *s, char *app_out)
@@ -384,32 +343,11 @@ static bool latest_token(const char *author, char out[128])
 
 /* ---- multipart bodies and PDFs ---- */
 
-struct bytes {
-    char *data;
-    size_t len;
-};
-
-static void bytes_add(struct bytes *b, const void *p, size_t n)
-{
-    char *bigger = realloc(b->data, b->len + n + 1);
-    if (bigger == NULL)
-        return;
-    b->data = bigger;
-    memcpy(b->data + b->len, p, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-static void bytes_str(struct bytes *b, const char *s)
-{
-    bytes_add(b, s, strlen(s));
-}
-
 /* A small valid-looking PDF holding marker (NULL: none), padded to size bytes when size > 0. */
-static struct bytes make_pdf(const char *marker, size_t size)
+static struct api_bytes make_pdf(const char *marker, size_t size)
 {
-    struct bytes b = {0};
-    bytes_str(&b, "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+    struct api_bytes b = {0};
+    api_bytes_str(&b, "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
                   "2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
                   "3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >> endobj\n");
     char stream[512];
@@ -417,7 +355,7 @@ static struct bytes make_pdf(const char *marker, size_t size)
              "4 0 obj << /Length 60 >> stream\nBT /F1 12 Tf 72 720 Td (To the program director: %s) Tj ET\n"
              "endstream endobj\n",
              marker != NULL ? marker : "I recommend this student");
-    bytes_str(&b, stream);
+    api_bytes_str(&b, stream);
     const char *tail = "trailer << /Root 1 0 R >>\n%%EOF\n";
     if (size > b.len + strlen(tail) + 2) {
         size_t pad = size - b.len - strlen(tail);
@@ -426,23 +364,23 @@ static struct bytes make_pdf(const char *marker, size_t size)
             memset(line, 'x', pad);
             line[0] = '%';
             line[pad - 1] = '\n';
-            bytes_add(&b, line, pad);
+            api_bytes_add(&b, line, pad);
             free(line);
         }
     }
-    bytes_str(&b, tail);
+    api_bytes_str(&b, tail);
     return b;
 }
 
 /* A multipart body: an optional text field token, and a file part (NULL data: no file part). */
-static struct bytes make_multipart(const char *token, const char *filename, const char *type, const char *data,
+static struct api_bytes make_multipart(const char *token, const char *filename, const char *type, const char *data,
                                    size_t len)
 {
-    struct bytes b = {0};
+    struct api_bytes b = {0};
     if (token != NULL) {
-        bytes_str(&b, "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n");
-        bytes_str(&b, token);
-        bytes_str(&b, "\r\n");
+        api_bytes_str(&b, "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"token\"\r\n\r\n");
+        api_bytes_str(&b, token);
+        api_bytes_str(&b, "\r\n");
     }
     if (data != NULL) {
         char head[512];
@@ -450,11 +388,11 @@ static struct bytes make_multipart(const char *token, const char *filename, cons
                  "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"%s\"\r\n"
                  "Content-Type: %s\r\n\r\n",
                  filename, type);
-        bytes_str(&b, head);
-        bytes_add(&b, data, len);
-        bytes_str(&b, "\r\n");
+        api_bytes_str(&b, head);
+        api_bytes_add(&b, data, len);
+        api_bytes_str(&b, "\r\n");
     }
-    bytes_str(&b, "--" BOUNDARY "--\r\n");
+    api_bytes_str(&b, "--" BOUNDARY "--\r\n");
     return b;
 }
 
@@ -464,7 +402,7 @@ static long upload_raw(struct api_response *r, const struct user *u, const char 
                        const char *token_field, const char *id, const char *filename, const char *type,
                        const char *data, size_t len)
 {
-    struct bytes body = make_multipart(token_field, filename, type, data, len);
+    struct api_bytes body = make_multipart(token_field, filename, type, data, len);
     char path[200], token[256];
     snprintf(path, sizeof(path), "/api/v1/letters/%s/upload", id);
     const char *headers[4];
@@ -484,7 +422,7 @@ static long upload_raw(struct api_response *r, const struct user *u, const char 
 }
 
 static long upload_pdf(struct api_response *r, const struct user *u, const char *token, const char *id,
-                       const struct bytes *pdf)
+                       const struct api_bytes *pdf)
 {
     return upload_raw(r, u, token, NULL, id, "letter.pdf", "application/pdf", pdf->data, pdf->len);
 }
@@ -655,7 +593,7 @@ TEST(whole_flow_request_accept_upload_deliver)
     CHECK_STR(db_state(id), "accepted");
     char marker[64];
     make_marker(marker);
-    struct bytes pdf = make_pdf(marker, 0);
+    struct api_bytes pdf = make_pdf(marker, 0);
     upload_pdf(&r, NULL, token, id, &pdf);
     CHECK_INT(r.status, 200);
     CHECK_STR(api_json_str(r.json, "state"), "uploaded");
@@ -748,7 +686,7 @@ TEST(preceptor_with_an_account_accepts_uploads_and_downloads)
 
     char marker[64];
     make_marker(marker);
-    struct bytes pdf = make_pdf(marker, 0);
+    struct api_bytes pdf = make_pdf(marker, 0);
     upload_pdf(&r, &precep, NULL, id, &pdf);
     CHECK_INT(r.status, 200);
     CHECK_STR(api_json_str(r.json, "state"), "uploaded");
@@ -812,27 +750,27 @@ TEST(an_expired_link_is_410)
     struct api_response r;
     char path[200];
     snprintf(path, sizeof(path), "/api/v1/letters/%s", id);
-    set_clock(31 * DAY);
+    hooks_set_clock(31 * DAY);
     call_token(&r, token, "GET", path, NULL);
     CHECK_PROBLEM(&r, 410, "invitation_expired", NULL);
     api_free(&r);
     letter_act(&r, NULL, token, id, "accept", "{}");
     CHECK_PROBLEM(&r, 410, "invitation_expired", NULL);
     api_free(&r);
-    struct bytes pdf = make_pdf(NULL, 0);
+    struct api_bytes pdf = make_pdf(NULL, 0);
     upload_pdf(&r, NULL, token, id, &pdf);
     CHECK_PROBLEM(&r, 410, "invitation_expired", NULL);
     api_free(&r);
     free(pdf.data);
-    set_clock(0);
+    hooks_set_clock(0);
     CHECK_STR(db_state(id), "requested");
     CHECK_INT(db_versions(id), 0);
     /* Thirty days less a minute it still works. */
-    set_clock(30 * DAY - 60);
+    hooks_set_clock(30 * DAY - 60);
     call_token(&r, token, "GET", path, NULL);
     CHECK_INT(r.status, 200);
     api_free(&r);
-    set_clock(0);
+    hooks_set_clock(0);
 }
 
 TEST(a_link_is_used_up_by_the_upload_or_the_decline)
@@ -843,7 +781,7 @@ TEST(a_link_is_used_up_by_the_upload_or_the_decline)
         return;
     struct api_response r;
     /* Uploading through the multipart field token, straight from requested. */
-    struct bytes pdf = make_pdf(NULL, 0);
+    struct api_bytes pdf = make_pdf(NULL, 0);
     upload_raw(&r, NULL, NULL, token, id, "letter.pdf", "application/pdf", pdf.data, pdf.len);
     CHECK_INT(r.status, 200);
     CHECK_STR(api_json_str(r.json, "state"), "uploaded");
@@ -902,7 +840,7 @@ TEST(another_letters_token_a_garbage_token_or_none)
     struct api_response r;
     char path[200];
     snprintf(path, sizeof(path), "/api/v1/letters/%s", b);
-    struct bytes pdf = make_pdf(NULL, 0);
+    struct api_bytes pdf = make_pdf(NULL, 0);
     /* A's token on B: as if B did not exist. */
     call_token(&r, token_a, "GET", path, NULL);
     CHECK_PROBLEM(&r, 404, "not_found", NULL);
@@ -986,7 +924,7 @@ TEST(only_a_pdf_of_at_most_1_mb_is_taken)
     CHECK_INT(r.status, 415);
     CHECK_STR(api_json_str(r.json, "code"), "unsupported_media_type");
     api_free(&r);
-    struct bytes big = make_pdf(NULL, MAX_PDF + 1);
+    struct api_bytes big = make_pdf(NULL, MAX_PDF + 1);
     CHECK_INT(big.len, MAX_PDF + 1);
     upload_pdf(&r, NULL, token, id, &big);
     CHECK_INT(r.status, 413);
@@ -1006,26 +944,26 @@ TEST(only_a_pdf_of_at_most_1_mb_is_taken)
     char token_header[256];
     snprintf(token_header, sizeof(token_header), "X-Invitation-Token: %s", token);
     const char *headers[] = {token_header, "Content-Type: application/pdf", NULL};
-    struct bytes pdf = make_pdf(NULL, 0);
+    struct api_bytes pdf = make_pdf(NULL, 0);
     struct api_raw_request rq = {"POST", path, headers, pdf.data, pdf.len, true};
     api_send(&r, &rq);
     CHECK(r.status == 415 || r.status == 400);
     api_free(&r);
     /* Over the route's cap (1 MB and the form around it): the limit named,
      * as a problem for the API and on the invitation's page for a person. */
-    struct bytes over = make_pdf(NULL, 3 * MAX_PDF);
+    struct api_bytes over = make_pdf(NULL, 3 * MAX_PDF);
     upload_pdf(&r, NULL, token, id, &over);
     CHECK_PROBLEM(&r, 413, "payload_too_large", "file");
     CHECK_CONTAINS(api_json_str(r.json, "detail"), "1 MB (1000000 bytes)");
     api_free(&r);
     static const char form_token[] = "Tq1mD9yXv0bKc3eP7sLh2wNf8uRz4gAj6iYo5xQk1Ew";
-    struct bytes page_body = {0};
-    bytes_str(&page_body, "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n");
-    bytes_str(&page_body, form_token);
-    bytes_str(&page_body, "\r\n--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"l.pdf\"\r\n"
+    struct api_bytes page_body = {0};
+    api_bytes_str(&page_body, "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n");
+    api_bytes_str(&page_body, form_token);
+    api_bytes_str(&page_body, "\r\n--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"l.pdf\"\r\n"
                           "Content-Type: application/pdf\r\n\r\n");
-    bytes_add(&page_body, over.data, over.len);
-    bytes_str(&page_body, "\r\n--" BOUNDARY "--\r\n");
+    api_bytes_add(&page_body, over.data, over.len);
+    api_bytes_str(&page_body, "\r\n--" BOUNDARY "--\r\n");
     char page_path[256], form_cookie[128];
     snprintf(page_path, sizeof(page_path), "/invitations/letters/%s/upload", token);
     snprintf(form_cookie, sizeof(form_cookie), "Cookie: rounds_csrf=%s", form_token);
@@ -1043,7 +981,7 @@ TEST(only_a_pdf_of_at_most_1_mb_is_taken)
     CHECK_INT(db_versions(id), 0);
     CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM letters WHERE id = $1 AND token_used_at IS NULL", id, NULL), 1);
     /* Exactly 1,000,000 bytes is taken. */
-    struct bytes edge = make_pdf(NULL, MAX_PDF);
+    struct api_bytes edge = make_pdf(NULL, MAX_PDF);
     CHECK_INT(edge.len, MAX_PDF);
     upload_pdf(&r, NULL, token, id, &edge);
     CHECK_INT(r.status, 200);
@@ -1077,7 +1015,7 @@ TEST(a_new_version_keeps_the_history)
     char m1[64], m2[64];
     make_marker(m1);
     make_marker(m2);
-    struct bytes v1 = make_pdf(m1, 0), v2 = make_pdf(m2, 0);
+    struct api_bytes v1 = make_pdf(m1, 0), v2 = make_pdf(m2, 0);
     upload_pdf(&r, &precep, NULL, id, &v1);
     CHECK_INT(r.status, 200);
     CHECK_INT(api_json_int(r.json, "versions", -1), 1);
@@ -1125,7 +1063,7 @@ TEST(a_waived_letter_never_reaches_the_student)
     char marker[64], file_link[160];
     make_marker(marker);
     snprintf(file_link, sizeof(file_link), "/letters/%s/file", id);
-    struct bytes pdf = make_pdf(marker, 0);
+    struct api_bytes pdf = make_pdf(marker, 0);
     struct api_response r;
     upload_pdf(&r, NULL, token, id, &pdf);
     CHECK_INT(r.status, 200);
@@ -1222,7 +1160,7 @@ TEST(waiving_later_is_possible_and_final)
         return;
     char marker[64];
     make_marker(marker);
-    struct bytes pdf = make_pdf(marker, 0);
+    struct api_bytes pdf = make_pdf(marker, 0);
     struct api_response r;
     upload_pdf(&r, NULL, token, id, &pdf);
     CHECK_INT(r.status, 200);
@@ -1342,7 +1280,7 @@ TEST(readiness_rises_with_letters_and_profile)
     if (readiness(&r, &s))
         CHECK_INT(api_json_int(r.json, "usce_weeks.planned", -1), 4);
     api_free(&r);
-    struct bytes pdf = make_pdf(NULL, 0);
+    struct api_bytes pdf = make_pdf(NULL, 0);
     /* Requested is not yet a letter. */
     if (readiness(&r, &s))
         CHECK_INT(api_json_int(r.json, "letters.count", -1), 0);
@@ -1471,7 +1409,7 @@ TEST(reminders_at_7_and_14_days_with_a_fresh_link_never_twice)
         !latest_token(done_author, done_token))
         return;
     struct api_response r;
-    struct bytes pdf = make_pdf(NULL, 0);
+    struct api_bytes pdf = make_pdf(NULL, 0);
     upload_pdf(&r, NULL, done_token, done_id, &pdf);
     CHECK_INT(r.status, 200);
     api_free(&r);
@@ -1479,11 +1417,11 @@ TEST(reminders_at_7_and_14_days_with_a_fresh_link_never_twice)
     CHECK_INT(outbox_count(open_author), 1);
     CHECK_INT(outbox_count(done_author), 1);
     /* Six days: nothing yet. */
-    set_clock(6 * DAY);
+    hooks_set_clock(6 * DAY);
     run_jobs();
     CHECK_INT(outbox_count(open_author), 1);
     /* Seven days: one reminder with a new link that works. */
-    set_clock(7 * DAY + 60);
+    hooks_set_clock(7 * DAY + 60);
     CHECK(run_jobs() >= 1);
     CHECK_INT(outbox_count(open_author), 2);
     CHECK_INT(outbox_count(done_author), 1);
@@ -1502,11 +1440,11 @@ TEST(reminders_at_7_and_14_days_with_a_fresh_link_never_twice)
     CHECK(api_db_int(db, "SELECT reminded_7_at FROM letters WHERE id = $1", open_id, NULL) > 0);
     run_jobs();
     CHECK_INT(outbox_count(open_author), 2);
-    set_clock(10 * DAY);
+    hooks_set_clock(10 * DAY);
     run_jobs();
     CHECK_INT(outbox_count(open_author), 2);
     /* Fourteen days: another; then never again. */
-    set_clock(14 * DAY + 60);
+    hooks_set_clock(14 * DAY + 60);
     CHECK(run_jobs() >= 1);
     CHECK_INT(outbox_count(open_author), 3);
     char third[128];
@@ -1517,9 +1455,9 @@ TEST(reminders_at_7_and_14_days_with_a_fresh_link_never_twice)
         api_free(&r);
     }
     run_jobs();
-    set_clock(21 * DAY);
+    hooks_set_clock(21 * DAY);
     run_jobs();
-    set_clock(28 * DAY);
+    hooks_set_clock(28 * DAY);
     run_jobs();
     CHECK_INT(outbox_count(open_author), 3);
     CHECK_INT(outbox_count(done_author), 1);
@@ -1527,7 +1465,7 @@ TEST(reminders_at_7_and_14_days_with_a_fresh_link_never_twice)
     char *mail = outbox_text(s.email);
     CHECK(strstr(mail, "/invitations/letters/") == NULL);
     free(mail);
-    set_clock(0);
+    hooks_set_clock(0);
     free(pdf.data);
 }
 
@@ -1539,11 +1477,11 @@ TEST(staff_list_overdue_letters)
         !request_letter(&s, false, done_id, done_author) || !latest_token(done_author, done_token))
         return;
     struct api_response r;
-    struct bytes pdf = make_pdf(NULL, 0);
+    struct api_bytes pdf = make_pdf(NULL, 0);
     upload_pdf(&r, NULL, done_token, done_id, &pdf);
     CHECK_INT(r.status, 200);
     api_free(&r);
-    set_clock(15 * DAY);
+    hooks_set_clock(15 * DAY);
     if (request_letter(&s, false, fresh_id, NULL)) {
         CHECK(list_has(&staff, "/api/v1/letters?overdue=1&limit=100", old_id, NULL));
         CHECK(!list_has(&staff, "/api/v1/letters?overdue=1&limit=100", done_id, NULL));
@@ -1564,7 +1502,7 @@ TEST(staff_list_overdue_letters)
     call(&r, &staff, "GET", "/api/v1/letters?overdue=maybe", NULL);
     CHECK_PROBLEM(&r, 400, "invalid_parameter", "overdue");
     api_free(&r);
-    set_clock(0);
+    hooks_set_clock(0);
     free(pdf.data);
 }
 
@@ -1859,7 +1797,7 @@ int main(void)
     if (api_server_start(&server, flags) != 0)
         return 1;
     test_current_name = "setup";
-    set_clock(0);
+    hooks_set_clock(0);
     if (!world_setup()) {
         printf("FAIL setting up the host, preceptors and offering\n");
         api_server_print_log(&server, 30);
@@ -1880,7 +1818,7 @@ int main(void)
     API_RUN(staff_list_overdue_letters);
     API_RUN(lists_hold_a_students_requests_and_an_authors_letters);
     API_RUN(malformed_requests_are_4xx_and_change_nothing);
-    set_clock(0);
+    hooks_set_clock(0);
     db_close(db);
     API_RUN(server_shuts_down_gracefully);
     const char *keep = getenv("ROUNDS_TEST_KEEP");

@@ -24,7 +24,6 @@
 #include "api_rotation_world.h"
 
 #define PER_MINUTE 12
-#define BOUNDARY "----roundsmessagesboundary"
 
 static struct api_server server;
 static struct world W;
@@ -69,25 +68,6 @@ static bool make_coach_of(const struct user *student)
     return ok;
 }
 
-/* Uploads a small PDF to u's wallet; its id into id_out (64). */
-static bool upload_document(const struct user *u, char *id_out)
-{
-    static const char body[] = "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\npassport\r\n"
-                               "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.pdf\"\r\n"
-                               "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n%%EOF\n\r\n--" BOUNDARY "--\r\n";
-    const char *headers[] = {u->auth, "Content-Type: multipart/form-data; boundary=" BOUNDARY, NULL};
-    struct api_raw_request rq = {"POST", "/api/v1/documents", headers, body, sizeof(body) - 1, true};
-    struct api_response r;
-    api_send(&r, &rq);
-    bool ok = r.status == 201 && api_json_str(r.json, "id") != NULL;
-    if (ok)
-        snprintf(id_out, 64, "%s", api_json_str(r.json, "id"));
-    else
-        TEST_FAILF("uploading a document answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-    return ok;
-}
-
 static long page_get(struct api_response *r, const struct user *u, const char *path)
 {
     const char *headers[] = {u != NULL ? u->cookie : NULL, NULL};
@@ -112,7 +92,7 @@ TEST(members_read_and_write_everyone_else_gets_404)
 {
     struct user s, other;
     char app[64], other_app[64];
-    world_clock_reset();
+    hooks_set_clock(0);
     if (!register_student(&s, "msg") || !register_student(&other, "msgo") ||
         !world_rotation(&W, &s, W.offering_a, 30, 20, "booked", app) || !make_coach_of(&s) ||
         !world_rotation(&W, &other, W.offering_b, 30, 20, "offered", other_app))
@@ -183,8 +163,8 @@ TEST(before_an_offer_the_thread_is_closed)
 {
     struct user s;
     char block[64], app[64] = "";
-    world_clock_reset();
-    if (!register_student(&s, "msgpre") || !world_block(&W, W.offering_a, 40, 20, block))
+    hooks_set_clock(0);
+    if (!register_student(&s, "msgpre") || !steps_block(&W.staff, W.offering_a, 40, 20, 5, block))
         return;
     struct api_response r;
     char *body = json_text(json_pack("{s:s,s:s}", "block_id", block, "statement", "Keen on inpatient medicine."));
@@ -201,7 +181,7 @@ TEST(before_an_offer_the_thread_is_closed)
     api_free(&r);
     CHECK_INT(messages_in(app), 0);
     /* Once offered, it opens. */
-    if (!world_act(&W.staff, app, "offer"))
+    if (!steps_act(&W.staff, app, "offer"))
         return;
     CHECK_INT(post_message(&r, &s, app, "{\"body\":\"Thank you for the offer!\"}"), 201);
     api_free(&r);
@@ -211,10 +191,10 @@ TEST(bad_input_is_refused_and_changes_nothing)
 {
     struct user s, other;
     char app[64], mine[64], theirs[64];
-    world_clock_reset();
+    hooks_set_clock(0);
     if (!register_student(&s, "msgbad") || !register_student(&other, "msgbado") ||
-        !world_rotation(&W, &s, W.offering_a, 50, 20, "offered", app) || !upload_document(&s, mine) ||
-        !upload_document(&other, theirs))
+        !world_rotation(&W, &s, W.offering_a, 50, 20, "offered", app) || !steps_upload_pdf(&s, mine) ||
+        !steps_upload_pdf(&other, theirs))
         return;
     struct api_response r;
     /* Over MESSAGE_MAX_CHARS: 413 naming body; exactly the limit is fine. */
@@ -268,7 +248,7 @@ TEST(sending_is_rate_limited_per_user)
 {
     struct user s;
     char app[64];
-    world_clock_reset();
+    hooks_set_clock(0);
     if (!register_student(&s, "msgrate") || !world_rotation(&W, &s, W.offering_a, 60, 20, "offered", app))
         return;
     struct api_response r;
@@ -287,12 +267,10 @@ TEST(sending_is_rate_limited_per_user)
     /* Others still send; a minute later the student does too. */
     CHECK_INT(post_message(&r, &W.coord_a, app, "{\"body\":\"No rush.\"}"), 201);
     api_free(&r);
-    struct api_response c;
-    world_call(&c, NULL, "POST", "/api/v1/test/clock", "{\"offset_seconds\":61}");
-    api_free(&c);
+    hooks_set_clock(61);
     CHECK_INT(post_message(&r, &s, app, "{\"body\":\"back again\"}"), 201);
     api_free(&r);
-    world_clock_reset();
+    hooks_set_clock(0);
 }
 
 /* Digest emails to u so far (queued or sent: sent mail keeps only the address's hash). */
@@ -309,21 +287,11 @@ static long long digests_to(const struct user *u)
                       u->email, to_hash);
 }
 
-static void clock_offset(long long seconds)
-{
-    char body[64];
-    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", seconds);
-    struct api_response r;
-    world_call(&r, NULL, "POST", "/api/v1/test/clock", body);
-    CHECK_INT(r.status, 200);
-    api_free(&r);
-}
-
 TEST(the_digest_goes_out_at_most_every_30_minutes)
 {
     struct user s;
     char app[64];
-    world_clock_reset();
+    hooks_set_clock(0);
     if (!register_student(&s, "msgdig") || !world_rotation(&W, &s, W.offering_b, 70, 20, "offered", app))
         return;
     struct api_response r;
@@ -331,36 +299,36 @@ TEST(the_digest_goes_out_at_most_every_30_minutes)
     CHECK_INT(post_message(&r, &W.coord_b, app, "{\"body\":\"Please send your vaccination record.\"}"), 201);
     api_free(&r);
     CHECK_INT(digests_to(&s), 0);
-    world_run_jobs();
-    world_run_jobs();
+    hooks_run_jobs();
+    hooks_run_jobs();
     CHECK_INT(digests_to(&s), 1);
     /* A second message ten minutes later waits for the 30 minutes. */
-    clock_offset(600);
+    hooks_set_clock(600);
     CHECK_INT(post_message(&r, &W.coord_b, app, "{\"body\":\"And your TB test.\"}"), 201);
     api_free(&r);
-    world_run_jobs();
+    hooks_run_jobs();
     CHECK_INT(digests_to(&s), 1);
     /* Read meanwhile: nothing to tell any more. */
-    clock_offset(31 * 60);
+    hooks_set_clock(31 * 60);
     world_callf(&r, &s, "POST", "{}", "/api/v1/applications/%s/messages/read", app);
     CHECK_INT(r.status, 200);
     api_free(&r);
-    world_run_jobs();
+    hooks_run_jobs();
     CHECK_INT(digests_to(&s), 1);
     /* A new one after the 30 minutes: the next digest. */
     CHECK_INT(post_message(&r, &W.coord_b, app, "{\"body\":\"Thanks, all received.\"}"), 201);
     api_free(&r);
-    clock_offset(62 * 60);
-    world_run_jobs();
+    hooks_set_clock(62 * 60);
+    hooks_run_jobs();
     CHECK_INT(digests_to(&s), 2);
-    world_clock_reset();
+    hooks_set_clock(0);
 }
 
 TEST(the_page_shows_the_thread_and_keeps_what_was_typed)
 {
     struct user s, other;
     char app[64], path[160];
-    world_clock_reset();
+    hooks_set_clock(0);
     if (!register_student(&s, "msgpage") || !register_student(&other, "msgpageo") ||
         !world_rotation(&W, &s, W.offering_a, 80, 20, "offered", app))
         return;
@@ -418,11 +386,11 @@ TEST(every_member_downloads_an_attachment_everyone_else_gets_404)
 {
     struct user s, other;
     char app[64], other_app[64], doc[64], other_doc[64], msg[64] = "", plain[64] = "", other_msg[64] = "";
-    world_clock_reset();
+    hooks_set_clock(0);
     if (!register_student(&s, "msgatt") || !register_student(&other, "msgatto") ||
         !world_rotation(&W, &s, W.offering_a, 60, 20, "booked", app) || !make_coach_of(&s) ||
-        !world_rotation(&W, &other, W.offering_b, 60, 20, "offered", other_app) || !upload_document(&s, doc) ||
-        !upload_document(&other, other_doc))
+        !world_rotation(&W, &other, W.offering_b, 60, 20, "offered", other_app) || !steps_upload_pdf(&s, doc) ||
+        !steps_upload_pdf(&other, other_doc))
         return;
     struct user stranger_coach;
     if (!world_user(&W, &stranger_coach, "coachatt", "coach", NULL))
@@ -540,7 +508,7 @@ int main(void)
     API_RUN(sending_is_rate_limited_per_user);
     API_RUN(the_digest_goes_out_at_most_every_30_minutes);
     API_RUN(the_page_shows_the_thread_and_keeps_what_was_typed);
-    world_clock_reset();
+    hooks_set_clock(0);
     db_close(W.db);
     CHECK_INT(api_server_stop(&server), 0);
     api_server_cleanup(&server);

@@ -29,6 +29,7 @@
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
 #include "api_world.h"
+#include "api_steps.h"
 
 #define STRIPE_SECRET_KEY "sk_test_rounds_money_suite"
 #define STRIPE_WEBHOOK_SECRET "whsec_rounds_money_suite_secret"
@@ -119,17 +120,6 @@ static void date_in(int days, char out[11])
     clock_date_from_days(clock_today_days() + days, out);
 }
 
-/* A block starting `start` days from today (each test its own dates). */
-static bool block_at(struct world *w, int start, int seats, char *id_out)
-{
-    char from[11], to[11], path[160];
-    date_in(start, from);
-    date_in(start + 27, to);
-    snprintf(path, sizeof(path), "/api/v1/offerings/%s/blocks", w->offering);
-    return create_object(&w->staff, path, json_pack("{s:s,s:s,s:i}", "start", from, "end", to, "seats", seats),
-                         id_out);
-}
-
 static long act(struct api_response *r, const struct user *u, const char *app, const char *action, json_t *body)
 {
     char path[200];
@@ -137,60 +127,24 @@ static long act(struct api_response *r, const struct user *u, const char *app, c
     return call_json(r, u, "POST", path, body != NULL ? body : json_object());
 }
 
-static bool act_ok(const struct user *u, const char *app, const char *action)
-{
-    struct api_response r;
-    act(&r, u, app, action, NULL);
-    bool ok = r.status == 200;
-    if (!ok)
-        TEST_FAILF("%s on %s answered %ld: %.300s", action, app, r.status, r.body);
-    api_free(&r);
-    return ok;
-}
-
 /* A new student with an application on a fresh block starting `start` days
  * from now, offered and accepted (the seat held). */
 static bool held_app(struct world *w, struct user *s, int start, char *block, char *app)
 {
-    if (!register_student(s, "mstud") || !block_at(w, start, 3, block))
+    if (!register_student(s, "mstud") || !steps_block(&w->staff, w->offering, start, 27, 3, block))
         return false;
     return create_object(s, "/api/v1/applications",
                          json_pack("{s:s,s:s}", "block_id", block, "statement", "Cardiology is my calling."), app) &&
-           act_ok(&w->coord, app, "offer") && act_ok(s, app, "accept");
+           steps_act(&w->coord, app, "offer") && steps_act(s, app, "accept");
 }
 
 /* Moves the server's clock; sessions idle for more than 30 days end, so the
  * world's staff and coordinators sign in again (students are the tests'). */
 static void set_clock(long long offset)
 {
-    char body[64];
-    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", offset);
-    struct api_response r;
-    call(&r, NULL, "POST", "/api/v1/test/clock", body);
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/clock answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
     struct world *w = api_current == D.srv ? &D : &S;
-    if (!login(&w->staff) || !login(&w->coord) || !login(&w->coord_other))
-        TEST_FAILF("signing in again after moving the clock failed");
-}
-
-static void run_jobs(void)
-{
-    struct api_response r;
-    call(&r, NULL, "POST", "/api/v1/test/jobs", "{}");
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/jobs answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-}
-
-static const char *db_status(struct world *w, const char *app)
-{
-    static char status[64];
-    char *s = api_db_text(w->db, "SELECT status FROM applications WHERE id = $1", app, NULL, NULL);
-    snprintf(status, sizeof(status), "%s", s != NULL ? s : "(none)");
-    free(s);
-    return status;
+    struct user *const people[] = {&w->staff, &w->coord, &w->coord_other, NULL};
+    steps_set_clock_signed_in(offset, people);
 }
 
 static long long db_count(struct world *w, const char *sql, const char *p1)
@@ -255,7 +209,7 @@ TEST(offering_shows_prices_and_the_refund_table_per_block)
 {
     api_use(D.srv);
     char block[64];
-    if (!block_at(&D, 90, 4, block))
+    if (!steps_block(&D.staff, D.offering, 90, 27, 4, block))
         return;
     struct api_response r;
     char path[200], start[11], first_deadline[11], second_deadline[11], after[11], due[11];
@@ -391,7 +345,7 @@ TEST(demo_deposit_books_and_the_cancellation_refunds_what_the_policy_says)
     CHECK_STR(api_json_str(r.json, "status"), "paid");
     CHECK_INT(api_json_int(r.json, "amount_cents", -1), DEPOSIT);
     api_free(&r);
-    CHECK_STR(db_status(&D, app), "booked");
+    CHECK_STR(steps_status(D.db, app), "booked");
     CHECK_INT(statement_int(&s, app, "paid_cents"), DEPOSIT);
     CHECK_INT(statement_int(&s, app, "pay_now.balance"), PRICE - DEPOSIT);
     /* 100 days before: everything back if cancelled today. */
@@ -403,8 +357,8 @@ TEST(demo_deposit_books_and_the_cancellation_refunds_what_the_policy_says)
     long long expected = policy_refund(40, DEPOSIT, REFUND_CAUSE_STUDENT);
     CHECK_INT(expected, (DEPOSIT - FEE) / 2);
     CHECK_INT(statement_int(&s, app, "if_cancelled_today.refund_cents"), expected);
-    CHECK(act_ok(&s, app, "cancel"));
-    CHECK_STR(db_status(&D, app), "cancelled_by_student");
+    CHECK(steps_act(&s, app, "cancel"));
+    CHECK_STR(steps_status(D.db, app), "cancelled_by_student");
     statement(&r, &s, app);
     CHECK_INT(api_json_int(r.json, "refunded_cents", -1), expected);
     CHECK_INT(api_json_int(r.json, "refund_owed_cents", -1), 0);
@@ -462,7 +416,7 @@ TEST(checkout_refuses_what_it_should_and_changes_nothing)
     CHECK_PROBLEM(&r, 404, "not_found", NULL);
     api_free(&r);
     CHECK_INT(db_count(&D, "SELECT COUNT(*) FROM checkouts WHERE application_id = $1", app), before);
-    CHECK_STR(db_status(&D, app), "held");
+    CHECK_STR(steps_status(D.db, app), "held");
     CHECK_INT(statement_int(&s, app, "paid_cents"), 0);
     /* Someone else's statement is a 404 too. */
     statement(&r, &other, app);
@@ -495,7 +449,7 @@ TEST(the_full_price_is_due_when_the_balance_date_has_passed)
     checkout(&r, &s, app, "demo", "full");
     CHECK_INT(r.status, 201);
     api_free(&r);
-    CHECK_STR(db_status(&D, app), "booked");
+    CHECK_STR(steps_status(D.db, app), "booked");
     CHECK_INT(statement_int(&s, app, "balance_cents"), 0);
 }
 
@@ -523,16 +477,16 @@ TEST(balance_reminders_at_14_and_3_days_and_an_unpaid_balance_releases_the_seat)
     api_free(&r);
     /* 15 days before app_b's due date (start 121 → due day 76): no reminder yet. */
     set_clock(60LL * DAY);
-    run_jobs();
+    hooks_run_jobs();
     CHECK_INT(notifications_like(&D, &unpaid, "Balance of %"), 0);
     /* 14 days before: one reminder, and only one however often the jobs run. */
     set_clock(62LL * DAY);
-    run_jobs();
-    run_jobs();
+    hooks_run_jobs();
+    hooks_run_jobs();
     CHECK_INT(notifications_like(&D, &unpaid, "Balance of %"), 1);
     /* 3 days before: the second. */
     set_clock(73LL * DAY);
-    run_jobs();
+    hooks_run_jobs();
     CHECK_INT(notifications_like(&D, &unpaid, "Balance of %"), 2);
     CHECK_INT(notifications_like(&D, &paid, "Balance of %"), 2);
     /* The first student pays the balance. */
@@ -545,9 +499,9 @@ TEST(balance_reminders_at_14_and_3_days_and_an_unpaid_balance_releases_the_seat)
     /* The day after the due date: the unpaid one is released with the policy's refund for that day. */
     set_clock(77LL * DAY);
     long long taken_before = db_count(&D, "SELECT seats_taken FROM blocks WHERE id = $1", block_b);
-    run_jobs();
-    CHECK_STR(db_status(&D, app_b), "balance_unpaid");
-    CHECK_STR(db_status(&D, app_a), "booked");
+    hooks_run_jobs();
+    CHECK_STR(steps_status(D.db, app_b), "balance_unpaid");
+    CHECK_STR(steps_status(D.db, app_a), "booked");
     CHECK_INT(db_count(&D, "SELECT seats_taken FROM blocks WHERE id = $1", block_b), taken_before - 1);
     long long expected = policy_refund(121 - 77, DEPOSIT, REFUND_CAUSE_STUDENT);
     CHECK_INT(statement_int(&unpaid, app_b, "refunded_cents"), expected);
@@ -578,8 +532,8 @@ TEST(host_cancellation_refunds_everything_and_visa_refusal_everything_but_the_fe
     set_clock(110LL * DAY); /* 20 days before: the policy would give nothing back */
     if (!login(&c))
         return;
-    CHECK(act_ok(&D.coord, app_a, "cancel"));
-    CHECK_STR(db_status(&D, app_a), "cancelled_by_host");
+    CHECK(steps_act(&D.coord, app_a, "cancel"));
+    CHECK_STR(steps_status(D.db, app_a), "cancelled_by_host");
     CHECK_INT(statement_int(&D.staff, app_a, "refunded_cents"), policy_refund(20, PRICE, REFUND_CAUSE_HOST));
     CHECK_INT(statement_int(&D.staff, app_a, "refunded_cents"), PRICE);
     act(&r, &D.staff, app_b, "cancel", json_pack("{s:s,s:s}", "reason", "visa_refused", "note", "Visa refusal letter seen"));
@@ -599,10 +553,10 @@ TEST(host_cancellation_refunds_everything_and_visa_refusal_everything_but_the_fe
     act(&r, &D.staff, app_c, "cancel", json_pack("{s:s}", "reason", "because"));
     CHECK_PROBLEM(&r, 400, "validation_failed", "reason");
     api_free(&r);
-    CHECK_STR(db_status(&D, app_c), "booked");
+    CHECK_STR(steps_status(D.db, app_c), "booked");
     /* The student's own cancellation 20 days before: nothing back, as the table said. */
     CHECK_INT(statement_int(&c, app_c, "if_cancelled_today.refund_cents"), 0);
-    CHECK(act_ok(&c, app_c, "cancel"));
+    CHECK(steps_act(&c, app_c, "cancel"));
     CHECK_INT(statement_int(&c, app_c, "refunded_cents"), 0);
     set_clock(0);
 }
@@ -623,7 +577,7 @@ TEST(goodwill_refunds_by_staff_with_a_reason_up_to_what_was_paid)
     set_clock(125LL * DAY); /* 15 days before: nothing back under the policy */
     if (!login(&s))
         return;
-    CHECK(act_ok(&s, app, "cancel"));
+    CHECK(steps_act(&s, app, "cancel"));
     CHECK_INT(statement_int(&s, app, "refunded_cents"), 0);
     char path[200];
     snprintf(path, sizeof(path), "/api/v1/applications/%s/refunds", app);
@@ -672,14 +626,14 @@ TEST(staff_book_records_the_payment_by_hand_and_its_refund_is_marked_sent_by_han
     act(&r, &D.coord, app, "book", NULL); /* the host no longer books: only a payment, or staff by hand */
     CHECK_PROBLEM(&r, 409, "invalid_transition", NULL);
     api_free(&r);
-    CHECK(act_ok(&D.staff, app, "book"));
+    CHECK(steps_act(&D.staff, app, "book"));
     statement(&r, &s, app);
     CHECK_INT(api_json_int(r.json, "paid_cents", -1), DEPOSIT);
     json_t *payments = json_object_get(r.json, "payments");
     CHECK(json_array_size(payments) == 1);
     CHECK_STR(api_json_str(json_array_get(payments, 0), "method"), "manual");
     api_free(&r);
-    CHECK(act_ok(&s, app, "cancel")); /* 150 days before: everything back, by hand */
+    CHECK(steps_act(&s, app, "cancel")); /* 150 days before: everything back, by hand */
     call(&r, &D.staff, "GET", "/api/v1/refunds?provider=manual", NULL);
     CHECK_INT(r.status, 200);
     const char *refund = NULL;
@@ -733,12 +687,12 @@ TEST(the_hosts_share_is_payable_when_the_rotation_starts_and_paid_out_once)
     checkout(&r, &s, app, "demo", "full");
     CHECK_INT(r.status, 201);
     api_free(&r);
-    CHECK(act_ok(&D.staff, app, "clear"));
+    CHECK(steps_act(&D.staff, app, "clear"));
     /* The rotation starts (the host's share becomes payable that day). */
     set_clock(161LL * DAY);
     char month[8], path[200];
     this_month(161, month); /* the server's month, 161 days from the test's today */
-    CHECK(act_ok(&D.coord, app, "start"));
+    CHECK(steps_act(&D.coord, app, "start"));
     CHECK_INT(db_count(&D, "SELECT COUNT(*) FROM ledger_transactions WHERE application_id = $1 AND kind = 'earn'", app),
               1);
     /* The host sees its earnings; another host may not. */
@@ -856,7 +810,7 @@ TEST(bank_transfer_shows_a_reference_and_staff_record_partial_and_over_payments)
     CHECK_INT(r.status, 201);
     CHECK_STR(api_json_str(r.json, "bank_transfer.reference"), reference);
     api_free(&r);
-    CHECK_STR(db_status(&S, app), "held");
+    CHECK_STR(steps_status(S.db, app), "held");
     char today[11], future[11];
     date_in(0, today);
     date_in(2, future);
@@ -889,14 +843,14 @@ TEST(bank_transfer_shows_a_reference_and_staff_record_partial_and_over_payments)
     CHECK_INT(r.status, 201);
     CHECK_INT(api_json_int(r.json, "difference_cents", 1), 50000 - DEPOSIT);
     api_free(&r);
-    CHECK_STR(db_status(&S, app), "held");
+    CHECK_STR(steps_status(S.db, app), "held");
     CHECK_INT(statement_int(&s, app, "paid_cents"), 50000);
     CHECK_INT(statement_int(&s, app, "pay_now.deposit"), DEPOSIT - 50000);
     /* The rest of the deposit, and more than the whole price: booked, the excess owed back. */
     transfer(&r, &S.staff, reference, PRICE - 50000 + 12345, today);
     CHECK_INT(r.status, 201);
     api_free(&r);
-    CHECK_STR(db_status(&S, app), "booked");
+    CHECK_STR(steps_status(S.db, app), "booked");
     statement(&r, &s, app);
     CHECK_INT(api_json_int(r.json, "paid_cents", -1), PRICE);
     CHECK_INT(api_json_int(r.json, "received_cents", -1), PRICE + 12345);
@@ -946,7 +900,7 @@ TEST(stripe_checkout_is_created_on_the_server_with_an_idempotency_key)
     CHECK_CONTAINS(standin_field(&c, "success_url"), checkout_id);
     CHECK(standin_field(&c, "expires_at") != NULL);
     /* The redirect back is not a payment: still held until Stripe's webhook says so. */
-    CHECK_STR(db_status(&S, app), "held");
+    CHECK_STR(steps_status(S.db, app), "held");
     /* Asking again reuses the open session: no second call to Stripe. */
     checkout(&r, &s, app, "stripe", "deposit");
     CHECK_INT(r.status, 201);
@@ -968,7 +922,7 @@ TEST(stripe_unreachable_the_checkout_says_so_and_the_seat_stays_held)
     CHECK_PROBLEM(&r, 502, "provider_unavailable", NULL);
     CHECK_CONTAINS(api_json_str(r.json, "detail"), "seat stays held");
     api_free(&r);
-    CHECK_STR(db_status(&S, app), "held");
+    CHECK_STR(steps_status(S.db, app), "held");
     CHECK_INT(db_count(&S, "SELECT COUNT(*) FROM checkouts WHERE application_id = $1 AND status = 'failed'", app), 1);
     /* Stripe is back: a new attempt works. */
     checkout(&r, &s, app, "stripe", "full");
@@ -1105,7 +1059,7 @@ TEST(a_signed_webhook_pays_once_and_a_bad_one_records_nothing)
     api_free(&r);
     CHECK_INT(db_count(&S, "SELECT COUNT(*) FROM payments WHERE application_id = $1", app), 0);
     CHECK_INT(db_count(&S, "SELECT COUNT(*) FROM provider_events WHERE event_id = $1", event_id), 0);
-    CHECK_STR(db_status(&S, app), "held");
+    CHECK_STR(steps_status(S.db, app), "held");
     /* Signed 280 seconds ago by Stripe's library: accepted, the seat booked, the payment recorded once. */
     char recent[512];
     if (!stripe_sign(payload, STRIPE_WEBHOOK_SECRET, (long long)time(NULL) - 280, recent, sizeof(recent)))
@@ -1114,7 +1068,7 @@ TEST(a_signed_webhook_pays_once_and_a_bad_one_records_nothing)
     CHECK_INT(r.status, 200);
     CHECK_STR(api_json_str(r.json, "outcome"), "applied");
     api_free(&r);
-    CHECK_STR(db_status(&S, app), "booked");
+    CHECK_STR(steps_status(S.db, app), "booked");
     deliver_to(S.srv, &r, payload, header);
     CHECK_INT(r.status, 200);
     CHECK_STR(api_json_str(r.json, "outcome"), "duplicate");
@@ -1179,7 +1133,7 @@ TEST(an_unknown_event_type_is_ignored_and_a_different_amount_is_recorded_not_tru
                            " expected_cents = 89900",
                        app),
               1);
-    CHECK_STR(db_status(&S, app), "held");
+    CHECK_STR(steps_status(S.db, app), "held");
     CHECK_INT(statement_int(&s, app, "pay_now.deposit"), 50000);
 }
 
@@ -1201,11 +1155,11 @@ TEST(cancelling_a_card_payment_refunds_it_through_stripe)
         api_free(&r);
     }
     free(payload);
-    CHECK_STR(db_status(&S, app), "booked");
-    CHECK(act_ok(&s, app, "cancel")); /* 170 days before: everything back */
+    CHECK_STR(steps_status(S.db, app), "booked");
+    CHECK(steps_act(&s, app, "cancel")); /* 170 days before: everything back */
     CHECK_INT(statement_int(&s, app, "refund_owed_cents"), DEPOSIT);
     int refunds_before = standin_count(&standin, "/v1/refunds", false);
-    run_jobs();
+    hooks_run_jobs();
     CHECK_INT(standin_count(&standin, "/v1/refunds", false), refunds_before + 1);
     struct standin_call c;
     CHECK(standin_last(&standin, "/v1/refunds", &c));
@@ -1217,7 +1171,7 @@ TEST(cancelling_a_card_payment_refunds_it_through_stripe)
     CHECK(strncmp(c.idempotency_key, "rf_", 3) == 0);
     CHECK_INT(statement_int(&s, app, "refunded_cents"), DEPOSIT);
     CHECK_INT(statement_int(&s, app, "refund_owed_cents"), 0);
-    run_jobs();
+    hooks_run_jobs();
     CHECK_INT(standin_count(&standin, "/v1/refunds", false), refunds_before + 1);
     CHECK_INT(ledger_check(&S, NULL, 0), 0);
 }
@@ -1257,13 +1211,13 @@ TEST(a_crash_before_the_commit_loses_nothing_the_next_delivery_completes_it)
     api_use(S.srv);
     CHECK_INT(db_count(&S, "SELECT COUNT(*) FROM payments WHERE application_id = $1", app), 0);
     CHECK_INT(db_count(&S, "SELECT COUNT(*) FROM provider_events WHERE event_id = $1", event_id), 0);
-    CHECK_STR(db_status(&S, app), "held");
+    CHECK_STR(steps_status(S.db, app), "held");
     /* Stripe delivers again (to any instance): the payment is recorded, once. */
     deliver_to(S.srv, &r, payload, header);
     CHECK_INT(r.status, 200);
     CHECK_STR(api_json_str(r.json, "outcome"), "applied");
     api_free(&r);
-    CHECK_STR(db_status(&S, app), "booked");
+    CHECK_STR(steps_status(S.db, app), "booked");
     CHECK_INT(db_count(&S, "SELECT COUNT(*) FROM payments WHERE application_id = $1", app), 1);
     free(payload);
 }
@@ -1331,7 +1285,7 @@ TEST(the_same_webhook_50_times_at_once_to_two_instances_is_one_payment)
     CHECK_INT(db_count(&S, "SELECT COUNT(*) FROM ledger_transactions WHERE application_id = $1 AND kind = 'payment'",
                        app),
               1);
-    CHECK_STR(db_status(&S, app), "booked");
+    CHECK_STR(steps_status(S.db, app), "booked");
     CHECK_INT(api_server_stop(&second), 0);
     api_server_cleanup(&second);
     api_use(S.srv);
@@ -1477,7 +1431,7 @@ TEST(the_checkout_and_goodwill_forms_refuse_bad_input_and_change_nothing)
     CHECK(r.status == 403 || r.status == 404);
     api_free(&r);
     CHECK_INT(money_rows(&D), before);
-    CHECK_STR(db_status(&D, app), "held");
+    CHECK_STR(steps_status(D.db, app), "held");
 
     /* The goodwill form (staff): a bad amount, no reason, more than was paid; and not for others. */
     snprintf(path, sizeof(path), "/applications/%s", app);

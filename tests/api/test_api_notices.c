@@ -14,9 +14,10 @@
 #include "api_client.h"
 #define PEOPLE_PASSWORD "Vivid-Orchard-Kettle-58!"
 #include "api_people.h"
+#include "api_hooks.h"
+#include "api_steps.h"
 #include "test.h"
 
-#define BOUNDARY "rounds-notices-boundary"
 
 static struct api_server server;
 static struct db_conn *db;
@@ -29,35 +30,14 @@ static long call_as(struct api_response *r, const struct user *u, const char *me
     return api_request(r, method, path, headers, body);
 }
 
-static void set_clock(long long offset)
-{
-    char body[64];
-    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", offset);
-    struct api_response r;
-    api_request(&r, "POST", "/api/v1/test/clock", NULL, body);
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/clock answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-}
-
 /* A PDF in u's wallet, verified by staff. */
 static bool verified_document(const struct user *u)
 {
-    static const char body[] = "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\npassport\r\n"
-                               "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.pdf\"\r\n"
-                               "Content-Type: application/pdf\r\n\r\n%PDF-1.4\n%%EOF\n\r\n--" BOUNDARY "--\r\n";
-    const char *headers[] = {u->auth, "Content-Type: multipart/form-data; boundary=" BOUNDARY, NULL};
-    struct api_raw_request rq = {"POST", "/api/v1/documents", headers, body, sizeof(body) - 1, true};
-    struct api_response r;
-    api_send(&r, &rq);
-    char path[160] = "";
-    if (r.status == 201 && api_json_str(r.json, "id") != NULL)
-        snprintf(path, sizeof(path), "/api/v1/documents/%s/verify", api_json_str(r.json, "id"));
-    else
-        TEST_FAILF("uploading a document answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-    if (path[0] == '\0')
+    char id[64], path[160];
+    if (!steps_upload_pdf(u, id))
         return false;
+    snprintf(path, sizeof(path), "/api/v1/documents/%s/verify", id);
+    struct api_response r;
     call_as(&r, &staff, "POST", path, NULL);
     bool ok = r.status == 200;
     if (!ok)
@@ -113,9 +93,9 @@ TEST(a_batch_is_one_notice_and_one_email)
     api_free(&r);
 
     /* Past the window (or once read), a new one starts. */
-    set_clock(11 * 60);
+    hooks_set_clock(11 * 60);
     bool ok = verified_document(&s);
-    set_clock(0);
+    hooks_set_clock(0);
     if (!ok)
         return;
     CHECK_INT(rows_of(&s), 2);
@@ -171,9 +151,9 @@ TEST(mark_all_read_and_its_bad_input)
     struct user s;
     if (!register_student(&s, "notice-all") || !verified_document(&s))
         return;
-    set_clock(11 * 60);
+    hooks_set_clock(11 * 60);
     bool ok = verified_document(&s);
-    set_clock(0);
+    hooks_set_clock(0);
     if (!ok)
         return;
     CHECK_INT(unread_of(&s), 2);

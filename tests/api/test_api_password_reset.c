@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api_client.h"
+#include "api_hooks.h"
 #include "lib/crypto.h"
 #include "test.h"
 
@@ -109,17 +110,6 @@ static void newest_link_token(const char *email, char *out, size_t size)
         }
     }
     free(body);
-}
-
-static void set_clock(long long offset)
-{
-    char body[64];
-    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", offset);
-    struct api_response r;
-    api_request(&r, "POST", "/api/v1/test/clock", NULL, body);
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/clock answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
 }
 
 TEST(the_answer_is_the_same_whether_or_not_the_address_has_an_account)
@@ -238,18 +228,18 @@ TEST(a_link_works_for_one_hour)
     newest_link_token(a.email, token, sizeof(token));
     char path[160];
     snprintf(path, sizeof(path), "/password-reset/%s", token);
-    set_clock(59 * 60);
+    hooks_set_clock(59 * 60);
     CHECK_INT(api_request(&r, "GET", path, NULL, NULL), 200);
     CHECK_CONTAINS(r.body, "Choose a new password");
     api_free(&r);
-    set_clock(61 * 60);
+    hooks_set_clock(61 * 60);
     CHECK_INT(api_request(&r, "GET", path, NULL, NULL), 404);
     CHECK_CONTAINS(r.body, "This link no longer works");
     CHECK_CONTAINS(r.body, "href=\"/password-reset\"");
     api_free(&r);
     CHECK_INT(confirm(&r, token, NEW_PASSWORD), 404);
     api_free(&r);
-    set_clock(0);
+    hooks_set_clock(0);
     CHECK_INT(login(a.email, OLD_PASSWORD), 200);
 }
 

@@ -81,7 +81,7 @@ TEST(coach_role_from_the_cli_and_the_api)
 
 TEST(booking_assigns_the_coach_with_the_fewest_active_students)
 {
-    world_clock_reset();
+    hooks_set_clock(0);
     /* Two fresh coaches; whichever coach has the fewest active students gets the next booking. */
     struct user c1, c2;
     if (!world_user(&W, &c1, "coachone", "coach", NULL) || !world_user(&W, &c2, "coachtwo", "coach", NULL))
@@ -95,7 +95,7 @@ TEST(booking_assigns_the_coach_with_the_fewest_active_students)
         return;
     CHECK_STR(coach_of(s1.id), "");
     /* Booking assigns one: a coach with zero active students (c1 or c2 or another idle one). */
-    CHECK(world_act(&s1, a1, "accept") && world_act(&W.staff, a1, "book"));
+    CHECK(steps_act(&s1, a1, "accept") && steps_act(&W.staff, a1, "book"));
     const char *first = coach_of(s1.id);
     CHECK(first[0] != '\0');
     char first_id[64];
@@ -128,7 +128,7 @@ TEST(booking_assigns_the_coach_with_the_fewest_active_students)
 
 TEST(staff_reassign_a_student)
 {
-    world_clock_reset();
+    hooks_set_clock(0);
     struct user s, other_coach;
     char app[64];
     /* The new coach comes after the booking, so that the booking cannot have picked them. */
@@ -198,7 +198,7 @@ static json_t *dashboard_row(json_t *reply, const char *student_id)
 
 TEST(the_coach_dashboard)
 {
-    world_clock_reset();
+    hooks_set_clock(0);
     struct user coach, s1, s2, stranger;
     char a1[64], a2[64], path[200];
     if (!world_user(&W, &coach, "dashcoach", "coach", NULL) || !register_student(&s1, "dash1") ||
@@ -271,7 +271,7 @@ TEST(the_coach_dashboard)
     world_callf(&r, &coach, "POST", "{}", "/api/v1/applications/%s/%s", a1, "clear");
     CHECK_INT(r.status, 409);
     api_free(&r);
-    CHECK_STR(world_status(&W, a1), "booked");
+    CHECK_STR(steps_status(W.db, a1), "booked");
     world_call(&r, &coach, "GET", "/api/v1/applications", NULL);
     CHECK_CONTAINS(r.body, a1);
     CHECK_CONTAINS(r.body, a2);
@@ -451,7 +451,7 @@ TEST(the_student_logs_days_and_bad_days_are_refused)
     api_free(&r);
     CHECK_INT(entries_of(app), n);
     (void)e0;
-    world_clock_reset();
+    hooks_set_clock(0);
 }
 
 TEST(the_preceptor_reviews_and_only_confirmed_hours_count)
@@ -561,7 +561,7 @@ TEST(the_preceptor_reviews_and_only_confirmed_hours_count)
                      W.precep_a.id, NULL) >= 4);
     CHECK(api_db_int(W.db, "SELECT COALESCE(SUM(notice_count), 0) FROM notifications WHERE user_id = $1"
                            " AND kind = 'hours_reviewed'", s.id, NULL) >= 4); /* notices told, grouped or not */
-    world_clock_reset();
+    hooks_set_clock(0);
 }
 
 TEST(the_log_is_open_during_and_14_days_after)
@@ -570,30 +570,30 @@ TEST(the_log_is_open_during_and_14_days_after)
     char app[64], d0[11];
     if (!register_student(&s, "window"))
         return;
-    world_clock_reset();
+    hooks_set_clock(0);
     if (!world_rotation(&W, &s, W.offering_a, 2, 10, "cleared", app))
         return;
     world_date(2, d0);
     struct api_response r;
     /* Cleared, not under way yet. */
-    world_clock_days(2);
+    hooks_set_clock_noon(2);
     log_day(&r, &s, app, d0, 8, "inpatient");
     CHECK_PROBLEM(&r, 409, "conflict", NULL);
     api_free(&r);
-    world_run_jobs();
-    CHECK_STR(world_status(&W, app), "in_progress");
+    hooks_run_jobs();
+    CHECK_STR(steps_status(W.db, app), "in_progress");
     /* 14 days after the last day (day 12): still open; 15: closed. */
-    world_clock_days(26);
+    hooks_set_clock_noon(26);
     log_day(&r, &s, app, d0, 8, "inpatient");
     CHECK_INT(r.status, 201);
     api_free(&r);
-    world_clock_days(27);
+    hooks_set_clock_noon(27);
     char d1[11];
     world_date(3, d1);
     log_day(&r, &s, app, d1, 8, "inpatient");
     CHECK_PROBLEM(&r, 409, "conflict", NULL);
     api_free(&r);
-    world_clock_reset();
+    hooks_set_clock(0);
 }
 
 /* ---- the calendar ---- */
@@ -608,26 +608,26 @@ TEST(the_calendar_starts_and_completes_rotations)
 {
     struct user s, late;
     char app[64], late_app[64], d[11];
-    world_clock_reset();
+    hooks_set_clock(0);
     if (!register_student(&s, "cal") || !register_student(&late, "uncleared") ||
         !world_rotation(&W, &s, W.offering_a, 2, 6, "cleared", app) ||
         !world_rotation(&W, &late, W.offering_a, 2, 6, "booked", late_app))
         return;
     /* The day before: nothing moves. */
-    world_clock_days(1);
-    world_run_jobs();
-    CHECK_STR(world_status(&W, app), "cleared");
+    hooks_set_clock_noon(1);
+    hooks_run_jobs();
+    CHECK_STR(steps_status(W.db, app), "cleared");
     /* The first day: cleared starts; booked (not cleared) does not, and alerts its coach and host once. */
-    world_clock_days(2);
-    world_run_jobs();
-    world_run_jobs();
-    CHECK_STR(world_status(&W, app), "in_progress");
+    hooks_set_clock_noon(2);
+    hooks_run_jobs();
+    hooks_run_jobs();
+    CHECK_STR(steps_status(W.db, app), "in_progress");
     CHECK_INT(events_of(app, "start"), 1);
     char *role = api_db_text(W.db, "SELECT actor_role FROM application_events WHERE application_id = $1 AND"
                                    " action = 'start'", app, NULL, NULL);
     CHECK_STR(role, "system");
     free(role);
-    CHECK_STR(world_status(&W, late_app), "booked");
+    CHECK_STR(steps_status(W.db, late_app), "booked");
     CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM rotation_notices WHERE application_id = $1"
                                " AND kind = 'not_cleared_at_start'", late_app, NULL),
               1);
@@ -641,7 +641,7 @@ TEST(the_calendar_starts_and_completes_rotations)
     free(coach);
     /* On the last day (day 8) three days are logged and two confirmed. After it the preceptor is reminded,
      * and the rotation stays in progress while a day waits. */
-    world_clock_days(8);
+    hooks_set_clock_noon(8);
     char ids[3][64];
     for (int i = 0; i < 3; i++) {
         world_date(2 + i, d);
@@ -653,11 +653,11 @@ TEST(the_calendar_starts_and_completes_rotations)
         world_callf(&r, &W.precep_a, "POST", "{}", "/api/v1/hours/%s/%s", ids[i], "confirm");
         api_free(&r);
     }
-    world_run_jobs();
-    CHECK_STR(world_status(&W, app), "in_progress");
-    world_clock_days(9);
-    world_run_jobs();
-    CHECK_STR(world_status(&W, app), "in_progress");
+    hooks_run_jobs();
+    CHECK_STR(steps_status(W.db, app), "in_progress");
+    hooks_set_clock_noon(9);
+    hooks_run_jobs();
+    CHECK_STR(steps_status(W.db, app), "in_progress");
     CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'hours_to_confirm'",
                          W.precep_a.id, NULL) >= 1,
               1);
@@ -667,11 +667,11 @@ TEST(the_calendar_starts_and_completes_rotations)
     /* The last waiting day confirmed: completed by the calendar, once. */
     world_callf(&r, &W.precep_a, "POST", "{}", "/api/v1/hours/%s/%s", ids[2], "confirm");
     api_free(&r);
-    world_run_jobs();
-    world_run_jobs();
-    CHECK_STR(world_status(&W, app), "completed");
+    hooks_run_jobs();
+    hooks_run_jobs();
+    CHECK_STR(steps_status(W.db, app), "completed");
     CHECK_INT(events_of(app, "complete"), 1);
-    world_clock_reset();
+    hooks_set_clock(0);
 }
 
 TEST(staff_close_a_rotation_without_confirmed_hours)
@@ -680,12 +680,12 @@ TEST(staff_close_a_rotation_without_confirmed_hours)
     char app[64];
     if (!register_student(&s, "close") || !world_in_progress(&W, &s, NULL, 2, 5, 1, app))
         return;
-    world_clock_days(12);
-    world_run_jobs();
-    CHECK_STR(world_status(&W, app), "in_progress"); /* no hours confirmed */
-    CHECK(world_act(&W.staff, app, "complete"));
-    CHECK_STR(world_status(&W, app), "completed");
-    world_clock_reset();
+    hooks_set_clock_noon(12);
+    hooks_run_jobs();
+    CHECK_STR(steps_status(W.db, app), "in_progress"); /* no hours confirmed */
+    CHECK(steps_act(&W.staff, app, "complete"));
+    CHECK_STR(steps_status(W.db, app), "completed");
+    hooks_set_clock(0);
 }
 
 /* Two instances on one database, both running the calendar at the same moment. */
@@ -711,7 +711,7 @@ TEST(the_calendar_moves_each_rotation_once_across_two_instances)
 {
     struct user students[6];
     char apps[6][64];
-    world_clock_reset();
+    hooks_set_clock(0);
     for (int i = 0; i < 6; i++)
         if (!register_student(&students[i], "twice") ||
             !world_rotation(&W, &students[i], i % 2 ? W.offering_a : W.offering_b, 2, 6, i < 3 ? "cleared" : "booked",
@@ -724,9 +724,9 @@ TEST(the_calendar_moves_each_rotation_once_across_two_instances)
     if (!started)
         return;
     api_use(&second);
-    world_clock_days(2);
+    hooks_set_clock_noon(2);
     api_use(&server);
-    world_clock_days(2);
+    hooks_set_clock_noon(2);
     pthread_t threads[8];
     struct jobs_thread ctx[8];
     for (int i = 0; i < 8; i++) {
@@ -738,7 +738,7 @@ TEST(the_calendar_moves_each_rotation_once_across_two_instances)
         CHECK_INT(ctx[i].status, 200);
     }
     for (int i = 0; i < 6; i++) {
-        CHECK_STR(world_status(&W, apps[i]), i < 3 ? "in_progress" : "booked");
+        CHECK_STR(steps_status(W.db, apps[i]), i < 3 ? "in_progress" : "booked");
         CHECK_INT(events_of(apps[i], "start"), i < 3 ? 1 : 0);
         /* The booked ones were alerted once; the started ones prompted to check in once (test_api_support.c). */
         CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM rotation_notices WHERE application_id = $1"
@@ -749,11 +749,11 @@ TEST(the_calendar_moves_each_rotation_once_across_two_instances)
                   i < 3 ? 1 : 0);
     }
     api_use(&second);
-    world_clock_reset();
+    hooks_set_clock(0);
     CHECK_INT(api_server_stop(&second), 0);
     api_server_cleanup(&second);
     api_use(&server);
-    world_clock_reset();
+    hooks_set_clock(0);
 }
 
 int main(void)
@@ -784,7 +784,7 @@ int main(void)
     API_RUN(the_calendar_starts_and_completes_rotations);
     API_RUN(staff_close_a_rotation_without_confirmed_hours);
     API_RUN(the_calendar_moves_each_rotation_once_across_two_instances);
-    world_clock_reset();
+    hooks_set_clock(0);
     db_close(W.db);
     CHECK_INT(api_server_stop(&server), 0);
     api_server_cleanup(&server);

@@ -45,6 +45,7 @@
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
 #include "api_world.h"
+#include "api_hooks.h"
 
 static struct api_server server, small_server;
 static struct db_conn *db;
@@ -65,19 +66,6 @@ static int mode_of(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 ? (int)(st.st_mode & 0777) : -1;
-}
-
-/* Moves the server's clock to offset seconds from now; frozen stops it
- * (offsets then count from the instant it first stopped). */
-static void set_clock(long long offset, bool frozen)
-{
-    char body[80];
-    snprintf(body, sizeof(body), "{\"offset_seconds\":%lld,\"frozen\":%s}", offset, frozen ? "true" : "false");
-    struct api_response r;
-    api_request(&r, "POST", "/api/v1/test/clock", NULL, body);
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/clock answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
 }
 
 /* A client address of the documentation range 198.18.0.0/15, new each call. */
@@ -271,13 +259,7 @@ static bool token_in(const char *text, char out[64])
 /* Runs the background jobs once on the current server; mail sent (-1 on failure). */
 static long long run_jobs(void)
 {
-    struct api_response r;
-    api_request(&r, "POST", "/api/v1/test/jobs", NULL, "{}");
-    long long sent = r.status == 200 ? api_json_int(r.json, "mail_sent", -1) : -1;
-    if (r.status != 200)
-        TEST_FAILF("POST /api/v1/test/jobs answered %ld: %.300s", r.status, r.body);
-    api_free(&r);
-    return sent;
+    return hooks_run_jobs_count("mail_sent");
 }
 
 /* How many rows of the tables that hold text hold needle anywhere. */
@@ -507,10 +489,10 @@ TEST(preceptor_invitations_expire_and_are_limited)
     struct user doctor;
     if (!register_student(&doctor, "late-doctor"))
         return;
-    set_clock(15 * 86400, false);
+    hooks_set_clock_frozen(15 * 86400, false);
     CHECK(login(&doctor)); /* a session of fifteen days later */
     accept_invitation(&r, &doctor, token);
-    set_clock(0, false);
+    hooks_set_clock_frozen(0, false);
     CHECK_PROBLEM(&r, 410, "invitation_expired", NULL);
     api_free(&r);
     CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM preceptors WHERE id = $1 AND user_id IS NULL", record, NULL), 1);
@@ -878,16 +860,16 @@ TEST(mail_that_finally_fails_is_cleared_too)
     crypto_hash_token(author, hash);
     /* Every attempt fails; an hour later it is tried again, until it is given up. */
     long long offset = 0;
-    set_clock(0, true);
+    hooks_set_clock_frozen(0, true);
     for (int i = 0; i < 40; i++) {
         run_jobs();
         if (api_db_int(small_db, "SELECT COUNT(*) FROM outbox WHERE to_hash = $1 AND failed_at IS NOT NULL", hash,
                        NULL) == 1)
             break;
         offset += 3600;
-        set_clock(offset, true);
+        hooks_set_clock_frozen(offset, true);
     }
-    set_clock(0, false);
+    hooks_set_clock_frozen(0, false);
     CHECK_INT(api_db_int(small_db,
                          "SELECT COUNT(*) FROM outbox WHERE to_hash = $1 AND failed_at IS NOT NULL AND body = ''"
                          " AND to_address = '' AND sent_at IS NULL AND attempts >= 10",
@@ -896,9 +878,9 @@ TEST(mail_that_finally_fails_is_cleared_too)
     CHECK_INT(rows_holding(small_db, token), 0);
     /* Given up, it is never tried again. */
     long long attempts = api_db_int(small_db, "SELECT attempts FROM outbox WHERE to_hash = $1", hash, NULL);
-    set_clock(offset + 7200, false);
+    hooks_set_clock_frozen(offset + 7200, false);
     run_jobs();
-    set_clock(0, false);
+    hooks_set_clock_frozen(0, false);
     CHECK_INT(api_db_int(small_db, "SELECT attempts FROM outbox WHERE to_hash = $1", hash, NULL), attempts);
     db_close(small_db);
     api_use(&server);
@@ -1029,7 +1011,7 @@ TEST(failed_logins_from_one_address_do_not_lock_the_owner_out_elsewhere)
     new_address(attacker);
     new_address(owner);
     long long after = 0, offset = 0;
-    set_clock(0, true); /* seconds count only when the test moves the clock */
+    hooks_set_clock_frozen(0, true); /* seconds count only when the test moves the clock */
     /* Five free failures, then each next attempt waits 1, 2, 4, 8, 16 s. */
     for (int i = 0; i < 5; i++)
         CHECK_INT(login_from(attacker, u.email, "Wrong-Password-Guess-1", &after), 401);
@@ -1038,14 +1020,14 @@ TEST(failed_logins_from_one_address_do_not_lock_the_owner_out_elsewhere)
         CHECK_INT(login_from(attacker, u.email, "Wrong-Password-Guess-2", &after), 429);
         CHECK_INT(after, want);
         offset += after;
-        set_clock(offset, true);
+        hooks_set_clock_frozen(offset, true);
         CHECK_INT(login_from(attacker, u.email, "Wrong-Password-Guess-3", &after), 401);
         want *= 2;
     }
     /* Ten failures: locked for this address, even with the right password,
      * until the first failure leaves the 15-minute window. */
     offset += 61;
-    set_clock(offset, true);
+    hooks_set_clock_frozen(offset, true);
     CHECK_INT(login_from(attacker, u.email, PASSWORD, &after), 429);
     CHECK_INT(after, 900 - offset);
     /* The owner, from their own address, logs in at once. */
@@ -1057,9 +1039,9 @@ TEST(failed_logins_from_one_address_do_not_lock_the_owner_out_elsewhere)
                          attacker),
               10);
     /* The lock lifts when the window has passed. */
-    set_clock(offset + after, true);
+    hooks_set_clock_frozen(offset + after, true);
     CHECK_INT(login_from(attacker, u.email, PASSWORD, NULL), 200);
-    set_clock(0, false);
+    hooks_set_clock_frozen(0, false);
 }
 
 TEST(the_account_ceiling_stops_guessing_spread_over_addresses)

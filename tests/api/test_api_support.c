@@ -77,7 +77,7 @@ TEST(check_ins_during_the_rotation_and_help_opens_a_ticket)
     if (!register_student(&s, "checkin") || !register_student(&other, "checkino"))
         return;
     /* Before the rotation is under way: 409 not in rotation. */
-    world_clock_reset();
+    hooks_set_clock(0);
     if (!world_rotation(&W, &s, W.offering_a, 10, 20, "cleared", app) || !make_coach_of(&s))
         return;
     struct api_response r;
@@ -85,9 +85,9 @@ TEST(check_ins_during_the_rotation_and_help_opens_a_ticket)
     CHECK_PROBLEM(&r, 409, "conflict", NULL);
     api_free(&r);
     /* Under way (day 3): a good week opens no ticket. */
-    world_clock_days(13);
-    world_run_jobs();
-    CHECK_STR(world_status(&W, app), "in_progress");
+    hooks_set_clock_noon(13);
+    hooks_run_jobs();
+    CHECK_STR(steps_status(W.db, app), "in_progress");
     check_in(&r, &s, app, 4, false, "Admitted two patients, presented on rounds.");
     CHECK_INT(r.status, 201);
     CHECK_INT(api_json_int(r.json, "score", -1), 4);
@@ -101,7 +101,7 @@ TEST(check_ins_during_the_rotation_and_help_opens_a_ticket)
     CHECK_PROBLEM(&r, 409, "conflict", NULL);
     api_free(&r);
     /* The next week: "I need help" opens a ticket assigned to the coach, who is told. */
-    world_clock_days(18);
+    hooks_set_clock_noon(18);
     check_in(&r, &s, app, 3, true, "My preceptor has been away all week.");
     CHECK_INT(r.status, 201);
     const char *ticket = api_json_str(r.json, "ticket_id");
@@ -125,7 +125,7 @@ TEST(check_ins_during_the_rotation_and_help_opens_a_ticket)
     CHECK(json_is_false(api_json_get(row, "flags.check_in_missed")));
     json_decref(reply);
     /* A low score opens one too (week 3). */
-    world_clock_days(25);
+    hooks_set_clock_noon(25);
     check_in(&r, &s, app, 2, false, "");
     CHECK_INT(r.status, 201);
     CHECK(api_json_str(r.json, "ticket_id") != NULL);
@@ -152,7 +152,7 @@ TEST(check_ins_during_the_rotation_and_help_opens_a_ticket)
     CHECK_PROBLEM(&r, 403, "forbidden", NULL);
     api_free(&r);
     /* No check-in for 8 days flags the student. */
-    world_clock_days(33);
+    hooks_set_clock_noon(33);
     row = dashboard_row(&reply, &W.coach, s.id);
     CHECK(row != NULL && json_is_true(api_json_get(row, "flags.check_in_missed")));
     json_decref(reply);
@@ -160,7 +160,7 @@ TEST(check_ins_during_the_rotation_and_help_opens_a_ticket)
     check_in(&r, &s, app, 4, false, "");
     CHECK_PROBLEM(&r, 409, "conflict", NULL);
     api_free(&r);
-    world_clock_reset();
+    hooks_set_clock(0);
 }
 
 TEST(check_in_bad_input_changes_nothing)
@@ -206,7 +206,7 @@ TEST(check_in_bad_input_changes_nothing)
     CHECK_INT(r.status, 400);
     api_free(&r);
     CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM check_ins WHERE application_id = $1", app, NULL), 0);
-    world_clock_reset();
+    hooks_set_clock(0);
 }
 
 TEST(the_weekly_prompt_is_sent_once_a_week)
@@ -215,18 +215,18 @@ TEST(the_weekly_prompt_is_sent_once_a_week)
     char app[64];
     if (!register_student(&s, "prompt") || !world_in_progress(&W, &s, NULL, 10, 20, 0, app))
         return;
-    world_run_jobs();
-    world_run_jobs();
+    hooks_run_jobs();
+    hooks_run_jobs();
     const char *count_sql = "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'check_in_prompt'";
     CHECK_INT(api_db_int(W.db, count_sql, s.id, NULL), 1);
-    world_clock_days(13);
-    world_run_jobs();
+    hooks_set_clock_noon(13);
+    hooks_run_jobs();
     CHECK_INT(api_db_int(W.db, count_sql, s.id, NULL), 1);
-    world_clock_days(17);
-    world_run_jobs();
-    world_run_jobs();
+    hooks_set_clock_noon(17);
+    hooks_run_jobs();
+    hooks_run_jobs();
     CHECK_INT(api_db_int(W.db, count_sql, s.id, NULL), 2);
-    world_clock_reset();
+    hooks_set_clock(0);
 }
 
 /* Opens a ticket as u; the reply's status, the id into id_out. */
@@ -266,7 +266,7 @@ static long long instant_of(json_t *j, const char *key)
 
 TEST(tickets_due_times_replies_and_escalation)
 {
-    world_clock_reset();
+    hooks_set_clock(0);
     struct user s;
     char app[64];
     if (!register_student(&s, "ticket") || !world_rotation(&W, &s, W.offering_a, 20, 20, "booked", app) ||
@@ -344,14 +344,11 @@ TEST(tickets_due_times_replies_and_escalation)
     api_free(&r);
     /* Three hours later the safety ticket's first response is overdue: all staff are emailed, once. */
     const char *escalated_sql = "SELECT COUNT(*) FROM ticket_events WHERE ticket_id = $1 AND kind = 'escalated'";
-    char offset[96];
-    snprintf(offset, sizeof(offset), "{\"offset_seconds\":%d}", 3 * 3600);
-    world_call(&r, NULL, "POST", "/api/v1/test/clock", offset);
-    api_free(&r);
-    json_t *jobs = world_jobs();
+    hooks_set_clock(3 * 3600);
+    json_t *jobs = hooks_jobs();
     CHECK(api_json_int(jobs, "tickets_escalated", -1) >= 1);
     json_decref(jobs);
-    world_run_jobs();
+    hooks_run_jobs();
     CHECK_INT(api_db_int(W.db, escalated_sql, safety, NULL), 1);
     CHECK_INT(api_db_int(W.db, escalated_sql, urgent, NULL), 0); /* answered, then resolved */
     CHECK(api_db_int(W.db, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'ticket_escalated'"
@@ -380,12 +377,12 @@ TEST(tickets_due_times_replies_and_escalation)
     CHECK(api_json_int(r.json, "tickets", -1) >= 3);
     CHECK(api_json_int(r.json, "responded", -1) >= 1);
     api_free(&r);
-    world_clock_reset();
+    hooks_set_clock(0);
 }
 
 TEST(tickets_access_and_bad_input)
 {
-    world_clock_reset();
+    hooks_set_clock(0);
     struct user s, other, other_coach;
     char ticket[64];
     if (!register_student(&s, "ticketacc") || !register_student(&other, "ticketoth") ||
@@ -594,7 +591,7 @@ TEST(the_check_in_page_keeps_input_and_refuses_strangers)
     CHECK_CONTAINS(r.body, "checked in for this week already");
     api_free(&r);
     CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM check_ins WHERE application_id = $1", app, NULL), 1);
-    world_clock_reset();
+    hooks_set_clock(0);
 }
 
 /* The ticket pages: opening one (every refusal keeps what was typed and
@@ -739,7 +736,7 @@ TEST(first_day_instructions_go_out_a_week_ahead_once)
 {
     struct user s;
     char app[64], path[160];
-    world_clock_reset();
+    hooks_set_clock(0);
     if (!register_student(&s, "firstday") || !world_rotation(&W, &s, W.offering_b, 20, 20, "cleared", app))
         return;
     struct api_response r;
@@ -787,16 +784,16 @@ TEST(first_day_instructions_go_out_a_week_ahead_once)
         lowered[i] = (char)tolower((unsigned char)s.email[i]);
     crypto_hash_token(lowered, to_hash);
     /* Eight days ahead: nothing yet. */
-    world_clock_days(12);
-    world_run_jobs();
+    hooks_set_clock_noon(12);
+    hooks_run_jobs();
     CHECK_INT(api_db_int(W.db, count_sql, s.id, NULL), 0);
     CHECK_INT(page_get(&r, &s, path), 200);
     CHECK(strstr(r.body, "Your first day") == NULL);
     api_free(&r);
     /* Seven days ahead: once, however often the jobs run. */
-    world_clock_days(13);
-    world_run_jobs();
-    world_run_jobs();
+    hooks_set_clock_noon(13);
+    hooks_run_jobs();
+    hooks_run_jobs();
     CHECK_INT(api_db_int(W.db, count_sql, s.id, NULL), 1);
     CHECK_INT(api_db_int(W.db, mail_sql, s.email, to_hash), 1);
     char mail_dir[400];
@@ -813,7 +810,7 @@ TEST(first_day_instructions_go_out_a_week_ahead_once)
     CHECK_CONTAINS(r.body, "Business casual and a white coat");
     CHECK_CONTAINS(r.body, "7:30 AM");
     api_free(&r);
-    world_clock_reset();
+    hooks_set_clock(0);
 }
 
 /* The feed as a real iCalendar parser reads it (tests/api/ical_check.py,
@@ -868,7 +865,7 @@ TEST(the_calendar_feed_is_real_icalendar_and_its_address_secret)
 {
     struct user s;
     char app[64], uid[128], start[11], after[11], token[64], old_token[64];
-    world_clock_reset();
+    hooks_set_clock(0);
     if (!register_student(&s, "calfeed") || !world_rotation(&W, &s, W.offering_b, 20, 20, "booked", app))
         return;
     struct api_response r;
@@ -1011,7 +1008,7 @@ int main(void)
     API_RUN(the_ticket_pages_keep_input_and_refuse_strangers);
     API_RUN(first_day_instructions_go_out_a_week_ahead_once);
     API_RUN(the_calendar_feed_is_real_icalendar_and_its_address_secret);
-    world_clock_reset();
+    hooks_set_clock(0);
     db_close(W.db);
     CHECK_INT(api_server_stop(&server), 0);
     api_server_cleanup(&server);
