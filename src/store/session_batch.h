@@ -8,6 +8,7 @@
 
 #include "lib/arena.h"
 #include "store/db.h"
+#include "store/session_memo.h"
 #include "store/store.h"
 
 /* Tokens read per query; a longer list takes more queries. */
@@ -33,9 +34,16 @@ int store_session_find_users(struct db_conn *conn, struct store_session_lookup *
  * answer (db_send in store/db.h): DB_OK with the statement in *sent, whose
  * answer, once db_poll says it is in, store_session_find_users_receive reads
  * into the same lookups (which must stay as they were meanwhile). Any other
- * status: nothing was sent (DB_UNSUPPORTED on SQLite). */
-int store_session_find_users_send(struct db_conn *conn, const struct store_session_lookup *lookups, size_t count,
-                                  int64_t idle_after, int64_t created_after, struct db_stmt **sent);
-int store_session_find_users_receive(struct db_stmt *sent, struct store_session_lookup *lookups, size_t count);
+ * status: nothing was sent (DB_UNSUPPORTED on SQLite). With a memo (NULL:
+ * none), the sessions found are kept in it, and lookups whose sessions are
+ * all kept are answered from it when the database is unchanged (see
+ * session_batch.c): when receive answers DB_OK without *answered, it was
+ * not (the memo is forgotten, no lookup was filled) and they are to be sent
+ * again. One statement in flight per memo. */
+int store_session_find_users_send(struct db_conn *conn, struct store_session_memo *memo,
+                                  const struct store_session_lookup *lookups, size_t count, int64_t idle_after,
+                                  int64_t created_after, struct db_stmt **sent);
+int store_session_find_users_receive(struct db_stmt *sent, struct store_session_memo *memo,
+                                     struct store_session_lookup *lookups, size_t count, bool *answered);
 
 #endif

@@ -7,7 +7,9 @@
  * one out and a role is given to another in the database: each reply is the
  * asker's own, and a request sent after the change has returned sees it.
  * Bad tokens get their 401; a stale cookie is dropped; a session whose idle
- * clock is due is still touched. Clients that leave while their sessions are
+ * clock is due is still touched. The same with the sessions a reader keeps
+ * (its memo): changes made through another instance and directly in the
+ * database are seen by the next request. Clients that leave while their sessions are
  * read crash nothing. On PostgreSQL also: GET /api/v1/me is answered while
  * both pool connections wait on a lock (it never needed the pool), and after
  * the readers' backends are killed requests are still answered and the
@@ -221,6 +223,121 @@ TEST(clients_that_leave_while_their_sessions_are_read)
     CHECK_INT(api_request(&r, "GET", "/api/v1/me", headers, NULL), 200);
     CHECK_STR(api_json_str(r.json, "id"), people[2].id);
     api_free(&r);
+}
+
+/* ---- Sessions kept by the readers (PostgreSQL: their memo) ----
+ * Clients ask GET /api/v1/me as one person, over and over, so that their
+ * loops answer from the sessions they keep; meanwhile the person's school
+ * is changed through a second instance, a role is given and then the
+ * session deleted directly in the database. A reply must show every change
+ * that had returned when its request left, and none that had not begun
+ * when it came back. */
+
+enum { MEMO_CLIENTS = 4 };
+static const char memo_school[] = "Kept Sessions University";
+static struct user kept;
+static atomic_int memo_begun, memo_done; /* changes begun, and returned */
+static atomic_bool memo_stop;
+
+static bool memo_reply_right(int done, int begun, long status, json_t *json)
+{
+    if (status == 401)
+        return begun >= 3;
+    const char *id = status == 200 && done < 3 ? api_json_str(json, "id") : NULL;
+    if (id == NULL || strcmp(id, kept.id) != 0)
+        return false;
+    const char *school = api_json_str(json, "profile.school");
+    bool schooled = school != NULL && strcmp(school, memo_school) == 0;
+    size_t roles = json_array_size(api_json_get(json, "roles"));
+    if (schooled ? begun < 1 : done >= 1)
+        return false;
+    return roles == 2 ? begun >= 2 : roles == 1 && done < 2;
+}
+
+static void *ask_me_kept(void *arg)
+{
+    struct client *c = arg;
+    const char *headers[] = {kept.auth, NULL};
+    struct api_raw_request rq = {"GET", "/api/v1/me", headers, NULL, 0, false};
+    while (!atomic_load(&memo_stop)) {
+        int done = atomic_load(&memo_done);
+        struct api_response r;
+        long status = api_send_to(&server, &r, &rq);
+        int begun = atomic_load(&memo_begun);
+        if (!memo_reply_right(done, begun, status, r.json) && c->wrong++ == 0)
+            snprintf(c->first_wrong, sizeof(c->first_wrong), "after %d changes: %ld %.200s", done, status, r.body);
+        c->index++; /* counts the replies */
+        api_free(&r);
+    }
+    return NULL;
+}
+
+/* Whether a loop's reader last sent the check of its memo (not a query). */
+static bool a_reader_checked_its_memo(void)
+{
+    return api_db_int(db,
+                      "SELECT COUNT(*) FROM pg_stat_activity WHERE application_name LIKE '% (session reader)'"
+                      " AND datname = current_database() AND query LIKE 'SELECT CASE WHEN pg_is_in_recovery()%'",
+                      NULL, NULL) >= 1;
+}
+
+TEST(kept_sessions_see_changes_made_elsewhere)
+{
+    struct api_server second;
+    if (!register_student(&kept, "loopkept") || !api_server_start_beside(&second, &server, NULL)) {
+        TEST_FAILF("no person or no second instance");
+        return;
+    }
+    const char *headers[] = {kept.auth, NULL};
+    struct api_response r;
+    for (int i = 0; i < 30; i++) {
+        CHECK_INT(api_request(&r, "GET", "/api/v1/me", headers, NULL), 200);
+        api_free(&r);
+    }
+    if (postgres)
+        CHECK(a_reader_checked_its_memo());
+    struct client clients[MEMO_CLIENTS];
+    for (int i = 0; i < MEMO_CLIENTS; i++) {
+        clients[i] = (struct client){.index = 0};
+        CHECK_INT(pthread_create(&clients[i].thread, NULL, ask_me_kept, &clients[i]), 0);
+    }
+    api_sleep_ms(150);
+    atomic_store(&memo_begun, 1);
+    char body[128];
+    snprintf(body, sizeof(body), "{\"school\":\"%s\"}", memo_school);
+    struct api_raw_request patch = {"PATCH", "/api/v1/me", headers, body, strlen(body), false};
+    CHECK_INT(api_send_to(&second, &r, &patch), 200);
+    api_free(&r);
+    atomic_store(&memo_done, 1);
+    api_sleep_ms(150);
+    atomic_store(&memo_begun, 2);
+    struct db_stmt *st = db_prepare(db, "INSERT INTO user_roles (user_id, role) VALUES ($1, 'preceptor')");
+    db_bind_text(st, 1, kept.id);
+    CHECK_INT(db_step(st), DB_DONE);
+    db_reset(st);
+    atomic_store(&memo_done, 2);
+    api_sleep_ms(150);
+    atomic_store(&memo_begun, 3);
+    char hash[65];
+    crypto_hash_token(kept.token, hash);
+    st = db_prepare(db, "DELETE FROM sessions WHERE token_hash = $1");
+    db_bind_text(st, 1, hash);
+    CHECK_INT(db_step(st), DB_DONE);
+    CHECK_INT(db_changes(st), 1);
+    db_reset(st);
+    atomic_store(&memo_done, 3);
+    api_sleep_ms(150);
+    atomic_store(&memo_stop, true);
+    for (int i = 0; i < MEMO_CLIENTS; i++) {
+        pthread_join(clients[i].thread, NULL);
+        CHECK(clients[i].index >= 20);
+        if (clients[i].wrong > 0)
+            TEST_FAILF("client %d: %d wrong replies of %d, the first %s", i, clients[i].wrong, clients[i].index,
+                       clients[i].first_wrong);
+    }
+    CHECK_INT(api_server_stop(&second), 0);
+    api_server_cleanup(&second);
+    api_use(&server);
 }
 
 /* ---- PostgreSQL only: the loops' readers ---- */
@@ -547,6 +664,7 @@ int main(void)
     RUN(bad_expired_and_stale_tokens);
     RUN(a_session_due_its_touch_is_touched);
     RUN(clients_that_leave_while_their_sessions_are_read);
+    RUN(kept_sessions_see_changes_made_elsewhere);
     RUN(me_is_answered_while_the_pool_waits);
     RUN(readers_killed_come_back);
     RUN(a_reader_connecting_to_a_silent_server_blocks_nobody);

@@ -4,7 +4,9 @@
  * unknown, idle, old and deleted sessions, with tokens repeated and lists
  * longer than one query. The same sent without waiting (db_send, db_poll:
  * PostgreSQL; SQLite answers DB_UNSUPPORTED), and after its connection was
- * killed. A connection made without waiting (db_connect_start,
+ * killed. With a memo (PostgreSQL): batches whose sessions are all kept are
+ * answered from it, exactly as the query would (expiry, a role given and a
+ * session deleted by another connection). A connection made without waiting (db_connect_start,
  * db_connect_poll, db_send_exec): it connects and runs its settings, fails
  * cleanly against a closed port, and stays in progress, without blocking,
  * against a server that never answers. Run on SQLite, and on PostgreSQL
@@ -85,36 +87,70 @@ static void check_same_user(const struct store_user *a, const struct store_user 
     }
 }
 
-/* The batch sent without waiting, polled until its answer is in (5 s at most). */
-static int find_users_sent(struct store_session_lookup *lookups, size_t count, int64_t idle_after,
-                           int64_t created_after)
+/* Waits (5 s at most) for the answer to what was sent on conn. */
+static int wait_answer(void)
 {
-    struct db_stmt *sent = NULL;
-    int rc = store_session_find_users_send(conn, lookups, count, idle_after, created_after, &sent);
-    if (rc != DB_OK)
-        return rc;
+    int rc = DB_OK;
     bool ready = false;
     for (int waited = 0; rc == DB_OK && !ready && waited < 5000; waited += 10) {
         struct pollfd p = {.fd = db_socket(conn), .events = POLLIN};
         if (poll(&p, 1, 10) > 0)
             rc = db_poll(conn, &ready);
     }
-    if (rc != DB_OK || !ready)
-        return rc != DB_OK ? rc : DB_ERROR;
-    return store_session_find_users_receive(sent, lookups, count);
+    return rc != DB_OK ? rc : ready ? DB_OK : DB_ERROR;
 }
 
-/* Looks every hash up in one call (sent: without waiting) and one by one;
- * the answers must agree. */
-static void check_batch_equals_single(const char **hashes, size_t count, int64_t idle_after, int64_t created_after,
-                                      size_t expect_found, bool sent)
+/* The batch sent without waiting, polled until its answer is in, with a
+ * memo or without (NULL). *checked: what was sent first was the memo's check
+ * (and *resent: it found the memo out of date, and the query was sent), as
+ * the session reader does. */
+static int find_users_kept(struct store_session_memo *memo, struct store_session_lookup *lookups, size_t count,
+                           int64_t idle_after, int64_t created_after, bool *checked, bool *resent)
+{
+    struct db_stmt *sent = NULL;
+    bool answered = false;
+    *checked = *resent = false;
+    for (int sends = 0; sends < 2 && !answered; sends++) {
+        int rc = store_session_find_users_send(conn, memo, lookups, count, idle_after, created_after, &sent);
+        if (sends == 0)
+            *checked = memo != NULL && memo->checking;
+        *resent = sends == 1;
+        if (rc == DB_OK)
+            rc = wait_answer();
+        if (rc != DB_OK)
+            return rc;
+        rc = store_session_find_users_receive(sent, memo, lookups, count, &answered);
+        if (rc != DB_OK)
+            return rc;
+    }
+    CHECK(answered);
+    return DB_OK;
+}
+
+static int find_users_sent(struct store_session_lookup *lookups, size_t count, int64_t idle_after,
+                           int64_t created_after)
+{
+    bool checked, resent;
+    int rc = find_users_kept(NULL, lookups, count, idle_after, created_after, &checked, &resent);
+    CHECK(!checked && !resent);
+    return rc;
+}
+
+/* Looks every hash up in one call (sent: without waiting; kept: with that
+ * memo, *checked and *resent as find_users_kept says) and one by one; the
+ * answers must agree. */
+static void check_kept_equals_single(const char **hashes, size_t count, int64_t idle_after, int64_t created_after,
+                                     size_t expect_found, bool sent, struct store_session_memo *kept, bool *checked,
+                                     bool *resent)
 {
     struct store_session_lookup lookups[TOKENS * 2];
     struct store_user users[TOKENS * 2];
     memset(users, 0, sizeof(users));
     for (size_t i = 0; i < count; i++)
         lookups[i] = (struct store_session_lookup){.token_hash = hashes[i], .arena = &arena, .user = &users[i]};
-    if (sent)
+    if (kept != NULL)
+        CHECK_INT(find_users_kept(kept, lookups, count, idle_after, created_after, checked, resent), DB_OK);
+    else if (sent)
         CHECK_INT(find_users_sent(lookups, count, idle_after, created_after), DB_OK);
     else
         CHECK_INT(store_session_find_users(conn, lookups, count, idle_after, created_after), DB_OK);
@@ -135,6 +171,12 @@ static void check_batch_equals_single(const char **hashes, size_t count, int64_t
         check_same_user(&users[i], &user);
     }
     CHECK_INT(found, expect_found);
+}
+
+static void check_batch_equals_single(const char **hashes, size_t count, int64_t idle_after, int64_t created_after,
+                                      size_t expect_found, bool sent)
+{
+    check_kept_equals_single(hashes, count, idle_after, created_after, expect_found, sent, NULL, NULL, NULL);
 }
 
 TEST(a_batch_answers_each_token_as_a_single_lookup_would)
@@ -187,7 +229,8 @@ TEST(a_batch_sent_without_waiting_answers_the_same)
         struct store_session_lookup lookup = {.token_hash = hashes[0], .arena = &arena};
         struct db_stmt *sent = NULL;
         bool ready = true;
-        CHECK_INT(store_session_find_users_send(conn, &lookup, 1, now - 1800, now - 43200, &sent), DB_UNSUPPORTED);
+        CHECK_INT(store_session_find_users_send(conn, NULL, &lookup, 1, now - 1800, now - 43200, &sent),
+                  DB_UNSUPPORTED);
         CHECK(sent == NULL);
         CHECK_INT(db_socket(conn), -1);
         CHECK_INT(db_poll(conn, &ready), DB_UNSUPPORTED);
@@ -220,6 +263,84 @@ TEST(a_batch_sent_without_waiting_answers_the_same)
     check_batch_equals_single(hashes, 8, now - 1800, now - 43200, 8, true);
 }
 
+
+/* One batch with a memo: the answers as single lookups give them, and
+ * whether it was a check (resent: found out of date). */
+static void check_kept(struct store_session_memo *memo, const char **hashes, size_t count, int64_t idle_after,
+                       size_t expect_found, bool expect_checked, bool expect_resent)
+{
+    bool checked = false, resent = false;
+    check_kept_equals_single(hashes, count, idle_after, clock_now() - 43200, expect_found, true, memo, &checked,
+                             &resent);
+    CHECK_INT(checked, expect_checked);
+    CHECK_INT(resent, expect_resent);
+}
+
+/* The same, answered from the memo by its check. A write anywhere in the
+ * cluster (autovacuum's) changes the snapshot too: one that comes between
+ * is given two more batches (one to confirm the memo, one checked). */
+static void check_hit(struct store_session_memo *memo, const char **hashes, size_t count, int64_t idle_after,
+                      size_t expect_found)
+{
+    bool checked = false, resent = false;
+    for (int attempt = 0; attempt < 3 && !(checked && !resent); attempt++)
+        check_kept_equals_single(hashes, count, idle_after, clock_now() - 43200, expect_found, true, memo, &checked,
+                                 &resent);
+    if (!checked || resent)
+        TEST_FAILF("not answered from the memo (checked %d, resent %d)", checked, resent);
+}
+
+TEST(a_memo_answers_as_the_query_would)
+{
+    if (strcmp(db_backend_name(conn), "postgres") != 0)
+        return;
+    struct store_session_memo *memo = store_session_memo_new();
+    struct db_conn *other = NULL;
+    CHECK(memo != NULL);
+    CHECK_INT(db_open(getenv("ROUNDS_TEST_DB"), &other), DB_OK);
+    if (memo == NULL || other == NULL)
+        goto out;
+    int64_t now = clock_now();
+    const char *hashes[4], *user_ids[4];
+    char stored[4][65];
+    for (size_t i = 0; i < 4; i++) {
+        user_ids[i] = make_user(1 + i % 2, i % 3);
+        crypto_hash_token(unique("kept"), stored[i]);
+        CHECK_INT(store_session_insert(conn, stored[i], user_ids[i], "csrf", now - 10 * (int64_t)i), DB_OK);
+        hashes[i] = stored[i];
+    }
+    /* Read, read again (the same snapshot confirms the memo), then checked. */
+    check_kept(memo, hashes, 3, now - 1800, 3, false, false);
+    check_kept(memo, hashes, 3, now - 1800, 3, false, false);
+    check_hit(memo, hashes, 3, now - 1800, 3);
+    check_hit(memo, hashes + 1, 2, now - 1800, 2);
+    /* A token not kept: the query. */
+    check_kept(memo, hashes, 4, now - 1800, 4, false, false);
+    check_hit(memo, hashes, 4, now - 1800, 4);
+    /* The expiry is the time's: kept sessions idle since before the bound are not given. */
+    check_hit(memo, hashes, 4, now - 15, 2);
+    check_hit(memo, hashes, 4, now - 1800, 4);
+    /* A role given on another connection: the check finds it out, the query reads it. */
+    CHECK_INT(store_user_add_role(other, user_ids[1], "preceptor"), DB_OK);
+    check_kept(memo, hashes, 4, now - 1800, 4, true, true);
+    check_kept(memo, hashes, 4, now - 1800, 4, false, false);
+    check_hit(memo, hashes, 4, now - 1800, 4);
+    /* A session deleted there: not found at the next batch. */
+    CHECK_INT(store_session_delete(other, stored[2]), DB_OK);
+    check_kept(memo, hashes, 4, now - 1800, 3, true, true);
+    const char *left[] = {hashes[0], hashes[1], hashes[3]};
+    check_kept(memo, left, 3, now - 1800, 3, false, false);
+    check_hit(memo, left, 3, now - 1800, 3);
+    /* A write that touches none of them changes the snapshot too. */
+    CHECK(make_user(0, 0) != NULL);
+    check_kept(memo, left, 3, now - 1800, 3, true, true);
+    /* Forgotten (a reconnect): read again. */
+    store_session_memo_forget(memo);
+    check_kept(memo, hashes, 2, now - 1800, 2, false, false);
+out:
+    db_close(other);
+    store_session_memo_free(memo);
+}
 
 /* Steps a connect (started on c) for at most ms, waiting on its socket as
  * asked, and answers the last status (*ready once connected). */
@@ -341,6 +462,7 @@ int main(void)
     printf("backend: %s\n", db_backend_name(conn));
     RUN(a_batch_answers_each_token_as_a_single_lookup_would);
     RUN(a_batch_sent_without_waiting_answers_the_same);
+    RUN(a_memo_answers_as_the_query_would);
     RUN(a_connection_made_without_waiting);
     db_close(conn);
     arena_heap_free(&arena);
