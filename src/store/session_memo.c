@@ -10,18 +10,9 @@
 
 enum { MEMO_STRINGS = 2 + 4 + 7 + STORE_MAX_ROLES + 4 * STORE_MAX_MEMBERSHIPS };
 
-/* A session, its user, and their strings after them (pointers into text). */
-struct memo_entry {
-    struct store_session session;
-    struct store_user user;
-    size_t text_length;
-    char text[];
-};
-
 struct store_session_memo_slot {
     char token_hash[65]; /* "" when empty */
-    struct memo_entry *entry;
-    size_t capacity; /* of entry's text */
+    struct store_session_copy copy;
 };
 
 struct store_session_memo *store_session_memo_new(void)
@@ -42,7 +33,7 @@ void store_session_memo_free(struct store_session_memo *memo)
     if (memo == NULL)
         return;
     for (size_t i = 0; i < STORE_SESSION_MEMO_SLOTS; i++)
-        free(memo->slots[i].entry);
+        store_session_copy_free(&memo->slots[i].copy);
     free(memo->slots);
     free(memo);
 }
@@ -88,7 +79,7 @@ bool store_session_memo_has(const struct store_session_memo *memo, const char *t
 }
 
 /* The address of every string of a session read, into out; their count. */
-static size_t entry_strings(struct store_session *s, struct store_user *u, const char **out[MEMO_STRINGS])
+static size_t copy_strings(struct store_session *s, struct store_user *u, const char **out[MEMO_STRINGS])
 {
     size_t n = 0;
     const char **fixed[] = {&s->user_id,           &s->csrf_token,     &u->id,
@@ -110,6 +101,62 @@ static size_t entry_strings(struct store_session *s, struct store_user *u, const
     return n;
 }
 
+bool store_session_copy_keep(struct store_session_copy *c, const struct store_session *session,
+                             const struct store_user *user)
+{
+    struct store_session s = *session;
+    struct store_user u = *user;
+    const char **strings[MEMO_STRINGS];
+    size_t lengths[MEMO_STRINGS], total = 0;
+    size_t n = copy_strings(&s, &u, strings);
+    for (size_t i = 0; i < n; i++) {
+        lengths[i] = *strings[i] != NULL ? strlen(*strings[i]) + 1 : 0;
+        total += lengths[i];
+    }
+    if (c->text == NULL || total > c->capacity) {
+        char *grown = realloc(c->text, total + 1);
+        if (grown == NULL)
+            return false;
+        c->text = grown;
+        c->capacity = total;
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (*strings[i] == NULL)
+            continue;
+        memcpy(c->text + at, *strings[i], lengths[i]);
+        *strings[i] = c->text + at;
+        at += lengths[i];
+    }
+    c->session = s;
+    c->user = u;
+    c->text_length = total;
+    return true;
+}
+
+int store_session_copy_give(const struct store_session_copy *c, struct arena *arena, struct store_session *session,
+                            struct store_user *user)
+{
+    char *text = arena_alloc(arena, c->text_length + 1);
+    if (text == NULL)
+        return DB_ERROR;
+    memcpy(text, c->text, c->text_length);
+    *session = c->session;
+    *user = c->user;
+    const char **strings[MEMO_STRINGS];
+    size_t n = copy_strings(session, user, strings);
+    for (size_t i = 0; i < n; i++)
+        if (*strings[i] != NULL)
+            *strings[i] = text + (*strings[i] - c->text);
+    return DB_ROW;
+}
+
+void store_session_copy_free(struct store_session_copy *c)
+{
+    free(c->text);
+    memset(c, 0, sizeof(*c));
+}
+
 /* The slot stays empty when the hash is too long or out of memory. */
 void store_session_memo_keep(struct store_session_memo *memo, const char *token_hash,
                              const struct store_session *session, const struct store_user *user)
@@ -117,36 +164,9 @@ void store_session_memo_keep(struct store_session_memo *memo, const char *token_
     struct store_session_memo_slot *slot = slot_of(memo, token_hash);
     size_t hash_length = strlen(token_hash);
     slot->token_hash[0] = '\0';
-    if (memo->snapshot[0] == '\0' || hash_length >= sizeof(slot->token_hash))
+    if (memo->snapshot[0] == '\0' || hash_length >= sizeof(slot->token_hash) ||
+        !store_session_copy_keep(&slot->copy, session, user))
         return;
-    struct store_session s = *session;
-    struct store_user u = *user;
-    const char **strings[MEMO_STRINGS];
-    size_t lengths[MEMO_STRINGS], total = 0;
-    size_t n = entry_strings(&s, &u, strings);
-    for (size_t i = 0; i < n; i++) {
-        lengths[i] = *strings[i] != NULL ? strlen(*strings[i]) + 1 : 0;
-        total += lengths[i];
-    }
-    if (slot->entry == NULL || total > slot->capacity) {
-        struct memo_entry *grown = realloc(slot->entry, sizeof(*grown) + total);
-        if (grown == NULL)
-            return;
-        slot->entry = grown;
-        slot->capacity = total;
-    }
-    struct memo_entry *e = slot->entry;
-    size_t at = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (*strings[i] == NULL)
-            continue;
-        memcpy(e->text + at, *strings[i], lengths[i]);
-        *strings[i] = e->text + at;
-        at += lengths[i];
-    }
-    e->session = s;
-    e->user = u;
-    e->text_length = total;
     memcpy(slot->token_hash, token_hash, hash_length + 1);
 }
 
@@ -156,20 +176,9 @@ int store_session_memo_give(const struct store_session_memo *memo, const char *t
 {
     if (!store_session_memo_has(memo, token_hash))
         return DB_ERROR;
-    const struct memo_entry *e = slot_of(memo, token_hash)->entry;
+    const struct store_session_copy *c = &slot_of(memo, token_hash)->copy;
     /* What the query's WHERE asks of the time, asked of the kept row. */
-    if (!(e->session.last_seen_at > idle_after && e->session.created_at > created_after))
+    if (!(c->session.last_seen_at > idle_after && c->session.created_at > created_after))
         return DB_DONE;
-    char *text = arena_alloc(arena, e->text_length + 1);
-    if (text == NULL)
-        return DB_ERROR;
-    memcpy(text, e->text, e->text_length);
-    *session = e->session;
-    *user = e->user;
-    const char **strings[MEMO_STRINGS];
-    size_t n = entry_strings(session, user, strings);
-    for (size_t i = 0; i < n; i++)
-        if (*strings[i] != NULL)
-            *strings[i] = text + (*strings[i] - e->text);
-    return DB_ROW;
+    return store_session_copy_give(c, arena, session, user);
 }

@@ -36,6 +36,26 @@ void store_session_memo_free(struct store_session_memo *memo);
  * server, perhaps, whose snapshots say nothing of the first's). */
 void store_session_memo_forget(struct store_session_memo *memo);
 
+/* A session read and its user, copied: their strings in one block of its
+ * own (grown, never shrunk, kept for the next copy). Zeroed: empty. Also
+ * what a SQLite connection keeps (store/users.c). */
+struct store_session_copy {
+    struct store_session session;
+    struct store_user user; /* its strings and the session's point into text */
+    char *text;
+    size_t text_length, capacity;
+};
+
+/* Copies session and user into c: true, or false when out of memory (c is
+ * then not to be given). */
+bool store_session_copy_keep(struct store_session_copy *c, const struct store_session *session,
+                             const struct store_user *user);
+/* The copy, its strings copied again into the arena: DB_ROW, or DB_ERROR
+ * when out of memory. */
+int store_session_copy_give(const struct store_session_copy *c, struct arena *arena, struct store_session *session,
+                            struct store_user *user);
+void store_session_copy_free(struct store_session_copy *c);
+
 /* ---- for store/session_batch.c ---- */
 
 /* Whether sessions are kept under this snapshot text. */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "lib/clock.h"
+#include "store/session_memo.h"
 #include "store/store.h"
 #include "store/util.h"
 
@@ -181,15 +182,11 @@ static int session_query(struct db_conn *conn, struct arena *arena, const char *
  * SESSION_MEMO_MS, so that the (32-bit) version cannot have come round to the
  * same number in between. */
 enum { SESSION_MEMO_SLOTS = 16, SESSION_MEMO_MS = 60000 };
-enum { SESSION_MEMO_STRINGS = 2 + 4 + 7 + STORE_MAX_ROLES + 4 * STORE_MAX_MEMBERSHIPS };
 
 struct session_memo_slot {
     char token_hash[65]; /* "" when empty */
     double kept_at_ms;   /* clock_monotonic_ms() */
-    struct store_session session;
-    struct store_user user; /* its strings and the session's point into text */
-    char *text;             /* kept when the slot is emptied, for the next session kept */
-    size_t text_length, text_capacity;
+    struct store_session_copy copy; /* its block kept when the slot is emptied, for the next session kept */
 };
 
 /* What a memo's version is: db_read_begin's data version, or db_change_mark's
@@ -206,7 +203,7 @@ static void session_memo_free(void *p)
 {
     struct session_memo *memo = p;
     for (size_t i = 0; i < SESSION_MEMO_SLOTS; i++)
-        free(memo->slots[i].text);
+        store_session_copy_free(&memo->slots[i].copy);
     free(memo);
 }
 
@@ -240,83 +237,16 @@ static struct session_memo_slot *memo_slot(struct session_memo *memo, const char
     return &memo->slots[h % SESSION_MEMO_SLOTS];
 }
 
-/* The address of every string of a session read, into out; their count. */
-static size_t memo_strings(struct store_session *s, struct store_user *u, const char **out[SESSION_MEMO_STRINGS])
-{
-    size_t n = 0;
-    const char **fixed[] = {&s->user_id,         &s->csrf_token,    &u->id,
-                            &u->email,           &u->name,          &u->password_hash,
-                            &u->profile.school,  &u->profile.country, &u->profile.status,
-                            &u->profile.visa_kind, &u->profile.step1, &u->profile.ecfmg_status,
-                            &u->profile.english_proof};
-    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
-        out[n++] = fixed[i];
-    for (size_t i = 0; i < u->role_count && i < STORE_MAX_ROLES; i++)
-        out[n++] = &u->roles[i];
-    for (size_t i = 0; i < u->membership_count && i < STORE_MAX_MEMBERSHIPS; i++) {
-        struct store_membership *m = &u->memberships[i];
-        out[n++] = &m->organization_id;
-        out[n++] = &m->organization_name;
-        out[n++] = &m->organization_kind;
-        out[n++] = &m->role;
-    }
-    return n;
-}
-
-/* Keeps a session read in its slot, its strings copied into one block (the
- * slot's, grown when too small). The slot stays empty when out of memory. */
+/* Keeps a session read in its slot (the slot stays empty when out of memory). */
 static void memo_keep(struct session_memo_slot *slot, const char *token_hash, const struct store_session *session,
                       const struct store_user *user)
 {
     size_t hash_length = strlen(token_hash);
     slot->token_hash[0] = '\0';
-    if (hash_length >= sizeof(slot->token_hash))
+    if (hash_length >= sizeof(slot->token_hash) || !store_session_copy_keep(&slot->copy, session, user))
         return;
-    slot->session = *session;
-    slot->user = *user;
-    const char **strings[SESSION_MEMO_STRINGS];
-    size_t lengths[SESSION_MEMO_STRINGS], total = 0;
-    size_t n = memo_strings(&slot->session, &slot->user, strings);
-    for (size_t i = 0; i < n; i++) {
-        lengths[i] = *strings[i] != NULL ? strlen(*strings[i]) + 1 : 0;
-        total += lengths[i];
-    }
-    if (total >= slot->text_capacity) {
-        char *text = realloc(slot->text, total + 1);
-        if (text == NULL)
-            return;
-        slot->text = text;
-        slot->text_capacity = total + 1;
-    }
-    size_t at = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (*strings[i] == NULL)
-            continue;
-        memcpy(slot->text + at, *strings[i], lengths[i]);
-        *strings[i] = slot->text + at;
-        at += lengths[i];
-    }
-    slot->text_length = total;
     memcpy(slot->token_hash, token_hash, hash_length + 1);
     slot->kept_at_ms = clock_monotonic_ms();
-}
-
-/* A kept session read, its strings copied into the arena. */
-static int memo_give(const struct session_memo_slot *slot, struct arena *arena, struct store_session *session,
-                     struct store_user *user)
-{
-    char *text = arena_alloc(arena, slot->text_length + 1);
-    if (text == NULL)
-        return DB_ERROR;
-    memcpy(text, slot->text, slot->text_length);
-    *session = slot->session;
-    *user = slot->user;
-    const char **strings[SESSION_MEMO_STRINGS];
-    size_t n = memo_strings(session, user, strings);
-    for (size_t i = 0; i < n; i++)
-        if (*strings[i] != NULL)
-            *strings[i] = text + (*strings[i] - slot->text);
-    return DB_ROW;
 }
 
 /* True when slot keeps the session of token_hash, kept recently enough. */
@@ -331,8 +261,8 @@ static bool memo_holds(const struct session_memo_slot *slot, const char *token_h
 static int memo_answer(const struct session_memo_slot *slot, struct arena *arena, int64_t idle_after,
                        int64_t created_after, struct store_session *session, struct store_user *user)
 {
-    bool live = slot->session.last_seen_at > idle_after && slot->session.created_at > created_after;
-    return live ? memo_give(slot, arena, session, user) : DB_DONE;
+    bool live = slot->copy.session.last_seen_at > idle_after && slot->copy.session.created_at > created_after;
+    return live ? store_session_copy_give(&slot->copy, arena, session, user) : DB_DONE;
 }
 
 /* store_session_find_user under a change mark (db_change_mark), taken before
