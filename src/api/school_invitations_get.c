@@ -1,6 +1,7 @@
 /* school_invitations_get.c — GET /api/v1/schools/{id}/invitations (its
  * coordinators, staff) → {items:[{id,name,email,graduation_year,created_at,
- * expires_at}]}: the invitations not accepted yet, newest first. */
+ * expires_at}]}: the invitations not accepted yet, the newest upload first and
+ * each upload's in the order of its lines. */
 #include "api/schools_api.h"
 #include "lib/limits.h"
 

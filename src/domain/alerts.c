@@ -103,9 +103,13 @@ static int create_tx(struct db_conn *conn, void *p)
 {
     struct create_ctx *c = p;
     int64_t count = 0;
-    int rc = store_saved_search_count(conn, c->s->student_id, &count);
+    /* Saves of one student one after the other (PostgreSQL reads each
+     * statement's own snapshot): the count and the next position exact. */
+    int rc = store_user_lock(conn, c->s->student_id);
+    if (rc == DB_OK)
+        rc = store_saved_search_count(conn, c->s->student_id, &count);
     if (rc != DB_OK)
-        return rc;
+        return rc == DB_DONE ? DB_ERROR : rc;
     if (count >= SAVED_SEARCHES_MAX) {
         error_set(c->err, ERR_SAVED_SEARCH_LIMIT, NULL,
                   "you have " LIMIT_TEXT(SAVED_SEARCHES_MAX) " saved searches already: delete one first");
@@ -195,6 +199,21 @@ int alerts_unsubscribe(struct db_conn *conn, struct arena *arena, const char *to
 
 /* ---- favourites ---- */
 
+struct favourite_ctx {
+    const char *student_id, *offering_id;
+};
+
+/* Stars of one student one after the other, so that each takes its own
+ * position (as saved searches do). */
+static int favourite_add_tx(struct db_conn *conn, void *p)
+{
+    struct favourite_ctx *c = p;
+    int rc = store_user_lock(conn, c->student_id);
+    if (rc == DB_OK)
+        rc = store_favourite_add(conn, c->student_id, c->offering_id, clock_now());
+    return rc == DB_DONE ? DB_ERROR : rc;
+}
+
 int alerts_favourite_set(struct db_conn *conn, struct arena *arena, const struct store_user *student,
                          const char *offering_id, bool on, struct error *err)
 {
@@ -211,6 +230,6 @@ int alerts_favourite_set(struct db_conn *conn, struct arena *arena, const struct
     if (rc == DB_DONE || (rc == DB_ROW && !catalog_may_view_offering(conn, arena, student->id, &o)))
         return error_set(err, ERR_NOT_FOUND, NULL, "no such offering");
     if (rc == DB_ROW)
-        rc = store_favourite_add(conn, student->id, o.id, clock_now());
+        rc = db_run_tx(conn, true, favourite_add_tx, &(struct favourite_ctx){student->id, o.id});
     return rc == DB_OK ? 0 : error_set(err, ERR_UNAVAILABLE, NULL, NULL);
 }

@@ -100,6 +100,7 @@ struct invite_ctx {
     const struct store_organization *school;
     struct school_invite_report *out;
     struct error *err;
+    int64_t upload_seq; /* this upload's number among the school's */
 };
 
 /* The invitation mail with its link. The addressee may not know Rounds:
@@ -170,6 +171,8 @@ static int invite_row(struct db_conn *conn, struct invite_ctx *c, const struct s
         .invited_by = c->coordinator->id,
         .created_at = now,
         .expires_at = now + (int64_t)SCHOOL_INVITATION_DAYS * DAY,
+        .upload_seq = c->upload_seq,
+        .upload_line = row->line,
     };
     rc = store_school_invitation_put(conn, &inv, hash);
     if (rc != DB_OK)
@@ -213,6 +216,8 @@ static int invite_tx(struct db_conn *conn, void *ctx)
     c->out->already_count = 0;
     c->out->already_lines = NULL;
     int rc = store_school_lock(conn, c->school->id); /* uploads of one school counted one after the other */
+    if (rc == DB_OK)
+        rc = store_school_invitation_next_upload(conn, c->school->id, &c->upload_seq);
     for (size_t i = 0; rc == DB_OK && i < c->out->csv.row_count; i++)
         rc = invite_row(conn, c, &c->out->csv.rows[i], now);
     if (rc == DB_OK)
@@ -241,7 +246,7 @@ int school_invite_csv(struct db_conn *conn, struct arena *arena, const struct st
         return -1;
     if (school_csv_parse(csv, len, arena, &out->csv, err) != 0)
         return -1;
-    struct invite_ctx c = {arena, coordinator, &school, out, err};
+    struct invite_ctx c = {arena, coordinator, &school, out, err, 0};
     int rc = db_run_tx(conn, true, invite_tx, &c);
     if (err->code != ERR_NONE)
         return -1;

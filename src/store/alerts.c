@@ -158,8 +158,7 @@ int store_saved_searches_of(struct db_conn *conn, struct arena *arena, const cha
                             struct store_saved_search **out, size_t *count)
 {
     /* serves: saved_searches_by_student. In the order they were saved (the
-     * position taken at insert); two saved at the very same moment on
-     * PostgreSQL may share a position, and then the older id comes first. */
+     * position taken at insert, under the student's row lock). */
     struct db_stmt *st = db_prepare(conn, SAVED_SEARCH_SELECT "WHERE s.student_id = $1"
                                                               " ORDER BY s.position, s.created_at, s.id");
     db_bind_text(st, 1, student_id);
@@ -335,7 +334,7 @@ int store_favourites_of(struct db_conn *conn, struct arena *arena, const char *s
                         size_t *count)
 {
     /* serves: favourites_by_student. The newest star first (the position taken
-     * at insert); two at the very same moment on PostgreSQL may share one. */
+     * at insert, under the student's row lock). */
     struct db_stmt *st = db_prepare(conn, "SELECT offering_id FROM favourites WHERE student_id = $1"
                                           " ORDER BY position DESC, created_at DESC, offering_id");
     db_bind_text(st, 1, student_id);

@@ -37,7 +37,8 @@ struct store_saved_search {
     const char *student_email; /* joined for reading */
 };
 
-/* Saves s after its owner's other searches (the next position among theirs). */
+/* Saves s after its owner's other searches (the next position among theirs):
+ * in a transaction holding the owner's row lock (store_user_lock). */
 int store_saved_search_insert(struct db_conn *conn, const struct store_saved_search *s);
 int store_saved_search_count(struct db_conn *conn, const char *student_id, int64_t *count);
 /* A student's saved searches in the order they were saved. */
@@ -67,7 +68,7 @@ int store_alert_unsubscribe_find(struct db_conn *conn, struct arena *arena, cons
 /* ---- favourites ---- */
 
 /* Stars offering_id after the student's other favourites; DB_OK (also when it
- * was a favourite already). */
+ * was a favourite already). In a transaction holding the student's row lock. */
 int store_favourite_add(struct db_conn *conn, const char *student_id, const char *offering_id, int64_t now);
 /* DB_OK, or DB_DONE when it was not a favourite. */
 int store_favourite_remove(struct db_conn *conn, const char *student_id, const char *offering_id);

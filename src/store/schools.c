@@ -158,12 +158,14 @@ static void read_invitation(struct arena *arena, struct db_stmt *st, struct stor
 int store_school_invitation_put(struct db_conn *conn, const struct store_school_invitation *inv, const char *token_hash)
 {
     struct db_stmt *st = db_prepare(conn, "INSERT INTO school_invitations (id, organization_id, email, name,"
-                                          " graduation_year, token_hash, invited_by, created_at, expires_at)"
-                                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                                          " graduation_year, token_hash, invited_by, created_at, expires_at,"
+                                          " upload_seq, upload_line)"
+                                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
                                           " ON CONFLICT (organization_id, email) DO UPDATE SET name = EXCLUDED.name,"
                                           " graduation_year = EXCLUDED.graduation_year,"
                                           " token_hash = EXCLUDED.token_hash, invited_by = EXCLUDED.invited_by,"
                                           " created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at,"
+                                          " upload_seq = EXCLUDED.upload_seq, upload_line = EXCLUDED.upload_line,"
                                           " accepted_at = NULL, accepted_by = NULL");
     db_bind_text(st, 1, inv->id);
     db_bind_text(st, 2, inv->organization_id);
@@ -177,7 +179,21 @@ int store_school_invitation_put(struct db_conn *conn, const struct store_school_
     db_bind_text(st, 7, inv->invited_by);
     db_bind_int(st, 8, inv->created_at);
     db_bind_int(st, 9, inv->expires_at);
+    db_bind_int(st, 10, inv->upload_seq);
+    db_bind_int(st, 11, inv->upload_line);
     return store_run(st);
+}
+
+int store_school_invitation_next_upload(struct db_conn *conn, const char *school_id, int64_t *upload_seq)
+{
+    /* serves: school_invitations_by_school */
+    struct db_stmt *st = db_prepare(conn, "SELECT COALESCE(MAX(upload_seq), 0) + 1 FROM school_invitations"
+                                          " WHERE organization_id = $1");
+    db_bind_text(st, 1, school_id);
+    int rc = db_step(st);
+    *upload_seq = rc == DB_ROW ? db_column_int(st, 0) : 0;
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
 }
 
 int store_school_lock(struct db_conn *conn, const char *school_id)
@@ -246,10 +262,11 @@ int store_school_invitation_accept(struct db_conn *conn, const char *id, const c
 int store_school_invitations_pending(struct db_conn *conn, struct arena *arena, const char *organization_id,
                                      int limit, struct store_school_invitation **out, size_t *count)
 {
+    /* serves: school_invitations_by_school */
     struct db_stmt *st = db_prepare(conn, "SELECT " INVITATION_COLUMNS " FROM school_invitations i"
                                           " JOIN organizations o ON o.id = i.organization_id"
                                           " WHERE i.organization_id = $1 AND i.accepted_at IS NULL"
-                                          " ORDER BY i.created_at DESC, i.id LIMIT $2");
+                                          " ORDER BY i.upload_seq DESC, i.upload_line, i.id LIMIT $2");
     db_bind_text(st, 1, organization_id);
     db_bind_int(st, 2, limit);
     size_t capacity = 0;

@@ -19,6 +19,7 @@ struct store_school_student {
 struct store_school_invitation {
     const char *id, *organization_id, *email, *name, *invited_by;
     int64_t graduation_year, created_at, expires_at, accepted_at;
+    int64_t upload_seq, upload_line; /* the school's upload that last sent it, and its line in that file */
     const char *accepted_by, *school_name;
 };
 
@@ -40,6 +41,9 @@ int store_student_schools(struct db_conn *conn, struct arena *arena, const char 
 /* Inserts the invitation, or for the same school and email refreshes name,
  * year, token, inviter and expiry (and clears an acceptance). */
 int store_school_invitation_put(struct db_conn *conn, const struct store_school_invitation *inv, const char *token_hash);
+/* The number the school's next upload takes (1 for its first); under
+ * store_school_lock. */
+int store_school_invitation_next_upload(struct db_conn *conn, const char *school_id, int64_t *upload_seq);
 /* Locks the school's row until the transaction ends (uploads of one school
  * counted one after the other); DB_DONE when there is no such organisation. */
 int store_school_lock(struct db_conn *conn, const char *school_id);
@@ -53,7 +57,8 @@ int store_school_invite_batch_add(struct db_conn *conn, const char *id, const ch
 int store_school_invitation_by_token(struct db_conn *conn, struct arena *arena, const char *token_hash,
                                      struct store_school_invitation *out);
 int store_school_invitation_accept(struct db_conn *conn, const char *id, const char *user_id, int64_t now);
-/* A school's invitations not yet accepted, newest first (at most limit). */
+/* A school's invitations not yet accepted, the newest upload first and each
+ * upload in the order of its lines (at most limit). */
 int store_school_invitations_pending(struct db_conn *conn, struct arena *arena, const char *organization_id,
                                      int limit, struct store_school_invitation **out, size_t *count);
 

@@ -16,7 +16,10 @@
  *     new dates the same day: a notice, but no second email until a day has
  *     passed;
  *   - the email's unsubscribe link works without logging in (GET asks, POST
- *     stops the emails); a forged token → 404. */
+ *     stops the emails); a forged token → 404;
+ *   - one student's saves at once on both instances: exactly 20 saved, each
+ *     with its own position, listed in that order, the others 422; stars at
+ *     once each take their own position. */
 #include <dirent.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -259,6 +262,136 @@ TEST(twenty_saved_searches_then_422)
     CHECK_INT(status_of(&other, "POST", "/api/v1/saved-searches",
                         "{\"name\":\"One more\",\"filters\":{\"q\":\"zzyzx\"}}", NULL, NULL),
               201);
+}
+
+/* ---- saves at once ---- */
+
+enum { RUSH_THREADS = 8, RUSH_EACH = 4, STAR_ROUNDS = 30 };
+
+struct rush {
+    pthread_t thread;
+    struct api_server *srv;
+    const struct user *u;
+    int first;        /* saves searches first .. first + RUSH_EACH - 1, */
+    const char *path; /* or stars this favourite once */
+    int created, refused, other;
+};
+
+static void *rush_saves(void *arg)
+{
+    struct rush *t = arg;
+    const char *headers[] = {t->u->auth, NULL};
+    for (int i = 0; i < (t->path != NULL ? 1 : RUSH_EACH); i++) {
+        char body[120];
+        snprintf(body, sizeof(body), "{\"name\":\"Rush %d\",\"filters\":{\"q\":\"rush%d\"}}", t->first + i,
+                 t->first + i);
+        struct api_raw_request rq = {"POST", "/api/v1/saved-searches", headers, body, strlen(body), false};
+        if (t->path != NULL)
+            rq = (struct api_raw_request){"PUT", t->path, headers, NULL, 0, false};
+        struct api_response r;
+        long status = api_send_to(t->srv, &r, &rq);
+        if (status == 201 || status == 204)
+            t->created++;
+        else if (status == 422)
+            t->refused++;
+        else
+            t->other++;
+        api_free(&r);
+    }
+    return NULL;
+}
+
+/* Runs the threads, half of them on A and half on B. */
+static void rush_run(struct rush *threads, int n)
+{
+    for (int i = 0; i < n; i++) {
+        threads[i].srv = i % 2 == 0 ? &a : &b;
+        pthread_create(&threads[i].thread, NULL, rush_saves, &threads[i]);
+    }
+    for (int i = 0; i < n; i++)
+        pthread_join(threads[i].thread, NULL);
+}
+
+/* 32 saves of one student at once on two instances: exactly 20 saved, each
+ * with its own position, listed in that order; the others 422. */
+TEST(saves_at_once_keep_the_limit_and_their_order)
+{
+    struct user rusher;
+    CHECK(register_student(&rusher, "al-rush"));
+    struct rush threads[RUSH_THREADS];
+    memset(threads, 0, sizeof(threads));
+    for (int i = 0; i < RUSH_THREADS; i++) {
+        threads[i].u = &rusher;
+        threads[i].first = i * RUSH_EACH;
+    }
+    rush_run(threads, RUSH_THREADS);
+    int created = 0, refused = 0, other_status = 0;
+    for (int i = 0; i < RUSH_THREADS; i++) {
+        created += threads[i].created;
+        refused += threads[i].refused;
+        other_status += threads[i].other;
+    }
+    CHECK_INT(created, SAVED_MAX);
+    CHECK_INT(refused, RUSH_THREADS * RUSH_EACH - SAVED_MAX);
+    CHECK_INT(other_status, 0);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE student_id = $1", rusher.id, NULL), SAVED_MAX);
+    CHECK_INT(count_where("SELECT COUNT(DISTINCT position) FROM saved_searches WHERE student_id = $1", rusher.id, NULL),
+              SAVED_MAX);
+    CHECK_INT(count_where("SELECT MAX(position) FROM saved_searches WHERE student_id = $1", rusher.id, NULL),
+              SAVED_MAX);
+    /* Listed by position: the n-th listed holds position n. */
+    struct api_response r;
+    CHECK_INT(call_on(&b, &r, &rusher, "GET", "/api/v1/saved-searches", NULL), 200);
+    json_t *items = json_object_get(r.json, "items");
+    CHECK_INT(json_array_size(items), SAVED_MAX);
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        const char *id = api_json_str(json_array_get(items, i), "id");
+        CHECK_INT(count_where("SELECT position FROM saved_searches WHERE id = $1", id != NULL ? id : "", NULL),
+                  (long long)i + 1);
+    }
+    api_free(&r);
+}
+
+/* The published offerings starred at once by one student on two instances,
+ * STAR_ROUNDS times over: each star its own position. */
+TEST(stars_at_once_take_their_own_positions)
+{
+    struct user fan;
+    CHECK(register_student(&fan, "al-stars"));
+    char *ids[RUSH_THREADS] = {0};
+    char paths[RUSH_THREADS][160];
+    int n = 0;
+    for (; n < RUSH_THREADS; n++) {
+        char offset[8];
+        snprintf(offset, sizeof(offset), "%d", n);
+        bool found = false;
+        ids[n] = api_db_text(db, "SELECT id FROM offerings WHERE status = 'published' ORDER BY id"
+                                 " LIMIT 1 OFFSET CAST($1 AS INTEGER)", offset, NULL, &found);
+        if (!found || ids[n] == NULL)
+            break;
+        snprintf(paths[n], sizeof(paths[n]), "/api/v1/favourites/%s", ids[n]);
+    }
+    CHECK(n >= 4);
+    for (int round = 0; round < STAR_ROUNDS; round++) {
+        struct rush threads[RUSH_THREADS];
+        memset(threads, 0, sizeof(threads));
+        for (int i = 0; i < n; i++) {
+            threads[i].u = &fan;
+            threads[i].path = paths[i];
+        }
+        rush_run(threads, n);
+        for (int i = 0; i < n; i++)
+            CHECK_INT(threads[i].created, 1);
+        CHECK_INT(count_where("SELECT COUNT(DISTINCT position) FROM favourites WHERE student_id = $1", fan.id, NULL),
+                  n);
+        for (int i = 0; i < n; i++) {
+            struct api_response r;
+            CHECK_INT(call_on(&a, &r, &fan, "DELETE", paths[i], NULL), 204);
+            api_free(&r);
+        }
+    }
+    for (int i = 0; i < n; i++)
+        free(ids[i]);
 }
 
 /* Moves srv's clock by seconds (0: back to the wall clock). */
@@ -641,6 +774,8 @@ int main(void)
     RUN(favourites_list_the_last_starred_first);
     RUN(a_freed_seat_alerts_once_across_two_instances);
     RUN(the_unsubscribe_link_works_without_logging_in);
+    RUN(saves_at_once_keep_the_limit_and_their_order);
+    RUN(stars_at_once_take_their_own_positions);
     if (test_failed) {
         api_server_print_log(&a, 30);
         api_server_print_log(&b, 30);

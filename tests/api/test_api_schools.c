@@ -3,7 +3,8 @@
  *
  *   - a cohort invited by CSV (bad lines reported by line, good ones kept,
  *     invitations by email with a link whose token works once, the names in
- *     it quoted and defanged, a daily limit per school), a student
+ *     it quoted and defanged, a daily limit per school, the invitations
+ *     listed the newest upload first and each in the order of its lines), a student
  *     asking to join and being approved or refused, leaving at any time;
  *   - what a coordinator sees of a linked student (hours as totals only), and the access matrix:
  *     another school's coordinator, a host, a student and anyone without
@@ -192,6 +193,84 @@ TEST(a_cohort_is_invited_by_csv_bad_lines_reported_good_ones_kept)
                              " AND student_id = $2",
                          school, ben.id),
               1);
+}
+
+enum { ORDER_ROWS = 30 };
+
+/* The names of the school's pending invitations, in the order the API lists
+ * them ("|" between). */
+static void invitation_names(const struct user *u, const char *school_id, char *out, size_t size)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "/api/v1/schools/%s/invitations", school_id);
+    struct api_response r;
+    out[0] = '\0';
+    CHECK_INT(call(&r, u, "GET", path, NULL), 200);
+    json_t *items = api_json_get(r.json, "items");
+    size_t used = 0;
+    for (size_t i = 0; i < json_array_size(items) && used < size; i++) {
+        const char *name = json_string_value(json_object_get(json_array_get(items, i), "name"));
+        used += (size_t)snprintf(out + used, size - used, "%s%s", i > 0 ? "|" : "", name != NULL ? name : "?");
+    }
+    api_free(&r);
+}
+
+/* A file of 30 rows, sent within the same second (and many within the same
+ * millisecond): listed in the order of its lines, by the API and on the
+ * page; a second file lists before it, in its own order, and takes along
+ * the address it invites again. */
+TEST(invitations_list_the_newest_upload_first_each_in_the_order_of_its_lines)
+{
+    char own[64];
+    CHECK(world_org(&staff, "school", own, "Orderly School of Medicine %ld", (long)getpid()));
+    struct user own_coord;
+    CHECK(create_user(&own_coord, "ordcoord", "school_coordinator", own));
+    char csv[ORDER_ROWS * 128], emails[ORDER_ROWS][160], expected[ORDER_ROWS * 24], path[128];
+    size_t used = 0, listed = 0;
+    used += (size_t)snprintf(csv, sizeof(csv), "name,email,graduation_year\n");
+    for (int i = 0; i < ORDER_ROWS; i++) {
+        api_unique_email(emails[i], sizeof(emails[i]), "ordrow");
+        /* names against the alphabet, so that no other order passes */
+        used += (size_t)snprintf(csv + used, sizeof(csv) - used, "Row %02d,%s,2028\n", ORDER_ROWS - i, emails[i]);
+    }
+    snprintf(path, sizeof(path), "/api/v1/schools/%s/invitations", own);
+    struct api_response r;
+    CHECK(post_as(&r, &own_coord, path, json_pack("{s:s}", "csv", csv), 200));
+    CHECK_INT(api_json_int(r.json, "invited", -1), ORDER_ROWS);
+    api_free(&r);
+    for (int i = 0; i < ORDER_ROWS; i++)
+        listed += (size_t)snprintf(expected + listed, sizeof(expected) - listed, "%sRow %02d", i > 0 ? "|" : "",
+                                   ORDER_ROWS - i);
+    char names[ORDER_ROWS * 24 + 64];
+    invitation_names(&own_coord, own, names, sizeof(names));
+    CHECK_STR(names, expected);
+    /* the page lists them in the same order */
+    const char *headers[] = {own_coord.cookie, NULL};
+    struct api_raw_request rq = {"GET", "/school", headers, NULL, 0, true};
+    CHECK_INT(api_send(&r, &rq), 200);
+    const char *previous = r.body;
+    for (int i = 0; i < ORDER_ROWS && previous != NULL; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "<li>Row %02d ", ORDER_ROWS - i);
+        const char *at = strstr(r.body, name);
+        CHECK(at != NULL && at > previous);
+        previous = at;
+    }
+    api_free(&r);
+    /* a second file: newer, so first; Row 28 (line 3 of the first) invited again moves along */
+    char second_b[160], second_a[160];
+    api_unique_email(second_b, sizeof(second_b), "ordsecb");
+    api_unique_email(second_a, sizeof(second_a), "ordseca");
+    snprintf(csv, sizeof(csv), "Second B,%s,2028\nRow 28,%s,2028\nSecond A,%s,2028\n", second_b, emails[2], second_a);
+    CHECK(post_as(&r, &own_coord, path, json_pack("{s:s}", "csv", csv), 200));
+    CHECK_INT(api_json_int(r.json, "invited", -1), 3);
+    api_free(&r);
+    listed = (size_t)snprintf(expected, sizeof(expected), "Second B|Row 28|Second A");
+    for (int i = 0; i < ORDER_ROWS; i++)
+        if (i != 2)
+            listed += (size_t)snprintf(expected + listed, sizeof(expected) - listed, "|Row %02d", ORDER_ROWS - i);
+    invitation_names(&own_coord, own, names, sizeof(names));
+    CHECK_STR(names, expected);
 }
 
 /* The rows of the outbox addressed to email. */
@@ -1014,6 +1093,7 @@ int main(void)
     }
     API_RUN(a_cohort_is_invited_by_csv_bad_lines_reported_good_ones_kept);
     API_RUN(invitation_emails_quote_names_and_a_school_has_a_daily_limit);
+    API_RUN(invitations_list_the_newest_upload_first_each_in_the_order_of_its_lines);
     API_RUN(a_student_asks_the_school_approves_or_refuses_and_the_student_leaves);
     API_RUN(what_a_school_sees_of_its_student_and_who_else_gets_404);
     API_RUN(a_round_from_creation_to_published_offers);

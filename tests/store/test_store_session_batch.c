@@ -9,8 +9,10 @@
  * session deleted by another connection). A connection made without waiting (db_connect_start,
  * db_connect_poll, db_send_exec): it connects and runs its settings, fails
  * cleanly against a closed port, and stays in progress, without blocking,
- * against a server that never answers. Run on SQLite, and on PostgreSQL
- * with ROUNDS_TEST_DB=postgres://…. */
+ * against a server that never answers. On PostgreSQL, the batch reads each
+ * session by key even when the table's statistics were taken while it was
+ * small (no seq scan of sessions). Run on SQLite, and on PostgreSQL with
+ * ROUNDS_TEST_DB=postgres://…. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -211,6 +213,86 @@ TEST(a_batch_answers_each_token_as_a_single_lookup_would)
     CHECK_INT(store_session_delete(conn, stored[0]), DB_OK);
     CHECK_INT(store_session_delete(conn, stored[7]), DB_OK);
     check_batch_equals_single(hashes, TOKENS, now - 1800, now - 43200, TOKENS - 2, false);
+}
+
+/* ---- PostgreSQL: each token read by key, whatever the statistics say ---- */
+
+enum { STALE_SESSIONS = 3000 };
+
+struct scan_count {
+    struct store_session_lookup *lookups;
+    size_t count;
+    int64_t now;
+    int64_t seq_scans; /* of sessions, by the batches */
+};
+
+/* The seq scans of sessions this connection made (not yet flushed to the
+ * shared statistics: PostgreSQL 15 counts those of earlier transactions too). */
+static int64_t seq_scans_of_sessions(struct db_conn *c)
+{
+    struct db_stmt *st = db_prepare(c, "SELECT COALESCE(SUM(seq_scan), 0) FROM pg_stat_xact_user_tables"
+                                       " WHERE relname = 'sessions'");
+    int rc = db_step(st);
+    int64_t n = rc == DB_ROW ? db_column_int(st, 0) : -1;
+    db_reset(st);
+    return n;
+}
+
+static int batch_then_count_scans(struct db_conn *c, void *p)
+{
+    struct scan_count *sc = p;
+    int64_t before = seq_scans_of_sessions(c);
+    for (int round = 0; round < 8; round++) { /* custom plans first, then the generic one */
+        int rc = store_session_find_users(c, sc->lookups, sc->count, sc->now - 1800, sc->now - 43200);
+        if (rc != DB_OK)
+            return rc;
+    }
+    int64_t after = seq_scans_of_sessions(c);
+    sc->seq_scans = before >= 0 && after >= 0 ? after - before : -1;
+    return DB_OK;
+}
+
+/* Statistics taken when sessions held five, then thousands of sessions (as
+ * right after a bulk of logins, before autovacuum analyses the table again):
+ * planned as one join, the 16 tokens were read by a seq scan of sessions. */
+TEST(a_batch_reads_sessions_by_key_with_statistics_of_a_small_table)
+{
+    if (strcmp(db_backend_name(conn), "postgres") != 0) {
+        printf("  (PostgreSQL only)\n");
+        return;
+    }
+    int64_t now = clock_now();
+    const char *user_id = make_user(2, 2);
+    CHECK(user_id != NULL);
+    struct store_session_lookup lookups[STORE_SESSION_BATCH_MAX];
+    struct store_user users[STORE_SESSION_BATCH_MAX];
+    char stored[STORE_SESSION_BATCH_MAX][65];
+    memset(users, 0, sizeof(users));
+    for (size_t i = 0; i < STORE_SESSION_BATCH_MAX; i++) {
+        crypto_hash_token(unique("stale-token"), stored[i]);
+        CHECK_INT(store_session_insert(conn, stored[i], user_id, "csrf", now - 10), DB_OK);
+        lookups[i] = (struct store_session_lookup){.token_hash = stored[i], .arena = &arena, .user = &users[i]};
+        if (i == 4) { /* the statistics of five sessions */
+            CHECK_INT(db_exec(conn, "ALTER TABLE sessions SET (autovacuum_enabled = false)"), DB_OK);
+            CHECK_INT(db_exec(conn, "ANALYZE sessions"), DB_OK);
+        }
+    }
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at)"
+                                          " SELECT md5('stale' || g) || md5($1 || g), $1, 'c', $2, $2"
+                                          " FROM generate_series(1, $3) AS g");
+    db_bind_text(st, 1, user_id);
+    db_bind_int(st, 2, now - 100);
+    db_bind_int(st, 3, STALE_SESSIONS);
+    CHECK_INT(db_step(st), DB_DONE);
+    db_reset(st);
+    struct scan_count sc = {lookups, STORE_SESSION_BATCH_MAX, now, -1};
+    CHECK_INT(db_run_tx(conn, false, batch_then_count_scans, &sc), DB_OK);
+    CHECK_INT(sc.seq_scans, 0);
+    for (size_t i = 0; i < STORE_SESSION_BATCH_MAX; i++) {
+        CHECK_INT(lookups[i].rc, DB_ROW);
+        CHECK_INT(users[i].membership_count, 2);
+    }
+    CHECK_INT(db_exec(conn, "ALTER TABLE sessions RESET (autovacuum_enabled)"), DB_OK);
 }
 
 TEST(a_batch_sent_without_waiting_answers_the_same)
@@ -460,6 +542,7 @@ int main(void)
         return 1;
     }
     printf("backend: %s\n", db_backend_name(conn));
+    RUN(a_batch_reads_sessions_by_key_with_statistics_of_a_small_table); /* first: sessions is empty */
     RUN(a_batch_answers_each_token_as_a_single_lookup_would);
     RUN(a_batch_sent_without_waiting_answers_the_same);
     RUN(a_memo_answers_as_the_query_would);
