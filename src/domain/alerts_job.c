@@ -294,7 +294,7 @@ static int send_emails(struct db_conn *conn, struct arena *arena, struct alerts_
     for (size_t i = 0; i < count && rc == DB_OK; i++) {
         struct email_ctx c = {arena, &due[i], now, false};
         rc = db_run_tx(conn, true, email_tx, &c);
-        report->emails += c.sent;
+        report->emails += rc == DB_OK && c.sent; /* a try that did not commit sent nothing */
     }
     return rc;
 }
