@@ -265,50 +265,39 @@ static int memo_answer(const struct session_memo_slot *slot, struct arena *arena
     return live ? store_session_copy_give(&slot->copy, arena, session, user) : DB_DONE;
 }
 
-/* store_session_find_user under a change mark (db_change_mark), taken before
- * any transaction: a session kept under the same mark is given without a
- * transaction at all; otherwise it is read in a transaction begun after the
- * mark was taken, and kept under that mark (if something was committed in
- * between, the mark has moved on and the next request reads again). */
-static int find_user_by_mark(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t idle_after,
-                             int64_t created_after, uint64_t mark, struct store_session *session,
-                             struct store_user *user)
-{
-    struct session_memo *memo = session_memo_of(conn, MEMO_CHANGE_MARK, mark);
-    struct session_memo_slot *slot = memo != NULL ? memo_slot(memo, token_hash) : NULL;
-    if (memo_holds(slot, token_hash))
-        return memo_answer(slot, arena, idle_after, created_after, session, user);
-    uint64_t data_version = 0;
-    bool held = db_read_begin(conn, &data_version) == DB_OK;
-    int rc = session_query(conn, arena, token_hash, idle_after, created_after, session, user);
-    if (rc == DB_ROW && slot != NULL && held)
-        memo_keep(slot, token_hash, session, user);
-    if (held)
-        db_read_end(conn);
-    return rc;
-}
-
+/* A kept session is looked up under the change mark (db_change_mark), taken
+ * before any transaction, where the backend gives one: a hit then needs no
+ * transaction at all. Otherwise under the data version of the read
+ * transaction the query runs in. A session read is kept under whichever was
+ * taken; if something was committed after the mark was taken, the mark has
+ * moved on and the next request reads again. */
 int store_session_find_user(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t idle_after,
                             int64_t created_after, struct store_session *session, struct store_user *user)
 {
-    uint64_t mark = 0;
-    if (db_change_mark(conn, &mark) == DB_OK)
-        return find_user_by_mark(conn, arena, token_hash, idle_after, created_after, mark, session, user);
-    uint64_t data_version = 0;
-    if (db_read_begin(conn, &data_version) != DB_OK)
-        return session_query(conn, arena, token_hash, idle_after, created_after, session, user);
-    /* The read transaction is held: what the query reads is of data_version. */
-    struct session_memo *memo = session_memo_of(conn, MEMO_DATA_VERSION, data_version);
-    struct session_memo_slot *slot = memo != NULL ? memo_slot(memo, token_hash) : NULL;
+    uint64_t mark = 0, data_version = 0;
+    bool by_mark = db_change_mark(conn, &mark) == DB_OK;
+    struct session_memo_slot *slot = NULL;
+    if (by_mark) {
+        struct session_memo *memo = session_memo_of(conn, MEMO_CHANGE_MARK, mark);
+        slot = memo != NULL ? memo_slot(memo, token_hash) : NULL;
+        if (memo_holds(slot, token_hash))
+            return memo_answer(slot, arena, idle_after, created_after, session, user);
+    }
+    bool held = db_read_begin(conn, &data_version) == DB_OK;
+    if (held && !by_mark) {
+        struct session_memo *memo = session_memo_of(conn, MEMO_DATA_VERSION, data_version);
+        slot = memo != NULL ? memo_slot(memo, token_hash) : NULL;
+    }
     int rc;
-    if (memo_holds(slot, token_hash)) {
+    if (held && !by_mark && memo_holds(slot, token_hash)) {
         rc = memo_answer(slot, arena, idle_after, created_after, session, user);
     } else {
         rc = session_query(conn, arena, token_hash, idle_after, created_after, session, user);
-        if (rc == DB_ROW && slot != NULL)
+        if (rc == DB_ROW && slot != NULL && held)
             memo_keep(slot, token_hash, session, user);
     }
-    db_read_end(conn);
+    if (held)
+        db_read_end(conn);
     return rc;
 }
 
