@@ -739,10 +739,7 @@ int store_catalog_changes_after(struct db_conn *conn, int64_t after_seq, int lim
 int store_catalog_last_seq(struct db_conn *conn, int64_t *seq)
 {
     struct db_stmt *st = db_prepare(conn, "SELECT COALESCE(MAX(seq), 0) FROM catalog_changes");
-    int rc = db_step(st);
-    *seq = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_one_int(st, seq);
 }
 
 int store_catalog_latest_seq(struct db_conn *conn, int64_t *seq)

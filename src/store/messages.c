@@ -76,10 +76,7 @@ int store_message_attachment(struct db_conn *conn, struct arena *arena, const ch
 /* Steps a query answering one number. */
 static int count_of(struct db_stmt *st, int64_t *count)
 {
-    int rc = db_step(st);
-    *count = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_one_int(st, count);
 }
 
 int store_messages_sent_since(struct db_conn *conn, const char *sender_id, int64_t since, int64_t *count)
