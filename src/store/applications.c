@@ -411,10 +411,8 @@ int store_notifications_list(struct db_conn *conn, struct arena *arena, const ch
 {
     struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL");
     db_bind_text(st, 1, user_id);
-    int rc = db_step(st);
-    *unread = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    if (rc != DB_ROW)
+    int rc = store_one_int(st, unread);
+    if (rc != DB_OK)
         return rc;
     st = db_prepare(conn, "SELECT id, kind, title, link, created_at, COALESCE(read_at, 0), notice_count"
                           " FROM notifications WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2");

@@ -254,9 +254,5 @@ int store_catalog_summary(struct db_conn *conn, struct store_catalog_summary *ou
     if (rc != DB_ROW)
         return rc;
     st = db_prepare(conn, "SELECT COUNT(*) FROM blocks");
-    rc = db_step(st);
-    if (rc == DB_ROW)
-        out->blocks = db_column_int(st, 0);
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_one_int(st, &out->blocks);
 }

@@ -307,10 +307,10 @@ int store_school_home_approval(struct db_conn *conn, const char *organization_id
 {
     struct db_stmt *st = db_prepare(conn, "SELECT home_approval FROM school_settings WHERE organization_id = $1");
     db_bind_text(st, 1, organization_id);
-    int rc = db_step(st);
-    *required = rc == DB_ROW && db_column_int(st, 0) != 0;
-    db_reset(st);
-    return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+    int64_t home_approval;
+    int rc = store_one_int(st, &home_approval);
+    *required = home_approval != 0;
+    return rc == DB_DONE ? DB_OK : rc;
 }
 
 int store_school_set_home_approval(struct db_conn *conn, const char *organization_id, bool required, int64_t now)
