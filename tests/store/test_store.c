@@ -535,34 +535,33 @@ static const char count_above[] = "SELECT COUNT(*) FROM (SELECT 1 AS x UNION ALL
                                   " WHERE x > CAST($1 AS BIGINT)";
 static const char broken[] = "SELECT no_such_column FROM no_such_table";
 
+/* The statement of sql with $1 bound to param. */
+static struct db_stmt *bound(const char *sql, int64_t param)
+{
+    struct db_stmt *st = db_prepare(conn, sql);
+    db_bind_int(st, 1, param);
+    return st;
+}
+
 TEST(one_int_reads_column_zero_of_the_row)
 {
     int64_t value = -1;
-    struct db_stmt *st = db_prepare(conn, one_plus);
-    db_bind_int(st, 1, 41);
-    CHECK_INT(store_one_int(st, &value), DB_OK);
+    CHECK_INT(store_one_int(bound(one_plus, 41), &value), DB_OK);
     CHECK_INT(value, 42);
-    st = db_prepare(conn, one_plus);
-    db_bind_int(st, 1, 41);
-    CHECK_INT(store_one_int_required(st, &value), DB_OK);
+    value = -1;
+    CHECK_INT(store_one_int_required(bound(one_plus, 41), &value), DB_OK);
     CHECK_INT(value, 42);
 }
 
 TEST(no_row_is_done_or_an_error_where_one_is_required)
 {
     int64_t value = 99;
-    struct db_stmt *st = db_prepare(conn, only_if_one);
-    db_bind_int(st, 1, 0);
-    CHECK_INT(store_one_int(st, &value), DB_DONE);
+    CHECK_INT(store_one_int(bound(only_if_one, 0), &value), DB_DONE);
     CHECK_INT(value, 0);
     value = 99;
-    st = db_prepare(conn, only_if_one);
-    db_bind_int(st, 1, 0);
-    CHECK_INT(store_one_int_required(st, &value), DB_ERROR);
+    CHECK_INT(store_one_int_required(bound(only_if_one, 0), &value), DB_ERROR);
     CHECK_INT(value, 0);
-    st = db_prepare(conn, only_if_one);
-    db_bind_int(st, 1, 1);
-    CHECK_INT(store_one_int_required(st, &value), DB_OK);
+    CHECK_INT(store_one_int_required(bound(only_if_one, 1), &value), DB_OK);
     CHECK_INT(value, 5);
 }
 
@@ -578,15 +577,11 @@ TEST(the_statement_is_reset_and_runs_again_from_its_first_row)
 TEST(two_ints_read_columns_zero_and_one_null_as_zero)
 {
     int64_t first = -1, second = -1;
-    struct db_stmt *st = db_prepare(conn, pair_if_one);
-    db_bind_int(st, 1, 1);
-    CHECK_INT(store_two_ints(st, &first, &second), DB_OK);
+    CHECK_INT(store_two_ints(bound(pair_if_one, 1), &first, &second), DB_OK);
     CHECK_INT(first, 7);
     CHECK_INT(second, 0);
     first = second = -1;
-    st = db_prepare(conn, pair_if_one);
-    db_bind_int(st, 1, 0);
-    CHECK_INT(store_two_ints(st, &first, &second), DB_DONE);
+    CHECK_INT(store_two_ints(bound(pair_if_one, 0), &first, &second), DB_DONE);
     CHECK_INT(first, 0);
     CHECK_INT(second, 0);
 }
@@ -594,18 +589,12 @@ TEST(two_ints_read_columns_zero_and_one_null_as_zero)
 TEST(count_any_says_whether_anything_was_counted)
 {
     bool any = false;
-    struct db_stmt *st = db_prepare(conn, count_above);
-    db_bind_int(st, 1, 1);
-    CHECK_INT(store_count_any(st, &any), DB_OK);
+    CHECK_INT(store_count_any(bound(count_above, 1), &any), DB_OK);
     CHECK(any);
-    st = db_prepare(conn, count_above);
-    db_bind_int(st, 1, 2);
-    CHECK_INT(store_count_any(st, &any), DB_OK);
+    CHECK_INT(store_count_any(bound(count_above, 2), &any), DB_OK);
     CHECK(!any);
     any = true;
-    st = db_prepare(conn, only_if_one);
-    db_bind_int(st, 1, 0);
-    CHECK_INT(store_count_any(st, &any), DB_DONE);
+    CHECK_INT(store_count_any(bound(only_if_one, 0), &any), DB_DONE);
     CHECK(!any);
 }
 
@@ -626,9 +615,7 @@ TEST(a_failed_statement_gives_its_error_and_zeros)
     CHECK(!any);
     /* The connection goes on. */
     int64_t value = 0;
-    struct db_stmt *st = db_prepare(conn, one_plus);
-    db_bind_int(st, 1, 1);
-    CHECK_INT(store_one_int(st, &value), DB_OK);
+    CHECK_INT(store_one_int(bound(one_plus, 1), &value), DB_OK);
     CHECK_INT(value, 2);
 }
 
