@@ -126,7 +126,7 @@ void api_offerings_search(struct http_request *req)
             http_reply_error(req, ERR_UNAUTHENTICATED, "eligible", "log in to search by your eligibility");
             return;
         }
-        if (api_current_user(req, &user) != 0)
+        if (http_needs_db(req) || api_current_user(req, &user) != 0)
             return;
         q.eligible_for = &user.profile;
         struct store_affiliation *affiliations = NULL;

@@ -117,7 +117,7 @@ static int offer_placement(struct db_conn *conn, struct act_ctx *c, const struct
     char id[48];
     crypto_sortable_id("a_", clock_now_ms(), id, sizeof(id));
     int64_t days = 7, hold_days = 7;
-    if (store_offering_expiry_days(conn, offering.id, &days, &hold_days) != DB_OK || days <= 0)
+    if (store_offering_expiry_days(conn, offering.id, &days, &hold_days) != DB_ROW || days <= 0)
         days = 7; /* the usual expiry */
     struct store_application a = {
         .id = id,

@@ -1077,9 +1077,9 @@ int http_too_large_reply(struct http_thread *thread, h2o_req_t *r, struct http_c
 }
 
 /* With a database pool: ROUTE_MEMORY requests of visitors not signed in
- * run here on the loop, signed-in ROUTE_LOOP_SESSION requests read their
- * sessions on the loop's reader and run here too (session_reader.c);
- * everything else runs on the pool. */
+ * run here on the loop, signed-in ROUTE_LOOP_SESSION requests and those of
+ * ROUTE_MEMORY API routes read their sessions on the loop's reader and run
+ * here too (session_reader.c); everything else runs on the pool. */
 static void dispatch_detached(struct http_thread *thread, h2o_req_t *r)
 {
     struct http_request *req = http_detached_new(thread, r);

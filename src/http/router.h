@@ -36,9 +36,11 @@ enum route_flags {
     ROUTE_TEST_HOOK = 1u << 4,   /* exists only when the server runs with --test-hooks 1 */
     ROUTE_UPLOAD = 1u << 5,      /* takes multipart/form-data (req->parts); the body cap is max_body
                                     when set, else the server's max_upload + UPLOAD_OVERHEAD */
-    ROUTE_MEMORY = 1u << 6,      /* a GET answered from memory for visitors not signed in (the search index,
-                                    kept replies): run on the event loop even with a database pool, the
-                                    handler calling http_needs_db() when it must query after all */
+    ROUTE_MEMORY = 1u << 6,      /* a GET answered from memory (the search index, kept replies): run on the
+                                    event loop even with a database pool, for visitors not signed in and,
+                                    on PostgreSQL, for signed-in ones too on API routes (ROUTE_JSON) as on
+                                    ROUTE_LOOP_SESSION ones, the handler calling http_needs_db() before
+                                    any query */
     ROUTE_ENROL = 1u << 7,       /* reachable by a session that may only enrol a second factor (its role
                                     requires one it has not set up): enrolment and logout */
     ROUTE_LOOP_SESSION = 1u << 8, /* with a database pool on PostgreSQL, a signed-in request reads its session

@@ -2,13 +2,15 @@
  * (a database pool on a backend that reads without blocking: PostgreSQL).
  *
  * Each loop holds a connection of its own whose socket its h2o loop watches.
- * A signed-in request of a ROUTE_LOOP_SESSION route (GET /api/v1/me) waits
- * here instead of going to the pool: one query at a time per loop reads the
- * sessions of up to STORE_SESSION_BATCH_MAX waiting requests (the pool's
- * batch query, sent with db_send), and requests that arrive meanwhile wait
- * for the next one, so that batches grow with the load. When an answer is in,
- * the next batch is sent, then each request of the answered one runs its
- * checks and handler on the loop with its session.
+ * A signed-in request of a ROUTE_LOOP_SESSION route (GET /api/v1/me) or of
+ * an API route answered from memory (ROUTE_MEMORY: searches, offerings; the
+ * handler asks for the database when it needs it) waits here instead of
+ * going to the pool: one query at a time per loop reads the sessions of up
+ * to STORE_SESSION_BATCH_MAX waiting requests (the pool's batch query, sent
+ * with db_send), and requests that arrive meanwhile wait for the next one,
+ * so that batches grow with the load. When an answer is in, the next batch
+ * is sent, then each request of the answered one runs its checks and
+ * handler on the loop with its session.
  *
  * Under load the next batch is held until as many requests wait as the
  * reader held when the last answer came (READER_HOLD_MS at most): sent at
@@ -410,11 +412,19 @@ static void on_hold(h2o_timeout_entry_t *entry)
     send_batch(H2O_STRUCT_FROM_MEMBER(struct http_session_reader, hold, entry), true);
 }
 
+/* GET /api/v1/me, and the API's reads answered from memory. A page needs
+ * the database for its header when someone is signed in (their unread
+ * notifications and messages): it goes straight to the pool. */
+static bool reads_session_on_loop(unsigned flags)
+{
+    return (flags & ROUTE_LOOP_SESSION) || ((flags & ROUTE_MEMORY) && (flags & ROUTE_JSON));
+}
+
 bool http_session_reader_take(struct http_request *req, h2o_req_t *r)
 {
     struct http_thread *thread = req->detached->thread;
     struct http_session_reader *reader = thread->session_reader;
-    if (reader == NULL || !(req->route->flags & ROUTE_LOOP_SESSION) || !http_session_present(req) ||
+    if (reader == NULL || !reads_session_on_loop(req->route->flags) || !http_session_present(req) ||
         !reader_up(reader))
         return false;
     struct reader_job *job = calloc(1, sizeof(*job));

@@ -11,7 +11,8 @@
  * (its memo): changes made through another instance and directly in the
  * database are seen by the next request. Clients that leave while their sessions are
  * read crash nothing. On PostgreSQL also: GET /api/v1/me is answered while
- * both pool connections wait on a lock (it never needed the pool), and after
+ * both pool connections wait on a lock (it never needed the pool), and so
+ * are signed-in searches (the reads a server answers from memory); after
  * the readers' backends are killed requests are still answered and the
  * readers come back; and while a reader reconnects to a server that never
  * answers (a proxy in this test turned into a black hole), its loop keeps
@@ -385,6 +386,63 @@ TEST(me_is_answered_while_the_pool_waits)
     }
 }
 
+/* GET as who (its bearer token): the status, the reply kept in r. */
+static long get_as(struct api_response *r, const struct user *who, const char *path)
+{
+    const char *headers[] = {who->auth, NULL};
+    return api_request(r, "GET", path, headers, NULL);
+}
+
+/* Signed-in searches and the API's other reads answered from memory take
+ * their sessions from the loop's reader too (PostgreSQL): they are answered
+ * while both pool connections wait on a lock. Those that need the database
+ * after all (an offering not kept, a search by the student's eligibility) go
+ * on to the pool with the session read; pages (whose header counts
+ * notifications) go there at once; all are answered as the signed-in person,
+ * on both databases. */
+TEST(signed_in_reads_from_memory_skip_the_pool)
+{
+    struct api_response r;
+    const struct user *who = &people[4];
+    if (postgres) {
+        CHECK_INT(db_exec(db, "BEGIN; LOCK TABLE users IN EXCLUSIVE MODE"), DB_OK);
+        struct pending patches[2];
+        for (int i = 0; i < 2; i++) {
+            patches[i] = (struct pending){.status = 0};
+            CHECK_INT(pthread_create(&patches[i].thread, NULL, patch_me, &patches[i]), 0);
+        }
+        api_sleep_ms(300); /* both pool connections wait for the lock */
+        static const char *const paths[] = {"/api/v1/offerings", "/api/v1/offerings?q=cardio&state=NY",
+                                            "/api/v1/specialties", "/healthz"};
+        for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+            CHECK_INT(get_as(&r, who, paths[i]), 200);
+            api_free(&r);
+        }
+        CHECK(!atomic_load(&patches[0].done) && !atomic_load(&patches[1].done));
+        CHECK_INT(db_exec(db, "COMMIT"), DB_OK);
+        for (int i = 0; i < 2; i++) {
+            pthread_join(patches[i].thread, NULL);
+            CHECK_INT(patches[i].status, 200);
+        }
+    }
+    CHECK_INT(get_as(&r, who, "/api/v1/offerings/00000000-0000-4000-8000-000000000000"), 404);
+    api_free(&r);
+    CHECK_INT(get_as(&r, who, "/api/v1/offerings?eligible=me"), 200);
+    CHECK(api_json_get(r.json, "items") != NULL);
+    api_free(&r);
+    const char *anonymous[] = {NULL};
+    CHECK_INT(api_request(&r, "GET", "/api/v1/offerings?eligible=me", anonymous, NULL), 401);
+    api_free(&r);
+    const char *cookie[] = {who->cookie, NULL};
+    static const char *const pages[] = {"/search?q=cardio", "/", "/search?page=0"};
+    static const long page_status[] = {200, 200, 400};
+    for (size_t i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+        CHECK_INT(api_request(&r, "GET", pages[i], cookie, NULL), page_status[i]);
+        CHECK(r.body != NULL && strstr(r.body, who->name) != NULL); /* the header names who is signed in */
+        api_free(&r);
+    }
+}
+
 static long long readers(void)
 {
     return api_db_int(db,
@@ -666,6 +724,7 @@ int main(void)
     RUN(clients_that_leave_while_their_sessions_are_read);
     RUN(kept_sessions_see_changes_made_elsewhere);
     RUN(me_is_answered_while_the_pool_waits);
+    RUN(signed_in_reads_from_memory_skip_the_pool);
     RUN(readers_killed_come_back);
     RUN(a_reader_connecting_to_a_silent_server_blocks_nobody);
     if (test_failed)

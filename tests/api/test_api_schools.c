@@ -564,6 +564,11 @@ TEST(a_round_from_creation_to_published_offers)
     /* ranking is closed once matched */
     CHECK_INT(round_put(&s[0], round, "/ranking", "{\"block_ids\":[]}", &r), 409);
     api_free(&r);
+    /* a1's offering gives 3 days to answer an offer (7 unless set): its offers keep to it */
+    CHECK_INT(api_db_int(db, "UPDATE offerings SET offer_expiry_days = 3 WHERE id = (SELECT offering_id FROM blocks"
+                             " WHERE id = $1) RETURNING offer_expiry_days",
+                         block_a1, NULL),
+              3);
     /* publish: exactly the offers the result says, seats kept for them, the rest back on sale */
     CHECK(round_post(&coord, round, "/publish", json_pack("{}"), 200, &r));
     CHECK_STR(api_json_str(r.json, "status"), "published");
@@ -580,6 +585,10 @@ TEST(a_round_from_creation_to_published_offers)
     CHECK_INT(reserved(block_a1), a1_before + 2);
     CHECK_INT(reserved(block_a2), a2_before + 1);
     CHECK_INT(reserved(block_b1), 0); /* nobody could rank it: back on sale */
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM applications WHERE match_round_id = $1 AND block_id = $2"
+                             " AND offer_expires_at = created_at + 3 * 86400",
+                         round, block_a1),
+              2);
     /* s3 accepts: the kept seat is taken; the other in a1 withdraws: the seat returns to sale */
     char *app = api_db_text(db, "SELECT id FROM applications WHERE match_round_id = $1 AND student_id = $2", round,
                             s[3].id, NULL);
