@@ -64,26 +64,8 @@ static long long table_rows(struct db_conn *conn, const char *table)
  * shared one, or a SQLite path) and a data folder path. */
 static bool new_destination(char *db, size_t db_size, char *data_dir, size_t data_size)
 {
-    int n = ++destinations;
-    snprintf(data_dir, data_size, "%s/data-%d", work, n);
-    const char *shared = api_shared_db();
-    if (shared == NULL) {
-        snprintf(db, db_size, "%s/restored-%d.db", work, n);
-        return true;
-    }
-    const char *slash = strrchr(shared, '/');
-    char name[64];
-    snprintf(name, sizeof(name), "rounds_restore_%ld_%d", (long)getpid(), n);
-    snprintf(db, db_size, "%.*s/%s", (int)(slash - shared), shared, name);
-    struct db_conn *conn = api_db_open(&server);
-    char sql[128];
-    snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
-    bool ok = conn != NULL && db_exec(conn, sql) == DB_OK;
-    if (conn != NULL)
-        db_close(conn);
-    if (!ok)
-        TEST_FAILF("could not create the database %s", name);
-    return ok;
+    snprintf(data_dir, data_size, "%s/data-%d", work, ++destinations);
+    return api_fresh_db(db, db_size, api_shared_db(), work, "restore");
 }
 
 static void server_paths(char *data_dir, size_t size)
