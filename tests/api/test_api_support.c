@@ -790,10 +790,16 @@ TEST(first_day_instructions_go_out_a_week_ahead_once)
     CHECK_INT(page_get(&r, &s, path), 200);
     CHECK(strstr(r.body, "Your first day") == NULL);
     api_free(&r);
-    /* Seven days ahead: once, however often the jobs run. */
+    /* Seven days ahead: once, however often the jobs run (a round tells 100 rotations at most, and on a shared
+     * database other suites' rotations may come first). */
     hooks_set_clock_noon(13);
+    for (int round = 0; round < 20 && api_db_int(W.db, count_sql, s.id, NULL) == 0; round++)
+        hooks_run_jobs();
     hooks_run_jobs();
-    hooks_run_jobs();
+    CHECK_INT(api_db_int(W.db, count_sql, s.id, NULL), 1);
+    CHECK_INT(api_db_int(W.db, mail_sql, s.email, to_hash), 1);
+    /* Delivered (after whatever mail was queued before it), still once. */
+    CHECK(hooks_deliver_mail_to(W.db, s.email));
     CHECK_INT(api_db_int(W.db, count_sql, s.id, NULL), 1);
     CHECK_INT(api_db_int(W.db, mail_sql, s.email, to_hash), 1);
     char mail_dir[400];
@@ -989,7 +995,8 @@ int main(void)
     }
     static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--session-idle-minutes",
                                         "43200", "--session-absolute-hours", "8760", "--login-limit-client",
-                                        "1000000", "--oncall-email", ONCALL, NULL};
+                                        "1000000", "--register-limit-client", "1000000", "--oncall-email", ONCALL,
+                                        NULL};
     if (api_server_start(&server, flags) != 0)
         return 1;
     test_current_name = "setup";
