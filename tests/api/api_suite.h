@@ -1,8 +1,9 @@
 /* api_suite.h — the main() that the API suites share: initialise libsodium
  * and libcurl, start the suite's server with its flags, set the suite's world
  * up on it, run its tests, put things back, stop the server unless a test
- * did (a graceful shutdown, or the suite fails), remove its folder (ROUNDS_TEST_KEEP=1 keeps
- * it) and print the summary. A suite gives its own parts:
+ * did (a graceful shutdown, or the suite fails), remove its folder
+ * (ROUNDS_TEST_KEEP=1 keeps it) and print the summary. A suite gives its own
+ * parts:
  *
  *   static bool setup(void) { return world_setup(&W, &server, "rot"); }
  *   static void run_tests(void) { API_RUN(first); API_RUN(second); }
@@ -11,8 +12,10 @@
  *   int main(void)
  *   {
  *       static const char *const flags[] = {"--test-hooks", "1", NULL};
- *       return api_suite_main(&(struct api_suite){"api-rotation", &server, flags, setup,
- *                                                 "setting up the world", run_tests, finish});
+ *       static const struct api_suite suite = {
+ *           .name = "api-rotation", .server = &server, .flags = flags, .setup = setup,
+ *           .setup_what = "setting up the world", .run = run_tests, .finish = finish};
+ *       return api_suite_main(&suite);
  *   }
  *
  * Include after api_client.h. */
@@ -39,6 +42,13 @@ struct api_suite {
     void (*finish)(void);        /* after the tests, the server still up: the clock back, the database closed; may be NULL */
 };
 
+/* True when the servers' folders stay for a look afterwards (ROUNDS_TEST_KEEP=1). */
+static inline bool api_suite_keep(void)
+{
+    const char *keep = getenv("ROUNDS_TEST_KEEP");
+    return keep != NULL && strcmp(keep, "1") == 0;
+}
+
 /* The whole of a suite's main(): its exit status. */
 static inline int api_suite_main(const struct api_suite *suite)
 {
@@ -63,8 +73,7 @@ static inline int api_suite_main(const struct api_suite *suite)
     int stopped = suite->server->pid > 0 ? api_server_stop(suite->server) : 0;
     if (stopped != 0)
         printf("FAIL the server did not shut down gracefully (exit status %d)\n", stopped);
-    const char *keep = getenv("ROUNDS_TEST_KEEP");
-    if (keep != NULL && strcmp(keep, "1") == 0)
+    if (api_suite_keep())
         printf("server folder kept: %s\n", suite->server->dir);
     else
         api_server_cleanup(suite->server);

@@ -622,12 +622,6 @@ TEST(server_shuts_down_gracefully)
     CHECK_INT(api_server_stop(&server), 0);
 }
 
-/* The suite's world on the started server. */
-static bool setup(void)
-{
-    return world_setup();
-}
-
 static void run_tests(void)
 {
     API_RUN(a_host_proposes_the_school_signs_and_either_terminates);
@@ -650,7 +644,7 @@ int main(void)
     static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--login-limit-client",
                                         "1000000", NULL};
     static const struct api_suite suite = {
-        .name = "api-agreements", .server = &server, .flags = flags, .setup = setup,
+        .name = "api-agreements", .server = &server, .flags = flags, .setup = world_setup,
         .setup_what = "setting up hosts, schools and offerings", .run = run_tests, .finish = finish};
     return api_suite_main(&suite);
 }

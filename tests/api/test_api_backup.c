@@ -26,6 +26,7 @@
 #define PASSWORD "Quartz-Lantern-Meadow-42!"
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
+#include "api_suite.h"
 #define BOUNDARY "----RoundsBackupBoundary9x"
 
 static struct api_server server;
@@ -498,29 +499,24 @@ TEST(backup_refuses_a_folder_in_use_and_bad_flags)
     api_cli_free(&res);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    if (sodium_init() < 0)
-        return 1;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    snprintf(work, sizeof(work), "/tmp/rounds-backup.XXXXXX");
-    if (mkdtemp(work) == NULL)
-        return 1;
-    chmod(work, 0755); /* PostgreSQL's tools run as this user; the cluster need not read here */
-    if (api_server_start(&server, NULL) != 0)
-        return 1;
     pdf_len = 40000;
     pdf = malloc(pdf_len);
+    if (pdf == NULL)
+        return false;
     randombytes_buf(pdf, pdf_len);
     for (size_t i = 0; i < pdf_len; i++)
         if (pdf[i] == '%' || pdf[i] == '\0')
             pdf[i] = 'x';
     memcpy(pdf, "%PDF-1.7\n%backup\n", 17);
     memcpy(pdf + pdf_len - 7, "%%EOF\n\n", 7);
-    if (!register_student(&student, "backup") || upload_document() != 201) {
-        printf("setup failed\n");
-        return 1;
-    }
+    return register_student(&student, "backup") && upload_document() == 201;
+}
+
+static void run_tests(void)
+{
     RUN(backup_while_serving_restores_into_a_new_database);
     RUN(quiet_backup_restores_every_row);
     RUN(backup_is_readable_by_its_owner_only);
@@ -528,12 +524,22 @@ int main(void)
     RUN(restore_refuses_a_backup_that_is_not_whole);
     RUN(restore_refuses_a_destination_in_use);
     RUN(backup_refuses_a_folder_in_use_and_bad_flags);
-    int stopped = api_server_stop(&server);
-    if (stopped != 0)
-        printf("the server did not stop cleanly (%d)\n", stopped);
-    api_server_cleanup(&server);
+}
+
+static void finish(void)
+{
     api_remove_tree(work);
     free(pdf);
-    curl_global_cleanup();
-    return test_summary("test_api_backup") | (stopped != 0);
+}
+
+int main(void)
+{
+    snprintf(work, sizeof(work), "/tmp/rounds-backup.XXXXXX");
+    if (mkdtemp(work) == NULL)
+        return 1;
+    chmod(work, 0755); /* PostgreSQL's tools run as this user; the cluster need not read here */
+    static const struct api_suite suite = {
+        .name = "test_api_backup", .server = &server, .setup = setup, .setup_what = "setup failed",
+        .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

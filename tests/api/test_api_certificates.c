@@ -965,12 +965,6 @@ TEST(server_shuts_down_gracefully)
     CHECK_INT(api_server_stop(&server), 0);
 }
 
-/* The suite's world on the started server. */
-static bool setup(void)
-{
-    return world_setup();
-}
-
 static void run_tests(void)
 {
     API_RUN(the_signing_key_is_a_0600_file_and_published_as_pem);
@@ -998,7 +992,7 @@ int main(void)
 {
     static const char *const flags[] = {"--jobs-interval-ms", "0", "--login-limit-client", "1000000", NULL};
     static const struct api_suite suite = {
-        .name = "api-certificates", .server = &server, .flags = flags, .setup = setup,
+        .name = "api-certificates", .server = &server, .flags = flags, .setup = world_setup,
         .setup_what = "setting up the host, preceptor and offering", .run = run_tests, .finish = finish};
     return api_suite_main(&suite);
 }

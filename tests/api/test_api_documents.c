@@ -2244,7 +2244,7 @@ TEST(openapi_lists_the_document_routes)
     api_free(&r);
 }
 
-/* The suite's world on the started server. */
+/* What the tests need, once the suite's server is up. */
 static bool setup(void)
 {
     return world_setup(&W, &server);

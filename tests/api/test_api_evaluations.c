@@ -726,7 +726,7 @@ TEST(the_teaching_record_and_its_yearly_certificate)
     hooks_set_clock(0);
 }
 
-/* The suite's world on the started server. */
+/* What the tests need, once the suite's server is up. */
 static bool setup(void)
 {
     return world_setup(&W, &server, "eval");

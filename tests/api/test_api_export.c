@@ -7,8 +7,8 @@
  * that SQLite database into a new PostgreSQL database on that server (an
  * import wants an empty database, and the suite's may hold other suites'
  * rows) and back into a new SQLite file; on SQLite it moves it into a new
- * SQLite file and again. Each of the three
- * exports must be identical, file for file, apart from the manifest's time.
+ * SQLite file and again. Each of the three exports must be identical, file
+ * for file, apart from the manifest's time.
  * A server on the imported database signs a student in, finds an offering
  * by search and takes a payment (new ledger rows after the imported ids).
  *
@@ -35,6 +35,7 @@
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
 #include "api_rotation_world.h"
+#include "api_suite.h"
 #define BOUNDARY "----RoundsExportBoundary7q"
 #define STUDENTS 8
 
@@ -601,11 +602,40 @@ TEST(export_refuses_a_folder_in_use_and_bad_flags)
     api_cli_free(&res);
 }
 
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
+{
+    char data_dir[300];
+    snprintf(data_dir, sizeof(data_dir), "%s/data", source.dir);
+    int seeded = seed_demo(source.db, data_dir);
+    if (seeded != 0)
+        printf("rounds seed --demo exited %d\n", seeded);
+    bool ready = seeded == 0 && world_setup(&w, &source, "exportmv");
+    for (int i = 0; ready && i < STUDENTS; i++)
+        ready = student_history(i);
+    return ready;
+}
+
+static void run_tests(void)
+{
+    RUN(moves_sqlite_to_the_other_engine_and_back_row_for_row);
+    RUN(import_refuses_bad_input_and_changes_nothing);
+    RUN(import_is_one_transaction);
+    RUN(import_refuses_a_database_that_is_not_empty);
+    RUN(export_refuses_a_folder_in_use_and_bad_flags);
+    RUN(seed_demo_succeeds_over_a_catalog_already_there);
+}
+
+static void finish(void)
+{
+    if (target[0] != '\0')
+        api_fresh_db_drop(target, pg_uri);
+    db_close(w.db);
+    api_remove_tree(work);
+}
+
 int main(void)
 {
-    if (sodium_init() < 0)
-        return 1;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
     snprintf(work, sizeof(work), "/tmp/rounds-export.XXXXXX");
     if (mkdtemp(work) == NULL)
         return 1;
@@ -619,34 +649,9 @@ int main(void)
     unsigned seed = (unsigned)time(NULL);
     printf("history seed %u\n", seed);
     srand(seed);
-    const char *flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
-    if (api_server_start(&source, flags) != 0)
-        return 1;
-    char data_dir[300];
-    snprintf(data_dir, sizeof(data_dir), "%s/data", source.dir);
-    int seeded = seed_demo(source.db, data_dir);
-    if (seeded != 0)
-        printf("rounds seed --demo exited %d\n", seeded);
-    bool ready = seeded == 0 && world_setup(&w, &source, "exportmv");
-    for (int i = 0; ready && i < STUDENTS; i++)
-        ready = student_history(i);
-    if (!ready) {
-        printf("setup failed\n");
-        api_server_print_log(&source, 30);
-        return 1;
-    }
-    RUN(moves_sqlite_to_the_other_engine_and_back_row_for_row);
-    RUN(import_refuses_bad_input_and_changes_nothing);
-    RUN(import_is_one_transaction);
-    RUN(import_refuses_a_database_that_is_not_empty);
-    RUN(export_refuses_a_folder_in_use_and_bad_flags);
-    RUN(seed_demo_succeeds_over_a_catalog_already_there);
-    if (target[0] != '\0')
-        api_fresh_db_drop(target, pg_uri);
-    db_close(w.db);
-    int stopped = api_server_stop(&source);
-    api_server_cleanup(&source);
-    api_remove_tree(work);
-    curl_global_cleanup();
-    return test_summary("test_api_export") | (stopped != 0);
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
+    static const struct api_suite suite = {
+        .name = "test_api_export", .server = &source, .flags = flags, .setup = setup, .setup_what = "setup failed",
+        .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

@@ -1785,7 +1785,7 @@ TEST(server_shuts_down_gracefully)
     CHECK_INT(api_server_stop(&server), 0);
 }
 
-/* The suite's world on the started server. */
+/* What the tests need, once the suite's server is up. */
 static bool setup(void)
 {
     hooks_set_clock(0);

@@ -484,7 +484,7 @@ TEST(every_member_downloads_an_attachment_everyone_else_gets_404)
     api_free(&r);
 }
 
-/* The suite's world on the started server. */
+/* What the tests need, once the suite's server is up. */
 static bool setup(void)
 {
     return world_setup(&W, &server, "msg");

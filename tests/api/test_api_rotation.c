@@ -757,7 +757,7 @@ TEST(the_calendar_moves_each_rotation_once_across_two_instances)
     hooks_set_clock(0);
 }
 
-/* The suite's world on the started server. */
+/* What the tests need, once the suite's server is up. */
 static bool setup(void)
 {
     return world_setup(&W, &server, "rot");

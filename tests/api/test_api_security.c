@@ -46,6 +46,7 @@
 #include "api_people.h"
 #include "api_world.h"
 #include "api_hooks.h"
+#include "api_suite.h"
 
 static struct api_server server, small_server;
 static struct db_conn *db;
@@ -1309,24 +1310,15 @@ TEST(emails_to_outsiders_quote_user_text_and_carry_no_user_link)
     free(mail);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-        printf("cannot initialise libsodium or libcurl\n");
-        return 1;
-    }
-    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--login-limit-client",
-                                        "1000000", "--register-limit-client", "1000000", "--trust-proxy", "1", NULL};
-    if (api_server_start(&server, flags) != 0)
-        return 1;
     db = api_db_open(&server);
-    if (db == NULL || !world_setup()) {
-        printf("FAIL the world could not be set up\n");
-        api_server_print_log(&server, 30);
-        api_server_stop(&server);
-        return 1;
-    }
+    return db != NULL && world_setup();
+}
 
+static void run_tests(void)
+{
     API_RUN(sqlite_files_are_created_0600);
     API_RUN(sqlite_cli_creates_the_file_0600);
     API_RUN(invitation_tokens_are_masked_in_the_log_whatever_the_path);
@@ -1369,14 +1361,19 @@ int main(void)
         test_failed++;
     }
     api_use(&server);
+}
 
+static void finish(void)
+{
     db_close(db);
-    CHECK_INT(api_server_stop(&server), 0);
-    const char *keep = getenv("ROUNDS_TEST_KEEP");
-    if (keep != NULL && strcmp(keep, "1") == 0)
-        printf("server folder kept: %s\n", server.dir);
-    else
-        api_server_cleanup(&server);
-    curl_global_cleanup();
-    return test_summary("api-security");
+}
+
+int main(void)
+{
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--login-limit-client",
+                                        "1000000", "--register-limit-client", "1000000", "--trust-proxy", "1", NULL};
+    static const struct api_suite suite = {
+        .name = "api-security", .server = &server, .flags = flags, .setup = setup,
+        .setup_what = "the world could not be set up", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

@@ -988,7 +988,7 @@ TEST(the_calendar_feed_is_real_icalendar_and_its_address_secret)
     free(log);
 }
 
-/* The suite's world on the started server. */
+/* What the tests need, once the suite's server is up. */
 static bool setup(void)
 {
     return world_setup(&W, &server, "sup");
