@@ -50,10 +50,7 @@ int store_event_cursor_get(struct db_conn *conn, const char *name, int64_t *seq)
 {
     struct db_stmt *st = db_prepare(conn, "SELECT seq FROM event_cursors WHERE name = $1");
     db_bind_text(st, 1, name);
-    int rc = db_step(st);
-    *seq = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
+    return store_one_int_required(st, seq);
 }
 
 int store_event_cursor_move(struct db_conn *conn, const char *name, int64_t from, int64_t to)
@@ -104,10 +101,7 @@ int store_saved_search_count(struct db_conn *conn, const char *student_id, int64
 {
     struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*) FROM saved_searches WHERE student_id = $1");
     db_bind_text(st, 1, student_id);
-    int rc = db_step(st);
-    *count = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_one_int(st, count);
 }
 
 #define SAVED_SEARCH_SELECT                                                                                     \

@@ -226,10 +226,7 @@ int store_student_booked_overlap(struct db_conn *conn, const char *student_id, c
     db_bind_text(st, 1, student_id);
     db_bind_text(st, 2, start);
     db_bind_text(st, 3, end);
-    int rc = db_step(st);
-    *overlaps = rc == DB_ROW && db_column_int(st, 0) > 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_count_any(st, overlaps);
 }
 
 int store_student_active_on_block(struct db_conn *conn, const char *student_id, const char *block_id, bool *active)
@@ -239,10 +236,7 @@ int store_student_active_on_block(struct db_conn *conn, const char *student_id, 
                                           " 'cleared', 'in_progress')");
     db_bind_text(st, 1, student_id);
     db_bind_text(st, 2, block_id);
-    int rc = db_step(st);
-    *active = rc == DB_ROW && db_column_int(st, 0) > 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_count_any(st, active);
 }
 
 int store_applications_expired(struct db_conn *conn, struct arena *arena, int64_t now, int limit, const char ***ids,
@@ -417,10 +411,8 @@ int store_notifications_list(struct db_conn *conn, struct arena *arena, const ch
 {
     struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL");
     db_bind_text(st, 1, user_id);
-    int rc = db_step(st);
-    *unread = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    if (rc != DB_ROW)
+    int rc = store_one_int(st, unread);
+    if (rc != DB_OK)
         return rc;
     st = db_prepare(conn, "SELECT id, kind, title, link, created_at, COALESCE(read_at, 0), notice_count"
                           " FROM notifications WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2");
@@ -503,10 +495,7 @@ int store_notifications_unread(struct db_conn *conn, const char *user_id, int64_
 {
     struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL");
     db_bind_text(st, 1, user_id);
-    int rc = db_step(st);
-    *unread = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_one_int(st, unread);
 }
 
 int store_notification_read(struct db_conn *conn, const char *user_id, const char *id, int64_t now)

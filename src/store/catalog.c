@@ -739,20 +739,14 @@ int store_catalog_changes_after(struct db_conn *conn, int64_t after_seq, int lim
 int store_catalog_last_seq(struct db_conn *conn, int64_t *seq)
 {
     struct db_stmt *st = db_prepare(conn, "SELECT COALESCE(MAX(seq), 0) FROM catalog_changes");
-    int rc = db_step(st);
-    *seq = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_one_int(st, seq);
 }
 
 int store_catalog_latest_seq(struct db_conn *conn, int64_t *seq)
 {
     /* serves: the metrics' catalog index lag (the primary key's last entry) */
     struct db_stmt *st = db_prepare(conn, "SELECT COALESCE(MAX(seq), 0) FROM catalog_changes");
-    int rc = db_step(st);
-    *seq = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : DB_ERROR;
+    return store_one_int(st, seq) == DB_OK ? DB_OK : DB_ERROR;
 }
 
 int store_outbox_stats(struct db_conn *conn, int64_t *depth, int64_t *oldest_created_at)
@@ -760,9 +754,5 @@ int store_outbox_stats(struct db_conn *conn, int64_t *depth, int64_t *oldest_cre
     /* serves: the metrics' outbox depth and age (outbox_due covers the unsent rows) */
     struct db_stmt *st = db_prepare(conn, "SELECT count(*), COALESCE(MIN(created_at), 0) FROM outbox "
                                           "WHERE sent_at IS NULL");
-    int rc = db_step(st);
-    *depth = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    *oldest_created_at = rc == DB_ROW ? db_column_int(st, 1) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : DB_ERROR;
+    return store_two_ints(st, depth, oldest_created_at) == DB_OK ? DB_OK : DB_ERROR;
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "store/util.h"
 
 enum { BULK_LEVELS = 10 }; /* statements of 1, 2, 4, … 512 rows */
 
@@ -223,10 +224,7 @@ int store_preceptor_npi_count(struct db_conn *conn, const char *from_npi, const 
     struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*) FROM preceptors WHERE npi >= $1 AND npi <= $2");
     db_bind_text(st, 1, from_npi);
     db_bind_text(st, 2, to_npi);
-    int rc = db_step(st);
-    *count = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_one_int(st, count);
 }
 
 int store_catalog_has_offerings(struct db_conn *conn, bool *any)
@@ -256,9 +254,5 @@ int store_catalog_summary(struct db_conn *conn, struct store_catalog_summary *ou
     if (rc != DB_ROW)
         return rc;
     st = db_prepare(conn, "SELECT COUNT(*) FROM blocks");
-    rc = db_step(st);
-    if (rc == DB_ROW)
-        out->blocks = db_column_int(st, 0);
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_one_int(st, &out->blocks);
 }

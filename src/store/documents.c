@@ -208,10 +208,7 @@ int store_documents_bytes(struct db_conn *conn, const char *student_id, int64_t 
     struct db_stmt *st = db_prepare(conn, "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM documents"
                                           " WHERE student_id = $1 AND deleted_at IS NULL");
     db_bind_text(st, 1, student_id);
-    int rc = db_step(st);
-    *bytes = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_one_int(st, bytes);
 }
 
 int store_blob_in_use(struct db_conn *conn, const char *blob, bool *in_use)
@@ -219,10 +216,7 @@ int store_blob_in_use(struct db_conn *conn, const char *blob, bool *in_use)
     struct db_stmt *st = db_prepare(conn, "SELECT (SELECT COUNT(*) FROM documents WHERE blob = $1 AND deleted_at IS NULL)"
                                           " + (SELECT COUNT(*) FROM letter_files WHERE blob = $1)");
     db_bind_text(st, 1, blob);
-    int rc = db_step(st);
-    *in_use = rc == DB_ROW && db_column_int(st, 0) > 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_count_any(st, in_use);
 }
 
 int store_documents_to_verify(struct db_conn *conn, struct arena *arena, const char *after_id, int limit,
@@ -282,10 +276,7 @@ int store_application_has_document(struct db_conn *conn, const char *application
                                           " WHERE application_id = $1 AND document_id = $2");
     db_bind_text(st, 1, application_id);
     db_bind_text(st, 2, document_id);
-    int rc = db_step(st);
-    *attached = rc == DB_ROW && db_column_int(st, 0) > 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_count_any(st, attached);
 }
 
 int store_document_attached_active(struct db_conn *conn, const char *id, bool *attached)
@@ -299,10 +290,7 @@ int store_document_attached_active(struct db_conn *conn, const char *id, bool *a
               " JOIN applications a ON a.id = ad.application_id"
               " WHERE a.status IN ('booked', 'cleared', 'in_progress')");
     db_bind_text(st, 1, id);
-    int rc = db_step(st);
-    *attached = rc == DB_ROW && db_column_int(st, 0) > 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_count_any(st, attached);
 }
 
 /* ---- requirements ---- */

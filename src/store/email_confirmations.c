@@ -9,10 +9,7 @@ int store_email_confirmation_count(struct db_conn *conn, const char *user_id, in
         db_prepare(conn, "SELECT COUNT(*) FROM email_confirmations WHERE user_id = $1 AND created_at > $2");
     db_bind_text(st, 1, user_id);
     db_bind_int(st, 2, since);
-    int rc = db_step(st);
-    *count = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_one_int(st, count);
 }
 
 int store_user_confirm_email(struct db_conn *conn, const char *user_id, int64_t now)
@@ -34,10 +31,7 @@ int store_email_unconfirmed(struct db_conn *conn, const char *email, bool *uncon
     struct db_stmt *st =
         db_prepare(conn, "SELECT COUNT(*) FROM users WHERE email = $1 AND email_confirmed_at IS NULL");
     db_bind_text(st, 1, email);
-    int rc = db_step(st);
-    *unconfirmed = rc == DB_ROW && db_column_int(st, 0) > 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_count_any(st, unconfirmed);
 }
 
 int store_email_confirmation_prune(struct db_conn *conn, int64_t before)

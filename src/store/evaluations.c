@@ -281,11 +281,7 @@ int store_review_summary(struct db_conn *conn, const char *offering_id, int64_t 
     struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*), COALESCE(SUM(overall), 0) FROM reviews"
                                           " WHERE offering_id = $1 AND hidden_at IS NULL");
     db_bind_text(st, 1, offering_id);
-    int rc = db_step(st);
-    *count = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    *overall_sum = rc == DB_ROW ? db_column_int(st, 1) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_two_ints(st, count, overall_sum);
 }
 
 int store_review_reply(struct db_conn *conn, const char *id, const char *reply, const char *by, int64_t now)

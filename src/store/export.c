@@ -457,11 +457,7 @@ int store_export_rows(struct db_conn *conn, const struct store_export_table *t,
 int store_export_count(struct db_conn *conn, const struct store_export_table *t, int64_t *count)
 {
     struct db_stmt *st = db_prepare(conn, t->count_sql);
-    int rc = db_step(st);
-    if (rc == DB_ROW)
-        *count = db_column_int(st, 0);
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
+    return store_one_int_required(st, count);
 }
 
 /* ---- import ---- */

@@ -147,11 +147,10 @@ int store_hours_on_day_elsewhere(struct db_conn *conn, const char *student_id, c
     db_bind_text(st, 1, student_id);
     db_bind_text(st, 2, day);
     db_bind_text(st, 3, application_id);
-    int rc = db_step(st);
-    *any = rc == DB_ROW && db_column_int(st, 0) > 0;
-    *minutes = rc == DB_ROW ? db_column_int(st, 1) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    int64_t entries;
+    int rc = store_two_ints(st, &entries, minutes);
+    *any = entries > 0;
+    return rc;
 }
 
 int store_hours_counts(struct db_conn *conn, const char *application_id, struct store_hours_counts *out)

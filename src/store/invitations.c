@@ -25,10 +25,7 @@ int store_preceptor_invitations_since(struct db_conn *conn, const char *precepto
         db_prepare(conn, "SELECT COUNT(*) FROM preceptor_invitations WHERE preceptor_id = $1 AND created_at > $2");
     db_bind_text(st, 1, preceptor_id);
     db_bind_int(st, 2, since);
-    int rc = db_step(st);
-    *count = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_one_int(st, count);
 }
 
 int store_preceptor_invitation_by_token(struct db_conn *conn, struct arena *arena, const char *token_hash,

@@ -22,11 +22,7 @@ static int insert_transaction(struct db_conn *conn, struct store_ledger_transact
     db_bind_text(st, 7, t->actor_id);
     db_bind_text(st, 8, t->effective_on);
     db_bind_int(st, 9, t->created_at);
-    int rc = db_step(st);
-    if (rc == DB_ROW)
-        t->id = db_column_int(st, 0);
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
+    return store_one_int_required(st, &t->id);
 }
 
 /* The account's last position and balance (0, 0 when it has no entries). */
@@ -35,15 +31,8 @@ static int last_of_account(struct db_conn *conn, const char *account, int64_t *s
     struct db_stmt *st = db_prepare(conn, "SELECT account_seq, balance_cents FROM ledger_entries WHERE account = $1"
                                           " ORDER BY account_seq DESC LIMIT 1");
     db_bind_text(st, 1, account);
-    int rc = db_step(st);
-    *seq = 0;
-    *balance = 0;
-    if (rc == DB_ROW) {
-        *seq = db_column_int(st, 0);
-        *balance = db_column_int(st, 1);
-    }
-    db_reset(st);
-    return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+    int rc = store_two_ints(st, seq, balance);
+    return rc == DB_DONE ? DB_OK : rc; /* no entries yet: position and balance 0 */
 }
 
 int store_ledger_append(struct db_conn *conn, struct store_ledger_transaction *t,

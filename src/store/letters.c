@@ -377,10 +377,7 @@ int store_student_has_preceptor(struct db_conn *conn, const char *student_id, co
                                           " AND a.status IN ('held', 'booked', 'cleared', 'in_progress', 'completed')");
     db_bind_text(st, 1, student_id);
     db_bind_text(st, 2, preceptor_id);
-    int rc = db_step(st);
-    *found = rc == DB_ROW && db_column_int(st, 0) > 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_count_any(st, found);
 }
 
 int store_letters_requested_since(struct db_conn *conn, const char *student_id, int64_t since, int64_t *count,
@@ -390,11 +387,7 @@ int store_letters_requested_since(struct db_conn *conn, const char *student_id, 
                                           " WHERE student_id = $1 AND requested_at > $2");
     db_bind_text(st, 1, student_id);
     db_bind_int(st, 2, since);
-    int rc = db_step(st);
-    *count = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    *first_at = rc == DB_ROW ? db_column_int(st, 1) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_two_ints(st, count, first_at);
 }
 
 int store_letter_open_to(struct db_conn *conn, const char *student_id, const char *author_email, bool *open)
@@ -403,10 +396,7 @@ int store_letter_open_to(struct db_conn *conn, const char *student_id, const cha
                                           " AND state IN ('requested', 'accepted')");
     db_bind_text(st, 1, student_id);
     db_bind_text(st, 2, author_email);
-    int rc = db_step(st);
-    *open = rc == DB_ROW && db_column_int(st, 0) > 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_count_any(st, open);
 }
 
 int store_letter_confirm_author(struct db_conn *conn, const char *id, const char *preceptor_id, const char *by,

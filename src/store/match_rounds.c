@@ -210,10 +210,9 @@ int store_match_round_block_remove(struct db_conn *conn, const char *round_id, c
     struct db_stmt *st = db_prepare(conn, "SELECT seats FROM match_round_blocks WHERE round_id = $1 AND block_id = $2");
     db_bind_text(st, 1, round_id);
     db_bind_text(st, 2, block_id);
-    int rc = db_step(st);
-    int64_t seats = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    if (rc != DB_ROW)
+    int64_t seats;
+    int rc = store_one_int(st, &seats);
+    if (rc != DB_OK)
         return rc;
     st = db_prepare(conn, "DELETE FROM match_round_blocks WHERE round_id = $1 AND block_id = $2");
     db_bind_text(st, 1, round_id);

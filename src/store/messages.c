@@ -73,22 +73,13 @@ int store_message_attachment(struct db_conn *conn, struct arena *arena, const ch
     return rc;
 }
 
-/* Steps a query answering one number. */
-static int count_of(struct db_stmt *st, int64_t *count)
-{
-    int rc = db_step(st);
-    *count = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
-}
-
 int store_messages_sent_since(struct db_conn *conn, const char *sender_id, int64_t since, int64_t *count)
 {
     struct db_stmt *st =
         db_prepare(conn, "SELECT COUNT(*) FROM messages WHERE sender_id = $1 AND created_at >= $2");
     db_bind_text(st, 1, sender_id);
     db_bind_int(st, 2, since);
-    return count_of(st, count);
+    return store_one_int(st, count);
 }
 
 int store_message_unread_count(struct db_conn *conn, const char *user_id, const char *application_id,
@@ -102,7 +93,7 @@ int store_message_unread_count(struct db_conn *conn, const char *user_id, const 
         st = db_prepare(conn, "SELECT COUNT(*) FROM message_unread WHERE user_id = $1");
     }
     db_bind_text(st, 1, user_id);
-    return count_of(st, count);
+    return store_one_int(st, count);
 }
 
 int store_message_unread_summary(struct db_conn *conn, struct arena *arena, const char *user_id, int64_t *count,

@@ -5,6 +5,7 @@
 #include "lib/log.h"
 #include "store/migrations.h"
 #include "store/store.h"
+#include "store/util.h"
 
 /* Migration folders are named after backends: sql/sqlite/, sql/pg/. */
 static const char *migration_folder(struct db_conn *conn)
@@ -32,11 +33,10 @@ int store_schema_version(struct db_conn *conn, int *version)
     if (rc != DB_OK)
         return rc;
     struct db_stmt *st = db_prepare(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations");
-    rc = db_step(st);
-    if (rc == DB_ROW)
-        *version = (int)db_column_int(st, 0);
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    int64_t latest;
+    rc = store_one_int(st, &latest);
+    *version = (int)latest;
+    return rc;
 }
 
 static int apply_one(struct db_conn *conn, const struct migration *m)

@@ -496,10 +496,7 @@ int store_refunded_of_payment(struct db_conn *conn, const char *payment_id, int6
 {
     struct db_stmt *st = db_prepare(conn, "SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE payment_id = $1");
     db_bind_text(st, 1, payment_id);
-    int rc = db_step(st);
-    *sum = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_one_int(st, sum);
 }
 
 /* ---- payouts and earnings ---- */
@@ -685,8 +682,5 @@ int store_money_provider_totals(struct db_conn *conn, struct arena *arena, struc
     if (rc != DB_DONE)
         return rc;
     st = db_prepare(conn, "SELECT COALESCE(SUM(amount_cents), 0) FROM payouts");
-    rc = db_step(st);
-    *payouts_cents = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_one_int(st, payouts_cents);
 }

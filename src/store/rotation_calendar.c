@@ -25,10 +25,7 @@ int store_notice_sent(struct db_conn *conn, const char *application_id, const ch
                                           " AND kind = $2");
     db_bind_text(st, 1, application_id);
     db_bind_text(st, 2, kind);
-    int rc = db_step(st);
-    *sent = rc == DB_ROW && db_column_int(st, 0) > 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_count_any(st, sent);
 }
 
 static const char *const due_sql[] = {

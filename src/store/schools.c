@@ -190,10 +190,7 @@ int store_school_invitation_next_upload(struct db_conn *conn, const char *school
     struct db_stmt *st = db_prepare(conn, "SELECT COALESCE(MAX(upload_seq), 0) + 1 FROM school_invitations"
                                           " WHERE organization_id = $1");
     db_bind_text(st, 1, school_id);
-    int rc = db_step(st);
-    *upload_seq = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc == DB_DONE ? DB_ERROR : rc;
+    return store_one_int_required(st, upload_seq);
 }
 
 int store_school_lock(struct db_conn *conn, const char *school_id)
@@ -217,11 +214,7 @@ int store_school_invites_since(struct db_conn *conn, const char *school_id, int6
                                           " FROM school_invite_batches WHERE organization_id = $1 AND created_at > $2");
     db_bind_text(st, 1, school_id);
     db_bind_int(st, 2, since);
-    int rc = db_step(st);
-    *invited = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    *first_at = rc == DB_ROW ? db_column_int(st, 1) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_two_ints(st, invited, first_at);
 }
 
 int store_school_invite_batch_add(struct db_conn *conn, const char *id, const char *school_id, int64_t invited,
@@ -314,10 +307,10 @@ int store_school_home_approval(struct db_conn *conn, const char *organization_id
 {
     struct db_stmt *st = db_prepare(conn, "SELECT home_approval FROM school_settings WHERE organization_id = $1");
     db_bind_text(st, 1, organization_id);
-    int rc = db_step(st);
-    *required = rc == DB_ROW && db_column_int(st, 0) != 0;
-    db_reset(st);
-    return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
+    int64_t home_approval;
+    int rc = store_one_int(st, &home_approval);
+    *required = home_approval != 0;
+    return rc == DB_DONE ? DB_OK : rc;
 }
 
 int store_school_set_home_approval(struct db_conn *conn, const char *organization_id, bool required, int64_t now)

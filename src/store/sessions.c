@@ -137,11 +137,7 @@ int store_rate_events_count(struct db_conn *conn, const char *bucket, int64_t si
         db_prepare(conn, "SELECT COUNT(*), COALESCE(MIN(at), 0) FROM rate_events WHERE bucket = $1 AND at > $2");
     db_bind_text(st, 1, bucket);
     db_bind_int(st, 2, since);
-    int rc = db_step(st);
-    *count = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    *first_at = rc == DB_ROW ? db_column_int(st, 1) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_two_ints(st, count, first_at);
 }
 
 int store_rate_event_add(struct db_conn *conn, const char *bucket, int64_t now)
@@ -196,11 +192,7 @@ int store_password_reset_request_counts(struct db_conn *conn, const char *accoun
     db_bind_text(st, 1, account_key);
     db_bind_text(st, 2, client_addr);
     db_bind_int(st, 3, since);
-    int rc = db_step(st);
-    *account = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    *client = rc == DB_ROW ? db_column_int(st, 1) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_two_ints(st, account, client);
 }
 
 int store_password_reset_prune(struct db_conn *conn, int64_t before)

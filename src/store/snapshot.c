@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store/util.h"
+
 const char *store_snapshot_file_name(struct db_conn *conn)
 {
     return strcmp(db_backend_name(conn), "postgres") == 0 ? "database.pgdump" : "database.sqlite";
@@ -29,13 +31,9 @@ int store_database_empty(struct db_conn *conn, bool *empty)
                                  "AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'";
     bool pg = strcmp(db_backend_name(conn), "postgres") == 0;
     struct db_stmt *st = db_prepare(conn, pg ? pg_sql : sqlite_sql);
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        *empty = db_column_int(st, 0) == 0;
-        rc = DB_OK;
-    } else {
-        rc = DB_ERROR;
-    }
-    db_reset(st);
-    return rc;
+    int64_t tables;
+    if (store_one_int(st, &tables) != DB_OK)
+        return DB_ERROR;
+    *empty = tables == 0;
+    return DB_OK;
 }

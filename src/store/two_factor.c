@@ -123,10 +123,7 @@ int store_recovery_codes_left(struct db_conn *conn, const char *user_id, int64_t
     /* serves: recovery_codes_by_user */
     struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL");
     db_bind_text(st, 1, user_id);
-    int rc = db_step(st);
-    *left = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_one_int(st, left);
 }
 
 int store_login_challenge_insert(struct db_conn *conn, const char *token_hash, const char *user_id, int64_t now,

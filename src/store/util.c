@@ -16,6 +16,41 @@ int store_run(struct db_stmt *st)
     return rc == DB_DONE ? DB_OK : rc;
 }
 
+/* Columns 0 and, unless second is NULL, 1 of the statement's row (0 without one). */
+static int step_ints(struct db_stmt *st, int64_t *first, int64_t *second)
+{
+    int rc = db_step(st);
+    *first = rc == DB_ROW ? db_column_int(st, 0) : 0;
+    if (second != NULL)
+        *second = rc == DB_ROW ? db_column_int(st, 1) : 0;
+    db_reset(st);
+    return rc == DB_ROW ? DB_OK : rc;
+}
+
+int store_one_int(struct db_stmt *st, int64_t *out)
+{
+    return step_ints(st, out, NULL);
+}
+
+int store_one_int_required(struct db_stmt *st, int64_t *out)
+{
+    int rc = step_ints(st, out, NULL);
+    return rc == DB_DONE ? DB_ERROR : rc;
+}
+
+int store_two_ints(struct db_stmt *st, int64_t *first, int64_t *second)
+{
+    return step_ints(st, first, second);
+}
+
+int store_count_any(struct db_stmt *st, bool *any)
+{
+    int64_t count;
+    int rc = step_ints(st, &count, NULL);
+    *any = count > 0;
+    return rc;
+}
+
 void *store_push(struct arena *arena, void **items, size_t *count, size_t *capacity, size_t size)
 {
     if (*count == *capacity) {

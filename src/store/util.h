@@ -3,7 +3,9 @@
 #ifndef ROUNDS_STORE_UTIL_H
 #define ROUNDS_STORE_UTIL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/arena.h"
 #include "store/db.h"
@@ -13,6 +15,19 @@
 const char *store_column_dup(struct arena *arena, struct db_stmt *st, int column);
 /* Steps a statement that returns no rows and resets it: DB_OK on success. */
 int store_run(struct db_stmt *st);
+/* Steps a bound statement that answers one row of integers (a count, a sum,
+ * an id, a position) and resets it. DB_OK with *out set to column 0 of the
+ * row (0 for SQL NULL); without a row DB_DONE, or the step's error, and *out
+ * is 0. Rows past the first are not read. */
+int store_one_int(struct db_stmt *st, int64_t *out);
+/* The same for a statement that always answers a row (an aggregate without
+ * GROUP BY, INSERT ... RETURNING): no row is DB_ERROR. */
+int store_one_int_required(struct db_stmt *st, int64_t *out);
+/* store_one_int with columns 0 and 1 (both 0 without a row). */
+int store_two_ints(struct db_stmt *st, int64_t *first, int64_t *second);
+/* store_one_int for a COUNT: *any says whether column 0 is above zero
+ * (false without a row). */
+int store_count_any(struct db_stmt *st, bool *any);
 /* Appends one zeroed element of size to an arena-backed growing array. */
 void *store_push(struct arena *arena, void **items, size_t *count, size_t *capacity, size_t size);
 

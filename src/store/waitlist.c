@@ -174,8 +174,5 @@ int store_waitlist_open_offers(struct db_conn *conn, const char *block_id, const
                                           " AND a.id <> $2");
     db_bind_text(st, 1, block_id);
     db_bind_text(st, 2, except_application_id != NULL ? except_application_id : "");
-    int rc = db_step(st);
-    *count = rc == DB_ROW ? db_column_int(st, 0) : 0;
-    db_reset(st);
-    return rc == DB_ROW ? DB_OK : rc;
+    return store_one_int(st, count);
 }

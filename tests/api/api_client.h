@@ -891,6 +891,73 @@ static inline char *api_db_text(struct db_conn *conn, const char *sql, const cha
     return v;
 }
 
+/* ---- a database of the test's own ---- */
+
+/* Where the database name stands in a PostgreSQL URL: after the first '/'
+ * past "://", up to a '?' or the end. */
+static inline bool api_pg_url_name(const char *url, size_t *name_at, size_t *name_len)
+{
+    const char *scheme_end = strstr(url, "://");
+    const char *slash = scheme_end != NULL ? strchr(scheme_end + 3, '/') : NULL;
+    if (slash == NULL)
+        return false;
+    *name_at = (size_t)(slash + 1 - url);
+    *name_len = strcspn(slash + 1, "?");
+    return true;
+}
+
+/* Runs one statement without parameters (CREATE or DROP DATABASE take
+ * none) on the database at url; true when it succeeded. */
+static inline bool api_pg_admin(const char *url, const char *sql)
+{
+    struct db_conn *conn = NULL;
+    if (db_open(url, &conn) != DB_OK)
+        return false;
+    bool ok = db_exec(conn, sql) == DB_OK;
+    db_close(conn);
+    return ok;
+}
+
+/* A new empty database for a test that must have one to itself (an import
+ * refuses a database that holds rows; a server whose jobs must see only its
+ * own mail): beside is the PostgreSQL URL of a database on whose server a
+ * new one is created (the suite's ROUNDS_TEST_DB), or NULL for a new SQLite
+ * file in dir. tag (lower-case letters) goes into its name. Its target into
+ * out; false after a failed check. Drop it with api_fresh_db_drop. */
+static inline bool api_fresh_db(char *out, size_t size, const char *beside, const char *dir, const char *tag)
+{
+    static unsigned counter;
+    char name[64];
+    snprintf(name, sizeof(name), "rounds_fresh_%s_%ld_%u", tag, (long)getpid(), ++counter);
+    if (beside == NULL) {
+        snprintf(out, size, "%s/%s.db", dir, name);
+        return true;
+    }
+    size_t name_at = 0, name_len = 0;
+    char sql[128];
+    snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+    if (!api_pg_url_name(beside, &name_at, &name_len) || !api_pg_admin(beside, sql)) {
+        TEST_FAILF("could not create the database %s beside %s", name, beside);
+        return false;
+    }
+    snprintf(out, size, "%.*s%s%s", (int)name_at, beside, name, beside + name_at + name_len);
+    return true;
+}
+
+/* Drops a PostgreSQL database that api_fresh_db made beside `beside` (its
+ * servers stopped); a SQLite one goes with its folder. */
+static inline void api_fresh_db_drop(const char *target, const char *beside)
+{
+    size_t name_at = 0, name_len = 0;
+    if (beside == NULL || !api_pg_url_name(target, &name_at, &name_len) ||
+        strncmp(target + name_at, "rounds_fresh_", 13) != 0)
+        return;
+    char sql[128];
+    snprintf(sql, sizeof(sql), "DROP DATABASE IF EXISTS %.*s", (int)name_len, target + name_at);
+    if (!api_pg_admin(beside, sql))
+        printf("  could not drop the database %.*s\n", (int)name_len, target + name_at);
+}
+
 /* ---- running tests ---- */
 
 /* RUN(name), and when the test failed, the current server's log tail. */

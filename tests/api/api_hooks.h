@@ -1,6 +1,7 @@
 /* api_hooks.h — the test hooks of a server run with --test-hooks 1, as the
  * API suites call them on the current server: move its clock (and stop it),
- * run its background jobs once. Include after api_client.h.
+ * run its background jobs once, or until a given address's mail has left.
+ * Include after api_client.h.
  *
  * Every function is static inline so that a suite may use any subset. */
 #ifndef ROUNDS_TESTS_API_HOOKS_H
@@ -79,6 +80,30 @@ static inline long long hooks_run_jobs_count(const char *field)
     long long n = reply != NULL ? api_json_int(reply, field, -1) : -1;
     json_decref(reply);
     return n;
+}
+
+/* ---- the outbox ---- */
+
+/* Runs the jobs until no mail to address waits in the outbox of db (sent
+ * mail has its address cleared), however much mail other tests or suites
+ * queued before it: a round sends MAIL_BATCH (20) at most, the oldest first.
+ * False after a failed check: a round sent nothing while that mail waited,
+ * or it still waited after 1000 rounds. */
+static inline bool hooks_deliver_mail_to(struct db_conn *db, const char *address)
+{
+    for (int round = 0; round < 1000; round++) {
+        long long waiting =
+            api_db_int(db, "SELECT COUNT(*) FROM outbox WHERE to_address = $1 AND sent_at IS NULL", address, NULL);
+        if (waiting == 0)
+            return true;
+        long long sent = waiting > 0 ? hooks_run_jobs_count("mail_sent") : -1;
+        if (sent <= 0) {
+            TEST_FAILF("mail to %s still waits (%lld) and the jobs sent %lld", address, waiting, sent);
+            return false;
+        }
+    }
+    TEST_FAILF("mail to %s still waits after 1000 rounds of the jobs", address);
+    return false;
 }
 
 #endif

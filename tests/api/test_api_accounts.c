@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "api_client.h"
+#include "api_suite.h"
 #include "lib/crypto.h"
 #include "routes.h"
 #include "test.h"
@@ -1849,23 +1850,15 @@ TEST(main_server_shuts_down_gracefully)
     api_current = srv; /* for the log on failure */
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-        printf("cannot initialise libsodium or libcurl\n");
-        return 1;
-    }
-    /* Failed logins from 127.0.0.1 add up across runs on a shared PostgreSQL
-     * database: keep the per-address limit out of the way of these tests. */
-    static const char *const main_flags[] = {"--login-limit-client", "1000000", "--register-limit-client", "1000000", NULL};
-    if (api_server_start(&main_server, main_flags) != 0)
-        return 1;
     db = api_db_open(&main_server);
-    if (db == NULL) {
-        api_server_stop(&main_server);
-        return 1;
-    }
+    return db != NULL;
+}
 
+static void run_tests(void)
+{
     API_RUN(healthz_is_ok);
     API_RUN(readyz_is_ok_when_the_database_answers);
     API_RUN(unknown_path_is_404_problem);
@@ -1951,18 +1944,23 @@ int main(void)
         printf("FAIL the server with small limits did not start\n");
         test_failed++;
     }
+}
 
-    api_use(&main_server);
+static void finish(void)
+{
     db_close(db);
     API_RUN(main_server_shuts_down_gracefully);
-    /* ROUNDS_TEST_KEEP=1 keeps the servers' folders (logs, SQLite files) for a look afterwards. */
-    const char *keep = getenv("ROUNDS_TEST_KEEP");
-    if (keep != NULL && strcmp(keep, "1") == 0) {
-        printf("server folders kept: %s %s\n", main_server.dir, small_server.dir);
-    } else {
-        api_server_cleanup(&main_server);
+    if (!api_suite_keep())
         api_server_cleanup(&small_server);
-    }
-    curl_global_cleanup();
-    return test_summary("api-accounts");
+}
+
+int main(void)
+{
+    /* Failed logins from 127.0.0.1 add up across runs on a shared PostgreSQL
+     * database: keep the per-address limit out of the way of these tests. */
+    static const char *const flags[] = {"--login-limit-client", "1000000", "--register-limit-client", "1000000", NULL};
+    static const struct api_suite suite = {
+        .name = "api-accounts", .server = &main_server, .flags = flags, .setup = setup,
+        .setup_what = "opening the database failed", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

@@ -30,6 +30,7 @@
 #include "api_people.h"
 #include "api_world.h"
 #include "api_hooks.h"
+#include "api_suite.h"
 
 #define BOUNDARY "rounds-agreement-boundary-4f9Qz"
 
@@ -621,23 +622,8 @@ TEST(server_shuts_down_gracefully)
     CHECK_INT(api_server_stop(&server), 0);
 }
 
-int main(void)
+static void run_tests(void)
 {
-    if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-        printf("cannot initialise libsodium or libcurl\n");
-        return 1;
-    }
-    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--login-limit-client",
-                                        "1000000", NULL};
-    if (api_server_start(&server, flags) != 0)
-        return 1;
-    test_current_name = "setup";
-    if (!world_setup()) {
-        printf("FAIL setting up hosts, schools and offerings\n");
-        api_server_print_log(&server, 30);
-        api_server_stop(&server);
-        return 1;
-    }
     API_RUN(a_host_proposes_the_school_signs_and_either_terminates);
     API_RUN(a_school_proposes_and_the_host_signs);
     API_RUN(outsiders_get_404_and_anonymous_401);
@@ -645,9 +631,20 @@ int main(void)
     API_RUN(an_offering_that_requires_an_affiliation_is_only_for_covered_students);
     API_RUN(saved_searches_eligible_for_me_count_the_agreement);
     API_RUN(reminders_60_and_30_days_before_the_end_once_each_then_expiry);
+}
+
+static void finish(void)
+{
     db_close(db);
     API_RUN(server_shuts_down_gracefully);
-    api_server_cleanup(&server);
-    curl_global_cleanup();
-    return test_summary("api-agreements");
+}
+
+int main(void)
+{
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--login-limit-client",
+                                        "1000000", NULL};
+    static const struct api_suite suite = {
+        .name = "api-agreements", .server = &server, .flags = flags, .setup = world_setup,
+        .setup_what = "setting up hosts, schools and offerings", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

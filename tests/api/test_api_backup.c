@@ -26,6 +26,7 @@
 #define PASSWORD "Quartz-Lantern-Meadow-42!"
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
+#include "api_suite.h"
 #define BOUNDARY "----RoundsBackupBoundary9x"
 
 static struct api_server server;
@@ -64,26 +65,8 @@ static long long table_rows(struct db_conn *conn, const char *table)
  * shared one, or a SQLite path) and a data folder path. */
 static bool new_destination(char *db, size_t db_size, char *data_dir, size_t data_size)
 {
-    int n = ++destinations;
-    snprintf(data_dir, data_size, "%s/data-%d", work, n);
-    const char *shared = api_shared_db();
-    if (shared == NULL) {
-        snprintf(db, db_size, "%s/restored-%d.db", work, n);
-        return true;
-    }
-    const char *slash = strrchr(shared, '/');
-    char name[64];
-    snprintf(name, sizeof(name), "rounds_restore_%ld_%d", (long)getpid(), n);
-    snprintf(db, db_size, "%.*s/%s", (int)(slash - shared), shared, name);
-    struct db_conn *conn = api_db_open(&server);
-    char sql[128];
-    snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
-    bool ok = conn != NULL && db_exec(conn, sql) == DB_OK;
-    if (conn != NULL)
-        db_close(conn);
-    if (!ok)
-        TEST_FAILF("could not create the database %s", name);
-    return ok;
+    snprintf(data_dir, data_size, "%s/data-%d", work, ++destinations);
+    return api_fresh_db(db, db_size, api_shared_db(), work, "restore");
 }
 
 static void server_paths(char *data_dir, size_t size)
@@ -516,29 +499,24 @@ TEST(backup_refuses_a_folder_in_use_and_bad_flags)
     api_cli_free(&res);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    if (sodium_init() < 0)
-        return 1;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    snprintf(work, sizeof(work), "/tmp/rounds-backup.XXXXXX");
-    if (mkdtemp(work) == NULL)
-        return 1;
-    chmod(work, 0755); /* PostgreSQL's tools run as this user; the cluster need not read here */
-    if (api_server_start(&server, NULL) != 0)
-        return 1;
     pdf_len = 40000;
     pdf = malloc(pdf_len);
+    if (pdf == NULL)
+        return false;
     randombytes_buf(pdf, pdf_len);
     for (size_t i = 0; i < pdf_len; i++)
         if (pdf[i] == '%' || pdf[i] == '\0')
             pdf[i] = 'x';
     memcpy(pdf, "%PDF-1.7\n%backup\n", 17);
     memcpy(pdf + pdf_len - 7, "%%EOF\n\n", 7);
-    if (!register_student(&student, "backup") || upload_document() != 201) {
-        printf("setup failed\n");
-        return 1;
-    }
+    return register_student(&student, "backup") && upload_document() == 201;
+}
+
+static void run_tests(void)
+{
     RUN(backup_while_serving_restores_into_a_new_database);
     RUN(quiet_backup_restores_every_row);
     RUN(backup_is_readable_by_its_owner_only);
@@ -546,12 +524,22 @@ int main(void)
     RUN(restore_refuses_a_backup_that_is_not_whole);
     RUN(restore_refuses_a_destination_in_use);
     RUN(backup_refuses_a_folder_in_use_and_bad_flags);
-    int stopped = api_server_stop(&server);
-    if (stopped != 0)
-        printf("the server did not stop cleanly (%d)\n", stopped);
-    api_server_cleanup(&server);
+}
+
+static void finish(void)
+{
     api_remove_tree(work);
     free(pdf);
-    curl_global_cleanup();
-    return test_summary("test_api_backup") | (stopped != 0);
+}
+
+int main(void)
+{
+    snprintf(work, sizeof(work), "/tmp/rounds-backup.XXXXXX");
+    if (mkdtemp(work) == NULL)
+        return 1;
+    chmod(work, 0755); /* PostgreSQL's tools run as this user; the cluster need not read here */
+    static const struct api_suite suite = {
+        .name = "test_api_backup", .server = &server, .setup = setup, .setup_what = "setup failed",
+        .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

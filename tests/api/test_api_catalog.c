@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "api_client.h"
+#include "api_suite.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "store/store.h"
@@ -2207,23 +2208,15 @@ TEST(main_server_shuts_down_gracefully)
     CHECK_INT(api_server_stop(&main_server), 0);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-        printf("cannot initialise libsodium or libcurl\n");
-        return 1;
-    }
-    /* Letters and digits only, so that the full-text search sees one word. */
-    snprintf(TAG, sizeof(TAG), "qz%05ldx%06lld", (long)getpid() % 100000, (long long)time(NULL) % 1000000);
-    snprintf(STAG, sizeof(STAG), "sq%05ldx%06lld", (long)getpid() % 100000, (long long)time(NULL) % 1000000);
-    static const char *const flags[] = {"--login-limit-client", "1000000", "--register-limit-client", "1000000", NULL};
-    if (api_server_start(&main_server, flags) != 0)
-        return 1;
     db = api_db_open(&main_server);
-    if (db == NULL) {
-        api_server_stop(&main_server);
-        return 1;
-    }
+    return db != NULL;
+}
+
+static void run_tests(void)
+{
     API_RUN(setup_users_and_hosts);
     if (test_failed > 0) {
         printf("setup failed; the other tests need its users and hosts\n");
@@ -2270,13 +2263,22 @@ int main(void)
         API_RUN(search_bad_parameters_are_named);
         API_RUN(search_shows_changes_through_the_api_at_once);
     }
+}
+
+static void finish(void)
+{
     db_close(db);
     API_RUN(main_server_shuts_down_gracefully);
-    const char *keep = getenv("ROUNDS_TEST_KEEP");
-    if (keep != NULL && strcmp(keep, "1") == 0)
-        printf("server folder kept: %s\n", main_server.dir);
-    else
-        api_server_cleanup(&main_server);
-    curl_global_cleanup();
-    return test_summary("api-catalog");
+}
+
+int main(void)
+{
+    /* Letters and digits only, so that the full-text search sees one word. */
+    snprintf(TAG, sizeof(TAG), "qz%05ldx%06lld", (long)getpid() % 100000, (long long)time(NULL) % 1000000);
+    snprintf(STAG, sizeof(STAG), "sq%05ldx%06lld", (long)getpid() % 100000, (long long)time(NULL) % 1000000);
+    static const char *const flags[] = {"--login-limit-client", "1000000", "--register-limit-client", "1000000", NULL};
+    static const struct api_suite suite = {
+        .name = "api-catalog", .server = &main_server, .flags = flags, .setup = setup,
+        .setup_what = "opening the database failed", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

@@ -27,6 +27,7 @@
 #include "api_people.h"
 #include "api_world.h"
 #include "api_steps.h"
+#include "api_suite.h"
 
 static struct api_server server;
 static struct db_conn *db;
@@ -964,22 +965,8 @@ TEST(server_shuts_down_gracefully)
     CHECK_INT(api_server_stop(&server), 0);
 }
 
-int main(void)
+static void run_tests(void)
 {
-    if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-        printf("cannot initialise libsodium or libcurl\n");
-        return 1;
-    }
-    static const char *const flags[] = {"--jobs-interval-ms", "0", "--login-limit-client", "1000000", NULL};
-    if (api_server_start(&server, flags) != 0)
-        return 1;
-    test_current_name = "setup";
-    if (!world_setup()) {
-        printf("FAIL setting up the host, preceptor and offering\n");
-        api_server_print_log(&server, 30);
-        api_server_stop(&server);
-        return 1;
-    }
     API_RUN(the_signing_key_is_a_0600_file_and_published_as_pem);
     API_RUN(a_completed_rotation_gets_one_signed_certificate);
     API_RUN(the_pdf_reads_back_and_verifies_independently_and_offline);
@@ -993,13 +980,19 @@ int main(void)
     API_RUN(a_booked_rotation_gets_its_signed_visa_letter);
     API_RUN(a_crash_during_a_visa_approval_leaves_nothing_half_done);
     API_RUN(bad_input_is_4xx_and_changes_nothing);
+}
+
+static void finish(void)
+{
     db_close(db);
     API_RUN(server_shuts_down_gracefully);
-    const char *keep = getenv("ROUNDS_TEST_KEEP");
-    if (keep != NULL && strcmp(keep, "1") == 0)
-        printf("server folder kept: %s\n", server.dir);
-    else
-        api_server_cleanup(&server);
-    curl_global_cleanup();
-    return test_summary("api-certificates");
+}
+
+int main(void)
+{
+    static const char *const flags[] = {"--jobs-interval-ms", "0", "--login-limit-client", "1000000", NULL};
+    static const struct api_suite suite = {
+        .name = "api-certificates", .server = &server, .flags = flags, .setup = world_setup,
+        .setup_what = "setting up the host, preceptor and offering", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

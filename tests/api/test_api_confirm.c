@@ -18,6 +18,7 @@
 #include "api_people.h"
 #include "api_hooks.h"
 #include "api_steps.h"
+#include "api_suite.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "store/store.h"
@@ -432,23 +433,18 @@ static bool make_staff(void)
     return code == 0 && login(&staff);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-        printf("cannot initialise libsodium or libcurl\n");
-        return 1;
-    }
-    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--register-limit-client",
-                                        "1000000", "--reset-limit-client", "1000000", NULL};
-    if (api_server_start(&server, flags) != 0)
-        return 1;
     db = api_db_open(&server);
-    if (db == NULL || !setup_catalog() || !make_staff()) {
-        printf("setting up the catalog and staff failed\n");
-        api_server_stop(&server);
-        return 1;
-    }
+    if (db == NULL || !setup_catalog() || !make_staff())
+        return false;
     api_sleep_ms(1500); /* the index follows the catalog's changes */
+    return true;
+}
+
+static void run_tests(void)
+{
     API_RUN(registering_emails_a_link_and_applying_waits_for_it);
     API_RUN(the_link_confirms_once_and_a_welcome_follows);
     API_RUN(an_unconfirmed_address_gets_no_other_email);
@@ -457,9 +453,19 @@ int main(void)
     API_RUN(sending_the_link_again_is_limited);
     API_RUN(accounts_made_by_staff_and_the_cli_are_confirmed);
     API_RUN(a_password_reset_link_confirms_the_address_too);
+}
+
+static void finish(void)
+{
     db_close(db);
-    CHECK_INT(api_server_stop(&server), 0);
-    api_server_cleanup(&server);
-    curl_global_cleanup();
-    return test_summary("api-confirm");
+}
+
+int main(void)
+{
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--register-limit-client",
+                                        "1000000", "--reset-limit-client", "1000000", NULL};
+    static const struct api_suite suite = {
+        .name = "api-confirm", .server = &server, .flags = flags, .setup = setup,
+        .setup_what = "setting up the catalog and staff failed", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

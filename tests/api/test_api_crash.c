@@ -34,6 +34,7 @@
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
 #include "api_world.h"
+#include "api_suite.h"
 
 #define BANK_DETAILS "Account name: Rounds Placement LLC; Bank: First Example Bank; Account: 000123456789; " \
                      "Routing (ABA): 021000021; SWIFT: FEXAUS33"
@@ -360,27 +361,31 @@ TEST(kill_9_under_load_loses_nothing)
     api_cli_free(&res);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    if (sodium_init() < 0)
-        return 1;
-    setenv("ROUNDS_BANK_TRANSFER_DETAILS", BANK_DETAILS, 1);
-    const char *flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "100", NULL};
-    if (api_server_start(&srv, flags) != 0)
-        return 1;
     snprintf(data_dir, sizeof(data_dir), "%s/data", srv.dir);
-    if (!world_setup()) {
-        printf("world setup failed\n");
-        api_server_print_log(&srv, 40);
-        api_server_stop(&srv);
-        return 1;
-    }
+    return world_setup();
+}
+
+static void run_tests(void)
+{
     API_RUN(kill_9_under_load_loses_nothing);
+}
+
+static void finish(void)
+{
     if (again.pid > 0)
         CHECK_INT(api_server_stop(&again), 0);
     api_server_cleanup(&again);
-    api_server_cleanup(&srv);
-    curl_global_cleanup();
-    return test_summary("api_crash");
+}
+
+int main(void)
+{
+    setenv("ROUNDS_BANK_TRANSFER_DETAILS", BANK_DETAILS, 1);
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "100", NULL};
+    static const struct api_suite suite = {
+        .name = "api_crash", .server = &srv, .flags = flags, .setup = setup, .setup_what = "world setup failed",
+        .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

@@ -27,6 +27,7 @@
 
 #define PEOPLE_PASSWORD "Quill-Harbor-Lantern-615"
 #include "api_people.h"
+#include "api_suite.h"
 
 static struct api_server server;
 static struct user student;
@@ -200,24 +201,36 @@ TEST(sign_ins_hash_while_the_pool_answers_others)
     CHECK_INT(b.status, 200);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    const char *flags[] = {"--threads", "1", "--db-pool", "2", NULL};
-    if (api_server_start(&server, flags) != 0)
-        return 1;
     const char *seed[] = {"seed", "--offerings", "20", NULL};
     struct api_cli_result res;
     bool ok = api_cli(server.db, seed, NULL, &res) == 0 && register_student(&student, "pool");
     api_cli_free(&res);
-    if (!ok)
-        return 1;
-    api_sleep_ms(500); /* the index follows the seeded offerings */
+    if (ok)
+        api_sleep_ms(500); /* the index follows the seeded offerings */
+    return ok;
+}
+
+static void run_tests(void)
+{
     RUN(the_loop_answers_while_a_request_waits_for_the_database);
     RUN(concurrent_requests_each_get_their_own_session);
     RUN(sign_ins_hash_while_the_pool_answers_others);
+}
+
+static void finish(void)
+{
     if (test_failed)
         api_server_print_log(&server, 30);
-    CHECK_INT(api_server_stop(&server), 0);
-    api_server_cleanup(&server);
-    return test_summary("api_db_pool");
+}
+
+int main(void)
+{
+    static const char *const flags[] = {"--threads", "1", "--db-pool", "2", NULL};
+    static const struct api_suite suite = {
+        .name = "api_db_pool", .server = &server, .flags = flags, .setup = setup,
+        .setup_what = "seeding the catalog or registering the student failed", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

@@ -26,6 +26,7 @@
 #include "api_client.h"
 #define PEOPLE_PASSWORD "Copper-Lantern-Meadow-58"
 #include "api_rotation_world.h"
+#include "api_suite.h"
 
 #define BOUNDARY "rounds-deletion-boundary"
 
@@ -495,28 +496,33 @@ TEST(two_instances_erase_each_due_request_once)
     CHECK(login(&W.staff));
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-        return 1;
-    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--register-limit-client",
-                                        "1000000", NULL};
-    if (api_server_start(&server, flags) != 0)
-        return 1;
-    if (!world_setup(&W, &server, "del")) {
-        printf("world setup failed\n");
-        api_server_stop(&server);
-        return 1;
-    }
+    return world_setup(&W, &server, "del");
+}
+
+static void run_tests(void)
+{
     API_RUN(a_student_asks_sees_it_and_cancels);
     API_RUN(staff_erase_an_account_and_keep_its_records);
     API_RUN(the_pages_ask_cancel_and_refuse_without_the_token);
     API_RUN(a_seat_taken_after_asking_holds_the_erasure_back);
     API_RUN(the_jobs_erase_a_request_once_it_is_30_days_old);
     API_RUN(two_instances_erase_each_due_request_once);
+}
+
+static void finish(void)
+{
     db_close(W.db);
-    int stopped = api_server_stop(&server);
-    api_server_cleanup(&server);
-    curl_global_cleanup();
-    return test_summary("test_api_deletion") | (stopped != 0);
+}
+
+int main(void)
+{
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--register-limit-client",
+                                        "1000000", NULL};
+    static const struct api_suite suite = {
+        .name = "test_api_deletion", .server = &server, .flags = flags, .setup = setup,
+        .setup_what = "world setup failed", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "api_client.h"
+#include "api_suite.h"
 #include "routes.h"
 #include "test.h"
 
@@ -184,10 +185,15 @@ TEST(readme_links_stay_inside_the_repository)
     free(text);
 }
 
+static void run_tests(void)
+{
+    API_RUN(every_api_operation_is_in_docs_api_md_and_back);
+    API_RUN(every_page_is_in_docs_api_md);
+    API_RUN(readme_links_stay_inside_the_repository);
+}
+
 int main(void)
 {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-        return 1;
     if (access("docs/API.md", R_OK) != 0) {
         printf("run from the repository's root (docs/API.md not found)\n");
         return 1;
@@ -195,13 +201,7 @@ int main(void)
     /* With test hooks: the document then lists the /api/v1/test/ routes too
      * (tests/openapi checks they are absent without them). */
     static const char *const flags[] = {"--test-hooks", "1", NULL};
-    if (api_server_start(&server, flags) != 0)
-        return 1;
-    API_RUN(every_api_operation_is_in_docs_api_md_and_back);
-    API_RUN(every_page_is_in_docs_api_md);
-    API_RUN(readme_links_stay_inside_the_repository);
-    CHECK_INT(api_server_stop(&server), 0);
-    api_server_cleanup(&server);
-    curl_global_cleanup();
-    return test_summary("api-docs");
+    static const struct api_suite suite = {
+        .name = "api-docs", .server = &server, .flags = flags, .run = run_tests};
+    return api_suite_main(&suite);
 }

@@ -34,6 +34,7 @@
 #include "api_people.h"
 #include "api_world.h"
 #include "api_steps.h"
+#include "api_suite.h"
 #define MAX_UPLOAD 65536
 #define QUOTA 200000
 #define BOUNDARY "----RoundsTestBoundary7MA4YWxkTrZu0gW"
@@ -2243,24 +2244,14 @@ TEST(openapi_lists_the_document_routes)
     api_free(&r);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-        printf("cannot initialise libsodium or libcurl\n");
-        return 1;
-    }
-    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--session-idle-minutes",
-                                        "43200", "--session-absolute-hours", "8760", "--login-limit-client",
-                                        "1000000", "--register-limit-client", "1000000", "--max-upload", "65536", "--upload-quota", "200000", NULL};
-    if (api_server_start(&server, flags) != 0)
-        return 1;
-    test_current_name = "setup";
-    if (!world_setup(&W, &server)) {
-        printf("FAIL setting up the hosts, offerings and people\n");
-        api_server_print_log(&server, 30);
-        api_server_stop(&server);
-        return 1;
-    }
+    return world_setup(&W, &server);
+}
+
+static void run_tests(void)
+{
     API_RUN(a_file_over_the_cap_is_413_and_leaves_nothing);
     API_RUN(a_declared_length_far_over_every_cap_is_413_before_the_body);
     API_RUN(an_upload_page_over_the_limit_shows_its_form_again_with_the_limit);
@@ -2283,15 +2274,21 @@ int main(void)
     API_RUN(expiring_and_expired_follow_the_clock);
     API_RUN(reminders_30_and_7_days_before_a_needed_document_expires);
     API_RUN(openapi_lists_the_document_routes);
+}
 
+static void finish(void)
+{
     set_clock_days(0, NULL);
     db_close(W.db);
-    CHECK_INT(api_server_stop(&server), 0);
-    const char *keep = getenv("ROUNDS_TEST_KEEP");
-    if (keep != NULL && strcmp(keep, "1") == 0)
-        printf("server folder kept: %s\n", server.dir);
-    else
-        api_server_cleanup(&server);
-    curl_global_cleanup();
-    return test_summary("api-documents");
+}
+
+int main(void)
+{
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--session-idle-minutes",
+                                        "43200", "--session-absolute-hours", "8760", "--login-limit-client",
+                                        "1000000", "--register-limit-client", "1000000", "--max-upload", "65536", "--upload-quota", "200000", NULL};
+    static const struct api_suite suite = {
+        .name = "api-documents", .server = &server, .flags = flags, .setup = setup,
+        .setup_what = "setting up the hosts, offerings and people", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

@@ -18,6 +18,7 @@
 
 #define PEOPLE_PASSWORD "Amber-Lantern-Orchard-93!"
 #include "api_rotation_world.h"
+#include "api_suite.h"
 
 static struct api_server server;
 static struct world W;
@@ -725,24 +726,14 @@ TEST(the_teaching_record_and_its_yearly_certificate)
     hooks_set_clock(0);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-        printf("cannot initialise libsodium or libcurl\n");
-        return 1;
-    }
-    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--session-idle-minutes",
-                                        "43200", "--session-absolute-hours", "8760", "--login-limit-client",
-                                        "1000000", "--register-limit-client", "1000", NULL};
-    if (api_server_start(&server, flags) != 0)
-        return 1;
-    test_current_name = "setup";
-    if (!world_setup(&W, &server, "eval")) {
-        printf("FAIL setting up the world\n");
-        api_server_print_log(&server, 30);
-        api_server_stop(&server);
-        return 1;
-    }
+    return world_setup(&W, &server, "eval");
+}
+
+static void run_tests(void)
+{
     API_RUN(the_preceptor_evaluates_once_and_amends_with_addenda);
     API_RUN(bad_evaluations_are_refused_and_change_nothing);
     API_RUN(the_preceptor_is_reminded_at_3_7_and_14_days_until_it_is_done);
@@ -752,10 +743,21 @@ int main(void)
     API_RUN(a_review_comes_within_180_days_of_the_last_day);
     API_RUN(the_pages_keep_what_was_typed_and_link_the_errors);
     API_RUN(the_teaching_record_and_its_yearly_certificate);
+}
+
+static void finish(void)
+{
     hooks_set_clock(0);
     db_close(W.db);
-    CHECK_INT(api_server_stop(&server), 0);
-    api_server_cleanup(&server);
-    curl_global_cleanup();
-    return test_summary("api-evaluations");
+}
+
+int main(void)
+{
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--session-idle-minutes",
+                                        "43200", "--session-absolute-hours", "8760", "--login-limit-client",
+                                        "1000000", "--register-limit-client", "1000", NULL};
+    static const struct api_suite suite = {
+        .name = "api-evaluations", .server = &server, .flags = flags, .setup = setup,
+        .setup_what = "setting up the world", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

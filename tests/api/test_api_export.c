@@ -4,9 +4,11 @@
  * documents, apply, hold seats, pay deposits with the demo provider and
  * write messages; staff and hosts who offer and answer; the audit trail of
  * all of it). When the suite runs on PostgreSQL (ROUNDS_TEST_DB) it moves
- * that SQLite database into PostgreSQL and back into a new SQLite file; on
- * SQLite it moves it into a new SQLite file and again. Each of the three
- * exports must be identical, file for file, apart from the manifest's time.
+ * that SQLite database into a new PostgreSQL database on that server (an
+ * import wants an empty database, and the suite's may hold other suites'
+ * rows) and back into a new SQLite file; on SQLite it moves it into a new
+ * SQLite file and again. Each of the three exports must be identical, file
+ * for file, apart from the manifest's time.
  * A server on the imported database signs a student in, finds an offering
  * by search and takes a payment (new ledger rows after the imported ids).
  *
@@ -33,6 +35,7 @@
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
 #include "api_rotation_world.h"
+#include "api_suite.h"
 #define BOUNDARY "----RoundsExportBoundary7q"
 #define STUDENTS 8
 
@@ -42,8 +45,8 @@ static struct user students[STUDENTS];
 static char apps[STUDENTS][64];
 static bool paid[STUDENTS];
 static char work[64];     /* a mkdtemp folder for exports and SQLite targets */
-static char pg_uri[1024]; /* the suite's PostgreSQL database, "" on the SQLite run */
-static char target[1100]; /* where the round trip imported to (PostgreSQL, or a SQLite file) */
+static const char *pg_uri; /* the suite's PostgreSQL database, NULL on the SQLite run */
+static char target[1100]; /* where the round trip imported to (a new PostgreSQL database, or a SQLite file) */
 static int fresh_count;
 
 /* ---- the history ---- */
@@ -348,10 +351,8 @@ TEST(moves_sqlite_to_the_other_engine_and_back_row_for_row)
             TEST_FAILF("the history has no %s", busy[i]);
     CHECK_INT(json_integer_value(json_object_get(m, "schema_version")), schema_version_of(source.db));
     json_decref(m);
-    if (pg_uri[0] != '\0')
-        snprintf(target, sizeof(target), "%s", pg_uri);
-    else
-        fresh_sqlite(target, sizeof(target));
+    if (!api_fresh_db(target, sizeof(target), pg_uri, work, "export"))
+        return;
     if (!import_ok(target, e1) || !export_ok(target, "e2", e2, sizeof(e2)))
         return;
     check_same_export(e1, e2);
@@ -601,24 +602,9 @@ TEST(export_refuses_a_folder_in_use_and_bad_flags)
     api_cli_free(&res);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    if (sodium_init() < 0)
-        return 1;
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    snprintf(work, sizeof(work), "/tmp/rounds-export.XXXXXX");
-    if (mkdtemp(work) == NULL)
-        return 1;
-    /* The source is SQLite whatever the run: PostgreSQL is the target. */
-    const char *shared = getenv("ROUNDS_TEST_DB");
-    snprintf(pg_uri, sizeof(pg_uri), "%s", shared != NULL ? shared : "");
-    unsetenv("ROUNDS_TEST_DB");
-    unsigned seed = (unsigned)time(NULL);
-    printf("history seed %u\n", seed);
-    srand(seed);
-    const char *flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
-    if (api_server_start(&source, flags) != 0)
-        return 1;
     char data_dir[300];
     snprintf(data_dir, sizeof(data_dir), "%s/data", source.dir);
     int seeded = seed_demo(source.db, data_dir);
@@ -627,21 +613,45 @@ int main(void)
     bool ready = seeded == 0 && world_setup(&w, &source, "exportmv");
     for (int i = 0; ready && i < STUDENTS; i++)
         ready = student_history(i);
-    if (!ready) {
-        printf("setup failed\n");
-        api_server_print_log(&source, 30);
-        return 1;
-    }
+    return ready;
+}
+
+static void run_tests(void)
+{
     RUN(moves_sqlite_to_the_other_engine_and_back_row_for_row);
     RUN(import_refuses_bad_input_and_changes_nothing);
     RUN(import_is_one_transaction);
     RUN(import_refuses_a_database_that_is_not_empty);
     RUN(export_refuses_a_folder_in_use_and_bad_flags);
     RUN(seed_demo_succeeds_over_a_catalog_already_there);
+}
+
+static void finish(void)
+{
+    if (target[0] != '\0')
+        api_fresh_db_drop(target, pg_uri);
     db_close(w.db);
-    int stopped = api_server_stop(&source);
-    api_server_cleanup(&source);
     api_remove_tree(work);
-    curl_global_cleanup();
-    return test_summary("test_api_export") | (stopped != 0);
+}
+
+int main(void)
+{
+    snprintf(work, sizeof(work), "/tmp/rounds-export.XXXXXX");
+    if (mkdtemp(work) == NULL)
+        return 1;
+    /* The source is SQLite whatever the run: PostgreSQL is the target. */
+    static char shared[1024];
+    if (api_shared_db() != NULL) {
+        snprintf(shared, sizeof(shared), "%s", api_shared_db());
+        pg_uri = shared;
+    }
+    unsetenv("ROUNDS_TEST_DB");
+    unsigned seed = (unsigned)time(NULL);
+    printf("history seed %u\n", seed);
+    srand(seed);
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
+    static const struct api_suite suite = {
+        .name = "test_api_export", .server = &source, .flags = flags, .setup = setup, .setup_what = "setup failed",
+        .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

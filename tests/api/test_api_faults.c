@@ -28,6 +28,7 @@
 #include "api_people.h"
 #include "api_world.h"
 #include "api_steps.h"
+#include "api_suite.h"
 
 #define BANK_DETAILS "Account name: Rounds Placement LLC; Bank: First Example Bank; Account: 000123456789; " \
                      "Routing (ABA): 021000021; SWIFT: FEXAUS33"
@@ -363,23 +364,16 @@ TEST(the_fault_header_is_ignored_without_test_hooks)
     api_use(&srv);
 }
 
-int main(void)
+static void run_tests(void)
 {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    const char *flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
-    setenv("ROUNDS_BANK_TRANSFER_DETAILS", BANK_DETAILS, 1);
-    if (api_server_start(&srv, flags) != 0)
-        return 1;
-    if (!world_setup()) {
-        printf("world setup failed\n");
-        api_server_print_log(&srv, 40);
-        api_server_stop(&srv);
-        return 1;
-    }
     API_RUN(every_write_of_apply_accept_book_and_cancel_fails_cleanly);
     API_RUN(every_write_of_a_recorded_bank_transfer_fails_cleanly);
     API_RUN(every_write_of_a_document_upload_fails_cleanly);
     API_RUN(the_fault_header_is_ignored_without_test_hooks);
+}
+
+static void finish(void)
+{
     const char *args[] = {"ledger", "check", NULL};
     struct api_cli_result res;
     int code = api_cli(srv.db, args, NULL, &res);
@@ -387,8 +381,14 @@ int main(void)
         TEST_FAILF("rounds ledger check exited %d: %.400s%.400s", code, res.out, res.err);
     api_cli_free(&res);
     db_close(db);
-    CHECK_INT(api_server_stop(&srv), 0);
-    api_server_cleanup(&srv);
-    curl_global_cleanup();
-    return test_summary("api_faults");
+}
+
+int main(void)
+{
+    setenv("ROUNDS_BANK_TRANSFER_DETAILS", BANK_DETAILS, 1);
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
+    static const struct api_suite suite = {
+        .name = "api_faults", .server = &srv, .flags = flags, .setup = world_setup,
+        .setup_what = "world setup failed", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

@@ -29,6 +29,7 @@
 #include "api_world.h"
 #include "api_hooks.h"
 #include "api_steps.h"
+#include "api_suite.h"
 #define DAY 86400LL
 #define BOUNDARY "rounds-letter-boundary-7MA4YWxkTrZu0gW"
 #define MAX_PDF 1000000
@@ -1784,26 +1785,15 @@ TEST(server_shuts_down_gracefully)
     CHECK_INT(api_server_stop(&server), 0);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-        printf("cannot initialise libsodium or libcurl\n");
-        return 1;
-    }
-    /* The clock moves weeks ahead: sessions must outlive it. Only the tests run the jobs. */
-    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--session-idle-minutes",
-                                        "43200", "--session-absolute-hours", "8760", "--login-limit-client",
-                                        "1000000", "--register-limit-client", "1000000", NULL};
-    if (api_server_start(&server, flags) != 0)
-        return 1;
-    test_current_name = "setup";
     hooks_set_clock(0);
-    if (!world_setup()) {
-        printf("FAIL setting up the host, preceptors and offering\n");
-        api_server_print_log(&server, 30);
-        api_server_stop(&server);
-        return 1;
-    }
+    return world_setup();
+}
+
+static void run_tests(void)
+{
     API_RUN(whole_flow_request_accept_upload_deliver);
     API_RUN(preceptor_with_an_account_accepts_uploads_and_downloads);
     API_RUN(an_expired_link_is_410);
@@ -1818,14 +1808,23 @@ int main(void)
     API_RUN(staff_list_overdue_letters);
     API_RUN(lists_hold_a_students_requests_and_an_authors_letters);
     API_RUN(malformed_requests_are_4xx_and_change_nothing);
+}
+
+static void finish(void)
+{
     hooks_set_clock(0);
     db_close(db);
     API_RUN(server_shuts_down_gracefully);
-    const char *keep = getenv("ROUNDS_TEST_KEEP");
-    if (keep != NULL && strcmp(keep, "1") == 0)
-        printf("server folder kept: %s\n", server.dir);
-    else
-        api_server_cleanup(&server);
-    curl_global_cleanup();
-    return test_summary("api-letters");
+}
+
+int main(void)
+{
+    /* The clock moves weeks ahead: sessions must outlive it. Only the tests run the jobs. */
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--session-idle-minutes",
+                                        "43200", "--session-absolute-hours", "8760", "--login-limit-client",
+                                        "1000000", "--register-limit-client", "1000000", NULL};
+    static const struct api_suite suite = {
+        .name = "api-letters", .server = &server, .flags = flags, .setup = setup,
+        .setup_what = "setting up the host, preceptors and offering", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

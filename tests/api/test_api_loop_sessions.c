@@ -32,6 +32,7 @@
 
 #define PEOPLE_PASSWORD "Ember-Valley-Compass-274"
 #include "api_people.h"
+#include "api_suite.h"
 
 enum { LOOPS = 2, PEOPLE = 5, CLIENTS = 8, ROUNDS_PER_CLIENT = 60 };
 
@@ -703,11 +704,9 @@ TEST(a_reader_connecting_to_a_silent_server_blocks_nobody)
     proxy_stop(&proxy);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    const char *flags[] = {"--threads", "2", "--db-pool", "2", NULL};
-    if (api_server_start(&server, flags) != 0)
-        return 1;
     db = api_db_open(&server);
     postgres = db != NULL && strcmp(db_backend_name(db), "postgres") == 0;
     bool ok = db != NULL;
@@ -716,8 +715,11 @@ int main(void)
         snprintf(prefix, sizeof(prefix), "loop%d", i);
         ok = register_student(&people[i], prefix);
     }
-    if (!ok)
-        return 1;
+    return ok;
+}
+
+static void run_tests(void)
+{
     RUN(each_gets_its_own_session_and_changes_apply_at_once);
     RUN(bad_expired_and_stale_tokens);
     RUN(a_session_due_its_touch_is_touched);
@@ -727,10 +729,20 @@ int main(void)
     RUN(signed_in_reads_from_memory_skip_the_pool);
     RUN(readers_killed_come_back);
     RUN(a_reader_connecting_to_a_silent_server_blocks_nobody);
+}
+
+static void finish(void)
+{
     if (test_failed)
         api_server_print_log(&server, 40);
     db_close(db);
-    CHECK_INT(api_server_stop(&server), 0);
-    api_server_cleanup(&server);
-    return test_summary("api_loop_sessions");
+}
+
+int main(void)
+{
+    static const char *const flags[] = {"--threads", "2", "--db-pool", "2", NULL};
+    static const struct api_suite suite = {
+        .name = "api_loop_sessions", .server = &server, .flags = flags, .setup = setup,
+        .setup_what = "registering the people failed", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

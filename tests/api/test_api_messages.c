@@ -22,6 +22,7 @@
 #define PEOPLE_PASSWORD "Vivid-Orchard-Kettle-58!"
 #include "api_people.h"
 #include "api_rotation_world.h"
+#include "api_suite.h"
 
 #define PER_MINUTE 12
 
@@ -483,24 +484,14 @@ TEST(every_member_downloads_an_attachment_everyone_else_gets_404)
     api_free(&r);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-        printf("cannot initialise libsodium or libcurl\n");
-        return 1;
-    }
-    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--session-idle-minutes",
-                                        "43200", "--session-absolute-hours", "8760", "--login-limit-client",
-                                        "1000000", "--messages-per-minute", "12", NULL};
-    if (api_server_start(&server, flags) != 0)
-        return 1;
-    test_current_name = "setup";
-    if (!world_setup(&W, &server, "msg")) {
-        printf("FAIL setting up the world\n");
-        api_server_print_log(&server, 30);
-        api_server_stop(&server);
-        return 1;
-    }
+    return world_setup(&W, &server, "msg");
+}
+
+static void run_tests(void)
+{
     API_RUN(members_read_and_write_everyone_else_gets_404);
     API_RUN(before_an_offer_the_thread_is_closed);
     API_RUN(bad_input_is_refused_and_changes_nothing);
@@ -508,10 +499,21 @@ int main(void)
     API_RUN(sending_is_rate_limited_per_user);
     API_RUN(the_digest_goes_out_at_most_every_30_minutes);
     API_RUN(the_page_shows_the_thread_and_keeps_what_was_typed);
+}
+
+static void finish(void)
+{
     hooks_set_clock(0);
     db_close(W.db);
-    CHECK_INT(api_server_stop(&server), 0);
-    api_server_cleanup(&server);
-    curl_global_cleanup();
-    return test_summary("api-messages");
+}
+
+int main(void)
+{
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--session-idle-minutes",
+                                        "43200", "--session-absolute-hours", "8760", "--login-limit-client",
+                                        "1000000", "--messages-per-minute", "12", NULL};
+    static const struct api_suite suite = {
+        .name = "api-messages", .server = &server, .flags = flags, .setup = setup,
+        .setup_what = "setting up the world", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

@@ -21,6 +21,7 @@
 #define PASSWORD "Harbor-Violet-Summit-83!"
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
+#include "api_suite.h"
 
 static struct api_server server;
 static int metrics_port;
@@ -317,21 +318,21 @@ TEST(metrics_are_off_by_default_and_bad_settings_stop_the_server)
     api_cli_free(&res);
 }
 
-int main(void)
+static void run_tests(void)
 {
-    curl_global_init(CURL_GLOBAL_DEFAULT);
-    metrics_port = free_port();
-    snprintf(metrics_flag, sizeof(metrics_flag), "127.0.0.1:%d", metrics_port);
-    const char *flags[] = {"--metrics-listen", metrics_flag, "--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
-    if (metrics_port <= 0 || api_server_start(&server, flags) != 0)
-        return 1;
     RUN(exposition_counts_what_happened);
     RUN(metrics_listener_refuses_bad_requests);
     RUN(metrics_are_off_by_default_and_bad_settings_stop_the_server);
-    int stopped = api_server_stop(&server);
-    if (stopped != 0)
-        printf("the server did not stop cleanly (%d)\n", stopped);
-    api_server_cleanup(&server);
-    curl_global_cleanup();
-    return test_summary("test_api_metrics") | (stopped != 0);
+}
+
+int main(void)
+{
+    metrics_port = free_port();
+    snprintf(metrics_flag, sizeof(metrics_flag), "127.0.0.1:%d", metrics_port);
+    if (metrics_port <= 0)
+        return 1;
+    static const char *const flags[] = {"--metrics-listen", metrics_flag, "--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
+    static const struct api_suite suite = {
+        .name = "test_api_metrics", .server = &server, .flags = flags, .run = run_tests};
+    return api_suite_main(&suite);
 }

@@ -16,6 +16,7 @@
 #include "api_people.h"
 #include "api_hooks.h"
 #include "api_steps.h"
+#include "api_suite.h"
 #include "test.h"
 
 
@@ -212,26 +213,31 @@ static bool make_staff(void)
     return code == 0 && login(&staff);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-        return 1;
-    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--register-limit-client",
-                                        "1000000", NULL};
-    if (api_server_start(&server, flags) != 0)
-        return 1;
     db = api_db_open(&server);
-    if (db == NULL || !make_staff()) {
-        printf("setting up staff failed\n");
-        api_server_stop(&server);
-        return 1;
-    }
+    return db != NULL && make_staff();
+}
+
+static void run_tests(void)
+{
     API_RUN(a_batch_is_one_notice_and_one_email);
     API_RUN(opening_a_notice_marks_it_read_and_goes_on);
     API_RUN(mark_all_read_and_its_bad_input);
+}
+
+static void finish(void)
+{
     db_close(db);
-    CHECK_INT(api_server_stop(&server), 0);
-    api_server_cleanup(&server);
-    curl_global_cleanup();
-    return test_summary("api-notices");
+}
+
+int main(void)
+{
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--register-limit-client",
+                                        "1000000", NULL};
+    static const struct api_suite suite = {
+        .name = "api-notices", .server = &server, .flags = flags, .setup = setup,
+        .setup_what = "setting up staff failed", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

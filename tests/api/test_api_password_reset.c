@@ -12,6 +12,7 @@
 
 #include "api_client.h"
 #include "api_hooks.h"
+#include "api_suite.h"
 #include "lib/crypto.h"
 #include "test.h"
 
@@ -335,29 +336,19 @@ TEST(asking_is_rate_limited_per_client_address)
     api_use(&main_server);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-        printf("cannot initialise libsodium or libcurl\n");
-        return 1;
-    }
     static const char *const limited_flags[] = {"--reset-limit-client", "2", "--jobs-interval-ms", "0", NULL};
     if (api_server_start(&limited_server, limited_flags) != 0)
-        return 1;
-    /* Asks from 127.0.0.1 add up across suites on a shared database. */
-    static const char *const main_flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--reset-limit-client",
-                                             "1000000", "--login-limit-client", "1000000", "--register-limit-client", "1000000",
-                                             NULL};
-    if (api_server_start(&main_server, main_flags) != 0) {
-        api_server_stop(&limited_server);
-        return 1;
-    }
+        return false;
+    api_use(&main_server);
     db = api_db_open(&main_server);
-    if (db == NULL) {
-        api_server_stop(&main_server);
-        api_server_stop(&limited_server);
-        return 1;
-    }
+    return db != NULL;
+}
+
+static void run_tests(void)
+{
     API_RUN(the_answer_is_the_same_whether_or_not_the_address_has_an_account);
     API_RUN(the_link_sets_the_password_once_and_ends_every_session);
     API_RUN(using_one_link_ends_the_others);
@@ -365,11 +356,24 @@ int main(void)
     API_RUN(bad_input_is_400_and_changes_nothing);
     API_RUN(asking_is_rate_limited_per_address);
     API_RUN(asking_is_rate_limited_per_client_address);
+}
+
+static void finish(void)
+{
     db_close(db);
-    CHECK_INT(api_server_stop(&main_server), 0);
     CHECK_INT(api_server_stop(&limited_server), 0);
-    api_server_cleanup(&main_server);
     api_server_cleanup(&limited_server);
-    curl_global_cleanup();
-    return test_summary("api-password-reset");
+}
+
+int main(void)
+{
+    /* Asks from 127.0.0.1 add up across suites on a shared database. */
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--reset-limit-client",
+                                        "1000000", "--login-limit-client", "1000000", "--register-limit-client",
+                                        "1000000", NULL};
+    static const struct api_suite suite = {
+        .name = "api-password-reset", .server = &main_server, .flags = flags, .setup = setup,
+        .setup_what = "starting the server with a small reset limit or opening the database failed",
+        .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

@@ -23,6 +23,7 @@
 
 #define PEOPLE_PASSWORD "Amber-Thistle-Harbor-39"
 #include "api_people.h"
+#include "api_suite.h"
 
 #define BOUNDARY "rounds-privacy-boundary"
 
@@ -203,27 +204,33 @@ TEST(the_export_wants_a_session_and_takes_nothing_else)
                               s.id, NULL), 0);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-        return 1;
     snprintf(work, sizeof(work), "/tmp/rounds-privacy.XXXXXX");
     if (mkdtemp(work) == NULL)
-        return 1;
-    static const char *const flags[] = {"--register-limit-client", "1000000", "--jobs-interval-ms", "0", NULL};
-    if (api_server_start(&server, flags) != 0)
-        return 1;
+        return false;
     db = api_db_open(&server);
-    if (db == NULL) {
-        api_server_stop(&server);
-        return 1;
-    }
+    return db != NULL;
+}
+
+static void run_tests(void)
+{
     API_RUN(the_export_holds_the_account_its_documents_and_their_files);
     API_RUN(the_export_wants_a_session_and_takes_nothing_else);
+}
+
+static void finish(void)
+{
     db_close(db);
-    int stopped = api_server_stop(&server);
-    api_server_cleanup(&server);
     api_remove_tree(work);
-    curl_global_cleanup();
-    return test_summary("test_api_privacy") | (stopped != 0);
+}
+
+int main(void)
+{
+    static const char *const flags[] = {"--register-limit-client", "1000000", "--jobs-interval-ms", "0", NULL};
+    static const struct api_suite suite = {
+        .name = "test_api_privacy", .server = &server, .flags = flags, .setup = setup,
+        .setup_what = "setting up the work folder and the database failed", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

@@ -22,6 +22,7 @@
 #define PEOPLE_PASSWORD "Vivid-Orchard-Kettle-58!"
 #include "api_people.h"
 #include "api_rotation_world.h"
+#include "api_suite.h"
 
 static struct api_server server;
 static struct world W;
@@ -756,24 +757,14 @@ TEST(the_calendar_moves_each_rotation_once_across_two_instances)
     hooks_set_clock(0);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-        printf("cannot initialise libsodium or libcurl\n");
-        return 1;
-    }
-    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--session-idle-minutes",
-                                        "43200", "--session-absolute-hours", "8760", "--login-limit-client",
-                                        "1000000", NULL};
-    if (api_server_start(&server, flags) != 0)
-        return 1;
-    test_current_name = "setup";
-    if (!world_setup(&W, &server, "rot")) {
-        printf("FAIL setting up the world\n");
-        api_server_print_log(&server, 30);
-        api_server_stop(&server);
-        return 1;
-    }
+    return world_setup(&W, &server, "rot");
+}
+
+static void run_tests(void)
+{
     API_RUN(coach_role_from_the_cli_and_the_api);
     API_RUN(booking_assigns_the_coach_with_the_fewest_active_students);
     API_RUN(staff_reassign_a_student);
@@ -784,10 +775,21 @@ int main(void)
     API_RUN(the_calendar_starts_and_completes_rotations);
     API_RUN(staff_close_a_rotation_without_confirmed_hours);
     API_RUN(the_calendar_moves_each_rotation_once_across_two_instances);
+}
+
+static void finish(void)
+{
     hooks_set_clock(0);
     db_close(W.db);
-    CHECK_INT(api_server_stop(&server), 0);
-    api_server_cleanup(&server);
-    curl_global_cleanup();
-    return test_summary("api-rotation");
+}
+
+int main(void)
+{
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--session-idle-minutes",
+                                        "43200", "--session-absolute-hours", "8760", "--login-limit-client",
+                                        "1000000", NULL};
+    static const struct api_suite suite = {
+        .name = "api-rotation", .server = &server, .flags = flags, .setup = setup,
+        .setup_what = "setting up the world", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

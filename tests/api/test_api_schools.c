@@ -34,6 +34,7 @@
 #define PEOPLE_PASSWORD PASSWORD
 #include "api_people.h"
 #include "api_world.h"
+#include "api_suite.h"
 
 static struct api_server server;
 static struct db_conn *db;
@@ -1083,23 +1084,8 @@ TEST(server_shuts_down_gracefully)
     CHECK_INT(api_server_stop(&server), 0);
 }
 
-int main(void)
+static void run_tests(void)
 {
-    if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-        printf("cannot initialise libsodium or libcurl\n");
-        return 1;
-    }
-    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--login-limit-client",
-                                        "1000000", NULL};
-    if (api_server_start(&server, flags) != 0)
-        return 1;
-    test_current_name = "setup";
-    if (!world_setup()) {
-        printf("FAIL setting up schools, the host and its blocks\n");
-        api_server_print_log(&server, 30);
-        api_server_stop(&server);
-        return 1;
-    }
     API_RUN(a_cohort_is_invited_by_csv_bad_lines_reported_good_ones_kept);
     API_RUN(invitation_emails_quote_names_and_a_school_has_a_daily_limit);
     API_RUN(invitations_list_the_newest_upload_first_each_in_the_order_of_its_lines);
@@ -1112,9 +1098,20 @@ int main(void)
     API_RUN(home_approval_holds_applications_until_the_school_releases_them);
     API_RUN(a_school_sees_its_students_hours_as_totals_only);
     API_RUN(a_school_sees_its_students_evaluations_but_not_their_confidential_feedback);
+}
+
+static void finish(void)
+{
     db_close(db);
     API_RUN(server_shuts_down_gracefully);
-    api_server_cleanup(&server);
-    curl_global_cleanup();
-    return test_summary("api-schools");
+}
+
+int main(void)
+{
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--login-limit-client",
+                                        "1000000", NULL};
+    static const struct api_suite suite = {
+        .name = "api-schools", .server = &server, .flags = flags, .setup = world_setup,
+        .setup_what = "setting up schools, the host and its blocks", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "api_client.h"
+#include "api_suite.h"
 #include "domain/catalog.h"
 #include "domain/reference.h"
 #include "lib/clock.h"
@@ -816,17 +817,9 @@ TEST(index_follows_changes_and_still_equals_a_scan)
     printf("  %d more queries\n", queries_run - before);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    crypto_init();
-    const char *seed_env = getenv("ORACLE_SEED");
-    rng_state = seed_env != NULL ? strtoull(seed_env, NULL, 10) : (uint64_t)time(NULL) * 2654435761u + (uint64_t)getpid();
-    if (rng_state == 0)
-        rng_state = 1;
-    printf("ORACLE_SEED=%llu\n", (unsigned long long)rng_state);
-    today = clock_today_days();
-    if (api_server_start(&server, NULL) != 0)
-        return 1;
     db = api_db_open(&server);
     bool ready = db != NULL && seed(1200) && make_host();
     char draft[64];
@@ -835,21 +828,35 @@ int main(void)
             make_offering("Clínica Cardiology Observership", "Full: every seat is taken", "published", true, NULL) &&
             make_offering("Clínica Zebrafinch Draft", "Never listed", "draft", false, draft);
     /* More offerings through the change feed, while the server runs. */
-    ready = ready && seed(300) && wait_for("etienne", 2);
-    if (!ready) {
-        printf("could not build the catalog\n");
-        api_server_print_log(&server, 30);
-        return 1;
-    }
+    return ready && seed(300) && wait_for("etienne", 2);
+}
+
+static void run_tests(void)
+{
     RUN(index_equals_a_scan_of_the_catalog);
     RUN(accents_fold_and_unpublished_offerings_stay_out);
     RUN(index_follows_changes_and_still_equals_a_scan);
+}
+
+static void finish(void)
+{
     if (test_failed)
         api_server_print_log(&server, 30);
     for (size_t i = 0; i < doc_count; i++)
         free(docs[i].tokens);
     db_close(db);
-    CHECK_INT(api_server_stop(&server), 0);
-    api_server_cleanup(&server);
-    return test_summary("api_search_oracle");
+}
+
+int main(void)
+{
+    const char *seed_env = getenv("ORACLE_SEED");
+    rng_state = seed_env != NULL ? strtoull(seed_env, NULL, 10) : (uint64_t)time(NULL) * 2654435761u + (uint64_t)getpid();
+    if (rng_state == 0)
+        rng_state = 1;
+    printf("ORACLE_SEED=%llu\n", (unsigned long long)rng_state);
+    today = clock_today_days();
+    static const struct api_suite suite = {
+        .name = "api_search_oracle", .server = &server, .setup = setup, .setup_what = "could not build the catalog",
+        .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

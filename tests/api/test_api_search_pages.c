@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "api_client.h"
+#include "api_suite.h"
 #include "test.h"
 
 enum { LIMIT = 7, MAX_IDS = 4096 };
@@ -280,24 +281,25 @@ static bool seed_catalog(void)
     return false;
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-        return 1;
-    if (api_server_start(&server, NULL) != 0)
-        return 1;
-    if (!seed_catalog()) {
-        printf("FAIL the seeded catalog never showed in the search\n");
-        api_server_stop(&server);
-        return 1;
-    }
+    return seed_catalog();
+}
+
+static void run_tests(void)
+{
     API_RUN(numbered_pages_show_what_the_cursors_walk);
     API_RUN(bad_page_numbers_and_back_are_400);
     API_RUN(back_to_the_search_returns_to_it);
     API_RUN(the_map_counts_what_the_filters_show);
     API_RUN(specialties_are_listed_by_name);
-    CHECK_INT(api_server_stop(&server), 0);
-    api_server_cleanup(&server);
-    curl_global_cleanup();
-    return test_summary("api-search-pages");
+}
+
+int main(void)
+{
+    static const struct api_suite suite = {
+        .name = "api-search-pages", .server = &server, .setup = setup,
+        .setup_what = "the seeded catalog never showed in the search", .run = run_tests};
+    return api_suite_main(&suite);
 }

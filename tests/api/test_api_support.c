@@ -23,6 +23,7 @@
 #define PEOPLE_PASSWORD "Vivid-Orchard-Kettle-58!"
 #include "api_people.h"
 #include "api_rotation_world.h"
+#include "api_suite.h"
 
 #define ONCALL "oncall@rounds.test"
 
@@ -790,10 +791,16 @@ TEST(first_day_instructions_go_out_a_week_ahead_once)
     CHECK_INT(page_get(&r, &s, path), 200);
     CHECK(strstr(r.body, "Your first day") == NULL);
     api_free(&r);
-    /* Seven days ahead: once, however often the jobs run. */
+    /* Seven days ahead: once, however often the jobs run (a round tells 100 rotations at most, and on a shared
+     * database other suites' rotations may come first). */
     hooks_set_clock_noon(13);
+    for (int round = 0; round < 20 && api_db_int(W.db, count_sql, s.id, NULL) == 0; round++)
+        hooks_run_jobs();
     hooks_run_jobs();
-    hooks_run_jobs();
+    CHECK_INT(api_db_int(W.db, count_sql, s.id, NULL), 1);
+    CHECK_INT(api_db_int(W.db, mail_sql, s.email, to_hash), 1);
+    /* Delivered (after whatever mail was queued before it), still once. */
+    CHECK(hooks_deliver_mail_to(W.db, s.email));
     CHECK_INT(api_db_int(W.db, count_sql, s.id, NULL), 1);
     CHECK_INT(api_db_int(W.db, mail_sql, s.email, to_hash), 1);
     char mail_dir[400];
@@ -981,24 +988,14 @@ TEST(the_calendar_feed_is_real_icalendar_and_its_address_secret)
     free(log);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    if (crypto_init() != 0 || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-        printf("cannot initialise libsodium or libcurl\n");
-        return 1;
-    }
-    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--session-idle-minutes",
-                                        "43200", "--session-absolute-hours", "8760", "--login-limit-client",
-                                        "1000000", "--oncall-email", ONCALL, NULL};
-    if (api_server_start(&server, flags) != 0)
-        return 1;
-    test_current_name = "setup";
-    if (!world_setup(&W, &server, "sup")) {
-        printf("FAIL setting up the world\n");
-        api_server_print_log(&server, 30);
-        api_server_stop(&server);
-        return 1;
-    }
+    return world_setup(&W, &server, "sup");
+}
+
+static void run_tests(void)
+{
     API_RUN(check_ins_during_the_rotation_and_help_opens_a_ticket);
     API_RUN(check_in_bad_input_changes_nothing);
     API_RUN(the_weekly_prompt_is_sent_once_a_week);
@@ -1008,10 +1005,22 @@ int main(void)
     API_RUN(the_ticket_pages_keep_input_and_refuse_strangers);
     API_RUN(first_day_instructions_go_out_a_week_ahead_once);
     API_RUN(the_calendar_feed_is_real_icalendar_and_its_address_secret);
+}
+
+static void finish(void)
+{
     hooks_set_clock(0);
     db_close(W.db);
-    CHECK_INT(api_server_stop(&server), 0);
-    api_server_cleanup(&server);
-    curl_global_cleanup();
-    return test_summary("api-support");
+}
+
+int main(void)
+{
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--session-idle-minutes",
+                                        "43200", "--session-absolute-hours", "8760", "--login-limit-client",
+                                        "1000000", "--register-limit-client", "1000000", "--oncall-email", ONCALL,
+                                        NULL};
+    static const struct api_suite suite = {
+        .name = "api-support", .server = &server, .flags = flags, .setup = setup,
+        .setup_what = "setting up the world", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

@@ -31,6 +31,7 @@
 #define PEOPLE_PASSWORD "Copper-Meadow-Lantern-84"
 #include "api_people.h"
 #include "api_hooks.h"
+#include "api_suite.h"
 
 static struct api_server server;
 static struct db_conn *db;
@@ -535,28 +536,23 @@ TEST(bad_bodies_are_400_and_change_nothing)
     api_free(&r);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    if (crypto_init() != 0 || oath_init() != OATH_OK || curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
-        printf("cannot initialise libsodium, liboath or libcurl\n");
-        return 1;
-    }
-    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--two-factor-roles",
-                                        "staff,coach,host_coordinator", "--login-limit-client", "1000000",
-                                        "--register-limit-client", "1000000", NULL};
-    if (api_server_start(&server, flags) != 0)
-        return 1;
     db = api_db_open(&server);
-    if (db == NULL) {
-        api_server_stop(&server);
-        return 1;
-    }
+    if (db == NULL)
+        return false;
     struct db_stmt *st = db_prepare(db, "INSERT INTO organizations (id, name, kind, created_at) VALUES "
                                         "('org_tf_host', 'Two-factor Host', 'host', 0) ON CONFLICT DO NOTHING");
     if (db_step(st) != DB_DONE)
         printf("could not add the host organisation\n");
     db_reset(st);
     set_clock(0);
+    return true;
+}
+
+static void run_tests(void)
+{
     API_RUN(a_student_sets_it_up_and_then_signs_in_with_a_code);
     API_RUN(wrong_reused_and_stale_codes_are_refused_like_a_wrong_password);
     API_RUN(the_second_step_counts_against_the_login_limits);
@@ -565,10 +561,25 @@ int main(void)
     API_RUN(turning_it_off_takes_a_code_and_not_for_required_roles);
     API_RUN(staff_reset_a_second_factor_and_others_get_404);
     API_RUN(bad_bodies_are_400_and_change_nothing);
+}
+
+static void finish(void)
+{
     set_clock(0);
     db_close(db);
-    int stopped = api_server_stop(&server);
-    api_server_cleanup(&server);
-    curl_global_cleanup();
-    return test_summary("test_api_two_factor") | (stopped != 0);
+}
+
+int main(void)
+{
+    if (oath_init() != OATH_OK) {
+        printf("cannot initialise liboath\n");
+        return 1;
+    }
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--two-factor-roles",
+                                        "staff,coach,host_coordinator", "--login-limit-client", "1000000",
+                                        "--register-limit-client", "1000000", NULL};
+    static const struct api_suite suite = {
+        .name = "test_api_two_factor", .server = &server, .flags = flags, .setup = setup,
+        .setup_what = "opening the database failed", .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

@@ -30,6 +30,7 @@
 
 #define PEOPLE_PASSWORD "Harbor-Quill-Lantern-927"
 #include "api_people.h"
+#include "api_suite.h"
 
 enum { WAITING = 50, SEATS = 10 };
 
@@ -429,30 +430,39 @@ TEST(a_promised_seat_stays_for_the_list_and_a_booked_student_is_skipped)
     api_free(&r);
 }
 
-int main(void)
+/* What the tests need, once the suite's server is up. */
+static bool setup(void)
 {
-    const char *flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
-    if (api_server_start(&server, flags) != 0)
-        return 1;
     db = api_db_open(&server);
     bool ok = db != NULL && make_users(&staff, 1, ROLE_STAFF, "wl-staff") && make_users(&stranger, 1, ROLE_STUDENT, "wl-grad") &&
               make_users(holders, SEATS, ROLE_STUDENT, "wl-holder") && make_users(waiting, WAITING, ROLE_STUDENT, "wl-wait") &&
               setup_catalog();
-    if (!ok) {
-        printf("set-up failed\n");
-        api_server_print_log(&server, 30);
-        return 1;
-    }
-    api_sleep_ms(500); /* the index follows */
+    if (ok)
+        api_sleep_ms(500); /* the index follows */
+    return ok;
+}
+
+static void run_tests(void)
+{
     RUN(joining_refuses_what_it_must);
     RUN(places_follow_the_order_of_joining);
     RUN(ten_seats_freed_at_once_make_ten_offers_in_order);
     RUN(a_declined_offer_goes_to_the_next_and_more_seats_to_the_list);
     RUN(a_promised_seat_stays_for_the_list_and_a_booked_student_is_skipped);
+}
+
+static void finish(void)
+{
     if (test_failed)
         api_server_print_log(&server, 30);
     db_close(db);
-    CHECK_INT(api_server_stop(&server), 0);
-    api_server_cleanup(&server);
-    return test_summary("api_waitlist");
+}
+
+int main(void)
+{
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
+    static const struct api_suite suite = {
+        .name = "api_waitlist", .server = &server, .flags = flags, .setup = setup, .setup_what = "set-up failed",
+        .run = run_tests, .finish = finish};
+    return api_suite_main(&suite);
 }

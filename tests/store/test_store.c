@@ -1,7 +1,9 @@
 /* test_store.c — the store suite, run once on SQLite and once on PostgreSQL
  * (ROUNDS_TEST_DB=postgres://… selects it; otherwise a fresh SQLite file).
  * It asserts what the rest of Rounds relies on: migrations, users, sessions
- * with their timeouts, login-failure counts, constraints and transactions. */
+ * with their timeouts, login-failure counts, constraints and transactions,
+ * and the one-row helpers of store/util.c (a row, no row, SQL NULL, a failed
+ * statement, and the statement reset after each). */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -10,6 +12,7 @@
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "store/store.h"
+#include "store/util.h"
 #include "test.h"
 
 static struct db_conn *conn;
@@ -522,6 +525,100 @@ TEST(a_role_outside_the_list_is_refused_by_the_schema)
     CHECK_INT(store_user_by_id(conn, &arena, u.id, &found), DB_DONE);
 }
 
+/* ---- the one-row helpers (store/util.c) ---- */
+
+static const char one_plus[] = "SELECT CAST($1 AS BIGINT) + 1";
+static const char only_if_one[] = "SELECT 5 WHERE 1 = CAST($1 AS BIGINT)";
+static const char two_rows[] = "SELECT x FROM (SELECT 3 AS x UNION ALL SELECT 4 AS x) t ORDER BY x";
+static const char pair_if_one[] = "SELECT 7, CAST(NULL AS BIGINT) WHERE 1 = CAST($1 AS BIGINT)";
+static const char count_above[] = "SELECT COUNT(*) FROM (SELECT 1 AS x UNION ALL SELECT 2 AS x) t"
+                                  " WHERE x > CAST($1 AS BIGINT)";
+static const char broken[] = "SELECT no_such_column FROM no_such_table";
+
+/* The statement of sql with $1 bound to param. */
+static struct db_stmt *bound(const char *sql, int64_t param)
+{
+    struct db_stmt *st = db_prepare(conn, sql);
+    db_bind_int(st, 1, param);
+    return st;
+}
+
+TEST(one_int_reads_column_zero_of_the_row)
+{
+    int64_t value = -1;
+    CHECK_INT(store_one_int(bound(one_plus, 41), &value), DB_OK);
+    CHECK_INT(value, 42);
+    value = -1;
+    CHECK_INT(store_one_int_required(bound(one_plus, 41), &value), DB_OK);
+    CHECK_INT(value, 42);
+}
+
+TEST(no_row_is_done_or_an_error_where_one_is_required)
+{
+    int64_t value = 99;
+    CHECK_INT(store_one_int(bound(only_if_one, 0), &value), DB_DONE);
+    CHECK_INT(value, 0);
+    value = 99;
+    CHECK_INT(store_one_int_required(bound(only_if_one, 0), &value), DB_ERROR);
+    CHECK_INT(value, 0);
+    CHECK_INT(store_one_int_required(bound(only_if_one, 1), &value), DB_OK);
+    CHECK_INT(value, 5);
+}
+
+TEST(the_statement_is_reset_and_runs_again_from_its_first_row)
+{
+    for (int i = 0; i < 3; i++) {
+        int64_t value = 0;
+        CHECK_INT(store_one_int(db_prepare(conn, two_rows), &value), DB_OK);
+        CHECK_INT(value, 3);
+    }
+}
+
+TEST(two_ints_read_columns_zero_and_one_null_as_zero)
+{
+    int64_t first = -1, second = -1;
+    CHECK_INT(store_two_ints(bound(pair_if_one, 1), &first, &second), DB_OK);
+    CHECK_INT(first, 7);
+    CHECK_INT(second, 0);
+    first = second = -1;
+    CHECK_INT(store_two_ints(bound(pair_if_one, 0), &first, &second), DB_DONE);
+    CHECK_INT(first, 0);
+    CHECK_INT(second, 0);
+}
+
+TEST(count_any_says_whether_anything_was_counted)
+{
+    bool any = false;
+    CHECK_INT(store_count_any(bound(count_above, 1), &any), DB_OK);
+    CHECK(any);
+    CHECK_INT(store_count_any(bound(count_above, 2), &any), DB_OK);
+    CHECK(!any);
+    any = true;
+    CHECK_INT(store_count_any(bound(only_if_one, 0), &any), DB_DONE);
+    CHECK(!any);
+}
+
+TEST(a_failed_statement_gives_its_error_and_zeros)
+{
+    int64_t first = 99, second = 99;
+    bool any = true;
+    CHECK_INT(store_one_int(db_prepare(conn, broken), &first), DB_ERROR);
+    CHECK_INT(first, 0);
+    first = 99;
+    CHECK_INT(store_one_int_required(db_prepare(conn, broken), &first), DB_ERROR);
+    CHECK_INT(first, 0);
+    first = 99;
+    CHECK_INT(store_two_ints(db_prepare(conn, broken), &first, &second), DB_ERROR);
+    CHECK_INT(first, 0);
+    CHECK_INT(second, 0);
+    CHECK_INT(store_count_any(db_prepare(conn, broken), &any), DB_ERROR);
+    CHECK(!any);
+    /* The connection goes on. */
+    int64_t value = 0;
+    CHECK_INT(store_one_int(bound(one_plus, 1), &value), DB_OK);
+    CHECK_INT(value, 2);
+}
+
 TEST(ping_answers)
 {
     CHECK(db_driver_of(conn)->ping(conn));
@@ -560,6 +657,12 @@ int main(void)
     RUN(transactions_commit_or_roll_back_as_a_whole);
     RUN(a_role_outside_the_list_is_refused_by_the_schema);
     RUN(ping_answers);
+    RUN(one_int_reads_column_zero_of_the_row);
+    RUN(no_row_is_done_or_an_error_where_one_is_required);
+    RUN(the_statement_is_reset_and_runs_again_from_its_first_row);
+    RUN(two_ints_read_columns_zero_and_one_null_as_zero);
+    RUN(count_any_says_whether_anything_was_counted);
+    RUN(a_failed_statement_gives_its_error_and_zeros);
     db_close(conn);
     arena_heap_free(&arena);
     if (sqlite_path[0] != '\0') {
