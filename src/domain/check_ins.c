@@ -168,7 +168,7 @@ int check_ins_prompt(struct db_conn *conn, struct arena *arena, int *sent)
     clock_today(today);
     const char **ids;
     size_t count;
-    int rc = store_calendar_due(conn, arena, CALENDAR_UNDER_WAY, today, PROMPT_BATCH, &ids, &count);
+    int rc = store_calendar_due(conn, arena, CALENDAR_UNDER_WAY, today, NULL, PROMPT_BATCH, &ids, &count);
     for (size_t i = 0; rc == DB_OK && i < count; i++) {
         struct prompt_ctx c = {arena, ids[i], today, sent};
         rc = db_run_tx(conn, true, prompt_tx, &c);

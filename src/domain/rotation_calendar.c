@@ -24,7 +24,7 @@ static int move_due(struct db_conn *conn, struct arena *arena, enum store_calend
 {
     const char **ids;
     size_t count;
-    int rc = store_calendar_due(conn, arena, which, today, CALENDAR_BATCH, &ids, &count);
+    int rc = store_calendar_due(conn, arena, which, today, NULL, CALENDAR_BATCH, &ids, &count);
     if (rc != DB_OK)
         return rc;
     for (size_t i = 0; i < count; i++) {
@@ -149,11 +149,11 @@ static int notice_tx(struct db_conn *conn, void *p)
 
 /* Sends the notice `kind` once for each due application; *sent counts this instance's. */
 static int notice_due(struct db_conn *conn, struct arena *arena, enum store_calendar_due which, const char *kind,
-                      const char *today, int *sent)
+                      const char *today, const char *from, int *sent)
 {
     const char **ids;
     size_t count;
-    int rc = store_calendar_due(conn, arena, which, today, CALENDAR_BATCH, &ids, &count);
+    int rc = store_calendar_due(conn, arena, which, today, from, CALENDAR_BATCH, &ids, &count);
     for (size_t i = 0; rc == DB_OK && i < count; i++) {
         struct notice_ctx c = {arena, ids[i], kind, which, false};
         rc = db_run_tx(conn, true, notice_tx, &c);
@@ -168,16 +168,18 @@ int rotation_calendar_run(struct db_conn *conn, struct arena *arena, struct rota
     clock_today(today);
     int rc = move_due(conn, arena, CALENDAR_TO_START, "start", today, &report->started);
     if (rc == DB_OK)
-        rc = notice_due(conn, arena, CALENDAR_NOT_CLEARED_AT_START, "not_cleared_at_start", today,
+        rc = notice_due(conn, arena, CALENDAR_NOT_CLEARED_AT_START, "not_cleared_at_start", today, NULL,
                         &report->not_cleared_alerts);
     char week_ahead[11];
     clock_date_from_days(clock_days_from_date(today) + FIRST_DAY_NOTICE_DAYS, week_ahead);
     if (rc == DB_OK)
-        rc = notice_due(conn, arena, CALENDAR_FIRST_DAY_AHEAD, "first_day", week_ahead, &report->first_day_notices);
+        rc = notice_due(conn, arena, CALENDAR_FIRST_DAY_AHEAD, "first_day", week_ahead, today,
+                        &report->first_day_notices);
     if (rc == DB_OK)
         rc = move_due(conn, arena, CALENDAR_TO_COMPLETE, "complete", today, &report->completed);
     if (rc == DB_OK)
-        rc = notice_due(conn, arena, CALENDAR_HOURS_TO_CONFIRM, "hours_to_confirm", today, &report->hours_reminders);
+        rc = notice_due(conn, arena, CALENDAR_HOURS_TO_CONFIRM, "hours_to_confirm", today, NULL,
+                        &report->hours_reminders);
     if (report->started > 0 || report->completed > 0)
         catalog_index_sync(conn);
     return rc;

@@ -99,11 +99,13 @@ enum store_calendar_due {
     CALENDAR_TO_COMPLETE,          /* in progress, last day passed, hours confirmed and none waiting */
     CALENDAR_HOURS_TO_CONFIRM,     /* in progress, last day passed, preceptor not reminded yet */
     CALENDAR_UNDER_WAY,            /* in progress, today within its days (the weekly check-in) */
-    CALENDAR_FIRST_DAY_AHEAD,      /* booked or cleared, first day on or before the date given (today + 7),
-                                      first-day instructions not sent yet */
+    CALENDAR_FIRST_DAY_AHEAD,      /* booked or cleared, first day on or before the date given (today + 7)
+                                      and not before `from` (today), first-day instructions not sent yet */
 };
-/* Ids (at most limit) of the applications due for `which` (today: the date each query compares with). */
+/* Ids (at most limit) of the applications due for `which` (today: the date each query compares with; from:
+ * the first day of CALENDAR_FIRST_DAY_AHEAD's window, so that rotations started already, never told, do not
+ * come back each round ahead of those still to tell; unused, may be NULL, for the others). */
 int store_calendar_due(struct db_conn *conn, struct arena *arena, enum store_calendar_due which, const char *today,
-                       int limit, const char ***ids, size_t *count);
+                       const char *from, int limit, const char ***ids, size_t *count);
 
 #endif

@@ -48,17 +48,20 @@ static const char *const due_sql[] = {
                            " WHERE a.status = 'in_progress' AND b.start_date <= $1 AND b.end_date >= $1"
                            " ORDER BY a.id LIMIT $2",
     [CALENDAR_FIRST_DAY_AHEAD] = "SELECT a.id FROM applications a JOIN blocks b ON b.id = a.block_id"
-                                 " WHERE a.status IN ('booked', 'cleared') AND b.start_date <= $1 AND NOT EXISTS"
+                                 " WHERE a.status IN ('booked', 'cleared') AND b.start_date <= $1"
+                                 " AND b.start_date >= $3 AND NOT EXISTS"
                                  " (SELECT 1 FROM rotation_notices n WHERE n.application_id = a.id"
                                  " AND n.kind = 'first_day') ORDER BY a.id LIMIT $2",
 };
 
 int store_calendar_due(struct db_conn *conn, struct arena *arena, enum store_calendar_due which, const char *today,
-                       int limit, const char ***ids, size_t *count)
+                       const char *from, int limit, const char ***ids, size_t *count)
 {
     struct db_stmt *st = db_prepare(conn, due_sql[which]);
     db_bind_text(st, 1, today);
     db_bind_int(st, 2, limit);
+    if (which == CALENDAR_FIRST_DAY_AHEAD)
+        db_bind_text(st, 3, from);
     size_t capacity = 0;
     *ids = NULL;
     *count = 0;

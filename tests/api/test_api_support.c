@@ -16,8 +16,11 @@
 #include <string.h>
 
 #include "api_client.h"
+#include "lib/arena.h"
+#include "lib/clock.h"
 #include "lib/crypto.h"
 #include "lib/limits.h"
+#include "store/rotation.h"
 #include "test.h"
 
 #define PEOPLE_PASSWORD "Vivid-Orchard-Kettle-58!"
@@ -733,6 +736,48 @@ static bool maildir_has(const char *dir, const char *a, const char *b)
 /* Seven days before the first day the student gets the first-day instructions
  * (the host's words, where, whom to ask for) in the app and by email, once
  * across runs of the jobs; "Your rotation" shows them from then on. */
+/* Whether the calendar's first-day query lists the application for the
+ * window from .. on (the store's own call, as the jobs make it). */
+static bool first_day_due(const char *app, const char *on, const char *from)
+{
+    struct arena arena;
+    arena_heap_init(&arena);
+    const char **ids = NULL;
+    size_t count = 0;
+    bool listed = false;
+    CHECK_INT(store_calendar_due(W.db, &arena, CALENDAR_FIRST_DAY_AHEAD, on, from, 100000, &ids, &count), DB_OK);
+    for (size_t i = 0; i < count; i++)
+        listed |= strcmp(ids[i], app) == 0;
+    arena_heap_free(&arena);
+    return listed;
+}
+
+/* A booked rotation whose first day passed before anyone told the student
+ * (not cleared in time) is too late for first-day instructions: the query no
+ * longer lists it, so that a hundred of them cannot fill every round's batch
+ * ahead of the rotations still to tell. */
+TEST(rotations_started_already_leave_the_first_day_queue)
+{
+    struct user s;
+    char app[64], on[11], from[11];
+    hooks_set_clock(0);
+    if (!register_student(&s, "lateday") || !world_rotation(&W, &s, W.offering_b, 30, 10, "booked", app))
+        return;
+    char *start = api_db_text(W.db, "SELECT b.start_date FROM applications a JOIN blocks b ON b.id = a.block_id"
+                                    " WHERE a.id = $1",
+                              app, NULL, NULL);
+    CHECK(start != NULL);
+    if (start == NULL)
+        return;
+    int32_t first = clock_days_from_date(start);
+    free(start);
+    clock_date_from_days(first + 7, on);
+    clock_date_from_days(first, from); /* its first day is today: still to tell */
+    CHECK(first_day_due(app, on, from));
+    clock_date_from_days(first + 1, from); /* it started yesterday */
+    CHECK(!first_day_due(app, on, from));
+}
+
 TEST(first_day_instructions_go_out_a_week_ahead_once)
 {
     struct user s;
@@ -1004,6 +1049,7 @@ static void run_tests(void)
     API_RUN(the_check_in_page_keeps_input_and_refuses_strangers);
     API_RUN(the_ticket_pages_keep_input_and_refuse_strangers);
     API_RUN(first_day_instructions_go_out_a_week_ahead_once);
+    API_RUN(rotations_started_already_leave_the_first_day_queue);
     API_RUN(the_calendar_feed_is_real_icalendar_and_its_address_secret);
 }
 
