@@ -266,9 +266,9 @@ static int email_tx(struct db_conn *conn, void *p)
 {
     struct email_ctx *c = p;
     c->sent = false; /* a retried transaction: what a rolled-back try sent is not sent */
-    int rc = store_saved_search_emailed(conn, c->s->id, c->s->pending, c->now);
+    int rc = store_saved_search_emailed(conn, c->s->id, c->s->pending, c->now - ALERT_EMAIL_EVERY_SECONDS, c->now);
     if (rc == DB_DONE)
-        return DB_OK; /* another instance sent it */
+        return DB_OK; /* another instance sent one within the day, or emails are off now */
     if (rc != DB_OK)
         return rc;
     char token[44], hash[65];

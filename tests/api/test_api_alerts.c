@@ -17,6 +17,9 @@
  *     passed;
  *   - the email's unsubscribe link works without logging in (GET asks, POST
  *     stops the emails); a forged token → 404;
+ *   - (PostgreSQL) an instance that listed a search as due, then waited while
+ *     the other sent its email and new dates made its pending list the same
+ *     again, sends no second email that day;
  *   - one student's saves at once on both instances: exactly 20 saved, each
  *     with its own position, listed in that order, the others 422; stars at
  *     once each take their own position. */
@@ -525,20 +528,27 @@ struct jobs_run {
     bool ok;
 };
 
+/* One run of j's instance's jobs, added to j's counts. */
+static void run_jobs_once(struct jobs_run *j)
+{
+    struct api_response r;
+    struct api_raw_request rq = {"POST", "/api/v1/test/jobs", NULL, "{}", 2, false};
+    j->ok = api_send_to(j->srv, &r, &rq) == 200;
+    j->events += (int)api_json_int(r.json, "alert_events", 0);
+    j->notices += (int)api_json_int(r.json, "alert_notices", 0);
+    j->emails += (int)api_json_int(r.json, "alert_emails", 0);
+    api_free(&r);
+}
+
 static void *run_jobs(void *arg)
 {
     struct jobs_run *j = arg;
-    j->ok = true;
+    bool ok = true;
     for (int round = 0; round < 3; round++) {
-        struct api_response r;
-        struct api_raw_request rq = {"POST", "/api/v1/test/jobs", NULL, "{}", 2, false};
-        if (api_send_to(j->srv, &r, &rq) != 200)
-            j->ok = false;
-        j->events += (int)api_json_int(r.json, "alert_events", 0);
-        j->notices += (int)api_json_int(r.json, "alert_notices", 0);
-        j->emails += (int)api_json_int(r.json, "alert_emails", 0);
-        api_free(&r);
+        run_jobs_once(j);
+        ok = ok && j->ok;
     }
+    j->ok = ok;
     return NULL;
 }
 
@@ -586,15 +596,20 @@ static long long notices(const struct user *u, const char *kind)
     return count_where("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = $2", u->id, kind);
 }
 
-/* The alert emails to the saver, waiting or delivered (a delivered mail keeps
- * only its kind, subject and a hash of its address). */
-static long long alert_emails(void)
+/* The alert emails to u, waiting or delivered (a delivered mail keeps only
+ * its kind, subject and a hash of its address). */
+static long long alert_emails_to(const struct user *u)
 {
     char hash[65];
-    crypto_hash_token(saver.email, hash); /* the tests' addresses are lower case */
+    crypto_hash_token(u->email, hash); /* the tests' addresses are lower case */
     return count_where("SELECT COUNT(*) FROM outbox WHERE (to_address = $1 OR to_hash = $2)"
                        " AND kind = 'saved_search_alert'",
-                       saver.email, hash);
+                       u->email, hash);
+}
+
+static long long alert_emails(void)
+{
+    return alert_emails_to(&saver);
 }
 
 /* The newest alert email to the saver (heap string, or NULL), as delivered
@@ -762,6 +777,137 @@ TEST(the_unsubscribe_link_works_without_logging_in)
               1);
 }
 
+/* ---- a claim made from a stale list of due searches ---- */
+
+/* The saved search id of u (the only one). */
+static void saved_search_of(const struct user *u, char *id, size_t size)
+{
+    char *found = api_db_text(db, "SELECT id FROM saved_searches WHERE student_id = $1", u->id, NULL, NULL);
+    snprintf(id, size, "%s", found != NULL ? found : "");
+    free(found);
+}
+
+/* A new block of the watched offering, days_from days ahead, made as staff on
+ * srv: a catalog event. Staff signs in there first (the clocks have moved
+ * past the session's end). */
+static void new_dates_on(struct api_server *srv, int days_from)
+{
+    struct api_server *was = api_current;
+    api_current = srv;
+    CHECK(login(&staff));
+    api_current = was;
+    char path[160], start[11], end[11], body[300];
+    snprintf(path, sizeof(path), "/api/v1/offerings/%s/blocks", offering);
+    clock_date_from_days(clock_today_days() + days_from, start);
+    clock_date_from_days(clock_today_days() + days_from + 20, end);
+    snprintf(body, sizeof(body), "{\"start\":\"%s\",\"end\":\"%s\",\"seats\":2}", start, end);
+    struct api_response r;
+    CHECK_INT(call_on(srv, &r, &staff, "POST", path, body), 201);
+    api_free(&r);
+}
+
+/* One run of srv's jobs at its clock moved by seconds: the alert emails it reports. */
+static int jobs_once_at(struct api_server *srv, long long seconds)
+{
+    clock_of(srv, seconds);
+    struct jobs_run run = {.srv = srv};
+    run_jobs_once(&run);
+    CHECK(run.ok);
+    return run.emails;
+}
+
+static void *jobs_once_thread(void *arg)
+{
+    run_jobs_once(arg);
+    return NULL;
+}
+
+/* Whether an update of saved_searches waits for a lock (PostgreSQL), within 10 s. */
+static bool a_claim_waits(void)
+{
+    for (int i = 0; i < 500; i++) {
+        if (count_where("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND wait_event_type = 'Lock' AND query LIKE 'UPDATE saved_searches%'",
+                        NULL, NULL) >= 1)
+            return true;
+        api_sleep_ms(20);
+    }
+    return false;
+}
+
+/* At most one email a day per saved search, even from an instance whose list
+ * of due searches is stale. Instance A reads the due searches (an earlier one
+ * first, whose row this test keeps locked, so that A waits there: PostgreSQL
+ * only). Meanwhile B sends the day's email of the late student's search, and
+ * new dates on the same offering put the same offering in its pending list
+ * again. A, let go, comes to the late student's search with the list it read:
+ * the same pending text, but an email went out minutes ago, so it sends none. */
+TEST(a_stale_list_of_due_searches_sends_no_second_email_the_same_day)
+{
+    if (strcmp(db_backend_name(db), "postgres") != 0) {
+        printf("  (PostgreSQL only: a locked row holds one instance between its list and its claim)\n");
+        return;
+    }
+    struct user early, late;
+    CHECK(register_student(&early, "al-early") && register_student(&late, "al-late"));
+    /* early's search is listed first (ids follow the clock); it never matches the offering. */
+    CHECK_INT(status_of(&early, "POST", "/api/v1/saved-searches",
+                        "{\"name\":\"Elsewhere\",\"filters\":{\"q\":\"zzyzxdecoy\"}}", NULL, NULL),
+              201);
+    CHECK_INT(status_of(&late, "POST", "/api/v1/saved-searches",
+                        "{\"name\":\"Quasarline too\",\"filters\":{\"q\":\"quasarline\"}}", NULL, NULL),
+              201);
+    char early_id[64], late_id[64], stamp[24];
+    saved_search_of(&early, early_id, sizeof(early_id));
+    saved_search_of(&late, late_id, sizeof(late_id));
+    CHECK(strcmp(early_id, late_id) < 0);
+    const long long day = 86400, base = 3 * day; /* past the clocks of the tests above */
+    /* Day 1: new dates, late's first email (from A). */
+    clock_of(&a, base);
+    new_dates_on(&a, 160);
+    jobs_once_at(&a, base + 60);
+    CHECK_INT(alert_emails_to(&late), 1);
+    /* early's search: something pending, emailed later on day 1 (so due for A's clock below, not B's). */
+    snprintf(stamp, sizeof(stamp), "%lld", (long long)clock_now() + base + 1000);
+    CHECK_INT(count_where("UPDATE saved_searches SET pending = 'off_elsewhere', last_email_at = CAST($2 AS BIGINT)"
+                          " WHERE id = $1 RETURNING 1",
+                          early_id, stamp),
+              1);
+    /* More new dates on day 1: late's search has them pending, for tomorrow. */
+    new_dates_on(&a, 200);
+    CHECK_INT(jobs_once_at(&b, base + 120), 0);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id = $1 AND pending = $2", late_id, offering), 1);
+
+    /* Day 2. early's row locked: A lists both searches as due and waits at early's. */
+    struct db_conn *holder_conn = api_db_open(&a);
+    CHECK(holder_conn != NULL && db_exec(holder_conn, "BEGIN") == DB_OK);
+    CHECK_INT(api_db_int(holder_conn, "UPDATE saved_searches SET pending = pending WHERE id = $1 RETURNING 1",
+                         early_id, NULL),
+              1);
+    clock_of(&a, base + day + 2000);
+    struct jobs_run stale = {.srv = &a};
+    pthread_create(&stale.thread, NULL, jobs_once_thread, &stale);
+    CHECK(a_claim_waits());
+    /* B sends late's email of day 2; then new dates put the same offering in its pending list again. */
+    CHECK_INT(jobs_once_at(&b, base + day + 500), 1);
+    CHECK_INT(alert_emails_to(&late), 2);
+    clock_of(&b, base + day + 500);
+    new_dates_on(&b, 240);
+    CHECK_INT(jobs_once_at(&b, base + day + 510), 0);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id = $1 AND pending = $2", late_id, offering), 1);
+    /* A goes on: early's email, and none for late, whose day's email has gone. */
+    CHECK(holder_conn != NULL && db_exec(holder_conn, "COMMIT") == DB_OK);
+    pthread_join(stale.thread, NULL);
+    CHECK(stale.ok);
+    CHECK_INT(stale.emails, 1);
+    CHECK_INT(alert_emails_to(&early), 1);
+    CHECK_INT(alert_emails_to(&late), 2);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id = $1 AND pending = $2", late_id, offering),
+              1); /* still waiting for day 3 */
+    if (holder_conn != NULL)
+        db_close(holder_conn);
+}
+
 int main(void)
 {
     const char *flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
@@ -790,6 +936,7 @@ int main(void)
     RUN(favourites_list_the_last_starred_first);
     RUN(a_freed_seat_alerts_once_across_two_instances);
     RUN(the_unsubscribe_link_works_without_logging_in);
+    RUN(a_stale_list_of_due_searches_sends_no_second_email_the_same_day);
     RUN(saves_at_once_keep_the_limit_and_their_order);
     RUN(stars_at_once_take_their_own_positions);
     if (test_failed) {
