@@ -205,12 +205,18 @@ int store_saved_search_delete(struct db_conn *conn, const char *id, const char *
     return changed == 1 ? DB_OK : DB_DONE;
 }
 
-int store_saved_search_set_pending(struct db_conn *conn, const char *id, const char *pending)
+int store_saved_search_set_pending(struct db_conn *conn, const char *id, const char *from, const char *to)
 {
-    struct db_stmt *st = db_prepare(conn, "UPDATE saved_searches SET pending = $2 WHERE id = $1");
+    struct db_stmt *st = db_prepare(conn, "UPDATE saved_searches SET pending = $3 WHERE id = $1 AND pending = $2");
     db_bind_text(st, 1, id);
-    db_bind_text(st, 2, pending);
-    return store_run(st);
+    db_bind_text(st, 2, from);
+    db_bind_text(st, 3, to);
+    int rc = db_step(st);
+    int changed = db_changes(st);
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    return changed == 1 ? DB_OK : DB_DONE;
 }
 
 int store_saved_search_set_email(struct db_conn *conn, const char *id, bool email_alerts)

@@ -51,7 +51,9 @@ int store_saved_searches_page(struct db_conn *conn, struct arena *arena, const c
 int store_saved_search_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_saved_search *out);
 /* Deletes the student's saved search and its tokens: DB_OK, or DB_DONE when it is not theirs. */
 int store_saved_search_delete(struct db_conn *conn, const char *id, const char *student_id);
-int store_saved_search_set_pending(struct db_conn *conn, const char *id, const char *pending);
+/* Sets pending to `to` only if it is still `from`: DB_OK, or DB_DONE when it
+ * changed since it was read (an instance emailed it). */
+int store_saved_search_set_pending(struct db_conn *conn, const char *id, const char *from, const char *to);
 int store_saved_search_set_email(struct db_conn *conn, const char *id, bool email_alerts);
 /* Searches with something pending, email on, not emailed since before (at most limit). */
 int store_saved_searches_due(struct db_conn *conn, struct arena *arena, int64_t before, int limit,

@@ -19,7 +19,9 @@
  *     stops the emails); a forged token → 404;
  *   - (PostgreSQL) an instance that listed a search as due, then waited while
  *     the other sent its email and new dates made its pending list the same
- *     again, sends no second email that day;
+ *     again, sends no second email that day; one that read the searches, then
+ *     waited while the other emailed one, adds its new match to the emptied
+ *     list (the emailed offering is not pending again);
  *   - one student's saves at once on both instances: exactly 20 saved, each
  *     with its own position, listed in that order, the others 422; stars at
  *     once each take their own position. */
@@ -787,17 +789,17 @@ static void saved_search_of(const struct user *u, char *id, size_t size)
     free(found);
 }
 
-/* A new block of the watched offering, days_from days ahead, made as staff on
- * srv: a catalog event. Staff signs in there first (the clocks have moved
- * past the session's end). */
-static void new_dates_on(struct api_server *srv, int days_from)
+/* A new block of offering_id, days_from days ahead, made as staff on srv: a
+ * catalog event. Staff signs in there first (the clocks have moved past the
+ * session's end). */
+static void new_dates_on(struct api_server *srv, const char *offering_id, int days_from)
 {
     struct api_server *was = api_current;
     api_current = srv;
     CHECK(login(&staff));
     api_current = was;
     char path[160], start[11], end[11], body[300];
-    snprintf(path, sizeof(path), "/api/v1/offerings/%s/blocks", offering);
+    snprintf(path, sizeof(path), "/api/v1/offerings/%s/blocks", offering_id);
     clock_date_from_days(clock_today_days() + days_from, start);
     clock_date_from_days(clock_today_days() + days_from + 20, end);
     snprintf(body, sizeof(body), "{\"start\":\"%s\",\"end\":\"%s\",\"seats\":2}", start, end);
@@ -822,6 +824,33 @@ static void *jobs_once_thread(void *arg)
     return NULL;
 }
 
+/* The tests that hold one instance with a row lock run on PostgreSQL only
+ * (SQLite has one writer at a time: a row cannot be held alone). */
+static bool on_postgres(void)
+{
+    if (strcmp(db_backend_name(db), "postgres") == 0)
+        return true;
+    printf("  (PostgreSQL only: a locked row holds one instance while the other goes on)\n");
+    return false;
+}
+
+/* Locks the saved search's row in a transaction of a connection of its own (NULL on failure). */
+static struct db_conn *hold_saved_search(const char *id)
+{
+    struct db_conn *conn = api_db_open(&a);
+    bool ok = conn != NULL && db_exec(conn, "BEGIN") == DB_OK &&
+              api_db_int(conn, "UPDATE saved_searches SET pending = pending WHERE id = $1 RETURNING 1", id, NULL) == 1;
+    CHECK(ok);
+    return conn;
+}
+
+static void release_saved_search(struct db_conn *conn)
+{
+    CHECK(conn != NULL && db_exec(conn, "COMMIT") == DB_OK);
+    if (conn != NULL)
+        db_close(conn);
+}
+
 /* Whether an update of saved_searches waits for a lock (PostgreSQL), within 10 s. */
 static bool a_claim_waits(void)
 {
@@ -844,10 +873,8 @@ static bool a_claim_waits(void)
  * the same pending text, but an email went out minutes ago, so it sends none. */
 TEST(a_stale_list_of_due_searches_sends_no_second_email_the_same_day)
 {
-    if (strcmp(db_backend_name(db), "postgres") != 0) {
-        printf("  (PostgreSQL only: a locked row holds one instance between its list and its claim)\n");
+    if (!on_postgres())
         return;
-    }
     struct user early, late;
     CHECK(register_student(&early, "al-early") && register_student(&late, "al-late"));
     /* early's search is listed first (ids follow the clock); it never matches the offering. */
@@ -864,7 +891,7 @@ TEST(a_stale_list_of_due_searches_sends_no_second_email_the_same_day)
     const long long day = 86400, base = 3 * day; /* past the clocks of the tests above */
     /* Day 1: new dates, late's first email (from A). */
     clock_of(&a, base);
-    new_dates_on(&a, 160);
+    new_dates_on(&a, offering, 160);
     jobs_once_at(&a, base + 60);
     CHECK_INT(alert_emails_to(&late), 1);
     /* early's search: something pending, emailed later on day 1 (so due for A's clock below, not B's). */
@@ -874,16 +901,12 @@ TEST(a_stale_list_of_due_searches_sends_no_second_email_the_same_day)
                           early_id, stamp),
               1);
     /* More new dates on day 1: late's search has them pending, for tomorrow. */
-    new_dates_on(&a, 200);
+    new_dates_on(&a, offering, 200);
     CHECK_INT(jobs_once_at(&b, base + 120), 0);
     CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id = $1 AND pending = $2", late_id, offering), 1);
 
     /* Day 2. early's row locked: A lists both searches as due and waits at early's. */
-    struct db_conn *holder_conn = api_db_open(&a);
-    CHECK(holder_conn != NULL && db_exec(holder_conn, "BEGIN") == DB_OK);
-    CHECK_INT(api_db_int(holder_conn, "UPDATE saved_searches SET pending = pending WHERE id = $1 RETURNING 1",
-                         early_id, NULL),
-              1);
+    struct db_conn *lock_conn = hold_saved_search(early_id);
     clock_of(&a, base + day + 2000);
     struct jobs_run stale = {.srv = &a};
     pthread_create(&stale.thread, NULL, jobs_once_thread, &stale);
@@ -892,11 +915,11 @@ TEST(a_stale_list_of_due_searches_sends_no_second_email_the_same_day)
     CHECK_INT(jobs_once_at(&b, base + day + 500), 1);
     CHECK_INT(alert_emails_to(&late), 2);
     clock_of(&b, base + day + 500);
-    new_dates_on(&b, 240);
+    new_dates_on(&b, offering, 240);
     CHECK_INT(jobs_once_at(&b, base + day + 510), 0);
     CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id = $1 AND pending = $2", late_id, offering), 1);
     /* A goes on: early's email, and none for late, whose day's email has gone. */
-    CHECK(holder_conn != NULL && db_exec(holder_conn, "COMMIT") == DB_OK);
+    release_saved_search(lock_conn);
     pthread_join(stale.thread, NULL);
     CHECK(stale.ok);
     CHECK_INT(stale.emails, 1);
@@ -904,8 +927,92 @@ TEST(a_stale_list_of_due_searches_sends_no_second_email_the_same_day)
     CHECK_INT(alert_emails_to(&late), 2);
     CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id = $1 AND pending = $2", late_id, offering),
               1); /* still waiting for day 3 */
-    if (holder_conn != NULL)
-        db_close(holder_conn);
+}
+
+/* Another published offering retitled so that the searches for "quasarline" find it too: its id in out. */
+static bool second_quasarline(char *out, size_t size)
+{
+    char *id = api_db_text(db, "SELECT id FROM offerings WHERE status = 'published' AND id <> $1 ORDER BY id",
+                           offering, NULL, NULL);
+    struct arena arena;
+    arena_heap_init(&arena);
+    struct store_offering o;
+    bool ok = id != NULL && store_offering_get(db, &arena, id, &o) == DB_ROW;
+    if (ok) {
+        o.title = "Quasarline Nephrology Observership";
+        o.students_allowed = true;
+        o.updated_at = clock_now();
+        ok = store_offering_update(db, &o) == DB_OK && store_catalog_changed(db, id, clock_now()) == DB_OK;
+        snprintf(out, size, "%s", id);
+    }
+    arena_heap_free(&arena);
+    free(id);
+    return ok;
+}
+
+/* A new match joins a search's pending list as the list is when written, not
+ * as the jobs read it with every saved search. A reads them all, then waits to
+ * write the first that matches (saved on a clock two days behind, so listed
+ * first; its row locked here: PostgreSQL only). Meanwhile B emails the late
+ * student's search, which empties its list. A, let go, lists the new offering
+ * alone for the late student, not again the one just emailed. */
+TEST(a_new_match_joins_the_pending_list_as_it_is_now)
+{
+    if (!on_postgres())
+        return;
+    char second[64] = "";
+    CHECK(second_quasarline(second, sizeof(second)));
+    struct user first, late;
+    const long long day = 86400, base = 6 * day; /* past the clocks of the tests above */
+    clock_of(&a, -2 * day);
+    CHECK(register_student(&first, "al-first"));
+    CHECK_INT(status_of(&first, "POST", "/api/v1/saved-searches",
+                        "{\"name\":\"Quasarline first\",\"filters\":{\"q\":\"quasarline\"}}", NULL, NULL),
+              201);
+    clock_of(&a, base);
+    CHECK(register_student(&late, "al-late2"));
+    CHECK_INT(status_of(&late, "POST", "/api/v1/saved-searches",
+                        "{\"name\":\"Quasarline late\",\"filters\":{\"q\":\"quasarline\"}}", NULL, NULL),
+              201);
+    char first_id[64], late_id[64], stamp[24], both[140];
+    saved_search_of(&first, first_id, sizeof(first_id));
+    saved_search_of(&late, late_id, sizeof(late_id));
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id < $1", first_id, NULL), 0);
+    /* Day 1: late's first email; then new dates, pending for tomorrow. */
+    new_dates_on(&a, offering, 260);
+    jobs_once_at(&a, base + 60);
+    CHECK_INT(alert_emails_to(&late), 1);
+    new_dates_on(&a, offering, 300);
+    jobs_once_at(&b, base + 120);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id = $1 AND pending = $2", late_id, offering), 1);
+    /* first's search emailed later on day 1: not due for B on day 2 below. */
+    snprintf(stamp, sizeof(stamp), "%lld", (long long)clock_now() + base + 5000);
+    CHECK_INT(count_where("UPDATE saved_searches SET last_email_at = CAST($2 AS BIGINT) WHERE id = $1 RETURNING 1",
+                          first_id, stamp),
+              1);
+
+    /* Day 2: new dates on the second offering; A reads every search and waits at first's. */
+    struct db_conn *lock_conn = hold_saved_search(first_id);
+    clock_of(&a, base + day + 2000);
+    new_dates_on(&a, second, 260);
+    clock_of(&a, base + day + 2010);
+    struct jobs_run reader = {.srv = &a};
+    pthread_create(&reader.thread, NULL, jobs_once_thread, &reader);
+    CHECK(a_claim_waits());
+    /* B, whose clock has not reached the new dates yet, sends late's email of day 2. */
+    jobs_once_at(&b, base + day + 500);
+    CHECK_INT(alert_emails_to(&late), 2);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id = $1 AND pending = ''", late_id, NULL), 1);
+    release_saved_search(lock_conn);
+    pthread_join(reader.thread, NULL);
+    CHECK(reader.ok);
+    CHECK_INT(reader.events, 1);
+    /* late's list: the second offering alone (the first went in this morning's email). */
+    char *pending = api_db_text(db, "SELECT pending FROM saved_searches WHERE id = $1", late_id, NULL, NULL);
+    CHECK_STR(pending, second);
+    free(pending);
+    snprintf(both, sizeof(both), "%s,%s", offering, second);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id = $1 AND pending = $2", first_id, both), 1);
 }
 
 int main(void)
@@ -937,6 +1044,7 @@ int main(void)
     RUN(a_freed_seat_alerts_once_across_two_instances);
     RUN(the_unsubscribe_link_works_without_logging_in);
     RUN(a_stale_list_of_due_searches_sends_no_second_email_the_same_day);
+    RUN(a_new_match_joins_the_pending_list_as_it_is_now);
     RUN(saves_at_once_keep_the_limit_and_their_order);
     RUN(stars_at_once_take_their_own_positions);
     if (test_failed) {
