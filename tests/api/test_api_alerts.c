@@ -864,6 +864,9 @@ static bool a_claim_waits(void)
     return false;
 }
 
+/* (The checks count each student's emails: the seeded host may make another
+ * student's search match the offering too, and get its own emails.) */
+
 /* At most one email a day per saved search, even from an instance whose list
  * of due searches is stale. Instance A reads the due searches (an earlier one
  * first, whose row this test keeps locked, so that A waits there: PostgreSQL
@@ -902,7 +905,7 @@ TEST(a_stale_list_of_due_searches_sends_no_second_email_the_same_day)
               1);
     /* More new dates on day 1: late's search has them pending, for tomorrow. */
     new_dates_on(&a, offering, 200);
-    CHECK_INT(jobs_once_at(&b, base + 120), 0);
+    jobs_once_at(&b, base + 120);
     CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id = $1 AND pending = $2", late_id, offering), 1);
 
     /* Day 2. early's row locked: A lists both searches as due and waits at early's. */
@@ -912,17 +915,16 @@ TEST(a_stale_list_of_due_searches_sends_no_second_email_the_same_day)
     pthread_create(&stale.thread, NULL, jobs_once_thread, &stale);
     CHECK(a_claim_waits());
     /* B sends late's email of day 2; then new dates put the same offering in its pending list again. */
-    CHECK_INT(jobs_once_at(&b, base + day + 500), 1);
+    jobs_once_at(&b, base + day + 500);
     CHECK_INT(alert_emails_to(&late), 2);
     clock_of(&b, base + day + 500);
     new_dates_on(&b, offering, 240);
-    CHECK_INT(jobs_once_at(&b, base + day + 510), 0);
+    jobs_once_at(&b, base + day + 510);
     CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id = $1 AND pending = $2", late_id, offering), 1);
     /* A goes on: early's email, and none for late, whose day's email has gone. */
     release_saved_search(lock_conn);
     pthread_join(stale.thread, NULL);
     CHECK(stale.ok);
-    CHECK_INT(stale.emails, 1);
     CHECK_INT(alert_emails_to(&early), 1);
     CHECK_INT(alert_emails_to(&late), 2);
     CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id = $1 AND pending = $2", late_id, offering),
