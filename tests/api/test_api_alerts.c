@@ -879,11 +879,15 @@ TEST(a_stale_list_of_due_searches_sends_no_second_email_the_same_day)
     if (!on_postgres())
         return;
     struct user early, late;
-    CHECK(register_student(&early, "al-early") && register_student(&late, "al-late"));
-    /* early's search is listed first (ids follow the clock); it never matches the offering. */
+    const long long day = 86400, base = 3 * day; /* past the clocks of the tests above */
+    /* early's search, saved before the clock moves on, is listed first (ids
+     * follow the clock's milliseconds); it never matches the offering. */
+    CHECK(register_student(&early, "al-early"));
     CHECK_INT(status_of(&early, "POST", "/api/v1/saved-searches",
                         "{\"name\":\"Elsewhere\",\"filters\":{\"q\":\"zzyzxdecoy\"}}", NULL, NULL),
               201);
+    clock_of(&a, base);
+    CHECK(register_student(&late, "al-late"));
     CHECK_INT(status_of(&late, "POST", "/api/v1/saved-searches",
                         "{\"name\":\"Quasarline too\",\"filters\":{\"q\":\"quasarline\"}}", NULL, NULL),
               201);
@@ -891,9 +895,7 @@ TEST(a_stale_list_of_due_searches_sends_no_second_email_the_same_day)
     saved_search_of(&early, early_id, sizeof(early_id));
     saved_search_of(&late, late_id, sizeof(late_id));
     CHECK(strcmp(early_id, late_id) < 0);
-    const long long day = 86400, base = 3 * day; /* past the clocks of the tests above */
     /* Day 1: new dates, late's first email (from A). */
-    clock_of(&a, base);
     new_dates_on(&a, offering, 160);
     jobs_once_at(&a, base + 60);
     CHECK_INT(alert_emails_to(&late), 1);
