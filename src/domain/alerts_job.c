@@ -19,6 +19,7 @@ enum {
     EVENTS_PER_ROUND = 500,
     SEARCHES_PER_PAGE = 100,
     EMAILS_PER_ROUND = 20,
+    PENDING_TRIES = 3, /* writes of a search's pending list that another instance changed first */
 };
 
 struct run_ctx {
@@ -108,6 +109,30 @@ static const char *merge_pending(struct arena *arena, const char *pending, const
     return buf_ok(&b) ? b.data : pending;
 }
 
+/* Adds what was found to the search's pending list. The list came with the
+ * page of searches, read before: another instance may have emailed it and
+ * emptied it since, so the write is conditional on it and, when it changed,
+ * made again from the list as it is now (else what was emailed would be
+ * pending again, and listed in the next email). */
+static int add_pending(struct db_conn *conn, struct arena *arena, const struct store_saved_search *s,
+                       const struct catalog_result *found)
+{
+    const char *pending = s->pending;
+    for (int i = 0; i < PENDING_TRIES; i++) {
+        int rc = store_saved_search_set_pending(conn, s->id, pending, merge_pending(arena, pending, found));
+        if (rc != DB_DONE)
+            return rc;
+        struct store_saved_search now;
+        rc = store_saved_search_get(conn, arena, s->id, &now);
+        if (rc == DB_DONE || (rc == DB_ROW && !now.email_alerts))
+            return DB_OK; /* deleted, or its emails turned off, meanwhile */
+        if (rc != DB_ROW)
+            return rc;
+        pending = now.pending;
+    }
+    return DB_RETRY; /* it keeps changing: run the events again */
+}
+
 /* Runs one saved search against the offerings of the events; a notice and the pending list on a match. */
 static int match_one(struct db_conn *conn, struct run_ctx *c, const struct store_saved_search *s,
                      const char *const *ids, size_t id_count)
@@ -143,7 +168,7 @@ static int match_one(struct db_conn *conn, struct run_ctx *c, const struct store
     c->report->notices++;
     if (!s->email_alerts)
         return DB_OK;
-    return store_saved_search_set_pending(conn, s->id, merge_pending(c->arena, s->pending, &found));
+    return add_pending(conn, c->arena, s, &found);
 }
 
 static int match_saved_searches(struct db_conn *conn, struct run_ctx *c, const struct store_catalog_event *events,
@@ -266,9 +291,9 @@ static int email_tx(struct db_conn *conn, void *p)
 {
     struct email_ctx *c = p;
     c->sent = false; /* a retried transaction: what a rolled-back try sent is not sent */
-    int rc = store_saved_search_emailed(conn, c->s->id, c->s->pending, c->now);
+    int rc = store_saved_search_emailed(conn, c->s->id, c->s->pending, c->now - ALERT_EMAIL_EVERY_SECONDS, c->now);
     if (rc == DB_DONE)
-        return DB_OK; /* another instance sent it */
+        return DB_OK; /* another instance sent one within the day, or emails are off now */
     if (rc != DB_OK)
         return rc;
     char token[44], hash[65];

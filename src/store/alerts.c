@@ -199,12 +199,18 @@ int store_saved_search_delete(struct db_conn *conn, const char *id, const char *
     return changed == 1 ? DB_OK : DB_DONE;
 }
 
-int store_saved_search_set_pending(struct db_conn *conn, const char *id, const char *pending)
+int store_saved_search_set_pending(struct db_conn *conn, const char *id, const char *from, const char *to)
 {
-    struct db_stmt *st = db_prepare(conn, "UPDATE saved_searches SET pending = $2 WHERE id = $1");
+    struct db_stmt *st = db_prepare(conn, "UPDATE saved_searches SET pending = $3 WHERE id = $1 AND pending = $2");
     db_bind_text(st, 1, id);
-    db_bind_text(st, 2, pending);
-    return store_run(st);
+    db_bind_text(st, 2, from);
+    db_bind_text(st, 3, to);
+    int rc = db_step(st);
+    int changed = db_changes(st);
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    return changed == 1 ? DB_OK : DB_DONE;
 }
 
 int store_saved_search_set_email(struct db_conn *conn, const char *id, bool email_alerts)
@@ -227,13 +233,20 @@ int store_saved_searches_due(struct db_conn *conn, struct arena *arena, int64_t 
     return read_saved_searches(arena, st, out, count);
 }
 
-int store_saved_search_emailed(struct db_conn *conn, const char *id, const char *pending, int64_t now)
+int store_saved_search_emailed(struct db_conn *conn, const char *id, const char *pending, int64_t before,
+                               int64_t now)
 {
-    struct db_stmt *st = db_prepare(conn, "UPDATE saved_searches SET pending = '', last_email_at = $3"
-                                          " WHERE id = $1 AND pending = $2");
+    /* The whole of the due test again, not pending alone: the caller's row may
+     * be stale, and pending may hold the same offerings again after another
+     * instance emailed them (a new match since). On PostgreSQL an update that
+     * waited for another instance's claim re-checks this on the row it left. */
+    struct db_stmt *st = db_prepare(conn, "UPDATE saved_searches SET pending = '', last_email_at = $4"
+                                          " WHERE id = $1 AND pending = $2 AND email_alerts = 1"
+                                          " AND (last_email_at IS NULL OR last_email_at < $3)");
     db_bind_text(st, 1, id);
     db_bind_text(st, 2, pending);
-    db_bind_int(st, 3, now);
+    db_bind_int(st, 3, before);
+    db_bind_int(st, 4, now);
     int rc = db_step(st);
     int changed = db_changes(st);
     db_reset(st);

@@ -51,14 +51,19 @@ int store_saved_searches_page(struct db_conn *conn, struct arena *arena, const c
 int store_saved_search_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_saved_search *out);
 /* Deletes the student's saved search and its tokens: DB_OK, or DB_DONE when it is not theirs. */
 int store_saved_search_delete(struct db_conn *conn, const char *id, const char *student_id);
-int store_saved_search_set_pending(struct db_conn *conn, const char *id, const char *pending);
+/* Sets pending to `to` only if it is still `from`: DB_OK, or DB_DONE when it
+ * changed since it was read (an instance emailed it). */
+int store_saved_search_set_pending(struct db_conn *conn, const char *id, const char *from, const char *to);
 int store_saved_search_set_email(struct db_conn *conn, const char *id, bool email_alerts);
 /* Searches with something pending, email on, not emailed since before (at most limit). */
 int store_saved_searches_due(struct db_conn *conn, struct arena *arena, int64_t before, int limit,
                              struct store_saved_search **out, size_t *count);
-/* Empties pending and stamps the email, only if pending is still `pending`:
- * DB_OK, or DB_DONE when another instance did it first. */
-int store_saved_search_emailed(struct db_conn *conn, const char *id, const char *pending, int64_t now);
+/* Claims the email of a due search: empties pending and stamps the email,
+ * only if pending is still `pending`, email is on and none was sent since
+ * before: DB_OK, or DB_DONE when another instance sent one first (or the
+ * student turned the emails off). */
+int store_saved_search_emailed(struct db_conn *conn, const char *id, const char *pending, int64_t before,
+                               int64_t now);
 int store_alert_unsubscribe_add(struct db_conn *conn, const char *token_hash, const char *saved_search_id,
                                 int64_t now);
 /* The saved search of an unsubscribe token (by its hash): DB_ROW / DB_DONE. */

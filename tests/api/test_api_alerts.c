@@ -17,6 +17,11 @@
  *     passed;
  *   - the email's unsubscribe link works without logging in (GET asks, POST
  *     stops the emails); a forged token → 404;
+ *   - (PostgreSQL) an instance that listed a search as due, then waited while
+ *     the other sent its email and new dates made its pending list the same
+ *     again, sends no second email that day; one that read the searches, then
+ *     waited while the other emailed one, adds its new match to the emptied
+ *     list (the emailed offering is not pending again);
  *   - one student's saves at once on both instances: exactly 20 saved, each
  *     with its own position, listed in that order, the others 422; stars at
  *     once each take their own position. */
@@ -525,27 +530,45 @@ struct jobs_run {
     bool ok;
 };
 
+/* One run of j's instance's jobs, added to j's counts. */
+static void run_jobs_once(struct jobs_run *j)
+{
+    struct api_response r;
+    struct api_raw_request rq = {"POST", "/api/v1/test/jobs", NULL, "{}", 2, false};
+    j->ok = api_send_to(j->srv, &r, &rq) == 200;
+    j->events += (int)api_json_int(r.json, "alert_events", 0);
+    j->notices += (int)api_json_int(r.json, "alert_notices", 0);
+    j->emails += (int)api_json_int(r.json, "alert_emails", 0);
+    api_free(&r);
+}
+
 static void *run_jobs(void *arg)
 {
     struct jobs_run *j = arg;
-    j->ok = true;
+    bool ok = true;
     for (int round = 0; round < 3; round++) {
-        struct api_response r;
-        struct api_raw_request rq = {"POST", "/api/v1/test/jobs", NULL, "{}", 2, false};
-        if (api_send_to(j->srv, &r, &rq) != 200)
-            j->ok = false;
-        j->events += (int)api_json_int(r.json, "alert_events", 0);
-        j->notices += (int)api_json_int(r.json, "alert_notices", 0);
-        j->emails += (int)api_json_int(r.json, "alert_emails", 0);
-        api_free(&r);
+        run_jobs_once(j);
+        ok = ok && j->ok;
     }
+    j->ok = ok;
     return NULL;
 }
 
-/* The clock of both instances moved by seconds, then both run the jobs three times at once. */
-static void jobs_on_both(long long seconds, int *events, int *emails)
+static long long alert_emails(void);
+
+/* The clock of both instances moved by seconds, then both run the jobs three
+ * times at once: the catalog events they read, and the alert emails queued
+ * for the saver. Other students' saved searches may match the same offering
+ * (the seeded host is random: "Three Rivers …" matches the search "three"
+ * saved above), so what both report in all is checked against what was
+ * queued and the saved searches stamped, not against the saver's count: each
+ * email reported was queued, and no saved search was emailed twice. */
+static void jobs_on_both(long long seconds, int *events, int *saver_emails)
 {
-    char body[80];
+    char body[80], since[24];
+    snprintf(since, sizeof(since), "%lld", (long long)clock_now() + seconds); /* the instances' clocks start here */
+    long long queued = count_where("SELECT COUNT(*) FROM outbox WHERE kind = 'saved_search_alert'", NULL, NULL);
+    long long saver_queued = alert_emails();
     snprintf(body, sizeof(body), "{\"offset_seconds\":%lld}", seconds);
     struct api_server *both[] = {&a, &b};
     for (int i = 0; i < 2; i++) {
@@ -562,7 +585,12 @@ static void jobs_on_both(long long seconds, int *events, int *emails)
         CHECK(runs[i].ok);
     }
     *events = runs[0].events + runs[1].events;
-    *emails = runs[0].emails + runs[1].emails;
+    int reported = runs[0].emails + runs[1].emails;
+    CHECK_INT(count_where("SELECT COUNT(*) FROM outbox WHERE kind = 'saved_search_alert'", NULL, NULL) - queued,
+              reported);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE last_email_at >= CAST($1 AS BIGINT)", since, NULL),
+              reported);
+    *saver_emails = (int)(alert_emails() - saver_queued);
 }
 
 static long long notices(const struct user *u, const char *kind)
@@ -570,15 +598,20 @@ static long long notices(const struct user *u, const char *kind)
     return count_where("SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = $2", u->id, kind);
 }
 
-/* The alert emails to the saver, waiting or delivered (a delivered mail keeps
- * only its kind, subject and a hash of its address). */
-static long long alert_emails(void)
+/* The alert emails to u, waiting or delivered (a delivered mail keeps only
+ * its kind, subject and a hash of its address). */
+static long long alert_emails_to(const struct user *u)
 {
     char hash[65];
-    crypto_hash_token(saver.email, hash); /* the tests' addresses are lower case */
+    crypto_hash_token(u->email, hash); /* the tests' addresses are lower case */
     return count_where("SELECT COUNT(*) FROM outbox WHERE (to_address = $1 OR to_hash = $2)"
                        " AND kind = 'saved_search_alert'",
-                       saver.email, hash);
+                       u->email, hash);
+}
+
+static long long alert_emails(void)
+{
+    return alert_emails_to(&saver);
 }
 
 /* The newest alert email to the saver (heap string, or NULL), as delivered
@@ -746,6 +779,246 @@ TEST(the_unsubscribe_link_works_without_logging_in)
               1);
 }
 
+/* ---- a claim made from a stale list of due searches ---- */
+
+/* The saved search id of u (the only one). */
+static void saved_search_of(const struct user *u, char *id, size_t size)
+{
+    char *found = api_db_text(db, "SELECT id FROM saved_searches WHERE student_id = $1", u->id, NULL, NULL);
+    snprintf(id, size, "%s", found != NULL ? found : "");
+    free(found);
+}
+
+/* A new block of offering_id, days_from days ahead, made as staff on srv: a
+ * catalog event. Staff signs in there first (the clocks have moved past the
+ * session's end). */
+static void new_dates_on(struct api_server *srv, const char *offering_id, int days_from)
+{
+    struct api_server *was = api_current;
+    api_current = srv;
+    CHECK(login(&staff));
+    api_current = was;
+    char path[160], start[11], end[11], body[300];
+    snprintf(path, sizeof(path), "/api/v1/offerings/%s/blocks", offering_id);
+    clock_date_from_days(clock_today_days() + days_from, start);
+    clock_date_from_days(clock_today_days() + days_from + 20, end);
+    snprintf(body, sizeof(body), "{\"start\":\"%s\",\"end\":\"%s\",\"seats\":2}", start, end);
+    struct api_response r;
+    CHECK_INT(call_on(srv, &r, &staff, "POST", path, body), 201);
+    api_free(&r);
+}
+
+/* One run of srv's jobs at its clock moved by seconds: the alert emails it reports. */
+static int jobs_once_at(struct api_server *srv, long long seconds)
+{
+    clock_of(srv, seconds);
+    struct jobs_run run = {.srv = srv};
+    run_jobs_once(&run);
+    CHECK(run.ok);
+    return run.emails;
+}
+
+static void *jobs_once_thread(void *arg)
+{
+    run_jobs_once(arg);
+    return NULL;
+}
+
+/* The tests that hold one instance with a row lock run on PostgreSQL only
+ * (SQLite has one writer at a time: a row cannot be held alone). */
+static bool on_postgres(void)
+{
+    if (strcmp(db_backend_name(db), "postgres") == 0)
+        return true;
+    printf("  (PostgreSQL only: a locked row holds one instance while the other goes on)\n");
+    return false;
+}
+
+/* Locks the saved search's row in a transaction of a connection of its own (NULL on failure). */
+static struct db_conn *hold_saved_search(const char *id)
+{
+    struct db_conn *conn = api_db_open(&a);
+    bool ok = conn != NULL && db_exec(conn, "BEGIN") == DB_OK &&
+              api_db_int(conn, "UPDATE saved_searches SET pending = pending WHERE id = $1 RETURNING 1", id, NULL) == 1;
+    CHECK(ok);
+    return conn;
+}
+
+static void release_saved_search(struct db_conn *conn)
+{
+    CHECK(conn != NULL && db_exec(conn, "COMMIT") == DB_OK);
+    if (conn != NULL)
+        db_close(conn);
+}
+
+/* Whether an update of saved_searches waits for a lock (PostgreSQL), within 10 s. */
+static bool a_claim_waits(void)
+{
+    for (int i = 0; i < 500; i++) {
+        if (count_where("SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND wait_event_type = 'Lock' AND query LIKE 'UPDATE saved_searches%'",
+                        NULL, NULL) >= 1)
+            return true;
+        api_sleep_ms(20);
+    }
+    return false;
+}
+
+/* (The checks count each student's emails: the seeded host may make another
+ * student's search match the offering too, and get its own emails.) */
+
+/* At most one email a day per saved search, even from an instance whose list
+ * of due searches is stale. Instance A reads the due searches (an earlier one
+ * first, whose row this test keeps locked, so that A waits there: PostgreSQL
+ * only). Meanwhile B sends the day's email of the late student's search, and
+ * new dates on the same offering put the same offering in its pending list
+ * again. A, let go, comes to the late student's search with the list it read:
+ * the same pending text, but an email went out minutes ago, so it sends none. */
+TEST(a_stale_list_of_due_searches_sends_no_second_email_the_same_day)
+{
+    if (!on_postgres())
+        return;
+    struct user early, late;
+    const long long day = 86400, base = 3 * day; /* past the clocks of the tests above */
+    /* early's search, saved before the clock moves on, is listed first (ids
+     * follow the clock's milliseconds); it never matches the offering. */
+    CHECK(register_student(&early, "al-early"));
+    CHECK_INT(status_of(&early, "POST", "/api/v1/saved-searches",
+                        "{\"name\":\"Elsewhere\",\"filters\":{\"q\":\"zzyzxdecoy\"}}", NULL, NULL),
+              201);
+    clock_of(&a, base);
+    CHECK(register_student(&late, "al-late"));
+    CHECK_INT(status_of(&late, "POST", "/api/v1/saved-searches",
+                        "{\"name\":\"Quasarline too\",\"filters\":{\"q\":\"quasarline\"}}", NULL, NULL),
+              201);
+    char early_id[64], late_id[64], stamp[24];
+    saved_search_of(&early, early_id, sizeof(early_id));
+    saved_search_of(&late, late_id, sizeof(late_id));
+    CHECK(strcmp(early_id, late_id) < 0);
+    /* Day 1: new dates, late's first email (from A). */
+    new_dates_on(&a, offering, 160);
+    jobs_once_at(&a, base + 60);
+    CHECK_INT(alert_emails_to(&late), 1);
+    /* early's search: something pending, emailed later on day 1 (so due for A's clock below, not B's). */
+    snprintf(stamp, sizeof(stamp), "%lld", (long long)clock_now() + base + 1000);
+    CHECK_INT(count_where("UPDATE saved_searches SET pending = 'off_elsewhere', last_email_at = CAST($2 AS BIGINT)"
+                          " WHERE id = $1 RETURNING 1",
+                          early_id, stamp),
+              1);
+    /* More new dates on day 1: late's search has them pending, for tomorrow. */
+    new_dates_on(&a, offering, 200);
+    jobs_once_at(&b, base + 120);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id = $1 AND pending = $2", late_id, offering), 1);
+
+    /* Day 2. early's row locked: A lists both searches as due and waits at early's. */
+    struct db_conn *lock_conn = hold_saved_search(early_id);
+    clock_of(&a, base + day + 2000);
+    struct jobs_run stale = {.srv = &a};
+    pthread_create(&stale.thread, NULL, jobs_once_thread, &stale);
+    CHECK(a_claim_waits());
+    /* B sends late's email of day 2; then new dates put the same offering in its pending list again. */
+    jobs_once_at(&b, base + day + 500);
+    CHECK_INT(alert_emails_to(&late), 2);
+    clock_of(&b, base + day + 500);
+    new_dates_on(&b, offering, 240);
+    jobs_once_at(&b, base + day + 510);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id = $1 AND pending = $2", late_id, offering), 1);
+    /* A goes on: early's email, and none for late, whose day's email has gone. */
+    release_saved_search(lock_conn);
+    pthread_join(stale.thread, NULL);
+    CHECK(stale.ok);
+    CHECK_INT(alert_emails_to(&early), 1);
+    CHECK_INT(alert_emails_to(&late), 2);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id = $1 AND pending = $2", late_id, offering),
+              1); /* still waiting for day 3 */
+}
+
+/* Another published offering retitled so that the searches for "quasarline" find it too: its id in out. */
+static bool second_quasarline(char *out, size_t size)
+{
+    char *id = api_db_text(db, "SELECT id FROM offerings WHERE status = 'published' AND id <> $1 ORDER BY id",
+                           offering, NULL, NULL);
+    struct arena arena;
+    arena_heap_init(&arena);
+    struct store_offering o;
+    bool ok = id != NULL && store_offering_get(db, &arena, id, &o) == DB_ROW;
+    if (ok) {
+        o.title = "Quasarline Nephrology Observership";
+        o.students_allowed = true;
+        o.updated_at = clock_now();
+        ok = store_offering_update(db, &o) == DB_OK && store_catalog_changed(db, id, clock_now()) == DB_OK;
+        snprintf(out, size, "%s", id);
+    }
+    arena_heap_free(&arena);
+    free(id);
+    return ok;
+}
+
+/* A new match joins a search's pending list as the list is when written, not
+ * as the jobs read it with every saved search. A reads them all, then waits to
+ * write the first that matches (saved on a clock two days behind, so listed
+ * first; its row locked here: PostgreSQL only). Meanwhile B emails the late
+ * student's search, which empties its list. A, let go, lists the new offering
+ * alone for the late student, not again the one just emailed. */
+TEST(a_new_match_joins_the_pending_list_as_it_is_now)
+{
+    if (!on_postgres())
+        return;
+    char second[64] = "";
+    CHECK(second_quasarline(second, sizeof(second)));
+    struct user first, late;
+    const long long day = 86400, base = 6 * day; /* past the clocks of the tests above */
+    clock_of(&a, -2 * day);
+    CHECK(register_student(&first, "al-first"));
+    CHECK_INT(status_of(&first, "POST", "/api/v1/saved-searches",
+                        "{\"name\":\"Quasarline first\",\"filters\":{\"q\":\"quasarline\"}}", NULL, NULL),
+              201);
+    clock_of(&a, base);
+    CHECK(register_student(&late, "al-late2"));
+    CHECK_INT(status_of(&late, "POST", "/api/v1/saved-searches",
+                        "{\"name\":\"Quasarline late\",\"filters\":{\"q\":\"quasarline\"}}", NULL, NULL),
+              201);
+    char first_id[64], late_id[64], stamp[24], both[140];
+    saved_search_of(&first, first_id, sizeof(first_id));
+    saved_search_of(&late, late_id, sizeof(late_id));
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id < $1", first_id, NULL), 0);
+    /* Day 1: late's first email; then new dates, pending for tomorrow. */
+    new_dates_on(&a, offering, 260);
+    jobs_once_at(&a, base + 60);
+    CHECK_INT(alert_emails_to(&late), 1);
+    new_dates_on(&a, offering, 300);
+    jobs_once_at(&b, base + 120);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id = $1 AND pending = $2", late_id, offering), 1);
+    /* first's search emailed later on day 1: not due for B on day 2 below. */
+    snprintf(stamp, sizeof(stamp), "%lld", (long long)clock_now() + base + 5000);
+    CHECK_INT(count_where("UPDATE saved_searches SET last_email_at = CAST($2 AS BIGINT) WHERE id = $1 RETURNING 1",
+                          first_id, stamp),
+              1);
+
+    /* Day 2: new dates on the second offering; A reads every search and waits at first's. */
+    struct db_conn *lock_conn = hold_saved_search(first_id);
+    clock_of(&a, base + day + 2000);
+    new_dates_on(&a, second, 260);
+    clock_of(&a, base + day + 2010);
+    struct jobs_run reader = {.srv = &a};
+    pthread_create(&reader.thread, NULL, jobs_once_thread, &reader);
+    CHECK(a_claim_waits());
+    /* B, whose clock has not reached the new dates yet, sends late's email of day 2. */
+    jobs_once_at(&b, base + day + 500);
+    CHECK_INT(alert_emails_to(&late), 2);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id = $1 AND pending = ''", late_id, NULL), 1);
+    release_saved_search(lock_conn);
+    pthread_join(reader.thread, NULL);
+    CHECK(reader.ok);
+    CHECK_INT(reader.events, 1);
+    /* late's list: the second offering alone (the first went in this morning's email). */
+    char *pending = api_db_text(db, "SELECT pending FROM saved_searches WHERE id = $1", late_id, NULL, NULL);
+    CHECK_STR(pending, second);
+    free(pending);
+    snprintf(both, sizeof(both), "%s,%s", offering, second);
+    CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id = $1 AND pending = $2", first_id, both), 1);
+}
+
 int main(void)
 {
     const char *flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
@@ -774,6 +1047,8 @@ int main(void)
     RUN(favourites_list_the_last_starred_first);
     RUN(a_freed_seat_alerts_once_across_two_instances);
     RUN(the_unsubscribe_link_works_without_logging_in);
+    RUN(a_stale_list_of_due_searches_sends_no_second_email_the_same_day);
+    RUN(a_new_match_joins_the_pending_list_as_it_is_now);
     RUN(saves_at_once_keep_the_limit_and_their_order);
     RUN(stars_at_once_take_their_own_positions);
     if (test_failed) {
