@@ -31,6 +31,7 @@ void web_install_error_page(void);
 
 void web_asset_css(struct http_request *req);
 void web_page_home(struct http_request *req);
+extern const char *const web_register_params[]; /* next (a path on this site) */
 void web_page_register(struct http_request *req);
 void web_page_register_post(struct http_request *req);
 extern const char *const web_login_params[]; /* next (a path on this site), done */
