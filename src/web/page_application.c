@@ -522,7 +522,7 @@ static void render(struct http_request *req, int status, const char *id, const c
         view_alert(&b, "The payment details could not be loaded. Reload the page in a moment.");
     buf_append_str(&b, "</div>\n<div class=\"offering-side\">\n");
     render_actions(&b, &a, &user, student, host, page.csrf_token, note, note_error);
-    web_certificate_panel(req, &b, &a, page.csrf_token);
+    web_certificate_panel(req, &b, &a, &user, page.csrf_token);
     buf_append_str(&b, "</div>\n</div>\n");
     if (history_ok)
         render_history(&b, events, event_count);
