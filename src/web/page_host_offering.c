@@ -22,6 +22,7 @@
 #include "domain/reference.h"
 #include "lib/limits.h"
 #include "views/forms.h"
+#include "views/money.h"
 #include "store/waitlist.h"
 #include "lib/cents.h"
 #include "web/web.h"
@@ -865,9 +866,9 @@ static void write_blocks(struct http_request *req, struct buf *b, const struct s
             buf_append_str(b, "<tr id=\"block-");
             buf_append_html(b, blk->id);
             buf_append_str(b, "\"><td data-label=\"Dates\">");
-            buf_append_html(b, blk->start_date);
+            view_date(b, blk->start_date);
             buf_append_str(b, " to ");
-            buf_append_html(b, blk->end_date);
+            view_date(b, blk->end_date);
             buf_appendf(b,
                         "</td><td data-label=\"Seats\">%lld</td><td data-label=\"Taken\">%lld</td>"
                         "<td data-label=\"Left\">%lld</td><td data-label=\"Change\">",

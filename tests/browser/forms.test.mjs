@@ -282,6 +282,8 @@ test('the host\'s forms open at an error summary linked to the field', { timeout
     await page.goto('/host');
     await page.locator('main a[href$="/edit"]').first().click();
     await page.waitForURL((u) => u.pathname.endsWith('/edit'));
+    const dates = await page.locator('td[data-label="Dates"]').first().innerText();
+    assert.match(dates, /^[A-Z][a-z]{2} \d{1,2}, \d{4} to [A-Z][a-z]{2} \d{1,2}, \d{4}$/, 'block dates read as elsewhere');
     const add = page.getByRole('group', { name: 'New block' });
     await page.evaluate(() => { for (const f of document.forms) f.noValidate = true; });
     await add.getByLabel('Seats').fill('');
