@@ -140,3 +140,20 @@ test('the links a page offers open for the one reading it', { timeout: 180_000 }
   }
   assert.deepEqual(dead, [], 'links that lead their reader to an error');
 });
+
+// An error page keeps the reader's own navigation: a student who follows a
+// stale link still has Documents, Letters and Payments (the error page once
+// showed only the links every account has).
+test('an error page keeps the navigation of the role reading it', { timeout: 60_000 }, async () => {
+  const { context, page } = await person('student@rounds.test', 360);
+  try {
+    const res = await page.goto('/applications/app_no_such_application');
+    assert.equal(res.status(), 404);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const name of ['Documents', 'Letters', 'Payments']) {
+      assert.equal(await nav.getByRole('link', { name, exact: true }).count(), 1, `the error page links to ${name}`);
+    }
+  } finally {
+    await context.close();
+  }
+});
