@@ -234,10 +234,21 @@ test('one truth about the fee; clearing too early shows the checklist; a held se
       'no "Cancel the booking" before there is a booking');
     await actions.getByRole('button', { name: 'Release the held seat' }).waitFor();
 
-    // Booked, nothing uploaded: "Clear to start" leads to the checklist, in words, with the way back.
+    // Booked, nothing uploaded: no "Clear to start" that could only be refused; the page
+    // says what is left and links to the checklist.
     await apiExpect(200, 'POST', `/api/v1/applications/${a.id}/book`, { token: await apiLogin('staff@rounds.test'), body: {} });
     await h.goto(`/applications/${a.id}`);
     await actions.getByRole('button', { name: 'Cancel the booking' }).waitFor();
+    assert.equal(await actions.getByRole('button', { name: 'Clear to start' }).count(), 0,
+      'no "Clear to start" before the checklist is complete');
+    await actions.getByText(/cleared to start once the onboarding checklist is complete: 0 of \d+ requirements met/).waitFor();
+    await actions.getByRole('link', { name: 'See the checklist' }).waitFor();
+    // A page from before (or another tab) that still posts it: the checklist, in words, with the way back.
+    await h.locator('form.application-actions').evaluate((f, id) => {
+      const b = document.createElement('button');
+      b.type = 'submit'; b.textContent = 'Clear to start'; b.setAttribute('formaction', `/applications/${id}/clear`);
+      f.querySelector('.actions').appendChild(b);
+    }, a.id);
     assert.equal(await press(h, actions.getByRole('button', { name: 'Clear to start' })), 409);
     await h.getByRole('alert').filter({ hasText: 'cannot be cleared yet' }).waitFor();
     await h.getByRole('region', { name: 'Requirements' }).getByText('Missing').first().waitFor();
