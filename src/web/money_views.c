@@ -65,14 +65,6 @@ static void fact(struct buf *b, const char *term)
     buf_append_str(b, "</dt><dd>");
 }
 
-/* Whether "to book: …, once you accept an offer" still lies ahead (not for a
- * seat taken without recorded terms, as the demo's, nor a closed application). */
-static bool before_acceptance(enum application_status status)
-{
-    return status == APPLICATION_DRAFT || status == APPLICATION_SUBMITTED || status == APPLICATION_HOME_REVIEW ||
-           status == APPLICATION_UNDER_REVIEW || status == APPLICATION_OFFERED;
-}
-
 void web_money_card(struct buf *b, const struct store_application *a, const struct money_view *v, bool student,
                     bool staff, const char *csrf_token)
 {
@@ -113,7 +105,7 @@ void web_money_card(struct buf *b, const struct store_application *a, const stru
             }
             buf_append_str(b, "</dd>");
         }
-    } else if (before_acceptance(application_status_of(a))) {
+    } else if (application_status_before_acceptance(application_status_of(a))) {
         fact(b, "To book");
         view_money_amount(b, v->deposit_due_cents);
         buf_append_str(b, v->deposit_due_cents < v->price_cents ? " deposit" : " (the full price)");

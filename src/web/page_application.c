@@ -334,11 +334,17 @@ static void render_shared_documents(struct http_request *req, struct buf *b, con
         web_document_state(b, document_state_of(&d));
         buf_append_str(b, "</li>");
     }
-    if (shown == 0)
-        buf_append_str(b, student ? "<p>You shared no documents with this application. You can attach some from "
-                                    "the onboarding checklist once it opens.</p>"
+    if (shown == 0 && student && application_status_is_active(application_status_of(a))) {
+        /* The page's head links to the checklist already. */
+        buf_append_str(b, "<p>You shared no documents with this application. You can attach some from its "
+                          "onboarding checklist.</p>");
+    } else if (shown == 0 && student && application_status_before_acceptance(application_status_of(a))) {
+        buf_append_str(b, "<p>You shared no documents with this application. You can attach some from the "
+                          "onboarding checklist once it opens, when you accept a seat.</p>");
+    } else if (shown == 0) { /* closed or completed: there is no checklist to go to */
+        buf_append_str(b, student ? "<p>You shared no documents with this application.</p>"
                                   : "<p>The student shared no documents with this application.</p>");
-    else
+    } else
         buf_append_str(b, student ? "</ul><p class=\"muted\">The host sees these while the application is active."
                                     "</p>"
                                   : "</ul><p class=\"muted\">Each opens in the viewer; every read is recorded in "

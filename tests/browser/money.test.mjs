@@ -228,7 +228,7 @@ test('apply → offer → accept → pay (demo) → booked → cancel with the r
 // A rotation that is over does not ask to "book … once you accept an offer":
 // the demo's completed rotation (its seat taken without recorded terms) shows
 // its price and no step that lies behind it.
-test('a completed rotation\'s payment card asks for nothing that lies behind it', { timeout: 60_000 }, async () => {
+test('a completed rotation\'s page asks for nothing that lies behind it', { timeout: 60_000 }, async () => {
   const context = await newContext({ javaScriptEnabled: false });
   try {
     const page = await context.newPage();
@@ -240,6 +240,9 @@ test('a completed rotation\'s payment card asks for nothing that lies behind it'
     const card = page.getByRole('region', { name: 'Payment' });
     await card.getByText('Price', { exact: true }).waitFor();
     assert.doesNotMatch(await card.innerText(), /once you accept an offer/);
+    // Nor a checklist that "opens" later: it is over.
+    const shared = await page.getByRole('region', { name: 'Documents you shared' }).innerText();
+    assert.doesNotMatch(shared, /once it opens/);
   } finally {
     await context.close();
   }
