@@ -90,6 +90,12 @@ bool application_status_takes_seat(enum application_status status)
     }
 }
 
+bool application_status_before_acceptance(enum application_status status)
+{
+    return status == APPLICATION_DRAFT || status == APPLICATION_SUBMITTED || status == APPLICATION_HOME_REVIEW ||
+           status == APPLICATION_UNDER_REVIEW || status == APPLICATION_OFFERED;
+}
+
 bool application_status_is_active(enum application_status status)
 {
     switch (status) {

@@ -30,6 +30,9 @@ bool application_awaits_school(const struct store_application *a);
 bool application_school_side(const struct store_application *a, const struct store_user *user);
 /* Held, booked, cleared and in progress: a rotation that is on. */
 bool application_status_is_active(enum application_status status);
+/* Draft, submitted, waiting for the school, under review and offered: the
+ * student has not accepted a seat yet (what booking takes still lies ahead). */
+bool application_status_before_acceptance(enum application_status status);
 /* True when the action exists at all (for 404 vs 409). */
 bool application_action_known(const char *action);
 /* What the viewer can do next, as a sentence, or NULL. */

@@ -159,6 +159,11 @@ int visa_letter_approve(struct db_conn *conn, struct arena *arena, const struct 
     return rc == DB_OK ? 0 : error_set(err, ERR_UNAVAILABLE, NULL, NULL);
 }
 
+bool visa_letter_visible_to(const struct store_application *a, const struct store_user *user)
+{
+    return strcmp(a->student_id, user->id) == 0 || may_approve(a, user);
+}
+
 int visa_letter_load(struct db_conn *conn, struct arena *arena, const struct store_user *user,
                      const char *application_id, struct visa_letter_view *out, struct error *err)
 {
@@ -167,7 +172,7 @@ int visa_letter_load(struct db_conn *conn, struct arena *arena, const struct sto
         return -1;
     bool student = strcmp(out->application.student_id, user->id) == 0;
     out->may_approve = may_approve(&out->application, user);
-    if (!student && !out->may_approve)
+    if (!visa_letter_visible_to(&out->application, user))
         return error_set(err, ERR_NOT_FOUND, NULL, "no such visa letter");
     int rc = store_visa_letter_get(conn, arena, out->application.id, &out->letter);
     if (rc != DB_ROW && rc != DB_DONE)

@@ -39,6 +39,11 @@ int visa_letter_request(struct db_conn *conn, struct arena *arena, const struct 
 int visa_letter_approve(struct db_conn *conn, struct arena *arena, const struct store_user *user,
                         const char *application_id, struct store_certificate *letter, struct error *err);
 
+/* Whether user may open the application's visa letter page: its student,
+ * staff and the host's coordinators (the preceptor, a coach or a school get
+ * 404 there, so no link is offered to them). */
+bool visa_letter_visible_to(const struct store_application *a, const struct store_user *user);
+
 /* The request of an application user may see (404 otherwise; *found false without one). */
 struct visa_letter_view {
     struct store_application application;

@@ -25,6 +25,20 @@ void web_page_count_messages(struct http_request *req, struct view_page *page, c
     page->messages_path = buf_ok(&path) ? path.data : NULL;
 }
 
+/* The user's name and the roles the navigation shows links for. */
+static void page_roles(struct view_page *page, const struct store_user *u)
+{
+    page->user_name = u->name;
+    page->staff = account_has_role(u, ROLE_STAFF);
+    page->student = account_has_role(u, ROLE_STUDENT);
+    page->author = account_has_role(u, ROLE_PRECEPTOR);
+    page->school_coordinator = false;
+    for (size_t i = 0; i < u->membership_count; i++)
+        page->school_coordinator |= role_parse(u->memberships[i].role) == ROLE_SCHOOL_COORDINATOR;
+    page->host = account_has_role(u, ROLE_HOST_COORDINATOR);
+    page->coach = account_has_role(u, ROLE_COACH);
+}
+
 bool web_page_setup(struct http_request *req, struct view_page *page, const char *title, struct store_user *user)
 {
     struct store_user local = {0};
@@ -53,14 +67,7 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
             return false;
         }
     }
-    page->user_name = u->name;
-    page->staff = account_has_role(u, ROLE_STAFF);
-    page->student = account_has_role(u, ROLE_STUDENT);
-    page->author = account_has_role(u, ROLE_PRECEPTOR);
-    for (size_t i = 0; i < u->membership_count; i++)
-        page->school_coordinator |= role_parse(u->memberships[i].role) == ROLE_SCHOOL_COORDINATOR;
-    page->host = account_has_role(u, ROLE_HOST_COORDINATOR);
-    page->coach = account_has_role(u, ROLE_COACH);
+    page_roles(page, u);
     /* The header's "Notifications (3)": a missing count is not worth failing the page. */
     if (store_notifications_unread(req->db, u->id, &page->unread) != DB_OK)
         page->unread = 0;
@@ -91,10 +98,10 @@ static void render_error_page(struct http_request *req, int status, const char *
         title = "The file is too large"; /* in a person's words, not the protocol's */
     struct buf b;
     struct view_page page = {.title = title, .current = req->path};
-    /* Signed-in visitors keep their navigation (no database call here: the
-     * session already brought the user). */
+    /* Signed-in visitors keep their navigation, with their role's links (no
+     * database call here: the session already brought the user). */
     if (req->auth.authenticated && req->auth.user != NULL) {
-        page.user_name = req->auth.user->name;
+        page_roles(&page, req->auth.user);
         page.csrf_token = req->auth.via_cookie ? req->auth.csrf_token : NULL;
     }
     buf_init(&b, &req->arena, BUF_CAP_FORM);

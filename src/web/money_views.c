@@ -105,11 +105,11 @@ void web_money_card(struct buf *b, const struct store_application *a, const stru
             }
             buf_append_str(b, "</dd>");
         }
-    } else {
+    } else if (application_status_before_acceptance(application_status_of(a))) {
         fact(b, "To book");
         view_money_amount(b, v->deposit_due_cents);
-        buf_append_str(b, v->deposit_due_cents < v->price_cents ? " deposit, once you accept an offer</dd>"
-                                                                : " (the full price), once you accept an offer</dd>");
+        buf_append_str(b, v->deposit_due_cents < v->price_cents ? " deposit" : " (the full price)");
+        buf_append_str(b, student ? ", once you accept an offer</dd>" : ", once the student accepts an offer</dd>");
     }
     buf_append_str(b, "</dl>\n");
     if (v->cancellable && v->has_terms) {

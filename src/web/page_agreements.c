@@ -220,6 +220,11 @@ void web_page_agreements_post(struct http_request *req)
         struct agreement_failure f = {err.field, err.detail != NULL ? err.detail : error_title(err.code)};
         if (err.code == ERR_NOT_FOUND)
             f.field = "host_id";
+        /* The domain's words are for the API ("there is no school with this id"): a person chose from a list. */
+        if (err.code == ERR_UNPROCESSABLE && f.field != NULL && strcmp(f.field, "school_id") == 0)
+            f.message = "Choose the school from the list.";
+        else if (err.code == ERR_UNPROCESSABLE && f.field != NULL && strcmp(f.field, "host_id") == 0)
+            f.message = "Choose the host from the list.";
         render_list(req, error_status(err.code), NULL, &form, &f);
         return;
     }

@@ -334,11 +334,17 @@ static void render_shared_documents(struct http_request *req, struct buf *b, con
         web_document_state(b, document_state_of(&d));
         buf_append_str(b, "</li>");
     }
-    if (shown == 0)
-        buf_append_str(b, student ? "<p>You shared no documents with this application. You can attach some from "
-                                    "the onboarding checklist once it opens.</p>"
+    if (shown == 0 && student && application_status_is_active(application_status_of(a))) {
+        /* The page's head links to the checklist already. */
+        buf_append_str(b, "<p>You shared no documents with this application. You can attach some from its "
+                          "onboarding checklist.</p>");
+    } else if (shown == 0 && student && application_status_before_acceptance(application_status_of(a))) {
+        buf_append_str(b, "<p>You shared no documents with this application. You can attach some from the "
+                          "onboarding checklist once it opens, when you accept a seat.</p>");
+    } else if (shown == 0) { /* closed or completed: there is no checklist to go to */
+        buf_append_str(b, student ? "<p>You shared no documents with this application.</p>"
                                   : "<p>The student shared no documents with this application.</p>");
-    else
+    } else
         buf_append_str(b, student ? "</ul><p class=\"muted\">The host sees these while the application is active."
                                     "</p>"
                                   : "</ul><p class=\"muted\">Each opens in the viewer; every read is recorded in "
@@ -346,10 +352,15 @@ static void render_shared_documents(struct http_request *req, struct buf *b, con
     buf_append_str(b, "</section>\n");
 }
 
+/* onboarding: the checklist when the host side could clear the booking (NULL
+ * otherwise); while it is not complete "Clear to start" could only be refused,
+ * so the page says what is left instead of offering it. */
 static void render_actions(struct buf *b, const struct store_application *a, const struct store_user *user,
-                           bool student, bool host, const char *csrf_token, const char *note, const char *note_error)
+                           bool student, bool host, const struct compliance *onboarding, const char *csrf_token,
+                           const char *note, const char *note_error)
 {
     const char *next = application_next_step(a, student && !host);
+    bool clear_waits = onboarding != NULL && !onboarding->all_ok;
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"actions-heading\"><h2 id=\"actions-heading\">"
                       "What you can do now</h2>\n");
     if (next != NULL) {
@@ -357,11 +368,21 @@ static void render_actions(struct buf *b, const struct store_application *a, con
         buf_append_html(b, next);
         buf_append_str(b, "</p>\n");
     }
+    if (clear_waits) {
+        size_t met = 0;
+        for (size_t i = 0; i < onboarding->count; i++)
+            met += onboarding->items[i].state == COMPLIANCE_OK;
+        buf_appendf(b, "<p class=\"clear-waits\">The student can be cleared to start once the onboarding checklist is "
+                       "complete: %zu of %zu requirements met. <a href=\"/applications/", met, onboarding->count);
+        buf_append_url(b, a->id);
+        buf_append_str(b, "/compliance\">See the checklist</a></p>\n");
+    }
     const struct button *shown[sizeof(buttons) / sizeof(buttons[0])];
     size_t count = 0;
     bool student_cancel = false, host_cancel = false;
     for (size_t i = 0; i < sizeof(buttons) / sizeof(buttons[0]); i++)
-        if ((buttons[i].student ? student : host) && application_may(a, user, buttons[i].action, buttons[i].student)) {
+        if ((buttons[i].student ? student : host) && application_may(a, user, buttons[i].action, buttons[i].student) &&
+            !(clear_waits && strcmp(buttons[i].action, "clear") == 0)) {
             /* The student cancels on a page that shows the refund first. */
             if (buttons[i].student && strcmp(buttons[i].action, "cancel") == 0) {
                 student_cancel = true;
@@ -521,8 +542,11 @@ static void render(struct http_request *req, int status, const char *id, const c
     else
         view_alert(&b, "The payment details could not be loaded. Reload the page in a moment.");
     buf_append_str(&b, "</div>\n<div class=\"offering-side\">\n");
-    render_actions(&b, &a, &user, student, host, page.csrf_token, note, note_error);
-    web_certificate_panel(req, &b, &a, page.csrf_token);
+    struct compliance onboarding;
+    bool clearable = host && application_may(&a, &user, "clear", false) &&
+                     compliance_for_application(req->db, &req->arena, &a, &onboarding) == DB_OK;
+    render_actions(&b, &a, &user, student, host, clearable ? &onboarding : NULL, page.csrf_token, note, note_error);
+    web_certificate_panel(req, &b, &a, &user, page.csrf_token);
     buf_append_str(&b, "</div>\n</div>\n");
     if (history_ok)
         render_history(&b, events, event_count);

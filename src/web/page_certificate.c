@@ -9,14 +9,16 @@
 
 #include "domain/applications.h"
 #include "domain/certificates.h"
+#include "domain/visa_letters.h"
 #include "lib/limits.h"
 #include "web/web.h"
 
 void web_certificate_panel(struct http_request *req, struct buf *b, const struct store_application *a,
-                           const char *csrf_token)
+                           const struct store_user *user, const char *csrf_token)
 {
     enum application_status status = application_status_of(a);
-    if (status == APPLICATION_BOOKED || status == APPLICATION_CLEARED || status == APPLICATION_IN_PROGRESS) {
+    if ((status == APPLICATION_BOOKED || status == APPLICATION_CLEARED || status == APPLICATION_IN_PROGRESS) &&
+        visa_letter_visible_to(a, user)) {
         buf_append_str(b, "<section class=\"card\" aria-labelledby=\"visa-h\"><h2 id=\"visa-h\">Visa</h2>\n"
                           "<p><a href=\"/applications/");
         buf_append_url(b, a->id);

@@ -22,6 +22,7 @@
 #include "domain/reference.h"
 #include "lib/limits.h"
 #include "views/forms.h"
+#include "views/money.h"
 #include "store/waitlist.h"
 #include "lib/cents.h"
 #include "web/web.h"
@@ -705,30 +706,47 @@ static int load_choices(struct http_request *req, const char *organization_id, s
     return 0;
 }
 
-/* A summary of what went wrong, each error a link to its field. */
+/* The element id of "f-" and a field, in the arena (NULL without a field). */
+static const char *field_element_id(struct arena *arena, const char *prefix, const char *field)
+{
+    if (field == NULL)
+        return NULL;
+    struct buf id;
+    buf_init(&id, arena, BUF_CAP_LINE);
+    buf_append_str(&id, prefix);
+    buf_append_str(&id, field);
+    return buf_ok(&id) ? id.data : NULL;
+}
+
+/* The error summary the page opens at: each error a link to its field. */
 static void write_form_alert(struct buf *b, struct arena *arena, const struct form_errors *errors)
 {
     if (errors == NULL || errors->count == 0)
         return;
-    buf_append_str(b, "<div class=\"notice error\" role=\"alert\"><p>The offering was not saved.");
-    bool listed = false;
+    struct view_field_error items[FORM_MAX_ERRORS];
     for (size_t i = 0; i < errors->count; i++) {
-        const struct error *e = &errors->items[i];
-        if (e->field == NULL) {
-            buf_append_str(b, " ");
-            buf_append_html(b, error_message(arena, e));
-            continue;
-        }
-        if (!listed)
-            buf_append_str(b, " Check:</p><ul>");
-        listed = true;
-        buf_append_str(b, "<li><a href=\"#f-");
-        buf_append_html(b, e->field);
-        buf_append_str(b, "\">");
-        buf_append_html(b, error_message(arena, e));
-        buf_append_str(b, "</a></li>");
+        items[i].field_id = field_element_id(arena, "f-", errors->items[i].field);
+        items[i].message = error_message(arena, &errors->items[i]);
     }
-    buf_append_str(b, listed ? "</ul></div>\n" : "</p></div>\n");
+    view_error_summary(b, "The offering was not saved.", items, errors->count);
+}
+
+/* The error summary of a refused block: linked to the field in the block's own form. */
+static void write_block_alert(struct buf *b, struct arena *arena, const struct block_failure *failed)
+{
+    bool added = strcmp(failed->block_id, "new") == 0;
+    struct buf prefix;
+    buf_init(&prefix, arena, BUF_CAP_LINE);
+    buf_append_str(&prefix, added ? "new-" : "b-");
+    if (!added) {
+        buf_append_str(&prefix, failed->block_id);
+        buf_append_char(&prefix, '-');
+    }
+    struct view_field_error item = {
+        buf_ok(&prefix) ? field_element_id(arena, prefix.data, failed->err.field) : NULL,
+        error_message(arena, &failed->err),
+    };
+    view_error_summary(b, added ? "The block was not added." : "The block was not saved.", &item, 1);
 }
 
 static void render_new(struct http_request *req, int status, const char *organization_name,
@@ -787,8 +805,11 @@ static void write_block_form(struct buf *b, struct arena *arena, const char *act
     view_input_id(b, id, "Seats", "number", "seats", seats, true, NULL,
                   err != NULL && err->field != NULL && strcmp(err->field, "seats") == 0 ? message : NULL);
     buf_append_str(b, "</div>");
-    if (err != NULL && err->field == NULL)
-        view_alert(b, message);
+    if (err != NULL && err->field == NULL) { /* the page's error summary says it too, and opens there */
+        buf_append_str(b, "<p class=\"field-error\">");
+        buf_append_html(b, message);
+        buf_append_str(b, "</p>");
+    }
     view_form_end(b, submit);
 }
 
@@ -826,6 +847,9 @@ static void write_blocks(struct http_request *req, struct buf *b, const struct s
     size_t count;
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"blocks-title\"><h2 id=\"blocks-title\">Blocks</h2>\n"
                       "<p>Each block is one run of the rotation with its own dates and seats.</p>\n");
+    /* Here, by the block forms; the page opens at it (the forms post without a #fragment, which would win). */
+    if (failed != NULL)
+        write_block_alert(b, &req->arena, failed);
     if (store_blocks_of_offering(req->db, &req->arena, o->id, &blocks, &count) != DB_OK) {
         view_alert(b, "The blocks could not be loaded. Try again in a moment.");
         count = 0;
@@ -842,16 +866,16 @@ static void write_blocks(struct http_request *req, struct buf *b, const struct s
             buf_append_str(b, "<tr id=\"block-");
             buf_append_html(b, blk->id);
             buf_append_str(b, "\"><td data-label=\"Dates\">");
-            buf_append_html(b, blk->start_date);
+            view_date(b, blk->start_date);
             buf_append_str(b, " to ");
-            buf_append_html(b, blk->end_date);
+            view_date(b, blk->end_date);
             buf_appendf(b,
                         "</td><td data-label=\"Seats\">%lld</td><td data-label=\"Taken\">%lld</td>"
                         "<td data-label=\"Left\">%lld</td><td data-label=\"Change\">",
                         (long long)blk->seats, (long long)blk->seats_taken + (long long)blk->seats_reserved,
                         (long long)blk->seats - (long long)blk->seats_taken - (long long)blk->seats_reserved);
             char action[160], prefix[96];
-            snprintf(action, sizeof(action), "/host/blocks/%s#blocks-title", blk->id);
+            snprintf(action, sizeof(action), "/host/blocks/%s", blk->id);
             snprintf(prefix, sizeof(prefix), "b-%s", blk->id);
             char group[64];
             snprintf(group, sizeof(group), "Block from %s to %s", blk->start_date, blk->end_date);
@@ -867,7 +891,7 @@ static void write_blocks(struct http_request *req, struct buf *b, const struct s
     bool new_failed = failed != NULL && strcmp(failed->block_id, "new") == 0;
     buf_append_str(b, "<h3>Add a block</h3>\n");
     char action[160];
-    snprintf(action, sizeof(action), "/host/offerings/%s/blocks#blocks-title", o->id);
+    snprintf(action, sizeof(action), "/host/offerings/%s/blocks", o->id);
     write_block_form(b, &req->arena, action, csrf, "New block", "new", new_failed ? failed->start : NULL, new_failed ? failed->end : NULL,
                      new_failed ? failed->seats : NULL, new_failed ? &failed->err : NULL, "Add block");
     buf_append_str(b, "</section>\n");
@@ -899,11 +923,6 @@ static void render_edit(struct http_request *req, int status, const struct store
     buf_append_html(&b, o->status);
     buf_append_str(&b, "</p>\n");
     write_form_alert(&b, &req->arena, errors);
-    if (failed != NULL) {
-        buf_append_str(&b, "<div class=\"notice error\" role=\"alert\"><p>The block was not saved: ");
-        buf_append_html(&b, error_message(&req->arena, &failed->err));
-        buf_append_str(&b, ". <a href=\"#blocks-title\">Go to the blocks</a></p></div>\n");
-    }
     char action[160];
     snprintf(action, sizeof(action), "/host/offerings/%s/edit", o->id);
     view_form_begin(&b, action, page.csrf_token);

@@ -222,6 +222,14 @@ static void render(struct http_request *req, int status, const char *organizatio
         view_notice(&b, notice);
     if (error != NULL)
         view_alert(&b, error);
+    if (form != NULL && form->error != NULL) {
+        /* The form is at the foot of the page: the page opens at the summary, linked to the field. */
+        struct view_field_error e = {form->error_field == NULL                      ? NULL
+                                     : strcmp(form->error_field, "kind") == 0 ? "f-kind"
+                                                                               : "f-issued_within_days",
+                                     form->error};
+        view_error_summary(&b, "The requirement was not added.", &e, 1);
+    }
     render_rules(&b, host, rules, rule_count, page.csrf_token);
     render_add_form(&b, host, form, page.csrf_token);
     view_page_end(&b);

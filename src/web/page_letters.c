@@ -166,10 +166,14 @@ static void render_request_form(struct http_request *req, struct buf *b, const s
                       "letter; they need no Rounds account. Programs usually ask for 3 letters, and at least 1 "
                       "from a practising U.S. physician helps.</p>\n");
     if (form != NULL) {
-        if (form->err.field == NULL)
-            view_alert(b, form->err.detail != NULL ? form->err.detail : error_title(form->err.code));
-        else
-            view_alert(b, "The request was not sent: please correct the field marked below.");
+        /* Every field of the form has the id "f-" and its name. */
+        struct buf id;
+        buf_init(&id, &req->arena, BUF_CAP_LINE);
+        buf_append_str(&id, "f-");
+        buf_append_str(&id, form->err.field != NULL ? form->err.field : "");
+        struct view_field_error e = {form->err.field != NULL && buf_ok(&id) ? id.data : NULL,
+                                     form->err.detail != NULL ? form->err.detail : error_title(form->err.code)};
+        view_error_summary(b, "The request was not sent.", &e, 1);
     }
     view_form_begin(b, "/letters", csrf_token);
     buf_append_str(b, "<fieldset class=\"author\"><legend>Who should write it?</legend>\n");

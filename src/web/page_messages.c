@@ -216,7 +216,11 @@ void web_page_messages_post(struct http_request *req)
     const char *application_id = http_param(req, "id");
     struct message_form f = {.body = http_form(req, "body"), .document_id = http_form(req, "document_id")};
     struct store_message m;
-    if (message_post(req->db, &req->arena, &user, application_id, f.body, f.document_id, &m, &f.err) != 0) {
+    /* The domain's "is required" names no field: say it as a sentence. */
+    if (f.body == NULL || f.body[0] == '\0')
+        error_set(&f.err, ERR_VALIDATION_FAILED, "body", "Write your message first.");
+    if (f.err.code != ERR_NONE ||
+        message_post(req->db, &req->arena, &user, application_id, f.body, f.document_id, &m, &f.err) != 0) {
         if ((f.err.code == ERR_NOT_FOUND && f.err.field == NULL) || f.err.code == ERR_UNAVAILABLE ||
             f.err.code == ERR_INTERNAL) {
             http_reply_error(req, f.err.code, NULL,

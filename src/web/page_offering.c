@@ -173,8 +173,9 @@ static void rule_item(struct buf *b, const struct requirement_rule *r)
     buf_append_str(b, "</li>");
 }
 
+/* wallet_link: the reader has a document wallet, or may sign in to one (not staff or a host). */
 static void render_eligibility(struct buf *b, const struct store_offering *o, const struct requirement_rule *rules,
-                               size_t rule_count)
+                               size_t rule_count, bool wallet_link)
 {
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"eligibility-heading\"><h2 id=\"eligibility-heading\">"
                       "Who can apply</h2>\n<ul class=\"plain-list\">");
@@ -214,8 +215,10 @@ static void render_eligibility(struct buf *b, const struct store_offering *o, co
         buf_append_str(b, "<ul class=\"requirements\">");
         for (size_t i = 0; i < rule_count; i++)
             rule_item(b, &rules[i]);
-        buf_append_str(b, "</ul><p class=\"muted\">Each must stay valid through the end of the rotation. You upload "
-                          "them once, to your <a href=\"/wallet\">document wallet</a>.</p>");
+        buf_append_str(b, wallet_link ? "</ul><p class=\"muted\">Each must stay valid through the end of the rotation. "
+                                        "You upload them once, to your <a href=\"/wallet\">document wallet</a>.</p>"
+                                      : "</ul><p class=\"muted\">Each must stay valid through the end of the rotation. "
+                                        "Students upload them once, to their document wallet.</p>");
     }
     buf_append_str(b, "</section>\n");
 }
@@ -430,9 +433,11 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
             buf_append_str(b, "<p><a href=\"/account\">Update your profile</a></p>");
         buf_append_str(b, "</div>\n");
     } else if (!profile_meets(user, o)) {
+        /* No form: an application would be refused for the same reason. */
         buf_append_str(b, "<p class=\"notice error\">Your profile does not meet this rotation's rules (see "
                           "<a href=\"#eligibility-heading\">Who can apply</a>). <a href=\"/account\">Update your "
-                          "profile</a> before you apply.</p>\n");
+                          "profile</a>, then come back here to apply.</p>\n</section>\n");
+        return;
     }
     char today[11];
     clock_today(today);
@@ -514,17 +519,22 @@ static void render_star(struct http_request *req, struct buf *b, const struct vi
     buf_append_str(b, " <a href=\"/saved\">Your saved rotations</a></div>\n");
 }
 
-/* One upcoming block on the waitlist: its date, then a way in, the student's place, or their offer. */
-static void render_waitlist_line(struct buf *b, const struct view_page *page, bool student, bool full,
-                                 const struct store_block *blk, const struct store_waitlist_entry *place)
+/* One upcoming block on the waitlist: its date, then a way in (logging in
+ * comes back here; none while the profile does not meet the rules, which
+ * would refuse it), the student's place, or their offer. */
+static void render_waitlist_line(struct buf *b, const struct view_page *page, bool student, bool eligible,
+                                 bool full, const struct store_block *blk, const struct store_waitlist_entry *place)
 {
     char action[160];
     buf_append_str(b, "<li>");
     view_date(b, blk->start_date);
     buf_append_str(b, full ? ": full. " : ": ");
-    if (!student) {
-        buf_append_str(b, page->user_name == NULL ? "<a href=\"/login\">Log in</a> to join its waitlist."
-                                                  : "Students may join its waitlist.");
+    if (!student && page->user_name == NULL) {
+        buf_append_str(b, "<a href=\"/login?next=%2Fofferings%2F");
+        buf_append_url(b, blk->offering_id);
+        buf_append_str(b, "%23waitlist\">Log in</a> to join its waitlist.");
+    } else if (!student) {
+        buf_append_str(b, "Students may join its waitlist.");
     } else if (place != NULL && waitlist_status_parse(place->status) == WAITLIST_OFFERED &&
                place->application_id != NULL) {
         buf_append_str(b, "A seat was offered to you from its waitlist: <a href=\"/applications/");
@@ -536,6 +546,9 @@ static void render_waitlist_line(struct buf *b, const struct view_page *page, bo
         snprintf(action, sizeof(action), "/blocks/%s/waitlist/leave", blk->id);
         view_button_form(b, page->csrf_token,
                          &(struct view_button){.action = action, .label = "Leave the waitlist", .css = "secondary"});
+    } else if (!eligible) {
+        buf_append_str(b, "Your profile does not meet this rotation's rules (see <a href=\"#eligibility-heading\">"
+                          "Who can apply</a>), so you cannot join its waitlist.");
     } else {
         snprintf(action, sizeof(action), "/blocks/%s/waitlist", blk->id);
         view_button_form(b, page->csrf_token, &(struct view_button){.action = action, .label = "Join the waitlist"});
@@ -546,11 +559,13 @@ static void render_waitlist_line(struct buf *b, const struct view_page *page, bo
 /* Upcoming blocks that are full, or that the signed-in student waits on or
  * was offered from: join, your place, your offer, or log in. */
 static void render_waitlist(struct http_request *req, struct buf *b, const struct view_page *page,
-                            const struct store_user *user, const struct store_block *blocks, size_t count)
+                            const struct store_user *user, const struct store_offering *o,
+                            const struct store_block *blocks, size_t count)
 {
     char today[11];
     clock_today(today);
     bool student = page->user_name != NULL && account_has_role(user, ROLE_STUDENT);
+    bool eligible = student && profile_meets(user, o);
     bool any = false;
     for (size_t i = 0; i < count; i++) {
         const struct store_block *blk = &blocks[i];
@@ -567,7 +582,7 @@ static void render_waitlist(struct http_request *req, struct buf *b, const struc
                               "the first student on its waitlist who may take it gets an offer at once.</p>"
                               "<ul class=\"plain-list\">");
         any = true;
-        render_waitlist_line(b, page, student, full, blk, placed ? &e : NULL);
+        render_waitlist_line(b, page, student, eligible, full, blk, placed ? &e : NULL);
     }
     if (any)
         buf_append_str(b, "</ul></section>\n");
@@ -696,9 +711,9 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
     render_summary(&b, &o);
     render_preceptor(&b, &o);
     render_blocks(&b, blocks, count);
-    render_waitlist(req, &b, &page, &user, blocks, count);
+    render_waitlist(req, &b, &page, &user, &o, blocks, count);
     render_apply(req, &b, &page, &user, &o, blocks, count, apply);
-    render_eligibility(&b, &o, rules, rule_count);
+    render_eligibility(&b, &o, rules, rule_count, page.user_name == NULL || account_has_role(&user, ROLE_STUDENT));
     web_reviews_section(req, &b, page.user_name != NULL ? &user : NULL, o.id, o.organization_id);
     buf_append_str(&b, "</div>\n<div class=\"offering-side\">\n");
     render_price(&b, &o, blocks, count);

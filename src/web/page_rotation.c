@@ -158,7 +158,9 @@ static void render_due(struct http_request *req, struct buf *b, const struct rot
     buf_appendf(&link, "/rotations/%s/hours", a->id);
     if (v->hours.open && v->student) {
         buf_reset(&line);
-        buf_appendf(&line, "Log each day of your rotation, until %s.", v->hours.open_until);
+        buf_append_str(&line, "Log each day of your rotation, until ");
+        view_date(&line, v->hours.open_until); /* "Jan 1, 2027", as every date on the page */
+        buf_append_char(&line, '.');
         due(b, line.data, link.data, "Log your hours");
     }
     if (v->student && status == APPLICATION_IN_PROGRESS) {

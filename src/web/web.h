@@ -31,6 +31,7 @@ void web_install_error_page(void);
 
 void web_asset_css(struct http_request *req);
 void web_page_home(struct http_request *req);
+extern const char *const web_register_params[]; /* next (a path on this site) */
 void web_page_register(struct http_request *req);
 void web_page_register_post(struct http_request *req);
 extern const char *const web_login_params[]; /* next (a path on this site), done */
@@ -367,9 +368,10 @@ void web_page_ticket_action(struct http_request *req);
 
 /* ---- signed documents (page_certificate.c, page_verify.c) ---- */
 struct store_application;
-/* The certificate panel of a completed application's page (nothing before completion). */
+/* The certificate panel of a completed application's page, and before it the
+ * link to the visa letter of a booked one for those who may open it. */
 void web_certificate_panel(struct http_request *req, struct buf *b, const struct store_application *a,
-                           const char *csrf_token);
+                           const struct store_user *user, const char *csrf_token);
 void web_page_certificate_issue(struct http_request *req);
 void web_page_certificate_pdf(struct http_request *req);
 void web_page_verify(struct http_request *req);

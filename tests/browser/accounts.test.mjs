@@ -83,3 +83,38 @@ test('accounts journey works without JavaScript', { timeout: 90_000 }, async () 
     await screenshot(page, 'account.png');
   });
 });
+
+// A visitor on an offering follows "Create a student account": the form opens
+// (it once answered 400 for its ?next=), a refused attempt opens at an error
+// summary linked to the field and keeps what was typed, and the new account
+// lands back on the offering's Apply section.
+test('creating an account from an offering comes back to it', { timeout: 60_000 }, async () => {
+  await withPage({ javaScriptEnabled: false }, async (page) => {
+    await page.goto('/search?q=Lakeside');
+    const first = page.locator('main a[href^="/offerings/"]').first();
+    const offering = new URL(await first.getAttribute('href'), page.url()).pathname;
+    await page.goto(offering);
+    await page.getByRole('link', { name: 'Create a student account' }).click();
+    await page.waitForURL((u) => u.pathname === '/register');
+    assert.equal(await page.locator('h1').textContent(), 'Create a student account',
+      `${page.url()} shows the registration form`);
+
+    const email = `next-${Date.now()}-${process.pid}@example.org`;
+    await (await field(page, 'name', /name/i)).fill(NAME);
+    await (await field(page, 'email', /e-?mail/i)).fill(email);
+    await (await field(page, 'password', /password/i)).fill('short');
+    await page.getByRole('button', { name: 'Create account', exact: true }).click();
+    const summary = page.locator('#error-summary');
+    await summary.waitFor();
+    const link = summary.locator('a[href="#f-password"]');
+    assert.equal(await link.count(), 1, 'the error summary links to the password field');
+    assert.match(await link.textContent(), /^The password /, 'the error is a sentence naming the field');
+    assert.equal(await page.locator('[name="name"]').inputValue(), NAME, 'the name is kept');
+    assert.equal(await page.locator('[name="email"]').inputValue(), email, 'the email is kept');
+
+    await (await field(page, 'password', /password/i)).fill(PASSWORD);
+    await page.getByRole('button', { name: 'Create account', exact: true }).click();
+    await page.waitForURL((u) => u.pathname === offering);
+    assert.equal(new URL(page.url()).hash, '#apply', 'back at the offering\'s Apply section');
+  });
+});

@@ -466,7 +466,12 @@ test('the host manages its host-wide document requirements', { timeout: 60_000 }
     const again = p.getByRole('region', { name: 'Add a requirement' });
     await again.getByLabel('Document').selectOption({ label: 'N95 fit test' });
     assert.equal(await press(p, again.getByRole('button', { name: 'Add requirement' })), 409);
-    await p.getByText('already required').waitFor();
+    await p.getByText('already required').first().waitFor();
+    // The form is at the foot of a long page: it opens at a summary linked to the field.
+    const summary = p.locator('#error-summary');
+    assert.equal(await summary.locator('a[href="#f-kind"]').count(), 1, 'the error summary links to the document field');
+    assert.equal(await p.evaluate(() => document.activeElement && document.activeElement.id), 'error-summary',
+      'the page opens at the error summary');
     assert.equal(await press(p, rules.getByRole('button', { name: 'Remove N95 fit test' }),
       (u) => u.pathname === '/host/requirements'), 303);
     await p.getByRole('status').filter({ hasText: 'The requirement is removed' }).waitFor();

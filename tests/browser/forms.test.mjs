@@ -234,10 +234,21 @@ test('one truth about the fee; clearing too early shows the checklist; a held se
       'no "Cancel the booking" before there is a booking');
     await actions.getByRole('button', { name: 'Release the held seat' }).waitFor();
 
-    // Booked, nothing uploaded: "Clear to start" leads to the checklist, in words, with the way back.
+    // Booked, nothing uploaded: no "Clear to start" that could only be refused; the page
+    // says what is left and links to the checklist.
     await apiExpect(200, 'POST', `/api/v1/applications/${a.id}/book`, { token: await apiLogin('staff@rounds.test'), body: {} });
     await h.goto(`/applications/${a.id}`);
     await actions.getByRole('button', { name: 'Cancel the booking' }).waitFor();
+    assert.equal(await actions.getByRole('button', { name: 'Clear to start' }).count(), 0,
+      'no "Clear to start" before the checklist is complete');
+    await actions.getByText(/cleared to start once the onboarding checklist is complete: 0 of \d+ requirements met/).waitFor();
+    await actions.getByRole('link', { name: 'See the checklist' }).waitFor();
+    // A page from before (or another tab) that still posts it: the checklist, in words, with the way back.
+    await h.locator('form.application-actions').evaluate((f, id) => {
+      const b = document.createElement('button');
+      b.type = 'submit'; b.textContent = 'Clear to start'; b.setAttribute('formaction', `/applications/${id}/clear`);
+      f.querySelector('.actions').appendChild(b);
+    }, a.id);
     assert.equal(await press(h, actions.getByRole('button', { name: 'Clear to start' })), 409);
     await h.getByRole('alert').filter({ hasText: 'cannot be cleared yet' }).waitFor();
     await h.getByRole('region', { name: 'Requirements' }).getByText('Missing').first().waitFor();
@@ -254,5 +265,53 @@ test('one truth about the fee; clearing too early shows the checklist; a held se
   } finally {
     await visitor.context.close();
     await host.context.close();
+  }
+});
+
+// The coordinator's forms come back like the student's: the new-offering form
+// and a block's form open at an error summary linked to the field (they once
+// showed a list the page did not open at), and a proposed agreement without a
+// school says so in plain words (it once said "there is no school with this id").
+test('the host\'s forms open at an error summary linked to the field', { timeout: 90_000 }, async () => {
+  const { context, page } = await browse(390);
+  try {
+    await page.goto('/login');
+    assert.equal(await logIn(page, 'host@rounds.test'), 303);
+    await page.goto('/host');
+    await page.locator('main a[href^="/host/offerings/new?organization_id="]').first().click();
+    await page.waitForURL((u) => u.pathname === '/host/offerings/new');
+    await page.evaluate(() => { for (const f of document.forms) f.noValidate = true; });
+    await page.getByLabel('Title').fill('');
+    await page.getByLabel('Description').fill('Ward rounds and clinic days.');
+    assert.equal(await press(page, page.getByRole('button', { name: 'Create offering' })), 400);
+    let summary = await summaryInView(page);
+    assert.equal(await summary.locator('a[href="#f-title"]').count(), 1, 'the summary links to the title');
+    assert.equal(await page.getByLabel('Description').inputValue(), 'Ward rounds and clinic days.',
+      'what was typed is kept');
+
+    // A block of one of its offerings, saved with no seats.
+    await page.goto('/host');
+    await page.locator('main a[href$="/edit"]').first().click();
+    await page.waitForURL((u) => u.pathname.endsWith('/edit'));
+    const dates = await page.locator('td[data-label="Dates"]').first().innerText();
+    assert.match(dates, /^[A-Z][a-z]{2} \d{1,2}, \d{4} to [A-Z][a-z]{2} \d{1,2}, \d{4}$/, 'block dates read as elsewhere');
+    const add = page.getByRole('group', { name: 'New block' });
+    await page.evaluate(() => { for (const f of document.forms) f.noValidate = true; });
+    await add.getByLabel('Seats').fill('');
+    assert.equal(await press(page, page.getByRole('button', { name: 'Add block' })), 400);
+    summary = await summaryInView(page);
+    assert.equal(await summary.locator('a[href="#new-seats"]').count(), 1, 'the summary links to the new block\'s seats');
+
+    await page.goto('/agreements');
+    const propose = page.getByRole('region', { name: 'Propose an agreement' });
+    await page.evaluate(() => { for (const f of document.forms) f.noValidate = true; });
+    await propose.getByLabel('School').selectOption('');
+    await propose.getByLabel('First day covered').fill('2027-01-01');
+    await propose.getByLabel('Last day covered').fill('2027-12-31');
+    assert.equal(await press(page, propose.getByRole('button', { name: 'Propose the agreement' })), 422);
+    summary = await summaryInView(page);
+    assert.equal((await summary.locator('a[href="#f-school_id"]').textContent()).trim(), 'Choose the school from the list.');
+  } finally {
+    await context.close();
   }
 });

@@ -97,3 +97,63 @@ test('every page fits a 360 px screen and passes axe-core at 1280 px', { timeout
   }
   assert.deepEqual(problems, [], 'pages wider than a 360 px screen');
 });
+
+// Every link a page offers leads somewhere its reader may go: on the demo's
+// applications (booked, under way, completed) and their rotation's page, as
+// each role that sees them, no link in the page's main part answers 4xx
+// (the visa letter's link once led the preceptor and the coach to a 404, the
+// document wallet's led hosts and staff to a 403).
+test('the links a page offers open for the one reading it', { timeout: 180_000 }, async () => {
+  const apps = ['/applications/app_demo_booked', '/applications/app_demo_rotation', '/applications/app_demo_completed'];
+  const readers = {
+    preceptor: ['preceptor@rounds.test', apps],
+    coach: ['coach@rounds.test', ['/applications/app_demo_rotation', '/coach']],
+    host: ['host@rounds.test', apps],
+    staff: ['staff@rounds.test', apps],
+    student: ['rotation@rounds.test', ['/applications/app_demo_rotation']],
+  };
+  const dead = [];
+  for (const [role, [email, paths]] of Object.entries(readers)) {
+    const { context, page } = await person(email, 1280);
+    try {
+      const queue = [...paths];
+      const seen = new Set();
+      while (queue.length > 0) {
+        const p = queue.shift();
+        if (seen.has(p)) continue;
+        seen.add(p);
+        const res = await page.goto(p);
+        assert.ok(res.status() < 400, `${role} GET ${p} → ${res.status()}`);
+        const hrefs = await page.$$eval('main a[href]', (as) => as.map((a) => a.getAttribute('href')));
+        for (const href of new Set(hrefs)) {
+          const u = new URL(href, page.url());
+          if (u.origin !== new URL(BASE_URL).origin || u.pathname === p) continue;
+          // The rotation's own page is checked in turn, as its reader sees it.
+          if (paths === apps && /^\/offerings\/[^/]+$/.test(u.pathname)) queue.push(u.pathname);
+          const r = await page.request.get(u.pathname + u.search, { maxRedirects: 0 });
+          if (r.status() >= 400) dead.push(`${role} on ${p}: ${u.pathname}${u.search} → ${r.status()}`);
+        }
+      }
+    } finally {
+      await context.close();
+    }
+  }
+  assert.deepEqual(dead, [], 'links that lead their reader to an error');
+});
+
+// An error page keeps the reader's own navigation: a student who follows a
+// stale link still has Documents, Letters and Payments (the error page once
+// showed only the links every account has).
+test('an error page keeps the navigation of the role reading it', { timeout: 60_000 }, async () => {
+  const { context, page } = await person('student@rounds.test', 360);
+  try {
+    const res = await page.goto('/applications/app_no_such_application');
+    assert.equal(res.status(), 404);
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    for (const name of ['Documents', 'Letters', 'Payments']) {
+      assert.equal(await nav.getByRole('link', { name, exact: true }).count(), 1, `the error page links to ${name}`);
+    }
+  } finally {
+    await context.close();
+  }
+});

@@ -123,8 +123,19 @@ test('request → the author uploads through the link → confidential to the st
       const keep = form.getByRole('radio', { name: 'I do not waive my right to see this letter' });
       assert.equal(await waive.isChecked(), false, 'the waiver has no default');
       assert.equal(await keep.isChecked(), false, 'the waiver has no default');
+      // Without the waiver's answer (the browser's own check is off here, as in an old
+      // browser): the page opens at an error summary linked to the waiver, and keeps
+      // what was typed.
       await form.getByLabel("Author's name").fill(AUTHOR_NAME);
       await form.getByLabel("Author's email").fill(AUTHOR_EMAIL);
+      await s.locator('form[action="/letters"]').evaluate((f) => { f.noValidate = true; });
+      assert.equal(await press(s, form.getByRole('button', { name: 'Send the request' }), (u) => u.pathname === '/letters'),
+        400, 'POST /letters without the waiver answers 400');
+      const summary = s.locator('#error-summary');
+      await summary.waitFor();
+      assert.equal(await summary.locator('a[href="#f-waived"]').count(), 1, 'the error summary links to the waiver');
+      assert.equal(await form.getByLabel("Author's name").inputValue(), AUTHOR_NAME, 'the name is kept');
+      assert.equal(await form.getByLabel("Author's email").inputValue(), AUTHOR_EMAIL, 'the email is kept');
       await waive.check();
       assert.equal(await press(s, form.getByRole('button', { name: 'Send the request' }),
         (u) => /^\/letters\/[^/]+$/.test(u.pathname)), 303, 'POST /letters answers 303 to the letter');

@@ -55,6 +55,12 @@ test('the student writes, the preceptor reads and answers, the unread count show
     await s.waitForLoadState('load');
     assert.equal(new URL(s.url()).pathname, THREAD);
 
+    // Empty: the summary says what to do in a sentence (it once said only "is required").
+    await s.evaluate(() => { for (const f of document.forms) f.noValidate = true; });
+    assert.equal(await press(s, s.getByRole('button', { name: 'Send the message' })), 400);
+    const empty = s.locator('#error-summary a[href="#f-body"]');
+    assert.equal((await empty.textContent()).trim(), 'Write your message first.');
+
     // Too long: the summary links to the field, the text stays.
     const text = `Where do I park on Monday? ${'x'.repeat(5000)}`;
     await s.evaluate(() => { for (const f of document.forms) f.noValidate = true; });

@@ -144,9 +144,12 @@ test('apply → offer → accept → pay (demo) → booked → cancel with the r
       // Before a seat is held, the page says what booking will take.
       await s.getByRole('region', { name: 'Payment' }).getByText('To book', { exact: true }).waitFor();
 
-      // The host offers a seat.
+      assert.match(await s.getByRole('region', { name: 'Payment' }).innerText(), /once you accept an offer/);
+
+      // The host offers a seat (the card speaks of the student to the host, not to "you").
       const h = host.page;
       await h.goto(applicationPath);
+      assert.match(await h.getByRole('region', { name: 'Payment' }).innerText(), /once the student accepts an offer/);
       assert.equal(await press(h, h.getByRole('region', { name: 'What you can do now' })
         .getByRole('button', { name: 'Offer a seat' }), (u) => u.pathname === applicationPath), 303, 'offer');
 
@@ -221,3 +224,26 @@ test('apply → offer → accept → pay (demo) → booked → cancel with the r
       for (const p of [student, host, staff]) await p.context.close();
     }
   });
+
+// A rotation that is over does not ask to "book … once you accept an offer":
+// the demo's completed rotation (its seat taken without recorded terms) shows
+// its price and no step that lies behind it.
+test('a completed rotation\'s page asks for nothing that lies behind it', { timeout: 60_000 }, async () => {
+  const context = await newContext({ javaScriptEnabled: false });
+  try {
+    const page = await context.newPage();
+    await page.goto('/login');
+    await page.getByLabel('Email').fill('student@rounds.test');
+    await page.getByLabel('Password').fill('rounds-demo-2026');
+    await press(page, page.getByRole('button', { name: 'Log in', exact: true }), (u) => u.pathname !== '/login');
+    await page.goto('/applications/app_demo_completed');
+    const card = page.getByRole('region', { name: 'Payment' });
+    await card.getByText('Price', { exact: true }).waitFor();
+    assert.doesNotMatch(await card.innerText(), /once you accept an offer/);
+    // Nor a checklist that "opens" later: it is over.
+    const shared = await page.getByRole('region', { name: 'Documents you shared' }).innerText();
+    assert.doesNotMatch(shared, /once it opens/);
+  } finally {
+    await context.close();
+  }
+});

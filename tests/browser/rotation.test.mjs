@@ -94,6 +94,10 @@ test('the rotation under way: coach, check-in, ticket, hours and readiness', { t
     await facts.getByText(PRECEPTOR).waitFor();
     await facts.getByText(COACH).waitFor();
     await s.getByRole('link', { name: 'Weekly check-ins' }).waitFor();
+    // Dates read as everywhere else ("Jan 1, 2027"), not 2027-01-01.
+    const due = await s.getByRole('region', { name: 'What is due' }).innerText();
+    assert.match(due, /Log each day of your rotation, until [A-Z][a-z]{2} \d{1,2}, \d{4}\./);
+    assert.doesNotMatch(due, /\d{4}-\d{2}-\d{2}/);
     await look(s, 'rotation');
     await phone.page.goto(ROTATION);
     await look(phone.page, 'rotation-390');

@@ -70,8 +70,9 @@ async function login(page, email, password, landing) {
   await press(page, page.getByRole('button', { name: 'Log in', exact: true }), landing);
 }
 
-// A published rotation of the demo host with one start date of one seat, held by another student.
-async function fullRotation() {
+// A published rotation of the demo host with one start date of one seat, held by another student
+// (the holder, a graduate who passed Step 1, meets any of the rules `eligibility` adds).
+async function fullRotation(title = TITLE, eligibility = {}, holderEmail = HOLDER_EMAIL) {
   const host = (await expectApi(null, 'POST', '/api/v1/auth/login',
     { email: 'host@rounds.test', password: DEMO_PASSWORD }, 200)).token;
   const site = (await expectApi(host, 'GET', '/api/v1/sites', null, 200)).items[0];
@@ -80,18 +81,20 @@ async function fullRotation() {
     `/api/v1/preceptors?organization_id=${encodeURIComponent(site.organization_id)}`, null, 200)).items[0];
   assert.ok(preceptor, 'the demo host has a preceptor');
   const offering = await expectApi(host, 'POST', '/api/v1/offerings', {
-    organization_id: site.organization_id, site_id: site.id, preceptor_id: preceptor.id, title: TITLE,
+    organization_id: site.organization_id, site_id: site.id, preceptor_id: preceptor.id,
     specialty: 'nephrology', kind: 'observership', setting: 'outpatient', weeks: 4, tuition_cents: 120000,
     application_fee_cents: 0, deposit_cents: 0, description: 'Dialysis unit and clinic days.',
-    eligibility: { students_allowed: true, graduates_allowed: true, step1_required: false, visa_kinds: [] },
+    eligibility: { students_allowed: true, graduates_allowed: true, step1_required: false, visa_kinds: [], ...eligibility },
+    title,
     status: 'published',
   }, 201);
   const start = dateIn(80);
   const block = await expectApi(host, 'POST', `/api/v1/offerings/${offering.id}/blocks`,
     { start, end: dateIn(107), seats: 1 }, 201);
   const holder = (await expectApi(null, 'POST', '/api/v1/auth/register',
-    { email: HOLDER_EMAIL, password: PASSWORD, name: 'Tomas Lindqvist' }, 201)).token;
-  await confirmEmail(HOLDER_EMAIL);
+    { email: holderEmail, password: PASSWORD, name: 'Tomas Lindqvist' }, 201)).token;
+  await confirmEmail(holderEmail);
+  await expectApi(holder, 'PATCH', '/api/v1/me', { status: 'graduate', graduation_year: 2022, step1: 'passed' }, 200);
   const application = await expectApi(holder, 'POST', '/api/v1/applications',
     { block_id: block.id, statement: 'Holding this seat.' }, 201);
   await expectApi(host, 'POST', `/api/v1/applications/${application.id}/offer`, {}, 200);
@@ -175,3 +178,43 @@ test('a full date: join its waitlist and save the rotation; the host adds a seat
       await host.close();
     }
   });
+
+// A visitor's "Log in" on a full date comes back to the rotation; a student whose
+// profile the rotation's rules refuse is offered neither the waitlist nor the
+// Apply form (both could only fail), and is told why.
+test('the waitlist and the Apply form for a visitor and for a student the rules refuse', { timeout: 120_000 }, async () => {
+  const rotation = await fullRotation(`Marlowmere${process.pid} Step 1 Nephrology Observership`,
+    { step1_required: true }, `waitlist-holder2-${STAMP}@example.org`);
+  const offeringPath = `/offerings/${rotation.offering.id}`;
+  const host = (await expectApi(null, 'POST', '/api/v1/auth/login',
+    { email: 'host@rounds.test', password: DEMO_PASSWORD }, 200)).token;
+  await expectApi(host, 'POST', `/api/v1/offerings/${rotation.offering.id}/blocks`,
+    { start: dateIn(120), end: dateIn(147), seats: 3 }, 201);
+  const email = `waitlist-nostep1-${STAMP}@example.org`;
+  await expectApi(null, 'POST', '/api/v1/auth/register', { email, password: PASSWORD, name: STUDENT_NAME }, 201);
+  await confirmEmail(email);
+  const context = await newContext({ javaScriptEnabled: false, viewport: PHONE });
+  try {
+    const page = await context.newPage();
+    await page.goto(offeringPath);
+    const logIn = page.getByRole('region', { name: 'Waitlist' }).getByRole('link', { name: 'Log in' });
+    assert.equal(await logIn.getAttribute('href'), `/login?next=%2Fofferings%2F${rotation.offering.id}%23waitlist`);
+    await logIn.click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await press(page, page.getByRole('button', { name: 'Log in', exact: true }), (u) => u.pathname === offeringPath);
+
+    const waitlist = page.getByRole('region', { name: 'Waitlist' });
+    await waitlist.getByText('so you cannot join its waitlist').waitFor();
+    assert.equal(await waitlist.getByRole('button', { name: 'Join the waitlist' }).count(), 0,
+      'no "Join the waitlist" button the rules would refuse');
+    const apply = page.getByRole('region', { name: 'Apply for this rotation' });
+    await apply.getByText('does not meet this rotation').waitFor();
+    assert.equal(await apply.getByRole('button', { name: 'Apply' }).count(), 0,
+      'no Apply button the rules would refuse');
+    assert.equal(await apply.getByRole('link', { name: 'Update your profile' }).getAttribute('href'), '/account');
+    await fitsWindow(page);
+  } finally {
+    await context.close();
+  }
+});
