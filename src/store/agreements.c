@@ -60,12 +60,7 @@ static int read_agreements(struct arena *arena, struct db_stmt *st, struct store
 /* Steps an UPDATE: DB_OK when it changed a row, DB_DONE when none matched. */
 static int run_changed(struct db_stmt *st)
 {
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed > 0 ? DB_OK : DB_DONE;
+    return store_change_any(st);
 }
 
 int store_agreement_insert(struct db_conn *conn, const struct store_agreement *a)

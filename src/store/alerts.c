@@ -59,12 +59,7 @@ int store_event_cursor_move(struct db_conn *conn, const char *name, int64_t from
     db_bind_text(st, 1, name);
     db_bind_int(st, 2, from);
     db_bind_int(st, 3, to);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 /* ---- saved searches ---- */
@@ -191,12 +186,7 @@ int store_saved_search_delete(struct db_conn *conn, const char *id, const char *
     st = db_prepare(conn, "DELETE FROM saved_searches WHERE id = $1 AND student_id = $2");
     db_bind_text(st, 1, id);
     db_bind_text(st, 2, student_id);
-    rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_saved_search_set_pending(struct db_conn *conn, const char *id, const char *from, const char *to)
@@ -205,12 +195,7 @@ int store_saved_search_set_pending(struct db_conn *conn, const char *id, const c
     db_bind_text(st, 1, id);
     db_bind_text(st, 2, from);
     db_bind_text(st, 3, to);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_saved_search_set_email(struct db_conn *conn, const char *id, bool email_alerts)
@@ -247,12 +232,7 @@ int store_saved_search_emailed(struct db_conn *conn, const char *id, const char 
     db_bind_text(st, 2, pending);
     db_bind_int(st, 3, before);
     db_bind_int(st, 4, now);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_alert_unsubscribe_add(struct db_conn *conn, const char *token_hash, const char *saved_search_id,
@@ -302,12 +282,7 @@ int store_favourite_remove(struct db_conn *conn, const char *student_id, const c
     struct db_stmt *st = db_prepare(conn, "DELETE FROM favourites WHERE student_id = $1 AND offering_id = $2");
     db_bind_text(st, 1, student_id);
     db_bind_text(st, 2, offering_id);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_favourite_has(struct db_conn *conn, const char *student_id, const char *offering_id, bool *has)

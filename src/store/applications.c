@@ -161,12 +161,7 @@ int store_application_move(struct db_conn *conn, const char *id, const char *fro
     bind_optional_int(st, 4, offer_expires_at);
     bind_optional_int(st, 5, hold_expires_at);
     db_bind_int(st, 6, now);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_application_event_add(struct db_conn *conn, const char *application_id, const char *action,
@@ -289,12 +284,7 @@ int store_block_take_seat(struct db_conn *conn, const char *block_id)
     struct db_stmt *st = db_prepare(conn, "UPDATE blocks SET seats_taken = seats_taken + 1"
                                           " WHERE id = $1 AND seats_taken + seats_reserved < seats");
     db_bind_text(st, 1, block_id);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_block_free_seat(struct db_conn *conn, const char *block_id)
@@ -310,12 +300,7 @@ int store_application_release_reservation(struct db_conn *conn, const char *id)
     struct db_stmt *st = db_prepare(conn, "UPDATE applications SET seat_reserved = 0 WHERE id = $1"
                                           " AND seat_reserved = 1");
     db_bind_text(st, 1, id);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_offering_expiry_days(struct db_conn *conn, const char *offering_id, int64_t *offer_days,
@@ -450,12 +435,7 @@ int store_notification_group(struct db_conn *conn, const char *user_id, const ch
     db_bind_text(st, 4, link != NULL ? link : "");
     db_bind_int(st, 5, since);
     db_bind_int(st, 6, now);
-    int rc = db_step(st);
-    int changed = rc == DB_DONE ? db_changes(st) : 0;
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed > 0 ? DB_OK : DB_DONE;
+    return store_change_any(st);
 }
 
 int store_notification_get(struct db_conn *conn, struct arena *arena, const char *user_id, const char *id,
@@ -505,12 +485,7 @@ int store_notification_read(struct db_conn *conn, const char *user_id, const cha
     db_bind_text(st, 1, id);
     db_bind_text(st, 2, user_id);
     db_bind_int(st, 3, now);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 /* ---- outbox ---- */

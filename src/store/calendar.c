@@ -18,12 +18,7 @@ int store_calendar_feed_delete(struct db_conn *conn, const char *user_id)
 {
     struct db_stmt *st = db_prepare(conn, "DELETE FROM calendar_feeds WHERE user_id = $1");
     db_bind_text(st, 1, user_id);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed > 0 ? DB_OK : DB_DONE;
+    return store_change_any(st);
 }
 
 int store_calendar_feed_user(struct db_conn *conn, struct arena *arena, const char *token_hash,

@@ -94,12 +94,7 @@ int store_certificate_revoke(struct db_conn *conn, const char *number, const cha
     db_bind_text(st, 2, by);
     db_bind_text(st, 3, reason);
     db_bind_text(st, 4, number);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed > 0 ? DB_OK : DB_DONE;
+    return store_change_any(st);
 }
 
 int store_certificates_of_subject(struct db_conn *conn, struct arena *arena, const char *subject_id,

@@ -88,12 +88,7 @@ int store_deletion_request_cancel(struct db_conn *conn, const char *user_id, int
                                           " WHERE user_id = $1 AND state = 'pending'");
     db_bind_text(st, 1, user_id);
     db_bind_int(st, 2, now);
-    int rc = db_step(st);
-    int changed = rc == DB_DONE ? db_changes(st) : 0;
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed > 0 ? DB_OK : DB_DONE;
+    return store_change_any(st);
 }
 
 int store_deletion_request_complete(struct db_conn *conn, const char *id, const char *completed_by, int64_t now)
@@ -103,12 +98,7 @@ int store_deletion_request_complete(struct db_conn *conn, const char *id, const 
     db_bind_text(st, 1, id);
     db_bind_int(st, 2, now);
     db_bind_text(st, 3, completed_by);
-    int rc = db_step(st);
-    int changed = rc == DB_DONE ? db_changes(st) : 0;
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed > 0 ? DB_OK : DB_DONE;
+    return store_change_any(st);
 }
 
 int store_deletion_requests_list(struct db_conn *conn, struct arena *arena, const char *state, int limit,

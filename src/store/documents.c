@@ -29,12 +29,7 @@ static void bind_optional_int(struct db_stmt *st, int index, int64_t v)
 /* DB_OK when the last statement changed one row, DB_DONE when none. */
 static int run_changed(struct db_stmt *st)
 {
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed >= 1 ? DB_OK : DB_DONE;
+    return store_change_any(st);
 }
 
 int store_document_insert(struct db_conn *conn, const struct store_document *d)

@@ -18,12 +18,7 @@ int store_user_confirm_email(struct db_conn *conn, const char *user_id, int64_t 
         db_prepare(conn, "UPDATE users SET email_confirmed_at = $2 WHERE id = $1 AND email_confirmed_at IS NULL");
     db_bind_text(st, 1, user_id);
     db_bind_int(st, 2, now);
-    int rc = db_step(st);
-    int changed = rc == DB_DONE ? db_changes(st) : 0;
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed > 0 ? DB_OK : DB_DONE;
+    return store_change_any(st);
 }
 
 int store_email_unconfirmed(struct db_conn *conn, const char *email, bool *unconfirmed)

@@ -61,12 +61,7 @@ int store_hours_get(struct db_conn *conn, struct arena *arena, const char *id, s
 /* DB_OK when exactly one row changed, DB_DONE when none did. */
 static int changed_one(struct db_stmt *st)
 {
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_hours_update(struct db_conn *conn, const struct store_hours_entry *e, const char *from)

@@ -57,12 +57,7 @@ int store_preceptor_invitation_use(struct db_conn *conn, const char *id, const c
     db_bind_text(st, 1, id);
     db_bind_text(st, 2, user_id);
     db_bind_int(st, 3, now);
-    int rc = db_step(st);
-    int changed = rc == DB_DONE ? db_changes(st) : 0;
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed > 0 ? DB_OK : DB_DONE;
+    return store_change_any(st);
 }
 
 int store_preceptor_link(struct db_conn *conn, const char *preceptor_id, const char *user_id)
@@ -70,10 +65,5 @@ int store_preceptor_link(struct db_conn *conn, const char *preceptor_id, const c
     struct db_stmt *st = db_prepare(conn, "UPDATE preceptors SET user_id = $2 WHERE id = $1 AND user_id IS NULL");
     db_bind_text(st, 1, preceptor_id);
     db_bind_text(st, 2, user_id);
-    int rc = db_step(st);
-    int changed = rc == DB_DONE ? db_changes(st) : 0;
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed > 0 ? DB_OK : DB_DONE;
+    return store_change_any(st);
 }

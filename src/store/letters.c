@@ -66,12 +66,7 @@ static void read_letter(struct arena *arena, struct db_stmt *st, struct store_le
 /* Steps an UPDATE: DB_OK when it changed a row, DB_DONE when none matched. */
 static int run_changed(struct db_stmt *st)
 {
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed > 0 ? DB_OK : DB_DONE;
+    return store_change_any(st);
 }
 
 /* Reads every row of a listing statement into an arena array. */

@@ -148,12 +148,7 @@ int store_message_digest_claim(struct db_conn *conn, const char *user_id, int64_
     db_bind_text(st, 1, user_id);
     db_bind_int(st, 2, now);
     db_bind_int(st, 3, not_after);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_message_digest_threads(struct db_conn *conn, struct arena *arena, const char *user_id,

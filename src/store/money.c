@@ -58,12 +58,7 @@ int store_money_claim_reminder(struct db_conn *conn, const char *application_id,
                                           " WHERE id = $1 AND (balance_reminders & $2) = 0");
     db_bind_text(st, 1, application_id);
     db_bind_int(st, 2, bit);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_money_balances_due(struct db_conn *conn, struct arena *arena, const char *until, int limit,
@@ -195,12 +190,7 @@ int store_checkout_close(struct db_conn *conn, const char *id, const char *statu
     db_bind_text(st, 1, id);
     db_bind_text(st, 2, status);
     db_bind_int(st, 3, now);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_checkouts_of_application(struct db_conn *conn, struct arena *arena, const char *application_id,
@@ -452,12 +442,7 @@ int store_refund_mark_sent(struct db_conn *conn, const char *id, const char *pro
     db_bind_text(st, 2, provider_ref);
     db_bind_text(st, 3, sent_by);
     db_bind_int(st, 4, now);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_refund_failed(struct db_conn *conn, const char *id, const char *error, int64_t next_attempt_at)

@@ -11,12 +11,7 @@ int store_notice_claim(struct db_conn *conn, const char *application_id, const c
     db_bind_text(st, 1, application_id);
     db_bind_text(st, 2, kind);
     db_bind_int(st, 3, now);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_notice_sent(struct db_conn *conn, const char *application_id, const char *kind, bool *sent)

@@ -29,12 +29,7 @@ static void read_link(struct arena *arena, struct db_stmt *st, struct store_scho
 /* Steps an UPDATE: DB_OK when it changed a row, DB_DONE when none matched. */
 static int run_changed(struct db_stmt *st)
 {
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed > 0 ? DB_OK : DB_DONE;
+    return store_change_any(st);
 }
 
 int store_school_student_put(struct db_conn *conn, const struct store_school_student *link)
@@ -198,12 +193,7 @@ int store_school_lock(struct db_conn *conn, const char *school_id)
     /* A write that changes nothing: the row lock is the point. */
     struct db_stmt *st = db_prepare(conn, "UPDATE organizations SET id = id WHERE id = $1");
     db_bind_text(st, 1, school_id);
-    int rc = db_step(st);
-    int changed = rc == DB_DONE ? db_changes(st) : 0;
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_school_invites_since(struct db_conn *conn, const char *school_id, int64_t since, int64_t *invited,

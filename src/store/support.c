@@ -183,12 +183,7 @@ int store_ticket_set_status(struct db_conn *conn, const char *id, const char *fr
         db_bind_int(st, 5, now);
     else
         db_bind_null(st, 5);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_ticket_assign(struct db_conn *conn, const char *id, const char *assignee_id, int64_t now)
@@ -278,12 +273,7 @@ int store_ticket_claim_escalation(struct db_conn *conn, const char *id, enum sto
                                                 " AND resolve_escalated_at IS NULL");
     db_bind_text(st, 1, id);
     db_bind_int(st, 2, now);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_ticket_timings(struct db_conn *conn, struct arena *arena, int64_t since, struct store_ticket_timing **out,

@@ -32,12 +32,7 @@ int store_two_factor_begin(struct db_conn *conn, const char *user_id, const char
     db_bind_text(st, 1, user_id);
     db_bind_text(st, 2, secret_sealed);
     db_bind_int(st, 3, now);
-    rc = db_step(st);
-    int changed = rc == DB_DONE ? db_changes(st) : 0;
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_two_factor_confirm(struct db_conn *conn, const char *user_id, int64_t step, int64_t now)
@@ -47,12 +42,7 @@ int store_two_factor_confirm(struct db_conn *conn, const char *user_id, int64_t 
     db_bind_text(st, 1, user_id);
     db_bind_int(st, 2, now);
     db_bind_int(st, 3, step);
-    int rc = db_step(st);
-    int changed = rc == DB_DONE ? db_changes(st) : 0;
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_two_factor_use_step(struct db_conn *conn, const char *user_id, int64_t step)
@@ -61,12 +51,7 @@ int store_two_factor_use_step(struct db_conn *conn, const char *user_id, int64_t
                                           " WHERE user_id = $1 AND confirmed_at IS NOT NULL AND last_step < $2");
     db_bind_text(st, 1, user_id);
     db_bind_int(st, 2, step);
-    int rc = db_step(st);
-    int changed = rc == DB_DONE ? db_changes(st) : 0;
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_two_factor_delete(struct db_conn *conn, const char *user_id)
@@ -110,12 +95,7 @@ int store_recovery_code_use(struct db_conn *conn, const char *user_id, const cha
     db_bind_text(st, 1, hash);
     db_bind_text(st, 2, user_id);
     db_bind_int(st, 3, now);
-    int rc = db_step(st);
-    int changed = rc == DB_DONE ? db_changes(st) : 0;
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_recovery_codes_left(struct db_conn *conn, const char *user_id, int64_t *left)

@@ -412,10 +412,5 @@ int store_user_lock(struct db_conn *conn, const char *id)
     /* A write that changes nothing: the row lock is the point. */
     struct db_stmt *st = db_prepare(conn, "UPDATE users SET id = id WHERE id = $1");
     db_bind_text(st, 1, id);
-    int rc = db_step(st);
-    int changed = rc == DB_DONE ? db_changes(st) : 0;
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed > 0 ? DB_OK : DB_DONE;
+    return store_change_any(st);
 }

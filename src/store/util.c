@@ -16,6 +16,26 @@ int store_run(struct db_stmt *st)
     return rc == DB_DONE ? DB_OK : rc;
 }
 
+int store_change_one(struct db_stmt *st)
+{
+    int rc = db_step(st);
+    int changed = rc == DB_DONE ? db_changes(st) : 0;
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    return changed == 1 ? DB_OK : DB_DONE;
+}
+
+int store_change_any(struct db_stmt *st)
+{
+    int rc = db_step(st);
+    int changed = rc == DB_DONE ? db_changes(st) : 0;
+    db_reset(st);
+    if (rc != DB_DONE)
+        return rc;
+    return changed > 0 ? DB_OK : DB_DONE;
+}
+
 /* Columns 0 and, unless second is NULL, 1 of the statement's row (0 without one). */
 static int step_ints(struct db_stmt *st, int64_t *first, int64_t *second)
 {

@@ -15,6 +15,15 @@
 const char *store_column_dup(struct arena *arena, struct db_stmt *st, int column);
 /* Steps a statement that returns no rows and resets it: DB_OK on success. */
 int store_run(struct db_stmt *st);
+/* Runs a bound write meant to change one row (an UPDATE or DELETE by key, a
+ * compare-and-set, an INSERT … ON CONFLICT DO NOTHING), then resets it:
+ * DB_OK when it changed exactly one row, DB_DONE when it changed none (the
+ * row is not there, or no longer as expected) or, against its purpose, more;
+ * else the step's error. */
+int store_change_one(struct db_stmt *st);
+/* The same for a write that may change several rows: DB_OK when it changed
+ * any, DB_DONE when none. */
+int store_change_any(struct db_stmt *st);
 /* Steps a bound statement that answers one row of integers (a count, a sum,
  * an id, a position) and resets it. DB_OK with *out set to column 0 of the
  * row (0 for SQL NULL); without a row DB_DONE, or the step's error, and *out

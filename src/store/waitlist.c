@@ -99,12 +99,7 @@ int store_waitlist_leave(struct db_conn *conn, const char *block_id, const char 
     db_bind_text(st, 1, block_id);
     db_bind_text(st, 2, student_id);
     db_bind_int(st, 3, now);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed > 0 ? DB_OK : DB_DONE;
+    return store_change_any(st);
 }
 
 int store_waitlist_of_block(struct db_conn *conn, struct arena *arena, const char *block_id,
@@ -142,12 +137,7 @@ int store_waitlist_offered(struct db_conn *conn, const char *id, const char *app
     db_bind_text(st, 1, id);
     db_bind_text(st, 2, application_id);
     db_bind_int(st, 3, now);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed == 1 ? DB_OK : DB_DONE;
+    return store_change_one(st);
 }
 
 int store_waitlist_offer_ended(struct db_conn *conn, const char *application_id, int64_t now)
@@ -157,12 +147,7 @@ int store_waitlist_offer_ended(struct db_conn *conn, const char *application_id,
                                           " WHERE application_id = $1 AND status = 'offered'");
     db_bind_text(st, 1, application_id);
     db_bind_int(st, 2, now);
-    int rc = db_step(st);
-    int changed = db_changes(st);
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc;
-    return changed > 0 ? DB_OK : DB_DONE;
+    return store_change_any(st);
 }
 
 int store_waitlist_open_offers(struct db_conn *conn, const char *block_id, const char *except_application_id,

@@ -619,6 +619,26 @@ TEST(a_failed_statement_gives_its_error_and_zeros)
     CHECK_INT(value, 2);
 }
 
+TEST(change_one_and_change_any_say_what_a_write_changed)
+{
+    CHECK_INT(db_exec(conn, "CREATE TEMP TABLE change_probe (id BIGINT PRIMARY KEY, v BIGINT NOT NULL);"
+                            " INSERT INTO change_probe VALUES (1, 0), (2, 0), (3, 1)"),
+              DB_OK);
+    static const char by_id[] = "UPDATE change_probe SET v = v + 10 WHERE id = $1";
+    static const char by_value[] = "UPDATE change_probe SET v = v + 100 WHERE v = $1";
+    CHECK_INT(store_change_one(bound(by_value, 0)), DB_DONE); /* rows 1 and 2: not one */
+    CHECK_INT(store_change_one(bound(by_id, 3)), DB_OK);
+    CHECK_INT(store_change_one(bound(by_id, 9)), DB_DONE);
+    CHECK_INT(store_change_any(bound(by_value, 5)), DB_DONE);
+    CHECK_INT(store_change_any(bound(by_value, 100)), DB_OK); /* rows 1 and 2 again */
+    CHECK_INT(store_change_one(db_prepare(conn, broken)), DB_ERROR);
+    CHECK_INT(store_change_any(db_prepare(conn, broken)), DB_ERROR);
+    int64_t sum = 0;
+    CHECK_INT(store_one_int(db_prepare(conn, "SELECT SUM(v) FROM change_probe"), &sum), DB_OK);
+    CHECK_INT(sum, 200 + 200 + 11); /* every write ran, whatever it answered */
+    CHECK_INT(db_exec(conn, "DROP TABLE change_probe"), DB_OK);
+}
+
 TEST(ping_answers)
 {
     CHECK(db_driver_of(conn)->ping(conn));
@@ -663,6 +683,7 @@ int main(void)
     RUN(two_ints_read_columns_zero_and_one_null_as_zero);
     RUN(count_any_says_whether_anything_was_counted);
     RUN(a_failed_statement_gives_its_error_and_zeros);
+    RUN(change_one_and_change_any_say_what_a_write_changed);
     db_close(conn);
     arena_heap_free(&arena);
     if (sqlite_path[0] != '\0') {
