@@ -54,7 +54,8 @@ run_suite() {
             # The failing tests by name first, each with the diagnostic block the TAP runners
             # print under it (the browser suite's error and stack): a long server log below
             # may push them out of the tail.
-            grep -A 16 -E '^(not ok|FAIL) ' "$out" | grep -vE '^(# ts=|ok )' | head -80
+            # The failed checks come before their test's FAIL line.
+            grep -B 8 -A 16 -E '^(not ok|FAIL) ' "$out" | grep -vE '^(# ts=|ok |PASS )' | head -80
             grep -vE '^ok ' "$out" | tail -60
         fi
         echo "$name: $p passed, $f failed"

@@ -466,11 +466,17 @@ static void all_answered(void)
 }
 
 /* A reader reconnects when a request comes to its loop: connections land on
- * either loop, so a few rounds make sure that each loop had some. */
+ * either loop, so rounds go on until each loop had some and its reader's
+ * handshake is through (at most READERS_BACK_ROUNDS: on a machine busy with
+ * other suites a handshake may take a while). */
+enum { READERS_BACK_ROUNDS = 50 };
 static void all_answered_until_readers_are_back(void)
 {
-    for (int round = 0; round < 5 && readers() != LOOPS; round++)
+    for (int round = 0; round < READERS_BACK_ROUNDS && readers() != LOOPS; round++) {
         all_answered();
+        if (readers() != LOOPS)
+            api_sleep_ms(100);
+    }
     CHECK_INT(readers(), LOOPS);
 }
 
