@@ -54,10 +54,22 @@ static void profile_form_from_user(struct arena *arena, const struct store_profi
     };
 }
 
+/* next: the page to go back to once the profile is saved (a path on this
+ * site, e.g. the offering whose rules it did not meet), or NULL. */
 static void render_profile(struct buf *b, const char *csrf_token, const struct profile_form *f,
-                           const struct profile_errors *errors)
+                           const struct profile_errors *errors, const char *next)
 {
+    if (next != NULL) {
+        buf_append_str(b, "<p><a href=\"");
+        buf_append_html(b, next);
+        buf_append_str(b, "\">Back without saving</a>: saving brings you back there.</p>\n");
+    }
     view_form_begin(b, "/account", csrf_token);
+    if (next != NULL) {
+        buf_append_str(b, "<input type=\"hidden\" name=\"next\" value=\"");
+        buf_append_html(b, next);
+        buf_append_str(b, "\">");
+    }
     view_input(b, "Medical school", "text", "school", f->school, "organization", false, NULL,
                error_for(errors, "school"));
     view_input(b, "Country", "text", "country", f->country, "country-name", false, NULL, error_for(errors, "country"));
@@ -98,7 +110,7 @@ static const char *field_label(const char *field)
 }
 
 static void render(struct http_request *req, int status, const struct store_user *user, const char *message,
-                   const struct profile_form *typed, const struct profile_errors *errors)
+                   const struct profile_form *typed, const struct profile_errors *errors, const char *next)
 {
     struct view_page page;
     if (!web_page_setup(req, &page, "Your account", NULL))
@@ -175,7 +187,7 @@ static void render(struct http_request *req, int status, const struct store_user
             profile_form_from_user(&req->arena, &user->profile, &stored);
             typed = &stored;
         }
-        render_profile(&b, page.csrf_token, typed, errors);
+        render_profile(&b, page.csrf_token, typed, errors, http_local_path(next) ? next : NULL);
         buf_append_str(&b, "</section>\n");
     }
     web_calendar_card(req, &b, user, page.csrf_token);
@@ -190,7 +202,7 @@ void web_page_account(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    render(req, 200, &user, NULL, NULL, NULL);
+    render(req, 200, &user, NULL, NULL, NULL, http_kv_get(req->query_params, "next"));
 }
 
 /* Adds an error naming field to errors. */
@@ -247,6 +259,7 @@ void web_page_account_post(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
+    const char *next = http_form(req, "next");
     if (!account_has_role(&user, ROLE_STUDENT)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL, "only students have a profile");
         return;
@@ -278,7 +291,7 @@ void web_page_account_post(struct http_request *req)
     };
     if (errors.count > 0) {
         /* Nothing is saved; the form comes back with everything as typed. */
-        render(req, 400, &user, NULL, &typed, &errors);
+        render(req, 400, &user, NULL, &typed, &errors, next);
         return;
     }
     if (store_user_set_profile(req->db, user.id, &p) != DB_OK) {
@@ -286,5 +299,9 @@ void web_page_account_post(struct http_request *req)
         return;
     }
     user.profile = p;
-    render(req, 200, &user, "Profile saved.", NULL, NULL);
+    if (http_local_path(next)) {
+        http_redirect(req, next); /* back to the page that sent the student here */
+        return;
+    }
+    render(req, 200, &user, "Profile saved.", NULL, NULL, NULL);
 }

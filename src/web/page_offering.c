@@ -392,6 +392,17 @@ static void render_wallet_choices(struct http_request *req, struct buf *b, const
 
 /* The "Apply" area: a form for signed-in students (a start date among the
  * open blocks and a statement), a way in for everyone else. */
+/* "Update your profile": the account page, which comes back here (to the
+ * apply section) once the profile is saved. */
+static void profile_link(struct buf *b, const char *offering_id, const char *text)
+{
+    buf_append_str(b, "<a href=\"/account?next=%2Fofferings%2F");
+    buf_append_url(b, offering_id);
+    buf_append_str(b, "%23apply#profile\">");
+    buf_append_html(b, text);
+    buf_append_str(b, "</a>");
+}
+
 static void render_apply(struct http_request *req, struct buf *b, const struct view_page *page,
                          const struct store_user *user, const struct store_offering *o,
                          const struct store_block *blocks, size_t count, const struct web_apply_form *apply)
@@ -429,14 +440,18 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
         buf_append_str(b, "<div class=\"notice error\" id=\"apply-error\"><p>");
         buf_append_html(b, apply->error);
         buf_append_str(b, "</p>");
-        if (apply->profile_link)
-            buf_append_str(b, "<p><a href=\"/account\">Update your profile</a></p>");
+        if (apply->profile_link) {
+            buf_append_str(b, "<p>");
+            profile_link(b, o->id, "Update your profile");
+            buf_append_str(b, "</p>");
+        }
         buf_append_str(b, "</div>\n");
     } else if (!profile_meets(user, o)) {
         /* No form: an application would be refused for the same reason. */
         buf_append_str(b, "<p class=\"notice error\">Your profile does not meet this rotation's rules (see "
-                          "<a href=\"#eligibility-heading\">Who can apply</a>). <a href=\"/account\">Update your "
-                          "profile</a>, then come back here to apply.</p>\n</section>\n");
+                          "<a href=\"#eligibility-heading\">Who can apply</a>). ");
+        profile_link(b, o->id, "Update your profile");
+        buf_append_str(b, ": saving it brings you back here to apply.</p>\n</section>\n");
         return;
     }
     char today[11];
@@ -674,8 +689,11 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
             apply->error,
         };
         view_error_summary(&b, "You have not applied.", &e, 1);
-        if (apply->profile_link)
-            buf_append_str(&b, "<p><a href=\"/account\">Update your profile</a></p>\n");
+        if (apply->profile_link) {
+            buf_append_str(&b, "<p>");
+            profile_link(&b, o.id, "Update your profile");
+            buf_append_str(&b, "</p>\n");
+        }
     }
     if (o.status != NULL && offering_status_parse(o.status) != OFFERING_PUBLISHED) {
         buf_append_str(&b, "<p class=\"notice error\" role=\"status\">This rotation is not published (");

@@ -156,6 +156,16 @@ test('a wrong graduation year keeps everything typed and names the range', { tim
       assert.equal(saved.profile.school, 'University of Lagos College of Medicine');
       assert.equal(saved.profile.graduation_year, 2021);
       assert.equal(saved.profile.step2ck_score, 245);
+      // A page to go back to that is not on this site is ignored: no link back, and saving stays here.
+      await page.goto('/account?next=%2F%2Fevil.example%2Fx');
+      assert.equal(await page.getByRole('link', { name: 'Back without saving' }).count(), 0);
+      await page.evaluate(() => {
+        const input = Object.assign(document.createElement('input'), { type: 'hidden', name: 'next', value: 'https://evil.example/' });
+        document.querySelector('#profile form').append(input);
+      });
+      assert.equal(await press(page, page.getByRole('button', { name: 'Save profile' })), 200);
+      await page.getByText('Profile saved.').waitFor();
+      assert.equal(new URL(page.url()).pathname, '/account');
     } finally {
       await context.close();
     }

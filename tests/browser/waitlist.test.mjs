@@ -212,7 +212,15 @@ test('the waitlist and the Apply form for a visitor and for a student the rules 
     await apply.getByText('does not meet this rotation').waitFor();
     assert.equal(await apply.getByRole('button', { name: 'Apply' }).count(), 0,
       'no Apply button the rules would refuse');
-    assert.equal(await apply.getByRole('link', { name: 'Update your profile' }).getAttribute('href'), '/account');
+    // "Update your profile" leads to the account page, and saving there comes back to apply.
+    const update = apply.getByRole('link', { name: 'Update your profile' });
+    assert.equal(await update.getAttribute('href'), `/account?next=${encodeURIComponent(`${offeringPath}#apply`)}#profile`);
+    await update.click();
+    await page.waitForURL((u) => u.pathname === '/account');
+    assert.equal(await page.getByRole('link', { name: 'Back without saving' }).getAttribute('href'), `${offeringPath}#apply`);
+    assert.equal(await press(page, page.getByRole('button', { name: 'Save profile' }), (u) => u.pathname === offeringPath), 303);
+    assert.equal(new URL(page.url()).hash, '#apply', 'back at the apply section');
+    await apply.getByText('does not meet this rotation').waitFor();
     await fitsWindow(page);
   } finally {
     await context.close();
