@@ -363,28 +363,42 @@ static void *patch_me(void *arg)
     return NULL;
 }
 
-TEST(me_is_answered_while_the_pool_waits)
+/* Both pool connections held: each runs a PATCH /api/v1/me that waits on a
+ * lock of the users table, taken here. */
+static void hold_the_pool(struct pending patches[2])
 {
-    if (!postgres)
-        return;
     CHECK_INT(db_exec(db, "BEGIN; LOCK TABLE users IN EXCLUSIVE MODE"), DB_OK);
-    struct pending patches[2];
     for (int i = 0; i < 2; i++) {
         patches[i] = (struct pending){.status = 0};
         CHECK_INT(pthread_create(&patches[i].thread, NULL, patch_me, &patches[i]), 0);
     }
     api_sleep_ms(300); /* both pool connections wait for the lock */
-    struct api_response r;
-    const char *headers[] = {people[4].auth, NULL};
-    CHECK_INT(api_request(&r, "GET", "/api/v1/me", headers, NULL), 200);
-    CHECK_STR(api_json_str(r.json, "id"), people[4].id);
-    api_free(&r);
+}
+
+/* The PATCHes were still waiting (nothing asked meanwhile needed the pool);
+ * the lock released, both are answered. */
+static void release_the_pool(struct pending patches[2])
+{
     CHECK(!atomic_load(&patches[0].done) && !atomic_load(&patches[1].done));
     CHECK_INT(db_exec(db, "COMMIT"), DB_OK);
     for (int i = 0; i < 2; i++) {
         pthread_join(patches[i].thread, NULL);
         CHECK_INT(patches[i].status, 200);
     }
+}
+
+TEST(me_is_answered_while_the_pool_waits)
+{
+    if (!postgres)
+        return;
+    struct pending patches[2];
+    hold_the_pool(patches);
+    struct api_response r;
+    const char *headers[] = {people[4].auth, NULL};
+    CHECK_INT(api_request(&r, "GET", "/api/v1/me", headers, NULL), 200);
+    CHECK_STR(api_json_str(r.json, "id"), people[4].id);
+    api_free(&r);
+    release_the_pool(patches);
 }
 
 /* GET as who (its bearer token): the status, the reply kept in r. */
@@ -406,25 +420,15 @@ TEST(signed_in_reads_from_memory_skip_the_pool)
     struct api_response r;
     const struct user *who = &people[4];
     if (postgres) {
-        CHECK_INT(db_exec(db, "BEGIN; LOCK TABLE users IN EXCLUSIVE MODE"), DB_OK);
         struct pending patches[2];
-        for (int i = 0; i < 2; i++) {
-            patches[i] = (struct pending){.status = 0};
-            CHECK_INT(pthread_create(&patches[i].thread, NULL, patch_me, &patches[i]), 0);
-        }
-        api_sleep_ms(300); /* both pool connections wait for the lock */
+        hold_the_pool(patches);
         static const char *const paths[] = {"/api/v1/offerings", "/api/v1/offerings?q=cardio&state=NY",
                                             "/api/v1/specialties", "/healthz"};
         for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
             CHECK_INT(get_as(&r, who, paths[i]), 200);
             api_free(&r);
         }
-        CHECK(!atomic_load(&patches[0].done) && !atomic_load(&patches[1].done));
-        CHECK_INT(db_exec(db, "COMMIT"), DB_OK);
-        for (int i = 0; i < 2; i++) {
-            pthread_join(patches[i].thread, NULL);
-            CHECK_INT(patches[i].status, 200);
-        }
+        release_the_pool(patches);
     }
     CHECK_INT(get_as(&r, who, "/api/v1/offerings/00000000-0000-4000-8000-000000000000"), 404);
     api_free(&r);
