@@ -22,11 +22,13 @@ enum {
     PENDING_TRIES = 3, /* writes of a search's pending list that another instance changed first */
 };
 
+/* What one try of events_tx did: added to the report only once the try
+ * commits (a retried try starts again from zero). */
 struct run_ctx {
     struct arena *arena;
-    struct alerts_report *report;
     int64_t now;
-    bool taken; /* another instance moved the cursor first */
+    int events, notices; /* of this try */
+    bool taken;          /* another instance moved the cursor first */
 };
 
 /* ---- favourites ---- */
@@ -76,7 +78,7 @@ static int notify_favourites(struct db_conn *conn, struct run_ctx *c, const stru
             snprintf(link, sizeof(link), "/offerings/%s", o.id);
             struct recipient to = {students[i], NULL};
             notify(conn, c->arena, &to, seat ? "favourite_seat" : "favourite_dates", title, link, c->now);
-            c->report->notices++;
+            c->notices++;
         }
     }
     return DB_OK;
@@ -165,7 +167,7 @@ static int match_one(struct db_conn *conn, struct run_ctx *c, const struct store
              found.count == 1 ? "rotation matches" : "rotations match", s->name);
     struct recipient to = {s->student_id, NULL};
     notify(conn, c->arena, &to, "saved_search", title, alerts_search_link(c->arena, s), c->now);
-    c->report->notices++;
+    c->notices++;
     if (!s->email_alerts)
         return DB_OK;
     return add_pending(conn, c->arena, s, &found);
@@ -203,6 +205,8 @@ static int match_saved_searches(struct db_conn *conn, struct run_ctx *c, const s
 static int events_tx(struct db_conn *conn, void *p)
 {
     struct run_ctx *c = p;
+    c->events = c->notices = 0; /* a retried try: what a rolled-back one did is undone */
+    c->taken = false;
     int64_t cursor = 0;
     struct store_catalog_event *events = NULL;
     size_t count = 0;
@@ -222,7 +226,7 @@ static int events_tx(struct db_conn *conn, void *p)
     if (rc == DB_OK)
         rc = match_saved_searches(conn, c, events, count);
     if (rc == DB_OK)
-        c->report->events += (int)count;
+        c->events = (int)count;
     return rc;
 }
 
@@ -326,12 +330,17 @@ static int send_emails(struct db_conn *conn, struct arena *arena, struct alerts_
 
 int alerts_run(struct db_conn *conn, struct arena *arena, struct alerts_report *report)
 {
-    struct run_ctx c = {arena, report, clock_now(), false};
+    struct run_ctx c = {arena, clock_now(), 0, 0, false};
     /* The searches run on this instance's index: bring it up to what the
      * database holds, so that it has seen every change of the events read. */
     int rc = catalog_index_sync(conn);
     if (rc == DB_OK)
         rc = db_run_tx(conn, true, events_tx, &c);
+    if (rc == DB_OK) {
+        /* The committed try alone: a retried one counted its notices again. */
+        report->events += c.events;
+        report->notices += c.notices;
+    }
     if (rc == DB_CONSTRAINT && c.taken)
         rc = DB_OK;
     if (rc == DB_OK)

@@ -18,7 +18,8 @@
  * must use unique emails: api_unique_email). Otherwise each server gets a fresh
  * SQLite file in its own mkdtemp folder, next to ROUNDS_DATA_DIR, the ready
  * file and server.log (the server's stderr, printed in part when a test run
- * with API_RUN fails).
+ * with API_RUN fails). Every server takes sign-ups from 127.0.0.1 without
+ * the hourly limit (ROUNDS_REGISTER_LIMIT_CLIENT); a flag turns it back on.
  *
  * Every function is static inline so that a suite may use any subset. */
 #ifndef ROUNDS_TESTS_API_CLIENT_H
@@ -278,6 +279,12 @@ static inline int api_server_start_with(struct api_server *srv, const char *db, 
         /* Suites sign staff, coaches and hosts in with a password alone;
          * test_api_two_factor.c turns the requirement on with its flag. */
         setenv("ROUNDS_TWO_FACTOR_ROLES", "none", 1);
+        /* Sign-ups from 127.0.0.1 count in the database for an hour (20 by
+         * default): a suite that registers many students, or runs again on
+         * the same PostgreSQL database, must not reach the limit.
+         * test_api_security.c tests it on a server given its own
+         * --register-limit-client (a flag outranks the environment). */
+        setenv("ROUNDS_REGISTER_LIMIT_CLIENT", "1000000", 1);
         api_child_sanitizer_env();
         for (size_t i = 0; extra_env != NULL && extra_env[i] != NULL; i++) {
             const char *eq = strchr(extra_env[i], '=');

@@ -63,6 +63,11 @@ static inline int api_suite_main(const struct api_suite *suite)
         printf("FAIL %s\n", suite->setup_what);
         api_server_print_log(suite->server, 30);
         api_server_stop(suite->server);
+        if (api_suite_keep())
+            printf("server folder kept: %s\n", suite->server->dir);
+        else
+            api_remove_tree(suite->server->dir); /* its log is printed above */
+        curl_global_cleanup();
         return 1;
     }
     suite->run();

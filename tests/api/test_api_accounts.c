@@ -1934,7 +1934,7 @@ static void run_tests(void)
     API_RUN(login_returns_to_next_on_this_site_only);
     API_RUN(unknown_page_is_an_html_404);
 
-    static const char *const small_flags[] = {"--login-limit-account", "3", "--login-limit-client", "1000000", "--register-limit-client", "1000000",
+    static const char *const small_flags[] = {"--login-limit-account", "3", "--login-limit-client", "1000000",
                                               "--max-body", "4096", NULL};
     if (api_server_start(&small_server, small_flags) == 0) {
         API_RUN(login_rate_limit_per_account);
@@ -1958,7 +1958,7 @@ int main(void)
 {
     /* Failed logins from 127.0.0.1 add up across runs on a shared PostgreSQL
      * database: keep the per-address limit out of the way of these tests. */
-    static const char *const flags[] = {"--login-limit-client", "1000000", "--register-limit-client", "1000000", NULL};
+    static const char *const flags[] = {"--login-limit-client", "1000000", NULL};
     static const struct api_suite suite = {
         .name = "api-accounts", .server = &main_server, .flags = flags, .setup = setup,
         .setup_what = "opening the database failed", .run = run_tests, .finish = finish};

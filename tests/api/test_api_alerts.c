@@ -21,7 +21,9 @@
  *     the other sent its email and new dates made its pending list the same
  *     again, sends no second email that day; one that read the searches, then
  *     waited while the other emailed one, adds its new match to the emptied
- *     list (the emailed offering is not pending again);
+ *     list (the emailed offering is not pending again); a round whose events
+ *     transaction is tried again (the pending list kept changing) reports the
+ *     notices it stored, not those of both tries;
  *   - one student's saves at once on both instances: exactly 20 saved, each
  *     with its own position, listed in that order, the others 422; stars at
  *     once each take their own position. */
@@ -1019,6 +1021,86 @@ TEST(a_new_match_joins_the_pending_list_as_it_is_now)
     CHECK_INT(count_where("SELECT COUNT(*) FROM saved_searches WHERE id = $1 AND pending = $2", first_id, both), 1);
 }
 
+/* Makes the jobs retry their events transaction once (PostgreSQL only): the
+ * first three writes that would give the search search_id its first pending
+ * offering are skipped by a trigger, as if another instance had changed the
+ * list each time, so the first try gives up (DB_RETRY) and rolls back; a
+ * sequence, which a rollback does not undo, counts the writes. The search's
+ * id goes in a table of its own: the SQL stays fixed text. */
+static bool skip_first_pending_writes(const char *search_id)
+{
+    static const char *const sql[] = {
+        "CREATE SEQUENCE alerts_retry_writes",
+        "CREATE TABLE alerts_retry_target (id TEXT PRIMARY KEY)",
+        "CREATE FUNCTION alerts_retry_skip() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+        " IF EXISTS (SELECT 1 FROM alerts_retry_target WHERE id = OLD.id) THEN"
+        "  IF nextval('alerts_retry_writes') <= 3 THEN RETURN NULL; END IF;"
+        " END IF;"
+        " RETURN NEW; END $$",
+        "CREATE TRIGGER alerts_retry_skip BEFORE UPDATE OF pending ON saved_searches FOR EACH ROW"
+        " WHEN (OLD.pending = '' AND NEW.pending <> '') EXECUTE FUNCTION alerts_retry_skip()",
+        NULL};
+    for (size_t i = 0; sql[i] != NULL; i++)
+        if (db_exec(db, sql[i]) != DB_OK) {
+            TEST_FAILF("could not set the trigger up: %s", sql[i]);
+            return false;
+        }
+    return count_where("INSERT INTO alerts_retry_target (id) VALUES ($1) RETURNING 1", search_id, NULL) == 1;
+}
+
+static void stop_skipping_pending_writes(void)
+{
+    static const char *const sql[] = {"DROP TRIGGER IF EXISTS alerts_retry_skip ON saved_searches",
+                                      "DROP FUNCTION IF EXISTS alerts_retry_skip()",
+                                      "DROP TABLE IF EXISTS alerts_retry_target",
+                                      "DROP SEQUENCE IF EXISTS alerts_retry_writes", NULL};
+    for (size_t i = 0; sql[i] != NULL; i++)
+        CHECK(db_exec(db, sql[i]) == DB_OK);
+}
+
+/* The alert notices in the database: favourites' and saved searches'. */
+static long long alert_notices_stored(void)
+{
+    return count_where("SELECT COUNT(*) FROM notifications"
+                       " WHERE kind IN ('saved_search', 'favourite_seat', 'favourite_dates')",
+                       NULL, NULL);
+}
+
+/* An events transaction that is tried again (the pending list kept changing)
+ * reports the notices of the try that committed, not those of both: the
+ * jobs report's alert_notices is what was stored. */
+TEST(a_retried_round_reports_its_notices_once)
+{
+    if (!on_postgres())
+        return;
+    struct user retried;
+    const long long day = 86400, base = 9 * day; /* past the clocks of the tests above */
+    clock_of(&a, base);
+    CHECK(register_student(&retried, "al-retried"));
+    CHECK_INT(status_of(&retried, "POST", "/api/v1/saved-searches",
+                        "{\"name\":\"Quasarline retried\",\"filters\":{\"q\":\"quasarline\"}}", NULL, NULL),
+              201);
+    char search_id[64];
+    saved_search_of(&retried, search_id, sizeof(search_id));
+    new_dates_on(&a, offering, 380);
+    long long stored = alert_notices_stored();
+    if (skip_first_pending_writes(search_id)) {
+        struct jobs_run run = {.srv = &a};
+        clock_of(&a, base + 60);
+        run_jobs_once(&run);
+        CHECK(run.ok);
+        /* Three writes skipped in the first try, the fourth (the second try's) stored. */
+        CHECK_INT(count_where("SELECT last_value FROM alerts_retry_writes", NULL, NULL), 4);
+        long long made = alert_notices_stored() - stored;
+        CHECK(made >= 2); /* this search's, the starrer's favourite */
+        CHECK_INT(run.notices, made);
+        CHECK(run.events >= 1);
+    }
+    stop_skipping_pending_writes();
+    CHECK_INT(notices(&retried, "saved_search"), 1);
+    CHECK_INT(alert_emails_to(&retried), 1); /* the committed try's pending list, emailed */
+}
+
 int main(void)
 {
     const char *flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
@@ -1049,6 +1131,7 @@ int main(void)
     RUN(the_unsubscribe_link_works_without_logging_in);
     RUN(a_stale_list_of_due_searches_sends_no_second_email_the_same_day);
     RUN(a_new_match_joins_the_pending_list_as_it_is_now);
+    RUN(a_retried_round_reports_its_notices_once);
     RUN(saves_at_once_keep_the_limit_and_their_order);
     RUN(stars_at_once_take_their_own_positions);
     if (test_failed) {

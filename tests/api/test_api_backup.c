@@ -37,6 +37,12 @@ static size_t pdf_len;
 static char work[64]; /* a mkdtemp folder for backups and destinations */
 static int destinations;
 
+/* Every destination database made (PostgreSQL: rounds_fresh_restore_*, next
+ * to the shared one), dropped when the suite ends, whatever its checks said. */
+enum { DESTINATIONS_MAX = 32 };
+static char destination_dbs[DESTINATIONS_MAX][1024];
+static int destination_db_count;
+
 /* The tables whose rows a restore must bring back exactly. */
 static const char *const tables[] = {"users",         "user_roles",   "sessions",         "organizations",
                                      "memberships",   "sites",        "preceptors",       "offerings",
@@ -66,7 +72,23 @@ static long long table_rows(struct db_conn *conn, const char *table)
 static bool new_destination(char *db, size_t db_size, char *data_dir, size_t data_size)
 {
     snprintf(data_dir, data_size, "%s/data-%d", work, ++destinations);
-    return api_fresh_db(db, db_size, api_shared_db(), work, "restore");
+    if (destination_db_count == DESTINATIONS_MAX) {
+        TEST_FAILF("more than %d destinations: raise DESTINATIONS_MAX", DESTINATIONS_MAX);
+        return false;
+    }
+    if (!api_fresh_db(db, db_size, api_shared_db(), work, "restore"))
+        return false;
+    snprintf(destination_dbs[destination_db_count++], sizeof(destination_dbs[0]), "%s", db);
+    return true;
+}
+
+/* Drops the destination databases (their servers and restores are done); a
+ * SQLite one goes with the work folder. */
+static void drop_destinations(void)
+{
+    for (int i = 0; i < destination_db_count; i++)
+        api_fresh_db_drop(destination_dbs[i], api_shared_db());
+    destination_db_count = 0;
 }
 
 static void server_paths(char *data_dir, size_t size)
@@ -153,6 +175,7 @@ static pid_t start_writer(void)
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
+        prctl(PR_SET_PDEATHSIG, SIGKILL); /* a suite that dies leaves no writer behind */
         for (int i = 0;; i++) {
             char body[96];
             snprintf(body, sizeof(body), "{\"school\":\"School %d\"}", i);
@@ -528,7 +551,7 @@ static void run_tests(void)
 
 static void finish(void)
 {
-    api_remove_tree(work);
+    drop_destinations();
     free(pdf);
 }
 
@@ -541,5 +564,7 @@ int main(void)
     static const struct api_suite suite = {
         .name = "test_api_backup", .server = &server, .setup = setup, .setup_what = "setup failed",
         .run = run_tests, .finish = finish};
-    return api_suite_main(&suite);
+    int status = api_suite_main(&suite);
+    api_remove_tree(work); /* also when the set-up failed (finish did not run) */
+    return status;
 }

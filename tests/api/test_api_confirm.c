@@ -462,8 +462,8 @@ static void finish(void)
 
 int main(void)
 {
-    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--register-limit-client",
-                                        "1000000", "--reset-limit-client", "1000000", NULL};
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--reset-limit-client",
+                                        "1000000", NULL};
     static const struct api_suite suite = {
         .name = "api-confirm", .server = &server, .flags = flags, .setup = setup,
         .setup_what = "setting up the catalog and staff failed", .run = run_tests, .finish = finish};

@@ -519,8 +519,7 @@ static void finish(void)
 
 int main(void)
 {
-    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--register-limit-client",
-                                        "1000000", NULL};
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
     static const struct api_suite suite = {
         .name = "test_api_deletion", .server = &server, .flags = flags, .setup = setup,
         .setup_what = "world setup failed", .run = run_tests, .finish = finish};

@@ -228,7 +228,7 @@ static void finish(void)
 
 int main(void)
 {
-    static const char *const flags[] = {"--register-limit-client", "1000000", "--jobs-interval-ms", "0", NULL};
+    static const char *const flags[] = {"--jobs-interval-ms", "0", NULL};
     static const struct api_suite suite = {
         .name = "test_api_privacy", .server = &server, .flags = flags, .setup = setup,
         .setup_what = "setting up the work folder and the database failed", .run = run_tests, .finish = finish};

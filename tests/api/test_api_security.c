@@ -1371,7 +1371,7 @@ static void finish(void)
 int main(void)
 {
     static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--login-limit-client",
-                                        "1000000", "--register-limit-client", "1000000", "--trust-proxy", "1", NULL};
+                                        "1000000", "--trust-proxy", "1", NULL};
     static const struct api_suite suite = {
         .name = "api-security", .server = &server, .flags = flags, .setup = setup,
         .setup_what = "the world could not be set up", .run = run_tests, .finish = finish};
