@@ -10,20 +10,27 @@
 #include <string.h>
 
 #include "domain/certificates.h"
+#include "domain/demo_money.h"
 #include "lib/clock.h"
 #include "lib/signed_document.h"
 #include "store/applications.h"
 #include "store/rotation.h"
 
-/* The demo student's path to `completed`, as the history shows it. */
+/* The demo student's path to `completed`, as the history shows it: days
+ * from the first day of the rotation (complete: from its last day), and the
+ * hour of the day. */
 static const struct {
     const char *action, *from, *to;
     int role; /* 0 student, 1 preceptor */
+    int32_t day;
+    int hour;
 } demo_history[] = {
-    {"submit", "draft", "submitted", 0}, {"offer", "submitted", "offered", 1}, {"accept", "offered", "held", 0},
-    {"book", "held", "booked", 0},       {"clear", "booked", "cleared", 1},    {"start", "cleared", "in_progress", 1},
-    {"complete", "in_progress", "completed", 1},
+    {"submit", "draft", "submitted", 0, -60, 9},   {"offer", "submitted", "offered", 1, -55, 14},
+    {"accept", "offered", "held", 0, -54, 18},     {"book", "held", "booked", 0, -53, 11},
+    {"clear", "booked", "cleared", 1, -20, 16},    {"start", "cleared", "in_progress", 1, 0, 8},
+    {"complete", "in_progress", "completed", 1, 1, 10},
 };
+enum { DEMO_HISTORY_COMPLETE = 6, DAY = 86400 };
 
 struct demo_ctx {
     struct arena *arena;
@@ -59,8 +66,9 @@ static int demo_hours(struct db_conn *conn, const char *student_id, const char *
                                      &changed);
 }
 
-/* The same student's next rotation with the preceptor, booked (paid by hand), eleven months ahead:
- * the one a B-1 visa invitation letter is asked for. */
+/* The same student's next rotation with the preceptor, booked eleven months
+ * ahead (the deposit paid, the balance due later): the one a B-1 visa
+ * invitation letter is asked for. */
 static int demo_booked(struct db_conn *conn, const struct demo_ctx *c, const struct store_offering *o, int64_t now)
 {
     char start[11], end[11];
@@ -71,20 +79,23 @@ static int demo_booked(struct db_conn *conn, const struct demo_ctx *c, const str
                                 .end_date = end, .seats = 1, .created_at = now};
     struct store_application a = {.id = DEMO_BOOKED_APPLICATION_ID, .student_id = c->student->id,
                                   .block_id = block.id, .offering_id = o->id, .organization_id = o->organization_id,
-                                  .status = "booked", .created_at = now - 7 * 86400,
+                                  .status = "booked", .created_at = now - 7 * DAY,
                                   .statement = "A second month with the team, in the clinic this time."};
     int rc;
     if ((rc = store_block_insert(conn, &block)) != DB_OK || (rc = store_block_take_seat(conn, block.id)) != DB_OK ||
         (rc = store_application_insert(conn, &a)) != DB_OK)
         return rc;
-    for (size_t i = 0; i < 4; i++) { /* submit, offer, accept, book */
+    for (size_t i = 0; i < 4; i++) { /* submit, offer, accept, book: a day apart */
         bool by_student = demo_history[i].role == 0;
         rc = store_application_event_add(conn, a.id, demo_history[i].action, demo_history[i].from, demo_history[i].to,
                                          by_student ? c->student->id : c->preceptor_user_id,
-                                         by_student ? "student" : "preceptor", "", a.created_at + (int64_t)i * 86400);
+                                         by_student ? "student" : "preceptor", "", a.created_at + (int64_t)i * DAY);
         if (rc != DB_OK)
             return rc;
     }
+    struct demo_money_story money = {.accepted_at = a.created_at + 2 * DAY, .deposit_paid_at = a.created_at + 3 * DAY};
+    if ((rc = demo_money_post(conn, c->arena, a.id, &money)) != DB_OK)
+        return rc;
     return store_catalog_changed(conn, o->id, now);
 }
 
@@ -107,22 +118,31 @@ static int demo_tx(struct db_conn *conn, void *p)
     clock_date_from_days(last, end);
     struct store_block block = {.id = DEMO_COMPLETED_BLOCK_ID, .offering_id = o->id, .start_date = start,
                                 .end_date = end, .seats = 1, .created_at = now};
+    int64_t started = (int64_t)first * DAY; /* midnight of the first day */
     struct store_application a = {.id = DEMO_COMPLETED_APPLICATION_ID, .student_id = c->student->id,
                                   .block_id = block.id, .offering_id = o->id, .organization_id = o->organization_id,
-                                  .status = "completed", .created_at = now - (int64_t)(clock_today_days() - first + 40) * 86400,
+                                  .status = "completed", .created_at = started + demo_history[0].day * DAY + 9 * 3600,
                                   .statement = "I want to see internal medicine as it is practised in a U.S. "
                                                "community hospital before I apply for residency."};
     if ((rc = store_block_insert(conn, &block)) != DB_OK || (rc = store_block_take_seat(conn, block.id)) != DB_OK ||
         (rc = store_application_insert(conn, &a)) != DB_OK)
         return rc;
+    int64_t at[sizeof(demo_history) / sizeof(demo_history[0])];
     for (size_t i = 0; i < sizeof(demo_history) / sizeof(demo_history[0]); i++) {
         bool by_student = demo_history[i].role == 0;
+        int64_t day = i == DEMO_HISTORY_COMPLETE ? (int64_t)last * DAY : started;
+        at[i] = day + demo_history[i].day * DAY + demo_history[i].hour * 3600;
         rc = store_application_event_add(conn, a.id, demo_history[i].action, demo_history[i].from, demo_history[i].to,
                                          by_student ? c->student->id : c->preceptor_user_id,
-                                         by_student ? "student" : "preceptor", "", a.created_at + (int64_t)i * 86400);
+                                         by_student ? "student" : "preceptor", "", at[i]);
         if (rc != DB_OK)
             return rc;
     }
+    /* Paid in full before the balance was due; the host's share earned on the first day. */
+    struct demo_money_story money = {.accepted_at = at[2], .deposit_paid_at = at[3], .balance_paid = true,
+                                     .started_at = at[5]};
+    if ((rc = demo_money_post(conn, c->arena, a.id, &money)) != DB_OK)
+        return rc;
     rc = demo_hours(conn, c->student->id, c->preceptor_user_id, first, last, now);
     return rc == DB_OK ? demo_booked(conn, c, o, now) : rc;
 }

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "domain/demo_money.h"
 #include "domain/vocabulary.h"
 #include "lib/clock.h"
 #include "store/applications.h"
@@ -38,7 +39,7 @@ static int pick_offering(struct db_conn *conn, struct seed_ctx *c, struct store_
     return DB_OK;
 }
 
-/* The story so far: applied, offered, accepted, booked, cleared, started. */
+/* The story so far: applied, offered, accepted, booked (the deposit paid), cleared, started. */
 static int add_history(struct db_conn *conn, const char *student_id, const char *host_id, int64_t started)
 {
     static const struct {
@@ -48,7 +49,7 @@ static int add_history(struct db_conn *conn, const char *student_id, const char 
         {"submit", NULL, "submitted", "student", "I want U.S. clinical experience in internal medicine.", 60},
         {"offer", "submitted", "offered", "host", "Welcome aboard.", 55},
         {"accept", "offered", "held", "student", NULL, 54},
-        {"book", "held", "booked", "staff", NULL, 53},
+        {"book", "held", "booked", "student", "Deposit paid.", 53},
         {"clear", "booked", "cleared", "host", NULL, 20},
         {"start", "cleared", "in_progress", "system", NULL, 0},
     };
@@ -143,6 +144,11 @@ static int seed_tx(struct db_conn *conn, void *p)
         rc = store_application_insert(conn, &a);
     if (rc == DB_OK)
         rc = add_history(conn, c->people->student_id, c->people->host_id, started);
+    /* Accepted, the deposit paid the next day, the balance before it was due; earned at the start. */
+    struct demo_money_story money = {.accepted_at = started - 54 * DAY, .deposit_paid_at = started - 53 * DAY,
+                                     .balance_paid = true, .started_at = started};
+    if (rc == DB_OK)
+        rc = demo_money_post(conn, c->arena, DEMO_APPLICATION_ID, &money);
     if (rc == DB_OK && c->people->coach_id != NULL)
         rc = store_coach_assign(conn, c->people->student_id, c->people->coach_id, NULL, started - 53 * DAY);
     if (rc == DB_OK)
