@@ -178,7 +178,7 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
     struct demo_catalog_accounts accounts = {.host_id = demo_orgs[1].id, .host_name = demo_orgs[1].name};
     struct demo_rotation_people rotation = {.host_id = demo_orgs[1].id};
     struct store_user student = {0};
-    const char *school_coordinator_id = NULL;
+    const char *school_coordinator_id = NULL, *host_coordinator_id = NULL;
     printf("Demo accounts (password for all: %s):\n", demo_password);
     for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
         const struct demo_user *d = &demo_users[i];
@@ -195,6 +195,8 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
             student = user;
         if (d->role == ROLE_SCHOOL_COORDINATOR)
             school_coordinator_id = user.id;
+        if (d->role == ROLE_HOST_COORDINATOR)
+            host_coordinator_id = user.id;
         if (d->role == ROLE_PRECEPTOR) {
             accounts.preceptor_user_id = user.id;
             accounts.preceptor_name = user.name;
@@ -235,6 +237,7 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
     struct demo_school school = {.school_id = demo_orgs[2].id,
                                  .coordinator_id = school_coordinator_id,
                                  .host_id = demo_orgs[1].id,
+                                 .host_coordinator_id = host_coordinator_id,
                                  .demo_student_id = student.id,
                                  .password = demo_password};
     struct demo_school_added cohort;
