@@ -76,6 +76,47 @@ static const struct demo_user demo_users[] = {
      "(on a rotation now, in its second week, with Dr. Daniel Whitfield)"},
 };
 
+/* The demo students' profiles, as they would have filled them in (set once:
+ * a profile already there, or changed since, stays as it is). */
+static const struct {
+    const char *email, *school, *country;
+    enum student_status status;
+    int64_t graduation_year;
+    enum visa_kind visa;
+    enum step1_result step1;
+    enum ecfmg_status ecfmg;
+    enum english_proof english;
+} demo_profiles[] = {
+    {"student@rounds.test", "St. Aurelia School of Medicine", "Nigeria", STUDENT_STATUS_STUDENT, 2027, VISA_B1_B2,
+     STEP1_PASSED, ECFMG_IN_PROGRESS, ENGLISH_TOEFL},
+    {"rotation@rounds.test", "University of Ghana Medical School", "Ghana", STUDENT_STATUS_STUDENT, 2027, VISA_J1,
+     STEP1_PASSED, ECFMG_NONE, ENGLISH_NATIVE},
+};
+
+static int seed_demo_profile(struct db_conn *conn, struct store_user *user)
+{
+    for (size_t i = 0; i < sizeof(demo_profiles) / sizeof(demo_profiles[0]); i++) {
+        if (strcmp(demo_profiles[i].email, user->email) != 0)
+            continue;
+        if (user->profile.status != NULL && user->profile.status[0] != '\0')
+            return DB_OK;
+        struct store_profile p = {.school = demo_profiles[i].school,
+                                  .country = demo_profiles[i].country,
+                                  .status = student_status_name(demo_profiles[i].status),
+                                  .visa_kind = visa_kind_name(demo_profiles[i].visa),
+                                  .step1 = step1_result_name(demo_profiles[i].step1),
+                                  .ecfmg_status = ecfmg_status_name(demo_profiles[i].ecfmg),
+                                  .english_proof = english_proof_name(demo_profiles[i].english),
+                                  .graduation_year = demo_profiles[i].graduation_year,
+                                  .step2ck_score = -1};
+        int rc = store_user_set_profile(conn, user->id, &p);
+        if (rc == DB_OK)
+            user->profile = p;
+        return rc;
+    }
+    return DB_OK;
+}
+
 /* What the demo host asks of every student before the start (fixed ids: a
  * second run finds them there). */
 static const struct {
@@ -188,6 +229,11 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
             auth_create_user(conn, &arena, d->email, d->name, demo_password, d->role, d->org, &user, &err) != 0) {
             fprintf(stderr, "rounds seed: could not create %s: %s\n", d->email,
                     err.detail != NULL ? err.detail : error_title(err.code));
+            rc = EXIT_FAILURE_RUNTIME;
+            goto out;
+        }
+        if (seed_demo_profile(conn, &user) != DB_OK) {
+            fprintf(stderr, "rounds seed: could not set the profile of %s\n", d->email);
             rc = EXIT_FAILURE_RUNTIME;
             goto out;
         }

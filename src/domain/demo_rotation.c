@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "domain/demo_money.h"
+#include "domain/payment_provider.h"
 #include "domain/vocabulary.h"
 #include "lib/clock.h"
 #include "store/applications.h"
@@ -49,7 +50,7 @@ static int add_history(struct db_conn *conn, const char *student_id, const char 
         {"submit", NULL, "submitted", "student", "I want U.S. clinical experience in internal medicine.", 60},
         {"offer", "submitted", "offered", "host", "Welcome aboard.", 55},
         {"accept", "offered", "held", "student", NULL, 54},
-        {"book", "held", "booked", "student", "Deposit paid.", 53},
+        {"book", "held", "booked", "system", NULL, 53}, /* the deposit paid: noted as a payment's booking notes it */
         {"clear", "booked", "cleared", "host", NULL, 20},
         {"start", "cleared", "in_progress", "system", NULL, 0},
     };
@@ -58,8 +59,9 @@ static int add_history(struct db_conn *conn, const char *student_id, const char 
         const char *actor = strcmp(steps[i].actor, "student") == 0 ? student_id
                             : strcmp(steps[i].actor, "host") == 0  ? host_id
                                                                    : NULL;
+        const char *note = strcmp(steps[i].action, "book") == 0 ? payment_method_label(PAYMENT_DEMO) : steps[i].note;
         rc = store_application_event_add(conn, DEMO_APPLICATION_ID, steps[i].action, steps[i].from, steps[i].to, actor,
-                                         steps[i].actor, steps[i].note, started - steps[i].days_before * DAY);
+                                         steps[i].actor, note, started - steps[i].days_before * DAY);
     }
     return rc;
 }
