@@ -24,6 +24,7 @@
 #include "domain/vocabulary.h"
 #include "lib/arena.h"
 #include "lib/clock.h"
+#include "store/blobs.h"
 #include "store/documents.h"
 
 static const char seed_usage[] =
@@ -178,10 +179,27 @@ static bool parse_count(const char *text, int64_t *out)
     return true;
 }
 
+/* The file store of DATA_DIR, as serve opens it (the key created when none
+ * is configured), for the demo students' documents; without it they have
+ * none (a line says why). */
+static void open_file_store(const struct config *config)
+{
+    (void)mkdir(config->http.data_dir, 0700); /* as serve makes it; an existing one stays as it is */
+    char key_file[1024];
+    bool key_given = config->http.file_key_file != NULL;
+    snprintf(key_file, sizeof(key_file), "%s", key_given ? config->http.file_key_file : "");
+    if (!key_given)
+        snprintf(key_file, sizeof(key_file), "%s/file.key", config->http.data_dir);
+    if (!blobs_ready() && blobs_open(config->http.data_dir, key_file, !key_given) != 0)
+        fprintf(stderr, "rounds seed: no file store in %s (key %s): the demo students get no documents\n",
+                config->http.data_dir, key_file);
+}
+
 /* The demo student's completed rotation and its certificate (signed when the
  * signing key of DATA_DIR can be loaded or created). */
 static int seed_demo_completion(struct db_conn *conn, struct arena *arena, const struct config *config,
-                                const struct store_user *student, const char *preceptor_user_id)
+                                const struct store_user *student, const char *preceptor_user_id,
+                                const char *staff_id)
 {
     if (student == NULL || preceptor_user_id == NULL)
         return DB_OK;
@@ -189,7 +207,7 @@ static int seed_demo_completion(struct db_conn *conn, struct arena *arena, const
     bool signing = command_open_signing_key(config, "rounds seed") == 0;
     certificates_configure(config->http.public_url);
     struct demo_completion done;
-    int rc = demo_completion_seed(conn, arena, student, preceptor_user_id, &done);
+    int rc = demo_completion_seed(conn, arena, student, preceptor_user_id, staff_id, &done);
     if (rc != DB_OK || done.application_id == NULL)
         return rc;
     printf("Completed rotation: /applications/%s (%s)", done.application_id, student->email);
@@ -219,7 +237,7 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
     struct demo_catalog_accounts accounts = {.host_id = demo_orgs[1].id, .host_name = demo_orgs[1].name};
     struct demo_rotation_people rotation = {.host_id = demo_orgs[1].id};
     struct store_user student = {0};
-    const char *school_coordinator_id = NULL, *host_coordinator_id = NULL;
+    const char *school_coordinator_id = NULL, *host_coordinator_id = NULL, *staff_id = NULL;
     printf("Demo accounts (password for all: %s):\n", demo_password);
     for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
         const struct demo_user *d = &demo_users[i];
@@ -243,6 +261,8 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
             school_coordinator_id = user.id;
         if (d->role == ROLE_HOST_COORDINATOR)
             host_coordinator_id = user.id;
+        if (d->role == ROLE_STAFF)
+            staff_id = user.id;
         if (d->role == ROLE_PRECEPTOR) {
             accounts.preceptor_user_id = user.id;
             accounts.preceptor_name = user.name;
@@ -268,6 +288,8 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
         goto out;
     }
     rotation.preceptor_user_id = accounts.preceptor_user_id;
+    rotation.staff_id = staff_id;
+    open_file_store(config);
     bool rotation_created = false;
     if (rotation.student_id != NULL && demo_rotation_seed(conn, &rotation, &rotation_created) != DB_OK) {
         fprintf(stderr, "rounds seed: could not add the demo rotation under way\n");
@@ -275,7 +297,7 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
         goto out;
     }
     if (seed_demo_completion(conn, &arena, config, student.id != NULL ? &student : NULL,
-                             accounts.preceptor_user_id) != DB_OK) {
+                             accounts.preceptor_user_id, staff_id) != DB_OK) {
         fprintf(stderr, "rounds seed: could not add the demo's completed rotation (see the log line above)\n");
         rc = EXIT_FAILURE_RUNTIME;
         goto out;
@@ -315,6 +337,8 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
            rotation_created ? "" : " (already there, or no offering of the demo preceptor; left as it is)");
 out:
     arena_heap_free(&arena);
+    if (blobs_ready())
+        blobs_close();
     return rc;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "domain/certificates.h"
+#include "domain/demo_documents.h"
 #include "domain/demo_money.h"
 #include "domain/match_rounds.h"
 #include "domain/payment_provider.h"
@@ -38,7 +39,7 @@ enum { DEMO_HISTORY_COMPLETE = 6, DAY = 86400 };
 struct demo_ctx {
     struct arena *arena;
     const struct store_user *student;
-    const char *preceptor_user_id;
+    const char *preceptor_user_id, *staff_id;
 };
 
 /* Step i of the history, at `at`. */
@@ -159,18 +160,21 @@ static int demo_tx(struct db_conn *conn, void *p)
                                      .started_at = at[5]};
     if ((rc = demo_money_post(conn, c->arena, a.id, &money)) != DB_OK)
         return rc;
+    if ((rc = demo_documents_seed(conn, c->arena, a.id, c->staff_id)) != DB_OK)
+        return rc;
     rc = demo_hours(conn, c->student->id, c->preceptor_user_id, first, last, now);
     return rc == DB_OK ? demo_booked(conn, c, o, now) : rc;
 }
 
 int demo_completion_seed(struct db_conn *conn, struct arena *arena, const struct store_user *student,
-                         const char *preceptor_user_id, struct demo_completion *out)
+                         const char *preceptor_user_id, const char *staff_id, struct demo_completion *out)
 {
     memset(out, 0, sizeof(*out));
     struct store_application existing;
     int rc = store_application_get(conn, arena, DEMO_COMPLETED_APPLICATION_ID, &existing);
     if (rc == DB_DONE) {
-        struct demo_ctx c = {.arena = arena, .student = student, .preceptor_user_id = preceptor_user_id};
+        struct demo_ctx c = {.arena = arena, .student = student, .preceptor_user_id = preceptor_user_id,
+                             .staff_id = staff_id};
         rc = db_run_tx(conn, true, demo_tx, &c);
         if (rc == DB_DONE) /* no offering of the demo preceptor: nothing to complete */
             return DB_OK;

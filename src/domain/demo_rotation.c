@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "domain/demo_documents.h"
 #include "domain/demo_money.h"
 #include "domain/payment_provider.h"
 #include "domain/vocabulary.h"
@@ -151,6 +152,8 @@ static int seed_tx(struct db_conn *conn, void *p)
                                      .balance_paid = true, .started_at = started};
     if (rc == DB_OK)
         rc = demo_money_post(conn, c->arena, DEMO_APPLICATION_ID, &money);
+    if (rc == DB_OK)
+        rc = demo_documents_seed(conn, c->arena, DEMO_APPLICATION_ID, c->people->staff_id);
     if (rc == DB_OK && c->people->coach_id != NULL)
         rc = store_coach_assign(conn, c->people->student_id, c->people->coach_id, NULL, started - 53 * DAY);
     if (rc == DB_OK)

@@ -7,7 +7,8 @@
  *   due later (not "Pay the balance" with nothing paid); the completed
  *   rotation and the rotation under way are paid in full; the host's earnings
  *   list both rotations that started, in the month each started; the demo
- *   school counts its students' applications; the dates of what is booked lie
+ *   school counts its students' applications; the rotations cleared to start
+ *   met their onboarding checklist; the dates of what is booked lie
  *   ahead and of what is done lie behind; `rounds ledger check` passes, and a
  *   second seed adds nothing (not a cent in the ledger). */
 #include <jansson.h>
@@ -229,6 +230,35 @@ TEST(host_earnings_list_the_rotations_that_started)
     expect_earned("app_demo_rotation", &rotation);
 }
 
+/* Cleared to start, then started: the checklist was met, by documents staff verified. */
+static void expect_checklist(const struct user *u, const char *id, bool all_ok)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/compliance", id);
+    struct api_response r;
+    if (!get_as(&r, u, path))
+        return;
+    json_t *items = api_json_get(r.json, "items");
+    CHECK(json_array_size(items) >= 4); /* the demo host's passport, BLS, TB test and HIPAA at least */
+    size_t ok = 0;
+    for (size_t i = 0; i < json_array_size(items); i++)
+        ok += strcmp(json_string_value(json_object_get(json_array_get(items, i), "state")) ?: "", "ok") == 0;
+    if (all_ok) {
+        CHECK(json_is_true(api_json_get(r.json, "all_ok")));
+        CHECK_INT(ok, json_array_size(items));
+    } else {
+        CHECK(json_is_false(api_json_get(r.json, "all_ok"))); /* a TB test 90 days before a start a year away: not yet */
+    }
+    api_free(&r);
+}
+
+TEST(rotations_under_way_and_done_met_their_checklist)
+{
+    expect_checklist(&rotation, "app_demo_rotation", true);
+    expect_checklist(&student, "app_demo_completed", true);
+    expect_checklist(&student, "app_demo_booked", false);
+}
+
 TEST(school_counts_its_students_applications)
 {
     struct api_response r;
@@ -291,6 +321,7 @@ int main(void)
         RUN(booked_rotation_shows_its_deposit_paid_and_the_balance_due_later);
         RUN(rotations_done_and_under_way_are_paid_in_full);
         RUN(host_earnings_list_the_rotations_that_started);
+        RUN(rotations_under_way_and_done_met_their_checklist);
         RUN(school_counts_its_students_applications);
         RUN(ledger_check_passes_and_a_second_seed_adds_nothing);
     } else {
