@@ -24,6 +24,7 @@
 #include "domain/vocabulary.h"
 #include "lib/arena.h"
 #include "lib/clock.h"
+#include "store/blobs.h"
 #include "store/documents.h"
 
 static const char seed_usage[] =
@@ -75,6 +76,47 @@ static const struct demo_user demo_users[] = {
     {"rotation@rounds.test", "Kwame Asante", ROLE_STUDENT, NULL,
      "(on a rotation now, in its second week, with Dr. Daniel Whitfield)"},
 };
+
+/* The demo students' profiles, as they would have filled them in (set once:
+ * a profile already there, or changed since, stays as it is). */
+static const struct {
+    const char *email, *school, *country;
+    enum student_status status;
+    int64_t graduation_year;
+    enum visa_kind visa;
+    enum step1_result step1;
+    enum ecfmg_status ecfmg;
+    enum english_proof english;
+} demo_profiles[] = {
+    {"student@rounds.test", "St. Aurelia School of Medicine", "Nigeria", STUDENT_STATUS_STUDENT, 2027, VISA_B1_B2,
+     STEP1_PASSED, ECFMG_IN_PROGRESS, ENGLISH_TOEFL},
+    {"rotation@rounds.test", "University of Ghana Medical School", "Ghana", STUDENT_STATUS_STUDENT, 2027, VISA_J1,
+     STEP1_PASSED, ECFMG_NONE, ENGLISH_NATIVE},
+};
+
+static int seed_demo_profile(struct db_conn *conn, struct store_user *user)
+{
+    for (size_t i = 0; i < sizeof(demo_profiles) / sizeof(demo_profiles[0]); i++) {
+        if (strcmp(demo_profiles[i].email, user->email) != 0)
+            continue;
+        if (user->profile.status != NULL && user->profile.status[0] != '\0')
+            return DB_OK;
+        struct store_profile p = {.school = demo_profiles[i].school,
+                                  .country = demo_profiles[i].country,
+                                  .status = student_status_name(demo_profiles[i].status),
+                                  .visa_kind = visa_kind_name(demo_profiles[i].visa),
+                                  .step1 = step1_result_name(demo_profiles[i].step1),
+                                  .ecfmg_status = ecfmg_status_name(demo_profiles[i].ecfmg),
+                                  .english_proof = english_proof_name(demo_profiles[i].english),
+                                  .graduation_year = demo_profiles[i].graduation_year,
+                                  .step2ck_score = -1};
+        int rc = store_user_set_profile(conn, user->id, &p);
+        if (rc == DB_OK)
+            user->profile = p;
+        return rc;
+    }
+    return DB_OK;
+}
 
 /* What the demo host asks of every student before the start (fixed ids: a
  * second run finds them there). */
@@ -137,10 +179,27 @@ static bool parse_count(const char *text, int64_t *out)
     return true;
 }
 
+/* The file store of DATA_DIR, as serve opens it (the key created when none
+ * is configured), for the demo students' documents; without it they have
+ * none (a line says why). */
+static void open_file_store(const struct config *config)
+{
+    (void)mkdir(config->http.data_dir, 0700); /* as serve makes it; an existing one stays as it is */
+    char key_file[1024];
+    bool key_given = config->http.file_key_file != NULL;
+    snprintf(key_file, sizeof(key_file), "%s", key_given ? config->http.file_key_file : "");
+    if (!key_given)
+        snprintf(key_file, sizeof(key_file), "%s/file.key", config->http.data_dir);
+    if (!blobs_ready() && blobs_open(config->http.data_dir, key_file, !key_given) != 0)
+        fprintf(stderr, "rounds seed: no file store in %s (key %s): the demo students get no documents\n",
+                config->http.data_dir, key_file);
+}
+
 /* The demo student's completed rotation and its certificate (signed when the
  * signing key of DATA_DIR can be loaded or created). */
 static int seed_demo_completion(struct db_conn *conn, struct arena *arena, const struct config *config,
-                                const struct store_user *student, const char *preceptor_user_id)
+                                const struct store_user *student, const char *preceptor_user_id,
+                                const char *staff_id)
 {
     if (student == NULL || preceptor_user_id == NULL)
         return DB_OK;
@@ -148,7 +207,7 @@ static int seed_demo_completion(struct db_conn *conn, struct arena *arena, const
     bool signing = command_open_signing_key(config, "rounds seed") == 0;
     certificates_configure(config->http.public_url);
     struct demo_completion done;
-    int rc = demo_completion_seed(conn, arena, student, preceptor_user_id, &done);
+    int rc = demo_completion_seed(conn, arena, student, preceptor_user_id, staff_id, &done);
     if (rc != DB_OK || done.application_id == NULL)
         return rc;
     printf("Completed rotation: /applications/%s (%s)", done.application_id, student->email);
@@ -178,7 +237,7 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
     struct demo_catalog_accounts accounts = {.host_id = demo_orgs[1].id, .host_name = demo_orgs[1].name};
     struct demo_rotation_people rotation = {.host_id = demo_orgs[1].id};
     struct store_user student = {0};
-    const char *school_coordinator_id = NULL;
+    const char *school_coordinator_id = NULL, *host_coordinator_id = NULL, *staff_id = NULL;
     printf("Demo accounts (password for all: %s):\n", demo_password);
     for (size_t i = 0; i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
         const struct demo_user *d = &demo_users[i];
@@ -191,10 +250,19 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
             rc = EXIT_FAILURE_RUNTIME;
             goto out;
         }
+        if (seed_demo_profile(conn, &user) != DB_OK) {
+            fprintf(stderr, "rounds seed: could not set the profile of %s\n", d->email);
+            rc = EXIT_FAILURE_RUNTIME;
+            goto out;
+        }
         if (strcmp(d->email, "student@rounds.test") == 0)
             student = user;
         if (d->role == ROLE_SCHOOL_COORDINATOR)
             school_coordinator_id = user.id;
+        if (d->role == ROLE_HOST_COORDINATOR)
+            host_coordinator_id = user.id;
+        if (d->role == ROLE_STAFF)
+            staff_id = user.id;
         if (d->role == ROLE_PRECEPTOR) {
             accounts.preceptor_user_id = user.id;
             accounts.preceptor_name = user.name;
@@ -220,6 +288,8 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
         goto out;
     }
     rotation.preceptor_user_id = accounts.preceptor_user_id;
+    rotation.staff_id = staff_id;
+    open_file_store(config);
     bool rotation_created = false;
     if (rotation.student_id != NULL && demo_rotation_seed(conn, &rotation, &rotation_created) != DB_OK) {
         fprintf(stderr, "rounds seed: could not add the demo rotation under way\n");
@@ -227,7 +297,7 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
         goto out;
     }
     if (seed_demo_completion(conn, &arena, config, student.id != NULL ? &student : NULL,
-                             accounts.preceptor_user_id) != DB_OK) {
+                             accounts.preceptor_user_id, staff_id) != DB_OK) {
         fprintf(stderr, "rounds seed: could not add the demo's completed rotation (see the log line above)\n");
         rc = EXIT_FAILURE_RUNTIME;
         goto out;
@@ -235,6 +305,7 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
     struct demo_school school = {.school_id = demo_orgs[2].id,
                                  .coordinator_id = school_coordinator_id,
                                  .host_id = demo_orgs[1].id,
+                                 .host_coordinator_id = host_coordinator_id,
                                  .demo_student_id = student.id,
                                  .password = demo_password};
     struct demo_school_added cohort;
@@ -266,6 +337,8 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
            rotation_created ? "" : " (already there, or no offering of the demo preceptor; left as it is)");
 out:
     arena_heap_free(&arena);
+    if (blobs_ready())
+        blobs_close();
     return rc;
 }
 

@@ -21,10 +21,11 @@ struct demo_completion {
 
 /* The student's rotation with the preceptor (user id) that ended ten days
  * ago: completed, every weekday's eight hours confirmed; and its certificate
- * of completion when a signing key is loaded (signing_open); and the
+ * of completion when a signing key is loaded (signing_open); the documents
+ * its checklist asked for, verified by staff_id (demo_documents.h); and the
  * student's next rotation there, booked, eleven months ahead. Adds only what is
  * missing. DB_OK, or the database's error. */
 int demo_completion_seed(struct db_conn *conn, struct arena *arena, const struct store_user *student,
-                         const char *preceptor_user_id, struct demo_completion *out);
+                         const char *preceptor_user_id, const char *staff_id, struct demo_completion *out);
 
 #endif

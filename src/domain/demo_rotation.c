@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+#include "domain/demo_documents.h"
+#include "domain/demo_money.h"
+#include "domain/payment_provider.h"
 #include "domain/vocabulary.h"
 #include "lib/clock.h"
 #include "store/applications.h"
@@ -38,7 +41,7 @@ static int pick_offering(struct db_conn *conn, struct seed_ctx *c, struct store_
     return DB_OK;
 }
 
-/* The story so far: applied, offered, accepted, booked, cleared, started. */
+/* The story so far: applied, offered, accepted, booked (the deposit paid), cleared, started. */
 static int add_history(struct db_conn *conn, const char *student_id, const char *host_id, int64_t started)
 {
     static const struct {
@@ -48,7 +51,7 @@ static int add_history(struct db_conn *conn, const char *student_id, const char 
         {"submit", NULL, "submitted", "student", "I want U.S. clinical experience in internal medicine.", 60},
         {"offer", "submitted", "offered", "host", "Welcome aboard.", 55},
         {"accept", "offered", "held", "student", NULL, 54},
-        {"book", "held", "booked", "staff", NULL, 53},
+        {"book", "held", "booked", "system", NULL, 53}, /* the deposit paid: noted as a payment's booking notes it */
         {"clear", "booked", "cleared", "host", NULL, 20},
         {"start", "cleared", "in_progress", "system", NULL, 0},
     };
@@ -57,8 +60,9 @@ static int add_history(struct db_conn *conn, const char *student_id, const char 
         const char *actor = strcmp(steps[i].actor, "student") == 0 ? student_id
                             : strcmp(steps[i].actor, "host") == 0  ? host_id
                                                                    : NULL;
+        const char *note = strcmp(steps[i].action, "book") == 0 ? payment_method_label(PAYMENT_DEMO) : steps[i].note;
         rc = store_application_event_add(conn, DEMO_APPLICATION_ID, steps[i].action, steps[i].from, steps[i].to, actor,
-                                         steps[i].actor, steps[i].note, started - steps[i].days_before * DAY);
+                                         steps[i].actor, note, started - steps[i].days_before * DAY);
     }
     return rc;
 }
@@ -143,6 +147,13 @@ static int seed_tx(struct db_conn *conn, void *p)
         rc = store_application_insert(conn, &a);
     if (rc == DB_OK)
         rc = add_history(conn, c->people->student_id, c->people->host_id, started);
+    /* Accepted, the deposit paid the next day, the balance before it was due; earned at the start. */
+    struct demo_money_story money = {.accepted_at = started - 54 * DAY, .deposit_paid_at = started - 53 * DAY,
+                                     .balance_paid = true, .started_at = started};
+    if (rc == DB_OK)
+        rc = demo_money_post(conn, c->arena, DEMO_APPLICATION_ID, &money);
+    if (rc == DB_OK)
+        rc = demo_documents_seed(conn, c->arena, DEMO_APPLICATION_ID, c->people->staff_id);
     if (rc == DB_OK && c->people->coach_id != NULL)
         rc = store_coach_assign(conn, c->people->student_id, c->people->coach_id, NULL, started - 53 * DAY);
     if (rc == DB_OK)

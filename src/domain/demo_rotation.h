@@ -13,6 +13,7 @@
 
 struct demo_rotation_people {
     const char *student_id, *coach_id, *preceptor_user_id, *host_id;
+    const char *staff_id; /* verified the student's documents (demo_documents.h) */
 };
 
 /* Adds the rotation once (in one transaction): DB_OK with *created true, or

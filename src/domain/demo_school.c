@@ -3,13 +3,17 @@
  * (cohort01…cohort12@rounds.test, the demo password) and the demo student,
  * all linked to the school; a round open for ranking with seats reserved in
  * six upcoming blocks of the demo host (one ranked by the host, the others
- * by lottery); every cohort student but the demo student has ranked. Safe to
- * run again: only what is missing is added. */
+ * by lottery); every cohort student but the demo student has ranked; and
+ * four of them applied on their own to other blocks of the host, through the
+ * real state machine (submitted, under review, offered), so that the school's
+ * dashboard and the host's list show applications on their way. Safe to run
+ * again: only what is missing is added. */
 #include "domain/demo_school.h"
 
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/applications.h"
 #include "domain/auth.h"
 #include "domain/match_rounds.h"
 #include "domain/schools.h"
@@ -57,6 +61,63 @@ static int link(struct db_conn *conn, const char *school_id, const char *student
                                      .graduation_year = 2027,
                                      .updated_at = now};
     return store_school_student_put(conn, &l);
+}
+
+/* A block with a free seat whose offering is open to any student (as the round's are). */
+static bool open_to_any(struct db_conn *conn, struct arena *arena, const struct store_match_round_block *b)
+{
+    struct store_offering o;
+    return b->seats > 0 && store_offering_get(conn, arena, b->offering_id, &o) == DB_ROW && o.students_allowed &&
+           !o.step1_required && !o.english_proof_required && o.visa_kinds[0] == '\0' && !o.requires_affiliation;
+}
+
+/* Cohort students who applied to the host on their own: each to a block of
+ * another offering, taken as far as its steps say by the host's coordinator. */
+static int seed_applications(struct db_conn *conn, struct arena *arena, const struct demo_school *d,
+                             const struct store_user *cohort, const char *round_id)
+{
+    static const struct {
+        int student;
+        const char *steps[2]; /* the host's moves after the submission */
+        const char *statement;
+    } applying[] = {
+        {0, {NULL, NULL}, "I am preparing for internal medicine and want to learn how a U.S. ward team works."},
+        {1, {"review", NULL}, "Family medicine is my first choice; I would value your outpatient clinics."},
+        {2, {"review", "offer"}, "I hope to see how emergency and inpatient care connect in a community hospital."},
+        {4, {NULL, NULL}, "A research month would let me contribute to a quality-improvement project."},
+    };
+    struct store_user host;
+    if (d->host_coordinator_id == NULL || store_user_by_id(conn, arena, d->host_coordinator_id, &host) != DB_ROW)
+        return DB_OK;
+    char after[11];
+    clock_date_from_days(clock_today_days() + 30, after);
+    struct store_match_round_block *c = NULL;
+    size_t count = 0, next = 0;
+    if (store_match_block_candidates(conn, arena, round_id, d->host_id, after, 2000, &c, &count) != DB_OK)
+        return DB_ERROR;
+    const char *used[sizeof(applying) / sizeof(applying[0])];
+    for (size_t i = 0; i < sizeof(applying) / sizeof(applying[0]); i++) {
+        const struct store_match_round_block *b = NULL;
+        for (; next < count && b == NULL; next++) {
+            bool repeat = false;
+            for (size_t j = 0; j < i && !repeat; j++)
+                repeat = strcmp(used[j], c[next].offering_id) == 0;
+            if (!repeat && open_to_any(conn, arena, &c[next]))
+                b = &c[next];
+        }
+        if (b == NULL)
+            return DB_OK; /* the host has no more open blocks: fewer applications */
+        used[i] = b->offering_id;
+        struct store_application a;
+        struct error err = {0};
+        if (application_submit(conn, arena, &cohort[applying[i].student], b->block_id, applying[i].statement, NULL, 0,
+                               &a, &err) != 0)
+            return DB_ERROR;
+        for (size_t k = 0; k < 2 && applying[i].steps[k] != NULL; k++)
+            if (application_transition(conn, arena, a.id, applying[i].steps[k], &host, NULL, &a, &err) != 0)
+                return DB_ERROR;
+    }
+    return DB_OK;
 }
 
 /* The open round: six blocks of the host, two seats each when free. None when
@@ -128,7 +189,7 @@ static int seed_round(struct db_conn *conn, struct arena *arena, const struct de
             return DB_ERROR;
     }
     added->round_id = round.id;
-    return DB_OK;
+    return seed_applications(conn, arena, d, cohort, round.id);
 }
 
 int demo_school_seed(struct db_conn *conn, struct arena *arena, const struct demo_school *d,

@@ -7,6 +7,7 @@
 
 struct demo_school {
     const char *school_id, *coordinator_id, *host_id;
+    const char *host_coordinator_id; /* reviews and offers the cohort's own applications (may be NULL) */
     const char *demo_student_id; /* linked too (may be NULL) */
     const char *password;        /* of the cohort's accounts */
 };
@@ -16,7 +17,9 @@ struct demo_school_added {
     const char *round_id; /* the school's round (new or already there) */
 };
 
-/* Creates what is missing: the cohort, the links, the round. DB_OK or the store's failure. */
+/* Creates what is missing: the cohort, the links, the round, and (with the
+ * round) four cohort students' own applications to the demo host, submitted,
+ * under review and offered. DB_OK or the store's failure. */
 int demo_school_seed(struct db_conn *conn, struct arena *arena, const struct demo_school *d,
                      struct demo_school_added *added);
 

@@ -1,6 +1,7 @@
-/* money_internal.h — what the money files (money*.c) share and no one else
- * uses: the postings of each business event, refunds back the way the money
- * came, and small helpers. Everything here runs inside the caller's database
+/* money_internal.h — what the money files (money*.c) share, and the demo
+ * seed (demo_money.c) that replays a booking's money with them: the postings
+ * of each business event, refunds back the way the money came, and small
+ * helpers. Everything here runs inside the caller's database
  * transaction and returns a db_status; a domain refusal is DB_CONSTRAINT with
  * err set. */
 #ifndef ROUNDS_DOMAIN_MONEY_INTERNAL_H

@@ -1,7 +1,8 @@
 /* page_host_earnings.c — GET /host/earnings?month=&organization_id=: what a
  * host earned in a month (its share of each rotation that started, and of
  * what the policy kept when a booking ended), line by line, and whether it
- * was paid out. Its coordinators, and staff; another host's → 404. */
+ * was paid out, with links to the month before and after (not past this
+ * one). Its coordinators, and staff; another host's → 404. */
 #include <stdio.h>
 #include <string.h>
 
@@ -25,6 +26,36 @@ static const char *kind_words(const char *kind)
     if (strcmp(kind, "payout") == 0)
         return "Paid out";
     return kind;
+}
+
+/* The month "YYYY-MM" delta (-1 or +1) months from month, into out[8]. */
+static void month_step(const char *month, int delta, char out[8])
+{
+    int year = (month[0] - '0') * 1000 + (month[1] - '0') * 100 + (month[2] - '0') * 10 + (month[3] - '0');
+    int index = year * 12 + (month[5] - '0') * 10 + (month[6] - '0') - 1 + delta;
+    if (index < 0)
+        index = 0; /* before year 0000: stays at its January */
+    snprintf(out, 8, "%04d-%02d", index / 12 % 10000, index % 12 + 1);
+}
+
+/* "Previous month" and, before this month, "Next month", keeping the host. */
+static void render_month_links(struct buf *b, const char *month, const char *this_month, const char *org, bool choose)
+{
+    buf_append_str(b, "<nav class=\"pager\" aria-label=\"Earlier and later earnings\">");
+    for (int delta = -1; delta <= 1; delta += 2) {
+        char other[8];
+        month_step(month, delta, other);
+        if (delta > 0 && strcmp(other, this_month) > 0)
+            break;
+        buf_append_str(b, delta < 0 ? "<a rel=\"prev\" href=\"/host/earnings?month=" : "<a rel=\"next\" href=\"/host/earnings?month=");
+        buf_append_url(b, other);
+        if (choose) {
+            buf_append_str(b, "&amp;organization_id=");
+            buf_append_url(b, org);
+        }
+        buf_append_str(b, delta < 0 ? "\">Previous month</a>" : "\">Next month</a>");
+    }
+    buf_append_str(b, "</nav>\n");
 }
 
 void web_page_host_earnings(struct http_request *req)
@@ -122,6 +153,9 @@ void web_page_host_earnings(struct http_request *req)
         buf_append_str(&b, "</tbody></table></div>\n");
     }
     buf_append_str(&b, "</section>\n");
+    char this_month[8];
+    snprintf(this_month, sizeof(this_month), "%.7s", today);
+    render_month_links(&b, month, this_month, org, count > 1);
     view_page_end(&b);
     http_reply_html(req, 200, &b);
 }

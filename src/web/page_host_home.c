@@ -84,7 +84,8 @@ static void write_organization(struct http_request *req, struct buf *b, const ch
         buf_appendf(b, "</td><td data-label=\"Weeks\">%lld</td><td data-label=\"Tuition\">", (long long)o->weeks);
         write_dollars(b, o->tuition_cents);
         buf_append_str(b, "</td><td data-label=\"Status\">");
-        buf_append_html(b, o->status);
+        enum offering_status status = offering_status_parse(o->status);
+        buf_append_html(b, status != OFFERING_STATUS_UNKNOWN ? offering_status_label(status) : o->status);
         buf_append_str(b, "</td></tr>\n");
     }
     buf_append_str(b, "</tbody></table></div>\n");
