@@ -1122,6 +1122,11 @@ static void page_path(const char *pattern, char *out, size_t size)
             continue;
         }
         const char *value = "sweep0";
+        static const char *const actions[][2] = {
+            {"/applications/", "withdraw"}, {"/hours/", "approve"}, {"/letters/", "accept"}, {"/tickets/", "resolve"}};
+        for (size_t i = 0; strncmp(p, "{action}", 8) == 0 && i < sizeof(actions) / sizeof(actions[0]); i++)
+            if (strncmp(pattern, actions[i][0], strlen(actions[i][0])) == 0)
+                value = actions[i][1];
         for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
             size_t len = strlen(ids[i].prefix);
             if (strncmp(p, "{id}", 4) == 0 && (size_t)(p - pattern) == len && strncmp(pattern, ids[i].prefix, len) == 0)
@@ -1229,12 +1234,285 @@ TEST(page_forms_survive_garbage)
     printf("  %zu garbage posts\n", swept);
 }
 
+/* ---- pages of another party's objects ---- */
+
+/* Who else looks at a page of world A's objects: the other parties of the
+ * owner's role (NULL-terminated), and the owner; none for staff pages and
+ * for the public catalog's. */
+static const struct user *page_parties(const char *pattern, const struct user *others[4])
+{
+    static const struct {
+        const char *prefix;
+        int owner; /* 0 student A, 1 coordinator A, 2 preceptor A */
+    } owners[] = {
+        {"/applications/", 0}, {"/rotations/", 0}, {"/wallet/", 0}, {"/documents/", 0}, {"/letters/", 0},
+        {"/tickets/", 0}, {"/notifications/", 0}, {"/saved-searches/", 0}, {"/hours/", 2},
+        {"/host/offerings/", 1}, {"/host/blocks/", 1}, {"/host/requirements/", 1},
+    };
+    for (size_t i = 0; i < sizeof(owners) / sizeof(owners[0]); i++) {
+        if (strncmp(pattern, owners[i].prefix, strlen(owners[i].prefix)) != 0)
+            continue;
+        size_t n = 0;
+        if (owners[i].owner == 1) {
+            others[n++] = &W.coord_b;
+        } else {
+            others[n++] = owners[i].owner == 0 ? &student_b : &W.precep_b;
+            others[n++] = &W.coord_b;
+            if (owners[i].owner == 0)
+                others[n++] = &W.precep_b;
+        }
+        others[n] = NULL;
+        return owners[i].owner == 0 ? &student_a : owners[i].owner == 1 ? &W.coord_a : &W.precep_a;
+    }
+    others[0] = NULL;
+    return NULL;
+}
+
+/* The page path with its first id replaced by one that names nothing. */
+static void page_missing_path(const char *pattern, const char *path, char *out, size_t size)
+{
+    struct fixture f = {0};
+    f.pattern = pattern;
+    snprintf(f.path, sizeof(f.path), "%s", path);
+    missing_path(&f, out, size);
+}
+
+static long page_call(struct api_response *r, const struct user *u, const char *method, const char *path)
+{
+    if (strcmp(method, "GET") == 0) {
+        const char *headers[] = {u->cookie, NULL};
+        struct api_raw_request rq = {"GET", path, headers, NULL, 0, true};
+        return api_send(r, &rq);
+    }
+    char body[256];
+    int len = snprintf(body, sizeof(body), "csrf_token=%s&note=Fine&reason=Fine&body=Hello", u->csrf);
+    return page_post(r, u, path, "application/x-www-form-urlencoded", body, (size_t)len);
+}
+
+/* Pages whose owner gets 404 too in this world, and why: the cross-party
+ * call then only shows that the other party learns nothing more. */
+static bool owner_page_missing(const char *pattern)
+{
+    static const struct skip missing[] = {
+        {"/letters/{id}/file", "no letter has been uploaded"},
+        {"/applications/{id}/checkout/{checkout}", "the second id is made up (no checkout)"},
+        {"/applications/{id}/messages/{message}/attachment", "the second id is made up (no attachment)"},
+    };
+    return skip_reason(missing, sizeof(missing) / sizeof(missing[0]), pattern) != NULL;
+}
+
+/* Every page of a world-A object, fetched or posted by the other parties:
+ * 404 (or the reply an id that names nothing gets), and nothing changes; the
+ * owner gets the page. */
+TEST(other_party_pages_get_404)
+{
+    struct user people[] = {student_a, student_b, W.coord_a, W.coord_b, W.precep_a, W.precep_b};
+    for (size_t k = 0; k < sizeof(people) / sizeof(people[0]); k++)
+        if (!login(&people[k]))
+            return;
+    /* The page sessions stand in for the people in page_parties. */
+    struct user *const real[] = {&student_a, &student_b, &W.coord_a, &W.coord_b, &W.precep_a, &W.precep_b};
+    size_t swept = 0;
+    for (size_t i = 0; i < rounds_route_count; i++) {
+        const struct route *rt = &rounds_routes[i];
+        if (!(rt->flags & ROUTE_HTML) || !(rt->flags & ROUTE_AUTH) || !pattern_has_id(rt->pattern) ||
+            (rt->flags & ROUTE_UPLOAD))
+            continue;
+        const struct user *others[4];
+        const struct user *owner = page_parties(rt->pattern, others);
+        if (owner == NULL)
+            continue;
+        const char *method = (rt->methods & HTTP_GET) ? "GET" : "POST";
+        char path[320], missing[400];
+        page_path(rt->pattern, path, sizeof(path));
+        page_missing_path(rt->pattern, path, missing, sizeof(missing));
+        for (size_t o = 0; others[o] != NULL; o++) {
+            const struct user *u = NULL, *owner_session = NULL;
+            for (size_t k = 0; k < sizeof(real) / sizeof(real[0]); k++) {
+                if (real[k] == others[o])
+                    u = &people[k];
+                if (real[k] == owner)
+                    owner_session = &people[k];
+            }
+            struct snapshot before;
+            if (strcmp(method, "POST") == 0)
+                snapshot_take(&before);
+            struct api_response r, nothing;
+            page_call(&r, u, method, path);
+            page_call(&nothing, u, method, missing);
+            if (r.status != 404 && r.status != nothing.status)
+                TEST_FAILF("%s %s as %s answered %ld, where an id that names nothing gets %ld", method, path, u->email,
+                           r.status, nothing.status);
+            else if (r.status != 404)
+                printf("  note: %s %s as %s answered %ld, as an id that names nothing does\n", method, path, u->email,
+                       r.status);
+            api_free(&r);
+            api_free(&nothing);
+            char what[600];
+            snprintf(what, sizeof(what), "%s %s as %s", method, path, u->email);
+            if (strcmp(method, "POST") == 0) {
+                snapshot_unchanged(&before, what);
+            } else if (o == 0 && !owner_page_missing(rt->pattern)) {
+                page_call(&r, owner_session, "GET", path);
+                if (r.status == 404)
+                    TEST_FAILF("GET %s as its owner answered 404: the fixture proves nothing", path);
+                api_free(&r);
+            }
+            swept++;
+        }
+    }
+    printf("  %zu cross-party page calls\n", swept);
+}
+
+/* ---- garbage in ids and query parameters ---- */
+
+static const char *const garbage_values[] = {
+    "%00", "..%2F..%2Fetc", "%E2%80%AE", "a%20b", "%27--", "-1", "99999999999999999999999", "2027-02-30",
+    "%FF%FE", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    NULL};
+
+/* A reply to garbage: API routes a 4xx problem, pages anything but a 5xx. */
+static void garbage_reply(const struct route *rt, const struct api_response *r, const char *what)
+{
+    if (rt->flags & ROUTE_JSON)
+        problem_4xx(r, what);
+    else if (r->status == 0 || r->status >= 500)
+        TEST_FAILF("%s answered %ld", what, r->status);
+}
+
+/* Each id of each signed-in route replaced by garbage, as staff and as a student. */
+TEST(garbage_ids_get_a_4xx)
+{
+    const struct user *callers[] = {&W.staff, &student_a};
+    struct snapshot before;
+    snapshot_take(&before);
+    size_t swept = 0;
+    for (size_t i = 0; i < rounds_route_count; i++) {
+        const struct route *rt = &rounds_routes[i];
+        if (!(rt->flags & ROUTE_JSON) || !(rt->flags & ROUTE_AUTH) || !pattern_has_id(rt->pattern))
+            continue;
+        for (size_t m = 0; all_methods[m] != NULL; m++) {
+            if (!(rt->methods & method_bit(all_methods[m])))
+                continue;
+            for (size_t g = 0; garbage_values[g] != NULL; g++) {
+                struct fixture f = {0};
+                f.pattern = rt->pattern;
+                path_for(rt, all_methods[m], f.path, sizeof(f.path));
+                char path[700];
+                /* missing_path puts "zzz…" in place of the first id: put the garbage there instead. */
+                char base[400];
+                missing_path(&f, base, sizeof(base));
+                const char *z = strstr(base, "zzzzzzzzzzzzzzzzzzzz");
+                if (z == NULL)
+                    continue;
+                snprintf(path, sizeof(path), "%.*s%s%s", (int)(z - base), base, garbage_values[g], z + 20);
+                for (size_t c = 0; c < sizeof(callers) / sizeof(callers[0]); c++) {
+                    struct api_response r;
+                    bool write = is_write(all_methods[m]);
+                    send_as(&r, callers[c], all_methods[m], path, NULL, write ? "{}" : NULL, write ? 2 : 0);
+                    char what[900];
+                    snprintf(what, sizeof(what), "%s %s as %s", all_methods[m], path, callers[c]->email);
+                    garbage_reply(rt, &r, what);
+                    api_free(&r);
+                    swept++;
+                }
+            }
+        }
+    }
+    snapshot_unchanged(&before, "garbage ids");
+    printf("  %zu calls with garbage ids\n", swept);
+}
+
+/* Each query parameter of each GET route given garbage, and an unknown one. */
+TEST(garbage_query_parameters_get_a_4xx_or_are_ignored)
+{
+    struct user page_staff = W.staff, page_student = student_a;
+    if (!login(&page_staff) || !login(&page_student))
+        return;
+    size_t swept = 0;
+    for (size_t i = 0; i < rounds_route_count; i++) {
+        const struct route *rt = &rounds_routes[i];
+        if (!(rt->methods & HTTP_GET) || (rt->flags & ROUTE_TEST_HOOK))
+            continue;
+        char base[320];
+        if (rt->flags & ROUTE_JSON)
+            path_for(rt, "GET", base, sizeof(base));
+        else
+            page_path(rt->pattern, base, sizeof(base));
+        const struct user *callers[] = {&page_staff, &page_student};
+        for (size_t c = 0; c < 2; c++) {
+            const char *auth = (rt->flags & ROUTE_JSON) ? callers[c]->auth : callers[c]->cookie;
+            const char *headers[] = {auth, NULL};
+            char path[900];
+            struct api_response r;
+            snprintf(path, sizeof(path), "%s?sweep_unknown=1", base);
+            struct api_raw_request rq = {"GET", path, headers, NULL, 0, true};
+            api_send(&r, &rq);
+            if (r.status != 400 && r.status != 404 && r.status != 403)
+                TEST_FAILF("GET %s answered %ld, expected 400 (an unknown parameter)", path, r.status);
+            api_free(&r);
+            for (size_t q = 0; rt->query != NULL && rt->query[q] != NULL; q++)
+                for (size_t g = 0; garbage_values[g] != NULL; g++) {
+                    snprintf(path, sizeof(path), "%s?%s=%s", base, rt->query[q], garbage_values[g]);
+                    rq.path = path;
+                    api_send(&r, &rq);
+                    if (r.status == 0 || r.status >= 500)
+                        TEST_FAILF("GET %s answered %ld", path, r.status);
+                    else if ((rt->flags & ROUTE_JSON) && r.status >= 400)
+                        problem_4xx(&r, path);
+                    api_free(&r);
+                    swept++;
+                }
+        }
+    }
+    printf("  %zu calls with garbage query parameters\n", swept);
+}
+
+/* A browser session (the cookie) without the CSRF token may not call the API's unsafe methods. */
+TEST(api_writes_with_the_session_cookie_need_the_csrf_token)
+{
+    struct user cookie_student = student_a;
+    if (!login(&cookie_student))
+        return;
+    struct snapshot before;
+    snapshot_take(&before);
+    size_t swept = 0;
+    for (size_t i = 0; i < rounds_route_count; i++) {
+        const struct route *rt = &rounds_routes[i];
+        if (!(rt->flags & ROUTE_JSON) || !(rt->flags & ROUTE_AUTH) || (rt->flags & (ROUTE_NO_CSRF | ROUTE_UPLOAD)))
+            continue;
+        for (size_t m = 1; all_methods[m] != NULL; m++) {
+            if (!(rt->methods & method_bit(all_methods[m])))
+                continue;
+            char path[320];
+            path_for(rt, all_methods[m], path, sizeof(path));
+            const char *headers[] = {"Content-Type: application/json", cookie_student.cookie, NULL};
+            struct api_raw_request rq = {all_methods[m], path, headers, "{}", 2, true};
+            struct api_response r;
+            api_send(&r, &rq);
+            char what[400];
+            snprintf(what, sizeof(what), "%s %s with the cookie and no CSRF token", all_methods[m], path);
+            expect_problem(&r, what, 403, "csrf_failed", NULL);
+            api_free(&r);
+            swept++;
+        }
+    }
+    snapshot_unchanged(&before, "cookie writes without the CSRF token");
+    printf("  %zu calls\n", swept);
+}
+
 static void run_tests(void)
 {
     API_RUN(every_route_is_swept);
     API_RUN(other_party_gets_404);
     API_RUN(anonymous_gets_401_or_the_login_page);
     API_RUN(malformed_bodies_get_a_problem_and_change_nothing);
+    API_RUN(garbage_ids_get_a_4xx);
+    API_RUN(garbage_query_parameters_get_a_4xx_or_are_ignored);
+    API_RUN(api_writes_with_the_session_cookie_need_the_csrf_token);
+    API_RUN(other_party_pages_get_404);
     API_RUN(page_forms_need_the_csrf_token);
     API_RUN(page_forms_survive_garbage);
 }
