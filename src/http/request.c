@@ -993,6 +993,13 @@ static bool route_request(struct http_request *req, h2o_req_t *r)
         return false;
     }
     req->route = req->match.route;
+    /* Ids are text: one that is not UTF-8 or holds control characters names
+     * nothing (and PostgreSQL would refuse to compare it: a 503). */
+    for (size_t i = 0; i < req->match.param_count; i++)
+        if (text_check(req->match.params[i].value, req->match.params[i].value_len, TEXT_ONE_LINE) != TEXT_OK) {
+            http_reply_error(req, ERR_NOT_FOUND, NULL, "there is nothing at this address");
+            return false;
+        }
     if (strstr(req->route->pattern, "{token}") != NULL)
         req->log_path = req->route->pattern; /* the same secret, with the action in view */
     if ((req->route->flags & ROUTE_TEST_HOOK) && !options->test_hooks) {
