@@ -1061,6 +1061,24 @@ static bool takes_json_body(const struct route *rt, unsigned bit)
            (bit & (HTTP_POST | HTTP_PUT | HTTP_PATCH)) && (rt->methods & bit);
 }
 
+/* Where and as whom a body route is called: its fixture's path and owner,
+ * or (no id) its pattern and body_actor. False: an id route without one. */
+static bool body_target(const struct route *rt, const char *method, char *path, size_t size,
+                        const struct user **actor)
+{
+    *actor = body_actor(rt->pattern);
+    if (!pattern_has_id(rt->pattern)) {
+        snprintf(path, size, "%s", rt->pattern);
+        return true;
+    }
+    const struct fixture *f = fixture_find(method, rt->pattern);
+    if (f == NULL)
+        return false;
+    *actor = f->owner;
+    snprintf(path, size, "%s", f->path);
+    return true;
+}
+
 TEST(malformed_bodies_get_a_problem_and_change_nothing)
 {
     static const char *const body_methods[] = {"POST", "PUT", "PATCH", NULL};
@@ -1077,20 +1095,13 @@ TEST(malformed_bodies_get_a_problem_and_change_nothing)
                 skipped++;
                 continue;
             }
-            const struct user *actor = body_actor(rt->pattern);
+            const struct user *actor;
             char path[320];
-            if (pattern_has_id(rt->pattern)) {
-                const struct fixture *f = fixture_find(method, rt->pattern);
-                if (f == NULL) {
-                    if (skip_reason(id_skips, sizeof(id_skips) / sizeof(id_skips[0]), route) == NULL)
-                        TEST_FAILF("%s takes a body but has no fixture to send it to", route);
-                    skipped++;
-                    continue;
-                }
-                actor = f->owner;
-                snprintf(path, sizeof(path), "%s", f->path);
-            } else {
-                snprintf(path, sizeof(path), "%s", rt->pattern);
+            if (!body_target(rt, method, path, sizeof(path), &actor)) {
+                if (skip_reason(id_skips, sizeof(id_skips) / sizeof(id_skips[0]), route) == NULL)
+                    TEST_FAILF("%s takes a body but has no fixture to send it to", route);
+                skipped++;
+                continue;
             }
             sweep_bodies(rt, method, path, actor);
             swept++;
@@ -1391,15 +1402,20 @@ TEST(garbage_ids_get_a_4xx)
     size_t swept = 0;
     for (size_t i = 0; i < rounds_route_count; i++) {
         const struct route *rt = &rounds_routes[i];
-        if (!(rt->flags & ROUTE_JSON) || !(rt->flags & ROUTE_AUTH) || !pattern_has_id(rt->pattern))
+        if (!(rt->flags & ROUTE_AUTH) || !pattern_has_id(rt->pattern))
             continue;
+        bool page = (rt->flags & ROUTE_HTML) != 0;
         for (size_t m = 0; all_methods[m] != NULL; m++) {
-            if (!(rt->methods & method_bit(all_methods[m])))
+            /* Pages: their GETs (a form post without its token stops at the CSRF check). */
+            if (!(rt->methods & method_bit(all_methods[m])) || (page && m > 0))
                 continue;
             for (size_t g = 0; garbage_values[g] != NULL; g++) {
                 struct fixture f = {0};
                 f.pattern = rt->pattern;
-                path_for(rt, all_methods[m], f.path, sizeof(f.path));
+                if (page)
+                    page_path(rt->pattern, f.path, sizeof(f.path));
+                else
+                    path_for(rt, all_methods[m], f.path, sizeof(f.path));
                 char path[700];
                 /* missing_path puts "zzz…" in place of the first id: put the garbage there instead. */
                 char base[400];
@@ -1411,7 +1427,13 @@ TEST(garbage_ids_get_a_4xx)
                 for (size_t c = 0; c < sizeof(callers) / sizeof(callers[0]); c++) {
                     struct api_response r;
                     bool write = is_write(all_methods[m]);
-                    send_as(&r, callers[c], all_methods[m], path, NULL, write ? "{}" : NULL, write ? 2 : 0);
+                    if (page) {
+                        const char *headers[] = {callers[c]->cookie, NULL};
+                        struct api_raw_request rq = {"GET", path, headers, NULL, 0, true};
+                        api_send(&r, &rq);
+                    } else {
+                        send_as(&r, callers[c], all_methods[m], path, NULL, write ? "{}" : NULL, write ? 2 : 0);
+                    }
                     char what[900];
                     snprintf(what, sizeof(what), "%s %s as %s", all_methods[m], path, callers[c]->email);
                     garbage_reply(rt, &r, what);
@@ -1503,6 +1525,199 @@ TEST(api_writes_with_the_session_cookie_need_the_csrf_token)
     printf("  %zu calls\n", swept);
 }
 
+/* ---- lists: world B sees nothing of world A ---- */
+
+/* The ids and names of world A that no party of world B may ever read. */
+static size_t world_a_secrets(const char *out[16])
+{
+    size_t n = 0;
+    const char *all[] = {app_a, doc_a, letter_a, ticket_a, hours_a, search_a, notice_a, deletion_a, agreement_a,
+                         round_a, student_a.id, student_a.email, student_leaving.email, NULL};
+    for (size_t i = 0; all[i] != NULL; i++)
+        if (all[i][0] != '\0')
+            out[n++] = all[i];
+    return n;
+}
+
+static void no_secret_in(const struct api_response *r, const char *what)
+{
+    const char *secrets[16];
+    size_t n = world_a_secrets(secrets);
+    for (size_t i = 0; i < n && r->body != NULL; i++)
+        if (memmem(r->body, r->body_len, secrets[i], strlen(secrets[i])) != NULL)
+            TEST_FAILF("%s shows world A's %s", what, secrets[i]);
+}
+
+/* Every list and page without an id, read by each party of world B, with
+ * each of its query parameters set to each of world A's ids, shows none of
+ * world A's private ids, names or addresses. */
+TEST(world_b_lists_show_nothing_of_world_a)
+{
+    struct user parties[] = {student_b, W.coord_b, W.precep_b, school_coord_b};
+    for (size_t k = 0; k < sizeof(parties) / sizeof(parties[0]); k++)
+        if (!login(&parties[k]))
+            return;
+    const char *filters[] = {app_a, W.offering_a, W.org_a, student_a.id, block_a, school_a, W.prc_a, NULL};
+    /* The check can fail: world A's own student sees her application in the same lists. */
+    struct api_response control;
+    world_call(&control, &student_a, "GET", "/api/v1/applications", NULL);
+    CHECK(control.body != NULL && strstr(control.body, app_a) != NULL);
+    api_free(&control);
+    size_t swept = 0;
+    for (size_t i = 0; i < rounds_route_count; i++) {
+        const struct route *rt = &rounds_routes[i];
+        if (!(rt->methods & HTTP_GET) || !(rt->flags & ROUTE_AUTH) || pattern_has_id(rt->pattern) ||
+            strcmp(rt->pattern, "/api/v1/me/export") == 0) /* a zip: test_api_export checks what it holds */
+            continue;
+        for (size_t k = 0; k < sizeof(parties) / sizeof(parties[0]); k++) {
+            const char *auth = (rt->flags & ROUTE_JSON) ? parties[k].auth : parties[k].cookie;
+            const char *headers[] = {auth, NULL};
+            char path[600], what[720];
+            for (size_t q = 0; q == 0 || (rt->query != NULL && rt->query[q - 1] != NULL); q++) {
+                for (size_t v = 0; filters[v] != NULL; v++) {
+                    if (q == 0 && v > 0)
+                        break;
+                    if (q == 0)
+                        snprintf(path, sizeof(path), "%s", rt->pattern);
+                    else
+                        snprintf(path, sizeof(path), "%s?%s=%s", rt->pattern, rt->query[q - 1], filters[v]);
+                    struct api_raw_request rq = {"GET", path, headers, NULL, 0, true};
+                    struct api_response r;
+                    api_send(&r, &rq);
+                    snprintf(what, sizeof(what), "GET %.500s as %.160s (%ld)", path, parties[k].email, r.status);
+                    if (r.status == 0 || r.status >= 500)
+                        TEST_FAILF("%s", what);
+                    no_secret_in(&r, what);
+                    api_free(&r);
+                    swept++;
+                }
+            }
+        }
+    }
+    printf("  %zu list and page reads by world B\n", swept);
+}
+
+/* ---- values the spec lets through, at their edges ---- */
+
+enum edge { EDGE_MAX, EDGE_MIN, EDGE_IDS };
+
+static json_t *edge_value(const struct json_field *f, enum edge e, size_t room);
+
+static json_t *edge_object(const struct json_field *spec, enum edge e, size_t room)
+{
+    json_t *o = json_object();
+    size_t n = 0;
+    while (spec != NULL && spec[n].name != NULL)
+        n++;
+    for (size_t i = 0; i < n; i++)
+        json_object_set_new(o, spec[i].name, edge_value(&spec[i], e, room / (n + 1)));
+    return o;
+}
+
+/* A value the spec accepts: the longest or largest (EDGE_MAX), the shortest
+ * or smallest (EDGE_MIN), or (EDGE_IDS) an id that names nothing for fields
+ * named "…_id"/"…_ids", and valid values elsewhere. room bounds a string's length. */
+static json_t *edge_value(const struct json_field *f, enum edge e, size_t room)
+{
+    size_t name_len = strlen(f->name);
+    bool id_field = name_len > 3 && (strcmp(f->name + name_len - 3, "_id") == 0 ||
+                                     (name_len > 4 && strcmp(f->name + name_len - 4, "_ids") == 0));
+    if (e == EDGE_IDS && id_field && f->type == JSON_FIELD_STRING)
+        return json_string("zz_nothing_by_this_id");
+    if (e == EDGE_IDS && id_field && f->type == JSON_FIELD_STRING_ARRAY)
+        return json_pack("[s]", "zz_nothing_by_this_id");
+    if (e == EDGE_IDS)
+        return valid_value(f);
+    switch (f->type) {
+    case JSON_FIELD_STRING:
+    case JSON_FIELD_TEXT: {
+        size_t n = e == EDGE_MAX ? (size_t)f->max : (size_t)(f->min > 0 ? f->min : 0);
+        if (n > room)
+            n = room;
+        char *text = malloc(n + 1);
+        for (size_t i = 0; i < n; i++)
+            text[i] = (char)('a' + i % 26);
+        text[n] = '\0';
+        json_t *v = json_string(text);
+        free(text);
+        return v;
+    }
+    case JSON_FIELD_EMAIL:
+        return json_string(e == EDGE_MAX ? "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@"
+                                           "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb.example.org"
+                                         : "a@b.co");
+    case JSON_FIELD_INT: return json_integer(e == EDGE_MAX ? f->max : f->min);
+    case JSON_FIELD_HUNDREDTHS: return json_real((double)(e == EDGE_MAX ? f->max : f->min) / 100.0);
+    case JSON_FIELD_BOOL: return e == EDGE_MAX ? json_true() : json_false();
+    case JSON_FIELD_ENUM: {
+        size_t n = 0;
+        while (f->values[n] != NULL)
+            n++;
+        return json_string(f->values[e == EDGE_MAX ? n - 1 : 0]);
+    }
+    case JSON_FIELD_DATE: return json_string(e == EDGE_MAX ? "9999-12-31" : "0001-01-01");
+    case JSON_FIELD_STRING_ARRAY: {
+        json_t *a = json_array();
+        for (size_t i = 0; e == EDGE_MAX && i < f->max_items && i < 64; i++)
+            json_array_append_new(a, json_string("zz_item"));
+        return a;
+    }
+    case JSON_FIELD_ENUM_ARRAY: {
+        json_t *a = json_array();
+        for (size_t i = 0; e == EDGE_MAX && f->values[i] != NULL; i++)
+            json_array_append_new(a, json_string(f->values[i]));
+        return a;
+    }
+    case JSON_FIELD_OBJECT: return edge_object(f->fields, e, room);
+    case JSON_FIELD_OBJECT_ARRAY: {
+        json_t *a = json_array();
+        if (e == EDGE_MAX)
+            json_array_append_new(a, edge_object(f->fields, e, room / 2));
+        return a;
+    }
+    }
+    return json_null();
+}
+
+/* Bodies the spec accepts, with every field at an edge, to every body route:
+ * the handler may take them or refuse them with a problem, never a 5xx. Runs
+ * last: some of them are taken and change the world. */
+TEST(edge_values_never_get_a_5xx)
+{
+    static const char *const body_methods[] = {"POST", "PUT", "PATCH", NULL};
+    size_t swept = 0;
+    for (size_t i = 0; i < rounds_route_count; i++) {
+        const struct route *rt = &rounds_routes[i];
+        if (rt->request == NULL || spec_is_empty(rt->request))
+            continue;
+        for (size_t m = 0; body_methods[m] != NULL; m++) {
+            const char *method = body_methods[m];
+            const struct user *actor;
+            char path[320], route[300];
+            snprintf(route, sizeof(route), "%s %s", method, rt->pattern);
+            if (!takes_json_body(rt, method_bit(method)) ||
+                skip_reason(body_skips, sizeof(body_skips) / sizeof(body_skips[0]), route) != NULL ||
+                !body_target(rt, method, path, sizeof(path), &actor))
+                continue;
+            for (int e = EDGE_MAX; e <= EDGE_IDS; e++) {
+                char *body = json_text(edge_object(rt->request, (enum edge)e, body_cap(rt) / 2));
+                struct api_response r;
+                send_as(&r, actor, method, path, NULL, body, strlen(body));
+                char what[500];
+                snprintf(what, sizeof(what), "%s %s with edge values (%d)", method, path, e);
+                if (r.status == 0 || r.status >= 500)
+                    TEST_FAILF("%s answered %ld: %.300s (sent %.300s)", what, r.status, r.body, body);
+                else if (r.status >= 400)
+                    problem_4xx(&r, what);
+                api_free(&r);
+                free(body);
+                swept++;
+            }
+        }
+    }
+    printf("  %zu bodies at the edges\n", swept);
+}
+
 static void run_tests(void)
 {
     API_RUN(every_route_is_swept);
@@ -1513,8 +1728,10 @@ static void run_tests(void)
     API_RUN(garbage_query_parameters_get_a_4xx_or_are_ignored);
     API_RUN(api_writes_with_the_session_cookie_need_the_csrf_token);
     API_RUN(other_party_pages_get_404);
+    API_RUN(world_b_lists_show_nothing_of_world_a);
     API_RUN(page_forms_need_the_csrf_token);
     API_RUN(page_forms_survive_garbage);
+    API_RUN(edge_values_never_get_a_5xx);
 }
 
 static void finish(void)
