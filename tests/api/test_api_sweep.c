@@ -1,20 +1,27 @@
 /* test_api_sweep.c — the security baseline checked across every route, driven
- * by the route table (src/routes.c) and tests/openapi/routes.txt:
+ * by the route table (src/routes.c) and tests/openapi/routes.txt. Two
+ * parallel worlds (two hosts with a coordinator and a preceptor each, two
+ * students under way with their documents, letters, tickets, hours, saved
+ * searches and messages, two schools, an agreement, a match round), then:
  *
- *   - two parallel worlds (students, hosts, preceptors, schools, each with
- *     their own application, documents, letters, tickets, hours, …): every
- *     route with an object id in its path, called by the other party of the
- *     same role, answers 404 and changes nothing; anonymous callers get 401
- *     (pages: a redirect to /login);
- *   - every JSON body route refuses malformed JSON, a non-object, an unknown
- *     field, each field of its spec with the wrong type or over its length,
- *     a body over its cap and another media type, with problem+json and no
- *     change to the database;
- *   - every page form refuses a post without the CSRF token (403) and never
- *     answers 5xx to garbage fields.
+ *   - every API route with an id, called by the other party of the owner's
+ *     role: 404 (or the very reply an id that names nothing gets), nothing
+ *     changed; the same for the pages of those objects;
+ *   - anonymous callers: 401 problem (pages: to /login, or 403 for a form);
+ *   - every JSON body route: malformed JSON, non-objects, an unknown field,
+ *     each field of its spec with the wrong type and over its length, a field
+ *     twice, another media type and a body over its cap, each a 4xx problem
+ *     naming what API.md says, and no table changed (digests of every row);
+ *   - garbage in path ids and query parameters: a 4xx, never a 5xx;
+ *   - a browser session writing to the API without the CSRF token: 403;
+ *   - world B's lists and pages, filtered by world A's ids, show none of A;
+ *   - page forms: no CSRF token → 403 and no change; garbage → never a 5xx;
+ *   - bodies the spec accepts with every field at an edge: never a 5xx.
  *
- * A route of routes.txt with an id in its path and no fixture below, and not
- * in the reasoned skip list, fails the suite: new routes join the sweep. */
+ * A routes.txt route with an id in its path and neither a fixture here nor a
+ * reasoned entry in id_skips fails the suite: a new route joins the sweep.
+ * The server runs without its jobs timer, so the database changes only by
+ * the requests the suite sends. */
 #define PEOPLE_PASSWORD "sweep-Pass-2026-long!"
 
 #include <jansson.h>
@@ -292,19 +299,17 @@ static bool tables_load(struct db_conn *db)
                                    " AND table_schema = current_schema() ORDER BY ordinal_position"
                                  : "SELECT name FROM pragma_table_info($1) ORDER BY cid";
     for (size_t t = 0; t < table_count; t++) {
-        struct buf_like {
-            char text[8192];
-            size_t len;
-        } q = {{0}, 0};
-        q.len = (size_t)snprintf(q.text, sizeof(q.text), "SELECT ''");
+        /* SELECT '' || '|' || COALESCE(CAST("a" AS TEXT), '~') || … FROM "t": one text per row. */
+        char sql[8192];
+        size_t len = (size_t)snprintf(sql, sizeof(sql), "SELECT ''");
         st = db_prepare(db, columns_sql);
         db_bind_text(st, 1, tables[t].name);
-        while (db_step(st) == DB_ROW && q.len < sizeof(q.text) - 200)
-            q.len += (size_t)snprintf(q.text + q.len, sizeof(q.text) - q.len,
-                                      " || '|' || COALESCE(CAST(\"%s\" AS TEXT), '~')", db_column_text(st, 0));
+        while (db_step(st) == DB_ROW && len < sizeof(sql) - 200)
+            len += (size_t)snprintf(sql + len, sizeof(sql) - len, " || '|' || COALESCE(CAST(\"%s\" AS TEXT), '~')",
+                                    db_column_text(st, 0));
         db_reset(st);
-        snprintf(q.text + q.len, sizeof(q.text) - q.len, " FROM \"%s\"", tables[t].name);
-        tables[t].sql = strdup(q.text);
+        snprintf(sql + len, sizeof(sql) - len, " FROM \"%s\"", tables[t].name);
+        tables[t].sql = strdup(sql);
     }
     return table_count > 0;
 }
@@ -361,10 +366,9 @@ static long send_as(struct api_response *r, const struct user *u, const char *me
 {
     char ct[128];
     snprintf(ct, sizeof(ct), "Content-Type: %s", content_type != NULL ? content_type : "application/json");
-    const char *headers[] = {ct, u != NULL ? u->auth : NULL, NULL};
-    struct api_raw_request rq = {method, path, headers, body, len, true};
-    if (body == NULL)
-        headers[0] = u != NULL ? u->auth : NULL, headers[1] = NULL;
+    const char *auth = u != NULL ? u->auth : NULL;
+    const char *with_body[] = {ct, auth, NULL}, *without[] = {auth, NULL};
+    struct api_raw_request rq = {method, path, body != NULL ? with_body : without, body, len, true};
     return api_send(r, &rq);
 }
 
@@ -426,14 +430,12 @@ static bool create_json(const struct user *u, const char *path, json_t *body, ch
 static bool student_things(struct user *s, const char *app, char *doc, char *letter, char *ticket, char *hours,
                            char *search)
 {
-    char path[160], date[11];
+    char hours_path[160], messages_path[160], date[11];
     world_date(30, date);
-    snprintf(path, sizeof(path), "/api/v1/applications/%s/hours", app);
-    json_t *entry = json_pack("{s:s,s:f,s:s,s:s,s:i}", "date", date, "hours", 8.0, "setting", "inpatient",
-                              "activities", "Rounds and admissions.", "patients_seen", 4);
-    snprintf(path + 100, 60, "/api/v1/applications/%s/messages", app);
+    snprintf(hours_path, sizeof(hours_path), "/api/v1/applications/%s/hours", app);
+    snprintf(messages_path, sizeof(messages_path), "/api/v1/applications/%s/messages", app);
     struct api_response r;
-    world_call(&r, s, "POST", path + 100, "{\"body\":\"Hello from the sweep\"}");
+    world_call(&r, s, "POST", messages_path, "{\"body\":\"Hello from the sweep\"}");
     bool ok = r.status == 201;
     if (!ok)
         TEST_FAILF("posting a message answered %ld: %.300s", r.status, r.body);
@@ -447,7 +449,10 @@ static bool student_things(struct user *s, const char *app, char *doc, char *let
                        json_pack("{s:s,s:s,s:s}", "category", "other", "subject", "Badge office",
                                  "body", "Closed at 7:30."),
                        ticket) &&
-           create_json(s, path, entry, hours) &&
+           create_json(s, hours_path,
+                       json_pack("{s:s,s:f,s:s,s:s,s:i}", "date", date, "hours", 8.0, "setting", "inpatient",
+                                 "activities", "Rounds and admissions.", "patients_seen", 4),
+                       hours) &&
            create_text(s, "/api/v1/saved-searches", "{\"name\":\"Medicine\",\"filters\":{\"q\":\"medicine\"}}",
                        search);
 }
