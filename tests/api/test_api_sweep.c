@@ -1384,7 +1384,7 @@ TEST(other_party_pages_get_404)
 
 static const char *const garbage_values[] = {
     "%00", "..%2F..%2Fetc", "%E2%80%AE", "a%20b", "%27--", "-1", "99999999999999999999999", "2027-02-30",
-    "%FF%FE", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+    "%FF%FE", "%C0%AF", "%ED%A0%80", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
     NULL};
@@ -1723,12 +1723,73 @@ TEST(edge_values_never_get_a_5xx)
     printf("  %zu bodies at the edges\n", swept);
 }
 
+/* ---- malformed uploads ---- */
+
+#define UPLOAD_PART(name) "--sweep\r\nContent-Disposition: form-data; name=\"" name "\"\r\n\r\n"
+#define UPLOAD_FILE(name, type) \
+    "--sweep\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" name "\"\r\nContent-Type: " type "\r\n\r\n"
+
+/* Broken multipart bodies to each API upload: a 4xx problem, and nothing changes. */
+TEST(malformed_uploads_get_a_problem_and_change_nothing)
+{
+    static const struct {
+        const char *content_type, *body, *what;
+    } cases[] = {
+        {"multipart/form-data", "--sweep--\r\n", "no boundary"},
+        {"multipart/form-data; boundary=sweep", "garbage", "a body that is not multipart"},
+        {"multipart/form-data; boundary=sweep", "", "an empty body"},
+        {"multipart/form-data; boundary=sweep", UPLOAD_FILE("a.pdf", "application/pdf") "%PDF-1.4\n", "no closing boundary"},
+        {"multipart/form-data; boundary=sweep", UPLOAD_PART("kind") "passport\r\n--sweep--\r\n", "no file part"},
+        {"multipart/form-data; boundary=sweep",
+         UPLOAD_PART("kind") "passport\r\n" UPLOAD_FILE("x.exe", "application/x-msdownload") "MZ\x90garbage\r\n--sweep--\r\n",
+         "a program for a file"},
+        {"multipart/form-data; boundary=sweep",
+         UPLOAD_PART("sweep_unknown") "1\r\n" UPLOAD_FILE("a.pdf", "application/pdf") "%PDF-1.4\n%%EOF\n\r\n--sweep--\r\n",
+         "an unknown part"},
+        {"multipart/form-data; boundary=sweep",
+         UPLOAD_PART("kind") "zz_not_a_kind\r\n" UPLOAD_PART("issued_on") "2027-02-30\r\n"
+         UPLOAD_FILE("a.pdf", "application/pdf") "%PDF-1.4\n%%EOF\n\r\n--sweep--\r\n",
+         "a bad kind and date"},
+        {"multipart/form-data; boundary=sweep",
+         UPLOAD_PART("kind") "passport\r\n" UPLOAD_FILE("a.pdf", "application/pdf") "%PDF-1.4\n%%EOF\n\r\n"
+         UPLOAD_FILE("b.pdf", "application/pdf") "%PDF-1.4\n%%EOF\n\r\n--sweep--\r\n",
+         "the file twice"},
+        {"multipart/form-data; boundary=sweep",
+         UPLOAD_PART("kind") "pass\x01port\r\n" UPLOAD_FILE("../../etc/passwd\x01", "application/pdf")
+         "%PDF-1.4\n%%EOF\n\r\n--sweep--\r\n",
+         "control characters in a part and a file name"},
+        {"application/json", "{}", "JSON instead of multipart"},
+    };
+    struct target {
+        const char *path;
+        const struct user *who;
+    } targets[2];
+    char activate[160];
+    snprintf(activate, sizeof(activate), "/api/v1/agreements/%s/activate", agreement_a);
+    targets[0] = (struct target){"/api/v1/documents", &student_a};
+    targets[1] = (struct target){activate, &school_coord_a};
+    struct snapshot before;
+    snapshot_take(&before);
+    for (size_t t = 0; t < 2; t++)
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+            struct api_response r;
+            send_as(&r, targets[t].who, "POST", targets[t].path, cases[i].content_type, cases[i].body,
+                    strlen(cases[i].body));
+            char what[300];
+            snprintf(what, sizeof(what), "POST %s with %s", targets[t].path, cases[i].what);
+            problem_4xx(&r, what);
+            api_free(&r);
+        }
+    snapshot_unchanged(&before, "malformed uploads");
+}
+
 static void run_tests(void)
 {
     API_RUN(every_route_is_swept);
     API_RUN(other_party_gets_404);
     API_RUN(anonymous_gets_401_or_the_login_page);
     API_RUN(malformed_bodies_get_a_problem_and_change_nothing);
+    API_RUN(malformed_uploads_get_a_problem_and_change_nothing);
     API_RUN(garbage_ids_get_a_4xx);
     API_RUN(garbage_query_parameters_get_a_4xx_or_are_ignored);
     API_RUN(api_writes_with_the_session_cookie_need_the_csrf_token);
