@@ -847,8 +847,8 @@ static void call_kind(const struct user *u, const char *method, const char *path
 static size_t inconclusive; /* other parties' replies that came from a check before the owner's */
 
 /* One fixture: the other party's reply is a 404 (a listed object: or 403),
- * or the very reply an id that names nothing gets (a check that comes
- * before the object is looked up, such as the body's, or the role's); the
+ * or the very reply an id that names nothing is given: a check that comes
+ * before the object is looked up, such as the body's or the role's; the
  * object's owner gets another reply (the path reaches the object). */
 static void cross_party(const struct fixture *f)
 {
@@ -883,7 +883,7 @@ static void cross_party(const struct fixture *f)
     } else {
         call_kind(f->owner, "GET", f->path, NULL, &owner, NULL);
         if (owner.status != 200 && owner.status == other.status && strcmp(owner.detail, other.detail) == 0)
-            TEST_FAILF("GET %s: its owner %s gets what the other party gets (%ld %s): the fixture proves nothing",
+            TEST_FAILF("GET %s: its owner %s is answered as the other party is: %ld %s: the fixture proves nothing",
                        f->path, f->owner->email, owner.status, owner.detail);
     }
     free(body);
