@@ -10,6 +10,11 @@
 /* Parses the body against spec into out; on failure replies (400/…) and returns -1. */
 int api_parse_body(struct http_request *req, const struct json_field *spec, void *out,
                    struct json_presence *presence);
+/* A multipart upload's parts: "file" (a file part) and the text parts named
+ * in text_parts (NULL-terminated, may be empty), each at most once; on an
+ * unknown part, a repeated one or one of the wrong sort replies 400 naming
+ * it and returns -1. */
+int api_check_parts(struct http_request *req, const char *const *text_parts);
 /* Loads the signed-in user; on failure replies and returns -1. */
 int api_current_user(struct http_request *req, struct store_user *user);
 /* ,"key":"2026-11-25T14:32:11Z" (RFC 3339, UTC), or ,"key":null when t is 0 (never). */

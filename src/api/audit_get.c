@@ -1,5 +1,6 @@
 /* audit_get.c — GET /api/v1/audit (staff): the append-only audit trail,
  * newest first, filtered by ?action= and ?actor=, paged by ?cursor=. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,8 +29,9 @@ void api_audit_list(struct http_request *req)
         http_reply_error(req, ERR_INVALID_PARAMETER, "limit", "must be from 1 to 200");
         return;
     }
+    errno = 0;
     if ((v = http_kv_get(query, "cursor")) != NULL &&
-        ((before = strtoll(v, &end, 10)) < 1 || end == v || *end != '\0')) {
+        ((before = strtoll(v, &end, 10)) < 1 || end == v || *end != '\0' || errno == ERANGE)) {
         http_reply_error(req, ERR_INVALID_PARAMETER, "cursor", "is not a cursor of this list");
         return;
     }

@@ -1,4 +1,4 @@
-/* common.c — body parsing, the current user and the user's JSON shape. */
+/* common.c — body parsing, upload parts, the current user and the user's JSON shape. */
 #include "api/api.h"
 
 #include <string.h>
@@ -11,6 +11,37 @@ int api_parse_body(struct http_request *req, const struct json_field *spec, void
     if (json_spec_parse(&req->arena, req->body, req->body_len, spec, out, presence, &err) != 0) {
         http_reply_problem(req, &err);
         return -1;
+    }
+    return 0;
+}
+
+static bool names_text_part(const char *const *text_parts, const char *name)
+{
+    for (const char *const *t = text_parts; *t != NULL; t++)
+        if (strcmp(*t, name) == 0)
+            return true;
+    return false;
+}
+
+int api_check_parts(struct http_request *req, const char *const *text_parts)
+{
+    for (size_t i = 0; i < req->parts.count; i++) {
+        const struct http_part *p = &req->parts.items[i];
+        bool file = strcmp(p->name, "file") == 0;
+        if (!file && !names_text_part(text_parts, p->name)) {
+            http_reply_error(req, ERR_UNKNOWN_FIELD, p->name, "is not a part of this upload");
+            return -1;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(req->parts.items[j].name, p->name) == 0) {
+                http_reply_error(req, ERR_VALIDATION_FAILED, p->name, "may be given only once");
+                return -1;
+            }
+        if (file != (p->filename != NULL)) {
+            http_reply_error(req, ERR_VALIDATION_FAILED, p->name,
+                             file ? "must be a file part" : "must be a text field, not a file");
+            return -1;
+        }
     }
     return 0;
 }

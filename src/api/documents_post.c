@@ -13,37 +13,6 @@
 
 static const char *const text_parts[] = {"kind", "issued_on", "expires_on", "replaces", NULL};
 
-static bool is_text_part(const char *name)
-{
-    for (const char *const *t = text_parts; *t != NULL; t++)
-        if (strcmp(*t, name) == 0)
-            return true;
-    return false;
-}
-
-/* Every part is known, sent once, and of the right sort (file or text). */
-static int check_parts(struct http_request *req)
-{
-    for (size_t i = 0; i < req->parts.count; i++) {
-        const struct http_part *p = &req->parts.items[i];
-        bool file = strcmp(p->name, "file") == 0;
-        if (!file && !is_text_part(p->name)) {
-            http_reply_error(req, ERR_UNKNOWN_FIELD, p->name, "is not a part of this upload");
-            return -1;
-        }
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(req->parts.items[j].name, p->name) == 0) {
-                http_reply_error(req, ERR_VALIDATION_FAILED, p->name, "may be given only once");
-                return -1;
-            }
-        if (!file && p->filename != NULL) {
-            http_reply_error(req, ERR_VALIDATION_FAILED, p->name, "must be a text field, not a file");
-            return -1;
-        }
-    }
-    return 0;
-}
-
 /* The text of a part as a C string (NULL when absent or empty); -1 after replying. */
 static int text_part(struct http_request *req, const char *name, const char **out)
 {
@@ -62,7 +31,7 @@ static int text_part(struct http_request *req, const char *name, const char **ou
 void api_documents_post(struct http_request *req)
 {
     struct store_user user;
-    if (api_current_user(req, &user) != 0 || check_parts(req) != 0)
+    if (api_current_user(req, &user) != 0 || api_check_parts(req, text_parts) != 0)
         return;
     const struct http_part *file = http_part(req, "file");
     if (file == NULL || file->filename == NULL) {

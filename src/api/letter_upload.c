@@ -11,7 +11,8 @@ void api_letter_upload(struct http_request *req)
     const char *id = http_param(req, "id");
     struct store_user user;
     struct letter_actor actor;
-    if (api_letter_actor(req, http_form(req, "token"), &user, &actor) != 0)
+    static const char *const text_parts[] = {"token", NULL};
+    if (api_check_parts(req, text_parts) != 0 || api_letter_actor(req, http_form(req, "token"), &user, &actor) != 0)
         return;
     if (!api_id_valid(id)) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "no such letter");

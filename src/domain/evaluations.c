@@ -278,6 +278,12 @@ int feedback_summary(struct db_conn *conn, const struct store_user *user, const 
     memset(out, 0, sizeof(*out));
     if (organization_id == NULL || !catalog_may_manage(user, organization_id))
         return error_set(err, ERR_NOT_FOUND, NULL, "no such organisation");
+    /* Staff may manage any id: one that names no organisation is still 404, not an empty summary. */
+    int found = store_organization_kind(conn, NULL, organization_id, NULL);
+    if (found == DB_DONE)
+        return error_set(err, ERR_NOT_FOUND, NULL, "no such organisation");
+    if (found != DB_ROW)
+        return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     struct store_feedback_totals t;
     if (store_feedback_totals(conn, organization_id, offering_id, &t) != DB_OK)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);

@@ -11,6 +11,7 @@
 
 #include "http/internal.h"
 #include "lib/clock.h"
+#include "lib/json_spec.h"
 #include "lib/limits.h"
 #include "lib/log.h"
 #include "lib/text.h"
@@ -840,6 +841,22 @@ static int check_too_large(struct http_request *req, size_t cap)
 }
 
 /* Checks the body's size and media type; parses HTML forms and multipart bodies. */
+/* A route whose spec has no fields (api_no_body) takes no body, and its
+ * handler reads none: a body it is sent must still be {} (or nothing), so
+ * that malformed JSON or an unknown field is refused before the action runs. */
+static int check_no_body(struct http_request *req)
+{
+    const struct json_field *spec = req->route->request;
+    if (spec == NULL || spec[0].name != NULL || req->body_len == 0)
+        return 0;
+    char nothing = 0;
+    struct error err = {0};
+    if (json_spec_parse(&req->arena, req->body, req->body_len, spec, &nothing, NULL, &err) == 0)
+        return 0;
+    http_reply_problem(req, &err);
+    return -1;
+}
+
 static int check_body(struct http_request *req)
 {
     size_t cap = route_body_cap(req->route, req->options);
@@ -876,7 +893,7 @@ static int check_body(struct http_request *req)
         http_reply_error(req, ERR_UNSUPPORTED_MEDIA_TYPE, NULL, "send application/json");
         return -1;
     }
-    return 0;
+    return check_no_body(req);
 }
 
 /* The path as logs and the audit trail may show it: under a path that
@@ -976,6 +993,13 @@ static bool route_request(struct http_request *req, h2o_req_t *r)
         return false;
     }
     req->route = req->match.route;
+    /* Ids are text: one that is not UTF-8 or holds control characters names
+     * nothing (and PostgreSQL would refuse to compare it: a 503). */
+    for (size_t i = 0; i < req->match.param_count; i++)
+        if (text_check(req->match.params[i].value, req->match.params[i].value_len, TEXT_ONE_LINE) != TEXT_OK) {
+            http_reply_error(req, ERR_NOT_FOUND, NULL, "there is nothing at this address");
+            return false;
+        }
     if (strstr(req->route->pattern, "{token}") != NULL)
         req->log_path = req->route->pattern; /* the same secret, with the action in view */
     if ((req->route->flags & ROUTE_TEST_HOOK) && !options->test_hooks) {

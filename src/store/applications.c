@@ -610,7 +610,8 @@ int store_audit_list(struct db_conn *conn, struct arena *arena, const char *acti
     struct db_stmt *st = db_prepare(conn, "SELECT id, at, actor_id, action, object_type, object_id, detail"
                                           " FROM audit_events WHERE (CAST($1 AS TEXT) IS NULL OR action = $1)"
                                           " AND (CAST($2 AS TEXT) IS NULL OR actor_id = $2)"
-                                          " AND ($3 = 0 OR id < $3) ORDER BY id DESC LIMIT $4");
+                                          " AND (CAST($3 AS BIGINT) = 0 OR id < CAST($3 AS BIGINT))"
+                                          " ORDER BY id DESC LIMIT $4");
     db_bind_text(st, 1, action);
     db_bind_text(st, 2, actor_id);
     db_bind_int(st, 3, before_id);
