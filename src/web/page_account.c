@@ -88,7 +88,7 @@ static void render_profile(struct buf *b, const char *csrf_token, const struct p
                error_for(errors, "step2ck_score"));
     view_select(b, "ECFMG certification", "ecfmg_status", ecfmg_status_names, ecfmg_status_labels, f->ecfmg_status,
                 error_for(errors, "ecfmg_status"));
-    view_select(b, "English proof", "english_proof", english_proof_names, english_proof_labels, f->english_proof,
+    view_select(b, "English proficiency", "english_proof", english_proof_names, english_proof_labels, f->english_proof,
                 error_for(errors, "english_proof"));
     view_form_end(b, "Save profile");
 }
@@ -101,7 +101,7 @@ static const char *field_label(const char *field)
         {"status", "Status"},               {"graduation_year", "Graduation year"},
         {"visa_kind", "Visa"},              {"step1", "USMLE Step 1"},
         {"step2ck_score", "USMLE Step 2 CK score"}, {"ecfmg_status", "ECFMG certification"},
-        {"english_proof", "English proof"},
+        {"english_proof", "English proficiency"},
     };
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
         if (strcmp(labels[i][0], field) == 0)

@@ -129,7 +129,7 @@ test('a wrong graduation year keeps everything typed and names the range', { tim
       await page.getByLabel('USMLE Step 1').selectOption({ label: 'Passed' });
       await page.getByLabel('USMLE Step 2 CK score').fill('245');
       await page.getByLabel('ECFMG certification').selectOption({ label: 'In progress' });
-      await page.getByLabel('English proof').selectOption({ label: 'OET Medicine' });
+      await page.getByLabel('English proficiency').selectOption({ label: 'OET Medicine' });
       assert.equal(await press(page, page.getByRole('button', { name: 'Save profile' })), 400);
       const summary = await summaryInView(page);
       await summary.getByRole('link', { name: /Graduation year must be a whole number between 1950 and 2035/ }).waitFor();
@@ -141,7 +141,7 @@ test('a wrong graduation year keeps everything typed and names the range', { tim
       assert.equal(await page.getByLabel('USMLE Step 1').inputValue(), 'passed');
       assert.equal(await page.getByLabel('USMLE Step 2 CK score').inputValue(), '245');
       assert.equal(await page.getByLabel('ECFMG certification').inputValue(), 'in_progress');
-      assert.equal(await page.getByLabel('English proof').inputValue(), 'oet');
+      assert.equal(await page.getByLabel('English proficiency').inputValue(), 'oet');
       await page.getByText('Between 1950 and 2035.', { exact: true }).waitFor();
       // Nothing was saved.
       const me = await apiExpect(200, 'GET', '/api/v1/me', { token: student.token });
