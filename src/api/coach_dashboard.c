@@ -1,6 +1,6 @@
 /* coach_dashboard.c — GET /api/v1/coach/dashboard?coach_id= : a coach's
  * students with what needs attention (next starts, open tickets, missed or
- * worrying check-ins, documents not ready, unpaid balances). A coach sees
+ * worrying check-ins, onboarding requirements not met, unpaid balances). A coach sees
  * their own; staff any coach's (coach_id); anyone else 404. */
 #include "api/rotation_api.h"
 #include "lib/limits.h"
@@ -43,8 +43,8 @@ static void write_row(struct buf *b, const struct coach_dashboard_row *row)
     } else {
         buf_append_str(b, "null");
     }
-    buf_appendf(b, ",\"documents_not_ready\":%lld,\"unpaid_cents\":%lld,\"flags\":{", (long long)row->documents_not_ready,
-                (long long)row->unpaid_cents);
+    buf_appendf(b, ",\"requirements\":%lld,\"documents_not_ready\":%lld,\"unpaid_cents\":%lld,\"flags\":{",
+                (long long)row->requirements, (long long)row->documents_not_ready, (long long)row->unpaid_cents);
     buf_appendf(b, "\"starts_soon\":%s,\"check_in_missed\":%s,\"check_in_worrying\":%s,\"open_tickets\":%s,"
                    "\"documents_missing\":%s,\"unpaid_balance\":%s}}",
                 row->starts_soon ? "true" : "false", row->check_in_missed ? "true" : "false",

@@ -1,6 +1,6 @@
 /* me_readiness.c — GET /api/v1/me/readiness: what the caller has and still
  * needs for the Match. Each item (letters, U.S. clinical experience, USMLE
- * Step 1 and Step 2 CK, ECFMG, English proof) is ok, missing or in_progress
+ * Step 1 and Step 2 CK, ECFMG, English proficiency) is ok, missing or in_progress
  * with the next action and a link; letters and USCE weeks also as numbers. */
 #include <string.h>
 

@@ -390,7 +390,7 @@ static int submit_checks(struct db_conn *conn, struct submit_ctx *c, struct stor
     if (!catalog_eligible(&rules, &c->student->profile, year)) {
         error_set(c->err, ERR_UNPROCESSABLE, "eligibility",
                   "your profile does not meet this rotation's eligibility rules (status, Step 1, visa, years "
-                  "since graduation or English proof)");
+                  "since graduation or English proficiency)");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     if (offering->requires_affiliation) {

@@ -152,8 +152,10 @@ static int prompt_tx(struct db_conn *conn, void *p)
         return DB_OK; /* sent before, by any instance */
     if (rc != DB_OK)
         return rc;
-    char title[512], link[96];
-    snprintf(title, sizeof(title), "How is %s going? Check in for the week of %s", a.offering_title, week);
+    char title[512], link[96], week_words[CLOCK_DATE_WORDS_SIZE];
+    if (!clock_date_in_words(week, week_words))
+        snprintf(week_words, sizeof(week_words), "%s", week);
+    snprintf(title, sizeof(title), "How is %s going? Check in for the week of %s", a.offering_title, week_words);
     snprintf(link, sizeof(link), "/rotations/%s/check-ins", a.id);
     struct recipient to = {a.student_id, a.student_email};
     notify(conn, c->arena, &to, "check_in_prompt", title, link, now);

@@ -12,12 +12,20 @@
 #include "lib/log.h"
 #include "store/support.h"
 
+/* The rotation's first day in words ("Jan 4, 2027"), as the pages write dates, into out. */
+static const char *start_in_words(const struct store_application *a, char out[CLOCK_DATE_WORDS_SIZE])
+{
+    if (!clock_date_in_words(a->block_start, out))
+        snprintf(out, CLOCK_DATE_WORDS_SIZE, "%s", a->block_start != NULL ? a->block_start : "");
+    return out;
+}
+
 /* Tells the coach about their new student and the student about their coach. */
 static void tell_assignment(struct db_conn *conn, struct arena *arena, const struct store_coach *coach,
                             const char *student_id, const char *student_name, const char *student_email,
                             const struct store_application *a, int64_t now)
 {
-    char title[512], link[96];
+    char title[512], link[96], start[CLOCK_DATE_WORDS_SIZE];
     if (a != NULL)
         snprintf(link, sizeof(link), "/rotations/%s", a->id);
     else
@@ -25,7 +33,7 @@ static void tell_assignment(struct db_conn *conn, struct arena *arena, const str
     struct recipient to_coach = {coach->id, coach->email};
     if (a != NULL)
         snprintf(title, sizeof(title), "New student: %s booked %s starting %s", student_name, a->offering_title,
-                 a->block_start);
+                 start_in_words(a, start));
     else
         snprintf(title, sizeof(title), "New student: %s is now yours to coach", student_name);
     notify(conn, arena, &to_coach, "coach_assigned", title, "/coach", now);
@@ -41,9 +49,9 @@ int coach_assign_on_booking(struct db_conn *conn, struct arena *arena, const str
     int rc = store_coach_of_student(conn, arena, a->student_id, &coach);
     if (rc == DB_ROW) {
         /* The same coach stays with the student; they hear of the new booking. */
-        char title[512];
+        char title[512], start[CLOCK_DATE_WORDS_SIZE];
         snprintf(title, sizeof(title), "%s booked %s starting %s", a->student_name, a->offering_title,
-                 a->block_start);
+                 start_in_words(a, start));
         struct recipient to_coach = {coach.id, coach.email};
         notify(conn, arena, &to_coach, "student_booked", title, "/coach", now);
         return DB_OK;
@@ -177,13 +185,15 @@ static struct offering_rules *rules_of(struct arena *arena, struct dashboard_wal
     return r;
 }
 
-/* Documents not ready for a rotation that has not started (booked or held),
- * computed in memory from what dashboard_wallets holds. */
+/* The checklist of a rotation not over yet (held, booked, cleared or under
+ * way), as the rotation page counts it, computed in memory from what
+ * dashboard_wallets holds. */
 static int documents_not_ready(struct arena *arena, struct dashboard_wallets *w, struct coach_dashboard_row *row)
 {
     const struct store_coach_student *s = &row->student;
     enum application_status status = application_status_parse(s->status);
-    if (status != APPLICATION_BOOKED && status != APPLICATION_HELD)
+    if (status != APPLICATION_HELD && status != APPLICATION_BOOKED && status != APPLICATION_CLEARED &&
+        status != APPLICATION_IN_PROGRESS)
         return DB_OK;
     struct offering_rules *rules = rules_of(arena, w, s);
     if (rules == NULL)
@@ -200,6 +210,7 @@ static int documents_not_ready(struct arena *arena, struct dashboard_wallets *w,
                                      s->block_start, s->block_end, &comp);
     if (rc != DB_OK)
         return rc;
+    row->requirements = (int64_t)comp.count;
     for (size_t i = 0; i < comp.count; i++)
         if (comp.items[i].state != COMPLIANCE_OK)
             row->documents_not_ready++;

@@ -3,7 +3,7 @@
  * coach yet, the coach with the fewest active students is assigned (in the
  * booking's transaction); staff may reassign. A coach sees their students'
  * rotations and has a dashboard of them: next starts, open tickets, missed or
- * worrying check-ins, documents not ready and unpaid balances. */
+ * worrying check-ins, onboarding requirements not met and unpaid balances. */
 #ifndef ROUNDS_DOMAIN_COACHES_H
 #define ROUNDS_DOMAIN_COACHES_H
 
@@ -42,7 +42,12 @@ struct coach_dashboard_row {
     int64_t last_check_in_at;    /* 0: none */
     int64_t last_check_in_score; /* 0: none */
     bool last_check_in_help;
-    int64_t documents_not_ready; /* requirements not met yet, before the start */
+    /* The onboarding checklist of a rotation not over yet (held to in progress),
+     * as its rotation page counts it: requirements, and those not met (a
+     * document missing, waiting, rejected, expired or expiring). A cleared
+     * rotation met them all when it was cleared; one may lapse since. */
+    int64_t requirements;
+    int64_t documents_not_ready;
     int64_t unpaid_cents;        /* balance still due (once payments exist), 0 otherwise */
     bool check_in_missed;        /* in progress, no check-in for COACH_CHECK_IN_MISSED_DAYS days */
     bool check_in_worrying;      /* the last check-in asked for help or scored ≤ COACH_WORRYING_SCORE */

@@ -270,6 +270,46 @@ const char *document_kind_name(const char *kind)
     return k != NULL ? k->name : kind;
 }
 
+/* First words that are proper nouns although they look like ordinary capitalised words. */
+static bool proper_noun(const char *word, size_t len)
+{
+    static const char *const names[] = {"English", "Tdap"};
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strlen(names[i]) == len && memcmp(names[i], word, len) == 0)
+            return true;
+    return false;
+}
+
+const char *document_kind_in_sentence(struct arena *arena, const char *kind)
+{
+    const char *name = document_kind_name(kind);
+    if (name[0] < 'A' || name[0] > 'Z')
+        return name;
+    size_t len = 1;
+    /* A capital, a digit or a dot after the first letter: an acronym or a code (MMR, COVID-19, U.S., N95). */
+    for (; name[len] != '\0' && name[len] != ' '; len++)
+        if ((name[len] < 'a' || name[len] > 'z') && name[len] != '\'')
+            return name;
+    if (proper_noun(name, len))
+        return name;
+    char *lower = arena_strdup(arena, name);
+    if (lower == NULL)
+        return name;
+    lower[0] = (char)(lower[0] - 'A' + 'a');
+    return lower;
+}
+
+/* A date in a sentence as the pages write it ("Jan 3, 2027"); the text as it
+ * is when it is not a date. */
+static const char *date_words(struct arena *arena, const char *date)
+{
+    char words[CLOCK_DATE_WORDS_SIZE];
+    if (!clock_date_in_words(date, words))
+        return date != NULL ? date : "";
+    const char *copy = arena_strdup(arena, words);
+    return copy != NULL ? copy : date;
+}
+
 enum document_state document_state_of(const struct store_document *d)
 {
     return document_state_parse(d->state);
@@ -574,7 +614,7 @@ static int review_tx(struct db_conn *conn, void *p)
     if (rc != DB_OK)
         return rc;
     bool verified = c->to == DOCUMENT_VERIFIED;
-    const char *kind_name = document_kind_name(c->doc->kind);
+    const char *kind_name = document_kind_in_sentence(c->arena, c->doc->kind);
     const char *title = verified ? format(c->arena, "Your %s was verified", kind_name)
                                  : format(c->arena, "Your %s was rejected: %s", kind_name, c->reason);
     struct recipient student = {c->doc->student_id, c->doc->student_email};
@@ -778,22 +818,23 @@ static enum rank judge(struct arena *arena, const struct requirement_rule *rule,
     const char *issued = date_valid(d->issued_on) ? d->issued_on : NULL;
     bool dates = date_valid(start) && date_valid(end);
     if (expires != NULL && strcmp(expires, today) < 0) {
-        *detail = format(arena, "Expired on %s: upload a new one", expires);
+        *detail = format(arena, "Expired on %s: upload a new one", date_words(arena, expires));
         return RANK_EXPIRED;
     }
     if (expires != NULL && dates && strcmp(expires, end) < 0) {
-        *detail = format(arena, "Expires %s, before the rotation ends on %s", expires, end);
+        *detail = format(arena, "Expires %s, before the rotation ends on %s", date_words(arena, expires),
+                         date_words(arena, end));
         return RANK_EXPIRED;
     }
     if (rule->issued_within_days > 0 && dates) {
         if (issued == NULL) {
             *detail = format(arena, "No issue date: it must be issued at most %lld days before the start (%s)",
-                             (long long)rule->issued_within_days, start);
+                             (long long)rule->issued_within_days, date_words(arena, start));
             return RANK_EXPIRED;
         }
         if ((int64_t)clock_days_from_date(start) - clock_days_from_date(issued) > rule->issued_within_days) {
-            *detail = format(arena, "Issued %s, more than %lld days before the start (%s)", issued,
-                             (long long)rule->issued_within_days, start);
+            *detail = format(arena, "Issued %s, more than %lld days before the start (%s)", date_words(arena, issued),
+                             (long long)rule->issued_within_days, date_words(arena, start));
             return RANK_EXPIRED;
         }
     }
@@ -802,10 +843,10 @@ static enum rank judge(struct arena *arena, const struct requirement_rule *rule,
         return RANK_PENDING;
     }
     if (expires != NULL && clock_days_from_date(expires) - clock_days_from_date(today) <= EXPIRING_DAYS) {
-        *detail = format(arena, "Verified; expires %s, within %d days", expires, EXPIRING_DAYS);
+        *detail = format(arena, "Verified; expires %s, within %d days", date_words(arena, expires), EXPIRING_DAYS);
         return RANK_EXPIRING;
     }
-    *detail = expires != NULL ? format(arena, "Verified, valid through %s", expires) : "Verified";
+    *detail = expires != NULL ? format(arena, "Verified, valid through %s", date_words(arena, expires)) : "Verified";
     return RANK_OK;
 }
 
@@ -839,12 +880,12 @@ void compliance_evaluate(struct arena *arena, const struct requirement_rule *rul
         out->detail = best_detail;
         return;
     }
-    const char *name = document_kind_name(rule->kind);
+    const char *name = document_kind_in_sentence(arena, rule->kind);
     if (rule->issued_within_days > 0 && date_valid(start)) {
         char earliest[11];
         clock_date_from_days(clock_days_from_date(start) - (int32_t)rule->issued_within_days, earliest);
         out->detail = format(arena, "Upload your %s, issued on or after %s (at most %lld days before the start)",
-                             name, earliest, (long long)rule->issued_within_days);
+                             name, date_words(arena, earliest), (long long)rule->issued_within_days);
     } else {
         out->detail = format(arena, "Upload your %s", name);
     }
@@ -1143,7 +1184,8 @@ static int reminder_tx(struct db_conn *conn, void *p)
     if (rc != DB_OK)
         return rc;
     const char *title = format(c->arena, "Your %s expires on %s \xe2\x80\x94 upload a new one before your rotation at %s",
-                               document_kind_name(c->doc->kind), c->doc->expires_on, c->application->host_name);
+                               document_kind_in_sentence(c->arena, c->doc->kind),
+                               date_words(c->arena, c->doc->expires_on), c->application->host_name);
     struct recipient student = {c->doc->student_id, c->doc->student_email};
     notify(conn, c->arena, &student, "document_expiring", title, format(c->arena, "/wallet/%s", c->doc->id), now);
     c->sent = true;

@@ -39,6 +39,10 @@ const char *document_sniff(const void *data, size_t len);
 const char *document_clean_file_name(struct arena *arena, const char *name);
 /* "passport" → "Passport"; the slug itself when unknown. */
 const char *document_kind_name(const char *kind);
+/* The name inside a sentence ("Upload your personal statement"): the first
+ * letter in lower case, unless the name begins with an acronym or a proper
+ * noun ("USMLE Step 1 score report", "U.S. visa", "English proficiency …"). */
+const char *document_kind_in_sentence(struct arena *arena, const char *kind);
 /* The document's state (its text as stored, parsed). */
 enum document_state document_state_of(const struct store_document *d);
 

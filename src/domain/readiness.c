@@ -1,5 +1,5 @@
 /* readiness.c — Match readiness: letters, U.S. clinical experience, USMLE,
- * ECFMG and English proof as ok / in_progress / missing with the next step;
+ * ECFMG and English proficiency as ok / in_progress / missing with the next step;
  * see readiness.h. */
 #include "domain/readiness.h"
 
@@ -131,7 +131,7 @@ static void profile_items(struct arena *arena, const struct store_profile *p, st
              "Take an English test (OET Medicine, TOEFL or IELTS) and add it to your profile", "/account", 0, 0);
     else
         item(r, "english", "English proficiency", READINESS_MISSING, "Not in your profile",
-             "Add your English proof to your profile", "/account", 0, 0);
+             "Add your English test result to your profile", "/account", 0, 0);
 }
 
 void readiness_compute(struct arena *arena, const struct readiness_input *in, struct readiness *out)

@@ -112,7 +112,7 @@ const struct reference_document_kind reference_document_kinds[] = {
     {"ecfmg-certificate", "ECFMG certificate", "education", ""},
     {"usmle-step1", "USMLE Step 1 score report", "exams", ""},
     {"usmle-step2ck", "USMLE Step 2 CK score report", "exams", ""},
-    {"english-proof", "English proof (TOEFL / IELTS / OET)", "exams", "2 years"},
+    {"english-proof", "English proficiency (TOEFL / IELTS / OET)", "exams", "2 years"},
     {"mmr", "MMR (2 doses or titer)", "immunization", ""},
     {"varicella", "Varicella (2 doses or titer)", "immunization", ""},
     {"hepatitis-b", "Hepatitis B (3 doses + quantitative anti-HBs)", "immunization", ""},

@@ -2,6 +2,8 @@
 #include "lib/clock.h"
 
 #include <stdatomic.h>
+#include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 static _Atomic int64_t offset_seconds;
@@ -141,4 +143,31 @@ void clock_format_rfc3339(int64_t t, char out[21])
     put_digits(out + 17, 2, tm.tm_sec);
     out[19] = 'Z';
     out[20] = '\0';
+}
+
+static bool two_digits(const char *s, int *out)
+{
+    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+        return false;
+    *out = (s[0] - '0') * 10 + (s[1] - '0');
+    return true;
+}
+
+bool clock_date_in_words(const char *date, char out[CLOCK_DATE_WORDS_SIZE])
+{
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static const int days_in_month[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int century, year2, month, day;
+    out[0] = '\0';
+    if (date == NULL || strlen(date) != 10 || date[4] != '-' || date[7] != '-' || !two_digits(date, &century) ||
+        !two_digits(date + 2, &year2) || !two_digits(date + 5, &month) || !two_digits(date + 8, &day) ||
+        month < 1 || month > 12 || day < 1 || day > days_in_month[month - 1])
+        return false;
+    int year = century * 100 + year2;
+    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (month == 2 && day == 29 && !leap)
+        return false;
+    snprintf(out, CLOCK_DATE_WORDS_SIZE, "%s %d, %d", months[month - 1], day, year);
+    return true;
 }

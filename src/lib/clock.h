@@ -29,6 +29,11 @@ void clock_today(char out[11]);
 int32_t clock_days_from_date(const char *date);
 /* "YYYY-MM-DD" for days since 1970-01-01, into out[11]. */
 void clock_date_from_days(int32_t days, char out[11]);
+/* A date as the pages write it, "Mar 2, 2026" (at most 12 characters). */
+#define CLOCK_DATE_WORDS_SIZE 13
+/* "2026-03-02" → "Mar 2, 2026" into out; false (out empty) when date is
+ * not a valid YYYY-MM-DD naming a real day. */
+bool clock_date_in_words(const char *date, char out[CLOCK_DATE_WORDS_SIZE]);
 /* Today as days since 1970-01-01 (UTC, with the test offset). */
 int32_t clock_today_days(void);
 /* RFC 3339 UTC "2026-11-25T14:32:11Z" for t into out[21]. */

@@ -130,12 +130,13 @@ int store_documents_current(struct db_conn *conn, struct arena *arena, const cha
 int store_coach_documents_current(struct db_conn *conn, struct arena *arena, const char *coach_id,
                                   struct store_document **out, size_t *count)
 {
-    /* Students with a held or booked rotation only: the others' wallets are not read. Each student's
-     * documents come together, in store_documents_current's order. */
+    /* Students with a rotation not over yet (held to in progress) only: the others' wallets are not
+     * read. Each student's documents come together, in store_documents_current's order. */
     struct db_stmt *st = db_prepare(conn, DOCUMENT_SELECT "WHERE d.student_id IN (SELECT ca.student_id"
                                                           " FROM coach_assignments ca JOIN applications a"
                                                           " ON a.student_id = ca.student_id WHERE ca.coach_id = $1"
-                                                          " AND a.status IN ('held', 'booked'))"
+                                                          " AND a.status IN ('held', 'booked', 'cleared',"
+                                                          " 'in_progress'))"
                                                           " AND d.deleted_at IS NULL AND d.replaced_at IS NULL"
                                                           " ORDER BY d.student_id, d.kind, d.created_at DESC,"
                                                           " d.id DESC LIMIT $2");
@@ -364,12 +365,12 @@ int store_requirements_for(struct db_conn *conn, struct arena *arena, const char
 int store_coach_requirements(struct db_conn *conn, struct arena *arena, const char *coach_id,
                              struct store_requirement **out, size_t *count)
 {
-    /* The hosts of the coach's students' held or booked rotations; the order
+    /* The hosts of the coach's students' rotations not over yet; the order
      * within one host is store_requirements_for's, on either backend. */
     struct db_stmt *st = db_prepare(
         conn, REQUIREMENT_SELECT "WHERE organization_id IN (SELECT a.organization_id FROM coach_assignments ca"
                                  " JOIN applications a ON a.student_id = ca.student_id WHERE ca.coach_id = $1"
-                                 " AND a.status IN ('held', 'booked'))"
+                                 " AND a.status IN ('held', 'booked', 'cleared', 'in_progress'))"
                                  " ORDER BY organization_id, kind, offering_id, id LIMIT $2");
     db_bind_text(st, 1, coach_id);
     db_bind_int(st, 2, COACH_RULES_LIMIT);

@@ -34,8 +34,9 @@ int store_document_get(struct db_conn *conn, struct arena *arena, const char *id
 /* The student's current documents (not replaced, not deleted), by kind then newest first. */
 int store_documents_current(struct db_conn *conn, struct arena *arena, const char *student_id,
                             struct store_document **out, size_t *count);
-/* The current documents of every student of the coach who has a held or booked
- * rotation, one student's together (by student id), each in store_documents_current's order. */
+/* The current documents of every student of the coach who has a rotation not
+ * over yet (held, booked, cleared, in progress), one student's together (by
+ * student id), each in store_documents_current's order. */
 int store_coach_documents_current(struct db_conn *conn, struct arena *arena, const char *coach_id,
                                   struct store_document **out, size_t *count);
 /* The older versions of a document, newest first (following replaces_id). */
@@ -74,7 +75,7 @@ int store_requirement_delete(struct db_conn *conn, const char *id);
 int store_requirements_for(struct db_conn *conn, struct arena *arena, const char *organization_id,
                            const char *offering_id, struct store_requirement **out, size_t *count);
 /* Every rule (host-wide and per offering) of the hosts of the coach's students'
- * held or booked rotations, by host then in store_requirements_for's order. */
+ * rotations not over yet (held to in progress), by host then in store_requirements_for's order. */
 int store_coach_requirements(struct db_conn *conn, struct arena *arena, const char *coach_id,
                              struct store_requirement **out, size_t *count);
 

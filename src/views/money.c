@@ -2,6 +2,7 @@
 #include "views/money.h"
 
 #include "lib/cents.h"
+#include "lib/clock.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -35,33 +36,13 @@ void view_money_amount(struct buf *b, int64_t cents)
     buf_append_str(b, format_amount(text, sizeof(text), cents));
 }
 
-static bool two_digits(const char *s, int *out)
-{
-    if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-        return false;
-    *out = (s[0] - '0') * 10 + (s[1] - '0');
-    return true;
-}
-
 void view_date(struct buf *b, const char *iso_date)
 {
-    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    static const int days_in_month[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int century, year2, month, day;
+    char words[CLOCK_DATE_WORDS_SIZE];
     if (iso_date == NULL)
         return;
-    if (strlen(iso_date) != 10 || iso_date[4] != '-' || iso_date[7] != '-' || !two_digits(iso_date, &century) ||
-        !two_digits(iso_date + 2, &year2) || !two_digits(iso_date + 5, &month) ||
-        !two_digits(iso_date + 8, &day) || month < 1 || month > 12 || day < 1 || day > days_in_month[month - 1]) {
+    if (clock_date_in_words(iso_date, words))
+        buf_append_str(b, words);
+    else
         buf_append_html(b, iso_date);
-        return;
-    }
-    int year = century * 100 + year2;
-    bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    if (month == 2 && day == 29 && !leap) {
-        buf_append_html(b, iso_date);
-        return;
-    }
-    buf_appendf(b, "%s %d, %d", months[month - 1], day, year);
 }

@@ -1,5 +1,9 @@
 /* page_account.c — GET/POST /account: who you are, your roles and
- * organisations, and (for students) the profile that eligibility uses. */
+ * organisations, and (for students) the profile that eligibility uses. A
+ * saved profile answers 303: to the page named by a local `next`, else to
+ * /account?saved=profile, whose notice sits at the top of the page (on a
+ * phone the form's end is screens away); a form with errors comes back (400)
+ * as typed, with an error summary at the top. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +13,8 @@
 #include "lib/limits.h"
 #include "lib/utf8.h"
 #include "web/web.h"
+
+const char *const web_account_params[] = {"confirm", "deletion", "next", "saved", NULL};
 
 /* The profile form as typed (or as stored, formatted for typing). */
 struct profile_form {
@@ -88,7 +94,7 @@ static void render_profile(struct buf *b, const char *csrf_token, const struct p
                error_for(errors, "step2ck_score"));
     view_select(b, "ECFMG certification", "ecfmg_status", ecfmg_status_names, ecfmg_status_labels, f->ecfmg_status,
                 error_for(errors, "ecfmg_status"));
-    view_select(b, "English proof", "english_proof", english_proof_names, english_proof_labels, f->english_proof,
+    view_select(b, "English proficiency", "english_proof", english_proof_names, english_proof_labels, f->english_proof,
                 error_for(errors, "english_proof"));
     view_form_end(b, "Save profile");
 }
@@ -101,7 +107,7 @@ static const char *field_label(const char *field)
         {"status", "Status"},               {"graduation_year", "Graduation year"},
         {"visa_kind", "Visa"},              {"step1", "USMLE Step 1"},
         {"step2ck_score", "USMLE Step 2 CK score"}, {"ecfmg_status", "ECFMG certification"},
-        {"english_proof", "English proof"},
+        {"english_proof", "English proficiency"},
     };
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
         if (strcmp(labels[i][0], field) == 0)
@@ -109,7 +115,75 @@ static const char *field_label(const char *field)
     return field;
 }
 
-static void render(struct http_request *req, int status, const struct store_user *user, const char *message,
+/* The notice of what was just done (?saved=, from the redirect after a save), or NULL. */
+static const char *done_message(const char *saved)
+{
+    return saved != NULL && strcmp(saved, "profile") == 0 ? "Profile saved." : NULL;
+}
+
+/* The errors of a refused profile, at the top of the page, each linked to its field. */
+static void render_error_summary(struct http_request *req, struct buf *b, const struct profile_errors *errors)
+{
+    struct view_field_error summary[PROFILE_FIELDS];
+    for (size_t i = 0; i < errors->count; i++) {
+        struct buf m;
+        buf_init(&m, &req->arena, 512);
+        buf_append_str(&m, field_label(errors->items[i].field));
+        buf_append_char(&m, ' ');
+        buf_append_str(&m, errors->items[i].detail);
+        buf_append_char(&m, '.');
+        struct buf id;
+        buf_init(&id, &req->arena, 64);
+        buf_append_str(&id, "f-");
+        buf_append_str(&id, errors->items[i].field);
+        summary[i].field_id = buf_ok(&id) ? id.data : NULL;
+        summary[i].message = buf_ok(&m) ? m.data : errors->items[i].detail;
+    }
+    view_error_summary(b, "Your profile was not saved. Everything you typed is still in the form.", summary,
+                       errors->count);
+}
+
+/* Who you are: name, email, roles, organisations, and the links that go with them. */
+static void render_account_card(struct buf *b, const struct store_user *user)
+{
+    buf_append_str(b, "<section class=\"card\"><h1>Your account</h1>\n<dl class=\"facts\"><dt>Name</dt><dd "
+                      "id=\"account-name\">");
+    buf_append_html(b, user->name);
+    buf_append_str(b, "</dd><dt>Email</dt><dd id=\"account-email\">");
+    buf_append_html(b, user->email);
+    buf_append_str(b, "</dd><dt>Roles</dt><dd>");
+    for (size_t i = 0; i < user->role_count; i++) {
+        if (i > 0)
+            buf_append_str(b, ", ");
+        buf_append_html(b, role_label(role_parse(user->roles[i])));
+    }
+    buf_append_str(b, "</dd>");
+    if (user->membership_count > 0) {
+        buf_append_str(b, "<dt>Organisations</dt><dd><ul>");
+        for (size_t i = 0; i < user->membership_count; i++) {
+            buf_append_str(b, "<li>");
+            buf_append_html(b, user->memberships[i].organization_name);
+            buf_append_str(b, " (");
+            buf_append_html(b, role_label(role_parse(user->memberships[i].role)));
+            buf_append_str(b, ")</li>");
+        }
+        buf_append_str(b, "</ul></dd>");
+    }
+    buf_append_str(b, "</dl>");
+    if (account_has_role(user, ROLE_HOST_COORDINATOR) || account_has_role(user, ROLE_STAFF))
+        buf_append_str(b, "<p><a class=\"button\" href=\"/host\">Manage offerings</a></p>");
+    buf_append_str(b, "<p><a href=\"/account/two-factor\">Two-factor sign-in</a>");
+    if (account_has_role(user, ROLE_STAFF))
+        buf_append_str(b, " · <a href=\"/staff/two-factor\">Reset someone's second factor</a>"
+                          " · <a href=\"/staff/deletions\">Account deletions</a>");
+    buf_append_str(b, "</p></section>\n");
+}
+
+/* The page, top to bottom: what just happened (saved, or the errors), who you
+ * are, the welcome while the address is unconfirmed, the student's profile
+ * (what most visits are for), the calendar, and last your data and deleting
+ * the account. */
+static void render(struct http_request *req, int status, const struct store_user *user,
                    const struct profile_form *typed, const struct profile_errors *errors, const char *next)
 {
     struct view_page page;
@@ -118,70 +192,17 @@ static void render(struct http_request *req, int status, const struct store_user
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     view_page_begin(&b, &page);
-    if (errors != NULL && errors->count > 0) {
-        struct view_field_error summary[PROFILE_FIELDS];
-        for (size_t i = 0; i < errors->count; i++) {
-            struct buf m;
-            buf_init(&m, &req->arena, 512);
-            buf_append_str(&m, field_label(errors->items[i].field));
-            buf_append_char(&m, ' ');
-            buf_append_str(&m, errors->items[i].detail);
-            buf_append_char(&m, '.');
-            struct buf id;
-            buf_init(&id, &req->arena, 64);
-            buf_append_str(&id, "f-");
-            buf_append_str(&id, errors->items[i].field);
-            summary[i].field_id = buf_ok(&id) ? id.data : NULL;
-            summary[i].message = buf_ok(&m) ? m.data : errors->items[i].detail;
-        }
-        view_error_summary(&b, "Your profile was not saved. Everything you typed is still in the form.", summary,
-                           errors->count);
-    }
-    buf_append_str(&b, "<section class=\"card\"><h1>Your account</h1>\n<dl class=\"facts\"><dt>Name</dt><dd "
-                       "id=\"account-name\">");
-    buf_append_html(&b, user->name);
-    buf_append_str(&b, "</dd><dt>Email</dt><dd id=\"account-email\">");
-    buf_append_html(&b, user->email);
-    buf_append_str(&b, "</dd><dt>Roles</dt><dd>");
-    for (size_t i = 0; i < user->role_count; i++) {
-        if (i > 0)
-            buf_append_str(&b, ", ");
-        buf_append_html(&b, role_label(role_parse(user->roles[i])));
-    }
-    buf_append_str(&b, "</dd>");
-    if (user->membership_count > 0) {
-        buf_append_str(&b, "<dt>Organisations</dt><dd><ul>");
-        for (size_t i = 0; i < user->membership_count; i++) {
-            buf_append_str(&b, "<li>");
-            buf_append_html(&b, user->memberships[i].organization_name);
-            buf_append_str(&b, " (");
-            buf_append_html(&b, role_label(role_parse(user->memberships[i].role)));
-            buf_append_str(&b, ")</li>");
-        }
-        buf_append_str(&b, "</ul></dd>");
-    }
-    buf_append_str(&b, "</dl>");
-    if (account_has_role(user, ROLE_HOST_COORDINATOR) || account_has_role(user, ROLE_STAFF))
-        buf_append_str(&b, "<p><a class=\"button\" href=\"/host\">Manage offerings</a></p>");
-    buf_append_str(&b, "<p><a href=\"/account/two-factor\">Two-factor sign-in</a>");
-    if (account_has_role(user, ROLE_STAFF))
-        buf_append_str(&b, " · <a href=\"/staff/two-factor\">Reset someone's second factor</a>"
-                           " · <a href=\"/staff/deletions\">Account deletions</a>");
-    buf_append_str(&b, "</p></section>\n");
+    const char *notice = errors == NULL ? done_message(http_kv_get(req->query_params, "saved")) : NULL;
+    if (notice != NULL)
+        view_notice(&b, notice);
+    if (errors != NULL && errors->count > 0)
+        render_error_summary(req, &b, errors);
+    render_account_card(&b, user);
     if (user->email_confirmed_at == 0)
         web_confirm_welcome(&b, page.csrf_token, user, http_kv_get(req->query_params, "confirm"));
-    buf_append_str(&b, "<section class=\"card\"><h2>Your data</h2><p>Download everything Rounds holds about you: "
-                       "your account and profile, applications, documents with their files, and letter requests "
-                       "(a letter you waived the right to see is listed, never included), as a zip.</p>"
-                       "<p><a class=\"button\" href=\"/api/v1/me/export\" download>Download your data</a></p>"
-                       "</section>\n");
-    web_deletion_card(req, &b, user, page.csrf_token);
-
     if (account_has_role(user, ROLE_STUDENT)) {
-        buf_append_str(&b, "<section class=\"card\" id=\"profile\"><h2>Your profile</h2><p>Hosts use it to check that you are "
-                           "eligible for a rotation, and read it with each application.</p>\n");
-        if (message != NULL)
-            view_notice(&b, message);
+        buf_append_str(&b, "<section class=\"card\" id=\"profile\"><h2>Your profile</h2><p>Hosts use it to check "
+                           "that you are eligible for a rotation, and read it with each application.</p>\n");
         struct profile_form stored;
         if (typed == NULL) {
             profile_form_from_user(&req->arena, &user->profile, &stored);
@@ -191,6 +212,12 @@ static void render(struct http_request *req, int status, const struct store_user
         buf_append_str(&b, "</section>\n");
     }
     web_calendar_card(req, &b, user, page.csrf_token);
+    buf_append_str(&b, "<section class=\"card\"><h2>Your data</h2><p>Download everything Rounds holds about you: "
+                       "your account and profile, applications, documents with their files, and letter requests "
+                       "(a letter you waived the right to see is listed, never included), as a zip.</p>"
+                       "<p><a class=\"button\" href=\"/api/v1/me/export\" download>Download your data</a></p>"
+                       "</section>\n");
+    web_deletion_card(req, &b, user, page.csrf_token);
     view_page_end(&b);
     http_reply_html(req, status, &b);
 }
@@ -202,7 +229,7 @@ void web_page_account(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    render(req, 200, &user, NULL, NULL, NULL, http_kv_get(req->query_params, "next"));
+    render(req, 200, &user, NULL, NULL, http_kv_get(req->query_params, "next"));
 }
 
 /* Adds an error naming field to errors. */
@@ -291,17 +318,13 @@ void web_page_account_post(struct http_request *req)
     };
     if (errors.count > 0) {
         /* Nothing is saved; the form comes back with everything as typed. */
-        render(req, 400, &user, NULL, &typed, &errors, next);
+        render(req, 400, &user, &typed, &errors, next);
         return;
     }
     if (store_user_set_profile(req->db, user.id, &p) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    user.profile = p;
-    if (http_local_path(next)) {
-        http_redirect(req, next); /* back to the page that sent the student here */
-        return;
-    }
-    render(req, 200, &user, "Profile saved.", NULL, NULL, NULL);
+    /* Back to the page that sent the student here, else the notice at the top of this one. */
+    http_redirect(req, http_local_path(next) ? next : "/account?saved=profile");
 }

@@ -50,7 +50,7 @@ static const char erased_text[] =
     "<h2>What is erased</h2><ul>"
     "<li>Your name and email address: replaced by a pseudonym (\"Erased account …\") and an address that can "
     "never receive mail or sign in. Your email can be used for a new account.</li>"
-    "<li>Your profile (school, country, visa, USMLE, ECFMG, English proof), your password, two-factor secret "
+    "<li>Your profile (school, country, visa, USMLE, ECFMG, English proficiency), your password, two-factor secret "
     "and recovery codes, and your calendar address. Every session ends at once.</li>"
     "<li>Your documents: their files are deleted.</li>"
     "<li>Your letters of recommendation: their files are deleted and no one (not even staff) can read them; "

@@ -295,7 +295,7 @@ static void render_profile(struct http_request *req, struct buf *b, const struct
     profile_fact(b, "USMLE Step 2 CK score", number);
     profile_fact(b, "ECFMG certification", ecfmg_status_label(ecfmg_status_parse(p->ecfmg_status)));
     profile_fact(b, "Visa", visa_kind_label(visa_kind_parse(p->visa_kind)));
-    profile_fact(b, "English proof", english_proof_label(english_proof_parse(p->english_proof)));
+    profile_fact(b, "English proficiency", english_proof_label(english_proof_parse(p->english_proof)));
     buf_append_str(b, "</dl></section>\n");
 }
 

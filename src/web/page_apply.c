@@ -35,7 +35,7 @@ static void explain(struct arena *arena, const struct error *err, struct web_app
     form->error_field = "block_id";
     if (err->field != NULL && strcmp(err->field, "eligibility") == 0) {
         form->error = "Your profile does not meet this rotation's rules: its student or graduate status, USMLE "
-                      "Step 1, visa, years since graduation or English proof. Check \"Who can apply\" below and "
+                      "Step 1, visa, years since graduation or English proficiency. Check \"Who can apply\" below and "
                       "update your profile if it is out of date.";
         form->error_field = NULL;
         form->profile_link = true;

@@ -1,6 +1,6 @@
 /* page_coach.c — GET /coach: a coach's dashboard of their students (next
- * starts, open tickets, missed or worrying check-ins, documents not ready,
- * unpaid balances), each student linked to their rotation. Staff see the
+ * starts, open tickets, missed or worrying check-ins, onboarding requirements
+ * met as the rotation page counts them, unpaid balances), each student linked to their rotation. Staff see the
  * list of coaches and any coach's dashboard (?coach_id=), with a form per
  * student to reassign them: POST /staff/students/{id}/coach {coach_id}.
  * Anyone else gets 404. */
@@ -34,7 +34,7 @@ static void render_summary(struct buf *b, const struct coach_dashboard *d)
     figure(b, d->with_open_tickets, "with open tickets", true);
     figure(b, d->check_ins_missed, "without a check-in for 8 days", true);
     figure(b, d->check_ins_worrying, "with a worrying check-in", true);
-    figure(b, d->documents_missing, "with documents not ready", true);
+    figure(b, d->documents_missing, "with onboarding requirements not met", true);
     figure(b, d->unpaid, "with a balance due", true);
     buf_append_str(b, "</ul></section>\n");
 }
@@ -50,7 +50,7 @@ static void render_flags(struct buf *b, const struct coach_dashboard_row *row)
         {row->check_in_missed, "No check-in for 8 days"},
         {row->check_in_worrying, "Worrying check-in"},
         {row->open_tickets > 0, "Open ticket"},
-        {row->documents_not_ready > 0, "Documents not ready"},
+        {row->documents_not_ready > 0, "Requirements not met"},
         {row->unpaid_cents > 0, "Balance due"},
         {row->starts_soon, "Starts soon"},
     };
@@ -83,6 +83,23 @@ static void render_reassign(struct buf *b, const struct coach_dashboard_row *row
     buf_append_str(b, "</select></label> <button type=\"submit\">Reassign</button></form>");
 }
 
+/* The onboarding cell in the rotation page's words: "3 of 18 met", "All 18 met". */
+static void render_requirements(struct buf *b, const struct coach_dashboard_row *row)
+{
+    enum application_status status = application_status_parse(row->student.status);
+    bool open = status == APPLICATION_HELD || status == APPLICATION_BOOKED || status == APPLICATION_CLEARED ||
+                status == APPLICATION_IN_PROGRESS;
+    if (!open)
+        buf_append_str(b, "<span class=\"muted\">None</span>");
+    else if (row->requirements == 0)
+        buf_append_str(b, "<span class=\"muted\">None asked</span>");
+    else if (row->documents_not_ready == 0)
+        buf_appendf(b, "All %lld met", (long long)row->requirements);
+    else
+        buf_appendf(b, "%lld of %lld met", (long long)(row->requirements - row->documents_not_ready),
+                    (long long)row->requirements);
+}
+
 static void render_row(struct buf *b, const struct coach_dashboard_row *row)
 {
     const struct store_coach_student *s = &row->student;
@@ -109,14 +126,16 @@ static void render_row(struct buf *b, const struct coach_dashboard_row *row)
     }
     buf_append_str(b, "</td><td data-label=\"Last check-in\">");
     if (row->last_check_in_at > 0) {
-        buf_appendf(b, "%lld of 5%s, ", (long long)row->last_check_in_score, row->last_check_in_help ? ", asked for help" : "");
+        buf_appendf(b, "%lld of 5%s on ", (long long)row->last_check_in_score,
+                    row->last_check_in_help ? ", asked for help," : "");
         web_write_date(b, row->last_check_in_at);
     } else {
         buf_append_str(b, "<span class=\"muted\">None</span>");
     }
-    buf_appendf(b, "</td><td data-label=\"Open tickets\">%lld</td><td data-label=\"Documents not ready\">%lld</td>"
-                   "<td data-label=\"Balance due\">",
-                (long long)row->open_tickets, (long long)row->documents_not_ready);
+    buf_appendf(b, "</td><td data-label=\"Open tickets\">%lld</td><td data-label=\"Onboarding requirements\">",
+                (long long)row->open_tickets);
+    render_requirements(b, row);
+    buf_append_str(b, "</td><td data-label=\"Balance due\">");
     if (row->unpaid_cents > 0)
         view_money(b, row->unpaid_cents);
     else
@@ -142,7 +161,7 @@ static void render_students(struct http_request *req, struct buf *b, const struc
     buf_append_str(b, "<div class=\"table-wrap\"><table class=\"records coach-students\"><caption>Each student with "
                       "the rotation that matters most now</caption><thead><tr><th scope=\"col\">Student</th>"
                       "<th scope=\"col\">Rotation</th><th scope=\"col\">Dates</th><th scope=\"col\">Last check-in</th>"
-                      "<th scope=\"col\">Open tickets</th><th scope=\"col\">Documents not ready</th>"
+                      "<th scope=\"col\">Open tickets</th><th scope=\"col\">Onboarding requirements</th>"
                       "<th scope=\"col\">Balance due</th><th scope=\"col\">Needs attention</th>");
     if (staff && coach_count > 0)
         buf_append_str(b, "<th scope=\"col\">Coach</th>");

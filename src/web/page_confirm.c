@@ -9,8 +9,6 @@
 #include "lib/limits.h"
 #include "web/web.h"
 
-const char *const web_account_params[] = {"confirm", "deletion", "next", NULL};
-
 /* The three things a new student does next, as a list of links. */
 static void next_steps(struct buf *b)
 {

@@ -675,7 +675,8 @@ static void write_offering_fields(struct http_request *req, struct buf *b, const
     view_checkbox(b, "Medical students", "students_allowed", f->students_allowed, NULL);
     view_checkbox(b, "Graduates", "graduates_allowed", f->graduates_allowed, NULL);
     view_checkbox(b, "USMLE Step 1 passed is required", "step1_required", f->step1_required, NULL);
-    view_checkbox(b, "English proof is required", "english_proof_required", f->english_proof_required, NULL);
+    view_checkbox(b, "Proof of English proficiency is required", "english_proof_required", f->english_proof_required,
+                  NULL);
     view_checkbox(b, "Only students of schools with an active affiliation agreement covering the dates",
                   "requires_affiliation", f->requires_affiliation, NULL);
     buf_append_str(b, "</fieldset>\n");

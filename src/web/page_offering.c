@@ -204,7 +204,7 @@ static void render_eligibility(struct buf *b, const struct store_offering *o, co
         buf_append_str(b, "</ul></li>");
     }
     buf_append_str(b, o->english_proof_required
-                          ? "<li>Proof of English is required (TOEFL, IELTS or OET Medicine).</li>"
+                          ? "<li>Proof of English proficiency is required (TOEFL, IELTS or OET Medicine).</li>"
                           : "<li>No English test result is required.</li>");
     buf_append_str(b, "</ul>\n");
     buf_append_str(b, "<h3>Documents you will need before the start</h3>");

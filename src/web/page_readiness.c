@@ -1,6 +1,6 @@
 /* page_readiness.c — GET /readiness: the student's Match readiness (letters,
  * weeks of U.S. clinical experience, USMLE Step 1 and Step 2 CK, ECFMG,
- * English proof), each with its state in words, what they have and the next
+ * English proficiency), each with its state in words, what they have and the next
  * step as a link, above a server-rendered picture of the progress
  * (views/progress.c). For staff, the form that sets the targets every
  * student is measured against: POST /staff/readiness (404 for anyone else),
@@ -29,7 +29,7 @@ static const char *short_label(const struct readiness_item *item)
     static const char *const labels[][2] = {
         {"letters", "Letters of recommendation"}, {"usce", "U.S. clinical experience"},
         {"step1", "USMLE Step 1"},                {"step2ck", "USMLE Step 2 CK"},
-        {"ecfmg", "ECFMG certification"},         {"english", "English proof"},
+        {"ecfmg", "ECFMG certification"},         {"english", "English proficiency"},
     };
     for (size_t i = 0; item->key != NULL && i < sizeof(labels) / sizeof(labels[0]); i++)
         if (strcmp(labels[i][0], item->key) == 0)

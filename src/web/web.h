@@ -69,7 +69,9 @@ void web_page_password_forgot(struct http_request *req);
 void web_page_password_forgot_post(struct http_request *req);
 void web_page_password_reset(struct http_request *req);
 void web_page_password_reset_post(struct http_request *req);
+extern const char *const web_account_params[]; /* confirm, deletion, next, saved */
 void web_page_account(struct http_request *req);
+void web_page_account_post(struct http_request *req);
 /* ---- email confirmation (page_confirm.c) ---- */
 void web_page_confirm(struct http_request *req);
 void web_page_confirm_post(struct http_request *req);
@@ -80,8 +82,6 @@ void web_page_confirm_resend(struct http_request *req);
 void web_confirm_welcome(struct buf *b, const char *csrf_token, const struct store_user *user, const char *status);
 /* The apply section's "confirm your email address first", with the button. */
 void web_confirm_notice(struct buf *b, const char *csrf_token, const struct store_user *user);
-extern const char *const web_account_params[];
-void web_page_account_post(struct http_request *req);
 /* page_calendar.c: the account page's "Your calendar" card, and its two buttons. */
 void web_calendar_card(struct http_request *req, struct buf *b, const struct store_user *user, const char *csrf);
 void web_page_calendar_issue(struct http_request *req);

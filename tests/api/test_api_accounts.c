@@ -1748,6 +1748,76 @@ TEST(login_returns_to_next_on_this_site_only)
     api_free(&r);
 }
 
+/* POST /account as the browser sends the profile form (session cookie and CSRF token). */
+static void post_account_form(struct api_response *r, const struct user *u, const char *fields)
+{
+    char body[1024];
+    snprintf(body, sizeof(body), "%s&csrf_token=%s", fields, u->csrf);
+    const char *headers[] = {u->cookie_header, "Content-Type: application/x-www-form-urlencoded", NULL};
+    api_request(r, "POST", "/account", headers, body);
+}
+
+/* A saved profile answers 303 (a reload posts nothing twice): back to a local
+ * next, else to the account page whose notice opens the page (a phone shows
+ * its top, not the form's end). A form with errors comes back as typed. */
+TEST(account_form_saves_with_a_redirect_and_a_notice_at_the_top)
+{
+    struct user u;
+    if (!register_user(&u, "acctform"))
+        return;
+    struct api_response r;
+    post_account_form(&r, &u, "school=Makerere+University&status=graduate&graduation_year=2022&step1=passed"
+                              "&english_proof=oet");
+    CHECK_INT(r.status, 303);
+    CHECK_STR(api_header(&r, "location"), "/account?saved=profile");
+    api_free(&r);
+    char *row = profile_row(u.email);
+    CHECK_STR(row, "Makerere University|~|graduate|2022|~|passed|~|~|oet|Test acctform");
+    free(row);
+    const char *headers[] = {u.cookie_header, NULL};
+    api_request(&r, "GET", "/account?saved=profile", headers, NULL);
+    CHECK_INT(r.status, 200);
+    const char *notice =
+        r.body != NULL ? strstr(r.body, "<p class=\"notice\" role=\"status\">Profile saved.</p>") : NULL;
+    const char *heading = r.body != NULL ? strstr(r.body, "<h1>Your account</h1>") : NULL;
+    CHECK(notice != NULL && heading != NULL && notice < heading);
+    CHECK_CONTAINS(r.body, "value=\"Makerere University\"");
+    /* The profile comes before the data download and the account deletion. */
+    const char *profile = r.body != NULL ? strstr(r.body, "id=\"profile\"") : NULL;
+    const char *data = r.body != NULL ? strstr(r.body, "<h2>Your data</h2>") : NULL;
+    CHECK(profile != NULL && data != NULL && profile < data);
+    api_free(&r);
+    api_request(&r, "GET", "/account", headers, NULL);
+    CHECK(r.body != NULL && strstr(r.body, "Profile saved.") == NULL);
+    api_free(&r);
+    /* A page on this site to go back to: there; another site's: the account page. */
+    post_account_form(&r, &u, "school=Makerere+University&next=%2Fofferings%2Foff_1%23apply");
+    CHECK_INT(r.status, 303);
+    CHECK_STR(api_header(&r, "location"), "/offerings/off_1#apply");
+    api_free(&r);
+    post_account_form(&r, &u, "school=Makerere+University&next=%2F%2Fevil.example%2Fx");
+    CHECK_INT(r.status, 303);
+    CHECK_STR(api_header(&r, "location"), "/account?saved=profile");
+    api_free(&r);
+    /* Errors: 400, the summary first and linked to the field, everything typed kept, nothing saved. */
+    char *before = profile_row(u.email);
+    post_account_form(&r, &u, "school=Typed+School&graduation_year=1900&next=%2Fwallet");
+    CHECK_INT(r.status, 400);
+    CHECK(r.body != NULL && strstr(r.body, "Profile saved.") == NULL);
+    const char *summary = r.body != NULL ? strstr(r.body, "id=\"error-summary\"") : NULL;
+    heading = r.body != NULL ? strstr(r.body, "<h1>Your account</h1>") : NULL;
+    CHECK(summary != NULL && heading != NULL && summary < heading);
+    CHECK_CONTAINS(r.body, "href=\"#f-graduation_year\"");
+    CHECK_CONTAINS(r.body, "value=\"Typed School\"");
+    CHECK_CONTAINS(r.body, "value=\"1900\"");
+    CHECK_CONTAINS(r.body, "name=\"next\" value=\"/wallet\"");
+    api_free(&r);
+    char *after = profile_row(u.email);
+    CHECK_STR(after, before);
+    free(before);
+    free(after);
+}
+
 TEST(unknown_page_is_an_html_404)
 {
     struct api_response r;
@@ -1932,6 +2002,7 @@ static void run_tests(void)
     API_RUN(login_form_without_csrf_is_403);
     API_RUN(login_form_with_its_csrf_token_passes_the_check);
     API_RUN(login_returns_to_next_on_this_site_only);
+    API_RUN(account_form_saves_with_a_redirect_and_a_notice_at_the_top);
     API_RUN(unknown_page_is_an_html_404);
 
     static const char *const small_flags[] = {"--login-limit-account", "3", "--login-limit-client", "1000000",

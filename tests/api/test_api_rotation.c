@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "api_client.h"
+#include "lib/clock.h"
 #include "lib/crypto.h"
 #include "lib/limits.h"
 #include "test.h"
@@ -125,6 +126,17 @@ TEST(booking_assigns_the_coach_with_the_fewest_active_students)
     char again[64];
     CHECK(world_rotation(&W, &s1, W.offering_b, 70, 20, "booked", again));
     CHECK_STR(coach_of(s1.id), first_id);
+    /* The coach's notices give the first day in words ("starting Jan 14, 2027"), never as 2027-01-14. */
+    char day[11], words[CLOCK_DATE_WORDS_SIZE], pattern[160];
+    const char *words_sql = "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND title LIKE $2";
+    world_date(40, day);
+    CHECK(clock_date_in_words(day, words));
+    snprintf(pattern, sizeof(pattern), "New student: %s booked %%starting %s", s1.name, words);
+    CHECK(api_db_int(W.db, words_sql, first_id, pattern) >= 1);
+    world_date(70, day);
+    CHECK(clock_date_in_words(day, words));
+    snprintf(pattern, sizeof(pattern), "%s booked %%starting %s", s1.name, words);
+    CHECK(api_db_int(W.db, words_sql, first_id, pattern) >= 1);
 }
 
 TEST(staff_reassign_a_student)
@@ -195,6 +207,75 @@ static json_t *dashboard_row(json_t *reply, const char *student_id)
             return row;
     }
     return NULL;
+}
+
+/* The dashboard counts a rotation's onboarding checklist as its rotation page and
+ * GET …/compliance do, until the rotation is over: a student cleared to start
+ * whose passport is then deleted has 0 of 1 met, not "0 not ready". */
+TEST(the_coach_dashboard_counts_the_checklist_until_the_rotation_ends)
+{
+    hooks_set_clock(0);
+    struct user coach, s;
+    char app[64], doc[64], strict[64], path[200];
+    if (!world_user(&W, &coach, "listcoach", "coach", NULL) || !register_student(&s, "lapsed") ||
+        !world_offering(&W, &W.coord_a, W.org_a, W.site_a, W.prc_a, "Cardiology with a passport", "hands_on", strict))
+        return;
+    struct api_response r;
+    char *req = json_text(json_pack("{s:s,s:s,s:s}", "organization_id", W.org_a, "offering_id", strict, "kind",
+                                    "passport"));
+    world_call(&r, &W.coord_a, "POST", "/api/v1/requirements", req);
+    free(req);
+    CHECK(r.status == 201 || r.status == 409);
+    api_free(&r);
+    if (!steps_upload_pdf(&s, doc))
+        return;
+    world_callf(&r, &W.staff, "POST", NULL, "/api/v1/documents/%s/verify", doc);
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+    if (!world_rotation(&W, &s, strict, 12, 20, "cleared", app))
+        return;
+    snprintf(path, sizeof(path), "/api/v1/students/%s/coach", s.id);
+    char body[128];
+    snprintf(body, sizeof(body), "{\"coach_id\":\"%s\"}", coach.id);
+    world_call(&r, &W.staff, "PUT", path, body);
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+
+    /* Cleared with the passport verified: 1 requirement, met. */
+    world_call(&r, &coach, "GET", "/api/v1/coach/dashboard", NULL);
+    json_t *row = dashboard_row(r.json, s.id);
+    CHECK(row != NULL);
+    CHECK_STR(api_json_str(row, "rotation.status"), "cleared");
+    CHECK_INT(api_json_int(row, "requirements", -1), 1);
+    CHECK_INT(api_json_int(row, "documents_not_ready", -1), 0);
+    CHECK(!json_is_true(api_json_get(row, "flags.documents_missing")));
+    api_free(&r);
+
+    /* The passport deleted after clearance: the checklist says 0 of 1, and so does the dashboard. */
+    world_callf(&r, &s, "DELETE", NULL, "/api/v1/documents/%s", doc);
+    CHECK_INT(r.status, 204);
+    api_free(&r);
+    world_callf(&r, &s, "GET", NULL, "/api/v1/applications/%s/compliance", app);
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(r.body, "\"missing\"");
+    api_free(&r);
+    world_call(&r, &coach, "GET", "/api/v1/coach/dashboard", NULL);
+    row = dashboard_row(r.json, s.id);
+    CHECK(row != NULL);
+    CHECK_INT(api_json_int(row, "requirements", -1), 1);
+    CHECK_INT(api_json_int(row, "documents_not_ready", -1), 1);
+    CHECK(json_is_true(api_json_get(row, "flags.documents_missing")));
+    CHECK_INT(api_json_int(r.json, "counts.documents_missing", -1), 1);
+    api_free(&r);
+    /* The page says it in the rotation page's words. */
+    const char *headers[] = {coach.cookie, NULL};
+    api_request(&r, "GET", "/coach", headers, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(r.body, "<strong>1</strong> with onboarding requirements not met");
+    CHECK_CONTAINS(r.body, "<td data-label=\"Onboarding requirements\">0 of 1 met</td>");
+    CHECK_CONTAINS(r.body, "Requirements not met");
+    CHECK(strstr(r.body, "Documents not ready") == NULL);
+    api_free(&r);
 }
 
 TEST(the_coach_dashboard)
@@ -769,6 +850,7 @@ static void run_tests(void)
     API_RUN(booking_assigns_the_coach_with_the_fewest_active_students);
     API_RUN(staff_reassign_a_student);
     API_RUN(the_coach_dashboard);
+    API_RUN(the_coach_dashboard_counts_the_checklist_until_the_rotation_ends);
     API_RUN(the_student_logs_days_and_bad_days_are_refused);
     API_RUN(the_preceptor_reviews_and_only_confirmed_hours_count);
     API_RUN(the_log_is_open_during_and_14_days_after);

@@ -223,6 +223,16 @@ TEST(the_weekly_prompt_is_sent_once_a_week)
     hooks_run_jobs();
     const char *count_sql = "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'check_in_prompt'";
     CHECK_INT(api_db_int(W.db, count_sql, s.id, NULL), 1);
+    /* The week in words, as the pages write dates ("Check in for the week of Jan 4, 2027"), not 2027-01-04. */
+    char week[11], week_words[CLOCK_DATE_WORDS_SIZE], expected[64];
+    world_date(10, week);
+    CHECK(clock_date_in_words(week, week_words));
+    snprintf(expected, sizeof(expected), "Check in for the week of %s", week_words);
+    char *title = api_db_text(W.db, "SELECT title FROM notifications WHERE user_id = $1 AND kind = 'check_in_prompt'",
+                              s.id, NULL, NULL);
+    CHECK_CONTAINS(title != NULL ? title : "", expected);
+    CHECK(title == NULL || strstr(title, week) == NULL);
+    free(title);
     hooks_set_clock_noon(13);
     hooks_run_jobs();
     CHECK_INT(api_db_int(W.db, count_sql, s.id, NULL), 1);

@@ -78,7 +78,7 @@ async function setProfile(page) {
   await page.getByLabel('Graduation year').fill('2023');
   await page.getByLabel('Visa', { exact: true }).selectOption({ label: 'B-1/B-2 visitor' });
   await page.getByLabel('USMLE Step 1').selectOption({ label: 'Passed' });
-  await page.getByLabel('English proof').selectOption({ label: 'OET Medicine' });
+  await page.getByLabel('English proficiency').selectOption({ label: 'OET Medicine' });
   await press(page, page.getByRole('button', { name: 'Save profile' }));
   await page.getByText('Profile saved.').waitFor();
 }

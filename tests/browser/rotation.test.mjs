@@ -82,6 +82,17 @@ test('the rotation under way: coach, check-in, ticket, hours and readiness', { t
     await row.first().waitFor();
     assert.equal(await row.first().getByRole('link', { name: /./ }).first().getAttribute('href'), ROTATION);
     await look(c, 'coach-dashboard');
+    // The dashboard counts the onboarding checklist as the rotation page does (it once said
+    // "0 with documents not ready" beside a rotation page's "0 of 18 requirements met").
+    const onboarding = (await row.first().locator('td[data-label="Onboarding requirements"]').innerText()).trim();
+    const notMet = await c.getByRole('listitem').filter({ hasText: 'with onboarding requirements not met' }).innerText();
+    await c.goto(ROTATION);
+    const checklist = await c.getByRole('region', { name: 'Onboarding checklist' }).innerText();
+    const m = checklist.match(/(\d+) of (\d+) requirements met|All (\d+) requirements met|asks for no documents/);
+    assert.ok(m, `the rotation page's checklist: ${checklist}`);
+    const expected = m[1] !== undefined ? `${m[1]} of ${m[2]} met` : m[3] !== undefined ? `All ${m[3]} met` : 'None asked';
+    assert.equal(onboarding, expected, 'the dashboard and the rotation page give the same count');
+    assert.match(notMet, m[1] !== undefined ? /^[1-9]\d* with/ : /^0 with/);
     const coachPhone = await person('coach@rounds.test', 390);
     await coachPhone.page.goto('/coach');
     await look(coachPhone.page, 'coach-dashboard-390');

@@ -46,7 +46,7 @@ TEST(missing_when_no_document_of_the_kind)
     struct compliance_item item = eval(&passport, NULL, 0);
     CHECK_STR(compliance_state_name(item.state), "missing");
     CHECK(item.document == NULL);
-    CHECK_STR(item.detail, "Upload your Passport");
+    CHECK_STR(item.detail, "Upload your passport");
     CHECK_STR(item.rule.kind, "passport");
     CHECK_STR(requirement_source_name(item.rule.source), "offering");
 
@@ -58,8 +58,8 @@ TEST(missing_when_no_document_of_the_kind)
     /* A TB test under a 90-day rule says from when it must be dated. */
     item = eval(&tb_90, NULL, 0);
     CHECK_STR(compliance_state_name(item.state), "missing");
-    CHECK_CONTAINS(item.detail, "Upload your TB test (IGRA or TST)");
-    CHECK_CONTAINS(item.detail, "2026-10-06");
+    CHECK_STR(item.detail, "Upload your TB test (IGRA or TST), issued on or after Oct 6, 2026 (at most 90 days "
+                           "before the start)");
     CHECK_STR(item.rule.requirement_id, "rq_1");
 }
 
@@ -92,7 +92,7 @@ TEST(expired_when_the_expiry_date_has_passed)
     struct compliance_item item = eval(&passport, d, 1);
     CHECK_STR(compliance_state_name(item.state), "expired");
     CHECK(item.document == &d[0]);
-    CHECK_CONTAINS(item.detail, "2026-11-19");
+    CHECK_STR(item.detail, "Expired on Nov 19, 2026: upload a new one");
     /* Valid on its last day. */
     d[0].expires_on = "2027-01-29";
     item = eval(&passport, d, 1);
@@ -104,7 +104,7 @@ TEST(expired_when_it_ends_before_the_rotation_ends)
     struct store_document d[] = {doc("d_1", "passport", "verified", "2017-01-03", "2027-01-03")};
     struct compliance_item item = eval(&passport, d, 1);
     CHECK_STR(compliance_state_name(item.state), "expired");
-    CHECK_STR(item.detail, "Expires 2027-01-03, before the rotation ends on 2027-01-29");
+    CHECK_STR(item.detail, "Expires Jan 3, 2027, before the rotation ends on Jan 29, 2027");
     d[0].expires_on = "2027-01-28"; /* one day short */
     item = eval(&passport, d, 1);
     CHECK_STR(compliance_state_name(item.state), "expired");
@@ -119,7 +119,7 @@ TEST(issued_too_early_for_a_90_day_rule)
     struct store_document d[] = {doc("d_1", "tb-test", "verified", "2026-10-05", NULL)};
     struct compliance_item item = eval(&tb_90, d, 1);
     CHECK_STR(compliance_state_name(item.state), "expired");
-    CHECK_STR(item.detail, "Issued 2026-10-05, more than 90 days before the start (2027-01-04)");
+    CHECK_STR(item.detail, "Issued Oct 5, 2026, more than 90 days before the start (Jan 4, 2027)");
     d[0].issued_on = "2026-10-06"; /* exactly 90 days before */
     item = eval(&tb_90, d, 1);
     CHECK_STR(compliance_state_name(item.state), "ok");
@@ -137,7 +137,7 @@ TEST(no_issue_date_under_a_rule_is_not_valid)
     struct compliance_item item = eval(&tb_90, d, 1);
     CHECK_STR(compliance_state_name(item.state), "expired");
     CHECK_CONTAINS(item.detail, "No issue date");
-    CHECK_CONTAINS(item.detail, "90 days");
+    CHECK_STR(item.detail, "No issue date: it must be issued at most 90 days before the start (Jan 4, 2027)");
 }
 
 TEST(expiring_within_30_days_of_today)
@@ -148,7 +148,7 @@ TEST(expiring_within_30_days_of_today)
     compliance_evaluate(&arena, &passport, d, 1, "2026-11-23", "2026-12-04", TODAY, &item);
     CHECK_STR(compliance_state_name(item.state), "expiring");
     CHECK(item.document == &d[0]);
-    CHECK_CONTAINS(item.detail, "2026-12-10");
+    CHECK_STR(item.detail, "Verified; expires Dec 10, 2026, within 30 days");
     /* 30 days is still expiring, 31 is not. */
     d[0].expires_on = "2026-12-20";
     compliance_evaluate(&arena, &passport, d, 1, "2026-11-23", "2026-12-04", TODAY, &item);
@@ -164,7 +164,7 @@ TEST(ok_when_verified_and_valid_through_the_rotation)
     struct compliance_item item = eval(&passport, d, 1);
     CHECK_STR(compliance_state_name(item.state), "ok");
     CHECK(item.document == &d[0]);
-    CHECK_CONTAINS(item.detail, "2030-03-01");
+    CHECK_STR(item.detail, "Verified, valid through Mar 1, 2030");
     struct store_document cv[] = {doc("d_2", "cv", "verified", NULL, NULL)};
     struct requirement_rule cv_rule = {"cv", 0, REQUIREMENT_FROM_OFFERING, NULL};
     item = eval(&cv_rule, cv, 1);
@@ -282,8 +282,37 @@ TEST(kind_names_and_state_labels)
     CHECK_STR(document_kind_name("passport"), "Passport");
     CHECK_STR(document_kind_name("tb-test"), "TB test (IGRA or TST)");
     CHECK_STR(document_kind_name("made-up"), "made-up");
+    CHECK_STR(document_kind_name("english-proof"), "English proficiency (TOEFL / IELTS / OET)");
     CHECK_STR(document_state_label(DOCUMENT_UPLOADED), "Waiting for verification");
     CHECK_STR(document_state_label(DOCUMENT_VERIFIED), "Verified");
+}
+
+/* Inside a sentence a name reads as a word ("Upload your personal statement"),
+ * but acronyms and proper nouns keep their capitals. */
+TEST(kind_names_inside_a_sentence)
+{
+    static const char *const cases[][2] = {
+        {"passport", "passport"},
+        {"personal-statement", "personal statement"},
+        {"dean-letter", "dean's letter / letter of good standing"},
+        {"hepatitis-b", "hepatitis B (3 doses + quantitative anti-HBs)"},
+        {"cv", "curriculum vitae"},
+        {"usmle-step1", "USMLE Step 1 score report"},
+        {"ecfmg-certificate", "ECFMG certificate"},
+        {"visa", "U.S. visa (B-1/B-2 or other)"},
+        {"english-proof", "English proficiency (TOEFL / IELTS / OET)"},
+        {"tdap", "Tdap"},
+        {"covid-19", "COVID-19 vaccine"},
+        {"n95-fit-test", "N95 fit test"},
+        {"tb-test", "TB test (IGRA or TST)"},
+        {"made-up", "made-up"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        CHECK_STR(document_kind_in_sentence(&arena, cases[i][0]), cases[i][1]);
+    struct requirement_rule statement = {"personal-statement", 0, REQUIREMENT_FROM_OFFERING, NULL};
+    CHECK_STR(eval(&statement, NULL, 0).detail, "Upload your personal statement");
+    struct requirement_rule step1 = {"usmle-step1", 0, REQUIREMENT_FROM_OFFERING, NULL};
+    CHECK_STR(eval(&step1, NULL, 0).detail, "Upload your USMLE Step 1 score report");
 }
 
 /* An upload refused before anything is stored (no database needed). */
@@ -364,6 +393,7 @@ int main(void)
     RUN(sniffing_by_magic_bytes);
     RUN(file_names_are_cleaned);
     RUN(kind_names_and_state_labels);
+    RUN(kind_names_inside_a_sentence);
     RUN(uploads_refused_before_storage);
     arena_heap_free(&arena);
     return test_summary("compliance");

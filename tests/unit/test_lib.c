@@ -1387,6 +1387,24 @@ TEST(clock_rfc3339_matches_strftime)
     }
 }
 
+/* Dates in words, as the pages and the domain's sentences write them. */
+TEST(clock_date_in_words_reads_month_day_year)
+{
+    char w[CLOCK_DATE_WORDS_SIZE];
+    CHECK(clock_date_in_words("2027-01-03", w));
+    CHECK_STR(w, "Jan 3, 2027");
+    CHECK(clock_date_in_words("9999-09-30", w)); /* the longest */
+    CHECK_STR(w, "Sep 30, 9999");
+    CHECK(clock_date_in_words("2028-02-29", w));
+    CHECK_STR(w, "Feb 29, 2028");
+    static const char *const not_dates[] = {"2027-02-29", "2026-13-01", "2026-04-31", "2026-3-2", "", "2026-03-02x"};
+    for (size_t i = 0; i < sizeof(not_dates) / sizeof(not_dates[0]); i++) {
+        CHECK(!clock_date_in_words(not_dates[i], w));
+        CHECK_STR(w, "");
+    }
+    CHECK(!clock_date_in_words(NULL, w));
+}
+
 /* Hours typed in quarter hours: what the form takes, refuses, and how pages write minutes. */
 /* ---- log ---- */
 
@@ -1554,6 +1572,7 @@ int main(void)
     RUN(router_secret_paths_are_masked_by_their_first_segment);
     RUN(router_index_answers_as_the_table_walk);
     RUN(clock_rfc3339_matches_strftime);
+    RUN(clock_date_in_words_reads_month_day_year);
     RUN(ids_from_clock_now_ms_unique_sort_in_the_order_made);
     RUN(quarter_hours_read_and_written);
     RUN(log_request_lines_read_as_printf_wrote_them);

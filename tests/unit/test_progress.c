@@ -43,14 +43,14 @@ TEST(accessible_name_and_description)
     struct view_progress_row rows[] = {
         {"Letters of recommendation", "in_progress", "1 of 3", 1, 3},
         {"USMLE Step 1", "ok", NULL, 0, 0},
-        {"English proof", "missing", NULL, 0, 0},
+        {"English proficiency", "missing", NULL, 0, 0},
     };
     const char *html = render(rows, 3, "Match readiness: 1 of 3 items done");
     CHECK_CONTAINS(html, "role=\"img\"");
     CHECK_CONTAINS(html, "aria-labelledby=\"pic-title pic-desc\"");
     CHECK_CONTAINS(html, "<title id=\"pic-title\">Match readiness: 1 of 3 items done</title>");
     CHECK_CONTAINS(html, "<desc id=\"pic-desc\">Letters of recommendation: 1 of 3 · In progress; USMLE Step 1: "
-                         "Done; English proof: Missing.</desc>");
+                         "Done; English proficiency: Missing.</desc>");
     /* The states are written next to the bars, not only coloured. */
     CHECK_CONTAINS(html, ">1 of 3 · In progress</text>");
     CHECK_CONTAINS(html, ">Done</text>");
