@@ -30,6 +30,12 @@ sql_string() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/''/g")"; }
   echo
   echo 'const struct reference_document_kind reference_document_kinds[] = {'
   tail -n +2 "$data/document_kinds.csv" | while IFS=, read -r slug name group validity; do
+    # Labels Rounds words differently from shared/data (the slug stays): pages
+    # say "English proficiency" for the profile item, the eligibility rule and
+    # the document alike, where the CSV says "English proof".
+    case $slug in
+      english-proof) name="English proficiency (TOEFL / IELTS / OET)" ;;
+    esac
     printf '    {%s, %s, %s, %s},\n' "$(c_string "$slug")" "$(c_string "$name")" "$(c_string "$group")" "$(c_string "$validity")"
   done
   echo '};'
