@@ -218,6 +218,21 @@ static int seed_demo_completion(struct db_conn *conn, struct arena *arena, const
     return DB_OK;
 }
 
+/* "Catalog: 45 hosts in 36 states, …" */
+static int print_catalog(struct db_conn *conn, bool created)
+{
+    struct store_catalog_summary sum;
+    int rc = store_catalog_summary(conn, &sum);
+    if (rc != DB_OK)
+        return rc;
+    char hosts[32], states[32], offerings[32], specialties[32], blocks[32];
+    printf("Catalog: %s hosts in %s states, %s offerings in %s specialties, %s blocks%s\n",
+           with_commas(sum.hosts, hosts), with_commas(sum.states, states), with_commas(sum.offerings, offerings),
+           with_commas(sum.specialties, specialties), with_commas(sum.blocks, blocks),
+           created ? "" : " (already there; left as it is)");
+    return DB_OK;
+}
+
 static int seed_demo(struct db_conn *conn, const struct config *config)
 {
     struct arena arena;
@@ -322,17 +337,11 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
         printf("Demo school: %d students (cohort01…cohort%02d@rounds.test and the demo student); no match round, as "
                "the demo host has no open block (the catalog was there before the demo)\n",
                cohort.students, cohort.students - 1);
-    struct store_catalog_summary sum;
-    if (store_catalog_summary(conn, &sum) != DB_OK) {
+    if (print_catalog(conn, created) != DB_OK) {
         fprintf(stderr, "rounds seed: could not count the catalog\n");
         rc = EXIT_FAILURE_RUNTIME;
         goto out;
     }
-    char hosts[32], states[32], offerings[32], specialties[32], blocks[32];
-    printf("Catalog: %s hosts in %s states, %s offerings in %s specialties, %s blocks%s\n",
-           with_commas(sum.hosts, hosts), with_commas(sum.states, states), with_commas(sum.offerings, offerings),
-           with_commas(sum.specialties, specialties), with_commas(sum.blocks, blocks),
-           created ? "" : " (already there; left as it is)");
     printf("Rotation under way: rotation@rounds.test, coached by coach@rounds.test%s\n",
            rotation_created ? "" : " (already there, or no offering of the demo preceptor; left as it is)");
 out:

