@@ -40,8 +40,10 @@ static int open_ticket_if_worrying(struct db_conn *conn, struct submit_ctx *c, c
 {
     if (!c->in->needs_help && c->in->score > COACH_WORRYING_SCORE)
         return DB_OK;
-    char subject[TICKET_SUBJECT_MAX_CHARS + 1];
-    snprintf(subject, sizeof(subject), "Check-in for the week of %s: %s", c->out->week_start,
+    char subject[TICKET_SUBJECT_MAX_CHARS + 1], week[CLOCK_DATE_WORDS_SIZE];
+    if (!clock_date_in_words(c->out->week_start, week))
+        snprintf(week, sizeof(week), "%s", c->out->week_start);
+    snprintf(subject, sizeof(subject), "Check-in for the week of %s: %s", week,
              c->in->needs_help ? "asked for help" : "a low score");
     char *body = arena_alloc(c->arena, CHECK_IN_TEXT_MAX_CHARS * 4 + 200);
     if (body == NULL)

@@ -116,6 +116,14 @@ TEST(check_ins_during_the_rotation_and_help_opens_a_ticket)
     CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM tickets WHERE id = $1 AND assignee_id = $2", ticket_id, W.coach.id),
               1);
     CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM tickets WHERE id = $1 AND student_id = $2", ticket_id, s.id), 1);
+    /* Its subject gives the week in words, as the pages do. */
+    char week2[11], week2_words[CLOCK_DATE_WORDS_SIZE], subject[96];
+    world_date(17, week2);
+    CHECK(clock_date_in_words(week2, week2_words));
+    snprintf(subject, sizeof(subject), "Check-in for the week of %s: asked for help", week2_words);
+    char *stored = api_db_text(W.db, "SELECT subject FROM tickets WHERE id = $1", ticket_id, NULL, NULL);
+    CHECK_STR(stored != NULL ? stored : "", subject);
+    free(stored);
     CHECK(api_db_int(W.db, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'ticket_opened'"
                            " AND link = '/tickets/' || $2",
                      W.coach.id, ticket_id) == 1);
