@@ -840,7 +840,6 @@ static int check_too_large(struct http_request *req, size_t cap)
     return 0;
 }
 
-/* Checks the body's size and media type; parses HTML forms and multipart bodies. */
 /* A route whose spec has no fields (api_no_body) takes no body, and its
  * handler reads none: a body it is sent must still be {} (or nothing), so
  * that malformed JSON or an unknown field is refused before the action runs. */
@@ -857,6 +856,7 @@ static int check_no_body(struct http_request *req)
     return -1;
 }
 
+/* Checks the body's size and media type; parses HTML forms and multipart bodies. */
 static int check_body(struct http_request *req)
 {
     size_t cap = route_body_cap(req->route, req->options);
