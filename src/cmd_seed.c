@@ -21,6 +21,8 @@
 #include "domain/demo_completion.h"
 #include "domain/demo_rotation.h"
 #include "domain/demo_school.h"
+#include "domain/letters.h"
+#include "domain/notify.h"
 #include "domain/vocabulary.h"
 #include "lib/arena.h"
 #include "lib/clock.h"
@@ -205,7 +207,6 @@ static int seed_demo_completion(struct db_conn *conn, struct arena *arena, const
         return DB_OK;
     (void)mkdir(config->http.data_dir, 0700); /* as serve makes it; an existing one stays as it is */
     bool signing = command_open_signing_key(config, "rounds seed") == 0;
-    certificates_configure(config->http.public_url);
     struct demo_completion done;
     int rc = demo_completion_seed(conn, arena, student, preceptor_user_id, staff_id, &done);
     if (rc != DB_OK || done.application_id == NULL)
@@ -445,6 +446,11 @@ int command_seed(int argc, char **argv)
         return EXIT_USAGE;
     }
     config_finish(&config);
+    /* What the demo writes links to where `rounds serve` will answer (as serve
+     * configures them): the emails its notices queue, certificates, letters. */
+    certificates_configure(config.http.public_url);
+    notify_configure(config.http.public_url);
+    letters_configure(config.http.public_url);
     struct db_conn *conn = NULL;
     int rc = command_open_migrated(config.http.db_target, &conn);
     if (rc != EXIT_OK)

@@ -10,7 +10,8 @@
  *   school counts its students' applications; the rotations cleared to start
  *   met their onboarding checklist; the dates of what is booked lie
  *   ahead and of what is done lie behind; `rounds ledger check` passes, and a
- *   second seed adds nothing (not a cent in the ledger). */
+ *   second seed adds nothing (not a cent in the ledger); the emails the seed
+ *   queues link to the server's address, not to a bare path. */
 #include <jansson.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -294,6 +295,31 @@ TEST(ledger_check_passes_and_a_second_seed_adds_nothing)
     expect_ledger_ok();
 }
 
+/* The emails the seed queued (counted before a server could send them):
+ * those whose link is a bare path, and those whose link is a whole address. */
+static long long mail_with_bare_link = -1, mail_with_address = -1;
+
+static void count_queued_links(void)
+{
+    struct db_conn *conn = NULL;
+    if (db_open(db, &conn) != DB_OK)
+        return;
+    mail_with_bare_link = api_db_int(conn, "SELECT COUNT(*) FROM outbox WHERE body LIKE '%Rounds: /%'", NULL, NULL);
+    mail_with_address =
+        api_db_int(conn, "SELECT COUNT(*) FROM outbox WHERE body LIKE '%Rounds: http://127.0.0.1:8080/%'", NULL, NULL);
+    db_close(conn);
+}
+
+/* The seed runs before `rounds serve`: the links of the emails it queues
+ * (the match round's invitations to rank, payment receipts) lead to the
+ * address serve will answer on (here the default, ROUNDS_LISTEN), not to a
+ * path a mail reader cannot open. */
+TEST(emails_the_demo_queues_link_to_the_server)
+{
+    CHECK_INT(mail_with_bare_link, 0);
+    CHECK(mail_with_address > 0);
+}
+
 static bool setup(void)
 {
     snprintf(work, sizeof(work), "/tmp/rounds-demo.XXXXXX");
@@ -302,6 +328,7 @@ static bool setup(void)
     pg_uri = api_shared_db();
     if (!api_fresh_db(db, sizeof(db), pg_uri, work, "demo") || seed("seed.txt") != 0)
         return false;
+    count_queued_links();
     if (api_server_start_with(&server, db, NULL, NULL) != 0)
         return false;
     struct user *people[] = {&student, &rotation, &host, &school, &staff};
@@ -324,6 +351,7 @@ int main(void)
         RUN(rotations_under_way_and_done_met_their_checklist);
         RUN(school_counts_its_students_applications);
         RUN(ledger_check_passes_and_a_second_seed_adds_nothing);
+        RUN(emails_the_demo_queues_link_to_the_server);
     } else {
         printf("FAIL seeding the demo and starting a server on it\n");
         if (server.pid > 0)
