@@ -298,7 +298,7 @@ static void notify_school(struct db_conn *conn, struct arena *arena, const struc
 static void tell_about_move(struct db_conn *conn, struct arena *arena, const struct store_application *a,
                             enum application_status to, int64_t now)
 {
-    char link[96], title[512], date[11];
+    char link[96], title[512], date[11], words[CLOCK_DATE_WORDS_SIZE];
     snprintf(link, sizeof(link), "/applications/%s", a->id);
     struct recipient student = {a->student_id, a->student_email};
     if (to == APPLICATION_HOME_REVIEW) {
@@ -310,20 +310,22 @@ static void tell_about_move(struct db_conn *conn, struct arena *arena, const str
         application_notify_host(conn, arena, a, "application_submitted", title, link, now);
     } else if (to == APPLICATION_OFFERED) {
         clock_date_from_days((int32_t)(a->offer_expires_at / 86400), date);
-        snprintf(title, sizeof(title), "Offer for %s: accept by %s", a->offering_title, date);
+        snprintf(title, sizeof(title), "Offer for %s: accept by %s", a->offering_title, clock_date_words(date, words));
         notify(conn, arena, &student, "offer_made", title, link, now);
     } else if (to == APPLICATION_HELD) {
         clock_date_from_days((int32_t)(a->hold_expires_at / 86400), date);
-        snprintf(title, sizeof(title), "Seat held for %s until %s: pay to book it", a->offering_title, date);
+        snprintf(title, sizeof(title), "Seat held for %s until %s: pay to book it", a->offering_title,
+                 clock_date_words(date, words));
         notify(conn, arena, &student, "seat_held", title, link, now);
         snprintf(title, sizeof(title), "%s accepted the offer for %s: record the payment to book", a->student_name,
                  a->offering_title);
         application_notify_host(conn, arena, a, "seat_held", title, link, now);
     } else if (to == APPLICATION_BOOKED) {
-        snprintf(title, sizeof(title), "Booked: %s starting %s", a->offering_title, a->block_start);
+        snprintf(title, sizeof(title), "Booked: %s starting %s", a->offering_title,
+                 clock_date_words(a->block_start, words));
         notify(conn, arena, &student, "booked", title, link, now);
         snprintf(title, sizeof(title), "%s is booked for %s starting %s", a->student_name, a->offering_title,
-                 a->block_start);
+                 clock_date_words(a->block_start, words));
         application_notify_host(conn, arena, a, "booked", title, link, now);
     } else if (to == APPLICATION_WITHDRAWN || to == APPLICATION_CANCELLED_BY_STUDENT) {
         snprintf(title, sizeof(title), "%s %s the application for %s", a->student_name,

@@ -41,9 +41,7 @@ static int open_ticket_if_worrying(struct db_conn *conn, struct submit_ctx *c, c
     if (!c->in->needs_help && c->in->score > COACH_WORRYING_SCORE)
         return DB_OK;
     char subject[TICKET_SUBJECT_MAX_CHARS + 1], week[CLOCK_DATE_WORDS_SIZE];
-    if (!clock_date_in_words(c->out->week_start, week))
-        snprintf(week, sizeof(week), "%s", c->out->week_start);
-    snprintf(subject, sizeof(subject), "Check-in for the week of %s: %s", week,
+    snprintf(subject, sizeof(subject), "Check-in for the week of %s: %s", clock_date_words(c->out->week_start, week),
              c->in->needs_help ? "asked for help" : "a low score");
     char *body = arena_alloc(c->arena, CHECK_IN_TEXT_MAX_CHARS * 4 + 200);
     if (body == NULL)
@@ -155,9 +153,8 @@ static int prompt_tx(struct db_conn *conn, void *p)
     if (rc != DB_OK)
         return rc;
     char title[512], link[96], week_words[CLOCK_DATE_WORDS_SIZE];
-    if (!clock_date_in_words(week, week_words))
-        snprintf(week_words, sizeof(week_words), "%s", week);
-    snprintf(title, sizeof(title), "How is %s going? Check in for the week of %s", a.offering_title, week_words);
+    snprintf(title, sizeof(title), "How is %s going? Check in for the week of %s", a.offering_title,
+             clock_date_words(week, week_words));
     snprintf(link, sizeof(link), "/rotations/%s/check-ins", a.id);
     struct recipient to = {a.student_id, a.student_email};
     notify(conn, c->arena, &to, "check_in_prompt", title, link, now);

@@ -15,9 +15,7 @@
 /* The rotation's first day in words ("Jan 4, 2027"), as the pages write dates, into out. */
 static const char *start_in_words(const struct store_application *a, char out[CLOCK_DATE_WORDS_SIZE])
 {
-    if (!clock_date_in_words(a->block_start, out))
-        snprintf(out, CLOCK_DATE_WORDS_SIZE, "%s", a->block_start != NULL ? a->block_start : "");
-    return out;
+    return clock_date_words(a->block_start, out);
 }
 
 /* Tells the coach about their new student and the student about their coach. */

@@ -304,8 +304,9 @@ const char *document_kind_in_sentence(struct arena *arena, const char *kind)
 static const char *date_words(struct arena *arena, const char *date)
 {
     char words[CLOCK_DATE_WORDS_SIZE];
-    if (!clock_date_in_words(date, words))
-        return date != NULL ? date : "";
+    const char *text = clock_date_words(date, words);
+    if (text != words)
+        return text;
     const char *copy = arena_strdup(arena, words);
     return copy != NULL ? copy : date;
 }

@@ -194,8 +194,8 @@ static int remind_tx(struct db_conn *conn, void *p)
     struct store_user preceptor;
     if (store_user_by_id(conn, c->arena, a.preceptor_user_id, &preceptor) == DB_ROW) {
         char title[512], link[128];
-        snprintf(title, sizeof(title), "Evaluate %s's rotation %s: the student is waiting for it", a.student_name,
-                 a.offering_title);
+        snprintf(title, sizeof(title), "%s is waiting for your evaluation of their rotation \xe2\x80\x9c%s\xe2\x80\x9d",
+                 a.student_name, a.offering_title);
         snprintf(link, sizeof(link), "/applications/%s/evaluation", a.id);
         struct recipient to = {preceptor.id, preceptor.email};
         notify(conn, c->arena, &to, "evaluation_reminder", title, link, now);

@@ -42,9 +42,9 @@ static int remind_tx(struct db_conn *conn, void *p)
         return DB_OK; /* another instance reminded first */
     if (rc != DB_OK)
         return rc;
-    char title[256], amount[CENTS_TEXT_MAX];
+    char title[256], amount[CENTS_TEXT_MAX], due[CLOCK_DATE_WORDS_SIZE];
     snprintf(title, sizeof(title), "Balance of %s for %s is due on %s", cents_format(amount, sizeof(amount),
-             t.price_cents - t.paid_cents), a.offering_title, t.balance_due_on);
+             t.price_cents - t.paid_cents), a.offering_title, clock_date_words(t.balance_due_on, due));
     money_tell_student(conn, c->arena, &a, "balance_due", title);
     c->sent = true;
     return DB_OK;

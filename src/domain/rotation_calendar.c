@@ -40,9 +40,10 @@ static int move_due(struct db_conn *conn, struct arena *arena, enum store_calend
 static void alert_not_cleared(struct db_conn *conn, struct arena *arena, const struct store_application *a,
                               int64_t now)
 {
-    char title[512], link[96];
-    snprintf(title, sizeof(title), "%s's rotation %s started on %s, but they are not cleared: onboarding is not done",
-             a->student_name, a->offering_title, a->block_start);
+    char title[512], link[96], start[CLOCK_DATE_WORDS_SIZE];
+    snprintf(title, sizeof(title),
+             "%s's rotation \xe2\x80\x9c%s\xe2\x80\x9d started on %s, but they are not cleared: onboarding is not done",
+             a->student_name, a->offering_title, clock_date_words(a->block_start, start));
     snprintf(link, sizeof(link), "/applications/%s/compliance", a->id);
     coach_notify(conn, arena, a, "not_cleared_at_start", title, link, now);
     application_notify_host(conn, arena, a, "not_cleared_at_start", title, link, now);
@@ -53,8 +54,8 @@ static void remind_hours(struct db_conn *conn, struct arena *arena, const struct
 {
     char title[512], link[96];
     snprintf(link, sizeof(link), "/rotations/%s/hours", a->id);
-    snprintf(title, sizeof(title), "%s's rotation %s has ended: confirm their hours to complete it", a->student_name,
-             a->offering_title);
+    snprintf(title, sizeof(title), "%s's rotation \xe2\x80\x9c%s\xe2\x80\x9d has ended: confirm their hours to complete it",
+             a->student_name, a->offering_title);
     if (a->preceptor_user_id != NULL) {
         struct store_user preceptor;
         if (store_user_by_id(conn, arena, a->preceptor_user_id, &preceptor) == DB_ROW) {
@@ -74,9 +75,10 @@ static int tell_first_day(struct db_conn *conn, struct arena *arena, const struc
     int rc = store_offering_get(conn, arena, a->offering_id, &o);
     if (rc != DB_ROW)
         return rc == DB_DONE ? DB_OK : rc;
-    char title[512], link[96];
+    char title[512], link[96], start[CLOCK_DATE_WORDS_SIZE];
     snprintf(link, sizeof(link), "/rotations/%s", a->id);
-    snprintf(title, sizeof(title), "Your first day at %s is %s: how to get started", a->host_name, a->block_start);
+    snprintf(title, sizeof(title), "Your first day at %s is %s: how to get started", a->host_name,
+             clock_date_words(a->block_start, start));
     struct recipient in_app = {a->student_id, NULL};
     notify(conn, arena, &in_app, "first_day", title, link, now);
     struct buf body;

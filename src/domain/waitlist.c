@@ -197,9 +197,9 @@ static int offer_to(struct db_conn *conn, struct arena *arena, const struct stor
         rc = store_audit_add(conn, NULL, "transition", "application", id, "waitlist offer: -> offered", now);
     if (rc != DB_OK)
         return rc;
-    char title[300], link[80];
+    char title[300], link[80], start[CLOCK_DATE_WORDS_SIZE];
     snprintf(title, sizeof(title), "A seat opened on %s (from %s): you have an offer from the waitlist", o->title,
-             b->start_date);
+             clock_date_words(b->start_date, start));
     snprintf(link, sizeof(link), "/applications/%s", id);
     struct recipient to = {e->student_id, e->student_email};
     notify(conn, arena, &to, "waitlist_offer", title, link, now);

@@ -171,3 +171,10 @@ bool clock_date_in_words(const char *date, char out[CLOCK_DATE_WORDS_SIZE])
     snprintf(out, CLOCK_DATE_WORDS_SIZE, "%s %d, %d", months[month - 1], day, year);
     return true;
 }
+
+const char *clock_date_words(const char *date, char out[CLOCK_DATE_WORDS_SIZE])
+{
+    if (clock_date_in_words(date, out))
+        return out;
+    return date != NULL ? date : "";
+}

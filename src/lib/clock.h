@@ -34,6 +34,9 @@ void clock_date_from_days(int32_t days, char out[11]);
 /* "2026-03-02" → "Mar 2, 2026" into out; false (out empty) when date is
  * not a valid YYYY-MM-DD naming a real day. */
 bool clock_date_in_words(const char *date, char out[CLOCK_DATE_WORDS_SIZE]);
+/* For a sentence: the date in words (written into out), or the text as it is
+ * when it is not a date ("" for NULL). */
+const char *clock_date_words(const char *date, char out[CLOCK_DATE_WORDS_SIZE]);
 /* Today as days since 1970-01-01 (UTC, with the test offset). */
 int32_t clock_today_days(void);
 /* RFC 3339 UTC "2026-11-25T14:32:11Z" for t into out[21]. */

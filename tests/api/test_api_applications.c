@@ -774,11 +774,14 @@ static bool maildir_has(const char *dir, const char *a, const char *b)
     return found;
 }
 
-/* "Offer for <title>: accept by <date of offer_expires_at>", from an application reply. */
+/* "Offer for <title>: accept by <date of offer_expires_at, in words>", from an application reply. */
 static void offer_subject(json_t *app, const char *title, char *out, size_t size)
 {
     const char *expires = api_json_str(app, "offer_expires_at");
-    snprintf(out, size, "Subject: Offer for %s: accept by %.10s", title, expires != NULL ? expires : "?");
+    char day[11] = "?", words[CLOCK_DATE_WORDS_SIZE];
+    if (expires != NULL)
+        snprintf(day, sizeof(day), "%.10s", expires);
+    snprintf(out, size, "Subject: Offer for %s: accept by %s", title, clock_date_words(day, words));
 }
 
 /* The confirmation and welcome emails every new student gets, left out of counts of an application's emails. */

@@ -137,6 +137,9 @@ TEST(booking_assigns_the_coach_with_the_fewest_active_students)
     CHECK(clock_date_in_words(day, words));
     snprintf(pattern, sizeof(pattern), "%s booked %%starting %s", s1.name, words);
     CHECK(api_db_int(W.db, words_sql, first_id, pattern) >= 1);
+    /* So does the student's own: "Booked: <title> starting Mar 1, 2027". */
+    snprintf(pattern, sizeof(pattern), "Booked: %% starting %s", words);
+    CHECK_INT(api_db_int(W.db, words_sql, s1.id, pattern), 1);
 }
 
 TEST(staff_reassign_a_student)
@@ -715,6 +718,14 @@ TEST(the_calendar_starts_and_completes_rotations)
               1);
     CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'not_cleared_at_start'",
                          W.coord_a.id, NULL) >= 1,
+              1);
+    /* The alert names the first day in words ("started on Jan 6, 2027"), as the pages do. */
+    char first_day[11], first_words[CLOCK_DATE_WORDS_SIZE], started[200];
+    world_date(2, first_day);
+    snprintf(started, sizeof(started), "%s's rotation %% started on %s, but %%", late.name,
+             clock_date_words(first_day, first_words));
+    CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND title LIKE $2",
+                         W.coord_a.id, started),
               1);
     char *coach = api_db_text(W.db, "SELECT coach_id FROM coach_assignments WHERE student_id = $1", late.id, NULL, NULL);
     CHECK_INT(api_db_int(W.db, "SELECT COUNT(*) FROM notifications n JOIN rotation_notices r ON r.application_id = $2"

@@ -1403,6 +1403,10 @@ TEST(clock_date_in_words_reads_month_day_year)
         CHECK_STR(w, "");
     }
     CHECK(!clock_date_in_words(NULL, w));
+    /* In a sentence: the words, or the text as it is. */
+    CHECK_STR(clock_date_words("2027-01-04", w), "Jan 4, 2027");
+    CHECK_STR(clock_date_words("soon", w), "soon");
+    CHECK_STR(clock_date_words(NULL, w), "");
 }
 
 /* Hours typed in quarter hours: what the form takes, refuses, and how pages write minutes. */
