@@ -27,7 +27,10 @@ void view_page_begin(struct buf *b, const struct view_page *page)
                       "<header class=\"top\"><nav aria-label=\"Main\"><a class=\"brand\" href=\"/\">Rounds</a>"
                       "<ul><li><a href=\"/search\">Find a rotation</a></li>");
     if (page->user_name != NULL) {
-        nav_link(b, page, "/applications", "Applications");
+        /* Applications are a student's, their hosts' and preceptors', and staff's
+         * (a school coordinator follows its students' on the school's page). */
+        if (page->student || page->author || page->host || page->staff)
+            nav_link(b, page, "/applications", "Applications");
         if (page->unread > 0) {
             char label[48];
             snprintf(label, sizeof(label), "Notifications (%lld)", (long long)page->unread);

@@ -385,6 +385,11 @@ void web_page_applications(struct http_request *req)
     if (!v.staff && !v.student && !v.reviewer) {
         buf_append_str(&b, "<p>Applications are for students, the hosts and preceptors they apply to, and Rounds "
                            "staff. Your account has none of these roles.</p>\n");
+        if (page.school_coordinator)
+            buf_append_str(&b, "<p>Your students' applications and placements are on <a href=\"/school\">your "
+                               "school's page</a>.</p>\n");
+        if (page.coach)
+            buf_append_str(&b, "<p>Your students' rotations are on <a href=\"/coach\">My students</a>.</p>\n");
         view_page_end(&b);
         http_reply_html(req, 200, &b);
         return;

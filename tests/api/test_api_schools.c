@@ -257,6 +257,14 @@ TEST(invitations_list_the_newest_upload_first_each_in_the_order_of_its_lines)
         CHECK(at != NULL && at > previous);
         previous = at;
     }
+    /* a school coordinator's navigation offers no Applications page (it has none to show them) */
+    CHECK(r.body != NULL && strstr(r.body, "href=\"/school\"") != NULL);
+    CHECK(r.body != NULL && strstr(r.body, "href=\"/applications\"") == NULL);
+    api_free(&r);
+    /* and one who opens it anyway is led to the school's page */
+    struct api_raw_request apps = {"GET", "/applications", headers, NULL, 0, true};
+    CHECK_INT(api_send(&r, &apps), 200);
+    CHECK_CONTAINS(r.body, "<a href=\"/school\">your school's page</a>");
     api_free(&r);
     /* a second file: newer, so first; Row 28 (line 3 of the first) invited again moves along */
     char second_b[160], second_a[160];
