@@ -247,12 +247,13 @@ static const char *digest_text(struct arena *arena, const struct store_digest_th
 struct digest_ctx {
     struct arena *arena;
     const char *user_id;
-    int *sent;
+    bool sent; /* by this try: counted once it commits */
 };
 
 static int digest_tx(struct db_conn *conn, void *p)
 {
     struct digest_ctx *c = p;
+    c->sent = false; /* a retried try: what a rolled-back one queued is gone */
     int64_t now = clock_now();
     int rc = store_message_digest_claim(conn, c->user_id, now, now - MESSAGE_DIGEST_MINUTES * 60);
     if (rc == DB_DONE)
@@ -273,7 +274,7 @@ static int digest_tx(struct db_conn *conn, void *p)
                  total == 1 ? "" : "s");
         notify_email(conn, c->arena, to.email, "message_digest", subject, digest_text(c->arena, threads, count, total),
                      now);
-        (*c->sent)++;
+        c->sent = true;
     }
     if (rc == DB_OK)
         rc = store_message_unread_emailed(conn, c->user_id, now);
@@ -289,9 +290,11 @@ int messages_send_digests(struct db_conn *conn, struct arena *arena, int *sent)
     if (rc != DB_OK)
         return rc;
     for (size_t i = 0; i < count; i++) {
-        struct digest_ctx c = {arena, ids[i], sent};
+        struct digest_ctx c = {arena, ids[i], false};
         if (db_run_tx(conn, true, digest_tx, &c) != DB_OK)
             log_warn("msg=\"message digest failed\"");
+        else
+            *sent += c.sent;
     }
     return DB_OK;
 }

@@ -480,12 +480,13 @@ struct escalate_ctx {
     struct arena *arena;
     const char *id;
     enum store_ticket_due which;
-    int *escalated;
+    bool escalated; /* by this try: counted once it commits */
 };
 
 static int escalate_tx(struct db_conn *conn, void *p)
 {
     struct escalate_ctx *c = p;
+    c->escalated = false; /* a retried try starts again */
     int64_t now = clock_now();
     int rc = store_ticket_claim_escalation(conn, c->id, c->which, now);
     if (rc == DB_DONE)
@@ -493,7 +494,7 @@ static int escalate_tx(struct db_conn *conn, void *p)
     if (rc == DB_OK)
         rc = escalate_one(conn, c->arena, c->id, c->which, now);
     if (rc == DB_OK)
-        (*c->escalated)++;
+        c->escalated = true;
     return rc;
 }
 
@@ -508,10 +509,12 @@ int tickets_escalate(struct db_conn *conn, struct arena *arena, int *escalated)
         if (rc != DB_OK)
             return rc;
         for (size_t i = 0; i < count; i++) {
-            struct escalate_ctx c = {arena, ids[i], (enum store_ticket_due)which, escalated};
+            struct escalate_ctx c = {arena, ids[i], (enum store_ticket_due)which, false};
             rc = db_run_tx(conn, true, escalate_tx, &c);
             if (rc != DB_OK)
                 log_warn("msg=\"ticket escalation failed\" ticket=%s", ids[i]);
+            else
+                *escalated += c.escalated;
         }
     }
     return DB_OK;

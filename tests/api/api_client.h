@@ -154,6 +154,13 @@ static inline void api_remove_tree(const char *dir)
         nftw(dir, api_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+/* True when the servers' folders stay for a look afterwards (ROUNDS_TEST_KEEP=1). */
+static inline bool api_keep_folders(void)
+{
+    const char *keep = getenv("ROUNDS_TEST_KEEP");
+    return keep != NULL && strcmp(keep, "1") == 0;
+}
+
 /* Children of a test run under the sanitizers like the suites themselves:
  * when LSAN_OPTIONS is not set (a test run by hand), use the project's
  * suppressions for libraries' one-time allocations, as scripts/test.sh does. */
@@ -211,12 +218,33 @@ static inline void api_server_print_log(const struct api_server *srv, int lines)
     fflush(stdout);
 }
 
+/* The folder of a server that did not start or whose suite gave up (its log
+ * printed already) goes, unless ROUNDS_TEST_KEEP=1; the server is stopped
+ * first when it runs. Returns -1. */
+static inline int api_server_abandon(struct api_server *srv)
+{
+    if (srv->pid > 0) {
+        kill(srv->pid, SIGKILL);
+        waitpid(srv->pid, NULL, 0);
+        srv->pid = 0;
+    }
+    if (api_current == srv)
+        api_current = NULL;
+    if (srv->dir[0] != '\0' && api_keep_folders())
+        printf("server folder kept: %s\n", srv->dir);
+    else
+        api_remove_tree(srv->dir);
+    srv->dir[0] = '\0';
+    return -1;
+}
+
 /* Starts `rounds serve` on db (NULL: the shared test database when there is
  * one, else a fresh SQLite file in the server's folder) with extra_flags and,
  * in the server's environment alone, extra_env ("NAME=value" strings); both
  * NULL-terminated, either may be NULL. Waits (20 s at most) until it has
- * written its ready file. Returns 0, or -1 after printing why (and the log).
- * The server becomes api_current. */
+ * written its ready file. Returns 0, or -1 after printing why (and the log),
+ * its folder removed (kept with ROUNDS_TEST_KEEP=1). The server becomes
+ * api_current. */
 static inline int api_server_start_with(struct api_server *srv, const char *db, const char *const *extra_flags,
                                         const char *const *extra_env)
 {
@@ -258,7 +286,7 @@ static inline int api_server_start_with(struct api_server *srv, const char *db, 
     pid_t pid = fork();
     if (pid < 0) {
         printf("api_server_start: fork: %s\n", strerror(errno));
-        return -1;
+        return api_server_abandon(srv);
     }
     if (pid == 0) {
         /* A test that crashes or is killed must not leave its server running
@@ -320,7 +348,7 @@ static inline int api_server_start_with(struct api_server *srv, const char *db, 
                    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
             srv->pid = 0;
             api_server_print_log(srv, 40);
-            return -1;
+            return api_server_abandon(srv);
         }
         if (api_now_ms() > deadline) {
             printf("api_server_start: no ready file after 20 s\n");
@@ -328,7 +356,7 @@ static inline int api_server_start_with(struct api_server *srv, const char *db, 
             kill(pid, SIGKILL);
             waitpid(pid, NULL, 0);
             srv->pid = 0;
-            return -1;
+            return api_server_abandon(srv);
         }
         api_sleep_ms(20);
     }

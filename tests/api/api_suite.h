@@ -2,7 +2,8 @@
  * and libcurl, start the suite's server with its flags, set the suite's world
  * up on it, run its tests, put things back, stop the server unless a test
  * did (a graceful shutdown, or the suite fails), remove its folder
- * (ROUNDS_TEST_KEEP=1 keeps it) and print the summary. A suite gives its own
+ * (ROUNDS_TEST_KEEP=1 keeps it; also when the set-up fails) and print the
+ * summary. A suite gives its own
  * parts:
  *
  *   static bool setup(void) { return world_setup(&W, &server, "rot"); }
@@ -45,8 +46,7 @@ struct api_suite {
 /* True when the servers' folders stay for a look afterwards (ROUNDS_TEST_KEEP=1). */
 static inline bool api_suite_keep(void)
 {
-    const char *keep = getenv("ROUNDS_TEST_KEEP");
-    return keep != NULL && strcmp(keep, "1") == 0;
+    return api_keep_folders();
 }
 
 /* The whole of a suite's main(): its exit status. */
@@ -63,10 +63,7 @@ static inline int api_suite_main(const struct api_suite *suite)
         printf("FAIL %s\n", suite->setup_what);
         api_server_print_log(suite->server, 30);
         api_server_stop(suite->server);
-        if (api_suite_keep())
-            printf("server folder kept: %s\n", suite->server->dir);
-        else
-            api_remove_tree(suite->server->dir); /* its log is printed above */
+        api_server_abandon(suite->server); /* its folder, unless ROUNDS_TEST_KEEP=1 */
         curl_global_cleanup();
         return 1;
     }

@@ -1119,6 +1119,10 @@ int main(void)
     if (!ok) {
         printf("set-up failed\n");
         api_server_print_log(&a, 30);
+        if (db != NULL)
+            db_close(db);
+        api_server_abandon(&b);
+        api_server_abandon(&a);
         return 1;
     }
     RUN(saved_searches_refuse_bad_filters_naming_them);

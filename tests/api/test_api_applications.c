@@ -2762,11 +2762,13 @@ int main(void)
         printf("FAIL setting up the main server's hosts and offerings\n");
         api_server_print_log(&main_server, 30);
         api_server_stop(&main_server);
+        api_server_abandon(&main_server);
         return 1;
     }
     if (sink_start(&sink, 0) != 0) {
         printf("FAIL the SMTP sink did not start\n");
         api_server_stop(&main_server);
+        api_server_abandon(&main_server);
         return 1;
     }
     char smtp_url[64];

@@ -1589,6 +1589,7 @@ int main(void)
     if (!world_setup(&D, &demo_server, "demo")) {
         printf("setting up the demo server's world failed\n");
         api_server_stop(&demo_server);
+        api_server_abandon(&demo_server);
         return 1;
     }
     /* The second server offers Stripe (the stand-in) and bank transfers. */
@@ -1599,6 +1600,8 @@ int main(void)
     if (api_server_start(&stripe_server, flags) != 0 || !world_setup(&S, &stripe_server, "cards")) {
         printf("setting up the Stripe server's world failed\n");
         api_server_stop(&demo_server);
+        api_server_abandon(&demo_server);
+        api_server_abandon(&stripe_server);
         return 1;
     }
     API_RUN(offering_shows_prices_and_the_refund_table_per_block);

@@ -498,6 +498,8 @@ int main(void)
         printf("set-up failed\n");
         api_server_print_log(&a, 20);
         api_server_print_log(&b, 20);
+        api_server_abandon(&b);
+        api_server_abandon(&a);
         return 1;
     }
     RUN(offering_has_an_etag_and_answers_304);
