@@ -131,13 +131,14 @@ int check_ins_list(struct db_conn *conn, struct arena *arena, const struct store
 struct prompt_ctx {
     struct arena *arena;
     const char *id, *today;
-    int *sent;
+    bool sent; /* by this attempt of the transaction (counted once it commits) */
 };
 
 /* The prompt of the current week for one rotation under way, claimed and sent in one transaction. */
 static int prompt_tx(struct db_conn *conn, void *p)
 {
     struct prompt_ctx *c = p;
+    c->sent = false;
     struct store_application a;
     int rc = store_application_get(conn, c->arena, c->id, &a);
     if (rc != DB_ROW)
@@ -158,7 +159,7 @@ static int prompt_tx(struct db_conn *conn, void *p)
     snprintf(link, sizeof(link), "/rotations/%s/check-ins", a.id);
     struct recipient to = {a.student_id, a.student_email};
     notify(conn, c->arena, &to, "check_in_prompt", title, link, now);
-    (*c->sent)++;
+    c->sent = true;
     return DB_OK;
 }
 
@@ -171,8 +172,10 @@ int check_ins_prompt(struct db_conn *conn, struct arena *arena, int *sent)
     size_t count;
     int rc = store_calendar_due(conn, arena, CALENDAR_UNDER_WAY, today, NULL, PROMPT_BATCH, &ids, &count);
     for (size_t i = 0; rc == DB_OK && i < count; i++) {
-        struct prompt_ctx c = {arena, ids[i], today, sent};
+        struct prompt_ctx c = {arena, ids[i], today, false};
         rc = db_run_tx(conn, true, prompt_tx, &c);
+        if (rc == DB_OK && c.sent)
+            (*sent)++;
     }
     return rc;
 }

@@ -113,7 +113,7 @@ static void render_facts(struct buf *b, const struct rotation_view *v)
     else
         buf_append_str(b, "<span class=\"muted\">None named yet</span>");
     buf_append_str(b, "</dd>");
-    fact(b, "Your coach");
+    fact(b, v->student ? "Your coach" : "Coach");
     if (a->coach_id != NULL)
         buf_append_html(b, a->coach_name);
     else

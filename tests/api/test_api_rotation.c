@@ -279,6 +279,19 @@ TEST(the_coach_dashboard_counts_the_checklist_until_the_rotation_ends)
     CHECK_CONTAINS(r.body, "Requirements not met");
     CHECK(strstr(r.body, "Documents not ready") == NULL);
     api_free(&r);
+    /* The rotation page names the coach as the student's to the student, and as "Coach" to the coach. */
+    char page[120];
+    snprintf(page, sizeof(page), "/rotations/%s", app);
+    api_request(&r, "GET", page, headers, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(r.body, "<dt>Coach</dt>");
+    CHECK(strstr(r.body, "Your coach") == NULL);
+    api_free(&r);
+    const char *student_headers[] = {s.cookie, NULL};
+    api_request(&r, "GET", page, student_headers, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(r.body, "<dt>Your coach</dt>");
+    api_free(&r);
 }
 
 TEST(the_coach_dashboard)

@@ -18,7 +18,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BASE_URL, confirmEmail, newContext, screenshot } from './lib.mjs';
@@ -142,6 +142,7 @@ test('a completed rotation: certificate issued, downloaded, read, and verified o
     const file = path.join(dir, `${number}.pdf`);
     writeFileSync(file, await res.body());
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    rmSync(dir, { recursive: true, force: true });
     for (const want of ['Certificate of Completion', STUDENT_NAME, TITLE, number, 'Seattle, WA', 'Dr. Helen Park',
       'Confirmed hours', '7.5']) {
       assert.ok(text.includes(want), `the PDF says ${want}`);
