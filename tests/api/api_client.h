@@ -420,6 +420,37 @@ static inline int api_server_stop(struct api_server *srv)
     return -1;
 }
 
+/* `rounds seed --demo --data-dir data_dir` on db, its output into out_path
+ * (NULL: dropped); its exit status (-1 when it could not run or was stopped).
+ * Not api_cli: the demo hashes many passwords, which takes more than api_cli's
+ * 30 s on a loaded machine, so it is given 300 s. */
+static inline int api_seed_demo(const char *db, const char *data_dir, const char *out_path)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = out_path != NULL ? open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600) : open("/dev/null", O_RDWR);
+        if (fd >= 0) {
+            dup2(fd, STDOUT_FILENO);
+            dup2(fd, out_path != NULL ? STDERR_FILENO : STDIN_FILENO);
+        }
+        setenv("ROUNDS_DB", db, 1);
+        api_child_sanitizer_env();
+        execl(api_bin(), api_bin(), "seed", "--demo", "--data-dir", data_dir, (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    double deadline = api_now_ms() + 300000;
+    pid_t done = 0;
+    while (pid > 0 && (done = waitpid(pid, &status, WNOHANG)) == 0 && api_now_ms() < deadline)
+        api_sleep_ms(50);
+    if (pid > 0 && done == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+    }
+    return pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 /* `rounds ledger check` on the server's own SQLite database (the PostgreSQL
  * runs are checked by scripts/test.sh after each suite): every suite leaves
  * a sound ledger. A failure is a failed check of the running test. */

@@ -35,37 +35,14 @@ static struct user student = {.email = "student@rounds.test"}, rotation = {.emai
                    host = {.email = "host@rounds.test"}, school = {.email = "school@rounds.test"},
                    staff = {.email = "staff@rounds.test"};
 
-/* `rounds seed --demo` on db, its standard output into work/name; its exit status.
- * Not api_cli: the demo hashes many passwords, which takes more than 30 s on a loaded machine. */
+/* `rounds seed --demo` on db, its output into work/name; its exit status. */
 static int seed(const char *name)
 {
     char out[128];
     snprintf(out, sizeof(out), "%s/%s", work, name);
     char data_dir[96];
     snprintf(data_dir, sizeof(data_dir), "%s/data", work);
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        if (fd >= 0) {
-            dup2(fd, STDOUT_FILENO);
-            dup2(fd, STDERR_FILENO);
-        }
-        setenv("ROUNDS_DB", db, 1);
-        api_child_sanitizer_env();
-        execl(api_bin(), api_bin(), "seed", "--demo", "--data-dir", data_dir, (char *)NULL);
-        _exit(127);
-    }
-    int status = 0;
-    double deadline = api_now_ms() + 300000;
-    pid_t done = 0;
-    while (pid > 0 && (done = waitpid(pid, &status, WNOHANG)) == 0 && api_now_ms() < deadline)
-        api_sleep_ms(50);
-    if (pid > 0 && done == 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-    }
-    int code = pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    int code = api_seed_demo(db, data_dir, out);
     if (code != 0) {
         char *text = api_read_file(out, NULL);
         printf("rounds seed --demo exited %d: %.1500s\n", code, text != NULL ? text : "");

@@ -155,33 +155,10 @@ static int import_from(const char *db, const char *dir, struct api_cli_result *r
     return rounds(db, args, res);
 }
 
-/* rounds seed --demo on db: like api_cli, but with room for a loaded machine
- * (api_cli stops a command after 30 s; the demo hashes many passwords). */
+/* rounds seed --demo on db, its output dropped (api_seed_demo). */
 static int seed_demo(const char *db, const char *data_dir)
 {
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        int null_fd = open("/dev/null", O_RDWR);
-        if (null_fd >= 0) {
-            dup2(null_fd, STDIN_FILENO);
-            dup2(null_fd, STDOUT_FILENO);
-        }
-        setenv("ROUNDS_DB", db, 1);
-        api_child_sanitizer_env();
-        execl(api_bin(), api_bin(), "seed", "--demo", "--data-dir", data_dir, (char *)NULL);
-        _exit(127);
-    }
-    int status = 0;
-    double deadline = api_now_ms() + 300000;
-    pid_t done = 0;
-    while (pid > 0 && (done = waitpid(pid, &status, WNOHANG)) == 0 && api_now_ms() < deadline)
-        api_sleep_ms(50);
-    if (pid > 0 && done == 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
-    }
-    return pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return api_seed_demo(db, data_dir, NULL);
 }
 
 /* A new empty SQLite path under work. */
