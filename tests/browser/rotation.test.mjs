@@ -92,7 +92,9 @@ test('the rotation under way: coach, check-in, ticket, hours and readiness', { t
     assert.ok(m, `the rotation page's checklist: ${checklist}`);
     const expected = m[1] !== undefined ? `${m[1]} of ${m[2]} met` : m[3] !== undefined ? `All ${m[3]} met` : 'None asked';
     assert.equal(onboarding, expected, 'the dashboard and the rotation page give the same count');
-    assert.match(notMet, m[1] !== undefined ? /^[1-9]\d* with/ : /^0 with/);
+    // A student short of requirements is in the summary's count (which also counts the coach's other
+    // students: the demo's booked student a year ahead has not met hers yet, so it need not be 0).
+    if (m[1] !== undefined) assert.match(notMet, /^[1-9]\d* with/);
     const coachPhone = await person('coach@rounds.test', 390);
     await coachPhone.page.goto('/coach');
     await look(coachPhone.page, 'coach-dashboard-390');

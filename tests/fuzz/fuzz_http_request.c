@@ -19,7 +19,7 @@
  * side is shut, and the loop runs until the server has closed the connection
  * and no slow work (password hashing) is in flight; the reply is read and
  * dropped (printed with ROUNDS_FUZZ_ECHO=1). After an input that wrote to
- * the database the seeded database comes back (the file store is emptied
+ * the database the seeded database comes back (the file store too, as seeded
  * and, when the catalog changed, the search index loaded again), and the
  * reply cache is emptied after every input, so that nothing grows from one
  * input to the next and each input allocates only what it frees.
@@ -30,6 +30,7 @@
  * log line (the default shows only errors). */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
@@ -87,6 +88,7 @@ static struct {
     char dir[FUZZ_PATH_MAX];
     char db[FUZZ_PATH_MAX];
     char files[FUZZ_PATH_MAX];
+    char seeded_files[FUZZ_PATH_MAX]; /* the file store as seeded (the demo's documents), hard links */
     unsigned char *seeded; /* the database file as seeded */
     size_t seeded_len;
     int64_t seeded_catalog_seq;
@@ -187,6 +189,39 @@ static void path_join(char *out, const char *dir, const char *name)
         fail("temporary path too long");
 }
 
+/* link_tree's source and target (nftw's callback takes no context). */
+static const char *link_from, *link_to;
+
+static int link_one(const char *path, const struct stat *st, int type, struct FTW *at)
+{
+    (void)st;
+    (void)at;
+    char dest[FUZZ_PATH_MAX];
+    const char *below = path + strlen(link_from);
+    if ((size_t)snprintf(dest, sizeof(dest), "%s%s", link_to, below) >= sizeof(dest))
+        return -1;
+    if (type == FTW_D)
+        return mkdir(dest, 0700) == 0 || errno == EEXIST ? 0 : -1;
+    if (type == FTW_F)
+        return link(path, dest);
+    return -1; /* the store holds folders and files only */
+}
+
+/* The tree at from again at to, its files hard links (the store's files
+ * are written once and never changed in place, only added and removed). */
+static void link_tree(const char *from, const char *to)
+{
+    if (folder_state(from) == FOLDER_MISSING) {
+        if (mkdir(to, 0700) != 0 && errno != EEXIST)
+            fail("cannot make a file store");
+        return;
+    }
+    link_from = from;
+    link_to = to;
+    if (nftw(from, link_one, 16, FTW_PHYS) != 0)
+        fail("cannot copy the file store");
+}
+
 static void remove_folder(void)
 {
     if (fuzz.dir[0] != '\0')
@@ -252,7 +287,7 @@ static void restore_state(void)
     if (http_local_db_open() != 0)
         fail("cannot open the database again");
     folder_remove_tree(fuzz.files);
-    mkdir(fuzz.files, 0700);
+    link_tree(fuzz.seeded_files, fuzz.files);
     int64_t offerings = 0, seq = 0;
     catalog_index_stats(&offerings, &seq);
     if (seq != fuzz.seeded_catalog_seq) {
@@ -274,6 +309,7 @@ static void temporary_folder(void)
     atexit(remove_folder);
     path_join(fuzz.db, fuzz.dir, "rounds.db");
     path_join(fuzz.files, fuzz.dir, "files");
+    path_join(fuzz.seeded_files, fuzz.dir, "files.seeded");
 }
 
 static void start_server(void)
@@ -336,6 +372,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     fuzz.echo = getenv("ROUNDS_FUZZ_ECHO") != NULL;
     temporary_folder();
     seed_demo();
+    link_tree(fuzz.files, fuzz.seeded_files);
     add_sessions();
     start_server();
     atexit(stop_server);
