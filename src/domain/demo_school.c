@@ -95,7 +95,7 @@ static int seed_applications(struct db_conn *conn, struct arena *arena, const st
     size_t count = 0, next = 0;
     if (store_match_block_candidates(conn, arena, round_id, d->host_id, after, 2000, &c, &count) != DB_OK)
         return DB_ERROR;
-    const char *used[sizeof(applying) / sizeof(applying[0])];
+    const char *used[sizeof(applying) / sizeof(applying[0])] = {0}; /* the offerings applied to so far */
     for (size_t i = 0; i < sizeof(applying) / sizeof(applying[0]); i++) {
         const struct store_match_round_block *b = NULL;
         for (; next < count && b == NULL; next++) {
