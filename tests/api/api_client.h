@@ -18,8 +18,10 @@
  * must use unique emails: api_unique_email). Otherwise each server gets a fresh
  * SQLite file in its own mkdtemp folder, next to ROUNDS_DATA_DIR, the ready
  * file and server.log (the server's stderr, printed in part when a test run
- * with API_RUN fails). Every server takes sign-ups from 127.0.0.1 without
- * the hourly limit (ROUNDS_REGISTER_LIMIT_CLIENT); a flag turns it back on.
+ * with API_RUN fails). Every server takes sign-ups and failed logins from
+ * 127.0.0.1 without the limits per client address
+ * (ROUNDS_REGISTER_LIMIT_CLIENT, ROUNDS_LOGIN_LIMIT_CLIENT); a flag turns
+ * either back on.
  *
  * Every function is static inline so that a suite may use any subset. */
 #ifndef ROUNDS_TESTS_API_CLIENT_H
@@ -313,6 +315,12 @@ static inline int api_server_start_with(struct api_server *srv, const char *db, 
          * test_api_security.c tests it on a server given its own
          * --register-limit-client (a flag outranks the environment). */
         setenv("ROUNDS_REGISTER_LIMIT_CLIENT", "1000000", 1);
+        /* Failed logins from 127.0.0.1 count for 15 minutes for every
+         * account (100 by default), and add up across suites and runs on a
+         * shared PostgreSQL database. test_api_security.c tests the login
+         * limits with its own --login-limit-account(-client) flags, and
+         * tests/multi/two_instances.sh this one with --login-limit-client. */
+        setenv("ROUNDS_LOGIN_LIMIT_CLIENT", "1000000", 1);
         api_child_sanitizer_env();
         for (size_t i = 0; extra_env != NULL && extra_env[i] != NULL; i++) {
             const char *eq = strchr(extra_env[i], '=');

@@ -677,7 +677,7 @@ TEST(logout_only_ends_its_own_session)
  * the main server's SQLite file): a second instance. */
 static bool start_second_instance(struct api_server *second)
 {
-    static const char *const flags[] = {"--login-limit-client", "1000000", "--jobs-interval-ms", "0", NULL};
+    static const char *const flags[] = {"--jobs-interval-ms", "0", NULL};
     return api_server_start_beside(second, &main_server, flags);
 }
 
@@ -2005,8 +2005,7 @@ static void run_tests(void)
     API_RUN(account_form_saves_with_a_redirect_and_a_notice_at_the_top);
     API_RUN(unknown_page_is_an_html_404);
 
-    static const char *const small_flags[] = {"--login-limit-account", "3", "--login-limit-client", "1000000",
-                                              "--max-body", "4096", NULL};
+    static const char *const small_flags[] = {"--login-limit-account", "3", "--max-body", "4096", NULL};
     if (api_server_start(&small_server, small_flags) == 0) {
         API_RUN(login_rate_limit_per_account);
         API_RUN(max_body_flag_caps_routes_without_their_own);
@@ -2028,10 +2027,9 @@ static void finish(void)
 int main(void)
 {
     /* Failed logins from 127.0.0.1 add up across runs on a shared PostgreSQL
-     * database: keep the per-address limit out of the way of these tests. */
-    static const char *const flags[] = {"--login-limit-client", "1000000", NULL};
+     * database: the per-address limit is out of the way (api_client.h). */
     static const struct api_suite suite = {
-        .name = "api-accounts", .server = &main_server, .flags = flags, .setup = setup,
+        .name = "api-accounts", .server = &main_server, .flags = NULL, .setup = setup,
         .setup_what = "opening the database failed", .run = run_tests, .finish = finish};
     return api_suite_main(&suite);
 }

@@ -641,8 +641,7 @@ static void finish(void)
 
 int main(void)
 {
-    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--login-limit-client",
-                                        "1000000", NULL};
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
     static const struct api_suite suite = {
         .name = "api-agreements", .server = &server, .flags = flags, .setup = world_setup,
         .setup_what = "setting up hosts, schools and offerings", .run = run_tests, .finish = finish};

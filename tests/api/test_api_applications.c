@@ -2753,8 +2753,7 @@ int main(void)
     }
     /* The clock moves days ahead: sessions must outlive it. Only the tests run the jobs. */
     static const char *const main_flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--session-idle-minutes",
-                                             "43200", "--session-absolute-hours", "8760", "--login-limit-client",
-                                             "1000000", "--threads", "4", NULL};
+                                             "43200", "--session-absolute-hours", "8760", "--threads", "4", NULL};
     if (api_server_start(&main_server, main_flags) != 0)
         return 1;
     test_current_name = "setup";
@@ -2775,7 +2774,7 @@ int main(void)
     snprintf(smtp_url, sizeof(smtp_url), "smtp://127.0.0.1:%d", sink.port);
     const char *smtp_flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--smtp-url", smtp_url,
                                 "--session-idle-minutes", "43200", "--session-absolute-hours", "8760",
-                                "--login-limit-client", "1000000", "--threads", "4", NULL};
+                                "--threads", "4", NULL};
     bool smtp_ok = api_server_start(&smtp_server, smtp_flags) == 0 && world_setup(&SW, &smtp_server, "smtp");
     api_use(&main_server);
 

@@ -2276,9 +2276,8 @@ int main(void)
     /* Letters and digits only, so that the full-text search sees one word. */
     snprintf(TAG, sizeof(TAG), "qz%05ldx%06lld", (long)getpid() % 100000, (long long)time(NULL) % 1000000);
     snprintf(STAG, sizeof(STAG), "sq%05ldx%06lld", (long)getpid() % 100000, (long long)time(NULL) % 1000000);
-    static const char *const flags[] = {"--login-limit-client", "1000000", NULL};
     static const struct api_suite suite = {
-        .name = "api-catalog", .server = &main_server, .flags = flags, .setup = setup,
+        .name = "api-catalog", .server = &main_server, .flags = NULL, .setup = setup,
         .setup_what = "opening the database failed", .run = run_tests, .finish = finish};
     return api_suite_main(&suite);
 }

@@ -990,7 +990,7 @@ static void finish(void)
 
 int main(void)
 {
-    static const char *const flags[] = {"--jobs-interval-ms", "0", "--login-limit-client", "1000000", NULL};
+    static const char *const flags[] = {"--jobs-interval-ms", "0", NULL};
     static const struct api_suite suite = {
         .name = "api-certificates", .server = &server, .flags = flags, .setup = world_setup,
         .setup_what = "setting up the host, preceptor and offering", .run = run_tests, .finish = finish};

@@ -201,6 +201,22 @@ TEST(sign_ins_hash_while_the_pool_answers_others)
     CHECK_INT(b.status, 200);
 }
 
+/* Whether the search finds an offering, polled while the index follows the
+ * seeded ones (20 s at most: a loaded machine may take a while). */
+static bool an_offering_is_indexed(void)
+{
+    double deadline = api_now_ms() + 20000;
+    for (;;) {
+        struct api_response r;
+        bool found = api_request(&r, "GET", "/api/v1/offerings?limit=1", NULL, NULL) == 200 &&
+                     json_array_size(json_object_get(r.json, "items")) == 1;
+        api_free(&r);
+        if (found || api_now_ms() > deadline)
+            return found;
+        api_sleep_ms(50);
+    }
+}
+
 /* What the tests need, once the suite's server is up. */
 static bool setup(void)
 {
@@ -208,9 +224,7 @@ static bool setup(void)
     struct api_cli_result res;
     bool ok = api_cli(server.db, seed, NULL, &res) == 0 && register_student(&student, "pool");
     api_cli_free(&res);
-    if (ok)
-        api_sleep_ms(500); /* the index follows the seeded offerings */
-    return ok;
+    return ok && an_offering_is_indexed();
 }
 
 static void run_tests(void)

@@ -2285,8 +2285,8 @@ static void finish(void)
 int main(void)
 {
     static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--session-idle-minutes",
-                                        "43200", "--session-absolute-hours", "8760", "--login-limit-client",
-                                        "1000000", "--max-upload", "65536", "--upload-quota", "200000", NULL};
+                                        "43200", "--session-absolute-hours", "8760", "--max-upload", "65536",
+                                        "--upload-quota", "200000", NULL};
     static const struct api_suite suite = {
         .name = "api-documents", .server = &server, .flags = flags, .setup = setup,
         .setup_what = "setting up the hosts, offerings and people", .run = run_tests, .finish = finish};

@@ -1821,8 +1821,7 @@ int main(void)
 {
     /* The clock moves weeks ahead: sessions must outlive it. Only the tests run the jobs. */
     static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--session-idle-minutes",
-                                        "43200", "--session-absolute-hours", "8760", "--login-limit-client",
-                                        "1000000", NULL};
+                                        "43200", "--session-absolute-hours", "8760", NULL};
     static const struct api_suite suite = {
         .name = "api-letters", .server = &server, .flags = flags, .setup = setup,
         .setup_what = "setting up the host, preceptors and offering", .run = run_tests, .finish = finish};

@@ -369,7 +369,7 @@ int main(void)
 {
     /* Asks from 127.0.0.1 add up across suites on a shared database. */
     static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--reset-limit-client",
-                                        "1000000", "--login-limit-client", "1000000", NULL};
+                                        "1000000", NULL};
     static const struct api_suite suite = {
         .name = "api-password-reset", .server = &main_server, .flags = flags, .setup = setup,
         .setup_what = "starting the server with a small reset limit or opening the database failed",

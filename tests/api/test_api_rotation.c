@@ -892,8 +892,7 @@ static void finish(void)
 int main(void)
 {
     static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--session-idle-minutes",
-                                        "43200", "--session-absolute-hours", "8760", "--login-limit-client",
-                                        "1000000", NULL};
+                                        "43200", "--session-absolute-hours", "8760", NULL};
     static const struct api_suite suite = {
         .name = "api-rotation", .server = &server, .flags = flags, .setup = setup,
         .setup_what = "setting up the world", .run = run_tests, .finish = finish};

@@ -1342,9 +1342,8 @@ static void run_tests(void)
     API_RUN(delivered_mail_keeps_no_body_no_address_and_no_token);
 
     static const char *const small_flags[] = {"--login-limit-account", "6", "--login-limit-account-client", "3",
-                                              "--login-limit-client", "1000000", "--register-limit-client", "3",
-                                              "--trust-proxy", "1", "--test-hooks", "1", "--jobs-interval-ms", "0",
-                                              "--smtp-url", "smtp://127.0.0.1:9", NULL};
+                                              "--register-limit-client", "3", "--trust-proxy", "1", "--test-hooks", "1",
+                                              "--jobs-interval-ms", "0", "--smtp-url", "smtp://127.0.0.1:9", NULL};
     /* A database of its own, as on SQLite (where every server gets a new file): its jobs must see only its mail. */
     char small_db[1100] = "";
     const char *shared = api_shared_db();
@@ -1370,8 +1369,7 @@ static void finish(void)
 
 int main(void)
 {
-    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--login-limit-client",
-                                        "1000000", "--trust-proxy", "1", NULL};
+    static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--trust-proxy", "1", NULL};
     static const struct api_suite suite = {
         .name = "api-security", .server = &server, .flags = flags, .setup = setup,
         .setup_what = "the world could not be set up", .run = run_tests, .finish = finish};

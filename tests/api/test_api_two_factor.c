@@ -576,7 +576,7 @@ int main(void)
         return 1;
     }
     static const char *const flags[] = {"--test-hooks", "1", "--jobs-interval-ms", "0", "--two-factor-roles",
-                                        "staff,coach,host_coordinator", "--login-limit-client", "1000000", NULL};
+                                        "staff,coach,host_coordinator", NULL};
     static const struct api_suite suite = {
         .name = "test_api_two_factor", .server = &server, .flags = flags, .setup = setup,
         .setup_what = "opening the database failed", .run = run_tests, .finish = finish};

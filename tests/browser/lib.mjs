@@ -123,14 +123,15 @@ export async function findMail(to, re = /./) {
   return null;
 }
 
-// Waits (up to 10 s) for an email to `to` matching re, as the outbox sends it.
+// Waits (up to 30 s: the outbox sends every second, later on a loaded
+// machine) for an email to `to` matching re.
 export async function waitForMail(to, re) {
-  for (let i = 0; i < 100; i++) {
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
     const mail = await findMail(to, re);
     if (mail) return mail;
     await new Promise((r) => setTimeout(r, 100));
   }
-  assert.fail(`no email to ${to} matching ${re} in ${MAIL_DIR}`);
+  assert.fail(`no email to ${to} matching ${re} in ${MAIL_DIR} after 30 s`);
 }
 
 const require = createRequire(import.meta.url);

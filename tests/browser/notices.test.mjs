@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   BASE_URL, PASSWORD, apiExpect, apiLogin, checkAxe, confirmedStudent, findMail, newContext, overflow, screenshot,
+  waitForMail,
 } from './lib.mjs';
 
 // A minimal one-page PDF (the wallet checks the type by content).
@@ -58,7 +59,9 @@ for (const width of [390, 1280]) {
       await checkAxe(page, `notifications at ${width} px`);
       await screenshot(page, `notices-${width}`);
 
-      // One email for the batch (the jobs send the outbox every second).
+      // One email for the batch (the jobs send the outbox every second): once
+      // one has come, two more rounds of the jobs would have sent any other.
+      await waitForMail(student.email, new RegExp(`/wallet/(${ids.join('|')})`));
       await new Promise((r) => setTimeout(r, 2500));
       let verifiedMails = 0;
       for (const id of ids) if (await findMail(student.email, new RegExp(`/wallet/${id}`))) verifiedMails++;
