@@ -12,12 +12,6 @@
 #include "lib/log.h"
 #include "store/support.h"
 
-/* The rotation's first day in words ("Jan 4, 2027"), as the pages write dates, into out. */
-static const char *start_in_words(const struct store_application *a, char out[CLOCK_DATE_WORDS_SIZE])
-{
-    return clock_date_words(a->block_start, out);
-}
-
 /* Tells the coach about their new student and the student about their coach. */
 static void tell_assignment(struct db_conn *conn, struct arena *arena, const struct store_coach *coach,
                             const char *student_id, const char *student_name, const char *student_email,
@@ -31,7 +25,7 @@ static void tell_assignment(struct db_conn *conn, struct arena *arena, const str
     struct recipient to_coach = {coach->id, coach->email};
     if (a != NULL)
         snprintf(title, sizeof(title), "New student: %s booked %s starting %s", student_name, a->offering_title,
-                 start_in_words(a, start));
+                 clock_date_words(a->block_start, start));
     else
         snprintf(title, sizeof(title), "New student: %s is now yours to coach", student_name);
     notify(conn, arena, &to_coach, "coach_assigned", title, "/coach", now);
@@ -49,7 +43,7 @@ int coach_assign_on_booking(struct db_conn *conn, struct arena *arena, const str
         /* The same coach stays with the student; they hear of the new booking. */
         char title[512], start[CLOCK_DATE_WORDS_SIZE];
         snprintf(title, sizeof(title), "%s booked %s starting %s", a->student_name, a->offering_title,
-                 start_in_words(a, start));
+                 clock_date_words(a->block_start, start));
         struct recipient to_coach = {coach.id, coach.email};
         notify(conn, arena, &to_coach, "student_booked", title, "/coach", now);
         return DB_OK;
