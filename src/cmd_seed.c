@@ -26,6 +26,7 @@
 #include "domain/vocabulary.h"
 #include "lib/arena.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 #include "store/blobs.h"
 #include "store/documents.h"
 
@@ -234,6 +235,18 @@ static int print_catalog(struct db_conn *conn, bool created)
     return DB_OK;
 }
 
+static void print_school(const struct demo_school_added *cohort)
+{
+    if (cohort->round_id != NULL)
+        printf("Demo school: %d students (cohort01…cohort%02d@rounds.test and the demo student), a match round open "
+               "for ranking at /school/rounds/%s\n",
+               cohort->students, cohort->students - 1, cohort->round_id);
+    else
+        printf("Demo school: %d students (cohort01…cohort%02d@rounds.test and the demo student); no match round, as "
+               "the demo host has no open block (the catalog was there before the demo)\n",
+               cohort->students, cohort->students - 1);
+}
+
 static int seed_demo(struct db_conn *conn, const struct config *config)
 {
     struct arena arena;
@@ -307,7 +320,8 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
     rotation.staff_id = staff_id;
     open_file_store(config);
     bool rotation_created = false;
-    if (rotation.student_id != NULL && demo_rotation_seed(conn, &rotation, &rotation_created) != DB_OK) {
+    char rotation_id[ID_MAX_BYTES + 1] = "";
+    if (rotation.student_id != NULL && demo_rotation_seed(conn, &rotation, &rotation_created, rotation_id) != DB_OK) {
         fprintf(stderr, "rounds seed: could not add the demo rotation under way\n");
         rc = EXIT_FAILURE_RUNTIME;
         goto out;
@@ -330,21 +344,17 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
         rc = EXIT_FAILURE_RUNTIME;
         goto out;
     }
-    if (cohort.round_id != NULL)
-        printf("Demo school: %d students (cohort01…cohort%02d@rounds.test and the demo student), a match round open "
-               "for ranking at /school/rounds/%s\n",
-               cohort.students, cohort.students - 1, cohort.round_id);
-    else
-        printf("Demo school: %d students (cohort01…cohort%02d@rounds.test and the demo student); no match round, as "
-               "the demo host has no open block (the catalog was there before the demo)\n",
-               cohort.students, cohort.students - 1);
+    print_school(&cohort);
     if (print_catalog(conn, created) != DB_OK) {
         fprintf(stderr, "rounds seed: could not count the catalog\n");
         rc = EXIT_FAILURE_RUNTIME;
         goto out;
     }
-    printf("Rotation under way: rotation@rounds.test, coached by coach@rounds.test%s\n",
-           rotation_created ? "" : " (already there, or no offering of the demo preceptor; left as it is)");
+    if (rotation_id[0] != '\0')
+        printf("Rotation under way: /rotations/%s (rotation@rounds.test), coached by coach@rounds.test%s\n",
+               rotation_id, rotation_created ? "" : " (already there; left as it is)");
+    else
+        printf("Rotation under way: none (the demo preceptor has no offering at the demo host)\n");
 out:
     arena_heap_free(&arena);
     if (blobs_ready())

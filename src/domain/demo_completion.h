@@ -8,11 +8,6 @@
 #include "lib/arena.h"
 #include "store/store.h"
 
-#define DEMO_COMPLETED_APPLICATION_ID "app_demo_completed"
-#define DEMO_COMPLETED_BLOCK_ID "blk_demo_completed"
-#define DEMO_BOOKED_APPLICATION_ID "app_demo_booked"
-#define DEMO_BOOKED_BLOCK_ID "blk_demo_booked"
-
 struct demo_completion {
     const char *application_id;     /* NULL when the demo preceptor has no offering */
     const char *certificate_number; /* NULL when no signing key is loaded */

@@ -8,16 +8,25 @@
 //   back through "Previous month", list the rotations that started, and staff's
 //   payouts page shows the same amount for that month; the school counts its
 //   students' applications (in progress and booked); every role's main pages
-//   answer 200 and fit a 360 px window.
+//   answer 200 and fit a 360 px window;
+//
+//   the student's list shows the booked rotation (asked for a week ago) above
+//   the one completed ten days ago (asked for months ago): newest first, by
+//   the dates of the story.
+//
+// The demo's ids are made as any other: demo_lib.mjs finds them by account and status.
 //
 // Screenshots (in SCREENSHOT_DIR): demo-<role>-<page>-<width>.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PASSWORD, fitsWindow, newContext, screenshot } from './lib.mjs';
+import { demoApplications } from './demo_lib.mjs';
 
+const DEMO = await demoApplications();
 const PAGES = {
-  student: ['/applications', '/applications/app_demo_booked', '/applications/app_demo_completed', '/payments', '/readiness'],
-  rotation: ['/applications/app_demo_rotation', '/rotations/app_demo_rotation', '/payments'],
+  student: ['/applications', `/applications/${DEMO.booked}`, `/applications/${DEMO.completed}`, '/payments',
+    '/readiness'],
+  rotation: [`/applications/${DEMO.rotation}`, `/rotations/${DEMO.rotation}`, '/payments'],
   preceptor: ['/applications', '/teaching'],
   host: ['/host', '/applications', '/host/earnings'],
   school: ['/school'],
@@ -67,7 +76,7 @@ test('every demo role\'s main pages answer and fit at 360 px and 1280 px', { tim
 test('the booked rotation shows its deposit paid and the balance due ahead; the completed one is paid', { timeout: 60_000 }, async () => {
   const { context, page } = await signedIn('student');
   try {
-    await page.goto('/applications/app_demo_booked');
+    await page.goto(`/applications/${DEMO.booked}`);
     const card = page.getByRole('region', { name: 'Payment' });
     const price = cents(await fact(card, 'Price'));
     const paid = cents(await fact(card, 'Paid'));
@@ -78,7 +87,7 @@ test('the booked rotation shows its deposit paid and the balance due ahead; the 
     assert.ok(dueOn.getTime() > Date.now(), `the balance is due ahead (${due})`);
     await card.getByRole('link', { name: 'Pay the balance' }).or(card.getByRole('button', { name: 'Pay the balance' })).first().waitFor();
 
-    await page.goto('/applications/app_demo_completed');
+    await page.goto(`/applications/${DEMO.completed}`);
     const done = page.getByRole('region', { name: 'Payment' });
     assert.equal(cents(await fact(done, 'Paid')), cents(await fact(done, 'Price')), 'the completed rotation is paid in full');
     assert.equal(await done.getByText('Pay the balance').count(), 0);
@@ -126,6 +135,22 @@ test('the demo school counts its students\' applications', { timeout: 60_000 }, 
     const inProgress = await table.locator('td[data-label="Applications in progress"]').allInnerTexts();
     const total = inProgress.reduce((sum, t) => sum + Number(t.trim()), 0);
     assert.ok(total >= 4, `the cohort's applications in progress are counted (${total})`);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the student\'s applications are listed newest first, as their dates say', { timeout: 60_000 }, async () => {
+  const { context, page } = await signedIn('student');
+  try {
+    await page.goto('/applications');
+    const mine = page.getByRole('region', { name: 'My applications' });
+    const links = await mine.locator('a[href^="/applications/"]')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    const booked = links.indexOf(`/applications/${DEMO.booked}`);
+    const completed = links.indexOf(`/applications/${DEMO.completed}`);
+    assert.ok(booked >= 0 && completed >= 0, `both demo rotations are listed (${links.join(', ')})`);
+    assert.ok(booked < completed, 'the rotation booked a week ago is above the one completed ten days ago');
   } finally {
     await context.close();
   }

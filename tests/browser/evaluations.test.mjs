@@ -17,9 +17,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newContext, screenshot } from './lib.mjs';
+import { demoApplications } from './demo_lib.mjs';
 
 const PASSWORD = 'rounds-demo-2026';
-const APP = 'app_demo_completed';
+const APP = (await demoApplications()).completed;
 const STRENGTHS = 'Careful histories; kind with anxious patients.';
 const REVIEW = 'Real responsibility from the first week, and teaching at every admission.';
 
@@ -184,7 +185,7 @@ test('the preceptor\'s teaching record, on a phone', { timeout: 60_000 }, async 
 });
 
 test('a booked rotation gets its B-1 visa invitation letter', { timeout: 90_000 }, async () => {
-  const booked = 'app_demo_booked';
+  const { booked } = await demoApplications();
   const student = await signedIn('student@rounds.test', { width: 390, height: 844 });
   try {
     const page = student.page;
