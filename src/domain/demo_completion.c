@@ -2,8 +2,9 @@
  * --demo`): the demo student's rotation with the demo preceptor that ended
  * ten days ago, completed, with every weekday's hours confirmed, so that a
  * newcomer can see its certificate, its evaluation and its review at once;
- * and the student's next rotation there, booked, for a visa letter. Its ids
- * are made as the site makes them,
+ * and the student's next rotation there, booked, for a visa letter; then
+ * what followed it (demo_paperwork.h): the preceptor's evaluation and the
+ * student's request for a letter. Its ids are made as the site makes them,
  * at the moments of the story: a second run finds the completed rotation by
  * its student, its preceptor and its status, and adds nothing. */
 #include "domain/demo_completion.h"
@@ -14,6 +15,7 @@
 #include "domain/certificates.h"
 #include "domain/demo_documents.h"
 #include "domain/demo_money.h"
+#include "domain/demo_paperwork.h"
 #include "domain/demo_story.h"
 #include "domain/match_rounds.h"
 #include "domain/payment_provider.h"
@@ -199,8 +201,9 @@ int demo_completion_seed(struct db_conn *conn, struct arena *arena, const struct
     } else {
         return rc;
     }
-    if (!signing_ready())
-        return DB_OK;
+    rc = demo_paperwork_after_rotation(conn, arena, student, preceptor_user_id, out->application_id, &out->paperwork);
+    if (rc != DB_OK || !signing_ready())
+        return rc;
     struct store_certificate cert;
     struct error err = {0};
     if (certificate_issue_completion(conn, arena, out->application_id, student, &cert, &out->issued, &err) != 0)

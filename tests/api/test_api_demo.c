@@ -11,12 +11,15 @@
  *   met their onboarding checklist; the dates of what is booked lie
  *   ahead and of what is done lie behind; `rounds ledger check` passes, and a
  *   second seed adds nothing (not a cent in the ledger, no application,
- *   block, hours, check-in or document); the emails the seed queues link to
- *   the server's address, not to a bare path;
+ *   letter, evaluation or agreement); the emails the seed queues link to the
+ *   server's address, not to a bare path;
  *
  *   lists sorted newest first put the demo's objects where their dates put
  *   them (the host's applications, the student's, the pages after a cursor,
- *   the notices).
+ *   the notices); the demo school and host see their signed, active
+ *   agreement; the demo student and the preceptor see the letter asked after
+ *   the completed rotation; the completed rotation has the preceptor's
+ *   evaluation, submitted after its last day.
  *
  * The demo's ids are made as any other (nothing fixed to type): the suite
  * finds its applications by account and status, as a visitor would. */
@@ -278,7 +281,7 @@ TEST(school_counts_its_students_applications)
 
 /* How many rows of each thing the demo adds (-1 when the database cannot be read). */
 static const char *const counted[] = {"applications", "blocks", "hours_entries", "check_ins", "documents",
-                                      "notifications"};
+                                      "letters", "evaluations", "affiliation_agreements", "notifications"};
 enum { COUNTED = sizeof(counted) / sizeof(counted[0]) };
 
 static void count_rows(long long out[COUNTED])
@@ -313,6 +316,7 @@ TEST(ledger_check_passes_and_a_second_seed_adds_nothing)
         if (rows[i] < 0 || after_rows[i] != rows[i])
             TEST_FAILF("%s: %lld rows after the first seed, %lld after the second", counted[i], rows[i], after_rows[i]);
     }
+    CHECK(rows[5] >= 1 && rows[6] >= 1 && rows[7] >= 1); /* a letter, an evaluation, an agreement */
     /* The second run finds the demo's rotations where the first left them, and says where. */
     char path[160], line[160];
     snprintf(path, sizeof(path), "%s/seed-again.txt", work);
@@ -407,13 +411,90 @@ TEST(lists_newest_first_put_the_demo_where_its_dates_do)
     json_decref(host_list);
     json_decref(mine);
     /* The notices the demo's history left, newest first too. */
-    const struct user *noticed[] = {&student, &host};
+    const struct user *noticed[] = {&student, &school, &host, &preceptor};
     for (size_t i = 0; i < sizeof(noticed) / sizeof(noticed[0]); i++) {
         json_t *notices = items_of(noticed[i], "/api/v1/notifications");
         CHECK(json_array_size(notices) > 0);
         expect_newest_first(notices, "created_at", noticed[i]->email);
         json_decref(notices);
     }
+}
+
+/* The school and the host each see their agreement: signed, active, covering today and the booked rotation. */
+TEST(school_and_host_see_their_signed_agreement)
+{
+    char today[11];
+    today_plus(0, today);
+    struct api_response r;
+    const char *booked_end = NULL;
+    char end[11] = "";
+    if (get_application(&r, &student, booked_id, ""))
+        snprintf(end, sizeof(end), "%s", (booked_end = api_json_str(r.json, "block.end")) ?: "");
+    api_free(&r);
+    const struct user *sides[] = {&school, &host};
+    for (size_t i = 0; i < 2; i++) {
+        json_t *items = items_of(sides[i], "/api/v1/agreements");
+        size_t found = 0;
+        for (size_t k = 0; k < json_array_size(items); k++) {
+            json_t *a = json_array_get(items, k);
+            if (strcmp(api_json_str(a, "school.id") ?: "", "org_demo_school") != 0 ||
+                strcmp(api_json_str(a, "host.id") ?: "", "org_demo_host") != 0)
+                continue;
+            found++;
+            CHECK_STR(api_json_str(a, "status"), "active");
+            CHECK_STR(api_json_str(a, "proposed_side"), "school");
+            CHECK(api_json_int(a, "signed_file.bytes", 0) > 0);
+            CHECK(strcmp(api_json_str(a, "start_date") ?: "9", today) < 0);
+            CHECK(strcmp(api_json_str(a, "end_date") ?: "", end) > 0); /* the booked rotation is covered */
+        }
+        if (found != 1)
+            TEST_FAILF("%s sees %zu agreements between the demo school and host, not one", sides[i]->email, found);
+        json_decref(items);
+    }
+}
+
+/* The letter the student asked of the completed rotation's preceptor: on both sides' lists. */
+TEST(student_and_preceptor_see_the_letter_asked)
+{
+    const struct user *sides[] = {&student, &preceptor};
+    for (size_t i = 0; i < 2; i++) {
+        json_t *items = items_of(sides[i], "/api/v1/letters");
+        size_t found = 0;
+        for (size_t k = 0; k < json_array_size(items); k++) {
+            json_t *l = json_array_get(items, k);
+            if (strcmp(api_json_str(l, "application_id") ?: "", completed_id) != 0)
+                continue;
+            found++;
+            CHECK_STR(api_json_str(l, "state"), "accepted");
+            CHECK(json_is_true(api_json_get(l, "waived")));
+            CHECK_STR(api_json_str(l, "student.id"), student.id);
+            CHECK_STR(api_json_str(l, "author.email"), preceptor.email);
+        }
+        if (found != 1)
+            TEST_FAILF("%s sees %zu letters asked for the completed rotation, not one", sides[i]->email, found);
+        json_decref(items);
+    }
+}
+
+/* The completed rotation's evaluation: the preceptor's, submitted after its last day, seen by the student. */
+TEST(completed_rotation_has_the_preceptors_evaluation)
+{
+    struct api_response r;
+    if (!get_application(&r, &student, completed_id, "/evaluation"))
+        return;
+    CHECK(json_is_true(api_json_get(r.json, "submitted")));
+    CHECK_STR(api_json_str(r.json, "evaluator.id"), preceptor.id);
+    CHECK(json_is_true(api_json_get(r.json, "would_write_letter")));
+    long long overall = api_json_int(r.json, "scores.overall", -1);
+    CHECK(overall >= 1 && overall <= 9);
+    api_free(&r);
+    /* And the rotation under way has none yet. */
+    char path[160];
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/evaluation", rotation_id);
+    const char *headers[] = {rotation.auth, NULL};
+    api_request(&r, "GET", path, headers, NULL);
+    CHECK_INT(r.status, 404);
+    api_free(&r);
 }
 
 /* The emails the seed queued (counted before a server could send them):
@@ -480,6 +561,9 @@ int main(void)
         RUN(rotations_under_way_and_done_met_their_checklist);
         RUN(school_counts_its_students_applications);
         RUN(lists_newest_first_put_the_demo_where_its_dates_do);
+        RUN(school_and_host_see_their_signed_agreement);
+        RUN(student_and_preceptor_see_the_letter_asked);
+        RUN(completed_rotation_has_the_preceptors_evaluation);
         RUN(ledger_check_passes_and_a_second_seed_adds_nothing);
         RUN(emails_the_demo_queues_link_to_the_server);
     } else {

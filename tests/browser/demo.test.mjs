@@ -12,7 +12,11 @@
 //
 //   the student's list shows the booked rotation (asked for a week ago) above
 //   the one completed ten days ago (asked for months ago): newest first, by
-//   the dates of the story.
+//   the dates of the story; the school and the host each see their signed,
+//   active agreement on /agreements and its page; the student and the
+//   preceptor see the letter asked after the completed rotation on /letters;
+//   the completed rotation links to the preceptor's evaluation, which the
+//   student reads.
 //
 // The demo's ids are made as any other: demo_lib.mjs finds them by account and status.
 //
@@ -24,12 +28,12 @@ import { demoApplications } from './demo_lib.mjs';
 
 const DEMO = await demoApplications();
 const PAGES = {
-  student: ['/applications', `/applications/${DEMO.booked}`, `/applications/${DEMO.completed}`, '/payments',
-    '/readiness'],
+  student: ['/applications', `/applications/${DEMO.booked}`, `/applications/${DEMO.completed}`,
+    `/applications/${DEMO.completed}/evaluation`, '/letters', '/payments', '/readiness'],
   rotation: [`/applications/${DEMO.rotation}`, `/rotations/${DEMO.rotation}`, '/payments'],
-  preceptor: ['/applications', '/teaching'],
-  host: ['/host', '/applications', '/host/earnings'],
-  school: ['/school'],
+  preceptor: ['/applications', '/teaching', '/letters'],
+  host: ['/host', '/applications', '/host/earnings', '/agreements'],
+  school: ['/school', '/agreements'],
   coach: ['/coach'],
   staff: ['/applications', '/staff/payouts', '/staff/payments'],
 };
@@ -151,6 +155,62 @@ test('the student\'s applications are listed newest first, as their dates say', 
     const completed = links.indexOf(`/applications/${DEMO.completed}`);
     assert.ok(booked >= 0 && completed >= 0, `both demo rotations are listed (${links.join(', ')})`);
     assert.ok(booked < completed, 'the rotation booked a week ago is above the one completed ten days ago');
+  } finally {
+    await context.close();
+  }
+});
+
+test('the school and the host see their signed agreement', { timeout: 60_000 }, async () => {
+  for (const role of ['school', 'host']) {
+    const { context, page } = await signedIn(role);
+    try {
+      await page.goto('/agreements');
+      // The seed's agreement is the oldest between the two (agreements.test.mjs may propose more).
+      const item = page.locator('li.card').filter({ hasText: 'Lakeside Community Hospital and St. Aurelia School of Medicine' }).last();
+      await item.getByText('Active', { exact: true }).waitFor();
+      await item.getByRole('link').click();
+      await page.waitForURL((u) => /^\/agreements\/[^/]+$/.test(u.pathname));
+      await page.getByText('Active', { exact: true }).first().waitFor();
+      await page.getByRole('link', { name: 'Download the signed PDF' }).waitFor();
+      await screenshot(page, `demo-${role}-agreement`);
+    } finally {
+      await context.close();
+    }
+  }
+});
+
+test('the letter asked after the completed rotation shows to the student and the preceptor', { timeout: 60_000 }, async () => {
+  const student = await signedIn('student');
+  const preceptor = await signedIn('preceptor');
+  try {
+    await student.page.goto('/letters');
+    const row = student.page.getByRole('region', { name: 'Your letter requests' }).getByRole('row')
+      .filter({ hasText: 'Dr. Daniel Whitfield' });
+    await row.first().waitFor();
+    await row.first().getByText('Accepted').first().waitFor();
+    await row.first().getByText(/waived the right to see it/).waitFor();
+    await screenshot(student.page, 'demo-student-letters');
+    await preceptor.page.goto('/letters');
+    const card = preceptor.page.locator('li.letter-card').filter({ hasText: 'Amara Okafor' });
+    await card.first().waitFor();
+    await card.first().getByText(/waived the right to see it/).waitFor();
+    await screenshot(preceptor.page, 'demo-preceptor-letters');
+  } finally {
+    await student.context.close();
+    await preceptor.context.close();
+  }
+});
+
+test('the completed rotation shows the preceptor\'s evaluation', { timeout: 60_000 }, async () => {
+  const { context, page } = await signedIn('student');
+  try {
+    await page.goto(`/applications/${DEMO.completed}`);
+    await page.getByRole('link', { name: "The preceptor's evaluation" }).click();
+    await page.waitForURL((u) => u.pathname === `/applications/${DEMO.completed}/evaluation`);
+    const evaluation = page.getByRole('region', { name: 'Evaluation' });
+    await evaluation.getByText(/By Dr\. Daniel Whitfield, submitted/).waitFor();
+    await evaluation.getByRole('row', { name: /Overall clinical competence [1-9]/ }).waitFor();
+    await screenshot(page, 'demo-student-evaluation');
   } finally {
     await context.close();
   }
