@@ -2,7 +2,10 @@
  * for every role and the demo catalog (domain/demo_catalog.c), so that a
  * newcomer can log in and search at once (the demo host also asks every
  * student for a few onboarding documents, and one student is on a rotation
- * under way with a coach: domain/demo_rotation.c); with --offerings N, N more
+ * under way with a coach: domain/demo_rotation.c; the demo student's
+ * completed rotation, evaluated, with a letter asked of its preceptor:
+ * domain/demo_completion.c; the demo school's cohort, match round and
+ * agreement with the host: domain/demo_school.c); with --offerings N, N more
  * offerings as fast as the database takes them, for benchmarks. Both are
  * safe to run again: --demo only adds what is missing. */
 #include <errno.h>
@@ -26,6 +29,7 @@
 #include "domain/vocabulary.h"
 #include "lib/arena.h"
 #include "lib/clock.h"
+#include "lib/limits.h"
 #include "store/blobs.h"
 #include "store/documents.h"
 
@@ -37,9 +41,11 @@ static const char seed_usage[] =
     "                  45 hosts in over 30 states, 300 offerings in over 25 specialties\n"
     "                  with blocks over the next 12 months; the demo student's\n"
     "                  rotation with the demo preceptor, completed ten days ago\n"
-    "                  with its hours confirmed, and its signed certificate (the\n"
-    "                  signing key of DATA_DIR, created when missing, as serve does).\n"
-    "                  Safe to run again.\n"
+    "                  with its hours confirmed, evaluated, a letter asked of the\n"
+    "                  preceptor, and its signed certificate (the signing key of\n"
+    "                  DATA_DIR, created when missing, as serve does); the demo\n"
+    "                  school's cohort, match round and signed agreement with the\n"
+    "                  demo host. Safe to run again.\n"
     "  --offerings N   adds N offerings (1 to 10000000) with 2-6 blocks each and a new\n"
     "                  host per 100 offerings, as fast as possible, for benchmarks;\n"
     "                  prints the rate. Shows progress when stderr is a terminal.\n"
@@ -216,6 +222,8 @@ static int seed_demo_completion(struct db_conn *conn, struct arena *arena, const
         printf(", certificate %s: /verify/%s\n", done.certificate_number, done.certificate_number);
     else
         printf(", no certificate yet%s\n", signing ? "" : " (no signing key: set ROUNDS_DATA_DIR)");
+    printf("  evaluated by the preceptor (/applications/%s/evaluation), a letter asked of them (/letters)%s\n",
+           done.application_id, done.paperwork.evaluated || done.paperwork.letter_requested ? "" : " (already there)");
     return DB_OK;
 }
 
@@ -232,6 +240,20 @@ static int print_catalog(struct db_conn *conn, bool created)
            with_commas(sum.specialties, specialties), with_commas(sum.blocks, blocks),
            created ? "" : " (already there; left as it is)");
     return DB_OK;
+}
+
+static void print_school(const struct demo_school_added *cohort)
+{
+    if (cohort->round_id != NULL)
+        printf("Demo school: %d students (cohort01…cohort%02d@rounds.test and the demo student), a match round open "
+               "for ranking at /school/rounds/%s\n",
+               cohort->students, cohort->students - 1, cohort->round_id);
+    else
+        printf("Demo school: %d students (cohort01…cohort%02d@rounds.test and the demo student); no match round, as "
+               "the demo host has no open block (the catalog was there before the demo)\n",
+               cohort->students, cohort->students - 1);
+    if (cohort->agreement)
+        printf("  and its affiliation agreement with the demo host, signed (/agreements)\n");
 }
 
 static int seed_demo(struct db_conn *conn, const struct config *config)
@@ -307,7 +329,8 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
     rotation.staff_id = staff_id;
     open_file_store(config);
     bool rotation_created = false;
-    if (rotation.student_id != NULL && demo_rotation_seed(conn, &rotation, &rotation_created) != DB_OK) {
+    char rotation_id[ID_MAX_BYTES + 1] = "";
+    if (rotation.student_id != NULL && demo_rotation_seed(conn, &rotation, &rotation_created, rotation_id) != DB_OK) {
         fprintf(stderr, "rounds seed: could not add the demo rotation under way\n");
         rc = EXIT_FAILURE_RUNTIME;
         goto out;
@@ -330,21 +353,17 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
         rc = EXIT_FAILURE_RUNTIME;
         goto out;
     }
-    if (cohort.round_id != NULL)
-        printf("Demo school: %d students (cohort01…cohort%02d@rounds.test and the demo student), a match round open "
-               "for ranking at /school/rounds/%s\n",
-               cohort.students, cohort.students - 1, cohort.round_id);
-    else
-        printf("Demo school: %d students (cohort01…cohort%02d@rounds.test and the demo student); no match round, as "
-               "the demo host has no open block (the catalog was there before the demo)\n",
-               cohort.students, cohort.students - 1);
+    print_school(&cohort);
     if (print_catalog(conn, created) != DB_OK) {
         fprintf(stderr, "rounds seed: could not count the catalog\n");
         rc = EXIT_FAILURE_RUNTIME;
         goto out;
     }
-    printf("Rotation under way: rotation@rounds.test, coached by coach@rounds.test%s\n",
-           rotation_created ? "" : " (already there, or no offering of the demo preceptor; left as it is)");
+    if (rotation_id[0] != '\0')
+        printf("Rotation under way: /rotations/%s (rotation@rounds.test), coached by coach@rounds.test%s\n",
+               rotation_id, rotation_created ? "" : " (already there; left as it is)");
+    else
+        printf("Rotation under way: none (the demo preceptor has no offering at the demo host)\n");
 out:
     arena_heap_free(&arena);
     if (blobs_ready())

@@ -2,8 +2,11 @@
  * --demo`): the demo student's rotation with the demo preceptor that ended
  * ten days ago, completed, with every weekday's hours confirmed, so that a
  * newcomer can see its certificate, its evaluation and its review at once;
- * and the student's next rotation there, booked, for a visa letter.
- * Fixed ids: a second run finds it there and adds nothing. */
+ * and the student's next rotation there, booked, for a visa letter; then
+ * what followed it (demo_paperwork.h): the preceptor's evaluation and the
+ * student's request for a letter. Its ids are made as the site makes them,
+ * at the moments of the story: a second run finds the completed rotation by
+ * its student, its preceptor and its status, and adds nothing. */
 #include "domain/demo_completion.h"
 
 #include <stdio.h>
@@ -12,6 +15,8 @@
 #include "domain/certificates.h"
 #include "domain/demo_documents.h"
 #include "domain/demo_money.h"
+#include "domain/demo_paperwork.h"
+#include "domain/demo_story.h"
 #include "domain/match_rounds.h"
 #include "domain/payment_provider.h"
 #include "domain/vocabulary.h"
@@ -40,6 +45,7 @@ struct demo_ctx {
     struct arena *arena;
     const struct store_user *student;
     const char *preceptor_user_id, *staff_id;
+    const char *application_id; /* out: the completed rotation's */
 };
 
 /* Step i of the history, at `at`. */
@@ -53,23 +59,25 @@ static int add_event(struct db_conn *conn, const struct demo_ctx *c, const char 
                                        demo_history[i].to, actor, roles[role], note, at);
 }
 
-/* Eight confirmed hours on every weekday of the block, reviewed by the preceptor. */
-static int demo_hours(struct db_conn *conn, const char *student_id, const char *preceptor_user_id, int32_t first,
-                      int32_t last, int64_t now)
+/* Eight hours on every weekday of the block, each logged that evening; all
+ * confirmed by the preceptor at confirmed_at. */
+static int demo_hours(struct db_conn *conn, struct arena *arena, const char *application_id, const char *student_id,
+                      const char *preceptor_user_id, int32_t first, int32_t last, int64_t confirmed_at)
 {
     for (int32_t day = first; day <= last; day++) {
         int weekday = (int)((day + 3) % 7); /* 1970-01-01 was a Thursday: 0 = Monday */
         if (weekday >= 5)
             continue;
-        char date[11], id[64];
+        char date[11];
         clock_date_from_days(day, date);
-        snprintf(id, sizeof(id), "hrs_demo_completed_%d", (int)(day - first));
+        int64_t logged_at = (int64_t)day * DAY + 18 * 3600;
         struct store_hours_entry e = {
-            .id = id, .application_id = DEMO_COMPLETED_APPLICATION_ID, .student_id = student_id, .day = date,
-            .setting = "inpatient", .activities = "Ward rounds, admissions and the afternoon clinic.",
-            .state = "logged", .minutes = 480, .patients_seen = 6, .created_at = now, .updated_at = now,
+            .id = demo_sortable_id(arena, "h_", logged_at), .application_id = application_id,
+            .student_id = student_id, .day = date, .setting = "inpatient",
+            .activities = "Ward rounds, admissions and the afternoon clinic.", .state = "logged", .minutes = 480,
+            .patients_seen = 6, .created_at = logged_at, .updated_at = logged_at,
         };
-        int rc = store_hours_insert(conn, &e);
+        int rc = e.id != NULL ? store_hours_insert(conn, &e) : DB_ERROR;
         if (rc != DB_OK)
             return rc;
     }
@@ -77,8 +85,7 @@ static int demo_hours(struct db_conn *conn, const char *student_id, const char *
     int changed = 0;
     clock_date_from_days(first, from);
     clock_date_from_days(last, to);
-    return store_hours_confirm_range(conn, DEMO_COMPLETED_APPLICATION_ID, from, to, preceptor_user_id, now,
-                                     &changed);
+    return store_hours_confirm_range(conn, application_id, from, to, preceptor_user_id, confirmed_at, &changed);
 }
 
 /* The same student's next rotation with the preceptor, booked eleven months
@@ -90,13 +97,15 @@ static int demo_booked(struct db_conn *conn, const struct demo_ctx *c, const str
     int32_t first = clock_today_days() + 330; /* late: searches and apply journeys stay as they were */
     clock_date_from_days(first, start);
     clock_date_from_days(first + (int32_t)(o->weeks > 0 ? o->weeks : 4) * 7 - 3, end);
-    struct store_block block = {.id = DEMO_BOOKED_BLOCK_ID, .offering_id = o->id, .start_date = start,
-                                .end_date = end, .seats = 1, .created_at = now};
-    struct store_application a = {.id = DEMO_BOOKED_APPLICATION_ID, .student_id = c->student->id,
+    struct store_block block = {.id = demo_random_id(c->arena, "blk_"), .offering_id = o->id, .start_date = start,
+                                .end_date = end, .seats = 1, .created_at = now - 30 * DAY};
+    struct store_application a = {.id = demo_sortable_id(c->arena, "a_", now - 7 * DAY), .student_id = c->student->id,
                                   .block_id = block.id, .offering_id = o->id, .organization_id = o->organization_id,
                                   .status = "booked", .created_at = now - 7 * DAY,
                                   .statement = "More weeks with the team, in the clinic this time."};
     int rc;
+    if (block.id == NULL || a.id == NULL)
+        return DB_ERROR;
     if ((rc = store_block_insert(conn, &block)) != DB_OK || (rc = store_block_take_seat(conn, block.id)) != DB_OK ||
         (rc = store_application_insert(conn, &a)) != DB_OK)
         return rc;
@@ -137,14 +146,18 @@ static int demo_tx(struct db_conn *conn, void *p)
     char start[11], end[11];
     clock_date_from_days(first, start);
     clock_date_from_days(last, end);
-    struct store_block block = {.id = DEMO_COMPLETED_BLOCK_ID, .offering_id = o->id, .start_date = start,
-                                .end_date = end, .seats = 1, .created_at = now};
     int64_t started = (int64_t)first * DAY; /* midnight of the first day */
-    struct store_application a = {.id = DEMO_COMPLETED_APPLICATION_ID, .student_id = c->student->id,
+    int64_t applied_at = started + demo_history[0].day * DAY + demo_history[0].hour * 3600;
+    struct store_block block = {.id = demo_random_id(c->arena, "blk_"), .offering_id = o->id, .start_date = start,
+                                .end_date = end, .seats = 1, .created_at = applied_at - 30 * DAY};
+    struct store_application a = {.id = demo_sortable_id(c->arena, "a_", applied_at), .student_id = c->student->id,
                                   .block_id = block.id, .offering_id = o->id, .organization_id = o->organization_id,
-                                  .status = "completed", .created_at = started + demo_history[0].day * DAY + 9 * 3600,
+                                  .status = "completed", .created_at = applied_at,
                                   .statement = "I want to see internal medicine as it is practised in a U.S. "
                                                "community hospital before I apply for residency."};
+    if (block.id == NULL || a.id == NULL)
+        return DB_ERROR;
+    c->application_id = a.id;
     if ((rc = store_block_insert(conn, &block)) != DB_OK || (rc = store_block_take_seat(conn, block.id)) != DB_OK ||
         (rc = store_application_insert(conn, &a)) != DB_OK)
         return rc;
@@ -162,7 +175,8 @@ static int demo_tx(struct db_conn *conn, void *p)
         return rc;
     if ((rc = demo_documents_seed(conn, c->arena, a.id, c->staff_id)) != DB_OK)
         return rc;
-    rc = demo_hours(conn, c->student->id, c->preceptor_user_id, first, last, now);
+    rc = demo_hours(conn, c->arena, a.id, c->student->id, c->preceptor_user_id, first, last,
+                    at[DEMO_HISTORY_COMPLETE]);
     return rc == DB_OK ? demo_booked(conn, c, o, now) : rc;
 }
 
@@ -171,7 +185,7 @@ int demo_completion_seed(struct db_conn *conn, struct arena *arena, const struct
 {
     memset(out, 0, sizeof(*out));
     struct store_application existing;
-    int rc = store_application_get(conn, arena, DEMO_COMPLETED_APPLICATION_ID, &existing);
+    int rc = demo_find_application(conn, arena, student->id, preceptor_user_id, "completed", &existing);
     if (rc == DB_DONE) {
         struct demo_ctx c = {.arena = arena, .student = student, .preceptor_user_id = preceptor_user_id,
                              .staff_id = staff_id};
@@ -181,16 +195,18 @@ int demo_completion_seed(struct db_conn *conn, struct arena *arena, const struct
         if (rc != DB_OK)
             return rc;
         out->created = true;
-    } else if (rc != DB_ROW) {
+        out->application_id = c.application_id;
+    } else if (rc == DB_ROW) {
+        out->application_id = existing.id;
+    } else {
         return rc;
     }
-    out->application_id = DEMO_COMPLETED_APPLICATION_ID;
-    if (!signing_ready())
-        return DB_OK;
+    rc = demo_paperwork_after_rotation(conn, arena, student, preceptor_user_id, out->application_id, &out->paperwork);
+    if (rc != DB_OK || !signing_ready())
+        return rc;
     struct store_certificate cert;
     struct error err = {0};
-    if (certificate_issue_completion(conn, arena, DEMO_COMPLETED_APPLICATION_ID, student, &cert, &out->issued, &err) !=
-        0)
+    if (certificate_issue_completion(conn, arena, out->application_id, student, &cert, &out->issued, &err) != 0)
         return DB_ERROR;
     out->certificate_number = cert.number;
     return DB_OK;

@@ -44,15 +44,16 @@ static int add_document(struct db_conn *conn, const struct store_application *a,
     char address[65];
     if (len <= 0 || (size_t)len >= sizeof(pdf) || blobs_put(pdf, (size_t)len, address) != 0)
         return DB_ERROR;
+    int64_t uploaded_at = (int64_t)(start - before) * DAY + 12 * 3600;
     char id[48];
-    crypto_sortable_id("doc_", clock_now_ms_unique(), id, sizeof(id));
+    crypto_sortable_id("d_", uploaded_at * 1000, id, sizeof(id)); /* as documents.c makes them, when uploaded */
     snprintf(name, sizeof(name), "%s.pdf", rule->kind);
     struct store_document d = {.id = id, .student_id = a->student_id, .kind = rule->kind,
                                .state = document_state_name(DOCUMENT_VERIFIED), .file_name = name,
                                .media_type = "application/pdf", .blob = address, .size = len,
                                .issued_on = issued, .expires_on = expires, .reject_reason = "",
                                .reviewed_by = staff_id, .reviewed_at = verified_at,
-                               .created_at = (int64_t)(start - before) * DAY + 12 * 3600,
+                               .created_at = uploaded_at,
                                .updated_at = verified_at};
     int rc = store_document_insert(conn, &d);
     return rc == DB_OK ? store_application_document_attach(conn, a->id, id, d.created_at) : rc;

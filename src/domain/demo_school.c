@@ -6,8 +6,9 @@
  * by lottery); every cohort student but the demo student has ranked; and
  * four of them applied on their own to other blocks of the host, through the
  * real state machine (submitted, under review, offered), so that the school's
- * dashboard and the host's list show applications on their way. Safe to run
- * again: only what is missing is added. */
+ * dashboard and the host's list show applications on their way; and the
+ * school's affiliation agreement with the host (demo_paperwork.h). Safe to
+ * run again: only what is missing is added. */
 #include "domain/demo_school.h"
 
 #include <stdio.h>
@@ -15,6 +16,7 @@
 
 #include "domain/applications.h"
 #include "domain/auth.h"
+#include "domain/demo_paperwork.h"
 #include "domain/match_rounds.h"
 #include "domain/schools.h"
 #include "lib/clock.h"
@@ -203,6 +205,9 @@ int demo_school_seed(struct db_conn *conn, struct arena *arena, const struct dem
         rc = link(conn, d->school_id, cohort[i].id, now);
     if (rc == DB_OK && d->demo_student_id != NULL)
         rc = link(conn, d->school_id, d->demo_student_id, now);
+    if (rc == DB_OK) /* signed long before the cohort applied */
+        rc = demo_agreement_seed(conn, arena, d->coordinator_id, d->host_coordinator_id, d->school_id, d->host_id,
+                                 &added->agreement);
     if (rc != DB_OK)
         return rc;
     added->students = COHORT + (d->demo_student_id != NULL);

@@ -2,6 +2,8 @@
 #ifndef ROUNDS_DOMAIN_DEMO_SCHOOL_H
 #define ROUNDS_DOMAIN_DEMO_SCHOOL_H
 
+#include <stdbool.h>
+
 #include "lib/arena.h"
 #include "store/db.h"
 
@@ -15,11 +17,13 @@ struct demo_school {
 struct demo_school_added {
     int students, blocks;
     const char *round_id; /* the school's round (new or already there) */
+    bool agreement;       /* the school's agreement with the host, made by this run */
 };
 
 /* Creates what is missing: the cohort, the links, the round, and (with the
  * round) four cohort students' own applications to the demo host, submitted,
- * under review and offered. DB_OK or the store's failure. */
+ * under review and offered; the school's signed agreement with the host. DB_OK
+ * or the store's failure. */
 int demo_school_seed(struct db_conn *conn, struct arena *arena, const struct demo_school *d,
                      struct demo_school_added *added);
 

@@ -236,7 +236,7 @@ static const char site_css[] =
     "fieldset.author legend{font-weight:600;padding:0 .25rem}.or{font-weight:600;margin:0 0 .75rem}\n"
     ".waiver .hint{color:var(--muted);margin:.25rem 0 .5rem;font-size:.95rem}\n"
     ".letter-cards{list-style:none;margin:0;padding:0;display:grid;gap:1rem}\n"
-    ".letter-card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:1rem 1.25rem}\n"
+    ".letter-card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:1rem 1.25rem;min-width:0}\n"
     ".letter-card h3{margin:0 0 .25rem;font-size:1.1rem}.letter-card form{margin:.6rem 0}\n"
     ".letter-card .field{margin-bottom:.5rem}\n"
     "details.decline summary{cursor:pointer;color:var(--bad);font-weight:600;margin:.5rem 0}\n"

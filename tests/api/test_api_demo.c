@@ -10,8 +10,19 @@
  *   school counts its students' applications; the rotations cleared to start
  *   met their onboarding checklist; the dates of what is booked lie
  *   ahead and of what is done lie behind; `rounds ledger check` passes, and a
- *   second seed adds nothing (not a cent in the ledger); the emails the seed
- *   queues link to the server's address, not to a bare path. */
+ *   second seed adds nothing (not a cent in the ledger, no application,
+ *   letter, evaluation or agreement); the emails the seed queues link to the
+ *   server's address, not to a bare path;
+ *
+ *   lists sorted newest first put the demo's objects where their dates put
+ *   them (the host's applications, the student's, the pages after a cursor,
+ *   the notices); the demo school and host see their signed, active
+ *   agreement; the demo student and the preceptor see the letter asked after
+ *   the completed rotation; the completed rotation has the preceptor's
+ *   evaluation, submitted after its last day.
+ *
+ * The demo's ids are made as any other (nothing fixed to type): the suite
+ * finds its applications by account and status, as a visitor would. */
 #include <jansson.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -33,7 +44,9 @@ static char db[1000];      /* the seeded database */
 static const char *pg_uri; /* ROUNDS_TEST_DB, NULL on SQLite */
 static struct user student = {.email = "student@rounds.test"}, rotation = {.email = "rotation@rounds.test"},
                    host = {.email = "host@rounds.test"}, school = {.email = "school@rounds.test"},
-                   staff = {.email = "staff@rounds.test"};
+                   staff = {.email = "staff@rounds.test"}, preceptor = {.email = "preceptor@rounds.test"};
+/* The demo's applications, found in its accounts' lists. */
+static char booked_id[64], completed_id[64], rotation_id[64];
 
 /* `rounds seed --demo` on db, its output into work/name; its exit status. */
 static int seed(const char *name)
@@ -60,6 +73,14 @@ static bool get_as(struct api_response *r, const struct user *u, const char *pat
         return true;
     TEST_FAILF("GET %s as %s answered %ld: %.300s", path, u->email, r->status, r->body);
     return false;
+}
+
+/* GET /api/v1/applications/{id}{tail} as u. */
+static bool get_application(struct api_response *r, const struct user *u, const char *id, const char *tail)
+{
+    char path[160];
+    snprintf(path, sizeof(path), "/api/v1/applications/%s%s", id, tail);
+    return get_as(r, u, path);
 }
 
 static void today_plus(int days, char out[11])
@@ -97,7 +118,7 @@ static void expect_ledger_ok(void)
 TEST(booked_rotation_shows_its_deposit_paid_and_the_balance_due_later)
 {
     struct api_response r;
-    if (!get_as(&r, &student, "/api/v1/applications/app_demo_booked/statement"))
+    if (!get_application(&r, &student, booked_id, "/statement"))
         return;
     CHECK_STR(api_json_str(r.json, "status"), "booked");
     CHECK(json_is_true(api_json_get(r.json, "terms_fixed")));
@@ -117,12 +138,12 @@ TEST(booked_rotation_shows_its_deposit_paid_and_the_balance_due_later)
     CHECK(json_is_null(api_json_get(r.json, "pay_now.deposit")));
     api_free(&r);
     /* What the student's list and the host's list show of it agree. */
-    if (get_as(&r, &student, "/api/v1/applications/app_demo_booked")) {
+    if (get_application(&r, &student, booked_id, "")) {
         const char *start = api_json_str(r.json, "block.start");
         CHECK(start != NULL && strcmp(start, today) > 0);
     }
     api_free(&r);
-    if (get_as(&r, &host, "/api/v1/applications/app_demo_booked/statement"))
+    if (get_application(&r, &host, booked_id, "/statement"))
         CHECK_INT(api_json_int(r.json, "paid_cents", -1), paid);
     api_free(&r);
 }
@@ -148,17 +169,17 @@ static void expect_paid_in_full(const struct user *u, const char *id, const char
 
 TEST(rotations_done_and_under_way_are_paid_in_full)
 {
-    expect_paid_in_full(&student, "app_demo_completed", "completed");
-    expect_paid_in_full(&rotation, "app_demo_rotation", "in_progress");
+    expect_paid_in_full(&student, completed_id, "completed");
+    expect_paid_in_full(&rotation, rotation_id, "in_progress");
     char today[11];
     today_plus(0, today);
     struct api_response r;
-    if (get_as(&r, &student, "/api/v1/applications/app_demo_completed")) {
+    if (get_application(&r, &student, completed_id, "")) {
         const char *end = api_json_str(r.json, "block.end");
         CHECK(end != NULL && strcmp(end, today) < 0);
     }
     api_free(&r);
-    if (get_as(&r, &rotation, "/api/v1/applications/app_demo_rotation")) {
+    if (get_application(&r, &rotation, rotation_id, "")) {
         const char *start = api_json_str(r.json, "block.start"), *end = api_json_str(r.json, "block.end");
         CHECK(start != NULL && strcmp(start, today) <= 0);
         CHECK(end != NULL && strcmp(end, today) >= 0);
@@ -204,8 +225,8 @@ static void expect_earned(const char *id, const struct user *student_of)
 
 TEST(host_earnings_list_the_rotations_that_started)
 {
-    expect_earned("app_demo_completed", &student);
-    expect_earned("app_demo_rotation", &rotation);
+    expect_earned(completed_id, &student);
+    expect_earned(rotation_id, &rotation);
 }
 
 /* Cleared to start, then started: the checklist was met, by documents staff verified. */
@@ -232,9 +253,9 @@ static void expect_checklist(const struct user *u, const char *id, bool all_ok)
 
 TEST(rotations_under_way_and_done_met_their_checklist)
 {
-    expect_checklist(&rotation, "app_demo_rotation", true);
-    expect_checklist(&student, "app_demo_completed", true);
-    expect_checklist(&student, "app_demo_booked", false);
+    expect_checklist(&rotation, rotation_id, true);
+    expect_checklist(&student, completed_id, true);
+    expect_checklist(&student, booked_id, false);
 }
 
 TEST(school_counts_its_students_applications)
@@ -258,18 +279,222 @@ TEST(school_counts_its_students_applications)
     api_free(&r);
 }
 
+/* How many rows of each thing the demo adds (-1 when the database cannot be read). */
+static const char *const counted[] = {"applications", "blocks", "hours_entries", "check_ins", "documents",
+                                      "letters", "evaluations", "affiliation_agreements", "notifications"};
+enum { COUNTED = sizeof(counted) / sizeof(counted[0]) };
+
+static void count_rows(long long out[COUNTED])
+{
+    struct db_conn *conn = NULL;
+    for (size_t i = 0; i < COUNTED; i++)
+        out[i] = -1;
+    if (db_open(db, &conn) != DB_OK)
+        return;
+    for (size_t i = 0; i < COUNTED; i++) {
+        char sql[96];
+        snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s", counted[i]);
+        out[i] = api_db_int(conn, sql, NULL, NULL);
+    }
+    db_close(conn);
+}
+
 TEST(ledger_check_passes_and_a_second_seed_adds_nothing)
 {
     expect_ledger_ok();
-    long long transactions = 0, debits = 0;
+    long long transactions = 0, debits = 0, rows[COUNTED], after_rows[COUNTED];
     ledger_totals(&transactions, &debits);
+    count_rows(rows);
     CHECK(transactions >= 9); /* three charges, five payments, two earnings (free rotations aside) */
     CHECK_INT(seed("seed-again.txt"), 0);
     long long after_transactions = 0, after_debits = 0;
     ledger_totals(&after_transactions, &after_debits);
+    count_rows(after_rows);
     CHECK_INT(after_transactions, transactions);
     CHECK_INT(after_debits, debits);
+    for (size_t i = 0; i < COUNTED; i++) {
+        if (rows[i] < 0 || after_rows[i] != rows[i])
+            TEST_FAILF("%s: %lld rows after the first seed, %lld after the second", counted[i], rows[i], after_rows[i]);
+    }
+    CHECK(rows[5] >= 1 && rows[6] >= 1 && rows[7] >= 1); /* a letter, an evaluation, an agreement */
+    /* The second run finds the demo's rotations where the first left them, and says where. */
+    char path[160], line[160];
+    snprintf(path, sizeof(path), "%s/seed-again.txt", work);
+    char *out = api_read_file(path, NULL);
+    snprintf(line, sizeof(line), "Rotation under way: /rotations/%s ", rotation_id);
+    CHECK_CONTAINS(out != NULL ? out : "", line);
+    snprintf(line, sizeof(line), "Completed rotation: /applications/%s ", completed_id);
+    CHECK_CONTAINS(out != NULL ? out : "", line);
+    free(out);
     expect_ledger_ok();
+}
+
+/* The items of GET path as u (a new reference), NULL after a failed check. */
+static json_t *items_of(const struct user *u, const char *path)
+{
+    struct api_response r;
+    json_t *items = NULL;
+    if (get_as(&r, u, path))
+        items = json_incref(api_json_get(r.json, "items"));
+    api_free(&r);
+    return items;
+}
+
+/* The position of the item whose id is id in a list, or -1. */
+static long position(json_t *items, const char *id)
+{
+    for (size_t i = 0; i < json_array_size(items); i++)
+        if (strcmp(api_json_str(json_array_get(items, i), "id") ?: "", id) == 0)
+            return (long)i;
+    return -1;
+}
+
+/* Every item's `field` (an RFC 3339 instant) is no later than the one before. */
+static void expect_newest_first(json_t *items, const char *field, const char *what)
+{
+    for (size_t i = 1; i < json_array_size(items); i++) {
+        const char *before = api_json_str(json_array_get(items, i - 1), field) ?: "";
+        const char *at = api_json_str(json_array_get(items, i), field) ?: "";
+        if (strcmp(at, before) > 0)
+            TEST_FAILF("%s: item %zu (%s, %s %s) is listed after an older one (%s)", what, i,
+                       api_json_str(json_array_get(items, i), "id") ?: "?", field, at, before);
+    }
+}
+
+/* The demo's applications are found, in their accounts' lists, by status. */
+static void find_application(const struct user *u, const char *status, char out[64])
+{
+    char path[96];
+    snprintf(path, sizeof(path), "/api/v1/applications?status=%s&limit=100", status);
+    json_t *items = items_of(u, path);
+    size_t n = json_array_size(items);
+    /* The oldest: the one the demo made (tests may add more later). */
+    snprintf(out, 64, "%s", n > 0 ? api_json_str(json_array_get(items, n - 1), "id") ?: "" : "");
+    json_decref(items);
+}
+
+/* Newest first means what the dates say: the host's list starts with the
+ * cohort's applications made by the seed today, then the demo student's
+ * booked rotation (asked for a week ago), the rotation under way, and the
+ * rotation completed ten days ago (asked for long before); the next page
+ * after a cursor goes on from there. */
+TEST(lists_newest_first_put_the_demo_where_its_dates_do)
+{
+    json_t *host_list = items_of(&host, "/api/v1/applications?limit=100");
+    expect_newest_first(host_list, "created_at", "the host's applications");
+    long booked = position(host_list, booked_id), running = position(host_list, rotation_id),
+         done = position(host_list, completed_id);
+    CHECK(json_array_size(host_list) >= 7); /* four of the cohort's and the demo's three */
+    CHECK(booked >= 4);                     /* after the four the cohort made today */
+    CHECK(booked >= 0 && running > booked && done > running);
+    json_t *mine = items_of(&student, "/api/v1/applications?limit=100");
+    expect_newest_first(mine, "created_at", "the student's applications");
+    CHECK(position(mine, booked_id) >= 0 && position(mine, booked_id) < position(mine, completed_id));
+    /* Two at a time, each page continuing where the last ended. */
+    json_t *paged = json_array();
+    char path[160] = "/api/v1/applications?limit=2";
+    for (int page = 0; page < 10 && path[0] != '\0'; page++) {
+        struct api_response r;
+        if (!get_as(&r, &host, path))
+            break;
+        json_array_extend(paged, api_json_get(r.json, "items"));
+        const char *next = api_json_str(r.json, "next_cursor");
+        if (next != NULL)
+            snprintf(path, sizeof(path), "/api/v1/applications?limit=2&cursor=%s", next);
+        else
+            path[0] = '\0';
+        api_free(&r);
+    }
+    expect_newest_first(paged, "created_at", "the host's applications, two at a time");
+    CHECK(position(paged, completed_id) > position(paged, booked_id));
+    json_decref(paged);
+    json_decref(host_list);
+    json_decref(mine);
+    /* The notices the demo's history left, newest first too. */
+    const struct user *noticed[] = {&student, &school, &host, &preceptor};
+    for (size_t i = 0; i < sizeof(noticed) / sizeof(noticed[0]); i++) {
+        json_t *notices = items_of(noticed[i], "/api/v1/notifications");
+        CHECK(json_array_size(notices) > 0);
+        expect_newest_first(notices, "created_at", noticed[i]->email);
+        json_decref(notices);
+    }
+}
+
+/* The school and the host each see their agreement: signed, active, covering today and the booked rotation. */
+TEST(school_and_host_see_their_signed_agreement)
+{
+    char today[11];
+    today_plus(0, today);
+    struct api_response r;
+    const char *booked_end = NULL;
+    char end[11] = "";
+    if (get_application(&r, &student, booked_id, ""))
+        snprintf(end, sizeof(end), "%s", (booked_end = api_json_str(r.json, "block.end")) ?: "");
+    api_free(&r);
+    const struct user *sides[] = {&school, &host};
+    for (size_t i = 0; i < 2; i++) {
+        json_t *items = items_of(sides[i], "/api/v1/agreements");
+        size_t found = 0;
+        for (size_t k = 0; k < json_array_size(items); k++) {
+            json_t *a = json_array_get(items, k);
+            if (strcmp(api_json_str(a, "school.id") ?: "", "org_demo_school") != 0 ||
+                strcmp(api_json_str(a, "host.id") ?: "", "org_demo_host") != 0)
+                continue;
+            found++;
+            CHECK_STR(api_json_str(a, "status"), "active");
+            CHECK_STR(api_json_str(a, "proposed_side"), "school");
+            CHECK(api_json_int(a, "signed_file.bytes", 0) > 0);
+            CHECK(strcmp(api_json_str(a, "start_date") ?: "9", today) < 0);
+            CHECK(strcmp(api_json_str(a, "end_date") ?: "", end) > 0); /* the booked rotation is covered */
+        }
+        if (found != 1)
+            TEST_FAILF("%s sees %zu agreements between the demo school and host, not one", sides[i]->email, found);
+        json_decref(items);
+    }
+}
+
+/* The letter the student asked of the completed rotation's preceptor: on both sides' lists. */
+TEST(student_and_preceptor_see_the_letter_asked)
+{
+    const struct user *sides[] = {&student, &preceptor};
+    for (size_t i = 0; i < 2; i++) {
+        json_t *items = items_of(sides[i], "/api/v1/letters");
+        size_t found = 0;
+        for (size_t k = 0; k < json_array_size(items); k++) {
+            json_t *l = json_array_get(items, k);
+            if (strcmp(api_json_str(l, "application_id") ?: "", completed_id) != 0)
+                continue;
+            found++;
+            CHECK_STR(api_json_str(l, "state"), "accepted");
+            CHECK(json_is_true(api_json_get(l, "waived")));
+            CHECK_STR(api_json_str(l, "student.id"), student.id);
+            CHECK_STR(api_json_str(l, "author.email"), preceptor.email);
+        }
+        if (found != 1)
+            TEST_FAILF("%s sees %zu letters asked for the completed rotation, not one", sides[i]->email, found);
+        json_decref(items);
+    }
+}
+
+/* The completed rotation's evaluation: the preceptor's, submitted after its last day, seen by the student. */
+TEST(completed_rotation_has_the_preceptors_evaluation)
+{
+    struct api_response r;
+    if (!get_application(&r, &student, completed_id, "/evaluation"))
+        return;
+    CHECK(json_is_true(api_json_get(r.json, "submitted")));
+    CHECK_STR(api_json_str(r.json, "evaluator.id"), preceptor.id);
+    CHECK(json_is_true(api_json_get(r.json, "would_write_letter")));
+    long long overall = api_json_int(r.json, "scores.overall", -1);
+    CHECK(overall >= 1 && overall <= 9);
+    api_free(&r);
+    /* And the rotation under way has none yet. */
+    char path[160];
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/evaluation", rotation_id);
+    const char *headers[] = {rotation.auth, NULL};
+    api_request(&r, "GET", path, headers, NULL);
+    CHECK_INT(r.status, 404);
+    api_free(&r);
 }
 
 /* The emails the seed queued (counted before a server could send them):
@@ -308,10 +533,18 @@ static bool setup(void)
     count_queued_links();
     if (api_server_start_with(&server, db, NULL, NULL) != 0)
         return false;
-    struct user *people[] = {&student, &rotation, &host, &school, &staff};
+    struct user *people[] = {&student, &rotation, &host, &school, &staff, &preceptor};
     for (size_t i = 0; i < sizeof(people) / sizeof(people[0]); i++)
         if (!login(people[i]))
             return false;
+    find_application(&student, "booked", booked_id);
+    find_application(&student, "completed", completed_id);
+    find_application(&rotation, "in_progress", rotation_id);
+    if (booked_id[0] == '\0' || completed_id[0] == '\0' || rotation_id[0] == '\0') {
+        printf("FAIL the demo's applications: booked \"%s\", completed \"%s\", under way \"%s\"\n", booked_id,
+               completed_id, rotation_id);
+        return false;
+    }
     return true;
 }
 
@@ -327,6 +560,10 @@ int main(void)
         RUN(host_earnings_list_the_rotations_that_started);
         RUN(rotations_under_way_and_done_met_their_checklist);
         RUN(school_counts_its_students_applications);
+        RUN(lists_newest_first_put_the_demo_where_its_dates_do);
+        RUN(school_and_host_see_their_signed_agreement);
+        RUN(student_and_preceptor_see_the_letter_asked);
+        RUN(completed_rotation_has_the_preceptors_evaluation);
         RUN(ledger_check_passes_and_a_second_seed_adds_nothing);
         RUN(emails_the_demo_queues_link_to_the_server);
     } else {

@@ -1,7 +1,9 @@
 // evaluations.test.mjs — after the rotation, in a real browser with
-// JavaScript disabled, on the demo's completed rotation (`rounds seed --demo`:
-// student@rounds.test's rotation with preceptor@rounds.test, completed with
-// its hours confirmed and its certificate issued):
+// JavaScript disabled, on a rotation with the demo preceptor
+// (preceptor@rounds.test) at the demo host that a fresh student applied for,
+// was cleared for with verified documents and completed (set up through the
+// API; the demo's own completed rotation is evaluated by the seed already,
+// and its evaluation shows in demo.test.mjs):
 //
 //   the preceptor opens the evaluation from the application → a score out of
 //   range is refused with the error summary linked to its select and the
@@ -16,10 +18,16 @@
 // review-form.png, offering-reviews-phone.png, search-reviews-phone.png, review-answer.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { newContext, screenshot } from './lib.mjs';
+import { BASE_URL, apiExpect, apiLogin, confirmedStudent, newContext, screenshot } from './lib.mjs';
+import { demoApplications } from './demo_lib.mjs';
 
 const PASSWORD = 'rounds-demo-2026';
-const APP = 'app_demo_completed';
+const HOST_NAME = 'Lakeside Community Hospital';
+const PRECEPTOR_NAME = 'Dr. Daniel Whitfield';
+const STUDENT_NAME = 'Yaw Boateng';
+const DAY = 86_400_000;
+const isoDate = (ms) => new Date(ms).toISOString().slice(0, 10);
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
 const STRENGTHS = 'Careful histories; kind with anxious patients.';
 const REVIEW = 'Real responsibility from the first week, and teaching at every admission.';
 
@@ -44,7 +52,64 @@ async function submit(page, button) {
 
 const widest = (page) => page.evaluate(() => document.documentElement.scrollWidth);
 
-test('evaluation, review and the host\'s answer on the demo\'s completed rotation', { timeout: 120_000 }, async () => {
+async function upload(token, kind) {
+  const form = new FormData();
+  form.append('file', new Blob([PDF], { type: 'application/pdf' }), `${kind}.pdf`);
+  form.append('kind', kind);
+  form.append('issued_on', isoDate(Date.now() - 2 * DAY));
+  form.append('expires_on', isoDate(Date.now() + 700 * DAY));
+  const res = await fetch(`${BASE_URL}/api/v1/documents`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  assert.equal(res.status, 201, `upload ${kind}`);
+  return (await res.json()).id;
+}
+
+// A fresh student's rotation with the demo preceptor at the demo host, taken
+// through the real steps to "completed": applied, offered, accepted, booked
+// (staff, paid by hand), cleared with every required document verified,
+// started on its first day (moved to today) and completed early by staff with
+// a reason. Nothing evaluated or reviewed yet: the test does both.
+async function completedRotation() {
+  const student = await confirmedStudent(STUDENT_NAME, 'evaluated');
+  await apiExpect(200, 'PATCH', '/api/v1/me', {
+    token: student.token,
+    body: { school: 'Kwame Nkrumah University School of Medical Sciences', country: 'Ghana', status: 'graduate',
+      graduation_year: 2023, visa_kind: 'b1_b2', step1: 'passed', step2ck_score: 241, ecfmg_status: 'in_progress',
+      english_proof: 'oet' },
+  });
+  const host = await apiLogin('host@rounds.test');
+  const staff = await apiLogin('staff@rounds.test');
+  const found = await apiExpect(200, 'GET', '/api/v1/offerings?q=Lakeside&eligible=me&limit=50', { token: student.token });
+  let offering = null;
+  for (const o of found.items.filter((i) => i.host && i.host.name === HOST_NAME)) {
+    const full = await apiExpect(200, 'GET', `/api/v1/offerings/${o.id}`);
+    if (full.preceptor && full.preceptor.name === PRECEPTOR_NAME) { offering = full; break; }
+  }
+  assert.ok(offering, `a ${HOST_NAME} rotation of ${PRECEPTOR_NAME} open to the student`);
+  const start = Date.now() + 20 * DAY; // applying for a block that has begun is refused
+  const block = await apiExpect(201, 'POST', `/api/v1/offerings/${offering.id}/blocks`, {
+    token: host, body: { start: isoDate(start), end: isoDate(start + (offering.weeks * 7 - 1) * DAY), seats: 2 },
+  });
+  const a = await apiExpect(201, 'POST', '/api/v1/applications', {
+    token: student.token, body: { block_id: block.id, statement: 'Internal medicine is my path.' },
+  });
+  await apiExpect(200, 'POST', `/api/v1/applications/${a.id}/offer`, { token: host, body: {} });
+  await apiExpect(200, 'POST', `/api/v1/applications/${a.id}/accept`, { token: student.token, body: {} });
+  await apiExpect(200, 'POST', `/api/v1/applications/${a.id}/book`, { token: staff, body: {} });
+  for (const rule of offering.requirement_rules) {
+    const id = await upload(student.token, rule.kind);
+    await apiExpect(200, 'POST', `/api/v1/documents/${id}/verify`, { token: staff, body: {} });
+  }
+  await apiExpect(200, 'POST', `/api/v1/applications/${a.id}/clear`, { token: host, body: {} });
+  await apiExpect(200, 'PATCH', `/api/v1/blocks/${block.id}`, { token: staff, body: { start: isoDate(Date.now()) } });
+  await apiExpect(200, 'POST', `/api/v1/applications/${a.id}/start`, { token: host, body: {} });
+  await apiExpect(200, 'POST', `/api/v1/applications/${a.id}/complete`, {
+    token: staff, body: { override_reason: 'Completed early for the test' },
+  });
+  return { email: student.email, password: PASSWORD, applicationId: a.id };
+}
+
+test('evaluation, review and the host\'s answer on a completed rotation', { timeout: 180_000 }, async () => {
+  const { email, applicationId: APP } = await completedRotation();
   // The preceptor evaluates.
   const preceptor = await signedIn('preceptor@rounds.test');
   try {
@@ -73,7 +138,7 @@ test('evaluation, review and the host\'s answer on the demo\'s completed rotatio
   }
 
   // The student reads it on a phone, then reviews.
-  const student = await signedIn('student@rounds.test', { width: 390, height: 844 });
+  const student = await signedIn(email, { width: 390, height: 844 });
   try {
     const page = student.page;
     await page.goto(`/applications/${APP}/evaluation`);
@@ -123,8 +188,8 @@ test('evaluation, review and the host\'s answer on the demo\'s completed rotatio
     const reviews = page.getByRole('region', { name: 'Reviews' });
     await reviews.getByText(REVIEW).waitFor();
     await reviews.getByText('Verified rotation').first().waitFor();
-    await reviews.getByText('Amara').first().waitFor();
-    assert.equal(await reviews.getByText('Okafor').count(), 0, 'only the first name is published');
+    await reviews.getByText('Yaw').first().waitFor();
+    assert.equal(await reviews.getByText('Boateng').count(), 0, 'only the first name is published');
     assert.ok(await widest(page) <= 390, 'the offering page fits a phone');
     await reviews.scrollIntoViewIfNeeded();
     await screenshot(page, 'offering-reviews-phone');
@@ -152,7 +217,7 @@ test('evaluation, review and the host\'s answer on the demo\'s completed rotatio
     await page.waitForURL((u) => u.pathname.startsWith('/reviews/'));
     assert.equal(await submit(page, page.getByRole('button', { name: 'Publish the answer' })), 400);
     await page.getByRole('alert').getByRole('link', { name: /Write your answer/ }).waitFor();
-    await page.getByLabel('Your answer').fill('Thank you, Amara: come back for a sub-internship.');
+    await page.getByLabel('Your answer').fill('Thank you, Yaw: come back for a sub-internship.');
     assert.equal(await submit(page, page.getByRole('button', { name: 'Publish the answer' })), 303);
     await page.getByText('The host answered').waitFor();
     await screenshot(page, 'review-answer');
@@ -184,7 +249,7 @@ test('the preceptor\'s teaching record, on a phone', { timeout: 60_000 }, async 
 });
 
 test('a booked rotation gets its B-1 visa invitation letter', { timeout: 90_000 }, async () => {
-  const booked = 'app_demo_booked';
+  const { booked } = await demoApplications();
   const student = await signedIn('student@rounds.test', { width: 390, height: 844 });
   try {
     const page = student.page;

@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import {
   BASE_URL, PASSWORD, api, apiExpect, apiLogin, checkAxe, confirmedStudent, newContext, overflow, screenshot,
 } from './lib.mjs';
+import { demoApplications } from './demo_lib.mjs';
 
 const HOST_NAME = 'Lakeside Community Hospital';
 const DAY = 86_400_000;
@@ -104,13 +105,14 @@ test('every page fits a 360 px screen and passes axe-core at 1280 px', { timeout
 // (the visa letter's link once led the preceptor and the coach to a 404, the
 // document wallet's led hosts and staff to a 403).
 test('the links a page offers open for the one reading it', { timeout: 180_000 }, async () => {
-  const apps = ['/applications/app_demo_booked', '/applications/app_demo_rotation', '/applications/app_demo_completed'];
+  const demo = await demoApplications();
+  const apps = [`/applications/${demo.booked}`, `/applications/${demo.rotation}`, `/applications/${demo.completed}`];
   const readers = {
     preceptor: ['preceptor@rounds.test', apps],
-    coach: ['coach@rounds.test', ['/applications/app_demo_rotation', '/coach']],
+    coach: ['coach@rounds.test', [`/applications/${demo.rotation}`, '/coach']],
     host: ['host@rounds.test', apps],
     staff: ['staff@rounds.test', apps],
-    student: ['rotation@rounds.test', ['/applications/app_demo_rotation']],
+    student: ['rotation@rounds.test', [`/applications/${demo.rotation}`]],
   };
   const dead = [];
   for (const [role, [email, paths]] of Object.entries(readers)) {

@@ -15,8 +15,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PASSWORD, checkAxe, fitsWindow, newContext, screenshot } from './lib.mjs';
+import { demoApplications } from './demo_lib.mjs';
 
-const APP = 'app_demo_rotation';
+const APP = (await demoApplications()).rotation;
 const THREAD = `/applications/${APP}/messages`;
 
 async function press(page, button) {

@@ -20,6 +20,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { confirmEmail, newContext, screenshot } from './lib.mjs';
+import { demoApplications } from './demo_lib.mjs';
 
 const PASSWORD = 'rounds-demo-2026';
 const NEW_PASSWORD = 'Saffron-Harbor-Lantern-83';
@@ -238,7 +239,7 @@ test('a completed rotation\'s page asks for nothing that lies behind it', { time
     await page.getByLabel('Email').fill('student@rounds.test');
     await page.getByLabel('Password').fill('rounds-demo-2026');
     await press(page, page.getByRole('button', { name: 'Log in', exact: true }), (u) => u.pathname !== '/login');
-    await page.goto('/applications/app_demo_completed');
+    await page.goto(`/applications/${(await demoApplications()).completed}`);
     const card = page.getByRole('region', { name: 'Payment' });
     await card.getByText('Price', { exact: true }).waitFor();
     assert.doesNotMatch(await card.innerText(), /once you accept an offer/);

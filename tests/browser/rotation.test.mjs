@@ -22,8 +22,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PASSWORD, apiExpect, apiLogin, checkAxe, fitsWindow, newContext, screenshot } from './lib.mjs';
+import { demoApplications } from './demo_lib.mjs';
 
-const APP = 'app_demo_rotation';
+const APP = (await demoApplications()).rotation;
 const STUDENT = 'Kwame Asante';
 const COACH = 'Grace Mensah';
 const PRECEPTOR = 'Dr. Daniel Whitfield';
