@@ -32,6 +32,7 @@
 #define ROUTE(m, p, h, f, ...) {.methods = (m), .pattern = (p), .handler = (h), .flags = (f), __VA_ARGS__}
 
 /* The list endpoints' query parameters. */
+static const char *const list_params[] = {"limit", "cursor", NULL}; /* a list of api_pager_… */
 static const char *const catalog_list_params[] = {"organization_id", "limit", "cursor", NULL};
 static const char *const organization_list_params[] = {"kind", "limit", "cursor", NULL};
 static const char *const host_new_params[] = {"organization_id", NULL};

@@ -83,6 +83,27 @@ struct api_page {
 };
 /* Reads the list parameters; on a bad value replies 400 naming it and returns -1. */
 int api_list_params(struct http_request *req, struct api_page *page);
+
+/* A list built whole in memory (small per caller) shown a page at a time
+ * (api/list_pager.c): the handler offers each item, in the list's order, with
+ * an id unique in the list; the pager says which belong on the page. The
+ * cursor is the last id shown, so a page resumes after that item even when
+ * others were added or removed meanwhile; a cursor naming no item → 400. */
+struct api_pager {
+    struct api_page page;
+    bool resumed;        /* the cursor's item has been passed (at once without a cursor) */
+    int shown;           /* items on the page so far */
+    const char *last_id; /* the last of them */
+    bool more;           /* an item follows the page */
+};
+/* Reads ?limit= and ?cursor=; on a bad value replies 400 and returns -1. */
+int api_pager_start(struct http_request *req, struct api_pager *pager);
+/* Whether the item id belongs on the page; if so, writes the ',' before it
+ * (all but the first) into b, and the caller writes the item. */
+bool api_pager_take(struct api_pager *pager, struct buf *b, const char *id);
+/* Closes {"items":[… with ],"next_cursor":…}; -1 after replying 400 when the
+ * cursor named no item of the list. */
+int api_pager_finish(struct http_request *req, struct api_pager *pager, struct buf *b);
 /* A query parameter given at most once (NULL when absent or empty); -1 after replying. */
 int api_query_param(struct http_request *req, const char *name, const char **out);
 /* Letters, digits, '_' and '-', 1–64 of them. */

@@ -16,14 +16,13 @@ void api_applications_list(struct http_request *req)
 {
     struct http_kv_list *query;
     struct store_user user;
-    if (http_query(req, &query) != 0 || api_current_user(req, &user) != 0)
+    struct api_page page;
+    if (http_query(req, &query) != 0 || api_current_user(req, &user) != 0 || api_list_params(req, &page) != 0)
         return;
-    struct store_application_filter f = {.limit = 20};
+    struct store_application_filter f = {.limit = page.limit, .after_id = page.cursor};
     f.status = http_kv_get(query, "status");
     f.offering_id = http_kv_get(query, "offering");
     f.block_id = http_kv_get(query, "block");
-    f.after_id = http_kv_get(query, "cursor");
-    const char *limit = http_kv_get(query, "limit");
     /* An empty value (an untouched filter) means "any", as in the catalog search. */
     if (f.status != NULL && f.status[0] == '\0')
         f.status = NULL;
@@ -31,22 +30,9 @@ void api_applications_list(struct http_request *req)
         f.offering_id = NULL;
     if (f.block_id != NULL && f.block_id[0] == '\0')
         f.block_id = NULL;
-    if (f.after_id != NULL && f.after_id[0] == '\0')
-        f.after_id = NULL;
-    if (limit != NULL && limit[0] == '\0')
-        limit = NULL;
     if (f.status != NULL && application_status_parse(f.status) == APPLICATION_STATUS_UNKNOWN) {
         http_reply_error(req, ERR_INVALID_PARAMETER, "status", "is not an application status");
         return;
-    }
-    if (limit != NULL) {
-        char *end = NULL;
-        long n = strtol(limit, &end, 10);
-        if (end == limit || *end != '\0' || n < 1 || n > 100) {
-            http_reply_error(req, ERR_INVALID_PARAMETER, "limit", "must be from 1 to 100");
-            return;
-        }
-        f.limit = (int)n;
     }
     /* What the caller sees: own applications, their hosts', their offerings', or all. */
     f.all = account_has_role(&user, ROLE_STAFF);

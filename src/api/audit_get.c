@@ -15,23 +15,20 @@ void api_audit_list(struct http_request *req)
 {
     struct store_user user;
     struct http_kv_list *query;
+    struct api_page page;
     if (api_current_user(req, &user) != 0 || http_query(req, &query) != 0)
         return;
     if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL, "only staff read the audit trail");
         return;
     }
-    long long limit = 50, before = 0;
-    const char *v;
-    char *end = NULL;
-    if ((v = http_kv_get(query, "limit")) != NULL &&
-        ((limit = strtoll(v, &end, 10)) < 1 || limit > 200 || end == v || *end != '\0')) {
-        http_reply_error(req, ERR_INVALID_PARAMETER, "limit", "must be from 1 to 200");
+    if (api_list_params(req, &page) != 0)
         return;
-    }
+    long long limit = page.limit, before = 0;
+    char *end = NULL;
     errno = 0;
-    if ((v = http_kv_get(query, "cursor")) != NULL &&
-        ((before = strtoll(v, &end, 10)) < 1 || end == v || *end != '\0' || errno == ERANGE)) {
+    if (page.cursor != NULL &&
+        ((before = strtoll(page.cursor, &end, 10)) < 1 || *end != '\0' || errno == ERANGE)) {
         http_reply_error(req, ERR_INVALID_PARAMETER, "cursor", "is not a cursor of this list");
         return;
     }

@@ -53,7 +53,7 @@ bool api_id_valid(const char *id)
 
 int api_list_params(struct http_request *req, struct api_page *page)
 {
-    page->limit = 20;
+    page->limit = API_LIST_LIMIT_DEFAULT;
     page->cursor = NULL;
     const char *limit, *cursor;
     if (api_query_param(req, "limit", &limit) != 0 || api_query_param(req, "cursor", &cursor) != 0)
@@ -62,7 +62,7 @@ int api_list_params(struct http_request *req, struct api_page *page)
         char *end = NULL;
         errno = 0;
         long long n = strtoll(limit, &end, 10);
-        if (errno != 0 || end == limit || *end != '\0' || n < 1 || n > 100) {
+        if (errno != 0 || end == limit || *end != '\0' || n < 1 || n > API_LIST_LIMIT_MAX) {
             http_reply_error(req, ERR_INVALID_PARAMETER, "limit", "must be from 1 to 100");
             return -1;
         }

@@ -7,7 +7,8 @@
 void api_coaches_get(struct http_request *req)
 {
     struct store_user user;
-    if (api_current_user(req, &user) != 0)
+    struct api_pager pager;
+    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager) != 0)
         return;
     if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL, "only staff see the coaches");
@@ -23,10 +24,11 @@ void api_coaches_get(struct http_request *req)
     buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        if (i > 0)
-            buf_append_char(&b, ',');
+        if (!api_pager_take(&pager, &b, coaches[i].id))
+            continue;
         api_write_coach(&b, &coaches[i]);
     }
-    buf_append_str(&b, "]}");
+    if (api_pager_finish(req, &pager, &b) != 0)
+        return;
     http_reply_json(req, 200, &b);
 }

@@ -8,14 +8,15 @@
 #include "domain/accounts.h"
 #include "lib/limits.h"
 
-const char *const api_deletion_requests_params[] = {"state", NULL};
+const char *const api_deletion_requests_params[] = {"state", "limit", "cursor", NULL};
 
 enum { DELETION_LIST_MAX = 500 };
 
 void api_deletion_requests_get(struct http_request *req)
 {
     struct store_user user;
-    if (api_current_user(req, &user) != 0)
+    struct api_pager pager;
+    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager) != 0)
         return;
     if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL, "only staff see deletion requests");
@@ -40,11 +41,12 @@ void api_deletion_requests_get(struct http_request *req)
     buf_init(&b, &req->arena, BUF_CAP_LONG_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        if (i > 0)
-            buf_append_char(&b, ',');
+        if (!api_pager_take(&pager, &b, items[i].id))
+            continue;
         api_write_deletion_request(&b, &items[i], true);
     }
-    buf_append_str(&b, "]}");
+    if (api_pager_finish(req, &pager, &b) != 0)
+        return;
     http_reply_json(req, 200, &b);
 }
 

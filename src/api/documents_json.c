@@ -5,7 +5,7 @@
 
 const char *const api_documents_list_params[] = {"state", "student_id", "limit", "cursor", NULL};
 const char *const api_document_file_params[] = {"disposition", NULL};
-const char *const api_requirements_list_params[] = {"organization_id", "offering_id", NULL};
+const char *const api_requirements_list_params[] = {"organization_id", "offering_id", "limit", "cursor", NULL};
 
 /* "key":"value" or "key":null for an absent or empty value. */
 static void write_string_or_null(struct buf *b, const char *key, const char *value)

@@ -6,6 +6,9 @@
 
 void api_favourites_get(struct http_request *req)
 {
+    struct api_pager pager;
+    if (api_pager_start(req, &pager) != 0)
+        return;
     const char **ids;
     size_t count;
     if (store_favourites_of(req->db, &req->arena, req->auth.user_id, &ids, &count) != DB_OK) {
@@ -15,15 +18,13 @@ void api_favourites_get(struct http_request *req)
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");
-    size_t written = 0;
     for (size_t i = 0; i < count; i++) {
         struct catalog_hit hit;
-        if (!catalog_index_hit(&req->arena, ids[i], &hit))
+        if (!catalog_index_hit(&req->arena, ids[i], &hit) || !api_pager_take(&pager, &b, ids[i]))
             continue;
-        if (written++ > 0)
-            buf_append_char(&b, ',');
         api_write_catalog_hit(&b, &hit);
     }
-    buf_append_str(&b, "]}");
+    if (api_pager_finish(req, &pager, &b) != 0)
+        return;
     http_reply_json(req, 200, &b);
 }

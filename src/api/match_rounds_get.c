@@ -9,7 +9,7 @@
 #include "lib/clock.h"
 #include "lib/limits.h"
 
-const char *const api_match_rounds_list_params[] = {"school_id", NULL};
+const char *const api_match_rounds_list_params[] = {"school_id", "limit", "cursor", NULL};
 
 static void write_summary(struct buf *b, const struct store_match_round *r)
 {
@@ -34,8 +34,8 @@ static void write_summary(struct buf *b, const struct store_match_round *r)
                 (long long)r->blocks, (long long)r->seats);
 }
 
-/* Appends the rounds not yet in the list. */
-static void add_unique(struct buf *b, bool *first, const struct store_match_round *items, size_t count,
+/* Offers the pager the rounds not yet in the list, writing those on the page. */
+static void add_unique(struct buf *b, struct api_pager *pager, const struct store_match_round *items, size_t count,
                        const char **seen, size_t *seen_count)
 {
     for (size_t i = 0; i < count; i++) {
@@ -45,10 +45,8 @@ static void add_unique(struct buf *b, bool *first, const struct store_match_roun
         if (dup || *seen_count >= 600)
             continue;
         seen[(*seen_count)++] = items[i].id;
-        if (!*first)
-            buf_append_char(b, ',');
-        write_summary(b, &items[i]);
-        *first = false;
+        if (api_pager_take(pager, b, items[i].id))
+            write_summary(b, &items[i]);
     }
 }
 
@@ -56,7 +54,9 @@ void api_match_rounds_get(struct http_request *req)
 {
     struct store_user user;
     const char *school_id = NULL;
-    if (api_current_user(req, &user) != 0 || api_query_param(req, "school_id", &school_id) != 0)
+    struct api_pager pager;
+    if (api_current_user(req, &user) != 0 || api_query_param(req, "school_id", &school_id) != 0 ||
+        api_pager_start(req, &pager) != 0)
         return;
     if (school_id != NULL && !school_may_manage(&user, school_id)) {
         http_reply_error(req, ERR_NOT_FOUND, "school_id", "no such school");
@@ -67,7 +67,6 @@ void api_match_rounds_get(struct http_request *req)
     buf_append_str(&b, "{\"items\":[");
     const char *seen[600];
     size_t seen_count = 0;
-    bool first = true;
     struct store_match_round *items = NULL;
     size_t count = 0;
     int rc = DB_OK;
@@ -80,18 +79,19 @@ void api_match_rounds_get(struct http_request *req)
         else
             continue;
         if (rc == DB_OK)
-            add_unique(&b, &first, items, count, seen, &seen_count);
+            add_unique(&b, &pager, items, count, seen, &seen_count);
     }
     if (rc == DB_OK && (school_id != NULL ? school_may_manage(&user, school_id) && seen_count == 0 : true)) {
         rc = school_id != NULL ? store_match_rounds_list(req->db, &req->arena, school_id, NULL, NULL, &items, &count)
                                : store_match_rounds_list(req->db, &req->arena, NULL, user.id, NULL, &items, &count);
         if (rc == DB_OK)
-            add_unique(&b, &first, items, count, seen, &seen_count);
+            add_unique(&b, &pager, items, count, seen, &seen_count);
     }
     if (rc != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    buf_append_str(&b, "]}");
+    if (api_pager_finish(req, &pager, &b) != 0)
+        return;
     http_reply_json(req, 200, &b);
 }

@@ -219,23 +219,20 @@ static void write_request_body(struct buf *b, const struct route *route)
     buf_append_str(b, "}}},");
 }
 
-/* The JSON schema of a success reply: "Offering", "Offering[]" (a page with
- * next_cursor) or "Offering*" (every item at once). */
+/* The JSON schema of a success reply: "Offering", or "Offering[]" (a list:
+ * one page of it with next_cursor, null on the last page). */
 static void write_reply_schema(struct buf *b, const char *r, size_t len)
 {
-    bool paged = len > 2 && strcmp(r + len - 2, "[]") == 0;
-    bool all = len > 1 && r[len - 1] == '*';
-    if (!paged && !all) {
+    if (len <= 2 || strcmp(r + len - 2, "[]") != 0) {
         buf_append_str(b, "{\"$ref\":\"#/components/schemas/");
         buf_append(b, r, len);
         buf_append_str(b, "\"}");
         return;
     }
-    buf_appendf(b, "{\"type\":\"object\",\"required\":[\"items\"%s],\"properties\":{\"items\":{\"type\":\"array\","
-                   "\"items\":{\"$ref\":\"#/components/schemas/",
-                paged ? ",\"next_cursor\"" : "");
-    buf_append(b, r, len - (paged ? 2 : 1));
-    buf_append_str(b, paged ? "\"}},\"next_cursor\":{\"type\":[\"string\",\"null\"]}}}" : "\"}}}}");
+    buf_append_str(b, "{\"type\":\"object\",\"required\":[\"items\",\"next_cursor\"],\"properties\":{\"items\":"
+                      "{\"type\":\"array\",\"items\":{\"$ref\":\"#/components/schemas/");
+    buf_append(b, r, len - 2);
+    buf_append_str(b, "\"}},\"next_cursor\":{\"type\":[\"string\",\"null\"]}}}");
 }
 
 /* The success reply, then problem+json for everything else. */

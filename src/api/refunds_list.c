@@ -7,14 +7,15 @@
 #include "domain/accounts.h"
 #include "lib/clock.h"
 
-const char *const api_refunds_list_params[] = {"provider", NULL};
+const char *const api_refunds_list_params[] = {"provider", "limit", "cursor", NULL};
 
 enum { REFUNDS_LIST_MAX = 200 };
 
 void api_refunds_list(struct http_request *req)
 {
     struct store_user user;
-    if (api_current_user(req, &user) != 0)
+    struct api_pager pager;
+    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager) != 0)
         return;
     if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL, "only staff see the refunds owed");
@@ -39,10 +40,11 @@ void api_refunds_list(struct http_request *req)
     buf_init(&b, &req->arena, 512 * 1024);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        if (i > 0)
-            buf_append_char(&b, ',');
+        if (!api_pager_take(&pager, &b, owed[i].id))
+            continue;
         api_write_refund(&b, &owed[i]);
     }
-    buf_append_str(&b, "]}");
+    if (api_pager_finish(req, &pager, &b) != 0)
+        return;
     http_reply_json(req, 200, &b);
 }

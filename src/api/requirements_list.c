@@ -12,8 +12,9 @@ void api_requirements_list(struct http_request *req)
 {
     struct store_user user;
     const char *organization_id, *offering_id;
+    struct api_pager pager;
     if (api_current_user(req, &user) != 0 || api_query_param(req, "organization_id", &organization_id) != 0 ||
-        api_query_param(req, "offering_id", &offering_id) != 0)
+        api_query_param(req, "offering_id", &offering_id) != 0 || api_pager_start(req, &pager) != 0)
         return;
     if (organization_id == NULL && offering_id == NULL) {
         http_reply_error(req, ERR_INVALID_PARAMETER, "organization_id", "give organization_id or offering_id");
@@ -63,10 +64,11 @@ void api_requirements_list(struct http_request *req)
     buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        if (i > 0)
-            buf_append_char(&b, ',');
+        if (!api_pager_take(&pager, &b, items[i].id))
+            continue;
         api_write_requirement(&b, &items[i]);
     }
-    buf_append_str(&b, "]}");
+    if (api_pager_finish(req, &pager, &b) != 0)
+        return;
     http_reply_json(req, 200, &b);
 }

@@ -8,13 +8,15 @@
 #include "api/schools_api.h"
 #include "lib/limits.h"
 
-const char *const api_school_approvals_params[] = {"status", NULL};
+const char *const api_school_approvals_params[] = {"status", "limit", "cursor", NULL};
 
 void api_school_approvals_get(struct http_request *req)
 {
     struct store_user user;
     const char *status = NULL;
-    if (api_current_user(req, &user) != 0 || api_query_param(req, "status", &status) != 0)
+    struct api_pager pager;
+    if (api_current_user(req, &user) != 0 || api_query_param(req, "status", &status) != 0 ||
+        api_pager_start(req, &pager) != 0)
         return;
     if (status != NULL && application_status_parse(status) == APPLICATION_STATUS_UNKNOWN) {
         http_reply_error(req, ERR_INVALID_PARAMETER, "status", "must be a state of an application");
@@ -31,10 +33,11 @@ void api_school_approvals_get(struct http_request *req)
     buf_init(&b, &req->arena, BUF_CAP_LONG_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        if (i > 0)
-            buf_append_char(&b, ',');
+        if (!api_pager_take(&pager, &b, items[i].id))
+            continue;
         api_write_application(&b, &items[i], NULL, 0);
     }
-    buf_append_str(&b, "]}");
+    if (api_pager_finish(req, &pager, &b) != 0)
+        return;
     http_reply_json(req, 200, &b);
 }

@@ -10,7 +10,8 @@ enum { INVITATIONS_SHOWN = 500 };
 void api_school_invitations_get(struct http_request *req)
 {
     struct store_user user;
-    if (api_current_user(req, &user) != 0)
+    struct api_pager pager;
+    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager) != 0)
         return;
     struct store_organization school;
     struct error err = {0};
@@ -29,7 +30,9 @@ void api_school_invitations_get(struct http_request *req)
     buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        buf_append_str(&b, i > 0 ? ",{\"id\":" : "{\"id\":");
+        if (!api_pager_take(&pager, &b, items[i].id))
+            continue;
+        buf_append_str(&b, "{\"id\":");
         buf_append_json_string(&b, items[i].id);
         buf_append_str(&b, ",\"name\":");
         buf_append_json_string(&b, items[i].name);
@@ -43,6 +46,7 @@ void api_school_invitations_get(struct http_request *req)
         buf_appendf(&b, ",\"created_at\":%lld,\"expires_at\":%lld}", (long long)items[i].created_at,
                     (long long)items[i].expires_at);
     }
-    buf_append_str(&b, "]}");
+    if (api_pager_finish(req, &pager, &b) != 0)
+        return;
     http_reply_json(req, 200, &b);
 }

@@ -6,13 +6,15 @@
 #include "api/schools_api.h"
 #include "lib/limits.h"
 
-const char *const api_school_students_params[] = {"status", NULL};
+const char *const api_school_students_params[] = {"status", "limit", "cursor", NULL};
 
 void api_school_students_get(struct http_request *req)
 {
     struct store_user user;
     const char *status = NULL;
-    if (api_current_user(req, &user) != 0 || api_query_param(req, "status", &status) != 0)
+    struct api_pager pager;
+    if (api_current_user(req, &user) != 0 || api_query_param(req, "status", &status) != 0 ||
+        api_pager_start(req, &pager) != 0)
         return;
     if (status != NULL && school_link_status_parse(status) == SCHOOL_LINK_STATUS_UNKNOWN) {
         http_reply_error(req, ERR_INVALID_PARAMETER, "status", "must be requested, active, refused or left");
@@ -36,10 +38,11 @@ void api_school_students_get(struct http_request *req)
     for (size_t i = 0; i < count; i++) {
         if (school_link_status_parse(links[i].status) != SCHOOL_LINK_ACTIVE)
             links[i].applications_active = links[i].applications_booked = 0; /* no consent, nothing shown */
-        if (i > 0)
-            buf_append_char(&b, ',');
+        if (!api_pager_take(&pager, &b, links[i].student_id))
+            continue;
         api_write_school_link(&b, &links[i]);
     }
-    buf_append_str(&b, "]}");
+    if (api_pager_finish(req, &pager, &b) != 0)
+        return;
     http_reply_json(req, 200, &b);
 }

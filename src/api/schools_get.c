@@ -6,7 +6,8 @@
 void api_schools_get(struct http_request *req)
 {
     struct store_user user;
-    if (api_current_user(req, &user) != 0)
+    struct api_pager pager;
+    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager) != 0)
         return;
     struct store_organization *schools = NULL;
     size_t count = 0;
@@ -18,10 +19,11 @@ void api_schools_get(struct http_request *req)
     buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        if (i > 0)
-            buf_append_char(&b, ',');
+        if (!api_pager_take(&pager, &b, schools[i].id))
+            continue;
         api_write_organization(&b, schools[i].id, schools[i].name, schools[i].kind);
     }
-    buf_append_str(&b, "]}");
+    if (api_pager_finish(req, &pager, &b) != 0)
+        return;
     http_reply_json(req, 200, &b);
 }

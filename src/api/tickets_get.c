@@ -6,13 +6,15 @@
 #include "api/support_api.h"
 #include "lib/limits.h"
 
-const char *const api_tickets_params[] = {"status", NULL};
+const char *const api_tickets_params[] = {"status", "limit", "cursor", NULL};
 
 void api_tickets_get(struct http_request *req)
 {
     struct store_user user;
     const char *status = NULL;
-    if (api_current_user(req, &user) != 0 || api_query_param(req, "status", &status) != 0)
+    struct api_pager pager;
+    if (api_current_user(req, &user) != 0 || api_query_param(req, "status", &status) != 0 ||
+        api_pager_start(req, &pager) != 0)
         return;
     if (status != NULL && strcmp(status, "open") != 0 && strcmp(status, "all") != 0) {
         http_reply_error(req, ERR_INVALID_PARAMETER, "status", "must be open or all");
@@ -31,10 +33,11 @@ void api_tickets_get(struct http_request *req)
     buf_init(&b, &req->arena, BUF_CAP_LONG_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        if (i > 0)
-            buf_append_char(&b, ',');
+        if (!api_pager_take(&pager, &b, items[i].id))
+            continue;
         api_write_ticket(&b, &items[i], now);
     }
-    buf_append_str(&b, "]}");
+    if (api_pager_finish(req, &pager, &b) != 0)
+        return;
     http_reply_json(req, 200, &b);
 }

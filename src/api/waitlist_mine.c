@@ -5,6 +5,9 @@
 
 void api_waitlist_mine(struct http_request *req)
 {
+    struct api_pager pager;
+    if (api_pager_start(req, &pager) != 0)
+        return;
     struct store_waitlist_entry *items;
     size_t count;
     if (store_waitlist_of_student(req->db, &req->arena, req->auth.user_id, &items, &count) != DB_OK) {
@@ -15,10 +18,11 @@ void api_waitlist_mine(struct http_request *req)
     buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        if (i > 0)
-            buf_append_char(&b, ',');
+        if (!api_pager_take(&pager, &b, items[i].id))
+            continue;
         api_write_waitlist_entry(&b, &items[i], false);
     }
-    buf_append_str(&b, "]}");
+    if (api_pager_finish(req, &pager, &b) != 0)
+        return;
     http_reply_json(req, 200, &b);
 }

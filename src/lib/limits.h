@@ -51,6 +51,10 @@
 #define PRECEPTOR_NAME_MAX_CHARS 120
 #define LICENSE_NUMBER_MAX_CHARS 40
 
+/* ---- API lists (?limit= and ?cursor=) ---- */
+#define API_LIST_LIMIT_DEFAULT 20         /* items on a page when ?limit= is not given */
+#define API_LIST_LIMIT_MAX 100            /* the most ?limit= may ask for */
+
 /* ---- search, saved searches and alerts ---- */
 #define SEARCH_QUERY_MAX_CHARS 200        /* the words of a search (q) */
 #define SEARCH_PAGE_MAX 500               /* the highest numbered page of the search page (page=) */

@@ -1,7 +1,6 @@
 /* support.c — check-ins, tickets, their events and escalations; see support.h. */
 #include "store/support.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "store/util.h"
@@ -195,24 +194,26 @@ int store_ticket_assign(struct db_conn *conn, const char *id, const char *assign
     return store_run(st);
 }
 
-static const char *const queue_where[] = {
-    [TICKETS_ALL] = "WHERE ($1 = '' OR $1 <> '')",
-    [TICKETS_COACH] = "WHERE (t.assignee_id = $1 OR t.student_id IN"
-                      " (SELECT student_id FROM coach_assignments WHERE coach_id = $1))",
-    [TICKETS_REQUESTER] = "WHERE t.requester_id = $1",
+#define QUEUE_ORDER                                                                                          \
+    " AND ($2 = 1 OR t.status <> 'resolved')"                                                              \
+    " ORDER BY CASE WHEN t.status = 'resolved' THEN 1 ELSE 0 END,"                                         \
+    " CASE WHEN t.first_response_at IS NULL THEN t.response_due_at ELSE t.resolve_due_at END, t.id LIMIT $3"
+
+/* One literal per scope: statements are cached per connection by the address
+ * of their SQL text (store/db.h), so SQL written into a buffer on the stack
+ * served the first scope prepared on a connection to every caller after it (a
+ * student saw the whole queue after staff or a coach had read it there). */
+static const char *const queue_sql[] = {
+    [TICKETS_ALL] = TICKET_SELECT "WHERE ($1 = '' OR $1 <> '')" QUEUE_ORDER,
+    [TICKETS_COACH] = TICKET_SELECT "WHERE (t.assignee_id = $1 OR t.student_id IN"
+                                    " (SELECT student_id FROM coach_assignments WHERE coach_id = $1))" QUEUE_ORDER,
+    [TICKETS_REQUESTER] = TICKET_SELECT "WHERE t.requester_id = $1" QUEUE_ORDER,
 };
 
 int store_tickets_queue(struct db_conn *conn, struct arena *arena, enum store_ticket_scope scope, const char *user_id,
                         bool include_resolved, int limit, struct store_ticket **out, size_t *count)
 {
-    char sql[1536];
-    snprintf(sql, sizeof(sql),
-             TICKET_SELECT "%s AND ($2 = 1 OR t.status <> 'resolved')"
-                           " ORDER BY CASE WHEN t.status = 'resolved' THEN 1 ELSE 0 END,"
-                           " CASE WHEN t.first_response_at IS NULL THEN t.response_due_at ELSE t.resolve_due_at END,"
-                           " t.id LIMIT $3",
-             queue_where[scope]);
-    struct db_stmt *st = db_prepare(conn, sql);
+    struct db_stmt *st = db_prepare(conn, queue_sql[scope]);
     db_bind_text(st, 1, user_id != NULL ? user_id : "");
     db_bind_int(st, 2, include_resolved ? 1 : 0);
     db_bind_int(st, 3, limit);

@@ -1341,7 +1341,7 @@ TEST(history_and_audit_record_every_transition)
     char path[300];
     const struct user *actors[] = {&s, &w->coord_a, &w->precep_a, &w->staff};
     for (size_t a = 0; a < 4; a++) {
-        snprintf(path, sizeof(path), "/api/v1/audit?action=transition&actor=%s&limit=200", actors[a]->id);
+        snprintf(path, sizeof(path), "/api/v1/audit?action=transition&actor=%s&limit=100", actors[a]->id);
         call(&r, &w->staff, "GET", path, NULL, NULL);
         CHECK_INT(r.status, 200);
         json_t *items = json_object_get(r.json, "items");

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "api_client.h"
+#include "api_pages.h"
 #define PEOPLE_PASSWORD "Copper-Lantern-Meadow-58"
 #include "api_rotation_world.h"
 #include "api_suite.h"
@@ -215,21 +216,15 @@ TEST(staff_erase_an_account_and_keep_its_records)
     char id[64], path[160];
     snprintf(id, sizeof(id), "%s", api_json_str(r.json, "id") != NULL ? api_json_str(r.json, "id") : "");
     api_free(&r);
-    /* Staff's list has it, with the person. */
-    call(&r, &W.staff, "GET", "/api/v1/deletion-requests", NULL);
-    CHECK_INT(r.status, 200);
-    bool listed = false;
-    json_t *items = api_json_get(r.json, "items");
-    for (size_t i = 0; i < json_array_size(items); i++) {
-        json_t *it = json_array_get(items, i);
-        if (strcmp(json_string_value(json_object_get(it, "id")), id) == 0) {
-            listed = true;
-            CHECK_STR(json_string_value(json_object_get(json_object_get(it, "user"), "email")), s.email);
-            CHECK(json_string_value(json_object_get(it, "due_at")) != NULL);
-        }
+    /* Staff's list has it (on one of its pages: other suites' requests may come first), with the person. */
+    const char *staff_headers[] = {W.staff.auth, NULL};
+    json_t *it = api_list_find(staff_headers, "/api/v1/deletion-requests", "id", id);
+    CHECK(it != NULL);
+    if (it != NULL) {
+        CHECK_STR(json_string_value(json_object_get(json_object_get(it, "user"), "email")), s.email);
+        CHECK(json_string_value(json_object_get(it, "due_at")) != NULL);
     }
-    CHECK(listed);
-    api_free(&r);
+    json_decref(it);
     call(&r, &W.staff, "GET", "/api/v1/deletion-requests?state=maybe", NULL);
     CHECK_PROBLEM(&r, 400, "invalid_parameter", "state");
     api_free(&r);

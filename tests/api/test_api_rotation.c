@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "api_client.h"
+#include "api_pages.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "lib/limits.h"
@@ -38,18 +39,14 @@ static const char *coach_of(const char *student_id)
     return coach;
 }
 
+/* The coach's count as staff's list of coaches shows it (on whichever page:
+ * on PostgreSQL other suites' coaches share the list), or -1. */
 static long long active_students(const char *coach_id)
 {
-    struct api_response r;
-    world_call(&r, &W.staff, "GET", "/api/v1/coaches", NULL);
-    long long n = -1;
-    json_t *items = api_json_get(r.json, "items");
-    for (size_t i = 0; json_is_array(items) && i < json_array_size(items); i++) {
-        json_t *c = json_array_get(items, i);
-        if (strcmp(api_json_str(c, "id") != NULL ? api_json_str(c, "id") : "", coach_id) == 0)
-            n = api_json_int(c, "active_students", -1);
-    }
-    api_free(&r);
+    const char *headers[] = {W.staff.auth, NULL};
+    json_t *c = api_list_find(headers, "/api/v1/coaches", "id", coach_id);
+    long long n = api_json_int(c, "active_students", -1);
+    json_decref(c);
     return n;
 }
 

@@ -199,21 +199,29 @@ TEST(a_cohort_is_invited_by_csv_bad_lines_reported_good_ones_kept)
 enum { ORDER_ROWS = 30 };
 
 /* The names of the school's pending invitations, in the order the API lists
- * them ("|" between). */
+ * them ("|" between), page after page (20 to a page) by next_cursor. */
 static void invitation_names(const struct user *u, const char *school_id, char *out, size_t size)
 {
-    char path[128];
+    char path[256];
     snprintf(path, sizeof(path), "/api/v1/schools/%s/invitations", school_id);
-    struct api_response r;
     out[0] = '\0';
-    CHECK_INT(call(&r, u, "GET", path, NULL), 200);
-    json_t *items = api_json_get(r.json, "items");
-    size_t used = 0;
-    for (size_t i = 0; i < json_array_size(items) && used < size; i++) {
-        const char *name = json_string_value(json_object_get(json_array_get(items, i), "name"));
-        used += (size_t)snprintf(out + used, size - used, "%s%s", i > 0 ? "|" : "", name != NULL ? name : "?");
+    size_t used = 0, pages = 0;
+    bool more = true;
+    while (more && pages++ < 20) {
+        struct api_response r;
+        CHECK_INT(call(&r, u, "GET", path, NULL), 200);
+        json_t *items = api_json_get(r.json, "items");
+        CHECK(json_array_size(items) <= 20);
+        for (size_t i = 0; i < json_array_size(items) && used < size; i++) {
+            const char *name = json_string_value(json_object_get(json_array_get(items, i), "name"));
+            used += (size_t)snprintf(out + used, size - used, "%s%s", used > 0 ? "|" : "", name != NULL ? name : "?");
+        }
+        const char *next = api_json_str(r.json, "next_cursor");
+        more = next != NULL;
+        if (more)
+            snprintf(path, sizeof(path), "/api/v1/schools/%s/invitations?cursor=%s", school_id, next);
+        api_free(&r);
     }
-    api_free(&r);
 }
 
 /* A file of 30 rows, sent within the same second (and many within the same

@@ -136,6 +136,17 @@ test('every JSON route declares its query parameters, request body and success r
   assert.deepEqual(search.find((p) => p.name === 'limit').schema.type, 'integer');
   assert.deepEqual(search.find((p) => p.name === 'cursor').schema.type, 'string');
   assert.equal(doc.paths['/api/v1/applications/{id}'].get.parameters[0].in, 'path');
+  // every list is paged alike: it takes limit and cursor, and its reply has next_cursor
+  let lists = 0;
+  for (const { key, op } of operations(doc)) {
+    const schema = op.responses?.['200']?.content?.['application/json']?.schema;
+    if (!schema?.properties?.items) continue;
+    lists++;
+    assert.ok(schema.required.includes('next_cursor'), `${key}: a list without next_cursor`);
+    const names = (op.parameters ?? []).map((p) => p.name);
+    assert.ok(names.includes('limit') && names.includes('cursor'), `${key}: a list without limit and cursor`);
+  }
+  assert.ok(lists >= 26, `${lists} lists`);
 });
 
 test('request schemas come from the field specs the handlers parse with', async () => {
