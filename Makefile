@@ -23,6 +23,8 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c17 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 $(WARN) -Isrc -I$(BUILD)/gen -I. $(PKG_CFLAGS)
 ifneq ($(SANITIZE),)
 CFLAGS   += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+# Checks that store SQL stays where it was prepared (src/store/stmt_cache.h).
+CFLAGS   += -DROUNDS_STMT_CACHE_CHECK
 LDFLAGS  += -fsanitize=$(SANITIZE)
 endif
 

@@ -3,6 +3,9 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
 
 enum { FIRST_SIZE = 256 }; /* a power of two: more than the statements a connection usually prepares */
 
@@ -39,8 +42,21 @@ void *stmt_cache_get(const struct stmt_cache *cache, const char *sql)
     if (cache->size == 0)
         return NULL;
     for (size_t j = slot_of(sql, cache->size); cache->slots[j].sql != NULL; j = (j + 1) & (cache->size - 1))
-        if (cache->slots[j].sql == sql)
+        if (cache->slots[j].sql == sql) {
+#ifdef ROUNDS_STMT_CACHE_CHECK
+            const char *was = cache->slots[j].text;
+            if (strcmp(was, sql) != 0) {
+                size_t at = 0;
+                while (was[at] == sql[at])
+                    at++;
+                at = at > 40 ? at - 40 : 0;
+                log_error("msg=\"prepared SQL changed at its address: store SQL must be string literals\""
+                          " was=\"…%.100s\" now=\"…%.100s\"", was + at, sql + at);
+                abort();
+            }
+#endif
             return cache->slots[j].stmt;
+        }
     return NULL;
 }
 
@@ -51,7 +67,13 @@ int stmt_cache_put(struct stmt_cache *cache, const char *sql, void *stmt)
     size_t j = slot_of(sql, cache->size);
     while (cache->slots[j].sql != NULL)
         j = (j + 1) & (cache->size - 1);
-    cache->slots[j] = (struct stmt_cache_slot){sql, stmt};
+    cache->slots[j] = (struct stmt_cache_slot){.sql = sql, .stmt = stmt};
+#ifdef ROUNDS_STMT_CACHE_CHECK
+    if ((cache->slots[j].text = strdup(sql)) == NULL) {
+        cache->slots[j] = (struct stmt_cache_slot){0};
+        return -1;
+    }
+#endif
     cache->used++;
     return 0;
 }
@@ -65,6 +87,10 @@ void stmt_cache_each(const struct stmt_cache *cache, void (*each)(void *stmt, vo
 
 void stmt_cache_free(struct stmt_cache *cache)
 {
+#ifdef ROUNDS_STMT_CACHE_CHECK
+    for (size_t i = 0; i < cache->size; i++)
+        free(cache->slots[i].text);
+#endif
     free(cache->slots);
     *cache = (struct stmt_cache){0};
 }

@@ -1,6 +1,13 @@
 /* stmt_cache.h — the prepared statements of one connection, found by the
  * address of their SQL text (store SQL is string literals: see db.h). Both
- * backends keep their statements here; each frees its own kind. */
+ * backends keep their statements here; each frees its own kind.
+ *
+ * SQL built into a buffer breaks that contract silently: the next text
+ * written at the same address gets the first one's statement (a ticket
+ * queue once answered a student with staff's scope that way). Sanitized
+ * builds (ROUNDS_STMT_CACHE_CHECK, set by the Makefile with SANITIZE, so the
+ * whole test suite) keep a copy of each text and abort when an address comes
+ * back holding other text. */
 #ifndef ROUNDS_STORE_STMT_CACHE_H
 #define ROUNDS_STORE_STMT_CACHE_H
 
@@ -9,6 +16,9 @@
 struct stmt_cache_slot {
     const char *sql;
     void *stmt;
+#ifdef ROUNDS_STMT_CACHE_CHECK
+    char *text; /* the SQL as it was when cached */
+#endif
 };
 
 /* Open addressing, at most half full; zero-initialised is empty. */
