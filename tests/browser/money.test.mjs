@@ -180,6 +180,28 @@ test('apply → offer → accept → pay (demo) → booked → cancel with the r
       assert.ok(back, `the application page says what a cancellation gives back today: "${ifCancel}"`);
       assert.notEqual(back[1], 'nothing', 'two months ahead the demo policies give something back');
       await atBothWidths(s, 'booked-money', money.locator('.if-cancel'));
+      // The list of applications says the balance is still due, and by when, as this page does.
+      const due = (await money.getByText('Still due', { exact: true }).locator('xpath=following-sibling::dd[1]')
+        .textContent()).trim().match(/^(\$[\d,.]+) by (.+)$/);
+      assert.ok(due, 'the deposit leaves a balance with its date');
+      await s.goto('/applications');
+      const listed = s.getByRole('table', { name: 'Your applications, newest first' }).getByRole('row')
+        .filter({ has: s.locator(`a[href="${applicationPath}"]`) });
+      assert.equal((await listed.locator('td[data-label="Deadline"]').textContent()).trim(),
+        `Pay the balance (${due[1]}) by ${due[2]}`);
+      await s.goto(applicationPath);
+      // The host reads the same refund about the student, not about "you".
+      await h.goto(applicationPath);
+      assert.equal((await h.getByRole('region', { name: 'Payment' }).locator('.if-cancel').textContent()).trim(),
+        ifCancel.replace('If you cancel', 'If the student cancels'));
+      // Staff's goodwill refund and the cancellation each have their own "reason", each labelled.
+      const f0 = staff.page;
+      await f0.goto(applicationPath);
+      await f0.getByText('Goodwill refund (staff)').click();
+      await f0.getByRole('region', { name: 'Payment' }).getByLabel('Reason', { exact: true }).fill('kept');
+      await f0.getByLabel('If you cancel: why (for the refund)').waitFor();
+      assert.equal(await f0.locator('[id="f-reason"]').count() + await f0.locator('[id="f-refund-reason"]').count(), 2,
+        'no id is used twice');
 
       // Cancel: the refund is shown to the cent before confirming.
       await Promise.all([
