@@ -116,8 +116,10 @@ static void render_facts(struct buf *b, const struct rotation_view *v)
     fact(b, v->student ? "Your coach" : "Coach");
     if (a->coach_id != NULL)
         buf_append_html(b, a->coach_name);
-    else
+    else if (application_status_of(a) == APPLICATION_HELD)
         buf_append_str(b, "<span class=\"muted\">A coach is assigned when the rotation is booked</span>");
+    else /* booked, yet no coach: there was none to assign; staff assign one */
+        buf_append_str(b, "<span class=\"muted\">Not assigned yet: Rounds staff will assign one</span>");
     buf_append_str(b, "</dd>");
     fact(b, "Status");
     web_application_status(b, application_status_of(a));

@@ -273,3 +273,26 @@ test('the secret calendar address: made, read as iCalendar, replaced, turned off
     await phone.context.close();
   }
 });
+
+// A booked rotation's coach line never says a coach comes "when the rotation is
+// booked": it is booked. The demo student's booked rotation, whoever coaches it.
+test('a booked rotation does not promise a coach "when it is booked"', { timeout: 120_000 }, async () => {
+  const token = await apiLogin('student@rounds.test');
+  const list = await apiExpect(200, 'GET', '/api/v1/applications?status=booked', { token });
+  const booked = (list.items || []).find((a) => a.status === 'booked');
+  assert.ok(booked, 'the demo student has a booked rotation');
+  for (const width of [1280, 360]) {
+    const s = await person('student@rounds.test', width);
+    try {
+      assert.equal((await s.page.goto(`/rotations/${booked.id}`)).status(), 200);
+      const facts = s.page.getByRole('region', { name: 'The rotation' });
+      const coach = (await facts.locator('dt', { hasText: 'Your coach' }).locator('xpath=following-sibling::dd[1]')
+        .textContent()).trim();
+      assert.doesNotMatch(coach, /when the rotation is booked/, coach);
+      assert.match(await facts.innerText(), /Booked/);
+      await look(s.page, `rotation-booked-${width}`);
+    } finally {
+      await s.context.close();
+    }
+  }
+});
