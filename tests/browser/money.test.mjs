@@ -240,10 +240,16 @@ test('apply → offer → accept → pay (demo) → booked → cancel with the r
       assert.equal((await f.goto('/staff/payouts')).status(), 200);
       await f.getByRole('heading', { name: 'Host payouts' }).waitFor();
       await atBothWidths(f, 'staff-payouts', f.getByRole('heading', { name: 'Host payouts' }));
+      // Last month named in words, as the pages write dates (the demo host earned in it).
+      const payoutsFor = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 1, 1))
+        .toLocaleString('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+      assert.equal((await f.locator('table caption').textContent()).trim(), `What each host is owed for ${payoutsFor}`);
       assert.equal((await s.goto('/staff/payouts')).status(), 404, 'a student gets 404 for the payouts page');
       assert.equal((await h.goto('/host/earnings')).status(), 200);
       await h.getByRole('heading', { name: 'Earnings' }).waitFor();
       await atBothWidths(h, 'host-earnings', h.getByRole('heading', { name: 'Earnings' }));
+      const thisMonth = new Date().toLocaleString('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+      await h.getByRole('heading', { name: thisMonth, exact: true }).waitFor();
     } finally {
       for (const p of [student, host, staff]) await p.context.close();
     }
