@@ -197,6 +197,10 @@ test('the rotation under way: coach, check-in, ticket, hours and readiness', { t
     assert.equal(await p.getByLabel('What happened, and what do you need?').inputValue(), 'Can I move Friday to Saturday?');
     assert.equal(await p.getByLabel('Category').inputValue(), 'schedule');
     assert.equal(await p.getByLabel('The rotation it is about (optional)').inputValue(), APP);
+    // The student's own rotations are named by host and date, not by the student's own name.
+    const about = await p.getByLabel('The rotation it is about (optional)').locator('option:checked').textContent();
+    assert.match(about, /^.+, .+, [A-Z][a-z]{2} \d{1,2}, \d{4}$/, about);
+    assert.ok(!about.includes(STUDENT), about);
     await look(p, 'ticket-new-error-390');
 
     // Hours: "7.3" is refused with the values kept; 7.5 is logged for today.
