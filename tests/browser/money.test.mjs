@@ -174,6 +174,9 @@ test('apply → offer → accept → pay (demo) → booked → cancel with the r
       assert.equal(await press(s, s.getByRole('button', { name: 'Continue to payment' }),
         (u) => u.pathname === applicationPath), 303, 'pay');
       assert.equal(await shownStatus(s), 'Booked');
+      // Booked, the host sees what the checklist asks for: the page does not say "no documents shared".
+      const shared = (await s.getByRole('region', { name: 'Documents you shared' }).innerText()).replace(/\s+/g, ' ');
+      assert.match(shared, /You attached no other documents\. The host sees the ones your onboarding checklist asks for\./);
       const money = s.getByRole('region', { name: 'Payment' });
       const ifCancel = (await money.locator('.if-cancel').textContent()).trim();
       const back = ifCancel.match(/If you cancel today: (\$[\d,]+(?:\.\d\d)?|nothing) back/);
