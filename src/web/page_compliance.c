@@ -36,7 +36,9 @@ static void write_rule(struct buf *b, const struct requirement_rule *r)
                     (long long)r->issued_within_days);
     else
         buf_append_str(b, "Valid through the rotation");
-    buf_append_str(b, r->source == REQUIREMENT_FROM_HOST ? " · every rotation of this host" : " · this rotation");
+    /* Who asks for it, in words ("Valid through the rotation · this rotation" read as a stutter). */
+    buf_append_str(b, r->source == REQUIREMENT_FROM_HOST ? " · asked by the host for all its rotations"
+                                                          : " · asked by this rotation");
 }
 
 /* The document of an item, linked for whoever looks: the student to the

@@ -242,6 +242,11 @@ test('upload → staff verifies (one rejected, re-uploaded) → the checklist tu
       assert.ok(rows.every((r) => r.state === 'Missing'), `all missing at first: ${JSON.stringify(rows)}`);
       assert.equal(await summary(s), `0 of ${rows.length} requirements met`);
       await s.getByRole('row', { name: /TB test/ }).getByText('Issued within 90 days before the start').waitFor();
+      // Who asks for each one, in words: the host for all its rotations, or this rotation.
+      assert.match(await s.getByRole('row', { name: /BLS certification/ }).locator('td').first().innerText(),
+        /Valid through the rotation · asked by the host for all its rotations/);
+      for (const cell of await s.locator('.checklist tbody tr td:first-child').allInnerTexts())
+        assert.match(cell, /· asked by (the host for all its rotations|this rotation)$/, cell);
       assert.equal(await s.getByRole('button', { name: 'Clear for the rotation' }).count(), 0,
         'the student has no clearance button');
       await screenshot(s, 'compliance-missing.png');
