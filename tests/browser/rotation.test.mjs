@@ -227,6 +227,8 @@ test('the rotation under way: coach, check-in, ticket, hours and readiness', { t
     const pr = preceptor.page;
     await pr.goto(`${ROTATION}/hours`);
     await pr.getByRole('heading', { name: /^Week 1:/ }).waitFor();
+    // The totals speak of the student's weeks to the preceptor, not of "your" weeks.
+    await pr.getByText("Only confirmed hours count towards the student's weeks of U.S. clinical experience.").waitFor();
     assert.equal(await press(pr, pr.getByRole('button', { name: 'Confirm the 2 days waiting this week' })), 303);
     await pr.getByText("The week's days are confirmed.").waitFor();
     await look(pr, 'hours-confirmed');
