@@ -50,6 +50,12 @@ test('evaluation, review and the host\'s answer on the demo\'s completed rotatio
   try {
     const page = preceptor.page;
     await page.goto(`/applications/${APP}`);
+    // "What you can do now" says the evaluation waits, not "nothing to do" (the notification says it waits).
+    const actions = page.getByRole('region', { name: 'What you can do now' });
+    await actions.getByText('The student is waiting for your evaluation.').waitFor();
+    assert.equal(await actions.getByText('There is nothing for you to do').count(), 0);
+    assert.equal(await actions.getByRole('link', { name: 'Evaluate the student' }).getAttribute('href'),
+      `/applications/${APP}/evaluation`);
     await page.getByRole('link', { name: "The preceptor's evaluation" }).click();
     await page.waitForURL((u) => u.pathname === `/applications/${APP}/evaluation`);
     const form = page.getByRole('region', { name: /^Evaluate / });
@@ -68,6 +74,9 @@ test('evaluation, review and the host\'s answer on the demo\'s completed rotatio
     await page.getByLabel('I would write this student a letter of recommendation').check();
     assert.equal(await submit(page, page.getByRole('button', { name: 'Submit the evaluation' })), 303);
     await page.getByText('The evaluation is submitted').waitFor();
+    await page.goto(`/applications/${APP}`);
+    await page.getByRole('region', { name: 'What you can do now' })
+      .getByText('There is nothing for you to do on this application now.').waitFor();
   } finally {
     await preceptor.context.close();
   }
