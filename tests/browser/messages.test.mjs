@@ -54,6 +54,10 @@ test('the student writes, the preceptor reads and answers, the unread count show
     await s.getByRole('link', { name: 'Messages', exact: true }).click();
     await s.waitForLoadState('load');
     assert.equal(new URL(s.url()).pathname, THREAD);
+    // One "no attachment" choice, not two ("—" and "No attachment" both meant none).
+    const attach = s.getByLabel('Attach a document from your wallet (optional)');
+    assert.equal(await attach.locator('option[value=""]').count(), 1);
+    assert.ok(await attach.locator('option').count() > 1, 'the wallet documents are offered');
 
     // Empty: the summary says what to do in a sentence (it once said only "is required").
     await s.evaluate(() => { for (const f of document.forms) f.noValidate = true; });
