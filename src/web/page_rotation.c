@@ -12,6 +12,7 @@
 #include "domain/documents.h"
 #include "domain/hours.h"
 #include "domain/messages.h"
+#include "domain/money.h"
 #include "domain/rotation_calendar.h"
 #include "lib/clock.h"
 #include "lib/limits.h"
@@ -155,6 +156,21 @@ static void render_due(struct http_request *req, struct buf *b, const struct rot
         buf_appendf(&line, "%zu of %zu onboarding requirements met.", v->requirements_met, v->compliance.count);
         buf_appendf(&link, "/applications/%s/compliance", a->id);
         due(b, line.data, link.data, "Open the checklist");
+    }
+    /* The balance, as the application's payment card says it: unpaid by its date, the seat goes. */
+    struct money_view money;
+    if (v->student && (status == APPLICATION_BOOKED || status == APPLICATION_CLEARED) &&
+        money_view_of(req->db, &req->arena, a, &money) == DB_OK && money.has_terms && money.balance_cents > 0 &&
+        money.balance_due_on != NULL) {
+        buf_reset(&line);
+        buf_reset(&link);
+        buf_append_str(&line, "The balance of ");
+        view_money_amount(&line, money.balance_cents);
+        buf_append_str(&line, " is due by ");
+        view_date(&line, money.balance_due_on);
+        buf_append_char(&line, '.');
+        buf_appendf(&link, "/applications/%s/checkout", a->id);
+        due(b, line.data, link.data, "Pay the balance");
     }
     buf_reset(&link);
     buf_appendf(&link, "/rotations/%s/hours", a->id);

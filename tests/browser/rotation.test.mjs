@@ -281,7 +281,8 @@ test('the secret calendar address: made, read as iCalendar, replaced, turned off
 });
 
 // A booked rotation's coach line never says a coach comes "when the rotation is
-// booked": it is booked. The demo student's booked rotation, whoever coaches it.
+// booked": it is booked; and "What is due" names the balance still to pay. The
+// demo student's booked rotation (paid in part), whoever coaches it.
 test('a booked rotation does not promise a coach "when it is booked"', { timeout: 120_000 }, async () => {
   const token = await apiLogin('student@rounds.test');
   const list = await apiExpect(200, 'GET', '/api/v1/applications?status=booked', { token });
@@ -296,6 +297,16 @@ test('a booked rotation does not promise a coach "when it is booked"', { timeout
         .textContent()).trim();
       assert.doesNotMatch(coach, /when the rotation is booked/, coach);
       assert.match(await facts.innerText(), /Booked/);
+      // "What is due" names the balance the payment card shows as still due, with the way to pay it.
+      await s.page.goto(`/applications/${booked.id}`);
+      const stillDue = await s.page.getByRole('region', { name: 'Payment' }).getByText('Still due', { exact: true })
+        .locator('xpath=following-sibling::dd[1]').textContent();
+      const [, amount, by] = stillDue.trim().match(/^(\$[\d,.]+) by (.+)$/);
+      await s.page.goto(`/rotations/${booked.id}`);
+      const due = s.page.getByRole('region', { name: 'What is due' });
+      await due.getByText(`The balance of ${amount} is due by ${by}.`).waitFor();
+      assert.equal(await due.getByRole('link', { name: 'Pay the balance' }).getAttribute('href'),
+        `/applications/${booked.id}/checkout`);
       await look(s.page, `rotation-booked-${width}`);
     } finally {
       await s.context.close();
