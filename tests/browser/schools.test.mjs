@@ -180,6 +180,11 @@ test('invite a cohort by CSV → students join and rank → the school runs and 
       if (await apps.locator('table').count() > 0) {
         await apps.getByText('Not started').first().waitFor(); // an offer: no hours yet
       }
+      // The readiness speaks of the student's profile, not of "your profile", to the coordinator
+      // (a new student has no USMLE result in it yet).
+      const readiness = await c.getByRole('region', { name: 'Match readiness' }).innerText();
+      assert.match(readiness, /No score in the profile/);
+      assert.doesNotMatch(readiness, /your profile/);
       await fitsWindow(c);
       await checkAxe(c, 'a school\'s student');
       await screenshot(c, 'school-student-360.png');
