@@ -194,6 +194,16 @@ test('the preceptor\'s teaching record, on a phone', { timeout: 60_000 }, async 
 
 test('a booked rotation gets its B-1 visa invitation letter', { timeout: 90_000 }, async () => {
   const booked = 'app_demo_booked';
+  // Before the student asks, the host reads that the student has not asked (not "once booked": it is),
+  // and that the student, not "you", pays the rotation's costs.
+  const early = await signedIn('host@rounds.test');
+  try {
+    await early.page.goto(`/applications/${booked}/visa-letter`);
+    await early.page.getByText('No letter was asked for yet: the student has not asked for one.').waitFor();
+    await early.page.getByText(/that the student pays its costs/).waitFor();
+  } finally {
+    await early.context.close();
+  }
   const student = await signedIn('student@rounds.test', { width: 390, height: 844 });
   try {
     const page = student.page;
