@@ -338,14 +338,12 @@ static void render_shared_documents(struct http_request *req, struct buf *b, con
     enum application_status status = application_status_of(a);
     if (shown == 0 && (status == APPLICATION_BOOKED || status == APPLICATION_CLEARED ||
                        status == APPLICATION_IN_PROGRESS)) {
-        /* Once booked the host sees what the checklist asks for: "none shared" would contradict it. */
-        buf_append_str(b, student ? "<p>You attached no other documents. The host sees the ones your <a href=\""
+        /* Once booked the host sees what the checklist asks for: "none shared" would contradict it.
+         * (The page's head links to the checklist.) */
+        buf_append_str(b, student ? "<p>You attached no other documents. The host sees the ones your onboarding "
+                                    "checklist asks for.</p>"
                                   : "<p>The student attached no other documents. The ones this rotation asks for are "
-                                    "on the <a href=\"");
-        buf_append_str(b, "/applications/");
-        buf_append_url(b, a->id);
-        buf_append_str(b, student ? "/compliance\">onboarding checklist</a> asks for.</p>"
-                                  : "/compliance\">onboarding checklist</a>.</p>");
+                                    "on the onboarding checklist.</p>");
     } else if (shown == 0 && student && application_status_is_active(application_status_of(a))) {
         /* The page's head links to the checklist already. */
         buf_append_str(b, "<p>You shared no documents with this application. You can attach some from its "
