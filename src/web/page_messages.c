@@ -180,8 +180,13 @@ static void render(struct http_request *req, int status, const char *notice, con
         buf_append_str(&b, ": ");
         buf_append_html(&b, v.thread.application.offering_title);
         buf_append_str(&b, "</h1>\n<p class=\"lead\">");
-        buf_append_html(&b, v.thread.application.student_name);
-        buf_append_str(&b, " with ");
+        /* The student is not named to themselves: "With Lakeside Community Hospital". */
+        if (strcmp(v.thread.application.student_id, v.user.id) == 0) {
+            buf_append_str(&b, "With ");
+        } else {
+            buf_append_html(&b, v.thread.application.student_name);
+            buf_append_str(&b, " with ");
+        }
         buf_append_html(&b, v.thread.application.host_name);
         buf_append_str(&b, "</p>\n");
         render_thread(&b, &v);

@@ -81,6 +81,8 @@ test('the student writes, the preceptor reads and answers, the unread count show
     await s.getByText('Your message is sent.').waitFor();
     await s.getByText('Where do I park on Monday?').waitFor();
     await look(s, 'messages');
+    // The student is not named to themselves; the preceptor reads whose thread it is.
+    assert.match((await s.locator('p.lead').first().textContent()).trim(), /^With \S/);
 
     // The preceptor sees the unread count, reads and answers.
     const p = preceptor.page;
@@ -94,6 +96,7 @@ test('the student writes, the preceptor reads and answers, the unread count show
     await p.getByRole('link', { name: 'Messages', exact: true }).click();
     await p.waitForLoadState('load');
     await p.getByText('Where do I park on Monday?').waitFor();
+    assert.match((await p.locator('p.lead').first().textContent()).trim(), /^Kwame Asante with \S/);
     // Opening the thread read it: the navigation no longer leads here.
     const left = p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Messages \(\d+ unread\)$/ });
     assert.ok((await left.count()) === 0 || (await left.getAttribute('href')) !== THREAD, 'the thread read is not counted');
