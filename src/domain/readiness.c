@@ -114,7 +114,7 @@ static void profile_items(struct arena *arena, const struct store_profile *p, st
     if (ecfmg == ECFMG_CERTIFIED)
         item(r, "ecfmg", "ECFMG certification", READINESS_OK, "Certified", NULL, NULL, 0, 0);
     else if (ecfmg == ECFMG_IN_PROGRESS)
-        item(r, "ecfmg", "ECFMG certification", READINESS_IN_PROGRESS, "In progress",
+        item(r, "ecfmg", "ECFMG certification", READINESS_IN_PROGRESS, "Started, not certified yet",
              "Complete your ECFMG certification", "/account", 0, 0);
     else if (ecfmg == ECFMG_NONE)
         item(r, "ecfmg", "ECFMG certification", READINESS_MISSING, "Not started", "Apply for ECFMG certification",

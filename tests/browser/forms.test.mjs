@@ -171,6 +171,11 @@ test('a wrong graduation year keeps everything typed and names the range', { tim
       assert.equal(saved.profile.school, 'University of Lagos College of Medicine');
       assert.equal(saved.profile.graduation_year, 2021);
       assert.equal(saved.profile.step2ck_score, 245);
+      // Readiness says where the ECFMG certification stands in words that add to its state.
+      await page.goto('/readiness');
+      const ecfmg = page.getByRole('row', { name: /^ECFMG certification/ });
+      assert.equal((await ecfmg.locator('td[data-label="State"]').textContent()).trim(), 'In progress');
+      assert.equal((await ecfmg.locator('td[data-label="Progress"]').textContent()).trim(), 'Started, not certified yet');
       // A page to go back to that is not on this site is ignored: no link back, and saving stays here.
       await page.goto('/account?next=%2F%2Fevil.example%2Fx');
       assert.equal(await page.getByRole('link', { name: 'Back without saving' }).count(), 0);
