@@ -97,7 +97,7 @@ static void profile_items(struct arena *arena, const struct store_profile *p, st
         item(r, "step1", "USMLE Step 1", READINESS_MISSING, "Not taken yet",
              "Take Step 1 and add the result to your profile", "/account", 0, 0);
     else
-        item(r, "step1", "USMLE Step 1", READINESS_MISSING, "Not in your profile",
+        item(r, "step1", "USMLE Step 1", READINESS_MISSING, "Not in the profile",
              "Add your Step 1 result to your profile", "/account", 0, 0);
 
     if (p->step2ck_score > 0) {
@@ -106,7 +106,7 @@ static void profile_items(struct arena *arena, const struct store_profile *p, st
         buf_appendf(&b, "Score %lld", (long long)p->step2ck_score);
         item(r, "step2ck", "USMLE Step 2 CK", READINESS_OK, text(&b, "Taken"), NULL, NULL, 0, 0);
     } else {
-        item(r, "step2ck", "USMLE Step 2 CK", READINESS_MISSING, "No score in your profile",
+        item(r, "step2ck", "USMLE Step 2 CK", READINESS_MISSING, "No score in the profile",
              "Take Step 2 CK and add your score to your profile", "/account", 0, 0);
     }
 
@@ -114,13 +114,13 @@ static void profile_items(struct arena *arena, const struct store_profile *p, st
     if (ecfmg == ECFMG_CERTIFIED)
         item(r, "ecfmg", "ECFMG certification", READINESS_OK, "Certified", NULL, NULL, 0, 0);
     else if (ecfmg == ECFMG_IN_PROGRESS)
-        item(r, "ecfmg", "ECFMG certification", READINESS_IN_PROGRESS, "In progress",
+        item(r, "ecfmg", "ECFMG certification", READINESS_IN_PROGRESS, "Started, not certified yet",
              "Complete your ECFMG certification", "/account", 0, 0);
     else if (ecfmg == ECFMG_NONE)
         item(r, "ecfmg", "ECFMG certification", READINESS_MISSING, "Not started", "Apply for ECFMG certification",
              "/account", 0, 0);
     else
-        item(r, "ecfmg", "ECFMG certification", READINESS_MISSING, "Not in your profile",
+        item(r, "ecfmg", "ECFMG certification", READINESS_MISSING, "Not in the profile",
              "Add your ECFMG status to your profile", "/account", 0, 0);
 
     enum english_proof proof = english_proof_parse(p->english_proof);
@@ -130,7 +130,7 @@ static void profile_items(struct arena *arena, const struct store_profile *p, st
         item(r, "english", "English proficiency", READINESS_MISSING, "No proof yet",
              "Take an English test (OET Medicine, TOEFL or IELTS) and add it to your profile", "/account", 0, 0);
     else
-        item(r, "english", "English proficiency", READINESS_MISSING, "Not in your profile",
+        item(r, "english", "English proficiency", READINESS_MISSING, "Not in the profile",
              "Add your English test result to your profile", "/account", 0, 0);
 }
 

@@ -63,3 +63,28 @@ const struct reference_document_kind *reference_document_kind_find(const char *s
             return &reference_document_kinds[i];
     return NULL;
 }
+
+const char *reference_time_zone_label(const char *tz)
+{
+    /* The U.S. zones of the states table, as a U.S. schedule names them. */
+    static const struct {
+        const char *tz, *label;
+    } labels[] = {
+        {"America/New_York", "Eastern Time"},
+        {"America/Detroit", "Eastern Time"},
+        {"America/Indiana/Indianapolis", "Eastern Time"},
+        {"America/Chicago", "Central Time"},
+        {"America/Denver", "Mountain Time"},
+        {"America/Boise", "Mountain Time"},
+        {"America/Cheyenne", "Mountain Time"}, /* not a tz database zone; kept as the states table has it */
+        {"America/Phoenix", "Mountain Time (Arizona, no daylight saving time)"},
+        {"America/Los_Angeles", "Pacific Time"},
+        {"America/Anchorage", "Alaska Time"},
+        {"Pacific/Honolulu", "Hawaii Time"},
+        {"America/Puerto_Rico", "Atlantic Time (Puerto Rico)"},
+    };
+    for (size_t i = 0; tz != NULL && i < sizeof(labels) / sizeof(labels[0]); i++)
+        if (strcmp(labels[i].tz, tz) == 0)
+            return labels[i].label;
+    return tz;
+}

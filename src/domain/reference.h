@@ -30,6 +30,9 @@ const struct reference_document_kind *reference_document_kind_find(const char *s
 /* The specialties' indexes in the order of their names (people look a
  * specialty up by its name, not by its slug): reference_specialty_count entries. */
 const size_t *reference_specialties_by_name(void);
+/* "Eastern Time" for America/New_York: a site's zone as people name it; any
+ * zone not of the U.S. table as it is. */
+const char *reference_time_zone_label(const char *tz);
 /* Index in its table, or -1. */
 int reference_specialty_index(const char *slug);
 int reference_state_index(const char *code);

@@ -172,6 +172,19 @@ bool clock_date_in_words(const char *date, char out[CLOCK_DATE_WORDS_SIZE])
     return true;
 }
 
+bool clock_month_in_words(const char *month, char out[CLOCK_DATE_WORDS_SIZE])
+{
+    char first[11], words[CLOCK_DATE_WORDS_SIZE];
+    out[0] = '\0';
+    if (month == NULL || strlen(month) != 7)
+        return false;
+    snprintf(first, sizeof(first), "%s-01", month);
+    if (!clock_date_in_words(first, words)) /* "Nov 1, 2026" */
+        return false;
+    snprintf(out, CLOCK_DATE_WORDS_SIZE, "%.3s %.4s", words, month);
+    return true;
+}
+
 const char *clock_date_words(const char *date, char out[CLOCK_DATE_WORDS_SIZE])
 {
     if (clock_date_in_words(date, out))

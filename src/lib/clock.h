@@ -37,6 +37,9 @@ bool clock_date_in_words(const char *date, char out[CLOCK_DATE_WORDS_SIZE]);
 /* For a sentence: the date in words (written into out), or the text as it is
  * when it is not a date ("" for NULL). */
 const char *clock_date_words(const char *date, char out[CLOCK_DATE_WORDS_SIZE]);
+/* "2026-11" → "Nov 2026" into out (as the pages write dates); false (out
+ * empty) when month is not a valid YYYY-MM. */
+bool clock_month_in_words(const char *month, char out[CLOCK_DATE_WORDS_SIZE]);
 /* Today as days since 1970-01-01 (UTC, with the test offset). */
 int32_t clock_today_days(void);
 /* RFC 3339 UTC "2026-11-25T14:32:11Z" for t into out[21]. */

@@ -44,31 +44,47 @@ static void error_text(struct buf *b, const char *id, const char *error)
     buf_append_str(b, "</span>");
 }
 
-void view_textarea(struct buf *b, const char *label, const char *name, const char *value, int rows, int maxlength,
-                   const char *hint, const char *error)
+/* The element's id is prefix + id ("f-" + name, or an id as given); its
+ * hint and error are "h-" + id and "e-" + id. */
+static void textarea(struct buf *b, const char *prefix, const char *id, const char *label, const char *name,
+                     const char *value, int rows, int maxlength, const char *hint, const char *error)
 {
-    buf_append_str(b, "<div class=\"field\"><label for=\"f-");
-    buf_append_html(b, name);
+    buf_append_str(b, "<div class=\"field\"><label for=\"");
+    buf_append_str(b, prefix);
+    buf_append_html(b, id);
     buf_append_str(b, "\">");
     buf_append_html(b, label);
     buf_append_str(b, "</label>");
-    hint_text(b, name, hint);
-    buf_append_str(b, "<textarea id=\"f-");
-    buf_append_html(b, name);
+    hint_text(b, id, hint);
+    buf_append_str(b, "<textarea id=\"");
+    buf_append_str(b, prefix);
+    buf_append_html(b, id);
     buf_append_str(b, "\" name=\"");
     buf_append_html(b, name);
     buf_appendf(b, "\" rows=\"%d\"", rows > 0 ? rows : 4);
     if (maxlength > 0)
         buf_appendf(b, " maxlength=\"%d\"", maxlength);
-    described_by(b, name, hint != NULL, error != NULL);
+    described_by(b, id, hint != NULL, error != NULL);
     buf_append_char(b, '>');
     /* A newline right after <textarea> is dropped by parsers: keep a leading one. */
     if (value != NULL && value[0] == '\n')
         buf_append_char(b, '\n');
     buf_append_html(b, value != NULL ? value : "");
     buf_append_str(b, "</textarea>");
-    error_text(b, name, error);
+    error_text(b, id, error);
     buf_append_str(b, "</div>\n");
+}
+
+void view_textarea(struct buf *b, const char *label, const char *name, const char *value, int rows, int maxlength,
+                   const char *hint, const char *error)
+{
+    textarea(b, "f-", name, label, name, value, rows, maxlength, hint, error);
+}
+
+void view_textarea_id(struct buf *b, const char *id, const char *label, const char *name, const char *value, int rows,
+                      int maxlength, const char *hint, const char *error)
+{
+    textarea(b, "", id, label, name, value, rows, maxlength, hint, error);
 }
 
 void view_checkbox(struct buf *b, const char *label, const char *name, bool checked, const char *hint)

@@ -14,6 +14,10 @@
  * with aria-describedby. maxlength 0 leaves it out. */
 void view_textarea(struct buf *b, const char *label, const char *name, const char *value, int rows, int maxlength,
                    const char *hint, const char *error);
+/* Like view_textarea, with the element's id given (for a second form on the
+ * page with a field of the same name); hint and error are "h-<id>", "e-<id>". */
+void view_textarea_id(struct buf *b, const char *id, const char *label, const char *name, const char *value, int rows,
+                      int maxlength, const char *hint, const char *error);
 /* One labelled checkbox (id "f-<name>", value "1"), the label after the box. */
 void view_checkbox(struct buf *b, const char *label, const char *name, bool checked, const char *hint);
 /* A fieldset with a legend and one checkbox per value, all named name; the

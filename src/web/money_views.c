@@ -113,7 +113,8 @@ void web_money_card(struct buf *b, const struct store_application *a, const stru
     }
     buf_append_str(b, "</dl>\n");
     if (v->cancellable && v->has_terms) {
-        buf_append_str(b, "<p class=\"if-cancel\"><strong>If you cancel today: ");
+        buf_append_str(b, student ? "<p class=\"if-cancel\"><strong>If you cancel today: "
+                                  : "<p class=\"if-cancel\"><strong>If the student cancels today: ");
         if (v->cancel_today.refund_cents > 0)
             view_money_amount(b, v->cancel_today.refund_cents);
         else
@@ -121,15 +122,15 @@ void web_money_card(struct buf *b, const struct store_application *a, const stru
         buf_append_str(b, " back.</strong></p>\n");
     }
     bool can_pay = v->can_pay[MONEY_PLAN_DEPOSIT] || v->can_pay[MONEY_PLAN_FULL] || v->can_pay[MONEY_PLAN_BALANCE];
-    buf_append_str(b, "<p class=\"actions wrap\">");
+    if (student)
+        buf_append_str(b, "<p class=\"actions wrap\">");
     if (student && can_pay) {
         buf_append_str(b, "<a class=\"button\" href=\"/applications/");
         buf_append_url(b, a->id);
         buf_append_str(b, v->can_pay[MONEY_PLAN_BALANCE] ? "/checkout\">Pay the balance</a> " : "/checkout\">Pay to book</a> ");
     }
     if (student)
-        buf_append_str(b, "<a href=\"/payments\">Payments and receipts</a>");
-    buf_append_str(b, "</p>\n");
+        buf_append_str(b, "<a href=\"/payments\">Payments and receipts</a></p>\n");
     int64_t left = v->received_cents - v->refunded_cents - v->refund_owed_cents;
     if (staff && left > 0) {
         char action[160], hint[160], amount[CENTS_TEXT_MAX];
@@ -139,7 +140,9 @@ void web_money_card(struct buf *b, const struct store_application *a, const stru
         buf_append_str(b, "<details><summary>Goodwill refund (staff)</summary>\n");
         view_form_begin(b, action, csrf_token);
         view_input(b, "Amount (USD)", "text", "amount", NULL, "off", true, hint, NULL);
-        view_textarea(b, "Reason", "reason", NULL, 3, REASON_MAX_CHARS, "Kept in the audit trail.", NULL);
+        /* Its own id: the actions' form below has a "reason" too (why a booking is cancelled). */
+        view_textarea_id(b, "f-refund-reason", "Reason", "reason", NULL, 3, REASON_MAX_CHARS,
+                         "Kept in the audit trail.", NULL);
         view_form_end(b, "Refund");
         buf_append_str(b, "</details>\n");
     }

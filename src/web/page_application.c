@@ -19,6 +19,7 @@
 #include "lib/utf8.h"
 #include "views/forms.h"
 #include "views/money.h"
+#include "store/evaluations.h"
 #include "web/web.h"
 
 const char *const web_application_params[] = {"done", NULL};
@@ -334,7 +335,16 @@ static void render_shared_documents(struct http_request *req, struct buf *b, con
         web_document_state(b, document_state_of(&d));
         buf_append_str(b, "</li>");
     }
-    if (shown == 0 && student && application_status_is_active(application_status_of(a))) {
+    enum application_status status = application_status_of(a);
+    if (shown == 0 && (status == APPLICATION_BOOKED || status == APPLICATION_CLEARED ||
+                       status == APPLICATION_IN_PROGRESS)) {
+        /* Once booked the host sees what the checklist asks for: "none shared" would contradict it.
+         * (The page's head links to the checklist.) */
+        buf_append_str(b, student ? "<p>You attached no other documents. The host sees the ones your onboarding "
+                                    "checklist asks for.</p>"
+                                  : "<p>The student attached no other documents. The ones this rotation asks for are "
+                                    "on the onboarding checklist.</p>");
+    } else if (shown == 0 && student && application_status_is_active(application_status_of(a))) {
         /* The page's head links to the checklist already. */
         buf_append_str(b, "<p>You shared no documents with this application. You can attach some from its "
                           "onboarding checklist.</p>");
@@ -356,8 +366,8 @@ static void render_shared_documents(struct http_request *req, struct buf *b, con
  * otherwise); while it is not complete "Clear to start" could only be refused,
  * so the page says what is left instead of offering it. */
 static void render_actions(struct buf *b, const struct store_application *a, const struct store_user *user,
-                           bool student, bool host, const struct compliance *onboarding, const char *csrf_token,
-                           const char *note, const char *note_error)
+                           bool student, bool host, const struct compliance *onboarding, bool evaluation_due,
+                           const char *csrf_token, const char *note, const char *note_error)
 {
     const char *next = application_next_step(a, student && !host);
     bool clear_waits = onboarding != NULL && !onboarding->all_ok;
@@ -391,6 +401,14 @@ static void render_actions(struct buf *b, const struct store_application *a, con
             host_cancel = host_cancel || strcmp(buttons[i].action, "cancel") == 0;
             shown[count++] = &buttons[i];
         }
+    if (count == 0 && !student_cancel && evaluation_due) {
+        /* The notification says the student waits for it: "nothing to do" would contradict it. */
+        buf_append_str(b, "<p class=\"next-step\">The student is waiting for your evaluation. <a href=\"/applications/");
+        buf_append_url(b, a->id);
+        buf_append_str(b, "/evaluation\">Evaluate the student</a></p>");
+        buf_append_str(b, "</section>\n");
+        return;
+    }
     if (count == 0 && !student_cancel) {
         buf_append_str(b, "<p>There is nothing for you to do on this application now.</p>");
         render_override(b, a, user, host, csrf_token);
@@ -545,7 +563,13 @@ static void render(struct http_request *req, int status, const char *id, const c
     struct compliance onboarding;
     bool clearable = host && application_may(&a, &user, "clear", false) &&
                      compliance_for_application(req->db, &req->arena, &a, &onboarding) == DB_OK;
-    render_actions(&b, &a, &user, student, host, clearable ? &onboarding : NULL, page.csrf_token, note, note_error);
+    /* The preceptor of a completed rotation who has not evaluated the student yet. */
+    struct store_evaluation evaluation;
+    bool evaluation_due = application_status_of(&a) == APPLICATION_COMPLETED && a.preceptor_user_id != NULL &&
+                          strcmp(a.preceptor_user_id, user.id) == 0 &&
+                          store_evaluation_get(req->db, &req->arena, a.id, &evaluation) == DB_DONE;
+    render_actions(&b, &a, &user, student, host, clearable ? &onboarding : NULL, evaluation_due, page.csrf_token,
+                   note, note_error);
     web_certificate_panel(req, &b, &a, &user, page.csrf_token);
     buf_append_str(&b, "</div>\n</div>\n");
     if (history_ok)

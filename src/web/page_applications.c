@@ -10,6 +10,7 @@
 
 #include "domain/accounts.h"
 #include "domain/applications.h"
+#include "domain/money.h"
 #include "lib/clock.h"
 #include "lib/limits.h"
 #include "views/money.h"
@@ -229,16 +230,25 @@ static void write_dates(struct buf *b, const struct store_application *a)
     view_date(b, a->block_end);
 }
 
-/* "Accept by …" / "Pay by …" while an offer or a hold runs. */
-static void write_deadline(struct buf *b, const struct store_application *a)
+/* "Accept by …" / "Pay by …" while an offer or a hold runs; once booked, the
+ * balance still due and its date, as the application's page says it. */
+static void write_deadline(struct http_request *req, struct buf *b, const struct store_application *a)
 {
     enum application_status status = application_status_of(a);
+    struct money_view money;
     if (status == APPLICATION_OFFERED && a->offer_expires_at > 0) {
         buf_append_str(b, "Accept by ");
         web_write_instant(b, a->offer_expires_at);
     } else if (status == APPLICATION_HELD && a->hold_expires_at > 0) {
         buf_append_str(b, "Pay by ");
         web_write_instant(b, a->hold_expires_at);
+    } else if ((status == APPLICATION_BOOKED || status == APPLICATION_CLEARED) &&
+               money_view_of(req->db, &req->arena, a, &money) == DB_OK && money.has_terms &&
+               money.balance_cents > 0 && money.balance_due_on != NULL) {
+        buf_append_str(b, "Pay the balance (");
+        view_money_amount(b, money.balance_cents);
+        buf_append_str(b, ") by ");
+        view_date(b, money.balance_due_on);
     } else {
         buf_append_str(b, "<span class=\"muted\">None</span>");
     }
@@ -253,7 +263,7 @@ static void application_link(struct buf *b, const struct store_application *a, c
     buf_append_str(b, "</a>");
 }
 
-static void render_mine(struct buf *b, const struct store_application *items, size_t count)
+static void render_mine(struct http_request *req, struct buf *b, const struct store_application *items, size_t count)
 {
     buf_append_str(b, "<div class=\"table-wrap\"><table class=\"records\"><caption>Your applications, newest "
                       "first</caption><thead><tr><th scope=\"col\">Rotation</th><th scope=\"col\">Host</th>"
@@ -279,7 +289,7 @@ static void render_mine(struct buf *b, const struct store_application *items, si
         buf_append_html(b, next != NULL ? next : "Nothing to do.");
         buf_append_str(b, "</td>");
         cell_begin(b, "Deadline");
-        write_deadline(b, a);
+        write_deadline(req, b, a);
         buf_append_str(b, "</td></tr>\n");
     }
     buf_append_str(b, "</tbody></table></div>\n");
@@ -423,7 +433,7 @@ void web_page_applications(struct http_request *req)
         else if (count == 0)
             buf_append_str(&b, "<p>None of your applications matches.</p>\n");
         else
-            render_mine(&b, items, count);
+            render_mine(req, &b, items, count);
         if (!v.reviewer)
             render_pager(&b, &p, items, count);
         buf_append_str(&b, "</section>\n");

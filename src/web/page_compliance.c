@@ -36,7 +36,9 @@ static void write_rule(struct buf *b, const struct requirement_rule *r)
                     (long long)r->issued_within_days);
     else
         buf_append_str(b, "Valid through the rotation");
-    buf_append_str(b, r->source == REQUIREMENT_FROM_HOST ? " · every rotation of this host" : " · this rotation");
+    /* Who asks for it, in words ("Valid through the rotation · this rotation" read as a stutter). */
+    buf_append_str(b, r->source == REQUIREMENT_FROM_HOST ? " · asked by the host for all its rotations"
+                                                          : " · asked by this rotation");
 }
 
 /* The document of an item, linked for whoever looks: the student to the
@@ -64,7 +66,9 @@ static void write_document(struct buf *b, const struct store_document *d, bool s
     buf_append_str(b, "</a>");
 }
 
-static void write_student_action(struct buf *b, const struct compliance_item *it)
+/* The links read as sentences to a screen reader, like the checklist's
+ * "Why" ("Upload your passport", "Upload a new version of your passport"). */
+static void write_student_action(struct buf *b, struct arena *arena, const struct compliance_item *it)
 {
     if (it->state == COMPLIANCE_OK) {
         buf_append_str(b, "<span class=\"muted\">Nothing to do</span>");
@@ -73,19 +77,19 @@ static void write_student_action(struct buf *b, const struct compliance_item *it
     } else if (it->document != NULL && it->state != COMPLIANCE_MISSING) {
         buf_append_str(b, "<a href=\"/wallet/");
         buf_append_url(b, it->document->id);
-        buf_append_str(b, "#replace\">Upload a new version<span class=\"visually-hidden\"> of ");
-        buf_append_html(b, document_kind_name(it->rule.kind));
+        buf_append_str(b, "#replace\">Upload a new version<span class=\"visually-hidden\"> of your ");
+        buf_append_html(b, document_kind_in_sentence(arena, it->rule.kind));
         buf_append_str(b, "</span></a>");
     } else {
         buf_append_str(b, "<a href=\"/wallet?kind=");
         buf_append_url(b, it->rule.kind);
-        buf_append_str(b, "#upload\">Upload<span class=\"visually-hidden\"> ");
-        buf_append_html(b, document_kind_name(it->rule.kind));
+        buf_append_str(b, "#upload\">Upload<span class=\"visually-hidden\"> your ");
+        buf_append_html(b, document_kind_in_sentence(arena, it->rule.kind));
         buf_append_str(b, "</span></a>");
     }
 }
 
-static void render_items(struct buf *b, const struct compliance *c, bool student, bool staff)
+static void render_items(struct buf *b, struct arena *arena, const struct compliance *c, bool student, bool staff)
 {
     size_t met = 0;
     for (size_t i = 0; i < c->count; i++)
@@ -125,7 +129,7 @@ static void render_items(struct buf *b, const struct compliance *c, bool student
         buf_append_str(b, "</td>");
         if (student) {
             buf_append_str(b, "<td data-label=\"What to do\">");
-            write_student_action(b, it);
+            write_student_action(b, arena, it);
             buf_append_str(b, "</td>");
         }
         buf_append_str(b, "</tr>\n");
@@ -302,7 +306,7 @@ static void render(struct http_request *req, int status, const char *id, const c
         view_notice(&b, notice);
     if (error != NULL)
         view_alert(&b, error);
-    render_items(&b, &c, student, staff && !student);
+    render_items(&b, &req->arena, &c, student, staff && !student);
     if (host && !student)
         render_clearance(&b, &a, &user, &c, page.csrf_token);
     if (student)

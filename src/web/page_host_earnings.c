@@ -111,8 +111,13 @@ void web_page_host_earnings(struct http_request *req)
     }
     buf_append_str(&b, "<label for=\"f-month\">Month</label> <input id=\"f-month\" type=\"month\" name=\"month\" value=\"");
     buf_append_html(&b, month);
-    buf_append_str(&b, "\"> <button type=\"submit\">Show</button></form>\n<section class=\"card\"><dl class=\"facts\">"
-                       "<dt>Earned</dt><dd>");
+    /* The month shown, named as the pages write dates ("Nov 2026"). */
+    char words[CLOCK_DATE_WORDS_SIZE];
+    const char *month_name = clock_month_in_words(month, words) ? words : month;
+    buf_append_str(&b, "\"> <button type=\"submit\">Show</button></form>\n<section class=\"card\" "
+                       "aria-labelledby=\"month-heading\"><h2 id=\"month-heading\">");
+    buf_append_html(&b, month_name);
+    buf_append_str(&b, "</h2><dl class=\"facts\"><dt>Earned</dt><dd>");
     view_money_amount(&b, nm > 0 ? months[0].earned_cents : 0);
     buf_append_str(&b, "</dd><dt>Paid out</dt><dd>");
     if (nm > 0 && months[0].payout_id != NULL) {
@@ -124,7 +129,9 @@ void web_page_host_earnings(struct http_request *req)
     }
     buf_append_str(&b, "</dd></dl>\n");
     if (nl == 0) {
-        buf_append_str(&b, "<p class=\"muted\">Nothing this month.</p>");
+        buf_append_str(&b, "<p class=\"muted\">Nothing in ");
+        buf_append_html(&b, month_name);
+        buf_append_str(&b, ".</p>");
     } else {
         buf_append_str(&b, "<div class=\"table-wrap\"><table class=\"records\"><caption>Line by line</caption>"
                            "<thead><tr><th scope=\"col\">Date</th><th scope=\"col\">What</th><th scope=\"col\">"

@@ -637,8 +637,11 @@ static void write_offering_fields(struct http_request *req, struct buf *b, const
     view_select(b, "Kind", "kind", offering_kind_names, offering_kind_labels, f->kind, error_for(a, errors, "kind"));
     view_select(b, "Setting", "setting", offering_setting_names, offering_setting_labels, f->setting,
                 error_for(a, errors, "setting"));
-    write_site_select(b, &req->arena, sites, site_count, f->site_id, error_for(a, errors, "site_id"));
-    write_preceptor_select(b, &req->arena, preceptors, preceptor_count, f->preceptor_id,
+    /* A new form with one site or one preceptor to choose from has it chosen already. */
+    write_site_select(b, &req->arena, sites, site_count,
+                      f->site_id == NULL && site_count == 1 ? sites[0].id : f->site_id, error_for(a, errors, "site_id"));
+    write_preceptor_select(b, &req->arena, preceptors, preceptor_count,
+                           f->preceptor_id == NULL && preceptor_count == 1 ? preceptors[0].id : f->preceptor_id,
                            error_for(a, errors, "preceptor_id"));
     view_input(b, "Length in weeks", "number", "weeks", f->weeks, NULL, true, "1 to " LIMIT_TEXT(CATALOG_WEEKS_MAX) ".", error_for(a, errors, "weeks"));
     view_input(b, "Hours per week", "number", "hours_per_week", f->hours_per_week, NULL, false, "1 to " LIMIT_TEXT(CATALOG_HOURS_MAX) ".",

@@ -76,8 +76,9 @@ void web_page_host_rounds(struct http_request *req)
             buf_append_html(&b, blocks[j].offering_title);
             buf_append_str(&b, ", ");
             view_date(&b, blocks[j].start_date);
-            buf_appendf(&b, "</a> <span class=\"muted\">%lld seats · %lld students ranked it · %s</span></li>",
-                        (long long)blocks[j].seats, (long long)blocks[j].applicants,
+            buf_appendf(&b, "</a> <span class=\"muted\">%lld %s · %lld %s ranked it · %s</span></li>",
+                        (long long)blocks[j].seats, blocks[j].seats == 1 ? "seat" : "seats",
+                        (long long)blocks[j].applicants, blocks[j].applicants == 1 ? "student" : "students",
                         strcmp(blocks[j].ranking, "list") == 0 ? "your list" : "the lottery");
         }
         buf_append_str(&b, "</ul></section>\n");
@@ -202,7 +203,7 @@ static void render_block(struct http_request *req, int status, const char *round
     buf_append_html(&b, v.round.school_name);
     buf_append_str(&b, " · ");
     view_date(&b, v.block.start_date);
-    buf_appendf(&b, " · %lld seats reserved</p>\n", (long long)v.block.seats);
+    buf_appendf(&b, " · %lld %s reserved</p>\n", (long long)v.block.seats, v.block.seats == 1 ? "seat" : "seats");
     if (error != NULL)
         view_alert(&b, error);
     else if (notice != NULL)

@@ -144,8 +144,10 @@ static void render_totals(struct buf *b, const struct hours_log *log)
     web_write_hours(b, log->waiting_minutes);
     buf_append_str(b, " hours</dd><dt>Days may be logged until</dt><dd>");
     view_date(b, log->open_until);
-    buf_append_str(b, "</dd></dl>\n<p class=\"muted\">Only confirmed hours count towards your weeks of U.S. clinical "
-                      "experience.</p></section>\n");
+    buf_append_str(b, log->viewer_logs ? "</dd></dl>\n<p class=\"muted\">Only confirmed hours count towards your "
+                                         "weeks of U.S. clinical experience.</p></section>\n"
+                                       : "</dd></dl>\n<p class=\"muted\">Only confirmed hours count towards the "
+                                         "student's weeks of U.S. clinical experience.</p></section>\n");
 }
 
 static void render_log_form(struct buf *b, const struct hours_log *log, const struct hours_form *f,

@@ -33,7 +33,7 @@ struct messages_view {
     struct store_user user;
     struct message_thread thread;
     bool open;                        /* false: before an offer */
-    const char **document_ids, **document_labels; /* the viewer's wallet, "" first (none) */
+    const char **document_ids, **document_labels; /* the viewer's wallet (the select adds "—": none) */
 };
 
 void web_messages_link(struct buf *b, const struct store_application *a, int64_t unread)
@@ -53,20 +53,18 @@ static void load_wallet(struct http_request *req, struct messages_view *v)
     size_t count = 0;
     if (store_documents_current(req->db, &req->arena, v->user.id, &docs, &count) != DB_OK)
         count = 0;
-    v->document_ids = arena_calloc(&req->arena, count + 2, sizeof(*v->document_ids));
-    v->document_labels = arena_calloc(&req->arena, count + 2, sizeof(*v->document_labels));
+    v->document_ids = arena_calloc(&req->arena, count + 1, sizeof(*v->document_ids));
+    v->document_labels = arena_calloc(&req->arena, count + 1, sizeof(*v->document_labels));
     if (v->document_ids == NULL || v->document_labels == NULL)
         return;
-    v->document_ids[0] = "";
-    v->document_labels[0] = "No attachment";
     for (size_t i = 0; i < count; i++) {
         struct buf label;
         buf_init(&label, &req->arena, BUF_CAP_LINE);
         buf_append_str(&label, document_kind_name(docs[i].kind));
         buf_append_str(&label, ": ");
         buf_append_str(&label, docs[i].file_name);
-        v->document_ids[i + 1] = docs[i].id;
-        v->document_labels[i + 1] = label.data;
+        v->document_ids[i] = docs[i].id;
+        v->document_labels[i] = label.data;
     }
 }
 
@@ -149,7 +147,7 @@ static void render_form(struct buf *b, const struct messages_view *v, const stru
     buf_append_str(b, "\">\n");
     view_textarea(b, "Your message", "body", f->body, 5, MESSAGE_MAX_CHARS,
                   "Plain text, at most " LIMIT_TEXT(MESSAGE_MAX_CHARS) " characters.", field_error(f, "body"));
-    if (v->document_ids != NULL && v->document_ids[1] != NULL)
+    if (v->document_ids != NULL && v->document_ids[0] != NULL)
         view_select(b, "Attach a document from your wallet (optional)", "document_id", v->document_ids,
                     v->document_labels, f->document_id != NULL ? f->document_id : "", field_error(f, "document_id"));
     view_form_end(b, "Send the message");
@@ -182,8 +180,13 @@ static void render(struct http_request *req, int status, const char *notice, con
         buf_append_str(&b, ": ");
         buf_append_html(&b, v.thread.application.offering_title);
         buf_append_str(&b, "</h1>\n<p class=\"lead\">");
-        buf_append_html(&b, v.thread.application.student_name);
-        buf_append_str(&b, " with ");
+        /* The student is not named to themselves: "With Lakeside Community Hospital". */
+        if (strcmp(v.thread.application.student_id, v.user.id) == 0) {
+            buf_append_str(&b, "With ");
+        } else {
+            buf_append_html(&b, v.thread.application.student_name);
+            buf_append_str(&b, " with ");
+        }
         buf_append_html(&b, v.thread.application.host_name);
         buf_append_str(&b, "</p>\n");
         render_thread(&b, &v);

@@ -123,7 +123,7 @@ static void render_summary(struct buf *b, const struct store_offering *o)
     buf_append_html(b, o->site_zip);
     buf_append_str(b, "</address></dd>");
     if (o->site_time_zone != NULL && o->site_time_zone[0] != '\0')
-        fact(b, "Time zone", o->site_time_zone);
+        fact(b, "Time zone", reference_time_zone_label(o->site_time_zone));
     buf_append_str(b, "</dl>\n");
     if (o->description != NULL && o->description[0] != '\0') {
         buf_append_str(b, "<h3>What you will do</h3>");

@@ -12,6 +12,7 @@
 #include "domain/documents.h"
 #include "domain/hours.h"
 #include "domain/messages.h"
+#include "domain/money.h"
 #include "domain/rotation_calendar.h"
 #include "lib/clock.h"
 #include "lib/limits.h"
@@ -116,8 +117,10 @@ static void render_facts(struct buf *b, const struct rotation_view *v)
     fact(b, v->student ? "Your coach" : "Coach");
     if (a->coach_id != NULL)
         buf_append_html(b, a->coach_name);
-    else
+    else if (application_status_of(a) == APPLICATION_HELD)
         buf_append_str(b, "<span class=\"muted\">A coach is assigned when the rotation is booked</span>");
+    else /* booked, yet no coach: there was none to assign; staff assign one */
+        buf_append_str(b, "<span class=\"muted\">Not assigned yet: Rounds staff will assign one</span>");
     buf_append_str(b, "</dd>");
     fact(b, "Status");
     web_application_status(b, application_status_of(a));
@@ -153,6 +156,21 @@ static void render_due(struct http_request *req, struct buf *b, const struct rot
         buf_appendf(&line, "%zu of %zu onboarding requirements met.", v->requirements_met, v->compliance.count);
         buf_appendf(&link, "/applications/%s/compliance", a->id);
         due(b, line.data, link.data, "Open the checklist");
+    }
+    /* The balance, as the application's payment card says it: unpaid by its date, the seat goes. */
+    struct money_view money;
+    if (v->student && (status == APPLICATION_BOOKED || status == APPLICATION_CLEARED) &&
+        money_view_of(req->db, &req->arena, a, &money) == DB_OK && money.has_terms && money.balance_cents > 0 &&
+        money.balance_due_on != NULL) {
+        buf_reset(&line);
+        buf_reset(&link);
+        buf_append_str(&line, "The balance of ");
+        view_money_amount(&line, money.balance_cents);
+        buf_append_str(&line, " is due by ");
+        view_date(&line, money.balance_due_on);
+        buf_append_char(&line, '.');
+        buf_appendf(&link, "/applications/%s/checkout", a->id);
+        due(b, line.data, link.data, "Pay the balance");
     }
     buf_reset(&link);
     buf_appendf(&link, "/rotations/%s/hours", a->id);

@@ -41,9 +41,10 @@ void web_school_rounds_section(struct http_request *req, struct buf *b, const ch
             buf_append_url(b, items[i].id);
             buf_append_str(b, "\">");
             buf_append_html(b, items[i].name);
-            buf_appendf(b, "</a> <span class=\"muted\">%s · %lld students · %lld seats</span></li>\n",
+            buf_appendf(b, "</a> <span class=\"muted\">%s · %lld %s · %lld %s</span></li>\n",
                         match_round_status_label(match_round_status_parse(items[i].status)),
-                        (long long)items[i].students, (long long)items[i].seats);
+                        (long long)items[i].students, items[i].students == 1 ? "student" : "students",
+                        (long long)items[i].seats, items[i].seats == 1 ? "seat" : "seats");
         }
         buf_append_str(b, "</ul>\n");
     }
@@ -170,8 +171,10 @@ static void render_add_block(struct http_request *req, struct buf *b, const char
     for (size_t i = 0; i < count; i++) {
         struct buf label;
         buf_init(&label, &req->arena, BUF_CAP_LINE);
-        buf_appendf(&label, "%s — %s, %s to %s (%lld free)", c[i].offering_title, c[i].host_name, c[i].start_date,
-                    c[i].end_date, (long long)c[i].seats);
+        char start[CLOCK_DATE_WORDS_SIZE], end[CLOCK_DATE_WORDS_SIZE];
+        buf_appendf(&label, "%s — %s, %s to %s (%lld free)", c[i].offering_title, c[i].host_name,
+                    clock_date_words(c[i].start_date, start), clock_date_words(c[i].end_date, end),
+                    (long long)c[i].seats);
         values[i] = c[i].block_id; /* view_select adds the empty choice */
         labels[i] = label.data;
     }

@@ -78,7 +78,8 @@ static void render(struct http_request *req, int status, const char *month_param
         buf_append_url(&b, month);
         buf_append_str(&b, "\" download>Download as CSV</a></p>\n<div class=\"table-wrap\"><table class=\"records\">"
                            "<caption>What each host is owed for ");
-        buf_append_html(&b, month);
+        char words[CLOCK_DATE_WORDS_SIZE];
+        buf_append_html(&b, clock_month_in_words(month, words) ? words : month);
         buf_append_str(&b, "</caption><thead><tr><th scope=\"col\">Host</th><th scope=\"col\">Earned</th>"
                            "<th scope=\"col\">Paid out</th><th scope=\"col\">Payout</th></tr></thead><tbody>\n");
         for (size_t i = 0; i < n; i++) {

@@ -117,12 +117,16 @@ static void render(struct http_request *req, int status, const char *notice, con
     if (count == 0) {
         buf_append_str(&b, "<p>No preceptors yet.</p>\n");
     } else {
-        buf_append_str(&b, "<div class=\"table-wrap\"><table class=\"records\"><caption>Preceptors, by id</caption>"
+        buf_append_str(&b, "<div class=\"table-wrap\"><table class=\"records\"><caption>Preceptors, those without "
+                           "the badge first</caption>"
                            "<thead><tr><th scope=\"col\">Preceptor</th><th scope=\"col\">NPI</th>"
                            "<th scope=\"col\">Licence</th><th scope=\"col\">Badge</th><th scope=\"col\">Action</th>"
                            "</tr></thead><tbody>\n");
-        for (size_t i = 0; i < count; i++)
-            write_row(&b, &items[i], page.csrf_token, failed);
+        /* Those waiting for a check first, then the verified ones. */
+        for (int pass = 0; pass < 2; pass++)
+            for (size_t i = 0; i < count; i++)
+                if (items[i].verified == (pass == 1))
+                    write_row(&b, &items[i], page.csrf_token, failed);
         buf_append_str(&b, "</tbody></table></div>\n");
     }
     view_page_end(&b);

@@ -207,7 +207,8 @@ static void render_application_select(struct http_request *req, struct buf *b, c
         buf_append_str(b, chosen ? "\" selected>" : "\">");
         buf_append_html(b, a->offering_title);
         buf_append_str(b, ", ");
-        buf_append_html(b, a->student_name);
+        /* The student's own rotations need no name: the host and the dates tell them apart. */
+        buf_append_html(b, strcmp(a->student_id, user->id) == 0 ? a->host_name : a->student_name);
         buf_append_str(b, ", ");
         view_date(b, a->block_start);
         buf_append_str(b, "</option>");

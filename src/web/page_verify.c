@@ -11,6 +11,7 @@
 
 #include "domain/certificates.h"
 #include "lib/certificate_number.h"
+#include "lib/clock.h"
 #include "lib/limits.h"
 #include "http/parse.h"
 #include "web/web.h"
@@ -61,7 +62,9 @@ static void render_found(struct http_request *req, struct buf *b, const struct c
             buf_append_str(b, "<dt>");
             buf_append_html(b, facts[i].label);
             buf_append_str(b, "</dt><dd>");
-            buf_append_html(b, facts[i].value);
+            /* A date as the rest of the page writes it ("Nov 2, 2026"); the signed text is the same day. */
+            char words[CLOCK_DATE_WORDS_SIZE];
+            buf_append_html(b, clock_date_words(facts[i].value, words));
             buf_append_str(b, "</dd>\n");
         }
     buf_append_str(b, "</dl></section>\n<p class=\"muted\">A PDF of this document carries the same facts, signed. "

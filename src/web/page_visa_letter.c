@@ -111,13 +111,19 @@ static void render(struct http_request *req, int status, const char *id, const c
     buf_append_html(&b, v.application.offering_title);
     buf_append_str(&b, ", ");
     buf_append_html(&b, v.application.host_name);
+    bool student = strcmp(v.application.student_id, user.id) == 0;
     buf_append_str(&b, "</p>\n<p>A signed letter on the host's details for the U.S. consulate: the rotation, its "
-                       "dates, that it is not employment, and that you pay its costs. Anyone can check it at its "
-                       "public page.</p>\n");
+                       "dates, that it is not employment, and that ");
+    buf_append_str(&b, student ? "you pay" : "the student pays");
+    buf_append_str(&b, " its costs. Anyone can check it at its public page.</p>\n");
     if (v.found)
         render_state(&b, &v, page.csrf_token);
     else if (v.may_request)
         render_form(&b, &v, f != NULL ? f : &blank, page.csrf_token);
+    else if (application_status_takes_seat(application_status_of(&v.application)) &&
+             application_status_of(&v.application) != APPLICATION_HELD)
+        /* Booked already: "once the rotation is booked" would send the reader waiting for what has happened. */
+        buf_append_str(&b, "<p class=\"notice\">No letter was asked for yet: the student has not asked for one.</p>\n");
     else
         buf_append_str(&b, "<p class=\"notice\">No letter was asked for yet. The student asks once the rotation is "
                            "booked.</p>\n");

@@ -189,6 +189,11 @@ test('catalog journey: search, facets, map, offering — without JavaScript', { 
     await page.waitForLoadState('load');
     assert.equal((await page.locator('h1').textContent()).trim(), title);
 
+    // The site's time zone as people name it ("Eastern Time"), not as the tz database does.
+    const zone = (await page.locator('dt', { hasText: 'Time zone' }).locator('xpath=following-sibling::dd[1]')
+      .textContent()).trim();
+    assert.match(zone, /^(Eastern|Central|Mountain|Pacific|Alaska|Hawaii|Atlantic) Time\b/, zone);
+
     // Dates and seats.
     const table = page.getByRole('table', { name: /start dates/i });
     assert.equal(await table.count(), 1, 'a table of start dates');

@@ -159,6 +159,12 @@ test('a completed rotation: certificate issued, downloaded, read, and verified o
     assert.equal(res.status(), 200);
     await page.getByText('Genuine.').waitFor();
     assert.ok((await page.locator('main').innerText()).includes(STUDENT_NAME));
+    // Its dates as the verdict above writes them ("Nov 2, 2026"), not as stored.
+    for (const term of ['First day', 'Last day', 'Issued']) {
+      const value = (await page.locator('dt', { hasText: term }).locator('xpath=following-sibling::dd[1]').first()
+        .textContent()).trim();
+      assert.match(value, /^[A-Z][a-z]{2} \d{1,2}, \d{4}$/, `${term}: ${value}`);
+    }
     assert.ok(await widest(page) <= 390, 'nothing wider than the phone');
     await screenshot(page, 'verify-phone');
 

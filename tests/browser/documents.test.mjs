@@ -242,9 +242,17 @@ test('upload → staff verifies (one rejected, re-uploaded) → the checklist tu
       assert.ok(rows.every((r) => r.state === 'Missing'), `all missing at first: ${JSON.stringify(rows)}`);
       assert.equal(await summary(s), `0 of ${rows.length} requirements met`);
       await s.getByRole('row', { name: /TB test/ }).getByText('Issued within 90 days before the start').waitFor();
+      // Who asks for each one, in words: the host for all its rotations, or this rotation.
+      assert.match(await s.getByRole('row', { name: /BLS certification/ }).locator('td').first().innerText(),
+        /Valid through the rotation · asked by the host for all its rotations/);
+      for (const cell of await s.locator('.checklist tbody tr td:first-child').allInnerTexts())
+        assert.match(cell, /· asked by (the host for all its rotations|this rotation)$/, cell);
       assert.equal(await s.getByRole('button', { name: 'Clear for the rotation' }).count(), 0,
         'the student has no clearance button');
       await screenshot(s, 'compliance-missing.png');
+      // A screen reader hears the upload link as a sentence, like the "Why" column.
+      assert.equal(await s.getByRole('row', { name: /Passport/ }).getByRole('link', { name: /^Upload/ })
+        .textContent(), 'Upload your passport');
 
       // Each one through the wallet's form, from the checklist's "Upload" link.
       const slugs = {};
@@ -381,11 +389,14 @@ test('upload → staff verifies (one rejected, re-uploaded) → the checklist tu
       rows = await checklist(s);
       for (const r of rows) assert.equal(r.state, r.kind === rejectedKind ? 'Rejected' : 'Met', `${r.kind}: ${r.state}`);
       assert.equal(await summary(s), `${rows.length - 1} of ${rows.length} requirements met`);
+      assert.equal(await s.getByRole('row', { name: /BLS certification/ }).getByRole('link', { name: /^Upload a new version/ })
+        .textContent(), 'Upload a new version of your BLS certification (AHA)');
       await Promise.all([
         s.waitForURL((u) => /^\/wallet\/[^/]+$/.test(u.pathname)),
         s.getByRole('row', { name: /BLS certification/ }).getByRole('link', { name: /^Upload a new version/ }).click(),
       ]);
       await s.getByText(REJECT_REASON).waitFor();
+
       assert.equal((await s.locator('.current-status .status').textContent()).trim(), 'Rejected');
       await screenshot(s, 'document-rejected.png');
       const replace = s.getByRole('region', { name: 'Upload a new version' });

@@ -115,6 +115,12 @@ test('evaluation, review and the host\'s answer on a completed rotation', { time
   try {
     const page = preceptor.page;
     await page.goto(`/applications/${APP}`);
+    // "What you can do now" says the evaluation waits, not "nothing to do" (the notification says it waits).
+    const actions = page.getByRole('region', { name: 'What you can do now' });
+    await actions.getByText('The student is waiting for your evaluation.').waitFor();
+    assert.equal(await actions.getByText('There is nothing for you to do').count(), 0);
+    assert.equal(await actions.getByRole('link', { name: 'Evaluate the student' }).getAttribute('href'),
+      `/applications/${APP}/evaluation`);
     await page.getByRole('link', { name: "The preceptor's evaluation" }).click();
     await page.waitForURL((u) => u.pathname === `/applications/${APP}/evaluation`);
     const form = page.getByRole('region', { name: /^Evaluate / });
@@ -133,6 +139,9 @@ test('evaluation, review and the host\'s answer on a completed rotation', { time
     await page.getByLabel('I would write this student a letter of recommendation').check();
     assert.equal(await submit(page, page.getByRole('button', { name: 'Submit the evaluation' })), 303);
     await page.getByText('The evaluation is submitted').waitFor();
+    await page.goto(`/applications/${APP}`);
+    await page.getByRole('region', { name: 'What you can do now' })
+      .getByText('There is nothing for you to do on this application now.').waitFor();
   } finally {
     await preceptor.context.close();
   }
@@ -250,6 +259,16 @@ test('the preceptor\'s teaching record, on a phone', { timeout: 60_000 }, async 
 
 test('a booked rotation gets its B-1 visa invitation letter', { timeout: 90_000 }, async () => {
   const { booked } = await demoApplications();
+  // Before the student asks, the host reads that the student has not asked (not "once booked": it is),
+  // and that the student, not "you", pays the rotation's costs.
+  const early = await signedIn('host@rounds.test');
+  try {
+    await early.page.goto(`/applications/${booked}/visa-letter`);
+    await early.page.getByText('No letter was asked for yet: the student has not asked for one.').waitFor();
+    await early.page.getByText(/that the student pays its costs/).waitFor();
+  } finally {
+    await early.context.close();
+  }
   const student = await signedIn('student@rounds.test', { width: 390, height: 844 });
   try {
     const page = student.page;

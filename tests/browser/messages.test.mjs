@@ -55,6 +55,10 @@ test('the student writes, the preceptor reads and answers, the unread count show
     await s.getByRole('link', { name: 'Messages', exact: true }).click();
     await s.waitForLoadState('load');
     assert.equal(new URL(s.url()).pathname, THREAD);
+    // One "no attachment" choice, not two ("—" and "No attachment" both meant none).
+    const attach = s.getByLabel('Attach a document from your wallet (optional)');
+    assert.equal(await attach.locator('option[value=""]').count(), 1);
+    assert.ok(await attach.locator('option').count() > 1, 'the wallet documents are offered');
 
     // Empty: the summary says what to do in a sentence (it once said only "is required").
     await s.evaluate(() => { for (const f of document.forms) f.noValidate = true; });
@@ -78,6 +82,8 @@ test('the student writes, the preceptor reads and answers, the unread count show
     await s.getByText('Your message is sent.').waitFor();
     await s.getByText('Where do I park on Monday?').waitFor();
     await look(s, 'messages');
+    // The student is not named to themselves; the preceptor reads whose thread it is.
+    assert.match((await s.locator('p.lead').first().textContent()).trim(), /^With \S/);
 
     // The preceptor sees the unread count, reads and answers.
     const p = preceptor.page;
@@ -91,6 +97,7 @@ test('the student writes, the preceptor reads and answers, the unread count show
     await p.getByRole('link', { name: 'Messages', exact: true }).click();
     await p.waitForLoadState('load');
     await p.getByText('Where do I park on Monday?').waitFor();
+    assert.match((await p.locator('p.lead').first().textContent()).trim(), /^Kwame Asante with \S/);
     // Opening the thread read it: the navigation no longer leads here.
     const left = p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Messages \(\d+ unread\)$/ });
     assert.ok((await left.count()) === 0 || (await left.getAttribute('href')) !== THREAD, 'the thread read is not counted');

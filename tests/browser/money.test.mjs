@@ -175,12 +175,37 @@ test('apply → offer → accept → pay (demo) → booked → cancel with the r
       assert.equal(await press(s, s.getByRole('button', { name: 'Continue to payment' }),
         (u) => u.pathname === applicationPath), 303, 'pay');
       assert.equal(await shownStatus(s), 'Booked');
+      // Booked, the host sees what the checklist asks for: the page does not say "no documents shared".
+      const shared = (await s.getByRole('region', { name: 'Documents you shared' }).innerText()).replace(/\s+/g, ' ');
+      assert.match(shared, /You attached no other documents\. The host sees the ones your onboarding checklist asks for\./);
       const money = s.getByRole('region', { name: 'Payment' });
       const ifCancel = (await money.locator('.if-cancel').textContent()).trim();
       const back = ifCancel.match(/If you cancel today: (\$[\d,]+(?:\.\d\d)?|nothing) back/);
       assert.ok(back, `the application page says what a cancellation gives back today: "${ifCancel}"`);
       assert.notEqual(back[1], 'nothing', 'two months ahead the demo policies give something back');
       await atBothWidths(s, 'booked-money', money.locator('.if-cancel'));
+      // The list of applications says the balance is still due, and by when, as this page does.
+      const due = (await money.getByText('Still due', { exact: true }).locator('xpath=following-sibling::dd[1]')
+        .textContent()).trim().match(/^(\$[\d,.]+) by (.+)$/);
+      assert.ok(due, 'the deposit leaves a balance with its date');
+      await s.goto('/applications');
+      const listed = s.getByRole('table', { name: 'Your applications, newest first' }).getByRole('row')
+        .filter({ has: s.locator(`a[href="${applicationPath}"]`) });
+      assert.equal((await listed.locator('td[data-label="Deadline"]').textContent()).trim(),
+        `Pay the balance (${due[1]}) by ${due[2]}`);
+      await s.goto(applicationPath);
+      // The host reads the same refund about the student, not about "you".
+      await h.goto(applicationPath);
+      assert.equal((await h.getByRole('region', { name: 'Payment' }).locator('.if-cancel').textContent()).trim(),
+        ifCancel.replace('If you cancel', 'If the student cancels'));
+      // Staff's goodwill refund and the cancellation each have their own "reason", each labelled.
+      const f0 = staff.page;
+      await f0.goto(applicationPath);
+      await f0.getByText('Goodwill refund (staff)').click();
+      await f0.getByRole('region', { name: 'Payment' }).getByLabel('Reason', { exact: true }).fill('kept');
+      await f0.getByLabel('If you cancel: why (for the refund)').waitFor();
+      assert.equal(await f0.locator('[id="f-reason"]').count() + await f0.locator('[id="f-refund-reason"]').count(), 2,
+        'no id is used twice');
 
       // Cancel: the refund is shown to the cent before confirming.
       await Promise.all([
@@ -219,10 +244,16 @@ test('apply → offer → accept → pay (demo) → booked → cancel with the r
       assert.equal((await f.goto('/staff/payouts')).status(), 200);
       await f.getByRole('heading', { name: 'Host payouts' }).waitFor();
       await atBothWidths(f, 'staff-payouts', f.getByRole('heading', { name: 'Host payouts' }));
+      // Last month named in words, as the pages write dates (the demo host earned in it).
+      const payoutsFor = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 1, 1))
+        .toLocaleString('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+      assert.equal((await f.locator('table caption').textContent()).trim(), `What each host is owed for ${payoutsFor}`);
       assert.equal((await s.goto('/staff/payouts')).status(), 404, 'a student gets 404 for the payouts page');
       assert.equal((await h.goto('/host/earnings')).status(), 200);
       await h.getByRole('heading', { name: 'Earnings' }).waitFor();
       await atBothWidths(h, 'host-earnings', h.getByRole('heading', { name: 'Earnings' }));
+      const thisMonth = new Date().toLocaleString('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+      await h.getByRole('heading', { name: thisMonth, exact: true }).waitFor();
     } finally {
       for (const p of [student, host, staff]) await p.context.close();
     }

@@ -202,6 +202,11 @@ test('host-wide requirements on the offering and in the API; the host header; st
         await s.waitForURL((u) => u.pathname === '/staff/preceptors');
         const row = s.getByRole('row').filter({ hasText: target.npi });
         await row.getByText('Not verified').waitFor();
+        // Those waiting for the badge come first: no "Not verified" row below a verified one.
+        const badges = await s.locator('tbody td[data-label="Badge"]').allInnerTexts();
+        const firstVerified = badges.findIndex((t) => t.trim() === 'Verified');
+        assert.ok(firstVerified < 0 || !badges.slice(firstVerified).some((t) => t.trim() === 'Not verified'),
+          `unverified preceptors first: ${badges.join(', ')}`);
         await row.getByLabel('Licence expires on').fill('2020-01-31');
         const posted = s.waitForResponse((r) => r.request().method() === 'POST');
         await row.getByRole('button', { name: /Verify NPI and licence/ }).click();

@@ -198,6 +198,10 @@ test('the rotation under way: coach, check-in, ticket, hours and readiness', { t
     assert.equal(await p.getByLabel('What happened, and what do you need?').inputValue(), 'Can I move Friday to Saturday?');
     assert.equal(await p.getByLabel('Category').inputValue(), 'schedule');
     assert.equal(await p.getByLabel('The rotation it is about (optional)').inputValue(), APP);
+    // The student's own rotations are named by host and date, not by the student's own name.
+    const about = await p.getByLabel('The rotation it is about (optional)').locator('option:checked').textContent();
+    assert.match(about, /^.+, .+, [A-Z][a-z]{2} \d{1,2}, \d{4}$/, about);
+    assert.ok(!about.includes(STUDENT), about);
     await look(p, 'ticket-new-error-390');
 
     // Hours: "7.3" is refused with the values kept; 7.5 is logged for today.
@@ -224,6 +228,8 @@ test('the rotation under way: coach, check-in, ticket, hours and readiness', { t
     const pr = preceptor.page;
     await pr.goto(`${ROTATION}/hours`);
     await pr.getByRole('heading', { name: /^Week 1:/ }).waitFor();
+    // The totals speak of the student's weeks to the preceptor, not of "your" weeks.
+    await pr.getByText("Only confirmed hours count towards the student's weeks of U.S. clinical experience.").waitFor();
     assert.equal(await press(pr, pr.getByRole('button', { name: 'Confirm the 2 days waiting this week' })), 303);
     await pr.getByText("The week's days are confirmed.").waitFor();
     await look(pr, 'hours-confirmed');
@@ -272,5 +278,39 @@ test('the secret calendar address: made, read as iCalendar, replaced, turned off
     assert.equal((await p.request.get(feedPath(second))).status(), 404, 'a turned-off address is 404');
   } finally {
     await phone.context.close();
+  }
+});
+
+// A booked rotation's coach line never says a coach comes "when the rotation is
+// booked": it is booked; and "What is due" names the balance still to pay. The
+// demo student's booked rotation (paid in part), whoever coaches it.
+test('a booked rotation does not promise a coach "when it is booked"', { timeout: 120_000 }, async () => {
+  const token = await apiLogin('student@rounds.test');
+  const list = await apiExpect(200, 'GET', '/api/v1/applications?status=booked', { token });
+  const booked = (list.items || []).find((a) => a.status === 'booked');
+  assert.ok(booked, 'the demo student has a booked rotation');
+  for (const width of [1280, 360]) {
+    const s = await person('student@rounds.test', width);
+    try {
+      assert.equal((await s.page.goto(`/rotations/${booked.id}`)).status(), 200);
+      const facts = s.page.getByRole('region', { name: 'The rotation' });
+      const coach = (await facts.locator('dt', { hasText: 'Your coach' }).locator('xpath=following-sibling::dd[1]')
+        .textContent()).trim();
+      assert.doesNotMatch(coach, /when the rotation is booked/, coach);
+      assert.match(await facts.innerText(), /Booked/);
+      // "What is due" names the balance the payment card shows as still due, with the way to pay it.
+      await s.page.goto(`/applications/${booked.id}`);
+      const stillDue = await s.page.getByRole('region', { name: 'Payment' }).getByText('Still due', { exact: true })
+        .locator('xpath=following-sibling::dd[1]').textContent();
+      const [, amount, by] = stillDue.trim().match(/^(\$[\d,.]+) by (.+)$/);
+      await s.page.goto(`/rotations/${booked.id}`);
+      const due = s.page.getByRole('region', { name: 'What is due' });
+      await due.getByText(`The balance of ${amount} is due by ${by}.`).waitFor();
+      assert.equal(await due.getByRole('link', { name: 'Pay the balance' }).getAttribute('href'),
+        `/applications/${booked.id}/checkout`);
+      await look(s.page, `rotation-booked-${width}`);
+    } finally {
+      await s.context.close();
+    }
   }
 });

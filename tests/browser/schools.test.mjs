@@ -116,6 +116,8 @@ test('invite a cohort by CSV → students join and rank → the school runs and 
         const options = await reserve.getByLabel('Block').locator('option').allTextContents();
         const choice = options.find((o) => o && o !== '—' && !o.includes('Lakeside'));
         assert.ok(choice, 'a block of another host has seats free');
+        // Dates as every other page writes them ("Jan 4, 2027"), not as stored.
+        assert.match(choice, /, [A-Z][a-z]{2} \d{1,2}, \d{4} to [A-Z][a-z]{2} \d{1,2}, \d{4} \(\d+ free\)$/, choice);
         await reserve.getByLabel('Block').selectOption({ label: choice });
         await reserve.getByLabel('Seats').fill('1');
         await reserve.getByRole('button', { name: 'Reserve the seats' }).click();
@@ -178,6 +180,11 @@ test('invite a cohort by CSV → students join and rank → the school runs and 
       if (await apps.locator('table').count() > 0) {
         await apps.getByText('Not started').first().waitFor(); // an offer: no hours yet
       }
+      // The readiness speaks of the student's profile, not of "your profile", to the coordinator
+      // (a new student has no USMLE result in it yet).
+      const readiness = await c.getByRole('region', { name: 'Match readiness' }).innerText();
+      assert.match(readiness, /No score in the profile/);
+      assert.doesNotMatch(readiness, /your profile/);
       await fitsWindow(c);
       await checkAxe(c, 'a school\'s student');
       await screenshot(c, 'school-student-360.png');
@@ -186,3 +193,22 @@ test('invite a cohort by CSV → students join and rank → the school runs and 
       await coordinatorContext.close();
     }
   });
+
+// The host's match rounds count in words: "1 seat", "2 seats", never "1 seats".
+test('the host\'s match rounds say "1 seat" and "2 seats"', { timeout: 60_000 }, async () => {
+  const context = await newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 800 } });
+  try {
+    const page = await context.newPage();
+    await logIn(page, 'host@rounds.test', DEMO_PASSWORD);
+    assert.equal((await page.goto('/host/rounds')).status(), 200);
+    const lines = (await page.locator('main li').allInnerTexts()).filter((t) => /ranked it/.test(t));
+    assert.ok(lines.length > 0, 'the demo host has blocks in the demo round');
+    for (const line of lines) {
+      assert.doesNotMatch(line, /\b1 seats\b|\b1 students\b/, line);
+      assert.match(line, /\b(1 seat|\d+ seats) · (1 student|\d+ students) ranked it · /, line);
+    }
+    await fitsWindow(page);
+  } finally {
+    await context.close();
+  }
+});

@@ -1409,6 +1409,22 @@ TEST(clock_date_in_words_reads_month_day_year)
     CHECK_STR(clock_date_words(NULL, w), "");
 }
 
+/* A month as the payouts and earnings pages name it. */
+TEST(clock_month_in_words_reads_month_year)
+{
+    char w[CLOCK_DATE_WORDS_SIZE];
+    CHECK(clock_month_in_words("2026-11", w));
+    CHECK_STR(w, "Nov 2026");
+    CHECK(clock_month_in_words("9999-12", w));
+    CHECK_STR(w, "Dec 9999");
+    static const char *const not_months[] = {"2026-13", "2026-00", "2026-1", "", "2026-11-01", "2026/11"};
+    for (size_t i = 0; i < sizeof(not_months) / sizeof(not_months[0]); i++) {
+        CHECK(!clock_month_in_words(not_months[i], w));
+        CHECK_STR(w, "");
+    }
+    CHECK(!clock_month_in_words(NULL, w));
+}
+
 /* Hours typed in quarter hours: what the form takes, refuses, and how pages write minutes. */
 /* ---- log ---- */
 
@@ -1577,6 +1593,7 @@ int main(void)
     RUN(router_index_answers_as_the_table_walk);
     RUN(clock_rfc3339_matches_strftime);
     RUN(clock_date_in_words_reads_month_day_year);
+    RUN(clock_month_in_words_reads_month_year);
     RUN(ids_from_clock_now_ms_unique_sort_in_the_order_made);
     RUN(quarter_hours_read_and_written);
     RUN(log_request_lines_read_as_printf_wrote_them);
