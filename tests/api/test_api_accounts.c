@@ -14,7 +14,10 @@
 
 #include "api_client.h"
 #include "api_suite.h"
+#include "domain/vocabulary.h"
+#include "http/server.h"
 #include "lib/crypto.h"
+#include "lib/limits.h"
 #include "routes.h"
 #include "test.h"
 
@@ -1546,6 +1549,32 @@ TEST(cli_user_add_with_a_bad_role_exits_2)
     CHECK_INT(users_with_email(email), 0);
 }
 
+/* `rounds user add --help` names every role of the role table. */
+TEST(cli_user_add_help_lists_every_role)
+{
+    struct api_cli_result res;
+    const char *args[] = {"user", "add", "--help", NULL};
+    CHECK_INT(api_cli(main_server.db, args, NULL, &res), 0);
+    for (size_t i = 0; role_names[i] != NULL; i++) {
+        char listed[64];
+        snprintf(listed, sizeof(listed), " %s%s", role_names[i], role_names[i + 1] != NULL ? "," : ".");
+        CHECK_CONTAINS(res.out, listed);
+    }
+    CHECK_CONTAINS(res.out, " coach");
+    api_cli_free(&res);
+}
+
+/* `rounds serve --help` gives the PostgreSQL pool default the server uses. */
+TEST(cli_serve_help_gives_the_pool_default)
+{
+    struct api_cli_result res;
+    const char *args[] = {"serve", "--help", NULL};
+    CHECK_INT(api_cli(main_server.db, args, NULL, &res), 0);
+    CHECK_CONTAINS(res.out, "for PostgreSQL one per event loop, at least " LIMIT_TEXT(HTTP_DB_POOL_PG_MIN) ")");
+    CHECK(strstr(res.out, "8 for PostgreSQL") == NULL);
+    api_cli_free(&res);
+}
+
 TEST(cli_unknown_command_exits_2_with_usage)
 {
     struct api_cli_result res;
@@ -1993,6 +2022,8 @@ static void run_tests(void)
     API_RUN(staff_creates_a_preceptor);
     API_RUN(student_cannot_create_users);
     API_RUN(cli_user_add_with_a_bad_role_exits_2);
+    API_RUN(cli_user_add_help_lists_every_role);
+    API_RUN(cli_serve_help_gives_the_pool_default);
     API_RUN(cli_unknown_command_exits_2_with_usage);
     API_RUN(cli_serve_with_a_bogus_flag_exits_2);
     API_RUN(cli_version_exits_0);
