@@ -1292,6 +1292,73 @@ TEST(oversize_body_of_10mb_is_413)
     api_free(&r);
 }
 
+/* "X-Padding: ppp…" of `bytes` bytes in all (heap). */
+static char *padding_header(size_t bytes)
+{
+    char *header = malloc(bytes + 1);
+    if (header == NULL)
+        return NULL;
+    memcpy(header, "X-Padding: ", 11);
+    memset(header + 11, 'p', bytes - 11);
+    header[bytes] = '\0';
+    return header;
+}
+
+/* Request headers are capped at REQUEST_HEADERS_MAX_BYTES in all: above it a
+ * 431 problem before anything acts; below it, as before. */
+TEST(oversize_headers_are_431_and_change_nothing)
+{
+    struct user u;
+    if (!register_user(&u, "bighead"))
+        return;
+    char *over = padding_header(REQUEST_HEADERS_MAX_BYTES + 1);
+    char *huge = padding_header(300000); /* h2o alone took this */
+    char *under = padding_header(REQUEST_HEADERS_MAX_BYTES - 1024);
+    if (over == NULL || huge == NULL || under == NULL)
+        goto out;
+    /* A registration: no user. */
+    char email[160];
+    api_unique_email(email, sizeof(email), "bighead-new");
+    char *body = json_text(json_pack("{s:s,s:s,s:s}", "email", email, "password", STRONG_PASSWORD, "name", "Big Head"));
+    const char *register_headers[] = {over, NULL};
+    struct api_response r;
+    api_request(&r, "POST", "/api/v1/auth/register", register_headers, body);
+    CHECK_PROBLEM(&r, 431, "headers_too_large", NULL);
+    CHECK_CONTAINS(api_json_str(r.json, "detail"), LIMIT_TEXT(REQUEST_HEADERS_MAX_BYTES));
+    check_security_headers(&r);
+    api_free(&r);
+    free(body);
+    CHECK_INT(users_with_email(email), 0);
+    /* A profile change with a valid session: the profile stays as it was. */
+    char *before = profile_row(u.email);
+    const char *patch_headers[] = {u.auth_header, huge, NULL};
+    api_request(&r, "PATCH", "/api/v1/me", patch_headers, "{\"school\":\"Big Head University\"}");
+    CHECK_PROBLEM(&r, 431, "headers_too_large", NULL);
+    api_free(&r);
+    patch_headers[1] = over;
+    api_request(&r, "PATCH", "/api/v1/me", patch_headers, "{\"school\":\"Big Head University\"}");
+    CHECK_PROBLEM(&r, 431, "headers_too_large", NULL);
+    api_free(&r);
+    char *after = profile_row(u.email);
+    CHECK_STR(after, before);
+    free(before);
+    free(after);
+    /* Under the cap: as before. */
+    const char *me_headers[] = {u.auth_header, under, NULL};
+    api_request(&r, "GET", "/api/v1/me", me_headers, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(api_json_str(r.json, "email"), u.email);
+    api_free(&r);
+    const char *page_headers[] = {under, NULL};
+    api_request(&r, "GET", "/healthz", page_headers, NULL);
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+out:
+    free(over);
+    free(huge);
+    free(under);
+}
+
 TEST(malformed_invalid_utf8)
 {
     struct user u;
@@ -2012,6 +2079,7 @@ static void run_tests(void)
     API_RUN(oversize_body_of_2mib_is_413);
     API_RUN(oversize_body_of_2mib_is_problem_json);
     API_RUN(oversize_body_of_10mb_is_413);
+    API_RUN(oversize_headers_are_431_and_change_nothing);
     API_RUN(malformed_invalid_utf8);
     API_RUN(malformed_nul_and_control_characters);
     API_RUN(malformed_query_string_is_400);
