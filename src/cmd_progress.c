@@ -1,7 +1,7 @@
-/* cmd_progress.c — progress of long subcommands (seed --offerings, import) on
- * a terminal: one line on standard error, redrawn in place. When standard
- * error is not a terminal nothing is written, so that what scripts and tests
- * read stays the same. */
+/* cmd_progress.c — progress of long subcommands (seed, import, match) on a
+ * terminal: one line on standard error, redrawn in place, or the phases of the
+ * work. When standard error is not a terminal nothing is written, so that what
+ * scripts and tests read stays the same. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <unistd.h>
@@ -60,13 +60,34 @@ void command_progress_show(void *ctx, int64_t done, int64_t total)
     command_with_commas(seconds > 0 ? (int64_t)((double)shown / seconds) : 0, rate_text);
     fprintf(p->out, "\r[%s] %3d%%  %s/%s %s  %s/s ", bar, permille / 10, done_text, total_text, p->unit, rate_text);
     fflush(p->out);
+    p->line_shown = true;
 }
 
 void command_progress_end(struct command_progress *p)
 {
-    if (p->out != NULL && p->shown_permille >= 0) {
+    if (p->out != NULL && p->line_shown) {
         fputs("\r\033[K", p->out);
         fflush(p->out);
     }
     p->shown_permille = -1;
+    p->line_shown = false;
+}
+
+void command_phase_begin(struct command_progress *p, const char *what)
+{
+    p->phase_ms = clock_monotonic_ms();
+    if (p->out == NULL)
+        return;
+    fprintf(p->out, "\r\033[K%s…", what);
+    fflush(p->out);
+    p->line_shown = true;
+}
+
+void command_phase_end(struct command_progress *p, const char *done)
+{
+    if (p->out == NULL)
+        return;
+    fprintf(p->out, "\r\033[K%s (%.0f ms)\n", done, clock_monotonic_ms() - p->phase_ms);
+    fflush(p->out);
+    p->line_shown = false;
 }

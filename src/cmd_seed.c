@@ -39,7 +39,7 @@ static const char seed_usage[] =
     "                  rotation with the demo preceptor, completed ten days ago\n"
     "                  with its hours confirmed, and its signed certificate (the\n"
     "                  signing key of DATA_DIR, created when missing, as serve does).\n"
-    "                  Safe to run again.\n"
+    "                  Safe to run again. Shows its slow steps when stderr is a terminal.\n"
     "  --offerings N   adds N offerings (1 to 10000000) with 2-6 blocks each and a new\n"
     "                  host per 100 offerings, as fast as possible, for benchmarks;\n"
     "                  prints the rate. Shows progress when stderr is a terminal.\n"
@@ -276,8 +276,13 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
                d->note != NULL ? d->note : "");
     }
 
+    struct command_progress phases; /* the slow steps, on a terminal */
+    command_progress_start(&phases, NULL);
     bool created = false;
-    if (demo_catalog_seed(conn, &accounts, &created) != DB_OK) {
+    command_phase_begin(&phases, "adding the demo catalog");
+    int catalog_rc = demo_catalog_seed(conn, &accounts, &created);
+    command_progress_end(&phases);
+    if (catalog_rc != DB_OK) {
         fprintf(stderr, "rounds seed: could not create the demo catalog (see the log line above)\n");
         rc = EXIT_FAILURE_RUNTIME;
         goto out;
@@ -309,7 +314,10 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
                                  .demo_student_id = student.id,
                                  .password = demo_password};
     struct demo_school_added cohort;
-    if (school_coordinator_id == NULL || demo_school_seed(conn, &arena, &school, &cohort) != DB_OK) {
+    command_phase_begin(&phases, "adding the demo school's cohort and match round");
+    int school_rc = school_coordinator_id != NULL ? demo_school_seed(conn, &arena, &school, &cohort) : DB_ERROR;
+    command_progress_end(&phases);
+    if (school_rc != DB_OK) {
         fprintf(stderr, "rounds seed: could not create the demo school's cohort and match round\n");
         rc = EXIT_FAILURE_RUNTIME;
         goto out;

@@ -52,8 +52,9 @@ const char *command_with_commas(int64_t n, char out[32]);
 struct command_progress {
     FILE *out;          /* NULL: nothing is shown */
     const char *unit;   /* "offerings", "rows" */
-    double started_ms;
+    double started_ms, phase_ms;
     int shown_permille; /* -1 before the first */
+    bool line_shown;    /* a line without its newline is on the terminal */
 };
 /* Starts on standard error when it is a terminal, else shows nothing. */
 void command_progress_start(struct command_progress *p, const char *unit);
@@ -64,5 +65,8 @@ void command_progress_start_on(struct command_progress *p, FILE *out, const char
 void command_progress_show(void *ctx, int64_t done, int64_t total);
 /* Clears the line, before the summary or an error. */
 void command_progress_end(struct command_progress *p);
+/* A phase of long work: "parsing…" while it runs, then "parsed (12 ms)" on a line of its own. */
+void command_phase_begin(struct command_progress *p, const char *what);
+void command_phase_end(struct command_progress *p, const char *done);
 
 #endif

@@ -1,6 +1,7 @@
 /* test_cli_progress.c — the progress line of long subcommands (cmd_progress.c):
  * what it shows, that it redraws only when a tenth of a percent has passed,
- * that it clears its line, and that nothing is written without a terminal. */
+ * that it clears its line, the phases of match and seed --demo, and that
+ * nothing is written without a terminal. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,11 +70,31 @@ TEST(ending_what_never_showed_writes_nothing)
     free(text);
 }
 
+static void two_phases(struct command_progress *p)
+{
+    command_phase_begin(p, "parsing");
+    command_phase_end(p, "parsed");
+    command_phase_begin(p, "matching");
+    command_progress_end(p); /* an error: the line is cleared for its message */
+}
+
+TEST(phases_show_while_they_run_and_end_on_a_line_of_their_own)
+{
+    char *text = captured(two_phases);
+    CHECK_CONTAINS(text, "\r\033[Kparsing…\r\033[Kparsed (");
+    CHECK_CONTAINS(text, " ms)\n\r\033[Kmatching…\r\033[K");
+    size_t len = strlen(text);
+    CHECK(len >= 4 && strcmp(text + len - 4, "\r\033[K") == 0);
+    free(text);
+}
+
 TEST(without_a_terminal_nothing_is_shown)
 {
     struct command_progress p;
     command_progress_start_on(&p, NULL, "rows");
     command_progress_show(&p, 1, 2); /* would crash on a NULL stream if it wrote */
+    command_phase_begin(&p, "parsing");
+    command_phase_end(&p, "parsed");
     command_progress_end(&p);
     CHECK(p.out == NULL);
 }
@@ -93,6 +114,7 @@ int main(void)
     RUN(shows_the_bar_counts_and_unit_then_clears);
     RUN(odd_counts_neither_crash_nor_overflow_the_bar);
     RUN(ending_what_never_showed_writes_nothing);
+    RUN(phases_show_while_they_run_and_end_on_a_line_of_their_own);
     RUN(without_a_terminal_nothing_is_shown);
     RUN(numbers_get_thousands_separators);
     return test_summary("test_cli_progress");
