@@ -23,8 +23,9 @@ static const char import_usage[] =
     "Migrates the database (ROUNDS_DB), which must hold no data yet, checks the export in DIR\n"
     "against its manifest (schema version, every file's size and SHA-256, every row count) and\n"
     "loads it in one transaction: ids, timestamps, ledger and audit history unchanged. Nothing\n"
-    "is imported when anything is refused. Exit codes: 0 imported, 1 a failure or a database\n"
-    "that is not empty, 2 usage, 4 not an export, another schema version, or a damaged file.\n";
+    "is imported when anything is refused. Shows progress (rows loaded) when stderr is a\n"
+    "terminal. Exit codes: 0 imported, 1 a failure or a database that is not empty, 2 usage,\n"
+    "4 not an export, another schema version, or a damaged file.\n";
 
 /* --to/--from DIR and --db; false (after printing why) on a bad flag. */
 static bool parse_flags(int argc, char **argv, const char *name, const char *usage, const char *dir_flag,
@@ -138,7 +139,11 @@ int command_import(int argc, char **argv)
     snprintf(backend, sizeof(backend), "%s", db_backend_name(conn));
     struct export_report report;
     char why[2048] = "";
-    enum export_outcome outcome = export_read(conn, dir, &report, why, sizeof(why));
+    struct command_progress progress;
+    command_progress_start(&progress, "rows");
+    enum export_outcome outcome = export_read(conn, dir, progress.out != NULL ? command_progress_show : NULL, &progress,
+                                              &report, why, sizeof(why));
+    command_progress_end(&progress);
     if (outcome != EXPORT_OK) {
         fprintf(stderr, "rounds import: %s; nothing was imported\n", why);
         return exit_code_of(outcome);

@@ -80,25 +80,10 @@ static void region_free(struct region *r)
 }
 
 struct match_run_state {
-    bool tty, quiet;
-    double started_ms, phase_ms;
+    struct command_progress phases; /* on a terminal, unless --quiet */
+    double started_ms;
     FILE *out;
 };
-
-static void phase_begin(struct match_run_state *st, const char *what)
-{
-    st->phase_ms = clock_monotonic_ms();
-    if (st->tty && !st->quiet) {
-        fprintf(stderr, "\r\033[K%s…", what);
-        fflush(stderr);
-    }
-}
-
-static void phase_end(struct match_run_state *st, const char *done)
-{
-    if (st->tty && !st->quiet)
-        fprintf(stderr, "\r\033[K%s (%.0f ms)\n", done, clock_monotonic_ms() - st->phase_ms);
-}
 
 /* The whole file (or standard input) into arena memory; NULL after printing why. */
 static char *read_all(const char *path, struct arena *arena, size_t *len)
@@ -231,8 +216,11 @@ static void print_summary(const struct match_instance *in, const struct match_re
 
 static int run_match(const char *in_path, const char *out_path, bool quiet)
 {
-    struct match_run_state st = {.tty = isatty(STDERR_FILENO) == 1, .quiet = quiet};
-    st.started_ms = clock_monotonic_ms();
+    struct match_run_state st = {.started_ms = clock_monotonic_ms()};
+    if (quiet)
+        command_progress_start_on(&st.phases, NULL, NULL);
+    else
+        command_progress_start(&st.phases, NULL);
     struct stat info;
     size_t expected = strcmp(in_path, "-") != 0 && stat(in_path, &info) == 0 ? (size_t)info.st_size : 0;
     struct arena arena;
@@ -240,34 +228,33 @@ static int run_match(const char *in_path, const char *out_path, bool quiet)
     region_init(&region, &arena, ((size_t)1 << 30) + 32 * (expected < MATCH_MAX_INSTANCE_BYTES ? expected : 0));
     int rc = EXIT_FAILURE_RUNTIME;
     size_t len = 0;
-    phase_begin(&st, "reading the instance");
+    command_phase_begin(&st.phases, "reading the instance");
     char *text = read_all(in_path, &arena, &len);
     if (text == NULL)
         goto out;
-    phase_end(&st, "read the instance");
-    phase_begin(&st, "parsing");
+    command_phase_end(&st.phases, "read the instance");
+    command_phase_begin(&st.phases, "parsing");
     struct match_instance in;
     char error[MATCH_ERROR_MAX];
     if (match_json_read(text, len, &arena, &in, error) != 0) {
-        if (st.tty && !quiet)
-            fputs("\r\033[K", stderr);
+        command_progress_end(&st.phases);
         fprintf(stderr, "rounds match: %s: %s\n", strcmp(in_path, "-") == 0 ? "(stdin)" : in_path, error);
         rc = EXIT_INVALID_INPUT;
         goto out;
     }
-    phase_end(&st, "parsed");
-    phase_begin(&st, "matching and verifying");
+    command_phase_end(&st.phases, "parsed");
+    command_phase_begin(&st.phases, "matching and verifying");
     struct match_result result;
     if (match_run(&in, &arena, &result) != 0) {
         fprintf(stderr, "rounds match: out of memory\n");
         goto out;
     }
-    phase_end(&st, "matched and verified");
-    phase_begin(&st, "writing the result");
+    command_phase_end(&st.phases, "matched and verified");
+    command_phase_begin(&st.phases, "writing the result");
     rc = write_result(&st, &in, &result, out_path, &arena);
     if (rc != EXIT_OK)
         goto out;
-    phase_end(&st, "wrote the result");
+    command_phase_end(&st.phases, "wrote the result");
     if (!quiet)
         print_summary(&in, &result, clock_monotonic_ms() - st.started_ms);
     rc = match_verification_ok(&result.verification) ? EXIT_OK : EXIT_UNVERIFIED;

@@ -45,7 +45,8 @@ static const char seed_usage[] =
     "                  preceptor, and its signed certificate (the signing key of\n"
     "                  DATA_DIR, created when missing, as serve does); the demo\n"
     "                  school's cohort, match round and signed agreement with the\n"
-    "                  demo host. Safe to run again.\n"
+    "                  demo host. Safe to run again. Shows its slow steps when\n"
+    "                  stderr is a terminal.\n"
     "  --offerings N   adds N offerings (1 to 10000000) with 2-6 blocks each and a new\n"
     "                  host per 100 offerings, as fast as possible, for benchmarks;\n"
     "                  prints the rate. Shows progress when stderr is a terminal.\n"
@@ -156,23 +157,6 @@ static int seed_demo_requirements(struct db_conn *conn, const char *host_id)
     return DB_OK;
 }
 
-/* "1,234,567" into out. */
-static const char *with_commas(int64_t n, char out[32])
-{
-    char digits[24];
-    int len = snprintf(digits, sizeof(digits), "%" PRId64, n < 0 ? -n : n);
-    size_t used = 0;
-    if (n < 0)
-        out[used++] = '-';
-    for (int i = 0; i < len && used + 2 < 32; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            out[used++] = ',';
-        out[used++] = digits[i];
-    }
-    out[used] = '\0';
-    return out;
-}
-
 /* N of --offerings: digits only, 1 … DEMO_CATALOG_BULK_MAX. */
 static bool parse_count(const char *text, int64_t *out)
 {
@@ -236,8 +220,9 @@ static int print_catalog(struct db_conn *conn, bool created)
         return rc;
     char hosts[32], states[32], offerings[32], specialties[32], blocks[32];
     printf("Catalog: %s hosts in %s states, %s offerings in %s specialties, %s blocks%s\n",
-           with_commas(sum.hosts, hosts), with_commas(sum.states, states), with_commas(sum.offerings, offerings),
-           with_commas(sum.specialties, specialties), with_commas(sum.blocks, blocks),
+           command_with_commas(sum.hosts, hosts), command_with_commas(sum.states, states),
+           command_with_commas(sum.offerings, offerings), command_with_commas(sum.specialties, specialties),
+           command_with_commas(sum.blocks, blocks),
            created ? "" : " (already there; left as it is)");
     return DB_OK;
 }
@@ -314,8 +299,13 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
                d->note != NULL ? d->note : "");
     }
 
+    struct command_progress phases; /* the slow steps, on a terminal */
+    command_progress_start(&phases, NULL);
     bool created = false;
-    if (demo_catalog_seed(conn, &accounts, &created) != DB_OK) {
+    command_phase_begin(&phases, "adding the demo catalog");
+    int catalog_rc = demo_catalog_seed(conn, &accounts, &created);
+    command_progress_end(&phases);
+    if (catalog_rc != DB_OK) {
         fprintf(stderr, "rounds seed: could not create the demo catalog (see the log line above)\n");
         rc = EXIT_FAILURE_RUNTIME;
         goto out;
@@ -348,7 +338,10 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
                                  .demo_student_id = student.id,
                                  .password = demo_password};
     struct demo_school_added cohort;
-    if (school_coordinator_id == NULL || demo_school_seed(conn, &arena, &school, &cohort) != DB_OK) {
+    command_phase_begin(&phases, "adding the demo school's cohort and match round");
+    int school_rc = school_coordinator_id != NULL ? demo_school_seed(conn, &arena, &school, &cohort) : DB_ERROR;
+    command_progress_end(&phases);
+    if (school_rc != DB_OK) {
         fprintf(stderr, "rounds seed: could not create the demo school's cohort and match round\n");
         rc = EXIT_FAILURE_RUNTIME;
         goto out;
@@ -373,51 +366,23 @@ out:
 
 /* ---- --offerings N ---- */
 
-struct progress {
-    double started_ms;
-    int shown_permille; /* -1 before the first */
-};
-
-/* "[########............]  42%  420,000/1,000,000 offerings  55,000/s" on stderr. */
-static void show_progress(void *ctx, int64_t done, int64_t total)
-{
-    struct progress *p = ctx;
-    int permille = (int)(done * 1000 / total);
-    if (permille == p->shown_permille)
-        return;
-    p->shown_permille = permille;
-    enum { WIDTH = 30 };
-    char bar[WIDTH + 1];
-    int filled = permille * WIDTH / 1000;
-    for (int i = 0; i < WIDTH; i++)
-        bar[i] = i < filled ? '#' : '.';
-    bar[WIDTH] = '\0';
-    double seconds = (clock_monotonic_ms() - p->started_ms) / 1000.0;
-    char done_text[32], total_text[32], rate_text[32];
-    with_commas(done, done_text);
-    with_commas(total, total_text);
-    with_commas(seconds > 0 ? (int64_t)((double)done / seconds) : 0, rate_text);
-    fprintf(stderr, "\r[%s] %3d%%  %s/%s offerings  %s/s ", bar, permille / 10, done_text, total_text, rate_text);
-    fflush(stderr);
-}
-
 static int seed_offerings(struct db_conn *conn, int64_t count)
 {
-    bool tty = isatty(STDERR_FILENO) == 1;
-    struct progress progress = {clock_monotonic_ms(), -1};
+    struct command_progress progress;
+    command_progress_start(&progress, "offerings");
     struct demo_catalog_added added;
-    int db_rc = demo_catalog_add_offerings(conn, count, tty ? show_progress : NULL, &progress, &added);
+    int db_rc = demo_catalog_add_offerings(conn, count, progress.out != NULL ? command_progress_show : NULL, &progress,
+                                           &added);
     double seconds = (clock_monotonic_ms() - progress.started_ms) / 1000.0;
-    if (tty)
-        fputs("\r\033[K", stderr);
+    command_progress_end(&progress);
     if (db_rc != DB_OK) {
         char done_text[32];
         fprintf(stderr, "rounds seed: adding offerings failed after %s (see the log line above)\n",
-                with_commas(added.offerings, done_text));
+                command_with_commas(added.offerings, done_text));
         return EXIT_FAILURE_RUNTIME;
     }
     char rate_text[32];
-    with_commas(seconds > 0 ? (int64_t)((double)added.offerings / seconds) : added.offerings, rate_text);
+    command_with_commas(seconds > 0 ? (int64_t)((double)added.offerings / seconds) : added.offerings, rate_text);
     printf("Seeded %" PRId64 " offerings in %.1f s (%s offerings/s)\n", added.offerings, seconds, rate_text);
     return EXIT_OK;
 }

@@ -8,13 +8,22 @@
 #include "domain/vocabulary.h"
 #include "lib/arena.h"
 
-static const char user_usage[] =
-    "usage: rounds user add --email EMAIL --name NAME --role ROLE [--org ORG_ID] --password-stdin [--db PATH_OR_URL]\n"
-    "\n"
-    "Roles: student, preceptor, host_coordinator, school_coordinator, staff.\n"
-    "--org makes the user a member of that organisation (a host for preceptors and host\n"
-    "coordinators, a school for school coordinators). The password is read from the first\n"
-    "line of standard input: 12 to 128 characters, not a common or dictionary password.\n";
+/* The usage; the roles come from the role table (domain/vocabulary.h). */
+static void print_user_usage(FILE *out)
+{
+    fputs("usage: rounds user add --email EMAIL --name NAME --role ROLE [--org ORG_ID] --password-stdin "
+          "[--db PATH_OR_URL]\n"
+          "\n"
+          "Roles:",
+          out);
+    for (size_t i = 0; role_names[i] != NULL; i++)
+        fprintf(out, "%s %s", i > 0 ? "," : "", role_names[i]);
+    fputs(".\n"
+          "--org makes the user a member of that organisation (a host for preceptors and host\n"
+          "coordinators, a school for school coordinators). The password is read from the first\n"
+          "line of standard input: 12 to 128 characters, not a common or dictionary password.\n",
+          out);
+}
 
 /* Reads the first line of stdin into out without its newline. */
 static bool read_password(char *out, size_t size)
@@ -34,12 +43,12 @@ static bool read_password(char *out, size_t size)
 int command_user(int argc, char **argv)
 {
     if (argc < 2 || command_wants_help(argv[1])) {
-        fputs(user_usage, argc < 2 ? stderr : stdout);
+        print_user_usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_USAGE : EXIT_OK;
     }
     if (strcmp(argv[1], "add") != 0) {
         fprintf(stderr, "rounds user: unknown subcommand '%s'\n", argv[1]);
-        fputs(user_usage, stderr);
+        print_user_usage(stderr);
         return EXIT_USAGE;
     }
     struct config config;
@@ -50,7 +59,7 @@ int command_user(int argc, char **argv)
     for (int i = 2; i < argc; i++) {
         const char *flag = argv[i];
         if (command_wants_help(flag)) {
-            fputs(user_usage, stdout);
+            print_user_usage(stdout);
             return EXIT_OK;
         }
         if (strcmp(flag, "--password-stdin") == 0) {
@@ -66,14 +75,14 @@ int command_user(int argc, char **argv)
         if (slot == NULL || i + 1 >= argc) {
             fprintf(stderr, slot == NULL ? "rounds user add: unknown flag %s\n" : "rounds user add: %s needs a value\n",
                     flag);
-            fputs(user_usage, stderr);
+            print_user_usage(stderr);
             return EXIT_USAGE;
         }
         *slot = argv[++i];
     }
     if (email == NULL || name == NULL || role == NULL || !password_stdin) {
         fprintf(stderr, "rounds user add: --email, --name, --role and --password-stdin are required\n");
-        fputs(user_usage, stderr);
+        print_user_usage(stderr);
         return EXIT_USAGE;
     }
     char password[1100];

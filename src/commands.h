@@ -4,6 +4,7 @@
 #define ROUNDS_COMMANDS_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "store/db.h"
@@ -42,5 +43,30 @@ int command_serve_prepare(struct config *config, int catalog_poll_ms);
 void command_serve_release(void);
 /* True when argv[i] is --help or -h. */
 bool command_wants_help(const char *arg);
+
+/* "1,234,567" into out. */
+const char *command_with_commas(int64_t n, char out[32]);
+
+/* Progress of long work (cmd_progress.c): a bar, the count and the rate on
+ * one line redrawn in place, only when standard error is a terminal. */
+struct command_progress {
+    FILE *out;          /* NULL: nothing is shown */
+    const char *unit;   /* "offerings", "rows" */
+    double started_ms, phase_ms;
+    int shown_permille; /* -1 before the first */
+    bool line_shown;    /* a line without its newline is on the terminal */
+};
+/* Starts on standard error when it is a terminal, else shows nothing. */
+void command_progress_start(struct command_progress *p, const char *unit);
+/* Starts on out (NULL: nothing), whatever it is (tests). */
+void command_progress_start_on(struct command_progress *p, FILE *out, const char *unit);
+/* done of total so far; ctx is the struct command_progress (the callback of
+ * domain work: demo_catalog_add_offerings, export_read). */
+void command_progress_show(void *ctx, int64_t done, int64_t total);
+/* Clears the line, before the summary or an error. */
+void command_progress_end(struct command_progress *p);
+/* A phase of long work: "parsing…" while it runs, then "parsed (12 ms)" on a line of its own. */
+void command_phase_begin(struct command_progress *p, const char *what);
+void command_phase_end(struct command_progress *p, const char *done);
 
 #endif

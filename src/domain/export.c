@@ -265,7 +265,20 @@ struct importer {
     enum export_outcome outcome;
     char *why;
     size_t why_size;
+    export_progress_fn progress; /* NULL: none */
+    void *progress_ctx;
+    int64_t rows_total;          /* the manifest's */
 };
+
+/* Progress is told after each table, and within one every this many rows. */
+enum { IMPORT_PROGRESS_ROWS = 4096 };
+
+/* Tells the caller's progress how many rows of all tables are loaded. */
+static void import_progress(const struct importer *im, int64_t done)
+{
+    if (im->progress != NULL)
+        im->progress(im->progress_ctx, done, im->rows_total);
+}
 
 /* Fills why and returns EXPORT_INVALID. */
 static enum export_outcome invalid(char *why, size_t why_size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -475,6 +488,8 @@ static int import_table(struct db_conn *conn, struct importer *im, size_t index)
             rc = rc == DB_RETRY ? DB_RETRY : DB_ERROR;
         }
         json_decref(row);
+        if (rows % IMPORT_PROGRESS_ROWS == 0)
+            import_progress(im, im->report->rows + rows);
     }
     free(line);
     fclose(f);
@@ -492,6 +507,7 @@ static int import_table(struct db_conn *conn, struct importer *im, size_t index)
         rc = self_rc == DB_RETRY ? DB_RETRY : DB_ERROR;
     }
     im->report->rows += rows;
+    import_progress(im, im->report->rows);
     return rc;
 }
 
@@ -523,8 +539,8 @@ static int import_transaction(struct db_conn *conn, void *ctx)
     return rc;
 }
 
-enum export_outcome export_read(struct db_conn *conn, const char *dir, struct export_report *report, char *why,
-                                size_t why_size)
+enum export_outcome export_read(struct db_conn *conn, const char *dir, export_progress_fn progress, void *progress_ctx,
+                                struct export_report *report, char *why, size_t why_size)
 {
     memset(report, 0, sizeof(*report));
     struct store_export_plan plan = {0};
@@ -547,9 +563,11 @@ enum export_outcome export_read(struct db_conn *conn, const char *dir, struct ex
         outcome = check_files(dir, entries, plan.table_count, why, why_size);
     if (outcome != EXPORT_OK)
         goto out;
-    for (size_t i = 0; i < plan.table_count; i++)
+    struct importer im = {dir, &plan, entries, report, EXPORT_FAILED, why, why_size, progress, progress_ctx, 0};
+    for (size_t i = 0; i < plan.table_count; i++) {
         report->bytes += entries[i].bytes;
-    struct importer im = {dir, &plan, entries, report, EXPORT_FAILED, why, why_size};
+        im.rows_total += entries[i].rows;
+    }
     why[0] = '\0';
     int rc = db_run_tx(conn, true, import_transaction, &im);
     outcome = rc == DB_OK ? EXPORT_OK : im.outcome != EXPORT_OK ? im.outcome : EXPORT_FAILED;

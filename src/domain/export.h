@@ -42,8 +42,14 @@ enum export_outcome {
 /* Writes conn's database into dir (new or empty). Closes conn. */
 enum export_outcome export_write(struct db_conn *conn, const char *dir, const char *rounds_version,
                                  struct export_report *report, char *why, size_t why_size);
-/* Imports dir into conn's database (migrated, empty). Closes conn. */
-enum export_outcome export_read(struct db_conn *conn, const char *dir, struct export_report *report, char *why,
-                                size_t why_size);
+/* What an import has done: rows loaded of the manifest's total, after each
+ * table and every few thousand rows within one (from 0 again when the
+ * transaction is retried). */
+typedef void (*export_progress_fn)(void *ctx, int64_t done, int64_t total);
+
+/* Imports dir into conn's database (migrated, empty). Closes conn. progress
+ * may be NULL. */
+enum export_outcome export_read(struct db_conn *conn, const char *dir, export_progress_fn progress, void *progress_ctx,
+                                struct export_report *report, char *why, size_t why_size);
 
 #endif

@@ -351,6 +351,7 @@ const char *http_reason_phrase(int status)
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Content";
     case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
     default: return "";
@@ -1100,6 +1101,28 @@ int http_too_large_reply(struct http_thread *thread, h2o_req_t *r, struct http_c
     return 0;
 }
 
+/* The request's header fields as sent: "name: value\r\n" each. */
+static size_t header_bytes(const h2o_req_t *r)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < r->headers.size; i++)
+        bytes += r->headers.entries[i].name->len + r->headers.entries[i].value.len + 4;
+    return bytes;
+}
+
+/* A request whose header fields are over REQUEST_HEADERS_MAX_BYTES: 431
+ * before routing, a session or a handler, and one log line saying how big. */
+static void refuse_large_headers(struct http_request *req, size_t bytes)
+{
+    char path[201];
+    log_safe(path, sizeof(path), req->log_path != NULL ? req->log_path : "");
+    log_info("msg=\"headers over the limit\" req_id=%s path=%s header_bytes=%zu limit_bytes=%d", req->request_id, path,
+             bytes, REQUEST_HEADERS_MAX_BYTES);
+    http_reply_error(req, ERR_HEADERS_TOO_LARGE, NULL,
+                     "the request's headers are larger than the limit of " LIMIT_TEXT(REQUEST_HEADERS_MAX_BYTES)
+                     " bytes");
+}
+
 /* With a database pool: ROUTE_MEMORY requests of visitors not signed in
  * run here on the loop, signed-in ROUTE_LOOP_SESSION requests and those of
  * ROUTE_MEMORY API routes read their sessions on the loop's reader and run
@@ -1128,9 +1151,12 @@ static void dispatch_detached(struct http_thread *thread, h2o_req_t *r)
     http_detached_finish(req, r);
 }
 
+/* Requests whose headers are too large are refused here on the loop, before
+ * a database pool would copy them. */
 void http_dispatch(struct http_thread *thread, h2o_req_t *r)
 {
-    if (http_server_state.db_pool > 0) {
+    size_t headers = header_bytes(r);
+    if (http_server_state.db_pool > 0 && headers <= REQUEST_HEADERS_MAX_BYTES) {
         dispatch_detached(thread, r);
         return;
     }
@@ -1140,6 +1166,8 @@ void http_dispatch(struct http_thread *thread, h2o_req_t *r)
     req->arena.backend_alloc = pool_alloc;
     req->arena.backend = &r->pool;
     request_init(req, thread, r);
-    if (route_request(req, r))
+    if (headers > REQUEST_HEADERS_MAX_BYTES)
+        refuse_large_headers(req, headers);
+    else if (route_request(req, r))
         http_run_pipeline(req, false);
 }

@@ -15,7 +15,7 @@
  * threads make big batches (a thread reads the sessions of all the requests
  * waiting for it in one query): on 2 cores and 2 loops, GET /api/v1/me ran
  * fastest with 2, slower with 3 or 4, and at two thirds of that with 8. */
-enum { HTTP_DB_POOL_PG_MIN = 2 };
+#define HTTP_DB_POOL_PG_MIN 2 /* a literal, so that `rounds serve --help` can quote it (LIMIT_TEXT) */
 
 struct http_options {
     const char *listen_host;          /* "127.0.0.1" */

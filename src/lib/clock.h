@@ -1,7 +1,10 @@
 /* clock.h — the one source of "now", so that tests can move time.
  *
- * ROUNDS_CLOCK_OFFSET (seconds, may be negative) shifts the clock of a whole
- * process; tests of expiry also call clock_set_offset(). */
+ * The offset (seconds, may be negative) shifts the clock of a whole process.
+ * It starts at 0 and moves only through clock_set_offset(): the test hook
+ * POST /api/v1/test/clock (serve --test-hooks 1), tests running in-process,
+ * and the demo seeding that dates its history in the past. No environment
+ * variable or flag sets it. */
 #ifndef ROUNDS_LIB_CLOCK_H
 #define ROUNDS_LIB_CLOCK_H
 

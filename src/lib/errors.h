@@ -56,6 +56,7 @@
     X(ERR_AFFILIATION_REQUIRED, 422, "Your school has no active agreement with this host for these dates") \
     X(ERR_METHOD_UNAVAILABLE, 422, "This payment method is not offered")                         \
     X(ERR_RATE_LIMITED, 429, "Too many attempts; try again later")                              \
+    X(ERR_HEADERS_TOO_LARGE, 431, "The request headers are too large")                          \
     X(ERR_INTERNAL, 500, "Internal error")                                                      \
     X(ERR_PROVIDER_UNAVAILABLE, 502, "The payment provider cannot be reached")                   \
     X(ERR_UNAVAILABLE, 503, "Service unavailable")

@@ -14,6 +14,10 @@
 #define LIMIT_TEXT(limit) LIMIT_TEXT_(limit)
 #define LIMIT_TEXT_(limit) #limit
 
+/* ---- a request's head ---- */
+#define REQUEST_HEADERS_MAX_BYTES 16384 /* all header fields of one request, "name: value\r\n" each (16 KiB):
+                                           431 above it */
+
 /* ---- identifiers and codes in request bodies, in bytes ---- */
 #define ID_MAX_BYTES 64               /* an id of ours, or a reference-data key (specialty, kind) */
 #define STATE_CODE_BYTES 2            /* a USPS state code */

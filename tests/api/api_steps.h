@@ -53,7 +53,12 @@ static inline bool steps_block(const struct user *staff, const char *offering, i
 static inline bool steps_act_with(const struct user *u, const char *app, const char *action, json_t *body)
 {
     char path[200];
-    snprintf(path, sizeof(path), "/api/v1/applications/%s/%s", app, action);
+    int len = snprintf(path, sizeof(path), "/api/v1/applications/%s/%s", app, action);
+    if (len < 0 || (size_t)len >= sizeof(path)) {
+        TEST_FAILF("the path of %s on %s is too long", action, app);
+        json_decref(body);
+        return false;
+    }
     struct api_response r;
     bool ok = post_as(&r, u, path, body, 200);
     api_free(&r);

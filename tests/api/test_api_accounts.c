@@ -14,7 +14,10 @@
 
 #include "api_client.h"
 #include "api_suite.h"
+#include "domain/vocabulary.h"
+#include "http/server.h"
 #include "lib/crypto.h"
+#include "lib/limits.h"
 #include "routes.h"
 #include "test.h"
 
@@ -1289,6 +1292,73 @@ TEST(oversize_body_of_10mb_is_413)
     api_free(&r);
 }
 
+/* "X-Padding: ppp…" of `bytes` bytes in all (heap). */
+static char *padding_header(size_t bytes)
+{
+    char *header = malloc(bytes + 1);
+    if (header == NULL)
+        return NULL;
+    memcpy(header, "X-Padding: ", 11);
+    memset(header + 11, 'p', bytes - 11);
+    header[bytes] = '\0';
+    return header;
+}
+
+/* Request headers are capped at REQUEST_HEADERS_MAX_BYTES in all: above it a
+ * 431 problem before anything acts; below it, as before. */
+TEST(oversize_headers_are_431_and_change_nothing)
+{
+    struct user u;
+    if (!register_user(&u, "bighead"))
+        return;
+    char *over = padding_header(REQUEST_HEADERS_MAX_BYTES + 1);
+    char *huge = padding_header(300000); /* h2o alone took this */
+    char *under = padding_header(REQUEST_HEADERS_MAX_BYTES - 1024);
+    if (over == NULL || huge == NULL || under == NULL)
+        goto out;
+    /* A registration: no user. */
+    char email[160];
+    api_unique_email(email, sizeof(email), "bighead-new");
+    char *body = json_text(json_pack("{s:s,s:s,s:s}", "email", email, "password", STRONG_PASSWORD, "name", "Big Head"));
+    const char *register_headers[] = {over, NULL};
+    struct api_response r;
+    api_request(&r, "POST", "/api/v1/auth/register", register_headers, body);
+    CHECK_PROBLEM(&r, 431, "headers_too_large", NULL);
+    CHECK_CONTAINS(api_json_str(r.json, "detail"), LIMIT_TEXT(REQUEST_HEADERS_MAX_BYTES));
+    check_security_headers(&r);
+    api_free(&r);
+    free(body);
+    CHECK_INT(users_with_email(email), 0);
+    /* A profile change with a valid session: the profile stays as it was. */
+    char *before = profile_row(u.email);
+    const char *patch_headers[] = {u.auth_header, huge, NULL};
+    api_request(&r, "PATCH", "/api/v1/me", patch_headers, "{\"school\":\"Big Head University\"}");
+    CHECK_PROBLEM(&r, 431, "headers_too_large", NULL);
+    api_free(&r);
+    patch_headers[1] = over;
+    api_request(&r, "PATCH", "/api/v1/me", patch_headers, "{\"school\":\"Big Head University\"}");
+    CHECK_PROBLEM(&r, 431, "headers_too_large", NULL);
+    api_free(&r);
+    char *after = profile_row(u.email);
+    CHECK_STR(after, before);
+    free(before);
+    free(after);
+    /* Under the cap: as before. */
+    const char *me_headers[] = {u.auth_header, under, NULL};
+    api_request(&r, "GET", "/api/v1/me", me_headers, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(api_json_str(r.json, "email"), u.email);
+    api_free(&r);
+    const char *page_headers[] = {under, NULL};
+    api_request(&r, "GET", "/healthz", page_headers, NULL);
+    CHECK_INT(r.status, 200);
+    api_free(&r);
+out:
+    free(over);
+    free(huge);
+    free(under);
+}
+
 TEST(malformed_invalid_utf8)
 {
     struct user u;
@@ -1544,6 +1614,32 @@ TEST(cli_user_add_with_a_bad_role_exits_2)
     CHECK_INT(api_cli(main_server.db, args, "Harbor-Lantern-Quill-204\n", &res), 2);
     api_cli_free(&res);
     CHECK_INT(users_with_email(email), 0);
+}
+
+/* `rounds user add --help` names every role of the role table. */
+TEST(cli_user_add_help_lists_every_role)
+{
+    struct api_cli_result res;
+    const char *args[] = {"user", "add", "--help", NULL};
+    CHECK_INT(api_cli(main_server.db, args, NULL, &res), 0);
+    for (size_t i = 0; role_names[i] != NULL; i++) {
+        char listed[64];
+        snprintf(listed, sizeof(listed), " %s%s", role_names[i], role_names[i + 1] != NULL ? "," : ".");
+        CHECK_CONTAINS(res.out, listed);
+    }
+    CHECK_CONTAINS(res.out, " coach");
+    api_cli_free(&res);
+}
+
+/* `rounds serve --help` gives the PostgreSQL pool default the server uses. */
+TEST(cli_serve_help_gives_the_pool_default)
+{
+    struct api_cli_result res;
+    const char *args[] = {"serve", "--help", NULL};
+    CHECK_INT(api_cli(main_server.db, args, NULL, &res), 0);
+    CHECK_CONTAINS(res.out, "for PostgreSQL one per event loop, at least " LIMIT_TEXT(HTTP_DB_POOL_PG_MIN) ")");
+    CHECK(strstr(res.out, "8 for PostgreSQL") == NULL);
+    api_cli_free(&res);
 }
 
 TEST(cli_unknown_command_exits_2_with_usage)
@@ -1983,6 +2079,7 @@ static void run_tests(void)
     API_RUN(oversize_body_of_2mib_is_413);
     API_RUN(oversize_body_of_2mib_is_problem_json);
     API_RUN(oversize_body_of_10mb_is_413);
+    API_RUN(oversize_headers_are_431_and_change_nothing);
     API_RUN(malformed_invalid_utf8);
     API_RUN(malformed_nul_and_control_characters);
     API_RUN(malformed_query_string_is_400);
@@ -1993,6 +2090,8 @@ static void run_tests(void)
     API_RUN(staff_creates_a_preceptor);
     API_RUN(student_cannot_create_users);
     API_RUN(cli_user_add_with_a_bad_role_exits_2);
+    API_RUN(cli_user_add_help_lists_every_role);
+    API_RUN(cli_serve_help_gives_the_pool_default);
     API_RUN(cli_unknown_command_exits_2_with_usage);
     API_RUN(cli_serve_with_a_bogus_flag_exits_2);
     API_RUN(cli_version_exits_0);

@@ -640,10 +640,10 @@ TEST(the_pages_keep_what_was_typed_and_link_the_errors)
 
 TEST(the_teaching_record_and_its_yearly_certificate)
 {
-    char today[11], path[200], year_text[8];
+    char today[11], path[200], year_text[12];
     clock_today(today);
     int year = (int)strtol(today, NULL, 10) + 1; /* the suite's rotations end next year: go there */
-    char june[16];
+    char june[24]; /* room for any int year: the compiler cannot know it has 4 digits */
     snprintf(june, sizeof(june), "%04d-06-01", year);
     hooks_set_clock_noon(clock_days_from_date(june) - clock_today_days());
     CHECK(login(&W.precep_a) && login(&W.coord_a)); /* sessions end after 30 idle days */
@@ -682,7 +682,7 @@ TEST(the_teaching_record_and_its_yearly_certificate)
     api_free(&r);
     CHECK_INT(count_of("SELECT COUNT(*) FROM certificates WHERE subject_id = $1", W.precep_a.id, NULL), 0);
     /* On January 2 of the year after: issued once, signed, verifiable. */
-    char jan2[16];
+    char jan2[24];
     snprintf(jan2, sizeof(jan2), "%04d-01-02", year + 1);
     hooks_set_clock_noon(clock_days_from_date(jan2) - clock_today_days());
     CHECK(login(&W.precep_a) && login(&W.coord_a));

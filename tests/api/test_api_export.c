@@ -189,6 +189,8 @@ static bool import_ok(const char *db, const char *dir)
         TEST_FAILF("rounds import from %s exited %d: %.600s", dir, code, res.err);
     else
         printf("  %s", res.out);
+    /* Standard error is not a terminal here: no progress line. */
+    CHECK(strchr(res.err, '\r') == NULL && strstr(res.err, " rows  ") == NULL);
     api_cli_free(&res);
     return code == 0;
 }

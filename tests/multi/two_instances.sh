@@ -488,6 +488,22 @@ too_big() {
 }
 check "nginx refuses bodies over rounds' 1 MiB cap itself" too_big
 
+# Every route whose own cap is over 1 MiB (uploads, the school's invitation CSV, a signed
+# agreement) is in the config's 11m block: a body of 1 MiB + 1 KiB, under each one's cap,
+# reaches rounds (which answers as it does without nginx: 401, 403, 415, …), not nginx's 413.
+big_routes() {
+    local path up
+    head -c $(( 1048576 + 1024 )) /dev/zero | tr '\0' 'x' >"$T/big"
+    for path in /api/v1/documents /wallet /wallet/d1/replace /api/v1/letters/l1/upload /letters/l1/upload \
+        /invitations/letters/t1/upload /api/v1/agreements/a1/activate /agreements/a1/activate \
+        /api/v1/schools/s1/invitations /school/invitations; do
+        http POST "$N$path" -H 'content-type: application/octet-stream' --data-binary "@$T/big"
+        up=$(header x-upstream)
+        [ -n "$up" ] && [ "$CODE" != 413 ] || { WHY="POST $path: $CODE from ${up:-nginx}"; return 1; }
+    done
+}
+check "bodies over 1 MiB reach rounds on every route that takes them" big_routes
+
 # Uploaded files live in the shared data folder, sealed with the one key the first
 # instance created: a document uploaded through nginx (to either instance, 2 MiB: over
 # the 1 MiB default, under the upload cap) reads back byte for byte from A and from B.

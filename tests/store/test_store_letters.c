@@ -14,6 +14,7 @@
 #include "domain/readiness.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
+#include "lib/limits.h"
 #include "store/applications.h"
 #include "store/blobs.h"
 #include "store/letters.h"
@@ -61,8 +62,8 @@ static struct store_user add_user(const char *role, const char *name)
 
 static const char *add_preceptor(const char *user_id, bool verified)
 {
-    char *npi = arena_alloc(&arena, 16);
-    snprintf(npi, 16, "9%04d%05d", (int)(getpid() % 10000), ++serial);
+    char *npi = arena_alloc(&arena, NPI_BYTES + 1); /* "9", 4 digits of the pid, 5 of the serial: 10 digits */
+    snprintf(npi, NPI_BYTES + 1, "9%04u%05u", (unsigned)getpid() % 10000u, (unsigned)++serial % 100000u);
     struct store_preceptor p = {
         .id = unique("p_"), .organization_id = org_id, .user_id = user_id, .name = "Dr. Ada Reyes",
         .email = "Ada.Reyes@Lakeside.example", .npi = npi, .specialty = "cardiology", .license_state = "NY",

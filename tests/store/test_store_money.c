@@ -27,6 +27,7 @@
 #include "domain/money.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
+#include "lib/limits.h"
 #include "store/money.h"
 #include "test.h"
 
@@ -101,8 +102,8 @@ static bool world(void)
     int64_t now = clock_now();
     struct store_site site = {.id = site_id, .organization_id = org_id, .name = "Harbor", .city = "Boston",
                               .state = "MA", .zip = "02114", .time_zone = "America/New_York", .created_at = now};
-    char npi[16];
-    snprintf(npi, sizeof(npi), "8%04d%05d", (int)(getpid() % 10000), ++serial);
+    char npi[NPI_BYTES + 1]; /* "8", 4 digits of the pid, 5 of the serial: always 10 digits */
+    snprintf(npi, sizeof(npi), "8%04u%05u", (unsigned)getpid() % 10000u, (unsigned)++serial % 100000u);
     struct store_preceptor p = {.id = preceptor_id, .organization_id = org_id, .name = "Dr. Rae", .email = "r@x.example",
                                 .npi = npi, .specialty = "cardiology", .license_state = "MA", .license_number = "1",
                                 .board_status = "certified", .verified = true, .created_at = now};
