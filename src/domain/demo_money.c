@@ -72,7 +72,7 @@ int demo_money_post(struct db_conn *conn, struct arena *arena, const char *appli
     int rc = store_application_get(conn, arena, application_id, &a);
     if (rc != DB_ROW)
         return rc == DB_DONE ? DB_ERROR : rc;
-    int64_t offset = clock_now() - (int64_t)time(NULL); /* ROUNDS_CLOCK_OFFSET, as set */
+    int64_t offset = clock_now() - (int64_t)time(NULL); /* the clock offset as it stands, restored after */
     rc = post(conn, arena, &a, story);
     clock_set_offset(offset);
     return rc;

@@ -40,7 +40,7 @@ int demo_find_application(struct db_conn *conn, struct arena *arena, const char 
 
 int64_t demo_clock_at(int64_t when)
 {
-    int64_t offset = clock_now() - (int64_t)time(NULL); /* ROUNDS_CLOCK_OFFSET, as set */
+    int64_t offset = clock_now() - (int64_t)time(NULL); /* the clock offset as it stands, restored after */
     clock_set_offset(when - (int64_t)time(NULL));
     return offset;
 }
