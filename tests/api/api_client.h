@@ -16,7 +16,8 @@
  * binary; ROUNDS_TEST_DB, when set, is the database every server and CLI call
  * uses (a postgres:// URL that may already hold other suites' data, so tests
  * must use unique emails: api_unique_email). Otherwise each server gets a fresh
- * SQLite file in its own mkdtemp folder, next to ROUNDS_DATA_DIR, the ready
+ * SQLite file in its own folder (test_tmp_dir in test.h: a killed suite's
+ * folders go at the next suite's start), next to ROUNDS_DATA_DIR, the ready
  * file and server.log (the server's stderr, printed in part when a test run
  * with API_RUN fails). Every server takes sign-ups and failed logins from
  * 127.0.0.1 without the limits per client address
@@ -141,19 +142,10 @@ static inline char *api_read_file(const char *path, size_t *len_out)
     return data;
 }
 
-static inline int api_rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 /* rm -rf dir */
 static inline void api_remove_tree(const char *dir)
 {
-    if (dir[0] != '\0')
-        nftw(dir, api_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    test_tmp_remove(dir);
 }
 
 /* True when the servers' folders stay for a look afterwards (ROUNDS_TEST_KEEP=1). */
@@ -251,10 +243,8 @@ static inline int api_server_start_with(struct api_server *srv, const char *db, 
                                         const char *const *extra_env)
 {
     memset(srv, 0, sizeof(*srv));
-    snprintf(srv->dir, sizeof(srv->dir), "/tmp/rounds-api.XXXXXX");
-    if (mkdtemp(srv->dir) == NULL) {
+    if (test_tmp_dir(srv->dir, sizeof(srv->dir), "api") == NULL) {
         printf("api_server_start: mkdtemp: %s\n", strerror(errno));
-        srv->dir[0] = '\0';
         return -1;
     }
     const char *shared = db != NULL ? db : api_shared_db();
@@ -842,10 +832,10 @@ static inline int api_cli(const char *db, const char *const *args, const char *s
 {
     memset(res, 0, sizeof(*res));
     res->exit_code = -1;
-    char dir[] = "/tmp/rounds-cli.XXXXXX";
-    if (mkdtemp(dir) == NULL)
+    char dir[64];
+    if (test_tmp_dir(dir, sizeof(dir), "cli") == NULL)
         return -1;
-    char in_path[64], out_path[64], err_path[64];
+    char in_path[96], out_path[96], err_path[96];
     snprintf(in_path, sizeof(in_path), "%s/stdin", dir);
     snprintf(out_path, sizeof(out_path), "%s/stdout", dir);
     snprintf(err_path, sizeof(err_path), "%s/stderr", dir);

@@ -35,7 +35,10 @@ PASSWORD='lantern-orchard-basil-93'
 ACCOUNT_LIMIT=4
 CLIENT_LIMIT=5
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/rounds-multi.XXXXXX")
+# Named with our PID ("pgpid": it holds a cluster), so that a run killed outright (no trap
+# runs) leaves a folder, and a cluster, that the next harness to start removes.
+"$ROOT/tests/tmp_sweep.sh" "${TMPDIR:-/tmp}" || true
+T=$(mktemp -d "${TMPDIR:-/tmp}/rounds-pgpid$$-multi.XXXXXX")
 chmod 711 "$T" # the PostgreSQL owner must reach $T/pg
 mkdir -p "$T/data" "$T/nginx"
 PG_DIR=$T/pg
