@@ -167,6 +167,12 @@ static inline void api_child_sanitizer_env(void)
 
 /* ---- the server ---- */
 
+/* How long a server may take to become ready. A server that fails exits, and
+ * is reported at once; this bounds one that hangs. On a loaded machine a
+ * sanitized server's start takes seconds, and its database connects may each
+ * be tried again after a timeout (store/pg/driver.c: up to 3 × 5 s). */
+enum { API_READY_MS = 60000 };
+
 struct api_server {
     pid_t pid;
     int port;
@@ -235,8 +241,8 @@ static inline int api_server_abandon(struct api_server *srv)
 /* Starts `rounds serve` on db (NULL: the shared test database when there is
  * one, else a fresh SQLite file in the server's folder) with extra_flags and,
  * in the server's environment alone, extra_env ("NAME=value" strings); both
- * NULL-terminated, either may be NULL. Waits (20 s at most) until it has
- * written its ready file. Returns 0, or -1 after printing why (and the log),
+ * NULL-terminated, either may be NULL. Waits (API_READY_MS at most) until it
+ * has written its ready file. Returns 0, or -1 after printing why (and the log),
  * its folder removed (kept with ROUNDS_TEST_KEEP=1). The server becomes
  * api_current. */
 static inline int api_server_start_with(struct api_server *srv, const char *db, const char *const *extra_flags,
@@ -328,7 +334,7 @@ static inline int api_server_start_with(struct api_server *srv, const char *db, 
     }
     srv->pid = pid;
 
-    double deadline = api_now_ms() + 20000;
+    double deadline = api_now_ms() + API_READY_MS;
     for (;;) {
         char *text = api_read_file(ready, NULL);
         if (text != NULL) {
@@ -349,7 +355,7 @@ static inline int api_server_start_with(struct api_server *srv, const char *db, 
             return api_server_abandon(srv);
         }
         if (api_now_ms() > deadline) {
-            printf("api_server_start: no ready file after 20 s\n");
+            printf("api_server_start: no ready file after %d s\n", API_READY_MS / 1000);
             api_server_print_log(srv, 40);
             kill(pid, SIGKILL);
             waitpid(pid, NULL, 0);
