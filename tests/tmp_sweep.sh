@@ -26,7 +26,7 @@ for dir in "$ROOT"/rounds-pid[1-9]*-* "$ROOT"/rounds-pgpid[1-9]*-*; do
     pid=${pid#rounds-pgpid}
     pid=${pid%%-*}
     case $pid in '' | *[!0-9]*) continue ;; esac
-    [ -d "$dir" ] && [ ! -L "$dir" ] || continue
+    if [ ! -d "$dir" ] || [ -L "$dir" ]; then continue; fi
     [ -O "$dir" ] || [ "$(id -u)" = 0 ] || continue # root: pg_tmp.sh gives a cluster's folder to postgres
     alive "$pid" && continue
     # A cluster that scripts/pg_tmp.sh started here (in the folder or one level down).
