@@ -224,16 +224,18 @@ static void pg_close(struct db_conn *conn);
  * is made again, and the first pause between (doubled after each). On a loaded
  * machine, or while the server starts, its answer may come later than the
  * timeout; a refusal (nothing listening, a wrong password, no such database)
- * fails at once, without another try. (Where the URI names several hosts,
- * one timeout covers them all.) */
+ * fails at once, without another try. A URI that names several hosts is left
+ * to libpq, which gives each host the timeout and then tries the next (the
+ * failover of README's target_session_attrs), without another try. */
 #define PG_CONNECT_TIMEOUT_S 5 /* a macro: libpq takes it as text too (PG_TEXT) */
 enum { PG_CONNECT_ATTEMPTS = 3, PG_CONNECT_PAUSE_MS = 500 };
 #define PG_STRINGIFY(x) #x
 #define PG_TEXT(x) PG_STRINGIFY(x)
 
-/* A new connection on target's parameters, started (PQconnectStartParams):
- * the caller checks its status and polls it. */
-static int conn_new(const char *target, struct db_conn **out)
+/* A new connection on target's parameters, made (PQconnectdbParams) or only
+ * started (PQconnectStartParams, when start): the caller checks its status
+ * (and polls a started one). */
+static int conn_new(const char *target, bool start, struct db_conn **out)
 {
     char *parse_error = NULL;
     int rc = DB_ERROR;
@@ -250,11 +252,12 @@ static int conn_new(const char *target, struct db_conn **out)
         goto out;
     conn->base.driver = &db_pg_driver;
     /* Later keywords win: the URI may set a connect timeout, never the encoding.
-     * (libpq keeps the timeout for PQreset; a connect started here is timed by
-     * its caller: pg_open with the same timeout, the session reader its own.) */
+     * (libpq keeps the timeout for PQreset and a connect it makes; one started
+     * here is timed by its caller: pg_open with the same timeout, the session
+     * reader its own.) */
     const char *const keywords[] = {"connect_timeout", "fallback_application_name", "dbname", "client_encoding", NULL};
     const char *const values[] = {PG_TEXT(PG_CONNECT_TIMEOUT_S), "rounds", target, "UTF8", NULL};
-    conn->pg = PQconnectStartParams(keywords, values, 1);
+    conn->pg = start ? PQconnectStartParams(keywords, values, 1) : PQconnectdbParams(keywords, values, 1);
     if (conn->pg == NULL) {
         log_error("msg=\"cannot open database\" backend=postgres error=\"out of memory\"");
         goto out;
@@ -329,16 +332,34 @@ static int connect_wait(PGconn *pg, int timeout_ms, bool *timed_out)
     }
 }
 
+/* Whether target names more than one host (or host address). */
+static bool several_hosts(const char *target)
+{
+    bool several = false;
+    PQconninfoOption *options = PQconninfoParse(target, NULL);
+    for (PQconninfoOption *o = options; o != NULL && o->keyword != NULL; o++)
+        if ((strcmp(o->keyword, "host") == 0 || strcmp(o->keyword, "hostaddr") == 0) && o->val != NULL &&
+            strchr(o->val, ',') != NULL)
+            several = true;
+    PQconninfoFree(options);
+    return several;
+}
+
 /* One blocking connect: DB_OK with *out, or DB_ERROR (a refusal logged as
  * an error; a timeout left to the caller, with *timed_out). */
 static int connect_once(const char *target, struct db_conn **out, int *timeout_ms, bool *timed_out)
 {
     struct db_conn *conn = NULL;
+    bool libpq_times = several_hosts(target);
     *timed_out = false;
-    if (conn_new(target, &conn) != DB_OK)
+    if (conn_new(target, !libpq_times, &conn) != DB_OK)
         return DB_ERROR;
-    if (PQstatus(conn->pg) == CONNECTION_BAD)
+    if (libpq_times ? PQstatus(conn->pg) != CONNECTION_OK : PQstatus(conn->pg) == CONNECTION_BAD)
         return connect_failed(conn, LOG_ERROR);
+    if (libpq_times) {
+        *out = conn;
+        return DB_OK;
+    }
     *timeout_ms = connect_timeout_ms(conn->pg);
     if (connect_wait(conn->pg, *timeout_ms, timed_out) != DB_OK) {
         if (!*timed_out)
@@ -865,7 +886,7 @@ out:
 static int pg_connect_start(const char *target, struct db_conn **out)
 {
     struct db_conn *conn = NULL;
-    if (conn_new(target, &conn) != DB_OK)
+    if (conn_new(target, true, &conn) != DB_OK)
         return DB_ERROR;
     if (PQstatus(conn->pg) == CONNECTION_BAD)
         return connect_failed(conn, LOG_WARN);
