@@ -16,7 +16,8 @@
  * binary; ROUNDS_TEST_DB, when set, is the database every server and CLI call
  * uses (a postgres:// URL that may already hold other suites' data, so tests
  * must use unique emails: api_unique_email). Otherwise each server gets a fresh
- * SQLite file in its own mkdtemp folder, next to ROUNDS_DATA_DIR, the ready
+ * SQLite file in its own folder (test_tmp_dir in test.h: a killed suite's
+ * folders go at the next suite's start), next to ROUNDS_DATA_DIR, the ready
  * file and server.log (the server's stderr, printed in part when a test run
  * with API_RUN fails). Every server takes sign-ups and failed logins from
  * 127.0.0.1 without the limits per client address
@@ -141,19 +142,10 @@ static inline char *api_read_file(const char *path, size_t *len_out)
     return data;
 }
 
-static inline int api_rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 /* rm -rf dir */
 static inline void api_remove_tree(const char *dir)
 {
-    if (dir[0] != '\0')
-        nftw(dir, api_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    test_tmp_remove(dir);
 }
 
 /* True when the servers' folders stay for a look afterwards (ROUNDS_TEST_KEEP=1). */
@@ -174,6 +166,12 @@ static inline void api_child_sanitizer_env(void)
 }
 
 /* ---- the server ---- */
+
+/* How long a server may take to become ready. A server that fails exits, and
+ * is reported at once; this bounds one that hangs. On a loaded machine a
+ * sanitized server's start takes seconds, and its database connects may each
+ * be tried again after a timeout (store/pg/driver.c: up to 3 × 5 s). */
+enum { API_READY_MS = 60000 };
 
 struct api_server {
     pid_t pid;
@@ -243,18 +241,16 @@ static inline int api_server_abandon(struct api_server *srv)
 /* Starts `rounds serve` on db (NULL: the shared test database when there is
  * one, else a fresh SQLite file in the server's folder) with extra_flags and,
  * in the server's environment alone, extra_env ("NAME=value" strings); both
- * NULL-terminated, either may be NULL. Waits (20 s at most) until it has
- * written its ready file. Returns 0, or -1 after printing why (and the log),
+ * NULL-terminated, either may be NULL. Waits (API_READY_MS at most) until it
+ * has written its ready file. Returns 0, or -1 after printing why (and the log),
  * its folder removed (kept with ROUNDS_TEST_KEEP=1). The server becomes
  * api_current. */
 static inline int api_server_start_with(struct api_server *srv, const char *db, const char *const *extra_flags,
                                         const char *const *extra_env)
 {
     memset(srv, 0, sizeof(*srv));
-    snprintf(srv->dir, sizeof(srv->dir), "/tmp/rounds-api.XXXXXX");
-    if (mkdtemp(srv->dir) == NULL) {
+    if (test_tmp_dir(srv->dir, sizeof(srv->dir), "api") == NULL) {
         printf("api_server_start: mkdtemp: %s\n", strerror(errno));
-        srv->dir[0] = '\0';
         return -1;
     }
     const char *shared = db != NULL ? db : api_shared_db();
@@ -338,7 +334,7 @@ static inline int api_server_start_with(struct api_server *srv, const char *db, 
     }
     srv->pid = pid;
 
-    double deadline = api_now_ms() + 20000;
+    double deadline = api_now_ms() + API_READY_MS;
     for (;;) {
         char *text = api_read_file(ready, NULL);
         if (text != NULL) {
@@ -359,7 +355,7 @@ static inline int api_server_start_with(struct api_server *srv, const char *db, 
             return api_server_abandon(srv);
         }
         if (api_now_ms() > deadline) {
-            printf("api_server_start: no ready file after 20 s\n");
+            printf("api_server_start: no ready file after %d s\n", API_READY_MS / 1000);
             api_server_print_log(srv, 40);
             kill(pid, SIGKILL);
             waitpid(pid, NULL, 0);
@@ -842,10 +838,10 @@ static inline int api_cli(const char *db, const char *const *args, const char *s
 {
     memset(res, 0, sizeof(*res));
     res->exit_code = -1;
-    char dir[] = "/tmp/rounds-cli.XXXXXX";
-    if (mkdtemp(dir) == NULL)
+    char dir[64];
+    if (test_tmp_dir(dir, sizeof(dir), "cli") == NULL)
         return -1;
-    char in_path[64], out_path[64], err_path[64];
+    char in_path[96], out_path[96], err_path[96];
     snprintf(in_path, sizeof(in_path), "%s/stdin", dir);
     snprintf(out_path, sizeof(out_path), "%s/stdout", dir);
     snprintf(err_path, sizeof(err_path), "%s/stderr", dir);

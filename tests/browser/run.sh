@@ -29,7 +29,10 @@ if [ ! -f "$HERE/node_modules/.package-lock.json" ] \
 fi
 
 # --- server ---------------------------------------------------------------
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/rounds-browser.XXXXXX")
+# Named with our PID, so that a run killed outright (no trap runs) leaves a
+# folder that the next harness to start removes (tests/tmp_sweep.sh).
+"$HERE/../tmp_sweep.sh" "${TMPDIR:-/tmp}" || true
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/rounds-pid$$-browser.XXXXXX")
 SERVER_PID=
 
 stop_server() {
@@ -127,7 +130,9 @@ mkdir -p "$SCREENSHOT_DIR"
 # In its own process group (so cleanup can end node, its per-file children and
 # their browsers at once), in the background (so our traps run promptly).
 # MAIL_DIR: the server's maildir (no SMTP configured), where letters.test.mjs reads invitation links.
-BASE_URL=$BASE_URL SCREENSHOT_DIR=$SCREENSHOT_DIR MAIL_DIR=$TMP/data/mail ROUNDS_BIN=$BIN setsid bash -c \
+# TMPDIR: the tests' own temporary files (os.tmpdir()) go with our folder.
+mkdir -p "$TMP/tmp"
+TMPDIR=$TMP/tmp BASE_URL=$BASE_URL SCREENSHOT_DIR=$SCREENSHOT_DIR MAIL_DIR=$TMP/data/mail ROUNDS_BIN=$BIN setsid bash -c \
     'cd "$1" && shift && exec node --test --test-reporter=tap "$@"' \
     _ "$HERE" "${tests[@]}" >"$TMP/tests.log" 2>&1 </dev/null &
 TESTS_PID=$!

@@ -35,7 +35,10 @@ PASSWORD='lantern-orchard-basil-93'
 ACCOUNT_LIMIT=4
 CLIENT_LIMIT=5
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/rounds-multi.XXXXXX")
+# Named with our PID ("pgpid": it holds a cluster), so that a run killed outright (no trap
+# runs) leaves a folder, and a cluster, that the next harness to start removes.
+"$ROOT/tests/tmp_sweep.sh" "${TMPDIR:-/tmp}" || true
+T=$(mktemp -d "${TMPDIR:-/tmp}/rounds-pgpid$$-multi.XXXXXX")
 chmod 711 "$T" # the PostgreSQL owner must reach $T/pg
 mkdir -p "$T/data" "$T/nginx"
 PG_DIR=$T/pg
@@ -150,10 +153,12 @@ start_instance() {
     PID[$name]=$!
 }
 
-# wait_ready NAME: waits (15 s: sanitizer builds start slowly) for the ready file; prints host:port.
+# wait_ready NAME: waits for the ready file (60 s: sanitizer builds start slowly, and a
+# database connect that times out on a loaded machine is tried again); prints host:port.
+# An instance that fails exits, and is reported at once.
 wait_ready() {
     local name=$1 i
-    for (( i = 0; i < 150; i++ )); do
+    for (( i = 0; i < 600; i++ )); do
         if [ -s "$T/$name.ready" ]; then
             head -1 "$T/$name.ready"
             return 0

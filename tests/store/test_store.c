@@ -3,9 +3,15 @@
  * It asserts what the rest of Rounds relies on: migrations, users, sessions
  * with their timeouts, login-failure counts, constraints and transactions,
  * and the one-row helpers of store/util.c (a row, no row, SQL NULL, a failed
- * statement, and the statement reset after each). */
+ * statement, and the statement reset after each). On PostgreSQL, a connect
+ * that gets no answer in time is tried again. */
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -644,14 +650,134 @@ TEST(ping_answers)
     CHECK(db_driver_of(conn)->ping(conn));
 }
 
+/* ---- a database that answers its first connect too late ----
+ * A proxy on loopback that never answers the first connection made to it
+ * (as a server too busy to start a backend) and forwards the next to the
+ * test's PostgreSQL. */
+
+struct late_proxy {
+    int listener, server_port, held;
+    atomic_int accepted;
+    atomic_bool stop;
+    pthread_t thread;
+};
+
+static int tcp_to(int port)
+{
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+                            .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0) {
+        close(fd);
+        fd = -1;
+    }
+    return fd;
+}
+
+/* Copies bytes both ways until either side closes or the proxy stops. */
+static void late_proxy_relay(struct late_proxy *proxy, int client, int server)
+{
+    char buf[16384];
+    while (!atomic_load(&proxy->stop)) {
+        struct pollfd p[2] = {{.fd = client, .events = POLLIN}, {.fd = server, .events = POLLIN}};
+        if (poll(p, 2, 100) <= 0)
+            continue;
+        for (int i = 0; i < 2; i++) {
+            if (!(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            ssize_t n = recv(p[i].fd, buf, sizeof(buf), 0);
+            if (n <= 0 || send(p[1 - i].fd, buf, (size_t)n, MSG_NOSIGNAL) != n)
+                return;
+        }
+    }
+}
+
+static void *late_proxy_main(void *arg)
+{
+    struct late_proxy *proxy = arg;
+    while (!atomic_load(&proxy->stop)) {
+        struct pollfd p = {.fd = proxy->listener, .events = POLLIN};
+        if (poll(&p, 1, 100) <= 0)
+            continue;
+        int fd = accept4(proxy->listener, NULL, NULL, SOCK_CLOEXEC);
+        if (fd < 0)
+            continue;
+        if (atomic_fetch_add(&proxy->accepted, 1) == 0) {
+            proxy->held = fd; /* never answered */
+            continue;
+        }
+        int server = tcp_to(proxy->server_port);
+        if (server >= 0) {
+            late_proxy_relay(proxy, fd, server);
+            close(server);
+        }
+        close(fd);
+    }
+    return NULL;
+}
+
+/* Starts the proxy in front of url's server (on 127.0.0.1) and writes the URL
+ * through it, with a connect timeout of 2 s, into out. */
+static bool late_proxy_start(struct late_proxy *proxy, const char *url, char *out, size_t size)
+{
+    static const char host[] = "@127.0.0.1:";
+    const char *at = strstr(url, host);
+    *proxy = (struct late_proxy){.listener = -1, .held = -1};
+    if (at == NULL)
+        return false;
+    char *rest = NULL;
+    proxy->server_port = (int)strtol(at + sizeof(host) - 1, &rest, 10);
+    proxy->listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t len = sizeof(a);
+    if (proxy->listener < 0 || bind(proxy->listener, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+        listen(proxy->listener, 8) != 0 || getsockname(proxy->listener, (struct sockaddr *)&a, &len) != 0)
+        return false;
+    snprintf(out, size, "%.*s%s%d%s%sconnect_timeout=2", (int)(at - url), url, host, ntohs(a.sin_port), rest,
+             strchr(rest, '?') != NULL ? "&" : "?");
+    return pthread_create(&proxy->thread, NULL, late_proxy_main, proxy) == 0;
+}
+
+static void late_proxy_stop(struct late_proxy *proxy)
+{
+    atomic_store(&proxy->stop, true);
+    pthread_join(proxy->thread, NULL);
+    if (proxy->held >= 0)
+        close(proxy->held);
+    close(proxy->listener);
+}
+
+TEST(a_connect_without_an_answer_in_time_is_tried_again)
+{
+    if (strcmp(db_backend_name(conn), "postgres") != 0)
+        return;
+    struct late_proxy proxy;
+    char url[512];
+    if (!late_proxy_start(&proxy, target_db, url, sizeof(url))) {
+        TEST_FAILF("cannot start a proxy in front of the test database");
+        return;
+    }
+    struct db_conn *late = NULL;
+    double started = clock_monotonic_ms();
+    CHECK_INT(db_open(url, &late), DB_OK);
+    double took = clock_monotonic_ms() - started;
+    CHECK_INT(atomic_load(&proxy.accepted), 2); /* the first connect given up, the second answered */
+    CHECK(took >= 2000);                        /* after the first one's timeout */
+    if (late != NULL) {
+        CHECK(db_driver_of(late)->ping(late));
+        db_close(late);
+    }
+    late_proxy_stop(&proxy);
+}
+
 int main(void)
 {
     crypto_init();
     arena_heap_init(&arena);
     const char *target = getenv("ROUNDS_TEST_DB");
-    char dir[] = "/tmp/rounds-store.XXXXXX";
+    char dir[64] = "";
     if (target == NULL || target[0] == '\0') {
-        if (mkdtemp(dir) == NULL)
+        if (test_tmp_dir(dir, sizeof(dir), "store") == NULL)
             return 1;
         snprintf(sqlite_path, sizeof(sqlite_path), "%s/store.db", dir);
         target = sqlite_path;
@@ -677,6 +803,7 @@ int main(void)
     RUN(transactions_commit_or_roll_back_as_a_whole);
     RUN(a_role_outside_the_list_is_refused_by_the_schema);
     RUN(ping_answers);
+    RUN(a_connect_without_an_answer_in_time_is_tried_again);
     RUN(one_int_reads_column_zero_of_the_row);
     RUN(no_row_is_done_or_an_error_where_one_is_required);
     RUN(the_statement_is_reset_and_runs_again_from_its_first_row);

@@ -196,9 +196,9 @@ int main(void)
     crypto_init();
     arena_heap_init(&arena);
     const char *target = getenv("ROUNDS_TEST_DB");
-    char dir[] = "/tmp/rounds-store-agreements.XXXXXX";
+    char dir[64] = "";
     if (target == NULL || target[0] == '\0') {
-        if (mkdtemp(dir) == NULL)
+        if (test_tmp_dir(dir, sizeof(dir), "store-agreements") == NULL)
             return 1;
         snprintf(sqlite_path, sizeof(sqlite_path), "%s/store.db", dir);
         target = sqlite_path;

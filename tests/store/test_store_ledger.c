@@ -28,7 +28,7 @@ static struct db_conn *conn;
 static struct arena arena;
 static const char *target;
 static char sqlite_path[256];
-static char dir[] = "/tmp/rounds-ledger.XXXXXX";
+static char dir[64];
 static int serial;
 
 static const char *unique(const char *prefix)
@@ -387,7 +387,7 @@ int main(void)
 {
     crypto_init();
     arena_heap_init(&arena);
-    if (mkdtemp(dir) == NULL)
+    if (test_tmp_dir(dir, sizeof(dir), "store-ledger") == NULL)
         return 1;
     target = getenv("ROUNDS_TEST_DB");
     if (target == NULL || target[0] == '\0') {

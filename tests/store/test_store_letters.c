@@ -25,7 +25,7 @@ enum { DAY = 86400 };
 static struct db_conn *conn;
 static struct arena arena;
 static char sqlite_path[256];
-static char data_dir[] = "/tmp/rounds-letters.XXXXXX";
+static char data_dir[64];
 static int serial;
 static bool blobs_built;
 
@@ -1077,7 +1077,7 @@ int main(void)
     crypto_init();
     arena_heap_init(&arena);
     const char *target = getenv("ROUNDS_TEST_DB");
-    if (mkdtemp(data_dir) == NULL)
+    if (test_tmp_dir(data_dir, sizeof(data_dir), "store-letters") == NULL)
         return 1;
     if (target == NULL || target[0] == '\0') {
         snprintf(sqlite_path, sizeof(sqlite_path), "%s/store.db", data_dir);

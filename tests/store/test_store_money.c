@@ -36,7 +36,7 @@ enum { DAY = 86400, TUITION = 200000, FEE = 20000, PRICE = TUITION + FEE, DEPOSI
 static struct db_conn *conn;
 static struct arena arena;       /* one sequence's memory, freed after each */
 static struct arena world_arena; /* the world's ids, kept to the end */
-static char dir[] = "/tmp/rounds-money.XXXXXX";
+static char dir[64];
 static int serial;
 static const char *org_id, *site_id, *preceptor_id, *offering_id;
 static struct store_user staff;
@@ -483,7 +483,7 @@ int main(void)
     if (rng_state == 0)
         rng_state = 1;
     printf("seed: %llu (ROUNDS_PROPERTY_SEED replays it)\n", (unsigned long long)rng_state);
-    if (mkdtemp(dir) == NULL)
+    if (test_tmp_dir(dir, sizeof(dir), "store-money") == NULL)
         return 1;
     const char *target = getenv("ROUNDS_TEST_DB");
     char sqlite_path[256];

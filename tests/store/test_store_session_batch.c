@@ -528,10 +528,10 @@ int main(void)
     crypto_init();
     arena_heap_init(&arena);
     const char *target = getenv("ROUNDS_TEST_DB");
-    char dir[] = "/tmp/rounds-store-batch.XXXXXX";
+    char dir[64] = "";
     char sqlite_path[256] = "";
     if (target == NULL || target[0] == '\0') {
-        if (mkdtemp(dir) == NULL)
+        if (test_tmp_dir(dir, sizeof(dir), "store-batch") == NULL)
             return 1;
         snprintf(sqlite_path, sizeof(sqlite_path), "%s/store.db", dir);
         target = sqlite_path;

@@ -7,12 +7,16 @@
  * classes come from SQLSTATE. Logs never carry the connection URI, nor the
  * details of data errors (they may quote a user's values). */
 #include <ctype.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "store/db.h"
 #include "store/pg/snapshot.h"
@@ -215,8 +219,22 @@ static int pg_exec(struct db_conn *conn, const char *sql)
 
 static void pg_close(struct db_conn *conn);
 
+/* How long a blocking connect waits for the server (a URI's connect_timeout
+ * outranks it; 0 there waits without end), how many times one that timed out
+ * is made again, and the first pause between (doubled after each). On a loaded
+ * machine, or while the server starts, its answer may come later than the
+ * timeout; a refusal (nothing listening, a wrong password, no such database)
+ * fails at once, without another try. A URI that names several hosts is left
+ * to libpq, which gives each host the timeout and then tries the next (the
+ * failover of README's target_session_attrs), without another try. */
+#define PG_CONNECT_TIMEOUT_S 5 /* a macro: libpq takes it as text too (PG_TEXT) */
+enum { PG_CONNECT_ATTEMPTS = 3, PG_CONNECT_PAUSE_MS = 500 };
+#define PG_STRINGIFY(x) #x
+#define PG_TEXT(x) PG_STRINGIFY(x)
+
 /* A new connection on target's parameters, made (PQconnectdbParams) or only
- * started (PQconnectStartParams, when start): the caller checks its status. */
+ * started (PQconnectStartParams, when start): the caller checks its status
+ * (and polls a started one). */
 static int conn_new(const char *target, bool start, struct db_conn **out)
 {
     char *parse_error = NULL;
@@ -234,9 +252,11 @@ static int conn_new(const char *target, bool start, struct db_conn **out)
         goto out;
     conn->base.driver = &db_pg_driver;
     /* Later keywords win: the URI may set a connect timeout, never the encoding.
-     * (A started connection has no timeout of its own: its caller keeps one.) */
+     * (libpq keeps the timeout for PQreset and a connect it makes; one started
+     * here is timed by its caller: pg_open with the same timeout, the session
+     * reader its own.) */
     const char *const keywords[] = {"connect_timeout", "fallback_application_name", "dbname", "client_encoding", NULL};
-    const char *const values[] = {"5", "rounds", target, "UTF8", NULL};
+    const char *const values[] = {PG_TEXT(PG_CONNECT_TIMEOUT_S), "rounds", target, "UTF8", NULL};
     conn->pg = start ? PQconnectStartParams(keywords, values, 1) : PQconnectdbParams(keywords, values, 1);
     if (conn->pg == NULL) {
         log_error("msg=\"cannot open database\" backend=postgres error=\"out of memory\"");
@@ -263,15 +283,123 @@ static int connect_failed(struct db_conn *conn, int level)
     return DB_ERROR;
 }
 
-static int pg_open(const char *target, struct db_conn **out)
+/* The connect timeout in milliseconds that pg's parameters say, as libpq
+ * reads it (at least 2 s; 0: no limit). */
+static int connect_timeout_ms(PGconn *pg)
+{
+    long seconds = PG_CONNECT_TIMEOUT_S;
+    PQconninfoOption *options = PQconninfo(pg);
+    for (PQconninfoOption *o = options; o != NULL && o->keyword != NULL; o++)
+        if (strcmp(o->keyword, "connect_timeout") == 0 && o->val != NULL) {
+            char *end = NULL;
+            long v = strtol(o->val, &end, 10);
+            seconds = end != o->val && *end == '\0' && v < 3600 ? v : PG_CONNECT_TIMEOUT_S;
+        }
+    PQconninfoFree(options);
+    if (seconds <= 0)
+        return 0;
+    return (int)(seconds < 2 ? 2 : seconds) * 1000;
+}
+
+/* Polls a started connect to its end, waiting on its socket as libpq asks,
+ * timeout_ms in all at most (0: no limit). DB_OK when connected; DB_ERROR
+ * when refused, or with *timed_out when no answer came in time. */
+static int connect_wait(PGconn *pg, int timeout_ms, bool *timed_out)
+{
+    double deadline = clock_monotonic_ms() + timeout_ms;
+    PostgresPollingStatusType polled = PGRES_POLLING_WRITING; /* as libpq says to begin */
+    *timed_out = false;
+    for (;;) {
+        if (polled == PGRES_POLLING_OK)
+            return DB_OK;
+        if (polled == PGRES_POLLING_FAILED)
+            return DB_ERROR;
+        struct pollfd p = {.fd = PQsocket(pg), .events = polled == PGRES_POLLING_READING ? POLLIN : POLLOUT};
+        int wait_ms = -1;
+        if (timeout_ms > 0) {
+            double left = deadline - clock_monotonic_ms();
+            wait_ms = left > 0 ? (int)left + 1 : 0;
+        }
+        int n = wait_ms == 0 ? 0 : poll(&p, 1, wait_ms);
+        if (n < 0 && errno != EINTR)
+            return DB_ERROR;
+        if (n == 0) {
+            *timed_out = true;
+            return DB_ERROR;
+        }
+        if (n > 0)
+            polled = PQconnectPoll(pg);
+    }
+}
+
+/* Whether target names more than one host (or host address). */
+static bool several_hosts(const char *target)
+{
+    bool several = false;
+    PQconninfoOption *options = PQconninfoParse(target, NULL);
+    for (PQconninfoOption *o = options; o != NULL && o->keyword != NULL; o++)
+        if ((strcmp(o->keyword, "host") == 0 || strcmp(o->keyword, "hostaddr") == 0) && o->val != NULL &&
+            strchr(o->val, ',') != NULL)
+            several = true;
+    PQconninfoFree(options);
+    return several;
+}
+
+/* One blocking connect: DB_OK with *out, or DB_ERROR (a refusal logged as
+ * an error; a timeout left to the caller, with *timed_out). */
+static int connect_once(const char *target, struct db_conn **out, int *timeout_ms, bool *timed_out)
 {
     struct db_conn *conn = NULL;
-    if (conn_new(target, false, &conn) != DB_OK)
+    bool libpq_times = several_hosts(target);
+    *timed_out = false;
+    if (conn_new(target, !libpq_times, &conn) != DB_OK)
         return DB_ERROR;
-    if (PQstatus(conn->pg) != CONNECTION_OK)
+    if (libpq_times ? PQstatus(conn->pg) != CONNECTION_OK : PQstatus(conn->pg) == CONNECTION_BAD)
         return connect_failed(conn, LOG_ERROR);
+    if (libpq_times) {
+        *out = conn;
+        return DB_OK;
+    }
+    *timeout_ms = connect_timeout_ms(conn->pg);
+    if (connect_wait(conn->pg, *timeout_ms, timed_out) != DB_OK) {
+        if (!*timed_out)
+            return connect_failed(conn, LOG_ERROR);
+        pg_close(conn);
+        return DB_ERROR;
+    }
     *out = conn;
     return DB_OK;
+}
+
+/* Connects, trying again (PG_CONNECT_ATTEMPTS in all) while the server does
+ * not answer within the timeout; each slow try is logged. */
+static int pg_open(const char *target, struct db_conn **out)
+{
+    int pause_ms = PG_CONNECT_PAUSE_MS, timeout_ms = 0;
+    double started = clock_monotonic_ms();
+    for (int attempt = 1;; attempt++) {
+        bool timed_out = false;
+        if (connect_once(target, out, &timeout_ms, &timed_out) == DB_OK) {
+            if (attempt > 1)
+                log_warn("msg=\"database connected after timeouts\" backend=postgres attempts=%d waited_ms=%.0f",
+                         attempt, clock_monotonic_ms() - started);
+            return DB_OK;
+        }
+        if (!timed_out)
+            return DB_ERROR;
+        if (attempt == PG_CONNECT_ATTEMPTS) {
+            log_error("msg=\"cannot open database\" backend=postgres error=\"no answer within the connect "
+                      "timeout\" timeout_ms=%d attempts=%d waited_ms=%.0f",
+                      timeout_ms, attempt, clock_monotonic_ms() - started);
+            return DB_ERROR;
+        }
+        log_warn("msg=\"database connect timed out; trying again\" backend=postgres timeout_ms=%d attempt=%d "
+                 "attempts=%d pause_ms=%d",
+                 timeout_ms, attempt, PG_CONNECT_ATTEMPTS, pause_ms);
+        struct timespec pause = {pause_ms / 1000, (long)(pause_ms % 1000) * 1000000L};
+        nanosleep(&pause, NULL);
+        pause_ms *= 2;
+    }
 }
 
 static void clear_result(struct db_stmt *stmt)
