@@ -137,8 +137,8 @@ int demo_agreement_seed(struct db_conn *conn, struct arena *arena, const char *s
     char start[11], end[11], next_month[11];
     clock_date_from_days(proposed_day + 31, next_month);
     snprintf(start, sizeof(start), "%.8s01", next_month);
-    char years_later[11];
-    snprintf(years_later, sizeof(years_later), "%04d%s", (int)strtol(start, NULL, 10) + AGREEMENT_YEARS, start + 4);
+    char years_later[24]; /* room for any int year: the compiler cannot know it has four digits */
+    snprintf(years_later, sizeof(years_later), "%04d%.6s", (int)strtol(start, NULL, 10) + AGREEMENT_YEARS, start + 4);
     clock_date_from_days(clock_days_from_date(years_later) - 1, end);
     struct agreement_proposal proposal = {.host_id = host_id, .school_id = school_id, .start_date = start,
                                           .end_date = end};
