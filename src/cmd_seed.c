@@ -24,6 +24,7 @@
 #include "domain/demo_completion.h"
 #include "domain/demo_rotation.h"
 #include "domain/demo_school.h"
+#include "domain/demo_story.h"
 #include "domain/letters.h"
 #include "domain/notify.h"
 #include "domain/vocabulary.h"
@@ -81,7 +82,7 @@ static const struct demo_user demo_users[] = {
     {"host@rounds.test", "Priya Raman", ROLE_HOST_COORDINATOR, "org_demo_host", NULL},
     {"school@rounds.test", "Lucía Fernández", ROLE_SCHOOL_COORDINATOR, "org_demo_school", NULL},
     {"staff@rounds.test", "Sam Carter", ROLE_STAFF, NULL, NULL},
-    {"coach@rounds.test", "Grace Mensah", ROLE_COACH, NULL, "(coaches rotation@rounds.test)"},
+    {"coach@rounds.test", "Grace Mensah", ROLE_COACH, NULL, "(coaches rotation@ and student@rounds.test)"},
     {"rotation@rounds.test", "Kwame Asante", ROLE_STUDENT, NULL,
      "(on a rotation now, in its second week, with Dr. Daniel Whitfield)"},
 };
@@ -209,6 +210,23 @@ static int seed_demo_completion(struct db_conn *conn, struct arena *arena, const
     printf("  evaluated by the preceptor (/applications/%s/evaluation), a letter asked of them (/letters)%s\n",
            done.application_id, done.paperwork.evaluated || done.paperwork.letter_requested ? "" : " (already there)");
     return DB_OK;
+}
+
+/* Every demo account has read the notices the demo's history made long ago,
+ * and not the recent ones (demo_read_old_notices). */
+static int read_old_notices(struct db_conn *conn, struct arena *arena)
+{
+    int64_t today = clock_now();
+    int rc = DB_OK;
+    for (size_t i = 0; rc == DB_OK && i < sizeof(demo_users) / sizeof(demo_users[0]); i++) {
+        struct store_user user;
+        rc = store_user_by_email(conn, arena, demo_users[i].email, &user);
+        if (rc == DB_ROW)
+            rc = demo_read_old_notices(conn, arena, user.id, today);
+        else if (rc == DB_DONE)
+            rc = DB_OK;
+    }
+    return rc;
 }
 
 /* "Catalog: 45 hosts in 36 states, …" */
@@ -347,6 +365,11 @@ static int seed_demo(struct db_conn *conn, const struct config *config)
         goto out;
     }
     print_school(&cohort);
+    if (read_old_notices(conn, &arena) != DB_OK) {
+        fprintf(stderr, "rounds seed: could not mark the demo's old notices read\n");
+        rc = EXIT_FAILURE_RUNTIME;
+        goto out;
+    }
     if (print_catalog(conn, created) != DB_OK) {
         fprintf(stderr, "rounds seed: could not count the catalog\n");
         rc = EXIT_FAILURE_RUNTIME;

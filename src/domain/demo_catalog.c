@@ -283,9 +283,9 @@ static const char *time_zone_name(const char *tz)
     } names[] = {{"America/New_York", "Eastern"},      {"America/Detroit", "Eastern"},
                  {"America/Indiana/Indianapolis", "Eastern"}, {"America/Chicago", "Central"},
                  {"America/Denver", "Mountain"},       {"America/Boise", "Mountain"},
-                 {"America/Cheyenne", "Mountain"},     {"America/Phoenix", "Arizona"},
-                 {"America/Los_Angeles", "Pacific"},   {"America/Anchorage", "Alaska"},
-                 {"Pacific/Honolulu", "Hawaii"},       {"America/Puerto_Rico", "Atlantic"}};
+                 {"America/Phoenix", "Arizona"},       {"America/Los_Angeles", "Pacific"},
+                 {"America/Anchorage", "Alaska"},      {"Pacific/Honolulu", "Hawaii"},
+                 {"America/Puerto_Rico", "Atlantic"}};
     for (size_t i = 0; i < COUNT_OF(names); i++)
         if (strcmp(names[i].tz, tz) == 0)
             return names[i].name;

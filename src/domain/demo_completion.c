@@ -2,7 +2,8 @@
  * --demo`): the demo student's rotation with the demo preceptor that ended
  * ten days ago, completed, with every weekday's hours confirmed, so that a
  * newcomer can see its certificate, its evaluation and its review at once;
- * and the student's next rotation there, booked, for a visa letter; then
+ * and the student's next rotation there, booked, for a visa letter, which
+ * gives the student the demo's coach as any booking gives one; then
  * what followed it (demo_paperwork.h): the preceptor's evaluation and the
  * student's request for a letter. Its ids are made as the site makes them,
  * at the moments of the story: a second run finds the completed rotation by
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "domain/certificates.h"
+#include "domain/coaches.h"
 #include "domain/demo_documents.h"
 #include "domain/demo_money.h"
 #include "domain/demo_paperwork.h"
@@ -88,6 +90,21 @@ static int demo_hours(struct db_conn *conn, struct arena *arena, const char *app
     return store_hours_confirm_range(conn, application_id, from, to, preceptor_user_id, confirmed_at, &changed);
 }
 
+/* The coach a booking gives its student (the least busy: the demo's coach),
+ * as coach_assign_on_booking gives one when the deposit paid booked it, at
+ * booked_at: the student and the coach are told then. */
+static int assign_coach(struct db_conn *conn, struct arena *arena, const char *application_id, int64_t booked_at)
+{
+    struct store_application booked;
+    int rc = store_application_get(conn, arena, application_id, &booked); /* with the names the notices say */
+    if (rc != DB_ROW)
+        return rc == DB_DONE ? DB_ERROR : rc;
+    int64_t offset = demo_clock_at(booked_at);
+    rc = coach_assign_on_booking(conn, arena, &booked, booked_at);
+    clock_set_offset(offset);
+    return rc;
+}
+
 /* The same student's next rotation with the preceptor, booked eleven months
  * ahead (the deposit paid, the balance due later): the one a B-1 visa
  * invitation letter is asked for. */
@@ -113,7 +130,8 @@ static int demo_booked(struct db_conn *conn, const struct demo_ctx *c, const str
         if ((rc = add_event(conn, c, a.id, i, a.created_at + (int64_t)i * DAY)) != DB_OK)
             return rc;
     struct demo_money_story money = {.accepted_at = a.created_at + 2 * DAY, .deposit_paid_at = a.created_at + 3 * DAY};
-    if ((rc = demo_money_post(conn, c->arena, a.id, &money)) != DB_OK)
+    if ((rc = demo_money_post(conn, c->arena, a.id, &money)) != DB_OK ||
+        (rc = assign_coach(conn, c->arena, a.id, money.deposit_paid_at)) != DB_OK)
         return rc;
     return store_catalog_changed(conn, o->id, now);
 }

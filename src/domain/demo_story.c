@@ -38,6 +38,20 @@ int demo_find_application(struct db_conn *conn, struct arena *arena, const char 
     return DB_DONE;
 }
 
+int demo_read_old_notices(struct db_conn *conn, struct arena *arena, const char *user_id, int64_t today)
+{
+    enum { NOTICES_MAX = 1000 }; /* far more than the demo's history makes for one account */
+    struct store_notification *items = NULL;
+    size_t count = 0;
+    int64_t unread = 0;
+    int rc = store_notifications_list(conn, arena, user_id, NOTICES_MAX, &items, &count, &unread);
+    int64_t before = today - (int64_t)DEMO_NOTICE_READ_DAYS * 86400;
+    for (size_t i = 0; rc == DB_OK && unread > 0 && i < count; i++)
+        if (items[i].read_at == 0 && items[i].created_at < before)
+            rc = store_notification_read(conn, user_id, items[i].id, items[i].created_at + DEMO_NOTICE_READ_AFTER);
+    return rc;
+}
+
 int64_t demo_clock_at(int64_t when)
 {
     int64_t offset = clock_now() - (int64_t)time(NULL); /* the clock offset as it stands, restored after */

@@ -26,6 +26,15 @@ const char *demo_random_id(struct arena *arena, const char *prefix);
 int demo_find_application(struct db_conn *conn, struct arena *arena, const char *student_id,
                           const char *preceptor_user_id, const char *statuses, struct store_application *out);
 
+/* The demo's rule for the notices its history made: the user has read those
+ * made more than DEMO_NOTICE_READ_DAYS before the seed's today (as someone
+ * who paid in September read its receipt then), each DEMO_NOTICE_READ_AFTER
+ * seconds after it came; newer ones stay unread. Marks them through
+ * store_notification_read; a second run finds nothing more to mark. DB_OK,
+ * or the store's failure. */
+enum { DEMO_NOTICE_READ_DAYS = 7, DEMO_NOTICE_READ_AFTER = 2 * 3600 };
+int demo_read_old_notices(struct db_conn *conn, struct arena *arena, const char *user_id, int64_t today);
+
 /* From now on clock_now() says `when`; returns the offset to put back with
  * clock_set_offset(). The seed runs alone in its process. */
 int64_t demo_clock_at(int64_t when);

@@ -76,7 +76,6 @@ const char *reference_time_zone_label(const char *tz)
         {"America/Chicago", "Central Time"},
         {"America/Denver", "Mountain Time"},
         {"America/Boise", "Mountain Time"},
-        {"America/Cheyenne", "Mountain Time"}, /* not a tz database zone; kept as the states table has it */
         {"America/Phoenix", "Mountain Time (Arizona, no daylight saving time)"},
         {"America/Los_Angeles", "Pacific Time"},
         {"America/Anchorage", "Alaska Time"},

@@ -95,7 +95,7 @@ const struct reference_state reference_states[] = {
     {"WA", "Washington", "America/Los_Angeles"},
     {"WV", "West Virginia", "America/New_York"},
     {"WI", "Wisconsin", "America/Chicago"},
-    {"WY", "Wyoming", "America/Cheyenne"},
+    {"WY", "Wyoming", "America/Denver"},
     {"PR", "Puerto Rico", "America/Puerto_Rico"},
 };
 const size_t reference_state_count = sizeof(reference_states) / sizeof(reference_states[0]);

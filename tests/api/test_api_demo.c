@@ -19,7 +19,9 @@
  *   the notices); the demo school and host see their signed, active
  *   agreement; the demo student and the preceptor see the letter asked after
  *   the completed rotation; the completed rotation has the preceptor's
- *   evaluation, submitted after its last day.
+ *   evaluation, submitted after its last day; the booked rotation has the
+ *   demo's coach; the notices of the demo's history older than a week are
+ *   read, the recent ones wait.
  *
  * The demo's ids are made as any other (nothing fixed to type): the suite
  * finds its applications by account and status, as a visitor would. */
@@ -280,9 +282,23 @@ TEST(school_counts_its_students_applications)
     api_free(&r);
 }
 
-/* How many rows of each thing the demo adds (-1 when the database cannot be read). */
-static const char *const counted[] = {"applications", "blocks", "hours_entries", "check_ins", "documents",
-                                      "letters", "evaluations", "affiliation_agreements", "notifications"};
+/* How many rows of each thing the demo adds (-1 when the database cannot be
+ * read). Each count is its own literal: the store's statement cache wants
+ * the SQL of a statement at a fixed address. */
+static const struct {
+    const char *table, *sql;
+} counted[] = {
+    {"applications", "SELECT COUNT(*) FROM applications"},
+    {"blocks", "SELECT COUNT(*) FROM blocks"},
+    {"hours_entries", "SELECT COUNT(*) FROM hours_entries"},
+    {"check_ins", "SELECT COUNT(*) FROM check_ins"},
+    {"documents", "SELECT COUNT(*) FROM documents"},
+    {"letters", "SELECT COUNT(*) FROM letters"},
+    {"evaluations", "SELECT COUNT(*) FROM evaluations"},
+    {"affiliation_agreements", "SELECT COUNT(*) FROM affiliation_agreements"},
+    {"notifications", "SELECT COUNT(*) FROM notifications"},
+    {"coach_assignments", "SELECT COUNT(*) FROM coach_assignments"},
+};
 enum { COUNTED = sizeof(counted) / sizeof(counted[0]) };
 
 static void count_rows(long long out[COUNTED])
@@ -292,11 +308,8 @@ static void count_rows(long long out[COUNTED])
         out[i] = -1;
     if (db_open(db, &conn) != DB_OK)
         return;
-    for (size_t i = 0; i < COUNTED; i++) {
-        char sql[96];
-        snprintf(sql, sizeof(sql), "SELECT COUNT(*) FROM %s", counted[i]);
-        out[i] = api_db_int(conn, sql, NULL, NULL);
-    }
+    for (size_t i = 0; i < COUNTED; i++)
+        out[i] = api_db_int(conn, counted[i].sql, NULL, NULL);
     db_close(conn);
 }
 
@@ -315,7 +328,8 @@ TEST(ledger_check_passes_and_a_second_seed_adds_nothing)
     CHECK_INT(after_debits, debits);
     for (size_t i = 0; i < COUNTED; i++) {
         if (rows[i] < 0 || after_rows[i] != rows[i])
-            TEST_FAILF("%s: %lld rows after the first seed, %lld after the second", counted[i], rows[i], after_rows[i]);
+            TEST_FAILF("%s: %lld rows after the first seed, %lld after the second", counted[i].table, rows[i],
+                       after_rows[i]);
     }
     CHECK(rows[5] >= 1 && rows[6] >= 1 && rows[7] >= 1); /* a letter, an evaluation, an agreement */
     /* The second run finds the demo's rotations where the first left them, and says where. */
@@ -419,6 +433,123 @@ TEST(lists_newest_first_put_the_demo_where_its_dates_do)
         expect_newest_first(notices, "created_at", noticed[i]->email);
         json_decref(notices);
     }
+}
+
+/* The coach of application id as u sees it: its id into out ("" when none). */
+static void coach_of(const struct user *u, const char *id, char out[64], char name[96])
+{
+    struct api_response r;
+    out[0] = name[0] = '\0';
+    if (get_application(&r, u, id, "")) {
+        const char *coach = api_json_str(r.json, "coach.id"), *coach_name = api_json_str(r.json, "coach.name");
+        snprintf(out, 64, "%s", coach != NULL ? coach : "");
+        snprintf(name, 96, "%s", coach_name != NULL ? coach_name : "");
+    }
+    api_free(&r);
+}
+
+/* Staff's Coaches page says every booked student gets a coach: the demo
+ * student's rotation booked for next year has the demo's coach (the one of
+ * the rotation under way), who has both students on their dashboard; the
+ * student was told who their coach is. */
+TEST(booked_rotation_has_the_demo_coach)
+{
+    char coach[64], name[96], rotation_coach[64], rotation_coach_name[96];
+    coach_of(&student, booked_id, coach, name);
+    coach_of(&rotation, rotation_id, rotation_coach, rotation_coach_name);
+    CHECK(rotation_coach[0] != '\0');
+    CHECK_STR(coach, rotation_coach);
+    CHECK_STR(name, "Grace Mensah");
+    struct api_response r;
+    char path[160];
+    snprintf(path, sizeof(path), "/api/v1/coach/dashboard?coach_id=%s", coach);
+    if (get_as(&r, &staff, path)) {
+        CHECK_CONTAINS(r.body, student.id);
+        CHECK_CONTAINS(r.body, rotation.id);
+    }
+    api_free(&r);
+    json_t *notices = items_of(&student, "/api/v1/notifications");
+    size_t told = 0;
+    for (size_t i = 0; i < json_array_size(notices); i++) {
+        const char *title = api_json_str(json_array_get(notices, i), "title");
+        if (title != NULL && strstr(title, "Grace Mensah is your Rounds coach") != NULL)
+            told++;
+    }
+    CHECK_INT(told, 1);
+    json_decref(notices);
+}
+
+/* The instant `days` ago as the API writes it ("2026-09-14T10:00:00Z"). */
+static void rfc3339_days_ago(int days, char out[21])
+{
+    time_t t = time(NULL) - (time_t)days * 86400;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* The notices the demo's history made long ago (the payments of September)
+ * were read then, as their reader would have; those of the last days (the
+ * booking of next year's rotation, its coach) wait unread. The seed's rule
+ * is a week: a day's margin either side. */
+TEST(old_notices_are_read_and_recent_ones_wait)
+{
+    char old[21], recent[21];
+    rfc3339_days_ago(8, old);
+    rfc3339_days_ago(6, recent);
+    const struct user *noticed[] = {&student, &rotation, &host};
+    for (size_t u = 0; u < sizeof(noticed) / sizeof(noticed[0]); u++) {
+        json_t *notices = items_of(noticed[u], "/api/v1/notifications");
+        size_t old_read = 0, old_unread = 0, recent_unread = 0;
+        for (size_t i = 0; i < json_array_size(notices); i++) {
+            json_t *n = json_array_get(notices, i);
+            const char *at = api_json_str(n, "created_at");
+            bool read = json_is_true(json_object_get(n, "read"));
+            if (at != NULL && strcmp(at, old) < 0)
+                read ? old_read++ : old_unread++;
+            else if (at != NULL && strcmp(at, recent) > 0 && !read)
+                recent_unread++;
+        }
+        if (old_unread > 0)
+            TEST_FAILF("%s has %zu notices older than a week unread", noticed[u]->email, old_unread);
+        if (noticed[u] == &student) {
+            CHECK(old_read > 0);      /* the completed rotation's payments */
+            CHECK(recent_unread > 0); /* next year's booking and its coach */
+        }
+        json_decref(notices);
+    }
+}
+
+/* The demo catalog's sites name zones of the tz database (a file of
+ * /usr/share/zoneinfo): its Wyoming sites keep Mountain Time as
+ * America/Denver, not "America/Cheyenne", which no calendar program knows. */
+TEST(demo_sites_are_in_tz_database_zones)
+{
+    struct db_conn *conn = NULL;
+    if (db_open(db, &conn) != DB_OK) {
+        TEST_FAILF("cannot open the seeded database");
+        return;
+    }
+    struct db_stmt *st = db_prepare(conn, "SELECT DISTINCT time_zone FROM sites");
+    long zones = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char *tz = db_column_text(st, 0);
+        char path[160];
+        snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
+        zones++;
+        if (strstr(tz, "..") != NULL || access(path, R_OK) != 0)
+            TEST_FAILF("a demo site has the zone %s, which the tz database does not know", tz);
+    }
+    db_reset(st);
+    CHECK_INT(rc, DB_DONE);
+    CHECK(zones >= 4);
+    CHECK(api_db_int(conn, "SELECT COUNT(*) FROM sites WHERE state = $1 AND time_zone = 'America/Denver'", "WY",
+                     NULL) > 0);
+    CHECK_INT(api_db_int(conn, "SELECT COUNT(*) FROM sites WHERE state = $1 AND time_zone <> 'America/Denver'", "WY",
+                         NULL),
+              0);
+    db_close(conn);
 }
 
 /* The school and the host each see their agreement: signed, active, covering today and the booked rotation. */
@@ -565,6 +696,9 @@ int main(void)
         RUN(school_and_host_see_their_signed_agreement);
         RUN(student_and_preceptor_see_the_letter_asked);
         RUN(completed_rotation_has_the_preceptors_evaluation);
+        RUN(booked_rotation_has_the_demo_coach);
+        RUN(demo_sites_are_in_tz_database_zones);
+        RUN(old_notices_are_read_and_recent_ones_wait);
         RUN(ledger_check_passes_and_a_second_seed_adds_nothing);
         RUN(emails_the_demo_queues_link_to_the_server);
     } else {

@@ -12,11 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/clock.h"
+#include "domain/reference.h"
 #include "lib/crypto.h"
+#include "store/migrations.h"
 #include "store/store.h"
 #include "store/util.h"
 #include "test.h"
@@ -522,6 +525,74 @@ TEST(transactions_commit_or_roll_back_as_a_whole)
     CHECK_INT(store_user_by_id(conn, &arena, bad.user.id, &found), DB_DONE);
 }
 
+/* Whether tz names a zone of the tz database (a file of /usr/share/zoneinfo). */
+static bool tz_database_zone(const char *tz)
+{
+    char path[256];
+    struct stat st;
+    if (tz == NULL || tz[0] == '\0' || strstr(tz, "..") != NULL)
+        return false;
+    snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
+    return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Wyoming's zone in the states table ("" when it cannot be read). */
+static const char *wyoming_zone(void)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT time_zone FROM us_states WHERE code = $1");
+    db_bind_text(st, 1, "WY");
+    const char *tz = db_step(st) == DB_ROW ? arena_strdup(&arena, db_column_text(st, 0)) : "";
+    db_reset(st);
+    return tz;
+}
+
+/* Every zone that states and sites name is one of the tz database: a
+ * calendar feed's TZID or a conversion with any other misleads its reader.
+ * Wyoming keeps Mountain Time as America/Denver, and the migration that
+ * corrected it moves a state and a site still saying "America/Cheyenne". */
+TEST(time_zones_of_states_and_sites_are_tz_database_zones)
+{
+    CHECK_STR(wyoming_zone(), "America/Denver");
+    const struct reference_state *wy = reference_state_find("WY");
+    CHECK(wy != NULL && strcmp(wy->time_zone, "America/Denver") == 0);
+    for (size_t i = 0; i < reference_state_count; i++)
+        if (!tz_database_zone(reference_states[i].time_zone))
+            TEST_FAILF("the reference data give %s the zone %s", reference_states[i].code,
+                       reference_states[i].time_zone);
+    /* A database from before the correction: its state and a site there. */
+    const char *org = unique("org_"), *site = unique("site_");
+    CHECK_INT(store_organization_insert(conn, org, "Cheyenne Regional", "host", clock_now()), DB_OK);
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO sites (id, organization_id, name, city, state, zip, time_zone,"
+                                          " created_at) VALUES ($1, $2, 'Cheyenne Clinic', 'Cheyenne', 'WY', '82001',"
+                                          " 'America/Cheyenne', 0)");
+    db_bind_text(st, 1, site);
+    db_bind_text(st, 2, org);
+    CHECK_INT(db_step(st), DB_DONE);
+    db_reset(st);
+    CHECK_INT(db_exec(conn, "UPDATE us_states SET time_zone = 'America/Cheyenne' WHERE code = 'WY'"), DB_OK);
+    const char *backend = strcmp(db_backend_name(conn), "sqlite") == 0 ? "sqlite" : "pg";
+    const struct migration *fix = NULL;
+    for (const struct migration *m = migrations_table; m->backend != NULL; m++)
+        if (strcmp(m->backend, backend) == 0 && strstr(m->name, "wyoming_time_zone") != NULL)
+            fix = m;
+    CHECK(fix != NULL);
+    if (fix != NULL)
+        CHECK_INT(db_exec(conn, fix->sql), DB_OK);
+    CHECK_STR(wyoming_zone(), "America/Denver");
+    long zones = 0;
+    st = db_prepare(conn, "SELECT time_zone FROM us_states UNION SELECT time_zone FROM sites");
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char *tz = db_column_text(st, 0);
+        zones++;
+        if (!tz_database_zone(tz))
+            TEST_FAILF("a state or a site has the zone %s, which the tz database does not know", tz);
+    }
+    db_reset(st);
+    CHECK_INT(rc, DB_DONE);
+    CHECK(zones >= 6); /* Eastern, Central, Mountain, Arizona, Pacific, Alaska, Hawaii, ... */
+}
+
 TEST(a_role_outside_the_list_is_refused_by_the_schema)
 {
     struct store_user u = make_user("wizard");
@@ -802,6 +873,7 @@ int main(void)
     RUN(login_failures_count_per_account_and_client);
     RUN(transactions_commit_or_roll_back_as_a_whole);
     RUN(a_role_outside_the_list_is_refused_by_the_schema);
+    RUN(time_zones_of_states_and_sites_are_tz_database_zones);
     RUN(ping_answers);
     RUN(a_connect_without_an_answer_in_time_is_tried_again);
     RUN(one_int_reads_column_zero_of_the_row);
