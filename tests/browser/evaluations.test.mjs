@@ -275,16 +275,35 @@ test('a booked rotation gets its B-1 visa invitation letter', { timeout: 90_000 
     await page.goto(`/applications/${booked}`);
     await page.getByRole('link', { name: 'B-1 visa invitation letter' }).click();
     await page.waitForURL((u) => u.pathname === `/applications/${booked}/visa-letter`);
-    await page.getByLabel('Name as in the passport').fill('OKAFOR Amara Ngozi');
+    // Three mistakes at once (the browser's own checks off, as in an old browser): the
+    // summary names all three, in the form's order, each a link to its field, and
+    // everything typed is still there.
+    await page.locator('form[action$="/visa-letter"]').evaluate((f) => { f.noValidate = true; });
     await page.getByLabel('Passport number').fill('A12-34');
-    await page.getByLabel('Nationality').fill('Nigerian');
+    await page.getByLabel('Nationality').fill('N');
     await page.getByLabel('City of the U.S. consulate').fill('Lagos');
     assert.equal(await submit(page, page.getByRole('button', { name: 'Ask for the letter' })), 400);
-    const summary = page.getByRole('alert');
-    assert.equal(await summary.getByRole('link').first().getAttribute('href'), '#f-passport_number');
-    assert.equal(await page.getByLabel('Name as in the passport').inputValue(), 'OKAFOR Amara Ngozi');
+    const summary = page.locator('#error-summary');
+    assert.deepEqual(await summary.getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
+      ['#f-passport_name', '#f-passport_number', '#f-nationality'], 'every mistake is in the summary');
+    await summary.getByRole('link', { name: 'Write your name as in the passport.' }).waitFor();
+    await summary.getByRole('link', { name: 'The passport number must be 5 to 20 letters and digits.' }).waitFor();
+    assert.equal(await page.getByLabel('Passport number').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByLabel('Nationality').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByLabel('Passport number').inputValue(), 'A12-34', 'the number is kept');
+    assert.equal(await page.getByLabel('Nationality').inputValue(), 'N', 'the nationality is kept');
+    assert.equal(await page.getByLabel('City of the U.S. consulate').inputValue(), 'Lagos', 'the city is kept');
     assert.ok(await widest(page) <= 390, 'the form fits a phone');
     await screenshot(page, 'visa-letter-error-phone');
+    for (const id of ['f-passport_name', 'f-passport_number', 'f-nationality'])
+      assert.equal(await page.locator(`input#${id}`).count(), 1, `the summary's link #${id} leads to a field`);
+    await page.getByLabel('Name as in the passport').fill('OKAFOR Amara Ngozi');
+    await page.getByLabel('Nationality').fill('Nigerian');
+    // Fixed but one: the summary names only that one.
+    assert.equal(await submit(page, page.getByRole('button', { name: 'Ask for the letter' })), 400);
+    assert.deepEqual(await page.locator('#error-summary a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
+      ['#f-passport_number']);
+    assert.equal(await page.getByLabel('Name as in the passport').inputValue(), 'OKAFOR Amara Ngozi');
     await page.getByLabel('Passport number').fill('A1234567');
     assert.equal(await submit(page, page.getByRole('button', { name: 'Ask for the letter' })), 303);
     await page.getByText('Your request is sent').waitFor();
