@@ -127,14 +127,17 @@ test('evaluation, review and the host\'s answer on a completed rotation', { time
     await form.getByLabel('Medical interviewing').selectOption('7');
     await form.getByLabel('Overall clinical competence').selectOption({ label: '—' });
     await form.getByLabel('Strengths').fill(STRENGTHS);
-    await form.getByLabel('Areas to improve').fill('Summarise before presenting.');
     await screenshot(page, 'evaluation-form');
+    // Two mistakes (a score that is not one, nothing to improve): both in one summary.
+    await page.locator('form[action$="/evaluation"]').evaluate((f) => { f.noValidate = true; });
     assert.equal(await submit(page, form.getByRole('button', { name: 'Submit the evaluation' })), 422);
-    const summary = page.getByRole('alert');
+    const summary = page.locator('#error-summary');
     await summary.getByRole('link', { name: 'Choose a score from 1 to 9, or Not observed.' }).waitFor();
-    assert.equal(await summary.getByRole('link').first().getAttribute('href'), '#f-overall');
+    assert.deepEqual(await summary.getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
+      ['#f-overall', '#f-improvements'], 'both mistakes are in the summary');
     assert.equal(await page.getByLabel('Strengths').inputValue(), STRENGTHS, 'the strengths typed are kept');
     await screenshot(page, 'evaluation-error');
+    await page.getByLabel('Areas to improve').fill('Summarise before presenting.');
     await page.getByLabel('Overall clinical competence').selectOption('8');
     await page.getByLabel('I would write this student a letter of recommendation').check();
     assert.equal(await submit(page, page.getByRole('button', { name: 'Submit the evaluation' })), 303);
