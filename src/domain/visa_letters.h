@@ -9,6 +9,7 @@
 #define ROUNDS_DOMAIN_VISA_LETTERS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "lib/arena.h"
 #include "lib/errors.h"
@@ -25,6 +26,11 @@ struct visa_letter_input {
  * length, the passport number 5–20 ASCII letters and digits. 0, or -1 with
  * 400 validation_failed naming the field. */
 int visa_letter_input_check(const struct visa_letter_input *in, struct error *err);
+/* The same checks, every field's problem at once (the page's error summary):
+ * up to capacity errors into errors, in the order visa_letter_input_check
+ * reports them; returns how many. */
+enum { VISA_LETTER_FIELDS = 4 };
+size_t visa_letter_input_problems(const struct visa_letter_input *in, struct error *errors, size_t capacity);
 
 /* The student asks for the letter of their own booked rotation (booked,
  * cleared or under way): 404 for anyone else and for a rotation in any other

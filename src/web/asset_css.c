@@ -27,6 +27,7 @@ static const char site_css[] =
     ".narrow{max-width:28rem;margin-left:auto;margin-right:auto}\n"
     ".hero{padding:1.5rem 0}.hero h1{font-size:2rem;line-height:1.2;margin:0 0 .75rem}\n"
     ".grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:1rem}\n"
+    ".go-list{list-style:none;padding:0;margin:.5rem 0 0}.go-list a{display:block;padding:.6rem 0;font-weight:600}\n"
     ".stack .field{display:flex;flex-direction:column;margin-bottom:1rem}\n"
     ".field label{font-weight:600;margin-bottom:.25rem}.field small{color:var(--muted);margin-bottom:.25rem}\n"
     "input,select{font:inherit;padding:.5rem .6rem;border:1px solid #8a94a3;border-radius:6px;background:#fff}\n"

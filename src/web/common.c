@@ -166,3 +166,39 @@ void web_error_summary(struct buf *b, const char *field, const char *message)
         buf_append_str(b, "</a>");
     buf_append_str(b, "</li></ul></div>\n");
 }
+
+void web_form_error_add(struct web_form_errors *errors, const char *field, const char *sentence)
+{
+    if (web_form_error_for(errors, field) != NULL || errors->count >= WEB_FORM_MAX_ERRORS)
+        return;
+    errors->items[errors->count++] = (struct error){ERR_VALIDATION_FAILED, field, sentence};
+}
+
+const char *web_form_error_for(const struct web_form_errors *errors, const char *field)
+{
+    for (size_t i = 0; errors != NULL && field != NULL && i < errors->count; i++)
+        if (errors->items[i].field != NULL && strcmp(errors->items[i].field, field) == 0)
+            return errors->items[i].detail;
+    return NULL;
+}
+
+void web_form_error_summary(struct buf *b, struct arena *arena, const char *intro,
+                            const struct web_form_errors *errors)
+{
+    if (errors == NULL || errors->count == 0)
+        return;
+    struct view_field_error items[WEB_FORM_MAX_ERRORS];
+    for (size_t i = 0; i < errors->count; i++) {
+        const struct error *e = &errors->items[i];
+        items[i].field_id = NULL;
+        if (e->field != NULL) {
+            struct buf id;
+            buf_init(&id, arena, BUF_CAP_LINE);
+            buf_append_str(&id, "f-");
+            buf_append_str(&id, e->field);
+            items[i].field_id = buf_ok(&id) ? id.data : NULL;
+        }
+        items[i].message = e->detail != NULL ? e->detail : error_title(e->code);
+    }
+    view_error_summary(b, intro, items, errors->count);
+}

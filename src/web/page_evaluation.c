@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "domain/evaluations.h"
+#include "domain/validate.h"
 #include "lib/clock.h"
 #include "lib/limits.h"
 #include "lib/whole_number.h"
@@ -35,6 +36,7 @@ struct evaluation_form {
     const char *strengths, *improvements, *addendum;
     bool would_write_letter;
     struct error err;
+    struct web_form_errors fields; /* every problem of a refused evaluation (err is the first) */
 };
 
 static void write_date_of(struct buf *b, int64_t instant)
@@ -90,6 +92,8 @@ static void render_submitted(struct buf *b, const struct evaluation_view *v)
 
 static const char *field_error(const struct evaluation_form *f, const char *field)
 {
+    if (f->fields.count > 0)
+        return web_form_error_for(&f->fields, field);
     return f->err.field != NULL && strcmp(f->err.field, field) == 0 ? f->err.detail : NULL;
 }
 
@@ -180,7 +184,10 @@ static void render(struct http_request *req, int status, const char *application
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
-    if (f->err.code != ERR_NONE)
+    if (f->fields.count > 0)
+        web_form_error_summary(&b, &req->arena, "The evaluation was not submitted. Everything you typed is still "
+                                                "in the form.", &f->fields);
+    else if (f->err.code != ERR_NONE)
         web_error_summary(&b, f->err.field, f->err.detail != NULL ? f->err.detail : error_title(f->err.code));
     if (notice != NULL)
         view_notice(&b, notice);
@@ -241,6 +248,24 @@ static int64_t parse_score(const char *text)
     return v < 0 ? 0 : v;
 }
 
+/* The domain stops at the first problem (a score before the texts): with it,
+ * the texts' own problems, so that one submission shows every one. */
+static void add_text_problems(struct evaluation_form *f)
+{
+    static const char *const texts[][2] = {
+        {"strengths", "Write the student's strengths (at most " LIMIT_TEXT(EVALUATION_TEXT_MAX_CHARS) " characters)."},
+        {"improvements",
+         "Write what the student could improve (at most " LIMIT_TEXT(EVALUATION_TEXT_MAX_CHARS) " characters)."},
+    };
+    web_form_error_add(&f->fields, f->err.field, f->err.detail);
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        const char *value = i == 0 ? f->strengths : f->improvements;
+        struct error e = {0};
+        if (validate_text(value, texts[i][0], 1, EVALUATION_TEXT_MAX_CHARS, true, &e) != 0)
+            web_form_error_add(&f->fields, texts[i][0], texts[i][1]);
+    }
+}
+
 void web_page_evaluation_post(struct http_request *req)
 {
     struct store_user user;
@@ -270,6 +295,7 @@ void web_page_evaluation_post(struct http_request *req)
             if (strcmp(f.err.field, "improvements") == 0)
                 f.err.detail = "Write what the student could improve (at most " LIMIT_TEXT(EVALUATION_TEXT_MAX_CHARS)
                                " characters).";
+            add_text_problems(&f);
         }
         refused(req, id, &f);
         return;

@@ -40,6 +40,7 @@ struct hours_form {
     const char *date, *hours, *setting, *activities, *patients_seen;
     const char *entry_id; /* editing this entry */
     struct error err;     /* err.field names the input; ERR_NONE: no error */
+    struct web_form_errors fields; /* every problem of the typed fields (err is the first) */
 };
 
 /* ---- reading the form ---- */
@@ -66,7 +67,8 @@ static bool parse_patients(const char *text, int64_t *out)
     return true;
 }
 
-/* The form's fields into the domain's input; false with f->err set. */
+/* The form's fields into the domain's input; false with every problem in
+ * f->fields and the first in f->err. */
 static bool read_form(struct http_request *req, struct hours_form *f, struct hours_input *in)
 {
     f->date = http_form(req, "date");
@@ -76,20 +78,17 @@ static bool read_form(struct http_request *req, struct hours_form *f, struct hou
     f->patients_seen = http_form(req, "patients_seen");
     *in = (struct hours_input){.date = f->date != NULL ? f->date : "", .setting = f->setting,
                                .activities = f->activities};
-    if (f->date == NULL || !json_date_valid(f->date)) {
-        error_set(&f->err, ERR_VALIDATION_FAILED, "date", "Enter the day as a date.");
-        return false;
-    }
-    if (!parse_hours(f->hours, &in->minutes)) {
-        error_set(&f->err, ERR_VALIDATION_FAILED, "hours", "Enter the hours in quarter hours, such as 7.5.");
-        return false;
-    }
-    if (!parse_patients(f->patients_seen, &in->patients_seen)) {
-        error_set(&f->err, ERR_VALIDATION_FAILED, "patients_seen",
-                  "Enter a whole number from 0 to " LIMIT_TEXT(HOURS_PATIENTS_MAX) ".");
-        return false;
-    }
-    return true;
+    if (f->date == NULL || !json_date_valid(f->date))
+        web_form_error_add(&f->fields, "date", "Enter the day as a date.");
+    if (!parse_hours(f->hours, &in->minutes))
+        web_form_error_add(&f->fields, "hours", "Enter the hours in quarter hours, such as 7.5.");
+    if (!parse_patients(f->patients_seen, &in->patients_seen))
+        web_form_error_add(&f->fields, "patients_seen",
+                           "Enter a whole number from 0 to " LIMIT_TEXT(HOURS_PATIENTS_MAX) ".");
+    if (f->fields.count == 0)
+        return true;
+    f->err = f->fields.items[0];
+    return false;
 }
 
 /* ---- rendering ---- */
@@ -112,14 +111,23 @@ static const char *done_message(const char *done)
 
 static const char *field_error(const struct hours_form *f, const char *name)
 {
+    if (f != NULL && f->fields.count > 0)
+        return web_form_error_for(&f->fields, name);
     if (f == NULL || f->err.code == ERR_NONE || f->err.field == NULL || strcmp(f->err.field, name) != 0)
         return NULL;
     return f->err.detail != NULL ? f->err.detail : error_title(f->err.code);
 }
 
-/* The error summary at the top, its message linked to the field. */
-static void render_error_summary(struct buf *b, const struct error *problem)
+/* The error summary at the top: every problem of the typed form, or the
+ * one refusal, each linked to its field. */
+static void render_error_summary(struct buf *b, struct arena *arena, const struct hours_form *form,
+                                 const struct error *problem)
 {
+    if (form != NULL && form->fields.count > 0) {
+        web_form_error_summary(b, arena, "The day was not saved. Everything you typed is still in the form.",
+                               &form->fields);
+        return;
+    }
     if (problem == NULL || problem->code == ERR_NONE)
         return;
     web_error_summary(b, problem->field, problem->detail != NULL ? problem->detail : error_title(problem->code));
@@ -337,7 +345,7 @@ static void render(struct http_request *req, int status, const char *application
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_LONG_LIST);
     view_page_begin(&b, &page);
-    render_error_summary(&b, problem);
+    render_error_summary(&b, &req->arena, form, problem);
     if (notice != NULL)
         view_notice(&b, notice);
     buf_append_str(&b, "<p><a href=\"/rotations/");

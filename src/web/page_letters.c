@@ -3,7 +3,8 @@
  * a new one — from one of their rotations' preceptors, or anyone by name and
  * email, with the FERPA waiver chosen explicitly (no default). POST /letters
  * sends the request through letter_request and goes to the new letter's page
- * (303), or shows the form again with the errors in place. An author with an
+ * (303), or shows the form again as typed with every problem in the error
+ * summary, each linked to its field. An author with an
  * account (a preceptor) sees "Letters asked of you" with small accept,
  * decline and upload forms; one person may be both.
  * Also the state badge and date formatting the letter pages share. */
@@ -12,7 +13,9 @@
 #include "domain/accounts.h"
 #include "domain/applications.h"
 #include "domain/letters.h"
+#include "domain/validate.h"
 #include "lib/clock.h"
+#include "lib/json_spec.h"
 #include "lib/limits.h"
 #include "store/applications.h"
 #include "views/forms.h"
@@ -56,17 +59,15 @@ void web_write_date(struct buf *b, int64_t t)
 
 /* ---- the request form ---- */
 
-/* The values sent, to show again with the error (err.field names the input). */
+/* The values sent, to show again with every problem (each naming its input). */
 struct request_form {
     const char *application_id, *author_name, *author_email, *waived, *eras_letter_id;
-    struct error err;
+    struct web_form_errors errors;
 };
 
 static const char *field_error(const struct request_form *f, const char *name)
 {
-    if (f == NULL || f->err.field == NULL || strcmp(f->err.field, name) != 0)
-        return NULL;
-    return f->err.detail != NULL ? f->err.detail : error_title(f->err.code);
+    return f != NULL ? web_form_error_for(&f->errors, name) : NULL;
 }
 
 /* Applications whose preceptor the student may ask: those that took a seat. */
@@ -165,16 +166,9 @@ static void render_request_form(struct http_request *req, struct buf *b, const s
                       "Ask for a letter</h2>\n<p>The author gets an email with a link to accept and upload the "
                       "letter; they need no Rounds account. Programs usually ask for 3 letters, and at least 1 "
                       "from a practising U.S. physician helps.</p>\n");
-    if (form != NULL) {
-        /* Every field of the form has the id "f-" and its name. */
-        struct buf id;
-        buf_init(&id, &req->arena, BUF_CAP_LINE);
-        buf_append_str(&id, "f-");
-        buf_append_str(&id, form->err.field != NULL ? form->err.field : "");
-        struct view_field_error e = {form->err.field != NULL && buf_ok(&id) ? id.data : NULL,
-                                     form->err.detail != NULL ? form->err.detail : error_title(form->err.code)};
-        view_error_summary(b, "The request was not sent.", &e, 1);
-    }
+    if (form != NULL)
+        web_form_error_summary(b, &req->arena, "The request was not sent. Everything you typed is still in the form.",
+                               &form->errors);
     view_form_begin(b, "/letters", csrf_token);
     buf_append_str(b, "<fieldset class=\"author\"><legend>Who should write it?</legend>\n");
     render_preceptor_select(req, b, user, form);
@@ -440,6 +434,36 @@ static const char *request_error_detail(struct arena *arena, const struct error 
     return buf_ok(&b) ? b.data : detail;
 }
 
+/* The page's own checks of the request, every problem at once: an author
+ * chosen or typed (not both), the lengths, the email's form, the ERAS Letter
+ * ID's form, and the waiver chosen. */
+static void check_form(struct request_form *f)
+{
+    struct web_form_errors *e = &f->errors;
+    struct error text = {0};
+    if (f->application_id != NULL && (f->author_name != NULL || f->author_email != NULL))
+        web_form_error_add(e, "author_name", "Choose one of your preceptors or type a name and email, not both.");
+    else if (f->application_id == NULL && f->author_name == NULL)
+        web_form_error_add(e, "author_name", "Choose one of your preceptors, or type the author's name and email.");
+    else if (f->author_name != NULL && strlen(f->author_name) > PERSON_NAME_MAX_CHARS)
+        web_form_error_add(e, "author_name", "Keep the name under " LIMIT_TEXT(PERSON_NAME_MAX_CHARS) " characters.");
+    else if (f->author_name != NULL &&
+             validate_text(f->author_name, "author_name", 1, PERSON_NAME_MAX_CHARS, false, &text) != 0)
+        web_form_error_add(e, "author_name", "Write the author's name in plain text, on one line.");
+    if (f->application_id == NULL && f->author_email == NULL)
+        web_form_error_add(e, "author_email", "Enter the author's email address.");
+    else if (f->author_email != NULL && strlen(f->author_email) > EMAIL_MAX_BYTES)
+        web_form_error_add(e, "author_email", "This email address is too long.");
+    else if (f->author_email != NULL && f->application_id == NULL && !json_email_valid(f->author_email))
+        web_form_error_add(e, "author_email", "Enter an email address, like name@example.com.");
+    if (f->waived == NULL || (strcmp(f->waived, "yes") != 0 && strcmp(f->waived, "no") != 0))
+        web_form_error_add(e, "waived", "Choose whether you waive your right to see this letter.");
+    if (f->eras_letter_id != NULL && strlen(f->eras_letter_id) > ERAS_LETTER_ID_MAX_BYTES)
+        web_form_error_add(e, "eras_letter_id", "This ERAS Letter ID is too long.");
+    else if (f->eras_letter_id != NULL && !letter_eras_id_valid(f->eras_letter_id))
+        web_form_error_add(e, "eras_letter_id", "An ERAS Letter ID has 1 to 32 letters, digits or dashes.");
+}
+
 void web_page_letters_request(struct http_request *req)
 {
     struct store_user user;
@@ -461,36 +485,21 @@ void web_page_letters_request(struct http_request *req)
     struct letter_request r = {.author_name = form.author_name,
                                .author_email = form.author_email,
                                .eras_letter_id = form.eras_letter_id};
-    if (form.application_id != NULL && (form.author_name != NULL || form.author_email != NULL)) {
-        error_set(&form.err, ERR_VALIDATION_FAILED, "author_name",
-                  "Choose one of your preceptors or type a name and email, not both.");
-    } else if (form.application_id == NULL && form.author_name == NULL) {
-        error_set(&form.err, ERR_VALIDATION_FAILED, "author_name",
-                  "Choose one of your preceptors, or type the author's name and email.");
-    } else if (form.application_id == NULL && form.author_email == NULL) {
-        error_set(&form.err, ERR_VALIDATION_FAILED, "author_email", "Enter the author's email address.");
-    } else if (form.author_name != NULL && strlen(form.author_name) > PERSON_NAME_MAX_CHARS) {
-        error_set(&form.err, ERR_VALIDATION_FAILED, "author_name",
-                  "Keep the name under " LIMIT_TEXT(PERSON_NAME_MAX_CHARS) " characters.");
-    } else if (form.author_email != NULL && strlen(form.author_email) > EMAIL_MAX_BYTES) {
-        error_set(&form.err, ERR_VALIDATION_FAILED, "author_email", "This email address is too long.");
-    } else if (form.eras_letter_id != NULL && strlen(form.eras_letter_id) > ERAS_LETTER_ID_MAX_BYTES) {
-        error_set(&form.err, ERR_VALIDATION_FAILED, "eras_letter_id", "This ERAS Letter ID is too long.");
-    } else if (form.waived == NULL || (strcmp(form.waived, "yes") != 0 && strcmp(form.waived, "no") != 0)) {
-        error_set(&form.err, ERR_VALIDATION_FAILED, "waived",
-                  "Choose whether you waive your right to see this letter.");
-    }
-    if (form.err.code != ERR_NONE) {
+    check_form(&form);
+    if (form.errors.count > 0) {
         render(req, 400, &form);
         return;
     }
     r.waived = strcmp(form.waived, "yes") == 0;
     if (form.application_id != NULL) {
-        if (!preceptor_of(req, &user, form.application_id, &r.preceptor_id, &form.err)) {
-            if (form.err.code == ERR_UNAVAILABLE)
+        struct error err = {0};
+        if (!preceptor_of(req, &user, form.application_id, &r.preceptor_id, &err)) {
+            if (err.code == ERR_UNAVAILABLE) {
                 http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
-            else
-                render(req, 400, &form);
+                return;
+            }
+            web_form_error_add(&form.errors, err.field, err.detail);
+            render(req, 400, &form);
             return;
         }
         r.application_id = form.application_id;
@@ -503,13 +512,10 @@ void web_page_letters_request(struct http_request *req)
             return;
         }
         http_retry_after(req, r.retry_after);
-        form.err = err;
-        if (err.field != NULL && (strcmp(err.field, "preceptor_id") == 0 || strcmp(err.field, "application_id") == 0)) {
-            form.err.field = "application_id";
-            form.err.detail = "Choose one of your preceptors from the list.";
-        } else {
-            form.err.detail = request_error_detail(&req->arena, &err);
-        }
+        if (err.field != NULL && (strcmp(err.field, "preceptor_id") == 0 || strcmp(err.field, "application_id") == 0))
+            web_form_error_add(&form.errors, "application_id", "Choose one of your preceptors from the list.");
+        else
+            web_form_error_add(&form.errors, err.field, request_error_detail(&req->arena, &err));
         render(req, error_status(err.code), &form);
         return;
     }

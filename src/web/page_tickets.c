@@ -165,17 +165,15 @@ void web_page_tickets(struct http_request *req)
 
 /* ---- opening a ticket ---- */
 
-/* What the form shows again after a refusal. */
+/* What the form shows again after a refusal, with every problem found. */
 struct ticket_form {
     const char *category, *urgency, *subject, *body, *application_id;
-    struct error err;
+    struct web_form_errors errors;
 };
 
 static const char *field_error(const struct ticket_form *f, const char *name)
 {
-    if (f->err.code == ERR_NONE || f->err.field == NULL || strcmp(f->err.field, name) != 0)
-        return NULL;
-    return f->err.detail != NULL ? f->err.detail : error_title(f->err.code);
+    return web_form_error_for(&f->errors, name);
 }
 
 /* The rotations a ticket may be about: the student's own, and the one the form came with. */
@@ -225,8 +223,8 @@ static void render_new(struct http_request *req, int status, struct ticket_form 
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
-    if (f->err.code != ERR_NONE)
-        web_error_summary(&b, f->err.field, f->err.detail != NULL ? f->err.detail : error_title(f->err.code));
+    web_form_error_summary(&b, &req->arena, "The ticket was not opened. Everything you typed is still in the form.",
+                           &f->errors);
     buf_append_str(&b, "<p><a href=\"/tickets\">← Support</a></p>\n<h1>Open a ticket</h1>\n"
                        "<p class=\"lead\">Urgent tickets get a first answer within 2 hours, others within a business "
                        "day. Safety problems are always urgent and reach the person on call at once.</p>\n");
@@ -270,23 +268,31 @@ void web_page_tickets_post(struct http_request *req)
         .body = http_form(req, "body"),
         .application_id = http_form(req, "application_id"),
     };
+    /* Every empty field at once, so that one submission shows them all. */
     if (f.category == NULL)
-        error_set(&f.err, ERR_VALIDATION_FAILED, "category", "Choose a category.");
-    else if (f.subject == NULL || f.subject[0] == '\0')
-        error_set(&f.err, ERR_VALIDATION_FAILED, "subject", "Enter a subject.");
-    else if (f.body == NULL || f.body[0] == '\0')
-        error_set(&f.err, ERR_VALIDATION_FAILED, "body", "Say what happened and what you need.");
+        web_form_error_add(&f.errors, "category", "Choose a category.");
+    if (f.subject == NULL || f.subject[0] == '\0')
+        web_form_error_add(&f.errors, "subject", "Enter a subject.");
+    if (f.body == NULL || f.body[0] == '\0')
+        web_form_error_add(&f.errors, "body", "Say what happened and what you need.");
+    if (f.errors.count > 0) {
+        render_new(req, 400, &f);
+        return;
+    }
     struct ticket_input in = {f.category, f.urgency, f.subject, f.body,
                               f.application_id != NULL && f.application_id[0] != '\0' ? f.application_id : NULL};
     struct store_ticket t;
-    if (f.err.code != ERR_NONE || ticket_open(req->db, &req->arena, &user, &in, &t, &f.err) != 0) {
-        if (f.err.code == ERR_UNAVAILABLE || f.err.code == ERR_INTERNAL) {
-            http_reply_error(req, f.err.code, NULL, NULL);
+    struct error err = {0};
+    if (ticket_open(req->db, &req->arena, &user, &in, &t, &err) != 0) {
+        if (err.code == ERR_UNAVAILABLE || err.code == ERR_INTERNAL) {
+            http_reply_error(req, err.code, NULL, NULL);
             return;
         }
-        if (f.err.code == ERR_NOT_FOUND) /* a rotation the user may not see: as if it did not exist */
-            error_set(&f.err, ERR_NOT_FOUND, "application_id", "There is no such rotation of yours.");
-        render_new(req, error_status(f.err.code), &f);
+        if (err.code == ERR_NOT_FOUND) /* a rotation the user may not see: as if it did not exist */
+            web_form_error_add(&f.errors, "application_id", "There is no such rotation of yours.");
+        else
+            web_form_error_add(&f.errors, err.field, err.detail != NULL ? err.detail : error_title(err.code));
+        render_new(req, error_status(err.code), &f);
         return;
     }
     web_redirect_done(req, "/tickets/", t.id, "opened");

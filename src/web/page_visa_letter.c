@@ -7,7 +7,7 @@
  *   POST /applications/{id}/visa-letter/approve  approve and issue it
  *
  * Anyone else gets 404. A refused request shows the form again as typed with
- * the error summary linked to the field. */
+ * every field's problem in the error summary, each linked to its field. */
 #include <stdio.h>
 #include <string.h>
 
@@ -20,12 +20,46 @@ const char *const web_visa_letter_params[] = {"done", NULL};
 
 struct visa_form {
     struct visa_letter_input in;
-    struct error err;
+    struct error err;               /* the refusal, when not about the fields */
+    struct web_form_errors fields;  /* every field's problem */
+};
+
+/* The form's fields in its order, and how a sentence about each starts. */
+static const char *const form_fields[][2] = {
+    {"passport_name", "Your name as in the passport"},
+    {"passport_number", "The passport number"},
+    {"nationality", "Your nationality"},
+    {"consulate_city", "The city of the U.S. consulate"},
 };
 
 static const char *field_error(const struct visa_form *f, const char *field)
 {
-    return f->err.field != NULL && strcmp(f->err.field, field) == 0 ? f->err.detail : NULL;
+    return web_form_error_for(&f->fields, field);
+}
+
+/* Every problem of the fields typed, as sentences in the form's order. */
+static void collect_field_errors(struct arena *arena, struct visa_form *f)
+{
+    struct error problems[VISA_LETTER_FIELDS];
+    size_t count = visa_letter_input_problems(&f->in, problems, VISA_LETTER_FIELDS);
+    for (size_t k = 0; k < sizeof(form_fields) / sizeof(form_fields[0]); k++)
+        for (size_t i = 0; i < count; i++) {
+            if (strcmp(problems[i].field, form_fields[k][0]) != 0)
+                continue;
+            struct buf m;
+            buf_init(&m, arena, BUF_CAP_LINE);
+            if (strcmp(problems[i].detail, "is required") == 0) {
+                buf_append_str(&m, "Write ");
+                buf_append_char(&m, (char)(form_fields[k][1][0] - 'A' + 'a'));
+                buf_append_str(&m, form_fields[k][1] + 1);
+            } else {
+                buf_append_str(&m, form_fields[k][1]);
+                buf_append_char(&m, ' ');
+                buf_append_str(&m, problems[i].detail);
+            }
+            buf_append_char(&m, '.');
+            web_form_error_add(&f->fields, form_fields[k][0], buf_ok(&m) ? m.data : problems[i].detail);
+        }
 }
 
 static void render_state(struct buf *b, const struct visa_letter_view *v, const char *csrf_token)
@@ -101,8 +135,11 @@ static void render(struct http_request *req, int status, const char *id, const c
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
-    if (f != NULL && f->err.code != ERR_NONE)
-        web_error_summary(&b, f->err.field, f->err.detail != NULL ? f->err.detail : error_title(f->err.code));
+    if (f != NULL && f->fields.count > 0)
+        web_form_error_summary(&b, &req->arena, "The letter was not asked for. Everything you typed is still in "
+                                                "the form.", &f->fields);
+    else if (f != NULL && f->err.code != ERR_NONE)
+        web_error_summary(&b, NULL, f->err.detail != NULL ? f->err.detail : error_title(f->err.code));
     if (notice != NULL)
         view_notice(&b, notice);
     buf_append_str(&b, "<p><a href=\"/applications/");
@@ -160,10 +197,8 @@ static void after(struct http_request *req, const char *id, struct visa_form *f,
                                                       : f->err.detail);
         return;
     }
-    if (f->err.field != NULL && strcmp(f->err.field, "passport_number") == 0)
-        f->err.detail = "Write the passport number: 5 to 20 letters and digits.";
-    else if (f->err.field != NULL)
-        f->err.detail = "Fill in this field as in your passport.";
+    if (f->err.field != NULL)
+        collect_field_errors(&req->arena, f);
     render(req, error_status(f->err.code), id, NULL, f);
 }
 

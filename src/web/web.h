@@ -26,6 +26,20 @@ bool web_application_visible(struct http_request *req, const struct store_user *
  * message, linked to its input (id "f-<field>") when field is not NULL; the
  * page opens at it. */
 void web_error_summary(struct buf *b, const char *field, const char *message);
+/* The errors of one submission of a page's form, each naming its field (the
+ * input "f-<field>") with a whole sentence: the page shows them all at once. */
+enum { WEB_FORM_MAX_ERRORS = 8 };
+struct web_form_errors {
+    struct error items[WEB_FORM_MAX_ERRORS];
+    size_t count;
+};
+/* Records a problem of field (the first one per field is kept). */
+void web_form_error_add(struct web_form_errors *errors, const char *field, const char *sentence);
+/* The sentence for field, or NULL when it has no problem. */
+const char *web_form_error_for(const struct web_form_errors *errors, const char *field);
+/* The error summary of every recorded problem, each linked to its input. */
+void web_form_error_summary(struct buf *b, struct arena *arena, const char *intro,
+                            const struct web_form_errors *errors);
 /* Installs the HTML error page into the HTTP layer. */
 void web_install_error_page(void);
 

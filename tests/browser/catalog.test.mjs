@@ -15,7 +15,7 @@
 // counts). Screenshots: search.png, offering.png (in SCREENSHOT_DIR).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withPage, screenshot } from './lib.mjs';
+import { withPage, screenshot, checkAxe, overflow, PASSWORD } from './lib.mjs';
 
 const pathOf = (page) => new URL(page.url()).pathname;
 const filters = (page) => page.getByRole('search', { name: 'Search rotations' });
@@ -275,5 +275,54 @@ test('the home page leads to the search', { timeout: 60_000 }, async () => {
     assert.equal(pathOf(page), '/search');
     await page.goto('/');
     assert.equal(await page.getByRole('link', { name: 'Browse all rotations' }).getAttribute('href'), '/search');
+  });
+});
+
+// Signed in with a working role, the home page is not the student pitch: it is
+// "Welcome back" and, per role, the pages that role uses — each one opens, the
+// page fits a 360 px screen and passes axe-core. A student still sees the search.
+test('signed in, the home page leads each role to its work', { timeout: 180_000 }, async () => {
+  const roles = {
+    'preceptor@rounds.test': ['As a preceptor', ['/applications', '/letters', '/teaching']],
+    'host@rounds.test': ['For your host', ['/applications', '/host', '/host/earnings', '/host/rounds', '/agreements']],
+    'school@rounds.test': ['For your school', ['/school', '/agreements']],
+    'coach@rounds.test': ['As a coach', ['/coach']],
+    'staff@rounds.test': ['Rounds staff', ['/staff/documents', '/staff/preceptors', '/staff/letters', '/staff/audit']],
+  };
+  const logIn = async (page, email) => {
+    await page.goto('/login');
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await Promise.all([page.waitForURL((u) => u.pathname !== '/login'),
+      page.getByRole('button', { name: 'Log in', exact: true }).click()]);
+  };
+  for (const [email, [heading, paths]] of Object.entries(roles)) {
+    await withPage({ javaScriptEnabled: false, viewport: { width: 360, height: 800 } }, async (page) => {
+      await logIn(page, email);
+      const res = await page.goto('/');
+      assert.equal(res.status(), 200);
+      await page.getByRole('heading', { level: 1, name: /^Welcome back, / }).waitFor();
+      assert.equal(await page.getByRole('heading', { name: 'U.S. clinical experience, without the guesswork' }).count(),
+        0, `${email}: no student pitch`);
+      assert.equal(await page.getByRole('link', { name: 'Create a student account' }).count(), 0);
+      const card = page.getByRole('region', { name: heading });
+      const hrefs = await card.getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+      for (const p of paths) assert.ok(hrefs.includes(p), `${email}: "${heading}" links to ${p} (has ${hrefs})`);
+      const o = await overflow(page);
+      assert.ok(o.scrollWidth <= 360, `${email}: the home page is ${o.scrollWidth} px wide (${o.wide.join('; ')})`);
+      await screenshot(page, `home-${email.split('@')[0]}-360.png`);
+      await checkAxe(page, `${email} /`);
+      for (const p of hrefs) {
+        const opened = await page.goto(p);
+        assert.ok(opened.status() < 400, `${email}: ${p} from the home page → ${opened.status()}`);
+      }
+    });
+  }
+  await withPage({ javaScriptEnabled: false, viewport: { width: 360, height: 800 } }, async (page) => {
+    await logIn(page, 'student@rounds.test');
+    await page.goto('/');
+    await page.getByLabel('Search rotations').waitFor();
+    assert.equal(await page.getByRole('link', { name: 'Your applications' }).first().getAttribute('href'), '/applications');
+    assert.equal(await page.getByRole('heading', { level: 1, name: /^Welcome back/ }).count(), 0);
   });
 });

@@ -127,14 +127,17 @@ test('evaluation, review and the host\'s answer on a completed rotation', { time
     await form.getByLabel('Medical interviewing').selectOption('7');
     await form.getByLabel('Overall clinical competence').selectOption({ label: '—' });
     await form.getByLabel('Strengths').fill(STRENGTHS);
-    await form.getByLabel('Areas to improve').fill('Summarise before presenting.');
     await screenshot(page, 'evaluation-form');
+    // Two mistakes (a score that is not one, nothing to improve): both in one summary.
+    await page.locator('form[action$="/evaluation"]').evaluate((f) => { f.noValidate = true; });
     assert.equal(await submit(page, form.getByRole('button', { name: 'Submit the evaluation' })), 422);
-    const summary = page.getByRole('alert');
+    const summary = page.locator('#error-summary');
     await summary.getByRole('link', { name: 'Choose a score from 1 to 9, or Not observed.' }).waitFor();
-    assert.equal(await summary.getByRole('link').first().getAttribute('href'), '#f-overall');
+    assert.deepEqual(await summary.getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
+      ['#f-overall', '#f-improvements'], 'both mistakes are in the summary');
     assert.equal(await page.getByLabel('Strengths').inputValue(), STRENGTHS, 'the strengths typed are kept');
     await screenshot(page, 'evaluation-error');
+    await page.getByLabel('Areas to improve').fill('Summarise before presenting.');
     await page.getByLabel('Overall clinical competence').selectOption('8');
     await page.getByLabel('I would write this student a letter of recommendation').check();
     assert.equal(await submit(page, page.getByRole('button', { name: 'Submit the evaluation' })), 303);
@@ -275,16 +278,35 @@ test('a booked rotation gets its B-1 visa invitation letter', { timeout: 90_000 
     await page.goto(`/applications/${booked}`);
     await page.getByRole('link', { name: 'B-1 visa invitation letter' }).click();
     await page.waitForURL((u) => u.pathname === `/applications/${booked}/visa-letter`);
-    await page.getByLabel('Name as in the passport').fill('OKAFOR Amara Ngozi');
+    // Three mistakes at once (the browser's own checks off, as in an old browser): the
+    // summary names all three, in the form's order, each a link to its field, and
+    // everything typed is still there.
+    await page.locator('form[action$="/visa-letter"]').evaluate((f) => { f.noValidate = true; });
     await page.getByLabel('Passport number').fill('A12-34');
-    await page.getByLabel('Nationality').fill('Nigerian');
+    await page.getByLabel('Nationality').fill('N');
     await page.getByLabel('City of the U.S. consulate').fill('Lagos');
     assert.equal(await submit(page, page.getByRole('button', { name: 'Ask for the letter' })), 400);
-    const summary = page.getByRole('alert');
-    assert.equal(await summary.getByRole('link').first().getAttribute('href'), '#f-passport_number');
-    assert.equal(await page.getByLabel('Name as in the passport').inputValue(), 'OKAFOR Amara Ngozi');
+    const summary = page.locator('#error-summary');
+    assert.deepEqual(await summary.getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
+      ['#f-passport_name', '#f-passport_number', '#f-nationality'], 'every mistake is in the summary');
+    await summary.getByRole('link', { name: 'Write your name as in the passport.' }).waitFor();
+    await summary.getByRole('link', { name: 'The passport number must be 5 to 20 letters and digits.' }).waitFor();
+    assert.equal(await page.getByLabel('Passport number').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByLabel('Nationality').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByLabel('Passport number').inputValue(), 'A12-34', 'the number is kept');
+    assert.equal(await page.getByLabel('Nationality').inputValue(), 'N', 'the nationality is kept');
+    assert.equal(await page.getByLabel('City of the U.S. consulate').inputValue(), 'Lagos', 'the city is kept');
     assert.ok(await widest(page) <= 390, 'the form fits a phone');
     await screenshot(page, 'visa-letter-error-phone');
+    for (const id of ['f-passport_name', 'f-passport_number', 'f-nationality'])
+      assert.equal(await page.locator(`input#${id}`).count(), 1, `the summary's link #${id} leads to a field`);
+    await page.getByLabel('Name as in the passport').fill('OKAFOR Amara Ngozi');
+    await page.getByLabel('Nationality').fill('Nigerian');
+    // Fixed but one: the summary names only that one.
+    assert.equal(await submit(page, page.getByRole('button', { name: 'Ask for the letter' })), 400);
+    assert.deepEqual(await page.locator('#error-summary a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
+      ['#f-passport_number']);
+    assert.equal(await page.getByLabel('Name as in the passport').inputValue(), 'OKAFOR Amara Ngozi');
     await page.getByLabel('Passport number').fill('A1234567');
     assert.equal(await submit(page, page.getByRole('button', { name: 'Ask for the letter' })), 303);
     await page.getByText('Your request is sent').waitFor();

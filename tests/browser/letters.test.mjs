@@ -126,15 +126,32 @@ test('request → the author uploads through the link → confidential to the st
       // Without the waiver's answer (the browser's own check is off here, as in an old
       // browser): the page opens at an error summary linked to the waiver, and keeps
       // what was typed.
+      // Three mistakes at once — an email that is not one, an ERAS Letter ID with spaces,
+      // no waiver: the summary names every one, each linked to its field.
       await form.getByLabel("Author's name").fill(AUTHOR_NAME);
+      await form.getByLabel("Author's email").fill('not-an-email');
+      await form.getByLabel('ERAS Letter ID (optional)').fill('bad id!');
+      await s.locator('form[action="/letters"]').evaluate((f) => { f.noValidate = true; });
+      assert.equal(await press(s, form.getByRole('button', { name: 'Send the request' }), (u) => u.pathname === '/letters'),
+        400, 'POST /letters with three mistakes answers 400');
+      const summary = s.locator('#error-summary');
+      await summary.waitFor();
+      assert.deepEqual(await summary.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
+        ['#f-author_email', '#f-waived', '#f-eras_letter_id'], 'every mistake is in the summary, in the form\'s order');
+      for (const id of ['f-author_email', 'f-waived', 'f-eras_letter_id'])
+        assert.equal(await s.locator(`#${id}`).count(), 1, `the summary's link #${id} leads to a field`);
+      assert.equal(await form.getByLabel("Author's name").inputValue(), AUTHOR_NAME, 'the name is kept');
+      assert.equal(await form.getByLabel("Author's email").inputValue(), 'not-an-email', 'the email is kept');
+      assert.equal(await form.getByLabel('ERAS Letter ID (optional)').inputValue(), 'bad id!', 'the ERAS ID is kept');
+      await screenshot(s, 'letters-request-errors.png');
+      // Fixed but the waiver: the summary names only the waiver.
       await form.getByLabel("Author's email").fill(AUTHOR_EMAIL);
+      await form.getByLabel('ERAS Letter ID (optional)').fill('');
       await s.locator('form[action="/letters"]').evaluate((f) => { f.noValidate = true; });
       assert.equal(await press(s, form.getByRole('button', { name: 'Send the request' }), (u) => u.pathname === '/letters'),
         400, 'POST /letters without the waiver answers 400');
-      const summary = s.locator('#error-summary');
-      await summary.waitFor();
-      assert.equal(await summary.locator('a[href="#f-waived"]').count(), 1, 'the error summary links to the waiver');
-      assert.equal(await form.getByLabel("Author's name").inputValue(), AUTHOR_NAME, 'the name is kept');
+      assert.deepEqual(await s.locator('#error-summary a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
+        ['#f-waived'], 'the error summary links to the waiver');
       assert.equal(await form.getByLabel("Author's email").inputValue(), AUTHOR_EMAIL, 'the email is kept');
       await waive.check();
       assert.equal(await press(s, form.getByRole('button', { name: 'Send the request' }),

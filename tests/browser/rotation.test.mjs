@@ -191,10 +191,17 @@ test('the rotation under way: coach, check-in, ticket, hours and readiness', { t
     const p = phone.page;
     await p.goto(`/tickets/new?application_id=${APP}`);
     await p.getByLabel('Category').selectOption({ label: 'Schedule' });
+    // Both empty: one submission names both, each linked to its field.
+    await serverChecks(p);
+    assert.equal(await press(p, p.getByRole('button', { name: 'Open the ticket' })), 400);
+    assert.deepEqual(await p.locator('#error-summary a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
+      ['#f-subject', '#f-body'], 'every empty field is in the summary');
+    assert.equal(await p.getByLabel('Category').inputValue(), 'schedule');
     await p.getByLabel('What happened, and what do you need?').fill('Can I move Friday to Saturday?');
     await serverChecks(p);
     assert.equal(await press(p, p.getByRole('button', { name: 'Open the ticket' })), 400);
     await summaryLinks(p, 'subject');
+    assert.equal(await p.locator('#error-summary a').count(), 1, 'only the subject is left');
     assert.equal(await p.getByLabel('What happened, and what do you need?').inputValue(), 'Can I move Friday to Saturday?');
     assert.equal(await p.getByLabel('Category').inputValue(), 'schedule');
     assert.equal(await p.getByLabel('The rotation it is about (optional)').inputValue(), APP);
@@ -212,10 +219,15 @@ test('the rotation under way: coach, check-in, ticket, hours and readiness', { t
     const logForm = s.getByRole('region', { name: 'Log a day' });
     await logForm.getByLabel('Hours').fill('7.3');
     await logForm.getByLabel('What you did').fill('Ward round and two admissions.');
-    await logForm.getByLabel('Patients seen').fill('4');
+    await logForm.getByLabel('Patients seen').fill('-1');
+    await serverChecks(s);
     assert.equal(await press(s, logForm.getByRole('button', { name: 'Log the day' })), 400);
     await summaryLinks(s, 'hours');
+    assert.deepEqual(await s.locator('#error-summary a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))),
+      ['#f-hours', '#f-patients_seen'], 'both mistakes are in the summary');
     assert.equal(await s.getByLabel('Hours').inputValue(), '7.3');
+    assert.equal(await s.getByLabel('Patients seen').inputValue(), '-1');
+    await s.getByLabel('Patients seen').fill('4');
     assert.equal(await s.getByLabel('What you did').inputValue(), 'Ward round and two admissions.');
     await look(s, 'hours-error');
     await s.getByLabel('Hours').fill('7.5');
