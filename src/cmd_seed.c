@@ -259,21 +259,30 @@ static void print_school(const struct demo_school_added *cohort)
         printf("  and its affiliation agreement with the demo host, signed (/agreements)\n");
 }
 
-static int seed_demo(struct db_conn *conn, const struct config *config)
+/* The demo's organisations, those missing: true, or false said on stderr. */
+static bool seed_demo_organizations(struct db_conn *conn, struct arena *arena)
 {
-    struct arena arena;
-    arena_heap_init(&arena);
-    int rc = EXIT_OK;
     for (size_t i = 0; i < sizeof(demo_orgs) / sizeof(demo_orgs[0]); i++) {
-        int db_rc = store_organization_kind(conn, &arena, demo_orgs[i].id, NULL);
+        int db_rc = store_organization_kind(conn, arena, demo_orgs[i].id, NULL);
         if (db_rc == DB_DONE)
             db_rc = store_organization_insert(conn, demo_orgs[i].id, demo_orgs[i].name,
                                               organization_kind_name(demo_orgs[i].kind), clock_now());
         if (db_rc != DB_OK && db_rc != DB_ROW) {
             fprintf(stderr, "rounds seed: could not create organisation %s\n", demo_orgs[i].id);
-            rc = EXIT_FAILURE_RUNTIME;
-            goto out;
+            return false;
         }
+    }
+    return true;
+}
+
+static int seed_demo(struct db_conn *conn, const struct config *config)
+{
+    struct arena arena;
+    arena_heap_init(&arena);
+    int rc = EXIT_OK;
+    if (!seed_demo_organizations(conn, &arena)) {
+        rc = EXIT_FAILURE_RUNTIME;
+        goto out;
     }
     struct demo_catalog_accounts accounts = {.host_id = demo_orgs[1].id, .host_name = demo_orgs[1].name};
     struct demo_rotation_people rotation = {.host_id = demo_orgs[1].id};
