@@ -18,7 +18,7 @@ struct home_role {
     size_t count;
 };
 
-#define HOME_ROLE(heading, links) {heading, links, sizeof(links) / sizeof(links[0])}
+#define HOME_ROLE(heading, links) {(heading), (links), sizeof(links) / sizeof((links)[0])}
 
 static const struct home_link preceptor_links[] = {
     {"/applications", "Applications for your rotations"},
