@@ -63,7 +63,7 @@ static const struct component components[] = {
     {"WaitlistEntry", "!id:s,!block_id:s,!offering_id:s,offering_title:s,start:d,end:d,!position:i,ahead:i,"
                       "!status:s,application_id:s?,student:o"},
     /* letters_json.c */
-    {"Letter", "!id:s,!state:s,!state_label:s,author:o,!waived:b,versions:a,student:o,role:s"},
+    {"Letter", "!id:s,!state:s,!state_label:s,author:o,!waived:b,versions:i,student:o,role:s"},
     /* money_json.c */
     {"Checkout", "!id:s,!application_id:s,!method:s,!amount_cents:i,!currency:s,!status:s,redirect_url:s?,"
                  "bank_transfer:o?"},
