@@ -21,7 +21,11 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 passed=0
 failed=0
-log_dir=$(mktemp -d /tmp/rounds-test.XXXXXX)
+# Named with our PID: a run killed outright (no trap runs) leaves its folders,
+# and its PostgreSQL cluster running; the next run's tests/tmp_sweep.sh stops
+# and removes them (never those of a run still going).
+tests/tmp_sweep.sh /tmp || true
+log_dir=$(mktemp -d "/tmp/rounds-pid$$-test.XXXXXX")
 pg_dir=""
 
 cleanup() {
@@ -133,7 +137,7 @@ db_suites() {
     done
 }
 db_suites sqlite
-pg_dir=$(mktemp -d /tmp/rounds-pg.XXXXXX)
+pg_dir=$(mktemp -d "/tmp/rounds-pgpid$$-pg.XXXXXX")
 chmod 755 "$pg_dir"
 if scripts/pg_tmp.sh start "$pg_dir" >"$log_dir/pg-uri" 2>"$log_dir/pg-start.log"; then
     db_suites postgres
