@@ -1028,6 +1028,30 @@ static inline void api_fresh_db_drop(const char *target, const char *beside)
         printf("  could not drop the database %.*s\n", (int)name_len, target + name_at);
 }
 
+/* The end of a suite that made its own database (api_fresh_db) in the folder
+ * work and served it with server: when the set-up failed (not ready), says so
+ * (set_up: what it did) with the server's log; stops the server, drops the
+ * database and removes work (kept with ROUNDS_TEST_KEEP). Non-zero when the
+ * server did not shut down gracefully (said). */
+static inline int api_fresh_suite_end(struct api_server *server, const char *db, const char *pg_uri,
+                                      const char *work, bool ready, const char *set_up)
+{
+    if (!ready) {
+        printf("FAIL %s\n", set_up);
+        if (server->pid > 0)
+            api_server_print_log(server, 30);
+    }
+    int stopped = server->pid > 0 ? api_server_stop(server) : 0;
+    if (stopped != 0)
+        printf("FAIL the server did not shut down gracefully (exit status %d)\n", stopped);
+    if (server->dir[0] != '\0')
+        api_server_cleanup(server);
+    api_fresh_db_drop(db, pg_uri);
+    if (getenv("ROUNDS_TEST_KEEP") == NULL && work[0] != '\0')
+        api_remove_tree(work);
+    return stopped;
+}
+
 /* ---- running tests ---- */
 
 /* RUN(name), and when the test failed, the current server's log tail. */

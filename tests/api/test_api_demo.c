@@ -41,7 +41,7 @@
 #include "api_people.h"
 
 static struct api_server server;
-static char work[64];      /* a mkdtemp folder: the SQLite database, the signing key, the seed's output */
+static char work[64];      /* a test_tmp_dir folder: the SQLite database, the signing key, the seed's output */
 static char db[1000];      /* the seeded database */
 static const char *pg_uri; /* ROUNDS_TEST_DB, NULL on SQLite */
 static struct user student = {.email = "student@rounds.test"}, rotation = {.email = "rotation@rounds.test"},
@@ -656,8 +656,7 @@ TEST(emails_the_demo_queues_link_to_the_server)
 
 static bool setup(void)
 {
-    snprintf(work, sizeof(work), "/tmp/rounds-demo.XXXXXX");
-    if (mkdtemp(work) == NULL)
+    if (test_tmp_dir(work, sizeof(work), "demo") == NULL)
         return false;
     pg_uri = api_shared_db();
     if (!api_fresh_db(db, sizeof(db), pg_uri, work, "demo") || seed("seed.txt") != 0)
@@ -701,19 +700,8 @@ int main(void)
         RUN(old_notices_are_read_and_recent_ones_wait);
         RUN(ledger_check_passes_and_a_second_seed_adds_nothing);
         RUN(emails_the_demo_queues_link_to_the_server);
-    } else {
-        printf("FAIL seeding the demo and starting a server on it\n");
-        if (server.pid > 0)
-            api_server_print_log(&server, 30);
     }
-    int stopped = server.pid > 0 ? api_server_stop(&server) : 0;
-    if (stopped != 0)
-        printf("FAIL the server did not shut down gracefully (exit status %d)\n", stopped);
-    if (server.dir[0] != '\0')
-        api_server_cleanup(&server);
-    api_fresh_db_drop(db, pg_uri);
-    if (getenv("ROUNDS_TEST_KEEP") == NULL)
-        api_remove_tree(work);
+    int stopped = api_fresh_suite_end(&server, db, pg_uri, work, ready, "seeding the demo and starting a server on it");
     curl_global_cleanup();
     return test_summary("api-demo") | !ready | (stopped != 0);
 }

@@ -29,7 +29,7 @@
 enum { PAGES_MAX = 400, ROLES = 7 };
 
 static struct api_server server;
-static char work[64]; /* a mkdtemp folder: the SQLite database, the seed's output */
+static char work[64]; /* a test_tmp_dir folder: the SQLite database, the seed's output */
 static char db[1000]; /* the seeded database */
 static const char *pg_uri;
 static struct user roles[ROLES] = {{.email = "student@rounds.test"}, {.email = "rotation@rounds.test"},
@@ -532,8 +532,7 @@ static bool find_fixtures(void)
 
 static bool setup(void)
 {
-    snprintf(work, sizeof(work), "/tmp/rounds-lists.XXXXXX");
-    if (mkdtemp(work) == NULL)
+    if (test_tmp_dir(work, sizeof(work), "lists") == NULL)
         return false;
     pg_uri = api_shared_db();
     char data_dir[96], out[128];
@@ -562,19 +561,8 @@ int main(void)
         RUN(specialties_come_20_to_a_page);
         RUN(favourites_page_through_changes_between_pages);
         RUN(a_school_sees_its_45_invitations_20_to_a_page);
-    } else {
-        printf("FAIL seeding the demo and starting a server on it\n");
-        if (server.pid > 0)
-            api_server_print_log(&server, 30);
     }
-    int stopped = server.pid > 0 ? api_server_stop(&server) : 0;
-    if (stopped != 0)
-        printf("FAIL the server did not shut down gracefully (exit status %d)\n", stopped);
-    if (server.dir[0] != '\0')
-        api_server_cleanup(&server);
-    api_fresh_db_drop(db, pg_uri);
-    if (getenv("ROUNDS_TEST_KEEP") == NULL)
-        api_remove_tree(work);
+    int stopped = api_fresh_suite_end(&server, db, pg_uri, work, ready, "seeding the demo and starting a server on it");
     curl_global_cleanup();
     return test_summary("api-lists") | !ready | (stopped != 0);
 }
