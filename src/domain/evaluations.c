@@ -233,6 +233,20 @@ int evaluations_send_reminders(struct db_conn *conn, struct arena *arena, int *s
 
 /* ---- the student's confidential feedback ---- */
 
+size_t feedback_input_problems(const struct feedback_input *in, struct error *errors, size_t capacity)
+{
+    struct error each[FEEDBACK_INPUT_FIELDS] = {0};
+    for (int i = 0; i < STORE_FEEDBACK_SCORES; i++)
+        if (in->scores[i] < 1 || in->scores[i] > 5)
+            (void)error_set(&each[i], ERR_UNPROCESSABLE, feedback_score_names[i], "must be from 1 to 5");
+    (void)validate_text(in->comments, "comments", 0, FEEDBACK_TEXT_MAX_CHARS, true, &each[STORE_FEEDBACK_SCORES]);
+    size_t count = 0;
+    for (size_t i = 0; i < FEEDBACK_INPUT_FIELDS; i++)
+        if (each[i].code != ERR_NONE && count < capacity)
+            errors[count++] = each[i];
+    return count;
+}
+
 int feedback_submit(struct db_conn *conn, struct arena *arena, const struct store_user *user,
                     const char *application_id, const struct feedback_input *in, struct error *err)
 {
@@ -243,11 +257,11 @@ int feedback_submit(struct db_conn *conn, struct arena *arena, const struct stor
         return error_set(err, ERR_FORBIDDEN, NULL, "only the rotation's student evaluates it");
     if (application_status_of(&a) != APPLICATION_COMPLETED)
         return error_set(err, ERR_ROTATION_NOT_COMPLETED, NULL, "the rotation is evaluated once it is completed");
-    for (int i = 0; i < STORE_FEEDBACK_SCORES; i++)
-        if (in->scores[i] < 1 || in->scores[i] > 5)
-            return error_set(err, ERR_UNPROCESSABLE, feedback_score_names[i], "must be from 1 to 5");
-    if (validate_text(in->comments, "comments", 0, FEEDBACK_TEXT_MAX_CHARS, true, err) != 0)
+    struct error first;
+    if (feedback_input_problems(in, &first, 1) != 0) {
+        *err = first;
         return -1;
+    }
     struct store_feedback f = {.application_id = a.id, .offering_id = a.offering_id,
                                .organization_id = a.organization_id, .comments = in->comments,
                                .submitted_at = clock_now()};

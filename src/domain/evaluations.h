@@ -82,6 +82,11 @@ struct feedback_input {
  * naming a rating outside 1–5. */
 int feedback_submit(struct db_conn *conn, struct arena *arena, const struct store_user *user,
                     const char *application_id, const struct feedback_input *in, struct error *err);
+/* Every problem of the feedback's fields (ratings, then comments), up to
+ * capacity into errors, the first being the one feedback_submit reports;
+ * returns how many. */
+enum { FEEDBACK_INPUT_FIELDS = STORE_FEEDBACK_SCORES + 1 };
+size_t feedback_input_problems(const struct feedback_input *in, struct error *errors, size_t capacity);
 /* Whether the student has given it. */
 int feedback_given(struct db_conn *conn, struct arena *arena, const char *application_id, bool *given);
 /* A host's aggregates (offering_id NULL: all its offerings): its
@@ -101,6 +106,10 @@ struct review_input {
 int review_submit(struct db_conn *conn, struct arena *arena, const struct store_user *user,
                   const char *application_id, const struct review_input *in, struct store_review *out,
                   struct error *err);
+/* Every problem of the review's fields (ratings, then body), up to capacity
+ * into errors, the first being the one review_submit reports; returns how many. */
+enum { REVIEW_INPUT_FIELDS = STORE_REVIEW_SCORES + 1 };
+size_t review_input_problems(const struct review_input *in, struct error *errors, size_t capacity);
 /* The host's coordinators (or staff) answer a review once: 404 unknown or
  * hidden, 403 for others, 409 already_submitted. */
 int review_reply(struct db_conn *conn, struct arena *arena, const struct store_user *user, const char *review_id,

@@ -28,19 +28,73 @@ static const char *const rating_labels[] = {"5 (excellent)", "4 (good)", "3 (fai
                                             NULL};
 static const char *const publish_values[] = {"full_name", "first_name_and_country", NULL};
 
-/* Both forms as typed; err names the form's field that was refused. */
+/* Both forms as typed (the feedback's inputs are named "fb_<score>", so the
+ * two forms share no name); fields holds every problem of the form sent. */
 struct review_form {
     const char *review[STORE_REVIEW_SCORES], *body, *publish_as;
     const char *feedback[STORE_FEEDBACK_SCORES], *comments;
-    bool feedback_refused; /* err is about the feedback form */
-    struct error err;
+    struct error err;              /* the refusal */
+    struct web_form_errors fields; /* every field's problem */
 };
 
-static const char *form_error(const struct review_form *f, bool feedback, const char *field)
+static const char *form_error(const struct review_form *f, const char *field)
 {
-    return f->err.field != NULL && f->feedback_refused == feedback && strcmp(f->err.field, field) == 0
-               ? f->err.detail
-               : NULL;
+    return web_form_error_for(&f->fields, field);
+}
+
+/* "Choose a rating from 1 to 5 for Teaching." */
+static const char *rating_sentence(struct arena *arena, const char *label)
+{
+    struct buf m;
+    buf_init(&m, arena, BUF_CAP_LINE);
+    buf_append_str(&m, "Choose a rating from 1 to 5 for ");
+    buf_append_str(&m, label);
+    buf_append_char(&m, '.');
+    return buf_ok(&m) ? m.data : "Choose a rating from 1 to 5.";
+}
+
+/* Every problem of the review typed, in the form's order. */
+static void collect_review_errors(struct arena *arena, struct review_form *f, const struct review_input *in,
+                                  bool publish_ok)
+{
+    struct error problems[REVIEW_INPUT_FIELDS];
+    size_t count = review_input_problems(in, problems, REVIEW_INPUT_FIELDS);
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(problems[i].field, "body") == 0) {
+            web_form_error_add(&f->fields, "body",
+                               "Write your review (at most " LIMIT_TEXT(REVIEW_TEXT_MAX_CHARS) " characters).");
+            continue;
+        }
+        for (int k = 0; k < STORE_REVIEW_SCORES; k++)
+            if (strcmp(problems[i].field, review_score_names[k]) == 0)
+                web_form_error_add(&f->fields, review_score_names[k], rating_sentence(arena, review_score_labels[k]));
+    }
+    if (!publish_ok)
+        web_form_error_add(&f->fields, "publish_as", "Choose how your name is shown.");
+}
+
+/* Every problem of the evaluation typed, linked to its "fb_" inputs. */
+static void collect_feedback_errors(struct arena *arena, struct review_form *f, const struct feedback_input *in)
+{
+    struct error problems[FEEDBACK_INPUT_FIELDS];
+    size_t count = feedback_input_problems(in, problems, FEEDBACK_INPUT_FIELDS);
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(problems[i].field, "comments") == 0) {
+            web_form_error_add(&f->fields, "comments",
+                               "Your comments are too long or hold characters that cannot be kept.");
+            continue;
+        }
+        for (int k = 0; k < STORE_FEEDBACK_SCORES; k++) {
+            if (strcmp(problems[i].field, feedback_score_names[k]) != 0)
+                continue;
+            struct buf name;
+            buf_init(&name, arena, BUF_CAP_LINE);
+            buf_append_str(&name, "fb_");
+            buf_append_str(&name, feedback_score_names[k]);
+            if (buf_ok(&name))
+                web_form_error_add(&f->fields, name.data, rating_sentence(arena, feedback_score_labels[k]));
+        }
+    }
 }
 
 static void render_given_review(struct buf *b, const struct store_review *r)
@@ -78,11 +132,11 @@ static void render_review(struct buf *b, const struct store_application *a, cons
     view_form_begin(b, action, csrf_token);
     for (int i = 0; i < STORE_REVIEW_SCORES; i++)
         view_select(b, review_score_labels[i], review_score_names[i], rating_values, rating_labels, f->review[i],
-                    form_error(f, false, review_score_names[i]));
-    view_textarea(b, "Your review", "body", f->body, 6, REVIEW_TEXT_MAX_CHARS, NULL, form_error(f, false, "body"));
+                    form_error(f, review_score_names[i]));
+    view_textarea(b, "Your review", "body", f->body, 6, REVIEW_TEXT_MAX_CHARS, NULL, form_error(f, "body"));
     const char *publish_labels[] = {"My full name", "My first name and country only", NULL};
     view_select(b, "Publish with", "publish_as", publish_values, publish_labels,
-                f->publish_as != NULL ? f->publish_as : "full_name", form_error(f, false, "publish_as"));
+                f->publish_as != NULL ? f->publish_as : "full_name", form_error(f, "publish_as"));
     view_form_end(b, "Publish the review");
     buf_append_str(b, "</section>\n");
 }
@@ -105,10 +159,10 @@ static void render_feedback(struct buf *b, const struct store_application *a, bo
         char name[40];
         snprintf(name, sizeof(name), "fb_%s", feedback_score_names[i]);
         view_select(b, feedback_score_labels[i], name, rating_values, rating_labels, f->feedback[i],
-                    form_error(f, true, name));
+                    form_error(f, name));
     }
     view_textarea(b, "Comments for Rounds (optional)", "comments", f->comments, 4, FEEDBACK_TEXT_MAX_CHARS, NULL,
-                  form_error(f, true, "comments"));
+                  form_error(f, "comments"));
     view_form_end(b, "Send the evaluation");
     buf_append_str(b, "</section>\n");
 }
@@ -146,8 +200,11 @@ static void render(struct http_request *req, int status, const char *application
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
-    if (f != NULL && f->err.code != ERR_NONE)
-        web_error_summary(&b, f->err.field, f->err.detail != NULL ? f->err.detail : error_title(f->err.code));
+    if (f != NULL && f->fields.count > 0)
+        web_form_error_summary(&b, &req->arena, "Nothing was sent. Everything you typed is still in the form.",
+                               &f->fields);
+    else if (f != NULL && f->err.code != ERR_NONE)
+        web_error_summary(&b, NULL, f->err.detail != NULL ? f->err.detail : error_title(f->err.code));
     if (notice != NULL)
         view_notice(&b, notice);
     buf_append_str(&b, "<p><a href=\"/applications/");
@@ -200,12 +257,6 @@ static void refused(struct http_request *req, const char *application_id, struct
                                                       : NULL);
         return;
     }
-    if (f->err.field != NULL && strcmp(f->err.field, "body") == 0)
-        f->err.detail = "Write your review (at most " LIMIT_TEXT(REVIEW_TEXT_MAX_CHARS) " characters).";
-    else if (f->err.field != NULL && strcmp(f->err.field, "comments") == 0)
-        f->err.detail = "Your comments are too long or hold characters that cannot be kept.";
-    else if (f->err.field != NULL)
-        f->err.detail = "Choose a rating from 1 to 5.";
     render(req, error_status(f->err.code), application_id, NULL, f);
 }
 
@@ -221,16 +272,18 @@ void web_page_review_post(struct http_request *req)
         f.review[i] = http_form(req, review_score_names[i]);
         in.scores[i] = parse_rating(f.review[i]);
     }
-    if (f.publish_as != NULL && strcmp(f.publish_as, "first_name_and_country") == 0)
-        in.first_name_and_country = true;
-    else if (f.publish_as != NULL && strcmp(f.publish_as, "full_name") != 0)
-        error_set(&f.err, ERR_VALIDATION_FAILED, "publish_as", "Choose how your name is shown.");
+    in.first_name_and_country = f.publish_as != NULL && strcmp(f.publish_as, "first_name_and_country") == 0;
+    bool publish_ok = f.publish_as == NULL || in.first_name_and_country || strcmp(f.publish_as, "full_name") == 0;
     struct store_review r;
-    if (f.err.code != ERR_NONE || review_submit(req->db, &req->arena, &user, id, &in, &r, &f.err) != 0) {
-        refused(req, id, &f);
+    if (publish_ok && review_submit(req->db, &req->arena, &user, id, &in, &r, &f.err) == 0) {
+        redirect_done(req, id, "review");
         return;
     }
-    redirect_done(req, id, "review");
+    if (!publish_ok) /* the page checks the student's access before showing these */
+        (void)error_set(&f.err, ERR_VALIDATION_FAILED, "publish_as", "Choose how your name is shown.");
+    if (f.err.field != NULL)
+        collect_review_errors(&req->arena, &f, &in, publish_ok);
+    refused(req, id, &f);
 }
 
 void web_page_feedback_post(struct http_request *req)
@@ -239,7 +292,7 @@ void web_page_feedback_post(struct http_request *req)
     if (!web_current_user(req, &user))
         return;
     const char *id = http_param(req, "id");
-    struct review_form f = {.comments = http_form(req, "comments"), .feedback_refused = true};
+    struct review_form f = {.comments = http_form(req, "comments")};
     struct feedback_input in = {.comments = f.comments};
     for (int i = 0; i < STORE_FEEDBACK_SCORES; i++) {
         char name[40];
@@ -247,16 +300,11 @@ void web_page_feedback_post(struct http_request *req)
         f.feedback[i] = http_form(req, name);
         in.scores[i] = parse_rating(f.feedback[i]);
     }
-    if (feedback_submit(req->db, &req->arena, &user, id, &in, &f.err) != 0) {
-        if (f.err.field != NULL && strcmp(f.err.field, "comments") != 0) {
-            /* the form's names carry a prefix: link the summary to the right select */
-            char *name = arena_alloc(&req->arena, 40);
-            if (name != NULL)
-                snprintf(name, 40, "fb_%s", f.err.field);
-            f.err.field = name;
-        }
-        refused(req, id, &f);
+    if (feedback_submit(req->db, &req->arena, &user, id, &in, &f.err) == 0) {
+        redirect_done(req, id, "feedback");
         return;
     }
-    redirect_done(req, id, "feedback");
+    if (f.err.field != NULL)
+        collect_feedback_errors(&req->arena, &f, &in);
+    refused(req, id, &f);
 }

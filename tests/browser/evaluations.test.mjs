@@ -8,8 +8,10 @@
 //   the preceptor opens the evaluation from the application → a score out of
 //   range is refused with the error summary linked to its select and the
 //   strengths kept → submitted → the student reads it (phone, 390 px) →
-//   the student publishes a review naming only first name and country, and
-//   evaluates the rotation in confidence → the review shows on the
+//   the student's review with three mistakes and confidential evaluation with
+//   two are each refused with every mistake in one summary linked to its
+//   input and what was typed kept → corrected, the review (naming only first
+//   name and country) is published and the evaluation recorded → the review shows on the
 //   offering's page with "Verified rotation", on a phone, nothing wider than
 //   the screen, and in search with its average and count → the host's
 //   coordinator answers it on the review's page.
@@ -29,6 +31,7 @@ const DAY = 86_400_000;
 const isoDate = (ms) => new Date(ms).toISOString().slice(0, 10);
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n', 'latin1');
 const STRENGTHS = 'Careful histories; kind with anxious patients.';
+const TOO_LONG = 'x'.repeat(4001); // REVIEW_TEXT_MAX_CHARS and FEEDBACK_TEXT_MAX_CHARS are 4000
 const REVIEW = 'Real responsibility from the first week, and teaching at every admission.';
 
 async function signedIn(email, viewport = { width: 1280, height: 900 }) {
@@ -48,6 +51,14 @@ async function submit(page, button) {
   const status = (await posted).status();
   await page.waitForLoadState('load');
   return status;
+}
+
+// The error summary links exactly these inputs, in this order, and each exists on the page.
+async function expectSummary(page, hrefs) {
+  const links = page.locator('#error-summary').getByRole('link');
+  assert.deepEqual(await links.evaluateAll((all) => all.map((a) => a.getAttribute('href'))), hrefs,
+    'every mistake is in the summary');
+  for (const href of hrefs) assert.equal(await page.locator(href).count(), 1, `${href} is a field on the page`);
 }
 
 const widest = (page) => page.evaluate(() => document.documentElement.scrollWidth);
@@ -163,20 +174,45 @@ test('evaluation, review and the host\'s answer on a completed rotation', { time
     await page.getByRole('link', { name: /Review the rotation/ }).click();
     await page.waitForURL((u) => u.pathname === `/applications/${APP}/rotation-review`);
     const review = page.getByRole('region', { name: 'Review this rotation' });
-    for (const [label, value] of [['Teaching', '5'], ['Hands-on involvement', '4'], ['Organisation', '4'],
+    // Three mistakes at once (no teaching score, a text over the limit, no name choice): all in one summary.
+    for (const [label, value] of [['Hands-on involvement', '4'], ['Organisation', '4'],
       ['Value for money', '4'], ['Overall', '5']]) {
       await review.getByLabel(label, { exact: true }).selectOption(value);
     }
+    await review.getByLabel('Publish with').selectOption({ label: '—' });
+    await page.locator('form[action$="/rotation-review"]').evaluate((f) => {
+      f.noValidate = true;
+      f.querySelector('textarea').removeAttribute('maxlength');
+    });
+    await review.getByLabel('Your review').fill(TOO_LONG);
+    assert.equal(await submit(page, review.getByRole('button', { name: 'Publish the review' })), 400);
+    await expectSummary(page, ['#f-teaching', '#f-body', '#f-publish_as']);
+    await page.locator('#error-summary').getByRole('link', { name: 'Choose a rating from 1 to 5 for Teaching.' })
+      .waitFor();
+    assert.equal(await review.getByLabel('Overall', { exact: true }).inputValue(), '5', 'the scores chosen are kept');
+    assert.equal((await review.getByLabel('Your review').inputValue()).length, TOO_LONG.length, 'the text is kept');
+    await review.getByLabel('Teaching', { exact: true }).selectOption('5');
     await review.getByLabel('Your review').fill(REVIEW);
     await review.getByLabel('Publish with').selectOption('first_name_and_country');
     await screenshot(page, 'review-form');
     assert.equal(await submit(page, review.getByRole('button', { name: 'Publish the review' })), 303);
     await page.getByText('Your review is published').waitFor();
     const feedback = page.getByRole('region', { name: /confidential/ });
-    for (const label of ["The preceptor's teaching", 'Supervision', 'Feedback on your work', 'Learning environment',
-      'Overall']) {
+    // Two mistakes (no supervision score, comments over the limit): both in the summary, the rest kept.
+    for (const label of ["The preceptor's teaching", 'Feedback on your work', 'Learning environment', 'Overall']) {
       await feedback.getByLabel(label, { exact: true }).selectOption('4');
     }
+    await page.locator('form[action$="/feedback"]').evaluate((f) => {
+      f.noValidate = true;
+      f.querySelector('textarea').removeAttribute('maxlength');
+    });
+    await feedback.getByLabel(/Comments/).fill(TOO_LONG);
+    assert.equal(await submit(page, feedback.getByRole('button', { name: 'Send the evaluation' })), 422);
+    await expectSummary(page, ['#f-fb_supervision', '#f-comments']);
+    assert.equal(await feedback.getByLabel('Overall', { exact: true }).inputValue(), '4', 'the scores chosen are kept');
+    assert.equal((await feedback.getByLabel(/Comments/).inputValue()).length, TOO_LONG.length, 'the text is kept');
+    await feedback.getByLabel('Supervision', { exact: true }).selectOption('4');
+    await feedback.getByLabel(/Comments/).fill('');
     assert.equal(await submit(page, feedback.getByRole('button', { name: 'Send the evaluation' })), 303);
     await page.getByText('your evaluation of the rotation is recorded').first().waitFor();
   } finally {
