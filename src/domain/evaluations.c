@@ -233,18 +233,26 @@ int evaluations_send_reminders(struct db_conn *conn, struct arena *arena, int *s
 
 /* ---- the student's confidential feedback ---- */
 
+size_t rating_form_problems(const struct rating_form *form, struct error *errors, size_t capacity)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < form->score_count && count < capacity; i++)
+        if (form->scores[i] < 1 || form->scores[i] > 5) {
+            errors[count] = (struct error){0};
+            (void)error_set(&errors[count++], ERR_UNPROCESSABLE, form->score_names[i], "must be from 1 to 5");
+        }
+    struct error text = {0};
+    (void)validate_text(form->text, form->text_field, form->text_min, form->text_max, true, &text);
+    if (text.code != ERR_NONE && count < capacity)
+        errors[count++] = text;
+    return count;
+}
+
 size_t feedback_input_problems(const struct feedback_input *in, struct error *errors, size_t capacity)
 {
-    struct error each[FEEDBACK_INPUT_FIELDS] = {0};
-    for (int i = 0; i < STORE_FEEDBACK_SCORES; i++)
-        if (in->scores[i] < 1 || in->scores[i] > 5)
-            (void)error_set(&each[i], ERR_UNPROCESSABLE, feedback_score_names[i], "must be from 1 to 5");
-    (void)validate_text(in->comments, "comments", 0, FEEDBACK_TEXT_MAX_CHARS, true, &each[STORE_FEEDBACK_SCORES]);
-    size_t count = 0;
-    for (size_t i = 0; i < FEEDBACK_INPUT_FIELDS; i++)
-        if (each[i].code != ERR_NONE && count < capacity)
-            errors[count++] = each[i];
-    return count;
+    const struct rating_form form = {in->scores, STORE_FEEDBACK_SCORES, feedback_score_names,
+                                     in->comments, "comments", 0, FEEDBACK_TEXT_MAX_CHARS};
+    return rating_form_problems(&form, errors, capacity);
 }
 
 int feedback_submit(struct db_conn *conn, struct arena *arena, const struct store_user *user,

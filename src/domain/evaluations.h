@@ -82,6 +82,18 @@ struct feedback_input {
  * naming a rating outside 1–5. */
 int feedback_submit(struct db_conn *conn, struct arena *arena, const struct store_user *user,
                     const char *application_id, const struct feedback_input *in, struct error *err);
+/* A form of 1–5 ratings and one text (the student's feedback, a review). */
+struct rating_form {
+    const int64_t *scores;
+    size_t score_count;
+    const char *const *score_names;
+    const char *text, *text_field;
+    size_t text_min, text_max; /* characters */
+};
+/* Its problems in form order (the ratings, then the text), up to capacity
+ * into errors; returns how many. */
+size_t rating_form_problems(const struct rating_form *form, struct error *errors, size_t capacity);
+
 /* Every problem of the feedback's fields (ratings, then comments), up to
  * capacity into errors, the first being the one feedback_submit reports;
  * returns how many. */

@@ -40,16 +40,9 @@ static const char *first_name_and_country(struct arena *arena, const struct stor
 
 size_t review_input_problems(const struct review_input *in, struct error *errors, size_t capacity)
 {
-    struct error each[REVIEW_INPUT_FIELDS] = {0};
-    for (int i = 0; i < STORE_REVIEW_SCORES; i++)
-        if (in->scores[i] < 1 || in->scores[i] > 5)
-            (void)error_set(&each[i], ERR_UNPROCESSABLE, review_score_names[i], "must be from 1 to 5");
-    (void)validate_text(in->body, "body", 1, REVIEW_TEXT_MAX_CHARS, true, &each[STORE_REVIEW_SCORES]);
-    size_t count = 0;
-    for (size_t i = 0; i < REVIEW_INPUT_FIELDS; i++)
-        if (each[i].code != ERR_NONE && count < capacity)
-            errors[count++] = each[i];
-    return count;
+    const struct rating_form form = {in->scores, STORE_REVIEW_SCORES, review_score_names,
+                                     in->body, "body", 1, REVIEW_TEXT_MAX_CHARS};
+    return rating_form_problems(&form, errors, capacity);
 }
 
 static int check_review(const struct review_input *in, struct error *err)
