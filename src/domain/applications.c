@@ -15,6 +15,7 @@
 #include "domain/money.h"
 #include "domain/notify.h"
 #include "domain/schools.h"
+#include "domain/validate.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
@@ -475,6 +476,19 @@ static int submit_tx(struct db_conn *conn, void *p)
                              home_approval ? "submit: -> home_review" : "submit: -> submitted", now);
     }
     return rc;
+}
+
+size_t application_form_problems(const char *block_id, const char *statement, struct error *errors, size_t capacity)
+{
+    struct error each[APPLICATION_FORM_FIELDS] = {0};
+    if (block_id == NULL || block_id[0] == '\0')
+        (void)error_set(&each[0], ERR_VALIDATION_FAILED, "block_id", "is required");
+    (void)validate_text(statement, "statement", 0, STATEMENT_MAX_CHARS, true, &each[1]);
+    size_t count = 0;
+    for (size_t i = 0; i < APPLICATION_FORM_FIELDS; i++)
+        if (each[i].code != ERR_NONE && count < capacity)
+            errors[count++] = each[i];
+    return count;
 }
 
 int application_submit(struct db_conn *conn, struct arena *arena, const struct store_user *student,

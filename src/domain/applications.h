@@ -65,6 +65,12 @@ bool application_host_side(const struct store_application *a, const struct store
 int application_get_visible(struct db_conn *conn, struct arena *arena, const char *id, const struct store_user *user,
                             const char *purpose, struct store_application *out, struct error *err);
 
+/* Every problem of an application's fields as typed: block_id (required),
+ * then statement (optional text, at most STATEMENT_MAX_CHARS); each a 400
+ * naming its field. */
+enum { APPLICATION_FORM_FIELDS = 2 };
+size_t application_form_problems(const char *block_id, const char *statement, struct error *errors, size_t capacity);
+
 /* Submits an application for a block after the checks (422 naming what is
  * wrong), attaching the student's wallet documents in the same transaction
  * (422 naming document_ids when one is not a current document of theirs;

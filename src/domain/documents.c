@@ -369,12 +369,9 @@ static int upload_date(const char *value, const char *field, const char **out, s
     return 0;
 }
 
-int document_upload(struct db_conn *conn, struct arena *arena, const struct store_user *student,
-                    const struct document_upload *upload, struct store_document *out, struct error *err)
+/* The file's problem: over the cap, not PDF/PNG/JPEG, or not what was declared. */
+static int upload_file_check(struct arena *arena, const struct document_upload *upload, struct error *err)
 {
-    err->code = ERR_NONE;
-    if (student == NULL || !account_has_role(student, ROLE_STUDENT))
-        return error_set(err, ERR_FORBIDDEN, NULL, "only students have a document wallet");
     if (upload->len > max_file_bytes)
         return error_set(err, ERR_PAYLOAD_TOO_LARGE, "file",
                          format(arena, "the file is larger than the %s limit",
@@ -389,7 +386,46 @@ int document_upload(struct db_conn *conn, struct arena *arena, const struct stor
     if (declared[0] != '\0' && strcmp(declared, sniffed) != 0)
         return error_set(err, ERR_UNSUPPORTED_MEDIA_TYPE, "file",
                          format(arena, "the file is %s but was sent as %s", media_type_words(sniffed), declared));
+    return 0;
+}
 
+size_t document_upload_problems(struct arena *arena, const struct document_upload *upload, struct error *errors,
+                                size_t capacity)
+{
+    struct error each[DOCUMENT_UPLOAD_FIELDS + 2] = {0};
+    (void)upload_file_check(arena, upload, &each[0]);
+    bool replaces = upload->replaces_id != NULL && upload->replaces_id[0] != '\0';
+    if (!replaces && (upload->kind == NULL || reference_document_kind_find(upload->kind) == NULL))
+        (void)error_set(&each[1], ERR_VALIDATION_FAILED, "kind", "must be one of the document kinds");
+    const char *issued_on, *expires_on;
+    (void)upload_date(upload->issued_on, "issued_on", &issued_on, &each[2]);
+    (void)upload_date(upload->expires_on, "expires_on", &expires_on, &each[3]);
+    char today[11];
+    today_date(today);
+    if (issued_on != NULL && strcmp(issued_on, today) > 0)
+        (void)error_set(&each[4], ERR_VALIDATION_FAILED, "issued_on", "cannot be in the future");
+    if (issued_on != NULL && expires_on != NULL && strcmp(expires_on, issued_on) < 0)
+        (void)error_set(&each[5], ERR_VALIDATION_FAILED, "expires_on", "cannot be before the issue date");
+    size_t count = 0;
+    for (size_t i = 0; i < sizeof(each) / sizeof(each[0]); i++)
+        if (each[i].code != ERR_NONE && count < capacity)
+            errors[count++] = each[i];
+    return count;
+}
+
+int document_upload(struct db_conn *conn, struct arena *arena, const struct store_user *student,
+                    const struct document_upload *upload, struct store_document *out, struct error *err)
+{
+    err->code = ERR_NONE;
+    if (student == NULL || !account_has_role(student, ROLE_STUDENT))
+        return error_set(err, ERR_FORBIDDEN, NULL, "only students have a document wallet");
+    /* The first problem is the refusal: the file's, then the replaced document's, then the fields'. */
+    struct error problems[DOCUMENT_UPLOAD_FIELDS];
+    size_t problem_count = document_upload_problems(arena, upload, problems, sizeof(problems) / sizeof(problems[0]));
+    if (problem_count > 0 && strcmp(problems[0].field, "file") == 0) {
+        *err = problems[0];
+        return -1;
+    }
     const char *kind = upload->kind != NULL && upload->kind[0] != '\0' ? upload->kind : NULL;
     const char *replaces_id = upload->replaces_id != NULL && upload->replaces_id[0] != '\0' ? upload->replaces_id : NULL;
     if (replaces_id != NULL) {
@@ -405,18 +441,13 @@ int document_upload(struct db_conn *conn, struct arena *arena, const struct stor
             return error_set(err, ERR_VALIDATION_FAILED, "kind",
                              format(arena, "must be the kind of the document it replaces (%s)", old.kind));
     }
-    if (kind == NULL || reference_document_kind_find(kind) == NULL)
-        return error_set(err, ERR_VALIDATION_FAILED, "kind", "must be one of the document kinds");
-    const char *issued_on, *expires_on;
-    if (upload_date(upload->issued_on, "issued_on", &issued_on, err) != 0 ||
-        upload_date(upload->expires_on, "expires_on", &expires_on, err) != 0)
+    if (problem_count > 0) {
+        *err = problems[0];
         return -1;
-    char today[11];
-    today_date(today);
-    if (issued_on != NULL && strcmp(issued_on, today) > 0)
-        return error_set(err, ERR_VALIDATION_FAILED, "issued_on", "cannot be in the future");
-    if (issued_on != NULL && expires_on != NULL && strcmp(expires_on, issued_on) < 0)
-        return error_set(err, ERR_VALIDATION_FAILED, "expires_on", "cannot be before the issue date");
+    }
+    const char *sniffed = document_sniff(upload->data, upload->len);
+    const char *issued_on = upload->issued_on != NULL && upload->issued_on[0] != '\0' ? upload->issued_on : NULL;
+    const char *expires_on = upload->expires_on != NULL && upload->expires_on[0] != '\0' ? upload->expires_on : NULL;
 
     /* A first look at the quota before writing anything (checked again in the transaction). */
     int64_t used = 0;
@@ -1091,6 +1122,22 @@ static int requirement_tx(struct db_conn *conn, void *p)
                            c->r->id, format(c->arena, "kind=%s", c->r->kind), clock_now());
 }
 
+size_t requirement_input_problems(const char *kind, int64_t issued_within_days, struct error *errors,
+                                  size_t capacity)
+{
+    struct error each[REQUIREMENT_INPUT_FIELDS] = {0};
+    if (kind == NULL || reference_document_kind_find(kind) == NULL)
+        (void)error_set(&each[0], ERR_VALIDATION_FAILED, "kind", "must be one of the document kinds");
+    if (issued_within_days < 0 || issued_within_days > ISSUED_WITHIN_DAYS_MAX)
+        (void)error_set(&each[1], ERR_VALIDATION_FAILED, "issued_within_days",
+                        "must be between 1 and " LIMIT_TEXT(ISSUED_WITHIN_DAYS_MAX) " days");
+    size_t count = 0;
+    for (size_t i = 0; i < REQUIREMENT_INPUT_FIELDS; i++)
+        if (each[i].code != ERR_NONE && count < capacity)
+            errors[count++] = each[i];
+    return count;
+}
+
 int requirement_add(struct db_conn *conn, struct arena *arena, const struct store_user *user,
                     const char *organization_id, const char *offering_id, const char *kind,
                     int64_t issued_within_days, struct store_requirement *out, struct error *err)
@@ -1104,10 +1151,11 @@ int requirement_add(struct db_conn *conn, struct arena *arena, const struct stor
         return error_set(err, ERR_NOT_FOUND, NULL, "no such host");
     if (rc != DB_ROW)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
-    if (kind == NULL || reference_document_kind_find(kind) == NULL)
-        return error_set(err, ERR_VALIDATION_FAILED, "kind", "must be one of the document kinds");
-    if (issued_within_days < 0 || issued_within_days > 3650)
-        return error_set(err, ERR_VALIDATION_FAILED, "issued_within_days", "must be between 1 and 3650 days");
+    struct error first;
+    if (requirement_input_problems(kind, issued_within_days, &first, 1) > 0) {
+        *err = first;
+        return -1;
+    }
     if (offering_id != NULL && offering_id[0] == '\0')
         offering_id = NULL;
     if (offering_id != NULL) {

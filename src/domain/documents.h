@@ -57,6 +57,14 @@ struct document_upload {
     const char *replaces_id;     /* NULL, or a current document of the same student */
 };
 
+/* Every problem of an upload that needs no database, in the order
+ * document_upload refuses them: the file (413 or 415 as below), the kind
+ * (unless replacing, when it is the replaced document's), issued_on,
+ * expires_on; one per field, each a 400 naming it but the file's. */
+enum { DOCUMENT_UPLOAD_FIELDS = 4 };
+size_t document_upload_problems(struct arena *arena, const struct document_upload *upload, struct error *errors,
+                                size_t capacity);
+
 /* Checks and stores an upload as the student's: 413 payload_too_large (over
  * the cap), 415 unsupported_media_type (not PDF/PNG/JPEG, or not what was
  * declared), 400 validation_failed naming kind / issued_on / expires_on
@@ -158,6 +166,12 @@ int compliance_evaluate_all(struct arena *arena, const struct requirement_rule *
 /* The compliance of an application, computed against today (clock). */
 int compliance_for_application(struct db_conn *conn, struct arena *arena, const struct store_application *a,
                                struct compliance *out);
+
+/* Every problem of a requirement's fields, kind then issued_within_days (0
+ * for none, else at most ISSUED_WITHIN_DAYS_MAX); requirement_add refuses the first. */
+enum { REQUIREMENT_INPUT_FIELDS = 2 };
+size_t requirement_input_problems(const char *kind, int64_t issued_within_days, struct error *errors,
+                                  size_t capacity);
 
 /* Requirements are managed by the host's coordinators and staff (404 for
  * anyone else): 400 validation_failed naming kind / issued_within_days

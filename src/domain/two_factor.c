@@ -271,12 +271,25 @@ static int confirm_in_tx(struct db_conn *conn, void *p)
     return rc;
 }
 
+int two_factor_code_check(const char *code, bool recovery_allowed, struct error *err)
+{
+    struct totp_code parsed;
+    enum totp_code_kind kind = totp_parse_code(code, &parsed);
+    sodium_memzero(&parsed, sizeof(parsed));
+    if (kind == TOTP_CODE_DIGITS || (recovery_allowed && kind == TOTP_CODE_RECOVERY))
+        return 0;
+    return error_set(err, ERR_VALIDATION_FAILED, "code",
+                     recovery_allowed ? "must be the 6 digits your app shows or a recovery code"
+                                      : "must be the 6 digits your app shows");
+}
+
 int two_factor_enrol_confirm(struct db_conn *conn, struct arena *arena, const struct store_user *user,
                              const char *code, char codes[RECOVERY_CODE_COUNT][20], struct error *err)
 {
     struct totp_code parsed;
-    if (totp_parse_code(code, &parsed) != TOTP_CODE_DIGITS)
-        return error_set(err, ERR_VALIDATION_FAILED, "code", "must be the 6 digits your app shows");
+    if (two_factor_code_check(code, false, err) != 0)
+        return -1;
+    (void)totp_parse_code(code, &parsed);
     unsigned char secret[TOTP_SECRET_BYTES];
     if (load_secret(conn, arena, user->id, true, secret, NULL, err) != 0)
         return -1;
@@ -309,8 +322,9 @@ int two_factor_disable(struct db_conn *conn, struct arena *arena, const struct s
     if (two_factor_required(user, required_roles))
         return error_set(err, ERR_FORBIDDEN, NULL, "your role requires two-factor sign-in; staff can reset it");
     struct totp_code parsed;
-    if (totp_parse_code(code, &parsed) == TOTP_CODE_INVALID)
-        return error_set(err, ERR_VALIDATION_FAILED, "code", "must be the 6 digits your app shows or a recovery code");
+    if (two_factor_code_check(code, true, err) != 0)
+        return -1;
+    (void)totp_parse_code(code, &parsed);
     struct two_factor_status status;
     if (two_factor_status(conn, arena, user, required_roles, &status, err) != 0)
         return -1;

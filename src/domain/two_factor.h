@@ -74,6 +74,10 @@ int two_factor_enrol_begin(struct db_conn *conn, struct arena *arena, const stru
 /* The secret waiting for its first code; ERR_NOT_FOUND when none waits. */
 int two_factor_enrol_pending(struct db_conn *conn, struct arena *arena, const struct store_user *user,
                              struct two_factor_setup *setup, struct error *err);
+/* The shape of a code typed, before any secret is read: 0 for the app's 6
+ * digits (or, when recovery_allowed, a recovery code), else 400
+ * validation_failed naming "code" (nothing typed included). */
+int two_factor_code_check(const char *code, bool recovery_allowed, struct error *err);
 /* Confirms enrolment with the app's first code (field "code"), lifts the
  * enrolment-only restriction of the user's sessions and writes the ten
  * recovery codes, formatted "xxxx-xxxx-xxxx-xxxx", into codes. */

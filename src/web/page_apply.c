@@ -2,14 +2,14 @@
  * (a start date and a statement). A signed-in student gets the new
  * application's page; a refusal (not eligible, already applied, full,
  * started) shows the offering page again with the reason in plain words and
- * what they typed. Anonymous visitors are sent to /login by the route. */
+ * what they typed, with every problem of the fields at once, each next to
+ * its field. Anonymous visitors are sent to /login by the route. */
 #include <ctype.h>
 #include <string.h>
 
 #include "domain/accounts.h"
 #include "domain/applications.h"
 #include "lib/limits.h"
-#include "lib/utf8.h"
 #include "web/web.h"
 
 enum { APPLY_DOCUMENTS_MAX = 50 };
@@ -29,45 +29,80 @@ static const char *sentence(struct arena *arena, const char *detail)
     return s;
 }
 
-/* The refusal of application_submit in the words a student reads. */
+/* The refusal of application_submit in the words a student reads: about
+ * the start date chosen, or (eligibility, documents) the whole form. */
 static void explain(struct arena *arena, const struct error *err, struct web_apply_form *form)
 {
-    form->error_field = "block_id";
     if (err->field != NULL && strcmp(err->field, "eligibility") == 0) {
         form->error = "Your profile does not meet this rotation's rules: its student or graduate status, USMLE "
                       "Step 1, visa, years since graduation or English proficiency. Check \"Who can apply\" below and "
                       "update your profile if it is out of date.";
-        form->error_field = NULL;
         form->profile_link = true;
         return;
     }
     if (err->field != NULL && strcmp(err->field, "document_ids") == 0) {
         form->error = "One of the documents you ticked is no longer in your wallet. Reload the page and try again.";
-        form->error_field = NULL;
         return;
     }
+    const char *why;
     switch (err->code) {
     case ERR_BLOCK_NO_SEAT:
-        form->error = "This start date is full: no seat is left. Choose another date.";
+        why = "This start date is full: no seat is left. Choose another date.";
         break;
     case ERR_BLOCK_STARTED:
-        form->error = "This start date has passed: the rotation has already begun. Choose a later date.";
+        why = "This start date has passed: the rotation has already begun. Choose a later date.";
         break;
     case ERR_ALREADY_APPLIED:
-        form->error = "You have already applied for this start date. Your application is listed above.";
+        why = "You have already applied for this start date. Your application is listed above.";
         break;
     case ERR_AFFILIATION_REQUIRED:
-        form->error = "This rotation is only open to students of schools with an active affiliation agreement with "
-                      "its host covering the whole rotation, and your school has none for this start date. Ask "
-                      "your school's coordinator, or choose another rotation.";
+        why = "This rotation is only open to students of schools with an active affiliation agreement with its "
+              "host covering the whole rotation, and your school has none for this start date. Ask your school's "
+              "coordinator, or choose another rotation.";
         break;
     case ERR_BOOKING_OVERLAP:
-        form->error = "You already have a rotation booked at the same time. Choose a date that does not overlap.";
+        why = "You already have a rotation booked at the same time. Choose a date that does not overlap.";
         break;
     default:
-        form->error = err->detail != NULL ? sentence(arena, err->detail) : error_title(err->code);
+        why = err->detail != NULL ? sentence(arena, err->detail) : error_title(err->code);
         break;
     }
+    web_form_error_add(&form->fields, "block_id", why);
+}
+
+/* Every problem of the fields sent (application_form_problems, and a start
+ * date of another rotation), each in words next to its field; false after
+ * replying when the database fails. */
+static bool check_fields(struct http_request *req, const char *offering_id, struct web_apply_form *form)
+{
+    struct error problems[APPLICATION_FORM_FIELDS];
+    size_t count = application_form_problems(form->block_id, form->statement, problems, APPLICATION_FORM_FIELDS);
+    bool block_missing = false;
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(problems[i].field, "block_id") == 0) {
+            block_missing = true;
+            web_form_error_add(&form->fields, "block_id", "Choose a start date.");
+        } else {
+            web_form_error_add(&form->fields, "statement",
+                               "Shorten your statement to at most " LIMIT_TEXT(STATEMENT_MAX_CHARS)
+                               " characters of plain text.");
+        }
+    }
+    if (block_missing)
+        return true;
+    /* The block must be one of this offering's: the form names both. */
+    struct store_block block;
+    int rc = store_block_get(req->db, &req->arena, form->block_id, &block);
+    if (rc != DB_ROW && rc != DB_DONE) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return false;
+    }
+    if (rc == DB_DONE || strcmp(block.offering_id, offering_id) != 0) {
+        web_form_error_add(&form->fields, "block_id",
+                           "This start date is not one of this rotation's. Choose one of the dates below.");
+        form->block_id = NULL;
+    }
+    return true;
 }
 
 void web_page_apply_post(struct http_request *req)
@@ -86,35 +121,10 @@ void web_page_apply_post(struct http_request *req)
                          "not a student account");
         return;
     }
-    const char *block_id = http_form(req, "block_id");
-    const char *statement = http_form(req, "statement");
-    struct web_apply_form form = {.block_id = block_id, .statement = statement};
-    if (statement == NULL)
-        statement = "";
-    size_t statement_len = strlen(statement);
-    if (block_id == NULL || block_id[0] == '\0') {
-        form.error = "Choose a start date.";
-        form.error_field = "block_id";
-        web_offering_render(req, 422, offering_id, &form);
+    struct web_apply_form form = {.block_id = http_form(req, "block_id"), .statement = http_form(req, "statement")};
+    if (!check_fields(req, offering_id, &form))
         return;
-    }
-    if (!utf8_valid(statement, statement_len) || utf8_count(statement, statement_len) > STATEMENT_MAX_CHARS) {
-        form.error = "Your statement is too long: keep it under " LIMIT_TEXT(STATEMENT_MAX_CHARS) " characters.";
-        form.error_field = "statement";
-        web_offering_render(req, 422, offering_id, &form);
-        return;
-    }
-    /* The block must be one of this offering's: the form names both. */
-    struct store_block block;
-    int rc = store_block_get(req->db, &req->arena, block_id, &block);
-    if (rc != DB_ROW && rc != DB_DONE) {
-        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
-        return;
-    }
-    if (rc == DB_DONE || strcmp(block.offering_id, offering_id) != 0) {
-        form.error = "This start date is not one of this rotation's. Choose one of the dates below.";
-        form.error_field = "block_id";
-        form.block_id = NULL;
+    if (form.fields.count > 0) {
         web_offering_render(req, 422, offering_id, &form);
         return;
     }
@@ -132,12 +142,11 @@ void web_page_apply_post(struct http_request *req)
     }
     struct store_application a = {0};
     struct error err = {0};
-    if (application_submit(req->db, &req->arena, &user, block_id, statement, document_ids, document_count, &a,
-                           &err) != 0) {
+    if (application_submit(req->db, &req->arena, &user, form.block_id, form.statement != NULL ? form.statement : "",
+                           document_ids, document_count, &a, &err) != 0) {
         if (err.code == ERR_EMAIL_UNCONFIRMED) {
             form.error = "Confirm your email address before you apply: open the link we emailed you, or ask for "
                          "a new one below.";
-            form.error_field = NULL;
             web_offering_render(req, 403, offering_id, &form);
             return;
         }

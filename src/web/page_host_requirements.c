@@ -24,10 +24,10 @@ enum { HOSTS_MAX = 200 };
 
 const char *const web_host_requirements_params[] = {"organization_id", "done", NULL};
 
-/* The add form as sent, with its error. */
+/* The add form as sent, with every problem of its fields. */
 struct add_form {
     const char *kind, *days;
-    const char *error, *error_field; /* "kind", "issued_within_days" or NULL */
+    struct web_form_errors fields; /* "kind", "issued_within_days" */
 };
 
 struct host_choice {
@@ -166,13 +166,8 @@ static void render_add_form(struct buf *b, const struct host_choice *host, const
     buf_append_str(b, "<input type=\"hidden\" name=\"organization_id\" value=\"");
     buf_append_html(b, host->id);
     buf_append_str(b, "\">\n");
-    const char *kind_error = NULL, *days_error = NULL;
-    if (form != NULL && form->error_field != NULL) {
-        if (strcmp(form->error_field, "kind") == 0)
-            kind_error = form->error;
-        else if (strcmp(form->error_field, "issued_within_days") == 0)
-            days_error = form->error;
-    }
+    const char *kind_error = form != NULL ? web_form_error_for(&form->fields, "kind") : NULL;
+    const char *days_error = form != NULL ? web_form_error_for(&form->fields, "issued_within_days") : NULL;
     web_document_kind_select(b, "Document", "kind", form != NULL ? form->kind : NULL, kind_error);
     view_input(b, "Issued within (days before the start, optional)", "number", "issued_within_days",
                form != NULL ? form->days : NULL, NULL, false,
@@ -222,14 +217,10 @@ static void render(struct http_request *req, int status, const char *organizatio
         view_notice(&b, notice);
     if (error != NULL)
         view_alert(&b, error);
-    if (form != NULL && form->error != NULL) {
-        /* The form is at the foot of the page: the page opens at the summary, linked to the field. */
-        struct view_field_error e = {form->error_field == NULL                      ? NULL
-                                     : strcmp(form->error_field, "kind") == 0 ? "f-kind"
-                                                                               : "f-issued_within_days",
-                                     form->error};
-        view_error_summary(&b, "The requirement was not added.", &e, 1);
-    }
+    if (form != NULL)
+        /* The form is at the foot of the page: the page opens at the summary, linked to the fields. */
+        web_form_error_summary(&b, &req->arena, "The requirement was not added. Everything you typed is still in "
+                                                "the form.", &form->fields);
     render_rules(&b, host, rules, rule_count, page.csrf_token);
     render_add_form(&b, host, form, page.csrf_token);
     view_page_end(&b);
@@ -265,6 +256,37 @@ static void redirect_to(struct http_request *req, const char *organization_id, c
     http_redirect(req, location.data);
 }
 
+/* The days typed: 0 when empty, -1 (refused by name) when not a whole number from 1. */
+static int64_t parse_days(const char *text)
+{
+    if (text == NULL || text[0] == '\0')
+        return 0;
+    char *end = NULL;
+    errno = 0;
+    long long n = strtoll(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || n < 1)
+        return -1;
+    return n;
+}
+
+#define DAYS_SENTENCE "Issued within must be a whole number of days from 1 to " LIMIT_TEXT(ISSUED_WITHIN_DAYS_MAX) \
+                      ", or empty."
+
+/* Every problem of the fields typed (requirement_input_problems), in words. */
+static void collect_field_errors(struct add_form *form, int64_t days)
+{
+    struct error problems[REQUIREMENT_INPUT_FIELDS];
+    size_t count = requirement_input_problems(form->kind, days, problems, REQUIREMENT_INPUT_FIELDS);
+    for (size_t i = 0; i < count; i++) {
+        if (strcmp(problems[i].field, "issued_within_days") == 0)
+            web_form_error_add(&form->fields, "issued_within_days", DAYS_SENTENCE);
+        else
+            web_form_error_add(&form->fields, "kind",
+                               form->kind == NULL || form->kind[0] == '\0' ? "Choose the document to require."
+                                                                           : "Choose a document from the list.");
+    }
+}
+
 void web_page_host_requirement_add(struct http_request *req)
 {
     struct store_user user;
@@ -276,25 +298,11 @@ void web_page_host_requirement_add(struct http_request *req)
         http_reply_error(req, ERR_NOT_FOUND, NULL, "There is no such host, or you do not manage it");
         return;
     }
-    if (form.kind == NULL || form.kind[0] == '\0') {
-        form.error = "Choose the document to require.";
-        form.error_field = "kind";
+    int64_t days = parse_days(form.days);
+    collect_field_errors(&form, days);
+    if (form.fields.count > 0) {
         render(req, 400, organization_id, NULL, NULL, &form);
         return;
-    }
-    int64_t days = 0;
-    if (form.days != NULL && form.days[0] != '\0') {
-        char *end = NULL;
-        errno = 0;
-        long long n = strtoll(form.days, &end, 10);
-        if (errno != 0 || end == form.days || *end != '\0' || n < 1 || n > ISSUED_WITHIN_DAYS_MAX) {
-            form.error = "Issued within must be a whole number of days from 1 to "
-                         LIMIT_TEXT(ISSUED_WITHIN_DAYS_MAX) ", or empty.";
-            form.error_field = "issued_within_days";
-            render(req, 400, organization_id, NULL, NULL, &form);
-            return;
-        }
-        days = n;
     }
     struct store_requirement r = {0};
     struct error err = {0};
@@ -303,18 +311,12 @@ void web_page_host_requirement_add(struct http_request *req)
             http_reply_error(req, ERR_NOT_FOUND, NULL, "There is no such host, or you do not manage it");
             return;
         }
-        if (err.code == ERR_CONFLICT) {
-            form.error = "This document is already required. Remove it first to change its rule.";
-            form.error_field = "kind";
-        } else if (err.code == ERR_VALIDATION_FAILED && err.field != NULL &&
-                   strcmp(err.field, "issued_within_days") == 0) {
-            form.error = "Issued within must be a whole number of days from 1 to "
-                         LIMIT_TEXT(ISSUED_WITHIN_DAYS_MAX) ", or empty.";
-            form.error_field = "issued_within_days";
-        } else if (err.code == ERR_VALIDATION_FAILED && err.field != NULL && strcmp(err.field, "kind") == 0) {
-            form.error = "Choose a document from the list.";
-            form.error_field = "kind";
-        } else {
+        if (err.code == ERR_CONFLICT)
+            web_form_error_add(&form.fields, "kind",
+                               "This document is already required. Remove it first to change its rule.");
+        else if (err.code == ERR_VALIDATION_FAILED && err.field != NULL)
+            collect_field_errors(&form, days);
+        if (form.fields.count == 0) {
             http_reply_problem(req, &err);
             return;
         }

@@ -94,6 +94,10 @@ void web_page_login_second_factor_post(struct http_request *req)
         if (err.code == ERR_INVALID_CREDENTIALS && !two_factor_challenge_alive(req->db, challenge))
             web_login_render(req, 401, NULL, next, NULL,
                              "The code was wrong too many times or the 5 minutes ran out. Log in again.");
+        else if (err.code == ERR_INVALID_CREDENTIALS && two_factor_code_check(code, true, &err) != 0)
+            render_code_form(req, 401, challenge, next, code,
+                             "That is not a code: type the 6 digits your app shows (such as 123456) or a recovery "
+                             "code (such as abcd-efgh-ijkl-mnop).");
         else if (err.code == ERR_INVALID_CREDENTIALS)
             render_code_form(req, 401, challenge, next, code,
                              "Wrong code. Type the newest code your app shows, or an unused recovery code.");

@@ -367,7 +367,17 @@ static bool profile_meets(const struct store_user *user, const struct store_offe
 
 /* The student's current wallet documents as checkboxes: the host sees those
  * ticked while the application is active (nothing when the wallet is empty). */
-static void render_wallet_choices(struct http_request *req, struct buf *b, const struct store_user *user)
+/* True when the form sent (a refused Apply) ticked document id. */
+static bool document_ticked(const struct http_request *req, const char *id)
+{
+    for (size_t i = 0; i < req->form.count; i++)
+        if (strcmp(req->form.items[i].name, "document_ids") == 0 && strcmp(req->form.items[i].value, id) == 0)
+            return true;
+    return false;
+}
+
+/* The wallet's documents to share, ticked again as sent when the form came back (sent). */
+static void render_wallet_choices(struct http_request *req, struct buf *b, const struct store_user *user, bool sent)
 {
     struct store_document *docs = NULL;
     size_t count = 0;
@@ -381,7 +391,7 @@ static void render_wallet_choices(struct http_request *req, struct buf *b, const
     for (size_t i = 0; i < count; i++) {
         buf_append_str(b, "<label><input type=\"checkbox\" name=\"document_ids\" value=\"");
         buf_append_html(b, docs[i].id);
-        buf_append_str(b, "\"> ");
+        buf_append_str(b, sent && document_ticked(req, docs[i].id) ? "\" checked> " : "\"> ");
         buf_append_html(b, document_kind_name(docs[i].kind));
         buf_append_str(b, ": ");
         buf_append_html(b, docs[i].file_name);
@@ -435,7 +445,8 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
         buf_append_str(b, "</section>\n");
         return;
     }
-    if (apply != NULL && apply->error != NULL) {
+    bool refused = apply != NULL && (apply->error != NULL || apply->fields.count > 0);
+    if (refused && apply->error != NULL) {
         /* The summary at the top of the page says it too (and the page opens there). */
         buf_append_str(b, "<div class=\"notice error\" id=\"apply-error\"><p>");
         buf_append_html(b, apply->error);
@@ -446,7 +457,7 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
             buf_append_str(b, "</p>");
         }
         buf_append_str(b, "</div>\n");
-    } else if (!profile_meets(user, o)) {
+    } else if (!refused && !profile_meets(user, o)) {
         /* No form: an application would be refused for the same reason. */
         buf_append_str(b, "<p class=\"notice error\">Your profile does not meet this rotation's rules (see "
                           "<a href=\"#eligibility-heading\">Who can apply</a>). ");
@@ -468,16 +479,19 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
         return;
     }
     const char *chosen = apply != NULL && apply->block_id != NULL ? apply->block_id : open == 1 ? only : NULL;
-    bool block_error = apply != NULL && apply->error_field != NULL && strcmp(apply->error_field, "block_id") == 0;
-    bool statement_error =
-        apply != NULL && apply->error_field != NULL && strcmp(apply->error_field, "statement") == 0;
+    const char *block_error = apply != NULL ? web_form_error_for(&apply->fields, "block_id") : NULL;
     char action[160];
     snprintf(action, sizeof(action), "/offerings/%s/apply", o->id);
     view_form_begin(b, action, page->csrf_token);
     buf_append_str(b, "<fieldset class=\"field choices\" id=\"f-block_id\"");
-    if (block_error)
-        buf_append_str(b, " aria-describedby=\"apply-error\" aria-invalid=\"true\"");
+    if (block_error != NULL)
+        buf_append_str(b, " aria-describedby=\"e-block_id\" aria-invalid=\"true\"");
     buf_append_str(b, "><legend>Start date</legend>\n");
+    if (block_error != NULL) {
+        buf_append_str(b, "<span class=\"field-error\" id=\"e-block_id\">");
+        buf_append_html(b, block_error);
+        buf_append_str(b, "</span>\n");
+    }
     for (size_t i = 0; i < count; i++) {
         const struct store_block *blk = &blocks[i];
         if (strcmp(blk->start_date, today) <= 0 || blk->seats_taken + blk->seats_reserved >= blk->seats)
@@ -498,8 +512,8 @@ static void render_apply(struct http_request *req, struct buf *b, const struct v
     buf_append_str(b, "</fieldset>\n");
     view_textarea(b, "Your statement (optional)", "statement", apply != NULL ? apply->statement : NULL, 6, 5000,
                   "Why this rotation, and what you hope to learn. The host reads it with your profile.",
-                  statement_error ? apply->error : NULL);
-    render_wallet_choices(req, b, user);
+                  apply != NULL ? web_form_error_for(&apply->fields, "statement") : NULL);
+    render_wallet_choices(req, b, user, apply != NULL);
     view_form_end(b, "Apply");
     /* One truth about the fee: the same amount as the price list. */
     if (o->application_fee_cents > 0) {
@@ -680,14 +694,11 @@ void web_offering_render(struct http_request *req, int status, const char *id, c
         buf_append_html(&b, back);
     }
     buf_append_str(&b, "\">Back to the search</a></p>\n");
-    if (apply != NULL && apply->error != NULL) {
-        const char *field = apply->error_field;
-        struct view_field_error e = {
-            field != NULL && strcmp(field, "statement") == 0 ? "f-statement"
-            : field != NULL && strcmp(field, "block_id") == 0 ? "f-block_id"
-                                                               : "apply-heading",
-            apply->error,
-        };
+    if (apply != NULL && apply->fields.count > 0) {
+        web_form_error_summary(&b, &req->arena, "You have not applied. Everything you typed is still in the form.",
+                               &apply->fields);
+    } else if (apply != NULL && apply->error != NULL) {
+        struct view_field_error e = {"apply-heading", apply->error};
         view_error_summary(&b, "You have not applied.", &e, 1);
         if (apply->profile_link) {
             buf_append_str(&b, "<p>");

@@ -15,6 +15,20 @@
 
 const char *const web_two_factor_params[] = {"done", NULL};
 
+/* What is wrong with the code typed, in words: nothing typed, not the shape
+ * of a code (two_factor_code_check), or else wrong (the domain said so). */
+static const char *code_sentence(const char *code, bool recovery_allowed, const char *wrong)
+{
+    struct error shape;
+    if (code == NULL || code[0] == '\0')
+        return recovery_allowed ? "Enter a code from your app or a recovery code." : "Enter the 6 digits your app shows.";
+    if (two_factor_code_check(code, recovery_allowed, &shape) != 0)
+        return recovery_allowed ? "A code is the 6 digits your app shows (such as 123456) or a recovery code (such as "
+                                  "abcd-efgh-ijkl-mnop)."
+                                : "The code is the 6 digits your app shows, such as 123456.";
+    return wrong;
+}
+
 static bool begin(struct http_request *req, struct view_page *page, struct store_user *user, struct buf *b)
 {
     if (!web_page_setup(req, page, "Two-factor sign-in", user))
@@ -196,9 +210,8 @@ void web_page_two_factor_confirm(struct http_request *req)
         if (err.code == ERR_VALIDATION_FAILED &&
             two_factor_enrol_pending(req->db, &req->arena, &user, &setup, &again) == 0)
             render_setup(req, 400, &setup, code,
-                         code == NULL || code[0] == '\0' ? "Enter the 6 digits your app shows."
-                                                         : "That is not the code your app shows now. Check that "
-                                                           "the phone's clock is right and type the newest one.");
+                         code_sentence(code, false, "That is not the code your app shows now. Check that the "
+                                                    "phone's clock is right and type the newest one."));
         else if (err.code == ERR_NOT_FOUND)
             http_redirect(req, "/account/two-factor");
         else
@@ -221,9 +234,7 @@ void web_page_two_factor_disable(struct http_request *req)
     if (two_factor_disable(req->db, &req->arena, &user, req->options->two_factor_roles, code, &err) != 0) {
         if (err.code == ERR_VALIDATION_FAILED)
             render_status(req, 400, &status, NULL, code,
-                          code == NULL || code[0] == '\0' ? "Enter a code from your app or a recovery code."
-                                                          : "That is not a current code or an unused recovery "
-                                                            "code.");
+                          code_sentence(code, true, "That is not a current code or an unused recovery code."));
         else if (err.code == ERR_NOT_FOUND)
             http_redirect(req, "/account/two-factor");
         else

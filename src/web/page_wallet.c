@@ -3,9 +3,11 @@
  * warning when it expires soon, the storage used of the quota) and the upload
  * form (multipart: file, kind, issued_on, expires_on). POST /wallet stores the
  * upload through document_upload and redirects to the new document; a refusal
- * (400, 413, 415, 422) shows the form again with the reason next to its field
- * and the status kept. Also what the other document pages share: the kind
- * select, the state badge, the expiry warning and the upload fields. */
+ * (400, 413, 415, 422) shows the form again with every problem of its fields
+ * at once, each next to its field (the file asked for again: a page cannot
+ * keep it), and the status of the first. Also what the other document pages
+ * share: the kind select, the state badge, the expiry warning and the upload
+ * fields. */
 #include <stdio.h>
 #include <string.h>
 
@@ -149,12 +151,10 @@ void web_document_expiry_warning(struct buf *b, const char *expires_on)
         buf_appendf(b, " <strong class=\"expiry soon\">Expires in %lld days</strong>", (long long)days);
 }
 
-/* The message for field, when the form's error is there. */
+/* The message for field, when the form has a problem there. */
 static const char *error_at(const struct web_upload_form *f, const char *field)
 {
-    if (f == NULL || f->error == NULL || f->error_field == NULL)
-        return NULL;
-    return strcmp(f->error_field, field) == 0 ? f->error : NULL;
+    return f != NULL ? web_form_error_for(&f->fields, field) : NULL;
 }
 
 void web_document_upload_fields(struct http_request *req, struct buf *b, const struct web_upload_form *form,
@@ -200,29 +200,23 @@ static const char *field_label(const char *field)
     return NULL;
 }
 
-void web_upload_error_summary(struct buf *b, const struct web_upload_form *form)
+void web_upload_error_summary(struct buf *b, struct arena *arena, const struct web_upload_form *form)
 {
-    if (form == NULL || form->error == NULL)
+    if (form == NULL)
         return;
-    struct view_field_error e = {NULL, form->error};
-    if (form->error_field != NULL) {
-        if (strcmp(form->error_field, "file") == 0)
-            e.field_id = "f-file";
-        else if (strcmp(form->error_field, "kind") == 0)
-            e.field_id = "f-kind";
-        else if (strcmp(form->error_field, "issued_on") == 0)
-            e.field_id = "f-issued_on";
-        else if (strcmp(form->error_field, "expires_on") == 0)
-            e.field_id = "f-expires_on";
+    if (form->fields.count > 0) {
+        web_form_error_summary(b, arena, "The document was not uploaded.", &form->fields);
+    } else if (form->error != NULL) {
+        struct view_field_error e = {NULL, form->error};
+        view_error_summary(b, "The document was not uploaded.", &e, 1);
     }
-    view_error_summary(b, "The document was not uploaded.", &e, 1);
 }
 
-int web_upload_refusal(struct http_request *req, const struct error *err, struct web_upload_form *form)
+/* A problem of an upload in the words of the form. */
+static const char *upload_sentence(struct http_request *req, const struct error *err)
 {
     struct buf m;
     buf_init(&m, &req->arena, BUF_CAP_LINE);
-    form->error_field = "file";
     switch (err->code) {
     case ERR_PAYLOAD_TOO_LARGE:
         buf_append_str(&m, "This file is larger than the limit of ");
@@ -241,14 +235,9 @@ int web_upload_refusal(struct http_request *req, const struct error *err, struct
     default: {
         const char *label = err->field != NULL ? field_label(err->field) : NULL;
         const char *detail = err->detail != NULL ? err->detail : error_title(err->code);
-        if (label != NULL) {
-            form->error_field = err->field;
-            if (detail[0] >= 'a' && detail[0] <= 'z') {
-                buf_append_str(&m, label);
-                buf_append_char(&m, ' ');
-            }
-        } else {
-            form->error_field = NULL;
+        if (label != NULL && detail[0] >= 'a' && detail[0] <= 'z') {
+            buf_append_str(&m, label);
+            buf_append_char(&m, ' ');
         }
         buf_append_str(&m, detail);
         if (m.len > 0 && m.data[m.len - 1] != '.')
@@ -256,8 +245,44 @@ int web_upload_refusal(struct http_request *req, const struct error *err, struct
         break;
     }
     }
-    form->error = buf_ok(&m) ? m.data : "The document could not be uploaded.";
+    return buf_ok(&m) ? m.data : "The document could not be uploaded.";
+}
+
+/* Next to the file input when another field failed: a page cannot fill it again. */
+static const char choose_again[] = "Choose the file again: a form that comes back cannot keep it.";
+
+int web_upload_refusal(struct http_request *req, const struct error *err, struct web_upload_form *form)
+{
+    if (err->field != NULL && field_label(err->field) != NULL) {
+        web_form_error_add(&form->fields, err->field, upload_sentence(req, err));
+        web_form_error_add(&form->fields, "file", choose_again);
+    } else {
+        form->error = upload_sentence(req, err);
+    }
     return error_status(err->code);
+}
+
+int web_upload_check(struct http_request *req, const struct http_part *file, const struct document_upload *upload,
+                     struct web_upload_form *form)
+{
+    static const char *const order[] = {"file", "kind", "issued_on", "expires_on"};
+    bool no_file = file == NULL || file->filename == NULL || (file->filename[0] == '\0' && file->len == 0);
+    struct error problems[DOCUMENT_UPLOAD_FIELDS];
+    size_t count = document_upload_problems(&req->arena, upload, problems, DOCUMENT_UPLOAD_FIELDS);
+    if (no_file)
+        web_form_error_add(&form->fields, "file", "Choose the file to upload.");
+    for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++)
+        for (size_t i = 0; i < count; i++) {
+            if (strcmp(problems[i].field, order[k]) != 0 || (no_file && k == 0))
+                continue;
+            bool no_kind = k == 1 && (upload->kind == NULL || upload->kind[0] == '\0');
+            web_form_error_add(&form->fields, order[k],
+                               no_kind ? "Choose what kind of document this is." : upload_sentence(req, &problems[i]));
+        }
+    if (form->fields.count == 0)
+        return 0;
+    web_form_error_add(&form->fields, "file", choose_again);
+    return no_file || count == 0 ? 400 : error_status(problems[0].code);
 }
 
 /* ---- the wallet ---- */
@@ -360,7 +385,7 @@ static void render(struct http_request *req, int status, const char *notice, con
     buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<h1>Documents</h1>\n");
-    web_upload_error_summary(&b, form);
+    web_upload_error_summary(&b, &req->arena, form);
     buf_append_str(&b, "<p class=\"lead\">Upload each document once. Rounds staff check it, and "
                        "it then counts for every rotation that asks for it.</p>\n");
     if (notice != NULL)
@@ -414,27 +439,20 @@ void web_page_wallet_upload(struct http_request *req)
         return;
     }
     const struct http_part *file = http_part(req, "file");
-    if (file == NULL || file->filename == NULL || (file->filename[0] == '\0' && file->len == 0)) {
-        form.error = "Choose the file to upload.";
-        form.error_field = "file";
-        render(req, 400, NULL, &form);
-        return;
-    }
-    if (form.kind == NULL || form.kind[0] == '\0') {
-        form.error = "Choose what kind of document this is.";
-        form.error_field = "kind";
-        render(req, 400, NULL, &form);
-        return;
-    }
     struct document_upload upload = {
         .kind = form.kind,
         .issued_on = form.issued_on,
         .expires_on = form.expires_on,
-        .file_name = file->filename,
-        .declared_type = file->content_type,
-        .data = file->data,
-        .len = file->len,
+        .file_name = file != NULL ? file->filename : NULL,
+        .declared_type = file != NULL ? file->content_type : NULL,
+        .data = file != NULL ? file->data : NULL,
+        .len = file != NULL ? file->len : 0,
     };
+    int status = web_upload_check(req, file, &upload, &form);
+    if (status != 0) {
+        render(req, status, NULL, &form);
+        return;
+    }
     struct store_document doc = {0};
     struct error err = {0};
     if (document_upload(req->db, &req->arena, &user, &upload, &doc, &err) != 0) {
@@ -442,7 +460,7 @@ void web_page_wallet_upload(struct http_request *req)
             http_reply_error(req, err.code == ERR_NONE ? ERR_INTERNAL : err.code, NULL, NULL);
             return;
         }
-        int status = web_upload_refusal(req, &err, &form);
+        status = web_upload_refusal(req, &err, &form);
         render(req, status, NULL, &form);
         return;
     }

@@ -8,7 +8,8 @@
  *   POST /wallet/{id}/delete   first asks again (a second submit confirms, no
  *                              JavaScript), then deletes it with its history
  *
- * Only its student sees these pages; anyone else gets a 404. */
+ * Only its student sees these pages; anyone else gets a 404. A refused
+ * replace shows the page again with every problem of its form at once. */
 #include <string.h>
 
 #include "domain/documents.h"
@@ -219,10 +220,7 @@ static void render(struct http_request *req, int status, const char *id, const c
         view_notice(&b, notice);
     if (error != NULL)
         view_alert(&b, error);
-    if (form != NULL && form->error != NULL) {
-        struct web_upload_form replace = *form;
-        web_upload_error_summary(&b, &replace);
-    }
+    web_upload_error_summary(&b, &req->arena, form);
     bool current = d.replaced_at == 0;
     if (!current)
         view_notice(&b, "This is an older version: a newer one replaced it. Your current documents are listed "
@@ -285,22 +283,21 @@ void web_page_wallet_replace(struct http_request *req)
         return;
     }
     const struct http_part *file = http_part(req, "file");
-    if (file == NULL || file->filename == NULL || (file->filename[0] == '\0' && file->len == 0)) {
-        form.error = "Choose the file to upload.";
-        form.error_field = "file";
-        render(req, 400, id, NULL, NULL, &form, false);
-        return;
-    }
     struct document_upload upload = {
         .kind = old.kind,
         .issued_on = form.issued_on,
         .expires_on = form.expires_on,
-        .file_name = file->filename,
-        .declared_type = file->content_type,
-        .data = file->data,
-        .len = file->len,
+        .file_name = file != NULL ? file->filename : NULL,
+        .declared_type = file != NULL ? file->content_type : NULL,
+        .data = file != NULL ? file->data : NULL,
+        .len = file != NULL ? file->len : 0,
         .replaces_id = old.id,
     };
+    int status = web_upload_check(req, file, &upload, &form);
+    if (status != 0) {
+        render(req, status, id, NULL, NULL, &form, false);
+        return;
+    }
     struct store_document doc = {0};
     err = (struct error){0};
     if (document_upload(req->db, &req->arena, &user, &upload, &doc, &err) != 0) {
@@ -314,7 +311,7 @@ void web_page_wallet_replace(struct http_request *req)
             http_reply_error(req, err.code == ERR_NONE ? ERR_INTERNAL : err.code, NULL, NULL);
             return;
         }
-        int status = web_upload_refusal(req, &err, &form);
+        status = web_upload_refusal(req, &err, &form);
         render(req, status, id, NULL, NULL, &form, false);
         return;
     }

@@ -178,9 +178,9 @@ void web_page_host_earnings(struct http_request *req);
 /* What the offering page's "Apply" form shows again after a refusal. */
 struct web_apply_form {
     const char *block_id, *statement;
-    const char *error;       /* the reason, in plain words */
-    const char *error_field; /* "block_id", "statement" or NULL (the whole form) */
-    bool profile_link;       /* the reason is the profile: link to /account */
+    struct web_form_errors fields; /* each field's problem ("block_id", "statement") */
+    const char *error;             /* a refusal of the whole form, in plain words, or NULL */
+    bool profile_link;             /* the refusal is the profile: link to /account */
 };
 /* The offering page with its Apply form in the given state (NULL: empty). */
 void web_offering_render(struct http_request *req, int status, const char *offering_id,
@@ -248,20 +248,27 @@ void web_document_state(struct buf *b, enum document_state state);
  * it is more than 30 days away or there is none). */
 void web_document_expiry_warning(struct buf *b, const char *expires_on);
 /* The fields of an upload form that went wrong: the values to show again
- * and the error next to its field (field "file", "kind", "issued_on",
- * "expires_on", or NULL for the whole form). */
+ * and each field's problem ("file", "kind", "issued_on", "expires_on"), or
+ * error for the whole form. */
 struct web_upload_form {
     const char *kind, *issued_on, *expires_on;
-    const char *error, *error_field;
+    struct web_form_errors fields;
+    const char *error;
 };
 /* The file input, kind select (unless kind_fixed) and the two dates. */
 void web_document_upload_fields(struct http_request *req, struct buf *b, const struct web_upload_form *form,
                                 bool kind_fixed);
 /* The error summary of a refused upload (nothing when form has no error). */
-void web_upload_error_summary(struct buf *b, const struct web_upload_form *form);
-/* Fills form->error and form->error_field from a refused upload, in words;
- * returns the HTTP status to answer with. */
+void web_upload_error_summary(struct buf *b, struct arena *arena, const struct web_upload_form *form);
+/* Adds a refused upload's problem to form, in words; returns the HTTP
+ * status to answer with. */
 int web_upload_refusal(struct http_request *req, const struct error *err, struct web_upload_form *form);
+struct document_upload;
+/* Every problem of an upload before it is tried (document_upload_problems,
+ * and no file chosen), in words next to each field, the file asked for again
+ * when another field failed: the status to answer with, or 0 when none. */
+int web_upload_check(struct http_request *req, const struct http_part *file, const struct document_upload *upload,
+                     struct web_upload_form *form);
 
 /* ---- letters of recommendation and readiness (page_letters.c, page_letter.c,
  * page_letter_invite.c, page_staff_letters.c, page_readiness.c) ---- */

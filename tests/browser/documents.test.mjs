@@ -25,7 +25,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateSync } from 'node:zlib';
-import { BASE_URL, confirmEmail, newContext, screenshot } from './lib.mjs';
+import { BASE_URL, confirmEmail, expectFieldErrors, newContext, screenshot } from './lib.mjs';
 
 const PASSWORD = 'rounds-demo-2026';
 const HOST_NAME = 'Lakeside Community Hospital';
@@ -465,8 +465,23 @@ test('the host manages its host-wide document requirements', { timeout: 60_000 }
     await rules.getByRole('cell', { name: 'TB test (IGRA or TST)', exact: true }).waitFor();
     await rules.getByRole('row', { name: /TB test/ }).getByText('Issued within 90 days before the start').waitFor();
 
-    // Add one, refuse it twice, remove it.
+    // No document and a number of days over the limit: both named at once, what was typed kept.
     const add = p.getByRole('region', { name: 'Add a requirement' });
+    await add.getByLabel(/^Issued within/).fill('99999');
+    await p.locator('form[action="/host/requirements"]').evaluate((f) => { f.noValidate = true; });
+    assert.equal(await press(p, add.getByRole('button', { name: 'Add requirement' })), 400);
+    const said = await expectFieldErrors(p, ['f-kind', 'f-issued_within_days']);
+    assert.deepEqual(said, ['Choose the document to require.',
+      'Issued within must be a whole number of days from 1 to 3650, or empty.']);
+    assert.equal(await add.getByLabel(/^Issued within/).inputValue(), '99999', 'the days typed are kept');
+    // The document chosen and 0 days: only the days are wrong, the document is kept.
+    await add.getByLabel('Document').selectOption({ label: 'N95 fit test' });
+    await add.getByLabel(/^Issued within/).fill('0');
+    assert.equal(await press(p, add.getByRole('button', { name: 'Add requirement' })), 400);
+    await expectFieldErrors(p, ['f-issued_within_days']);
+    assert.equal(await add.getByLabel('Document').inputValue(), 'n95-fit-test', 'the document chosen is kept');
+
+    // Add one, refuse it twice, remove it.
     await add.getByLabel('Document').selectOption({ label: 'N95 fit test' });
     await add.getByLabel(/^Issued within/).fill('365');
     assert.equal(await press(p, add.getByRole('button', { name: 'Add requirement' }),

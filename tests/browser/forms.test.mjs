@@ -8,11 +8,14 @@
 //   the top and the page opens there; the offering page tells one truth about
 //   the application fee; "Clear to start" before the documents are in leads to
 //   the checklist in plain words with a way back; a held seat is "released",
-//   not a "booking" cancelled. axe-core runs on each page state.
+//   not a "booking" cancelled; the Apply form with no start date and a
+//   statement too long names both at once, keeping the statement and the
+//   documents ticked. axe-core runs on each page state.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  PASSWORD, api, apiExpect, apiLogin, checkAxe, confirmedStudent, newContext, screenshot,
+  BASE_URL, PASSWORD, api, apiExpect, apiLogin, checkAxe, confirmedStudent, expectFieldErrors, newContext,
+  overflow, screenshot,
 } from './lib.mjs';
 
 const HOST_NAME = 'Lakeside Community Hospital';
@@ -229,6 +232,53 @@ test('applying twice and a wrong file type: the error summary is on screen', { t
     } finally {
       await context.close();
     }
+  }
+});
+
+test('the Apply form names every mistake at once and keeps what was typed', { timeout: 120_000 }, async () => {
+  const student = await confirmedStudent('Apply Mistakes Tester');
+  await apiExpect(200, 'PATCH', '/api/v1/me', { token: student.token, body: PROFILE });
+  const pdf = Buffer.from('%PDF-1.4\n%%EOF\n', 'latin1');
+  const form = new FormData();
+  form.append('kind', 'cv');
+  form.append('file', new Blob([pdf], { type: 'application/pdf' }), 'cv.pdf');
+  const uploaded = await fetch(`${BASE_URL}/api/v1/documents`,
+    { method: 'POST', headers: { authorization: `Bearer ${student.token}` }, body: form });
+  assert.equal(uploaded.status, 201, 'the CV is in the wallet');
+  const offering = await lakesideWithFee(student.token);
+  const block = await newBlock(offering, 47);
+  const { context, page } = await browse(360);
+  try {
+    await page.goto('/login');
+    await logIn(page, student.email);
+    await page.goto(`/offerings/${offering.id}`);
+    const apply = page.getByRole('region', { name: 'Apply for this rotation' });
+    const statement = 'x'.repeat(5001); // STATEMENT_MAX_CHARS is 5000
+    await page.locator('#apply form').evaluate((f) => {
+      f.noValidate = true;
+      f.querySelector('textarea').removeAttribute('maxlength');
+      for (const r of f.querySelectorAll('input[type=radio]')) r.checked = false;
+    });
+    await apply.getByLabel('Your statement (optional)').fill(statement);
+    await apply.getByRole('checkbox').first().check();
+    assert.equal(await press(page, apply.getByRole('button', { name: 'Apply', exact: true })), 422);
+    const said = await expectFieldErrors(page, ['f-block_id', 'f-statement']);
+    assert.equal(said[0], 'Choose a start date.');
+    assert.equal(said[1], 'Shorten your statement to at most 5000 characters of plain text.');
+    assert.equal((await apply.getByLabel('Your statement (optional)').inputValue()).length, statement.length,
+      'the statement is kept');
+    assert.ok(await apply.getByRole('checkbox').first().isChecked(), 'the document ticked is still ticked');
+    const wide = await overflow(page);
+    assert.ok(wide.scrollWidth <= wide.width, `nothing wider than ${wide.width}px: ${wide.wide.join(', ')}`);
+    await checkAxe(page, 'the Apply form with two mistakes');
+    await screenshot(page, 'apply-mistakes-360.png');
+
+    await apply.locator(`input[type=radio][value="${block.id}"]`).check();
+    await apply.getByLabel('Your statement (optional)').fill('Ready to learn.');
+    assert.equal(await press(page, apply.getByRole('button', { name: 'Apply', exact: true })), 303);
+    assert.match(new URL(page.url()).pathname, /^\/applications\/[^/]+$/);
+  } finally {
+    await context.close();
   }
 });
 

@@ -219,3 +219,31 @@ export async function fitsWindow(page) {
   });
   if (scroll > client) throw new Error(`${page.url()} is ${scroll} px wide in a ${client} px window (${widest})`);
 }
+
+// A form that came back refused: the page opens at the error summary (role
+// alert, focused), which links exactly these field ids in this order; each one
+// is a field on the page, marked invalid and described by its own error next
+// to it, which says what the summary says. Returns the sentences in order.
+export async function expectFieldErrors(page, ids) {
+  const fail = (message) => { throw new Error(`${page.url()}: ${message}`); };
+  const summary = page.locator('#error-summary');
+  await summary.waitFor();
+  if (await summary.getAttribute('role') !== 'alert') fail('the error summary is not role="alert"');
+  const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  if (focused !== 'error-summary') fail(`the page opens at ${focused}, not the error summary`);
+  const links = await summary.getByRole('link').evaluateAll((all) =>
+    all.map((a) => [a.getAttribute('href'), a.textContent.trim()]));
+  const hrefs = links.map(([href]) => href);
+  const wanted = ids.map((id) => `#${id}`);
+  if (JSON.stringify(hrefs) !== JSON.stringify(wanted)) fail(`the summary links ${hrefs.join(' ')}, not ${wanted.join(' ')}`);
+  for (const [href, text] of links) {
+    const field = page.locator(href);
+    if (await field.count() !== 1) fail(`${href} is not one field on the page`);
+    if (await field.getAttribute('aria-invalid') !== 'true') fail(`${href} is not aria-invalid`);
+    const errorId = ((await field.getAttribute('aria-describedby')) || '').split(/\s+/).find((d) => d.startsWith('e-'));
+    if (errorId === undefined) fail(`${href} is not described by an error`);
+    const shown = (await page.locator(`#${errorId}`).textContent()).trim();
+    if (shown !== text) fail(`${href} shows "${shown}" next to it, the summary "${text}"`);
+  }
+  return links.map(([, text]) => text);
+}

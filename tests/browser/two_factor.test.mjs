@@ -21,7 +21,7 @@ import { createHmac } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkAxe, newContext, overflow, screenshot } from './lib.mjs';
+import { checkAxe, expectFieldErrors, newContext, overflow, screenshot } from './lib.mjs';
 
 const PASSWORD = 'Copper-Meadow-Lantern-84';
 const EMAIL = 'night.staff@example.test';
@@ -127,6 +127,13 @@ test('staff set up two-factor sign-in and then log in with a code or a recovery 
       assert.match(key, /^[A-Z2-7]{32}$/);
       await check(page, 'setup', 'two-factor-setup-360');
 
+      // Not a code at all: said so (not "wrong code"), next to the field and in the summary.
+      await page.getByLabel('Code from the app').fill('12ab');
+      assert.equal(await press(page, page.getByRole('button', { name: 'Turn on two-factor sign-in' })), 400);
+      await refusedWith(page, '12ab');
+      assert.deepEqual(await expectFieldErrors(page, ['f-code']),
+        ['The code is the 6 digits your app shows, such as 123456.']);
+
       // A wrong first code: refused, the summary at the top, what was typed kept.
       const now = () => Date.now() / 1000;
       const wrong = String((Number(totp(key, now())) + 500000) % 1000000).padStart(6, '0');
@@ -153,6 +160,8 @@ test('staff set up two-factor sign-in and then log in with a code or a recovery 
       await page.getByLabel(/Code/).fill('000000');
       assert.equal(await press(page, page.getByRole('button', { name: 'Log in' })), 401);
       await refusedWith(page, '000000');
+      assert.deepEqual(await expectFieldErrors(page, ['f-code']),
+        ['Wrong code. Type the newest code your app shows, or an unused recovery code.']);
       await page.getByLabel(/Code/).fill(totp(key, now() + 30));
       assert.equal(await press(page, page.getByRole('button', { name: 'Log in' })), 303);
       assert.equal(new URL(page.url()).pathname, '/account');

@@ -8,14 +8,21 @@
 //   to Rounds' page naming the limit with a link back to the form, never to
 //   a bare text page; nothing is stored. axe-core runs on each state.
 //
-// Screenshots: upload-too-large-<width>.png, upload-far-too-large-<width>.png.
+// A form with several mistakes (no kind, an issue date in the future, an
+// expiry before it; then a file that is not a PDF with a bad date; a new
+// version with no file and an expiry before its issue) comes back with every
+// mistake in the summary, each linked to its field and shown next to it,
+// everything typed kept and the file asked for again.
+//
+// Screenshots: upload-too-large-<width>.png, upload-far-too-large-<width>.png,
+// wallet-mistakes-360.png.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  PASSWORD, apiExpect, checkAxe, confirmedStudent, newContext, overflow, screenshot,
+  PASSWORD, apiExpect, checkAxe, confirmedStudent, expectFieldErrors, newContext, overflow, screenshot,
 } from './lib.mjs';
 
 const MiB = 1024 * 1024;
@@ -121,5 +128,71 @@ test('an upload over 10 MiB comes back to the form, naming the limit, at 1280 an
     } finally {
       await context.close();
     }
+  }
+});
+
+test('the wallet\'s forms name every mistake at once and ask for the file again', { timeout: 120_000 }, async () => {
+  const student = await confirmedStudent('Upload Mistakes Tester');
+  const context = await newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 800 } });
+  try {
+    const page = await context.newPage();
+    await page.goto('/login');
+    await page.getByLabel('Email').fill(student.email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    assert.equal(await press(page, page.getByRole('button', { name: 'Log in', exact: true })), 303);
+    await page.goto('/wallet');
+    let form = page.getByRole('region', { name: 'Upload a document' });
+    const noValidate = () => page.locator('#upload form').evaluate((f) => { f.noValidate = true; });
+
+    // No kind, issued in the future, expiring before that: three mistakes and the file to choose again.
+    await form.getByLabel('File', { exact: true }).setInputFiles(await pdfOf(2048, 'mistakes.pdf'));
+    await form.getByLabel('Issued on (optional)').fill('2099-05-01');
+    await form.getByLabel('Expires on (optional)').fill('2098-05-01');
+    await noValidate();
+    assert.equal(await press(page, form.getByRole('button', { name: 'Upload' })), 400);
+    const said = await expectFieldErrors(page, ['f-kind', 'f-issued_on', 'f-expires_on', 'f-file']);
+    assert.equal(said[0], 'Choose what kind of document this is.');
+    assert.match(said[1], /Issued on cannot be in the future/);
+    assert.match(said[2], /Expires on cannot be before the issue date/);
+    assert.match(said[3], /^Choose the file again/);
+    form = page.getByRole('region', { name: 'Upload a document' });
+    assert.equal(await form.getByLabel('Issued on (optional)').inputValue(), '2099-05-01', 'the issue date is kept');
+    assert.equal(await form.getByLabel('Expires on (optional)').inputValue(), '2098-05-01', 'the expiry is kept');
+    const wide = await overflow(page);
+    assert.ok(wide.scrollWidth <= wide.width, `nothing wider than ${wide.width}px: ${wide.wide.join(', ')}`);
+    await checkAxe(page, 'the wallet form with three mistakes');
+    await screenshot(page, 'wallet-mistakes-360.png');
+
+    // A file that is not a PDF and an issue date in the future: the file's own error, 415.
+    await form.getByLabel('File', { exact: true }).setInputFiles({
+      name: 'x.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<!doctype html><p>not a pdf</p>'),
+    });
+    await form.getByLabel('Kind of document').selectOption('passport');
+    await form.getByLabel('Expires on (optional)').fill('');
+    await noValidate();
+    assert.equal(await press(page, form.getByRole('button', { name: 'Upload' })), 415);
+    const again = await expectFieldErrors(page, ['f-file', 'f-issued_on']);
+    assert.match(again[0], /not a PDF, PNG or JPEG/);
+    assert.equal(await form.getByLabel('Kind of document').inputValue(), 'passport', 'the kind is kept');
+
+    // Corrected, it goes in.
+    await form.getByLabel('File', { exact: true }).setInputFiles(await pdfOf(2048, 'mistakes.pdf'));
+    await form.getByLabel('Issued on (optional)').fill('2024-05-01');
+    assert.equal(await press(page, form.getByRole('button', { name: 'Upload' })), 303);
+    assert.match(new URL(page.url()).pathname, /^\/wallet\/[^/]+$/);
+
+    // A new version with no file and an expiry before its issue: both named, the dates kept.
+    const replace = page.getByRole('region', { name: 'Upload a new version' });
+    await replace.getByLabel('Issued on (optional)').fill('2025-03-01');
+    await replace.getByLabel('Expires on (optional)').fill('2025-02-01');
+    await page.locator('#replace form').evaluate((f) => { f.noValidate = true; });
+    assert.equal(await press(page, replace.getByRole('button', { name: 'Upload new version' })), 400);
+    const replaced = await expectFieldErrors(page, ['f-file', 'f-expires_on']);
+    assert.equal(replaced[0], 'Choose the file to upload.');
+    assert.equal(await replace.getByLabel('Issued on (optional)').inputValue(), '2025-03-01');
+    assert.equal(await replace.getByLabel('Expires on (optional)').inputValue(), '2025-02-01');
+    assert.equal((await apiExpect(200, 'GET', '/api/v1/documents', { token: student.token })).items.length, 1);
+  } finally {
+    await context.close();
   }
 });

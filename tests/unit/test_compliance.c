@@ -1,7 +1,8 @@
 /* test_compliance.c — unit tests for src/domain/documents.c without a
  * database: the compliance engine with fixed dates (every state and rule,
  * and which of several documents is reported), content sniffing, cleaning of
- * file names, and the refusals of an upload that come before any storage. */
+ * file names, the refusals of an upload that come before any storage (each
+ * problem named at once), and the checks of a requirement's fields. */
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -377,6 +378,42 @@ TEST(uploads_refused_before_storage)
     CHECK_INT(e2.code, ERR_FORBIDDEN);
 }
 
+/* Every problem of an upload at once, in the order document_upload refuses them. */
+TEST(upload_problems_are_all_named)
+{
+    struct document_upload up = {NULL, "2999-01-01", "2998-01-01", "x.pdf", "application/pdf", "<html></html>", 13,
+                                 NULL};
+    struct error problems[DOCUMENT_UPLOAD_FIELDS];
+    CHECK_INT(document_upload_problems(&arena, &up, problems, DOCUMENT_UPLOAD_FIELDS), 4);
+    CHECK_STR(problems[0].field, "file");
+    CHECK_INT(problems[0].code, ERR_UNSUPPORTED_MEDIA_TYPE);
+    CHECK_STR(problems[1].field, "kind");
+    CHECK_STR(problems[2].field, "issued_on");
+    CHECK_STR(problems[3].field, "expires_on");
+    /* Dates that are not dates: each named; the capacity is kept. */
+    up = (struct document_upload){"passport", "2026-13-01", "soon", "p.pdf", "application/pdf", "%PDF-1.7\n", 9, NULL};
+    CHECK_INT(document_upload_problems(&arena, &up, problems, 1), 1);
+    CHECK_STR(problems[0].field, "issued_on");
+    CHECK_INT(document_upload_problems(&arena, &up, problems, DOCUMENT_UPLOAD_FIELDS), 2);
+    CHECK_STR(problems[1].field, "expires_on");
+    /* A new version takes the kind of the one it replaces. */
+    up = (struct document_upload){NULL, NULL, NULL, "p.pdf", "application/pdf", "%PDF-1.7\n", 9, "d_old"};
+    CHECK_INT(document_upload_problems(&arena, &up, problems, DOCUMENT_UPLOAD_FIELDS), 0);
+}
+
+TEST(requirement_problems_are_all_named)
+{
+    struct error problems[REQUIREMENT_INPUT_FIELDS];
+    CHECK_INT(requirement_input_problems("", -1, problems, REQUIREMENT_INPUT_FIELDS), 2);
+    CHECK_STR(problems[0].field, "kind");
+    CHECK_STR(problems[1].field, "issued_within_days");
+    CHECK_STR(problems[1].detail, "must be between 1 and 3650 days");
+    CHECK_INT(requirement_input_problems("tb-test", 3651, problems, REQUIREMENT_INPUT_FIELDS), 1);
+    CHECK_STR(problems[0].field, "issued_within_days");
+    CHECK_INT(requirement_input_problems("tb-test", 0, problems, REQUIREMENT_INPUT_FIELDS), 0);
+    CHECK_INT(requirement_input_problems("tb-test", 3650, problems, REQUIREMENT_INPUT_FIELDS), 0);
+}
+
 int main(void)
 {
     arena_heap_init(&arena);
@@ -395,6 +432,8 @@ int main(void)
     RUN(kind_names_and_state_labels);
     RUN(kind_names_inside_a_sentence);
     RUN(uploads_refused_before_storage);
+    RUN(upload_problems_are_all_named);
+    RUN(requirement_problems_are_all_named);
     arena_heap_free(&arena);
     return test_summary("compliance");
 }

@@ -1,10 +1,14 @@
 /* test_domain.c — unit tests for src/domain: the password rules
- * (password.c) and the account roles (accounts.c). */
+ * (password.c), the account roles (accounts.c), and the checks of the Apply
+ * form's fields (applications.c) and of a second factor's code (two_factor.c). */
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "domain/accounts.h"
+#include "domain/applications.h"
 #include "domain/password.h"
+#include "domain/two_factor.h"
 #include "lib/errors.h"
 #include "test.h"
 
@@ -267,6 +271,35 @@ TEST(account_profile_value_lists)
     CHECK_STR(ecfmg_status_names[2], "certified");
 }
 
+TEST(apply_form_problems_are_all_named)
+{
+    static char statement[5002];
+    memset(statement, 'x', 5001);
+    struct error problems[APPLICATION_FORM_FIELDS];
+    CHECK_INT(application_form_problems("", statement, problems, APPLICATION_FORM_FIELDS), 2);
+    CHECK_STR(problems[0].field, "block_id");
+    CHECK_STR(problems[1].field, "statement");
+    CHECK_INT(application_form_problems(NULL, "bad \x01 text", problems, APPLICATION_FORM_FIELDS), 2);
+    statement[5000] = '\0';
+    CHECK_INT(application_form_problems("b_1", statement, problems, APPLICATION_FORM_FIELDS), 0);
+    CHECK_INT(application_form_problems("b_1", NULL, problems, APPLICATION_FORM_FIELDS), 0);
+    CHECK_INT(application_form_problems("b_1", "Two lines\r\nof text", problems, APPLICATION_FORM_FIELDS), 0);
+}
+
+TEST(two_factor_code_shapes)
+{
+    struct error err = {0};
+    CHECK_INT(two_factor_code_check("123 456", false, &err), 0);
+    CHECK_INT(two_factor_code_check("12ab", false, &err), -1);
+    CHECK_STR(err.field, "code");
+    CHECK_STR(err.detail, "must be the 6 digits your app shows");
+    CHECK_INT(two_factor_code_check("", true, &err), -1);
+    CHECK_STR(err.detail, "must be the 6 digits your app shows or a recovery code");
+    CHECK_INT(two_factor_code_check("abcd-efgh-ijkl-mnop", true, &err), 0);
+    CHECK_INT(two_factor_code_check("abcd-efgh-ijkl-mnop", false, &err), -1);
+    CHECK_INT(two_factor_code_check(NULL, false, &err), -1);
+}
+
 int main(void)
 {
     RUN(password_length_counts_code_points);
@@ -283,5 +316,7 @@ int main(void)
     RUN(account_has_role_looks_at_the_users_roles);
     RUN(account_memberships_by_role);
     RUN(account_profile_value_lists);
+    RUN(apply_form_problems_are_all_named);
+    RUN(two_factor_code_shapes);
     return test_summary("unit-domain");
 }
