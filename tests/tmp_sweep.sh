@@ -84,9 +84,11 @@ for dir in "${stale[@]}"; do is_stale[$dir]=1; done
 
 victims=()    # "PID START PROGRAM" of processes to stop
 groups=()     # "PID START PROGRAM" of process group leaders whose group goes too
+declare -A chosen=()
 add_victim() { # PID START PROGRAM MODE WHY
-    [ -z "${spare[$1]:-}" ] || return 0
+    [ -z "${spare[$1]:-}" ] && [ -z "${chosen[$1]:-}" ] || return 0
     proc_is "$1" "$2" "$3" || return 0
+    chosen[$1]=1
     victims+=("$1 $2 $3")
     [ "$4" != group ] || groups+=("$1 $2 $3")
     echo "tmp_sweep: stopping pid $1 ($3), $5"
