@@ -7,7 +7,7 @@
 #   tests/harness/test_sweep.sh      (scripts/test.sh runs it; prints "harness-sweep: N passed, N failed")
 #
 # In a root of its own (inside this script's PID-named folder), it fakes a run killed
-# outright (a folder named with the PID of a process that has ended) that left servers
+# outright (a folder named with a PID no process has) that left servers
 # (sleeping processes named rounds, node, chromium: recorded in its pids/ folder, one
 # leading a process group with a child, one deaf to SIGTERM, one only carrying the
 # run's folder in ROUNDS_TEST_RUNS) and a file, and a run still going (a folder named
@@ -83,12 +83,9 @@ wait_exec() {
 }
 
 # ---- the killed run --------------------------------------------------------------
-for (( i = 0; i < 50; i++ )); do
-    true &
-    DEAD=$!
-    wait "$DEAD"
-    [ -d "/proc/$DEAD" ] || break # should the PID be taken again at once, take another
-done
+# The PID of no process, ever (PIDs stay under pid_max): one that has ended could be given
+# to another process before the sweep looks.
+DEAD=$(cat /proc/sys/kernel/pid_max)
 D=$(mktemp -d "$R/rounds-pid$DEAD-browser.XXXXXX")
 mkdir -p "$D/data/mail"
 echo log >"$D/server.log"
