@@ -22,11 +22,17 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 passed=0
 failed=0
 # Named with our PID: a run killed outright (no trap runs) leaves its folders,
-# and its PostgreSQL cluster running; the next run's tests/tmp_sweep.sh stops
-# and removes them (never those of a run still going).
+# its PostgreSQL cluster and the suite it was running; the next run's
+# tests/tmp_sweep.sh stops and removes them (never those of a run still going).
+# Every suite carries log_dir in ROUNDS_TEST_RUNS (tests/harness/pids.sh), and
+# so does what it starts: the sweep finds them by it.
 tests/tmp_sweep.sh /tmp || true
+[ ! -d /dev/shm ] || tests/tmp_sweep.sh /dev/shm || true # tests/fuzz/fuzz_http_request.c's folders
 log_dir=$(mktemp -d "/tmp/rounds-pid$$-test.XXXXXX")
 pg_dir=""
+# shellcheck source=tests/harness/pids.sh
+. tests/harness/pids.sh
+run_mark "$log_dir"
 
 cleanup() {
     [ -n "$pg_dir" ] && scripts/pg_tmp.sh stop "$pg_dir" >/dev/null 2>&1
@@ -74,6 +80,11 @@ run_suite() {
 # Unit suites need no database.
 for t in "$BUILD"/tests/unit/*; do
     [ -x "$t" ] && run_suite "$(basename "$t")" "$t"
+done
+
+# The harness's own tests (tests/harness/test_*.sh: the sweep of killed runs).
+for t in tests/harness/test_*.sh; do
+    [ -x "$t" ] && run_suite "harness-$(basename "$t" .sh)" "$t"
 done
 
 # Fuzz corpora: each target replays its committed corpus (crashes fail).

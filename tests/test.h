@@ -8,10 +8,13 @@
  * returns the process exit status.
  *
  * Temporary folders: test_tmp_dir(dir, sizeof(dir), "kind") makes
- * /tmp/rounds-pid<PID>-kind.XXXXXX, PID the suite's own. A suite killed
- * outright (SIGKILL, a timeout) cannot remove its folders, so the first
- * test_tmp_dir of every suite removes those whose PID no longer runs. Suites
- * run side by side: a folder whose process still runs is never touched. */
+ * /tmp/rounds-pid<PID>-kind.XXXXXX, PID the suite's own (test_tmp_file the
+ * same name as a file). A suite killed outright (SIGKILL, a timeout) cannot
+ * remove its folders, so the first test_tmp_dir of every suite sweeps
+ * (tests/tmp_sweep.sh): the folders whose PID no longer runs go, and the
+ * servers recorded in them (test_tmp_record_pid) or carrying them in
+ * ROUNDS_TEST_RUNS (test_tmp_mark_child) are stopped first. Suites run side
+ * by side: a folder whose process still runs is never touched. */
 #ifndef ROUNDS_TESTS_TEST_H
 #define ROUNDS_TESTS_TEST_H
 
@@ -26,6 +29,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int test_passed, test_failed, test_current_failed;
@@ -125,8 +129,17 @@ static inline bool test_tmp_owner_alive(long pid)
     return kill((pid_t)pid, 0) == 0 || errno == EPERM;
 }
 
-/* Removes the temporary folders of suites that no longer run; says how many. */
-static inline int test_tmp_sweep(void)
+/* The sweep shared with the shell harnesses, run from the repository's root
+ * (where scripts/test.sh runs every suite). */
+#define TEST_TMP_SWEEP_SCRIPT "tests/tmp_sweep.sh"
+/* The environment variable naming, ':'-separated, the temporary folders of the
+ * runs a process was started for (tests/harness/pids.sh: run_mark). */
+#define TEST_RUN_ENV "ROUNDS_TEST_RUNS"
+
+/* Without the script (a suite run from elsewhere): removes the folders and
+ * files of suites that no longer run, but not those that record servers
+ * (dir/pids), which only the script can stop. Says how many went. */
+static inline int test_tmp_sweep_folders(void)
 {
     DIR *root = opendir(TEST_TMP_ROOT);
     int removed = 0;
@@ -137,16 +150,62 @@ static inline int test_tmp_sweep(void)
         long pid = test_tmp_owner(e->d_name);
         if (pid == 0 || pid == (long)getpid() || test_tmp_owner_alive(pid))
             continue;
-        char path[512];
+        char path[512], pids[560];
         struct stat st;
         snprintf(path, sizeof(path), "%s/%s", TEST_TMP_ROOT, e->d_name);
-        if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid())
+        snprintf(pids, sizeof(pids), "%s/pids", path);
+        if (lstat(path, &st) != 0 || st.st_uid != geteuid())
             continue;
-        test_tmp_remove(path);
+        if (S_ISREG(st.st_mode))
+            unlink(path);
+        else if (S_ISDIR(st.st_mode) && access(pids, F_OK) != 0)
+            test_tmp_remove(path);
+        else
+            continue;
         removed++;
     }
     closedir(root);
     return removed;
+}
+
+/* Removes the temporary folders of suites that no longer run, after stopping
+ * the servers they started: tests/tmp_sweep.sh, which prints what it did. */
+static inline void test_tmp_sweep(void)
+{
+    if (access(TEST_TMP_SWEEP_SCRIPT, X_OK) != 0) {
+        int removed = test_tmp_sweep_folders();
+        if (removed > 0)
+            printf("# removed %d temporary folder%s of suites that no longer run\n", removed, removed == 1 ? "" : "s");
+        return;
+    }
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(STDOUT_FILENO, STDERR_FILENO);
+        execl(TEST_TMP_SWEEP_SCRIPT, TEST_TMP_SWEEP_SCRIPT, TEST_TMP_ROOT, (char *)NULL);
+        _exit(127);
+    }
+    while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+}
+
+/* path = /tmp/rounds-pid<PID>-kind.XXXXXX (not yet made); false when it does not fit. */
+static inline bool test_tmp_name(char *path, size_t size, const char *kind)
+{
+    static bool swept;
+    if (!swept) {
+        swept = true;
+        test_tmp_sweep();
+    }
+    int n = snprintf(path, size, "%s/%s%ld-%s.XXXXXX", TEST_TMP_ROOT, TEST_TMP_PREFIX, (long)getpid(), kind);
+    if (n < 0 || (size_t)n >= size) {
+        errno = ENAMETOOLONG;
+        if (size > 0)
+            path[0] = '\0';
+        return false;
+    }
+    return true;
 }
 
 /* Makes a temporary folder of this suite (kind: letters, digits, '-') into
@@ -154,22 +213,74 @@ static inline int test_tmp_sweep(void)
  * before. Returns dir, or NULL with errno set (dir then empty). */
 static inline char *test_tmp_dir(char *dir, size_t size, const char *kind)
 {
-    static bool swept;
-    if (!swept) {
-        swept = true;
-        int removed = test_tmp_sweep();
-        if (removed > 0)
-            printf("# removed %d temporary folder%s of suites that no longer run\n", removed, removed == 1 ? "" : "s");
-    }
-    int n = snprintf(dir, size, "%s/%s%ld-%s.XXXXXX", TEST_TMP_ROOT, TEST_TMP_PREFIX, (long)getpid(), kind);
-    if (n < 0 || (size_t)n >= size || mkdtemp(dir) == NULL) {
-        if (n >= 0 && (size_t)n >= size)
-            errno = ENAMETOOLONG;
-        if (size > 0)
-            dir[0] = '\0';
+    if (!test_tmp_name(dir, size, kind))
+        return NULL;
+    if (mkdtemp(dir) == NULL) {
+        dir[0] = '\0';
         return NULL;
     }
     return dir;
+}
+
+/* Creates a temporary file of this suite, named like test_tmp_dir's folders,
+ * into path (the caller unlinks it); returns its descriptor, or -1. */
+static inline int test_tmp_file(char *path, size_t size, const char *kind)
+{
+    if (!test_tmp_name(path, size, kind))
+        return -1;
+    int fd = mkstemp(path);
+    if (fd < 0)
+        path[0] = '\0';
+    return fd;
+}
+
+/* ---- processes a suite starts ---- */
+
+/* Process pid's start time (clock ticks after boot: /proc/PID/stat's 22nd
+ * field), which with the PID names one process for good; 0 when unknown. */
+static inline unsigned long long test_proc_start_time(long pid)
+{
+    char path[64], text[1024];
+    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return 0;
+    size_t n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    text[n] = '\0';
+    char *field = strrchr(text, ')'); /* the command name may hold spaces and ')' */
+    for (int i = 2; field != NULL && i < 22; i++)
+        field = strchr(field + 1, ' ');
+    return field != NULL ? strtoull(field + 1, NULL, 10) : 0;
+}
+
+/* Records in dir/pids/<pid> that this suite started pid running program
+ * (the start of its command line), so that when the suite is killed the
+ * sweep stops it (tests/harness/pids.sh: pid_record). Returns 0 or -1. */
+static inline int test_tmp_record_pid(const char *dir, long pid, const char *program)
+{
+    char path[512];
+    unsigned long long start = test_proc_start_time(pid);
+    snprintf(path, sizeof(path), "%s/pids", dir);
+    if (start == 0 || (mkdir(path, 0700) != 0 && errno != EEXIST))
+        return -1;
+    int n = snprintf(path, sizeof(path), "%s/pids/%ld", dir, pid);
+    FILE *f = n > 0 && (size_t)n < sizeof(path) ? fopen(path, "w") : NULL;
+    if (f == NULL)
+        return -1;
+    fprintf(f, "%llu %s proc\n", start, program);
+    return fclose(f) == 0 ? 0 : -1;
+}
+
+/* In a child about to exec: appends dir to TEST_RUN_ENV, so that the sweep
+ * finds the child and what it starts once dir's suite is gone. */
+static inline void test_tmp_mark_child(const char *dir)
+{
+    const char *runs = getenv(TEST_RUN_ENV);
+    char value[2048];
+    int n = snprintf(value, sizeof(value), "%s%s%s", runs != NULL ? runs : "", runs != NULL && *runs ? ":" : "", dir);
+    if (n > 0 && (size_t)n < sizeof(value))
+        setenv(TEST_RUN_ENV, value, 1);
 }
 
 static inline int test_summary(const char *suite)

@@ -17,7 +17,9 @@
  * uses (a postgres:// URL that may already hold other suites' data, so tests
  * must use unique emails: api_unique_email). Otherwise each server gets a fresh
  * SQLite file in its own folder (test_tmp_dir in test.h: a killed suite's
- * folders go at the next suite's start), next to ROUNDS_DATA_DIR, the ready
+ * folders go at the next suite's start, and the server, recorded in its
+ * folder's pids/, is stopped first should SIGTERM at the suite's death not have
+ * ended it), next to ROUNDS_DATA_DIR, the ready
  * file and server.log (the server's stderr, printed in part when a test run
  * with API_RUN fails). Every server takes sign-ups and failed logins from
  * 127.0.0.1 without the limits per client address
@@ -165,6 +167,19 @@ static inline void api_child_sanitizer_env(void)
         setenv("LSAN_OPTIONS", "suppressions=tests/lsan.supp:print_suppressions=0", 1);
 }
 
+/* In a child of the suite about to exec: it gets sig when the thread that
+ * forked it ends (the suite killed outright leaves nothing running), and
+ * carries run_dir (NULL: none) in ROUNDS_TEST_RUNS for tests/tmp_sweep.sh.
+ * suite: the suite's PID, taken before fork. */
+static inline void api_child_guard(pid_t suite, int sig, const char *run_dir)
+{
+    prctl(PR_SET_PDEATHSIG, sig);
+    if (getppid() != suite)
+        _exit(127); /* the suite ended before prctl */
+    if (run_dir != NULL)
+        test_tmp_mark_child(run_dir);
+}
+
 /* ---- the server ---- */
 
 /* How long a server may take to become ready. A server that fails exits, and
@@ -281,6 +296,7 @@ static inline int api_server_start_with(struct api_server *srv, const char *db, 
 
     fflush(stdout);
     fflush(stderr);
+    pid_t suite = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         printf("api_server_start: fork: %s\n", strerror(errno));
@@ -290,7 +306,7 @@ static inline int api_server_start_with(struct api_server *srv, const char *db, 
         /* A test that crashes or is killed must not leave its server running
          * (holding a port, a database and whatever descriptors it inherited).
          * Servers are started from the suite's main thread. */
-        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        api_child_guard(suite, SIGTERM, srv->dir);
         int log_fd = open(srv->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
         if (log_fd < 0 || null_fd < 0)
@@ -333,6 +349,8 @@ static inline int api_server_start_with(struct api_server *srv, const char *db, 
         _exit(127);
     }
     srv->pid = pid;
+    /* Should SIGTERM not end it, the next sweep finds it by this record. */
+    test_tmp_record_pid(srv->dir, pid, "rounds");
 
     double deadline = api_now_ms() + API_READY_MS;
     for (;;) {
@@ -431,8 +449,10 @@ static inline int api_server_stop(struct api_server *srv)
 static inline int api_seed_demo(const char *db, const char *data_dir, const char *out_path)
 {
     fflush(stdout);
+    pid_t suite = getpid();
     pid_t pid = fork();
     if (pid == 0) {
+        api_child_guard(suite, SIGKILL, NULL);
         int fd = out_path != NULL ? open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600) : open("/dev/null", O_RDWR);
         if (fd >= 0) {
             dup2(fd, STDOUT_FILENO);
@@ -465,8 +485,10 @@ static inline void api_server_check_ledger(const struct api_server *srv)
     char out_path[300];
     snprintf(out_path, sizeof(out_path), "%s/ledger-check.txt", srv->dir);
     fflush(stdout);
+    pid_t suite = getpid();
     pid_t pid = fork();
     if (pid == 0) {
+        api_child_guard(suite, SIGKILL, NULL);
         int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (fd >= 0) {
             dup2(fd, STDOUT_FILENO);
@@ -858,8 +880,10 @@ static inline int api_cli(const char *db, const char *const *args, const char *s
     argv[argc] = NULL;
     fflush(stdout);
     fflush(stderr);
+    pid_t suite = getpid();
     pid_t pid = fork();
     if (pid == 0) {
+        api_child_guard(suite, SIGKILL, dir);
         int in_fd = open(in_path, O_RDONLY);
         int out_fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         int err_fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);

@@ -34,7 +34,7 @@ static struct user student;
 static char document_id[64];
 static char *pdf;
 static size_t pdf_len;
-static char work[64]; /* a mkdtemp folder for backups and destinations */
+static char work[64]; /* a test_tmp_dir folder for backups and destinations */
 static int destinations;
 
 /* Every destination database made (PostgreSQL: rounds_fresh_restore_*, next
@@ -557,8 +557,7 @@ static void finish(void)
 
 int main(void)
 {
-    snprintf(work, sizeof(work), "/tmp/rounds-backup.XXXXXX");
-    if (mkdtemp(work) == NULL)
+    if (test_tmp_dir(work, sizeof(work), "backup") == NULL)
         return 1;
     chmod(work, 0755); /* PostgreSQL's tools run as this user; the cluster need not read here */
     static const struct api_suite suite = {

@@ -44,7 +44,7 @@ static struct world w;
 static struct user students[STUDENTS];
 static char apps[STUDENTS][64];
 static bool paid[STUDENTS];
-static char work[64];     /* a mkdtemp folder for exports and SQLite targets */
+static char work[64];     /* a test_tmp_dir folder for exports and SQLite targets */
 static const char *pg_uri; /* the suite's PostgreSQL database, NULL on the SQLite run */
 static char target[1100]; /* where the round trip imported to (a new PostgreSQL database, or a SQLite file) */
 static int fresh_count;
@@ -615,8 +615,7 @@ static void finish(void)
 
 int main(void)
 {
-    snprintf(work, sizeof(work), "/tmp/rounds-export.XXXXXX");
-    if (mkdtemp(work) == NULL)
+    if (test_tmp_dir(work, sizeof(work), "export") == NULL)
         return 1;
     /* The source is SQLite whatever the run: PostgreSQL is the target. */
     static char shared[1024];

@@ -104,8 +104,8 @@ static char *scrape(void)
  * "name{label="value",…} value" with labels sorted, or NULL when it does not parse. */
 static char *parse_with_prometheus(const char *text)
 {
-    char path[] = "/tmp/rounds-metrics.XXXXXX";
-    int fd = mkstemp(path);
+    char path[64];
+    int fd = test_tmp_file(path, sizeof(path), "metrics");
     if (fd < 0)
         return NULL;
     if (write(fd, text, strlen(text)) != (ssize_t)strlen(text)) {

@@ -947,8 +947,8 @@ static bool stripe_library_ready(void)
 /* The Stripe-Signature header that stripe.webhooks.generateTestHeaderString makes for payload. */
 static bool stripe_sign(const char *payload, const char *secret, long long timestamp, char *out, size_t size)
 {
-    char path[] = "/tmp/rounds-stripe-payload.XXXXXX";
-    int fd = mkstemp(path);
+    char path[64];
+    int fd = test_tmp_file(path, sizeof(path), "stripe-payload");
     if (fd < 0 || write(fd, payload, strlen(payload)) != (ssize_t)strlen(payload)) {
         if (fd >= 0)
             close(fd);
@@ -1296,8 +1296,8 @@ TEST(the_ledger_check_names_the_first_broken_entry)
 {
     if (api_shared_db() != NULL)
         return; /* PostgreSQL: the same check runs in the store suite, inside rolled-back transactions */
-    char dir[] = "/tmp/rounds-broken-ledger.XXXXXX", db[300];
-    if (mkdtemp(dir) == NULL)
+    char dir[64], db[300];
+    if (test_tmp_dir(dir, sizeof(dir), "broken-ledger") == NULL)
         return;
     snprintf(db, sizeof(db), "%s/broken.db", dir);
     const char *migrate[] = {"migrate", "--db", db, NULL};

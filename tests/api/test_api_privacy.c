@@ -207,8 +207,7 @@ TEST(the_export_wants_a_session_and_takes_nothing_else)
 /* What the tests need, once the suite's server is up. */
 static bool setup(void)
 {
-    snprintf(work, sizeof(work), "/tmp/rounds-privacy.XXXXXX");
-    if (mkdtemp(work) == NULL)
+    if (test_tmp_dir(work, sizeof(work), "privacy") == NULL)
         return false;
     db = api_db_open(&server);
     return db != NULL;

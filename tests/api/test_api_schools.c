@@ -686,8 +686,8 @@ TEST(the_instance_downloaded_runs_offline_to_the_same_placements)
     api_free(&r);
     call(&r, &coord, "GET", path, NULL);
     CHECK_INT(r.status, 200);
-    char dir[] = "/tmp/rounds-instance.XXXXXX";
-    CHECK(mkdtemp(dir) != NULL);
+    char dir[64];
+    CHECK(test_tmp_dir(dir, sizeof(dir), "instance") != NULL);
     char in_path[96], out_path[96];
     snprintf(in_path, sizeof(in_path), "%s/in.json", dir);
     snprintf(out_path, sizeof(out_path), "%s/out.json", dir);

@@ -914,9 +914,9 @@ TEST(sqlite_files_are_created_0600)
 {
     /* Whatever database the suite runs on, this server gets a new SQLite
      * file (--db wins over ROUNDS_DB), under the usual umask. */
-    char dir[] = "/tmp/rounds-mode.XXXXXX";
-    if (mkdtemp(dir) == NULL) {
-        TEST_FAILF("mkdtemp failed");
+    char dir[64];
+    if (test_tmp_dir(dir, sizeof(dir), "mode") == NULL) {
+        TEST_FAILF("test_tmp_dir failed");
         return;
     }
     char db_path[128], wal[140], shm[140];
@@ -948,9 +948,9 @@ TEST(sqlite_files_are_created_0600)
 
 TEST(sqlite_cli_creates_the_file_0600)
 {
-    char dir[] = "/tmp/rounds-mode.XXXXXX";
-    if (mkdtemp(dir) == NULL) {
-        TEST_FAILF("mkdtemp failed");
+    char dir[64];
+    if (test_tmp_dir(dir, sizeof(dir), "mode") == NULL) {
+        TEST_FAILF("test_tmp_dir failed");
         return;
     }
     char db_path[128];

@@ -901,8 +901,8 @@ TEST(first_day_instructions_go_out_a_week_ahead_once)
  * Debian's python3-icalendar): its JSON, or NULL after a failed check. */
 static json_t *parsed_feed(const char *text)
 {
-    char path[] = "/tmp/rounds-ical.XXXXXX";
-    int fd = mkstemp(path);
+    char path[64];
+    int fd = test_tmp_file(path, sizeof(path), "ical");
     if (fd < 0)
         return NULL;
     size_t len = strlen(text);

@@ -5,6 +5,7 @@
 //
 //   import { BASE_URL, withPage, screenshot } from './lib.mjs';
 //   test('x', () => withPage({ javaScriptEnabled: false }, async (page) => { ... }));
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +17,23 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const BASE_URL = (process.env.BASE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
 export const SCREENSHOT_DIR = process.env.SCREENSHOT_DIR || path.join(here, 'screenshots');
 export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+
+// Records a server a test file started in the run's folder (the last one in
+// ROUNDS_TEST_RUNS, set by run.sh), as tests/harness/pids.sh's pid_record does:
+// should run.sh be killed outright, the next sweep (tests/tmp_sweep.sh) stops it.
+export function recordPid(pid, program) {
+  const runs = (process.env.ROUNDS_TEST_RUNS || '').split(':').filter(Boolean);
+  if (!pid || runs.length === 0) return;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]; // field 22: the start time
+    const dir = path.join(runs[runs.length - 1], 'pids');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path.join(dir, String(pid)), `${start} ${program} proc\n`);
+  } catch {
+    // Gone already: nothing to stop. (It also carries the run in ROUNDS_TEST_RUNS.)
+  }
+}
 
 let browserPromise = null;
 

@@ -33,9 +33,15 @@ fi
 
 # --- server ---------------------------------------------------------------
 # Named with our PID, so that a run killed outright (no trap runs) leaves a
-# folder that the next harness to start removes (tests/tmp_sweep.sh).
+# folder that the next harness to start removes (tests/tmp_sweep.sh), after
+# stopping what we started: the server and node's process group are recorded
+# in $TMP/pids, and everything started from here on (a test file's own server,
+# the browsers) carries $TMP in ROUNDS_TEST_RUNS (tests/harness/pids.sh).
 "$HERE/../tmp_sweep.sh" "${TMPDIR:-/tmp}" || true
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/rounds-pid$$-browser.XXXXXX")
+# shellcheck source=tests/harness/pids.sh
+. "$HERE/../harness/pids.sh"
+run_mark "$TMP"
 SERVER_PID=
 
 stop_server() {
@@ -106,6 +112,7 @@ for try in 1 2 3; do
         ROUNDS_DATA_DIR="$TMP/data" ROUNDS_PUBLIC_URL="$BASE_URL" \
         "$BIN" serve >"$TMP/server.log" 2>&1 &
     SERVER_PID=$!
+    pid_record "$TMP" "$SERVER_PID" rounds
     up=
     for _ in $(seq 1 150); do      # 15 s: sanitizer builds start slowly
         if healthz_ok "$PORT"; then up=1; break; fi
@@ -139,6 +146,7 @@ TMPDIR=$TMP/tmp BASE_URL=$BASE_URL SCREENSHOT_DIR=$SCREENSHOT_DIR MAIL_DIR=$TMP/
     'cd "$1" && shift && exec node --test --test-reporter=tap "$@"' \
     _ "$HERE" "${tests[@]}" >"$TMP/tests.log" 2>&1 </dev/null &
 TESTS_PID=$!
+pid_record "$TMP" "$TESTS_PID" node group
 rc=0
 wait "$TESTS_PID" || rc=$?
 TESTS_PID=

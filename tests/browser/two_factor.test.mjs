@@ -21,7 +21,7 @@ import { createHmac } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkAxe, expectFieldErrors, newContext, overflow, screenshot } from './lib.mjs';
+import { checkAxe, expectFieldErrors, newContext, overflow, recordPid, screenshot } from './lib.mjs';
 
 const PASSWORD = 'Copper-Meadow-Lantern-84';
 const EMAIL = 'night.staff@example.test';
@@ -59,6 +59,7 @@ async function startServer() {
   const ready = path.join(dir, 'ready');
   server = spawn(bin, ['serve', '--listen', '127.0.0.1:0', '--ready-file', ready, '--threads', '1'],
     { env, stdio: 'ignore' });
+  recordPid(server.pid, 'rounds');
   for (let i = 0; i < 300; i++) {
     const text = await readFile(ready, 'utf8').catch(() => '');
     if (text.trim()) return `http://${text.trim()}`;

@@ -301,9 +301,11 @@ static void restore_state(void)
 
 static void temporary_folder(void)
 {
+    /* Named with our PID as tests/test.h names the suites' folders: should a
+     * run be killed outright, scripts/test.sh's sweep of /dev/shm removes it. */
     const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
-    if ((size_t)snprintf(fuzz.dir, sizeof(fuzz.dir), "%s/rounds-fuzz-XXXXXX", base != NULL ? base : "/tmp") >=
-            sizeof(fuzz.dir) ||
+    if ((size_t)snprintf(fuzz.dir, sizeof(fuzz.dir), "%s/rounds-pid%ld-fuzz.XXXXXX", base != NULL ? base : "/tmp",
+                         (long)getpid()) >= sizeof(fuzz.dir) ||
         mkdtemp(fuzz.dir) == NULL)
         fail("cannot make a temporary folder");
     atexit(remove_folder);

@@ -36,9 +36,14 @@ ACCOUNT_LIMIT=4
 CLIENT_LIMIT=5
 
 # Named with our PID ("pgpid": it holds a cluster), so that a run killed outright (no trap
-# runs) leaves a folder, and a cluster, that the next harness to start removes.
+# runs) leaves a folder, and a cluster, that the next harness to start removes, after
+# stopping the instances and nginx recorded in $T/pids; what they start carries $T in
+# ROUNDS_TEST_RUNS (tests/harness/pids.sh).
 "$ROOT/tests/tmp_sweep.sh" "${TMPDIR:-/tmp}" || true
 T=$(mktemp -d "${TMPDIR:-/tmp}/rounds-pgpid$$-multi.XXXXXX")
+# shellcheck source=tests/harness/pids.sh
+. "$ROOT/tests/harness/pids.sh"
+run_mark "$T"
 chmod 711 "$T" # the PostgreSQL owner must reach $T/pg
 mkdir -p "$T/data" "$T/nginx"
 PG_DIR=$T/pg
@@ -151,6 +156,7 @@ start_instance() {
         --trust-proxy 1 --login-limit-account "$ACCOUNT_LIMIT" --login-limit-client "$CLIENT_LIMIT" \
         --shutdown-deadline-ms 12000 </dev/null >>"$T/$name.log" 2>&1 &
     PID[$name]=$!
+    pid_record "$T" "${PID[$name]}" rounds
 }
 
 # wait_ready NAME: waits for the ready file (60 s: sanitizer builds start slowly, and a
@@ -416,8 +422,11 @@ start_nginx() {
         render "$NGINX_PORT" || return 1
         nginx -t -q -p "$T/nginx/" -c "$T/nginx/nginx.conf" -e "$T/nginx/error.log" >>"$T/nginx/error.log" 2>&1 ||
             { WHY="nginx -t: $(tail -3 "$T/nginx/error.log")"; return 1; }
-        nginx -p "$T/nginx/" -c "$T/nginx/nginx.conf" -e "$T/nginx/error.log" </dev/null >>"$T/nginx/error.log" 2>&1 &
+        # Leading a process group of its own (setsid, which does not fork here: a background
+        # job of a script leads none), so that its workers can be stopped with it.
+        setsid nginx -p "$T/nginx/" -c "$T/nginx/nginx.conf" -e "$T/nginx/error.log" </dev/null >>"$T/nginx/error.log" 2>&1 &
         NGINX_PID=$!
+        pid_record "$T" "$NGINX_PID" nginx group
         for (( i = 0; i < 100; i++ )); do
             alive "$NGINX_PID" || break
             port_in_use "$NGINX_PORT" && return 0

@@ -23,7 +23,14 @@ if [ ! -f "$HERE/node_modules/.package-lock.json" ] \
         || { printf '%s\n' "$out" >&2; die "npm ci failed in $HERE"; }
 fi
 
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/rounds-openapi.XXXXXX")
+# Named with our PID: should this run be killed outright (no trap runs), the next
+# harness's sweep (tests/tmp_sweep.sh) stops the servers recorded in $TMP/pids, and
+# whatever carries $TMP in ROUNDS_TEST_RUNS (tests/harness/pids.sh), and removes it.
+"$HERE/../tmp_sweep.sh" "${TMPDIR:-/tmp}" || true
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/rounds-pid$$-openapi.XXXXXX")
+# shellcheck source=tests/harness/pids.sh
+. "$HERE/../harness/pids.sh"
+run_mark "$TMP"
 PIDS=()
 cleanup() {
     for pid in "${PIDS[@]}"; do
@@ -75,6 +82,7 @@ start() {
             "$BIN" serve --test-hooks "$hooks" >"$TMP/$name.log" 2>&1 &
         pid=$!
         PIDS+=("$pid")
+        pid_record "$TMP" "$pid" rounds
         for _ in $(seq 1 150); do
             healthz_ok "$port" && { PORT=$port; return 0; }
             kill -0 "$pid" 2>/dev/null || break

@@ -21,7 +21,7 @@
 
 static struct db_conn *conn;
 static struct arena arena;
-static char dir[] = "/tmp/rounds-demo-catalog.XXXXXX";
+static char dir[64]; /* a test_tmp_dir folder */
 static char db_path[256];
 
 static const char demo_user_id[] = "usr_demo_preceptor";
@@ -466,7 +466,7 @@ int main(void)
 {
     crypto_init();
     arena_heap_init(&arena);
-    if (mkdtemp(dir) == NULL)
+    if (test_tmp_dir(dir, sizeof(dir), "demo-catalog") == NULL)
         return 1;
     snprintf(db_path, sizeof(db_path), "%s/demo.db", dir);
     conn = open_fresh(db_path);
@@ -489,12 +489,6 @@ int main(void)
     RUN(the_search_index_loads_the_catalog);
     db_close(conn);
     arena_heap_free(&arena);
-    char path[320];
-    unlink(db_path);
-    snprintf(path, sizeof(path), "%s-wal", db_path);
-    unlink(path);
-    snprintf(path, sizeof(path), "%s-shm", db_path);
-    unlink(path);
-    rmdir(dir);
+    test_tmp_remove(dir);
     return test_summary("unit-demo-catalog");
 }

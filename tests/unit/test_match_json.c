@@ -446,8 +446,7 @@ int main(void)
 {
     if (sodium_init() < 0)
         return 1;
-    snprintf(work_dir, sizeof(work_dir), "/tmp/rounds-match-test.XXXXXX");
-    if (mkdtemp(work_dir) == NULL)
+    if (test_tmp_dir(work_dir, sizeof(work_dir), "match") == NULL)
         return 1;
     RUN(bad_instances_are_refused_with_the_path_of_the_field);
     RUN(bad_references_are_refused_with_the_path_of_the_field);

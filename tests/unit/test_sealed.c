@@ -22,7 +22,7 @@
 enum { HEADER = 24, OVERHEAD = 17, FULL = SEALED_CHUNK + OVERHEAD };
 
 static unsigned char key_a[SEALED_KEY_BYTES], key_b[SEALED_KEY_BYTES];
-static char tmp_root[] = "/tmp/rounds-test-sealed-XXXXXX";
+static char tmp_root[64]; /* a test_tmp_dir folder */
 
 /* Bytes that differ from chunk to chunk (so a reordering would show). */
 static unsigned char *pattern(size_t len, unsigned seed)
@@ -55,7 +55,7 @@ static unsigned char *seal(const unsigned char *key, const unsigned char *plain,
 static int open_file_matches(const unsigned char *key, const unsigned char *sealed, size_t file_len,
                              size_t sealed_len, const unsigned char *plain, size_t len)
 {
-    char path[64];
+    char path[128];
     snprintf(path, sizeof(path), "%s/open-fd.XXXXXX", tmp_root);
     int fd = mkstemp(path);
     if (fd < 0)
@@ -79,7 +79,7 @@ static int open_file_matches(const unsigned char *key, const unsigned char *seal
 static int reader_matches(const unsigned char *key, const unsigned char *sealed, size_t sealed_len,
                           const unsigned char *plain, size_t len)
 {
-    char path[64];
+    char path[128];
     snprintf(path, sizeof(path), "%s/reader.XXXXXX", tmp_root);
     int fd = mkstemp(path);
     if (fd < 0)
@@ -731,7 +731,7 @@ TEST(blobs_are_safe_from_several_threads)
 
 int main(void)
 {
-    if (crypto_init() != 0 || mkdtemp(tmp_root) == NULL) {
+    if (crypto_init() != 0 || test_tmp_dir(tmp_root, sizeof(tmp_root), "sealed") == NULL) {
         printf("setup failed\n");
         return 1;
     }

@@ -14,7 +14,7 @@
 #include "test.h"
 #include "views/signed_pdf.h"
 
-static char tmp_root[] = "/tmp/rounds-test-signed-XXXXXX";
+static char tmp_root[64]; /* a test_tmp_dir folder */
 
 static bool parses(const char *text, char out[CERTIFICATE_NUMBER_SIZE])
 {
@@ -207,7 +207,7 @@ TEST(the_pdf_carries_the_marker_and_is_the_same_for_the_same_input)
 
 int main(void)
 {
-    if (crypto_init() != 0 || mkdtemp(tmp_root) == NULL) {
+    if (crypto_init() != 0 || test_tmp_dir(tmp_root, sizeof(tmp_root), "signed") == NULL) {
         printf("setup failed\n");
         return 1;
     }
@@ -219,9 +219,6 @@ int main(void)
     RUN(facts_are_lines_of_name_and_value_after_the_header);
     RUN(the_marker_round_trips_and_refuses_two_different_ones);
     RUN(the_pdf_carries_the_marker_and_is_the_same_for_the_same_input);
-    char key[300];
-    snprintf(key, sizeof(key), "%s/signing.key", tmp_root);
-    unlink(key);
-    rmdir(tmp_root);
+    test_tmp_remove(tmp_root);
     return test_summary("unit-signed-document");
 }
