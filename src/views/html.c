@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* <li><a href="path">label</a></li>, marked as the current page when it is. */
-static void nav_link(struct buf *b, const struct view_page *page, const char *path, const char *label)
+/* <li><a href="path">label count</a></li>, marked as the current page when it
+ * is; the count ("(3)", or NULL) is kept whole when the label wraps. */
+static void nav_link_counted(struct buf *b, const struct view_page *page, const char *path, const char *label,
+                             const char *count)
 {
     buf_append_str(b, "<li><a href=\"");
     buf_append_html(b, path);
@@ -14,18 +16,25 @@ static void nav_link(struct buf *b, const struct view_page *page, const char *pa
         buf_append_str(b, " aria-current=\"page\"");
     buf_append_char(b, '>');
     buf_append_html(b, label);
+    if (count != NULL) {
+        buf_append_str(b, " <span class=\"nav-count\">");
+        buf_append_html(b, count);
+        buf_append_str(b, "</span>");
+    }
     buf_append_str(b, "</a></li>");
+}
+
+static void nav_link(struct buf *b, const struct view_page *page, const char *path, const char *label)
+{
+    nav_link_counted(b, page, path, label, NULL);
 }
 
 /* "Notifications (3)", or "Notifications" when none is unread. */
 static void nav_notifications(struct buf *b, const struct view_page *page)
 {
-    char label[48];
-    if (page->unread > 0)
-        snprintf(label, sizeof(label), "Notifications (%lld)", (long long)page->unread);
-    else
-        snprintf(label, sizeof(label), "Notifications");
-    nav_link(b, page, "/notifications", label);
+    char count[32];
+    snprintf(count, sizeof(count), "(%lld)", (long long)page->unread);
+    nav_link_counted(b, page, "/notifications", "Notifications", page->unread > 0 ? count : NULL);
 }
 
 /* Unread messages lead to the newest's thread; without any, the notifications
@@ -45,9 +54,9 @@ static void nav_first_line(struct buf *b, const struct view_page *page)
     if (page->user_name == NULL) {
         nav_link(b, page, "/login", "Log in");
     } else if (nav_messages_first(page)) {
-        char label[48];
-        snprintf(label, sizeof(label), "Messages (%lld unread)", (long long)page->unread_messages);
-        nav_link(b, page, page->messages_path, label);
+        char count[40];
+        snprintf(count, sizeof(count), "(%lld unread)", (long long)page->unread_messages);
+        nav_link_counted(b, page, page->messages_path, "Messages", count);
     } else {
         nav_notifications(b, page);
     }
