@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
-/* <li><a href="path">label</a></li>, marked as the current page when it is. */
-static void nav_link(struct buf *b, const struct view_page *page, const char *path, const char *label)
+/* <li><a href="path">label count</a></li>, marked as the current page when it
+ * is; the count ("(3)", or NULL) is kept whole when the label wraps. */
+static void nav_link_counted(struct buf *b, const struct view_page *page, const char *path, const char *label,
+                             const char *count)
 {
     buf_append_str(b, "<li><a href=\"");
     buf_append_html(b, path);
@@ -14,7 +16,112 @@ static void nav_link(struct buf *b, const struct view_page *page, const char *pa
         buf_append_str(b, " aria-current=\"page\"");
     buf_append_char(b, '>');
     buf_append_html(b, label);
+    if (count != NULL) {
+        buf_append_str(b, " <span class=\"nav-count\">");
+        buf_append_html(b, count);
+        buf_append_str(b, "</span>");
+    }
     buf_append_str(b, "</a></li>");
+}
+
+static void nav_link(struct buf *b, const struct view_page *page, const char *path, const char *label)
+{
+    nav_link_counted(b, page, path, label, NULL);
+}
+
+/* "Notifications (3)", or "Notifications" when none is unread. */
+static void nav_notifications(struct buf *b, const struct view_page *page)
+{
+    char count[32];
+    snprintf(count, sizeof(count), "(%lld)", (long long)page->unread);
+    nav_link_counted(b, page, "/notifications", "Notifications", page->unread > 0 ? count : NULL);
+}
+
+/* Unread messages lead to the newest's thread; without any, the notifications
+ * are the reader's news. */
+static bool nav_messages_first(const struct view_page *page)
+{
+    return page->unread_messages > 0 && page->messages_path != NULL;
+}
+
+/* The one link kept on the header's first line on a phone, beside the brand
+ * and "Menu": a signed-in reader's news ("Messages (2 unread)" or
+ * "Notifications (3)"), a visitor's "Log in". One, so that the line fits
+ * 360 px and the page's heading stays on the first screen. */
+static void nav_first_line(struct buf *b, const struct view_page *page)
+{
+    buf_append_str(b, "<ul class=\"nav-first\">");
+    if (page->user_name == NULL) {
+        nav_link(b, page, "/login", "Log in");
+    } else if (nav_messages_first(page)) {
+        char count[40];
+        snprintf(count, sizeof(count), "(%lld unread)", (long long)page->unread_messages);
+        nav_link_counted(b, page, page->messages_path, "Messages", count);
+    } else {
+        nav_notifications(b, page);
+    }
+    buf_append_str(b, "</ul>");
+}
+
+/* The links of the signed-in reader's roles, in the menu. */
+static void nav_role_links(struct buf *b, const struct view_page *page)
+{
+    /* Applications are a student's, their hosts' and preceptors', and staff's
+     * (a school coordinator follows its students' on the school's page). */
+    if (page->student || page->author || page->host || page->staff)
+        nav_link(b, page, "/applications", "Applications");
+    if (page->student) {
+        nav_link(b, page, "/payments", "Payments");
+        nav_link(b, page, "/wallet", "Documents");
+        nav_link(b, page, "/letters", "Letters");
+        nav_link(b, page, "/readiness", "Readiness");
+        nav_link(b, page, "/saved", "Saved");
+        nav_link(b, page, "/me/schools", "School");
+    } else if (page->author) {
+        nav_link(b, page, "/letters", "Letters");
+        nav_link(b, page, "/teaching", "Teaching");
+    }
+    if (page->school_coordinator)
+        nav_link(b, page, "/school", "School");
+    if (page->host) {
+        nav_link(b, page, "/host", "Offerings");
+        nav_link(b, page, "/host/earnings", "Earnings");
+        nav_link(b, page, "/host/rounds", "Match rounds");
+    }
+    if (page->host || page->school_coordinator)
+        nav_link(b, page, "/agreements", "Agreements");
+    if (page->coach || page->staff)
+        nav_link(b, page, "/coach", page->coach ? "My students" : "Coaches");
+    if (page->staff) {
+        nav_link(b, page, "/staff/payments", "Payments");
+        nav_link(b, page, "/staff/payouts", "Payouts");
+        nav_link(b, page, "/staff/documents", "Verify documents");
+        nav_link(b, page, "/staff/preceptors", "Verify preceptors");
+        nav_link(b, page, "/staff/letters", "Overdue letters");
+        nav_link(b, page, "/staff/audit", "Audit trail");
+    }
+    nav_link(b, page, "/tickets", "Support");
+    nav_link(b, page, "/account", page->user_name);
+    buf_append_str(b, "<li><form class=\"inline\" method=\"post\" action=\"/logout\">"
+                      "<input type=\"hidden\" name=\"csrf_token\" value=\"");
+    buf_append_html(b, page->csrf_token);
+    buf_append_str(b, "\"><button type=\"submit\" class=\"link\">Log out</button></form></li>");
+}
+
+/* The rest of the navigation: a native disclosure, "Menu", on a phone (no
+ * script needed, announced as collapsed or expanded); the stylesheet shows
+ * its links in a row, without "Menu", on a wide screen. */
+static void nav_menu(struct buf *b, const struct view_page *page)
+{
+    buf_append_str(b, "<details class=\"nav-menu\"><summary>Menu</summary><ul class=\"nav-links\">");
+    if (page->user_name != NULL && nav_messages_first(page))
+        nav_notifications(b, page);
+    nav_link(b, page, "/search", "Find a rotation");
+    if (page->user_name != NULL)
+        nav_role_links(b, page);
+    else
+        nav_link(b, page, "/register", "Create account");
+    buf_append_str(b, "</ul></details>");
 }
 
 void view_page_begin(struct buf *b, const struct view_page *page)
@@ -25,68 +132,10 @@ void view_page_begin(struct buf *b, const struct view_page *page)
     buf_append_str(b, " · Rounds</title>\n<link rel=\"stylesheet\" href=\"/assets/site.css\">\n</head>\n<body>\n"
                       "<a class=\"skip\" href=\"#main\">Skip to content</a>\n"
                       "<header class=\"top\"><nav aria-label=\"Main\"><a class=\"brand\" href=\"/\">Rounds</a>"
-                      "<ul><li><a href=\"/search\">Find a rotation</a></li>");
-    if (page->user_name != NULL) {
-        /* Applications are a student's, their hosts' and preceptors', and staff's
-         * (a school coordinator follows its students' on the school's page). */
-        if (page->student || page->author || page->host || page->staff)
-            nav_link(b, page, "/applications", "Applications");
-        if (page->unread > 0) {
-            char label[48];
-            snprintf(label, sizeof(label), "Notifications (%lld)", (long long)page->unread);
-            nav_link(b, page, "/notifications", label);
-        } else {
-            nav_link(b, page, "/notifications", "Notifications");
-        }
-        if (page->unread_messages > 0 && page->messages_path != NULL) {
-            char label[48];
-            snprintf(label, sizeof(label), "Messages (%lld unread)", (long long)page->unread_messages);
-            nav_link(b, page, page->messages_path, label);
-        }
-        if (page->student) {
-            nav_link(b, page, "/payments", "Payments");
-            nav_link(b, page, "/wallet", "Documents");
-            nav_link(b, page, "/letters", "Letters");
-            nav_link(b, page, "/readiness", "Readiness");
-            nav_link(b, page, "/saved", "Saved");
-            nav_link(b, page, "/me/schools", "School");
-        } else if (page->author) {
-            nav_link(b, page, "/letters", "Letters");
-            nav_link(b, page, "/teaching", "Teaching");
-        }
-        if (page->school_coordinator)
-            nav_link(b, page, "/school", "School");
-        if (page->host) {
-            nav_link(b, page, "/host", "Offerings");
-            nav_link(b, page, "/host/earnings", "Earnings");
-            nav_link(b, page, "/host/rounds", "Match rounds");
-        }
-        if (page->host || page->school_coordinator)
-            nav_link(b, page, "/agreements", "Agreements");
-        if (page->coach || page->staff)
-            nav_link(b, page, "/coach", page->coach ? "My students" : "Coaches");
-        if (page->staff) {
-            nav_link(b, page, "/staff/payments", "Payments");
-            nav_link(b, page, "/staff/payouts", "Payouts");
-            nav_link(b, page, "/staff/documents", "Verify documents");
-            nav_link(b, page, "/staff/preceptors", "Verify preceptors");
-            nav_link(b, page, "/staff/letters", "Overdue letters");
-            nav_link(b, page, "/staff/audit", "Audit trail");
-        }
-        nav_link(b, page, "/tickets", "Support");
-        buf_append_str(b, "<li><a href=\"/account\"");
-        if (page->current != NULL && strcmp(page->current, "/account") == 0)
-            buf_append_str(b, " aria-current=\"page\"");
-        buf_append_str(b, ">");
-        buf_append_html(b, page->user_name);
-        buf_append_str(b, "</a></li><li><form class=\"inline\" method=\"post\" action=\"/logout\">"
-                          "<input type=\"hidden\" name=\"csrf_token\" value=\"");
-        buf_append_html(b, page->csrf_token);
-        buf_append_str(b, "\"><button type=\"submit\" class=\"link\">Log out</button></form></li>");
-    } else {
-        buf_append_str(b, "<li><a href=\"/login\">Log in</a></li><li><a href=\"/register\">Create account</a></li>");
-    }
-    buf_append_str(b, "</ul></nav></header>\n<main id=\"main\">\n");
+                      "<div class=\"nav-items\">");
+    nav_first_line(b, page);
+    nav_menu(b, page);
+    buf_append_str(b, "</div></nav></header>\n<main id=\"main\">\n");
 }
 
 void view_page_end(struct buf *b)

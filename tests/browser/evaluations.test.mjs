@@ -20,7 +20,7 @@
 // review-form.png, offering-reviews-phone.png, search-reviews-phone.png, review-answer.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE_URL, apiExpect, apiLogin, confirmedStudent, newContext, screenshot } from './lib.mjs';
+import { BASE_URL, apiExpect, apiLogin, confirmedStudent, newContext, openMenu, screenshot } from './lib.mjs';
 import { demoApplications } from './demo_lib.mjs';
 
 const PASSWORD = 'rounds-demo-2026';
@@ -277,7 +277,7 @@ test('evaluation, review and the host\'s answer on a completed rotation', { time
 test('the preceptor\'s teaching record, on a phone', { timeout: 60_000 }, async () => {
   const { context, page } = await signedIn('preceptor@rounds.test', { width: 390, height: 844 });
   try {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Teaching' }).click();
+    await (await openMenu(page)).getByRole('link', { name: 'Teaching' }).click();
     await page.waitForURL((u) => u.pathname === '/teaching');
     await page.getByRole('heading', { name: 'Teaching record', level: 1 }).waitFor();
     // The demo's completed rotation ended ten days ago: this year's record counts it (in early

@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE_URL, PASSWORD, api, apiExpect, apiLogin, checkAxe, confirmedStudent, newContext, overflow, screenshot,
+  BASE_URL, PASSWORD, api, apiExpect, apiLogin, checkAxe, confirmedStudent, newContext, openMenu, overflow, screenshot,
 } from './lib.mjs';
 import { demoApplications } from './demo_lib.mjs';
 
@@ -151,7 +151,7 @@ test('an error page keeps the navigation of the role reading it', { timeout: 60_
   try {
     const res = await page.goto('/applications/app_no_such_application');
     assert.equal(res.status(), 404);
-    const nav = page.getByRole('navigation', { name: 'Main' });
+    const nav = await openMenu(page);
     for (const name of ['Documents', 'Letters', 'Payments']) {
       assert.equal(await nav.getByRole('link', { name, exact: true }).count(), 1, `the error page links to ${name}`);
     }

@@ -182,6 +182,18 @@ export async function checkAxe(page, label) {
   }
 }
 
+// The header's navigation, with its "Menu" (a <details> on a narrow screen) opened as a
+// person opens it, by its summary, when it is shown and closed; on a wide screen the
+// links are in a row and there is nothing to open.
+export async function openMenu(page) {
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  const summary = nav.locator('details.nav-menu > summary');
+  if (await summary.isVisible() && (await nav.locator('details.nav-menu').getAttribute('open')) === null) {
+    await summary.click();
+  }
+  return nav;
+}
+
 // The page's width beyond the viewport in CSS pixels, with the elements that stick out.
 export async function overflow(page) {
   return page.evaluate(() => {

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import {
   PASSWORD, api, apiExpect, apiLogin, checkAxe, confirmedStudent, newContext, overflow, screenshot,
 } from './lib.mjs';
-import { BASE_URL } from './lib.mjs';
+import { BASE_URL, openMenu } from './lib.mjs';
 
 const HOST_NAME = 'Lakeside Community Hospital';
 const DAY = 86_400_000;
@@ -198,7 +198,7 @@ test('host-wide requirements on the offering and in the API; the host header; st
       const staff = await person('staff@rounds.test', width);
       try {
         const s = staff.page;
-        await s.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Verify preceptors' }).click();
+        await (await openMenu(s)).getByRole('link', { name: 'Verify preceptors' }).click();
         await s.waitForURL((u) => u.pathname === '/staff/preceptors');
         const row = s.getByRole('row').filter({ hasText: target.npi });
         await row.getByText('Not verified').waitFor();

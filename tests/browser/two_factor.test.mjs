@@ -21,7 +21,7 @@ import { createHmac } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkAxe, expectFieldErrors, newContext, overflow, recordPid, screenshot } from './lib.mjs';
+import { checkAxe, expectFieldErrors, newContext, openMenu, overflow, recordPid, screenshot } from './lib.mjs';
 
 const PASSWORD = 'Copper-Meadow-Lantern-84';
 const EMAIL = 'night.staff@example.test';
@@ -97,6 +97,7 @@ async function logIn(page) {
 
 async function logOut(page) {
   await page.goto('/account');
+  await openMenu(page);
   await press(page, page.getByRole('button', { name: 'Log out' }));
 }
 
