@@ -39,11 +39,9 @@ static void write_place(struct buf *b, const char *place)
     }
 }
 
-static void write_option(struct buf *b, const char *name, const char *country, const char *selected)
+/* "Kolkata (India)", "New York (United States, Eastern Time)": a zone as a person reads it. */
+static void write_zone(struct buf *b, const char *name, const char *country)
 {
-    buf_append_str(b, "<option value=\"");
-    buf_append_str(b, name);
-    buf_append_str(b, selected != NULL && strcmp(selected, name) == 0 ? "\" selected>" : "\">");
     const char *slash = strchr(name, '/');
     write_place(b, slash != NULL ? slash + 1 : name);
     const char *label = reference_time_zone_label(name);
@@ -58,7 +56,26 @@ static void write_option(struct buf *b, const char *name, const char *country, c
         }
         buf_append_char(b, ')');
     }
+}
+
+static void write_option(struct buf *b, const char *name, const char *country, const char *selected)
+{
+    buf_append_str(b, "<option value=\"");
+    buf_append_str(b, name);
+    buf_append_str(b, selected != NULL && strcmp(selected, name) == 0 ? "\" selected>" : "\">");
+    write_zone(b, name, country);
     buf_append_str(b, "</option>");
+}
+
+/* The country of a listed zone, or NULL. */
+static const char *zone_country(const char *name)
+{
+    size_t count;
+    const struct tz_choice *choices = tz_choices(&count);
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(choices[i].name, name) == 0)
+            return choices[i].country;
+    return NULL;
 }
 
 /* The select, its choices grouped by the region their name starts with. */
@@ -105,14 +122,14 @@ void web_time_zone_card(struct http_request *req, struct buf *b, const struct st
 {
     buf_append_str(b, "<section class=\"card\" id=\"time-zone\"><h2>Time zone</h2><p id=\"time-zone-now\">");
     if (user->time_zone == NULL) {
-        buf_append_str(b, "You have not chosen a time zone, so Rounds shows times in UTC (now ");
+        buf_append_str(b, "You have not chosen a time zone, so Rounds shows times in UTC: it is now ");
     } else {
         buf_append_str(b, "Rounds shows times in your time zone, ");
-        write_place(b, user->time_zone);
-        buf_append_str(b, " (now ");
+        write_zone(b, user->time_zone, zone_country(user->time_zone));
+        buf_append_str(b, ": it is now ");
     }
     web_write_instant(req, b, clock_now());
-    buf_append_str(b, "). A rotation's shifts and first day stay in the time of its site.</p>\n");
+    buf_append_str(b, ". A rotation's shifts and first day stay in the time of its site.</p>\n");
     view_form_begin(b, "/account/time-zone", csrf);
     write_select(b, form != NULL ? form->typed : user->time_zone, form != NULL ? form->error : NULL);
     view_form_end(b, "Save time zone");
