@@ -1033,6 +1033,52 @@ TEST(patch_me_time_zone)
     free(zone);
 }
 
+/* The account page's time zone form: a path or an unknown zone comes back
+ * (400) with the error summary and changes nothing; a zone is saved (303)
+ * and the page then writes its time in it. */
+TEST(account_time_zone_form)
+{
+    struct user u;
+    if (!register_user(&u, "zoneform"))
+        return;
+    const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", u.cookie_header, NULL};
+    struct api_response r;
+    char body[256];
+    static const char *const refused[] = {"..%2F..%2Fetc%2Fpasswd", "Mars%2FOlympus_Mons", "America",
+                                          "%2Fetc%2Fpasswd"};
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        snprintf(body, sizeof(body), "csrf_token=%s&time_zone=%s", u.csrf, refused[i]);
+        api_request(&r, "POST", "/account/time-zone", headers, body);
+        CHECK_INT(r.status, 400);
+        CHECK_CONTAINS(r.body, "Your time zone was not saved.");
+        CHECK_CONTAINS(r.body, "href=\"#f-time_zone\"");
+        api_free(&r);
+        char *zone = time_zone_row(u.email);
+        CHECK_STR(zone, "~");
+        free(zone);
+    }
+    /* Without the CSRF token: refused too. */
+    api_request(&r, "POST", "/account/time-zone", headers, "time_zone=Africa%2FLagos");
+    CHECK_INT(r.status, 403);
+    api_free(&r);
+    snprintf(body, sizeof(body), "csrf_token=%s&time_zone=Africa%%2FLagos", u.csrf);
+    api_request(&r, "POST", "/account/time-zone", headers, body);
+    CHECK_INT(r.status, 303);
+    CHECK_STR(api_header(&r, "location"), "/account?saved=time_zone");
+    api_free(&r);
+    char *zone = time_zone_row(u.email);
+    CHECK_STR(zone, "Africa/Lagos");
+    free(zone);
+    const char *cookie[] = {u.cookie_header, NULL};
+    api_request(&r, "GET", "/account?saved=time_zone", cookie, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(r.body, "Time zone saved.");
+    CHECK_CONTAINS(r.body, "your time zone, Lagos (Nigeria): it is now ");
+    CHECK_CONTAINS(r.body, " WAT.");
+    CHECK_CONTAINS(r.body, "<option value=\"Africa/Lagos\" selected>");
+    api_free(&r);
+}
+
 TEST(patch_me_unknown_field_is_named)
 {
     struct user u;
@@ -2121,6 +2167,7 @@ static void run_tests(void)
     API_RUN(patch_me_changes_only_the_fields_sent);
     API_RUN(patch_me_null_clears);
     API_RUN(patch_me_time_zone);
+    API_RUN(account_time_zone_form);
     API_RUN(patch_me_unknown_field_is_named);
     API_RUN(patch_me_wrong_type_is_named);
     API_RUN(patch_me_out_of_range_numbers);
