@@ -118,8 +118,10 @@ void api_write_user(struct buf *b, const struct store_user *user)
         buf_append_json_string(b, m->role);
         buf_append_char(b, '}');
     }
+    buf_append_str(b, "],");
+    write_optional_string(b, "time_zone", user->time_zone);
     const struct store_profile *p = &user->profile;
-    buf_append_str(b, "],\"profile\":{");
+    buf_append_str(b, ",\"profile\":{");
     write_optional_string(b, "school", p->school);
     buf_append_char(b, ',');
     write_optional_string(b, "country", p->country);

@@ -1,13 +1,16 @@
-/* me_patch.c — PATCH /api/v1/me: the student profile. Only the fields sent
- * change; null clears a field. */
+/* me_patch.c — PATCH /api/v1/me: the student profile and the user's time
+ * zone. Only the fields sent change; null clears a field. A time zone must
+ * name a zone of the tz database (a file under /usr/share/zoneinfo). */
 #include "api/api.h"
 #include "api/request_specs.h"
 #include "domain/accounts.h"
 #include "lib/limits.h"
+#include "lib/tz.h"
 
 struct profile_body {
     const char *name, *school, *country, *status, *visa_kind, *step1, *ecfmg_status, *english_proof;
     int64_t graduation_year, step2ck_score;
+    const char *time_zone;
 };
 
 const struct json_field api_me_patch_spec[] = {
@@ -20,6 +23,7 @@ const struct json_field api_me_patch_spec[] = {
     JSON_INT(struct profile_body, step2ck_score, JSON_NULLABLE, STEP2CK_SCORE_MIN, STEP2CK_SCORE_MAX),
     JSON_ENUM(struct profile_body, ecfmg_status, JSON_NULLABLE, ecfmg_status_names),
     JSON_ENUM(struct profile_body, english_proof, JSON_NULLABLE, english_proof_names),
+    JSON_STRING(struct profile_body, time_zone, JSON_NULLABLE, 1, TZ_NAME_MAX_BYTES),
     {0},
 };
 
@@ -49,7 +53,13 @@ void api_me_patch(struct http_request *req)
         p->graduation_year = body.graduation_year; /* 0 (null) clears it */
     if (json_presence_has(api_me_patch_spec, &presence, "step2ck_score"))
         p->step2ck_score = (presence.null >> 6) & 1 ? -1 : body.step2ck_score;
-    if (store_user_set_profile(req->db, user.id, p) != DB_OK) {
+    bool set_time_zone = json_presence_has(api_me_patch_spec, &presence, "time_zone");
+    if (set_time_zone && body.time_zone != NULL && !tz_exists(body.time_zone)) {
+        http_reply_error(req, ERR_VALIDATION_FAILED, "time_zone",
+                         "is not a time zone of the tz database, such as \"Asia/Kolkata\"");
+        return;
+    }
+    if (account_save_profile(req->db, user.id, p, set_time_zone, body.time_zone) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }

@@ -24,7 +24,8 @@ static const struct component components[] = {
     /* http_reply_error / http_reply_problem */
     {"Problem", "!type:s,!title:s,!status:i,!code:s,detail:s,field:s?"},
     /* api_write_user */
-    {"User", "!id:s,!email:s,!name:s,!created_at:t,!email_confirmed:b,!roles:[s],!memberships:[Membership],profile:o"},
+    {"User", "!id:s,!email:s,!name:s,!created_at:t,!email_confirmed:b,!roles:[s],!memberships:[Membership],"
+             "!time_zone:s?,profile:o"},
     {"Membership", "!organization_id:s,!organization_name:s,!organization_kind:s,!role:s"},
     /* api_reply_session (register, login, second factor) */
     {"Session", "!user:User,!token:s,!csrf_token:s,second_factor_enrolment_required:b"},

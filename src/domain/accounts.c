@@ -48,3 +48,25 @@ enum organization_kind account_role_organization_kind(enum role role)
         return ORGANIZATION_KIND_UNKNOWN;
     }
 }
+
+struct save_profile {
+    const char *user_id, *time_zone;
+    const struct store_profile *profile;
+    bool set_time_zone;
+};
+
+static int save_profile_tx(struct db_conn *conn, void *ctx)
+{
+    const struct save_profile *s = ctx;
+    int rc = store_user_set_profile(conn, s->user_id, s->profile);
+    if (rc == DB_OK && s->set_time_zone)
+        rc = store_user_set_time_zone(conn, s->user_id, s->time_zone);
+    return rc;
+}
+
+int account_save_profile(struct db_conn *conn, const char *user_id, const struct store_profile *profile,
+                         bool set_time_zone, const char *time_zone)
+{
+    struct save_profile s = {user_id, time_zone, profile, set_time_zone};
+    return db_run_tx(conn, true, save_profile_tx, &s);
+}

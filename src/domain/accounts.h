@@ -21,5 +21,9 @@ const char *account_organization_ids(struct arena *arena, const struct store_use
 /* The organisation kind a role's membership must have (ORGANIZATION_HOST for
  * a host coordinator), or ORGANIZATION_KIND_UNKNOWN when the role takes none. */
 enum organization_kind account_role_organization_kind(enum role role);
+/* Saves the student profile and, when set_time_zone, the time zone (NULL:
+ * none; the caller checked it with tz_exists) in one transaction. */
+int account_save_profile(struct db_conn *conn, const char *user_id, const struct store_profile *profile,
+                         bool set_time_zone, const char *time_zone);
 
 #endif

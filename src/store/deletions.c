@@ -254,7 +254,8 @@ int store_user_erase(struct db_conn *conn, const struct store_user *user, const 
     struct db_stmt *st =
         db_prepare(conn, "UPDATE users SET name = $2, email = $3, password_hash = '', school = NULL, country = NULL,"
                          " status = NULL, graduation_year = NULL, visa_kind = NULL, step1 = NULL, step2ck_score = NULL,"
-                         " ecfmg_status = NULL, english_proof = NULL, email_confirmed_at = NULL, erased_at = $4"
+                         " ecfmg_status = NULL, english_proof = NULL, email_confirmed_at = NULL, time_zone = NULL,"
+                         " erased_at = $4"
                          " WHERE id = $1 AND erased_at IS NULL");
     db_bind_text(st, 1, user->id);
     db_bind_text(st, 2, pseudonym_name);

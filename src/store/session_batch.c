@@ -55,7 +55,7 @@ static const char session_batch_sql[] =
     "SELECT " STORE_SESSION_COLUMNS ", s.token_hash" STORE_SESSION_JOINS
     " WHERE s.token_hash IN ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
     " AND s.last_seen_at > $17 AND s.created_at > $18"
-    " ORDER BY 25, " STORE_SESSION_ORDER;
+    " ORDER BY 26, " STORE_SESSION_ORDER;
 
 /* The same rows on PostgreSQL, each token's chain of joins planned apart as
  * lookups by key (OFFSET 0 keeps the subquery from being merged into one
@@ -68,7 +68,7 @@ static const char session_batch_sql[] =
     " FROM unnest(ARRAY[$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16]::text[])"            \
     " AS t (hash) CROSS JOIN LATERAL (SELECT " STORE_SESSION_COLUMNS ", s.token_hash" STORE_SESSION_JOINS           \
     " WHERE s.token_hash = t.hash AND s.last_seen_at > $17 AND s.created_at > $18 OFFSET 0) x"                      \
-    " ORDER BY 25, " STORE_SESSION_ORDER
+    " ORDER BY 26, " STORE_SESSION_ORDER
 static const char session_batch_pg_sql[] = "SELECT x.*" SESSION_BATCH_PG_FROM;
 
 /* The snapshot a statement reads under, NULL on a standby (see above). */
@@ -81,7 +81,7 @@ static const char session_batch_snapshot_sql[] = "SELECT x.*, (SELECT " SNAPSHOT
 /* The check of the memo: the snapshot alone. */
 static const char snapshot_sql[] = "SELECT " SNAPSHOT_OR_NULL;
 
-enum { COLUMN_TOKEN_HASH = 24, COLUMN_SNAPSHOT = 25 };
+enum { COLUMN_TOKEN_HASH = 25, COLUMN_SNAPSHOT = 26 };
 
 /* The batch statement with up to STORE_SESSION_BATCH_MAX lookups bound
  * (each distinct hash once, the unused places NULL). */

@@ -8,7 +8,7 @@
 
 #include "store/session_memo.h"
 
-enum { MEMO_STRINGS = 2 + 4 + 7 + STORE_MAX_ROLES + 4 * STORE_MAX_MEMBERSHIPS };
+enum { MEMO_STRINGS = 2 + 5 + 7 + STORE_MAX_ROLES + 4 * STORE_MAX_MEMBERSHIPS };
 
 struct store_session_memo_slot {
     char token_hash[65]; /* "" when empty */
@@ -86,7 +86,7 @@ static size_t copy_strings(struct store_session *s, struct store_user *u, const 
                             &u->email,             &u->name,           &u->password_hash,
                             &u->profile.school,    &u->profile.country, &u->profile.status,
                             &u->profile.visa_kind, &u->profile.step1,  &u->profile.ecfmg_status,
-                            &u->profile.english_proof};
+                            &u->profile.english_proof, &u->time_zone};
     for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
         out[n++] = fixed[i];
     for (size_t i = 0; i < u->role_count && i < STORE_MAX_ROLES; i++)

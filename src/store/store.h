@@ -43,6 +43,7 @@ struct store_user {
     int64_t created_at;
     int64_t email_confirmed_at; /* 0: the address is not confirmed yet */
     struct store_profile profile;
+    const char *time_zone; /* a tz database name, NULL: not chosen (pages write UTC) */
     const char *roles[STORE_MAX_ROLES];
     size_t role_count;
     struct store_membership memberships[STORE_MAX_MEMBERSHIPS];
@@ -63,6 +64,9 @@ int store_user_by_id(struct db_conn *conn, struct arena *arena, const char *id, 
 int store_user_lock(struct db_conn *conn, const char *id);
 int store_user_set_password_hash(struct db_conn *conn, const char *user_id, const char *password_hash);
 int store_user_set_profile(struct db_conn *conn, const char *user_id, const struct store_profile *profile);
+/* The user's time zone (NULL: none); the caller checked that it exists
+ * (tz_exists). DB_CONSTRAINT for a name the table refuses. */
+int store_user_set_time_zone(struct db_conn *conn, const char *user_id, const char *time_zone);
 int store_membership_insert(struct db_conn *conn, const char *user_id, const char *organization_id, const char *role);
 /* Gives the user a role (nothing when they have it already). */
 int store_user_add_role(struct db_conn *conn, const char *user_id, const char *role);

@@ -70,9 +70,11 @@ static int load_roles(struct db_conn *conn, struct arena *arena, struct store_us
 
 #define USER_SELECT                                                                                       \
     "SELECT id, email, name, password_hash, created_at, school, country, status, graduation_year,"       \
-    " visa_kind, step1, step2ck_score, ecfmg_status, english_proof, email_confirmed_at FROM users "
+    " visa_kind, step1, step2ck_score, ecfmg_status, english_proof, email_confirmed_at, time_zone FROM users "
 
-static void read_user_row(struct arena *arena, struct db_stmt *st, struct store_user *out)
+/* Columns 0–14 as USER_SELECT and STORE_SESSION_COLUMNS have them, and the
+ * time zone from column time_zone_column. */
+static void read_user_row(struct arena *arena, struct db_stmt *st, int time_zone_column, struct store_user *out)
 {
     memset(out, 0, sizeof(*out));
     out->id = store_column_dup(arena, st, 0);
@@ -90,6 +92,7 @@ static void read_user_row(struct arena *arena, struct db_stmt *st, struct store_
     out->profile.ecfmg_status = store_column_dup(arena, st, 12);
     out->profile.english_proof = store_column_dup(arena, st, 13);
     out->email_confirmed_at = db_column_is_null(st, 14) ? 0 : db_column_int(st, 14);
+    out->time_zone = store_column_dup(arena, st, time_zone_column);
 }
 
 static int find_user(struct db_conn *conn, struct arena *arena, struct db_stmt *st, const char *key,
@@ -98,7 +101,7 @@ static int find_user(struct db_conn *conn, struct arena *arena, struct db_stmt *
     db_bind_text(st, 1, key);
     int rc = db_step(st);
     if (rc == DB_ROW)
-        read_user_row(arena, st, out);
+        read_user_row(arena, st, 15, out);
     db_reset(st);
     if (rc != DB_ROW)
         return rc;
@@ -111,7 +114,7 @@ void store_session_read_row(struct store_session_rows *state, struct arena *aren
 {
     const char *role = db_column_text(st, 19);
     if (state->rows++ == 0) {
-        read_user_row(arena, st, user);
+        read_user_row(arena, st, STORE_SESSION_TIME_ZONE_COLUMN, user);
         session->user_id = user->id;
         session->csrf_token = store_column_dup(arena, st, 15);
         session->created_at = db_column_int(st, 16);
@@ -342,6 +345,16 @@ int store_user_set_profile(struct db_conn *conn, const char *user_id, const stru
         db_bind_null(st, 8);
     db_bind_text(st, 9, p->ecfmg_status);
     db_bind_text(st, 10, p->english_proof);
+    int rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_user_set_time_zone(struct db_conn *conn, const char *user_id, const char *time_zone)
+{
+    struct db_stmt *st = db_prepare(conn, "UPDATE users SET time_zone = $2 WHERE id = $1");
+    db_bind_text(st, 1, user_id);
+    db_bind_text(st, 2, time_zone);
     int rc = db_step(st);
     db_reset(st);
     return rc == DB_DONE ? DB_OK : rc;

@@ -43,13 +43,16 @@ void *store_push(struct arena *arena, void **items, size_t *count, size_t *capac
 /* ---- session reads (users.c, session_batch.c) ----
  * The columns and joins of a session read: the user (no password hash), the
  * session, then one row per role × membership (r.role is column 19, m.role,
- * m.organization_id, o.name, o.kind columns 20–23). Ordered by role, then
- * membership, a session's rows list every membership under its first role. */
+ * m.organization_id, o.name, o.kind columns 20–23), then the user's time
+ * zone (column 24, read with the user so that GET /api/v1/me costs nothing
+ * more). Ordered by role, then membership, a session's rows list every
+ * membership under its first role. */
 #define STORE_SESSION_COLUMNS                                                                             \
     "u.id, u.email, u.name, NULL AS password_hash, u.created_at, u.school, u.country, u.status,"          \
     " u.graduation_year, u.visa_kind, u.step1, u.step2ck_score, u.ecfmg_status, u.english_proof,"         \
     " u.email_confirmed_at, s.csrf_token, s.created_at, s.last_seen_at, s.enrol_second_factor,"           \
-    " r.role, m.role, m.organization_id, o.name, o.kind"
+    " r.role, m.role, m.organization_id, o.name, o.kind, u.time_zone"
+#define STORE_SESSION_TIME_ZONE_COLUMN 24
 #define STORE_SESSION_JOINS                                                                               \
     " FROM sessions s JOIN users u ON u.id = s.user_id"                                                   \
     " LEFT JOIN user_roles r ON r.user_id = u.id"                                                         \

@@ -3,7 +3,8 @@
  * saved profile answers 303: to the page named by a local `next`, else to
  * /account?saved=profile, whose notice sits at the top of the page (on a
  * phone the form's end is screens away); a form with errors comes back (400)
- * as typed, with an error summary at the top. */
+ * as typed, with an error summary at the top. The time zone card and its
+ * POST: page_account_time_zone.c. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,6 +119,8 @@ static const char *field_label(const char *field)
 /* The notice of what was just done (?saved=, from the redirect after a save), or NULL. */
 static const char *done_message(const char *saved)
 {
+    if (saved != NULL && strcmp(saved, "time_zone") == 0)
+        return "Time zone saved.";
     return saved != NULL && strcmp(saved, "profile") == 0 ? "Profile saved." : NULL;
 }
 
@@ -184,7 +187,8 @@ static void render_account_card(struct buf *b, const struct store_user *user)
  * (what most visits are for), the calendar, and last your data and deleting
  * the account. */
 static void render(struct http_request *req, int status, const struct store_user *user,
-                   const struct profile_form *typed, const struct profile_errors *errors, const char *next)
+                   const struct profile_form *typed, const struct profile_errors *errors, const char *next,
+                   const struct web_time_zone_form *zone)
 {
     struct view_page page;
     if (!web_page_setup(req, &page, "Your account", NULL))
@@ -192,11 +196,16 @@ static void render(struct http_request *req, int status, const struct store_user
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     view_page_begin(&b, &page);
-    const char *notice = errors == NULL ? done_message(http_kv_get(req->query_params, "saved")) : NULL;
+    const char *notice =
+        errors == NULL && zone == NULL ? done_message(http_kv_get(req->query_params, "saved")) : NULL;
     if (notice != NULL)
         view_notice(&b, notice);
     if (errors != NULL && errors->count > 0)
         render_error_summary(req, &b, errors);
+    if (zone != NULL && zone->error != NULL) {
+        struct view_field_error summary = {"f-time_zone", "Time zone is not one of the choices."};
+        view_error_summary(&b, "Your time zone was not saved.", &summary, 1);
+    }
     render_account_card(&b, user);
     if (user->email_confirmed_at == 0)
         web_confirm_welcome(&b, page.csrf_token, user, http_kv_get(req->query_params, "confirm"));
@@ -211,6 +220,7 @@ static void render(struct http_request *req, int status, const struct store_user
         render_profile(&b, page.csrf_token, typed, errors, http_local_path(next) ? next : NULL);
         buf_append_str(&b, "</section>\n");
     }
+    web_time_zone_card(req, &b, user, page.csrf_token, zone);
     web_calendar_card(req, &b, user, page.csrf_token);
     buf_append_str(&b, "<section class=\"card\"><h2>Your data</h2><p>Download everything Rounds holds about you: "
                        "your account and profile, applications, documents with their files, and letter requests "
@@ -229,7 +239,13 @@ void web_page_account(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    render(req, 200, &user, NULL, NULL, http_kv_get(req->query_params, "next"));
+    render(req, 200, &user, NULL, NULL, http_kv_get(req->query_params, "next"), NULL);
+}
+
+void web_account_render_time_zone(struct http_request *req, const struct store_user *user,
+                                  const struct web_time_zone_form *form)
+{
+    render(req, 400, user, NULL, NULL, NULL, form);
 }
 
 /* Adds an error naming field to errors. */
@@ -318,7 +334,7 @@ void web_page_account_post(struct http_request *req)
     };
     if (errors.count > 0) {
         /* Nothing is saved; the form comes back with everything as typed. */
-        render(req, 400, &user, &typed, &errors, next);
+        render(req, 400, &user, &typed, &errors, next, NULL);
         return;
     }
     if (store_user_set_profile(req->db, user.id, &p) != DB_OK) {

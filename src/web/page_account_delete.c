@@ -32,9 +32,9 @@ void web_deletion_card(struct http_request *req, struct buf *b, const struct sto
         if (done != NULL && strcmp(done, "requested") == 0)
             view_notice(b, "Your request is recorded.");
         buf_append_str(b, "<p id=\"deletion-status\">You asked to delete your account on ");
-        web_write_date(b, r.requested_at);
+        web_write_date(req, b, r.requested_at);
         buf_append_str(b, ". It will be erased by ");
-        web_write_date(b, r.due_at);
+        web_write_date(req, b, r.due_at);
         buf_append_str(b, " at the latest (staff may do it sooner). Until then you can change your mind.</p>\n");
         struct view_button cancel = {.action = "/account/delete/cancel", .label = "Cancel the deletion"};
         view_button_form(b, csrf, &cancel);

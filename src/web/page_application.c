@@ -125,19 +125,19 @@ static void fact_begin(struct buf *b, const char *term)
     buf_append_str(b, "</dt><dd>");
 }
 
-static void render_facts(struct buf *b, const struct store_application *a, bool student)
+static void render_facts(const struct http_request *req, struct buf *b, const struct store_application *a, bool student)
 {
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"details-heading\"><h2 id=\"details-heading\">"
                       "Details</h2>\n<dl class=\"facts\">");
     enum application_status status = application_status_of(a);
     if (status == APPLICATION_OFFERED && a->offer_expires_at > 0) {
         fact_begin(b, "Offer expires");
-        web_write_instant(b, a->offer_expires_at);
+        web_write_instant(req, b, a->offer_expires_at);
         buf_append_str(b, "</dd>");
     }
     if (status == APPLICATION_HELD && a->hold_expires_at > 0) {
         fact_begin(b, "Hold expires");
-        web_write_instant(b, a->hold_expires_at);
+        web_write_instant(req, b, a->hold_expires_at);
         buf_append_str(b, "</dd>");
     }
     if (!student) {
@@ -170,11 +170,11 @@ static void render_facts(struct buf *b, const struct store_application *a, bool 
     view_date(b, a->block_end);
     buf_append_str(b, "</dd>");
     fact_begin(b, "Applied");
-    web_write_instant(b, a->created_at);
+    web_write_instant(req, b, a->created_at);
     buf_append_str(b, "</dd>");
     if (a->updated_at > a->created_at) {
         fact_begin(b, "Last change");
-        web_write_instant(b, a->updated_at);
+        web_write_instant(req, b, a->updated_at);
         buf_append_str(b, "</dd>");
     }
     buf_append_str(b, "</dl>\n");
@@ -453,7 +453,8 @@ static void render_actions(struct buf *b, const struct store_application *a, con
     buf_append_str(b, "</section>\n");
 }
 
-static void render_history(struct buf *b, const struct store_application_event *events, size_t count)
+static void render_history(const struct http_request *req, struct buf *b, const struct store_application_event *events,
+                           size_t count)
 {
     buf_append_str(b, "<section class=\"card history-card\" aria-labelledby=\"history-heading\"><h2 id=\"history-heading\">"
                       "History</h2>\n");
@@ -468,7 +469,7 @@ static void render_history(struct buf *b, const struct store_application_event *
     for (size_t i = 0; i < count; i++) {
         const struct store_application_event *e = &events[i];
         buf_append_str(b, "<tr><td data-label=\"When\">");
-        web_write_instant(b, e->at);
+        web_write_instant(req, b, e->at);
         buf_append_str(b, "</td><td data-label=\"Who\">");
         if (e->actor_name != NULL) {
             buf_append_html(b, e->actor_name);
@@ -550,7 +551,7 @@ static void render(struct http_request *req, int status, const char *id, const c
         view_alert(&b, error);
 
     buf_append_str(&b, "<div class=\"offering-layout\">\n<div class=\"offering-main\">\n");
-    render_facts(&b, &a, student && !host);
+    render_facts(req, &b, &a, student && !host);
     if (!student || host)
         render_profile(req, &b, &a);
     render_shared_documents(req, &b, &a, &user, student && !host);
@@ -573,7 +574,7 @@ static void render(struct http_request *req, int status, const char *id, const c
     web_certificate_panel(req, &b, &a, &user, page.csrf_token);
     buf_append_str(&b, "</div>\n</div>\n");
     if (history_ok)
-        render_history(&b, events, event_count);
+        render_history(req, &b, events, event_count);
     else
         view_alert(&b, "The history could not be loaded. Reload the page in a moment.");
     view_page_end(&b);

@@ -4,7 +4,7 @@
  * status, offering and block with a GET form), and every application for
  * staff (filtered by status). Who sees what follows api_applications_list:
  * the student's own, those to the user's hosts and offerings, or all.
- * Also the status badge and instant formatting the application pages share. */
+ * Also the status badge the application pages share. */
 #include <stdio.h>
 #include <string.h>
 
@@ -57,16 +57,6 @@ void web_application_status(struct buf *b, enum application_status status)
     buf_append_str(b, "\">");
     buf_append_html(b, application_status_label(status));
     buf_append_str(b, "</span>");
-}
-
-void web_write_instant(struct buf *b, int64_t t)
-{
-    char date[11];
-    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-    int64_t seconds = t - days * 86400;
-    clock_date_from_days((int32_t)days, date);
-    view_date(b, date);
-    buf_appendf(b, ", %02d:%02d UTC", (int)(seconds / 3600), (int)(seconds % 3600 / 60));
 }
 
 /* ---- the list ---- */
@@ -238,10 +228,10 @@ static void write_deadline(struct http_request *req, struct buf *b, const struct
     struct money_view money;
     if (status == APPLICATION_OFFERED && a->offer_expires_at > 0) {
         buf_append_str(b, "Accept by ");
-        web_write_instant(b, a->offer_expires_at);
+        web_write_instant(req, b, a->offer_expires_at);
     } else if (status == APPLICATION_HELD && a->hold_expires_at > 0) {
         buf_append_str(b, "Pay by ");
-        web_write_instant(b, a->hold_expires_at);
+        web_write_instant(req, b, a->hold_expires_at);
     } else if ((status == APPLICATION_BOOKED || status == APPLICATION_CLEARED) &&
                money_view_of(req->db, &req->arena, a, &money) == DB_OK && money.has_terms &&
                money.balance_cents > 0 && money.balance_due_on != NULL) {
@@ -295,7 +285,8 @@ static void render_mine(struct http_request *req, struct buf *b, const struct st
     buf_append_str(b, "</tbody></table></div>\n");
 }
 
-static void render_review(struct buf *b, const struct store_application *items, size_t count, const char *caption)
+static void render_review(const struct http_request *req, struct buf *b, const struct store_application *items,
+                          size_t count, const char *caption)
 {
     buf_append_str(b, "<div class=\"table-wrap\"><table class=\"records\"><caption>");
     buf_append_html(b, caption);
@@ -324,7 +315,7 @@ static void render_review(struct buf *b, const struct store_application *items, 
         buf_append_html(b, next != NULL ? next : "Nothing to do.");
         buf_append_str(b, "</td>");
         cell_begin(b, "Received");
-        web_write_instant(b, a->created_at);
+        web_write_instant(req, b, a->created_at);
         buf_append_str(b, "</td></tr>\n");
     }
     buf_append_str(b, "</tbody></table></div>\n");
@@ -417,7 +408,7 @@ void web_page_applications(struct http_request *req)
         if (count == 0)
             buf_append_str(&b, "<p>No application matches.</p>\n");
         else
-            render_review(&b, items, count, "Every application on Rounds, newest first");
+            render_review(req, &b, items, count, "Every application on Rounds, newest first");
         render_pager(&b, &p, items, count);
         buf_append_str(&b, "</section>\n");
     }
@@ -448,7 +439,7 @@ void web_page_applications(struct http_request *req)
         if (count == 0)
             buf_append_str(&b, "<p>No application to your rotations matches.</p>\n");
         else
-            render_review(&b, items, count, "Applications to your rotations, newest first");
+            render_review(req, &b, items, count, "Applications to your rotations, newest first");
         render_pager(&b, &p, items, count);
         buf_append_str(&b, "</section>\n");
     }

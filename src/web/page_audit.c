@@ -202,7 +202,7 @@ static void render_events(struct http_request *req, struct buf *b, const struct 
     for (size_t i = 0; i < v->count; i++) {
         const struct store_audit_event *e = &v->items[i];
         buf_append_str(b, "<tr><td data-label=\"When\">");
-        web_write_instant(b, e->at);
+        web_write_instant(req, b, e->at);
         buf_append_str(b, "</td><td data-label=\"Actor\">");
         write_actor(b, e,
                     e->actor_id != NULL && known != NULL ? actor_of(req, known, &known_count, e->actor_id) : NULL);

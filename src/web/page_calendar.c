@@ -25,7 +25,7 @@ void web_calendar_card(struct http_request *req, struct buf *b, const struct sto
                       "document expiries. Anyone with the address can read it; get a new one if it was shared.</p>\n");
     if (active) {
         buf_append_str(b, "<p>Your address was made on ");
-        web_write_date(b, created_at);
+        web_write_date(req, b, created_at);
         buf_append_str(b, ". It is shown only once: to see it again, get a new one.</p>\n");
     }
     struct view_button issue = {.action = "/account/calendar",

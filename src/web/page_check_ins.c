@@ -122,7 +122,8 @@ static void render_form(struct buf *b, const struct check_ins_view *v, const str
     buf_append_str(b, "</section>\n");
 }
 
-static void render_item(struct buf *b, const struct check_ins_view *v, const struct store_check_in *c)
+static void render_item(const struct http_request *req, struct buf *b, const struct check_ins_view *v,
+                        const struct store_check_in *c)
 {
     bool worrying = c->needs_help || c->score <= COACH_WORRYING_SCORE;
     buf_append_str(b, "<li class=\"check-in\"><h3>Week of ");
@@ -133,7 +134,7 @@ static void render_item(struct buf *b, const struct check_ins_view *v, const str
     if (c->needs_help)
         buf_append_str(b, " <span class=\"status status-action\">Asked for help</span>");
     buf_append_str(b, " <span class=\"muted\">sent ");
-    web_write_instant(b, c->created_at);
+    web_write_instant(req, b, c->created_at);
     buf_append_str(b, "</span></p>");
     if (c->activities != NULL && c->activities[0] != '\0') {
         buf_append_str(b, "<p class=\"prose\">");
@@ -148,7 +149,7 @@ static void render_item(struct buf *b, const struct check_ins_view *v, const str
     buf_append_str(b, "</li>\n");
 }
 
-static void render_list(struct buf *b, const struct check_ins_view *v)
+static void render_list(const struct http_request *req, struct buf *b, const struct check_ins_view *v)
 {
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"list-heading\"><h2 id=\"list-heading\">"
                       "Check-ins so far</h2>\n");
@@ -158,7 +159,7 @@ static void render_list(struct buf *b, const struct check_ins_view *v)
     }
     buf_append_str(b, "<ol class=\"check-ins\">");
     for (size_t i = 0; i < v->count; i++)
-        render_item(b, v, &v->items[i]);
+        render_item(req, b, v, &v->items[i]);
     buf_append_str(b, "</ol></section>\n");
 }
 
@@ -214,7 +215,7 @@ static void render(struct http_request *req, int status, const char *notice, con
         render_form(&b, &v, f, page.csrf_token);
     else
         render_closed(&b, &v);
-    render_list(&b, &v);
+    render_list(req, &b, &v);
     view_page_end(&b);
     if (!buf_ok(&b)) {
         http_reply_error(req, ERR_INTERNAL, NULL, NULL);

@@ -149,7 +149,7 @@ static void render(struct http_request *req, int status, const char *id, const c
     }
     if (application_status_of(&a) == APPLICATION_HELD && a.hold_expires_at > 0) {
         buf_append_str(&b, "<dt>Seat held until</dt><dd>");
-        web_write_instant(&b, a.hold_expires_at);
+        web_write_instant(req, &b, a.hold_expires_at);
         buf_append_str(&b, "</dd>");
     }
     buf_append_str(&b, "</dl>\n");
@@ -320,7 +320,7 @@ void web_page_checkout_status(struct http_request *req)
         buf_append_str(&b, "<p class=\"hint\">Rounds staff record the transfer when it arrives (often 1–3 business "
                            "days); you are told in the app. A transfer of less counts as part-payment, more is "
                            "paid back. Please pay before ");
-        web_write_instant(&b, c.expires_at);
+        web_write_instant(req, &b, c.expires_at);
         buf_append_str(&b, ".</p>");
     } else if (strcmp(c.status, "open") == 0) {
         buf_append_str(&b, "<p>Waiting for Stripe to confirm your payment. It usually takes a few seconds: "

@@ -100,7 +100,7 @@ static void render_requirements(struct buf *b, const struct coach_dashboard_row 
                     (long long)row->requirements);
 }
 
-static void render_row(struct buf *b, const struct coach_dashboard_row *row)
+static void render_row(const struct http_request *req, struct buf *b, const struct coach_dashboard_row *row)
 {
     const struct store_coach_student *s = &row->student;
     buf_append_str(b, "<tr><th scope=\"row\" data-label=\"Student\">");
@@ -128,7 +128,7 @@ static void render_row(struct buf *b, const struct coach_dashboard_row *row)
     if (row->last_check_in_at > 0) {
         buf_appendf(b, "%lld of 5%s on ", (long long)row->last_check_in_score,
                     row->last_check_in_help ? ", asked for help," : "");
-        web_write_date(b, row->last_check_in_at);
+        web_write_date(req, b, row->last_check_in_at);
     } else {
         buf_append_str(b, "<span class=\"muted\">None</span>");
     }
@@ -167,7 +167,7 @@ static void render_students(struct http_request *req, struct buf *b, const struc
         buf_append_str(b, "<th scope=\"col\">Coach</th>");
     buf_append_str(b, "</tr></thead><tbody>\n");
     for (size_t i = 0; i < d->count; i++) {
-        render_row(b, &d->rows[i]);
+        render_row(req, b, &d->rows[i]);
         if (staff && coach_count > 0) {
             buf_append_str(b, "<td data-label=\"Coach\">");
             render_reassign(b, &d->rows[i], coaches, coach_count, d->coach.id, csrf_token);

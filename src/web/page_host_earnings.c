@@ -123,7 +123,7 @@ void web_page_host_earnings(struct http_request *req)
     if (nm > 0 && months[0].payout_id != NULL) {
         view_money_amount(&b, months[0].paid_out_cents);
         buf_append_str(&b, " on ");
-        web_write_date(&b, months[0].sent_at);
+        web_write_date(req, &b, months[0].sent_at);
     } else {
         buf_append_str(&b, "Not yet: Rounds pays a month's earnings once the month is over.");
     }

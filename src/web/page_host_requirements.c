@@ -120,8 +120,8 @@ static void render_host_choice(struct buf *b, const struct host_choice *hosts, s
 }
 
 /* The host-wide requirements, each with its remove button. */
-static void render_rules(struct buf *b, const struct host_choice *host, const struct store_requirement *rules,
-                         size_t rule_count, const char *csrf)
+static void render_rules(const struct http_request *req, struct buf *b, const struct host_choice *host,
+                         const struct store_requirement *rules, size_t rule_count, const char *csrf)
 {
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"rules-heading\"><h2 id=\"rules-heading\">"
                       "Asked of every student</h2>\n");
@@ -143,7 +143,7 @@ static void render_rules(struct buf *b, const struct host_choice *host, const st
         buf_append_str(b, "</td><td data-label=\"Rule\">");
         write_rule(b, r->issued_within_days);
         buf_append_str(b, "</td><td data-label=\"Added\">");
-        web_write_instant(b, r->created_at);
+        web_write_instant(req, b, r->created_at);
         buf_append_str(b, "</td><td data-label=\"Remove\"><form class=\"inline\" method=\"post\" "
                           "action=\"/host/requirements/");
         buf_append_url(b, r->id);
@@ -221,7 +221,7 @@ static void render(struct http_request *req, int status, const char *organizatio
         /* The form is at the foot of the page: the page opens at the summary, linked to the fields. */
         web_form_error_summary(&b, &req->arena, "The requirement was not added. Everything you typed is still in "
                                                 "the form.", &form->fields);
-    render_rules(&b, host, rules, rule_count, page.csrf_token);
+    render_rules(req, &b, host, rules, rule_count, page.csrf_token);
     render_add_form(&b, host, form, page.csrf_token);
     view_page_end(&b);
     if (!buf_ok(&b)) {

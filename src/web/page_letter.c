@@ -98,12 +98,12 @@ static void fact_begin(struct buf *b, const char *term)
     buf_append_str(b, "</dt><dd>");
 }
 
-static void fact_date(struct buf *b, const char *term, int64_t t)
+static void fact_date(const struct http_request *req, struct buf *b, const char *term, int64_t t)
 {
     if (t <= 0)
         return;
     fact_begin(b, term);
-    web_write_instant(b, t);
+    web_write_instant(req, b, t);
     buf_append_str(b, "</dd>");
 }
 
@@ -149,7 +149,7 @@ static void render_facts(struct http_request *req, struct buf *b, const struct s
         buf_append_str(b, v->student ? "You waived it" : "The student waived it");
         if (l->waived_at > 0) {
             buf_append_str(b, " on ");
-            web_write_date(b, l->waived_at);
+            web_write_date(req, b, l->waived_at);
         }
         buf_append_str(b, v->student ? ": the letter is confidential, and you will never see its content."
                                      : ": the letter is confidential and is never shown to the student.");
@@ -169,16 +169,16 @@ static void render_facts(struct http_request *req, struct buf *b, const struct s
         buf_append_str(b, "<span class=\"muted\">None yet</span>");
     }
     buf_append_str(b, "</dd>");
-    fact_date(b, "Requested", l->requested_at);
-    fact_date(b, "Accepted", l->accepted_at);
-    fact_date(b, "Declined", l->declined_at);
+    fact_date(req, b, "Requested", l->requested_at);
+    fact_date(req, b, "Accepted", l->accepted_at);
+    fact_date(req, b, "Declined", l->declined_at);
     if (state_is(l, LETTER_DECLINED) && l->decline_reason != NULL && l->decline_reason[0] != '\0') {
         fact_begin(b, "Reason given");
         buf_append_html(b, l->decline_reason);
         buf_append_str(b, "</dd>");
     }
-    fact_date(b, "Uploaded", l->uploaded_at);
-    fact_date(b, "Delivered to ERAS", l->delivered_at);
+    fact_date(req, b, "Uploaded", l->uploaded_at);
+    fact_date(req, b, "Delivered to ERAS", l->delivered_at);
     buf_append_str(b, "</dl>\n");
 
     /* The file: its author and staff; its student only when not waived. */
@@ -216,7 +216,7 @@ static void render_versions(struct http_request *req, struct buf *b, const struc
         buf_append_str(b, "<tr><td data-label=\"Version\">");
         buf_append_int(b, files[i].version);
         buf_append_str(b, "</td><td data-label=\"Uploaded\">");
-        web_write_instant(b, files[i].uploaded_at);
+        web_write_instant(req, b, files[i].uploaded_at);
         buf_append_str(b, "</td><td data-label=\"Size\">");
         buf_append_int(b, (files[i].size + 1023) / 1024);
         buf_append_str(b, " KB</td></tr>\n");

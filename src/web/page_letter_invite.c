@@ -139,12 +139,12 @@ static void render_request(struct http_request *req, struct buf *b, const struct
         }
     }
     buf_append_str(b, "<dt>Asked on</dt><dd>");
-    web_write_date(b, l->requested_at);
+    web_write_date(req, b, l->requested_at);
     buf_append_str(b, "</dd><dt>State</dt><dd>");
     web_letter_state(b, letter_state_of(l));
     if (l->accepted_at > 0) {
         buf_append_str(b, " <span class=\"muted\">since ");
-        web_write_date(b, l->accepted_at);
+        web_write_date(req, b, l->accepted_at);
         buf_append_str(b, "</span>");
     }
     buf_append_str(b, "</dd><dt>Confidentiality</dt><dd>");

@@ -49,14 +49,6 @@ void web_letter_state(struct buf *b, enum letter_state state)
     buf_append_str(b, "</span>");
 }
 
-void web_write_date(struct buf *b, int64_t t)
-{
-    char date[11];
-    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-    clock_date_from_days((int32_t)days, date);
-    view_date(b, date);
-}
-
 /* ---- the request form ---- */
 
 /* The values sent, to show again with every problem (each naming its input). */
@@ -187,19 +179,19 @@ static void render_request_form(struct http_request *req, struct buf *b, const s
 
 /* ---- the lists ---- */
 
-static void cell_date(struct buf *b, const char *label, int64_t t)
+static void cell_date(const struct http_request *req, struct buf *b, const char *label, int64_t t)
 {
     buf_append_str(b, "<td data-label=\"");
     buf_append_str(b, label);
     buf_append_str(b, "\">");
     if (t > 0)
-        web_write_date(b, t);
+        web_write_date(req, b, t);
     else
         buf_append_str(b, "<span class=\"muted\">Not yet</span>");
     buf_append_str(b, "</td>");
 }
 
-static void render_mine(struct buf *b, const struct store_letter *items, size_t count)
+static void render_mine(const struct http_request *req, struct buf *b, const struct store_letter *items, size_t count)
 {
     buf_append_str(b, "<section class=\"letters-mine\" aria-labelledby=\"mine-heading\"><h2 id=\"mine-heading\">Your letter requests</h2>\n");
     if (count == 0) {
@@ -224,16 +216,16 @@ static void render_mine(struct buf *b, const struct store_letter *items, size_t 
             buf_append_str(b, "<br><small class=\"confidential\">Confidential — you waived the right to see it"
                               "</small>");
         buf_append_str(b, "</td>");
-        cell_date(b, "Requested", l->requested_at);
+        cell_date(req, b, "Requested", l->requested_at);
         if (letter_state_of(l) == LETTER_DECLINED) {
             buf_append_str(b, "<td data-label=\"Accepted\">Declined ");
-            web_write_date(b, l->declined_at);
+            web_write_date(req, b, l->declined_at);
             buf_append_str(b, "</td>");
         } else {
-            cell_date(b, "Accepted", l->accepted_at);
+            cell_date(req, b, "Accepted", l->accepted_at);
         }
-        cell_date(b, "Uploaded", l->uploaded_at);
-        cell_date(b, "Delivered", l->delivered_at);
+        cell_date(req, b, "Uploaded", l->uploaded_at);
+        cell_date(req, b, "Delivered", l->delivered_at);
         buf_append_str(b, "<td data-label=\"ERAS ID\">");
         if (l->eras_letter_id != NULL && l->eras_letter_id[0] != '\0') {
             buf_append_str(b, "<code>");
@@ -275,7 +267,7 @@ static void render_author_letter(struct http_request *req, struct buf *b, const 
     buf_append_str(b, "</a></h3><p>");
     web_letter_state(b, letter_state_of(l));
     buf_append_str(b, " · asked ");
-    web_write_date(b, l->requested_at);
+    web_write_date(req, b, l->requested_at);
     buf_append_str(b, l->waived ? " · the student waived the right to see it"
                                 : " · the student did not waive the right to see it");
     buf_append_str(b, "</p>");
@@ -351,7 +343,7 @@ static void render(struct http_request *req, int status, const struct request_fo
     if (student) {
         buf_append_str(&b, "<p class=\"lead\">Ask the physicians you worked with for letters, and follow them "
                            "until they reach ERAS. <a href=\"/readiness\">See your Match readiness</a>.</p>\n");
-        render_mine(&b, mine, mine_count);
+        render_mine(req, &b, mine, mine_count);
         render_request_form(req, &b, &user, page.csrf_token, form);
     }
     if (page.author || asked_count > 0)

@@ -96,13 +96,14 @@ static const char *field_error(const struct message_form *f, const char *name)
     return f->err.detail != NULL ? f->err.detail : error_title(f->err.code);
 }
 
-static void render_message(struct buf *b, const struct store_message *m, const char *viewer_id)
+static void render_message(const struct http_request *req, struct buf *b, const struct store_message *m,
+                           const char *viewer_id)
 {
     bool mine = strcmp(m->sender_id, viewer_id) == 0;
     buf_appendf(b, "<li class=\"message%s\"><p class=\"muted\"><strong>", mine ? " message-mine" : "");
     buf_append_html(b, mine ? "You" : m->sender_name);
     buf_append_str(b, "</strong> · ");
-    web_write_instant(b, m->created_at);
+    web_write_instant(req, b, m->created_at);
     buf_append_str(b, "</p><p class=\"prose\">");
     buf_append_html(b, m->body);
     buf_append_str(b, "</p>");
@@ -120,7 +121,7 @@ static void render_message(struct buf *b, const struct store_message *m, const c
     buf_append_str(b, "</li>\n");
 }
 
-static void render_thread(struct buf *b, const struct messages_view *v)
+static void render_thread(const struct http_request *req, struct buf *b, const struct messages_view *v)
 {
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"thread-heading\"><h2 id=\"thread-heading\">"
                       "Messages</h2>\n");
@@ -130,7 +131,7 @@ static void render_thread(struct buf *b, const struct messages_view *v)
     }
     buf_append_str(b, "<ol class=\"messages\">");
     for (size_t i = 0; i < v->thread.count; i++)
-        render_message(b, &v->thread.messages[i], v->user.id);
+        render_message(req, b, &v->thread.messages[i], v->user.id);
     buf_append_str(b, "</ol></section>\n");
 }
 
@@ -189,7 +190,7 @@ static void render(struct http_request *req, int status, const char *notice, con
         }
         buf_append_html(&b, v.thread.application.host_name);
         buf_append_str(&b, "</p>\n");
-        render_thread(&b, &v);
+        render_thread(req, &b, &v);
         render_form(&b, &v, f, page.csrf_token);
     } else {
         buf_append_str(&b, "</h1>\n<p class=\"notice\">Messages open once the host makes an offer.</p>\n");

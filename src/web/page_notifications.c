@@ -71,7 +71,7 @@ void web_page_notifications(struct http_request *req)
         if (n->notice_count > 1)
             buf_appendf(&b, " <span class=\"group-count\">and %lld more like it</span>", (long long)n->notice_count - 1);
         buf_append_str(&b, "<br><span class=\"muted\">");
-        web_write_instant(&b, n->created_at);
+        web_write_instant(req, &b, n->created_at);
         buf_append_str(&b, "</span></div>");
         if (is_unread) {
             buf_append_str(&b, "<form class=\"inline\" method=\"post\" action=\"/notifications/");

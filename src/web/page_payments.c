@@ -56,14 +56,14 @@ static void payments_table(struct buf *b, const struct store_payment *p, size_t 
     buf_append_str(b, "</tbody></table></div>\n");
 }
 
-static void refunds_table(struct buf *b, const struct store_refund *r, size_t n)
+static void refunds_table(const struct http_request *req, struct buf *b, const struct store_refund *r, size_t n)
 {
     buf_append_str(b, "<div class=\"table-wrap\"><table class=\"records\"><caption>Refunds</caption><thead><tr>"
                       "<th scope=\"col\">Since</th><th scope=\"col\">Why</th><th scope=\"col\">Amount</th>"
                       "<th scope=\"col\">Where it is</th></tr></thead><tbody>\n");
     for (size_t i = 0; i < n; i++) {
         buf_append_str(b, "<tr><td data-label=\"Since\">");
-        web_write_date(b, r[i].created_at);
+        web_write_date(req, b, r[i].created_at);
         buf_append_str(b, "</td><td data-label=\"Why\">");
         buf_append_html(b, reason_words(r[i].reason));
         buf_append_str(b, "</td><td data-label=\"Amount\">");
@@ -71,7 +71,7 @@ static void refunds_table(struct buf *b, const struct store_refund *r, size_t n)
         buf_append_str(b, "</td><td data-label=\"Where it is\">");
         if (strcmp(r[i].status, "sent") == 0) {
             buf_append_str(b, "Sent back on ");
-            web_write_date(b, r[i].sent_at);
+            web_write_date(req, b, r[i].sent_at);
         } else {
             buf_append_str(b, "On its way");
         }
@@ -132,7 +132,7 @@ static bool statement_card(struct http_request *req, struct buf *b, const struct
     if (np > 0)
         payments_table(b, payments, np);
     if (nr > 0)
-        refunds_table(b, refunds, nr);
+        refunds_table(req, b, refunds, nr);
     buf_append_str(b, "</section>\n");
     return true;
 }

@@ -155,7 +155,7 @@ static void render(struct http_request *req, int status, const char *round_id, c
     buf_append_str(&b, " · ");
     buf_append_html(&b, match_round_status_label(s));
     buf_append_str(&b, open ? " · rank until " : " · ranking closed ");
-    web_write_instant(&b, v.round.deadline);
+    web_write_instant(req, &b, v.round.deadline);
     buf_append_str(&b, "</p>\n");
     if (error != NULL)
         view_alert(&b, error);

@@ -195,7 +195,7 @@ static void render_invitations(struct http_request *req, struct buf *b, const ch
         buf_append_str(b, " <span class=\"muted\">");
         buf_append_html(b, items[i].email);
         buf_append_str(b, " — until ");
-        web_write_date(b, items[i].expires_at);
+        web_write_date(req, b, items[i].expires_at);
         buf_append_str(b, "</span></li>\n");
     }
     buf_append_str(b, "</ul></section>\n");

@@ -58,7 +58,7 @@ void web_page_school_invitation(struct http_request *req)
                        "onboarding checklists and your Match readiness. They never see your letters' content or your "
                        "documents' files, and you can leave at any time from “My school”.</p>\n<p class=\"muted\">"
                        "This invitation works until ");
-    web_write_date(&b, inv.expires_at);
+    web_write_date(req, &b, inv.expires_at);
     buf_append_str(&b, ".</p>\n");
     render_actions(&b, &page, &user, token);
     buf_append_str(&b, "</section>\n");

@@ -311,7 +311,7 @@ static void render_round(struct http_request *req, int status, const char *round
     buf_appendf(&b, "</h1>\n<p class=\"lead\">%s · %s · ", match_round_status_label(s),
                 match_round_mode_parse(round.mode) == MATCH_ROUND_MODE_ONE ? "one placement per student" : "rotations");
     buf_append_str(&b, "ranking until ");
-    web_write_instant(&b, round.deadline);
+    web_write_instant(req, &b, round.deadline);
     buf_append_str(&b, "</p>\n");
     if (error != NULL)
         view_alert(&b, error);

@@ -88,14 +88,15 @@ static void render_applications(struct buf *b, const struct school_student_view 
 }
 
 /* One submitted evaluation: the scores (1–9 or not observed), the comments and the addenda. */
-static void render_evaluation(struct buf *b, const struct store_application *a, const struct school_student_evaluation *e)
+static void render_evaluation(const struct http_request *req, struct buf *b, const struct store_application *a,
+                              const struct school_student_evaluation *e)
 {
     buf_append_str(b, "<article class=\"card evaluation\"><h3>");
     buf_append_html(b, a->offering_title);
     buf_append_str(b, "</h3>\n<p class=\"muted\">By ");
     buf_append_html(b, e->evaluation.evaluator_name != NULL ? e->evaluation.evaluator_name : "the preceptor");
     buf_append_str(b, ", submitted ");
-    web_write_instant(b, e->evaluation.submitted_at);
+    web_write_instant(req, b, e->evaluation.submitted_at);
     buf_append_str(b, "</p>\n<dl class=\"scores\">");
     for (int i = 0; i < STORE_EVALUATION_SCORES; i++) {
         buf_append_str(b, "<div><dt>");
@@ -116,7 +117,7 @@ static void render_evaluation(struct buf *b, const struct store_application *a, 
                                                  : "The preceptor would not write a letter of recommendation.");
     for (size_t i = 0; i < e->addendum_count; i++) {
         buf_append_str(b, "<p class=\"addendum\"><strong>Addendum</strong> (");
-        web_write_instant(b, e->addenda[i].created_at);
+        web_write_instant(req, b, e->addenda[i].created_at);
         buf_append_str(b, "): ");
         buf_append_html(b, e->addenda[i].body);
         buf_append_str(b, "</p>\n");
@@ -124,14 +125,14 @@ static void render_evaluation(struct buf *b, const struct store_application *a, 
     buf_append_str(b, "</article>\n");
 }
 
-static void render_evaluations(struct buf *b, const struct school_student_view *v)
+static void render_evaluations(const struct http_request *req, struct buf *b, const struct school_student_view *v)
 {
     buf_append_str(b, "<section aria-labelledby=\"evaluations-heading\"><h2 id=\"evaluations-heading\">"
                       "Preceptors' evaluations</h2>\n");
     size_t shown = 0;
     for (size_t i = 0; i < v->application_count; i++)
         if (v->evaluations[i] != NULL) {
-            render_evaluation(b, &v->applications[i], v->evaluations[i]);
+            render_evaluation(req, b, &v->applications[i], v->evaluations[i]);
             shown++;
         }
     if (shown == 0)
@@ -192,7 +193,7 @@ void web_page_school_student(struct http_request *req)
     buf_append_str(&b, "</p>\n<p class=\"muted\">Shown with the student's consent: they can leave the school at any "
                        "time. Letters and documents themselves are never shown here.</p>\n");
     render_applications(&b, &v);
-    render_evaluations(&b, &v);
+    render_evaluations(req, &b, &v);
     render_readiness(&b, &v.readiness);
     view_page_end(&b);
     if (!buf_ok(&b)) {

@@ -25,9 +25,9 @@ static void write_row(struct http_request *req, struct buf *b, const char *csrf,
     buf_append_str(b, "<br><small>");
     buf_append_html(b, r->user_email);
     buf_append_str(b, "</small></td><td>");
-    web_write_date(b, r->requested_at);
+    web_write_date(req, b, r->requested_at);
     buf_appendf(b, "<br><small>%lld days ago</small></td><td>", (long long)((now - r->requested_at) / 86400));
-    web_write_date(b, r->due_at);
+    web_write_date(req, b, r->due_at);
     if (r->due_at <= now)
         buf_append_str(b, " <strong>overdue</strong>");
     buf_append_str(b, "</td><td>");
@@ -81,7 +81,7 @@ static void write_completed(struct http_request *req, struct buf *b)
         buf_append_str(b, "<li>");
         buf_append_html(b, items[i].user_name);
         buf_append_str(b, ", erased ");
-        web_write_date(b, items[i].completed_at);
+        web_write_date(req, b, items[i].completed_at);
         buf_append_str(b, items[i].completed_by != NULL ? " by staff" : " on schedule");
         buf_append_str(b, "</li>\n");
     }

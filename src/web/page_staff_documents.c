@@ -105,7 +105,7 @@ void web_page_staff_documents(struct http_request *req)
             buf_append_str(&b, " <span class=\"muted\">(");
             web_write_bytes(&b, d->size);
             buf_append_str(&b, ")</span></td><td data-label=\"Uploaded\">");
-            web_write_instant(&b, d->created_at);
+            web_write_instant(req, &b, d->created_at);
             buf_append_str(&b, "</td><td data-label=\"Waiting\">");
             write_waiting(&b, d->created_at);
             buf_append_str(&b, "</td></tr>\n");
@@ -167,7 +167,8 @@ static void render_file(struct arena *arena, struct buf *b, const struct store_d
     buf_append_str(b, "/file\">Open the file on its own</a></p></section>\n");
 }
 
-static void render_details(struct buf *b, const struct store_document *d, const char *student)
+static void render_details(const struct http_request *req, struct buf *b, const struct store_document *d,
+                           const char *student)
 {
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"details-heading\"><h2 id=\"details-heading\">"
                       "Details</h2><dl class=\"facts\">");
@@ -199,7 +200,7 @@ static void render_details(struct buf *b, const struct store_document *d, const 
     }
     buf_append_str(b, "</dd>");
     fact(b, "Uploaded");
-    web_write_instant(b, d->created_at);
+    web_write_instant(req, b, d->created_at);
     buf_append_str(b, "</dd></dl></section>\n");
 }
 
@@ -283,7 +284,7 @@ static void render_viewer(struct http_request *req, int status, const char *id, 
         view_alert(&b, error);
     render_file(&req->arena, &b, &d, kind, student);
     buf_append_str(&b, "<div class=\"offering-side\">\n");
-    render_details(&b, &d, student);
+    render_details(req, &b, &d, student);
     render_decision(&b, &d, student, page.csrf_token, reason, reason_error);
     buf_append_str(&b, "</div>\n</div>\n");
     view_page_end(&b);

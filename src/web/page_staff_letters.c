@@ -59,7 +59,7 @@ void web_page_staff_letters(struct http_request *req)
             buf_append_str(&b, "</span></td><td data-label=\"State\">");
             web_letter_state(&b, letter_state_of(l));
             buf_append_str(&b, "</td><td data-label=\"Requested\">");
-            web_write_date(&b, l->requested_at);
+            web_write_date(req, &b, l->requested_at);
             buf_append_str(&b, "</td><td data-label=\"Days waiting\">");
             buf_append_int(&b, (now - l->requested_at) / 86400);
             buf_append_str(&b, "</td></tr>\n");

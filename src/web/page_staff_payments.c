@@ -91,7 +91,7 @@ static void open_transfers(struct http_request *req, struct buf *b)
         buf_append_str(b, "</a></td><td data-label=\"Amount\">");
         view_money_amount(b, open[i].checkout.amount_cents);
         buf_append_str(b, "</td><td data-label=\"Asked\">");
-        web_write_date(b, open[i].checkout.created_at);
+        web_write_date(req, b, open[i].checkout.created_at);
         buf_append_str(b, "</td></tr>\n");
     }
     buf_append_str(b, "</tbody></table></div></section>\n");

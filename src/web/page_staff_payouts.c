@@ -92,7 +92,7 @@ static void render(struct http_request *req, int status, const char *month_param
             buf_append_str(&b, "</td><td data-label=\"Payout\">");
             if (rows[i].payout_id != NULL) {
                 buf_append_str(&b, "Sent ");
-                web_write_date(&b, rows[i].sent_at);
+                web_write_date(req, &b, rows[i].sent_at);
                 if (rows[i].sent_by_name != NULL) {
                     buf_append_str(&b, " by ");
                     buf_append_html(&b, rows[i].sent_by_name);

@@ -45,13 +45,14 @@ static void fact(struct buf *b, const char *term)
     buf_append_str(b, "</dt><dd>");
 }
 
-static void render_due(struct buf *b, const char *term, int64_t due, int64_t done_at, bool breached)
+static void render_due(const struct http_request *req, struct buf *b, const char *term, int64_t due, int64_t done_at,
+                       bool breached)
 {
     fact(b, term);
-    web_write_instant(b, due);
+    web_write_instant(req, b, due);
     if (done_at > 0) {
         buf_append_str(b, " <span class=\"muted\">(done ");
-        web_write_instant(b, done_at);
+        web_write_instant(req, b, done_at);
         buf_append_str(b, ")</span>");
     }
     if (breached)
@@ -59,7 +60,7 @@ static void render_due(struct buf *b, const char *term, int64_t due, int64_t don
     buf_append_str(b, "</dd>");
 }
 
-static void render_facts(struct buf *b, const struct ticket_view *v)
+static void render_facts(const struct http_request *req, struct buf *b, const struct ticket_view *v)
 {
     const struct store_ticket *t = &v->ticket;
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"facts-heading\"><h2 id=\"facts-heading\">"
@@ -76,7 +77,7 @@ static void render_facts(struct buf *b, const struct ticket_view *v)
     fact(b, "Opened by");
     buf_append_html(b, t->requester_name != NULL ? t->requester_name : "");
     buf_append_str(b, ", ");
-    web_write_instant(b, t->created_at);
+    web_write_instant(req, b, t->created_at);
     buf_append_str(b, "</dd>");
     if (t->application_id != NULL) {
         fact(b, "Rotation");
@@ -87,8 +88,8 @@ static void render_facts(struct buf *b, const struct ticket_view *v)
     fact(b, "Answered by");
     buf_append_html(b, t->assignee_name != NULL ? t->assignee_name : "Rounds support staff");
     buf_append_str(b, "</dd>");
-    render_due(b, "First response due", t->response_due_at, t->first_response_at, v->response_breached);
-    render_due(b, "Resolution due", t->resolve_due_at, t->resolved_at, v->resolve_breached);
+    render_due(req, b, "First response due", t->response_due_at, t->first_response_at, v->response_breached);
+    render_due(req, b, "Resolution due", t->resolve_due_at, t->resolved_at, v->resolve_breached);
     buf_append_str(b, "</dl></section>\n");
 }
 
@@ -120,7 +121,7 @@ static void render_event(struct http_request *req, struct buf *b, const struct s
         buf_append_html(b, e->kind);
     }
     buf_append_str(b, " <span class=\"muted\">");
-    web_write_instant(b, e->created_at);
+    web_write_instant(req, b, e->created_at);
     buf_append_str(b, "</span></p>");
     if ((strcmp(e->kind, "opened") == 0 || strcmp(e->kind, "reply") == 0) && e->body != NULL) {
         buf_append_str(b, "<p class=\"prose\">");
@@ -226,7 +227,7 @@ static void render(struct http_request *req, int status, const char *notice, con
     buf_append_str(&b, "<p><a href=\"/tickets\">← Support</a></p>\n<h1>");
     buf_append_html(&b, v.ticket.subject);
     buf_append_str(&b, "</h1>\n");
-    render_facts(&b, &v);
+    render_facts(req, &b, &v);
     render_events(req, &b, &v);
     bool body_error = problem != NULL && problem->field != NULL && strcmp(problem->field, "body") == 0;
     if (ticket_status_parse(v.ticket.status) != TICKET_RESOLVED)

@@ -69,7 +69,7 @@ static void render_figures(struct http_request *req, struct buf *b)
 }
 
 /* The due time of what the ticket waits for now, with "late" when it passed. */
-static void render_due(struct buf *b, const struct store_ticket *t, int64_t now)
+static void render_due(const struct http_request *req, struct buf *b, const struct store_ticket *t, int64_t now)
 {
     enum ticket_status status = ticket_status_parse(t->status);
     if (status == TICKET_RESOLVED) {
@@ -79,12 +79,12 @@ static void render_due(struct buf *b, const struct store_ticket *t, int64_t now)
     bool responded = t->first_response_at > 0;
     bool late = responded ? ticket_resolve_breached(t, now) : ticket_response_breached(t, now);
     buf_append_str(b, responded ? "Resolution " : "First response ");
-    web_write_instant(b, responded ? t->resolve_due_at : t->response_due_at);
+    web_write_instant(req, b, responded ? t->resolve_due_at : t->response_due_at);
     if (late)
         buf_append_str(b, " <span class=\"status status-action\">Late</span>");
 }
 
-static void render_row(struct buf *b, const struct store_ticket *t, int64_t now)
+static void render_row(const struct http_request *req, struct buf *b, const struct store_ticket *t, int64_t now)
 {
     buf_append_str(b, "<tr><th scope=\"row\" data-label=\"Subject\"><a href=\"/tickets/");
     buf_append_url(b, t->id);
@@ -99,11 +99,12 @@ static void render_row(struct buf *b, const struct store_ticket *t, int64_t now)
     buf_append_str(b, "</td><td data-label=\"Status\">");
     buf_append_html(b, ticket_status_label(ticket_status_parse(t->status)));
     buf_append_str(b, "</td><td data-label=\"Due\">");
-    render_due(b, t, now);
+    render_due(req, b, t, now);
     buf_append_str(b, "</td></tr>\n");
 }
 
-static void render_queue(struct buf *b, const struct store_ticket *items, size_t count, bool resolved)
+static void render_queue(const struct http_request *req, struct buf *b, const struct store_ticket *items, size_t count,
+                         bool resolved)
 {
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"queue-heading\"><h2 id=\"queue-heading\">");
     buf_append_str(b, resolved ? "All tickets" : "Open tickets");
@@ -120,7 +121,7 @@ static void render_queue(struct buf *b, const struct store_ticket *items, size_t
                       "<th scope=\"col\">Status</th><th scope=\"col\">Due</th></tr></thead><tbody>\n");
     int64_t now = clock_now();
     for (size_t i = 0; i < count; i++)
-        render_row(b, &items[i], now);
+        render_row(req, b, &items[i], now);
     buf_append_str(b, "</tbody></table></div></section>\n");
 }
 
@@ -154,7 +155,7 @@ void web_page_tickets(struct http_request *req)
                        "Safety.</p>\n<p><a class=\"button\" href=\"/tickets/new\">Open a ticket</a></p>\n");
     if (account_has_role(&user, ROLE_STAFF))
         render_figures(req, &b);
-    render_queue(&b, items, count, resolved);
+    render_queue(req, &b, items, count, resolved);
     view_page_end(&b);
     if (!buf_ok(&b)) {
         http_reply_error(req, ERR_INTERNAL, NULL, NULL);

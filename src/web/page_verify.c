@@ -28,19 +28,19 @@ static void number_form(struct buf *b, const char *typed)
     buf_append_str(b, "\"></div>\n<button type=\"submit\">Check</button></form>\n");
 }
 
-static void write_verdict(struct buf *b, const struct certificate_check *check)
+static void write_verdict(const struct http_request *req, struct buf *b, const struct certificate_check *check)
 {
     const struct store_certificate *c = &check->cert;
     if (check->verdict == CERTIFICATE_REVOKED) {
         buf_append_str(b, "<div class=\"notice error\" role=\"status\" id=\"verdict\"><p><strong>Revoked.</strong> "
                           "Rounds issued this document and revoked it on ");
-        web_write_date(b, c->revoked_at);
+        web_write_date(req, b, c->revoked_at);
         buf_append_str(b, ". It no longer certifies what it states.</p></div>\n");
         return;
     }
     buf_append_str(b, "<div class=\"notice\" role=\"status\" id=\"verdict\"><p><strong>Genuine.</strong> "
                       "Rounds issued this document on ");
-    web_write_date(b, c->issued_at);
+    web_write_date(req, b, c->issued_at);
     buf_append_str(b, " and its signed facts are below, unchanged.</p></div>\n");
 }
 
@@ -54,7 +54,7 @@ static void render_found(struct http_request *req, struct buf *b, const struct c
     buf_append_str(b, "</h1>\n<p class=\"lead\">Number <strong>");
     buf_append_html(b, c->number);
     buf_append_str(b, "</strong></p>\n");
-    write_verdict(b, check);
+    write_verdict(req, b, check);
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"facts-h\"><h2 id=\"facts-h\">What it states</h2>\n"
                       "<dl class=\"facts\">\n");
     if (certificate_facts_shown(&req->arena, c->facts, &facts, &count) == 0)

@@ -294,7 +294,8 @@ static const char *done_message(const char *done)
     return NULL;
 }
 
-static void render_documents(struct buf *b, const struct store_document *docs, size_t count)
+static void render_documents(const struct http_request *req, struct buf *b, const struct store_document *docs,
+                             size_t count)
 {
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"docs-heading\"><h2 id=\"docs-heading\">"
                       "Your documents</h2>\n");
@@ -333,7 +334,7 @@ static void render_documents(struct buf *b, const struct store_document *docs, s
             buf_append_str(b, "<span class=\"muted\">Does not expire</span>");
         }
         buf_append_str(b, "</td><td data-label=\"Uploaded\">");
-        web_write_instant(b, d->created_at);
+        web_write_instant(req, b, d->created_at);
         buf_append_str(b, "</td></tr>\n");
     }
     buf_append_str(b, "</tbody></table></div></section>\n");
@@ -391,7 +392,7 @@ static void render(struct http_request *req, int status, const char *notice, con
     if (notice != NULL)
         view_notice(&b, notice);
     render_storage(req, &b, used);
-    render_documents(&b, docs, count);
+    render_documents(req, &b, docs, count);
 
     buf_append_str(&b, "<section class=\"card\" id=\"upload\" aria-labelledby=\"upload-heading\">"
                        "<h2 id=\"upload-heading\">Upload a document</h2>\n");

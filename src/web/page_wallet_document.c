@@ -62,7 +62,7 @@ static void write_date_or(struct buf *b, const char *date, const char *otherwise
     }
 }
 
-static void render_details(struct buf *b, const struct store_document *d)
+static void render_details(const struct http_request *req, struct buf *b, const struct store_document *d)
 {
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"details-heading\"><h2 id=\"details-heading\">"
                       "Details</h2>\n<dl class=\"facts\">");
@@ -86,17 +86,18 @@ static void render_details(struct buf *b, const struct store_document *d)
     web_document_expiry_warning(b, d->expires_on);
     buf_append_str(b, "</dd>");
     fact(b, "Uploaded");
-    web_write_instant(b, d->created_at);
+    web_write_instant(req, b, d->created_at);
     buf_append_str(b, "</dd>");
     if (d->reviewed_at > 0) {
         fact(b, document_state_label(document_state_of(d)));
-        web_write_instant(b, d->reviewed_at);
+        web_write_instant(req, b, d->reviewed_at);
         buf_append_str(b, " by Rounds staff</dd>");
     }
     buf_append_str(b, "</dl></section>\n");
 }
 
-static void render_history(struct buf *b, const struct store_document *versions, size_t count)
+static void render_history(const struct http_request *req, struct buf *b, const struct store_document *versions,
+                           size_t count)
 {
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"history-heading\"><h2 id=\"history-heading\">"
                       "Older versions</h2>\n");
@@ -111,7 +112,7 @@ static void render_history(struct buf *b, const struct store_document *versions,
     for (size_t i = 0; i < count; i++) {
         const struct store_document *v = &versions[i];
         buf_append_str(b, "<tr><td data-label=\"Uploaded\">");
-        web_write_instant(b, v->created_at);
+        web_write_instant(req, b, v->created_at);
         buf_append_str(b, "</td><td data-label=\"File\">");
         buf_append_html(b, v->file_name);
         buf_append_str(b, " <a href=\"/documents/");
@@ -234,11 +235,11 @@ static void render(struct http_request *req, int status, const char *id, const c
             buf_append_str(&b, "<p><a href=\"#replace\">Upload a corrected version</a>.</p>");
         buf_append_str(&b, "</div>\n");
     }
-    render_details(&b, &d);
+    render_details(req, &b, &d);
     if (current)
         render_replace(req, &b, &d, page.csrf_token, form);
     if (history_ok)
-        render_history(&b, history, history_count);
+        render_history(req, &b, history, history_count);
     else
         view_alert(&b, "The older versions could not be loaded. Reload the page in a moment.");
     if (current)

@@ -100,6 +100,18 @@ void web_confirm_notice(struct buf *b, const char *csrf_token, const struct stor
 void web_calendar_card(struct http_request *req, struct buf *b, const struct store_user *user, const char *csrf);
 void web_page_calendar_issue(struct http_request *req);
 void web_page_calendar_revoke(struct http_request *req);
+/* page_account_time_zone.c: the account page's "Time zone" card (its select
+ * as sent and its error when form is not NULL), and its POST. */
+struct web_time_zone_form {
+    const char *typed, *error;
+};
+void web_time_zone_card(struct http_request *req, struct buf *b, const struct store_user *user, const char *csrf,
+                        const struct web_time_zone_form *form);
+void web_page_account_time_zone_post(struct http_request *req);
+/* page_account.c: the account page (400) with a refused time zone in its
+ * error summary and card. */
+void web_account_render_time_zone(struct http_request *req, const struct store_user *user,
+                                  const struct web_time_zone_form *form);
 void web_page_logout_post(struct http_request *req);
 void web_page_host(struct http_request *req);
 void web_page_host_offering_new(struct http_request *req);
@@ -189,8 +201,12 @@ void web_offering_render(struct http_request *req, int status, const char *offer
 /* <span class="status status-action">Offer made</span>: the status in words,
  * with a class per kind of status (waiting, action, good, closed). */
 void web_application_status(struct buf *b, enum application_status status);
-/* An instant as "Dec 2, 2026, 15:20 UTC". */
-void web_write_instant(struct buf *b, int64_t t);
+/* The signed-in viewer's time zone ("Asia/Kolkata"), NULL when they have not
+ * chosen one (or are signed out): pages then write UTC and say so. */
+const char *web_viewer_time_zone(const struct http_request *req);
+/* An instant in the viewer's time zone, "Dec 2, 2026, 10:20 EST" (a zone
+ * without a name for its time: "… 20:50 UTC+5:30"); "… 15:20 UTC" without one. */
+void web_write_instant(const struct http_request *req, struct buf *b, int64_t t);
 
 extern const char *const web_applications_params[];
 extern const char *const web_application_params[];
@@ -275,8 +291,8 @@ int web_upload_check(struct http_request *req, const struct http_part *file, con
 
 /* <span class="status status-good">Uploaded</span>: a letter's state in words. */
 void web_letter_state(struct buf *b, enum letter_state state);
-/* An instant's date as "Dec 2, 2026" (UTC). */
-void web_write_date(struct buf *b, int64_t t);
+/* An instant's date in the viewer's time zone (UTC without one), "Dec 2, 2026". */
+void web_write_date(const struct http_request *req, struct buf *b, int64_t t);
 /* The PDF input of a letter's upload form (id "f-file"), its hint and error (or NULL). */
 void web_letter_file_input(struct buf *b, const char *label, const char *error);
 /* ?done=… after a POST on the letter, invitation and readiness pages. */

@@ -976,6 +976,109 @@ TEST(patch_me_null_clears)
     free(row);
 }
 
+/* The user's time zone column (or "~"), to check that a refused PATCH changed nothing (heap). */
+static char *time_zone_row(const char *email)
+{
+    char *row = api_db_text(db, "SELECT COALESCE(time_zone, '~') FROM users WHERE email = $1", email, NULL, NULL);
+    return row != NULL ? row : strdup("(no row)");
+}
+
+TEST(patch_me_time_zone)
+{
+    struct user u;
+    if (!register_user(&u, "zone"))
+        return;
+    const char *headers[] = {u.auth_header, NULL};
+    struct api_response r;
+    api_request(&r, "GET", "/api/v1/me", headers, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(json_is_null(api_json_get(r.json, "time_zone"))); /* not chosen: the pages write UTC */
+    api_free(&r);
+    patch_me(&r, &u, "{\"time_zone\":\"Asia/Kolkata\",\"school\":\"AIIMS\"}");
+    CHECK_INT(r.status, 200);
+    CHECK_STR(api_json_str(r.json, "time_zone"), "Asia/Kolkata");
+    CHECK_STR(api_json_str(r.json, "profile.school"), "AIIMS");
+    api_free(&r);
+    /* GET /me (a session read, maybe kept from before the change) shows the new zone. */
+    api_request(&r, "GET", "/api/v1/me", headers, NULL);
+    CHECK_STR(api_json_str(r.json, "time_zone"), "Asia/Kolkata");
+    api_free(&r);
+    /* Not zones: nothing changes, profile included, and the problem names the field. */
+    static const char *const refused[] = {
+        "{\"time_zone\":\"Mars/Olympus_Mons\"}",      "{\"time_zone\":\"../../etc/passwd\"}",
+        "{\"time_zone\":\"/etc/passwd\"}",            "{\"time_zone\":\"America\"}",
+        "{\"time_zone\":\"zone1970.tab\"}",           "{\"time_zone\":\"Asia/Kolkata/..\"}",
+        "{\"time_zone\":\"\"}",                       "{\"time_zone\":42}",
+        "{\"school\":\"Changed\",\"time_zone\":\"America/New York\"}",
+        "{\"time_zone\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}",
+    };
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        CHECK_PATCH_REFUSED(&u, refused[i], 400, "validation_failed", "time_zone");
+        char *zone = time_zone_row(u.email);
+        CHECK_STR(zone, "Asia/Kolkata");
+        free(zone);
+    }
+    patch_me(&r, &u, "{\"time_zone\":\"America/Argentina/Buenos_Aires\"}");
+    CHECK_INT(r.status, 200);
+    CHECK_STR(api_json_str(r.json, "time_zone"), "America/Argentina/Buenos_Aires");
+    CHECK_STR(api_json_str(r.json, "profile.school"), "AIIMS");
+    api_free(&r);
+    /* null: back to not chosen. */
+    patch_me(&r, &u, "{\"time_zone\":null}");
+    CHECK_INT(r.status, 200);
+    CHECK(json_is_null(api_json_get(r.json, "time_zone")));
+    api_free(&r);
+    char *zone = time_zone_row(u.email);
+    CHECK_STR(zone, "~");
+    free(zone);
+}
+
+/* The account page's time zone form: a path or an unknown zone comes back
+ * (400) with the error summary and changes nothing; a zone is saved (303)
+ * and the page then writes its time in it. */
+TEST(account_time_zone_form)
+{
+    struct user u;
+    if (!register_user(&u, "zoneform"))
+        return;
+    const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", u.cookie_header, NULL};
+    struct api_response r;
+    char body[256];
+    static const char *const refused[] = {"..%2F..%2Fetc%2Fpasswd", "Mars%2FOlympus_Mons", "America",
+                                          "%2Fetc%2Fpasswd"};
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        snprintf(body, sizeof(body), "csrf_token=%s&time_zone=%s", u.csrf, refused[i]);
+        api_request(&r, "POST", "/account/time-zone", headers, body);
+        CHECK_INT(r.status, 400);
+        CHECK_CONTAINS(r.body, "Your time zone was not saved.");
+        CHECK_CONTAINS(r.body, "href=\"#f-time_zone\"");
+        api_free(&r);
+        char *zone = time_zone_row(u.email);
+        CHECK_STR(zone, "~");
+        free(zone);
+    }
+    /* Without the CSRF token: refused too. */
+    api_request(&r, "POST", "/account/time-zone", headers, "time_zone=Africa%2FLagos");
+    CHECK_INT(r.status, 403);
+    api_free(&r);
+    snprintf(body, sizeof(body), "csrf_token=%s&time_zone=Africa%%2FLagos", u.csrf);
+    api_request(&r, "POST", "/account/time-zone", headers, body);
+    CHECK_INT(r.status, 303);
+    CHECK_STR(api_header(&r, "location"), "/account?saved=time_zone");
+    api_free(&r);
+    char *zone = time_zone_row(u.email);
+    CHECK_STR(zone, "Africa/Lagos");
+    free(zone);
+    const char *cookie[] = {u.cookie_header, NULL};
+    api_request(&r, "GET", "/account?saved=time_zone", cookie, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(r.body, "Time zone saved.");
+    CHECK_CONTAINS(r.body, "your time zone, Lagos (Nigeria): it is now ");
+    CHECK_CONTAINS(r.body, " WAT.");
+    CHECK_CONTAINS(r.body, "<option value=\"Africa/Lagos\" selected>");
+    api_free(&r);
+}
+
 TEST(patch_me_unknown_field_is_named)
 {
     struct user u;
@@ -2063,6 +2166,8 @@ static void run_tests(void)
     API_RUN(patch_me_updates_the_profile);
     API_RUN(patch_me_changes_only_the_fields_sent);
     API_RUN(patch_me_null_clears);
+    API_RUN(patch_me_time_zone);
+    API_RUN(account_time_zone_form);
     API_RUN(patch_me_unknown_field_is_named);
     API_RUN(patch_me_wrong_type_is_named);
     API_RUN(patch_me_out_of_range_numbers);

@@ -118,3 +118,61 @@ test('creating an account from an offering comes back to it', { timeout: 60_000 
     assert.equal(new URL(page.url()).hash, '#apply', 'back at the offering\'s Apply section');
   });
 });
+
+// The account page's "Time zone": without one every instant says UTC; with
+// Asia/Kolkata the same instant (a support ticket's opening, known from the
+// API) reads in India Standard Time, and the account page says which zone it
+// uses. Screenshot: account-time-zone-360.png (a phone's width).
+test('a chosen time zone writes instants in local time', { timeout: 90_000 }, async () => {
+  const { confirmedStudent, apiExpect, PASSWORD: DEMO_PASSWORD, fitsWindow } = await import('./lib.mjs');
+  const student = await confirmedStudent('Priya Raman', 'zone');
+  const ticket = await apiExpect(201, 'POST', '/api/v1/tickets', {
+    token: student.token, body: { category: 'other', subject: 'Which time is it?', body: 'Checking the clock.' } });
+  const opened = new Date(ticket.created_at);
+  // "Dec 2, 2026, 20:50 IST", as the pages write an instant.
+  const written = (zone, abbreviation) => {
+    const parts = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit',
+      hourCycle: 'h23' }).formatToParts(opened).map((p) => [p.type, p.value]));
+    return `${parts.month} ${parts.day}, ${parts.year}, ${parts.hour}:${parts.minute} ${abbreviation}`;
+  };
+  await withPage({ javaScriptEnabled: false, viewport: { width: 360, height: 800 } }, async (page) => {
+    await page.goto('/login');
+    await (await field(page, 'email', /e-?mail/i)).fill(student.email);
+    await (await field(page, 'password', /password/i)).fill(DEMO_PASSWORD);
+    await submit(page, 'Log in', '/login', '/account');
+    const now = page.locator('#time-zone-now');
+    assert.match(await now.textContent(), /not chosen a time zone.* now .* UTC\./, 'without a zone the page says UTC');
+    await page.goto(`/tickets/${ticket.id}`);
+    assert.ok((await page.locator('main').textContent()).includes(written('UTC', 'UTC')),
+      `the ticket's opening in UTC: ${written('UTC', 'UTC')}`);
+
+    await page.goto('/account');
+    await form(page, '/account/time-zone');
+    const select = await field(page, 'time_zone', 'Time zone');
+    assert.equal(await select.inputValue(), '', 'no zone chosen yet');
+    assert.ok(await select.locator('optgroup[label="Asia"] option[value="Asia/Kolkata"]').count() === 1,
+      'Kolkata is listed under Asia');
+    await select.selectOption('Asia/Kolkata');
+    assert.equal(await submit(page, 'Save time zone', '/account/time-zone', '/account'), 303);
+    await page.getByText('Time zone saved.').first().waitFor();
+    assert.equal(await (await field(page, 'time_zone', 'Time zone')).inputValue(), 'Asia/Kolkata',
+      'the chosen zone is selected');
+    assert.match(await now.textContent(), /your time zone, Kolkata \(India\): it is now .* IST\./,
+      'the page says which zone it uses');
+    await fitsWindow(page); // nothing wider than 360 px
+    await screenshot(page, 'account-time-zone-360.png');
+
+    await page.goto(`/tickets/${ticket.id}`);
+    const main = await page.locator('main').textContent();
+    assert.ok(main.includes(written('Asia/Kolkata', 'IST')),
+      `the ticket's opening in India: ${written('Asia/Kolkata', 'IST')}`);
+    assert.ok(!main.includes(written('UTC', 'UTC')), 'no instant left in UTC');
+
+    // Back to none: UTC again.
+    await page.goto('/account');
+    await (await field(page, 'time_zone', 'Time zone')).selectOption('');
+    await submit(page, 'Save time zone', '/account/time-zone', '/account');
+    assert.match(await now.textContent(), /not chosen a time zone/);
+  });
+});

@@ -146,6 +146,41 @@ TEST(profile_updates_and_clears)
     CHECK_INT(found.profile.graduation_year, 0);
 }
 
+/* Migration 0035: a time zone per user, read with the user and with its
+ * session; the table refuses a name that could leave /usr/share/zoneinfo. */
+TEST(time_zone_saves_and_refuses_paths)
+{
+    struct store_user u = make_user("student");
+    CHECK_INT(store_user_insert(conn, &u), DB_OK);
+    struct store_user found;
+    CHECK_INT(store_user_by_id(conn, &arena, u.id, &found), DB_ROW);
+    CHECK(found.time_zone == NULL);
+    CHECK_INT(store_user_set_time_zone(conn, u.id, "Asia/Kolkata"), DB_OK);
+    CHECK_INT(store_user_by_id(conn, &arena, u.id, &found), DB_ROW);
+    CHECK_STR(found.time_zone, "Asia/Kolkata");
+    static const char *const refused[] = {"../../etc/passwd", "/etc/passwd", "America/New York", "America//Denver",
+                                          "America/", "Asia/Kolkata;", "",
+                                          "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"};
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        if (store_user_set_time_zone(conn, u.id, refused[i]) != DB_CONSTRAINT)
+            TEST_FAILF("the time zone \"%s\" was not refused", refused[i]);
+    }
+    CHECK_INT(store_user_by_id(conn, &arena, u.id, &found), DB_ROW);
+    CHECK_STR(found.time_zone, "Asia/Kolkata");
+    CHECK_INT(store_user_set_time_zone(conn, u.id, "Etc/GMT+5"), DB_OK);
+    char token[44], hash[65];
+    crypto_random_token(token);
+    crypto_hash_token(token, hash);
+    int64_t now = clock_now();
+    CHECK_INT(store_session_insert(conn, hash, u.id, "csrf-token", now), DB_OK);
+    struct store_session session;
+    CHECK_INT(store_session_find_user(conn, &arena, hash, now - 1800, now - 43200, &session, &found), DB_ROW);
+    CHECK_STR(found.time_zone, "Etc/GMT+5");
+    CHECK_INT(store_user_set_time_zone(conn, u.id, NULL), DB_OK);
+    CHECK_INT(store_user_by_id(conn, &arena, u.id, &found), DB_ROW);
+    CHECK(found.time_zone == NULL);
+}
+
 TEST(sessions_expire_when_idle_or_old)
 {
     struct store_user u = make_user("student");
@@ -864,6 +899,7 @@ int main(void)
     RUN(users_round_trip_with_roles_and_memberships);
     RUN(duplicate_email_is_a_constraint);
     RUN(profile_updates_and_clears);
+    RUN(time_zone_saves_and_refuses_paths);
     RUN(sessions_expire_when_idle_or_old);
     RUN(session_finds_its_user_with_roles_and_memberships);
     RUN(session_prune_removes_only_expired);
