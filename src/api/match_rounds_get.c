@@ -37,7 +37,7 @@ static void write_summary(struct buf *b, const struct store_match_round *r)
 
 /* The rounds of several sources (each a page after the cursor), merged. */
 struct merged_rounds {
-    const struct store_match_round **items;
+    struct store_match_round *items;
     size_t count, capacity;
 };
 
@@ -47,12 +47,12 @@ static bool merge(struct arena *arena, struct merged_rounds *m, const struct sto
     for (size_t i = 0; i < count; i++) {
         bool dup = false;
         for (size_t j = 0; j < m->count && !dup; j++)
-            dup = strcmp(m->items[j]->id, items[i].id) == 0;
+            dup = strcmp(m->items[j].id, items[i].id) == 0;
         if (dup)
             continue;
         if (m->count == m->capacity) {
             size_t capacity = m->capacity > 0 ? 2 * m->capacity : 64;
-            const struct store_match_round **grown = arena_alloc(arena, capacity * sizeof(*grown));
+            struct store_match_round *grown = arena_alloc(arena, capacity * sizeof(*grown));
             if (grown == NULL)
                 return false;
             if (m->count > 0)
@@ -60,7 +60,7 @@ static bool merge(struct arena *arena, struct merged_rounds *m, const struct sto
             m->items = grown;
             m->capacity = capacity;
         }
-        m->items[m->count++] = &items[i];
+        m->items[m->count++] = items[i];
     }
     return true;
 }
@@ -68,8 +68,7 @@ static bool merge(struct arena *arena, struct merged_rounds *m, const struct sto
 /* Newest first, then by id (the list's order). */
 static int compare_rounds(const void *a, const void *b)
 {
-    const struct store_match_round *x = *(const struct store_match_round *const *)a;
-    const struct store_match_round *y = *(const struct store_match_round *const *)b;
+    const struct store_match_round *x = a, *y = b;
     if (x->created_at != y->created_at)
         return x->created_at > y->created_at ? -1 : 1;
     return strcmp(x->id, y->id);
@@ -103,11 +102,13 @@ static int load_rounds(struct http_request *req, const struct store_user *user, 
         else if (role == ROLE_HOST_COORDINATOR && school_id == NULL)
             rc = load_source(req, pager, (struct store_match_rounds_filter){.host_ids = org}, m);
     }
-    if (rc == DB_OK && (school_id == NULL || m->count == 0))
-        rc = load_source(req, pager,
-                         school_id != NULL ? (struct store_match_rounds_filter){.school_id = school_id}
-                                           : (struct store_match_rounds_filter){.student_id = user->id},
-                         m);
+    if (rc == DB_OK && (school_id == NULL || m->count == 0)) {
+        /* the school asked for (staff), or the rounds whose cohort the caller is in */
+        struct store_match_rounds_filter f = {.school_id = school_id};
+        if (school_id == NULL)
+            f.student_id = user->id;
+        rc = load_source(req, pager, f, m);
+    }
     return rc;
 }
 
@@ -135,8 +136,8 @@ void api_match_rounds_get(struct http_request *req)
     buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < m.count; i++)
-        if (api_pager_take_keyed(&pager, &b, m.items[i]->id, API_KEY({.n = m.items[i]->created_at})))
-            write_summary(&b, m.items[i]);
+        if (api_pager_take_keyed(&pager, &b, m.items[i].id, API_KEY({.n = m.items[i].created_at})))
+            write_summary(&b, &m.items[i]);
     if (api_pager_finish(req, &pager, &b) != 0)
         return;
     http_reply_json(req, 200, &b);
