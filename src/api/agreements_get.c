@@ -8,7 +8,7 @@ void api_agreements_get(struct http_request *req)
 {
     struct store_user user;
     struct api_pager pager;
-    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager) != 0)
+    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager, "agreements", NULL) != 0)
         return;
     struct store_agreement *items = NULL;
     size_t count = 0;

@@ -84,25 +84,62 @@ struct api_page {
 /* Reads the list parameters; on a bad value replies 400 naming it and returns -1. */
 int api_list_params(struct http_request *req, struct api_page *page);
 
-/* A list built whole in memory (small per caller) shown a page at a time
- * (api/list_pager.c): the handler offers each item, in the list's order, with
- * an id unique in the list; the pager says which belong on the page. The
- * cursor is the last id shown, so a page resumes after that item even when
- * others were added or removed meanwhile; a cursor naming no item → 400. */
+/* Reads ?limit= (1–100) into *limit, left as it is when absent; -1 after replying 400. */
+int api_list_limit(struct http_request *req, int *limit);
+
+/* One page of a list (api/list_pager.c), built whole in memory (small per
+ * caller) or paged by the store by key. The handler offers each item in the
+ * list's order with an id unique in the list and, for a list with a key, the
+ * item's sort key; the pager says which belong on the page. The cursor names
+ * the list (tag), the last item's key and id: a page resumes after that item,
+ * or — when it was removed meanwhile — after where it stood by the key (a list
+ * offered without a key: at its position). A cursor of another list → 400.
+ *
+ * A shape gives the order of the key: one letter a part, then one for the id:
+ * 'n'/'N' an integer ascending/descending, 's'/'S' text ascending/descending
+ * (text compared byte by byte, as SQLite and PostgreSQL's C collation do).
+ * A list without a key has the shape "s". */
+enum { API_KEY_PARTS_MAX = 3 };
+struct api_key_part {
+    int64_t n;
+    const char *s;
+};
+/* The parts of an item's key, as the shape orders them:
+ * API_KEY({.n = created_at}, {.s = name}). */
+#define API_KEY(...) ((const struct api_key_part[]){__VA_ARGS__})
+struct api_cursor {
+    int64_t position; /* the item's place in the list (0 first) */
+    struct api_key_part parts[API_KEY_PARTS_MAX];
+    const char *id;
+};
 struct api_pager {
     struct api_page page;
-    bool resumed;        /* the cursor's item has been passed (at once without a cursor) */
-    int shown;           /* items on the page so far */
-    const char *last_id; /* the last of them */
-    bool more;           /* an item follows the page */
+    const char *tag, *shape;
+    bool has_cursor;             /* ?cursor= given: cursor holds it */
+    struct api_cursor cursor;
+    bool resumed;                /* the cursor's place has been passed (at once without a cursor) */
+    int64_t offered;             /* items offered so far */
+    int shown;                   /* items on the page so far */
+    int64_t last_position;       /* the last of them: its place, key and id */
+    struct api_key_part last_key[API_KEY_PARTS_MAX];
+    const char *last_id;
+    bool more;                   /* an item follows the page */
 };
-/* Reads ?limit= and ?cursor=; on a bad value replies 400 and returns -1. */
-int api_pager_start(struct http_request *req, struct api_pager *pager);
-/* Whether the item id belongs on the page; if so, writes the ',' before it
- * (all but the first) into b, and the caller writes the item. */
+/* Reads ?limit= and ?cursor= for the list tag (letters) of the shape; on a bad
+ * value replies 400 naming it and returns -1. */
+int api_pager_start(struct http_request *req, struct api_pager *pager, const char *tag, const char *shape);
+/* For a list the store pages: the items offered are those after the cursor,
+ * as the store orders them (no comparison in C, whatever the collation). */
+void api_pager_paged_in_store(struct api_pager *pager);
+/* Whether the item id (key: as the shape says, NULL for a list without a key)
+ * belongs on the page; if so, writes the ',' before it (all but the first)
+ * into b, and the caller writes the item. */
+bool api_pager_take_keyed(struct api_pager *pager, struct buf *b, const char *id, const struct api_key_part *key);
+/* The same for a list without a key. */
 bool api_pager_take(struct api_pager *pager, struct buf *b, const char *id);
-/* Closes {"items":[… with ],"next_cursor":…}; -1 after replying 400 when the
- * cursor named no item of the list. */
+/* Closes the items with ],"next_cursor":… (the caller may add fields, then '}'). */
+void api_pager_end_items(struct api_pager *pager, struct buf *b);
+/* Closes {"items":[… with ],"next_cursor":…}; returns 0. */
 int api_pager_finish(struct http_request *req, struct api_pager *pager, struct buf *b);
 /* A query parameter given at most once (NULL when absent or empty); -1 after replying. */
 int api_query_param(struct http_request *req, const char *name, const char **out);

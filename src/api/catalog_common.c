@@ -51,23 +51,31 @@ bool api_id_valid(const char *id)
     return true;
 }
 
+int api_list_limit(struct http_request *req, int *limit)
+{
+    const char *value;
+    if (api_query_param(req, "limit", &value) != 0)
+        return -1;
+    if (value != NULL) {
+        char *end = NULL;
+        errno = 0;
+        long long n = strtoll(value, &end, 10);
+        if (errno != 0 || end == value || *end != '\0' || n < 1 || n > API_LIST_LIMIT_MAX) {
+            http_reply_error(req, ERR_INVALID_PARAMETER, "limit", "must be from 1 to 100");
+            return -1;
+        }
+        *limit = (int)n;
+    }
+    return 0;
+}
+
 int api_list_params(struct http_request *req, struct api_page *page)
 {
     page->limit = API_LIST_LIMIT_DEFAULT;
     page->cursor = NULL;
-    const char *limit, *cursor;
-    if (api_query_param(req, "limit", &limit) != 0 || api_query_param(req, "cursor", &cursor) != 0)
+    const char *cursor;
+    if (api_list_limit(req, &page->limit) != 0 || api_query_param(req, "cursor", &cursor) != 0)
         return -1;
-    if (limit != NULL) {
-        char *end = NULL;
-        errno = 0;
-        long long n = strtoll(limit, &end, 10);
-        if (errno != 0 || end == limit || *end != '\0' || n < 1 || n > API_LIST_LIMIT_MAX) {
-            http_reply_error(req, ERR_INVALID_PARAMETER, "limit", "must be from 1 to 100");
-            return -1;
-        }
-        page->limit = (int)n;
-    }
     if (cursor != NULL) {
         if (!api_id_valid(cursor)) {
             http_reply_error(req, ERR_INVALID_PARAMETER, "cursor", "is not a cursor of this list");

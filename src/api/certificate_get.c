@@ -12,7 +12,7 @@ void api_certificates_list(struct http_request *req)
 {
     struct store_user user;
     struct api_pager pager;
-    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager) != 0)
+    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager, "certificates", "Ns") != 0)
         return;
     struct store_certificate *items;
     size_t count = 0;
@@ -25,7 +25,7 @@ void api_certificates_list(struct http_request *req)
     buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        if (!api_pager_take(&pager, &b, items[i].number))
+        if (!api_pager_take_keyed(&pager, &b, items[i].number, API_KEY({.n = items[i].issued_at})))
             continue;
         api_write_certificate(&b, &req->arena, &items[i]);
     }

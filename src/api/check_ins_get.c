@@ -8,7 +8,7 @@ void api_check_ins_get(struct http_request *req)
 {
     struct store_user user;
     struct api_pager pager;
-    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager) != 0)
+    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager, "checkins", "Ss") != 0)
         return;
     struct store_check_in *items;
     size_t count;
@@ -21,7 +21,7 @@ void api_check_ins_get(struct http_request *req)
     buf_init(&b, &req->arena, BUF_CAP_LONG_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        if (!api_pager_take(&pager, &b, items[i].id))
+        if (!api_pager_take_keyed(&pager, &b, items[i].id, API_KEY({.s = items[i].week_start})))
             continue;
         api_write_check_in(&b, &items[i]);
     }

@@ -8,7 +8,7 @@ void api_coaches_get(struct http_request *req)
 {
     struct store_user user;
     struct api_pager pager;
-    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager) != 0)
+    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager, "coaches", "ss") != 0)
         return;
     if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL, "only staff see the coaches");
@@ -24,7 +24,7 @@ void api_coaches_get(struct http_request *req)
     buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        if (!api_pager_take(&pager, &b, coaches[i].id))
+        if (!api_pager_take_keyed(&pager, &b, coaches[i].id, API_KEY({.s = coaches[i].name})))
             continue;
         api_write_coach(&b, &coaches[i]);
     }

@@ -10,13 +10,17 @@
 
 const char *const api_deletion_requests_params[] = {"state", "limit", "cursor", NULL};
 
-enum { DELETION_LIST_MAX = 500 };
+/* The list's sort key: oldest due first (pending), newest first (others). */
+static int64_t sort_key(const struct store_deletion_request *r)
+{
+    return strcmp(r->state, "pending") == 0 ? r->due_at : -r->requested_at;
+}
 
 void api_deletion_requests_get(struct http_request *req)
 {
     struct store_user user;
     struct api_pager pager;
-    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager) != 0)
+    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager, "deletions", "ns") != 0)
         return;
     if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL, "only staff see deletion requests");
@@ -33,15 +37,19 @@ void api_deletion_requests_get(struct http_request *req)
     }
     struct store_deletion_request *items = NULL;
     size_t count = 0;
-    if (store_deletion_requests_list(req->db, &req->arena, state, DELETION_LIST_MAX, &items, &count) != DB_OK) {
+    /* A page and one more (whether there is a next page), after the cursor's key, in the store. */
+    if (store_deletion_requests_page(req->db, &req->arena, state, pager.cursor.parts[0].n,
+                                     pager.has_cursor ? pager.cursor.id : NULL, pager.page.limit + 1, &items,
+                                     &count) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
+    api_pager_paged_in_store(&pager);
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_LONG_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        if (!api_pager_take(&pager, &b, items[i].id))
+        if (!api_pager_take_keyed(&pager, &b, items[i].id, API_KEY({.n = sort_key(&items[i])})))
             continue;
         api_write_deletion_request(&b, &items[i], true);
     }

@@ -7,11 +7,11 @@
 void api_favourites_get(struct http_request *req)
 {
     struct api_pager pager;
-    if (api_pager_start(req, &pager) != 0)
+    if (api_pager_start(req, &pager, "favourites", "NNs") != 0)
         return;
-    const char **ids;
+    struct store_favourite *stars;
     size_t count;
-    if (store_favourites_of(req->db, &req->arena, req->auth.user_id, &ids, &count) != DB_OK) {
+    if (store_favourites_keyed(req->db, &req->arena, req->auth.user_id, &stars, &count) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
@@ -20,7 +20,9 @@ void api_favourites_get(struct http_request *req)
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
         struct catalog_hit hit;
-        if (!catalog_index_hit(&req->arena, ids[i], &hit) || !api_pager_take(&pager, &b, ids[i]))
+        if (!catalog_index_hit(&req->arena, stars[i].offering_id, &hit) ||
+            !api_pager_take_keyed(&pager, &b, stars[i].offering_id,
+                                  API_KEY({.n = stars[i].position}, {.n = stars[i].created_at})))
             continue;
         api_write_catalog_hit(&b, &hit);
     }

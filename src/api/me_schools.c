@@ -11,7 +11,7 @@ void api_me_schools_get(struct http_request *req)
 {
     struct store_user user;
     struct api_pager pager;
-    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager) != 0)
+    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager, "myschools", "Ns") != 0)
         return;
     struct store_school_student *links = NULL;
     size_t count = 0;
@@ -23,7 +23,7 @@ void api_me_schools_get(struct http_request *req)
     buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        if (!api_pager_take(&pager, &b, links[i].organization_id))
+        if (!api_pager_take_keyed(&pager, &b, links[i].organization_id, API_KEY({.n = links[i].updated_at})))
             continue;
         api_write_school_link(&b, &links[i]);
     }

@@ -1,5 +1,6 @@
-/* notifications.c — GET /api/v1/notifications (newest first, with the
- * unread count; `count`: the notices a grouped one stands for),
+/* notifications.c — GET /api/v1/notifications?limit=&cursor= (newest first,
+ * a page at a time, with the unread count; `count`: the notices a grouped one
+ * stands for),
  * POST /api/v1/notifications/{id}/read and POST /api/v1/notifications/read-all
  * → 200 {"marked": n}. */
 #include "api/applications_api.h"
@@ -9,20 +10,30 @@
 
 void api_notifications_list(struct http_request *req)
 {
+    struct api_pager pager;
+    if (api_pager_start(req, &pager, "notifications", "NS") != 0)
+        return;
     struct store_notification *items;
     size_t count;
     int64_t unread = 0;
-    if (store_notifications_list(req->db, &req->arena, req->auth.user_id, 50, &items, &count, &unread) != DB_OK) {
+    /* A page and one more (whether there is a next page), after the cursor's key, in the store. */
+    if (store_notifications_unread(req->db, req->auth.user_id, &unread) != DB_OK ||
+        store_notifications_page(req->db, &req->arena, req->auth.user_id, pager.cursor.parts[0].n,
+                                 pager.has_cursor ? pager.cursor.id : NULL, pager.page.limit + 1, &items,
+                                 &count) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
+    api_pager_paged_in_store(&pager);
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_DETAIL);
     buf_appendf(&b, "{\"unread\":%lld,\"items\":[", (long long)unread);
     for (size_t i = 0; i < count; i++) {
+        if (!api_pager_take_keyed(&pager, &b, items[i].id, API_KEY({.n = items[i].created_at})))
+            continue;
         char at[21];
         clock_format_rfc3339(items[i].created_at, at);
-        buf_append_str(&b, i > 0 ? ",{\"id\":" : "{\"id\":");
+        buf_append_str(&b, "{\"id\":");
         buf_append_json_string(&b, items[i].id);
         buf_append_str(&b, ",\"kind\":");
         buf_append_json_string(&b, items[i].kind);
@@ -33,7 +44,8 @@ void api_notifications_list(struct http_request *req)
         buf_appendf(&b, ",\"created_at\":\"%s\",\"read\":%s,\"count\":%lld}", at,
                     items[i].read_at > 0 ? "true" : "false", (long long)items[i].notice_count);
     }
-    buf_append_str(&b, "]}");
+    if (api_pager_finish(req, &pager, &b) != 0)
+        return;
     http_reply_json(req, 200, &b);
 }
 

@@ -9,13 +9,11 @@
 
 const char *const api_refunds_list_params[] = {"provider", "limit", "cursor", NULL};
 
-enum { REFUNDS_LIST_MAX = 200 };
-
 void api_refunds_list(struct http_request *req)
 {
     struct store_user user;
     struct api_pager pager;
-    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager) != 0)
+    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager, "refunds", "ns") != 0)
         return;
     if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL, "only staff see the refunds owed");
@@ -31,16 +29,19 @@ void api_refunds_list(struct http_request *req)
     }
     struct store_refund *owed;
     size_t count = 0;
-    /* Every refund owed, whenever its next attempt is due. */
-    if (store_refunds_owed(req->db, &req->arena, provider, INT64_MAX, REFUNDS_LIST_MAX, &owed, &count) != DB_OK) {
+    /* Every refund owed, whenever its next attempt is due: a page and one more, after the cursor's key. */
+    if (store_refunds_owed_page(req->db, &req->arena, provider, pager.cursor.parts[0].n,
+                                pager.has_cursor ? pager.cursor.id : NULL, pager.page.limit + 1, &owed,
+                                &count) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
+    api_pager_paged_in_store(&pager);
     struct buf b;
     buf_init(&b, &req->arena, 512 * 1024);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        if (!api_pager_take(&pager, &b, owed[i].id))
+        if (!api_pager_take_keyed(&pager, &b, owed[i].id, API_KEY({.n = owed[i].created_at})))
             continue;
         api_write_refund(&b, &owed[i]);
     }

@@ -14,7 +14,7 @@ void api_requirements_list(struct http_request *req)
     const char *organization_id, *offering_id;
     struct api_pager pager;
     if (api_current_user(req, &user) != 0 || api_query_param(req, "organization_id", &organization_id) != 0 ||
-        api_query_param(req, "offering_id", &offering_id) != 0 || api_pager_start(req, &pager) != 0)
+        api_query_param(req, "offering_id", &offering_id) != 0 || api_pager_start(req, &pager, "requirements", NULL) != 0)
         return;
     if (organization_id == NULL && offering_id == NULL) {
         http_reply_error(req, ERR_INVALID_PARAMETER, "organization_id", "give organization_id or offering_id");

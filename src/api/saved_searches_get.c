@@ -6,7 +6,7 @@
 void api_saved_searches_get(struct http_request *req)
 {
     struct api_pager pager;
-    if (api_pager_start(req, &pager) != 0)
+    if (api_pager_start(req, &pager, "searches", "nns") != 0)
         return;
     struct store_saved_search *items;
     size_t count;
@@ -18,7 +18,7 @@ void api_saved_searches_get(struct http_request *req)
     buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        if (!api_pager_take(&pager, &b, items[i].id))
+        if (!api_pager_take_keyed(&pager, &b, items[i].id, API_KEY({.n = items[i].position}, {.n = items[i].created_at})))
             continue;
         api_write_saved_search(&b, &req->arena, &items[i]);
     }

@@ -16,7 +16,7 @@ void api_school_approvals_get(struct http_request *req)
     const char *status = NULL;
     struct api_pager pager;
     if (api_current_user(req, &user) != 0 || api_query_param(req, "status", &status) != 0 ||
-        api_pager_start(req, &pager) != 0)
+        api_pager_start(req, &pager, "approvals", NULL) != 0)
         return;
     if (status != NULL && application_status_parse(status) == APPLICATION_STATUS_UNKNOWN) {
         http_reply_error(req, ERR_INVALID_PARAMETER, "status", "must be a state of an application");

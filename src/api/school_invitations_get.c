@@ -5,13 +5,11 @@
 #include "api/schools_api.h"
 #include "lib/limits.h"
 
-enum { INVITATIONS_SHOWN = 500 };
-
 void api_school_invitations_get(struct http_request *req)
 {
     struct store_user user;
     struct api_pager pager;
-    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager) != 0)
+    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager, "invitations", "Nns") != 0)
         return;
     struct store_organization school;
     struct error err = {0};
@@ -21,16 +19,22 @@ void api_school_invitations_get(struct http_request *req)
     }
     struct store_school_invitation *items = NULL;
     size_t count = 0;
-    if (store_school_invitations_pending(req->db, &req->arena, school.id, INVITATIONS_SHOWN, &items, &count) !=
-        DB_OK) {
+    /* A page and one more, after the cursor's key, in the store. */
+    struct store_school_invitation after = {.id = pager.cursor.id,
+                                            .upload_seq = pager.cursor.parts[0].n,
+                                            .upload_line = pager.cursor.parts[1].n};
+    if (store_school_invitations_page(req->db, &req->arena, school.id, pager.has_cursor ? &after : NULL,
+                                      pager.page.limit + 1, &items, &count) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
+    api_pager_paged_in_store(&pager);
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        if (!api_pager_take(&pager, &b, items[i].id))
+        if (!api_pager_take_keyed(&pager, &b, items[i].id,
+                                  API_KEY({.n = items[i].upload_seq}, {.n = items[i].upload_line})))
             continue;
         buf_append_str(&b, "{\"id\":");
         buf_append_json_string(&b, items[i].id);

@@ -14,7 +14,7 @@ void api_school_students_get(struct http_request *req)
     const char *status = NULL;
     struct api_pager pager;
     if (api_current_user(req, &user) != 0 || api_query_param(req, "status", &status) != 0 ||
-        api_pager_start(req, &pager) != 0)
+        api_pager_start(req, &pager, "students", "ss") != 0)
         return;
     if (status != NULL && school_link_status_parse(status) == SCHOOL_LINK_STATUS_UNKNOWN) {
         http_reply_error(req, ERR_INVALID_PARAMETER, "status", "must be requested, active, refused or left");
@@ -38,7 +38,7 @@ void api_school_students_get(struct http_request *req)
     for (size_t i = 0; i < count; i++) {
         if (school_link_status_parse(links[i].status) != SCHOOL_LINK_ACTIVE)
             links[i].applications_active = links[i].applications_booked = 0; /* no consent, nothing shown */
-        if (!api_pager_take(&pager, &b, links[i].student_id))
+        if (!api_pager_take_keyed(&pager, &b, links[i].student_id, API_KEY({.s = links[i].student_name})))
             continue;
         api_write_school_link(&b, &links[i]);
     }

@@ -7,7 +7,7 @@ void api_schools_get(struct http_request *req)
 {
     struct store_user user;
     struct api_pager pager;
-    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager) != 0)
+    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager, "schools", "ss") != 0)
         return;
     struct store_organization *schools = NULL;
     size_t count = 0;
@@ -19,7 +19,7 @@ void api_schools_get(struct http_request *req)
     buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        if (!api_pager_take(&pager, &b, schools[i].id))
+        if (!api_pager_take_keyed(&pager, &b, schools[i].id, API_KEY({.s = schools[i].name})))
             continue;
         api_write_organization(&b, schools[i].id, schools[i].name, schools[i].kind);
     }

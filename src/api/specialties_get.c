@@ -8,7 +8,7 @@
 void api_specialties_get(struct http_request *req)
 {
     struct api_pager pager;
-    if (api_pager_start(req, &pager) != 0)
+    if (api_pager_start(req, &pager, "specialties", NULL) != 0)
         return;
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_FORM);

@@ -14,7 +14,7 @@ void api_tickets_get(struct http_request *req)
     const char *status = NULL;
     struct api_pager pager;
     if (api_current_user(req, &user) != 0 || api_query_param(req, "status", &status) != 0 ||
-        api_pager_start(req, &pager) != 0)
+        api_pager_start(req, &pager, "tickets", NULL) != 0)
         return;
     if (status != NULL && strcmp(status, "open") != 0 && strcmp(status, "all") != 0) {
         http_reply_error(req, ERR_INVALID_PARAMETER, "status", "must be open or all");

@@ -9,7 +9,7 @@ void api_waitlist_get(struct http_request *req)
 {
     struct store_user user;
     struct api_pager pager;
-    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager) != 0)
+    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager, "waitlist", "ns") != 0)
         return;
     const char *block_id = http_param(req, "id");
     struct store_waitlist_entry *items = NULL, mine;
@@ -29,7 +29,7 @@ void api_waitlist_get(struct http_request *req)
     buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        if (!api_pager_take(&pager, &b, items[i].id))
+        if (!api_pager_take_keyed(&pager, &b, items[i].id, API_KEY({.n = items[i].position})))
             continue;
         api_write_waitlist_entry(&b, &items[i], manager);
     }

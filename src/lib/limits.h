@@ -58,6 +58,7 @@
 /* ---- API lists (?limit= and ?cursor=) ---- */
 #define API_LIST_LIMIT_DEFAULT 20         /* items on a page when ?limit= is not given */
 #define API_LIST_LIMIT_MAX 100            /* the most ?limit= may ask for */
+#define API_CURSOR_MAX_BYTES 2048        /* a ?cursor= of a list (its key parts in hex) */
 
 /* ---- search, saved searches and alerts ---- */
 #define SEARCH_QUERY_MAX_CHARS 200        /* the words of a search (q) */

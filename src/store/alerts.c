@@ -102,7 +102,8 @@ int store_saved_search_count(struct db_conn *conn, const char *student_id, int64
 #define SAVED_SEARCH_SELECT                                                                                     \
     "SELECT s.id, s.student_id, s.name, s.q, s.specialty, s.state, s.kind, s.start_from, s.start_to,"          \
     " COALESCE(s.max_tuition, -1), s.include_full, s.eligible_me, s.email_alerts, s.pending,"                  \
-    " COALESCE(s.last_email_at, 0), s.created_at, u.email FROM saved_searches s JOIN users u ON u.id = s.student_id "
+    " COALESCE(s.last_email_at, 0), s.created_at, u.email, s.position"                                         \
+    " FROM saved_searches s JOIN users u ON u.id = s.student_id "
 
 static void read_saved_search(struct arena *arena, struct db_stmt *st, struct store_saved_search *s)
 {
@@ -124,6 +125,7 @@ static void read_saved_search(struct arena *arena, struct db_stmt *st, struct st
     s->last_email_at = db_column_int(st, 14);
     s->created_at = db_column_int(st, 15);
     s->student_email = store_column_dup(arena, st, 16);
+    s->position = db_column_int(st, 17);
 }
 
 static int read_saved_searches(struct arena *arena, struct db_stmt *st, struct store_saved_search **out,
@@ -321,6 +323,31 @@ int store_favourites_of(struct db_conn *conn, struct arena *arena, const char *s
                                           " ORDER BY position DESC, created_at DESC, offering_id");
     db_bind_text(st, 1, student_id);
     return read_ids(arena, st, ids, count);
+}
+
+int store_favourites_keyed(struct db_conn *conn, struct arena *arena, const char *student_id,
+                          struct store_favourite **out, size_t *count)
+{
+    /* serves: favourites_by_student */
+    struct db_stmt *st = db_prepare(conn, "SELECT offering_id, position, created_at FROM favourites"
+                                          " WHERE student_id = $1 ORDER BY position DESC, created_at DESC, offering_id");
+    db_bind_text(st, 1, student_id);
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_favourite *f = store_push(arena, (void **)out, count, &capacity, sizeof(*f));
+        if (f == NULL) {
+            rc = DB_ERROR;
+            break;
+        }
+        f->offering_id = store_column_dup(arena, st, 0);
+        f->position = db_column_int(st, 1);
+        f->created_at = db_column_int(st, 2);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
 }
 
 int store_favourite_students(struct db_conn *conn, struct arena *arena, const char *offering_id, const char ***ids,

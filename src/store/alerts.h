@@ -35,6 +35,7 @@ struct store_saved_search {
     int64_t last_email_at; /* 0: never */
     int64_t created_at;
     const char *student_email; /* joined for reading */
+    int64_t position;          /* its place among the student's (read, not written) */
 };
 
 /* Saves s after its owner's other searches (the next position among theirs):
@@ -81,6 +82,13 @@ int store_favourite_has(struct db_conn *conn, const char *student_id, const char
 /* A student's favourite offerings, the last starred first. */
 int store_favourites_of(struct db_conn *conn, struct arena *arena, const char *student_id, const char ***ids,
                         size_t *count);
+/* The same with each star's sort key (position, created_at). */
+struct store_favourite {
+    const char *offering_id;
+    int64_t position, created_at;
+};
+int store_favourites_keyed(struct db_conn *conn, struct arena *arena, const char *student_id,
+                          struct store_favourite **out, size_t *count);
 /* The students who starred an offering. */
 int store_favourite_students(struct db_conn *conn, struct arena *arena, const char *offering_id, const char ***ids,
                              size_t *count);

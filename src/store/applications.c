@@ -391,6 +391,32 @@ int store_notification_add(struct db_conn *conn, const char *id, const char *use
     return store_run(st);
 }
 
+/* Reads the rows of a notifications query (id, kind, title, link, created_at, read_at, notice_count). */
+static int read_notifications(struct arena *arena, struct db_stmt *st, struct store_notification **out,
+                              size_t *count)
+{
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_notification *n = store_push(arena, (void **)out, count, &capacity, sizeof(*n));
+        if (n == NULL) {
+            rc = DB_ERROR;
+            break;
+        }
+        n->id = store_column_dup(arena, st, 0);
+        n->kind = store_column_dup(arena, st, 1);
+        n->title = store_column_dup(arena, st, 2);
+        n->link = store_column_dup(arena, st, 3);
+        n->created_at = db_column_int(st, 4);
+        n->read_at = db_column_int(st, 5);
+        n->notice_count = db_column_int(st, 6);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
 int store_notifications_list(struct db_conn *conn, struct arena *arena, const char *user_id, int limit,
                              struct store_notification **out, size_t *count, int64_t *unread)
 {
@@ -403,23 +429,23 @@ int store_notifications_list(struct db_conn *conn, struct arena *arena, const ch
                           " FROM notifications WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2");
     db_bind_text(st, 1, user_id);
     db_bind_int(st, 2, limit);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_notification *n = store_push(arena, (void **)out, count, &capacity, sizeof(*n));
-        if (n == NULL)
-            break;
-        n->id = store_column_dup(arena, st, 0);
-        n->kind = store_column_dup(arena, st, 1);
-        n->title = store_column_dup(arena, st, 2);
-        n->link = store_column_dup(arena, st, 3);
-        n->created_at = db_column_int(st, 4);
-        n->read_at = db_column_int(st, 5);
-        n->notice_count = db_column_int(st, 6);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return read_notifications(arena, st, out, count);
+}
+
+int store_notifications_page(struct db_conn *conn, struct arena *arena, const char *user_id, int64_t before_created,
+                             const char *before_id, int limit, struct store_notification **out, size_t *count)
+{
+    /* serves: notifications_by_user */
+    struct db_stmt *st = db_prepare(conn, "SELECT id, kind, title, link, created_at, COALESCE(read_at, 0), notice_count"
+                                          " FROM notifications WHERE user_id = $1"
+                                          " AND (CAST($2 AS TEXT) IS NULL OR created_at < $3"
+                                          " OR (created_at = $3 AND id < $2))"
+                                          " ORDER BY created_at DESC, id DESC LIMIT $4");
+    db_bind_text(st, 1, user_id);
+    db_bind_text(st, 2, before_id);
+    db_bind_int(st, 3, before_created);
+    db_bind_int(st, 4, limit);
+    return read_notifications(arena, st, out, count);
 }
 
 int store_notification_group(struct db_conn *conn, const char *user_id, const char *kind, const char *title,

@@ -114,6 +114,10 @@ int store_notification_add(struct db_conn *conn, const char *id, const char *use
                            const char *title, const char *link, int64_t now);
 int store_notifications_list(struct db_conn *conn, struct arena *arena, const char *user_id, int limit,
                              struct store_notification **out, size_t *count, int64_t *unread);
+/* The user's notifications newest first, a page at a time: those before
+ * (before_created, before_id), or from the newest when before_id is NULL; at most limit. */
+int store_notifications_page(struct db_conn *conn, struct arena *arena, const char *user_id, int64_t before_created,
+                             const char *before_id, int limit, struct store_notification **out, size_t *count);
 /* How many of the user's notifications are unread (for the pages' header). */
 int store_notifications_unread(struct db_conn *conn, const char *user_id, int64_t *unread);
 /* DB_OK, or DB_DONE when it is not the user's notification. */

@@ -112,6 +112,23 @@ int store_deletion_requests_list(struct db_conn *conn, struct arena *arena, cons
     return read_many(arena, st, out, count);
 }
 
+int store_deletion_requests_page(struct db_conn *conn, struct arena *arena, const char *state, int64_t after_key,
+                                 const char *after_id, int limit, struct store_deletion_request **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(
+        conn, DELETION_SELECT "WHERE r.state = $1 AND (CAST($2 AS TEXT) IS NULL"
+                              " OR CASE WHEN r.state = 'pending' THEN r.due_at ELSE -r.requested_at END > $3"
+                              " OR (CASE WHEN r.state = 'pending' THEN r.due_at ELSE -r.requested_at END = $3"
+                              " AND r.id > $2))"
+                              " ORDER BY CASE WHEN r.state = 'pending' THEN r.due_at ELSE -r.requested_at END,"
+                              " r.id LIMIT $4");
+    db_bind_text(st, 1, state);
+    db_bind_text(st, 2, after_id);
+    db_bind_int(st, 3, after_key);
+    db_bind_int(st, 4, limit);
+    return read_many(arena, st, out, count);
+}
+
 int store_deletion_requests_due(struct db_conn *conn, struct arena *arena, int64_t now, int limit,
                                 struct store_deletion_request **out, size_t *count)
 {

@@ -36,6 +36,11 @@ int store_deletion_request_complete(struct db_conn *conn, const char *id, const 
 /* Requests in a state ("pending": oldest due first; others newest first), at most limit. */
 int store_deletion_requests_list(struct db_conn *conn, struct arena *arena, const char *state, int limit,
                                  struct store_deletion_request **out, size_t *count);
+/* The same a page at a time: those after (after_key, after_id) — the key being
+ * due_at (pending) or -requested_at (others) — or from the first when
+ * after_id is NULL; at most limit. */
+int store_deletion_requests_page(struct db_conn *conn, struct arena *arena, const char *state, int64_t after_key,
+                                 const char *after_id, int limit, struct store_deletion_request **out, size_t *count);
 /* Pending requests due at or before now, oldest first, at most limit. */
 int store_deletion_requests_due(struct db_conn *conn, struct arena *arena, int64_t now, int limit,
                                 struct store_deletion_request **out, size_t *count);

@@ -73,6 +73,25 @@ int store_match_round_get(struct db_conn *conn, struct arena *arena, const char 
     return rc;
 }
 
+/* Reads the rows of a query selecting ROUND_COLUMNS. */
+static int read_rounds(struct arena *arena, struct db_stmt *st, struct store_match_round **out, size_t *count)
+{
+    size_t capacity = 0;
+    *out = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        struct store_match_round *r = store_push(arena, (void **)out, count, &capacity, sizeof(*r));
+        if (r == NULL) {
+            rc = DB_ERROR;
+            break;
+        }
+        read_round(arena, st, r);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}
+
 int store_match_rounds_list(struct db_conn *conn, struct arena *arena, const char *school_id, const char *student_id,
                             const char *host_ids, struct store_match_round **out, size_t *count)
 {
@@ -88,20 +107,29 @@ int store_match_rounds_list(struct db_conn *conn, struct arena *arena, const cha
     db_bind_text(st, 1, school_id != NULL ? school_id : "");
     db_bind_text(st, 2, student_id != NULL ? student_id : "");
     db_bind_text(st, 3, host_ids != NULL ? host_ids : "");
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_match_round *r = store_push(arena, (void **)out, count, &capacity, sizeof(*r));
-        if (r == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_round(arena, st, r);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return read_rounds(arena, st, out, count);
+}
+
+int store_match_rounds_page(struct db_conn *conn, struct arena *arena, const struct store_match_rounds_filter *f,
+                            struct store_match_round **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(
+        conn, "SELECT " ROUND_COLUMNS ROUND_FROM
+              "WHERE (CAST($1 AS TEXT) = '' OR r.school_id = $1)"
+              " AND (CAST($2 AS TEXT) = '' OR EXISTS (SELECT 1 FROM match_round_students s WHERE s.round_id = r.id"
+              " AND s.student_id = $2))"
+              " AND (CAST($3 AS TEXT) = '' OR EXISTS (SELECT 1 FROM match_round_blocks mb JOIN blocks bl ON bl.id = mb.block_id"
+              " JOIN offerings f ON f.id = bl.offering_id WHERE mb.round_id = r.id"
+              " AND (',' || $3 || ',') LIKE ('%,' || f.organization_id || ',%')))"
+              " AND (CAST($4 AS TEXT) IS NULL OR r.created_at < $5 OR (r.created_at = $5 AND r.id > $4))"
+              " ORDER BY r.created_at DESC, r.id LIMIT $6");
+    db_bind_text(st, 1, f->school_id != NULL ? f->school_id : "");
+    db_bind_text(st, 2, f->student_id != NULL ? f->student_id : "");
+    db_bind_text(st, 3, f->host_ids != NULL ? f->host_ids : "");
+    db_bind_text(st, 4, f->after_id);
+    db_bind_int(st, 5, f->after_created_at);
+    db_bind_int(st, 6, f->limit);
+    return read_rounds(arena, st, out, count);
 }
 
 int store_match_round_move(struct db_conn *conn, const char *id, const char *from, const char *to, int64_t now)

@@ -42,6 +42,17 @@ int store_match_round_get(struct db_conn *conn, struct arena *arena, const char 
  * the host organisations in host_ids (comma-separated) — newest first. */
 int store_match_rounds_list(struct db_conn *conn, struct arena *arena, const char *school_id, const char *student_id,
                             const char *host_ids, struct store_match_round **out, size_t *count);
+/* The same a page at a time: the rounds of the filter's school, student or
+ * hosts after (after_created_at, after_id) — from the newest when after_id is
+ * NULL — newest first, at most limit. */
+struct store_match_rounds_filter {
+    const char *school_id, *student_id, *host_ids; /* one of them */
+    int64_t after_created_at;
+    const char *after_id;
+    int limit;
+};
+int store_match_rounds_page(struct db_conn *conn, struct arena *arena, const struct store_match_rounds_filter *f,
+                            struct store_match_round **out, size_t *count);
 /* Moves the status from `from` to `to` (DB_OK), DB_DONE when it is no longer `from`. */
 int store_match_round_move(struct db_conn *conn, const char *id, const char *from, const char *to, int64_t now);
 int store_match_round_set_result(struct db_conn *conn, const char *id, const char *order_sha256, int64_t proposals,

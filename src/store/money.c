@@ -477,6 +477,21 @@ int store_refunds_owed(struct db_conn *conn, struct arena *arena, const char *pr
     return read_refunds(arena, st, out, count);
 }
 
+int store_refunds_owed_page(struct db_conn *conn, struct arena *arena, const char *provider, int64_t after_created,
+                            const char *after_id, int limit, struct store_refund **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, REFUND_SELECT "WHERE f.status = 'owed'"
+                                                        " AND (CAST($1 AS TEXT) IS NULL OR f.provider = $1)"
+                                                        " AND (CAST($2 AS TEXT) IS NULL OR f.created_at > $3"
+                                                        " OR (f.created_at = $3 AND f.id > $2))"
+                                                        " ORDER BY f.created_at, f.id LIMIT $4");
+    db_bind_text(st, 1, provider);
+    db_bind_text(st, 2, after_id);
+    db_bind_int(st, 3, after_created);
+    db_bind_int(st, 4, limit);
+    return read_refunds(arena, st, out, count);
+}
+
 int store_refunded_of_payment(struct db_conn *conn, const char *payment_id, int64_t *sum)
 {
     struct db_stmt *st = db_prepare(conn, "SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE payment_id = $1");

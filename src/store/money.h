@@ -98,6 +98,11 @@ int store_refunds_of_application(struct db_conn *conn, struct arena *arena, cons
 /* Refunds still owed (of provider, or any when NULL) due by now, oldest first. */
 int store_refunds_owed(struct db_conn *conn, struct arena *arena, const char *provider, int64_t now, int limit,
                        struct store_refund **out, size_t *count);
+/* Every refund still owed (of provider, or any), whenever due, oldest first:
+ * those after (after_created, after_id), or from the first when after_id is
+ * NULL; at most limit. */
+int store_refunds_owed_page(struct db_conn *conn, struct arena *arena, const char *provider, int64_t after_created,
+                            const char *after_id, int limit, struct store_refund **out, size_t *count);
 /* What has been (or is being) refunded of one payment. */
 int store_refunded_of_payment(struct db_conn *conn, const char *payment_id, int64_t *sum);
 

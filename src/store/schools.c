@@ -242,16 +242,9 @@ int store_school_invitation_accept(struct db_conn *conn, const char *id, const c
     return run_changed(st);
 }
 
-int store_school_invitations_pending(struct db_conn *conn, struct arena *arena, const char *organization_id,
-                                     int limit, struct store_school_invitation **out, size_t *count)
+/* Reads the rows of a query selecting INVITATION_COLUMNS, i.upload_seq, i.upload_line. */
+static int read_pending(struct arena *arena, struct db_stmt *st, struct store_school_invitation **out, size_t *count)
 {
-    /* serves: school_invitations_by_school */
-    struct db_stmt *st = db_prepare(conn, "SELECT " INVITATION_COLUMNS " FROM school_invitations i"
-                                          " JOIN organizations o ON o.id = i.organization_id"
-                                          " WHERE i.organization_id = $1 AND i.accepted_at IS NULL"
-                                          " ORDER BY i.upload_seq DESC, i.upload_line, i.id LIMIT $2");
-    db_bind_text(st, 1, organization_id);
-    db_bind_int(st, 2, limit);
     size_t capacity = 0;
     *out = NULL;
     *count = 0;
@@ -263,9 +256,45 @@ int store_school_invitations_pending(struct db_conn *conn, struct arena *arena, 
             break;
         }
         read_invitation(arena, st, i);
+        i->upload_seq = db_column_int(st, 11);
+        i->upload_line = db_column_int(st, 12);
     }
     db_reset(st);
     return rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_school_invitations_pending(struct db_conn *conn, struct arena *arena, const char *organization_id,
+                                     int limit, struct store_school_invitation **out, size_t *count)
+{
+    /* serves: school_invitations_by_school */
+    struct db_stmt *st = db_prepare(conn, "SELECT " INVITATION_COLUMNS ", i.upload_seq, i.upload_line"
+                                          " FROM school_invitations i"
+                                          " JOIN organizations o ON o.id = i.organization_id"
+                                          " WHERE i.organization_id = $1 AND i.accepted_at IS NULL"
+                                          " ORDER BY i.upload_seq DESC, i.upload_line, i.id LIMIT $2");
+    db_bind_text(st, 1, organization_id);
+    db_bind_int(st, 2, limit);
+    return read_pending(arena, st, out, count);
+}
+
+int store_school_invitations_page(struct db_conn *conn, struct arena *arena, const char *organization_id,
+                                  const struct store_school_invitation *after, int limit,
+                                  struct store_school_invitation **out, size_t *count)
+{
+    /* serves: school_invitations_by_school */
+    struct db_stmt *st = db_prepare(
+        conn, "SELECT " INVITATION_COLUMNS ", i.upload_seq, i.upload_line FROM school_invitations i"
+              " JOIN organizations o ON o.id = i.organization_id"
+              " WHERE i.organization_id = $1 AND i.accepted_at IS NULL"
+              " AND (CAST($2 AS TEXT) IS NULL OR i.upload_seq < $3 OR (i.upload_seq = $3"
+              " AND (i.upload_line > $4 OR (i.upload_line = $4 AND i.id > $2))))"
+              " ORDER BY i.upload_seq DESC, i.upload_line, i.id LIMIT $5");
+    db_bind_text(st, 1, organization_id);
+    db_bind_text(st, 2, after != NULL ? after->id : NULL);
+    db_bind_int(st, 3, after != NULL ? after->upload_seq : 0);
+    db_bind_int(st, 4, after != NULL ? after->upload_line : 0);
+    db_bind_int(st, 5, limit);
+    return read_pending(arena, st, out, count);
 }
 
 /* ---- the schools themselves ---- */

@@ -61,6 +61,11 @@ int store_school_invitation_accept(struct db_conn *conn, const char *id, const c
  * upload in the order of its lines (at most limit). */
 int store_school_invitations_pending(struct db_conn *conn, struct arena *arena, const char *organization_id,
                                      int limit, struct store_school_invitation **out, size_t *count);
+/* The same a page at a time: those after `after` (its id, upload_seq and
+ * upload_line), or from the first when after is NULL; at most limit. */
+int store_school_invitations_page(struct db_conn *conn, struct arena *arena, const char *organization_id,
+                                  const struct store_school_invitation *after, int limit,
+                                  struct store_school_invitation **out, size_t *count);
 
 /* Schools (organisations of kind school) by name, for students choosing one. */
 int store_schools_list(struct db_conn *conn, struct arena *arena, struct store_organization **out, size_t *count);
