@@ -56,10 +56,12 @@ static const char *textf(struct arena *arena, const char *fmt, ...)
 /* "offer: under_review -> offered" (domain/applications.c) → "from Under review to Offer made". */
 static const char *move_in_words(struct arena *arena, const char *detail)
 {
-    const char *colon = strstr(detail, ": "), *arrow = strstr(detail, " -> ");
+    const char *colon = strstr(detail, ":"), *arrow = strstr(detail, " -> ");
     if (colon == NULL || arrow == NULL || arrow < colon)
         return NULL;
-    const char *from = arena_strndup(arena, colon + 2, (size_t)(arrow - colon - 2));
+    /* "submit: -> submitted" has no state before: the arrow follows the colon's space. */
+    const char *start = arrow > colon + 1 ? colon + 2 : arrow;
+    const char *from = arena_strndup(arena, start, (size_t)(arrow - start));
     const char *to_label = application_status_label(application_status_parse(arrow + 4));
     if (from == NULL || to_label[0] == '\0')
         return NULL;
