@@ -1,15 +1,45 @@
 /* audit_get.c — GET /api/v1/audit (staff): the append-only audit trail,
- * newest first, filtered by ?action= and ?actor=, paged by ?cursor=. */
+ * newest first, filtered by ?action= and ?actor=, paged by ?cursor=; each
+ * event as stored and in words (action_label, actor_name, actor_role,
+ * object_label). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/applications_api.h"
 #include "domain/accounts.h"
+#include "domain/audit.h"
 #include "lib/clock.h"
 #include "lib/limits.h"
 
 const char *const api_audit_params[] = {"action", "actor", "limit", "cursor", NULL};
+
+/* One event: the stored fields, then the same in words (domain/audit.h). */
+static void write_event(struct buf *b, const struct audit_line *line)
+{
+    const struct store_audit_event *e = line->event;
+    char at[21];
+    clock_format_rfc3339(e->at, at);
+    buf_appendf(b, "{\"id\":%lld,\"at\":\"%s\",\"actor_id\":", (long long)e->id, at);
+    buf_append_json_string(b, e->actor_id);
+    buf_append_str(b, ",\"action\":");
+    buf_append_json_string(b, e->action);
+    buf_append_str(b, ",\"object_type\":");
+    buf_append_json_string(b, e->object_type);
+    buf_append_str(b, ",\"object_id\":");
+    buf_append_json_string(b, e->object_id);
+    buf_append_str(b, ",\"detail\":");
+    buf_append_json_string(b, e->detail);
+    buf_append_str(b, ",\"action_label\":");
+    buf_append_json_string(b, line->action_label);
+    buf_append_str(b, ",\"actor_name\":");
+    buf_append_json_string(b, line->actor_name);
+    buf_append_str(b, ",\"actor_role\":");
+    buf_append_json_string(b, line->actor_role);
+    buf_append_str(b, ",\"object_label\":");
+    buf_append_json_string(b, line->object_label);
+    buf_append_char(b, '}');
+}
 
 void api_audit_list(struct http_request *req)
 {
@@ -39,23 +69,18 @@ void api_audit_list(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
+    struct audit_line *lines;
+    if (audit_describe(req->db, &req->arena, items, count, &lines) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_PAGE);
     buf_append_str(&b, "{\"items\":[");
     for (size_t i = 0; i < count; i++) {
-        char at[21];
-        clock_format_rfc3339(items[i].at, at);
-        buf_appendf(&b, "%s{\"id\":%lld,\"at\":\"%s\",\"actor_id\":", i > 0 ? "," : "", (long long)items[i].id, at);
-        buf_append_json_string(&b, items[i].actor_id);
-        buf_append_str(&b, ",\"action\":");
-        buf_append_json_string(&b, items[i].action);
-        buf_append_str(&b, ",\"object_type\":");
-        buf_append_json_string(&b, items[i].object_type);
-        buf_append_str(&b, ",\"object_id\":");
-        buf_append_json_string(&b, items[i].object_id);
-        buf_append_str(&b, ",\"detail\":");
-        buf_append_json_string(&b, items[i].detail);
-        buf_append_char(&b, '}');
+        if (i > 0)
+            buf_append_char(&b, ',');
+        write_event(&b, &lines[i]);
     }
     buf_append_str(&b, "],\"next_cursor\":");
     if (count == (size_t)limit)

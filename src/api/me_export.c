@@ -170,7 +170,7 @@ void api_me_export(struct http_request *req)
         http_reply_error(req, ERR_INTERNAL, NULL, "the export is too large to build");
         return;
     }
-    store_audit_add(req->db, user.id, "data_exported", "user", user.id, "", now);
+    store_audit_add(req->db, user.id, AUDIT_DATA_EXPORTED, AUDIT_ON_USER, user.id, "", now);
     char file_name[64];
     char day[11];
     clock_today(day);

@@ -19,7 +19,7 @@ void api_statement_get(struct http_request *req)
         return;
     }
     if (rc == DB_ROW && !application_visible_to(&a, &user))
-        store_audit_add(req->db, user.id, "forbidden", "application", a.id, "statement", clock_now());
+        store_audit_add(req->db, user.id, AUDIT_FORBIDDEN, AUDIT_ON_APPLICATION, a.id, "statement", clock_now());
     if (rc == DB_DONE || !application_visible_to(&a, &user)) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "no such application");
         return;

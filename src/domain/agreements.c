@@ -143,7 +143,7 @@ static int propose_tx(struct db_conn *conn, void *ctx)
     if (rc == DB_OK)
         rc = store_agreement_get(conn, c->arena, c->row->id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->user->id, "agreement.propose", "agreement", c->out->id,
+        rc = store_audit_add(conn, c->user->id, AUDIT_AGREEMENT_PROPOSE, AUDIT_ON_AGREEMENT, c->out->id,
                              audit_detail(c->arena, c->out, c->out->proposed_side), c->row->created_at);
     if (rc == DB_OK)
         notify_parties(conn, c->arena, c->out, agreement_side_parse(c->out->proposed_side), "agreement_proposed",
@@ -254,7 +254,8 @@ int agreement_read_file(struct db_conn *conn, struct arena *arena, const struct 
         return error_set(err, ERR_NOT_FOUND, NULL, "this agreement has no signed file yet");
     if (blobs_get(arena, out->file_address, data, len) != 0)
         return error_set(err, ERR_UNAVAILABLE, NULL, "the file cannot be read now; try again later");
-    if (store_audit_add(conn, user->id, "agreement.file_read", "agreement", out->id, "", clock_now()) != DB_OK)
+    if (store_audit_add(conn, user->id, AUDIT_AGREEMENT_FILE_READ, AUDIT_ON_AGREEMENT, out->id, "", clock_now()) !=
+        DB_OK)
         return error_set(err, ERR_INTERNAL, NULL, NULL);
     return 0;
 }
@@ -286,9 +287,9 @@ static int move_tx(struct db_conn *conn, void *ctx)
     if (rc == DB_OK)
         rc = store_agreement_get(conn, c->arena, c->id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->user->id, c->activate ? "agreement.activate" : "agreement.terminate",
-                             "agreement", c->id, audit_detail(c->arena, c->out, c->activate ? NULL : "reason given"),
-                             now);
+        rc = store_audit_add(conn, c->user->id, c->activate ? AUDIT_AGREEMENT_ACTIVATE : AUDIT_AGREEMENT_TERMINATE,
+                             AUDIT_ON_AGREEMENT, c->id,
+                             audit_detail(c->arena, c->out, c->activate ? NULL : "reason given"), now);
     if (rc == DB_OK) {
         enum agreement_side acted = on_host_side(c->user, c->out)     ? AGREEMENT_SIDE_HOST
                                     : on_school_side(c->user, c->out) ? AGREEMENT_SIDE_SCHOOL
@@ -406,8 +407,8 @@ static int job_tx(struct db_conn *conn, void *ctx)
         return rc;
     c->done = true;
     if (c->bits == 0) {
-        rc = store_audit_add(conn, NULL, "agreement.expire", "agreement", c->a->id, audit_detail(c->arena, c->a, NULL),
-                             now);
+        rc = store_audit_add(conn, NULL, AUDIT_AGREEMENT_EXPIRE, AUDIT_ON_AGREEMENT, c->a->id,
+                             audit_detail(c->arena, c->a, NULL), now);
         if (rc == DB_OK)
             notify_parties(conn, c->arena, c->a, AGREEMENT_SIDE_UNKNOWN, "agreement_expired", "has expired", now);
         return rc;

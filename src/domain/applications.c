@@ -248,7 +248,7 @@ int application_get_visible(struct db_conn *conn, struct arena *arena, const cha
     if (rc != DB_ROW && rc != DB_DONE)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     if (rc == DB_ROW && !application_visible_to(out, user) && user != NULL)
-        store_audit_add(conn, user->id, "forbidden", "application", out->id, purpose, clock_now());
+        store_audit_add(conn, user->id, AUDIT_FORBIDDEN, AUDIT_ON_APPLICATION, out->id, purpose, clock_now());
     if (rc == DB_DONE || !application_visible_to(out, user))
         return error_set(err, ERR_NOT_FOUND, NULL, "no such application");
     return 0;
@@ -472,7 +472,7 @@ static int submit_tx(struct db_conn *conn, void *p)
         rc = store_application_get(conn, c->arena, a.id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     if (rc == DB_OK) {
         tell_about_move(conn, c->arena, c->out, first, now);
-        rc = store_audit_add(conn, c->student->id, "transition", "application", a.id,
+        rc = store_audit_add(conn, c->student->id, AUDIT_TRANSITION, AUDIT_ON_APPLICATION, a.id,
                              home_approval ? "submit: -> home_review" : "submit: -> submitted", now);
     }
     return rc;
@@ -702,13 +702,13 @@ static int move_tx(struct db_conn *conn, void *p)
         rc = store_application_event_add(conn, a.id, t->action, a.status, to, actor_id, move_actor_name(actor), note,
                                          now);
     if (rc == DB_OK && c->override_reason != NULL)
-        rc = store_audit_add(conn, actor_id, "date_override", "application", a.id, note, now);
+        rc = store_audit_add(conn, actor_id, AUDIT_DATE_OVERRIDE, AUDIT_ON_APPLICATION, a.id, note, now);
     if (rc == DB_OK && (gets_seat != had_seat || a.seat_reserved))
         rc = store_catalog_changed(conn, a.offering_id, now);
     if (rc == DB_OK) {
         char detail[96];
         snprintf(detail, sizeof(detail), "%s: %s -> %s", t->action, a.status, to);
-        rc = store_audit_add(conn, actor_id, "transition", "application", a.id, detail, now);
+        rc = store_audit_add(conn, actor_id, AUDIT_TRANSITION, AUDIT_ON_APPLICATION, a.id, detail, now);
     }
     /* A seat freed (a round's kept seat included), or an offer gone: the block's waitlist takes it, in this
      * transaction. */
@@ -788,7 +788,7 @@ int application_move(struct db_conn *conn, struct arena *arena, const char *appl
         return error_set(err, ERR_VALIDATION_FAILED, "note", "say why the school refuses the application");
     int rc = db_run_tx(conn, true, move_tx, &c);
     if (c.forbidden && user != NULL)
-        store_audit_add(conn, user->id, "forbidden", "application", application_id, action, clock_now());
+        store_audit_add(conn, user->id, AUDIT_FORBIDDEN, AUDIT_ON_APPLICATION, application_id, action, clock_now());
     if (err->code != ERR_NONE) {
         if (err->code == ERR_HOLD_EXPIRED || err->code == ERR_OFFER_EXPIRED) {
             /* Record the expiry now rather than waiting for the sweeper. */

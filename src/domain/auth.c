@@ -271,7 +271,7 @@ int auth_login_finish(struct db_conn *conn, struct arena *arena, const struct au
     if (!job->verified) {
         /* The audit names the account only by the hash of its email. The
          * failure was counted when the attempt began. */
-        store_audit_add(conn, NULL, "login_failed", "account", key, "", now);
+        store_audit_add(conn, NULL, AUDIT_LOGIN_FAILED, AUDIT_ON_ACCOUNT, key, "", now);
         /* Keep the table small: old failures no longer count. */
         store_login_failure_prune(conn, now - 2 * LOGIN_WINDOW_SECONDS);
         metrics_count(METRIC_LOGIN_FAILURES, 1);
@@ -288,11 +288,11 @@ int auth_login_finish(struct db_conn *conn, struct arena *arena, const struct au
     if (rc != DB_ROW && rc != DB_DONE)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     if (rc == DB_ROW && second.confirmed_at != 0) {
-        store_audit_add(conn, user->id, "login_password", "user", user->id, "", now);
+        store_audit_add(conn, user->id, AUDIT_LOGIN_PASSWORD, AUDIT_ON_USER, user->id, "", now);
         return 0;
     }
     store_login_failure_clear(conn, key, client_addr);
-    store_audit_add(conn, user->id, "login", "user", user->id, "", now);
+    store_audit_add(conn, user->id, AUDIT_LOGIN, AUDIT_ON_USER, user->id, "", now);
     metrics_count(METRIC_LOGINS, 1);
     if (job->needs_rehash && store_user_set_password_hash(conn, user->id, job->new_hash) == DB_OK)
         log_info("msg=\"password rehashed with current parameters\" user_id=%s", user->id);
@@ -330,7 +330,7 @@ int auth_attempt_failed(struct db_conn *conn, const char *email, struct error *e
     char key[65];
     account_key(email, key);
     int64_t now = clock_now();
-    store_audit_add(conn, NULL, "login_failed", "account", key, "", now);
+    store_audit_add(conn, NULL, AUDIT_LOGIN_FAILED, AUDIT_ON_ACCOUNT, key, "", now);
     store_login_failure_prune(conn, now - 2 * LOGIN_WINDOW_SECONDS);
     metrics_count(METRIC_LOGIN_FAILURES, 1);
     return error_set(err, ERR_INVALID_CREDENTIALS, NULL, "wrong email or password");

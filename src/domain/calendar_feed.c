@@ -38,7 +38,7 @@ int calendar_feed_issue(struct db_conn *conn, const struct store_user *user, cha
     crypto_hash_token(token, hash);
     int64_t now = clock_now();
     if (store_calendar_feed_set(conn, user->id, hash, now) != DB_OK ||
-        store_audit_add(conn, user->id, "calendar_feed_issued", "user", user->id, "", now) != DB_OK)
+        store_audit_add(conn, user->id, AUDIT_CALENDAR_FEED_ISSUED, AUDIT_ON_USER, user->id, "", now) != DB_OK)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     return 0;
 }
@@ -48,7 +48,8 @@ int calendar_feed_revoke(struct db_conn *conn, const struct store_user *user, st
     int rc = store_calendar_feed_delete(conn, user->id);
     if (rc == DB_DONE)
         return error_set(err, ERR_NOT_FOUND, NULL, "you have no calendar address");
-    if (rc != DB_OK || store_audit_add(conn, user->id, "calendar_feed_revoked", "user", user->id, "", clock_now()) != DB_OK)
+    if (rc != DB_OK ||
+        store_audit_add(conn, user->id, AUDIT_CALENDAR_FEED_REVOKED, AUDIT_ON_USER, user->id, "", clock_now()) != DB_OK)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     return 0;
 }

@@ -460,8 +460,8 @@ int catalog_preceptors_expire(struct db_conn *conn, struct arena *arena, int *co
     for (size_t i = 0; rc == DB_OK && i < n; i++) {
         rc = store_preceptor_set_verified(conn, ids[i], false, clock_now());
         if (rc == DB_OK) {
-            store_audit_add(conn, NULL, "preceptor.licence_expired", "preceptor", ids[i], "verification removed",
-                            clock_now());
+            store_audit_add(conn, NULL, AUDIT_PRECEPTOR_LICENCE_EXPIRED, AUDIT_ON_PRECEPTOR, ids[i],
+                            "verification removed", clock_now());
             (*count)++;
         }
     }

@@ -177,7 +177,8 @@ static int issue_tx(struct db_conn *conn, void *p)
     }
     rc = store_certificate_insert(conn, c->out);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->user->id, "issue", "certificate", number, c->application_id, now);
+        rc = store_audit_add(conn, c->user->id, AUDIT_CERTIFICATE_ISSUE, AUDIT_ON_CERTIFICATE, number,
+                             c->application_id, now);
     c->created = rc == DB_OK;
     return rc;
 }
@@ -274,7 +275,7 @@ static int revoke_tx(struct db_conn *conn, void *p)
     if (rc == DB_OK)
         rc = store_catalog_changed(conn, c->number, c->now);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->by, "revoke", "certificate", c->number, c->reason, c->now);
+        rc = store_audit_add(conn, c->by, AUDIT_CERTIFICATE_REVOKE, AUDIT_ON_CERTIFICATE, c->number, c->reason, c->now);
     return rc;
 }
 

@@ -94,7 +94,7 @@ static int submit_tx(struct db_conn *conn, void *p)
     if (rc == DB_OK)
         rc = open_ticket_if_worrying(conn, c, &a);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->user->id, "check_in", "application", a.id, week, now);
+        rc = store_audit_add(conn, c->user->id, AUDIT_CHECK_IN, AUDIT_ON_APPLICATION, a.id, week, now);
     return rc;
 }
 

@@ -59,7 +59,7 @@ int coach_assign_on_booking(struct db_conn *conn, struct arena *arena, const str
         return rc;
     rc = store_coach_assign(conn, a->student_id, coach.id, NULL, now);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, NULL, "coach_assigned", "user", a->student_id, coach.id, now);
+        rc = store_audit_add(conn, NULL, AUDIT_COACH_ASSIGNED, AUDIT_ON_USER, a->student_id, coach.id, now);
     if (rc == DB_OK)
         tell_assignment(conn, arena, &coach, a->student_id, a->student_name, a->student_email, a, now);
     return rc;
@@ -113,7 +113,7 @@ static int reassign_tx(struct db_conn *conn, void *p)
     if (rc == DB_OK) {
         char detail[160];
         snprintf(detail, sizeof(detail), "%s -> %s", previous, c->out->id);
-        rc = store_audit_add(conn, c->staff->id, "coach_reassigned", "user", student.id, detail, now);
+        rc = store_audit_add(conn, c->staff->id, AUDIT_COACH_REASSIGNED, AUDIT_ON_USER, student.id, detail, now);
     }
     if (rc == DB_OK)
         tell_assignment(conn, c->arena, c->out, student.id, student.name, student.email, NULL, now);

@@ -69,7 +69,7 @@ static int ask_tx(struct db_conn *conn, void *p)
         return rc;
     }
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->user->id, "deletion_requested", "deletion_request", c->request->id, "",
+        rc = store_audit_add(conn, c->user->id, AUDIT_DELETION_REQUESTED, AUDIT_ON_DELETION_REQUEST, c->request->id, "",
                              c->request->requested_at);
     return rc;
 }
@@ -116,7 +116,7 @@ static int cancel_tx(struct db_conn *conn, void *p)
         return DB_CONSTRAINT;
     }
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->user->id, "deletion_cancelled", "user", c->user->id, "", now);
+        rc = store_audit_add(conn, c->user->id, AUDIT_DELETION_CANCELLED, AUDIT_ON_USER, c->user->id, "", now);
     return rc;
 }
 
@@ -147,7 +147,7 @@ int deletion_get(struct db_conn *conn, struct arena *arena, const char *id, cons
 {
     int rc = store_deletion_request_get(conn, arena, id, out);
     if (rc == DB_ROW && !account_has_role(viewer, ROLE_STAFF) && strcmp(out->user_id, viewer->id) != 0) {
-        store_audit_add(conn, viewer->id, "forbidden", "deletion_request", id, "", clock_now());
+        store_audit_add(conn, viewer->id, AUDIT_FORBIDDEN, AUDIT_ON_DELETION_REQUEST, id, "", clock_now());
         rc = DB_DONE;
     }
     if (rc == DB_DONE)
@@ -206,7 +206,7 @@ static int complete_tx(struct db_conn *conn, void *p)
     if (rc == DB_OK)
         rc = store_user_erase(conn, &user, name, email, now);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->staff_id, "account_erased", "user", user.id,
+        rc = store_audit_add(conn, c->staff_id, AUDIT_ACCOUNT_ERASED, AUDIT_ON_USER, user.id,
                              c->staff_id != NULL ? "by=staff" : "by=schedule", now);
     return rc;
 }

@@ -350,7 +350,7 @@ static int upload_tx(struct db_conn *conn, void *p)
     }
     rc = store_document_insert(conn, c->doc);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->student->id, "document.upload", "document", c->doc->id,
+        rc = store_audit_add(conn, c->student->id, AUDIT_DOCUMENT_UPLOAD, AUDIT_ON_DOCUMENT, c->doc->id,
                              format(c->arena, "kind=%s", c->doc->kind), c->doc->created_at);
     if (rc == DB_OK)
         rc = store_document_get(conn, c->arena, c->doc->id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
@@ -574,8 +574,8 @@ int document_get_visible(struct db_conn *conn, struct arena *arena, const char *
 static int audit_read(struct db_conn *conn, struct arena *arena, const struct store_user *user,
                       const struct store_document *d, struct error *err)
 {
-    if (store_audit_add(conn, user->id, "document.read", "document", d->id, format(arena, "kind=%s", d->kind),
-                        clock_now()) != DB_OK)
+    if (store_audit_add(conn, user->id, AUDIT_DOCUMENT_READ, AUDIT_ON_DOCUMENT, d->id,
+                        format(arena, "kind=%s", d->kind), clock_now()) != DB_OK)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     return 0;
 }
@@ -652,8 +652,8 @@ static int review_tx(struct db_conn *conn, void *p)
     struct recipient student = {c->doc->student_id, c->doc->student_email};
     notify(conn, c->arena, &student, verified ? "document_verified" : "document_rejected", title,
            format(c->arena, "/wallet/%s", c->doc->id), now);
-    return store_audit_add(conn, c->staff->id, verified ? "document.verify" : "document.reject", "document",
-                           c->doc->id, format(c->arena, "kind=%s", c->doc->kind), now);
+    return store_audit_add(conn, c->staff->id, verified ? AUDIT_DOCUMENT_VERIFY : AUDIT_DOCUMENT_REJECT,
+                           AUDIT_ON_DOCUMENT, c->doc->id, format(c->arena, "kind=%s", c->doc->kind), now);
 }
 
 static int review(struct db_conn *conn, struct arena *arena, const char *id, const struct store_user *staff,
@@ -739,7 +739,7 @@ static int delete_tx(struct db_conn *conn, void *p)
     if (rc == DB_OK)
         rc = store_document_delete(conn, c->doc->id, now);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->student->id, "document.delete", "document", c->doc->id,
+        rc = store_audit_add(conn, c->student->id, AUDIT_DOCUMENT_DELETE, AUDIT_ON_DOCUMENT, c->doc->id,
                              format(c->arena, "kind=%s", c->doc->kind), now);
     return rc;
 }
@@ -1118,8 +1118,8 @@ static int requirement_tx(struct db_conn *conn, void *p)
                                    : store_catalog_host_changed(conn, c->r->organization_id, clock_now());
     if (rc != DB_OK)
         return rc;
-    return store_audit_add(conn, c->user->id, c->remove ? "requirement.remove" : "requirement.add", "requirement",
-                           c->r->id, format(c->arena, "kind=%s", c->r->kind), clock_now());
+    return store_audit_add(conn, c->user->id, c->remove ? AUDIT_REQUIREMENT_REMOVE : AUDIT_REQUIREMENT_ADD,
+                           AUDIT_ON_REQUIREMENT, c->r->id, format(c->arena, "kind=%s", c->r->kind), clock_now());
 }
 
 size_t requirement_input_problems(const char *kind, int64_t issued_within_days, struct error *errors,

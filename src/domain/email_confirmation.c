@@ -34,7 +34,7 @@ int email_confirmation_send(struct db_conn *conn, struct arena *arena, const str
         return DB_ERROR;
     notify_account_email(conn, arena, user->email, "email_confirmation", "Confirm your email address for Rounds",
                          body.data, now);
-    return store_audit_add(conn, user->id, "email.confirmation_sent", "user", user->id, "", now);
+    return store_audit_add(conn, user->id, AUDIT_EMAIL_CONFIRMATION_SENT, AUDIT_ON_USER, user->id, "", now);
 }
 
 struct resend_ctx {
@@ -142,7 +142,7 @@ static int confirm_tx(struct db_conn *conn, void *p)
     if (rc == DB_DONE)
         rc = DB_OK;
     if (rc == DB_OK && c->first)
-        rc = store_audit_add(conn, user_id, "email.confirmed", "user", user_id, "", c->now);
+        rc = store_audit_add(conn, user_id, AUDIT_EMAIL_CONFIRMED, AUDIT_ON_USER, user_id, "", c->now);
     if (rc == DB_OK)
         rc = store_user_by_id(conn, c->arena, user_id, c->user) == DB_ROW ? DB_OK : DB_ERROR;
     if (rc == DB_OK && c->first)

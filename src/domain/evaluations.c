@@ -82,7 +82,7 @@ static int submit_tx(struct db_conn *conn, void *p)
     struct submit_ctx *c = p;
     int rc = store_evaluation_insert(conn, c->e);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->user->id, "evaluate", "application", c->a->id, "", c->e->submitted_at);
+        rc = store_audit_add(conn, c->user->id, AUDIT_EVALUATE, AUDIT_ON_APPLICATION, c->a->id, "", c->e->submitted_at);
     if (rc == DB_OK)
         tell_student(conn, c->arena, c->a, "Your preceptor's evaluation of your rotation is ready",
                      c->e->submitted_at);
@@ -144,7 +144,7 @@ int evaluation_amend(struct db_conn *conn, struct arena *arena, const struct sto
                                    .author_name = user->name, .body = body, .created_at = now};
     if (store_addendum_insert(conn, out) != DB_OK)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
-    store_audit_add(conn, user->id, "amend", "evaluation", a.id, id, now);
+    store_audit_add(conn, user->id, AUDIT_AMEND, AUDIT_ON_EVALUATION, a.id, id, now);
     tell_student(conn, arena, &a, "Your preceptor added an addendum to your evaluation", now);
     return 0;
 }

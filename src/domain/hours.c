@@ -169,8 +169,8 @@ static int log_tx(struct db_conn *conn, void *p)
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->user->id, c->entry_id != NULL ? "hours_edited" : "hours_logged", "hours",
-                             e.id, e.day, now);
+        rc = store_audit_add(conn, c->user->id, c->entry_id != NULL ? AUDIT_HOURS_EDITED : AUDIT_HOURS_LOGGED,
+                             AUDIT_ON_HOURS, e.id, e.day, now);
     if (rc == DB_OK)
         rc = store_hours_get(conn, c->arena, e.id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     return rc;
@@ -249,7 +249,7 @@ static int review_one(struct db_conn *conn, struct review_ctx *c, const struct s
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->user->id, "hours_reviewed", "hours", e.id, hours_state_name(to), now);
+        rc = store_audit_add(conn, c->user->id, AUDIT_HOURS_REVIEWED, AUDIT_ON_HOURS, e.id, hours_state_name(to), now);
     if (rc == DB_OK) {
         char what[160];
         snprintf(what, sizeof(what), "your hours for %s — %s", e.day, hours_state_label(to));
@@ -269,7 +269,7 @@ static int review_week(struct db_conn *conn, struct review_ctx *c, const struct 
         char what[200];
         snprintf(what, sizeof(what), "%d %s from %s to %s confirmed", c->confirmed, c->confirmed == 1 ? "day" : "days",
                  c->week_start, until);
-        rc = store_audit_add(conn, c->user->id, "hours_week_confirmed", "application", a->id, what, now);
+        rc = store_audit_add(conn, c->user->id, AUDIT_HOURS_WEEK_CONFIRMED, AUDIT_ON_APPLICATION, a->id, what, now);
         if (rc == DB_OK)
             tell_student(conn, c->arena, a, what, now);
     }

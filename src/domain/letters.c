@@ -319,7 +319,7 @@ static int letter_for_author(struct db_conn *conn, struct arena *arena, const ch
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     if (rc == DB_DONE || !(letter_user_is_author(out, actor->user) || (staff_may && is_staff(actor->user)))) {
         if (rc == DB_ROW)
-            store_audit_add(conn, actor->user->id, "forbidden", "letter", id, "author action", clock_now());
+            store_audit_add(conn, actor->user->id, AUDIT_FORBIDDEN, AUDIT_ON_LETTER, id, "author action", clock_now());
         return error_set(err, ERR_NOT_FOUND, NULL, "no such letter");
     }
     return 0;
@@ -491,7 +491,7 @@ static int request_tx(struct db_conn *conn, void *p)
     if (rc == DB_OK)
         rc = add_token(conn, l.id, now, token, &expires_at);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->student->id, "letter.request", "letter", l.id,
+        rc = store_audit_add(conn, c->student->id, AUDIT_LETTER_REQUEST, AUDIT_ON_LETTER, l.id,
                              r->waived ? "waived" : "not waived", now);
     if (rc == DB_OK)
         rc = store_letter_get(conn, c->arena, l.id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
@@ -587,8 +587,11 @@ static int update_tx(struct db_conn *conn, void *p)
         eras = true;
     }
     if (rc == DB_OK && (waived || eras))
-        rc = store_audit_add(conn, c->student->id, "letter.update", "letter", l.id,
-                             waived && eras ? "waived, eras_letter_id" : waived ? "waived" : "eras_letter_id", now);
+        rc = store_audit_add(conn, c->student->id, AUDIT_LETTER_UPDATE, AUDIT_ON_LETTER, l.id,
+                             waived && eras ? "waived, eras_letter_id"
+                             : waived       ? "waived"
+                                            : "eras_letter_id",
+                             now);
     if (rc == DB_OK)
         rc = store_letter_get(conn, c->arena, l.id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     return rc;
@@ -637,8 +640,8 @@ static int answer_tx(struct db_conn *conn, void *p)
     if (rc == DB_OK && declined)
         rc = store_letter_use_token(conn, l->id, now);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, actor_id(c->actor), declined ? "letter.decline" : "letter.accept", "letter", l->id,
-                             actor_how(c->actor), now);
+        rc = store_audit_add(conn, actor_id(c->actor), declined ? AUDIT_LETTER_DECLINE : AUDIT_LETTER_ACCEPT,
+                             AUDIT_ON_LETTER, l->id, actor_how(c->actor), now);
     if (rc == DB_OK)
         rc = store_letter_get(conn, c->arena, l->id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     if (rc != DB_OK)
@@ -759,7 +762,7 @@ static int upload_tx(struct db_conn *conn, void *p)
         rc = store_letter_use_token(conn, l.id, now);
     if (rc == DB_OK) {
         const char *detail = textf(c->arena, "version %lld via %s", (long long)f.version, actor_how(c->actor));
-        rc = store_audit_add(conn, actor_id(c->actor), "letter.upload", "letter", l.id, detail, now);
+        rc = store_audit_add(conn, actor_id(c->actor), AUDIT_LETTER_UPLOAD, AUDIT_ON_LETTER, l.id, detail, now);
     }
     if (rc == DB_OK)
         rc = store_letter_get(conn, c->arena, l.id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
@@ -847,7 +850,7 @@ static int delivered_tx(struct db_conn *conn, void *p)
     if (rc == DB_OK && c->eras_letter_id != NULL)
         rc = store_letter_set_eras_id(conn, l.id, c->eras_letter_id, now);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->user->id, "letter.delivered", "letter", l.id, "", now);
+        rc = store_audit_add(conn, c->user->id, AUDIT_LETTER_DELIVERED, AUDIT_ON_LETTER, l.id, "", now);
     if (rc == DB_OK)
         rc = store_letter_get(conn, c->arena, l.id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     if (rc != DB_OK)
@@ -904,7 +907,7 @@ int letter_read_file(struct db_conn *conn, struct arena *arena, const char *id, 
                                     (is_student_of(&l, user) && !l.waived));
         if (!may) {
             if (rc == DB_ROW)
-                store_audit_add(conn, user->id, "forbidden", "letter", id, "file", clock_now());
+                store_audit_add(conn, user->id, AUDIT_FORBIDDEN, AUDIT_ON_LETTER, id, "file", clock_now());
             if (rc == DB_ROW && is_student_of(&l, user))
                 return error_set(err, ERR_LETTER_CONFIDENTIAL, NULL,
                                  "you waived your right to see this letter: it stays confidential");
@@ -920,7 +923,7 @@ int letter_read_file(struct db_conn *conn, struct arena *arena, const char *id, 
     if (count == 0)
         return error_set(err, ERR_NOT_FOUND, NULL, "no letter has been uploaded yet");
     const char *detail = textf(arena, "version %lld via %s", (long long)files[0].version, actor_how(actor));
-    if (store_audit_add(conn, actor_id(actor), "letter.read", "letter", l.id, detail, clock_now()) != DB_OK)
+    if (store_audit_add(conn, actor_id(actor), AUDIT_LETTER_READ, AUDIT_ON_LETTER, l.id, detail, clock_now()) != DB_OK)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     if (blobs_get(arena, files[0].blob, data, len) != 0) {
         log_error("msg=\"letter file unreadable\" letter_id=%s version=%lld", l.id, (long long)files[0].version);
@@ -959,7 +962,8 @@ static int remind_tx(struct db_conn *conn, void *p)
     if (rc == DB_OK)
         rc = add_token(conn, l->id, now, token, &expires_at);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, NULL, "letter.remind", "letter", l->id, c->days == 14 ? "14 days" : "7 days", now);
+        rc = store_audit_add(conn, NULL, AUDIT_LETTER_REMIND, AUDIT_ON_LETTER, l->id,
+                             c->days == 14 ? "14 days" : "7 days", now);
     if (rc != DB_OK)
         return rc;
     mail_invitation(conn, c->arena, l, l->student_name, rotation_of(conn, c->arena, l->application_id), token,
@@ -1034,7 +1038,8 @@ static int confirm_tx(struct db_conn *conn, void *p)
         return DB_CONSTRAINT;
     }
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->staff->id, "letter.author_confirmed", "letter", l.id, preceptor.id, now);
+        rc = store_audit_add(conn, c->staff->id, AUDIT_LETTER_AUTHOR_CONFIRMED, AUDIT_ON_LETTER, l.id, preceptor.id,
+                             now);
     if (rc == DB_OK)
         rc = store_letter_get(conn, c->arena, l.id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     return rc;

@@ -236,10 +236,12 @@ static int act_tx(struct db_conn *conn, void *ctx)
         error_set(c->err, ERR_CHANGED_MEANWHILE, NULL, "the round changed meanwhile; reload it");
         return DB_CONSTRAINT;
     }
-    char action[48];
-    snprintf(action, sizeof(action), "match_round.%s", t->action);
+    enum audit_action action = strcmp(t->action, "open") == 0      ? AUDIT_MATCH_ROUND_OPEN
+                               : strcmp(t->action, "run") == 0     ? AUDIT_MATCH_ROUND_RUN
+                               : strcmp(t->action, "publish") == 0 ? AUDIT_MATCH_ROUND_PUBLISH
+                                                                   : AUDIT_MATCH_ROUND_CANCEL;
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->user->id, action, "match_round", c->round->id, "", now);
+        rc = store_audit_add(conn, c->user->id, action, AUDIT_ON_MATCH_ROUND, c->round->id, "", now);
     if (rc == DB_OK)
         rc = store_match_round_get(conn, c->arena, c->round->id, c->round) == DB_ROW ? DB_OK : DB_ERROR;
     return rc;

@@ -106,7 +106,8 @@ static int create_tx(struct db_conn *conn, void *ctx)
     if (rc == DB_OK)
         rc = add_cohort(conn, c, id);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->user->id, "match_round.create", "match_round", id, c->r->school_id, now);
+        rc = store_audit_add(conn, c->user->id, AUDIT_MATCH_ROUND_CREATE, AUDIT_ON_MATCH_ROUND, id, c->r->school_id,
+                             now);
     if (rc == DB_OK)
         rc = store_match_round_get(conn, c->arena, id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     return rc;
@@ -251,7 +252,8 @@ static int add_block_tx(struct db_conn *conn, void *ctx)
     if (rc == DB_OK)
         rc = store_catalog_changed(conn, block.offering_id, now);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->user->id, "match_round.reserve", "match_round", c->round->id, c->block_id, now);
+        rc = store_audit_add(conn, c->user->id, AUDIT_MATCH_ROUND_RESERVE, AUDIT_ON_MATCH_ROUND, c->round->id,
+                             c->block_id, now);
     return rc;
 }
 
@@ -288,7 +290,8 @@ static int remove_block_tx(struct db_conn *conn, void *ctx)
     if (rc == DB_OK)
         rc = store_catalog_changed(conn, block.offering_id, now);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->user->id, "match_round.release", "match_round", c->round->id, c->block_id, now);
+        rc = store_audit_add(conn, c->user->id, AUDIT_MATCH_ROUND_RELEASE, AUDIT_ON_MATCH_ROUND, c->round->id,
+                             c->block_id, now);
     return rc;
 }
 
@@ -323,8 +326,8 @@ static int student_list_tx(struct db_conn *conn, void *ctx)
 {
     struct list_tx *t = ctx;
     int rc = store_match_student_ranks_set(conn, t->round_id, t->user->id, t->ids, t->count);
-    return rc == DB_OK ? store_audit_add(conn, t->user->id, "match_round.rank", "match_round", t->round_id, "",
-                                         clock_now())
+    return rc == DB_OK ? store_audit_add(conn, t->user->id, AUDIT_MATCH_ROUND_RANK, AUDIT_ON_MATCH_ROUND, t->round_id,
+                                         "", clock_now())
                        : rc;
 }
 
@@ -334,8 +337,8 @@ static int host_list_tx(struct db_conn *conn, void *ctx)
     int rc = store_match_round_block_set_ranking(conn, t->round_id, t->block_id, t->lottery ? "lottery" : "list");
     if (rc == DB_OK)
         rc = store_match_host_ranks_set(conn, t->round_id, t->block_id, t->ids, t->tiers, t->count);
-    return rc == DB_OK ? store_audit_add(conn, t->user->id, "match_round.host_rank", "match_round", t->round_id,
-                                         t->block_id, clock_now())
+    return rc == DB_OK ? store_audit_add(conn, t->user->id, AUDIT_MATCH_ROUND_HOST_RANK, AUDIT_ON_MATCH_ROUND,
+                                         t->round_id, t->block_id, clock_now())
                        : rc;
 }
 

@@ -202,7 +202,8 @@ int message_attachment_read(struct db_conn *conn, struct arena *arena, const str
     /* No read without its line in the audit trail. */
     char detail[160];
     snprintf(detail, sizeof(detail), "kind=%s message=%s", out->kind, message_id);
-    if (store_audit_add(conn, user->id, "document.read", "document", out->id, detail, clock_now()) != DB_OK) {
+    if (store_audit_add(conn, user->id, AUDIT_DOCUMENT_READ, AUDIT_ON_DOCUMENT, out->id, detail, clock_now()) !=
+        DB_OK) {
         *data = NULL;
         *len = 0;
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);

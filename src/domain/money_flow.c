@@ -169,8 +169,8 @@ static int transfer_tx(struct db_conn *conn, void *p)
         char detail[160];
         snprintf(detail, sizeof(detail), "bank transfer %s: %lld cents (asked %lld)", c->reference,
                  (long long)c->amount, (long long)arrival.expected_cents);
-        rc = store_audit_add(conn, c->staff->id, "payment_recorded", "application", checkout.application_id, detail,
-                             clock_now());
+        rc = store_audit_add(conn, c->staff->id, AUDIT_PAYMENT_RECORDED, AUDIT_ON_APPLICATION, checkout.application_id,
+                             detail, clock_now());
     }
     return rc;
 }
@@ -260,7 +260,8 @@ static int goodwill_tx(struct db_conn *conn, void *p)
     if (rc == DB_OK) {
         char detail[600];
         snprintf(detail, sizeof(detail), "goodwill refund of %lld cents: %s", (long long)c->amount, c->reason);
-        rc = store_audit_add(conn, c->staff->id, "goodwill_refund", "application", a.id, detail, clock_now());
+        rc =
+            store_audit_add(conn, c->staff->id, AUDIT_GOODWILL_REFUND, AUDIT_ON_APPLICATION, a.id, detail, clock_now());
     }
     if (rc == DB_OK) {
         char title[256], amount[CENTS_TEXT_MAX];
@@ -314,7 +315,8 @@ static int sent_tx(struct db_conn *conn, void *p)
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->staff->id, "refund_sent", "refund", r.id, r.application_id, clock_now());
+        rc = store_audit_add(conn, c->staff->id, AUDIT_REFUND_SENT, AUDIT_ON_REFUND, r.id, r.application_id,
+                             clock_now());
     return rc;
 }
 
@@ -371,7 +373,7 @@ static int payout_tx(struct db_conn *conn, void *p)
     if (rc == DB_OK) {
         char detail[96];
         snprintf(detail, sizeof(detail), "payout %s: %lld cents", c->month, (long long)o->amount_cents);
-        rc = store_audit_add(conn, c->staff->id, "payout_sent", "organization", c->organization_id, detail,
+        rc = store_audit_add(conn, c->staff->id, AUDIT_PAYOUT_SENT, AUDIT_ON_ORGANIZATION, c->organization_id, detail,
                              clock_now());
     }
     return rc;

@@ -63,7 +63,7 @@ static int request_tx(struct db_conn *conn, void *p)
     if (!buf_ok(&body))
         return DB_ERROR;
     notify_account_email(conn, c->arena, user.email, "password_reset", "Reset your Rounds password", body.data, c->now);
-    return store_audit_add(conn, user.id, "password.reset_requested", "user", user.id, "", c->now);
+    return store_audit_add(conn, user.id, AUDIT_PASSWORD_RESET_REQUESTED, AUDIT_ON_USER, user.id, "", c->now);
 }
 
 int password_reset_request(struct db_conn *conn, struct arena *arena, const char *email, const char *client_addr,
@@ -174,7 +174,7 @@ static int reset_tx(struct db_conn *conn, void *p)
         rc = rc == DB_DONE ? DB_OK : rc;
     }
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->job->user_id, "password.reset", "user", c->job->user_id,
+        rc = store_audit_add(conn, c->job->user_id, AUDIT_PASSWORD_RESET, AUDIT_ON_USER, c->job->user_id,
                              "every session ended", c->now);
     return rc;
 }

@@ -107,7 +107,8 @@ static int invite_tx(struct db_conn *conn, void *p)
                                                   .expires_at = now + (int64_t)PRECEPTOR_INVITATION_DAYS * DAY};
     rc = c->out->id != NULL ? store_preceptor_invitation_insert(conn, c->out, hash) : DB_ERROR;
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->by->id, "preceptor.invite", "preceptor", preceptor.id, c->out->id, now);
+        rc =
+            store_audit_add(conn, c->by->id, AUDIT_PRECEPTOR_INVITE, AUDIT_ON_PRECEPTOR, preceptor.id, c->out->id, now);
     if (rc == DB_OK)
         mail_invitation(conn, c->arena, &preceptor, host_name, c->by, token, c->out->expires_at, now);
     explicit_bzero(token, sizeof(token));
@@ -182,7 +183,7 @@ static int accept_tx(struct db_conn *conn, void *p)
     if (rc == DB_OK)
         rc = store_membership_insert(conn, c->user->id, view.preceptor.organization_id, "preceptor");
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->user->id, "preceptor.link", "preceptor", view.preceptor.id,
+        rc = store_audit_add(conn, c->user->id, AUDIT_PRECEPTOR_LINK, AUDIT_ON_PRECEPTOR, view.preceptor.id,
                              view.invitation.id, now);
     if (rc == DB_OK)
         rc = store_preceptor_get(conn, c->arena, view.preceptor.id, c->out) == DB_ROW ? DB_OK : DB_ERROR;

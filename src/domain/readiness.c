@@ -206,7 +206,7 @@ static int targets_tx(struct db_conn *conn, void *p)
         char detail[96];
         snprintf(detail, sizeof(detail), "letters=%lld letters_us=%lld usce_weeks=%lld", (long long)c->letters,
                  (long long)c->letters_us, (long long)c->usce_weeks);
-        rc = store_audit_add(conn, c->staff->id, "readiness.targets", "readiness_targets", "", detail, now);
+        rc = store_audit_add(conn, c->staff->id, AUDIT_READINESS_TARGETS, AUDIT_ON_READINESS_TARGETS, "", detail, now);
     }
     return rc;
 }

@@ -92,7 +92,7 @@ int review_submit(struct db_conn *conn, struct arena *arena, const struct store_
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     store_catalog_changed(conn, a.offering_id, out->created_at); /* its cached page shows reviews */
     catalog_index_sync(conn);                                    /* the writer sees it at once */
-    store_audit_add(conn, user->id, "review", "offering", a.offering_id, id, out->created_at);
+    store_audit_add(conn, user->id, AUDIT_REVIEW, AUDIT_ON_OFFERING, a.offering_id, id, out->created_at);
     return 0;
 }
 
@@ -131,7 +131,7 @@ int review_reply(struct db_conn *conn, struct arena *arena, const struct store_u
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     store_catalog_changed(conn, out->offering_id, now);
     catalog_index_sync(conn);
-    store_audit_add(conn, user->id, "reply", "review", out->id, "", now);
+    store_audit_add(conn, user->id, AUDIT_REPLY, AUDIT_ON_REVIEW, out->id, "", now);
     return store_review_get(conn, arena, out->id, out) == DB_ROW ? 0 : error_set(err, ERR_UNAVAILABLE, NULL, NULL);
 }
 
@@ -151,7 +151,7 @@ int review_hide(struct db_conn *conn, struct arena *arena, const struct store_us
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     store_catalog_changed(conn, out->offering_id, now);
     catalog_index_sync(conn);
-    store_audit_add(conn, user->id, "hide", "review", out->id, reason, now);
+    store_audit_add(conn, user->id, AUDIT_HIDE, AUDIT_ON_REVIEW, out->id, reason, now);
     struct store_user author;
     if (store_user_by_id(conn, arena, out->student_id, &author) == DB_ROW) {
         char title[600], link[128];

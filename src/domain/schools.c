@@ -231,8 +231,8 @@ static int invite_tx(struct db_conn *conn, void *ctx)
     }
     char detail[64];
     snprintf(detail, sizeof(detail), "%zu invited, %zu refused", c->out->invited, c->out->csv.problem_count);
-    return rc == DB_OK ? store_audit_add(conn, c->coordinator->id, "school.invite", "organization", c->school->id,
-                                         detail, now)
+    return rc == DB_OK ? store_audit_add(conn, c->coordinator->id, AUDIT_SCHOOL_INVITE, AUDIT_ON_ORGANIZATION,
+                                         c->school->id, detail, now)
                        : rc;
 }
 
@@ -299,7 +299,7 @@ static int accept_tx(struct db_conn *conn, void *ctx)
     if (rc == DB_OK)
         rc = store_school_student_put(conn, &link);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->student->id, "school.join", "organization", c->inv->organization_id,
+        rc = store_audit_add(conn, c->student->id, AUDIT_SCHOOL_JOIN, AUDIT_ON_ORGANIZATION, c->inv->organization_id,
                              "invitation", now);
     if (rc == DB_OK)
         rc = store_school_student_get(conn, c->arena, c->inv->organization_id, c->student->id, c->out) == DB_ROW
@@ -361,7 +361,7 @@ static int ask_tx(struct db_conn *conn, void *ctx)
                                         .updated_at = now};
     rc = store_school_student_put(conn, &link);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->actor->id, "school.ask", "organization", c->school_id, "", now);
+        rc = store_audit_add(conn, c->actor->id, AUDIT_SCHOOL_ASK, AUDIT_ON_ORGANIZATION, c->school_id, "", now);
     if (rc == DB_OK)
         rc = store_school_student_get(conn, c->arena, c->school_id, c->actor->id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     if (rc == DB_OK)
@@ -399,8 +399,8 @@ static int decide_tx(struct db_conn *conn, void *ctx)
         return DB_CONSTRAINT;
     }
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->actor->id, c->approve ? "school.approve" : "school.refuse", "user", c->student_id,
-                             c->school_id, now);
+        rc = store_audit_add(conn, c->actor->id, c->approve ? AUDIT_SCHOOL_APPROVE : AUDIT_SCHOOL_REFUSE, AUDIT_ON_USER,
+                             c->student_id, c->school_id, now);
     if (rc == DB_OK)
         rc = store_school_student_get(conn, c->arena, c->school_id, c->student_id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     if (rc == DB_OK) {
@@ -447,7 +447,7 @@ static int leave_tx(struct db_conn *conn, void *ctx)
         return DB_CONSTRAINT;
     }
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->actor->id, "school.leave", "organization", c->school_id, "", now);
+        rc = store_audit_add(conn, c->actor->id, AUDIT_SCHOOL_LEAVE, AUDIT_ON_ORGANIZATION, c->school_id, "", now);
     if (rc == DB_OK)
         notify_coordinators(conn, c->arena, c->school_id, "school_left",
                             join(c->arena, c->actor->name, " left the school on Rounds", NULL), "/school", now);
@@ -492,7 +492,8 @@ int school_set_home_approval(struct db_conn *conn, struct arena *arena, const st
     int64_t now = clock_now();
     if (store_school_set_home_approval(conn, school_id, required, now) != DB_OK)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
-    store_audit_add(conn, user->id, "school.home_approval", "organization", school_id, required ? "on" : "off", now);
+    store_audit_add(conn, user->id, AUDIT_SCHOOL_HOME_APPROVAL, AUDIT_ON_ORGANIZATION, school_id,
+                    required ? "on" : "off", now);
     return 0;
 }
 

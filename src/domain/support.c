@@ -144,7 +144,7 @@ static int insert_ticket(struct db_conn *conn, struct arena *arena, struct store
     int rc = store_ticket_insert(conn, t);
     record(conn, t->id, t->requester_id, "opened", t->body, now, &rc);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, t->requester_id, "ticket_opened", "ticket", t->id, t->category, now);
+        rc = store_audit_add(conn, t->requester_id, AUDIT_TICKET_OPENED, AUDIT_ON_TICKET, t->id, t->category, now);
     if (rc == DB_OK) {
         t->requester_name = requester_name;
         tell_opened(conn, arena, t, now);
@@ -311,7 +311,7 @@ static int reply_tx(struct db_conn *conn, void *p)
         record(conn, t.id, c->user->id, "status", ticket_status_name(to), now, &rc);
     }
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->user->id, "ticket_reply", "ticket", t.id, NULL, now);
+        rc = store_audit_add(conn, c->user->id, AUDIT_TICKET_REPLY, AUDIT_ON_TICKET, t.id, NULL, now);
     if (rc == DB_OK)
         tell_reply(conn, c->arena, &t, supporter && !requester, now);
     return rc;
@@ -383,7 +383,7 @@ static int act_tx(struct db_conn *conn, void *p)
         record(conn, t.id, c->user->id, "status", to, now, &rc);
     }
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->user->id, "ticket_action", "ticket", t.id, c->action, now);
+        rc = store_audit_add(conn, c->user->id, AUDIT_TICKET_ACTION, AUDIT_ON_TICKET, t.id, c->action, now);
     return rc;
 }
 

@@ -114,7 +114,7 @@ int certificate_issue_teaching(struct db_conn *conn, struct arena *arena, const 
                    : error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     if (rc != DB_OK)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
-    store_audit_add(conn, user->id, "issue", "certificate", out->number, period, now);
+    store_audit_add(conn, user->id, AUDIT_CERTIFICATE_ISSUE, AUDIT_ON_CERTIFICATE, out->number, period, now);
     *created = true;
     return 0;
 }

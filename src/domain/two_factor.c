@@ -177,8 +177,8 @@ int two_factor_login(struct db_conn *conn, struct arena *arena, const char *chal
     }
     store_login_challenge_delete(conn, hash);
     auth_attempt_succeeded(conn, user->email, client_addr);
-    store_audit_add(conn, user->id, parsed.kind == TOTP_CODE_RECOVERY ? "login_recovery_code" : "login", "user",
-                    user->id, "", clock_now());
+    store_audit_add(conn, user->id, parsed.kind == TOTP_CODE_RECOVERY ? AUDIT_LOGIN_RECOVERY_CODE : AUDIT_LOGIN,
+                    AUDIT_ON_USER, user->id, "", clock_now());
     return 0;
 }
 
@@ -267,7 +267,7 @@ static int confirm_in_tx(struct db_conn *conn, void *p)
     if (rc == DB_OK)
         rc = store_sessions_enrolled(conn, tx->user_id);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, tx->user_id, "two_factor_enabled", "user", tx->user_id, "", tx->now);
+        rc = store_audit_add(conn, tx->user_id, AUDIT_TWO_FACTOR_ENABLED, AUDIT_ON_USER, tx->user_id, "", tx->now);
     return rc;
 }
 
@@ -337,7 +337,7 @@ int two_factor_disable(struct db_conn *conn, struct arena *arena, const struct s
         return error_set(err, ERR_VALIDATION_FAILED, "code", "is not a current code or an unused recovery code");
     if (store_two_factor_delete(conn, user->id) != DB_OK)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
-    store_audit_add(conn, user->id, "two_factor_disabled", "user", user->id, "", clock_now());
+    store_audit_add(conn, user->id, AUDIT_TWO_FACTOR_DISABLED, AUDIT_ON_USER, user->id, "", clock_now());
     return 0;
 }
 
@@ -354,7 +354,7 @@ int two_factor_reset(struct db_conn *conn, struct arena *arena, const struct sto
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     if (store_two_factor_delete(conn, user_id) != DB_OK || store_sessions_delete_user(conn, user_id) != DB_OK)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
-    store_audit_add(conn, staff->id, "two_factor_reset", "user", user_id, "", clock_now());
+    store_audit_add(conn, staff->id, AUDIT_TWO_FACTOR_RESET, AUDIT_ON_USER, user_id, "", clock_now());
     return 0;
 }
 

@@ -48,7 +48,7 @@ int visa_letter_request(struct db_conn *conn, struct arena *arena, const struct 
         return error_set(err, ERR_ALREADY_SUBMITTED, NULL, "you asked for this rotation's letter already");
     if (rc != DB_OK)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
-    store_audit_add(conn, user->id, "request", "visa_letter", a.id, "", now);
+    store_audit_add(conn, user->id, AUDIT_VISA_LETTER_REQUEST, AUDIT_ON_VISA_LETTER, a.id, "", now);
     return 0;
 }
 
@@ -110,7 +110,8 @@ static int approve_tx(struct db_conn *conn, void *p)
         return DB_CONSTRAINT; /* roll back the certificate: the error says why */
     }
     if (rc == DB_OK)
-        rc = store_audit_add(conn, c->user->id, "issue", "certificate", c->letter->number, a->id, c->now);
+        rc = store_audit_add(conn, c->user->id, AUDIT_CERTIFICATE_ISSUE, AUDIT_ON_CERTIFICATE, c->letter->number, a->id,
+                             c->now);
     if (rc != DB_OK)
         return rc;
     char link[128];

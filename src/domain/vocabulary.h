@@ -295,6 +295,123 @@ enum ticket_status { TICKET_STATUS_UNKNOWN = -1, TICKET_STATUS_TABLE(VOCABULARY_
     X(CERTIFICATE_VISA_LETTER, "visa_letter", "Visa invitation letter")
 enum certificate_kind { CERTIFICATE_KIND_UNKNOWN = -1, CERTIFICATE_KIND_TABLE(VOCABULARY_ENUM) CERTIFICATE_KIND_COUNT };
 
+/* ---- the audit trail (store_audit_add, domain/audit.h) ---- */
+
+/* Every action the audit trail records: the stored name (the API's `action`
+ * and the filter) and what happened, as a sentence whose subject is the actor
+ * ("Signed in", "Uploaded a document"). The writers pass the enum to
+ * store_audit_add(), so an action has no spelling but its row here. */
+#define AUDIT_ACTION_TABLE(X)                                                                                          \
+    X(AUDIT_LOGIN, "login", "Signed in")                                                                               \
+    X(AUDIT_LOGIN_PASSWORD, "login_password", "Gave the right password; the second step is still to come")             \
+    X(AUDIT_LOGIN_RECOVERY_CODE, "login_recovery_code", "Signed in with a recovery code")                              \
+    X(AUDIT_LOGIN_FAILED, "login_failed", "Failed to sign in")                                                         \
+    X(AUDIT_FORBIDDEN, "forbidden", "Was refused access")                                                              \
+    X(AUDIT_EMAIL_CONFIRMATION_SENT, "email.confirmation_sent", "Was sent a link to confirm their email address")      \
+    X(AUDIT_EMAIL_CONFIRMED, "email.confirmed", "Confirmed their email address")                                       \
+    X(AUDIT_PASSWORD_RESET_REQUESTED, "password.reset_requested", "Asked to reset their password")                     \
+    X(AUDIT_PASSWORD_RESET, "password.reset", "Reset their password")                                                  \
+    X(AUDIT_TWO_FACTOR_ENABLED, "two_factor_enabled", "Turned on two-step sign-in")                                    \
+    X(AUDIT_TWO_FACTOR_DISABLED, "two_factor_disabled", "Turned off two-step sign-in")                                 \
+    X(AUDIT_TWO_FACTOR_RESET, "two_factor_reset", "Removed the second sign-in step of an account")                     \
+    X(AUDIT_CALENDAR_FEED_ISSUED, "calendar_feed_issued", "Made a calendar feed address")                              \
+    X(AUDIT_CALENDAR_FEED_REVOKED, "calendar_feed_revoked", "Revoked their calendar feed address")                     \
+    X(AUDIT_DATA_EXPORTED, "data_exported", "Downloaded a copy of their data")                                         \
+    X(AUDIT_DELETION_REQUESTED, "deletion_requested", "Asked for their account to be deleted")                         \
+    X(AUDIT_DELETION_CANCELLED, "deletion_cancelled", "Cancelled the deletion of their account")                       \
+    X(AUDIT_ACCOUNT_ERASED, "account_erased", "Erased an account")                                                     \
+    X(AUDIT_TRANSITION, "transition", "Moved an application")                                                          \
+    X(AUDIT_DATE_OVERRIDE, "date_override", "Overrode the rotation dates of an application")                           \
+    X(AUDIT_CHECK_IN, "check_in", "Answered a weekly check-in")                                                        \
+    X(AUDIT_HOURS_LOGGED, "hours_logged", "Logged hours")                                                              \
+    X(AUDIT_HOURS_EDITED, "hours_edited", "Changed logged hours")                                                      \
+    X(AUDIT_HOURS_REVIEWED, "hours_reviewed", "Reviewed logged hours")                                                 \
+    X(AUDIT_HOURS_WEEK_CONFIRMED, "hours_week_confirmed", "Confirmed a week of hours")                                 \
+    X(AUDIT_EVALUATE, "evaluate", "Submitted an evaluation")                                                           \
+    X(AUDIT_AMEND, "amend", "Added an addendum to an evaluation")                                                      \
+    X(AUDIT_REVIEW, "review", "Reviewed a rotation")                                                                   \
+    X(AUDIT_REPLY, "reply", "Replied to a review")                                                                     \
+    X(AUDIT_HIDE, "hide", "Hid a review")                                                                              \
+    X(AUDIT_DOCUMENT_UPLOAD, "document.upload", "Uploaded a document")                                                 \
+    X(AUDIT_DOCUMENT_READ, "document.read", "Opened a document")                                                       \
+    X(AUDIT_DOCUMENT_VERIFY, "document.verify", "Verified a document")                                                 \
+    X(AUDIT_DOCUMENT_REJECT, "document.reject", "Rejected a document")                                                 \
+    X(AUDIT_DOCUMENT_DELETE, "document.delete", "Deleted a document")                                                  \
+    X(AUDIT_REQUIREMENT_ADD, "requirement.add", "Added a document requirement")                                        \
+    X(AUDIT_REQUIREMENT_REMOVE, "requirement.remove", "Removed a document requirement")                                \
+    X(AUDIT_LETTER_REQUEST, "letter.request", "Asked for a letter of recommendation")                                  \
+    X(AUDIT_LETTER_UPDATE, "letter.update", "Changed a request for a letter")                                          \
+    X(AUDIT_LETTER_ACCEPT, "letter.accept", "Agreed to write a letter")                                                \
+    X(AUDIT_LETTER_DECLINE, "letter.decline", "Declined to write a letter")                                            \
+    X(AUDIT_LETTER_UPLOAD, "letter.upload", "Uploaded a letter")                                                       \
+    X(AUDIT_LETTER_DELIVERED, "letter.delivered", "Sent a letter")                                                     \
+    X(AUDIT_LETTER_READ, "letter.read", "Opened a letter")                                                             \
+    X(AUDIT_LETTER_REMIND, "letter.remind", "Reminded the author of a letter")                                         \
+    X(AUDIT_LETTER_AUTHOR_CONFIRMED, "letter.author_confirmed", "Confirmed the author of a letter")                    \
+    X(AUDIT_VISA_LETTER_REQUEST, "request", "Asked for a visa letter")                                                 \
+    X(AUDIT_CERTIFICATE_ISSUE, "issue", "Issued a signed document")                                                    \
+    X(AUDIT_CERTIFICATE_REVOKE, "revoke", "Revoked a signed document")                                                 \
+    X(AUDIT_SCHOOL_INVITE, "school.invite", "Invited a student to a school")                                           \
+    X(AUDIT_SCHOOL_JOIN, "school.join", "Joined a school")                                                             \
+    X(AUDIT_SCHOOL_ASK, "school.ask", "Asked to join a school")                                                        \
+    X(AUDIT_SCHOOL_APPROVE, "school.approve", "Approved a student's link to the school")                               \
+    X(AUDIT_SCHOOL_REFUSE, "school.refuse", "Refused a student's link to the school")                                  \
+    X(AUDIT_SCHOOL_LEAVE, "school.leave", "Left a school")                                                             \
+    X(AUDIT_SCHOOL_HOME_APPROVAL, "school.home_approval", "Changed whether the school approves applications")          \
+    X(AUDIT_AGREEMENT_PROPOSE, "agreement.propose", "Proposed an affiliation agreement")                               \
+    X(AUDIT_AGREEMENT_ACTIVATE, "agreement.activate", "Activated an affiliation agreement")                            \
+    X(AUDIT_AGREEMENT_TERMINATE, "agreement.terminate", "Terminated an affiliation agreement")                         \
+    X(AUDIT_AGREEMENT_EXPIRE, "agreement.expire", "An affiliation agreement expired")                                  \
+    X(AUDIT_AGREEMENT_FILE_READ, "agreement.file_read", "Opened a signed agreement")                                   \
+    X(AUDIT_PRECEPTOR_INVITE, "preceptor.invite", "Invited a preceptor")                                               \
+    X(AUDIT_PRECEPTOR_LINK, "preceptor.link", "Linked their account to a preceptor")                                   \
+    X(AUDIT_PRECEPTOR_LICENCE_EXPIRED, "preceptor.licence_expired", "A preceptor's licence expired")                   \
+    X(AUDIT_COACH_ASSIGNED, "coach_assigned", "Assigned a coach to a student")                                         \
+    X(AUDIT_COACH_REASSIGNED, "coach_reassigned", "Changed a student's coach")                                         \
+    X(AUDIT_TICKET_OPENED, "ticket_opened", "Opened a support ticket")                                                 \
+    X(AUDIT_TICKET_REPLY, "ticket_reply", "Replied to a support ticket")                                               \
+    X(AUDIT_TICKET_ACTION, "ticket_action", "Changed the status of a support ticket")                                  \
+    X(AUDIT_PAYMENT_RECORDED, "payment_recorded", "Recorded a payment")                                                \
+    X(AUDIT_GOODWILL_REFUND, "goodwill_refund", "Granted a goodwill refund")                                           \
+    X(AUDIT_REFUND_SENT, "refund_sent", "Marked a refund as sent")                                                     \
+    X(AUDIT_PAYOUT_SENT, "payout_sent", "Sent a payout to a host")                                                     \
+    X(AUDIT_MATCH_ROUND_CREATE, "match_round.create", "Created a match round")                                         \
+    X(AUDIT_MATCH_ROUND_OPEN, "match_round.open", "Opened a match round")                                              \
+    X(AUDIT_MATCH_ROUND_RUN, "match_round.run", "Ran a match round")                                                   \
+    X(AUDIT_MATCH_ROUND_PUBLISH, "match_round.publish", "Published the results of a match round")                      \
+    X(AUDIT_MATCH_ROUND_CANCEL, "match_round.cancel", "Cancelled a match round")                                       \
+    X(AUDIT_MATCH_ROUND_RESERVE, "match_round.reserve", "Reserved a block for a match round")                          \
+    X(AUDIT_MATCH_ROUND_RELEASE, "match_round.release", "Released a block from a match round")                         \
+    X(AUDIT_MATCH_ROUND_RANK, "match_round.rank", "Ranked the blocks of a match round")                                \
+    X(AUDIT_MATCH_ROUND_HOST_RANK, "match_round.host_rank", "Ranked the students of a match round")                    \
+    X(AUDIT_READINESS_TARGETS, "readiness.targets", "Changed the readiness targets")
+enum audit_action { AUDIT_ACTION_UNKNOWN = -1, AUDIT_ACTION_TABLE(VOCABULARY_ENUM) AUDIT_ACTION_COUNT };
+
+/* What an audit event is about (its object_type), with a noun for it. */
+#define AUDIT_OBJECT_TABLE(X)                                                                                          \
+    X(AUDIT_ON_ACCOUNT, "account", "Sign-in attempt")                                                                  \
+    X(AUDIT_ON_USER, "user", "Account")                                                                                \
+    X(AUDIT_ON_ROUTE, "route", "Page")                                                                                 \
+    X(AUDIT_ON_APPLICATION, "application", "Application")                                                              \
+    X(AUDIT_ON_DOCUMENT, "document", "Document")                                                                       \
+    X(AUDIT_ON_REQUIREMENT, "requirement", "Requirement")                                                              \
+    X(AUDIT_ON_LETTER, "letter", "Letter of recommendation")                                                           \
+    X(AUDIT_ON_VISA_LETTER, "visa_letter", "Visa letter")                                                              \
+    X(AUDIT_ON_CERTIFICATE, "certificate", "Certificate")                                                              \
+    X(AUDIT_ON_EVALUATION, "evaluation", "Evaluation")                                                                 \
+    X(AUDIT_ON_HOURS, "hours", "Hours")                                                                                \
+    X(AUDIT_ON_OFFERING, "offering", "Rotation")                                                                       \
+    X(AUDIT_ON_REVIEW, "review", "Review")                                                                             \
+    X(AUDIT_ON_ORGANIZATION, "organization", "Organisation")                                                           \
+    X(AUDIT_ON_AGREEMENT, "agreement", "Affiliation agreement")                                                        \
+    X(AUDIT_ON_PRECEPTOR, "preceptor", "Preceptor")                                                                    \
+    X(AUDIT_ON_TICKET, "ticket", "Support ticket")                                                                     \
+    X(AUDIT_ON_REFUND, "refund", "Refund")                                                                             \
+    X(AUDIT_ON_DELETION_REQUEST, "deletion_request", "Deletion request")                                               \
+    X(AUDIT_ON_MATCH_ROUND, "match_round", "Match round")                                                              \
+    X(AUDIT_ON_READINESS_TARGETS, "readiness_targets", "Readiness targets")
+enum audit_object { AUDIT_OBJECT_UNKNOWN = -1, AUDIT_OBJECT_TABLE(VOCABULARY_ENUM) AUDIT_OBJECT_COUNT };
+
 /* ---- the functions of each vocabulary (see the top of this file) ---- */
 
 #define VOCABULARY_DECLARE(x)                                                                                          \
@@ -335,5 +452,7 @@ VOCABULARY_DECLARE(ticket_category)
 VOCABULARY_DECLARE(ticket_urgency)
 VOCABULARY_DECLARE(ticket_status)
 VOCABULARY_DECLARE(certificate_kind)
+VOCABULARY_DECLARE(audit_action)
+VOCABULARY_DECLARE(audit_object)
 
 #endif

@@ -194,7 +194,7 @@ static int offer_to(struct db_conn *conn, struct arena *arena, const struct stor
     if (rc == DB_OK)
         rc = store_waitlist_offered(conn, e->id, id, now);
     if (rc == DB_OK)
-        rc = store_audit_add(conn, NULL, "transition", "application", id, "waitlist offer: -> offered", now);
+        rc = store_audit_add(conn, NULL, AUDIT_TRANSITION, AUDIT_ON_APPLICATION, id, "waitlist offer: -> offered", now);
     if (rc != DB_OK)
         return rc;
     char title[300], link[80], start[CLOCK_DATE_WORDS_SIZE];

@@ -523,8 +523,8 @@ void http_reply_error(struct http_request *req, enum error_code code, const char
 {
     int status = error_status(code);
     if (code == ERR_FORBIDDEN && req->db != NULL)
-        store_audit_add(req->db, req->auth.user_id, "forbidden", "route", req->log_path, http_method_name(req->method),
-                        clock_now());
+        store_audit_add(req->db, req->auth.user_id, AUDIT_FORBIDDEN, AUDIT_ON_ROUTE, req->log_path,
+                        http_method_name(req->method), clock_now());
     if (status >= 500)
         log_error("msg=\"internal error\" req_id=%s code=%s", req->request_id, error_name(code));
     if (wants_html(req) && html_error_renderer != NULL) {

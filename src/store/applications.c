@@ -1,6 +1,7 @@
 /* applications.c — applications and their history, seats, idempotency keys,
  * notifications, the outbox and the audit trail; see applications.h. */
 #include "store/applications.h"
+#include "lib/log.h"
 #include "store/util.h"
 
 #include <string.h>
@@ -616,15 +617,20 @@ int store_outbox_failed(struct db_conn *conn, const char *id, int64_t next_attem
 
 /* ---- audit ---- */
 
-int store_audit_add(struct db_conn *conn, const char *actor_id, const char *action, const char *object_type,
+int store_audit_add(struct db_conn *conn, const char *actor_id, enum audit_action action, enum audit_object object,
                     const char *object_id, const char *detail, int64_t now)
 {
+    const char *action_name = audit_action_name(action), *object_type = audit_object_name(object);
+    if (action_name[0] == '\0' || object_type[0] == '\0') {
+        log_error("msg=\"audit event outside the vocabulary\" action=%d object=%d", (int)action, (int)object);
+        return DB_ERROR;
+    }
     struct db_stmt *st = db_prepare(conn, "INSERT INTO audit_events (at, actor_id, action, object_type, object_id,"
                                           " detail) VALUES ($1, $2, $3, $4, $5, $6)");
     db_bind_int(st, 1, now);
     db_bind_text(st, 2, actor_id);
-    db_bind_text(st, 3, action);
-    db_bind_text(st, 4, object_type != NULL ? object_type : "");
+    db_bind_text(st, 3, action_name);
+    db_bind_text(st, 4, object_type);
     db_bind_text(st, 5, object_id != NULL ? object_id : "");
     db_bind_text(st, 6, detail != NULL ? detail : "");
     return store_run(st);

@@ -3,6 +3,7 @@
 #ifndef ROUNDS_STORE_APPLICATIONS_H
 #define ROUNDS_STORE_APPLICATIONS_H
 
+#include "domain/vocabulary.h"
 #include "store/store.h"
 
 struct store_application {
@@ -156,7 +157,11 @@ struct store_audit_event {
     int64_t id, at;
     const char *actor_id, *action, *object_type, *object_id, *detail;
 };
-int store_audit_add(struct db_conn *conn, const char *actor_id, const char *action, const char *object_type,
+/* Writes one event; the action and the object's kind are stored by their
+ * names in domain/vocabulary.h (AUDIT_ACTION_TABLE, AUDIT_OBJECT_TABLE), the
+ * only place they are spelt. DB_ERROR, written nowhere, for a value outside
+ * the tables. */
+int store_audit_add(struct db_conn *conn, const char *actor_id, enum audit_action action, enum audit_object object,
                     const char *object_id, const char *detail, int64_t now);
 /* Newest first; before_id 0 = from the newest. action/actor_id NULL = any. */
 int store_audit_list(struct db_conn *conn, struct arena *arena, const char *action, const char *actor_id,

@@ -1,11 +1,17 @@
 /* page_audit.c — GET /staff/audit (staff only; a 404 for everyone else): the
- * append-only audit trail, newest first, filtered by action and by actor
- * (an email or a user id), paged with ?before=. */
+ * append-only audit trail, newest first, in words — who (name and role), did
+ * what (the sentence of domain/vocabulary.h's AUDIT_ACTION_TABLE), to what
+ * (named, and linked when staff has a page for it), when — filtered by action
+ * (its name or its sentence) and by actor (an email or a user id), paged with
+ * ?before=. Ids stay in small print for support. A filter that cannot be read
+ * is a 400 with the form kept. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "domain/accounts.h"
+#include "domain/audit.h"
 #include "lib/clock.h"
 #include "lib/limits.h"
 #include "store/applications.h"
@@ -19,29 +25,6 @@ static const char *param(struct http_kv_list *query, const char *name)
 {
     const char *v = http_kv_get(query, name);
     return v != NULL && v[0] != '\0' ? v : NULL;
-}
-
-/* The names of the actors on this page, looked up once each. */
-struct actor {
-    const char *id, *name, *email;
-};
-
-static const struct actor *actor_of(struct http_request *req, struct actor *known, size_t *count, const char *id)
-{
-    for (size_t i = 0; i < *count; i++)
-        if (strcmp(known[i].id, id) == 0)
-            return &known[i];
-    if (*count == AUDIT_PAGE)
-        return NULL;
-    struct store_user u;
-    struct actor *a = &known[(*count)++];
-    a->id = id;
-    a->name = a->email = NULL;
-    if (store_user_by_id(req->db, &req->arena, id, &u) == DB_ROW) {
-        a->name = u.name;
-        a->email = u.email;
-    }
-    return a;
 }
 
 /* ?action=…&actor=…&before=… for the paging links. */
@@ -65,7 +48,21 @@ static void write_query(struct buf *b, const char *action, const char *actor, lo
     }
 }
 
-static void text_filter(struct buf *b, const char *label, const char *name, const char *value, const char *hint)
+/* What the page shows: the filters as given and the events they select. */
+struct audit_view {
+    const char *action, *actor;      /* as typed */
+    const char *action_name;         /* the stored name the action filter means */
+    const char *actor_message;       /* when the actor cannot match anything */
+    const char *problem_field;       /* a filter that cannot be read: 400, the form kept */
+    const char *problem;
+    long long before;                /* the page: events older than this id, 0 for the newest */
+    struct store_audit_event *items;
+    struct audit_line *lines;
+    size_t count;
+};
+
+static void text_filter(struct buf *b, const struct audit_view *v, const char *label, const char *name,
+                        const char *value, const char *hint)
 {
     buf_append_str(b, "<div class=\"field\"><label for=\"f-");
     buf_append_str(b, name);
@@ -82,6 +79,8 @@ static void text_filter(struct buf *b, const char *label, const char *name, cons
     buf_append_str(b, "\" aria-describedby=\"h-");
     buf_append_str(b, name);
     buf_append_str(b, "\"");
+    if (v->problem_field != NULL && strcmp(v->problem_field, name) == 0)
+        buf_append_str(b, " aria-invalid=\"true\"");
     if (value != NULL) {
         buf_append_str(b, " value=\"");
         buf_append_html(b, value);
@@ -92,21 +91,18 @@ static void text_filter(struct buf *b, const char *label, const char *name, cons
     buf_append_str(b, "></div>\n");
 }
 
-/* What the page shows: the filters as given and the events they select. */
-struct audit_view {
-    const char *action, *actor;
-    const char *actor_message; /* when the actor cannot match anything */
-    long long before;          /* the page: events older than this id, 0 for the newest */
-    struct store_audit_event *items;
-    size_t count;
-};
-
-/* Reads the filters and loads one page of events; false after replying. */
-static bool load(struct http_request *req, struct audit_view *v)
+/* The stored name of an action given by its name or its sentence (any case), or NULL. */
+static const char *action_named(const char *text)
 {
-    struct http_kv_list *query;
-    if (http_query(req, &query) != 0)
-        return false;
+    for (int i = 0; i < AUDIT_ACTION_COUNT; i++)
+        if (strcmp(audit_action_names[i], text) == 0 || strcasecmp(audit_action_labels[i], text) == 0)
+            return audit_action_names[i];
+    return NULL;
+}
+
+/* Reads the filters (false: a problem for the form, in v); true when they can be used. */
+static bool read_filters(struct http_kv_list *query, struct audit_view *v)
+{
     v->action = param(query, "action");
     v->actor = param(query, "actor");
     const char *before_text = param(query, "before");
@@ -115,10 +111,27 @@ static bool load(struct http_request *req, struct audit_view *v)
         errno = 0;
         v->before = strtoll(before_text, &end, 10);
         if (errno != 0 || end == before_text || *end != '\0' || v->before < 1) {
-            http_reply_error(req, ERR_INVALID_PARAMETER, "before", "This is not a page of the audit trail");
+            v->before = 0;
+            v->problem = "This is not a page of the audit trail. Filter again, or start from the newest events.";
             return false;
         }
     }
+    if (v->action != NULL && (v->action_name = action_named(v->action)) == NULL) {
+        v->problem_field = "action";
+        v->problem = "Rounds records no action by this name. Choose one from the list, or leave the action empty.";
+        return false;
+    }
+    return true;
+}
+
+/* Reads the filters and loads one page of events in words; false after replying (503). */
+static bool load(struct http_request *req, struct audit_view *v)
+{
+    struct http_kv_list *query;
+    if (http_query(req, &query) != 0)
+        return false;
+    if (!read_filters(query, v))
+        return true;
     /* The actor may be given by email: the trail records user ids. */
     const char *actor_id = v->actor;
     if (v->actor != NULL && strchr(v->actor, '@') != NULL) {
@@ -134,8 +147,9 @@ static bool load(struct http_request *req, struct audit_view *v)
             return false;
         }
     }
-    if (store_audit_list(req->db, &req->arena, v->action, actor_id, v->before, AUDIT_PAGE, &v->items, &v->count) !=
-        DB_OK) {
+    if (store_audit_list(req->db, &req->arena, v->action_name, actor_id, v->before, AUDIT_PAGE, &v->items,
+                         &v->count) != DB_OK ||
+        audit_describe(req->db, &req->arena, v->items, v->count, &v->lines) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return false;
     }
@@ -146,72 +160,142 @@ static void render_filters(struct buf *b, const struct audit_view *v)
 {
     buf_append_str(b, "<form class=\"filters list-filters\" method=\"get\" action=\"/staff/audit\" role=\"search\" "
                       "aria-label=\"Filter the audit trail\">\n");
-    text_filter(b, "Action", "action", v->action, "For example transition, forbidden, login or login_failed.");
-    text_filter(b, "Actor", "actor", v->actor, "An email address or a user id.");
-    buf_append_str(b, "<datalist id=\"audit-actions\"><option value=\"transition\"><option value=\"forbidden\">"
-                      "<option value=\"login\"><option value=\"login_failed\"></datalist>\n"
-                      "<div class=\"actions\"><button type=\"submit\">Filter</button>");
+    text_filter(b, v, "Action", "action", v->action, "What was done, for example “Signed in” or “Uploaded a document”.");
+    text_filter(b, v, "Actor", "actor", v->actor, "An email address or a user id.");
+    buf_append_str(b, "<datalist id=\"audit-actions\">");
+    for (int i = 0; i < AUDIT_ACTION_COUNT; i++) {
+        buf_append_str(b, "<option value=\"");
+        buf_append_html(b, audit_action_labels[i]);
+        buf_append_str(b, "\">");
+    }
+    buf_append_str(b, "</datalist>\n<div class=\"actions\"><button type=\"submit\">Filter</button>");
     if (v->action != NULL || v->actor != NULL)
         buf_append_str(b, "<a href=\"/staff/audit\">Clear the filters</a>");
     buf_append_str(b, "</div></form>\n");
 }
 
-/* The actor's name and email when known, else the id (or who acts without an account). */
-static void write_actor(struct buf *b, const struct store_audit_event *e, const struct actor *who)
+/* An id for support, in small print. */
+static void small_id(struct buf *b, const char *id)
 {
-    if (e->actor_id == NULL) {
-        buf_append_str(b, "<span class=\"muted\">Nobody signed in, or Rounds itself</span>");
-    } else if (who != NULL && who->name != NULL) {
-        buf_append_html(b, who->name);
-        buf_append_str(b, "<br><span class=\"muted\">");
-        buf_append_html(b, who->email);
-        buf_append_str(b, "</span>");
+    if (id == NULL || id[0] == '\0')
+        return;
+    buf_append_str(b, "<br><small class=\"muted audit-id\">");
+    buf_append_html(b, id);
+    buf_append_str(b, "</small>");
+}
+
+/* Who acted: name and role; who acts without an account; or an account since erased. */
+static void write_actor(struct buf *b, const struct audit_line *line)
+{
+    if (line->event->actor_id == NULL) {
+        buf_append_str(b, "<span class=\"muted\">Rounds itself, or somebody not signed in</span>");
+        return;
+    }
+    if (line->actor_name == NULL) {
+        buf_append_str(b, "<span class=\"muted\">An account that no longer exists</span>");
     } else {
-        buf_append_html(b, e->actor_id);
+        buf_append_str(b, "<strong>");
+        buf_append_html(b, line->actor_name);
+        buf_append_str(b, "</strong>");
+        if (line->actor_role != NULL) {
+            buf_append_str(b, "<br><span class=\"muted\">");
+            buf_append_html(b, line->actor_role);
+            buf_append_str(b, "</span>");
+        }
+    }
+    small_id(b, line->event->actor_id);
+}
+
+/* The page staff opens for the object, or NULL: prefix + id (+ suffix). */
+static const char *object_page(const struct audit_line *line)
+{
+    switch (line->object) {
+    case AUDIT_ON_APPLICATION:
+    case AUDIT_ON_VISA_LETTER:
+        return "/applications/";
+    case AUDIT_ON_DOCUMENT:
+        return "/staff/documents/";
+    case AUDIT_ON_OFFERING:
+        return "/offerings/";
+    case AUDIT_ON_AGREEMENT:
+        return "/agreements/";
+    case AUDIT_ON_TICKET:
+        return "/tickets/";
+    case AUDIT_ON_LETTER:
+        return "/letters/";
+    case AUDIT_ON_CERTIFICATE:
+        return "/verify/";
+    default:
+        return NULL;
     }
 }
 
-/* The object, linked when it has a page. */
-static void write_object(struct buf *b, const struct store_audit_event *e)
+/* The object: its name (linked when it still exists and staff has a page for
+ * it), else its kind in words; the id in small print. */
+static void write_object(struct buf *b, const struct audit_line *line)
 {
-    buf_append_html(b, e->object_type);
-    buf_append_char(b, ' ');
-    if (strcmp(e->object_type, "application") == 0 && e->object_id[0] != '\0') {
-        buf_append_str(b, "<a href=\"/applications/");
+    const struct store_audit_event *e = line->event;
+    const char *page = line->object_label != NULL ? object_page(line) : NULL;
+    if (line->object_label != NULL && page != NULL) {
+        buf_append_str(b, "<a href=\"");
+        buf_append_str(b, page);
         buf_append_url(b, e->object_id);
         buf_append_str(b, "\">");
-        buf_append_html(b, e->object_id);
+        buf_append_html(b, line->object_label);
         buf_append_str(b, "</a>");
-    } else {
+    } else if (line->object_label != NULL) {
+        buf_append_html(b, line->object_label);
+    }
+    if (line->object_noun != NULL && line->object_noun[0] != '\0') {
+        buf_append_str(b, line->object_label != NULL ? "<br><span class=\"muted\">" : "<span class=\"muted\">");
+        buf_append_html(b, line->object_noun);
+        buf_append_str(b, "</span>");
+    }
+    if (e->object_type[0] != '\0' && line->object == AUDIT_OBJECT_UNKNOWN) {
         buf_append_str(b, "<code>");
-        buf_append_html(b, e->object_id);
+        buf_append_html(b, e->object_type);
+        buf_append_str(b, "</code>");
+    }
+    if (line->object != AUDIT_ON_ROUTE && line->object != AUDIT_ON_CERTIFICATE)
+        small_id(b, e->object_id);
+}
+
+/* What was done: the sentence, the move of an application, the raw name only when the table lacks it. */
+static void write_action(struct buf *b, const struct audit_line *line)
+{
+    buf_append_html(b, line->action_label);
+    if (line->change != NULL) {
+        buf_append_str(b, " <span class=\"muted\">");
+        buf_append_html(b, line->change);
+        buf_append_str(b, "</span>");
+    }
+    if (line->action == AUDIT_ACTION_UNKNOWN) {
+        buf_append_str(b, " <code>");
+        buf_append_html(b, line->event->action);
         buf_append_str(b, "</code>");
     }
 }
 
-static void render_events(struct http_request *req, struct buf *b, const struct audit_view *v)
+static void render_events(const struct http_request *req, struct buf *b, const struct audit_view *v)
 {
-    struct actor *known = arena_alloc(&req->arena, AUDIT_PAGE * sizeof(*known));
-    size_t known_count = 0;
     buf_append_str(b, "<div class=\"table-wrap\"><table class=\"records audit\"><caption>Audit events");
     if (v->before > 0)
         buf_append_str(b, " (older page)");
-    buf_append_str(b, "</caption><thead><tr><th scope=\"col\">When</th><th scope=\"col\">Actor</th>"
-                      "<th scope=\"col\">Action</th><th scope=\"col\">Object</th><th scope=\"col\">Detail</th>"
+    buf_append_str(b, "</caption><thead><tr><th scope=\"col\">When</th><th scope=\"col\">Who</th>"
+                      "<th scope=\"col\">What</th><th scope=\"col\">On what</th><th scope=\"col\">Detail</th>"
                       "</tr></thead><tbody>\n");
     for (size_t i = 0; i < v->count; i++) {
-        const struct store_audit_event *e = &v->items[i];
+        const struct audit_line *line = &v->lines[i];
         buf_append_str(b, "<tr><td data-label=\"When\">");
-        web_write_instant(req, b, e->at);
-        buf_append_str(b, "</td><td data-label=\"Actor\">");
-        write_actor(b, e,
-                    e->actor_id != NULL && known != NULL ? actor_of(req, known, &known_count, e->actor_id) : NULL);
-        buf_append_str(b, "</td><td data-label=\"Action\"><code>");
-        buf_append_html(b, e->action);
-        buf_append_str(b, "</code></td><td data-label=\"Object\">");
-        write_object(b, e);
+        web_write_instant(req, b, line->event->at);
+        buf_append_str(b, "</td><td data-label=\"Who\">");
+        write_actor(b, line);
+        buf_append_str(b, "</td><td data-label=\"What\">");
+        write_action(b, line);
+        buf_append_str(b, "</td><td data-label=\"On what\">");
+        write_object(b, line);
         buf_append_str(b, "</td><td data-label=\"Detail\">");
-        buf_append_html(b, e->detail);
+        buf_append_html(b, line->event->detail);
         buf_append_str(b, "</td></tr>\n");
     }
     buf_append_str(b, "</tbody></table></div>\n");
@@ -242,7 +326,7 @@ void web_page_audit(struct http_request *req)
     if (!web_page_setup(req, &page, "Audit trail", &user))
         return;
     if (!account_has_role(&user, ROLE_STAFF)) {
-        store_audit_add(req->db, user.id, "forbidden", "route", req->path, "GET", clock_now());
+        store_audit_add(req->db, user.id, AUDIT_FORBIDDEN, AUDIT_ON_ROUTE, req->path, "GET", clock_now());
         http_reply_error(req, ERR_NOT_FOUND, NULL, "there is nothing at this address");
         return;
     }
@@ -254,10 +338,12 @@ void web_page_audit(struct http_request *req)
     view_page_begin(&b, &page);
     buf_append_str(&b, "<h1>Audit trail</h1>\n<p class=\"lead\">Who did what to which object, newest first. "
                        "Nothing here can be changed or removed.</p>\n");
+    if (v.problem != NULL)
+        web_error_summary(&b, v.problem_field, v.problem);
     render_filters(&b, &v);
     if (v.actor_message != NULL)
         view_notice(&b, v.actor_message);
-    else if (v.count == 0)
+    else if (v.problem == NULL && v.count == 0)
         buf_append_str(&b, v.before > 0 ? "<p>No older events.</p>\n" : "<p>No event matches.</p>\n");
     if (v.count > 0)
         render_events(req, &b, &v);
@@ -267,5 +353,5 @@ void web_page_audit(struct http_request *req)
         http_reply_error(req, ERR_INTERNAL, NULL, NULL);
         return;
     }
-    http_reply_html(req, 200, &b);
+    http_reply_html(req, v.problem != NULL ? 400 : 200, &b);
 }

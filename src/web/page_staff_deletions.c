@@ -118,8 +118,8 @@ static bool staff_page(struct http_request *req, struct view_page *page, struct 
         return false;
     if (account_has_role(user, ROLE_STAFF))
         return true;
-    store_audit_add(req->db, user->id, "forbidden", "route", req->path, req->method == HTTP_GET ? "GET" : "POST",
-                    clock_now());
+    store_audit_add(req->db, user->id, AUDIT_FORBIDDEN, AUDIT_ON_ROUTE, req->path,
+                    req->method == HTTP_GET ? "GET" : "POST", clock_now());
     http_reply_error(req, ERR_NOT_FOUND, NULL, "there is nothing at this address");
     return false;
 }

@@ -7,7 +7,8 @@
 //   are not offered before the first day, staff override with a reason kept in
 //   the history; the host's header links to its offerings; the offering page
 //   and GET /api/v1/offerings/{id} list the host-wide document requirements;
-//   staff verify a preceptor's NPI and licence with its expiry date.
+//   staff verify a preceptor's NPI and licence with its expiry date; staff read
+//   the audit trail in words (who by name and role, what, on what, linked).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -106,10 +107,15 @@ test('the host reads the profile and opens the shared documents; the student see
         await host.context.close();
       }
     }
-    // Each read is in the audit trail.
+    // Each read is in the audit trail, in words.
     const staff = await apiLogin('staff@rounds.test');
-    const audit = await apiExpect(200, 'GET', `/api/v1/audit?object_id=${setup.cv}`, { token: staff }).catch(() => null);
-    if (audit) assert.ok(audit.items.some((e) => /read/.test(e.action)), 'the reads are audited');
+    const audit = await apiExpect(200, 'GET', '/api/v1/audit?action=document.read&actor=' +
+      encodeURIComponent((await apiExpect(200, 'GET', '/api/v1/me', { token: await apiLogin('host@rounds.test') })).id),
+    { token: staff });
+    const read = audit.items.find((e) => e.object_id === setup.cv);
+    assert.ok(read, 'the reads are audited');
+    assert.equal(read.action_label, 'Opened a document');
+    assert.match(read.object_label, /^Curriculum vitae of Reviewed Student$/);
     // The student's own page lists what they shared.
     const student = await person(setup.student.email);
     try {
@@ -121,6 +127,76 @@ test('the host reads the profile and opens the shared documents; the student see
       await student.context.close();
     }
   });
+
+// The audit trail as staff read it: sentences, people by name and role, objects named and
+// linked to pages that open; ids only in small print. At 360 and 1280 px.
+test('staff read the audit trail in words, and its links open', { timeout: 180_000 }, async () => {
+  const setup = await application('submitted', 40);
+  const hostToken = await apiLogin('host@rounds.test');
+  const host = await apiExpect(200, 'GET', '/api/v1/me', { token: hostToken });
+  const file = await api('GET', `/api/v1/documents/${setup.cv}/file`, { token: hostToken });
+  assert.equal(file.status, 200, 'the host opens the CV');
+  for (const width of [360, 1280]) {
+    const staff = await person('staff@rounds.test', width);
+    try {
+      const p = staff.page;
+      const table = p.getByRole('table', { name: /Audit events/ });
+      // Signing in: the sentence and the staff member's name and role, not the raw name or the id.
+      await p.goto('/staff/audit?action=login&actor=staff%40rounds.test');
+      let row = table.getByRole('row').nth(1);
+      assert.match(await row.innerText(), /Signed in/);
+      assert.match(await row.innerText(), /Staff/);
+      assert.doesNotMatch(await row.getByRole('cell').nth(2).innerText(), /\blogin\b/);
+      // The host's read of the CV, filtered by the action's sentence.
+      await p.goto(`/staff/audit?action=${encodeURIComponent('Opened a document')}&actor=host%40rounds.test`);
+      assert.equal(await p.getByLabel('Action').inputValue(), 'Opened a document', 'the filter is kept');
+      row = table.getByRole('row').filter({ hasText: 'Curriculum vitae of Reviewed Student' }).first();
+      const text = await row.innerText();
+      assert.match(text, /Opened a document/);
+      assert.ok(text.includes(host.name), `the actor by name (${host.name}): ${text}`);
+      assert.match(text, /Host coordinator|Preceptor/);
+      assert.doesNotMatch(text, /document\.read/);
+      const who = row.getByRole('cell').nth(1);
+      assert.equal(await who.locator('strong').innerText(), host.name, 'the name is the main label, not the id');
+      assert.equal(await who.locator('small').innerText(), host.id, 'the id in small print');
+      const link = row.getByRole('link', { name: 'Curriculum vitae of Reviewed Student' });
+      assert.equal(await link.getAttribute('href'), `/staff/documents/${setup.cv}`);
+      assert.ok(!(await p.content()).includes('>document.read<'), 'no raw action name on the page');
+      const o = await overflow(p);
+      assert.ok(o.scrollWidth <= width, `the audit trail fits ${width} px (${o.scrollWidth})`);
+      await checkAxe(p, `audit trail at ${width}px`);
+      await screenshot(p, `staff-audit-${width}.png`);
+      // The student's application, named and linked.
+      await p.goto(`/staff/audit?action=transition&actor=${encodeURIComponent(setup.student.email)}`);
+      const app = table.getByRole('link', { name: /^Application of Reviewed Student to / }).first();
+      assert.equal(await app.getAttribute('href'), `/applications/${setup.applicationId}`);
+      assert.match(await table.innerText(), /Moved an application/);
+      // Every link in the table opens for staff.
+      for (const path of ['/staff/audit?actor=host%40rounds.test', `/staff/audit?actor=${encodeURIComponent(setup.student.email)}`]) {
+        await p.goto(path);
+        const hrefs = await table.getByRole('link').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+        assert.ok(hrefs.length > 0, `${path} links to something`);
+        for (const href of new Set(hrefs)) {
+          const r = await p.request.get(href);
+          assert.equal(r.status(), 200, `${href} opens for staff`);
+        }
+      }
+      // Following a link lands on the object's page.
+      await p.goto(`/staff/audit?action=document.read&actor=host%40rounds.test`);
+      await Promise.all([p.waitForURL((u) => u.pathname === `/staff/documents/${setup.cv}`),
+        table.getByRole('link', { name: 'Curriculum vitae of Reviewed Student' }).first().click()]);
+      assert.equal((await p.goto(p.url())).status(), 200);
+      // A filter that cannot be read: 400, the form kept.
+      const bad = await p.goto('/staff/audit?action=not+an+action&actor=host%40rounds.test');
+      assert.equal(bad.status(), 400);
+      assert.equal(await p.getByLabel('Action').inputValue(), 'not an action');
+      assert.equal(await p.getByLabel('Actor').inputValue(), 'host@rounds.test');
+      assert.match(await p.getByRole('alert').innerText(), /no action by this name/);
+    } finally {
+      await staff.context.close();
+    }
+  }
+});
 
 test('start and no-show only from the first day; staff override with a reason', { timeout: 180_000 }, async () => {
   const setup = await application('cleared', 60);

@@ -19,6 +19,7 @@
 #include "lib/clock.h"
 #include "domain/reference.h"
 #include "lib/crypto.h"
+#include "store/applications.h"
 #include "store/migrations.h"
 #include "store/store.h"
 #include "store/util.h"
@@ -637,6 +638,35 @@ TEST(a_role_outside_the_list_is_refused_by_the_schema)
     CHECK_INT(store_user_by_id(conn, &arena, u.id, &found), DB_DONE);
 }
 
+/* ---- the audit trail ---- */
+
+/* An event is stored under its row's names in domain/vocabulary.h, and read
+ * back newest first; a value outside the tables is refused and writes nothing. */
+TEST(audit_events_are_written_by_their_names_only)
+{
+    struct store_user u = make_user("student");
+    CHECK_INT(store_user_insert(conn, &u), DB_OK);
+    CHECK_INT(store_audit_add(conn, u.id, AUDIT_LOGIN, AUDIT_ON_USER, u.id, NULL, 100), DB_OK);
+    CHECK_INT(store_audit_add(conn, u.id, AUDIT_DOCUMENT_UPLOAD, AUDIT_ON_DOCUMENT, "doc_1", "kind=cv", 101), DB_OK);
+    CHECK_INT(store_audit_add(conn, u.id, AUDIT_ACTION_COUNT, AUDIT_ON_USER, u.id, "", 102), DB_ERROR);
+    CHECK_INT(store_audit_add(conn, u.id, AUDIT_ACTION_UNKNOWN, AUDIT_ON_USER, u.id, "", 102), DB_ERROR);
+    CHECK_INT(store_audit_add(conn, u.id, AUDIT_LOGIN, AUDIT_OBJECT_UNKNOWN, u.id, "", 102), DB_ERROR);
+    struct store_audit_event *items;
+    size_t count;
+    CHECK_INT(store_audit_list(conn, &arena, NULL, u.id, 0, 10, &items, &count), DB_OK);
+    CHECK_INT((int64_t)count, 2);
+    if (count == 2) {
+        CHECK_STR(items[0].action, "document.upload");
+        CHECK_STR(items[0].object_type, "document");
+        CHECK_STR(items[0].detail, "kind=cv");
+        CHECK_STR(items[1].action, "login");
+        CHECK_STR(items[1].object_type, "user");
+        CHECK_STR(items[1].detail, "");
+    }
+    CHECK_INT(store_audit_list(conn, &arena, "login", u.id, 0, 10, &items, &count), DB_OK);
+    CHECK_INT((int64_t)count, 1);
+}
+
 /* ---- the one-row helpers (store/util.c) ---- */
 
 static const char one_plus[] = "SELECT CAST($1 AS BIGINT) + 1";
@@ -909,6 +939,7 @@ int main(void)
     RUN(login_failures_count_per_account_and_client);
     RUN(transactions_commit_or_roll_back_as_a_whole);
     RUN(a_role_outside_the_list_is_refused_by_the_schema);
+    RUN(audit_events_are_written_by_their_names_only);
     RUN(time_zones_of_states_and_sites_are_tz_database_zones);
     RUN(ping_answers);
     RUN(a_connect_without_an_answer_in_time_is_tried_again);

@@ -67,6 +67,8 @@ TEST(every_vocabulary_round_trips)
     CHECK_VOCABULARY(ticket_category, TICKET_CATEGORY_COUNT, TICKET_CATEGORY_UNKNOWN);
     CHECK_VOCABULARY(ticket_urgency, TICKET_URGENCY_COUNT, TICKET_URGENCY_UNKNOWN);
     CHECK_VOCABULARY(ticket_status, TICKET_STATUS_COUNT, TICKET_STATUS_UNKNOWN);
+    CHECK_VOCABULARY(audit_action, AUDIT_ACTION_COUNT, AUDIT_ACTION_UNKNOWN);
+    CHECK_VOCABULARY(audit_object, AUDIT_OBJECT_COUNT, AUDIT_OBJECT_UNKNOWN);
     CHECK_STR(role_name(ROLE_COACH), "coach");
     CHECK_STR(hours_state_name(HOURS_CHANGE_REQUESTED), "change_requested");
     CHECK_STR(ticket_category_name(TICKET_SAFETY), "safety");
@@ -110,10 +112,38 @@ TEST(one_label_each)
     CHECK_STR(english_proof_label(ENGLISH_OET), "OET Medicine");
 }
 
+/* The audit trail: the writers pass these enums to store_audit_add(), so the
+ * table is the only spelling of an action; the names already in the database
+ * stay, and every label is a sentence people read, never a raw name. */
+TEST(audit_actions_are_sentences)
+{
+    CHECK_STR(audit_action_name(AUDIT_LOGIN), "login");
+    CHECK_STR(audit_action_label(AUDIT_LOGIN), "Signed in");
+    CHECK_STR(audit_action_name(AUDIT_TRANSITION), "transition");
+    CHECK_STR(audit_action_name(AUDIT_FORBIDDEN), "forbidden");
+    CHECK_STR(audit_action_name(AUDIT_DOCUMENT_UPLOAD), "document.upload");
+    CHECK_STR(audit_action_label(AUDIT_DOCUMENT_UPLOAD), "Uploaded a document");
+    CHECK_STR(audit_action_name(AUDIT_MATCH_ROUND_PUBLISH), "match_round.publish");
+    CHECK_STR(audit_action_name(AUDIT_CERTIFICATE_ISSUE), "issue");
+    CHECK_STR(audit_object_name(AUDIT_ON_APPLICATION), "application");
+    CHECK_STR(audit_object_name(AUDIT_ON_READINESS_TARGETS), "readiness_targets");
+    for (int i = 0; i < AUDIT_ACTION_COUNT; i++) {
+        const char *label = audit_action_label((enum audit_action)i);
+        if (label[0] < 'A' || label[0] > 'Z' || strpbrk(label, "_.") != NULL)
+            TEST_FAILF("audit action %s: \"%s\" is not a sentence", audit_action_name((enum audit_action)i), label);
+    }
+    for (int i = 0; i < AUDIT_OBJECT_COUNT; i++) {
+        const char *label = audit_object_label((enum audit_object)i);
+        if (label[0] < 'A' || label[0] > 'Z' || strchr(label, '_') != NULL)
+            TEST_FAILF("audit object %s: \"%s\" is not a noun", audit_object_name((enum audit_object)i), label);
+    }
+}
+
 int main(void)
 {
     RUN(every_vocabulary_round_trips);
     RUN(stored_names_are_the_database_values);
     RUN(one_label_each);
+    RUN(audit_actions_are_sentences);
     return test_summary("unit-vocabulary");
 }
