@@ -12,6 +12,15 @@
     " (SELECT COUNT(*) FROM match_round_blocks b WHERE b.round_id = r.id),"                                  \
     " (SELECT COALESCE(SUM(b.seats), 0) FROM match_round_blocks b WHERE b.round_id = r.id)"
 #define ROUND_FROM " FROM match_rounds r JOIN organizations o ON o.id = r.school_id "
+/* The rounds a list may show: of a school ($1), with a student ($2), with a
+ * block of one of the hosts in the comma-separated $3 (each '' for any). */
+#define ROUND_SCOPE                                                                                                   \
+    "WHERE (CAST($1 AS TEXT) = '' OR r.school_id = $1)"                                                               \
+    " AND (CAST($2 AS TEXT) = '' OR EXISTS (SELECT 1 FROM match_round_students s WHERE s.round_id = r.id"            \
+    " AND s.student_id = $2))"                                                                                        \
+    " AND (CAST($3 AS TEXT) = '' OR EXISTS (SELECT 1 FROM match_round_blocks mb JOIN blocks bl ON bl.id = mb.block_id" \
+    " JOIN offerings f ON f.id = bl.offering_id WHERE mb.round_id = r.id"                                             \
+    " AND (',' || $3 || ',') LIKE ('%,' || f.organization_id || ',%')))"
 
 static void read_round(struct arena *arena, struct db_stmt *st, struct store_match_round *r)
 {
@@ -96,13 +105,7 @@ int store_match_rounds_list(struct db_conn *conn, struct arena *arena, const cha
                             const char *host_ids, struct store_match_round **out, size_t *count)
 {
     struct db_stmt *st = db_prepare(
-        conn, "SELECT " ROUND_COLUMNS ROUND_FROM
-              "WHERE (CAST($1 AS TEXT) = '' OR r.school_id = $1)"
-              " AND (CAST($2 AS TEXT) = '' OR EXISTS (SELECT 1 FROM match_round_students s WHERE s.round_id = r.id"
-              " AND s.student_id = $2))"
-              " AND (CAST($3 AS TEXT) = '' OR EXISTS (SELECT 1 FROM match_round_blocks mb JOIN blocks bl ON bl.id = mb.block_id"
-              " JOIN offerings f ON f.id = bl.offering_id WHERE mb.round_id = r.id"
-              " AND (',' || $3 || ',') LIKE ('%,' || f.organization_id || ',%')))"
+        conn, "SELECT " ROUND_COLUMNS ROUND_FROM ROUND_SCOPE
               " ORDER BY r.created_at DESC, r.id LIMIT 200");
     db_bind_text(st, 1, school_id != NULL ? school_id : "");
     db_bind_text(st, 2, student_id != NULL ? student_id : "");
@@ -114,13 +117,7 @@ int store_match_rounds_page(struct db_conn *conn, struct arena *arena, const str
                             struct store_match_round **out, size_t *count)
 {
     struct db_stmt *st = db_prepare(
-        conn, "SELECT " ROUND_COLUMNS ROUND_FROM
-              "WHERE (CAST($1 AS TEXT) = '' OR r.school_id = $1)"
-              " AND (CAST($2 AS TEXT) = '' OR EXISTS (SELECT 1 FROM match_round_students s WHERE s.round_id = r.id"
-              " AND s.student_id = $2))"
-              " AND (CAST($3 AS TEXT) = '' OR EXISTS (SELECT 1 FROM match_round_blocks mb JOIN blocks bl ON bl.id = mb.block_id"
-              " JOIN offerings f ON f.id = bl.offering_id WHERE mb.round_id = r.id"
-              " AND (',' || $3 || ',') LIKE ('%,' || f.organization_id || ',%')))"
+        conn, "SELECT " ROUND_COLUMNS ROUND_FROM ROUND_SCOPE
               " AND (CAST($4 AS TEXT) IS NULL OR r.created_at < $5 OR (r.created_at = $5 AND r.id > $4))"
               " ORDER BY r.created_at DESC, r.id LIMIT $6");
     db_bind_text(st, 1, f->school_id != NULL ? f->school_id : "");
