@@ -62,7 +62,7 @@ static const char site_css[] =
     ".stack .field{display:flex;flex-direction:column;margin-bottom:1rem}\n"
     ".field label{font-weight:600;margin-bottom:.25rem}.field small{color:var(--muted);margin-bottom:.25rem}\n"
     "input,select{font:inherit;padding:.5rem .6rem;border:1px solid #8a94a3;border-radius:6px;background:#fff}\n"
-    "input[aria-invalid=true]{border-color:var(--bad)}\n"
+    "input[aria-invalid=true],select[aria-invalid=true]{border-color:var(--bad)}\n"
     ".field-error{color:var(--bad);font-size:.9rem;margin-top:.25rem}\n"
     "button,.button{font:inherit;font-weight:600;background:var(--brand);color:var(--brand-ink);border:0;"
     "border-radius:6px;padding:.6rem 1.1rem;cursor:pointer;text-decoration:none;display:inline-block}\n"

@@ -155,6 +155,9 @@ test('the wallet\'s forms name every mistake at once and ask for the file again'
     assert.match(said[1], /Issued on cannot be in the future/);
     assert.match(said[2], /Expires on cannot be before the issue date/);
     assert.match(said[3], /^Choose the file again/);
+    // The kind's select is marked like the date inputs, not only in words.
+    const border = (id) => page.$eval(`#${id}`, (el) => getComputedStyle(el).borderTopColor);
+    assert.equal(await border('f-kind'), await border('f-issued_on'), 'the invalid select has the error border');
     form = page.getByRole('region', { name: 'Upload a document' });
     assert.equal(await form.getByLabel('Issued on (optional)').inputValue(), '2099-05-01', 'the issue date is kept');
     assert.equal(await form.getByLabel('Expires on (optional)').inputValue(), '2098-05-01', 'the expiry is kept');
