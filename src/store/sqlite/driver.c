@@ -187,7 +187,8 @@ static void configure_sqlite(void)
 static int byte_order(void *unused, int a_len, const void *a, int b_len, const void *b)
 {
     (void)unused;
-    int d = memcmp(a, b, (size_t)(a_len < b_len ? a_len : b_len));
+    int shorter = a_len < b_len ? a_len : b_len;
+    int d = shorter > 0 ? memcmp(a, b, (size_t)shorter) : 0;
     return d != 0 ? d : (a_len > b_len) - (a_len < b_len);
 }
 
