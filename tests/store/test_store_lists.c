@@ -172,17 +172,17 @@ static bool delete_row(const char *sql, const char *id)
 
 /* Reads the list, checks its order, removes removed_id ("Delta"'s row) and
  * checks the walk resumes after it. */
-static void check_list(size_t (*read)(struct keyed *), const char *removed_id, const char *delete_sql,
+static void check_list(size_t (*read_list)(struct keyed *), const char *removed_id, const char *delete_sql,
                        const char *what)
 {
     static struct keyed before[ITEMS_MAX], after[ITEMS_MAX];
-    size_t n_before = read(before);
+    size_t n_before = read_list(before);
     size_t at = find(before, n_before, removed_id);
     CHECK(at < n_before);
     if (!in_byte_order(before, n_before, what) || at >= n_before)
         return;
     CHECK(delete_row(delete_sql, removed_id));
-    size_t n_after = read(after);
+    size_t n_after = read_list(after);
     CHECK_INT(n_after, n_before - 1);
     resumes_after_removed(before, n_before, at, after, n_after, what);
 }
