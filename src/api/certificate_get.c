@@ -17,10 +17,14 @@ void api_certificates_list(struct http_request *req)
     struct store_certificate *items;
     size_t count = 0;
     struct error err = {0};
-    if (certificate_list_for(req->db, &req->arena, &user, &items, &count, &err) != 0) {
+    /* a page and one more, after the cursor's certificate, as the store orders them */
+    if (certificate_list_for(req->db, &req->arena, &user, pager.cursor.parts[0].n,
+                             pager.has_cursor ? pager.cursor.id : NULL, pager.page.limit + 1, &items, &count,
+                             &err) != 0) {
         http_reply_problem(req, &err);
         return;
     }
+    api_pager_paged_in_store(&pager);
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");

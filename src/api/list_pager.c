@@ -6,7 +6,10 @@
  * The cursor is opaque to clients: "<list tag>.<position>.<key parts>.<id>",
  * the parts being decimal integers or "x" + the text in hex. A page resumes
  * after the cursor's item; when that item is gone, after where it would stand
- * by the list's key (or, for a list without a key, at its position). */
+ * by the list's key (or, for a list without a key, at its position). Text
+ * keys compare byte by byte, so the store orders such lists by them
+ * COLLATE "C" (byte order on PostgreSQL whatever the database's collation,
+ * and a collation of that name the SQLite driver adds). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -10,10 +10,14 @@ void api_waitlist_mine(struct http_request *req)
         return;
     struct store_waitlist_entry *items;
     size_t count;
-    if (store_waitlist_of_student(req->db, &req->arena, req->auth.user_id, &items, &count) != DB_OK) {
+    /* a page and one more, after the cursor's entry, as the store orders them */
+    if (store_waitlist_of_student(req->db, &req->arena, req->auth.user_id, pager.cursor.parts[0].n,
+                                  pager.has_cursor ? pager.cursor.id : NULL, pager.page.limit + 1, &items,
+                                  &count) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
+    api_pager_paged_in_store(&pager);
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_LIST);
     buf_append_str(&b, "{\"items\":[");

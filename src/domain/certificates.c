@@ -252,9 +252,11 @@ int certificate_get_for(struct db_conn *conn, struct arena *arena, const char *n
 }
 
 int certificate_list_for(struct db_conn *conn, struct arena *arena, const struct store_user *user,
+                         int64_t after_issued_at, const char *after_number, int limit,
                          struct store_certificate **out, size_t *count, struct error *err)
 {
-    if (store_certificates_of_subject(conn, arena, user->id, out, count) != DB_OK)
+    if (store_certificates_of_subject(conn, arena, user->id, after_issued_at, after_number, limit, out, count) !=
+        DB_OK)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     return 0;
 }

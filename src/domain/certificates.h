@@ -38,8 +38,10 @@ int certificate_of_application(struct db_conn *conn, struct arena *arena, const 
  * fetch; 404 for anyone else and for a malformed or unknown number. */
 int certificate_get_for(struct db_conn *conn, struct arena *arena, const char *number_text,
                         const struct store_user *user, struct store_certificate *out, struct error *err);
-/* A person's own documents, newest first. */
+/* A person's own documents, newest first: at most limit after
+ * (after_issued_at, after_number), from the newest when after_number is NULL. */
 int certificate_list_for(struct db_conn *conn, struct arena *arena, const struct store_user *user,
+                         int64_t after_issued_at, const char *after_number, int limit,
                          struct store_certificate **out, size_t *count, struct error *err);
 /* Staff revoke with a reason (1–REASON_MAX_CHARS characters): 403 for others,
  * 404 unknown, 409 already_revoked. Audited. */

@@ -60,6 +60,13 @@
 #define API_LIST_LIMIT_MAX 100            /* the most ?limit= may ask for */
 #define API_CURSOR_MAX_BYTES 2048        /* a ?cursor= of a list (its key parts in hex) */
 
+/* ---- documents ---- */
+#define WALLET_DOCUMENTS_MAX 500          /* current documents in a student's wallet (uploads beyond are refused) */
+
+/* ---- web pages that show the newest of a list (a note says when there are more) ---- */
+#define WEB_WAITLIST_SHOWN_MAX 200        /* waitlist places on the saved page (all are in GET /api/v1/waitlist) */
+#define MATCH_ROUNDS_SHOWN_MAX 200        /* match rounds a web page lists (all are in GET /api/v1/match-rounds) */
+
 /* ---- search, saved searches and alerts ---- */
 #define SEARCH_QUERY_MAX_CHARS 200        /* the words of a search (q) */
 #define SEARCH_PAGE_MAX 500               /* the highest numbered page of the search page (page=) */

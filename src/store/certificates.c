@@ -98,12 +98,17 @@ int store_certificate_revoke(struct db_conn *conn, const char *number, const cha
 }
 
 int store_certificates_of_subject(struct db_conn *conn, struct arena *arena, const char *subject_id,
+                                  int64_t after_issued_at, const char *after_number, int limit,
                                   struct store_certificate **out, size_t *count)
 {
     static const char sql[] = "SELECT " CERTIFICATE_COLUMNS " FROM certificates WHERE subject_id = $1"
-                              " ORDER BY issued_at DESC, number LIMIT 200";
+                              " AND (CAST($2 AS TEXT) IS NULL OR issued_at < $3 OR (issued_at = $3 AND number > $2))"
+                              " ORDER BY issued_at DESC, number LIMIT $4";
     struct db_stmt *st = db_prepare(conn, sql);
     db_bind_text(st, 1, subject_id);
+    db_bind_text(st, 2, after_number);
+    db_bind_int(st, 3, after_issued_at);
+    db_bind_int(st, 4, limit);
     size_t capacity = 0;
     *out = NULL;
     *count = 0;

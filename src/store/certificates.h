@@ -24,8 +24,11 @@ int store_certificate_of_period(struct db_conn *conn, struct arena *arena, const
 /* Revokes once: DB_OK, or DB_DONE when there is no such certificate or it is revoked already. */
 int store_certificate_revoke(struct db_conn *conn, const char *number, const char *by, const char *reason,
                              int64_t now);
-/* A person's documents, newest first (at most 200). */
+/* A person's documents, newest first (then by number): those after
+ * (after_issued_at, after_number), from the newest when after_number is NULL;
+ * at most limit. */
 int store_certificates_of_subject(struct db_conn *conn, struct arena *arena, const char *subject_id,
+                                  int64_t after_issued_at, const char *after_number, int limit,
                                   struct store_certificate **out, size_t *count);
 
 /* What a certificate of completion states, read in one query. */

@@ -46,7 +46,7 @@ int store_coach_get(struct db_conn *conn, struct arena *arena, const char *user_
 
 int store_coaches_list(struct db_conn *conn, struct arena *arena, struct store_coach **out, size_t *count)
 {
-    struct db_stmt *st = db_prepare(conn, COACH_SELECT "ORDER BY u.name, u.id");
+    struct db_stmt *st = db_prepare(conn, COACH_SELECT "ORDER BY u.name COLLATE \"C\", u.id COLLATE \"C\"");
     size_t capacity = 0;
     *out = NULL;
     *count = 0;

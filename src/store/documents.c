@@ -1,12 +1,13 @@
 /* documents.c — the document wallet's rows: documents and their versions,
  * attachments, requirements and expiry reminders; see documents.h. */
+#include "lib/limits.h"
 #include "store/documents.h"
 #include "store/util.h"
 
 #include <string.h>
 
 /* Lists are bounded: a wallet, a history or a queue page never grows past these. */
-enum { WALLET_LIMIT = 500, HISTORY_LIMIT = 100, ATTACHED_LIMIT = 200, RULES_LIMIT = 200, EXPIRING_LIMIT = 1000 };
+enum { HISTORY_LIMIT = 100, ATTACHED_LIMIT = 200, RULES_LIMIT = 200, EXPIRING_LIMIT = 1000 };
 /* A coach's dashboard reads every student's wallet and their hosts' rules at once. */
 enum { COACH_WALLETS_LIMIT = 100000, COACH_RULES_LIMIT = 20000 };
 
@@ -121,9 +122,9 @@ int store_documents_current(struct db_conn *conn, struct arena *arena, const cha
 {
     struct db_stmt *st = db_prepare(conn, DOCUMENT_SELECT "WHERE d.student_id = $1 AND d.deleted_at IS NULL"
                                                           " AND d.replaced_at IS NULL"
-                                                          " ORDER BY d.kind, d.created_at DESC, d.id DESC LIMIT $2");
+                                                          " ORDER BY d.kind COLLATE \"C\", d.created_at DESC, d.id COLLATE \"C\" DESC LIMIT $2");
     db_bind_text(st, 1, student_id);
-    db_bind_int(st, 2, WALLET_LIMIT);
+    db_bind_int(st, 2, WALLET_DOCUMENTS_MAX); /* uploads beyond are refused: the whole wallet */
     return read_documents(arena, st, out, count);
 }
 
@@ -205,6 +206,14 @@ int store_documents_bytes(struct db_conn *conn, const char *student_id, int64_t 
                                           " WHERE student_id = $1 AND deleted_at IS NULL");
     db_bind_text(st, 1, student_id);
     return store_one_int(st, bytes);
+}
+
+int store_documents_current_count(struct db_conn *conn, const char *student_id, int64_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*) FROM documents"
+                                          " WHERE student_id = $1 AND deleted_at IS NULL AND replaced_at IS NULL");
+    db_bind_text(st, 1, student_id);
+    return store_one_int(st, count);
 }
 
 int store_blob_in_use(struct db_conn *conn, const char *blob, bool *in_use)

@@ -1,4 +1,5 @@
 /* match_rounds.c — match rounds, their seats, lists and results; see match_rounds.h. */
+#include "lib/limits.h"
 #include "store/match_rounds.h"
 #include "store/util.h"
 
@@ -106,10 +107,11 @@ int store_match_rounds_list(struct db_conn *conn, struct arena *arena, const cha
 {
     struct db_stmt *st = db_prepare(
         conn, "SELECT " ROUND_COLUMNS ROUND_FROM ROUND_SCOPE
-              " ORDER BY r.created_at DESC, r.id LIMIT 200");
+              " ORDER BY r.created_at DESC, r.id LIMIT $4");
     db_bind_text(st, 1, school_id != NULL ? school_id : "");
     db_bind_text(st, 2, student_id != NULL ? student_id : "");
     db_bind_text(st, 3, host_ids != NULL ? host_ids : "");
+    db_bind_int(st, 4, MATCH_ROUNDS_SHOWN_MAX + 1);
     return read_rounds(arena, st, out, count);
 }
 

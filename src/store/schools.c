@@ -113,7 +113,7 @@ int store_school_students_list(struct db_conn *conn, struct arena *arena, const 
               " ('home_review', 'submitted', 'under_review', 'offered', 'held')),"
               " (SELECT COUNT(*) FROM applications a WHERE a.student_id = ss.student_id AND a.status IN"
               " ('booked', 'cleared', 'in_progress', 'completed'))" LINK_FROM
-              "WHERE ss.organization_id = $1 AND (CAST($2 AS TEXT) = '' OR ss.status = $2) ORDER BY u.name, ss.student_id");
+              "WHERE ss.organization_id = $1 AND (CAST($2 AS TEXT) = '' OR ss.status = $2) ORDER BY u.name COLLATE \"C\", ss.student_id COLLATE \"C\"");
     db_bind_text(st, 1, organization_id);
     db_bind_text(st, 2, status != NULL ? status : "");
     return read_links(arena, st, true, out, count);
@@ -302,7 +302,7 @@ int store_school_invitations_page(struct db_conn *conn, struct arena *arena, con
 int store_schools_list(struct db_conn *conn, struct arena *arena, struct store_organization **out, size_t *count)
 {
     struct db_stmt *st = db_prepare(conn, "SELECT id, name, kind, created_at FROM organizations"
-                                          " WHERE kind = 'school' ORDER BY name, id");
+                                          " WHERE kind = 'school' ORDER BY name COLLATE \"C\", id COLLATE \"C\"");
     size_t capacity = 0;
     *out = NULL;
     *count = 0;

@@ -112,11 +112,18 @@ int store_waitlist_of_block(struct db_conn *conn, struct arena *arena, const cha
 }
 
 int store_waitlist_of_student(struct db_conn *conn, struct arena *arena, const char *student_id,
+                              int64_t after_created_at, const char *after_id, int limit,
                               struct store_waitlist_entry **out, size_t *count)
 {
     /* serves: waitlist_by_student */
-    struct db_stmt *st = db_prepare(conn, ENTRY_SELECT "WHERE w.student_id = $1 ORDER BY w.created_at DESC, w.id LIMIT 200");
+    struct db_stmt *st = db_prepare(
+        conn, ENTRY_SELECT "WHERE w.student_id = $1"
+                           " AND (CAST($2 AS TEXT) IS NULL OR w.created_at < $3 OR (w.created_at = $3 AND w.id > $2))"
+                           " ORDER BY w.created_at DESC, w.id LIMIT $4");
     db_bind_text(st, 1, student_id);
+    db_bind_text(st, 2, after_id);
+    db_bind_int(st, 3, after_created_at);
+    db_bind_int(st, 4, limit);
     return read_many(arena, st, out, count);
 }
 

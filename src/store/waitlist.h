@@ -29,8 +29,11 @@ int store_waitlist_leave(struct db_conn *conn, const char *block_id, const char 
 /* The block's active entries in order (waiting and offered), with names. */
 int store_waitlist_of_block(struct db_conn *conn, struct arena *arena, const char *block_id,
                             struct store_waitlist_entry **out, size_t *count);
-/* A student's entries (all states), newest first, with the offering and block. */
+/* A student's entries (all states), newest first (then by id), with the
+ * offering and block: those after (after_created_at, after_id), from the
+ * newest when after_id is NULL; at most limit. */
 int store_waitlist_of_student(struct db_conn *conn, struct arena *arena, const char *student_id,
+                              int64_t after_created_at, const char *after_id, int limit,
                               struct store_waitlist_entry **out, size_t *count);
 /* The first waiting entry after position: DB_ROW / DB_DONE. */
 int store_waitlist_next_waiting(struct db_conn *conn, struct arena *arena, const char *block_id, int64_t after,

@@ -46,6 +46,7 @@ void web_page_host_rounds(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
+    bool more = web_rounds_cut(&count);
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
@@ -83,6 +84,8 @@ void web_page_host_rounds(struct http_request *req)
         }
         buf_append_str(&b, "</ul></section>\n");
     }
+    if (more)
+        web_rounds_more_note(&b);
     view_page_end(&b);
     http_reply_html(req, 200, &b);
 }

@@ -69,6 +69,7 @@ static void render_rounds(struct http_request *req, struct buf *b, const char *s
     size_t count = 0;
     if (store_match_rounds_list(req->db, &req->arena, NULL, student_id, NULL, &items, &count) != DB_OK || count == 0)
         return;
+    bool more = web_rounds_cut(&count);
     buf_append_str(b, "<section aria-labelledby=\"rounds-heading\"><h2 id=\"rounds-heading\">Match rounds</h2>\n"
                       "<ul class=\"plain-list\">\n");
     for (size_t i = 0; i < count; i++) {
@@ -80,7 +81,10 @@ static void render_rounds(struct http_request *req, struct buf *b, const char *s
         buf_append_html(b, match_round_status_label(match_round_status_parse(items[i].status)));
         buf_append_str(b, "</span></li>\n");
     }
-    buf_append_str(b, "</ul></section>\n");
+    buf_append_str(b, "</ul>\n");
+    if (more)
+        web_rounds_more_note(b);
+    buf_append_str(b, "</section>\n");
 }
 
 static void render_ask_form(struct http_request *req, struct buf *b, const char *csrf_token, const char *error)

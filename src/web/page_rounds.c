@@ -299,6 +299,19 @@ void web_page_round_save(struct http_request *req)
     web_redirect_done(req, "/rounds/", id, "saved");
 }
 
+bool web_rounds_cut(size_t *count)
+{
+    bool more = *count > MATCH_ROUNDS_SHOWN_MAX;
+    *count = more ? MATCH_ROUNDS_SHOWN_MAX : *count;
+    return more;
+}
+
+void web_rounds_more_note(struct buf *b)
+{
+    buf_append_str(b, "<p class=\"muted\">The " LIMIT_TEXT(MATCH_ROUNDS_SHOWN_MAX)
+                      " newest rounds are shown; older ones are left out here.</p>\n");
+}
+
 void web_page_rounds(struct http_request *req)
 {
     struct view_page page;
@@ -311,6 +324,7 @@ void web_page_rounds(struct http_request *req)
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
+    bool more = web_rounds_cut(&count);
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
@@ -330,6 +344,8 @@ void web_page_rounds(struct http_request *req)
         buf_append_str(&b, "</span></li>\n");
     }
     buf_append_str(&b, "</ul>\n");
+    if (more)
+        web_rounds_more_note(&b);
     view_page_end(&b);
     http_reply_html(req, 200, &b);
 }

@@ -89,8 +89,12 @@ static void render_waitlists(struct http_request *req, struct buf *b)
 {
     struct store_waitlist_entry *items;
     size_t count = 0;
-    if (store_waitlist_of_student(req->db, &req->arena, req->auth.user_id, &items, &count) != DB_OK || count == 0)
+    if (store_waitlist_of_student(req->db, &req->arena, req->auth.user_id, 0, NULL, WEB_WAITLIST_SHOWN_MAX + 1, &items,
+                                  &count) != DB_OK ||
+        count == 0)
         return;
+    bool more = count > WEB_WAITLIST_SHOWN_MAX;
+    count = more ? WEB_WAITLIST_SHOWN_MAX : count;
     buf_append_str(b, "<section aria-labelledby=\"waitlists-heading\"><h2 id=\"waitlists-heading\">Waitlists</h2>\n"
                       "<ul class=\"plain-list waitlists\">\n");
     for (size_t i = 0; i < count; i++) {
@@ -112,7 +116,11 @@ static void render_waitlists(struct http_request *req, struct buf *b)
             buf_append_str(b, "you left the list");
         buf_append_str(b, "</li>\n");
     }
-    buf_append_str(b, "</ul></section>\n");
+    buf_append_str(b, "</ul>\n");
+    if (more)
+        buf_append_str(b, "<p class=\"muted\">The " LIMIT_TEXT(WEB_WAITLIST_SHOWN_MAX)
+                          " newest places are shown; older ones are left out here.</p>\n");
+    buf_append_str(b, "</section>\n");
 }
 
 static void render_saved(struct http_request *req, struct view_page *page, const char *notice,

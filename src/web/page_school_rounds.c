@@ -33,6 +33,7 @@ void web_school_rounds_section(struct http_request *req, struct buf *b, const ch
     size_t count = 0;
     if (store_match_rounds_list(req->db, &req->arena, school_id, NULL, NULL, &items, &count) != DB_OK)
         count = 0;
+    bool more = web_rounds_cut(&count);
     buf_append_str(b, "<section aria-labelledby=\"rounds-heading\"><h2 id=\"rounds-heading\">Match rounds</h2>\n");
     if (count > 0) {
         buf_append_str(b, "<ul class=\"plain-list\">\n");
@@ -48,6 +49,8 @@ void web_school_rounds_section(struct http_request *req, struct buf *b, const ch
         }
         buf_append_str(b, "</ul>\n");
     }
+    if (more)
+        web_rounds_more_note(b);
     buf_append_str(b, "<details class=\"card\"><summary>Start a match round</summary>\n<p>A round places your "
                       "linked students into seats you reserve: students rank the rotations, hosts rank the "
                       "students or leave it to the lottery, and the match finds the best stable result for every "

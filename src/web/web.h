@@ -359,6 +359,11 @@ void web_page_school_round_action(struct http_request *req);
 extern const char *const web_round_params[];      /* done */
 extern const char *const web_host_round_params[]; /* done */
 void web_page_rounds(struct http_request *req);
+/* Cuts a list of store_match_rounds_list (which gives one more than
+ * MATCH_ROUNDS_SHOWN_MAX) to the newest shown; true when some were left out. */
+bool web_rounds_cut(size_t *count);
+/* The line a page writes under its rounds when some were left out. */
+void web_rounds_more_note(struct buf *b);
 void web_page_round(struct http_request *req);
 void web_page_round_save(struct http_request *req);
 void web_page_host_rounds(struct http_request *req);

@@ -19,7 +19,12 @@
  *     unstarred, a saved search deleted, a document deleted, a deletion
  *     request cancelled): the walk goes on with exactly the items left;
  *   - a list longer than its old cap (a school's 560 invitations, once 500)
- *     walked to its end; the notifications paged like the others. */
+ *     walked to its end; the notifications paged like the others;
+ *   - on PostgreSQL the names are collated by a language (ICU English or
+ *     root, where 'b' < 'C', as in a database made with en_US.UTF-8; the
+ *     test cluster is --no-locale), set before the server starts: schools
+ *     named in mixed case, the one a cursor names removed between two pages,
+ *     and the walk by name goes on with exactly the schools left. */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -648,6 +653,44 @@ TEST(a_cancelled_deletion_request_does_not_break_the_walk)
         walk_past_a_removed_item(STAFF, path, at + 1, cancel_request, NULL);
 }
 
+static bool delete_school(const void *ctx, const char *id)
+{
+    struct db_conn *conn = (struct db_conn *)ctx;
+    struct db_stmt *st = db_prepare(conn, "DELETE FROM organizations WHERE id = $1");
+    db_bind_text(st, 1, id);
+    int rc = db_step(st);
+    db_reset(st);
+    return rc == DB_DONE;
+}
+
+TEST(a_removed_school_does_not_break_the_walk_by_name)
+{
+    static const char *const names[] = {"alpha lists", "Bravo lists", "charlie lists",
+                                        "Delta lists", "echo lists",  "Foxtrot lists"};
+    struct db_conn *conn = api_db_open(&server);
+    CHECK(conn != NULL);
+    if (conn == NULL)
+        return;
+    char delta[64] = "";
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        char id[64];
+        crypto_random_id("org_", id, sizeof(id));
+        CHECK_INT(store_organization_insert(conn, id, names[i], "school", 1700000000), DB_OK);
+        if (i == 3)
+            snprintf(delta, sizeof(delta), "%s", id);
+    }
+    json_t *all = walk(STAFF, "/api/v1/schools", 100);
+    int at = -1;
+    for (size_t i = 0; all != NULL && i < json_array_size(all); i++)
+        if (strcmp(json_string_value(json_array_get(all, i)), delta) == 0)
+            at = (int)i;
+    json_decref(all);
+    CHECK(at >= 0);
+    if (at >= 0)
+        walk_past_a_removed_item(STAFF, "/api/v1/schools", at + 1, delete_school, conn);
+    db_close(conn);
+}
+
 /* 560 invitations in one file: more than the old cap of 500, all walked. */
 TEST(a_school_sees_all_its_invitations_past_the_old_cap)
 {
@@ -743,6 +786,27 @@ static bool find_fixtures(void)
     return ok && fixtures[0].path[0] != '\0' && fixtures[1].path[0] != '\0' && fixtures[5].path[0] != '\0';
 }
 
+/* On PostgreSQL: users' and organisations' names collated by a language
+ * (the first of ICU's English or root collation the cluster has). */
+static bool collate_names_by_language(void)
+{
+    if (strncmp(db, "postgres", 8) != 0)
+        return true;
+    struct db_conn *conn = NULL;
+    if (db_open(db, &conn) != DB_OK)
+        return false;
+    const char *language = NULL;
+    if (db_exec(conn, "ALTER TABLE users ALTER COLUMN name TYPE TEXT COLLATE \"en-x-icu\";"
+                      "ALTER TABLE organizations ALTER COLUMN name TYPE TEXT COLLATE \"en-x-icu\"") == DB_OK)
+        language = "en-x-icu";
+    else if (db_exec(conn, "ALTER TABLE users ALTER COLUMN name TYPE TEXT COLLATE \"und-x-icu\";"
+                           "ALTER TABLE organizations ALTER COLUMN name TYPE TEXT COLLATE \"und-x-icu\"") == DB_OK)
+        language = "und-x-icu";
+    db_close(conn);
+    printf("names collated by: %s\n", language != NULL ? language : "(no ICU collation in this cluster)");
+    return language != NULL;
+}
+
 static bool setup(void)
 {
     if (test_tmp_dir(work, sizeof(work), "lists") == NULL)
@@ -751,7 +815,8 @@ static bool setup(void)
     char data_dir[96], out[128];
     snprintf(data_dir, sizeof(data_dir), "%s/data", work);
     snprintf(out, sizeof(out), "%s/seed.txt", work);
-    if (!api_fresh_db(db, sizeof(db), pg_uri, work, "lists") || api_seed_demo(db, data_dir, out) != 0)
+    if (!api_fresh_db(db, sizeof(db), pg_uri, work, "lists") || api_seed_demo(db, data_dir, out) != 0 ||
+        !collate_names_by_language())
         return false;
     if (api_server_start_with(&server, db, NULL, NULL) != 0)
         return false;
@@ -776,6 +841,7 @@ int main(void)
         RUN(a_school_sees_its_45_invitations_20_to_a_page);
         RUN(a_removed_saved_search_or_document_does_not_break_the_walk);
         RUN(a_cancelled_deletion_request_does_not_break_the_walk);
+        RUN(a_removed_school_does_not_break_the_walk_by_name);
         RUN(a_school_sees_all_its_invitations_past_the_old_cap);
         RUN(notifications_come_a_page_at_a_time);
     }

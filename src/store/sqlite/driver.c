@@ -181,6 +181,17 @@ static void configure_sqlite(void)
         log_warn("msg=\"sqlite memory statistics stay on\" code=%d", rc);
 }
 
+/* "C": byte order, as PostgreSQL's collation of that name, so that one SQL
+ * text can say ORDER BY name COLLATE "C" on both backends (the API pager
+ * resumes a list by comparing its text keys byte by byte). */
+static int byte_order(void *unused, int a_len, const void *a, int b_len, const void *b)
+{
+    (void)unused;
+    int shorter = a_len < b_len ? a_len : b_len;
+    int d = shorter > 0 ? memcmp(a, b, (size_t)shorter) : 0;
+    return d != 0 ? d : (a_len > b_len) - (a_len < b_len);
+}
+
 static int sq_open(const char *target, struct db_conn **out)
 {
     pthread_once(&sqlite_configured, configure_sqlite);
@@ -203,6 +214,12 @@ static int sq_open(const char *target, struct db_conn **out)
     }
     sqlite3_busy_timeout(conn->handle, 5000);
     sqlite3_extended_result_codes(conn->handle, 1);
+    if (sqlite3_create_collation_v2(conn->handle, "C", SQLITE_UTF8, NULL, byte_order, NULL) != SQLITE_OK) {
+        log_error("msg=\"cannot add the C collation\" backend=sqlite");
+        sqlite3_close(conn->handle);
+        free(conn);
+        return DB_ERROR;
+    }
     sqlite3_wal_hook(conn->handle, on_wal_commit, conn); /* replaces SQLite's own checkpoints */
     if (sq_exec(conn, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
                       "PRAGMA temp_store=MEMORY;") != DB_OK) {
