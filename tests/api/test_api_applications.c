@@ -1438,7 +1438,7 @@ TEST(audit_details_read_in_words_and_staff_open_the_actor)
     struct world *w = &W;
     api_use(w->srv);
     struct user s;
-    char block[64], app[64], path[300], want[400];
+    char block[64], app[64], path[1600], want[4000];
     if (!register_student(&s, "auditwords") || !new_block(w, w->offering_a, 2, block) || !apply_for(&s, block, app))
         return;
     struct api_response r;
