@@ -1,7 +1,7 @@
 /* audit_get.c — GET /api/v1/audit (staff): the append-only audit trail,
  * newest first, filtered by ?action= and ?actor=, paged by ?cursor=; each
  * event as stored and in words (action_label, actor_name, actor_role,
- * object_label). */
+ * object_label, detail_label). */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +38,8 @@ static void write_event(struct buf *b, const struct audit_line *line)
     buf_append_json_string(b, line->actor_role);
     buf_append_str(b, ",\"object_label\":");
     buf_append_json_string(b, line->object_label);
+    buf_append_str(b, ",\"detail_label\":");
+    buf_append_json_string(b, line->detail_label);
     buf_append_char(b, '}');
 }
 

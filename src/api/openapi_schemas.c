@@ -130,7 +130,7 @@ static const struct component components[] = {
     {"CoachDashboard", "!coach:Coach?,!counts:o,!students:[o]"},
     {"StudentCoach", "!student_id:s,!coach:Coach?"},
     {"AuditEvent", "!id:i,!at:t,actor_id:s?,!action:s,!object_type:s,object_id:s?,detail:s?,!action_label:s,"
-                   "actor_name:s?,actor_role:s?,object_label:s?"},
+                   "actor_name:s?,actor_role:s?,object_label:s?,detail_label:s?"},
     {"SchoolInvitation", "!id:s,email:s,created_at:t,expires_at:t"},
     {"SchoolStudent", "!link:SchoolLink"},
     {"School", "!id:s,!name:s,!kind:s,!home_approval:b"},

@@ -205,6 +205,7 @@ int audit_describe(struct db_conn *conn, struct arena *arena, const struct store
             return rc;
         if (line->action == AUDIT_TRANSITION && events[i].detail != NULL)
             line->change = move_in_words(arena, events[i].detail);
+        line->detail_label = audit_detail_words(arena, line);
     }
     *out = lines;
     return DB_OK;

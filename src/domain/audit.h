@@ -23,11 +23,17 @@ struct audit_line {
     const char *object_noun;  /* "application", "document" … (the object's kind in words) */
     const char *object_label; /* the object itself in words, NULL when it has no name to show */
     const char *change;       /* a move of an application: "from Under review to Offer made", else NULL */
+    const char *detail_label; /* the stored detail in words (audit_detail_words), NULL when unknown or empty */
 };
 
 /* Describes count events (looking up each actor once and each named object):
  * DB_OK with *out filled (count lines), or the store's error. */
 int audit_describe(struct db_conn *conn, struct arena *arena, const struct store_audit_event *events, size_t count,
                    struct audit_line **out);
+
+/* The event's detail in words ("kind=cv" → "Curriculum vitae"), NULL when
+ * there is none or it is not one Rounds knows (show it as stored). Needs
+ * line->action and line->change set. */
+const char *audit_detail_words(struct arena *arena, const struct audit_line *line);
 
 #endif

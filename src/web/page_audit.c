@@ -1,7 +1,8 @@
 /* page_audit.c — GET /staff/audit (staff only; a 404 for everyone else): the
  * append-only audit trail, newest first, in words — who (name and role), did
  * what (the sentence of domain/vocabulary.h's AUDIT_ACTION_TABLE), to what
- * (named, and linked when staff has a page for it), when — filtered by action
+ * (named, and linked when staff has a page for it; people to /staff/users/),
+ * the detail in words (domain/audit_detail.c), when — filtered by action
  * (its name or its sentence) and by actor (an email or a user id), paged with
  * ?before=. Ids stay in small print for support. A filter that cannot be read
  * is a 400 with the form kept. */
@@ -194,9 +195,11 @@ static void write_actor(struct buf *b, const struct audit_line *line)
     if (line->actor_name == NULL) {
         buf_append_str(b, "<span class=\"muted\">An account that no longer exists</span>");
     } else {
-        buf_append_str(b, "<strong>");
+        buf_append_str(b, "<strong><a href=\"/staff/users/");
+        buf_append_url(b, line->event->actor_id);
+        buf_append_str(b, "\">");
         buf_append_html(b, line->actor_name);
-        buf_append_str(b, "</strong>");
+        buf_append_str(b, "</a></strong>");
         if (line->actor_role != NULL) {
             buf_append_str(b, "<br><span class=\"muted\">");
             buf_append_html(b, line->actor_role);
@@ -225,6 +228,8 @@ static const char *object_page(const struct audit_line *line)
         return "/letters/";
     case AUDIT_ON_CERTIFICATE:
         return "/verify/";
+    case AUDIT_ON_USER:
+        return "/staff/users/";
     default:
         return NULL;
     }
@@ -276,6 +281,22 @@ static void write_action(struct buf *b, const struct audit_line *line)
     }
 }
 
+/* The detail in words; one Rounds does not know, as stored in small print; a
+ * move of an application says nothing more here (the What column has it). */
+static void write_detail(struct buf *b, const struct audit_line *line)
+{
+    const char *stored = line->event->detail;
+    if (line->change != NULL)
+        return;
+    if (line->detail_label != NULL) {
+        buf_append_html(b, line->detail_label);
+    } else if (stored != NULL && stored[0] != '\0') {
+        buf_append_str(b, "<small class=\"muted audit-detail\">");
+        buf_append_html(b, stored);
+        buf_append_str(b, "</small>");
+    }
+}
+
 static void render_events(const struct http_request *req, struct buf *b, const struct audit_view *v)
 {
     buf_append_str(b, "<div class=\"table-wrap\"><table class=\"records audit\"><caption>Audit events");
@@ -295,7 +316,7 @@ static void render_events(const struct http_request *req, struct buf *b, const s
         buf_append_str(b, "</td><td data-label=\"On what\">");
         write_object(b, line);
         buf_append_str(b, "</td><td data-label=\"Detail\">");
-        buf_append_html(b, line->event->detail);
+        write_detail(b, line);
         buf_append_str(b, "</td></tr>\n");
     }
     buf_append_str(b, "</tbody></table></div>\n");

@@ -221,6 +221,7 @@ void web_page_notification_read(struct http_request *req);
 void web_page_notification_open(struct http_request *req);
 void web_page_notifications_read_all(struct http_request *req);
 void web_page_audit(struct http_request *req);
+void web_page_staff_user(struct http_request *req);
 
 /* ---- the document wallet, compliance, staff's verification queue, host requirements ---- */
 extern const char *const web_staff_documents_params[];

@@ -1394,7 +1394,7 @@ TEST(history_and_audit_record_every_transition)
     CHECK_CONTAINS(r.body, "Moved an application");
     CHECK_CONTAINS(r.body, "to Submitted");
     char want[300];
-    snprintf(want, sizeof(want), "<strong>%s</strong>", s.name);
+    snprintf(want, sizeof(want), "<strong><a href=\"/staff/users/%s\">%s</a></strong>", s.id, s.name);
     CHECK_CONTAINS(r.body, want);
     snprintf(want, sizeof(want), "<a href=\"/applications/%s\">Application of %s to ", app, s.name);
     CHECK_CONTAINS(r.body, want);
@@ -1429,6 +1429,78 @@ TEST(history_and_audit_record_every_transition)
     }
     call(&r, NULL, "GET", "/api/v1/audit", NULL, NULL);
     CHECK_PROBLEM(&r, 401, "unauthenticated", NULL);
+    api_free(&r);
+}
+
+/* The audit trail's details in words, and the staff page of an account. */
+TEST(audit_details_read_in_words_and_staff_open_the_actor)
+{
+    struct world *w = &W;
+    api_use(w->srv);
+    struct user s;
+    char block[64], app[64], path[1600], want[4000];
+    if (!register_student(&s, "auditwords") || !new_block(w, w->offering_a, 2, block) || !apply_for(&s, block, app))
+        return;
+    struct api_response r;
+    /* Coordinator B is refused the statement and the audit page: two refusals, each in words. */
+    snprintf(path, sizeof(path), "/api/v1/applications/%s/statement", app);
+    call(&r, &w->coord_b, "GET", path, NULL, NULL);
+    CHECK_INT(r.status, 404);
+    api_free(&r);
+    const char *coord_b_page[] = {w->coord_b.cookie, NULL};
+    api_request(&r, "GET", "/staff/audit", coord_b_page, NULL);
+    CHECK_INT(r.status, 404);
+    api_free(&r);
+    const char *staff_page[] = {w->staff.cookie, NULL};
+    snprintf(path, sizeof(path), "/staff/audit?action=forbidden&actor=%s", w->coord_b.id);
+    api_request(&r, "GET", path, staff_page, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(r.body, "<td data-label=\"Detail\">Tried to read the personal statement</td>");
+    CHECK_CONTAINS(r.body, "<td data-label=\"Detail\">Tried to open this page</td>");
+    CHECK(strstr(r.body, ">statement<") == NULL && strstr(r.body, ">GET<") == NULL);
+    snprintf(want, sizeof(want), "<a href=\"/staff/users/%s\">%s</a>", w->coord_b.id, w->coord_b.name);
+    CHECK_CONTAINS(r.body, want);
+    api_free(&r);
+    /* The API keeps the detail as stored and adds it in words. */
+    snprintf(path, sizeof(path), "/api/v1/audit?action=forbidden&actor=%s&limit=100", w->coord_b.id);
+    call(&r, &w->staff, "GET", path, NULL, NULL);
+    CHECK_INT(r.status, 200);
+    int seen = 0;
+    size_t idx;
+    json_t *item;
+    json_array_foreach(json_object_get(r.json, "items"), idx, item)
+    {
+        const char *obj = api_json_str(item, "object_id"), *d = api_json_str(item, "detail");
+        if (obj != NULL && d != NULL && strcmp(obj, app) == 0 && strcmp(d, "statement") == 0) {
+            seen++;
+            CHECK_STR(api_json_str(item, "detail_label"), "Tried to read the personal statement");
+        }
+    }
+    CHECK_INT(seen, 1);
+    api_free(&r);
+    /* Staff open the student's page: who they are and what they did. */
+    snprintf(path, sizeof(path), "/staff/users/%s", s.id);
+    api_request(&r, "GET", path, staff_page, NULL);
+    CHECK_INT(r.status, 200);
+    snprintf(want, sizeof(want), "<h1>%s</h1>", s.name);
+    CHECK_CONTAINS(r.body, want);
+    CHECK_CONTAINS(r.body, s.email);
+    CHECK_CONTAINS(r.body, "Student");
+    CHECK_CONTAINS(r.body, "Two-step sign-in");
+    CHECK_CONTAINS(r.body, "Moved an application");
+    snprintf(want, sizeof(want), "Application of %s to ", s.name);
+    CHECK_CONTAINS(r.body, want);
+    snprintf(want, sizeof(want), "<a href=\"/staff/audit?actor=%s\">", s.id);
+    CHECK_CONTAINS(r.body, want);
+    api_free(&r);
+    /* Not staff: nothing there; an unknown account: nothing either. */
+    const char *student_page[] = {s.cookie, NULL};
+    api_request(&r, "GET", path, student_page, NULL);
+    CHECK_INT(r.status, 404);
+    CHECK(strstr(r.body, "Two-step sign-in") == NULL);
+    api_free(&r);
+    api_request(&r, "GET", "/staff/users/no-such-account", staff_page, NULL);
+    CHECK_INT(r.status, 404);
     api_free(&r);
 }
 
@@ -2835,6 +2907,7 @@ int main(void)
     TIMED_RUN(every_refused_transition_by_every_role_is_409);
     TIMED_RUN(unknown_action_is_404_and_changes_nothing);
     TIMED_RUN(history_and_audit_record_every_transition);
+    TIMED_RUN(audit_details_read_in_words_and_staff_open_the_actor);
     TIMED_RUN(others_get_404_on_every_route_and_are_audited);
     TIMED_RUN(seats_are_taken_and_freed_and_never_oversold);
     TIMED_RUN(applying_for_a_block_that_has_started_is_422_with_the_reason);

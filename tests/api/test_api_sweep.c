@@ -1138,7 +1138,7 @@ static void page_path(const char *pattern, char *out, size_t size)
         {"/applications/", 0}, {"/rotations/", 0}, {"/offerings/", 1}, {"/host/offerings/", 1}, {"/host/blocks/", 2},
         {"/blocks/", 2}, {"/wallet/", 3}, {"/documents/", 3}, {"/staff/documents/", 3}, {"/letters/", 4},
         {"/tickets/", 5}, {"/hours/", 6}, {"/notifications/", 7}, {"/saved-searches/", 8},
-        {"/host/requirements/", 9}, {"/staff/deletions/", 10}, {"/staff/students/", 11},
+        {"/host/requirements/", 9}, {"/staff/deletions/", 10}, {"/staff/students/", 11}, {"/staff/users/", 11},
     };
     const char *objects[] = {app_a, W.offering_a, block_a, doc_a, letter_a, ticket_a, hours_a, notice_a, search_a,
                              requirement_a, deletion_a, student_a.id};

@@ -128,8 +128,9 @@ test('the host reads the profile and opens the shared documents; the student see
     }
   });
 
-// The audit trail as staff read it: sentences, people by name and role, objects named and
-// linked to pages that open; ids only in small print. At 360 and 1280 px.
+// The audit trail as staff read it: sentences, people by name and role (linked to their
+// account page), objects named and linked to pages that open, details in words; ids only in
+// small print. At 360 and 1280 px.
 test('staff read the audit trail in words, and its links open', { timeout: 180_000 }, async () => {
   const setup = await application('submitted', 40);
   const hostToken = await apiLogin('host@rounds.test');
@@ -186,6 +187,20 @@ test('staff read the audit trail in words, and its links open', { timeout: 180_0
       await Promise.all([p.waitForURL((u) => u.pathname === `/staff/documents/${setup.cv}`),
         table.getByRole('link', { name: 'Curriculum vitae of Reviewed Student' }).first().click()]);
       assert.equal((await p.goto(p.url())).status(), 200);
+      // The detail in words, and the actor's name opens their account page with their events.
+      await p.goto(`/staff/audit?action=document.read&actor=host%40rounds.test`);
+      row = table.getByRole('row').filter({ hasText: 'Curriculum vitae of Reviewed Student' }).first();
+      assert.equal(await row.getByRole('cell').nth(4).innerText(), 'Curriculum vitae', 'the detail in words');
+      assert.ok(!(await p.content()).includes('kind=cv'), 'no stored detail on the page');
+      await Promise.all([p.waitForURL((u) => u.pathname === `/staff/users/${host.id}`),
+        row.getByRole('link', { name: host.name }).click()]);
+      assert.equal(await p.getByRole('heading', { level: 1 }).innerText(), host.name);
+      assert.match(await p.locator('body').innerText(), /host@rounds\.test/);
+      assert.match(await p.getByRole('table', { name: /Their newest events/ }).innerText(), /Opened a document/);
+      const ou = await overflow(p);
+      assert.ok(ou.scrollWidth <= width, `the account page fits ${width} px (${ou.scrollWidth})`);
+      await checkAxe(p, `staff user page at ${width}px`);
+      await screenshot(p, `staff-user-${width}.png`);
       // A filter that cannot be read: 400, the form kept.
       const bad = await p.goto('/staff/audit?action=not+an+action&actor=host%40rounds.test');
       assert.equal(bad.status(), 400);
