@@ -3,7 +3,6 @@
  * labels. */
 #include "domain/audit.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,17 +41,6 @@ static const struct person *person(struct db_conn *conn, struct arena *arena, st
     return n;
 }
 
-static const char *textf(struct arena *arena, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static const char *textf(struct arena *arena, const char *fmt, ...)
-{
-    char line[BUF_CAP_LINE];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    return n < 0 ? NULL : arena_strdup(arena, line);
-}
-
 /* "offer: under_review -> offered" (domain/applications.c) → "from Under review to Offer made". */
 static const char *move_in_words(struct arena *arena, const char *detail)
 {
@@ -66,7 +54,8 @@ static const char *move_in_words(struct arena *arena, const char *detail)
     if (from == NULL || to_label[0] == '\0')
         return NULL;
     const char *from_label = application_status_label(application_status_parse(from));
-    return from_label[0] != '\0' ? textf(arena, "from %s to %s", from_label, to_label) : textf(arena, "to %s", to_label);
+    return from_label[0] != '\0' ? arena_printf(arena, "from %s to %s", from_label, to_label)
+                                 : arena_printf(arena, "to %s", to_label);
 }
 
 /* The application in words: "Application of Asha Rao to Cardiology at St Mary's". */
@@ -75,7 +64,7 @@ static int application_label(struct db_conn *conn, struct arena *arena, const ch
     struct store_application a;
     int rc = store_application_get(conn, arena, id, &a);
     if (rc == DB_ROW)
-        *out = textf(arena, "Application of %s to %s at %s", a.student_name, a.offering_title, a.host_name);
+        *out = arena_printf(arena, "Application of %s to %s at %s", a.student_name, a.offering_title, a.host_name);
     return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
@@ -84,7 +73,7 @@ static int document_label(struct db_conn *conn, struct arena *arena, const char 
     struct store_document d;
     int rc = store_document_get(conn, arena, id, &d);
     if (rc == DB_ROW)
-        *out = d.student_name != NULL ? textf(arena, "%s of %s", document_kind_name(d.kind), d.student_name)
+        *out = d.student_name != NULL ? arena_printf(arena, "%s of %s", document_kind_name(d.kind), d.student_name)
                                       : document_kind_name(d.kind);
     return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
@@ -94,7 +83,7 @@ static int letter_label(struct db_conn *conn, struct arena *arena, const char *i
     struct store_letter l;
     int rc = store_letter_get(conn, arena, id, &l);
     if (rc == DB_ROW)
-        *out = textf(arena, "Letter from %s for %s", l.author_name, l.student_name);
+        *out = arena_printf(arena, "Letter from %s for %s", l.author_name, l.student_name);
     return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
@@ -103,7 +92,7 @@ static int agreement_label(struct db_conn *conn, struct arena *arena, const char
     struct store_agreement g;
     int rc = store_agreement_get(conn, arena, id, &g);
     if (rc == DB_ROW)
-        *out = textf(arena, "Agreement between %s and %s", g.host_name, g.school_name);
+        *out = arena_printf(arena, "Agreement between %s and %s", g.host_name, g.school_name);
     return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
@@ -120,7 +109,7 @@ static int named_label(struct db_conn *conn, struct arena *arena, enum audit_obj
     } else if (object == AUDIT_ON_TICKET) {
         struct store_ticket t;
         if ((rc = store_ticket_get(conn, arena, id, &t)) == DB_ROW)
-            *out = textf(arena, "“%s”", t.subject);
+            *out = arena_printf(arena, "“%s”", t.subject);
     }
     return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }

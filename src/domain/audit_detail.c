@@ -3,7 +3,6 @@
  * event's action: "kind=cv" is "Curriculum vitae", a refusal's "statement" is
  * "tried to read the statement". A detail not known here gives NULL, and the
  * page shows it as stored, in small print. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,17 +83,6 @@ static const char *lookup(const struct detail_words *table, size_t count, const 
     return NULL;
 }
 
-static const char *words_f(struct arena *arena, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static const char *words_f(struct arena *arena, const char *fmt, ...)
-{
-    char line[BUF_CAP_LINE];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof(line), fmt, ap);
-    va_end(ap);
-    return n < 0 ? NULL : arena_strdup(arena, line);
-}
-
 /* "kind=cv" or "kind=cv message=ID" (a message's attachment): the kind's name. */
 static const char *document_kind_words(struct arena *arena, const char *detail)
 {
@@ -109,7 +97,7 @@ static const char *document_kind_words(struct arena *arena, const char *detail)
         return NULL;
     if (space == NULL)
         return name;
-    return strncmp(space, " message=", 9) == 0 ? words_f(arena, "%s, attached to a message", name) : NULL;
+    return strncmp(space, " message=", 9) == 0 ? arena_printf(arena, "%s, attached to a message", name) : NULL;
 }
 
 /* "version 2 via invitation link" (a letter uploaded or read). */
@@ -125,7 +113,7 @@ static const char *letter_version_words(struct arena *arena, const char *detail)
     if (end != via || version < 1)
         return NULL;
     const char *how = lookup(fixed, sizeof(fixed) / sizeof(fixed[0]), via + 5);
-    return how != NULL ? words_f(arena, "Version %lld; %s", version, how) : NULL;
+    return how != NULL ? arena_printf(arena, "Version %lld; %s", version, how) : NULL;
 }
 
 const char *audit_detail_words(struct arena *arena, const struct audit_line *line)
@@ -155,7 +143,7 @@ const char *audit_detail_words(struct arena *arena, const struct audit_line *lin
     }
     case AUDIT_HOURS_LOGGED:
     case AUDIT_HOURS_EDITED:
-        return words_f(arena, "Hours of %s", detail);
+        return arena_printf(arena, "Hours of %s", detail);
     case AUDIT_TICKET_OPENED: {
         const char *label = ticket_category_label(ticket_category_parse(detail));
         return label[0] != '\0' ? label : NULL;

@@ -1,7 +1,9 @@
 /* arena.c — heap-backed or delegated bump allocation; see arena.h. */
 #include "lib/arena.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,4 +93,19 @@ char *arena_strndup(struct arena *arena, const char *s, size_t len)
 char *arena_strdup(struct arena *arena, const char *s)
 {
     return arena_strndup(arena, s, strlen(s));
+}
+
+char *arena_printf(struct arena *arena, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = n >= 0 ? arena_alloc(arena, (size_t)n + 1) : NULL;
+    if (s == NULL)
+        return NULL;
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
 }

@@ -29,5 +29,7 @@ void *arena_calloc(struct arena *arena, size_t count, size_t size);
 /* A NUL-terminated copy of the first len bytes of s. */
 char *arena_strndup(struct arena *arena, const char *s, size_t len);
 char *arena_strdup(struct arena *arena, const char *s);
+/* printf into the arena; NULL when memory is exhausted or fmt cannot be formatted. */
+char *arena_printf(struct arena *arena, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif
