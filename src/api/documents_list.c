@@ -79,7 +79,7 @@ void api_documents_list(struct http_request *req)
                 items[kept++] = items[i];
         count = kept;
     }
-    /* The wallet is bounded (WALLET_DOCUMENTS_MAX, uploads beyond are refused): whole unless the client pages it. */
+    /* The wallet is bounded by the quota: whole unless the client pages it. */
     if (limit_given == NULL)
         pager.page.limit = count > 0 ? (int)count : 1;
     buf_append_str(&b, "{\"items\":[");

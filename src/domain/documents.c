@@ -339,15 +339,6 @@ static int upload_tx(struct db_conn *conn, void *p)
                          human_size(c->arena, used), human_size(c->arena, quota_bytes)));
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
-    int64_t current = 0;
-    if (c->doc->replaces_id == NULL && (rc = store_documents_current_count(conn, c->student->id, &current)) != DB_OK)
-        return rc;
-    if (current >= WALLET_DOCUMENTS_MAX) {
-        error_set(c->err, ERR_QUOTA_EXCEEDED, "file",
-                  "your wallet holds " LIMIT_TEXT(WALLET_DOCUMENTS_MAX)
-                  " documents, the most it can: delete or replace one you no longer need");
-        return DB_CONSTRAINT;
-    }
     if (c->doc->replaces_id != NULL) {
         rc = store_document_mark_replaced(conn, c->doc->replaces_id, c->doc->created_at);
         if (rc == DB_DONE) {

@@ -61,7 +61,7 @@
 #define API_CURSOR_MAX_BYTES 2048        /* a ?cursor= of a list (its key parts in hex) */
 
 /* ---- documents ---- */
-#define WALLET_DOCUMENTS_MAX 500          /* current documents in a student's wallet (uploads beyond are refused) */
+#define WALLET_DOCUMENTS_MAX 500          /* current documents a wallet list reads (the byte quota keeps a wallet below it) */
 
 /* ---- web pages that show the newest of a list (a note says when there are more) ---- */
 #define WEB_WAITLIST_SHOWN_MAX 200        /* waitlist places on the saved page (all are in GET /api/v1/waitlist) */

@@ -124,7 +124,7 @@ int store_documents_current(struct db_conn *conn, struct arena *arena, const cha
                                                           " AND d.replaced_at IS NULL"
                                                           " ORDER BY d.kind COLLATE \"C\", d.created_at DESC, d.id COLLATE \"C\" DESC LIMIT $2");
     db_bind_text(st, 1, student_id);
-    db_bind_int(st, 2, WALLET_DOCUMENTS_MAX); /* uploads beyond are refused: the whole wallet */
+    db_bind_int(st, 2, WALLET_DOCUMENTS_MAX);
     return read_documents(arena, st, out, count);
 }
 
@@ -206,14 +206,6 @@ int store_documents_bytes(struct db_conn *conn, const char *student_id, int64_t 
                                           " WHERE student_id = $1 AND deleted_at IS NULL");
     db_bind_text(st, 1, student_id);
     return store_one_int(st, bytes);
-}
-
-int store_documents_current_count(struct db_conn *conn, const char *student_id, int64_t *count)
-{
-    struct db_stmt *st = db_prepare(conn, "SELECT COUNT(*) FROM documents"
-                                          " WHERE student_id = $1 AND deleted_at IS NULL AND replaced_at IS NULL");
-    db_bind_text(st, 1, student_id);
-    return store_one_int(st, count);
 }
 
 int store_blob_in_use(struct db_conn *conn, const char *blob, bool *in_use)

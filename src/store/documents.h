@@ -53,8 +53,6 @@ int store_document_review(struct db_conn *conn, const char *id, const char *from
 int store_document_delete(struct db_conn *conn, const char *id, int64_t now);
 /* Bytes the student stores (every version not deleted). */
 int store_documents_bytes(struct db_conn *conn, const char *student_id, int64_t *bytes);
-/* How many current documents (neither deleted nor replaced) the student has. */
-int store_documents_current_count(struct db_conn *conn, const char *student_id, int64_t *count);
 /* Whether any row (document not deleted, or letter version) still uses the blob. */
 int store_blob_in_use(struct db_conn *conn, const char *blob, bool *in_use);
 /* Staff's queue: current documents waiting for verification, oldest first,
