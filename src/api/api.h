@@ -6,6 +6,7 @@
 #include "http/request.h"
 #include "domain/refunds.h"
 #include "lib/json_spec.h"
+#include "lib/list_cursor.h"
 
 /* Parses the body against spec into out; on failure replies (400/…) and returns -1. */
 int api_parse_body(struct http_request *req, const struct json_field *spec, void *out,
@@ -99,29 +100,20 @@ int api_list_limit(struct http_request *req, int *limit);
  * 'n'/'N' an integer ascending/descending, 's'/'S' text ascending/descending
  * (text compared byte by byte, as SQLite and PostgreSQL's C collation do).
  * A list without a key has the shape "s". */
-enum { API_KEY_PARTS_MAX = 3 };
-struct api_key_part {
-    int64_t n;
-    const char *s;
-};
-/* The parts of an item's key, as the shape orders them:
+/* The parts of an item's key, as the shape orders them (at most
+ * LIST_KEY_PARTS_MAX; the cursor's text: lib/list_cursor.h):
  * API_KEY({.n = created_at}, {.s = name}). */
-#define API_KEY(...) ((const struct api_key_part[]){__VA_ARGS__})
-struct api_cursor {
-    int64_t position; /* the item's place in the list (0 first) */
-    struct api_key_part parts[API_KEY_PARTS_MAX];
-    const char *id;
-};
+#define API_KEY(...) ((const struct list_key_part[]){__VA_ARGS__})
 struct api_pager {
     struct api_page page;
     const char *tag, *shape;
     bool has_cursor;             /* ?cursor= given: cursor holds it */
-    struct api_cursor cursor;
+    struct list_cursor cursor;
     bool resumed;                /* the cursor's place has been passed (at once without a cursor) */
     int64_t offered;             /* items offered so far */
     int shown;                   /* items on the page so far */
     int64_t last_position;       /* the last of them: its place, key and id */
-    struct api_key_part last_key[API_KEY_PARTS_MAX];
+    struct list_key_part last_key[LIST_KEY_PARTS_MAX];
     const char *last_id;
     bool more;                   /* an item follows the page */
 };
@@ -134,7 +126,7 @@ void api_pager_paged_in_store(struct api_pager *pager);
 /* Whether the item id (key: as the shape says, NULL for a list without a key)
  * belongs on the page; if so, writes the ',' before it (all but the first)
  * into b, and the caller writes the item. */
-bool api_pager_take_keyed(struct api_pager *pager, struct buf *b, const char *id, const struct api_key_part *key);
+bool api_pager_take_keyed(struct api_pager *pager, struct buf *b, const char *id, const struct list_key_part *key);
 /* The same for a list without a key. */
 bool api_pager_take(struct api_pager *pager, struct buf *b, const char *id);
 /* Closes the items with ],"next_cursor":… (the caller may add fields, then '}'). */

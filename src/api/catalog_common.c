@@ -40,15 +40,7 @@ int api_query_param(struct http_request *req, const char *name, const char **out
 /* Ids are letters, digits, '_' and '-'. */
 bool api_id_valid(const char *id)
 {
-    size_t len = id != NULL ? strlen(id) : 0;
-    if (len == 0 || len > 64)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        char c = id[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
-            return false;
-    }
-    return true;
+    return list_id_valid(id);
 }
 
 int api_list_limit(struct http_request *req, int *limit)
