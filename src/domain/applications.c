@@ -21,6 +21,7 @@
 #include "lib/crypto.h"
 #include "lib/limits.h"
 #include "lib/log.h"
+#include "lib/tz_words.h"
 #include "lib/utf8.h"
 #include "store/match_rounds.h"
 
@@ -299,7 +300,7 @@ static void notify_school(struct db_conn *conn, struct arena *arena, const struc
 static void tell_about_move(struct db_conn *conn, struct arena *arena, const struct store_application *a,
                             enum application_status to, int64_t now)
 {
-    char link[96], title[512], date[11], words[CLOCK_DATE_WORDS_SIZE];
+    char link[96], title[512], words[CLOCK_DATE_WORDS_SIZE], when[TZ_INSTANT_WORDS_SIZE];
     snprintf(link, sizeof(link), "/applications/%s", a->id);
     struct recipient student = {a->student_id, a->student_email};
     if (to == APPLICATION_HOME_REVIEW) {
@@ -310,13 +311,12 @@ static void tell_about_move(struct db_conn *conn, struct arena *arena, const str
         snprintf(title, sizeof(title), "New application from %s for %s", a->student_name, a->offering_title);
         application_notify_host(conn, arena, a, "application_submitted", title, link, now);
     } else if (to == APPLICATION_OFFERED) {
-        clock_date_from_days((int32_t)(a->offer_expires_at / 86400), date);
-        snprintf(title, sizeof(title), "Offer for %s: accept by %s", a->offering_title, clock_date_words(date, words));
+        tz_instant_words(notify_time_zone(conn, arena, a->student_id), a->offer_expires_at, when);
+        snprintf(title, sizeof(title), "Offer for %s: accept by %s", a->offering_title, when);
         notify(conn, arena, &student, "offer_made", title, link, now);
     } else if (to == APPLICATION_HELD) {
-        clock_date_from_days((int32_t)(a->hold_expires_at / 86400), date);
-        snprintf(title, sizeof(title), "Seat held for %s until %s: pay to book it", a->offering_title,
-                 clock_date_words(date, words));
+        tz_instant_words(notify_time_zone(conn, arena, a->student_id), a->hold_expires_at, when);
+        snprintf(title, sizeof(title), "Seat held for %s until %s: pay to book it", a->offering_title, when);
         notify(conn, arena, &student, "seat_held", title, link, now);
         snprintf(title, sizeof(title), "%s accepted the offer for %s: record the payment to book", a->student_name,
                  a->offering_title);

@@ -20,6 +20,7 @@
 #include "lib/json_spec.h"
 #include "lib/limits.h"
 #include "lib/log.h"
+#include "lib/tz_words.h"
 #include "lib/utf8.h"
 #include "store/applications.h"
 #include "store/blobs.h"
@@ -176,9 +177,11 @@ static void mail_invitation(struct db_conn *conn, struct arena *arena, const str
                             const char *student_name, const char *rotation, const char *token, int64_t expires_at,
                             bool reminder, int64_t now)
 {
-    char expires[11], asked[11];
-    clock_date_from_days((int32_t)(expires_at / DAY), expires);
-    clock_date_from_days((int32_t)(l->requested_at / DAY), asked);
+    /* In the author's time zone when they answer from an account, else in UTC (saying so). */
+    const char *zone = notify_time_zone(conn, arena, l->author_user_id);
+    char expires[TZ_INSTANT_WORDS_SIZE], asked[CLOCK_DATE_WORDS_SIZE];
+    tz_instant_words(zone, expires_at, expires);
+    tz_date_words(zone, l->requested_at, asked);
     struct buf body;
     buf_init(&body, arena, BUF_CAP_OBJECT);
     buf_append_str(&body, "Hello,\n\n");

@@ -11,6 +11,7 @@
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "lib/limits.h"
+#include "lib/tz_words.h"
 #include "store/applications.h"
 
 struct act_ctx {
@@ -52,8 +53,11 @@ static int open_tx(struct db_conn *conn, struct act_ctx *c, int64_t now)
         rc = store_match_round_students(conn, c->arena, c->round->id, &members, &count);
     for (size_t i = 0; rc == DB_OK && i < count; i++) {
         struct recipient to = {members[i].student_id, members[i].email};
+        char when[TZ_INSTANT_WORDS_SIZE], tail[TZ_INSTANT_WORDS_SIZE + 16];
+        snprintf(tail, sizeof(tail), " before %s",
+                 tz_instant_words(notify_time_zone(conn, c->arena, to.user_id), c->round->deadline, when));
         notify(conn, c->arena, &to, "match_round_open",
-               title_with(c->arena, "Rank your rotations for ", c->round->name, " before the deadline"),
+               title_with(c->arena, "Rank your rotations for ", c->round->name, tail),
                round_link(c->arena, c->round->id), now);
     }
     return rc;
@@ -143,8 +147,11 @@ static int offer_placement(struct db_conn *conn, struct act_ctx *c, const struct
     struct store_application made;
     if (rc == DB_OK && store_application_get(conn, c->arena, id, &made) == DB_ROW) {
         struct recipient to = {made.student_id, made.student_email};
+        char when[TZ_INSTANT_WORDS_SIZE], tail[TZ_INSTANT_WORDS_SIZE + 48];
+        snprintf(tail, sizeof(tail), ": accept the offer by %s to hold the seat",
+                 tz_instant_words(notify_time_zone(conn, c->arena, to.user_id), made.offer_expires_at, when));
         notify(conn, c->arena, &to, "match_placed",
-               title_with(c->arena, "You were placed at ", made.offering_title, ": accept the offer to hold the seat"),
+               title_with(c->arena, "You were placed at ", made.offering_title, tail),
                title_with(c->arena, "/applications/", id, NULL), now);
     }
     return rc;

@@ -163,6 +163,14 @@ static bool store_notice(struct db_conn *conn, const char *user_id, const char *
     return false;
 }
 
+const char *notify_time_zone(struct db_conn *conn, struct arena *arena, const char *user_id)
+{
+    struct store_user user;
+    if (user_id == NULL || store_user_by_id(conn, arena, user_id, &user) != DB_ROW)
+        return NULL;
+    return user.time_zone;
+}
+
 void notify(struct db_conn *conn, struct arena *arena, const struct recipient *to, const char *kind, const char *title,
             const char *link, int64_t now)
 {

@@ -37,6 +37,11 @@ void notify_email(struct db_conn *conn, struct arena *arena, const char *to, con
  * the owner of the address asked for (confirmation, password reset). */
 void notify_account_email(struct db_conn *conn, struct arena *arena, const char *to, const char *kind,
                           const char *subject, const char *body_text, int64_t now);
+/* The time zone a notice's reader has chosen ("Asia/Kolkata"), for the
+ * instants its title or email states (lib/tz_words.h); NULL (UTC, said so)
+ * when they have chosen none, have no account (user_id NULL) or it cannot be
+ * read. */
+const char *notify_time_zone(struct db_conn *conn, struct arena *arena, const char *user_id);
 /* The hash an email address is kept as once its mail is delivered: BLAKE2b
  * of the lower-cased address, 64 hex digits into out. */
 void notify_address_hash(const char *address, char out[65]);

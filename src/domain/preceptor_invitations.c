@@ -13,6 +13,7 @@
 #include "lib/crypto.h"
 #include "lib/limits.h"
 #include "lib/log.h"
+#include "lib/tz_words.h"
 #include "store/applications.h"
 
 enum { DAY = 86400, TOKEN_CHARS = 43 };
@@ -49,8 +50,8 @@ static void mail_invitation(struct db_conn *conn, struct arena *arena, const str
                             const char *host_name, const struct store_user *by, const char *token, int64_t expires_at,
                             int64_t now)
 {
-    char expires[11];
-    clock_date_from_days((int32_t)(expires_at / DAY), expires);
+    char expires[TZ_INSTANT_WORDS_SIZE];
+    tz_instant_words(NULL, expires_at, expires); /* sent to an address, not an account: UTC, saying so */
     struct buf body;
     buf_init(&body, arena, BUF_CAP_SMALL);
     buf_append_str(&body, "Hello,\n\nOn Rounds, a clinical-rotation placement platform, a coordinator of the host "

@@ -14,6 +14,7 @@
 #include "lib/crypto.h"
 #include "lib/limits.h"
 #include "lib/log.h"
+#include "lib/tz_words.h"
 #include "store/evaluations.h"
 #include "store/rotation.h"
 
@@ -110,8 +111,8 @@ struct invite_ctx {
 static void mail_invitation(struct db_conn *conn, struct arena *arena, const struct store_organization *school,
                             const struct school_csv_row *row, const char *token, int64_t expires_at, int64_t now)
 {
-    char expires[11];
-    clock_date_from_days((int32_t)(expires_at / DAY), expires);
+    char expires[TZ_INSTANT_WORDS_SIZE];
+    tz_instant_words(NULL, expires_at, expires); /* sent to an address, not an account: UTC, saying so */
     struct buf body;
     buf_init(&body, arena, BUF_CAP_OBJECT);
     buf_append_str(&body, "Hello,\n\nA partner school on Rounds invites you to link your Rounds account to it. "

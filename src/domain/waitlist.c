@@ -12,6 +12,7 @@
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "lib/log.h"
+#include "lib/tz_words.h"
 #include "store/alerts.h"
 #include "store/applications.h"
 
@@ -181,12 +182,13 @@ static int offer_to(struct db_conn *conn, struct arena *arena, const struct stor
                                   .created_at = now};
     int64_t offer_days = 7, hold_days = 7;
     int rc = store_offering_expiry_days(conn, o->id, &offer_days, &hold_days);
+    int64_t expires_at = now + (offer_days > 0 ? offer_days : 7) * 86400;
     if (rc == DB_ROW)
         rc = store_application_insert(conn, &a);
     if (rc == DB_OK)
         rc = store_application_move(conn, id, application_status_name(APPLICATION_SUBMITTED),
                                     application_status_name(APPLICATION_OFFERED),
-                                    now + (offer_days > 0 ? offer_days : 7) * 86400, 0, now);
+                                    expires_at, 0, now);
     if (rc == DB_OK)
         rc = store_application_event_add(conn, id, "offer", NULL, application_status_name(APPLICATION_OFFERED), NULL,
                                          move_actor_name(MOVE_BY_SYSTEM),
@@ -197,9 +199,10 @@ static int offer_to(struct db_conn *conn, struct arena *arena, const struct stor
         rc = store_audit_add(conn, NULL, AUDIT_TRANSITION, AUDIT_ON_APPLICATION, id, "waitlist offer: -> offered", now);
     if (rc != DB_OK)
         return rc;
-    char title[300], link[80], start[CLOCK_DATE_WORDS_SIZE];
-    snprintf(title, sizeof(title), "A seat opened on %s (from %s): you have an offer from the waitlist", o->title,
-             clock_date_words(b->start_date, start));
+    char title[360], link[80], start[CLOCK_DATE_WORDS_SIZE], until[TZ_INSTANT_WORDS_SIZE];
+    snprintf(title, sizeof(title), "A seat opened on %s (from %s): you have an offer from the waitlist, accept by %s",
+             o->title, clock_date_words(b->start_date, start),
+             tz_instant_words(notify_time_zone(conn, arena, e->student_id), expires_at, until));
     snprintf(link, sizeof(link), "/applications/%s", id);
     struct recipient to = {e->student_id, e->student_email};
     notify(conn, arena, &to, "waitlist_offer", title, link, now);

@@ -774,14 +774,17 @@ static bool maildir_has(const char *dir, const char *a, const char *b)
     return found;
 }
 
-/* "Offer for <title>: accept by <date of offer_expires_at, in words>", from an application reply. */
+/* "Offer for <title>: accept by <offer_expires_at in words> UTC" (a student who has chosen no time
+ * zone), from an application reply. */
 static void offer_subject(json_t *app, const char *title, char *out, size_t size)
 {
     const char *expires = api_json_str(app, "offer_expires_at");
-    char day[11] = "?", words[CLOCK_DATE_WORDS_SIZE];
-    if (expires != NULL)
+    char day[11] = "?", hour[6] = "?", words[CLOCK_DATE_WORDS_SIZE];
+    if (expires != NULL && strlen(expires) >= 16) {
         snprintf(day, sizeof(day), "%.10s", expires);
-    snprintf(out, size, "Subject: Offer for %s: accept by %s", title, clock_date_words(day, words));
+        snprintf(hour, sizeof(hour), "%.5s", expires + 11);
+    }
+    snprintf(out, size, "Subject: Offer for %s: accept by %s, %s UTC", title, clock_date_words(day, words), hour);
 }
 
 /* The confirmation and welcome emails every new student gets, left out of counts of an application's emails. */
@@ -2212,6 +2215,107 @@ TEST(notifications_tell_the_next_person_and_can_be_read)
     CHECK_INT(unread_of(&w->coord_a, NULL), coord_now + 1);
 }
 
+/* The title of u's newest notification of a kind about app, as GET /api/v1/notifications
+ * shows it (heap), or NULL. */
+static char *notice_title(const struct user *u, const char *app, const char *kind)
+{
+    json_t *items = NULL;
+    unread_of(u, &items);
+    char *title = NULL;
+    size_t idx;
+    json_t *item;
+    json_array_foreach(items, idx, item)
+    {
+        const char *link = api_json_str(item, "link"), *k = api_json_str(item, "kind");
+        if (title == NULL && link != NULL && strstr(link, app) != NULL && k != NULL && strcmp(k, kind) == 0)
+            title = strdup(api_json_str(item, "title"));
+    }
+    json_decref(items);
+    if (title == NULL)
+        TEST_FAILF("%s has no %s notice about %s", u->email, kind, app);
+    return title;
+}
+
+/* A deadline as the reader is told it: the reply's instant ("2026-12-07T20:00:30Z") is checked to
+ * be at 20:00 UTC, then written as "<date days_after later, in words>, <clock>". */
+static void deadline_words(json_t *reply, const char *field, int days_after, const char *clock, char *out,
+                           size_t size)
+{
+    const char *at = api_json_str(reply, field);
+    char day[11] = "?", words[CLOCK_DATE_WORDS_SIZE];
+    if (at == NULL || strlen(at) < 16 || strncmp(at + 10, "T20:00", 6) != 0)
+        TEST_FAILF("%s is %s, expected 20:00 UTC", field, at != NULL ? at : "missing");
+    else
+        clock_date_from_days(clock_days_from_date(at) + days_after, day);
+    snprintf(out, size, "%s, %s", clock_date_words(day, words), clock);
+}
+
+/* What u's notice of a kind about app says, and that its queued email says the same. */
+static void check_notice(struct world *w, const struct user *u, const char *app, const char *kind,
+                         const char *expected)
+{
+    char *title = notice_title(u, app, kind);
+    if (title != NULL)
+        CHECK_STR(title, expected);
+    free(title);
+    char *subject = api_db_text(w->db, "SELECT subject FROM outbox WHERE to_address = $1 AND kind = $2", u->email, kind,
+                                NULL);
+    char *body = api_db_text(w->db, "SELECT body FROM outbox WHERE to_address = $1 AND kind = $2", u->email, kind,
+                             NULL);
+    CHECK(subject != NULL && strcmp(subject, expected) == 0);
+    CHECK(body != NULL && strstr(body, expected) != NULL);
+    if (subject == NULL || strcmp(subject, expected) != 0)
+        printf("  the %s email to %s says \"%s\"\n", kind, u->email, subject != NULL ? subject : "(none)");
+    free(subject);
+    free(body);
+}
+
+/* by offers (a coordinator) or accepts (the student) app; the student's notice and email state the
+ * offer's (the hold's) end on the day days_after that of the reply's instant, at clock. */
+static void act_and_check_deadline(struct world *w, const struct user *by, const struct user *student,
+                                   const char *app, int days_after, const char *clock)
+{
+    bool hold = by == student;
+    struct api_response r;
+    act(&r, by, app, hold ? "accept" : "offer", NULL, NULL);
+    CHECK_INT(r.status, 200);
+    char when[64], expected[1024];
+    deadline_words(r.json, hold ? "hold_expires_at" : "offer_expires_at", days_after, clock, when, sizeof(when));
+    api_free(&r);
+    if (hold)
+        snprintf(expected, sizeof(expected), "Seat held for %s until %s: pay to book it", w->title_a, when);
+    else
+        snprintf(expected, sizeof(expected), "Offer for %s: accept by %s", w->title_a, when);
+    check_notice(w, student, app, hold ? "seat_held" : "offer_made", expected);
+}
+
+/* A student who has chosen Asia/Kolkata is told her deadlines on her own clock: an offer (then a
+ * hold) that ends at 20:00 UTC ends at 01:30 IST on the next day, in the notice and in its email.
+ * One who has chosen no zone is told the same instant in UTC, and that it is UTC. */
+TEST(offer_and_hold_notices_say_the_time_in_the_students_zone)
+{
+    struct world *w = &W;
+    api_use(w->srv);
+    struct user india, plain;
+    char block[64], app_india[64], app_plain[64];
+    if (!register_student(&india, "tz-india") || !register_student(&plain, "tz-utc") ||
+        !new_block(w, w->offering_a, 5, block))
+        return;
+    struct api_response r;
+    call(&r, &india, "PATCH", "/api/v1/me", NULL, "{\"time_zone\":\"Asia/Kolkata\"}");
+    CHECK_INT(r.status, 200);
+    CHECK_STR(api_json_str(r.json, "time_zone"), "Asia/Kolkata");
+    api_free(&r);
+    if (!apply_for(&india, block, app_india) || !apply_for(&plain, block, app_plain))
+        return;
+    /* Tomorrow at 20:00:30 UTC: offers and holds last whole days, so they end at 20:00 UTC too. */
+    hooks_set_clock(((long long)clock_today_days() + 1) * 86400 + 20 * 3600 + 30 - (long long)time(NULL));
+    act_and_check_deadline(w, &w->coord_a, &india, app_india, 1, "01:30 IST");
+    act_and_check_deadline(w, &india, &india, app_india, 1, "01:30 IST");
+    act_and_check_deadline(w, &w->coord_a, &plain, app_plain, 0, "20:00 UTC");
+    hooks_set_clock(0);
+}
+
 /* ---- concurrency: keys, duplicates and sweepers ---- */
 
 TEST(concurrent_requests_with_one_key_have_one_effect)
@@ -2918,6 +3022,7 @@ int main(void)
     TIMED_RUN(idempotent_apply_replays_the_first_reply);
     TIMED_RUN(idempotent_action_replays_with_no_second_effect);
     TIMED_RUN(notifications_tell_the_next_person_and_can_be_read);
+    TIMED_RUN(offer_and_hold_notices_say_the_time_in_the_students_zone);
     TIMED_RUN(concurrent_requests_with_one_key_have_one_effect);
     TIMED_RUN(concurrent_duplicate_applies_create_one_application);
     if (smtp_ok)

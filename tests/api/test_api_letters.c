@@ -576,6 +576,17 @@ TEST(whole_flow_request_accept_upload_deliver)
         return;
     CHECK(strlen(token) >= 32);
     CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM letter_tokens WHERE letter_id = $1", id, NULL), 1);
+    /* Until when it works, to the minute and in UTC, saying so: the author has no account (nor time zone). */
+    long long expires = api_db_int(db, "SELECT expires_at FROM letter_tokens WHERE letter_id = $1", id, NULL);
+    char day[11], words[CLOCK_DATE_WORDS_SIZE], until[96];
+    clock_date_from_days((int32_t)(expires / 86400), day);
+    snprintf(until, sizeof(until), "This link works until %s, %02lld:%02lld UTC.", clock_date_words(day, words),
+             expires % 86400 / 3600, expires % 3600 / 60);
+    char *mail = api_db_text(db, "SELECT body FROM outbox WHERE to_address = $1", author, NULL, NULL);
+    CHECK(mail != NULL && strstr(mail, until) != NULL);
+    if (mail == NULL || strstr(mail, until) == NULL)
+        printf("  the invitation does not say \"%s\": %.600s\n", until, mail != NULL ? mail : "(none)");
+    free(mail);
     CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM letter_tokens WHERE token_hash = $1", token, NULL), 0);
 
     /* The author opens the letter with the link, accepts and uploads. */

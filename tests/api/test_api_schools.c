@@ -487,6 +487,13 @@ static long long taken(const char *block)
     return api_db_int(db, "SELECT seats_taken FROM blocks WHERE id = $1", block, NULL);
 }
 
+/* The title of the notice that the round opened, as user_id was told it (heap), or NULL. */
+static char *round_open_notice(const char *user_id)
+{
+    return api_db_text(db, "SELECT title FROM notifications WHERE user_id = $1 AND kind = 'match_round_open'", user_id,
+                       NULL, NULL);
+}
+
 static bool new_round(const char *school_id, const char *mode, const char *ids_json, char *out)
 {
     char deadline[11];
@@ -534,9 +541,27 @@ TEST(a_round_from_creation_to_published_offers)
     snprintf(list, sizeof(list), "{\"block_ids\":[\"%s\"]}", block_a1);
     CHECK_INT(round_put(&s[0], round, "/ranking", list, &r), 409);
     api_free(&r);
+    call(&r, &s[1], "PATCH", "/api/v1/me", "{\"time_zone\":\"Asia/Kolkata\"}");
+    CHECK_INT(r.status, 200);
+    api_free(&r);
     CHECK(round_post(&coord, round, "/open", json_pack("{}"), 200, &r));
     CHECK_STR(api_json_str(r.json, "status"), "open");
     api_free(&r);
+    /* each student is told until when to rank: the end of the deadline's day in UTC, which is 05:29
+     * the next morning in India for the one who chose Asia/Kolkata */
+    char day[11], words[CLOCK_DATE_WORDS_SIZE], told[200];
+    clock_date_from_days(clock_today_days() + 10, day);
+    snprintf(told, sizeof(told), "Rank your rotations for Spring cohort before %s, 23:59 UTC",
+             clock_date_words(day, words));
+    char *notice = round_open_notice(s[0].id);
+    CHECK_STR(notice, told);
+    free(notice);
+    clock_date_from_days(clock_today_days() + 11, day);
+    snprintf(told, sizeof(told), "Rank your rotations for Spring cohort before %s, 05:29 IST",
+             clock_date_words(day, words));
+    notice = round_open_notice(s[1].id);
+    CHECK_STR(notice, told);
+    free(notice);
     /* students rank: a graduates-only block is refused, another's blocks too */
     snprintf(list, sizeof(list), "{\"block_ids\":[\"%s\",\"%s\"]}", block_a1, block_b1);
     CHECK_INT(round_put(&s[0], round, "/ranking", list, &r), 400);

@@ -1,13 +1,15 @@
 /* test_tz.c — unit tests for src/lib/tz.c: local times compared with what
  * `TZ=zone date -d @t '+%Y-%m-%d %H:%M:%S %Z %z'` printed (Debian 12's
  * tzdata, computed when the test was written), the POSIX footer rule on its
- * own, names, malformed files and several threads at once. */
+ * own, names, malformed files and several threads at once; and the words
+ * pages, notices and emails write instants in (src/lib/tz_words.c). */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "lib/clock.h"
 #include "lib/tz.h"
+#include "lib/tz_words.h"
 #include "test.h"
 
 /* "2026-12-02 10:20:00 EST -0500", as date(1) writes it. */
@@ -242,6 +244,51 @@ TEST(tz_threads)
     tz_cache_clear();
 }
 
+/* What a reader is told: an offer that expires at 20:00 UTC on Dec 7 is at
+ * 01:30 on Dec 8 in India; across New York's changes of clock the hour and
+ * the abbreviation follow; zones without a name for their time say the
+ * offset; no zone (or one that cannot be read) is UTC, saying so. */
+TEST(tz_words_instants)
+{
+    static const struct {
+        const char *zone;
+        int64_t t;
+        const char *expected;
+    } cases[] = {
+        {"Asia/Kolkata", 1796673600, "Dec 8, 2026, 01:30 IST"},
+        {NULL, 1796673600, "Dec 7, 2026, 20:00 UTC"},
+        {"", 1796673600, "Dec 7, 2026, 20:00 UTC"},
+        {"Mars/Olympus_Mons", 1796673600, "Dec 7, 2026, 20:00 UTC"},
+        {"America/New_York", 1772953199, "Mar 8, 2026, 01:59 EST"},
+        {"America/New_York", 1772953200, "Mar 8, 2026, 03:00 EDT"},
+        {"America/New_York", 1793512799, "Nov 1, 2026, 01:59 EDT"},
+        {"America/New_York", 1793512800, "Nov 1, 2026, 01:00 EST"},
+        {"America/New_York", 1796673600, "Dec 7, 2026, 15:00 EST"},
+        {"Australia/Lord_Howe", 1775314800, "Apr 5, 2026, 01:30 UTC+10:30"},
+        {"Pacific/Chatham", 1790431200, "Sep 27, 2026, 03:45 UTC+13:45"},
+        {"America/Sao_Paulo", 1796224800, "Dec 2, 2026, 12:20 UTC-3"},
+        {NULL, -1, "Dec 31, 1969, 23:59 UTC"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char got[TZ_INSTANT_WORDS_SIZE];
+        const char *r = tz_instant_words(cases[i].zone, cases[i].t, got);
+        CHECK(r == got);
+        if (strcmp(got, cases[i].expected) != 0)
+            TEST_FAILF("%s at %lld: \"%s\", expected \"%s\"", cases[i].zone != NULL ? cases[i].zone : "(none)",
+                       (long long)cases[i].t, got, cases[i].expected);
+    }
+}
+
+/* The date alone, in the reader's zone: the day an Indian reader is on. */
+TEST(tz_words_dates)
+{
+    char got[CLOCK_DATE_WORDS_SIZE];
+    CHECK_STR(tz_date_words("Asia/Kolkata", 1796673600, got), "Dec 8, 2026");
+    CHECK_STR(tz_date_words(NULL, 1796673600, got), "Dec 7, 2026");
+    CHECK_STR(tz_date_words("America/New_York", 1796688000, got), "Dec 7, 2026"); /* 00:00 UTC on Dec 8 */
+    CHECK_STR(tz_date_words(NULL, -1, got), "Dec 31, 1969");
+}
+
 int main(void)
 {
     RUN(tz_matches_date);
@@ -250,5 +297,7 @@ int main(void)
     RUN(tz_names);
     RUN(tz_malformed_files);
     RUN(tz_threads);
+    RUN(tz_words_instants);
+    RUN(tz_words_dates);
     return test_summary("tz");
 }
