@@ -6,7 +6,10 @@
  *     names the school, a change of coach names both coaches, a block names
  *     its rotation and dates, amounts are dollars, and an object since
  *     removed reads "a removed block" (the stored detail is kept as it is);
- *   - /staff/audit links the named objects and keeps their ids in small print. */
+ *   - /staff/audit links the named objects and keeps their ids in small print;
+ *   - /staff/users/{id} lists what was done to the person by others ("To
+ *     this person", by whom) with what they did, paged with ?before=; a bad
+ *     ?before= is 400, and anyone but staff gets 404. */
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +188,53 @@ TEST(details_that_name_objects_read_in_words)
     api_free(&r);
 }
 
+TEST(the_staff_page_of_a_person_shows_what_others_did_to_them)
+{
+    struct api_response r;
+    char path[300], want[600];
+    /* The student: their own events ("By this person") and the school's approval and staff's change of coach
+     * ("To this person", by whom). */
+    snprintf(path, sizeof(path), "/staff/users/%s", student.id);
+    CHECK_INT(page(&r, &staff, path), 200);
+    CHECK_CONTAINS(r.body, "History of the account");
+    CHECK_CONTAINS(r.body, "By this person");
+    CHECK_CONTAINS(r.body, "Asked to join a school");
+    CHECK_CONTAINS(r.body, "To this person");
+    snprintf(want, sizeof(want), "<a href=\"/staff/users/%s\">Sol Amadi</a>", school_coord.id);
+    CHECK_CONTAINS(r.body, want);
+    CHECK_CONTAINS(r.body, "Approved a student&#39;s link to the school");
+    snprintf(want, sizeof(want), "At %s", school_name);
+    CHECK_CONTAINS(r.body, want);
+    CHECK_CONTAINS(r.body, "Changed a student&#39;s coach");
+    CHECK_CONTAINS(r.body, "Their account");
+    /* The newest first: the change of coach (by staff) before the approval. */
+    const char *coach = strstr(r.body, "Changed a student&#39;s coach"), *approval = strstr(r.body, "Approved a");
+    CHECK(coach != NULL && approval != NULL && coach < approval);
+    api_free(&r);
+    /* Paged: an older page holds none of the newest; a page that is not one is 400 and says so. */
+    long long newest = api_db_int(db,
+                                  "SELECT MIN(id) FROM audit_events WHERE object_id = $1 AND action = "
+                                  "'coach_reassigned'",
+                                  student.id, NULL);
+    snprintf(path, sizeof(path), "/staff/users/%s?before=%lld", student.id, newest);
+    CHECK_INT(page(&r, &staff, path), 200);
+    CHECK(strstr(r.body, "Changed a student&#39;s coach") == NULL);
+    CHECK_CONTAINS(r.body, "(older page)");
+    CHECK_CONTAINS(r.body, "Approved a student&#39;s link to the school");
+    api_free(&r);
+    snprintf(path, sizeof(path), "/staff/users/%s?before=soon", student.id);
+    CHECK_INT(page(&r, &staff, path), 400);
+    CHECK_CONTAINS(r.body, "history");
+    api_free(&r);
+    /* Only staff: the student and the coordinator who acted on them get 404. */
+    snprintf(path, sizeof(path), "/staff/users/%s", student.id);
+    CHECK_INT(page(&r, &student, path), 404);
+    CHECK(strstr(r.body, "History of the account") == NULL);
+    api_free(&r);
+    CHECK_INT(page(&r, &school_coord, path), 404);
+    api_free(&r);
+}
+
 TEST(server_shuts_down_gracefully)
 {
     CHECK_INT(api_server_stop(&server), 0);
@@ -193,6 +243,7 @@ TEST(server_shuts_down_gracefully)
 static void run_tests(void)
 {
     API_RUN(details_that_name_objects_read_in_words);
+    API_RUN(the_staff_page_of_a_person_shows_what_others_did_to_them);
 }
 
 static void finish(void)
