@@ -168,6 +168,59 @@ static int actor(struct db_conn *conn, struct arena *arena, struct people *peopl
     return DB_OK;
 }
 
+/* Whether Rounds names objects of this kind (so that one without a name is gone). */
+static bool named_kind(enum audit_object object)
+{
+    switch (object) {
+    case AUDIT_ON_USER:
+    case AUDIT_ON_APPLICATION:
+    case AUDIT_ON_VISA_LETTER:
+    case AUDIT_ON_DOCUMENT:
+    case AUDIT_ON_LETTER:
+    case AUDIT_ON_AGREEMENT:
+    case AUDIT_ON_OFFERING:
+    case AUDIT_ON_ORGANIZATION:
+    case AUDIT_ON_TICKET:
+    case AUDIT_ON_PRECEPTOR:
+    case AUDIT_ON_EVALUATION:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* The details of the page in words: the objects they name loaded in one
+ * query for the page, then each detail as pieces (audit_refs.c) or, when it
+ * names nothing, as audit_detail_words reads it. */
+static int describe_details(struct db_conn *conn, struct arena *arena, struct audit_line *lines, size_t count)
+{
+    /* At most the object and two named per detail (an agreement's host and school, a change of coach). */
+    struct audit_refs refs = {.arena = arena, .items = arena_calloc(arena, 3 * count, sizeof(struct store_audit_ref)),
+                              .max = 3 * count};
+    if (refs.items == NULL)
+        return DB_ERROR;
+    for (size_t i = 0; i < count; i++)
+        if (!audit_refs_collect(&refs, &lines[i]))
+            return DB_ERROR;
+    int rc = refs.count > 0 ? store_audit_refs_load(conn, arena, refs.items, refs.count) : DB_OK;
+    if (rc != DB_OK)
+        return rc;
+    for (size_t i = 0; i < count; i++) {
+        struct audit_line *line = &lines[i];
+        audit_object_named(arena, line, &refs);
+        const char *id = line->event->object_id;
+        line->object_gone = line->object_label == NULL && id != NULL && id[0] != '\0' && named_kind(line->object);
+        if (audit_detail_named(arena, line, &refs))
+            continue;
+        line->detail_label = audit_detail_words(arena, line);
+        if (line->detail_label != NULL) {
+            line->pieces[0] = (struct audit_piece){.text = line->detail_label};
+            line->piece_count = 1;
+        }
+    }
+    return DB_OK;
+}
+
 int audit_describe(struct db_conn *conn, struct arena *arena, const struct store_audit_event *events, size_t count,
                    struct audit_line **out)
 {
@@ -194,8 +247,10 @@ int audit_describe(struct db_conn *conn, struct arena *arena, const struct store
             return rc;
         if (line->action == AUDIT_TRANSITION && events[i].detail != NULL)
             line->change = move_in_words(arena, events[i].detail);
-        line->detail_label = audit_detail_words(arena, line);
     }
+    int rc = describe_details(conn, arena, lines, count);
+    if (rc != DB_OK)
+        return rc;
     *out = lines;
     return DB_OK;
 }

@@ -10,6 +10,17 @@
 #include "domain/vocabulary.h"
 #include "lib/arena.h"
 #include "store/applications.h"
+#include "store/audit_lookup.h"
+
+/* A piece of a detail in words: text, or an object the detail names (id
+ * set: its name, or "a removed rotation" when it is gone), linked to href
+ * when staff has a page for it. */
+struct audit_piece {
+    const char *text;
+    const char *id;   /* the named object's id, for small print; NULL for plain text */
+    const char *href; /* the page staff opens for it, NULL when none */
+};
+enum { AUDIT_DETAIL_PIECES = 8 };
 
 /* One event as people read it. Every text is in the arena; NULL when unknown. */
 struct audit_line {
@@ -22,11 +33,15 @@ struct audit_line {
     bool actor_gone;          /* the event names an account that no longer exists */
     const char *object_noun;  /* "application", "document" … (the object's kind in words) */
     const char *object_label; /* the object itself in words, NULL when it has no name to show */
+    bool object_gone;         /* an object Rounds names (an account, an application …) no longer exists */
     const char *change;       /* a move of an application: "from Under review to Offer made", else NULL */
     const char *detail_label; /* the stored detail in words (audit_detail_words), NULL when unknown or empty */
+    struct audit_piece pieces[AUDIT_DETAIL_PIECES]; /* detail_label in pieces, the objects it names apart */
+    size_t piece_count;                             /* 0 when detail_label is NULL */
 };
 
-/* Describes count events (looking up each actor once and each named object):
+/* Describes count events (looking up each actor once, each named object, and
+ * the objects the details name in one query for them all):
  * DB_OK with *out filled (count lines), or the store's error. */
 int audit_describe(struct db_conn *conn, struct arena *arena, const struct store_audit_event *events, size_t count,
                    struct audit_line **out);
@@ -35,5 +50,23 @@ int audit_describe(struct db_conn *conn, struct arena *arena, const struct store
  * there is none or it is not one Rounds knows (show it as stored). Needs
  * line->action and line->change set. */
 const char *audit_detail_words(struct arena *arena, const struct audit_line *line);
+
+/* The objects the details of a page name, loaded together (audit_refs.c). */
+struct audit_refs {
+    struct arena *arena;
+    struct store_audit_ref *items;
+    size_t count, max;
+};
+
+/* Adds to refs what the line's detail names (ids of people, organisations,
+ * blocks, applications …); false when refs is full. */
+bool audit_refs_collect(struct audit_refs *refs, const struct audit_line *line);
+
+/* The line's object_label for objects named through refs (a preceptor, an evaluation). */
+void audit_object_named(struct arena *arena, struct audit_line *line, const struct audit_refs *refs);
+
+/* The line's pieces and detail_label for a detail that names objects or
+ * amounts (refs loaded); false when the detail is not of that sort. */
+bool audit_detail_named(struct arena *arena, struct audit_line *line, const struct audit_refs *refs);
 
 #endif

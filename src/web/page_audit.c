@@ -16,6 +16,7 @@
 #include "lib/clock.h"
 #include "lib/limits.h"
 #include "store/applications.h"
+#include "web/audit_cells.h"
 #include "web/web.h"
 
 enum { AUDIT_PAGE = 50 };
@@ -175,128 +176,6 @@ static void render_filters(struct buf *b, const struct audit_view *v)
     buf_append_str(b, "</div></form>\n");
 }
 
-/* An id for support, in small print. */
-static void small_id(struct buf *b, const char *id)
-{
-    if (id == NULL || id[0] == '\0')
-        return;
-    buf_append_str(b, "<br><small class=\"muted audit-id\">");
-    buf_append_html(b, id);
-    buf_append_str(b, "</small>");
-}
-
-/* Who acted: name and role; who acts without an account; or an account since erased. */
-static void write_actor(struct buf *b, const struct audit_line *line)
-{
-    if (line->event->actor_id == NULL) {
-        buf_append_str(b, "<span class=\"muted\">Rounds itself, or somebody not signed in</span>");
-        return;
-    }
-    if (line->actor_name == NULL) {
-        buf_append_str(b, "<span class=\"muted\">An account that no longer exists</span>");
-    } else {
-        buf_append_str(b, "<strong><a href=\"/staff/users/");
-        buf_append_url(b, line->event->actor_id);
-        buf_append_str(b, "\">");
-        buf_append_html(b, line->actor_name);
-        buf_append_str(b, "</a></strong>");
-        if (line->actor_role != NULL) {
-            buf_append_str(b, "<br><span class=\"muted\">");
-            buf_append_html(b, line->actor_role);
-            buf_append_str(b, "</span>");
-        }
-    }
-    small_id(b, line->event->actor_id);
-}
-
-/* The page staff opens for the object, or NULL: prefix + id (+ suffix). */
-static const char *object_page(const struct audit_line *line)
-{
-    switch (line->object) {
-    case AUDIT_ON_APPLICATION:
-    case AUDIT_ON_VISA_LETTER:
-        return "/applications/";
-    case AUDIT_ON_DOCUMENT:
-        return "/staff/documents/";
-    case AUDIT_ON_OFFERING:
-        return "/offerings/";
-    case AUDIT_ON_AGREEMENT:
-        return "/agreements/";
-    case AUDIT_ON_TICKET:
-        return "/tickets/";
-    case AUDIT_ON_LETTER:
-        return "/letters/";
-    case AUDIT_ON_CERTIFICATE:
-        return "/verify/";
-    case AUDIT_ON_USER:
-        return "/staff/users/";
-    default:
-        return NULL;
-    }
-}
-
-/* The object: its name (linked when it still exists and staff has a page for
- * it), else its kind in words; the id in small print. */
-static void write_object(struct buf *b, const struct audit_line *line)
-{
-    const struct store_audit_event *e = line->event;
-    const char *page = line->object_label != NULL ? object_page(line) : NULL;
-    if (line->object_label != NULL && page != NULL) {
-        buf_append_str(b, "<a href=\"");
-        buf_append_str(b, page);
-        buf_append_url(b, e->object_id);
-        buf_append_str(b, "\">");
-        buf_append_html(b, line->object_label);
-        buf_append_str(b, "</a>");
-    } else if (line->object_label != NULL) {
-        buf_append_html(b, line->object_label);
-    }
-    if (line->object_noun != NULL && line->object_noun[0] != '\0') {
-        buf_append_str(b, line->object_label != NULL ? "<br><span class=\"muted\">" : "<span class=\"muted\">");
-        buf_append_html(b, line->object_noun);
-        buf_append_str(b, "</span>");
-    }
-    if (e->object_type[0] != '\0' && line->object == AUDIT_OBJECT_UNKNOWN) {
-        buf_append_str(b, "<code>");
-        buf_append_html(b, e->object_type);
-        buf_append_str(b, "</code>");
-    }
-    if (line->object != AUDIT_ON_ROUTE && line->object != AUDIT_ON_CERTIFICATE)
-        small_id(b, e->object_id);
-}
-
-/* What was done: the sentence, the move of an application, the raw name only when the table lacks it. */
-static void write_action(struct buf *b, const struct audit_line *line)
-{
-    buf_append_html(b, line->action_label);
-    if (line->change != NULL) {
-        buf_append_str(b, " <span class=\"muted\">");
-        buf_append_html(b, line->change);
-        buf_append_str(b, "</span>");
-    }
-    if (line->action == AUDIT_ACTION_UNKNOWN) {
-        buf_append_str(b, " <code>");
-        buf_append_html(b, line->event->action);
-        buf_append_str(b, "</code>");
-    }
-}
-
-/* The detail in words; one Rounds does not know, as stored in small print; a
- * move of an application says nothing more here (the What column has it). */
-static void write_detail(struct buf *b, const struct audit_line *line)
-{
-    const char *stored = line->event->detail;
-    if (line->change != NULL)
-        return;
-    if (line->detail_label != NULL) {
-        buf_append_html(b, line->detail_label);
-    } else if (stored != NULL && stored[0] != '\0') {
-        buf_append_str(b, "<small class=\"muted audit-detail\">");
-        buf_append_html(b, stored);
-        buf_append_str(b, "</small>");
-    }
-}
-
 static void render_events(const struct http_request *req, struct buf *b, const struct audit_view *v)
 {
     buf_append_str(b, "<div class=\"table-wrap\"><table class=\"records audit\"><caption>Audit events");
@@ -310,13 +189,13 @@ static void render_events(const struct http_request *req, struct buf *b, const s
         buf_append_str(b, "<tr><td data-label=\"When\">");
         web_write_instant(req, b, line->event->at);
         buf_append_str(b, "</td><td data-label=\"Who\">");
-        write_actor(b, line);
+        web_audit_actor(b, line);
         buf_append_str(b, "</td><td data-label=\"What\">");
-        write_action(b, line);
+        web_audit_action(b, line);
         buf_append_str(b, "</td><td data-label=\"On what\">");
-        write_object(b, line);
+        web_audit_object(b, line);
         buf_append_str(b, "</td><td data-label=\"Detail\">");
-        write_detail(b, line);
+        web_audit_detail(b, line);
         buf_append_str(b, "</td></tr>\n");
     }
     buf_append_str(b, "</tbody></table></div>\n");

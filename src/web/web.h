@@ -211,6 +211,7 @@ void web_write_instant(const struct http_request *req, struct buf *b, int64_t t)
 extern const char *const web_applications_params[];
 extern const char *const web_application_params[];
 extern const char *const web_audit_params[];
+extern const char *const web_staff_user_params[];
 
 void web_page_apply_post(struct http_request *req);
 void web_page_applications(struct http_request *req);

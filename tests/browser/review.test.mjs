@@ -196,7 +196,7 @@ test('staff read the audit trail in words, and its links open', { timeout: 180_0
         row.getByRole('link', { name: host.name }).click()]);
       assert.equal(await p.getByRole('heading', { level: 1 }).innerText(), host.name);
       assert.match(await p.locator('body').innerText(), /host@rounds\.test/);
-      assert.match(await p.getByRole('table', { name: /Their newest events/ }).innerText(), /Opened a document/);
+      assert.match(await p.getByRole('table', { name: /Events by or to this person/ }).innerText(), /Opened a document/);
       const ou = await overflow(p);
       assert.ok(ou.scrollWidth <= width, `the account page fits ${width} px (${ou.scrollWidth})`);
       await checkAxe(p, `staff user page at ${width}px`);
@@ -321,3 +321,40 @@ test('host-wide requirements on the offering and in the API; the host header; st
       }
     }
   });
+
+// The staff page of a person at 360 px, JavaScript off: what others did to their account ("To this
+// person", by whom) in one list with what they did, the coach named in the detail and linked.
+test('staff see what was done to a person on their page, at 360 px', { timeout: 120_000 }, async () => {
+  const student = await confirmedStudent('Audited Student');
+  const me = await apiExpect(200, 'GET', '/api/v1/me', { token: student.token });
+  const staffToken = await apiLogin('staff@rounds.test');
+  const staffMe = await apiExpect(200, 'GET', '/api/v1/me', { token: staffToken });
+  const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const coach = await apiExpect(201, 'POST', '/api/v1/users', {
+    token: staffToken,
+    body: { email: `coach-${suffix}@example.test`, name: 'Carmen Ortiz', role: 'coach', password: PASSWORD },
+  });
+  const coachId = coach.id || (coach.user && coach.user.id);
+  await apiExpect(200, 'PUT', `/api/v1/students/${me.id}/coach`, { token: staffToken, body: { coach_id: coachId } });
+  const staff = await person('staff@rounds.test', 360);
+  try {
+    const p = staff.page;
+    const res = await p.goto(`/staff/users/${me.id}`);
+    assert.equal(res.status(), 200);
+    const table = p.getByRole('table', { name: /Events by or to this person/ });
+    const row = table.getByRole('row').filter({ hasText: 'Changed a student\'s coach' }).first();
+    const text = await row.innerText();
+    assert.match(text, /To this person/);
+    assert.ok(text.includes(staffMe.name), `by the staff member (${staffMe.name}): ${text}`);
+    assert.match(text, /To Carmen Ortiz/);
+    assert.equal(await row.getByRole('link', { name: 'Carmen Ortiz' }).getAttribute('href'), `/staff/users/${coachId}`);
+    assert.ok(text.includes(coachId), 'the coach id in small print');
+    assert.match(await table.innerText(), /By this person/, 'their own events in the same list');
+    const o = await overflow(p);
+    assert.ok(o.scrollWidth <= 360, `the account page fits 360 px (${o.scrollWidth})`);
+    await checkAxe(p, 'staff user page with events done to the person at 360px');
+    await screenshot(p, 'staff-user-history-360.png');
+  } finally {
+    await staff.context.close();
+  }
+});
