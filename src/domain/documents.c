@@ -14,6 +14,7 @@
 #include "domain/catalog_index.h"
 #include "domain/notify.h"
 #include "domain/reference.h"
+#include "domain/validate.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "lib/limits.h"
@@ -671,23 +672,9 @@ int document_reject(struct db_conn *conn, struct arena *arena, const char *id, c
     err->code = ERR_NONE;
     if (!is_staff(staff))
         return error_set(err, ERR_NOT_FOUND, NULL, "no such document");
-    /* The reason without surrounding blanks. */
-    const char *r = reason != NULL ? reason : "";
-    while (*r == ' ' || *r == '\t' || *r == '\r' || *r == '\n')
-        r++;
-    size_t n = strlen(r);
-    while (n > 0 && (r[n - 1] == ' ' || r[n - 1] == '\t' || r[n - 1] == '\r' || r[n - 1] == '\n'))
-        n--;
-    if (n == 0)
-        return error_set(err, ERR_VALIDATION_FAILED, "reason", "say why the document is rejected");
-    if (!utf8_valid(r, n))
-        return error_set(err, ERR_VALIDATION_FAILED, "reason", "must be text");
-    if (utf8_count(r, n) > REASON_MAX_CHARS)
-        return error_set(err, ERR_VALIDATION_FAILED, "reason",
-                         "must be at most " LIMIT_TEXT(REASON_MAX_CHARS) " characters");
-    const char *trimmed = arena_strndup(arena, r, n);
-    if (trimmed == NULL)
-        return error_set(err, ERR_INTERNAL, NULL, NULL);
+    const char *trimmed = NULL;
+    if (validate_reason(arena, reason, "say why the document is rejected", &trimmed, err) != 0)
+        return -1;
     return review(conn, arena, id, staff, DOCUMENT_REJECTED, trimmed, out, err);
 }
 
