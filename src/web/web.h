@@ -292,6 +292,9 @@ int web_upload_check(struct http_request *req, const struct http_part *file, con
 
 /* <span class="status status-good">Uploaded</span>: a letter's state in words. */
 void web_letter_state(struct buf *b, enum letter_state state);
+/* <dt>Rotation</dt><dd>…</dd>: the rotation a letter is asked for (title,
+ * host, dates); nothing when it names none, or none that can be read. */
+void web_letter_rotation(struct http_request *req, struct buf *b, const char *application_id);
 /* An instant's date in the viewer's time zone (UTC without one), "Dec 2, 2026". */
 void web_write_date(const struct http_request *req, struct buf *b, int64_t t);
 /* The PDF input of a letter's upload form (id "f-file"), its hint and error (or NULL). */
