@@ -13,6 +13,10 @@ void web_redirect_done(struct http_request *req, const char *prefix, const char 
  * loads the user into *user when signed in and user is not NULL. Returns
  * false when the user could not be loaded (already replied). */
 bool web_page_setup(struct http_request *req, struct view_page *page, const char *title, struct store_user *user);
+/* web_page_setup for a staff page: false, having answered 404 (and audited
+ * the attempt), for anyone else. */
+bool web_staff_page_setup(struct http_request *req, struct view_page *page, const char *title,
+                          struct store_user *user);
 /* The navigation's unread messages over every thread (and the newest's thread), read again
  * by a page that has just marked a thread read. */
 void web_page_count_messages(struct http_request *req, struct view_page *page, const char *user_id);
