@@ -61,7 +61,7 @@ $(BUILD)/gen/migrations.c: $(SQL) scripts/embed_sql.sh
 $(BUILD)/gen/migrations.o: $(BUILD)/gen/migrations.c
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/%.c $(LIB_OBJ) tests/test.h $(wildcard tests/api/*.h)
+$(BUILD)/tests/%: tests/%.c $(LIB_OBJ) tests/test.h $(wildcard tests/api/*.h tests/store/*.h)
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	$(Q)$(CC) $(CFLAGS) -Itests -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(PKG_LIBS)

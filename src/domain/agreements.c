@@ -6,13 +6,13 @@
 #include "domain/accounts.h"
 #include "domain/documents.h"
 #include "domain/notify.h"
+#include "domain/validate.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "lib/json_spec.h"
 #include "lib/limits.h"
 #include "lib/log.h"
-#include "lib/utf8.h"
 #include "store/applications.h"
 #include "store/blobs.h"
 
@@ -353,22 +353,9 @@ int agreement_terminate(struct db_conn *conn, struct arena *arena, const struct 
     struct store_agreement current;
     if (agreement_get_visible(conn, arena, user, id, &current, err) != 0)
         return -1;
-    const char *r = reason != NULL ? reason : "";
-    while (*r == ' ' || *r == '\t' || *r == '\r' || *r == '\n')
-        r++;
-    size_t n = strlen(r);
-    while (n > 0 && (r[n - 1] == ' ' || r[n - 1] == '\t' || r[n - 1] == '\r' || r[n - 1] == '\n'))
-        n--;
-    if (n == 0)
-        return error_set(err, ERR_VALIDATION_FAILED, "reason", "say why the agreement is terminated");
-    if (!utf8_valid(r, n))
-        return error_set(err, ERR_VALIDATION_FAILED, "reason", "must be text");
-    if (utf8_count(r, n) > REASON_MAX_CHARS)
-        return error_set(err, ERR_VALIDATION_FAILED, "reason",
-                         "must be at most " LIMIT_TEXT(REASON_MAX_CHARS) " characters");
-    const char *trimmed = arena_strndup(arena, r, n);
-    if (trimmed == NULL)
-        return error_set(err, ERR_INTERNAL, NULL, NULL);
+    const char *trimmed = NULL;
+    if (validate_reason(arena, reason, "say why the agreement is terminated", &trimmed, err) != 0)
+        return -1;
     struct move_ctx c = {.arena = arena, .user = user, .id = current.id, .reason = trimmed, .out = out, .err = err};
     return run_move(conn, &c);
 }

@@ -1,7 +1,6 @@
 /* calendar_feed.c — the calendar feed's token and its events; see calendar_feed.h. */
 #include "domain/calendar_feed.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -75,23 +74,6 @@ struct feed {
     int64_t now;
 };
 
-/* Text built in the arena (printf-style); "" when it cannot be. */
-static const char *textf(struct arena *arena, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static const char *textf(struct arena *arena, const char *fmt, ...)
-{
-    va_list args;
-    va_start(args, fmt);
-    int n = vsnprintf(NULL, 0, fmt, args);
-    va_end(args);
-    char *text = n >= 0 && n < BUF_CAP_FORM ? arena_alloc(arena, (size_t)n + 1) : NULL;
-    if (text == NULL)
-        return "";
-    va_start(args, fmt);
-    vsnprintf(text, (size_t)n + 1, fmt, args);
-    va_end(args);
-    return text;
-}
-
 /* The first-day event's description: the host's fields ("When: 7:30 am", …),
  * whom to ask for, anything else they wrote, and the link. */
 static const char *first_day_text(struct arena *arena, struct store_offering *o, const struct store_application *a,
@@ -129,21 +111,22 @@ static void rotation_events(struct feed *f, const struct store_application *a)
     bool has_offering = store_offering_get(f->conn, f->arena, a->offering_id, &o) == DB_ROW;
     bool student = strcmp(a->student_id, f->user->id) == 0;
     enum application_status status = application_status_parse(a->status);
-    const char *link = textf(f->arena, "%s/rotations/%s", notify_public_url(), a->id);
-    const char *where = has_offering ? textf(f->arena, "%s, %s%s%s, %s", o.site_name,
-                                             o.site_address != NULL ? o.site_address : "",
-                                             o.site_address != NULL && o.site_address[0] != '\0' ? ", " : "",
-                                             o.site_city, o.site_state)
+    const char *link = arena_textf(f->arena, "%s/rotations/%s", notify_public_url(), a->id);
+    const char *where = has_offering ? arena_textf(f->arena, "%s, %s%s%s, %s", o.site_name,
+                                                   o.site_address != NULL ? o.site_address : "",
+                                                   o.site_address != NULL && o.site_address[0] != '\0' ? ", " : "",
+                                                   o.site_city, o.site_state)
                                      : NULL;
-    const char *summary = student ? textf(f->arena, "Rotation: %s (%s)", a->offering_title, a->host_name)
-                                  : textf(f->arena, "%s: %s", a->student_name, a->offering_title);
-    event(f, textf(f->arena, "rotation-%s@rounds", a->id), summary, a->block_start, a->block_end,
-          textf(f->arena, "Preceptor: %s\nStatus: %s\n%s", a->preceptor_name,
-                application_status_label(status), link),
+    const char *summary = student ? arena_textf(f->arena, "Rotation: %s (%s)", a->offering_title, a->host_name)
+                                  : arena_textf(f->arena, "%s: %s", a->student_name, a->offering_title);
+    event(f, arena_textf(f->arena, "rotation-%s@rounds", a->id), summary, a->block_start, a->block_end,
+          arena_textf(f->arena, "Preceptor: %s\nStatus: %s\n%s", a->preceptor_name,
+                      application_status_label(status), link),
           where);
     if (status == APPLICATION_COMPLETED)
         return;
-    event(f, textf(f->arena, "first-day-%s@rounds", a->id), textf(f->arena, "First day: %s", a->offering_title),
+    event(f, arena_textf(f->arena, "first-day-%s@rounds", a->id),
+          arena_textf(f->arena, "First day: %s", a->offering_title),
           a->block_start, a->block_start, first_day_text(f->arena, has_offering ? &o : NULL, a, link),
           has_offering && o.first_day_fields.address != NULL && o.first_day_fields.address[0] != '\0'
               ? o.first_day_fields.address
@@ -154,22 +137,22 @@ static void rotation_events(struct feed *f, const struct store_application *a)
     for (int32_t day = first; day <= last; day += 7) {
         char date[11];
         clock_date_from_days(day, date);
-        event(f, textf(f->arena, "check-in-%s-%s@rounds", a->id, date),
-              textf(f->arena, "Weekly check-in: %s", a->offering_title), date, date,
-              textf(f->arena, "How is it going? Check in: %s/check-ins", link), NULL);
+        event(f, arena_textf(f->arena, "check-in-%s-%s@rounds", a->id, date),
+              arena_textf(f->arena, "Weekly check-in: %s", a->offering_title), date, date,
+              arena_textf(f->arena, "How is it going? Check in: %s/check-ins", link), NULL);
     }
     struct store_money_terms terms;
     if ((status == APPLICATION_HELD || status == APPLICATION_BOOKED) &&
         store_money_terms_get(f->conn, f->arena, a->id, &terms) == DB_ROW && terms.balance_due_on != NULL &&
         terms.paid_cents < terms.price_cents) {
         char amount[CENTS_TEXT_MAX];
-        event(f, textf(f->arena, "balance-%s@rounds", a->id),
-              textf(f->arena, "Balance due: %s for %s", cents_format(amount, sizeof(amount),
-                                                                     terms.price_cents - terms.paid_cents),
-                    a->offering_title),
+        event(f, arena_textf(f->arena, "balance-%s@rounds", a->id),
+              arena_textf(f->arena, "Balance due: %s for %s", cents_format(amount, sizeof(amount),
+                                                                           terms.price_cents - terms.paid_cents),
+                          a->offering_title),
               terms.balance_due_on, terms.balance_due_on,
-              textf(f->arena, "Pay before the day ends, or the seat is released: %s/applications/%s/checkout",
-                    notify_public_url(), a->id),
+              arena_textf(f->arena, "Pay before the day ends, or the seat is released: %s/applications/%s/checkout",
+                          notify_public_url(), a->id),
               NULL);
     }
 }
@@ -202,10 +185,11 @@ static int document_expiries(struct feed *f)
     for (size_t i = 0; rc == DB_OK && i < count; i++) {
         if (docs[i].expires_on == NULL || docs[i].expires_on[0] == '\0')
             continue;
-        event(f, textf(f->arena, "document-%s-expires@rounds", docs[i].id),
-              textf(f->arena, "%s expires", document_kind_name(docs[i].kind)), docs[i].expires_on,
+        event(f, arena_textf(f->arena, "document-%s-expires@rounds", docs[i].id),
+              arena_textf(f->arena, "%s expires", document_kind_name(docs[i].kind)), docs[i].expires_on,
               docs[i].expires_on,
-              textf(f->arena, "Upload a new one before it expires: %s/wallet/%s", notify_public_url(), docs[i].id),
+              arena_textf(f->arena, "Upload a new one before it expires: %s/wallet/%s", notify_public_url(),
+                          docs[i].id),
               NULL);
     }
     return rc;

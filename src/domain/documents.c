@@ -5,7 +5,6 @@
 #include "domain/documents.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +14,7 @@
 #include "domain/catalog_index.h"
 #include "domain/notify.h"
 #include "domain/reference.h"
+#include "domain/validate.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "lib/limits.h"
@@ -44,25 +44,6 @@ void documents_configure(size_t max_file, int64_t quota)
 size_t documents_max_file_bytes(void)
 {
     return max_file_bytes;
-}
-
-/* printf into the arena ("" when memory runs out). */
-static const char *format(struct arena *arena, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static const char *format(struct arena *arena, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return "";
-    char *s = arena_alloc(arena, (size_t)n + 1);
-    if (s == NULL)
-        return "";
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return s;
 }
 
 static bool is_staff(const struct store_user *user)
@@ -98,12 +79,12 @@ static void today_date(char out[11])
 static const char *human_size(struct arena *arena, int64_t bytes)
 {
     if (bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0)
-        return format(arena, "%lld MiB", (long long)(bytes / (1024 * 1024)));
+        return arena_textf(arena, "%lld MiB", (long long)(bytes / (1024 * 1024)));
     if (bytes >= 1024 * 1024)
-        return format(arena, "%.1f MiB", (double)bytes / (1024.0 * 1024.0));
+        return arena_textf(arena, "%.1f MiB", (double)bytes / (1024.0 * 1024.0));
     if (bytes >= 1024)
-        return format(arena, "%lld KiB", (long long)(bytes / 1024));
-    return format(arena, "%lld bytes", (long long)bytes);
+        return arena_textf(arena, "%lld KiB", (long long)(bytes / 1024));
+    return arena_textf(arena, "%lld bytes", (long long)bytes);
 }
 
 /* ---- names and labels ---- */
@@ -335,8 +316,8 @@ static int upload_tx(struct db_conn *conn, void *p)
         return rc;
     if (used + c->doc->size > quota_bytes) {
         error_set(c->err, ERR_QUOTA_EXCEEDED, "file",
-                  format(c->arena, "your wallet holds %s of %s; delete documents you no longer need",
-                         human_size(c->arena, used), human_size(c->arena, quota_bytes)));
+                  arena_textf(c->arena, "your wallet holds %s of %s; delete documents you no longer need",
+                              human_size(c->arena, used), human_size(c->arena, quota_bytes)));
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     if (c->doc->replaces_id != NULL) {
@@ -351,7 +332,7 @@ static int upload_tx(struct db_conn *conn, void *p)
     rc = store_document_insert(conn, c->doc);
     if (rc == DB_OK)
         rc = store_audit_add(conn, c->student->id, AUDIT_DOCUMENT_UPLOAD, AUDIT_ON_DOCUMENT, c->doc->id,
-                             format(c->arena, "kind=%s", c->doc->kind), c->doc->created_at);
+                             arena_textf(c->arena, "kind=%s", c->doc->kind), c->doc->created_at);
     if (rc == DB_OK)
         rc = store_document_get(conn, c->arena, c->doc->id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     return rc;
@@ -374,18 +355,18 @@ static int upload_file_check(struct arena *arena, const struct document_upload *
 {
     if (upload->len > max_file_bytes)
         return error_set(err, ERR_PAYLOAD_TOO_LARGE, "file",
-                         format(arena, "the file is larger than the %s limit",
-                                human_size(arena, (int64_t)max_file_bytes)));
+                         arena_textf(arena, "the file is larger than the %s limit",
+                                     human_size(arena, (int64_t)max_file_bytes)));
     const char *sniffed = document_sniff(upload->data, upload->len);
     if (sniffed == NULL)
         return error_set(err, ERR_UNSUPPORTED_MEDIA_TYPE, "file",
-                         format(arena, "the file is %s, not a PDF, PNG or JPEG",
-                                describe_content(upload->data, upload->len)));
+                         arena_textf(arena, "the file is %s, not a PDF, PNG or JPEG",
+                                     describe_content(upload->data, upload->len)));
     char declared[128];
     declared_base(upload->declared_type, declared, sizeof(declared));
     if (declared[0] != '\0' && strcmp(declared, sniffed) != 0)
         return error_set(err, ERR_UNSUPPORTED_MEDIA_TYPE, "file",
-                         format(arena, "the file is %s but was sent as %s", media_type_words(sniffed), declared));
+                         arena_textf(arena, "the file is %s but was sent as %s", media_type_words(sniffed), declared));
     return 0;
 }
 
@@ -439,7 +420,7 @@ int document_upload(struct db_conn *conn, struct arena *arena, const struct stor
             kind = old.kind;
         else if (strcmp(kind, old.kind) != 0)
             return error_set(err, ERR_VALIDATION_FAILED, "kind",
-                             format(arena, "must be the kind of the document it replaces (%s)", old.kind));
+                             arena_textf(arena, "must be the kind of the document it replaces (%s)", old.kind));
     }
     if (problem_count > 0) {
         *err = problems[0];
@@ -455,8 +436,8 @@ int document_upload(struct db_conn *conn, struct arena *arena, const struct stor
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     if (used + (int64_t)upload->len > quota_bytes)
         return error_set(err, ERR_QUOTA_EXCEEDED, "file",
-                         format(arena, "your wallet holds %s of %s; delete documents you no longer need",
-                                human_size(arena, used), human_size(arena, quota_bytes)));
+                         arena_textf(arena, "your wallet holds %s of %s; delete documents you no longer need",
+                                     human_size(arena, used), human_size(arena, quota_bytes)));
 
     char blob[65];
     if (blobs_put(upload->data, upload->len, blob) != 0) {
@@ -575,7 +556,7 @@ static int audit_read(struct db_conn *conn, struct arena *arena, const struct st
                       const struct store_document *d, struct error *err)
 {
     if (store_audit_add(conn, user->id, AUDIT_DOCUMENT_READ, AUDIT_ON_DOCUMENT, d->id,
-                        format(arena, "kind=%s", d->kind), clock_now()) != DB_OK)
+                        arena_textf(arena, "kind=%s", d->kind), clock_now()) != DB_OK)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     return 0;
 }
@@ -639,7 +620,7 @@ static int review_tx(struct db_conn *conn, void *p)
         error_set(c->err, ERR_INVALID_TRANSITION, NULL,
                   !is_current(c->doc) ? "this version was replaced by a newer one"
                   : document_state_of(c->doc) != DOCUMENT_UPLOADED
-                      ? format(c->arena, "this document is already %s", c->doc->state)
+                      ? arena_textf(c->arena, "this document is already %s", c->doc->state)
                       : "the document changed meanwhile; reload it");
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
@@ -647,13 +628,13 @@ static int review_tx(struct db_conn *conn, void *p)
         return rc;
     bool verified = c->to == DOCUMENT_VERIFIED;
     const char *kind_name = document_kind_in_sentence(c->arena, c->doc->kind);
-    const char *title = verified ? format(c->arena, "Your %s was verified", kind_name)
-                                 : format(c->arena, "Your %s was rejected: %s", kind_name, c->reason);
+    const char *title = verified ? arena_textf(c->arena, "Your %s was verified", kind_name)
+                                 : arena_textf(c->arena, "Your %s was rejected: %s", kind_name, c->reason);
     struct recipient student = {c->doc->student_id, c->doc->student_email};
     notify(conn, c->arena, &student, verified ? "document_verified" : "document_rejected", title,
-           format(c->arena, "/wallet/%s", c->doc->id), now);
+           arena_textf(c->arena, "/wallet/%s", c->doc->id), now);
     return store_audit_add(conn, c->staff->id, verified ? AUDIT_DOCUMENT_VERIFY : AUDIT_DOCUMENT_REJECT,
-                           AUDIT_ON_DOCUMENT, c->doc->id, format(c->arena, "kind=%s", c->doc->kind), now);
+                           AUDIT_ON_DOCUMENT, c->doc->id, arena_textf(c->arena, "kind=%s", c->doc->kind), now);
 }
 
 static int review(struct db_conn *conn, struct arena *arena, const char *id, const struct store_user *staff,
@@ -691,23 +672,9 @@ int document_reject(struct db_conn *conn, struct arena *arena, const char *id, c
     err->code = ERR_NONE;
     if (!is_staff(staff))
         return error_set(err, ERR_NOT_FOUND, NULL, "no such document");
-    /* The reason without surrounding blanks. */
-    const char *r = reason != NULL ? reason : "";
-    while (*r == ' ' || *r == '\t' || *r == '\r' || *r == '\n')
-        r++;
-    size_t n = strlen(r);
-    while (n > 0 && (r[n - 1] == ' ' || r[n - 1] == '\t' || r[n - 1] == '\r' || r[n - 1] == '\n'))
-        n--;
-    if (n == 0)
-        return error_set(err, ERR_VALIDATION_FAILED, "reason", "say why the document is rejected");
-    if (!utf8_valid(r, n))
-        return error_set(err, ERR_VALIDATION_FAILED, "reason", "must be text");
-    if (utf8_count(r, n) > REASON_MAX_CHARS)
-        return error_set(err, ERR_VALIDATION_FAILED, "reason",
-                         "must be at most " LIMIT_TEXT(REASON_MAX_CHARS) " characters");
-    const char *trimmed = arena_strndup(arena, r, n);
-    if (trimmed == NULL)
-        return error_set(err, ERR_INTERNAL, NULL, NULL);
+    const char *trimmed = NULL;
+    if (validate_reason(arena, reason, "say why the document is rejected", &trimmed, err) != 0)
+        return -1;
     return review(conn, arena, id, staff, DOCUMENT_REJECTED, trimmed, out, err);
 }
 
@@ -740,7 +707,7 @@ static int delete_tx(struct db_conn *conn, void *p)
         rc = store_document_delete(conn, c->doc->id, now);
     if (rc == DB_OK)
         rc = store_audit_add(conn, c->student->id, AUDIT_DOCUMENT_DELETE, AUDIT_ON_DOCUMENT, c->doc->id,
-                             format(c->arena, "kind=%s", c->doc->kind), now);
+                             arena_textf(c->arena, "kind=%s", c->doc->kind), now);
     return rc;
 }
 
@@ -800,8 +767,8 @@ int document_attach(struct db_conn *conn, struct arena *arena, const char *appli
         rc = document_ids[i] != NULL ? store_document_get(conn, arena, document_ids[i], &d) : DB_DONE;
         if (rc == DB_DONE || (rc == DB_ROW && (strcmp(d.student_id, student->id) != 0 || !is_current(&d)))) {
             error_set(err, ERR_UNPROCESSABLE, "document_ids",
-                      format(arena, "no such document in your wallet: %.64s",
-                             document_ids[i] != NULL ? document_ids[i] : ""));
+                      arena_textf(arena, "no such document in your wallet: %.64s",
+                                  document_ids[i] != NULL ? document_ids[i] : ""));
             return -1;
         }
         if (rc != DB_ROW)
@@ -842,7 +809,7 @@ static enum rank judge(struct arena *arena, const struct requirement_rule *rule,
 {
     if (document_state_of(d) == DOCUMENT_REJECTED) {
         *detail = d->reject_reason != NULL && d->reject_reason[0] != '\0'
-                      ? format(arena, "Rejected: %s", d->reject_reason)
+                      ? arena_textf(arena, "Rejected: %s", d->reject_reason)
                       : "Rejected by Rounds staff: upload a new one";
         return RANK_REJECTED;
     }
@@ -850,23 +817,24 @@ static enum rank judge(struct arena *arena, const struct requirement_rule *rule,
     const char *issued = date_valid(d->issued_on) ? d->issued_on : NULL;
     bool dates = date_valid(start) && date_valid(end);
     if (expires != NULL && strcmp(expires, today) < 0) {
-        *detail = format(arena, "Expired on %s: upload a new one", date_words(arena, expires));
+        *detail = arena_textf(arena, "Expired on %s: upload a new one", date_words(arena, expires));
         return RANK_EXPIRED;
     }
     if (expires != NULL && dates && strcmp(expires, end) < 0) {
-        *detail = format(arena, "Expires %s, before the rotation ends on %s", date_words(arena, expires),
-                         date_words(arena, end));
+        *detail = arena_textf(arena, "Expires %s, before the rotation ends on %s", date_words(arena, expires),
+                              date_words(arena, end));
         return RANK_EXPIRED;
     }
     if (rule->issued_within_days > 0 && dates) {
         if (issued == NULL) {
-            *detail = format(arena, "No issue date: it must be issued at most %lld days before the start (%s)",
-                             (long long)rule->issued_within_days, date_words(arena, start));
+            *detail = arena_textf(arena, "No issue date: it must be issued at most %lld days before the start (%s)",
+                                  (long long)rule->issued_within_days, date_words(arena, start));
             return RANK_EXPIRED;
         }
         if ((int64_t)clock_days_from_date(start) - clock_days_from_date(issued) > rule->issued_within_days) {
-            *detail = format(arena, "Issued %s, more than %lld days before the start (%s)", date_words(arena, issued),
-                             (long long)rule->issued_within_days, date_words(arena, start));
+            *detail = arena_textf(arena, "Issued %s, more than %lld days before the start (%s)",
+                                  date_words(arena, issued), (long long)rule->issued_within_days,
+                                  date_words(arena, start));
             return RANK_EXPIRED;
         }
     }
@@ -875,10 +843,11 @@ static enum rank judge(struct arena *arena, const struct requirement_rule *rule,
         return RANK_PENDING;
     }
     if (expires != NULL && clock_days_from_date(expires) - clock_days_from_date(today) <= EXPIRING_DAYS) {
-        *detail = format(arena, "Verified; expires %s, within %d days", date_words(arena, expires), EXPIRING_DAYS);
+        *detail = arena_textf(arena, "Verified; expires %s, within %d days", date_words(arena, expires), EXPIRING_DAYS);
         return RANK_EXPIRING;
     }
-    *detail = expires != NULL ? format(arena, "Verified, valid through %s", date_words(arena, expires)) : "Verified";
+    *detail = expires != NULL ? arena_textf(arena, "Verified, valid through %s", date_words(arena, expires))
+                              : "Verified";
     return RANK_OK;
 }
 
@@ -916,10 +885,10 @@ void compliance_evaluate(struct arena *arena, const struct requirement_rule *rul
     if (rule->issued_within_days > 0 && date_valid(start)) {
         char earliest[11];
         clock_date_from_days(clock_days_from_date(start) - (int32_t)rule->issued_within_days, earliest);
-        out->detail = format(arena, "Upload your %s, issued on or after %s (at most %lld days before the start)",
-                             name, date_words(arena, earliest), (long long)rule->issued_within_days);
+        out->detail = arena_textf(arena, "Upload your %s, issued on or after %s (at most %lld days before the start)",
+                                  name, date_words(arena, earliest), (long long)rule->issued_within_days);
     } else {
-        out->detail = format(arena, "Upload your %s", name);
+        out->detail = arena_textf(arena, "Upload your %s", name);
     }
 }
 
@@ -1107,8 +1076,8 @@ static int requirement_tx(struct db_conn *conn, void *p)
     int rc = c->remove ? store_requirement_delete(conn, c->r->id) : store_requirement_insert(conn, c->r);
     if (rc == DB_CONSTRAINT) {
         error_set(c->err, ERR_CONFLICT, "kind",
-                  format(c->arena, "%s is already required %s", document_kind_name(c->r->kind),
-                         c->r->offering_id != NULL ? "for this offering" : "by this host"));
+                  arena_textf(c->arena, "%s is already required %s", document_kind_name(c->r->kind),
+                              c->r->offering_id != NULL ? "for this offering" : "by this host"));
         return DB_CONSTRAINT; /* roll back: the error says why */
     }
     if (rc != DB_OK)
@@ -1119,7 +1088,7 @@ static int requirement_tx(struct db_conn *conn, void *p)
     if (rc != DB_OK)
         return rc;
     return store_audit_add(conn, c->user->id, c->remove ? AUDIT_REQUIREMENT_REMOVE : AUDIT_REQUIREMENT_ADD,
-                           AUDIT_ON_REQUIREMENT, c->r->id, format(c->arena, "kind=%s", c->r->kind), clock_now());
+                           AUDIT_ON_REQUIREMENT, c->r->id, arena_textf(c->arena, "kind=%s", c->r->kind), clock_now());
 }
 
 size_t requirement_input_problems(const char *kind, int64_t issued_within_days, struct error *errors,
@@ -1232,11 +1201,12 @@ static int reminder_tx(struct db_conn *conn, void *p)
         return DB_OK; /* sent before, here or by another instance */
     if (rc != DB_OK)
         return rc;
-    const char *title = format(c->arena, "Your %s expires on %s \xe2\x80\x94 upload a new one before your rotation at %s",
-                               document_kind_in_sentence(c->arena, c->doc->kind),
-                               date_words(c->arena, c->doc->expires_on), c->application->host_name);
+    const char *title = arena_textf(c->arena,
+                                    "Your %s expires on %s \xe2\x80\x94 upload a new one before your rotation at %s",
+                                    document_kind_in_sentence(c->arena, c->doc->kind),
+                                    date_words(c->arena, c->doc->expires_on), c->application->host_name);
     struct recipient student = {c->doc->student_id, c->doc->student_email};
-    notify(conn, c->arena, &student, "document_expiring", title, format(c->arena, "/wallet/%s", c->doc->id), now);
+    notify(conn, c->arena, &student, "document_expiring", title, arena_textf(c->arena, "/wallet/%s", c->doc->id), now);
     c->sent = true;
     return DB_OK;
 }

@@ -6,7 +6,6 @@
 #include "domain/letters.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -78,23 +77,6 @@ static bool is_staff(const struct store_user *user)
     return user != NULL && account_has_role(user, ROLE_STAFF);
 }
 
-/* printf into the arena (NULL when out of memory). */
-__attribute__((format(printf, 2, 3))) static char *textf(struct arena *arena, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char probe[1];
-    va_list again;
-    va_copy(again, ap);
-    int n = vsnprintf(probe, sizeof(probe), fmt, ap);
-    va_end(ap);
-    char *out = n < 0 ? NULL : arena_alloc(arena, (size_t)n + 1);
-    if (out != NULL)
-        vsnprintf(out, (size_t)n + 1, fmt, again);
-    va_end(again);
-    return out;
-}
-
 /* s on one line (control characters become spaces), at most max bytes cut at
  * a character boundary: fit for a notification title and a mail subject. */
 static const char *one_line(struct arena *arena, const char *s, size_t max)
@@ -144,7 +126,7 @@ static int run_tx(struct db_conn *conn, int (*fn)(struct db_conn *conn, void *ct
 
 static const char *letter_link(struct arena *arena, const char *id)
 {
-    const char *link = textf(arena, "/letters/%s", id);
+    const char *link = arena_printf(arena, "/letters/%s", id);
     return link != NULL ? link : "/letters";
 }
 
@@ -157,7 +139,7 @@ static const char *rotation_of(struct db_conn *conn, struct arena *arena, const 
     struct store_application a;
     if (store_application_get(conn, arena, application_id, &a) != DB_ROW)
         return NULL;
-    return textf(arena, "%s at %s", a.offering_title, a.host_name);
+    return arena_printf(arena, "%s at %s", a.offering_title, a.host_name);
 }
 
 /* Tells the student about their letter in the app and by email: the state,
@@ -445,7 +427,7 @@ static int request_tx(struct db_conn *conn, void *p)
         }
         if (rc != DB_ROW)
             return rc;
-        rotation = textf(c->arena, "%s at %s", a.offering_title, a.host_name);
+        rotation = arena_printf(c->arena, "%s at %s", a.offering_title, a.host_name);
     }
     const char *name = c->author_name, *email = c->author_email, *author_user_id = NULL;
     if (given(r->preceptor_id)) {
@@ -503,8 +485,8 @@ static int request_tx(struct db_conn *conn, void *p)
     mail_invitation(conn, c->arena, c->out, c->student->name, rotation, token, expires_at, false, now);
     if (author_user_id != NULL) {
         struct recipient to = {author_user_id, NULL};
-        const char *title = textf(c->arena, "%s asks you for a letter of recommendation",
-                                  one_line(c->arena, c->student->name, 200));
+        const char *title = arena_printf(c->arena, "%s asks you for a letter of recommendation",
+                                         one_line(c->arena, c->student->name, 200));
         notify(conn, c->arena, &to, "letter_requested", title != NULL ? title : "A letter of recommendation is asked of you",
                letter_link(c->arena, l.id), now);
     }
@@ -651,11 +633,11 @@ static int answer_tx(struct db_conn *conn, void *p)
         return rc;
     const char *title;
     if (!declined)
-        title = textf(c->arena, "%s accepted your letter request", l->author_name);
+        title = arena_printf(c->arena, "%s accepted your letter request", l->author_name);
     else if (given(c->reason))
-        title = textf(c->arena, "%s declined your letter request: %s", l->author_name, c->reason);
+        title = arena_printf(c->arena, "%s declined your letter request: %s", l->author_name, c->reason);
     else
-        title = textf(c->arena, "%s declined your letter request", l->author_name);
+        title = arena_printf(c->arena, "%s declined your letter request", l->author_name);
     tell_student(conn, c->arena, c->out, declined ? "letter_declined" : "letter_accepted",
                  title != NULL ? title : "Your letter request was answered", now);
     return DB_OK;
@@ -671,8 +653,8 @@ static int answer(struct db_conn *conn, struct arena *arena, const char *id, con
     enum letter_state now = letter_state_of(&letter);
     bool allowed = now == LETTER_REQUESTED || (declining && now == LETTER_ACCEPTED);
     if (!allowed) {
-        const char *detail = textf(arena, "you cannot %s a letter request that is %s", declining ? "decline" : "accept",
-                                   letter.state);
+        const char *detail = arena_printf(arena, "you cannot %s a letter request that is %s",
+                                          declining ? "decline" : "accept", letter.state);
         return error_set(err, ERR_INVALID_TRANSITION, NULL, detail);
     }
     struct answer_ctx c = {arena, &letter, actor, to, reason, out, err};
@@ -764,16 +746,16 @@ static int upload_tx(struct db_conn *conn, void *p)
     if (rc == DB_OK)
         rc = store_letter_use_token(conn, l.id, now);
     if (rc == DB_OK) {
-        const char *detail = textf(c->arena, "version %lld via %s", (long long)f.version, actor_how(c->actor));
+        const char *detail = arena_printf(c->arena, "version %lld via %s", (long long)f.version, actor_how(c->actor));
         rc = store_audit_add(conn, actor_id(c->actor), AUDIT_LETTER_UPLOAD, AUDIT_ON_LETTER, l.id, detail, now);
     }
     if (rc == DB_OK)
         rc = store_letter_get(conn, c->arena, l.id, c->out) == DB_ROW ? DB_OK : DB_ERROR;
     if (rc != DB_OK)
         return rc;
-    const char *title = textf(c->arena, new_version ? "%s uploaded a new version of your letter"
-                                                    : "%s uploaded your letter",
-                              l.author_name);
+    const char *title = arena_printf(c->arena, new_version ? "%s uploaded a new version of your letter"
+                                                           : "%s uploaded your letter",
+                                     l.author_name);
     tell_student(conn, c->arena, c->out, "letter_uploaded", title != NULL ? title : "Your letter was uploaded", now);
     return DB_OK;
 }
@@ -859,7 +841,7 @@ static int delivered_tx(struct db_conn *conn, void *p)
     if (rc != DB_OK)
         return rc;
     if (!student) {
-        const char *title = textf(c->arena, "Your letter from %s was delivered to ERAS", l.author_name);
+        const char *title = arena_printf(c->arena, "Your letter from %s was delivered to ERAS", l.author_name);
         tell_student(conn, c->arena, c->out, "letter_delivered",
                      title != NULL ? title : "Your letter was delivered to ERAS", now);
     }
@@ -925,7 +907,7 @@ int letter_read_file(struct db_conn *conn, struct arena *arena, const char *id, 
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     if (count == 0)
         return error_set(err, ERR_NOT_FOUND, NULL, "no letter has been uploaded yet");
-    const char *detail = textf(arena, "version %lld via %s", (long long)files[0].version, actor_how(actor));
+    const char *detail = arena_printf(arena, "version %lld via %s", (long long)files[0].version, actor_how(actor));
     if (store_audit_add(conn, actor_id(actor), AUDIT_LETTER_READ, AUDIT_ON_LETTER, l.id, detail, clock_now()) != DB_OK)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     if (blobs_get(arena, files[0].blob, data, len) != 0) {
@@ -974,8 +956,8 @@ static int remind_tx(struct db_conn *conn, void *p)
     explicit_bzero(token, sizeof(token));
     if (given(l->author_user_id) || given(l->preceptor_user_id)) {
         struct recipient to = {given(l->author_user_id) ? l->author_user_id : l->preceptor_user_id, NULL};
-        const char *title = textf(c->arena, "Reminder: %s asks you for a letter of recommendation",
-                                  one_line(c->arena, l->student_name, 200));
+        const char *title = arena_printf(c->arena, "Reminder: %s asks you for a letter of recommendation",
+                                         one_line(c->arena, l->student_name, 200));
         notify(conn, c->arena, &to, "letter_reminder", title != NULL ? title : "Reminder: a letter is asked of you",
                letter_link(c->arena, l->id), now);
     }

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "lib/limits.h"
 #include "lib/text.h"
 #include "lib/utf8.h"
 
@@ -20,4 +21,24 @@ int validate_text(const char *value, const char *field, size_t min, size_t max, 
     if (chars > max)
         return error_set(err, ERR_VALIDATION_FAILED, field, "is too long");
     return 0;
+}
+
+int validate_reason(struct arena *arena, const char *reason, const char *missing, const char **out,
+                    struct error *err)
+{
+    const char *r = reason != NULL ? reason : "";
+    while (*r == ' ' || *r == '\t' || *r == '\r' || *r == '\n')
+        r++;
+    size_t n = strlen(r);
+    while (n > 0 && (r[n - 1] == ' ' || r[n - 1] == '\t' || r[n - 1] == '\r' || r[n - 1] == '\n'))
+        n--;
+    if (n == 0)
+        return error_set(err, ERR_VALIDATION_FAILED, "reason", missing);
+    if (!utf8_valid(r, n))
+        return error_set(err, ERR_VALIDATION_FAILED, "reason", "must be text");
+    if (utf8_count(r, n) > REASON_MAX_CHARS)
+        return error_set(err, ERR_VALIDATION_FAILED, "reason",
+                         "must be at most " LIMIT_TEXT(REASON_MAX_CHARS) " characters");
+    *out = arena_strndup(arena, r, n);
+    return *out != NULL ? 0 : error_set(err, ERR_INTERNAL, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "lib/arena.h"
 #include "lib/errors.h"
 
 /* A text field: required when min > 0 (NULL and "" are "not given"), within
@@ -14,5 +15,14 @@
  * tabs allowed when multiline; the rules of lib/text.h). 0, or -1 with 400
  * validation_failed naming field. */
 int validate_text(const char *value, const char *field, size_t min, size_t max, bool multiline, struct error *err);
+
+/* The reason given for a move that needs one (rejecting a document,
+ * terminating an agreement): without surrounding blanks (spaces, tabs, line
+ * ends), required, valid UTF-8, at most REASON_MAX_CHARS code points. 0 with
+ * *out the trimmed copy in the arena, or -1 with 400 validation_failed on
+ * "reason" (missing: its detail when nothing is left), or 500 when memory
+ * runs out. */
+int validate_reason(struct arena *arena, const char *reason, const char *missing, const char **out,
+                    struct error *err);
 
 #endif

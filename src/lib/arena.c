@@ -95,17 +95,32 @@ char *arena_strdup(struct arena *arena, const char *s)
     return arena_strndup(arena, s, strlen(s));
 }
 
+char *arena_vprintf(struct arena *arena, const char *fmt, va_list ap)
+{
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    char *s = n >= 0 ? arena_alloc(arena, (size_t)n + 1) : NULL;
+    if (s != NULL)
+        vsnprintf(s, (size_t)n + 1, fmt, again);
+    va_end(again);
+    return s;
+}
+
 char *arena_printf(struct arena *arena, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    char *s = n >= 0 ? arena_alloc(arena, (size_t)n + 1) : NULL;
-    if (s == NULL)
-        return NULL;
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    char *s = arena_vprintf(arena, fmt, ap);
     va_end(ap);
     return s;
+}
+
+const char *arena_textf(struct arena *arena, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    const char *s = arena_vprintf(arena, fmt, ap);
+    va_end(ap);
+    return s != NULL ? s : "";
 }

@@ -6,6 +6,7 @@
 #ifndef ROUNDS_LIB_ARENA_H
 #define ROUNDS_LIB_ARENA_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 struct arena_chunk;
@@ -31,5 +32,9 @@ char *arena_strndup(struct arena *arena, const char *s, size_t len);
 char *arena_strdup(struct arena *arena, const char *s);
 /* printf into the arena; NULL when memory is exhausted or fmt cannot be formatted. */
 char *arena_printf(struct arena *arena, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *arena_vprintf(struct arena *arena, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+/* arena_printf for text that goes on into a page, a mail, a feed or a row,
+ * where a NULL would be read: "" when it cannot be made. */
+const char *arena_textf(struct arena *arena, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

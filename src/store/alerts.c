@@ -298,22 +298,6 @@ int store_favourite_has(struct db_conn *conn, const char *student_id, const char
     return rc == DB_ROW || rc == DB_DONE ? DB_OK : rc;
 }
 
-static int read_ids(struct arena *arena, struct db_stmt *st, const char ***ids, size_t *count)
-{
-    size_t capacity = 0;
-    *ids = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        const char **slot = store_push(arena, (void **)ids, count, &capacity, sizeof(char *));
-        if (slot == NULL)
-            break;
-        *slot = store_column_dup(arena, st, 0);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
-}
-
 int store_favourites_of(struct db_conn *conn, struct arena *arena, const char *student_id, const char ***ids,
                         size_t *count)
 {
@@ -322,7 +306,7 @@ int store_favourites_of(struct db_conn *conn, struct arena *arena, const char *s
     struct db_stmt *st = db_prepare(conn, "SELECT offering_id FROM favourites WHERE student_id = $1"
                                           " ORDER BY position DESC, created_at DESC, offering_id");
     db_bind_text(st, 1, student_id);
-    return read_ids(arena, st, ids, count);
+    return store_read_ids(arena, st, ids, count);
 }
 
 int store_favourites_keyed(struct db_conn *conn, struct arena *arena, const char *student_id,
@@ -356,5 +340,5 @@ int store_favourite_students(struct db_conn *conn, struct arena *arena, const ch
     /* serves: favourites_by_offering */
     struct db_stmt *st = db_prepare(conn, "SELECT student_id FROM favourites WHERE offering_id = $1 ORDER BY student_id");
     db_bind_text(st, 1, offering_id);
-    return read_ids(arena, st, ids, count);
+    return store_read_ids(arena, st, ids, count);
 }

@@ -243,18 +243,7 @@ int store_applications_expired(struct db_conn *conn, struct arena *arena, int64_
                                           " WHERE status = 'held' AND hold_expires_at <= $1 LIMIT $2");
     db_bind_int(st, 1, now);
     db_bind_int(st, 2, limit);
-    size_t capacity = 0;
-    *ids = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        const char **slot = store_push(arena, (void **)ids, count, &capacity, sizeof(char *));
-        if (slot == NULL)
-            break;
-        *slot = store_column_dup(arena, st, 0);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_ids(arena, st, ids, count);
 }
 
 int store_organization_members(struct db_conn *conn, struct arena *arena, const char *organization_id,

@@ -100,16 +100,10 @@ int store_site_update(struct db_conn *conn, struct arena *arena, const struct st
     st = db_prepare(conn, "SELECT id FROM offerings WHERE site_id = $1 ORDER BY id");
     db_bind_text(st, 1, s->id);
     const char **ids = NULL;
-    size_t count = 0, capacity = 0;
-    while ((rc = db_step(st)) == DB_ROW) {
-        const char **slot = store_push(arena, (void **)&ids, &count, &capacity, sizeof(char *));
-        if (slot == NULL)
-            break;
-        *slot = store_column_dup(arena, st, 0);
-    }
-    db_reset(st);
-    if (rc != DB_DONE)
-        return rc == DB_ROW ? DB_ERROR : rc;
+    size_t count = 0;
+    rc = store_read_ids(arena, st, &ids, &count);
+    if (rc != DB_OK)
+        return rc;
     /* A site's name or place changed: its offerings go to the change feed. */
     for (size_t i = 0; i < count; i++) {
         rc = store_catalog_changed(conn, ids[i], now);
@@ -271,18 +265,7 @@ int store_preceptors_expired(struct db_conn *conn, struct arena *arena, const ch
     struct db_stmt *st = db_prepare(conn, "SELECT id FROM preceptors WHERE verified = 1 AND license_expires IS NOT NULL"
                                           " AND license_expires <= $1 ORDER BY id LIMIT 1000");
     db_bind_text(st, 1, today);
-    size_t capacity = 0;
-    *ids = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        const char **slot = store_push(arena, (void **)ids, count, &capacity, sizeof(char *));
-        if (slot == NULL)
-            break;
-        *slot = store_column_dup(arena, st, 0);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_ids(arena, st, ids, count);
 }
 
 int store_preceptor_ids_of_user(struct db_conn *conn, struct arena *arena, const char *user_id, const char ***out,
@@ -290,18 +273,7 @@ int store_preceptor_ids_of_user(struct db_conn *conn, struct arena *arena, const
 {
     struct db_stmt *st = db_prepare(conn, "SELECT id FROM preceptors WHERE user_id = $1 ORDER BY id");
     db_bind_text(st, 1, user_id);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        const char **slot = store_push(arena, (void **)out, count, &capacity, sizeof(char *));
-        if (slot == NULL)
-            break;
-        *slot = store_column_dup(arena, st, 0);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_ids(arena, st, out, count);
 }
 
 /* ---- offerings ---- */

@@ -250,20 +250,7 @@ int store_application_documents(struct db_conn *conn, struct arena *arena, const
                                           " ORDER BY ad.attached_at, ad.document_id LIMIT $2");
     db_bind_text(st, 1, application_id);
     db_bind_int(st, 2, ATTACHED_LIMIT);
-    size_t capacity = 0;
-    *ids = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        const char **slot = store_push(arena, (void **)ids, count, &capacity, sizeof(char *));
-        if (slot == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        *slot = store_column_dup(arena, st, 0);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_ids(arena, st, ids, count);
 }
 
 int store_application_has_document(struct db_conn *conn, const char *application_id, const char *document_id,

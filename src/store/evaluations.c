@@ -105,20 +105,7 @@ int store_evaluations_missing(struct db_conn *conn, struct arena *arena, const c
     db_bind_text(st, 1, from);
     db_bind_text(st, 2, to);
     db_bind_int(st, 3, limit);
-    size_t capacity = 0;
-    *ids = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        const char **slot = store_push(arena, (void **)ids, count, &capacity, sizeof(char *));
-        if (slot == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        *slot = store_column_dup(arena, st, 0);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_ids(arena, st, ids, count);
 }
 
 /* ---- the student's confidential feedback ---- */

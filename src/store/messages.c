@@ -124,20 +124,7 @@ int store_message_digest_users(struct db_conn *conn, struct arena *arena, int li
     struct db_stmt *st = db_prepare(conn, "SELECT DISTINCT user_id FROM message_unread WHERE emailed_at IS NULL"
                                           " ORDER BY user_id LIMIT $1");
     db_bind_int(st, 1, limit);
-    size_t capacity = 0;
-    *ids = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        const char **id = store_push(arena, (void **)ids, count, &capacity, sizeof(*id));
-        if (id == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        *id = store_column_dup(arena, st, 0);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_ids(arena, st, ids, count);
 }
 
 int store_message_digest_claim(struct db_conn *conn, const char *user_id, int64_t now, int64_t not_after)

@@ -69,20 +69,7 @@ int store_money_balances_due(struct db_conn *conn, struct arena *arena, const ch
                                           " ORDER BY balance_due_on, id LIMIT $2");
     db_bind_text(st, 1, until);
     db_bind_int(st, 2, limit);
-    size_t capacity = 0;
-    *ids = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        const char **slot = store_push(arena, (void **)ids, count, &capacity, sizeof(*slot));
-        if (slot == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        *slot = store_column_dup(arena, st, 0);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_ids(arena, st, ids, count);
 }
 
 /* ---- checkouts ---- */

@@ -57,18 +57,5 @@ int store_calendar_due(struct db_conn *conn, struct arena *arena, enum store_cal
     db_bind_int(st, 2, limit);
     if (which == CALENDAR_FIRST_DAY_AHEAD)
         db_bind_text(st, 3, from);
-    size_t capacity = 0;
-    *ids = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        const char **slot = store_push(arena, (void **)ids, count, &capacity, sizeof(char *));
-        if (slot == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        *slot = store_column_dup(arena, st, 0);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_ids(arena, st, ids, count);
 }

@@ -16,9 +16,7 @@ int store_session_insert(struct db_conn *conn, const char *token_hash, const cha
     db_bind_text(st, 2, user_id);
     db_bind_text(st, 3, csrf_token);
     db_bind_int(st, 4, now);
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_run(st);
 }
 
 int store_session_find(struct db_conn *conn, struct arena *arena, const char *token_hash, int64_t idle_after,
@@ -47,18 +45,14 @@ int store_session_touch(struct db_conn *conn, const char *token_hash, int64_t no
     struct db_stmt *st = db_prepare(conn, "UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1");
     db_bind_text(st, 1, token_hash);
     db_bind_int(st, 2, now);
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_run(st);
 }
 
 int store_session_delete(struct db_conn *conn, const char *token_hash)
 {
     struct db_stmt *st = db_prepare(conn, "DELETE FROM sessions WHERE token_hash = $1");
     db_bind_text(st, 1, token_hash);
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_run(st);
 }
 
 int store_session_prune(struct db_conn *conn, int64_t idle_before, int64_t created_before)
@@ -66,9 +60,7 @@ int store_session_prune(struct db_conn *conn, int64_t idle_before, int64_t creat
     struct db_stmt *st = db_prepare(conn, "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2");
     db_bind_int(st, 1, idle_before);
     db_bind_int(st, 2, created_before);
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_run(st);
 }
 
 int store_login_failure_add(struct db_conn *conn, const char *account_key, const char *client_addr, int64_t now)
@@ -77,9 +69,7 @@ int store_login_failure_add(struct db_conn *conn, const char *account_key, const
     db_bind_text(st, 1, account_key);
     db_bind_text(st, 2, client_addr);
     db_bind_int(st, 3, now);
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_run(st);
 }
 
 int store_login_failure_counts(struct db_conn *conn, const char *account_key, const char *client_addr, int64_t since,
@@ -116,18 +106,14 @@ int store_login_failure_clear(struct db_conn *conn, const char *account_key, con
     struct db_stmt *st = db_prepare(conn, "DELETE FROM login_failures WHERE account_key = $1 AND client_addr = $2");
     db_bind_text(st, 1, account_key);
     db_bind_text(st, 2, client_addr);
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_run(st);
 }
 
 int store_login_failure_prune(struct db_conn *conn, int64_t before)
 {
     struct db_stmt *st = db_prepare(conn, "DELETE FROM login_failures WHERE at < $1");
     db_bind_int(st, 1, before);
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_run(st);
 }
 
 int store_rate_events_count(struct db_conn *conn, const char *bucket, int64_t since, int64_t *count,
@@ -145,27 +131,21 @@ int store_rate_event_add(struct db_conn *conn, const char *bucket, int64_t now)
     struct db_stmt *st = db_prepare(conn, "INSERT INTO rate_events (bucket, at) VALUES ($1, $2)");
     db_bind_text(st, 1, bucket);
     db_bind_int(st, 2, now);
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_run(st);
 }
 
 int store_rate_events_prune(struct db_conn *conn, int64_t before)
 {
     struct db_stmt *st = db_prepare(conn, "DELETE FROM rate_events WHERE at < $1");
     db_bind_int(st, 1, before);
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_run(st);
 }
 
 int store_sessions_delete_user(struct db_conn *conn, const char *user_id)
 {
     struct db_stmt *st = db_prepare(conn, "DELETE FROM sessions WHERE user_id = $1");
     db_bind_text(st, 1, user_id);
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_run(st);
 }
 
 /* ---- password resets ---- */
@@ -178,9 +158,7 @@ int store_password_reset_request_add(struct db_conn *conn, const char *account_k
     db_bind_text(st, 1, account_key);
     db_bind_text(st, 2, client_addr);
     db_bind_int(st, 3, now);
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_run(st);
 }
 
 int store_password_reset_request_counts(struct db_conn *conn, const char *account_key, const char *client_addr,

@@ -233,24 +233,6 @@ int store_tickets_queue(struct db_conn *conn, struct arena *arena, enum store_ti
     return rc == DB_DONE ? DB_OK : rc;
 }
 
-static int read_ids(struct arena *arena, struct db_stmt *st, const char ***ids, size_t *count)
-{
-    size_t capacity = 0;
-    *ids = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        const char **slot = store_push(arena, (void **)ids, count, &capacity, sizeof(char *));
-        if (slot == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        *slot = store_column_dup(arena, st, 0);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
-}
-
 int store_tickets_overdue(struct db_conn *conn, struct arena *arena, enum store_ticket_due which, int64_t now,
                           int limit, const char ***ids, size_t *count)
 {
@@ -262,7 +244,7 @@ int store_tickets_overdue(struct db_conn *conn, struct arena *arena, enum store_
                     " AND resolve_escalated_at IS NULL ORDER BY resolve_due_at, id LIMIT $2");
     db_bind_int(st, 1, now);
     db_bind_int(st, 2, limit);
-    return read_ids(arena, st, ids, count);
+    return store_read_ids(arena, st, ids, count);
 }
 
 int store_ticket_claim_escalation(struct db_conn *conn, const char *id, enum store_ticket_due which, int64_t now)

@@ -319,9 +319,7 @@ int store_user_set_password_hash(struct db_conn *conn, const char *user_id, cons
     struct db_stmt *st = db_prepare(conn, "UPDATE users SET password_hash = $2 WHERE id = $1");
     db_bind_text(st, 1, user_id);
     db_bind_text(st, 2, password_hash);
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_run(st);
 }
 
 int store_user_set_profile(struct db_conn *conn, const char *user_id, const struct store_profile *p)
@@ -345,9 +343,7 @@ int store_user_set_profile(struct db_conn *conn, const char *user_id, const stru
         db_bind_null(st, 8);
     db_bind_text(st, 9, p->ecfmg_status);
     db_bind_text(st, 10, p->english_proof);
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_run(st);
 }
 
 int store_user_set_time_zone(struct db_conn *conn, const char *user_id, const char *time_zone)
@@ -355,9 +351,7 @@ int store_user_set_time_zone(struct db_conn *conn, const char *user_id, const ch
     struct db_stmt *st = db_prepare(conn, "UPDATE users SET time_zone = $2 WHERE id = $1");
     db_bind_text(st, 1, user_id);
     db_bind_text(st, 2, time_zone);
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_run(st);
 }
 
 int store_membership_insert(struct db_conn *conn, const char *user_id, const char *organization_id, const char *role)
@@ -367,9 +361,7 @@ int store_membership_insert(struct db_conn *conn, const char *user_id, const cha
     db_bind_text(st, 1, user_id);
     db_bind_text(st, 2, organization_id);
     db_bind_text(st, 3, role);
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_run(st);
 }
 
 int store_user_add_role(struct db_conn *conn, const char *user_id, const char *role)
@@ -378,9 +370,7 @@ int store_user_add_role(struct db_conn *conn, const char *user_id, const char *r
         db_prepare(conn, "INSERT INTO user_roles (user_id, role) VALUES ($1, $2) ON CONFLICT DO NOTHING");
     db_bind_text(st, 1, user_id);
     db_bind_text(st, 2, role);
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_run(st);
 }
 
 int store_organization_insert(struct db_conn *conn, const char *id, const char *name, const char *kind, int64_t now)
@@ -390,9 +380,7 @@ int store_organization_insert(struct db_conn *conn, const char *id, const char *
     db_bind_text(st, 2, name);
     db_bind_text(st, 3, kind);
     db_bind_int(st, 4, now);
-    int rc = db_step(st);
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_run(st);
 }
 
 int store_organization_name(struct db_conn *conn, struct arena *arena, const char *id, const char **name_out)

@@ -87,3 +87,21 @@ void *store_push(struct arena *arena, void **items, size_t *count, size_t *capac
     memset(slot, 0, size);
     return slot;
 }
+
+int store_read_ids(struct arena *arena, struct db_stmt *st, const char ***ids, size_t *count)
+{
+    size_t capacity = 0;
+    *ids = NULL;
+    *count = 0;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        const char **slot = store_push(arena, (void **)ids, count, &capacity, sizeof(*slot));
+        if (slot == NULL) {
+            rc = DB_ERROR;
+            break;
+        }
+        *slot = store_column_dup(arena, st, 0);
+    }
+    db_reset(st);
+    return rc == DB_DONE ? DB_OK : rc;
+}

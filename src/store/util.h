@@ -39,6 +39,10 @@ int store_two_ints(struct db_stmt *st, int64_t *first, int64_t *second);
 int store_count_any(struct db_stmt *st, bool *any);
 /* Appends one zeroed element of size to an arena-backed growing array. */
 void *store_push(struct arena *arena, void **items, size_t *count, size_t *capacity, size_t size);
+/* Steps a bound statement whose column 0 is an id and reads every row's id
+ * into an array in the arena, then resets it: DB_OK with *ids and *count;
+ * else the step's error, or DB_ERROR when memory runs out. */
+int store_read_ids(struct arena *arena, struct db_stmt *st, const char ***ids, size_t *count);
 
 /* ---- session reads (users.c, session_batch.c) ----
  * The columns and joins of a session read: the user (no password hash), the

@@ -5,6 +5,7 @@
 
 #include "domain/accounts.h"
 #include "domain/applications.h"
+#include "lib/clock.h"
 #include "lib/limits.h"
 #include "store/applications.h"
 #include "store/messages.h"
@@ -201,4 +202,17 @@ void web_form_error_summary(struct buf *b, struct arena *arena, const char *intr
         items[i].message = e->detail != NULL ? e->detail : error_title(e->code);
     }
     view_error_summary(b, intro, items, errors->count);
+}
+
+bool web_staff_page_setup(struct http_request *req, struct view_page *page, const char *title,
+                          struct store_user *user)
+{
+    if (!web_page_setup(req, page, title, user))
+        return false;
+    if (account_has_role(user, ROLE_STAFF))
+        return true;
+    store_audit_add(req->db, user->id, AUDIT_FORBIDDEN, AUDIT_ON_ROUTE, req->path,
+                    req->method == HTTP_GET ? "GET" : "POST", clock_now());
+    http_reply_error(req, ERR_NOT_FOUND, NULL, "there is nothing at this address");
+    return false;
 }

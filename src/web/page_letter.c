@@ -130,20 +130,7 @@ static void render_facts(struct http_request *req, struct buf *b, const struct s
     if (l->from_us_physician)
         buf_append_str(b, " <span class=\"badge verified\">U.S. physician, verified</span>");
     buf_append_str(b, "</dd>");
-    if (l->application_id != NULL && l->application_id[0] != '\0') {
-        struct store_application a;
-        if (store_application_get(req->db, &req->arena, l->application_id, &a) == DB_ROW) {
-            fact_begin(b, "Rotation");
-            buf_append_html(b, a.offering_title);
-            buf_append_str(b, " <span class=\"muted\">");
-            buf_append_html(b, a.host_name);
-            buf_append_str(b, ", ");
-            view_date(b, a.block_start);
-            buf_append_str(b, " to ");
-            view_date(b, a.block_end);
-            buf_append_str(b, "</span></dd>");
-        }
-    }
+    web_letter_rotation(req, b, l->application_id);
     fact_begin(b, "Right to see it");
     if (l->waived) {
         buf_append_str(b, v->student ? "You waived it" : "The student waived it");

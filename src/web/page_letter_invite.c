@@ -124,20 +124,7 @@ static void render_request(struct http_request *req, struct buf *b, const struct
     buf_append_str(b, " <span class=\"muted\">");
     buf_append_html(b, l->author_email);
     buf_append_str(b, "</span></dd>");
-    if (l->application_id != NULL && l->application_id[0] != '\0') {
-        struct store_application a;
-        if (store_application_get(req->db, &req->arena, l->application_id, &a) == DB_ROW) {
-            buf_append_str(b, "<dt>Rotation</dt><dd>");
-            buf_append_html(b, a.offering_title);
-            buf_append_str(b, " <span class=\"muted\">");
-            buf_append_html(b, a.host_name);
-            buf_append_str(b, ", ");
-            view_date(b, a.block_start);
-            buf_append_str(b, " to ");
-            view_date(b, a.block_end);
-            buf_append_str(b, "</span></dd>");
-        }
-    }
+    web_letter_rotation(req, b, l->application_id);
     buf_append_str(b, "<dt>Asked on</dt><dd>");
     web_write_date(req, b, l->requested_at);
     buf_append_str(b, "</dd><dt>State</dt><dd>");

@@ -49,6 +49,23 @@ void web_letter_state(struct buf *b, enum letter_state state)
     buf_append_str(b, "</span>");
 }
 
+void web_letter_rotation(struct http_request *req, struct buf *b, const char *application_id)
+{
+    struct store_application a;
+    if (application_id == NULL || application_id[0] == '\0' ||
+        store_application_get(req->db, &req->arena, application_id, &a) != DB_ROW)
+        return;
+    buf_append_str(b, "<dt>Rotation</dt><dd>");
+    buf_append_html(b, a.offering_title);
+    buf_append_str(b, " <span class=\"muted\">");
+    buf_append_html(b, a.host_name);
+    buf_append_str(b, ", ");
+    view_date(b, a.block_start);
+    buf_append_str(b, " to ");
+    view_date(b, a.block_end);
+    buf_append_str(b, "</span></dd>");
+}
+
 /* ---- the request form ---- */
 
 /* The values sent, to show again with every problem (each naming its input). */

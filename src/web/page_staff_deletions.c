@@ -111,24 +111,11 @@ static void render(struct http_request *req, int status, const struct view_page 
     http_reply_html(req, status, &b);
 }
 
-/* Sets the page up for staff; 404 (audited) for anyone else. */
-static bool staff_page(struct http_request *req, struct view_page *page, struct store_user *user)
-{
-    if (!web_page_setup(req, page, "Account deletions", user))
-        return false;
-    if (account_has_role(user, ROLE_STAFF))
-        return true;
-    store_audit_add(req->db, user->id, AUDIT_FORBIDDEN, AUDIT_ON_ROUTE, req->path,
-                    req->method == HTTP_GET ? "GET" : "POST", clock_now());
-    http_reply_error(req, ERR_NOT_FOUND, NULL, "there is nothing at this address");
-    return false;
-}
-
 void web_page_staff_deletions(struct http_request *req)
 {
     struct view_page page;
     struct store_user user;
-    if (staff_page(req, &page, &user))
+    if (web_staff_page_setup(req, &page, "Account deletions", &user))
         render(req, 200, &page, NULL);
 }
 
@@ -136,7 +123,7 @@ void web_page_staff_deletion_complete(struct http_request *req)
 {
     struct view_page page;
     struct store_user user;
-    if (!staff_page(req, &page, &user))
+    if (!web_staff_page_setup(req, &page, "Account deletions", &user))
         return;
     struct store_deletion_request r;
     struct error err = {0};

@@ -13,6 +13,10 @@ void web_redirect_done(struct http_request *req, const char *prefix, const char 
  * loads the user into *user when signed in and user is not NULL. Returns
  * false when the user could not be loaded (already replied). */
 bool web_page_setup(struct http_request *req, struct view_page *page, const char *title, struct store_user *user);
+/* web_page_setup for a staff page: false, having answered 404 (and audited
+ * the attempt), for anyone else. */
+bool web_staff_page_setup(struct http_request *req, struct view_page *page, const char *title,
+                          struct store_user *user);
 /* The navigation's unread messages over every thread (and the newest's thread), read again
  * by a page that has just marked a thread read. */
 void web_page_count_messages(struct http_request *req, struct view_page *page, const char *user_id);
@@ -293,6 +297,9 @@ int web_upload_check(struct http_request *req, const struct http_part *file, con
 
 /* <span class="status status-good">Uploaded</span>: a letter's state in words. */
 void web_letter_state(struct buf *b, enum letter_state state);
+/* <dt>Rotation</dt><dd>…</dd>: the rotation a letter is asked for (title,
+ * host, dates); nothing when it names none, or none that can be read. */
+void web_letter_rotation(struct http_request *req, struct buf *b, const char *application_id);
 /* An instant's date in the viewer's time zone (UTC without one), "Dec 2, 2026". */
 void web_write_date(const struct http_request *req, struct buf *b, int64_t t);
 /* The PDF input of a letter's upload form (id "f-file"), its hint and error (or NULL). */

@@ -673,6 +673,16 @@ TEST(preceptor_with_an_account_accepts_uploads_and_downloads)
     if (id[0] == '\0')
         return;
 
+    /* The student's page of the letter names the rotation it is asked for. */
+    char page[120];
+    snprintf(page, sizeof(page), "/letters/%s", id);
+    const char *student_cookie[] = {s.cookie, NULL};
+    api_request(&r, "GET", page, student_cookie, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(body_has(&r, "<dt>Rotation</dt><dd>Internal Medicine Sub-Internship <span class=\"muted\">St. Brigid"
+                       " Teaching Hospital "));
+    api_free(&r);
+
     /* The preceptor finds it in their list, as its author. */
     char role[32] = "";
     CHECK(list_has(&precep, "/api/v1/letters?limit=100", id, role));

@@ -24,37 +24,7 @@
 #include "store/store.h"
 #include "store/util.h"
 #include "test.h"
-
-static struct db_conn *conn;
-static struct arena arena;
-static char sqlite_path[256];
-static const char *target_db; /* what conn was opened on: other connections open it too */
-static int serial;
-
-/* A fresh id-like string unique to this run. */
-static const char *unique(const char *prefix)
-{
-    char *s = arena_alloc(&arena, 96);
-    snprintf(s, 96, "%s%d-%ld-%d", prefix, (int)getpid(), (long)clock_now(), ++serial);
-    return s;
-}
-
-static struct store_user make_user(const char *role)
-{
-    struct store_user u;
-    memset(&u, 0, sizeof(u));
-    u.id = unique("u_");
-    const char *local = unique("user");
-    char *email = arena_alloc(&arena, 128);
-    snprintf(email, 128, "%s@example.org", local);
-    u.email = email;
-    u.name = "Test User";
-    u.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$aGFzaA";
-    u.created_at = clock_now();
-    u.roles[0] = role;
-    u.role_count = 1;
-    return u;
-}
+#include "store_fixtures.h"
 
 TEST(migrations_are_applied_and_idempotent)
 {
@@ -85,7 +55,7 @@ TEST(a_newer_schema_is_refused)
 
 TEST(users_round_trip_with_roles_and_memberships)
 {
-    struct store_user u = make_user("host_coordinator");
+    struct store_user u = make_user("host_coordinator", "Test User");
     const char *org = unique("org_");
     CHECK_INT(store_organization_insert(conn, org, "Lakeside Hospital", "host", clock_now()), DB_OK);
     CHECK_INT(store_user_insert(conn, &u), DB_OK);
@@ -116,9 +86,9 @@ TEST(users_round_trip_with_roles_and_memberships)
 
 TEST(duplicate_email_is_a_constraint)
 {
-    struct store_user u = make_user("student");
+    struct store_user u = make_user("student", "Test User");
     CHECK_INT(store_user_insert(conn, &u), DB_OK);
-    struct store_user again = make_user("student");
+    struct store_user again = make_user("student", "Test User");
     again.email = u.email;
     CHECK_INT(store_user_insert(conn, &again), DB_CONSTRAINT);
     struct store_user found;
@@ -127,7 +97,7 @@ TEST(duplicate_email_is_a_constraint)
 
 TEST(profile_updates_and_clears)
 {
-    struct store_user u = make_user("student");
+    struct store_user u = make_user("student", "Test User");
     CHECK_INT(store_user_insert(conn, &u), DB_OK);
     struct store_profile p = {.school = "Universidad Central", .country = "Venezuela", .status = "graduate",
                               .visa_kind = "b1_b2", .step1 = "passed", .ecfmg_status = "in_progress",
@@ -151,7 +121,7 @@ TEST(profile_updates_and_clears)
  * session; the table refuses a name that could leave /usr/share/zoneinfo. */
 TEST(time_zone_saves_and_refuses_paths)
 {
-    struct store_user u = make_user("student");
+    struct store_user u = make_user("student", "Test User");
     CHECK_INT(store_user_insert(conn, &u), DB_OK);
     struct store_user found;
     CHECK_INT(store_user_by_id(conn, &arena, u.id, &found), DB_ROW);
@@ -184,7 +154,7 @@ TEST(time_zone_saves_and_refuses_paths)
 
 TEST(sessions_expire_when_idle_or_old)
 {
-    struct store_user u = make_user("student");
+    struct store_user u = make_user("student", "Test User");
     CHECK_INT(store_user_insert(conn, &u), DB_OK);
     char token[44], hash[65];
     crypto_random_token(token);
@@ -209,7 +179,7 @@ TEST(sessions_expire_when_idle_or_old)
  * same order, as store_user_by_id, once each however the rows multiply. */
 TEST(session_finds_its_user_with_roles_and_memberships)
 {
-    struct store_user u = make_user("staff");
+    struct store_user u = make_user("staff", "Test User");
     u.roles[1] = "host_coordinator";
     u.roles[2] = "preceptor";
     u.role_count = 3;
@@ -254,7 +224,7 @@ TEST(session_finds_its_user_with_roles_and_memberships)
     CHECK_STR(found.memberships[2].role, "preceptor");
 
     /* No role and no membership: one row, nothing listed. */
-    struct store_user bare = make_user("student");
+    struct store_user bare = make_user("student", "Test User");
     bare.role_count = 0;
     CHECK_INT(store_user_insert(conn, &bare), DB_OK);
     char bare_hash[65];
@@ -274,7 +244,7 @@ TEST(session_finds_its_user_with_roles_and_memberships)
 
 TEST(session_prune_removes_only_expired)
 {
-    struct store_user u = make_user("student");
+    struct store_user u = make_user("student", "Test User");
     CHECK_INT(store_user_insert(conn, &u), DB_OK);
     char old_hash[65], fresh_hash[65];
     crypto_hash_token(unique("old"), old_hash);
@@ -307,7 +277,7 @@ TEST(data_version_changes_with_every_commit)
     CHECK_INT(db_read_begin(conn, &v2), DB_OK);
     db_read_end(conn);
     CHECK(v1 == v2);
-    struct store_user u = make_user("student");
+    struct store_user u = make_user("student", "Test User");
     CHECK_INT(store_user_insert(other, &u), DB_OK);
     CHECK_INT(db_read_begin(conn, &v2), DB_OK);
     db_read_end(conn);
@@ -325,7 +295,7 @@ TEST(data_version_changes_with_every_commit)
 /* Commits the insert of a new user from a child process (its own connection). */
 static bool insert_user_from_another_process(void)
 {
-    struct store_user u = make_user("student");
+    struct store_user u = make_user("student", "Test User");
     fflush(stdout);
     pid_t child = fork();
     if (child == 0) {
@@ -359,7 +329,7 @@ TEST(change_mark_moves_with_every_commit)
     CHECK_INT(db_change_mark(conn, &m1), DB_OK);
     CHECK_INT(db_change_mark(conn, &m2), DB_OK);
     CHECK(m1 == m2);
-    struct store_user u = make_user("student");
+    struct store_user u = make_user("student", "Test User");
     CHECK_INT(store_user_insert(other, &u), DB_OK);
     CHECK_INT(db_change_mark(conn, &m2), DB_OK);
     CHECK(m1 != m2);
@@ -372,7 +342,7 @@ TEST(change_mark_moves_with_every_commit)
     /* The WAL copied back and started again from its first frame. */
     CHECK_INT(db_exec(other, "PRAGMA wal_checkpoint(TRUNCATE)"), DB_OK);
     CHECK_INT(db_change_mark(conn, &m1), DB_OK);
-    struct store_user v = make_user("student");
+    struct store_user v = make_user("student", "Test User");
     CHECK_INT(store_user_insert(other, &v), DB_OK);
     CHECK_INT(db_change_mark(conn, &m2), DB_OK);
     CHECK(m1 != m2);
@@ -418,7 +388,7 @@ TEST(session_reads_follow_every_change_at_once)
 {
     struct db_conn *other = NULL;
     CHECK_INT(db_open(target_db, &other), DB_OK);
-    struct store_user u = make_user("student");
+    struct store_user u = make_user("student", "Test User");
     CHECK_INT(store_user_insert(conn, &u), DB_OK);
     char hash[65];
     crypto_hash_token(unique("token"), hash);
@@ -550,13 +520,13 @@ static int insert_then_maybe_fail(struct db_conn *c, void *p)
 
 TEST(transactions_commit_or_roll_back_as_a_whole)
 {
-    struct tx_ctx ok = {make_user("student"), false};
+    struct tx_ctx ok = {make_user("student", "Test User"), false};
     CHECK_INT(db_run_tx(conn, true, insert_then_maybe_fail, &ok), DB_OK);
     struct store_user found;
     CHECK_INT(store_user_by_id(conn, &arena, ok.user.id, &found), DB_ROW);
     CHECK_INT(found.role_count, 1);
 
-    struct tx_ctx bad = {make_user("student"), true};
+    struct tx_ctx bad = {make_user("student", "Test User"), true};
     CHECK_INT(db_run_tx(conn, true, insert_then_maybe_fail, &bad), DB_ERROR);
     CHECK_INT(store_user_by_id(conn, &arena, bad.user.id, &found), DB_DONE);
 }
@@ -631,7 +601,7 @@ TEST(time_zones_of_states_and_sites_are_tz_database_zones)
 
 TEST(a_role_outside_the_list_is_refused_by_the_schema)
 {
-    struct store_user u = make_user("wizard");
+    struct store_user u = make_user("wizard", "Test User");
     struct tx_ctx ctx = {u, false};
     CHECK_INT(db_run_tx(conn, true, insert_then_maybe_fail, &ctx), DB_CONSTRAINT);
     struct store_user found;
@@ -644,7 +614,7 @@ TEST(a_role_outside_the_list_is_refused_by_the_schema)
  * back newest first; a value outside the tables is refused and writes nothing. */
 TEST(audit_events_are_written_by_their_names_only)
 {
-    struct store_user u = make_user("student");
+    struct store_user u = make_user("student", "Test User");
     CHECK_INT(store_user_insert(conn, &u), DB_OK);
     CHECK_INT(store_audit_add(conn, u.id, AUDIT_LOGIN, AUDIT_ON_USER, u.id, NULL, 100), DB_OK);
     CHECK_INT(store_audit_add(conn, u.id, AUDIT_DOCUMENT_UPLOAD, AUDIT_ON_DOCUMENT, "doc_1", "kind=cv", 101), DB_OK);
@@ -908,22 +878,8 @@ TEST(a_connect_without_an_answer_in_time_is_tried_again)
 
 int main(void)
 {
-    crypto_init();
-    arena_heap_init(&arena);
-    const char *target = getenv("ROUNDS_TEST_DB");
-    char dir[64] = "";
-    if (target == NULL || target[0] == '\0') {
-        if (test_tmp_dir(dir, sizeof(dir), "store") == NULL)
-            return 1;
-        snprintf(sqlite_path, sizeof(sqlite_path), "%s/store.db", dir);
-        target = sqlite_path;
-    }
-    target_db = target;
-    if (db_open(target, &conn) != DB_OK) {
-        printf("cannot open %s\n", target[0] == '/' ? target : "the PostgreSQL test database");
+    if (!store_fixture_open("store", FIXTURE_FOLDER_FOR_SQLITE))
         return 1;
-    }
-    printf("backend: %s\n", db_backend_name(conn));
     RUN(migrations_are_applied_and_idempotent);
     RUN(a_newer_schema_is_refused);
     RUN(users_round_trip_with_roles_and_memberships);
@@ -950,16 +906,5 @@ int main(void)
     RUN(count_any_says_whether_anything_was_counted);
     RUN(a_failed_statement_gives_its_error_and_zeros);
     RUN(change_one_and_change_any_say_what_a_write_changed);
-    db_close(conn);
-    arena_heap_free(&arena);
-    if (sqlite_path[0] != '\0') {
-        char path[300];
-        unlink(sqlite_path);
-        snprintf(path, sizeof(path), "%s-wal", sqlite_path);
-        unlink(path);
-        snprintf(path, sizeof(path), "%s-shm", sqlite_path);
-        unlink(path);
-        rmdir(dir);
-    }
-    return test_summary("store");
+    return store_fixture_close("store");
 }

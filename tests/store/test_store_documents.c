@@ -13,11 +13,8 @@
 #include "store/documents.h"
 #include "store/store.h"
 #include "test.h"
+#include "store_fixtures.h"
 
-static struct db_conn *conn;
-static struct arena arena;
-static char sqlite_path[256];
-static int serial;
 
 /* The world every test shares: a host with an offering and a block, two
  * students and staff. */
@@ -25,29 +22,6 @@ static struct {
     const char *org, *site, *preceptor, *offering, *other_offering, *block, *later_block;
     struct store_user student, other_student, staff;
 } W;
-
-static const char *unique(const char *prefix)
-{
-    char *s = arena_alloc(&arena, 96);
-    snprintf(s, 96, "%s%d-%ld-%d", prefix, (int)getpid(), (long)clock_now(), ++serial);
-    return s;
-}
-
-static struct store_user make_user(const char *role, const char *name)
-{
-    struct store_user u;
-    memset(&u, 0, sizeof(u));
-    u.id = unique("u_");
-    char *email = arena_alloc(&arena, 128);
-    snprintf(email, 128, "%s@example.org", unique("user"));
-    u.email = email;
-    u.name = name;
-    u.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$aGFzaA";
-    u.created_at = clock_now();
-    u.roles[0] = role;
-    u.role_count = 1;
-    return u;
-}
 
 /* A document of the student with a fresh id (created_at orders versions). */
 static struct store_document make_doc(const struct store_user *student, const char *kind, const char *blob,
@@ -553,23 +527,9 @@ TEST(expiring_documents_between_two_dates)
 
 int main(void)
 {
-    crypto_init();
-    arena_heap_init(&arena);
-    const char *target = getenv("ROUNDS_TEST_DB");
-    char dir[64] = "";
-    if (target == NULL || target[0] == '\0') {
-        if (test_tmp_dir(dir, sizeof(dir), "store-documents") == NULL)
-            return 1;
-        snprintf(sqlite_path, sizeof(sqlite_path), "%s/store.db", dir);
-        target = sqlite_path;
-    }
-    if (db_open(target, &conn) != DB_OK) {
-        printf("cannot open %s\n", target[0] == '/' ? target : "the PostgreSQL test database");
+    if (!store_fixture_open("store-documents", FIXTURE_FOLDER_FOR_SQLITE))
         return 1;
-    }
-    printf("backend: %s\n", db_backend_name(conn));
-    bool too_new = false;
-    if (store_migrate(conn, &too_new) != DB_OK || !setup_world()) {
+    if (!store_fixture_migrate() || !setup_world()) {
         printf("cannot set up the test world\n");
         db_close(conn);
         return 1;
@@ -583,16 +543,5 @@ int main(void)
     RUN(requirements_one_per_kind_and_level);
     RUN(reminders_are_claimed_once);
     RUN(expiring_documents_between_two_dates);
-    db_close(conn);
-    arena_heap_free(&arena);
-    if (sqlite_path[0] != '\0') {
-        char path[300];
-        unlink(sqlite_path);
-        snprintf(path, sizeof(path), "%s-wal", sqlite_path);
-        unlink(path);
-        snprintf(path, sizeof(path), "%s-shm", sqlite_path);
-        unlink(path);
-        rmdir(dir);
-    }
-    return test_summary("store_documents");
+    return store_fixture_close("store_documents");
 }

@@ -23,20 +23,7 @@
 #include "lib/clock.h"
 #include "lib/crypto.h"
 #include "test.h"
-
-static struct db_conn *conn;
-static struct arena arena;
-static const char *target;
-static char sqlite_path[256];
-static char dir[64];
-static int serial;
-
-static const char *unique(const char *prefix)
-{
-    char *s = arena_alloc(&arena, 96);
-    snprintf(s, 96, "%s%d-%ld-%d", prefix, (int)getpid(), (long)clock_now(), ++serial);
-    return s;
-}
+#include "store_fixtures.h"
 
 static int64_t balance(enum ledger_account_kind kind, const char *owner)
 {
@@ -293,7 +280,7 @@ static void *poster(void *arg)
 {
     const struct poster_job *job = arg;
     struct db_conn *c = NULL;
-    if (db_open(target, &c) != DB_OK)
+    if (db_open(target_db, &c) != DB_OK)
         return (void *)1;
     intptr_t failures = 0;
     for (int i = 0; i < job->count; i++) {
@@ -375,35 +362,10 @@ TEST(steady_writes_keep_the_wal_small)
     CHECK_INT(balance(LEDGER_RECEIVABLE, apps[0]), -(int64_t)WAL_POSTS * (WAL_POSTS + 1) / 2);
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 int main(void)
 {
-    crypto_init();
-    arena_heap_init(&arena);
-    if (test_tmp_dir(dir, sizeof(dir), "store-ledger") == NULL)
+    if (!store_fixture_open("store-ledger", FIXTURE_FOLDER_ALWAYS) || !store_fixture_migrate())
         return 1;
-    target = getenv("ROUNDS_TEST_DB");
-    if (target == NULL || target[0] == '\0') {
-        snprintf(sqlite_path, sizeof(sqlite_path), "%s/store.db", dir);
-        target = sqlite_path;
-    }
-    if (db_open(target, &conn) != DB_OK) {
-        printf("cannot open the test database\n");
-        return 1;
-    }
-    printf("backend: %s\n", db_backend_name(conn));
-    bool too_new = false;
-    if (store_migrate(conn, &too_new) != DB_OK) {
-        printf("migrations failed\n");
-        return 1;
-    }
     RUN(balanced_transactions_keep_running_balances);
     RUN(an_unbalanced_transaction_is_refused);
     RUN(the_tables_are_append_only);
@@ -414,8 +376,5 @@ int main(void)
     RUN(the_check_names_an_entry_of_an_unknown_account);
     RUN(concurrent_postings_to_one_account_all_land);
     RUN(steady_writes_keep_the_wal_small);
-    db_close(conn);
-    arena_heap_free(&arena);
-    nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-    return test_summary("store_ledger");
+    return store_fixture_close("store_ledger");
 }

@@ -19,46 +19,13 @@
 #include "store/blobs.h"
 #include "store/letters.h"
 #include "test.h"
+#include "store_fixtures.h"
 
 enum { DAY = 86400 };
 
-static struct db_conn *conn;
-static struct arena arena;
-static char sqlite_path[256];
-static char data_dir[64];
-static int serial;
 static bool blobs_built;
 
 static const char *org_id, *site_id;
-
-static const char *unique(const char *prefix)
-{
-    char *s = arena_alloc(&arena, 96);
-    snprintf(s, 96, "%s%d-%ld-%d", prefix, (int)getpid(), (long)clock_now(), ++serial);
-    return s;
-}
-
-/* Inserts a user with one role and reads it back (roles loaded). */
-static struct store_user add_user(const char *role, const char *name)
-{
-    struct store_user u;
-    memset(&u, 0, sizeof(u));
-    u.id = unique("u_");
-    char *email = arena_alloc(&arena, 128);
-    snprintf(email, 128, "%s@example.org", unique("user"));
-    u.email = email;
-    u.name = name;
-    u.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$aGFzaA";
-    u.created_at = clock_now();
-    u.email_confirmed_at = u.created_at; /* mail goes only to confirmed addresses */
-    u.roles[0] = role;
-    u.role_count = 1;
-    CHECK_INT(store_user_insert(conn, &u), DB_OK);
-    struct store_user found;
-    memset(&found, 0, sizeof(found));
-    CHECK_INT(store_user_by_id(conn, &arena, u.id, &found), DB_ROW);
-    return found;
-}
 
 static const char *add_preceptor(const char *user_id, bool verified)
 {
@@ -1064,38 +1031,13 @@ TEST(readiness_from_the_store)
     CHECK_INT(readiness_set_targets(conn, &staff, 3, 1, 12, &err), 0);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 int main(void)
 {
-    crypto_init();
-    arena_heap_init(&arena);
-    const char *target = getenv("ROUNDS_TEST_DB");
-    if (test_tmp_dir(data_dir, sizeof(data_dir), "store-letters") == NULL)
+    if (!store_fixture_open("store-letters", FIXTURE_FOLDER_ALWAYS) || !store_fixture_migrate())
         return 1;
-    if (target == NULL || target[0] == '\0') {
-        snprintf(sqlite_path, sizeof(sqlite_path), "%s/store.db", data_dir);
-        target = sqlite_path;
-    }
-    if (db_open(target, &conn) != DB_OK) {
-        printf("cannot open %s\n", target[0] == '/' ? target : "the PostgreSQL test database");
-        return 1;
-    }
-    printf("backend: %s\n", db_backend_name(conn));
-    bool too_new = false;
-    if (store_migrate(conn, &too_new) != DB_OK) {
-        printf("migrations failed\n");
-        return 1;
-    }
     char key[300];
-    snprintf(key, sizeof(key), "%s/sealing.key", data_dir);
-    blobs_built = blobs_open(data_dir, key, true) == 0 && blobs_ready();
+    snprintf(key, sizeof(key), "%s/sealing.key", fixture_dir);
+    blobs_built = blobs_open(fixture_dir, key, true) == 0 && blobs_ready();
     org_id = unique("org_");
     site_id = unique("s_");
     struct store_site site = {.id = site_id, .organization_id = org_id, .name = "Lakeside Main", .city = "Albany",
@@ -1125,8 +1067,5 @@ int main(void)
     RUN(reminders_mail_fresh_links);
     RUN(readiness_from_the_store);
     blobs_close();
-    db_close(conn);
-    arena_heap_free(&arena);
-    nftw(data_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS); /* the SQLite file and the blob store */
-    return test_summary("store_letters");
+    return store_fixture_close("store_letters"); /* removes the SQLite file and the blob store */
 }

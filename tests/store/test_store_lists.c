@@ -25,42 +25,16 @@
 #include "store/schools.h"
 #include "store/store.h"
 #include "test.h"
+#include "store_fixtures.h"
 
 enum { NAMES = 6, ITEMS_MAX = 4096 };
 
-static struct db_conn *conn;
-static struct arena arena;
-static char sqlite_path[256];
-static int serial;
 static const char *language; /* the collation given to the name columns on PostgreSQL, or NULL */
 static const char *const names[NAMES] = {"alpha", "Bravo", "charlie", "Delta", "echo", "Foxtrot"};
 
 struct keyed {
     const char *name, *id;
 };
-
-static const char *unique(const char *prefix)
-{
-    char *s = arena_alloc(&arena, 96);
-    snprintf(s, 96, "%s%d-%ld-%d", prefix, (int)getpid(), (long)clock_now(), ++serial);
-    return s;
-}
-
-static struct store_user make_user(const char *role, const char *name)
-{
-    struct store_user u;
-    memset(&u, 0, sizeof(u));
-    u.id = unique("u_");
-    char *email = arena_alloc(&arena, 128);
-    snprintf(email, 128, "%s@example.org", unique("user"));
-    u.email = email;
-    u.name = name;
-    u.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$aGFzaA";
-    u.created_at = clock_now();
-    u.roles[0] = role;
-    u.role_count = 1;
-    return u;
-}
 
 /* Gives users.name and organizations.name a language collation (PostgreSQL
  * only): the first of ICU's English or root collation the cluster has. */
@@ -266,23 +240,9 @@ TEST(certificates_come_a_page_at_a_time_past_the_old_cap)
 
 int main(void)
 {
-    crypto_init();
-    arena_heap_init(&arena);
-    const char *target = getenv("ROUNDS_TEST_DB");
-    char dir[64] = "";
-    if (target == NULL || target[0] == '\0') {
-        if (test_tmp_dir(dir, sizeof(dir), "store-lists") == NULL)
-            return 1;
-        snprintf(sqlite_path, sizeof(sqlite_path), "%s/store.db", dir);
-        target = sqlite_path;
-    }
-    if (db_open(target, &conn) != DB_OK) {
-        printf("cannot open %s\n", target[0] == '/' ? target : "the PostgreSQL test database");
+    if (!store_fixture_open("store-lists", FIXTURE_FOLDER_FOR_SQLITE))
         return 1;
-    }
-    printf("backend: %s\n", db_backend_name(conn));
-    bool too_new = false;
-    if (store_migrate(conn, &too_new) != DB_OK || !use_language_collation()) {
+    if (!store_fixture_migrate() || !use_language_collation()) {
         printf("cannot set up the test world\n");
         db_close(conn);
         return 1;
@@ -292,16 +252,5 @@ int main(void)
     RUN(a_schools_students_come_in_byte_order_and_resume_after_a_removed_one);
     restore_collation();
     RUN(certificates_come_a_page_at_a_time_past_the_old_cap);
-    db_close(conn);
-    arena_heap_free(&arena);
-    if (sqlite_path[0] != '\0') {
-        char path[300];
-        unlink(sqlite_path);
-        snprintf(path, sizeof(path), "%s-wal", sqlite_path);
-        unlink(path);
-        snprintf(path, sizeof(path), "%s-shm", sqlite_path);
-        unlink(path);
-        rmdir(dir);
-    }
-    return test_summary("store_lists");
+    return store_fixture_close("store_lists");
 }

@@ -30,14 +30,11 @@
 #include "lib/limits.h"
 #include "store/money.h"
 #include "test.h"
+#include "store_fixtures.h"
 
 enum { DAY = 86400, TUITION = 200000, FEE = 20000, PRICE = TUITION + FEE, DEPOSIT = 60000 };
 
-static struct db_conn *conn;
-static struct arena arena;       /* one sequence's memory, freed after each */
-static struct arena world_arena; /* the world's ids, kept to the end */
-static char dir[64];
-static int serial;
+static struct arena world_arena; /* the world's ids, kept to the end (arena: one sequence's memory, freed after each) */
 static const char *org_id, *site_id, *preceptor_id, *offering_id;
 static struct store_user staff;
 static uint64_t rng_state;
@@ -53,44 +50,6 @@ static uint32_t rnd(void)
 static int64_t between(int64_t lo, int64_t hi)
 {
     return lo + (int64_t)(rnd() % (uint32_t)(hi - lo + 1));
-}
-
-static const char *unique_in(struct arena *where, const char *prefix)
-{
-    char *s = arena_alloc(where, 96);
-    snprintf(s, 96, "%s%d-%d", prefix, (int)getpid(), ++serial);
-    return s;
-}
-
-static const char *unique(const char *prefix)
-{
-    return unique_in(&arena, prefix);
-}
-
-static struct store_user add_user_in(struct arena *where, const char *role)
-{
-    struct store_user u;
-    memset(&u, 0, sizeof(u));
-    u.id = unique_in(where, "u_");
-    char *email = arena_alloc(where, 128);
-    snprintf(email, 128, "%s@money.example", unique_in(where, "person"));
-    u.email = email;
-    u.name = "Property Tester";
-    u.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$aGFzaA";
-    u.created_at = clock_now();
-    u.email_confirmed_at = u.created_at; /* confirmed, as staff-made accounts are: may apply */
-    u.roles[0] = role;
-    u.role_count = 1;
-    CHECK_INT(store_user_insert(conn, &u), DB_OK);
-    struct store_user found;
-    memset(&found, 0, sizeof(found));
-    CHECK_INT(store_user_by_id(conn, where, u.id, &found), DB_ROW);
-    return found;
-}
-
-static struct store_user add_user(const char *role)
-{
-    return add_user_in(&arena, role);
 }
 
 static bool world(void)
@@ -117,7 +76,7 @@ static bool world(void)
                          "{\"days_before\":45,\"percent\":60,\"fee_refunded\":false},"
                          "{\"days_before\":14,\"percent\":25,\"fee_refunded\":true}]}",
         .status = "published", .created_at = now, .updated_at = now};
-    staff = add_user_in(&world_arena, "staff");
+    staff = add_user_in(&world_arena, "staff", "Property Tester");
     return store_organization_insert(conn, org_id, "Harbor Medical", "host", now) == DB_OK &&
            store_site_insert(conn, &site) == DB_OK && store_preceptor_insert(conn, &p) == DB_OK &&
            store_offering_insert(conn, &o) == DB_OK;
@@ -394,7 +353,7 @@ static bool new_booking(struct booking *bk)
 {
     memset(bk, 0, sizeof(*bk));
     clock_set_offset(0);
-    bk->student = add_user("student");
+    bk->student = add_user("student", "Property Tester");
     int32_t start = clock_today_days() + (int32_t)between(3, 200);
     char from[11], to[11];
     clock_date_from_days(start, from);
@@ -465,45 +424,21 @@ TEST(random_sequences_keep_the_ledger_sound_and_refunds_as_the_policy_says)
     CHECK_INT(violations, 0);
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
 int main(void)
 {
-    crypto_init();
-    arena_heap_init(&arena);
-    arena_heap_init(&world_arena);
     const char *seed = getenv("ROUNDS_PROPERTY_SEED");
     rng_state = seed != NULL ? strtoull(seed, NULL, 10) : (uint64_t)time(NULL) * 2654435761u + (uint64_t)getpid();
     if (rng_state == 0)
         rng_state = 1;
     printf("seed: %llu (ROUNDS_PROPERTY_SEED replays it)\n", (unsigned long long)rng_state);
-    if (test_tmp_dir(dir, sizeof(dir), "store-money") == NULL)
+    if (!store_fixture_open("store-money", FIXTURE_FOLDER_ALWAYS))
         return 1;
-    const char *target = getenv("ROUNDS_TEST_DB");
-    char sqlite_path[256];
-    if (target == NULL || target[0] == '\0') {
-        snprintf(sqlite_path, sizeof(sqlite_path), "%s/store.db", dir);
-        target = sqlite_path;
-    }
-    if (db_open(target, &conn) != DB_OK) {
-        printf("cannot open the test database\n");
-        return 1;
-    }
-    printf("backend: %s\n", db_backend_name(conn));
+    arena_heap_init(&world_arena);
     /* A throwaway file: no need to wait for the disk after each of the thousands of commits. */
     if (strcmp(db_backend_name(conn), "sqlite") == 0)
         db_exec(conn, "PRAGMA synchronous = OFF");
-    bool too_new = false;
-    if (store_migrate(conn, &too_new) != DB_OK) {
-        printf("migrations failed\n");
+    if (!store_fixture_migrate())
         return 1;
-    }
     struct payments_settings settings = {.bank_transfer_details = "Account: 1", .public_url = "http://127.0.0.1"};
     char why[128];
     if (!payments_configure(&settings, why, sizeof(why)) || !world()) {
@@ -511,9 +446,6 @@ int main(void)
         return 1;
     }
     RUN(random_sequences_keep_the_ledger_sound_and_refunds_as_the_policy_says);
-    db_close(conn);
-    arena_heap_free(&arena);
     arena_heap_free(&world_arena);
-    nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-    return test_summary("store_money");
+    return store_fixture_close("store_money");
 }

@@ -26,34 +26,20 @@
 #include "store/session_batch.h"
 #include "store/store.h"
 #include "test.h"
-
-static struct db_conn *conn;
-static struct arena arena;
-static int serial;
+#include "store_fixtures.h"
 
 enum { TOKENS = 40 };
 
-static const char *unique(const char *prefix)
-{
-    char *s = arena_alloc(&arena, 96);
-    snprintf(s, 96, "%s%d-%ld-%d", prefix, (int)getpid(), (long)clock_now(), ++serial);
-    return s;
-}
-
-/* A user with role_count roles (of a list) and membership_count memberships. */
-static const char *make_user(size_t role_count, size_t membership_count)
+/* A user with role_count roles (of a list) and membership_count memberships,
+ * inserted: its id, or NULL. */
+static const char *add_user_with(size_t role_count, size_t membership_count)
 {
     static const char *roles[] = {"staff", "host_coordinator", "preceptor", "student"};
     static const char *member_roles[] = {"preceptor", "host_coordinator", "school_coordinator"};
-    struct store_user u;
-    memset(&u, 0, sizeof(u));
-    u.id = unique("u_");
-    char *email = arena_alloc(&arena, 128);
-    snprintf(email, 128, "%s@example.org", unique("batch"));
-    u.email = email;
+    struct store_user u = make_user(NULL, NULL);
     u.name = unique("Name ");
-    u.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$aGFzaA";
     u.created_at = clock_now() - (int64_t)serial;
+    u.role_count = 0;
     for (size_t i = 0; i < role_count && i < 4; i++)
         u.roles[u.role_count++] = roles[i];
     if (store_user_insert(conn, &u) != DB_OK)
@@ -190,7 +176,7 @@ TEST(a_batch_answers_each_token_as_a_single_lookup_would)
     const char *user_id = NULL;
     for (size_t i = 0; i < TOKENS; i++) {
         if (i % 3 != 2)
-            user_id = make_user(i % 4, i % 3);
+            user_id = add_user_with(i % 4, i % 3);
         CHECK(user_id != NULL);
         crypto_hash_token(unique("token"), stored[i]);
         char csrf[32];
@@ -262,7 +248,7 @@ TEST(a_batch_reads_sessions_by_key_with_statistics_of_a_small_table)
         return;
     }
     int64_t now = clock_now();
-    const char *user_id = make_user(2, 2);
+    const char *user_id = add_user_with(2, 2);
     CHECK(user_id != NULL);
     struct store_session_lookup lookups[STORE_SESSION_BATCH_MAX];
     struct store_user users[STORE_SESSION_BATCH_MAX];
@@ -302,7 +288,7 @@ TEST(a_batch_sent_without_waiting_answers_the_same)
     const char *hashes[8];
     char stored[8][65];
     for (size_t i = 0; i < 8; i++) {
-        const char *user_id = make_user(i % 3, i % 2);
+        const char *user_id = add_user_with(i % 3, i % 2);
         crypto_hash_token(unique("sent"), stored[i]);
         CHECK_INT(store_session_insert(conn, stored[i], user_id, "csrf", now - 10), DB_OK);
         hashes[i] = stored[i];
@@ -386,7 +372,7 @@ TEST(a_memo_answers_as_the_query_would)
     const char *hashes[4], *user_ids[4];
     char stored[4][65];
     for (size_t i = 0; i < 4; i++) {
-        user_ids[i] = make_user(1 + i % 2, i % 3);
+        user_ids[i] = add_user_with(1 + i % 2, i % 3);
         crypto_hash_token(unique("kept"), stored[i]);
         CHECK_INT(store_session_insert(conn, stored[i], user_ids[i], "csrf", now - 10 * (int64_t)i), DB_OK);
         hashes[i] = stored[i];
@@ -414,7 +400,7 @@ TEST(a_memo_answers_as_the_query_would)
     check_kept(memo, left, 3, now - 1800, 3, false, false);
     check_hit(memo, left, 3, now - 1800, 3);
     /* A write that touches none of them changes the snapshot too. */
-    CHECK(make_user(0, 0) != NULL);
+    CHECK(add_user_with(0, 0) != NULL);
     check_kept(memo, left, 3, now - 1800, 3, true, true);
     /* Forgotten (a reconnect): read again. */
     store_session_memo_forget(memo);
@@ -525,33 +511,12 @@ TEST(a_connection_made_without_waiting)
 
 int main(void)
 {
-    crypto_init();
-    arena_heap_init(&arena);
-    const char *target = getenv("ROUNDS_TEST_DB");
-    char dir[64] = "";
-    char sqlite_path[256] = "";
-    if (target == NULL || target[0] == '\0') {
-        if (test_tmp_dir(dir, sizeof(dir), "store-batch") == NULL)
-            return 1;
-        snprintf(sqlite_path, sizeof(sqlite_path), "%s/store.db", dir);
-        target = sqlite_path;
-    }
-    bool too_new = false;
-    if (db_open(target, &conn) != DB_OK || store_migrate(conn, &too_new) != DB_OK) {
-        printf("cannot open %s\n", target[0] == '/' ? target : "the PostgreSQL test database");
+    if (!store_fixture_open("store-batch", FIXTURE_FOLDER_FOR_SQLITE) || !store_fixture_migrate())
         return 1;
-    }
-    printf("backend: %s\n", db_backend_name(conn));
     RUN(a_batch_reads_sessions_by_key_with_statistics_of_a_small_table); /* first: sessions is empty */
     RUN(a_batch_answers_each_token_as_a_single_lookup_would);
     RUN(a_batch_sent_without_waiting_answers_the_same);
     RUN(a_memo_answers_as_the_query_would);
     RUN(a_connection_made_without_waiting);
-    db_close(conn);
-    arena_heap_free(&arena);
-    if (sqlite_path[0] != '\0') {
-        unlink(sqlite_path);
-        rmdir(dir);
-    }
-    return test_summary("store_session_batch");
+    return store_fixture_close("store_session_batch");
 }
