@@ -11,9 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "domain/accounts.h"
 #include "domain/audit.h"
-#include "lib/clock.h"
 #include "lib/limits.h"
 #include "store/applications.h"
 #include "web/audit_cells.h"
@@ -223,13 +221,8 @@ void web_page_audit(struct http_request *req)
 {
     struct view_page page;
     struct store_user user = {0};
-    if (!web_page_setup(req, &page, "Audit trail", &user))
+    if (!web_staff_page_setup(req, &page, "Audit trail", &user))
         return;
-    if (!account_has_role(&user, ROLE_STAFF)) {
-        store_audit_add(req->db, user.id, AUDIT_FORBIDDEN, AUDIT_ON_ROUTE, req->path, "GET", clock_now());
-        http_reply_error(req, ERR_NOT_FOUND, NULL, "there is nothing at this address");
-        return;
-    }
     struct audit_view v = {0};
     if (!load(req, &v))
         return;

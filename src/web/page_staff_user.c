@@ -10,9 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "domain/accounts.h"
 #include "domain/audit.h"
-#include "lib/clock.h"
 #include "lib/limits.h"
 #include "store/applications.h"
 #include "store/audit_lookup.h"
@@ -179,13 +177,8 @@ void web_page_staff_user(struct http_request *req)
 {
     struct view_page page;
     struct store_user user = {0};
-    if (!web_page_setup(req, &page, "Account", &user))
+    if (!web_staff_page_setup(req, &page, "Account", &user))
         return;
-    if (!account_has_role(&user, ROLE_STAFF)) {
-        store_audit_add(req->db, user.id, AUDIT_FORBIDDEN, AUDIT_ON_ROUTE, req->path, "GET", clock_now());
-        http_reply_error(req, ERR_NOT_FOUND, NULL, "there is nothing at this address");
-        return;
-    }
     struct staff_user_view v = {0};
     if (!read_before(req, &v)) {
         http_reply_error(req, ERR_INVALID_PARAMETER, "before", "is not a page of the account's history");
