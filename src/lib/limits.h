@@ -66,6 +66,7 @@
 /* ---- web pages that show a list newest first, a page at a time ---- */
 #define WEB_WAITLIST_SHOWN_MAX 200        /* waitlist places on one page of the saved page ("Older places" goes on) */
 #define MATCH_ROUNDS_SHOWN_MAX 200        /* match rounds on one page of a web page ("Older rounds" goes on) */
+#define AGREEMENTS_SHOWN_MAX 200          /* agreements on one page of /agreements ("Older agreements" goes on) */
 
 /* ---- search, saved searches and alerts ---- */
 #define SEARCH_QUERY_MAX_CHARS 200        /* the words of a search (q) */

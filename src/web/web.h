@@ -344,7 +344,7 @@ void web_page_readiness_targets(struct http_request *req);
 extern const char *const web_school_params[];         /* school, done, rounds_cursor */
 extern const char *const web_school_student_params[]; /* school */
 extern const char *const web_me_schools_params[];     /* done */
-extern const char *const web_agreements_params[];     /* done */
+extern const char *const web_agreements_params[];     /* done, cursor */
 /* page_agreements.c, page_agreement.c: affiliation agreements of hosts and schools. */
 void web_page_agreements(struct http_request *req);
 void web_page_agreements_post(struct http_request *req);
