@@ -1,6 +1,7 @@
 /* agreements.c — affiliation agreements between hosts and schools; see agreements.h. */
 #include "domain/agreements.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/accounts.h"
@@ -17,7 +18,7 @@
 #include "store/blobs.h"
 
 /* The jobs handle at most this many agreements per round (the rest next round). */
-enum { AGREEMENT_JOB_BATCH = 200, AGREEMENT_LIST_MAX = 500 };
+enum { AGREEMENT_JOB_BATCH = 200 };
 
 enum agreement_status agreement_status_of(const struct store_agreement *a)
 {
@@ -197,13 +198,13 @@ int agreement_get_visible(struct db_conn *conn, struct arena *arena, const struc
     return error_set(err, ERR_NOT_FOUND, NULL, "no such agreement");
 }
 
-/* Appends the organisation's agreements not already in the list. */
-static int add_agreements(struct db_conn *conn, struct arena *arena, const char *organization_id,
+/* Appends the organisation's page of agreements not already in the list. */
+static int add_agreements(struct db_conn *conn, struct arena *arena, struct store_agreements_filter f,
                           struct store_agreement **all, size_t *count, size_t *capacity)
 {
     struct store_agreement *items = NULL;
     size_t n = 0;
-    int rc = store_agreements_list(conn, arena, organization_id, AGREEMENT_LIST_MAX, &items, &n);
+    int rc = store_agreements_page(conn, arena, &f, &items, &n);
     for (size_t i = 0; rc == DB_OK && i < n; i++) {
         bool seen = false;
         for (size_t j = 0; j < *count && !seen; j++)
@@ -225,24 +226,42 @@ static int add_agreements(struct db_conn *conn, struct arena *arena, const char 
     return rc;
 }
 
+/* Newest first, then by id (the store's order). */
+static int compare_agreements(const void *a, const void *b)
+{
+    const struct store_agreement *x = a, *y = b;
+    if (x->created_at != y->created_at)
+        return x->created_at > y->created_at ? -1 : 1;
+    return strcmp(x->id, y->id);
+}
+
 int agreement_list(struct db_conn *conn, struct arena *arena, const struct store_user *user,
-                   struct store_agreement **out, size_t *count, struct error *err)
+                   const struct agreement_page *page, struct store_agreement **out, size_t *count, struct error *err)
 {
     err->code = ERR_NONE;
     *out = NULL;
     *count = 0;
+    struct store_agreements_filter f = {.after_created_at = page->after_created_at, .after_id = page->after_id,
+                                        .limit = page->limit};
     if (account_has_role(user, ROLE_STAFF))
-        return store_agreements_list(conn, arena, NULL, AGREEMENT_LIST_MAX, out, count) == DB_OK
-                   ? 0
-                   : error_set(err, ERR_INTERNAL, NULL, NULL);
+        return store_agreements_page(conn, arena, &f, out, count) == DB_OK ? 0
+                                                                            : error_set(err, ERR_INTERNAL, NULL, NULL);
     size_t capacity = 0;
     int rc = DB_OK;
     for (size_t i = 0; rc == DB_OK && i < user->membership_count; i++) {
         enum role role = role_parse(user->memberships[i].role);
+        f.organization_id = user->memberships[i].organization_id;
         if (role == ROLE_HOST_COORDINATOR || role == ROLE_SCHOOL_COORDINATOR)
-            rc = add_agreements(conn, arena, user->memberships[i].organization_id, out, count, &capacity);
+            rc = add_agreements(conn, arena, f, out, count, &capacity);
     }
-    return rc == DB_OK ? 0 : error_set(err, ERR_INTERNAL, NULL, NULL);
+    if (rc != DB_OK)
+        return error_set(err, ERR_INTERNAL, NULL, NULL);
+    /* Each organisation gave its page: merged, the first `limit` of them are the page. */
+    if (*count > 1)
+        qsort(*out, *count, sizeof(**out), compare_agreements);
+    if (*count > (size_t)page->limit)
+        *count = (size_t)page->limit;
+    return 0;
 }
 
 int agreement_read_file(struct db_conn *conn, struct arena *arena, const struct store_user *user, const char *id,

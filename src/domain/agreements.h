@@ -45,9 +45,16 @@ int agreement_propose(struct db_conn *conn, struct arena *arena, const struct st
 /* The agreement if the user is on one of its sides (or staff), else 404. */
 int agreement_get_visible(struct db_conn *conn, struct arena *arena, const struct store_user *user, const char *id,
                           struct store_agreement *out, struct error *err);
-/* The agreements of every host and school the user coordinates (staff: all), newest first. */
+/* A page of the agreements of every host and school the user coordinates
+ * (staff: all), newest first: at most limit after (after_created_at,
+ * after_id) — from the newest when after_id is NULL. */
+struct agreement_page {
+    int64_t after_created_at;
+    const char *after_id;
+    int limit;
+};
 int agreement_list(struct db_conn *conn, struct arena *arena, const struct store_user *user,
-                   struct store_agreement **out, size_t *count, struct error *err);
+                   const struct agreement_page *page, struct store_agreement **out, size_t *count, struct error *err);
 /* Whether the user may activate it: a coordinator of the side that did not propose it. */
 bool agreement_may_activate(const struct store_user *user, const struct store_agreement *a);
 /* The other side activates a proposed agreement with the signed PDF: 404 as

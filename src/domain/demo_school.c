@@ -213,7 +213,8 @@ int demo_school_seed(struct db_conn *conn, struct arena *arena, const struct dem
     added->students = COHORT + (d->demo_student_id != NULL);
     struct store_match_round *rounds = NULL;
     size_t count = 0;
-    rc = store_match_rounds_list(conn, arena, d->school_id, NULL, NULL, &rounds, &count);
+    struct store_match_rounds_filter newest = {.school_id = d->school_id, .limit = 1};
+    rc = store_match_rounds_page(conn, arena, &newest, &rounds, &count);
     if (rc != DB_OK || count > 0) {
         added->round_id = count > 0 ? rounds[0].id : NULL;
         return rc;

@@ -63,9 +63,10 @@
 /* ---- documents ---- */
 #define WALLET_DOCUMENTS_MAX 500          /* current documents a wallet list reads (the byte quota keeps a wallet below it) */
 
-/* ---- web pages that show the newest of a list (a note says when there are more) ---- */
-#define WEB_WAITLIST_SHOWN_MAX 200        /* waitlist places on the saved page (all are in GET /api/v1/waitlist) */
-#define MATCH_ROUNDS_SHOWN_MAX 200        /* match rounds a web page lists (all are in GET /api/v1/match-rounds) */
+/* ---- web pages that show a list newest first, a page at a time ---- */
+#define WEB_WAITLIST_SHOWN_MAX 200        /* waitlist places on one page of the saved page ("Older places" goes on) */
+#define MATCH_ROUNDS_SHOWN_MAX 200        /* match rounds on one page of a web page ("Older rounds" goes on) */
+#define AGREEMENTS_SHOWN_MAX 200          /* agreements on one page of /agreements ("Older agreements" goes on) */
 
 /* ---- search, saved searches and alerts ---- */
 #define SEARCH_QUERY_MAX_CHARS 200        /* the words of a search (q) */

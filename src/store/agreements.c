@@ -108,6 +108,28 @@ int store_agreements_list(struct db_conn *conn, struct arena *arena, const char 
     return read_agreements(arena, st, out, count);
 }
 
+/* serves: affiliation_agreements_by_host and _by_school (an OR of both) */
+int store_agreements_page(struct db_conn *conn, struct arena *arena, const struct store_agreements_filter *f,
+                          struct store_agreement **out, size_t *count)
+{
+    struct db_stmt *st;
+    if (f->organization_id != NULL) {
+        st = db_prepare(conn, "SELECT " AGREEMENT_COLUMNS AGREEMENT_FROM "WHERE (a.host_id = $4 OR a.school_id = $4)"
+                              " AND (CAST($1 AS TEXT) IS NULL OR a.created_at < $2"
+                              " OR (a.created_at = $2 AND a.id > $1))"
+                              " ORDER BY a.created_at DESC, a.id LIMIT $3");
+        db_bind_text(st, 4, f->organization_id);
+    } else {
+        st = db_prepare(conn, "SELECT " AGREEMENT_COLUMNS AGREEMENT_FROM
+                              "WHERE CAST($1 AS TEXT) IS NULL OR a.created_at < $2 OR (a.created_at = $2 AND a.id > $1)"
+                              " ORDER BY a.created_at DESC, a.id LIMIT $3");
+    }
+    db_bind_text(st, 1, f->after_id);
+    db_bind_int(st, 2, f->after_created_at);
+    db_bind_int(st, 3, f->limit);
+    return read_agreements(arena, st, out, count);
+}
+
 int store_agreement_activate(struct db_conn *conn, const char *id, const char *user_id, const char *file_address,
                              int64_t file_bytes, int64_t now)
 {

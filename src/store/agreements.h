@@ -31,6 +31,17 @@ int store_agreement_get(struct db_conn *conn, struct arena *arena, const char *i
  * agreement), newest first, at most limit. */
 int store_agreements_list(struct db_conn *conn, struct arena *arena, const char *organization_id, int limit,
                           struct store_agreement **out, size_t *count);
+/* The same a page at a time: those of the filter's organisation (NULL:
+ * every agreement) after (after_created_at, after_id) — from the newest when
+ * after_id is NULL — newest first, at most limit. */
+struct store_agreements_filter {
+    const char *organization_id;
+    int64_t after_created_at;
+    const char *after_id;
+    int limit;
+};
+int store_agreements_page(struct db_conn *conn, struct arena *arena, const struct store_agreements_filter *f,
+                          struct store_agreement **out, size_t *count);
 /* proposed → active with the signed file: DB_OK, DB_DONE when it is not proposed any more. */
 int store_agreement_activate(struct db_conn *conn, const char *id, const char *user_id, const char *file_address,
                              int64_t file_bytes, int64_t now);

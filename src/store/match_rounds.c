@@ -102,19 +102,6 @@ static int read_rounds(struct arena *arena, struct db_stmt *st, struct store_mat
     return rc == DB_DONE ? DB_OK : rc;
 }
 
-int store_match_rounds_list(struct db_conn *conn, struct arena *arena, const char *school_id, const char *student_id,
-                            const char *host_ids, struct store_match_round **out, size_t *count)
-{
-    struct db_stmt *st = db_prepare(
-        conn, "SELECT " ROUND_COLUMNS ROUND_FROM ROUND_SCOPE
-              " ORDER BY r.created_at DESC, r.id LIMIT $4");
-    db_bind_text(st, 1, school_id != NULL ? school_id : "");
-    db_bind_text(st, 2, student_id != NULL ? student_id : "");
-    db_bind_text(st, 3, host_ids != NULL ? host_ids : "");
-    db_bind_int(st, 4, MATCH_ROUNDS_SHOWN_MAX + 1);
-    return read_rounds(arena, st, out, count);
-}
-
 int store_match_rounds_page(struct db_conn *conn, struct arena *arena, const struct store_match_rounds_filter *f,
                             struct store_match_round **out, size_t *count)
 {

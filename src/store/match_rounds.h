@@ -39,14 +39,10 @@ int store_match_round_insert(struct db_conn *conn, const struct store_match_roun
 /* DB_ROW with the counts, or DB_DONE. */
 int store_match_round_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_match_round *out);
 /* Rounds of a school; or those a student is in; or those holding blocks of
- * the host organisations in host_ids (comma-separated) — newest first, at
- * most MATCH_ROUNDS_SHOWN_MAX + 1 (a page shows the newest and says when
- * there were more: see web_rounds_cut). */
-int store_match_rounds_list(struct db_conn *conn, struct arena *arena, const char *school_id, const char *student_id,
-                            const char *host_ids, struct store_match_round **out, size_t *count);
-/* The same a page at a time: the rounds of the filter's school, student or
- * hosts after (after_created_at, after_id) — from the newest when after_id is
- * NULL — newest first, at most limit. */
+ * the host organisations in host_ids (comma-separated), a page at a time:
+ * after (after_created_at, after_id) — from the newest when after_id is
+ * NULL — newest first, at most limit (pages ask for one more to know
+ * whether there are older). */
 struct store_match_rounds_filter {
     const char *school_id, *student_id, *host_ids; /* one of them */
     int64_t after_created_at;

@@ -1,7 +1,8 @@
 /* page_agreements.c — affiliation agreements for hosts' and schools'
  * coordinators (domain/agreements.h):
  *
- *   GET  /agreements                 their agreements, and the form to propose one
+ *   GET  /agreements                 their agreements (newest first, a page at a time:
+ *                                    ?cursor= from "Older agreements"), the form to propose one
  *   POST /agreements                 proposes {host_id, school_id, start_date, end_date}
  *   GET  /agreements/{id}            one agreement: its parties, dates, state, the signed
  *                                    PDF, and the forms to activate (the other side,
@@ -22,7 +23,7 @@
 #include "views/money.h"
 #include "web/web.h"
 
-const char *const web_agreements_params[] = {"done", NULL};
+const char *const web_agreements_params[] = {"done", "cursor", NULL};
 
 enum { AGREEMENT_CHOICES_MAX = 500 };
 
@@ -155,15 +156,20 @@ static void render_list(struct http_request *req, int status, const char *done, 
 {
     struct view_page page;
     struct store_user user;
-    if (!web_page_setup(req, &page, "Affiliation agreements", &user))
+    struct web_cursor at;
+    if (web_cursor_read(req, "cursor", &at) != 0 || !web_page_setup(req, &page, "Affiliation agreements", &user))
         return;
     struct store_agreement *items = NULL;
     size_t count = 0;
     struct error err = {0};
-    if (agreement_list(req->db, &req->arena, &user, &items, &count, &err) != 0) {
+    struct agreement_page want = {.after_created_at = at.key, .after_id = at.set ? at.id : NULL,
+                                  .limit = AGREEMENTS_SHOWN_MAX + 1};
+    if (agreement_list(req->db, &req->arena, &user, &want, &items, &count, &err) != 0) {
         http_reply_problem(req, &err);
         return;
     }
+    bool more = count > AGREEMENTS_SHOWN_MAX;
+    count = more ? AGREEMENTS_SHOWN_MAX : count;
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
@@ -172,11 +178,16 @@ static void render_list(struct http_request *req, int status, const char *done, 
     if (done != NULL && strcmp(done, "terminated") == 0)
         view_notice(&b, "The agreement is terminated.");
     if (count == 0)
-        buf_append_str(&b, "<p>No agreement yet.</p>\n");
+        buf_append_str(&b, at.set ? "<p>No older agreements.</p>\n" : "<p>No agreement yet.</p>\n");
     buf_append_str(&b, "<ul class=\"plain-list\">\n");
     for (size_t i = 0; i < count; i++)
         render_item(&b, &items[i]);
     buf_append_str(&b, "</ul>\n");
+    const struct store_agreement *last = count > 0 ? &items[count - 1] : NULL;
+    web_pager_nav(&b, &(struct web_pager){.label = "Pages of the agreements", .what = "agreements",
+                                          .path = "/agreements", .name = "cursor", .at = &at, .more = more,
+                                          .last_key = last != NULL ? last->created_at : 0,
+                                          .last_id = last != NULL ? last->id : NULL});
     struct proposal_form empty = {0};
     render_propose_form(req, &b, &user, page.csrf_token, form != NULL ? form : &empty, f);
     view_page_end(&b);

@@ -1,6 +1,7 @@
 /* page_host_rounds.c — a host's side of schools' match rounds. GET
  * /host/rounds: the rounds that hold blocks of the hosts the user
- * coordinates, with a link to each such block. GET
+ * coordinates, with a link to each such block, newest first, a page at a
+ * time (?cursor= from "Older rounds"). GET
  * /host/rounds/{id}/blocks/{block_id}: who ranked the block, and the choice
  * between letting the round's lottery order them and ranking them — a number
  * box per student (1 = first; equal numbers rank equally and the lottery
@@ -30,7 +31,8 @@ void web_page_host_rounds(struct http_request *req)
 {
     struct view_page page;
     struct store_user user;
-    if (!web_page_setup(req, &page, "Match rounds", &user))
+    struct web_cursor at;
+    if (web_cursor_read(req, "cursor", &at) != 0 || !web_page_setup(req, &page, "Match rounds", &user))
         return;
     struct buf hosts;
     buf_init(&hosts, &req->arena, BUF_CAP_LINE);
@@ -39,21 +41,21 @@ void web_page_host_rounds(struct http_request *req)
             buf_append_str(&hosts, hosts.len > 0 ? "," : "");
             buf_append_str(&hosts, user.memberships[i].organization_id);
         }
-    struct store_match_round *items = NULL;
-    size_t count = 0;
+    struct web_rounds r = {0};
     if (hosts.len > 0 &&
-        store_match_rounds_list(req->db, &req->arena, NULL, NULL, hosts.data, &items, &count) != DB_OK) {
+        web_rounds_page(req, &(struct store_match_rounds_filter){.host_ids = hosts.data}, &at, &r) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    bool more = web_rounds_cut(&count);
+    struct store_match_round *items = r.items;
+    size_t count = r.count;
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
     buf_append_str(&b, "<h1>Match rounds</h1>\n<p>Schools place their students in your blocks through match rounds. "
                        "For each block, rank the students who want it, or let the round's lottery decide.</p>\n");
     if (count == 0)
-        buf_append_str(&b, "<p>None of your blocks is in a match round.</p>\n");
+        buf_append_str(&b, at.set ? "<p>No older rounds.</p>\n" : "<p>None of your blocks is in a match round.</p>\n");
     for (size_t i = 0; i < count; i++) {
         struct store_match_round_block *blocks = NULL;
         size_t block_count = 0;
@@ -84,8 +86,7 @@ void web_page_host_rounds(struct http_request *req)
         }
         buf_append_str(&b, "</ul></section>\n");
     }
-    if (more)
-        web_rounds_more_note(&b);
+    web_rounds_pager(&b, &r, &at, "/host/rounds", "cursor", NULL);
     view_page_end(&b);
     http_reply_html(req, 200, &b);
 }

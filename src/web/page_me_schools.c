@@ -65,11 +65,13 @@ static void render_link(struct buf *b, const char *csrf_token, const struct stor
 /* The match rounds the student is in, with a link to each ranking page. */
 static void render_rounds(struct http_request *req, struct buf *b, const char *student_id)
 {
-    struct store_match_round *items = NULL;
-    size_t count = 0;
-    if (store_match_rounds_list(req->db, &req->arena, NULL, student_id, NULL, &items, &count) != DB_OK || count == 0)
+    struct web_rounds r;
+    struct web_cursor first = {0};
+    if (web_rounds_page(req, &(struct store_match_rounds_filter){.student_id = student_id}, &first, &r) != DB_OK ||
+        r.count == 0)
         return;
-    bool more = web_rounds_cut(&count);
+    struct store_match_round *items = r.items;
+    size_t count = r.count;
     buf_append_str(b, "<section aria-labelledby=\"rounds-heading\"><h2 id=\"rounds-heading\">Match rounds</h2>\n"
                       "<ul class=\"plain-list\">\n");
     for (size_t i = 0; i < count; i++) {
@@ -82,8 +84,7 @@ static void render_rounds(struct http_request *req, struct buf *b, const char *s
         buf_append_str(b, "</span></li>\n");
     }
     buf_append_str(b, "</ul>\n");
-    if (more)
-        web_rounds_more_note(b);
+    web_rounds_pager(b, &r, &first, "/rounds", "cursor", NULL); /* the older ones go on at /rounds */
     buf_append_str(b, "</section>\n");
 }
 

@@ -1,5 +1,6 @@
 /* page_rounds.c — a student's match rounds. GET /rounds lists the rounds
- * they are in; GET /rounds/{id} is the ranking page: the round's offerings
+ * they are in, newest first, a page at a time (?cursor= from "Older rounds");
+ * GET /rounds/{id} is the ranking page: the round's offerings
  * they may take, each with a number box (1 = first choice, empty = not
  * ranked) and Move up / Move down buttons on the ranked ones — no dragging,
  * every control a plain form control that works from the keyboard and
@@ -18,6 +19,7 @@
 #include "web/web.h"
 
 const char *const web_round_params[] = {"done", NULL};
+const char *const web_rounds_params[] = {"cursor", NULL};
 
 /* The offerings of the round the student may rank, and their current list. */
 struct ranking_view {
@@ -299,53 +301,65 @@ void web_page_round_save(struct http_request *req)
     web_redirect_done(req, "/rounds/", id, "saved");
 }
 
-bool web_rounds_cut(size_t *count)
+int web_rounds_page(struct http_request *req, const struct store_match_rounds_filter *filter,
+                    const struct web_cursor *at, struct web_rounds *out)
 {
-    bool more = *count > MATCH_ROUNDS_SHOWN_MAX;
-    *count = more ? MATCH_ROUNDS_SHOWN_MAX : *count;
-    return more;
+    memset(out, 0, sizeof(*out));
+    struct store_match_rounds_filter f = *filter;
+    f.after_id = at->set ? at->id : NULL;
+    f.after_created_at = at->key;
+    f.limit = MATCH_ROUNDS_SHOWN_MAX + 1;
+    int rc = store_match_rounds_page(req->db, &req->arena, &f, &out->items, &out->count);
+    if (rc != DB_OK)
+        return rc;
+    out->more = out->count > MATCH_ROUNDS_SHOWN_MAX;
+    out->count = out->more ? MATCH_ROUNDS_SHOWN_MAX : out->count;
+    return DB_OK;
 }
 
-void web_rounds_more_note(struct buf *b)
+void web_rounds_pager(struct buf *b, const struct web_rounds *r, const struct web_cursor *at, const char *path,
+                      const char *name, const char *fragment)
 {
-    buf_append_str(b, "<p class=\"muted\">The " LIMIT_TEXT(MATCH_ROUNDS_SHOWN_MAX)
-                      " newest rounds are shown; older ones are left out here.</p>\n");
+    const struct store_match_round *last = r->count > 0 ? &r->items[r->count - 1] : NULL;
+    web_pager_nav(b, &(struct web_pager){.label = "Pages of the match rounds", .what = "rounds", .path = path,
+                                         .name = name, .fragment = fragment, .at = at, .more = r->more,
+                                         .last_key = last != NULL ? last->created_at : 0,
+                                         .last_id = last != NULL ? last->id : NULL});
 }
 
 void web_page_rounds(struct http_request *req)
 {
     struct view_page page;
     struct store_user user;
-    if (!web_page_setup(req, &page, "Match rounds", &user))
+    struct web_cursor at;
+    if (web_cursor_read(req, "cursor", &at) != 0 || !web_page_setup(req, &page, "Match rounds", &user))
         return;
-    struct store_match_round *items = NULL;
-    size_t count = 0;
-    if (store_match_rounds_list(req->db, &req->arena, NULL, user.id, NULL, &items, &count) != DB_OK) {
+    struct web_rounds r;
+    if (web_rounds_page(req, &(struct store_match_rounds_filter){.student_id = user.id}, &at, &r) != DB_OK) {
         http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
         return;
     }
-    bool more = web_rounds_cut(&count);
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_PAGE);
     view_page_begin(&b, &page);
-    buf_append_str(&b, "<h1>Match rounds</h1>\n");
-    if (count == 0)
-        buf_append_str(&b, "<p>Your school has not placed you in a match round.</p>\n");
+    buf_append_str(&b, at.set ? "<h1>Older match rounds</h1>\n" : "<h1>Match rounds</h1>\n");
+    if (r.count == 0)
+        buf_append_str(&b, at.set ? "<p>No older rounds.</p>\n"
+                                  : "<p>Your school has not placed you in a match round.</p>\n");
     buf_append_str(&b, "<ul class=\"plain-list\">\n");
-    for (size_t i = 0; i < count; i++) {
+    for (size_t i = 0; i < r.count; i++) {
         buf_append_str(&b, "<li><a href=\"/rounds/");
-        buf_append_url(&b, items[i].id);
+        buf_append_url(&b, r.items[i].id);
         buf_append_str(&b, "\">");
-        buf_append_html(&b, items[i].name);
+        buf_append_html(&b, r.items[i].name);
         buf_append_str(&b, "</a> <span class=\"muted\">");
-        buf_append_html(&b, items[i].school_name);
+        buf_append_html(&b, r.items[i].school_name);
         buf_append_str(&b, " · ");
-        buf_append_html(&b, match_round_status_label(match_round_status_parse(items[i].status)));
+        buf_append_html(&b, match_round_status_label(match_round_status_parse(r.items[i].status)));
         buf_append_str(&b, "</span></li>\n");
     }
     buf_append_str(&b, "</ul>\n");
-    if (more)
-        web_rounds_more_note(&b);
+    web_rounds_pager(&b, &r, &at, "/rounds", "cursor", NULL);
     view_page_end(&b);
     http_reply_html(req, 200, &b);
 }

@@ -1,6 +1,7 @@
 /* page_saved.c — a student's "Saved" page: starred rotations (cards, each
  * with a button to unstar), saved searches (a link to run each, whether it
- * emails, a button to delete) and waitlist places; and the POSTs behind it:
+ * emails, a button to delete) and waitlist places (newest first, a page at
+ * a time: ?waitlist_cursor= from "Older places"); and the POSTs behind it:
  * saving a search from the search page (the form comes back here with what
  * was typed when the search cannot be saved), deleting one, starring or
  * unstarring an offering (back to where the form was). */
@@ -15,7 +16,7 @@
 #include "views/money.h"
 #include "web/web.h"
 
-const char *const web_saved_params[] = {"done", NULL};
+const char *const web_saved_params[] = {"done", "waitlist_cursor", NULL};
 const char *const web_favourite_params[] = {"next", NULL};
 
 static void render_favourites(struct http_request *req, struct buf *b, const struct view_page *page)
@@ -85,13 +86,13 @@ static void render_searches(struct http_request *req, struct buf *b, const struc
     buf_append_str(b, "</section>\n");
 }
 
-static void render_waitlists(struct http_request *req, struct buf *b)
+static void render_waitlists(struct http_request *req, struct buf *b, const struct web_cursor *at)
 {
     struct store_waitlist_entry *items;
     size_t count = 0;
-    if (store_waitlist_of_student(req->db, &req->arena, req->auth.user_id, 0, NULL, WEB_WAITLIST_SHOWN_MAX + 1, &items,
-                                  &count) != DB_OK ||
-        count == 0)
+    if (store_waitlist_of_student(req->db, &req->arena, req->auth.user_id, at->key, at->set ? at->id : NULL,
+                                  WEB_WAITLIST_SHOWN_MAX + 1, &items, &count) != DB_OK ||
+        (count == 0 && !at->set))
         return;
     bool more = count > WEB_WAITLIST_SHOWN_MAX;
     count = more ? WEB_WAITLIST_SHOWN_MAX : count;
@@ -117,14 +118,18 @@ static void render_waitlists(struct http_request *req, struct buf *b)
         buf_append_str(b, "</li>\n");
     }
     buf_append_str(b, "</ul>\n");
-    if (more)
-        buf_append_str(b, "<p class=\"muted\">The " LIMIT_TEXT(WEB_WAITLIST_SHOWN_MAX)
-                          " newest places are shown; older ones are left out here.</p>\n");
+    if (count == 0)
+        buf_append_str(b, "<p>No older places.</p>\n");
+    const struct store_waitlist_entry *last = count > 0 ? &items[count - 1] : NULL;
+    web_pager_nav(b, &(struct web_pager){.label = "Pages of your waitlist places", .what = "places", .path = "/saved",
+                                         .name = "waitlist_cursor", .fragment = "#waitlists-heading", .at = at,
+                                         .more = more, .last_key = last != NULL ? last->created_at : 0,
+                                         .last_id = last != NULL ? last->id : NULL});
     buf_append_str(b, "</section>\n");
 }
 
 static void render_saved(struct http_request *req, struct view_page *page, const char *notice,
-                         const char *form_html)
+                         const char *form_html, const struct web_cursor *waitlist_at)
 {
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_LIST);
@@ -136,7 +141,7 @@ static void render_saved(struct http_request *req, struct view_page *page, const
         view_notice(&b, notice);
     render_favourites(req, &b, page);
     render_searches(req, &b, page);
-    render_waitlists(req, &b);
+    render_waitlists(req, &b, waitlist_at);
     view_page_end(&b);
     if (!buf_ok(&b)) {
         http_reply_error(req, ERR_INTERNAL, NULL, NULL);
@@ -148,7 +153,8 @@ static void render_saved(struct http_request *req, struct view_page *page, const
 void web_page_saved(struct http_request *req)
 {
     struct view_page page;
-    if (!web_page_setup(req, &page, "Saved", NULL))
+    struct web_cursor waitlist_at;
+    if (web_cursor_read(req, "waitlist_cursor", &waitlist_at) != 0 || !web_page_setup(req, &page, "Saved", NULL))
         return;
     const char *done = http_kv_get(req->query_params, "done");
     const char *notice = done == NULL                      ? NULL
@@ -156,7 +162,7 @@ void web_page_saved(struct http_request *req)
                          : strcmp(done, "deleted") == 0    ? "Saved search deleted."
                          : strcmp(done, "unstarred") == 0  ? "Removed from your saved rotations."
                                                            : NULL;
-    render_saved(req, &page, notice, NULL);
+    render_saved(req, &page, notice, NULL, &waitlist_at);
 }
 
 /* The save form again, with what was typed and the error at the top. */
@@ -214,7 +220,7 @@ void web_page_saved_search_post(struct http_request *req)
             return;
         }
         page.title = "Check your saved search · Saved";
-        render_saved(req, &page, NULL, save_form_again(req, &page, name, &f, &err));
+        render_saved(req, &page, NULL, save_form_again(req, &page, name, &f, &err), &(struct web_cursor){0});
         return;
     }
     http_redirect(req, "/saved?done=saved");

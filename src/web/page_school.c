@@ -13,7 +13,7 @@
 #include "lib/limits.h"
 #include "web/web.h"
 
-const char *const web_school_params[] = {"school", "done", NULL};
+const char *const web_school_params[] = {"school", "done", "rounds_cursor", NULL};
 
 enum { INVITATIONS_SHOWN = 200 };
 
@@ -225,7 +225,8 @@ static void render(struct http_request *req, int status, const char *school_aske
 {
     struct view_page page;
     struct store_user user;
-    if (!web_page_setup(req, &page, "School", &user))
+    struct web_cursor rounds_at;
+    if (web_cursor_read(req, "rounds_cursor", &rounds_at) != 0 || !web_page_setup(req, &page, "School", &user))
         return;
     struct buf b;
     buf_init(&b, &req->arena, BUF_CAP_PAGE);
@@ -258,7 +259,7 @@ static void render(struct http_request *req, int status, const char *school_aske
         view_notice(&b, done_message(done));
     render_report(&b, report);
     web_school_approvals_section(req, &b, page.csrf_token, &user, school.id, approval_error);
-    web_school_rounds_section(req, &b, page.csrf_token, school.id);
+    web_school_rounds_section(req, &b, page.csrf_token, school.id, &rounds_at);
     render_students(&b, page.csrf_token, school.id, links, count);
     render_invite_form(&b, page.csrf_token, school.id, invite_error);
     render_invitations(req, &b, school.id);

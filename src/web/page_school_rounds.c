@@ -1,5 +1,6 @@
 /* page_school_rounds.c — a school's match rounds for its coordinators.
- * On the school dashboard: the rounds and the form that starts one. GET
+ * On the school dashboard: the rounds, newest first a page at a time
+ * (?rounds_cursor= from "Older rounds"), and the form that starts one. GET
  * /school/rounds/{id}: the round's set-up and results — its blocks with the
  * seats reserved, who ranks them (a host's list or the lottery), how many
  * ranked each and, after a run, a picture of the fill of each offering; the
@@ -27,13 +28,13 @@ enum { CANDIDATES_SHOWN = 200 };
 /* ---- on the school dashboard ---- */
 
 void web_school_rounds_section(struct http_request *req, struct buf *b, const char *csrf_token,
-                               const char *school_id)
+                               const char *school_id, const struct web_cursor *at)
 {
-    struct store_match_round *items = NULL;
-    size_t count = 0;
-    if (store_match_rounds_list(req->db, &req->arena, school_id, NULL, NULL, &items, &count) != DB_OK)
-        count = 0;
-    bool more = web_rounds_cut(&count);
+    struct web_rounds r;
+    if (web_rounds_page(req, &(struct store_match_rounds_filter){.school_id = school_id}, at, &r) != DB_OK)
+        r = (struct web_rounds){0};
+    struct store_match_round *items = r.items;
+    size_t count = r.count;
     buf_append_str(b, "<section aria-labelledby=\"rounds-heading\"><h2 id=\"rounds-heading\">Match rounds</h2>\n");
     if (count > 0) {
         buf_append_str(b, "<ul class=\"plain-list\">\n");
@@ -48,9 +49,15 @@ void web_school_rounds_section(struct http_request *req, struct buf *b, const ch
                         (long long)items[i].seats, items[i].seats == 1 ? "seat" : "seats");
         }
         buf_append_str(b, "</ul>\n");
+    } else if (at->set) {
+        buf_append_str(b, "<p>No older rounds.</p>\n");
     }
-    if (more)
-        web_rounds_more_note(b);
+    struct buf path;
+    buf_init(&path, &req->arena, BUF_CAP_LINE);
+    buf_append_str(&path, "/school?school=");
+    buf_append_url(&path, school_id);
+    if (buf_ok(&path))
+        web_rounds_pager(b, &r, at, path.data, "rounds_cursor", "#rounds-heading");
     buf_append_str(b, "<details class=\"card\"><summary>Start a match round</summary>\n<p>A round places your "
                       "linked students into seats you reserve: students rank the rotations, hosts rank the "
                       "students or leave it to the lottery, and the match finds the best stable result for every "

@@ -30,6 +30,29 @@ bool web_application_visible(struct http_request *req, const struct store_user *
  * message, linked to its input (id "f-<field>") when field is not NULL; the
  * page opens at it. */
 void web_error_summary(struct buf *b, const char *field, const char *message);
+/* Paging a list newest first by key (web/pager.c): the cursor of
+ * ?<name>=<key>.<id> (the last item of the page before). */
+struct web_cursor {
+    bool set;       /* false on the first page */
+    int64_t key;    /* the last item's sort key (a time) */
+    const char *id; /* and its id */
+};
+/* Reads the cursor ?name= (absent: not set); -1 after a 400 page naming
+ * the parameter when it is not a cursor. */
+int web_cursor_read(struct http_request *req, const char *name, struct web_cursor *out);
+struct web_pager {
+    const char *label;    /* the nav's aria-label: "Pages of your match rounds" */
+    const char *what;     /* the links' words: "Newest rounds", "Older rounds" */
+    const char *path;     /* the page's address, query included ("/school?school=s_1") */
+    const char *name;     /* the cursor's parameter */
+    const char *fragment; /* "#rounds-heading", or NULL */
+    const struct web_cursor *at;
+    bool more;            /* there are older items than this page's */
+    int64_t last_key;     /* this page's last item */
+    const char *last_id;
+};
+/* The nav with "Newest …" (on a later page) and "Older …" (when more), or nothing. */
+void web_pager_nav(struct buf *b, const struct web_pager *p);
 /* The errors of one submission of a page's form, each naming its field (the
  * input "f-<field>") with a whole sentence: the page shows them all at once. */
 enum { WEB_FORM_MAX_ERRORS = 8 };
@@ -326,10 +349,10 @@ void web_page_readiness_targets(struct http_request *req);
 
 /* ---- partner schools and match rounds (page_school*.c, page_me_schools.c,
  * page_rounds*.c) ---- */
-extern const char *const web_school_params[];         /* school, done */
+extern const char *const web_school_params[];         /* school, done, rounds_cursor */
 extern const char *const web_school_student_params[]; /* school */
 extern const char *const web_me_schools_params[];     /* done */
-extern const char *const web_agreements_params[];     /* done */
+extern const char *const web_agreements_params[];     /* done, cursor */
 /* page_agreements.c, page_agreement.c: affiliation agreements of hosts and schools. */
 void web_page_agreements(struct http_request *req);
 void web_page_agreements_post(struct http_request *req);
@@ -359,7 +382,8 @@ void web_school_dashboard(struct http_request *req, int status, const char *scho
 void web_page_school_settings(struct http_request *req);
 void web_page_school_application_action(struct http_request *req);
 /* The school dashboard's section of match rounds, with the form that starts one. */
-void web_school_rounds_section(struct http_request *req, struct buf *b, const char *csrf_token, const char *school_id);
+void web_school_rounds_section(struct http_request *req, struct buf *b, const char *csrf_token, const char *school_id,
+                               const struct web_cursor *at);
 void web_page_school_round_create(struct http_request *req);
 void web_page_school_round(struct http_request *req);
 void web_page_school_round_block_add(struct http_request *req);
@@ -368,11 +392,21 @@ void web_page_school_round_action(struct http_request *req);
 extern const char *const web_round_params[];      /* done */
 extern const char *const web_host_round_params[]; /* done */
 void web_page_rounds(struct http_request *req);
-/* Cuts a list of store_match_rounds_list (which gives one more than
- * MATCH_ROUNDS_SHOWN_MAX) to the newest shown; true when some were left out. */
-bool web_rounds_cut(size_t *count);
-/* The line a page writes under its rounds when some were left out. */
-void web_rounds_more_note(struct buf *b);
+extern const char *const web_rounds_params[]; /* cursor */
+/* A page of match rounds (web/page_rounds.c): at most MATCH_ROUNDS_SHOWN_MAX
+ * of the filter's after the cursor, newest first; more when there are older. */
+struct store_match_rounds_filter;
+struct store_match_round;
+struct web_rounds {
+    struct store_match_round *items;
+    size_t count;
+    bool more;
+};
+int web_rounds_page(struct http_request *req, const struct store_match_rounds_filter *filter,
+                    const struct web_cursor *at, struct web_rounds *out);
+/* Its "Newest rounds" / "Older rounds" links: path + name=<cursor> + fragment. */
+void web_rounds_pager(struct buf *b, const struct web_rounds *r, const struct web_cursor *at, const char *path,
+                      const char *name, const char *fragment);
 void web_page_round(struct http_request *req);
 void web_page_round_save(struct http_request *req);
 void web_page_host_rounds(struct http_request *req);
