@@ -1,46 +1,28 @@
 /* pager.c — the "Newest" / "Older" links under a list a page shows newest
  * first and pages by key (the store reads a page and one more after the
- * cursor). The cursor in the address is "<key>.<id>": the sort key (a time)
- * and id of the last item of the page before. A cursor that is not one is a
+ * cursor). The cursor in the address names the sort key (a time) and id of
+ * the last item of the page before. A cursor that is not one is a
  * 400 page that names the parameter; nothing else happens. */
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "lib/limits.h"
+#include "lib/list_cursor.h"
 #include "web/web.h"
 
-static bool id_valid(const char *id)
-{
-    size_t len = strlen(id);
-    if (len == 0 || len > ID_MAX_BYTES)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        char c = id[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
-            return false;
-    }
-    return true;
-}
+/* The cursor is a list cursor (lib/list_cursor.h, fuzzed there) of the list
+ * "older", its key the time, newest first. The pages do not number their
+ * items: its position is always 0. */
+static const char cursor_tag[] = "older", cursor_shape[] = "Ns";
 
 static bool parse(struct http_request *req, const char *s, struct web_cursor *out)
 {
-    const char *dot = strchr(s, '.');
-    char digits[24];
-    size_t len = dot != NULL ? (size_t)(dot - s) : 0;
-    if (len == 0 || len >= sizeof(digits))
+    struct list_cursor c;
+    if (!list_cursor_parse(&req->arena, cursor_tag, cursor_shape, s, &c) || c.position != 0)
         return false;
-    memcpy(digits, s, len);
-    digits[len] = '\0';
-    char *end = NULL;
-    errno = 0;
-    long long key = strtoll(digits, &end, 10);
-    if (errno != 0 || end != digits + len || !id_valid(dot + 1))
-        return false;
-    out->key = key;
-    out->id = arena_strdup(&req->arena, dot + 1);
-    out->set = out->id != NULL;
-    return out->set;
+    out->key = c.parts[0].n;
+    out->id = c.id;
+    out->set = true;
+    return true;
 }
 
 int web_cursor_read(struct http_request *req, const char *name, struct web_cursor *out)
@@ -71,8 +53,12 @@ static void link_to(struct buf *b, const struct web_pager *p, bool with_cursor)
     if (with_cursor) {
         buf_append_str(b, strchr(p->path, '?') != NULL ? "&amp;" : "?");
         buf_append_str(b, p->name);
-        buf_appendf(b, "=%lld.", (long long)p->last_key);
-        buf_append_url(b, p->last_id);
+        buf_append_char(b, '=');
+        struct list_cursor last = {.parts = {{.n = p->last_key}}, .id = p->last_id};
+        struct buf cursor;
+        buf_init(&cursor, b->arena, BUF_CAP_LINE);
+        list_cursor_write(&cursor, cursor_tag, cursor_shape, &last);
+        buf_append_url(b, cursor.data); /* [A-Za-z0-9._-] for any id of ours: as it is */
     }
     if (p->fragment != NULL)
         buf_append_str(b, p->fragment);
