@@ -143,13 +143,29 @@ void web_install_error_page(void)
 
 void web_redirect_done(struct http_request *req, const char *prefix, const char *id, const char *done)
 {
+    web_redirect_done_at(req, prefix, id, "", done);
+}
+
+void web_redirect_done_at(struct http_request *req, const char *prefix, const char *id, const char *suffix,
+                          const char *done)
+{
     struct buf location;
     buf_init(&location, &req->arena, BUF_CAP_LINE);
     buf_append_str(&location, prefix);
     buf_append_url(&location, id);
+    buf_append_str(&location, suffix);
     buf_append_str(&location, "?done=");
     buf_append_url(&location, done);
     http_redirect(req, buf_ok(&location) ? location.data : "/");
+}
+
+bool web_rotation_refused_as_page(struct http_request *req, enum error_code code)
+{
+    if (code != ERR_NOT_FOUND && code != ERR_UNAVAILABLE && code != ERR_INTERNAL)
+        return false;
+    http_reply_error(req, code, NULL,
+                     code == ERR_NOT_FOUND ? "This rotation does not exist, or it is not yours to see" : NULL);
+    return true;
 }
 
 void web_error_summary(struct buf *b, const char *field, const char *message)

@@ -9,6 +9,14 @@
 /* 303 to prefix + id (URL-escaped) + "?done=" + done: the page that shows
  * what a POST did ("/wallet/", "d_…", "uploaded"). */
 void web_redirect_done(struct http_request *req, const char *prefix, const char *id, const char *done);
+/* The same with suffix after the id: ("/applications/", "a_…", "/evaluation", "submitted"). */
+void web_redirect_done_at(struct http_request *req, const char *prefix, const char *id, const char *suffix,
+                          const char *done);
+/* A refused POST on a student's rotation page: 404 ("This rotation does not
+ * exist, or it is not yours to see"), 503 and 500 are answered as error pages
+ * and it returns true; anything else is left to the caller (the page again,
+ * with the form as typed) and it returns false. */
+bool web_rotation_refused_as_page(struct http_request *req, enum error_code code);
 /* Fills the layout's fields for this request (signed-in name, CSRF token);
  * loads the user into *user when signed in and user is not NULL. Returns
  * false when the user could not be loaded (already replied). */
