@@ -309,6 +309,11 @@ void web_letter_state(struct buf *b, enum letter_state state);
 void web_letter_rotation(struct http_request *req, struct buf *b, const char *application_id);
 /* An instant's date in the viewer's time zone (UTC without one), "Dec 2, 2026". */
 void web_write_date(const struct http_request *req, struct buf *b, int64_t t);
+/* A small POST form to /letters/{letter_id}/{action} (multipart when upload)
+ * and its CSRF input, each tag followed by line_end ("\n" or ""); the caller
+ * adds the fields and closes it. */
+void web_letter_form_begin(struct buf *b, const char *letter_id, const char *action, const char *csrf, bool upload,
+                           const char *line_end);
 /* The PDF input of a letter's upload form (id "f-file"), its hint and error (or NULL). */
 void web_letter_file_input(struct buf *b, const char *label, const char *error);
 /* ?done=… after a POST on the letter, invitation and readiness pages. */
