@@ -168,6 +168,21 @@ bool web_rotation_refused_as_page(struct http_request *req, enum error_code code
     return true;
 }
 
+void web_page_link_expired(struct http_request *req, const char *explanation)
+{
+    struct view_page page;
+    if (!web_page_setup(req, &page, "This link no longer works", NULL))
+        return;
+    struct buf b;
+    buf_init(&b, &req->arena, BUF_CAP_FORM);
+    view_page_begin(&b, &page);
+    buf_append_str(&b, "<section class=\"card narrow\"><h1>This link no longer works</h1>\n");
+    buf_append_str(&b, explanation);
+    buf_append_str(&b, "</section>\n");
+    view_page_end(&b);
+    http_reply_html(req, 404, &b);
+}
+
 void web_error_summary(struct buf *b, const char *field, const char *message)
 {
     buf_append_str(b, "<div class=\"notice error error-summary\" id=\"error-summary\" role=\"alert\" tabindex=\"-1\" "

@@ -17,6 +17,10 @@ void web_redirect_done_at(struct http_request *req, const char *prefix, const ch
  * and it returns true; anything else is left to the caller (the page again,
  * with the form as typed) and it returns false. */
 bool web_rotation_refused_as_page(struct http_request *req, enum error_code code);
+/* 404 "This link no longer works": a single-use link (email confirmation,
+ * password reset) that is used, expired or replaced; explanation is trusted
+ * HTML, the paragraphs that say why and what to do. */
+void web_page_link_expired(struct http_request *req, const char *explanation);
 /* Fills the layout's fields for this request (signed-in name, CSRF token);
  * loads the user into *user when signed in and user is not NULL. Returns
  * false when the user could not be loaded (already replied). */
