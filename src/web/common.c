@@ -143,13 +143,44 @@ void web_install_error_page(void)
 
 void web_redirect_done(struct http_request *req, const char *prefix, const char *id, const char *done)
 {
+    web_redirect_done_at(req, prefix, id, "", done);
+}
+
+void web_redirect_done_at(struct http_request *req, const char *prefix, const char *id, const char *suffix,
+                          const char *done)
+{
     struct buf location;
     buf_init(&location, &req->arena, BUF_CAP_LINE);
     buf_append_str(&location, prefix);
     buf_append_url(&location, id);
+    buf_append_str(&location, suffix);
     buf_append_str(&location, "?done=");
     buf_append_url(&location, done);
     http_redirect(req, buf_ok(&location) ? location.data : "/");
+}
+
+bool web_rotation_refused_as_page(struct http_request *req, enum error_code code)
+{
+    if (code != ERR_NOT_FOUND && code != ERR_UNAVAILABLE && code != ERR_INTERNAL)
+        return false;
+    http_reply_error(req, code, NULL,
+                     code == ERR_NOT_FOUND ? "This rotation does not exist, or it is not yours to see" : NULL);
+    return true;
+}
+
+void web_page_link_expired(struct http_request *req, const char *explanation)
+{
+    struct view_page page;
+    if (!web_page_setup(req, &page, "This link no longer works", NULL))
+        return;
+    struct buf b;
+    buf_init(&b, &req->arena, BUF_CAP_FORM);
+    view_page_begin(&b, &page);
+    buf_append_str(&b, "<section class=\"card narrow\"><h1>This link no longer works</h1>\n");
+    buf_append_str(&b, explanation);
+    buf_append_str(&b, "</section>\n");
+    view_page_end(&b);
+    http_reply_html(req, 404, &b);
 }
 
 void web_error_summary(struct buf *b, const char *field, const char *message)

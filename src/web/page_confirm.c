@@ -78,19 +78,10 @@ static void render_button(struct http_request *req, const char *token)
 
 static void render_expired(struct http_request *req)
 {
-    struct view_page page;
-    if (!web_page_setup(req, &page, "This link no longer works", NULL))
-        return;
-    struct buf b;
-    buf_init(&b, &req->arena, BUF_CAP_FORM);
-    view_page_begin(&b, &page);
-    buf_append_str(&b, "<section class=\"card narrow\"><h1>This link no longer works</h1>\n"
-                       "<p>A confirmation link works once, for 7 days, and the newest one you asked for replaces "
-                       "the others once one is used.</p>\n"
-                       "<p><a href=\"/login?next=%2Faccount\">Log in</a> and choose \"Send the link again\" on your "
-                       "account page, or go to <a href=\"/account\">your account</a>.</p></section>\n");
-    view_page_end(&b);
-    http_reply_html(req, 404, &b);
+    web_page_link_expired(req, "<p>A confirmation link works once, for 7 days, and the newest one you asked for "
+                               "replaces the others once one is used.</p>\n"
+                               "<p><a href=\"/login?next=%2Faccount\">Log in</a> and choose \"Send the link "
+                               "again\" on your account page, or go to <a href=\"/account\">your account</a>.</p>");
 }
 
 static void render_confirmed(struct http_request *req, bool first)

@@ -218,24 +218,14 @@ void web_page_evaluation(struct http_request *req)
 
 static void redirect_done(struct http_request *req, const char *application_id, const char *done)
 {
-    struct buf location;
-    buf_init(&location, &req->arena, BUF_CAP_LINE);
-    buf_append_str(&location, "/applications/");
-    buf_append_url(&location, application_id);
-    buf_append_str(&location, "/evaluation?done=");
-    buf_append_url(&location, done);
-    http_redirect(req, buf_ok(&location) ? location.data : "/");
+    web_redirect_done_at(req, "/applications/", application_id, "/evaluation", done);
 }
 
 /* A refused POST: 404 and 503 as pages, anything else on the page with the form as typed. */
 static void refused(struct http_request *req, const char *application_id, struct evaluation_form *f)
 {
-    if (f->err.code == ERR_NOT_FOUND || f->err.code == ERR_UNAVAILABLE || f->err.code == ERR_INTERNAL) {
-        http_reply_error(req, f->err.code, NULL,
-                         f->err.code == ERR_NOT_FOUND ? "This rotation does not exist, or it is not yours to see"
-                                                      : NULL);
+    if (web_rotation_refused_as_page(req, f->err.code))
         return;
-    }
     render(req, error_status(f->err.code), application_id, NULL, f);
 }
 

@@ -211,21 +211,6 @@ static void render_versions(struct http_request *req, struct buf *b, const struc
     buf_append_str(b, "</tbody></table></div></section>\n");
 }
 
-static void form_begin(struct buf *b, const struct store_letter *l, const char *action, const char *csrf,
-                       bool upload)
-{
-    buf_append_str(b, "<form class=\"stack\" method=\"post\" action=\"/letters/");
-    buf_append_url(b, l->id);
-    buf_append_char(b, '/');
-    buf_append_str(b, action);
-    buf_append_char(b, '"');
-    if (upload)
-        buf_append_str(b, " enctype=\"multipart/form-data\"");
-    buf_append_str(b, ">\n<input type=\"hidden\" name=\"csrf_token\" value=\"");
-    buf_append_html(b, csrf);
-    buf_append_str(b, "\">\n");
-}
-
 static const char *error_for(const struct failure *f, const char *field)
 {
     return f != NULL && f->field != NULL && strcmp(f->field, field) == 0 ? f->message : NULL;
@@ -257,7 +242,7 @@ static void render_author_actions(struct buf *b, const struct store_letter *l, c
     if (requested) {
         *any = true;
         buf_append_str(b, "<h3>Accept</h3><p>Tell the student you will write it. You can upload it now or later.</p>");
-        form_begin(b, l, "accept", csrf, false);
+        web_letter_form_begin(b, l->id, "accept", csrf, false, "\n");
         buf_append_str(b, "<button type=\"submit\">Accept the request</button></form>\n");
     }
     if (requested || accepted || uploaded) {
@@ -265,14 +250,14 @@ static void render_author_actions(struct buf *b, const struct store_letter *l, c
         buf_append_str(b, uploaded ? "<h3>Upload a new version</h3><p>It replaces the current letter; earlier "
                                      "versions are kept.</p>"
                                    : "<h3>Upload the letter</h3>");
-        form_begin(b, l, "upload", csrf, true);
+        web_letter_form_begin(b, l->id, "upload", csrf, true, "\n");
         web_letter_file_input(b, uploaded ? "New version (PDF)" : "Letter file (PDF)", error_for(f, "file"));
         buf_append_str(b, "<button type=\"submit\">Upload</button></form>\n");
     }
     if (requested || accepted) {
         *any = true;
         buf_append_str(b, "<h3>Decline</h3>");
-        form_begin(b, l, "decline", csrf, false);
+        web_letter_form_begin(b, l->id, "decline", csrf, false, "\n");
         view_textarea(b, "Reason (optional)", "reason", f != NULL ? f->reason : NULL, 3, REASON_MAX_CHARS,
                       "The student reads it.", error_for(f, "reason"));
         buf_append_str(b, "<button type=\"submit\" class=\"danger\">Decline to write it</button></form>\n");
@@ -287,7 +272,7 @@ static void render_delivered_form(struct buf *b, const struct store_letter *l, c
     *any = true;
     buf_append_str(b, "<h3>Delivered to ERAS</h3><p>Once the letter is in ERAS, record it here with its ERAS "
                       "Letter ID.</p>");
-    form_begin(b, l, "delivered", csrf, false);
+    web_letter_form_begin(b, l->id, "delivered", csrf, false, "\n");
     const char *value = f != NULL && f->eras_letter_id != NULL ? f->eras_letter_id : l->eras_letter_id;
     view_input_id(b, "f-delivered-eras", "ERAS Letter ID", "text", "eras_letter_id", value, true, NULL,
                   error_for(f, "delivered_eras"));
@@ -307,7 +292,7 @@ static void render_student_actions(struct buf *b, const struct store_letter *l, 
         *any = true;
         bool has_id = l->eras_letter_id != NULL && l->eras_letter_id[0] != '\0';
         buf_append_str(b, has_id ? "<h3>Change the ERAS Letter ID</h3>" : "<h3>Add the ERAS Letter ID</h3>");
-        form_begin(b, l, "letter-id", csrf, false);
+        web_letter_form_begin(b, l->id, "letter-id", csrf, false, "\n");
         const char *value = f != NULL && f->eras_letter_id != NULL ? f->eras_letter_id : l->eras_letter_id;
         view_input(b, "ERAS Letter ID", "text", "eras_letter_id", value, "off", true,
                    "From the Letter Request Form in MyERAS; the author uses it to upload to ERAS.",
@@ -320,7 +305,7 @@ static void render_student_actions(struct buf *b, const struct store_letter *l, 
         *any = true;
         buf_append_str(b, "<h3>Waive your right to see it</h3><p>Programs give more weight to letters the applicant "
                           "has not seen. This cannot be taken back.</p>");
-        form_begin(b, l, "waive", csrf, false);
+        web_letter_form_begin(b, l->id, "waive", csrf, false, "\n");
         buf_append_str(b, "<button type=\"submit\" class=\"secondary\">I waive my right to see this letter</button>"
                           "</form>\n");
     }

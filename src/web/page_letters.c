@@ -256,20 +256,22 @@ static void render_mine(const struct http_request *req, struct buf *b, const str
     buf_append_str(b, "</tbody></table></div></section>\n");
 }
 
-/* A small POST form to /letters/{id}/{action}; ends after the fields the caller adds. */
-static void letter_form_begin(struct buf *b, const struct store_letter *l, const char *action, const char *csrf,
-                              bool upload)
+void web_letter_form_begin(struct buf *b, const char *letter_id, const char *action, const char *csrf, bool upload,
+                           const char *line_end)
 {
     buf_append_str(b, "<form class=\"stack\" method=\"post\" action=\"/letters/");
-    buf_append_url(b, l->id);
+    buf_append_url(b, letter_id);
     buf_append_char(b, '/');
     buf_append_str(b, action);
     buf_append_char(b, '"');
     if (upload)
         buf_append_str(b, " enctype=\"multipart/form-data\"");
-    buf_append_str(b, "><input type=\"hidden\" name=\"csrf_token\" value=\"");
+    buf_append_str(b, ">");
+    buf_append_str(b, line_end);
+    buf_append_str(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"");
     buf_append_html(b, csrf);
     buf_append_str(b, "\">");
+    buf_append_str(b, line_end);
 }
 
 static void render_author_letter(struct http_request *req, struct buf *b, const struct store_letter *l,
@@ -291,14 +293,14 @@ static void render_author_letter(struct http_request *req, struct buf *b, const 
     enum letter_state state = letter_state_of(l);
     bool open = state == LETTER_REQUESTED || state == LETTER_ACCEPTED;
     if (state == LETTER_REQUESTED) {
-        letter_form_begin(b, l, "accept", csrf, false);
+        web_letter_form_begin(b, l->id, "accept", csrf, false, "");
         buf_append_str(b, "<button type=\"submit\">Accept</button></form>");
     }
     if (open || state == LETTER_UPLOADED) {
         buf_reset(&id);
         buf_append_str(&id, "file-");
         buf_append_str(&id, l->id);
-        letter_form_begin(b, l, "upload", csrf, true);
+        web_letter_form_begin(b, l->id, "upload", csrf, true, "");
         buf_append_str(b, "<div class=\"field\"><label for=\"");
         buf_append_html(b, id.data);
         buf_append_str(b, "\">");
@@ -314,7 +316,7 @@ static void render_author_letter(struct http_request *req, struct buf *b, const 
         buf_append_str(&id, "reason-");
         buf_append_str(&id, l->id);
         buf_append_str(b, "<details class=\"decline\"><summary>Decline</summary>");
-        letter_form_begin(b, l, "decline", csrf, false);
+        web_letter_form_begin(b, l->id, "decline", csrf, false, "");
         view_input_id(b, buf_ok(&id) ? id.data : "reason", "Reason (optional, the student reads it)", "text",
                       "reason", NULL, false, NULL, NULL);
         buf_append_str(b, "<button type=\"submit\" class=\"danger\">Decline to write it</button></form></details>");

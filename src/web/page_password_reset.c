@@ -39,19 +39,10 @@ static void render_form(struct http_request *req, int status, const char *token,
 
 static void render_expired(struct http_request *req)
 {
-    struct view_page page;
-    if (!web_page_setup(req, &page, "This link no longer works", NULL))
-        return;
-    struct buf b;
-    buf_init(&b, &req->arena, BUF_CAP_FORM);
-    view_page_begin(&b, &page);
-    buf_append_str(&b, "<section class=\"card narrow\"><h1>This link no longer works</h1>\n"
-                       "<p>A link to choose a new password works once, for one hour, and only the newest one you "
-                       "asked for counts once one is used.</p>\n"
-                       "<p><a href=\"/password-reset\">Ask for a new link</a> or <a href=\"/login\">log in</a>.</p>"
-                       "</section>\n");
-    view_page_end(&b);
-    http_reply_html(req, 404, &b);
+    web_page_link_expired(req, "<p>A link to choose a new password works once, for one hour, and only the newest "
+                               "one you asked for counts once one is used.</p>\n"
+                               "<p><a href=\"/password-reset\">Ask for a new link</a> or <a href=\"/login\">log "
+                               "in</a>.</p>");
 }
 
 void web_page_password_reset(struct http_request *req)

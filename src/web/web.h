@@ -9,6 +9,18 @@
 /* 303 to prefix + id (URL-escaped) + "?done=" + done: the page that shows
  * what a POST did ("/wallet/", "d_…", "uploaded"). */
 void web_redirect_done(struct http_request *req, const char *prefix, const char *id, const char *done);
+/* The same with suffix after the id: ("/applications/", "a_…", "/evaluation", "submitted"). */
+void web_redirect_done_at(struct http_request *req, const char *prefix, const char *id, const char *suffix,
+                          const char *done);
+/* A refused POST on a student's rotation page: 404 ("This rotation does not
+ * exist, or it is not yours to see"), 503 and 500 are answered as error pages
+ * and it returns true; anything else is left to the caller (the page again,
+ * with the form as typed) and it returns false. */
+bool web_rotation_refused_as_page(struct http_request *req, enum error_code code);
+/* 404 "This link no longer works": a single-use link (email confirmation,
+ * password reset) that is used, expired or replaced; explanation is trusted
+ * HTML, the paragraphs that say why and what to do. */
+void web_page_link_expired(struct http_request *req, const char *explanation);
 /* Fills the layout's fields for this request (signed-in name, CSRF token);
  * loads the user into *user when signed in and user is not NULL. Returns
  * false when the user could not be loaded (already replied). */
@@ -325,6 +337,11 @@ void web_letter_state(struct buf *b, enum letter_state state);
 void web_letter_rotation(struct http_request *req, struct buf *b, const char *application_id);
 /* An instant's date in the viewer's time zone (UTC without one), "Dec 2, 2026". */
 void web_write_date(const struct http_request *req, struct buf *b, int64_t t);
+/* A small POST form to /letters/{letter_id}/{action} (multipart when upload)
+ * and its CSRF input, each tag followed by line_end ("\n" or ""); the caller
+ * adds the fields and closes it. */
+void web_letter_form_begin(struct buf *b, const char *letter_id, const char *action, const char *csrf, bool upload,
+                           const char *line_end);
 /* The PDF input of a letter's upload form (id "f-file"), its hint and error (or NULL). */
 void web_letter_file_input(struct buf *b, const char *label, const char *error);
 /* ?done=… after a POST on the letter, invitation and readiness pages. */
