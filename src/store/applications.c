@@ -625,18 +625,8 @@ int store_audit_add(struct db_conn *conn, const char *actor_id, enum audit_actio
     return store_run(st);
 }
 
-int store_audit_list(struct db_conn *conn, struct arena *arena, const char *action, const char *actor_id,
-                     int64_t before_id, int limit, struct store_audit_event **out, size_t *count)
+int store_audit_read_events(struct db_stmt *st, struct arena *arena, struct store_audit_event **out, size_t *count)
 {
-    struct db_stmt *st = db_prepare(conn, "SELECT id, at, actor_id, action, object_type, object_id, detail"
-                                          " FROM audit_events WHERE (CAST($1 AS TEXT) IS NULL OR action = $1)"
-                                          " AND (CAST($2 AS TEXT) IS NULL OR actor_id = $2)"
-                                          " AND (CAST($3 AS BIGINT) = 0 OR id < CAST($3 AS BIGINT))"
-                                          " ORDER BY id DESC LIMIT $4");
-    db_bind_text(st, 1, action);
-    db_bind_text(st, 2, actor_id);
-    db_bind_int(st, 3, before_id);
-    db_bind_int(st, 4, limit);
     size_t capacity = 0;
     *out = NULL;
     *count = 0;
@@ -654,5 +644,20 @@ int store_audit_list(struct db_conn *conn, struct arena *arena, const char *acti
         e->detail = store_column_dup(arena, st, 6);
     }
     db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return rc == DB_ROW ? DB_ERROR : rc == DB_DONE ? DB_OK : rc;
+}
+
+int store_audit_list(struct db_conn *conn, struct arena *arena, const char *action, const char *actor_id,
+                     int64_t before_id, int limit, struct store_audit_event **out, size_t *count)
+{
+    struct db_stmt *st = db_prepare(conn, "SELECT id, at, actor_id, action, object_type, object_id, detail"
+                                          " FROM audit_events WHERE (CAST($1 AS TEXT) IS NULL OR action = $1)"
+                                          " AND (CAST($2 AS TEXT) IS NULL OR actor_id = $2)"
+                                          " AND (CAST($3 AS BIGINT) = 0 OR id < CAST($3 AS BIGINT))"
+                                          " ORDER BY id DESC LIMIT $4");
+    db_bind_text(st, 1, action);
+    db_bind_text(st, 2, actor_id);
+    db_bind_int(st, 3, before_id);
+    db_bind_int(st, 4, limit);
+    return store_audit_read_events(st, arena, out, count);
 }

@@ -163,6 +163,9 @@ struct store_audit_event {
  * the tables. */
 int store_audit_add(struct db_conn *conn, const char *actor_id, enum audit_action action, enum audit_object object,
                     const char *object_id, const char *detail, int64_t now);
+/* The events of a statement selecting id, at, actor_id, action, object_type,
+ * object_id, detail, into the arena (the statement stepped and reset). */
+int store_audit_read_events(struct db_stmt *st, struct arena *arena, struct store_audit_event **out, size_t *count);
 /* Newest first; before_id 0 = from the newest. action/actor_id NULL = any. */
 int store_audit_list(struct db_conn *conn, struct arena *arena, const char *action, const char *actor_id,
                      int64_t before_id, int limit, struct store_audit_event **out, size_t *count);

@@ -86,22 +86,5 @@ int store_audit_list_person(struct db_conn *conn, struct arena *arena, const cha
     db_bind_text(st, 1, user_id);
     db_bind_int(st, 2, before_id);
     db_bind_int(st, 3, limit);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_audit_event *e = store_push(arena, (void **)out, count, &capacity, sizeof(*e));
-        if (e == NULL)
-            break;
-        e->id = db_column_int(st, 0);
-        e->at = db_column_int(st, 1);
-        e->actor_id = store_column_dup(arena, st, 2);
-        e->action = store_column_dup(arena, st, 3);
-        e->object_type = store_column_dup(arena, st, 4);
-        e->object_id = store_column_dup(arena, st, 5);
-        e->detail = store_column_dup(arena, st, 6);
-    }
-    db_reset(st);
-    return rc == DB_ROW ? DB_ERROR : rc == DB_DONE ? DB_OK : rc;
+    return store_audit_read_events(st, arena, out, count);
 }
