@@ -54,7 +54,9 @@ TEST(odd_counts_neither_crash_nor_overflow_the_bar)
 {
     char *text = captured(odd_counts);
     CHECK_CONTAINS(text, "[##############################] 100%  10/10 rows");
-    CHECK(strstr(text, "12/") == NULL);
+    /* Not "12/10": the done count is never shown past the total. (Not just
+     * "12/": the rate after it, "1,012/s" when the run took 89 ms, may hold it.) */
+    CHECK(strstr(text, "12/10") == NULL);
     free(text);
 }
 
