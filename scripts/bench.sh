@@ -158,21 +158,8 @@ show_log() {
     tail -n 20 "$1" >&2
 }
 
-port_in_use() {
-    ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    return 1
-}
-
-free_port() {
-    local p
-    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 30000 ))
-    for _ in $(seq 1 200); do
-        if ! port_in_use "$p"; then echo "$p"; return 0; fi
-        p=$(( p + 1 )); [ "$p" -lt 60000 ] || p=20000
-    done
-    die "no free TCP port found"
-}
+# shellcheck source=scripts/free_port.sh
+. "$here/free_port.sh"
 
 # "1234567" → "1,234,567"
 commas() { printf '%s' "$1" | sed -e ':a' -e 's/^\([0-9]\{1,\}\)\([0-9]\{3\}\)/\1,\2/' -e 'ta'; }
@@ -317,7 +304,7 @@ start_nginx() {
     [ -f "$template" ] || die "missing $template"
     mkdir -p "$prefix" "$tmp/www"
     for attempt in 1 2 3 4 5; do
-        port=$(free_port)
+        port=$(free_port) || die "no free TCP port found"
         sed -e "s|@TMP@|$tmp|g" -e "s|@PREFIX@|$prefix|g" -e "s|@ROOT@|$tmp/www|g" \
             -e "s|@LISTEN@|127.0.0.1:$port|g" \
             -e "s|@USER@|$(id -un)|g" -e "s|@GROUP@|$(id -gn)|g" "$template" >"$conf"

@@ -31,24 +31,8 @@ else
     as_owner() { "$@"; }
 fi
 
-port_in_use() {
-    # Listening on any address with this port?
-    ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    return 1
-}
-
-free_port() {
-    local p
-    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 30000 ))
-    for _ in $(seq 1 200); do
-        if ! port_in_use "$p"; then
-            echo "$p"; return 0
-        fi
-        p=$(( p + 1 )); [ "$p" -lt 60000 ] || p=20000
-    done
-    die "no free TCP port found"
-}
+# shellcheck source=scripts/free_port.sh
+. "$(dirname "$0")/free_port.sh"
 
 uri() { echo "postgres://$PG_USER@127.0.0.1:$1/$2"; }
 
@@ -81,7 +65,7 @@ EOF
 
     # A port can be taken between check and bind: retry a few times.
     for _ in 1 2 3 4 5; do
-        port=$(free_port)
+        port=$(free_port) || die "no free TCP port found"
         as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/log" -s -w -t 30 start -o \
             "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off \
              -c full_page_writes=off -c max_connections=200 -c shared_buffers=32MB \

@@ -68,20 +68,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-port_in_use() {
-    ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    return 1
-}
-free_port() {
-    local p
-    p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 30000 ))
-    for _ in $(seq 1 200); do
-        port_in_use "$p" || { echo "$p"; return 0; }
-        p=$(( p + 1 )); [ "$p" -lt 60000 ] || p=20000
-    done
-    die "no free TCP port found"
-}
+# shellcheck source=scripts/free_port.sh
+. "$HERE/../../scripts/free_port.sh"
 
 # Status line of GET /healthz, without curl.
 healthz_ok() {
@@ -103,7 +91,7 @@ ROUNDS_DB=$TMP/rounds.db ROUNDS_DATA_DIR=$TMP/data "$BIN" seed --demo >"$TMP/see
 
 # A port can be taken between check and bind: try a few.
 for try in 1 2 3; do
-    PORT=$(free_port)
+    PORT=$(free_port) || die "no free TCP port found"
     BASE_URL=http://127.0.0.1:$PORT
     # Staff, coaches and hosts sign in with a password alone here; two_factor.test.mjs
     # starts a server of its own with the requirement on.

@@ -131,19 +131,8 @@ expect() {
     return 1
 }
 
-port_in_use() {
-    ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    return 1
-}
-free_port() {
-    local p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 30000 )) i
-    for (( i = 0; i < 200; i++ )); do
-        port_in_use "$p" || { echo "$p"; return 0; }
-        p=$(( p + 1 )); [ "$p" -lt 60000 ] || p=20000
-    done
-    return 1
-}
+# shellcheck source=scripts/free_port.sh
+. "$ROOT/scripts/free_port.sh"
 
 # start_instance NAME LISTEN: runs `rounds serve` in the background (log $T/NAME.log).
 start_instance() {

@@ -45,19 +45,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-port_in_use() {
-    ss -Hltn "sport = :$1" 2>/dev/null | grep -q . && return 0
-    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-    return 1
-}
-free_port() {
-    local p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 30000 ))
-    for _ in $(seq 1 200); do
-        port_in_use "$p" || { echo "$p"; return 0; }
-        p=$(( p + 1 )); [ "$p" -lt 60000 ] || p=20000
-    done
-    die "no free TCP port found"
-}
+# shellcheck source=scripts/free_port.sh
+. "$HERE/../../scripts/free_port.sh"
 healthz_ok() {
     timeout 2 bash -c '
         exec 3<>"/dev/tcp/127.0.0.1/$1" || exit 1
@@ -76,7 +65,7 @@ ROUNDS_DB=$TMP/rounds.db ROUNDS_DATA_DIR=$TMP/data "$BIN" seed --demo >"$TMP/see
 start() {
     local name=$1 hooks=$2 port pid
     for try in 1 2 3; do
-        port=$(free_port)
+        port=$(free_port) || die "no free TCP port found"
         env ROUNDS_DB="$TMP/rounds.db" ROUNDS_LISTEN="127.0.0.1:$port" ROUNDS_REGISTER_LIMIT_CLIENT=1000 \
             ROUNDS_TWO_FACTOR_ROLES=none ROUNDS_DATA_DIR="$TMP/data" ROUNDS_PUBLIC_URL="http://127.0.0.1:$port" \
             "$BIN" serve --test-hooks "$hooks" >"$TMP/$name.log" 2>&1 &
