@@ -156,3 +156,14 @@ void web_audit_detail(struct buf *b, const struct audit_line *line)
         buf_append_str(b, "</small>");
     }
 }
+
+void web_audit_table_begin(struct buf *b, const char *caption, bool older)
+{
+    buf_append_str(b, "<div class=\"table-wrap\"><table class=\"records audit\"><caption>");
+    buf_append_html(b, caption);
+    if (older)
+        buf_append_str(b, " (older page)");
+    buf_append_str(b, "</caption><thead><tr><th scope=\"col\">When</th><th scope=\"col\">Who</th>"
+                      "<th scope=\"col\">What</th><th scope=\"col\">On what</th><th scope=\"col\">Detail</th>"
+                      "</tr></thead><tbody>\n");
+}

@@ -17,4 +17,8 @@ void web_audit_object(struct buf *b, const struct audit_line *line);
  * print; one Rounds cannot read, as stored in small print. */
 void web_audit_detail(struct buf *b, const struct audit_line *line);
 
+/* Opens the table of audit events (its caption, " (older page)" when older,
+ * and the heads When, Who, What, On what, Detail) up to its <tbody>. */
+void web_audit_table_begin(struct buf *b, const char *caption, bool older);
+
 #endif

@@ -123,13 +123,7 @@ static void render_events(const struct http_request *req, struct buf *b, const s
         render_pager(b, v);
         return;
     }
-    buf_append_str(b, "<div class=\"table-wrap\"><table class=\"records audit\"><caption>Events by or to this "
-                      "person");
-    if (v->before > 0)
-        buf_append_str(b, " (older page)");
-    buf_append_str(b, "</caption><thead><tr><th scope=\"col\">When</th><th scope=\"col\">Who</th>"
-                      "<th scope=\"col\">What</th><th scope=\"col\">On what</th><th scope=\"col\">Detail</th>"
-                      "</tr></thead><tbody>\n");
+    web_audit_table_begin(b, "Events by or to this person", v->before > 0);
     for (size_t i = 0; i < v->count; i++) {
         const struct audit_line *line = &v->lines[i];
         buf_append_str(b, "<tr><td data-label=\"When\">");
