@@ -113,6 +113,7 @@ void http_detached_free(struct http_request *req)
 void http_detached_finish(struct http_request *req, h2o_req_t *r)
 {
     struct http_detached *d = req->detached;
+    http_connection_unpark(r);
     if (!req->replied) {
         /* Our bug: nothing recorded. */
         log_error("msg=\"request finished without a reply\" req_id=%s", req->request_id);

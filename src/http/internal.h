@@ -145,6 +145,10 @@ void http_db_pool_resume(struct http_request *req, void *ctx, void (*done)(struc
 void http_detached_finish(struct http_request *req, h2o_req_t *r);
 /* Frees a detached request whose client went away. */
 void http_detached_free(struct http_request *req);
+/* connection_park.c: keeps an HTTP/1 connection in the loop's epoll set while
+ * its request waits for the database; unparked before its reply is given. */
+void http_connection_park(h2o_req_t *r);
+void http_connection_unpark(h2o_req_t *r);
 void http_db_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
 /* session_reader.c (with a database pool): the loop's session reader, when
  * the backend reads without blocking (PostgreSQL); nothing otherwise. */

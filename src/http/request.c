@@ -1136,6 +1136,7 @@ static void dispatch_detached(struct http_thread *thread, h2o_req_t *r)
     }
     request_init(req, thread, r);
     if (route_request(req, r)) {
+        http_connection_park(r);
         if (http_session_reader_take(req, r))
             return;
         if (!(req->route->flags & ROUTE_MEMORY) || http_session_present(req)) {

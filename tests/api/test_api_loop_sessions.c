@@ -10,7 +10,8 @@
  * clock is due is still touched. The same with the sessions a reader keeps
  * (its memo): changes made through another instance and directly in the
  * database are seen by the next request. Clients that leave while their sessions are
- * read crash nothing. On PostgreSQL also: GET /api/v1/me is answered while
+ * read crash nothing; requests pipelined behind one that waits are answered
+ * in order. On PostgreSQL also: GET /api/v1/me is answered while
  * both pool connections wait on a lock (it never needed the pool), and so
  * are signed-in searches (the reads a server answers from memory); after
  * the readers' backends are killed requests are still answered and the
@@ -188,8 +189,8 @@ TEST(a_session_due_its_touch_is_touched)
     CHECK_INT(api_db_int(db, "SELECT last_seen_at FROM sessions WHERE token_hash = $1", hash, NULL), after);
 }
 
-/* Sends GET /api/v1/me on a connection of its own and closes it at once. */
-static void ask_and_leave(const struct user *u)
+/* A connection to the server, or -1 (the test failed). */
+static int open_connection(void)
 {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)server.port)};
@@ -198,8 +199,17 @@ static void ask_and_leave(const struct user *u)
         TEST_FAILF("cannot connect to the server");
         if (fd >= 0)
             close(fd);
-        return;
+        return -1;
     }
+    return fd;
+}
+
+/* Sends GET /api/v1/me on a connection of its own and closes it at once. */
+static void ask_and_leave(const struct user *u)
+{
+    int fd = open_connection();
+    if (fd < 0)
+        return;
     char request[256];
     int n = snprintf(request, sizeof(request), "GET /api/v1/me HTTP/1.1\r\nHost: x\r\n%s\r\n\r\n", u->auth);
     CHECK_INT(send(fd, request, (size_t)n, 0), n);
@@ -229,6 +239,85 @@ TEST(clients_that_leave_while_their_sessions_are_read)
     CHECK_INT(api_request(&r, "GET", "/api/v1/me", headers, NULL), 200);
     CHECK_STR(api_json_str(r.json, "id"), people[2].id);
     api_free(&r);
+}
+
+/* ---- Pipelined requests ----
+ * A connection waiting for its reply stays watched by its loop without
+ * being read (http/connection_park.c). Requests pipelined behind one that
+ * waits (on PostgreSQL, for a lock on the sessions, so that the rest arrive
+ * while it waits) are answered after it, in order, each as its own asker:
+ * the first send carries one request, the second, while it waits, enough
+ * requests to fill several of h2o's input buffers, the last with
+ * "Connection: close". (Why the waiting connection must not be read, which
+ * no reply shows: connection_park.c.) */
+
+enum { PIPELINED = 120, PIPELINE_WAIT_MS = 300 };
+
+/* Reads what the server sends until it closes (or CONDITION_WAIT_MS): the
+ * length read, the text in out (NUL-terminated). */
+static size_t read_until_closed(int fd, char *out, size_t size)
+{
+    size_t used = 0;
+    double deadline = api_now_ms() + CONDITION_WAIT_MS;
+    while (used + 1 < size && api_now_ms() < deadline) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, 100) <= 0)
+            continue;
+        ssize_t n = recv(fd, out + used, size - 1 - used, 0);
+        if (n <= 0)
+            break;
+        used += (size_t)n;
+    }
+    out[used] = '\0';
+    return used;
+}
+
+/* The people whose ids the replies in text hold, in order: how many, each
+ * one's index in people written to who (-1: no id of the people). */
+static int replies_in_order(const char *text, int *who, int max)
+{
+    int count = 0;
+    for (const char *at = strstr(text, "HTTP/1.1 "); at != NULL && count < max; at = strstr(at + 1, "HTTP/1.1 ")) {
+        const char *next = strstr(at + 1, "HTTP/1.1 ");
+        who[count] = -1;
+        for (int i = 0; i < PEOPLE; i++) {
+            const char *id = strstr(at, people[i].id);
+            if (strncmp(at, "HTTP/1.1 200", 12) == 0 && id != NULL && (next == NULL || id < next))
+                who[count] = i;
+        }
+        count++;
+    }
+    return count;
+}
+
+TEST(pipelined_requests_behind_one_that_waits)
+{
+    static char burst[PIPELINED * 200], replies[PIPELINED * 1200];
+    size_t used = 0;
+    for (int i = 1; i < PIPELINED; i++)
+        used += (size_t)snprintf(burst + used, sizeof(burst) - used,
+                                 "GET /api/v1/me HTTP/1.1\r\nHost: x\r\n%s\r\n%s\r\n", people[2 + i % 3].auth,
+                                 i == PIPELINED - 1 ? "Connection: close\r\n" : "");
+    char first[256];
+    int first_len = snprintf(first, sizeof(first), "GET /api/v1/me HTTP/1.1\r\nHost: x\r\n%s\r\n\r\n", people[2].auth);
+    int fd = open_connection();
+    if (fd < 0)
+        return;
+    CHECK(lock_sessions(true));
+    CHECK_INT(send(fd, first, (size_t)first_len, 0), first_len);
+    api_sleep_ms(PIPELINE_WAIT_MS);
+    CHECK_INT(send(fd, burst, used, 0), (long)used);
+    api_sleep_ms(PIPELINE_WAIT_MS);
+    CHECK(lock_sessions(false));
+    read_until_closed(fd, replies, sizeof(replies));
+    close(fd);
+    int who[PIPELINED];
+    CHECK_INT(replies_in_order(replies, who, PIPELINED), PIPELINED);
+    for (int i = 0; i < PIPELINED; i++)
+        if (who[i] != 2 + i % 3) {
+            TEST_FAILF("reply %d is not the asker's own (%d)", i, who[i]);
+            break;
+        }
 }
 
 /* ---- Sessions kept by the readers (PostgreSQL: their memo) ----
@@ -806,6 +895,7 @@ static void run_tests(void)
     RUN(bad_expired_and_stale_tokens);
     RUN(a_session_due_its_touch_is_touched);
     RUN(clients_that_leave_while_their_sessions_are_read);
+    RUN(pipelined_requests_behind_one_that_waits);
     RUN(kept_sessions_see_changes_made_elsewhere);
     RUN(me_is_answered_while_the_pool_waits);
     RUN(signed_in_reads_from_memory_skip_the_pool);
