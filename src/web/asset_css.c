@@ -204,6 +204,8 @@ static const char site_css[] =
     "table.records{background:none}table.records tr{background:var(--card)}"
     "table.records caption{display:block;padding-bottom:.5rem}"
     "table.records td{border:0;padding:.3rem 0}"
+    /* a cell with nothing in it (an event without a detail) shows no label over nothing */
+    "table.records td:empty{display:none}"
     /* each value under its label: a long label or a badge is never cut off */
     "table.records td::before{content:attr(data-label);display:block;font-weight:600;color:var(--muted);"
     "font-size:.85rem}}\n"

@@ -350,6 +350,10 @@ test('staff see what was done to a person on their page, at 360 px', { timeout: 
     assert.equal(await row.getByRole('link', { name: 'Carmen Ortiz' }).getAttribute('href'), `/staff/users/${coachId}`);
     assert.ok(text.includes(coachId), 'the coach id in small print');
     assert.match(await table.innerText(), /By this person/, 'their own events in the same list');
+    // An event without a detail (confirming their address) shows no "Detail" label over nothing.
+    const confirmed = table.getByRole('row').filter({ hasText: 'Confirmed their email address' }).first();
+    assert.equal(await confirmed.locator('td[data-label="Detail"]').isVisible(), false, 'no empty Detail label in the card');
+    assert.equal(await row.locator('td[data-label="Detail"]').isVisible(), true, 'a detail is shown under its label');
     const o = await overflow(p);
     assert.ok(o.scrollWidth <= 360, `the account page fits 360 px (${o.scrollWidth})`);
     await checkAxe(p, 'staff user page with events done to the person at 360px');
