@@ -40,9 +40,10 @@ struct audit_line {
     size_t piece_count;                             /* 0 when detail_label is NULL */
 };
 
-/* Describes count events (looking up each actor once, each named object, and
- * the objects the details name in one query for them all):
- * DB_OK with *out filled (count lines), or the store's error. */
+/* Describes count events: the accounts that acted, the objects the events
+ * are about and those their details name are looked up in one query for
+ * them all, whatever count is (store_audit_refs_load). DB_OK with *out
+ * filled (count lines), or the store's error. */
 int audit_describe(struct db_conn *conn, struct arena *arena, const struct store_audit_event *events, size_t count,
                    struct audit_line **out);
 
@@ -51,18 +52,25 @@ int audit_describe(struct db_conn *conn, struct arena *arena, const struct store
  * line->action and line->change set. */
 const char *audit_detail_words(struct arena *arena, const struct audit_line *line);
 
-/* The objects the details of a page name, loaded together (audit_refs.c). */
+/* The accounts and objects the events of a page name, loaded together (audit_refs.c). */
 struct audit_refs {
     struct arena *arena;
     struct store_audit_ref *items;
     size_t count, max;
 };
 
-/* Adds to refs what the line's detail names (ids of people, organisations,
- * blocks, applications …); false when refs is full. */
+/* Adds to refs who acted, the line's object and what its detail names (ids
+ * of people, organisations, blocks, applications …): at most
+ * AUDIT_REFS_PER_LINE; false when refs is full. Needs line->action and
+ * line->object set. */
 bool audit_refs_collect(struct audit_refs *refs, const struct audit_line *line);
 
-/* The line's object_label for objects named through refs (a preceptor, an evaluation). */
+enum { AUDIT_REFS_PER_LINE = 4 }; /* the actor, the object, two named by the detail (an agreement's sides) */
+
+/* The line's actor_name, actor_role and actor_gone (refs loaded). */
+void audit_actor_named(struct audit_line *line, const struct audit_refs *refs);
+
+/* The line's object_label: the object's name when it has one and still exists, else NULL (refs loaded). */
 void audit_object_named(struct arena *arena, struct audit_line *line, const struct audit_refs *refs);
 
 /* The line's pieces and detail_label for a detail that names objects or

@@ -1,16 +1,22 @@
-/* audit_refs.c — details of audit events that name objects or amounts, in
- * words: "school_id" of an approval is the school's name, a block id is the
- * rotation and its dates, an agreement's "host_id=… school_id=… start..end"
- * is "Between St Mary's and Ross University, from Jan 1, 2027 to …", cents
- * are dollars. audit_refs_collect gathers the ids of a whole page so that
- * audit.c loads them in one query (store_audit_refs_load); audit_detail_named
- * then writes each detail as pieces: text, and the objects linked where
- * staff has a page for them, their ids kept for small print. An object since
- * removed reads "a removed rotation". */
+/* audit_refs.c — the names of what audit events name, loaded for a whole
+ * page at once: who acted (name and first role), the object each event is
+ * about ("Application of Asha Rao to Cardiology at St Mary's", "Passport of
+ * Asha Rao", "“The badge office is closed”"), and details that name objects
+ * or amounts, in words: "school_id" of an approval is the school's name, a
+ * block id is the rotation and its dates, an agreement's "host_id=…
+ * school_id=… start..end" is "Between St Mary's and Ross University, from
+ * Jan 1, 2027 to …", cents are dollars. audit_refs_collect gathers the ids of
+ * a whole page so that audit.c loads them in one query
+ * (store_audit_refs_load); audit_actor_named and audit_object_named then name
+ * the actor and the object, and audit_detail_named writes each detail as
+ * pieces: text, and the objects linked where staff has a page for them, their
+ * ids kept for small print. An object since removed reads "a removed
+ * rotation". */
 #include <stdlib.h>
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/documents.h"
 #include "lib/cents.h"
 #include "lib/clock.h"
 
@@ -74,12 +80,51 @@ static bool is_year(const char *s)
     return strlen(s) == 4 && strspn(s, "0123456789") == 4;
 }
 
+/* The kind under which the store finds an event's object, false for one Rounds does not name. */
+static bool object_kind(enum audit_object object, enum store_audit_ref_kind *kind)
+{
+    switch (object) {
+    case AUDIT_ON_USER:
+        *kind = STORE_REF_USER;
+        return true;
+    case AUDIT_ON_APPLICATION:
+    case AUDIT_ON_VISA_LETTER:
+    case AUDIT_ON_EVALUATION: /* by its application's id */
+        *kind = STORE_REF_APPLICATION;
+        return true;
+    case AUDIT_ON_DOCUMENT:
+        *kind = STORE_REF_DOCUMENT;
+        return true;
+    case AUDIT_ON_LETTER:
+        *kind = STORE_REF_LETTER;
+        return true;
+    case AUDIT_ON_AGREEMENT:
+        *kind = STORE_REF_AGREEMENT;
+        return true;
+    case AUDIT_ON_OFFERING:
+        *kind = STORE_REF_OFFERING;
+        return true;
+    case AUDIT_ON_ORGANIZATION:
+        *kind = STORE_REF_ORGANIZATION;
+        return true;
+    case AUDIT_ON_TICKET:
+        *kind = STORE_REF_TICKET;
+        return true;
+    case AUDIT_ON_PRECEPTOR:
+        *kind = STORE_REF_PRECEPTOR;
+        return true;
+    default:
+        return false;
+    }
+}
+
 bool audit_refs_collect(struct audit_refs *refs, const struct audit_line *line)
 {
-    /* Objects that audit.c does not name itself: a preceptor, an evaluation (by its application's id). */
-    if (line->object == AUDIT_ON_PRECEPTOR && !add(refs, STORE_REF_PRECEPTOR, line->event->object_id))
+    /* Who acted, and what the event is about. */
+    enum store_audit_ref_kind kind;
+    if (!add(refs, STORE_REF_USER, line->event->actor_id))
         return false;
-    if (line->object == AUDIT_ON_EVALUATION && !add(refs, STORE_REF_APPLICATION, line->event->object_id))
+    if (object_kind(line->object, &kind) && !add(refs, kind, line->event->object_id))
         return false;
     const char *d = line->event->detail;
     if (d == NULL || d[0] == '\0')
@@ -161,6 +206,12 @@ static void named(struct arena *arena, struct audit_line *line, const struct aud
         break;
     case STORE_REF_PRECEPTOR:
         p->text = found ? arena_printf(arena, "%s of %s", r->name, r->place) : "a removed preceptor";
+        break;
+    case STORE_REF_DOCUMENT: /* objects of events, named by no detail */
+    case STORE_REF_LETTER:
+    case STORE_REF_AGREEMENT:
+    case STORE_REF_TICKET:
+    case STORE_REF_KINDS:
         break;
     }
     if (p->text == NULL)
@@ -401,14 +452,58 @@ bool audit_detail_named(struct arena *arena, struct audit_line *line, const stru
     return true;
 }
 
+void audit_actor_named(struct audit_line *line, const struct audit_refs *refs)
+{
+    const char *id = line->event->actor_id;
+    if (id == NULL)
+        return;
+    const struct store_audit_ref *r = find(refs, STORE_REF_USER, id);
+    line->actor_gone = r == NULL || !r->found;
+    if (line->actor_gone)
+        return;
+    line->actor_name = r->name;
+    if (r->role != NULL) {
+        const char *role = role_label(role_parse(r->role));
+        line->actor_role = role[0] != '\0' ? role : NULL;
+    }
+}
+
+/* The object in words, from its ref (found). */
+static const char *object_words(struct arena *arena, enum audit_object object, const struct store_audit_ref *r)
+{
+    switch (object) {
+    case AUDIT_ON_APPLICATION:
+    case AUDIT_ON_VISA_LETTER:
+        return arena_printf(arena, "Application of %s to %s at %s", r->person, r->name, r->place);
+    case AUDIT_ON_EVALUATION:
+        return arena_printf(arena, "Evaluation of %s in %s at %s", r->person, r->name, r->place);
+    case AUDIT_ON_DOCUMENT:
+        return r->person != NULL ? arena_printf(arena, "%s of %s", document_kind_name(r->name), r->person)
+                                 : document_kind_name(r->name);
+    case AUDIT_ON_LETTER:
+        return arena_printf(arena, "Letter from %s for %s", r->name, r->person);
+    case AUDIT_ON_AGREEMENT:
+        return arena_printf(arena, "Agreement between %s and %s", r->name, r->place);
+    case AUDIT_ON_TICKET:
+        return arena_printf(arena, "“%s”", r->name);
+    case AUDIT_ON_PRECEPTOR:
+        return arena_printf(arena, "%s of %s", r->name, r->place);
+    default: /* an account, a rotation, an organisation: its name */
+        return r->name;
+    }
+}
+
 void audit_object_named(struct arena *arena, struct audit_line *line, const struct audit_refs *refs)
 {
     const char *id = line->event->object_id;
-    const struct store_audit_ref *r = NULL;
+    enum store_audit_ref_kind kind;
     if (id == NULL || id[0] == '\0')
         return;
-    if (line->object == AUDIT_ON_PRECEPTOR && (r = find(refs, STORE_REF_PRECEPTOR, id)) != NULL && r->found)
-        line->object_label = arena_printf(arena, "%s of %s", r->name, r->place);
-    else if (line->object == AUDIT_ON_EVALUATION && (r = find(refs, STORE_REF_APPLICATION, id)) != NULL && r->found)
-        line->object_label = arena_printf(arena, "Evaluation of %s in %s at %s", r->person, r->name, r->place);
+    if (line->object == AUDIT_ON_ROUTE || line->object == AUDIT_ON_CERTIFICATE) {
+        line->object_label = id; /* a path, a certificate number: readable as they are */
+        return;
+    }
+    const struct store_audit_ref *r = object_kind(line->object, &kind) ? find(refs, kind, id) : NULL;
+    if (r != NULL && r->found)
+        line->object_label = object_words(arena, line->object, r);
 }
