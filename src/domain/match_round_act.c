@@ -108,6 +108,39 @@ static int run_tx(struct db_conn *conn, struct act_ctx *c, int64_t now)
     return rc;
 }
 
+/* Tells a placed student what, where, when and until when to accept: the
+ * notice says it in a line (its title is the email's subject), the email
+ * adds which round of which school placed them. The deadline is in the
+ * student's time zone (UTC, saying so, without one). */
+static void tell_placed(struct db_conn *conn, struct act_ctx *c, const struct store_application *a, int64_t now)
+{
+    char when[TZ_INSTANT_WORDS_SIZE], start_words[CLOCK_DATE_WORDS_SIZE], end_words[CLOCK_DATE_WORDS_SIZE];
+    tz_instant_words(notify_time_zone(conn, c->arena, a->student_id), a->offer_expires_at, when);
+    const char *start = clock_date_words(a->block_start, start_words), *end = clock_date_words(a->block_end, end_words);
+    const char *link = title_with(c->arena, "/applications/", a->id, NULL);
+    struct buf title;
+    buf_init(&title, c->arena, BUF_CAP_LINE);
+    buf_appendf(&title, "You were placed in %s at %s, %s to %s: accept the offer by %s to hold the seat",
+                a->offering_title, a->host_name, start, end, when);
+    const char *line =
+        buf_ok(&title) ? title.data : "You were placed by a match round: accept the offer to hold the seat";
+    struct recipient in_app = {a->student_id, NULL};
+    notify(conn, c->arena, &in_app, "match_placed", line, link, now);
+    if (a->student_email == NULL)
+        return;
+    struct buf body;
+    buf_init(&body, c->arena, BUF_CAP_SMALL);
+    buf_appendf(&body, "%s\n\nThe match round “%s” of %s placed you:\n\n", line, c->round->name,
+                c->round->school_name != NULL ? c->round->school_name : "your school");
+    buf_appendf(&body, "  Rotation: %s\n  Host: %s\n  Dates: %s to %s\n  Accept by: %s\n\n", a->offering_title,
+                a->host_name, start, end, when);
+    buf_appendf(&body, "The seat is kept for you until then; an offer not accepted by then lapses and the seat goes "
+                       "to others.\n\nOpen it in Rounds: %s%s\n\n-- \nRounds\n",
+                notify_public_url(), link);
+    if (buf_ok(&body))
+        notify_email(conn, c->arena, a->student_email, "match_placed", line, body.data, now);
+}
+
 /* One placement becomes an offered application whose seat stays reserved. */
 static int offer_placement(struct db_conn *conn, struct act_ctx *c, const struct store_match_entry *p, int64_t now)
 {
@@ -145,15 +178,8 @@ static int offer_placement(struct db_conn *conn, struct act_ctx *c, const struct
         rc = store_application_event_add(conn, id, "match", NULL, "offered", c->user->id, "school",
                                          title_with(c->arena, "Match round ", c->round->name, NULL), now);
     struct store_application made;
-    if (rc == DB_OK && store_application_get(conn, c->arena, id, &made) == DB_ROW) {
-        struct recipient to = {made.student_id, made.student_email};
-        char when[TZ_INSTANT_WORDS_SIZE], tail[TZ_INSTANT_WORDS_SIZE + 48];
-        snprintf(tail, sizeof(tail), ": accept the offer by %s to hold the seat",
-                 tz_instant_words(notify_time_zone(conn, c->arena, to.user_id), made.offer_expires_at, when));
-        notify(conn, c->arena, &to, "match_placed",
-               title_with(c->arena, "You were placed at ", made.offering_title, tail),
-               title_with(c->arena, "/applications/", id, NULL), now);
-    }
+    if (rc == DB_OK && store_application_get(conn, c->arena, id, &made) == DB_ROW)
+        tell_placed(conn, c, &made, now);
     return rc;
 }
 

@@ -3,6 +3,7 @@
  * stored hashed and never logged. */
 #include "domain/preceptor_invitations.h"
 
+#include <ctype.h>
 #include <string.h>
 
 #include "domain/accounts.h"
@@ -46,12 +47,28 @@ static int refuse(struct error *err, enum error_code code, const char *field, co
     return DB_CONSTRAINT;
 }
 
+/* The time zone of the account whose address email is (NULL: none, or no
+ * such account; the link's end is then said in UTC, saying so). */
+static const char *address_time_zone(struct db_conn *conn, struct arena *arena, const char *email)
+{
+    char lowered[256];
+    size_t n = 0;
+    for (; email != NULL && email[n] != '\0' && n + 1 < sizeof(lowered); n++)
+        lowered[n] = (char)tolower((unsigned char)email[n]);
+    lowered[n] = '\0';
+    struct store_user holder;
+    return n > 0 && store_user_by_email(conn, arena, lowered, &holder) == DB_ROW ? holder.time_zone : NULL;
+}
+
+/* The invitation mail: the names quoted as given and defanged
+ * (notify_quote), the only link Rounds' own, its end in the time zone of the
+ * account the address belongs to, else in UTC. */
 static void mail_invitation(struct db_conn *conn, struct arena *arena, const struct store_preceptor *p,
                             const char *host_name, const struct store_user *by, const char *token, int64_t expires_at,
                             int64_t now)
 {
     char expires[TZ_INSTANT_WORDS_SIZE];
-    tz_instant_words(NULL, expires_at, expires); /* sent to an address, not an account: UTC, saying so */
+    tz_instant_words(address_time_zone(conn, arena, p->email), expires_at, expires);
     struct buf body;
     buf_init(&body, arena, BUF_CAP_SMALL);
     buf_append_str(&body, "Hello,\n\nOn Rounds, a clinical-rotation placement platform, a coordinator of the host "

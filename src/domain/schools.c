@@ -107,18 +107,23 @@ struct invite_ctx {
 /* The invitation mail with its link. The addressee may not know Rounds:
  * the names (written by the school's coordinator and by staff) are quoted as
  * given and defanged (notify_quote), the subject carries none of them, and
- * the only link is Rounds' own. */
-static void mail_invitation(struct db_conn *conn, struct arena *arena, const struct store_organization *school,
-                            const struct school_csv_row *row, const char *token, int64_t expires_at, int64_t now)
+ * the only link is Rounds' own. The link's end is in the time zone of the
+ * account the address belongs to (zone), or in UTC, saying so, for an address
+ * without one. */
+static void mail_invitation(struct db_conn *conn, struct arena *arena, const struct invite_ctx *c,
+                            const struct school_csv_row *row, const char *token, int64_t expires_at, const char *zone,
+                            int64_t now)
 {
+    const struct store_organization *school = c->school;
     char expires[TZ_INSTANT_WORDS_SIZE];
-    tz_instant_words(NULL, expires_at, expires); /* sent to an address, not an account: UTC, saying so */
+    tz_instant_words(zone, expires_at, expires);
     struct buf body;
     buf_init(&body, arena, BUF_CAP_OBJECT);
     buf_append_str(&body, "Hello,\n\nA partner school on Rounds invites you to link your Rounds account to it. "
                           "The names below were written by the school; Rounds quotes them as given:\n\n");
     buf_appendf(&body, "  School: %s\n", notify_quote(arena, school->name, BUF_CAP_LINE));
-    buf_appendf(&body, "  Student invited: %s\n\n", notify_quote(arena, row->name, BUF_CAP_LINE));
+    buf_appendf(&body, "  Student invited: %s\n", notify_quote(arena, row->name, BUF_CAP_LINE));
+    buf_appendf(&body, "  Invited by: %s\n\n", notify_quote(arena, c->coordinator->name, BUF_CAP_LINE));
     buf_append_str(&body, "With your consent the school's coordinators see your applications and placements, your "
                           "onboarding checklists, your confirmed hours and your Match readiness — never the "
                           "content of your letters of recommendation, and never your documents' files. You can leave "
@@ -143,7 +148,8 @@ static int invite_row(struct db_conn *conn, struct invite_ctx *c, const struct s
     int rc = store_user_by_email(conn, c->arena, row->email, &existing);
     if (rc != DB_ROW && rc != DB_DONE)
         return rc;
-    if (rc == DB_ROW) {
+    bool has_account = rc == DB_ROW;
+    if (has_account) {
         struct store_school_student link;
         int lrc = store_school_student_get(conn, c->arena, c->school->id, existing.id, &link);
         if (lrc != DB_ROW && lrc != DB_DONE)
@@ -178,11 +184,14 @@ static int invite_row(struct db_conn *conn, struct invite_ctx *c, const struct s
     rc = store_school_invitation_put(conn, &inv, hash);
     if (rc != DB_OK)
         return rc;
-    mail_invitation(conn, c->arena, c->school, row, token, inv.expires_at, now);
-    if (rc == DB_ROW && account_has_role(&existing, ROLE_STUDENT)) {
+    mail_invitation(conn, c->arena, c, row, token, inv.expires_at, has_account ? existing.time_zone : NULL, now);
+    /* A student with this address is told in the app too, when the email went
+     * (mail to an address not confirmed yet is held: notify.h). */
+    if (has_account && existing.email_confirmed_at > 0 && account_has_role(&existing, ROLE_STUDENT)) {
         struct recipient to = {existing.id, NULL};
         notify(conn, c->arena, &to, "school_invitation",
-               join(c->arena, c->school->name, " invites you to join it: see the email we sent you", NULL),
+               join(c->arena, c->school->name, " invites you to join it: accept with the link in the email we sent you",
+                    NULL),
                "/me/schools", now);
     }
     explicit_bzero(token, sizeof(token));
