@@ -2,7 +2,8 @@
  * invitation email links to. It names the school and says what joining
  * shares; a signed-in student accepts with one button (POST
  * /invitations/schools/{token}/accept → /me/schools); anyone else is asked to
- * log in or create an account first, and comes back here afterwards. A link
+ * log in or create an account first, and comes back here afterwards (both
+ * links carry ?next= to this page). A link
  * that is not one answers 404, a used or expired one 410. Tokens never reach
  * the logs (the router masks /invitations/…). */
 #include <string.h>
@@ -16,11 +17,13 @@ static void render_actions(struct buf *b, const struct view_page *page, const st
                            const char *token)
 {
     if (page->user_name == NULL) {
-        buf_append_str(b, "<p>Log in to accept (you come back here), or create a student account first and open "
-                          "this link again.</p><p class=\"actions\"><a class=\"button\" "
+        buf_append_str(b, "<p>Log in to accept, or create a student account first: either way you come back "
+                          "here.</p><p class=\"actions\"><a class=\"button\" "
                           "href=\"/login?next=/invitations/schools/");
         buf_append_url(b, token);
-        buf_append_str(b, "\">Log in</a> <a class=\"button secondary\" href=\"/register\">Create an account</a></p>\n");
+        buf_append_str(b, "\">Log in</a> <a class=\"button secondary\" href=\"/register?next=/invitations/schools/");
+        buf_append_url(b, token);
+        buf_append_str(b, "\">Create an account</a></p>\n");
         return;
     }
     if (!account_has_role(user, ROLE_STUDENT)) {

@@ -365,6 +365,10 @@ TEST(the_school_link_leads_a_signed_out_student_through_login_back_to_joining)
     CHECK_CONTAINS(r.body, "Dear Ana Join,");
     memcpy(login, "/login?next=", 12); /* the page's own link, not the navigation's */
     CHECK(attribute_after(r.body, "href=\"/login?next=", login + 12, sizeof(login) - 12));
+    /* Creating an account comes back here too. */
+    char register_next[400] = "";
+    CHECK(attribute_after(r.body, "href=\"/register?next=", register_next, sizeof(register_next)));
+    CHECK_STR(register_next, path);
     CHECK(strstr(r.body, "Join the school") == NULL);
     api_free(&r);
     char location[600] = "", cookie[160] = "";
