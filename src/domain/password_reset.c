@@ -140,14 +140,7 @@ int password_reset_begin(struct db_conn *conn, struct arena *arena, const char *
 void password_reset_work(void *ctx)
 {
     struct password_reset_job *job = ctx;
-    if (password_check(job->password, job->email, &job->err) != 0) {
-        job->refused = true;
-        return;
-    }
-    if (crypto_password_hash(job->password, job->password_hash) != 0) {
-        job->refused = true;
-        error_set(&job->err, ERR_INTERNAL, NULL, "out of memory while hashing");
-    }
+    job->refused = password_hash_new(job->password, job->email, job->password_hash, &job->err) != 0;
 }
 
 struct reset_ctx {
