@@ -111,14 +111,7 @@ int auth_register_begin(struct db_conn *conn, struct arena *arena, const char *e
 void auth_register_work(void *ctx)
 {
     struct auth_register_job *job = ctx;
-    if (password_check(job->password, job->email, &job->err) != 0) {
-        job->refused = true;
-        return;
-    }
-    if (crypto_password_hash(job->password, job->password_hash) != 0) {
-        job->refused = true;
-        error_set(&job->err, ERR_INTERNAL, NULL, "out of memory while hashing");
-    }
+    job->refused = password_hash_new(job->password, job->email, job->password_hash, &job->err) != 0;
 }
 
 struct insert_ctx {

@@ -2,12 +2,10 @@
  * address, and the welcome email after it; see email_confirmation.h. */
 #include "domain/email_confirmation.h"
 
-#include <string.h>
-
 #include "domain/notify.h"
+#include "domain/single_use_links.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
-#include "lib/crypto.h"
 #include "lib/limits.h"
 #include "store/applications.h"
 
@@ -15,11 +13,9 @@ static const char expired_text[] = "this link has expired or has been used; sign
 
 int email_confirmation_send(struct db_conn *conn, struct arena *arena, const struct store_user *user, int64_t now)
 {
-    char token[44], token_hash[65];
-    crypto_random_token(token);
-    crypto_hash_token(token, token_hash);
-    int rc = store_link_insert(conn, STORE_LINK_EMAIL_CONFIRMATION, token_hash, user->id, now,
-                               now + EMAIL_CONFIRM_SECONDS);
+    char token[44];
+    int rc = single_use_link_create(conn, STORE_LINK_EMAIL_CONFIRMATION, user->id, now, now + EMAIL_CONFIRM_SECONDS,
+                                    token);
     if (rc != DB_OK)
         return rc;
     struct buf body;
@@ -79,20 +75,10 @@ int email_confirmation_resend(struct db_conn *conn, struct arena *arena, const s
     return 0;
 }
 
-/* The user whose working link token is (DB_ROW), DB_DONE when it does not work. */
-static int link_user(struct db_conn *conn, struct arena *arena, const char *token, const char **user_id)
-{
-    if (token == NULL || token[0] == '\0' || strlen(token) > LINK_TOKEN_MAX_BYTES)
-        return DB_DONE;
-    char token_hash[65];
-    crypto_hash_token(token, token_hash);
-    return store_link_find(conn, arena, STORE_LINK_EMAIL_CONFIRMATION, token_hash, clock_now(), user_id);
-}
-
 int email_confirmation_check(struct db_conn *conn, struct arena *arena, const char *token, struct error *err)
 {
     const char *user_id = NULL;
-    int rc = link_user(conn, arena, token, &user_id);
+    int rc = single_use_link_user(conn, arena, STORE_LINK_EMAIL_CONFIRMATION, token, &user_id);
     if (rc == DB_DONE)
         return error_set(err, ERR_NOT_FOUND, "token", expired_text);
     return rc == DB_ROW ? 0 : error_set(err, ERR_UNAVAILABLE, NULL, NULL);
@@ -154,10 +140,9 @@ int email_confirmation_confirm(struct db_conn *conn, struct arena *arena, const 
                                bool *first, struct error *err)
 {
     *first = false;
-    if (token == NULL || token[0] == '\0' || strlen(token) > LINK_TOKEN_MAX_BYTES)
-        return error_set(err, ERR_NOT_FOUND, "token", expired_text);
     char token_hash[65];
-    crypto_hash_token(token, token_hash);
+    if (!single_use_link_hash(token, token_hash))
+        return error_set(err, ERR_NOT_FOUND, "token", expired_text);
     struct confirm_ctx c = {arena, token_hash, user, clock_now(), false, false};
     int rc = db_run_tx(conn, true, confirm_tx, &c);
     if (c.used_before)

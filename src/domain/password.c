@@ -1,4 +1,5 @@
-/* password.c — password rules; see password.h. */
+/* password.c — password rules, and a new password checked and hashed;
+ * see password.h. */
 #include "domain/password.h"
 
 #include <ctype.h>
@@ -8,6 +9,7 @@
 /* crack.h uses size_t without including stddef.h */
 #include <crack.h>
 
+#include "lib/crypto.h"
 #include "lib/utf8.h"
 
 /* cracklib keeps static state: one caller at a time. */
@@ -114,5 +116,14 @@ int password_check(const char *password, const char *email, struct error *err)
                 return error_set(err, ERR_WEAK_PASSWORD, "password", "must not contain your email address");
         }
     }
+    return 0;
+}
+
+int password_hash_new(const char *password, const char *email, char hash[128], struct error *err)
+{
+    if (password_check(password, email, err) != 0)
+        return -1;
+    if (crypto_password_hash(password, hash) != 0)
+        return error_set(err, ERR_INTERNAL, NULL, "out of memory while hashing");
     return 0;
 }

@@ -14,5 +14,10 @@ int password_check_length(const char *password, struct error *err);
 /* Every rule, including the dictionary (slow-ish: call from a worker).
  * email may be NULL. Returns 0 or -1 with err (ERR_WEAK_PASSWORD, field "password"). */
 int password_check(const char *password, const char *email, struct error *err);
+/* A new password's slow middle, on the offload worker (registration, a
+ * password reset): every rule (password_check), then its Argon2id hash into
+ * hash. 0, or -1 with err (ERR_WEAK_PASSWORD, or ERR_INTERNAL when hashing
+ * ran out of memory). */
+int password_hash_new(const char *password, const char *email, char hash[128], struct error *err);
 
 #endif

@@ -7,6 +7,7 @@
 
 #include "domain/notify.h"
 #include "domain/password.h"
+#include "domain/single_use_links.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
@@ -45,11 +46,9 @@ static int request_tx(struct db_conn *conn, void *p)
         return DB_OK; /* no account: nothing to send, the same answer */
     if (rc != DB_ROW)
         return rc;
-    char token[44], token_hash[65];
-    crypto_random_token(token);
-    crypto_hash_token(token, token_hash);
-    rc = store_link_insert(conn, STORE_LINK_PASSWORD_RESET, token_hash, user.id, c->now,
-                           c->now + PASSWORD_RESET_SECONDS);
+    char token[44];
+    rc = single_use_link_create(conn, STORE_LINK_PASSWORD_RESET, user.id, c->now, c->now + PASSWORD_RESET_SECONDS,
+                                token);
     if (rc != DB_OK)
         return rc;
     struct buf body;
@@ -93,20 +92,10 @@ int password_reset_request(struct db_conn *conn, struct arena *arena, const char
     return 0;
 }
 
-/* The user whose unused link token is (DB_ROW), DB_DONE when it does not work. */
-static int link_user(struct db_conn *conn, struct arena *arena, const char *token, const char **user_id)
-{
-    if (token == NULL || token[0] == '\0' || strlen(token) > LINK_TOKEN_MAX_BYTES)
-        return DB_DONE;
-    char token_hash[65];
-    crypto_hash_token(token, token_hash);
-    return store_link_find(conn, arena, STORE_LINK_PASSWORD_RESET, token_hash, clock_now(), user_id);
-}
-
 int password_reset_check(struct db_conn *conn, struct arena *arena, const char *token, struct error *err)
 {
     const char *user_id = NULL;
-    int rc = link_user(conn, arena, token, &user_id);
+    int rc = single_use_link_user(conn, arena, STORE_LINK_PASSWORD_RESET, token, &user_id);
     if (rc == DB_DONE)
         return error_set(err, ERR_NOT_FOUND, "token", expired_text);
     return rc == DB_ROW ? 0 : error_set(err, ERR_UNAVAILABLE, NULL, NULL);
@@ -116,7 +105,7 @@ int password_reset_begin(struct db_conn *conn, struct arena *arena, const char *
                          struct password_reset_job *job, struct error *err)
 {
     const char *user_id = NULL;
-    int rc = link_user(conn, arena, token, &user_id);
+    int rc = single_use_link_user(conn, arena, STORE_LINK_PASSWORD_RESET, token, &user_id);
     if (rc == DB_DONE)
         return error_set(err, ERR_NOT_FOUND, "token", expired_text);
     if (rc != DB_ROW)
@@ -140,14 +129,7 @@ int password_reset_begin(struct db_conn *conn, struct arena *arena, const char *
 void password_reset_work(void *ctx)
 {
     struct password_reset_job *job = ctx;
-    if (password_check(job->password, job->email, &job->err) != 0) {
-        job->refused = true;
-        return;
-    }
-    if (crypto_password_hash(job->password, job->password_hash) != 0) {
-        job->refused = true;
-        error_set(&job->err, ERR_INTERNAL, NULL, "out of memory while hashing");
-    }
+    job->refused = password_hash_new(job->password, job->email, job->password_hash, &job->err) != 0;
 }
 
 struct reset_ctx {

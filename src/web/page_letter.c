@@ -148,13 +148,7 @@ static void render_facts(struct http_request *req, struct buf *b, const struct s
     }
     buf_append_str(b, "</dd>");
     fact_begin(b, "ERAS Letter ID");
-    if (l->eras_letter_id != NULL && l->eras_letter_id[0] != '\0') {
-        buf_append_str(b, "<code>");
-        buf_append_html(b, l->eras_letter_id);
-        buf_append_str(b, "</code>");
-    } else {
-        buf_append_str(b, "<span class=\"muted\">None yet</span>");
-    }
+    web_letter_eras_id(b, l);
     buf_append_str(b, "</dd>");
     fact_date(req, b, "Requested", l->requested_at);
     fact_date(req, b, "Accepted", l->accepted_at);

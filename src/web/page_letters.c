@@ -7,7 +7,8 @@
  * summary, each linked to its field. An author with an
  * account (a preceptor) sees "Letters asked of you" with small accept,
  * decline and upload forms; one person may be both.
- * Also the state badge and date formatting the letter pages share. */
+ * Also the state badge, the ERAS Letter ID and date formatting the letter
+ * pages share. */
 #include <string.h>
 
 #include "domain/accounts.h"
@@ -64,6 +65,17 @@ void web_letter_rotation(struct http_request *req, struct buf *b, const char *ap
     buf_append_str(b, " to ");
     view_date(b, a.block_end);
     buf_append_str(b, "</span></dd>");
+}
+
+void web_letter_eras_id(struct buf *b, const struct store_letter *l)
+{
+    if (l->eras_letter_id != NULL && l->eras_letter_id[0] != '\0') {
+        buf_append_str(b, "<code>");
+        buf_append_html(b, l->eras_letter_id);
+        buf_append_str(b, "</code>");
+    } else {
+        buf_append_str(b, "<span class=\"muted\">None yet</span>");
+    }
 }
 
 /* ---- the request form ---- */
@@ -244,13 +256,7 @@ static void render_mine(const struct http_request *req, struct buf *b, const str
         cell_date(req, b, "Uploaded", l->uploaded_at);
         cell_date(req, b, "Delivered", l->delivered_at);
         buf_append_str(b, "<td data-label=\"ERAS ID\">");
-        if (l->eras_letter_id != NULL && l->eras_letter_id[0] != '\0') {
-            buf_append_str(b, "<code>");
-            buf_append_html(b, l->eras_letter_id);
-            buf_append_str(b, "</code>");
-        } else {
-            buf_append_str(b, "<span class=\"muted\">None yet</span>");
-        }
+        web_letter_eras_id(b, l);
         buf_append_str(b, "</td></tr>\n");
     }
     buf_append_str(b, "</tbody></table></div></section>\n");

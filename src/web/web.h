@@ -335,6 +335,8 @@ void web_letter_state(struct buf *b, enum letter_state state);
 /* <dt>Rotation</dt><dd>…</dd>: the rotation a letter is asked for (title,
  * host, dates); nothing when it names none, or none that can be read. */
 void web_letter_rotation(struct http_request *req, struct buf *b, const char *application_id);
+/* A letter's ERAS Letter ID as <code>, or "None yet" (muted) before it has one. */
+void web_letter_eras_id(struct buf *b, const struct store_letter *l);
 /* An instant's date in the viewer's time zone (UTC without one), "Dec 2, 2026". */
 void web_write_date(const struct http_request *req, struct buf *b, int64_t t);
 /* A small POST form to /letters/{letter_id}/{action} (multipart when upload)

@@ -635,6 +635,18 @@ TEST(whole_flow_request_accept_upload_deliver)
     char *eras = api_db_text(db, "SELECT eras_letter_id FROM letters WHERE id = $1", id, NULL, NULL);
     CHECK_STR(eras, "L20250417");
     free(eras);
+    /* The student's pages show it: the letter's details and the list's row. */
+    char page[120];
+    snprintf(page, sizeof(page), "/letters/%s", id);
+    const char *student_cookie[] = {s.cookie, NULL};
+    api_request(&r, "GET", page, student_cookie, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(body_has(&r, "<dt>ERAS Letter ID</dt><dd><code>L20250417</code></dd>"));
+    api_free(&r);
+    api_request(&r, "GET", "/letters", student_cookie, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(body_has(&r, "<td data-label=\"ERAS ID\"><code>L20250417</code></td>"));
+    api_free(&r);
     /* Delivered once. */
     letter_act(&r, &s, NULL, id, "delivered", "{\"eras_letter_id\":\"L20250418\"}");
     CHECK_PROBLEM(&r, 409, "invalid_transition", NULL);
