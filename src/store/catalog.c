@@ -105,25 +105,16 @@ int store_site_update(struct db_conn *conn, struct arena *arena, const struct st
 
 /* ---- organisations ---- */
 
-static void read_organization(struct arena *arena, struct db_stmt *st, void *item)
-{
-    struct store_organization *o = item;
-    o->id = store_column_dup(arena, st, 0);
-    o->name = store_column_dup(arena, st, 1);
-    o->kind = store_column_dup(arena, st, 2);
-    o->created_at = db_column_int(st, 3);
-}
-
 int store_organizations_list(struct db_conn *conn, struct arena *arena, const char *kind, const char *after_id,
                              int limit, struct store_organization **out, size_t *count)
 {
-    struct db_stmt *st = db_prepare(conn, "SELECT id, name, kind, created_at FROM organizations"
+    struct db_stmt *st = db_prepare(conn, "SELECT " STORE_ORGANIZATION_COLUMNS " FROM organizations"
                                           " WHERE (CAST($1 AS TEXT) IS NULL OR kind = $1) AND id > $2"
                                           " ORDER BY id LIMIT $3");
     db_bind_text(st, 1, kind);
     db_bind_text(st, 2, after_id != NULL ? after_id : "");
     db_bind_int(st, 3, limit);
-    return store_read_rows(arena, st, read_organization, sizeof(**out), (void **)out, count);
+    return store_read_rows(arena, st, store_read_organization, sizeof(**out), (void **)out, count);
 }
 
 /* ---- preceptors ---- */

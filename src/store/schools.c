@@ -285,20 +285,11 @@ int store_school_invitations_page(struct db_conn *conn, struct arena *arena, con
 
 /* ---- the schools themselves ---- */
 
-static void read_school(struct arena *arena, struct db_stmt *st, void *item)
-{
-    struct store_organization *o = item;
-    o->id = store_column_dup(arena, st, 0);
-    o->name = store_column_dup(arena, st, 1);
-    o->kind = store_column_dup(arena, st, 2);
-    o->created_at = db_column_int(st, 3);
-}
-
 int store_schools_list(struct db_conn *conn, struct arena *arena, struct store_organization **out, size_t *count)
 {
-    struct db_stmt *st = db_prepare(conn, "SELECT id, name, kind, created_at FROM organizations"
+    struct db_stmt *st = db_prepare(conn, "SELECT " STORE_ORGANIZATION_COLUMNS " FROM organizations"
                                           " WHERE kind = 'school' ORDER BY name COLLATE \"C\", id COLLATE \"C\"");
-    return store_read_rows(arena, st, read_school, sizeof(**out), (void **)out, count);
+    return store_read_rows(arena, st, store_read_organization, sizeof(**out), (void **)out, count);
 }
 
 int store_school_home_approval(struct db_conn *conn, const char *organization_id, bool *required)

@@ -116,3 +116,12 @@ int store_read_ids(struct arena *arena, struct db_stmt *st, const char ***ids, s
 {
     return store_read_rows(arena, st, read_id, sizeof(**ids), (void **)ids, count);
 }
+
+void store_read_organization(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_organization *o = item;
+    o->id = store_column_dup(arena, st, 0);
+    o->name = store_column_dup(arena, st, 1);
+    o->kind = store_column_dup(arena, st, 2);
+    o->created_at = db_column_int(st, 3);
+}

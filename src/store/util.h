@@ -53,6 +53,11 @@ int store_read_rows(struct arena *arena, struct db_stmt *st, store_read_row_fn *
 /* store_read_rows for a statement whose column 0 is an id: every row's id. */
 int store_read_ids(struct arena *arena, struct db_stmt *st, const char ***ids, size_t *count);
 
+/* The columns of an organisation that store_read_organization reads (a
+ * store_read_row_fn filling a struct store_organization). */
+#define STORE_ORGANIZATION_COLUMNS "id, name, kind, created_at"
+void store_read_organization(struct arena *arena, struct db_stmt *st, void *item);
+
 /* ---- session reads (users.c, session_batch.c) ----
  * The columns and joins of a session read: the user (no password hash), the
  * session, then one row per role × membership (r.role is column 19, m.role,
