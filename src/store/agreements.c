@@ -13,8 +13,9 @@
     " FROM affiliation_agreements a JOIN organizations h ON h.id = a.host_id"                                 \
     " JOIN organizations s ON s.id = a.school_id JOIN users u ON u.id = a.proposed_by "
 
-static void read_agreement(struct arena *arena, struct db_stmt *st, struct store_agreement *a)
+static void read_agreement(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_agreement *a = item;
     memset(a, 0, sizeof(*a));
     a->id = store_column_dup(arena, st, 0);
     a->host_id = store_column_dup(arena, st, 1);
@@ -41,20 +42,7 @@ static void read_agreement(struct arena *arena, struct db_stmt *st, struct store
 
 static int read_agreements(struct arena *arena, struct db_stmt *st, struct store_agreement **out, size_t *count)
 {
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_agreement *a = store_push(arena, (void **)out, count, &capacity, sizeof(*a));
-        if (a == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_agreement(arena, st, a);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_agreement, sizeof(**out), (void **)out, count);
 }
 
 /* Steps an UPDATE: DB_OK when it changed a row, DB_DONE when none matched. */
@@ -200,6 +188,14 @@ int store_agreement_claim_reminder(struct db_conn *conn, const char *id, int64_t
     return run_changed(st);
 }
 
+static void read_affiliation(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_affiliation *f = item;
+    f->host_id = store_column_dup(arena, st, 0);
+    f->start_date = store_column_dup(arena, st, 1);
+    f->end_date = store_column_dup(arena, st, 2);
+}
+
 /* serves: school_students_by_student (student_id, status), then affiliation_agreements_by_school */
 int store_student_affiliations(struct db_conn *conn, struct arena *arena, const char *student_id,
                                struct store_affiliation **out, size_t *count)
@@ -209,20 +205,5 @@ int store_student_affiliations(struct db_conn *conn, struct arena *arena, const 
                                           " WHERE ss.student_id = $1 AND ss.status = 'active' AND a.status = 'active'"
                                           " ORDER BY a.host_id, a.start_date");
     db_bind_text(st, 1, student_id);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_affiliation *f = store_push(arena, (void **)out, count, &capacity, sizeof(*f));
-        if (f == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        f->host_id = store_column_dup(arena, st, 0);
-        f->start_date = store_column_dup(arena, st, 1);
-        f->end_date = store_column_dup(arena, st, 2);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_affiliation, sizeof(**out), (void **)out, count);
 }

@@ -20,6 +20,16 @@ int store_catalog_event_add(struct db_conn *conn, const char *kind, const char *
     return store_run(st);
 }
 
+static void read_catalog_event(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_catalog_event *e = item;
+    e->seq = db_column_int(st, 0);
+    e->kind = store_column_dup(arena, st, 1);
+    e->offering_id = store_column_dup(arena, st, 2);
+    e->block_id = store_column_dup(arena, st, 3);
+    e->at = db_column_int(st, 4);
+}
+
 int store_catalog_events_after(struct db_conn *conn, struct arena *arena, int64_t after_seq, int64_t until_at,
                                int limit, struct store_catalog_event **out, size_t *count)
 {
@@ -28,22 +38,7 @@ int store_catalog_events_after(struct db_conn *conn, struct arena *arena, int64_
     db_bind_int(st, 1, after_seq);
     db_bind_int(st, 2, until_at);
     db_bind_int(st, 3, limit);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_catalog_event *e = store_push(arena, (void **)out, count, &capacity, sizeof(*e));
-        if (e == NULL)
-            break;
-        e->seq = db_column_int(st, 0);
-        e->kind = store_column_dup(arena, st, 1);
-        e->offering_id = store_column_dup(arena, st, 2);
-        e->block_id = store_column_dup(arena, st, 3);
-        e->at = db_column_int(st, 4);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_catalog_event, sizeof(**out), (void **)out, count);
 }
 
 int store_event_cursor_get(struct db_conn *conn, const char *name, int64_t *seq)
@@ -105,8 +100,9 @@ int store_saved_search_count(struct db_conn *conn, const char *student_id, int64
     " COALESCE(s.last_email_at, 0), s.created_at, u.email, s.position"                                         \
     " FROM saved_searches s JOIN users u ON u.id = s.student_id "
 
-static void read_saved_search(struct arena *arena, struct db_stmt *st, struct store_saved_search *s)
+static void read_saved_search(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_saved_search *s = item;
     memset(s, 0, sizeof(*s));
     s->id = store_column_dup(arena, st, 0);
     s->student_id = store_column_dup(arena, st, 1);
@@ -131,18 +127,7 @@ static void read_saved_search(struct arena *arena, struct db_stmt *st, struct st
 static int read_saved_searches(struct arena *arena, struct db_stmt *st, struct store_saved_search **out,
                                size_t *count)
 {
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_saved_search *s = store_push(arena, (void **)out, count, &capacity, sizeof(*s));
-        if (s == NULL)
-            break;
-        read_saved_search(arena, st, s);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_saved_search, sizeof(**out), (void **)out, count);
 }
 
 int store_saved_searches_of(struct db_conn *conn, struct arena *arena, const char *student_id,
@@ -309,6 +294,14 @@ int store_favourites_of(struct db_conn *conn, struct arena *arena, const char *s
     return store_read_ids(arena, st, ids, count);
 }
 
+static void read_favourite(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_favourite *f = item;
+    f->offering_id = store_column_dup(arena, st, 0);
+    f->position = db_column_int(st, 1);
+    f->created_at = db_column_int(st, 2);
+}
+
 int store_favourites_keyed(struct db_conn *conn, struct arena *arena, const char *student_id,
                           struct store_favourite **out, size_t *count)
 {
@@ -316,22 +309,7 @@ int store_favourites_keyed(struct db_conn *conn, struct arena *arena, const char
     struct db_stmt *st = db_prepare(conn, "SELECT offering_id, position, created_at FROM favourites"
                                           " WHERE student_id = $1 ORDER BY position DESC, created_at DESC, offering_id");
     db_bind_text(st, 1, student_id);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_favourite *f = store_push(arena, (void **)out, count, &capacity, sizeof(*f));
-        if (f == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        f->offering_id = store_column_dup(arena, st, 0);
-        f->position = db_column_int(st, 1);
-        f->created_at = db_column_int(st, 2);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_favourite, sizeof(**out), (void **)out, count);
 }
 
 int store_favourite_students(struct db_conn *conn, struct arena *arena, const char *offering_id, const char ***ids,

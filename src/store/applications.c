@@ -40,8 +40,9 @@ int store_application_insert(struct db_conn *conn, const struct store_applicatio
     " JOIN blocks b ON b.id = a.block_id LEFT JOIN coach_assignments ca ON ca.student_id = a.student_id"      \
     " LEFT JOIN users cu ON cu.id = ca.coach_id "
 
-static void read_application(struct arena *arena, struct db_stmt *st, struct store_application *a)
+static void read_application(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_application *a = item;
     a->id = store_column_dup(arena, st, 0);
     a->student_id = store_column_dup(arena, st, 1);
     a->block_id = store_column_dup(arena, st, 2);
@@ -73,20 +74,7 @@ static void read_application(struct arena *arena, struct db_stmt *st, struct sto
 /* Steps st to the end, appending each row as an application. */
 static int read_applications(struct arena *arena, struct db_stmt *st, struct store_application **out, size_t *count)
 {
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_application *a = store_push(arena, (void **)out, count, &capacity, sizeof(*a));
-        if (a == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_application(arena, st, a);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_application, sizeof(**out), (void **)out, count);
 }
 
 int store_application_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_application *out)
@@ -183,6 +171,19 @@ int store_application_event_add(struct db_conn *conn, const char *application_id
     return store_run(st);
 }
 
+static void read_application_event(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_application_event *e = item;
+    e->action = store_column_dup(arena, st, 0);
+    e->from_status = store_column_dup(arena, st, 1);
+    e->to_status = store_column_dup(arena, st, 2);
+    e->actor_id = store_column_dup(arena, st, 3);
+    e->actor_role = store_column_dup(arena, st, 4);
+    e->note = store_column_dup(arena, st, 5);
+    e->at = db_column_int(st, 6);
+    e->actor_name = store_column_dup(arena, st, 7);
+}
+
 int store_application_events(struct db_conn *conn, struct arena *arena, const char *application_id,
                              struct store_application_event **out, size_t *count)
 {
@@ -191,25 +192,7 @@ int store_application_events(struct db_conn *conn, struct arena *arena, const ch
                                           " LEFT JOIN users u ON u.id = e.actor_id"
                                           " WHERE e.application_id = $1 ORDER BY e.id");
     db_bind_text(st, 1, application_id);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_application_event *e = store_push(arena, (void **)out, count, &capacity, sizeof(*e));
-        if (e == NULL)
-            break;
-        e->action = store_column_dup(arena, st, 0);
-        e->from_status = store_column_dup(arena, st, 1);
-        e->to_status = store_column_dup(arena, st, 2);
-        e->actor_id = store_column_dup(arena, st, 3);
-        e->actor_role = store_column_dup(arena, st, 4);
-        e->note = store_column_dup(arena, st, 5);
-        e->at = db_column_int(st, 6);
-        e->actor_name = store_column_dup(arena, st, 7);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_application_event, sizeof(**out), (void **)out, count);
 }
 
 int store_student_booked_overlap(struct db_conn *conn, const char *student_id, const char *start, const char *end,
@@ -246,6 +229,14 @@ int store_applications_expired(struct db_conn *conn, struct arena *arena, int64_
     return store_read_ids(arena, st, ids, count);
 }
 
+static void read_member(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_member *m = item;
+    m->user_id = store_column_dup(arena, st, 0);
+    m->email = store_column_dup(arena, st, 1);
+    m->name = store_column_dup(arena, st, 2);
+}
+
 int store_organization_members(struct db_conn *conn, struct arena *arena, const char *organization_id,
                                const char *role, struct store_member **out, size_t *count)
 {
@@ -253,20 +244,7 @@ int store_organization_members(struct db_conn *conn, struct arena *arena, const 
                                           " WHERE m.organization_id = $1 AND m.role = $2 ORDER BY u.id");
     db_bind_text(st, 1, organization_id);
     db_bind_text(st, 2, role);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_member *m = store_push(arena, (void **)out, count, &capacity, sizeof(*m));
-        if (m == NULL)
-            break;
-        m->user_id = store_column_dup(arena, st, 0);
-        m->email = store_column_dup(arena, st, 1);
-        m->name = store_column_dup(arena, st, 2);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_member, sizeof(**out), (void **)out, count);
 }
 
 int store_block_take_seat(struct db_conn *conn, const char *block_id)
@@ -381,30 +359,23 @@ int store_notification_add(struct db_conn *conn, const char *id, const char *use
     return store_run(st);
 }
 
+static void read_notification(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_notification *n = item;
+    n->id = store_column_dup(arena, st, 0);
+    n->kind = store_column_dup(arena, st, 1);
+    n->title = store_column_dup(arena, st, 2);
+    n->link = store_column_dup(arena, st, 3);
+    n->created_at = db_column_int(st, 4);
+    n->read_at = db_column_int(st, 5);
+    n->notice_count = db_column_int(st, 6);
+}
+
 /* Reads the rows of a notifications query (id, kind, title, link, created_at, read_at, notice_count). */
 static int read_notifications(struct arena *arena, struct db_stmt *st, struct store_notification **out,
                               size_t *count)
 {
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_notification *n = store_push(arena, (void **)out, count, &capacity, sizeof(*n));
-        if (n == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        n->id = store_column_dup(arena, st, 0);
-        n->kind = store_column_dup(arena, st, 1);
-        n->title = store_column_dup(arena, st, 2);
-        n->link = store_column_dup(arena, st, 3);
-        n->created_at = db_column_int(st, 4);
-        n->read_at = db_column_int(st, 5);
-        n->notice_count = db_column_int(st, 6);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_notification, sizeof(**out), (void **)out, count);
 }
 
 int store_notifications_list(struct db_conn *conn, struct arena *arena, const char *user_id, int limit,

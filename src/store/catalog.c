@@ -30,8 +30,9 @@ int store_site_insert(struct db_conn *conn, const struct store_site *s)
 
 #define SITE_COLUMNS "id, organization_id, name, address, city, state, zip, time_zone, created_at"
 
-static void read_site(struct arena *arena, struct db_stmt *st, struct store_site *s)
+static void read_site(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_site *s = item;
     s->id = store_column_dup(arena, st, 0);
     s->organization_id = store_column_dup(arena, st, 1);
     s->name = store_column_dup(arena, st, 2);
@@ -64,18 +65,7 @@ int store_sites_list(struct db_conn *conn, struct arena *arena, const char *orga
     db_bind_text(st, 1, organization_ids);
     db_bind_text(st, 2, after_id != NULL ? after_id : "");
     db_bind_int(st, 3, limit);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_site *s = store_push(arena, (void **)out, count, &capacity, sizeof(*s));
-        if (s == NULL)
-            break;
-        read_site(arena, st, s);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_site, sizeof(**out), (void **)out, count);
 }
 
 
@@ -118,27 +108,13 @@ int store_site_update(struct db_conn *conn, struct arena *arena, const struct st
 int store_organizations_list(struct db_conn *conn, struct arena *arena, const char *kind, const char *after_id,
                              int limit, struct store_organization **out, size_t *count)
 {
-    struct db_stmt *st = db_prepare(conn, "SELECT id, name, kind, created_at FROM organizations"
+    struct db_stmt *st = db_prepare(conn, "SELECT " STORE_ORGANIZATION_COLUMNS " FROM organizations"
                                           " WHERE (CAST($1 AS TEXT) IS NULL OR kind = $1) AND id > $2"
                                           " ORDER BY id LIMIT $3");
     db_bind_text(st, 1, kind);
     db_bind_text(st, 2, after_id != NULL ? after_id : "");
     db_bind_int(st, 3, limit);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_organization *o = store_push(arena, (void **)out, count, &capacity, sizeof(*o));
-        if (o == NULL)
-            break;
-        o->id = store_column_dup(arena, st, 0);
-        o->name = store_column_dup(arena, st, 1);
-        o->kind = store_column_dup(arena, st, 2);
-        o->created_at = db_column_int(st, 3);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, store_read_organization, sizeof(**out), (void **)out, count);
 }
 
 /* ---- preceptors ---- */
@@ -169,8 +145,9 @@ int store_preceptor_insert(struct db_conn *conn, const struct store_preceptor *p
     "id, organization_id, user_id, name, email, npi, specialty, license_state, license_number, license_expires," \
     " board_status, verified, created_at"
 
-static void read_preceptor(struct arena *arena, struct db_stmt *st, struct store_preceptor *p)
+static void read_preceptor(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_preceptor *p = item;
     p->id = store_column_dup(arena, st, 0);
     p->organization_id = store_column_dup(arena, st, 1);
     p->user_id = store_column_dup(arena, st, 2);
@@ -218,18 +195,7 @@ int store_preceptors_list(struct db_conn *conn, struct arena *arena, const char 
     db_bind_text(st, 1, organization_ids);
     db_bind_text(st, 2, after_id != NULL ? after_id : "");
     db_bind_int(st, 3, limit);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_preceptor *p = store_push(arena, (void **)out, count, &capacity, sizeof(*p));
-        if (p == NULL)
-            break;
-        read_preceptor(arena, st, p);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_preceptor, sizeof(**out), (void **)out, count);
 }
 
 /* Verification shows on every offering of the preceptor: all go to the change feed. */
@@ -388,8 +354,9 @@ int store_offering_update(struct db_conn *conn, const struct store_offering *o)
     " FROM offerings o JOIN organizations org ON org.id = o.organization_id"                                  \
     " JOIN sites s ON s.id = o.site_id JOIN preceptors p ON p.id = o.preceptor_id "
 
-static void read_offering(struct arena *arena, struct db_stmt *st, struct store_offering *o)
+static void read_offering(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_offering *o = item;
     o->id = store_column_dup(arena, st, 0);
     o->organization_id = store_column_dup(arena, st, 1);
     o->site_id = store_column_dup(arena, st, 2);
@@ -465,18 +432,7 @@ int store_offerings_list(struct db_conn *conn, struct arena *arena, const char *
     db_bind_text(st, 2, preceptor_user_id);
     db_bind_text(st, 3, after_id != NULL ? after_id : "");
     db_bind_int(st, 4, limit);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_offering *o = store_push(arena, (void **)out, count, &capacity, sizeof(*o));
-        if (o == NULL)
-            break;
-        read_offering(arena, st, o);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_offering, sizeof(**out), (void **)out, count);
 }
 
 /* ---- blocks ---- */
@@ -516,8 +472,9 @@ int store_block_update(struct db_conn *conn, const struct store_block *b)
 
 #define BLOCK_COLUMNS "id, offering_id, start_date, end_date, seats, seats_taken, created_at, seats_reserved"
 
-static void read_block(struct arena *arena, struct db_stmt *st, struct store_block *b)
+static void read_block(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_block *b = item;
     b->id = store_column_dup(arena, st, 0);
     b->offering_id = store_column_dup(arena, st, 1);
     b->start_date = store_column_dup(arena, st, 2);
@@ -545,18 +502,7 @@ int store_blocks_of_offering(struct db_conn *conn, struct arena *arena, const ch
     struct db_stmt *st = db_prepare(conn, "SELECT " BLOCK_COLUMNS " FROM blocks WHERE offering_id = $1"
                                           " ORDER BY start_date, id");
     db_bind_text(st, 1, offering_id);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_block *b = store_push(arena, (void **)out, count, &capacity, sizeof(*b));
-        if (b == NULL)
-            break;
-        read_block(arena, st, b);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_block, sizeof(**out), (void **)out, count);
 }
 
 /* ---- the search index's view ---- */

@@ -8,8 +8,9 @@
     "number, kind, subject_id, application_id, period, facts, signature, key_id, revoked_by, revoke_reason,"  \
     " issued_at, COALESCE(revoked_at, 0)"
 
-static void read_certificate(struct arena *arena, struct db_stmt *st, struct store_certificate *c)
+static void read_certificate(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_certificate *c = item;
     memset(c, 0, sizeof(*c));
     c->number = store_column_dup(arena, st, 0);
     c->kind = store_column_dup(arena, st, 1);
@@ -109,20 +110,7 @@ int store_certificates_of_subject(struct db_conn *conn, struct arena *arena, con
     db_bind_text(st, 2, after_number);
     db_bind_int(st, 3, after_issued_at);
     db_bind_int(st, 4, limit);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_certificate *c = store_push(arena, (void **)out, count, &capacity, sizeof(*c));
-        if (c == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_certificate(arena, st, c);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_certificate, sizeof(**out), (void **)out, count);
 }
 
 int store_rotation_facts(struct db_conn *conn, struct arena *arena, const char *application_id,

@@ -12,8 +12,9 @@
     " AND a.status IN ('booked', 'cleared', 'in_progress')))"                                                    \
     " FROM user_roles r JOIN users u ON u.id = r.user_id WHERE r.role = 'coach' "
 
-static void read_coach(struct arena *arena, struct db_stmt *st, struct store_coach *c)
+static void read_coach(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_coach *c = item;
     c->id = store_column_dup(arena, st, 0);
     c->name = store_column_dup(arena, st, 1);
     c->email = store_column_dup(arena, st, 2);
@@ -47,20 +48,7 @@ int store_coach_get(struct db_conn *conn, struct arena *arena, const char *user_
 int store_coaches_list(struct db_conn *conn, struct arena *arena, struct store_coach **out, size_t *count)
 {
     struct db_stmt *st = db_prepare(conn, COACH_SELECT "ORDER BY u.name COLLATE \"C\", u.id COLLATE \"C\"");
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_coach *c = store_push(arena, (void **)out, count, &capacity, sizeof(*c));
-        if (c == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_coach(arena, st, c);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_coach, sizeof(**out), (void **)out, count);
 }
 
 int store_coach_of_student(struct db_conn *conn, struct arena *arena, const char *student_id, struct store_coach *out)
@@ -85,6 +73,27 @@ int store_coach_assign(struct db_conn *conn, const char *student_id, const char 
     return store_run(st);
 }
 
+static void read_coach_student(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_coach_student *s = item;
+    s->student_id = store_column_dup(arena, st, 0);
+    s->student_name = store_column_dup(arena, st, 1);
+    s->student_email = store_column_dup(arena, st, 2);
+    s->assigned_at = db_column_int(st, 3);
+    s->application_id = store_column_dup(arena, st, 4);
+    s->status = store_column_dup(arena, st, 5);
+    s->offering_id = store_column_dup(arena, st, 6);
+    s->offering_title = store_column_dup(arena, st, 7);
+    s->organization_id = store_column_dup(arena, st, 8);
+    s->host_name = store_column_dup(arena, st, 9);
+    s->block_start = store_column_dup(arena, st, 10);
+    s->block_end = store_column_dup(arena, st, 11);
+    s->offering_requirements = store_column_dup(arena, st, 12);
+    s->price_cents = db_column_int(st, 13);
+    s->paid_cents = db_column_int(st, 14);
+    s->balance_due_on = store_column_dup(arena, st, 15);
+}
+
 int store_coach_students(struct db_conn *conn, struct arena *arena, const char *coach_id,
                          struct store_coach_student **out, size_t *count)
 {
@@ -106,33 +115,5 @@ int store_coach_students(struct db_conn *conn, struct arena *arena, const char *
               " WHERE ca.coach_id = $1 ORDER BY CASE WHEN b.start_date IS NULL THEN 1 ELSE 0 END, b.start_date,"
               " u.name, u.id");
     db_bind_text(st, 1, coach_id);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_coach_student *s = store_push(arena, (void **)out, count, &capacity, sizeof(*s));
-        if (s == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        s->student_id = store_column_dup(arena, st, 0);
-        s->student_name = store_column_dup(arena, st, 1);
-        s->student_email = store_column_dup(arena, st, 2);
-        s->assigned_at = db_column_int(st, 3);
-        s->application_id = store_column_dup(arena, st, 4);
-        s->status = store_column_dup(arena, st, 5);
-        s->offering_id = store_column_dup(arena, st, 6);
-        s->offering_title = store_column_dup(arena, st, 7);
-        s->organization_id = store_column_dup(arena, st, 8);
-        s->host_name = store_column_dup(arena, st, 9);
-        s->block_start = store_column_dup(arena, st, 10);
-        s->block_end = store_column_dup(arena, st, 11);
-        s->offering_requirements = store_column_dup(arena, st, 12);
-        s->price_cents = db_column_int(st, 13);
-        s->paid_cents = db_column_int(st, 14);
-        s->balance_due_on = store_column_dup(arena, st, 15);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_coach_student, sizeof(**out), (void **)out, count);
 }

@@ -10,8 +10,9 @@
     "SELECT r.id, r.user_id, r.state, r.completed_by, r.requested_at, r.due_at, COALESCE(r.cancelled_at, 0),"          \
     " COALESCE(r.completed_at, 0), u.name, u.email FROM deletion_requests r JOIN users u ON u.id = r.user_id "
 
-static void read_request(struct arena *arena, struct db_stmt *st, struct store_deletion_request *r)
+static void read_request(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_deletion_request *r = item;
     r->id = store_column_dup(arena, st, 0);
     r->user_id = store_column_dup(arena, st, 1);
     r->state = store_column_dup(arena, st, 2);
@@ -38,20 +39,7 @@ static int read_one(struct arena *arena, struct db_stmt *st, struct store_deleti
 
 static int read_many(struct arena *arena, struct db_stmt *st, struct store_deletion_request **out, size_t *count)
 {
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_deletion_request *r = store_push(arena, (void **)out, count, &capacity, sizeof(*r));
-        if (r == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_request(arena, st, r);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_request, sizeof(**out), (void **)out, count);
 }
 
 int store_deletion_request_insert(struct db_conn *conn, const struct store_deletion_request *r)
@@ -167,19 +155,12 @@ int store_erasure_blobs(struct db_conn *conn, struct arena *arena, const char *u
                                           " UNION SELECT f.blob FROM letter_files f JOIN letters l ON l.id = f.letter_id"
                                           " WHERE l.student_id = $1");
     db_bind_text(st, 1, user_id);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        const char **slot = store_push(arena, (void **)out, count, &capacity, sizeof(*slot));
-        if (slot == NULL || (*slot = store_column_dup(arena, st, 0)) == NULL) {
+    int rc = store_read_ids(arena, st, out, count);
+    for (size_t i = 0; rc == DB_OK && i < *count; i++) {
+        if ((*out)[i] == NULL) /* out of memory: the column is NOT NULL */
             rc = DB_ERROR;
-            break;
-        }
     }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return rc;
 }
 
 /* The erasure's statements that take the user's id ($1) and, when with_now,

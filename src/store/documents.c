@@ -61,8 +61,9 @@ int store_document_insert(struct db_conn *conn, const struct store_document *d)
     " COALESCE(d.replaced_at, 0), COALESCE(d.deleted_at, 0), d.created_at, d.updated_at, u.name, u.email"    \
     " FROM documents d JOIN users u ON u.id = d.student_id "
 
-static void read_document(struct arena *arena, struct db_stmt *st, struct store_document *d)
+static void read_document(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_document *d = item;
     d->id = store_column_dup(arena, st, 0);
     d->student_id = store_column_dup(arena, st, 1);
     d->kind = store_column_dup(arena, st, 2);
@@ -88,20 +89,7 @@ static void read_document(struct arena *arena, struct db_stmt *st, struct store_
 /* Steps st to the end, appending each row as a document. */
 static int read_documents(struct arena *arena, struct db_stmt *st, struct store_document **out, size_t *count)
 {
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_document *d = store_push(arena, (void **)out, count, &capacity, sizeof(*d));
-        if (d == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_document(arena, st, d);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_document, sizeof(**out), (void **)out, count);
 }
 
 int store_document_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_document *out)
@@ -295,8 +283,9 @@ int store_requirement_insert(struct db_conn *conn, const struct store_requiremen
 #define REQUIREMENT_SELECT                                                                                     \
     "SELECT id, organization_id, offering_id, kind, COALESCE(issued_within_days, 0), created_at FROM requirements "
 
-static void read_requirement(struct arena *arena, struct db_stmt *st, struct store_requirement *r)
+static void read_requirement(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_requirement *r = item;
     r->id = store_column_dup(arena, st, 0);
     r->organization_id = store_column_dup(arena, st, 1);
     r->offering_id = store_column_dup(arena, st, 2);
@@ -334,20 +323,7 @@ int store_requirements_for(struct db_conn *conn, struct arena *arena, const char
     db_bind_text(st, 1, organization_id);
     db_bind_text(st, 2, offering_id); /* NULL matches no offering: the host's rules only */
     db_bind_int(st, 3, RULES_LIMIT);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_requirement *r = store_push(arena, (void **)out, count, &capacity, sizeof(*r));
-        if (r == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_requirement(arena, st, r);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_requirement, sizeof(**out), (void **)out, count);
 }
 
 int store_coach_requirements(struct db_conn *conn, struct arena *arena, const char *coach_id,
@@ -362,20 +338,7 @@ int store_coach_requirements(struct db_conn *conn, struct arena *arena, const ch
                                  " ORDER BY organization_id, kind, offering_id, id LIMIT $2");
     db_bind_text(st, 1, coach_id);
     db_bind_int(st, 2, COACH_RULES_LIMIT);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_requirement *r = store_push(arena, (void **)out, count, &capacity, sizeof(*r));
-        if (r == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_requirement(arena, st, r);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_requirement, sizeof(**out), (void **)out, count);
 }
 
 /* ---- reminders ---- */

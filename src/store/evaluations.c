@@ -67,6 +67,17 @@ int store_addendum_insert(struct db_conn *conn, const struct store_addendum *a)
     return store_run(st);
 }
 
+static void read_addendum(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_addendum *a = item;
+    a->id = store_column_dup(arena, st, 0);
+    a->application_id = store_column_dup(arena, st, 1);
+    a->author_id = store_column_dup(arena, st, 2);
+    a->author_name = store_column_dup(arena, st, 3);
+    a->body = store_column_dup(arena, st, 4);
+    a->created_at = db_column_int(st, 5);
+}
+
 int store_addenda(struct db_conn *conn, struct arena *arena, const char *application_id, struct store_addendum **out,
                   size_t *count)
 {
@@ -74,25 +85,7 @@ int store_addenda(struct db_conn *conn, struct arena *arena, const char *applica
                                           " FROM evaluation_addenda a JOIN users u ON u.id = a.author_id"
                                           " WHERE a.application_id = $1 ORDER BY a.created_at, a.id LIMIT 100");
     db_bind_text(st, 1, application_id);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_addendum *a = store_push(arena, (void **)out, count, &capacity, sizeof(*a));
-        if (a == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        a->id = store_column_dup(arena, st, 0);
-        a->application_id = store_column_dup(arena, st, 1);
-        a->author_id = store_column_dup(arena, st, 2);
-        a->author_name = store_column_dup(arena, st, 3);
-        a->body = store_column_dup(arena, st, 4);
-        a->created_at = db_column_int(st, 5);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_addendum, sizeof(**out), (void **)out, count);
 }
 
 int store_evaluations_missing(struct db_conn *conn, struct arena *arena, const char *from, const char *to, int limit,
@@ -179,8 +172,9 @@ int store_feedback_totals(struct db_conn *conn, const char *organization_id, con
     " o.organization_id, o.title, r.teaching, r.hands_on, r.organisation, r.value_for_money, r.overall"       \
     " FROM reviews r JOIN offerings o ON o.id = r.offering_id "
 
-static void read_review(struct arena *arena, struct db_stmt *st, struct store_review *r)
+static void read_review(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_review *r = item;
     memset(r, 0, sizeof(*r));
     const char **texts[] = {&r->id, &r->application_id, &r->offering_id, &r->student_id, &r->body, &r->author_label};
     for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
@@ -247,20 +241,7 @@ int store_reviews_of_offering(struct db_conn *conn, struct arena *arena, const c
     db_bind_text(st, 1, offering_id);
     db_bind_int(st, 2, with_hidden ? 1 : 0);
     db_bind_int(st, 3, limit);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_review *r = store_push(arena, (void **)out, count, &capacity, sizeof(*r));
-        if (r == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_review(arena, st, r);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_review, sizeof(**out), (void **)out, count);
 }
 
 int store_review_summary(struct db_conn *conn, const char *offering_id, int64_t *count, int64_t *overall_sum)

@@ -27,8 +27,9 @@ int store_hours_insert(struct db_conn *conn, const struct store_hours_entry *e)
     "SELECT id, application_id, student_id, day, minutes, setting, activities, patients_seen, state, review_note," \
     " reviewed_by, COALESCE(reviewed_at, 0), created_at, updated_at FROM hours_entries "
 
-static void read_entry(struct arena *arena, struct db_stmt *st, struct store_hours_entry *e)
+static void read_entry(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_hours_entry *e = item;
     e->id = store_column_dup(arena, st, 0);
     e->application_id = store_column_dup(arena, st, 1);
     e->student_id = store_column_dup(arena, st, 2);
@@ -117,20 +118,7 @@ int store_hours_of_application(struct db_conn *conn, struct arena *arena, const 
 {
     struct db_stmt *st = db_prepare(conn, HOURS_SELECT "WHERE application_id = $1 ORDER BY day");
     db_bind_text(st, 1, application_id);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_hours_entry *e = store_push(arena, (void **)out, count, &capacity, sizeof(*e));
-        if (e == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_entry(arena, st, e);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_entry, sizeof(**out), (void **)out, count);
 }
 
 int store_hours_on_day_elsewhere(struct db_conn *conn, const char *student_id, const char *day,
@@ -168,6 +156,16 @@ int store_hours_counts(struct db_conn *conn, const char *application_id, struct 
     return rc == DB_ROW ? DB_OK : rc;
 }
 
+static void read_usce_rotation(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_usce_rotation *r = item;
+    r->status = store_column_dup(arena, st, 0);
+    r->kind = store_column_dup(arena, st, 1);
+    r->weeks = db_column_int(st, 2);
+    r->hours_per_week = db_column_int(st, 3);
+    r->confirmed_minutes = db_column_int(st, 4);
+}
+
 int store_student_usce_rotations(struct db_conn *conn, struct arena *arena, const char *student_id,
                                  struct store_usce_rotation **out, size_t *count)
 {
@@ -178,22 +176,5 @@ int store_student_usce_rotations(struct db_conn *conn, struct arena *arena, cons
               " FROM applications a JOIN offerings o ON o.id = a.offering_id WHERE a.student_id = $1"
               " AND a.status IN ('booked', 'cleared', 'in_progress', 'completed') ORDER BY a.id");
     db_bind_text(st, 1, student_id);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_usce_rotation *r = store_push(arena, (void **)out, count, &capacity, sizeof(*r));
-        if (r == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        r->status = store_column_dup(arena, st, 0);
-        r->kind = store_column_dup(arena, st, 1);
-        r->weeks = db_column_int(st, 2);
-        r->hours_per_week = db_column_int(st, 3);
-        r->confirmed_minutes = db_column_int(st, 4);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_usce_rotation, sizeof(**out), (void **)out, count);
 }

@@ -68,6 +68,21 @@ int store_ledger_balance(struct db_conn *conn, const char *account, int64_t *bal
 
 enum { LEDGER_LINES_MAX = 2000 };
 
+static void read_ledger_line(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_ledger_line *l = item;
+    l->transaction_id = db_column_int(st, 0);
+    l->entry_id = db_column_int(st, 1);
+    l->amount_cents = db_column_int(st, 2);
+    l->created_at = db_column_int(st, 3);
+    l->kind = store_column_dup(arena, st, 4);
+    l->reference = store_column_dup(arena, st, 5);
+    l->memo = store_column_dup(arena, st, 6);
+    l->effective_on = store_column_dup(arena, st, 7);
+    l->account = store_column_dup(arena, st, 8);
+    l->actor_id = store_column_dup(arena, st, 9);
+}
+
 int store_ledger_lines_of_application(struct db_conn *conn, struct arena *arena, const char *application_id,
                                       struct store_ledger_line **out, size_t *count)
 {
@@ -77,29 +92,7 @@ int store_ledger_lines_of_application(struct db_conn *conn, struct arena *arena,
                                           " WHERE t.application_id = $1 ORDER BY t.id, e.id LIMIT $2");
     db_bind_text(st, 1, application_id);
     db_bind_int(st, 2, LEDGER_LINES_MAX);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_ledger_line *l = store_push(arena, (void **)out, count, &capacity, sizeof(*l));
-        if (l == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        l->transaction_id = db_column_int(st, 0);
-        l->entry_id = db_column_int(st, 1);
-        l->amount_cents = db_column_int(st, 2);
-        l->created_at = db_column_int(st, 3);
-        l->kind = store_column_dup(arena, st, 4);
-        l->reference = store_column_dup(arena, st, 5);
-        l->memo = store_column_dup(arena, st, 6);
-        l->effective_on = store_column_dup(arena, st, 7);
-        l->account = store_column_dup(arena, st, 8);
-        l->actor_id = store_column_dup(arena, st, 9);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_ledger_line, sizeof(**out), (void **)out, count);
 }
 
 int store_ledger_counts(struct db_conn *conn, int64_t *transactions, int64_t *entries, int64_t *last_transaction_id)

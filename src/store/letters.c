@@ -30,8 +30,9 @@ enum { LETTER_COLUMN_COUNT = 28 };
 #define LETTER_FROM                                                                                           \
     " FROM letters l JOIN users u ON u.id = l.student_id LEFT JOIN preceptors p ON p.id = l.preceptor_id "
 
-static void read_letter(struct arena *arena, struct db_stmt *st, struct store_letter *l)
+static void read_letter(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_letter *l = item;
     memset(l, 0, sizeof(*l));
     l->id = store_column_dup(arena, st, 0);
     l->student_id = store_column_dup(arena, st, 1);
@@ -72,20 +73,7 @@ static int run_changed(struct db_stmt *st)
 /* Reads every row of a listing statement into an arena array. */
 static int read_letters(struct arena *arena, struct db_stmt *st, struct store_letter **out, size_t *count)
 {
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_letter *l = store_push(arena, (void **)out, count, &capacity, sizeof(*l));
-        if (l == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_letter(arena, st, l);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_letter, sizeof(**out), (void **)out, count);
 }
 
 int store_letter_insert(struct db_conn *conn, const struct store_letter *l)
@@ -275,32 +263,25 @@ int store_letter_file_insert(struct db_conn *conn, const struct store_letter_fil
     return store_run(st);
 }
 
+static void read_letter_file(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_letter_file *f = item;
+    f->id = store_column_dup(arena, st, 0);
+    f->letter_id = store_column_dup(arena, st, 1);
+    f->blob = store_column_dup(arena, st, 2);
+    f->uploaded_by = store_column_dup(arena, st, 3);
+    f->version = db_column_int(st, 4);
+    f->size = db_column_int(st, 5);
+    f->uploaded_at = db_column_int(st, 6);
+}
+
 int store_letter_files(struct db_conn *conn, struct arena *arena, const char *letter_id, struct store_letter_file **out,
                        size_t *count)
 {
     struct db_stmt *st = db_prepare(conn, "SELECT id, letter_id, blob, uploaded_by, version, size, uploaded_at"
                                           " FROM letter_files WHERE letter_id = $1 ORDER BY version DESC");
     db_bind_text(st, 1, letter_id);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_letter_file *f = store_push(arena, (void **)out, count, &capacity, sizeof(*f));
-        if (f == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        f->id = store_column_dup(arena, st, 0);
-        f->letter_id = store_column_dup(arena, st, 1);
-        f->blob = store_column_dup(arena, st, 2);
-        f->uploaded_by = store_column_dup(arena, st, 3);
-        f->version = db_column_int(st, 4);
-        f->size = db_column_int(st, 5);
-        f->uploaded_at = db_column_int(st, 6);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_letter_file, sizeof(**out), (void **)out, count);
 }
 
 /* ---- readiness ---- */

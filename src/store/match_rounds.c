@@ -23,8 +23,9 @@
     " JOIN offerings f ON f.id = bl.offering_id WHERE mb.round_id = r.id"                                             \
     " AND (',' || $3 || ',') LIKE ('%,' || f.organization_id || ',%')))"
 
-static void read_round(struct arena *arena, struct db_stmt *st, struct store_match_round *r)
+static void read_round(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_match_round *r = item;
     memset(r, 0, sizeof(*r));
     r->id = store_column_dup(arena, st, 0);
     r->school_id = store_column_dup(arena, st, 1);
@@ -86,20 +87,7 @@ int store_match_round_get(struct db_conn *conn, struct arena *arena, const char 
 /* Reads the rows of a query selecting ROUND_COLUMNS. */
 static int read_rounds(struct arena *arena, struct db_stmt *st, struct store_match_round **out, size_t *count)
 {
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_match_round *r = store_push(arena, (void **)out, count, &capacity, sizeof(*r));
-        if (r == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_round(arena, st, r);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_round, sizeof(**out), (void **)out, count);
 }
 
 int store_match_rounds_page(struct db_conn *conn, struct arena *arena, const struct store_match_rounds_filter *f,
@@ -154,6 +142,16 @@ int store_match_round_student_add(struct db_conn *conn, const char *round_id, co
     return store_run(st);
 }
 
+static void read_match_member(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_match_member *m = item;
+    m->student_id = store_column_dup(arena, st, 0);
+    m->name = store_column_dup(arena, st, 1);
+    m->email = store_column_dup(arena, st, 2);
+    m->ranked = db_column_int(st, 3);
+    m->explanation = store_column_dup(arena, st, 4);
+}
+
 int store_match_round_students(struct db_conn *conn, struct arena *arena, const char *round_id,
                                struct store_match_member **out, size_t *count)
 {
@@ -165,24 +163,7 @@ int store_match_round_students(struct db_conn *conn, struct arena *arena, const 
                                           " AND oc.student_id = s.student_id"
                                           " WHERE s.round_id = $1 ORDER BY u.name, u.id");
     db_bind_text(st, 1, round_id);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_match_member *m = store_push(arena, (void **)out, count, &capacity, sizeof(*m));
-        if (m == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        m->student_id = store_column_dup(arena, st, 0);
-        m->name = store_column_dup(arena, st, 1);
-        m->email = store_column_dup(arena, st, 2);
-        m->ranked = db_column_int(st, 3);
-        m->explanation = store_column_dup(arena, st, 4);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_match_member, sizeof(**out), (void **)out, count);
 }
 
 int store_match_round_has_student(struct db_conn *conn, const char *round_id, const char *student_id, bool *in)
@@ -242,6 +223,24 @@ int store_match_round_block_remove(struct db_conn *conn, const char *round_id, c
     return rc == DB_OK ? store_block_release_reserved(conn, block_id, seats) : rc;
 }
 
+static void read_round_block(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_match_round_block *b = item;
+    b->round_id = store_column_dup(arena, st, 0);
+    b->block_id = store_column_dup(arena, st, 1);
+    b->ranking = store_column_dup(arena, st, 2);
+    b->seats = db_column_int(st, 3);
+    b->offering_id = store_column_dup(arena, st, 4);
+    b->offering_title = store_column_dup(arena, st, 5);
+    b->host_id = store_column_dup(arena, st, 6);
+    b->host_name = store_column_dup(arena, st, 7);
+    b->specialty = store_column_dup(arena, st, 8);
+    b->start_date = store_column_dup(arena, st, 9);
+    b->end_date = store_column_dup(arena, st, 10);
+    b->applicants = db_column_int(st, 11);
+    b->placed = db_column_int(st, 12);
+}
+
 int store_match_round_blocks(struct db_conn *conn, struct arena *arena, const char *round_id,
                              struct store_match_round_block **out, size_t *count)
 {
@@ -255,32 +254,7 @@ int store_match_round_blocks(struct db_conn *conn, struct arena *arena, const ch
               " JOIN offerings f ON f.id = bl.offering_id JOIN organizations o ON o.id = f.organization_id"
               " WHERE mb.round_id = $1 ORDER BY bl.start_date, f.title, mb.block_id");
     db_bind_text(st, 1, round_id);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_match_round_block *b = store_push(arena, (void **)out, count, &capacity, sizeof(*b));
-        if (b == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        b->round_id = store_column_dup(arena, st, 0);
-        b->block_id = store_column_dup(arena, st, 1);
-        b->ranking = store_column_dup(arena, st, 2);
-        b->seats = db_column_int(st, 3);
-        b->offering_id = store_column_dup(arena, st, 4);
-        b->offering_title = store_column_dup(arena, st, 5);
-        b->host_id = store_column_dup(arena, st, 6);
-        b->host_name = store_column_dup(arena, st, 7);
-        b->specialty = store_column_dup(arena, st, 8);
-        b->start_date = store_column_dup(arena, st, 9);
-        b->end_date = store_column_dup(arena, st, 10);
-        b->applicants = db_column_int(st, 11);
-        b->placed = db_column_int(st, 12);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_round_block, sizeof(**out), (void **)out, count);
 }
 
 int store_match_round_block_set_ranking(struct db_conn *conn, const char *round_id, const char *block_id,
@@ -334,24 +308,17 @@ int store_match_host_ranks_set(struct db_conn *conn, const char *round_id, const
     return rc;
 }
 
+static void read_match_entry(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_match_entry *e = item;
+    e->student_id = store_column_dup(arena, st, 0);
+    e->block_id = store_column_dup(arena, st, 1);
+    e->position = db_column_int(st, 2);
+}
+
 static int read_entries(struct arena *arena, struct db_stmt *st, struct store_match_entry **out, size_t *count)
 {
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_match_entry *e = store_push(arena, (void **)out, count, &capacity, sizeof(*e));
-        if (e == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        e->student_id = store_column_dup(arena, st, 0);
-        e->block_id = store_column_dup(arena, st, 1);
-        e->position = db_column_int(st, 2);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_match_entry, sizeof(**out), (void **)out, count);
 }
 
 int store_match_student_ranks(struct db_conn *conn, struct arena *arena, const char *round_id, const char *student_id,
@@ -437,6 +404,20 @@ int store_match_outcome_of(struct db_conn *conn, struct arena *arena, const char
     return rc;
 }
 
+static void read_block_candidate(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_match_round_block *b = item;
+    b->block_id = store_column_dup(arena, st, 0);
+    b->offering_id = store_column_dup(arena, st, 1);
+    b->offering_title = store_column_dup(arena, st, 2);
+    b->host_id = store_column_dup(arena, st, 3);
+    b->host_name = store_column_dup(arena, st, 4);
+    b->specialty = store_column_dup(arena, st, 5);
+    b->start_date = store_column_dup(arena, st, 6);
+    b->end_date = store_column_dup(arena, st, 7);
+    b->seats = db_column_int(st, 8);
+}
+
 int store_match_block_candidates(struct db_conn *conn, struct arena *arena, const char *round_id, const char *host_id,
                                  const char *after, int limit, struct store_match_round_block **out, size_t *count)
 {
@@ -451,28 +432,7 @@ int store_match_block_candidates(struct db_conn *conn, struct arena *arena, cons
     db_bind_int(st, 2, limit);
     db_bind_text(st, 3, round_id != NULL ? round_id : "");
     db_bind_text(st, 4, host_id != NULL ? host_id : "");
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_match_round_block *b = store_push(arena, (void **)out, count, &capacity, sizeof(*b));
-        if (b == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        b->block_id = store_column_dup(arena, st, 0);
-        b->offering_id = store_column_dup(arena, st, 1);
-        b->offering_title = store_column_dup(arena, st, 2);
-        b->host_id = store_column_dup(arena, st, 3);
-        b->host_name = store_column_dup(arena, st, 4);
-        b->specialty = store_column_dup(arena, st, 5);
-        b->start_date = store_column_dup(arena, st, 6);
-        b->end_date = store_column_dup(arena, st, 7);
-        b->seats = db_column_int(st, 8);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_block_candidate, sizeof(**out), (void **)out, count);
 }
 
 /* ---- seats ---- */

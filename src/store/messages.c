@@ -29,6 +29,16 @@ int store_message_unread_add(struct db_conn *conn, const char *user_id, const st
     return store_run(st);
 }
 
+static void read_message(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_message *m = item;
+    const char **text[] = {&m->id,          &m->application_id, &m->sender_id,     &m->sender_name,
+                           &m->body,        &m->document_id,    &m->document_kind, &m->document_name};
+    for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
+        *text[i] = store_column_dup(arena, st, (int)i);
+    m->created_at = db_column_int(st, 8);
+}
+
 int store_messages_of_thread(struct db_conn *conn, struct arena *arena, const char *application_id, int limit,
                              struct store_message **out, size_t *count)
 {
@@ -40,24 +50,7 @@ int store_messages_of_thread(struct db_conn *conn, struct arena *arena, const ch
               " ORDER BY m.created_at DESC, m.id DESC LIMIT $2) newest ORDER BY created_at, id");
     db_bind_text(st, 1, application_id);
     db_bind_int(st, 2, limit);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_message *m = store_push(arena, (void **)out, count, &capacity, sizeof(*m));
-        if (m == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        const char **text[] = {&m->id,          &m->application_id, &m->sender_id,     &m->sender_name,
-                               &m->body,        &m->document_id,    &m->document_kind, &m->document_name};
-        for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++)
-            *text[i] = store_column_dup(arena, st, (int)i);
-        m->created_at = db_column_int(st, 8);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_message, sizeof(**out), (void **)out, count);
 }
 
 int store_message_attachment(struct db_conn *conn, struct arena *arena, const char *application_id,
@@ -138,6 +131,14 @@ int store_message_digest_claim(struct db_conn *conn, const char *user_id, int64_
     return store_change_one(st);
 }
 
+static void read_digest_thread(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_digest_thread *t = item;
+    t->application_id = store_column_dup(arena, st, 0);
+    t->offering_title = store_column_dup(arena, st, 1);
+    t->unread = db_column_int(st, 2);
+}
+
 int store_message_digest_threads(struct db_conn *conn, struct arena *arena, const char *user_id,
                                  struct store_digest_thread **out, size_t *count)
 {
@@ -147,22 +148,7 @@ int store_message_digest_threads(struct db_conn *conn, struct arena *arena, cons
                                           " WHERE r.user_id = $1 AND r.emailed_at IS NULL"
                                           " GROUP BY r.application_id, o.title ORDER BY r.application_id");
     db_bind_text(st, 1, user_id);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_digest_thread *t = store_push(arena, (void **)out, count, &capacity, sizeof(*t));
-        if (t == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        t->application_id = store_column_dup(arena, st, 0);
-        t->offering_title = store_column_dup(arena, st, 1);
-        t->unread = db_column_int(st, 2);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_digest_thread, sizeof(**out), (void **)out, count);
 }
 
 int store_message_unread_emailed(struct db_conn *conn, const char *user_id, int64_t now)

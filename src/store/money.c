@@ -97,8 +97,9 @@ int store_checkout_insert(struct db_conn *conn, const struct store_checkout *c)
     "c.id, c.application_id, c.provider, c.plan, c.status, c.reference, c.provider_ref, c.redirect_url,"      \
     " c.amount_cents, c.created_at, c.expires_at, COALESCE(c.closed_at, 0)"
 
-static void read_checkout(struct arena *arena, struct db_stmt *st, struct store_checkout *c)
+static void read_checkout(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_checkout *c = item;
     c->id = store_column_dup(arena, st, 0);
     c->application_id = store_column_dup(arena, st, 1);
     c->provider = store_column_dup(arena, st, 2);
@@ -186,20 +187,16 @@ int store_checkouts_of_application(struct db_conn *conn, struct arena *arena, co
     struct db_stmt *st = db_prepare(conn, "SELECT " CHECKOUT_COLUMNS " FROM checkouts c WHERE c.application_id = $1"
                                           " ORDER BY c.created_at, c.id LIMIT 200");
     db_bind_text(st, 1, application_id);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_checkout *c = store_push(arena, (void **)out, count, &capacity, sizeof(*c));
-        if (c == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_checkout(arena, st, c);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_checkout, sizeof(**out), (void **)out, count);
+}
+
+static void read_open_checkout(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_open_checkout *c = item;
+    read_checkout(arena, st, &c->checkout);
+    c->student_name = store_column_dup(arena, st, 12);
+    c->student_email = store_column_dup(arena, st, 13);
+    c->offering_title = store_column_dup(arena, st, 14);
 }
 
 int store_checkouts_open(struct db_conn *conn, struct arena *arena, const char *provider, int limit,
@@ -212,23 +209,7 @@ int store_checkouts_open(struct db_conn *conn, struct arena *arena, const char *
                                           " ORDER BY c.created_at DESC, c.id LIMIT $2");
     db_bind_text(st, 1, provider);
     db_bind_int(st, 2, limit);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_open_checkout *c = store_push(arena, (void **)out, count, &capacity, sizeof(*c));
-        if (c == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_checkout(arena, st, &c->checkout);
-        c->student_name = store_column_dup(arena, st, 12);
-        c->student_email = store_column_dup(arena, st, 13);
-        c->offering_title = store_column_dup(arena, st, 14);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_open_checkout, sizeof(**out), (void **)out, count);
 }
 
 /* ---- payments ---- */
@@ -259,8 +240,9 @@ int store_payment_insert(struct db_conn *conn, const struct store_payment *p)
     " JOIN offerings o ON o.id = a.offering_id JOIN blocks b ON b.id = a.block_id"                             \
     " LEFT JOIN users r ON r.id = p.recorded_by "
 
-static void read_payment(struct arena *arena, struct db_stmt *st, struct store_payment *p)
+static void read_payment(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_payment *p = item;
     p->id = store_column_dup(arena, st, 0);
     p->application_id = store_column_dup(arena, st, 1);
     p->checkout_id = store_column_dup(arena, st, 2);
@@ -281,20 +263,7 @@ static void read_payment(struct arena *arena, struct db_stmt *st, struct store_p
 
 static int read_payments(struct arena *arena, struct db_stmt *st, struct store_payment **out, size_t *count)
 {
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_payment *p = store_push(arena, (void **)out, count, &capacity, sizeof(*p));
-        if (p == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_payment(arena, st, p);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_payment, sizeof(**out), (void **)out, count);
 }
 
 int store_payment_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_payment *out)
@@ -364,8 +333,9 @@ int store_refund_insert(struct db_conn *conn, const struct store_refund *r)
     " JOIN offerings o ON o.id = a.offering_id JOIN payments p ON p.id = f.payment_id"                        \
     " LEFT JOIN users c ON c.id = f.created_by "
 
-static void read_refund(struct arena *arena, struct db_stmt *st, struct store_refund *r)
+static void read_refund(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_refund *r = item;
     r->id = store_column_dup(arena, st, 0);
     r->application_id = store_column_dup(arena, st, 1);
     r->payment_id = store_column_dup(arena, st, 2);
@@ -391,20 +361,7 @@ static void read_refund(struct arena *arena, struct db_stmt *st, struct store_re
 
 static int read_refunds(struct arena *arena, struct db_stmt *st, struct store_refund **out, size_t *count)
 {
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_refund *r = store_push(arena, (void **)out, count, &capacity, sizeof(*r));
-        if (r == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_refund(arena, st, r);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_refund, sizeof(**out), (void **)out, count);
 }
 
 int store_refund_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_refund *out)
@@ -514,6 +471,18 @@ static void month_bounds(const char *month, char from[MONTH_BOUND_MAX], char to[
     snprintf(to, MONTH_BOUND_MAX, "%04d-%02d-01", next_year, next_month);
 }
 
+static void read_host_month(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_host_month *h = item;
+    h->organization_id = store_column_dup(arena, st, 0);
+    h->organization_name = store_column_dup(arena, st, 1);
+    h->earned_cents = db_column_int(st, 2);
+    h->paid_out_cents = db_column_int(st, 3);
+    h->sent_at = db_column_int(st, 4);
+    h->payout_id = store_column_dup(arena, st, 5);
+    h->sent_by_name = store_column_dup(arena, st, 6);
+}
+
 int store_host_months(struct db_conn *conn, struct arena *arena, const char *month, const char *organization_id,
                       struct store_host_month **out, size_t *count)
 {
@@ -534,26 +503,19 @@ int store_host_months(struct db_conn *conn, struct arena *arena, const char *mon
     db_bind_text(st, 2, to);
     db_bind_text(st, 3, organization_id);
     db_bind_text(st, 4, month);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_host_month *h = store_push(arena, (void **)out, count, &capacity, sizeof(*h));
-        if (h == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        h->organization_id = store_column_dup(arena, st, 0);
-        h->organization_name = store_column_dup(arena, st, 1);
-        h->earned_cents = db_column_int(st, 2);
-        h->paid_out_cents = db_column_int(st, 3);
-        h->sent_at = db_column_int(st, 4);
-        h->payout_id = store_column_dup(arena, st, 5);
-        h->sent_by_name = store_column_dup(arena, st, 6);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_host_month, sizeof(**out), (void **)out, count);
+}
+
+static void read_earning_line(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_earning_line *l = item;
+    l->amount_cents = db_column_int(st, 0);
+    l->created_at = db_column_int(st, 1);
+    l->kind = store_column_dup(arena, st, 2);
+    l->effective_on = store_column_dup(arena, st, 3);
+    l->application_id = store_column_dup(arena, st, 4);
+    l->student_name = store_column_dup(arena, st, 5);
+    l->offering_title = store_column_dup(arena, st, 6);
 }
 
 int store_host_earning_lines(struct db_conn *conn, struct arena *arena, const char *organization_id,
@@ -571,26 +533,7 @@ int store_host_earning_lines(struct db_conn *conn, struct arena *arena, const ch
     db_bind_text(st, 1, organization_id);
     db_bind_text(st, 2, from);
     db_bind_text(st, 3, to);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_earning_line *l = store_push(arena, (void **)out, count, &capacity, sizeof(*l));
-        if (l == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        l->amount_cents = db_column_int(st, 0);
-        l->created_at = db_column_int(st, 1);
-        l->kind = store_column_dup(arena, st, 2);
-        l->effective_on = store_column_dup(arena, st, 3);
-        l->application_id = store_column_dup(arena, st, 4);
-        l->student_name = store_column_dup(arena, st, 5);
-        l->offering_title = store_column_dup(arena, st, 6);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_earning_line, sizeof(**out), (void **)out, count);
 }
 
 /* ---- provider events ---- */
@@ -643,6 +586,14 @@ int store_money_rows(struct db_conn *conn, void (*fn)(void *ctx, const struct st
     return rc == DB_DONE ? DB_OK : rc;
 }
 
+static void read_provider_total(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_provider_total *t = item;
+    t->provider = store_column_dup(arena, st, 0);
+    t->received_cents = db_column_int(st, 1);
+    t->refunded_cents = db_column_int(st, 2);
+}
+
 int store_money_provider_totals(struct db_conn *conn, struct arena *arena, struct store_provider_total **out,
                                 size_t *count, int64_t *payouts_cents)
 {
@@ -651,22 +602,8 @@ int store_money_provider_totals(struct db_conn *conn, struct arena *arena, struc
               " SELECT provider, amount_cents AS received, 0 AS refunded FROM payments"
               " UNION ALL SELECT provider, 0, amount_cents FROM refunds WHERE status = 'sent') t"
               " GROUP BY provider");
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_provider_total *t = store_push(arena, (void **)out, count, &capacity, sizeof(*t));
-        if (t == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        t->provider = store_column_dup(arena, st, 0);
-        t->received_cents = db_column_int(st, 1);
-        t->refunded_cents = db_column_int(st, 2);
-    }
-    db_reset(st);
-    if (rc != DB_DONE)
+    int rc = store_read_rows(arena, st, read_provider_total, sizeof(**out), (void **)out, count);
+    if (rc != DB_OK)
         return rc;
     st = db_prepare(conn, "SELECT COALESCE(SUM(amount_cents), 0) FROM payouts");
     return store_one_int(st, payouts_cents);

@@ -11,8 +11,9 @@
     " FROM school_students ss JOIN users u ON u.id = ss.student_id"                                           \
     " JOIN organizations o ON o.id = ss.organization_id "
 
-static void read_link(struct arena *arena, struct db_stmt *st, struct store_school_student *l)
+static void read_link(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_school_student *l = item;
     memset(l, 0, sizeof(*l));
     l->organization_id = store_column_dup(arena, st, 0);
     l->student_id = store_column_dup(arena, st, 1);
@@ -81,27 +82,19 @@ int store_school_student_get(struct db_conn *conn, struct arena *arena, const ch
     return rc;
 }
 
+/* read_link with the student's application counts (columns 10 and 11). */
+static void read_link_counted(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_school_student *l = item;
+    read_link(arena, st, l);
+    l->applications_active = db_column_int(st, 10);
+    l->applications_booked = db_column_int(st, 11);
+}
+
 static int read_links(struct arena *arena, struct db_stmt *st, bool counts, struct store_school_student **out,
                       size_t *count)
 {
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_school_student *l = store_push(arena, (void **)out, count, &capacity, sizeof(*l));
-        if (l == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_link(arena, st, l);
-        if (counts) {
-            l->applications_active = db_column_int(st, 10);
-            l->applications_booked = db_column_int(st, 11);
-        }
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, counts ? read_link_counted : read_link, sizeof(**out), (void **)out, count);
 }
 
 int store_school_students_list(struct db_conn *conn, struct arena *arena, const char *organization_id,
@@ -242,25 +235,18 @@ int store_school_invitation_accept(struct db_conn *conn, const char *id, const c
     return run_changed(st);
 }
 
+static void read_pending_invitation(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_school_invitation *i = item;
+    read_invitation(arena, st, i);
+    i->upload_seq = db_column_int(st, 11);
+    i->upload_line = db_column_int(st, 12);
+}
+
 /* Reads the rows of a query selecting INVITATION_COLUMNS, i.upload_seq, i.upload_line. */
 static int read_pending(struct arena *arena, struct db_stmt *st, struct store_school_invitation **out, size_t *count)
 {
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_school_invitation *i = store_push(arena, (void **)out, count, &capacity, sizeof(*i));
-        if (i == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_invitation(arena, st, i);
-        i->upload_seq = db_column_int(st, 11);
-        i->upload_line = db_column_int(st, 12);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_pending_invitation, sizeof(**out), (void **)out, count);
 }
 
 int store_school_invitations_pending(struct db_conn *conn, struct arena *arena, const char *organization_id,
@@ -301,25 +287,9 @@ int store_school_invitations_page(struct db_conn *conn, struct arena *arena, con
 
 int store_schools_list(struct db_conn *conn, struct arena *arena, struct store_organization **out, size_t *count)
 {
-    struct db_stmt *st = db_prepare(conn, "SELECT id, name, kind, created_at FROM organizations"
+    struct db_stmt *st = db_prepare(conn, "SELECT " STORE_ORGANIZATION_COLUMNS " FROM organizations"
                                           " WHERE kind = 'school' ORDER BY name COLLATE \"C\", id COLLATE \"C\"");
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_organization *o = store_push(arena, (void **)out, count, &capacity, sizeof(*o));
-        if (o == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        o->id = store_column_dup(arena, st, 0);
-        o->name = store_column_dup(arena, st, 1);
-        o->kind = store_column_dup(arena, st, 2);
-        o->created_at = db_column_int(st, 3);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, store_read_organization, sizeof(**out), (void **)out, count);
 }
 
 int store_school_home_approval(struct db_conn *conn, const char *organization_id, bool *required)

@@ -30,6 +30,20 @@ int store_check_in_set_ticket(struct db_conn *conn, const char *id, const char *
     return store_run(st);
 }
 
+static void read_check_in(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_check_in *c = item;
+    c->id = store_column_dup(arena, st, 0);
+    c->application_id = store_column_dup(arena, st, 1);
+    c->student_id = store_column_dup(arena, st, 2);
+    c->week_start = store_column_dup(arena, st, 3);
+    c->score = db_column_int(st, 4);
+    c->activities = store_column_dup(arena, st, 5);
+    c->needs_help = db_column_int(st, 6) != 0;
+    c->ticket_id = store_column_dup(arena, st, 7);
+    c->created_at = db_column_int(st, 8);
+}
+
 int store_check_ins_of_application(struct db_conn *conn, struct arena *arena, const char *application_id,
                                    struct store_check_in **out, size_t *count)
 {
@@ -37,28 +51,7 @@ int store_check_ins_of_application(struct db_conn *conn, struct arena *arena, co
                                           " needs_help, ticket_id, created_at FROM check_ins"
                                           " WHERE application_id = $1 ORDER BY week_start DESC");
     db_bind_text(st, 1, application_id);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_check_in *c = store_push(arena, (void **)out, count, &capacity, sizeof(*c));
-        if (c == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        c->id = store_column_dup(arena, st, 0);
-        c->application_id = store_column_dup(arena, st, 1);
-        c->student_id = store_column_dup(arena, st, 2);
-        c->week_start = store_column_dup(arena, st, 3);
-        c->score = db_column_int(st, 4);
-        c->activities = store_column_dup(arena, st, 5);
-        c->needs_help = db_column_int(st, 6) != 0;
-        c->ticket_id = store_column_dup(arena, st, 7);
-        c->created_at = db_column_int(st, 8);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_check_in, sizeof(**out), (void **)out, count);
 }
 
 /* ---- tickets ---- */
@@ -92,8 +85,9 @@ int store_ticket_insert(struct db_conn *conn, const struct store_ticket *t)
     " COALESCE(t.resolve_escalated_at, 0), t.created_at, t.updated_at"                                            \
     " FROM tickets t JOIN users r ON r.id = t.requester_id LEFT JOIN users s ON s.id = t.assignee_id "
 
-static void read_ticket(struct arena *arena, struct db_stmt *st, struct store_ticket *t)
+static void read_ticket(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_ticket *t = item;
     const char **text[] = {&t->id,      &t->requester_id, &t->requester_name, &t->student_id,
                            &t->application_id, &t->category, &t->urgency, &t->subject,
                            &t->body,    &t->status,       &t->assignee_id,    &t->assignee_name};
@@ -132,6 +126,18 @@ int store_ticket_event_add(struct db_conn *conn, const char *id, const char *tic
     return store_run(st);
 }
 
+static void read_ticket_event(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_ticket_event *e = item;
+    e->id = store_column_dup(arena, st, 0);
+    e->ticket_id = store_column_dup(arena, st, 1);
+    e->actor_id = store_column_dup(arena, st, 2);
+    e->actor_name = store_column_dup(arena, st, 3);
+    e->kind = store_column_dup(arena, st, 4);
+    e->body = store_column_dup(arena, st, 5);
+    e->created_at = db_column_int(st, 6);
+}
+
 int store_ticket_events(struct db_conn *conn, struct arena *arena, const char *ticket_id,
                         struct store_ticket_event **out, size_t *count)
 {
@@ -139,26 +145,7 @@ int store_ticket_events(struct db_conn *conn, struct arena *arena, const char *t
                                           " FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id"
                                           " WHERE e.ticket_id = $1 ORDER BY e.created_at, e.id");
     db_bind_text(st, 1, ticket_id);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_ticket_event *e = store_push(arena, (void **)out, count, &capacity, sizeof(*e));
-        if (e == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        e->id = store_column_dup(arena, st, 0);
-        e->ticket_id = store_column_dup(arena, st, 1);
-        e->actor_id = store_column_dup(arena, st, 2);
-        e->actor_name = store_column_dup(arena, st, 3);
-        e->kind = store_column_dup(arena, st, 4);
-        e->body = store_column_dup(arena, st, 5);
-        e->created_at = db_column_int(st, 6);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_ticket_event, sizeof(**out), (void **)out, count);
 }
 
 int store_ticket_first_response(struct db_conn *conn, const char *id, int64_t now)
@@ -217,20 +204,7 @@ int store_tickets_queue(struct db_conn *conn, struct arena *arena, enum store_ti
     db_bind_text(st, 1, user_id != NULL ? user_id : "");
     db_bind_int(st, 2, include_resolved ? 1 : 0);
     db_bind_int(st, 3, limit);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_ticket *t = store_push(arena, (void **)out, count, &capacity, sizeof(*t));
-        if (t == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        read_ticket(arena, st, t);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_ticket, sizeof(**out), (void **)out, count);
 }
 
 int store_tickets_overdue(struct db_conn *conn, struct arena *arena, enum store_ticket_due which, int64_t now,
@@ -259,28 +233,30 @@ int store_ticket_claim_escalation(struct db_conn *conn, const char *id, enum sto
     return store_change_one(st);
 }
 
+static void read_ticket_timing(struct arena *arena, struct db_stmt *st, void *item)
+{
+    (void)arena; /* integers only */
+    struct store_ticket_timing *t = item;
+    t->created_at = db_column_int(st, 0);
+    t->first_response_at = db_column_int(st, 1);
+    t->response_due_at = db_column_int(st, 2);
+}
+
 int store_ticket_timings(struct db_conn *conn, struct arena *arena, int64_t since, struct store_ticket_timing **out,
                          size_t *count)
 {
     struct db_stmt *st = db_prepare(conn, "SELECT created_at, COALESCE(first_response_at, 0), response_due_at"
                                           " FROM tickets WHERE created_at >= $1");
     db_bind_int(st, 1, since);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_ticket_timing *t = store_push(arena, (void **)out, count, &capacity, sizeof(*t));
-        if (t == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        t->created_at = db_column_int(st, 0);
-        t->first_response_at = db_column_int(st, 1);
-        t->response_due_at = db_column_int(st, 2);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_ticket_timing, sizeof(**out), (void **)out, count);
+}
+
+static void read_person(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_person *p = item;
+    p->id = store_column_dup(arena, st, 0);
+    p->name = store_column_dup(arena, st, 1);
+    p->email = store_column_dup(arena, st, 2);
 }
 
 int store_users_with_role(struct db_conn *conn, struct arena *arena, const char *role, struct store_person **out,
@@ -289,22 +265,17 @@ int store_users_with_role(struct db_conn *conn, struct arena *arena, const char 
     struct db_stmt *st = db_prepare(conn, "SELECT u.id, u.name, u.email FROM user_roles r JOIN users u"
                                           " ON u.id = r.user_id WHERE r.role = $1 ORDER BY u.id");
     db_bind_text(st, 1, role);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_person *p = store_push(arena, (void **)out, count, &capacity, sizeof(*p));
-        if (p == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        p->id = store_column_dup(arena, st, 0);
-        p->name = store_column_dup(arena, st, 1);
-        p->email = store_column_dup(arena, st, 2);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_person, sizeof(**out), (void **)out, count);
+}
+
+static void read_student_support(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_student_support *s = item;
+    s->student_id = store_column_dup(arena, st, 0);
+    s->open_tickets = db_column_int(st, 1);
+    s->last_check_in_at = db_column_int(st, 2);
+    s->last_score = db_column_int(st, 3);
+    s->last_help = db_column_int(st, 4) != 0;
 }
 
 int store_coach_support(struct db_conn *conn, struct arena *arena, const char *coach_id,
@@ -318,22 +289,5 @@ int store_coach_support(struct db_conn *conn, struct arena *arena, const char *c
               " WHERE c2.student_id = ca.student_id ORDER BY c2.created_at DESC, c2.id DESC LIMIT 1)"
               " WHERE ca.coach_id = $1");
     db_bind_text(st, 1, coach_id);
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_student_support *s = store_push(arena, (void **)out, count, &capacity, sizeof(*s));
-        if (s == NULL) {
-            rc = DB_ERROR;
-            break;
-        }
-        s->student_id = store_column_dup(arena, st, 0);
-        s->open_tickets = db_column_int(st, 1);
-        s->last_check_in_at = db_column_int(st, 2);
-        s->last_score = db_column_int(st, 3);
-        s->last_help = db_column_int(st, 4) != 0;
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_student_support, sizeof(**out), (void **)out, count);
 }

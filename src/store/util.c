@@ -88,20 +88,40 @@ void *store_push(struct arena *arena, void **items, size_t *count, size_t *capac
     return slot;
 }
 
-int store_read_ids(struct arena *arena, struct db_stmt *st, const char ***ids, size_t *count)
+int store_read_rows(struct arena *arena, struct db_stmt *st, store_read_row_fn *read_row, size_t size, void **items,
+                    size_t *count)
 {
     size_t capacity = 0;
-    *ids = NULL;
+    *items = NULL;
     *count = 0;
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
-        const char **slot = store_push(arena, (void **)ids, count, &capacity, sizeof(*slot));
-        if (slot == NULL) {
+        void *item = store_push(arena, items, count, &capacity, size);
+        if (item == NULL) {
             rc = DB_ERROR;
             break;
         }
-        *slot = store_column_dup(arena, st, 0);
+        read_row(arena, st, item);
     }
     db_reset(st);
     return rc == DB_DONE ? DB_OK : rc;
+}
+
+static void read_id(struct arena *arena, struct db_stmt *st, void *item)
+{
+    *(const char **)item = store_column_dup(arena, st, 0);
+}
+
+int store_read_ids(struct arena *arena, struct db_stmt *st, const char ***ids, size_t *count)
+{
+    return store_read_rows(arena, st, read_id, sizeof(**ids), (void **)ids, count);
+}
+
+void store_read_organization(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_organization *o = item;
+    o->id = store_column_dup(arena, st, 0);
+    o->name = store_column_dup(arena, st, 1);
+    o->kind = store_column_dup(arena, st, 2);
+    o->created_at = db_column_int(st, 3);
 }

@@ -39,10 +39,24 @@ int store_two_ints(struct db_stmt *st, int64_t *first, int64_t *second);
 int store_count_any(struct db_stmt *st, bool *any);
 /* Appends one zeroed element of size to an arena-backed growing array. */
 void *store_push(struct arena *arena, void **items, size_t *count, size_t *capacity, size_t size);
-/* Steps a bound statement whose column 0 is an id and reads every row's id
- * into an array in the arena, then resets it: DB_OK with *ids and *count;
- * else the step's error, or DB_ERROR when memory runs out. */
+/* Reads the statement's current row into item, one element of the caller's
+ * array (zeroed), its texts copied into the arena. */
+typedef void store_read_row_fn(struct arena *arena, struct db_stmt *st, void *item);
+/* Steps a bound statement to its end, reading each row in order with
+ * read_row into a new element of size bytes appended to an array in the
+ * arena, then resets it: DB_OK with *items and *count; else the step's error,
+ * or DB_ERROR when memory runs out. How many rows come is the statement's
+ * own LIMIT. items is the address of the caller's typed pointer, cast as for
+ * store_push. */
+int store_read_rows(struct arena *arena, struct db_stmt *st, store_read_row_fn *read_row, size_t size, void **items,
+                    size_t *count);
+/* store_read_rows for a statement whose column 0 is an id: every row's id. */
 int store_read_ids(struct arena *arena, struct db_stmt *st, const char ***ids, size_t *count);
+
+/* The columns of an organisation that store_read_organization reads (a
+ * store_read_row_fn filling a struct store_organization). */
+#define STORE_ORGANIZATION_COLUMNS "id, name, kind, created_at"
+void store_read_organization(struct arena *arena, struct db_stmt *st, void *item);
 
 /* ---- session reads (users.c, session_batch.c) ----
  * The columns and joins of a session read: the user (no password hash), the

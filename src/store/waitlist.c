@@ -35,8 +35,9 @@ int store_waitlist_join(struct db_conn *conn, const char *id, const char *block_
     " FROM waitlist w JOIN users u ON u.id = w.student_id JOIN blocks b ON b.id = w.block_id"                  \
     " JOIN offerings o ON o.id = b.offering_id LEFT JOIN applications a ON a.id = w.application_id "
 
-static void read_entry(struct arena *arena, struct db_stmt *st, struct store_waitlist_entry *e)
+static void read_entry(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_waitlist_entry *e = item;
     memset(e, 0, sizeof(*e));
     e->id = store_column_dup(arena, st, 0);
     e->block_id = store_column_dup(arena, st, 1);
@@ -67,18 +68,7 @@ static int read_one(struct arena *arena, struct db_stmt *st, struct store_waitli
 
 static int read_many(struct arena *arena, struct db_stmt *st, struct store_waitlist_entry **out, size_t *count)
 {
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_waitlist_entry *e = store_push(arena, (void **)out, count, &capacity, sizeof(*e));
-        if (e == NULL)
-            break;
-        read_entry(arena, st, e);
-    }
-    db_reset(st);
-    return rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_entry, sizeof(**out), (void **)out, count);
 }
 
 int store_waitlist_active(struct db_conn *conn, struct arena *arena, const char *block_id, const char *student_id,
