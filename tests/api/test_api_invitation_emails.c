@@ -276,6 +276,27 @@ static long long invitation_expires_at(const char *email)
                       school, email);
 }
 
+/* A bare address's email: the link's end, in UTC, between before and after;
+ * nothing of the other recipient (their link's token, address,
+ * name), nor this link's token hash, nor the sender's address. path and
+ * other_path are NULL when the link was not found (a failure already). */
+static void check_end_in_utc_and_nothing_private(const char *body, long long expires, const char *before,
+                                                 const char *after,
+                                                 const char *path, const char *other_path, const char *other_email,
+                                                 const char *other_name, const char *sender_email)
+{
+    char when[64], sentence[160];
+    instant_words(expires, 0, "UTC", when, sizeof(when));
+    snprintf(sentence, sizeof(sentence), "%s%s%s", before, when, after);
+    CHECK_CONTAINS(body, sentence);
+    char hash[65] = "";
+    if (path != NULL)
+        token_hash(token_of(path), hash);
+    const char *others[] = {other_path != NULL ? token_of(other_path) : "", other_email, other_name, hash,
+                            sender_email, NULL};
+    check_nothing_private(body, others);
+}
+
 TEST(a_school_invitation_says_who_invites_whom_with_one_link_ending_in_utc)
 {
     char ana[160], ben[160], csv[600];
@@ -321,16 +342,10 @@ TEST(a_school_invitation_says_who_invites_whom_with_one_link_ending_in_utc)
                                        " AND email = $2",
                                    school, ana),
               (long long)SCHOOL_INVITATION_DAYS * 86400);
-    char when[64], sentence[160];
-    instant_words(expires, 0, "UTC", when, sizeof(when));
-    snprintf(sentence, sizeof(sentence), "This link works until %s. If you do not know this school", when);
-    CHECK_CONTAINS(body, sentence);
     /* Nothing of Ben's in Ana's email, nor hashes, nor the coordinator's address. */
-    char hash[65] = "";
-    if (linked)
-        token_hash(token_of(path), hash);
-    const char *others[] = {linked ? token_of(ben_path) : "", ben, "Ben Okafor", hash, coord.email, NULL};
-    check_nothing_private(body, others);
+    check_end_in_utc_and_nothing_private(body, expires, "This link works until ", ". If you do not know this school",
+                                         linked ? path : NULL, linked ? ben_path : NULL, ben, "Ben Okafor",
+                                         coord.email);
     free(subject);
     free(body);
     free(ben_subject);
@@ -591,15 +606,9 @@ TEST(a_preceptor_invitation_says_which_host_and_profile_with_one_link_ending_in_
     /* Works once, for 14 days; a bare address: UTC, said so. */
     long long expires = preceptor_invitation_time(ines_id, true);
     CHECK_INT(expires - preceptor_invitation_time(ines_id, false), (long long)PRECEPTOR_INVITATION_DAYS * 86400);
-    char when[64], sentence[160];
-    instant_words(expires, 0, "UTC", when, sizeof(when));
-    snprintf(sentence, sizeof(sentence), "The link works once, until %s. If you do not know this host", when);
-    CHECK_CONTAINS(body, sentence);
-    char hash[65] = "";
-    if (linked)
-        token_hash(token_of(path), hash);
-    const char *others[] = {linked ? token_of(kofi_path) : "", kofi, "Kofi", hash, host_coord.email, NULL};
-    check_nothing_private(body, others);
+    check_end_in_utc_and_nothing_private(body, expires, "The link works once, until ", ". If you do not know this host",
+                                         linked ? path : NULL, linked ? kofi_path : NULL, kofi, "Kofi",
+                                         host_coord.email);
     free(subject);
     free(body);
     free(kofi_subject);
