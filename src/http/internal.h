@@ -36,7 +36,9 @@ struct http_thread {
     struct http_session_reader *session_reader;
     h2o_multithread_receiver_t shutdown_receiver;
     h2o_multithread_message_t shutdown_message;
-    int connections;
+    int connections;              /* open on this loop (atomic: other loops read it) */
+    int incoming;                 /* handed over by another loop, not taken yet (atomic) */
+    h2o_multithread_receiver_t handoff_receiver;
     struct connection_info *open_connections;
     int jobs_in_flight;
     bool shutting_down;
@@ -147,6 +149,12 @@ void http_detached_finish(struct http_request *req, h2o_req_t *r);
 void http_detached_free(struct http_request *req);
 /* connection_park.c: keeps an HTTP/1 connection in the loop's epoll set while
  * its request waits for the database; unparked before its reply is given. */
+/* connection_balance.c: true when sock went to a loop holding fewer
+ * connections than `from` (it is no longer `from`'s); false: `from` keeps it. */
+bool http_connection_hand_over(struct http_thread *from, h2o_socket_t *sock);
+void http_connection_on_handoff(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);
+/* server.c: a loop takes an accepted socket (limits, tracking, h2o). */
+void http_connection_open(struct http_thread *thread, h2o_socket_t *sock);
 void http_connection_park(h2o_req_t *r);
 void http_connection_unpark(h2o_req_t *r);
 void http_db_pool_on_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages);

@@ -128,6 +128,7 @@ static void serve_one(int fd)
     struct buf out;
     buf_init(&out, &arena, BUF_CAP_LONG_LIST);
     struct metrics_gauges gauges = {.open_connections = http_open_connections()};
+    gauges.loop_connections = http_loop_connections(&arena, &gauges.loop_count);
     if (metrics.options->metrics_gauges != NULL)
         metrics.options->metrics_gauges(&gauges);
     metrics_render(&out, metrics.route_names, metrics.options->route_count, &gauges);

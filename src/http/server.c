@@ -1,7 +1,8 @@
 /* server.c — event loops, listeners, connection limits and graceful shutdown.
  *
  * Each loop thread owns an h2o context, its own SO_REUSEPORT listener (so the
- * kernel spreads connections over the loops) and its own database connection.
+ * kernel spreads connections over the loops; a loop hands one it accepted to
+ * a loop that holds fewer: connection_balance.c) and its own database connection.
  * The main thread only waits for SIGINT/SIGTERM, then asks every loop to stop
  * accepting and to finish in-flight work before the deadline. */
 #include <arpa/inet.h>
@@ -102,7 +103,7 @@ static void on_connection_close(void *data)
         info->thread->open_connections = info->next;
     if (info->next != NULL)
         info->next->prev = info->prev;
-    info->thread->connections--;
+    __atomic_fetch_sub(&info->thread->connections, 1, __ATOMIC_RELAXED);
     atomic_fetch_sub(&http_server_state.connections, 1);
     client_release(info->addr);
     free(info);
@@ -123,7 +124,7 @@ static void peer_address(h2o_socket_t *sock, char *out, size_t size)
 
 /* Takes over an accepted socket: counts it against the limits (closing it
  * when over), tracks it for graceful shutdown and hands it to h2o. */
-static void connection_open(struct http_thread *thread, h2o_socket_t *sock)
+void http_connection_open(struct http_thread *thread, h2o_socket_t *sock)
 {
     const struct http_options *options = http_server_state.options;
     struct connection_info *info = calloc(1, sizeof(*info));
@@ -141,7 +142,7 @@ static void connection_open(struct http_thread *thread, h2o_socket_t *sock)
         return;
     }
     atomic_fetch_add(&http_server_state.connections, 1);
-    thread->connections++;
+    __atomic_fetch_add(&thread->connections, 1, __ATOMIC_RELAXED);
     sock->on_close.cb = on_connection_close;
     sock->on_close.data = info;
     info->sock = sock;
@@ -162,7 +163,8 @@ static void on_accept(h2o_socket_t *listener, const char *err)
         h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
         if (sock == NULL)
             return;
-        connection_open(thread, sock);
+        if (!http_connection_hand_over(thread, sock))
+            http_connection_open(thread, sock);
     }
 }
 
@@ -274,7 +276,7 @@ static void on_shutdown_message(h2o_multithread_receiver_t *receiver, h2o_linkli
         h2o_linklist_unlink(messages->next);
     if (thread->shutting_down)
         return;
-    thread->shutting_down = true;
+    __atomic_store_n(&thread->shutting_down, true, __ATOMIC_RELAXED); /* read by the other loops */
     /* Stop accepting: close this loop's listener, then ask open connections to wind down. */
     if (thread->listener != NULL) {
         h2o_socket_read_stop(thread->listener);
@@ -291,7 +293,8 @@ static void on_shutdown_message(h2o_multithread_receiver_t *receiver, h2o_linkli
 
 static bool thread_idle(struct http_thread *thread)
 {
-    return thread->jobs_in_flight == 0 && h2o_linklist_is_empty(&thread->ctx.http1._conns) &&
+    return thread->jobs_in_flight == 0 && __atomic_load_n(&thread->incoming, __ATOMIC_RELAXED) == 0 &&
+           h2o_linklist_is_empty(&thread->ctx.http1._conns) &&
            h2o_linklist_is_empty(&thread->ctx.http2._conns);
 }
 
@@ -307,6 +310,7 @@ static h2o_evloop_t *thread_loop_create(struct http_thread *thread)
     h2o_multithread_register_receiver(thread->queue, &thread->offload_receiver, http_offload_on_done);
     h2o_multithread_register_receiver(thread->queue, &thread->db_pool_receiver, http_db_pool_on_done);
     h2o_multithread_register_receiver(thread->queue, &thread->shutdown_receiver, on_shutdown_message);
+    h2o_multithread_register_receiver(thread->queue, &thread->handoff_receiver, http_connection_on_handoff);
     return loop;
 }
 
@@ -338,6 +342,7 @@ static void *thread_main(void *arg)
     h2o_multithread_unregister_receiver(thread->queue, &thread->offload_receiver);
     h2o_multithread_unregister_receiver(thread->queue, &thread->db_pool_receiver);
     h2o_multithread_unregister_receiver(thread->queue, &thread->shutdown_receiver);
+    h2o_multithread_unregister_receiver(thread->queue, &thread->handoff_receiver);
     /* The context and loop are left to process exit: h2o 2.2 has no safe way to
      * destroy a loop that may still hold closing sockets. */
     return NULL;
@@ -387,6 +392,21 @@ static void configure_h2o(const struct http_options *options)
 int64_t http_open_connections(void)
 {
     return atomic_load(&http_server_state.connections);
+}
+
+int64_t *http_loop_connections(struct arena *arena, size_t *count)
+{
+    const struct http_server *server = &http_server_state;
+    *count = 0;
+    if (server->threads == NULL || server->thread_count < 1)
+        return NULL;
+    int64_t *each = arena_alloc(arena, sizeof(int64_t) * (size_t)server->thread_count);
+    if (each == NULL)
+        return NULL;
+    for (int i = 0; i < server->thread_count; i++)
+        each[i] = __atomic_load_n(&server->threads[i].connections, __ATOMIC_RELAXED);
+    *count = (size_t)server->thread_count;
+    return each;
 }
 
 int http_serve(const struct http_options *options)
@@ -513,7 +533,7 @@ int http_local_connect(int fd)
         close(fd);
         return -1;
     }
-    connection_open(thread, sock);
+    http_connection_open(thread, sock);
     return 0;
 }
 

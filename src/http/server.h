@@ -71,6 +71,9 @@ struct http_options {
 int http_serve(const struct http_options *options);
 /* Open client connections of the whole process (for the metrics). */
 int64_t http_open_connections(void);
+/* Open connections of each event loop (*count of them), in arena; NULL when
+ * the server runs no loops or the arena is full. */
+int64_t *http_loop_connections(struct arena *arena, size_t *count);
 
 /* One event loop on the calling thread, without a listener: the same h2o
  * configuration, connection limits, pipeline and handlers as http_serve, fed

@@ -184,6 +184,10 @@ void metrics_render(struct buf *out, const char *const *route_names, size_t rout
                 "# TYPE rounds_db_step_seconds_total counter\nrounds_db_step_seconds_total %.6f\n",
                 (double)load(&db_time_us) / 1e6);
     write_gauge(out, "rounds_http_open_connections", "Open client connections.", g->open_connections);
+    buf_append_str(out, "# HELP rounds_http_loop_connections Open client connections of each event loop.\n"
+                        "# TYPE rounds_http_loop_connections gauge\n");
+    for (size_t i = 0; i < g->loop_count; i++)
+        buf_appendf(out, "rounds_http_loop_connections{loop=\"%zu\"} %lld\n", i, (long long)g->loop_connections[i]);
     write_gauge(out, "rounds_db_up", "1 when the scrape's database query answered.", g->db_up ? 1 : 0);
     write_gauge(out, "rounds_outbox_depth", "Emails in the outbox not sent yet.", g->outbox_depth);
     write_gauge(out, "rounds_outbox_oldest_age_seconds", "Age of the oldest email not sent yet (0: none).",

@@ -31,6 +31,8 @@ enum metrics_counter {
 
 struct metrics_gauges {
     int64_t open_connections;
+    const int64_t *loop_connections; /* open connections of each event loop, loop_count of them */
+    size_t loop_count;
     bool db_up;                  /* the scrape's database query answered */
     int64_t outbox_depth;        /* emails not sent yet */
     int64_t outbox_oldest_age;   /* seconds since the oldest of them was queued (0: none) */

@@ -10,7 +10,10 @@
  *     has no /metrics); bad requests to it get 400, 404, 405, and a client
  *     that sends nothing does not stop the next scrape;
  *   - a bad ROUNDS_METRICS_LISTEN or --metrics-listen stops the server
- *     from starting (exit 2), a port in use too (exit 1). */
+ *     from starting (exit 2), a port in use too (exit 1);
+ *   - connections are spread evenly over the two event loops, whichever
+ *     loop's listener the kernel gave them to (rounds_http_loop_connections),
+ *     and each answers on the loop it ended on. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -236,6 +239,72 @@ TEST(exposition_counts_what_happened)
     free(text);
 }
 
+/* Sends GET /healthz on fd and reads its whole reply: true when it is a 200. */
+static bool healthz_on(int fd)
+{
+    static const char request[] = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    if (send(fd, request, sizeof(request) - 1, MSG_NOSIGNAL) != (ssize_t)(sizeof(request) - 1))
+        return false;
+    char reply[1024];
+    size_t len = 0;
+    while (len + 1 < sizeof(reply)) {
+        ssize_t n = recv(fd, reply + len, sizeof(reply) - 1 - len, 0);
+        if (n <= 0)
+            return false;
+        len += (size_t)n;
+        reply[len] = '\0';
+        if (strstr(reply, "\"ok\"}") != NULL)
+            return strncmp(reply, "HTTP/1.1 200", 12) == 0;
+    }
+    return false;
+}
+
+/* rounds_http_loop_connections of loops 0 and 1 (-1: not in the scrape). */
+static void loop_connections(double *loop0, double *loop1)
+{
+    *loop0 = *loop1 = -1;
+    char *text = scrape();
+    char *parsed = text != NULL ? parse_with_prometheus(text) : NULL;
+    if (parsed != NULL) {
+        *loop0 = sample(parsed, "rounds_http_loop_connections{loop=\"0\"}");
+        *loop1 = sample(parsed, "rounds_http_loop_connections{loop=\"1\"}");
+        CHECK(sample(parsed, "rounds_http_loop_connections{loop=\"2\"}") == -1); /* --threads 2 */
+    }
+    free(parsed);
+    free(text);
+}
+
+/* The kernel hands a connection to one of the loops' listeners by a hash of
+ * its address and port: 16 connections came 11/6 or 12/5 as often as 8/8. A
+ * loop holding more than another hands what it accepts over, so 16
+ * connections opened one after the other end up even (±1), and each answers. */
+TEST(connections_are_spread_over_the_loops)
+{
+    enum { OPENED = 16 };
+    double before0, before1, after0, after1;
+    loop_connections(&before0, &before1);
+    CHECK(before0 >= 0 && before1 >= 0);
+    int fds[OPENED];
+    for (int i = 0; i < OPENED; i++) {
+        fds[i] = connect_to(server.port);
+        CHECK(fds[i] >= 0 && healthz_on(fds[i])); /* answered: counted by the loop that kept it */
+    }
+    loop_connections(&after0, &after1);
+    CHECK(after0 + after1 == before0 + before1 + OPENED);
+    CHECK(after0 - after1 <= 1 && after1 - after0 <= 1);
+    if (!(after0 - after1 <= 1 && after1 - after0 <= 1))
+        printf("# loops hold %g and %g connections (before: %g and %g)\n", after0, after1, before0, before1);
+    /* Every connection, wherever it ended, answers a second request. */
+    int answered = 0;
+    for (int i = 0; i < OPENED; i++) {
+        if (fds[i] >= 0 && healthz_on(fds[i]))
+            answered++;
+        if (fds[i] >= 0)
+            close(fds[i]);
+    }
+    CHECK_INT(answered, OPENED);
+}
+
 TEST(metrics_listener_refuses_bad_requests)
 {
     int status;
@@ -321,6 +390,7 @@ TEST(metrics_are_off_by_default_and_bad_settings_stop_the_server)
 static void run_tests(void)
 {
     RUN(exposition_counts_what_happened);
+    RUN(connections_are_spread_over_the_loops);
     RUN(metrics_listener_refuses_bad_requests);
     RUN(metrics_are_off_by_default_and_bad_settings_stop_the_server);
 }
@@ -331,7 +401,8 @@ int main(void)
     snprintf(metrics_flag, sizeof(metrics_flag), "127.0.0.1:%d", metrics_port);
     if (metrics_port <= 0)
         return 1;
-    static const char *const flags[] = {"--metrics-listen", metrics_flag, "--test-hooks", "1", "--jobs-interval-ms", "0", NULL};
+    static const char *const flags[] = {"--metrics-listen", metrics_flag, "--test-hooks", "1", "--jobs-interval-ms", "0",
+                                        "--threads", "2", NULL};
     static const struct api_suite suite = {
         .name = "test_api_metrics", .server = &server, .flags = flags, .run = run_tests};
     return api_suite_main(&suite);
