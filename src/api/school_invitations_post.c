@@ -1,8 +1,11 @@
 /* school_invitations_post.c — POST /api/v1/schools/{id}/invitations {csv}
- * (its coordinators, staff) → 200 {lines, invited, already, problems}: every
- * good row of the CSV ("name,email,graduation_year") is invited by email,
+ * (its coordinators, staff) → 200 {lines, invited, already, not_emailed,
+ * not_emailed_lines, problems}: every good row of the CSV
+ * ("name,email,graduation_year") is invited by email, unless the address
+ * belongs to an account that has not confirmed it (not emailed, listed);
  * every bad one reported with its line; 404 for a school the caller does not
- * manage; 400 / 413 for a file refused as a whole; 429 with Retry-After
+ * manage; 400 / 413 for a file refused as a whole; 422 with the problems
+ * (nothing stored or sent) when no line can be used; 429 with Retry-After
  * (nobody invited) above the school's daily limit of invitations. */
 #include <string.h>
 
@@ -33,6 +36,13 @@ void api_school_invitations_post(struct http_request *req)
             err.field = "csv";
         if (err.code == ERR_RATE_LIMITED)
             http_retry_after(req, report.retry_after);
+        if (err.code == ERR_INVITE_NO_USABLE_LINE) {
+            struct buf problems;
+            buf_init(&problems, &req->arena, BUF_CAP_LIST);
+            api_write_invite_problems(&problems, &report.csv);
+            http_reply_problem_with(req, &err, buf_ok(&problems) ? problems.data : NULL);
+            return;
+        }
         api_school_problem(req, &err);
         return;
     }

@@ -8,8 +8,11 @@
 
 /* {"school":{"id","name"},"student":{"id","name","email"},"status","status_label","graduation_year",…} */
 void api_write_school_link(struct buf *b, const struct store_school_student *link);
-/* {"invited","already":[lines],"problems":[{"line","message"}],"rows"} */
+/* {"lines","invited","already":[line],"not_emailed","not_emailed_lines":[line],
+ *  "problems":[{"line","message"}]} */
 void api_write_invite_report(struct buf *b, const struct school_invite_report *report);
+/* "problems":[{"line","message"}] — a member, without braces. */
+void api_write_invite_problems(struct buf *b, const struct school_csv *csv);
 /* Replies with a domain error (500 when the domain set none). */
 void api_school_problem(struct http_request *req, const struct error *err);
 

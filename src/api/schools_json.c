@@ -32,18 +32,34 @@ void api_write_school_link(struct buf *b, const struct store_school_student *lin
     buf_append_char(b, '}');
 }
 
-void api_write_invite_report(struct buf *b, const struct school_invite_report *report)
+static void write_lines(struct buf *b, const uint32_t *lines, size_t count)
 {
-    buf_appendf(b, "{\"lines\":%u,\"invited\":%zu,\"already\":[", report->csv.lines, report->invited);
-    for (size_t i = 0; i < report->already_count; i++)
-        buf_appendf(b, "%s%u", i > 0 ? "," : "", report->already_lines[i]);
-    buf_append_str(b, "],\"problems\":[");
-    for (size_t i = 0; i < report->csv.problem_count; i++) {
-        buf_appendf(b, "%s{\"line\":%u,\"message\":", i > 0 ? "," : "", report->csv.problems[i].line);
-        buf_append_json_string(b, report->csv.problems[i].message);
+    buf_append_char(b, '[');
+    for (size_t i = 0; i < count; i++)
+        buf_appendf(b, "%s%u", i > 0 ? "," : "", lines[i]);
+    buf_append_char(b, ']');
+}
+
+void api_write_invite_problems(struct buf *b, const struct school_csv *csv)
+{
+    buf_append_str(b, "\"problems\":[");
+    for (size_t i = 0; i < csv->problem_count; i++) {
+        buf_appendf(b, "%s{\"line\":%u,\"message\":", i > 0 ? "," : "", csv->problems[i].line);
+        buf_append_json_string(b, csv->problems[i].message);
         buf_append_char(b, '}');
     }
-    buf_append_str(b, "]}");
+    buf_append_char(b, ']');
+}
+
+void api_write_invite_report(struct buf *b, const struct school_invite_report *report)
+{
+    buf_appendf(b, "{\"lines\":%u,\"invited\":%zu,\"already\":", report->csv.lines, report->invited);
+    write_lines(b, report->already_lines, report->already_count);
+    buf_appendf(b, ",\"not_emailed\":%zu,\"not_emailed_lines\":", report->not_emailed_count);
+    write_lines(b, report->not_emailed_lines, report->not_emailed_count);
+    buf_append_char(b, ',');
+    api_write_invite_problems(b, &report->csv);
+    buf_append_char(b, '}');
 }
 
 void api_school_problem(struct http_request *req, const struct error *err)

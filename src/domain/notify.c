@@ -118,16 +118,22 @@ void notify_account_email(struct db_conn *conn, struct arena *arena, const char 
         log_warn("msg=\"email not queued\"");
 }
 
-void notify_email(struct db_conn *conn, struct arena *arena, const char *to, const char *kind, const char *subject,
-                  const char *body_text, int64_t now)
+int notify_email_held(struct db_conn *conn, const char *to, bool *held)
 {
     char lowered[256];
     size_t n = 0;
     for (; to != NULL && to[n] != '\0' && n + 1 < sizeof(lowered); n++)
         lowered[n] = (char)tolower((unsigned char)to[n]);
     lowered[n] = '\0';
+    *held = false;
+    return store_email_unconfirmed(conn, lowered, held);
+}
+
+void notify_email(struct db_conn *conn, struct arena *arena, const char *to, const char *kind, const char *subject,
+                  const char *body_text, int64_t now)
+{
     bool unconfirmed = false;
-    if (store_email_unconfirmed(conn, lowered, &unconfirmed) != DB_OK)
+    if (notify_email_held(conn, to, &unconfirmed) != DB_OK)
         log_warn("msg=\"email not queued: the address could not be checked\"");
     else if (unconfirmed)
         log_info("msg=\"email held: the address is not confirmed\" kind=%s", kind);

@@ -33,10 +33,14 @@ void notify(struct db_conn *conn, struct arena *arena, const struct recipient *t
 void notify_email(struct db_conn *conn, struct arena *arena, const char *to, const char *kind, const char *subject,
                   const char *body_text, int64_t now);
 /* notify_email and notify send nothing to the address of an account that has
- * not confirmed it (email_confirmation.h); this one does: only for the links
- * the owner of the address asked for (confirmation, password reset). */
+ * not confirmed it (email_confirmation.h), and keep nothing to send later:
+ * such mail is dropped. This one does send: only for the links the owner of
+ * the address asked for (confirmation, password reset). */
 void notify_account_email(struct db_conn *conn, struct arena *arena, const char *to, const char *kind,
                           const char *subject, const char *body_text, int64_t now);
+/* Whether notify_email would drop mail to this address (an account has it
+ * and has not confirmed it) into *held: DB_OK, or the store's error. */
+int notify_email_held(struct db_conn *conn, const char *to, bool *held);
 /* The time zone a notice's reader has chosen ("Asia/Kolkata"), for the
  * instants its title or email states (lib/tz_words.h); NULL (UTC, said so)
  * when they have chosen none, have no account (user_id NULL) or it cannot be

@@ -140,8 +140,23 @@ static void mail_invitation(struct db_conn *conn, struct arena *arena, const str
                  body.data, now);
 }
 
-/* One good row: skipped when the address belongs to a student already linked,
- * else an invitation (new, or sent again with a fresh link). */
+/* Appends line to the list *lines of *count: DB_OK, or DB_ERROR out of memory. */
+static int add_line(struct arena *arena, uint32_t **lines, size_t *count, uint32_t line)
+{
+    uint32_t *grown = arena_alloc(arena, (*count + 1) * sizeof(uint32_t));
+    if (grown == NULL)
+        return DB_ERROR;
+    if (*count > 0)
+        memcpy(grown, *lines, *count * sizeof(uint32_t));
+    grown[(*count)++] = line;
+    *lines = grown;
+    return DB_OK;
+}
+
+/* One good row: skipped when the address belongs to a student already linked;
+ * not emailed (and no invitation made, an earlier one and its link kept) when
+ * it belongs to an account that has not confirmed it, whose mail notify_email
+ * would drop; else an invitation (new, or sent again with a fresh link). */
 static int invite_row(struct db_conn *conn, struct invite_ctx *c, const struct school_csv_row *row, int64_t now)
 {
     struct store_user existing = {0};
@@ -154,16 +169,13 @@ static int invite_row(struct db_conn *conn, struct invite_ctx *c, const struct s
         int lrc = store_school_student_get(conn, c->arena, c->school->id, existing.id, &link);
         if (lrc != DB_ROW && lrc != DB_DONE)
             return lrc;
-        if (lrc == DB_ROW && school_link_status_parse(link.status) == SCHOOL_LINK_ACTIVE) {
-            uint32_t *lines = arena_alloc(c->arena, (c->out->already_count + 1) * sizeof(uint32_t));
-            if (lines == NULL)
-                return DB_ERROR;
-            if (c->out->already_count > 0)
-                memcpy(lines, c->out->already_lines, c->out->already_count * sizeof(uint32_t));
-            lines[c->out->already_count++] = row->line;
-            c->out->already_lines = lines;
-            return DB_OK;
-        }
+        if (lrc == DB_ROW && school_link_status_parse(link.status) == SCHOOL_LINK_ACTIVE)
+            return add_line(c->arena, &c->out->already_lines, &c->out->already_count, row->line);
+        bool held = false;
+        if ((lrc = notify_email_held(conn, row->email, &held)) != DB_OK)
+            return lrc;
+        if (held)
+            return add_line(c->arena, &c->out->not_emailed_lines, &c->out->not_emailed_count, row->line);
     }
     char id[48], token[44], hash[65];
     crypto_sortable_id("si_", clock_now_ms(), id, sizeof(id));
@@ -185,9 +197,9 @@ static int invite_row(struct db_conn *conn, struct invite_ctx *c, const struct s
     if (rc != DB_OK)
         return rc;
     mail_invitation(conn, c->arena, c, row, token, inv.expires_at, has_account ? existing.time_zone : NULL, now);
-    /* A student with this address is told in the app too, when the email went
-     * (mail to an address not confirmed yet is held: notify.h). */
-    if (has_account && existing.email_confirmed_at > 0 && account_has_role(&existing, ROLE_STUDENT)) {
+    /* A student with this address is told in the app too (the email went:
+     * an address not confirmed was left out above). */
+    if (has_account && account_has_role(&existing, ROLE_STUDENT)) {
         struct recipient to = {existing.id, NULL};
         notify(conn, c->arena, &to, "school_invitation",
                join(c->arena, c->school->name, " invites you to join it: accept with the link in the email we sent you",
@@ -225,6 +237,8 @@ static int invite_tx(struct db_conn *conn, void *ctx)
     c->out->invited = 0;
     c->out->already_count = 0;
     c->out->already_lines = NULL;
+    c->out->not_emailed_count = 0;
+    c->out->not_emailed_lines = NULL;
     int rc = store_school_lock(conn, c->school->id); /* uploads of one school counted one after the other */
     if (rc == DB_OK)
         rc = store_school_invitation_next_upload(conn, c->school->id, &c->upload_seq);
@@ -256,6 +270,9 @@ int school_invite_csv(struct db_conn *conn, struct arena *arena, const struct st
         return -1;
     if (school_csv_parse(csv, len, arena, &out->csv, err) != 0)
         return -1;
+    if (out->csv.row_count == 0) /* every line refused: nothing to store or send */
+        return error_set(err, ERR_INVITE_NO_USABLE_LINE, "file",
+                         "no line of the file can be used: correct the lines listed and upload the file again");
     struct invite_ctx c = {arena, coordinator, &school, out, err, 0};
     int rc = db_run_tx(conn, true, invite_tx, &c);
     if (err->code != ERR_NONE)

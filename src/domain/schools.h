@@ -36,18 +36,26 @@ int school_managed(struct db_conn *conn, struct arena *arena, const struct store
 
 struct school_invite_report {
     struct school_csv csv;      /* the rows read and the lines refused */
-    size_t invited;             /* invitations sent (new or sent again) */
+    size_t invited;             /* invitations emailed now (new or sent again) */
     uint32_t *already_lines;    /* lines of students already linked (not invited again) */
     size_t already_count;
+    /* Lines whose address belongs to an account that has not confirmed it:
+     * Rounds emails such an address nothing (notify.h) and keeps nothing to
+     * send later, so no invitation is made; once the address is confirmed,
+     * an upload of these lines invites them. */
+    uint32_t *not_emailed_lines;
+    size_t not_emailed_count;
     int64_t retry_after; /* seconds, when the daily limit refused the file */
 };
 
 /* The coordinator invites every good row of the CSV: an email with a link
  * valid SCHOOL_INVITATION_DAYS days (and a notification when the address
  * has an account). Bad rows are reported, good rows kept. 404 when the user
- * does not manage the school; 400 / 413 for a file refused as a whole; 429
- * (out->retry_after set, nobody invited) when the school would send more than
- * SCHOOL_INVITES_PER_DAY invitations in 24 hours. */
+ * does not manage the school; 400 / 413 for a file refused as a whole; 422
+ * ERR_INVITE_NO_USABLE_LINE (out->csv holds the problems, nothing stored or
+ * sent) when every line is refused; 429 (out->retry_after set, nobody
+ * invited) when the school would send more than SCHOOL_INVITES_PER_DAY
+ * invitations in 24 hours. */
 int school_invite_csv(struct db_conn *conn, struct arena *arena, const struct store_user *coordinator,
                       const char *school_id, const char *csv, size_t len, struct school_invite_report *out,
                       struct error *err);

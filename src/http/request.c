@@ -519,6 +519,19 @@ static bool wants_html(struct http_request *req)
            strcmp(req->path, "/readyz") != 0;
 }
 
+/* The members of a problem+json body, without the closing brace. */
+static void problem_members(struct buf *b, enum error_code code, const char *field, const char *detail)
+{
+    buf_append_str(b, "{\"type\":\"about:blank\",\"title\":");
+    buf_append_json_string(b, error_title(code));
+    buf_appendf(b, ",\"status\":%d,\"code\":", error_status(code));
+    buf_append_json_string(b, error_name(code));
+    buf_append_str(b, ",\"detail\":");
+    buf_append_json_string(b, detail != NULL ? detail : error_title(code));
+    buf_append_str(b, ",\"field\":");
+    buf_append_json_string(b, field);
+}
+
 void http_reply_error(struct http_request *req, enum error_code code, const char *field, const char *detail)
 {
     int status = error_status(code);
@@ -539,20 +552,32 @@ void http_reply_error(struct http_request *req, enum error_code code, const char
 
 void http_problem_json(struct buf *b, enum error_code code, const char *field, const char *detail)
 {
-    buf_append_str(b, "{\"type\":\"about:blank\",\"title\":");
-    buf_append_json_string(b, error_title(code));
-    buf_appendf(b, ",\"status\":%d,\"code\":", error_status(code));
-    buf_append_json_string(b, error_name(code));
-    buf_append_str(b, ",\"detail\":");
-    buf_append_json_string(b, detail != NULL ? detail : error_title(code));
-    buf_append_str(b, ",\"field\":");
-    buf_append_json_string(b, field);
+    problem_members(b, code, field, detail);
     buf_append_char(b, '}');
 }
 
 void http_reply_problem(struct http_request *req, const struct error *err)
 {
     http_reply_error(req, err->code, err->field, err->detail);
+}
+
+void http_reply_problem_with(struct http_request *req, const struct error *err, const char *members)
+{
+    if (members == NULL || members[0] == '\0' || wants_html(req)) {
+        http_reply_problem(req, err);
+        return;
+    }
+    struct buf b;
+    buf_init(&b, &req->arena, strlen(members) + BUF_CAP_SMALL);
+    problem_members(&b, err->code, err->field, err->detail);
+    buf_append_char(&b, ',');
+    buf_append_str(&b, members);
+    buf_append_char(&b, '}');
+    if (!buf_ok(&b)) {
+        http_reply_problem(req, err);
+        return;
+    }
+    http_reply(req, error_status(err->code), "application/problem+json; charset=utf-8", b.data, b.len);
 }
 
 /* ---- dispatch ---- */

@@ -116,6 +116,10 @@ bool http_local_path(const char *path);
 /* application/problem+json from the error table (or an HTML error page on page routes). */
 void http_reply_error(struct http_request *req, enum error_code code, const char *field, const char *detail);
 void http_reply_problem(struct http_request *req, const struct error *err);
+/* The same problem+json with more members after "field" (members: JSON
+ * object members without braces, '"problems":[…]'), for a refusal that lists
+ * what to correct; a page route gets the HTML error page. */
+void http_reply_problem_with(struct http_request *req, const struct error *err, const char *members);
 /* The problem+json body of an error, for replies that are also stored (idempotency). */
 void http_problem_json(struct buf *b, enum error_code code, const char *field, const char *detail);
 

@@ -82,7 +82,8 @@
     X(ERR_NOT_IN_ROTATION, ERR_CONFLICT)            /* a check-in while no rotation is under way */ \
     X(ERR_THREAD_CLOSED, ERR_CONFLICT)              /* messages before an offer was made */ \
     X(ERR_DELETION_PENDING, ERR_CONFLICT)           /* a deletion request is pending already */ \
-    X(ERR_DELETION_CLOSED, ERR_CONFLICT)            /* completing a request that is not pending */
+    X(ERR_DELETION_CLOSED, ERR_CONFLICT)            /* completing a request that is not pending */ \
+    X(ERR_INVITE_NO_USABLE_LINE, ERR_UNPROCESSABLE) /* a school's CSV of which every line is refused */
 
 enum error_code {
 #define ERROR_ENUM(name, ...) name,

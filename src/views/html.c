@@ -159,7 +159,7 @@ void view_notice(struct buf *b, const char *message)
     buf_append_str(b, "</p>\n");
 }
 
-void view_error_summary(struct buf *b, const char *intro, const struct view_field_error *errors, size_t count)
+static void summary_begin(struct buf *b, const char *intro)
 {
     buf_append_str(b, "<div class=\"notice error error-summary\" id=\"error-summary\" role=\"alert\" "
                       "tabindex=\"-1\" autofocus aria-labelledby=\"error-summary-title\">"
@@ -169,23 +169,52 @@ void view_error_summary(struct buf *b, const char *intro, const struct view_fiel
         buf_append_html(b, intro);
         buf_append_str(b, "</p>");
     }
+}
+
+/* "<li>" and the error, a link to its field when it names one (the item left open). */
+static void summary_error(struct buf *b, const struct view_field_error *error)
+{
+    buf_append_str(b, "<li>");
+    if (error->field_id != NULL) {
+        buf_append_str(b, "<a href=\"#");
+        buf_append_html(b, error->field_id);
+        buf_append_str(b, "\">");
+    }
+    buf_append_html(b, error->message);
+    if (error->field_id != NULL)
+        buf_append_str(b, "</a>");
+}
+
+void view_error_summary(struct buf *b, const char *intro, const struct view_field_error *errors, size_t count)
+{
+    summary_begin(b, intro);
     if (count > 0)
         buf_append_str(b, "<ul>");
     for (size_t i = 0; i < count; i++) {
-        buf_append_str(b, "<li>");
-        if (errors[i].field_id != NULL) {
-            buf_append_str(b, "<a href=\"#");
-            buf_append_html(b, errors[i].field_id);
-            buf_append_str(b, "\">");
-        }
-        buf_append_html(b, errors[i].message);
-        if (errors[i].field_id != NULL)
-            buf_append_str(b, "</a>");
+        summary_error(b, &errors[i]);
         buf_append_str(b, "</li>");
     }
     if (count > 0)
         buf_append_str(b, "</ul>");
     buf_append_str(b, "</div>\n");
+}
+
+void view_error_summary_detailed(struct buf *b, const char *intro, const struct view_field_error *error,
+                                 const char *const *details, size_t count)
+{
+    summary_begin(b, intro);
+    buf_append_str(b, "<ul>");
+    summary_error(b, error);
+    if (count > 0)
+        buf_append_str(b, "<ul>");
+    for (size_t i = 0; i < count; i++) {
+        buf_append_str(b, "<li>");
+        buf_append_html(b, details[i]);
+        buf_append_str(b, "</li>");
+    }
+    if (count > 0)
+        buf_append_str(b, "</ul>");
+    buf_append_str(b, "</li></ul></div>\n");
 }
 
 void view_form_begin(struct buf *b, const char *action, const char *csrf_token)

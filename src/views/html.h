@@ -42,6 +42,10 @@ struct view_field_error {
  * (autofocus; it is focusable by tabindex="-1"), so a form that comes back
  * with errors never leaves them off-screen. */
 void view_error_summary(struct buf *b, const char *intro, const struct view_field_error *errors, size_t count);
+/* The same for one error that stands for several (every refused line of a
+ * file): the error, then the list of details under it, in words. */
+void view_error_summary_detailed(struct buf *b, const char *intro, const struct view_field_error *error,
+                                 const char *const *details, size_t count);
 /* <form method="post" action="…"> with the CSRF field. */
 void view_form_begin(struct buf *b, const char *action, const char *csrf_token);
 void view_form_end(struct buf *b, const char *submit_label);

@@ -3,8 +3,10 @@
  * to each; requests to join with Approve and Refuse), the invitations still
  * open, and the form that invites a cohort from a CSV file. POST
  * /school/invitations reads the CSV (multipart "file") and shows the report
- * on the same page: how many were invited, and every refused line with its
- * reason. POST /school/students/{id}/{approve|refuse} answers a request.
+ * on the same page: how many were invited, the students not emailed because
+ * their account has not confirmed its address, and every refused line with
+ * its reason; a file of which no line can be used answers 422 with every
+ * refused line in the error summary at the top. POST /school/students/{id}/{approve|refuse} answers a request.
  * A coordinator of several schools (or staff) picks one with ?school=. */
 #include <string.h>
 
@@ -130,6 +132,55 @@ static void render_students(struct buf *b, const char *csrf_token, const char *s
     buf_append_str(b, "</tbody></table></section>\n");
 }
 
+/* The students of the upload that were not emailed (their account has not
+ * confirmed its address), each by line, name and address, and what to do. */
+static void render_not_emailed(struct buf *b, const struct school_invite_report *r)
+{
+    if (r->not_emailed_count == 0)
+        return;
+    buf_append_str(b, "<h3 id=\"not-emailed-heading\">Not emailed</h3>\n<p>Rounds sent these students nothing: "
+                      "each address belongs to a Rounds account that has not confirmed it, and Rounds emails such "
+                      "an address nothing else, now or later. Ask them to confirm their address (with the link "
+                      "Rounds emailed them when they signed up), then upload these lines again.</p>\n"
+                      "<ul aria-labelledby=\"not-emailed-heading\">\n");
+    size_t row = 0; /* both lists follow the file's order */
+    for (size_t i = 0; i < r->not_emailed_count; i++) {
+        while (row < r->csv.row_count && r->csv.rows[row].line < r->not_emailed_lines[i])
+            row++;
+        buf_appendf(b, "<li>Line %u", r->not_emailed_lines[i]);
+        if (row < r->csv.row_count && r->csv.rows[row].line == r->not_emailed_lines[i]) {
+            buf_append_str(b, ": ");
+            buf_append_html(b, r->csv.rows[row].name);
+            buf_append_str(b, " <span class=\"muted\">");
+            buf_append_html(b, r->csv.rows[row].email);
+            buf_append_str(b, "</span>");
+        }
+        buf_append_str(b, "</li>\n");
+    }
+    buf_append_str(b, "</ul>\n");
+}
+
+/* The error summary of a refused upload, at the top of the page: its
+ * sentence linked to the file input and, for a file of which no line could be
+ * used (report not NULL), every refused line under it. */
+static void render_invite_refusal(struct buf *b, struct arena *arena, const char *error,
+                                  const struct school_invite_report *r)
+{
+    if (r == NULL) {
+        web_error_summary(b, "file", error);
+        return;
+    }
+    const char **details = arena_alloc(arena, (r->csv.problem_count + 1) * sizeof(*details));
+    size_t count = 0;
+    for (size_t i = 0; details != NULL && i < r->csv.problem_count; i++) {
+        const char *line = arena_printf(arena, "Line %u: %s", r->csv.problems[i].line, r->csv.problems[i].message);
+        if (line != NULL)
+            details[count++] = line;
+    }
+    struct view_field_error e = {"f-file", error};
+    view_error_summary_detailed(b, "Nobody was invited and nothing was saved.", &e, details, count);
+}
+
 /* The invitation report after an upload (NULL: none). */
 static void render_report(struct buf *b, const struct school_invite_report *r)
 {
@@ -142,6 +193,8 @@ static void render_report(struct buf *b, const struct school_invite_report *r)
                 r->invited, r->invited, total);
     if (r->already_count > 0)
         buf_appendf(b, ", %zu already linked", r->already_count);
+    if (r->not_emailed_count > 0)
+        buf_appendf(b, ", %zu not emailed", r->not_emailed_count);
     if (r->csv.problem_count > 0)
         buf_appendf(b, ", %zu line%s refused", r->csv.problem_count, r->csv.problem_count == 1 ? "" : "s");
     buf_append_str(b, ".</p>\n");
@@ -154,6 +207,7 @@ static void render_report(struct buf *b, const struct school_invite_report *r)
         }
         buf_append_str(b, "</ul>\n");
     }
+    render_not_emailed(b, r);
     buf_append_str(b, "</section>\n");
 }
 
@@ -162,9 +216,8 @@ static void render_invite_form(struct buf *b, const char *csrf_token, const char
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"invite-heading\"><h2 id=\"invite-heading\">"
                       "Invite a cohort</h2>\n<p>Upload a CSV file with one student per line: name, email, "
                       "graduation year (a first line naming the columns is fine). Each student gets an email "
-                      "with a link to join; nothing is shared with the school until they accept.</p>\n");
-    if (error != NULL)
-        view_alert(b, error);
+                      "with a link to join (except a student whose Rounds account has not confirmed its address: "
+                      "the report lists them); nothing is shared with the school until they accept.</p>\n");
     buf_append_str(b, "<form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\" "
                       "action=\"/school/invitations?school=");
     buf_append_url(b, school_id);
@@ -173,10 +226,14 @@ static void render_invite_form(struct buf *b, const char *csrf_token, const char
     buf_append_str(b, "\"><div class=\"field\"><label for=\"f-file\">CSV file</label>"
                       "<small id=\"h-file\">name,email,graduation_year — at most " LIMIT_TEXT(
                           SCHOOL_INVITE_MAX_ROWS) " students.</small><input type=\"file\" id=\"f-file\" "
-                      "name=\"file\" accept=\".csv,text/csv\" required aria-describedby=\"h-file\"");
-    if (error != NULL)
-        buf_append_str(b, " aria-invalid=\"true\"");
-    buf_append_str(b, "></div><button type=\"submit\">Send the invitations</button></form></section>\n");
+                      "name=\"file\" accept=\".csv,text/csv\" required aria-describedby=\"h-file");
+    buf_append_str(b, error != NULL ? " e-file\" aria-invalid=\"true\">" : "\">");
+    if (error != NULL) { /* a browser never fills a file input again: the error asks for the file */
+        buf_append_str(b, "<span class=\"field-error\" id=\"e-file\">");
+        buf_append_html(b, error);
+        buf_append_str(b, "</span>");
+    }
+    buf_append_str(b, "</div><button type=\"submit\">Send the invitations</button></form></section>\n");
 }
 
 static void render_invitations(struct http_request *req, struct buf *b, const char *school_id)
@@ -257,7 +314,10 @@ static void render(struct http_request *req, int status, const char *school_aske
     buf_append_str(&b, "</h1>\n");
     if (done_message(done) != NULL)
         view_notice(&b, done_message(done));
-    render_report(&b, report);
+    if (invite_error != NULL)
+        render_invite_refusal(&b, &req->arena, invite_error, report);
+    else
+        render_report(&b, report);
     web_school_approvals_section(req, &b, page.csrf_token, &user, school.id, approval_error);
     web_school_rounds_section(req, &b, page.csrf_token, school.id, &rounds_at);
     render_students(&b, page.csrf_token, school.id, links, count);
@@ -306,6 +366,11 @@ void web_page_school_invite(struct http_request *req)
         }
         if (err.code == ERR_RATE_LIMITED)
             http_retry_after(req, report.retry_after);
+        if (err.code == ERR_INVITE_NO_USABLE_LINE) {
+            render(req, 422, school_id, NULL, &report,
+                   "No line of the file can be used: correct the lines listed, then choose the file again.", NULL);
+            return;
+        }
         render(req, error_status(err.code), school_id, NULL, NULL, err.detail, NULL);
         return;
     }

@@ -436,7 +436,8 @@ TEST(an_invited_account_reads_the_end_in_its_zone_and_a_notice)
     snprintf(csv, sizeof(csv), "Ira Nair,%s,2027\nPat Plain,%s,2027\nUna Held,%s,2027\n", india.email, plain.email,
              unconfirmed.email);
     CHECK_INT(invite_csv(&r, &coord, school, csv), 200);
-    CHECK_INT(api_json_int(r.json, "invited", -1), 3);
+    CHECK_INT(api_json_int(r.json, "invited", -1), 2);
+    CHECK_INT(api_json_int(r.json, "not_emailed", -1), 1);
     api_free(&r);
     char *subject, *body, when[64], sentence[160];
     if (newest_mail(india.email, "school_invitation", &subject, &body)) {
@@ -469,6 +470,98 @@ TEST(an_invited_account_reads_the_end_in_its_zone_and_a_notice)
     CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'school_invitation'",
                          unconfirmed.id, NULL),
               0);
+}
+
+/* The lines of a reply's array member name, as "3,5" (empty when none), into out. */
+static void lines_of(const json_t *reply, const char *name, char *out, size_t size)
+{
+    size_t n = 0;
+    out[0] = '\0';
+    const json_t *lines = json_object_get(reply, name);
+    for (size_t i = 0; i < json_array_size(lines) && n + 16 < size; i++)
+        n += (size_t)snprintf(out + n, size - n, "%s%lld", i > 0 ? "," : "",
+                              (long long)json_integer_value(json_array_get(lines, i)));
+}
+
+/* An address whose account has not confirmed it gets no mail (notify.h), now
+ * or later: the coordinator is told which lines were not emailed rather than
+ * that they were invited; no invitation is made for them (an earlier one
+ * keeps its link); once the address is confirmed, the same line uploaded
+ * again invites the student. A file with some good lines answers 200. */
+TEST(a_line_for_an_unconfirmed_account_is_reported_not_emailed_until_uploaded_after_confirming)
+{
+    struct user held, later;
+    if (!register_student_unconfirmed(&held, "ie-held"))
+        return;
+    char fresh[160], csv[800], lines[64];
+    api_unique_email(fresh, sizeof(fresh), "ie-fresh");
+    snprintf(csv, sizeof(csv), "name,email,graduation_year\nFay Fresh,%s,2027\nHal Held,%s,2027\nNo Address,,2027\n",
+             fresh, held.email);
+    struct api_response r;
+    CHECK_INT(invite_csv(&r, &coord, school, csv), 200);
+    CHECK_INT(api_json_int(r.json, "lines", -1), 3);
+    CHECK_INT(api_json_int(r.json, "invited", -1), 1);
+    CHECK_INT(api_json_int(r.json, "not_emailed", -1), 1);
+    lines_of(r.json, "not_emailed_lines", lines, sizeof(lines));
+    CHECK_STR(lines, "3");
+    lines_of(r.json, "already", lines, sizeof(lines));
+    CHECK_STR(lines, "");
+    json_t *problems = api_json_get(r.json, "problems");
+    CHECK_INT(json_array_size(problems), 1);
+    CHECK_INT(json_integer_value(json_object_get(json_array_get(problems, 0), "line")), 4);
+    api_free(&r);
+    CHECK_INT(mails_of(fresh, "school_invitation"), 1);
+    CHECK_INT(mails_of(held.email, "school_invitation"), 0);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM school_invitations WHERE email = $1", held.email, NULL), 0);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM notifications WHERE user_id = $1", held.id, NULL), 0);
+    /* Confirming the address sends no invitation by itself: nothing was kept to send. */
+    if (!confirm_email(&held))
+        return;
+    CHECK_INT(mails_of(held.email, "school_invitation"), 0);
+    /* Uploaded again once confirmed: invited, by email and in the app. */
+    snprintf(csv, sizeof(csv), "Hal Held,%s,2027\n", held.email);
+    CHECK_INT(invite_csv(&r, &coord, school, csv), 200);
+    CHECK_INT(api_json_int(r.json, "invited", -1), 1);
+    CHECK_INT(api_json_int(r.json, "not_emailed", -1), 0);
+    lines_of(r.json, "not_emailed_lines", lines, sizeof(lines));
+    CHECK_STR(lines, "");
+    api_free(&r);
+    CHECK_INT(mails_of(held.email, "school_invitation"), 1);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'school_invitation'",
+                         held.id, NULL),
+              1);
+    /* Invited as a bare address, then an account made with it and not
+     * confirmed: uploading it again tells so, and the first link still works. */
+    memset(&later, 0, sizeof(later));
+    api_unique_email(later.email, sizeof(later.email), "ie-later");
+    snprintf(csv, sizeof(csv), "Lea Later,%s,2028\n", later.email);
+    CHECK_INT(invite_csv(&r, &coord, school, csv), 200);
+    CHECK_INT(api_json_int(r.json, "invited", -1), 1);
+    api_free(&r);
+    char *subject, *body, path[200] = "";
+    if (!newest_mail(later.email, "school_invitation", &subject, &body))
+        return;
+    bool linked = mailed_path(body, "/invitations/schools/", path, sizeof(path));
+    free(subject);
+    free(body);
+    snprintf(later.name, sizeof(later.name), "Lea Later");
+    if (!linked || !post_as(&r, NULL, "/api/v1/auth/register",
+                            json_pack("{s:s,s:s,s:s}", "email", later.email, "password", PEOPLE_PASSWORD, "name",
+                                      later.name),
+                            201))
+        return;
+    api_free(&r);
+    CHECK_INT(invite_csv(&r, &coord, school, csv), 200);
+    CHECK_INT(api_json_int(r.json, "invited", -1), 0);
+    CHECK_INT(api_json_int(r.json, "not_emailed", -1), 1);
+    lines_of(r.json, "not_emailed_lines", lines, sizeof(lines));
+    CHECK_STR(lines, "1");
+    api_free(&r);
+    CHECK_INT(mails_of(later.email, "school_invitation"), 1);
+    api_request(&r, "GET", path, NULL, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(r.body, "Dear Lea Later,");
+    api_free(&r);
 }
 
 TEST(bad_school_invitation_requests_are_4xx_and_mail_nobody)
@@ -517,15 +610,30 @@ TEST(bad_school_invitation_requests_are_4xx_and_mail_nobody)
     free(extra_body);
     CHECK_INT(mails_to(victim), 0);
     CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM school_invitations WHERE email = $1", victim, NULL), 0);
-    /* Lines that are not an invitation are reported by line, and nobody is mailed for them. */
-    snprintf(csv, sizeof(csv), "Vera Lind,not-an-address,2027\nVera Lind,%s,19\n", victim);
+    /* A file of which no line is an invitation is refused (422) with every
+     * line's problem, and changes nothing: no invitation, no email, no upload
+     * counted against the daily limit, no audit line. */
+    long long invitations = api_db_int(db, "SELECT COUNT(*) FROM school_invitations", NULL, NULL),
+              outbox = api_db_int(db, "SELECT COUNT(*) FROM outbox", NULL, NULL),
+              batches = api_db_int(db, "SELECT COUNT(*) FROM school_invite_batches", NULL, NULL),
+              audit = api_db_int(db, "SELECT COUNT(*) FROM audit_events WHERE object_id = $1", school, NULL);
+    snprintf(csv, sizeof(csv), "name,email,graduation_year\nVera Lind,not-an-address,2027\nVera Lind,%s,19\n,,\n",
+             victim);
     struct api_response r;
-    CHECK_INT(invite_csv(&r, &coord, school, csv), 200);
-    CHECK_INT(api_json_int(r.json, "invited", -1), 0);
+    CHECK_INT(invite_csv(&r, &coord, school, csv), 422);
+    CHECK_PROBLEM(&r, 422, "unprocessable", "csv");
     json_t *problems = api_json_get(r.json, "problems");
-    CHECK_INT(json_array_size(problems), 2);
+    CHECK_INT(json_array_size(problems), 3);
+    CHECK_INT(json_integer_value(json_object_get(json_array_get(problems, 0), "line")), 2);
     CHECK_STR(json_string_value(json_object_get(json_array_get(problems, 0), "message")), "the email is not valid");
+    CHECK_INT(json_integer_value(json_object_get(json_array_get(problems, 1), "line")), 3);
+    CHECK_INT(json_integer_value(json_object_get(json_array_get(problems, 2), "line")), 4);
+    CHECK(api_json_get(r.json, "invited") == NULL);
     api_free(&r);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM school_invitations", NULL, NULL), invitations);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM outbox", NULL, NULL), outbox);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM school_invite_batches", NULL, NULL), batches);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM audit_events WHERE object_id = $1", school, NULL), audit);
     CHECK_INT(mails_to(victim), 0);
     CHECK_INT(mails_to("not-an-address"), 0);
     /* A link that is not one: 404, whatever it looks like. */
@@ -1006,6 +1114,7 @@ static void run_tests(void)
     API_RUN(a_school_invitation_says_who_invites_whom_with_one_link_ending_in_utc);
     API_RUN(the_school_link_leads_a_signed_out_student_through_login_back_to_joining);
     API_RUN(an_invited_account_reads_the_end_in_its_zone_and_a_notice);
+    API_RUN(a_line_for_an_unconfirmed_account_is_reported_not_emailed_until_uploaded_after_confirming);
     API_RUN(bad_school_invitation_requests_are_4xx_and_mail_nobody);
     API_RUN(a_preceptor_invitation_says_which_host_and_profile_with_one_link_ending_in_utc);
     API_RUN(the_preceptor_link_leads_a_signed_out_doctor_through_login_back_to_linking);

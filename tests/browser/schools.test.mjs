@@ -3,7 +3,9 @@
 //
 //   the school coordinator (school@rounds.test) invites two new students by
 //   uploading a CSV on /school (one bad line is reported by its number, the
-//   good lines are kept) → each student follows the link in the email
+//   good lines are kept; a file of which no line is good is refused with
+//   every line at the error summary; an address whose account has not
+//   confirmed it is reported "not emailed") → each student follows the link in the email
 //   (MAIL_DIR), creates an account, comes back to the link and joins →
 //   /me/schools shows the school as Linked → the coordinator starts a round,
 //   reserves one seat in each of three blocks and opens it → each student
@@ -13,13 +15,14 @@
 //   their result and its explanation on the round's page → the coordinator
 //   opens that student's page on a phone.
 //
-// Screenshots (in SCREENSHOT_DIR): school-dashboard.png, round-ranking.png
+// Screenshots (in SCREENSHOT_DIR): school-dashboard.png, school-invite-refused.png,
+// school-invite-not-emailed.png, round-ranking.png
 // (at 360 px), round-results.png, round-student-result.png, school-student-360.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { checkAxe, fitsWindow, newContext, screenshot } from './lib.mjs';
+import { api, checkAxe, fitsWindow, newContext, screenshot } from './lib.mjs';
 
 const DEMO_PASSWORD = 'rounds-demo-2026';
 const PASSWORD = 'Willow-Harbor-Lantern-84';
@@ -79,6 +82,38 @@ test('invite a cohort by CSV → students join and rank → the school runs and 
       await report.getByText('2 of 3 students invited, 1 line refused.').waitFor();
       await report.getByText('Line 4: the email is empty').waitFor();
       await screenshot(c, 'school-dashboard.png');
+
+      // A file of which no line can be used: 422, nobody invited, every line at the error summary.
+      const uploadAs = async (name, text) => {
+        const form = c.getByRole('region', { name: 'Invite a cohort' });
+        await form.getByLabel('CSV file').setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(text) });
+        const [response] = await Promise.all([
+          c.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/school/invitations'),
+          form.getByRole('button', { name: 'Send the invitations' }).click(),
+        ]);
+        await c.waitForLoadState();
+        return response.status();
+      };
+      assert.equal(await uploadAs('typos.csv', `name,email,graduation_year\nNo Address,,2027\nBad Year,bad-${STAMP}@example.test,19\n`), 422);
+      const summary = c.locator('#error-summary');
+      await summary.getByRole('link', { name: 'No line of the file can be used: correct the lines listed, then choose the file again.' }).waitFor();
+      await summary.getByText('Line 2: the email is empty').waitFor();
+      await summary.getByText(/^Line 3: /).waitFor();
+      assert.equal(await c.evaluate(() => document.activeElement && document.activeElement.id), 'error-summary');
+      assert.equal(await c.getByLabel('CSV file').getAttribute('aria-invalid'), 'true');
+      assert.equal(await c.getByRole('region', { name: 'Invitations sent' }).count(), 0);
+      await screenshot(c, 'school-invite-refused.png');
+
+      // An address whose account has not confirmed it gets no email, and the report says so.
+      const held = { name: 'Omar Held', email: `omar-${STAMP}@example.test` };
+      const registered = await api('POST', '/api/v1/auth/register', { body: { ...held, password: PASSWORD } });
+      assert.equal(registered.status, 201, registered.text);
+      assert.equal(await uploadAs('late.csv', `${held.name},${held.email},2027\n`), 200);
+      const heldReport = c.getByRole('region', { name: 'Invitations sent' });
+      await heldReport.getByText('0 of 1 students invited, 1 not emailed.').waitFor();
+      await heldReport.getByRole('heading', { name: 'Not emailed' }).waitFor();
+      await heldReport.getByRole('list', { name: 'Not emailed' }).getByText(`Line 1: ${held.name}`).waitFor();
+      await screenshot(c, 'school-invite-not-emailed.png');
 
       // Each student: the link, an account, back to the link, join.
       for (const s of STUDENTS) {
