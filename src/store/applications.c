@@ -81,13 +81,7 @@ int store_application_get(struct db_conn *conn, struct arena *arena, const char 
 {
     struct db_stmt *st = db_prepare(conn, APPLICATION_SELECT "WHERE a.id = $1");
     db_bind_text(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        memset(out, 0, sizeof(*out));
-        read_application(arena, st, out);
-    }
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_application, sizeof(*out), out);
 }
 
 int store_applications_list(struct db_conn *conn, struct arena *arena, const struct store_application_filter *f,
