@@ -326,6 +326,9 @@ struct document_upload;
  * when another field failed: the status to answer with, or 0 when none. */
 int web_upload_check(struct http_request *req, const struct http_part *file, const struct document_upload *upload,
                      struct web_upload_form *form);
+/* The upload a form asks for: its kind and dates, and the name, declared
+ * type and bytes of the file part (none when file is NULL). */
+struct document_upload web_upload_of_form(const struct web_upload_form *form, const struct http_part *file);
 
 /* ---- letters of recommendation and readiness (page_letters.c, page_letter.c,
  * page_letter_invite.c, page_staff_letters.c, page_readiness.c) ---- */
