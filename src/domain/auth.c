@@ -13,21 +13,11 @@
 #include "lib/metrics.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
-#include "lib/json_spec.h"
 #include "lib/limits.h"
 #include "lib/log.h"
 #include "lib/utf8.h"
 #include "store/applications.h"
 #include "store/two_factor.h"
-
-static int copy_field(char *dst, size_t size, const char *src, const char *field, struct error *err)
-{
-    size_t n = src != NULL ? strlen(src) : 0;
-    if (n >= size)
-        return error_set(err, ERR_VALIDATION_FAILED, field, "is too long");
-    memcpy(dst, src != NULL ? src : "", n + 1);
-    return 0;
-}
 
 /* Counts a registration from the client's address, or refuses it (429). */
 static int count_registration(struct db_conn *conn, struct arena *arena, const struct auth_register_client *client,
@@ -58,18 +48,12 @@ int auth_register_begin(struct db_conn *conn, struct arena *arena, const char *e
                         const struct auth_register_client *client, struct auth_register_job *job,
                         struct error *err)
 {
-    char *lowered = arena_strdup(arena, email != NULL ? email : "");
-    if (lowered == NULL)
-        return error_set(err, ERR_INTERNAL, NULL, NULL);
-    for (char *p = lowered; *p != '\0'; p++)
-        *p = (char)tolower((unsigned char)*p);
-    email = lowered;
+    if (validate_email_lowered(arena, email, &email, err) != 0)
+        return -1;
     if (name == NULL)
         name = "";
     if (password == NULL)
         password = "";
-    if (!json_email_valid(email))
-        return error_set(err, ERR_VALIDATION_FAILED, "email", "must be an email address");
     if (validate_text(name, "name", 1, ACCOUNT_NAME_MAX_CHARS, false, err) != 0)
         return -1;
     if (role_name(role)[0] == '\0')
@@ -100,10 +84,11 @@ int auth_register_begin(struct db_conn *conn, struct arena *arena, const char *e
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
     job->role = role;
     job->confirm_email = client != NULL; /* signed up by themselves: the address is not proven yet */
-    if (copy_field(job->email, sizeof(job->email), email, "email", err) != 0 ||
-        copy_field(job->name, sizeof(job->name), name, "name", err) != 0 ||
-        copy_field(job->password, sizeof(job->password), password, "password", err) != 0 ||
-        copy_field(job->organization_id, sizeof(job->organization_id), organization_id, "organization_id", err) != 0)
+    if (validate_copy_within(job->email, sizeof(job->email), email, "email", err) != 0 ||
+        validate_copy_within(job->name, sizeof(job->name), name, "name", err) != 0 ||
+        validate_copy_within(job->password, sizeof(job->password), password, "password", err) != 0 ||
+        validate_copy_within(job->organization_id, sizeof(job->organization_id), organization_id, "organization_id",
+                             err) != 0)
         return -1;
     return 0;
 }
@@ -227,7 +212,7 @@ int auth_login_begin(struct db_conn *conn, struct arena *arena, const char *emai
     rc = store_user_by_email(conn, arena, lowered, &user);
     if (rc != DB_ROW && rc != DB_DONE)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
-    if (copy_field(job->email, sizeof(job->email), lowered, "email", err) != 0)
+    if (validate_copy_within(job->email, sizeof(job->email), lowered, "email", err) != 0)
         return -1;
     if (strlen(password) >= sizeof(job->password))
         return error_set(err, ERR_INVALID_CREDENTIALS, NULL, "wrong email or password");

@@ -2,30 +2,20 @@
  * see password_reset.h. */
 #include "domain/password_reset.h"
 
-#include <ctype.h>
 #include <string.h>
 
 #include "domain/notify.h"
 #include "domain/password.h"
 #include "domain/single_use_links.h"
+#include "domain/validate.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
-#include "lib/json_spec.h"
 #include "lib/limits.h"
 #include "store/applications.h"
 #include "store/store.h"
 
 static const char expired_text[] = "this link has expired or has been used; ask for a new one";
-
-static int copy_text(char *dst, size_t size, const char *src)
-{
-    size_t n = src != NULL ? strlen(src) : 0;
-    if (n >= size)
-        return -1;
-    memcpy(dst, src != NULL ? src : "", n + 1);
-    return 0;
-}
 
 struct request_ctx {
     struct arena *arena;
@@ -69,13 +59,9 @@ int password_reset_request(struct db_conn *conn, struct arena *arena, const char
                            int per_client, int64_t *retry_after, struct error *err)
 {
     *retry_after = 0;
-    char *lowered = arena_strdup(arena, email != NULL ? email : "");
-    if (lowered == NULL)
-        return error_set(err, ERR_INTERNAL, NULL, NULL);
-    for (char *p = lowered; *p != '\0'; p++)
-        *p = (char)tolower((unsigned char)*p);
-    if (!json_email_valid(lowered))
-        return error_set(err, ERR_VALIDATION_FAILED, "email", "must be an email address");
+    const char *lowered = NULL;
+    if (validate_email_lowered(arena, email, &lowered, err) != 0)
+        return -1;
     char account_key[65];
     crypto_hash_token(lowered, account_key);
     int64_t now = clock_now(), for_address = 0, from_client = 0;
@@ -118,11 +104,12 @@ int password_reset_begin(struct db_conn *conn, struct arena *arena, const char *
         return error_set(err, ERR_NOT_FOUND, "token", expired_text);
     if (rc != DB_ROW)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
-    if (copy_text(job->token, sizeof(job->token), token) != 0 ||
-        copy_text(job->user_id, sizeof(job->user_id), user.id) != 0 ||
-        copy_text(job->email, sizeof(job->email), user.email) != 0 ||
-        copy_text(job->password, sizeof(job->password), password) != 0)
-        return error_set(err, ERR_VALIDATION_FAILED, "password", "is too long");
+    /* Only the password can be too long here (the token and the user were found): every refusal names it. */
+    if (validate_copy_within(job->token, sizeof(job->token), token, "password", err) != 0 ||
+        validate_copy_within(job->user_id, sizeof(job->user_id), user.id, "password", err) != 0 ||
+        validate_copy_within(job->email, sizeof(job->email), user.email, "password", err) != 0 ||
+        validate_copy_within(job->password, sizeof(job->password), password, "password", err) != 0)
+        return -1;
     return 0;
 }
 

@@ -1,8 +1,10 @@
 /* validate.c — shared checks of free text; see validate.h. */
 #include "domain/validate.h"
 
+#include <ctype.h>
 #include <string.h>
 
+#include "lib/json_spec.h"
 #include "lib/limits.h"
 #include "lib/text.h"
 #include "lib/utf8.h"
@@ -41,4 +43,26 @@ int validate_reason(struct arena *arena, const char *reason, const char *missing
                          "must be at most " LIMIT_TEXT(REASON_MAX_CHARS) " characters");
     *out = arena_strndup(arena, r, n);
     return *out != NULL ? 0 : error_set(err, ERR_INTERNAL, NULL, NULL);
+}
+
+int validate_email_lowered(struct arena *arena, const char *email, const char **out, struct error *err)
+{
+    char *lowered = arena_strdup(arena, email != NULL ? email : "");
+    if (lowered == NULL)
+        return error_set(err, ERR_INTERNAL, NULL, NULL);
+    for (char *p = lowered; *p != '\0'; p++)
+        *p = (char)tolower((unsigned char)*p);
+    if (!json_email_valid(lowered))
+        return error_set(err, ERR_VALIDATION_FAILED, "email", "must be an email address");
+    *out = lowered;
+    return 0;
+}
+
+int validate_copy_within(char *dst, size_t size, const char *src, const char *field, struct error *err)
+{
+    size_t n = src != NULL ? strlen(src) : 0;
+    if (n >= size)
+        return error_set(err, ERR_VALIDATION_FAILED, field, "is too long");
+    memcpy(dst, src != NULL ? src : "", n + 1);
+    return 0;
 }

@@ -25,4 +25,14 @@ int validate_text(const char *value, const char *field, size_t min, size_t max, 
 int validate_reason(struct arena *arena, const char *reason, const char *missing, const char **out,
                     struct error *err);
 
+/* An email address as accounts are keyed by it: 0 with *out the address
+ * lower-cased in the arena (NULL is ""), or -1 with 400 validation_failed on
+ * "email" when it is not an email address, or 500 when memory runs out. */
+int validate_email_lowered(struct arena *arena, const char *email, const char **out, struct error *err);
+
+/* Copies src (NULL: "") into dst of size bytes for a worker that outlives
+ * the request: 0, or -1 with 400 validation_failed "field is too long" when
+ * it does not fit (dst untouched). */
+int validate_copy_within(char *dst, size_t size, const char *src, const char *field, struct error *err);
+
 #endif

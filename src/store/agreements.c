@@ -72,11 +72,7 @@ int store_agreement_get(struct db_conn *conn, struct arena *arena, const char *i
 {
     struct db_stmt *st = db_prepare(conn, "SELECT " AGREEMENT_COLUMNS AGREEMENT_FROM "WHERE a.id = $1");
     db_bind_text(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW)
-        read_agreement(arena, st, out);
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_agreement, sizeof(*out), out);
 }
 
 /* serves: affiliation_agreements_by_host and _by_school (an OR of both) */

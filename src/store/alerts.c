@@ -154,11 +154,7 @@ int store_saved_search_get(struct db_conn *conn, struct arena *arena, const char
 {
     struct db_stmt *st = db_prepare(conn, SAVED_SEARCH_SELECT "WHERE s.id = $1");
     db_bind_text(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW)
-        read_saved_search(arena, st, out);
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_saved_search, sizeof(*out), out);
 }
 
 int store_saved_search_delete(struct db_conn *conn, const char *id, const char *student_id)
@@ -239,11 +235,7 @@ int store_alert_unsubscribe_find(struct db_conn *conn, struct arena *arena, cons
     struct db_stmt *st = db_prepare(conn, SAVED_SEARCH_SELECT "JOIN alert_unsubscribes t ON t.saved_search_id = s.id"
                                                               " WHERE t.token_hash = $1");
     db_bind_text(st, 1, token_hash);
-    int rc = db_step(st);
-    if (rc == DB_ROW)
-        read_saved_search(arena, st, out);
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_saved_search, sizeof(*out), out);
 }
 
 /* ---- favourites ---- */

@@ -81,13 +81,7 @@ int store_application_get(struct db_conn *conn, struct arena *arena, const char 
 {
     struct db_stmt *st = db_prepare(conn, APPLICATION_SELECT "WHERE a.id = $1");
     db_bind_text(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        memset(out, 0, sizeof(*out));
-        read_application(arena, st, out);
-    }
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_application, sizeof(*out), out);
 }
 
 int store_applications_list(struct db_conn *conn, struct arena *arena, const struct store_application_filter *f,
@@ -537,24 +531,20 @@ int store_outbox_gave_up(struct db_conn *conn, const char *id, const char *to_ha
     return store_run(st);
 }
 
+static void read_mail_address(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_mail *m = item;
+    m->id = store_column_dup(arena, st, 0);
+    m->to_address = store_column_dup(arena, st, 1);
+}
+
 int store_outbox_unscrubbed(struct db_conn *conn, struct arena *arena, int limit, struct store_mail **out,
                             size_t *count)
 {
-    *out = NULL;
-    *count = 0;
     struct db_stmt *st = db_prepare(conn, "SELECT id, to_address FROM outbox WHERE to_address <> ''"
                                           " AND (sent_at IS NOT NULL OR failed_at IS NOT NULL) ORDER BY id LIMIT $1");
     db_bind_int(st, 1, limit);
-    struct store_mail *items = arena_calloc(arena, (size_t)limit, sizeof(*items));
-    int rc = items == NULL ? DB_ERROR : DB_ROW;
-    while (rc == DB_ROW && (rc = db_step(st)) == DB_ROW && *count < (size_t)limit) {
-        items[*count].id = store_column_dup(arena, st, 0);
-        items[*count].to_address = store_column_dup(arena, st, 1);
-        (*count)++;
-    }
-    db_reset(st);
-    *out = items;
-    return rc == DB_DONE || rc == DB_ROW ? DB_OK : rc;
+    return store_read_rows(arena, st, read_mail_address, sizeof(**out), (void **)out, count);
 }
 
 int store_outbox_scrub(struct db_conn *conn, const char *id, const char *to_hash)
@@ -596,26 +586,21 @@ int store_audit_add(struct db_conn *conn, const char *actor_id, enum audit_actio
     return store_run(st);
 }
 
+static void read_audit_event(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_audit_event *e = item;
+    e->id = db_column_int(st, 0);
+    e->at = db_column_int(st, 1);
+    e->actor_id = store_column_dup(arena, st, 2);
+    e->action = store_column_dup(arena, st, 3);
+    e->object_type = store_column_dup(arena, st, 4);
+    e->object_id = store_column_dup(arena, st, 5);
+    e->detail = store_column_dup(arena, st, 6);
+}
+
 int store_audit_read_events(struct db_stmt *st, struct arena *arena, struct store_audit_event **out, size_t *count)
 {
-    size_t capacity = 0;
-    *out = NULL;
-    *count = 0;
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        struct store_audit_event *e = store_push(arena, (void **)out, count, &capacity, sizeof(*e));
-        if (e == NULL)
-            break;
-        e->id = db_column_int(st, 0);
-        e->at = db_column_int(st, 1);
-        e->actor_id = store_column_dup(arena, st, 2);
-        e->action = store_column_dup(arena, st, 3);
-        e->object_type = store_column_dup(arena, st, 4);
-        e->object_id = store_column_dup(arena, st, 5);
-        e->detail = store_column_dup(arena, st, 6);
-    }
-    db_reset(st);
-    return rc == DB_ROW ? DB_ERROR : rc == DB_DONE ? DB_OK : rc;
+    return store_read_rows(arena, st, read_audit_event, sizeof(**out), (void **)out, count);
 }
 
 int store_audit_list(struct db_conn *conn, struct arena *arena, const char *action, const char *actor_id,

@@ -48,11 +48,7 @@ int store_site_get(struct db_conn *conn, struct arena *arena, const char *id, st
 {
     struct db_stmt *st = db_prepare(conn, "SELECT " SITE_COLUMNS " FROM sites WHERE id = $1");
     db_bind_text(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW)
-        read_site(arena, st, out);
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_site, sizeof(*out), out);
 }
 
 int store_sites_list(struct db_conn *conn, struct arena *arena, const char *organization_ids, const char *after_id,
@@ -167,22 +163,14 @@ int store_preceptor_get(struct db_conn *conn, struct arena *arena, const char *i
 {
     struct db_stmt *st = db_prepare(conn, "SELECT " PRECEPTOR_COLUMNS " FROM preceptors WHERE id = $1");
     db_bind_text(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW)
-        read_preceptor(arena, st, out);
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_preceptor, sizeof(*out), out);
 }
 
 int store_preceptor_by_npi(struct db_conn *conn, struct arena *arena, const char *npi, struct store_preceptor *out)
 {
     struct db_stmt *st = db_prepare(conn, "SELECT " PRECEPTOR_COLUMNS " FROM preceptors WHERE npi = $1");
     db_bind_text(st, 1, npi);
-    int rc = db_step(st);
-    if (rc == DB_ROW)
-        read_preceptor(arena, st, out);
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_preceptor, sizeof(*out), out);
 }
 
 int store_preceptors_list(struct db_conn *conn, struct arena *arena, const char *organization_ids,
@@ -412,13 +400,7 @@ int store_offering_get(struct db_conn *conn, struct arena *arena, const char *id
 {
     struct db_stmt *st = db_prepare(conn, OFFERING_SELECT "WHERE o.id = $1");
     db_bind_text(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        memset(out, 0, sizeof(*out));
-        read_offering(arena, st, out);
-    }
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_offering, sizeof(*out), out);
 }
 
 int store_offerings_list(struct db_conn *conn, struct arena *arena, const char *organization_id,
@@ -489,11 +471,7 @@ int store_block_get(struct db_conn *conn, struct arena *arena, const char *id, s
 {
     struct db_stmt *st = db_prepare(conn, "SELECT " BLOCK_COLUMNS " FROM blocks WHERE id = $1");
     db_bind_text(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW)
-        read_block(arena, st, out);
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_block, sizeof(*out), out);
 }
 
 int store_blocks_of_offering(struct db_conn *conn, struct arena *arena, const char *offering_id,

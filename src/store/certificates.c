@@ -47,11 +47,7 @@ int store_certificate_insert(struct db_conn *conn, const struct store_certificat
 
 static int get_one(struct db_stmt *st, struct arena *arena, struct store_certificate *out)
 {
-    int rc = db_step(st);
-    if (rc == DB_ROW)
-        read_certificate(arena, st, out);
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_certificate, sizeof(*out), out);
 }
 
 int store_certificate_get(struct db_conn *conn, struct arena *arena, const char *number, struct store_certificate *out)

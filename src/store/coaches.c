@@ -23,13 +23,7 @@ static void read_coach(struct arena *arena, struct db_stmt *st, void *item)
 
 static int one_coach(struct arena *arena, struct db_stmt *st, struct store_coach *out)
 {
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        memset(out, 0, sizeof(*out));
-        read_coach(arena, st, out);
-    }
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_coach, sizeof(*out), out);
 }
 
 int store_coach_least_busy(struct db_conn *conn, struct arena *arena, struct store_coach *out)

@@ -96,13 +96,7 @@ int store_document_get(struct db_conn *conn, struct arena *arena, const char *id
 {
     struct db_stmt *st = db_prepare(conn, DOCUMENT_SELECT "WHERE d.id = $1 AND d.deleted_at IS NULL");
     db_bind_text(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        memset(out, 0, sizeof(*out));
-        read_document(arena, st, out);
-    }
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_document, sizeof(*out), out);
 }
 
 int store_documents_current(struct db_conn *conn, struct arena *arena, const char *student_id,
@@ -298,13 +292,7 @@ int store_requirement_get(struct db_conn *conn, struct arena *arena, const char 
 {
     struct db_stmt *st = db_prepare(conn, REQUIREMENT_SELECT "WHERE id = $1");
     db_bind_text(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        memset(out, 0, sizeof(*out));
-        read_requirement(arena, st, out);
-    }
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_requirement, sizeof(*out), out);
 }
 
 int store_requirement_delete(struct db_conn *conn, const char *id)

@@ -215,11 +215,7 @@ static int review_one(struct db_conn *conn, struct arena *arena, const char *sql
 {
     struct db_stmt *st = db_prepare(conn, sql);
     db_bind_text(st, 1, key);
-    int rc = db_step(st);
-    if (rc == DB_ROW)
-        read_review(arena, st, out);
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_review, sizeof(*out), out);
 }
 
 int store_review_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_review *out)

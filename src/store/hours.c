@@ -50,13 +50,7 @@ int store_hours_get(struct db_conn *conn, struct arena *arena, const char *id, s
 {
     struct db_stmt *st = db_prepare(conn, HOURS_SELECT "WHERE id = $1");
     db_bind_text(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        memset(out, 0, sizeof(*out));
-        read_entry(arena, st, out);
-    }
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_entry, sizeof(*out), out);
 }
 
 /* DB_OK when exactly one row changed, DB_DONE when none did. */

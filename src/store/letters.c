@@ -104,11 +104,7 @@ int store_letter_get(struct db_conn *conn, struct arena *arena, const char *id, 
 {
     struct db_stmt *st = db_prepare(conn, "SELECT " LETTER_COLUMNS LETTER_FROM "WHERE l.id = $1");
     db_bind_text(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW)
-        read_letter(arena, st, out);
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_letter, sizeof(*out), out);
 }
 
 int store_letter_token_add(struct db_conn *conn, const char *letter_id, const char *token_hash, int64_t expires_at,

@@ -77,11 +77,7 @@ int store_match_round_get(struct db_conn *conn, struct arena *arena, const char 
 {
     struct db_stmt *st = db_prepare(conn, "SELECT " ROUND_COLUMNS ROUND_FROM "WHERE r.id = $1");
     db_bind_text(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW)
-        read_round(arena, st, out);
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_round, sizeof(*out), out);
 }
 
 /* Reads the rows of a query selecting ROUND_COLUMNS. */

@@ -116,13 +116,7 @@ static void read_checkout(struct arena *arena, struct db_stmt *st, void *item)
 
 static int one_checkout(struct arena *arena, struct db_stmt *st, struct store_checkout *out)
 {
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        memset(out, 0, sizeof(*out));
-        read_checkout(arena, st, out);
-    }
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_checkout, sizeof(*out), out);
 }
 
 int store_checkout_get(struct db_conn *conn, struct arena *arena, const char *id, struct store_checkout *out)
@@ -270,13 +264,7 @@ int store_payment_get(struct db_conn *conn, struct arena *arena, const char *id,
 {
     struct db_stmt *st = db_prepare(conn, PAYMENT_SELECT "WHERE p.id = $1");
     db_bind_text(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        memset(out, 0, sizeof(*out));
-        read_payment(arena, st, out);
-    }
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_payment, sizeof(*out), out);
 }
 
 int store_payments_of_application(struct db_conn *conn, struct arena *arena, const char *application_id,
@@ -368,13 +356,7 @@ int store_refund_get(struct db_conn *conn, struct arena *arena, const char *id, 
 {
     struct db_stmt *st = db_prepare(conn, REFUND_SELECT "WHERE f.id = $1");
     db_bind_text(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        memset(out, 0, sizeof(*out));
-        read_refund(arena, st, out);
-    }
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_refund, sizeof(*out), out);
 }
 
 int store_refund_mark_sent(struct db_conn *conn, const char *id, const char *provider_ref, const char *sent_by,

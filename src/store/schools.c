@@ -75,11 +75,7 @@ int store_school_student_get(struct db_conn *conn, struct arena *arena, const ch
                                           "WHERE ss.organization_id = $1 AND ss.student_id = $2");
     db_bind_text(st, 1, organization_id);
     db_bind_text(st, 2, student_id);
-    int rc = db_step(st);
-    if (rc == DB_ROW)
-        read_link(arena, st, out);
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_link, sizeof(*out), out);
 }
 
 /* read_link with the student's application counts (columns 10 and 11). */
@@ -127,8 +123,9 @@ int store_student_schools(struct db_conn *conn, struct arena *arena, const char 
     "i.id, i.organization_id, i.email, i.name, i.invited_by, COALESCE(i.graduation_year, 0), i.created_at,"   \
     " i.expires_at, COALESCE(i.accepted_at, 0), i.accepted_by, o.name"
 
-static void read_invitation(struct arena *arena, struct db_stmt *st, struct store_school_invitation *i)
+static void read_invitation(struct arena *arena, struct db_stmt *st, void *item)
 {
+    struct store_school_invitation *i = item;
     memset(i, 0, sizeof(*i));
     i->id = store_column_dup(arena, st, 0);
     i->organization_id = store_column_dup(arena, st, 1);
@@ -218,11 +215,7 @@ int store_school_invitation_by_token(struct db_conn *conn, struct arena *arena, 
     struct db_stmt *st = db_prepare(conn, "SELECT " INVITATION_COLUMNS " FROM school_invitations i"
                                           " JOIN organizations o ON o.id = i.organization_id WHERE i.token_hash = $1");
     db_bind_text(st, 1, token_hash);
-    int rc = db_step(st);
-    if (rc == DB_ROW)
-        read_invitation(arena, st, out);
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_invitation, sizeof(*out), out);
 }
 
 int store_school_invitation_accept(struct db_conn *conn, const char *id, const char *user_id, int64_t now)

@@ -103,13 +103,7 @@ int store_ticket_get(struct db_conn *conn, struct arena *arena, const char *id, 
 {
     struct db_stmt *st = db_prepare(conn, TICKET_SELECT "WHERE t.id = $1");
     db_bind_text(st, 1, id);
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        memset(out, 0, sizeof(*out));
-        read_ticket(arena, st, out);
-    }
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_ticket, sizeof(*out), out);
 }
 
 int store_ticket_event_add(struct db_conn *conn, const char *id, const char *ticket_id, const char *actor_id,

@@ -107,6 +107,17 @@ int store_read_rows(struct arena *arena, struct db_stmt *st, store_read_row_fn *
     return rc == DB_DONE ? DB_OK : rc;
 }
 
+int store_read_one(struct arena *arena, struct db_stmt *st, store_read_row_fn *read_row, size_t size, void *item)
+{
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        memset(item, 0, size);
+        read_row(arena, st, item);
+    }
+    db_reset(st);
+    return rc;
+}
+
 static void read_id(struct arena *arena, struct db_stmt *st, void *item)
 {
     *(const char **)item = store_column_dup(arena, st, 0);

@@ -50,6 +50,11 @@ typedef void store_read_row_fn(struct arena *arena, struct db_stmt *st, void *it
  * store_push. */
 int store_read_rows(struct arena *arena, struct db_stmt *st, store_read_row_fn *read_row, size_t size, void **items,
                     size_t *count);
+/* Steps a bound statement that looks up one row (by key) and resets it:
+ * DB_ROW with item (size bytes) zeroed and read with read_row, DB_DONE
+ * without a row (item untouched), else the step's error. Rows past the first
+ * are not read. */
+int store_read_one(struct arena *arena, struct db_stmt *st, store_read_row_fn *read_row, size_t size, void *item);
 /* store_read_rows for a statement whose column 0 is an id: every row's id. */
 int store_read_ids(struct arena *arena, struct db_stmt *st, const char ***ids, size_t *count);
 

@@ -59,11 +59,7 @@ static void read_entry(struct arena *arena, struct db_stmt *st, void *item)
 
 static int read_one(struct arena *arena, struct db_stmt *st, struct store_waitlist_entry *out)
 {
-    int rc = db_step(st);
-    if (rc == DB_ROW)
-        read_entry(arena, st, out);
-    db_reset(st);
-    return rc;
+    return store_read_one(arena, st, read_entry, sizeof(*out), out);
 }
 
 static int read_many(struct arena *arena, struct db_stmt *st, struct store_waitlist_entry **out, size_t *count)

@@ -76,6 +76,18 @@ bool web_page_setup(struct http_request *req, struct view_page *page, const char
     return true;
 }
 
+bool web_signed_in_user(struct http_request *req, struct store_user *out)
+{
+    if (req->auth.user != NULL) {
+        *out = *req->auth.user;
+        return true;
+    }
+    if (store_user_by_id(req->db, &req->arena, req->auth.user_id, out) == DB_ROW)
+        return true;
+    http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+    return false;
+}
+
 /* The page holding the form of an upload refused for its size (the POST's
  * address without "/upload" or "/replace"), or NULL. */
 static const char *form_page_of(struct http_request *req, int status)

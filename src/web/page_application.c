@@ -642,12 +642,8 @@ void web_page_application_action(struct http_request *req)
         return;
     }
     struct store_user user;
-    if (req->auth.user != NULL) {
-        user = *req->auth.user;
-    } else if (store_user_by_id(req->db, &req->arena, req->auth.user_id, &user) != DB_ROW) {
-        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+    if (!web_signed_in_user(req, &user))
         return;
-    }
     /* A student's cancellation goes through the page that shows the refund first. */
     const char *confirm = http_form(req, "confirm");
     struct store_application before;

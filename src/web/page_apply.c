@@ -109,12 +109,8 @@ void web_page_apply_post(struct http_request *req)
 {
     const char *offering_id = http_param(req, "id");
     struct store_user user;
-    if (req->auth.user != NULL) {
-        user = *req->auth.user;
-    } else if (store_user_by_id(req->db, &req->arena, req->auth.user_id, &user) != DB_ROW) {
-        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+    if (!web_signed_in_user(req, &user))
         return;
-    }
     if (!account_has_role(&user, ROLE_STUDENT)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL,
                          "Only student accounts apply for rotations, and the account you are signed in with is "

@@ -57,18 +57,6 @@ static const char *done_message(const char *done)
     return NULL;
 }
 
-static bool load_user(struct http_request *req, struct store_user *user)
-{
-    if (req->auth.user != NULL) {
-        *user = *req->auth.user;
-        return true;
-    }
-    if (store_user_by_id(req->db, &req->arena, req->auth.user_id, user) == DB_ROW)
-        return true;
-    http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
-    return false;
-}
-
 /* Loads the letter if the viewer may see it; replies (404, 503) otherwise. */
 static bool load_letter(struct http_request *req, struct viewer *v, const char *id, struct store_letter *l)
 {
@@ -444,7 +432,7 @@ void web_page_letter_action(struct http_request *req)
         return;
     }
     struct store_user user;
-    if (!load_user(req, &user))
+    if (!web_signed_in_user(req, &user))
         return;
     struct failure f = {.reason = http_form(req, "reason"), .eras_letter_id = http_form(req, "eras_letter_id")};
     struct letter_actor actor = {.user = &user};
@@ -495,7 +483,7 @@ void web_page_letter_upload(struct http_request *req)
 {
     const char *id = http_param(req, "id");
     struct store_user user;
-    if (!load_user(req, &user))
+    if (!web_signed_in_user(req, &user))
         return;
     struct failure f = {0};
     struct error err = {0};
@@ -526,7 +514,7 @@ void web_page_letter_file(struct http_request *req)
 {
     const char *id = http_param(req, "id");
     struct store_user user;
-    if (!load_user(req, &user))
+    if (!web_signed_in_user(req, &user))
         return;
     struct letter_actor actor = {.user = &user};
     const char *data = NULL;

@@ -484,12 +484,8 @@ static void check_form(struct request_form *f)
 void web_page_letters_request(struct http_request *req)
 {
     struct store_user user;
-    if (req->auth.user != NULL) {
-        user = *req->auth.user;
-    } else if (store_user_by_id(req->db, &req->arena, req->auth.user_id, &user) != DB_ROW) {
-        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+    if (!web_signed_in_user(req, &user))
         return;
-    }
     if (!account_has_role(&user, ROLE_STUDENT)) {
         http_reply_error(req, ERR_FORBIDDEN, NULL, "Only students ask for letters of recommendation");
         return;

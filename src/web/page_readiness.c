@@ -247,12 +247,8 @@ static bool parse_target(const char *name, const char *text, int64_t *out, struc
 void web_page_readiness_targets(struct http_request *req)
 {
     struct store_user user;
-    if (req->auth.user != NULL) {
-        user = *req->auth.user;
-    } else if (store_user_by_id(req->db, &req->arena, req->auth.user_id, &user) != DB_ROW) {
-        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+    if (!web_signed_in_user(req, &user))
         return;
-    }
     if (!account_has_role(&user, ROLE_STAFF)) {
         http_reply_error(req, ERR_NOT_FOUND, NULL, "There is no such page");
         return;

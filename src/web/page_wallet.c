@@ -285,6 +285,19 @@ int web_upload_check(struct http_request *req, const struct http_part *file, con
     return no_file || count == 0 ? 400 : error_status(problems[0].code);
 }
 
+struct document_upload web_upload_of_form(const struct web_upload_form *form, const struct http_part *file)
+{
+    return (struct document_upload){
+        .kind = form->kind,
+        .issued_on = form->issued_on,
+        .expires_on = form->expires_on,
+        .file_name = file != NULL ? file->filename : NULL,
+        .declared_type = file != NULL ? file->content_type : NULL,
+        .data = file != NULL ? file->data : NULL,
+        .len = file != NULL ? file->len : 0,
+    };
+}
+
 /* ---- the wallet ---- */
 
 static const char *done_message(const char *done)
@@ -440,15 +453,7 @@ void web_page_wallet_upload(struct http_request *req)
         return;
     }
     const struct http_part *file = http_part(req, "file");
-    struct document_upload upload = {
-        .kind = form.kind,
-        .issued_on = form.issued_on,
-        .expires_on = form.expires_on,
-        .file_name = file != NULL ? file->filename : NULL,
-        .declared_type = file != NULL ? file->content_type : NULL,
-        .data = file != NULL ? file->data : NULL,
-        .len = file != NULL ? file->len : 0,
-    };
+    struct document_upload upload = web_upload_of_form(&form, file);
     int status = web_upload_check(req, file, &upload, &form);
     if (status != 0) {
         render(req, status, NULL, &form);

@@ -284,16 +284,8 @@ void web_page_wallet_replace(struct http_request *req)
         return;
     }
     const struct http_part *file = http_part(req, "file");
-    struct document_upload upload = {
-        .kind = old.kind,
-        .issued_on = form.issued_on,
-        .expires_on = form.expires_on,
-        .file_name = file != NULL ? file->filename : NULL,
-        .declared_type = file != NULL ? file->content_type : NULL,
-        .data = file != NULL ? file->data : NULL,
-        .len = file != NULL ? file->len : 0,
-        .replaces_id = old.id,
-    };
+    struct document_upload upload = web_upload_of_form(&form, file); /* form.kind is old.kind */
+    upload.replaces_id = old.id;
     int status = web_upload_check(req, file, &upload, &form);
     if (status != 0) {
         render(req, status, id, NULL, NULL, &form, false);

@@ -25,6 +25,10 @@ void web_page_link_expired(struct http_request *req, const char *explanation);
  * loads the user into *user when signed in and user is not NULL. Returns
  * false when the user could not be loaded (already replied). */
 bool web_page_setup(struct http_request *req, struct view_page *page, const char *title, struct store_user *user);
+/* The signed-in user of a page that needs one (the session's, else read
+ * again): false, having answered 503, when it cannot be read, a user gone
+ * meanwhile included (web_current_user answers that with 401). */
+bool web_signed_in_user(struct http_request *req, struct store_user *out);
 /* web_page_setup for a staff page: false, having answered 404 (and audited
  * the attempt), for anyone else. */
 bool web_staff_page_setup(struct http_request *req, struct view_page *page, const char *title,
@@ -326,6 +330,9 @@ struct document_upload;
  * when another field failed: the status to answer with, or 0 when none. */
 int web_upload_check(struct http_request *req, const struct http_part *file, const struct document_upload *upload,
                      struct web_upload_form *form);
+/* The upload a form asks for: its kind and dates, and the name, declared
+ * type and bytes of the file part (none when file is NULL). */
+struct document_upload web_upload_of_form(const struct web_upload_form *form, const struct http_part *file);
 
 /* ---- letters of recommendation and readiness (page_letters.c, page_letter.c,
  * page_letter_invite.c, page_staff_letters.c, page_readiness.c) ---- */
