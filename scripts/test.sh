@@ -235,6 +235,6 @@ for dir in "$log_dir"/jobs/*; do
     done <"$dir/counts"
 done
 echo
-echo "slowest suites (s): $(cat "$log_dir"/jobs/*/counts 2>/dev/null | sort -k4,4nr | head -8 | awk '{ printf "%s%s %s", NR > 1 ? ", " : "", $1, $4 }')"
+echo "slowest suites (s): $(cat "$log_dir"/jobs/*/counts 2>/dev/null | sort -k4,4nr | head -8 | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $4 }')"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
