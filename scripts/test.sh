@@ -170,9 +170,27 @@ if [ -f tests/stripe/package.json ] && { [ ! -f tests/stripe/node_modules/.packa
 fi
 
 # The longest first: the browser tests against the real binary in headless Chromium,
-# the two instances behind nginx, the API document (a standard OpenAPI 3.1 validator,
+# in two halves (every other file), each against a server and demo database of its
+# own (tests/browser/run.sh with BROWSER_TESTS): in one piece they were the run's
+# critical path. Their node packages are installed here, once, before either starts.
+if [ -x tests/browser/run.sh ]; then
+    if [ ! -f tests/browser/node_modules/.package-lock.json ] \
+            || [ tests/browser/package-lock.json -nt tests/browser/node_modules/.package-lock.json ] \
+            || [ tests/browser/package.json -nt tests/browser/node_modules/.package-lock.json ]; then
+        (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+            || echo "---- npm ci in tests/browser failed: the browser suites will say so ----"
+    fi
+    browser_halves=("" "")
+    n=0
+    for t in tests/browser/*.test.mjs; do
+        browser_halves[n % 2]+="$(basename "$t") "
+        n=$((n + 1))
+    done
+    BROWSER_TESTS=${browser_halves[0]} job run_suite browser-1 tests/browser/run.sh "$ROUNDS_BIN"
+    BROWSER_TESTS=${browser_halves[1]} job run_suite browser-2 tests/browser/run.sh "$ROUNDS_BIN"
+fi
+# The two instances behind nginx, the API document (a standard OpenAPI 3.1 validator,
 # and real replies against its schemas).
-[ -x tests/browser/run.sh ] && job run_suite browser tests/browser/run.sh "$ROUNDS_BIN"
 [ -x tests/multi/two_instances.sh ] && job run_suite multi tests/multi/two_instances.sh "$ROUNDS_BIN"
 [ -x tests/openapi/run.sh ] && job run_suite openapi tests/openapi/run.sh "$ROUNDS_BIN"
 
