@@ -414,9 +414,10 @@ int http_serve(const struct http_options *options)
     int status = 1;
     struct http_server *server = &http_server_state;
     server->options = options;
-    server->thread_count = options->threads > 0 ? options->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
-    if (server->thread_count < 1)
-        server->thread_count = 1;
+    int cores = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (cores < 1)
+        cores = 1;
+    server->thread_count = options->threads > 0 ? options->threads : HTTP_LOOPS_PER_CORE * cores;
     server->threads = calloc((size_t)server->thread_count, sizeof(*server->threads));
     if (server->threads == NULL)
         return 1;
@@ -436,7 +437,7 @@ int http_serve(const struct http_options *options)
     }
     /* With a database pool the loops hold no connection: requests that query go to the pool. */
     bool postgres = strcmp(db_driver_for(options->db_target)->name, "postgres") == 0;
-    int pg_pool = server->thread_count > HTTP_DB_POOL_PG_MIN ? server->thread_count : HTTP_DB_POOL_PG_MIN;
+    int pg_pool = cores > HTTP_DB_POOL_PG_MIN ? cores : HTTP_DB_POOL_PG_MIN;
     server->db_pool = options->db_pool >= 0 ? options->db_pool : postgres ? pg_pool : 0;
     int port = options->listen_port;
     for (int i = 0; i < server->thread_count; i++) {
