@@ -1666,6 +1666,43 @@ TEST(staff_list_overdue_letters)
 
 /* ---- lists ---- */
 
+/* Asked for on the letters page (the form hands the address to the domain as
+ * typed), an author's address in capitals still names their account: kept
+ * lower-cased, the letter is in the author's list. */
+TEST(a_letter_asked_on_the_page_reaches_the_author_typed_in_capitals)
+{
+    struct user s, author;
+    if (!register_student(&s, "lorcase") || !create_user(&author, "lorcaseauthor", "preceptor", org))
+        return;
+    char typed[200], form[600];
+    size_t j = 0;
+    for (const char *p = author.email; *p != '\0' && j + 4 < sizeof(typed); p++) {
+        if (*p == '@' || *p == '+')
+            j += (size_t)snprintf(typed + j, sizeof(typed) - j, "%%%02X", (unsigned char)*p);
+        else
+            typed[j++] = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+    }
+    typed[j] = '\0';
+    snprintf(form, sizeof(form), "author_name=Dr.+Case+Okafor&author_email=%s&waived=yes&csrf_token=%s", typed,
+             s.csrf);
+    const char *headers[] = {s.cookie, "Content-Type: application/x-www-form-urlencoded", NULL};
+    struct api_raw_request rq = {"POST", "/letters", headers, form, strlen(form), true};
+    struct api_response r;
+    CHECK_INT(api_send(&r, &rq), 303);
+    CHECK_CONTAINS(api_header(&r, "location"), "?done=requested");
+    api_free(&r);
+    char *kept = api_db_text(db, "SELECT author_email FROM letters WHERE student_id = $1", s.id, NULL, NULL);
+    CHECK_STR(kept, author.email);
+    free(kept);
+    char *linked = api_db_text(db, "SELECT author_user_id FROM letters WHERE student_id = $1", s.id, NULL, NULL);
+    CHECK_STR(linked, author.id);
+    free(linked);
+    call(&r, &author, "GET", "/api/v1/letters", NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(json_array_size(json_object_get(r.json, "items")), 1);
+    api_free(&r);
+}
+
 TEST(lists_hold_a_students_requests_and_an_authors_letters)
 {
     /* An author with an account (a preceptor's login, named by email), who is
@@ -1965,6 +2002,7 @@ static void run_tests(void)
     API_RUN(reminders_at_7_and_14_days_with_a_fresh_link_never_twice);
     API_RUN(staff_list_overdue_letters);
     API_RUN(lists_hold_a_students_requests_and_an_authors_letters);
+    API_RUN(a_letter_asked_on_the_page_reaches_the_author_typed_in_capitals);
     API_RUN(malformed_requests_are_4xx_and_change_nothing);
 }
 
