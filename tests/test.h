@@ -13,7 +13,7 @@
  * remove its folders, so the first test_tmp_dir of every suite sweeps
  * (tests/tmp_sweep.sh): the folders whose PID no longer runs go, and the
  * servers recorded in them (test_tmp_record_pid) or carrying them in
- * ROUNDS_TEST_RUNS (test_tmp_mark_child) are stopped first. Suites run side
+ * ROUNDS_TEST_RUNS (test_tmp_runs_with) are stopped first. Suites run side
  * by side: a folder whose process still runs is never touched. */
 #ifndef ROUNDS_TESTS_TEST_H
 #define ROUNDS_TESTS_TEST_H
@@ -272,15 +272,15 @@ static inline int test_tmp_record_pid(const char *dir, long pid, const char *pro
     return fclose(f) == 0 ? 0 : -1;
 }
 
-/* In a child about to exec: appends dir to TEST_RUN_ENV, so that the sweep
- * finds the child and what it starts once dir's suite is gone. */
-static inline void test_tmp_mark_child(const char *dir)
+/* TEST_RUN_ENV's value for a child (this process's with dir appended), so
+ * that the sweep finds the child and what it starts once dir's suite is
+ * gone; false when it does not fit in out. Called before the fork (a child
+ * of a suite with threads must not call setenv: api_client.h). */
+static inline bool test_tmp_runs_with(const char *dir, char *out, size_t size)
 {
     const char *runs = getenv(TEST_RUN_ENV);
-    char value[2048];
-    int n = snprintf(value, sizeof(value), "%s%s%s", runs != NULL ? runs : "", runs != NULL && *runs ? ":" : "", dir);
-    if (n > 0 && (size_t)n < sizeof(value))
-        setenv(TEST_RUN_ENV, value, 1);
+    int n = snprintf(out, size, "%s%s%s", runs != NULL ? runs : "", runs != NULL && *runs ? ":" : "", dir);
+    return n > 0 && (size_t)n < size;
 }
 
 static inline int test_summary(const char *suite)

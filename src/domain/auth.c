@@ -1,7 +1,6 @@
 /* auth.c — registration and login flows; see auth.h. */
 #include "domain/auth.h"
 
-#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,7 +47,7 @@ int auth_register_begin(struct db_conn *conn, struct arena *arena, const char *e
                         const struct auth_register_client *client, struct auth_register_job *job,
                         struct error *err)
 {
-    if (validate_email_lowered(arena, email, &email, err) != 0)
+    if (validate_email_lowered(arena, email, "email", &email, err) != 0)
         return -1;
     if (name == NULL)
         name = "";
@@ -190,13 +189,14 @@ int auth_login_begin(struct db_conn *conn, struct arena *arena, const char *emai
                      struct error *err)
 {
     char key[65];
-    char lowered[256];
-    size_t n = strlen(email);
-    if (n == 0 || n >= sizeof(lowered))
-        return error_set(err, ERR_INVALID_CREDENTIALS, NULL, "wrong email or password");
-    for (size_t i = 0; i <= n; i++)
-        lowered[i] = (char)tolower((unsigned char)email[i]);
-    account_key(lowered, key);
+    /* Accounts are keyed by the address lower-cased as at sign-up
+     * ("Ana@X.test" finds ana@x.test). Text that is not an address names no
+     * account (every account's went through the same check): the answer of
+     * a wrong password, at once, without a password hash to work out. */
+    const char *address = NULL;
+    if (validate_email_lowered(arena, email, "email", &address, err) != 0)
+        return err->code == ERR_INTERNAL ? -1 : error_set(err, ERR_INVALID_CREDENTIALS, NULL, "wrong email or password");
+    account_key(address, key);
     int64_t now = clock_now();
     struct store_login_failures failures;
     int rc = store_login_failure_counts(conn, key, client_addr, now - LOGIN_WINDOW_SECONDS, &failures);
@@ -209,10 +209,10 @@ int auth_login_begin(struct db_conn *conn, struct arena *arena, const char *emai
     }
 
     struct store_user user;
-    rc = store_user_by_email(conn, arena, lowered, &user);
+    rc = store_user_by_email(conn, arena, address, &user);
     if (rc != DB_ROW && rc != DB_DONE)
         return error_set(err, ERR_UNAVAILABLE, NULL, NULL);
-    if (validate_copy_within(job->email, sizeof(job->email), lowered, "email", err) != 0)
+    if (validate_copy_within(job->email, sizeof(job->email), address, "email", err) != 0)
         return -1;
     if (strlen(password) >= sizeof(job->password))
         return error_set(err, ERR_INVALID_CREDENTIALS, NULL, "wrong email or password");

@@ -16,7 +16,6 @@
 #include "lib/buf.h"
 #include "lib/clock.h"
 #include "lib/crypto.h"
-#include "lib/json_spec.h"
 #include "lib/limits.h"
 #include "lib/log.h"
 #include "lib/tz_words.h"
@@ -96,19 +95,6 @@ static const char *one_line(struct arena *arena, const char *s, size_t max)
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
             *p = ' ';
     return out;
-}
-
-/* A lower-cased copy of an email address, or NULL when it is not one. */
-static const char *clean_email(struct arena *arena, const char *s)
-{
-    if (!given(s) || strlen(s) > EMAIL_MAX_BYTES)
-        return NULL;
-    char *lower = arena_strdup(arena, s);
-    if (lower == NULL)
-        return NULL;
-    for (char *p = lower; *p != '\0'; p++)
-        *p = (char)tolower((unsigned char)*p);
-    return json_email_valid(lower) ? lower : NULL;
 }
 
 /* Runs fn in a write transaction: 0, or -1 with err set (the domain's own
@@ -381,15 +367,16 @@ static int preceptor_author(struct db_conn *conn, struct request_ctx *c, const c
     }
     if (rc != DB_ROW)
         return rc;
-    const char *address = NULL;
+    const char *address = NULL; /* stays NULL when the address kept is not one */
+    struct error not_an_address = {0};
     if (preceptor.user_id != NULL) {
         struct store_user account;
         rc = store_user_by_id(conn, c->arena, preceptor.user_id, &account);
         if (rc != DB_ROW)
             return rc == DB_DONE ? DB_ERROR : rc;
-        address = clean_email(c->arena, account.email);
+        validate_email_lowered(c->arena, account.email, "email", &address, &not_an_address);
     } else if (preceptor.verified) {
-        address = clean_email(c->arena, preceptor.email);
+        validate_email_lowered(c->arena, preceptor.email, "email", &address, &not_an_address);
     }
     if (address == NULL) {
         error_set(c->err, ERR_UNPROCESSABLE, "preceptor_id",
@@ -516,9 +503,8 @@ int letter_request(struct db_conn *conn, struct arena *arena, const struct store
         return error_set(err, ERR_VALIDATION_FAILED, "author_name", "is required");
     }
     if (given(request->author_email)) {
-        c.author_email = clean_email(arena, request->author_email);
-        if (c.author_email == NULL)
-            return error_set(err, ERR_VALIDATION_FAILED, "author_email", "must be an email address");
+        if (validate_email_lowered(arena, request->author_email, "author_email", &c.author_email, err) != 0)
+            return -1;
     } else if (!given(request->preceptor_id)) {
         return error_set(err, ERR_VALIDATION_FAILED, "author_email", "is required");
     }

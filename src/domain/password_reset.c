@@ -60,7 +60,7 @@ int password_reset_request(struct db_conn *conn, struct arena *arena, const char
 {
     *retry_after = 0;
     const char *lowered = NULL;
-    if (validate_email_lowered(arena, email, &lowered, err) != 0)
+    if (validate_email_lowered(arena, email, "email", &lowered, err) != 0)
         return -1;
     char account_key[65];
     crypto_hash_token(lowered, account_key);

@@ -45,7 +45,8 @@ int validate_reason(struct arena *arena, const char *reason, const char *missing
     return *out != NULL ? 0 : error_set(err, ERR_INTERNAL, NULL, NULL);
 }
 
-int validate_email_lowered(struct arena *arena, const char *email, const char **out, struct error *err)
+int validate_email_lowered(struct arena *arena, const char *email, const char *field, const char **out,
+                           struct error *err)
 {
     char *lowered = arena_strdup(arena, email != NULL ? email : "");
     if (lowered == NULL)
@@ -53,7 +54,7 @@ int validate_email_lowered(struct arena *arena, const char *email, const char **
     for (char *p = lowered; *p != '\0'; p++)
         *p = (char)tolower((unsigned char)*p);
     if (!json_email_valid(lowered))
-        return error_set(err, ERR_VALIDATION_FAILED, "email", "must be an email address");
+        return error_set(err, ERR_VALIDATION_FAILED, field, "must be an email address");
     *out = lowered;
     return 0;
 }

@@ -25,10 +25,13 @@ int validate_text(const char *value, const char *field, size_t min, size_t max, 
 int validate_reason(struct arena *arena, const char *reason, const char *missing, const char **out,
                     struct error *err);
 
-/* An email address as accounts are keyed by it: 0 with *out the address
- * lower-cased in the arena (NULL is ""), or -1 with 400 validation_failed on
- * "email" when it is not an email address, or 500 when memory runs out. */
-int validate_email_lowered(struct arena *arena, const char *email, const char **out, struct error *err);
+/* An email address as accounts are keyed by it (every address Rounds keeps
+ * or looks up goes through here: sign-up, login, password reset, letter
+ * authors): 0 with *out the address lower-cased in the arena (NULL is ""),
+ * or -1 with 400 validation_failed on field when it is not an email address
+ * (json_email_valid), or 500 when memory runs out. */
+int validate_email_lowered(struct arena *arena, const char *email, const char *field, const char **out,
+                           struct error *err);
 
 /* Copies src (NULL: "") into dst of size bytes for a worker that outlives
  * the request: 0, or -1 with 400 validation_failed "field is too long" when

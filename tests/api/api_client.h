@@ -157,27 +157,117 @@ static inline bool api_keep_folders(void)
     return keep != NULL && strcmp(keep, "1") == 0;
 }
 
-/* Children of a test run under the sanitizers like the suites themselves:
- * when LSAN_OPTIONS is not set (a test run by hand), use the project's
- * suppressions for libraries' one-time allocations, as scripts/test.sh does. */
-static inline void api_child_sanitizer_env(void)
+/* ---- children: their environment made before the fork ----
+ * A suite may fork while threads of its own run (test_api_loop_sessions.c
+ * starts a server while its proxy's thread starts). Until it execs, such a
+ * child may call only async-signal-safe functions: a lock that another
+ * thread held at the fork (the allocator's: GCC 12's ASan has no fork
+ * handlers; the environment's) stays held in the child for ever, and a
+ * setenv() there, which allocates, would hang it before its exec with its
+ * log still empty. So the child's environment is made in the suite, and the
+ * child only calls prctl, getppid, open, dup2, execve and _exit. */
+
+extern char **environ;
+
+struct api_env {
+    char **items; /* "NAME=value", NULL-terminated, each malloc'd: execve's envp */
+    size_t count, cap;
+    bool failed; /* memory ran out: start no child with it */
+};
+
+/* Adds item (copied) as it is. */
+static inline void api_env_add(struct api_env *env, const char *item)
 {
+    if (env->failed)
+        return;
+    if (env->count + 2 > env->cap) {
+        size_t cap = env->cap * 2 + 32;
+        char **bigger = realloc(env->items, cap * sizeof(*bigger));
+        if (bigger == NULL) {
+            env->failed = true;
+            return;
+        }
+        env->items = bigger;
+        env->cap = cap;
+    }
+    env->items[env->count] = strdup(item);
+    if (env->items[env->count] == NULL) {
+        env->failed = true;
+        return;
+    }
+    env->items[++env->count] = NULL;
+}
+
+/* Sets name to value, or removes it (value NULL). */
+static inline void api_env_set(struct api_env *env, const char *name, const char *value)
+{
+    size_t n = strlen(name);
+    for (size_t i = env->count; i-- > 0;)
+        if (strncmp(env->items[i], name, n) == 0 && env->items[i][n] == '=') {
+            free(env->items[i]);
+            env->items[i] = env->items[--env->count];
+            env->items[env->count] = NULL;
+        }
+    if (value == NULL)
+        return;
+    size_t size = n + strlen(value) + 2;
+    char *item = malloc(size);
+    if (item == NULL) {
+        env->failed = true;
+        return;
+    }
+    snprintf(item, size, "%s=%s", name, value);
+    api_env_add(env, item);
+    free(item);
+}
+
+static inline void api_env_free(struct api_env *env)
+{
+    for (size_t i = 0; i < env->count; i++)
+        free(env->items[i]);
+    free(env->items);
+    *env = (struct api_env){0};
+}
+
+/* The suite's environment for a child, with what every child of a test run
+ * gets: the project's suppressions for libraries' one-time allocations when
+ * LSAN_OPTIONS is not set (a test run by hand; scripts/test.sh sets it), and
+ * run_dir (NULL: none) in ROUNDS_TEST_RUNS for tests/tmp_sweep.sh. False
+ * (and nothing to free) when memory ran out. */
+static inline bool api_env_init(struct api_env *env, const char *run_dir)
+{
+    *env = (struct api_env){.items = calloc(64, sizeof(char *)), .cap = 64};
+    env->failed = env->items == NULL;
+    for (char **e = environ; e != NULL && *e != NULL; e++)
+        api_env_add(env, *e);
     const char *lsan = getenv("LSAN_OPTIONS");
     if ((lsan == NULL || *lsan == '\0') && access("tests/lsan.supp", R_OK) == 0)
-        setenv("LSAN_OPTIONS", "suppressions=tests/lsan.supp:print_suppressions=0", 1);
+        api_env_set(env, "LSAN_OPTIONS", "suppressions=tests/lsan.supp:print_suppressions=0");
+    char runs[2048];
+    if (run_dir != NULL && test_tmp_runs_with(run_dir, runs, sizeof(runs)))
+        api_env_set(env, TEST_RUN_ENV, runs);
+    if (env->failed)
+        api_env_free(env);
+    return env->items != NULL;
 }
 
 /* In a child of the suite about to exec: it gets sig when the thread that
- * forked it ends (the suite killed outright leaves nothing running), and
- * carries run_dir (NULL: none) in ROUNDS_TEST_RUNS for tests/tmp_sweep.sh.
- * suite: the suite's PID, taken before fork. */
-static inline void api_child_guard(pid_t suite, int sig, const char *run_dir)
+ * forked it ends (the suite killed outright leaves nothing running).
+ * suite: the suite's PID, taken before fork. Async-signal-safe. */
+static inline void api_child_guard(pid_t suite, int sig)
 {
     prctl(PR_SET_PDEATHSIG, sig);
     if (getppid() != suite)
         _exit(127); /* the suite ended before prctl */
-    if (run_dir != NULL)
-        test_tmp_mark_child(run_dir);
+}
+
+/* In a child whose execve failed: says so on its stderr (async-signal-safe) and ends. */
+static inline void api_child_exec_failed(void)
+{
+    static const char says[] = "exec of the rounds binary failed\n";
+    ssize_t ignored = write(STDERR_FILENO, says, sizeof(says) - 1);
+    (void)ignored;
+    _exit(127);
 }
 
 /* ---- the server ---- */
@@ -253,6 +343,55 @@ static inline int api_server_abandon(struct api_server *srv)
     return -1;
 }
 
+/* The environment of a server of the suite (see struct api_env): the
+ * suite's, with its database and data folder, the limits tests need, and
+ * extra_env ("NAME=value", NULL-terminated, may be NULL) last. False after
+ * saying why (nothing to free). */
+static inline bool api_server_env(const struct api_server *srv, const char *data_dir, const char *const *extra_env,
+                                  struct api_env *env)
+{
+    if (!api_env_init(env, srv->dir)) {
+        printf("api_server_start: out of memory\n");
+        return false;
+    }
+    api_env_set(env, "ROUNDS_DB", srv->db);
+    api_env_set(env, "ROUNDS_DATA_DIR", data_dir);
+    api_env_set(env, "ROUNDS_LISTEN", NULL);
+    api_env_set(env, "ROUNDS_PUBLIC_URL", NULL);
+    /* Suites sign staff, coaches and hosts in with a password alone;
+     * test_api_two_factor.c turns the requirement on with its flag. */
+    api_env_set(env, "ROUNDS_TWO_FACTOR_ROLES", "none");
+    /* Sign-ups from 127.0.0.1 count in the database for an hour (20 by
+     * default): a suite that registers many students, or runs again on
+     * the same PostgreSQL database, must not reach the limit.
+     * test_api_security.c tests it on a server given its own
+     * --register-limit-client (a flag outranks the environment). */
+    api_env_set(env, "ROUNDS_REGISTER_LIMIT_CLIENT", "1000000");
+    /* Failed logins from 127.0.0.1 count for 15 minutes for every
+     * account (100 by default), and add up across suites and runs on a
+     * shared PostgreSQL database. test_api_security.c tests the login
+     * limits with its own --login-limit-account(-client) flags, and
+     * tests/multi/two_instances.sh this one with --login-limit-client. */
+    api_env_set(env, "ROUNDS_LOGIN_LIMIT_CLIENT", "1000000");
+    for (size_t i = 0; extra_env != NULL && extra_env[i] != NULL; i++) {
+        const char *eq = strchr(extra_env[i], '=');
+        char name[128];
+        if (eq == NULL || (size_t)(eq - extra_env[i]) >= sizeof(name)) {
+            printf("api_server_start_with: not NAME=value: %s\n", extra_env[i]);
+            api_env_free(env);
+            return false;
+        }
+        snprintf(name, sizeof(name), "%.*s", (int)(eq - extra_env[i]), extra_env[i]);
+        api_env_set(env, name, eq + 1);
+    }
+    if (env->failed) {
+        printf("api_server_start: out of memory\n");
+        api_env_free(env);
+        return false;
+    }
+    return true;
+}
+
 /* Starts `rounds serve` on db (NULL: the shared test database when there is
  * one, else a fresh SQLite file in the server's folder) with extra_flags and,
  * in the server's environment alone, extra_env ("NAME=value" strings); both
@@ -294,19 +433,25 @@ static inline int api_server_start_with(struct api_server *srv, const char *db, 
         argv[argc++] = extra_flags[i];
     argv[argc] = NULL;
 
+    struct api_env env;
+    if (!api_server_env(srv, data_dir, extra_env, &env))
+        return api_server_abandon(srv);
+
     fflush(stdout);
     fflush(stderr);
     pid_t suite = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         printf("api_server_start: fork: %s\n", strerror(errno));
+        api_env_free(&env);
         return api_server_abandon(srv);
     }
     if (pid == 0) {
         /* A test that crashes or is killed must not leave its server running
          * (holding a port, a database and whatever descriptors it inherited).
-         * Servers are started from the suite's main thread. */
-        api_child_guard(suite, SIGTERM, srv->dir);
+         * Servers are started from the suite's main thread. Nothing here
+         * but async-signal-safe calls (see struct api_env). */
+        api_child_guard(suite, SIGTERM);
         int log_fd = open(srv->log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
         int null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
         if (log_fd < 0 || null_fd < 0)
@@ -314,40 +459,10 @@ static inline int api_server_start_with(struct api_server *srv, const char *db, 
         dup2(null_fd, STDIN_FILENO);
         dup2(log_fd, STDOUT_FILENO);
         dup2(log_fd, STDERR_FILENO);
-        setenv("ROUNDS_DB", srv->db, 1);
-        setenv("ROUNDS_DATA_DIR", data_dir, 1);
-        unsetenv("ROUNDS_LISTEN");
-        unsetenv("ROUNDS_PUBLIC_URL");
-        /* Suites sign staff, coaches and hosts in with a password alone;
-         * test_api_two_factor.c turns the requirement on with its flag. */
-        setenv("ROUNDS_TWO_FACTOR_ROLES", "none", 1);
-        /* Sign-ups from 127.0.0.1 count in the database for an hour (20 by
-         * default): a suite that registers many students, or runs again on
-         * the same PostgreSQL database, must not reach the limit.
-         * test_api_security.c tests it on a server given its own
-         * --register-limit-client (a flag outranks the environment). */
-        setenv("ROUNDS_REGISTER_LIMIT_CLIENT", "1000000", 1);
-        /* Failed logins from 127.0.0.1 count for 15 minutes for every
-         * account (100 by default), and add up across suites and runs on a
-         * shared PostgreSQL database. test_api_security.c tests the login
-         * limits with its own --login-limit-account(-client) flags, and
-         * tests/multi/two_instances.sh this one with --login-limit-client. */
-        setenv("ROUNDS_LOGIN_LIMIT_CLIENT", "1000000", 1);
-        api_child_sanitizer_env();
-        for (size_t i = 0; extra_env != NULL && extra_env[i] != NULL; i++) {
-            const char *eq = strchr(extra_env[i], '=');
-            char name[128];
-            if (eq == NULL || (size_t)(eq - extra_env[i]) >= sizeof(name)) {
-                fprintf(stderr, "api_server_start_with: not NAME=value: %s\n", extra_env[i]);
-                _exit(127);
-            }
-            snprintf(name, sizeof(name), "%.*s", (int)(eq - extra_env[i]), extra_env[i]);
-            setenv(name, eq + 1, 1);
-        }
-        execv(argv[0], (char *const *)argv);
-        fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
+        execve(argv[0], (char *const *)argv, env.items);
+        api_child_exec_failed();
     }
+    api_env_free(&env);
     srv->pid = pid;
     /* Should SIGTERM not end it, the next sweep finds it by this record. */
     test_tmp_record_pid(srv->dir, pid, "rounds");
@@ -448,21 +563,25 @@ static inline int api_server_stop(struct api_server *srv)
  * 30 s on a loaded machine, so it is given 300 s. */
 static inline int api_seed_demo(const char *db, const char *data_dir, const char *out_path)
 {
+    struct api_env env;
+    if (!api_env_init(&env, NULL))
+        return -1;
+    api_env_set(&env, "ROUNDS_DB", db);
+    const char *argv[] = {api_bin(), "seed", "--demo", "--data-dir", data_dir, NULL};
     fflush(stdout);
     pid_t suite = getpid();
-    pid_t pid = fork();
+    pid_t pid = env.failed ? -1 : fork();
     if (pid == 0) {
-        api_child_guard(suite, SIGKILL, NULL);
+        api_child_guard(suite, SIGKILL);
         int fd = out_path != NULL ? open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600) : open("/dev/null", O_RDWR);
         if (fd >= 0) {
             dup2(fd, STDOUT_FILENO);
             dup2(fd, out_path != NULL ? STDERR_FILENO : STDIN_FILENO);
         }
-        setenv("ROUNDS_DB", db, 1);
-        api_child_sanitizer_env();
-        execl(api_bin(), api_bin(), "seed", "--demo", "--data-dir", data_dir, (char *)NULL);
-        _exit(127);
+        execve(argv[0], (char *const *)argv, env.items);
+        api_child_exec_failed();
     }
+    api_env_free(&env);
     int status = 0;
     double deadline = api_now_ms() + 300000;
     pid_t done = 0;
@@ -484,20 +603,26 @@ static inline void api_server_check_ledger(const struct api_server *srv)
         return;
     char out_path[300];
     snprintf(out_path, sizeof(out_path), "%s/ledger-check.txt", srv->dir);
+    struct api_env env;
+    if (!api_env_init(&env, NULL)) {
+        TEST_FAILF("rounds ledger check on %s: out of memory", srv->db);
+        return;
+    }
+    const char *argv[] = {api_bin(), "ledger", "check", "--db", srv->db, NULL};
     fflush(stdout);
     pid_t suite = getpid();
-    pid_t pid = fork();
+    pid_t pid = env.failed ? -1 : fork();
     if (pid == 0) {
-        api_child_guard(suite, SIGKILL, NULL);
+        api_child_guard(suite, SIGKILL);
         int fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         if (fd >= 0) {
             dup2(fd, STDOUT_FILENO);
             dup2(fd, STDERR_FILENO);
         }
-        api_child_sanitizer_env();
-        execl(api_bin(), api_bin(), "ledger", "check", "--db", srv->db, (char *)NULL);
-        _exit(127);
+        execve(argv[0], (char *const *)argv, env.items);
+        api_child_exec_failed();
     }
+    api_env_free(&env);
     int status = 0;
     if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         char *text = api_read_file(out_path, NULL);
@@ -878,12 +1003,18 @@ static inline int api_cli(const char *db, const char *const *args, const char *s
     for (size_t i = 0; args != NULL && args[i] != NULL && argc < 63; i++)
         argv[argc++] = args[i];
     argv[argc] = NULL;
+    struct api_env env;
+    bool env_made = api_env_init(&env, dir);
+    if (env_made && db != NULL)
+        api_env_set(&env, "ROUNDS_DB", db);
+    if (env_made)
+        api_env_set(&env, "ROUNDS_LISTEN", "127.0.0.1:0"); /* should a bad `serve` start anyway */
     fflush(stdout);
     fflush(stderr);
     pid_t suite = getpid();
-    pid_t pid = fork();
+    pid_t pid = env_made && !env.failed ? fork() : -1;
     if (pid == 0) {
-        api_child_guard(suite, SIGKILL, dir);
+        api_child_guard(suite, SIGKILL);
         int in_fd = open(in_path, O_RDONLY);
         int out_fd = open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
         int err_fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -892,14 +1023,10 @@ static inline int api_cli(const char *db, const char *const *args, const char *s
         dup2(in_fd, STDIN_FILENO);
         dup2(out_fd, STDOUT_FILENO);
         dup2(err_fd, STDERR_FILENO);
-        if (db != NULL)
-            setenv("ROUNDS_DB", db, 1);
-        setenv("ROUNDS_LISTEN", "127.0.0.1:0", 1); /* should a bad `serve` start anyway */
-        api_child_sanitizer_env();
-        execv(argv[0], (char *const *)argv);
-        fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
-        _exit(127);
+        execve(argv[0], (char *const *)argv, env.items);
+        api_child_exec_failed();
     }
+    api_env_free(&env);
     if (pid > 0) {
         int status = 0;
         double deadline = api_now_ms() + 30000;

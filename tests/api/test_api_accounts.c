@@ -1886,36 +1886,81 @@ TEST(login_form_with_its_csrf_token_passes_the_check)
     api_free(&r);
 }
 
-/* POST /login with next: where the browser is sent, for a page on this site
- * and for others (want NULL: refused as bad input, 400, sent nowhere). */
-static void check_login_next(const struct user *u, const char *next_encoded, const char *want)
+/* POST /login as a browser sends it: the form's CSRF token from GET /login,
+ * the email URL-encoded here, next (already encoded) when not NULL. */
+static long page_login(struct api_response *r, const char *email, const char *password, const char *next_encoded)
 {
     struct api_response page;
     api_request(&page, "GET", "/login", NULL, NULL);
     char token[64] = "";
     CHECK(api_cookie_value(&page, "rounds_csrf", token, sizeof(token)));
     api_free(&page);
-    char cookie[128], body[1400], email[200];
+    char cookie[128], body[1400], encoded[200];
     snprintf(cookie, sizeof(cookie), "Cookie: rounds_csrf=%s", token);
     size_t j = 0;
-    for (const char *p = u->email; *p != '\0' && j + 4 < sizeof(email); p++) {
-        if (*p == '@' || *p == '+') {
-            j += (size_t)snprintf(email + j, sizeof(email) - j, "%%%02X", (unsigned char)*p);
+    for (const char *p = email; *p != '\0' && j + 4 < sizeof(encoded); p++) {
+        if (*p == '@' || *p == '+' || *p == ' ') {
+            j += (size_t)snprintf(encoded + j, sizeof(encoded) - j, "%%%02X", (unsigned char)*p);
             continue;
         }
-        email[j++] = *p;
+        encoded[j++] = *p;
     }
-    email[j] = '\0';
-    snprintf(body, sizeof(body), "email=%s&password=%s&csrf_token=%s&next=%s", email, u->password, token, next_encoded);
+    encoded[j] = '\0';
+    snprintf(body, sizeof(body), "email=%s&password=%s&csrf_token=%s%s%s", encoded, password, token,
+             next_encoded != NULL ? "&next=" : "", next_encoded != NULL ? next_encoded : "");
     const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", cookie, NULL};
+    return api_request(r, "POST", "/login", headers, body);
+}
+
+/* POST /login with next: where the browser is sent, for a page on this site
+ * and for others (want NULL: refused as bad input, 400, sent nowhere). */
+static void check_login_next(const struct user *u, const char *next_encoded, const char *want)
+{
     struct api_response r;
-    api_request(&r, "POST", "/login", headers, body);
+    page_login(&r, u->email, u->password, next_encoded);
     CHECK_INT(r.status, want != NULL ? 303 : 400);
     if (want != NULL)
         CHECK_STR(api_header(&r, "location"), want);
     else
         CHECK(api_header(&r, "location") == NULL);
     api_free(&r);
+}
+
+/* Accounts are kept by their address lower-cased: typed in capitals it finds
+ * the account on the login page as in the API. Text that is not an address
+ * is a wrong login there too (401, the same words), not a 400 that would set
+ * it apart from a wrong password. */
+TEST(login_takes_the_address_in_any_case)
+{
+    struct user u;
+    if (!register_user(&u, "anycase"))
+        return;
+    char upper[160];
+    snprintf(upper, sizeof(upper), "%s", u.email);
+    for (char *p = upper; *p != '\0'; p++)
+        if (*p >= 'a' && *p <= 'z')
+            *p = (char)(*p - 'a' + 'A');
+    struct api_response r;
+    page_login(&r, upper, u.password, NULL);
+    CHECK_INT(r.status, 303);
+    CHECK_STR(api_header(&r, "location"), "/account");
+    CHECK(api_cookie_has(&r, "rounds_session", "HttpOnly"));
+    api_free(&r);
+    post_login(&r, upper, u.password);
+    CHECK_INT(r.status, 200);
+    CHECK_STR(api_json_str(r.json, "user.id"), u.id);
+    CHECK_STR(api_json_str(r.json, "user.email"), u.email);
+    api_free(&r);
+    static const char *const not_addresses[] = {"Not An Address", "anycase@", "@example.test", "a@b"};
+    for (size_t i = 0; i < sizeof(not_addresses) / sizeof(not_addresses[0]); i++) {
+        post_login(&r, not_addresses[i], u.password);
+        CHECK_PROBLEM(&r, 401, "invalid_credentials", NULL);
+        api_free(&r);
+        page_login(&r, not_addresses[i], u.password, NULL);
+        CHECK_INT(r.status, 401);
+        CHECK_CONTAINS(r.body, "Wrong email or password.");
+        api_free(&r);
+    }
 }
 
 TEST(login_returns_to_next_on_this_site_only)
@@ -2147,6 +2192,7 @@ static void run_tests(void)
     API_RUN(register_missing_field_is_named);
 
     API_RUN(login_returns_a_new_session);
+    API_RUN(login_takes_the_address_in_any_case);
     API_RUN(login_wrong_password_is_401);
     API_RUN(login_unknown_email_is_401_with_the_same_code);
     API_RUN(login_malformed_bodies_are_400);

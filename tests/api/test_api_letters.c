@@ -1432,6 +1432,130 @@ TEST(readiness_rises_with_letters_and_profile)
     free(pdf.data);
 }
 
+/* The targets form of /readiness POSTed as a browser does: u's session
+ * cookie (NULL: nobody signed in) and the form's CSRF token unless NULL. */
+static long targets_form(struct api_response *r, const struct user *u, const char *fields, const char *csrf)
+{
+    char body[512];
+    snprintf(body, sizeof(body), "%s%s%s", fields, csrf != NULL ? "&csrf_token=" : "", csrf != NULL ? csrf : "");
+    const char *headers[] = {"Content-Type: application/x-www-form-urlencoded", u != NULL ? u->cookie : NULL, NULL};
+    struct api_raw_request rq = {"POST", "/staff/readiness", headers, body, strlen(body), true};
+    return api_send(r, &rq);
+}
+
+/* The three targets as "letters/letters_us/usce_weeks", for one comparison. */
+static void targets_now(char out[64])
+{
+    snprintf(out, 64, "%lld/%lld/%lld",
+             api_db_int(db, "SELECT value FROM readiness_targets WHERE name = 'letters'", NULL, NULL),
+             api_db_int(db, "SELECT value FROM readiness_targets WHERE name = 'letters_us'", NULL, NULL),
+             api_db_int(db, "SELECT value FROM readiness_targets WHERE name = 'usce_weeks'", NULL, NULL));
+}
+
+static long long targets_audited(void)
+{
+    return api_db_int(db, "SELECT COUNT(*) FROM audit_events WHERE action = 'readiness.targets' AND actor_id = $1",
+                      staff.id, NULL);
+}
+
+/* POST /staff/readiness, the form staff see on /readiness: saved, it comes
+ * back to /readiness with a notice and the new values (and the audit has
+ * it); a bad number comes back as the form (400) with what was typed and the
+ * field's error; without the form's token, as a student or a preceptor, or
+ * signed out, nothing changes. */
+TEST(the_staff_targets_form_saves_or_refuses_and_changes_nothing)
+{
+    struct api_response r;
+    struct user s;
+    char before[64], now[64];
+    if (!register_student(&s, "lortargets"))
+        return;
+    const char *cookie[] = {staff.cookie, NULL};
+    CHECK_INT(api_request(&r, "GET", "/readiness", cookie, NULL), 200);
+    CHECK_CONTAINS(r.body, "action=\"/staff/readiness\"");
+    api_free(&r);
+    targets_now(before);
+    long long audited = targets_audited();
+
+    /* Refused, the form kept with what was typed and the field's error. */
+    static const struct {
+        const char *fields, *field, *typed, *says;
+    } bad[] = {
+        {"letters=abc&letters_us=1&usce_weeks=12", "letters", "name=\"letters\" value=\"abc\"", "Enter a whole number"},
+        {"letters=-1&letters_us=1&usce_weeks=12", "letters", "name=\"letters\" value=\"-1\"", "Enter a whole number"},
+        {"letters=521&letters_us=1&usce_weeks=12", "letters", "name=\"letters\" value=\"521\"", "from 0 to 520"},
+        {"letters=3&letters_us=4&usce_weeks=12", "letters_us", "name=\"letters_us\" value=\"4\"",
+         "Cannot be more than the number of letters."},
+        {"letters=3&letters_us=1&usce_weeks=", "usce_weeks", "name=\"letters_us\" value=\"1\"", "Enter a whole number"},
+        {"letters=3&letters_us=1", "usce_weeks", "name=\"letters\" value=\"3\"", "Enter a whole number"},
+        {"letters=3%20&letters_us=1&usce_weeks=12", "letters", "name=\"letters\" value=\"3 \"", "Enter a whole number"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        targets_form(&r, &staff, bad[i].fields, staff.csrf);
+        CHECK_INT(r.status, 400);
+        CHECK_CONTAINS(api_header(&r, "content-type"), "text/html");
+        char error_id[64];
+        snprintf(error_id, sizeof(error_id), "id=\"e-%s\"", bad[i].field);
+        CHECK_CONTAINS(r.body, error_id);
+        CHECK_CONTAINS(r.body, bad[i].typed);
+        CHECK_CONTAINS(r.body, bad[i].says);
+        CHECK_CONTAINS(r.body, "Please correct the field marked below.");
+        api_free(&r);
+    }
+    /* Without the form's token, or with another one. */
+    targets_form(&r, &staff, "letters=5&letters_us=2&usce_weeks=20", NULL);
+    CHECK_INT(r.status, 403);
+    api_free(&r);
+    targets_form(&r, &staff, "letters=5&letters_us=2&usce_weeks=20", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    CHECK_INT(r.status, 403);
+    api_free(&r);
+    targets_form(&r, &staff, "letters=5&letters_us=2&usce_weeks=20", s.csrf); /* the student's own token */
+    CHECK_INT(r.status, 403);
+    api_free(&r);
+    /* Not staff: no such page (with their own token), as for the API's PUT. */
+    targets_form(&r, &s, "letters=1&letters_us=0&usce_weeks=1", s.csrf);
+    CHECK_INT(r.status, 404);
+    CHECK(strstr(r.body, "action=\"/staff/readiness\"") == NULL);
+    api_free(&r);
+    targets_form(&r, &precep, "letters=1&letters_us=0&usce_weeks=1", precep.csrf);
+    CHECK_INT(r.status, 404);
+    api_free(&r);
+    /* Signed out: to the login page, as every page behind a login. */
+    targets_form(&r, NULL, "letters=1&letters_us=0&usce_weeks=1", NULL);
+    CHECK_INT(r.status, 303);
+    CHECK_STR(api_header(&r, "location"), "/login");
+    api_free(&r);
+    targets_now(now);
+    CHECK_STR(now, before);
+    CHECK_INT(targets_audited(), audited);
+
+    /* Saved: back to /readiness, which says so and shows the new values; the student's readiness follows. */
+    targets_form(&r, &staff, "letters=5&letters_us=2&usce_weeks=20", staff.csrf);
+    CHECK_INT(r.status, 303);
+    CHECK_STR(api_header(&r, "location"), "/readiness?done=targets");
+    api_free(&r);
+    targets_now(now);
+    CHECK_STR(now, "5/2/20");
+    CHECK_INT(targets_audited(), audited + 1);
+    CHECK_INT(api_request(&r, "GET", "/readiness?done=targets", cookie, NULL), 200);
+    CHECK_CONTAINS(r.body, "The targets are saved.");
+    CHECK_CONTAINS(r.body, "name=\"letters\" value=\"5\"");
+    CHECK_CONTAINS(r.body, "name=\"letters_us\" value=\"2\"");
+    CHECK_CONTAINS(r.body, "name=\"usce_weeks\" value=\"20\"");
+    api_free(&r);
+    if (readiness(&r, &s)) {
+        CHECK_INT(api_json_int(r.json, "letters.target", -1), 5);
+        CHECK_INT(api_json_int(r.json, "usce_weeks.target", -1), 20);
+    }
+    api_free(&r);
+    /* Back to the defaults for the other tests (and suites on a shared database). */
+    targets_form(&r, &staff, "letters=3&letters_us=1&usce_weeks=12", staff.csrf);
+    CHECK_INT(r.status, 303);
+    api_free(&r);
+    targets_now(now);
+    CHECK_STR(now, "3/1/12");
+}
+
 /* ---- reminders and the overdue list ---- */
 
 TEST(reminders_at_7_and_14_days_with_a_fresh_link_never_twice)
@@ -1541,6 +1665,43 @@ TEST(staff_list_overdue_letters)
 }
 
 /* ---- lists ---- */
+
+/* Asked for on the letters page (the form hands the address to the domain as
+ * typed), an author's address in capitals still names their account: kept
+ * lower-cased, the letter is in the author's list. */
+TEST(a_letter_asked_on_the_page_reaches_the_author_typed_in_capitals)
+{
+    struct user s, author;
+    if (!register_student(&s, "lorcase") || !create_user(&author, "lorcaseauthor", "preceptor", org))
+        return;
+    char typed[200], form[600];
+    size_t j = 0;
+    for (const char *p = author.email; *p != '\0' && j + 4 < sizeof(typed); p++) {
+        if (*p == '@' || *p == '+')
+            j += (size_t)snprintf(typed + j, sizeof(typed) - j, "%%%02X", (unsigned char)*p);
+        else
+            typed[j++] = *p >= 'a' && *p <= 'z' ? (char)(*p - 'a' + 'A') : *p;
+    }
+    typed[j] = '\0';
+    snprintf(form, sizeof(form), "author_name=Dr.+Case+Okafor&author_email=%s&waived=yes&csrf_token=%s", typed,
+             s.csrf);
+    const char *headers[] = {s.cookie, "Content-Type: application/x-www-form-urlencoded", NULL};
+    struct api_raw_request rq = {"POST", "/letters", headers, form, strlen(form), true};
+    struct api_response r;
+    CHECK_INT(api_send(&r, &rq), 303);
+    CHECK_CONTAINS(api_header(&r, "location"), "?done=requested");
+    api_free(&r);
+    char *kept = api_db_text(db, "SELECT author_email FROM letters WHERE student_id = $1", s.id, NULL, NULL);
+    CHECK_STR(kept, author.email);
+    free(kept);
+    char *linked = api_db_text(db, "SELECT author_user_id FROM letters WHERE student_id = $1", s.id, NULL, NULL);
+    CHECK_STR(linked, author.id);
+    free(linked);
+    call(&r, &author, "GET", "/api/v1/letters", NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_INT(json_array_size(json_object_get(r.json, "items")), 1);
+    api_free(&r);
+}
 
 TEST(lists_hold_a_students_requests_and_an_authors_letters)
 {
@@ -1837,9 +1998,11 @@ static void run_tests(void)
     API_RUN(a_waived_letter_never_reaches_the_student);
     API_RUN(waiving_later_is_possible_and_final);
     API_RUN(readiness_rises_with_letters_and_profile);
+    API_RUN(the_staff_targets_form_saves_or_refuses_and_changes_nothing);
     API_RUN(reminders_at_7_and_14_days_with_a_fresh_link_never_twice);
     API_RUN(staff_list_overdue_letters);
     API_RUN(lists_hold_a_students_requests_and_an_authors_letters);
+    API_RUN(a_letter_asked_on_the_page_reaches_the_author_typed_in_capitals);
     API_RUN(malformed_requests_are_4xx_and_change_nothing);
 }
 

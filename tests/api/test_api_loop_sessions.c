@@ -683,7 +683,7 @@ struct proxy_pair {
 
 static int tcp_to(int port)
 {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (fd >= 0 && connect(fd, (struct sockaddr *)&addr, sizeof(addr)) != 0) {
@@ -720,7 +720,7 @@ static void *proxy_accept(void *arg)
         struct pollfd p = {.fd = proxy->listener, .events = POLLIN};
         if (poll(&p, 1, PROXY_STEP_MS) <= 0)
             continue;
-        int fd = accept(proxy->listener, NULL, NULL);
+        int fd = accept4(proxy->listener, NULL, NULL, SOCK_CLOEXEC);
         if (fd < 0)
             continue;
         if (atomic_load(&proxy->black_hole) && proxy->held_count < PROXY_HELD_MAX) {
@@ -761,7 +761,9 @@ static bool proxy_start(struct proxy *proxy, const char *url, char *proxy_url, s
         return false;
     char *rest = NULL;
     *proxy = (struct proxy){.server_port = (int)strtol(at + sizeof(host) - 1, &rest, 10)};
-    proxy->listener = socket(AF_INET, SOCK_STREAM, 0);
+    /* Close-on-exec, as every descriptor here: the server started next must
+     * not hold the proxy's sockets open (a stopped proxy would still listen). */
+    proxy->listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     struct sockaddr_in addr = {.sin_family = AF_INET};
     socklen_t len = sizeof(addr);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
