@@ -99,7 +99,7 @@ static const struct component components[] = {
     {"DeletionRequest", "!id:s,!state:s,age_days:i,user:o"},
     /* schools_json.c */
     {"SchoolLink", "!school:o,!student:o,!status:s,!status_label:s"},
-    {"InviteReport", "!lines:i,!invited:i,!already:[i],!not_emailed:i,!not_emailed_lines:[i],!problems:[o]"},
+    {"InviteReport", "!lines:i,!invited:i,!already:[i],!held:i,!held_lines:[i],!problems:[o]"},
     /* match_rounds_json.c */
     {"MatchRound", "!id:s,!school:o,!name:s,!mode:s,!status:s,!status_label:s,deadline:t,blocks:[o]"},
     /* the smaller replies, written by their endpoint */

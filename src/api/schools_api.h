@@ -8,7 +8,7 @@
 
 /* {"school":{"id","name"},"student":{"id","name","email"},"status","status_label","graduation_year",…} */
 void api_write_school_link(struct buf *b, const struct store_school_student *link);
-/* {"lines","invited","already":[line],"not_emailed","not_emailed_lines":[line],
+/* {"lines","invited","already":[line],"held","held_lines":[line],
  *  "problems":[{"line","message"}]} */
 void api_write_invite_report(struct buf *b, const struct school_invite_report *report);
 /* "problems":[{"line","message"}] — a member, without braces. */
