@@ -665,8 +665,9 @@ TEST(a_bare_address_invited_then_registered_keeps_its_link_while_held)
 
 /* A hold is not sent when the address is confirmed too late (past an
  * invitation's life), when its upload was undone (refused whole by the daily
- * limit: nothing was held), or when its uploader no longer manages the
- * school; each is gone once the address is confirmed. */
+ * limit: nothing was held), when the school has sent its day's worth by then,
+ * or when its uploader no longer manages the school; each is gone once the
+ * address is confirmed. */
 TEST(a_held_invitation_past_its_life_undone_or_orphaned_is_not_sent)
 {
     struct user old, undone, orphan, gone;
@@ -717,6 +718,30 @@ TEST(a_held_invitation_past_its_life_undone_or_orphaned_is_not_sent)
         return;
     CHECK_INT(mails_of(undone.email, "school_invitation"), 0);
     CHECK_INT(mails_to(a) + mails_to(b), 0);
+    /* over the limit: held, then the school sends its day's worth before the address is confirmed */
+    struct user full;
+    if (!register_student_unconfirmed(&full, "ie-full"))
+        return;
+    snprintf(csv, sizeof(csv), "Fay Full,%s,2027\n", full.email);
+    CHECK_INT(invite_csv(&r, &coord_other, school_other, csv), 200);
+    check_invited(r.json, 0, 1, "1");
+    api_free(&r);
+    filler = api_db_text(db, "INSERT INTO school_invite_batches (id, organization_id, invited, created_at)"
+                             " SELECT CAST($1 AS TEXT), id, " LIMIT_TEXT(SCHOOL_INVITES_PER_DAY) ", 0"
+                             " FROM organizations WHERE id = $2 RETURNING id",
+                         batch, school_other, NULL);
+    CHECK_STR(filler, batch);
+    free(filler);
+    CHECK_INT(api_db_int(db, "UPDATE school_invite_batches SET created_at = CAST($2 AS BIGINT) WHERE id = $1"
+                             " RETURNING 1",
+                         batch, now),
+              1);
+    bool confirmed = confirm_email(&full);
+    CHECK_INT(api_db_int(db, "DELETE FROM school_invite_batches WHERE id = $1 RETURNING 1", batch, NULL), 1);
+    if (!confirmed)
+        return;
+    CHECK_INT(mails_of(full.email, "school_invitation"), 0);
+    CHECK_INT(holds_of(full.email), 0);
     /* orphaned: its uploader left the school before the address was confirmed */
     snprintf(csv, sizeof(csv), "Otto Orphan,%s,2027\n", orphan.email);
     CHECK_INT(invite_csv(&r, &gone, school, csv), 200);
