@@ -6,6 +6,7 @@
 -- line again refreshes it. A hold older than an invitation's life
 -- (SCHOOL_INVITATION_DAYS) is not sent.
 CREATE TABLE school_invitation_holds (
+    id              TEXT NOT NULL UNIQUE,       -- kept when the line is uploaded again; a list's cursor names it
     organization_id TEXT NOT NULL REFERENCES organizations (id),
     email           TEXT NOT NULL,              -- lower-cased, as the file gave it
     name            TEXT NOT NULL,
@@ -15,7 +16,7 @@ CREATE TABLE school_invitation_holds (
     upload_seq      INTEGER NOT NULL,           -- the school's upload that held it last, and its line there
     upload_line     INTEGER NOT NULL,
     -- serves: uploading the line again refreshes the hold; a school's holds
-    -- (store_school_holds_list, WHERE organization_id = $1)
+    -- (store_school_holds_page, WHERE organization_id = $1)
     PRIMARY KEY (organization_id, email)
 );
 -- serves: store_school_holds_of_email (WHERE email = $1), when the address is confirmed

@@ -132,6 +132,7 @@ static const struct component components[] = {
     {"AuditEvent", "!id:i,!at:t,actor_id:s?,!action:s,!object_type:s,object_id:s?,detail:s?,!action_label:s,"
                    "actor_name:s?,actor_role:s?,object_label:s?,detail_label:s?"},
     {"SchoolInvitation", "!id:s,email:s,created_at:t,expires_at:t"},
+    {"HeldInvitation", "!id:s,!email:s,!name:s,graduation_year:i?,!uploaded_at:t,!sent_if_confirmed_by:t"},
     {"SchoolStudent", "!link:SchoolLink"},
     {"School", "!id:s,!name:s,!kind:s,!home_approval:b"},
     /* api_write_agreement */

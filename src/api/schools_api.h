@@ -23,6 +23,7 @@ void api_schools_get(struct http_request *req);            /* GET /api/v1/school
 void api_school_join(struct http_request *req);            /* POST /api/v1/schools/{id}/join */
 void api_school_invitations_post(struct http_request *req); /* POST /api/v1/schools/{id}/invitations {csv} */
 void api_school_invitations_get(struct http_request *req);  /* GET /api/v1/schools/{id}/invitations */
+void api_school_invitations_held_get(struct http_request *req); /* GET /api/v1/schools/{id}/invitations/held */
 void api_school_invitation_accept(struct http_request *req); /* POST /api/v1/school-invitations/accept {token} */
 void api_school_students_get(struct http_request *req);     /* GET /api/v1/schools/{id}/students?status= */
 void api_school_student_get(struct http_request *req);      /* GET /api/v1/schools/{id}/students/{student_id} */

@@ -198,7 +198,10 @@ static int send_invitation(struct db_conn *conn, struct invite_ctx *c, const str
  * and address: uploading the line again refreshes it); listed in held_lines. */
 static int hold_invitation(struct db_conn *conn, struct invite_ctx *c, const struct school_csv_row *row, int64_t now)
 {
+    char id[48];
+    crypto_sortable_id("sih_", clock_now_ms(), id, sizeof(id));
     struct store_school_invitation hold = {
+        .id = id,
         .organization_id = c->school->id,
         .email = row->email,
         .name = row->name,

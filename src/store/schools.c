@@ -283,7 +283,7 @@ int store_school_invitations_page(struct db_conn *conn, struct arena *arena, con
 
 #define HOLD_COLUMNS                                                                                          \
     "h.organization_id, h.email, h.name, h.invited_by, COALESCE(h.graduation_year, 0), h.created_at,"          \
-    " h.upload_seq, h.upload_line, o.name"
+    " h.upload_seq, h.upload_line, o.name, h.id"
 
 static void read_hold(struct arena *arena, struct db_stmt *st, void *item)
 {
@@ -298,14 +298,15 @@ static void read_hold(struct arena *arena, struct db_stmt *st, void *item)
     h->upload_seq = db_column_int(st, 6);
     h->upload_line = db_column_int(st, 7);
     h->school_name = store_column_dup(arena, st, 8);
+    h->id = store_column_dup(arena, st, 9);
 }
 
 int store_school_hold_put(struct db_conn *conn, const struct store_school_invitation *hold)
 {
     /* serves: the primary key (organization_id, email) */
     struct db_stmt *st = db_prepare(conn, "INSERT INTO school_invitation_holds (organization_id, email, name,"
-                                          " graduation_year, invited_by, created_at, upload_seq, upload_line)"
-                                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+                                          " graduation_year, invited_by, created_at, upload_seq, upload_line, id)"
+                                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
                                           " ON CONFLICT (organization_id, email) DO UPDATE SET name = EXCLUDED.name,"
                                           " graduation_year = EXCLUDED.graduation_year,"
                                           " invited_by = EXCLUDED.invited_by, created_at = EXCLUDED.created_at,"
@@ -321,6 +322,7 @@ int store_school_hold_put(struct db_conn *conn, const struct store_school_invita
     db_bind_int(st, 6, hold->created_at);
     db_bind_int(st, 7, hold->upload_seq);
     db_bind_int(st, 8, hold->upload_line);
+    db_bind_text(st, 9, hold->id);
     return store_run(st);
 }
 
@@ -335,16 +337,23 @@ int store_school_holds_of_email(struct db_conn *conn, struct arena *arena, const
     return store_read_rows(arena, st, read_hold, sizeof(**out), (void **)out, count);
 }
 
-int store_school_holds_list(struct db_conn *conn, struct arena *arena, const char *organization_id, int limit,
+int store_school_holds_page(struct db_conn *conn, struct arena *arena, const char *organization_id,
+                            const struct store_school_invitation *after, int limit,
                             struct store_school_invitation **out, size_t *count)
 {
     /* serves: the primary key (organization_id, email) */
-    struct db_stmt *st = db_prepare(conn, "SELECT " HOLD_COLUMNS " FROM school_invitation_holds h"
-                                          " JOIN organizations o ON o.id = h.organization_id"
-                                          " WHERE h.organization_id = $1"
-                                          " ORDER BY h.upload_seq DESC, h.upload_line, h.email LIMIT $2");
+    struct db_stmt *st = db_prepare(
+        conn, "SELECT " HOLD_COLUMNS " FROM school_invitation_holds h"
+              " JOIN organizations o ON o.id = h.organization_id"
+              " WHERE h.organization_id = $1"
+              " AND (CAST($2 AS TEXT) IS NULL OR h.upload_seq < $3 OR (h.upload_seq = $3"
+              " AND (h.upload_line > $4 OR (h.upload_line = $4 AND h.id > $2))))"
+              " ORDER BY h.upload_seq DESC, h.upload_line, h.id LIMIT $5");
     db_bind_text(st, 1, organization_id);
-    db_bind_int(st, 2, limit);
+    db_bind_text(st, 2, after != NULL ? after->id : NULL);
+    db_bind_int(st, 3, after != NULL ? after->upload_seq : 0);
+    db_bind_int(st, 4, after != NULL ? after->upload_line : 0);
+    db_bind_int(st, 5, limit);
     return store_read_rows(arena, st, read_hold, sizeof(**out), (void **)out, count);
 }
 

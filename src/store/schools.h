@@ -69,14 +69,17 @@ int store_school_invitations_page(struct db_conn *conn, struct arena *arena, con
 
 /* Invitations held for an address whose account has not confirmed it
  * (school, address, name, year, who uploaded it, when, and where in which
- * upload), in a struct store_school_invitation without id, token or expiry. */
-/* Inserts the hold, or for the same school and address refreshes it. */
+ * upload), in a struct store_school_invitation without token or expiry. */
+/* Inserts the hold, or for the same school and address refreshes it (its id kept). */
 int store_school_hold_put(struct db_conn *conn, const struct store_school_invitation *hold);
 /* The holds for an address (lower-cased), the oldest first, with the school's name. */
 int store_school_holds_of_email(struct db_conn *conn, struct arena *arena, const char *email,
                                 struct store_school_invitation **out, size_t *count);
-/* A school's holds, the newest upload first and each in the order of its lines (at most limit). */
-int store_school_holds_list(struct db_conn *conn, struct arena *arena, const char *organization_id, int limit,
+/* A school's holds, the newest upload first and each in the order of its
+ * lines: those after `after` (its id, upload_seq and upload_line), or from
+ * the first when after is NULL; at most limit. */
+int store_school_holds_page(struct db_conn *conn, struct arena *arena, const char *organization_id,
+                            const struct store_school_invitation *after, int limit,
                             struct store_school_invitation **out, size_t *count);
 int store_school_hold_delete(struct db_conn *conn, const char *organization_id, const char *email);
 

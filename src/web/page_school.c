@@ -267,7 +267,7 @@ static void render_holds(struct http_request *req, struct buf *b, const char *sc
 {
     struct store_school_invitation *items = NULL;
     size_t count = 0;
-    if (store_school_holds_list(req->db, &req->arena, school_id, INVITATIONS_SHOWN, &items, &count) != DB_OK ||
+    if (store_school_holds_page(req->db, &req->arena, school_id, NULL, INVITATIONS_SHOWN, &items, &count) != DB_OK ||
         count == 0)
         return;
     buf_appendf(b, "<section aria-labelledby=\"holds-heading\"><h2 id=\"holds-heading\">Waiting for the student to "

@@ -550,6 +550,37 @@ TEST(a_line_for_an_unconfirmed_account_is_held_and_sent_when_the_address_is_conf
     CHECK_STR(name, "Hal B. Held");
     free(name);
     CHECK_INT(mails_of(held.email, "school_invitation"), 0);
+    /* The school's coordinators read it in the list of holds (no one else: 404). */
+    char held_path[200];
+    snprintf(held_path, sizeof(held_path), "/api/v1/schools/%s/invitations/held", school);
+    call(&r, &coord, "GET", held_path, NULL);
+    CHECK_INT(r.status, 200);
+    json_t *items = api_json_get(r.json, "items");
+    bool listed = false;
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *item = json_array_get(items, i);
+        if (strcmp(json_string_value(json_object_get(item, "email")), held.email) != 0)
+            continue;
+        CHECK(!listed);
+        listed = true;
+        CHECK_STR(json_string_value(json_object_get(item, "name")), "Hal B. Held");
+        CHECK_INT(json_integer_value(json_object_get(item, "graduation_year")), 2028);
+        CHECK_INT(json_integer_value(json_object_get(item, "sent_if_confirmed_by")) -
+                      json_integer_value(json_object_get(item, "uploaded_at")),
+                  (long long)SCHOOL_INVITATION_DAYS * 86400);
+    }
+    CHECK(listed);
+    api_free(&r);
+    const struct user *outsiders[] = {&coord_other, &host_coord, &held};
+    for (size_t i = 0; i < sizeof(outsiders) / sizeof(outsiders[0]); i++) {
+        call(&r, outsiders[i], "GET", held_path, NULL);
+        CHECK_PROBLEM(&r, 404, "not_found", NULL);
+        CHECK(r.body != NULL && strstr(r.body, held.email) == NULL);
+        api_free(&r);
+    }
+    call(&r, NULL, "GET", held_path, NULL);
+    CHECK_INT(r.status, 401);
+    api_free(&r);
     /* Another school's coordinator sees nothing of it on their page. */
     char page_path[200];
     snprintf(page_path, sizeof(page_path), "/school?school=%s", school_other);
