@@ -99,7 +99,7 @@ static const struct component components[] = {
     {"DeletionRequest", "!id:s,!state:s,age_days:i,user:o"},
     /* schools_json.c */
     {"SchoolLink", "!school:o,!student:o,!status:s,!status_label:s"},
-    {"InviteReport", "!lines:i,!invited:i,!already:[i],!not_emailed:i,!not_emailed_lines:[i],!problems:[o]"},
+    {"InviteReport", "!lines:i,!invited:i,!already:[i],!held:i,!held_lines:[i],!problems:[o]"},
     /* match_rounds_json.c */
     {"MatchRound", "!id:s,!school:o,!name:s,!mode:s,!status:s,!status_label:s,deadline:t,blocks:[o]"},
     /* the smaller replies, written by their endpoint */
@@ -132,6 +132,7 @@ static const struct component components[] = {
     {"AuditEvent", "!id:i,!at:t,actor_id:s?,!action:s,!object_type:s,object_id:s?,detail:s?,!action_label:s,"
                    "actor_name:s?,actor_role:s?,object_label:s?,detail_label:s?"},
     {"SchoolInvitation", "!id:s,email:s,created_at:t,expires_at:t"},
+    {"HeldInvitation", "!id:s,!email:s,!name:s,graduation_year:i?,!uploaded_at:t,!sent_if_confirmed_by:t"},
     {"SchoolStudent", "!link:SchoolLink"},
     {"School", "!id:s,!name:s,!kind:s,!home_approval:b"},
     /* api_write_agreement */

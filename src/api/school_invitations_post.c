@@ -1,12 +1,13 @@
 /* school_invitations_post.c — POST /api/v1/schools/{id}/invitations {csv}
- * (its coordinators, staff) → 200 {lines, invited, already, not_emailed,
- * not_emailed_lines, problems}: every good row of the CSV
- * ("name,email,graduation_year") is invited by email, unless the address
- * belongs to an account that has not confirmed it (not emailed, listed);
- * every bad one reported with its line; 404 for a school the caller does not
+ * (its coordinators, staff) → 200 {lines, invited, already, held, held_lines,
+ * problems}: every good row of the CSV ("name,email,graduation_year") is
+ * invited by email, unless the address belongs to an account that has not
+ * confirmed it (held: emailed when the address is confirmed, listed); every
+ * bad one reported with its line; 404 for a school the caller does not
  * manage; 400 / 413 for a file refused as a whole; 422 with the problems
  * (nothing stored or sent) when no line can be used; 429 with Retry-After
- * (nobody invited) above the school's daily limit of invitations. */
+ * (nobody invited, nothing held) above the school's daily limit of
+ * invitations. */
 #include <string.h>
 
 #include "api/schools_api.h"

@@ -8,7 +8,7 @@
 
 /* {"school":{"id","name"},"student":{"id","name","email"},"status","status_label","graduation_year",…} */
 void api_write_school_link(struct buf *b, const struct store_school_student *link);
-/* {"lines","invited","already":[line],"not_emailed","not_emailed_lines":[line],
+/* {"lines","invited","already":[line],"held","held_lines":[line],
  *  "problems":[{"line","message"}]} */
 void api_write_invite_report(struct buf *b, const struct school_invite_report *report);
 /* "problems":[{"line","message"}] — a member, without braces. */
@@ -23,6 +23,7 @@ void api_schools_get(struct http_request *req);            /* GET /api/v1/school
 void api_school_join(struct http_request *req);            /* POST /api/v1/schools/{id}/join */
 void api_school_invitations_post(struct http_request *req); /* POST /api/v1/schools/{id}/invitations {csv} */
 void api_school_invitations_get(struct http_request *req);  /* GET /api/v1/schools/{id}/invitations */
+void api_school_invitations_held_get(struct http_request *req); /* GET /api/v1/schools/{id}/invitations/held */
 void api_school_invitation_accept(struct http_request *req); /* POST /api/v1/school-invitations/accept {token} */
 void api_school_students_get(struct http_request *req);     /* GET /api/v1/schools/{id}/students?status= */
 void api_school_student_get(struct http_request *req);      /* GET /api/v1/schools/{id}/students/{student_id} */

@@ -55,8 +55,8 @@ void api_write_invite_report(struct buf *b, const struct school_invite_report *r
 {
     buf_appendf(b, "{\"lines\":%u,\"invited\":%zu,\"already\":", report->csv.lines, report->invited);
     write_lines(b, report->already_lines, report->already_count);
-    buf_appendf(b, ",\"not_emailed\":%zu,\"not_emailed_lines\":", report->not_emailed_count);
-    write_lines(b, report->not_emailed_lines, report->not_emailed_count);
+    buf_appendf(b, ",\"held\":%zu,\"held_lines\":", report->held_count);
+    write_lines(b, report->held_lines, report->held_count);
     buf_append_char(b, ',');
     api_write_invite_problems(b, &report->csv);
     buf_append_char(b, '}');

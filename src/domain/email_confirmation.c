@@ -3,6 +3,7 @@
 #include "domain/email_confirmation.h"
 
 #include "domain/notify.h"
+#include "domain/schools.h"
 #include "domain/single_use_links.h"
 #include "lib/buf.h"
 #include "lib/clock.h"
@@ -129,6 +130,8 @@ static int confirm_tx(struct db_conn *conn, void *p)
         rc = DB_OK;
     if (rc == DB_OK && c->first)
         rc = store_audit_add(conn, user_id, AUDIT_EMAIL_CONFIRMED, AUDIT_ON_USER, user_id, "", c->now);
+    if (rc == DB_OK && c->first) /* what schools held for the address goes now */
+        rc = school_invitations_release(conn, c->arena, user_id, c->now);
     if (rc == DB_OK)
         rc = store_user_by_id(conn, c->arena, user_id, c->user) == DB_ROW ? DB_OK : DB_ERROR;
     if (rc == DB_OK && c->first)

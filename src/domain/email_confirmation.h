@@ -31,7 +31,8 @@ int email_confirmation_resend(struct db_conn *conn, struct arena *arena, const s
 /* Whether token is a link that still works: 0, or -1 with ERR_NOT_FOUND. */
 int email_confirmation_check(struct db_conn *conn, struct arena *arena, const char *token, struct error *err);
 
-/* Uses the link: the account's address is confirmed (welcome email, audit)
+/* Uses the link: the account's address is confirmed (welcome email, audit,
+ * and the school invitations held for the address sent: schools.h)
  * and *user filled as it now is. *first is false when the address was
  * confirmed already (by another link). -1 with ERR_NOT_FOUND for a link that
  * was used, expired or never was. */

@@ -6,6 +6,7 @@
 
 #include "domain/notify.h"
 #include "domain/password.h"
+#include "domain/schools.h"
 #include "domain/single_use_links.h"
 #include "domain/validate.h"
 #include "lib/buf.h"
@@ -120,6 +121,7 @@ void password_reset_work(void *ctx)
 }
 
 struct reset_ctx {
+    struct arena *arena;
     const struct password_reset_job *job;
     const char *token_hash;
     int64_t now;
@@ -138,8 +140,10 @@ static int reset_tx(struct db_conn *conn, void *p)
         rc = store_user_set_password_hash(conn, c->job->user_id, c->job->password_hash);
     if (rc == DB_OK)
         rc = store_sessions_delete_user(conn, c->job->user_id);
-    if (rc == DB_OK) { /* the emailed link proves the address too */
+    if (rc == DB_OK) { /* the emailed link proves the address too: what schools held for it goes now */
         rc = store_user_confirm_email(conn, c->job->user_id, c->now);
+        if (rc == DB_OK)
+            rc = school_invitations_release(conn, c->arena, c->job->user_id, c->now);
         rc = rc == DB_DONE ? DB_OK : rc;
     }
     if (rc == DB_OK)
@@ -151,14 +155,13 @@ static int reset_tx(struct db_conn *conn, void *p)
 int password_reset_finish(struct db_conn *conn, struct arena *arena, const struct password_reset_job *job,
                           struct error *err)
 {
-    (void)arena;
     if (job->refused) {
         *err = job->err;
         return -1;
     }
     char token_hash[65];
     crypto_hash_token(job->token, token_hash);
-    struct reset_ctx c = {job, token_hash, clock_now(), false};
+    struct reset_ctx c = {arena, job, token_hash, clock_now(), false};
     int rc = db_run_tx(conn, true, reset_tx, &c);
     if (c.used_before)
         return error_set(err, ERR_NOT_FOUND, "token", expired_text);

@@ -1,6 +1,7 @@
 /* schools.c — partner schools and their students; see schools.h. */
 #include "domain/schools.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -153,9 +154,70 @@ static int add_line(struct arena *arena, uint32_t **lines, size_t *count, uint32
     return DB_OK;
 }
 
+/* The invitation of row (new, or sent again with a fresh link) stored and
+ * emailed, and a student with the address (existing, NULL for a bare
+ * address) told in the app too; counted in c->out->invited. */
+static int send_invitation(struct db_conn *conn, struct invite_ctx *c, const struct school_csv_row *row,
+                           const struct store_user *existing, int64_t now)
+{
+    char id[48], token[44], hash[65];
+    crypto_sortable_id("si_", clock_now_ms(), id, sizeof(id));
+    crypto_random_token(token);
+    crypto_hash_token(token, hash);
+    struct store_school_invitation inv = {
+        .id = id,
+        .organization_id = c->school->id,
+        .email = row->email,
+        .name = row->name,
+        .graduation_year = row->graduation_year,
+        .invited_by = c->coordinator->id,
+        .created_at = now,
+        .expires_at = now + (int64_t)SCHOOL_INVITATION_DAYS * DAY,
+        .upload_seq = c->upload_seq,
+        .upload_line = row->line,
+    };
+    int rc = store_school_invitation_put(conn, &inv, hash);
+    if (rc != DB_OK)
+        return rc;
+    mail_invitation(conn, c->arena, c, row, token, inv.expires_at, existing != NULL ? existing->time_zone : NULL, now);
+    /* A student with this address is told in the app too (the email went:
+     * an address not confirmed is held, not sent). */
+    if (existing != NULL && account_has_role(existing, ROLE_STUDENT)) {
+        struct recipient to = {existing->id, NULL};
+        notify(conn, c->arena, &to, "school_invitation",
+               join(c->arena, c->school->name, " invites you to join it: accept with the link in the email we sent you",
+                    NULL),
+               "/me/schools", now);
+    }
+    explicit_bzero(token, sizeof(token));
+    c->out->invited++;
+    return DB_OK;
+}
+
+/* Keeps row's invitation until the address is confirmed (one hold per school
+ * and address: uploading the line again refreshes it); listed in held_lines. */
+static int hold_invitation(struct db_conn *conn, struct invite_ctx *c, const struct school_csv_row *row, int64_t now)
+{
+    char id[48];
+    crypto_sortable_id("sih_", clock_now_ms(), id, sizeof(id));
+    struct store_school_invitation hold = {
+        .id = id,
+        .organization_id = c->school->id,
+        .email = row->email,
+        .name = row->name,
+        .graduation_year = row->graduation_year,
+        .invited_by = c->coordinator->id,
+        .created_at = now,
+        .upload_seq = c->upload_seq,
+        .upload_line = row->line,
+    };
+    int rc = store_school_hold_put(conn, &hold);
+    return rc == DB_OK ? add_line(c->arena, &c->out->held_lines, &c->out->held_count, row->line) : rc;
+}
+
 /* One good row: skipped when the address belongs to a student already linked;
- * not emailed (and no invitation made, an earlier one and its link kept) when
- * it belongs to an account that has not confirmed it, whose mail notify_email
+ * held (no email now, an earlier invitation and its link kept) when it
+ * belongs to an account that has not confirmed it, whose mail notify_email
  * would drop; else an invitation (new, or sent again with a fresh link). */
 static int invite_row(struct db_conn *conn, struct invite_ctx *c, const struct school_csv_row *row, int64_t now)
 {
@@ -175,40 +237,9 @@ static int invite_row(struct db_conn *conn, struct invite_ctx *c, const struct s
         if ((lrc = notify_email_held(conn, row->email, &held)) != DB_OK)
             return lrc;
         if (held)
-            return add_line(c->arena, &c->out->not_emailed_lines, &c->out->not_emailed_count, row->line);
+            return hold_invitation(conn, c, row, now);
     }
-    char id[48], token[44], hash[65];
-    crypto_sortable_id("si_", clock_now_ms(), id, sizeof(id));
-    crypto_random_token(token);
-    crypto_hash_token(token, hash);
-    struct store_school_invitation inv = {
-        .id = id,
-        .organization_id = c->school->id,
-        .email = row->email,
-        .name = row->name,
-        .graduation_year = row->graduation_year,
-        .invited_by = c->coordinator->id,
-        .created_at = now,
-        .expires_at = now + (int64_t)SCHOOL_INVITATION_DAYS * DAY,
-        .upload_seq = c->upload_seq,
-        .upload_line = row->line,
-    };
-    rc = store_school_invitation_put(conn, &inv, hash);
-    if (rc != DB_OK)
-        return rc;
-    mail_invitation(conn, c->arena, c, row, token, inv.expires_at, has_account ? existing.time_zone : NULL, now);
-    /* A student with this address is told in the app too (the email went:
-     * an address not confirmed was left out above). */
-    if (has_account && account_has_role(&existing, ROLE_STUDENT)) {
-        struct recipient to = {existing.id, NULL};
-        notify(conn, c->arena, &to, "school_invitation",
-               join(c->arena, c->school->name, " invites you to join it: accept with the link in the email we sent you",
-                    NULL),
-               "/me/schools", now);
-    }
-    explicit_bzero(token, sizeof(token));
-    c->out->invited++;
-    return DB_OK;
+    return send_invitation(conn, c, row, has_account ? &existing : NULL, now);
 }
 
 /* The daily limit, once the upload's invitations are counted: DB_OK, or
@@ -237,8 +268,8 @@ static int invite_tx(struct db_conn *conn, void *ctx)
     c->out->invited = 0;
     c->out->already_count = 0;
     c->out->already_lines = NULL;
-    c->out->not_emailed_count = 0;
-    c->out->not_emailed_lines = NULL;
+    c->out->held_count = 0;
+    c->out->held_lines = NULL;
     int rc = store_school_lock(conn, c->school->id); /* uploads of one school counted one after the other */
     if (rc == DB_OK)
         rc = store_school_invitation_next_upload(conn, c->school->id, &c->upload_seq);
@@ -280,6 +311,87 @@ int school_invite_csv(struct db_conn *conn, struct arena *arena, const struct st
     if (rc != DB_OK)
         return error_set(err, ERR_INTERNAL, NULL, NULL);
     return 0;
+}
+
+/* ---- invitations held until the address is confirmed ---- */
+
+/* Why a hold is not sent (for the log), or NULL when it may be: older than an
+ * invitation's life, its uploader no longer manages the school, the student
+ * linked already, or the school's daily limit reached. *inviter filled. */
+static int hold_refusal(struct db_conn *conn, struct arena *arena, const struct store_school_invitation *hold,
+                        const struct store_user *student, struct store_user *inviter, int64_t now, const char **why)
+{
+    *why = "expired";
+    if (hold->created_at + (int64_t)SCHOOL_INVITATION_DAYS * DAY <= now)
+        return DB_OK;
+    *why = "uploader_gone";
+    int rc = store_user_by_id(conn, arena, hold->invited_by, inviter);
+    if (rc == DB_DONE || (rc == DB_ROW && !school_may_manage(inviter, hold->organization_id)))
+        return DB_OK;
+    if (rc != DB_ROW)
+        return rc;
+    *why = "already_linked";
+    struct store_school_student link;
+    rc = store_school_student_get(conn, arena, hold->organization_id, student->id, &link);
+    if (rc == DB_ROW && school_link_status_parse(link.status) == SCHOOL_LINK_ACTIVE)
+        return DB_OK;
+    if (rc != DB_ROW && rc != DB_DONE)
+        return rc;
+    *why = "daily_limit";
+    int64_t sent = 0, first_at = 0;
+    rc = store_school_invites_since(conn, hold->organization_id, now - DAY, &sent, &first_at);
+    if (rc == DB_OK && sent < SCHOOL_INVITES_PER_DAY)
+        *why = NULL;
+    return rc;
+}
+
+/* Sends one hold as its upload would have (an email counted against the
+ * school's daily limit, a notice), or logs why not; the hold is gone either way. */
+static int release_hold(struct db_conn *conn, struct arena *arena, const struct store_school_invitation *hold,
+                        const struct store_user *student, int64_t now)
+{
+    /* The school first, as an upload takes it (then its holds): counted after the uploads before it. */
+    int rc = store_school_lock(conn, hold->organization_id);
+    if (rc == DB_OK)
+        rc = store_school_hold_delete(conn, hold->organization_id, hold->email);
+    struct store_user inviter = {0};
+    const char *why = NULL;
+    if (rc == DB_OK)
+        rc = hold_refusal(conn, arena, hold, student, &inviter, now, &why);
+    struct store_organization school;
+    if (rc == DB_OK && why == NULL && school_get(conn, arena, hold->organization_id, &school) != DB_ROW)
+        why = "no_school";
+    if (rc != DB_OK || why != NULL) {
+        if (rc == DB_OK)
+            log_info("msg=\"held school invitation not sent\" school_id=%s reason=%s", hold->organization_id, why);
+        return rc == DB_DONE ? DB_OK : rc;
+    }
+    struct school_invite_report report = {0};
+    struct invite_ctx c = {arena, &inviter, &school, &report, NULL, hold->upload_seq};
+    struct school_csv_row row = {(uint32_t)hold->upload_line, hold->name, hold->email, hold->graduation_year};
+    rc = send_invitation(conn, &c, &row, student, now);
+    char id[48];
+    crypto_sortable_id("sib_", clock_now_ms(), id, sizeof(id));
+    return rc == DB_OK ? store_school_invite_batch_add(conn, id, hold->organization_id, 1, now) : rc;
+}
+
+int school_invitations_release(struct db_conn *conn, struct arena *arena, const char *user_id, int64_t now)
+{
+    struct store_user student;
+    int rc = store_user_by_id(conn, arena, user_id, &student);
+    if (rc != DB_ROW)
+        return rc == DB_DONE ? DB_OK : rc;
+    char lowered[256];
+    size_t n = 0;
+    for (; student.email[n] != '\0' && n + 1 < sizeof(lowered); n++)
+        lowered[n] = (char)tolower((unsigned char)student.email[n]);
+    lowered[n] = '\0';
+    struct store_school_invitation *holds = NULL;
+    size_t count = 0;
+    rc = store_school_holds_of_email(conn, arena, lowered, &holds, &count);
+    for (size_t i = 0; rc == DB_OK && i < count; i++)
+        rc = release_hold(conn, arena, &holds[i], &student, now);
+    return rc;
 }
 
 int school_invitation_open(struct db_conn *conn, struct arena *arena, const char *token,

@@ -40,11 +40,12 @@ struct school_invite_report {
     uint32_t *already_lines;    /* lines of students already linked (not invited again) */
     size_t already_count;
     /* Lines whose address belongs to an account that has not confirmed it:
-     * Rounds emails such an address nothing (notify.h) and keeps nothing to
-     * send later, so no invitation is made; once the address is confirmed,
-     * an upload of these lines invites them. */
-    uint32_t *not_emailed_lines;
-    size_t not_emailed_count;
+     * Rounds emails such an address nothing (notify.h), so the invitation
+     * is held (one per school and address) and sent when the address is
+     * confirmed (school_invitations_release), unless it is older than an
+     * invitation's life by then. */
+    uint32_t *held_lines;
+    size_t held_count;
     int64_t retry_after; /* seconds, when the daily limit refused the file */
 };
 
@@ -59,6 +60,15 @@ struct school_invite_report {
 int school_invite_csv(struct db_conn *conn, struct arena *arena, const struct store_user *coordinator,
                       const char *school_id, const char *csv, size_t len, struct school_invite_report *out,
                       struct error *err);
+
+/* Inside the transaction that marks user_id's address confirmed: every
+ * invitation held for the address is sent as its upload would have sent it
+ * (an email counted against the school's daily limit, a notice for a
+ * student), and the holds are gone. A hold is dropped unsent when it is older
+ * than SCHOOL_INVITATION_DAYS, its uploader no longer manages the school, the
+ * student is linked already or the school has reached its daily limit.
+ * DB_OK, or the store's failure. */
+int school_invitations_release(struct db_conn *conn, struct arena *arena, const char *user_id, int64_t now);
 
 /* The invitation of a link's token: 404 unknown, 410 invitation_expired /
  * invitation_used. */

@@ -217,6 +217,11 @@ static int erase_words(struct db_conn *conn, const struct store_user *user, cons
     int rc = store_run(st);
     if (rc != DB_OK)
         return rc;
+    /* serves: school_invitation_holds_by_email — what schools held for the address goes with it */
+    st = db_prepare(conn, "DELETE FROM school_invitation_holds WHERE email = $1");
+    db_bind_text(st, 1, user->email);
+    if ((rc = store_run(st)) != DB_OK)
+        return rc;
     st = db_prepare(conn, "UPDATE audit_events SET detail = REPLACE(REPLACE(detail, $1, $2), $3, $4)"
                           " WHERE (actor_id = $5 OR object_id = $5) AND detail <> ''"
                           " AND (detail LIKE '%' || $1 || '%' OR detail LIKE '%' || $3 || '%')");

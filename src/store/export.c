@@ -100,6 +100,7 @@ static const struct table_entry table_list[] = {
     {"school_students", false, NULL},
     {"school_invitations", false, NULL},
     {"school_invite_batches", false, NULL},
+    {"school_invitation_holds", false, NULL},
     {"match_rounds", false, NULL},
     {"match_round_students", false, NULL},
     {"match_round_blocks", false, NULL},

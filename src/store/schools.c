@@ -171,9 +171,12 @@ int store_school_invitation_put(struct db_conn *conn, const struct store_school_
 
 int store_school_invitation_next_upload(struct db_conn *conn, const char *school_id, int64_t *upload_seq)
 {
-    /* serves: school_invitations_by_school */
-    struct db_stmt *st = db_prepare(conn, "SELECT COALESCE(MAX(upload_seq), 0) + 1 FROM school_invitations"
-                                          " WHERE organization_id = $1");
+    /* serves: school_invitations_by_school, and the holds' primary key */
+    struct db_stmt *st = db_prepare(conn, "SELECT COALESCE(MAX(seq), 0) + 1 FROM ("
+                                          "SELECT MAX(upload_seq) AS seq FROM school_invitations"
+                                          " WHERE organization_id = $1 UNION ALL"
+                                          " SELECT MAX(upload_seq) FROM school_invitation_holds"
+                                          " WHERE organization_id = $1) uploads");
     db_bind_text(st, 1, school_id);
     return store_one_int_required(st, upload_seq);
 }
@@ -274,6 +277,94 @@ int store_school_invitations_page(struct db_conn *conn, struct arena *arena, con
     db_bind_int(st, 4, after != NULL ? after->upload_line : 0);
     db_bind_int(st, 5, limit);
     return read_pending(arena, st, out, count);
+}
+
+/* ---- invitations held for an address not confirmed yet ---- */
+
+#define HOLD_COLUMNS                                                                                          \
+    "h.organization_id, h.email, h.name, h.invited_by, COALESCE(h.graduation_year, 0), h.created_at,"          \
+    " h.upload_seq, h.upload_line, o.name, h.id"
+
+static void read_hold(struct arena *arena, struct db_stmt *st, void *item)
+{
+    struct store_school_invitation *h = item;
+    memset(h, 0, sizeof(*h));
+    h->organization_id = store_column_dup(arena, st, 0);
+    h->email = store_column_dup(arena, st, 1);
+    h->name = store_column_dup(arena, st, 2);
+    h->invited_by = store_column_dup(arena, st, 3);
+    h->graduation_year = db_column_int(st, 4);
+    h->created_at = db_column_int(st, 5);
+    h->upload_seq = db_column_int(st, 6);
+    h->upload_line = db_column_int(st, 7);
+    h->school_name = store_column_dup(arena, st, 8);
+    h->id = store_column_dup(arena, st, 9);
+}
+
+int store_school_hold_put(struct db_conn *conn, const struct store_school_invitation *hold)
+{
+    /* serves: the primary key (organization_id, email) */
+    struct db_stmt *st = db_prepare(conn, "INSERT INTO school_invitation_holds (organization_id, email, name,"
+                                          " graduation_year, invited_by, created_at, upload_seq, upload_line, id)"
+                                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                                          " ON CONFLICT (organization_id, email) DO UPDATE SET name = EXCLUDED.name,"
+                                          " graduation_year = EXCLUDED.graduation_year,"
+                                          " invited_by = EXCLUDED.invited_by, created_at = EXCLUDED.created_at,"
+                                          " upload_seq = EXCLUDED.upload_seq, upload_line = EXCLUDED.upload_line");
+    db_bind_text(st, 1, hold->organization_id);
+    db_bind_text(st, 2, hold->email);
+    db_bind_text(st, 3, hold->name);
+    if (hold->graduation_year > 0)
+        db_bind_int(st, 4, hold->graduation_year);
+    else
+        db_bind_null(st, 4);
+    db_bind_text(st, 5, hold->invited_by);
+    db_bind_int(st, 6, hold->created_at);
+    db_bind_int(st, 7, hold->upload_seq);
+    db_bind_int(st, 8, hold->upload_line);
+    db_bind_text(st, 9, hold->id);
+    return store_run(st);
+}
+
+int store_school_holds_of_email(struct db_conn *conn, struct arena *arena, const char *email,
+                                struct store_school_invitation **out, size_t *count)
+{
+    /* serves: school_invitation_holds_by_email */
+    struct db_stmt *st = db_prepare(conn, "SELECT " HOLD_COLUMNS " FROM school_invitation_holds h"
+                                          " JOIN organizations o ON o.id = h.organization_id"
+                                          " WHERE h.email = $1 ORDER BY h.created_at, h.organization_id");
+    db_bind_text(st, 1, email);
+    return store_read_rows(arena, st, read_hold, sizeof(**out), (void **)out, count);
+}
+
+int store_school_holds_page(struct db_conn *conn, struct arena *arena, const char *organization_id,
+                            const struct store_school_invitation *after, int limit,
+                            struct store_school_invitation **out, size_t *count)
+{
+    /* serves: the primary key (organization_id, email) */
+    struct db_stmt *st = db_prepare(
+        conn, "SELECT " HOLD_COLUMNS " FROM school_invitation_holds h"
+              " JOIN organizations o ON o.id = h.organization_id"
+              " WHERE h.organization_id = $1"
+              " AND (CAST($2 AS TEXT) IS NULL OR h.upload_seq < $3 OR (h.upload_seq = $3"
+              " AND (h.upload_line > $4 OR (h.upload_line = $4 AND h.id > $2))))"
+              " ORDER BY h.upload_seq DESC, h.upload_line, h.id LIMIT $5");
+    db_bind_text(st, 1, organization_id);
+    db_bind_text(st, 2, after != NULL ? after->id : NULL);
+    db_bind_int(st, 3, after != NULL ? after->upload_seq : 0);
+    db_bind_int(st, 4, after != NULL ? after->upload_line : 0);
+    db_bind_int(st, 5, limit);
+    return store_read_rows(arena, st, read_hold, sizeof(**out), (void **)out, count);
+}
+
+int store_school_hold_delete(struct db_conn *conn, const char *organization_id, const char *email)
+{
+    /* serves: the primary key (organization_id, email) */
+    struct db_stmt *st =
+        db_prepare(conn, "DELETE FROM school_invitation_holds WHERE organization_id = $1 AND email = $2");
+    db_bind_text(st, 1, organization_id);
+    db_bind_text(st, 2, email);
+    return store_run(st);
 }
 
 /* ---- the schools themselves ---- */

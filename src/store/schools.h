@@ -67,6 +67,22 @@ int store_school_invitations_page(struct db_conn *conn, struct arena *arena, con
                                   const struct store_school_invitation *after, int limit,
                                   struct store_school_invitation **out, size_t *count);
 
+/* Invitations held for an address whose account has not confirmed it
+ * (school, address, name, year, who uploaded it, when, and where in which
+ * upload), in a struct store_school_invitation without token or expiry. */
+/* Inserts the hold, or for the same school and address refreshes it (its id kept). */
+int store_school_hold_put(struct db_conn *conn, const struct store_school_invitation *hold);
+/* The holds for an address (lower-cased), the oldest first, with the school's name. */
+int store_school_holds_of_email(struct db_conn *conn, struct arena *arena, const char *email,
+                                struct store_school_invitation **out, size_t *count);
+/* A school's holds, the newest upload first and each in the order of its
+ * lines: those after `after` (its id, upload_seq and upload_line), or from
+ * the first when after is NULL; at most limit. */
+int store_school_holds_page(struct db_conn *conn, struct arena *arena, const char *organization_id,
+                            const struct store_school_invitation *after, int limit,
+                            struct store_school_invitation **out, size_t *count);
+int store_school_hold_delete(struct db_conn *conn, const char *organization_id, const char *email);
+
 /* Schools (organisations of kind school) by name, for students choosing one. */
 int store_schools_list(struct db_conn *conn, struct arena *arena, struct store_organization **out, size_t *count);
 /* Whether the school asks for home approval (false when it never said). */

@@ -1,10 +1,10 @@
 /* page_school.c — GET /school: a school coordinator's dashboard — the
  * school's students (linked ones with their applications in numbers, a link
  * to each; requests to join with Approve and Refuse), the invitations still
- * open, and the form that invites a cohort from a CSV file. POST
+ * open and those held until an address is confirmed, and the form that invites a cohort from a CSV file. POST
  * /school/invitations reads the CSV (multipart "file") and shows the report
- * on the same page: how many were invited, the students not emailed because
- * their account has not confirmed its address, and every refused line with
+ * on the same page: how many were invited, the students whose invitation is
+ * held until their account confirms its address, and every refused line with
  * its reason; a file of which no line can be used answers 422 with every
  * refused line in the error summary at the top. POST /school/students/{id}/{approve|refuse} answers a request.
  * A coordinator of several schools (or staff) picks one with ?school=. */
@@ -132,23 +132,25 @@ static void render_students(struct buf *b, const char *csrf_token, const char *s
     buf_append_str(b, "</tbody></table></section>\n");
 }
 
-/* The students of the upload that were not emailed (their account has not
- * confirmed its address), each by line, name and address, and what to do. */
-static void render_not_emailed(struct buf *b, const struct school_invite_report *r)
+/* The students of the upload whose invitation is held (their account has
+ * not confirmed its address), each by line, name and address, and what
+ * happens next. */
+static void render_held(struct buf *b, const struct school_invite_report *r)
 {
-    if (r->not_emailed_count == 0)
+    if (r->held_count == 0)
         return;
-    buf_append_str(b, "<h3 id=\"not-emailed-heading\">Not emailed</h3>\n<p>Rounds sent these students nothing: "
-                      "each address belongs to a Rounds account that has not confirmed it, and Rounds emails such "
-                      "an address nothing else, now or later. Ask them to confirm their address (with the link "
-                      "Rounds emailed them when they signed up), then upload these lines again.</p>\n"
-                      "<ul aria-labelledby=\"not-emailed-heading\">\n");
+    buf_append_str(b, "<h3 id=\"held-heading\">Held until they confirm their address</h3>\n<p>Rounds has not "
+                      "emailed these students yet: each address belongs to a Rounds account that has not confirmed "
+                      "it, and Rounds emails such an address nothing else. Their invitation is kept and sent as soon "
+                      "as they confirm it (with the link Rounds emailed them when they signed up) within "
+                      LIMIT_TEXT(SCHOOL_INVITATION_DAYS) " days; after that, upload these lines again.</p>\n"
+                      "<ul aria-labelledby=\"held-heading\">\n");
     size_t row = 0; /* both lists follow the file's order */
-    for (size_t i = 0; i < r->not_emailed_count; i++) {
-        while (row < r->csv.row_count && r->csv.rows[row].line < r->not_emailed_lines[i])
+    for (size_t i = 0; i < r->held_count; i++) {
+        while (row < r->csv.row_count && r->csv.rows[row].line < r->held_lines[i])
             row++;
-        buf_appendf(b, "<li>Line %u", r->not_emailed_lines[i]);
-        if (row < r->csv.row_count && r->csv.rows[row].line == r->not_emailed_lines[i]) {
+        buf_appendf(b, "<li>Line %u", r->held_lines[i]);
+        if (row < r->csv.row_count && r->csv.rows[row].line == r->held_lines[i]) {
             buf_append_str(b, ": ");
             buf_append_html(b, r->csv.rows[row].name);
             buf_append_str(b, " <span class=\"muted\">");
@@ -193,8 +195,8 @@ static void render_report(struct buf *b, const struct school_invite_report *r)
                 r->invited, r->invited, total);
     if (r->already_count > 0)
         buf_appendf(b, ", %zu already linked", r->already_count);
-    if (r->not_emailed_count > 0)
-        buf_appendf(b, ", %zu not emailed", r->not_emailed_count);
+    if (r->held_count > 0)
+        buf_appendf(b, ", %zu held until they confirm their address", r->held_count);
     if (r->csv.problem_count > 0)
         buf_appendf(b, ", %zu line%s refused", r->csv.problem_count, r->csv.problem_count == 1 ? "" : "s");
     buf_append_str(b, ".</p>\n");
@@ -207,7 +209,7 @@ static void render_report(struct buf *b, const struct school_invite_report *r)
         }
         buf_append_str(b, "</ul>\n");
     }
-    render_not_emailed(b, r);
+    render_held(b, r);
     buf_append_str(b, "</section>\n");
 }
 
@@ -216,8 +218,9 @@ static void render_invite_form(struct buf *b, const char *csrf_token, const char
     buf_append_str(b, "<section class=\"card\" aria-labelledby=\"invite-heading\"><h2 id=\"invite-heading\">"
                       "Invite a cohort</h2>\n<p>Upload a CSV file with one student per line: name, email, "
                       "graduation year (a first line naming the columns is fine). Each student gets an email "
-                      "with a link to join (except a student whose Rounds account has not confirmed its address: "
-                      "the report lists them); nothing is shared with the school until they accept.</p>\n");
+                      "with a link to join (a student whose Rounds account has not confirmed its address gets it "
+                      "once they confirm it: the report lists them); nothing is shared with the school until they "
+                      "accept.</p>\n");
     buf_append_str(b, "<form class=\"stack\" method=\"post\" enctype=\"multipart/form-data\" "
                       "action=\"/school/invitations?school=");
     buf_append_url(b, school_id);
@@ -253,6 +256,31 @@ static void render_invitations(struct http_request *req, struct buf *b, const ch
         buf_append_html(b, items[i].email);
         buf_append_str(b, " — until ");
         web_write_date(req, b, items[i].expires_at);
+        buf_append_str(b, "</span></li>\n");
+    }
+    buf_append_str(b, "</ul></section>\n");
+}
+
+/* The invitations held until their address is confirmed (this school's
+ * only: the page is for those who manage it). */
+static void render_holds(struct http_request *req, struct buf *b, const char *school_id)
+{
+    struct store_school_invitation *items = NULL;
+    size_t count = 0;
+    if (store_school_holds_page(req->db, &req->arena, school_id, NULL, INVITATIONS_SHOWN, &items, &count) != DB_OK ||
+        count == 0)
+        return;
+    buf_appendf(b, "<section aria-labelledby=\"holds-heading\"><h2 id=\"holds-heading\">Waiting for the student to "
+                   "confirm their address (%zu%s)</h2>\n<p>Emailed once they confirm it, if within "
+                   LIMIT_TEXT(SCHOOL_INVITATION_DAYS) " days of the upload.</p>\n<ul class=\"plain-list\">\n",
+                count, count == INVITATIONS_SHOWN ? "+" : "");
+    for (size_t i = 0; i < count; i++) {
+        buf_append_str(b, "<li>");
+        buf_append_html(b, items[i].name);
+        buf_append_str(b, " <span class=\"muted\">");
+        buf_append_html(b, items[i].email);
+        buf_append_str(b, " — uploaded ");
+        web_write_date(req, b, items[i].created_at);
         buf_append_str(b, "</span></li>\n");
     }
     buf_append_str(b, "</ul></section>\n");
@@ -323,6 +351,7 @@ static void render(struct http_request *req, int status, const char *school_aske
     render_students(&b, page.csrf_token, school.id, links, count);
     render_invite_form(&b, page.csrf_token, school.id, invite_error);
     render_invitations(req, &b, school.id);
+    render_holds(req, &b, school.id);
     view_page_end(&b);
     if (!buf_ok(&b)) {
         http_reply_error(req, ERR_INTERNAL, NULL, NULL);

@@ -9,6 +9,10 @@
  *     in UTC for a bare address and in the account's own zone for an address
  *     with an account (which is also told in the app); nothing of the other
  *     invitations of the file, no token hash, no password hash;
+ *   - an address whose account has not confirmed it: held (once, however
+ *     often uploaded), emailed when the address is confirmed — unless the
+ *     hold is past an invitation's life, its upload was undone or its
+ *     uploader left the school;
  *   - a host inviting a preceptor: the same, with the host and the record;
  *   - a student placed by a match round: what (offering), where (host), when
  *     (the block's dates), by when to accept (in the student's zone), which
@@ -437,7 +441,7 @@ TEST(an_invited_account_reads_the_end_in_its_zone_and_a_notice)
              unconfirmed.email);
     CHECK_INT(invite_csv(&r, &coord, school, csv), 200);
     CHECK_INT(api_json_int(r.json, "invited", -1), 2);
-    CHECK_INT(api_json_int(r.json, "not_emailed", -1), 1);
+    CHECK_INT(api_json_int(r.json, "held", -1), 1);
     api_free(&r);
     char *subject, *body, when[64], sentence[160];
     if (newest_mail(india.email, "school_invitation", &subject, &body)) {
@@ -483,24 +487,37 @@ static void lines_of(const json_t *reply, const char *name, char *out, size_t si
                               (long long)json_integer_value(json_array_get(lines, i)));
 }
 
-/* The upload's report counts: invited, not emailed, and the lines not emailed ("3,5"). */
-static void check_invited(json_t *reply, long long invited, long long not_emailed, const char *lines)
+/* The upload's report counts: invited, held, and the lines held ("3,5"). */
+static void check_invited(json_t *reply, long long invited, long long held, const char *lines)
 {
     char got[64];
     CHECK_INT(api_json_int(reply, "invited", -1), invited);
-    CHECK_INT(api_json_int(reply, "not_emailed", -1), not_emailed);
-    lines_of(reply, "not_emailed_lines", got, sizeof(got));
+    CHECK_INT(api_json_int(reply, "held", -1), held);
+    lines_of(reply, "held_lines", got, sizeof(got));
     CHECK_STR(got, lines);
 }
 
-/* An address whose account has not confirmed it gets no mail (notify.h), now
- * or later: the coordinator is told which lines were not emailed rather than
- * that they were invited; no invitation is made for them (an earlier one
- * keeps its link); once the address is confirmed, the same line uploaded
- * again invites the student. A file with some good lines answers 200. */
-TEST(a_line_for_an_unconfirmed_account_is_reported_not_emailed_until_uploaded_after_confirming)
+static long long holds_of(const char *email)
 {
-    struct user held, later;
+    return api_db_int(db, "SELECT COUNT(*) FROM school_invitation_holds WHERE email = $1", email, NULL);
+}
+
+/* The invitation emails a school's uploads (and released holds) counted against its daily limit. */
+static long long invites_counted(const char *school_id)
+{
+    return api_db_int(db, "SELECT COALESCE(SUM(invited), 0) FROM school_invite_batches WHERE organization_id = $1",
+                      school_id, NULL);
+}
+
+/* An address whose account has not confirmed it gets no mail (notify.h) while
+ * it is not confirmed: the coordinator is told which lines are held rather
+ * than invited, and the invitation is kept (once, however often the line is
+ * uploaded); confirming the address sends exactly one invitation, whose link
+ * works, counted against the school's daily limit. A file with some good
+ * lines answers 200. */
+TEST(a_line_for_an_unconfirmed_account_is_held_and_sent_when_the_address_is_confirmed)
+{
+    struct user held;
     if (!register_student_unconfirmed(&held, "ie-held"))
         return;
     char fresh[160], csv[800], lines[64];
@@ -511,6 +528,7 @@ TEST(a_line_for_an_unconfirmed_account_is_reported_not_emailed_until_uploaded_af
     CHECK_INT(invite_csv(&r, &coord, school, csv), 200);
     CHECK_INT(api_json_int(r.json, "lines", -1), 3);
     check_invited(r.json, 1, 1, "3");
+    CHECK(api_json_get(r.json, "not_emailed") == NULL);
     lines_of(r.json, "already", lines, sizeof(lines));
     CHECK_STR(lines, "");
     json_t *problems = api_json_get(r.json, "problems");
@@ -521,26 +539,137 @@ TEST(a_line_for_an_unconfirmed_account_is_reported_not_emailed_until_uploaded_af
     CHECK_INT(mails_of(held.email, "school_invitation"), 0);
     CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM school_invitations WHERE email = $1", held.email, NULL), 0);
     CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM notifications WHERE user_id = $1", held.id, NULL), 0);
-    /* Confirming the address sends no invitation by itself: nothing was kept to send. */
+    CHECK_INT(holds_of(held.email), 1);
+    /* Uploaded again (another name): still one hold, refreshed; still no mail. */
+    snprintf(csv, sizeof(csv), "Hal B. Held,%s,2028\n", held.email);
+    CHECK_INT(invite_csv(&r, &coord, school, csv), 200);
+    check_invited(r.json, 0, 1, "1");
+    api_free(&r);
+    CHECK_INT(holds_of(held.email), 1);
+    char *name = api_db_text(db, "SELECT name FROM school_invitation_holds WHERE email = $1", held.email, NULL, NULL);
+    CHECK_STR(name, "Hal B. Held");
+    free(name);
+    CHECK_INT(mails_of(held.email, "school_invitation"), 0);
+    /* The school's coordinators read it in the list of holds (no one else: 404). */
+    char held_path[200];
+    snprintf(held_path, sizeof(held_path), "/api/v1/schools/%s/invitations/held", school);
+    call(&r, &coord, "GET", held_path, NULL);
+    CHECK_INT(r.status, 200);
+    json_t *items = api_json_get(r.json, "items");
+    bool listed = false;
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        json_t *item = json_array_get(items, i);
+        if (strcmp(json_string_value(json_object_get(item, "email")), held.email) != 0)
+            continue;
+        CHECK(!listed);
+        listed = true;
+        CHECK_STR(json_string_value(json_object_get(item, "name")), "Hal B. Held");
+        CHECK_INT(json_integer_value(json_object_get(item, "graduation_year")), 2028);
+        CHECK_INT(json_integer_value(json_object_get(item, "sent_if_confirmed_by")) -
+                      json_integer_value(json_object_get(item, "uploaded_at")),
+                  (long long)SCHOOL_INVITATION_DAYS * 86400);
+    }
+    CHECK(listed);
+    api_free(&r);
+    const struct user *outsiders[] = {&coord_other, &host_coord, &held};
+    for (size_t i = 0; i < sizeof(outsiders) / sizeof(outsiders[0]); i++) {
+        call(&r, outsiders[i], "GET", held_path, NULL);
+        CHECK_PROBLEM(&r, 404, "not_found", NULL);
+        CHECK(r.body != NULL && strstr(r.body, held.email) == NULL);
+        api_free(&r);
+    }
+    call(&r, NULL, "GET", held_path, NULL);
+    CHECK_INT(r.status, 401);
+    api_free(&r);
+    /* Another school's coordinator sees nothing of it on their page. */
+    char page_path[200];
+    snprintf(page_path, sizeof(page_path), "/school?school=%s", school_other);
+    call(&r, &coord_other, "GET", page_path, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK(r.body != NULL && strstr(r.body, held.email) == NULL);
+    api_free(&r);
+    snprintf(page_path, sizeof(page_path), "/school?school=%s", school);
+    call(&r, &coord, "GET", page_path, NULL);
+    CHECK_INT(r.status, 200);
+    CHECK_CONTAINS(r.body, "Waiting for the student to confirm their address");
+    CHECK_CONTAINS(r.body, held.email);
+    api_free(&r);
+    /* Confirming the address sends the one invitation held, and tells the student in the app. */
+    long long counted = invites_counted(school);
     if (!confirm_email(&held))
         return;
-    CHECK_INT(mails_of(held.email, "school_invitation"), 0);
-    /* Uploaded again once confirmed: invited, by email and in the app. */
-    snprintf(csv, sizeof(csv), "Hal Held,%s,2027\n", held.email);
-    CHECK_INT(invite_csv(&r, &coord, school, csv), 200);
-    check_invited(r.json, 1, 0, "");
-    api_free(&r);
     CHECK_INT(mails_of(held.email, "school_invitation"), 1);
+    CHECK_INT(holds_of(held.email), 0);
+    CHECK_INT(invites_counted(school), counted + 1);
     CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND kind = 'school_invitation'",
                          held.id, NULL),
               1);
-    /* Invited as a bare address, then an account made with it and not
-     * confirmed: uploading it again tells so, and the first link still works. */
+    char *subject, *body, path[200] = "";
+    if (!newest_mail(held.email, "school_invitation", &subject, &body))
+        return;
+    bool linked = mailed_path(body, "/invitations/schools/", path, sizeof(path));
+    CHECK_CONTAINS(body, "Hal B. Held");
+    CHECK_CONTAINS(body, COORD_NAME);
+    free(subject);
+    free(body);
+    if (!linked)
+        return;
+    /* Confirmed again (another link): nothing more is sent. */
+    if (!confirm_email(&held))
+        return;
+    CHECK_INT(mails_of(held.email, "school_invitation"), 1);
+    /* The link works: the student accepts and is linked. */
+    CHECK(post_as(&r, &held, "/api/v1/school-invitations/accept", json_pack("{s:s}", "token", token_of(path)), 200));
+    CHECK_STR(api_json_str(r.json, "status"), "active");
+    api_free(&r);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM school_students WHERE organization_id = $1 AND student_id = $2"
+                             " AND status = 'active'",
+                         school, held.id),
+              1);
+}
+
+/* A password reset proves the address too: what was held for it is sent then. */
+TEST(a_held_invitation_is_sent_when_a_password_reset_proves_the_address)
+{
+    struct user forgot;
+    if (!register_student_unconfirmed(&forgot, "ie-forgot"))
+        return;
+    char csv[400];
+    snprintf(csv, sizeof(csv), "Fern Forgot,%s,2027\n", forgot.email);
+    struct api_response r;
+    CHECK_INT(invite_csv(&r, &coord, school, csv), 200);
+    check_invited(r.json, 0, 1, "1");
+    api_free(&r);
+    CHECK(post_as(&r, NULL, "/api/v1/auth/password-reset", json_pack("{s:s}", "email", forgot.email), 202));
+    api_free(&r);
+    char *subject, *body, path[200] = "";
+    if (!newest_mail(forgot.email, "password_reset", &subject, &body))
+        return;
+    bool linked = mailed_path(body, "/password-reset/", path, sizeof(path));
+    free(subject);
+    free(body);
+    CHECK_INT(mails_of(forgot.email, "school_invitation"), 0);
+    if (!linked)
+        return;
+    CHECK(post_as(&r, NULL, "/api/v1/auth/password-reset/confirm",
+                  json_pack("{s:s,s:s}", "token", token_of(path), "password", "Another-Quiet-River-93!"), 204));
+    api_free(&r);
+    CHECK_INT(mails_of(forgot.email, "school_invitation"), 1);
+    CHECK_INT(holds_of(forgot.email), 0);
+}
+
+/* Invited as a bare address, then an account made with it and not confirmed:
+ * uploading it again holds it, and the first link still works. */
+TEST(a_bare_address_invited_then_registered_keeps_its_link_while_held)
+{
+    struct user later;
     memset(&later, 0, sizeof(later));
     api_unique_email(later.email, sizeof(later.email), "ie-later");
+    char csv[400];
     snprintf(csv, sizeof(csv), "Lea Later,%s,2028\n", later.email);
+    struct api_response r;
     CHECK_INT(invite_csv(&r, &coord, school, csv), 200);
-    CHECK_INT(api_json_int(r.json, "invited", -1), 1);
+    check_invited(r.json, 1, 0, "");
     api_free(&r);
     char *subject, *body, path[200] = "";
     if (!newest_mail(later.email, "school_invitation", &subject, &body))
@@ -563,6 +692,99 @@ TEST(a_line_for_an_unconfirmed_account_is_reported_not_emailed_until_uploaded_af
     CHECK_INT(r.status, 200);
     CHECK_CONTAINS(r.body, "Dear Lea Later,");
     api_free(&r);
+}
+
+/* A hold is not sent when the address is confirmed too late (past an
+ * invitation's life), when its upload was undone (refused whole by the daily
+ * limit: nothing was held), when the school has sent its day's worth by then,
+ * or when its uploader no longer manages the school; each is gone once the
+ * address is confirmed. */
+TEST(a_held_invitation_past_its_life_undone_or_orphaned_is_not_sent)
+{
+    struct user old, undone, orphan, gone;
+    if (!register_student_unconfirmed(&old, "ie-old") || !register_student_unconfirmed(&undone, "ie-undone") ||
+        !register_student_unconfirmed(&orphan, "ie-orphan") ||
+        !world_member_named(&staff, &gone, "ie-gone", "Gus Gone", "school_coordinator", school))
+        return;
+    char csv[800];
+    struct api_response r;
+    /* past its life */
+    snprintf(csv, sizeof(csv), "Olga Old,%s,2027\n", old.email);
+    CHECK_INT(invite_csv(&r, &coord, school, csv), 200);
+    check_invited(r.json, 0, 1, "1");
+    api_free(&r);
+    CHECK_INT(api_db_int(db, "UPDATE school_invitation_holds SET created_at = created_at - "
+                             LIMIT_TEXT(SCHOOL_INVITATION_DAYS) " * 86400 WHERE email = $1 RETURNING 1",
+                         old.email, NULL),
+              1);
+    long long counted = invites_counted(school);
+    if (!confirm_email(&old))
+        return;
+    CHECK_INT(mails_of(old.email, "school_invitation"), 0);
+    CHECK_INT(holds_of(old.email), 0);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM school_invitations WHERE email = $1", old.email, NULL), 0);
+    CHECK_INT(invites_counted(school), counted);
+    /* undone: the other school has one email left today; a file that would send two is refused whole */
+    char batch[64], now[24], a[160], b[160];
+    crypto_random_id("sib_test_", batch, sizeof(batch));
+    snprintf(now, sizeof(now), "%lld", (long long)clock_now());
+    char *filler = api_db_text(db, "INSERT INTO school_invite_batches (id, organization_id, invited, created_at)"
+                                   " SELECT CAST($1 AS TEXT), id, " LIMIT_TEXT(SCHOOL_INVITES_PER_DAY) " - 1, 0"
+                                   " FROM organizations WHERE id = $2 RETURNING id",
+                               batch, school_other, NULL);
+    CHECK_STR(filler, batch);
+    free(filler);
+    CHECK_INT(api_db_int(db, "UPDATE school_invite_batches SET created_at = CAST($2 AS BIGINT) WHERE id = $1"
+                             " RETURNING 1",
+                         batch, now),
+              1);
+    api_unique_email(a, sizeof(a), "ie-undone-a");
+    api_unique_email(b, sizeof(b), "ie-undone-b");
+    snprintf(csv, sizeof(csv), "Ann A,%s,2027\nUma Undone,%s,2027\nBo B,%s,2027\n", a, undone.email, b);
+    CHECK_INT(invite_csv(&r, &coord_other, school_other, csv), 429);
+    api_free(&r);
+    CHECK_INT(api_db_int(db, "DELETE FROM school_invite_batches WHERE id = $1 RETURNING 1", batch, NULL), 1);
+    CHECK_INT(holds_of(undone.email), 0);
+    if (!confirm_email(&undone))
+        return;
+    CHECK_INT(mails_of(undone.email, "school_invitation"), 0);
+    CHECK_INT(mails_to(a) + mails_to(b), 0);
+    /* over the limit: held, then the school sends its day's worth before the address is confirmed */
+    struct user full;
+    if (!register_student_unconfirmed(&full, "ie-full"))
+        return;
+    snprintf(csv, sizeof(csv), "Fay Full,%s,2027\n", full.email);
+    CHECK_INT(invite_csv(&r, &coord_other, school_other, csv), 200);
+    check_invited(r.json, 0, 1, "1");
+    api_free(&r);
+    filler = api_db_text(db, "INSERT INTO school_invite_batches (id, organization_id, invited, created_at)"
+                             " SELECT CAST($1 AS TEXT), id, " LIMIT_TEXT(SCHOOL_INVITES_PER_DAY) ", 0"
+                             " FROM organizations WHERE id = $2 RETURNING id",
+                         batch, school_other, NULL);
+    CHECK_STR(filler, batch);
+    free(filler);
+    CHECK_INT(api_db_int(db, "UPDATE school_invite_batches SET created_at = CAST($2 AS BIGINT) WHERE id = $1"
+                             " RETURNING 1",
+                         batch, now),
+              1);
+    bool confirmed = confirm_email(&full);
+    CHECK_INT(api_db_int(db, "DELETE FROM school_invite_batches WHERE id = $1 RETURNING 1", batch, NULL), 1);
+    if (!confirmed)
+        return;
+    CHECK_INT(mails_of(full.email, "school_invitation"), 0);
+    CHECK_INT(holds_of(full.email), 0);
+    /* orphaned: its uploader left the school before the address was confirmed */
+    snprintf(csv, sizeof(csv), "Otto Orphan,%s,2027\n", orphan.email);
+    CHECK_INT(invite_csv(&r, &gone, school, csv), 200);
+    check_invited(r.json, 0, 1, "1");
+    api_free(&r);
+    CHECK_INT(api_db_int(db, "DELETE FROM memberships WHERE user_id = $1 AND organization_id = $2 RETURNING 1",
+                         gone.id, school),
+              1);
+    if (!confirm_email(&orphan))
+        return;
+    CHECK_INT(mails_of(orphan.email, "school_invitation"), 0);
+    CHECK_INT(holds_of(orphan.email), 0);
 }
 
 TEST(bad_school_invitation_requests_are_4xx_and_mail_nobody)
@@ -617,6 +839,7 @@ TEST(bad_school_invitation_requests_are_4xx_and_mail_nobody)
     long long invitations = api_db_int(db, "SELECT COUNT(*) FROM school_invitations", NULL, NULL),
               outbox = api_db_int(db, "SELECT COUNT(*) FROM outbox", NULL, NULL),
               batches = api_db_int(db, "SELECT COUNT(*) FROM school_invite_batches", NULL, NULL),
+              holds = api_db_int(db, "SELECT COUNT(*) FROM school_invitation_holds", NULL, NULL),
               audit = api_db_int(db, "SELECT COUNT(*) FROM audit_events WHERE object_id = $1", school, NULL);
     snprintf(csv, sizeof(csv), "name,email,graduation_year\nVera Lind,not-an-address,2027\nVera Lind,%s,19\n,,\n",
              victim);
@@ -634,9 +857,33 @@ TEST(bad_school_invitation_requests_are_4xx_and_mail_nobody)
     CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM school_invitations", NULL, NULL), invitations);
     CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM outbox", NULL, NULL), outbox);
     CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM school_invite_batches", NULL, NULL), batches);
+    CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM school_invitation_holds", NULL, NULL), holds);
     CHECK_INT(api_db_int(db, "SELECT COUNT(*) FROM audit_events WHERE object_id = $1", school, NULL), audit);
     CHECK_INT(mails_to(victim), 0);
     CHECK_INT(mails_to("not-an-address"), 0);
+    /* A refused request holds nothing for an address not confirmed either. */
+    struct user unconfirmed;
+    if (register_student_unconfirmed(&unconfirmed, "ie-nosy-held")) {
+        char held_csv[400], held_path[160];
+        snprintf(held_csv, sizeof(held_csv), "Nia Held,%s,2027\n", unconfirmed.email);
+        snprintf(held_path, sizeof(held_path), "/api/v1/schools/%s/invitations", school);
+        const struct user *refused[] = {&coord_other, &host_coord, &student, &unconfirmed, NULL};
+        for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+            char *held_body = json_text(json_pack("{s:s}", "csv", held_csv));
+            call(&r, refused[i], "POST", held_path, held_body);
+            CHECK_INT(r.status, refused[i] != NULL ? 404 : 401);
+            api_free(&r);
+            free(held_body);
+        }
+        char *extra = json_text(json_pack("{s:s,s:b}", "csv", held_csv, "send_now", 1));
+        call(&r, &coord, "POST", held_path, extra);
+        CHECK_PROBLEM(&r, 400, "unknown_field", "send_now");
+        api_free(&r);
+        free(extra);
+        CHECK_INT(holds_of(unconfirmed.email), 0);
+        if (confirm_email(&unconfirmed))
+            CHECK_INT(mails_of(unconfirmed.email, "school_invitation"), 0);
+    }
     /* A link that is not one: 404, whatever it looks like. */
     api_request(&r, "GET", "/invitations/schools/short", NULL, NULL);
     CHECK_INT(r.status, 404);
@@ -1115,7 +1362,10 @@ static void run_tests(void)
     API_RUN(a_school_invitation_says_who_invites_whom_with_one_link_ending_in_utc);
     API_RUN(the_school_link_leads_a_signed_out_student_through_login_back_to_joining);
     API_RUN(an_invited_account_reads_the_end_in_its_zone_and_a_notice);
-    API_RUN(a_line_for_an_unconfirmed_account_is_reported_not_emailed_until_uploaded_after_confirming);
+    API_RUN(a_line_for_an_unconfirmed_account_is_held_and_sent_when_the_address_is_confirmed);
+    API_RUN(a_held_invitation_is_sent_when_a_password_reset_proves_the_address);
+    API_RUN(a_bare_address_invited_then_registered_keeps_its_link_while_held);
+    API_RUN(a_held_invitation_past_its_life_undone_or_orphaned_is_not_sent);
     API_RUN(bad_school_invitation_requests_are_4xx_and_mail_nobody);
     API_RUN(a_preceptor_invitation_says_which_host_and_profile_with_one_link_ending_in_utc);
     API_RUN(the_preceptor_link_leads_a_signed_out_doctor_through_login_back_to_linking);

@@ -63,6 +63,7 @@ static struct fixture {
     {"/api/v1/schools/{id}/students", "/api/v1/schools/" DEMO_SCHOOL "/students"},
     {"/api/v1/schools/{id}/applications", "/api/v1/schools/" DEMO_SCHOOL "/applications?status=booked"},
     {"/api/v1/requirements", ""},
+    {"/api/v1/schools/{id}/invitations/held", "/api/v1/schools/" DEMO_SCHOOL "/invitations/held"},
 };
 
 static bool is_list(const struct route *rt)

@@ -629,6 +629,8 @@ static void fixtures_build(void)
     const struct user *ka = &school_coord_a, *kb = &school_coord_b;
     fixture_add("PATCH", "/api/v1/schools/{id}", ka, kb, LISTED, "/api/v1/schools/%s", school_a);
     fixture_add("GET", "/api/v1/schools/{id}/invitations", ka, kb, LISTED, "/api/v1/schools/%s/invitations", school_a);
+    fixture_add("GET", "/api/v1/schools/{id}/invitations/held", ka, kb, LISTED, "/api/v1/schools/%s/invitations/held",
+                school_a);
     fixture_add("POST", "/api/v1/schools/{id}/invitations", ka, kb, LISTED, "/api/v1/schools/%s/invitations", school_a);
     fixture_add("GET", "/api/v1/schools/{id}/students", ka, kb, LISTED, "/api/v1/schools/%s/students", school_a);
     fixture_add("GET", "/api/v1/schools/{id}/applications", ka, kb, LISTED, "/api/v1/schools/%s/applications",

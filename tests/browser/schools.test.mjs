@@ -5,7 +5,9 @@
 //   uploading a CSV on /school (one bad line is reported by its number, the
 //   good lines are kept; a file of which no line is good is refused with
 //   every line at the error summary; an address whose account has not
-//   confirmed it is reported "not emailed") → each student follows the link in the email
+//   confirmed it is reported "held", listed as waiting on the dashboard, and
+//   emailed its invitation once the student confirms the address) → each
+//   student follows the link in the email
 //   (MAIL_DIR), creates an account, comes back to the link and joins →
 //   /me/schools shows the school as Linked → the coordinator starts a round,
 //   reserves one seat in each of three blocks and opens it → each student
@@ -16,7 +18,7 @@
 //   opens that student's page on a phone.
 //
 // Screenshots (in SCREENSHOT_DIR): school-dashboard.png, school-invite-refused.png,
-// school-invite-not-emailed.png, round-ranking.png
+// school-invite-held.png, round-ranking.png
 // (at 360 px), round-results.png, round-student-result.png, school-student-360.png.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,20 +43,27 @@ async function logIn(page, email, password) {
   await page.waitForURL((u) => u.pathname !== '/login');
 }
 
-// The school invitation link mailed to `to` (the jobs thread writes the outbox to MAIL_DIR/new).
-async function invitationLink(to) {
+// The first link under `prefix` ("/invitations/schools/") mailed to `to` (the
+// jobs thread writes the outbox to MAIL_DIR/new), as a path.
+async function mailedLink(to, prefix) {
   const dir = path.join(MAIL_DIR, 'new');
   const deadline = Date.now() + 20_000;
+  const pattern = new RegExp(`https?://[^\\s]+${prefix.replace(/\//g, '\\/')}[A-Za-z0-9_-]+`);
   while (Date.now() < deadline) {
     for (const name of await readdir(dir).catch(() => [])) {
       const mail = await readFile(path.join(dir, name), 'utf8').catch(() => '');
       if (!mail.includes(`To: ${to}`) && !mail.includes(`<${to}>`)) continue;
-      const m = mail.match(/https?:\/\/[^\s]+\/invitations\/schools\/[A-Za-z0-9_-]+/);
+      const m = mail.match(pattern);
       if (m) return new URL(m[0]).pathname;
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  assert.fail(`no school invitation to ${to} in ${dir} within 20 s`);
+  assert.fail(`no mail with a ${prefix} link to ${to} in ${dir} within 20 s`);
+}
+
+// The school invitation link mailed to `to`.
+function invitationLink(to) {
+  return mailedLink(to, '/invitations/schools/');
 }
 
 function isoDate(daysFromNow) {
@@ -104,16 +113,33 @@ test('invite a cohort by CSV → students join and rank → the school runs and 
       assert.equal(await c.getByRole('region', { name: 'Invitations sent' }).count(), 0);
       await screenshot(c, 'school-invite-refused.png');
 
-      // An address whose account has not confirmed it gets no email, and the report says so.
+      // An address whose account has not confirmed it gets no email yet: the report says it is held,
+      // the dashboard lists it as waiting, and confirming the address sends the invitation.
       const held = { name: 'Omar Held', email: `omar-${STAMP}@example.test` };
       const registered = await api('POST', '/api/v1/auth/register', { body: { ...held, password: PASSWORD } });
       assert.equal(registered.status, 201, registered.text);
       assert.equal(await uploadAs('late.csv', `${held.name},${held.email},2027\n`), 200);
       const heldReport = c.getByRole('region', { name: 'Invitations sent' });
-      await heldReport.getByText('0 of 1 students invited, 1 not emailed.').waitFor();
-      await heldReport.getByRole('heading', { name: 'Not emailed' }).waitFor();
-      await heldReport.getByRole('list', { name: 'Not emailed' }).getByText(`Line 1: ${held.name}`).waitFor();
-      await screenshot(c, 'school-invite-not-emailed.png');
+      await heldReport.getByText('0 of 1 students invited, 1 held until they confirm their address.').waitFor();
+      await heldReport.getByRole('heading', { name: 'Held until they confirm their address' }).waitFor();
+      await heldReport.getByRole('list', { name: 'Held until they confirm their address' }).getByText(`Line 1: ${held.name}`).waitFor();
+      const waiting = c.getByRole('region', { name: /^Waiting for the student to confirm their address \(1\)$/ });
+      await waiting.getByText(held.name).waitFor();
+      await screenshot(c, 'school-invite-held.png');
+      {
+        const context = await newContext({ javaScriptEnabled: false });
+        const p = await context.newPage();
+        await p.goto(await mailedLink(held.email, '/confirm/'));
+        await p.getByRole('button', { name: 'Confirm my email address' }).click();
+        await p.getByRole('heading', { name: 'Your email address is confirmed' }).waitFor();
+        const link = await invitationLink(held.email);
+        await p.goto(link);
+        await p.getByRole('heading', { name: /St\. Aurelia School of Medicine invites you/ }).waitFor();
+        await context.close();
+      }
+      await c.goto('/school');
+      assert.equal(await c.getByRole('region', { name: /^Waiting for the student to confirm their address/ }).count(), 0);
+      await c.getByText(held.email).waitFor(); // now among the invitations not accepted yet
 
       // Each student: the link, an account, back to the link, join.
       for (const s of STUDENTS) {
