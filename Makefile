@@ -54,6 +54,12 @@ $(BUILD)/%.o: %.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
+# Sanitized builds are the test builds: there, ROUNDS_TEST_PASSWORD_COST=min (set by the
+# test harnesses) lowers the Argon2id cost of password hashes (src/lib/crypto.c).
+ifneq ($(SANITIZE),)
+$(BUILD)/src/lib/crypto.o: CFLAGS += -DROUNDS_TEST_BUILD
+endif
+
 $(BUILD)/gen/migrations.c: $(SQL) scripts/embed_sql.sh
 	@mkdir -p $(dir $@)
 	$(Q)scripts/embed_sql.sh $(SQL) > $@.tmp && mv $@.tmp $@
@@ -115,8 +121,11 @@ lint:
 FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -DH2O_USE_LIBUV=0 -g -O1 -Isrc -I. $(PKG_CFLAGS) \
                -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer
 FUZZ_LIB_SRC := $(filter src/lib/%.c src/http/router.c src/http/parse.c src/http/multipart.c src/domain/catalog_text.c src/domain/match_engine.c src/domain/match_explain.c src/domain/match_json%.c src/domain/match_verify.c src/domain/school_csv.c src/domain/validate.c src/domain/visa_letter_input.c,$(SRC))
+# Each target links the objects of build/fuzz/obj/ (below), compiled once for all of
+# them: compiling the parsers' sources into each of the 24 targets cost 23 s of CPU a target.
+FUZZ_LIB_OBJ := $(FUZZ_LIB_SRC:%.c=build/fuzz/obj/%.o)
 fuzz: $(FUZZ_BIN)
-build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRC)
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	$(Q)clang $(FUZZ_CFLAGS) -o $@ $^ $(PKG_LIBS)

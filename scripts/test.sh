@@ -68,13 +68,23 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# children_cpu VAR: sets VAR to the CPU seconds (user + system) of this shell's children
+# that have ended and been waited for, with theirs (a suite's servers, a browser): bash's
+# `times`, run in this shell (in a $(...) subshell it would count the subshell's own).
+children_cpu() {
+    times >"$JOB_DIR/times"
+    printf -v "$1" '%s' "$(tail -1 "$JOB_DIR/times" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] } printf "%.0f", t }')"
+}
+
 # run_suite NAME COMMAND...: runs it (inside a job), its output in $log_dir/NAME.log;
-# prints its counts line (and, if it failed, why); adds "NAME PASSED FAILED SECONDS"
-# to the job's counts.
+# prints its counts line (and, if it failed, why); adds "NAME PASSED FAILED SECONDS
+# CPU_SECONDS" to the job's counts (CPU: the suite's processes and what they started and
+# waited for; not PostgreSQL's, whose server does the work of every suite).
 run_suite() {
     local name=$1
     shift
-    local out="$log_dir/$name.log" began=$SECONDS
+    local out="$log_dir/$name.log" began=$SECONDS cpu_before cpu_after
+    children_cpu cpu_before
     "$@" >"$out" 2>&1
     local status=$?
     local line p=0 f=1
@@ -99,7 +109,8 @@ run_suite() {
         tail -60 "$out"
     fi
     echo "$name: $p passed, $f failed"
-    echo "$name $p $f $((SECONDS - began))" >>"$JOB_DIR/counts"
+    children_cpu cpu_after
+    echo "$name $p $f $((SECONDS - began)) $((cpu_after - cpu_before))" >>"$JOB_DIR/counts"
 }
 
 # job COMMAND...: runs COMMAND (run_suite or a function calling it) in the
@@ -254,5 +265,6 @@ for dir in "$log_dir"/jobs/*; do
 done
 echo
 echo "slowest suites (s): $(cat "$log_dir"/jobs/*/counts 2>/dev/null | sort -k4,4nr | head -8 | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $1, $4 }')"
+echo "most CPU (s): $(cat "$log_dir"/jobs/*/counts 2>/dev/null | sort -k5,5nr | awk '{ t += $5 } NR <= 8 { s = s (NR > 1 ? ", " : "") $1 " " $5 } END { printf "%s; all suites %d", s, t }')"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -231,8 +231,13 @@ static inline void api_env_free(struct api_env *env)
 
 /* The suite's environment for a child, with what every child of a test run
  * gets: the project's suppressions for libraries' one-time allocations when
- * LSAN_OPTIONS is not set (a test run by hand; scripts/test.sh sets it), and
- * run_dir (NULL: none) in ROUNDS_TEST_RUNS for tests/tmp_sweep.sh. False
+ * LSAN_OPTIONS is not set (a test run by hand; scripts/test.sh sets it),
+ * password hashes at Argon2id's least cost (ROUNDS_TEST_PASSWORD_COST=min,
+ * src/lib/crypto.c, sanitized builds only: at the real cost each sign-up and
+ * login took 0.15 s of CPU, half of what the API suites spent; a suite that
+ * needs the real cost sets ROUNDS_TEST_PASSWORD_COST=real itself, as
+ * test_api_db_pool.c does), and run_dir (NULL: none) in ROUNDS_TEST_RUNS for
+ * tests/tmp_sweep.sh. False
  * (and nothing to free) when memory ran out. */
 static inline bool api_env_init(struct api_env *env, const char *run_dir)
 {
@@ -243,6 +248,8 @@ static inline bool api_env_init(struct api_env *env, const char *run_dir)
     const char *lsan = getenv("LSAN_OPTIONS");
     if ((lsan == NULL || *lsan == '\0') && access("tests/lsan.supp", R_OK) == 0)
         api_env_set(env, "LSAN_OPTIONS", "suppressions=tests/lsan.supp:print_suppressions=0");
+    if (getenv("ROUNDS_TEST_PASSWORD_COST") == NULL)
+        api_env_set(env, "ROUNDS_TEST_PASSWORD_COST", "min");
     char runs[2048];
     if (run_dir != NULL && test_tmp_runs_with(run_dir, runs, sizeof(runs)))
         api_env_set(env, TEST_RUN_ENV, runs);

@@ -20,6 +20,9 @@ SCREENSHOT_DIR=$HERE/screenshots
 # The sanitized server's known library leaks (libh2o's recycled buffers at exit) are
 # suppressed as in every other suite, when run.sh is started by hand too.
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$HERE/../lsan.supp:print_suppressions=0}
+# Argon2id at its least cost in the servers, the demo seed and the CLI (sanitized builds:
+# src/lib/crypto.c): the seed's and the journeys' sign-ins took 0.15 s of CPU each.
+export ROUNDS_TEST_PASSWORD_COST=min
 command -v node >/dev/null || die "node not found (scripts/bootstrap.sh installs it)"
 
 # --- node deps ------------------------------------------------------------

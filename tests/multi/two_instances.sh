@@ -30,6 +30,8 @@ CONF=$ROOT/deploy/nginx/rounds.conf
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+# Argon2id at its least cost in the servers and CLI (sanitized builds: src/lib/crypto.c).
+export ROUNDS_TEST_PASSWORD_COST=min
 
 PASSWORD='lantern-orchard-basil-93'
 ACCOUNT_LIMIT=4
