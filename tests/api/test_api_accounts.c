@@ -1734,13 +1734,15 @@ TEST(cli_user_add_help_lists_every_role)
     api_cli_free(&res);
 }
 
-/* `rounds serve --help` gives the PostgreSQL pool default the server uses. */
+/* `rounds serve --help` gives the defaults the server uses: the PostgreSQL
+ * pool's and the event loops'. */
 TEST(cli_serve_help_gives_the_pool_default)
 {
     struct api_cli_result res;
     const char *args[] = {"serve", "--help", NULL};
     CHECK_INT(api_cli(main_server.db, args, NULL, &res), 0);
-    CHECK_CONTAINS(res.out, "for PostgreSQL one per event loop, at least " LIMIT_TEXT(HTTP_DB_POOL_PG_MIN) ")");
+    CHECK_CONTAINS(res.out, "for PostgreSQL one per core, at least " LIMIT_TEXT(HTTP_DB_POOL_PG_MIN) ")");
+    CHECK_CONTAINS(res.out, "event loops (0 = " LIMIT_TEXT(HTTP_LOOPS_PER_CORE) " per core)");
     CHECK(strstr(res.out, "8 for PostgreSQL") == NULL);
     api_cli_free(&res);
 }
