@@ -3,54 +3,25 @@
  * expires_at}]}: the invitations not accepted yet, the newest upload first and
  * each upload's in the order of its lines. */
 #include "api/schools_api.h"
-#include "lib/limits.h"
+
+static void write_invitation(struct buf *b, const struct store_school_invitation *item)
+{
+    buf_append_str(b, "{\"id\":");
+    buf_append_json_string(b, item->id);
+    buf_append_str(b, ",\"name\":");
+    buf_append_json_string(b, item->name);
+    buf_append_str(b, ",\"email\":");
+    buf_append_json_string(b, item->email);
+    buf_append_str(b, ",\"graduation_year\":");
+    if (item->graduation_year > 0)
+        buf_append_int(b, item->graduation_year);
+    else
+        buf_append_str(b, "null");
+    buf_appendf(b, ",\"created_at\":%lld,\"expires_at\":%lld}", (long long)item->created_at,
+                (long long)item->expires_at);
+}
 
 void api_school_invitations_get(struct http_request *req)
 {
-    struct store_user user;
-    struct api_pager pager;
-    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager, "invitations", "Nns") != 0)
-        return;
-    struct store_organization school;
-    struct error err = {0};
-    if (school_managed(req->db, &req->arena, &user, http_param(req, "id"), &school, &err) != 0) {
-        api_school_problem(req, &err);
-        return;
-    }
-    struct store_school_invitation *items = NULL;
-    size_t count = 0;
-    /* A page and one more, after the cursor's key, in the store. */
-    struct store_school_invitation after = {.id = pager.cursor.id,
-                                            .upload_seq = pager.cursor.parts[0].n,
-                                            .upload_line = pager.cursor.parts[1].n};
-    if (store_school_invitations_page(req->db, &req->arena, school.id, pager.has_cursor ? &after : NULL,
-                                      pager.page.limit + 1, &items, &count) != DB_OK) {
-        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
-        return;
-    }
-    api_pager_paged_in_store(&pager);
-    struct buf b;
-    buf_init(&b, &req->arena, BUF_CAP_LIST);
-    buf_append_str(&b, "{\"items\":[");
-    for (size_t i = 0; i < count; i++) {
-        if (!api_pager_take_keyed(&pager, &b, items[i].id,
-                                  API_KEY({.n = items[i].upload_seq}, {.n = items[i].upload_line})))
-            continue;
-        buf_append_str(&b, "{\"id\":");
-        buf_append_json_string(&b, items[i].id);
-        buf_append_str(&b, ",\"name\":");
-        buf_append_json_string(&b, items[i].name);
-        buf_append_str(&b, ",\"email\":");
-        buf_append_json_string(&b, items[i].email);
-        buf_append_str(&b, ",\"graduation_year\":");
-        if (items[i].graduation_year > 0)
-            buf_append_int(&b, items[i].graduation_year);
-        else
-            buf_append_str(&b, "null");
-        buf_appendf(&b, ",\"created_at\":%lld,\"expires_at\":%lld}", (long long)items[i].created_at,
-                    (long long)items[i].expires_at);
-    }
-    if (api_pager_finish(req, &pager, &b) != 0)
-        return;
-    http_reply_json(req, 200, &b);
+    api_school_lines_reply(req, "invitations", store_school_invitations_page, write_invitation);
 }

@@ -16,6 +16,19 @@ void api_write_invite_problems(struct buf *b, const struct school_csv *csv);
 /* Replies with a domain error (500 when the domain set none). */
 void api_school_problem(struct http_request *req, const struct error *err);
 
+/* One page of a school's invitation lines, read by its store function (after
+ * the cursor, at most limit). */
+typedef int (*api_school_lines_page_fn)(struct db_conn *conn, struct arena *arena, const char *organization_id,
+                                        const struct store_school_invitation *after, int limit,
+                                        struct store_school_invitation **out, size_t *count);
+/* Writes one line's object. */
+typedef void (*api_school_line_write_fn)(struct buf *b, const struct store_school_invitation *line);
+/* The list endpoints of a school's invitation lines (its coordinators, staff;
+ * 404 for anyone else): {items:[…]} paged by (upload, line), the newest upload
+ * first. cursor_name names the cursor as api_pager_start does. */
+void api_school_lines_reply(struct http_request *req, const char *cursor_name, api_school_lines_page_fn page,
+                            api_school_line_write_fn write);
+
 extern const char *const api_school_students_params[];
 extern const char *const api_school_approvals_params[];
 

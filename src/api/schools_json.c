@@ -1,6 +1,7 @@
 /* schools_json.c — the JSON of schools' links and invitation reports, and
- * their error replies. */
+ * their error replies, and the list endpoints of invitation lines. */
 #include "api/schools_api.h"
+#include "lib/limits.h"
 
 void api_write_school_link(struct buf *b, const struct store_school_student *link)
 {
@@ -69,4 +70,42 @@ void api_school_problem(struct http_request *req, const struct error *err)
         return;
     }
     http_reply_problem(req, err);
+}
+
+void api_school_lines_reply(struct http_request *req, const char *cursor_name, api_school_lines_page_fn page,
+                            api_school_line_write_fn write)
+{
+    struct store_user user;
+    struct api_pager pager;
+    if (api_current_user(req, &user) != 0 || api_pager_start(req, &pager, cursor_name, "Nns") != 0)
+        return;
+    struct store_organization school;
+    struct error err = {0};
+    if (school_managed(req->db, &req->arena, &user, http_param(req, "id"), &school, &err) != 0) {
+        api_school_problem(req, &err);
+        return;
+    }
+    struct store_school_invitation *items = NULL;
+    size_t count = 0;
+    /* A page and one more, after the cursor's key, in the store. */
+    struct store_school_invitation after = {.id = pager.cursor.id,
+                                            .upload_seq = pager.cursor.parts[0].n,
+                                            .upload_line = pager.cursor.parts[1].n};
+    if (page(req->db, &req->arena, school.id, pager.has_cursor ? &after : NULL, pager.page.limit + 1, &items,
+             &count) != DB_OK) {
+        http_reply_error(req, ERR_UNAVAILABLE, NULL, NULL);
+        return;
+    }
+    api_pager_paged_in_store(&pager);
+    struct buf b;
+    buf_init(&b, &req->arena, BUF_CAP_LIST);
+    buf_append_str(&b, "{\"items\":[");
+    for (size_t i = 0; i < count; i++) {
+        if (api_pager_take_keyed(&pager, &b, items[i].id,
+                                 API_KEY({.n = items[i].upload_seq}, {.n = items[i].upload_line})))
+            write(&b, &items[i]);
+    }
+    if (api_pager_finish(req, &pager, &b) != 0)
+        return;
+    http_reply_json(req, 200, &b);
 }
